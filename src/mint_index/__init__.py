@@ -1,0 +1,71 @@
+"""mint-index: municipal integration monitoring as a transparent composite index.
+
+``import mint_index as mi`` loads only the light core (pandas, numpy, pydantic, yaml);
+scoring, recommendations, reports and analyses are imported on first use.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from mint_index.errors import (
+    DataValidationError,
+    FrameworkError,
+    MintIndexError,
+    ReportError,
+    RuleError,
+    SpecError,
+    UnknownMethodError,
+)
+from mint_index.framework import Framework, default_framework, framework_json_schema, load_framework
+
+__version__ = "0.1.0"
+
+# Public name -> module that defines it, imported on first access.
+_LAZY: dict[str, str] = {
+    "Dataset": "mint_index.data.dataset",
+    "load_data": "mint_index.data.load",
+    "load_units": "mint_index.data.load",
+    "example_data": "mint_index.examples",
+    "BuildSpec": "mint_index.spec",
+    "score": "mint_index.pipeline.engine",
+    "Results": "mint_index.pipeline.results",
+    "read_coinr": "mint_index.coinr",
+    "method_names": "mint_index.methods.registry",
+}
+
+if TYPE_CHECKING:
+    from mint_index.data.dataset import Dataset
+    from mint_index.spec import BuildSpec
+
+__all__ = [
+    "BuildSpec",
+    "DataValidationError",
+    "Dataset",
+    "Framework",
+    "FrameworkError",
+    "MintIndexError",
+    "ReportError",
+    "RuleError",
+    "SpecError",
+    "UnknownMethodError",
+    "__version__",
+    "default_framework",
+    "framework_json_schema",
+    "load_framework",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mint_index' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

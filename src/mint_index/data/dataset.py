@@ -1,0 +1,264 @@
+"""The Dataset: every raw value of every unit, year and variable, with why it is missing.
+
+Internally the values are a dense cube ``[year, unit, variable]`` so the pipeline can work
+on whole arrays; ``.long`` and ``.wide`` give pandas views of the same data. A cell knows
+whether the input had it at all (``present``), why it is missing (``reason``) and any
+official flag on a kept value (``flag``: provisional, revised, estimated, ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mint_index.errors import DataValidationError
+
+__all__ = ["FLAGS", "MISSING_REASONS", "Dataset"]
+
+#: Why a value is missing. Index 0 means "not missing"; the rest are stored as codes.
+MISSING_REASONS: tuple[str, ...] = (
+    "",
+    "missing",  # an empty cell or NaN in the input
+    "unknown_or_secret",  # GENESIS "."
+    "locked",  # GENESIS "x"
+    "not_reliable",  # GENESIS "/"
+    "not_yet_available",  # GENESIS "..."
+    "not_in_data",  # the input had no row for this unit, year and variable
+)
+
+#: Flags on kept values. Index 0 means "no flag".
+FLAGS: tuple[str, ...] = (
+    "",
+    "nothing_there",  # GENESIS "-": an exact zero
+    "provisional",  # p
+    "revised",  # r
+    "estimated",  # s
+    "final",  # e
+    "limited_value",  # a value in parentheses
+)
+
+_REASON_CODE = {name: i for i, name in enumerate(MISSING_REASONS)}
+_FLAG_CODE = {name: i for i, name in enumerate(FLAGS)}
+_NOT_IN_DATA = _REASON_CODE["not_in_data"]
+
+LONG_COLUMNS = ["unit", "year", "variable", "value", "missing_reason", "flag"]
+
+
+def _codes(series: pd.Series | None, vocabulary: dict[str, int], what: str, n: int) -> np.ndarray:
+    if series is None:
+        return np.zeros(n, dtype=np.int8)
+    text = series.astype(object).where(series.notna(), "").astype(str)
+    unknown = sorted(set(text.unique()) - set(vocabulary))
+    if unknown:
+        raise DataValidationError(
+            [{"source": "<data>", "row": None, "column": what, "value": u,
+              "reason": f"unknown {what}; valid: {', '.join(v for v in vocabulary if v)}"}
+             for u in unknown]
+        )
+    return text.map(vocabulary).to_numpy(dtype=np.int8)
+
+
+class Dataset:
+    """Raw indicator data of units over years, with units table and provenance."""
+
+    def __init__(
+        self,
+        values: np.ndarray,
+        years: Sequence[int],
+        unit_ids: Sequence[str],
+        variables: Sequence[str],
+        reason: np.ndarray | None = None,
+        flag: np.ndarray | None = None,
+        units: pd.DataFrame | None = None,
+        provenance: pd.DataFrame | None = None,
+        warnings: pd.DataFrame | None = None,
+    ) -> None:
+        self.values = np.asarray(values, dtype=np.float64)
+        self.years = np.asarray(years, dtype=np.int64)
+        self.unit_ids = np.asarray(unit_ids, dtype=object)
+        self.variables = list(variables)
+        shape = (len(self.years), len(self.unit_ids), len(self.variables))
+        if self.values.shape != shape:
+            raise ValueError(f"values have shape {self.values.shape}, expected {shape}")
+        self.reason = np.zeros(shape, np.int8) if reason is None else np.asarray(reason, np.int8)
+        self.flag = np.zeros(shape, np.int8) if flag is None else np.asarray(flag, np.int8)
+        self.units = _units_frame(units, self.unit_ids)
+        self.provenance = (
+            provenance if provenance is not None
+            else pd.DataFrame(columns=["source", "format", "sha256", "rows"])
+        )
+        self.warnings = (
+            warnings if warnings is not None
+            else pd.DataFrame(columns=["source", "row", "column", "value", "reason"])
+        )
+
+    # ---- construction ---------------------------------------------------------------
+    @classmethod
+    def from_long(
+        cls,
+        frame: pd.DataFrame,
+        units: pd.DataFrame | None = None,
+        provenance: pd.DataFrame | None = None,
+        warnings: pd.DataFrame | None = None,
+        source: str = "<DataFrame>",
+    ) -> Dataset:
+        """Build from a tidy frame with ``unit, year, variable, value`` and optionally
+        ``missing_reason`` and ``flag``. Duplicate (unit, year, variable) are an error."""
+        missing = [c for c in ("unit", "year", "variable", "value") if c not in frame.columns]
+        if missing:
+            raise DataValidationError(
+                [{"source": source, "row": None, "column": c, "value": None,
+                  "reason": "required column missing"} for c in missing]
+            )
+        unit_codes, unit_ids = pd.factorize(frame["unit"].astype(str), sort=True)
+        year_codes, years = pd.factorize(frame["year"].astype(np.int64), sort=True)
+        var_codes, variables = pd.factorize(frame["variable"].astype(str), sort=False)
+        flat = (year_codes * len(unit_ids) + unit_codes) * len(variables) + var_codes
+        dup = pd.Series(flat).duplicated(keep=False).to_numpy()
+        if dup.any():
+            rows = frame.loc[dup]
+            raise DataValidationError(
+                pd.DataFrame({
+                    "source": source, "row": rows.index.to_numpy(),
+                    "column": "unit/year/variable",
+                    "value": (rows["unit"].astype(str) + "/" + rows["year"].astype(str) + "/"
+                              + rows["variable"].astype(str)).to_numpy(),
+                    "reason": "duplicate (unit, year, variable)",
+                })
+            )
+        shape = (len(years), len(unit_ids), len(variables))
+        values = np.full(shape, np.nan)
+        reason = np.full(shape, _NOT_IN_DATA, dtype=np.int8)
+        flag = np.zeros(shape, dtype=np.int8)
+        n = len(frame)
+        value = pd.to_numeric(frame["value"], errors="raise").to_numpy(dtype=np.float64)
+        cell_reason = _codes(frame.get("missing_reason"), _REASON_CODE, "missing_reason", n)
+        cell_reason = np.where(np.isnan(value) & (cell_reason == 0), _REASON_CODE["missing"],
+                               cell_reason).astype(np.int8)
+        idx = (year_codes, unit_codes, var_codes)
+        values[idx] = value
+        reason[idx] = cell_reason
+        flag[idx] = _codes(frame.get("flag"), _FLAG_CODE, "flag", n)
+        return cls(values, years, unit_ids, list(variables), reason, flag, units,
+                   provenance, warnings)
+
+    @classmethod
+    def from_wide(
+        cls,
+        frame: pd.DataFrame,
+        unit: str = "unit",
+        year: str = "year",
+        units: pd.DataFrame | None = None,
+        source: str = "<DataFrame>",
+    ) -> Dataset:
+        """Build from one row per unit and year and one numeric column per variable."""
+        value_cols = [c for c in frame.columns if c not in (unit, year)]
+        long = frame.melt(id_vars=[unit, year], value_vars=value_cols,
+                          var_name="variable", value_name="value")
+        long = long.rename(columns={unit: "unit", year: "year"})
+        return cls.from_long(long, units=units, source=source)
+
+    # ---- views ----------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        """(years, units, variables)."""
+        return self.values.shape  # type: ignore[return-value]
+
+    @property
+    def present(self) -> np.ndarray:
+        """Cells the input had a row for (possibly with a missing value)."""
+        return self.reason != _NOT_IN_DATA
+
+    @property
+    def long(self) -> pd.DataFrame:
+        """Tidy: ``unit, year, variable, value, missing_reason, flag`` for every input cell."""
+        y, u, v = np.nonzero(self.present)
+        reasons = np.asarray(MISSING_REASONS, dtype=object)[self.reason[y, u, v]]
+        flags = np.asarray(FLAGS, dtype=object)[self.flag[y, u, v]]
+        return pd.DataFrame({
+            "unit": self.unit_ids[u].astype(str),
+            "year": self.years[y],
+            "variable": np.asarray(self.variables, dtype=object)[v],
+            "value": self.values[y, u, v],
+            "missing_reason": np.where(reasons == "", None, reasons),
+            "flag": np.where(flags == "", None, flags),
+        }).sort_values(["unit", "year", "variable"], kind="stable", ignore_index=True)
+
+    @property
+    def wide(self) -> pd.DataFrame:
+        """One row per (unit, year), one column per variable."""
+        n_y, n_u, n_v = self.values.shape
+        index = pd.MultiIndex.from_arrays(
+            [np.tile(self.unit_ids.astype(str), n_y), np.repeat(self.years, n_u)],
+            names=["unit", "year"],
+        )
+        frame = pd.DataFrame(self.values.reshape(n_y * n_u, n_v), index=index,
+                             columns=pd.Index(self.variables, name="variable"))
+        return frame.sort_index()
+
+    def cube(self, variables: Iterable[str]) -> np.ndarray:
+        """Values of the given variables as ``[year, unit, variable]`` (a copy)."""
+        pos = {v: i for i, v in enumerate(self.variables)}
+        return self.values[:, :, [pos[v] for v in variables]]
+
+    def reason_cube(self, variables: Iterable[str]) -> np.ndarray:
+        pos = {v: i for i, v in enumerate(self.variables)}
+        return self.reason[:, :, [pos[v] for v in variables]]
+
+    def select(self, years: Iterable[int] | None = None,
+               units: Iterable[str] | None = None) -> Dataset:
+        """A dataset restricted to some years and/or units."""
+        y = np.arange(len(self.years)) if years is None else np.flatnonzero(
+            np.isin(self.years, list(years)))
+        u = np.arange(len(self.unit_ids)) if units is None else np.flatnonzero(
+            np.isin(self.unit_ids.astype(str), [str(x) for x in units]))
+        take = np.ix_(y, u, np.arange(len(self.variables)))
+        return Dataset(self.values[take], self.years[y], self.unit_ids[u], self.variables,
+                       self.reason[take], self.flag[take],
+                       self.units.loc[self.units.index.intersection(self.unit_ids[u])],
+                       self.provenance, self.warnings)
+
+    def with_units(self, units: pd.DataFrame) -> Dataset:
+        return Dataset(self.values, self.years, self.unit_ids, self.variables, self.reason,
+                       self.flag, units, self.provenance, self.warnings)
+
+    def __repr__(self) -> str:
+        n_y, n_u, n_v = self.values.shape
+        span = f"{self.years.min()}-{self.years.max()}" if n_y else "no years"
+        return f"Dataset({n_u} units, {n_y} years ({span}), {n_v} variables)"
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        return f"<p>{escape(repr(self))}</p>" + self.long.head(10).to_html()
+
+    def summary(self) -> dict[str, Any]:
+        """Plain-data summary: sizes, coverage and missing reasons."""
+        present = self.present
+        counts = np.bincount(self.reason[present].ravel(), minlength=len(MISSING_REASONS))
+        return {
+            "units": len(self.unit_ids),
+            "years": [int(y) for y in self.years],
+            "variables": len(self.variables),
+            "cells": int(present.sum()),
+            "missing": {MISSING_REASONS[i]: int(c) for i, c in enumerate(counts) if i and c},
+        }
+
+
+def _units_frame(units: pd.DataFrame | None, unit_ids: np.ndarray) -> pd.DataFrame:
+    """The units table indexed by the string unit id; a bare one if none was given."""
+    if units is None:
+        frame = pd.DataFrame(index=pd.Index(unit_ids.astype(str), name="unit"))
+        frame["name"] = frame.index
+        return frame
+    frame = units.copy()
+    if "unit" in frame.columns:
+        frame = frame.set_index("unit")
+    frame.index = frame.index.astype(str)
+    frame.index.name = "unit"
+    if "name" not in frame.columns:
+        frame["name"] = frame.index
+    return frame

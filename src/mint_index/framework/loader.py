@@ -1,0 +1,153 @@
+"""Reading frameworks from YAML: one file or a folder of them.
+
+Each file is read with ``yaml.safe_load`` and each item validated on its own, so one
+broken indicator does not hide the problems of the next; every problem names its file
+and the path inside it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from mint_index.errors import FrameworkError, Problem
+from mint_index.framework.checks import check_framework, format_loc
+from mint_index.framework.framework import Framework
+from mint_index.framework.model import (
+    Defaults,
+    FrameworkFile,
+    FrameworkMeta,
+    Indicator,
+    Node,
+    PeerGroups,
+    Variable,
+)
+
+__all__ = ["default_framework", "framework_json_schema", "load_framework"]
+
+_SINGLE: dict[str, type[BaseModel]] = {
+    "framework": FrameworkMeta,
+    "index": Node,
+    "defaults": Defaults,
+    "peer_groups": PeerGroups,
+}
+_LISTS: dict[str, type[BaseModel]] = {"variables": Variable, "nodes": Node, "indicators": Indicator}
+
+
+def _yaml_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        if not files:
+            raise FrameworkError([Problem(str(path), "", "no .yaml files in this folder")])
+        return files
+    if not path.exists():
+        raise FrameworkError([Problem(str(path), "", "no such file or folder")])
+    return [path]
+
+
+def _read_yaml(file: Path, label: str, problems: list[Problem]) -> dict[str, Any] | None:
+    try:
+        content = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        problems.append(Problem(label, "", f"not valid YAML: {exc}".replace("\n", " ")))
+        return None
+    if content is None:
+        return {}
+    if not isinstance(content, dict):
+        problems.append(Problem(label, "", "the file must hold a mapping of sections"))
+        return None
+    return content
+
+
+def _validation_problems(exc: ValidationError, label: str, prefix: str) -> list[Problem]:
+    out = []
+    for err in exc.errors():
+        path = format_loc((prefix, *err["loc"])) if prefix else format_loc(tuple(err["loc"]))
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = "unknown field"
+        out.append(Problem(label, path, message))
+    return out
+
+
+def load_framework(path: str | Path) -> Framework:
+    """Load a framework from a YAML file or a folder of YAML files.
+
+    Raises :class:`~mint_index.FrameworkError` listing every problem with its file and
+    path (``indicators/participation.yaml: indicators[3].compute.denominator: ...``).
+    """
+    root = Path(path)
+    files = _yaml_files(root)
+    problems: list[Problem] = []
+    single: dict[str, tuple[BaseModel, str]] = {}
+    items: dict[str, list[BaseModel]] = {name: [] for name in _LISTS}
+    origins: dict[tuple[str, int], tuple[str, str]] = {}
+    broken: set[str] = set()
+
+    for file in files:
+        label = file.relative_to(root.parent).as_posix() if root.is_dir() else file.name
+        content = _read_yaml(file, label, problems)
+        if content is None:
+            continue
+        for key in content:
+            if key not in _SINGLE and key not in _LISTS:
+                problems.append(Problem(label, str(key), "unknown section (valid: "
+                                        + ", ".join([*_SINGLE, *_LISTS]) + ")"))
+        for key, model in _SINGLE.items():
+            if key not in content:
+                continue
+            if key in single:
+                problems.append(Problem(label, key, f"'{key}' is already given in {single[key][1]}"))
+                continue
+            try:
+                single[key] = (model.model_validate(content[key]), label)
+            except ValidationError as exc:
+                problems += _validation_problems(exc, label, key)
+        for key, model in _LISTS.items():
+            entries = content.get(key) or []
+            if not isinstance(entries, list):
+                problems.append(Problem(label, key, "must be a list"))
+                continue
+            for i, entry in enumerate(entries):
+                try:
+                    item = model.model_validate(entry)
+                except ValidationError as exc:
+                    problems += _validation_problems(exc, label, f"{key}[{i}]")
+                    if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                        broken.add(entry["id"])
+                    continue
+                origins[(key, len(items[key]))] = (label, f"{key}[{i}]")
+                items[key].append(item)
+
+    for key in ("framework", "index"):
+        if key not in single:
+            problems.append(Problem(str(path), key, f"no '{key}' section in any file"))
+    if "framework" in single and "index" in single:
+        origins[("index", 0)] = (single["index"][1], "index")
+        if "defaults" in single:
+            origins[("defaults", 0)] = (single["defaults"][1], "defaults")
+        fw = Framework.model_construct(
+            **{key: value for key, (value, _) in single.items()}, **items
+        )
+        problems += check_framework(fw, origins, frozenset(broken))
+        if not problems:
+            return fw
+    raise FrameworkError(problems)
+
+
+def default_framework() -> Framework:
+    """The packaged MINT framework (the ``indicators/`` catalog)."""
+    from mint_index.resources import catalog_path
+
+    return load_framework(catalog_path("indicators"))
+
+
+def framework_json_schema() -> dict[str, Any]:
+    """JSON Schema of one framework YAML file, for editors that complete and check YAML."""
+    schema = FrameworkFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "mint-index framework file"
+    return schema

@@ -1,0 +1,283 @@
+"""The framework model: what analysts write in YAML, as pydantic v2 models.
+
+A framework is a tree: one index at the root, aggregate nodes (domains, dimensions, any
+depth) in between, indicators at the leaves. Indicators are computed from declared raw
+variables. Step specs (normalisation, imputation, ...) can be given as framework defaults,
+on any node (inherited by everything below it) or on one indicator.
+
+Structural checks that span the whole tree (unknown parents, cycles, duplicate ids,
+unknown variables and methods) live in :mod:`mint_index.framework.checks`; this module
+checks what one item can check on its own.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "Compute",
+    "Defaults",
+    "DirectCompute",
+    "FrameworkFile",
+    "FrameworkMeta",
+    "Goalposts",
+    "Indicator",
+    "Level",
+    "Node",
+    "ParityCompute",
+    "PeerGroups",
+    "RatioCompute",
+    "RatioPart",
+    "Source",
+    "StepSpec",
+    "Target",
+    "Text",
+    "Variable",
+]
+
+Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Text(_Strict):
+    """A label or text in German and English; both are required."""
+
+    de: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.de if lang == "de" else self.en
+
+
+class StepSpec(BaseModel):
+    """A pipeline step spec: ``method`` plus that method's parameters."""
+
+    model_config = ConfigDict(extra="allow")
+    method: str = Field(min_length=1)
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+class Source(_Strict):
+    publisher: str = Field(min_length=1)
+    table: str | None = None
+    url: str | None = None
+    note: str | None = None
+
+
+class Goalposts(_Strict):
+    """Absolute bounds for normalisation: ``lower`` maps to the worst, ``upper`` to the best
+    score when higher is better (the other way round when lower is better)."""
+
+    lower: float
+    upper: float
+    rationale: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Goalposts:
+        if not self.lower < self.upper:
+            raise ValueError(
+                f"inverted goalposts: lower ({self.lower}) must be below upper ({self.upper})"
+            )
+        return self
+
+
+class Target(_Strict):
+    value: float
+    source: str | None = None
+    note: str | None = None
+
+
+class Level(_Strict):
+    """One answer level of a binary or ordinal indicator, scored in the MIPEX style."""
+
+    value: float
+    score: float = Field(ge=0, le=100)
+    label: Text | None = None
+
+
+class Variable(_Strict):
+    """A raw variable as delivered in the data.
+
+    ``unit`` drives validation: counts are non-negative, percentages lie in 0..100,
+    shares in 0..1, codes are answer levels of binary or ordinal indicators.
+    """
+
+    id: Id
+    unit: Literal["count", "percent", "share", "code", "number"]
+    label: Text | None = None
+    description: str | None = None
+
+
+class RatioPart(_Strict):
+    numerator: Id
+    denominator: Id
+
+
+class DirectCompute(_Strict):
+    type: Literal["direct"]
+    variable: Id
+
+
+class RatioCompute(_Strict):
+    """``numerator / denominator * scale`` (scale 100 for a percentage, 1000 per 1,000)."""
+
+    type: Literal["ratio"]
+    numerator: Id
+    denominator: Id
+    scale: float = Field(default=1.0, gt=0)
+
+
+class ParityCompute(_Strict):
+    """The gap between a group's rate and a reference group's rate.
+
+    ``difference``: (group rate - reference rate) * scale, in points (0 = parity);
+    ``ratio``: group rate / reference rate (1 = parity).
+    """
+
+    type: Literal["parity"]
+    group: RatioPart
+    reference: RatioPart
+    mode: Literal["difference", "ratio"] = "difference"
+    scale: float = Field(default=100.0, gt=0)
+
+
+Compute = Annotated[DirectCompute | RatioCompute | ParityCompute, Field(discriminator="type")]
+
+
+class _Steps(_Strict):
+    normalise: StepSpec | None = None
+    impute: StepSpec | None = None
+    treat: StepSpec | None = None
+
+
+class Node(_Steps):
+    """An aggregate node: the index, a domain, a dimension."""
+
+    id: Id
+    parent: Id | None = None
+    label: Text
+    description: Text | None = None
+    weight: float = Field(default=1.0, ge=0)
+    aggregate: StepSpec | None = None
+
+
+class Indicator(_Steps):
+    id: Id
+    parent: Id
+    name: Text
+    description: Text
+    unit: str = Field(min_length=1)
+    direction: Literal["higher", "lower"]
+    kind: Literal["rate", "per_capita", "count", "binary", "ordinal", "parity_gap"]
+    compute: Compute
+    levels: list[Level] | None = None
+    goalposts: Goalposts | None = None
+    target: Target | None = None
+    min_denominator: float | None = Field(default=None, ge=0)
+    denominator: Id | None = Field(
+        default=None, description="Variable to divide by in the denominate step (COINr style)."
+    )
+    source: Source
+    weight: float = Field(default=1.0, ge=0)
+
+    @model_validator(mode="after")
+    def _kind_fits_compute(self) -> Indicator:
+        if self.kind == "parity_gap" and self.compute.type != "parity":
+            raise ValueError("kind 'parity_gap' needs compute.type 'parity'")
+        if self.compute.type == "parity" and self.kind != "parity_gap":
+            raise ValueError("compute.type 'parity' needs kind 'parity_gap'")
+        if self.kind == "ordinal" and not self.levels:
+            raise ValueError("an ordinal indicator needs 'levels' (answer values and scores)")
+        if self.levels is not None:
+            if self.kind not in ("binary", "ordinal"):
+                raise ValueError("'levels' only apply to binary and ordinal indicators")
+            values = [level.value for level in self.levels]
+            if len(set(values)) != len(values):
+                raise ValueError("levels: duplicate answer values")
+        return self
+
+    @property
+    def direction_sign(self) -> float:
+        return 1.0 if self.direction == "higher" else -1.0
+
+    def answer_levels(self) -> list[Level]:
+        """Scored answer levels; a binary indicator without levels scores 0 -> 0, 1 -> 100."""
+        if self.levels:
+            return self.levels
+        if self.kind == "binary":
+            return [Level(value=0, score=0), Level(value=1, score=100)]
+        return []
+
+    def variables(self) -> list[str]:
+        """Raw variables this indicator is computed from, in a stable order."""
+        c = self.compute
+        if isinstance(c, DirectCompute):
+            out = [c.variable]
+        elif isinstance(c, RatioCompute):
+            out = [c.numerator, c.denominator]
+        else:
+            out = [c.group.numerator, c.group.denominator]
+            out += [c.reference.numerator, c.reference.denominator]
+        if self.denominator:
+            out.append(self.denominator)
+        return list(dict.fromkeys(out))
+
+
+class Defaults(_Strict):
+    """Framework-wide step specs; anything not given uses the built-in default."""
+
+    denominate: StepSpec | None = None
+    screen: StepSpec | None = None
+    impute: StepSpec | None = None
+    treat: StepSpec | None = None
+    normalise: StepSpec | None = None
+    aggregate: StepSpec | None = None
+
+
+class PeerGroups(_Strict):
+    """How units are grouped for peer comparison.
+
+    Either a column of the units table (``column``), or size classes derived from
+    ``population`` with ``breaks`` (lower bounds of every class but the first) and one
+    label per class.
+    """
+
+    column: str = "peer_group"
+    breaks: list[float] | None = None
+    labels: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _labels_fit(self) -> PeerGroups:
+        if self.breaks is not None:
+            if sorted(self.breaks) != self.breaks or len(set(self.breaks)) != len(self.breaks):
+                raise ValueError("breaks must be strictly increasing")
+            if self.labels is None or len(self.labels) != len(self.breaks) + 1:
+                raise ValueError("give one label per size class (len(breaks) + 1)")
+        return self
+
+
+class FrameworkMeta(_Strict):
+    id: Id
+    label: Text
+    version: str = "1"
+    description: Text | None = None
+
+
+class FrameworkFile(_Strict):
+    """One YAML file of a framework. A framework may be one file or a folder of them;
+    ``framework``, ``index``, ``defaults`` and ``peer_groups`` appear once in total."""
+
+    framework: FrameworkMeta | None = None
+    index: Node | None = None
+    defaults: Defaults | None = None
+    peer_groups: PeerGroups | None = None
+    variables: list[Variable] = Field(default_factory=list)
+    nodes: list[Node] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=list)
