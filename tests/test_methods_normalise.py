@@ -1,0 +1,151 @@
+"""Normalisation methods: known answers from the formulas, properties, COINr definitions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from mint_index.errors import SpecError, UnknownMethodError
+from mint_index.methods import get_method, parse_step
+from mint_index.methods.base import NormaliseContext
+
+
+def ctx_for(
+    n_years: int,
+    n_ind: int,
+    *,
+    direction: list[float] | None = None,
+    goalposts: list[tuple[float, float]] | None = None,
+    target: list[float] | None = None,
+    years: list[int] | None = None,
+) -> NormaliseContext:
+    gp = np.full((n_ind, 2), np.nan) if goalposts is None else np.array(goalposts, float)
+    return NormaliseContext(
+        years=np.array(years if years is not None else range(2020, 2020 + n_years)),
+        direction=np.array(direction if direction is not None else [1.0] * n_ind),
+        goalposts=gp,
+        target=np.array(target if target is not None else [np.nan] * n_ind, float),
+        indicator_ids=tuple(f"i{k}" for k in range(n_ind)),
+    )
+
+
+def run(spec: dict, x: np.ndarray, ctx: NormaliseContext) -> np.ndarray:
+    method, params = parse_step("normalise", spec)
+    out = method.func(x, params, ctx)
+    assert out.shape == x.shape
+    return out
+
+
+# ---- minmax ------------------------------------------------------------------------------
+
+
+def test_minmax_known_answer_single_year() -> None:
+    x = np.array([[[2.0, 10.0], [4.0, np.nan], [6.0, 30.0]]])  # 1 year, 3 units, 2 indicators
+    out = run({"method": "minmax"}, x, ctx_for(1, 2, direction=[1, -1]))
+    # indicator 0: min 2, max 6 -> (x - 2) / 4 * 100
+    np.testing.assert_allclose(out[0, :, 0], [0.0, 50.0, 100.0])
+    # indicator 1, lower is better: (max - x) / (max - min) * 100, NaN stays NaN
+    np.testing.assert_allclose(out[0, :, 1], [100.0, np.nan, 0.0])
+
+
+def test_minmax_range_and_fit_modes() -> None:
+    # 2 years, 2 units, 1 indicator
+    x = np.array([[[0.0], [10.0]], [[10.0], [20.0]]])
+    pooled = run({"method": "minmax", "range": [1, 2]}, x, ctx_for(2, 1))
+    np.testing.assert_allclose(pooled[:, :, 0], [[1.0, 1.5], [1.5, 2.0]])
+    per_year = run({"method": "minmax", "fit": "per_year"}, x, ctx_for(2, 1))
+    np.testing.assert_allclose(per_year[:, :, 0], [[0.0, 100.0], [0.0, 100.0]])
+    ref = run({"method": "minmax", "fit": 2020}, x, ctx_for(2, 1))
+    np.testing.assert_allclose(ref[:, :, 0], [[0.0, 100.0], [100.0, 200.0]])
+
+
+def test_minmax_zero_range_gives_nan_like_coinr() -> None:
+    x = np.array([[[3.0], [3.0]]])
+    out = run({"method": "minmax"}, x, ctx_for(1, 1))
+    assert np.isnan(out).all()
+
+
+def test_minmax_rejects_inverted_range() -> None:
+    with pytest.raises(SpecError, match="range"):
+        parse_step("normalise", {"method": "minmax", "range": [100, 0]})
+
+
+def test_reference_year_must_exist() -> None:
+    x = np.zeros((1, 2, 1))
+    with pytest.raises(SpecError, match="1999"):
+        run({"method": "minmax", "fit": 1999}, x, ctx_for(1, 1))
+
+
+# ---- goalposts ---------------------------------------------------------------------------
+
+
+def test_goalposts_known_answer_with_clipping_and_direction() -> None:
+    x = np.array([[[-5.0, 5.0], [25.0, 15.0], [150.0, 40.0]]])
+    ctx = ctx_for(1, 2, direction=[1, -1], goalposts=[(0, 100), (10, 30)])
+    out = run({"method": "goalposts"}, x, ctx)
+    np.testing.assert_allclose(out[0, :, 0], [0.0, 25.0, 100.0])
+    # lower is better: (30 - x) / 20 * 100, clipped
+    np.testing.assert_allclose(out[0, :, 1], [100.0, 75.0, 0.0])
+
+
+def test_goalposts_unclipped_and_scaled() -> None:
+    x = np.array([[[-5.0], [150.0]]])
+    ctx = ctx_for(1, 1, goalposts=[(0, 100)])
+    out = run({"method": "goalposts", "clip": False, "scale": 1}, x, ctx)
+    np.testing.assert_allclose(out[0, :, 0], [-0.05, 1.5])
+
+
+def test_goalposts_error_names_indicators_without_goalposts() -> None:
+    ctx = ctx_for(1, 3, goalposts=[(0, 1), (np.nan, np.nan), (np.nan, np.nan)])
+    with pytest.raises(SpecError, match="i1, i2"):
+        run({"method": "goalposts"}, np.zeros((1, 2, 3)), ctx)
+
+
+def test_unknown_method_lists_valid_ones() -> None:
+    with pytest.raises(UnknownMethodError, match="minmax"):
+        get_method("normalise", "minmaxx")
+
+
+# ---- properties --------------------------------------------------------------------------
+
+finite = st.floats(-1e6, 1e6, allow_nan=False)
+cubes = arrays(
+    np.float64, st.tuples(st.integers(1, 3), st.integers(2, 6), st.integers(1, 3)), elements=finite
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(cubes, st.sampled_from(["pooled", "per_year"]), st.booleans())
+def test_minmax_scores_within_range(x: np.ndarray, fit: str, lower_better: bool) -> None:
+    n_y, _, n_i = x.shape
+    ctx = ctx_for(n_y, n_i, direction=[-1.0 if lower_better else 1.0] * n_i)
+    out = run({"method": "minmax", "range": [10, 20], "fit": fit}, x, ctx)
+    ok = ~np.isnan(out)
+    assert np.all(out[ok] >= 10 - 1e-9) and np.all(out[ok] <= 20 + 1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(cubes, st.integers(0, 5))
+def test_goalposts_score_depends_only_on_own_value(x: np.ndarray, unit: int) -> None:
+    n_y, n_u, n_i = x.shape
+    unit = unit % n_u
+    ctx = ctx_for(n_y, n_i, direction=[1, -1, 1][:n_i], goalposts=[(-100, 100)] * n_i)
+    full = run({"method": "goalposts"}, x, ctx)
+    alone = run({"method": "goalposts"}, x[:, unit : unit + 1], ctx)
+    np.testing.assert_array_equal(full[:, unit : unit + 1], alone)
+    assert np.all((full >= 0) & (full <= 100))
+
+
+@settings(max_examples=40, deadline=None)
+@given(cubes, st.randoms(use_true_random=False))
+def test_unit_order_does_not_change_minmax(x: np.ndarray, rnd) -> None:
+    n_y, n_u, n_i = x.shape
+    perm = list(range(n_u))
+    rnd.shuffle(perm)
+    ctx = ctx_for(n_y, n_i)
+    out = run({"method": "minmax"}, x, ctx)
+    out_perm = run({"method": "minmax"}, x[:, perm], ctx)
+    np.testing.assert_array_equal(out[:, perm], out_perm)
