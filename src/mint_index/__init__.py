@@ -33,6 +33,16 @@ _LAZY: dict[str, str] = {
     "Results": "mint_index.pipeline.results",
     "read_coinr": "mint_index.coinr",
     "method_names": "mint_index.methods.registry",
+    "gaps": "mint_index.gaps",
+    "recommend": "mint_index.recommend",
+    "Recommendations": "mint_index.recommend",
+    "load_rules": "mint_index.recommend",
+    "report": "mint_index.report",
+    "compare_report": "mint_index.report",
+    "Report": "mint_index.report",
+    "uncertainty": "mint_index.analysis.uncertainty",
+    "sensitivity": "mint_index.analysis.sensitivity",
+    "audit": "mint_index.analysis.audit",
 }
 
 if TYPE_CHECKING:

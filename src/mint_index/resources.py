@@ -11,8 +11,11 @@ from pathlib import Path
 
 _PACKAGED = Path(__file__).resolve().parent / "_catalog"
 _CHECKOUT = Path(__file__).resolve().parents[2]
-_CHECKOUT_NAMES = {"indicators": "indicators", "recommendations": "recommendations",
-                   "examples": "examples/data"}
+_CHECKOUT_NAMES = {
+    "indicators": "indicators",
+    "recommendations": "recommendations",
+    "examples": "examples/data",
+}
 
 
 def catalog_path(name: str) -> Path:

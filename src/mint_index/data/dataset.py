@@ -54,9 +54,16 @@ def _codes(series: pd.Series | None, vocabulary: dict[str, int], what: str, n: i
     unknown = sorted(set(text.unique()) - set(vocabulary))
     if unknown:
         raise DataValidationError(
-            [{"source": "<data>", "row": None, "column": what, "value": u,
-              "reason": f"unknown {what}; valid: {', '.join(v for v in vocabulary if v)}"}
-             for u in unknown]
+            [
+                {
+                    "source": "<data>",
+                    "row": None,
+                    "column": what,
+                    "value": u,
+                    "reason": f"unknown {what}; valid: {', '.join(v for v in vocabulary if v)}",
+                }
+                for u in unknown
+            ]
         )
     return text.map(vocabulary).to_numpy(dtype=np.int8)
 
@@ -87,11 +94,13 @@ class Dataset:
         self.flag = np.zeros(shape, np.int8) if flag is None else np.asarray(flag, np.int8)
         self.units = _units_frame(units, self.unit_ids)
         self.provenance = (
-            provenance if provenance is not None
+            provenance
+            if provenance is not None
             else pd.DataFrame(columns=["source", "format", "sha256", "rows"])
         )
         self.warnings = (
-            warnings if warnings is not None
+            warnings
+            if warnings is not None
             else pd.DataFrame(columns=["source", "row", "column", "value", "reason"])
         )
 
@@ -110,8 +119,16 @@ class Dataset:
         missing = [c for c in ("unit", "year", "variable", "value") if c not in frame.columns]
         if missing:
             raise DataValidationError(
-                [{"source": source, "row": None, "column": c, "value": None,
-                  "reason": "required column missing"} for c in missing]
+                [
+                    {
+                        "source": source,
+                        "row": None,
+                        "column": c,
+                        "value": None,
+                        "reason": "required column missing",
+                    }
+                    for c in missing
+                ]
             )
         unit_codes, unit_ids = pd.factorize(frame["unit"].astype(str), sort=True)
         year_codes, years = pd.factorize(frame["year"].astype(np.int64), sort=True)
@@ -121,13 +138,21 @@ class Dataset:
         if dup.any():
             rows = frame.loc[dup]
             raise DataValidationError(
-                pd.DataFrame({
-                    "source": source, "row": rows.index.to_numpy(),
-                    "column": "unit/year/variable",
-                    "value": (rows["unit"].astype(str) + "/" + rows["year"].astype(str) + "/"
-                              + rows["variable"].astype(str)).to_numpy(),
-                    "reason": "duplicate (unit, year, variable)",
-                })
+                pd.DataFrame(
+                    {
+                        "source": source,
+                        "row": rows.index.to_numpy(),
+                        "column": "unit/year/variable",
+                        "value": (
+                            rows["unit"].astype(str)
+                            + "/"
+                            + rows["year"].astype(str)
+                            + "/"
+                            + rows["variable"].astype(str)
+                        ).to_numpy(),
+                        "reason": "duplicate (unit, year, variable)",
+                    }
+                )
             )
         shape = (len(years), len(unit_ids), len(variables))
         values = np.full(shape, np.nan)
@@ -136,14 +161,16 @@ class Dataset:
         n = len(frame)
         value = pd.to_numeric(frame["value"], errors="raise").to_numpy(dtype=np.float64)
         cell_reason = _codes(frame.get("missing_reason"), _REASON_CODE, "missing_reason", n)
-        cell_reason = np.where(np.isnan(value) & (cell_reason == 0), _REASON_CODE["missing"],
-                               cell_reason).astype(np.int8)
+        cell_reason = np.where(
+            np.isnan(value) & (cell_reason == 0), _REASON_CODE["missing"], cell_reason
+        ).astype(np.int8)
         idx = (year_codes, unit_codes, var_codes)
         values[idx] = value
         reason[idx] = cell_reason
         flag[idx] = _codes(frame.get("flag"), _FLAG_CODE, "flag", n)
-        return cls(values, years, unit_ids, list(variables), reason, flag, units,
-                   provenance, warnings)
+        return cls(
+            values, years, unit_ids, list(variables), reason, flag, units, provenance, warnings
+        )
 
     @classmethod
     def from_wide(
@@ -156,8 +183,9 @@ class Dataset:
     ) -> Dataset:
         """Build from one row per unit and year and one numeric column per variable."""
         value_cols = [c for c in frame.columns if c not in (unit, year)]
-        long = frame.melt(id_vars=[unit, year], value_vars=value_cols,
-                          var_name="variable", value_name="value")
+        long = frame.melt(
+            id_vars=[unit, year], value_vars=value_cols, var_name="variable", value_name="value"
+        )
         long = long.rename(columns={unit: "unit", year: "year"})
         return cls.from_long(long, units=units, source=source)
 
@@ -178,14 +206,16 @@ class Dataset:
         y, u, v = np.nonzero(self.present)
         reasons = np.asarray(MISSING_REASONS, dtype=object)[self.reason[y, u, v]]
         flags = np.asarray(FLAGS, dtype=object)[self.flag[y, u, v]]
-        return pd.DataFrame({
-            "unit": self.unit_ids[u].astype(str),
-            "year": self.years[y],
-            "variable": np.asarray(self.variables, dtype=object)[v],
-            "value": self.values[y, u, v],
-            "missing_reason": np.where(reasons == "", None, reasons),
-            "flag": np.where(flags == "", None, flags),
-        }).sort_values(["unit", "year", "variable"], kind="stable", ignore_index=True)
+        return pd.DataFrame(
+            {
+                "unit": self.unit_ids[u].astype(str),
+                "year": self.years[y],
+                "variable": np.asarray(self.variables, dtype=object)[v],
+                "value": self.values[y, u, v],
+                "missing_reason": np.where(reasons == "", None, reasons),
+                "flag": np.where(flags == "", None, flags),
+            }
+        ).sort_values(["unit", "year", "variable"], kind="stable", ignore_index=True)
 
     @property
     def wide(self) -> pd.DataFrame:
@@ -195,8 +225,11 @@ class Dataset:
             [np.tile(self.unit_ids.astype(str), n_y), np.repeat(self.years, n_u)],
             names=["unit", "year"],
         )
-        frame = pd.DataFrame(self.values.reshape(n_y * n_u, n_v), index=index,
-                             columns=pd.Index(self.variables, name="variable"))
+        frame = pd.DataFrame(
+            self.values.reshape(n_y * n_u, n_v),
+            index=index,
+            columns=pd.Index(self.variables, name="variable"),
+        )
         return frame.sort_index()
 
     def cube(self, variables: Iterable[str]) -> np.ndarray:
@@ -208,22 +241,45 @@ class Dataset:
         pos = {v: i for i, v in enumerate(self.variables)}
         return self.reason[:, :, [pos[v] for v in variables]]
 
-    def select(self, years: Iterable[int] | None = None,
-               units: Iterable[str] | None = None) -> Dataset:
+    def select(
+        self, years: Iterable[int] | None = None, units: Iterable[str] | None = None
+    ) -> Dataset:
         """A dataset restricted to some years and/or units."""
-        y = np.arange(len(self.years)) if years is None else np.flatnonzero(
-            np.isin(self.years, list(years)))
-        u = np.arange(len(self.unit_ids)) if units is None else np.flatnonzero(
-            np.isin(self.unit_ids.astype(str), [str(x) for x in units]))
+        y = (
+            np.arange(len(self.years))
+            if years is None
+            else np.flatnonzero(np.isin(self.years, list(years)))
+        )
+        u = (
+            np.arange(len(self.unit_ids))
+            if units is None
+            else np.flatnonzero(np.isin(self.unit_ids.astype(str), [str(x) for x in units]))
+        )
         take = np.ix_(y, u, np.arange(len(self.variables)))
-        return Dataset(self.values[take], self.years[y], self.unit_ids[u], self.variables,
-                       self.reason[take], self.flag[take],
-                       self.units.loc[self.units.index.intersection(self.unit_ids[u])],
-                       self.provenance, self.warnings)
+        return Dataset(
+            self.values[take],
+            self.years[y],
+            self.unit_ids[u],
+            self.variables,
+            self.reason[take],
+            self.flag[take],
+            self.units.loc[self.units.index.intersection(self.unit_ids[u])],
+            self.provenance,
+            self.warnings,
+        )
 
     def with_units(self, units: pd.DataFrame) -> Dataset:
-        return Dataset(self.values, self.years, self.unit_ids, self.variables, self.reason,
-                       self.flag, units, self.provenance, self.warnings)
+        return Dataset(
+            self.values,
+            self.years,
+            self.unit_ids,
+            self.variables,
+            self.reason,
+            self.flag,
+            units,
+            self.provenance,
+            self.warnings,
+        )
 
     def __repr__(self) -> str:
         n_y, n_u, n_v = self.values.shape

@@ -117,7 +117,9 @@ def check_framework(
         if ind.denominator is not None and ind.denominator not in variable_ids:
             add("indicators", i, "denominator", f"unknown variable {ind.denominator!r}")
 
-    def check_steps(section: str, i: int, prefix: str, owner: object, steps: tuple[str, ...]) -> None:
+    def check_steps(
+        section: str, i: int, prefix: str, owner: object, steps: tuple[str, ...]
+    ) -> None:
         for step in steps:
             spec = getattr(owner, step, None)
             if spec is None:

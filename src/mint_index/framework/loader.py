@@ -94,13 +94,20 @@ def load_framework(path: str | Path) -> Framework:
             continue
         for key in content:
             if key not in _SINGLE and key not in _LISTS:
-                problems.append(Problem(label, str(key), "unknown section (valid: "
-                                        + ", ".join([*_SINGLE, *_LISTS]) + ")"))
+                problems.append(
+                    Problem(
+                        label,
+                        str(key),
+                        "unknown section (valid: " + ", ".join([*_SINGLE, *_LISTS]) + ")",
+                    )
+                )
         for key, model in _SINGLE.items():
             if key not in content:
                 continue
             if key in single:
-                problems.append(Problem(label, key, f"'{key}' is already given in {single[key][1]}"))
+                problems.append(
+                    Problem(label, key, f"'{key}' is already given in {single[key][1]}")
+                )
                 continue
             try:
                 single[key] = (model.model_validate(content[key]), label)

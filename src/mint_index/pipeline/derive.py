@@ -1,0 +1,187 @@
+"""Derive indicators from raw variables, as the framework says.
+
+Besides the values this keeps what an honest report needs: why a value is missing (the
+reason of the first missing input), the denominator it rests on, whether that denominator
+is below the indicator's minimum (small municipalities!), and for rates a Wilson 95 %
+interval.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from mint_index.data.dataset import MISSING_REASONS, Dataset
+from mint_index.errors import DataValidationError
+from mint_index.framework.framework import Framework
+from mint_index.framework.model import DirectCompute, Indicator, ParityCompute, RatioCompute
+
+__all__ = ["DERIVED_REASONS", "Derived", "derive", "wilson_interval"]
+
+#: Missing reasons of derived values: the data's reasons plus those derivation adds.
+DERIVED_REASONS: tuple[str, ...] = (*MISSING_REASONS, "zero_denominator")
+_ZERO_DENOMINATOR = len(MISSING_REASONS)
+
+#: z for a two-sided 95 % interval.
+Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class Derived:
+    """Derived indicator cubes, all shaped ``[year, unit, indicator]``."""
+
+    values: np.ndarray
+    reason: np.ndarray  # int8 codes into DERIVED_REASONS; 0 where a value exists
+    denominator: np.ndarray  # the count a rate rests on; NaN where not a ratio
+    lower: np.ndarray  # Wilson 95 % bounds on the indicator's scale; NaN where none
+    upper: np.ndarray
+    unreliable: np.ndarray  # bool: denominator below the indicator's min_denominator
+
+
+def wilson_interval(
+    successes: np.ndarray, trials: np.ndarray, z: float = Z95
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval of a proportion; NaN where trials <= 0.
+
+    Chosen over the normal approximation because it stays inside [0, 1] and behaves for
+    the tiny denominators of small municipalities.
+    """
+    n = np.where(trials > 0, trials, np.nan)
+    p = np.clip(successes / n, 0.0, 1.0)
+    z2 = z * z
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = z / (1 + z2 / n) * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    return centre - half, centre + half
+
+
+def _input_reason(data: Dataset, variables: list[str]) -> np.ndarray:
+    """Per cell, the reason of the first input that is missing (0 if none is)."""
+    reasons = data.reason_cube(variables)  # [y, u, k]
+    values = data.cube(variables)
+    missing_code = np.where(
+        np.isnan(values) & (reasons == 0), MISSING_REASONS.index("missing"), reasons
+    )
+    first = np.argmax(missing_code > 0, axis=2)
+    return np.take_along_axis(missing_code, first[..., None], axis=2)[..., 0]
+
+
+def _levels(ind: Indicator, raw: np.ndarray, problems: list[dict[str, object]]) -> np.ndarray:
+    """Map answer codes to their MIPEX-style scores; unknown codes are problems."""
+    levels = ind.answer_levels()
+    codes = np.array([level.value for level in levels])
+    scores = np.array([level.score for level in levels])
+    order = np.argsort(codes)
+    codes, scores = codes[order], scores[order]
+    pos = np.clip(np.searchsorted(codes, raw), 0, len(codes) - 1)
+    known = codes[pos] == raw
+    bad = ~known & ~np.isnan(raw)
+    for value in np.unique(raw[bad]):
+        problems.append(
+            {
+                "source": "<data>",
+                "row": None,
+                "column": ind.id,
+                "value": float(value),
+                "reason": f"answer code not among the levels of {ind.id!r} "
+                f"({', '.join(f'{c:g}' for c in codes)})",
+            }
+        )
+    return np.where(known, scores[pos], np.nan)
+
+
+def derive(data: Dataset, framework: Framework) -> Derived:
+    """Compute every indicator of ``framework`` from ``data``."""
+    missing = [v for v in framework.required_variables() if v not in data.variables]
+    if missing:
+        raise DataValidationError(
+            [
+                {
+                    "source": "<data>",
+                    "row": None,
+                    "column": v,
+                    "value": None,
+                    "reason": "variable required by the framework is not in the data",
+                }
+                for v in missing
+            ]
+        )
+    n_y, n_u = len(data.years), len(data.unit_ids)
+    shape = (n_y, n_u, len(framework.indicators))
+    values = np.full(shape, np.nan)
+    reason = np.zeros(shape, dtype=np.int8)
+    denominator = np.full(shape, np.nan)
+    lower = np.full(shape, np.nan)
+    upper = np.full(shape, np.nan)
+    problems: list[dict[str, object]] = []
+
+    for i, ind in enumerate(framework.indicators):
+        c = ind.compute
+        # The denominate step's variable is not an input of the derived value.
+        inputs = [v for v in ind.variables() if v in _compute_vars(c)]
+        reason[:, :, i] = _input_reason(data, inputs)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if isinstance(c, DirectCompute):
+                raw = data.cube([c.variable])[..., 0]
+                values[:, :, i] = _levels(ind, raw, problems) if ind.answer_levels() else raw
+            elif isinstance(c, RatioCompute):
+                num, den = (data.cube([c.numerator])[..., 0], data.cube([c.denominator])[..., 0])
+                values[:, :, i] = np.where(den != 0, num / den * c.scale, np.nan)
+                denominator[:, :, i] = den
+                if ind.kind == "rate":
+                    lo, hi = wilson_interval(num, den)
+                    lower[:, :, i], upper[:, :, i] = lo * c.scale, hi * c.scale
+                zero = (den == 0) & ~np.isnan(num)
+                reason[:, :, i] = np.where(zero, _ZERO_DENOMINATOR, reason[:, :, i])
+            else:
+                _parity(data, c, i, values, denominator, lower, upper, reason)
+    if problems:
+        raise DataValidationError(problems)
+
+    minimum = np.array(
+        [
+            np.nan if ind.min_denominator is None else ind.min_denominator
+            for ind in framework.indicators
+        ]
+    )
+    with np.errstate(invalid="ignore"):
+        unreliable = denominator < minimum  # NaN on either side compares False
+    return Derived(values, reason, denominator, lower, upper, unreliable)
+
+
+def _compute_vars(c: DirectCompute | RatioCompute | ParityCompute) -> set[str]:
+    if isinstance(c, DirectCompute):
+        return {c.variable}
+    if isinstance(c, RatioCompute):
+        return {c.numerator, c.denominator}
+    return {c.group.numerator, c.group.denominator, c.reference.numerator, c.reference.denominator}
+
+
+def _parity(
+    data: Dataset,
+    c: ParityCompute,
+    i: int,
+    values: np.ndarray,
+    denominator: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    reason: np.ndarray,
+) -> None:
+    """A group's rate against the reference group's, as a difference or a ratio."""
+    g_num, g_den = data.cube([c.group.numerator])[..., 0], data.cube([c.group.denominator])[..., 0]
+    r_num = data.cube([c.reference.numerator])[..., 0]
+    r_den = data.cube([c.reference.denominator])[..., 0]
+    g_rate = np.where(g_den != 0, g_num / g_den, np.nan)
+    r_rate = np.where(r_den != 0, r_num / r_den, np.nan)
+    g_lo, g_hi = wilson_interval(g_num, g_den)
+    if c.mode == "difference":
+        values[:, :, i] = (g_rate - r_rate) * c.scale
+        lower[:, :, i], upper[:, :, i] = (g_lo - r_rate) * c.scale, (g_hi - r_rate) * c.scale
+    else:
+        ok = r_rate != 0
+        values[:, :, i] = np.where(ok, g_rate / r_rate, np.nan)
+        lower[:, :, i] = np.where(ok, g_lo / r_rate, np.nan)
+        upper[:, :, i] = np.where(ok, g_hi / r_rate, np.nan)
+    denominator[:, :, i] = g_den
+    zero = ((g_den == 0) & ~np.isnan(g_num)) | ((r_den == 0) & ~np.isnan(r_num))
+    reason[:, :, i] = np.where(zero, _ZERO_DENOMINATOR, reason[:, :, i])

@@ -1,0 +1,215 @@
+"""``score()``: run the composite-indicator pipeline on whole cubes.
+
+raw -> derived -> denominated -> screened -> imputed -> treated -> normalised -> aggregated
+
+Every stage is kept in the :class:`~mint_index.pipeline.results.Results`. Steps that may
+use a different method per indicator group the indicators by their resolved spec and call
+each method once on its columns, so the work stays vectorised whatever the framework says.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mint_index.data.dataset import Dataset
+from mint_index.errors import SpecError
+from mint_index.framework.framework import Framework
+from mint_index.methods.base import (
+    ImputeContext,
+    NormaliseContext,
+    TreatContext,
+    TreatResult,
+)
+from mint_index.methods.registry import parse_step
+from mint_index.pipeline.derive import derive
+from mint_index.pipeline.results import Results, StageLog
+from mint_index.spec import BuildSpec
+
+__all__ = ["aggregate_cube", "peer_groups", "score"]
+
+
+def score(
+    data: Dataset,
+    framework: Framework | BuildSpec | None = None,
+    **overrides: Any,
+) -> Results:
+    """Score ``data`` with ``framework`` (or a complete ``BuildSpec``).
+
+    Keyword arguments are step specs that override the framework for every node, named
+    after the steps: ``denominate``, ``screen``, ``impute``, ``treat``, ``normalise``,
+    ``aggregate`` (plus ``weights`` and ``peer_group``). Each takes a method name or a
+    dict ``{"method": name, **params}``; ``{"method": "none"}`` switches a step off.
+    """
+    if framework is None:
+        from mint_index.framework.loader import default_framework
+
+        framework = default_framework()
+    if isinstance(framework, BuildSpec):
+        spec = framework.with_changes(**overrides) if overrides else framework
+    else:
+        unknown = sorted(set(overrides) - set(BuildSpec.model_fields) - {"framework"})
+        if unknown:
+            raise SpecError(
+                f"unknown argument(s) {', '.join(unknown)}; steps and options: "
+                + ", ".join(k for k in BuildSpec.model_fields if k != "framework")
+            )
+        spec = BuildSpec.model_validate({"framework": framework, **overrides})
+    return _run(data, spec)
+
+
+def _run(data: Dataset, spec: BuildSpec) -> Results:
+    fw = spec.framework
+    units = data.units.reindex(data.unit_ids.astype(str))
+    units["peer_group"] = peer_groups(units, spec)
+    log = StageLog()
+
+    derived = derive(data, fw)
+    stages: dict[str, np.ndarray] = {"derived": derived.values}
+
+    stages["denominated"] = _denominate(data, fw, spec, derived.values)
+
+    method, params = parse_step("screen", spec.step_for("screen"))
+    keep = np.asarray(method.func(stages["denominated"], params), dtype=bool)
+    log.screened_out = ~keep
+    log.coverage = _coverage(stages["denominated"])
+    screened = np.where(keep[..., None], stages["denominated"], np.nan)
+    stages["screened"] = screened
+
+    groups = {col: _codes(units[col]) for col in units.columns if col != "name"}
+    ctx_impute = ImputeContext(years=data.years, groups=groups)
+
+    def impute(method: Any, params: Any, x: np.ndarray, _: list[int]) -> np.ndarray:
+        by = getattr(params, "by", None)
+        if by is not None and by not in groups:
+            raise SpecError(
+                f"impute: group column {by!r} is not in the units table; columns: "
+                + ", ".join(sorted(groups))
+            )
+        return np.asarray(method.func(x, params, ctx_impute), dtype=np.float64)
+
+    imputed = _per_spec(fw, spec, "impute", screened, impute)
+    imputed = np.where(keep[..., None], imputed, np.nan)  # screened-out units stay out
+    log.imputed = np.isnan(screened) & ~np.isnan(imputed)
+    stages["imputed"] = imputed
+
+    treatments: list[tuple[list[int], TreatResult]] = []
+
+    def treat(method: Any, params: Any, x: np.ndarray, cols: list[int]) -> np.ndarray:
+        ctx = TreatContext(years=data.years, indicator_ids=tuple(fw.indicator_ids[c] for c in cols))
+        result: TreatResult = method.func(x, params, ctx)
+        treatments.append((cols, result))
+        return np.asarray(result.values, dtype=np.float64)
+
+    stages["treated"] = _per_spec(fw, spec, "treat", imputed, treat)
+    log.set_treatment(treatments, len(data.years), len(fw.indicators), imputed.shape)
+
+    direction = np.array([ind.direction_sign for ind in fw.indicators])
+    goalposts = np.array(
+        [
+            [np.nan, np.nan]
+            if ind.goalposts is None
+            else [ind.goalposts.lower, ind.goalposts.upper]
+            for ind in fw.indicators
+        ]
+    ).reshape(len(fw.indicators), 2)
+    target = np.array([np.nan if ind.target is None else ind.target.value for ind in fw.indicators])
+
+    def normalise(method: Any, params: Any, x: np.ndarray, cols: list[int]) -> np.ndarray:
+        ctx = NormaliseContext(
+            years=data.years,
+            direction=direction[cols],
+            goalposts=goalposts[cols],
+            target=target[cols],
+            indicator_ids=tuple(fw.indicator_ids[c] for c in cols),
+        )
+        return np.asarray(method.func(x, params, ctx), dtype=np.float64)
+
+    stages["normalised"] = _per_spec(fw, spec, "normalise", stages["treated"], normalise)
+    stages["aggregated"] = aggregate_cube(spec, stages["normalised"])
+    return Results(spec=spec, dataset=data, units=units, stages=stages, derived=derived, log=log)
+
+
+def aggregate_cube(spec: BuildSpec, normalised: np.ndarray) -> np.ndarray:
+    """Aggregate normalised indicators ``[year, unit, indicator]`` up the framework.
+
+    Returns ``[year, unit, node]`` over ``framework.node_ids``. A parent is missing where
+    the weight of its children present is below the method's ``min_share``.
+    """
+    fw = spec.framework
+    position = {node: i for i, node in enumerate(fw.node_ids)}
+    out = np.full((*normalised.shape[:2], len(fw.node_ids)), np.nan)
+    out[:, :, : len(fw.indicator_ids)] = normalised
+    for node in fw.aggregate_ids:
+        children = fw.children[node]
+        cols = [position[c] for c in children]
+        weights = np.array([spec.weight(c) for c in children], dtype=np.float64)
+        if not weights.sum() > 0:
+            raise SpecError(f"weights: all children of {node!r} have weight 0")
+        method, params = parse_step("aggregate", spec.step_for("aggregate", node))
+        x = out[:, :, cols]
+        value = np.asarray(method.func(x, weights, params), dtype=np.float64)
+        share = (~np.isnan(x) * weights).sum(axis=-1) / weights.sum()
+        min_share = getattr(params, "min_share", 0.0)
+        out[:, :, position[node]] = np.where(share >= min_share - 1e-12, value, np.nan)
+    return out
+
+
+def _per_spec(
+    fw: Framework,
+    spec: BuildSpec,
+    step: str,
+    x: np.ndarray,
+    apply: Callable[[Any, Any, np.ndarray, list[int]], np.ndarray],
+) -> np.ndarray:
+    """Run ``step`` once per distinct resolved spec, on that spec's indicator columns."""
+    by_spec: dict[str, list[int]] = {}
+    for i, ind in enumerate(fw.indicator_ids):
+        key = json.dumps(spec.step_for(step, ind), sort_keys=True)
+        by_spec.setdefault(key, []).append(i)
+    out = np.empty_like(x)
+    for key, cols in by_spec.items():
+        method, params = parse_step(step, json.loads(key))
+        out[:, :, cols] = apply(method, params, x[:, :, cols], cols)
+    return out
+
+
+def _denominate(data: Dataset, fw: Framework, spec: BuildSpec, x: np.ndarray) -> np.ndarray:
+    method, params = parse_step("denominate", spec.step_for("denominate"))
+    cols = [i for i, ind in enumerate(fw.indicators) if ind.denominator]
+    out = x.copy()
+    if method.name == "none" or not cols:
+        return out
+    denominators = data.cube([fw.indicators[i].denominator or "" for i in cols])
+    out[:, :, cols] = method.func(x[:, :, cols], denominators, params)
+    return out
+
+
+def _coverage(x: np.ndarray) -> np.ndarray:
+    """Share of indicators with a value, per year and unit."""
+    return (~np.isnan(x)).mean(axis=2) if x.shape[2] else np.ones(x.shape[:2])
+
+
+def _codes(column: pd.Series) -> np.ndarray:
+    """Integer group codes of a units-table column; -1 where the group is missing."""
+    codes, _ = pd.factorize(column, sort=True)
+    return np.asarray(codes, dtype=np.int64)
+
+
+def peer_groups(units: pd.DataFrame, spec: BuildSpec) -> pd.Series:
+    """Each unit's peer group: the configured units column, else size classes from
+    ``population`` if the framework defines breaks, else one group ``all``."""
+    column = spec.peer_group_column
+    config = spec.framework.peer_groups
+    if column in units.columns:
+        return units[column].astype(object).where(units[column].notna(), "unknown")
+    if config.breaks and config.labels and "population" in units.columns:
+        population = pd.to_numeric(units["population"], errors="coerce").to_numpy()
+        cls = np.searchsorted(np.asarray(config.breaks), population, side="right")
+        labels = np.asarray(config.labels, dtype=object)[cls]
+        return pd.Series(np.where(np.isnan(population), "unknown", labels), index=units.index)
+    return pd.Series("all", index=units.index, dtype=object)

@@ -1,0 +1,342 @@
+"""Results of one scoring run: every stage, kept inspectable.
+
+Stages are stored as cubes ``[year, unit, column]``; DataFrame views (index ``(unit, year)``)
+and the tidy tables (ranks, flags, intervals, ...) are built on first access and cached,
+so scoring itself stays array work.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from mint_index.data.dataset import Dataset
+from mint_index.errors import SpecError
+from mint_index.framework.framework import Framework
+from mint_index.methods.base import TreatResult
+from mint_index.pipeline.derive import DERIVED_REASONS, Derived
+from mint_index.spec import BuildSpec
+
+if TYPE_CHECKING:
+    from mint_index.plot import PlotAccessor
+
+__all__ = ["STAGES", "Results", "StageLog"]
+
+#: The stages a result keeps, in pipeline order.
+STAGES: tuple[str, ...] = (
+    "derived",
+    "denominated",
+    "screened",
+    "imputed",
+    "treated",
+    "normalised",
+    "aggregated",
+)
+
+
+@dataclass
+class StageLog:
+    """What the steps did, as arrays (``[year, unit, indicator]`` unless noted)."""
+
+    screened_out: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), bool))  # [y, u]
+    coverage: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # [y, u]
+    imputed: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0), bool))
+    winsorised: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0), bool))
+    points: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), int))  # [y, i]
+    log_transformed: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), bool))
+    skew_kurt: np.ndarray = field(default_factory=lambda: np.zeros((4, 0, 0)))  # [4, y, i]
+
+    def set_treatment(
+        self,
+        parts: list[tuple[list[int], TreatResult]],
+        n_years: int,
+        n_indicators: int,
+        shape: tuple[int, ...],
+    ) -> None:
+        """Assemble the per-spec treatment records into whole-framework arrays."""
+        self.winsorised = np.zeros(shape, dtype=bool)
+        self.points = np.zeros((n_years, n_indicators), dtype=np.int64)
+        self.log_transformed = np.zeros((n_years, n_indicators), dtype=bool)
+        self.skew_kurt = np.full((4, n_years, n_indicators), np.nan)
+        for cols, res in parts:
+            self.winsorised[:, :, cols] = res.winsorised
+            self.points[:, cols] = res.points
+            self.log_transformed[:, cols] = res.log_transformed
+            for k, part in enumerate(
+                (res.skew_before, res.kurt_before, res.skew_after, res.kurt_after)
+            ):
+                self.skew_kurt[k][:, cols] = part
+
+
+class Results:
+    """Scores of every node for every unit and year, with all intermediate stages."""
+
+    def __init__(
+        self,
+        spec: BuildSpec,
+        dataset: Dataset,
+        units: pd.DataFrame,
+        stages: dict[str, np.ndarray],
+        derived: Derived,
+        log: StageLog,
+    ) -> None:
+        self.spec = spec
+        self.dataset = dataset
+        self.units = units
+        self._stages = stages
+        self._derived = derived
+        self.log = log
+
+    # ---- axes -----------------------------------------------------------------------
+    @property
+    def framework(self) -> Framework:
+        return self.spec.framework
+
+    @property
+    def years(self) -> np.ndarray:
+        return self.dataset.years
+
+    @property
+    def unit_ids(self) -> np.ndarray:
+        return self.dataset.unit_ids.astype(str)
+
+    @property
+    def node_ids(self) -> list[str]:
+        return self.framework.node_ids
+
+    @property
+    def indicator_ids(self) -> list[str]:
+        return self.framework.indicator_ids
+
+    @property
+    def aggregate_ids(self) -> list[str]:
+        return self.framework.aggregate_ids
+
+    # ---- stages ---------------------------------------------------------------------
+    def cube(self, name: str) -> np.ndarray:
+        """A stage as an array ``[year, unit, column]`` (shared, do not modify)."""
+        if name not in self._stages:
+            raise SpecError(f"unknown stage {name!r}; stages: {', '.join(STAGES)}")
+        return self._stages[name]
+
+    def _columns(self, name: str) -> list[str]:
+        return self.node_ids if name == "aggregated" else self.indicator_ids
+
+    @cached_property
+    def _row_index(self) -> pd.MultiIndex:
+        n_y, n_u = len(self.years), len(self.unit_ids)
+        return pd.MultiIndex.from_arrays(
+            [np.repeat(self.unit_ids, n_y), np.tile(self.years, n_u)], names=["unit", "year"]
+        )
+
+    def _frame(self, cube: np.ndarray, columns: list[str]) -> pd.DataFrame:
+        n_y, n_u, n_c = cube.shape
+        values = cube.transpose(1, 0, 2).reshape(n_u * n_y, n_c)
+        return pd.DataFrame(values, index=self._row_index, columns=pd.Index(columns, name="node"))
+
+    def stage(self, name: str) -> pd.DataFrame:
+        """A stage as a DataFrame: index ``(unit, year)``, one column per indicator
+        (per node for ``aggregated``)."""
+        cache = self.__dict__.setdefault("_frames", {})
+        if name not in cache:
+            cache[name] = self._frame(self.cube(name), self._columns(name))
+        return cache[name]
+
+    @property
+    def scores(self) -> pd.DataFrame:
+        """Normalised indicator scores and aggregate scores of every node."""
+        return self.stage("aggregated")
+
+    @cached_property
+    def changes(self) -> pd.DataFrame:
+        """Score change of every node since the unit's previous year in the data."""
+        cube = self.cube("aggregated")
+        diff = np.full_like(cube, np.nan)
+        diff[1:] = cube[1:] - cube[:-1]
+        return self._frame(diff, self.node_ids)
+
+    # ---- tidy tables ----------------------------------------------------------------
+    @cached_property
+    def ranks(self) -> pd.DataFrame:
+        """Ranks per year of every aggregate node, overall and within the peer group.
+
+        Rank 1 is the best score; ties share the lowest rank; missing scores are unranked.
+        """
+        n_i = len(self.indicator_ids)
+        agg = self.cube("aggregated")[:, :, n_i:]  # [y, u, a]
+        n_y, n_u, n_a = agg.shape
+        wide = pd.DataFrame(agg.transpose(1, 0, 2).reshape(n_u, n_y * n_a))
+        rank = wide.rank(method="min", ascending=False).to_numpy()
+        peers = self.units["peer_group"].to_numpy()
+        peer_rank = wide.groupby(peers, sort=False).rank(method="min", ascending=False)
+        shape = (n_u, n_y, n_a)
+        return pd.DataFrame(
+            {
+                "unit": np.repeat(self.unit_ids, n_y * n_a),
+                "year": np.tile(np.repeat(self.years, n_a), n_u),
+                "node": np.tile(np.asarray(self.aggregate_ids, dtype=object), n_u * n_y),
+                "score": agg.transpose(1, 0, 2).reshape(-1),
+                "rank": rank.reshape(shape).reshape(-1),
+                "peer_group": np.repeat(peers, n_y * n_a),
+                "peer_rank": peer_rank.to_numpy().reshape(shape).reshape(-1),
+            }
+        )
+
+    def _tidy_mask(
+        self, mask: np.ndarray, node_names: list[str], flag: str, detail: np.ndarray | None = None
+    ) -> pd.DataFrame:
+        y, u, n = np.nonzero(mask)
+        return pd.DataFrame(
+            {
+                "unit": self.unit_ids[u],
+                "year": self.years[y],
+                "node": np.asarray(node_names, dtype=object)[n],
+                "flag": flag,
+                "detail": "" if detail is None else detail[y, u, n],
+            }
+        )
+
+    @cached_property
+    def flags(self) -> pd.DataFrame:
+        """Tidy flags: ``unit, year, node, flag, detail`` (imputed, winsorised,
+        log_transformed, unreliable, screened_out, missing)."""
+        ind = self.indicator_ids
+        log, derived = self.log, self._derived
+        treated = ~np.isnan(self.cube("treated"))
+        reasons = np.asarray(DERIVED_REASONS, dtype=object)[derived.reason]
+        screened = log.screened_out[..., None]
+        coverage = np.char.mod("coverage %.2f", log.coverage)[..., None].astype(object)
+        parts = [
+            self._tidy_mask(log.imputed, ind, "imputed"),
+            self._tidy_mask(log.winsorised, ind, "winsorised"),
+            self._tidy_mask(log.log_transformed[:, None, :] & treated, ind, "log_transformed"),
+            self._tidy_mask(derived.unreliable, ind, "unreliable"),
+            self._tidy_mask(derived.reason > 0, ind, "missing", reasons),
+            self._tidy_mask(screened, [self.framework.index.id], "screened_out", coverage),
+        ]
+        parts = [p for p in parts if len(p)]
+        if not parts:
+            return pd.DataFrame(columns=["unit", "year", "node", "flag", "detail"])
+        frame = pd.concat(parts, ignore_index=True)
+        return frame.sort_values(["unit", "year", "node", "flag"], kind="stable", ignore_index=True)
+
+    @cached_property
+    def intervals(self) -> pd.DataFrame:
+        """Derived values resting on a denominator, with Wilson 95 % bounds for rates."""
+        d = self._derived
+        y, u, i = np.nonzero(~np.isnan(d.denominator))
+        frame = pd.DataFrame(
+            {
+                "unit": self.unit_ids[u],
+                "year": self.years[y],
+                "indicator": np.asarray(self.indicator_ids, dtype=object)[i],
+                "value": d.values[y, u, i],
+                "lower": d.lower[y, u, i],
+                "upper": d.upper[y, u, i],
+                "denominator": d.denominator[y, u, i],
+                "unreliable": d.unreliable[y, u, i],
+            }
+        )
+        return frame.sort_values(["unit", "year", "indicator"], kind="stable", ignore_index=True)
+
+    @cached_property
+    def treatment(self) -> pd.DataFrame:
+        """Outlier treatment per year and indicator: points winsorised, log transform,
+        skewness and kurtosis before and after."""
+        n_y, n_i = self.log.points.shape
+        sk = self.log.skew_kurt
+        return pd.DataFrame(
+            {
+                "year": np.repeat(self.years, n_i),
+                "indicator": np.tile(np.asarray(self.indicator_ids, dtype=object), n_y),
+                "points": self.log.points.reshape(-1),
+                "log_transformed": self.log.log_transformed.reshape(-1),
+                "skew_before": sk[0].reshape(-1),
+                "kurt_before": sk[1].reshape(-1),
+                "skew_after": sk[2].reshape(-1),
+                "kurt_after": sk[3].reshape(-1),
+            }
+        )
+
+    @cached_property
+    def screened_out(self) -> pd.DataFrame:
+        """Units dropped in a year for low data availability, with their coverage."""
+        y, u = np.nonzero(self.log.screened_out)
+        frame = pd.DataFrame(
+            {
+                "unit": self.unit_ids[u],
+                "year": self.years[y],
+                "coverage": self.log.coverage[y, u],
+            }
+        )
+        return frame.sort_values(["unit", "year"], ignore_index=True)
+
+    # ---- re-running -----------------------------------------------------------------
+    def rescore(self, **overrides: Any) -> Results:
+        """Score the same data with a changed spec (steps, weights, peer groups)."""
+        from mint_index.pipeline.engine import score
+
+        return score(self.dataset, self.spec.with_changes(**overrides))
+
+    # ---- output ---------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable: spec, provenance and every node's score per unit and year."""
+        from mint_index import __version__
+
+        scores = self.scores.reset_index()
+        records = [
+            {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+            for row in json.loads(scores.to_json(orient="records", double_precision=15))
+        ]
+        return {
+            "mint_index_version": __version__,
+            "framework_sha256": self.framework.sha256,
+            "spec": self.spec.to_dict(),
+            "provenance": json.loads(self.dataset.provenance.to_json(orient="records")),
+            "units": [str(u) for u in self.unit_ids],
+            "years": [int(y) for y in self.years],
+            "scores": records,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+
+    @property
+    def plot(self) -> PlotAccessor:
+        """Charts for notebooks (matplotlib, imported on first use)."""
+        from mint_index.plot import PlotAccessor
+
+        return PlotAccessor(self)
+
+    def __repr__(self) -> str:
+        return (
+            f"Results({self.framework.framework.id!r}: {len(self.unit_ids)} units, "
+            f"{len(self.years)} years, {len(self.indicator_ids)} indicators, "
+            f"{len(self.aggregate_ids)} aggregates)"
+        )
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        latest = int(self.years.max())
+        ranks = self.ranks
+        chosen = (ranks["node"] == self.framework.index.id) & (ranks["year"] == latest)
+        top = ranks[chosen].sort_values(["rank", "unit"]).head(10)
+        names = self.units["name"].reindex(top["unit"]).to_numpy()
+        table = pd.DataFrame(
+            {
+                "unit": top["unit"].to_numpy(),
+                "name": names,
+                "score": top["score"].round(1).to_numpy(),
+                "rank": top["rank"].to_numpy(),
+            }
+        )
+        return f"<p><b>{escape(repr(self))}</b></p><p>Top {len(table)}, {latest}:</p>" + (
+            table.to_html(index=False)
+        )
