@@ -109,6 +109,95 @@ def test_unknown_method_lists_valid_ones() -> None:
         get_method("normalise", "minmaxx")
 
 
+# ---- zscore, rank, prank ------------------------------------------------------------------
+
+
+def test_zscore_known_answer_uses_sample_sd() -> None:
+    x = np.array([[[1.0], [2.0], [3.0], [6.0]]])
+    out = run({"method": "zscore", "mean": 10, "sd": 2}, x, ctx_for(1, 1))
+    mean = 3.0
+    sd = np.sqrt(((1 - 3) ** 2 + (2 - 3) ** 2 + 0 + (6 - 3) ** 2) / 3)  # n - 1 = 3
+    np.testing.assert_allclose(out[0, :, 0], (np.array([1, 2, 3, 6]) - mean) / sd * 2 + 10)
+
+
+def test_zscore_lower_is_better_flips_sign() -> None:
+    x = np.array([[[1.0], [2.0], [3.0]]])
+    up = run({"method": "zscore"}, x, ctx_for(1, 1))
+    down = run({"method": "zscore"}, x, ctx_for(1, 1, direction=[-1]))
+    np.testing.assert_allclose(down, -up)
+    np.testing.assert_allclose(up[0, :, 0], [-1.0, 0.0, 1.0])  # sd of 1, 2, 3 is 1
+
+
+def test_rank_ties_share_lowest_rank_and_nan_stays() -> None:
+    x = np.array([[[5.0], [1.0], [5.0], [np.nan], [3.0]]])
+    out = run({"method": "rank"}, x, ctx_for(1, 1))
+    np.testing.assert_allclose(out[0, :, 0], [3.0, 1.0, 3.0, np.nan, 2.0])
+    out_low = run({"method": "rank"}, x, ctx_for(1, 1, direction=[-1]))
+    np.testing.assert_allclose(out_low[0, :, 0], [1.0, 4.0, 1.0, np.nan, 3.0])
+
+
+def test_prank_known_answer() -> None:
+    x = np.array([[[5.0], [1.0], [5.0], [np.nan], [3.0]]])
+    # ranks (min ties) 3, 1, 3, -, 2; n = 4 -> (r - 1) / 3
+    out = run({"method": "prank", "scale": 1}, x, ctx_for(1, 1))
+    np.testing.assert_allclose(out[0, :, 0], [2 / 3, 0.0, 2 / 3, np.nan, 1 / 3])
+
+
+def test_rank_fit_modes_on_a_panel() -> None:
+    # year 2020: 1, 2, 3; year 2021: 2.5, 10, 0
+    x = np.array([[[1.0], [2.0], [3.0]], [[2.5], [10.0], [0.0]]])
+    per_year = run({"method": "rank", "fit": "per_year"}, x, ctx_for(2, 1))
+    np.testing.assert_allclose(per_year[:, :, 0], [[1, 2, 3], [2, 3, 1]])
+    pooled = run({"method": "rank"}, x, ctx_for(2, 1))  # among 0, 1, 2, 2.5, 3, 10
+    np.testing.assert_allclose(pooled[:, :, 0], [[2, 3, 5], [4, 6, 1]])
+    ref = run({"method": "rank", "fit": 2020}, x, ctx_for(2, 1))  # 1 + count below in 1, 2, 3
+    np.testing.assert_allclose(ref[:, :, 0], [[1, 2, 3], [3, 4, 1]])
+    pr = run({"method": "prank", "fit": 2020}, x, ctx_for(2, 1))  # (below) / 2, clipped
+    np.testing.assert_allclose(pr[:, :, 0], [[0, 50, 100], [100, 100, 0]])
+
+
+# ---- distance to target / reference -------------------------------------------------------
+
+
+def test_dist2targ_both_directions_and_cap() -> None:
+    x = np.array([[[2.0, 2.0], [4.0, 4.0], [12.0, 12.0]]])
+    ctx = ctx_for(1, 2, direction=[1, -1], target=[10.0, 4.0])
+    out = run({"method": "dist2targ", "cap": False, "scale": 1}, x, ctx)
+    # higher: (x - min) / (targ - min) = (x - 2) / 8
+    np.testing.assert_allclose(out[0, :, 0], [0.0, 0.25, 1.25])
+    # lower (COINr): (max - x) / (max - targ) = (12 - x) / 8
+    np.testing.assert_allclose(out[0, :, 1], [1.25, 1.0, 0.0])
+    capped = run({"method": "dist2targ"}, x, ctx)
+    np.testing.assert_allclose(capped[0, :, 0], [0.0, 25.0, 100.0])
+    np.testing.assert_allclose(capped[0, :, 1], [100.0, 100.0, 0.0])
+
+
+def test_dist2targ_error_names_indicators_without_target() -> None:
+    with pytest.raises(SpecError, match="i0"):
+        run({"method": "dist2targ"}, np.zeros((1, 2, 2)), ctx_for(1, 2, target=[np.nan, 1]))
+
+
+def test_dist2ref_by_unit_and_by_value() -> None:
+    x = np.array([[[1.0], [3.0], [5.0]], [[2.0], [4.0], [10.0]]])
+    ctx = NormaliseContext(
+        years=np.array([2020, 2021]),
+        direction=np.array([1.0]),
+        goalposts=np.full((1, 2), np.nan),
+        target=np.array([np.nan]),
+        indicator_ids=("i0",),
+        unit_ids=("a", "b", "c"),
+    )
+    out = run({"method": "dist2ref", "unit": "b", "scale": 1}, x, ctx)
+    # per year: (x - min) / (x_b - min); 2020: (x - 1) / 2, 2021: (x - 2) / 2
+    np.testing.assert_allclose(out[:, :, 0], [[0, 1, 2], [0, 1, 4]])
+    fixed = run({"method": "dist2ref", "value": 6, "fit": "pooled", "cap": True}, x, ctx)
+    np.testing.assert_allclose(fixed[:, :, 0], [[0, 40, 80], [20, 60, 100]])
+    with pytest.raises(SpecError, match="'zz'"):
+        run({"method": "dist2ref", "unit": "zz"}, x, ctx)
+    with pytest.raises(SpecError, match="exactly one"):
+        parse_step("normalise", {"method": "dist2ref"})
+
+
 # ---- properties --------------------------------------------------------------------------
 
 finite = st.floats(-1e6, 1e6, allow_nan=False)

@@ -65,6 +65,7 @@ class NormaliseContext:
     goalposts: np.ndarray  # [indicator, 2] lower/upper bound, NaN where not declared
     target: np.ndarray  # [indicator] NaN where not declared
     indicator_ids: tuple[str, ...] = ()
+    unit_ids: tuple[str, ...] = ()  # [unit]: needed by methods with a reference unit
 
     def fit_slice(self, x: np.ndarray, fit: FitMode) -> np.ndarray:
         """The part of ``x`` parameters are fitted on (all years for pooled and per_year)."""
@@ -80,9 +81,7 @@ class NormaliseContext:
             return x[hits[0] : hits[0] + 1]
         return x
 
-    def reduce(
-        self, x: np.ndarray, fit: FitMode, func: Callable[..., np.ndarray]
-    ) -> np.ndarray:
+    def reduce(self, x: np.ndarray, fit: FitMode, func: Callable[..., np.ndarray]) -> np.ndarray:
         """Apply a NaN-aware reduction (e.g. ``np.nanmin``) the way ``fit`` says.
 
         Returns an array that broadcasts against ``x``: ``[year, 1, indicator]`` per year,

@@ -2,24 +2,34 @@
 
 Every method follows COINr's convention for direction: values are multiplied by the
 indicator's direction (+1 or -1) first and then normalised, so that a high score is always
-good. Parameters (minimum, maximum, mean, ...) are fitted as ``fit`` says (see
+good. Parameters (minimum, maximum, mean, ranks, ...) are fitted as ``fit`` says (see
 :class:`~mint_index.methods.base.NormaliseContext`): pooled over all years, per year, or on
-one reference year and applied to every year.
+one reference year and applied to every year, so that on a panel a change in score is a
+change in the unit, not in its neighbours.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from functools import partial
+from typing import Literal
 
 import numpy as np
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from mint_index.errors import SpecError
 from mint_index.methods.base import FitMode, NormaliseContext, NormaliseParams
 from mint_index.methods.registry import register
 
-__all__ = ["GoalpostsParams", "MinMaxParams"]
+__all__ = [
+    "DistRefParams",
+    "DistTargParams",
+    "GoalpostsParams",
+    "MinMaxParams",
+    "PRankParams",
+    "ZScoreParams",
+]
 
 
 class MinMaxParams(NormaliseParams):
@@ -34,11 +44,54 @@ class MinMaxParams(NormaliseParams):
         return self
 
 
+class ZScoreParams(NormaliseParams):
+    """``mean`` and ``sd``: the mean and standard deviation the scores get."""
+
+    mean: float = 0.0
+    sd: float = Field(default=1.0, gt=0)
+
+
 class GoalpostsParams(NormaliseParams):
     """``scale``: score of the best goalpost (the worst scores 0); ``clip``: truncate to them."""
 
     scale: float = 100.0
     clip: bool = True
+
+
+class PRankParams(NormaliseParams):
+    """``scale``: score of the best value (COINr's n_prank is ``scale: 1``)."""
+
+    scale: float = 100.0
+
+
+class DistTargParams(NormaliseParams):
+    """``scale``: score at the target; ``cap``: values beyond the target score ``scale``."""
+
+    scale: float = 100.0
+    cap: bool = True
+
+
+class DistRefParams(NormaliseParams):
+    """Reference: the value of unit ``unit`` or a fixed ``value`` (exactly one of them).
+
+    ``scale``: score at the reference; ``cap``: values beyond it score ``scale``.
+    Fitted per year by default: the reference unit's value in each year.
+    """
+
+    fit: Literal["pooled", "per_year"] | int = "per_year"
+    unit: str | None = None
+    value: float | None = None
+    scale: float = 100.0
+    cap: bool = False
+
+    @model_validator(mode="after")
+    def _one_reference(self) -> DistRefParams:
+        if (self.unit is None) == (self.value is None):
+            raise ValueError("give exactly one of 'unit' (a reference unit id) or 'value'")
+        return self
+
+
+# ---- helpers -----------------------------------------------------------------------------
 
 
 def _fitted(
@@ -53,6 +106,52 @@ def _fitted(
 def _directed(x: np.ndarray, ctx: NormaliseContext) -> np.ndarray:
     """Values times the indicator's direction, so that higher is always better."""
     return x * ctx.direction
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """``num / den``, NaN where ``den`` is zero (a degenerate fit), without warnings."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return num / np.where(den != 0, den, np.nan)
+
+
+def _count_below(
+    x: np.ndarray, fit: FitMode, ctx: NormaliseContext
+) -> tuple[np.ndarray, np.ndarray]:
+    """For every cell: how many fitted values are strictly below it, and how many there are.
+
+    The fitted values of a cell are those of its indicator in the same year (``per_year``),
+    in every year (``pooled``) or in the reference year. ``1 + below`` is the rank with ties
+    sharing the lowest rank (R's ``rank(ties.method = "min")``). Fully vectorised: values are
+    replaced by order-preserving integer codes so one ``searchsorted`` serves every column.
+    """
+    n_y, _, n_i = x.shape
+    ref = ctx.fit_slice(x, fit) if fit != "per_year" else x
+    if fit == "per_year":
+        ref_group = np.broadcast_to(np.arange(n_y)[:, None, None], ref.shape)
+        query_group = ref_group
+    else:
+        ref_group = np.zeros(ref.shape, dtype=np.int64)
+        query_group = np.zeros(x.shape, dtype=np.int64)
+    ind_ref = np.broadcast_to(np.arange(n_i), ref.shape)
+    ind_query = np.broadcast_to(np.arange(n_i), x.shape)
+
+    ok_ref, ok_query = ~np.isnan(ref), ~np.isnan(x)
+    distinct, codes = np.unique(np.concatenate([ref[ok_ref], x[ok_query]]), return_inverse=True)
+    width = distinct.size + 1
+    ref_code, query_code = codes[: ok_ref.sum()], codes[ok_ref.sum() :]
+    ref_base = (ref_group[ok_ref] * n_i + ind_ref[ok_ref]) * width
+    keys = np.sort(ref_base + ref_code)
+    query_base = (query_group[ok_query] * n_i + ind_query[ok_query]) * width
+    start = np.searchsorted(keys, query_base, side="left")
+
+    below = np.full(x.shape, np.nan)
+    count = np.full(x.shape, np.nan)
+    below[ok_query] = np.searchsorted(keys, query_base + query_code, side="left") - start
+    count[ok_query] = np.searchsorted(keys, query_base + width, side="left") - start
+    return below, count
+
+
+# ---- methods -----------------------------------------------------------------------------
 
 
 @register("normalise", "none", NormaliseParams)
@@ -71,9 +170,16 @@ def minmax(x: np.ndarray, params: MinMaxParams, ctx: NormaliseContext) -> np.nda
     lo, hi = params.range
     x_min = _fitted(xd, params.fit, ctx, np.nanmin)
     x_max = _fitted(xd, params.fit, ctx, np.nanmax)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        span = np.where(x_max > x_min, x_max - x_min, np.nan)
-        return (xd - x_min) / span * (hi - lo) + lo
+    return _ratio(xd - x_min, x_max - x_min) * (hi - lo) + lo
+
+
+@register("normalise", "zscore", ZScoreParams)
+def zscore(x: np.ndarray, params: ZScoreParams, ctx: NormaliseContext) -> np.ndarray:
+    """Standardise: (x - mean) / sd * ``sd`` + ``mean``, sample sd (COINr n_zscore)."""
+    xd = _directed(x, ctx)
+    mean = _fitted(xd, params.fit, ctx, np.nanmean)
+    sd = _fitted(xd, params.fit, ctx, partial(np.nanstd, ddof=1))
+    return _ratio(xd - mean, sd) * params.sd + params.mean
 
 
 @register("normalise", "goalposts", GoalpostsParams)
@@ -86,16 +192,82 @@ def goalposts(x: np.ndarray, params: GoalpostsParams, ctx: NormaliseContext) -> 
     lower, upper = ctx.goalposts[:, 0], ctx.goalposts[:, 1]
     missing = np.isnan(lower) | np.isnan(upper)
     if missing.any():
-        names = [
-            ctx.indicator_ids[i] if i < len(ctx.indicator_ids) else f"#{i}"
-            for i in np.flatnonzero(missing)
-        ]
         raise SpecError(
             "normalise method 'goalposts' needs goalposts (lower, upper) for every indicator; "
-            f"missing for: {', '.join(names)}"
+            f"missing for: {', '.join(_names(ctx, missing))}"
         )
     higher = ctx.direction > 0
     y = np.where(higher, x - lower, upper - x) / (upper - lower)
     if params.clip:
         y = np.clip(y, 0.0, 1.0)
     return y * params.scale
+
+
+@register("normalise", "rank", NormaliseParams)
+def rank(x: np.ndarray, params: NormaliseParams, ctx: NormaliseContext) -> np.ndarray:
+    """Rank, 1 = worst, ties share the lowest rank (COINr n_rank)."""
+    below, _ = _count_below(_directed(x, ctx), params.fit, ctx)
+    return below + 1.0
+
+
+@register("normalise", "prank", PRankParams)
+def prank(x: np.ndarray, params: PRankParams, ctx: NormaliseContext) -> np.ndarray:
+    """Percentile rank: (rank - 1) / (n - 1) times ``scale`` (COINr n_prank).
+
+    With a reference year, values beyond the reference year's range are clipped to 0..scale.
+    """
+    below, count = _count_below(_directed(x, ctx), params.fit, ctx)
+    return np.clip(_ratio(below, count - 1.0), 0.0, 1.0) * params.scale
+
+
+@register("normalise", "dist2targ", DistTargParams)
+def dist2targ(x: np.ndarray, params: DistTargParams, ctx: NormaliseContext) -> np.ndarray:
+    """Distance to target: (x - min) / (target - min) times ``scale`` (COINr n_dist2targ).
+
+    Lower is better: (max - x) / (max - target). The indicator's ``target`` comes from the
+    framework; ``cap`` gives every value beyond the target the full score.
+    """
+    missing = np.isnan(ctx.target)
+    if missing.any():
+        raise SpecError(
+            "normalise method 'dist2targ' needs a target for every indicator; "
+            f"missing for: {', '.join(_names(ctx, missing))}"
+        )
+    xd = _directed(x, ctx)
+    worst = _fitted(xd, params.fit, ctx, np.nanmin)
+    y = _ratio(xd - worst, ctx.target * ctx.direction - worst)
+    if params.cap:
+        y = np.minimum(y, 1.0)
+    return y * params.scale
+
+
+@register("normalise", "dist2ref", DistRefParams)
+def dist2ref(x: np.ndarray, params: DistRefParams, ctx: NormaliseContext) -> np.ndarray:
+    """Distance to a reference: (x - min) / (ref - min) times ``scale`` (COINr n_dist2ref).
+
+    The reference unit's value is taken per year, in the reference year, or (pooled) as its
+    mean over the years.
+    """
+    xd = _directed(x, ctx)
+    worst = _fitted(xd, params.fit, ctx, np.nanmin)
+    if params.value is not None:
+        reference = params.value * ctx.direction
+    else:
+        if params.unit not in ctx.unit_ids:
+            raise SpecError(
+                f"normalise method 'dist2ref': reference unit {params.unit!r} is not in the data"
+            )
+        position = ctx.unit_ids.index(params.unit)
+        own = xd[:, position : position + 1, :]
+        reference = own if params.fit == "per_year" else _fitted(own, params.fit, ctx, np.nanmean)
+    y = _ratio(xd - worst, reference - worst)
+    if params.cap:
+        y = np.minimum(y, 1.0)
+    return y * params.scale
+
+
+def _names(ctx: NormaliseContext, mask: np.ndarray) -> list[str]:
+    return [
+        ctx.indicator_ids[i] if i < len(ctx.indicator_ids) else f"#{i}"
+        for i in np.flatnonzero(mask)
+    ]
