@@ -108,6 +108,7 @@ def _run(data: Dataset, spec: BuildSpec) -> Results:
     stages["treated"] = _per_spec(fw, spec, "treat", imputed, treat)
     log.set_treatment(treatments, len(data.years), len(fw.indicators), imputed.shape)
 
+    unit_ids = tuple(data.unit_ids.astype(str))
     direction = np.array([ind.direction_sign for ind in fw.indicators])
     goalposts = np.array(
         [
@@ -126,6 +127,7 @@ def _run(data: Dataset, spec: BuildSpec) -> Results:
             goalposts=goalposts[cols],
             target=target[cols],
             indicator_ids=tuple(fw.indicator_ids[c] for c in cols),
+            unit_ids=unit_ids,
         )
         return np.asarray(method.func(x, params, ctx), dtype=np.float64)
 
