@@ -1,0 +1,419 @@
+"""The commands of ``mint-index``: each turns parsed arguments into an :class:`Outcome`.
+
+Library errors (:class:`~mint_index.MintIndexError`) become a failed Outcome listing every
+problem (exit code 1); the caller in :mod:`mint_index.cli.app` handles usage errors (2)
+and bugs (3). Commands write files only through :mod:`mint_index.cli.io`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mint_index.cli.errors import UsageError
+from mint_index.cli.io import atomic_write, dumps_json, file_records, provenance
+from mint_index.cli.output import (
+    Outcome,
+    Table,
+    problem,
+    render_json,
+    render_markdown,
+    render_text,
+)
+from mint_index.errors import (
+    DataValidationError,
+    FrameworkError,
+    MintIndexError,
+    RuleError,
+    SpecError,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from mint_index.data.dataset import Dataset
+    from mint_index.framework.framework import Framework
+    from mint_index.pipeline.results import Results
+    from mint_index.spec import BuildSpec
+
+__all__ = ["run"]
+
+
+# ---- running and reporting ---------------------------------------------------------------
+def run(args: argparse.Namespace) -> int:
+    """Run the chosen command, print its outcome, write ``--summary``; return the exit code."""
+    if args.command == "schema":
+        return schema(args)
+    command: Callable[[argparse.Namespace], Outcome] = COMMANDS[args.command]
+    try:
+        outcome = command(args)
+    except MintIndexError as exc:
+        outcome = failed(args.command, exc)
+    emit(outcome, args)
+    return outcome.exit_code
+
+
+def emit(outcome: Outcome, args: argparse.Namespace) -> None:
+    if args.format == "json":
+        sys.stdout.write(render_json(outcome))
+    else:
+        (sys.stdout if outcome.ok else sys.stderr).write(render_text(outcome))
+    if args.summary:
+        atomic_write(Path(args.summary), render_markdown(outcome))
+
+
+def records(frame: pd.DataFrame | None, severity: str) -> list[dict[str, Any]]:
+    """Problem records from a failures/warnings table (``source, row, column, value, reason``)."""
+    if frame is None or not len(frame):
+        return []
+    plain = frame.astype(object).where(frame.notna(), None)
+    out = []
+    for rec in plain.to_dict("records"):
+        row = rec.get("row")
+        out.append(
+            problem(
+                reason=str(rec.get("reason") or ""),
+                source=str(rec.get("source") or ""),
+                row=int(row) if isinstance(row, (int, float)) and row == row else row,
+                column=str(rec.get("column") or ""),
+                value=None if rec.get("value") is None else str(rec.get("value")),
+                severity=severity,
+            )
+        )
+    return out
+
+
+def failed(command: str, exc: MintIndexError) -> Outcome:
+    """A failed Outcome listing every problem the error carries."""
+    if isinstance(exc, DataValidationError):
+        return Outcome(
+            command, ok=False, headline="invalid data", problems=records(exc.failures, "error")
+        )
+    if isinstance(exc, (FrameworkError, RuleError)):
+        what = "invalid framework" if isinstance(exc, FrameworkError) else "invalid rules"
+        return Outcome(
+            command,
+            ok=False,
+            headline=what,
+            problems=[problem(p.message, source=p.file, column=p.path) for p in exc.problems],
+        )
+    what = "invalid spec" if isinstance(exc, SpecError) else type(exc).__name__
+    return Outcome(command, ok=False, headline=what, problems=[problem(str(exc))])
+
+
+# ---- inputs --------------------------------------------------------------------------------
+def existing(path: str, what: str) -> Path:
+    """A path the user named, which must exist (a usage error otherwise)."""
+    found = Path(path)
+    if not found.exists():
+        raise UsageError(f"{what} not found: {path}")
+    return found
+
+
+@dataclass
+class Inputs:
+    """Everything a command read: framework or spec, data, warnings, and their hashes."""
+
+    framework: Framework
+    spec: BuildSpec | None
+    dataset: Dataset
+    warnings: list[dict[str, Any]]
+    files: list[dict[str, str]]
+
+
+def read_spec(path: str) -> BuildSpec:
+    from pydantic import ValidationError
+
+    from mint_index.spec import BuildSpec
+
+    file = existing(path, "spec file")
+    text = file.read_text(encoding="utf-8")
+    try:
+        if file.suffix.lower() in (".yaml", ".yml"):
+            return BuildSpec.from_yaml(text)
+        return BuildSpec.from_json(text)
+    except ValidationError as exc:
+        raise SpecError(
+            f"{path}: "
+            + "; ".join(
+                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+            )
+        ) from None
+    except ValueError as exc:  # JSON or YAML syntax
+        raise SpecError(f"{path}: not valid {file.suffix.lstrip('.') or 'JSON'}: {exc}") from None
+
+
+def read_framework(path: str | None) -> Framework:
+    import mint_index as mi
+
+    if path is None:
+        return mi.default_framework()
+    return mi.load_framework(existing(path, "framework"))
+
+
+def read_inputs(
+    args: argparse.Namespace,
+    data: list[str],
+    framework_path: str | None,
+    spec_path: str | None = None,
+) -> Inputs:
+    """Load the framework (or spec), the data and the units table; collect data warnings."""
+    if spec_path and framework_path:
+        raise UsageError("give --spec or --framework, not both (the spec carries its framework)")
+    paths = [existing(p, "data") for p in data]
+    units = existing(args.units, "units table") if getattr(args, "units", None) else None
+    spec = read_spec(spec_path) if spec_path else None
+    framework = spec.framework if spec is not None else read_framework(framework_path)
+    dataset = load_dataset(paths, framework, units)
+    severity = "error" if getattr(args, "strict", False) else "warning"
+    files = file_records([*paths, *([units] if units else [])])
+    return Inputs(framework, spec, dataset, records(dataset.warnings, severity), files)
+
+
+def load_dataset(paths: list[Path], framework: Framework, units: Path | None) -> Dataset:
+    import mint_index as mi
+
+    dataset = mi.load_data(paths, framework=framework)
+    if units is not None:
+        dataset = dataset.with_units(mi.load_units(units))
+    return dataset
+
+
+def data_facts(dataset: Dataset, files: list[dict[str, str]]) -> dict[str, Any]:
+    summary = dataset.summary()
+    years = summary["years"]
+    facts: dict[str, Any] = {
+        "files": len(files),
+        "units": summary["units"],
+        "years": f"{years[0]}-{years[-1]}" if len(years) > 1 else (years or ["none"])[0],
+        "variables": summary["variables"],
+        "values": summary["cells"],
+    }
+    if summary["missing"]:
+        facts["missing"] = ", ".join(f"{k} {v}" for k, v in sorted(summary["missing"].items()))
+    return facts
+
+
+def strict_failure(command: str, inputs: Inputs, facts: dict[str, Any]) -> Outcome | None:
+    """Under ``--strict`` (warnings carry severity ``error``) a failed Outcome, else None."""
+    if inputs.warnings and inputs.warnings[0]["severity"] == "error":
+        return Outcome(
+            command,
+            ok=False,
+            headline=f"{len(inputs.warnings)} warning(s) treated as failures (--strict)",
+            facts=facts,
+            problems=inputs.warnings,
+        )
+    return None
+
+
+# ---- commands ------------------------------------------------------------------------------
+def validate(args: argparse.Namespace) -> Outcome:
+    inputs = read_inputs(args, args.data, args.framework)
+    facts = data_facts(inputs.dataset, inputs.files)
+    facts["framework"] = inputs.framework.framework.id
+    facts["warnings"] = len(inputs.warnings)
+    prov = provenance("validate", inputs.files, inputs.framework)
+    outcome = strict_failure("validate", inputs, facts)
+    if outcome is not None:
+        outcome.provenance = prov
+        return outcome
+    return Outcome(
+        "validate",
+        headline="the data fit the framework",
+        facts=facts,
+        problems=inputs.warnings,
+        provenance=prov,
+    )
+
+
+def top_units(results: Results, n: int = 3) -> list[str]:
+    """The best units on the index in the latest year, for the summary."""
+    ranks = results.ranks
+    latest = ranks[
+        (ranks["node"] == results.framework.index.id) & (ranks["year"] == results.years.max())
+    ]
+    best = latest.dropna(subset=["score"]).sort_values(["rank", "unit"], kind="stable").head(n)
+    return [
+        f"{unit} ({score:.1f})" for unit, score in zip(best["unit"], best["score"], strict=True)
+    ]
+
+
+def score_results(inputs: Inputs) -> Results:
+    import mint_index as mi
+
+    return mi.score(inputs.dataset, inputs.spec or inputs.framework)
+
+
+def score(args: argparse.Namespace) -> Outcome:
+    from mint_index.cli.scores import SUFFIXES, score_table, write_scores
+
+    out = Path(args.out)
+    if out.suffix.lower() not in SUFFIXES:
+        raise UsageError(f"--out must end in {', '.join(SUFFIXES)}, not {out.name!r}")
+    if out.is_dir():
+        raise UsageError(f"--out names a folder, not a file: {out}")
+    inputs = read_inputs(args, args.data, args.framework, args.spec)
+    facts = data_facts(inputs.dataset, inputs.files)
+    failure = strict_failure("score", inputs, facts)
+    if failure is not None:
+        return failure
+    results = score_results(inputs)
+    prov = provenance("score", inputs.files, inputs.framework, spec=results.spec)
+    written = write_scores(score_table(results), out, prov)
+    facts.update(
+        {
+            "framework": inputs.framework.framework.id,
+            "nodes": len(results.node_ids),
+            f"best in {int(results.years.max())}": top_units(results),
+        }
+    )
+    return Outcome(
+        "score",
+        headline=f"scored {facts['units']} units",
+        facts=facts,
+        problems=inputs.warnings,
+        outputs=[p.as_posix() for p in written],
+        provenance=prov,
+    )
+
+
+def output_folder(path: str) -> Path:
+    folder = Path(path)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--out must be a folder, but {path} is a file")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def write_folder_provenance(folder: Path, block: dict[str, Any], written: list[Path]) -> Path:
+    """``provenance.json`` of a folder output: what produced it and every file's hash."""
+    outputs = [
+        {"path": p.relative_to(folder).as_posix(), "sha256": rec["sha256"]}
+        for p, rec in zip(written, file_records(written), strict=True)
+    ]
+    document = {**block, "outputs": sorted(outputs, key=lambda o: o["path"])}
+    return atomic_write(folder / "provenance.json", dumps_json(document))
+
+
+@dataclass
+class Side:
+    """One side of a comparison: its score table, spec, provenance and (for a data drop)
+    the Results."""
+
+    table: pd.DataFrame
+    spec: dict[str, Any] | None
+    provenance: dict[str, Any] | None
+    results: Results | None
+
+
+def compare_side(
+    args: argparse.Namespace,
+    path: str,
+    framework: str | None,
+) -> Side | Outcome:
+    """A scores file is read back; a data drop is validated and scored."""
+    from mint_index.cli.scores import is_scores_file, read_scores, score_table
+
+    given = existing(path, "input")
+    if is_scores_file(given):
+        table, prov = read_scores(given)
+        return Side(table, (prov or {}).get("spec"), prov, None)
+    inputs = read_inputs(args, [path], framework)
+    failure = strict_failure("compare", inputs, data_facts(inputs.dataset, inputs.files))
+    if failure is not None:
+        return failure
+    results = score_results(inputs)
+    prov = provenance("score", inputs.files, inputs.framework, spec=results.spec)
+    return Side(score_table(results), results.spec.to_dict(), prov, results)
+
+
+def _rows(frame: pd.DataFrame, columns: list[str]) -> list[list[Any]]:
+    plain = frame[columns].astype(object).where(frame[columns].notna(), None)
+    return [list(row) for row in plain.itertuples(index=False)]
+
+
+def compare(args: argparse.Namespace) -> Outcome:
+    from mint_index.cli.compare import compare_tables, definition_changes
+    from mint_index.cli.io import FLOAT_DECIMALS
+
+    old = compare_side(args, args.old, args.old_framework or args.framework)
+    if isinstance(old, Outcome):
+        return old
+    new = compare_side(args, args.new, args.framework)
+    if isinstance(new, Outcome):
+        return new
+    folder = output_folder(args.out)
+    result = compare_tables(old.table, new.table, args.rank_jump)
+    definitions = definition_changes(old.spec, new.spec)
+    float_format = f"%.{FLOAT_DECIMALS}f"
+    written = []
+    for name, frame in (
+        ("changes.csv", result["changes"]),
+        ("rank_jumps.csv", result["rank_jumps"]),
+        ("revisions.csv", result["revisions"]),
+        ("definition_changes.csv", definitions),
+    ):
+        text = frame.to_csv(index=False, float_format=float_format, lineterminator="\n")
+        written.append(atomic_write(folder / name, text))
+    block = provenance("compare", [])
+    block["inputs"] = {"old": old.provenance, "new": new.provenance}
+    written.append(write_folder_provenance(folder, block, written))
+
+    jump_columns = ["node", "unit", "old_rank", "new_rank", "rank_change"]
+    facts = {
+        "years": f"{result['old_year']} -> {result['new_year']}",
+        "units": len(set(new.table["unit"])),
+        "units added": result["units_added"] or "none",
+        "units removed": result["units_removed"] or "none",
+        f"rank jumps (>= {args.rank_jump} places)": len(result["rank_jumps"]),
+        "revised past scores": len(result["revisions"]),
+        "definition changes": len(definitions)
+        if old.spec and new.spec
+        else "unknown (a scores file without provenance)",
+    }
+    tables = [
+        Table("Rank jumps", jump_columns, _rows(result["rank_jumps"], jump_columns)),
+        Table(
+            "Definition changes",
+            list(definitions.columns),
+            _rows(definitions, list(definitions.columns)),
+        ),
+    ]
+    return Outcome(
+        "compare",
+        headline=f"compared {args.old} with {args.new}",
+        facts=facts,
+        tables=tables,
+        outputs=[p.as_posix() for p in written],
+        provenance=block,
+    )
+
+
+def init(args: argparse.Namespace) -> Outcome:
+    from mint_index.cli.project import init_project
+
+    return init_project(Path(args.folder))
+
+
+def schema(args: argparse.Namespace) -> int:
+    from mint_index.framework.loader import framework_json_schema
+
+    text = dumps_json(framework_json_schema())
+    if args.out:
+        atomic_write(Path(args.out), text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], Outcome]] = {
+    "validate": validate,
+    "score": score,
+    "compare": compare,
+    "init": init,
+}

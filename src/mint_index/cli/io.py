@@ -1,0 +1,200 @@
+"""Safe, reproducible file output for the command line.
+
+Every file the CLI writes goes through :func:`atomic_write`: the content is written to a
+temporary file in the target folder and renamed over the target, so an interrupted run
+leaves the previous output intact. Paths made from data (unit ids) go through
+:func:`safe_name` and :func:`inside`, so nothing lands outside the output folder.
+Provenance blocks carry hashes, never the clock, unless ``SOURCE_DATE_EPOCH`` is set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from mint_index.cli.errors import UsageError
+
+__all__ = [
+    "atomic_path",
+    "atomic_write",
+    "dumps_json",
+    "file_records",
+    "inside",
+    "json_safe",
+    "provenance",
+    "safe_name",
+    "sha256_file",
+    "timestamp",
+]
+
+#: Decimal places of every float the CLI writes (scores live on 0..100).
+FLOAT_DECIMALS = 6
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+_WINDOWS_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(10)),
+    *(f"lpt{i}" for i in range(10)),
+}
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_records(paths: Iterable[Path | str]) -> list[dict[str, str]]:
+    """``path`` (as given, folders expanded in sorted order) and ``sha256`` of each input file."""
+    out: list[dict[str, str]] = []
+    for given in paths:
+        path = Path(given)
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        out += [{"path": f.as_posix(), "sha256": sha256_file(f)} for f in files]
+    return out
+
+
+def combined_sha256(records: list[dict[str, str]], root: Path | None = None) -> str:
+    """One hash over several files: their paths (relative to ``root``) and contents."""
+    digest = hashlib.sha256()
+    for rec in records:
+        name = Path(rec["path"]).relative_to(root).as_posix() if root else rec["path"]
+        digest.update(f"{name}\0{rec['sha256']}\n".encode())
+    return digest.hexdigest()
+
+
+def safe_name(text: str, max_length: int = 80) -> str:
+    """A file name made from untrusted text (a unit id): only ``A-Z a-z 0-9 _ -``.
+
+    When characters had to be replaced, a short hash of the original is appended, so
+    ``a/b`` and ``a_b`` do not collide; ``../../x`` becomes ``x-<hash>``.
+    """
+    cleaned = _UNSAFE.sub("_", text).strip("_-")[:max_length]
+    if cleaned == text and cleaned.lower() not in _WINDOWS_RESERVED:
+        return cleaned
+    tag = hashlib.sha256(text.encode()).hexdigest()[:8]
+    return f"{cleaned}-{tag}" if cleaned else f"unit-{tag}"
+
+
+def inside(folder: Path, *parts: str) -> Path:
+    """``folder / parts``, refusing any path that would resolve outside ``folder``."""
+    root = folder.resolve()
+    target = root.joinpath(*parts).resolve()
+    if target != root and root not in target.parents:
+        raise UsageError(f"refusing to write outside the output folder: {'/'.join(parts)}")
+    return target
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temporary path next to ``target``; renamed over it only if the block succeeds."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    temp = Path(name)
+    try:
+        yield temp
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def atomic_write(target: Path, content: str | bytes | Callable[[Path], Any]) -> Path:
+    """Write text, bytes, or whatever ``content(temp_path)`` writes, atomically to ``target``."""
+    with atomic_path(target) as temp:
+        if callable(content):
+            content(temp)
+        else:
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            with temp.open("wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+    return target
+
+
+def json_safe(value: Any) -> Any:
+    """Plain JSON data with fixed float precision; NaN and infinities become ``null``."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalar
+        value = value.item()
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        return round(value, FLOAT_DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return value
+
+
+def dumps_json(value: Any) -> str:
+    """Canonical JSON: sorted keys, two-space indent, UTF-8, trailing newline."""
+    return (
+        json.dumps(json_safe(value), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
+        + "\n"
+    )
+
+
+def timestamp() -> str | None:
+    """``SOURCE_DATE_EPOCH`` as ISO 8601 UTC, or ``None`` when it is not set.
+
+    Outputs carry no clock time by default, so two runs on the same inputs give
+    byte-identical files; set ``SOURCE_DATE_EPOCH`` to stamp a date reproducibly.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return None
+    try:
+        moment = datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    except (ValueError, OverflowError, OSError) as exc:
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}"
+        ) from exc
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def provenance(
+    command: str,
+    inputs: list[dict[str, str]],
+    framework: Any = None,
+    rules: dict[str, Any] | None = None,
+    spec: Any = None,
+) -> dict[str, Any]:
+    """What produced an output: version, framework and rules hashes, inputs, the spec."""
+    from mint_index import __version__
+
+    block: dict[str, Any] = {
+        "tool": "mint-index",
+        "version": __version__,
+        "command": command,
+        "inputs": inputs,
+    }
+    if framework is not None:
+        block["framework"] = {
+            "id": framework.framework.id,
+            "version": framework.framework.version,
+            "sha256": framework.sha256,
+        }
+    if rules is not None:
+        block["rules"] = rules
+    if spec is not None:
+        block["spec"] = spec.to_dict()
+    created = timestamp()
+    if created is not None:
+        block["created"] = created
+    return block

@@ -1,0 +1,243 @@
+"""What a command tells its user: one :class:`Outcome`, rendered as text, JSON or Markdown.
+
+Commands compute an Outcome (plain data); this module only renders it, so the screen,
+``--format json`` and the ``--summary`` file always say the same thing.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from mint_index.cli.io import dumps_json
+
+__all__ = [
+    "Outcome",
+    "Progress",
+    "Table",
+    "problem",
+    "render_json",
+    "render_markdown",
+    "render_text",
+]
+
+#: Problems shown on screen and in the Markdown summary; JSON always has all of them.
+SHOWN_PROBLEMS = 50
+#: Rows of each summary table shown on screen and in Markdown.
+SHOWN_ROWS = 20
+
+
+def problem(
+    reason: str,
+    source: str = "",
+    row: Any = None,
+    column: str = "",
+    value: Any = None,
+    severity: str = "error",
+) -> dict[str, Any]:
+    """One problem record, the same shape for data, framework, rules and spec problems."""
+    return {
+        "severity": severity,
+        "source": source,
+        "row": row,
+        "column": column,
+        "value": value,
+        "reason": reason,
+    }
+
+
+@dataclass
+class Table:
+    """A small table for the summary (rank jumps, definition changes): shown in full in
+    JSON, cut to :data:`SHOWN_ROWS` rows on screen and in Markdown."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+
+
+@dataclass
+class Outcome:
+    """The result of one command: verdict, key facts, problems, files written, provenance."""
+
+    command: str
+    ok: bool = True
+    headline: str = ""
+    facts: dict[str, Any] = field(default_factory=dict)
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    provenance: dict[str, Any] | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "command": self.command,
+            "ok": self.ok,
+            "headline": self.headline,
+            "facts": self.facts,
+            "problems": self.problems,
+            "outputs": self.outputs,
+        }
+        if self.tables:
+            out["tables"] = [
+                {"title": t.title, "columns": t.columns, "rows": t.rows} for t in self.tables
+            ]
+        if self.provenance is not None:
+            out["provenance"] = self.provenance
+        return out
+
+
+def _location(rec: dict[str, Any]) -> str:
+    row = rec.get("row")
+    parts = [rec.get("source") or "", "" if row is None else str(row), rec.get("column") or ""]
+    return ":".join(part for part in parts if part) or "-"
+
+
+def _problem_line(rec: dict[str, Any]) -> tuple[str, str]:
+    reason = str(rec["reason"])
+    if rec.get("value") not in (None, ""):
+        reason += f" (value {rec['value']!r})"
+    if rec.get("severity") == "warning":
+        reason = f"warning: {reason}"
+    return _location(rec), reason
+
+
+def _format_fact(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def render_text(outcome: Outcome) -> str:
+    verdict = "OK" if outcome.ok else "FAILED"
+    lines = [
+        f"mint-index {outcome.command}: {verdict}"
+        + (f" - {outcome.headline}" if outcome.headline else "")
+    ]
+    if outcome.facts:
+        width = max(len(k) for k in outcome.facts)
+        lines += [f"  {k:<{width}}  {_format_fact(v)}" for k, v in outcome.facts.items()]
+    if outcome.problems:
+        shown = [_problem_line(rec) for rec in outcome.problems[:SHOWN_PROBLEMS]]
+        width = min(max(len(where) for where, _ in shown), 60)
+        lines.append(f"{len(outcome.problems)} problem(s):")
+        lines += [f"  {where:<{width}}  {reason}" for where, reason in shown]
+        hidden = len(outcome.problems) - len(shown)
+        if hidden:
+            lines.append(f"  ... and {hidden} more (--format json lists all)")
+    for table in outcome.tables:
+        lines += _text_table(table)
+    if outcome.outputs:
+        lines.append("wrote:")
+        lines += [f"  {path}" for path in outcome.outputs]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else _format_fact(value)
+
+
+def _text_table(table: Table) -> list[str]:
+    lines = [f"{table.title} ({len(table.rows)}):"]
+    if not table.rows:
+        return lines
+    cells = [table.columns] + [[_cell(c) for c in row] for row in table.rows[:SHOWN_ROWS]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(table.columns))]
+    lines += [
+        "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in cells
+    ]
+    if len(table.rows) > SHOWN_ROWS:
+        lines.append(f"  ... and {len(table.rows) - SHOWN_ROWS} more")
+    return lines
+
+
+def render_json(outcome: Outcome) -> str:
+    return dumps_json(outcome.to_dict())
+
+
+def _md(text: Any) -> str:
+    """Text safe inside a Markdown table cell."""
+    return (
+        str(text)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("|", "\\|")
+        .replace("\n", " ")
+    )
+
+
+def render_markdown(outcome: Outcome) -> str:
+    """A summary for a CI job page (GitHub's ``$GITHUB_STEP_SUMMARY``)."""
+    verdict = "passed" if outcome.ok else "failed"
+    lines = [f"## mint-index {outcome.command}: {verdict}", ""]
+    if outcome.headline:
+        lines += [_md(outcome.headline), ""]
+    if outcome.facts:
+        lines += ["| | |", "|---|---|"]
+        lines += [f"| {_md(k)} | {_md(_format_fact(v))} |" for k, v in outcome.facts.items()]
+        lines.append("")
+    if outcome.problems:
+        lines += [f"### Problems ({len(outcome.problems)})", "", "| where | problem |", "|---|---|"]
+        for rec in outcome.problems[:SHOWN_PROBLEMS]:
+            where, reason = _problem_line(rec)
+            lines.append(f"| `{_md(where)}` | {_md(reason)} |")
+        hidden = len(outcome.problems) - SHOWN_PROBLEMS
+        if hidden > 0:
+            lines.append(f"| ... | {hidden} more (run with --format json for all) |")
+        lines.append("")
+    for table in outcome.tables:
+        lines += [f"### {_md(table.title)} ({len(table.rows)})", ""]
+        if table.rows:
+            lines += [_markdown_table(table.columns, table.rows[:SHOWN_ROWS]), ""]
+    if outcome.outputs:
+        lines += ["### Outputs", ""] + [f"- `{_md(path)}`" for path in outcome.outputs] + [""]
+    if outcome.provenance is not None:
+        shown = {k: v for k, v in outcome.provenance.items() if k != "spec"}
+        lines += [
+            "<details><summary>Provenance</summary>",
+            "",
+            "```json",
+            dumps_json(shown).rstrip("\n"),
+            "```",
+            "",
+            "</details>",
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def _markdown_table(header: list[str], rows: list[list[Any]]) -> str:
+    out = ["| " + " | ".join(_md(h) for h in header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(_md(_cell(c)) for c in row) + " |" for row in rows]
+    return "\n".join(out)
+
+
+class Progress:
+    """A one-line progress bar on stderr, shown only when stderr is a terminal."""
+
+    def __init__(self, total: int, stream: TextIO | None = None, width: int = 24) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.total, self.width, self.done = max(total, 1), width, 0
+
+    def step(self, label: str) -> None:
+        """Announce the next piece of work (the bar shows what is running now)."""
+        if not self.enabled:
+            return
+        filled = self.width * self.done // self.total
+        bar = "#" * filled + "-" * (self.width - filled)
+        self.stream.write(f"\r[{bar}] {self.done + 1}/{self.total} {label:<30.30}")
+        self.stream.flush()
+        self.done += 1
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\r" + " " * (self.width + 40) + "\r")
+            self.stream.flush()
