@@ -1,17 +1,165 @@
-"""Treat: outlier treatment (JRC/COINr winsorisation with a log fallback)."""
+"""Treat: outlier treatment (JRC/COINr winsorisation with a log fallback).
+
+Each (year, indicator) column is checked on its own, across units, as COINr treats each
+coin (year) separately. A column *fails* when ``|skewness| >= skew`` and ``kurtosis >=
+kurtosis`` (COINr's ``check_SkewKurt`` passes a column when either is below its threshold).
+Skewness and excess kurtosis are the bias-corrected sample estimators (e1071 type 2, as in
+Excel's SKEW and KURT). Columns with fewer than four values or no spread are never treated.
+"""
 
 from __future__ import annotations
 
+import warnings
+from typing import Literal
+
 import numpy as np
+from pydantic import Field
 
 from mint_index.methods.base import TreatContext, TreatResult
-from mint_index.methods.registry import NoParams, register
+from mint_index.methods.registry import NoParams, StepParams, register
+
+__all__ = ["LogParams", "WinsoriseParams", "log_ct", "skew_kurtosis"]
+
+
+class _Thresholds(StepParams):
+    """``skew``: threshold of |skewness|; ``kurtosis``: threshold of excess kurtosis."""
+
+    skew: float = Field(default=2.0, gt=0)
+    kurtosis: float = 3.5
+
+
+class WinsoriseParams(_Thresholds):
+    """``max_points``: most points winsorised per column; ``fallback``: what to do when the
+    column still fails (``log``: COINr's log_CT of the original values; ``none``: keep the
+    winsorised values)."""
+
+    max_points: int = Field(default=5, ge=1)
+    fallback: Literal["log", "none"] = "log"
+
+
+class LogParams(_Thresholds):
+    """``always``: log-transform every column, not only those failing the check."""
+
+    always: bool = False
+
+
+def skew_kurtosis(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sample skewness and excess kurtosis along the unit axis (axis 1), NaN ignored.
+
+    With ``n`` values, deviations ``d`` from their mean, ``m_k = sum(d**k)``:
+    skewness ``sqrt(n) m3 / m2**1.5 * sqrt(n (n-1)) / (n-2)`` and kurtosis
+    ``((n+1) (n m4 / m2**2 - 3) + 6) (n-1) / ((n-2) (n-3))``. NaN when ``n < 4`` or the
+    values have no spread.
+    """
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        n = np.sum(~np.isnan(x), axis=1).astype(np.float64)
+        d = x - np.nanmean(x, axis=1, keepdims=True)
+        m2 = np.nansum(d**2, axis=1)
+        m3 = np.nansum(d**3, axis=1)
+        m4 = np.nansum(d**4, axis=1)
+        ok = (n >= 4) & (m2 > 0)
+        skew = np.sqrt(n) * m3 / m2**1.5 * np.sqrt(n * (n - 1)) / (n - 2)
+        ratio = n * m4 / m2**2
+        kurt = ((n + 1) * (ratio - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
+    return np.where(ok, skew, np.nan), np.where(ok, kurt, np.nan)
+
+
+def _fails(x: np.ndarray, params: _Thresholds) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    skew, kurt = skew_kurtosis(x)
+    fails = (np.abs(skew) >= params.skew) & (kurt >= params.kurtosis)
+    return fails, skew, kurt
+
+
+def log_ct(x: np.ndarray) -> np.ndarray:
+    """COINr's log_CT per column: ``log(x - min + 0.01 (max - min))``, NaN ignored."""
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        lo = np.nanmin(x, axis=1, keepdims=True)
+        hi = np.nanmax(x, axis=1, keepdims=True)
+        return np.log(x - lo + 0.01 * (hi - lo))
+
+
+def _column_extreme(x: np.ndarray, high: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Per column: the mask of cells at the max (min) and the next value inwards."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        reduce = np.nanmax if high else np.nanmin
+        extreme = reduce(x, axis=1, keepdims=True)
+        at = x == extreme
+        inner = reduce(np.where(at, np.nan, x), axis=1, keepdims=True)
+    return at, inner
+
+
+def _winsorise_columns(x: np.ndarray, fails: np.ndarray, params: WinsoriseParams) -> np.ndarray:
+    """COINr's winsorise, all columns at once: while a column fails and fewer than
+    ``max_points`` are winsorised, the value(s) at the extreme on the side of the skew are
+    set to the next value inwards. As in COINr, the count is the number of cells at the
+    extreme replaced last on each side (ties and earlier steps accumulate there)."""
+    out = x.copy()
+    n_high = np.zeros(fails.shape, dtype=np.int64)
+    n_low = np.zeros(fails.shape, dtype=np.int64)
+    active = fails.copy()
+    for _ in range(x.shape[1]):  # at most one step per unit; bounded by max_points in practice
+        if not active.any():
+            break
+        skew, _ = skew_kurtosis(out)
+        high = skew >= 0
+        at_max, next_max = _column_extreme(out, high=True)
+        at_min, next_min = _column_extreme(out, high=False)
+        step_high = (active & high)[:, None, :] & at_max & ~np.isnan(next_max)
+        step_low = (active & ~high)[:, None, :] & at_min & ~np.isnan(next_min)
+        out = np.where(step_high, next_max, np.where(step_low, next_min, out))
+        n_high = np.where(active & high, at_max.sum(axis=1), n_high)
+        n_low = np.where(active & ~high, at_min.sum(axis=1), n_low)
+        still, _, _ = _fails(out, params)
+        active = active & still & (n_high + n_low < params.max_points)
+    return out
+
+
+def _result(
+    original: np.ndarray, values: np.ndarray, logged: np.ndarray, skew0, kurt0
+) -> TreatResult:
+    changed = (values != original) & ~np.isnan(original) & ~logged[:, None, :]
+    skew1, kurt1 = skew_kurtosis(values)
+    return TreatResult(
+        values=values,
+        winsorised=changed,
+        points=changed.sum(axis=1),
+        log_transformed=logged,
+        skew_before=skew0,
+        kurt_before=kurt0,
+        skew_after=skew1,
+        kurt_after=kurt1,
+    )
 
 
 @register("treat", "none")
 def none(x: np.ndarray, params: NoParams, ctx: TreatContext) -> TreatResult:
     """No treatment."""
-    n_y, _, n_i = x.shape
-    nan = np.full((n_y, n_i), np.nan)
-    return TreatResult(x.copy(), np.zeros(x.shape, bool), np.zeros((n_y, n_i), int),
-                       np.zeros((n_y, n_i), bool), nan, nan, nan, nan)
+    skew, kurt = skew_kurtosis(x)
+    return _result(x, x.copy(), np.zeros(skew.shape, dtype=bool), skew, kurt)
+
+
+@register("treat", "winsorise", WinsoriseParams)
+def winsorise(x: np.ndarray, params: WinsoriseParams, ctx: TreatContext) -> TreatResult:
+    """Winsorise failing columns point by point, then log_CT if still failing (COINr Treat)."""
+    fails, skew0, kurt0 = _fails(x, params)
+    values = _winsorise_columns(x, fails, params)
+    logged = np.zeros(fails.shape, dtype=bool)
+    if params.fallback == "log":
+        logged = fails & _fails(values, params)[0]
+        values = np.where(logged[:, None, :], log_ct(x), values)
+    return _result(x, values, logged, skew0, kurt0)
+
+
+@register("treat", "log", LogParams)
+def log(x: np.ndarray, params: LogParams, ctx: TreatContext) -> TreatResult:
+    """COINr's log_CT transform of failing columns (or of all with ``always``)."""
+    fails, skew0, kurt0 = _fails(x, params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        spread = np.nanmax(x, axis=1) > np.nanmin(x, axis=1)  # log_CT of a constant is -inf
+    logged = (np.ones(fails.shape, dtype=bool) if params.always else fails) & spread
+    values = np.where(logged[:, None, :], log_ct(x), x)
+    return _result(x, values, logged, skew0, kurt0)

@@ -1,0 +1,237 @@
+"""Outlier treatment: estimators, COINr's winsorisation and log_CT, checked against a plain
+one-column re-statement of COINr's documented algorithm and hand-computed values."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from mint_index.methods import parse_step
+from mint_index.methods.base import TreatContext, TreatResult
+from mint_index.methods.treat import skew_kurtosis
+
+ASEM = Path(__file__).parent / "fixtures" / "coinr" / "asem_idata.csv"
+nan = np.nan
+
+
+# ---- a scalar restatement of COINr's definitions (skew, kurt, winsorise, log_CT) --------
+
+
+def ref_skew(v: list[float]) -> float:
+    n = len(v)
+    m = sum(v) / n
+    m2 = sum((a - m) ** 2 for a in v)
+    m3 = sum((a - m) ** 3 for a in v)
+    return math.sqrt(n) * m3 / m2**1.5 * math.sqrt(n * (n - 1)) / (n - 2)
+
+
+def ref_kurt(v: list[float]) -> float:
+    n = len(v)
+    m = sum(v) / n
+    m2 = sum((a - m) ** 2 for a in v)
+    m4 = sum((a - m) ** 4 for a in v)
+    r = n * m4 / m2**2
+    return ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
+
+
+def ref_passes(v: list[float], s: float = 2.0, k: float = 3.5) -> bool:
+    if max(v) == min(v):  # no spread: nothing to treat (COINr's skew() would give NaN)
+        return True
+    return abs(ref_skew(v)) < s or ref_kurt(v) < k
+
+
+def ref_treat(v: list[float], winmax: int = 5) -> tuple[list[float], int, bool]:
+    """COINr Treat(): winsorise, else log_CT of the original values. Returns values,
+    points winsorised, log applied."""
+    x = list(v)
+    if ref_passes(x):
+        return x, 0, False
+    imax: list[int] = []
+    imin: list[int] = []
+    nwin = 0
+    passing = False
+    while not passing and nwin < winmax:
+        if ref_skew(x) >= 0:
+            top = max(x)
+            imax = [i for i, a in enumerate(x) if a == top]
+            x = [max(a for a in x if a != top) if a == top else a for a in x]
+        else:
+            bottom = min(x)
+            imin = [i for i, a in enumerate(x) if a == bottom]
+            x = [min(a for a in x if a != bottom) if a == bottom else a for a in x]
+        nwin = len(imax) + len(imin)
+        passing = ref_passes(x)
+    if passing:
+        return x, sum(a != b for a, b in zip(x, v, strict=True)), False
+    lo, hi = min(v), max(v)
+    return [math.log(a - lo + 0.01 * (hi - lo)) for a in v], 0, True
+
+
+def run(spec: dict, x: np.ndarray) -> TreatResult:
+    method, params = parse_step("treat", spec)
+    before = x.copy()
+    ctx = TreatContext(
+        years=np.arange(x.shape[0]), indicator_ids=tuple(f"i{k}" for k in range(x.shape[2]))
+    )
+    out = method.func(x, params, ctx)
+    np.testing.assert_array_equal(x, before)
+    assert out.values.shape == x.shape
+    return out
+
+
+# ---- estimators --------------------------------------------------------------------------
+
+
+def test_skew_and_kurtosis_match_hand_computation() -> None:
+    v = [1.0, 2.0, 3.0, 4.0, 10.0]
+    # mean 4; deviations -3 -2 -1 0 6; m2 = 50, m3 = -27-8-1+216 = 180, m4 = 81+16+1+1296 = 1394
+    skew = math.sqrt(5) * 180 / 50**1.5 * math.sqrt(20) / 3
+    r = 5 * 1394 / 2500
+    kurt = (6 * (r - 3) + 6) * 4 / (3 * 2)
+    s, k = skew_kurtosis(np.array([*v, nan])[None, :, None])
+    assert s[0, 0] == pytest.approx(skew, rel=1e-12)
+    assert k[0, 0] == pytest.approx(kurt, rel=1e-12)
+
+
+def test_estimators_need_four_values_and_spread() -> None:
+    s, k = skew_kurtosis(np.array([[[1.0, 5.0], [2.0, 5.0], [9.0, 5.0], [nan, 5.0]]]))
+    assert np.isnan(s).all() and np.isnan(k).all()
+
+
+# ---- winsorisation -----------------------------------------------------------------------
+
+
+def test_coinr_example_two_outliers() -> None:
+    """COINr's documented example: x <- c(1:10, 30, 100)."""
+    v = [*map(float, range(1, 11)), 30.0, 100.0]
+    expected, points, logged = ref_treat(v)
+    out = run({"method": "winsorise"}, np.array(v)[None, :, None])
+    np.testing.assert_allclose(out.values[0, :, 0], expected, rtol=1e-12)
+    assert out.points[0, 0] == points and bool(out.log_transformed[0, 0]) == logged
+    assert points >= 1 and not logged
+    # the 100 was winsorised down to a value from the bulk of the data
+    assert out.winsorised[0, 11, 0] and out.values[0, 11, 0] < 100
+    assert out.skew_before[0, 0] == pytest.approx(ref_skew(v), rel=1e-12)
+    assert out.kurt_after[0, 0] == pytest.approx(ref_kurt(expected), rel=1e-12)
+
+
+def test_one_point_winsorised_by_hand() -> None:
+    # 19 ones and twos and one 50: after replacing 50 by the next value, the column passes
+    v = [1.0, 2.0] * 9 + [1.0, 50.0]
+    assert not ref_passes(v)
+    treated = [*v[:-1], 2.0]
+    assert ref_passes(treated)
+    out = run({"method": "winsorise"}, np.array(v)[None, :, None])
+    np.testing.assert_allclose(out.values[0, :, 0], treated)
+    assert out.points[0, 0] == 1
+    assert out.winsorised[0, :, 0].tolist() == [False] * 19 + [True]
+
+
+def test_negative_skew_winsorises_the_low_end() -> None:
+    v = [-50.0] + [1.0, 2.0] * 9 + [1.0]
+    out = run({"method": "winsorise"}, np.array(v)[None, :, None])
+    assert out.values[0, 0, 0] == 1.0
+    assert out.points[0, 0] == 1
+
+
+def test_log_fallback_on_original_values_when_max_points_are_not_enough() -> None:
+    v = [1.0] * 20 + [100.0, 1000.0, 10000.0]
+    expected, _, logged = ref_treat(v, winmax=1)
+    assert logged
+    out = run({"method": "winsorise", "max_points": 1}, np.array(v)[None, :, None])
+    lo, hi = 1.0, 10000.0
+    by_hand = [math.log(a - lo + 0.01 * (hi - lo)) for a in v]
+    np.testing.assert_allclose(out.values[0, :, 0], by_hand, rtol=1e-12)
+    np.testing.assert_allclose(expected, by_hand, rtol=1e-12)
+    assert out.log_transformed[0, 0] and out.points[0, 0] == 0
+    assert not out.winsorised.any()
+    kept = run(
+        {"method": "winsorise", "max_points": 1, "fallback": "none"}, np.array(v)[None, :, None]
+    )
+    assert not kept.log_transformed[0, 0] and kept.points[0, 0] == 1
+    assert kept.values[0, 22, 0] == 1000.0
+    # with the default five points, three winsorised points are enough
+    default = run({"method": "winsorise"}, np.array(v)[None, :, None])
+    assert default.points[0, 0] == 3 and not default.log_transformed[0, 0]
+    np.testing.assert_allclose(default.values[0, 20:, 0], [1.0, 1.0, 1.0])
+
+
+def test_passing_columns_and_other_years_are_untouched() -> None:
+    skewed = [1.0, 2.0] * 9 + [1.0, 50.0]
+    calm = [float(i) for i in range(20)]
+    x = np.array([[skewed, calm], [calm, skewed]]).transpose(0, 2, 1)  # [year, unit, ind]
+    out = run({"method": "winsorise"}, x)
+    np.testing.assert_array_equal(out.values[0, :, 1], calm)
+    np.testing.assert_array_equal(out.values[1, :, 0], calm)
+    assert out.points.tolist() == [[1, 0], [0, 1]]
+
+
+def test_log_method() -> None:
+    v = [1.0] * 10 + [100.0, 1000.0, 10000.0]
+    calm = [float(i) for i in range(13)]
+    x = np.array([v, calm]).T[None]
+    out = run({"method": "log"}, x)
+    assert out.log_transformed[0].tolist() == [True, False]
+    np.testing.assert_array_equal(out.values[0, :, 1], calm)
+    every = run({"method": "log", "always": True}, x)  # calm: min 0, max 12 -> log(x + 0.12)
+    np.testing.assert_allclose(every.values[0, :, 1], [math.log(c + 0.12) for c in calm])
+
+
+def test_thresholds_are_inclusive_like_coinr() -> None:
+    """COINr passes a column only if |skew| < threshold or kurtosis < threshold."""
+    v = [1.0, 2.0] * 9 + [1.0, 50.0]
+    s, k = ref_skew(v), ref_kurt(v)
+    at = run({"method": "winsorise", "skew": s, "kurtosis": k}, np.array(v)[None, :, None])
+    assert at.points[0, 0] == 1
+    above = run({"method": "winsorise", "skew": s * (1 + 1e-9)}, np.array(v)[None, :, None])
+    assert above.points[0, 0] == 0
+
+
+def test_coinr_treat_on_asem_indicators() -> None:
+    """Treat(coin) with COINr's defaults on skewed ASEM indicators, column by column."""
+    data = pd.read_csv(ASEM)
+    cols = ["Goods", "Services", "FDI", "Flights", "StMob", "Gas", "Pat"]
+    x = data[cols].to_numpy(dtype=float)[None]
+    out = run({"method": "winsorise"}, x)
+    treated_somewhere = False
+    for j, col in enumerate(cols):
+        observed = data[col].notna().to_numpy()
+        v = data.loc[observed, col].tolist()
+        expected, points, logged = ref_treat(v)
+        np.testing.assert_allclose(out.values[0, observed, j], expected, rtol=1e-9)
+        assert out.points[0, j] == points and bool(out.log_transformed[0, j]) == logged
+        assert np.isnan(out.values[0, ~observed, j]).all()
+        treated_somewhere |= points > 0 or logged
+    assert treated_somewhere
+
+
+# ---- properties --------------------------------------------------------------------------
+
+# mostly a small bulk with occasional far-out values, so that many columns fail the check
+values = st.one_of(st.integers(-20, 20), st.integers(-(10**6), 10**6)).map(float)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    arrays(
+        np.float64, st.tuples(st.just(1), st.integers(4, 25), st.integers(1, 3)), elements=values
+    )
+)
+def test_winsorisation_matches_reference_and_keeps_order(x: np.ndarray) -> None:
+    out = run({"method": "winsorise"}, x)
+    for j in range(x.shape[2]):
+        v = x[0, :, j].tolist()
+        expected, points, logged = ref_treat(v)
+        np.testing.assert_allclose(out.values[0, :, j], expected, rtol=1e-9, atol=1e-9)
+        assert out.points[0, j] == points
+        assert bool(out.log_transformed[0, j]) == logged
+        # treatment is monotone: it never reverses the order of two units
+        order = np.argsort(x[0, :, j], kind="stable")
+        assert np.all(np.diff(out.values[0, order, j]) >= -1e-9)
