@@ -1,0 +1,489 @@
+"""The workloads P0-P6 and their targets (issue 9), each run in its own worker process.
+
+A workload function takes the sizes to use and returns one or more :class:`Row`. When a
+part of the library it needs has not landed yet, it raises :class:`NotAvailable` and the
+suite shows "not available yet" with the reason - never a pass.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bare_numpy
+from data import large_dataset
+from measure import Memory, peak_tracker, time_runs, traced_peak
+
+__all__ = ["FULL", "QUICK", "WORKLOADS", "NotAvailable", "Row", "Sizes"]
+
+GIB = 1024**3
+
+MET, MISSED, NOT_AVAILABLE, ERROR, INFO = "met", "missed", "not available yet", "error", "info"
+
+
+class NotAvailable(Exception):
+    """A part of mint-index that the workload needs has not landed yet."""
+
+
+@dataclass(frozen=True)
+class Sizes:
+    units: int  # municipalities (P0, P1, P3, P4)
+    years: int  # years of the panel (P1, P6)
+    big_units: int  # P2
+    profiles: int  # P3: units in the report
+    replications: int  # P4
+    uncertainty_units: int  # P4
+    genesis_units: int  # P6
+    genesis_variables: int  # P6
+    repeats: int  # timed runs of the fast workloads
+    slow_repeats: int  # timed runs of the slow ones (P3, P4)
+    cold_starts: int  # P5: fresh interpreters per command
+
+
+FULL = Sizes(10_786, 10, 100_000, 10_786, 1000, 10_786, 10_786, 50, 7, 3, 15)
+QUICK = Sizes(1_000, 3, 5_000, 100, 20, 500, 500, 50, 3, 1, 5)
+
+
+@dataclass
+class Row:
+    """One line of the results table."""
+
+    id: str
+    workload: str
+    target: str
+    status: str
+    median_s: float | None = None
+    runs_s: list[float] = field(default_factory=list)
+    peak_rss_bytes: int | None = None
+    baseline_rss_bytes: int | None = None
+    rss_includes_setup: bool | None = None
+    children_peak_rss_bytes: int | None = None
+    alloc_peak_bytes: int | None = None
+    note: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def with_memory(self, memory: Memory) -> Row:
+        self.peak_rss_bytes = memory.peak_rss
+        self.baseline_rss_bytes = memory.baseline_rss
+        self.rss_includes_setup = memory.includes_setup
+        self.children_peak_rss_bytes = memory.children_peak_rss
+        return self
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# ---- helpers ---------------------------------------------------------------------------
+
+
+def _require(module: str, name: str, what: str) -> None:
+    """Raise NotAvailable unless ``module`` imports and defines ``name``."""
+    try:
+        found = hasattr(importlib.import_module(module), name)
+    except ImportError:
+        found = False
+    if not found:
+        raise NotAvailable(f"{what} ({module}.{name}) has not landed")
+
+
+def _verdict(ok: bool) -> str:
+    return MET if ok else MISSED
+
+
+def _gib(n: int | None) -> str:
+    return "?" if n is None else f"{n / GIB:.2f} GiB"
+
+
+def _default_framework():
+    import mint_index as mi
+
+    return mi.default_framework()
+
+
+def _dataset(units: int, years: int):
+    fw = _default_framework()
+    return fw, large_dataset(fw, units, years)
+
+
+def _shape(fw, units: int, years: int) -> str:
+    return f"{units:,} units x {len(fw.indicators)} indicators x {years} year(s)"
+
+
+def _timed(func: Callable[[], Any], repeats: int, **kw: Any):
+    with peak_tracker() as tracker:
+        timing = time_runs(func, repeats, **kw)
+    return timing, tracker.memory
+
+
+# ---- P0: pipeline against bare numpy ----------------------------------------------------
+
+P0_STEPS = {
+    "denominate": "none",
+    "screen": "none",
+    "impute": "none",
+    "treat": "none",
+    "normalise": {"method": "minmax", "range": [0, 100]},
+    "aggregate": {"method": "arithmetic", "min_share": 0.5},
+}
+
+
+def p0(sizes: Sizes) -> list[Row]:
+    import mint_index as mi
+
+    fw, data = _dataset(sizes.units, 1)
+    spec = mi.BuildSpec.model_validate({"framework": fw, **P0_STEPS})
+    plan = bare_numpy.compile_plan(fw, data.variables, spec.weight, min_share=0.5)
+    raw = data.values
+
+    mi.score(data, spec), bare_numpy.score(raw, plan)  # warm-up: lazy imports, caches
+    pipe_runs: list[float] = []
+    bare_runs: list[float] = []
+    with peak_tracker() as tracker:  # the pipeline's peak; the bare run needs far less
+        for _ in range(sizes.repeats):  # interleaved, so noise hits both alike
+            start = time.perf_counter()
+            mi.score(data, spec)
+            pipe_runs.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            bare_numpy.score(raw, plan)
+            bare_runs.append(time.perf_counter() - start)
+    memory = tracker.memory
+    same = bool(
+        np.allclose(
+            mi.score(data, spec).cube("aggregated"),
+            bare_numpy.score(raw, plan),
+            rtol=1e-9,
+            atol=1e-9,
+            equal_nan=True,
+        )
+    )
+    pipe, ref = statistics.median(pipe_runs), statistics.median(bare_runs)
+    ratio = pipe / ref
+    row = Row(
+        "P0",
+        f"score one year: {_shape(fw, sizes.units, 1)}, min-max + arithmetic mean, all stages kept",
+        "<= 5 x bare numpy",
+        _verdict(ratio <= 5 and same),
+        median_s=pipe,
+        runs_s=pipe_runs,
+        note=f"bare numpy {ref * 1000:.1f} ms; ratio {ratio:.1f}x; "
+        f"results {'identical' if same else 'DIFFER'} (rtol 1e-9)",
+        values={"bare_median_s": ref, "bare_runs_s": bare_runs, "ratio": ratio, "same": same},
+    ).with_memory(memory)
+    row.alloc_peak_bytes = traced_peak(lambda: mi.score(data, spec))
+    return [row]
+
+
+# ---- P1: full pipeline on the national panel, and the memory-bound floor -------------
+
+
+def p1(sizes: Sizes) -> list[Row]:
+    import mint_index as mi
+
+    fw, data = _dataset(sizes.units, sizes.years)
+    what = (
+        f"score: {_shape(fw, sizes.units, sizes.years)}, full pipeline incl. gaps and "
+        "recommendations"
+    )
+    floor_timing = time_runs(lambda: np.add.reduce(data.values, axis=None), sizes.repeats * 3)
+    floor = Row(
+        "P1-floor",
+        f"one pass over every input value ({data.values.size:,} float64, "
+        f"{data.values.nbytes / 1e6:.0f} MB): sum",
+        "(reference)",
+        INFO,
+        median_s=floor_timing.median,
+        runs_s=floor_timing.runs,
+    )
+    try:
+        _require("mint_index.gaps", "gaps", "gap analysis")
+        _require("mint_index.recommend", "recommend", "recommendations")
+    except NotAvailable as exc:
+        score_only, memory = _timed(lambda: mi.score(data, fw), sizes.repeats)
+        row = Row(
+            "P1",
+            what,
+            "<= 0.5 s, <= 1 GiB",
+            NOT_AVAILABLE,
+            note=f"{exc}; score alone: {score_only.median:.3f} s, peak {_gib(memory.peak_rss)}",
+            values={"score_only_median_s": score_only.median},
+        )
+        return [row, floor]
+
+    def full() -> Any:
+        res = mi.score(data, fw)
+        return mi.gaps(res), mi.recommend(res)
+
+    timing, memory = _timed(full, sizes.repeats)
+    ratio = timing.median / floor_timing.median
+    floor.note = f"pipeline / floor = {ratio:.0f}x"
+    floor.values["pipeline_ratio"] = ratio
+    row = Row(
+        "P1",
+        what,
+        "<= 0.5 s, <= 1 GiB",
+        _verdict(timing.median <= 0.5 and memory.peak_rss <= GIB),
+        median_s=timing.median,
+        runs_s=timing.runs,
+        note=f"{ratio:.0f}x the one-pass floor",
+    ).with_memory(memory)
+    row.alloc_peak_bytes = traced_peak(full)
+    return [row, floor]
+
+
+# ---- P2: EU scale, one year ---------------------------------------------------------------
+
+
+def p2(sizes: Sizes) -> list[Row]:
+    import mint_index as mi
+
+    fw, data = _dataset(sizes.big_units, 1)
+    timing, memory = _timed(lambda: mi.score(data, fw), sizes.repeats)
+    row = Row(
+        "P2",
+        f"score: {_shape(fw, sizes.big_units, 1)}",
+        "<= 1.5 s, <= 2 GiB",
+        _verdict(timing.median <= 1.5 and memory.peak_rss <= 2 * GIB),
+        median_s=timing.median,
+        runs_s=timing.runs,
+    ).with_memory(memory)
+    row.alloc_peak_bytes = traced_peak(lambda: mi.score(data, fw))
+    return [row]
+
+
+# ---- P3: reports ------------------------------------------------------------------------
+
+
+def p3(sizes: Sizes) -> list[Row]:
+    _require("mint_index.report", "report", "reports")
+    _require("mint_index.recommend", "recommend", "recommendations")
+    import mint_index as mi
+
+    fw, data = _dataset(sizes.profiles, sizes.years)
+    res = mi.score(data, fw)
+    recs = mi.recommend(res)
+    out = Path(tempfile.mkdtemp(prefix="mint-bench-p3-"))
+    folder = out / "report"
+
+    def clean() -> None:
+        shutil.rmtree(folder, ignore_errors=True)
+
+    try:
+        timing, memory = _timed(
+            lambda: mi.report(res, recs).write(folder, jobs=2),
+            sizes.slow_repeats,
+            warmup=0,
+            before=clean,
+        )
+        files = sum(1 for _ in folder.rglob("*.html"))
+        size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    return [
+        Row(
+            "P3",
+            f"report: overview + {sizes.profiles:,} profiles ({sizes.years} years), 2 processes",
+            "<= 60 s",
+            _verdict(timing.median <= 60),
+            median_s=timing.median,
+            runs_s=timing.runs,
+            note=f"{files:,} HTML files, {size / 1e6:.0f} MB",
+            values={"html_files": files, "bytes": size},
+        ).with_memory(memory)
+    ]
+
+
+# ---- P4: uncertainty ----------------------------------------------------------------------
+
+P4_VARY = {
+    "weights": 0.25,
+    "normalise": [
+        {"method": "minmax", "range": [1, 100]},
+        {"method": "zscore", "mean": 10, "sd": 2},
+    ],
+    "aggregate": [{"method": "arithmetic"}, {"method": "geometric"}],
+}
+
+
+def p4(sizes: Sizes) -> list[Row]:
+    _require("mint_index.analysis.uncertainty", "uncertainty", "uncertainty analysis")
+    import mint_index as mi
+
+    fw, data = _dataset(sizes.uncertainty_units, 1)
+    res = mi.score(data, fw)
+
+    def run() -> Any:
+        return mi.uncertainty(res, n=sizes.replications, vary=P4_VARY, seed=1)
+
+    timing, memory = _timed(run, sizes.slow_repeats)
+    return [
+        Row(
+            "P4",
+            f"uncertainty: {sizes.replications:,} replications, "
+            f"{_shape(fw, sizes.uncertainty_units, 1)} (weights +-25 %, 2 normalisations, "
+            "2 aggregations)",
+            "<= 10 s",
+            _verdict(timing.median <= 10),
+            median_s=timing.median,
+            runs_s=timing.runs,
+        ).with_memory(memory)
+    ]
+
+
+# ---- P5: start-up -------------------------------------------------------------------------
+
+_IMPORT_TIMER = "import time; t = time.perf_counter(); import {}; print(time.perf_counter() - t)"
+
+
+def _cold(code: str) -> float:
+    """Seconds an import takes in a fresh interpreter (measured inside it)."""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=_env()
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTHONPROFILEIMPORTTIME", None)
+    return env
+
+
+def _cli() -> list[str]:
+    script = Path(sys.executable).with_name("mint-index")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "mint_index.cli"]
+
+
+def p5(sizes: Sizes) -> list[Row]:
+    mine, ref = [], []
+    for _ in range(sizes.cold_starts):  # interleaved, so noise hits both alike
+        mine.append(_cold(_IMPORT_TIMER.format("mint_index")))
+        ref.append(_cold(_IMPORT_TIMER.format("pandas, numpy, pydantic, yaml")))
+    ratio = statistics.median(mine) / statistics.median(ref)
+    heavy = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, mint_index; print(' '.join(sorted(m for m in "
+            "('matplotlib', 'jinja2', 'scipy', 'pyarrow', 'openpyxl') if m in sys.modules)))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=_env(),
+    ).stdout.strip()
+    rows = [
+        Row(
+            "P5a",
+            "cold `import mint_index`",
+            "<= 1.2 x `import pandas, numpy, pydantic, yaml`",
+            _verdict(ratio <= 1.2),
+            median_s=statistics.median(mine),
+            runs_s=mine,
+            note=f"reference {statistics.median(ref) * 1000:.0f} ms; ratio {ratio:.2f}"
+            + (f"; heavy modules imported: {heavy}" if heavy else ""),
+            values={
+                "reference_median_s": statistics.median(ref),
+                "reference_runs_s": ref,
+                "ratio": ratio,
+                "heavy_imported": heavy.split(),
+            },
+        )
+    ]
+
+    cli = _cli()
+    walls = []
+    for _ in range(sizes.cold_starts):
+        start = time.perf_counter()
+        subprocess.run([*cli, "--help"], capture_output=True, check=True, env=_env())
+        walls.append(time.perf_counter() - start)
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.argv = ['mint-index', '--help']\n"
+            "from mint_index.cli import main\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print('PANDAS', 'pandas' in sys.modules, file=sys.stderr)",
+        ],
+        capture_output=True,
+        text=True,
+        env=_env(),
+    )
+    pandas_loaded = "PANDAS True" in probe.stderr
+    wall = statistics.median(walls)
+    rows.append(
+        Row(
+            "P5b",
+            "`mint-index --help` (whole process, wall clock)",
+            "<= 0.25 s, no pandas imported",
+            _verdict(wall <= 0.25 and not pandas_loaded),
+            median_s=wall,
+            runs_s=walls,
+            note="pandas imported!" if pandas_loaded else "pandas not imported",
+            values={"pandas_imported": pandas_loaded, "command": cli},
+        )
+    )
+    return rows
+
+
+# ---- P6: loading a GENESIS export ----------------------------------------------------------
+
+
+def p6(sizes: Sizes) -> list[Row]:
+    _require("mint_index.data.load", "load_data", "data loading")
+    _require("mint_index.data.genesis", "read_genesis", "the GENESIS reader")
+    from genesis_csv import write_genesis_csv
+
+    import mint_index as mi
+
+    folder = Path(tempfile.mkdtemp(prefix="mint-bench-p6-"))
+    try:
+        path = folder / "12411-99-99-5.csv"
+        cells = write_genesis_csv(
+            path, sizes.genesis_units, sizes.genesis_variables, sizes.years, seed=0
+        )
+        timing, memory = _timed(lambda: mi.load_data(path), sizes.repeats)
+        size = path.stat().st_size
+        loaded = mi.load_data(path)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    n_y, n_u, n_v = loaded.shape
+    ok_shape = (n_y, n_u, n_v) == (sizes.years, sizes.genesis_units, sizes.genesis_variables)
+    row = Row(
+        "P6",
+        f"load: GENESIS CSV, {sizes.genesis_units:,} municipalities x "
+        f"{sizes.genesis_variables} variables x {sizes.years} years",
+        "<= 2 s",
+        _verdict(timing.median <= 2 and ok_shape),
+        median_s=timing.median,
+        runs_s=timing.runs,
+        note=f"{size / 1e6:.0f} MB, {cells:,} cells; read shape {n_y}x{n_u}x{n_v}"
+        + ("" if ok_shape else " (WRONG)"),
+    ).with_memory(memory)
+    return [row]
+
+
+#: Workload id -> the function that runs it in a worker process.
+WORKLOADS: dict[str, Callable[[Sizes], list[Row]]] = {
+    "P0": p0,
+    "P1": p1,
+    "P2": p2,
+    "P3": p3,
+    "P4": p4,
+    "P5": p5,
+    "P6": p6,
+}
