@@ -233,8 +233,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _write_log(args: argparse.Namespace, argv: Sequence[str], exc: BaseException) -> Path:
     """The traceback, in the output folder if there is one, else in the temp folder."""
-    out = getattr(args, "out", None)
-    folder = Path(out) if out and Path(out).is_dir() else Path(tempfile.gettempdir())
+    given = [getattr(args, name, None) for name in ("out", "folder")]
+    folders = [Path(p) for p in given if p and Path(p).is_dir()]
+    folder = folders[0] if folders else Path(tempfile.gettempdir())
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - kept open only to write
         "w", prefix="mint-index-error-", suffix=".log", dir=folder, delete=False, encoding="utf-8"
     )

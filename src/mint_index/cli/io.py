@@ -84,7 +84,7 @@ def safe_name(text: str, max_length: int = 80) -> str:
     ``a/b`` and ``a_b`` do not collide; ``../../x`` becomes ``x-<hash>``.
     """
     cleaned = _UNSAFE.sub("_", text).strip("_-")[:max_length]
-    if cleaned == text and cleaned.lower() not in _WINDOWS_RESERVED:
+    if cleaned and cleaned == text and cleaned.lower() not in _WINDOWS_RESERVED:
         return cleaned
     tag = hashlib.sha256(text.encode()).hexdigest()[:8]
     return f"{cleaned}-{tag}" if cleaned else f"unit-{tag}"

@@ -1,0 +1,192 @@
+"""Safe output of the CLI: atomic writes, safe names, canonical JSON, provenance, rendering."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mint_index.cli.errors import UsageError
+from mint_index.cli.io import (
+    atomic_write,
+    dumps_json,
+    file_records,
+    inside,
+    provenance,
+    safe_name,
+    timestamp,
+)
+from mint_index.cli.output import Outcome, Progress, Table, problem, render_markdown, render_text
+
+
+# ---- atomic writes -----------------------------------------------------------------------
+def test_atomic_write_replaces_content(tmp_path: Path) -> None:
+    target = tmp_path / "out" / "a.txt"
+    atomic_write(target, "first")
+    atomic_write(target, b"second")
+    assert target.read_text() == "second"
+    assert [p.name for p in target.parent.iterdir()] == ["a.txt"]
+
+
+def test_interrupted_write_keeps_the_old_output(tmp_path: Path) -> None:
+    target = tmp_path / "scores.csv"
+    target.write_text("old result\n")
+
+    def half_written(temp: Path) -> None:
+        temp.write_text("new res")
+        raise KeyboardInterrupt  # the run is stopped halfway
+
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write(target, half_written)
+    assert target.read_text() == "old result\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["scores.csv"]  # no temp file left
+
+
+# ---- safe names --------------------------------------------------------------------------
+@pytest.mark.parametrize("unit", ["../../x", "/etc/passwd", "..", ".", "a/b", "a\\b", "CON", ""])
+def test_safe_name_stays_inside_the_folder(tmp_path: Path, unit: str) -> None:
+    name = safe_name(unit)
+    assert name and "/" not in name and "\\" not in name and not name.startswith(".")
+    path = inside(tmp_path, name + ".html")
+    assert path.parent == tmp_path.resolve()
+
+
+def test_safe_name_keeps_clean_ids_and_separates_collisions() -> None:
+    assert safe_name("01001000") == "01001000"
+    assert safe_name("Kreis_A-1") == "Kreis_A-1"
+    assert safe_name("a/b") != safe_name("a_b")
+    tag = hashlib.sha256(b"../../x").hexdigest()[:8]
+    assert safe_name("../../x") == f"x-{tag}"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=120))
+def test_safe_name_only_uses_safe_characters(text: str) -> None:
+    name = safe_name(text)
+    assert name and set(name) <= set(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+    )
+    assert len(name) <= 80 + 9
+
+
+def test_inside_refuses_escapes(tmp_path: Path) -> None:
+    with pytest.raises(UsageError):
+        inside(tmp_path / "out", "..", "x")
+    with pytest.raises(UsageError):
+        inside(tmp_path / "out", "/tmp/x")
+    assert inside(tmp_path / "out", "a", "b.html") == (tmp_path / "out" / "a" / "b.html").resolve()
+
+
+# ---- canonical JSON and provenance -------------------------------------------------------
+def test_dumps_json_is_canonical() -> None:
+    text = dumps_json({"b": [1.23456789, float("nan"), -0.0000001], "a": "ä"})
+    assert json.loads(text) == {"a": "ä", "b": [1.234568, None, 0.0]}
+    assert text.index('"a"') < text.index('"b"') and text.endswith("\n")
+    assert "-0.0" not in text
+
+
+def test_file_records_hash_files_and_folders(tmp_path: Path) -> None:
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "b.csv").write_bytes(b"bbb")
+    (tmp_path / "d" / "a.csv").write_bytes(b"aaa")
+    recs = file_records([tmp_path / "d"])
+    assert [Path(r["path"]).name for r in recs] == ["a.csv", "b.csv"]
+    assert recs[0]["sha256"] == hashlib.sha256(b"aaa").hexdigest()
+
+
+def test_timestamp_only_from_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert timestamp() is None
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")  # one day after the epoch
+    assert timestamp() == "1970-01-02T00:00:00Z"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(UsageError):
+        timestamp()
+
+
+def test_provenance_names_version_framework_and_inputs(
+    small_framework, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mint_index as mi
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    block = provenance("validate", [{"path": "x.csv", "sha256": "0" * 64}], small_framework)
+    assert block["version"] == mi.__version__
+    assert block["framework"]["sha256"] == small_framework.sha256
+    assert block["inputs"][0]["path"] == "x.csv"
+    assert block["created"] == "1970-01-01T00:00:00Z"
+
+
+# ---- rendering ---------------------------------------------------------------------------
+def _failed() -> Outcome:
+    return Outcome(
+        "validate",
+        ok=False,
+        headline="invalid data",
+        problems=[
+            problem("not a number", source="data/a.csv", row=14, column="value", value="abc"),
+            problem("unknown unit", source="data/b.csv", row=3, column="unit"),
+            problem("no such variable", source="fw.yaml", column="indicators[2].compute"),
+        ],
+    )
+
+
+def test_text_lists_problems_as_file_row_column_reason() -> None:
+    text = render_text(_failed())
+    lines = text.splitlines()
+    assert lines[0] == "mint-index validate: FAILED - invalid data"
+    width = len("fw.yaml:indicators[2].compute")  # the longest location sets the column
+    assert lines[1] == "3 problem(s):"
+    assert lines[2] == "  " + "data/a.csv:14:value".ljust(width) + "  not a number (value 'abc')"
+    assert lines[3] == "  " + "data/b.csv:3:unit".ljust(width) + "  unknown unit"
+    assert lines[4] == "  fw.yaml:indicators[2].compute  no such variable"
+
+
+def test_markdown_summary_escapes_cells() -> None:
+    outcome = _failed()
+    outcome.problems.append(problem("a | b <script>", source="x.csv", row=1, column="c"))
+    outcome.tables.append(Table("Rank jumps", ["unit", "rank_change"], [["u|1", 4], ["u2", None]]))
+    md = render_markdown(outcome)
+    assert md.startswith("## mint-index validate: failed\n")
+    assert "| `x.csv:1:c` | a \\| b &lt;script&gt; |" in md
+    assert "| u\\|1 | 4 |" in md and "| u2 |  |" in md
+    assert "### Problems (4)" in md
+
+
+def test_progress_is_silent_without_a_terminal(tmp_path: Path) -> None:
+    with (tmp_path / "log").open("w") as stream:
+        bar = Progress(3, stream=stream)
+        bar.step("scoring")
+        bar.close()
+    assert (tmp_path / "log").read_text() == ""
+
+
+def test_progress_draws_on_a_terminal() -> None:
+    class Terminal:
+        text = ""
+
+        def isatty(self) -> bool:
+            return True
+
+        def write(self, s: str) -> None:
+            self.text += s
+
+        def flush(self) -> None:
+            pass
+
+    term = Terminal()
+    bar = Progress(2, stream=term, width=4)  # type: ignore[arg-type]
+    bar.step("load")
+    bar.step("score")
+    assert "[----] 1/2 load" in term.text and "[##--] 2/2 score" in term.text
+
+
+def test_no_temp_files_after_many_writes(tmp_path: Path) -> None:
+    for i in range(5):
+        atomic_write(tmp_path / "f.json", dumps_json({"i": i}))
+    assert os.listdir(tmp_path) == ["f.json"]

@@ -1,0 +1,178 @@
+"""The scores file (every format, read back, byte-stable) and the comparison of two tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import make_small_long
+
+import mint_index as mi
+from mint_index.cli.compare import compare_tables, definition_changes
+from mint_index.cli.scores import (
+    SCORE_COLUMNS,
+    canonical,
+    is_scores_file,
+    read_scores,
+    score_table,
+    write_scores,
+)
+
+
+@pytest.fixture(scope="module")
+def results(small_framework_path: Path) -> mi.Results:
+    fw = mi.load_framework(small_framework_path)
+    return mi.score(mi.Dataset.from_long(make_small_long(units=5, years=(2021, 2022, 2023))), fw)
+
+
+def test_score_table_holds_every_node_unit_and_year(results: mi.Results) -> None:
+    table = score_table(results)
+    assert list(table.columns) == SCORE_COLUMNS
+    assert len(table) == len(results.unit_ids) * len(results.years) * len(results.node_ids)
+    # rows sorted by unit, year, then framework order (the index last)
+    first = table[(table["unit"] == results.unit_ids[0]) & (table["year"] == results.years[0])]
+    assert list(first["node"]) == results.node_ids
+    scores = results.scores
+    for row in table.sample(15, random_state=1).itertuples():
+        expected = scores.loc[(row.unit, row.year), row.node]
+        assert row.score == pytest.approx(expected, abs=1e-6, nan_ok=True)
+
+
+def test_score_table_ranks_latest_index_by_hand(results: mi.Results) -> None:
+    table = score_table(results)
+    latest = table[(table["node"] == "index") & (table["year"] == 2023)]
+    scores = latest["score"].to_numpy()
+    # rank 1 = best; ties share the lowest rank: 1 + number of strictly better units
+    by_hand = [1 + int((scores > s).sum()) for s in scores]
+    assert list(latest["rank"]) == by_hand
+    assert table.loc[table["level"] == 1, "rank"].isna().all()  # indicators carry no rank
+
+
+def test_change_is_the_difference_to_the_previous_year(results: mi.Results) -> None:
+    table = score_table(results).set_index(["unit", "node", "year"])
+    unit = results.unit_ids[2]
+    by_hand = table.loc[(unit, "index", 2023), "score"] - table.loc[(unit, "index", 2022), "score"]
+    assert table.loc[(unit, "index", 2023), "change"] == pytest.approx(by_hand, abs=2e-6)
+    assert np.isnan(table.loc[(unit, "index", 2021), "change"])
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json", ".parquet"])
+def test_scores_round_trip_and_are_byte_stable(
+    results: mi.Results, tmp_path: Path, suffix: str
+) -> None:
+    table = score_table(results)
+    prov = {"tool": "mint-index", "spec": results.spec.to_dict()}
+    first = write_scores(table, tmp_path / f"a{suffix}", prov)
+    second = write_scores(table, tmp_path / f"b{suffix}", prov)
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes()
+    assert is_scores_file(first[0])
+    back, back_prov = read_scores(first[0])
+    pd.testing.assert_frame_equal(back, table)
+    assert back_prov == prov
+
+
+def test_csv_without_sidecar_reads_without_provenance(results: mi.Results, tmp_path: Path) -> None:
+    written = write_scores(score_table(results), tmp_path / "s.csv", {"tool": "mint-index"})
+    written[1].unlink()
+    assert read_scores(written[0])[1] is None
+
+
+def test_data_files_are_not_scores_files(tmp_path: Path) -> None:
+    data = tmp_path / "data.csv"
+    make_small_long().to_csv(data, index=False)
+    other = tmp_path / "other.json"
+    other.write_text('{"format": "something else"}')
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"not parquet")
+    assert not any(is_scores_file(p) for p in (data, other, broken, tmp_path))
+
+
+# ---- comparison --------------------------------------------------------------------------
+def _table(rows: list[tuple[str, int, str, float, float | None]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["unit", "year", "node", "score", "rank"])
+    frame["level"] = np.where(frame["node"] == "index", 2, 1)
+    frame["peer_group"] = None
+    frame["peer_rank"] = frame["rank"]
+    frame["change"] = np.nan
+    return canonical(frame)
+
+
+OLD = _table(
+    [
+        ("A", 2022, "index", 50.0, 3),
+        ("B", 2022, "index", 60.0, 2),
+        ("C", 2022, "index", 70.0, 1),
+    ]
+)
+NEW = _table(
+    [
+        ("A", 2022, "index", 55.0, 3),
+        ("B", 2022, "index", 60.0, 2),
+        ("C", 2022, "index", 70.0, 1),
+        ("A", 2023, "index", 80.0, 1),
+        ("B", 2023, "index", 60.0, 2),
+        ("C", 2023, "index", 40.0, 4),
+        ("D", 2023, "index", 45.0, 3),
+    ]
+)
+
+
+def test_changes_compare_latest_years() -> None:
+    result = compare_tables(OLD, NEW, rank_jump=2)
+    assert (result["old_year"], result["new_year"]) == (2022, 2023)
+    changes = result["changes"].set_index("unit")
+    assert changes.loc["A", "score_change"] == pytest.approx(80 - 50)
+    assert changes.loc["A", "rank_change"] == 3 - 1  # up two places
+    assert changes.loc["C", "score_change"] == pytest.approx(40 - 70)
+    assert changes.loc["C", "rank_change"] == 1 - 4
+    assert pd.isna(changes.loc["D", "old_score"]) and changes.loc["D", "new_score"] == 45
+    assert result["units_added"] == ["D"] and result["units_removed"] == []
+
+
+def test_rank_jumps_are_sorted_by_size() -> None:
+    jumps = compare_tables(OLD, NEW, rank_jump=2)["rank_jumps"]
+    assert list(jumps["unit"]) == ["C", "A"]  # |-3| before |+2|
+    assert compare_tables(OLD, NEW, rank_jump=4)["rank_jumps"].empty
+
+
+def test_revisions_of_past_years() -> None:
+    revisions = compare_tables(OLD, NEW, rank_jump=3)["revisions"]
+    assert len(revisions) == 1
+    rec = revisions.iloc[0]
+    assert (rec["unit"], rec["year"], rec["difference"]) == ("A", 2022, pytest.approx(5.0))
+
+
+def _spec(**changes: object) -> dict:
+    framework = {
+        "framework": {"id": "f", "version": "1"},
+        "index": {"id": "index"},
+        "indicators": [{"id": "a", "weight": 1.0}, {"id": "b", "weight": 1.0}],
+        "nodes": [],
+        "variables": [{"id": "v", "unit": "count"}],
+    }
+    framework.update(changes.pop("framework_changes", {}))  # type: ignore[arg-type]
+    return {"framework": framework, **changes}
+
+
+def test_definition_changes() -> None:
+    old = _spec()
+    new = _spec(
+        normalise={"method": "minmax"},
+        framework_changes={
+            "framework": {"id": "f", "version": "2"},
+            "indicators": [{"id": "a", "weight": 2.0}, {"id": "c", "weight": 1.0}],
+        },
+    )
+    rows = definition_changes(old, new).to_dict("records")
+    assert {(r["kind"], r["id"], r["change"], r["fields"]) for r in rows} == {
+        ("framework", "framework", "changed", "version"),
+        ("indicator", "a", "changed", "weight"),
+        ("indicator", "b", "removed", ""),
+        ("indicator", "c", "added", ""),
+        ("spec", "spec", "changed", "normalise"),
+    }
+    assert definition_changes(old, old).empty
+    assert definition_changes(None, new).empty
