@@ -1,0 +1,225 @@
+"""The Report object: rendered pages, written atomically and only inside their folder.
+
+``mi.report(res)`` prepares the data once (:func:`.context.prepare`); the overview is
+rendered on first use, profiles on demand or all at once by :meth:`Report.write`, which
+can spread them over processes (``jobs=N``): each worker receives the prepared data once
+and renders whole chunks of municipalities, so ten thousand profiles take seconds.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mint_index.errors import ReportError
+from mint_index.report.context import (
+    ReportData,
+    compare_context,
+    overview_context,
+    prepare,
+    profile_context,
+    profile_filename,
+)
+from mint_index.report.format import check_lang
+from mint_index.report.render import render_comparison, render_overview, render_profile
+
+if TYPE_CHECKING:
+    from mint_index.pipeline.results import Results
+
+__all__ = ["OVERVIEW_FILE", "PROFILE_FOLDER", "Report", "compare_report", "report"]
+
+#: File name of the overview (or comparison) page inside a report folder.
+OVERVIEW_FILE = "index.html"
+#: Sub-folder of a report folder that holds one profile per unit.
+PROFILE_FOLDER = "profiles"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same folder and os.replace,
+    so a reader never sees half a report and an interrupted run leaves the old file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".html")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _profile_path(folder: Path, unit_id: str) -> Path:
+    path = folder / profile_filename(unit_id)
+    if path.resolve().parent != folder.resolve():  # cannot happen; checked all the same
+        raise ReportError(f"refusing to write outside {folder}: {path}")
+    return path
+
+
+def _write_profiles(data: ReportData, folder: Path, unit_ids: Sequence[str]) -> list[str]:
+    written = []
+    for unit_id in unit_ids:
+        path = _profile_path(folder, unit_id)
+        write_atomic(path, render_profile(profile_context(data, unit_id), link_overview=True))
+        written.append(str(path))
+    return written
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(data: ReportData, folder: Path) -> None:
+    _WORKER["data"], _WORKER["folder"] = data, folder
+
+
+def _worker_chunk(unit_ids: list[str]) -> list[str]:
+    return _write_profiles(_WORKER["data"], _WORKER["folder"], unit_ids)
+
+
+class Report:
+    """A report: an overview with one profile per unit, or a year-on-year comparison.
+
+    ``.html`` is the main page as a string, ``.to_html(path)`` writes it as one
+    self-contained file, ``.write(folder)`` writes the main page as ``index.html`` and
+    (for overviews) every unit's profile into ``profiles/``. ``.profile(unit)`` renders
+    one profile; ``.context`` is the plain data behind the main page.
+    """
+
+    def __init__(self, kind: str, context: dict[str, Any],
+                 data: ReportData | None = None) -> None:
+        self.kind = kind
+        self.context = context
+        self.data = data
+        self._html: str | None = None
+
+    @property
+    def lang(self) -> str:
+        return str(self.context["lang"])
+
+    @property
+    def unit_ids(self) -> list[str]:
+        return [] if self.data is None else list(self.data.unit_ids)
+
+    def _render_main(self, link_profiles: bool) -> str:
+        if self.kind == "comparison":
+            return render_comparison(self.context)
+        return render_overview(self.context, link_profiles=link_profiles)
+
+    @property
+    def html(self) -> str:
+        """The main page (overview or comparison) as one self-contained HTML document."""
+        if self._html is None:
+            self._html = self._render_main(link_profiles=False)
+        return self._html
+
+    def profile_context(self, unit_id: str) -> dict[str, Any]:
+        if self.data is None:
+            raise ReportError("a comparison report has no municipality profiles")
+        return profile_context(self.data, unit_id)
+
+    def profile(self, unit_id: str) -> str:
+        """One municipality's profile as a self-contained HTML document."""
+        return render_profile(self.profile_context(unit_id))
+
+    def to_html(self, path: str | os.PathLike[str]) -> Path:
+        """Write the main page to ``path`` (one file, written atomically)."""
+        target = Path(path)
+        if target.is_dir():
+            raise ReportError(f"{target} is a folder; use .write(folder) for a report folder")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, self.html)
+        return target
+
+    def write(self, folder: str | os.PathLike[str], jobs: int = 1) -> list[Path]:
+        """Write ``index.html`` and one profile per unit in ``profiles/``.
+
+        ``jobs`` > 1 renders the profiles in that many processes. Returns the paths
+        written, the main page first.
+        """
+        root = Path(folder)
+        root.mkdir(parents=True, exist_ok=True)
+        main = root / OVERVIEW_FILE
+        write_atomic(main, self._render_main(link_profiles=self.data is not None))
+        if self.data is None:
+            return [main]
+        profiles = root / PROFILE_FOLDER
+        profiles.mkdir(exist_ok=True)
+        units = list(self.data.unit_ids)
+        jobs = max(1, int(jobs))
+        if jobs == 1 or len(units) < 2 * jobs:
+            written = _write_profiles(self.data, profiles, units)
+        else:
+            n_chunks = min(len(units), jobs * 8)
+            chunks = [units[k::n_chunks] for k in range(n_chunks)]
+            written = []
+            with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                                     initargs=(self.data, profiles)) as pool:
+                for part in pool.map(_worker_chunk, chunks):
+                    written += part
+            written.sort(key={str(_profile_path(profiles, u)): k
+                              for k, u in enumerate(units)}.__getitem__)
+        return [main, *(Path(p) for p in written)]
+
+    def _repr_html_(self) -> str:
+        # An iframe keeps the report's stylesheet from restyling the notebook.
+        title = escape(f"mint-index {self.kind}")
+        return (f'<iframe title="{title}" srcdoc="{escape(self.html, quote=True)}" '
+                'style="width:100%;height:640px;border:1px solid #ccc"></iframe>')
+
+    def __repr__(self) -> str:
+        c = self.context
+        if self.kind == "comparison":
+            return (f"Report(comparison {c['year_before']} -> {c['year_after']}, "
+                    f"{c['counts']['both']} units, lang={self.lang!r})")
+        return f"Report(overview {c['year']}, {c['counts']['units']} units, lang={self.lang!r})"
+
+
+def _check_results(results: Any, what: str = "results") -> None:
+    needed = ("cube", "ranks", "flags", "framework", "spec", "units")
+    if not all(hasattr(results, name) for name in needed):
+        raise ReportError(f"{what} must be a mint_index Results object (from mi.score), "
+                          f"got {type(results).__name__}")
+
+
+def report(
+    results: Results,
+    recommendations: Any = None,
+    lang: str = "de",
+    *,
+    uncertainty: Any = None,
+    year: int | None = None,
+) -> Report:
+    """A report of ``results`` for ``year`` (default: the latest): overview and profiles.
+
+    ``recommendations`` (from ``mi.recommend``) adds ranked measures to the profiles;
+    ``uncertainty`` (from ``mi.uncertainty``) adds rank intervals.
+    """
+    _check_results(results)
+    try:
+        check_lang(lang)
+    except ValueError as exc:
+        raise ReportError(str(exc)) from None
+    data = prepare(results, lang, year, recommendations, uncertainty)
+    return Report("overview", overview_context(results, data), data)
+
+
+def compare_report(
+    before: Results,
+    after: Results,
+    lang: str = "de",
+    *,
+    year_before: int | None = None,
+    year_after: int | None = None,
+) -> Report:
+    """A year-on-year report: ``before`` and ``after`` (their latest years by default)."""
+    _check_results(before, "before")
+    _check_results(after, "after")
+    try:
+        check_lang(lang)
+    except ValueError as exc:
+        raise ReportError(str(exc)) from None
+    return Report("comparison", compare_context(before, after, lang, year_before, year_after))

@@ -1,0 +1,335 @@
+"""The words of the reports in German and English: one table, one set of templates.
+
+Templates look words up as ``t.key``; :func:`texts` gives the table of one language.
+A test checks that every key has both languages and that templates use no unknown key
+(the environment's undefined values are strict, so a typo fails loudly).
+"""
+
+from __future__ import annotations
+
+from mint_index.report.format import check_lang
+
+__all__ = ["METHODS", "TEXTS", "method_text", "texts"]
+
+TEXTS: dict[str, tuple[str, str]] = {
+    # key: (de, en)
+    "overview": ("Übersicht", "Overview"),
+    "profile": ("Profil", "Profile"),
+    "comparison": ("Vergleich zweier Jahre", "Year-on-year comparison"),
+    "contents": ("Inhalt", "Contents"),
+    "back_to_overview": ("Zur Übersicht", "Back to the overview"),
+    "generated_on": ("Erstellt am", "Generated on"),
+    "made_with": ("Erstellt mit mint-index", "Made with mint-index"),
+    "framework": ("Indikatorenrahmen", "Framework"),
+    "version": ("Version", "version"),
+    "year": ("Jahr", "Year"),
+    "years": ("Jahre", "Years"),
+    "summary": ("Auf einen Blick", "At a glance"),
+    "units": ("Kommunen", "Municipalities"),
+    "unit": ("Kommune", "Municipality"),
+    "indicators": ("Indikatoren", "Indicators"),
+    "indicator": ("Indikator", "Indicator"),
+    "domains": ("Handlungsfelder", "Domains"),
+    "domain": ("Handlungsfeld", "Domain"),
+    "peer_group": ("Vergleichsgruppe", "Peer group"),
+    "peer_groups": ("Vergleichsgruppen", "Peer groups"),
+    "index": ("Index", "Index"),
+    "score": ("Punktwert", "Score"),
+    "scores": ("Punktwerte", "Scores"),
+    "rank": ("Rang", "Rank"),
+    "peer_rank": ("Rang in der Vergleichsgruppe", "Rank in peer group"),
+    "rank_interval": ("Rangbereich (90 %)", "Rank range (90 %)"),
+    "of": ("von", "of"),
+    "n_units": ("Anzahl", "Number"),
+    "median": ("Median", "Median"),
+    "minimum": ("Minimum", "Minimum"),
+    "maximum": ("Maximum", "Maximum"),
+    "q1": ("Unteres Quartil", "Lower quartile"),
+    "q3": ("Oberes Quartil", "Upper quartile"),
+    "best": ("Höchster Wert", "Highest score"),
+    "reading_help": (
+        "Höhere Punktwerte sind immer besser: Indikatoren, bei denen ein niedriger Wert "
+        "besser ist, werden vor der Bewertung umgedreht. Ränge hängen von den gewählten "
+        "Methoden ab und sollten mit ihren Unsicherheiten gelesen werden.",
+        "Higher scores are always better: indicators where a lower value is better are "
+        "turned round before scoring. Ranks depend on the methods chosen and should be "
+        "read together with their uncertainty.",
+    ),
+    "scores_title": ("Index und Handlungsfelder", "Index and domain scores"),
+    "index_bars_title": ("Indexwert je Kommune", "Index score by municipality"),
+    "index_bars_desc": (
+        "Balkendiagramm des Indexwerts aller Kommunen, absteigend sortiert; die Tabelle "
+        "darunter enthält dieselben Werte.",
+        "Bar chart of every municipality's index score, highest first; the table below "
+        "holds the same values.",
+    ),
+    "too_many_for_bars": (
+        "Bei so vielen Kommunen zeigt die Übersicht statt eines Balkendiagramms die "
+        "Verteilungen und die Vergleichsgruppen; alle Werte stehen in der Tabelle.",
+        "With this many municipalities the overview shows distributions and peer groups "
+        "instead of a bar chart; every value is in the table.",
+    ),
+    "uncertainty_note": (
+        "Der Rangbereich umfasst 90 % der Ränge, die eine Kommune unter plausiblen "
+        "anderen Methodenentscheidungen erhält (Unsicherheitsanalyse).",
+        "The rank range covers 90 % of the ranks a municipality gets under plausible "
+        "alternative method choices (uncertainty analysis).",
+    ),
+    "peer_title": ("Vergleich innerhalb der Vergleichsgruppen", "Comparison within peer groups"),
+    "peer_note": (
+        "Medianwerte je Vergleichsgruppe; Kommunen werden vor allem mit ähnlichen "
+        "Kommunen verglichen.",
+        "Medians by peer group; municipalities are compared above all with similar ones.",
+    ),
+    "distributions": ("Verteilungen", "Distributions"),
+    "distributions_desc": (
+        "Histogramme der Punktwerte von Index und Handlungsfeldern; die Tabelle nennt "
+        "Minimum, Quartile, Median und Maximum.",
+        "Histograms of index and domain scores; the table gives minimum, quartiles, "
+        "median and maximum.",
+    ),
+    "heatmap_title": ("Handlungsfelder je Kommune", "Domains by municipality"),
+    "heatmap_title_groups": (
+        "Handlungsfelder je Vergleichsgruppe (Median)",
+        "Domains by peer group (median)",
+    ),
+    "heatmap_desc": (
+        "Farbtabelle der Punktwerte; dunkel = niedrig, hell = hoch. Die Werte stehen in "
+        "den Zellen und in der Tabelle „Index und Handlungsfelder“.",
+        "Colour table of scores; dark = low, light = high. The values are in the cells "
+        "and in the table 'Index and domain scores'.",
+    ),
+    "coverage_title": ("Datenabdeckung und Datenqualität", "Data coverage and quality"),
+    "available": ("Vorhanden", "Available"),
+    "coverage": ("Abdeckung", "Coverage"),
+    "imputed": ("Geschätzt (imputiert)", "Imputed"),
+    "suppressed": ("Geheim gehalten", "Suppressed"),
+    "unreliable": ("Kleine Fallzahl", "Small numbers"),
+    "missing": ("Fehlend", "Missing"),
+    "screened_out": ("Wegen geringer Datenabdeckung nicht bewertet",
+                     "Not scored because of low data coverage"),
+    "none_screened_out": ("Keine Kommune wurde wegen geringer Datenabdeckung ausgeschlossen.",
+                          "No municipality was left out for low data coverage."),
+    "methodology": ("Methodik", "Methodology"),
+    "methodology_intro": (
+        "Dieser Abschnitt wird aus der Berechnungsspezifikation erzeugt und beschreibt, "
+        "was tatsächlich gerechnet wurde.",
+        "This section is generated from the build specification and describes what was "
+        "actually computed.",
+    ),
+    "step_denominate": ("Bezugsgrößen", "Denomination"),
+    "step_screen": ("Auswahl nach Datenabdeckung", "Screening by data coverage"),
+    "step_impute": ("Umgang mit fehlenden Werten", "Missing values (imputation)"),
+    "step_treat": ("Ausreißerbehandlung", "Outlier treatment"),
+    "step_normalise": ("Normierung", "Normalisation"),
+    "step_aggregate": ("Aggregation", "Aggregation"),
+    "weights": ("Gewichte", "Weights"),
+    "weight": ("Gewicht", "Weight"),
+    "share_of_parent": ("Anteil am übergeordneten Wert", "Share of parent"),
+    "method": ("Methode", "Method"),
+    "parameters": ("Parameter", "Parameters"),
+    "applies_to": ("Gilt für", "Applies to"),
+    "all_units": ("alle Kommunen", "all municipalities"),
+    "treatment_done": ("Behandelte Indikatoren im Jahr", "Indicators treated in"),
+    "treatment_none": ("In diesem Jahr wurde kein Indikator behandelt.",
+                       "No indicator was treated in this year."),
+    "points_winsorised": ("winsorisierte Werte", "values winsorised"),
+    "log_transformed": ("logarithmiert", "log-transformed"),
+    "sources_title": ("Indikatoren und Quellen", "Indicators and sources"),
+    "definition": ("Definition", "Definition"),
+    "source": ("Quelle", "Source"),
+    "direction": ("Richtung", "Direction"),
+    "higher_better": ("höher ist besser", "higher is better"),
+    "lower_better": ("niedriger ist besser", "lower is better"),
+    "goalposts": ("Zielkorridor", "Goalposts"),
+    "target": ("Ziel", "Target"),
+    "measure_unit": ("Einheit", "Unit"),
+    "data_table": ("Datentabelle", "Data table"),
+    # profile
+    "profile_title": ("Profil", "Profile"),
+    "key_figures": ("Kennzahlen", "Key figures"),
+    "change_since": ("Veränderung zum Vorjahr", "Change since previous year"),
+    "domains_vs_peers": ("Handlungsfelder im Vergleich", "Domains compared with peers"),
+    "domains_vs_peers_desc": (
+        "Punktdiagramm: blauer Punkt = diese Kommune, schwarzer Strich = Median der "
+        "Vergleichsgruppe, graues Band = mittlere Hälfte der Vergleichsgruppe.",
+        "Dot plot: blue dot = this municipality, black bar = peer-group median, grey "
+        "band = middle half of the peer group.",
+    ),
+    "this_unit": ("diese Kommune", "this municipality"),
+    "peer_median": ("Median der Vergleichsgruppe", "Peer median"),
+    "peer_middle": ("mittlere Hälfte", "middle half"),
+    "over_time": ("Entwicklung über die Jahre", "Development over time"),
+    "over_time_desc": (
+        "Kleine Liniendiagramme der Punktwerte von Index und Handlungsfeldern je Jahr, "
+        "alle auf derselben Skala.",
+        "Small line charts of index and domain scores by year, all on the same scale.",
+    ),
+    "scorecard": ("Indikatoren im Einzelnen", "Scorecard"),
+    "value": ("Wert", "Value"),
+    "peer_median_value": ("Median Vergleichsgruppe", "Peer median"),
+    "peer_median_score": ("Median Punktwert", "Peer median score"),
+    "trend": ("Trend", "Trend"),
+    "parity_gap": ("Paritätslücke", "Parity gap"),
+    "notes": ("Hinweise", "Notes"),
+    "improving": ("verbessert", "improving"),
+    "worsening": ("verschlechtert", "worsening"),
+    "stable": ("stabil", "stable"),
+    "no_trend": ("kein Vorjahr", "no previous year"),
+    "trend_explained": (
+        "Veränderung des Punktwerts zum Vorjahr; bis 1 % der Skala gilt als stabil",
+        "change of the score since the previous year; up to 1 % of the scale counts as "
+        "stable",
+    ),
+    "winsorised": ("winsorisiert", "winsorised"),
+    "strengths_weaknesses": ("Stärken und Schwächen", "Strengths and weaknesses"),
+    "strengths": ("Stärken gegenüber der Vergleichsgruppe", "Strengths against peers"),
+    "weaknesses": ("Schwächen gegenüber der Vergleichsgruppe", "Weaknesses against peers"),
+    "none_found": ("keine", "none"),
+    "points_above": ("Punkte über dem Median", "points above the median"),
+    "points_below": ("Punkte unter dem Median", "points below the median"),
+    "recommendations": ("Empfehlungen", "Recommendations"),
+    "no_recommendations": (
+        "Für dieses Jahr liegen keine Empfehlungen vor.",
+        "There are no recommendations for this year.",
+    ),
+    "recommendations_not_run": (
+        "Empfehlungen wurden für diesen Bericht nicht berechnet.",
+        "Recommendations were not computed for this report.",
+    ),
+    "priority": ("Priorität", "Priority"),
+    "evidence": ("Begründung", "Evidence"),
+    "rule": ("Regel", "Rule"),
+    "actor": ("Wer handelt", "Who acts"),
+    "programme": ("Programm", "Programme"),
+    "data_quality": ("Hinweise zur Datenqualität", "Data-quality notes"),
+    "no_quality_notes": ("Keine Auffälligkeiten.", "Nothing to note."),
+    "q_imputed": ("Wert fehlte und wurde geschätzt", "value was missing and has been imputed"),
+    "q_missing": ("Wert fehlt", "value is missing"),
+    "q_suppressed": ("Wert ist geheim gehalten", "value is suppressed"),
+    "q_unreliable": (
+        "kleine Fallzahl, Wert unsicher", "small numbers, the value is uncertain"
+    ),
+    "q_winsorised": ("Ausreißer, Wert wurde gekappt", "outlier, value was winsorised"),
+    "q_log_transformed": ("Indikator wurde logarithmiert", "indicator was log-transformed"),
+    "q_screened_out": (
+        "Kommune wegen geringer Datenabdeckung nicht bewertet",
+        "municipality not scored because of low data coverage",
+    ),
+    "q_data_note": ("Hinweis zu den Daten", "note on the data"),
+    "interval_95": ("95-%-Intervall", "95 % interval"),
+    "denominator": ("Bezugsgröße", "Denominator"),
+    "reason": ("Grund", "reason"),
+    # comparison
+    "before": ("Vorher", "Before"),
+    "after": ("Nachher", "After"),
+    "change": ("Veränderung", "Change"),
+    "rank_change": ("Rangänderung", "Rank change"),
+    "in_both": ("in beiden Läufen", "in both runs"),
+    "only_before": ("nur im ersten Lauf", "only in the first run"),
+    "only_after": ("nur im zweiten Lauf", "only in the second run"),
+    "changes_title": ("Veränderungen der Punktwerte und Ränge", "Changes in scores and ranks"),
+    "movers_title": ("Größte Veränderungen", "Largest movers"),
+    "movers_desc": (
+        "Balkendiagramm der größten Zu- und Abnahmen des Indexwerts; die Tabelle enthält "
+        "dieselben Werte.",
+        "Bar chart of the largest rises and falls of the index score; the table holds the "
+        "same values.",
+    ),
+    "risers": ("Größte Verbesserungen", "Largest rises"),
+    "fallers": ("Größte Verschlechterungen", "Largest falls"),
+    "changed_indicators": ("Geänderte Indikatoren", "Changed indicators"),
+    "changed_intro": (
+        "Indikatoren, deren Definition, Zielkorridor oder Methode sich zwischen den beiden "
+        "Läufen geändert hat. Veränderungen ihrer Punktwerte sind mit Vorsicht zu lesen.",
+        "Indicators whose definition, goalposts or method changed between the two runs. "
+        "Read changes in their scores with care.",
+    ),
+    "no_changed_indicators": ("Keine Änderungen.", "No changes."),
+    "field": ("Merkmal", "Field"),
+    "added": ("neu", "added"),
+    "removed": ("entfallen", "removed"),
+    "f_compute": ("Berechnung", "definition"),
+    "f_unit": ("Einheit", "unit"),
+    "f_direction": ("Richtung", "direction"),
+    "f_kind": ("Art", "kind"),
+    "f_goalposts": ("Zielkorridor", "goalposts"),
+    "f_target": ("Ziel", "target"),
+    "f_levels": ("Stufen", "levels"),
+    "f_min_denominator": ("Mindest-Bezugsgröße", "minimum denominator"),
+    "f_normalise": ("Normierung", "normalisation"),
+    "f_weight": ("Gewicht", "weight"),
+    "f_parent": ("Zuordnung", "parent"),
+}
+
+#: Plain-language descriptions of the methods, keyed by (step, method name).
+METHODS: dict[tuple[str, str], tuple[str, str]] = {
+    ("denominate", "none"): (
+        "Werte werden nicht weiter bezogen.", "Values are not divided further."
+    ),
+    ("denominate", "denominator"): (
+        "Jeder Indikator wird durch die in ihm genannte Bezugsgröße geteilt.",
+        "Each indicator is divided by the denominator it names.",
+    ),
+    ("screen", "none"): ("Alle Kommunen werden bewertet.", "Every municipality is scored."),
+    ("screen", "coverage"): (
+        "Kommunen mit zu geringer Datenabdeckung werden in dem Jahr nicht bewertet.",
+        "Municipalities with too little data are not scored in that year.",
+    ),
+    ("impute", "none"): ("Fehlende Werte bleiben fehlend.", "Missing values stay missing."),
+    ("impute", "mean"): ("Fehlende Werte werden durch den Mittelwert ersetzt.",
+                         "Missing values are replaced by the mean."),
+    ("impute", "median"): ("Fehlende Werte werden durch den Median ersetzt.",
+                           "Missing values are replaced by the median."),
+    ("impute", "locf"): ("Der letzte beobachtete Wert wird fortgeschrieben.",
+                         "The last observed value is carried forward."),
+    ("impute", "linear"): ("Lücken werden zwischen den Jahren linear interpoliert.",
+                           "Gaps are interpolated linearly between years."),
+    ("treat", "none"): ("Keine Ausreißerbehandlung.", "No outlier treatment."),
+    ("treat", "winsorise"): (
+        "Schiefe Verteilungen werden schrittweise winsorisiert, sonst logarithmiert "
+        "(Verfahren der JRC).",
+        "Skewed distributions are winsorised one point at a time, else log-transformed "
+        "(the JRC procedure).",
+    ),
+    ("normalise", "none"): ("Werte werden nicht normiert.", "Values are not normalised."),
+    ("normalise", "goalposts"): (
+        "Abstand vom schlechtesten zum besten Zielwert, begrenzt auf den Zielkorridor.",
+        "Distance from the worst to the best goalpost, clipped to the goalposts.",
+    ),
+    ("normalise", "minmax"): (
+        "Skalierung zwischen kleinstem und größtem beobachteten Wert.",
+        "Scaled between the lowest and the highest observed value.",
+    ),
+    ("normalise", "zscore"): ("Standardisierung (z-Werte).", "Standardised (z-scores)."),
+    ("normalise", "rank"): ("Rangplätze.", "Ranks."),
+    ("normalise", "prank"): ("Perzentilränge.", "Percentile ranks."),
+    ("normalise", "dist2targ"): ("Abstand zum Ziel.", "Distance to the target."),
+    ("normalise", "dist2ref"): ("Abstand zu einem Referenzwert.", "Distance to a reference."),
+    ("aggregate", "arithmetic"): ("Gewichtetes arithmetisches Mittel.",
+                                  "Weighted arithmetic mean."),
+    ("aggregate", "geometric"): ("Gewichtetes geometrisches Mittel (begrenzt Ausgleich).",
+                                 "Weighted geometric mean (limits compensation)."),
+    ("aggregate", "harmonic"): ("Gewichtetes harmonisches Mittel.", "Weighted harmonic mean."),
+    ("aggregate", "generalised"): ("Verallgemeinertes gewichtetes Mittel.",
+                                   "Generalised weighted mean."),
+}
+
+_CACHE: dict[str, dict[str, str]] = {}
+
+
+def texts(lang: str) -> dict[str, str]:
+    """The words of one language, keyed as in :data:`TEXTS`."""
+    check_lang(lang)
+    if lang not in _CACHE:
+        pos = 0 if lang == "de" else 1
+        _CACHE[lang] = {key: pair[pos] for key, pair in TEXTS.items()}
+    return _CACHE[lang]
+
+
+def method_text(step: str, method: str, lang: str, fallback: str = "") -> str:
+    """What a method does, in words; ``fallback`` (the registry summary) when unknown."""
+    pair = METHODS.get((step, method))
+    if pair is None:
+        return fallback
+    return pair[0 if check_lang(lang) == "de" else 1]

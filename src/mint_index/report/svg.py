@@ -1,0 +1,330 @@
+"""Inline SVG charts built from report-context data by plain string building.
+
+Why not matplotlib: a report holds thousands of profiles and must render each in a few
+milliseconds, offline, without JavaScript; a chart here is a few dozen SVG elements.
+Every text that reaches the markup goes through :func:`html.escape`; numbers are
+written with fixed precision. Labels shown next to values are pre-formatted by the
+caller (language-specific formatting lives in :mod:`mint_index.report.format`).
+
+Colours come from the Okabe-Ito palette (distinguishable with the common colour-vision
+deficiencies); the heatmap uses the cividis ramp, which was designed for the same
+purpose, and picks black or white text by luminance. Every chart carries ``<title>``
+and ``<desc>`` for screen readers; the templates put a data table next to each chart.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from html import escape
+
+__all__ = [
+    "OKABE_ITO",
+    "bar_chart",
+    "dot_plot",
+    "heat_colour",
+    "heatmap",
+    "histograms",
+    "small_multiples",
+]
+
+#: The Okabe-Ito palette.
+OKABE_ITO: dict[str, str] = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "black": "#000000",
+}
+_UNIT = OKABE_ITO["blue"]
+_HIGHLIGHT = OKABE_ITO["vermillion"]
+_PEER = "#595959"  # dark grey: 7:1 contrast on white
+_RANGE = "#C8C8C8"
+_TEXT = "#1A1A1A"
+_FONT = 'font-family="system-ui, sans-serif" font-size="12"'
+# cividis at 0, .25, .5, .75, 1
+_CIVIDIS = ((0, 34, 78), (59, 73, 108), (124, 123, 120), (188, 175, 111), (254, 232, 56))
+
+
+def _f(x: float) -> str:
+    """A coordinate with one decimal, no trailing zeros."""
+    text = f"{x:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _scale(vmin: float, vmax: float, x0: float, x1: float) -> Callable[[float], float]:
+    span = (vmax - vmin) or 1.0
+
+    def to_x(value: float) -> float:
+        clipped = min(max(value, vmin), vmax)
+        return x0 + (clipped - vmin) / span * (x1 - x0)
+
+    return to_x
+
+
+def _open(chart_id: str, width: float, height: float, title: str, desc: str) -> list[str]:
+    cid = escape(chart_id)
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{cid}" '
+        f'viewBox="0 0 {_f(width)} {_f(height)}" width="{_f(width)}" height="{_f(height)}" '
+        f'role="img" aria-labelledby="{cid}-t {cid}-d" {_FONT}>',
+        f'<title id="{cid}-t">{escape(title)}</title>',
+        f'<desc id="{cid}-d">{escape(desc)}</desc>',
+    ]
+
+
+def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "") -> str:
+    return (f'<text x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}" fill="{_TEXT}"{extra}>'
+            f"{escape(text)}</text>")
+
+
+def _clip_label(label: str, limit: int) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def bar_chart(
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    value_labels: Sequence[str],
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    vmin: float = 0.0,
+    vmax: float = 100.0,
+    highlight: Sequence[bool] | None = None,
+    width: float = 640.0,
+    label_width: float = 200.0,
+) -> str:
+    """Horizontal bars, one per label; highlighted bars in vermillion, others in blue."""
+    row, top = 20.0, 6.0
+    height = top + row * len(labels) + 6
+    x0, x1 = label_width, width - 70
+    to_x = _scale(vmin, vmax, x0, x1)
+    base = to_x(max(vmin, min(0.0, vmax)))
+    out = _open(chart_id, width, height, title, desc)
+    for i, (label, value, shown) in enumerate(zip(labels, values, value_labels, strict=True)):
+        y = top + i * row
+        out.append(_text(x0 - 6, y + 13, _clip_label(label, 32), "end"))
+        if not _missing(value):
+            x = to_x(float(value))  # type: ignore[arg-type]
+            colour = _HIGHLIGHT if highlight is not None and highlight[i] else _UNIT
+            out.append(f'<rect x="{_f(min(x, base))}" y="{_f(y + 3)}" '
+                       f'width="{_f(max(abs(x - base), 0.5))}" height="{_f(row - 6)}" '
+                       f'fill="{colour}"/>')
+        out.append(_text(x1 + 6, y + 13, shown))
+    out.append(f'<line x1="{_f(base)}" x2="{_f(base)}" y1="{_f(top)}" '
+               f'y2="{_f(height - 6)}" stroke="{_PEER}" stroke-width="1"/>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def dot_plot(
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    peer_medians: Sequence[float | None],
+    peer_lows: Sequence[float | None],
+    peer_highs: Sequence[float | None],
+    value_labels: Sequence[str],
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    legend: tuple[str, str, str],
+    vmin: float = 0.0,
+    vmax: float = 100.0,
+    width: float = 640.0,
+    label_width: float = 220.0,
+) -> str:
+    """A unit's value (blue dot) against its peers: median (black bar), middle half (grey).
+
+    ``legend`` names the three marks: (this unit, peer median, middle half of peers).
+    """
+    row, top = 22.0, 26.0
+    height = top + row * len(labels) + 22
+    x0, x1 = label_width, width - 60
+    to_x = _scale(vmin, vmax, x0, x1)
+    out = _open(chart_id, width, height, title, desc)
+    # legend, laid out from the left edge with room for long (German) words
+    lx = 10.0
+    out.append(f'<circle cx="{_f(lx + 5)}" cy="10" r="5" fill="{_UNIT}"/>')
+    out.append(_text(lx + 14, 14, legend[0]))
+    lx += 28 + 7.2 * len(legend[0])
+    out.append(f'<rect x="{_f(lx + 3)}" y="3" width="3" height="14" fill="{_TEXT}"/>')
+    out.append(_text(lx + 12, 14, legend[1]))
+    lx += 28 + 7.2 * len(legend[1])
+    out.append(f'<rect x="{_f(lx)}" y="6" width="16" height="8" fill="{_RANGE}"/>')
+    out.append(_text(lx + 20, 14, legend[2]))
+    for i, label in enumerate(labels):
+        y = top + i * row
+        mid = y + row / 2
+        out.append(_text(x0 - 8, mid + 4, _clip_label(label, 34), "end"))
+        out.append(f'<line x1="{_f(x0)}" x2="{_f(x1)}" y1="{_f(mid)}" y2="{_f(mid)}" '
+                   f'stroke="#EEEEEE" stroke-width="1"/>')
+        low, high = peer_lows[i], peer_highs[i]
+        if not (_missing(low) or _missing(high)):
+            a, b = to_x(float(low)), to_x(float(high))  # type: ignore[arg-type]
+            out.append(f'<rect x="{_f(a)}" y="{_f(mid - 4)}" width="{_f(max(b - a, 1))}" '
+                       f'height="8" fill="{_RANGE}"/>')
+        median = peer_medians[i]
+        if not _missing(median):
+            m = to_x(float(median))  # type: ignore[arg-type]
+            out.append(f'<rect x="{_f(m - 1.5)}" y="{_f(mid - 7)}" width="3" height="14" '
+                       f'fill="{_TEXT}"/>')
+        value = values[i]
+        if not _missing(value):
+            out.append(f'<circle cx="{_f(to_x(float(value)))}" cy="{_f(mid)}" r="5" '  # type: ignore[arg-type]
+                       f'fill="{_UNIT}" stroke="#FFFFFF" stroke-width="1"/>')
+        out.append(_text(x1 + 8, mid + 4, value_labels[i]))
+    axis_y = top + row * len(labels) + 4
+    out.append(f'<line x1="{_f(x0)}" x2="{_f(x1)}" y1="{_f(axis_y)}" y2="{_f(axis_y)}" '
+               f'stroke="{_PEER}"/>')
+    for tick in (vmin, (vmin + vmax) / 2, vmax):
+        out.append(_text(to_x(tick), axis_y + 14, f"{tick:g}", "middle"))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def small_multiples(
+    panels: Sequence[tuple[str, Sequence[int], Sequence[float | None], str]],
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    vmin: float = 0.0,
+    vmax: float = 100.0,
+    columns: int = 3,
+    panel_width: float = 200.0,
+    panel_height: float = 90.0,
+) -> str:
+    """One small line chart per panel ``(label, years, values, last_value_label)``,
+    all on the same scale so that panels can be compared at a glance."""
+    n = max(len(panels), 1)
+    cols = min(columns, n)
+    rows = math.ceil(n / cols)
+    width, height = cols * panel_width, rows * panel_height
+    out = _open(chart_id, width, height, title, desc)
+    for k, (label, years, values, last_label) in enumerate(panels):
+        px, py = (k % cols) * panel_width, (k // cols) * panel_height
+        x0, x1 = px + 10, px + panel_width - 50
+        y0, y1 = py + panel_height - 18, py + 24  # y0 = bottom (vmin), y1 = top (vmax)
+        out.append(_text(px + 10, py + 14, _clip_label(label, 28), extra=' font-weight="600"'))
+        out.append(f'<rect x="{_f(x0)}" y="{_f(y1)}" width="{_f(x1 - x0)}" '
+                   f'height="{_f(y0 - y1)}" fill="#F6F6F6"/>')
+        if years:
+            first, last = min(years), max(years)
+            to_x = _scale(first, last if last > first else first + 1, x0, x1)
+            to_y = _scale(vmin, vmax, y0, y1)
+            points = [(to_x(yr), to_y(float(v))) for yr, v in zip(years, values, strict=True)
+                      if not _missing(v)]  # type: ignore[arg-type]
+            if len(points) > 1:
+                path = " ".join(f"{_f(x)},{_f(y)}" for x, y in points)
+                out.append(f'<polyline points="{path}" fill="none" stroke="{_UNIT}" '
+                           f'stroke-width="2"/>')
+            for x, y in points:
+                out.append(f'<circle cx="{_f(x)}" cy="{_f(y)}" r="2.5" fill="{_UNIT}"/>')
+            if points:
+                out.append(_text(points[-1][0] + 6, points[-1][1] + 4, last_label))
+            out.append(_text(x0, y0 + 14, str(first), extra=' font-size="10"'))
+            if last > first:
+                out.append(_text(x1, y0 + 14, str(last), "end", ' font-size="10"'))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def heat_colour(value: float, vmin: float = 0.0, vmax: float = 100.0) -> tuple[str, str]:
+    """(fill, text colour) for ``value`` on the cividis ramp."""
+    t = 0.0 if vmax <= vmin else min(max((value - vmin) / (vmax - vmin), 0.0), 1.0)
+    pos = t * (len(_CIVIDIS) - 1)
+    i = min(int(pos), len(_CIVIDIS) - 2)
+    frac = pos - i
+    rgb = [round(a + (b - a) * frac) for a, b in zip(_CIVIDIS[i], _CIVIDIS[i + 1], strict=True)]
+    lum = sum(w * (c / 255) ** 2.2 for w, c in zip((0.2126, 0.7152, 0.0722), rgb, strict=True))
+    return "#{:02X}{:02X}{:02X}".format(*rgb), ("#000000" if lum > 0.2 else "#FFFFFF")
+
+
+def heatmap(
+    row_labels: Sequence[str],
+    col_labels: Sequence[str],
+    values: Sequence[Sequence[float | None]],
+    value_labels: Sequence[Sequence[str]],
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    vmin: float = 0.0,
+    vmax: float = 100.0,
+    label_width: float = 180.0,
+    cell_width: float = 78.0,
+    cell_height: float = 20.0,
+) -> str:
+    """Rows (units or peer groups) by columns (domains), cells coloured by score."""
+    head = 40.0
+    width = label_width + cell_width * len(col_labels) + 4
+    height = head + cell_height * len(row_labels) + 4
+    out = _open(chart_id, width, height, title, desc)
+    for j, col in enumerate(col_labels):
+        x = label_width + cell_width * (j + 0.5)
+        out.append(_text(x, head - 8, _clip_label(col, 12), "middle", ' font-weight="600"'))
+    for i, row_label in enumerate(row_labels):
+        y = head + cell_height * i
+        out.append(_text(label_width - 6, y + 14, _clip_label(row_label, 26), "end"))
+        for j, value in enumerate(values[i]):
+            x = label_width + cell_width * j
+            if _missing(value):
+                fill, ink = "#FFFFFF", _TEXT
+            else:
+                fill, ink = heat_colour(float(value), vmin, vmax)  # type: ignore[arg-type]
+            out.append(f'<rect x="{_f(x + 1)}" y="{_f(y + 1)}" width="{_f(cell_width - 2)}" '
+                       f'height="{_f(cell_height - 2)}" fill="{fill}" stroke="#DDDDDD"/>')
+            out.append(f'<text x="{_f(x + cell_width / 2)}" y="{_f(y + 14)}" '
+                       f'text-anchor="middle" fill="{ink}">{escape(value_labels[i][j])}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def histograms(
+    panels: Sequence[tuple[str, Sequence[int]]],
+    edges: Sequence[float],
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    columns: int = 3,
+    panel_width: float = 210.0,
+    panel_height: float = 110.0,
+) -> str:
+    """Small-multiple histograms ``(label, counts per bin)`` over shared bin ``edges``."""
+    n = max(len(panels), 1)
+    cols = min(columns, n)
+    rows = math.ceil(n / cols)
+    width, height = cols * panel_width, rows * panel_height
+    out = _open(chart_id, width, height, title, desc)
+    vmin, vmax = float(edges[0]), float(edges[-1])
+    for k, (label, counts) in enumerate(panels):
+        px, py = (k % cols) * panel_width, (k // cols) * panel_height
+        x0, x1 = px + 10, px + panel_width - 14
+        y0, y1 = py + panel_height - 20, py + 24
+        out.append(_text(px + 10, py + 14, _clip_label(label, 28), extra=' font-weight="600"'))
+        to_x = _scale(vmin, vmax, x0, x1)
+        top = max(max(counts, default=0), 1)
+        for b, count in enumerate(counts):
+            if count <= 0:
+                continue
+            a, c = to_x(float(edges[b])), to_x(float(edges[b + 1]))
+            h = (y0 - y1) * count / top
+            out.append(f'<rect x="{_f(a + 0.5)}" y="{_f(y0 - h)}" width="{_f(max(c - a - 1, 1))}" '
+                       f'height="{_f(h)}" fill="{_UNIT}"/>')
+        out.append(f'<line x1="{_f(x0)}" x2="{_f(x1)}" y1="{_f(y0)}" y2="{_f(y0)}" '
+                   f'stroke="{_PEER}"/>')
+        out.append(_text(x0, y0 + 14, f"{vmin:g}", extra=' font-size="10"'))
+        out.append(_text(x1, y0 + 14, f"{vmax:g}", "end", ' font-size="10"'))
+    out.append("</svg>")
+    return "".join(out)
