@@ -1,0 +1,181 @@
+"""read_coinr: COINr's ASEM tables -> Framework + Dataset, COINr defaults, errors, and the
+COINr example index rebuilt independently with pandas from COINr's documented formulas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import mint_index as mi
+from mint_index.coinr import COINR_DEFAULTS, read_coinr
+from mint_index.errors import DataValidationError, FrameworkError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "coinr"
+IDATA, IMETA = FIXTURES / "asem_idata.csv", FIXTURES / "asem_imeta.csv"
+
+
+@pytest.fixture(scope="module")
+def asem() -> tuple[mi.Framework, mi.Dataset]:
+    return read_coinr(IDATA, IMETA)
+
+
+@pytest.fixture(scope="module")
+def tables() -> tuple[pd.DataFrame, pd.DataFrame]:
+    return pd.read_csv(IDATA), pd.read_csv(IMETA)
+
+
+def test_framework_structure(asem, tables) -> None:
+    fw, _ = asem
+    _, meta = tables
+    ind = meta[meta["Type"] == "Indicator"]
+    assert fw.indicator_ids == ind["iCode"].tolist()
+    assert fw.index.id == "Index" and fw.levels["Index"] == 4
+    assert sorted(fw.children["Index"]) == ["Conn", "Sust"]
+    assert sorted(fw.aggregate_ids) == sorted(meta.loc[meta["Type"] == "Aggregate", "iCode"])
+    assert fw.levels["Physical"] == 2 and fw.levels["Conn"] == 3
+    assert set(fw.variable_map) == set(ind["iCode"]) | {"Area", "Energy", "GDP", "Population"}
+    flights = fw.indicator("Flights")
+    assert flights.parent == "Physical" and flights.direction == "higher"
+    assert flights.denominator == "Population"
+    assert flights.target is not None and flights.target.value == pytest.approx(200.3326555)
+    assert flights.name.en == flights.name.de == "International flights passenger capacity"
+    assert flights.source.publisher == "COINr import"
+    assert fw.indicator("CostImpEx").direction == "lower"
+    assert fw.indicator("LPI").denominator is None
+    assert fw.indicator("Tariff").kind == "rate" and fw.indicator("Embs").kind == "count"
+
+
+def test_defaults_are_coinrs(asem) -> None:
+    fw, _ = asem
+    for step, spec in COINR_DEFAULTS.items():
+        assert getattr(fw.defaults, step).as_dict() == spec
+    assert fw.defaults.normalise.as_dict() == {"method": "minmax", "range": [0, 100]}
+    assert fw.defaults.aggregate.as_dict()["min_share"] == 0.0
+
+
+def test_dataset_values_and_units_table(asem, tables) -> None:
+    _, data = asem
+    idata, _ = tables
+    assert data.years.tolist() == [2018]
+    assert sorted(data.unit_ids.tolist()) == sorted(idata["uCode"])
+    wide = data.wide.xs(2018, level="year")
+    for col in ("LPI", "ConSpeed", "GDP", "Population"):
+        expected = idata.set_index("uCode")[col].reindex(wide.index)
+        np.testing.assert_array_equal(wide[col].to_numpy(), expected.to_numpy())
+    assert data.units.loc["AUT", "name"] == "Austria"
+    assert data.units.loc["BGD", "EurAsia_group"] == "Asia"
+    assert {"GDP_group", "GDPpc_group", "Pop_group", "EurAsia_group"} <= set(data.units.columns)
+    assert data.provenance["sha256"].notna().all()
+
+
+def test_dataframes_give_the_same_result(asem, tables) -> None:
+    idata, meta = tables
+    fw, data = read_coinr(idata, meta)
+    assert fw.sha256 == asem[0].sha256
+    np.testing.assert_array_equal(data.values, asem[1].values)
+
+
+def test_without_time_column_a_year_is_needed(tables) -> None:
+    idata, meta = tables
+    no_time = idata.drop(columns="Time")
+    with pytest.raises(DataValidationError, match="year="):
+        read_coinr(no_time, meta)
+    _, data = read_coinr(no_time, meta, year=2020)
+    assert data.years.tolist() == [2020]
+
+
+def test_panel_with_time(tables) -> None:
+    idata, meta = tables
+    later = idata.assign(Time=2019, LPI=idata["LPI"] + 1)
+    _, data = read_coinr(pd.concat([idata, later]), meta)
+    assert data.years.tolist() == [2018, 2019]
+    lpi = data.cube(["LPI"])[..., 0]
+    np.testing.assert_allclose(lpi[1] - lpi[0], 1.0)
+
+
+def test_imeta_problems_are_collected(tables) -> None:
+    _, meta = tables
+    bad = meta.copy()
+    bad.loc[0, "Direction"] = 2
+    bad.loc[1, "Type"] = "Indicatr"
+    bad.loc[bad["iCode"] == "Conn", "Parent"] = np.nan  # a second root
+    with pytest.raises(FrameworkError) as err:
+        read_coinr(IDATA, bad)
+    message = str(err.value)
+    assert "Direction" in message and "Indicatr" in message and "Conn" in message
+    assert len(err.value.problems) == 3
+
+
+def test_unknown_parent_is_a_framework_error(tables) -> None:
+    _, meta = tables
+    bad = meta.copy()
+    bad.loc[bad["iCode"] == "LPI", "Parent"] = "Nowhere"
+    with pytest.raises(FrameworkError, match="Nowhere"):
+        read_coinr(IDATA, bad)
+
+
+def test_idata_problems_are_collected(tables) -> None:
+    idata, meta = tables
+    bad = idata.copy().astype({"LPI": object})
+    bad.loc[2, "LPI"] = "n/a?"
+    bad["Extra"] = 1
+    bad = bad.drop(columns="Pat")
+    with pytest.raises(DataValidationError) as err:
+        read_coinr(bad, meta)
+    reasons = err.value.failures
+    assert set(reasons["column"]) == {"LPI", "Extra", "Pat"}
+    assert reasons.loc[reasons["column"] == "LPI", "row"].item() == 4  # CSV line of row 2
+
+
+def test_missing_file_is_reported() -> None:
+    with pytest.raises(DataValidationError, match="no such file"):
+        read_coinr(FIXTURES / "nope.csv", IMETA)
+
+
+# ---- COINr's example index, rebuilt by hand -----------------------------------------------
+
+
+def coinr_by_hand(idata: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
+    """COINr's build_example_coin() without Treat: Denominate (iMeta Denominator),
+    i_mean_grp by EurAsia_group, n_minmax to [0, 100] with Direction, a_amean up the tree."""
+    ind = meta[meta["Type"] == "Indicator"]
+    df = idata.set_index("uCode")
+    x = df[ind["iCode"]].astype(float)
+    for code, den in zip(ind["iCode"], ind["Denominator"], strict=True):
+        if isinstance(den, str):
+            x[code] = x[code] / df[den]
+    groups = df["EurAsia_group"]
+    x = x.apply(lambda col: col.fillna(col.groupby(groups).transform("mean")))
+    direction = ind.set_index("iCode")["Direction"]
+    x = x * direction
+    scores = (x - x.min()) / (x.max() - x.min()) * 100
+    weights = meta.set_index("iCode")["Weight"]
+    for level in (2, 3, 4):
+        for code in meta.loc[meta["Level"] == level, "iCode"]:
+            kids = meta.loc[meta["Parent"] == code, "iCode"].tolist()
+            w = weights[kids]
+            scores[code] = (scores[kids] * w).sum(axis=1) / w.sum()
+    return scores
+
+
+def test_coinr_example_index_matches_hand_computation(asem, tables) -> None:
+    fw, data = asem
+    idata, meta = tables
+    res = mi.score(
+        data,
+        fw,
+        denominate={"method": "denominator"},
+        impute={"method": "mean", "by": "EurAsia_group"},
+        normalise={"method": "minmax", "range": [0, 100]},
+        aggregate={"method": "arithmetic"},
+    )
+    expected = coinr_by_hand(idata, meta)
+    assert not expected["ConSpeed"].isna().any()  # 8 countries were imputed
+    got = res.scores.xs(2018, level="year")
+    for column in ["Flights", "ConSpeed", "Goods", "Physical", "Social", "Conn", "Index"]:
+        np.testing.assert_allclose(
+            got[column].to_numpy(), expected[column].reindex(got.index).to_numpy(), rtol=1e-9
+        )
