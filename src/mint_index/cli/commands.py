@@ -18,6 +18,7 @@ from mint_index.cli.errors import UsageError
 from mint_index.cli.io import atomic_write, dumps_json, file_records, provenance
 from mint_index.cli.output import (
     Outcome,
+    Progress,
     Table,
     problem,
     render_json,
@@ -282,6 +283,130 @@ def score(args: argparse.Namespace) -> Outcome:
     )
 
 
+def read_rules(path: str | None, framework: Framework) -> tuple[Any, dict[str, Any]]:
+    """The rule set (packaged if ``path`` is None) and its provenance entry."""
+    from mint_index.recommend import load_rules
+
+    given = existing(path, "rules") if path else None
+    rules = load_rules(given, framework=framework)
+    return rules, {"path": given.as_posix() if given else "<packaged>", "sha256": rules.sha256}
+
+
+def write_report(
+    results: Results, rules: Any, lang: str, folder: Path, jobs: int, progress: Progress
+) -> tuple[Any, list[Path]]:
+    """Recommendations and the report pages (index first); returns both."""
+    # imported from their modules: ``mi.recommend`` and ``mi.report`` can resolve to the
+    # subpackages of the same name once those are imported
+    from mint_index.recommend import recommend
+    from mint_index.report import report as make_report
+
+    progress.step("recommendations")
+    recommendations = recommend(results, rules, lang=lang)
+    progress.step("report pages")
+    document = make_report(results, recommendations, lang=lang)
+    return recommendations, document.write(folder, jobs=jobs)
+
+
+def report(args: argparse.Namespace) -> Outcome:
+    progress = Progress(4)
+    progress.step("reading the data")
+    inputs = read_inputs(args, args.data, args.framework, args.spec)
+    facts = data_facts(inputs.dataset, inputs.files)
+    failure = strict_failure("report", inputs, facts)
+    if failure is not None:
+        progress.close()
+        return failure
+    rules, rules_info = read_rules(args.rules, inputs.framework)
+    folder = output_folder(args.out)
+    try:
+        progress.step("scoring")
+        results = score_results(inputs)
+        recommendations, pages = write_report(
+            results, rules, args.lang, folder, args.jobs, progress
+        )
+    finally:
+        progress.close()
+    prov = provenance("report", inputs.files, inputs.framework, rules_info, results.spec)
+    written = [*pages, write_folder_provenance(folder, prov, pages)]
+    facts.update(
+        {
+            "pages": len(pages),
+            "measures recommended": len(recommendations.actions),
+            f"best in {int(results.years.max())}": top_units(results),
+        }
+    )
+    return Outcome(
+        "report",
+        headline=f"report in {pages[0].as_posix()}",
+        facts=facts,
+        problems=inputs.warnings,
+        outputs=[pages[0].as_posix(), written[-1].as_posix()],
+        provenance=prov,
+    )
+
+
+def demo(args: argparse.Namespace) -> Outcome:
+    import mint_index as mi
+    from mint_index.cli.io import FLOAT_DECIMALS
+    from mint_index.cli.scores import score_table, write_scores
+    from mint_index.gaps import gaps
+    from mint_index.resources import catalog_path
+
+    progress = Progress(6)
+    folder = output_folder(args.out)
+    try:
+        progress.step("example data")
+        framework = mi.default_framework()
+        dataset = mi.example_data()
+        files = file_records([catalog_path("examples")])
+        rules, rules_info = read_rules(None, framework)
+        progress.step("scoring")
+        results = mi.score(dataset, framework)
+        prov = provenance("demo", files, framework, rules_info, results.spec)
+        written = write_scores(score_table(results), folder / "scores.json", prov)
+        progress.step("gaps")
+        gap_table = gaps(results)
+        float_format = f"%.{FLOAT_DECIMALS}f"
+        written.append(
+            atomic_write(
+                folder / "gaps.csv",
+                gap_table.to_csv(index=False, float_format=float_format, lineterminator="\n"),
+            )
+        )
+        recommendations, pages = write_report(
+            results, rules, args.lang, folder / "report", args.jobs, progress
+        )
+        written.append(
+            atomic_write(
+                folder / "recommendations.csv",
+                recommendations.to_frame(args.lang).to_csv(
+                    index=False, float_format=float_format, lineterminator="\n"
+                ),
+            )
+        )
+    finally:
+        progress.close()
+    written += pages
+    written.append(write_folder_provenance(folder, prov, written))
+    facts = data_facts(dataset, files)
+    facts.update(
+        {
+            "framework": f"{framework.framework.id} ({len(framework.indicators)} indicators)",
+            "measures recommended": len(recommendations.actions),
+            f"best in {int(results.years.max())}": top_units(results),
+        }
+    )
+    return Outcome(
+        "demo",
+        headline=f"open {pages[0].as_posix()} in a browser",
+        facts=facts,
+        problems=records(dataset.warnings, "warning"),
+        outputs=[p.as_posix() for p in written if p.parent == folder] + [pages[0].as_posix()],
+        provenance=prov,
+    )
+
+
 def output_folder(path: str) -> Path:
     folder = Path(path)
     if folder.exists() and not folder.is_dir():
@@ -414,6 +539,8 @@ def schema(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], Outcome]] = {
     "validate": validate,
     "score": score,
+    "report": report,
     "compare": compare,
+    "demo": demo,
     "init": init,
 }
