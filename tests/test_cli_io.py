@@ -8,17 +8,13 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from mint_index.cli.errors import UsageError
 from mint_index.cli.io import (
     atomic_write,
     dumps_json,
     file_records,
-    inside,
     provenance,
-    safe_name,
     timestamp,
 )
 from mint_index.cli.output import Outcome, Progress, Table, problem, render_markdown, render_text
@@ -45,41 +41,6 @@ def test_interrupted_write_keeps_the_old_output(tmp_path: Path) -> None:
         atomic_write(target, half_written)
     assert target.read_text() == "old result\n"
     assert [p.name for p in tmp_path.iterdir()] == ["scores.csv"]  # no temp file left
-
-
-# ---- safe names --------------------------------------------------------------------------
-@pytest.mark.parametrize("unit", ["../../x", "/etc/passwd", "..", ".", "a/b", "a\\b", "CON", ""])
-def test_safe_name_stays_inside_the_folder(tmp_path: Path, unit: str) -> None:
-    name = safe_name(unit)
-    assert name and "/" not in name and "\\" not in name and not name.startswith(".")
-    path = inside(tmp_path, name + ".html")
-    assert path.parent == tmp_path.resolve()
-
-
-def test_safe_name_keeps_clean_ids_and_separates_collisions() -> None:
-    assert safe_name("01001000") == "01001000"
-    assert safe_name("Kreis_A-1") == "Kreis_A-1"
-    assert safe_name("a/b") != safe_name("a_b")
-    tag = hashlib.sha256(b"../../x").hexdigest()[:8]
-    assert safe_name("../../x") == f"x-{tag}"
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.text(max_size=120))
-def test_safe_name_only_uses_safe_characters(text: str) -> None:
-    name = safe_name(text)
-    assert name and set(name) <= set(
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
-    )
-    assert len(name) <= 80 + 9
-
-
-def test_inside_refuses_escapes(tmp_path: Path) -> None:
-    with pytest.raises(UsageError):
-        inside(tmp_path / "out", "..", "x")
-    with pytest.raises(UsageError):
-        inside(tmp_path / "out", "/tmp/x")
-    assert inside(tmp_path / "out", "a", "b.html") == (tmp_path / "out" / "a" / "b.html").resolve()
 
 
 # ---- canonical JSON and provenance -------------------------------------------------------

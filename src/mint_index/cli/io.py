@@ -2,8 +2,8 @@
 
 Every file the CLI writes goes through :func:`atomic_write`: the content is written to a
 temporary file in the target folder and renamed over the target, so an interrupted run
-leaves the previous output intact. Paths made from data (unit ids) go through
-:func:`safe_name` and :func:`inside`, so nothing lands outside the output folder.
+leaves the previous output intact. (Report pages named after unit ids are written, just
+as atomically and with sanitised names, by :meth:`mint_index.Report.write`.)
 Provenance blocks carry hashes, never the clock, unless ``SOURCE_DATE_EPOCH`` is set.
 """
 
@@ -13,7 +13,6 @@ import hashlib
 import json
 import math
 import os
-import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -28,26 +27,14 @@ __all__ = [
     "atomic_write",
     "dumps_json",
     "file_records",
-    "inside",
     "json_safe",
     "provenance",
-    "safe_name",
     "sha256_file",
     "timestamp",
 ]
 
 #: Decimal places of every float the CLI writes (scores live on 0..100).
 FLOAT_DECIMALS = 6
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
-_WINDOWS_RESERVED = {
-    "con",
-    "prn",
-    "aux",
-    "nul",
-    *(f"com{i}" for i in range(10)),
-    *(f"lpt{i}" for i in range(10)),
-}
 
 
 def sha256_file(path: Path) -> str:
@@ -66,37 +53,6 @@ def file_records(paths: Iterable[Path | str]) -> list[dict[str, str]]:
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         out += [{"path": f.as_posix(), "sha256": sha256_file(f)} for f in files]
     return out
-
-
-def combined_sha256(records: list[dict[str, str]], root: Path | None = None) -> str:
-    """One hash over several files: their paths (relative to ``root``) and contents."""
-    digest = hashlib.sha256()
-    for rec in records:
-        name = Path(rec["path"]).relative_to(root).as_posix() if root else rec["path"]
-        digest.update(f"{name}\0{rec['sha256']}\n".encode())
-    return digest.hexdigest()
-
-
-def safe_name(text: str, max_length: int = 80) -> str:
-    """A file name made from untrusted text (a unit id): only ``A-Z a-z 0-9 _ -``.
-
-    When characters had to be replaced, a short hash of the original is appended, so
-    ``a/b`` and ``a_b`` do not collide; ``../../x`` becomes ``x-<hash>``.
-    """
-    cleaned = _UNSAFE.sub("_", text).strip("_-")[:max_length]
-    if cleaned and cleaned == text and cleaned.lower() not in _WINDOWS_RESERVED:
-        return cleaned
-    tag = hashlib.sha256(text.encode()).hexdigest()[:8]
-    return f"{cleaned}-{tag}" if cleaned else f"unit-{tag}"
-
-
-def inside(folder: Path, *parts: str) -> Path:
-    """``folder / parts``, refusing any path that would resolve outside ``folder``."""
-    root = folder.resolve()
-    target = root.joinpath(*parts).resolve()
-    if target != root and root not in target.parents:
-        raise UsageError(f"refusing to write outside the output folder: {'/'.join(parts)}")
-    return target
 
 
 @contextmanager
