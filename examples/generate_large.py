@@ -77,7 +77,7 @@ def _adoption(
     rng: np.random.Generator, likelihood: np.ndarray, n: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Years a measure is planned and put in place; likely units adopt early, some never."""
-    planned = 2026 - np.round(likelihood * 16 + rng.normal(0, 3, n))
+    planned = 2032 - np.round(likelihood * 22 + rng.normal(0, 3, n))
     in_place = planned + rng.integers(1, 4, n)
     return planned, in_place
 
@@ -283,7 +283,7 @@ def simulate(
     )
 
     # ---- administration ------------------------------------------------------------------
-    likely = np.clip(0.2 * (size[0] - 3.2) + 0.25 * q[0] + 0.3, 0, 1)
+    likely = np.clip(0.35 * (size[0] - 3.2) + 0.2 * q[0] + 0.15, 0, 1)
     for variable, bonus in (
         ("integration_concept_status", 0.0),
         ("integration_officer_status", 0.1),
