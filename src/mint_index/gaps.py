@@ -1,0 +1,204 @@
+"""Gaps: how far each unit is from its target, from its peers and from its own past.
+
+``gaps(results)`` gives one tidy table, one row per unit, year and node, on the score
+scale (for a node scored 0-100, a gap of 18 is 18 points). Every gap is *positive when the
+unit is behind*:
+
+- ``gap_target``: target score minus score. The target score is the indicator's
+  ``target`` mapped onto the score scale, else its best goalpost (the upper one when higher
+  is better); for an aggregate, the score it would have if every indicator below it met
+  its target (the node's own aggregation applied to the target scores).
+- ``gap_peer_median`` / ``gap_peer_best``: the median / best score of the unit's peer group
+  in that year minus the unit's score.
+- ``parity_gap``: for parity indicators, the raw gap between migrants and the reference
+  population (points, or a ratio) as derived, before normalisation.
+- ``change``: score change since the previous year of the data (as ``Results.changes``).
+- ``trend``: average annual change from the unit's first year with a score up to this year.
+
+Everything is whole-array work on the ``[year, unit, node]`` score cube.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from mint_index.methods.registry import parse_step
+
+if TYPE_CHECKING:
+    from mint_index.pipeline.results import Results
+
+__all__ = ["GAP_COLUMNS", "gap_table", "gaps", "target_scores"]
+
+#: Columns of the gaps table, in order.
+GAP_COLUMNS = [
+    "unit",
+    "year",
+    "node",
+    "peer_group",
+    "value",
+    "score",
+    "gap_target",
+    "gap_peer_median",
+    "gap_peer_best",
+    "parity_gap",
+    "change",
+    "trend",
+]
+
+
+def gaps(results: Results) -> pd.DataFrame:
+    """One row per unit, year and node: score and its gaps (see the module docs).
+
+    ``unit``, ``node`` and ``peer_group`` are categoricals (nodes in framework order);
+    rows are sorted by unit, year and node.
+    """
+    fw = results.framework
+    n_y, n_u, _ = results.cube("aggregated").shape
+    derived = results.cube("derived")
+    values = np.full((n_y, n_u, len(fw.node_ids)), np.nan)
+    values[:, :, : len(fw.indicator_ids)] = derived
+    parity = np.array(
+        [fw.is_indicator(n) and fw.indicator(n).kind == "parity_gap" for n in fw.node_ids]
+    )
+    peers = results.units["peer_group"].reindex(results.unit_ids)
+    return gap_table(
+        scores=results.cube("aggregated"),
+        years=results.years,
+        unit_ids=results.unit_ids,
+        node_ids=fw.node_ids,
+        peer_groups=peers.to_numpy(dtype=object),
+        targets=target_scores(results),
+        values=values,
+        parity=parity,
+    )
+
+
+def gap_table(
+    scores: np.ndarray,
+    years: Sequence[int] | np.ndarray,
+    unit_ids: Sequence[str] | np.ndarray,
+    node_ids: Sequence[str],
+    peer_groups: Sequence[object] | np.ndarray,
+    targets: np.ndarray | None = None,
+    values: np.ndarray | None = None,
+    parity: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """The gaps table from arrays: ``scores`` and ``values`` ``[year, unit, node]``,
+    ``targets`` ``[year, node]`` target scores, ``parity`` ``[node]`` parity indicators,
+    ``peer_groups`` one label per unit (missing labels: no peer comparison)."""
+    scores = np.asarray(scores, dtype=np.float64)
+    n_y, n_u, n_n = scores.shape
+    years = np.asarray(years, dtype=np.int64)
+    targets = np.full((n_y, n_n), np.nan) if targets is None else np.asarray(targets, float)
+    values = np.full_like(scores, np.nan) if values is None else np.asarray(values, float)
+    parity = np.zeros(n_n, dtype=bool) if parity is None else np.asarray(parity, dtype=bool)
+
+    group_codes, group_labels = pd.factorize(pd.Series(peer_groups, dtype=object), sort=True)
+    flat = pd.DataFrame(scores.reshape(n_y * n_u, n_n))
+    keys = [np.repeat(np.arange(n_y), n_u), np.tile(group_codes, n_y)]
+    grouped = flat.groupby(keys, sort=False, dropna=True)
+    shape = (n_y, n_u, n_n)
+    median = grouped.transform("median").to_numpy(dtype=np.float64).reshape(shape)
+    best = grouped.transform("max").to_numpy(dtype=np.float64).reshape(shape)
+    no_group = np.broadcast_to((group_codes < 0)[None, :, None], shape)
+    median = np.where(no_group, np.nan, median)
+    best = np.where(no_group, np.nan, best)
+
+    change = np.full(shape, np.nan)
+    change[1:] = scores[1:] - scores[:-1]
+
+    # trend: (score now - first score) / (years between), from the first year with a score
+    has = ~np.isnan(scores)
+    first = np.argmax(has, axis=0)  # [unit, node]; 0 where there is no score at all
+    first_score = np.take_along_axis(scores, first[None], axis=0)  # [1, unit, node]
+    span = (years[:, None, None] - years[first][None]).astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        trend = np.where(span > 0, (scores - first_score) / span, np.nan)
+
+    def column(cube: np.ndarray) -> np.ndarray:
+        return cube.transpose(1, 0, 2).reshape(-1)
+
+    units = pd.Categorical.from_codes(
+        np.repeat(np.arange(n_u), n_y * n_n), categories=pd.Index(unit_ids, dtype=object)
+    )
+    nodes = pd.Categorical.from_codes(
+        np.tile(np.arange(n_n), n_u * n_y), categories=pd.Index(node_ids, dtype=object)
+    )
+    peer = pd.Categorical.from_codes(
+        np.repeat(group_codes, n_y * n_n), categories=pd.Index(group_labels, dtype=object)
+    )
+    return pd.DataFrame(
+        {
+            "unit": units,
+            "year": np.tile(np.repeat(years, n_n), n_u),
+            "node": nodes,
+            "peer_group": peer,
+            "value": column(values),
+            "score": column(scores),
+            "gap_target": column(targets[:, None, :] - scores),
+            "gap_peer_median": column(median - scores),
+            "gap_peer_best": column(best - scores),
+            "parity_gap": column(np.where(parity, values, np.nan)),
+            "change": column(change),
+            "trend": column(trend),
+        },
+        columns=GAP_COLUMNS,
+    )
+
+
+def target_scores(results: Results) -> np.ndarray:
+    """Target score of every node per year, ``[year, node]`` on the score scale.
+
+    An indicator's target (else its best goalpost) is mapped the way its normalisation
+    maps values: exactly for ``goalposts`` and ``none``; for every other method by
+    interpolating between the two units whose values bracket the target in that year (a
+    target beyond every observed value gets the best observed score). Aggregates apply
+    their own aggregation to their children's target scores, as the engine does.
+    """
+    from mint_index.pipeline.engine import aggregate_cube
+
+    fw, spec = results.framework, results.spec
+    values, scores = results.cube("imputed"), results.cube("normalised")
+    n_y = len(results.years)
+    out = np.full((n_y, len(fw.indicator_ids)), np.nan)
+    for i, ind in enumerate(fw.indicators):
+        if ind.target is not None:
+            target = ind.target.value
+        elif ind.goalposts is not None:
+            target = ind.goalposts.upper if ind.direction == "higher" else ind.goalposts.lower
+        else:
+            continue
+        method, params = parse_step("normalise", spec.step_for("normalise", ind.id))
+        if method.name == "goalposts" and ind.goalposts is not None:
+            lower, upper = ind.goalposts.lower, ind.goalposts.upper
+            share = (target - lower if ind.direction == "higher" else upper - target) / (
+                upper - lower
+            )
+            if getattr(params, "clip", True):
+                share = min(max(share, 0.0), 1.0)
+            out[:, i] = share * getattr(params, "scale", 100.0)
+        elif method.name == "none":
+            out[:, i] = target
+        else:
+            out[:, i] = _interpolate(values[:, :, i], scores[:, :, i], target)
+    return aggregate_cube(spec, out[:, None, :])[:, 0, :]
+
+
+def _interpolate(x: np.ndarray, s: np.ndarray, t: float) -> np.ndarray:
+    """Per year (row), the score at value ``t``, linear between the observed pairs
+    ``(x, s)`` that bracket it; the nearest observed score beyond their range."""
+    ok = ~np.isnan(x) & ~np.isnan(s)
+    below, above = ok & (x <= t), ok & (x >= t)
+    lo = np.argmax(np.where(below, x, -np.inf), axis=1)[:, None]
+    hi = np.argmin(np.where(above, x, np.inf), axis=1)[:, None]
+    x_lo, s_lo = np.take_along_axis(x, lo, 1)[:, 0], np.take_along_axis(s, lo, 1)[:, 0]
+    x_hi, s_hi = np.take_along_axis(x, hi, 1)[:, 0], np.take_along_axis(s, hi, 1)[:, 0]
+    has_lo, has_hi = below.any(axis=1), above.any(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        between = np.where(x_hi > x_lo, s_lo + (t - x_lo) * (s_hi - s_lo) / (x_hi - x_lo), s_lo)
+    return np.where(has_lo & has_hi, between,
+                    np.where(has_lo, s_lo, np.where(has_hi, s_hi, np.nan)))

@@ -1,0 +1,383 @@
+"""``recommend()``: from gaps to a ranked, explained list of measures per unit and year.
+
+1. ``gaps(results)`` and the data quality of every node are pivoted into a
+   :class:`~mint_index.recommend.conditions.Panel` (rows: unit and year; columns: nodes).
+2. Every rule's condition is evaluated over all rows at once (three-valued logic).
+3. Where it holds, each of the rule's actions becomes a candidate with a priority
+   (:mod:`mint_index.recommend.priority`); where it is undecided because a node it reads is
+   not reliable, the unit gets a data-quality note on that node instead.
+4. An action recommended by several rules is listed once, under its highest priority, with
+   every rule that asked for it; candidates are ranked per unit and year.
+5. Evidence and explanations are written in German and English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from mint_index.errors import MintIndexError
+from mint_index.recommend.conditions import PANEL_MEASURES, Panel, evaluate
+from mint_index.recommend.priority import SEVERITY, priority, weight_shares
+from mint_index.recommend.quality import REASONS, Quality, assess
+from mint_index.recommend.recommendations import FRAME_COLUMNS, Recommendations
+from mint_index.recommend.rules import RuleSet, load_rules
+from mint_index.recommend.texts import LANGS, evidence, fill, number, quality_note
+
+if TYPE_CHECKING:
+    from mint_index.framework.framework import Framework
+    from mint_index.pipeline.results import Results
+
+__all__ = ["fire", "recommend"]
+
+_SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
+_NOTE_TITLE = {"de": "Daten prüfen: ", "en": "Check the data: "}
+
+
+def recommend(
+    results: Results,
+    rules: RuleSet | str | Path | None = None,
+    lang: str = "en",
+    max_poor_share: float = 0.5,
+) -> Recommendations:
+    """Ranked, explained measures for every unit and year of ``results``.
+
+    ``rules``: ``None`` for the packaged catalog, a YAML file or folder (see
+    :func:`~mint_index.load_rules`), or a loaded :class:`RuleSet`. ``lang`` (``de`` or
+    ``en``) is the language shown by default; both are always computed.
+    ``max_poor_share``: an aggregate whose indicators are missing, imputed or unreliable
+    for more than this share of its weight is too sparse to act on.
+    """
+    from mint_index.gaps import gaps
+
+    if lang not in LANGS:
+        raise MintIndexError(f"unknown language {lang!r}; languages: {', '.join(LANGS)}")
+    if not 0.0 <= max_poor_share <= 1.0:
+        raise MintIndexError(f"max_poor_share must lie in [0, 1], got {max_poor_share}")
+    fw = results.framework
+    ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
+    ruleset = ruleset.validated_for(fw)
+
+    table = gaps(results)
+    quality = assess(results, max_poor_share)
+    panel = _panel(results, table, quality)
+    weights = weight_shares(results.spec)[fw.node_ids.index(fw.index.id)]
+    hits, blocked = fire(ruleset, panel, weights)
+
+    n_y = len(results.years)
+    units = results.units.reindex(results.unit_ids)
+    rows = pd.DataFrame(
+        {
+            "unit": panel.units,
+            "year": panel.years,
+            "unit_name": units["name"].astype(object).to_numpy()[np.arange(panel.n_rows) // n_y]
+            if "name" in units.columns else panel.units,
+            "peer_group": units["peer_group"].astype(object).to_numpy()[
+                np.arange(panel.n_rows) // n_y],
+            "previous_year": _previous_years(panel.years, results.years),
+        }
+    )
+    actions = _action_rows(hits, ruleset, panel, rows, fw)
+    notes = _note_rows(blocked, panel, rows, quality, fw)
+    frame = pd.concat([f for f in (actions, notes) if len(f)] or [actions], ignore_index=True)
+    frame = _order(frame, fw)
+    meta = {
+        "framework": fw.framework.id,
+        "framework_sha256": fw.sha256,
+        "rules_sha256": ruleset.sha256,
+        "max_poor_share": max_poor_share,
+    }
+    return Recommendations(frame, lang=lang, meta=meta, ruleset=ruleset)
+
+
+# ---- firing ---------------------------------------------------------------------------------
+
+
+def fire(
+    ruleset: RuleSet, panel: Panel, weights: np.ndarray | Mapping[str, float]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Evaluate every rule on ``panel``.
+
+    Returns the candidates (``row, rule, rule_pos, action, action_pos, severity, node,
+    gap_kind, gap, priority``; one per rule, row and action) and the blocked rules
+    (``row, rule, node``: the rule is undecided and ``node`` is not reliable in that row).
+    ``weights`` is each node's effective weight in the index (array over ``panel.nodes`` or
+    a mapping; missing nodes weigh 0).
+    """
+    if isinstance(weights, Mapping):
+        weights = np.array([float(weights.get(n, 0.0)) for n in panel.nodes])
+    hit_parts: list[pd.DataFrame] = []
+    blocked_parts: list[pd.DataFrame] = []
+    for position, rule in enumerate(ruleset.rules):
+        truth = evaluate(rule.when, panel)
+        j = panel.column(rule.focus)
+        fired = np.flatnonzero(truth.true)
+        if fired.size:
+            kinds = rule.gap_measures() or list(_DEFAULT_GAPS)
+            gap, kind_per_row = _largest_gap(panel, kinds, fired, j)
+            value = priority(
+                SEVERITY[rule.severity], gap, float(weights[j]),
+                panel.measures["trend"][fired, j],
+            )
+            n_a = len(rule.actions)
+            hit_parts.append(pd.DataFrame({
+                "row": np.repeat(fired, n_a),
+                "rule": rule.id,
+                "rule_pos": position,
+                "action": np.tile(np.asarray(rule.actions, dtype=object), fired.size),
+                "action_pos": np.tile(np.arange(n_a), fired.size),
+                "severity": rule.severity,
+                "node": rule.focus,
+                "gap_kind": np.repeat(np.asarray(kind_per_row, dtype=object), n_a),
+                "gap": np.repeat(gap, n_a),
+                "priority": np.repeat(value, n_a),
+            }))
+        unknown = truth.unknown
+        for node in rule.nodes():
+            rows = np.flatnonzero(unknown & ~panel.reliable[:, panel.column(node)])
+            if rows.size:
+                blocked_parts.append(pd.DataFrame({"row": rows, "rule": rule.id, "node": node}))
+    hits = (pd.concat(hit_parts, ignore_index=True) if hit_parts else pd.DataFrame(
+        {c: pd.Series(dtype=t) for c, t in _HIT_TYPES.items()}))
+    blocked = (pd.concat(blocked_parts, ignore_index=True) if blocked_parts else pd.DataFrame(
+        {"row": pd.Series(dtype=np.int64), "rule": pd.Series(dtype=object),
+         "node": pd.Series(dtype=object)}))
+    return hits, blocked
+
+
+#: The gaps that set the priority of a rule that names none on its focus node.
+_DEFAULT_GAPS = ("gap_target", "gap_peer_median")
+
+
+def _largest_gap(
+    panel: Panel, kinds: list[str], rows: np.ndarray, col: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per row the largest of the named gaps (NaN if all are missing) and which it is."""
+    stacked = np.stack([panel.measures[k][rows, col] for k in kinds])  # [kind, row]
+    filled = np.where(np.isnan(stacked), -np.inf, stacked)
+    which = np.argmax(filled, axis=0)
+    gap = np.take_along_axis(stacked, which[None], axis=0)[0]
+    return gap, np.asarray(kinds, dtype=object)[which]
+
+
+_HIT_TYPES = {
+    "row": np.int64, "rule": object, "rule_pos": np.int64, "action": object,
+    "action_pos": np.int64, "severity": object, "node": object, "gap_kind": object,
+    "gap": np.float64, "priority": np.float64,
+}
+
+
+def rank(hits: pd.DataFrame) -> pd.DataFrame:
+    """One candidate per row and action (its highest priority), ranked within each row.
+
+    Order: priority (descending), severity (descending), rule id, the action's place in the
+    rule. Adds ``rank`` (1 = first) and ``rules`` (every rule that asked for the action,
+    in that order).
+    """
+    ordered = hits.assign(
+        _p=-np.round(hits["priority"].to_numpy(dtype=np.float64), 9),
+        _s=-hits["severity"].map(_SEVERITY_RANK).to_numpy(dtype=np.int64),
+    ).sort_values(["row", "_p", "_s", "rule", "action_pos"], kind="stable")
+    key = ordered[["row", "action"]]
+    rules = pd.Series([(r,) for r in ordered["rule"]], index=ordered.index, dtype=object)
+    several = key.duplicated(keep=False).to_numpy()
+    if several.any():
+        joined = ordered[several].groupby(["row", "action"], sort=False)["rule"].agg(tuple)
+        lookup = pd.MultiIndex.from_frame(key[several])
+        rules[several] = pd.Series(joined.reindex(lookup).to_numpy(), dtype=object).to_numpy()
+    best = ordered.assign(rules=rules)[~key.duplicated().to_numpy()]
+    best = best.drop(columns=["_p", "_s"]).reset_index(drop=True)
+    best["rank"] = best.groupby("row").cumcount() + 1
+    return best
+
+
+# ---- assembling -----------------------------------------------------------------------------
+
+
+def _panel(results: Results, table: pd.DataFrame, quality: Quality) -> Panel:
+    n_y, n_u = len(results.years), len(results.unit_ids)
+    nodes = results.framework.node_ids
+    n_rows = n_u * n_y
+
+    def rows(cube: np.ndarray) -> np.ndarray:  # [year, unit, node] -> [unit*year, node]
+        return cube.transpose(1, 0, 2).reshape(n_rows, len(nodes))
+
+    return Panel(
+        units=np.repeat(results.unit_ids.astype(object), n_y),
+        years=np.tile(np.asarray(results.years, dtype=np.int64), n_u),
+        nodes=tuple(nodes),
+        measures={m: table[m].to_numpy(dtype=np.float64).reshape(n_rows, len(nodes))
+                  for m in PANEL_MEASURES},
+        reliable=rows(quality.reliable),
+        flags={name: rows(cube) for name, cube in quality.flags.items()},
+    )
+
+
+def _previous_years(row_years: np.ndarray, years: np.ndarray) -> pd.Series:
+    """The year before each row's year in the data (missing for the first)."""
+    years = np.sort(np.asarray(years, dtype=np.int64))
+    position = np.searchsorted(years, row_years)
+    previous = years[np.maximum(position - 1, 0)]
+    return pd.Series(previous, dtype="Int64").where(position > 0)
+
+
+def _numbers(panel: Panel, rows: np.ndarray, cols: np.ndarray) -> pd.DataFrame:
+    out = {m: panel.measures[m][rows, cols] for m in PANEL_MEASURES}
+    return pd.DataFrame(out)
+
+
+def _labels(fw: Framework, nodes: pd.Series, lang: str) -> pd.Series:
+    names = {n: fw.label(n, lang) for n in fw.node_ids}
+    return nodes.map(names).astype(object)
+
+
+def _value_units(fw: Framework, nodes: pd.Series) -> pd.Series:
+    units = {n: fw.indicator(n).unit if fw.is_indicator(n) else "" for n in fw.node_ids}
+    return nodes.map(units).astype(object)
+
+
+def _action_rows(
+    hits: pd.DataFrame, ruleset: RuleSet, panel: Panel, rows: pd.DataFrame, fw: Framework
+) -> pd.DataFrame:
+    if not len(hits):
+        return pd.DataFrame(columns=FRAME_COLUMNS)
+    best = rank(hits)
+    row = best["row"].to_numpy(dtype=np.int64)
+    col = np.array([panel.column(n) for n in best["node"]], dtype=np.int64)
+    numbers = _numbers(panel, row, col)
+    info = rows.iloc[row].reset_index(drop=True)
+    out = pd.DataFrame({
+        "unit": info["unit"].astype(object),
+        "year": info["year"].astype(np.int64),
+        "kind": "action",
+        "rank": best["rank"].astype("Int64"),
+        "action": best["action"].astype(object),
+        "priority": best["priority"].astype(np.float64),
+        "severity": best["severity"].astype(object),
+        "rule": best["rule"].astype(object),
+        "rules": best["rules"],
+        "node": best["node"].astype(object),
+        "reason": None,
+        "gap_kind": best["gap_kind"].astype(object),
+        "gap": best["gap"].astype(np.float64),
+        **{m: numbers[m] for m in PANEL_MEASURES},
+    })
+    catalog = ruleset.actions
+    out["programme"] = out["action"].map({k: a.programme for k, a in catalog.items()})
+    out["source"] = out["action"].map({k: a.source for k, a in catalog.items()})
+    out["actors"] = out["action"].map({k: tuple(a.actors) for k, a in catalog.items()})
+    out["effort"] = out["action"].map({k: a.effort for k, a in catalog.items()})
+    out["horizon"] = out["action"].map({k: a.horizon for k, a in catalog.items()})
+    evidence_numbers = numbers.assign(previous_year=info["previous_year"])
+    for lang in LANGS:
+        out[f"title_{lang}"] = out["action"].map(
+            {k: a.title.get(lang) for k, a in catalog.items()})
+        labels = _labels(fw, out["node"], lang)
+        out[f"evidence_{lang}"] = evidence(evidence_numbers, labels, _value_units(fw, out["node"]),
+                                           lang)
+        out[f"text_{lang}"] = _explanations(out, ruleset, numbers, info, labels, lang)
+    return out[FRAME_COLUMNS]
+
+
+def _explanations(
+    out: pd.DataFrame,
+    ruleset: RuleSet,
+    numbers: pd.DataFrame,
+    info: pd.DataFrame,
+    labels: pd.Series,
+    lang: str,
+) -> pd.Series:
+    score = numbers["score"].to_numpy(dtype=np.float64)
+    text = {
+        "unit": info["unit"].astype(str),
+        "unit_name": info["unit_name"].astype(object).where(info["unit_name"].notna(), "")
+        .astype(str),
+        "year": info["year"].astype(str),
+        "previous_year": info["previous_year"].astype(object).where(
+            info["previous_year"].notna(), "").astype(str),
+        "node": labels,
+        "peer_group": info["peer_group"].astype(object).where(info["peer_group"].notna(), "")
+        .astype(str),
+        "target_score": number(score + numbers["gap_target"].to_numpy(), lang),
+        "peer_median": number(score + numbers["gap_peer_median"].to_numpy(), lang),
+        "peer_best": number(score + numbers["gap_peer_best"].to_numpy(), lang),
+        "value": number(numbers["value"].to_numpy(), lang, 2),
+        "parity_gap": number(numbers["parity_gap"].to_numpy(), lang, 2),
+        **{m: number(numbers[m].to_numpy(), lang)
+           for m in ("score", "gap_target", "gap_peer_median", "gap_peer_best")},
+        "change": number(numbers["change"].to_numpy(), lang, sign=True),
+        "trend": number(numbers["trend"].to_numpy(), lang, sign=True),
+    }
+    result = pd.Series("", index=out.index, dtype=object)
+    for rule_id, where in out.groupby("rule", sort=True).indices.items():
+        template = getattr(ruleset.rule(str(rule_id)).text, lang)
+        part = {k: v.iloc[where] for k, v in text.items()}
+        result.iloc[where] = fill(template, part, len(where)).to_numpy()
+    return result
+
+
+def _note_rows(
+    blocked: pd.DataFrame, panel: Panel, rows: pd.DataFrame, quality: Quality, fw: Framework
+) -> pd.DataFrame:
+    if not len(blocked):
+        return pd.DataFrame(columns=FRAME_COLUMNS)
+    position = {n: i for i, n in enumerate(fw.node_ids)}
+    blocked = blocked.assign(_n=blocked["node"].map(position)).sort_values(
+        ["row", "_n", "rule"], kind="stable")
+    grouped = blocked.groupby(["row", "_n"], sort=True)
+    first = grouped.head(1).reset_index(drop=True)
+    rules = grouped["rule"].agg(tuple).reset_index(drop=True)
+    row = first["row"].to_numpy(dtype=np.int64)
+    col = first["_n"].to_numpy(dtype=np.int64)
+    n_y = len(np.unique(panel.years))
+    # quality cubes are [year, unit, node]; panel rows are unit-major
+    y_idx, u_idx = row % n_y, row // n_y
+    reason = pd.Series(np.asarray(REASONS, dtype=object)[quality.reason[y_idx, u_idx, col]])
+    info = rows.iloc[row].reset_index(drop=True)
+    numbers = _numbers(panel, row, col)
+    out = pd.DataFrame({
+        "unit": info["unit"].astype(object),
+        "year": info["year"].astype(np.int64),
+        "kind": "note",
+        "rank": pd.array([pd.NA] * len(first), dtype="Int64"),
+        "action": None,
+        "priority": np.nan,
+        "severity": None,
+        "rule": first["rule"].astype(object),
+        "rules": rules,
+        "node": first["node"].astype(object),
+        "reason": reason,
+        "gap_kind": None,
+        "gap": np.nan,
+        **{m: numbers[m] for m in PANEL_MEASURES},
+        "programme": None,
+        "source": None,
+        "actors": None,
+        "effort": None,
+        "horizon": None,
+    })
+    poor = pd.Series(quality.poor[y_idx, u_idx, col]).astype(str)
+    total = pd.Series(quality.total[col]).astype(str)
+    for lang in LANGS:
+        labels = _labels(fw, out["node"], lang)
+        out[f"title_{lang}"] = _NOTE_TITLE[lang] + labels
+        note = quality_note(labels, out["year"], reason, poor, total, lang)
+        out[f"evidence_{lang}"] = note
+        out[f"text_{lang}"] = note
+    return out[FRAME_COLUMNS]
+
+
+def _order(frame: pd.DataFrame, fw: Framework) -> pd.DataFrame:
+    """Units, years; actions by rank, then notes in framework order."""
+    position = {n: i for i, n in enumerate(fw.node_ids)}
+    keys = frame.assign(
+        _k=(frame["kind"] == "note").astype(np.int64),
+        _r=frame["rank"].fillna(0).astype(np.int64),
+        _n=frame["node"].map(position).fillna(-1).astype(np.int64),
+    )
+    keys = keys.sort_values(["unit", "year", "_k", "_r", "_n"], kind="stable")
+    return keys.drop(columns=["_k", "_r", "_n"]).reset_index(drop=True)

@@ -1,0 +1,180 @@
+"""The Recommendations object: ranked measures and data-quality notes per unit and year."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from mint_index.errors import MintIndexError
+
+if TYPE_CHECKING:
+    from mint_index.recommend.rules import RuleSet
+
+__all__ = ["FRAME_COLUMNS", "Recommendations"]
+
+#: Numbers of the node a row is about (columns of the gaps table).
+NUMBER_COLUMNS = [
+    "value",
+    "score",
+    "gap_target",
+    "gap_peer_median",
+    "gap_peer_best",
+    "parity_gap",
+    "change",
+    "trend",
+]
+
+#: Columns of ``Recommendations.to_frame()`` (``*_de``/``*_en`` become one column with ``lang``).
+FRAME_COLUMNS = [
+    "unit",
+    "year",
+    "kind",  # "action" or "note" (a data-quality note instead of a recommendation)
+    "rank",
+    "action",
+    "priority",
+    "severity",
+    "rule",
+    "rules",
+    "node",
+    "reason",
+    "gap_kind",
+    "gap",
+    *NUMBER_COLUMNS,
+    "programme",
+    "source",
+    "actors",
+    "effort",
+    "horizon",
+    "title_de",
+    "title_en",
+    "evidence_de",
+    "evidence_en",
+    "text_de",
+    "text_en",
+]
+_TEXTS = ("title", "evidence", "text")
+
+
+class Recommendations:
+    """Measures for each unit and year, ranked by priority, with evidence and explanations.
+
+    Rows of kind ``action`` are ranked measures; rows of kind ``note`` say that a node's
+    data are too sparse or unreliable for a rule that needed them.
+    """
+
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        lang: str = "en",
+        meta: dict[str, Any] | None = None,
+        ruleset: RuleSet | None = None,
+    ) -> None:
+        self._frame = frame
+        self.lang = lang
+        self.meta = dict(meta or {})
+        self.ruleset = ruleset
+
+    # ---- views ----------------------------------------------------------------------
+    def to_frame(self, lang: str | None = None) -> pd.DataFrame:
+        """Every row. With ``lang``, one ``title``/``evidence``/``text`` column in that
+        language instead of both."""
+        frame = self._frame.copy()
+        if lang is None:
+            return frame
+        _check_lang(lang)
+        other = "en" if lang == "de" else "de"
+        frame = frame.drop(columns=[f"{t}_{other}" for t in _TEXTS])
+        return frame.rename(columns={f"{t}_{lang}": t for t in _TEXTS})
+
+    @property
+    def actions(self) -> pd.DataFrame:
+        """The ranked measures only."""
+        return self._frame[self._frame["kind"] == "action"].reset_index(drop=True)
+
+    @property
+    def notes(self) -> pd.DataFrame:
+        """The data-quality notes only."""
+        return self._frame[self._frame["kind"] == "note"].reset_index(drop=True)
+
+    def for_unit(self, unit: str, year: int | None = None, lang: str | None = None) -> pd.DataFrame:
+        """One unit's measures and notes for ``year`` (default: the latest year it has rows
+        for), in ``lang`` (default: the language chosen in ``recommend``)."""
+        frame = self.to_frame(lang or self.lang)
+        mine = frame[frame["unit"] == str(unit)]
+        if not len(mine):
+            known = self._frame["unit"].nunique()
+            raise MintIndexError(
+                f"no recommendations or notes for unit {unit!r} ({known} units have some)"
+            )
+        chosen = int(mine["year"].max()) if year is None else int(year)
+        return mine[mine["year"] == chosen].reset_index(drop=True)
+
+    # ---- export ---------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable: per unit and year the ranked measures and the notes, sorted
+        by unit, year and rank; both languages."""
+        records = json.loads(self._frame.to_json(orient="records", double_precision=10))
+        groups: dict[tuple[str, int], dict[str, Any]] = {}
+        for rec in records:
+            key = (rec["unit"], rec["year"])
+            entry = groups.setdefault(
+                key, {"unit": rec["unit"], "year": rec["year"], "actions": [], "notes": []}
+            )
+            item = {k: v for k, v in rec.items() if k not in ("unit", "year", "kind")}
+            for t in _TEXTS:
+                item[t] = {"de": item.pop(f"{t}_de"), "en": item.pop(f"{t}_en")}
+            if rec["kind"] == "action":
+                entry["actions"].append(item)
+            else:
+                for k in ("rank", "action", "priority", "severity", "gap_kind", "gap",
+                          "programme", "source", "actors", "effort", "horizon"):
+                    item.pop(k)
+                entry["notes"].append(item)
+        return {
+            **self.meta,
+            "lang": self.lang,
+            "results": [groups[k] for k in sorted(groups)],
+        }
+
+    def to_json(self, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, indent=indent)
+
+    # ---- display --------------------------------------------------------------------
+    def __len__(self) -> int:
+        return int((self._frame["kind"] == "action").sum())
+
+    def __repr__(self) -> str:
+        n_units = self._frame["unit"].nunique()
+        n_notes = int((self._frame["kind"] == "note").sum())
+        return (
+            f"Recommendations({len(self)} measures and {n_notes} data-quality notes "
+            f"for {n_units} units)"
+        )
+
+    def _repr_html_(self, limit: int = 20) -> str:
+        from html import escape
+
+        frame = self.to_frame(self.lang)
+        if len(frame):
+            latest = frame[frame["year"] == frame["year"].max()]
+            latest = latest[latest["kind"] == "action"]
+            top = latest[latest["rank"] <= 3].head(limit)
+        else:
+            top = frame
+        rows = "".join(
+            f"<tr><td>{escape(str(r.unit))}</td><td>{r.rank}</td><td>{escape(str(r.title))}</td>"
+            f"<td>{r.priority:.2f}</td><td>{escape(str(r.evidence))}</td></tr>"
+            for r in top.itertuples()
+        )
+        head = escape(repr(self))
+        return (
+            f"<p><b>{head}</b></p><table><tr><th>unit</th><th>rank</th><th>action</th>"
+            f"<th>priority</th><th>evidence</th></tr>{rows}</table>"
+        )
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in ("de", "en"):
+        raise MintIndexError(f"unknown language {lang!r}; languages: de, en")
