@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,6 +14,8 @@ from hypothesis.extra.numpy import arrays
 from mint_index.errors import SpecError, UnknownMethodError
 from mint_index.methods import get_method, parse_step
 from mint_index.methods.base import NormaliseContext
+
+ASEM = Path(__file__).parent / "fixtures" / "coinr" / "asem_idata.csv"
 
 
 def ctx_for(
@@ -198,6 +203,31 @@ def test_dist2ref_by_unit_and_by_value() -> None:
         parse_step("normalise", {"method": "dist2ref"})
 
 
+# ---- COINr on ASEM ------------------------------------------------------------------------
+
+
+def test_coinr_normalisations_on_asem_columns() -> None:
+    """n_minmax, n_zscore and n_prank of ASEM columns, one higher-is-better (LPI) and one
+    lower-is-better (CostImpEx, Direction -1: COINr multiplies by -1 first)."""
+    data = pd.read_csv(ASEM)
+    x = data[["LPI", "CostImpEx"]].to_numpy(float)[None]
+    ctx = ctx_for(1, 2, direction=[1, -1])
+    mm = run({"method": "minmax"}, x, ctx)
+    zs = run({"method": "zscore"}, x, ctx)
+    pr = run({"method": "prank", "scale": 1}, x, ctx)
+    for j, (col, sign) in enumerate([("LPI", 1), ("CostImpEx", -1)]):
+        v = [sign * a for a in data[col]]
+        lo, hi = min(v), max(v)
+        mean = sum(v) / len(v)
+        sd = (sum((a - mean) ** 2 for a in v) / (len(v) - 1)) ** 0.5
+        for row in (0, 17, 33, 50):
+            a = v[row]
+            assert mm[0, row, j] == pytest.approx((a - lo) / (hi - lo) * 100, rel=1e-9)
+            assert zs[0, row, j] == pytest.approx((a - mean) / sd, rel=1e-9)
+            rank_min = 1 + sum(b < a for b in v)
+            assert pr[0, row, j] == pytest.approx((rank_min - 1) / (len(v) - 1), rel=1e-9)
+
+
 # ---- properties --------------------------------------------------------------------------
 
 finite = st.floats(-1e6, 1e6, allow_nan=False)
@@ -238,3 +268,21 @@ def test_unit_order_does_not_change_minmax(x: np.ndarray, rnd) -> None:
     out = run({"method": "minmax"}, x, ctx)
     out_perm = run({"method": "minmax"}, x[:, perm], ctx)
     np.testing.assert_array_equal(out[:, perm], out_perm)
+
+
+@settings(max_examples=40, deadline=None)
+@given(cubes, st.sampled_from(["pooled", "per_year"]), st.booleans())
+def test_rank_and_prank_bounds(x: np.ndarray, fit: str, lower_better: bool) -> None:
+    n_y, n_u, n_i = x.shape
+    ctx = ctx_for(n_y, n_i, direction=[-1.0 if lower_better else 1.0] * n_i)
+    ranks = run({"method": "rank", "fit": fit}, x, ctx)
+    n = n_u if fit == "per_year" else n_u * n_y
+    assert np.all((ranks >= 1) & (ranks <= n))
+    pr = run({"method": "prank", "fit": fit}, x, ctx)
+    ok = ~np.isnan(pr)
+    assert np.all((pr[ok] >= 0) & (pr[ok] <= 100))
+    # the worst value of each year scores 0 (ties share the lowest rank, as in COINr)
+    if fit == "per_year":
+        directed = x * ctx.direction
+        worst = directed == directed.min(axis=1, keepdims=True)
+        assert np.all(pr[worst & ok] == 0)
