@@ -1,0 +1,203 @@
+"""The default MINT framework (indicators/*.yaml): complete, consistent, documented."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import mint_index as mi
+from mint_index.framework.model import Indicator, ParityCompute, RatioCompute
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def fw() -> mi.Framework:
+    return mi.default_framework()
+
+
+@pytest.fixture(scope="module")
+def docs_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "generate_indicators", ROOT / "docs" / "generate_indicators.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_loads_and_passes_its_own_validation(fw: mi.Framework) -> None:
+    assert fw.framework.id == "mint"
+    # Rebuilding from plain data runs every cross-item check again.
+    again = mi.Framework.model_validate(fw.to_dict())
+    assert again.sha256 == fw.sha256
+    assert mi.load_framework(ROOT / "indicators").sha256 == fw.sha256
+
+
+def test_size_and_shape_as_the_issue_asks(fw: mi.Framework) -> None:
+    domains = fw.children[fw.index.id]
+    assert domains == [
+        "participation",
+        "administration",
+        "education",
+        "work",
+        "citizenship",
+        "social",
+    ]
+    assert 35 <= len(fw.indicators) <= 50
+    for domain in domains:
+        dimensions = fw.children[domain]
+        assert len(dimensions) >= 2, domain
+        for dim in dimensions:
+            assert not fw.is_indicator(dim), f"{dim}: indicators sit in dimensions"
+            assert fw.children[dim], dim
+            assert all(fw.is_indicator(k) for k in fw.children[dim])
+    assert all(fw.levels[i] == 1 for i in fw.indicator_ids)
+    assert fw.levels[fw.index.id] == 4
+
+
+def test_every_text_in_both_languages(fw: mi.Framework) -> None:
+    for node in [fw.index, *fw.nodes]:
+        assert node.label.de.strip() and node.label.en.strip(), node.id
+        assert node.description is not None, node.id
+        assert node.description.de.strip() and node.description.en.strip(), node.id
+    for ind in fw.indicators:
+        for text in (ind.name, ind.description):
+            assert text.de.strip() and text.en.strip(), ind.id
+        assert ind.description.de != ind.description.en, f"{ind.id}: untranslated"
+    for var in fw.variables:
+        assert var.label is not None, var.id
+        assert var.label.de.strip() and var.label.en.strip(), var.id
+
+
+@pytest.mark.parametrize("field", ["source", "goalposts", "direction", "weight", "unit"])
+def test_every_indicator_has(fw: mi.Framework, field: str) -> None:
+    for ind in fw.indicators:
+        value = getattr(ind, field)
+        assert value is not None, f"{ind.id}: no {field}"
+    for ind in fw.indicators:
+        assert ind.source.publisher.strip(), ind.id
+        assert ind.source.table or ind.source.url, f"{ind.id}: source needs a table or link"
+        assert ind.goalposts is not None and ind.goalposts.rationale, f"{ind.id}: rationale"
+        assert ind.weight > 0, ind.id
+
+
+def test_ratios_have_a_minimum_denominator(fw: mi.Framework) -> None:
+    for ind in fw.indicators:
+        if isinstance(ind.compute, (RatioCompute, ParityCompute)):
+            assert ind.min_denominator is not None and ind.min_denominator > 0, ind.id
+
+
+def test_structural_indicators_are_scored_in_mipex_style(fw: mi.Framework) -> None:
+    structural = [ind for ind in fw.indicators if ind.kind in ("binary", "ordinal")]
+    assert len(structural) >= 5
+    for ind in structural:
+        levels = ind.answer_levels()
+        scores = sorted(level.score for level in levels)
+        assert scores[0] == 0 and scores[-1] == 100, ind.id
+        assert set(scores) <= {0, 50, 100}, ind.id
+        assert all(level.label is not None for level in levels), ind.id
+        assert ind.direction == "higher"
+        assert ind.goalposts is not None
+        assert (ind.goalposts.lower, ind.goalposts.upper) == (0, 100), ind.id
+        assert fw.variable_map[ind.compute.variable].unit == "code"
+
+
+def _parity_point(ind: Indicator) -> float:
+    assert isinstance(ind.compute, ParityCompute)
+    return 0.0 if ind.compute.mode == "difference" else 1.0
+
+
+def test_parity_is_the_best_end_of_the_goalposts(fw: mi.Framework) -> None:
+    parity = [ind for ind in fw.indicators if ind.kind == "parity_gap"]
+    assert len(parity) >= 10
+    for ind in parity:
+        point = _parity_point(ind)
+        assert ind.goalposts is not None
+        best = ind.goalposts.upper if ind.direction == "higher" else ind.goalposts.lower
+        assert best == point, f"{ind.id}: parity ({point}) must score 100"
+        if ind.target is not None:
+            assert ind.target.value == point, ind.id
+            assert ind.target.source, ind.id
+
+
+def test_rates_in_percent_have_bounded_goalposts(fw: mi.Framework) -> None:
+    for ind in fw.indicators:
+        c = ind.compute
+        if ind.kind == "rate" and isinstance(c, RatioCompute) and c.scale == 100:
+            assert ind.goalposts is not None
+            assert 0 <= ind.goalposts.lower < ind.goalposts.upper <= 100, ind.id
+
+
+def test_variables_declared_and_used_exactly(fw: mi.Framework) -> None:
+    declared = {v.id for v in fw.variables}
+    used = set(fw.required_variables())
+    assert used - declared == set(), "used but not declared"
+    assert declared - used == set(), "declared but never used"
+    assert declared.isdisjoint(fw.node_ids), "a variable and a node share an id"
+
+
+def test_ratio_parts_are_counts_of_the_same_population(fw: mi.Framework) -> None:
+    units = {v.id: v.unit for v in fw.variables}
+    for ind in fw.indicators:
+        c = ind.compute
+        if isinstance(c, RatioCompute):
+            assert units[c.denominator] == "count", ind.id
+        if isinstance(c, ParityCompute):
+            assert units[c.group.denominator] == units[c.reference.denominator] == "count"
+
+
+def test_defaults_and_peer_groups(fw: mi.Framework) -> None:
+    assert fw.defaults.normalise is not None and fw.defaults.normalise.method == "goalposts"
+    assert fw.defaults.aggregate is not None
+    assert fw.defaults.aggregate.as_dict() == {"method": "arithmetic", "min_share": 0.5}
+    assert fw.peer_groups.column == "size_class"
+    assert fw.peer_groups.breaks == [5000, 20000, 50000, 100000]
+    assert fw.peer_groups.labels is not None and len(fw.peer_groups.labels) == 5
+
+
+def test_participation_is_the_weighted_core(fw: mi.Framework) -> None:
+    weights = {d: fw.node(d).weight for d in fw.children[fw.index.id]}
+    assert weights["participation"] == max(weights.values()) > 1
+    assert fw.indicator("council_representation").weight == 2
+
+
+def test_docs_are_up_to_date(docs_script: ModuleType, fw: mi.Framework) -> None:
+    page = (ROOT / "docs" / "indicators.md").read_text(encoding="utf-8")
+    assert page == docs_script.render(fw), "run python docs/generate_indicators.py"
+    assert docs_script.main(["--check"]) == 0
+    for ind in fw.indicators:
+        assert f"#### `{ind.id}` – {ind.name.en}" in page
+    for var in fw.variables:
+        assert f"| `{var.id}` |" in page
+
+
+def test_docs_check_fails_when_stale(
+    docs_script: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stale = tmp_path / "docs" / "indicators.md"
+    stale.parent.mkdir()
+    stale.write_text("# hand-edited\n", encoding="utf-8")
+    monkeypatch.setattr(docs_script, "ROOT", tmp_path)
+    monkeypatch.setattr(docs_script, "OUTPUT", stale)
+    assert docs_script.main(["--check"]) == 1
+    assert stale.read_text(encoding="utf-8") == "# hand-edited\n"
+    assert docs_script.main([]) == 0
+    assert docs_script.main(["--check"]) == 0
+
+
+def test_formula_text(docs_script: ModuleType, fw: mi.Framework) -> None:
+    assert docs_script.formula(fw.indicator("naturalisation_rate")) == (
+        "`naturalisations` / `pop_foreign_start` × 100"
+    )
+    assert docs_script.formula(fw.indicator("kita_u3_parity")) == (
+        "(`kita_u3_mig` / `children_u3_mig` − `kita_u3_nonmig` / `children_u3_nonmig`) × 100;"
+        " 0 = parity"
+    )
+    assert docs_script.formula(fw.indicator("council_representation")) == (
+        "(`council_seats_mig` / `council_seats`) ÷ (`pop_mig` / `pop_total`); 1 = parity"
+    )
