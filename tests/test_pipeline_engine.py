@@ -20,14 +20,25 @@ def by_unit(res: mi.Results, node: str, year: int = 2024) -> dict[str, float]:
 
 
 def test_goalposts_and_arithmetic_by_hand(small_framework: mi.Framework) -> None:
-    data = dataset({
-        "A": {},  # council 20 %, advisory 1, parity -20, employment 50
-        "B": {"council_migrant": 12, "advisory_council": 2, "kita_mig": 45, "employment_rate": 90},
-    })
+    data = dataset(
+        {
+            "A": {},  # council 20 %, advisory 1, parity -20, employment 50
+            "B": {
+                "council_migrant": 12,
+                "advisory_council": 2,
+                "kita_mig": 45,
+                "employment_rate": 90,
+            },
+        }
+    )
     res = mi.score(data, small_framework)
     # goalposts: council 0..40, employment 30..80, parity -40..0, advisory 0..100 (clipped)
-    a = {"council_share": 20 / 40 * 100, "advisory": 50.0, "kita_parity": (-20 + 40) / 40 * 100,
-         "employment": (50 - 30) / 50 * 100}
+    a = {
+        "council_share": 20 / 40 * 100,
+        "advisory": 50.0,
+        "kita_parity": (-20 + 40) / 40 * 100,
+        "employment": (50 - 30) / 50 * 100,
+    }
     b = {"council_share": 100.0, "advisory": 100.0, "kita_parity": 100.0, "employment": 100.0}
     for node, expected in a.items():
         assert by_unit(res, node)["A"] == pytest.approx(expected)
@@ -96,10 +107,14 @@ def test_weights_override(small_framework: mi.Framework) -> None:
 
 
 def test_ranks_overall_and_in_peer_groups(small_framework: mi.Framework) -> None:
-    data = dataset({
-        "A": {"council_migrant": 12}, "B": {"council_migrant": 12}, "C": {"council_migrant": 3},
-        "D": {"council_migrant": 0},
-    })
+    data = dataset(
+        {
+            "A": {"council_migrant": 12},
+            "B": {"council_migrant": 12},
+            "C": {"council_migrant": 3},
+            "D": {"council_migrant": 0},
+        }
+    )
     units = pd.DataFrame({"unit": ["A", "B", "C", "D"], "peer_group": ["x", "y", "x", "y"]})
     res = mi.score(data.with_units(units), small_framework)
     r = res.ranks[res.ranks.node == "index"].set_index("unit")
@@ -111,8 +126,11 @@ def test_ranks_overall_and_in_peer_groups(small_framework: mi.Framework) -> None
 
 def test_peer_groups_from_population_classes(small_framework: mi.Framework) -> None:
     fw = small_framework.model_copy(
-        update={"peer_groups": mi.framework.model.PeerGroups(
-            column="size_class", breaks=[5000, 20000], labels=["small", "medium", "large"])}
+        update={
+            "peer_groups": mi.framework.model.PeerGroups(
+                column="size_class", breaks=[5000, 20000], labels=["small", "medium", "large"]
+            )
+        }
     )
     units = pd.DataFrame({"unit": ["A", "B", "C"], "population": [4999, 5000, 20000]})
     res = mi.score(dataset({"A": {}, "B": {}, "C": {}}).with_units(units), fw)
@@ -120,8 +138,9 @@ def test_peer_groups_from_population_classes(small_framework: mi.Framework) -> N
 
 
 def test_changes_since_previous_year(small_framework: mi.Framework) -> None:
-    long = pd.concat([dataset({"A": {}}, 2023).long,
-                      dataset({"A": {"council_migrant": 12}}, 2024).long])
+    long = pd.concat(
+        [dataset({"A": {}}, 2023).long, dataset({"A": {"council_migrant": 12}}, 2024).long]
+    )
     res = mi.score(mi.Dataset.from_long(long), small_framework)
     change = res.changes.loc[("A", 2024), "council_share"]
     assert change == pytest.approx(100.0 - 50.0)
@@ -134,8 +153,9 @@ def test_flags_record_unreliable_and_missing(small_framework: mi.Framework) -> N
     long.loc[(long.unit == "B") & (long.variable == "employment_rate"), "value"] = np.nan
     res = mi.score(mi.Dataset.from_long(long), small_framework)
     flags = res.flags
-    assert ((flags.unit == "A") & (flags.node == "council_share")
-            & (flags.flag == "unreliable")).sum() == 1
+    assert (
+        (flags.unit == "A") & (flags.node == "council_share") & (flags.flag == "unreliable")
+    ).sum() == 1
     missing = flags[(flags.unit == "B") & (flags.flag == "missing")]
     assert missing[["node", "detail"]].values.tolist() == [["employment", "locked"]]
 
@@ -143,13 +163,18 @@ def test_flags_record_unreliable_and_missing(small_framework: mi.Framework) -> N
 def test_imputation_is_flagged_and_screening_reported(small_framework: mi.Framework) -> None:
     long = dataset({"A": {}, "B": {"employment_rate": 70}, "C": {}}).long
     # C loses 3 of its 4 indicators; A loses one value
-    drop_c = (long.unit == "C") & long.variable.isin(["council_migrant", "kita_mig",
-                                                      "advisory_council"])
+    drop_c = (long.unit == "C") & long.variable.isin(
+        ["council_migrant", "kita_mig", "advisory_council"]
+    )
     drop_a = (long.unit == "A") & (long.variable == "employment_rate")
     long.loc[drop_c | drop_a, "value"] = np.nan
     data = mi.Dataset.from_long(long)
-    res = mi.score(data, small_framework, screen={"method": "availability", "min_coverage": 0.5},
-                   impute={"method": "mean"})
+    res = mi.score(
+        data,
+        small_framework,
+        screen={"method": "availability", "min_coverage": 0.5},
+        impute={"method": "mean"},
+    )
     assert res.screened_out[["unit", "coverage"]].values.tolist() == [["C", 0.25]]
     assert np.isnan(res.scores.loc[("C", 2024)]).all()
     # A's employment imputed as the mean of the units kept (B only: C was screened out)
@@ -169,8 +194,14 @@ units_st = st.lists(
 @PROPERTY
 @given(units=units_st, seed=st.integers(0, 1000))
 def test_row_order_does_not_change_results(small_framework: mi.Framework, units, seed) -> None:
-    spec = {f"U{i}": {"council_migrant": float(min(m, s)), "council_seats": float(s),
-                      "employment_rate": e} for i, (m, s, e) in enumerate(units)}
+    spec = {
+        f"U{i}": {
+            "council_migrant": float(min(m, s)),
+            "council_seats": float(s),
+            "employment_rate": e,
+        }
+        for i, (m, s, e) in enumerate(units)
+    }
     long = dataset(spec).long
     shuffled = long.sample(frac=1, random_state=seed).reset_index(drop=True)
     a = mi.score(mi.Dataset.from_long(long), small_framework, normalise="minmax")
@@ -181,8 +212,14 @@ def test_row_order_does_not_change_results(small_framework: mi.Framework, units,
 @PROPERTY
 @given(units=units_st, factor=st.floats(0.1, 50))
 def test_scaling_sibling_weights_changes_nothing(small_framework, units, factor) -> None:
-    spec = {f"U{i}": {"council_migrant": float(min(m, s)), "council_seats": float(s),
-                      "employment_rate": e} for i, (m, s, e) in enumerate(units)}
+    spec = {
+        f"U{i}": {
+            "council_migrant": float(min(m, s)),
+            "council_seats": float(s),
+            "employment_rate": e,
+        }
+        for i, (m, s, e) in enumerate(units)
+    }
     data = dataset(spec)
     a = mi.score(data, small_framework)
     b = mi.score(data, small_framework, weights={"participation": 2 * factor, "education": factor})
@@ -192,25 +229,38 @@ def test_scaling_sibling_weights_changes_nothing(small_framework, units, factor)
 @PROPERTY
 @given(units=units_st, others=st.floats(20, 90))
 def test_goalpost_scores_do_not_depend_on_other_units(small_framework, units, others) -> None:
-    spec = {f"U{i}": {"council_migrant": float(min(m, s)), "council_seats": float(s),
-                      "employment_rate": e} for i, (m, s, e) in enumerate(units)}
+    spec = {
+        f"U{i}": {
+            "council_migrant": float(min(m, s)),
+            "council_seats": float(s),
+            "employment_rate": e,
+        }
+        for i, (m, s, e) in enumerate(units)
+    }
     a = mi.score(dataset(spec), small_framework)
-    spec_changed = {k: ({**v, "employment_rate": others} if k != "U0" else v)
-                    for k, v in spec.items()}
+    spec_changed = {
+        k: ({**v, "employment_rate": others} if k != "U0" else v) for k, v in spec.items()
+    }
     b = mi.score(dataset(spec_changed), small_framework)
     pd.testing.assert_series_equal(a.scores.loc["U0"].iloc[0], b.scores.loc["U0"].iloc[0])
 
 
 @PROPERTY
-@given(
-    units=units_st, gain=st.floats(0.1, 30), method=st.sampled_from(["arithmetic", "geometric"])
-)
+@given(units=units_st, gain=st.floats(0.1, 30), method=st.sampled_from(["arithmetic", "geometric"]))
 def test_improving_an_indicator_never_lowers_an_ancestor(small_framework, units, gain, method):
-    spec = {f"U{i}": {"council_migrant": float(min(m, s)), "council_seats": float(s),
-                      "employment_rate": e} for i, (m, s, e) in enumerate(units)}
-    base = mi.score(dataset(spec), small_framework, aggregate={"method": method})
+    spec = {
+        f"U{i}": {
+            "council_migrant": float(min(m, s)),
+            "council_seats": float(s),
+            "employment_rate": e,
+        }
+        for i, (m, s, e) in enumerate(units)
+    }
+    # min-max onto [1, 100] so that the geometric mean never meets a zero
+    steps = {"aggregate": {"method": method}, "normalise": {"method": "minmax", "range": [1, 100]}}
+    base = mi.score(dataset(spec), small_framework, **steps)
     better = {**spec, "U0": {**spec["U0"], "employment_rate": spec["U0"]["employment_rate"] + gain}}
-    improved = mi.score(dataset(better), small_framework, aggregate={"method": method})
+    improved = mi.score(dataset(better), small_framework, **steps)
     for node in ["education", "index"]:
         before, after = base.scores.loc["U0", node].iloc[0], improved.scores.loc["U0", node].iloc[0]
         if not np.isnan(before):

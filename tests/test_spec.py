@@ -51,3 +51,8 @@ def test_serialisation_round_trip(small_framework: mi.Framework) -> None:
     assert resolved["aggregate"]["index"] == {"method": "arithmetic"}
     assert resolved["weights"]["education"] == 0.5
     assert spec.peer_group_column == "size_class"
+
+
+def test_screen_spec_with_parameters_only(small_framework: mi.Framework) -> None:
+    spec = BuildSpec(framework=small_framework, screen={"min_coverage": 0.9})
+    assert spec.step_for("screen") == {"method": "availability", "min_coverage": 0.9}

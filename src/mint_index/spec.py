@@ -13,7 +13,14 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from mint_index.errors import SpecError
 from mint_index.framework.framework import Framework
@@ -31,6 +38,9 @@ BUILTIN_DEFAULTS: dict[str, dict[str, Any]] = {
     "normalise": {"method": "goalposts"},
     "aggregate": {"method": "arithmetic"},
 }
+
+#: The method meant when a spec gives only parameters: ``screen={"min_coverage": 0.9}``.
+IMPLIED: dict[str, str] = {"screen": "availability"}
 
 #: Steps decided for the whole build, not per node.
 GLOBAL_STEPS = ("denominate", "screen")
@@ -66,8 +76,12 @@ class BuildSpec(BaseModel):
 
     @field_validator(*STEPS, mode="before")
     @classmethod
-    def _coerce_step(cls, value: Any) -> Any:
-        return {"method": value} if isinstance(value, str) else value
+    def _coerce_step(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str):
+            return {"method": value}
+        if isinstance(value, Mapping) and "method" not in value and info.field_name in IMPLIED:
+            return {"method": IMPLIED[info.field_name], **value}
+        return value
 
     @model_validator(mode="after")
     def _valid(self) -> BuildSpec:

@@ -154,7 +154,10 @@ def aggregate_cube(spec: BuildSpec, normalised: np.ndarray) -> np.ndarray:
             raise SpecError(f"weights: all children of {node!r} have weight 0")
         method, params = parse_step("aggregate", spec.step_for("aggregate", node))
         x = out[:, :, cols]
-        value = np.asarray(method.func(x, weights, params), dtype=np.float64)
+        try:
+            value = np.asarray(method.func(x, weights, params), dtype=np.float64)
+        except SpecError as exc:
+            raise SpecError(f"aggregating {node!r}: {exc}") from None
         share = (~np.isnan(x) * weights).sum(axis=-1) / weights.sum()
         min_share = getattr(params, "min_share", 0.0)
         out[:, :, position[node]] = np.where(share >= min_share - 1e-12, value, np.nan)
