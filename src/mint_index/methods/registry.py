@@ -60,8 +60,7 @@ _REGISTRY: dict[str, dict[str, Method]] = {step: {} for step in STEPS}
 
 
 def register(step: str, name: str, params: type[StepParams] = NoParams) -> Callable[[F], F]:
-    """Register ``func`` as method ``name`` of ``step``; its docstring's first line is its summary.
-    """
+    """Register a method of ``step`` as ``name``; its docstring's first line is its summary."""
     if step not in _REGISTRY:
         raise ValueError(f"unknown step {step!r}; steps: {', '.join(STEPS)}")
 
