@@ -89,65 +89,88 @@ def gap_table(
 ) -> pd.DataFrame:
     """The gaps table from arrays: ``scores`` and ``values`` ``[year, unit, node]``,
     ``targets`` ``[year, node]`` target scores, ``parity`` ``[node]`` parity indicators,
-    ``peer_groups`` one label per unit (missing labels: no peer comparison)."""
-    scores = np.asarray(scores, dtype=np.float64)
-    n_y, n_u, n_n = scores.shape
+    ``peer_groups`` one label per unit (missing labels: no peer comparison).
+
+    All columns are computed in the output's ``[unit, year, node]`` layout and written
+    into one float block, so the frame is built without copying them again.
+    """
+    s = np.ascontiguousarray(np.asarray(scores, dtype=np.float64).transpose(1, 0, 2))
+    n_u, n_y, n_n = s.shape
     years = np.asarray(years, dtype=np.int64)
-    targets = np.full((n_y, n_n), np.nan) if targets is None else np.asarray(targets, float)
-    values = np.full_like(scores, np.nan) if values is None else np.asarray(values, float)
-    parity = np.zeros(n_n, dtype=bool) if parity is None else np.asarray(parity, dtype=bool)
+    floats = GAP_COLUMNS[4:]
+    block = np.empty((len(floats), n_u * n_y * n_n))
+    out = {name: block[i].reshape(n_u, n_y, n_n) for i, name in enumerate(floats)}
 
-    group_codes, group_labels = pd.factorize(pd.Series(peer_groups, dtype=object), sort=True)
-    flat = pd.DataFrame(scores.reshape(n_y * n_u, n_n))
-    keys = [np.repeat(np.arange(n_y), n_u), np.tile(group_codes, n_y)]
-    grouped = flat.groupby(keys, sort=False, dropna=True)
-    shape = (n_y, n_u, n_n)
-    median = grouped.transform("median").to_numpy(dtype=np.float64).reshape(shape)
-    best = grouped.transform("max").to_numpy(dtype=np.float64).reshape(shape)
-    no_group = np.broadcast_to((group_codes < 0)[None, :, None], shape)
-    median = np.where(no_group, np.nan, median)
-    best = np.where(no_group, np.nan, best)
+    out["score"][...] = s
+    if values is None:
+        out["value"].fill(np.nan)
+    else:
+        out["value"][...] = np.asarray(values, dtype=np.float64).transpose(1, 0, 2)
+    if targets is None:
+        out["gap_target"].fill(np.nan)
+    else:
+        np.subtract(np.asarray(targets, dtype=np.float64)[None], s, out=out["gap_target"])
+    out["parity_gap"].fill(np.nan)
+    if parity is not None:
+        np.copyto(out["parity_gap"], out["value"],
+                  where=np.asarray(parity, dtype=bool)[None, None, :])
 
-    change = np.full(shape, np.nan)
-    change[1:] = scores[1:] - scores[:-1]
+    codes, labels = pd.factorize(pd.Series(peer_groups, dtype=object), sort=True)
+    median, best = _peer_reference(s, np.asarray(codes), len(labels))
+    np.subtract(median[codes], s, out=out["gap_peer_median"])
+    np.subtract(best[codes], s, out=out["gap_peer_best"])
+    out["gap_peer_median"][codes < 0] = np.nan
+    out["gap_peer_best"][codes < 0] = np.nan
+
+    out["change"][:, 0] = np.nan
+    np.subtract(s[:, 1:], s[:, :-1], out=out["change"][:, 1:])
 
     # trend: (score now - first score) / (years between), from the first year with a score
-    has = ~np.isnan(scores)
-    first = np.argmax(has, axis=0)  # [unit, node]; 0 where there is no score at all
-    first_score = np.take_along_axis(scores, first[None], axis=0)  # [1, unit, node]
-    span = (years[:, None, None] - years[first][None]).astype(np.float64)
+    first = np.argmax(~np.isnan(s), axis=1)  # [unit, node]; 0 where there is no score
+    first_score = np.take_along_axis(s, first[:, None, :], axis=1)
+    span = (years[None, :, None] - years[first][:, None, :]).astype(np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
-        trend = np.where(span > 0, (scores - first_score) / span, np.nan)
+        np.divide(s - first_score, span, out=out["trend"])
+    out["trend"][span <= 0] = np.nan
 
-    def column(cube: np.ndarray) -> np.ndarray:
-        return cube.transpose(1, 0, 2).reshape(-1)
+    frame = pd.DataFrame(block.T, columns=floats, copy=False)
+    frame.insert(0, "unit", pd.Categorical.from_codes(
+        np.repeat(np.arange(n_u, dtype=np.int32), n_y * n_n), categories=pd.Index(unit_ids, dtype=object)))
+    frame.insert(1, "year", np.tile(np.repeat(years, n_n), n_u))
+    frame.insert(2, "node", pd.Categorical.from_codes(
+        np.tile(np.arange(n_n, dtype=np.int32), n_u * n_y), categories=pd.Index(node_ids, dtype=object)))
+    frame.insert(3, "peer_group", pd.Categorical.from_codes(
+        np.repeat(codes.astype(np.int32), n_y * n_n), categories=pd.Index(labels, dtype=object)))
+    return frame
 
-    units = pd.Categorical.from_codes(
-        np.repeat(np.arange(n_u), n_y * n_n), categories=pd.Index(unit_ids, dtype=object)
-    )
-    nodes = pd.Categorical.from_codes(
-        np.tile(np.arange(n_n), n_u * n_y), categories=pd.Index(node_ids, dtype=object)
-    )
-    peer = pd.Categorical.from_codes(
-        np.repeat(group_codes, n_y * n_n), categories=pd.Index(group_labels, dtype=object)
-    )
-    return pd.DataFrame(
-        {
-            "unit": units,
-            "year": np.tile(np.repeat(years, n_n), n_u),
-            "node": nodes,
-            "peer_group": peer,
-            "value": column(values),
-            "score": column(scores),
-            "gap_target": column(targets[:, None, :] - scores),
-            "gap_peer_median": column(median - scores),
-            "gap_peer_best": column(best - scores),
-            "parity_gap": column(np.where(parity, values, np.nan)),
-            "change": column(change),
-            "trend": column(trend),
-        },
-        columns=GAP_COLUMNS,
-    )
+
+def _peer_reference(
+    s: np.ndarray, codes: np.ndarray, n_groups: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Median and best score per peer group, ``[group, year, node]``, from ``s`` ``[unit,
+    year, node]``; code -1 (no group) is left out.
+
+    Each group's scores are sorted once along the units (NaN sorts last); the median and
+    the best are read off at the positions the count of scores gives. One sort per group:
+    groups are few, units many.
+    """
+    n_u, n_y, n_n = s.shape
+    median = np.full((max(n_groups, 1), n_y * n_n), np.nan)
+    best = np.full((max(n_groups, 1), n_y * n_n), np.nan)
+    flat = s.reshape(n_u, n_y * n_n)
+    for code in range(n_groups):
+        part = np.ascontiguousarray(flat[codes == code].T)  # [year*node, unit in group]
+        ordered = np.sort(part, axis=1)
+        count = (~np.isnan(part)).sum(axis=1)
+        has = count > 0
+
+        def at(k: np.ndarray, ordered: np.ndarray = ordered) -> np.ndarray:
+            return np.take_along_axis(ordered, np.maximum(k, 0)[:, None], axis=1)[:, 0]
+
+        median[code] = np.where(has, (at((count - 1) // 2) + at(count // 2)) / 2, np.nan)
+        best[code] = np.where(has, at(count - 1), np.nan)
+    shape = (max(n_groups, 1), n_y, n_n)
+    return median.reshape(shape), best.reshape(shape)
 
 
 def target_scores(results: Results) -> np.ndarray:

@@ -55,7 +55,9 @@ class Panel:
 
     ``reliable[r, j]`` is False where node ``j``'s data for row ``r`` are too sparse,
     imputed or unreliable to act on; tests on such cells are unknown. ``flags[name]``
-    marks cells carrying a flag (for aggregates: any indicator below them).
+    marks cells carrying a flag (for aggregates: any indicator below them). ``active``
+    marks rows where the unit has any data at all (a unit merged away has none): only
+    those get data-quality notes.
     """
 
     units: np.ndarray  # [row] str
@@ -64,6 +66,7 @@ class Panel:
     measures: Mapping[str, np.ndarray]  # measure -> float [row, node]
     reliable: np.ndarray  # bool [row, node]
     flags: Mapping[str, np.ndarray] = field(default_factory=dict)  # flag -> bool [row, node]
+    active: np.ndarray | None = None  # bool [row]: the unit has data that year (None: all)
 
     @property
     def n_rows(self) -> int:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from mint_index.errors import MintIndexError
+from mint_index.pipeline.derive import DERIVED_REASONS
 from mint_index.recommend.conditions import PANEL_MEASURES, Panel, evaluate
 from mint_index.recommend.priority import SEVERITY, priority, weight_shares
 from mint_index.recommend.quality import REASONS, Quality, assess
@@ -104,12 +106,15 @@ def fire(
 
     Returns the candidates (``row, rule, rule_pos, action, action_pos, severity, node,
     gap_kind, gap, priority``; one per rule, row and action) and the blocked rules
-    (``row, rule, node``: the rule is undecided and ``node`` is not reliable in that row).
+    (``row, rule, node``: the rule is undecided on reliable data, would not be ruled out
+    by the unreliable numbers either, and ``node`` is not reliable in that row).
     ``weights`` is each node's effective weight in the index (array over ``panel.nodes`` or
     a mapping; missing nodes weigh 0).
     """
     if isinstance(weights, Mapping):
         weights = np.array([float(weights.get(n, 0.0)) for n in panel.nodes])
+    lenient = replace(panel, reliable=np.ones_like(panel.reliable))
+    active = np.ones(panel.n_rows, dtype=bool) if panel.active is None else panel.active
     hit_parts: list[pd.DataFrame] = []
     blocked_parts: list[pd.DataFrame] = []
     for position, rule in enumerate(ruleset.rules):
@@ -136,7 +141,9 @@ def fire(
                 "gap": np.repeat(gap, n_a),
                 "priority": np.repeat(value, n_a),
             }))
-        unknown = truth.unknown
+        # a note where reliable data leave the rule undecided, unless the unreliable
+        # numbers themselves already say it does not apply
+        unknown = truth.unknown & ~evaluate(rule.when, lenient).false & active
         for node in rule.nodes():
             rows = np.flatnonzero(unknown & ~panel.reliable[:, panel.column(node)])
             if rows.size:
@@ -182,14 +189,12 @@ def rank(hits: pd.DataFrame) -> pd.DataFrame:
         _p=-np.round(hits["priority"].to_numpy(dtype=np.float64), 9),
         _s=-hits["severity"].map(_SEVERITY_RANK).to_numpy(dtype=np.int64),
     ).sort_values(["row", "_p", "_s", "rule", "action_pos"], kind="stable")
-    key = ordered[["row", "action"]]
-    rules = pd.Series([(r,) for r in ordered["rule"]], index=ordered.index, dtype=object)
-    several = key.duplicated(keep=False).to_numpy()
-    if several.any():
-        joined = ordered[several].groupby(["row", "action"], sort=False)["rule"].agg(tuple)
-        lookup = pd.MultiIndex.from_frame(key[several])
-        rules[several] = pd.Series(joined.reindex(lookup).to_numpy(), dtype=object).to_numpy()
-    best = ordered.assign(rules=rules)[~key.duplicated().to_numpy()]
+    ordered = ordered.sort_values(["row", "action"], kind="stable")  # groups, order kept
+    rules = _groups_of([ordered["row"].to_numpy(), ordered["action"].to_numpy(dtype=object)],
+                       ordered["rule"].to_numpy(dtype=object))
+    first = ~ordered.duplicated(["row", "action"]).to_numpy()
+    best = ordered.assign(rules=rules)[first]
+    best = best.sort_values(["row", "_p", "_s", "rule", "action_pos"], kind="stable")
     best = best.drop(columns=["_p", "_s"]).reset_index(drop=True)
     best["rank"] = best.groupby("row").cumcount() + 1
     return best
@@ -214,6 +219,7 @@ def _panel(results: Results, table: pd.DataFrame, quality: Quality) -> Panel:
                   for m in PANEL_MEASURES},
         reliable=rows(quality.reliable),
         flags={name: rows(cube) for name, cube in quality.flags.items()},
+        active=(~np.isnan(results.cube("derived"))).any(axis=2).T.reshape(n_rows),
     )
 
 
@@ -225,19 +231,24 @@ def _previous_years(row_years: np.ndarray, years: np.ndarray) -> pd.Series:
     return pd.Series(previous, dtype="Int64").where(position > 0)
 
 
-def _numbers(panel: Panel, rows: np.ndarray, cols: np.ndarray) -> pd.DataFrame:
-    out = {m: panel.measures[m][rows, cols] for m in PANEL_MEASURES}
-    return pd.DataFrame(out)
+def _numbers(panel: Panel, rows: np.ndarray, cols: np.ndarray) -> dict[str, np.ndarray]:
+    return {m: panel.measures[m][rows, cols] for m in PANEL_MEASURES}
 
 
-def _labels(fw: Framework, nodes: pd.Series, lang: str) -> pd.Series:
-    names = {n: fw.label(n, lang) for n in fw.node_ids}
-    return nodes.map(names).astype(object)
+def _node_texts(fw: Framework, nodes: np.ndarray, lang: str) -> np.ndarray:
+    """Each node's label in ``lang`` (``lang="unit"``: an indicator's unit, else "")."""
+    if lang == "unit":
+        table = {n: fw.indicator(n).unit if fw.is_indicator(n) else "" for n in fw.node_ids}
+    else:
+        table = {n: fw.label(n, lang) for n in fw.node_ids}
+    position = {n: i for i, n in enumerate(fw.node_ids)}
+    names = np.asarray([table[n] for n in fw.node_ids], dtype=object)
+    return names[np.array([position[n] for n in nodes], dtype=np.int64)]
 
 
-def _value_units(fw: Framework, nodes: pd.Series) -> pd.Series:
-    units = {n: fw.indicator(n).unit if fw.is_indicator(n) else "" for n in fw.node_ids}
-    return nodes.map(units).astype(object)
+def _text_column(values: pd.Series | np.ndarray) -> np.ndarray:
+    series = pd.Series(np.asarray(values, dtype=object))
+    return series.where(series.notna(), "").astype(str).to_numpy(dtype=object)
 
 
 def _action_rows(
@@ -247,7 +258,8 @@ def _action_rows(
         return pd.DataFrame(columns=FRAME_COLUMNS)
     best = rank(hits)
     row = best["row"].to_numpy(dtype=np.int64)
-    col = np.array([panel.column(n) for n in best["node"]], dtype=np.int64)
+    nodes = best["node"].to_numpy(dtype=object)
+    col = np.array([panel.column(n) for n in nodes], dtype=np.int64)
     numbers = _numbers(panel, row, col)
     info = rows.iloc[row].reset_index(drop=True)
     out = pd.DataFrame({
@@ -264,60 +276,73 @@ def _action_rows(
         "reason": None,
         "gap_kind": best["gap_kind"].astype(object),
         "gap": best["gap"].astype(np.float64),
-        **{m: numbers[m] for m in PANEL_MEASURES},
+        **numbers,
     })
     catalog = ruleset.actions
-    out["programme"] = out["action"].map({k: a.programme for k, a in catalog.items()})
-    out["source"] = out["action"].map({k: a.source for k, a in catalog.items()})
+    for column in ("programme", "source", "effort", "horizon"):
+        out[column] = out["action"].map({k: getattr(a, column) for k, a in catalog.items()})
     out["actors"] = out["action"].map({k: tuple(a.actors) for k, a in catalog.items()})
-    out["effort"] = out["action"].map({k: a.effort for k, a in catalog.items()})
-    out["horizon"] = out["action"].map({k: a.horizon for k, a in catalog.items()})
-    evidence_numbers = numbers.assign(previous_year=info["previous_year"])
+    units = _node_texts(fw, nodes, "unit")
+    previous = _text_column(info["previous_year"])
     for lang in LANGS:
         out[f"title_{lang}"] = out["action"].map(
             {k: a.title.get(lang) for k, a in catalog.items()})
-        labels = _labels(fw, out["node"], lang)
-        out[f"evidence_{lang}"] = evidence(evidence_numbers, labels, _value_units(fw, out["node"]),
-                                           lang)
-        out[f"text_{lang}"] = _explanations(out, ruleset, numbers, info, labels, lang)
+        labels = _node_texts(fw, nodes, lang)
+        out[f"evidence_{lang}"] = evidence(numbers, labels, units, previous, lang)
+        out[f"text_{lang}"] = _explanations(
+            best["rule"].to_numpy(dtype=object), ruleset, numbers, info, labels, lang)
     return out[FRAME_COLUMNS]
 
 
 def _explanations(
-    out: pd.DataFrame,
+    rules: np.ndarray,
     ruleset: RuleSet,
-    numbers: pd.DataFrame,
+    numbers: dict[str, np.ndarray],
     info: pd.DataFrame,
-    labels: pd.Series,
+    labels: np.ndarray,
     lang: str,
-) -> pd.Series:
-    score = numbers["score"].to_numpy(dtype=np.float64)
-    text = {
-        "unit": info["unit"].astype(str),
-        "unit_name": info["unit_name"].astype(object).where(info["unit_name"].notna(), "")
-        .astype(str),
-        "year": info["year"].astype(str),
-        "previous_year": info["previous_year"].astype(object).where(
-            info["previous_year"].notna(), "").astype(str),
-        "node": labels,
-        "peer_group": info["peer_group"].astype(object).where(info["peer_group"].notna(), "")
-        .astype(str),
-        "target_score": number(score + numbers["gap_target"].to_numpy(), lang),
-        "peer_median": number(score + numbers["gap_peer_median"].to_numpy(), lang),
-        "peer_best": number(score + numbers["gap_peer_best"].to_numpy(), lang),
-        "value": number(numbers["value"].to_numpy(), lang, 2),
-        "parity_gap": number(numbers["parity_gap"].to_numpy(), lang, 2),
-        **{m: number(numbers[m].to_numpy(), lang)
-           for m in ("score", "gap_target", "gap_peer_median", "gap_peer_best")},
-        "change": number(numbers["change"].to_numpy(), lang, sign=True),
-        "trend": number(numbers["trend"].to_numpy(), lang, sign=True),
-    }
-    result = pd.Series("", index=out.index, dtype=object)
-    for rule_id, where in out.groupby("rule", sort=True).indices.items():
+) -> np.ndarray:
+    """Each row's rule template, filled with that row's numbers; only the placeholders a
+    template uses are formatted, and only for its rows."""
+    score = numbers["score"]
+    sums = {"target_score": "gap_target", "peer_median": "gap_peer_median",
+            "peer_best": "gap_peer_best"}
+    plain = {"unit": "unit", "unit_name": "unit_name", "year": "year",
+             "previous_year": "previous_year", "peer_group": "peer_group"}
+    result = np.full(len(rules), "", dtype=object)
+    for rule_id in sorted(set(rules)):
+        where = np.flatnonzero(rules == rule_id)
+
+        def column(name: str, where: np.ndarray = where) -> np.ndarray:
+            if name == "node":
+                return labels[where]
+            if name in plain:
+                return _text_column(info[plain[name]].to_numpy(dtype=object)[where])
+            if name in sums:
+                return number(score[where] + numbers[sums[name]][where], lang)
+            if name in ("value", "parity_gap"):
+                return number(numbers[name][where], lang, 2, trim=True)
+            return number(numbers[name][where], lang, sign=name in ("change", "trend"))
+
         template = getattr(ruleset.rule(str(rule_id)).text, lang)
-        part = {k: v.iloc[where] for k, v in text.items()}
-        result.iloc[where] = fill(template, part, len(where)).to_numpy()
+        result[where] = fill(template, column, len(where))
     return result
+
+
+def _groups_of(keys: list[np.ndarray], values: np.ndarray) -> np.ndarray:
+    """For rows sorted by ``keys``: each row's tuple of ``values`` over its group."""
+    n = len(values)
+    if n == 0:
+        return np.empty(0, dtype=object)
+    new = np.zeros(n, dtype=bool)
+    new[0] = True
+    for key in keys:
+        new[1:] |= key[1:] != key[:-1]
+    starts = np.flatnonzero(new)
+    ends = np.append(starts[1:], n)
+    tuples = np.empty(len(starts), dtype=object)
+    tuples[:] = [tuple(values[a:b]) for a, b in zip(starts, ends, strict=True)]
+    return tuples[np.cumsum(new) - 1]
 
 
 def _note_rows(
@@ -327,45 +352,48 @@ def _note_rows(
         return pd.DataFrame(columns=FRAME_COLUMNS)
     position = {n: i for i, n in enumerate(fw.node_ids)}
     blocked = blocked.assign(_n=blocked["node"].map(position)).sort_values(
-        ["row", "_n", "rule"], kind="stable")
-    grouped = blocked.groupby(["row", "_n"], sort=True)
-    first = grouped.head(1).reset_index(drop=True)
-    rules = grouped["rule"].agg(tuple).reset_index(drop=True)
-    row = first["row"].to_numpy(dtype=np.int64)
-    col = first["_n"].to_numpy(dtype=np.int64)
+        ["row", "_n", "rule"], kind="stable", ignore_index=True)
+    keys = [blocked["row"].to_numpy(), blocked["_n"].to_numpy()]
+    rules = _groups_of(keys, blocked["rule"].to_numpy(dtype=object))
+    first = ~blocked.duplicated(["row", "_n"]).to_numpy()
+    chosen = blocked[first].reset_index(drop=True)
+    row = chosen["row"].to_numpy(dtype=np.int64)
+    col = chosen["_n"].to_numpy(dtype=np.int64)
     n_y = len(np.unique(panel.years))
     # quality cubes are [year, unit, node]; panel rows are unit-major
     y_idx, u_idx = row % n_y, row // n_y
-    reason = pd.Series(np.asarray(REASONS, dtype=object)[quality.reason[y_idx, u_idx, col]])
+    reason = np.asarray(REASONS, dtype=object)[quality.reason[y_idx, u_idx, col]]
+    why = np.asarray(DERIVED_REASONS, dtype=object)[quality.missing_reason[y_idx, u_idx, col]]
+    detailed = np.where((reason == "missing") & (why != ""), "missing:" + why, reason)
     info = rows.iloc[row].reset_index(drop=True)
     numbers = _numbers(panel, row, col)
+    nodes = chosen["node"].to_numpy(dtype=object)
     out = pd.DataFrame({
         "unit": info["unit"].astype(object),
         "year": info["year"].astype(np.int64),
         "kind": "note",
-        "rank": pd.array([pd.NA] * len(first), dtype="Int64"),
+        "rank": pd.array([pd.NA] * len(chosen), dtype="Int64"),
         "action": None,
         "priority": np.nan,
         "severity": None,
-        "rule": first["rule"].astype(object),
-        "rules": rules,
-        "node": first["node"].astype(object),
+        "rule": chosen["rule"].astype(object),
+        "rules": rules[first],
+        "node": nodes,
         "reason": reason,
         "gap_kind": None,
         "gap": np.nan,
-        **{m: numbers[m] for m in PANEL_MEASURES},
+        **numbers,
         "programme": None,
         "source": None,
         "actors": None,
         "effort": None,
         "horizon": None,
     })
-    poor = pd.Series(quality.poor[y_idx, u_idx, col]).astype(str)
-    total = pd.Series(quality.total[col]).astype(str)
+    poor, total = quality.poor[y_idx, u_idx, col], quality.total[col]
     for lang in LANGS:
-        labels = _labels(fw, out["node"], lang)
+        labels = _node_texts(fw, nodes, lang)
         out[f"title_{lang}"] = _NOTE_TITLE[lang] + labels
-        note = quality_note(labels, out["year"], reason, poor, total, lang)
+        note = quality_note(labels, out["year"].to_numpy(), detailed, poor, total, lang)
         out[f"evidence_{lang}"] = note
         out[f"text_{lang}"] = note
     return out[FRAME_COLUMNS]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from mint_index.pipeline.derive import DERIVED_REASONS
 from mint_index.recommend.priority import weight_shares
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ class Quality:
     poor: np.ndarray  # int: indicators at or below the node that are not reliable
     total: np.ndarray  # [node] int: indicators at or below the node
     flags: dict[str, np.ndarray]  # flag -> bool; an aggregate has a flag if any indicator has
+    missing_reason: np.ndarray  # int8 codes into DERIVED_REASONS (why a value is missing)
 
 
 def flag_cubes(results: Results) -> dict[str, np.ndarray]:
@@ -100,7 +102,14 @@ def assess(results: Results, max_poor_share: float = 0.5) -> Quality:
                               > 0], axis=2)
         for name, cube in flags.items()
     }
+    missing_reason = np.zeros(full_reason.shape, dtype=np.int8)
+    for code, name in enumerate(DERIVED_REASONS):
+        cube = all_flags.get(f"missing:{name}")
+        if code and cube is not None:
+            missing_reason[:, :, :n_i] = np.where(cube[:, :, :n_i], code,
+                                                  missing_reason[:, :, :n_i])
     return Quality(
+        missing_reason=missing_reason,
         reliable=full_reason == 0,
         reason=full_reason,
         poor=poor,

@@ -1,29 +1,29 @@
 """Words for the numbers: evidence, explanations and data-quality notes, in de and en.
 
-Texts are built column-wise (pandas string operations over all recommendations of a rule
-at once). Templates are filled by plain placeholder substitution (``{score}``), never by
+Texts are built column-wise: numpy string operations over all rows at once, no loop over
+units. Templates are filled by plain placeholder substitution (``{score}``), never by
 ``str.format``, so a template from a user's YAML cannot reach into Python objects.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
-import pandas as pd
 
-__all__ = ["LANGS", "evidence", "fill", "number", "quality_note"]
+__all__ = ["LANGS", "evidence", "fill", "number", "placeholders", "quality_note"]
 
 LANGS = ("de", "en")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
+
+Texts = np.ndarray  # object array of str
 
 _WORDS: dict[str, dict[str, str]] = {
     "en": {
         "score": "score",
         "value": "value",
         "peer": "peer median",
-        "best": "best in peer group",
         "target": "target",
         "below": "points below",
         "above": "points above",
@@ -38,7 +38,6 @@ _WORDS: dict[str, dict[str, str]] = {
         "score": "Punktwert",
         "value": "Wert",
         "peer": "Median der Vergleichsgruppe",
-        "best": "Bestwert der Vergleichsgruppe",
         "target": "Ziel",
         "below": "Punkte darunter",
         "above": "Punkte darüber",
@@ -52,87 +51,112 @@ _WORDS: dict[str, dict[str, str]] = {
 }
 
 
+def _text(values: np.ndarray) -> Texts:
+    return np.asarray(values, dtype=object)
+
+
 def number(
-    x: np.ndarray | pd.Series, lang: str, decimals: int = 1, sign: bool = False
-) -> pd.Series:
-    """Numbers as text: fixed decimals, decimal comma in German, ``n/a`` for missing."""
-    values = np.round(np.asarray(x, dtype=np.float64), decimals) + 0.0  # no "-0.0"
-    text = pd.Series([f"{v:{'+' if sign else ''}.{decimals}f}" for v in values], dtype=object)
-    if lang == "de":
-        text = text.str.replace(".", ",", regex=False)
-    return text.where(~np.isnan(values), _WORDS[lang]["na"])
-
-
-def _part(condition: np.ndarray, text: pd.Series) -> pd.Series:
-    return text.where(condition, "")
-
-
-def evidence(numbers: pd.DataFrame, labels: pd.Series, units: pd.Series, lang: str) -> pd.Series:
-    """One sentence of evidence per row of ``numbers`` (columns of the gaps table plus
-    ``previous_year``), e.g. "Representation in the municipal council: score 21.0 (value
-    0.52 ratio; peer median 48.0, 27.0 points below; target 100.0, 79.0 points below);
-    down 5.0 since 2023"."""
-    w = _WORDS[lang]
-    n = numbers.reset_index(drop=True)
-    sep = "; "
-    score = n["score"].to_numpy(dtype=np.float64)
-
-    def gap_words(gap: pd.Series) -> pd.Series:
-        g = np.round(gap.to_numpy(dtype=np.float64), 1)
-        side = np.where(g >= 0, w["below"], w["above"])
-        return number(np.abs(g), lang) + " " + pd.Series(side, dtype=object)
-
-    value = n["value"].to_numpy(dtype=np.float64)
-    peer = n["gap_peer_median"].to_numpy(dtype=np.float64)
-    target = n["gap_target"].to_numpy(dtype=np.float64)
-    parity = n["parity_gap"].to_numpy(dtype=np.float64)
-    value_units = units.reset_index(drop=True).astype(object)
-    inner = [
-        _part(~np.isnan(value) & np.isnan(parity),
-              w["value"] + " " + number(value, lang, 2) + " " + value_units),
-        _part(~np.isnan(peer), w["peer"] + " " + number(score + peer, lang) + ", "
-              + gap_words(n["gap_peer_median"])),
-        _part(~np.isnan(target), w["target"] + " " + number(score + target, lang) + ", "
-              + gap_words(n["gap_target"])),
-        _part(~np.isnan(parity), w["parity"] + " " + number(parity, lang, 2) + " " + value_units),
-    ]
-    joined = _join(inner, sep)
-    text = labels.reset_index(drop=True).astype(object) + ": " + w["score"] + " " + number(
-        score, lang
-    ) + _part(joined != "", " (" + joined + ")")
-
-    change = np.round(n["change"].to_numpy(dtype=np.float64), 1)  # as printed
-    year = n["previous_year"].astype(object).where(n["previous_year"].notna(), "").astype(str)
-    direction = np.where(change < 0, w["down"], np.where(change > 0, w["up"], w["same"]))
-    moved = fill_each(pd.Series(direction, dtype=object),
-                      {"x": number(np.abs(change), lang), "year": year})
-    trend = n["trend"].to_numpy(dtype=np.float64)
-    tail = [
-        _part(~np.isnan(change), moved),
-        _part(~np.isnan(trend), fill(w["trend"], {"x": number(trend, lang, sign=True)}, len(n))),
-    ]
-    rest = _join(tail, sep)
-    return text + _part(rest != "", sep + rest)
-
-
-def _join(parts: list[pd.Series], sep: str) -> pd.Series:
-    """Join the non-empty parts of each row with ``sep``."""
-    out = parts[0].copy()
-    for part in parts[1:]:
-        both = (out != "") & (part != "")
-        out = out + _part(both.to_numpy(), pd.Series(sep, index=out.index, dtype=object)) + part
+    x: np.ndarray, lang: str, decimals: int = 1, sign: bool = False, trim: bool = False
+) -> Texts:
+    """Numbers as text: fixed ``decimals`` (``trim``: without trailing zeros), decimal
+    comma in German, ``+`` for positive numbers with ``sign``, ``n/a`` for missing."""
+    x = np.asarray(x, dtype=np.float64)
+    missing = ~np.isfinite(x)
+    scale = 10**decimals
+    scaled = np.rint(np.abs(np.where(missing, 0.0, x)) * scale).astype(np.int64)
+    whole = (scaled // scale).astype(str)
+    if decimals:
+        fraction = np.char.zfill((scaled % scale).astype(str), decimals)
+        if trim:
+            fraction = np.char.rstrip(fraction, "0")
+        point = "," if lang == "de" else "."
+        whole = np.where(fraction == "", whole, np.char.add(np.char.add(whole, point), fraction))
+    prefix = np.where((x < 0) & (scaled > 0), "-", np.where(sign & (scaled > 0), "+", ""))
+    out = _text(np.char.add(prefix.astype(str), whole))
+    out[missing] = _WORDS[lang]["na"]
     return out
 
 
-def fill(template: str, values: Mapping[str, pd.Series], n_rows: int) -> pd.Series:
-    """Fill ``{name}`` placeholders of ``template`` from text columns, for every row."""
-    out = pd.Series("", index=range(n_rows), dtype=object)
+def _part(condition: np.ndarray, text: Texts | str) -> Texts:
+    return _text(np.where(condition, text, ""))
+
+
+def _join(parts: list[Texts], sep: str) -> Texts:
+    """Join the non-empty parts of each row with ``sep``."""
+    out = parts[0]
+    for part in parts[1:]:
+        out = out + _part((out != "") & (part != ""), sep) + part
+    return out
+
+
+def fill(template: str, values: Mapping[str, Texts] | Callable[[str], Texts], n: int) -> Texts:
+    """Fill ``{name}`` placeholders of ``template`` for ``n`` rows; ``values`` gives a text
+    column per name (a mapping, or a function called once per name used)."""
+    get = values.__getitem__ if isinstance(values, Mapping) else values
+    out = np.full(n, "", dtype=object)
     position = 0
     for match in _PLACEHOLDER.finditer(template):
-        out = out + template[position : match.start()]
-        out = out + values[match.group(1)].reset_index(drop=True).astype(object)
+        out = out + template[position : match.start()] + _text(get(match.group(1)))
         position = match.end()
     return out + template[position:]
+
+
+def placeholders(template: str) -> list[str]:
+    """The placeholder names a template uses."""
+    return _PLACEHOLDER.findall(template)
+
+
+def evidence(
+    numbers: Mapping[str, np.ndarray],
+    labels: Texts,
+    units: Texts,
+    previous_year: np.ndarray,
+    lang: str,
+) -> Texts:
+    """One sentence of evidence per row, e.g. "Representation in the municipal council:
+    score 21.0 (peer median 48.0, 27.0 points below; target 100.0, 79.0 points below;
+    parity gap 0.21 ratio); down 5.0 since 2023; average change -1.2 points a year".
+
+    ``numbers`` holds columns of the gaps table; ``previous_year`` is the year the change
+    is measured from (any value where there is no change)."""
+    w = _WORDS[lang]
+    n = len(labels)
+    score = numbers["score"]
+    value, parity = numbers["value"], numbers["parity_gap"]
+    peer, target = numbers["gap_peer_median"], numbers["gap_target"]
+
+    def gap_words(gap: np.ndarray) -> Texts:
+        shown = np.round(gap, 1)
+        return number(np.abs(gap), lang) + " " + _text(np.where(shown >= 0, w["below"],
+                                                                  w["above"]))
+
+    inner = [
+        _part(~np.isnan(value) & np.isnan(parity),
+              w["value"] + " " + number(value, lang, 2, trim=True) + " " + units),
+        _part(~np.isnan(peer),
+              w["peer"] + " " + number(score + peer, lang) + ", " + gap_words(peer)),
+        _part(~np.isnan(target),
+              w["target"] + " " + number(score + target, lang) + ", " + gap_words(target)),
+        _part(~np.isnan(parity),
+              w["parity"] + " " + number(parity, lang, 2, trim=True) + " " + units),
+    ]
+    joined = _join(inner, "; ")
+    head = labels + ": " + w["score"] + " " + number(score, lang)
+    head = head + _part(joined != "", " (" + joined + ")")
+
+    change = numbers["change"]
+    shown = np.round(change, 1)
+    direction = _text(np.where(shown < 0, w["down"], np.where(shown > 0, w["up"], w["same"])))
+    years = _text(np.asarray(previous_year).astype(str))
+    amounts = number(np.abs(change), lang)
+    moved = _text([d.replace("{x}", a).replace("{year}", y)
+                   for d, a, y in zip(direction, amounts, years, strict=True)])
+    trend = numbers["trend"]
+    tail = _join([
+        _part(~np.isnan(change), moved),
+        _part(~np.isnan(trend), fill(w["trend"], {"x": number(trend, lang, sign=True)}, n)),
+    ], "; ")
+    return head + _part(tail != "", "; " + tail)
 
 
 _NOTE: dict[str, dict[str, str]] = {
@@ -140,6 +164,13 @@ _NOTE: dict[str, dict[str, str]] = {
         "head": "No recommendation on {node} for {year}: ",
         "screened_out": "the unit has too few indicators this year and was left out",
         "missing": "there are no data",
+        "missing:missing": "there are no data (empty in the input)",
+        "missing:unknown_or_secret": "there are no data (unknown or kept secret)",
+        "missing:locked": "there are no data (locked: a figure would not be meaningful)",
+        "missing:not_reliable": "there are no data (withheld as not reliable enough)",
+        "missing:not_yet_available": "there are no data (not yet available)",
+        "missing:not_in_data": "there are no data (not delivered)",
+        "missing:zero_denominator": "there is no value (the denominator is zero)",
         "unreliable": "the value rests on too few cases to be reliable",
         "imputed": "the value was estimated (imputed), not measured",
         "sparse": "{poor} of {total} indicators are missing, estimated or unreliable",
@@ -150,6 +181,15 @@ _NOTE: dict[str, dict[str, str]] = {
         "screened_out": "die Kommune hat in diesem Jahr zu wenige Indikatoren und wurde "
         "nicht bewertet",
         "missing": "es liegen keine Daten vor",
+        "missing:missing": "es liegen keine Daten vor (in den Eingangsdaten leer)",
+        "missing:unknown_or_secret": "es liegen keine Daten vor (unbekannt oder geheim)",
+        "missing:locked": "es liegen keine Daten vor (gesperrt, weil eine Aussage nicht "
+        "sinnvoll ist)",
+        "missing:not_reliable": "es liegen keine Daten vor (nicht sicher genug und daher "
+        "nicht angegeben)",
+        "missing:not_yet_available": "es liegen keine Daten vor (noch nicht verfügbar)",
+        "missing:not_in_data": "es liegen keine Daten vor (nicht geliefert)",
+        "missing:zero_denominator": "es gibt keinen Wert (der Nenner ist null)",
         "unreliable": "der Wert beruht auf zu wenigen Fällen, um verlässlich zu sein",
         "imputed": "der Wert wurde geschätzt (imputiert), nicht gemessen",
         "sparse": "{poor} von {total} Indikatoren fehlen, sind geschätzt oder unsicher",
@@ -159,27 +199,21 @@ _NOTE: dict[str, dict[str, str]] = {
 
 
 def quality_note(
-    labels: pd.Series,
-    years: pd.Series,
-    reasons: pd.Series,
-    poor: pd.Series,
-    total: pd.Series,
-    lang: str,
-) -> pd.Series:
-    """Why a unit gets no recommendation on a node: one sentence per row."""
+    labels: Texts, years: np.ndarray, reasons: np.ndarray, poor: np.ndarray,
+    total: np.ndarray, lang: str,
+) -> Texts:
+    """Why a unit gets no recommendation on a node: one sentence per row. ``reasons`` are
+    :data:`~mint_index.recommend.quality.REASONS`, ``missing`` optionally qualified by why
+    the value is missing (``missing:locked``)."""
     w = _NOTE[lang]
-    head = fill(w["head"], {"node": labels, "year": years.astype(str)}, len(labels))
-    reason = pd.Series([w.get(r, r) for r in reasons.astype(str)], dtype=object)
-    reason = fill_each(reason, {"poor": poor.astype(str), "total": total.astype(str)})
-    return head + reason + w["tail"]
-
-
-def fill_each(templates: pd.Series, values: Mapping[str, pd.Series]) -> pd.Series:
-    """Like :func:`fill` where every row has its own template (a handful of distinct ones)."""
-    out = templates.reset_index(drop=True).astype(object)
-    for name, column in values.items():
-        column = column.reset_index(drop=True).astype(object)
-        out = pd.Series(
-            [t.replace("{" + name + "}", c) for t, c in zip(out, column, strict=True)], dtype=object
-        )
-    return out
+    n = len(labels)
+    head = fill(w["head"], {"node": labels, "year": _text(np.asarray(years).astype(str))}, n)
+    out = head
+    for reason in np.unique(np.asarray(reasons, dtype=str)):
+        if reason not in w:
+            continue
+        rows = np.asarray(reasons, dtype=str) == reason
+        text = fill(w[reason], {"poor": _text(np.asarray(poor).astype(str)),
+                                "total": _text(np.asarray(total).astype(str))}, n)
+        out = np.where(rows, out + text, out)
+    return _text(out) + w["tail"]

@@ -1,0 +1,205 @@
+"""Gaps: every number recomputed here from its definition (by hand or with plain pandas)."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers import make_small_long
+
+import mint_index as mi
+from mint_index.gaps import GAP_COLUMNS, gap_table, gaps, target_scores
+
+# ---- gap_table on hand-made arrays --------------------------------------------------------
+
+
+def _tiny() -> pd.DataFrame:
+    # 2 years x 3 units x 2 nodes; units a1, a2 in peer group "A", b1 alone in "B"
+    scores = np.array(
+        [
+            [[10.0, 50.0], [30.0, 70.0], [20.0, np.nan]],  # 2020
+            [[16.0, 40.0], [30.0, 90.0], [26.0, 60.0]],  # 2022
+        ]
+    )
+    return gap_table(
+        scores=scores,
+        years=[2020, 2022],
+        unit_ids=["a1", "a2", "b1"],
+        node_ids=["x", "y"],
+        peer_groups=["A", "A", "B"],
+        targets=np.array([[40.0, 100.0], [40.0, 100.0]]),
+        values=np.full((2, 3, 2), 7.0),
+        parity=np.array([True, False]),
+    )
+
+
+def _row(frame: pd.DataFrame, unit: str, year: int, node: str) -> pd.Series:
+    hit = frame[(frame["unit"] == unit) & (frame["year"] == year) & (frame["node"] == node)]
+    assert len(hit) == 1
+    return hit.iloc[0]
+
+
+def test_gap_table_known_answers() -> None:
+    g = _tiny()
+    assert list(g.columns) == GAP_COLUMNS
+    assert len(g) == 3 * 2 * 2
+    r = _row(g, "a1", 2022, "x")
+    assert r["score"] == 16.0
+    assert r["gap_target"] == pytest.approx(40 - 16)
+    assert r["gap_peer_median"] == pytest.approx((16 + 30) / 2 - 16)  # median of A = 23
+    assert r["gap_peer_best"] == pytest.approx(30 - 16)
+    assert r["change"] == pytest.approx(16 - 10)
+    assert r["trend"] == pytest.approx((16 - 10) / 2)  # two years apart
+    assert r["parity_gap"] == 7.0 and r["value"] == 7.0
+    assert r["peer_group"] == "A"
+    # a unit ahead of its peers has a negative gap
+    r = _row(g, "a2", 2022, "y")
+    assert r["gap_peer_median"] == pytest.approx((40 + 90) / 2 - 90)
+    assert r["gap_peer_best"] == pytest.approx(0.0)
+    assert np.isnan(r["parity_gap"])  # y is no parity indicator
+    # alone in its group: median and best are its own score
+    r = _row(g, "b1", 2022, "x")
+    assert r["gap_peer_median"] == pytest.approx(0.0) and r["gap_peer_best"] == pytest.approx(0.0)
+
+
+def test_gap_table_missing_scores() -> None:
+    g = _tiny()
+    first = _row(g, "a1", 2020, "x")
+    assert np.isnan(first["change"]) and np.isnan(first["trend"])  # nothing before
+    missing = _row(g, "b1", 2020, "y")
+    assert np.isnan(missing["score"]) and np.isnan(missing["gap_target"])
+    # the trend starts at the first year with a score: none before 2022 for b1/y
+    later = _row(g, "b1", 2022, "y")
+    assert np.isnan(later["change"]) and np.isnan(later["trend"])
+
+
+def test_gap_table_unit_without_peer_group() -> None:
+    g = gap_table(
+        scores=np.array([[[10.0], [20.0], [30.0]]]),
+        years=[2024],
+        unit_ids=["u1", "u2", "u3"],
+        node_ids=["x"],
+        peer_groups=["A", None, "A"],
+    )
+    assert _row(g, "u1", 2024, "x")["gap_peer_median"] == pytest.approx(10.0)  # median 20
+    assert np.isnan(_row(g, "u2", 2024, "x")["gap_peer_median"])
+    assert np.isnan(_row(g, "u2", 2024, "x")["gap_target"])  # no targets given
+
+
+def test_gap_table_order_and_categoricals() -> None:
+    g = _tiny()
+    assert list(g["unit"].cat.categories) == ["a1", "a2", "b1"]
+    assert list(g["node"].cat.categories) == ["x", "y"]
+    keys = list(zip(g["unit"].astype(str), g["year"], g["node"].cat.codes, strict=True))
+    assert keys == sorted(keys)
+
+
+def test_gap_table_speed() -> None:
+    """10,786 units x 40 nodes x 10 years (the size of all German municipalities)."""
+    rng = np.random.default_rng(1)
+    n_y, n_u, n_n = 10, 10_786, 40
+    scores = rng.uniform(0, 100, (n_y, n_u, n_n))
+    scores[rng.random(scores.shape) < 0.05] = np.nan
+    kwargs = dict(
+        scores=scores, years=np.arange(2015, 2025), unit_ids=[f"{i:08d}" for i in range(n_u)],
+        node_ids=[f"n{i}" for i in range(n_n)], peer_groups=rng.integers(0, 5, n_u).astype(str),
+        targets=np.full((n_y, n_n), 100.0), values=scores, parity=np.zeros(n_n, bool),
+    )
+    gap_table(**kwargs)  # warm up
+    start = time.perf_counter()
+    g = gap_table(**kwargs)
+    elapsed = time.perf_counter() - start
+    assert len(g) == n_y * n_u * n_n
+    assert elapsed < 3.0, f"gap_table took {elapsed:.2f} s"  # ~0.4 s alone; CI is shared
+
+
+# ---- gaps(results) --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_results() -> mi.Results:
+    fw = mi.load_framework("tests/fixtures/framework_small")
+    data = mi.Dataset.from_long(make_small_long(seed=3, units=6, years=(2021, 2022, 2023)))
+    units = pd.DataFrame({"unit": [f"0{1001 + u}000" for u in range(6)],
+                          "peer_group": ["s", "s", "s", "l", "l", "l"]})
+    data = mi.Dataset(data.values, data.years, data.unit_ids, data.variables, data.reason,
+                      data.flag, units.set_index("unit"))
+    return mi.score(data, fw, normalise="goalposts")
+
+
+def test_gaps_against_pandas(small_results: mi.Results) -> None:
+    res = small_results
+    g = gaps(res)
+    scores = res.scores.stack().rename("score").reset_index()  # unit, year, node, score
+    peers = res.units["peer_group"]
+    scores["peer_group"] = scores["unit"].map(peers)
+    grouped = scores.groupby(["year", "peer_group", "node"])["score"]
+    scores["median"] = grouped.transform("median")
+    scores["best"] = grouped.transform("max")
+    ordered = scores.sort_values(["unit", "node", "year"])
+    by_series = ordered.groupby(["unit", "node"])["score"]
+    ordered["change"] = by_series.diff()
+    ordered["trend"] = (ordered["score"] - by_series.transform("first")) / (
+        ordered["year"] - ordered.groupby(["unit", "node"])["year"].transform("first")
+    )
+    merged = g.assign(unit=g["unit"].astype(str), node=g["node"].astype(str)).merge(
+        ordered, on=["unit", "year", "node"], suffixes=("", "_expected"))
+    assert len(merged) == len(g) == len(res.unit_ids) * len(res.years) * len(res.node_ids)
+    np.testing.assert_allclose(merged["score"], merged["score_expected"])
+    np.testing.assert_allclose(merged["gap_peer_median"], merged["median"] - merged["score"])
+    np.testing.assert_allclose(merged["gap_peer_best"], merged["best"] - merged["score"])
+    np.testing.assert_allclose(merged["change"], merged["change_expected"])
+    np.testing.assert_allclose(merged["trend"], merged["trend_expected"])
+    # change is the same as Results.changes
+    changes = res.changes.stack().rename("c").reset_index()
+    both = merged.merge(changes, on=["unit", "year", "node"])
+    np.testing.assert_allclose(both["change"], both["c"])
+
+
+def test_gaps_to_target_with_goalposts(small_results: mi.Results) -> None:
+    g = gaps(small_results)
+    # kita_parity: target 0 on goalposts [-40, 0] -> 100; the others have no target and
+    # their upper goalpost is the best score, 100; so every aggregate's target is 100 too
+    np.testing.assert_allclose(g["gap_target"], 100.0 - g["score"])
+    kita = g[g["node"] == "kita_parity"]
+    derived = small_results.stage("derived")["kita_parity"]
+    expected = derived.reindex(pd.MultiIndex.from_arrays(
+        [kita["unit"].astype(str), kita["year"]])).to_numpy()
+    np.testing.assert_allclose(kita["parity_gap"], expected)
+    np.testing.assert_allclose(kita["value"], expected)
+    assert g.loc[g["node"] != "kita_parity", "parity_gap"].isna().all()
+    assert g.loc[g["node"].isin(["education", "index"]), "value"].isna().all()
+
+
+def test_target_score_of_a_target_inside_the_goalposts() -> None:
+    fw = mi.load_framework("tests/fixtures/framework_small")
+    data = fw.to_dict()
+    for ind in data["indicators"]:
+        if ind["id"] == "employment":
+            ind["target"] = {"value": 70}  # goalposts 30..80 -> (70 - 30) / 50 = 80 points
+    fw2 = mi.Framework.model_validate(data)
+    res = mi.score(mi.Dataset.from_long(make_small_long(units=3)), fw2, normalise="goalposts")
+    targets = target_scores(res)
+    col = fw2.node_ids.index("employment")
+    np.testing.assert_allclose(targets[:, col], 80.0)
+    # education = mean(kita_parity 100, employment 80); participation children all 100
+    np.testing.assert_allclose(targets[:, fw2.node_ids.index("education")], 90.0)
+    # index: education weight 1, participation weight 2 -> (90 + 2 * 100) / 3
+    np.testing.assert_allclose(targets[:, fw2.node_ids.index("index")], (90 + 200) / 3)
+
+
+def test_target_score_interpolated_for_minmax() -> None:
+    """minmax is affine per year, so a target inside the observed range maps exactly."""
+    fw = mi.load_framework("tests/fixtures/framework_small")
+    long = make_small_long(seed=5, units=6, years=(2022, 2023))
+    # kita parity ranges around the target 0: some units above, some below parity
+    flip = (long["variable"] == "kita_mig") & long["unit"].isin(["01001000", "01002000"])
+    long.loc[flip, "value"] = 48.0  # 96 % of 50 children, above the reference rate
+    res = mi.score(mi.Dataset.from_long(long), fw, normalise={"method": "minmax",
+                                                              "fit": "per_year"})
+    x = res.stage("derived")["kita_parity"].unstack("year")  # units x years
+    expected = (0.0 - x.min()) / (x.max() - x.min()) * 100  # per year
+    col = fw.node_ids.index("kita_parity")
+    np.testing.assert_allclose(target_scores(res)[:, col], expected.to_numpy())
