@@ -1,0 +1,462 @@
+"""GENESIS / Regionalstatistik CSV exports -> tidy cells, and column mappings.
+
+A classic export (``12411-01-01-4`` and the like) is a small report, not a table: a
+header block (table code, title, regional depth, one or more rows of column labels), data
+rows ``[date;]key;name;value;...`` separated by ``;`` in Latin-1/Windows-1252 with
+indented region names and a decimal comma, then a footer with notes, the copyright line
+and ``Stand: ...``. Cells carry the official symbols (``-`` nothing there, ``.`` unknown
+or secret, ``x`` locked, ``/`` not reliable enough, ``...`` not yet available), values in
+parentheses (limited informative value) and value flags (``p`` provisional, ``r``
+revised, ``s`` estimated, ``e`` final); each keeps its meaning (see
+:data:`mint_index.data.readers.SYMBOLS`).
+
+Municipal tables are large (11,000 municipalities x many columns x years), so the cells are
+classified on the raw bytes with numpy: symbols and flags are recorded and stripped, and
+the cleaned bytes go through pandas' C parser once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mint_index.data.readers import (
+    FLAG,
+    REASON,
+    VALUE_FLAGS,
+    Parsed,
+    Table,
+    detect_encoding,
+    failures_frame,
+    first_rows,
+    make_cells,
+    parse_cells,
+    parse_years,
+    sha256_of,
+)
+from mint_index.errors import DataValidationError
+
+__all__ = ["apply_mapping", "is_genesis", "load_mapping", "read_genesis"]
+
+_TABLE_CODE = re.compile(r"\b\d{5}-[0-9A-Z]{2,3}-[0-9A-Z]{2}-[0-9A-Z]{1,2}\b")
+_COPYRIGHT = re.compile(r"Statistische\S{0,2} .{1,3}mter des Bundes und der L")
+_DATA_LINE = re.compile(
+    r'^\s*"?(?:(\d{1,2}\.\d{1,2}\.\d{4}|\d{4})"?\s*;\s*"?)?(DG|[0-9A-Z]*[0-9][0-9A-Z]*)"?\s*;'
+)
+_TIME = re.compile(r"^\s*(?:\d{1,2}\.\d{1,2}\.(\d{4})|(\d{4}))\s*$")
+_DATE_IN_TEXT = re.compile(r"\b\d{1,2}\.\d{1,2}\.(\d{4})\b")
+
+_NL, _CR, _SEMI, _QUOTE, _DOT, _SPACE = (ord(c) for c in "\n\r;\". ")
+_DIGITS = np.zeros(256, dtype=bool)
+_DIGITS[ord("0") : ord("9") + 1] = True
+_LETTER_FLAG = np.zeros(256, dtype=np.int8)
+for _letter, _flag in VALUE_FLAGS.items():
+    _LETTER_FLAG[ord(_letter)] = FLAG[_flag]
+_ONE_BYTE_SYMBOLS = {ord("."): "unknown_or_secret", ord("x"): "locked", ord("/"): "not_reliable"}
+
+
+def is_genesis(raw: bytes) -> bool:
+    """A GENESIS export: the ``GENESIS-Tabelle`` line or a table code at the top, or the
+    statistics offices' copyright line in the footer."""
+    head = raw[:2048].decode("latin-1")
+    first_line = head.split("\n", 1)[0]
+    return (
+        "GENESIS-Tabelle" in head
+        or bool(_TABLE_CODE.search(first_line))
+        or bool(_COPYRIGHT.search(raw[-4096:].decode("latin-1")))
+    )
+
+
+# ---- the file -----------------------------------------------------------------------
+def read_genesis(raw: bytes, source: str, *, encoding: str | None = None,
+                 year: int | None = None, **_: Any) -> Table:
+    """A GENESIS/Regionalstatistik CSV export -> :class:`Table` (wide source, tidy cells).
+
+    Units are the region keys (text, leading zeros kept), variables the column labels
+    (levels joined with `` | ``, only the levels that differ between columns), years
+    from the date column or the date header row. ``year`` is used only when the table
+    itself has no date.
+    """
+    encoding = encoding or detect_encoding(raw)
+    digest = sha256_of(raw)
+    everything = np.frombuffer(raw, dtype=np.uint8)
+    newlines = np.flatnonzero(everything == _NL)
+    starts = np.r_[3 if raw.startswith(b"\xef\xbb\xbf") else 0, newlines + 1]
+    ends = np.r_[newlines, len(raw)]
+
+    def line(i: int) -> str:
+        return raw[starts[i] : ends[i]].decode(encoding, errors="replace").rstrip("\r")
+
+    n_lines = len(starts)
+    first = next((i for i in range(min(n_lines, 500)) if _DATA_LINE.match(line(i))), None)
+    if first is None:
+        return _empty_table(source, digest, encoding, failures_frame(
+            source, None, None, None, "no data rows found (expected rows like 'key;name;value')"))
+    last = next(i for i in range(n_lines - 1, first - 1, -1) if _DATA_LINE.match(line(i)))
+    time_in_row = _DATA_LINE.match(line(first)).group(1) is not None  # type: ignore[union-attr]
+    head = [line(i) for i in range(first)]
+    block = (everything[starts[first] : ends[last] + 1] if ends[last] < len(raw)
+             else np.r_[everything[starts[first] :], np.uint8(_NL)])
+    block, delims, line_numbers, failures = _data_lines(block, first, source)
+    n_rows = len(line_numbers)
+    n_fields = len(delims) // n_rows
+    n_ids = _id_columns(block, delims, n_fields, time_in_row)
+    n_values = n_fields - n_ids
+    labels, short, col_years = _column_labels(_header_rows(head, n_fields, n_ids), n_fields,
+                                              n_ids)
+
+    id_bytes, value_bytes, reason, flag = _clean_values(block, delims, n_fields, n_ids, encoding)
+    ids = pd.read_csv(io.BytesIO(_utf8(id_bytes, encoding)), sep=";", header=None,
+                      names=list(range(n_ids)), dtype=str, keep_default_na=False,
+                      na_filter=False, skip_blank_lines=False)
+    frame = pd.read_csv(io.BytesIO(_utf8(value_bytes, encoding)), sep=";", header=None,
+                        names=list(range(n_values)), decimal=",", na_values=[""],
+                        keep_default_na=False, skip_blank_lines=False)
+    numeric = [pd.api.types.is_numeric_dtype(t) for t in frame.dtypes]
+    if all(numeric):
+        value = frame.to_numpy(dtype=np.float64)
+    else:
+        value = np.empty((n_rows, n_values))
+        for j in range(n_values):  # loop over columns (tens), never over rows
+            if numeric[j]:
+                value[:, j] = frame[j].to_numpy(dtype=np.float64)
+                continue
+            parsed = parse_cells(frame[j], ",")
+            value[:, j] = parsed.value
+            reason[:, j] = np.where(reason[:, j] > 0, reason[:, j], parsed.reason)
+            flag[:, j] = np.where(flag[:, j] > 0, flag[:, j], parsed.flag)
+            if parsed.bad.any():
+                bad = np.flatnonzero(parsed.bad)
+                cell = bad * n_fields + n_ids + j
+                texts = [bytes(block[lo + 1 : hi]).decode(encoding, errors="replace")
+                         for lo, hi in zip(delims[cell - 1], delims[cell], strict=True)]
+                failures.append(failures_frame(source, line_numbers[bad], labels[j], texts,
+                                               "not a number"))
+    reason[np.isnan(value) & (reason == 0)] = REASON["missing"]
+
+    key_col = 1 if time_in_row else 0  # [date;]key;name[;classes...]
+    units = ids[key_col].str.strip()
+    years, year_failures, per_column = _years(ids, time_in_row, col_years, head, year,
+                                              source, line_numbers, labels)
+    failures += year_failures
+    keep = np.ones(n_rows, bool) if per_column else years >= 0
+    keep_cols = col_years >= 0 if per_column else np.ones(n_values, bool)
+    if not (keep.all() and keep_cols.all()):
+        value, reason, flag = (a[keep][:, keep_cols] for a in (value, reason, flag))
+    columns = [lab for lab, k in zip(labels, keep_cols, strict=True) if k]
+    variables = [lab for lab, k in zip(short, keep_cols, strict=True) if k]
+    cells = make_cells(units[keep].to_numpy(dtype=object), line_numbers[keep], columns,
+                       variables, Parsed(value.ravel(), reason.ravel(), flag.ravel(), value),
+                       col_years[keep_cols] if per_column else years[keep],
+                       year_per_column=per_column)
+    aliases = {v: [full] for v, full in zip(variables, columns, strict=True) if v != full}
+    if n_ids > key_col + 2:  # classification columns, e.g. sex or age group
+        row_class = ids[key_col + 2].str.strip()
+        for j in range(key_col + 3, n_ids):
+            row_class = row_class + " | " + ids[j].str.strip()
+        cells["variable"], aliases = _with_classes(
+            cells, row_class[keep].to_numpy(dtype=object), variables, columns)
+    codes, keys = pd.factorize(units.to_numpy(dtype=object))
+    names = pd.Series(ids[key_col + 1].str.strip().to_numpy(dtype=object)[
+        first_rows(codes, len(keys))], index=keys)
+    return Table(cells, source, "genesis", "wide", n_rows, digest, encoding, failures,
+                 names=names, aliases=aliases)
+
+
+def _utf8(data: bytes, encoding: str) -> bytes:
+    """Bytes pandas can parse on its fast UTF-8 path (ASCII needs no conversion)."""
+    if encoding in ("utf-8", "utf-8-sig") or data.isascii():
+        return data
+    return data.decode(encoding, errors="replace").encode("utf-8")
+
+
+def _empty_table(source: str, digest: str, encoding: str, problem: pd.DataFrame) -> Table:
+    empty = Parsed(*(np.zeros(0, dt) for dt in (np.float64, np.int8, np.int8, bool)))
+    cells = make_cells(np.zeros(0, object), np.zeros(0, np.int64), [], [], empty,
+                       np.zeros(0, np.int64))
+    return Table(cells, source, "genesis", "wide", 0, digest, encoding, [problem])
+
+
+def _data_lines(block: np.ndarray, first: int, source: str
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[pd.DataFrame]]:
+    """The data lines without carriage returns, blank lines and lines whose number of
+    fields differs from the rest (reported).
+
+    Returns the bytes (every line ends in a newline), the positions of the field
+    delimiters, the file line number (1-based) of each kept line, and problems.
+    """
+    if (block == _CR).any():
+        block = block[block != _CR]
+    delims = _delimiters(block)
+    ends = np.flatnonzero(block[delims] == _NL)  # index into delims of each line's end
+    fields = np.diff(np.r_[-1, ends])
+    line_numbers = first + 1 + np.arange(len(ends))
+    expected = np.bincount(fields).argmax()
+    wrong = fields != expected
+    if not wrong.any():
+        return block, delims, line_numbers, []
+    nl_pos = delims[ends]
+    line_start = np.r_[0, nl_pos[:-1] + 1]
+    lengths = nl_pos - line_start + 1
+    report = np.flatnonzero(wrong & (lengths > 1))  # blank lines go without a word
+    texts = [bytes(block[line_start[i] : nl_pos[i]]).decode("latin-1") for i in report]
+    failures = [failures_frame(source, line_numbers[report], None, texts,
+                               [f"row has {fields[i]} fields, expected {expected}"
+                                for i in report])] if len(report) else []
+    block = block[np.repeat(~wrong, lengths)]
+    return block, _delimiters(block), line_numbers[~wrong], failures
+
+
+def _delimiters(buf: np.ndarray) -> np.ndarray:
+    """Positions of ``;`` and newlines outside double quotes."""
+    delim = (buf == _SEMI) | (buf == _NL)
+    quotes = buf == _QUOTE
+    if quotes.any():
+        delim &= (np.cumsum(quotes) & 1) == 0
+    return np.flatnonzero(delim)
+
+
+def _id_columns(buf: np.ndarray, delims: np.ndarray, n_fields: int, time_in_row: bool) -> int:
+    """Leading text columns: ``[date;]key;name`` plus any classification columns, found
+    from a sample of rows (a column whose cells are all text, not numbers or symbols)."""
+    n_ids = 3 if time_in_row else 2
+    sample_end = delims[min(len(delims), 50 * n_fields) - 1]
+    sample = bytes(buf[:sample_end]).decode("latin-1")
+    rows = list(csv.reader(io.StringIO(sample), delimiter=";"))
+    while n_ids < n_fields - 1:
+        parsed = parse_cells(pd.Series([r[n_ids] if len(r) > n_ids else "" for r in rows]), ",")
+        if not parsed.bad.all():
+            break
+        n_ids += 1
+    return n_ids
+
+
+def _header_rows(head: list[str], n_fields: int, n_ids: int) -> list[list[str]]:
+    """The column-label rows right above the data: as many fields as the data and at
+    least one label over the value columns (title lines padded with ``;`` have none)."""
+    rows: list[list[str]] = []
+    for text in reversed(head):
+        fields = next(csv.reader([text], delimiter=";"), [])
+        if len(fields) != n_fields or not any(f.strip() for f in fields[n_ids:]):
+            break
+        rows.append([f.strip() for f in fields[n_ids:]])
+    return rows[::-1]
+
+
+def _column_labels(header: list[list[str]], n_fields: int,
+                   n_ids: int) -> tuple[list[str], list[str], np.ndarray]:
+    """Per value column: full label, short label (only the levels that differ between
+    columns) and the year of a date header row (-1 where there is none)."""
+    n_values = n_fields - n_ids
+    if not header:
+        labels = [f"column {n_ids + j + 1}" for j in range(n_values)]
+        return labels, labels, np.full(n_values, -1, dtype=np.int64)
+    levels = pd.DataFrame(header, dtype=object).replace("", np.nan).ffill(axis=1).fillna("")
+    times = levels.apply(lambda row: row.str.extract(_TIME).bfill(axis=1)[0], axis=1)
+    years = pd.to_numeric(times.bfill(axis=0).iloc[0], errors="coerce").fillna(-1)
+    text = levels.mask(times.notna(), "")
+    varying = (text.nunique(axis=1) > 1).to_numpy()
+
+    def joined(rows: pd.DataFrame) -> list[str]:
+        return [" | ".join(v for v in rows[c] if v) for c in rows.columns]
+
+    labels = [f or f"column {n_ids + j + 1}" for j, f in enumerate(joined(text))]
+    shorts = joined(text[varying]) if varying.any() else labels
+    shorts = [s or f for s, f in zip(shorts, labels, strict=True)]
+    return labels, shorts, years.to_numpy(dtype=np.int64)
+
+
+_SPECIAL = np.zeros(256, dtype=bool)
+_SPECIAL[[ord(c) for c in "-.x/()prse"] + [0x85, 0xE2]] = True
+
+
+def _clean_values(buf: np.ndarray, delims: np.ndarray, n_fields: int, n_ids: int,
+                  encoding: str) -> tuple[bytes, bytes, np.ndarray, np.ndarray]:
+    """Record symbols and flags of the value cells and strip them from the bytes.
+
+    Only bytes that can be part of a symbol or flag are looked at (a small share of the
+    file). ``-`` becomes ``0``; ``.``, ``x``, ``/``, ``...``, flag letters, parentheses
+    and thousands dots are removed. Returns the id columns and the value columns as
+    separate CSV bytes, and the reason and flag codes ``[row, value column]``.
+    """
+    n_rows = len(delims) // n_fields
+    n_values = n_fields - n_ids
+    reason = np.zeros(n_rows * n_values, dtype=np.int8)
+    flag = np.zeros(n_rows * n_values, dtype=np.int8)
+    rows = delims.reshape(n_rows, n_fields)
+    id_end = rows[:, n_ids - 1]
+    line_start = np.r_[0, rows[:-1, -1] + 1]
+    is_id = np.repeat(np.tile(np.array([True, False]), n_rows),
+                      np.column_stack([id_end - line_start + 1, rows[:, -1] - id_end]).ravel())
+    pos = np.flatnonzero(_SPECIAL[buf] & ~is_id)
+    cell = np.searchsorted(delims, pos)  # the cell each byte is in, row-major
+    start = delims[np.maximum(cell - 1, 0)] + 1
+    end = delims[cell]
+    length = end - start
+    byte = buf[pos]
+    vcell = (cell // n_fields) * n_values + (cell % n_fields - n_ids)
+    drop = [pos[:0]]
+    zero = pos[(length == 1) & (byte == ord("-"))]
+    flag[vcell[(length == 1) & (byte == ord("-"))]] = FLAG["nothing_there"]
+    for symbol_byte, why in _ONE_BYTE_SYMBOLS.items():
+        hit = (length == 1) & (byte == symbol_byte)
+        reason[vcell[hit]] = REASON[why]
+        drop.append(pos[hit])
+    nxt = buf[np.minimum(pos + 1, len(buf) - 1)], buf[np.minimum(pos + 2, len(buf) - 1)]
+    dots = (byte == _DOT) & (nxt[0] == _DOT) & (nxt[1] == _DOT)
+    if encoding.startswith("utf"):  # "…" as one character
+        dots |= (byte == 0xE2) & (nxt[0] == 0x80) & (nxt[1] == 0xA6)
+        single = np.zeros(len(pos), dtype=bool)
+    else:
+        single = (length == 1) & (byte == 0x85)
+    ellipsis = (length == 3) & (pos == start) & dots
+    reason[vcell[ellipsis | single]] = REASON["not_yet_available"]
+    drop += [pos[ellipsis], pos[ellipsis] + 1, pos[ellipsis] + 2, pos[single]]
+    symbols = vcell[(length == 1) | ellipsis]  # sorted, like vcell
+    at = np.minimum(np.searchsorted(symbols, vcell), max(len(symbols) - 1, 0))
+    symbol = (symbols[at] == vcell) if len(symbols) else np.zeros(len(vcell), dtype=bool)
+
+    letter = (pos == end - 1) & (length >= 2) & ~symbol & (_LETTER_FLAG[byte] > 0)
+    flag[vcell[letter]] = _LETTER_FLAG[byte[letter]]
+    spaced = letter & (buf[np.maximum(pos - 1, 0)] == _SPACE)
+    drop += [pos[letter], pos[spaced] - 1]
+    inner_end = end.copy()  # the cell's end without its flag letter
+    flagged = np.searchsorted(vcell[letter], vcell)
+    found = flagged < letter.sum()
+    found[found] = vcell[letter][flagged[found]] == vcell[found]
+    inner_end[found] = (pos[letter] - spaced[letter])[flagged[found]]
+    paren = ((byte == ord("(")) & (pos == start) & (inner_end - start >= 2)
+             & (buf[np.maximum(inner_end - 1, 0)] == ord(")")) & ~symbol)
+    flag[vcell[paren]] = FLAG["limited_value"]
+    drop += [pos[paren], inner_end[paren] - 1]
+
+    after = buf[np.minimum(pos[:, None] + np.arange(-1, 5), len(buf) - 1)]
+    thousands = ((byte == _DOT) & ~symbol & (pos > start) & _DIGITS[after[:, 0]]
+                 & (pos + 3 < inner_end) & _DIGITS[after[:, 2:5]].all(axis=1)
+                 & ((pos + 4 >= inner_end) | ~_DIGITS[after[:, 5]]))
+    drop.append(pos[thousands])
+
+    work = buf.copy()
+    work[zero] = ord("0")
+    work[id_end] = _NL  # the id part of each line becomes a line of its own
+    keep = ~is_id
+    keep[np.concatenate(drop)] = False
+    shape = (n_rows, n_values)
+    return (work[is_id].tobytes(), work[keep].tobytes(), reason.reshape(shape),
+            flag.reshape(shape))
+
+
+def _years(frame: pd.DataFrame, time_in_row: bool, col_years: np.ndarray, head: list[str],
+           year: int | None, source: str, line_numbers: np.ndarray,
+           labels: list[str]) -> tuple[np.ndarray, list[pd.DataFrame], bool]:
+    """Years per row (date column) or per column (date header row), else from a single
+    date in the title lines, else ``year=``. Returns (years, problems, per_column)."""
+    n_rows = len(frame)
+    if time_in_row:
+        years, bad = parse_years(frame[0])
+        problems = []
+        if bad.any():
+            at = np.flatnonzero(bad)
+            problems.append(failures_frame(source, line_numbers[at], "date",
+                                           frame[0].iloc[at].astype(str).to_numpy(),
+                                           "not a date or year"))
+        return np.where(bad, -1, years), problems, False
+    if (col_years >= 0).any():
+        missing = np.flatnonzero(col_years < 0)
+        if len(missing) and year is not None:
+            col_years[missing] = year
+            missing = missing[:0]
+        problems = [failures_frame(source, None, [labels[j] for j in missing], None,
+                                   "no date above this column; pass year=")] if len(
+            missing) else []
+        return col_years, problems, True
+    found = {int(y) for text in head for y in _DATE_IN_TEXT.findall(text)}
+    if year is not None or len(found) == 1:
+        value = int(year) if year is not None else found.pop()
+        return np.full(n_rows, value, dtype=np.int64), [], False
+    return np.full(n_rows, -1, dtype=np.int64), [failures_frame(
+        source, None, None, None, "the table has no date or year; pass year=")], False
+
+
+def _with_classes(cells: pd.DataFrame, row_class: np.ndarray, variables: list[str],
+                  columns: list[str]) -> tuple[pd.Categorical, dict[str, list[str]]]:
+    """Variables of a table with classification columns: ``label | class``."""
+    n_values = len(variables)
+    class_codes, classes = pd.factorize(row_class)
+    var_codes = cells["variable"].cat.codes.to_numpy()
+    var_cats = list(cells["variable"].cat.categories)
+    combined = np.repeat(class_codes, n_values) * len(var_cats) + var_codes
+    names = [f"{v} | {c}" for c in classes for v in var_cats]
+    full = dict(zip(variables, columns, strict=True))
+    aliases = {f"{v} | {c}": [f"{full[v]} | {c}"] for c in classes for v in var_cats
+               if full[v] != v}
+    codes, used = pd.factorize(combined)
+    return pd.Categorical.from_codes(codes, np.asarray(names, dtype=object)[used]), aliases
+
+
+# ---- mappings -----------------------------------------------------------------------
+def load_mapping(mapping: str | Path | Mapping[str, Any]) -> dict[str, str]:
+    """A column -> variable mapping from a dict or a YAML file.
+
+    The YAML file is either the mapping itself or has it under ``columns:``::
+
+        columns:
+          "Bevölkerungsstand (Anzahl) | Insgesamt": pop
+          Ausländer: pop_foreign
+    """
+    source = "<mapping>"
+    if isinstance(mapping, (str, Path)):
+        import yaml
+
+        source = str(mapping)
+        try:
+            mapping = yaml.safe_load(Path(mapping).read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise DataValidationError([{"source": source, "row": None, "column": None,
+                                        "value": None,
+                                        "reason": f"cannot read mapping: {exc}"}]) from None
+    if isinstance(mapping, Mapping) and isinstance(mapping.get("columns"), Mapping):
+        mapping = mapping["columns"]
+    if not isinstance(mapping, Mapping):
+        raise DataValidationError([{"source": source, "row": None, "column": None,
+                                    "value": None,
+                                    "reason": "a mapping must be a dict of column -> variable"}])
+    problems = [{"source": source, "row": None, "column": str(k), "value": v,
+                 "reason": "the variable name must be non-empty text"}
+                for k, v in mapping.items() if not isinstance(v, str) or not v.strip()]
+    if problems:
+        raise DataValidationError(problems)
+    return {str(k).strip(): str(v).strip() for k, v in mapping.items()}
+
+
+def apply_mapping(table: Table, mapping: Mapping[str, str]) -> tuple[Table, set[str]]:
+    """Rename the table's variables by the mapping and drop the unmapped ones.
+
+    A mapping key matches a variable name or one of its aliases (a GENESIS column's full
+    label). Returns the table and the mapping keys that matched.
+    """
+    cells = table.cells
+    categories = list(cells["variable"].cat.categories)
+    used: set[str] = set()
+    targets: list[str | None] = []
+    for name in categories:  # loop over variables, not cells
+        key = next((k for k in [name, *table.aliases.get(name, [])] if k in mapping), None)
+        targets.append(None if key is None else mapping[key])
+        if key is not None:
+            used.add(key)
+    new_names = list(dict.fromkeys(t for t in targets if t is not None))
+    lookup = np.array([-1 if t is None else new_names.index(t) for t in targets] + [-1])
+    codes = lookup[cells["variable"].cat.codes.to_numpy()]
+    keep = codes >= 0
+    cells = cells[keep].reset_index(drop=True)
+    cells["variable"] = pd.Categorical.from_codes(codes[keep], new_names)
+    table.cells = cells
+    table.aliases = {}
+    return table, used

@@ -1,0 +1,325 @@
+"""``load_data`` and ``load_units``: files and DataFrames -> one validated Dataset.
+
+Reading (formats, layouts, GENESIS) lives in :mod:`~mint_index.data.readers` and
+:mod:`~mint_index.data.genesis`, checking in :mod:`~mint_index.data.validate`; this module
+picks the reader for each source, applies the mapping, combines the sources, raises one
+:class:`~mint_index.DataValidationError` with every problem, and builds the cube.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Union
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import union_categoricals
+
+from mint_index.data.dataset import FLAGS, MISSING_REASONS, Dataset
+from mint_index.data.genesis import apply_mapping, is_genesis, load_mapping, read_genesis
+from mint_index.data.readers import (
+    REASON,
+    Table,
+    detect_encoding,
+    failures_frame,
+    frame_sha256,
+    frame_table,
+    parse_cells,
+    read_csv,
+    read_excel,
+    read_parquet,
+    require,
+    sniff_decimal,
+    sniff_separator,
+    unit_keys,
+)
+from mint_index.data.validate import cell_index, malformed_keys, problems_frame, validate
+from mint_index.errors import DataValidationError, MintIndexError
+
+if TYPE_CHECKING:
+    from mint_index.framework import Framework
+
+__all__ = ["FORMATS", "load_data", "load_units"]
+
+Source = Union[str, "os.PathLike[str]", pd.DataFrame]
+FORMATS = ("csv", "genesis", "excel", "parquet")
+_EXCEL = {".xlsx", ".xlsm"}
+_PARQUET = {".parquet", ".pq"}
+_UNIT_KEYS = ("unit", "ags", "ars", "key", "code", "id")
+_NOT_FOUND = "file not found"
+
+
+def load_data(
+    source: Source | Sequence[Source],
+    framework: Framework | str | os.PathLike[str] | None = None,
+    units: str | os.PathLike[str] | pd.DataFrame | None = None,
+    *,
+    format: str | None = None,
+    layout: str | None = None,
+    mapping: str | os.PathLike[str] | Mapping[str, str] | None = None,
+    strict: bool = False,
+    year: int | Sequence[int | None] | None = None,
+    unit_column: str = "unit",
+    year_column: str = "year",
+    sheet: str | int = 0,
+    sep: str | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
+    min_coverage: float = 0.5,
+) -> Dataset:
+    """Read one or several sources into one validated :class:`~mint_index.Dataset`.
+
+    ``source``: a path (CSV, GENESIS CSV, .xlsx, Parquet), a DataFrame, or a list of
+    them (e.g. one file per year or per table). ``format`` forces the reader
+    (``csv``, ``genesis``, ``excel``, ``parquet``); by default it follows the file suffix
+    and a GENESIS export is recognised by its content. ``layout`` forces ``long``
+    (``unit, year, variable, value[, flag, missing_reason]``) or ``wide`` (one row per unit
+    and year, one column per variable); by default a table with ``variable`` and ``value``
+    columns is long. ``mapping`` (dict or YAML file) renames columns to variables and
+    keeps only the mapped ones. ``year`` gives the year of sources without one (one value,
+    or one per source). ``units`` is a units table (path or DataFrame, see
+    :func:`load_units`).
+
+    With a ``framework`` the data are checked against it. Every problem is collected and
+    raised once as :class:`~mint_index.DataValidationError` (``.failures``); non-fatal
+    findings (low coverage below ``min_coverage``, variables the framework does not use)
+    are in ``Dataset.warnings``, or errors with ``strict=True``.
+    """
+    if format is not None and format not in FORMATS:
+        raise MintIndexError(f"unknown format {format!r}; valid formats: {', '.join(FORMATS)}")
+    if layout is not None and layout not in ("long", "wide"):
+        raise MintIndexError(f"unknown layout {layout!r}; valid layouts: long, wide")
+    sources = list(source) if isinstance(source, (list, tuple)) else [source]
+    if not sources:
+        raise MintIndexError("no source given")
+    years = list(year) if isinstance(year, (list, tuple)) else [year] * len(sources)
+    if len(years) != len(sources):
+        raise MintIndexError(f"year= has {len(years)} values for {len(sources)} sources")
+    if isinstance(framework, (str, os.PathLike)):
+        from mint_index.framework import load_framework
+
+        framework = load_framework(framework)
+
+    problems: list[pd.DataFrame] = []
+    notes: list[pd.DataFrame] = []
+    units_table = None
+    if units is not None:
+        units_table, unit_problems = _read_units(units)
+        problems += unit_problems
+    options = {"layout": layout, "unit_column": unit_column, "year_column": year_column,
+               "sheet": sheet, "sep": sep, "decimal": decimal, "encoding": encoding}
+    names = _source_names(sources)
+    tables = [_read(item, name, format, year=y, **options)
+              for item, name, y in zip(sources, names, years, strict=True)]
+    if mapping is not None:
+        columns = load_mapping(mapping)
+        used: set[str] = set()
+        for table in tables:
+            used |= apply_mapping(table, columns)[1]
+        unused = [k for k in columns if k not in used]
+        if unused:
+            notes.append(failures_frame("<mapping>", None, unused, None,
+                                        "the mapping names a column no source has"))
+    for table in tables:
+        problems += table.failures
+        notes += table.warnings
+
+    cells = _combine(tables)
+    index = cell_index(cells)
+    failures, warnings = validate(cells, index, framework, units_table, min_coverage)
+    warnings = problems_frame([*notes, warnings])
+    failures = problems_frame([*problems, failures, *([warnings] if strict else [])])
+    if len(failures):
+        raise DataValidationError(failures)
+    return _dataset(cells, index, tables, units_table, warnings)
+
+
+# ---- reading ------------------------------------------------------------------------
+def _source_names(sources: list[Source]) -> list[str]:
+    names: list[str] = []
+    for i, item in enumerate(sources, 1):  # loops over sources, not data
+        name = (f"<DataFrame {i}>" if len(sources) > 1 else "<DataFrame>") if isinstance(
+            item, pd.DataFrame) else str(item)
+        names.append(name if name not in names else f"{name} ({i})")
+    return names
+
+
+def _read(item: Source, name: str, fmt: str | None, *, layout: str | None,
+          unit_column: str, year_column: str, sheet: str | int, sep: str | None,
+          decimal: str | None, encoding: str | None, year: int | None) -> Table:
+    """One source -> Table; problems that stop reading it become failures."""
+    common: dict[str, Any] = {"layout": layout, "unit_column": unit_column,
+                              "year_column": year_column, "year": year}
+    if isinstance(item, pd.DataFrame):
+        frame = item
+        if unit_column not in frame.columns and unit_column in (frame.index.names or []):
+            frame = frame.reset_index()
+        return frame_table(frame, name, "frame", decimal=decimal or ".",
+                           sha256=frame_sha256(item), **common)
+    path = Path(item)
+    suffix = path.suffix.lower()
+    try:
+        if fmt == "excel" or (fmt is None and suffix in _EXCEL):
+            return read_excel(path, name, sheet=sheet, **common)
+        if fmt == "parquet" or (fmt is None and suffix in _PARQUET):
+            return read_parquet(path, name, **common)
+        if fmt is None and suffix == ".xls":
+            return _failed(name, "old .xls workbooks are not supported; save as .xlsx")
+        raw = path.read_bytes()
+        if fmt == "genesis" or (fmt is None and is_genesis(raw)):
+            return read_genesis(raw, name, encoding=encoding, year=year)
+        return read_csv(raw, name, sep=sep, decimal=decimal, encoding=encoding, **common)
+    except FileNotFoundError:
+        return _failed(name, _NOT_FOUND)
+    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError,
+            pd.errors.EmptyDataError) as exc:
+        return _failed(name, f"cannot read: {exc}")
+
+
+def _failed(name: str, reason: str) -> Table:
+    empty = frame_table(pd.DataFrame({"unit": pd.Series([], dtype=str), "year": [],
+                                      "variable": [], "value": []}), name, "unknown")
+    empty.failures = [failures_frame(name, None, None, None, reason)]
+    return empty
+
+
+def _combine(tables: list[Table]) -> pd.DataFrame:
+    """One frame of cells with a ``source`` column; categoricals stay categoricals."""
+    parts = [t.cells for t in tables]
+    lengths = [len(p) for p in parts]
+    source = pd.Categorical.from_codes(
+        np.repeat(np.arange(len(parts)), lengths), [t.source for t in tables])
+    if len(parts) == 1:
+        cells = parts[0]
+        cells["source"] = source
+        return cells
+    return pd.DataFrame({
+        "unit": union_categoricals([p["unit"] for p in parts]),
+        "year": np.concatenate([p["year"].to_numpy(np.int64) for p in parts]),
+        "variable": union_categoricals([p["variable"] for p in parts]),
+        "value": np.concatenate([p["value"].to_numpy(np.float64) for p in parts]),
+        "missing_reason": pd.Categorical.from_codes(
+            np.concatenate([p["missing_reason"].cat.codes for p in parts]), MISSING_REASONS),
+        "flag": pd.Categorical.from_codes(
+            np.concatenate([p["flag"].cat.codes for p in parts]), FLAGS),
+        "row": np.concatenate([p["row"].to_numpy(np.int64) for p in parts]),
+        "column": union_categoricals([p["column"].astype(str).astype("category")
+                                      for p in parts]),
+        "source": source,
+    })
+
+
+def _dataset(cells: pd.DataFrame, index: Any, tables: list[Table],
+             units: pd.DataFrame | None, warnings: pd.DataFrame) -> Dataset:
+    """The cube ``[year, unit, variable]`` from validated cells."""
+    shape = index.shape
+    values = np.full(shape, np.nan)
+    reason = np.full(shape, REASON["not_in_data"], dtype=np.int8)
+    flag = np.zeros(shape, dtype=np.int8)
+    at = index.flat
+    value = cells["value"].to_numpy(np.float64)
+    codes = cells["missing_reason"].cat.codes.to_numpy().astype(np.int8)
+    values.reshape(-1)[at] = value
+    reason.reshape(-1)[at] = np.where(np.isnan(value) & (codes == 0), REASON["missing"], codes)
+    flag.reshape(-1)[at] = cells["flag"].cat.codes.to_numpy()
+    if units is None:
+        found = [t.names for t in tables if t.names is not None and len(t.names)]
+        if found:
+            names = pd.concat(found)
+            names = names[~names.index.duplicated()]
+            units = pd.DataFrame({"name": names.reindex(index.unit_ids.astype(str))},
+                                 index=pd.Index(index.unit_ids.astype(str), name="unit"))
+            units["name"] = units["name"].fillna(pd.Series(units.index, index=units.index))
+    provenance = pd.DataFrame(
+        [{"source": t.source, "format": t.format, "sha256": t.sha256, "rows": t.rows,
+          "layout": t.layout, "encoding": t.encoding} for t in tables])
+    return Dataset(values, index.years, index.unit_ids, index.variables, reason, flag,
+                   units, provenance, warnings)
+
+
+# ---- units --------------------------------------------------------------------------
+def load_units(
+    source: str | os.PathLike[str] | pd.DataFrame,
+    *,
+    key: str | None = None,
+    sheet: str | int = 0,
+    sep: str | None = None,
+    encoding: str | None = None,
+) -> pd.DataFrame:
+    """A units table, indexed by the unit key (text, leading zeros kept).
+
+    Columns as given: typically ``name``, ``population``, ``peer_group`` or ``type``,
+    ``parent`` and any grouping columns. The key column is ``key`` if given, else the
+    first of ``unit``, ``ags``, ``ars``, ``key``, ``code``, ``id`` (any case).
+    ``population`` is made numeric; other columns keep their values (text from files),
+    so grouping keys keep their leading zeros. Duplicate, empty or malformed keys and
+    bad populations raise one :class:`~mint_index.DataValidationError`.
+    """
+    frame, problems = _read_units(source, key=key, sheet=sheet, sep=sep, encoding=encoding)
+    if problems:
+        raise DataValidationError(problems_frame(problems))
+    return frame
+
+
+def _read_units(source: str | os.PathLike[str] | pd.DataFrame, *, key: str | None = None,
+                sheet: str | int = 0, sep: str | None = None,
+                encoding: str | None = None) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    name = "<units>" if isinstance(source, pd.DataFrame) else str(source)
+    decimal = "."
+    if isinstance(source, pd.DataFrame):
+        frame = source.reset_index() if "unit" in (source.index.names or []) else source.copy()
+        rows = np.asarray(frame.index)
+    else:
+        path = Path(source)
+        if not path.exists():
+            return pd.DataFrame(), [failures_frame(name, None, None, None, _NOT_FOUND)]
+        suffix = path.suffix.lower()
+        if suffix in _EXCEL:
+            require("openpyxl", "excel")
+            frame = pd.read_excel(path, sheet_name=sheet, dtype=object, engine="openpyxl")
+        elif suffix in _PARQUET:
+            require("pyarrow", "parquet")
+            frame = pd.read_parquet(path)
+        else:
+            raw = path.read_bytes()
+            encoding = encoding or detect_encoding(raw)
+            text = raw.decode(encoding)
+            sep = sep or sniff_separator(text[:65536])
+            frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+            decimal = sniff_decimal(frame.drop(columns=frame.columns[:1]).head(200), sep)
+        rows = np.arange(len(frame)) + (0 if suffix in _PARQUET else 2)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    lower = {c.lower(): c for c in frame.columns}
+    column = key if key is not None else next(
+        (lower[k] for k in _UNIT_KEYS if k in lower), None)
+    if column is None or column not in frame.columns:
+        return pd.DataFrame(), [failures_frame(
+            name, None, key or "unit", None,
+            f"no unit key column (looked for {key or ', '.join(_UNIT_KEYS)}); "
+            f"columns are: {', '.join(frame.columns)}")]
+
+    keys, problems = unit_keys(frame[column], name, rows, column)
+    frame = frame.drop(columns=[column])
+    frame.index = pd.Index(keys.astype(str), name="unit")
+    reason = malformed_keys(pd.Series(frame.index))
+    dup = frame.index.duplicated(keep=False)
+    reason[dup & reason.isna().to_numpy()] = "duplicate unit key in the units table"
+    bad = reason.notna().to_numpy()
+    if bad.any():
+        problems.append(failures_frame(name, rows[bad], column, frame.index[bad].to_numpy(),
+                                       reason[bad].to_numpy()))
+    if "population" in frame.columns:
+        parsed = parse_cells(frame["population"], decimal)
+        wrong = parsed.bad | (parsed.value < 0)
+        if wrong.any():
+            at = np.flatnonzero(wrong)
+            problems.append(failures_frame(
+                name, rows[at], "population", frame["population"].iloc[at].astype(str).to_numpy(),
+                np.where(parsed.bad[at], "population is not a number", "negative population")))
+        frame["population"] = parsed.value
+    if "name" not in frame.columns:
+        frame["name"] = frame.index
+    return frame, problems

@@ -1,0 +1,568 @@
+"""Readers: CSV, Excel and Parquet files and DataFrames -> tidy cells.
+
+Every reader returns a :class:`Table`: the tidy cells of one source (``unit, year,
+variable, value, missing_reason, flag`` plus ``row`` and ``column`` to point at the cell
+in the source) and the problems it found while reading. Nothing is guessed: unit keys are
+read as text, a cell that is not a number is reported, and every missing value says why.
+
+Cells follow the conventions of German official statistics in every format, because
+municipal data pass through many hands and spreadsheets: the symbols ``-``, ``.``, ``x``,
+``/`` and ``...``, values in parentheses and the value flags ``p``, ``r``, ``s``, ``e``
+keep their official meaning (see :data:`SYMBOLS`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mint_index.data.dataset import FLAGS, MISSING_REASONS
+from mint_index.errors import FAILURE_COLUMNS, MintIndexError
+
+__all__ = [
+    "NA_TEXT",
+    "SYMBOLS",
+    "VALUE_FLAGS",
+    "Parsed",
+    "Table",
+    "detect_encoding",
+    "failures_frame",
+    "frame_table",
+    "make_cells",
+    "parse_cells",
+    "parse_years",
+    "raw_csv_frame",
+    "read_csv",
+    "read_excel",
+    "read_parquet",
+    "sha256_of",
+    "sniff_decimal",
+    "sniff_separator",
+]
+
+REASON = {name: np.int8(i) for i, name in enumerate(MISSING_REASONS)}
+FLAG = {name: np.int8(i) for i, name in enumerate(FLAGS)}
+
+#: Official symbols of German statistics offices that fill a whole cell, and what they
+#: become: (value, missing reason, flag). ``-`` means "nothing there", an exact zero.
+SYMBOLS: dict[str, tuple[float, str, str]] = {
+    "-": (0.0, "", "nothing_there"),
+    ".": (np.nan, "unknown_or_secret", ""),
+    "x": (np.nan, "locked", ""),
+    "/": (np.nan, "not_reliable", ""),
+    "...": (np.nan, "not_yet_available", ""),
+    "…": (np.nan, "not_yet_available", ""),
+}
+
+#: Letters after a value (``123p``, ``12,5 r``) and the flag they set.
+VALUE_FLAGS: dict[str, str] = {
+    "p": "provisional",
+    "r": "revised",
+    "s": "estimated",
+    "e": "final",
+}
+
+#: Cell texts that mean "empty" in every format (R writes NA, pandas NaN).
+NA_TEXT: list[str] = ["", "NA", "NaN", "nan"]
+
+_FLAGGED = re.compile(r"^(\()?\s*([-+]?[0-9][0-9.,]*(?:[eE][-+]?[0-9]+)?)\s*(\))?\s*([prse])?$")
+_YEAR_TEXT = re.compile(r"^\s*(?:(\d{4})|\d{1,2}\.\d{1,2}\.(\d{4})|(\d{4})-\d{2}-\d{2})\s*$")
+
+_CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+
+KEY_COLUMNS = ("unit", "year", "variable", "value", "missing_reason", "flag", "name")
+
+
+@dataclass
+class Table:
+    """The tidy cells of one source and what reading it found.
+
+    ``cells`` has ``unit`` (categorical text), ``year`` (int), ``variable`` (categorical),
+    ``value`` (float, NaN where missing), ``missing_reason`` and ``flag`` (categoricals
+    over :data:`MISSING_REASONS` / :data:`FLAGS`, so their codes are the Dataset codes),
+    ``row`` (row number in the source) and ``column`` (column label in the source).
+    """
+
+    cells: pd.DataFrame
+    source: str
+    format: str
+    layout: str
+    rows: int
+    sha256: str | None = None
+    encoding: str | None = None
+    failures: list[pd.DataFrame] = field(default_factory=list)
+    warnings: list[pd.DataFrame] = field(default_factory=list)
+    #: unit -> name as the source spells it (GENESIS region names, a ``name`` column)
+    names: pd.Series | None = None
+    #: variable -> further labels a mapping may use for it (GENESIS full column labels)
+    aliases: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class Parsed:
+    """Cell texts turned into numbers: value, reason and flag codes, and which cells are
+    not numbers at all (``bad``)."""
+
+    value: np.ndarray
+    reason: np.ndarray
+    flag: np.ndarray
+    bad: np.ndarray
+
+
+# ---- small helpers ------------------------------------------------------------------
+def failures_frame(
+    source: str, row: Any, column: Any, value: Any, reason: Any
+) -> pd.DataFrame:
+    """Problems in the standard columns; array arguments give one row per element."""
+    frame = pd.DataFrame(
+        {"source": source, "row": row, "column": column, "value": value, "reason": reason},
+        index=[0] if all(np.ndim(a) == 0 for a in (row, column, value, reason)) else None,
+    )
+    frame["row"] = frame["row"].astype("Int64")
+    return frame[FAILURE_COLUMNS].astype({"value": object, "column": object})
+
+
+def sha256_of(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def frame_sha256(frame: pd.DataFrame) -> str:
+    """A content hash of a DataFrame (values, index and column names)."""
+    digest = hashlib.sha256(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+    digest.update("\x1f".join(map(str, frame.columns)).encode())
+    return digest.hexdigest()
+
+
+def detect_encoding(raw: bytes) -> str:
+    """UTF-8 (with or without BOM) if the bytes decode as such, else Windows-1252, else
+    Latin-1. Windows-1252 and Latin-1 agree on every letter German data use."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        undefined = any(byte in raw for byte in _CP1252_UNDEFINED)
+        return "latin-1" if undefined else "cp1252"
+    return "utf-8"
+
+
+def sniff_separator(sample: str) -> str:
+    """The separator that splits the first lines into the same number of fields.
+
+    ``;`` wins ties because German files use it together with a decimal comma, which
+    makes comma counts vary from line to line.
+    """
+    lines = [line for line in sample.splitlines()[:50] if line.strip()][:-1] or [""]
+    best, best_count = ",", 0
+    for sep in (";", "\t", ",", "|"):
+        counts = {line.count(sep) for line in lines}
+        if len(counts) == 1 and (count := counts.pop()) > best_count:
+            best, best_count = sep, count
+    if best_count == 0:  # quoted fields: fall back to the header line
+        header = lines[0]
+        best = max((";", "\t", ",", "|"), key=header.count)
+    return best
+
+
+def sniff_decimal(cells: pd.DataFrame, sep: str) -> str:
+    """``,`` if numbers in the sample are written with a decimal comma, else ``.``."""
+    if sep == ",":
+        return "."
+    text = cells.stack().astype(str).str.strip() if len(cells) else pd.Series([], dtype=str)
+    comma = text.str.fullmatch(r"[-+(]?\d+,\d+\)?\s*[prse]?").sum()
+    dot = text.str.fullmatch(r"[-+(]?\d+\.\d+\)?\s*[prse]?").sum()
+    thousands = text.str.fullmatch(r"[-+]?\d{1,3}(\.\d{3})+(,\d+)?").sum()
+    return "," if comma > 0 and comma + thousands >= dot else "."
+
+
+# ---- cells --------------------------------------------------------------------------
+def per_unique(cells: pd.Series | np.ndarray, fn: Any) -> np.ndarray:
+    """Apply a vectorised ``fn`` to the distinct values only (keys, years and variable
+    names repeat thousands of times) and spread the result back."""
+    codes, uniques = pd.factorize(pd.Series(np.asarray(cells, dtype=object)),
+                                  use_na_sentinel=False)
+    return np.asarray(fn(pd.Series(np.asarray(uniques, dtype=object))))[codes]
+
+
+def first_rows(codes: np.ndarray, n: int) -> np.ndarray:
+    """Position of the first occurrence of every code ``0..n-1`` (-1 if absent)."""
+    first = np.full(n, -1, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    return first
+
+
+def _numbers(text: pd.Series, decimal: str) -> np.ndarray:
+    """Plain numbers; with a decimal comma a ``.`` is only allowed as thousands mark."""
+    if decimal == ".":
+        return pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    text = text.astype(str).str.strip()
+    ok = text.str.fullmatch(r"[-+]?(?:\d+|\d{1,3}(?:\.\d{3})+)(?:,\d+)?").to_numpy(bool)
+    number = pd.to_numeric(
+        text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False),
+        errors="coerce",
+    ).to_numpy(dtype=np.float64, na_value=np.nan)
+    return np.where(ok, number, np.nan)
+
+
+def parse_cells(cells: pd.Series | np.ndarray, decimal: str = ".") -> Parsed:
+    """Numbers, official symbols, flags and empties of a column of cells, vectorised.
+
+    Cells may already be numbers (Excel, DataFrames) or text. Everything is tried as a
+    plain number first; only what fails goes through the symbol and flag rules.
+    """
+    series = pd.Series(np.asarray(cells, dtype=object))
+    n = len(series)
+    value = _numbers(series, decimal)
+    reason = np.zeros(n, dtype=np.int8)
+    flag = np.zeros(n, dtype=np.int8)
+    bad = np.zeros(n, dtype=bool)
+    rest = np.flatnonzero(np.isnan(value))
+    if not len(rest):
+        return Parsed(value, reason, flag, bad)
+    raw = series.iloc[rest]
+    text = raw.astype(str).str.strip()
+    empty = (raw.isna() | text.isin(NA_TEXT)).to_numpy()
+    reason[rest[empty]] = REASON["missing"]
+    symbol = text.isin(list(SYMBOLS)).to_numpy()
+    for sym, (sym_value, sym_reason, sym_flag) in SYMBOLS.items():
+        hit = rest[(text == sym).to_numpy()]
+        value[hit] = sym_value
+        reason[hit] = REASON[sym_reason]
+        flag[hit] = FLAG[sym_flag]
+    left = ~empty & ~symbol
+    parts = text[left].str.extract(_FLAGGED)
+    number = _numbers(parts[1], decimal)
+    open_, close = parts[0].notna().to_numpy(), parts[2].notna().to_numpy()
+    ok = ~np.isnan(number) & (open_ == close)
+    idx = rest[left]
+    value[idx[ok]] = number[ok]
+    letters = parts[3].map(VALUE_FLAGS).map(FLAG).fillna(0).to_numpy(dtype=np.int8)
+    flag[idx[ok]] = np.where(open_[ok], FLAG["limited_value"], letters[ok])
+    bad[idx[~ok]] = True
+    return Parsed(value, reason, flag, bad)
+
+
+def _years_of(cells: pd.Series) -> np.ndarray:
+    number = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    found = cells.astype(str).str.extract(_YEAR_TEXT).bfill(axis=1)[0]
+    text = pd.to_numeric(found, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    years = np.where(np.isnan(number), text, number)
+    bad = np.isnan(years) | (years != np.round(years)) | (years < 1000) | (years > 9999)
+    return np.where(bad, -1, years).astype(np.int64)
+
+
+def parse_years(cells: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Years from ``2015``, ``2015.0``, ``31.12.2015`` or ``2015-12-31``: (years, bad)."""
+    years = per_unique(cells, _years_of)
+    return np.maximum(years, 0), years < 0
+
+
+def _key_text(keys: pd.Series) -> pd.Series:
+    number = pd.to_numeric(keys, errors="coerce")
+    whole = number.notna() & (number == number.round()) & keys.map(type).ne(str)
+    out = keys.where(~whole, number.round().astype("Int64").astype(str))
+    return out.where(out.notna(), "").astype(str).str.strip()
+
+
+def key_text(keys: pd.Series | np.ndarray) -> np.ndarray:
+    """Unit keys as stripped text; numbers (which may have lost a leading zero) are
+    written without a trailing ``.0`` so the key checks can spot them."""
+    return per_unique(keys, _key_text).astype(object)
+
+
+def make_cells(
+    units: np.ndarray,
+    rows: np.ndarray,
+    columns: list[str],
+    variables: list[str],
+    parsed: Parsed,
+    years: np.ndarray,
+    year_per_column: bool = False,
+) -> pd.DataFrame:
+    """Tidy cells from a block of ``len(rows)`` source rows by ``len(columns)`` value
+    columns; ``parsed`` arrays are flattened row by row."""
+    n_rows, n_cols = len(rows), len(columns)
+    unit_codes, unit_cats = pd.factorize(np.asarray(units, dtype=object))
+    var_codes, var_cats = pd.factorize(np.asarray(variables, dtype=object))
+    col_codes, col_cats = pd.factorize(np.asarray(columns, dtype=object))
+    return pd.DataFrame({
+        "unit": pd.Categorical.from_codes(np.repeat(unit_codes, n_cols), unit_cats),
+        "year": (np.tile(years, n_rows) if year_per_column else np.repeat(years, n_cols)),
+        "variable": pd.Categorical.from_codes(np.tile(var_codes, n_rows), var_cats),
+        "value": parsed.value,
+        "missing_reason": pd.Categorical.from_codes(parsed.reason, MISSING_REASONS),
+        "flag": pd.Categorical.from_codes(parsed.flag, FLAGS),
+        "row": np.repeat(np.asarray(rows, dtype=np.int64), n_cols),
+        "column": pd.Categorical.from_codes(np.tile(col_codes, n_rows), col_cats),
+    })
+
+
+def _bad_cells(source: str, rows: np.ndarray, column: str, raw: pd.Series,
+               parsed: Parsed) -> list[pd.DataFrame]:
+    """Report non-numeric cells; a column with no number at all is one problem, not
+    thousands (it is most likely a label column)."""
+    if not parsed.bad.any():
+        return []
+    numbers = (~np.isnan(parsed.value)).any() or (parsed.reason > REASON["missing"]).any()
+    if not numbers and parsed.bad.sum() > 1:
+        first = np.flatnonzero(parsed.bad)[0]
+        return [failures_frame(
+            source, rows[first], column, raw.iloc[first],
+            "column holds text, not numbers; only unit, year and name may hold text "
+            "(or give a mapping that leaves it out)")]
+    bad = np.flatnonzero(parsed.bad)
+    return [failures_frame(source, rows[bad], column, raw.iloc[bad].astype(str).to_numpy(),
+                           "not a number")]
+
+
+# ---- tables (DataFrames from any format) --------------------------------------------
+def unit_keys(keys: pd.Series, source: str, rows: np.ndarray,
+              column: str) -> tuple[np.ndarray, list[pd.DataFrame]]:
+    """Unit keys as text, and a problem wherever they arrived as numbers: a number has no
+    leading zero, so ``1001000`` may be the AGS ``01001000`` - reported, never guessed."""
+    failures = []
+    if pd.api.types.is_numeric_dtype(keys.dtype) or pd.api.types.is_bool_dtype(keys.dtype):
+        failures.append(failures_frame(
+            source, None, column, str(keys.dtype),
+            f"unit keys are numbers ({keys.dtype}), so leading zeros may be lost; "
+            "pass them as text (e.g. read with dtype=str)"))
+    elif keys.dtype == object:
+        codes, uniques = pd.factorize(keys)
+        numeric = np.flatnonzero(pd.Series(uniques, dtype=object).map(type).isin([int, float]))
+        if len(numeric):
+            at = first_rows(codes, len(uniques))[numeric]
+            failures.append(failures_frame(
+                source, rows[at], column, keys.iloc[at].astype(str).to_numpy(),
+                "unit key stored as a number, so a leading zero may be lost; "
+                "store keys as text"))
+    return key_text(keys), failures
+
+
+def frame_table(
+    frame: pd.DataFrame,
+    source: str,
+    fmt: str,
+    *,
+    rows: np.ndarray | None = None,
+    layout: str | None = None,
+    unit_column: str = "unit",
+    year_column: str = "year",
+    year: int | None = None,
+    decimal: str = ".",
+    sha256: str | None = None,
+    encoding: str | None = None,
+) -> Table:
+    """Tidy cells from a long or wide table (the common step of every non-GENESIS reader).
+
+    ``rows`` numbers the frame's rows as the user sees them in the source (file line,
+    sheet row); by default the frame's own index.
+    """
+    frame = frame.rename(columns=lambda c: str(c).strip())
+    rows = np.asarray(frame.index if rows is None else rows)
+    failures: list[pd.DataFrame] = []
+    columns = list(frame.columns)
+    if layout is None:
+        layout = "long" if {"variable", "value"} <= set(columns) else "wide"
+    if layout not in ("long", "wide"):
+        raise MintIndexError(f"unknown layout {layout!r}; valid layouts: long, wide")
+    need = [unit_column] + (["variable", "value"] if layout == "long" else [])
+    if year is None or year_column in columns:
+        year = None  # a year column in the source wins over ``year=``
+        need.append(year_column)
+    absent = [c for c in need if c not in columns]
+    if absent:
+        hint = {unit_column: " (name it with unit_column=)",
+                year_column: " (name it with year_column= or give year=)"}
+        failures += [failures_frame(source, None, c, None,
+                                    f"required column missing{hint.get(c, '')}; "
+                                    f"columns are: {', '.join(columns)}") for c in absent]
+        return Table(_empty_cells(), source, fmt, layout, len(frame), sha256, encoding, failures)
+
+    units, more = unit_keys(frame[unit_column], source, rows, unit_column)
+    failures += more
+    if year is None:
+        years, bad_year = parse_years(frame[year_column])
+        if bad_year.any():
+            bad = np.flatnonzero(bad_year)
+            failures.append(failures_frame(source, rows[bad], year_column,
+                                           frame[year_column].iloc[bad].astype(str).to_numpy(),
+                                           "not a year"))
+    else:
+        years, bad_year = np.full(len(frame), int(year), dtype=np.int64), np.zeros(len(frame), bool)
+
+    names = None
+    if "name" in columns:
+        codes, keys = pd.factorize(units)
+        first = first_rows(codes, len(keys))
+        names = pd.Series(key_text(frame["name"].iloc[first])[: len(keys)], index=keys)
+
+    keep = ~bad_year
+    if layout == "long":
+        cells, more = _long_cells(frame[keep], source, rows[keep], units[keep], years[keep],
+                                  decimal)
+    else:
+        ids = {unit_column, year_column, "name"}
+        value_columns = [c for c in columns if c not in ids]
+        cells, more = _wide_cells(frame.loc[keep, value_columns], source, rows[keep],
+                                  units[keep], years[keep], decimal)
+    return Table(cells, source, fmt, layout, len(frame), sha256, encoding, failures + more,
+                 names=names)
+
+
+def _empty_cells() -> pd.DataFrame:
+    empty = Parsed(*(np.zeros(0, dt) for dt in (np.float64, np.int8, np.int8, bool)))
+    return make_cells(np.zeros(0, object), np.zeros(0, np.int64), [], [], empty,
+                      np.zeros(0, np.int64))
+
+
+def _wide_cells(frame: pd.DataFrame, source: str, rows: np.ndarray, units: np.ndarray,
+                years: np.ndarray, decimal: str) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """Wide: one column per variable; columns are parsed one at a time (a few dozen)."""
+    n_rows, n_cols = frame.shape
+    value = np.empty((n_rows, n_cols))
+    reason = np.empty((n_rows, n_cols), np.int8)
+    flag = np.empty((n_rows, n_cols), np.int8)
+    failures: list[pd.DataFrame] = []
+    for j, column in enumerate(frame.columns):
+        col = frame[column]
+        parsed = parse_cells(col, decimal)
+        value[:, j], reason[:, j], flag[:, j] = parsed.value, parsed.reason, parsed.flag
+        failures += _bad_cells(source, rows, column, col, parsed)
+    flat = Parsed(value.ravel(), reason.ravel(), flag.ravel(), np.zeros(0, bool))
+    columns = [str(c) for c in frame.columns]
+    return make_cells(units, rows, columns, columns, flat, years), failures
+
+
+def _long_cells(frame: pd.DataFrame, source: str, rows: np.ndarray, units: np.ndarray,
+                years: np.ndarray, decimal: str) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """Long: one row per unit, year and variable, optional ``flag``/``missing_reason``."""
+    parsed = parse_cells(frame["value"], decimal)
+    failures = _bad_cells(source, rows, "value", frame["value"], parsed)
+    if "flag" in frame.columns:
+        parsed.flag = _vocabulary_codes(
+            frame["flag"], {**{k: FLAG[v] for k, v in VALUE_FLAGS.items()}, **FLAG},
+            parsed.flag, source, rows, "flag", failures)
+    if "missing_reason" in frame.columns:
+        given = _vocabulary_codes(frame["missing_reason"], REASON, parsed.reason, source,
+                                  rows, "missing_reason", failures)
+        clash = (given > REASON["missing"]) & ~np.isnan(parsed.value)
+        if clash.any():
+            at = np.flatnonzero(clash)
+            failures.append(failures_frame(
+                source, rows[at], "missing_reason",
+                frame["missing_reason"].iloc[at].astype(str).to_numpy(),
+                "a value is given although missing_reason says it is missing"))
+        parsed.reason = np.where(given > 0, given, parsed.reason).astype(np.int8)
+    variables = per_unique(frame["variable"], lambda v: v.astype(str).str.strip())
+    var_codes, var_cats = pd.factorize(variables)
+    unit_codes, unit_cats = pd.factorize(units)
+    cells = pd.DataFrame({
+        "unit": pd.Categorical.from_codes(unit_codes, unit_cats),
+        "year": years,
+        "variable": pd.Categorical.from_codes(var_codes, var_cats),
+        "value": parsed.value,
+        "missing_reason": pd.Categorical.from_codes(parsed.reason, MISSING_REASONS),
+        "flag": pd.Categorical.from_codes(parsed.flag, FLAGS),
+        "row": rows.astype(np.int64),
+        "column": pd.Categorical.from_codes(np.zeros(len(frame), np.int8), ["value"]),
+    })
+    return cells, failures
+
+
+def _vocabulary_codes(column: pd.Series, vocabulary: dict[str, np.int8], default: np.ndarray,
+                      source: str, rows: np.ndarray, name: str,
+                      failures: list[pd.DataFrame]) -> np.ndarray:
+    """Codes of a text column over a vocabulary; empty cells keep ``default``."""
+    text = pd.Series(per_unique(
+        column, lambda v: v.where(v.notna(), "").astype(str).str.strip()), dtype=object)
+    codes = text.map(vocabulary)
+    unknown = codes.isna() & (text != "")
+    if unknown.any():
+        at = np.flatnonzero(unknown.to_numpy())
+        valid = ", ".join(k for k in vocabulary if k)
+        failures.append(failures_frame(source, rows[at], name, text.iloc[at].to_numpy(),
+                                       f"unknown {name}; valid: {valid}"))
+    out = codes.fillna(0).to_numpy(dtype=np.int8)
+    return np.where(text.to_numpy() == "", default, out).astype(np.int8)
+
+
+# ---- file formats -------------------------------------------------------------------
+def raw_csv_frame(
+    raw: bytes,
+    *,
+    sep: str | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
+    text_columns: tuple[str, ...] = (),
+) -> tuple[pd.DataFrame, str, str, str]:
+    """A CSV file as a DataFrame with ``text_columns`` (and the key columns) kept as text.
+
+    Returns (frame, separator, decimal mark, encoding); numeric columns are parsed by the
+    C reader, everything else stays text for :func:`parse_cells`.
+    """
+    encoding = encoding or detect_encoding(raw)
+    sample = raw[:65536].decode(encoding, errors="replace")
+    sep = sep or sniff_separator(sample)
+    header = pd.read_csv(io.StringIO(sample), sep=sep, nrows=200, dtype=str,
+                         keep_default_na=False, skipinitialspace=True)
+    header.columns = [str(c).strip() for c in header.columns]
+    keep_text = set(KEY_COLUMNS) | set(text_columns)
+    if decimal is None:
+        values = header[[c for c in header.columns if c not in keep_text]]
+        decimal = sniff_decimal(values, sep)
+    dtype = {raw_name: str for raw_name, name in zip(
+        pd.read_csv(io.StringIO(sample), sep=sep, nrows=0).columns, header.columns,
+        strict=True) if name in keep_text}
+    frame = pd.read_csv(io.BytesIO(raw), sep=sep, decimal=decimal, encoding=encoding,
+                        dtype=dtype, na_values=NA_TEXT, keep_default_na=False)
+    frame.columns = header.columns
+    return frame, sep, decimal, encoding
+
+
+def read_csv(raw: bytes, source: str, *, sep: str | None = None, decimal: str | None = None,
+             encoding: str | None = None, unit_column: str = "unit",
+             year_column: str = "year", **options: Any) -> Table:
+    """A plain CSV file (long or wide) -> :class:`Table`."""
+    frame, sep, decimal, encoding = raw_csv_frame(
+        raw, sep=sep, decimal=decimal, encoding=encoding,
+        text_columns=(unit_column, year_column))
+    rows = np.arange(len(frame)) + 2  # line 1 is the header
+    return frame_table(frame, source, "csv", rows=rows, unit_column=unit_column,
+                       year_column=year_column, decimal=decimal, sha256=sha256_of(raw),
+                       encoding=encoding, **options)
+
+
+def read_excel(path: Path, source: str, *, sheet: str | int = 0, unit_column: str = "unit",
+               year_column: str = "year", **options: Any) -> Table:
+    """The first (or the named) sheet of an .xlsx workbook -> :class:`Table`."""
+    require("openpyxl", "excel")
+    frame = pd.read_excel(path, sheet_name=sheet, dtype=object, engine="openpyxl")
+    rows = np.arange(len(frame)) + 2  # sheet row numbers; row 1 is the header
+    return frame_table(frame, source, "excel", rows=rows, unit_column=unit_column,
+                       year_column=year_column, sha256=sha256_of(path.read_bytes()),
+                       **options)
+
+
+def read_parquet(path: Path, source: str, **options: Any) -> Table:
+    """A Parquet file -> :class:`Table`; rows are numbered from 0 as in pandas."""
+    require("pyarrow", "parquet")
+    frame = pd.read_parquet(path, engine="pyarrow")
+    return frame_table(frame.reset_index(drop=True), source, "parquet",
+                       sha256=sha256_of(path.read_bytes()), **options)
+
+
+def require(module: str, extra: str) -> None:
+    """Import an optional dependency or say how to install it."""
+    try:
+        __import__(module)
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise MintIndexError(
+            f"reading this format needs {module}: pip install 'mint-index[{extra}]'"
+        ) from exc

@@ -1,0 +1,293 @@
+"""Validation of loaded cells: unit keys, units table, duplicates and the framework's needs.
+
+Every check is a whole-array operation over the tidy cells (or over the distinct keys and
+the framework's variables) and returns problems in the standard columns ``source, row,
+column, value, reason``. :func:`validate` runs them all and returns failures and
+warnings; the caller raises once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from mint_index.data.readers import failures_frame, first_rows
+from mint_index.errors import FAILURE_COLUMNS
+
+if TYPE_CHECKING:
+    from mint_index.framework import Framework
+
+__all__ = ["CellIndex", "cell_index", "malformed_keys", "validate"]
+
+DATA = "<data>"
+#: Official German region keys: Land 2, Regierungsbezirk 3, Kreis 5, Gemeinde (AGS) 8,
+#: ARS 12 digits. A key one digit short of one of these lost its leading zero.
+_KEY_LENGTHS = {2, 5, 8, 12}
+_BOUNDS = {
+    "count": (0.0, np.inf, "negative count"),
+    "percent": (0.0, 100.0, "percentage outside 0..100"),
+    "share": (0.0, 1.0, "share outside 0..1"),
+}
+
+
+@dataclass
+class CellIndex:
+    """Where each cell goes in the cube ``[year, unit, variable]``."""
+
+    year: np.ndarray
+    unit: np.ndarray
+    variable: np.ndarray
+    years: np.ndarray
+    unit_ids: np.ndarray
+    variables: list[str]
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        return len(self.years), len(self.unit_ids), len(self.variables)
+
+    @cached_property
+    def flat(self) -> np.ndarray:
+        """Position of each cell in the flattened cube."""
+        _, n_units, n_vars = self.shape
+        return (self.year * n_units + self.unit) * n_vars + self.variable
+
+
+def _used(codes: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Codes renumbered over the categories in use, and which categories those are
+    (a counting pass; sorting millions of codes would be much slower)."""
+    used = np.bincount(codes, minlength=n) > 0
+    if used.all():
+        return codes, used
+    return (np.cumsum(used) - 1)[codes], used
+
+
+def cell_index(cells: pd.DataFrame) -> CellIndex:
+    """Cube positions of the cells: years and units sorted, variables in input order."""
+    unit_codes, used = _used(cells["unit"].cat.codes.to_numpy().astype(np.int64),
+                             len(cells["unit"].cat.categories))
+    names = np.asarray(cells["unit"].cat.categories, dtype=object)[used].astype(str)
+    order = np.argsort(names, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    year = cells["year"].to_numpy(dtype=np.int64)
+    low = int(year.min()) if len(year) else 0
+    year_codes, present = _used(year - low, 1)
+    var_codes, var_used = _used(cells["variable"].cat.codes.to_numpy().astype(np.int64),
+                                len(cells["variable"].cat.categories))
+    return CellIndex(
+        year=year_codes,
+        unit=rank[unit_codes],
+        variable=var_codes,
+        years=np.flatnonzero(present).astype(np.int64) + low,
+        unit_ids=names[order].astype(object),
+        variables=[str(v) for v in cells["variable"].cat.categories[var_used]],
+    )
+
+
+# ---- unit keys ----------------------------------------------------------------------
+def malformed_keys(keys: pd.Series, known: Iterable[str] = ()) -> pd.Series:
+    """Why each (distinct, text) key is malformed, or ``None``.
+
+    A key that is one digit short of an official length (4 vs 5, 7 vs 8, ...) is only
+    called a lost leading zero when there is evidence: other keys of the full length, or
+    the padded key in the units table. Nothing is ever padded here.
+    """
+    keys = keys.astype(str)
+    reasons = pd.Series(None, index=keys.index, dtype=object)
+    reasons[keys == ""] = "empty unit key"
+    decimal = keys.str.fullmatch(r"[-+]?\d+\.\d*|[-+]?\d+(?:\.\d*)?[eE][-+]?\d+")
+    reasons[decimal] = "unit key looks like a number read as decimal; read keys as text"
+    digits = keys.str.fullmatch(r"\d+")
+    length = keys.str.len()
+    present = set(length[digits])
+    known = set(known)
+    for n in sorted(n - 1 for n in _KEY_LENGTHS):
+        short = digits & (length == n)
+        evidence = short & (n + 1 in present)
+        if known:
+            evidence |= short & keys.str.zfill(n + 1).isin(known)
+        reasons[evidence] = (
+            f"unit key has {n} digits where keys have {n + 1}: a leading zero was probably "
+            "lost (read as a number upstream); the key must be text, e.g. "
+            + keys[evidence].str.zfill(n + 1).map(repr))
+    return reasons
+
+
+def _key_failures(cells: pd.DataFrame, units: pd.DataFrame | None) -> list[pd.DataFrame]:
+    """Malformed keys and keys missing from the units table, once per source and key."""
+    n_units = len(cells["unit"].cat.categories)
+    pair = (cells["source"].cat.codes.to_numpy().astype(np.int64) * n_units
+            + cells["unit"].cat.codes.to_numpy())
+    first = first_rows(pair, len(cells["source"].cat.categories) * n_units)
+    pairs = np.flatnonzero(first >= 0)
+    first = first[pairs]
+    keys = pd.Series(np.asarray(cells["unit"].cat.categories, dtype=object)[pairs % n_units])
+    known = [] if units is None else list(units.index.astype(str))
+    reason = malformed_keys(keys, known)
+    if units is not None:
+        absent = reason.isna() & ~keys.isin(known)
+        reason[absent] = "unit missing from the units table"
+    bad = reason.notna().to_numpy()
+    if not bad.any():
+        return []
+    return [_at(cells, first[bad], "unit", keys[bad].to_numpy(), reason[bad].to_numpy())]
+
+
+def _at(cells: pd.DataFrame, at: np.ndarray, column: str | None, value: object,
+        reason: object) -> pd.DataFrame:
+    """Problems located at cell positions ``at`` (source, row, and the cell's column)."""
+    frame = pd.DataFrame({
+        "source": cells["source"].to_numpy()[at].astype(object),
+        "row": cells["row"].to_numpy()[at],
+        "column": (cells["column"].to_numpy()[at].astype(object) if column is None
+                   else column),
+        "value": value,
+        "reason": reason,
+        "unit": cells["unit"].to_numpy()[at].astype(object),
+        "year": cells["year"].to_numpy()[at],
+        "variable": cells["variable"].to_numpy()[at].astype(object),
+    })
+    frame["row"] = frame["row"].astype("Int64")
+    return frame
+
+
+# ---- cells --------------------------------------------------------------------------
+def _duplicates(cells: pd.DataFrame, index: CellIndex) -> list[pd.DataFrame]:
+    flat = index.flat
+    counts = np.bincount(flat, minlength=int(np.prod(index.shape)))
+    if np.count_nonzero(counts) == len(flat):
+        return []
+    dup = np.flatnonzero(counts[flat] > 1)
+    return [_at(cells, dup, None, _fmt(cells["value"].to_numpy()[dup]),
+                "duplicate (unit, year, variable)")]
+
+
+def _fmt(values: np.ndarray) -> np.ndarray:
+    return pd.Series(values).map("{:g}".format).to_numpy(dtype=object)
+
+
+def _framework_failures(cells: pd.DataFrame, index: CellIndex,
+                        framework: Framework) -> list[pd.DataFrame]:
+    out: list[pd.DataFrame] = []
+    needed_by: dict[str, list[str]] = {}
+    denominators: dict[str, list[str]] = {}
+    levels: dict[str, tuple[list[float], list[str]]] = {}
+    for ind in framework.indicators:  # loops over the framework, not over cells
+        for var in ind.variables():
+            needed_by.setdefault(var, []).append(ind.id)
+        c = ind.compute
+        parts = ([c.denominator] if c.type == "ratio" else
+                 [c.group.denominator, c.reference.denominator] if c.type == "parity" else [])
+        for var in parts:
+            denominators.setdefault(var, []).append(ind.id)
+        if c.type == "direct" and ind.answer_levels():
+            allowed, users = levels.setdefault(c.variable, ([], []))
+            allowed += [lvl.value for lvl in ind.answer_levels()]
+            users.append(ind.id)
+
+    present = set(index.variables)
+    missing = [v for v in needed_by if v not in present]
+    if missing:
+        out.append(failures_frame(
+            DATA, None, missing, None,
+            [f"variable needed by {', '.join(needed_by[v])} is missing from the data"
+             for v in missing]))
+
+    value = cells["value"].to_numpy()
+    position = {v: i for i, v in enumerate(index.variables)}
+    units = {v.id: v.unit for v in framework.variables}
+    lower = np.full(len(index.variables) + 1, -np.inf)
+    upper = np.full(len(index.variables) + 1, np.inf)
+    what = np.full(len(index.variables) + 1, "", dtype=object)
+    for var, unit in units.items():
+        if var in position and unit in _BOUNDS:
+            lower[position[var]], upper[position[var]], what[position[var]] = _BOUNDS[unit]
+    with np.errstate(invalid="ignore"):
+        outside = (value < lower[index.variable]) | (value > upper[index.variable])
+    if outside.any():
+        at = np.flatnonzero(outside)
+        out.append(_at(cells, at, None, _fmt(value[at]), what[index.variable[at]]))
+
+    for var, (allowed, users) in levels.items():
+        if var not in position or units.get(var) not in (None, "code"):
+            continue
+        of_var = index.variable == position[var]
+        wrong = of_var & ~np.isnan(value) & ~np.isin(value, allowed)
+        if wrong.any():
+            at = np.flatnonzero(wrong)
+            shown = ", ".join(f"{v:g}" for v in sorted(set(allowed)))
+            out.append(_at(cells, at, None, _fmt(value[at]),
+                           f"not an answer level of {', '.join(users)} ({shown})"))
+
+    for var, users in denominators.items():
+        if var not in position:
+            continue
+        zero = (index.variable == position[var]) & (value == 0)
+        if zero.any():
+            at = np.flatnonzero(zero)
+            out.append(_at(cells, at, None, _fmt(value[at]),
+                           f"zero denominator of {', '.join(dict.fromkeys(users))}"))
+    return out
+
+
+def _coverage_warnings(cells: pd.DataFrame, index: CellIndex, variables: list[str],
+                       minimum: float) -> list[pd.DataFrame]:
+    n_years, n_units, n_vars = index.shape
+    has_value = ~np.isnan(cells["value"].to_numpy())
+    counts = np.bincount(index.variable, weights=has_value, minlength=n_vars)
+    coverage = counts / max(n_years * n_units, 1)
+    position = {v: i for i, v in enumerate(index.variables)}
+    low = [(v, coverage[position[v]]) for v in variables
+           if v in position and coverage[position[v]] < minimum]
+    if not low:
+        return []
+    return [failures_frame(
+        DATA, None, [v for v, _ in low], [f"{c:.0%}" for _, c in low],
+        [f"low coverage: {c:.0%} of unit-years have a value (minimum {minimum:.0%})"
+         for _, c in low])]
+
+
+def validate(
+    cells: pd.DataFrame,
+    index: CellIndex,
+    framework: Framework | None = None,
+    units: pd.DataFrame | None = None,
+    min_coverage: float = 0.5,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """All checks on the combined cells (with a ``source`` column): (failures, warnings).
+
+    Failures: malformed unit keys, units missing from the units table, duplicate
+    (unit, year, variable), and with a framework: variables it needs but the data lack,
+    negative counts, percentages outside 0..100, shares outside 0..1, codes that are not
+    answer levels, zero denominators. Warnings: low coverage, variables the framework
+    does not use.
+    """
+    failures = _key_failures(cells, units) + _duplicates(cells, index)
+    warnings: list[pd.DataFrame] = []
+    if framework is not None:
+        failures += _framework_failures(cells, index, framework)
+        known = set(framework.variable_map) | set(framework.required_variables())
+        extra = [v for v in index.variables if v not in known]
+        if extra:
+            warnings.append(failures_frame(DATA, None, extra, None,
+                                           "variable is not used by the framework"))
+        checked = [v for v in framework.required_variables() if v in index.variables]
+    else:
+        checked = index.variables
+    warnings += _coverage_warnings(cells, index, checked, min_coverage)
+    return problems_frame(failures), problems_frame(warnings)
+
+
+def problems_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """One frame of problems in the standard columns (plus unit/year/variable if any)."""
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=FAILURE_COLUMNS)
+    frame = pd.concat([p.astype(object) for p in parts], ignore_index=True)
+    frame = frame.astype(object).where(frame.notna(), None)
+    return frame
