@@ -156,32 +156,55 @@ def read_framework(path: str | None) -> Framework:
     return mi.load_framework(existing(path, "framework"))
 
 
+#: Files taken from a data folder: what :func:`mint_index.load_data` reads.
+DATA_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".parquet", ".pq")
+
+
+def data_files(given: list[str]) -> list[Path]:
+    """The data files named; a folder stands for the data files in it (sorted, hidden
+    files and folders skipped)."""
+    files: list[Path] = []
+    for name in given:
+        path = existing(name, "data")
+        if not path.is_dir():
+            files.append(path)
+            continue
+        found = sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_file()
+            and p.suffix.lower() in DATA_SUFFIXES
+            and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )
+        if not found:
+            raise UsageError(f"no data files ({', '.join(DATA_SUFFIXES)}) in {name}")
+        files += found
+    return files
+
+
 def read_inputs(
     args: argparse.Namespace,
     data: list[str],
     framework_path: str | None,
     spec_path: str | None = None,
 ) -> Inputs:
-    """Load the framework (or spec), the data and the units table; collect data warnings."""
+    """Load the framework (or spec) and validate the data and units table against it.
+
+    With ``--strict`` the loader turns data warnings into failures.
+    """
+    import mint_index as mi
+
     if spec_path and framework_path:
         raise UsageError("give --spec or --framework, not both (the spec carries its framework)")
-    paths = [existing(p, "data") for p in data]
+    files = data_files(data)
     units = existing(args.units, "units table") if getattr(args, "units", None) else None
     spec = read_spec(spec_path) if spec_path else None
     framework = spec.framework if spec is not None else read_framework(framework_path)
-    dataset = load_dataset(paths, framework, units)
-    severity = "error" if getattr(args, "strict", False) else "warning"
-    files = file_records([*paths, *([units] if units else [])])
-    return Inputs(framework, spec, dataset, records(dataset.warnings, severity), files)
-
-
-def load_dataset(paths: list[Path], framework: Framework, units: Path | None) -> Dataset:
-    import mint_index as mi
-
-    dataset = mi.load_data(paths, framework=framework)
-    if units is not None:
-        dataset = dataset.with_units(mi.load_units(units))
-    return dataset
+    dataset = mi.load_data(
+        files, framework=framework, units=units, strict=getattr(args, "strict", False)
+    )
+    records_ = file_records([*files, *([units] if units else [])])
+    return Inputs(framework, spec, dataset, records(dataset.warnings, "warning"), records_)
 
 
 def data_facts(dataset: Dataset, files: list[dict[str, str]]) -> dict[str, Any]:
@@ -199,19 +222,6 @@ def data_facts(dataset: Dataset, files: list[dict[str, str]]) -> dict[str, Any]:
     return facts
 
 
-def strict_failure(command: str, inputs: Inputs, facts: dict[str, Any]) -> Outcome | None:
-    """Under ``--strict`` (warnings carry severity ``error``) a failed Outcome, else None."""
-    if inputs.warnings and inputs.warnings[0]["severity"] == "error":
-        return Outcome(
-            command,
-            ok=False,
-            headline=f"{len(inputs.warnings)} warning(s) treated as failures (--strict)",
-            facts=facts,
-            problems=inputs.warnings,
-        )
-    return None
-
-
 # ---- commands ------------------------------------------------------------------------------
 def validate(args: argparse.Namespace) -> Outcome:
     inputs = read_inputs(args, args.data, args.framework)
@@ -219,10 +229,6 @@ def validate(args: argparse.Namespace) -> Outcome:
     facts["framework"] = inputs.framework.framework.id
     facts["warnings"] = len(inputs.warnings)
     prov = provenance("validate", inputs.files, inputs.framework)
-    outcome = strict_failure("validate", inputs, facts)
-    if outcome is not None:
-        outcome.provenance = prov
-        return outcome
     return Outcome(
         "validate",
         headline="the data fit the framework",
@@ -260,9 +266,6 @@ def score(args: argparse.Namespace) -> Outcome:
         raise UsageError(f"--out names a folder, not a file: {out}")
     inputs = read_inputs(args, args.data, args.framework, args.spec)
     facts = data_facts(inputs.dataset, inputs.files)
-    failure = strict_failure("score", inputs, facts)
-    if failure is not None:
-        return failure
     results = score_results(inputs)
     prov = provenance("score", inputs.files, inputs.framework, spec=results.spec)
     written = write_scores(score_table(results), out, prov)
@@ -313,10 +316,6 @@ def report(args: argparse.Namespace) -> Outcome:
     progress.step("reading the data")
     inputs = read_inputs(args, args.data, args.framework, args.spec)
     facts = data_facts(inputs.dataset, inputs.files)
-    failure = strict_failure("report", inputs, facts)
-    if failure is not None:
-        progress.close()
-        return failure
     rules, rules_info = read_rules(args.rules, inputs.framework)
     folder = output_folder(args.out)
     try:
@@ -440,7 +439,7 @@ def compare_side(
     args: argparse.Namespace,
     path: str,
     framework: str | None,
-) -> Side | Outcome:
+) -> Side:
     """A scores file is read back; a data drop is validated and scored."""
     from mint_index.cli.scores import is_scores_file, read_scores, score_table
 
@@ -449,9 +448,6 @@ def compare_side(
         table, prov = read_scores(given)
         return Side(table, (prov or {}).get("spec"), prov, None)
     inputs = read_inputs(args, [path], framework)
-    failure = strict_failure("compare", inputs, data_facts(inputs.dataset, inputs.files))
-    if failure is not None:
-        return failure
     results = score_results(inputs)
     prov = provenance("score", inputs.files, inputs.framework, spec=results.spec)
     return Side(score_table(results), results.spec.to_dict(), prov, results)
@@ -467,11 +463,7 @@ def compare(args: argparse.Namespace) -> Outcome:
     from mint_index.cli.io import FLOAT_DECIMALS
 
     old = compare_side(args, args.old, args.old_framework or args.framework)
-    if isinstance(old, Outcome):
-        return old
     new = compare_side(args, args.new, args.framework)
-    if isinstance(new, Outcome):
-        return new
     folder = output_folder(args.out)
     result = compare_tables(old.table, new.table, args.rank_jump)
     definitions = definition_changes(old.spec, new.spec)
@@ -485,6 +477,11 @@ def compare(args: argparse.Namespace) -> Outcome:
     ):
         text = frame.to_csv(index=False, float_format=float_format, lineterminator="\n")
         written.append(atomic_write(folder / name, text))
+    if old.results is not None and new.results is not None:
+        from mint_index.report import compare_report
+
+        document = compare_report(old.results, new.results, lang=args.lang)
+        written += document.write(folder / "report")
     block = provenance("compare", [])
     block["inputs"] = {"old": old.provenance, "new": new.provenance}
     written.append(write_folder_provenance(folder, block, written))

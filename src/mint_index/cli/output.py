@@ -199,7 +199,7 @@ def render_markdown(outcome: Outcome) -> str:
     if outcome.outputs:
         lines += ["### Outputs", ""] + [f"- `{_md(path)}`" for path in outcome.outputs] + [""]
     if outcome.provenance is not None:
-        shown = {k: v for k, v in outcome.provenance.items() if k != "spec"}
+        shown = _without_specs(outcome.provenance)
         lines += [
             "<details><summary>Provenance</summary>",
             "",
@@ -211,6 +211,13 @@ def render_markdown(outcome: Outcome) -> str:
             "",
         ]
     return "\n".join(lines)
+
+
+def _without_specs(value: Any) -> Any:
+    """Provenance without the (long) build specs: the summary shows hashes and inputs."""
+    if isinstance(value, dict):
+        return {k: _without_specs(v) for k, v in value.items() if k != "spec"}
+    return value
 
 
 def _markdown_table(header: list[str], rows: list[list[Any]]) -> str:

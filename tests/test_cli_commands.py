@@ -1,0 +1,373 @@
+"""The data commands end to end: validate, score, compare, report, demo.
+
+Data are the small test framework's tidy CSV files written into a temporary folder; the
+report and demo run on the packaged framework and example data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import make_small_long
+
+import mint_index as mi
+from mint_index.cli import main
+from mint_index.cli.app import EXIT_DATA, EXIT_OK, EXIT_USAGE
+
+FRAMEWORK = Path(__file__).parent / "fixtures" / "framework_small"
+
+
+@pytest.fixture()
+def drop(tmp_path: Path) -> Path:
+    """A data-drop folder: 2022 and 2023 for six units, plus a units table."""
+    folder = tmp_path / "drop"
+    (folder / "data").mkdir(parents=True)
+    long = make_small_long(units=6, years=(2022, 2023))
+    for year, part in long.groupby("year"):
+        part.to_csv(folder / "data" / f"{year}.csv", index=False)
+    units = pd.DataFrame({"unit": sorted(long["unit"].unique())})
+    units["name"] = "Gemeinde " + units["unit"]
+    units["peer_group"] = ["small", "large"] * 3
+    units.to_csv(folder / "units.csv", index=False)
+    return folder
+
+
+def cli(*args: str | Path) -> int:
+    return main([str(a) for a in args])
+
+
+def json_out(capsys: pytest.CaptureFixture[str]) -> dict:
+    return json.loads(capsys.readouterr().out)
+
+
+# ---- validate ----------------------------------------------------------------------------
+def test_validate_good_data(drop: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli("validate", drop / "data", "--framework", FRAMEWORK, "--units", drop / "units.csv")
+    assert code == EXIT_OK
+    out = capsys.readouterr().out
+    assert out.startswith("mint-index validate: OK")
+    assert "units      6" in out and "2022-2023" in out
+
+
+def test_validate_json_lists_inputs_with_hashes(
+    drop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = cli("validate", drop / "data", "--framework", FRAMEWORK, "--format", "json")
+    assert code == EXIT_OK
+    outcome = json_out(capsys)
+    assert outcome["ok"] is True and outcome["problems"] == []
+    inputs = outcome["provenance"]["inputs"]
+    assert [Path(i["path"]).name for i in inputs] == ["2022.csv", "2023.csv"]
+    data = (drop / "data" / "2022.csv").read_bytes()
+    assert inputs[0]["sha256"] == hashlib.sha256(data).hexdigest()
+    assert outcome["provenance"]["framework"]["sha256"] == mi.load_framework(FRAMEWORK).sha256
+
+
+def _break(drop: Path) -> Path:
+    """Two bad cells in 2023.csv: a text value and a negative count."""
+    path = drop / "data" / "2023.csv"
+    frame = pd.read_csv(path, dtype={"unit": str})
+    frame["value"] = frame["value"].astype(object)
+    frame.loc[3, "value"] = "abc"
+    frame.loc[frame["variable"] == "council_seats", "value"] = -30
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_validate_bad_data_lists_every_problem(
+    drop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _break(drop)
+    before = path.read_bytes()
+    assert cli("validate", drop / "data", "--framework", FRAMEWORK) == EXIT_DATA
+    err = capsys.readouterr().err
+    assert err.startswith("mint-index validate: FAILED - invalid data")
+    assert f"{path.as_posix()}:" in err  # file:row:column table
+    assert path.read_bytes() == before  # inputs are never modified
+
+
+def test_validate_bad_data_as_json_and_summary(
+    drop: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _break(drop)
+    summary = tmp_path / "summary.md"
+    code = cli(
+        "validate",
+        drop / "data",
+        "--framework",
+        FRAMEWORK,
+        "--format",
+        "json",
+        "--summary",
+        summary,
+    )
+    assert code == EXIT_DATA
+    outcome = json_out(capsys)
+    assert outcome["ok"] is False and outcome["headline"] == "invalid data"
+    bad = [p for p in outcome["problems"] if p["value"] == "abc"]
+    assert bad and bad[0]["source"].endswith("2023.csv") and isinstance(bad[0]["row"], int)
+    counts = [p for p in outcome["problems"] if p["column"] in ("value", "council_seats")]
+    assert len(counts) >= 2
+    md = summary.read_text()
+    assert md.startswith("## mint-index validate: failed")
+    assert f"### Problems ({len(outcome['problems'])})" in md
+
+
+def test_validate_strict_fails_on_warnings(drop: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # a variable the framework does not use is a warning, an error with --strict
+    path = drop / "data" / "2023.csv"
+    frame = pd.read_csv(path, dtype={"unit": str})
+    extra = frame[frame["variable"] == "pop"].assign(variable="unused_variable")
+    pd.concat([frame, extra]).to_csv(path, index=False)
+    assert cli("validate", drop / "data", "--framework", FRAMEWORK, "--format", "json") == 0
+    lenient = json_out(capsys)
+    assert lenient["ok"] and lenient["problems"]
+    assert {p["severity"] for p in lenient["problems"]} == {"warning"}
+    code = cli("validate", drop / "data", "--framework", FRAMEWORK, "--strict", "--format", "json")
+    assert code == EXIT_DATA
+    strict = json_out(capsys)
+    assert not strict["ok"] and {p["severity"] for p in strict["problems"]} == {"error"}
+
+
+def test_validate_broken_framework_exits_1(
+    drop: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "fw"
+    broken.mkdir()
+    for file in FRAMEWORK.glob("*.yaml"):
+        (broken / file.name).write_text(
+            file.read_text().replace("parent: political", "parent: nowhere")
+        )
+    assert cli("validate", drop / "data", "--framework", broken) == EXIT_DATA
+    err = capsys.readouterr().err
+    assert "invalid framework" in err and "nowhere" in err and "participation.yaml" in err
+
+
+# ---- score -------------------------------------------------------------------------------
+@pytest.mark.parametrize("suffix", [".csv", ".json", ".parquet"])
+def test_score_twice_gives_identical_bytes(
+    drop: Path, tmp_path: Path, suffix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    outs = []
+    for name in ("a", "b"):
+        out = tmp_path / f"{name}{suffix}"
+        code = cli(
+            "score",
+            drop / "data",
+            "--framework",
+            FRAMEWORK,
+            "--units",
+            drop / "units.csv",
+            "--out",
+            out,
+        )
+        assert code == EXIT_OK
+        outs.append(out)
+    assert outs[0].read_bytes() == outs[1].read_bytes()
+    from mint_index.cli.scores import read_scores
+
+    table, prov = read_scores(outs[0])
+    assert prov["created"] == "2023-11-14T22:13:20Z"
+    assert prov["spec"]["framework"]["framework"]["id"] == "small"
+    assert set(table["peer_group"]) == {"small", "large"}
+
+
+def test_score_carries_no_clock_time_by_default(
+    drop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    out = tmp_path / "s.json"
+    assert cli("score", drop / "data", "--framework", FRAMEWORK, "--out", out) == EXIT_OK
+    assert "created" not in json.loads(out.read_text())["provenance"]
+
+
+def test_score_with_a_spec(drop: Path, tmp_path: Path) -> None:
+    spec = mi.BuildSpec(framework=mi.load_framework(FRAMEWORK), normalise="minmax")
+    spec_file = tmp_path / "spec.json"
+    spec_file.write_text(spec.to_json())
+    out = tmp_path / "s.json"
+    assert cli("score", drop / "data", "--spec", spec_file, "--out", out) == EXIT_OK
+    document = json.loads(out.read_text())
+    assert document["provenance"]["spec"]["normalise"] == {"method": "minmax"}
+    scores = pd.DataFrame(document["rows"])
+    indicators = scores[scores["level"] == 1]
+    # min-max (fitted per year or pooled): each indicator's scores span exactly 0..100
+    span = indicators.groupby("node")["score"].agg(["min", "max"])
+    assert (span["min"] == 0).all() and (span["max"] == 100).all()
+
+
+def test_score_with_a_broken_spec_exits_1(
+    drop: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = json.loads(mi.BuildSpec(framework=mi.load_framework(FRAMEWORK)).to_json())
+    spec["normalise"] = {"method": "no_such_method"}
+    spec_file = tmp_path / "spec.json"
+    spec_file.write_text(json.dumps(spec))
+    out = tmp_path / "s.csv"
+    assert cli("score", drop / "data", "--spec", spec_file, "--out", out) == EXIT_DATA
+    assert "no_such_method" in capsys.readouterr().err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("stop", "code"), [(KeyboardInterrupt(), 130), (OSError("No space left on device"), 3)]
+)
+def test_interrupted_score_keeps_the_previous_output(
+    drop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stop: BaseException, code: int
+) -> None:
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "scores.parquet"
+    assert cli("score", drop / "data", "--framework", FRAMEWORK, "--out", out) == EXIT_OK
+    previous = out.read_bytes()
+
+    def interrupted(table: object, where: Path, **kwargs: object) -> None:
+        Path(where).write_bytes(b"PAR1 half a file")
+        raise stop
+
+    monkeypatch.setattr(pq, "write_table", interrupted)
+    assert cli("score", drop / "data", "--framework", FRAMEWORK, "--out", out) == code
+    assert out.read_bytes() == previous
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["drop", "scores.parquet"]
+
+
+# ---- compare -----------------------------------------------------------------------------
+def test_compare_two_score_files(
+    drop: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = tmp_path / "old.json", tmp_path / "new.csv"
+    assert cli("score", drop / "data" / "2022.csv", "--framework", FRAMEWORK, "--out", old) == 0
+    assert cli("score", drop / "data", "--framework", FRAMEWORK, "--out", new) == 0
+    capsys.readouterr()
+    out = tmp_path / "cmp"
+    assert cli("compare", old, new, "--out", out, "--rank-jump", "1", "--format", "json") == 0
+    outcome = json_out(capsys)
+    assert outcome["facts"]["years"] == "2022 -> 2023"
+    assert outcome["facts"]["definition changes"] == 0
+    assert outcome["facts"]["revised past scores"] == 0  # 2022 is the same in both
+    # rank jumps by hand from the two score files
+    o = pd.DataFrame(json.loads(old.read_text())["rows"])
+    n = pd.read_csv(new, dtype={"unit": str})
+    o = o[(o["node"] == "index")].set_index("unit")["rank"]
+    n = n[(n["node"] == "index") & (n["year"] == 2023)].set_index("unit")["rank"]
+    moved = (o - n)[(o - n).abs() >= 1]
+    jumps = pd.read_csv(out / "rank_jumps.csv", dtype={"unit": str})
+    got = jumps[jumps["node"] == "index"].set_index("unit")["rank_change"]
+    assert got.sort_index().to_dict() == moved.astype(int).sort_index().to_dict()
+    prov = json.loads((out / "provenance.json").read_text())
+    listed = {o["path"] for o in prov["outputs"]}
+    assert listed == {"changes.csv", "rank_jumps.csv", "revisions.csv", "definition_changes.csv"}
+
+
+def test_compare_two_drops_lists_definition_changes(
+    drop: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    changed = tmp_path / "fw2"
+    changed.mkdir()
+    for file in FRAMEWORK.glob("*.yaml"):
+        (changed / file.name).write_text(file.read_text().replace("weight: 2", "weight: 3"))
+    out = tmp_path / "cmp"
+    code = cli(
+        "compare",
+        drop / "data" / "2022.csv",
+        drop / "data",
+        "--old-framework",
+        FRAMEWORK,
+        "--framework",
+        changed,
+        "--out",
+        out,
+    )
+    assert code == EXIT_OK
+    definitions = pd.read_csv(out / "definition_changes.csv")
+    assert definitions.to_dict("records") == [
+        {"kind": "node", "id": "participation", "change": "changed", "fields": "weight"}
+    ]
+    assert (out / "report" / "index.html").is_file()
+
+
+# ---- report and demo ---------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def example_drop(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The packaged example data as files, with one unit renamed to ``../../x``."""
+    from mint_index.resources import catalog_path
+
+    folder = tmp_path_factory.mktemp("example")
+    source = catalog_path("examples")
+    for name in ("mint_example.csv", "units.csv"):
+        text = (source / name).read_text(encoding="utf-8")
+        (folder / name).write_text(text.replace("08999001,", "../../x,"), encoding="utf-8")
+    return folder
+
+
+def test_report_writes_inside_its_folder_and_is_reproducible(
+    example_drop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    outs = [tmp_path / "a" / "report", tmp_path / "b" / "report"]
+    for out in outs:
+        code = cli(
+            "report",
+            example_drop / "mint_example.csv",
+            "--units",
+            example_drop / "units.csv",
+            "--out",
+            out,
+            "--lang",
+            "en",
+        )
+        assert code == EXIT_OK
+    files = sorted(p.relative_to(outs[0]) for p in outs[0].rglob("*") if p.is_file())
+    assert Path("index.html") in files and Path("provenance.json") in files
+    for rel in files:
+        assert (outs[0] / rel).read_bytes() == (outs[1] / rel).read_bytes(), rel
+    written = {p.resolve() for p in tmp_path.rglob("*") if p.is_file()}
+    for path in written:  # nothing escaped: everything is under a/report or b/report
+        assert any(path.is_relative_to(o.resolve()) for o in outs), path
+    assert not (tmp_path / "x").exists() and not (tmp_path / "a" / "x").exists()
+    prov = json.loads((outs[0] / "provenance.json").read_text())
+    assert prov["rules"]["path"] == "<packaged>" and len(prov["rules"]["sha256"]) == 64
+    listed = {o["path"] for o in prov["outputs"]}
+    assert listed == {str(f.as_posix()) for f in files} - {"provenance.json"}
+
+
+def test_demo_runs_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert cli("demo") == EXIT_OK
+    out = capsys.readouterr().out
+    index = Path("mint-index-demo") / "report" / "index.html"
+    assert f"open {index.as_posix()} in a browser" in out
+    assert index.is_file()
+    for name in ("scores.json", "gaps.csv", "recommendations.csv", "provenance.json"):
+        assert (tmp_path / "mint-index-demo" / name).is_file(), name
+
+
+# ---- as a subprocess ---------------------------------------------------------------------
+def test_subprocess_exit_codes_and_json(drop: Path, tmp_path: Path) -> None:
+    def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "mint_index.cli", *map(str, args)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "SOURCE_DATE_EPOCH": "0"},
+        )
+
+    good = run("validate", drop / "data", "--framework", FRAMEWORK, "--format", "json")
+    assert good.returncode == EXIT_OK and json.loads(good.stdout)["ok"] is True
+    _break(drop)
+    bad = run("validate", drop / "data", "--framework", FRAMEWORK, "--format", "json")
+    assert bad.returncode == EXIT_DATA and json.loads(bad.stdout)["ok"] is False
+    assert "Traceback" not in bad.stderr
+    usage = run("score", drop / "data")
+    assert usage.returncode == EXIT_USAGE and "--out" in usage.stderr
