@@ -124,20 +124,38 @@ def _trend(change: float, band: float) -> str:
 
 
 class _Lookup:
-    """Rows of a tidy frame grouped by unit, as column arrays plus positions per unit."""
+    """Rows of a tidy frame grouped by unit, stored compactly for fast per-unit access.
 
-    def __init__(self, frame: pd.DataFrame, columns: list[str]) -> None:
-        self.columns = {c: frame[c].to_numpy(dtype=object) for c in columns}
-        self.positions: dict[str, np.ndarray] = (
-            {str(k): v for k, v in frame.groupby("unit", sort=False).indices.items()}
-            if len(frame) else {}
-        )
+    Rows are sorted by the unit's position; ``start[u]:start[u + 1]`` are unit ``u``'s.
+    Numeric columns stay float arrays, text columns become codes into their distinct
+    values, so the prepared data of ten thousand units pickles small and fast.
+    """
 
-    def rows(self, unit: str) -> list[dict[str, Any]]:
-        pos = self.positions.get(unit)
-        if pos is None:
+    def __init__(self, frame: pd.DataFrame, columns: list[str], unit_ids: list[str]) -> None:
+        pos = pd.Index(unit_ids).get_indexer(frame["unit"].astype(str)) if len(frame) \
+            else np.zeros(0, dtype=np.intp)
+        keep = pos >= 0
+        order = np.argsort(pos[keep], kind="stable")
+        rows = np.flatnonzero(keep)[order]
+        self.start = np.searchsorted(pos[keep][order], np.arange(len(unit_ids) + 1))
+        self.columns: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
+        for c in columns:
+            series = frame[c].iloc[rows] if len(frame) else frame[c]
+            if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+                self.columns[c] = (series.to_numpy(dtype=float, na_value=np.nan), None)
+            else:
+                codes, uniques = pd.factorize(series, use_na_sentinel=True)
+                self.columns[c] = (codes, np.append(np.asarray(uniques, dtype=object), None))
+
+    def rows(self, u: int) -> list[dict[str, Any]]:
+        a, b = self.start[u], self.start[u + 1]
+        if a == b:
             return []
-        return [{c: values[p] for c, values in self.columns.items()} for p in pos]
+        cols = {}
+        for c, (values, uniques) in self.columns.items():
+            part = values[a:b]
+            cols[c] = (part.tolist() if uniques is None else uniques[part].tolist())
+        return [dict(zip(cols, vals, strict=True)) for vals in zip(*cols.values(), strict=True)]
 
 
 # ---- the prepared report data ------------------------------------------------------------
@@ -213,12 +231,14 @@ def _node_info(fw: Framework, node_id: str, lang: str) -> dict[str, Any]:
             target=None if item.target is None else item.target.value,
             goalposts=None if item.goalposts is None
             else [item.goalposts.lower, item.goalposts.upper],
+            levels={float(lv.score): lv.label.get(lang) for lv in item.answer_levels()
+                    if lv.label is not None},
             parity_point=(1.0 if isinstance(item.compute, ParityCompute)
                           and item.compute.mode == "ratio" else 0.0)
             if item.kind == "parity_gap" else None,
         )
     else:
-        info.update(kind="aggregate", unit="", direction="higher",
+        info.update(kind="aggregate", unit="", direction="higher", levels={},
                     description=item.description.get(lang) if item.description else "")
     return info
 
@@ -243,11 +263,14 @@ def _year_rows(frame: pd.DataFrame, year: int) -> pd.DataFrame:
 
 
 def _pivot(frame: pd.DataFrame, value: str, units: list[str], nodes: list[str]) -> np.ndarray:
-    if not len(frame):
-        return np.full((len(units), len(nodes)), np.nan)
-    wide = frame.pivot_table(index="unit", columns="node", values=value, aggfunc="first")
-    wide.index = wide.index.astype(str)
-    return wide.reindex(index=units, columns=nodes).to_numpy(dtype=float)
+    """A tidy ``unit, node, value`` frame as an array ``[unit, node]`` (NaN where absent)."""
+    out = np.full((len(units), len(nodes)), np.nan)
+    if len(frame):
+        u = pd.Index(units).get_indexer(frame["unit"].astype(str))
+        n = pd.Index(nodes).get_indexer(frame["node"].astype(str))
+        ok = (u >= 0) & (n >= 0)
+        out[u[ok], n[ok]] = frame[value].to_numpy(dtype=float, na_value=np.nan)[ok]
+    return out
 
 
 def _group_stats(values: np.ndarray, codes: np.ndarray, n_groups: int
@@ -266,14 +289,24 @@ def _group_stats(values: np.ndarray, codes: np.ndarray, n_groups: int
             full(grouped.quantile(0.75)))
 
 
-def _recommendation_lookup(recommendations: Any, year: int, lang: str) -> _Lookup:
-    """Recommendations of the report year by unit (``to_frame()`` rows, ranked)."""
-    frame = recommendations.to_frame()
-    frame = _year_rows(frame, year) if "year" in frame.columns else frame
-    if "rank" in frame.columns:
-        frame = frame.sort_values(["unit", "rank"], kind="stable")
-    columns = [c for c in frame.columns if c not in ("unit", "year")]
-    return _Lookup(frame.assign(unit=frame["unit"].astype(str)), columns)
+#: Columns of a recommendation as the profile shows it, from ``Recommendations.to_frame``.
+_REC_COLUMNS = ("rank", "kind", "title", "text", "evidence", "priority", "severity", "rule",
+                "node", "actors", "programme", "effort", "horizon")
+
+
+def _recommendation_lookup(recommendations: Any, year: int, lang: str,
+                           unit_ids: list[str]) -> _Lookup:
+    """Measures and data-quality notes of the report year by unit, ranked."""
+    frame = recommendations.to_frame(lang)
+    if "year" in frame.columns:
+        frame = _year_rows(frame, year)
+    frame = frame.assign(unit=frame["unit"].astype(str))
+    for column in _REC_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = None
+    if len(frame):
+        frame = frame.sort_values(["unit", "rank"], kind="stable", na_position="last")
+    return _Lookup(frame, list(_REC_COLUMNS), unit_ids)
 
 
 def prepare(
@@ -333,12 +366,12 @@ def prepare(
         rank_low = _pivot(stats, "q05", unit_ids, aggregate_ids)
         rank_high = _pivot(stats, "q95", unit_ids, aggregate_ids)
 
-    flags = _Lookup(_year_rows(res.flags, year), ["node", "flag", "detail"])
+    flags = _Lookup(_year_rows(res.flags, year), ["node", "flag", "detail"], unit_ids)
     intervals = _year_rows(res.intervals, year)
     if len(intervals):
         intervals = intervals[intervals["unreliable"].to_numpy(dtype=bool)]
     interval_lookup = _Lookup(intervals, ["indicator", "value", "lower", "upper",
-                                          "denominator"])
+                                          "denominator"], unit_ids)
     screened = _year_rows(res.screened_out, year)
     vmin, vmax = _score_range(agg)
     date = generated_date()
@@ -357,7 +390,7 @@ def prepare(
         peer_median_raw=median_raw, rank_low=rank_low, rank_high=rank_high,
         has_uncertainty=uncertainty is not None, flags=flags, intervals=interval_lookup,
         recommendations=None if recommendations is None
-        else _recommendation_lookup(recommendations, year, lang),
+        else _recommendation_lookup(recommendations, year, lang, unit_ids),
         screened_out={str(u): float(c) for u, c in
                       zip(screened["unit"], screened["coverage"], strict=True)},
         vmin=vmin, vmax=vmax, band=STABLE_SHARE * (vmax - vmin),
@@ -366,66 +399,97 @@ def prepare(
 
 
 # ---- one municipality -------------------------------------------------------------------
-def _rank_entry(data: ReportData, u: int, node: str) -> dict[str, Any]:
+def _n(x: float) -> float | None:
+    """A Python float from ``.tolist()``, None for NaN."""
+    return None if x != x else x
+
+
+class _UnitRows:
+    """One unit's rows of every prepared array as Python lists (one ``tolist`` each),
+    so building a profile is dictionary work, not thousands of numpy scalar look-ups."""
+
+    def __init__(self, data: ReportData, u: int) -> None:
+        g = int(data.group_code[u])
+        nan_n = [math.nan] * len(data.node_ids)
+        nan_a = [math.nan] * len(data.aggregate_ids)
+        self.scores = data.scores[u].tolist()
+        self.changes = data.changes[u].tolist()
+        self.raw = data.raw[u].tolist()
+        self.rank = data.rank[u].tolist()
+        self.peer_rank = data.peer_rank[u].tolist()
+        self.rank_low = data.rank_low[u].tolist()
+        self.rank_high = data.rank_high[u].tolist()
+        self.n_ranked = data.n_ranked.tolist()
+        self.median = data.peer_median[g].tolist() if g >= 0 else nan_n
+        self.q1 = data.peer_q1[g].tolist() if g >= 0 else nan_n
+        self.q3 = data.peer_q3[g].tolist() if g >= 0 else nan_n
+        self.median_raw = (data.peer_median_raw[g].tolist() if g >= 0
+                           else [math.nan] * len(data.indicator_ids))
+        self.peer_n = data.peer_n[g].tolist() if g >= 0 else nan_a
+
+
+def _rank_entry(data: ReportData, r: _UnitRows, node: str) -> dict[str, Any]:
     a = data.agg_col(node)
     if a is None:
         return {"rank": None, "rank_of": None, "peer_rank": None, "peer_of": None,
                 "rank_low": None, "rank_high": None}
-    g = data.group_code[u]
     return {
-        "rank": _num(data.rank[u, a]),
-        "rank_of": _num(data.n_ranked[a]),
-        "peer_rank": _num(data.peer_rank[u, a]),
-        "peer_of": _num(data.peer_n[g, a]) if g >= 0 else None,
-        "rank_low": _num(data.rank_low[u, a]),
-        "rank_high": _num(data.rank_high[u, a]),
+        "rank": _n(r.rank[a]),
+        "rank_of": _n(r.n_ranked[a]),
+        "peer_rank": _n(r.peer_rank[a]),
+        "peer_of": _n(r.peer_n[a]),
+        "rank_low": _n(r.rank_low[a]),
+        "rank_high": _n(r.rank_high[a]),
     }
 
 
-def _node_entry(data: ReportData, u: int, node: str) -> dict[str, Any]:
-    c, g = data.col[node], data.group_code[u]
-    change = float(data.changes[u, c])
-    info = data.nodes[node]
+def _node_entry(data: ReportData, r: _UnitRows, node: str) -> dict[str, Any]:
+    c = data.col[node]
+    change = r.changes[c]
     return {
         "id": node,
-        "label": info["label"],
-        "score": _num(data.scores[u, c]),
-        "peer_median": _num(data.peer_median[g, c]) if g >= 0 else None,
-        "peer_q1": _num(data.peer_q1[g, c]) if g >= 0 else None,
-        "peer_q3": _num(data.peer_q3[g, c]) if g >= 0 else None,
-        "change": _num(change),
+        "label": data.nodes[node]["label"],
+        "score": _n(r.scores[c]),
+        "peer_median": _n(r.median[c]),
+        "peer_q1": _n(r.q1[c]),
+        "peer_q3": _n(r.q3[c]),
+        "change": _n(change),
         "trend": _trend(change, data.band),
     }
 
 
-def _indicator_row(data: ReportData, u: int, node: str, depth: int,
+def _indicator_row(data: ReportData, r: _UnitRows, node: str, depth: int,
                    notes: dict[str, list[str]]) -> dict[str, Any]:
     info = data.nodes[node]
-    row = _node_entry(data, u, node)
-    row.update(depth=depth, is_indicator=info["kind"] == "indicator",
-               notes=sorted(set(notes.get(node, []))))
-    if row["is_indicator"]:
-        i, g = data.indicator_ids.index(node), data.group_code[u]
-        value = _num(data.raw[u, i])
+    row = _node_entry(data, r, node)
+    row["depth"] = depth
+    row["notes"] = sorted(set(notes.get(node, ())))
+    if info["kind"] == "indicator":
+        i = data.col[node]  # indicators come first among the nodes
+        value = _n(r.raw[i])
         parity = info["parity_point"]
         row.update(
-            value=value, unit=info["unit"], target=info["target"],
-            peer_median_value=_num(data.peer_median_raw[g, i]) if g >= 0 else None,
+            is_indicator=True, kind=info["indicator_kind"], value=value, unit=info["unit"],
+            value_label=info["levels"].get(value, "") if value is not None else "",
+            target=info["target"], peer_median_value=_n(r.median_raw[i]),
             parity_gap=None if parity is None or value is None else value - parity,
-            kind=info["indicator_kind"],
         )
     else:
-        row.update(value=None, unit="", target=None, peer_median_value=None,
-                   parity_gap=None, kind="aggregate")
+        row.update(is_indicator=False, kind="aggregate", value=None, unit="", value_label="",
+                   target=None, peer_median_value=None, parity_gap=None)
     return row
 
 
-def _quality(data: ReportData, unit_id: str) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+def _quality(data: ReportData, u: int) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
     """Data-quality notes of one unit and, per node, the note kinds (for the scorecard)."""
+    unit_id = data.unit_ids[u]
     notes: list[dict[str, Any]] = []
     by_node: dict[str, list[str]] = {}
-    intervals = {row["indicator"]: row for row in data.intervals.rows(unit_id)}
-    for row in data.flags.rows(unit_id):
+    flags = data.flags.rows(u)
+    if not flags:
+        return notes, by_node
+    intervals = {row["indicator"]: row for row in data.intervals.rows(u)}
+    for row in flags:
         node, flag, detail = str(row["node"]), str(row["flag"]), str(row["detail"] or "")
         if flag == "missing":
             kind = "suppressed" if detail in SUPPRESSED_REASONS else "missing"
@@ -434,13 +498,14 @@ def _quality(data: ReportData, unit_id: str) -> tuple[list[dict[str, Any]], dict
             kind = "suppressed" if detail in SUPPRESSED_REASONS else "missing"
         else:
             kind = flag
-        entry: dict[str, Any] = {"id": node, "label": data.nodes.get(node, {}).get(
-            "label", node), "kind": kind, "detail": detail, "value": None, "lower": None,
-            "upper": None, "denominator": None, "unit": data.nodes.get(node, {}).get("unit", "")}
+        info = data.nodes.get(node, {})
+        entry: dict[str, Any] = {"id": node, "label": info.get("label", node), "kind": kind,
+                                 "detail": detail, "value": None, "lower": None, "upper": None,
+                                 "denominator": None, "unit": info.get("unit", "")}
         if kind == "unreliable" and node in intervals:
             iv = intervals[node]
-            entry.update(value=_num(iv["value"]), lower=_num(iv["lower"]),
-                         upper=_num(iv["upper"]), denominator=_num(iv["denominator"]))
+            entry.update(value=_n(iv["value"]), lower=_n(iv["lower"]),
+                         upper=_n(iv["upper"]), denominator=_n(iv["denominator"]))
         if kind == "screened_out":
             entry["value"] = data.screened_out.get(unit_id)
         notes.append(entry)
@@ -471,45 +536,50 @@ def profile_context(data: ReportData, unit_id: str) -> dict[str, Any]:
     """Everything one municipality's profile shows, as plain data."""
     u = data.unit_position(unit_id)
     unit_id = data.unit_ids[u]
-    quality, notes_by_node = _quality(data, unit_id)
-    index = _node_entry(data, u, data.index_id) | _rank_entry(data, u, data.index_id)
-    domains = [_node_entry(data, u, d) | _rank_entry(data, u, d) for d in data.domains]
+    r = _UnitRows(data, u)
+    quality, notes_by_node = _quality(data, u)
+    index = _node_entry(data, r, data.index_id) | _rank_entry(data, r, data.index_id)
+    domains = [_node_entry(data, r, d) | _rank_entry(data, r, d) for d in data.domains]
     scorecard = []
     for domain, nodes in data.layout:
-        section = _node_entry(data, u, domain)
-        section["rows"] = [_indicator_row(data, u, n, depth, notes_by_node)
+        section = _node_entry(data, r, domain)
+        section["rows"] = [_indicator_row(data, r, n, depth, notes_by_node)
                            for n, depth in nodes]
+        section["has_parity"] = any(row["parity_gap"] is not None for row in section["rows"])
         scorecard.append(section)
 
     # strengths and weaknesses: indicators furthest above / below the peer median
-    ind_cols = np.arange(len(data.indicator_ids))
-    g = data.group_code[u]
-    strengths: list[dict[str, Any]] = []
-    weaknesses: list[dict[str, Any]] = []
-    if g >= 0:
-        diff = data.scores[u, ind_cols] - data.peer_median[g, ind_cols]
-        valid = ~np.isnan(diff)
-        order = np.argsort(np.where(valid, -diff, np.inf), kind="stable")
-        for i in order[:_N_STRENGTHS]:
-            if valid[i] and diff[i] > data.band:
-                strengths.append(_node_entry(data, u, data.indicator_ids[i])
-                                 | {"difference": float(diff[i])})
-        order = np.argsort(np.where(valid, diff, np.inf), kind="stable")
-        for i in order[:_N_STRENGTHS]:
-            if valid[i] and diff[i] < -data.band:
-                weaknesses.append(_node_entry(data, u, data.indicator_ids[i])
-                                  | {"difference": float(diff[i])})
+    n_ind = len(data.indicator_ids)
+    diffs = [(s - m, k) for k, (s, m) in enumerate(zip(r.scores[:n_ind], r.median[:n_ind],
+                                                       strict=True)) if s == s and m == m]
+    above = sorted((d for d in diffs if d[0] > data.band), key=lambda d: (-d[0], d[1]))
+    below = sorted((d for d in diffs if d[0] < -data.band), key=lambda d: (d[0], d[1]))
+    strengths = [_node_entry(data, r, data.indicator_ids[k]) | {"difference": d}
+                 for d, k in above[:_N_STRENGTHS]]
+    weaknesses = [_node_entry(data, r, data.indicator_ids[k]) | {"difference": d}
+                  for d, k in below[:_N_STRENGTHS]]
 
     history = {
         "years": list(data.years),
         "series": [{"id": n, "label": data.nodes[n]["label"],
-                    "values": _nums(data.history[:, u, k])}
+                    "values": [_n(v) for v in data.history[:, u, k].tolist()]}
                    for k, n in enumerate(data.history_nodes)],
     }
     recs = None
     if data.recommendations is not None:
-        recs = [{k: _plain(v) for k, v in row.items()}
-                for row in data.recommendations.rows(unit_id)]
+        recs = []
+        for row in data.recommendations.rows(u):
+            rec = {k: _plain(v) for k, v in row.items()}
+            if rec["actors"] is not None and not isinstance(rec["actors"], str):
+                rec["actors"] = ", ".join(map(str, rec["actors"]))
+            if rec["kind"] == "note":  # the rules' own data-quality notes
+                node = str(rec["node"] or "")
+                quality.append({"id": node, "label": data.nodes.get(node, {}).get(
+                    "label", node), "kind": "data_note", "detail": rec["text"] or "",
+                    "value": None, "lower": None, "upper": None, "denominator": None,
+                    "unit": ""})
+            else:
+                recs.append(rec)
     return {
         "kind": "profile",
         "lang": data.lang,
@@ -694,13 +764,14 @@ def overview_context(res: Results, data: ReportData) -> dict[str, Any]:
                         np.nan_to_num(-data.scores[:, index_col], nan=np.inf)))
     units = []
     for u in order:
+        rows = _UnitRows(data, int(u))
         entry = {"id": data.unit_ids[u], "name": data.names[u], "peer_group": data.peer[u],
                  "href": profile_filename(data.unit_ids[u]),
                  "score": _num(data.scores[u, index_col]),
                  "change": _num(data.changes[u, index_col])}
-        entry.update(_rank_entry(data, int(u), data.index_id))
-        entry["domains"] = [{"score": _num(data.scores[u, c]),
-                             "rank": _rank_entry(data, int(u), d)["rank"]}
+        entry.update(_rank_entry(data, rows, data.index_id))
+        entry["domains"] = [{"score": _n(rows.scores[c]),
+                             "rank": _rank_entry(data, rows, d)["rank"]}
                             for d, c in zip(data.domains, dom_cols, strict=True)]
         units.append(entry)
 

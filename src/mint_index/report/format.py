@@ -29,6 +29,7 @@ _MONTHS = {
 }
 # (thousands separator, decimal separator, text between a number and "%")
 _SEPARATORS = {"de": (".", ",", "\u00a0"), "en": (",", ".", "")}
+_DE_SWAP = str.maketrans({",": ".", ".": ","})
 
 
 def check_lang(lang: str) -> str:
@@ -39,7 +40,7 @@ def check_lang(lang: str) -> str:
 
 
 def _is_missing(value: float | None) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    return value is None or value != value
 
 
 @dataclass(frozen=True)
@@ -56,21 +57,19 @@ class Formatter:
 
         ``sign=True`` writes ``+`` before positive numbers (for changes); zero gets none.
         """
-        if _is_missing(value):
+        if value is None or value != value:  # None or NaN
             return MISSING
-        value = float(value)  # type: ignore[arg-type]
-        if math.isinf(value):
+        value = float(value)
+        if value in (math.inf, -math.inf):
             return ("" if value > 0 else _MINUS) + "∞"
-        thousands, decimal, _ = _SEPARATORS[self.lang]
-        text = f"{abs(value):,.{max(digits, 0)}f}"
-        if set(text) <= {"0", ".", ","}:  # rounds to zero: no sign, no "-0"
-            negative = positive = False
-        else:
-            negative, positive = value < 0, value > 0
-        text = text.replace(",", "\x00").replace(".", decimal).replace("\x00", thousands)
-        if negative:
-            return _MINUS + text
-        return ("+" + text) if sign and positive else text
+        text = f"{abs(value):,.{digits if digits > 0 else 0}f}"
+        if self.lang == "de":
+            text = text.translate(_DE_SWAP)
+        if value < 0:
+            return text if text.strip("0.,") == "" else _MINUS + text
+        if sign and value > 0 and text.strip("0.,") != "":
+            return "+" + text
+        return text
 
     def int(self, value: float | None, sign: bool = False) -> str:
         return self.num(value, 0, sign)

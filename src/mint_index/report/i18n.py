@@ -216,7 +216,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Kommune wegen geringer Datenabdeckung nicht bewertet",
         "municipality not scored because of low data coverage",
     ),
-    "q_data_note": ("Hinweis zu den Daten", "note on the data"),
+    "q_data_note": ("Hinweis der Empfehlungsregeln", "note from the recommendation rules"),
     "interval_95": ("95-%-Intervall", "95 % interval"),
     "denominator": ("Bezugsgröße", "Denominator"),
     "reason": ("Grund", "reason"),

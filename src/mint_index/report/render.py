@@ -137,6 +137,49 @@ def comparison_charts(ctx: dict[str, Any]) -> dict[str, Any]:
     return {"movers": _safe(chart)}
 
 
+# ---- display rows: numbers formatted once in Python, so the templates only print --------
+_TREND_SIGN = {"improving": "▲\ufe0e", "worsening": "▼\ufe0e", "stable": "►\ufe0e"}
+
+
+def _trend_cells(kind: str, change: float | None, f: Formatter, t: dict[str, str]
+                 ) -> tuple[str, str, str]:
+    """(css modifier, visible text, words for screen readers) of a trend."""
+    if not kind:
+        return "none", "–", t["no_trend"]
+    return kind, f"{_TREND_SIGN[kind]} {f.num(change, 1, sign=True)}", t[kind]
+
+
+def scorecard_view(ctx: dict[str, Any]) -> list[dict[str, Any]]:
+    """The profile's scorecard as display strings (the hot loop of profile rendering)."""
+    f, t = Formatter(ctx["lang"]), texts(ctx["lang"])
+    num, value = f.num, f.value
+    sections = []
+    for section in ctx["scorecard"]:
+        rows = []
+        for r in section["rows"]:
+            trend, trend_text, trend_words = _trend_cells(r["trend"], r["change"], f, t)
+            unit = r["unit"]
+            shown = value(r["value"], unit)
+            if r["value_label"]:
+                shown = f"{r['value_label']} ({shown})"
+            rows.append({
+                "label": r["label"], "depth": r["depth"], "is_indicator": r["is_indicator"],
+                "value": shown if r["is_indicator"] else "",
+                "peer_value": value(r["peer_median_value"], unit) if r["is_indicator"] else "",
+                "target": value(r["target"], unit) if r["is_indicator"] else "",
+                "score": num(r["score"], 1), "peer_score": num(r["peer_median"], 1),
+                "trend": trend, "trend_text": trend_text, "trend_words": trend_words,
+                "parity": value(r["parity_gap"], unit, sign=True)
+                if r["parity_gap"] is not None else "",
+                "notes": [t.get(n, n) for n in r["notes"]],
+            })
+        sections.append({"id": section["id"], "label": section["label"],
+                         "score": num(section["score"], 1),
+                         "peer_score": num(section["peer_median"], 1),
+                         "has_parity": section["has_parity"], "rows": rows})
+    return sections
+
+
 # ---- pages --------------------------------------------------------------------------------
 def render_overview(ctx: dict[str, Any], link_profiles: bool = False) -> str:
     template = environment(ctx["lang"]).get_template("overview.html.j2")
@@ -145,7 +188,8 @@ def render_overview(ctx: dict[str, Any], link_profiles: bool = False) -> str:
 
 def render_profile(ctx: dict[str, Any], link_overview: bool = False) -> str:
     template = environment(ctx["lang"]).get_template("profile.html.j2")
-    return template.render(ctx=ctx, charts=profile_charts(ctx), link_overview=link_overview)
+    return template.render(ctx=ctx, charts=profile_charts(ctx), scorecard=scorecard_view(ctx),
+                           link_overview=link_overview)
 
 
 def render_comparison(ctx: dict[str, Any]) -> str:
