@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mint_index.cli.errors import UsageError
-from mint_index.cli.io import atomic_write, dumps_json, file_records, provenance
+from mint_index.cli.io import atomic_write, csv_text, dumps_json, file_records, provenance
 from mint_index.cli.output import (
     Outcome,
     Progress,
@@ -296,36 +296,64 @@ def read_rules(path: str | None, framework: Framework) -> tuple[Any, dict[str, A
 
 
 def write_report(
-    results: Results, rules: Any, lang: str, folder: Path, jobs: int, progress: Progress
+    results: Results,
+    rules: Any,
+    lang: str,
+    folder: Path,
+    jobs: int,
+    progress: Progress,
+    units_only: list[str] | None = None,
 ) -> tuple[Any, list[Path]]:
-    """Recommendations and the report pages (index first); returns both."""
+    """Recommendations and the report pages (index first); returns both.
+
+    With ``units_only`` the overview and only those units' profiles are written; the
+    overview then links to no profile (the others do not exist).
+    """
     # imported from their modules: ``mi.recommend`` and ``mi.report`` can resolve to the
     # subpackages of the same name once those are imported
     from mint_index.recommend import recommend
     from mint_index.report import report as make_report
+    from mint_index.report.context import profile_filename
+    from mint_index.report.document import OVERVIEW_FILE, PROFILE_FOLDER
 
     progress.step("recommendations")
     recommendations = recommend(results, rules, lang=lang)
     progress.step("report pages")
     document = make_report(results, recommendations, lang=lang)
-    return recommendations, document.write(folder, jobs=jobs)
+    if units_only is None:
+        return recommendations, document.write(folder, jobs=jobs)
+    pages = [atomic_write(folder / OVERVIEW_FILE, document.html)]
+    pages += [
+        atomic_write(folder / PROFILE_FOLDER / profile_filename(unit), document.profile(unit))
+        for unit in units_only
+    ]
+    return recommendations, pages
+
+
+def known_units(units_only: list[str] | None, dataset: Dataset) -> list[str] | None:
+    """``--units-only`` ids in the order given, each once; unknown ids are a usage error."""
+    if units_only is None:
+        return None
+    chosen = list(dict.fromkeys(units_only))
+    unknown = sorted(set(chosen) - {str(u) for u in dataset.unit_ids})
+    if unknown:
+        raise UsageError(f"--units-only: no unit {', '.join(unknown)} in the data")
+    return chosen
 
 
 def report(args: argparse.Namespace) -> Outcome:
-    progress = Progress(4)
-    progress.step("reading the data")
-    inputs = read_inputs(args, args.data, args.framework, args.spec)
-    facts = data_facts(inputs.dataset, inputs.files)
-    rules, rules_info = read_rules(args.rules, inputs.framework)
-    folder = output_folder(args.out)
-    try:
+    with Progress(4) as progress:
+        progress.step("reading the data")
+        inputs = read_inputs(args, args.data, args.framework, args.spec)
+        units_only = known_units(args.units_only, inputs.dataset)
+        rules, rules_info = read_rules(args.rules, inputs.framework)
+        folder = output_folder(args.out)
         progress.step("scoring")
         results = score_results(inputs)
         recommendations, pages = write_report(
-            results, rules, args.lang, folder, args.jobs, progress
+            results, rules, args.lang, folder, args.jobs, progress, units_only
         )
-    finally:
-        progress.close()
+    facts = data_facts(inputs.dataset, inputs.files)
     prov = provenance("report", inputs.files, inputs.framework, rules_info, results.spec)
     written = [*pages, write_folder_provenance(folder, prov, pages)]
     facts.update(
@@ -347,45 +375,31 @@ def report(args: argparse.Namespace) -> Outcome:
 
 def demo(args: argparse.Namespace) -> Outcome:
     import mint_index as mi
-    from mint_index.cli.io import FLOAT_DECIMALS
     from mint_index.cli.scores import score_table, write_scores
+    from mint_index.examples import EXAMPLE_DATA_FILE, EXAMPLE_UNITS_FILE
     from mint_index.gaps import gaps
     from mint_index.resources import catalog_path
 
-    progress = Progress(6)
-    folder = output_folder(args.out)
-    try:
-        progress.step("example data")
+    examples = catalog_path("examples")
+    data, units = examples / EXAMPLE_DATA_FILE, examples / EXAMPLE_UNITS_FILE
+    with Progress(6) as progress:
+        progress.step("validating the example data")
         framework = mi.default_framework()
-        dataset = mi.example_data()
-        files = file_records([catalog_path("examples")])
+        dataset = mi.load_data([data], framework=framework, units=units)
+        files = file_records([data, units])
         rules, rules_info = read_rules(None, framework)
+        folder = output_folder(args.out)
         progress.step("scoring")
         results = mi.score(dataset, framework)
         prov = provenance("demo", files, framework, rules_info, results.spec)
         written = write_scores(score_table(results), folder / "scores.json", prov)
         progress.step("gaps")
-        gap_table = gaps(results)
-        float_format = f"%.{FLOAT_DECIMALS}f"
-        written.append(
-            atomic_write(
-                folder / "gaps.csv",
-                gap_table.to_csv(index=False, float_format=float_format, lineterminator="\n"),
-            )
-        )
+        written.append(atomic_write(folder / "gaps.csv", csv_text(gaps(results))))
         recommendations, pages = write_report(
             results, rules, args.lang, folder / "report", args.jobs, progress
         )
-        written.append(
-            atomic_write(
-                folder / "recommendations.csv",
-                recommendations.to_frame(args.lang).to_csv(
-                    index=False, float_format=float_format, lineterminator="\n"
-                ),
-            )
-        )
-    finally:
-        progress.close()
+        table = recommendations.to_frame(args.lang)
+        written.append(atomic_write(folder / "recommendations.csv", csv_text(table)))
     written += pages
     written.append(write_folder_provenance(folder, prov, written))
     facts = data_facts(dataset, files)
@@ -460,14 +474,12 @@ def _rows(frame: pd.DataFrame, columns: list[str]) -> list[list[Any]]:
 
 def compare(args: argparse.Namespace) -> Outcome:
     from mint_index.cli.compare import compare_tables, definition_changes
-    from mint_index.cli.io import FLOAT_DECIMALS
 
     old = compare_side(args, args.old, args.old_framework or args.framework)
     new = compare_side(args, args.new, args.framework)
     folder = output_folder(args.out)
     result = compare_tables(old.table, new.table, args.rank_jump)
     definitions = definition_changes(old.spec, new.spec)
-    float_format = f"%.{FLOAT_DECIMALS}f"
     written = []
     for name, frame in (
         ("changes.csv", result["changes"]),
@@ -475,8 +487,7 @@ def compare(args: argparse.Namespace) -> Outcome:
         ("revisions.csv", result["revisions"]),
         ("definition_changes.csv", definitions),
     ):
-        text = frame.to_csv(index=False, float_format=float_format, lineterminator="\n")
-        written.append(atomic_write(folder / name, text))
+        written.append(atomic_write(folder / name, csv_text(frame)))
     if old.results is not None and new.results is not None:
         from mint_index.report import compare_report
 

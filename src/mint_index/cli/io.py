@@ -25,6 +25,7 @@ from mint_index.cli.errors import UsageError
 __all__ = [
     "atomic_path",
     "atomic_write",
+    "csv_text",
     "dumps_json",
     "file_records",
     "json_safe",
@@ -96,6 +97,11 @@ def json_safe(value: Any) -> Any:
             return None
         return round(value, FLOAT_DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
     return value
+
+
+def csv_text(frame: Any) -> str:
+    """A DataFrame as CSV text with fixed float precision and ``\\n`` line ends."""
+    return frame.to_csv(index=False, float_format=f"%.{FLOAT_DECIMALS}f", lineterminator="\n")
 
 
 def dumps_json(value: Any) -> str:

@@ -244,7 +244,14 @@ class Progress:
         self.stream.flush()
         self.done += 1
 
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
     def close(self) -> None:
+        """Clear the bar, so what follows starts on a clean line."""
         if self.enabled:
             self.stream.write("\r" + " " * (self.width + 40) + "\r")
             self.stream.flush()

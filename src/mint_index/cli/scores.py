@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from mint_index.cli.errors import UsageError
-from mint_index.cli.io import FLOAT_DECIMALS, atomic_write, dumps_json, json_safe
+from mint_index.cli.io import FLOAT_DECIMALS, atomic_write, csv_text, dumps_json, json_safe
 
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
@@ -116,8 +116,7 @@ def write_scores(table: pd.DataFrame, path: Path, provenance: dict[str, Any]) ->
         }
         return [atomic_write(path, dumps_json(document))]
     if suffix == ".csv":
-        text = table.to_csv(index=False, float_format=f"%.{FLOAT_DECIMALS}f", lineterminator="\n")
-        atomic_write(path, text)
+        atomic_write(path, csv_text(table))
         return [path, atomic_write(sidecar(path), dumps_json(provenance))]
     if suffix == ".parquet":
         return [atomic_write(path, lambda temp: _write_parquet(table, temp, provenance))]
