@@ -103,9 +103,14 @@ def test_gap_table_speed() -> None:
     scores = rng.uniform(0, 100, (n_y, n_u, n_n))
     scores[rng.random(scores.shape) < 0.05] = np.nan
     kwargs = dict(
-        scores=scores, years=np.arange(2015, 2025), unit_ids=[f"{i:08d}" for i in range(n_u)],
-        node_ids=[f"n{i}" for i in range(n_n)], peer_groups=rng.integers(0, 5, n_u).astype(str),
-        targets=np.full((n_y, n_n), 100.0), values=scores, parity=np.zeros(n_n, bool),
+        scores=scores,
+        years=np.arange(2015, 2025),
+        unit_ids=[f"{i:08d}" for i in range(n_u)],
+        node_ids=[f"n{i}" for i in range(n_n)],
+        peer_groups=rng.integers(0, 5, n_u).astype(str),
+        targets=np.full((n_y, n_n), 100.0),
+        values=scores,
+        parity=np.zeros(n_n, bool),
     )
     gap_table(**kwargs)  # warm up
     start = time.perf_counter()
@@ -122,10 +127,21 @@ def test_gap_table_speed() -> None:
 def small_results() -> mi.Results:
     fw = mi.load_framework("tests/fixtures/framework_small")
     data = mi.Dataset.from_long(make_small_long(seed=3, units=6, years=(2021, 2022, 2023)))
-    units = pd.DataFrame({"unit": [f"0{1001 + u}000" for u in range(6)],
-                          "peer_group": ["s", "s", "s", "l", "l", "l"]})
-    data = mi.Dataset(data.values, data.years, data.unit_ids, data.variables, data.reason,
-                      data.flag, units.set_index("unit"))
+    units = pd.DataFrame(
+        {
+            "unit": [f"0{1001 + u}000" for u in range(6)],
+            "peer_group": ["s", "s", "s", "l", "l", "l"],
+        }
+    )
+    data = mi.Dataset(
+        data.values,
+        data.years,
+        data.unit_ids,
+        data.variables,
+        data.reason,
+        data.flag,
+        units.set_index("unit"),
+    )
     return mi.score(data, fw, normalise="goalposts")
 
 
@@ -145,7 +161,8 @@ def test_gaps_against_pandas(small_results: mi.Results) -> None:
         ordered["year"] - ordered.groupby(["unit", "node"])["year"].transform("first")
     )
     merged = g.assign(unit=g["unit"].astype(str), node=g["node"].astype(str)).merge(
-        ordered, on=["unit", "year", "node"], suffixes=("", "_expected"))
+        ordered, on=["unit", "year", "node"], suffixes=("", "_expected")
+    )
     assert len(merged) == len(g) == len(res.unit_ids) * len(res.years) * len(res.node_ids)
     np.testing.assert_allclose(merged["score"], merged["score_expected"])
     np.testing.assert_allclose(merged["gap_peer_median"], merged["median"] - merged["score"])
@@ -165,8 +182,9 @@ def test_gaps_to_target_with_goalposts(small_results: mi.Results) -> None:
     np.testing.assert_allclose(g["gap_target"], 100.0 - g["score"])
     kita = g[g["node"] == "kita_parity"]
     derived = small_results.stage("derived")["kita_parity"]
-    expected = derived.reindex(pd.MultiIndex.from_arrays(
-        [kita["unit"].astype(str), kita["year"]])).to_numpy()
+    expected = derived.reindex(
+        pd.MultiIndex.from_arrays([kita["unit"].astype(str), kita["year"]])
+    ).to_numpy()
     np.testing.assert_allclose(kita["parity_gap"], expected)
     np.testing.assert_allclose(kita["value"], expected)
     assert g.loc[g["node"] != "kita_parity", "parity_gap"].isna().all()
@@ -197,8 +215,9 @@ def test_target_score_interpolated_for_minmax() -> None:
     # kita parity ranges around the target 0: some units above, some below parity
     flip = (long["variable"] == "kita_mig") & long["unit"].isin(["01001000", "01002000"])
     long.loc[flip, "value"] = 48.0  # 96 % of 50 children, above the reference rate
-    res = mi.score(mi.Dataset.from_long(long), fw, normalise={"method": "minmax",
-                                                              "fit": "per_year"})
+    res = mi.score(
+        mi.Dataset.from_long(long), fw, normalise={"method": "minmax", "fit": "per_year"}
+    )
     x = res.stage("derived")["kita_parity"].unstack("year")  # units x years
     expected = (0.0 - x.min()) / (x.max() - x.min()) * 100  # per year
     col = fw.node_ids.index("kita_parity")

@@ -112,8 +112,9 @@ def gap_table(
         np.subtract(np.asarray(targets, dtype=np.float64)[None], s, out=out["gap_target"])
     out["parity_gap"].fill(np.nan)
     if parity is not None:
-        np.copyto(out["parity_gap"], out["value"],
-                  where=np.asarray(parity, dtype=bool)[None, None, :])
+        np.copyto(
+            out["parity_gap"], out["value"], where=np.asarray(parity, dtype=bool)[None, None, :]
+        )
 
     codes, labels = pd.factorize(pd.Series(peer_groups, dtype=object), sort=True)
     median, best = _peer_reference(s, np.asarray(codes), len(labels))
@@ -134,13 +135,30 @@ def gap_table(
     out["trend"][span <= 0] = np.nan
 
     frame = pd.DataFrame(block.T, columns=floats, copy=False)
-    frame.insert(0, "unit", pd.Categorical.from_codes(
-        np.repeat(np.arange(n_u, dtype=np.int32), n_y * n_n), categories=pd.Index(unit_ids, dtype=object)))
+    frame.insert(
+        0,
+        "unit",
+        pd.Categorical.from_codes(
+            np.repeat(np.arange(n_u, dtype=np.int32), n_y * n_n),
+            categories=pd.Index(unit_ids, dtype=object),
+        ),
+    )
     frame.insert(1, "year", np.tile(np.repeat(years, n_n), n_u))
-    frame.insert(2, "node", pd.Categorical.from_codes(
-        np.tile(np.arange(n_n, dtype=np.int32), n_u * n_y), categories=pd.Index(node_ids, dtype=object)))
-    frame.insert(3, "peer_group", pd.Categorical.from_codes(
-        np.repeat(codes.astype(np.int32), n_y * n_n), categories=pd.Index(labels, dtype=object)))
+    frame.insert(
+        2,
+        "node",
+        pd.Categorical.from_codes(
+            np.tile(np.arange(n_n, dtype=np.int32), n_u * n_y),
+            categories=pd.Index(node_ids, dtype=object),
+        ),
+    )
+    frame.insert(
+        3,
+        "peer_group",
+        pd.Categorical.from_codes(
+            np.repeat(codes.astype(np.int32), n_y * n_n), categories=pd.Index(labels, dtype=object)
+        ),
+    )
     return frame
 
 
@@ -223,5 +241,6 @@ def _interpolate(x: np.ndarray, s: np.ndarray, t: float) -> np.ndarray:
     has_lo, has_hi = below.any(axis=1), above.any(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         between = np.where(x_hi > x_lo, s_lo + (t - x_lo) * (s_hi - s_lo) / (x_hi - x_lo), s_lo)
-    return np.where(has_lo & has_hi, between,
-                    np.where(has_lo, s_lo, np.where(has_hi, s_hi, np.nan)))
+    return np.where(
+        has_lo & has_hi, between, np.where(has_lo, s_lo, np.where(has_hi, s_hi, np.nan))
+    )

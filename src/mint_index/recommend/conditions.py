@@ -121,7 +121,8 @@ class Panel:
 
         measures = {
             m: scatter(gaps[m].to_numpy(dtype=np.float64, na_value=np.nan), np.nan, np.float64)
-            if m in gaps.columns else np.full(shape, np.nan)
+            if m in gaps.columns
+            else np.full(shape, np.nan)
             for m in PANEL_MEASURES
         }
         row_of = pd.Series(np.arange(len(row_keys)), index=row_keys)
@@ -144,9 +145,13 @@ class Panel:
             r, n, ok = cells(flags)
             names = flags["flag"].astype(str).to_numpy(dtype=object)[ok]
             detail = (
-                flags["detail"].astype(object).where(flags["detail"].notna(), "").astype(str)
+                flags["detail"]
+                .astype(object)
+                .where(flags["detail"].notna(), "")
+                .astype(str)
                 .to_numpy(dtype=object)[ok]
-                if "detail" in flags.columns else np.full(len(names), "", dtype=object)
+                if "detail" in flags.columns
+                else np.full(len(names), "", dtype=object)
             )
             qualified = np.where((names == "missing") & (detail != ""), "missing:" + detail, "")
             for name in sorted(set(names) | set(qualified[qualified != ""])):

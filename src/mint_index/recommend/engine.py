@@ -77,9 +77,11 @@ def recommend(
             "unit": panel.units,
             "year": panel.years,
             "unit_name": units["name"].astype(object).to_numpy()[np.arange(panel.n_rows) // n_y]
-            if "name" in units.columns else panel.units,
-            "peer_group": units["peer_group"].astype(object).to_numpy()[
-                np.arange(panel.n_rows) // n_y],
+            if "name" in units.columns
+            else panel.units,
+            "peer_group": units["peer_group"]
+            .astype(object)
+            .to_numpy()[np.arange(panel.n_rows) // n_y],
             "previous_year": _previous_years(panel.years, results.years),
         }
     )
@@ -115,8 +117,8 @@ def fire(
         weights = np.array([float(weights.get(n, 0.0)) for n in panel.nodes])
     lenient = replace(panel, reliable=np.ones_like(panel.reliable))
     active = np.ones(panel.n_rows, dtype=bool) if panel.active is None else panel.active
-    hit_parts: list[pd.DataFrame] = []
-    blocked_parts: list[pd.DataFrame] = []
+    hits: dict[str, list[np.ndarray]] = {c: [] for c in _HIT_TYPES}
+    blocked: dict[str, list[np.ndarray]] = {"row": [], "rule": [], "node": []}
     for position, rule in enumerate(ruleset.rules):
         truth = evaluate(rule.when, panel)
         j = panel.column(rule.focus)
@@ -125,35 +127,49 @@ def fire(
             kinds = rule.gap_measures() or list(_DEFAULT_GAPS)
             gap, kind_per_row = _largest_gap(panel, kinds, fired, j)
             value = priority(
-                SEVERITY[rule.severity], gap, float(weights[j]),
+                SEVERITY[rule.severity],
+                gap,
+                float(weights[j]),
                 panel.measures["trend"][fired, j],
             )
-            n_a = len(rule.actions)
-            hit_parts.append(pd.DataFrame({
+            n_a, n = len(rule.actions), fired.size * len(rule.actions)
+            part = {
                 "row": np.repeat(fired, n_a),
-                "rule": rule.id,
-                "rule_pos": position,
+                "rule": np.full(n, rule.id, dtype=object),
+                "rule_pos": np.full(n, position),
                 "action": np.tile(np.asarray(rule.actions, dtype=object), fired.size),
                 "action_pos": np.tile(np.arange(n_a), fired.size),
-                "severity": rule.severity,
-                "node": rule.focus,
-                "gap_kind": np.repeat(np.asarray(kind_per_row, dtype=object), n_a),
+                "severity": np.full(n, rule.severity, dtype=object),
+                "node": np.full(n, rule.focus, dtype=object),
+                "gap_kind": np.repeat(kind_per_row, n_a),
                 "gap": np.repeat(gap, n_a),
                 "priority": np.repeat(value, n_a),
-            }))
+            }
+            for column, values in part.items():
+                hits[column].append(values)
         # a note where reliable data leave the rule undecided, unless the unreliable
         # numbers themselves already say it does not apply
-        unknown = truth.unknown & ~evaluate(rule.when, lenient).false & active
+        unknown = truth.unknown & active
+        if not unknown.any():
+            continue
+        unknown &= ~evaluate(rule.when, lenient).false
         for node in rule.nodes():
             rows = np.flatnonzero(unknown & ~panel.reliable[:, panel.column(node)])
-            if rows.size:
-                blocked_parts.append(pd.DataFrame({"row": rows, "rule": rule.id, "node": node}))
-    hits = (pd.concat(hit_parts, ignore_index=True) if hit_parts else pd.DataFrame(
-        {c: pd.Series(dtype=t) for c, t in _HIT_TYPES.items()}))
-    blocked = (pd.concat(blocked_parts, ignore_index=True) if blocked_parts else pd.DataFrame(
-        {"row": pd.Series(dtype=np.int64), "rule": pd.Series(dtype=object),
-         "node": pd.Series(dtype=object)}))
-    return hits, blocked
+            blocked["row"].append(rows)
+            blocked["rule"].append(np.full(rows.size, rule.id, dtype=object))
+            blocked["node"].append(np.full(rows.size, node, dtype=object))
+
+    def frame(parts: dict[str, list[np.ndarray]], types: dict[str, type]) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                c: np.concatenate(parts[c]).astype(t) if parts[c] else np.empty(0, dtype=t)
+                for c, t in types.items()
+            }
+        )
+
+    return frame(hits, _HIT_TYPES), frame(
+        blocked, {"row": np.int64, "rule": object, "node": object}
+    )
 
 
 #: The gaps that set the priority of a rule that names none on its focus node.
@@ -172,9 +188,16 @@ def _largest_gap(
 
 
 _HIT_TYPES = {
-    "row": np.int64, "rule": object, "rule_pos": np.int64, "action": object,
-    "action_pos": np.int64, "severity": object, "node": object, "gap_kind": object,
-    "gap": np.float64, "priority": np.float64,
+    "row": np.int64,
+    "rule": object,
+    "rule_pos": np.int64,
+    "action": object,
+    "action_pos": np.int64,
+    "severity": object,
+    "node": object,
+    "gap_kind": object,
+    "gap": np.float64,
+    "priority": np.float64,
 }
 
 
@@ -190,8 +213,10 @@ def rank(hits: pd.DataFrame) -> pd.DataFrame:
         _s=-hits["severity"].map(_SEVERITY_RANK).to_numpy(dtype=np.int64),
     ).sort_values(["row", "_p", "_s", "rule", "action_pos"], kind="stable")
     ordered = ordered.sort_values(["row", "action"], kind="stable")  # groups, order kept
-    rules = _groups_of([ordered["row"].to_numpy(), ordered["action"].to_numpy(dtype=object)],
-                       ordered["rule"].to_numpy(dtype=object))
+    rules = _groups_of(
+        [ordered["row"].to_numpy(), ordered["action"].to_numpy(dtype=object)],
+        ordered["rule"].to_numpy(dtype=object),
+    )
     first = ~ordered.duplicated(["row", "action"]).to_numpy()
     best = ordered.assign(rules=rules)[first]
     best = best.sort_values(["row", "_p", "_s", "rule", "action_pos"], kind="stable")
@@ -215,8 +240,10 @@ def _panel(results: Results, table: pd.DataFrame, quality: Quality) -> Panel:
         units=np.repeat(results.unit_ids.astype(object), n_y),
         years=np.tile(np.asarray(results.years, dtype=np.int64), n_u),
         nodes=tuple(nodes),
-        measures={m: table[m].to_numpy(dtype=np.float64).reshape(n_rows, len(nodes))
-                  for m in PANEL_MEASURES},
+        measures={
+            m: table[m].to_numpy(dtype=np.float64).reshape(n_rows, len(nodes))
+            for m in PANEL_MEASURES
+        },
         reliable=rows(quality.reliable),
         flags={name: rows(cube) for name, cube in quality.flags.items()},
         active=(~np.isnan(results.cube("derived"))).any(axis=2).T.reshape(n_rows),
@@ -262,22 +289,24 @@ def _action_rows(
     col = np.array([panel.column(n) for n in nodes], dtype=np.int64)
     numbers = _numbers(panel, row, col)
     info = rows.iloc[row].reset_index(drop=True)
-    out = pd.DataFrame({
-        "unit": info["unit"].astype(object),
-        "year": info["year"].astype(np.int64),
-        "kind": "action",
-        "rank": best["rank"].astype("Int64"),
-        "action": best["action"].astype(object),
-        "priority": best["priority"].astype(np.float64),
-        "severity": best["severity"].astype(object),
-        "rule": best["rule"].astype(object),
-        "rules": best["rules"],
-        "node": best["node"].astype(object),
-        "reason": None,
-        "gap_kind": best["gap_kind"].astype(object),
-        "gap": best["gap"].astype(np.float64),
-        **numbers,
-    })
+    out = pd.DataFrame(
+        {
+            "unit": info["unit"].astype(object),
+            "year": info["year"].astype(np.int64),
+            "kind": "action",
+            "rank": best["rank"].astype("Int64"),
+            "action": best["action"].astype(object),
+            "priority": best["priority"].astype(np.float64),
+            "severity": best["severity"].astype(object),
+            "rule": best["rule"].astype(object),
+            "rules": best["rules"],
+            "node": best["node"].astype(object),
+            "reason": None,
+            "gap_kind": best["gap_kind"].astype(object),
+            "gap": best["gap"].astype(np.float64),
+            **numbers,
+        }
+    )
     catalog = ruleset.actions
     for column in ("programme", "source", "effort", "horizon"):
         out[column] = out["action"].map({k: getattr(a, column) for k, a in catalog.items()})
@@ -285,12 +314,12 @@ def _action_rows(
     units = _node_texts(fw, nodes, "unit")
     previous = _text_column(info["previous_year"])
     for lang in LANGS:
-        out[f"title_{lang}"] = out["action"].map(
-            {k: a.title.get(lang) for k, a in catalog.items()})
+        out[f"title_{lang}"] = out["action"].map({k: a.title.get(lang) for k, a in catalog.items()})
         labels = _node_texts(fw, nodes, lang)
         out[f"evidence_{lang}"] = evidence(numbers, labels, units, previous, lang)
         out[f"text_{lang}"] = _explanations(
-            best["rule"].to_numpy(dtype=object), ruleset, numbers, info, labels, lang)
+            best["rule"].to_numpy(dtype=object), ruleset, numbers, info, labels, lang
+        )
     return out[FRAME_COLUMNS]
 
 
@@ -305,10 +334,18 @@ def _explanations(
     """Each row's rule template, filled with that row's numbers; only the placeholders a
     template uses are formatted, and only for its rows."""
     score = numbers["score"]
-    sums = {"target_score": "gap_target", "peer_median": "gap_peer_median",
-            "peer_best": "gap_peer_best"}
-    plain = {"unit": "unit", "unit_name": "unit_name", "year": "year",
-             "previous_year": "previous_year", "peer_group": "peer_group"}
+    sums = {
+        "target_score": "gap_target",
+        "peer_median": "gap_peer_median",
+        "peer_best": "gap_peer_best",
+    }
+    plain = {
+        "unit": "unit",
+        "unit_name": "unit_name",
+        "year": "year",
+        "previous_year": "previous_year",
+        "peer_group": "peer_group",
+    }
     result = np.full(len(rules), "", dtype=object)
     for rule_id in sorted(set(rules)):
         where = np.flatnonzero(rules == rule_id)
@@ -352,7 +389,8 @@ def _note_rows(
         return pd.DataFrame(columns=FRAME_COLUMNS)
     position = {n: i for i, n in enumerate(fw.node_ids)}
     blocked = blocked.assign(_n=blocked["node"].map(position)).sort_values(
-        ["row", "_n", "rule"], kind="stable", ignore_index=True)
+        ["row", "_n", "rule"], kind="stable", ignore_index=True
+    )
     keys = [blocked["row"].to_numpy(), blocked["_n"].to_numpy()]
     rules = _groups_of(keys, blocked["rule"].to_numpy(dtype=object))
     first = ~blocked.duplicated(["row", "_n"]).to_numpy()
@@ -368,27 +406,29 @@ def _note_rows(
     info = rows.iloc[row].reset_index(drop=True)
     numbers = _numbers(panel, row, col)
     nodes = chosen["node"].to_numpy(dtype=object)
-    out = pd.DataFrame({
-        "unit": info["unit"].astype(object),
-        "year": info["year"].astype(np.int64),
-        "kind": "note",
-        "rank": pd.array([pd.NA] * len(chosen), dtype="Int64"),
-        "action": None,
-        "priority": np.nan,
-        "severity": None,
-        "rule": chosen["rule"].astype(object),
-        "rules": rules[first],
-        "node": nodes,
-        "reason": reason,
-        "gap_kind": None,
-        "gap": np.nan,
-        **numbers,
-        "programme": None,
-        "source": None,
-        "actors": None,
-        "effort": None,
-        "horizon": None,
-    })
+    out = pd.DataFrame(
+        {
+            "unit": info["unit"].astype(object),
+            "year": info["year"].astype(np.int64),
+            "kind": "note",
+            "rank": pd.array([pd.NA] * len(chosen), dtype="Int64"),
+            "action": None,
+            "priority": np.nan,
+            "severity": None,
+            "rule": chosen["rule"].astype(object),
+            "rules": rules[first],
+            "node": nodes,
+            "reason": reason,
+            "gap_kind": None,
+            "gap": np.nan,
+            **numbers,
+            "programme": None,
+            "source": None,
+            "actors": None,
+            "effort": None,
+            "horizon": None,
+        }
+    )
     poor, total = quality.poor[y_idx, u_idx, col], quality.total[col]
     for lang in LANGS:
         labels = _node_texts(fw, nodes, lang)

@@ -93,21 +93,24 @@ def assess(results: Results, max_poor_share: float = 0.5) -> Quality:
     poor = np.rint(poor_ind.astype(np.float64) @ below.T).astype(np.int64)
 
     full_reason = np.where(
-        np.isnan(scores), _CODE["missing"],
+        np.isnan(scores),
+        _CODE["missing"],
         np.where(poor_share > max_poor_share + 1e-12, _CODE["sparse"], 0),
     ).astype(np.int8)
     full_reason[:, :, :n_i] = reason
     all_flags = {
-        name: np.concatenate([cube, (cube.astype(np.float32) @ below[n_i:].T.astype(np.float32))
-                              > 0], axis=2)
+        name: np.concatenate(
+            [cube, (cube.astype(np.float32) @ below[n_i:].T.astype(np.float32)) > 0], axis=2
+        )
         for name, cube in flags.items()
     }
     missing_reason = np.zeros(full_reason.shape, dtype=np.int8)
     for code, name in enumerate(DERIVED_REASONS):
         cube = all_flags.get(f"missing:{name}")
         if code and cube is not None:
-            missing_reason[:, :, :n_i] = np.where(cube[:, :, :n_i], code,
-                                                  missing_reason[:, :, :n_i])
+            missing_reason[:, :, :n_i] = np.where(
+                cube[:, :, :n_i], code, missing_reason[:, :, :n_i]
+            )
     return Quality(
         missing_reason=missing_reason,
         reliable=full_reason == 0,

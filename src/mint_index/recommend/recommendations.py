@@ -128,8 +128,19 @@ class Recommendations:
             if rec["kind"] == "action":
                 entry["actions"].append(item)
             else:
-                for k in ("rank", "action", "priority", "severity", "gap_kind", "gap",
-                          "programme", "source", "actors", "effort", "horizon"):
+                for k in (
+                    "rank",
+                    "action",
+                    "priority",
+                    "severity",
+                    "gap_kind",
+                    "gap",
+                    "programme",
+                    "source",
+                    "actors",
+                    "effort",
+                    "horizon",
+                ):
                     item.pop(k)
                 entry["notes"].append(item)
         return {

@@ -305,9 +305,7 @@ class RuleSet:
                 return rule
         raise KeyError(f"no rule {rule_id!r}")
 
-    def check(
-        self, framework: Framework, actions: Iterable[str] = ()
-    ) -> list[Problem]:
+    def check(self, framework: Framework, actions: Iterable[str] = ()) -> list[Problem]:
         """Every rule's reference to a node that ``framework`` does not have, and conditions
         that do not fit the node (a parity test on an indicator without a parity gap).
 
@@ -321,22 +319,29 @@ class RuleSet:
             file, base = self.where("rules", rule.id)
             for path, cond in walk(rule.when):
                 if cond.node not in nodes:
-                    problems.append(Problem(file, f"{base}.{path}.node",
-                                            f"unknown node {cond.node!r}"))
+                    problems.append(
+                        Problem(file, f"{base}.{path}.node", f"unknown node {cond.node!r}")
+                    )
                 elif cond.parity is not None and not (
                     framework.is_indicator(cond.node)
                     and framework.indicator(cond.node).kind == "parity_gap"
                 ):
-                    problems.append(Problem(file, f"{base}.{path}.parity",
-                                            f"node {cond.node!r} is not a parity indicator"))
+                    problems.append(
+                        Problem(
+                            file,
+                            f"{base}.{path}.parity",
+                            f"node {cond.node!r} is not a parity indicator",
+                        )
+                    )
             if rule.about is not None and rule.about not in nodes:
                 problems.append(Problem(file, f"{base}.about", f"unknown node {rule.about!r}"))
         for action in (self.actions[a] for a in actions):
             file, base = self.where("actions", action.id)
             for i, node in enumerate(action.indicators):
                 if node not in nodes:
-                    problems.append(Problem(file, f"{base}.indicators[{i}]",
-                                            f"unknown node {node!r}"))
+                    problems.append(
+                        Problem(file, f"{base}.indicators[{i}]", f"unknown node {node!r}")
+                    )
         return problems
 
     def validated_for(self, framework: Framework) -> RuleSet:
@@ -349,8 +354,9 @@ class RuleSet:
     def to_dict(self) -> dict[str, Any]:
         return {
             "actions": [a.model_dump(mode="json") for a in self.actions.values()],
-            "rules": [r.model_dump(mode="json", by_alias=True, exclude_none=True)
-                      for r in self.rules],
+            "rules": [
+                r.model_dump(mode="json", by_alias=True, exclude_none=True) for r in self.rules
+            ],
         }
 
     @property
@@ -395,9 +401,13 @@ def _template_problems(rule: Rule, file: str, base: str) -> list[Problem]:
     for lang in ("de", "en"):
         for name in _PLACEHOLDER.findall(getattr(rule.text, lang)):
             if name not in PLACEHOLDERS:
-                out.append(Problem(file, f"{base}.text.{lang}",
-                                   f"unknown placeholder {{{name}}}; valid: "
-                                   + ", ".join(PLACEHOLDERS)))
+                out.append(
+                    Problem(
+                        file,
+                        f"{base}.text.{lang}",
+                        f"unknown placeholder {{{name}}}; valid: " + ", ".join(PLACEHOLDERS),
+                    )
+                )
     return out
 
 
@@ -447,8 +457,11 @@ def _broken(entry: Any, label: str, where: str) -> _Broken | None:
     if isinstance(entry.get("about"), str):
         nodes.append((f"{where}.about", entry["about"]))
     raw_actions = entry.get("actions")
-    actions = [(f"{where}.actions[{j}]", a) for j, a in enumerate(raw_actions)
-               if isinstance(a, str)] if isinstance(raw_actions, list) else []
+    actions = (
+        [(f"{where}.actions[{j}]", a) for j, a in enumerate(raw_actions) if isinstance(a, str)]
+        if isinstance(raw_actions, list)
+        else []
+    )
     return _Broken(label, where, nodes, actions)
 
 
@@ -467,8 +480,9 @@ def _read(
             continue
         content = {} if content is None else content
         if not isinstance(content, dict):
-            problems.append(Problem(label, "", "the file must hold a mapping with "
-                                               "'actions' and/or 'rules'"))
+            problems.append(
+                Problem(label, "", "the file must hold a mapping with 'actions' and/or 'rules'")
+            )
             continue
         for key in content:
             if key not in ("actions", "rules"):
@@ -533,8 +547,13 @@ def load_rules(
         item_id = item.id  # type: ignore[attr-defined]
         where = f"{kind}[{i}]"
         if (kind, item_id) in first:
-            problems.append(Problem(label, f"{where}.id",
-                                    f"duplicate id {item_id!r} (first in {first[kind, item_id]})"))
+            problems.append(
+                Problem(
+                    label,
+                    f"{where}.id",
+                    f"duplicate id {item_id!r} (first in {first[kind, item_id]})",
+                )
+            )
             continue
         first[kind, item_id] = label
         origins[(kind, item_id)] = (label, where)
@@ -549,14 +568,21 @@ def load_rules(
         label, where = origins[("rules", rule.id)]
         for j, action in enumerate(rule.actions):
             if action not in actions:
-                problems.append(Problem(label, f"{where}.actions[{j}]",
-                                        f"unknown action {action!r}"))
+                problems.append(
+                    Problem(label, f"{where}.actions[{j}]", f"unknown action {action!r}")
+                )
     for rest in broken:
-        problems += [Problem(rest.file, path, f"unknown action {a!r}")
-                     for path, a in rest.actions if a not in actions]
+        problems += [
+            Problem(rest.file, path, f"unknown action {a!r}")
+            for path, a in rest.actions
+            if a not in actions
+        ]
         if framework is not None:
-            problems += [Problem(rest.file, path, f"unknown node {n!r}")
-                         for path, n in rest.nodes if n not in framework.node_ids]
+            problems += [
+                Problem(rest.file, path, f"unknown node {n!r}")
+                for path, n in rest.nodes
+                if n not in framework.node_ids
+            ]
     ruleset = RuleSet(tuple(rules), actions, origins)
     if framework is not None:
         own = [a for a in actions if not origins[("actions", a)][0].startswith("<packaged>")]

@@ -127,18 +127,23 @@ def evidence(
 
     def gap_words(gap: np.ndarray) -> Texts:
         shown = np.round(gap, 1)
-        return number(np.abs(gap), lang) + " " + _text(np.where(shown >= 0, w["below"],
-                                                                  w["above"]))
+        return number(np.abs(gap), lang) + " " + _text(np.where(shown >= 0, w["below"], w["above"]))
 
     inner = [
-        _part(~np.isnan(value) & np.isnan(parity),
-              w["value"] + " " + number(value, lang, 2, trim=True) + " " + units),
-        _part(~np.isnan(peer),
-              w["peer"] + " " + number(score + peer, lang) + ", " + gap_words(peer)),
-        _part(~np.isnan(target),
-              w["target"] + " " + number(score + target, lang) + ", " + gap_words(target)),
-        _part(~np.isnan(parity),
-              w["parity"] + " " + number(parity, lang, 2, trim=True) + " " + units),
+        _part(
+            ~np.isnan(value) & np.isnan(parity),
+            w["value"] + " " + number(value, lang, 2, trim=True) + " " + units,
+        ),
+        _part(
+            ~np.isnan(peer), w["peer"] + " " + number(score + peer, lang) + ", " + gap_words(peer)
+        ),
+        _part(
+            ~np.isnan(target),
+            w["target"] + " " + number(score + target, lang) + ", " + gap_words(target),
+        ),
+        _part(
+            ~np.isnan(parity), w["parity"] + " " + number(parity, lang, 2, trim=True) + " " + units
+        ),
     ]
     joined = _join(inner, "; ")
     head = labels + ": " + w["score"] + " " + number(score, lang)
@@ -149,13 +154,20 @@ def evidence(
     direction = _text(np.where(shown < 0, w["down"], np.where(shown > 0, w["up"], w["same"])))
     years = _text(np.asarray(previous_year).astype(str))
     amounts = number(np.abs(change), lang)
-    moved = _text([d.replace("{x}", a).replace("{year}", y)
-                   for d, a, y in zip(direction, amounts, years, strict=True)])
+    moved = _text(
+        [
+            d.replace("{x}", a).replace("{year}", y)
+            for d, a, y in zip(direction, amounts, years, strict=True)
+        ]
+    )
     trend = numbers["trend"]
-    tail = _join([
-        _part(~np.isnan(change), moved),
-        _part(~np.isnan(trend), fill(w["trend"], {"x": number(trend, lang, sign=True)}, n)),
-    ], "; ")
+    tail = _join(
+        [
+            _part(~np.isnan(change), moved),
+            _part(~np.isnan(trend), fill(w["trend"], {"x": number(trend, lang, sign=True)}, n)),
+        ],
+        "; ",
+    )
     return head + _part(tail != "", "; " + tail)
 
 
@@ -199,8 +211,12 @@ _NOTE: dict[str, dict[str, str]] = {
 
 
 def quality_note(
-    labels: Texts, years: np.ndarray, reasons: np.ndarray, poor: np.ndarray,
-    total: np.ndarray, lang: str,
+    labels: Texts,
+    years: np.ndarray,
+    reasons: np.ndarray,
+    poor: np.ndarray,
+    total: np.ndarray,
+    lang: str,
 ) -> Texts:
     """Why a unit gets no recommendation on a node: one sentence per row. ``reasons`` are
     :data:`~mint_index.recommend.quality.REASONS`, ``missing`` optionally qualified by why
@@ -213,7 +229,13 @@ def quality_note(
         if reason not in w:
             continue
         rows = np.asarray(reasons, dtype=str) == reason
-        text = fill(w[reason], {"poor": _text(np.asarray(poor).astype(str)),
-                                "total": _text(np.asarray(total).astype(str))}, n)
+        text = fill(
+            w[reason],
+            {
+                "poor": _text(np.asarray(poor).astype(str)),
+                "total": _text(np.asarray(total).astype(str)),
+            },
+            n,
+        )
         out = np.where(rows, out + text, out)
     return _text(out) + w["tail"]

@@ -1,0 +1,463 @@
+"""Conditions, priority, data-quality notes, the Recommendations object, and the property
+that improving a node never adds a recommendation about it."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers import SMALL_BASE, make_small_long, small_dataset
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import mint_index as mi
+from mint_index.errors import MintIndexError
+from mint_index.gaps import gap_table
+from mint_index.recommend import RuleSet, load_rules, recommend
+from mint_index.recommend.conditions import Panel, evaluate
+from mint_index.recommend.engine import fire, rank
+from mint_index.recommend.priority import priority, weight_shares
+from mint_index.recommend.rules import Rule
+
+# ---- a hand-made gaps table -----------------------------------------------------------------
+
+
+def _gaps() -> pd.DataFrame:
+    """Three units, one year, nodes a and b (columns as mi.gaps gives them)."""
+    return pd.DataFrame(
+        {
+            "unit": ["u1", "u1", "u2", "u2", "u3", "u3"],
+            "year": [2024] * 6,
+            "node": ["a", "b"] * 3,
+            "score": [20.0, 80.0, 50.0, 60.0, np.nan, 10.0],
+            "gap_target": [80.0, 20.0, 50.0, 40.0, np.nan, 90.0],
+            "gap_peer_median": [30.0, -10.0, 0.0, 10.0, np.nan, 5.0],
+            "gap_peer_best": [30.0, 0.0, 0.0, 20.0, np.nan, 70.0],
+            "parity_gap": [-12.0, np.nan, -3.0, np.nan, np.nan, np.nan],
+            "change": [-5.0, 2.0, 1.0, 0.0, np.nan, -1.0],
+            "trend": [-2.0, 1.0, 0.5, np.nan, np.nan, -3.0],
+        }
+    )
+
+
+def _flags() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "unit": ["u2", "u3"],
+            "year": [2024, 2024],
+            "node": ["b", "a"],
+            "flag": ["imputed", "missing"],
+            "detail": ["", "locked"],
+        }
+    )
+
+
+@pytest.fixture()
+def panel() -> Panel:
+    return Panel.from_gaps(_gaps(), flags=_flags())
+
+
+def _cond(spec: dict) -> object:
+    return Rule.model_validate(
+        {
+            "id": "t",
+            "when": spec,
+            "severity": "low",
+            "actions": ["x"],
+            "text": {"de": "t", "en": "t"},
+        }
+    ).when
+
+
+def _truth(panel: Panel, spec: dict) -> list[object]:
+    """Per unit: True, False or None (unknown)."""
+    t = evaluate(_cond(spec), panel)
+    return [True if a else (False if b else None) for a, b in zip(t.true, t.false, strict=True)]
+
+
+def test_panel_rows_are_sorted_units_and_years(panel: Panel) -> None:
+    assert list(panel.units) == ["u1", "u2", "u3"]
+    assert list(panel.years) == [2024] * 3
+    assert panel.nodes == ("a", "b")
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ({"node": "a", "score": {"below": 30}}, [True, False, None]),
+        ({"node": "a", "score": {"above": 30}}, [False, True, None]),
+        ({"node": "b", "score": {"above": 55, "below": 70}}, [False, True, False]),
+        ({"node": "a", "gap": {"to": "target", "above": 60}}, [True, False, None]),
+        ({"node": "b", "gap": {"to": "peer_median", "above": 4}}, [False, True, True]),
+        ({"node": "b", "gap": {"to": "peer_best", "below": 25}}, [True, True, False]),
+        ({"node": "a", "parity": {"below": -10}}, [True, False, None]),
+        ({"node": "a", "change": {"below": 0}}, [True, False, None]),
+        ({"node": "b", "trend": {"below": 0}}, [False, None, True]),  # u2 has no trend
+        ({"node": "b", "flag": "imputed"}, [False, True, False]),
+        ({"node": "a", "flag": "missing"}, [False, False, True]),
+        ({"node": "a", "flag": "missing:locked"}, [False, False, True]),
+        ({"node": "a", "flag": "missing:not_in_data"}, [False, False, False]),
+    ],
+)
+def test_each_condition_type(panel: Panel, spec: dict, expected: list[object]) -> None:
+    assert _truth(panel, spec) == expected
+
+
+def test_combinators_use_three_valued_logic(panel: Panel) -> None:
+    low_a = {"node": "a", "score": {"below": 30}}  # T, F, ?
+    low_b = {"node": "b", "score": {"below": 30}}  # F, F, T
+    assert _truth(panel, {"all": [low_a, low_b]}) == [False, False, None]
+    assert _truth(panel, {"any": [low_a, low_b]}) == [True, False, True]  # u3 decided by b
+    assert _truth(panel, {"not": low_a}) == [False, True, None]
+    assert _truth(panel, {"not": {"any": [low_a, low_b]}}) == [False, True, False]
+    nested = {"all": [{"any": [low_a, {"node": "b", "flag": "imputed"}]}, {"not": low_b}]}
+    assert _truth(panel, nested) == [True, True, False]
+
+
+def test_unreliable_cells_are_unknown() -> None:
+    reliable = pd.DataFrame({"unit": ["u1"], "year": [2024], "node": ["a"], "reliable": [False]})
+    p = Panel.from_gaps(_gaps(), reliable=reliable)
+    assert _truth(p, {"node": "a", "score": {"below": 30}}) == [None, False, None]
+    # a flag is a fact about the data, so it stays known
+    assert _truth(p, {"node": "a", "flag": "imputed"}) == [False, False, False]
+
+
+# ---- priority -------------------------------------------------------------------------------
+
+
+def test_priority_formula() -> None:
+    # severity 3, gap 20, weight 0.25, trend -5 -> factor 1.5
+    assert priority(np.array([3.0]), np.array([20.0]), np.array([0.25]), np.array([-5.0]))[
+        0
+    ] == pytest.approx(3 * 20 * 0.25 * 1.5)
+    # the trend factor is capped at 2 and floored at 0.5; no trend counts as flat
+    got = priority(np.ones(4), np.full(4, 10.0), np.ones(4), np.array([-50, 50, np.nan, 2]))
+    np.testing.assert_allclose(got, [20.0, 5.0, 10.0, 8.0])
+    # a unit ahead of the yardstick has nothing at stake; a missing gap counts as none
+    np.testing.assert_allclose(
+        priority(np.ones(2), np.array([-4.0, np.nan]), np.ones(2), np.zeros(2)), [0.0, 0.0]
+    )
+
+
+def test_weight_shares(small_framework: mi.Framework) -> None:
+    spec = mi.BuildSpec(framework=small_framework)
+    share = weight_shares(spec)
+    ids = small_framework.node_ids
+    index = share[ids.index("index")]
+    # participation weighs 2 against education's 1; political is its only child
+    assert index[ids.index("participation")] == pytest.approx(2 / 3)
+    assert index[ids.index("council_share")] == pytest.approx(2 / 3 / 2)
+    assert index[ids.index("employment")] == pytest.approx(1 / 3 / 2)
+    assert index[: len(small_framework.indicator_ids)].sum() == pytest.approx(1.0)
+    assert share[ids.index("education"), ids.index("council_share")] == 0.0
+    heavier = weight_shares(spec.with_changes(weights={"employment": 3.0}))
+    assert heavier[ids.index("index"), ids.index("employment")] == pytest.approx(1 / 3 * 3 / 4)
+
+
+def _ruleset(rules: list[dict]) -> RuleSet:
+    packaged = load_rules()
+    return RuleSet(tuple(Rule.model_validate(r) for r in rules), packaged.actions)
+
+
+def _rule(rule_id: str, when: dict, severity: str, actions: list[str]) -> dict:
+    return {
+        "id": rule_id,
+        "when": when,
+        "severity": severity,
+        "actions": actions,
+        "text": {"de": "x", "en": "x"},
+    }
+
+
+def test_priority_order_and_deterministic_ties(panel: Panel) -> None:
+    rules = _ruleset(
+        [
+            # u1: gap_target 80 on a (weight 0.5), severity low -> 1 * 80 * 0.5 * 1.2 (trend -2)
+            _rule("z_low_a", {"node": "a", "score": {"below": 30}}, "low", ["mit_mentors"]),
+            # u1: b is fine; u2/u3: b behind the median (gap 10 / 5), severity high
+            _rule(
+                "b_high",
+                {"node": "b", "gap": {"to": "peer_median", "above": 4}},
+                "high",
+                ["mit_networks", "mit_mentors"],
+            ),
+            # same priority as b_high for every row: tie broken by severity, then rule id
+            _rule(
+                "a_tie",
+                {"node": "b", "gap": {"to": "peer_median", "above": 4}},
+                "high",
+                ["mint_monitoring"],
+            ),
+        ]
+    )
+    hits, blocked = fire(rules, panel, {"a": 0.5, "b": 0.5})
+    u1 = hits[hits["row"] == 0]
+    assert list(u1["rule"]) == ["z_low_a"]
+    assert u1["priority"].iloc[0] == pytest.approx(1 * 80 * 0.5 * 1.2)
+    ranked = rank(hits)
+    u2 = ranked[ranked["row"] == 1]
+    # priority 3 * 10 * 0.5 * 1 = 15 for all three actions; a_tie < b_high by id
+    np.testing.assert_allclose(u2["priority"], 15.0)
+    assert list(u2["action"]) == ["mint_monitoring", "mit_networks", "mit_mentors"]
+    assert list(u2["rank"]) == [1, 2, 3]
+    u3 = ranked[ranked["row"] == 2]
+    # u3: trend -3 -> factor 1.3
+    np.testing.assert_allclose(u3["priority"], 3 * 5 * 0.5 * 1.3)
+    # u3's a is missing: z_low_a is undecided, but nothing is unreliable in the panel -
+    # missing scores are marked unreliable by recommend(), not by the panel itself
+    assert blocked.empty
+
+
+def test_an_action_asked_for_twice_is_listed_once(panel: Panel) -> None:
+    rules = _ruleset(
+        [
+            _rule("first", {"node": "a", "score": {"below": 30}}, "high", ["mit_mentors"]),
+            _rule("second", {"node": "a", "change": {"below": 0}}, "low", ["mit_mentors"]),
+        ]
+    )
+    ranked = rank(fire(rules, panel, {"a": 1.0, "b": 0.0})[0])
+    u1 = ranked[ranked["row"] == 0]
+    assert list(u1["action"]) == ["mit_mentors"]
+    assert u1["rule"].iloc[0] == "first"
+    assert u1["rules"].iloc[0] == ("first", "second")
+
+
+# ---- recommend() on scored data -------------------------------------------------------------
+
+SMALL_RULES = {
+    "rules": [
+        _rule(
+            "council_low",
+            {
+                "any": [
+                    {"node": "council_share", "score": {"below": 50}},
+                    {"node": "council_share", "gap": {"to": "peer_median", "above": 10}},
+                ]
+            },
+            "high",
+            ["mit_training_programme", "mit_mentors"],
+        ),
+        _rule(
+            "kita_gap",
+            {"node": "kita_parity", "parity": {"below": -10}},
+            "medium",
+            ["m3_integration_guides"],
+        ),
+    ]
+}
+SMALL_RULES["rules"][0]["text"] = {
+    "de": "{node}: {score} (Median {peer_median}, {gap_peer_median} darunter)",
+    "en": "{node}: {score} (median {peer_median}, {gap_peer_median} below)",
+}
+
+
+@pytest.fixture()
+def rules_file(tmp_path) -> object:
+    import yaml
+
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump(SMALL_RULES, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _score(units: dict[str, dict[str, float]], fw: mi.Framework) -> mi.Results:
+    return mi.score(small_dataset(units), fw, normalise="goalposts")
+
+
+def test_recommend_known_answer(small_framework: mi.Framework, rules_file) -> None:
+    # council share: 6 of 30 -> 20 % -> goalposts 0..40 -> 50 points; 2 of 30 -> 16.7 points
+    parity = {"kita_mig": 40.0}  # 80 % as in the reference group: the Kita rule is quiet
+    res = _score({"A": parity, "B": {**parity, "council_migrant": 2.0}}, small_framework)
+    recs = recommend(res, rules_file)
+    b = recs.for_unit("B")
+    assert list(b["action"]) == ["mit_training_programme", "mit_mentors"]
+    score = 2 / 30 * 100 / 40 * 100
+    median = (score + 50.0) / 2
+    weight = 2 / 3 / 2  # participation 2 of 3, council_share 1 of 2 under political
+    np.testing.assert_allclose(b["priority"], 3 * (100 - score) * weight)  # gap to target
+    assert b["gap_kind"].tolist() == ["gap_target"] * 2
+    assert b["text"].iloc[0] == (
+        f"Councillors with a migration background: {score:.1f} "
+        f"(median {median:.1f}, {median - score:.1f} below)"
+    )
+    assert f"peer median {median:.1f}, {median - score:.1f} points below" in b["evidence"][0]
+    assert "value 6.67 %" in b["evidence"][0]
+    de = recs.for_unit("B", lang="de")
+    assert (
+        de["text"]
+        .iloc[0]
+        .startswith(f"Ratsmitglieder mit Migrationsgeschichte: {score:.1f}".replace(".", ","))
+    )
+    # A sits exactly on 50 points: "below 50" is strict, and it is ahead of the median
+    assert recs.to_frame()["unit"].eq("A").sum() == 0
+
+
+def test_data_quality_note_instead_of_a_recommendation(
+    small_framework: mi.Framework, rules_file
+) -> None:
+    # B's council has 5 seats, below min_denominator 10: its low share is unreliable
+    parity = {"kita_mig": 40.0}
+    res = _score(
+        {
+            "A": parity,
+            "B": {**parity, "council_seats": 5.0, "council_migrant": 0.0},
+            "C": {**parity, "council_seats": 5.0, "council_migrant": 3.0},
+        },
+        small_framework,
+    )
+    recs = recommend(res, rules_file)
+    b = recs.for_unit("B")
+    assert (b["kind"] == "action").sum() == 0
+    note = b[b["kind"] == "note"].iloc[0]
+    assert note["node"] == "council_share" and note["reason"] == "unreliable"
+    assert note["rules"] == ("council_low",)
+    assert "too few cases" in note["evidence"]
+    # C's unreliable numbers say the rule does not apply (60 % -> 100 points): no note
+    assert recs.to_frame()["unit"].eq("C").sum() == 0
+
+
+def test_missing_and_imputed_data_give_notes(small_framework: mi.Framework, rules_file) -> None:
+    long = make_small_long(units=4, years=(2023, 2024))
+    drop = (long["unit"] == "01001000") & (long["variable"] == "council_migrant")
+    long.loc[drop & (long["year"] == 2023), "value"] = 1.0  # low: carried forward, it fires
+    long.loc[drop & (long["year"] == 2024), "value"] = np.nan
+    res = mi.score(
+        mi.Dataset.from_long(long),
+        small_framework,
+        normalise="goalposts",
+        impute={"method": "locf"},
+    )
+    recs = recommend(res, rules_file)
+    mine = recs.for_unit("01001000", 2024)
+    notes = mine[mine["kind"] == "note"]
+    assert list(notes["node"]) == ["council_share"]
+    assert notes["reason"].iloc[0] == "imputed"
+    assert "council_share" not in set(mine.loc[mine["kind"] == "action", "node"])
+    res2 = mi.score(mi.Dataset.from_long(long), small_framework, normalise="goalposts")
+    notes2 = recommend(res2, rules_file).for_unit("01001000", 2024)
+    assert notes2.loc[notes2["kind"] == "note", "reason"].tolist() == ["missing"]
+
+
+def test_recommendations_api(small_framework: mi.Framework, rules_file) -> None:
+    res = mi.score(
+        mi.Dataset.from_long(make_small_long(units=5, years=(2022, 2023, 2024))),
+        small_framework,
+        normalise="goalposts",
+    )
+    recs = recommend(res, rules_file, lang="de")
+    frame = recs.to_frame()
+    assert {"title_de", "title_en", "evidence_de", "evidence_en", "text_de", "text_en"} <= set(
+        frame.columns
+    )
+    en = recs.to_frame("en")
+    assert {"title", "evidence", "text"} <= set(en.columns) and "title_de" not in en.columns
+    assert len(recs) == int((frame["kind"] == "action").sum())
+    # ranks run 1..k within each unit and year, by falling priority
+    for _, group in recs.actions.groupby(["unit", "year"]):
+        assert list(group["rank"]) == list(range(1, len(group) + 1))
+        assert group["priority"].is_monotonic_decreasing
+    latest = recs.for_unit(frame["unit"].iloc[0])
+    assert latest["year"].nunique() == 1 and "title" in latest.columns
+    with pytest.raises(MintIndexError, match="no recommendations"):
+        recs.for_unit("nowhere")
+    with pytest.raises(MintIndexError, match="unknown language"):
+        recs.to_frame("fr")
+    data = recs.to_dict()
+    json.dumps(data)  # JSON-serialisable as is
+    again = recommend(res, rules_file, lang="de").to_json()
+    assert recs.to_json() == again  # deterministic
+    assert json.loads(again) == data
+    first = data["results"][0]
+    assert set(first) == {"unit", "year", "actions", "notes"}
+    assert set(first["actions"][0]["title"]) == {"de", "en"}
+    keys = [(r["unit"], r["year"]) for r in data["results"]]
+    assert keys == sorted(keys)
+    html = recs._repr_html_()
+    assert html.startswith("<p><b>Recommendations(") and "<script" not in html
+
+
+def test_recommend_rejects_rules_for_another_framework(small_framework: mi.Framework) -> None:
+    res = mi.score(
+        mi.Dataset.from_long(make_small_long(units=2)), small_framework, normalise="goalposts"
+    )
+    with pytest.raises(mi.RuleError, match="unknown node 'council_representation'"):
+        recommend(res)  # the packaged rules are written for the default framework
+    with pytest.raises(MintIndexError, match="unknown language"):
+        recommend(res, lang="fr")
+
+
+def test_packaged_rules_on_the_example_district() -> None:
+    res = mi.score(mi.example_data())
+    recs = recommend(res)
+    actions = recs.actions
+    assert len(actions) > 0 and len(recs.notes) > 0
+    assert set(actions["action"]) <= set(load_rules().actions)
+    assert actions["source"].str.match(r"^00[0-4]_[0-9a-f]{16}\.txt$").all()
+    assert (actions["evidence_de"] != "").all() and (actions["text_en"] != "").all()
+    assert not actions["text_en"].str.contains(r"\{").any()  # every placeholder filled
+
+
+# ---- the monotonicity property --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def default_setup() -> tuple[mi.Framework, RuleSet, np.ndarray]:
+    fw = mi.default_framework()
+    rules = load_rules(framework=fw)
+    weights = weight_shares(mi.BuildSpec(framework=fw))[fw.node_ids.index(fw.index.id)]
+    return fw, rules, weights
+
+
+def _about(
+    rules: RuleSet, scores: np.ndarray, fw: mi.Framework, weights: np.ndarray, unit: int, node: str
+) -> set[tuple[str, int]]:
+    """(rule, year) of the recommendations about ``node`` for ``unit``."""
+    n_y = scores.shape[0]
+    table = gap_table(
+        scores,
+        np.arange(2020, 2020 + n_y),
+        [f"u{i}" for i in range(scores.shape[1])],
+        fw.node_ids,
+        ["g"] * scores.shape[1],
+        targets=np.full((n_y, len(fw.node_ids)), 100.0),
+    )
+    panel = Panel.from_gaps(table, nodes=fw.node_ids)
+    hits, _ = fire(rules, panel, weights)
+    mine = hits[(hits["row"] // n_y == unit) & (hits["node"] == node)]
+    return set(zip(mine["rule"], mine["row"] % n_y, strict=True))
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    seed=st.integers(0, 10_000),
+    unit=st.integers(0, 4),
+    node_pos=st.integers(0, 200),
+    raises=st.lists(st.floats(0.0, 60.0), min_size=3, max_size=3),
+)
+def test_raising_scores_never_adds_a_recommendation_about_that_node(
+    default_setup: tuple[mi.Framework, RuleSet, np.ndarray],
+    seed: int,
+    unit: int,
+    node_pos: int,
+    raises: list[float],
+) -> None:
+    fw, rules, weights = default_setup
+    rng = np.random.default_rng(seed)
+    scores = rng.uniform(0, 100, (3, 5, len(fw.node_ids)))
+    scores[rng.random(scores.shape) < 0.1] = np.nan
+    focus_nodes = sorted({r.focus for r in rules.rules})
+    node = focus_nodes[node_pos % len(focus_nodes)]
+    before = _about(rules, scores, fw, weights, unit, node)
+    better = scores.copy()
+    # raise by a non-decreasing amount per year, so no year's change or trend gets worse
+    better[:, unit, fw.node_ids.index(node)] += np.sort(raises)
+    after = _about(rules, better, fw, weights, unit, node)
+    assert after <= before
+
+
+def test_unit_base_values_are_what_the_known_answers_assume() -> None:
+    assert SMALL_BASE["council_seats"] == 30.0 and SMALL_BASE["council_migrant"] == 6.0
