@@ -295,48 +295,75 @@ def test_compare_two_drops_lists_definition_changes(
 
 
 # ---- report and demo ---------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def example_drop(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The packaged example data as files, with one unit renamed to ``../../x``."""
-    from mint_index.resources import catalog_path
-
-    folder = tmp_path_factory.mktemp("example")
-    source = catalog_path("examples")
-    for name in ("mint_example.csv", "units.csv"):
-        text = (source / name).read_text(encoding="utf-8")
-        (folder / name).write_text(text.replace("08999001,", "../../x,"), encoding="utf-8")
-    return folder
+@pytest.fixture()
+def no_rules(tmp_path: Path) -> Path:
+    """An empty rule set: the packaged rules name nodes of the default framework only."""
+    path = tmp_path / "rules.yaml"
+    path.write_text("rules: []\n")
+    return path
 
 
 def test_report_writes_inside_its_folder_and_is_reproducible(
-    example_drop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    drop: Path, no_rules: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    for csv in (drop / "data").glob("*.csv"):  # a hostile unit id
+        csv.write_text(csv.read_text().replace("01001000", "../../x"))
     outs = [tmp_path / "a" / "report", tmp_path / "b" / "report"]
     for out in outs:
         code = cli(
             "report",
-            example_drop / "mint_example.csv",
-            "--units",
-            example_drop / "units.csv",
+            drop / "data",
+            "--framework",
+            FRAMEWORK,
+            "--rules",
+            no_rules,
             "--out",
             out,
             "--lang",
             "en",
+            "--jobs",
+            "2",
         )
         assert code == EXIT_OK
     files = sorted(p.relative_to(outs[0]) for p in outs[0].rglob("*") if p.is_file())
     assert Path("index.html") in files and Path("provenance.json") in files
+    assert len([f for f in files if f.parent.name == "profiles"]) == 6
     for rel in files:
         assert (outs[0] / rel).read_bytes() == (outs[1] / rel).read_bytes(), rel
-    written = {p.resolve() for p in tmp_path.rglob("*") if p.is_file()}
-    for path in written:  # nothing escaped: everything is under a/report or b/report
-        assert any(path.is_relative_to(o.resolve()) for o in outs), path
-    assert not (tmp_path / "x").exists() and not (tmp_path / "a" / "x").exists()
+    for path in tmp_path.rglob("*"):  # nothing escaped: all under a/report or b/report
+        if path.is_file() and not path.is_relative_to(drop) and path != no_rules:
+            assert any(path.resolve().is_relative_to(o.resolve()) for o in outs), path
     prov = json.loads((outs[0] / "provenance.json").read_text())
-    assert prov["rules"]["path"] == "<packaged>" and len(prov["rules"]["sha256"]) == 64
+    assert prov["rules"]["path"] == no_rules.as_posix() and len(prov["rules"]["sha256"]) == 64
     listed = {o["path"] for o in prov["outputs"]}
-    assert listed == {str(f.as_posix()) for f in files} - {"provenance.json"}
+    assert listed == {f.as_posix() for f in files} - {"provenance.json"}
+
+
+def test_report_units_only(
+    drop: Path, no_rules: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "report"
+    base = ("report", drop / "data", "--framework", FRAMEWORK, "--rules", no_rules, "--out", out)
+    assert cli(*base, "--units-only", "01003000,01001000") == EXIT_OK
+    profiles = sorted(p.name for p in (out / "profiles").iterdir())
+    assert profiles == ["01001000.html", "01003000.html"]
+    capsys.readouterr()
+    assert cli(*base, "--units-only", "01001000,99999999") == EXIT_USAGE
+    assert "no unit 99999999" in capsys.readouterr().err
+
+
+def test_report_with_broken_rules_exits_1(
+    drop: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("rules:\n  - id: r1\n    when: {node: no_such_node, below: 50}\n")
+    out = tmp_path / "report"
+    code = cli("report", drop / "data", "--framework", FRAMEWORK, "--rules", rules, "--out", out)
+    assert code == EXIT_DATA
+    err = capsys.readouterr().err
+    assert "invalid rules" in err and "rules.yaml" in err
+    assert not (out / "index.html").exists()
 
 
 def test_demo_runs_everything(
