@@ -605,7 +605,7 @@ def profile_context(data: ReportData, unit_id: str) -> dict[str, Any]:
 def _spec_groups(step: str, specs: dict[str, dict[str, Any]], labels: dict[str, str],
                  lang: str) -> list[dict[str, Any]]:
     """Nodes sharing the same resolved spec of ``step``, one entry per distinct spec."""
-    from mint_index.methods.registry import get_method
+    from mint_index.methods.registry import parse_step
 
     groups: dict[str, list[str]] = {}
     for node, spec in specs.items():
@@ -613,16 +613,13 @@ def _spec_groups(step: str, specs: dict[str, dict[str, Any]], labels: dict[str, 
     out = []
     for key, nodes in groups.items():
         spec = json.loads(key)
-        method = str(spec.pop("method"))
-        try:
-            summary = get_method(step, method).summary
-        except Exception:  # an unregistered method cannot have been run; say so plainly
-            summary = ""
+        method, params = parse_step(step, spec)  # the parameters as run, defaults included
+        values = params.model_dump(mode="json")
         out.append({
-            "method": method,
-            "description": method_text(step, method, lang, summary),
+            "method": method.name,
+            "description": method_text(step, method.name, lang, method.summary),
             "parameters": [{"name": k, "value": json.dumps(v, ensure_ascii=False)}
-                           for k, v in sorted(spec.items())],
+                           for k, v in sorted(values.items())],
             "nodes": [labels[n] for n in nodes],
             "all": len(nodes) == len(specs),
         })

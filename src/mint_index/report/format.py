@@ -30,6 +30,7 @@ _MONTHS = {
 # (thousands separator, decimal separator, text between a number and "%")
 _SEPARATORS = {"de": (".", ",", "\u00a0"), "en": (",", ".", "")}
 _DE_SWAP = str.maketrans({",": ".", ".": ","})
+_NUDGE = 1.0 + 2.0**-50
 
 
 def check_lang(lang: str) -> str:
@@ -62,7 +63,10 @@ class Formatter:
         value = float(value)
         if value in (math.inf, -math.inf):
             return ("" if value > 0 else _MINUS) + "∞"
-        text = f"{abs(value):,.{digits if digits > 0 else 0}f}"
+        # Ties round away from zero, as readers expect (62.5 -> 63, not 62): the nudge of
+        # a few units in the last place also turns 2.675 (stored as 2.67499...) into the
+        # decimal it was written as.
+        text = f"{abs(value) * _NUDGE:,.{digits if digits > 0 else 0}f}"
         if self.lang == "de":
             text = text.translate(_DE_SWAP)
         if value < 0:

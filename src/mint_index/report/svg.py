@@ -246,8 +246,17 @@ def heat_colour(value: float, vmin: float = 0.0, vmax: float = 100.0) -> tuple[s
     i = min(int(pos), len(_CIVIDIS) - 2)
     frac = pos - i
     rgb = [round(a + (b - a) * frac) for a, b in zip(_CIVIDIS[i], _CIVIDIS[i + 1], strict=True)]
-    lum = sum(w * (c / 255) ** 2.2 for w, c in zip((0.2126, 0.7152, 0.0722), rgb, strict=True))
-    return "#{:02X}{:02X}{:02X}".format(*rgb), ("#000000" if lum > 0.2 else "#FFFFFF")
+    lum = _luminance(rgb)
+    # the ink with the higher WCAG contrast: (L1 + 0.05) / (L2 + 0.05)
+    black, white = (lum + 0.05) / 0.05, 1.05 / (lum + 0.05)
+    return "#{:02X}{:02X}{:02X}".format(*rgb), ("#000000" if black >= white else "#FFFFFF")
+
+
+def _luminance(rgb: Sequence[int]) -> float:
+    """WCAG relative luminance of an sRGB colour."""
+    lin = [c / 255 / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4
+           for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
 
 def heatmap(

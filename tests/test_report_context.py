@@ -1,0 +1,328 @@
+"""The report contexts: plain data with the right numbers for a case worked out by hand
+(see report_helpers for the table of expected scores)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+import report_helpers as h
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mint_index.errors import ReportError
+from mint_index.report.context import (
+    compare_context,
+    overview_context,
+    prepare,
+    profile_context,
+    profile_filename,
+)
+
+APPROX = {"abs": 1e-9}
+
+
+@pytest.fixture(scope="module")
+def res():
+    return h.results()
+
+
+@pytest.fixture(scope="module")
+def data_en(res):
+    return prepare(res, "en")
+
+
+def _plain_only(value: object) -> bool:
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain_only(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_plain_only(v) for v in value)
+    if isinstance(value, float):
+        return not math.isnan(value)
+    return value is None or isinstance(value, (str, int, bool))
+
+
+def test_contexts_are_plain_json_data(res, data_en) -> None:
+    for ctx in (overview_context(res, data_en), profile_context(data_en, "a"),
+                compare_context(res, res, "en")):
+        assert _plain_only(ctx)
+        assert json.loads(json.dumps(ctx, allow_nan=False)) == ctx
+
+
+def test_profile_headline_numbers(data_en) -> None:
+    ctx = profile_context(data_en, "a")
+    assert ctx["year"] == 2023
+    assert ctx["unit"] == {"id": "a", "name": "Altdorf", "peer_group": "small",
+                           "href": "a.html"}
+    index = ctx["index"]
+    assert index["score"] == pytest.approx(50.0, **APPROX)
+    assert index["rank"] == 2 and index["rank_of"] == 4
+    assert index["peer_rank"] == 1 and index["peer_of"] == 2
+    # peer median of the index among a and b: (50 + 45.625) / 2
+    assert index["peer_median"] == pytest.approx(47.8125, **APPROX)
+    assert index["change"] == pytest.approx(2.5, **APPROX)
+    assert index["trend"] == "improving"
+    assert index["rank_low"] is None  # no uncertainty analysis passed
+    domains = {d["id"]: d for d in ctx["domains"]}
+    assert domains["edu"]["score"] == pytest.approx(37.5, **APPROX)
+    assert domains["edu"]["rank"] == 3
+    assert domains["part"]["rank"] == 2  # tied with c at 62.5: ties share the lowest rank
+    # quartiles of two values (a: 37.5, b: 53.75) by linear interpolation
+    assert domains["edu"]["peer_q1"] == pytest.approx(37.5 + 0.25 * 16.25, **APPROX)
+    assert domains["edu"]["peer_q3"] == pytest.approx(37.5 + 0.75 * 16.25, **APPROX)
+
+
+def test_scorecard_rows(data_en) -> None:
+    ctx = profile_context(data_en, "a")
+    sections = {s["id"]: s for s in ctx["scorecard"]}
+    assert list(sections) == ["edu", "part"]
+    rows = {r["id"]: r for r in sections["edu"]["rows"]}
+    kita = rows["kita"]
+    # (20/40 - 80/100) * 100 = -30 points; parity point 0 -> gap -30
+    assert kita["value"] == pytest.approx(-30.0, **APPROX)
+    assert kita["parity_gap"] == pytest.approx(-30.0, **APPROX)
+    assert kita["unit"] == "points" and kita["target"] == 0
+    assert kita["score"] == pytest.approx(25.0, **APPROX)
+    assert kita["peer_median"] == pytest.approx((25 + 87.5) / 2, **APPROX)
+    assert kita["peer_median_value"] == pytest.approx((-30 + -5) / 2, **APPROX)
+    assert kita["trend"] == "stable" and kita["change"] == pytest.approx(0.0, **APPROX)
+    emp = rows["emp"]
+    assert emp["value"] == pytest.approx(55.0, **APPROX)
+    assert emp["parity_gap"] is None
+    assert emp["change"] == pytest.approx(10.0, **APPROX) and emp["trend"] == "improving"
+    council = {r["id"]: r for r in sections["part"]["rows"]}["council"]
+    assert council["notes"] == ["unreliable"]
+    assert sections["edu"]["has_parity"] and not sections["part"]["has_parity"]
+
+
+def test_worsening_and_missing_trend(data_en) -> None:
+    ctx = profile_context(data_en, "d")
+    assert ctx["index"]["trend"] == "worsening"
+    assert ctx["index"]["change"] == pytest.approx(-2.5, **APPROX)
+    emp = {r["id"]: r for r in ctx["scorecard"][0]["rows"]}["emp"]
+    assert emp["value"] is None and emp["score"] is None and emp["trend"] == ""
+    assert emp["notes"] == ["suppressed"]
+
+
+def test_strengths_and_weaknesses_against_peers(data_en) -> None:
+    # b against a (its only peer): kita 87.5 vs median 56.25 (+31.25), emp 20 vs 35 (-15),
+    # council 37.5 vs 50 (-12.5)
+    ctx = profile_context(data_en, "b")
+    assert [(s["id"], s["difference"]) for s in ctx["strengths"]] == [
+        ("kita", pytest.approx(31.25, **APPROX))]
+    assert [(w["id"], w["difference"]) for w in ctx["weaknesses"]] == [
+        ("emp", pytest.approx(-15.0, **APPROX)), ("council", pytest.approx(-12.5, **APPROX))]
+
+
+def test_quality_notes_carry_intervals(data_en) -> None:
+    notes = profile_context(data_en, "a")["quality"]
+    assert [(n["id"], n["kind"]) for n in notes] == [("council", "unreliable")]
+    lower, upper = h.wilson(2, 8)
+    note = notes[0]
+    assert note["value"] == pytest.approx(25.0, **APPROX)
+    assert note["lower"] == pytest.approx(100 * lower, rel=1e-9)
+    assert note["upper"] == pytest.approx(100 * upper, rel=1e-9)
+    assert note["denominator"] == 8
+    d_notes = profile_context(data_en, "d")["quality"]
+    assert [(n["id"], n["kind"], n["detail"]) for n in d_notes] == [
+        ("emp", "suppressed", "locked")]
+
+
+def test_history_series(data_en) -> None:
+    history = profile_context(data_en, "c")["history"]
+    assert history["years"] == [2022, 2023]
+    series = {s["id"]: s["values"] for s in history["series"]}
+    assert list(series) == ["index", "edu", "part"]
+    assert series["index"] == [pytest.approx(62.5), pytest.approx(68.75)]
+    assert series["part"] == [pytest.approx(50.0), pytest.approx(62.5)]
+
+
+def test_labels_follow_the_language(res) -> None:
+    de = profile_context(prepare(res, "de"), "a")
+    en = profile_context(prepare(res, "en"), "a")
+    assert [d["label"] for d in de["domains"]] == ["Bildung", "Teilhabe"]
+    assert [d["label"] for d in en["domains"]] == ["Education", "Participation"]
+    assert de["framework"]["label"] == "Testrahmen"
+
+
+def test_overview_table_and_peer_groups(res, data_en) -> None:
+    ctx = overview_context(res, data_en)
+    assert [u["id"] for u in ctx["units"]] == ["c", "a", "b", "d"]  # by index score
+    assert [u["rank"] for u in ctx["units"]] == [1, 2, 3, 4]
+    first = ctx["units"][0]
+    assert first["score"] == pytest.approx(68.75) and first["peer_rank"] == 1
+    assert [d["score"] for d in first["domains"]] == [pytest.approx(75.0), pytest.approx(62.5)]
+    groups = {g["name"]: g for g in ctx["peer_groups"]}
+    assert groups["large"]["n"] == 2 and groups["large"]["best"] == "Castrop"
+    assert groups["large"]["median"] == pytest.approx((68.75 + 37.5) / 2)
+    assert groups["small"]["min"] == pytest.approx(45.625)
+    assert groups["small"]["domains"] == [pytest.approx((37.5 + 53.75) / 2),
+                                          pytest.approx((62.5 + 37.5) / 2)]
+    assert ctx["counts"] == {"units": 4, "indicators": 3, "domains": 2, "peer_groups": 2,
+                             "years": 2}
+
+
+def test_overview_distributions_and_heatmap(res, data_en) -> None:
+    ctx = overview_context(res, data_en)
+    index = ctx["distributions"][0]
+    assert index["id"] == "index" and index["n"] == 4
+    assert ctx["edges"] == [pytest.approx(10.0 * k) for k in range(11)]
+    # 37.5, 45.625 -> bins 3 and 4; 50 -> bin 5; 68.75 -> bin 6
+    assert index["counts"] == [0, 0, 0, 1, 1, 1, 1, 0, 0, 0]
+    assert index["median"] == pytest.approx((45.625 + 50) / 2)
+    assert ctx["heatmap"]["by"] == "unit"
+    assert ctx["heatmap"]["rows"][0] == {"label": "Castrop",
+                                         "values": [pytest.approx(75.0), pytest.approx(62.5)]}
+
+
+def test_overview_coverage(res, data_en) -> None:
+    coverage = {c["id"]: c for c in overview_context(res, data_en)["coverage"]}
+    assert coverage["emp"]["available"] == 3 and coverage["emp"]["suppressed"] == 1
+    assert coverage["emp"]["share"] == pytest.approx(0.75)
+    assert coverage["council"]["unreliable"] == 1
+    assert coverage["kita"]["available"] == 4 and coverage["kita"]["missing"] == 0
+
+
+def test_methodology_is_generated_from_the_spec(res, data_en) -> None:
+    method = overview_context(res, data_en)["methodology"]
+    steps = {s["step"]: s["groups"] for s in method["steps"]}
+    assert [g["method"] for g in steps["normalise"]] == ["goalposts"]
+    assert steps["normalise"][0]["all"] is True
+    assert {p["name"] for p in steps["normalise"][0]["parameters"]} >= {"scale", "clip"}
+    assert [g["method"] for g in steps["aggregate"]] == ["arithmetic"]
+    weights = {w["id"]: w for w in method["weights"]}
+    assert [c["share"] for c in weights["index"]["children"]] == [0.5, 0.5]
+    # with a weight override the shares follow: edu 3, part 1 -> 0.75 / 0.25
+    res2 = res.rescore(weights={"edu": 3.0}, normalise={"method": "minmax"})
+    method2 = overview_context(res2, prepare(res2, "en"))["methodology"]
+    weights2 = {w["id"]: w for w in method2["weights"]}
+    assert [c["share"] for c in weights2["index"]["children"]] == [0.75, 0.25]
+    steps2 = {s["step"]: s["groups"] for s in method2["steps"]}
+    assert [g["method"] for g in steps2["normalise"]] == ["minmax"]
+
+
+def test_sources_only_link_web_addresses(res, data_en) -> None:
+    sources = {s["id"]: s for s in overview_context(res, data_en)["sources"]}
+    assert sources["kita"]["url_is_web"] and sources["kita"]["publisher"] == "Statistikamt Test"
+    assert sources["kita"]["definition"] == (
+        "(kita_mig / children_mig − kita_nonmig / children_nonmig) × 100")
+    assert sources["council"]["definition"] == "council_migrant / council_seats × 100"
+    assert not sources["council"]["url_is_web"]  # javascript: is shown as text, never linked
+    assert sources["kita"]["goalposts"] == [-40, 0]
+
+
+def test_uncertainty_gives_rank_intervals(res) -> None:
+    stats = pd.DataFrame({"unit": ["a", "b", "c", "d"], "year": 2023, "node": "index",
+                          "nominal": [2.0, 3, 1, 4], "median": [2.0, 3, 1, 4],
+                          "q05": [1.0, 2, 1, 3], "q95": [3.0, 4, 2, 4]})
+
+    class Uncertainty:
+        rank_stats = stats
+
+    data = prepare(res, "en", uncertainty=Uncertainty())
+    ctx = profile_context(data, "a")
+    assert ctx["has_uncertainty"]
+    assert (ctx["index"]["rank_low"], ctx["index"]["rank_high"]) == (1.0, 3.0)
+    assert ctx["domains"][0]["rank_low"] is None  # no statistics for the domains
+    units = {u["id"]: u for u in overview_context(res, data)["units"]}
+    assert (units["d"]["rank_low"], units["d"]["rank_high"]) == (3.0, 4.0)
+
+
+def test_recommendations_and_rule_notes(res) -> None:
+    from mint_index.recommend.recommendations import FRAME_COLUMNS, Recommendations
+
+    rows = [
+        {"unit": "a", "year": 2023, "kind": "action", "rank": 2, "rule": "r2",
+         "title_en": "Second", "text_en": "t2", "evidence_en": "e2", "priority": 0.4,
+         "actors": "council", "programme": "MIT", "node": "council"},
+        {"unit": "a", "year": 2023, "kind": "action", "rank": 1, "rule": "r1",
+         "title_en": "First", "text_en": "t1", "evidence_en": "Council 25 % (peer 20 %)",
+         "priority": 0.9, "actors": "administration", "programme": "MINT", "node": "council"},
+        {"unit": "a", "year": 2023, "kind": "note", "rule": "r3", "node": "emp",
+         "text_en": "too few data for r3"},
+        {"unit": "a", "year": 2022, "kind": "action", "rank": 1, "rule": "old",
+         "title_en": "Old", "node": "emp"},
+    ]
+    frame = pd.DataFrame(rows).reindex(columns=FRAME_COLUMNS)
+    recs = Recommendations(frame, lang="en")
+    ctx = profile_context(prepare(res, "en", recommendations=recs), "a")
+    assert [r["title"] for r in ctx["recommendations"]] == ["First", "Second"]
+    assert ctx["recommendations"][0]["evidence"] == "Council 25 % (peer 20 %)"
+    notes = [(q["id"], q["kind"], q["detail"]) for q in ctx["quality"]]
+    assert ("emp", "data_note", "too few data for r3") in notes
+    other = profile_context(prepare(res, "en", recommendations=recs), "b")
+    assert other["recommendations"] == []
+    assert profile_context(prepare(res, "en"), "a")["recommendations"] is None
+
+
+def test_comparison_changes_and_movers(res) -> None:
+    ctx = compare_context(res, res, "en", year_before=2022, year_after=2023)
+    assert (ctx["year_before"], ctx["year_after"]) == (2022, 2023)
+    rows = {r["id"]: r for r in ctx["rows"]}
+    assert rows["c"]["nodes"][0]["change"] == pytest.approx(6.25)
+    assert rows["d"]["nodes"][0]["change"] == pytest.approx(-2.5)
+    # d: rank 4 in 2022 (40 < 45.625 < 47.5 < 62.5) and 4 in 2023
+    assert rows["d"]["nodes"][0]["rank_change"] == 0
+    assert [m["id"] for m in ctx["risers"]] == ["c", "a"]
+    assert [m["id"] for m in ctx["fallers"]] == ["d"]
+    assert [r["id"] for r in ctx["rows"]][:2] == ["c", "a"]
+    assert ctx["indicators"] == {"changed": [], "added": [], "removed": []}
+
+
+def test_comparison_lists_changed_definitions() -> None:
+    before = h.results()
+    fw = h.framework_dict()
+    fw["indicators"][1]["goalposts"] = {"lower": 20, "upper": 80}
+    fw["indicators"][2]["compute"]["scale"] = 1000
+    fw["indicators"] = fw["indicators"][:3]
+    import mint_index as mi
+    from mint_index.framework.framework import Framework
+
+    after = mi.score(h.dataset(), Framework.model_validate(fw))
+    changed = {c["id"]: c["changes"] for c in compare_context(before, after)["indicators"][
+        "changed"]}
+    assert changed["emp"] == [{"field": "goalposts", "before": "30 – 80", "after": "20 – 80"}]
+    assert changed["council"][0]["field"] == "compute"
+    assert changed["council"][0]["after"] == "council_migrant / council_seats × 1000"
+    assert "kita" not in changed
+
+
+def test_unknown_unit_and_year_are_report_errors(res, data_en) -> None:
+    with pytest.raises(ReportError, match="not in the results"):
+        profile_context(data_en, "zz")
+    with pytest.raises(ReportError, match="2019"):
+        prepare(res, "en", year=2019)
+
+
+def test_earlier_year_can_be_reported(res) -> None:
+    ctx = profile_context(prepare(res, "en", year=2022), "a")
+    assert ctx["year"] == 2022 and ctx["index"]["score"] == pytest.approx(47.5)
+    assert ctx["index"]["trend"] == ""  # no year before 2022
+
+
+# ---- file names ----------------------------------------------------------------------
+@pytest.mark.parametrize("unit_id", ["../../x", "..", "a/b", "C:\\x", "con", "", ".hidden",
+                                     "x\x00y", "Ä"])
+def test_profile_filenames_stay_in_their_folder(unit_id: str) -> None:
+    name = profile_filename(unit_id)
+    assert "/" not in name and "\\" not in name and "\x00" not in name
+    assert not name.startswith(".") and name.endswith(".html")
+    assert name.split(".")[0] not in ("con", "")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(min_size=0, max_size=40), st.text(min_size=0, max_size=40))
+def test_distinct_ids_get_distinct_safe_names(a: str, b: str) -> None:
+    na, nb = profile_filename(a), profile_filename(b)
+    assert set(na[:-5]) <= set("abcdefghijklmnopqrstuvwxyz0123456789_-")
+    if a != b:
+        assert na != nb
+    else:
+        assert na == nb
+
+
+def test_plain_ids_keep_their_name() -> None:
+    assert profile_filename("08111000") == "08111000.html"
+    assert profile_filename("a") == "a.html"

@@ -1,0 +1,84 @@
+"""German and English number, percentage, rank and date formatting, without locale."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mint_index.report.format import MISSING, Formatter
+
+DE, EN = Formatter("de"), Formatter("en")
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "de", "en"),
+    [
+        (1234.5, 1, "1.234,5", "1,234.5"),
+        (1234567.891, 2, "1.234.567,89", "1,234,567.89"),
+        (-1234.5, 1, "−1.234,5", "−1,234.5"),
+        (0.0, 1, "0,0", "0.0"),
+        (-0.04, 1, "0,0", "0.0"),  # rounds to zero: no minus sign
+        (999.96, 1, "1.000,0", "1,000.0"),
+        (12.0, 0, "12", "12"),
+        (7, 0, "7", "7"),
+        (62.5, 0, "63", "63"),  # ties away from zero, not to even
+        (-62.5, 0, "−63", "−63"),
+        (2.675, 2, "2,68", "2.68"),  # stored as 2.67499..., written as 2.675
+    ],
+)
+def test_numbers(value: float, digits: int, de: str, en: str) -> None:
+    assert DE.num(value, digits) == de
+    assert EN.num(value, digits) == en
+
+
+def test_signs_missing_and_infinity() -> None:
+    assert DE.num(2.25, 2, sign=True) == "+2,25"
+    assert EN.num(-2.5, 1, sign=True) == "−2.5"
+    assert EN.num(0.0, 1, sign=True) == "0.0"
+    for missing in (None, math.nan, float("nan")):
+        assert DE.num(missing) == MISSING == EN.pct(missing)
+    assert EN.num(math.inf) == "∞" and DE.num(-math.inf) == "−∞"
+
+
+def test_percentages_ranks_ranges_values() -> None:
+    assert DE.pct(12.5) == "12,5\u00a0%" and EN.pct(12.5) == "12.5%"
+    assert DE.pct(0.125, share=True) == "12,5\u00a0%" and EN.pct(0.5, 0, share=True) == "50%"
+    assert DE.rank(3, 42) == "3 von 42" and EN.rank(3, 42) == "3 of 42"
+    assert EN.rank(3) == "3" and EN.rank(None, 4) == MISSING
+    assert DE.range(12.1, 15.25) == "12,1–15,3" and EN.range(-2, 3) == "−2.0 to 3.0"
+    assert DE.value(3.5, "je 1.000") == "3,5\u00a0je 1.000" and EN.value(40, "%") == "40.0%"
+    assert EN.value(None, "points") == MISSING
+
+
+def test_dates() -> None:
+    day = dt.date(2024, 3, 1)
+    assert DE.date(day) == "1. März 2024"
+    assert EN.date(day) == "1 March 2024"
+    assert DE.date(dt.date(2025, 12, 31)) == "31. Dezember 2025"
+
+
+def test_unknown_language() -> None:
+    with pytest.raises(ValueError, match="valid: de, en"):
+        Formatter("fr")
+
+
+def _parse(text: str, lang: str) -> float:
+    thousands, decimal = (".", ",") if lang == "de" else (",", ".")
+    return float(text.replace("−", "-").replace("+", "").replace(thousands, "")
+                 .replace(decimal, "."))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), st.integers(0, 3))
+def test_formatted_numbers_read_back(value: float, digits: int) -> None:
+    for fmt in (DE, EN):
+        text = fmt.num(value, digits)
+        assert _parse(text, fmt.lang) == pytest.approx(round(value, digits), abs=10**-digits)
+        integer = text.replace("−", "").split("," if fmt.lang == "de" else ".")[0]
+        groups = integer.split("." if fmt.lang == "de" else ",")
+        assert all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3
+    assert DE.num(value, digits).translate(str.maketrans(",.", ".,")) == EN.num(value, digits)
