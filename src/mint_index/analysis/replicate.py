@@ -1,0 +1,394 @@
+"""Replications of an index, vectorised across replications.
+
+A replication differs from the nominal results in its choices (see
+:mod:`mint_index.analysis.choices`). Choices upstream of aggregation (imputation,
+treatment, normalisation) have few alternatives, so each distinct combination is scored
+once with :meth:`Results.rescore`. Everything else (weights, leaving an indicator out, the
+aggregation method) is applied to stacks of replications at once: for the quasi-arithmetic
+means (arithmetic, geometric, harmonic) a parent is ``f⁻¹(Σ w f(x) / Σ w)`` over the
+children present, which for a batch of weight vectors is one matrix product per node.
+
+Replications are processed in fixed chunks, each a pure function of the plan and its
+replication indices, so any :class:`concurrent.futures.Executor` gives the same result as
+running them here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from mint_index.analysis.choices import Factor, Replications
+from mint_index.errors import SpecError
+from mint_index.methods.registry import parse_step
+
+if TYPE_CHECKING:
+    from mint_index.pipeline.results import Results
+
+__all__ = ["Simulation", "quantiles_of_sorted", "rank_rows", "simulate"]
+
+#: Scores closer than this share of the row's largest absolute score count as tied, so
+#: that the last bits of floating-point sums never reorder equal units.
+RANK_RTOL = 1e-10
+
+
+#: Quasi-arithmetic means: method name -> (f, f inverse). Their inputs must be > 0
+#: except for the arithmetic mean; other values go through the registered function.
+def _identity(x: np.ndarray) -> np.ndarray:
+    return x
+
+
+_QUASI: dict[str, tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]]] = {
+    "arithmetic": (_identity, _identity),
+    "geometric": (np.log, np.exp),
+    "harmonic": (np.reciprocal, np.reciprocal),
+}
+
+
+def rank_dtype(n_units: int) -> type[np.unsignedinteger]:
+    """The smallest unsigned type that holds ranks of ``n_units`` (0 = missing)."""
+    return np.uint16 if n_units < np.iinfo(np.uint16).max else np.uint32
+
+
+def rank_rows(scores: np.ndarray, rtol: float = RANK_RTOL) -> np.ndarray:
+    """Rank each row of ``scores`` ``[row, unit]``: 1 = highest, ties share the lowest rank
+    (pandas ``method="min"``), 0 = missing score.
+
+    Scores are binned on a 2**k grid over the row's range and packed with the unit's
+    position into one int64, so a plain sort (much faster than ``argsort``) yields both
+    the order and the values. Scores closer than ``rtol`` times the row's largest absolute
+    score tie.
+    """
+    rows, n = scores.shape
+    dtype = rank_dtype(n)
+    index_bits = max((n - 1).bit_length(), 1)
+    k = 62 - index_bits
+    lo = np.fmin.reduce(scores, axis=1, keepdims=True)
+    hi = np.fmax.reduce(scores, axis=1, keepdims=True)
+    span = hi - lo
+    step = np.where(span > 0, span / float(2**k - 2), 1.0)
+    below_best = np.subtract(hi, scores)
+    below_best *= 1.0 / step
+    np.floor(below_best, out=below_best)
+    np.minimum(below_best, 2**k - 2, out=below_best)  # rounding never reaches the marker
+    below_best[np.isnan(below_best)] = 2**k - 1  # missing: after every score
+    packed = below_best.astype(np.int64)
+    packed <<= index_bits
+    packed |= np.arange(n, dtype=np.int64)
+    packed.sort(axis=1)
+    distance = packed >> index_bits
+    scale = np.nan_to_num(np.maximum(np.abs(lo), np.abs(hi)))
+    tolerance = np.floor(rtol * scale / step).astype(np.int64)
+    new_group = np.empty((rows, n), dtype=bool)
+    new_group[:, 0] = True
+    np.greater(np.diff(distance, axis=1), tolerance, out=new_group[:, 1:])
+    ranked = np.where(new_group, np.arange(1, n + 1, dtype=dtype), 0).astype(dtype, copy=False)
+    np.maximum.accumulate(ranked, axis=1, out=ranked)
+    ranked[distance == 2**k - 1] = 0
+    packed &= (1 << index_bits) - 1  # the unit's position
+    out = np.empty((rows, n), dtype=dtype)
+    np.put_along_axis(out, packed, ranked, axis=1)
+    return out
+
+
+def quantiles_of_sorted(
+    ordered: np.ndarray, first: np.ndarray, count: np.ndarray, probs: Sequence[float]
+) -> np.ndarray:
+    """Quantiles (linear interpolation, R's type 7 / numpy's default) of each row of
+    ``ordered``, using the ``count`` sorted values that start at column ``first``.
+
+    Returns ``[len(probs), row]``; NaN where a row has no values.
+    """
+    rows = np.arange(ordered.shape[0])
+    out = np.full((len(probs), ordered.shape[0]), np.nan)
+    ok = count > 0
+    for k, p in enumerate(probs):
+        h = first + (np.maximum(count, 1) - 1) * p
+        last = np.minimum(first + np.maximum(count, 1) - 1, ordered.shape[1] - 1)
+        lo = np.minimum(np.floor(h).astype(np.int64), last)
+        hi = np.minimum(lo + 1, last)
+        a = ordered[rows, lo].astype(np.float64)
+        b = ordered[rows, hi].astype(np.float64)
+        out[k] = np.where(ok, a + (h - lo) * (b - a), np.nan)
+    return out
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Everything a chunk needs; plain arrays and dicts, so it pickles for any executor."""
+
+    cubes: tuple[np.ndarray, ...]  # normalised indicators [year, unit, indicator], by input key
+    input_key: np.ndarray  # [rep] index into cubes
+    aggregation_key: np.ndarray  # [rep] index into aggregations
+    weights: np.ndarray  # [rep, node] effective weights (left-out nodes 0)
+    aggregations: tuple[tuple[str, ...], ...]  # per alternative, per aggregate: spec JSON
+    n_indicators: int
+    aggregate_columns: tuple[int, ...]  # node column of each aggregate, bottom-up
+    children: tuple[tuple[int, ...], ...]  # node columns of each aggregate's children
+    outputs: tuple[int, ...]  # positions (in aggregate order) of the nodes to rank
+
+
+def _transformed(
+    x: np.ndarray, present: np.ndarray | None, f: Callable[[np.ndarray], np.ndarray]
+) -> np.ndarray:
+    """A new array ``f(x)``, 0 where ``x`` is missing (``present=None``: nothing missing)."""
+    if present is None:
+        return f(x) if f is not _identity else x.copy()
+    if f is _identity:
+        return np.where(present, x, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fx = f(np.where(present, x, 1.0))
+    fx[~present] = 0.0
+    return fx
+
+
+def _aggregate(
+    children: list[np.ndarray],
+    shared: np.ndarray | None,
+    w: np.ndarray,
+    spec_json: str,
+) -> np.ndarray:
+    """One aggregate node for a batch of replications, flattened to ``[batch, cell]``
+    (cell = year x unit).
+
+    Children are either ``shared`` (indicator columns ``[cell, child]``, the same for every
+    replication) or ``children`` (each ``[batch, cell]``); ``w`` is ``[batch, child]``.
+    Missing where the weight of the children present is below the method's ``min_share``,
+    as in the engine.
+    """
+    method, params = parse_step("aggregate", json.loads(spec_json))
+    min_share = getattr(params, "min_share", 0.0)
+    batch = w.shape[0]
+    total = w.sum(axis=1)
+    quasi = _QUASI.get(method.name)
+    if quasi is not None and method.name != "arithmetic":
+        values = [shared] if shared is not None else children
+        in_domain = all(bool((v[~np.isnan(v)] > 0).all()) for v in values)
+        quasi = quasi if in_domain else None
+    if quasi is None:
+        return _aggregate_each(children, shared, w, method, params, min_share)
+    f, f_inv = quasi
+    # den = weight of the children present; the part from complete children is a
+    # per-replication constant, so missing-free data never pays for a [batch, cell] array.
+    den_part: np.ndarray | None = None
+    if shared is not None:
+        present = ~np.isnan(shared)
+        complete = bool(present.all())
+        num = np.einsum("bc,nc->bn", w, _transformed(shared, None if complete else present, f))
+        den_const = total if complete else np.zeros(batch)
+        if not complete:
+            den_part = np.einsum("bc,nc->bn", w, present.astype(np.float64))
+    else:
+        num = np.zeros((batch, children[0].shape[1]))
+        den_const = np.zeros(batch)
+        for k, child in enumerate(children):
+            present = ~np.isnan(child)
+            complete = bool(present.all())
+            fx = _transformed(child, None if complete else present, f)
+            fx *= w[:, k, None]
+            num += fx
+            if complete:
+                den_const = den_const + w[:, k]
+            elif den_part is None:
+                den_part = present * w[:, k, None]
+            else:
+                den_part += present * w[:, k, None]
+    enough = np.maximum((min_share - 1e-12) * total, np.finfo(np.float64).tiny)
+    if den_part is None:
+        value = num / np.where(den_const > 0, den_const, np.nan)[:, None]
+        value[den_const < enough] = np.nan
+    else:
+        den_part += den_const[:, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = num / den_part
+        value[den_part < enough[:, None]] = np.nan
+    return value if f_inv is _identity else f_inv(value)
+
+
+def _aggregate_each(
+    children: list[np.ndarray],
+    shared: np.ndarray | None,
+    w: np.ndarray,
+    method: Any,
+    params: Any,
+    min_share: float,
+) -> np.ndarray:
+    """Fallback for methods without a batched form: the registered function, once per
+    replication, with the engine's ``min_share`` rule."""
+    batch = w.shape[0]
+    cells = shared.shape[0] if shared is not None else children[0].shape[1]
+    out = np.full((batch, cells), np.nan)
+    for b in range(batch):
+        if not w[b].sum() > 0:
+            continue
+        x = shared if shared is not None else np.stack([c[b] for c in children], axis=-1)
+        value = np.asarray(method.func(x[None], w[b], params), dtype=np.float64)[0]
+        share = (~np.isnan(x) * w[b]).sum(axis=-1) / w[b].sum()
+        out[b] = np.where(share >= min_share - 1e-12, value, np.nan)
+    return out
+
+
+def _run_chunk(plan: _Plan, reps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Ranks and scores of the output nodes for replications ``reps``:
+    ``[output, year, rep, unit]`` each (ranks unsigned, 0 = missing; scores float32)."""
+    n_y, n_u, n_i = plan.cubes[0].shape
+    shape = (len(plan.outputs), n_y, len(reps), n_u)
+    ranks = np.zeros(shape, dtype=rank_dtype(n_u))
+    scores = np.full(shape, np.nan, dtype=np.float32)
+    keys = plan.input_key[reps] * len(plan.aggregations) + plan.aggregation_key[reps]
+    for key in np.unique(keys):
+        pos = np.flatnonzero(keys == key)
+        group = reps[pos]
+        flat = plan.cubes[plan.input_key[group[0]]].reshape(n_y * n_u, n_i)
+        specs = plan.aggregations[plan.aggregation_key[group[0]]]
+        w_all = plan.weights[group]
+        values: dict[int, np.ndarray] = {}
+        for a, (column, kids) in enumerate(zip(plan.aggregate_columns, plan.children, strict=True)):
+            w = w_all[:, list(kids)]
+            if all(k < n_i for k in kids):
+                values[column] = _aggregate([], flat[:, list(kids)], w, specs[a])
+                continue
+            parts = [
+                np.broadcast_to(flat[:, k], (len(group), n_y * n_u)) if k < n_i else values[k]
+                for k in kids
+            ]
+            values[column] = _aggregate(parts, None, w, specs[a])
+        for o, a in enumerate(plan.outputs):
+            s = values[plan.aggregate_columns[a]].reshape(len(group), n_y, n_u)
+            r = rank_rows(s.reshape(-1, n_u)).reshape(s.shape)
+            ranks[o][:, pos] = r.transpose(1, 0, 2)
+            scores[o][:, pos] = s.transpose(1, 0, 2)
+    return ranks, scores
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """Ranks and scores of replications: ``[output node, year, replication, unit]``."""
+
+    nodes: list[str]
+    years: np.ndarray
+    ranks: np.ndarray  # unsigned, 0 = missing
+    scores: np.ndarray  # float32
+    nominal_scores: np.ndarray  # [node, year, unit] float64
+    nominal_ranks: np.ndarray  # [node, year, unit] unsigned, 0 = missing
+
+
+def _effective_weights(
+    results: Results, reps: Replications, factors: Sequence[Factor]
+) -> np.ndarray:
+    """Weights with the left-out indicator at 0, and every aggregate whose children all
+    weigh 0 at 0 too (it has nothing left to aggregate)."""
+    fw = results.framework
+    position = {n: i for i, n in enumerate(fw.node_ids)}
+    weights = reps.weights.copy()
+    leave = next((f for f in factors if f.name == "leave_out"), None)
+    if leave is not None:
+        dropped = np.array(
+            [-1 if o is None else position[o] for o in leave.options], dtype=np.int64
+        )[reps.choice["leave_out"]]
+        hit = dropped >= 0
+        weights[np.flatnonzero(hit), dropped[hit]] = 0.0
+        for node in fw.aggregate_ids:
+            kids = [position[c] for c in fw.children[node]]
+            alive = weights[:, kids].sum(axis=1) > 0
+            weights[:, position[node]] *= alive
+            if node == fw.index.id and not alive.all():
+                raise SpecError("leave_out: leaving out that indicator leaves the index empty")
+    return weights
+
+
+def _input_cubes(
+    results: Results, factors: Sequence[Factor], reps: Replications, year_index: np.ndarray
+) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+    """Score each distinct combination of upstream choices once; the key of each replication."""
+    upstream = [f for f in factors if f.name in ("impute", "treat", "normalise")]
+    n = len(reps)
+    if not upstream:
+        return (results.cube("normalised")[year_index],), np.zeros(n, dtype=np.int64)
+    combos = np.stack([reps.choice[f.name] for f in upstream], axis=1)
+    distinct, key = np.unique(combos, axis=0, return_inverse=True)
+    cubes = []
+    for row in distinct:
+        chosen = zip(upstream, row.tolist(), strict=True)
+        overrides = {f.name: f.options[i] for f, i in chosen if f.options[i] is not None}
+        try:
+            res = results.rescore(**overrides) if overrides else results
+        except SpecError as exc:
+            raise SpecError(f"uncertainty: scoring with {overrides} failed: {exc}") from None
+        cubes.append(res.cube("normalised")[year_index])
+    return tuple(cubes), key.reshape(-1).astype(np.int64)
+
+
+def _aggregations(
+    results: Results, factors: Sequence[Factor], reps: Replications
+) -> tuple[tuple[tuple[str, ...], ...], np.ndarray]:
+    fw, spec = results.framework, results.spec
+    nominal = tuple(
+        json.dumps(spec.step_for("aggregate", a), sort_keys=True) for a in fw.aggregate_ids
+    )
+    factor = next((f for f in factors if f.name == "aggregate"), None)
+    if factor is None:
+        return (nominal,), np.zeros(len(reps), dtype=np.int64)
+    alternatives = tuple(
+        nominal if o is None else (json.dumps(o, sort_keys=True),) * len(fw.aggregate_ids)
+        for o in factor.options
+    )
+    return alternatives, reps.choice["aggregate"]
+
+
+def simulate(
+    results: Results,
+    factors: Sequence[Factor],
+    reps: Replications,
+    nodes: Sequence[str],
+    years: Sequence[int],
+    executor: Executor | None = None,
+    chunk_size: int = 100,
+) -> Simulation:
+    """Run every replication; return ranks and scores of ``nodes`` in ``years``."""
+    fw = results.framework
+    position = {n: i for i, n in enumerate(fw.node_ids)}
+    year_index = np.searchsorted(results.years, np.asarray(years))
+    cubes, input_key = _input_cubes(results, factors, reps, year_index)
+    aggregations, aggregation_key = _aggregations(results, factors, reps)
+    plan = _Plan(
+        cubes=cubes,
+        input_key=input_key,
+        aggregation_key=np.asarray(aggregation_key, dtype=np.int64),
+        weights=_effective_weights(results, reps, factors),
+        aggregations=aggregations,
+        n_indicators=len(fw.indicator_ids),
+        aggregate_columns=tuple(position[a] for a in fw.aggregate_ids),
+        children=tuple(tuple(position[c] for c in fw.children[a]) for a in fw.aggregate_ids),
+        outputs=tuple(fw.aggregate_ids.index(n) for n in nodes),
+    )
+    # Chunks group replications that share their inputs; they do not depend on the executor.
+    order = np.lexsort((np.arange(len(reps)), plan.aggregation_key, plan.input_key))
+    chunks = [order[i : i + chunk_size] for i in range(0, len(order), chunk_size)]
+    n_y, n_u = len(year_index), len(results.unit_ids)
+    ranks = np.zeros((len(nodes), n_y, len(reps), n_u), dtype=rank_dtype(n_u))
+    scores = np.empty((len(nodes), n_y, len(reps), n_u), dtype=np.float32)
+    if executor is None:
+        for chunk in chunks:
+            ranks[:, :, chunk], scores[:, :, chunk] = _run_chunk(plan, chunk)
+    else:
+        futures: list[Any] = [executor.submit(_run_chunk, plan, c) for c in chunks]
+        for i, chunk in enumerate(chunks):
+            ranks[:, :, chunk], scores[:, :, chunk] = futures[i].result()
+            futures[i] = None  # free the chunk's arrays as soon as they are copied
+    aggregated = results.cube("aggregated")[year_index]
+    nominal = np.stack([aggregated[:, :, position[n]] for n in nodes])  # [node, y, u]
+    nominal_ranks = rank_rows(nominal.reshape(-1, n_u)).reshape(nominal.shape)
+    return Simulation(
+        nodes=list(nodes),
+        years=np.asarray(years),
+        ranks=ranks,
+        scores=scores,
+        nominal_scores=nominal,
+        nominal_ranks=nominal_ranks,
+    )

@@ -1,0 +1,170 @@
+"""Column statistics for the audit, vectorised over columns of a ``[unit, column]`` matrix.
+
+NaN means missing everywhere. Moments and correlations use the values present; Cronbach's
+alpha and principal components need complete rows, so they drop incomplete ones
+(listwise), as COINr's ``get_cronbach`` and ``get_PCA`` do.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+__all__ = [
+    "average_ranks",
+    "column_stats",
+    "cronbach_alpha",
+    "first_pc_share",
+    "pearson",
+    "spearman",
+]
+
+
+def _nan_quiet(func, *args, **kwargs):  # type: ignore[no-untyped-def]
+    """Call a NaN-aware numpy reduction without its warnings about all-NaN columns."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return func(*args, **kwargs)
+
+
+def column_stats(x: np.ndarray) -> dict[str, np.ndarray]:
+    """Per column of ``x`` ``[unit, column]``: availability and distribution statistics.
+
+    ``skewness`` and ``kurtosis`` are the adjusted Fisher-Pearson coefficients G1 and G2
+    (excess kurtosis; what Excel and pandas report), NaN below 3 and 4 values.
+    ``outliers`` counts values outside ``[Q1 - 1.5 IQR, Q3 + 1.5 IQR]`` (quartiles by
+    linear interpolation, R's type 7).
+    """
+    x = np.asarray(x, dtype=np.float64)
+    present = ~np.isnan(x)
+    n = present.sum(axis=0)
+    n_rows = x.shape[0]
+    mean = _nan_quiet(np.nanmean, x, axis=0)
+    dev = np.where(present, x - mean, 0.0)
+    m2 = (dev**2).sum(axis=0)
+    m3 = (dev**3).sum(axis=0)
+    m4 = (dev**4).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sd = np.where(n > 1, np.sqrt(m2 / np.maximum(n - 1, 1)), np.nan)
+        g1 = (m3 / n) / (m2 / n) ** 1.5
+        skew = np.where(n > 2, np.sqrt(n * (n - 1.0)) / (n - 2.0) * g1, np.nan)
+        g2 = (m4 / n) / (m2 / n) ** 2 - 3.0
+        kurt = np.where(n > 3, (n - 1.0) / ((n - 2.0) * (n - 3.0)) * ((n + 1.0) * g2 + 6.0), np.nan)
+    skew = np.where(m2 > 0, skew, np.nan)
+    kurt = np.where(m2 > 0, kurt, np.nan)
+    q1, q3 = _nan_quiet(np.nanquantile, x, [0.25, 0.75], axis=0)
+    iqr = q3 - q1
+    with np.errstate(invalid="ignore"):
+        outside = (x < q1 - 1.5 * iqr) | (x > q3 + 1.5 * iqr)
+    ordered = np.sort(x, axis=0)  # NaN sort last
+    changes = (ordered[1:] != ordered[:-1]) & ~np.isnan(ordered[1:])
+    distinct = np.where(n > 0, 1 + changes.sum(axis=0), 0)
+    return {
+        "n": n,
+        "availability": n / n_rows if n_rows else np.full(x.shape[1], np.nan),
+        "min": _nan_quiet(np.nanmin, x, axis=0) if n_rows else np.full(x.shape[1], np.nan),
+        "max": _nan_quiet(np.nanmax, x, axis=0) if n_rows else np.full(x.shape[1], np.nan),
+        "mean": mean,
+        "sd": sd,
+        "skewness": skew,
+        "kurtosis": kurt,
+        "outliers": (outside & present).sum(axis=0),
+        "zeros": (x == 0).sum(axis=0),
+        "distinct": distinct,
+    }
+
+
+def average_ranks(x: np.ndarray) -> np.ndarray:
+    """Ranks within each column (1 = smallest), ties get their average rank, NaN stays NaN."""
+    x = np.asarray(x, dtype=np.float64)
+    n_rows = x.shape[0]
+    order = np.argsort(x, axis=0, kind="stable")
+    ordered = np.take_along_axis(x, order, axis=0)
+    position = np.arange(n_rows, dtype=np.float64)[:, None]
+    new_group = np.ones(x.shape, dtype=bool)
+    new_group[1:] = ordered[1:] != ordered[:-1]
+    # First and last position of each run of equal values, spread over the run.
+    first = np.maximum.accumulate(np.where(new_group, position, 0.0), axis=0)
+    ends = np.ones(x.shape, dtype=bool)
+    ends[:-1] = new_group[1:]
+    last_rev = np.minimum.accumulate(np.where(ends, position, n_rows)[::-1], axis=0)[::-1]
+    rank_sorted = (first + last_rev) / 2.0 + 1.0
+    rank_sorted[np.isnan(ordered)] = np.nan
+    out = np.empty_like(rank_sorted)
+    np.put_along_axis(out, order, rank_sorted, axis=0)
+    return out
+
+
+def pearson(x: np.ndarray, min_pairs: int = 3) -> np.ndarray:
+    """Pearson correlations between the columns of ``x``, each pair on the rows where both
+    are present (pairwise complete, as R's ``use = "pairwise.complete.obs"``)."""
+    x = np.asarray(x, dtype=np.float64)
+    present = (~np.isnan(x)).astype(np.float64)
+    centred = x - _nan_quiet(np.nanmean, x, axis=0)  # centring only improves precision
+    z = np.where(present > 0, centred, 0.0)
+    n = present.T @ present
+    sx = z.T @ present  # [i, j]: sum of column i over rows where j is present too
+    sxx = (z * z).T @ present
+    sxy = z.T @ z
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cov = sxy - sx * sx.T / n
+        var_i = sxx - sx * sx / n
+        r = cov / np.sqrt(var_i * var_i.T)
+    r = np.where((n >= min_pairs) & (var_i > 0) & (var_i.T > 0), r, np.nan)
+    r = np.clip(r, -1.0, 1.0)
+    idx = np.arange(r.shape[0])
+    r[idx, idx] = np.where(np.isnan(np.diag(r)), np.nan, 1.0)
+    return r
+
+
+def spearman(x: np.ndarray, min_pairs: int = 3) -> np.ndarray:
+    """Spearman correlations, pairwise complete: each pair is ranked on the rows where both
+    are present (so the result equals Pearson on those rows' ranks)."""
+    x = np.asarray(x, dtype=np.float64)
+    present = ~np.isnan(x)
+    r = pearson(average_ranks(x), min_pairs)
+    # Columns whose missing rows differ must be re-ranked on their common rows.
+    k = x.shape[1]
+    for i in range(k):
+        for j in range(i + 1, k):
+            if np.array_equal(present[:, i], present[:, j]):
+                continue
+            both = present[:, i] & present[:, j]
+            pair = pearson(average_ranks(x[both][:, [i, j]]), min_pairs)
+            r[i, j] = r[j, i] = pair[0, 1]
+    return r
+
+
+def _complete_rows(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float64)
+    return x[~np.isnan(x).any(axis=1)]
+
+
+def cronbach_alpha(x: np.ndarray) -> float:
+    """Cronbach's alpha of the columns of ``x`` on complete rows:
+    ``k / (k - 1) * (1 - sum of column variances / variance of the row sums)``."""
+    data = _complete_rows(x)
+    n, k = data.shape
+    if k < 2 or n < 2:
+        return float("nan")
+    total_var = data.sum(axis=1).var(ddof=1)
+    if not total_var > 0:
+        return float("nan")
+    return float(k / (k - 1) * (1.0 - data.var(axis=0, ddof=1).sum() / total_var))
+
+
+def first_pc_share(x: np.ndarray) -> float:
+    """Share of the total variance of the standardised columns that the first principal
+    component explains: the largest eigenvalue of the correlation matrix divided by ``k``
+    (complete rows; NaN if a column is constant or fewer than two rows or columns)."""
+    data = _complete_rows(x)
+    n, k = data.shape
+    if k < 2 or n < 2:
+        return float("nan")
+    sd = data.std(axis=0, ddof=1)
+    if not (sd > 0).all():
+        return float("nan")
+    z = (data - data.mean(axis=0)) / sd
+    corr = z.T @ z / (n - 1)
+    return float(np.linalg.eigvalsh(corr)[-1] / k)

@@ -1,0 +1,220 @@
+"""Uncertainty analysis: how much do ranks depend on the choices made in building the index?
+
+``uncertainty(results, n, vary)`` draws ``n`` replications, each with its own choice of
+weights, normalisation, aggregation, imputation, treatment or left-out indicator (see
+:mod:`mint_index.analysis.choices`), rebuilds the index for all of them at once (see
+:mod:`mint_index.analysis.replicate`) and summarises each unit's rank and score per node
+and year: nominal, median and the 5-95 % interval.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from mint_index.analysis.choices import Factor, Replications, draw, parse_vary
+from mint_index.analysis.replicate import Simulation, quantiles_of_sorted, simulate
+from mint_index.errors import SpecError
+
+if TYPE_CHECKING:
+    from mint_index.pipeline.results import Results
+
+__all__ = ["RANK_STATS_COLUMNS", "UncertaintyResults", "rank_statistics", "uncertainty"]
+
+RANK_STATS_COLUMNS = [
+    "unit",
+    "year",
+    "node",
+    "nominal",
+    "median",
+    "q05",
+    "q95",
+    "score_nominal",
+    "score_median",
+    "score_q05",
+    "score_q95",
+]
+_PROBS = (0.5, 0.05, 0.95)
+
+
+@dataclass(frozen=True)
+class UncertaintyResults:
+    """Rank and score intervals from an uncertainty analysis.
+
+    ``rank_stats``: one row per unit, year and node with the nominal rank, the median and
+    the 5 % and 95 % quantiles of the replications' ranks, and the same for scores.
+    ``replications``: the choices of every replication (one row each).
+    ``varied``: one line per uncertain choice, for a methodology section.
+    """
+
+    rank_stats: pd.DataFrame
+    replications: pd.DataFrame
+    varied: list[str]
+    n: int
+    seed: int | None
+    vary: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable: settings, what was varied and every rank statistic."""
+        records = [
+            {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+            for row in self.rank_stats.astype(object).to_dict(orient="records")
+        ]
+        return {
+            "n": self.n,
+            "seed": self.seed,
+            "vary": self.vary,
+            "varied": list(self.varied),
+            "rank_stats": records,
+        }
+
+    def __repr__(self) -> str:
+        nodes = self.rank_stats["node"].nunique()
+        units = self.rank_stats["unit"].nunique()
+        return f"UncertaintyResults({self.n} replications, {units} units, {nodes} nodes)"
+
+
+def _sorted_quantiles(samples: np.ndarray, missing_first: bool) -> np.ndarray:
+    """Median, 5 % and 95 % per unit of ``samples`` ``[rep, unit]``: ``[3, unit]``.
+
+    Ranks mark a missing value with 0 (sorted first), scores with NaN (sorted last).
+    """
+    samples = np.ascontiguousarray(samples.T)
+    ordered = np.sort(samples, axis=1)
+    if missing_first:
+        missing = (samples == 0).sum(axis=1)
+        return quantiles_of_sorted(ordered, missing, samples.shape[1] - missing, _PROBS)
+    count = (~np.isnan(samples)).sum(axis=1)
+    return quantiles_of_sorted(ordered, np.zeros_like(count), count, _PROBS)
+
+
+def rank_statistics(sim: Simulation, unit_ids: Sequence[str]) -> pd.DataFrame:
+    """The tidy ``rank_stats`` table of a simulation."""
+    frames = []
+    n_u = len(unit_ids)
+    for o, node in enumerate(sim.nodes):
+        for y, year in enumerate(sim.years.tolist()):
+            rank_q = _sorted_quantiles(sim.ranks[o, y], missing_first=True)
+            score_q = _sorted_quantiles(sim.scores[o, y], missing_first=False)
+            nominal = sim.nominal_ranks[o, y].astype(np.float64)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "unit": np.asarray(unit_ids, dtype=object),
+                        "year": np.full(n_u, year, dtype=np.int64),
+                        "node": np.full(n_u, node, dtype=object),
+                        "nominal": np.where(nominal > 0, nominal, np.nan),
+                        "median": rank_q[0],
+                        "q05": rank_q[1],
+                        "q95": rank_q[2],
+                        "score_nominal": sim.nominal_scores[o, y],
+                        "score_median": score_q[0],
+                        "score_q05": score_q[1],
+                        "score_q95": score_q[2],
+                    }
+                )
+            )
+    return pd.concat(frames, ignore_index=True)[RANK_STATS_COLUMNS]
+
+
+def replication_table(
+    factors: Sequence[Factor], reps: Replications, node_ids: Sequence[str]
+) -> pd.DataFrame:
+    """One row per replication: the label of each discrete choice, the perturbed weights."""
+    columns: dict[str, Any] = {}
+    for factor in factors:
+        if factor.shares is None:
+            labels = np.array([factor.label(o) for o in factor.options], dtype=object)
+            columns[factor.name] = labels[reps.choice[factor.name]]
+        else:
+            for i in np.flatnonzero(factor.shares):
+                columns[f"weight:{node_ids[i]}"] = reps.weights[:, i]
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(len(reps), name="replication"))
+    return frame
+
+
+def resolve_targets(
+    results: Results, nodes: Sequence[str] | str | None, years: Sequence[int] | int | None
+) -> tuple[list[str], list[int]]:
+    """Aggregate nodes and years to analyse; defaults: every aggregate node, every year."""
+    fw = results.framework
+    all_years = [int(y) for y in results.years]
+    chosen_nodes = (
+        list(fw.aggregate_ids)
+        if nodes is None
+        else ([nodes] if isinstance(nodes, str) else list(nodes))
+    )
+    chosen_years = (
+        all_years
+        if years is None
+        else ([years] if isinstance(years, int) else [int(y) for y in years])
+    )
+    problems = []
+    bad_nodes = [n for n in chosen_nodes if n not in fw.aggregate_ids]
+    if bad_nodes:
+        problems.append(
+            f"nodes: {', '.join(map(str, bad_nodes))} not aggregate nodes; valid: "
+            + ", ".join(fw.aggregate_ids)
+        )
+    bad_years = [y for y in chosen_years if y not in all_years]
+    if bad_years:
+        problems.append(
+            f"years: {', '.join(map(str, bad_years))} not in the results; valid: "
+            + ", ".join(map(str, all_years))
+        )
+    if not chosen_nodes or not chosen_years:
+        problems.append("choose at least one node and one year")
+    if problems:
+        raise SpecError("; ".join(problems))
+    return chosen_nodes, sorted(set(chosen_years))
+
+
+def uncertainty(
+    results: Results,
+    n: int = 1000,
+    vary: Mapping[str, Any] | None = None,
+    seed: int | None = 0,
+    executor: Executor | None = None,
+    nodes: Sequence[str] | str | None = None,
+    years: Sequence[int] | int | None = None,
+    chunk_size: int = 100,
+) -> UncertaintyResults:
+    """Monte Carlo uncertainty analysis of ``results`` over the choices in ``vary``.
+
+    ``n`` replications are drawn with ``numpy.random.default_rng(seed)``; the same seed
+    gives the same result, whatever ``executor`` (any ``concurrent.futures.Executor``)
+    runs the chunks of ``chunk_size`` replications. ``nodes`` and ``years`` restrict the
+    summary (default: every aggregate node and year); memory grows with
+    ``n * units * nodes * years``, about 6 bytes each.
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise SpecError(f"n: the number of replications must be a positive integer, got {n!r}")
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise SpecError(f"chunk_size must be a positive integer, got {chunk_size!r}")
+    factors = parse_vary(vary or {}, results)
+    chosen_nodes, chosen_years = resolve_targets(results, nodes, years)
+    rng = np.random.default_rng(seed)
+    u = rng.random((n, sum(f.width for f in factors)))
+    reps = draw(factors, u, results)
+    sim = simulate(results, factors, reps, chosen_nodes, chosen_years, executor, chunk_size)
+    node_ids = results.framework.node_ids
+    return UncertaintyResults(
+        rank_stats=rank_statistics(sim, [str(u) for u in results.unit_ids]),
+        replications=replication_table(factors, reps, node_ids),
+        varied=[f.describe(node_ids) for f in factors],
+        n=n,
+        seed=seed,
+        vary=_jsonable(vary or {}),
+    )
+
+
+def _jsonable(vary: Mapping[str, Any]) -> dict[str, Any]:
+    import json
+
+    return json.loads(json.dumps(dict(vary), default=str))
