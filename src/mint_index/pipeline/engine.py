@@ -176,11 +176,24 @@ def _per_spec(
     for i, ind in enumerate(fw.indicator_ids):
         key = json.dumps(spec.step_for(step, ind), sort_keys=True)
         by_spec.setdefault(key, []).append(i)
+    if len(by_spec) == 1:  # one spec for every indicator: no gathering or scattering
+        key, cols = next(iter(by_spec.items()))
+        method, params = parse_step(step, json.loads(key))
+        out = apply(method, params, x, cols)
+        return out.copy() if np.may_share_memory(out, x) else out
     out = np.empty_like(x)
     for key, cols in by_spec.items():
         method, params = parse_step(step, json.loads(key))
-        out[:, :, cols] = apply(method, params, x[:, :, cols], cols)
+        at = _columns(cols)
+        out[:, :, at] = apply(method, params, x[:, :, at], cols)
     return out
+
+
+def _columns(cols: list[int]) -> slice | list[int]:
+    """A slice for a run of consecutive columns (a view, not a gathered copy)."""
+    if cols == list(range(cols[0], cols[-1] + 1)):
+        return slice(cols[0], cols[-1] + 1)
+    return cols
 
 
 def _denominate(data: Dataset, fw: Framework, spec: BuildSpec, x: np.ndarray) -> np.ndarray:
