@@ -54,7 +54,8 @@ sys.stderr.write(json.dumps([code, heavy, elapsed]))
 """
 
 
-def _probe() -> tuple[int, list[str], float]:
+@pytest.fixture(scope="module")
+def probe() -> tuple[int, list[str], float]:
     """Exit code, heavy modules imported and seconds taken by ``--help`` (best of three)."""
     runs = []
     for _ in range(3):
@@ -65,8 +66,8 @@ def _probe() -> tuple[int, list[str], float]:
     return min(runs, key=lambda r: r[2])
 
 
-def test_help_imports_no_pandas() -> None:
-    code, heavy, _ = _probe()
+def test_help_imports_no_pandas(probe: tuple[int, list[str], float]) -> None:
+    code, heavy, _ = probe
     assert code == 0
     assert "pandas" not in heavy and "matplotlib" not in heavy and "jinja2" not in heavy
 
@@ -76,8 +77,8 @@ def test_help_imports_no_pandas() -> None:
     reason="mint_index/__init__.py imports the framework (pydantic, numpy) eagerly; the "
     "lead engineer is asked to make those names lazy",
 )
-def test_help_is_fast_and_imports_nothing_heavy() -> None:
-    code, heavy, seconds = _probe()
+def test_help_is_fast_and_imports_nothing_heavy(probe: tuple[int, list[str], float]) -> None:
+    code, heavy, seconds = probe
     assert code == 0
     assert heavy == []
     assert seconds < 0.25
@@ -203,6 +204,11 @@ def test_init_creates_a_project(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert (project / "data").is_dir() and (project / "units.csv").is_file()
     for path in outcome["outputs"]:
         assert Path(path).resolve().is_relative_to(project.resolve())
+    prov = json.loads((project / "provenance.json").read_text())
+    assert prov["version"] == mi.__version__
+    assert prov["framework"]["sha256"] == mi.default_framework().sha256
+    listed = {o["path"] for o in prov["outputs"]}
+    assert "framework/framework.yaml" in listed and ".github/workflows/mint-index.yml" in listed
 
 
 def test_init_refuses_a_folder_in_use(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mint_index.cli.errors import UsageError
-from mint_index.cli.io import atomic_write, csv_text, dumps_json, file_records, provenance
+from mint_index.cli.io import (
+    atomic_write,
+    csv_text,
+    dumps_json,
+    file_records,
+    provenance,
+    write_folder_provenance,
+)
 from mint_index.cli.output import (
     Outcome,
     Progress,
@@ -426,16 +433,6 @@ def output_folder(path: str) -> Path:
         raise UsageError(f"--out must be a folder, but {path} is a file")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def write_folder_provenance(folder: Path, block: dict[str, Any], written: list[Path]) -> Path:
-    """``provenance.json`` of a folder output: what produced it and every file's hash."""
-    outputs = [
-        {"path": p.relative_to(folder).as_posix(), "sha256": rec["sha256"]}
-        for p, rec in zip(written, file_records(written), strict=True)
-    ]
-    document = {**block, "outputs": sorted(outputs, key=lambda o: o["path"])}
-    return atomic_write(folder / "provenance.json", dumps_json(document))
 
 
 @dataclass

@@ -32,6 +32,7 @@ __all__ = [
     "provenance",
     "sha256_file",
     "timestamp",
+    "write_folder_provenance",
 ]
 
 #: Decimal places of every float the CLI writes (scores live on 0..100).
@@ -160,3 +161,13 @@ def provenance(
     if created is not None:
         block["created"] = created
     return block
+
+
+def write_folder_provenance(folder: Path, block: dict[str, Any], written: list[Path]) -> Path:
+    """``provenance.json`` of a folder output: what produced it and every file's hash."""
+    outputs = [
+        {"path": p.relative_to(folder).as_posix(), "sha256": rec["sha256"]}
+        for p, rec in zip(written, file_records(written), strict=True)
+    ]
+    document = {**block, "outputs": sorted(outputs, key=lambda o: o["path"])}
+    return atomic_write(folder / "provenance.json", dumps_json(document))

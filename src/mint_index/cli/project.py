@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mint_index.cli.errors import UsageError
-from mint_index.cli.io import atomic_write
+from mint_index.cli.io import atomic_write, provenance, write_folder_provenance
 from mint_index.cli.output import Outcome
 
 __all__ = ["WORKFLOW_TEMPLATE", "init_project"]
@@ -28,6 +28,7 @@ _README = """\
 | `data/` | the data drop: one or more data files (see `templates/data.csv`) |
 | `units.csv` | the units (municipalities): id, name, peer group, population |
 | `.github/workflows/mint-index.yml` | CI: validate, score and report every push |
+| `provenance.json` | the mint-index version and framework this project started from |
 
 Check and score locally:
 
@@ -76,6 +77,7 @@ def init_project(folder: Path) -> Outcome:
         )
     )
     written.append(atomic_write(folder / "README.md", _README))
+    written.append(write_folder_provenance(folder, provenance("init", [], framework), written))
     return Outcome(
         "init",
         headline=f"a new monitoring project in {folder.as_posix()}",
