@@ -40,7 +40,6 @@ if TYPE_CHECKING:
     from mint_index.framework.framework import Framework
 
 __all__ = [
-    "ACTORS",
     "FLAG_NAMES",
     "PLACEHOLDERS",
     "Action",
@@ -53,13 +52,9 @@ __all__ = [
     "RuleSet",
     "Threshold",
     "load_rules",
-    "packaged_rules",
 ]
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
-
-#: Who carries out an action.
-ACTORS = ("administration", "council", "associations", "migrant_organisations")
 
 #: Flags a condition can test (``missing`` matches every missing reason; ``missing:<reason>``
 #: one of them). They are the flags of ``Results.flags``.
@@ -87,9 +82,6 @@ PLACEHOLDERS = (
     "trend",
 )
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-
-#: Gap measures a ``gap`` condition can test, as columns of :func:`mint_index.gaps`.
-GAP_KINDS = ("target", "peer_median", "peer_best")
 
 
 class _Strict(BaseModel):
@@ -590,8 +582,3 @@ def load_rules(
     if problems:
         raise RuleError(problems)
     return ruleset
-
-
-def packaged_rules() -> RuleSet:
-    """The packaged rules and action catalog (not yet checked against a framework)."""
-    return load_rules(None)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-__all__ = ["LANGS", "evidence", "fill", "number", "placeholders", "quality_note"]
+__all__ = ["LANGS", "evidence", "fill", "number", "quality_note"]
 
 LANGS = ("de", "en")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
@@ -99,11 +99,6 @@ def fill(template: str, values: Mapping[str, Texts] | Callable[[str], Texts], n:
         out = out + template[position : match.start()] + _text(get(match.group(1)))
         position = match.end()
     return out + template[position:]
-
-
-def placeholders(template: str) -> list[str]:
-    """The placeholder names a template uses."""
-    return _PLACEHOLDER.findall(template)
 
 
 def evidence(
