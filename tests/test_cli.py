@@ -87,6 +87,11 @@ def test_help_is_fast_and_imports_nothing_heavy(probe: tuple[int, list[str], flo
 def test_console_script_and_module_agree() -> None:
     proc = run_cli("--version")
     assert proc.returncode == 0 and proc.stdout.strip() == f"mint-index {mi.__version__}"
+    script = Path(sys.executable).parent / "mint-index"
+    if not script.exists():
+        pytest.skip("mint-index is not installed as a console script here")
+    installed = subprocess.run([script, "--version"], capture_output=True, text=True, timeout=60)
+    assert installed.returncode == 0 and installed.stdout == proc.stdout
 
 
 # ---- usage errors: exit code 2 -----------------------------------------------------------
@@ -129,6 +134,15 @@ def test_checked_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(argv) == EXIT_USAGE
     assert "not both" in capsys.readouterr().err
     assert not (tmp_path / "s.csv").exists()
+
+
+def test_malformed_source_date_epoch_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "last tuesday")
+    assert main(["init", str(tmp_path / "p")]) == EXIT_USAGE
+    assert "SOURCE_DATE_EPOCH" in capsys.readouterr().err
+    assert not (tmp_path / "p").exists()
 
 
 # ---- internal errors: exit code 3, no traceback on screen --------------------------------

@@ -21,6 +21,7 @@ from mint_index.cli.io import (
     dumps_json,
     file_records,
     provenance,
+    timestamp,
     write_folder_provenance,
 )
 from mint_index.cli.output import (
@@ -54,6 +55,7 @@ __all__ = ["run"]
 # ---- running and reporting ---------------------------------------------------------------
 def run(args: argparse.Namespace) -> int:
     """Run the chosen command, print its outcome, write ``--summary``; return the exit code."""
+    timestamp()  # a malformed SOURCE_DATE_EPOCH is a usage error before any work is done
     if args.command == "schema":
         return schema(args)
     command: Callable[[argparse.Namespace], Outcome] = COMMANDS[args.command]
