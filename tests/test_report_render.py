@@ -1,0 +1,260 @@
+"""Rendered reports: valid, self-contained, accessible, escaped, bilingual, written safely."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import report_helpers as h
+
+from mint_index.errors import ReportError
+from mint_index.report import Report, compare_report, report
+from mint_index.report.context import profile_filename
+from mint_index.report.i18n import TEXTS
+from mint_index.report.render import TEMPLATES
+
+EVIL = "<script>alert(1)</script>"
+VOID = {"meta", "link", "br", "img", "input", "hr", "col", "area", "base", "wbr", "source"}
+SVG_LEAVES = {"rect", "circle", "line", "polyline", "path"}
+
+
+class Page(HTMLParser):
+    """Parses a page, checks that elements nest properly, and collects what tests look at."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.errors: list[str] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.feed(html)
+        self.close()
+        if self.stack:
+            self.errors.append(f"unclosed: {self.stack}")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag not in VOID | SVG_LEAVES:
+            self.errors.append(f"self-closed <{tag}/>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:]}")
+            return
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+    def all(self, tag: str) -> list[dict[str, str | None]]:
+        return [attrs for t, attrs in self.tags if t == tag]
+
+    @property
+    def ids(self) -> set[str]:
+        return {a["id"] for _, a in self.tags if a.get("id")}
+
+
+def check_page(html: str, lang: str) -> Page:
+    page = Page(html)
+    assert page.errors == []
+    assert html.startswith("<!DOCTYPE html>")
+    assert page.all("html") == [{"lang": lang}]
+    assert len(page.all("h1")) == 1 and len(page.all("main")) == 1
+    # self-contained: no scripts, no external resources
+    assert page.all("script") == [] and "<script" not in html
+    assert [a for a in page.all("link") if a.get("rel") != "icon"] == []
+    assert not re.search(r"""(src|srcset)=["']?https?:""", html)
+    assert "@import" not in html and not re.search(r"url\(\s*['\"]?https?:", html)
+    # accessibility: every header cell has a scope, every chart a title and a description
+    assert all(a.get("scope") in ("col", "row", "colgroup") for a in page.all("th"))
+    for svg in page.all("svg"):
+        assert svg["role"] == "img" and len(svg["aria-labelledby"].split()) == 2
+    assert page.all("svg") == [] or len(page.all("table")) >= 1
+    ids = [a["id"] for _, a in page.tags if a.get("id")]
+    assert len(ids) == len(set(ids)), "duplicate ids"
+    return page
+
+
+@pytest.fixture(scope="module")
+def res():  # type: ignore[no-untyped-def]
+    return h.results()
+
+
+@pytest.fixture(scope="module")
+def rep_de(res) -> Report:  # type: ignore[no-untyped-def]
+    return report(res, lang="de")
+
+
+def test_overview_sections(rep_de: Report) -> None:
+    page = check_page(rep_de.html, "de")
+    assert {"scores", "peers", "distributions", "heatmap", "coverage", "methodology",
+            "sources"} <= page.ids
+    assert {"chart-index", "chart-distributions", "chart-heatmap"} <= page.ids
+    headings = [a for t, a in page.tags if t in ("h2", "h3")]
+    assert len(headings) > 8
+    assert "@page { size: A4" in rep_de.html and "@media print" in rep_de.html
+
+
+def test_profile_sections(rep_de: Report) -> None:
+    html = rep_de.profile("a")
+    page = check_page(html, "de")
+    assert {"domains", "time", "scorecard", "strengths", "recommendations", "quality",
+            "chart-domains", "chart-history"} <= page.ids
+    text = "".join(page.text)
+    assert "Altdorf" in text
+    # the unreliable council value with its Wilson interval, in German number format
+    lower, upper = h.wilson(2, 8)
+    interval = f"{100 * lower:.1f}–{100 * upper:.1f}".replace(".", ",")
+    assert interval in text
+    assert "Kleine Fallzahl" in text
+
+
+def test_numbers_and_words_follow_the_language(res) -> None:  # type: ignore[no-untyped-def]
+    de, en = report(res, lang="de"), report(res, lang="en")
+    text_de, text_en = "".join(Page(de.html).text), "".join(Page(en.html).text)
+    # c's index 68.75 -> one decimal; the small peer group's median 47.8125
+    assert "68,8" in text_de and "68.8" in text_en
+    assert "47,8" in text_de and "47.8" in text_en
+    assert "Übersicht" in text_de and "Overview" in text_en and "Übersicht" not in text_en
+    assert "Gesamtindex" in text_de and "Overall index" in text_en
+    prof_de = "".join(Page(de.profile("a")).text)
+    prof_en = "".join(Page(en.profile("a")).text)
+    assert "2 von 4" in prof_de and "2 of 4" in prof_en
+    assert "−30,0\u00a0points" in prof_de  # kita parity gap, German decimals
+    check_page(en.profile("d"), "en")
+
+
+def test_hostile_names_show_as_text() -> None:
+    res = h.results(names={"a": EVIL, "b": '"><img src=x onerror=alert(1)>'})
+    rep = report(res, lang="en")
+    for html in (rep.html, rep.profile("a"), rep.profile("b")):
+        check_page(html, "en")
+        assert "<img" not in html and "onerror=alert(1)>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rep.html
+    assert EVIL in "".join(Page(rep.profile("a")).text)
+
+
+def test_non_web_source_links_are_not_links(rep_de: Report) -> None:
+    hrefs = [a.get("href") or "" for a in Page(rep_de.html).all("a")]
+    assert "https://example.org/t1" in hrefs
+    assert not any(href.startswith("javascript:") for href in hrefs)
+    assert "javascript:alert(1)" in rep_de.html  # shown as text
+
+
+def test_every_word_of_the_templates_exists_in_both_languages() -> None:
+    used: set[str] = set()
+    for template in TEMPLATES.glob("*.j2"):
+        text = template.read_text(encoding="utf-8")
+        used |= set(re.findall(r"\bt\.([a-z_0-9]+)", text))
+        used |= set(re.findall(r"""\bt\[["']([a-z_0-9]+)["']\]""", text))
+    assert used, "the templates use no words?"
+    assert used <= set(TEXTS), sorted(used - set(TEXTS))
+    assert all(de.strip() and en.strip() for de, en in TEXTS.values())
+
+
+def test_write_folder_links_and_safe_names(tmp_path: Path) -> None:
+    res = h.results()
+    scores_before = res.scores.copy()
+    rep = report(res, lang="en")
+    paths = rep.write(tmp_path / "out")
+    assert paths[0] == tmp_path / "out" / "index.html"
+    assert sorted(p.name for p in paths[1:]) == ["a.html", "b.html", "c.html", "d.html"]
+    index = Page(paths[0].read_text(encoding="utf-8"))
+    links = [a["href"] for a in index.all("a") if (a.get("href") or "").startswith("profiles/")]
+    assert sorted(links) == [f"profiles/{u}.html" for u in "abcd"]
+    assert all((tmp_path / "out" / link).is_file() for link in links)
+    profile = Page((tmp_path / "out" / "profiles" / "a.html").read_text(encoding="utf-8"))
+    assert "../index.html" in [a.get("href") for a in profile.all("a")]
+    assert not list((tmp_path / "out").rglob(".tmp-*"))
+    pd.testing.assert_frame_equal(res.scores, scores_before)
+
+
+def test_unit_ids_cannot_escape_the_folder(tmp_path: Path) -> None:
+    frame = h.long_frame()
+    frame["unit"] = frame["unit"].replace({"a": "../../x", "b": "/etc/passwd"})
+    units = h.units_table().replace({"unit": {"a": "../../x", "b": "/etc/passwd"}})
+    import mint_index as mi
+
+    res = mi.score(mi.Dataset.from_long(frame, units=units), h.framework())
+    out = tmp_path / "deep" / "out"
+    paths = report(res, lang="en").write(out)
+    assert all(p.resolve().is_relative_to(out.resolve()) for p in paths)
+    assert (out / "profiles" / profile_filename("../../x")).is_file()
+    assert sorted(p.name for p in tmp_path.rglob("*.html")) == sorted(p.name for p in paths)
+
+
+def test_output_is_deterministic_and_parallel_equals_serial(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    res = h.results()
+    one = report(res, lang="de").write(tmp_path / "one")
+    two = report(res, lang="de").write(tmp_path / "two", jobs=2)
+    assert [p.name for p in one] == [p.name for p in two]
+    for a, b in zip(one, two, strict=True):
+        assert a.read_bytes() == b.read_bytes()
+    assert "Erstellt am" not in one[0].read_text(encoding="utf-8")
+
+
+def test_source_date_epoch_sets_the_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1709251200")  # 2024-03-01 00:00 UTC
+    res = h.results()
+    assert "Erstellt am 1. März 2024" in report(res, lang="de").html
+    assert "Generated on 1 March 2024" in report(res, lang="en").html
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(ReportError, match="SOURCE_DATE_EPOCH"):
+        report(res)
+
+
+def test_to_html_writes_one_file(tmp_path: Path, rep_de: Report) -> None:
+    target = rep_de.to_html(tmp_path / "sub" / "overview.html")
+    assert target.read_text(encoding="utf-8") == rep_de.html
+    with pytest.raises(ReportError, match="folder"):
+        rep_de.to_html(tmp_path)
+
+
+def test_notebook_display_is_an_isolated_frame(rep_de: Report) -> None:
+    shown = rep_de._repr_html_()
+    assert shown.startswith("<iframe") and 'srcdoc="&lt;!DOCTYPE html&gt;' in shown
+    assert "<style>" not in shown  # the report's CSS stays inside the frame
+
+
+def test_comparison_report(tmp_path: Path) -> None:
+    res = h.results()
+    comp = compare_report(res, res, lang="en", year_before=2022, year_after=2023)
+    page = check_page(comp.html, "en")
+    assert {"movers", "changes", "indicators", "chart-movers"} <= page.ids
+    text = "".join(page.text)
+    assert "+6.3" in text and "−2.5" in text  # c rose 6.25, d fell 2.5
+    assert comp.write(tmp_path) == [tmp_path / "index.html"]
+    with pytest.raises(ReportError, match="no municipality profiles"):
+        comp.profile("a")
+
+
+def test_recommendations_render(res) -> None:  # type: ignore[no-untyped-def]
+    from mint_index.recommend.recommendations import FRAME_COLUMNS, Recommendations
+
+    frame = pd.DataFrame([{
+        "unit": "a", "year": 2023, "kind": "action", "rank": 1, "rule": "council_gap",
+        "title_de": "Paten in Gremien", "text_de": "Mentoren begleiten", "priority": 0.8,
+        "evidence_de": "Ratsanteil 25 % (Median 20 %)", "actors": "Verwaltung",
+        "programme": "MIT", "node": "council"}]).reindex(columns=FRAME_COLUMNS)
+    html = report(res, Recommendations(frame, lang="de"), lang="de").profile("a")
+    text = "".join(check_page(html, "de").text)
+    assert "Paten in Gremien" in text and "Ratsanteil 25 % (Median 20 %)" in text
+    assert "council_gap" in text
+
+
+def test_bad_inputs_are_report_errors(res) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ReportError, match="Results"):
+        report(pd.DataFrame())
+    with pytest.raises(ReportError, match="language"):
+        report(res, lang="fr")
