@@ -218,6 +218,19 @@ def test_score_with_a_broken_spec_exits_1(
 
 
 @pytest.mark.parametrize(
+    ("name", "text"), [("spec.yaml", "framework: [unclosed"), ("spec.json", "{not json")]
+)
+def test_score_with_an_unreadable_spec_exits_1(
+    drop: Path, tmp_path: Path, name: str, text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec_file = tmp_path / name
+    spec_file.write_text(text)
+    code = cli("score", drop / "data", "--spec", spec_file, "--out", tmp_path / "s.csv")
+    assert code == EXIT_DATA
+    assert "invalid spec" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
     ("stop", "code"), [(KeyboardInterrupt(), 130), (OSError("No space left on device"), 3)]
 )
 def test_interrupted_score_keeps_the_previous_output(

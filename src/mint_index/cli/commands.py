@@ -8,6 +8,7 @@ and bugs (3). Commands write files only through :mod:`mint_index.cli.io`.
 from __future__ import annotations
 
 import argparse
+import numbers
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from mint_index.errors import (
     DataValidationError,
     FrameworkError,
     MintIndexError,
+    ReportError,
     RuleError,
     SpecError,
 )
@@ -88,7 +90,7 @@ def records(frame: pd.DataFrame | None, severity: str) -> list[dict[str, Any]]:
             problem(
                 reason=str(rec.get("reason") or ""),
                 source=str(rec.get("source") or ""),
-                row=int(row) if isinstance(row, (int, float)) and row == row else row,
+                row=int(row) if isinstance(row, numbers.Real) and row == row else row,
                 column=str(rec.get("column") or ""),
                 value=None if rec.get("value") is None else str(rec.get("value")),
                 severity=severity,
@@ -111,7 +113,12 @@ def failed(command: str, exc: MintIndexError) -> Outcome:
             headline=what,
             problems=[problem(p.message, source=p.file, column=p.path) for p in exc.problems],
         )
-    what = "invalid spec" if isinstance(exc, SpecError) else type(exc).__name__
+    if isinstance(exc, SpecError):
+        what = "invalid spec"
+    elif isinstance(exc, ReportError):
+        what = "cannot make the report"
+    else:
+        what = "invalid input"
     return Outcome(command, ok=False, headline=what, problems=[problem(str(exc))])
 
 
@@ -136,6 +143,7 @@ class Inputs:
 
 
 def read_spec(path: str) -> BuildSpec:
+    import yaml
     from pydantic import ValidationError
 
     from mint_index.spec import BuildSpec
@@ -153,8 +161,9 @@ def read_spec(path: str) -> BuildSpec:
                 f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
             )
         ) from None
-    except ValueError as exc:  # JSON or YAML syntax
-        raise SpecError(f"{path}: not valid {file.suffix.lstrip('.') or 'JSON'}: {exc}") from None
+    except (ValueError, yaml.YAMLError) as exc:  # JSON or YAML syntax
+        what = "YAML" if file.suffix.lower() in (".yaml", ".yml") else "JSON"
+        raise SpecError(f"{path}: not valid {what}: {exc}".replace("\n", " ")) from None
 
 
 def read_framework(path: str | None) -> Framework:
@@ -212,8 +221,8 @@ def read_inputs(
     dataset = mi.load_data(
         files, framework=framework, units=units, strict=getattr(args, "strict", False)
     )
-    records_ = file_records([*files, *([units] if units else [])])
-    return Inputs(framework, spec, dataset, records(dataset.warnings, "warning"), records_)
+    hashes = file_records([*files, *([units] if units else [])])
+    return Inputs(framework, spec, dataset, records(dataset.warnings, "warning"), hashes)
 
 
 def data_facts(dataset: Dataset, files: list[dict[str, str]]) -> dict[str, Any]:
