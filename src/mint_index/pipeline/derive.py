@@ -16,6 +16,7 @@ from mint_index.data.dataset import MISSING_REASONS, Dataset
 from mint_index.errors import DataValidationError
 from mint_index.framework.framework import Framework
 from mint_index.framework.model import DirectCompute, Indicator, ParityCompute, RatioCompute
+from mint_index.pipeline.layout import column_last, column_major
 
 __all__ = ["DERIVED_REASONS", "Derived", "derive", "wilson_interval"]
 
@@ -66,17 +67,12 @@ class _ByVariable:
     """
 
     def __init__(self, data: Dataset, variables: list[str]) -> None:
-        n_y, n_u, n_v = data.values.shape
         pos = {v: i for i, v in enumerate(data.variables)}
         take = [pos[v] for v in variables]
+        every = take == list(range(len(data.variables)))
         self._row = {v: k for k, v in enumerate(variables)}
-
-        def by_variable(cube: np.ndarray) -> np.ndarray:
-            flat = _transposed(cube.reshape(n_y * n_u, n_v))
-            return (flat if take == list(range(n_v)) else flat[take]).reshape(-1, n_y, n_u)
-
-        self.values = by_variable(data.values)
-        self.reason = by_variable(data.reason)
+        self.values = column_major(data.values if every else data.values[:, :, take])
+        self.reason = column_major(data.reason if every else data.reason[:, :, take])
 
     def __getitem__(self, variable: str) -> np.ndarray:
         return self.values[self._row[variable]]
@@ -175,30 +171,8 @@ def derive(data: Dataset, framework: Framework) -> Derived:
     with np.errstate(invalid="ignore"):
         unreliable = denominator < minimum[:, None, None]  # NaN on either side compares False
     return Derived(
-        *(_year_unit_indicator(a) for a in (values, reason, denominator, lower, upper, unreliable))
+        *(column_last(a) for a in (values, reason, denominator, lower, upper, unreliable))
     )
-
-
-def _year_unit_indicator(cube: np.ndarray) -> np.ndarray:
-    """``[indicator, year, unit]`` -> a C-contiguous ``[year, unit, indicator]``."""
-    n_i, n_y, n_u = cube.shape
-    return _transposed(cube.reshape(n_i, n_y * n_u)).reshape(n_y, n_u, n_i)
-
-
-#: Rows per block of :func:`_transposed`: a block of a few MB stays in the CPU cache.
-_BLOCK = 4096
-
-
-def _transposed(a: np.ndarray) -> np.ndarray:
-    """A C-contiguous copy of ``a.T`` for a 2-D array.
-
-    Copied block by block: a plain transposing copy of a cube larger than the cache
-    re-reads every cache line once per column and is two to three times slower.
-    """
-    out = np.empty(a.shape[::-1], dtype=a.dtype)
-    for start in range(0, a.shape[0], _BLOCK):
-        out[:, start : start + _BLOCK] = a[start : start + _BLOCK].T
-    return out
 
 
 def _compute_vars(c: DirectCompute | RatioCompute | ParityCompute) -> set[str]:

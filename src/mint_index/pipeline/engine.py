@@ -27,6 +27,7 @@ from mint_index.methods.base import (
 )
 from mint_index.methods.registry import parse_step
 from mint_index.pipeline.derive import derive
+from mint_index.pipeline.layout import column_last, column_major
 from mint_index.pipeline.results import Results, StageLog
 from mint_index.spec import BuildSpec
 
@@ -144,24 +145,24 @@ def aggregate_cube(spec: BuildSpec, normalised: np.ndarray) -> np.ndarray:
     """
     fw = spec.framework
     position = {node: i for i, node in enumerate(fw.node_ids)}
-    out = np.full((*normalised.shape[:2], len(fw.node_ids)), np.nan)
-    out[:, :, : len(fw.indicator_ids)] = normalised
+    n_i = len(fw.indicator_ids)
+    # Node-major while aggregating: a parent's children are one contiguous block, and
+    # the methods' reductions over children add whole contiguous arrays.
+    work = np.full((len(fw.node_ids), *normalised.shape[:2]), np.nan)
+    work[:n_i] = column_major(normalised)
     for node in fw.aggregate_ids:
         children = fw.children[node]
-        cols = [position[c] for c in children]
+        cols = _columns([position[c] for c in children])
         weights = np.array([spec.weight(c) for c in children], dtype=np.float64)
         if not weights.sum() > 0:
             raise SpecError(f"weights: all children of {node!r} have weight 0")
         method, params = parse_step("aggregate", spec.step_for("aggregate", node))
-        x = out[:, :, cols]
-        try:
-            value = np.asarray(method.func(x, weights, params), dtype=np.float64)
-        except SpecError as exc:
-            raise SpecError(f"aggregating {node!r}: {exc}") from None
+        x = np.moveaxis(work[cols], 0, -1)  # [year, unit, child]
+        value = np.asarray(method.func(x, weights, params), dtype=np.float64)
         share = (~np.isnan(x) * weights).sum(axis=-1) / weights.sum()
         min_share = getattr(params, "min_share", 0.0)
-        out[:, :, position[node]] = np.where(share >= min_share - 1e-12, value, np.nan)
-    return out
+        work[position[node]] = np.where(share >= min_share - 1e-12, value, np.nan)
+    return column_last(work)
 
 
 def _per_spec(
