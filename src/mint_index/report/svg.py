@@ -140,8 +140,8 @@ def dot_plot(
     legend: tuple[str, str, str],
     vmin: float = 0.0,
     vmax: float = 100.0,
-    width: float = 640.0,
-    label_width: float = 220.0,
+    width: float = 720.0,
+    label_width: float = 280.0,
 ) -> str:
     """A unit's value (blue dot) against its peers: median (black bar), middle half (grey).
 
@@ -165,7 +165,7 @@ def dot_plot(
     for i, label in enumerate(labels):
         y = top + i * row
         mid = y + row / 2
-        out.append(_text(x0 - 8, mid + 4, _clip_label(label, 34), "end"))
+        out.append(_text(x0 - 8, mid + 4, _clip_label(label, 42), "end"))
         out.append(f'<line x1="{_f(x0)}" x2="{_f(x1)}" y1="{_f(mid)}" y2="{_f(mid)}" '
                    f'stroke="#EEEEEE" stroke-width="1"/>')
         low, high = peer_lows[i], peer_highs[i]
@@ -201,7 +201,7 @@ def small_multiples(
     vmin: float = 0.0,
     vmax: float = 100.0,
     columns: int = 3,
-    panel_width: float = 200.0,
+    panel_width: float = 220.0,
     panel_height: float = 90.0,
 ) -> str:
     """One small line chart per panel ``(label, years, values, last_value_label)``,
@@ -215,7 +215,7 @@ def small_multiples(
         px, py = (k % cols) * panel_width, (k // cols) * panel_height
         x0, x1 = px + 10, px + panel_width - 50
         y0, y1 = py + panel_height - 18, py + 24  # y0 = bottom (vmin), y1 = top (vmax)
-        out.append(_text(px + 10, py + 14, _clip_label(label, 28), extra=' font-weight="600"'))
+        out.append(_text(px + 10, py + 14, _clip_label(label, 27), extra=' font-weight="600"'))
         out.append(f'<rect x="{_f(x0)}" y="{_f(y1)}" width="{_f(x1 - x0)}" '
                    f'height="{_f(y0 - y1)}" fill="#F6F6F6"/>')
         if years:

@@ -1,0 +1,78 @@
+"""Notebook charts (res.plot): the data drawn are the scores, in the right order."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import report_helpers as h
+
+from mint_index.errors import ReportError
+from mint_index.plot import PlotAccessor
+
+
+@pytest.fixture(scope="module")
+def plot() -> PlotAccessor:
+    return PlotAccessor(h.results())
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():  # type: ignore[no-untyped-def]
+    yield
+    plt.close("all")
+
+
+def test_results_carry_the_accessor() -> None:
+    assert isinstance(h.results().plot, PlotAccessor)
+
+
+def test_index_bars(plot: PlotAccessor) -> None:
+    ax = plot.index_bars(highlight=["d"])
+    widths = [p.get_width() for p in ax.patches]
+    assert widths == pytest.approx([68.75, 50.0, 45.625, 37.5])  # c, a, b, d
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        "Castrop", "Altdorf", "Bergheim", "Dorfen"]
+    colours = [matplotlib.colors.to_hex(p.get_facecolor()) for p in ax.patches]
+    assert colours == ["#0072b2"] * 3 + ["#d55e00"]
+    top = plot.index_bars(top=2, node="edu").patches
+    assert [p.get_width() for p in top] == pytest.approx([75.0, 53.75])
+    assert plot.index_bars(year=2022).patches[0].get_width() == pytest.approx(62.5)
+
+
+def test_domain_heatmap(plot: PlotAccessor) -> None:
+    ax = plot.domain_heatmap()
+    values = ax.images[0].get_array()
+    # rows by index score: c, a, b, d; columns edu, part
+    np.testing.assert_allclose(values, [[75, 62.5], [37.5, 62.5], [53.75, 37.5], [0, 75]])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Education", "Participation"]
+
+
+def test_unit_profile(plot: PlotAccessor) -> None:
+    ax = plot.unit_profile("a")
+    dots = ax.collections[-1].get_offsets()
+    np.testing.assert_allclose(np.asarray(dots)[:, 0], [50.0, 37.5, 62.5])
+    medians = np.asarray(ax.collections[-2].get_offsets())[:, 0]
+    np.testing.assert_allclose(medians, [47.8125, (37.5 + 53.75) / 2, 50.0])
+    with pytest.raises(ReportError):
+        plot.unit_profile("zz")
+
+
+def test_trend_and_distribution(plot: PlotAccessor) -> None:
+    ax = plot.trend(["c", "d"])
+    lines = ax.get_lines()
+    assert [tuple(line.get_ydata()) for line in lines] == [(62.5, 68.75), (40.0, 37.5)]
+    assert [tuple(line.get_xdata()) for line in lines] == [(2022, 2023)] * 2
+    ax = plot.distribution()
+    assert [p.get_height() for p in ax.patches] == [0, 0, 0, 1, 1, 1, 1, 0, 0, 0]
+    with pytest.raises(ReportError, match="unknown node"):
+        plot.distribution("nope")
+
+
+def test_draws_on_a_given_axes(plot: PlotAccessor) -> None:
+    _, axes = plt.subplots(1, 2)
+    assert plot.index_bars(ax=axes[0]) is axes[0]
+    assert plot.distribution(ax=axes[1]) is axes[1]
