@@ -37,17 +37,37 @@ __all__ = ["Simulation", "quantiles_of_sorted", "rank_rows", "simulate"]
 RANK_RTOL = 1e-10
 
 
-#: Quasi-arithmetic means: method name -> (f, f inverse). Their inputs must be > 0
-#: except for the arithmetic mean; other values go through the registered function.
+Transform = Callable[[np.ndarray], np.ndarray]
+
+
 def _identity(x: np.ndarray) -> np.ndarray:
     return x
 
 
-_QUASI: dict[str, tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]]] = {
-    "arithmetic": (_identity, _identity),
-    "geometric": (np.log, np.exp),
-    "harmonic": (np.reciprocal, np.reciprocal),
-}
+def _positive(x: np.ndarray) -> np.ndarray:
+    return x > 0
+
+
+def _non_negative(x: np.ndarray) -> np.ndarray:
+    return x >= 0
+
+
+def _quasi_arithmetic(
+    method: str, params: Any
+) -> tuple[Transform, Transform, Transform | None] | None:
+    """``(f, f inverse, domain)`` if ``method`` is the quasi-arithmetic mean
+    ``f⁻¹(Σ w f(x) / Σ w)``, else ``None``. Values outside ``domain`` go through the
+    registered function, which decides what they mean (the shipped ones raise)."""
+    if method == "arithmetic":
+        return _identity, _identity, None
+    if method == "geometric":
+        return np.log, np.exp, _positive
+    if method == "harmonic":
+        return np.reciprocal, np.reciprocal, _positive
+    if method == "generalised":
+        p = float(params.p)
+        return (lambda x: x**p), (lambda y: y ** (1.0 / p)), (_positive if p < 0 else _non_negative)
+    return None
 
 
 def rank_dtype(n_units: int) -> type[np.unsignedinteger]:
@@ -67,7 +87,7 @@ def rank_rows(scores: np.ndarray, rtol: float = RANK_RTOL) -> np.ndarray:
     rows, n = scores.shape
     dtype = rank_dtype(n)
     index_bits = max((n - 1).bit_length(), 1)
-    k = 62 - index_bits
+    k = min(62 - index_bits, 52)  # bins stay exact in float64 and fit in int64 with the index
     lo = np.fmin.reduce(scores, axis=1, keepdims=True)
     hi = np.fmax.reduce(scores, axis=1, keepdims=True)
     span = hi - lo
@@ -165,14 +185,15 @@ def _aggregate(
     min_share = getattr(params, "min_share", 0.0)
     batch = w.shape[0]
     total = w.sum(axis=1)
-    quasi = _QUASI.get(method.name)
-    if quasi is not None and method.name != "arithmetic":
+    quasi = _quasi_arithmetic(method.name, params)
+    if quasi is not None and quasi[2] is not None:
+        domain = quasi[2]
         values = [shared] if shared is not None else children
-        in_domain = all(bool((v[~np.isnan(v)] > 0).all()) for v in values)
-        quasi = quasi if in_domain else None
+        if not all(bool(domain(v[~np.isnan(v)]).all()) for v in values):
+            quasi = None
     if quasi is None:
         return _aggregate_each(children, shared, w, method, params, min_share)
-    f, f_inv = quasi
+    f, f_inv, _ = quasi
     # den = weight of the children present; the part from complete children is a
     # per-replication constant, so missing-free data never pays for a [batch, cell] array.
     den_part: np.ndarray | None = None

@@ -1,0 +1,324 @@
+"""Uncertainty analysis: ranks, quantiles, reproducibility, executors, and replications
+checked one by one against the scoring engine."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as hs
+from hypothesis.extra.numpy import arrays
+
+import mint_index as mi
+from mint_index.analysis.choices import draw, parse_vary
+from mint_index.analysis.replicate import quantiles_of_sorted, rank_rows, simulate
+from mint_index.analysis.uncertainty import RANK_STATS_COLUMNS, uncertainty
+from mint_index.errors import SpecError
+from mint_index.framework import Framework
+
+
+def make_results(
+    units: int = 40,
+    dims: tuple[int, ...] = (3, 2, 2),
+    years: tuple[int, ...] = (2022, 2023),
+    seed: int = 0,
+    missing: float = 0.05,
+    normalise: str = "minmax",
+) -> mi.Results:
+    """Indicators read directly from variables; dimensions of ``dims`` indicators, the
+    first two under one domain, the rest straight under the index."""
+    rng = np.random.default_rng(seed)
+    text = {"de": "x", "en": "x"}
+    nodes = [{"id": "dom", "parent": "index", "label": text, "weight": 2.0}]
+    indicators, variables = [], []
+    k = 0
+    for d, size in enumerate(dims):
+        parent = "dom" if d < 2 else "index"
+        nodes.append({"id": f"dim{d}", "parent": parent, "label": text, "weight": 1.0 + d})
+        for _ in range(size):
+            variables.append({"id": f"v{k}", "unit": "number"})
+            indicators.append(
+                {
+                    "id": f"i{k}",
+                    "parent": f"dim{d}",
+                    "name": text,
+                    "description": text,
+                    "unit": "x",
+                    "direction": "lower" if k % 4 == 3 else "higher",
+                    "kind": "rate",
+                    "compute": {"type": "direct", "variable": f"v{k}"},
+                    "goalposts": {"lower": -5, "upper": 5},
+                    "source": {"publisher": "test"},
+                    "weight": 1.0 + (k % 3),
+                }
+            )
+            k += 1
+    fw = Framework.model_validate(
+        {
+            "framework": {"id": "t", "label": text},
+            "index": {"id": "index", "label": text},
+            "defaults": {"normalise": {"method": normalise}},
+            "variables": variables,
+            "nodes": nodes,
+            "indicators": indicators,
+        }
+    )
+    latent = rng.normal(size=(len(years), units, 1))
+    values = latent + rng.normal(size=(len(years), units, k))
+    values[rng.random(values.shape) < missing] = np.nan
+    data = mi.Dataset(
+        values, list(years), [f"u{i:03d}" for i in range(units)], [f"v{i}" for i in range(k)]
+    )
+    return mi.score(data, fw)
+
+
+@pytest.fixture(scope="module")
+def res() -> mi.Results:
+    return make_results()
+
+
+# ---- ranks and quantiles ---------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    arrays(
+        np.float64,
+        hs.tuples(hs.integers(1, 4), hs.integers(1, 30)),
+        elements=hs.sampled_from([np.nan, -3.0, 0.0, 0.5, 1.0, 2.0, 7.25, 100.0]),
+    )
+)
+def test_rank_rows_matches_pandas_min_ranks(scores: np.ndarray) -> None:
+    expected = pd.DataFrame(scores.T).rank(method="min", ascending=False).to_numpy().T
+    expected = np.where(np.isnan(expected), 0, expected)
+    assert np.array_equal(rank_rows(scores), expected)
+
+
+def test_rank_rows_continuous_values_and_extremes() -> None:
+    rng = np.random.default_rng(3)
+    scores = rng.normal(size=(5, 500)) * 1e3
+    scores[:, 0] = scores[:, 1]  # an exact tie in every row
+    scores[2, :10] = np.nan
+    scores[3] = 4.0  # all tied
+    expected = pd.DataFrame(scores.T).rank(method="min", ascending=False).to_numpy().T
+    assert np.array_equal(rank_rows(scores), np.where(np.isnan(expected), 0, expected))
+    # The lowest score keeps its rank (it sits exactly on the grid's last bin).
+    assert rank_rows(np.array([[1.0, 2.0, 3.0]])).tolist() == [[3, 2, 1]]
+
+
+def test_rank_rows_ties_within_float_noise() -> None:
+    a = 0.1 + 0.2
+    b = 0.3  # differs from a in the last bit
+    assert a != b
+    assert rank_rows(np.array([[a, b, 0.1]])).tolist() == [[1, 1, 3]]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    arrays(
+        np.float64, hs.tuples(hs.integers(1, 5), hs.integers(1, 25)), elements=hs.floats(-50, 50)
+    ),
+    hs.integers(0, 25),
+)
+def test_quantiles_of_sorted_match_numpy(values: np.ndarray, skip: int) -> None:
+    skip = min(skip, values.shape[1] - 1)
+    ordered = np.sort(values, axis=1)
+    first = np.full(values.shape[0], skip)
+    count = np.full(values.shape[0], values.shape[1] - skip)
+    got = quantiles_of_sorted(ordered, first, count, (0.05, 0.5, 0.95))
+    expected = np.quantile(ordered[:, skip:], [0.05, 0.5, 0.95], axis=1)
+    assert np.allclose(got, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_quantiles_of_sorted_empty_rows_are_nan() -> None:
+    got = quantiles_of_sorted(np.zeros((2, 3)), np.array([3, 0]), np.array([0, 3]), (0.5,))
+    assert np.isnan(got[0, 0]) and got[0, 1] == 0.0
+
+
+# ---- the analysis ----------------------------------------------------------------------
+
+
+def test_zero_noise_gives_exactly_the_nominal_ranks(res: mi.Results) -> None:
+    nominal = res.spec.step_for("normalise", "i0")
+    ua = uncertainty(
+        res,
+        n=30,
+        vary={"weights": 0.0, "normalise": [nominal], "aggregate": [None], "treat": [None]},
+        seed=5,
+    )
+    stats = ua.rank_stats
+    ranked = stats["nominal"].notna()
+    assert ranked.sum() > 0.9 * len(stats)
+    for column in ("median", "q05", "q95"):
+        assert stats.loc[ranked, column].equals(stats.loc[ranked, "nominal"])
+    assert stats.loc[~ranked, ["median", "q05", "q95"]].isna().all().all()
+    # The nominal ranks are the engine's ranks (rank 1 = best, ties share the lowest).
+    engine = res.ranks.set_index(["unit", "year", "node"])["rank"]
+    mine = stats.set_index(["unit", "year", "node"])["nominal"]
+    assert mine.equals(engine.reindex(mine.index).astype(np.float64))
+    # Scores are kept as float32: equal to the nominal to 7 significant digits.
+    assert np.allclose(
+        stats["score_median"], stats["score_nominal"], rtol=1e-6, atol=1e-9, equal_nan=True
+    )
+
+
+def test_rank_stats_layout_and_interval_order(res: mi.Results) -> None:
+    ua = uncertainty(res, n=50, vary={"weights": 0.3, "leave_out": True}, seed=2)
+    stats = ua.rank_stats
+    assert list(stats.columns) == RANK_STATS_COLUMNS
+    assert len(stats) == len(res.unit_ids) * len(res.years) * len(res.framework.aggregate_ids)
+    assert set(stats["node"]) == set(res.framework.aggregate_ids)
+    ok = stats["median"].notna()
+    assert (stats.loc[ok, "q05"] <= stats.loc[ok, "median"]).all()
+    assert (stats.loc[ok, "median"] <= stats.loc[ok, "q95"]).all()
+    assert (stats.loc[ok, "q95"] <= len(res.unit_ids)).all() and (stats.loc[ok, "q05"] >= 1).all()
+    assert (stats.loc[ok, "score_q05"] <= stats.loc[ok, "score_q95"]).all()
+    assert len(ua.replications) == 50
+    assert set(ua.replications["leave_out"]) <= set(res.framework.indicator_ids)
+    json.dumps(ua.to_dict())
+    assert any(line.startswith("weights: uniform noise of ±30 %") for line in ua.varied)
+
+
+def test_intervals_are_quantiles_of_the_replications(res: mi.Results) -> None:
+    """Rank statistics recomputed with numpy from the per-replication ranks."""
+    factors = parse_vary({"weights": 0.4, "normalise": ["minmax", "zscore"]}, res)
+    rng = np.random.default_rng(11)
+    reps = draw(factors, rng.random((40, sum(f.width for f in factors))), res)
+    sim = simulate(res, factors, reps, ["index"], [2023])
+    ranks = sim.ranks[0, 0].astype(np.float64)  # [rep, unit]
+    ranks[ranks == 0] = np.nan
+    from mint_index.analysis.uncertainty import rank_statistics
+
+    stats = rank_statistics(sim, list(res.unit_ids))
+    ok = ~np.isnan(ranks).all(axis=0)
+    expected = np.nanquantile(ranks[:, ok], [0.5, 0.05, 0.95], axis=0)
+    assert np.allclose(stats.loc[ok, ["median", "q05", "q95"]].to_numpy().T, expected)
+
+
+def _engine_replication(res: mi.Results, factors, reps, r: int) -> mi.Results:
+    """Replication ``r`` rebuilt through the engine: overrides plus weights."""
+    overrides: dict = {}
+    for f in factors:
+        if f.shares is None and f.name != "leave_out":
+            option = f.options[reps.choice[f.name][r]]
+            if option is not None:
+                overrides[f.name] = option
+    fw = res.framework
+    weights = {n: float(reps.weights[r, i]) for i, n in enumerate(fw.node_ids) if n != fw.index.id}
+    leave = next((f for f in factors if f.name == "leave_out"), None)
+    if leave is not None:
+        dropped = leave.options[reps.choice["leave_out"][r]]
+        if dropped is not None:
+            weights[dropped] = 0.0
+    return res.rescore(weights=weights, **overrides)
+
+
+@pytest.mark.parametrize(
+    "vary",
+    [
+        {"weights": 0.5, "normalise": ["minmax", "zscore", "rank"], "leave_out": True},
+        {
+            "weights": {2: 0.5},
+            "aggregate": [None, "harmonic", "geometric", {"method": "generalised", "p": 3}],
+        },
+        {
+            "weights": {"i0": 0.9, 1: 0.2},
+            "impute": [None, "mean"],
+            "treat": [None, {"method": "winsorise", "skew": 0.1, "kurtosis": -5, "max_points": 2}],
+        },
+        {"treat": True, "normalise": [None, {"method": "minmax", "fit": "per_year"}]},
+        {"aggregate": [{"method": "arithmetic", "min_share": 0.9}], "leave_out": ["i0", None]},
+    ],
+)
+def test_vectorised_replications_equal_the_engine(vary: dict) -> None:
+    res = make_results(units=30, normalise="minmax" if "impute" in vary else "goalposts", seed=4)
+    if "aggregate" in vary and "harmonic" in json.dumps(vary):
+        res = res.rescore(normalise={"method": "minmax", "range": [1, 100]})
+    factors = parse_vary(vary, res)
+    rng = np.random.default_rng(7)
+    reps = draw(factors, rng.random((8, sum(f.width for f in factors))), res)
+    nodes = res.framework.aggregate_ids
+    sim = simulate(res, factors, reps, nodes, [int(y) for y in res.years], chunk_size=3)
+    position = {n: i for i, n in enumerate(res.framework.node_ids)}
+    for r in range(len(reps)):
+        engine = _engine_replication(res, factors, reps, r)
+        expected = engine.cube("aggregated")[:, :, [position[n] for n in nodes]]  # [y, u, node]
+        got = sim.scores[:, :, r, :].transpose(1, 2, 0)
+        assert np.allclose(got, expected, rtol=1e-6, atol=1e-6, equal_nan=True)
+        ranks = engine.ranks.pivot_table(index=["node", "year"], columns="unit", values="rank")
+        for o, node in enumerate(nodes):
+            for y, year in enumerate(res.years):
+                want = ranks.loc[(node, year)].reindex(res.unit_ids).fillna(0).to_numpy()
+                assert np.array_equal(sim.ranks[o, y, r], want), (r, node, year)
+
+
+def test_zeros_under_a_geometric_mean_fail_like_the_engine() -> None:
+    res = make_results(units=20, missing=0.0)  # minmax onto [0, 100]: each indicator has a 0
+    with pytest.raises(SpecError, match="positive"):
+        res.rescore(aggregate="geometric")
+    with pytest.raises(SpecError, match="positive"):
+        uncertainty(res, n=4, vary={"aggregate": ["geometric"]})
+
+
+def test_same_seed_same_result_other_seed_differs(res: mi.Results) -> None:
+    vary = {"weights": 0.25, "normalise": ["minmax", "zscore"], "leave_out": True}
+    a = uncertainty(res, n=40, vary=vary, seed=3)
+    b = uncertainty(res, n=40, vary=vary, seed=3)
+    c = uncertainty(res, n=40, vary=vary, seed=4)
+    pd.testing.assert_frame_equal(a.rank_stats, b.rank_stats)
+    pd.testing.assert_frame_equal(a.replications, b.replications)
+    assert not a.replications.equals(c.replications)
+
+
+@pytest.mark.parametrize("kind", [ThreadPoolExecutor, ProcessPoolExecutor])
+def test_an_executor_gives_the_same_result(res: mi.Results, kind: type) -> None:
+    vary = {"weights": 0.25, "normalise": ["minmax", "zscore"], "aggregate": [None, "arithmetic"]}
+    alone = uncertainty(res, n=60, vary=vary, seed=9, chunk_size=7)
+    with kind(max_workers=2) as executor:
+        shared = uncertainty(res, n=60, vary=vary, seed=9, chunk_size=7, executor=executor)
+    pd.testing.assert_frame_equal(alone.rank_stats, shared.rank_stats)
+    pd.testing.assert_frame_equal(alone.replications, shared.replications)
+
+
+def test_weight_noise_stays_within_its_share(res: mi.Results) -> None:
+    ua = uncertainty(res, n=200, vary={"weights": {1: 0.2}}, seed=1, nodes="index")
+    fw = res.framework
+    columns = [c for c in ua.replications.columns if c.startswith("weight:")]
+    assert {c.removeprefix("weight:") for c in columns} == set(fw.indicator_ids)
+    for column in columns:
+        nominal = res.spec.weight(column.removeprefix("weight:"))
+        values = ua.replications[column]
+        assert values.between(0.8 * nominal, 1.2 * nominal).all()
+        assert values.min() < 0.85 * nominal and values.max() > 1.15 * nominal
+
+
+def test_targets_and_years_can_be_restricted(res: mi.Results) -> None:
+    ua = uncertainty(res, n=10, vary={"weights": 0.1}, nodes=["dom", "index"], years=2022)
+    assert set(ua.rank_stats["node"]) == {"dom", "index"}
+    assert set(ua.rank_stats["year"]) == {2022}
+
+
+def test_invalid_vary_reports_every_problem(res: mi.Results) -> None:
+    with pytest.raises(SpecError) as err:
+        uncertainty(
+            res,
+            n=5,
+            vary={
+                "wieghts": 0.1,
+                "normalise": ["minmax", "nonsense"],
+                "aggregate": "arithmetic",
+                "weights": {9: 0.1, "i0": 2.0},
+                "leave_out": ["nope"],
+            },
+        )
+    message = str(err.value)
+    for part in ("wieghts", "nonsense", "'aggregate'", "level 9", "[0, 1)", "nope"):
+        assert part in message
+    with pytest.raises(SpecError, match="nodes"):
+        uncertainty(res, n=5, vary={"weights": 0.1}, nodes="i0")
+    with pytest.raises(SpecError, match="positive integer"):
+        uncertainty(res, n=0, vary={"weights": 0.1})
