@@ -258,3 +258,15 @@ def test_bad_inputs_are_report_errors(res) -> None:  # type: ignore[no-untyped-d
         report(pd.DataFrame())
     with pytest.raises(ReportError, match="language"):
         report(res, lang="fr")
+
+
+def test_public_name_works_whatever_was_imported_first() -> None:
+    import subprocess
+    import sys
+
+    code = ("import mint_index.report.context, report_helpers as h, mint_index as mi\n"
+            "print(mi.report(h.results(), lang='en'))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).parent, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Report(overview 2023, 4 units" in done.stdout
