@@ -201,7 +201,8 @@ def first_rows(codes: np.ndarray, n: int) -> np.ndarray:
 def _numbers(text: pd.Series, decimal: str) -> np.ndarray:
     """Plain numbers; with a decimal comma a ``.`` is only allowed as thousands mark."""
     if decimal == ".":
-        return pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+        number = pd.to_numeric(text, errors="coerce")
+        return np.array(number, dtype=np.float64)  # a writable copy
     text = text.astype(str).str.strip()
     ok = text.str.fullmatch(r"[-+]?(?:\d+|\d{1,3}(?:\.\d{3})+)(?:,\d+)?").to_numpy(bool)
     number = pd.to_numeric(
@@ -217,6 +218,11 @@ def parse_cells(cells: pd.Series | np.ndarray, decimal: str = ".") -> Parsed:
     Cells may already be numbers (Excel, DataFrames) or text. Everything is tried as a
     plain number first; only what fails goes through the symbol and flag rules.
     """
+    if isinstance(cells, pd.Series) and pd.api.types.is_numeric_dtype(cells.dtype):
+        value = np.array(cells, dtype=np.float64)
+        missing = np.where(np.isnan(value), REASON["missing"], 0).astype(np.int8)
+        return Parsed(value, missing, np.zeros(len(value), np.int8),
+                      np.zeros(len(value), bool))
     series = pd.Series(np.asarray(cells, dtype=object))
     n = len(series)
     value = _numbers(series, decimal)

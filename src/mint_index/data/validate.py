@@ -103,11 +103,12 @@ def malformed_keys(keys: pd.Series, known: Iterable[str] = ()) -> pd.Series:
     decimal = keys.str.fullmatch(r"[-+]?\d+\.\d*|[-+]?\d+(?:\.\d*)?[eE][-+]?\d+")
     reasons[decimal] = "unit key looks like a number read as decimal; read keys as text"
     digits = keys.str.fullmatch(r"\d+")
+    number_like = digits & ~keys.str.startswith("0")  # what a number written out looks like
     length = keys.str.len()
     present = set(length[digits])
     known = set(known)
     for n in sorted(n - 1 for n in _KEY_LENGTHS):
-        short = digits & (length == n)
+        short = number_like & (length == n)
         evidence = short & (n + 1 in present)
         if known:
             evidence |= short & keys.str.zfill(n + 1).isin(known)

@@ -1,0 +1,304 @@
+"""Readers: CSV (separators, decimal comma, encodings), Excel, Parquet, DataFrames; long
+and wide layouts; cell conventions; write-then-read round trips."""
+
+from __future__ import annotations
+
+import math
+import string
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import mint_index as mi
+from mint_index.data import FLAGS, MISSING_REASONS
+from mint_index.data.readers import (
+    detect_encoding,
+    parse_cells,
+    parse_years,
+    sniff_decimal,
+    sniff_separator,
+)
+
+UMLAUT_NAMES = ["Düsseldorf", "Mönchengladbach", "Gießen", "Lörrach"]
+
+
+def value_of(ds: mi.Dataset, unit: str, year: int, variable: str) -> float:
+    row = ds.long.query("unit == @unit and year == @year and variable == @variable")
+    assert len(row) == 1, f"expected one row for {unit}/{year}/{variable}"
+    return float(row["value"].iloc[0])
+
+
+def cell(ds: mi.Dataset, unit: str, year: int, variable: str) -> pd.Series:
+    row = ds.long.query("unit == @unit and year == @year and variable == @variable")
+    assert len(row) == 1
+    return row.iloc[0]
+
+
+# ---- cell conventions ---------------------------------------------------------------
+def test_parse_cells_numbers_symbols_and_flags() -> None:
+    cells = ["12", "-", ".", "x", "/", "...", "(7)", "8p", "9 r", "3s", "4e", "", "NA", "abc",
+             "1.5"]
+    parsed = parse_cells(pd.Series(cells, dtype=object))
+    expected_values = [12, 0, np.nan, np.nan, np.nan, np.nan, 7, 8, 9, 3, 4, np.nan, np.nan,
+                       np.nan, 1.5]
+    np.testing.assert_array_equal(parsed.value, np.array(expected_values, dtype=float))
+    reasons = [MISSING_REASONS[c] for c in parsed.reason]
+    assert reasons == ["", "", "unknown_or_secret", "locked", "not_reliable",
+                       "not_yet_available", "", "", "", "", "", "missing", "missing", "", ""]
+    flags = [FLAGS[c] for c in parsed.flag]
+    assert flags == ["", "nothing_there", "", "", "", "", "limited_value", "provisional",
+                     "revised", "estimated", "final", "", "", "", ""]
+    assert parsed.bad.tolist() == [False] * 13 + [True, False]
+
+
+def test_parse_cells_decimal_comma_and_thousands_dot() -> None:
+    parsed = parse_cells(pd.Series(["1.234,5", "12,5", "1.234", "-3,25", "1.5", "12,5p"]), ",")
+    # "1.5" is not a number when the decimal mark is a comma: reported, not guessed
+    np.testing.assert_array_equal(parsed.value, [1234.5, 12.5, 1234.0, -3.25, np.nan, 12.5])
+    assert parsed.bad.tolist() == [False, False, False, False, True, False]
+
+
+def test_parse_years_accepts_years_and_dates() -> None:
+    years, bad = parse_years(pd.Series(["2015", "31.12.2016", "2017-12-31", "2018.0", "20x",
+                                        ""], dtype=object))
+    assert years[:4].tolist() == [2015, 2016, 2017, 2018]
+    assert bad.tolist() == [False, False, False, False, True, True]
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [("a;Gießen ä €", "utf-8"), ("a;Gießen ä", "latin-1"), ("a;Gießen „x“ €", "cp1252")],
+)
+def test_detect_encoding(text: str, encoding: str) -> None:
+    raw = text.encode(encoding)
+    found = detect_encoding(raw)
+    assert raw.decode(found) == text
+    assert detect_encoding(b"\xef\xbb\xbf" + "ä".encode()) == "utf-8-sig"
+
+
+def test_sniff_separator_and_decimal() -> None:
+    assert sniff_separator("unit;year;x\n01;2020;1,5\n02;2020;2,25\n") == ";"
+    assert sniff_separator("unit,year,x\n01,2020,1.5\n02,2020,2.5\n") == ","
+    assert sniff_separator("unit\tyear\tx\n01\t2020\t1\n") == "\t"
+    sample = pd.DataFrame({"x": ["1,5", "2,25", "3"]})
+    assert sniff_decimal(sample, ";") == ","
+    assert sniff_decimal(pd.DataFrame({"x": ["1.5", "2"]}), ";") == "."
+
+
+# ---- CSV ----------------------------------------------------------------------------
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "latin-1", "cp1252"])
+@pytest.mark.parametrize(("sep", "decimal"), [(",", "."), (";", ","), (";", "."), ("\t", ",")])
+def test_wide_csv_encodings_separators_decimals(tmp_path: Path, encoding: str, sep: str,
+                                                decimal: str) -> None:
+    keys = ["05111000", "05116000", "06531005", "08336050"]
+    rates = [12.5, 0.25, 99.75, 3.0]
+    lines = [sep.join(["unit", "year", "name", "pop", "rate"])]
+    for key, name, pop, rate in zip(keys, UMLAUT_NAMES, [620_000, 260_000, 90_000, 50_000],
+                                    rates, strict=True):
+        lines.append(sep.join([key, "2021", name, str(pop), f"{rate}".replace(".", decimal)]))
+    path = tmp_path / "wide.csv"
+    path.write_bytes("\n".join(lines).encode(encoding) + b"\n")
+    ds = mi.load_data(path)
+    assert list(ds.unit_ids) == keys
+    assert ds.variables == ["pop", "rate"]
+    for key, rate in zip(keys, rates, strict=True):
+        assert value_of(ds, key, 2021, "rate") == pytest.approx(rate)
+    assert value_of(ds, "06531005", 2021, "pop") == 90_000
+    assert ds.units.loc["06531005", "name"] == "Gießen"
+    assert ds.units.loc["05116000", "name"] == "Mönchengladbach"
+    prov = ds.provenance.iloc[0]
+    assert prov["format"] == "csv" and prov["layout"] == "wide" and prov["rows"] == 4
+
+
+def test_long_csv_with_flags_and_reasons(tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text(
+        "unit,year,variable,value,flag,missing_reason\n"
+        "01001000,2020,pop,90000,p,\n"
+        "01001000,2020,foreign,,,locked\n"
+        "01001000,2021,pop,91000,revised,\n"
+        "01002000,2020,pop,.,,\n"
+        "01002000,2020,foreign,-,,\n",
+        encoding="utf-8",
+    )
+    ds = mi.load_data(path)
+    assert ds.provenance.iloc[0]["layout"] == "long"
+    assert cell(ds, "01001000", 2020, "pop")["flag"] == "provisional"
+    assert cell(ds, "01001000", 2021, "pop")["flag"] == "revised"
+    locked = cell(ds, "01001000", 2020, "foreign")
+    assert math.isnan(locked["value"]) and locked["missing_reason"] == "locked"
+    secret = cell(ds, "01002000", 2020, "pop")
+    assert math.isnan(secret["value"]) and secret["missing_reason"] == "unknown_or_secret"
+    zero = cell(ds, "01002000", 2020, "foreign")
+    assert zero["value"] == 0 and zero["flag"] == "nothing_there"
+    # a cell absent from the input is "not_in_data", not a silent NaN
+    y, u, v = list(ds.years).index(2021), list(ds.unit_ids).index("01002000"), 0
+    assert MISSING_REASONS[ds.reason[y, u, v]] == "not_in_data"
+
+
+def test_long_csv_unknown_flag_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text("unit,year,variable,value,flag\n01,2020,pop,1,z\n", encoding="utf-8")
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(path)
+    row = err.value.failures.iloc[0]
+    assert (row["row"], row["column"], row["value"]) == (2, "flag", "z")
+    assert row["reason"].startswith("unknown flag")
+
+
+def test_forced_layout_and_custom_key_columns(tmp_path: Path) -> None:
+    path = tmp_path / "data.txt"
+    path.write_text("AGS;Jahr;variable;value\n09162000;2019;1;2\n", encoding="utf-8")
+    ds = mi.load_data(path, format="csv", layout="wide", unit_column="AGS", year_column="Jahr")
+    assert ds.variables == ["variable", "value"]
+    assert list(ds.unit_ids) == ["09162000"] and list(ds.years) == [2019]
+
+
+def test_year_given_for_files_without_year(tmp_path: Path) -> None:
+    for year in (2019, 2020):
+        (tmp_path / f"{year}.csv").write_text(f"unit,pop\n01001000,{year - 1000}\n")
+    ds = mi.load_data([tmp_path / "2019.csv", tmp_path / "2020.csv"], year=[2019, 2020])
+    assert list(ds.years) == [2019, 2020]
+    assert value_of(ds, "01001000", 2020, "pop") == 1020
+    assert len(ds.provenance) == 2
+
+
+def test_several_files_one_per_table(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("unit,year,pop\n01001000,2020,5\n")
+    (tmp_path / "b.csv").write_text("unit;year;rate\n01001000;2020;1,5\n")
+    ds = mi.load_data([tmp_path / "a.csv", tmp_path / "b.csv"])
+    assert ds.variables == ["pop", "rate"]
+    assert value_of(ds, "01001000", 2020, "rate") == 1.5
+
+
+def test_text_column_in_wide_table_is_one_problem(tmp_path: Path) -> None:
+    path = tmp_path / "w.csv"
+    path.write_text("unit,year,kreis,pop\n01001000,2020,Flensburg,5\n01002000,2020,Kiel,6\n")
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(path)
+    failures = err.value.failures
+    assert len(failures) == 1
+    assert failures.iloc[0]["column"] == "kreis"
+    assert "holds text" in failures.iloc[0]["reason"]
+
+
+# ---- Excel, Parquet, DataFrames -----------------------------------------------------
+def test_excel_wide(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"unit": ["01001000", "09162000"], "year": [2020, 2020],
+                          "name": ["Flensburg", "München"], "pop": [90_000, 1_500_000],
+                          "rate": ["12.5", "(3)"]})
+    path = tmp_path / "data.xlsx"
+    frame.to_excel(path, index=False)
+    ds = mi.load_data(path)
+    assert list(ds.unit_ids) == ["01001000", "09162000"]
+    assert value_of(ds, "09162000", 2020, "pop") == 1_500_000
+    assert cell(ds, "09162000", 2020, "rate")["flag"] == "limited_value"
+    assert ds.units.loc["09162000", "name"] == "München"
+    assert ds.provenance.iloc[0]["format"] == "excel"
+
+
+def test_excel_numeric_keys_are_reported_with_their_sheet_row(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"unit": [1001000, 9162000], "year": [2020, 2020], "pop": [1, 2]})
+    path = tmp_path / "data.xlsx"
+    frame.to_excel(path, index=False)
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(path)
+    failures = err.value.failures
+    numeric = failures[failures["reason"].str.contains("stored as a number")]
+    assert sorted(numeric["row"]) == [2, 3]  # sheet rows below the header
+    assert set(numeric["value"]) == {"1001000", "9162000"}
+
+
+def test_parquet_long(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"unit": ["01001000", "01001000"], "year": [2020, 2021],
+                          "variable": ["pop", "pop"], "value": [1.5, 2.5],
+                          "flag": [None, "p"]})
+    path = tmp_path / "data.parquet"
+    frame.to_parquet(path)
+    ds = mi.load_data(path)
+    assert value_of(ds, "01001000", 2021, "pop") == 2.5
+    assert cell(ds, "01001000", 2021, "pop")["flag"] == "provisional"
+    assert ds.provenance.iloc[0]["format"] == "parquet"
+
+
+def test_dataframe_wide_with_index(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"unit": ["A1", "B2"], "year": [2020, 2020], "x": [1.0, np.nan]})
+    ds = mi.load_data(frame.set_index(["unit", "year"]))
+    assert list(ds.unit_ids) == ["A1", "B2"]
+    assert cell(ds, "B2", 2020, "x")["missing_reason"] == "missing"
+
+
+def test_unknown_format_and_layout_are_errors() -> None:
+    with pytest.raises(mi.MintIndexError, match="valid formats: csv, genesis, excel, parquet"):
+        mi.load_data("x.csv", format="json")
+    with pytest.raises(mi.MintIndexError, match="valid layouts: long, wide"):
+        mi.load_data("x.csv", layout="tall")
+
+
+def test_missing_file_is_a_failure_not_a_traceback(tmp_path: Path) -> None:
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(tmp_path / "nope.csv")
+    assert err.value.failures.iloc[0]["reason"] == "file not found"
+
+
+# ---- round trips --------------------------------------------------------------------
+keys_strategy = st.lists(
+    st.text(alphabet=string.digits, min_size=5, max_size=12).map(lambda k: "0" + k[1:]),
+    min_size=1, max_size=6, unique=True,
+)
+finite = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_subnormal=False)
+SETTINGS = settings(max_examples=25, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@SETTINGS
+@given(keys=keys_strategy, data=st.data(),
+       sep_decimal=st.sampled_from([(",", "."), (";", ","), (";", ".")]),
+       encoding=st.sampled_from(["utf-8", "utf-8-sig", "latin-1", "cp1252"]))
+def test_wide_csv_round_trip(tmp_path: Path, keys: list[str], data: st.DataObject,
+                             sep_decimal: tuple[str, str], encoding: str) -> None:
+    sep, decimal = sep_decimal
+    values = data.draw(st.lists(st.lists(finite | st.none(), min_size=2, max_size=2),
+                                min_size=len(keys), max_size=len(keys)))
+    lines = [sep.join(["unit", "year", "name", "a", "b"])]
+    for key, row in zip(keys, values, strict=True):
+        cells = ["" if v is None else repr(v).replace(".", decimal) for v in row]
+        lines.append(sep.join([key, "2020", "Ümlaut", *cells]))
+    path = tmp_path / "round.csv"
+    path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    ds = mi.load_data(path, decimal=decimal)
+    assert sorted(ds.unit_ids) == sorted(keys)
+    for key, row in zip(keys, values, strict=True):
+        for variable, v in zip(["a", "b"], row, strict=True):
+            got = cell(ds, key, 2020, variable)
+            if v is None:
+                assert got["missing_reason"] == "missing"
+            else:
+                assert got["value"] == v
+
+
+@pytest.mark.parametrize("suffix", [".parquet", ".xlsx"])
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(keys=keys_strategy, data=st.data())
+def test_long_parquet_and_excel_round_trip(tmp_path: Path, suffix: str, keys: list[str],
+                                           data: st.DataObject) -> None:
+    # Excel keeps 15 significant digits, so the values are drawn at that precision
+    decimals = st.decimals(min_value=-10**9, max_value=10**9, places=4, allow_nan=False,
+                           allow_infinity=False).map(float)
+    values = data.draw(st.lists(decimals, min_size=len(keys), max_size=len(keys)))
+    frame = pd.DataFrame({"unit": keys, "year": 2020, "variable": "v", "value": values})
+    path = tmp_path / f"r{suffix}"
+    if suffix == ".parquet":
+        frame.to_parquet(path)
+    else:
+        frame.to_excel(path, index=False)
+    ds = mi.load_data(path)
+    assert sorted(ds.unit_ids) == sorted(keys)
+    got = ds.long.set_index("unit")["value"]
+    for key, v in zip(keys, values, strict=True):
+        assert got[key] == v
