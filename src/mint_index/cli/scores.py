@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from mint_index.cli.errors import UsageError
-from mint_index.cli.io import FLOAT_DECIMALS, atomic_write, csv_text, dumps_json, json_safe
+from mint_index.cli.io import FLOAT_DECIMALS, atomic_write, csv_text, dumps_json
 
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
@@ -51,36 +51,59 @@ _INTS = ["rank", "peer_rank"]
 
 
 def score_table(results: Results) -> pd.DataFrame:
-    """Every node's score of every unit and year as a tidy table (see module doc)."""
-    fw = results.framework
-    nodes = results.node_ids
-    ids = ["unit", "year"]
-    table = results.scores.reset_index().melt(
-        id_vars=ids, value_vars=nodes, var_name="node", value_name="score"
+    """Every node's score of every unit and year as a tidy table (see module doc).
+
+    Built from whole arrays ``[unit, year, node]``: no per-row Python work.
+    """
+    units = pd.Index(results.unit_ids.astype(str))
+    years = np.asarray(results.years, dtype=np.int64)
+    nodes = pd.Index(results.node_ids)
+    n_u, n_y, n_n = len(units), len(years), len(nodes)
+    rows = pd.MultiIndex.from_arrays([np.repeat(units, n_y), np.tile(years, n_u)])
+
+    def cube(frame: pd.DataFrame) -> np.ndarray:  # (unit, year) x node -> [u, y, n]
+        aligned = frame.reindex(index=rows, columns=nodes)
+        return aligned.to_numpy(np.float64).reshape(n_u, n_y, n_n)
+
+    ranks = results.ranks
+    at = (
+        units.get_indexer(ranks["unit"].astype(str)),
+        pd.Index(years).get_indexer(ranks["year"].astype(np.int64)),
+        nodes.get_indexer(ranks["node"]),
     )
-    changes = results.changes.reset_index().melt(
-        id_vars=ids, value_vars=nodes, var_name="node", value_name="change"
-    )
-    table = table.merge(changes, on=[*ids, "node"], how="left")
-    ranks = results.ranks[[*ids, "node", "rank", "peer_rank"]]
-    table = table.merge(ranks, on=[*ids, "node"], how="left")
+    rank, peer_rank = np.full((2, n_u, n_y, n_n), np.nan)
+    rank[at] = ranks["rank"].to_numpy(np.float64)
+    peer_rank[at] = ranks["peer_rank"].to_numpy(np.float64)
     peers = results.units.get("peer_group")
-    table["peer_group"] = table["unit"].map(peers) if peers is not None else None
-    table["level"] = table["node"].map(fw.levels)
-    order = {node: i for i, node in enumerate(nodes)}
-    table["_order"] = table["node"].map(order)
-    table = table.sort_values(["unit", "year", "_order"], kind="stable", ignore_index=True)
-    return canonical(table[SCORE_COLUMNS])
+    peer = peers.reindex(units).to_numpy(object) if peers is not None else np.full(n_u, None)
+    levels = np.asarray([results.framework.levels[n] for n in nodes], dtype=np.int64)
+    per_row = n_y * n_n
+    table = pd.DataFrame(
+        {
+            "unit": np.repeat(units.to_numpy(object), per_row),
+            "year": np.tile(np.repeat(years, n_n), n_u),
+            "node": np.tile(nodes.to_numpy(object), n_u * n_y),
+            "level": np.tile(levels, n_u * n_y),
+            "score": cube(results.scores).reshape(-1),
+            "rank": rank.reshape(-1),
+            "peer_group": np.repeat(peer, per_row),
+            "peer_rank": peer_rank.reshape(-1),
+            "change": cube(results.changes).reshape(-1),
+        }
+    )
+    return canonical(table)
 
 
 def canonical(table: pd.DataFrame) -> pd.DataFrame:
     """Fixed dtypes and float precision: the form every writer and reader agrees on."""
+    peer = table["peer_group"]
     out = pd.DataFrame(
         {
             "unit": table["unit"].astype(str).astype(object),
             "year": table["year"].astype("int64"),
             "node": table["node"].astype(str).astype(object),
             "level": table["level"].astype("int64"),
+            "peer_group": np.where(peer.isna(), None, peer.astype(str).astype(object)),
         }
     )
     for column in _FLOATS:
@@ -89,14 +112,26 @@ def canonical(table: pd.DataFrame) -> pd.DataFrame:
         )
     for column in _INTS:
         out[column] = pd.to_numeric(table[column]).round().astype("Int64")
-    peer = table["peer_group"].astype(object)
-    out["peer_group"] = peer.where(peer.notna(), None).map(lambda v: None if v is None else str(v))
     return out[SCORE_COLUMNS].reset_index(drop=True)
 
 
-def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
-    plain = table.astype(object).where(table.notna(), None)
-    return [json_safe(row) for row in plain.to_dict("records")]
+def _json_document(table: pd.DataFrame, provenance: dict[str, Any]) -> str:
+    """The JSON scores document: metadata, then ``rows`` as arrays in ``columns`` order,
+    one row per line (readable diffs, and the C encoder does the work)."""
+    head = dumps_json(
+        {
+            "format": FORMAT_NAME,
+            "format_version": 1,
+            "columns": SCORE_COLUMNS,
+            "provenance": provenance,
+        }
+    )
+    plain = table.astype(object).where(table.notna(), None).to_numpy().tolist()
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+    rows = ",\n    ".join(map(encode, plain))
+    body = f'  "rows": [\n    {rows}\n  ]' if plain else '  "rows": []'
+    # "rows" sorts after every other key: it goes last, as dumps_json would put it
+    return head[: -len("\n}\n")] + ",\n" + body + "\n}\n"
 
 
 def sidecar(path: Path) -> Path:
@@ -107,14 +142,7 @@ def write_scores(table: pd.DataFrame, path: Path, provenance: dict[str, Any]) ->
     """Write the table in the format the suffix names; return every file written."""
     suffix = path.suffix.lower()
     if suffix == ".json":
-        document = {
-            "format": FORMAT_NAME,
-            "format_version": 1,
-            "columns": SCORE_COLUMNS,
-            "provenance": provenance,
-            "rows": _records(table),
-        }
-        return [atomic_write(path, dumps_json(document))]
+        return [atomic_write(path, _json_document(table, provenance))]
     if suffix == ".csv":
         atomic_write(path, csv_text(table))
         return [path, atomic_write(sidecar(path), dumps_json(provenance))]
