@@ -5,7 +5,7 @@ A replication differs from the nominal results in its choices (see
 treatment, normalisation) have few alternatives, so each distinct combination is scored
 once with :meth:`Results.rescore`. Everything else (weights, leaving an indicator out, the
 aggregation method) is applied to stacks of replications at once: for the quasi-arithmetic
-means (arithmetic, geometric, harmonic) a parent is ``f⁻¹(Σ w f(x) / Σ w)`` over the
+means (arithmetic, geometric, harmonic, generalised) a parent is ``f⁻¹(Σ w f(x) / Σ w)`` over the
 children present, which for a batch of weight vectors is one matrix product per node.
 
 Replications are processed in fixed chunks, each a pure function of the plan and its
@@ -88,16 +88,16 @@ def rank_rows(scores: np.ndarray, rtol: float = RANK_RTOL) -> np.ndarray:
     dtype = rank_dtype(n)
     index_bits = max((n - 1).bit_length(), 1)
     k = min(62 - index_bits, 52)  # bins stay exact in float64 and fit in int64 with the index
+    missing = 2**k - 1  # sorts after every bin a score can fall in
     lo = np.fmin.reduce(scores, axis=1, keepdims=True)
     hi = np.fmax.reduce(scores, axis=1, keepdims=True)
     span = hi - lo
-    step = np.where(span > 0, span / float(2**k - 2), 1.0)
+    step = np.where(span > 0, span / float(2**k - 64), 1.0)  # headroom for rounding
     below_best = np.subtract(hi, scores)
     below_best *= 1.0 / step
-    np.floor(below_best, out=below_best)
-    np.minimum(below_best, 2**k - 2, out=below_best)  # rounding never reaches the marker
-    below_best[np.isnan(below_best)] = 2**k - 1  # missing: after every score
-    packed = below_best.astype(np.int64)
+    any_missing = bool(np.isnan(below_best).any())
+    np.nan_to_num(below_best, copy=False, nan=float(missing))
+    packed = below_best.astype(np.int64)  # non-negative, so truncation is floor
     packed <<= index_bits
     packed |= np.arange(n, dtype=np.int64)
     packed.sort(axis=1)
@@ -106,10 +106,11 @@ def rank_rows(scores: np.ndarray, rtol: float = RANK_RTOL) -> np.ndarray:
     tolerance = np.floor(rtol * scale / step).astype(np.int64)
     new_group = np.empty((rows, n), dtype=bool)
     new_group[:, 0] = True
-    np.greater(np.diff(distance, axis=1), tolerance, out=new_group[:, 1:])
-    ranked = np.where(new_group, np.arange(1, n + 1, dtype=dtype), 0).astype(dtype, copy=False)
+    np.greater(distance[:, 1:] - distance[:, :-1], tolerance, out=new_group[:, 1:])
+    ranked = new_group * np.arange(1, n + 1, dtype=dtype)
     np.maximum.accumulate(ranked, axis=1, out=ranked)
-    ranked[distance == 2**k - 1] = 0
+    if any_missing:
+        ranked[distance == missing] = 0
     packed &= (1 << index_bits) - 1  # the unit's position
     out = np.empty((rows, n), dtype=dtype)
     np.put_along_axis(out, packed, ranked, axis=1)
@@ -183,7 +184,6 @@ def _aggregate(
     """
     method, params = parse_step("aggregate", json.loads(spec_json))
     min_share = getattr(params, "min_share", 0.0)
-    batch = w.shape[0]
     total = w.sum(axis=1)
     quasi = _quasi_arithmetic(method.name, params)
     if quasi is not None and quasi[2] is not None:
@@ -194,41 +194,65 @@ def _aggregate(
     if quasi is None:
         return _aggregate_each(children, shared, w, method, params, min_share)
     f, f_inv, _ = quasi
-    # den = weight of the children present; the part from complete children is a
-    # per-replication constant, so missing-free data never pays for a [batch, cell] array.
-    den_part: np.ndarray | None = None
-    if shared is not None:
-        present = ~np.isnan(shared)
-        complete = bool(present.all())
-        num = np.einsum("bc,nc->bn", w, _transformed(shared, None if complete else present, f))
-        den_const = total if complete else np.zeros(batch)
-        if not complete:
-            den_part = np.einsum("bc,nc->bn", w, present.astype(np.float64))
-    else:
-        num = np.zeros((batch, children[0].shape[1]))
-        den_const = np.zeros(batch)
-        for k, child in enumerate(children):
-            present = ~np.isnan(child)
-            complete = bool(present.all())
-            fx = _transformed(child, None if complete else present, f)
-            fx *= w[:, k, None]
-            num += fx
-            if complete:
-                den_const = den_const + w[:, k]
-            elif den_part is None:
-                den_part = present * w[:, k, None]
-            else:
-                den_part += present * w[:, k, None]
     enough = np.maximum((min_share - 1e-12) * total, np.finfo(np.float64).tiny)
+    if shared is None:
+        value = _combine_batched(children, w, f, total, enough)
+    else:
+        # Cells with every child present have all the weight present (share 1): only the
+        # others need the weight actually present.
+        present = ~np.isnan(shared)
+        incomplete = np.flatnonzero(~present.all(axis=1))
+        fx = _transformed(shared, present if incomplete.size else None, f)
+        value = np.einsum("bc,nc->bn", w, fx)  # einsum beats BLAS: few children
+        if incomplete.size:
+            den = np.einsum("bc,nc->bn", w, present[incomplete].astype(np.float64))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                part = value[:, incomplete] / den
+            part[den < enough[:, None]] = np.nan
+        value /= np.where(total > 0, total, np.nan)[:, None]
+        if incomplete.size:
+            value[:, incomplete] = part
+    return value if f_inv is _identity else f_inv(value)
+
+
+def _combine_batched(
+    children: list[np.ndarray],
+    w: np.ndarray,
+    f: Transform,
+    total: np.ndarray,
+    enough: np.ndarray,
+) -> np.ndarray:
+    """``Σ w f(x) / Σ w`` over the children present, children ``[batch, cell]`` each.
+
+    The weight present is a per-replication constant for children without gaps, so
+    complete data never pays for a ``[batch, cell]`` array of weights.
+    """
+    num = np.zeros((w.shape[0], children[0].shape[1]))
+    den_const = np.zeros(w.shape[0])
+    den_part: np.ndarray | None = None
+    for k, child in enumerate(children):
+        wk = w[:, k, None]
+        if not np.isnan(child.sum()):
+            num += (child if f is _identity else f(child)) * wk
+            den_const += w[:, k]
+            continue
+        present = ~np.isnan(child)
+        fx = _transformed(child, present, f)
+        fx *= wk
+        num += fx
+        if den_part is None:
+            den_part = present * wk
+        else:
+            den_part += present * wk
     if den_part is None:
         value = num / np.where(den_const > 0, den_const, np.nan)[:, None]
         value[den_const < enough] = np.nan
-    else:
-        den_part += den_const[:, None]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            value = num / den_part
-        value[den_part < enough[:, None]] = np.nan
-    return value if f_inv is _identity else f_inv(value)
+        return value
+    den_part += den_const[:, None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = num / den_part
+    value[den_part < enough[:, None]] = np.nan
+    return value
 
 
 def _aggregate_each(
