@@ -65,7 +65,7 @@ def test_dot_plot_positions() -> None:
     root = _parse(svg.dot_plot(["a"], [75.0], [50.0], [25.0], [60.0], ["75"], chart_id="p",
                                title="t", desc="d", legend=("u", "m", "q"), width=640,
                                label_width=220))
-    # plot area 220 .. 580
+    # plot area 220 .. 580 (width - 60)
     dots = root.findall("s:circle", NS)
     assert float(dots[-1].get("cx")) == pytest.approx(220 + 0.75 * 360)
     band = [r for r in root.findall("s:rect", NS) if r.get("height") == "8"][-1]
