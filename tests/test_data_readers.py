@@ -32,6 +32,11 @@ def value_of(ds: mi.Dataset, unit: str, year: int, variable: str) -> float:
     return float(row["value"].iloc[0])
 
 
+def same(got: object, expected: str | None) -> bool:
+    """Dataset.long gives None (or NaN under pandas 3) where there is no reason or flag."""
+    return pd.isna(got) if expected is None else got == expected
+
+
 def cell(ds: mi.Dataset, unit: str, year: int, variable: str) -> pd.Series:
     row = ds.long.query("unit == @unit and year == @year and variable == @variable")
     assert len(row) == 1

@@ -1,0 +1,318 @@
+"""GENESIS / Regionalstatistik CSV exports: layout, symbols and flags, detection, mapping.
+
+The fixtures follow the published layout of a classic export (see
+shared/research/integration-monitoring-sources.md, "Classic GENESIS/Regionalstatistik
+CSV"): header block, ``;``, Windows-1252/Latin-1, indented names, footer with notes,
+copyright and ``Stand:``.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import mint_index as mi
+from mint_index.data.genesis import is_genesis, load_mapping
+
+FOOTER = [
+    "__________",
+    "Hinweis: Die Fortschreibung beruht auf dem Zensus 2011.",
+    "© Statistische Ämter des Bundes und der Länder, Deutschland, 2017. "
+    "Datenlizenz Deutschland – Namensnennung – Version 2.0",
+    "Stand: 13.12.2017 / 11:01:40",
+]
+
+#: The published example (12411-01-01-4, Kreise), with cells changed to show every symbol.
+KREISE = [
+    "GENESIS-Tabelle: 12411-01-01-4",
+    "Bevölkerungsstand: Bevölkerung nach Geschlecht;;;;",
+    "- Stichtag 31.12. -;;;;",
+    "regionale Tiefe: Kreise und krfr. Städte;;;;",
+    "Fortschreibung des Bevölkerungsstandes;;;;",
+    "Bevölkerungsstand (Anzahl);;;;",
+    ";;31.12.2015;31.12.2015;31.12.2015",
+    ";;Insgesamt;männlich;weiblich",
+    "DG;Deutschland;82175684;40514123;41661561",
+    "01;  Schleswig-Holstein;2858714;1399458;1459256",
+    "01001;      Flensburg, Kreisfreie Stadt;85942;42767p;(43175)",
+    "01002;      Kiel, Kreisfreie Stadt;.;-;x",
+    "01003;      Lübeck, Kreisfreie Stadt;...;/;12 r",
+    "01004;      Neumünster, Kreisfreie Stadt;1.234,5;79,5s;3e",
+    *FOOTER,
+]
+
+
+def write(path: Path, lines: list[str], encoding: str = "cp1252") -> Path:
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return path
+
+
+def gemeinde_table(units: dict[str, str], years: list[int],
+                   values: dict[tuple[str, int], list[str]], labels: list[str]) -> list[str]:
+    """A Gemeinde table (``-5``): rows ``date;AGS;name;values``."""
+    lines = [
+        "GENESIS-Tabelle: 12411-02-03-5",
+        "Bevölkerung nach Nationalität - Stichtag 31.12. -;;;" + ";" * (len(labels) - 1),
+        "regionale Tiefe: Gemeinden;;;" + ";" * (len(labels) - 1),
+        ";;;" + ";".join(["Bevölkerungsstand (Anzahl)"] + [""] * (len(labels) - 1)),
+        ";;;" + ";".join(labels),
+    ]
+    for year in years:
+        for key, name in units.items():
+            lines.append(";".join([f"31.12.{year}", key, f"      {name}",
+                                   *values[(key, year)]]))
+    return lines + FOOTER
+
+
+def same(got: object, expected: str | None) -> bool:
+    """Dataset.long gives None (or NaN under pandas 3) where there is no reason or flag."""
+    return pd.isna(got) if expected is None else got == expected
+
+
+def cell(ds: mi.Dataset, unit: str, year: int, variable: str) -> pd.Series:
+    row = ds.long.query("unit == @unit and year == @year and variable == @variable")
+    assert len(row) == 1, f"expected one row for {unit}/{year}/{variable}"
+    return row.iloc[0]
+
+
+# ---- the published layout -----------------------------------------------------------
+@pytest.fixture()
+def kreise(tmp_path: Path) -> mi.Dataset:
+    return mi.load_data(write(tmp_path / "12411-01-01-4.csv", KREISE))
+
+
+def test_kreise_table_units_years_variables(kreise: mi.Dataset) -> None:
+    assert list(kreise.unit_ids) == ["01", "01001", "01002", "01003", "01004", "DG"]
+    assert list(kreise.years) == [2015]
+    assert kreise.variables == ["Insgesamt", "männlich", "weiblich"]
+    assert cell(kreise, "DG", 2015, "Insgesamt")["value"] == 82175684
+    assert cell(kreise, "01", 2015, "weiblich")["value"] == 1459256
+    # indented region names are stripped into the units table
+    assert kreise.units.loc["01001", "name"] == "Flensburg, Kreisfreie Stadt"
+    assert kreise.units.loc["01003", "name"] == "Lübeck, Kreisfreie Stadt"
+    prov = kreise.provenance.iloc[0]
+    assert prov["format"] == "genesis" and prov["rows"] == 6 and prov["encoding"] == "cp1252"
+
+
+@pytest.mark.parametrize(
+    ("unit", "variable", "value", "reason", "flag"),
+    [
+        ("01002", "Insgesamt", None, "unknown_or_secret", None),  # "."
+        ("01002", "männlich", 0.0, None, "nothing_there"),  # "-" is an exact zero
+        ("01002", "weiblich", None, "locked", None),  # "x"
+        ("01003", "Insgesamt", None, "not_yet_available", None),  # "..."
+        ("01003", "männlich", None, "not_reliable", None),  # "/"
+        ("01001", "männlich", 42767.0, None, "provisional"),  # "p"
+        ("01001", "weiblich", 43175.0, None, "limited_value"),  # "(...)"
+        ("01003", "weiblich", 12.0, None, "revised"),  # "12 r"
+        ("01004", "männlich", 79.5, None, "estimated"),  # "79,5s"
+        ("01004", "weiblich", 3.0, None, "final"),  # "3e"
+        ("01004", "Insgesamt", 1234.5, None, None),  # thousands dot, decimal comma
+    ],
+)
+def test_symbols_keep_their_official_meaning(kreise: mi.Dataset, unit: str, variable: str,
+                                             value: float | None, reason: str | None,
+                                             flag: str | None) -> None:
+    got = cell(kreise, unit, 2015, variable)
+    if value is None:
+        assert math.isnan(got["value"])
+    else:
+        assert got["value"] == value
+    assert same(got["missing_reason"], reason)
+    assert same(got["flag"], flag)
+
+
+def test_detection_and_forced_format(tmp_path: Path) -> None:
+    raw = "\n".join(KREISE).encode("cp1252")
+    assert is_genesis(raw)
+    # without the title line the copyright footer still identifies the export
+    assert is_genesis("\n".join(KREISE[1:]).encode("cp1252"))
+    assert not is_genesis(b"unit;year;x\n01;2020;1\n")
+    # a file without title or footer is read as GENESIS when asked to
+    body = [line for line in KREISE if not line.startswith(("GENESIS", "__", "©", "Stand",
+                                                            "Hinweis"))]
+    path = write(tmp_path / "export.txt", body, "latin-1")
+    ds = mi.load_data(path, format="genesis")
+    assert cell(ds, "01001", 2015, "Insgesamt")["value"] == 85942
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "utf-8", "utf-8-sig"])
+def test_gemeinde_table_with_date_column(tmp_path: Path, encoding: str) -> None:
+    units = {"01001000": "Flensburg, Stadt", "09162000": "München, Landeshauptstadt",
+             "06531005": "Gießen, Universitätsstadt"}
+    years = [2021, 2022]
+    values = {(k, y): [str(100 * i + y - 2000), f"{i},{y - 2000}"]
+              for i, k in enumerate(units) for y in years}
+    lines = gemeinde_table(units, years, values, ["Insgesamt", "Ausländer"])
+    lines = [line.replace("–", "-") for line in lines] if encoding == "latin-1" else lines
+    ds = mi.load_data(write(tmp_path / "g.csv", lines, encoding))
+    assert list(ds.unit_ids) == sorted(units)
+    assert list(ds.years) == years
+    assert ds.variables == ["Insgesamt", "Ausländer"]
+    assert cell(ds, "09162000", 2022, "Insgesamt")["value"] == 122
+    assert cell(ds, "06531005", 2021, "Ausländer")["value"] == pytest.approx(2.21)
+    assert ds.units.loc["06531005", "name"] == "Gießen, Universitätsstadt"
+    rows = ds.long.query("unit == '09162000' and year == 2022")
+    assert len(rows) == 2
+
+
+def test_multi_year_header_and_full_labels(tmp_path: Path) -> None:
+    lines = [
+        "GENESIS-Tabelle: 12521-01-01-4",
+        "Ausländer: Kreise, Stichtag, Geschlecht;;;;;",
+        ";;Ausländer (Anzahl);;;",
+        ";;31.12.2019;;31.12.2020;",
+        ";;männlich;weiblich;männlich;weiblich",
+        "01001;  Flensburg;5000;4000;5100;4100",
+        *FOOTER,
+    ]
+    ds = mi.load_data(write(tmp_path / "t.csv", lines))
+    assert list(ds.years) == [2019, 2020]
+    assert ds.variables == ["männlich", "weiblich"]
+    assert cell(ds, "01001", 2020, "weiblich")["value"] == 4100
+    # a mapping may use the full label (all header levels) or the short one
+    mapped = mi.load_data(tmp_path / "t.csv", mapping={
+        "Ausländer (Anzahl) | männlich": "foreign_m", "weiblich": "foreign_f"})
+    assert mapped.variables == ["foreign_m", "foreign_f"]
+    assert cell(mapped, "01001", 2019, "foreign_m")["value"] == 5000
+
+
+def test_classification_columns_become_part_of_the_variable(tmp_path: Path) -> None:
+    lines = [
+        "GENESIS-Tabelle: 12411-03-02-4",
+        ";;;;Bevölkerung (Anzahl)",
+        ";;;;Insgesamt",
+        "31.12.2020;01001;  Flensburg;männlich;45000",
+        "31.12.2020;01001;  Flensburg;weiblich;46000",
+        *FOOTER,
+    ]
+    ds = mi.load_data(write(tmp_path / "c.csv", lines))
+    # one value column: no header level differs, so the label keeps all levels
+    label = "Bevölkerung (Anzahl) | Insgesamt"
+    assert sorted(ds.variables) == [f"{label} | männlich", f"{label} | weiblich"]
+    assert cell(ds, "01001", 2020, f"{label} | weiblich")["value"] == 46000
+
+
+def test_table_without_date_needs_a_year(tmp_path: Path) -> None:
+    lines = ["GENESIS-Tabelle: 99999-01-01-4", ";;Anzahl", "01001;  Flensburg;5", *FOOTER]
+    path = write(tmp_path / "n.csv", lines)
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(path)
+    assert "pass year=" in err.value.failures.iloc[0]["reason"]
+    assert list(mi.load_data(path, year=2023).years) == [2023]
+
+
+def test_bad_cells_and_rows_are_located(tmp_path: Path) -> None:
+    lines = [
+        "GENESIS-Tabelle: 12411-01-01-4",
+        ";;31.12.2015;31.12.2015",
+        ";;Insgesamt;männlich",
+        "01001;  Flensburg;85942;4x2",
+        "01002;  Kiel;12;13;14",
+        "01003;  Lübeck;1.5;2",
+        *FOOTER,
+    ]
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(write(tmp_path / "b.csv", lines))
+    failures = err.value.failures.set_index("row")
+    assert failures.loc[4, "column"] == "männlich"  # the date row gives the year, not a label
+    assert (failures.loc[4, "value"], failures.loc[4, "reason"]) == ("4x2", "not a number")
+    assert failures.loc[5, "reason"] == "row has 5 fields, expected 4"
+    # "1.5" with a decimal comma is neither 1.5 nor 15: reported
+    assert (failures.loc[6, "value"], failures.loc[6, "reason"]) == ("1.5", "not a number")
+
+
+# ---- mapping ------------------------------------------------------------------------
+def test_mapping_from_yaml_keeps_only_mapped_columns(tmp_path: Path) -> None:
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("columns:\n  Insgesamt: pop\n  weiblich: pop_female\n", encoding="utf-8")
+    assert load_mapping(mapping) == {"Insgesamt": "pop", "weiblich": "pop_female"}
+    ds = mi.load_data(write(tmp_path / "k.csv", KREISE), mapping=mapping)
+    assert ds.variables == ["pop", "pop_female"]
+    assert cell(ds, "01001", 2015, "pop")["value"] == 85942
+
+
+def test_mapping_key_that_matches_nothing_is_a_warning(tmp_path: Path) -> None:
+    ds = mi.load_data(write(tmp_path / "k.csv", KREISE),
+                      mapping={"Insgesamt": "pop", "Ausländer": "foreign"})
+    warning = ds.warnings.iloc[0]
+    assert (warning["source"], warning["column"]) == ("<mapping>", "Ausländer")
+    assert "no source has" in warning["reason"]
+
+
+def test_bad_mapping_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(mi.DataValidationError) as err:
+        load_mapping({"Insgesamt": 3})
+    assert err.value.failures.iloc[0]["column"] == "Insgesamt"
+    broken = tmp_path / "m.yaml"
+    broken.write_text("columns: [unclosed", encoding="utf-8")
+    with pytest.raises(mi.DataValidationError, match="cannot read mapping"):
+        load_mapping(broken)
+
+
+# ---- round trip ---------------------------------------------------------------------
+SYMBOL_CELLS = {".": ("unknown_or_secret", None), "x": ("locked", None),
+                "/": ("not_reliable", None), "...": ("not_yet_available", None)}
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), n_units=st.integers(1, 6), n_years=st.integers(1, 3),
+       encoding=st.sampled_from(["latin-1", "cp1252", "utf-8"]))
+def test_genesis_round_trip(tmp_path: Path, data: st.DataObject, n_units: int, n_years: int,
+                            encoding: str) -> None:
+    keys = data.draw(st.lists(st.integers(0, 16_999_999).map(lambda k: f"{k:08d}"),
+                              min_size=n_units, max_size=n_units, unique=True))
+    units = {k: f"Gemeinde {i} ä" for i, k in enumerate(keys)}
+    years = list(range(2015, 2015 + n_years))
+    plain = st.decimals(min_value=-10**7, max_value=10**7, places=2, allow_nan=False,
+                        allow_infinity=False)
+    kinds = st.sampled_from(["num", "num", "flag", "paren", "-", ".", "x", "/", "...", ""])
+    values, expected = {}, {}
+    for key in keys:
+        for year in years:
+            row = []
+            for j in range(3):
+                kind, number = data.draw(kinds), data.draw(plain)
+                text = f"{number:.2f}".replace(".", ",")
+                if kind == "num":
+                    row.append(text)
+                    expected[key, year, j] = (float(number), None, None)
+                elif kind == "flag":
+                    letter = data.draw(st.sampled_from("prse"))
+                    row.append(text + letter)
+                    flag = {"p": "provisional", "r": "revised", "s": "estimated",
+                            "e": "final"}[letter]
+                    expected[key, year, j] = (float(number), None, flag)
+                elif kind == "paren":
+                    row.append(f"({text})")
+                    expected[key, year, j] = (float(number), None, "limited_value")
+                elif kind == "-":
+                    row.append("-")
+                    expected[key, year, j] = (0.0, None, "nothing_there")
+                elif kind == "":
+                    row.append("")
+                    expected[key, year, j] = (None, "missing", None)
+                else:
+                    row.append(kind)
+                    expected[key, year, j] = (None, SYMBOL_CELLS[kind][0], None)
+            values[key, year] = row
+    lines = gemeinde_table(units, years, values, ["a", "b", "c"])
+    lines = [line.replace("–", "-") for line in lines] if encoding == "latin-1" else lines
+    ds = mi.load_data(write(tmp_path / "r.csv", lines, encoding))
+    assert sorted(ds.unit_ids) == sorted(keys)
+    long = ds.long.set_index(["unit", "year", "variable"])
+    for (key, year, j), (value, reason, flag) in expected.items():
+        got = long.loc[(key, year, "abc"[j])]
+        if value is None:
+            assert np.isnan(got["value"])
+        else:
+            assert got["value"] == pytest.approx(value, abs=1e-9)
+        assert same(got["missing_reason"], reason)
+        assert same(got["flag"], flag)
