@@ -61,7 +61,7 @@ def _add_output_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_input_options(parser: argparse.ArgumentParser, data: bool = True) -> None:
+def _add_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--framework",
         metavar="PATH",
@@ -70,10 +70,29 @@ def _add_input_options(parser: argparse.ArgumentParser, data: bool = True) -> No
     parser.add_argument(
         "--units", metavar="FILE", help="units table (unit id, name, peer group, population, ...)"
     )
-    if data:
-        parser.add_argument(
-            "--strict", action="store_true", help="treat data warnings as failures (exit code 1)"
-        )
+    parser.add_argument(
+        "--strict", action="store_true", help="treat data warnings as failures (exit code 1)"
+    )
+
+
+def _add_spec_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--spec",
+        metavar="FILE",
+        help="build spec (JSON or YAML, from BuildSpec.to_json); it carries the "
+        "framework, so it replaces --framework",
+    )
+
+
+def _add_report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=("de", "en"), default="de", help="report language")
+    parser.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="processes writing the unit profiles (default 1)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -111,33 +130,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="scores file; the suffix picks the format: .csv, .parquet or .json",
     )
-    p.add_argument(
-        "--spec",
-        metavar="FILE",
-        help="build spec (JSON or YAML, from BuildSpec.to_json); it carries the "
-        "framework, so it replaces --framework",
-    )
+    _add_spec_option(p)
     _add_input_options(p)
     _add_output_options(p)
 
     p = command("report", "score a data drop and write the HTML reports to a folder")
     p.add_argument("data", nargs="+", metavar="DATA", help="data files or folders")
     p.add_argument("--out", required=True, metavar="FOLDER", help="report folder")
-    p.add_argument("--lang", choices=("de", "en"), default="de", help="report language")
+    _add_report_options(p)
     p.add_argument(
         "--units-only",
         type=_id_list,
         metavar="ID,...",
-        help="write unit pages only for these units (all units are still scored)",
+        help="write profiles only for these units (all units are still scored)",
     )
-    p.add_argument(
-        "--jobs",
-        type=_positive_int,
-        default=1,
-        metavar="N",
-        help="unit pages written in parallel (default 1)",
-    )
-    p.add_argument("--spec", metavar="FILE", help="build spec (JSON or YAML)")
+    _add_spec_option(p)
     p.add_argument(
         "--rules", metavar="PATH", help="recommendation rules (default: the packaged rules)"
     )
@@ -179,14 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FOLDER",
         help="output folder (default: ./mint-index-demo)",
     )
-    p.add_argument("--lang", choices=("de", "en"), default="de", help="report language")
-    p.add_argument(
-        "--jobs",
-        type=_positive_int,
-        default=1,
-        metavar="N",
-        help="unit pages written in parallel (default 1)",
-    )
+    _add_report_options(p)
     _add_output_options(p)
 
     p = command(
