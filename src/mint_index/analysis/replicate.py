@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -143,7 +143,8 @@ def quantiles_of_sorted(
 class _Plan:
     """Everything a chunk needs; plain arrays and dicts, so it pickles for any executor."""
 
-    cubes: tuple[np.ndarray, ...]  # normalised indicators [year, unit, indicator], by input key
+    cubes: tuple[np.ndarray | None, ...]  # normalised indicators [year, unit, indicator]
+    shape: tuple[int, int, int]  # of every cube
     input_key: np.ndarray  # [rep] index into cubes
     aggregation_key: np.ndarray  # [rep] index into aggregations
     weights: np.ndarray  # [rep, node] effective weights (left-out nodes 0)
@@ -281,7 +282,7 @@ def _aggregate_each(
 def _run_chunk(plan: _Plan, reps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Ranks and scores of the output nodes for replications ``reps``:
     ``[output, year, rep, unit]`` each (ranks unsigned, 0 = missing; scores float32)."""
-    n_y, n_u, n_i = plan.cubes[0].shape
+    n_y, n_u, n_i = plan.shape
     shape = (len(plan.outputs), n_y, len(reps), n_u)
     ranks = np.zeros(shape, dtype=rank_dtype(n_u))
     scores = np.full(shape, np.nan, dtype=np.float32)
@@ -289,7 +290,9 @@ def _run_chunk(plan: _Plan, reps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     for key in np.unique(keys):
         pos = np.flatnonzero(keys == key)
         group = reps[pos]
-        flat = plan.cubes[plan.input_key[group[0]]].reshape(n_y * n_u, n_i)
+        cube = plan.cubes[plan.input_key[group[0]]]
+        assert cube is not None  # every chunk's plan carries the cubes it uses
+        flat = cube.reshape(n_y * n_u, n_i)
         specs = plan.aggregations[plan.aggregation_key[group[0]]]
         w_all = plan.weights[group]
         values: dict[int, np.ndarray] = {}
@@ -309,6 +312,13 @@ def _run_chunk(plan: _Plan, reps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             ranks[o][:, pos] = r.transpose(1, 0, 2)
             scores[o][:, pos] = s.transpose(1, 0, 2)
     return ranks, scores
+
+
+def _slim(plan: _Plan, reps: np.ndarray) -> _Plan:
+    """The plan with only the cubes ``reps`` use, so that less travels to a worker."""
+    used = set(plan.input_key[reps].tolist())
+    cubes = tuple(c if i in used else None for i, c in enumerate(plan.cubes))
+    return replace(plan, cubes=cubes)
 
 
 @dataclass(frozen=True)
@@ -403,6 +413,7 @@ def simulate(
     aggregations, aggregation_key = _aggregations(results, factors, reps)
     plan = _Plan(
         cubes=cubes,
+        shape=cubes[0].shape,
         input_key=input_key,
         aggregation_key=np.asarray(aggregation_key, dtype=np.int64),
         weights=_effective_weights(results, reps, factors),
@@ -422,7 +433,7 @@ def simulate(
         for chunk in chunks:
             ranks[:, :, chunk], scores[:, :, chunk] = _run_chunk(plan, chunk)
     else:
-        futures: list[Any] = [executor.submit(_run_chunk, plan, c) for c in chunks]
+        futures: list[Any] = [executor.submit(_run_chunk, _slim(plan, c), c) for c in chunks]
         for i, chunk in enumerate(chunks):
             ranks[:, :, chunk], scores[:, :, chunk] = futures[i].result()
             futures[i] = None  # free the chunk's arrays as soon as they are copied
