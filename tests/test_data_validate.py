@@ -1,0 +1,234 @@
+"""Validation: one test per failure, asserting the reason and where it is; warnings;
+strict mode; every problem collected into one error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import mint_index as mi
+from mint_index.data.validate import malformed_keys
+
+SOURCE = {"publisher": "Test"}
+TEXT = {"de": "x", "en": "x"}
+
+
+@pytest.fixture(scope="module")
+def framework() -> mi.Framework:
+    """One variable of every declared unit and one indicator of every compute type."""
+
+    def indicator(ind_id: str, kind: str, compute: dict, **extra: object) -> dict:
+        return {"id": ind_id, "parent": "index", "name": TEXT, "description": TEXT,
+                "unit": "%", "direction": "higher", "kind": kind, "compute": compute,
+                "source": SOURCE, **extra}
+
+    return mi.Framework.model_validate({
+        "framework": {"id": "validate", "label": TEXT},
+        "index": {"id": "index", "label": TEXT},
+        "variables": [
+            {"id": "employed", "unit": "count"}, {"id": "residents", "unit": "count"},
+            {"id": "rate", "unit": "percent"}, {"id": "share", "unit": "share"},
+            {"id": "council", "unit": "code"}, {"id": "grp_n", "unit": "count"},
+            {"id": "grp_d", "unit": "count"}, {"id": "ref_n", "unit": "count"},
+            {"id": "ref_d", "unit": "count"}, {"id": "index_value", "unit": "number"},
+        ],
+        "indicators": [
+            indicator("employment", "rate", {"type": "ratio", "numerator": "employed",
+                                             "denominator": "residents", "scale": 100}),
+            indicator("rate_ind", "rate", {"type": "direct", "variable": "rate"}),
+            indicator("share_ind", "rate", {"type": "direct", "variable": "share"}),
+            indicator("council_ind", "ordinal", {"type": "direct", "variable": "council"},
+                      levels=[{"value": 0, "score": 0}, {"value": 1, "score": 50},
+                              {"value": 2, "score": 100}]),
+            indicator("gap", "parity_gap", {
+                "type": "parity", "group": {"numerator": "grp_n", "denominator": "grp_d"},
+                "reference": {"numerator": "ref_n", "denominator": "ref_d"}}),
+            indicator("other", "count", {"type": "direct", "variable": "index_value"}),
+        ],
+    })
+
+
+GOOD = {"employed": 40.0, "residents": 100.0, "rate": 55.0, "share": 0.4, "council": 1.0,
+        "grp_n": 5.0, "grp_d": 10.0, "ref_n": 8.0, "ref_d": 10.0, "index_value": -3.5}
+
+
+def frame(**changes: dict[str, object]) -> pd.DataFrame:
+    """Wide data for units A01/B02 in 2020; ``changes`` maps unit -> {variable: value}."""
+    rows = [{"unit": unit, "year": 2020, **GOOD, **changes.get(unit, {})}
+            for unit in ("A01", "B02")]
+    return pd.DataFrame(rows)
+
+
+def failures_of(data: object, framework: mi.Framework | None = None,
+                **kwargs: object) -> pd.DataFrame:
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(data, framework, **kwargs)
+    return err.value.failures
+
+
+def only(failures: pd.DataFrame) -> pd.Series:
+    assert len(failures) == 1, failures.to_string()
+    return failures.iloc[0]
+
+
+def test_clean_data_pass(framework: mi.Framework) -> None:
+    ds = mi.load_data(frame(), framework)
+    assert ds.shape == (1, 2, len(GOOD))
+    assert ds.warnings.empty
+
+
+def test_variable_the_framework_needs_is_missing(framework: mi.Framework) -> None:
+    failure = only(failures_of(frame().drop(columns=["ref_d"]), framework))
+    assert (failure["source"], failure["column"]) == ("<data>", "ref_d")
+    assert failure["reason"] == "variable needed by gap is missing from the data"
+
+
+def test_non_numeric_cell(framework: mi.Framework) -> None:
+    data = frame(B02={"rate": "fifty"})
+    failure = only(failures_of(data, framework))
+    assert (failure["source"], failure["row"], failure["column"]) == ("<DataFrame>", 1, "rate")
+    assert (failure["value"], failure["reason"]) == ("fifty", "not a number")
+
+
+def test_duplicate_unit_year_variable(tmp_path: Path, framework: mi.Framework) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text("unit,year,variable,value\nA01,2020,rate,5\nB02,2020,rate,6\n"
+                    "A01,2020,rate,7\n")
+    failures = failures_of(path, layout="long")
+    assert list(failures["row"]) == [2, 4]  # both lines of the file
+    assert set(failures["reason"]) == {"duplicate (unit, year, variable)"}
+    assert list(failures["value"]) == ["5", "7"]
+    assert set(failures["unit"]) == {"A01"} and set(failures["variable"]) == {"rate"}
+
+
+def test_duplicate_across_two_sources(framework: mi.Framework) -> None:
+    failures = failures_of([frame(), frame()], framework)
+    assert set(failures["reason"]) == {"duplicate (unit, year, variable)"}
+    assert set(failures["source"]) == {"<DataFrame 1>", "<DataFrame 2>"}
+    assert len(failures) == 2 * 2 * len(GOOD)
+
+
+def test_negative_count(framework: mi.Framework) -> None:
+    failure = only(failures_of(frame(A01={"employed": -4}), framework))
+    assert (failure["row"], failure["column"], failure["value"]) == (0, "employed", "-4")
+    assert failure["reason"] == "negative count"
+
+
+@pytest.mark.parametrize("value", [100.5, -0.1])
+def test_percentage_outside_0_100(framework: mi.Framework, value: float) -> None:
+    failure = only(failures_of(frame(B02={"rate": value}), framework))
+    assert (failure["row"], failure["column"]) == (1, "rate")
+    assert failure["reason"] == "percentage outside 0..100"
+
+
+def test_share_outside_0_1(framework: mi.Framework) -> None:
+    failure = only(failures_of(frame(A01={"share": 40}), framework))  # a percent, not a share
+    assert (failure["row"], failure["column"], failure["value"]) == (0, "share", "40")
+    assert failure["reason"] == "share outside 0..1"
+
+
+def test_number_unit_has_no_range(framework: mi.Framework) -> None:
+    assert mi.load_data(frame(A01={"index_value": -1e6}), framework).shape[1] == 2
+
+
+def test_code_that_is_not_an_answer_level(framework: mi.Framework) -> None:
+    failure = only(failures_of(frame(B02={"council": 3}), framework))
+    assert (failure["row"], failure["column"]) == (1, "council")
+    assert failure["reason"] == "not an answer level of council_ind (0, 1, 2)"
+
+
+@pytest.mark.parametrize(("variable", "indicator"),
+                         [("residents", "employment"), ("grp_d", "gap"), ("ref_d", "gap")])
+def test_zero_denominator(framework: mi.Framework, variable: str, indicator: str) -> None:
+    failure = only(failures_of(frame(A01={variable: 0}), framework))
+    assert (failure["row"], failure["column"], failure["value"]) == (0, variable, "0")
+    assert failure["reason"] == f"zero denominator of {indicator}"
+
+
+def test_lost_leading_zero_is_reported_not_guessed(tmp_path: Path) -> None:
+    path = tmp_path / "w.csv"
+    path.write_text("unit,year,x\n01001000,2020,1\n1002000,2020,2\n09162000,2020,3\n")
+    failure = only(failures_of(path))
+    assert (failure["row"], failure["column"], failure["value"]) == (3, "unit", "1002000")
+    assert "7 digits where keys have 8" in failure["reason"]
+    assert "'01002000'" in failure["reason"]
+
+
+def test_lost_leading_zero_found_through_the_units_table(tmp_path: Path) -> None:
+    units = pd.DataFrame({"unit": ["01001000"], "name": ["Flensburg"]})
+    failure = only(failures_of(pd.DataFrame({"unit": ["1001000"], "year": [2020], "x": [1]}),
+                               units=units))
+    assert failure["value"] == "1001000"
+    assert "leading zero" in failure["reason"]
+
+
+def test_integer_unit_column_in_a_dataframe() -> None:
+    failure = only(failures_of(pd.DataFrame({"unit": [1001000], "year": [2020], "x": [1]})))
+    assert (failure["column"], failure["value"]) == ("unit", "int64")
+    assert "leading zeros may be lost" in failure["reason"]
+
+
+@pytest.mark.parametrize(("key", "reason"), [
+    ("", "empty unit key"),
+    ("1001000.0", "unit key looks like a number read as decimal; read keys as text"),
+])
+def test_malformed_unit_key(tmp_path: Path, key: str, reason: str) -> None:
+    path = tmp_path / "w.csv"
+    path.write_text(f"unit,year,x\n01001000,2020,1\n{key},2020,2\n")
+    failure = only(failures_of(path))
+    assert (failure["row"], failure["column"], failure["reason"]) == (3, "unit", reason)
+
+
+def test_malformed_keys_need_evidence() -> None:
+    # 4-digit codes alone are just codes: no key of the official length 5 is present
+    assert malformed_keys(pd.Series(["1234", "0123", "DG", "K03101", "123456"])).isna().all()
+    flagged = malformed_keys(pd.Series(["1234", "01234", "0123"]))
+    assert flagged.notna().tolist() == [True, False, False]  # "0123" was never a number
+
+
+def test_unit_missing_from_the_units_table() -> None:
+    units = pd.DataFrame({"unit": ["A01"], "name": ["Alpha"]})
+    failure = only(failures_of(frame(), units=units))
+    assert (failure["row"], failure["column"], failure["value"]) == (1, "unit", "B02")
+    assert failure["reason"] == "unit missing from the units table"
+
+
+def test_every_problem_is_collected_into_one_error(framework: mi.Framework) -> None:
+    data = frame(A01={"employed": -1, "rate": 101}, B02={"share": "?"}).drop(columns="ref_d")
+    units = pd.DataFrame({"unit": ["A01"]})
+    failures = failures_of(data, framework, units=units)
+    assert set(failures["reason"]) == {
+        "variable needed by gap is missing from the data", "negative count",
+        "percentage outside 0..100", "not a number", "unit missing from the units table"}
+
+
+# ---- warnings -----------------------------------------------------------------------
+def test_unknown_extra_variable_is_a_warning(framework: mi.Framework) -> None:
+    ds = mi.load_data(frame().assign(extra=1.0), framework)
+    warning = only(ds.warnings)
+    assert (warning["column"], warning["reason"]) == ("extra",
+                                                      "variable is not used by the framework")
+
+
+def test_low_coverage_is_a_warning(framework: mi.Framework) -> None:
+    data = frame(A01={"rate": None}, B02={"rate": None})
+    data.loc[0, "rate"] = 50.0  # one of two unit-years has a value
+    ds = mi.load_data(data, framework, min_coverage=0.6)
+    warning = only(ds.warnings)
+    assert (warning["column"], warning["value"]) == ("rate", "50%")
+    assert warning["reason"] == "low coverage: 50% of unit-years have a value (minimum 60%)"
+    assert mi.load_data(data, framework, min_coverage=0.5).warnings.empty
+
+
+def test_strict_turns_warnings_into_errors(framework: mi.Framework) -> None:
+    failure = only(failures_of(frame().assign(extra=1.0), framework, strict=True))
+    assert failure["reason"] == "variable is not used by the framework"
+
+
+def test_small_framework_fixture_validates(small_framework: mi.Framework) -> None:
+    from helpers import make_small_long
+
+    ds = mi.load_data(make_small_long(), small_framework)
+    assert set(small_framework.required_variables()) <= set(ds.variables)
