@@ -197,7 +197,7 @@ def test_score_with_a_spec(drop: Path, tmp_path: Path) -> None:
     assert cli("score", drop / "data", "--spec", spec_file, "--out", out) == EXIT_OK
     document = json.loads(out.read_text())
     assert document["provenance"]["spec"]["normalise"] == {"method": "minmax"}
-    scores = pd.DataFrame(document["rows"])
+    scores = pd.DataFrame(document["rows"], columns=document["columns"])
     indicators = scores[scores["level"] == 1]
     # min-max (fitted per year or pooled): each indicator's scores span exactly 0..100
     span = indicators.groupby("node")["score"].agg(["min", "max"])
@@ -267,7 +267,8 @@ def test_compare_two_score_files(
     assert outcome["facts"]["definition changes"] == 0
     assert outcome["facts"]["revised past scores"] == 0  # 2022 is the same in both
     # rank jumps by hand from the two score files
-    o = pd.DataFrame(json.loads(old.read_text())["rows"])
+    old_doc = json.loads(old.read_text())
+    o = pd.DataFrame(old_doc["rows"], columns=old_doc["columns"])
     n = pd.read_csv(new, dtype={"unit": str})
     o = o[(o["node"] == "index")].set_index("unit")["rank"]
     n = n[(n["node"] == "index") & (n["year"] == 2023)].set_index("unit")["rank"]
