@@ -172,14 +172,21 @@ def sniff_separator(sample: str) -> str:
 
 
 def sniff_decimal(cells: pd.DataFrame, sep: str) -> str:
-    """``,`` if numbers in the sample are written with a decimal comma, else ``.``."""
-    if sep == ",":
+    """``,`` if numbers in the sample are written with a decimal comma, else ``.``.
+
+    In a ``;`` file numbers like ``1.500`` whose every dot is followed by three digits are
+    German thousands (``;`` files come from German-language spreadsheets); any other
+    ``1.5`` makes the dot the decimal mark.
+    """
+    if sep == "," or not len(cells):
         return "."
-    text = cells.stack().astype(str).str.strip() if len(cells) else pd.Series([], dtype=str)
+    text = cells.stack().astype(str).str.strip()
     comma = text.str.fullmatch(r"[-+(]?\d+,\d+\)?\s*[prse]?").sum()
-    dot = text.str.fullmatch(r"[-+(]?\d+\.\d+\)?\s*[prse]?").sum()
-    thousands = text.str.fullmatch(r"[-+]?\d{1,3}(\.\d{3})+(,\d+)?").sum()
-    return "," if comma > 0 and comma + thousands >= dot else "."
+    dot = text.str.fullmatch(r"[-+(]?\d+(?:\.\d+)+\)?\s*[prse]?").sum()
+    thousands = text.str.fullmatch(r"[-+(]?\d{1,3}(?:\.\d{3})+(?:,\d+)?\)?\s*[prse]?").sum()
+    if comma > 0 and comma + thousands >= dot:
+        return ","
+    return "," if sep == ";" and dot > 0 and thousands == dot else "."
 
 
 # ---- cells --------------------------------------------------------------------------

@@ -1,0 +1,124 @@
+"""load_data / load_units: sources together, the cube, provenance, the units table."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers import make_small_long
+
+import mint_index as mi
+
+
+def test_cube_matches_the_reference_constructor() -> None:
+    long = make_small_long(seed=3, units=5, years=(2021, 2022, 2023))
+    long.loc[long.index[::7], "value"] = np.nan  # some empty cells
+    long = long.drop(index=long.index[::11])  # and some cells the input does not have
+    ours = mi.load_data(long)
+    reference = mi.Dataset.from_long(long)
+    assert list(ours.unit_ids) == list(reference.unit_ids)
+    assert list(ours.years) == list(reference.years)
+    order = [ours.variables.index(v) for v in reference.variables]
+    np.testing.assert_array_equal(ours.values[:, :, order], reference.values)
+    np.testing.assert_array_equal(ours.reason[:, :, order], reference.reason)
+    np.testing.assert_array_equal(ours.flag[:, :, order], reference.flag)
+
+
+def test_sources_of_every_kind_together(tmp_path: Path) -> None:
+    csv = tmp_path / "a.csv"
+    csv.write_text("unit;year;pop\n01001000;2020;90000\n", encoding="latin-1")
+    genesis = tmp_path / "g.csv"
+    genesis.write_bytes("\n".join([
+        "GENESIS-Tabelle: 12411-02-03-5", ";;;Ausländer", "31.12.2020;01001000;  Flensburg;7.500",
+        "__________", "Stand: 01.02.2021"]).encode("cp1252"))
+    frame = pd.DataFrame({"unit": ["01001000"], "year": [2020], "seats": [43]})
+    ds = mi.load_data([csv, genesis, frame])
+    assert ds.variables == ["pop", "Ausländer", "seats"]
+    assert ds.values[0, 0].tolist() == [90000, 7500, 43]
+    prov = ds.provenance.set_index("source")
+    assert list(prov["format"]) == ["csv", "genesis", "frame"]
+    assert prov.loc[str(csv), "sha256"] == hashlib.sha256(csv.read_bytes()).hexdigest()
+    assert prov.loc[str(genesis), "rows"] == 1
+    assert ds.units.loc["01001000", "name"] == "Flensburg"  # from the GENESIS export
+
+
+def test_inputs_are_not_modified(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"unit": ["01", "02"], "year": [2020, 2020], "x": ["1,5", "."]})
+    before = frame.copy()
+    ds = mi.load_data(frame, decimal=",")
+    pd.testing.assert_frame_equal(frame, before)
+    assert ds.values[0, :, 0][0] == 1.5
+
+
+def test_framework_can_be_given_as_a_path(small_framework_path: Path) -> None:
+    ds = mi.load_data(make_small_long(), small_framework_path)
+    assert ds.warnings.empty
+
+
+def test_year_list_must_match_the_sources() -> None:
+    with pytest.raises(mi.MintIndexError, match="year= has 1 values for 2 sources"):
+        mi.load_data([pd.DataFrame(), pd.DataFrame()], year=[2020])
+
+
+def test_year_column_wins_over_year_argument() -> None:
+    frame = pd.DataFrame({"unit": ["01"], "year": [2019], "x": [1]})
+    assert list(mi.load_data(frame, year=2030).years) == [2019]
+
+
+# ---- units table --------------------------------------------------------------------
+def test_load_units_csv_keeps_keys_and_reads_population(tmp_path: Path) -> None:
+    path = tmp_path / "units.csv"
+    path.write_bytes("AGS;name;population;type;parent\n"
+                     "01001000;Flensburg;1.500;kreisfreie Stadt;01\n"
+                     "06531005;Gießen;90.131;Universitätsstadt;06531\n".encode("latin-1"))
+    units = mi.load_units(path)
+    assert list(units.index) == ["01001000", "06531005"]
+    assert units.index.name == "unit"
+    assert units["population"].tolist() == [1500.0, 90131.0]
+    assert units.loc["06531005", "name"] == "Gießen"
+    assert units.loc["06531005", "parent"] == "06531"  # grouping keys stay text
+
+
+def test_units_table_attached_to_the_dataset(tmp_path: Path) -> None:
+    path = tmp_path / "units.csv"
+    path.write_text("unit,name,population,peer_group\n01,Alpha,10,small\n02,Beta,20,large\n")
+    ds = mi.load_data(pd.DataFrame({"unit": ["01"], "year": [2020], "x": [1]}), units=path)
+    assert ds.units.loc["02", "peer_group"] == "large"
+    assert ds.units.loc["01", "population"] == 10
+
+
+@pytest.mark.parametrize(("text", "row", "column", "reason"), [
+    ("unit,population\n01,5\n01,6\n", 2, "unit", "duplicate unit key in the units table"),
+    ("unit,population\n01,many\n", 2, "population", "population is not a number"),
+    ("unit,population\n01,-5\n", 2, "population", "negative population"),
+    ("unit,population\n01001000,5\n1002000,6\n", 3, "unit", None),
+])
+def test_load_units_problems(tmp_path: Path, text: str, row: int, column: str,
+                             reason: str | None) -> None:
+    path = tmp_path / "units.csv"
+    path.write_text(text)
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_units(path)
+    failures = err.value.failures
+    first = failures.iloc[0]
+    assert (first["row"], first["column"]) == (row, column)
+    if reason is None:
+        assert "leading zero" in first["reason"]
+    else:
+        assert first["reason"] == reason
+
+
+def test_load_units_without_key_column() -> None:
+    with pytest.raises(mi.DataValidationError, match="no unit key column"):
+        mi.load_units(pd.DataFrame({"name": ["x"]}))
+
+
+def test_units_problems_join_the_data_problems(tmp_path: Path) -> None:
+    units = pd.DataFrame({"unit": ["01", "01"], "name": ["a", "b"]})
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(pd.DataFrame({"unit": ["01"], "year": [2020], "x": ["?"]}), units=units)
+    reasons = set(err.value.failures["reason"])
+    assert reasons == {"duplicate unit key in the units table", "not a number"}
