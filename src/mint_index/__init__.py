@@ -1,7 +1,8 @@
 """mint-index: municipal integration monitoring as a transparent composite index.
 
-``import mint_index as mi`` loads only the light core (pandas, numpy, pydantic, yaml);
-scoring, recommendations, reports and analyses are imported on first use.
+``import mint_index as mi`` loads only the error classes; everything else (framework,
+data, scoring, recommendations, reports, analyses) is imported on first use, so the
+command line answers ``--help`` without loading pandas.
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ from mint_index.errors import (
     SpecError,
     UnknownMethodError,
 )
-from mint_index.framework import Framework, default_framework, framework_json_schema, load_framework
 
 __version__ = "0.1.0"
 
 # Public name -> module that defines it, imported on first access.
 _LAZY: dict[str, str] = {
+    "Framework": "mint_index.framework.framework",
+    "load_framework": "mint_index.framework.loader",
+    "default_framework": "mint_index.framework.loader",
+    "framework_json_schema": "mint_index.framework.loader",
     "Dataset": "mint_index.data.dataset",
     "load_data": "mint_index.data.load",
     "load_units": "mint_index.data.load",
@@ -47,6 +51,8 @@ _LAZY: dict[str, str] = {
 
 if TYPE_CHECKING:
     from mint_index.data.dataset import Dataset
+    from mint_index.framework.framework import Framework
+    from mint_index.framework.loader import default_framework, framework_json_schema, load_framework
     from mint_index.spec import BuildSpec
 
 __all__ = [
@@ -56,15 +62,31 @@ __all__ = [
     "Framework",
     "FrameworkError",
     "MintIndexError",
+    "Recommendations",
+    "Report",
     "ReportError",
+    "Results",
     "RuleError",
     "SpecError",
     "UnknownMethodError",
     "__version__",
+    "audit",
+    "compare_report",
     "default_framework",
+    "example_data",
     "framework_json_schema",
+    "gaps",
+    "load_data",
     "load_framework",
-    *_LAZY,
+    "load_rules",
+    "load_units",
+    "method_names",
+    "read_coinr",
+    "recommend",
+    "report",
+    "score",
+    "sensitivity",
+    "uncertainty",
 ]
 
 
