@@ -99,8 +99,10 @@ def time_runs(
     repeats: int,
     warmup: int = 1,
     before: Callable[[], Any] | None = None,
+    budget_s: float | None = None,
 ) -> Timing:
-    """Run ``func`` ``warmup`` times untimed (lazy imports, caches), then ``repeats`` times.
+    """Run ``func`` ``warmup`` times untimed (lazy imports, caches), then up to ``repeats``
+    times timed - fewer once the timed runs have used up ``budget_s`` seconds.
 
     ``before`` runs untimed before every call (e.g. to empty an output folder). The result
     of each call is dropped before the next one, so two results never coexist and the
@@ -115,6 +117,8 @@ def time_runs(
         func()
         if i >= warmup:
             timing.runs.append(time.perf_counter() - start)
+            if budget_s is not None and sum(timing.runs) > budget_s:
+                break
     return timing
 
 
