@@ -4,9 +4,10 @@ A replication differs from the nominal results in its choices (see
 :mod:`mint_index.analysis.choices`). Choices upstream of aggregation (imputation,
 treatment, normalisation) have few alternatives, so each distinct combination is scored
 once with :meth:`Results.rescore`. Everything else (weights, leaving an indicator out, the
-aggregation method) is applied to stacks of replications at once: for the quasi-arithmetic
-means (arithmetic, geometric, harmonic, generalised) a parent is ``f⁻¹(Σ w f(x) / Σ w)`` over the
-children present, which for a batch of weight vectors is one matrix product per node.
+aggregation method) is applied to stacks of replications at once: for the
+quasi-arithmetic means (arithmetic, geometric, harmonic, generalised) a parent is
+``f⁻¹(Σ w f(x) / Σ w)`` over the children present, which for a batch of weight vectors is
+one matrix product per node.
 
 Replications are processed in fixed chunks, each a pure function of the plan and its
 replication indices, so any :class:`concurrent.futures.Executor` gives the same result as
@@ -19,7 +20,7 @@ import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -290,8 +291,7 @@ def _run_chunk(plan: _Plan, reps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     for key in np.unique(keys):
         pos = np.flatnonzero(keys == key)
         group = reps[pos]
-        cube = plan.cubes[plan.input_key[group[0]]]
-        assert cube is not None  # every chunk's plan carries the cubes it uses
+        cube = cast(np.ndarray, plan.cubes[plan.input_key[group[0]]])  # present: see _slim
         flat = cube.reshape(n_y * n_u, n_i)
         specs = plan.aggregations[plan.aggregation_key[group[0]]]
         w_all = plan.weights[group]
