@@ -1,8 +1,8 @@
 """Where the packaged catalogs live.
 
-In an installed package the default indicators, recommendation rules and example data
-are package data under ``mint_index/_catalog``; in a source checkout run without
-installing (``PYTHONPATH=src``) they are the top-level folders of the repository.
+In an installed package the default indicators, recommendation rules, example data and
+the example CI workflow are package data under ``mint_index/_catalog``; in a source
+checkout run without installing (``PYTHONPATH=src``) they are the repository's folders.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ _CHECKOUT_NAMES = {
     "indicators": "indicators",
     "recommendations": "recommendations",
     "examples": "examples/data",
+    "ci": "examples/ci",
 }
 
 
 def catalog_path(name: str) -> Path:
-    """The folder of a packaged catalog: ``indicators``, ``recommendations`` or ``examples``."""
+    """The folder of a packaged catalog: ``indicators``, ``recommendations``, ``examples``
+    (the example data) or ``ci`` (the CI workflow for data-drop repositories)."""
     if name not in _CHECKOUT_NAMES:
         raise KeyError(f"unknown catalog {name!r}; catalogs: {', '.join(_CHECKOUT_NAMES)}")
     packaged = _PACKAGED / name

@@ -12,11 +12,13 @@ from pathlib import Path
 from mint_index.cli.errors import UsageError
 from mint_index.cli.io import atomic_write, provenance, write_folder_provenance
 from mint_index.cli.output import Outcome
+from mint_index.resources import catalog_path
 
-__all__ = ["WORKFLOW_TEMPLATE", "init_project"]
+__all__ = ["init_project", "workflow_template"]
 
-#: The CI workflow; the same file as ``examples/ci/mint-index.yml`` in the repository.
-WORKFLOW_TEMPLATE = Path(__file__).resolve().parent / "templates" / "github-workflow.yml"
+def workflow_template() -> Path:
+    """The CI workflow shipped as package data (``examples/ci/mint-index.yml``)."""
+    return catalog_path("ci") / "mint-index.yml"
 
 _README = """\
 # Integration monitoring with mint-index
@@ -73,7 +75,7 @@ def init_project(folder: Path) -> Outcome:
     (folder / "data").mkdir(parents=True, exist_ok=True)
     written.append(
         atomic_write(
-            folder / ".github" / "workflows" / "mint-index.yml", WORKFLOW_TEMPLATE.read_bytes()
+            folder / ".github" / "workflows" / "mint-index.yml", workflow_template().read_bytes()
         )
     )
     written.append(atomic_write(folder / "README.md", _README))
