@@ -209,7 +209,7 @@ def _combine(tables: list[Table]) -> pd.DataFrame:
         "column": union_categoricals([p["column"].astype(str).astype("category")
                                       for p in parts]),
         "source": source,
-    })
+    }, copy=False)
 
 
 def _dataset(cells: pd.DataFrame, index: Any, tables: list[Table],

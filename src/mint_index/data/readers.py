@@ -305,6 +305,7 @@ def make_cells(
     unit_codes, unit_cats = pd.factorize(np.asarray(units, dtype=object))
     var_codes, var_cats = pd.factorize(np.asarray(variables, dtype=object))
     col_codes, col_cats = pd.factorize(np.asarray(columns, dtype=object))
+    unit_codes, var_codes, col_codes = (compact(c) for c in (unit_codes, var_codes, col_codes))
     return pd.DataFrame({
         "unit": pd.Categorical.from_codes(np.repeat(unit_codes, n_cols), unit_cats),
         "year": (np.tile(years, n_rows) if year_per_column else np.repeat(years, n_cols)),
@@ -314,7 +315,14 @@ def make_cells(
         "flag": pd.Categorical.from_codes(parsed.flag, FLAGS),
         "row": np.repeat(np.asarray(rows, dtype=np.int64), n_cols),
         "column": pd.Categorical.from_codes(np.tile(col_codes, n_rows), col_cats),
-    })
+    }, copy=False)
+
+
+def compact(codes: np.ndarray) -> np.ndarray:
+    """Category codes in the smallest integer type (what pandas would convert them to)."""
+    top = int(codes.max()) if len(codes) else 0
+    kind = np.int8 if top < 2**7 else np.int16 if top < 2**15 else np.int32
+    return codes.astype(kind, copy=False)
 
 
 def _bad_cells(source: str, rows: np.ndarray, column: str, raw: pd.Series,
@@ -485,7 +493,7 @@ def _long_cells(frame: pd.DataFrame, source: str, rows: np.ndarray, units: np.nd
         "flag": pd.Categorical.from_codes(parsed.flag, FLAGS),
         "row": rows.astype(np.int64),
         "column": pd.Categorical.from_codes(np.zeros(len(frame), np.int8), ["value"]),
-    })
+    }, copy=False)
     return cells, failures
 
 

@@ -54,7 +54,7 @@ class CellIndex:
     def flat(self) -> np.ndarray:
         """Position of each cell in the flattened cube."""
         _, n_units, n_vars = self.shape
-        return (self.year * n_units + self.unit) * n_vars + self.variable
+        return (self.year.astype(np.int64) * n_units + self.unit) * n_vars + self.variable
 
 
 def _used(codes: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -68,7 +68,7 @@ def _used(codes: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 def cell_index(cells: pd.DataFrame) -> CellIndex:
     """Cube positions of the cells: years and units sorted, variables in input order."""
-    unit_codes, used = _used(cells["unit"].cat.codes.to_numpy().astype(np.int64),
+    unit_codes, used = _used(cells["unit"].cat.codes.to_numpy(),
                              len(cells["unit"].cat.categories))
     names = np.asarray(cells["unit"].cat.categories, dtype=object)[used].astype(str)
     order = np.argsort(names, kind="stable")
@@ -77,7 +77,7 @@ def cell_index(cells: pd.DataFrame) -> CellIndex:
     year = cells["year"].to_numpy(dtype=np.int64)
     low = int(year.min()) if len(year) else 0
     year_codes, present = _used(year - low, 1)
-    var_codes, var_used = _used(cells["variable"].cat.codes.to_numpy().astype(np.int64),
+    var_codes, var_used = _used(cells["variable"].cat.codes.to_numpy(),
                                 len(cells["variable"].cat.categories))
     return CellIndex(
         year=year_codes,
@@ -122,8 +122,9 @@ def malformed_keys(keys: pd.Series, known: Iterable[str] = ()) -> pd.Series:
 def _key_failures(cells: pd.DataFrame, units: pd.DataFrame | None) -> list[pd.DataFrame]:
     """Malformed keys and keys missing from the units table, once per source and key."""
     n_units = len(cells["unit"].cat.categories)
-    pair = (cells["source"].cat.codes.to_numpy().astype(np.int64) * n_units
-            + cells["unit"].cat.codes.to_numpy())
+    pair = cells["unit"].cat.codes.to_numpy()
+    if len(cells["source"].cat.categories) > 1:
+        pair = cells["source"].cat.codes.to_numpy().astype(np.int64) * n_units + pair
     first = first_rows(pair, len(cells["source"].cat.categories) * n_units)
     pairs = np.flatnonzero(first >= 0)
     first = first[pairs]
