@@ -92,6 +92,9 @@ def test_sniff_separator_and_decimal() -> None:
     sample = pd.DataFrame({"x": ["1,5", "2,25", "3"]})
     assert sniff_decimal(sample, ";") == ","
     assert sniff_decimal(pd.DataFrame({"x": ["1.5", "2"]}), ";") == "."
+    # in a ";" file, dots that all group three digits are German thousands marks
+    assert sniff_decimal(pd.DataFrame({"x": ["1.500", "90.131", "7"]}), ";") == ","
+    assert sniff_decimal(pd.DataFrame({"x": ["1.500", "2.25"]}), ";") == "."
 
 
 # ---- CSV ----------------------------------------------------------------------------
