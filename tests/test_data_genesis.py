@@ -53,8 +53,12 @@ def write(path: Path, lines: list[str], encoding: str = "cp1252") -> Path:
     return path
 
 
-def gemeinde_table(units: dict[str, str], years: list[int],
-                   values: dict[tuple[str, int], list[str]], labels: list[str]) -> list[str]:
+def gemeinde_table(
+    units: dict[str, str],
+    years: list[int],
+    values: dict[tuple[str, int], list[str]],
+    labels: list[str],
+) -> list[str]:
     """A Gemeinde table (``-5``): rows ``date;AGS;name;values``."""
     lines = [
         "GENESIS-Tabelle: 12411-02-03-5",
@@ -65,8 +69,7 @@ def gemeinde_table(units: dict[str, str], years: list[int],
     ]
     for year in years:
         for key, name in units.items():
-            lines.append(";".join([f"31.12.{year}", key, f"      {name}",
-                                   *values[(key, year)]]))
+            lines.append(";".join([f"31.12.{year}", key, f"      {name}", *values[(key, year)]]))
     return lines + FOOTER
 
 
@@ -116,9 +119,14 @@ def test_kreise_table_units_years_variables(kreise: mi.Dataset) -> None:
         ("01004", "Insgesamt", 1234.5, None, None),  # thousands dot, decimal comma
     ],
 )
-def test_symbols_keep_their_official_meaning(kreise: mi.Dataset, unit: str, variable: str,
-                                             value: float | None, reason: str | None,
-                                             flag: str | None) -> None:
+def test_symbols_keep_their_official_meaning(
+    kreise: mi.Dataset,
+    unit: str,
+    variable: str,
+    value: float | None,
+    reason: str | None,
+    flag: str | None,
+) -> None:
     got = cell(kreise, unit, 2015, variable)
     if value is None:
         assert math.isnan(got["value"])
@@ -135,8 +143,9 @@ def test_detection_and_forced_format(tmp_path: Path) -> None:
     assert is_genesis("\n".join(KREISE[1:]).encode("cp1252"))
     assert not is_genesis(b"unit;year;x\n01;2020;1\n")
     # a file without title or footer is read as GENESIS when asked to
-    body = [line for line in KREISE if not line.startswith(("GENESIS", "__", "©", "Stand",
-                                                            "Hinweis"))]
+    body = [
+        line for line in KREISE if not line.startswith(("GENESIS", "__", "©", "Stand", "Hinweis"))
+    ]
     path = write(tmp_path / "export.txt", body, "latin-1")
     ds = mi.load_data(path, format="genesis")
     assert cell(ds, "01001", 2015, "Insgesamt")["value"] == 85942
@@ -144,11 +153,17 @@ def test_detection_and_forced_format(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("encoding", ["latin-1", "cp1252", "utf-8", "utf-8-sig"])
 def test_gemeinde_table_with_date_column(tmp_path: Path, encoding: str) -> None:
-    units = {"01001000": "Flensburg, Stadt", "09162000": "München, Landeshauptstadt",
-             "06531005": "Gießen, Universitätsstadt"}
+    units = {
+        "01001000": "Flensburg, Stadt",
+        "09162000": "München, Landeshauptstadt",
+        "06531005": "Gießen, Universitätsstadt",
+    }
     years = [2021, 2022]
-    values = {(k, y): [str(100 * i + y - 2000), f"{i},{y - 2000}"]
-              for i, k in enumerate(units) for y in years}
+    values = {
+        (k, y): [str(100 * i + y - 2000), f"{i},{y - 2000}"]
+        for i, k in enumerate(units)
+        for y in years
+    }
     lines = gemeinde_table(units, years, values, ["Insgesamt", "Ausländer"])
     lines = [line.replace("–", "-") for line in lines] if encoding == "latin-1" else lines
     ds = mi.load_data(write(tmp_path / "g.csv", lines, encoding))
@@ -177,8 +192,10 @@ def test_multi_year_header_and_full_labels(tmp_path: Path) -> None:
     assert ds.variables == ["männlich", "weiblich"]
     assert cell(ds, "01001", 2020, "weiblich")["value"] == 4100
     # a mapping may use the full label (all header levels) or the short one
-    mapped = mi.load_data(tmp_path / "t.csv", mapping={
-        "Ausländer (Anzahl) | männlich": "foreign_m", "weiblich": "foreign_f"})
+    mapped = mi.load_data(
+        tmp_path / "t.csv",
+        mapping={"Ausländer (Anzahl) | männlich": "foreign_m", "weiblich": "foreign_f"},
+    )
     assert mapped.variables == ["foreign_m", "foreign_f"]
     assert cell(mapped, "01001", 2019, "foreign_m")["value"] == 5000
 
@@ -239,8 +256,9 @@ def test_mapping_from_yaml_keeps_only_mapped_columns(tmp_path: Path) -> None:
 
 
 def test_mapping_key_that_matches_nothing_is_a_warning(tmp_path: Path) -> None:
-    ds = mi.load_data(write(tmp_path / "k.csv", KREISE),
-                      mapping={"Insgesamt": "pop", "Ausländer": "foreign"})
+    ds = mi.load_data(
+        write(tmp_path / "k.csv", KREISE), mapping={"Insgesamt": "pop", "Ausländer": "foreign"}
+    )
     warning = ds.warnings.iloc[0]
     assert (warning["source"], warning["column"]) == ("<mapping>", "Ausländer")
     assert "no source has" in warning["reason"]
@@ -257,22 +275,39 @@ def test_bad_mapping_is_reported(tmp_path: Path) -> None:
 
 
 # ---- round trip ---------------------------------------------------------------------
-SYMBOL_CELLS = {".": ("unknown_or_secret", None), "x": ("locked", None),
-                "/": ("not_reliable", None), "...": ("not_yet_available", None)}
+SYMBOL_CELLS = {
+    ".": ("unknown_or_secret", None),
+    "x": ("locked", None),
+    "/": ("not_reliable", None),
+    "...": ("not_yet_available", None),
+}
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.data(), n_units=st.integers(1, 6), n_years=st.integers(1, 3),
-       encoding=st.sampled_from(["latin-1", "cp1252", "utf-8"]))
-def test_genesis_round_trip(tmp_path: Path, data: st.DataObject, n_units: int, n_years: int,
-                            encoding: str) -> None:
-    keys = data.draw(st.lists(st.integers(0, 16_999_999).map(lambda k: f"{k:08d}"),
-                              min_size=n_units, max_size=n_units, unique=True))
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.data(),
+    n_units=st.integers(1, 6),
+    n_years=st.integers(1, 3),
+    encoding=st.sampled_from(["latin-1", "cp1252", "utf-8"]),
+)
+def test_genesis_round_trip(
+    tmp_path: Path, data: st.DataObject, n_units: int, n_years: int, encoding: str
+) -> None:
+    keys = data.draw(
+        st.lists(
+            st.integers(0, 16_999_999).map(lambda k: f"{k:08d}"),
+            min_size=n_units,
+            max_size=n_units,
+            unique=True,
+        )
+    )
     units = {k: f"Gemeinde {i} ä" for i, k in enumerate(keys)}
     years = list(range(2015, 2015 + n_years))
-    plain = st.decimals(min_value=-10**7, max_value=10**7, places=2, allow_nan=False,
-                        allow_infinity=False)
+    plain = st.decimals(
+        min_value=-(10**7), max_value=10**7, places=2, allow_nan=False, allow_infinity=False
+    )
     kinds = st.sampled_from(["num", "num", "flag", "paren", "-", ".", "x", "/", "...", ""])
     values, expected = {}, {}
     for key in keys:
@@ -287,8 +322,9 @@ def test_genesis_round_trip(tmp_path: Path, data: st.DataObject, n_units: int, n
                 elif kind == "flag":
                     letter = data.draw(st.sampled_from("prse"))
                     row.append(text + letter)
-                    flag = {"p": "provisional", "r": "revised", "s": "estimated",
-                            "e": "final"}[letter]
+                    flag = {"p": "provisional", "r": "revised", "s": "estimated", "e": "final"}[
+                        letter
+                    ]
                     expected[key, year, j] = (float(number), None, flag)
                 elif kind == "paren":
                     row.append(f"({text})")

@@ -31,9 +31,17 @@ def test_sources_of_every_kind_together(tmp_path: Path) -> None:
     csv = tmp_path / "a.csv"
     csv.write_text("unit;year;pop\n01001000;2020;90000\n", encoding="latin-1")
     genesis = tmp_path / "g.csv"
-    genesis.write_bytes("\n".join([
-        "GENESIS-Tabelle: 12411-02-03-5", ";;;Ausländer", "31.12.2020;01001000;  Flensburg;7.500",
-        "__________", "Stand: 01.02.2021"]).encode("cp1252"))
+    genesis.write_bytes(
+        "\n".join(
+            [
+                "GENESIS-Tabelle: 12411-02-03-5",
+                ";;;Ausländer",
+                "31.12.2020;01001000;  Flensburg;7.500",
+                "__________",
+                "Stand: 01.02.2021",
+            ]
+        ).encode("cp1252")
+    )
     frame = pd.DataFrame({"unit": ["01001000"], "year": [2020], "seats": [43]})
     ds = mi.load_data([csv, genesis, frame])
     assert ds.variables == ["pop", "Ausländer", "seats"]
@@ -71,9 +79,11 @@ def test_year_column_wins_over_year_argument() -> None:
 # ---- units table --------------------------------------------------------------------
 def test_load_units_csv_keeps_keys_and_reads_population(tmp_path: Path) -> None:
     path = tmp_path / "units.csv"
-    path.write_bytes("AGS;name;population;type;parent\n"
-                     "01001000;Flensburg;1.500;kreisfreie Stadt;01\n"
-                     "06531005;Gießen;90.131;Universitätsstadt;06531\n".encode("latin-1"))
+    path.write_bytes(
+        "AGS;name;population;type;parent\n"
+        "01001000;Flensburg;1.500;kreisfreie Stadt;01\n"
+        "06531005;Gießen;90.131;Universitätsstadt;06531\n".encode("latin-1")
+    )
     units = mi.load_units(path)
     assert list(units.index) == ["01001000", "06531005"]
     assert units.index.name == "unit"
@@ -90,14 +100,18 @@ def test_units_table_attached_to_the_dataset(tmp_path: Path) -> None:
     assert ds.units.loc["01", "population"] == 10
 
 
-@pytest.mark.parametrize(("text", "row", "column", "reason"), [
-    ("unit,population\n01,5\n01,6\n", 2, "unit", "duplicate unit key in the units table"),
-    ("unit,population\n01,many\n", 2, "population", "population is not a number"),
-    ("unit,population\n01,-5\n", 2, "population", "negative population"),
-    ("unit,population\n01001000,5\n1002000,6\n", 3, "unit", None),
-])
-def test_load_units_problems(tmp_path: Path, text: str, row: int, column: str,
-                             reason: str | None) -> None:
+@pytest.mark.parametrize(
+    ("text", "row", "column", "reason"),
+    [
+        ("unit,population\n01,5\n01,6\n", 2, "unit", "duplicate unit key in the units table"),
+        ("unit,population\n01,many\n", 2, "population", "population is not a number"),
+        ("unit,population\n01,-5\n", 2, "population", "negative population"),
+        ("unit,population\n01001000,5\n1002000,6\n", 3, "unit", None),
+    ],
+)
+def test_load_units_problems(
+    tmp_path: Path, text: str, row: int, column: str, reason: str | None
+) -> None:
     path = tmp_path / "units.csv"
     path.write_text(text)
     with pytest.raises(mi.DataValidationError) as err:

@@ -45,18 +45,78 @@ def cell(ds: mi.Dataset, unit: str, year: int, variable: str) -> pd.Series:
 
 # ---- cell conventions ---------------------------------------------------------------
 def test_parse_cells_numbers_symbols_and_flags() -> None:
-    cells = ["12", "-", ".", "x", "/", "...", "(7)", "8p", "9 r", "3s", "4e", "", "NA", "abc",
-             "1.5"]
+    cells = [
+        "12",
+        "-",
+        ".",
+        "x",
+        "/",
+        "...",
+        "(7)",
+        "8p",
+        "9 r",
+        "3s",
+        "4e",
+        "",
+        "NA",
+        "abc",
+        "1.5",
+    ]
     parsed = parse_cells(pd.Series(cells, dtype=object))
-    expected_values = [12, 0, np.nan, np.nan, np.nan, np.nan, 7, 8, 9, 3, 4, np.nan, np.nan,
-                       np.nan, 1.5]
+    expected_values = [
+        12,
+        0,
+        np.nan,
+        np.nan,
+        np.nan,
+        np.nan,
+        7,
+        8,
+        9,
+        3,
+        4,
+        np.nan,
+        np.nan,
+        np.nan,
+        1.5,
+    ]
     np.testing.assert_array_equal(parsed.value, np.array(expected_values, dtype=float))
     reasons = [MISSING_REASONS[c] for c in parsed.reason]
-    assert reasons == ["", "", "unknown_or_secret", "locked", "not_reliable",
-                       "not_yet_available", "", "", "", "", "", "missing", "missing", "", ""]
+    assert reasons == [
+        "",
+        "",
+        "unknown_or_secret",
+        "locked",
+        "not_reliable",
+        "not_yet_available",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "missing",
+        "missing",
+        "",
+        "",
+    ]
     flags = [FLAGS[c] for c in parsed.flag]
-    assert flags == ["", "nothing_there", "", "", "", "", "limited_value", "provisional",
-                     "revised", "estimated", "final", "", "", "", ""]
+    assert flags == [
+        "",
+        "nothing_there",
+        "",
+        "",
+        "",
+        "",
+        "limited_value",
+        "provisional",
+        "revised",
+        "estimated",
+        "final",
+        "",
+        "",
+        "",
+        "",
+    ]
     assert parsed.bad.tolist() == [False] * 13 + [True, False]
 
 
@@ -68,8 +128,9 @@ def test_parse_cells_decimal_comma_and_thousands_dot() -> None:
 
 
 def test_parse_years_accepts_years_and_dates() -> None:
-    years, bad = parse_years(pd.Series(["2015", "31.12.2016", "2017-12-31", "2018.0", "20x",
-                                        ""], dtype=object))
+    years, bad = parse_years(
+        pd.Series(["2015", "31.12.2016", "2017-12-31", "2018.0", "20x", ""], dtype=object)
+    )
     assert years[:4].tolist() == [2015, 2016, 2017, 2018]
     assert bad.tolist() == [False, False, False, False, True, True]
 
@@ -100,13 +161,15 @@ def test_sniff_separator_and_decimal() -> None:
 # ---- CSV ----------------------------------------------------------------------------
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "latin-1", "cp1252"])
 @pytest.mark.parametrize(("sep", "decimal"), [(",", "."), (";", ","), (";", "."), ("\t", ",")])
-def test_wide_csv_encodings_separators_decimals(tmp_path: Path, encoding: str, sep: str,
-                                                decimal: str) -> None:
+def test_wide_csv_encodings_separators_decimals(
+    tmp_path: Path, encoding: str, sep: str, decimal: str
+) -> None:
     keys = ["05111000", "05116000", "06531005", "08336050"]
     rates = [12.5, 0.25, 99.75, 3.0]
     lines = [sep.join(["unit", "year", "name", "pop", "rate"])]
-    for key, name, pop, rate in zip(keys, UMLAUT_NAMES, [620_000, 260_000, 90_000, 50_000],
-                                    rates, strict=True):
+    for key, name, pop, rate in zip(
+        keys, UMLAUT_NAMES, [620_000, 260_000, 90_000, 50_000], rates, strict=True
+    ):
         lines.append(sep.join([key, "2021", name, str(pop), f"{rate}".replace(".", decimal)]))
     path = tmp_path / "wide.csv"
     path.write_bytes("\n".join(lines).encode(encoding) + b"\n")
@@ -196,9 +259,15 @@ def test_text_column_in_wide_table_is_one_problem(tmp_path: Path) -> None:
 
 # ---- Excel, Parquet, DataFrames -----------------------------------------------------
 def test_excel_wide(tmp_path: Path) -> None:
-    frame = pd.DataFrame({"unit": ["01001000", "09162000"], "year": [2020, 2020],
-                          "name": ["Flensburg", "München"], "pop": [90_000, 1_500_000],
-                          "rate": ["12.5", "(3)"]})
+    frame = pd.DataFrame(
+        {
+            "unit": ["01001000", "09162000"],
+            "year": [2020, 2020],
+            "name": ["Flensburg", "München"],
+            "pop": [90_000, 1_500_000],
+            "rate": ["12.5", "(3)"],
+        }
+    )
     path = tmp_path / "data.xlsx"
     frame.to_excel(path, index=False)
     ds = mi.load_data(path)
@@ -222,9 +291,15 @@ def test_excel_numeric_keys_are_reported_with_their_sheet_row(tmp_path: Path) ->
 
 
 def test_parquet_long(tmp_path: Path) -> None:
-    frame = pd.DataFrame({"unit": ["01001000", "01001000"], "year": [2020, 2021],
-                          "variable": ["pop", "pop"], "value": [1.5, 2.5],
-                          "flag": [None, "p"]})
+    frame = pd.DataFrame(
+        {
+            "unit": ["01001000", "01001000"],
+            "year": [2020, 2021],
+            "variable": ["pop", "pop"],
+            "value": [1.5, 2.5],
+            "flag": [None, "p"],
+        }
+    )
     path = tmp_path / "data.parquet"
     frame.to_parquet(path)
     ds = mi.load_data(path)
@@ -256,22 +331,38 @@ def test_missing_file_is_a_failure_not_a_traceback(tmp_path: Path) -> None:
 # ---- round trips --------------------------------------------------------------------
 keys_strategy = st.lists(
     st.text(alphabet=string.digits, min_size=5, max_size=12).map(lambda k: "0" + k[1:]),
-    min_size=1, max_size=6, unique=True,
+    min_size=1,
+    max_size=6,
+    unique=True,
 )
 finite = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_subnormal=False)
-SETTINGS = settings(max_examples=25, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @SETTINGS
-@given(keys=keys_strategy, data=st.data(),
-       sep_decimal=st.sampled_from([(",", "."), (";", ","), (";", ".")]),
-       encoding=st.sampled_from(["utf-8", "utf-8-sig", "latin-1", "cp1252"]))
-def test_wide_csv_round_trip(tmp_path: Path, keys: list[str], data: st.DataObject,
-                             sep_decimal: tuple[str, str], encoding: str) -> None:
+@given(
+    keys=keys_strategy,
+    data=st.data(),
+    sep_decimal=st.sampled_from([(",", "."), (";", ","), (";", ".")]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "latin-1", "cp1252"]),
+)
+def test_wide_csv_round_trip(
+    tmp_path: Path,
+    keys: list[str],
+    data: st.DataObject,
+    sep_decimal: tuple[str, str],
+    encoding: str,
+) -> None:
     sep, decimal = sep_decimal
-    values = data.draw(st.lists(st.lists(finite | st.none(), min_size=2, max_size=2),
-                                min_size=len(keys), max_size=len(keys)))
+    values = data.draw(
+        st.lists(
+            st.lists(finite | st.none(), min_size=2, max_size=2),
+            min_size=len(keys),
+            max_size=len(keys),
+        )
+    )
     lines = [sep.join(["unit", "year", "name", "a", "b"])]
     for key, row in zip(keys, values, strict=True):
         cells = ["" if v is None else repr(v).replace(".", decimal) for v in row]
@@ -290,14 +381,17 @@ def test_wide_csv_round_trip(tmp_path: Path, keys: list[str], data: st.DataObjec
 
 
 @pytest.mark.parametrize("suffix", [".parquet", ".xlsx"])
-@settings(max_examples=10, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(keys=keys_strategy, data=st.data())
-def test_long_parquet_and_excel_round_trip(tmp_path: Path, suffix: str, keys: list[str],
-                                           data: st.DataObject) -> None:
+def test_long_parquet_and_excel_round_trip(
+    tmp_path: Path, suffix: str, keys: list[str], data: st.DataObject
+) -> None:
     # Excel keeps 15 significant digits, so the values are drawn at that precision
-    decimals = st.decimals(min_value=-10**9, max_value=10**9, places=4, allow_nan=False,
-                           allow_infinity=False).map(float)
+    decimals = st.decimals(
+        min_value=-(10**9), max_value=10**9, places=4, allow_nan=False, allow_infinity=False
+    ).map(float)
     values = data.draw(st.lists(decimals, min_size=len(keys), max_size=len(keys)))
     frame = pd.DataFrame({"unit": keys, "year": 2020, "variable": "v", "value": values})
     path = tmp_path / f"r{suffix}"

@@ -20,49 +20,98 @@ def framework() -> mi.Framework:
     """One variable of every declared unit and one indicator of every compute type."""
 
     def indicator(ind_id: str, kind: str, compute: dict, **extra: object) -> dict:
-        return {"id": ind_id, "parent": "index", "name": TEXT, "description": TEXT,
-                "unit": "%", "direction": "higher", "kind": kind, "compute": compute,
-                "source": SOURCE, **extra}
+        return {
+            "id": ind_id,
+            "parent": "index",
+            "name": TEXT,
+            "description": TEXT,
+            "unit": "%",
+            "direction": "higher",
+            "kind": kind,
+            "compute": compute,
+            "source": SOURCE,
+            **extra,
+        }
 
-    return mi.Framework.model_validate({
-        "framework": {"id": "validate", "label": TEXT},
-        "index": {"id": "index", "label": TEXT},
-        "variables": [
-            {"id": "employed", "unit": "count"}, {"id": "residents", "unit": "count"},
-            {"id": "rate", "unit": "percent"}, {"id": "share", "unit": "share"},
-            {"id": "council", "unit": "code"}, {"id": "grp_n", "unit": "count"},
-            {"id": "grp_d", "unit": "count"}, {"id": "ref_n", "unit": "count"},
-            {"id": "ref_d", "unit": "count"}, {"id": "index_value", "unit": "number"},
-        ],
-        "indicators": [
-            indicator("employment", "rate", {"type": "ratio", "numerator": "employed",
-                                             "denominator": "residents", "scale": 100}),
-            indicator("rate_ind", "rate", {"type": "direct", "variable": "rate"}),
-            indicator("share_ind", "rate", {"type": "direct", "variable": "share"}),
-            indicator("council_ind", "ordinal", {"type": "direct", "variable": "council"},
-                      levels=[{"value": 0, "score": 0}, {"value": 1, "score": 50},
-                              {"value": 2, "score": 100}]),
-            indicator("gap", "parity_gap", {
-                "type": "parity", "group": {"numerator": "grp_n", "denominator": "grp_d"},
-                "reference": {"numerator": "ref_n", "denominator": "ref_d"}}),
-            indicator("other", "count", {"type": "direct", "variable": "index_value"}),
-        ],
-    })
+    return mi.Framework.model_validate(
+        {
+            "framework": {"id": "validate", "label": TEXT},
+            "index": {"id": "index", "label": TEXT},
+            "variables": [
+                {"id": "employed", "unit": "count"},
+                {"id": "residents", "unit": "count"},
+                {"id": "rate", "unit": "percent"},
+                {"id": "share", "unit": "share"},
+                {"id": "council", "unit": "code"},
+                {"id": "grp_n", "unit": "count"},
+                {"id": "grp_d", "unit": "count"},
+                {"id": "ref_n", "unit": "count"},
+                {"id": "ref_d", "unit": "count"},
+                {"id": "index_value", "unit": "number"},
+            ],
+            "indicators": [
+                indicator(
+                    "employment",
+                    "rate",
+                    {
+                        "type": "ratio",
+                        "numerator": "employed",
+                        "denominator": "residents",
+                        "scale": 100,
+                    },
+                ),
+                indicator("rate_ind", "rate", {"type": "direct", "variable": "rate"}),
+                indicator("share_ind", "rate", {"type": "direct", "variable": "share"}),
+                indicator(
+                    "council_ind",
+                    "ordinal",
+                    {"type": "direct", "variable": "council"},
+                    levels=[
+                        {"value": 0, "score": 0},
+                        {"value": 1, "score": 50},
+                        {"value": 2, "score": 100},
+                    ],
+                ),
+                indicator(
+                    "gap",
+                    "parity_gap",
+                    {
+                        "type": "parity",
+                        "group": {"numerator": "grp_n", "denominator": "grp_d"},
+                        "reference": {"numerator": "ref_n", "denominator": "ref_d"},
+                    },
+                ),
+                indicator("other", "count", {"type": "direct", "variable": "index_value"}),
+            ],
+        }
+    )
 
 
-GOOD = {"employed": 40.0, "residents": 100.0, "rate": 55.0, "share": 0.4, "council": 1.0,
-        "grp_n": 5.0, "grp_d": 10.0, "ref_n": 8.0, "ref_d": 10.0, "index_value": -3.5}
+GOOD = {
+    "employed": 40.0,
+    "residents": 100.0,
+    "rate": 55.0,
+    "share": 0.4,
+    "council": 1.0,
+    "grp_n": 5.0,
+    "grp_d": 10.0,
+    "ref_n": 8.0,
+    "ref_d": 10.0,
+    "index_value": -3.5,
+}
 
 
 def frame(**changes: dict[str, object]) -> pd.DataFrame:
     """Wide data for units A01/B02 in 2020; ``changes`` maps unit -> {variable: value}."""
-    rows = [{"unit": unit, "year": 2020, **GOOD, **changes.get(unit, {})}
-            for unit in ("A01", "B02")]
+    rows = [
+        {"unit": unit, "year": 2020, **GOOD, **changes.get(unit, {})} for unit in ("A01", "B02")
+    ]
     return pd.DataFrame(rows)
 
 
-def failures_of(data: object, framework: mi.Framework | None = None,
-                **kwargs: object) -> pd.DataFrame:
+def failures_of(
+    data: object, framework: mi.Framework | None = None, **kwargs: object
+) -> pd.DataFrame:
     with pytest.raises(mi.DataValidationError) as err:
         mi.load_data(data, framework, **kwargs)
     return err.value.failures
@@ -94,8 +143,7 @@ def test_non_numeric_cell(framework: mi.Framework) -> None:
 
 def test_duplicate_unit_year_variable(tmp_path: Path, framework: mi.Framework) -> None:
     path = tmp_path / "long.csv"
-    path.write_text("unit,year,variable,value\nA01,2020,rate,5\nB02,2020,rate,6\n"
-                    "A01,2020,rate,7\n")
+    path.write_text("unit,year,variable,value\nA01,2020,rate,5\nB02,2020,rate,6\nA01,2020,rate,7\n")
     failures = failures_of(path, layout="long")
     assert list(failures["row"]) == [2, 4]  # both lines of the file
     assert set(failures["reason"]) == {"duplicate (unit, year, variable)"}
@@ -139,8 +187,9 @@ def test_code_that_is_not_an_answer_level(framework: mi.Framework) -> None:
     assert failure["reason"] == "not an answer level of council_ind (0, 1, 2)"
 
 
-@pytest.mark.parametrize(("variable", "indicator"),
-                         [("residents", "employment"), ("grp_d", "gap"), ("ref_d", "gap")])
+@pytest.mark.parametrize(
+    ("variable", "indicator"), [("residents", "employment"), ("grp_d", "gap"), ("ref_d", "gap")]
+)
 def test_zero_denominator(framework: mi.Framework, variable: str, indicator: str) -> None:
     failure = only(failures_of(frame(A01={variable: 0}), framework))
     assert (failure["row"], failure["column"], failure["value"]) == (0, variable, "0")
@@ -158,8 +207,9 @@ def test_lost_leading_zero_is_reported_not_guessed(tmp_path: Path) -> None:
 
 def test_lost_leading_zero_found_through_the_units_table(tmp_path: Path) -> None:
     units = pd.DataFrame({"unit": ["01001000"], "name": ["Flensburg"]})
-    failure = only(failures_of(pd.DataFrame({"unit": ["1001000"], "year": [2020], "x": [1]}),
-                               units=units))
+    failure = only(
+        failures_of(pd.DataFrame({"unit": ["1001000"], "year": [2020], "x": [1]}), units=units)
+    )
     assert failure["value"] == "1001000"
     assert "leading zero" in failure["reason"]
 
@@ -170,10 +220,13 @@ def test_integer_unit_column_in_a_dataframe() -> None:
     assert "leading zeros may be lost" in failure["reason"]
 
 
-@pytest.mark.parametrize(("key", "reason"), [
-    ("", "empty unit key"),
-    ("1001000.0", "unit key looks like a number read as decimal; read keys as text"),
-])
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        ("", "empty unit key"),
+        ("1001000.0", "unit key looks like a number read as decimal; read keys as text"),
+    ],
+)
 def test_malformed_unit_key(tmp_path: Path, key: str, reason: str) -> None:
     path = tmp_path / "w.csv"
     path.write_text(f"unit,year,x\n01001000,2020,1\n{key},2020,2\n")
@@ -200,16 +253,22 @@ def test_every_problem_is_collected_into_one_error(framework: mi.Framework) -> N
     units = pd.DataFrame({"unit": ["A01"]})
     failures = failures_of(data, framework, units=units)
     assert set(failures["reason"]) == {
-        "variable needed by gap is missing from the data", "negative count",
-        "percentage outside 0..100", "not a number", "unit missing from the units table"}
+        "variable needed by gap is missing from the data",
+        "negative count",
+        "percentage outside 0..100",
+        "not a number",
+        "unit missing from the units table",
+    }
 
 
 # ---- warnings -----------------------------------------------------------------------
 def test_unknown_extra_variable_is_a_warning(framework: mi.Framework) -> None:
     ds = mi.load_data(frame().assign(extra=1.0), framework)
     warning = only(ds.warnings)
-    assert (warning["column"], warning["reason"]) == ("extra",
-                                                      "variable is not used by the framework")
+    assert (warning["column"], warning["reason"]) == (
+        "extra",
+        "variable is not used by the framework",
+    )
 
 
 def test_low_coverage_is_a_warning(framework: mi.Framework) -> None:

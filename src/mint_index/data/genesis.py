@@ -53,7 +53,7 @@ _DATA_LINE = re.compile(
 _TIME = re.compile(r"^\s*(?:\d{1,2}\.\d{1,2}\.(\d{4})|(\d{4}))\s*$")
 _DATE_IN_TEXT = re.compile(r"\b\d{1,2}\.\d{1,2}\.(\d{4})\b")
 
-_NL, _CR, _SEMI, _QUOTE, _DOT, _SPACE = (ord(c) for c in "\n\r;\". ")
+_NL, _CR, _SEMI, _QUOTE, _DOT, _SPACE = (ord(c) for c in '\n\r;". ')
 _DIGITS = np.zeros(256, dtype=bool)
 _DIGITS[ord("0") : ord("9") + 1] = True
 _LETTER_FLAG = np.zeros(256, dtype=np.int8)
@@ -75,8 +75,9 @@ def is_genesis(raw: bytes) -> bool:
 
 
 # ---- the file -----------------------------------------------------------------------
-def read_genesis(raw: bytes, source: str, *, encoding: str | None = None,
-                 year: int | None = None, **_: Any) -> Table:
+def read_genesis(
+    raw: bytes, source: str, *, encoding: str | None = None, year: int | None = None, **_: Any
+) -> Table:
     """A GENESIS/Regionalstatistik CSV export -> :class:`Table` (wide source, tidy cells).
 
     Units are the region keys (text, leading zeros kept), variables the column labels
@@ -97,28 +98,50 @@ def read_genesis(raw: bytes, source: str, *, encoding: str | None = None,
     n_lines = len(starts)
     first = next((i for i in range(min(n_lines, 500)) if _DATA_LINE.match(line(i))), None)
     if first is None:
-        return _empty_table(source, digest, encoding, failures_frame(
-            source, None, None, None, "no data rows found (expected rows like 'key;name;value')"))
+        return _empty_table(
+            source,
+            digest,
+            encoding,
+            failures_frame(
+                source, None, None, None, "no data rows found (expected rows like 'key;name;value')"
+            ),
+        )
     last = next(i for i in range(n_lines - 1, first - 1, -1) if _DATA_LINE.match(line(i)))
     time_in_row = _DATA_LINE.match(line(first)).group(1) is not None  # type: ignore[union-attr]
     head = [line(i) for i in range(first)]
-    block = (everything[starts[first] : ends[last] + 1] if ends[last] < len(raw)
-             else np.r_[everything[starts[first] :], np.uint8(_NL)])
+    block = (
+        everything[starts[first] : ends[last] + 1]
+        if ends[last] < len(raw)
+        else np.r_[everything[starts[first] :], np.uint8(_NL)]
+    )
     block, delims, line_numbers, failures = _data_lines(block, first, source)
     n_rows = len(line_numbers)
     n_fields = len(delims) // n_rows
     n_ids = _id_columns(block, delims, n_fields, time_in_row)
     n_values = n_fields - n_ids
-    labels, short, col_years = _column_labels(_header_rows(head, n_fields, n_ids), n_fields,
-                                              n_ids)
+    labels, short, col_years = _column_labels(_header_rows(head, n_fields, n_ids), n_fields, n_ids)
 
     id_bytes, value_bytes, reason, flag = _clean_values(block, delims, n_fields, n_ids, encoding)
-    ids = pd.read_csv(io.BytesIO(_utf8(id_bytes, encoding)), sep=";", header=None,
-                      names=list(range(n_ids)), dtype=str, keep_default_na=False,
-                      na_filter=False, skip_blank_lines=False)
-    frame = pd.read_csv(io.BytesIO(_utf8(value_bytes, encoding)), sep=";", header=None,
-                        names=list(range(n_values)), decimal=",", na_values=[""],
-                        keep_default_na=False, skip_blank_lines=False)
+    ids = pd.read_csv(
+        io.BytesIO(_utf8(id_bytes, encoding)),
+        sep=";",
+        header=None,
+        names=list(range(n_ids)),
+        dtype=str,
+        keep_default_na=False,
+        na_filter=False,
+        skip_blank_lines=False,
+    )
+    frame = pd.read_csv(
+        io.BytesIO(_utf8(value_bytes, encoding)),
+        sep=";",
+        header=None,
+        names=list(range(n_values)),
+        decimal=",",
+        na_values=[""],
+        keep_default_na=False,
+        skip_blank_lines=False,
+    )
     numeric = [pd.api.types.is_numeric_dtype(t) for t in frame.dtypes]
     if all(numeric):
         value = frame.to_numpy(dtype=np.float64)
@@ -135,16 +158,20 @@ def read_genesis(raw: bytes, source: str, *, encoding: str | None = None,
             if parsed.bad.any():
                 bad = np.flatnonzero(parsed.bad)
                 cell = bad * n_fields + n_ids + j
-                texts = [bytes(block[lo + 1 : hi]).decode(encoding, errors="replace")
-                         for lo, hi in zip(delims[cell - 1], delims[cell], strict=True)]
-                failures.append(failures_frame(source, line_numbers[bad], labels[j], texts,
-                                               "not a number"))
+                texts = [
+                    bytes(block[lo + 1 : hi]).decode(encoding, errors="replace")
+                    for lo, hi in zip(delims[cell - 1], delims[cell], strict=True)
+                ]
+                failures.append(
+                    failures_frame(source, line_numbers[bad], labels[j], texts, "not a number")
+                )
     reason[np.isnan(value) & (reason == 0)] = REASON["missing"]
 
     key_col = 1 if time_in_row else 0  # [date;]key;name[;classes...]
     units = ids[key_col].str.strip()
-    years, year_failures, per_column = _years(ids, time_in_row, col_years, head, year,
-                                              source, line_numbers, labels)
+    years, year_failures, per_column = _years(
+        ids, time_in_row, col_years, head, year, source, line_numbers, labels
+    )
     failures += year_failures
     keep = np.ones(n_rows, bool) if per_column else years >= 0
     keep_cols = col_years >= 0 if per_column else np.ones(n_values, bool)
@@ -152,22 +179,40 @@ def read_genesis(raw: bytes, source: str, *, encoding: str | None = None,
         value, reason, flag = (a[keep][:, keep_cols] for a in (value, reason, flag))
     columns = [lab for lab, k in zip(labels, keep_cols, strict=True) if k]
     variables = [lab for lab, k in zip(short, keep_cols, strict=True) if k]
-    cells = make_cells(units[keep].to_numpy(dtype=object), line_numbers[keep], columns,
-                       variables, Parsed(value.ravel(), reason.ravel(), flag.ravel(), value),
-                       col_years[keep_cols] if per_column else years[keep],
-                       year_per_column=per_column)
+    cells = make_cells(
+        units[keep].to_numpy(dtype=object),
+        line_numbers[keep],
+        columns,
+        variables,
+        Parsed(value.ravel(), reason.ravel(), flag.ravel(), value),
+        col_years[keep_cols] if per_column else years[keep],
+        year_per_column=per_column,
+    )
     aliases = {v: [full] for v, full in zip(variables, columns, strict=True) if v != full}
     if n_ids > key_col + 2:  # classification columns, e.g. sex or age group
         row_class = ids[key_col + 2].str.strip()
         for j in range(key_col + 3, n_ids):
             row_class = row_class + " | " + ids[j].str.strip()
         cells["variable"], aliases = _with_classes(
-            cells, row_class[keep].to_numpy(dtype=object), variables, columns)
+            cells, row_class[keep].to_numpy(dtype=object), variables, columns
+        )
     codes, keys = pd.factorize(units.to_numpy(dtype=object))
-    names = pd.Series(ids[key_col + 1].str.strip().to_numpy(dtype=object)[
-        first_rows(codes, len(keys))], index=keys)
-    return Table(cells, source, "genesis", "wide", n_rows, digest, encoding, failures,
-                 names=names, aliases=aliases)
+    names = pd.Series(
+        ids[key_col + 1].str.strip().to_numpy(dtype=object)[first_rows(codes, len(keys))],
+        index=keys,
+    )
+    return Table(
+        cells,
+        source,
+        "genesis",
+        "wide",
+        n_rows,
+        digest,
+        encoding,
+        failures,
+        names=names,
+        aliases=aliases,
+    )
 
 
 def _utf8(data: bytes, encoding: str) -> bytes:
@@ -179,13 +224,15 @@ def _utf8(data: bytes, encoding: str) -> bytes:
 
 def _empty_table(source: str, digest: str, encoding: str, problem: pd.DataFrame) -> Table:
     empty = Parsed(*(np.zeros(0, dt) for dt in (np.float64, np.int8, np.int8, bool)))
-    cells = make_cells(np.zeros(0, object), np.zeros(0, np.int64), [], [], empty,
-                       np.zeros(0, np.int64))
+    cells = make_cells(
+        np.zeros(0, object), np.zeros(0, np.int64), [], [], empty, np.zeros(0, np.int64)
+    )
     return Table(cells, source, "genesis", "wide", 0, digest, encoding, [problem])
 
 
-def _data_lines(block: np.ndarray, first: int, source: str
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[pd.DataFrame]]:
+def _data_lines(
+    block: np.ndarray, first: int, source: str
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[pd.DataFrame]]:
     """The data lines without carriage returns, blank lines and lines whose number of
     fields differs from the rest (reported).
 
@@ -207,9 +254,19 @@ def _data_lines(block: np.ndarray, first: int, source: str
     lengths = nl_pos - line_start + 1
     report = np.flatnonzero(wrong & (lengths > 1))  # blank lines go without a word
     texts = [bytes(block[line_start[i] : nl_pos[i]]).decode("latin-1") for i in report]
-    failures = [failures_frame(source, line_numbers[report], None, texts,
-                               [f"row has {fields[i]} fields, expected {expected}"
-                                for i in report])] if len(report) else []
+    failures = (
+        [
+            failures_frame(
+                source,
+                line_numbers[report],
+                None,
+                texts,
+                [f"row has {fields[i]} fields, expected {expected}" for i in report],
+            )
+        ]
+        if len(report)
+        else []
+    )
     block = block[np.repeat(~wrong, lengths)]
     return block, _delimiters(block), line_numbers[~wrong], failures
 
@@ -250,8 +307,9 @@ def _header_rows(head: list[str], n_fields: int, n_ids: int) -> list[list[str]]:
     return rows[::-1]
 
 
-def _column_labels(header: list[list[str]], n_fields: int,
-                   n_ids: int) -> tuple[list[str], list[str], np.ndarray]:
+def _column_labels(
+    header: list[list[str]], n_fields: int, n_ids: int
+) -> tuple[list[str], list[str], np.ndarray]:
     """Per value column: full label, short label (only the levels that differ between
     columns) and the year of a date header row (-1 where there is none)."""
     n_values = n_fields - n_ids
@@ -277,8 +335,9 @@ _SPECIAL = np.zeros(256, dtype=bool)
 _SPECIAL[[ord(c) for c in "-.x/()prse"] + [0x85, 0xE2]] = True
 
 
-def _clean_values(buf: np.ndarray, delims: np.ndarray, n_fields: int, n_ids: int,
-                  encoding: str) -> tuple[bytes, bytes, np.ndarray, np.ndarray]:
+def _clean_values(
+    buf: np.ndarray, delims: np.ndarray, n_fields: int, n_ids: int, encoding: str
+) -> tuple[bytes, bytes, np.ndarray, np.ndarray]:
     """Record symbols and flags of the value cells and strip them from the bytes.
 
     Only bytes that can be part of a symbol or flag are looked at (a small share of the
@@ -293,8 +352,10 @@ def _clean_values(buf: np.ndarray, delims: np.ndarray, n_fields: int, n_ids: int
     rows = delims.reshape(n_rows, n_fields)
     id_end = rows[:, n_ids - 1]
     line_start = np.r_[0, rows[:-1, -1] + 1]
-    is_id = np.repeat(np.tile(np.array([True, False]), n_rows),
-                      np.column_stack([id_end - line_start + 1, rows[:, -1] - id_end]).ravel())
+    is_id = np.repeat(
+        np.tile(np.array([True, False]), n_rows),
+        np.column_stack([id_end - line_start + 1, rows[:, -1] - id_end]).ravel(),
+    )
     pos = np.flatnonzero(_SPECIAL[buf] & ~is_id)
     cell = np.searchsorted(delims, pos)  # the cell each byte is in, row-major
     start = delims[np.maximum(cell - 1, 0)] + 1
@@ -332,15 +393,26 @@ def _clean_values(buf: np.ndarray, delims: np.ndarray, n_fields: int, n_ids: int
     found = flagged < letter.sum()
     found[found] = vcell[letter][flagged[found]] == vcell[found]
     inner_end[found] = (pos[letter] - spaced[letter])[flagged[found]]
-    paren = ((byte == ord("(")) & (pos == start) & (inner_end - start >= 2)
-             & (buf[np.maximum(inner_end - 1, 0)] == ord(")")) & ~symbol)
+    paren = (
+        (byte == ord("("))
+        & (pos == start)
+        & (inner_end - start >= 2)
+        & (buf[np.maximum(inner_end - 1, 0)] == ord(")"))
+        & ~symbol
+    )
     flag[vcell[paren]] = FLAG["limited_value"]
     drop += [pos[paren], inner_end[paren] - 1]
 
     after = buf[np.minimum(pos[:, None] + np.arange(-1, 5), len(buf) - 1)]
-    thousands = ((byte == _DOT) & ~symbol & (pos > start) & _DIGITS[after[:, 0]]
-                 & (pos + 3 < inner_end) & _DIGITS[after[:, 2:5]].all(axis=1)
-                 & ((pos + 4 >= inner_end) | ~_DIGITS[after[:, 5]]))
+    thousands = (
+        (byte == _DOT)
+        & ~symbol
+        & (pos > start)
+        & _DIGITS[after[:, 0]]
+        & (pos + 3 < inner_end)
+        & _DIGITS[after[:, 2:5]].all(axis=1)
+        & ((pos + 4 >= inner_end) | ~_DIGITS[after[:, 5]])
+    )
     drop.append(pos[thousands])
 
     work = buf.copy()
@@ -349,13 +421,19 @@ def _clean_values(buf: np.ndarray, delims: np.ndarray, n_fields: int, n_ids: int
     keep = ~is_id
     keep[np.concatenate(drop)] = False
     shape = (n_rows, n_values)
-    return (work[is_id].tobytes(), work[keep].tobytes(), reason.reshape(shape),
-            flag.reshape(shape))
+    return (work[is_id].tobytes(), work[keep].tobytes(), reason.reshape(shape), flag.reshape(shape))
 
 
-def _years(frame: pd.DataFrame, time_in_row: bool, col_years: np.ndarray, head: list[str],
-           year: int | None, source: str, line_numbers: np.ndarray,
-           labels: list[str]) -> tuple[np.ndarray, list[pd.DataFrame], bool]:
+def _years(
+    frame: pd.DataFrame,
+    time_in_row: bool,
+    col_years: np.ndarray,
+    head: list[str],
+    year: int | None,
+    source: str,
+    line_numbers: np.ndarray,
+    labels: list[str],
+) -> tuple[np.ndarray, list[pd.DataFrame], bool]:
     """Years per row (date column) or per column (date header row), else from a single
     date in the title lines, else ``year=``. Returns (years, problems, per_column)."""
     n_rows = len(frame)
@@ -364,29 +442,49 @@ def _years(frame: pd.DataFrame, time_in_row: bool, col_years: np.ndarray, head: 
         problems = []
         if bad.any():
             at = np.flatnonzero(bad)
-            problems.append(failures_frame(source, line_numbers[at], "date",
-                                           frame[0].iloc[at].astype(str).to_numpy(),
-                                           "not a date or year"))
+            problems.append(
+                failures_frame(
+                    source,
+                    line_numbers[at],
+                    "date",
+                    frame[0].iloc[at].astype(str).to_numpy(),
+                    "not a date or year",
+                )
+            )
         return np.where(bad, -1, years), problems, False
     if (col_years >= 0).any():
         missing = np.flatnonzero(col_years < 0)
         if len(missing) and year is not None:
             col_years[missing] = year
             missing = missing[:0]
-        problems = [failures_frame(source, None, [labels[j] for j in missing], None,
-                                   "no date above this column; pass year=")] if len(
-            missing) else []
+        problems = (
+            [
+                failures_frame(
+                    source,
+                    None,
+                    [labels[j] for j in missing],
+                    None,
+                    "no date above this column; pass year=",
+                )
+            ]
+            if len(missing)
+            else []
+        )
         return col_years, problems, True
     found = {int(y) for text in head for y in _DATE_IN_TEXT.findall(text)}
     if year is not None or len(found) == 1:
         value = int(year) if year is not None else found.pop()
         return np.full(n_rows, value, dtype=np.int64), [], False
-    return np.full(n_rows, -1, dtype=np.int64), [failures_frame(
-        source, None, None, None, "the table has no date or year; pass year=")], False
+    return (
+        np.full(n_rows, -1, dtype=np.int64),
+        [failures_frame(source, None, None, None, "the table has no date or year; pass year=")],
+        False,
+    )
 
 
-def _with_classes(cells: pd.DataFrame, row_class: np.ndarray, variables: list[str],
-                  columns: list[str]) -> tuple[pd.Categorical, dict[str, list[str]]]:
+def _with_classes(
+    cells: pd.DataFrame, row_class: np.ndarray, variables: list[str], columns: list[str]
+) -> tuple[pd.Categorical, dict[str, list[str]]]:
     """Variables of a table with classification columns: ``label | class``."""
     n_values = len(variables)
     class_codes, classes = pd.factorize(row_class)
@@ -395,8 +493,9 @@ def _with_classes(cells: pd.DataFrame, row_class: np.ndarray, variables: list[st
     combined = np.repeat(class_codes, n_values) * len(var_cats) + var_codes
     names = [f"{v} | {c}" for c in classes for v in var_cats]
     full = dict(zip(variables, columns, strict=True))
-    aliases = {f"{v} | {c}": [f"{full[v]} | {c}"] for c in classes for v in var_cats
-               if full[v] != v}
+    aliases = {
+        f"{v} | {c}": [f"{full[v]} | {c}"] for c in classes for v in var_cats if full[v] != v
+    }
     codes, used = pd.factorize(combined)
     return pd.Categorical.from_codes(codes, np.asarray(names, dtype=object)[used]), aliases
 
@@ -419,18 +518,42 @@ def load_mapping(mapping: str | Path | Mapping[str, Any]) -> dict[str, str]:
         try:
             mapping = yaml.safe_load(Path(mapping).read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
-            raise DataValidationError([{"source": source, "row": None, "column": None,
-                                        "value": None,
-                                        "reason": f"cannot read mapping: {exc}"}]) from None
+            raise DataValidationError(
+                [
+                    {
+                        "source": source,
+                        "row": None,
+                        "column": None,
+                        "value": None,
+                        "reason": f"cannot read mapping: {exc}",
+                    }
+                ]
+            ) from None
     if isinstance(mapping, Mapping) and isinstance(mapping.get("columns"), Mapping):
         mapping = mapping["columns"]
     if not isinstance(mapping, Mapping):
-        raise DataValidationError([{"source": source, "row": None, "column": None,
-                                    "value": None,
-                                    "reason": "a mapping must be a dict of column -> variable"}])
-    problems = [{"source": source, "row": None, "column": str(k), "value": v,
-                 "reason": "the variable name must be non-empty text"}
-                for k, v in mapping.items() if not isinstance(v, str) or not v.strip()]
+        raise DataValidationError(
+            [
+                {
+                    "source": source,
+                    "row": None,
+                    "column": None,
+                    "value": None,
+                    "reason": "a mapping must be a dict of column -> variable",
+                }
+            ]
+        )
+    problems = [
+        {
+            "source": source,
+            "row": None,
+            "column": str(k),
+            "value": v,
+            "reason": "the variable name must be non-empty text",
+        }
+        for k, v in mapping.items()
+        if not isinstance(v, str) or not v.strip()
+    ]
     if problems:
         raise DataValidationError(problems)
     return {str(k).strip(): str(v).strip() for k, v in mapping.items()}

@@ -109,11 +109,20 @@ def load_data(
     if units is not None:
         units_table, unit_problems = _read_units(units)
         problems += unit_problems
-    options = {"layout": layout, "unit_column": unit_column, "year_column": year_column,
-               "sheet": sheet, "sep": sep, "decimal": decimal, "encoding": encoding}
+    options = {
+        "layout": layout,
+        "unit_column": unit_column,
+        "year_column": year_column,
+        "sheet": sheet,
+        "sep": sep,
+        "decimal": decimal,
+        "encoding": encoding,
+    }
     names = _source_names(sources)
-    tables = [_read(item, name, format, year=y, **options)
-              for item, name, y in zip(sources, names, years, strict=True)]
+    tables = [
+        _read(item, name, format, year=y, **options)
+        for item, name, y in zip(sources, names, years, strict=True)
+    ]
     if mapping is not None:
         columns = load_mapping(mapping)
         used: set[str] = set()
@@ -121,8 +130,11 @@ def load_data(
             used |= apply_mapping(table, columns)[1]
         unused = [k for k in columns if k not in used]
         if unused:
-            notes.append(failures_frame("<mapping>", None, unused, None,
-                                        "the mapping names a column no source has"))
+            notes.append(
+                failures_frame(
+                    "<mapping>", None, unused, None, "the mapping names a column no source has"
+                )
+            )
     for table in tables:
         problems += table.failures
         notes += table.warnings
@@ -141,24 +153,43 @@ def load_data(
 def _source_names(sources: list[Source]) -> list[str]:
     names: list[str] = []
     for i, item in enumerate(sources, 1):  # loops over sources, not data
-        name = (f"<DataFrame {i}>" if len(sources) > 1 else "<DataFrame>") if isinstance(
-            item, pd.DataFrame) else str(item)
+        name = (
+            (f"<DataFrame {i}>" if len(sources) > 1 else "<DataFrame>")
+            if isinstance(item, pd.DataFrame)
+            else str(item)
+        )
         names.append(name if name not in names else f"{name} ({i})")
     return names
 
 
-def _read(item: Source, name: str, fmt: str | None, *, layout: str | None,
-          unit_column: str, year_column: str, sheet: str | int, sep: str | None,
-          decimal: str | None, encoding: str | None, year: int | None) -> Table:
+def _read(
+    item: Source,
+    name: str,
+    fmt: str | None,
+    *,
+    layout: str | None,
+    unit_column: str,
+    year_column: str,
+    sheet: str | int,
+    sep: str | None,
+    decimal: str | None,
+    encoding: str | None,
+    year: int | None,
+) -> Table:
     """One source -> Table; problems that stop reading it become failures."""
-    common: dict[str, Any] = {"layout": layout, "unit_column": unit_column,
-                              "year_column": year_column, "year": year}
+    common: dict[str, Any] = {
+        "layout": layout,
+        "unit_column": unit_column,
+        "year_column": year_column,
+        "year": year,
+    }
     if isinstance(item, pd.DataFrame):
         frame = item
         if unit_column not in frame.columns and unit_column in (frame.index.names or []):
             frame = frame.reset_index()
-        return frame_table(frame, name, "frame", decimal=decimal or ".",
-                           sha256=frame_sha256(item), **common)
+        return frame_table(
+            frame, name, "frame", decimal=decimal or ".", sha256=frame_sha256(item), **common
+        )
     path = Path(item)
     suffix = path.suffix.lower()
     try:
@@ -174,14 +205,22 @@ def _read(item: Source, name: str, fmt: str | None, *, layout: str | None,
         return read_csv(raw, name, sep=sep, decimal=decimal, encoding=encoding, **common)
     except FileNotFoundError:
         return _failed(name, _NOT_FOUND)
-    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError,
-            pd.errors.EmptyDataError) as exc:
+    except (
+        OSError,
+        ValueError,
+        UnicodeDecodeError,
+        pd.errors.ParserError,
+        pd.errors.EmptyDataError,
+    ) as exc:
         return _failed(name, f"cannot read: {exc}")
 
 
 def _failed(name: str, reason: str) -> Table:
-    empty = frame_table(pd.DataFrame({"unit": pd.Series([], dtype=str), "year": [],
-                                      "variable": [], "value": []}), name, "unknown")
+    empty = frame_table(
+        pd.DataFrame({"unit": pd.Series([], dtype=str), "year": [], "variable": [], "value": []}),
+        name,
+        "unknown",
+    )
     empty.failures = [failures_frame(name, None, None, None, reason)]
     return empty
 
@@ -191,29 +230,41 @@ def _combine(tables: list[Table]) -> pd.DataFrame:
     parts = [t.cells for t in tables]
     lengths = [len(p) for p in parts]
     source = pd.Categorical.from_codes(
-        np.repeat(np.arange(len(parts)), lengths), [t.source for t in tables])
+        np.repeat(np.arange(len(parts)), lengths), [t.source for t in tables]
+    )
     if len(parts) == 1:
         cells = parts[0]
         cells["source"] = source
         return cells
-    return pd.DataFrame({
-        "unit": union_categoricals([p["unit"] for p in parts]),
-        "year": np.concatenate([p["year"].to_numpy(np.int64) for p in parts]),
-        "variable": union_categoricals([p["variable"] for p in parts]),
-        "value": np.concatenate([p["value"].to_numpy(np.float64) for p in parts]),
-        "missing_reason": pd.Categorical.from_codes(
-            np.concatenate([p["missing_reason"].cat.codes for p in parts]), MISSING_REASONS),
-        "flag": pd.Categorical.from_codes(
-            np.concatenate([p["flag"].cat.codes for p in parts]), FLAGS),
-        "row": np.concatenate([p["row"].to_numpy(np.int64) for p in parts]),
-        "column": union_categoricals([p["column"].astype(str).astype("category")
-                                      for p in parts]),
-        "source": source,
-    }, copy=False)
+    return pd.DataFrame(
+        {
+            "unit": union_categoricals([p["unit"] for p in parts]),
+            "year": np.concatenate([p["year"].to_numpy(np.int64) for p in parts]),
+            "variable": union_categoricals([p["variable"] for p in parts]),
+            "value": np.concatenate([p["value"].to_numpy(np.float64) for p in parts]),
+            "missing_reason": pd.Categorical.from_codes(
+                np.concatenate([p["missing_reason"].cat.codes for p in parts]), MISSING_REASONS
+            ),
+            "flag": pd.Categorical.from_codes(
+                np.concatenate([p["flag"].cat.codes for p in parts]), FLAGS
+            ),
+            "row": np.concatenate([p["row"].to_numpy(np.int64) for p in parts]),
+            "column": union_categoricals(
+                [p["column"].astype(str).astype("category") for p in parts]
+            ),
+            "source": source,
+        },
+        copy=False,
+    )
 
 
-def _dataset(cells: pd.DataFrame, index: Any, tables: list[Table],
-             units: pd.DataFrame | None, warnings: pd.DataFrame) -> Dataset:
+def _dataset(
+    cells: pd.DataFrame,
+    index: Any,
+    tables: list[Table],
+    units: pd.DataFrame | None,
+    warnings: pd.DataFrame,
+) -> Dataset:
     """The cube ``[year, unit, variable]`` from validated cells."""
     shape = index.shape
     values = np.full(shape, np.nan)
@@ -230,14 +281,35 @@ def _dataset(cells: pd.DataFrame, index: Any, tables: list[Table],
         if found:
             names = pd.concat(found)
             names = names[~names.index.duplicated()]
-            units = pd.DataFrame({"name": names.reindex(index.unit_ids.astype(str))},
-                                 index=pd.Index(index.unit_ids.astype(str), name="unit"))
+            units = pd.DataFrame(
+                {"name": names.reindex(index.unit_ids.astype(str))},
+                index=pd.Index(index.unit_ids.astype(str), name="unit"),
+            )
             units["name"] = units["name"].fillna(pd.Series(units.index, index=units.index))
     provenance = pd.DataFrame(
-        [{"source": t.source, "format": t.format, "sha256": t.sha256, "rows": t.rows,
-          "layout": t.layout, "encoding": t.encoding} for t in tables])
-    return Dataset(values, index.years, index.unit_ids, index.variables, reason, flag,
-                   units, provenance, warnings)
+        [
+            {
+                "source": t.source,
+                "format": t.format,
+                "sha256": t.sha256,
+                "rows": t.rows,
+                "layout": t.layout,
+                "encoding": t.encoding,
+            }
+            for t in tables
+        ]
+    )
+    return Dataset(
+        values,
+        index.years,
+        index.unit_ids,
+        index.variables,
+        reason,
+        flag,
+        units,
+        provenance,
+        warnings,
+    )
 
 
 # ---- units --------------------------------------------------------------------------
@@ -264,9 +336,14 @@ def load_units(
     return frame
 
 
-def _read_units(source: str | os.PathLike[str] | pd.DataFrame, *, key: str | None = None,
-                sheet: str | int = 0, sep: str | None = None,
-                encoding: str | None = None) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+def _read_units(
+    source: str | os.PathLike[str] | pd.DataFrame,
+    *,
+    key: str | None = None,
+    sheet: str | int = 0,
+    sep: str | None = None,
+    encoding: str | None = None,
+) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
     name = "<units>" if isinstance(source, pd.DataFrame) else str(source)
     decimal = "."
     if isinstance(source, pd.DataFrame):
@@ -293,13 +370,18 @@ def _read_units(source: str | os.PathLike[str] | pd.DataFrame, *, key: str | Non
         rows = np.arange(len(frame)) + (0 if suffix in _PARQUET else 2)
     frame.columns = [str(c).strip() for c in frame.columns]
     lower = {c.lower(): c for c in frame.columns}
-    column = key if key is not None else next(
-        (lower[k] for k in _UNIT_KEYS if k in lower), None)
+    column = key if key is not None else next((lower[k] for k in _UNIT_KEYS if k in lower), None)
     if column is None or column not in frame.columns:
-        return pd.DataFrame(), [failures_frame(
-            name, None, key or "unit", None,
-            f"no unit key column (looked for {key or ', '.join(_UNIT_KEYS)}); "
-            f"columns are: {', '.join(frame.columns)}")]
+        return pd.DataFrame(), [
+            failures_frame(
+                name,
+                None,
+                key or "unit",
+                None,
+                f"no unit key column (looked for {key or ', '.join(_UNIT_KEYS)}); "
+                f"columns are: {', '.join(frame.columns)}",
+            )
+        ]
 
     keys, problems = unit_keys(frame[column], name, rows, column)
     frame = frame.drop(columns=[column])
@@ -309,16 +391,25 @@ def _read_units(source: str | os.PathLike[str] | pd.DataFrame, *, key: str | Non
     reason[dup & reason.isna().to_numpy()] = "duplicate unit key in the units table"
     bad = reason.notna().to_numpy()
     if bad.any():
-        problems.append(failures_frame(name, rows[bad], column, frame.index[bad].to_numpy(),
-                                       reason[bad].to_numpy()))
+        problems.append(
+            failures_frame(
+                name, rows[bad], column, frame.index[bad].to_numpy(), reason[bad].to_numpy()
+            )
+        )
     if "population" in frame.columns:
         parsed = parse_cells(frame["population"], decimal)
         wrong = parsed.bad | (parsed.value < 0)
         if wrong.any():
             at = np.flatnonzero(wrong)
-            problems.append(failures_frame(
-                name, rows[at], "population", frame["population"].iloc[at].astype(str).to_numpy(),
-                np.where(parsed.bad[at], "population is not a number", "negative population")))
+            problems.append(
+                failures_frame(
+                    name,
+                    rows[at],
+                    "population",
+                    frame["population"].iloc[at].astype(str).to_numpy(),
+                    np.where(parsed.bad[at], "population is not a number", "negative population"),
+                )
+            )
         frame["population"] = parsed.value
     if "name" not in frame.columns:
         frame["name"] = frame.index

@@ -117,9 +117,7 @@ class Parsed:
 
 
 # ---- small helpers ------------------------------------------------------------------
-def failures_frame(
-    source: str, row: Any, column: Any, value: Any, reason: Any
-) -> pd.DataFrame:
+def failures_frame(source: str, row: Any, column: Any, value: Any, reason: Any) -> pd.DataFrame:
     """Problems in the standard columns; array arguments give one row per element."""
     frame = pd.DataFrame(
         {"source": source, "row": row, "column": column, "value": value, "reason": reason},
@@ -193,8 +191,7 @@ def sniff_decimal(cells: pd.DataFrame, sep: str) -> str:
 def per_unique(cells: pd.Series | np.ndarray, fn: Any) -> np.ndarray:
     """Apply a vectorised ``fn`` to the distinct values only (keys, years and variable
     names repeat thousands of times) and spread the result back."""
-    codes, uniques = pd.factorize(pd.Series(np.asarray(cells, dtype=object)),
-                                  use_na_sentinel=False)
+    codes, uniques = pd.factorize(pd.Series(np.asarray(cells, dtype=object)), use_na_sentinel=False)
     return np.asarray(fn(pd.Series(np.asarray(uniques, dtype=object))))[codes]
 
 
@@ -228,8 +225,7 @@ def parse_cells(cells: pd.Series | np.ndarray, decimal: str = ".") -> Parsed:
     if isinstance(cells, pd.Series) and pd.api.types.is_numeric_dtype(cells.dtype):
         value = np.array(cells, dtype=np.float64)
         missing = np.where(np.isnan(value), REASON["missing"], 0).astype(np.int8)
-        return Parsed(value, missing, np.zeros(len(value), np.int8),
-                      np.zeros(len(value), bool))
+        return Parsed(value, missing, np.zeros(len(value), np.int8), np.zeros(len(value), bool))
     series = pd.Series(np.asarray(cells, dtype=object))
     n = len(series)
     value = _numbers(series, decimal)
@@ -306,16 +302,19 @@ def make_cells(
     var_codes, var_cats = pd.factorize(np.asarray(variables, dtype=object))
     col_codes, col_cats = pd.factorize(np.asarray(columns, dtype=object))
     unit_codes, var_codes, col_codes = (compact(c) for c in (unit_codes, var_codes, col_codes))
-    return pd.DataFrame({
-        "unit": pd.Categorical.from_codes(np.repeat(unit_codes, n_cols), unit_cats),
-        "year": (np.tile(years, n_rows) if year_per_column else np.repeat(years, n_cols)),
-        "variable": pd.Categorical.from_codes(np.tile(var_codes, n_rows), var_cats),
-        "value": parsed.value,
-        "missing_reason": pd.Categorical.from_codes(parsed.reason, MISSING_REASONS),
-        "flag": pd.Categorical.from_codes(parsed.flag, FLAGS),
-        "row": np.repeat(np.asarray(rows, dtype=np.int64), n_cols),
-        "column": pd.Categorical.from_codes(np.tile(col_codes, n_rows), col_cats),
-    }, copy=False)
+    return pd.DataFrame(
+        {
+            "unit": pd.Categorical.from_codes(np.repeat(unit_codes, n_cols), unit_cats),
+            "year": (np.tile(years, n_rows) if year_per_column else np.repeat(years, n_cols)),
+            "variable": pd.Categorical.from_codes(np.tile(var_codes, n_rows), var_cats),
+            "value": parsed.value,
+            "missing_reason": pd.Categorical.from_codes(parsed.reason, MISSING_REASONS),
+            "flag": pd.Categorical.from_codes(parsed.flag, FLAGS),
+            "row": np.repeat(np.asarray(rows, dtype=np.int64), n_cols),
+            "column": pd.Categorical.from_codes(np.tile(col_codes, n_rows), col_cats),
+        },
+        copy=False,
+    )
 
 
 def compact(codes: np.ndarray) -> np.ndarray:
@@ -325,8 +324,9 @@ def compact(codes: np.ndarray) -> np.ndarray:
     return codes.astype(kind, copy=False)
 
 
-def _bad_cells(source: str, rows: np.ndarray, column: str, raw: pd.Series,
-               parsed: Parsed) -> list[pd.DataFrame]:
+def _bad_cells(
+    source: str, rows: np.ndarray, column: str, raw: pd.Series, parsed: Parsed
+) -> list[pd.DataFrame]:
     """Report non-numeric cells; a column with no number at all is one problem, not
     thousands (it is most likely a label column)."""
     if not parsed.bad.any():
@@ -334,35 +334,57 @@ def _bad_cells(source: str, rows: np.ndarray, column: str, raw: pd.Series,
     numbers = (~np.isnan(parsed.value)).any() or (parsed.reason > REASON["missing"]).any()
     if not numbers and parsed.bad.sum() > 1:
         first = np.flatnonzero(parsed.bad)[0]
-        return [failures_frame(
-            source, rows[first], column, raw.iloc[first],
-            "column holds text, not numbers; only unit, year and name may hold text "
-            "(or give a mapping that leaves it out)")]
+        return [
+            failures_frame(
+                source,
+                rows[first],
+                column,
+                raw.iloc[first],
+                "column holds text, not numbers; only unit, year and name may hold text "
+                "(or give a mapping that leaves it out)",
+            )
+        ]
     bad = np.flatnonzero(parsed.bad)
-    return [failures_frame(source, rows[bad], column, raw.iloc[bad].astype(str).to_numpy(),
-                           "not a number")]
+    return [
+        failures_frame(
+            source, rows[bad], column, raw.iloc[bad].astype(str).to_numpy(), "not a number"
+        )
+    ]
 
 
 # ---- tables (DataFrames from any format) --------------------------------------------
-def unit_keys(keys: pd.Series, source: str, rows: np.ndarray,
-              column: str) -> tuple[np.ndarray, list[pd.DataFrame]]:
+def unit_keys(
+    keys: pd.Series, source: str, rows: np.ndarray, column: str
+) -> tuple[np.ndarray, list[pd.DataFrame]]:
     """Unit keys as text, and a problem wherever they arrived as numbers: a number has no
     leading zero, so ``1001000`` may be the AGS ``01001000`` - reported, never guessed."""
     failures = []
     if pd.api.types.is_numeric_dtype(keys.dtype) or pd.api.types.is_bool_dtype(keys.dtype):
-        failures.append(failures_frame(
-            source, None, column, str(keys.dtype),
-            f"unit keys are numbers ({keys.dtype}), so leading zeros may be lost; "
-            "pass them as text (e.g. read with dtype=str)"))
+        failures.append(
+            failures_frame(
+                source,
+                None,
+                column,
+                str(keys.dtype),
+                f"unit keys are numbers ({keys.dtype}), so leading zeros may be lost; "
+                "pass them as text (e.g. read with dtype=str)",
+            )
+        )
     elif keys.dtype == object:
         codes, uniques = pd.factorize(keys)
         numeric = np.flatnonzero(pd.Series(uniques, dtype=object).map(type).isin([int, float]))
         if len(numeric):
             at = first_rows(codes, len(uniques))[numeric]
-            failures.append(failures_frame(
-                source, rows[at], column, keys.iloc[at].astype(str).to_numpy(),
-                "unit key stored as a number, so a leading zero may be lost; "
-                "store keys as text"))
+            failures.append(
+                failures_frame(
+                    source,
+                    rows[at],
+                    column,
+                    keys.iloc[at].astype(str).to_numpy(),
+                    "unit key stored as a number, so a leading zero may be lost; "
+                    "store keys as text",
+                )
+            )
     return key_text(keys), failures
 
 
@@ -399,11 +421,20 @@ def frame_table(
         need.append(year_column)
     absent = [c for c in need if c not in columns]
     if absent:
-        hint = {unit_column: " (name it with unit_column=)",
-                year_column: " (name it with year_column= or give year=)"}
-        failures += [failures_frame(source, None, c, None,
-                                    f"required column missing{hint.get(c, '')}; "
-                                    f"columns are: {', '.join(columns)}") for c in absent]
+        hint = {
+            unit_column: " (name it with unit_column=)",
+            year_column: " (name it with year_column= or give year=)",
+        }
+        failures += [
+            failures_frame(
+                source,
+                None,
+                c,
+                None,
+                f"required column missing{hint.get(c, '')}; columns are: {', '.join(columns)}",
+            )
+            for c in absent
+        ]
         return Table(_empty_cells(), source, fmt, layout, len(frame), sha256, encoding, failures)
 
     units, more = unit_keys(frame[unit_column], source, rows, unit_column)
@@ -412,9 +443,15 @@ def frame_table(
         years, bad_year = parse_years(frame[year_column])
         if bad_year.any():
             bad = np.flatnonzero(bad_year)
-            failures.append(failures_frame(source, rows[bad], year_column,
-                                           frame[year_column].iloc[bad].astype(str).to_numpy(),
-                                           "not a year"))
+            failures.append(
+                failures_frame(
+                    source,
+                    rows[bad],
+                    year_column,
+                    frame[year_column].iloc[bad].astype(str).to_numpy(),
+                    "not a year",
+                )
+            )
     else:
         years, bad_year = np.full(len(frame), int(year), dtype=np.int64), np.zeros(len(frame), bool)
 
@@ -426,25 +463,35 @@ def frame_table(
 
     keep = ~bad_year
     if layout == "long":
-        cells, more = _long_cells(frame[keep], source, rows[keep], units[keep], years[keep],
-                                  decimal)
+        cells, more = _long_cells(
+            frame[keep], source, rows[keep], units[keep], years[keep], decimal
+        )
     else:
         ids = {unit_column, year_column, "name"}
         value_columns = [c for c in columns if c not in ids]
-        cells, more = _wide_cells(frame.loc[keep, value_columns], source, rows[keep],
-                                  units[keep], years[keep], decimal)
-    return Table(cells, source, fmt, layout, len(frame), sha256, encoding, failures + more,
-                 names=names)
+        cells, more = _wide_cells(
+            frame.loc[keep, value_columns], source, rows[keep], units[keep], years[keep], decimal
+        )
+    return Table(
+        cells, source, fmt, layout, len(frame), sha256, encoding, failures + more, names=names
+    )
 
 
 def _empty_cells() -> pd.DataFrame:
     empty = Parsed(*(np.zeros(0, dt) for dt in (np.float64, np.int8, np.int8, bool)))
-    return make_cells(np.zeros(0, object), np.zeros(0, np.int64), [], [], empty,
-                      np.zeros(0, np.int64))
+    return make_cells(
+        np.zeros(0, object), np.zeros(0, np.int64), [], [], empty, np.zeros(0, np.int64)
+    )
 
 
-def _wide_cells(frame: pd.DataFrame, source: str, rows: np.ndarray, units: np.ndarray,
-                years: np.ndarray, decimal: str) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+def _wide_cells(
+    frame: pd.DataFrame,
+    source: str,
+    rows: np.ndarray,
+    units: np.ndarray,
+    years: np.ndarray,
+    decimal: str,
+) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
     """Wide: one column per variable; columns are parsed one at a time (a few dozen)."""
     n_rows, n_cols = frame.shape
     value = np.empty((n_rows, n_cols))
@@ -461,55 +508,86 @@ def _wide_cells(frame: pd.DataFrame, source: str, rows: np.ndarray, units: np.nd
     return make_cells(units, rows, columns, columns, flat, years), failures
 
 
-def _long_cells(frame: pd.DataFrame, source: str, rows: np.ndarray, units: np.ndarray,
-                years: np.ndarray, decimal: str) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+def _long_cells(
+    frame: pd.DataFrame,
+    source: str,
+    rows: np.ndarray,
+    units: np.ndarray,
+    years: np.ndarray,
+    decimal: str,
+) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
     """Long: one row per unit, year and variable, optional ``flag``/``missing_reason``."""
     parsed = parse_cells(frame["value"], decimal)
     failures = _bad_cells(source, rows, "value", frame["value"], parsed)
     if "flag" in frame.columns:
         parsed.flag = _vocabulary_codes(
-            frame["flag"], {**{k: FLAG[v] for k, v in VALUE_FLAGS.items()}, **FLAG},
-            parsed.flag, source, rows, "flag", failures)
+            frame["flag"],
+            {**{k: FLAG[v] for k, v in VALUE_FLAGS.items()}, **FLAG},
+            parsed.flag,
+            source,
+            rows,
+            "flag",
+            failures,
+        )
     if "missing_reason" in frame.columns:
-        given = _vocabulary_codes(frame["missing_reason"], REASON, parsed.reason, source,
-                                  rows, "missing_reason", failures)
+        given = _vocabulary_codes(
+            frame["missing_reason"], REASON, parsed.reason, source, rows, "missing_reason", failures
+        )
         clash = (given > REASON["missing"]) & ~np.isnan(parsed.value)
         if clash.any():
             at = np.flatnonzero(clash)
-            failures.append(failures_frame(
-                source, rows[at], "missing_reason",
-                frame["missing_reason"].iloc[at].astype(str).to_numpy(),
-                "a value is given although missing_reason says it is missing"))
+            failures.append(
+                failures_frame(
+                    source,
+                    rows[at],
+                    "missing_reason",
+                    frame["missing_reason"].iloc[at].astype(str).to_numpy(),
+                    "a value is given although missing_reason says it is missing",
+                )
+            )
         parsed.reason = np.where(given > 0, given, parsed.reason).astype(np.int8)
     variables = per_unique(frame["variable"], lambda v: v.astype(str).str.strip())
     var_codes, var_cats = pd.factorize(variables)
     unit_codes, unit_cats = pd.factorize(units)
-    cells = pd.DataFrame({
-        "unit": pd.Categorical.from_codes(unit_codes, unit_cats),
-        "year": years,
-        "variable": pd.Categorical.from_codes(var_codes, var_cats),
-        "value": parsed.value,
-        "missing_reason": pd.Categorical.from_codes(parsed.reason, MISSING_REASONS),
-        "flag": pd.Categorical.from_codes(parsed.flag, FLAGS),
-        "row": rows.astype(np.int64),
-        "column": pd.Categorical.from_codes(np.zeros(len(frame), np.int8), ["value"]),
-    }, copy=False)
+    cells = pd.DataFrame(
+        {
+            "unit": pd.Categorical.from_codes(unit_codes, unit_cats),
+            "year": years,
+            "variable": pd.Categorical.from_codes(var_codes, var_cats),
+            "value": parsed.value,
+            "missing_reason": pd.Categorical.from_codes(parsed.reason, MISSING_REASONS),
+            "flag": pd.Categorical.from_codes(parsed.flag, FLAGS),
+            "row": rows.astype(np.int64),
+            "column": pd.Categorical.from_codes(np.zeros(len(frame), np.int8), ["value"]),
+        },
+        copy=False,
+    )
     return cells, failures
 
 
-def _vocabulary_codes(column: pd.Series, vocabulary: dict[str, np.int8], default: np.ndarray,
-                      source: str, rows: np.ndarray, name: str,
-                      failures: list[pd.DataFrame]) -> np.ndarray:
+def _vocabulary_codes(
+    column: pd.Series,
+    vocabulary: dict[str, np.int8],
+    default: np.ndarray,
+    source: str,
+    rows: np.ndarray,
+    name: str,
+    failures: list[pd.DataFrame],
+) -> np.ndarray:
     """Codes of a text column over a vocabulary; empty cells keep ``default``."""
-    text = pd.Series(per_unique(
-        column, lambda v: v.where(v.notna(), "").astype(str).str.strip()), dtype=object)
+    text = pd.Series(
+        per_unique(column, lambda v: v.where(v.notna(), "").astype(str).str.strip()), dtype=object
+    )
     codes = text.map(vocabulary)
     unknown = codes.isna() & (text != "")
     if unknown.any():
         at = np.flatnonzero(unknown.to_numpy())
         valid = ", ".join(k for k in vocabulary if k)
-        failures.append(failures_frame(source, rows[at], name, text.iloc[at].to_numpy(),
-                                       f"unknown {name}; valid: {valid}"))
+        failures.append(
+            failures_frame(
+                source, rows[at], name, text.iloc[at].to_numpy(), f"unknown {name}; valid: {valid}"
+            )
+        )
     out = codes.fillna(0).to_numpy(dtype=np.int8)
     return np.where(text.to_numpy() == "", default, out).astype(np.int8)
 
@@ -531,52 +609,105 @@ def raw_csv_frame(
     encoding = encoding or detect_encoding(raw)
     sample = raw[:65536].decode(encoding, errors="replace")
     sep = sep or sniff_separator(sample)
-    header = pd.read_csv(io.StringIO(sample), sep=sep, nrows=200, dtype=str,
-                         keep_default_na=False, skipinitialspace=True)
+    header = pd.read_csv(
+        io.StringIO(sample),
+        sep=sep,
+        nrows=200,
+        dtype=str,
+        keep_default_na=False,
+        skipinitialspace=True,
+    )
     header.columns = [str(c).strip() for c in header.columns]
     keep_text = set(KEY_COLUMNS) | set(text_columns)
     if decimal is None:
         values = header[[c for c in header.columns if c not in keep_text]]
         decimal = sniff_decimal(values, sep)
-    dtype = {raw_name: str for raw_name, name in zip(
-        pd.read_csv(io.StringIO(sample), sep=sep, nrows=0).columns, header.columns,
-        strict=True) if name in keep_text}
-    frame = pd.read_csv(io.BytesIO(raw), sep=sep, decimal=decimal, encoding=encoding,
-                        dtype=dtype, na_values=NA_TEXT, keep_default_na=False)
+    dtype = {
+        raw_name: str
+        for raw_name, name in zip(
+            pd.read_csv(io.StringIO(sample), sep=sep, nrows=0).columns, header.columns, strict=True
+        )
+        if name in keep_text
+    }
+    frame = pd.read_csv(
+        io.BytesIO(raw),
+        sep=sep,
+        decimal=decimal,
+        encoding=encoding,
+        dtype=dtype,
+        na_values=NA_TEXT,
+        keep_default_na=False,
+    )
     frame.columns = header.columns
     return frame, sep, decimal, encoding
 
 
-def read_csv(raw: bytes, source: str, *, sep: str | None = None, decimal: str | None = None,
-             encoding: str | None = None, unit_column: str = "unit",
-             year_column: str = "year", **options: Any) -> Table:
+def read_csv(
+    raw: bytes,
+    source: str,
+    *,
+    sep: str | None = None,
+    decimal: str | None = None,
+    encoding: str | None = None,
+    unit_column: str = "unit",
+    year_column: str = "year",
+    **options: Any,
+) -> Table:
     """A plain CSV file (long or wide) -> :class:`Table`."""
     frame, sep, decimal, encoding = raw_csv_frame(
-        raw, sep=sep, decimal=decimal, encoding=encoding,
-        text_columns=(unit_column, year_column))
+        raw, sep=sep, decimal=decimal, encoding=encoding, text_columns=(unit_column, year_column)
+    )
     rows = np.arange(len(frame)) + 2  # line 1 is the header
-    return frame_table(frame, source, "csv", rows=rows, unit_column=unit_column,
-                       year_column=year_column, decimal=decimal, sha256=sha256_of(raw),
-                       encoding=encoding, **options)
+    return frame_table(
+        frame,
+        source,
+        "csv",
+        rows=rows,
+        unit_column=unit_column,
+        year_column=year_column,
+        decimal=decimal,
+        sha256=sha256_of(raw),
+        encoding=encoding,
+        **options,
+    )
 
 
-def read_excel(path: Path, source: str, *, sheet: str | int = 0, unit_column: str = "unit",
-               year_column: str = "year", **options: Any) -> Table:
+def read_excel(
+    path: Path,
+    source: str,
+    *,
+    sheet: str | int = 0,
+    unit_column: str = "unit",
+    year_column: str = "year",
+    **options: Any,
+) -> Table:
     """The first (or the named) sheet of an .xlsx workbook -> :class:`Table`."""
     require("openpyxl", "excel")
     frame = pd.read_excel(path, sheet_name=sheet, dtype=object, engine="openpyxl")
     rows = np.arange(len(frame)) + 2  # sheet row numbers; row 1 is the header
-    return frame_table(frame, source, "excel", rows=rows, unit_column=unit_column,
-                       year_column=year_column, sha256=sha256_of(path.read_bytes()),
-                       **options)
+    return frame_table(
+        frame,
+        source,
+        "excel",
+        rows=rows,
+        unit_column=unit_column,
+        year_column=year_column,
+        sha256=sha256_of(path.read_bytes()),
+        **options,
+    )
 
 
 def read_parquet(path: Path, source: str, **options: Any) -> Table:
     """A Parquet file -> :class:`Table`; rows are numbered from 0 as in pandas."""
     require("pyarrow", "parquet")
     frame = pd.read_parquet(path, engine="pyarrow")
-    return frame_table(frame.reset_index(drop=True), source, "parquet",
-                       sha256=sha256_of(path.read_bytes()), **options)
+    return frame_table(
+        frame.reset_index(drop=True),
+        source,
+        "parquet",
+        sha256=sha256_of(path.read_bytes()),
+        **options,
+    )
 
 
 def require(module: str, extra: str) -> None:

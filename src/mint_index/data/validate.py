@@ -68,8 +68,7 @@ def _used(codes: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
 
 def cell_index(cells: pd.DataFrame) -> CellIndex:
     """Cube positions of the cells: years and units sorted, variables in input order."""
-    unit_codes, used = _used(cells["unit"].cat.codes.to_numpy(),
-                             len(cells["unit"].cat.categories))
+    unit_codes, used = _used(cells["unit"].cat.codes.to_numpy(), len(cells["unit"].cat.categories))
     names = np.asarray(cells["unit"].cat.categories, dtype=object)[used].astype(str)
     order = np.argsort(names, kind="stable")
     rank = np.empty_like(order)
@@ -77,8 +76,9 @@ def cell_index(cells: pd.DataFrame) -> CellIndex:
     year = cells["year"].to_numpy(dtype=np.int64)
     low = int(year.min()) if len(year) else 0
     year_codes, present = _used(year - low, 1)
-    var_codes, var_used = _used(cells["variable"].cat.codes.to_numpy(),
-                                len(cells["variable"].cat.categories))
+    var_codes, var_used = _used(
+        cells["variable"].cat.codes.to_numpy(), len(cells["variable"].cat.categories)
+    )
     return CellIndex(
         year=year_codes,
         unit=rank[unit_codes],
@@ -115,7 +115,8 @@ def malformed_keys(keys: pd.Series, known: Iterable[str] = ()) -> pd.Series:
         reasons[evidence] = (
             f"unit key has {n} digits where keys have {n + 1}: a leading zero was probably "
             "lost (read as a number upstream); the key must be text, e.g. "
-            + keys[evidence].str.zfill(n + 1).map(repr))
+            + keys[evidence].str.zfill(n + 1).map(repr)
+        )
     return reasons
 
 
@@ -140,20 +141,22 @@ def _key_failures(cells: pd.DataFrame, units: pd.DataFrame | None) -> list[pd.Da
     return [_at(cells, first[bad], "unit", keys[bad].to_numpy(), reason[bad].to_numpy())]
 
 
-def _at(cells: pd.DataFrame, at: np.ndarray, column: str | None, value: object,
-        reason: object) -> pd.DataFrame:
+def _at(
+    cells: pd.DataFrame, at: np.ndarray, column: str | None, value: object, reason: object
+) -> pd.DataFrame:
     """Problems located at cell positions ``at`` (source, row, and the cell's column)."""
-    frame = pd.DataFrame({
-        "source": cells["source"].to_numpy()[at].astype(object),
-        "row": cells["row"].to_numpy()[at],
-        "column": (cells["column"].to_numpy()[at].astype(object) if column is None
-                   else column),
-        "value": value,
-        "reason": reason,
-        "unit": cells["unit"].to_numpy()[at].astype(object),
-        "year": cells["year"].to_numpy()[at],
-        "variable": cells["variable"].to_numpy()[at].astype(object),
-    })
+    frame = pd.DataFrame(
+        {
+            "source": cells["source"].to_numpy()[at].astype(object),
+            "row": cells["row"].to_numpy()[at],
+            "column": (cells["column"].to_numpy()[at].astype(object) if column is None else column),
+            "value": value,
+            "reason": reason,
+            "unit": cells["unit"].to_numpy()[at].astype(object),
+            "year": cells["year"].to_numpy()[at],
+            "variable": cells["variable"].to_numpy()[at].astype(object),
+        }
+    )
     frame["row"] = frame["row"].astype("Int64")
     return frame
 
@@ -165,16 +168,24 @@ def _duplicates(cells: pd.DataFrame, index: CellIndex) -> list[pd.DataFrame]:
     if np.count_nonzero(counts) == len(flat):
         return []
     dup = np.flatnonzero(counts[flat] > 1)
-    return [_at(cells, dup, None, _fmt(cells["value"].to_numpy()[dup]),
-                "duplicate (unit, year, variable)")]
+    return [
+        _at(
+            cells,
+            dup,
+            None,
+            _fmt(cells["value"].to_numpy()[dup]),
+            "duplicate (unit, year, variable)",
+        )
+    ]
 
 
 def _fmt(values: np.ndarray) -> np.ndarray:
     return pd.Series(values).map("{:g}".format).to_numpy(dtype=object)
 
 
-def _framework_failures(cells: pd.DataFrame, index: CellIndex,
-                        framework: Framework) -> list[pd.DataFrame]:
+def _framework_failures(
+    cells: pd.DataFrame, index: CellIndex, framework: Framework
+) -> list[pd.DataFrame]:
     out: list[pd.DataFrame] = []
     needed_by: dict[str, list[str]] = {}
     denominators: dict[str, list[str]] = {}
@@ -183,8 +194,13 @@ def _framework_failures(cells: pd.DataFrame, index: CellIndex,
         for var in ind.variables():
             needed_by.setdefault(var, []).append(ind.id)
         c = ind.compute
-        parts = ([c.denominator] if c.type == "ratio" else
-                 [c.group.denominator, c.reference.denominator] if c.type == "parity" else [])
+        parts = (
+            [c.denominator]
+            if c.type == "ratio"
+            else [c.group.denominator, c.reference.denominator]
+            if c.type == "parity"
+            else []
+        )
         for var in parts:
             denominators.setdefault(var, []).append(ind.id)
         if c.type == "direct" and ind.answer_levels():
@@ -195,10 +211,18 @@ def _framework_failures(cells: pd.DataFrame, index: CellIndex,
     present = set(index.variables)
     missing = [v for v in needed_by if v not in present]
     if missing:
-        out.append(failures_frame(
-            DATA, None, missing, None,
-            [f"variable needed by {', '.join(needed_by[v])} is missing from the data"
-             for v in missing]))
+        out.append(
+            failures_frame(
+                DATA,
+                None,
+                missing,
+                None,
+                [
+                    f"variable needed by {', '.join(needed_by[v])} is missing from the data"
+                    for v in missing
+                ],
+            )
+        )
 
     value = cells["value"].to_numpy()
     position = {v: i for i, v in enumerate(index.variables)}
@@ -223,8 +247,15 @@ def _framework_failures(cells: pd.DataFrame, index: CellIndex,
         if wrong.any():
             at = np.flatnonzero(wrong)
             shown = ", ".join(f"{v:g}" for v in sorted(set(allowed)))
-            out.append(_at(cells, at, None, _fmt(value[at]),
-                           f"not an answer level of {', '.join(users)} ({shown})"))
+            out.append(
+                _at(
+                    cells,
+                    at,
+                    None,
+                    _fmt(value[at]),
+                    f"not an answer level of {', '.join(users)} ({shown})",
+                )
+            )
 
     for var, users in denominators.items():
         if var not in position:
@@ -232,26 +263,45 @@ def _framework_failures(cells: pd.DataFrame, index: CellIndex,
         zero = (index.variable == position[var]) & (value == 0)
         if zero.any():
             at = np.flatnonzero(zero)
-            out.append(_at(cells, at, None, _fmt(value[at]),
-                           f"zero denominator of {', '.join(dict.fromkeys(users))}"))
+            out.append(
+                _at(
+                    cells,
+                    at,
+                    None,
+                    _fmt(value[at]),
+                    f"zero denominator of {', '.join(dict.fromkeys(users))}",
+                )
+            )
     return out
 
 
-def _coverage_warnings(cells: pd.DataFrame, index: CellIndex, variables: list[str],
-                       minimum: float) -> list[pd.DataFrame]:
+def _coverage_warnings(
+    cells: pd.DataFrame, index: CellIndex, variables: list[str], minimum: float
+) -> list[pd.DataFrame]:
     n_years, n_units, n_vars = index.shape
     has_value = ~np.isnan(cells["value"].to_numpy())
     counts = np.bincount(index.variable, weights=has_value, minlength=n_vars)
     coverage = counts / max(n_years * n_units, 1)
     position = {v: i for i, v in enumerate(index.variables)}
-    low = [(v, coverage[position[v]]) for v in variables
-           if v in position and coverage[position[v]] < minimum]
+    low = [
+        (v, coverage[position[v]])
+        for v in variables
+        if v in position and coverage[position[v]] < minimum
+    ]
     if not low:
         return []
-    return [failures_frame(
-        DATA, None, [v for v, _ in low], [f"{c:.0%}" for _, c in low],
-        [f"low coverage: {c:.0%} of unit-years have a value (minimum {minimum:.0%})"
-         for _, c in low])]
+    return [
+        failures_frame(
+            DATA,
+            None,
+            [v for v, _ in low],
+            [f"{c:.0%}" for _, c in low],
+            [
+                f"low coverage: {c:.0%} of unit-years have a value (minimum {minimum:.0%})"
+                for _, c in low
+            ],
+        )
+    ]
 
 
 def validate(
@@ -276,8 +326,9 @@ def validate(
         known = set(framework.variable_map) | set(framework.required_variables())
         extra = [v for v in index.variables if v not in known]
         if extra:
-            warnings.append(failures_frame(DATA, None, extra, None,
-                                           "variable is not used by the framework"))
+            warnings.append(
+                failures_frame(DATA, None, extra, None, "variable is not used by the framework")
+            )
         checked = [v for v in framework.required_variables() if v in index.variables]
     else:
         checked = index.variables
