@@ -96,8 +96,10 @@ def rank_rows(scores: np.ndarray, rtol: float = RANK_RTOL) -> np.ndarray:
     step = np.where(span > 0, span / float(2**k - 64), 1.0)  # headroom for rounding
     below_best = np.subtract(hi, scores)
     below_best *= 1.0 / step
-    any_missing = bool(np.isnan(below_best).any())
-    np.nan_to_num(below_best, copy=False, nan=float(missing))
+    missing_mask = np.isnan(below_best)
+    any_missing = bool(missing_mask.any())
+    if any_missing:
+        below_best[missing_mask] = missing
     packed = below_best.astype(np.int64)  # non-negative, so truncation is floor
     packed <<= index_bits
     packed |= np.arange(n, dtype=np.int64)
@@ -112,10 +114,11 @@ def rank_rows(scores: np.ndarray, rtol: float = RANK_RTOL) -> np.ndarray:
     np.maximum.accumulate(ranked, axis=1, out=ranked)
     if any_missing:
         ranked[distance == missing] = 0
-    packed &= (1 << index_bits) - 1  # the unit's position
-    out = np.empty((rows, n), dtype=dtype)
-    np.put_along_axis(out, packed, ranked, axis=1)
-    return out
+    packed &= (1 << index_bits) - 1  # the unit's position in its row ...
+    packed += np.arange(0, rows * n, n, dtype=np.int64)[:, None]  # ... and in the array
+    out = np.empty(rows * n, dtype=dtype)
+    out[packed.reshape(-1)] = ranked.reshape(-1)
+    return out.reshape(rows, n)
 
 
 def quantiles_of_sorted(
@@ -156,18 +159,24 @@ class _Plan:
     outputs: tuple[int, ...]  # positions (in aggregate order) of the nodes to rank
 
 
-def _transformed(
-    x: np.ndarray, present: np.ndarray | None, f: Callable[[np.ndarray], np.ndarray]
-) -> np.ndarray:
-    """A new array ``f(x)``, 0 where ``x`` is missing (``present=None``: nothing missing)."""
-    if present is None:
-        return f(x) if f is not _identity else x.copy()
-    if f is _identity:
-        return np.where(present, x, 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        fx = f(np.where(present, x, 1.0))
-    fx[~present] = 0.0
-    return fx
+def _transformed(x: np.ndarray, f: Transform) -> tuple[np.ndarray, np.ndarray | None]:
+    """``f(x)`` as a new array with 0 where ``x`` is missing, and the mask of the values
+    present (``None`` when nothing is missing). ``f`` keeps NaN as NaN."""
+    fx = x.copy() if f is _identity else f(x)
+    missing = np.isnan(fx)
+    if not missing.any():
+        return fx, None
+    fx[missing] = 0.0
+    return fx, ~missing
+
+
+def _in_domain(values: list[np.ndarray], domain: Transform) -> bool:
+    """Whether every value present lies in ``domain`` (checked on the lowest one)."""
+    for v in values:
+        lowest = np.fmin.reduce(v, axis=None)
+        if not (np.isnan(lowest) or domain(lowest)):
+            return False
+    return True
 
 
 def _aggregate(
@@ -190,8 +199,7 @@ def _aggregate(
     quasi = _quasi_arithmetic(method.name, params)
     if quasi is not None and quasi[2] is not None:
         domain = quasi[2]
-        values = [shared] if shared is not None else children
-        if not all(bool(domain(v[~np.isnan(v)]).all()) for v in values):
+        if not _in_domain([shared] if shared is not None else children, domain):
             quasi = None
     if quasi is None:
         return _aggregate_each(children, shared, w, method, params, min_share)
@@ -202,17 +210,17 @@ def _aggregate(
     else:
         # Cells with every child present have all the weight present (share 1): only the
         # others need the weight actually present.
-        present = ~np.isnan(shared)
-        incomplete = np.flatnonzero(~present.all(axis=1))
-        fx = _transformed(shared, present if incomplete.size else None, f)
-        value = np.einsum("bc,nc->bn", w, fx)  # einsum beats BLAS: few children
-        if incomplete.size:
+        fx, present = _transformed(shared, f)
+        num = np.einsum("bc,nc->bn", w, fx)  # einsum beats BLAS: few children
+        # Cells with every child present have all the weight present (share 1); only the
+        # others need the weight actually present.
+        value = num / np.where(total > 0, total, np.nan)[:, None]
+        if present is not None:
+            incomplete = np.flatnonzero(~present.all(axis=1))
             den = np.einsum("bc,nc->bn", w, present[incomplete].astype(np.float64))
             with np.errstate(invalid="ignore", divide="ignore"):
-                part = value[:, incomplete] / den
+                part = num[:, incomplete] / den
             part[den < enough[:, None]] = np.nan
-        value /= np.where(total > 0, total, np.nan)[:, None]
-        if incomplete.size:
             value[:, incomplete] = part
     return value if f_inv is _identity else f_inv(value)
 
@@ -233,19 +241,15 @@ def _combine_batched(
     den_const = np.zeros(w.shape[0])
     den_part: np.ndarray | None = None
     for k, child in enumerate(children):
-        wk = w[:, k, None]
-        if not np.isnan(child.sum()):
-            num += (child if f is _identity else f(child)) * wk
-            den_const += w[:, k]
-            continue
-        present = ~np.isnan(child)
-        fx = _transformed(child, present, f)
-        fx *= wk
+        fx, present = _transformed(child, f)
+        fx *= w[:, k, None]
         num += fx
-        if den_part is None:
-            den_part = present * wk
+        if present is None:
+            den_const += w[:, k]
+        elif den_part is None:
+            den_part = present * w[:, k, None]
         else:
-            den_part += present * wk
+            den_part += present * w[:, k, None]
     if den_part is None:
         value = num / np.where(den_const > 0, den_const, np.nan)[:, None]
         value[den_const < enough] = np.nan
