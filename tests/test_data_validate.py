@@ -188,12 +188,25 @@ def test_code_that_is_not_an_answer_level(framework: mi.Framework) -> None:
 
 
 @pytest.mark.parametrize(
-    ("variable", "indicator"), [("residents", "employment"), ("grp_d", "gap"), ("ref_d", "gap")]
+    ("variable", "numerator", "indicator"),
+    [("residents", "employed", "employment"), ("grp_d", "grp_n", "gap"), ("ref_d", "ref_n", "gap")],
 )
-def test_zero_denominator(framework: mi.Framework, variable: str, indicator: str) -> None:
+def test_zero_denominator_under_a_nonzero_numerator(
+    framework: mi.Framework, variable: str, numerator: str, indicator: str
+) -> None:
     failure = only(failures_of(frame(A01={variable: 0}), framework))
     assert (failure["row"], failure["column"], failure["value"]) == (0, variable, "0")
-    assert failure["reason"] == f"zero denominator of {indicator}"
+    expected = f"zero denominator of {indicator} while {numerator} is {GOOD[numerator]:g}"
+    assert failure["reason"] == expected
+
+
+def test_zero_of_zero_is_a_warning(framework: mi.Framework) -> None:
+    data = frame(A01={"employed": 0, "residents": 0}, B02={"employed": None, "residents": 0})
+    ds = mi.load_data(data, framework)
+    warning = only(ds.warnings)
+    assert (warning["column"], warning["value"]) == ("residents", "2")
+    assert warning["reason"].startswith("zero denominator of employment in 2 unit-year(s)")
+    assert ds.values[0, 0, ds.variables.index("residents")] == 0  # the data stay as given
 
 
 def test_lost_leading_zero_is_reported_not_guessed(tmp_path: Path) -> None:

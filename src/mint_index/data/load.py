@@ -36,7 +36,7 @@ from mint_index.data.readers import (
     sniff_separator,
     unit_keys,
 )
-from mint_index.data.validate import cell_index, malformed_keys, problems_frame, validate
+from mint_index.data.validate import CellIndex, cell_index, malformed_keys, problems_frame, validate
 from mint_index.errors import DataValidationError, MintIndexError
 
 if TYPE_CHECKING:
@@ -141,12 +141,13 @@ def load_data(
 
     cells = _combine(tables)
     index = cell_index(cells)
-    failures, warnings = validate(cells, index, framework, units_table, min_coverage)
+    cube = _cube(cells, index)
+    failures, warnings = validate(cells, index, cube[0], framework, units_table, min_coverage)
     warnings = problems_frame([*notes, warnings])
     failures = problems_frame([*problems, failures, *([warnings] if strict else [])])
     if len(failures):
         raise DataValidationError(failures)
-    return _dataset(cells, index, tables, units_table, warnings)
+    return _dataset(cube, index, tables, units_table, warnings)
 
 
 # ---- reading ------------------------------------------------------------------------
@@ -258,14 +259,10 @@ def _combine(tables: list[Table]) -> pd.DataFrame:
     )
 
 
-def _dataset(
-    cells: pd.DataFrame,
-    index: Any,
-    tables: list[Table],
-    units: pd.DataFrame | None,
-    warnings: pd.DataFrame,
-) -> Dataset:
-    """The cube ``[year, unit, variable]`` from validated cells."""
+def _cube(cells: pd.DataFrame, index: CellIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Values, reason and flag codes as cubes ``[year, unit, variable]``; cells the input
+    has no row for are ``not_in_data``. (A duplicate cell keeps its last copy here, but
+    duplicates are failures anyway.)"""
     shape = index.shape
     values = np.full(shape, np.nan)
     reason = np.full(shape, REASON["not_in_data"], dtype=np.int8)
@@ -276,6 +273,18 @@ def _dataset(
     values.reshape(-1)[at] = value
     reason.reshape(-1)[at] = np.where(np.isnan(value) & (codes == 0), REASON["missing"], codes)
     flag.reshape(-1)[at] = cells["flag"].cat.codes.to_numpy()
+    return values, reason, flag
+
+
+def _dataset(
+    cube: tuple[np.ndarray, np.ndarray, np.ndarray],
+    index: CellIndex,
+    tables: list[Table],
+    units: pd.DataFrame | None,
+    warnings: pd.DataFrame,
+) -> Dataset:
+    """The Dataset from the validated cube, with units table and provenance."""
+    values, reason, flag = cube
     if units is None:
         found = [t.names for t in tables if t.names is not None and len(t.names)]
         if found:

@@ -184,25 +184,25 @@ def _fmt(values: np.ndarray) -> np.ndarray:
 
 
 def _framework_failures(
-    cells: pd.DataFrame, index: CellIndex, framework: Framework
-) -> list[pd.DataFrame]:
+    cells: pd.DataFrame, index: CellIndex, values: np.ndarray, framework: Framework
+) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+    """Failures and warnings that need the framework (see :func:`validate`)."""
     out: list[pd.DataFrame] = []
     needed_by: dict[str, list[str]] = {}
-    denominators: dict[str, list[str]] = {}
+    denominators: dict[tuple[str, str], list[str]] = {}
     levels: dict[str, tuple[list[float], list[str]]] = {}
     for ind in framework.indicators:  # loops over the framework, not over cells
         for var in ind.variables():
             needed_by.setdefault(var, []).append(ind.id)
         c = ind.compute
-        parts = (
-            [c.denominator]
-            if c.type == "ratio"
-            else [c.group.denominator, c.reference.denominator]
-            if c.type == "parity"
-            else []
-        )
-        for var in parts:
-            denominators.setdefault(var, []).append(ind.id)
+        if c.type == "ratio":
+            fractions = [(c.numerator, c.denominator)]
+        elif c.type == "parity":
+            fractions = [(p.numerator, p.denominator) for p in (c.group, c.reference)]
+        else:
+            fractions = []
+        for fraction in fractions:
+            denominators.setdefault(fraction, []).append(ind.id)
         if c.type == "direct" and ind.answer_levels():
             allowed, users = levels.setdefault(c.variable, ([], []))
             allowed += [lvl.value for lvl in ind.answer_levels()]
@@ -257,22 +257,63 @@ def _framework_failures(
                 )
             )
 
-    for var, users in denominators.items():
-        if var not in position:
+    zero, undefined = _zero_denominators(cells, index, values, denominators)
+    return out + zero, undefined
+
+
+def _zero_denominators(
+    cells: pd.DataFrame,
+    index: CellIndex,
+    values: np.ndarray,
+    fractions: dict[tuple[str, str], list[str]],
+) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+    """A zero denominator under a non-zero numerator is impossible data (a failure at the
+    denominator cell); 0 of 0 leaves the indicator undefined there (one warning per
+    indicator, since small municipalities have such cells every year)."""
+    position = {v: i for i, v in enumerate(index.variables)}
+    failures: list[pd.DataFrame] = []
+    warnings: list[pd.DataFrame] = []
+    cell_at: np.ndarray | None = None
+    for (num, den), users in fractions.items():  # loops over the framework's fractions
+        if den not in position:
             continue
-        zero = (index.variable == position[var]) & (value == 0)
-        if zero.any():
-            at = np.flatnonzero(zero)
-            out.append(
+        denominator = values[:, :, position[den]]
+        numerator = (
+            values[:, :, position[num]] if num in position else np.full(denominator.shape, np.nan)
+        )
+        zero = denominator == 0
+        if not zero.any():
+            continue
+        names = ", ".join(dict.fromkeys(users))
+        impossible = zero & (numerator != 0) & ~np.isnan(numerator)
+        if impossible.any():
+            if cell_at is None:
+                cell_at = np.full(values.size, -1, dtype=np.int64)
+                cell_at[index.flat] = np.arange(len(index.flat))
+            y, u = np.nonzero(impossible)
+            at = cell_at[(y * values.shape[1] + u) * values.shape[2] + position[den]]
+            failures.append(
                 _at(
                     cells,
                     at,
                     None,
-                    _fmt(value[at]),
-                    f"zero denominator of {', '.join(dict.fromkeys(users))}",
+                    _fmt(denominator[y, u]),
+                    [f"zero denominator of {names} while {num} is {n:g}" for n in numerator[y, u]],
                 )
             )
-    return out
+        undefined = int((zero & ~impossible).sum())
+        if undefined:
+            warnings.append(
+                failures_frame(
+                    DATA,
+                    None,
+                    den,
+                    str(undefined),
+                    f"zero denominator of {names} in {undefined} unit-year(s), "
+                    f"with {num} also 0 or missing: the indicator is undefined there",
+                )
+            )
+    return failures, warnings
 
 
 def _coverage_warnings(
@@ -307,22 +348,25 @@ def _coverage_warnings(
 def validate(
     cells: pd.DataFrame,
     index: CellIndex,
+    values: np.ndarray,
     framework: Framework | None = None,
     units: pd.DataFrame | None = None,
     min_coverage: float = 0.5,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """All checks on the combined cells (with a ``source`` column): (failures, warnings).
+    """All checks on the combined cells (with a ``source`` column) and their cube
+    ``values`` [year, unit, variable]: (failures, warnings).
 
     Failures: malformed unit keys, units missing from the units table, duplicate
     (unit, year, variable), and with a framework: variables it needs but the data lack,
     negative counts, percentages outside 0..100, shares outside 0..1, codes that are not
-    answer levels, zero denominators. Warnings: low coverage, variables the framework
-    does not use.
+    answer levels, zero denominators under a non-zero numerator. Warnings: low coverage,
+    variables the framework does not use, 0 of 0 (indicator undefined).
     """
     failures = _key_failures(cells, units) + _duplicates(cells, index)
     warnings: list[pd.DataFrame] = []
     if framework is not None:
-        failures += _framework_failures(cells, index, framework)
+        more, warnings = _framework_failures(cells, index, values, framework)
+        failures += more
         known = set(framework.variable_map) | set(framework.required_variables())
         extra = [v for v in index.variables if v not in known]
         if extra:
