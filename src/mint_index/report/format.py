@@ -60,15 +60,21 @@ class Formatter:
         """
         if value is None or value != value:  # None or NaN
             return MISSING
-        value = float(value)
-        if value in (math.inf, -math.inf):
+        if math.isinf(value):
             return ("" if value > 0 else _MINUS) + "∞"
         # Ties round away from zero, as readers expect (62.5 -> 63, not 62): the nudge of
         # a few units in the last place also turns 2.675 (stored as 2.67499...) into the
         # decimal it was written as.
-        text = f"{abs(value) * _NUDGE:,.{digits if digits > 0 else 0}f}"
-        if self.lang == "de":
-            text = text.translate(_DE_SWAP)
+        digits = max(int(digits), 0)
+        size = abs(value) * _NUDGE
+        if size < 999:  # the common case: nothing to group, even after rounding
+            text = "%.*f" % (digits, size)  # noqa: UP031 - three times faster than format()
+            if self.lang == "de":
+                text = text.replace(".", ",")
+        else:
+            text = format(size, f",.{digits}f")
+            if self.lang == "de":
+                text = text.translate(_DE_SWAP)
         if value < 0:
             return text if text.strip("0.,") == "" else _MINUS + text
         if sign and value > 0 and text.strip("0.,") != "":

@@ -27,6 +27,7 @@ __all__ = [
     "environment",
     "overview_charts",
     "profile_charts",
+    "profile_view",
     "render_comparison",
     "render_overview",
     "render_profile",
@@ -149,26 +150,76 @@ def _trend_cells(kind: str, change: float | None, f: Formatter, t: dict[str, str
     return kind, f"{_TREND_SIGN[kind]} {f.num(change, 1, sign=True)}", t[kind]
 
 
-def scorecard_view(ctx: dict[str, Any]) -> list[dict[str, Any]]:
-    """The profile's scorecard as display strings (the hot loop of profile rendering)."""
+def _rank_range(low: float | None, high: float | None, f: Formatter) -> str:
+    return "–" if low is None or high is None else f"{f.int(low)}–{f.int(high)}"
+
+
+def _quality_text(q: dict[str, Any], f: Formatter, t: dict[str, str]) -> str:
+    kind = q["kind"]
+    text = f"{q['label']}: {t.get('q_' + kind, kind)}"
+    if kind == "unreliable" and q["lower"] is not None:
+        text += (f" ({t['value']} {f.value(q['value'], q['unit'])}, {t['interval_95']} "
+                 f"{f.range(q['lower'], q['upper'])}, {t['denominator']} "
+                 f"{f.int(q['denominator'])})")
+    elif kind == "unreliable" and q["denominator"] is not None:
+        text += f" ({t['denominator']} {f.int(q['denominator'])})"
+    elif kind in ("missing", "suppressed") and q["detail"]:
+        text += f" ({t['reason']}: {q['detail']})"
+    elif kind == "data_note" and q["detail"]:
+        text += f": {q['detail']}"
+    elif kind == "screened_out" and q["value"] is not None:
+        text += f" ({t['coverage']} {f.pct(q['value'], 0, share=True)})"
+    return text
+
+
+def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
+    """Every number of a profile as display text, formatted once in Python.
+
+    The profile is the page rendered ten thousand times, so its template only prints
+    strings; the words and the markup stay in the template. Text is escaped there.
+    """
     f, t = Formatter(ctx["lang"]), texts(ctx["lang"])
     num, value = f.num, f.value
+
+    def trend(kind: str, change: float | None) -> dict[str, str]:
+        css, shown, words = _trend_cells(kind, change, f, t)
+        return {"css": css, "text": shown, "words": words}
+
+    index = ctx["index"]
+    figures = {
+        "score": num(index["score"], 1),
+        "rank": f.rank(index["rank"], index["rank_of"]),
+        "peer_rank": f.rank(index["peer_rank"], index["peer_of"]),
+        "rank_range": _rank_range(index["rank_low"], index["rank_high"], f),
+        "peer_median": num(index["peer_median"], 1),
+        "trend": trend(index["trend"], index["change"]),
+    }
+    domains = [{
+        "label": d["label"], "score": num(d["score"], 1), "peer_median": num(d["peer_median"], 1),
+        "middle": f.range(d["peer_q1"], d["peer_q3"]), "rank": f.rank(d["rank"], d["rank_of"]),
+        "peer_rank": f.rank(d["peer_rank"], d["peer_of"]),
+        "rank_range": _rank_range(d["rank_low"], d["rank_high"], f),
+        "trend": trend(d["trend"], d["change"]),
+    } for d in ctx["domains"]]
+    history = [{"label": s["label"], "values": [num(v, 1) for v in s["values"]]}
+               for s in ctx["history"]["series"]]
     sections = []
     for section in ctx["scorecard"]:
         rows = []
         for r in section["rows"]:
-            trend, trend_text, trend_words = _trend_cells(r["trend"], r["change"], f, t)
+            css, trend_text, trend_words = _trend_cells(r["trend"], r["change"], f, t)
             unit = r["unit"]
             shown = value(r["value"], unit)
             if r["value_label"]:
                 shown = f"{r['value_label']} ({shown})"
+            indicator = r["is_indicator"]
             rows.append({
-                "label": r["label"], "depth": r["depth"], "is_indicator": r["is_indicator"],
-                "value": shown if r["is_indicator"] else "",
-                "peer_value": value(r["peer_median_value"], unit) if r["is_indicator"] else "",
-                "target": value(r["target"], unit) if r["is_indicator"] else "",
+                "label": r["label"], "depth": r["depth"], "is_indicator": indicator,
+                "value": shown if indicator else "",
+                "peer_value": value(r["peer_median_value"], unit) if indicator else "",
+                "target": value(r["target"], unit) if indicator else "",
                 "score": num(r["score"], 1), "peer_score": num(r["peer_median"], 1),
-                "trend": trend, "trend_text": trend_text, "trend_words": trend_words,
+                "trend": css, "trend_text": trend_text, "trend_words": trend_words,
                 "parity": value(r["parity_gap"], unit, sign=True)
                 if r["parity_gap"] is not None else "",
                 "notes": [t.get(n, n) for n in r["notes"]],
@@ -177,7 +228,24 @@ def scorecard_view(ctx: dict[str, Any]) -> list[dict[str, Any]]:
                          "score": num(section["score"], 1),
                          "peer_score": num(section["peer_median"], 1),
                          "has_parity": section["has_parity"], "rows": rows})
-    return sections
+    strengths = [{"label": s["label"], "score": num(s["score"], 1),
+                  "difference": num(abs(s["difference"]), 1),
+                  "peer_median": num(s["peer_median"], 1)} for s in ctx["strengths"]]
+    weaknesses = [{"label": s["label"], "score": num(s["score"], 1),
+                   "difference": num(abs(s["difference"]), 1),
+                   "peer_median": num(s["peer_median"], 1)} for s in ctx["weaknesses"]]
+    recommendations = None if ctx["recommendations"] is None else [{
+        "title": r["title"] or r["rule"] or "", "text": r["text"] or "",
+        "evidence": r["evidence"] or "",
+        "priority": "" if r["priority"] is None else num(r["priority"], 2),
+        "actors": r["actors"] or "", "programme": r["programme"] or "", "rule": r["rule"] or "",
+    } for r in ctx["recommendations"]]
+    return {
+        "figures": figures, "domains": domains, "history_years": ctx["history"]["years"],
+        "history": history, "scorecard": sections, "strengths": strengths,
+        "weaknesses": weaknesses, "recommendations": recommendations,
+        "quality": [_quality_text(q, f, t) for q in ctx["quality"]],
+    }
 
 
 # ---- pages --------------------------------------------------------------------------------
@@ -188,7 +256,7 @@ def render_overview(ctx: dict[str, Any], link_profiles: bool = False) -> str:
 
 def render_profile(ctx: dict[str, Any], link_overview: bool = False) -> str:
     template = environment(ctx["lang"]).get_template("profile.html.j2")
-    return template.render(ctx=ctx, charts=profile_charts(ctx), scorecard=scorecard_view(ctx),
+    return template.render(ctx=ctx, charts=profile_charts(ctx), v=profile_view(ctx),
                            link_overview=link_overview)
 
 
