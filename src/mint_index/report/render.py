@@ -31,6 +31,7 @@ __all__ = [
     "render_comparison",
     "render_overview",
     "render_profile",
+    "units_view",
 ]
 
 #: The folder of the templates and the stylesheet shipped inside the package.
@@ -172,6 +173,18 @@ def _quality_text(q: dict[str, Any], f: Formatter, t: dict[str, str]) -> str:
     return text
 
 
+def units_view(ctx: dict[str, Any]) -> list[dict[str, Any]]:
+    """The overview's table of all units as display text (it has a row per unit)."""
+    f = Formatter(ctx["lang"])
+    num, integer, rank = f.num, f.int, f.rank
+    return [{
+        "name": u["name"], "href": u["href"], "peer_group": u["peer_group"],
+        "rank": integer(u["rank"]), "rank_range": _rank_range(u["rank_low"], u["rank_high"], f),
+        "peer_rank": rank(u["peer_rank"], u["peer_of"]), "score": num(u["score"], 1),
+        "domains": [num(d["score"], 1) for d in u["domains"]],
+    } for u in ctx["units"]]
+
+
 def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
     """Every number of a profile as display text, formatted once in Python.
 
@@ -251,7 +264,8 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
 # ---- pages --------------------------------------------------------------------------------
 def render_overview(ctx: dict[str, Any], link_profiles: bool = False) -> str:
     template = environment(ctx["lang"]).get_template("overview.html.j2")
-    return template.render(ctx=ctx, charts=overview_charts(ctx), link_profiles=link_profiles)
+    return template.render(ctx=ctx, charts=overview_charts(ctx), units=units_view(ctx),
+                           link_profiles=link_profiles)
 
 
 def render_profile(ctx: dict[str, Any], link_overview: bool = False) -> str:
