@@ -326,3 +326,12 @@ def test_distinct_ids_get_distinct_safe_names(a: str, b: str) -> None:
 def test_plain_ids_keep_their_name() -> None:
     assert profile_filename("08111000") == "08111000.html"
     assert profile_filename("a") == "a.html"
+
+
+def test_peer_groups_follow_the_framework_order() -> None:
+    import mint_index as mi
+
+    fw = h.framework(peer_groups={"breaks": [1000], "labels": ["small", "large"]})
+    data = prepare(mi.score(h.dataset(), fw), "en")
+    assert data.groups == ["small", "large"]  # declared order, not alphabetical
+    assert prepare(h.results(), "en").groups == ["large", "small"]

@@ -334,7 +334,11 @@ def prepare(
         else list(unit_ids)
     peer = (units["peer_group"].astype(object).where(units["peer_group"].notna(), "")
             .astype(str).tolist() if "peer_group" in units.columns else [""] * len(unit_ids))
-    codes, groups = pd.factorize(pd.Series(peer), sort=True)
+    # peer groups in the framework's order (size classes small to large), others sorted
+    declared = list(fw.peer_groups.labels or [])
+    groups = declared + sorted(set(peer) - set(declared))
+    groups = [g for g in groups if g in set(peer)]
+    codes = pd.Index(groups).get_indexer(peer)
     node_ids = list(res.node_ids)
     indicator_ids = list(fw.indicator_ids)
     aggregate_ids = list(fw.aggregate_ids)

@@ -129,7 +129,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "method": ("Methode", "Method"),
     "parameters": ("Parameter", "Parameters"),
     "applies_to": ("Gilt für", "Applies to"),
-    "all_units": ("alle Kommunen", "all municipalities"),
     "treatment_done": ("Behandelte Indikatoren im Jahr", "Indicators treated in"),
     "treatment_none": ("In diesem Jahr wurde kein Indikator behandelt.",
                        "No indicator was treated in this year."),
@@ -146,7 +145,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "measure_unit": ("Einheit", "Unit"),
     "data_table": ("Datentabelle", "Data table"),
     # profile
-    "profile_title": ("Profil", "Profile"),
     "key_figures": ("Kennzahlen", "Key figures"),
     "change_since": ("Veränderung zum Vorjahr", "Change since previous year"),
     "domains_vs_peers": ("Handlungsfelder im Vergleich", "Domains compared with peers"),
