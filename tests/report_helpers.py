@@ -41,44 +41,70 @@ def framework_dict() -> dict[str, Any]:
         "index": {"id": "index", "label": {"de": "Gesamtindex", "en": "Overall index"}},
         "defaults": {"normalise": {"method": "goalposts"}, "aggregate": {"method": "arithmetic"}},
         "variables": [
-            {"id": v, "unit": "count"} for v in
-            ("kita_mig", "children_mig", "kita_nonmig", "children_nonmig", "council_migrant",
-             "council_seats")
-        ] + [{"id": "employment_rate", "unit": "percent"}],
+            {"id": v, "unit": "count"}
+            for v in (
+                "kita_mig",
+                "children_mig",
+                "kita_nonmig",
+                "children_nonmig",
+                "council_migrant",
+                "council_seats",
+            )
+        ]
+        + [{"id": "employment_rate", "unit": "percent"}],
         "nodes": [
             {"id": "edu", "parent": "index", "label": {"de": "Bildung", "en": "Education"}},
             {"id": "part", "parent": "index", "label": {"de": "Teilhabe", "en": "Participation"}},
         ],
         "indicators": [
             {
-                "id": "kita", "parent": "edu",
+                "id": "kita",
+                "parent": "edu",
                 "name": {"de": "Kita-Besuch (Parität)", "en": "Kita attendance (parity)"},
                 "description": {"de": "Differenz der Quoten", "en": "Difference of rates"},
-                "unit": "points", "direction": "higher", "kind": "parity_gap",
-                "compute": {"type": "parity",
-                            "group": {"numerator": "kita_mig", "denominator": "children_mig"},
-                            "reference": {"numerator": "kita_nonmig",
-                                          "denominator": "children_nonmig"}},
+                "unit": "points",
+                "direction": "higher",
+                "kind": "parity_gap",
+                "compute": {
+                    "type": "parity",
+                    "group": {"numerator": "kita_mig", "denominator": "children_mig"},
+                    "reference": {"numerator": "kita_nonmig", "denominator": "children_nonmig"},
+                },
                 "goalposts": {"lower": -40, "upper": 0, "rationale": "parity is the goal"},
-                "target": {"value": 0}, "source": source,
+                "target": {"value": 0},
+                "source": source,
             },
             {
-                "id": "emp", "parent": "edu",
+                "id": "emp",
+                "parent": "edu",
                 "name": {"de": "Beschäftigungsquote", "en": "Employment rate"},
                 "description": {"de": "Beschäftigte je Einwohner", "en": "Employed per resident"},
-                "unit": "%", "direction": "higher", "kind": "rate",
+                "unit": "%",
+                "direction": "higher",
+                "kind": "rate",
                 "compute": {"type": "direct", "variable": "employment_rate"},
-                "goalposts": {"lower": 30, "upper": 80}, "source": {"publisher": "BA"},
+                "goalposts": {"lower": 30, "upper": 80},
+                "source": {"publisher": "BA"},
             },
             {
-                "id": "council", "parent": "part",
-                "name": {"de": "Ratsmitglieder mit Migrationsgeschichte",
-                         "en": "Councillors with a migration background"},
+                "id": "council",
+                "parent": "part",
+                "name": {
+                    "de": "Ratsmitglieder mit Migrationsgeschichte",
+                    "en": "Councillors with a migration background",
+                },
                 "description": {"de": "Anteil an den Sitzen", "en": "Share of seats"},
-                "unit": "%", "direction": "higher", "kind": "rate",
-                "compute": {"type": "ratio", "numerator": "council_migrant",
-                            "denominator": "council_seats", "scale": 100},
-                "goalposts": {"lower": 0, "upper": 40}, "min_denominator": 10,
+                "unit": "%",
+                "direction": "higher",
+                "kind": "rate",
+                "compute": {
+                    "type": "ratio",
+                    "numerator": "council_migrant",
+                    "denominator": "council_seats",
+                    "scale": 100,
+                },
+                "goalposts": {"lower": 0, "upper": 40},
+                "min_denominator": 10,
                 "source": {"publisher": "Gemeinde", "url": "javascript:alert(1)"},
             },
         ],
@@ -92,17 +118,48 @@ def framework(**changes: Any) -> Framework:
 
 
 _2023 = {
-    "a": dict(kita_mig=20, children_mig=40, kita_nonmig=80, children_nonmig=100,
-              employment_rate=55, council_migrant=2, council_seats=8),
-    "b": dict(kita_mig=30, children_mig=40, kita_nonmig=80, children_nonmig=100,
-              employment_rate=40, council_migrant=3, council_seats=20),
-    "c": dict(kita_mig=25, children_mig=50, kita_nonmig=70, children_nonmig=100,
-              employment_rate=80, council_migrant=10, council_seats=40),
-    "d": dict(kita_mig=10, children_mig=50, kita_nonmig=70, children_nonmig=100,
-              employment_rate=None, council_migrant=12, council_seats=40),
+    "a": dict(
+        kita_mig=20,
+        children_mig=40,
+        kita_nonmig=80,
+        children_nonmig=100,
+        employment_rate=55,
+        council_migrant=2,
+        council_seats=8,
+    ),
+    "b": dict(
+        kita_mig=30,
+        children_mig=40,
+        kita_nonmig=80,
+        children_nonmig=100,
+        employment_rate=40,
+        council_migrant=3,
+        council_seats=20,
+    ),
+    "c": dict(
+        kita_mig=25,
+        children_mig=50,
+        kita_nonmig=70,
+        children_nonmig=100,
+        employment_rate=80,
+        council_migrant=10,
+        council_seats=40,
+    ),
+    "d": dict(
+        kita_mig=10,
+        children_mig=50,
+        kita_nonmig=70,
+        children_nonmig=100,
+        employment_rate=None,
+        council_migrant=12,
+        council_seats=40,
+    ),
 }
-_2022_CHANGES = {"a": dict(employment_rate=50), "c": dict(council_migrant=8),
-                 "d": dict(employment_rate=35)}
+_2022_CHANGES = {
+    "a": dict(employment_rate=50),
+    "c": dict(council_migrant=8),
+    "d": dict(employment_rate=35),
+}
 
 
 def long_frame() -> pd.DataFrame:
@@ -111,16 +168,27 @@ def long_frame() -> pd.DataFrame:
         for unit, values in _2023.items():
             values = {**values, **(_2022_CHANGES.get(unit, {}) if year == 2022 else {})}
             for variable, value in values.items():
-                rows.append({"unit": unit, "year": year, "variable": variable,
-                             "value": float("nan") if value is None else float(value),
-                             "missing_reason": "locked" if value is None else None})
+                rows.append(
+                    {
+                        "unit": unit,
+                        "year": year,
+                        "variable": variable,
+                        "value": float("nan") if value is None else float(value),
+                        "missing_reason": "locked" if value is None else None,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
 def units_table(names: dict[str, str] | None = None) -> pd.DataFrame:
     names = {**NAMES, **(names or {})}
-    return pd.DataFrame({"unit": list(NAMES), "name": [names[u] for u in NAMES],
-                         "peer_group": [PEERS[u] for u in NAMES]})
+    return pd.DataFrame(
+        {
+            "unit": list(NAMES),
+            "name": [names[u] for u in NAMES],
+            "peer_group": [PEERS[u] for u in NAMES],
+        }
+    )
 
 
 def dataset(names: dict[str, str] | None = None) -> mi.Dataset:

@@ -23,13 +23,17 @@ def test_notebook_is_committed_without_outputs() -> None:
 def test_notebook_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    client = NotebookClient(nb, kernel_name="python3", timeout=120,
-                            resources={"metadata": {"path": str(tmp_path)}})
+    client = NotebookClient(
+        nb, kernel_name="python3", timeout=120, resources={"metadata": {"path": str(tmp_path)}}
+    )
     client.execute(env=dict(os.environ))
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
-    html = [o["data"]["text/html"] for o in outputs
-            if o.output_type == "execute_result" and "text/html" in o.get("data", {})]
+    html = [
+        o["data"]["text/html"]
+        for o in outputs
+        if o.output_type == "execute_result" and "text/html" in o.get("data", {})
+    ]
     assert any(h.startswith("<iframe") and "srcdoc=" in h for h in html), "no report shown"
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) >= 4, "the charts were not drawn"

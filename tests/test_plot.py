@@ -35,7 +35,11 @@ def test_index_bars(plot: PlotAccessor) -> None:
     widths = [p.get_width() for p in ax.patches]
     assert widths == pytest.approx([68.75, 50.0, 45.625, 37.5])  # c, a, b, d
     assert [t.get_text() for t in ax.get_yticklabels()] == [
-        "Castrop", "Altdorf", "Bergheim", "Dorfen"]
+        "Castrop",
+        "Altdorf",
+        "Bergheim",
+        "Dorfen",
+    ]
     colours = [matplotlib.colors.to_hex(p.get_facecolor()) for p in ax.patches]
     assert colours == ["#0072b2"] * 3 + ["#d55e00"]
     top = plot.index_bars(top=2, node="edu").patches

@@ -15,8 +15,7 @@ import report_helpers as h
 
 from mint_index.report import report
 
-CHROMIUM = next((p for p in (shutil.which(n) for n in ("chromium", "chromium-browser"))
-                 if p), None)
+CHROMIUM = next((p for p in (shutil.which(n) for n in ("chromium", "chromium-browser")) if p), None)
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed")
 
 HOSTILE = "<img src=x onerror=\"document.body.setAttribute('data-pwned','1')\">"
@@ -27,11 +26,23 @@ def chromium(tmp: Path, page: Path, *args: str) -> subprocess.CompletedProcess[s
     """One headless run with a fresh profile and no background networking."""
     profile = tmp / f"chromium-profile-{len(list(tmp.glob('chromium-profile-*')))}"
     cmd = [
-        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--disable-extensions", f"--user-data-dir={profile}",
-        "--enable-logging=stderr", "--v=0", "--hide-scrollbars", "--window-size=1280,1800",
-        *args, page.as_uri(),
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        f"--user-data-dir={profile}",
+        "--enable-logging=stderr",
+        "--v=0",
+        "--hide-scrollbars",
+        "--window-size=1280,1800",
+        *args,
+        page.as_uri(),
     ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -64,8 +75,10 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_console_check_catches_errors(tmp_path: Path) -> None:
     page = tmp_path / "broken.html"
-    page.write_text("<!DOCTYPE html><html lang=en><body><p>x</p>"
-                    "<script>console.error('boom'); undefinedFunction();</script></body></html>")
+    page.write_text(
+        "<!DOCTYPE html><html lang=en><body><p>x</p>"
+        "<script>console.error('boom'); undefinedFunction();</script></body></html>"
+    )
     done = chromium(tmp_path, page, "--dump-dom")
     assert console_problems(done.stderr), "the console check would miss real errors"
 
@@ -80,8 +93,12 @@ def test_page_renders_cleanly(folder: Path, tmp_path: Path, page: str) -> None:
 
 def test_readable_without_javascript(folder: Path, tmp_path: Path) -> None:
     shot = tmp_path / "nojs.png"
-    chromium(tmp_path, folder / "report" / "profiles" / "a.html", "--disable-javascript",
-             f"--screenshot={shot}")
+    chromium(
+        tmp_path,
+        folder / "report" / "profiles" / "a.html",
+        "--disable-javascript",
+        f"--screenshot={shot}",
+    )
     assert_not_blank(shot)
 
 
@@ -94,8 +111,12 @@ def test_hostile_names_do_not_run(folder: Path, tmp_path: Path) -> None:
 
 def test_prints_on_a4(folder: Path, tmp_path: Path) -> None:
     pdf = tmp_path / "profile.pdf"
-    chromium(tmp_path, folder / "report" / "profiles" / "c.html", "--no-pdf-header-footer",
-             f"--print-to-pdf={pdf}")
+    chromium(
+        tmp_path,
+        folder / "report" / "profiles" / "c.html",
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={pdf}",
+    )
     boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf.read_bytes())
     assert boxes, "no pages in the PDF"
     for w, h_ in boxes:  # A4: 210 x 297 mm = 595.3 x 841.9 pt

@@ -45,8 +45,11 @@ def _plain_only(value: object) -> bool:
 
 
 def test_contexts_are_plain_json_data(res, data_en) -> None:
-    for ctx in (overview_context(res, data_en), profile_context(data_en, "a"),
-                compare_context(res, res, "en")):
+    for ctx in (
+        overview_context(res, data_en),
+        profile_context(data_en, "a"),
+        compare_context(res, res, "en"),
+    ):
         assert _plain_only(ctx)
         assert json.loads(json.dumps(ctx, allow_nan=False)) == ctx
 
@@ -54,8 +57,7 @@ def test_contexts_are_plain_json_data(res, data_en) -> None:
 def test_profile_headline_numbers(data_en) -> None:
     ctx = profile_context(data_en, "a")
     assert ctx["year"] == 2023
-    assert ctx["unit"] == {"id": "a", "name": "Altdorf", "peer_group": "small",
-                           "href": "a.html"}
+    assert ctx["unit"] == {"id": "a", "name": "Altdorf", "peer_group": "small", "href": "a.html"}
     index = ctx["index"]
     assert index["score"] == pytest.approx(50.0, **APPROX)
     assert index["rank"] == 2 and index["rank_of"] == 4
@@ -111,9 +113,12 @@ def test_strengths_and_weaknesses_against_peers(data_en) -> None:
     # council 37.5 vs 50 (-12.5)
     ctx = profile_context(data_en, "b")
     assert [(s["id"], s["difference"]) for s in ctx["strengths"]] == [
-        ("kita", pytest.approx(31.25, **APPROX))]
+        ("kita", pytest.approx(31.25, **APPROX))
+    ]
     assert [(w["id"], w["difference"]) for w in ctx["weaknesses"]] == [
-        ("emp", pytest.approx(-15.0, **APPROX)), ("council", pytest.approx(-12.5, **APPROX))]
+        ("emp", pytest.approx(-15.0, **APPROX)),
+        ("council", pytest.approx(-12.5, **APPROX)),
+    ]
 
 
 def test_quality_notes_carry_intervals(data_en) -> None:
@@ -126,8 +131,7 @@ def test_quality_notes_carry_intervals(data_en) -> None:
     assert note["upper"] == pytest.approx(100 * upper, rel=1e-9)
     assert note["denominator"] == 8
     d_notes = profile_context(data_en, "d")["quality"]
-    assert [(n["id"], n["kind"], n["detail"]) for n in d_notes] == [
-        ("emp", "suppressed", "locked")]
+    assert [(n["id"], n["kind"], n["detail"]) for n in d_notes] == [("emp", "suppressed", "locked")]
 
 
 def test_history_series(data_en) -> None:
@@ -158,10 +162,17 @@ def test_overview_table_and_peer_groups(res, data_en) -> None:
     assert groups["large"]["n"] == 2 and groups["large"]["best"] == "Castrop"
     assert groups["large"]["median"] == pytest.approx((68.75 + 37.5) / 2)
     assert groups["small"]["min"] == pytest.approx(45.625)
-    assert groups["small"]["domains"] == [pytest.approx((37.5 + 53.75) / 2),
-                                          pytest.approx((62.5 + 37.5) / 2)]
-    assert ctx["counts"] == {"units": 4, "indicators": 3, "domains": 2, "peer_groups": 2,
-                             "years": 2}
+    assert groups["small"]["domains"] == [
+        pytest.approx((37.5 + 53.75) / 2),
+        pytest.approx((62.5 + 37.5) / 2),
+    ]
+    assert ctx["counts"] == {
+        "units": 4,
+        "indicators": 3,
+        "domains": 2,
+        "peer_groups": 2,
+        "years": 2,
+    }
 
 
 def test_overview_distributions_and_heatmap(res, data_en) -> None:
@@ -173,8 +184,10 @@ def test_overview_distributions_and_heatmap(res, data_en) -> None:
     assert index["counts"] == [0, 0, 0, 1, 1, 1, 1, 0, 0, 0]
     assert index["median"] == pytest.approx((45.625 + 50) / 2)
     assert ctx["heatmap"]["by"] == "unit"
-    assert ctx["heatmap"]["rows"][0] == {"label": "Castrop",
-                                         "values": [pytest.approx(75.0), pytest.approx(62.5)]}
+    assert ctx["heatmap"]["rows"][0] == {
+        "label": "Castrop",
+        "values": [pytest.approx(75.0), pytest.approx(62.5)],
+    }
 
 
 def test_overview_coverage(res, data_en) -> None:
@@ -207,16 +220,25 @@ def test_sources_only_link_web_addresses(res, data_en) -> None:
     sources = {s["id"]: s for s in overview_context(res, data_en)["sources"]}
     assert sources["kita"]["url_is_web"] and sources["kita"]["publisher"] == "Statistikamt Test"
     assert sources["kita"]["definition"] == (
-        "(kita_mig / children_mig − kita_nonmig / children_nonmig) × 100")
+        "(kita_mig / children_mig − kita_nonmig / children_nonmig) × 100"
+    )
     assert sources["council"]["definition"] == "council_migrant / council_seats × 100"
     assert not sources["council"]["url_is_web"]  # javascript: is shown as text, never linked
     assert sources["kita"]["goalposts"] == [-40, 0]
 
 
 def test_uncertainty_gives_rank_intervals(res) -> None:
-    stats = pd.DataFrame({"unit": ["a", "b", "c", "d"], "year": 2023, "node": "index",
-                          "nominal": [2.0, 3, 1, 4], "median": [2.0, 3, 1, 4],
-                          "q05": [1.0, 2, 1, 3], "q95": [3.0, 4, 2, 4]})
+    stats = pd.DataFrame(
+        {
+            "unit": ["a", "b", "c", "d"],
+            "year": 2023,
+            "node": "index",
+            "nominal": [2.0, 3, 1, 4],
+            "median": [2.0, 3, 1, 4],
+            "q05": [1.0, 2, 1, 3],
+            "q95": [3.0, 4, 2, 4],
+        }
+    )
 
     class Uncertainty:
         rank_stats = stats
@@ -234,16 +256,51 @@ def test_recommendations_and_rule_notes(res) -> None:
     from mint_index.recommend.recommendations import FRAME_COLUMNS, Recommendations
 
     rows = [
-        {"unit": "a", "year": 2023, "kind": "action", "rank": 2, "rule": "r2",
-         "title_en": "Second", "text_en": "t2", "evidence_en": "e2", "priority": 0.4,
-         "actors": "council", "programme": "MIT", "node": "council"},
-        {"unit": "a", "year": 2023, "kind": "action", "rank": 1, "rule": "r1",
-         "title_en": "First", "text_en": "t1", "evidence_en": "Council 25 % (peer 20 %)",
-         "priority": 0.9, "actors": "administration", "programme": "MINT", "node": "council"},
-        {"unit": "a", "year": 2023, "kind": "note", "rule": "r3", "node": "emp",
-         "text_en": "too few data for r3"},
-        {"unit": "a", "year": 2022, "kind": "action", "rank": 1, "rule": "old",
-         "title_en": "Old", "node": "emp"},
+        {
+            "unit": "a",
+            "year": 2023,
+            "kind": "action",
+            "rank": 2,
+            "rule": "r2",
+            "title_en": "Second",
+            "text_en": "t2",
+            "evidence_en": "e2",
+            "priority": 0.4,
+            "actors": "council",
+            "programme": "MIT",
+            "node": "council",
+        },
+        {
+            "unit": "a",
+            "year": 2023,
+            "kind": "action",
+            "rank": 1,
+            "rule": "r1",
+            "title_en": "First",
+            "text_en": "t1",
+            "evidence_en": "Council 25 % (peer 20 %)",
+            "priority": 0.9,
+            "actors": "administration",
+            "programme": "MINT",
+            "node": "council",
+        },
+        {
+            "unit": "a",
+            "year": 2023,
+            "kind": "note",
+            "rule": "r3",
+            "node": "emp",
+            "text_en": "too few data for r3",
+        },
+        {
+            "unit": "a",
+            "year": 2022,
+            "kind": "action",
+            "rank": 1,
+            "rule": "old",
+            "title_en": "Old",
+            "node": "emp",
+        },
     ]
     frame = pd.DataFrame(rows).reindex(columns=FRAME_COLUMNS)
     recs = Recommendations(frame, lang="en")
@@ -281,8 +338,9 @@ def test_comparison_lists_changed_definitions() -> None:
     from mint_index.framework.framework import Framework
 
     after = mi.score(h.dataset(), Framework.model_validate(fw))
-    changed = {c["id"]: c["changes"] for c in compare_context(before, after)["indicators"][
-        "changed"]}
+    changed = {
+        c["id"]: c["changes"] for c in compare_context(before, after)["indicators"]["changed"]
+    }
     assert changed["emp"] == [{"field": "goalposts", "before": "30 – 80", "after": "20 – 80"}]
     assert changed["council"][0]["field"] == "compute"
     assert changed["council"][0]["after"] == "council_migrant / council_seats × 1000"
@@ -303,8 +361,9 @@ def test_earlier_year_can_be_reported(res) -> None:
 
 
 # ---- file names ----------------------------------------------------------------------
-@pytest.mark.parametrize("unit_id", ["../../x", "..", "a/b", "C:\\x", "con", "", ".hidden",
-                                     "x\x00y", "Ä"])
+@pytest.mark.parametrize(
+    "unit_id", ["../../x", "..", "a/b", "C:\\x", "con", "", ".hidden", "x\x00y", "Ä"]
+)
 def test_profile_filenames_stay_in_their_folder(unit_id: str) -> None:
     name = profile_filename(unit_id)
     assert "/" not in name and "\\" not in name and "\x00" not in name

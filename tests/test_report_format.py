@@ -68,8 +68,9 @@ def test_unknown_language() -> None:
 
 def _parse(text: str, lang: str) -> float:
     thousands, decimal = (".", ",") if lang == "de" else (",", ".")
-    return float(text.replace("−", "-").replace("+", "").replace(thousands, "")
-                 .replace(decimal, "."))
+    return float(
+        text.replace("−", "-").replace("+", "").replace(thousands, "").replace(decimal, ".")
+    )
 
 
 @settings(max_examples=300, deadline=None)

@@ -95,8 +95,15 @@ def rep_de(res) -> Report:  # type: ignore[no-untyped-def]
 
 def test_overview_sections(rep_de: Report) -> None:
     page = check_page(rep_de.html, "de")
-    assert {"scores", "peers", "distributions", "heatmap", "coverage", "methodology",
-            "sources"} <= page.ids
+    assert {
+        "scores",
+        "peers",
+        "distributions",
+        "heatmap",
+        "coverage",
+        "methodology",
+        "sources",
+    } <= page.ids
     assert {"chart-index", "chart-distributions", "chart-heatmap"} <= page.ids
     headings = [a for t, a in page.tags if t in ("h2", "h3")]
     assert len(headings) > 8
@@ -106,8 +113,16 @@ def test_overview_sections(rep_de: Report) -> None:
 def test_profile_sections(rep_de: Report) -> None:
     html = rep_de.profile("a")
     page = check_page(html, "de")
-    assert {"domains", "time", "scorecard", "strengths", "recommendations", "quality",
-            "chart-domains", "chart-history"} <= page.ids
+    assert {
+        "domains",
+        "time",
+        "scorecard",
+        "strengths",
+        "recommendations",
+        "quality",
+        "chart-domains",
+        "chart-history",
+    } <= page.ids
     text = "".join(page.text)
     assert "Altdorf" in text
     # the unreliable council value with its Wilson interval, in German number format
@@ -191,9 +206,9 @@ def test_unit_ids_cannot_escape_the_folder(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.rglob("*.html")) == sorted(p.name for p in paths)
 
 
-def test_output_is_deterministic_and_parallel_equals_serial(tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch
-                                                            ) -> None:
+def test_output_is_deterministic_and_parallel_equals_serial(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     res = h.results()
     one = report(res, lang="de").write(tmp_path / "one")
@@ -242,11 +257,24 @@ def test_comparison_report(tmp_path: Path) -> None:
 def test_recommendations_render(res) -> None:  # type: ignore[no-untyped-def]
     from mint_index.recommend.recommendations import FRAME_COLUMNS, Recommendations
 
-    frame = pd.DataFrame([{
-        "unit": "a", "year": 2023, "kind": "action", "rank": 1, "rule": "council_gap",
-        "title_de": "Paten in Gremien", "text_de": "Mentoren begleiten", "priority": 0.8,
-        "evidence_de": "Ratsanteil 25 % (Median 20 %)", "actors": "Verwaltung",
-        "programme": "MIT", "node": "council"}]).reindex(columns=FRAME_COLUMNS)
+    frame = pd.DataFrame(
+        [
+            {
+                "unit": "a",
+                "year": 2023,
+                "kind": "action",
+                "rank": 1,
+                "rule": "council_gap",
+                "title_de": "Paten in Gremien",
+                "text_de": "Mentoren begleiten",
+                "priority": 0.8,
+                "evidence_de": "Ratsanteil 25 % (Median 20 %)",
+                "actors": "Verwaltung",
+                "programme": "MIT",
+                "node": "council",
+            }
+        ]
+    ).reindex(columns=FRAME_COLUMNS)
     html = report(res, Recommendations(frame, lang="de"), lang="de").profile("a")
     text = "".join(check_page(html, "de").text)
     assert "Paten in Gremien" in text and "Ratsanteil 25 % (Median 20 %)" in text
@@ -264,9 +292,17 @@ def test_public_name_works_whatever_was_imported_first() -> None:
     import subprocess
     import sys
 
-    code = ("import mint_index.report.context, report_helpers as h, mint_index as mi\n"
-            "print(mi.report(h.results(), lang='en'))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=Path(__file__).parent, timeout=120, check=False)
+    code = (
+        "import mint_index.report.context, report_helpers as h, mint_index as mi\n"
+        "print(mi.report(h.results(), lang='en'))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert "Report(overview 2023, 4 units" in done.stdout

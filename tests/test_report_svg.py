@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from mint_index.report import svg
 
 NS = {"s": "http://www.w3.org/2000/svg"}
-EVIL = "<script>alert(1)</script> & \"quotes\""
+EVIL = '<script>alert(1)</script> & "quotes"'
 
 
 def _parse(markup: str) -> ET.Element:
@@ -29,8 +29,16 @@ def _texts(root: ET.Element) -> list[str]:
 
 
 def test_bar_chart_scales_bars_and_escapes() -> None:
-    markup = svg.bar_chart([EVIL, "b"], [50.0, 100.0], ["50", "100"], chart_id="c1",
-                           title=EVIL, desc="d", width=640, label_width=200)
+    markup = svg.bar_chart(
+        [EVIL, "b"],
+        [50.0, 100.0],
+        ["50", "100"],
+        chart_id="c1",
+        title=EVIL,
+        desc="d",
+        width=640,
+        label_width=200,
+    )
     assert "<script>" not in markup
     root = _parse(markup)
     assert root.find("s:title", NS).text == EVIL
@@ -42,8 +50,19 @@ def test_bar_chart_scales_bars_and_escapes() -> None:
 
 
 def test_bar_chart_negative_values_grow_left_from_zero() -> None:
-    root = _parse(svg.bar_chart(["up", "down"], [5.0, -10.0], ["+5", "−10"], chart_id="m",
-                                title="t", desc="d", vmin=-10, vmax=10, highlight=[False, True]))
+    root = _parse(
+        svg.bar_chart(
+            ["up", "down"],
+            [5.0, -10.0],
+            ["+5", "−10"],
+            chart_id="m",
+            title="t",
+            desc="d",
+            vmin=-10,
+            vmax=10,
+            highlight=[False, True],
+        )
+    )
     up, down = root.findall("s:rect", NS)
     zero = 200 + 370 / 2
     assert float(up.get("x")) == pytest.approx(zero)
@@ -56,15 +75,40 @@ def test_bar_chart_negative_values_grow_left_from_zero() -> None:
 def test_missing_values_draw_no_mark() -> None:
     root = _parse(svg.bar_chart(["a"], [None], ["–"], chart_id="n", title="t", desc="d"))
     assert root.findall("s:rect", NS) == []
-    root = _parse(svg.dot_plot(["a"], [None], [None], [None], [None], ["–"], chart_id="p",
-                               title="t", desc="d", legend=("x", "y", "z")))
+    root = _parse(
+        svg.dot_plot(
+            ["a"],
+            [None],
+            [None],
+            [None],
+            [None],
+            ["–"],
+            chart_id="p",
+            title="t",
+            desc="d",
+            legend=("x", "y", "z"),
+        )
+    )
     assert len(root.findall("s:circle", NS)) == 1  # the legend's dot only
 
 
 def test_dot_plot_positions() -> None:
-    root = _parse(svg.dot_plot(["a"], [75.0], [50.0], [25.0], [60.0], ["75"], chart_id="p",
-                               title="t", desc="d", legend=("u", "m", "q"), width=640,
-                               label_width=220))
+    root = _parse(
+        svg.dot_plot(
+            ["a"],
+            [75.0],
+            [50.0],
+            [25.0],
+            [60.0],
+            ["75"],
+            chart_id="p",
+            title="t",
+            desc="d",
+            legend=("u", "m", "q"),
+            width=640,
+            label_width=220,
+        )
+    )
     # plot area 220 .. 580 (width - 60)
     dots = root.findall("s:circle", NS)
     assert float(dots[-1].get("cx")) == pytest.approx(220 + 0.75 * 360)
@@ -74,9 +118,15 @@ def test_dot_plot_positions() -> None:
 
 
 def test_small_multiples_share_one_scale() -> None:
-    root = _parse(svg.small_multiples(
-        [("x", [2020, 2021, 2022], [0.0, 50.0, 100.0], "100"), ("y", [2020], [None], "–")],
-        chart_id="s", title="t", desc="d", panel_height=90))
+    root = _parse(
+        svg.small_multiples(
+            [("x", [2020, 2021, 2022], [0.0, 50.0, 100.0], "100"), ("y", [2020], [None], "–")],
+            chart_id="s",
+            title="t",
+            desc="d",
+            panel_height=90,
+        )
+    )
     (line,) = root.findall("s:polyline", NS)
     ys = [float(p.split(",")[1]) for p in line.get("points").split()]
     # bottom (score 0) at 90 - 18 = 72, top (100) at 24
@@ -88,15 +138,24 @@ def test_heatmap_colours_and_contrast() -> None:
     high_fill, high_ink = svg.heat_colour(100)
     assert (low_fill, high_fill) == ("#00224E", "#FEE838")  # cividis ends
     assert (low_ink, high_ink) == ("#FFFFFF", "#000000")
-    root = _parse(svg.heatmap(["<b>&amp;</b>"], ["d1", "d2"], [[0.0, None]], [["0", "–"]],
-                              chart_id="h", title="t", desc="d"))
+    root = _parse(
+        svg.heatmap(
+            ["<b>&amp;</b>"],
+            ["d1", "d2"],
+            [[0.0, None]],
+            [["0", "–"]],
+            chart_id="h",
+            title="t",
+            desc="d",
+        )
+    )
     fills = [r.get("fill") for r in root.findall("s:rect", NS)]
     assert fills == ["#00224E", "#FFFFFF"]
     assert "<b>&amp;</b>" in _texts(root)
 
 
 def _luminance(hex_colour: str) -> float:
-    rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    rgb = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
@@ -110,20 +169,41 @@ def test_heatmap_text_keeps_contrast(value: float) -> None:
 
 
 def test_histograms_bar_heights() -> None:
-    root = _parse(svg.histograms([("i", [1, 2, 0, 4])], [0, 25, 50, 75, 100], chart_id="hi",
-                                 title="t", desc="d", panel_height=110))
+    root = _parse(
+        svg.histograms(
+            [("i", [1, 2, 0, 4])],
+            [0, 25, 50, 75, 100],
+            chart_id="hi",
+            title="t",
+            desc="d",
+            panel_height=110,
+        )
+    )
     heights = [float(r.get("height")) for r in root.findall("s:rect", NS)]
     full = (110 - 20) - 24
-    assert heights == [pytest.approx(full / 4, abs=0.05), pytest.approx(full / 2, abs=0.05),
-                       pytest.approx(full, abs=0.05)]
+    assert heights == [
+        pytest.approx(full / 4, abs=0.05),
+        pytest.approx(full / 2, abs=0.05),
+        pytest.approx(full, abs=0.05),
+    ]
 
 
 @settings(max_examples=50, deadline=None)
 @given(st.lists(st.text(max_size=30), min_size=1, max_size=5))
 def test_any_label_gives_well_formed_svg(labels: list[str]) -> None:
-    labels = [re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]", "", s)
-              for s in labels]
+    labels = [
+        re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]", "", s) for s in labels
+    ]
     values = [float(i * 10) for i in range(len(labels))]
     _parse(svg.bar_chart(labels, values, labels, chart_id="x", title=labels[0], desc="d"))
-    _parse(svg.heatmap(labels, labels, [values] * len(labels), [labels] * len(labels),
-                       chart_id="y", title="t", desc=labels[-1]))
+    _parse(
+        svg.heatmap(
+            labels,
+            labels,
+            [values] * len(labels),
+            [labels] * len(labels),
+            chart_id="y",
+            title="t",
+            desc=labels[-1],
+        )
+    )

@@ -58,9 +58,14 @@ class PlotAccessor:
         return node
 
     # ---- charts ---------------------------------------------------------------------------
-    def index_bars(self, year: int | None = None, node: str | None = None,
-                   top: int | None = None, highlight: list[str] | None = None,
-                   ax: Axes | None = None) -> Axes:
+    def index_bars(
+        self,
+        year: int | None = None,
+        node: str | None = None,
+        top: int | None = None,
+        highlight: list[str] | None = None,
+        ax: Axes | None = None,
+    ) -> Axes:
         """Horizontal bars of every unit's score (index by default), best at the top.
 
         ``top`` keeps only the best n units; units in ``highlight`` are drawn in vermillion.
@@ -68,8 +73,11 @@ class PlotAccessor:
         data = self._prepared(year)
         node = self._node(data, node)
         scores = data.scores[:, data.col[node]]
-        order = [int(i) for i in np.argsort(-np.nan_to_num(scores, nan=-np.inf),
-                                            kind="stable") if not np.isnan(scores[i])]
+        order = [
+            int(i)
+            for i in np.argsort(-np.nan_to_num(scores, nan=-np.inf), kind="stable")
+            if not np.isnan(scores[i])
+        ]
         order = order[:top] if top else order
         ax = _axes(ax, (7, max(2.5, 0.28 * len(order) + 1)))
         marked = set(highlight or [])
@@ -89,10 +97,20 @@ class PlotAccessor:
         order = np.argsort(-np.nan_to_num(index, nan=-np.inf), kind="stable")
         values = data.scores[np.ix_(order, [data.col[d] for d in data.domains])]
         ax = _axes(ax, (1.6 + 1.1 * len(data.domains), max(2.5, 0.3 * len(order) + 1.5)))
-        image = ax.imshow(values, cmap="cividis", vmin=data.vmin, vmax=data.vmax,
-                          aspect="auto", interpolation="nearest")
-        ax.set_xticks(range(len(data.domains)),
-                      [data.nodes[d]["label"] for d in data.domains], rotation=30, ha="right")
+        image = ax.imshow(
+            values,
+            cmap="cividis",
+            vmin=data.vmin,
+            vmax=data.vmax,
+            aspect="auto",
+            interpolation="nearest",
+        )
+        ax.set_xticks(
+            range(len(data.domains)),
+            [data.nodes[d]["label"] for d in data.domains],
+            rotation=30,
+            ha="right",
+        )
         ax.set_yticks(range(len(order)), [data.names[i] for i in order])
         ax.figure.colorbar(image, ax=ax, label=str(data.year))
         return ax
@@ -110,21 +128,36 @@ class PlotAccessor:
         def col(key: str) -> np.ndarray:
             return np.array([np.nan if r[key] is None else r[key] for r in rows], dtype=float)
 
-        ax.hlines(y, col("peer_q1"), col("peer_q3"), color="#C8C8C8", linewidth=8,
-                  label="peer group: middle half")
-        ax.scatter(col("peer_median"), y, marker="|", s=300, color="black",
-                   label="peer group: median", zorder=3)
+        ax.hlines(
+            y,
+            col("peer_q1"),
+            col("peer_q3"),
+            color="#C8C8C8",
+            linewidth=8,
+            label="peer group: middle half",
+        )
+        ax.scatter(
+            col("peer_median"),
+            y,
+            marker="|",
+            s=300,
+            color="black",
+            label="peer group: median",
+            zorder=3,
+        )
         ax.scatter(col("score"), y, s=60, color=_BLUE, label=ctx["unit"]["name"], zorder=4)
         ax.set_yticks(y, [r["label"] for r in rows])
         ax.invert_yaxis()
         ax.set_xlim(ctx["scale"]["min"], ctx["scale"]["max"])
         ax.set_title(f"{ctx['unit']['name']} ({ctx['year']})")
-        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.08), ncol=3, frameon=False,
-                  fontsize="small")
+        ax.legend(
+            loc="lower center", bbox_to_anchor=(0.5, 1.08), ncol=3, frameon=False, fontsize="small"
+        )
         return ax
 
-    def trend(self, units: list[str] | None = None, node: str | None = None,
-              ax: Axes | None = None) -> Axes:
+    def trend(
+        self, units: list[str] | None = None, node: str | None = None, ax: Axes | None = None
+    ) -> Axes:
         """Scores of ``node`` (index by default) over the years, one line per unit
         (default: up to the first seven units)."""
         res = self._res
@@ -136,8 +169,9 @@ class PlotAccessor:
         ax = _axes(ax, (7, 4))
         years = [int(y) for y in res.years]
         for k, u in enumerate(positions):
-            ax.plot(years, cube[:, u], marker="o", color=_CYCLE[k % len(_CYCLE)],
-                    label=data.names[u])
+            ax.plot(
+                years, cube[:, u], marker="o", color=_CYCLE[k % len(_CYCLE)], label=data.names[u]
+            )
         ax.set_xticks(years, [str(y) for y in years])
         ax.set_ylabel(data.nodes[node]["label"])
         ax.set_ylim(data.vmin, data.vmax)
@@ -145,15 +179,24 @@ class PlotAccessor:
         ax.spines[["top", "right"]].set_visible(False)
         return ax
 
-    def distribution(self, node: str | None = None, year: int | None = None, bins: int = 10,
-                     ax: Axes | None = None) -> Axes:
+    def distribution(
+        self,
+        node: str | None = None,
+        year: int | None = None,
+        bins: int = 10,
+        ax: Axes | None = None,
+    ) -> Axes:
         """Histogram of ``node``'s scores over all units (index by default)."""
         data = self._prepared(year)
         node = self._node(data, node)
         values = data.scores[:, data.col[node]]
         ax = _axes(ax, (6, 3.5))
-        ax.hist(values[~np.isnan(values)], bins=np.linspace(data.vmin, data.vmax, bins + 1),
-                color=_BLUE, edgecolor="white")
+        ax.hist(
+            values[~np.isnan(values)],
+            bins=np.linspace(data.vmin, data.vmax, bins + 1),
+            color=_BLUE,
+            edgecolor="white",
+        )
         ax.set_xlabel(f"{data.nodes[node]['label']} ({data.year})")
         ax.set_ylabel("units")
         ax.spines[["top", "right"]].set_visible(False)
@@ -162,4 +205,3 @@ class PlotAccessor:
     def __repr__(self) -> str:
         names = [n for n in dir(self) if not n.startswith("_")]
         return f"PlotAccessor({', '.join(names)})"
-

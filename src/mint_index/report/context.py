@@ -62,8 +62,14 @@ SUPPRESSED_REASONS = frozenset({"unknown_or_secret", "locked", "not_reliable"})
 _N_STRENGTHS = 3
 _N_MOVERS = 10
 _N_BINS = 10
-_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
-                     *(f"lpt{i}" for i in range(1, 10))}
+_WINDOWS_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(1, 10)),
+    *(f"lpt{i}" for i in range(1, 10)),
+}
 
 
 # ---- small helpers ----------------------------------------------------------------------
@@ -132,8 +138,11 @@ class _Lookup:
     """
 
     def __init__(self, frame: pd.DataFrame, columns: list[str], unit_ids: list[str]) -> None:
-        pos = pd.Index(unit_ids).get_indexer(frame["unit"].astype(str)) if len(frame) \
+        pos = (
+            pd.Index(unit_ids).get_indexer(frame["unit"].astype(str))
+            if len(frame)
             else np.zeros(0, dtype=np.intp)
+        )
         keep = pos >= 0
         order = np.argsort(pos[keep], kind="stable")
         rows = np.flatnonzero(keep)[order]
@@ -154,7 +163,7 @@ class _Lookup:
         cols = {}
         for c, (values, uniques) in self.columns.items():
             part = values[a:b]
-            cols[c] = (part.tolist() if uniques is None else uniques[part].tolist())
+            cols[c] = part.tolist() if uniques is None else uniques[part].tolist()
         return [dict(zip(cols, vals, strict=True)) for vals in zip(*cols.values(), strict=True)]
 
 
@@ -222,24 +231,43 @@ class ReportData:
 
 def _node_info(fw: Framework, node_id: str, lang: str) -> dict[str, Any]:
     item = fw.node(node_id)
-    info: dict[str, Any] = {"id": node_id, "label": fw.label(node_id, lang),
-                            "parent": fw.parent_of.get(node_id) or ""}
+    info: dict[str, Any] = {
+        "id": node_id,
+        "label": fw.label(node_id, lang),
+        "parent": fw.parent_of.get(node_id) or "",
+    }
     if isinstance(item, Indicator):
         info.update(
-            kind="indicator", indicator_kind=item.kind, unit=item.unit,
-            direction=item.direction, description=item.description.get(lang),
+            kind="indicator",
+            indicator_kind=item.kind,
+            unit=item.unit,
+            direction=item.direction,
+            description=item.description.get(lang),
             target=None if item.target is None else item.target.value,
-            goalposts=None if item.goalposts is None
+            goalposts=None
+            if item.goalposts is None
             else [item.goalposts.lower, item.goalposts.upper],
-            levels={float(lv.score): lv.label.get(lang) for lv in item.answer_levels()
-                    if lv.label is not None},
-            parity_point=(1.0 if isinstance(item.compute, ParityCompute)
-                          and item.compute.mode == "ratio" else 0.0)
-            if item.kind == "parity_gap" else None,
+            levels={
+                float(lv.score): lv.label.get(lang)
+                for lv in item.answer_levels()
+                if lv.label is not None
+            },
+            parity_point=(
+                1.0
+                if isinstance(item.compute, ParityCompute) and item.compute.mode == "ratio"
+                else 0.0
+            )
+            if item.kind == "parity_gap"
+            else None,
         )
     else:
-        info.update(kind="aggregate", unit="", direction="higher", levels={},
-                    description=item.description.get(lang) if item.description else "")
+        info.update(
+            kind="aggregate",
+            unit="",
+            direction="higher",
+            levels={},
+            description=item.description.get(lang) if item.description else "",
+        )
     return info
 
 
@@ -254,8 +282,7 @@ def _layout(fw: Framework) -> tuple[list[str], list[tuple[str, list[tuple[str, i
                 out += walk(child, depth + 1)
         return out
 
-    return domains, [(d, walk(d, 0)[1:] if not fw.is_indicator(d) else [(d, 0)])
-                     for d in domains]
+    return domains, [(d, walk(d, 0)[1:] if not fw.is_indicator(d) else [(d, 0)]) for d in domains]
 
 
 def _year_rows(frame: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -273,8 +300,9 @@ def _pivot(frame: pd.DataFrame, value: str, units: list[str], nodes: list[str]) 
     return out
 
 
-def _group_stats(values: np.ndarray, codes: np.ndarray, n_groups: int
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _group_stats(
+    values: np.ndarray, codes: np.ndarray, n_groups: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Median, lower and upper quartile of every column within every group."""
     frame = pd.DataFrame(values)
     grouped = frame.groupby(codes, sort=True)
@@ -285,17 +313,30 @@ def _group_stats(values: np.ndarray, codes: np.ndarray, n_groups: int
         out[result.index.to_numpy(dtype=int)] = result.to_numpy(dtype=float)
         return out
 
-    return (full(grouped.median()), full(grouped.quantile(0.25)),
-            full(grouped.quantile(0.75)))
+    return (full(grouped.median()), full(grouped.quantile(0.25)), full(grouped.quantile(0.75)))
 
 
 #: Columns of a recommendation as the profile shows it, from ``Recommendations.to_frame``.
-_REC_COLUMNS = ("rank", "kind", "title", "text", "evidence", "priority", "severity", "rule",
-                "node", "actors", "programme", "effort", "horizon")
+_REC_COLUMNS = (
+    "rank",
+    "kind",
+    "title",
+    "text",
+    "evidence",
+    "priority",
+    "severity",
+    "rule",
+    "node",
+    "actors",
+    "programme",
+    "effort",
+    "horizon",
+)
 
 
-def _recommendation_lookup(recommendations: Any, year: int, lang: str,
-                           unit_ids: list[str]) -> _Lookup:
+def _recommendation_lookup(
+    recommendations: Any, year: int, lang: str, unit_ids: list[str]
+) -> _Lookup:
     """Measures and data-quality notes of the report year by unit, ranked."""
     frame = recommendations.to_frame(lang)
     if "year" in frame.columns:
@@ -324,16 +365,30 @@ def prepare(
         raise ReportError("the results have no years")
     year = years[-1] if year is None else int(year)
     if year not in years:
-        raise ReportError(f"year {year} is not in the results; years: "
-                          + ", ".join(map(str, years)))
+        raise ReportError(
+            f"year {year} is not in the results; years: " + ", ".join(map(str, years))
+        )
     yi = years.index(year)
     unit_ids = [str(u) for u in res.unit_ids]
     units = res.units.reindex(unit_ids)
-    names = units["name"].astype(object).where(units["name"].notna(), pd.Series(
-        unit_ids, index=units.index)).astype(str).tolist() if "name" in units.columns \
+    names = (
+        units["name"]
+        .astype(object)
+        .where(units["name"].notna(), pd.Series(unit_ids, index=units.index))
+        .astype(str)
+        .tolist()
+        if "name" in units.columns
         else list(unit_ids)
-    peer = (units["peer_group"].astype(object).where(units["peer_group"].notna(), "")
-            .astype(str).tolist() if "peer_group" in units.columns else [""] * len(unit_ids))
+    )
+    peer = (
+        units["peer_group"]
+        .astype(object)
+        .where(units["peer_group"].notna(), "")
+        .astype(str)
+        .tolist()
+        if "peer_group" in units.columns
+        else [""] * len(unit_ids)
+    )
     # peer groups in the framework's order (size classes small to large), others sorted
     declared = list(fw.peer_groups.labels or [])
     groups = declared + sorted(set(peer) - set(declared))
@@ -346,8 +401,7 @@ def prepare(
 
     agg = res.cube("aggregated")
     scores = np.asarray(agg[yi], dtype=float)
-    changes = (res.changes.xs(year, level="year").reindex(unit_ids)[node_ids]
-               .to_numpy(dtype=float))
+    changes = res.changes.xs(year, level="year").reindex(unit_ids)[node_ids].to_numpy(dtype=float)
     raw = np.asarray(res.cube("derived")[yi], dtype=float)
     history_nodes = [fw.index.id, *domains]
     history = np.asarray(agg[:, :, [node_ids.index(n) for n in history_nodes]], dtype=float)
@@ -355,7 +409,7 @@ def prepare(
     ranks = _year_rows(res.ranks, year)
     rank = _pivot(ranks, "rank", unit_ids, aggregate_ids)
     peer_rank = _pivot(ranks, "peer_rank", unit_ids, aggregate_ids)
-    agg_scores = scores[:, len(indicator_ids):]
+    agg_scores = scores[:, len(indicator_ids) :]
     ranked = ~np.isnan(agg_scores)
     n_ranked = ranked.sum(axis=0).astype(float)
     peer_n = np.zeros((len(groups), len(aggregate_ids)))
@@ -374,30 +428,62 @@ def prepare(
     intervals = _year_rows(res.intervals, year)
     if len(intervals):
         intervals = intervals[intervals["unreliable"].to_numpy(dtype=bool)]
-    interval_lookup = _Lookup(intervals, ["indicator", "value", "lower", "upper",
-                                          "denominator"], unit_ids)
+    interval_lookup = _Lookup(
+        intervals, ["indicator", "value", "lower", "upper", "denominator"], unit_ids
+    )
     screened = _year_rows(res.screened_out, year)
     vmin, vmax = _score_range(agg)
     date = generated_date()
     meta = fw.framework
     return ReportData(
-        lang=lang, year=year, years=years,
-        framework={"id": meta.id, "label": meta.label.get(lang), "version": meta.version,
-                   "sha256": fw.sha256},
-        index_id=fw.index.id, unit_ids=unit_ids, names=names, peer=peer,
-        groups=[str(g) for g in groups], group_code=np.asarray(codes),
-        nodes={n: _node_info(fw, n, lang) for n in node_ids}, node_ids=node_ids,
-        indicator_ids=indicator_ids, aggregate_ids=aggregate_ids, domains=domains,
-        layout=layout, scores=scores, changes=changes, raw=raw, history=history,
-        history_nodes=history_nodes, rank=rank, peer_rank=peer_rank, n_ranked=n_ranked,
-        peer_n=peer_n, peer_median=median, peer_q1=q1, peer_q3=q3,
-        peer_median_raw=median_raw, rank_low=rank_low, rank_high=rank_high,
-        has_uncertainty=uncertainty is not None, flags=flags, intervals=interval_lookup,
-        recommendations=None if recommendations is None
+        lang=lang,
+        year=year,
+        years=years,
+        framework={
+            "id": meta.id,
+            "label": meta.label.get(lang),
+            "version": meta.version,
+            "sha256": fw.sha256,
+        },
+        index_id=fw.index.id,
+        unit_ids=unit_ids,
+        names=names,
+        peer=peer,
+        groups=[str(g) for g in groups],
+        group_code=np.asarray(codes),
+        nodes={n: _node_info(fw, n, lang) for n in node_ids},
+        node_ids=node_ids,
+        indicator_ids=indicator_ids,
+        aggregate_ids=aggregate_ids,
+        domains=domains,
+        layout=layout,
+        scores=scores,
+        changes=changes,
+        raw=raw,
+        history=history,
+        history_nodes=history_nodes,
+        rank=rank,
+        peer_rank=peer_rank,
+        n_ranked=n_ranked,
+        peer_n=peer_n,
+        peer_median=median,
+        peer_q1=q1,
+        peer_q3=q3,
+        peer_median_raw=median_raw,
+        rank_low=rank_low,
+        rank_high=rank_high,
+        has_uncertainty=uncertainty is not None,
+        flags=flags,
+        intervals=interval_lookup,
+        recommendations=None
+        if recommendations is None
         else _recommendation_lookup(recommendations, year, lang, unit_ids),
-        screened_out={str(u): float(c) for u, c in
-                      zip(screened["unit"], screened["coverage"], strict=True)},
-        vmin=vmin, vmax=vmax, band=STABLE_SHARE * (vmax - vmin),
+        screened_out={
+            str(u): float(c) for u, c in zip(screened["unit"], screened["coverage"], strict=True)
+        },
+        vmin=vmin,
+        vmax=vmax,
+        band=STABLE_SHARE * (vmax - vmin),
         generated="" if date is None else Formatter(lang).date(date),
     )
 
@@ -427,16 +513,23 @@ class _UnitRows:
         self.median = data.peer_median[g].tolist() if g >= 0 else nan_n
         self.q1 = data.peer_q1[g].tolist() if g >= 0 else nan_n
         self.q3 = data.peer_q3[g].tolist() if g >= 0 else nan_n
-        self.median_raw = (data.peer_median_raw[g].tolist() if g >= 0
-                           else [math.nan] * len(data.indicator_ids))
+        self.median_raw = (
+            data.peer_median_raw[g].tolist() if g >= 0 else [math.nan] * len(data.indicator_ids)
+        )
         self.peer_n = data.peer_n[g].tolist() if g >= 0 else nan_a
 
 
 def _rank_entry(data: ReportData, r: _UnitRows, node: str) -> dict[str, Any]:
     a = data.agg_col(node)
     if a is None:
-        return {"rank": None, "rank_of": None, "peer_rank": None, "peer_of": None,
-                "rank_low": None, "rank_high": None}
+        return {
+            "rank": None,
+            "rank_of": None,
+            "peer_rank": None,
+            "peer_of": None,
+            "rank_low": None,
+            "rank_high": None,
+        }
     return {
         "rank": _n(r.rank[a]),
         "rank_of": _n(r.n_ranked[a]),
@@ -462,8 +555,9 @@ def _node_entry(data: ReportData, r: _UnitRows, node: str) -> dict[str, Any]:
     }
 
 
-def _indicator_row(data: ReportData, r: _UnitRows, node: str, depth: int,
-                   notes: dict[str, list[str]]) -> dict[str, Any]:
+def _indicator_row(
+    data: ReportData, r: _UnitRows, node: str, depth: int, notes: dict[str, list[str]]
+) -> dict[str, Any]:
     info = data.nodes[node]
     row = _node_entry(data, r, node)
     row["depth"] = depth
@@ -473,14 +567,26 @@ def _indicator_row(data: ReportData, r: _UnitRows, node: str, depth: int,
         value = _n(r.raw[i])
         parity = info["parity_point"]
         row.update(
-            is_indicator=True, kind=info["indicator_kind"], value=value, unit=info["unit"],
+            is_indicator=True,
+            kind=info["indicator_kind"],
+            value=value,
+            unit=info["unit"],
             value_label=info["levels"].get(value, "") if value is not None else "",
-            target=info["target"], peer_median_value=_n(r.median_raw[i]),
+            target=info["target"],
+            peer_median_value=_n(r.median_raw[i]),
             parity_gap=None if parity is None or value is None else value - parity,
         )
     else:
-        row.update(is_indicator=False, kind="aggregate", value=None, unit="", value_label="",
-                   target=None, peer_median_value=None, parity_gap=None)
+        row.update(
+            is_indicator=False,
+            kind="aggregate",
+            value=None,
+            unit="",
+            value_label="",
+            target=None,
+            peer_median_value=None,
+            parity_gap=None,
+        )
     return row
 
 
@@ -503,13 +609,25 @@ def _quality(data: ReportData, u: int) -> tuple[list[dict[str, Any]], dict[str, 
         else:
             kind = flag
         info = data.nodes.get(node, {})
-        entry: dict[str, Any] = {"id": node, "label": info.get("label", node), "kind": kind,
-                                 "detail": detail, "value": None, "lower": None, "upper": None,
-                                 "denominator": None, "unit": info.get("unit", "")}
+        entry: dict[str, Any] = {
+            "id": node,
+            "label": info.get("label", node),
+            "kind": kind,
+            "detail": detail,
+            "value": None,
+            "lower": None,
+            "upper": None,
+            "denominator": None,
+            "unit": info.get("unit", ""),
+        }
         if kind == "unreliable" and node in intervals:
             iv = intervals[node]
-            entry.update(value=_n(iv["value"]), lower=_n(iv["lower"]),
-                         upper=_n(iv["upper"]), denominator=_n(iv["denominator"]))
+            entry.update(
+                value=_n(iv["value"]),
+                lower=_n(iv["lower"]),
+                upper=_n(iv["upper"]),
+                denominator=_n(iv["denominator"]),
+            )
         if kind == "screened_out":
             entry["value"] = data.screened_out.get(unit_id)
         notes.append(entry)
@@ -547,27 +665,38 @@ def profile_context(data: ReportData, unit_id: str) -> dict[str, Any]:
     scorecard = []
     for domain, nodes in data.layout:
         section = _node_entry(data, r, domain)
-        section["rows"] = [_indicator_row(data, r, n, depth, notes_by_node)
-                           for n, depth in nodes]
+        section["rows"] = [_indicator_row(data, r, n, depth, notes_by_node) for n, depth in nodes]
         section["has_parity"] = any(row["parity_gap"] is not None for row in section["rows"])
         scorecard.append(section)
 
     # strengths and weaknesses: indicators furthest above / below the peer median
     n_ind = len(data.indicator_ids)
-    diffs = [(s - m, k) for k, (s, m) in enumerate(zip(r.scores[:n_ind], r.median[:n_ind],
-                                                       strict=True)) if s == s and m == m]
+    diffs = [
+        (s - m, k)
+        for k, (s, m) in enumerate(zip(r.scores[:n_ind], r.median[:n_ind], strict=True))
+        if s == s and m == m
+    ]
     above = sorted((d for d in diffs if d[0] > data.band), key=lambda d: (-d[0], d[1]))
     below = sorted((d for d in diffs if d[0] < -data.band), key=lambda d: (d[0], d[1]))
-    strengths = [_node_entry(data, r, data.indicator_ids[k]) | {"difference": d}
-                 for d, k in above[:_N_STRENGTHS]]
-    weaknesses = [_node_entry(data, r, data.indicator_ids[k]) | {"difference": d}
-                  for d, k in below[:_N_STRENGTHS]]
+    strengths = [
+        _node_entry(data, r, data.indicator_ids[k]) | {"difference": d}
+        for d, k in above[:_N_STRENGTHS]
+    ]
+    weaknesses = [
+        _node_entry(data, r, data.indicator_ids[k]) | {"difference": d}
+        for d, k in below[:_N_STRENGTHS]
+    ]
 
     history = {
         "years": list(data.years),
-        "series": [{"id": n, "label": data.nodes[n]["label"],
-                    "values": [_n(v) for v in data.history[:, u, k].tolist()]}
-                   for k, n in enumerate(data.history_nodes)],
+        "series": [
+            {
+                "id": n,
+                "label": data.nodes[n]["label"],
+                "values": [_n(v) for v in data.history[:, u, k].tolist()],
+            }
+            for k, n in enumerate(data.history_nodes)
+        ],
     }
     recs = None
     if data.recommendations is not None:
@@ -578,10 +707,19 @@ def profile_context(data: ReportData, unit_id: str) -> dict[str, Any]:
                 rec["actors"] = ", ".join(map(str, rec["actors"]))
             if rec["kind"] == "note":  # the rules' own data-quality notes
                 node = str(rec["node"] or "")
-                quality.append({"id": node, "label": data.nodes.get(node, {}).get(
-                    "label", node), "kind": "data_note", "detail": rec["text"] or "",
-                    "value": None, "lower": None, "upper": None, "denominator": None,
-                    "unit": ""})
+                quality.append(
+                    {
+                        "id": node,
+                        "label": data.nodes.get(node, {}).get("label", node),
+                        "kind": "data_note",
+                        "detail": rec["text"] or "",
+                        "value": None,
+                        "lower": None,
+                        "upper": None,
+                        "denominator": None,
+                        "unit": "",
+                    }
+                )
             else:
                 recs.append(rec)
     return {
@@ -590,8 +728,12 @@ def profile_context(data: ReportData, unit_id: str) -> dict[str, Any]:
         "year": data.year,
         "framework": data.framework,
         "generated": data.generated,
-        "unit": {"id": unit_id, "name": data.names[u], "peer_group": data.peer[u],
-                 "href": profile_filename(unit_id)},
+        "unit": {
+            "id": unit_id,
+            "name": data.names[u],
+            "peer_group": data.peer[u],
+            "href": profile_filename(unit_id),
+        },
         "index": index,
         "domains": domains,
         "history": history,
@@ -606,8 +748,9 @@ def profile_context(data: ReportData, unit_id: str) -> dict[str, Any]:
 
 
 # ---- overview -----------------------------------------------------------------------------
-def _spec_groups(step: str, specs: dict[str, dict[str, Any]], labels: dict[str, str],
-                 lang: str) -> list[dict[str, Any]]:
+def _spec_groups(
+    step: str, specs: dict[str, dict[str, Any]], labels: dict[str, str], lang: str
+) -> list[dict[str, Any]]:
     """Nodes sharing the same resolved spec of ``step``, one entry per distinct spec."""
     from mint_index.methods.registry import parse_step
 
@@ -619,14 +762,18 @@ def _spec_groups(step: str, specs: dict[str, dict[str, Any]], labels: dict[str, 
         spec = json.loads(key)
         method, params = parse_step(step, spec)  # the parameters as run, defaults included
         values = params.model_dump(mode="json")
-        out.append({
-            "method": method.name,
-            "description": method_text(step, method.name, lang, method.summary),
-            "parameters": [{"name": k, "value": json.dumps(v, ensure_ascii=False)}
-                           for k, v in sorted(values.items())],
-            "nodes": [labels[n] for n in nodes],
-            "all": len(nodes) == len(specs),
-        })
+        out.append(
+            {
+                "method": method.name,
+                "description": method_text(step, method.name, lang, method.summary),
+                "parameters": [
+                    {"name": k, "value": json.dumps(v, ensure_ascii=False)}
+                    for k, v in sorted(values.items())
+                ],
+                "nodes": [labels[n] for n in nodes],
+                "all": len(nodes) == len(specs),
+            }
+        )
     return out
 
 
@@ -637,33 +784,50 @@ def _methodology(res: Results, data: ReportData) -> dict[str, Any]:
     steps = []
     for step in ("denominate", "screen"):
         spec = dict(resolved[step])
-        steps.append({"step": step, "groups": _spec_groups(step, {"*": spec}, {"*": ""},
-                                                           data.lang)})
+        steps.append(
+            {"step": step, "groups": _spec_groups(step, {"*": spec}, {"*": ""}, data.lang)}
+        )
     for step in ("impute", "treat", "normalise", "aggregate"):
-        steps.append({"step": step,
-                      "groups": _spec_groups(step, resolved[step], labels, data.lang)})
+        steps.append(
+            {"step": step, "groups": _spec_groups(step, resolved[step], labels, data.lang)}
+        )
     weights = []
     for parent in reversed(fw.aggregate_ids):
         kids = fw.children[parent]
         w = np.array([float(resolved["weights"].get(k, 1.0)) for k in kids])
         total = w.sum()
-        weights.append({
-            "id": parent, "label": labels[parent],
-            "children": [{"id": k, "label": labels[k], "weight": float(w[j]),
-                          "share": float(w[j] / total) if total > 0 else None}
-                         for j, k in enumerate(kids)],
-        })
+        weights.append(
+            {
+                "id": parent,
+                "label": labels[parent],
+                "children": [
+                    {
+                        "id": k,
+                        "label": labels[k],
+                        "weight": float(w[j]),
+                        "share": float(w[j] / total) if total > 0 else None,
+                    }
+                    for j, k in enumerate(kids)
+                ],
+            }
+        )
     treatment = _year_rows(res.treatment, data.year)
     treated = []
     if len(treatment):
         mask = (treatment["points"].to_numpy() > 0) | treatment["log_transformed"].to_numpy(
-            dtype=bool)
+            dtype=bool
+        )
         for row in treatment[mask].itertuples(index=False):
-            treated.append({"id": str(row.indicator), "label": labels[str(row.indicator)],
-                            "points": int(row.points),
-                            "log_transformed": bool(row.log_transformed),
-                            "skew_before": _num(row.skew_before),
-                            "skew_after": _num(row.skew_after)})
+            treated.append(
+                {
+                    "id": str(row.indicator),
+                    "label": labels[str(row.indicator)],
+                    "points": int(row.points),
+                    "log_transformed": bool(row.log_transformed),
+                    "skew_before": _num(row.skew_before),
+                    "skew_after": _num(row.skew_after),
+                }
+            )
     return {"steps": steps, "weights": weights, "treated": treated}
 
 
@@ -680,24 +844,30 @@ def _coverage(res: Results, data: ReportData) -> list[dict[str, Any]]:
         missing = kind.str.startswith("missing")
         reason = detail.where(kind == "missing", kind.str.removeprefix("missing:"))
         kind = kind.where(~missing, "missing").where(
-            ~(missing & reason.isin(list(SUPPRESSED_REASONS))), "suppressed")
-        frame = pd.DataFrame({"node": flags["node"].astype(str).to_numpy(),
-                              "kind": kind.to_numpy()})
+            ~(missing & reason.isin(list(SUPPRESSED_REASONS))), "suppressed"
+        )
+        frame = pd.DataFrame(
+            {"node": flags["node"].astype(str).to_numpy(), "kind": kind.to_numpy()}
+        )
         counts = {(str(n), str(k)): int(c) for (n, k), c in frame.value_counts().items()}
     available = (~np.isnan(derived)).sum(axis=0)
     out = []
     for i, ind in enumerate(data.indicator_ids):
         domain = next((d for d, nodes in data.layout if any(n == ind for n, _ in nodes)), "")
-        out.append({
-            "id": ind, "label": data.nodes[ind]["label"],
-            "domain": data.nodes[domain]["label"] if domain else "",
-            "available": int(available[i]), "units": n_units,
-            "share": float(available[i] / n_units) if n_units else None,
-            "imputed": int(counts.get((ind, "imputed"), 0)),
-            "suppressed": int(counts.get((ind, "suppressed"), 0)),
-            "missing": int(counts.get((ind, "missing"), 0)),
-            "unreliable": int(counts.get((ind, "unreliable"), 0)),
-        })
+        out.append(
+            {
+                "id": ind,
+                "label": data.nodes[ind]["label"],
+                "domain": data.nodes[domain]["label"] if domain else "",
+                "available": int(available[i]),
+                "units": n_units,
+                "share": float(available[i] / n_units) if n_units else None,
+                "imputed": int(counts.get((ind, "imputed"), 0)),
+                "suppressed": int(counts.get((ind, "suppressed"), 0)),
+                "missing": int(counts.get((ind, "missing"), 0)),
+                "unreliable": int(counts.get((ind, "unreliable"), 0)),
+            }
+        )
     return out
 
 
@@ -711,8 +881,9 @@ def describe_compute(ind: Indicator) -> str:
     else:
         group = f"{c.group.numerator} / {c.group.denominator}"
         ref = f"{c.reference.numerator} / {c.reference.denominator}"
-        text = (f"({group} − {ref}) × {c.scale:g}" if c.mode == "difference"
-                else f"({group}) ÷ ({ref})")
+        text = (
+            f"({group} − {ref}) × {c.scale:g}" if c.mode == "difference" else f"({group}) ÷ ({ref})"
+        )
     if ind.denominator:
         text += f" ÷ {ind.denominator}"
     return text
@@ -723,21 +894,30 @@ def _sources(fw: Framework, data: ReportData) -> list[dict[str, Any]]:
     for ind in fw.indicators:
         src = ind.source
         url = src.url or ""
-        out.append({
-            "id": ind.id, "label": data.nodes[ind.id]["label"],
-            "description": ind.description.get(data.lang),
-            "domain": data.nodes[_domain_of(fw, ind.id)]["label"],
-            "unit": ind.unit, "direction": ind.direction, "kind": ind.kind,
-            "definition": describe_compute(ind),
-            "goalposts": None if ind.goalposts is None
-            else [ind.goalposts.lower, ind.goalposts.upper],
-            "goalposts_rationale": (ind.goalposts.rationale or "") if ind.goalposts else "",
-            "target": None if ind.target is None else ind.target.value,
-            "target_source": (ind.target.source or "") if ind.target else "",
-            "publisher": src.publisher, "table": src.table or "", "note": src.note or "",
-            "url": url, "url_is_web": url.startswith(("https://", "http://")),
-            "min_denominator": ind.min_denominator,
-        })
+        out.append(
+            {
+                "id": ind.id,
+                "label": data.nodes[ind.id]["label"],
+                "description": ind.description.get(data.lang),
+                "domain": data.nodes[_domain_of(fw, ind.id)]["label"],
+                "unit": ind.unit,
+                "direction": ind.direction,
+                "kind": ind.kind,
+                "definition": describe_compute(ind),
+                "goalposts": None
+                if ind.goalposts is None
+                else [ind.goalposts.lower, ind.goalposts.upper],
+                "goalposts_rationale": (ind.goalposts.rationale or "") if ind.goalposts else "",
+                "target": None if ind.target is None else ind.target.value,
+                "target_source": (ind.target.source or "") if ind.target else "",
+                "publisher": src.publisher,
+                "table": src.table or "",
+                "note": src.note or "",
+                "url": url,
+                "url_is_web": url.startswith(("https://", "http://")),
+                "min_denominator": ind.min_denominator,
+            }
+        )
     return out
 
 
@@ -751,8 +931,14 @@ def _summary_stats(values: np.ndarray) -> dict[str, float | None]:
     if finite.size == 0:
         return {"n": 0, "min": None, "q1": None, "median": None, "q3": None, "max": None}
     q = np.quantile(finite, [0.0, 0.25, 0.5, 0.75, 1.0])
-    return {"n": int(finite.size), "min": float(q[0]), "q1": float(q[1]),
-            "median": float(q[2]), "q3": float(q[3]), "max": float(q[4])}
+    return {
+        "n": int(finite.size),
+        "min": float(q[0]),
+        "q1": float(q[1]),
+        "median": float(q[2]),
+        "q3": float(q[3]),
+        "max": float(q[4]),
+    }
 
 
 def overview_context(res: Results, data: ReportData) -> dict[str, Any]:
@@ -761,19 +947,28 @@ def overview_context(res: Results, data: ReportData) -> dict[str, Any]:
     fw = res.framework
     index_col = data.col[data.index_id]
     dom_cols = [data.col[d] for d in data.domains]
-    order = np.lexsort((np.asarray(data.unit_ids, dtype=object).astype(str),
-                        np.nan_to_num(-data.scores[:, index_col], nan=np.inf)))
+    order = np.lexsort(
+        (
+            np.asarray(data.unit_ids, dtype=object).astype(str),
+            np.nan_to_num(-data.scores[:, index_col], nan=np.inf),
+        )
+    )
     units = []
     for u in order:
         rows = _UnitRows(data, int(u))
-        entry = {"id": data.unit_ids[u], "name": data.names[u], "peer_group": data.peer[u],
-                 "href": profile_filename(data.unit_ids[u]),
-                 "score": _num(data.scores[u, index_col]),
-                 "change": _num(data.changes[u, index_col])}
+        entry = {
+            "id": data.unit_ids[u],
+            "name": data.names[u],
+            "peer_group": data.peer[u],
+            "href": profile_filename(data.unit_ids[u]),
+            "score": _num(data.scores[u, index_col]),
+            "change": _num(data.changes[u, index_col]),
+        }
         entry.update(_rank_entry(data, rows, data.index_id))
-        entry["domains"] = [{"score": _n(rows.scores[c]),
-                             "rank": _rank_entry(data, rows, d)["rank"]}
-                            for d, c in zip(data.domains, dom_cols, strict=True)]
+        entry["domains"] = [
+            {"score": _n(rows.scores[c]), "rank": _rank_entry(data, rows, d)["rank"]}
+            for d, c in zip(data.domains, dom_cols, strict=True)
+        ]
         units.append(entry)
 
     summary_nodes = [data.index_id, *data.domains]
@@ -782,31 +977,37 @@ def overview_context(res: Results, data: ReportData) -> dict[str, Any]:
         members = np.flatnonzero(data.group_code == g)
         idx = data.scores[members, index_col]
         best = members[np.nanargmax(idx)] if np.isfinite(idx).any() else None
-        peer_groups.append({
-            "name": name, "n": int(members.size),
-            "median": _num(data.peer_median[g, index_col]),
-            "min": _num(np.nanmin(idx)) if np.isfinite(idx).any() else None,
-            "max": _num(np.nanmax(idx)) if np.isfinite(idx).any() else None,
-            "best": "" if best is None else data.names[best],
-            "domains": [_num(data.peer_median[g, c]) for c in dom_cols],
-        })
+        peer_groups.append(
+            {
+                "name": name,
+                "n": int(members.size),
+                "median": _num(data.peer_median[g, index_col]),
+                "min": _num(np.nanmin(idx)) if np.isfinite(idx).any() else None,
+                "max": _num(np.nanmax(idx)) if np.isfinite(idx).any() else None,
+                "best": "" if best is None else data.names[best],
+                "domains": [_num(data.peer_median[g, c]) for c in dom_cols],
+            }
+        )
 
     edges = np.linspace(data.vmin, data.vmax, _N_BINS + 1)
     distributions = []
     for n in summary_nodes:
         values = data.scores[:, data.col[n]]
         counts = np.histogram(values[~np.isnan(values)], bins=edges)[0]
-        distributions.append({"id": n, "label": data.nodes[n]["label"],
-                              "counts": [int(c) for c in counts]} | _summary_stats(values))
+        distributions.append(
+            {"id": n, "label": data.nodes[n]["label"], "counts": [int(c) for c in counts]}
+            | _summary_stats(values)
+        )
 
     by_unit = len(data.unit_ids) <= HEATMAP_MAX_UNITS
     if by_unit:
-        rows = [{"label": e["name"], "values": [d["score"] for d in e["domains"]]}
-                for e in units]
+        rows = [{"label": e["name"], "values": [d["score"] for d in e["domains"]]} for e in units]
     else:
         rows = [{"label": g["name"], "values": g["domains"]} for g in peer_groups]
-    screened = [{"id": u, "name": data.names[data.unit_position(u)], "coverage": c}
-                for u, c in sorted(data.screened_out.items())]
+    screened = [
+        {"id": u, "name": data.names[data.unit_position(u)], "coverage": c}
+        for u, c in sorted(data.screened_out.items())
+    ]
     return {
         "kind": "overview",
         "lang": data.lang,
@@ -814,9 +1015,13 @@ def overview_context(res: Results, data: ReportData) -> dict[str, Any]:
         "years": data.years,
         "framework": data.framework,
         "generated": data.generated,
-        "counts": {"units": len(data.unit_ids), "indicators": len(data.indicator_ids),
-                   "domains": len(data.domains), "peer_groups": len(data.groups),
-                   "years": len(data.years)},
+        "counts": {
+            "units": len(data.unit_ids),
+            "indicators": len(data.indicator_ids),
+            "domains": len(data.domains),
+            "peer_groups": len(data.groups),
+            "years": len(data.years),
+        },
         "domains": [{"id": d, "label": data.nodes[d]["label"]} for d in data.domains],
         "units": units,
         "has_uncertainty": data.has_uncertainty,
@@ -834,8 +1039,17 @@ def overview_context(res: Results, data: ReportData) -> dict[str, Any]:
 
 
 # ---- year-on-year -------------------------------------------------------------------------
-_COMPARED_FIELDS = ("compute", "unit", "direction", "kind", "goalposts", "target", "levels",
-                    "min_denominator", "parent")
+_COMPARED_FIELDS = (
+    "compute",
+    "unit",
+    "direction",
+    "kind",
+    "goalposts",
+    "target",
+    "levels",
+    "min_denominator",
+    "parent",
+)
 
 
 def _field_text(ind: Indicator, name: str, spec: dict[str, Any] | None = None) -> str:
@@ -873,21 +1087,31 @@ def _changed_indicators(before: Results, after: Results, lang: str) -> dict[str,
         if a != b:
             diffs.append({"field": "normalise", "before": a, "after": b})
         if w_a.get(ind_b.id) != w_b.get(ind_b.id):
-            diffs.append({"field": "weight", "before": f"{w_a.get(ind_b.id, 0):g}",
-                          "after": f"{w_b.get(ind_b.id, 0):g}"})
+            diffs.append(
+                {
+                    "field": "weight",
+                    "before": f"{w_a.get(ind_b.id, 0):g}",
+                    "after": f"{w_b.get(ind_b.id, 0):g}",
+                }
+            )
         if diffs:
-            changed.append({"id": ind_b.id, "label": fb.label(ind_b.id, lang),
-                            "changes": diffs})
-    added = [{"id": i, "label": fb.label(i, lang)} for i in fb.indicator_ids
-             if i not in fa.indicator_ids]
-    removed = [{"id": i, "label": fa.label(i, lang)} for i in fa.indicator_ids
-               if i not in fb.indicator_ids]
+            changed.append({"id": ind_b.id, "label": fb.label(ind_b.id, lang), "changes": diffs})
+    added = [
+        {"id": i, "label": fb.label(i, lang)} for i in fb.indicator_ids if i not in fa.indicator_ids
+    ]
+    removed = [
+        {"id": i, "label": fa.label(i, lang)} for i in fa.indicator_ids if i not in fb.indicator_ids
+    ]
     return {"changed": changed, "added": added, "removed": removed}
 
 
-def compare_context(before: Results, after: Results, lang: str = "de",
-                    year_before: int | None = None, year_after: int | None = None
-                    ) -> dict[str, Any]:
+def compare_context(
+    before: Results,
+    after: Results,
+    lang: str = "de",
+    year_before: int | None = None,
+    year_after: int | None = None,
+) -> dict[str, Any]:
     """Two runs, one comparison: score and rank changes of the index and the domains
     common to both, the largest movers, and indicators whose definition changed."""
     a = prepare(before, lang, year_before)
@@ -899,33 +1123,68 @@ def compare_context(before: Results, after: Results, lang: str = "de",
     pairs = [(a.index_id, b.index_id)] + [(d, d) for d in b.domains if d in a.domains]
     cols = []
     for na, nb in pairs:
-        cols.append((a.scores[ua, a.col[na]], b.scores[ub, b.col[nb]],
-                     a.rank[ua, a.aggregate_ids.index(na)],
-                     b.rank[ub, b.aggregate_ids.index(nb)]))
+        cols.append(
+            (
+                a.scores[ua, a.col[na]],
+                b.scores[ub, b.col[nb]],
+                a.rank[ua, a.aggregate_ids.index(na)],
+                b.rank[ub, b.aggregate_ids.index(nb)],
+            )
+        )
     main_a, main_b = cols[0][0], cols[0][1]
     delta = main_b - main_a
     rows = []
     for k, unit in enumerate(common):
-        rows.append({
-            "id": unit, "name": b.names[ub[k]], "peer_group": b.peer[ub[k]],
-            "nodes": [{"before": _num(sa[k]), "after": _num(sb[k]),
-                       "change": _num(sb[k] - sa[k]),
-                       "rank_before": _num(ra[k]), "rank_after": _num(rb[k]),
-                       # positive = moved up the table (rank number fell)
-                       "rank_change": _num(ra[k] - rb[k])}
-                      for sa, sb, ra, rb in cols],
-        })
-    rows.sort(key=lambda r: (-(r["nodes"][0]["change"] if r["nodes"][0]["change"]
-                               is not None else -math.inf), r["id"]))
+        rows.append(
+            {
+                "id": unit,
+                "name": b.names[ub[k]],
+                "peer_group": b.peer[ub[k]],
+                "nodes": [
+                    {
+                        "before": _num(sa[k]),
+                        "after": _num(sb[k]),
+                        "change": _num(sb[k] - sa[k]),
+                        "rank_before": _num(ra[k]),
+                        "rank_after": _num(rb[k]),
+                        # positive = moved up the table (rank number fell)
+                        "rank_change": _num(ra[k] - rb[k]),
+                    }
+                    for sa, sb, ra, rb in cols
+                ],
+            }
+        )
+    rows.sort(
+        key=lambda r: (
+            -(r["nodes"][0]["change"] if r["nodes"][0]["change"] is not None else -math.inf),
+            r["id"],
+        )
+    )
     valid = ~np.isnan(delta)
     order = np.argsort(np.where(valid, -delta, np.inf), kind="stable")
-    risers = [{"id": common[i], "name": b.names[ub[i]], "change": float(delta[i]),
-               "before": float(main_a[i]), "after": float(main_b[i])}
-              for i in order[:_N_MOVERS] if valid[i] and delta[i] > 0]
+    risers = [
+        {
+            "id": common[i],
+            "name": b.names[ub[i]],
+            "change": float(delta[i]),
+            "before": float(main_a[i]),
+            "after": float(main_b[i]),
+        }
+        for i in order[:_N_MOVERS]
+        if valid[i] and delta[i] > 0
+    ]
     order = np.argsort(np.where(valid, delta, np.inf), kind="stable")
-    fallers = [{"id": common[i], "name": b.names[ub[i]], "change": float(delta[i]),
-                "before": float(main_a[i]), "after": float(main_b[i])}
-               for i in order[:_N_MOVERS] if valid[i] and delta[i] < 0]
+    fallers = [
+        {
+            "id": common[i],
+            "name": b.names[ub[i]],
+            "change": float(delta[i]),
+            "before": float(main_a[i]),
+            "after": float(main_b[i]),
+        }
+        for i in order[:_N_MOVERS]
+        if valid[i] and delta[i] < 0
+    ]
     return {
         "kind": "comparison",
         "lang": lang,
@@ -935,9 +1194,11 @@ def compare_context(before: Results, after: Results, lang: str = "de",
         "framework": b.framework,
         "generated": b.generated,
         "nodes": [{"id": nb, "label": b.nodes[nb]["label"]} for _, nb in pairs],
-        "counts": {"both": len(common),
-                   "only_before": len(set(a.unit_ids) - set(common)),
-                   "only_after": len(set(b.unit_ids) - set(common))},
+        "counts": {
+            "both": len(common),
+            "only_before": len(set(a.unit_ids) - set(common)),
+            "only_after": len(set(b.unit_ids) - set(common)),
+        },
         "rows": rows,
         "risers": risers,
         "fallers": fallers,

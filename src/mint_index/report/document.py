@@ -89,8 +89,7 @@ class Report:
     one profile; ``.context`` is the plain data behind the main page.
     """
 
-    def __init__(self, kind: str, context: dict[str, Any],
-                 data: ReportData | None = None) -> None:
+    def __init__(self, kind: str, context: dict[str, Any], data: ReportData | None = None) -> None:
         self.kind = kind
         self.context = context
         self.data = data
@@ -156,33 +155,41 @@ class Report:
             n_chunks = min(len(units), jobs * 8)
             chunks = [units[k::n_chunks] for k in range(n_chunks)]
             written = []
-            with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                                     initargs=(self.data, profiles)) as pool:
+            with ProcessPoolExecutor(
+                max_workers=jobs, initializer=_init_worker, initargs=(self.data, profiles)
+            ) as pool:
                 for part in pool.map(_worker_chunk, chunks):
                     written += part
-            written.sort(key={str(_profile_path(profiles, u)): k
-                              for k, u in enumerate(units)}.__getitem__)
+            written.sort(
+                key={str(_profile_path(profiles, u)): k for k, u in enumerate(units)}.__getitem__
+            )
         return [main, *(Path(p) for p in written)]
 
     def _repr_html_(self) -> str:
         # An iframe keeps the report's stylesheet from restyling the notebook.
         title = escape(f"mint-index {self.kind}")
-        return (f'<iframe title="{title}" srcdoc="{escape(self.html, quote=True)}" '
-                'style="width:100%;height:640px;border:1px solid #ccc"></iframe>')
+        return (
+            f'<iframe title="{title}" srcdoc="{escape(self.html, quote=True)}" '
+            'style="width:100%;height:640px;border:1px solid #ccc"></iframe>'
+        )
 
     def __repr__(self) -> str:
         c = self.context
         if self.kind == "comparison":
-            return (f"Report(comparison {c['year_before']} -> {c['year_after']}, "
-                    f"{c['counts']['both']} units, lang={self.lang!r})")
+            return (
+                f"Report(comparison {c['year_before']} -> {c['year_after']}, "
+                f"{c['counts']['both']} units, lang={self.lang!r})"
+            )
         return f"Report(overview {c['year']}, {c['counts']['units']} units, lang={self.lang!r})"
 
 
 def _check_results(results: Any, what: str = "results") -> None:
     needed = ("cube", "ranks", "flags", "framework", "spec", "units")
     if not all(hasattr(results, name) for name in needed):
-        raise ReportError(f"{what} must be a mint_index Results object (from mi.score), "
-                          f"got {type(results).__name__}")
+        raise ReportError(
+            f"{what} must be a mint_index Results object (from mi.score), "
+            f"got {type(results).__name__}"
+        )
 
 
 def report(

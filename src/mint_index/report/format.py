@@ -22,10 +22,34 @@ MISSING = "–"
 _MINUS = "−"
 
 _MONTHS = {
-    "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
-           "September", "Oktober", "November", "Dezember"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
+    "de": (
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
 }
 # (thousands separator, decimal separator, text between a number and "%")
 _SEPARATORS = {"de": (".", ",", "\u00a0"), "en": (",", ".", "")}
@@ -84,16 +108,18 @@ class Formatter:
     def int(self, value: float | None, sign: bool = False) -> str:
         return self.num(value, 0, sign)
 
-    def pct(self, value: float | None, digits: int = 1, share: bool = False,
-            sign: bool = False) -> str:
+    def pct(
+        self, value: float | None, digits: int = 1, share: bool = False, sign: bool = False
+    ) -> str:
         """A percentage: ``value`` in percent, or a share of 1 when ``share=True``."""
         if _is_missing(value):
             return MISSING
         number = self.num(float(value) * (100.0 if share else 1.0), digits, sign)  # type: ignore[arg-type]
         return number + _SEPARATORS[self.lang][2] + "%"
 
-    def value(self, value: float | None, unit: str = "", digits: int = 1,
-              sign: bool = False) -> str:
+    def value(
+        self, value: float | None, unit: str = "", digits: int = 1, sign: bool = False
+    ) -> str:
         """A raw indicator value with its unit: ``12,5 %``, ``3,4 je 1.000``."""
         if unit == "%":
             return self.pct(value, digits, sign=sign)

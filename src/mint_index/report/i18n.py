@@ -106,10 +106,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "suppressed": ("Geheim gehalten", "Suppressed"),
     "unreliable": ("Kleine Fallzahl", "Small numbers"),
     "missing": ("Fehlend", "Missing"),
-    "screened_out": ("Wegen geringer Datenabdeckung nicht bewertet",
-                     "Not scored because of low data coverage"),
-    "none_screened_out": ("Keine Kommune wurde wegen geringer Datenabdeckung ausgeschlossen.",
-                          "No municipality was left out for low data coverage."),
+    "screened_out": (
+        "Wegen geringer Datenabdeckung nicht bewertet",
+        "Not scored because of low data coverage",
+    ),
+    "none_screened_out": (
+        "Keine Kommune wurde wegen geringer Datenabdeckung ausgeschlossen.",
+        "No municipality was left out for low data coverage.",
+    ),
     "methodology": ("Methodik", "Methodology"),
     "methodology_intro": (
         "Dieser Abschnitt wird aus der Berechnungsspezifikation erzeugt und beschreibt, "
@@ -130,8 +134,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "parameters": ("Parameter", "Parameters"),
     "applies_to": ("Gilt für", "Applies to"),
     "treatment_done": ("Behandelte Indikatoren im Jahr", "Indicators treated in"),
-    "treatment_none": ("In diesem Jahr wurde kein Indikator behandelt.",
-                       "No indicator was treated in this year."),
+    "treatment_none": (
+        "In diesem Jahr wurde kein Indikator behandelt.",
+        "No indicator was treated in this year.",
+    ),
     "points_winsorised": ("winsorisierte Werte", "values winsorised"),
     "log_transformed": ("logarithmiert", "log-transformed"),
     "sources_title": ("Indikatoren und Quellen", "Indicators and sources"),
@@ -176,8 +182,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "no_trend": ("kein Vorjahr", "no previous year"),
     "trend_explained": (
         "Veränderung des Punktwerts zum Vorjahr; bis 1 % der Skala gilt als stabil",
-        "change of the score since the previous year; up to 1 % of the scale counts as "
-        "stable",
+        "change of the score since the previous year; up to 1 % of the scale counts as stable",
     ),
     "winsorised": ("winsorisiert", "winsorised"),
     "strengths_weaknesses": ("Stärken und Schwächen", "Strengths and weaknesses"),
@@ -205,9 +210,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "q_imputed": ("Wert fehlte und wurde geschätzt", "value was missing and has been imputed"),
     "q_missing": ("Wert fehlt", "value is missing"),
     "q_suppressed": ("Wert ist geheim gehalten", "value is suppressed"),
-    "q_unreliable": (
-        "kleine Fallzahl, Wert unsicher", "small numbers, the value is uncertain"
-    ),
+    "q_unreliable": ("kleine Fallzahl, Wert unsicher", "small numbers, the value is uncertain"),
     "q_winsorised": ("Ausreißer, Wert wurde gekappt", "outlier, value was winsorised"),
     "q_log_transformed": ("Indikator wurde logarithmiert", "indicator was log-transformed"),
     "q_screened_out": (
@@ -263,7 +266,8 @@ TEXTS: dict[str, tuple[str, str]] = {
 #: Plain-language descriptions of the methods, keyed by (step, method name).
 METHODS: dict[tuple[str, str], tuple[str, str]] = {
     ("denominate", "none"): (
-        "Werte werden nicht weiter bezogen.", "Values are not divided further."
+        "Werte werden nicht weiter bezogen.",
+        "Values are not divided further.",
     ),
     ("denominate", "denominator"): (
         "Jeder Indikator wird durch die in ihm genannte Bezugsgröße geteilt.",
@@ -275,14 +279,22 @@ METHODS: dict[tuple[str, str], tuple[str, str]] = {
         "Municipalities with too little data are not scored in that year.",
     ),
     ("impute", "none"): ("Fehlende Werte bleiben fehlend.", "Missing values stay missing."),
-    ("impute", "mean"): ("Fehlende Werte werden durch den Mittelwert ersetzt.",
-                         "Missing values are replaced by the mean."),
-    ("impute", "median"): ("Fehlende Werte werden durch den Median ersetzt.",
-                           "Missing values are replaced by the median."),
-    ("impute", "locf"): ("Der letzte beobachtete Wert wird fortgeschrieben.",
-                         "The last observed value is carried forward."),
-    ("impute", "linear"): ("Lücken werden zwischen den Jahren linear interpoliert.",
-                           "Gaps are interpolated linearly between years."),
+    ("impute", "mean"): (
+        "Fehlende Werte werden durch den Mittelwert ersetzt.",
+        "Missing values are replaced by the mean.",
+    ),
+    ("impute", "median"): (
+        "Fehlende Werte werden durch den Median ersetzt.",
+        "Missing values are replaced by the median.",
+    ),
+    ("impute", "locf"): (
+        "Der letzte beobachtete Wert wird fortgeschrieben.",
+        "The last observed value is carried forward.",
+    ),
+    ("impute", "linear"): (
+        "Lücken werden zwischen den Jahren linear interpoliert.",
+        "Gaps are interpolated linearly between years.",
+    ),
     ("treat", "none"): ("Keine Ausreißerbehandlung.", "No outlier treatment."),
     ("treat", "winsorise"): (
         "Schiefe Verteilungen werden schrittweise winsorisiert, sonst logarithmiert "
@@ -304,13 +316,19 @@ METHODS: dict[tuple[str, str], tuple[str, str]] = {
     ("normalise", "prank"): ("Perzentilränge.", "Percentile ranks."),
     ("normalise", "dist2targ"): ("Abstand zum Ziel.", "Distance to the target."),
     ("normalise", "dist2ref"): ("Abstand zu einem Referenzwert.", "Distance to a reference."),
-    ("aggregate", "arithmetic"): ("Gewichtetes arithmetisches Mittel.",
-                                  "Weighted arithmetic mean."),
-    ("aggregate", "geometric"): ("Gewichtetes geometrisches Mittel (begrenzt Ausgleich).",
-                                 "Weighted geometric mean (limits compensation)."),
+    ("aggregate", "arithmetic"): (
+        "Gewichtetes arithmetisches Mittel.",
+        "Weighted arithmetic mean.",
+    ),
+    ("aggregate", "geometric"): (
+        "Gewichtetes geometrisches Mittel (begrenzt Ausgleich).",
+        "Weighted geometric mean (limits compensation).",
+    ),
     ("aggregate", "harmonic"): ("Gewichtetes harmonisches Mittel.", "Weighted harmonic mean."),
-    ("aggregate", "generalised"): ("Verallgemeinertes gewichtetes Mittel.",
-                                   "Generalised weighted mean."),
+    ("aggregate", "generalised"): (
+        "Verallgemeinertes gewichtetes Mittel.",
+        "Generalised weighted mean.",
+    ),
 }
 
 _CACHE: dict[str, dict[str, str]] = {}

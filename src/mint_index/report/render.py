@@ -78,25 +78,43 @@ def overview_charts(ctx: dict[str, Any]) -> dict[str, Any]:
     charts: dict[str, Any] = {}
     if ctx["show_bars"]:
         units = ctx["units"]
-        charts["index_bars"] = _safe(svg.bar_chart(
-            [u["name"] for u in units], [u["score"] for u in units],
-            [f.num(u["score"], 1) for u in units],
-            chart_id="chart-index", title=t["index_bars_title"], desc=t["index_bars_desc"],
-            vmin=lo, vmax=hi,
-        ))
+        charts["index_bars"] = _safe(
+            svg.bar_chart(
+                [u["name"] for u in units],
+                [u["score"] for u in units],
+                [f.num(u["score"], 1) for u in units],
+                chart_id="chart-index",
+                title=t["index_bars_title"],
+                desc=t["index_bars_desc"],
+                vmin=lo,
+                vmax=hi,
+            )
+        )
     dist = ctx["distributions"]
-    charts["distributions"] = _safe(svg.histograms(
-        [(d["label"], d["counts"]) for d in dist], ctx["edges"],
-        chart_id="chart-distributions", title=t["distributions"],
-        desc=t["distributions_desc"],
-    ))
+    charts["distributions"] = _safe(
+        svg.histograms(
+            [(d["label"], d["counts"]) for d in dist],
+            ctx["edges"],
+            chart_id="chart-distributions",
+            title=t["distributions"],
+            desc=t["distributions_desc"],
+        )
+    )
     rows = ctx["heatmap"]["rows"]
     title = t["heatmap_title"] if ctx["heatmap"]["by"] == "unit" else t["heatmap_title_groups"]
-    charts["heatmap"] = _safe(svg.heatmap(
-        [r["label"] for r in rows], [d["label"] for d in ctx["domains"]],
-        [r["values"] for r in rows], [[f.num(v, 0) for v in r["values"]] for r in rows],
-        chart_id="chart-heatmap", title=title, desc=t["heatmap_desc"], vmin=lo, vmax=hi,
-    ))
+    charts["heatmap"] = _safe(
+        svg.heatmap(
+            [r["label"] for r in rows],
+            [d["label"] for d in ctx["domains"]],
+            [r["values"] for r in rows],
+            [[f.num(v, 0) for v in r["values"]] for r in rows],
+            chart_id="chart-heatmap",
+            title=title,
+            desc=t["heatmap_desc"],
+            vmin=lo,
+            vmax=hi,
+        )
+    )
     return charts
 
 
@@ -105,12 +123,18 @@ def profile_charts(ctx: dict[str, Any]) -> dict[str, Any]:
     lo, hi = ctx["scale"]["min"], ctx["scale"]["max"]
     rows = [ctx["index"], *ctx["domains"]]
     domains = svg.dot_plot(
-        [r["label"] for r in rows], [r["score"] for r in rows],
-        [r["peer_median"] for r in rows], [r["peer_q1"] for r in rows],
-        [r["peer_q3"] for r in rows], [f.num(r["score"], 1) for r in rows],
-        chart_id="chart-domains", title=t["domains_vs_peers"],
+        [r["label"] for r in rows],
+        [r["score"] for r in rows],
+        [r["peer_median"] for r in rows],
+        [r["peer_q1"] for r in rows],
+        [r["peer_q3"] for r in rows],
+        [f.num(r["score"], 1) for r in rows],
+        chart_id="chart-domains",
+        title=t["domains_vs_peers"],
         desc=t["domains_vs_peers_desc"],
-        legend=(t["this_unit"], t["peer_median"], t["peer_middle"]), vmin=lo, vmax=hi,
+        legend=(t["this_unit"], t["peer_median"], t["peer_middle"]),
+        vmin=lo,
+        vmax=hi,
     )
     years = ctx["history"]["years"]
     panels = []
@@ -118,8 +142,12 @@ def profile_charts(ctx: dict[str, Any]) -> dict[str, Any]:
         last = next((v for v in reversed(series["values"]) if v is not None), None)
         panels.append((series["label"], years, series["values"], f.num(last, 1)))
     history = svg.small_multiples(
-        panels, chart_id="chart-history", title=t["over_time"], desc=t["over_time_desc"],
-        vmin=lo, vmax=hi,
+        panels,
+        chart_id="chart-history",
+        title=t["over_time"],
+        desc=t["over_time_desc"],
+        vmin=lo,
+        vmax=hi,
     )
     return {"domains": _safe(domains), "history": _safe(history)}
 
@@ -132,9 +160,15 @@ def comparison_charts(ctx: dict[str, Any]) -> dict[str, Any]:
     changes = [m["change"] for m in movers]
     bound = max(abs(c) for c in changes) or 1.0
     chart = svg.bar_chart(
-        [m["name"] for m in movers], changes, [f.num(c, 1, sign=True) for c in changes],
-        chart_id="chart-movers", title=t["movers_title"], desc=t["movers_desc"],
-        vmin=-bound, vmax=bound, highlight=[c < 0 for c in changes],
+        [m["name"] for m in movers],
+        changes,
+        [f.num(c, 1, sign=True) for c in changes],
+        chart_id="chart-movers",
+        title=t["movers_title"],
+        desc=t["movers_desc"],
+        vmin=-bound,
+        vmax=bound,
+        highlight=[c < 0 for c in changes],
     )
     return {"movers": _safe(chart)}
 
@@ -143,8 +177,9 @@ def comparison_charts(ctx: dict[str, Any]) -> dict[str, Any]:
 _TREND_SIGN = {"improving": "▲\ufe0e", "worsening": "▼\ufe0e", "stable": "►\ufe0e"}
 
 
-def _trend_cells(kind: str, change: float | None, f: Formatter, t: dict[str, str]
-                 ) -> tuple[str, str, str]:
+def _trend_cells(
+    kind: str, change: float | None, f: Formatter, t: dict[str, str]
+) -> tuple[str, str, str]:
     """(css modifier, visible text, words for screen readers) of a trend."""
     if not kind:
         return "none", "–", t["no_trend"]
@@ -159,9 +194,11 @@ def _quality_text(q: dict[str, Any], f: Formatter, t: dict[str, str]) -> str:
     kind = q["kind"]
     text = f"{q['label']}: {t.get('q_' + kind, kind)}"
     if kind == "unreliable" and q["lower"] is not None:
-        text += (f" ({t['value']} {f.value(q['value'], q['unit'])}, {t['interval_95']} "
-                 f"{f.range(q['lower'], q['upper'])}, {t['denominator']} "
-                 f"{f.int(q['denominator'])})")
+        text += (
+            f" ({t['value']} {f.value(q['value'], q['unit'])}, {t['interval_95']} "
+            f"{f.range(q['lower'], q['upper'])}, {t['denominator']} "
+            f"{f.int(q['denominator'])})"
+        )
     elif kind == "unreliable" and q["denominator"] is not None:
         text += f" ({t['denominator']} {f.int(q['denominator'])})"
     elif kind in ("missing", "suppressed") and q["detail"]:
@@ -177,12 +214,19 @@ def units_view(ctx: dict[str, Any]) -> list[dict[str, Any]]:
     """The overview's table of all units as display text (it has a row per unit)."""
     f = Formatter(ctx["lang"])
     num, integer, rank = f.num, f.int, f.rank
-    return [{
-        "name": u["name"], "href": u["href"], "peer_group": u["peer_group"],
-        "rank": integer(u["rank"]), "rank_range": _rank_range(u["rank_low"], u["rank_high"], f),
-        "peer_rank": rank(u["peer_rank"], u["peer_of"]), "score": num(u["score"], 1),
-        "domains": [num(d["score"], 1) for d in u["domains"]],
-    } for u in ctx["units"]]
+    return [
+        {
+            "name": u["name"],
+            "href": u["href"],
+            "peer_group": u["peer_group"],
+            "rank": integer(u["rank"]),
+            "rank_range": _rank_range(u["rank_low"], u["rank_high"], f),
+            "peer_rank": rank(u["peer_rank"], u["peer_of"]),
+            "score": num(u["score"], 1),
+            "domains": [num(d["score"], 1) for d in u["domains"]],
+        }
+        for u in ctx["units"]
+    ]
 
 
 def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
@@ -207,15 +251,23 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
         "peer_median": num(index["peer_median"], 1),
         "trend": trend(index["trend"], index["change"]),
     }
-    domains = [{
-        "label": d["label"], "score": num(d["score"], 1), "peer_median": num(d["peer_median"], 1),
-        "middle": f.range(d["peer_q1"], d["peer_q3"]), "rank": f.rank(d["rank"], d["rank_of"]),
-        "peer_rank": f.rank(d["peer_rank"], d["peer_of"]),
-        "rank_range": _rank_range(d["rank_low"], d["rank_high"], f),
-        "trend": trend(d["trend"], d["change"]),
-    } for d in ctx["domains"]]
-    history = [{"label": s["label"], "values": [num(v, 1) for v in s["values"]]}
-               for s in ctx["history"]["series"]]
+    domains = [
+        {
+            "label": d["label"],
+            "score": num(d["score"], 1),
+            "peer_median": num(d["peer_median"], 1),
+            "middle": f.range(d["peer_q1"], d["peer_q3"]),
+            "rank": f.rank(d["rank"], d["rank_of"]),
+            "peer_rank": f.rank(d["peer_rank"], d["peer_of"]),
+            "rank_range": _rank_range(d["rank_low"], d["rank_high"], f),
+            "trend": trend(d["trend"], d["change"]),
+        }
+        for d in ctx["domains"]
+    ]
+    history = [
+        {"label": s["label"], "values": [num(v, 1) for v in s["values"]]}
+        for s in ctx["history"]["series"]
+    ]
     sections = []
     for section in ctx["scorecard"]:
         rows = []
@@ -226,37 +278,78 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
             if r["value_label"]:
                 shown = f"{r['value_label']} ({shown})"
             indicator = r["is_indicator"]
-            rows.append({
-                "label": r["label"], "depth": r["depth"], "is_indicator": indicator,
-                "value": shown if indicator else "",
-                "peer_value": value(r["peer_median_value"], unit) if indicator else "",
-                "target": value(r["target"], unit) if indicator else "",
-                "score": num(r["score"], 1), "peer_score": num(r["peer_median"], 1),
-                "trend": css, "trend_text": trend_text, "trend_words": trend_words,
-                "parity": value(r["parity_gap"], unit, sign=True)
-                if r["parity_gap"] is not None else "",
-                "notes": [t.get(n, n) for n in r["notes"]],
-            })
-        sections.append({"id": section["id"], "label": section["label"],
-                         "score": num(section["score"], 1),
-                         "peer_score": num(section["peer_median"], 1),
-                         "has_parity": section["has_parity"], "rows": rows})
-    strengths = [{"label": s["label"], "score": num(s["score"], 1),
-                  "difference": num(abs(s["difference"]), 1),
-                  "peer_median": num(s["peer_median"], 1)} for s in ctx["strengths"]]
-    weaknesses = [{"label": s["label"], "score": num(s["score"], 1),
-                   "difference": num(abs(s["difference"]), 1),
-                   "peer_median": num(s["peer_median"], 1)} for s in ctx["weaknesses"]]
-    recommendations = None if ctx["recommendations"] is None else [{
-        "title": r["title"] or r["rule"] or "", "text": r["text"] or "",
-        "evidence": r["evidence"] or "",
-        "priority": "" if r["priority"] is None else num(r["priority"], 2),
-        "actors": r["actors"] or "", "programme": r["programme"] or "", "rule": r["rule"] or "",
-    } for r in ctx["recommendations"]]
+            rows.append(
+                {
+                    "label": r["label"],
+                    "depth": r["depth"],
+                    "is_indicator": indicator,
+                    "value": shown if indicator else "",
+                    "peer_value": value(r["peer_median_value"], unit) if indicator else "",
+                    "target": value(r["target"], unit) if indicator else "",
+                    "score": num(r["score"], 1),
+                    "peer_score": num(r["peer_median"], 1),
+                    "trend": css,
+                    "trend_text": trend_text,
+                    "trend_words": trend_words,
+                    "parity": value(r["parity_gap"], unit, sign=True)
+                    if r["parity_gap"] is not None
+                    else "",
+                    "notes": [t.get(n, n) for n in r["notes"]],
+                }
+            )
+        sections.append(
+            {
+                "id": section["id"],
+                "label": section["label"],
+                "score": num(section["score"], 1),
+                "peer_score": num(section["peer_median"], 1),
+                "has_parity": section["has_parity"],
+                "rows": rows,
+            }
+        )
+    strengths = [
+        {
+            "label": s["label"],
+            "score": num(s["score"], 1),
+            "difference": num(abs(s["difference"]), 1),
+            "peer_median": num(s["peer_median"], 1),
+        }
+        for s in ctx["strengths"]
+    ]
+    weaknesses = [
+        {
+            "label": s["label"],
+            "score": num(s["score"], 1),
+            "difference": num(abs(s["difference"]), 1),
+            "peer_median": num(s["peer_median"], 1),
+        }
+        for s in ctx["weaknesses"]
+    ]
+    recommendations = (
+        None
+        if ctx["recommendations"] is None
+        else [
+            {
+                "title": r["title"] or r["rule"] or "",
+                "text": r["text"] or "",
+                "evidence": r["evidence"] or "",
+                "priority": "" if r["priority"] is None else num(r["priority"], 2),
+                "actors": r["actors"] or "",
+                "programme": r["programme"] or "",
+                "rule": r["rule"] or "",
+            }
+            for r in ctx["recommendations"]
+        ]
+    )
     return {
-        "figures": figures, "domains": domains, "history_years": ctx["history"]["years"],
-        "history": history, "scorecard": sections, "strengths": strengths,
-        "weaknesses": weaknesses, "recommendations": recommendations,
+        "figures": figures,
+        "domains": domains,
+        "history_years": ctx["history"]["years"],
+        "history": history,
+        "scorecard": sections,
+        "strengths": strengths,
+        "weaknesses": weaknesses,
+        "recommendations": recommendations,
         "quality": [_quality_text(q, f, t) for q in ctx["quality"]],
     }
 
@@ -264,14 +357,16 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
 # ---- pages --------------------------------------------------------------------------------
 def render_overview(ctx: dict[str, Any], link_profiles: bool = False) -> str:
     template = environment(ctx["lang"]).get_template("overview.html.j2")
-    return template.render(ctx=ctx, charts=overview_charts(ctx), units=units_view(ctx),
-                           link_profiles=link_profiles)
+    return template.render(
+        ctx=ctx, charts=overview_charts(ctx), units=units_view(ctx), link_profiles=link_profiles
+    )
 
 
 def render_profile(ctx: dict[str, Any], link_overview: bool = False) -> str:
     template = environment(ctx["lang"]).get_template("profile.html.j2")
-    return template.render(ctx=ctx, charts=profile_charts(ctx), v=profile_view(ctx),
-                           link_overview=link_overview)
+    return template.render(
+        ctx=ctx, charts=profile_charts(ctx), v=profile_view(ctx), link_overview=link_overview
+    )
 
 
 def render_comparison(ctx: dict[str, Any]) -> str:

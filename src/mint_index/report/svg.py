@@ -81,8 +81,10 @@ def _open(chart_id: str, width: float, height: float, title: str, desc: str) -> 
 
 
 def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "") -> str:
-    return (f'<text x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}" fill="{_TEXT}"{extra}>'
-            f"{escape(text)}</text>")
+    return (
+        f'<text x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}" fill="{_TEXT}"{extra}>'
+        f"{escape(text)}</text>"
+    )
 
 
 def _clip_label(label: str, limit: int) -> str:
@@ -116,12 +118,16 @@ def bar_chart(
         if not _missing(value):
             x = to_x(float(value))  # type: ignore[arg-type]
             colour = _HIGHLIGHT if highlight is not None and highlight[i] else _UNIT
-            out.append(f'<rect x="{_f(min(x, base))}" y="{_f(y + 3)}" '
-                       f'width="{_f(max(abs(x - base), 0.5))}" height="{_f(row - 6)}" '
-                       f'fill="{colour}"/>')
+            out.append(
+                f'<rect x="{_f(min(x, base))}" y="{_f(y + 3)}" '
+                f'width="{_f(max(abs(x - base), 0.5))}" height="{_f(row - 6)}" '
+                f'fill="{colour}"/>'
+            )
         out.append(_text(x1 + 6, y + 13, shown))
-    out.append(f'<line x1="{_f(base)}" x2="{_f(base)}" y1="{_f(top)}" '
-               f'y2="{_f(height - 6)}" stroke="{_PEER}" stroke-width="1"/>')
+    out.append(
+        f'<line x1="{_f(base)}" x2="{_f(base)}" y1="{_f(top)}" '
+        f'y2="{_f(height - 6)}" stroke="{_PEER}" stroke-width="1"/>'
+    )
     out.append("</svg>")
     return "".join(out)
 
@@ -166,26 +172,34 @@ def dot_plot(
         y = top + i * row
         mid = y + row / 2
         out.append(_text(x0 - 8, mid + 4, _clip_label(label, 42), "end"))
-        out.append(f'<line x1="{_f(x0)}" x2="{_f(x1)}" y1="{_f(mid)}" y2="{_f(mid)}" '
-                   f'stroke="#EEEEEE" stroke-width="1"/>')
+        out.append(
+            f'<line x1="{_f(x0)}" x2="{_f(x1)}" y1="{_f(mid)}" y2="{_f(mid)}" '
+            f'stroke="#EEEEEE" stroke-width="1"/>'
+        )
         low, high = peer_lows[i], peer_highs[i]
         if not (_missing(low) or _missing(high)):
             a, b = to_x(float(low)), to_x(float(high))  # type: ignore[arg-type]
-            out.append(f'<rect x="{_f(a)}" y="{_f(mid - 4)}" width="{_f(max(b - a, 1))}" '
-                       f'height="8" fill="{_RANGE}"/>')
+            out.append(
+                f'<rect x="{_f(a)}" y="{_f(mid - 4)}" width="{_f(max(b - a, 1))}" '
+                f'height="8" fill="{_RANGE}"/>'
+            )
         median = peer_medians[i]
         if not _missing(median):
             m = to_x(float(median))  # type: ignore[arg-type]
-            out.append(f'<rect x="{_f(m - 1.5)}" y="{_f(mid - 7)}" width="3" height="14" '
-                       f'fill="{_TEXT}"/>')
+            out.append(
+                f'<rect x="{_f(m - 1.5)}" y="{_f(mid - 7)}" width="3" height="14" fill="{_TEXT}"/>'
+            )
         value = values[i]
         if not _missing(value):
-            out.append(f'<circle cx="{_f(to_x(float(value)))}" cy="{_f(mid)}" r="5" '  # type: ignore[arg-type]
-                       f'fill="{_UNIT}" stroke="#FFFFFF" stroke-width="1"/>')
+            out.append(
+                f'<circle cx="{_f(to_x(float(value)))}" cy="{_f(mid)}" r="5" '  # type: ignore[arg-type]
+                f'fill="{_UNIT}" stroke="#FFFFFF" stroke-width="1"/>'
+            )
         out.append(_text(x1 + 8, mid + 4, value_labels[i]))
     axis_y = top + row * len(labels) + 4
-    out.append(f'<line x1="{_f(x0)}" x2="{_f(x1)}" y1="{_f(axis_y)}" y2="{_f(axis_y)}" '
-               f'stroke="{_PEER}"/>')
+    out.append(
+        f'<line x1="{_f(x0)}" x2="{_f(x1)}" y1="{_f(axis_y)}" y2="{_f(axis_y)}" stroke="{_PEER}"/>'
+    )
     for tick in (vmin, (vmin + vmax) / 2, vmax):
         out.append(_text(to_x(tick), axis_y + 14, f"{tick:g}", "middle"))
     out.append("</svg>")
@@ -216,18 +230,24 @@ def small_multiples(
         x0, x1 = px + 10, px + panel_width - 50
         y0, y1 = py + panel_height - 18, py + 24  # y0 = bottom (vmin), y1 = top (vmax)
         out.append(_text(px + 10, py + 14, _clip_label(label, 27), extra=' font-weight="600"'))
-        out.append(f'<rect x="{_f(x0)}" y="{_f(y1)}" width="{_f(x1 - x0)}" '
-                   f'height="{_f(y0 - y1)}" fill="#F6F6F6"/>')
+        out.append(
+            f'<rect x="{_f(x0)}" y="{_f(y1)}" width="{_f(x1 - x0)}" '
+            f'height="{_f(y0 - y1)}" fill="#F6F6F6"/>'
+        )
         if years:
             first, last = min(years), max(years)
             to_x = _scale(first, last if last > first else first + 1, x0, x1)
             to_y = _scale(vmin, vmax, y0, y1)
-            points = [(to_x(yr), to_y(float(v))) for yr, v in zip(years, values, strict=True)
-                      if not _missing(v)]  # type: ignore[arg-type]
+            points = [
+                (to_x(yr), to_y(float(v)))
+                for yr, v in zip(years, values, strict=True)
+                if not _missing(v)
+            ]  # type: ignore[arg-type]
             if len(points) > 1:
                 path = " ".join(f"{_f(x)},{_f(y)}" for x, y in points)
-                out.append(f'<polyline points="{path}" fill="none" stroke="{_UNIT}" '
-                           f'stroke-width="2"/>')
+                out.append(
+                    f'<polyline points="{path}" fill="none" stroke="{_UNIT}" stroke-width="2"/>'
+                )
             for x, y in points:
                 out.append(f'<circle cx="{_f(x)}" cy="{_f(y)}" r="2.5" fill="{_UNIT}"/>')
             if points:
@@ -254,8 +274,9 @@ def heat_colour(value: float, vmin: float = 0.0, vmax: float = 100.0) -> tuple[s
 
 def _luminance(rgb: Sequence[int]) -> float:
     """WCAG relative luminance of an sRGB colour."""
-    lin = [c / 255 / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4
-           for c in rgb]
+    lin = [
+        c / 255 / 12.92 if c / 255 <= 0.03928 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb
+    ]
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
 
@@ -291,10 +312,14 @@ def heatmap(
                 fill, ink = "#FFFFFF", _TEXT
             else:
                 fill, ink = heat_colour(float(value), vmin, vmax)  # type: ignore[arg-type]
-            out.append(f'<rect x="{_f(x + 1)}" y="{_f(y + 1)}" width="{_f(cell_width - 2)}" '
-                       f'height="{_f(cell_height - 2)}" fill="{fill}" stroke="#DDDDDD"/>')
-            out.append(f'<text x="{_f(x + cell_width / 2)}" y="{_f(y + 14)}" '
-                       f'text-anchor="middle" fill="{ink}">{escape(value_labels[i][j])}</text>')
+            out.append(
+                f'<rect x="{_f(x + 1)}" y="{_f(y + 1)}" width="{_f(cell_width - 2)}" '
+                f'height="{_f(cell_height - 2)}" fill="{fill}" stroke="#DDDDDD"/>'
+            )
+            out.append(
+                f'<text x="{_f(x + cell_width / 2)}" y="{_f(y + 14)}" '
+                f'text-anchor="middle" fill="{ink}">{escape(value_labels[i][j])}</text>'
+            )
     out.append("</svg>")
     return "".join(out)
 
@@ -329,10 +354,13 @@ def histograms(
                 continue
             a, c = to_x(float(edges[b])), to_x(float(edges[b + 1]))
             h = (y0 - y1) * count / top
-            out.append(f'<rect x="{_f(a + 0.5)}" y="{_f(y0 - h)}" width="{_f(max(c - a - 1, 1))}" '
-                       f'height="{_f(h)}" fill="{_UNIT}"/>')
-        out.append(f'<line x1="{_f(x0)}" x2="{_f(x1)}" y1="{_f(y0)}" y2="{_f(y0)}" '
-                   f'stroke="{_PEER}"/>')
+            out.append(
+                f'<rect x="{_f(a + 0.5)}" y="{_f(y0 - h)}" width="{_f(max(c - a - 1, 1))}" '
+                f'height="{_f(h)}" fill="{_UNIT}"/>'
+            )
+        out.append(
+            f'<line x1="{_f(x0)}" x2="{_f(x1)}" y1="{_f(y0)}" y2="{_f(y0)}" stroke="{_PEER}"/>'
+        )
         out.append(_text(x0, y0 + 14, f"{vmin:g}", extra=' font-size="10"'))
         out.append(_text(x1, y0 + 14, f"{vmax:g}", "end", ' font-size="10"'))
     out.append("</svg>")
