@@ -54,19 +54,17 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def _profile_path(folder: Path, unit_id: str) -> Path:
-    path = folder / profile_filename(unit_id)
-    if path.resolve().parent != folder.resolve():  # cannot happen; checked all the same
-        raise ReportError(f"refusing to write outside {folder}: {path}")
-    return path
+    name = profile_filename(unit_id)
+    if Path(name).name != name or name.startswith("."):  # cannot happen; checked all the same
+        raise ReportError(f"refusing to write outside {folder}: {name}")
+    return folder / name
 
 
-def _write_profiles(data: ReportData, folder: Path, unit_ids: Sequence[str]) -> list[str]:
-    written = []
+def _write_profiles(data: ReportData, folder: Path, unit_ids: Sequence[str]) -> int:
     for unit_id in unit_ids:
-        path = _profile_path(folder, unit_id)
-        write_atomic(path, render_profile(profile_context(data, unit_id), link_overview=True))
-        written.append(str(path))
-    return written
+        html = render_profile(profile_context(data, unit_id), link_overview=True)
+        write_atomic(_profile_path(folder, unit_id), html)
+    return len(unit_ids)
 
 
 _WORKER: dict[str, Any] = {}
@@ -76,7 +74,7 @@ def _init_worker(data: ReportData, folder: Path) -> None:
     _WORKER["data"], _WORKER["folder"] = data, folder
 
 
-def _worker_chunk(unit_ids: list[str]) -> list[str]:
+def _worker_chunk(unit_ids: list[str]) -> int:
     return _write_profiles(_WORKER["data"], _WORKER["folder"], unit_ids)
 
 
@@ -150,20 +148,18 @@ class Report:
         units = list(self.data.unit_ids)
         jobs = max(1, int(jobs))
         if jobs == 1 or len(units) < 2 * jobs:
-            written = _write_profiles(self.data, profiles, units)
+            _write_profiles(self.data, profiles, units)
         else:
+            # interleaved chunks, so that each worker gets small and large units alike
             n_chunks = min(len(units), jobs * 8)
             chunks = [units[k::n_chunks] for k in range(n_chunks)]
-            written = []
             with ProcessPoolExecutor(
                 max_workers=jobs, initializer=_init_worker, initargs=(self.data, profiles)
             ) as pool:
-                for part in pool.map(_worker_chunk, chunks):
-                    written += part
-            written.sort(
-                key={str(_profile_path(profiles, u)): k for k, u in enumerate(units)}.__getitem__
-            )
-        return [main, *(Path(p) for p in written)]
+                done = sum(pool.map(_worker_chunk, chunks))
+            if done != len(units):
+                raise ReportError(f"wrote {done} of {len(units)} profiles")
+        return [main, *(_profile_path(profiles, u) for u in units)]
 
     def _repr_html_(self) -> str:
         # An iframe keeps the report's stylesheet from restyling the notebook.
