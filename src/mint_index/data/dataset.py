@@ -48,11 +48,17 @@ LONG_COLUMNS = ["unit", "year", "variable", "value", "missing_reason", "flag"]
 
 
 def _codes(series: pd.Series | None, vocabulary: dict[str, int], what: str, n: int) -> np.ndarray:
+    """Vocabulary codes of a text column (empty or missing -> 0); unknown words are errors.
+
+    Factorised first, so the vocabulary is looked up once per distinct word, not per cell.
+    """
     if series is None:
         return np.zeros(n, dtype=np.int8)
-    text = series.astype(object).where(series.notna(), "").astype(str)
-    unknown = sorted(set(text.unique()) - set(vocabulary))
+    codes, words = pd.factorize(series)
+    words = [str(w) for w in words]
+    unknown = sorted(set(words) - set(vocabulary))
     if unknown:
+        valid = ", ".join(v for v in vocabulary if v)
         raise DataValidationError(
             [
                 {
@@ -60,12 +66,13 @@ def _codes(series: pd.Series | None, vocabulary: dict[str, int], what: str, n: i
                     "row": None,
                     "column": what,
                     "value": u,
-                    "reason": f"unknown {what}; valid: {', '.join(v for v in vocabulary if v)}",
+                    "reason": f"unknown {what}; valid: {valid}",
                 }
                 for u in unknown
             ]
         )
-    return text.map(vocabulary).to_numpy(dtype=np.int8)
+    lookup = np.array([vocabulary[w] for w in words] + [0], dtype=np.int8)
+    return lookup[codes]  # code -1 (missing) picks the trailing 0
 
 
 class Dataset:
@@ -212,8 +219,9 @@ class Dataset:
                 "year": self.years[y],
                 "variable": np.asarray(self.variables, dtype=object)[v],
                 "value": self.values[y, u, v],
-                "missing_reason": np.where(reasons == "", None, reasons),
-                "flag": np.where(flags == "", None, flags),
+                # object columns, so an absent reason is None (not NaN) on pandas 2 and 3
+                "missing_reason": pd.Series(np.where(reasons == "", None, reasons), dtype=object),
+                "flag": pd.Series(np.where(flags == "", None, flags), dtype=object),
             }
         ).sort_values(["unit", "year", "variable"], kind="stable", ignore_index=True)
 
