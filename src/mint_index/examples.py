@@ -8,9 +8,8 @@ the repository describes them and examples/generate_example.py made them.
 
 from __future__ import annotations
 
-import pandas as pd
-
 from mint_index.data.dataset import Dataset
+from mint_index.data.load import load_data
 from mint_index.resources import catalog_path
 
 __all__ = ["EXAMPLE_DATA_FILE", "EXAMPLE_UNITS_FILE", "example_data"]
@@ -27,21 +26,4 @@ def example_data() -> Dataset:
     package.
     """
     folder = catalog_path("examples")
-    text = {"unit": str, "variable": str, "missing_reason": str, "flag": str}
-    long = pd.read_csv(
-        folder / EXAMPLE_DATA_FILE, dtype=text, keep_default_na=False, na_values={"value": [""]}
-    )
-    for column in ("missing_reason", "flag"):
-        long[column] = long[column].where(long[column] != "", None)
-    units = pd.read_csv(
-        folder / EXAMPLE_UNITS_FILE,
-        dtype={
-            "unit": str,
-            "district": str,
-            "name": str,
-            "valid_from": "Int64",
-            "valid_to": "Int64",
-        },
-    )
-    source = (folder / EXAMPLE_DATA_FILE).as_posix()
-    return Dataset.from_long(long, units=units, source=source)
+    return load_data(folder / EXAMPLE_DATA_FILE, units=folder / EXAMPLE_UNITS_FILE)
