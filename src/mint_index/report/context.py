@@ -129,6 +129,14 @@ def _trend(change: float, band: float) -> str:
     return "stable"
 
 
+def _positions(keys: list[str], values: pd.Series) -> np.ndarray:
+    """Position of every value in ``keys`` (-1 if absent). Plain object arrays, because
+    hashing Arrow-backed strings one by one is an order of magnitude slower."""
+    if not pd.api.types.is_string_dtype(values):
+        values = values.astype(str)
+    return pd.Index(np.asarray(keys, dtype=object)).get_indexer(values.to_numpy(dtype=object))
+
+
 class _Lookup:
     """Rows of a tidy frame grouped by unit, stored compactly for fast per-unit access.
 
@@ -139,7 +147,7 @@ class _Lookup:
 
     def __init__(self, frame: pd.DataFrame, columns: list[str], unit_ids: list[str]) -> None:
         pos = (
-            pd.Index(unit_ids).get_indexer(frame["unit"].astype(str))
+            _positions(unit_ids, frame["unit"])
             if len(frame)
             else np.zeros(0, dtype=np.intp)
         )
@@ -293,8 +301,8 @@ def _pivot(frame: pd.DataFrame, value: str, units: list[str], nodes: list[str]) 
     """A tidy ``unit, node, value`` frame as an array ``[unit, node]`` (NaN where absent)."""
     out = np.full((len(units), len(nodes)), np.nan)
     if len(frame):
-        u = pd.Index(units).get_indexer(frame["unit"].astype(str))
-        n = pd.Index(nodes).get_indexer(frame["node"].astype(str))
+        u = _positions(units, frame["unit"])
+        n = _positions(nodes, frame["node"])
         ok = (u >= 0) & (n >= 0)
         out[u[ok], n[ok]] = frame[value].to_numpy(dtype=float, na_value=np.nan)[ok]
     return out
