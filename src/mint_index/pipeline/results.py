@@ -176,29 +176,16 @@ class Results:
         peers = self.units["peer_group"].to_numpy()
         peer_rank = wide.groupby(peers, sort=False).rank(method="min", ascending=False)
         shape = (n_u, n_y, n_a)
+        unit_rows = np.repeat(np.arange(n_u), n_y * n_a)
         return pd.DataFrame(
             {
-                "unit": np.repeat(self.unit_ids, n_y * n_a),
+                "unit": _labels(self.unit_ids, unit_rows),
                 "year": np.tile(np.repeat(self.years, n_a), n_u),
-                "node": np.tile(np.asarray(self.aggregate_ids, dtype=object), n_u * n_y),
+                "node": _labels(self.aggregate_ids, np.tile(np.arange(n_a), n_u * n_y)),
                 "score": agg.transpose(1, 0, 2).reshape(-1),
                 "rank": rank.reshape(shape).reshape(-1),
-                "peer_group": np.repeat(peers, n_y * n_a),
+                "peer_group": _labels(peers, unit_rows),
                 "peer_rank": peer_rank.to_numpy().reshape(shape).reshape(-1),
-            }
-        )
-
-    def _tidy_mask(
-        self, mask: np.ndarray, node_names: list[str], flag: str, detail: np.ndarray | None = None
-    ) -> pd.DataFrame:
-        y, u, n = np.nonzero(mask)
-        return pd.DataFrame(
-            {
-                "unit": self.unit_ids[u],
-                "year": self.years[y],
-                "node": np.asarray(node_names, dtype=object)[n],
-                "flag": flag,
-                "detail": "" if detail is None else detail[y, u, n],
             }
         )
 
@@ -206,36 +193,73 @@ class Results:
     def flags(self) -> pd.DataFrame:
         """Tidy flags: ``unit, year, node, flag, detail`` (imputed, winsorised,
         log_transformed, unreliable, screened_out, missing)."""
-        ind = self.indicator_ids
         log, derived = self.log, self._derived
         treated = ~np.isnan(self.cube("treated"))
-        reasons = np.asarray(DERIVED_REASONS, dtype=object)[derived.reason]
-        screened = log.screened_out[..., None]
-        coverage = np.char.mod("coverage %.2f", log.coverage)[..., None].astype(object)
-        parts = [
-            self._tidy_mask(log.imputed, ind, "imputed"),
-            self._tidy_mask(log.winsorised, ind, "winsorised"),
-            self._tidy_mask(log.log_transformed[:, None, :] & treated, ind, "log_transformed"),
-            self._tidy_mask(derived.unreliable, ind, "unreliable"),
-            self._tidy_mask(derived.reason > 0, ind, "missing", reasons),
-            self._tidy_mask(screened, [self.framework.index.id], "screened_out", coverage),
-        ]
-        parts = [p for p in parts if len(p)]
-        if not parts:
+        index_node = self.node_ids.index(self.framework.index.id)
+        coverage = np.char.mod("coverage %.2f", log.coverage[log.screened_out])
+        covered, coverage_code = np.unique(coverage, return_inverse=True)
+        # detail vocabulary: "", the missing reasons, then the coverage texts
+        details = ["", *DERIVED_REASONS, *covered.tolist()]
+        parts = []  # (y, u, node position, flag, detail code) per kind of flag
+        for flag, mask in (
+            ("imputed", log.imputed),
+            ("winsorised", log.winsorised),
+            ("log_transformed", log.log_transformed[:, None, :] & treated),
+            ("unreliable", derived.unreliable),
+        ):
+            y, u, n = np.nonzero(mask)
+            parts.append((y, u, n, flag, np.zeros(len(y), dtype=np.intp)))
+        y, u, n = np.nonzero(derived.reason > 0)
+        parts.append((y, u, n, "missing", 1 + derived.reason[y, u, n].astype(np.intp)))
+        y, u = np.nonzero(log.screened_out)
+        index = np.full(len(y), index_node)
+        parts.append((y, u, index, "screened_out", 1 + len(DERIVED_REASONS) + coverage_code))
+        if not sum(len(p[0]) for p in parts):
             return pd.DataFrame(columns=["unit", "year", "node", "flag", "detail"])
-        frame = pd.concat(parts, ignore_index=True)
-        return frame.sort_values(["unit", "year", "node", "flag"], kind="stable", ignore_index=True)
+        flags = sorted(p[3] for p in parts)
+        y, u, n, flag, detail = (
+            np.concatenate(
+                [p[k] if k != 3 else np.full(len(p[0]), flags.index(p[3])) for p in parts]
+            )
+            for k in range(5)
+        )
+        order = np.lexsort(
+            (
+                flag,
+                _alphabetical(self.node_ids)[n],
+                _alphabetical(self.years)[y],
+                _alphabetical(self.unit_ids)[u],
+            )
+        )
+        y, u, n, flag, detail = (a[order] for a in (y, u, n, flag, detail))
+        return pd.DataFrame(
+            {
+                "unit": _labels(self.unit_ids, u),
+                "year": self.years[y],
+                "node": _labels(self.node_ids, n),
+                "flag": _labels(flags, flag),
+                "detail": _labels(details, detail),
+            }
+        )
 
     @cached_property
     def intervals(self) -> pd.DataFrame:
         """Derived values resting on a denominator, with Wilson 95 % bounds for rates."""
         d = self._derived
         y, u, i = np.nonzero(~np.isnan(d.denominator))
-        frame = pd.DataFrame(
+        order = np.lexsort(
+            (
+                _alphabetical(self.indicator_ids)[i],
+                _alphabetical(self.years)[y],
+                _alphabetical(self.unit_ids)[u],
+            )
+        )
+        y, u, i = y[order], u[order], i[order]
+        return pd.DataFrame(
             {
-                "unit": self.unit_ids[u],
+                "unit": _labels(self.unit_ids, u),
                 "year": self.years[y],
-                "indicator": np.asarray(self.indicator_ids, dtype=object)[i],
+                "indicator": _labels(self.indicator_ids, i),
                 "value": d.values[y, u, i],
                 "lower": d.lower[y, u, i],
                 "upper": d.upper[y, u, i],
@@ -243,7 +267,6 @@ class Results:
                 "unreliable": d.unreliable[y, u, i],
             }
         )
-        return frame.sort_values(["unit", "year", "indicator"], kind="stable", ignore_index=True)
 
     @cached_property
     def treatment(self) -> pd.DataFrame:
@@ -340,3 +363,22 @@ class Results:
         return f"<p><b>{escape(repr(self))}</b></p><p>Top {len(table)}, {latest}:</p>" + (
             table.to_html(index=False)
         )
+
+
+def _labels(labels: Any, codes: np.ndarray) -> Any:
+    """``labels[codes]`` as a column for a tidy table.
+
+    Taken from a column of the few distinct labels, so the strings are not built once
+    per row; the result has the dtype pandas gives the labels themselves (``str`` on
+    pandas 3, ``object`` before).
+    """
+    return pd.Series(np.asarray(labels, dtype=object)).array.take(codes)
+
+
+def _alphabetical(labels: Any) -> np.ndarray:
+    """Each label's position in sorted order: sort keys that order rows as sorting the
+    labels themselves would."""
+    values = np.asarray(labels)
+    position = np.empty(len(values), dtype=np.intp)
+    position[np.argsort(values, kind="stable")] = np.arange(len(values))
+    return position
