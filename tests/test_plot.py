@@ -9,7 +9,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-import report_helpers as h
+import reports_helpers as h
 
 from mint_index.errors import ReportError
 from mint_index.plot import PlotAccessor

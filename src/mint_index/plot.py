@@ -3,7 +3,7 @@
 
 matplotlib is imported only when a chart is drawn. Each method draws on ``ax`` (or a new
 figure) and returns the Axes, so charts can be combined and restyled. The numbers come
-from the same prepared report data as the HTML reports (:mod:`mint_index.report.context`),
+from the same prepared report data as the HTML reports (:mod:`mint_index.reports.context`),
 so a chart and a report never disagree. Colours: Okabe-Ito and cividis, as in the reports.
 """
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from mint_index.pipeline.results import Results
-    from mint_index.report.context import ReportData
+    from mint_index.reports.context import ReportData
 
 __all__ = ["PlotAccessor"]
 
@@ -44,7 +44,7 @@ class PlotAccessor:
         self._data: dict[int, ReportData] = {}
 
     def _prepared(self, year: int | None) -> ReportData:
-        from mint_index.report.context import prepare
+        from mint_index.reports.context import prepare
 
         key = int(self._res.years[-1]) if year is None else int(year)
         if key not in self._data:
@@ -118,7 +118,7 @@ class PlotAccessor:
     def unit_profile(self, unit: str, year: int | None = None, ax: Axes | None = None) -> Axes:
         """One unit's index and domain scores (dots) against its peer group's median
         (black bars) and middle half (grey)."""
-        from mint_index.report.context import profile_context
+        from mint_index.reports.context import profile_context
 
         ctx = profile_context(self._prepared(year), str(unit))
         rows = [ctx["index"], *ctx["domains"]]

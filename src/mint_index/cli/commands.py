@@ -306,7 +306,7 @@ def score(args: argparse.Namespace) -> Outcome:
 
 def read_rules(path: str | None, framework: Framework) -> tuple[Any, dict[str, Any]]:
     """The rule set (packaged if ``path`` is None) and its provenance entry."""
-    from mint_index.recommend import load_rules
+    from mint_index.recommendations import load_rules
 
     given = existing(path, "rules") if path else None
     rules = load_rules(given, framework=framework)
@@ -329,10 +329,10 @@ def write_report(
     """
     # imported from their modules: ``mi.recommend`` and ``mi.report`` can resolve to the
     # subpackages of the same name once those are imported
-    from mint_index.recommend import recommend
-    from mint_index.report import report as make_report
-    from mint_index.report.context import profile_filename
-    from mint_index.report.document import OVERVIEW_FILE, PROFILE_FOLDER
+    from mint_index.recommendations import recommend
+    from mint_index.reports import report as make_report
+    from mint_index.reports.context import profile_filename
+    from mint_index.reports.document import OVERVIEW_FILE, PROFILE_FOLDER
 
     progress.step("recommendations")
     recommendations = recommend(results, rules, lang=lang)
@@ -395,7 +395,7 @@ def demo(args: argparse.Namespace) -> Outcome:
     import mint_index as mi
     from mint_index.cli.scores import score_table, write_scores
     from mint_index.examples import EXAMPLE_DATA_FILE, EXAMPLE_UNITS_FILE
-    from mint_index.gaps import gaps
+    from mint_index.gap_analysis import gaps
     from mint_index.resources import catalog_path
 
     examples = catalog_path("examples")
@@ -497,7 +497,7 @@ def compare(args: argparse.Namespace) -> Outcome:
     ):
         written.append(atomic_write(folder / name, csv_text(frame)))
     if old.results is not None and new.results is not None:
-        from mint_index.report import compare_report
+        from mint_index.reports import compare_report
 
         document = compare_report(old.results, new.results, lang=args.lang)
         written += document.write(folder / "report")

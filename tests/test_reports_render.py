@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import report_helpers as h
+import reports_helpers as h
 
 from mint_index.errors import ReportError
-from mint_index.report import Report, compare_report, report
-from mint_index.report.context import profile_filename
-from mint_index.report.i18n import TEXTS
-from mint_index.report.render import TEMPLATES
+from mint_index.reports import Report, compare_report, report
+from mint_index.reports.context import profile_filename
+from mint_index.reports.i18n import TEXTS
+from mint_index.reports.render import TEMPLATES
 
 EVIL = "<script>alert(1)</script>"
 VOID = {"meta", "link", "br", "img", "input", "hr", "col", "area", "base", "wbr", "source"}
@@ -255,7 +255,7 @@ def test_comparison_report(tmp_path: Path) -> None:
 
 
 def test_recommendations_render(res) -> None:  # type: ignore[no-untyped-def]
-    from mint_index.recommend.recommendations import FRAME_COLUMNS, Recommendations
+    from mint_index.recommendations.recommendations import FRAME_COLUMNS, Recommendations
 
     frame = pd.DataFrame(
         [
@@ -287,22 +287,3 @@ def test_bad_inputs_are_report_errors(res) -> None:  # type: ignore[no-untyped-d
     with pytest.raises(ReportError, match="language"):
         report(res, lang="fr")
 
-
-def test_public_name_works_whatever_was_imported_first() -> None:
-    import subprocess
-    import sys
-
-    code = (
-        "import mint_index.report.context, report_helpers as h, mint_index as mi\n"
-        "print(mi.report(h.results(), lang='en'))"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        cwd=Path(__file__).parent,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "Report(overview 2023, 4 units" in done.stdout

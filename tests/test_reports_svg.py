@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mint_index.report import svg
+from mint_index.reports import svg
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 EVIL = '<script>alert(1)</script> & "quotes"'

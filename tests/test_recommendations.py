@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 
 import mint_index as mi
 from mint_index.errors import MintIndexError
-from mint_index.gaps import gap_table
-from mint_index.recommend import RuleSet, load_rules, recommend
-from mint_index.recommend.conditions import Panel, evaluate
-from mint_index.recommend.engine import fire, rank
-from mint_index.recommend.priority import priority, weight_shares
-from mint_index.recommend.rules import Rule
+from mint_index.gap_analysis import gap_table
+from mint_index.recommendations import RuleSet, load_rules, recommend
+from mint_index.recommendations.conditions import Panel, evaluate
+from mint_index.recommendations.engine import fire, rank
+from mint_index.recommendations.priority import priority, weight_shares
+from mint_index.recommendations.rules import Rule
 
 # ---- a hand-made gaps table -----------------------------------------------------------------
 

@@ -11,9 +11,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-import report_helpers as h
+import reports_helpers as h
 
-from mint_index.report import report
+from mint_index.reports import report
 
 CHROMIUM = next((p for p in (shutil.which(n) for n in ("chromium", "chromium-browser")) if p), None)
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed")

@@ -1,5 +1,5 @@
 """The report contexts: plain data with the right numbers for a case worked out by hand
-(see report_helpers for the table of expected scores)."""
+(see reports_helpers for the table of expected scores)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import math
 
 import pandas as pd
 import pytest
-import report_helpers as h
+import reports_helpers as h
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mint_index.errors import ReportError
-from mint_index.report.context import (
+from mint_index.reports.context import (
     compare_context,
     overview_context,
     prepare,
@@ -253,7 +253,7 @@ def test_uncertainty_gives_rank_intervals(res) -> None:
 
 
 def test_recommendations_and_rule_notes(res) -> None:
-    from mint_index.recommend.recommendations import FRAME_COLUMNS, Recommendations
+    from mint_index.recommendations.recommendations import FRAME_COLUMNS, Recommendations
 
     rows = [
         {

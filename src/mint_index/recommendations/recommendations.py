@@ -10,7 +10,7 @@ import pandas as pd
 from mint_index.errors import MintIndexError
 
 if TYPE_CHECKING:
-    from mint_index.recommend.rules import RuleSet
+    from mint_index.recommendations.rules import RuleSet
 
 __all__ = ["FRAME_COLUMNS", "Recommendations"]
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from mint_index.recommend.rules import AllOf, AnyOf, Condition, NodeCondition, NotOf
+from mint_index.recommendations.rules import AllOf, AnyOf, Condition, NodeCondition, NotOf
 
 __all__ = ["PANEL_MEASURES", "Panel", "Truth", "evaluate"]
 

@@ -10,7 +10,7 @@ import pytest
 from helpers import make_small_long
 
 import mint_index as mi
-from mint_index.gaps import GAP_COLUMNS, gap_table, gaps, target_scores
+from mint_index.gap_analysis import GAP_COLUMNS, gap_table, gaps, target_scores
 
 # ---- gap_table on hand-made arrays --------------------------------------------------------
 

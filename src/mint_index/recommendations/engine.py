@@ -1,10 +1,10 @@
 """``recommend()``: from gaps to a ranked, explained list of measures per unit and year.
 
 1. ``gaps(results)`` and the data quality of every node are pivoted into a
-   :class:`~mint_index.recommend.conditions.Panel` (rows: unit and year; columns: nodes).
+   :class:`~mint_index.recommendations.conditions.Panel` (rows: unit and year; columns: nodes).
 2. Every rule's condition is evaluated over all rows at once (three-valued logic).
 3. Where it holds, each of the rule's actions becomes a candidate with a priority
-   (:mod:`mint_index.recommend.priority`); where it is undecided because a node it reads is
+   (:mod:`mint_index.recommendations.priority`); where it is undecided because a node it reads is
    not reliable, the unit gets a data-quality note on that node instead.
 4. An action recommended by several rules is listed once, under its highest priority, with
    every rule that asked for it; candidates are ranked per unit and year.
@@ -23,12 +23,12 @@ import pandas as pd
 
 from mint_index.errors import MintIndexError
 from mint_index.pipeline.derive import DERIVED_REASONS
-from mint_index.recommend.conditions import PANEL_MEASURES, Panel, evaluate
-from mint_index.recommend.priority import SEVERITY, priority, weight_shares
-from mint_index.recommend.quality import REASONS, Quality, assess
-from mint_index.recommend.recommendations import FRAME_COLUMNS, Recommendations
-from mint_index.recommend.rules import RuleSet, load_rules
-from mint_index.recommend.texts import LANGS, evidence, fill, number, quality_note
+from mint_index.recommendations.conditions import PANEL_MEASURES, Panel, evaluate
+from mint_index.recommendations.priority import SEVERITY, priority, weight_shares
+from mint_index.recommendations.quality import REASONS, Quality, assess
+from mint_index.recommendations.recommendations import FRAME_COLUMNS, Recommendations
+from mint_index.recommendations.rules import RuleSet, load_rules
+from mint_index.recommendations.texts import LANGS, evidence, fill, number, quality_note
 
 if TYPE_CHECKING:
     from mint_index.framework.framework import Framework
@@ -54,7 +54,7 @@ def recommend(
     ``max_poor_share``: an aggregate whose indicators are missing, imputed or unreliable
     for more than this share of its weight is too sparse to act on.
     """
-    from mint_index.gaps import gaps
+    from mint_index.gap_analysis import gaps
 
     if lang not in LANGS:
         raise MintIndexError(f"unknown language {lang!r}; languages: {', '.join(LANGS)}")

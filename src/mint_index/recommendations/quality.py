@@ -6,7 +6,7 @@ was screened out. An aggregate is not reliable where its score is missing or whe
 than ``max_poor_share`` of its weight comes from indicators that are not reliable.
 
 Rules never act on such cells; when that leaves a rule undecided, the unit gets a
-data-quality note instead of a recommendation (see :mod:`mint_index.recommend.conditions`).
+data-quality note instead of a recommendation (see :mod:`mint_index.recommendations.conditions`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from mint_index.pipeline.derive import DERIVED_REASONS
-from mint_index.recommend.priority import weight_shares
+from mint_index.recommendations.priority import weight_shares
 
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results

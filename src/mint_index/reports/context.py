@@ -34,8 +34,8 @@ from mint_index.framework.model import (
     ParityCompute,
     RatioCompute,
 )
-from mint_index.report.format import Formatter, check_lang
-from mint_index.report.i18n import method_text
+from mint_index.reports.format import Formatter, check_lang
+from mint_index.reports.i18n import method_text
 
 if TYPE_CHECKING:
     from mint_index.framework.framework import Framework

@@ -9,8 +9,8 @@ import yaml
 
 import mint_index as mi
 from mint_index.errors import RuleError
-from mint_index.recommend import load_rules
-from mint_index.recommend.rules import AllOf, AnyOf, NodeCondition, NotOf, walk
+from mint_index.recommendations import load_rules
+from mint_index.recommendations.rules import AllOf, AnyOf, NodeCondition, NotOf, walk
 
 #: The seed documents of the project (../shared/seeds), one per programme page.
 SEED_FILES = {

@@ -514,7 +514,7 @@ def load_rules(
     ``rules`` only and use the packaged actions (``packaged_actions=True``), add actions of
     its own, or replace a packaged action by defining one with the same id. With
     ``framework``, every node its rules and actions name is checked against it
-    (:func:`~mint_index.recommend` checks the rules against the results' framework anyway).
+    (:func:`~mint_index.recommendations` checks the rules against the results' framework anyway).
 
     Raises :class:`~mint_index.RuleError` listing every problem with file and path.
     """

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mint_index.errors import ReportError
-from mint_index.report.context import (
+from mint_index.reports.context import (
     ReportData,
     compare_context,
     overview_context,
@@ -25,8 +25,8 @@ from mint_index.report.context import (
     profile_context,
     profile_filename,
 )
-from mint_index.report.format import check_lang
-from mint_index.report.render import render_comparison, render_overview, render_profile
+from mint_index.reports.format import check_lang
+from mint_index.reports.render import render_comparison, render_overview, render_profile
 
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results

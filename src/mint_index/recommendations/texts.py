@@ -214,7 +214,7 @@ def quality_note(
     lang: str,
 ) -> Texts:
     """Why a unit gets no recommendation on a node: one sentence per row. ``reasons`` are
-    :data:`~mint_index.recommend.quality.REASONS`, ``missing`` optionally qualified by why
+    :data:`~mint_index.recommendations.quality.REASONS`, ``missing`` optionally qualified by why
     the value is missing (``missing:locked``)."""
     w = _NOTE[lang]
     n = len(labels)
