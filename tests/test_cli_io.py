@@ -1,4 +1,4 @@
-"""Safe output of the CLI: atomic writes, safe names, canonical JSON, provenance, rendering."""
+"""Output of the CLI: safe names, canonical JSON, provenance, rendering."""
 
 from __future__ import annotations
 
@@ -11,36 +11,13 @@ import pytest
 
 from mint_index.cli.errors import UsageError
 from mint_index.cli.io import (
-    atomic_write,
     dumps_json,
     file_records,
     provenance,
     timestamp,
 )
 from mint_index.cli.output import Outcome, Progress, Table, problem, render_markdown, render_text
-
-
-# ---- atomic writes -----------------------------------------------------------------------
-def test_atomic_write_replaces_content(tmp_path: Path) -> None:
-    target = tmp_path / "out" / "a.txt"
-    atomic_write(target, "first")
-    atomic_write(target, b"second")
-    assert target.read_text() == "second"
-    assert [p.name for p in target.parent.iterdir()] == ["a.txt"]
-
-
-def test_interrupted_write_keeps_the_old_output(tmp_path: Path) -> None:
-    target = tmp_path / "scores.csv"
-    target.write_text("old result\n")
-
-    def half_written(temp: Path) -> None:
-        temp.write_text("new res")
-        raise KeyboardInterrupt  # the run is stopped halfway
-
-    with pytest.raises(KeyboardInterrupt):
-        atomic_write(target, half_written)
-    assert target.read_text() == "old result\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["scores.csv"]  # no temp file left
+from mint_index.files import atomic_write
 
 
 # ---- canonical JSON and provenance -------------------------------------------------------

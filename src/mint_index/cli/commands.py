@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from mint_index.cli.errors import UsageError
 from mint_index.cli.io import (
-    atomic_write,
     csv_text,
     dumps_json,
     file_records,
@@ -42,6 +41,7 @@ from mint_index.errors import (
     RuleError,
     SpecError,
 )
+from mint_index.files import atomic_write
 
 if TYPE_CHECKING:
     import pandas as pd

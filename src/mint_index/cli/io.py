@@ -1,9 +1,8 @@
 """Safe, reproducible file output for the command line.
 
-Every file the CLI writes goes through :func:`atomic_write`: the content is written to a
-temporary file in the target folder and renamed over the target, so an interrupted run
-leaves the previous output intact. (Report pages named after unit ids are written, just
-as atomically and with sanitised names, by :meth:`mint_index.Report.write`.)
+Every file the CLI writes goes through :func:`mint_index.files.atomic_write`, so an
+interrupted run leaves the previous output intact. (Report pages named after unit ids are
+written, just as atomically and with sanitised names, by :meth:`mint_index.Report.write`.)
 Provenance blocks carry hashes, never the clock, unless ``SOURCE_DATE_EPOCH`` is set.
 """
 
@@ -13,18 +12,15 @@ import hashlib
 import json
 import math
 import os
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from mint_index.cli.errors import UsageError
+from mint_index.files import atomic_write
 
 __all__ = [
-    "atomic_path",
-    "atomic_write",
     "csv_text",
     "dumps_json",
     "file_records",
@@ -55,34 +51,6 @@ def file_records(paths: Iterable[Path | str]) -> list[dict[str, str]]:
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         out += [{"path": f.as_posix(), "sha256": sha256_file(f)} for f in files]
     return out
-
-
-@contextmanager
-def atomic_path(target: Path) -> Iterator[Path]:
-    """A temporary path next to ``target``; renamed over it only if the block succeeds."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    temp = Path(name)
-    try:
-        yield temp
-        os.replace(temp, target)
-    finally:
-        temp.unlink(missing_ok=True)
-
-
-def atomic_write(target: Path, content: str | bytes | Callable[[Path], Any]) -> Path:
-    """Write text, bytes, or whatever ``content(temp_path)`` writes, atomically to ``target``."""
-    with atomic_path(target) as temp:
-        if callable(content):
-            content(temp)
-        else:
-            data = content.encode("utf-8") if isinstance(content, str) else content
-            with temp.open("wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-    return target
 
 
 def json_safe(value: Any) -> Any:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from mint_index.cli.errors import UsageError
-from mint_index.cli.io import atomic_write, provenance, write_folder_provenance
+from mint_index.cli.io import provenance, write_folder_provenance
 from mint_index.cli.output import Outcome
+from mint_index.files import atomic_write
 from mint_index.resources import catalog_path
 
 __all__ = ["init_project", "workflow_template"]

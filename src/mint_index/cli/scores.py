@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from mint_index.cli.errors import UsageError
-from mint_index.cli.io import FLOAT_DECIMALS, atomic_write, csv_text, dumps_json
+from mint_index.cli.io import FLOAT_DECIMALS, csv_text, dumps_json
+from mint_index.files import atomic_write
 
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results

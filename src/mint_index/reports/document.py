@@ -9,7 +9,6 @@ and renders whole chunks of municipalities, so ten thousand profiles take second
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from html import escape
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mint_index.errors import ReportError
+from mint_index.files import atomic_write
 from mint_index.reports.context import (
     ReportData,
     compare_context,
@@ -39,20 +39,6 @@ OVERVIEW_FILE = "index.html"
 PROFILE_FOLDER = "profiles"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and os.replace,
-    so a reader never sees half a report and an interrupted run leaves the old file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".html")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def _profile_path(folder: Path, unit_id: str) -> Path:
     name = profile_filename(unit_id)
     if Path(name).name != name or name.startswith("."):  # cannot happen; checked all the same
@@ -63,7 +49,7 @@ def _profile_path(folder: Path, unit_id: str) -> Path:
 def _write_profiles(data: ReportData, folder: Path, unit_ids: Sequence[str]) -> int:
     for unit_id in unit_ids:
         html = render_profile(profile_context(data, unit_id), link_overview=True)
-        write_atomic(_profile_path(folder, unit_id), html)
+        atomic_write(_profile_path(folder, unit_id), html)
     return len(unit_ids)
 
 
@@ -128,7 +114,7 @@ class Report:
         if target.is_dir():
             raise ReportError(f"{target} is a folder; use .write(folder) for a report folder")
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, self.html)
+        atomic_write(target, self.html)
         return target
 
     def write(self, folder: str | os.PathLike[str], jobs: int = 1) -> list[Path]:
@@ -140,7 +126,7 @@ class Report:
         root = Path(folder)
         root.mkdir(parents=True, exist_ok=True)
         main = root / OVERVIEW_FILE
-        write_atomic(main, self._render_main(link_profiles=self.data is not None))
+        atomic_write(main, self._render_main(link_profiles=self.data is not None))
         if self.data is None:
             return [main]
         profiles = root / PROFILE_FOLDER
