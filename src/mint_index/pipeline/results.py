@@ -330,9 +330,10 @@ class Results:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
 
-    @property
+    @cached_property
     def plot(self) -> PlotAccessor:
-        """Charts for notebooks (matplotlib, imported on first use)."""
+        """Charts for notebooks (matplotlib, imported on first use); kept, so the data the
+        charts share are prepared once."""
         from mint_index.plot import PlotAccessor
 
         return PlotAccessor(self)
