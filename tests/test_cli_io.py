@@ -79,10 +79,16 @@ def test_text_lists_problems_as_file_row_column_reason() -> None:
     lines = text.splitlines()
     assert lines[0] == "mint-index validate: FAILED - invalid data"
     width = len("fw.yaml:indicators[2].compute")  # the longest location sets the column
-    assert lines[1] == "3 problem(s):"
+    assert lines[1] == "3 error(s):"
     assert lines[2] == "  " + "data/a.csv:14:value".ljust(width) + "  not a number (value 'abc')"
     assert lines[3] == "  " + "data/b.csv:3:unit".ljust(width) + "  unknown unit"
     assert lines[4] == "  fw.yaml:indicators[2].compute  no such variable"
+
+
+def test_text_counts_errors_and_warnings_apart() -> None:
+    outcome = _failed()
+    outcome.problems.append(problem("low coverage", source="x.csv", severity="warning"))
+    assert render_text(outcome).splitlines()[1] == "3 error(s) and 1 warning(s):"
 
 
 def test_markdown_summary_escapes_cells() -> None:

@@ -125,7 +125,10 @@ def render_text(outcome: Outcome) -> str:
     if outcome.problems:
         shown = [_problem_line(rec) for rec in outcome.problems[:SHOWN_PROBLEMS]]
         width = min(max(len(where) for where, _ in shown), 60)
-        lines.append(f"{len(outcome.problems)} problem(s):")
+        warnings = sum(rec.get("severity") == "warning" for rec in outcome.problems)
+        errors = len(outcome.problems) - warnings
+        counts = [f"{n} {word}(s)" for n, word in ((errors, "error"), (warnings, "warning")) if n]
+        lines.append(" and ".join(counts) + ":")
         lines += [f"  {where:<{width}}  {reason}" for where, reason in shown]
         hidden = len(outcome.problems) - len(shown)
         if hidden:
