@@ -206,6 +206,20 @@ def test_unit_ids_cannot_escape_the_folder(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.rglob("*.html")) == sorted(p.name for p in paths)
 
 
+def test_write_some_units_only(tmp_path: Path) -> None:
+    res = h.results()
+    doc = report(res, lang="en")
+    some = doc.unit_ids[:2]
+    paths = doc.write(tmp_path, units=some)
+    assert [p.name for p in paths[1:]] == [profile_filename(u) for u in some]
+    assert sorted(p.name for p in (tmp_path / "profiles").iterdir()) == sorted(
+        profile_filename(u) for u in some
+    )
+    assert 'href="profiles/' not in paths[0].read_text(encoding="utf-8")
+    with pytest.raises(ReportError, match="no such unit"):
+        doc.write(tmp_path, units=["nowhere"])
+
+
 def test_output_is_deterministic_and_parallel_equals_serial(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -327,25 +327,14 @@ def write_report(
     With ``units_only`` the overview and only those units' profiles are written; the
     overview then links to no profile (the others do not exist).
     """
-    # imported from their modules: ``mi.recommend`` and ``mi.report`` can resolve to the
-    # subpackages of the same name once those are imported
     from mint_index.recommendations import recommend
     from mint_index.reports import report as make_report
-    from mint_index.reports.context import profile_filename
-    from mint_index.reports.document import OVERVIEW_FILE, PROFILE_FOLDER
 
     progress.step("recommendations")
     recommendations = recommend(results, rules, lang=lang)
     progress.step("report pages")
     document = make_report(results, recommendations, lang=lang)
-    if units_only is None:
-        return recommendations, document.write(folder, jobs=jobs)
-    pages = [atomic_write(folder / OVERVIEW_FILE, document.html)]
-    pages += [
-        atomic_write(folder / PROFILE_FOLDER / profile_filename(unit), document.profile(unit))
-        for unit in units_only
-    ]
-    return recommendations, pages
+    return recommendations, document.write(folder, jobs=jobs, units=units_only)
 
 
 def known_units(units_only: list[str] | None, dataset: Dataset) -> list[str] | None:

@@ -117,21 +117,33 @@ class Report:
         atomic_write(target, self.html)
         return target
 
-    def write(self, folder: str | os.PathLike[str], jobs: int = 1) -> list[Path]:
+    def write(
+        self,
+        folder: str | os.PathLike[str],
+        jobs: int = 1,
+        units: Sequence[str] | None = None,
+    ) -> list[Path]:
         """Write ``index.html`` and one profile per unit in ``profiles/``.
 
-        ``jobs`` > 1 renders the profiles in that many processes. Returns the paths
-        written, the main page first.
+        ``jobs`` > 1 renders the profiles in that many processes. ``units`` writes only
+        those units' profiles; the overview then links to none (the others do not exist).
+        Returns the paths written, the main page first.
         """
         root = Path(folder)
         root.mkdir(parents=True, exist_ok=True)
         main = root / OVERVIEW_FILE
-        atomic_write(main, self._render_main(link_profiles=self.data is not None))
         if self.data is None:
+            atomic_write(main, self._render_main(link_profiles=False))
             return [main]
+        known = list(self.data.unit_ids)
+        if units is not None:
+            unknown = sorted(set(map(str, units)) - set(known))
+            if unknown:
+                raise ReportError(f"no such unit(s) in the results: {', '.join(unknown)}")
+        atomic_write(main, self._render_main(link_profiles=units is None))
+        units = known if units is None else [str(u) for u in dict.fromkeys(units)]
         profiles = root / PROFILE_FOLDER
         profiles.mkdir(exist_ok=True)
-        units = list(self.data.unit_ids)
         jobs = max(1, int(jobs))
         if jobs == 1 or len(units) < 2 * jobs:
             _write_profiles(self.data, profiles, units)
