@@ -31,14 +31,10 @@ from mint_index.methods.registry import parse_step
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
 
-__all__ = ["GAP_COLUMNS", "gap_table", "gaps", "target_scores"]
+__all__ = ["GAP_COLUMNS", "MEASURES", "gap_table", "gaps", "target_scores"]
 
-#: Columns of the gaps table, in order.
-GAP_COLUMNS = [
-    "unit",
-    "year",
-    "node",
-    "peer_group",
+#: The numbers the gaps table holds for every unit, year and node.
+MEASURES: tuple[str, ...] = (
     "value",
     "score",
     "gap_target",
@@ -47,7 +43,10 @@ GAP_COLUMNS = [
     "parity_gap",
     "change",
     "trend",
-]
+)
+
+#: Columns of the gaps table, in order.
+GAP_COLUMNS = ["unit", "year", "node", "peer_group", *MEASURES]
 
 
 def gaps(results: Results) -> pd.DataFrame:
@@ -97,7 +96,7 @@ def gap_table(
     s = np.ascontiguousarray(np.asarray(scores, dtype=np.float64).transpose(1, 0, 2))
     n_u, n_y, n_n = s.shape
     years = np.asarray(years, dtype=np.int64)
-    floats = GAP_COLUMNS[4:]
+    floats = list(MEASURES)
     block = np.empty((len(floats), n_u * n_y * n_n))
     out = {name: block[i].reshape(n_u, n_y, n_n) for i, name in enumerate(floats)}
 

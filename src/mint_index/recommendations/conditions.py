@@ -20,21 +20,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from mint_index.gap_analysis import MEASURES
 from mint_index.recommendations.rules import AllOf, AnyOf, Condition, NodeCondition, NotOf
 
 __all__ = ["PANEL_MEASURES", "Panel", "Truth", "evaluate"]
 
 #: Columns of the gaps table a panel holds (conditions read all but ``value``).
-PANEL_MEASURES = (
-    "value",
-    "score",
-    "gap_target",
-    "gap_peer_median",
-    "gap_peer_best",
-    "parity_gap",
-    "change",
-    "trend",
-)
+PANEL_MEASURES = MEASURES
 
 
 @dataclass(frozen=True)

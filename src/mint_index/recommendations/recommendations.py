@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from mint_index.errors import MintIndexError
+from mint_index.gap_analysis import MEASURES
 
 if TYPE_CHECKING:
     from mint_index.recommendations.rules import RuleSet
@@ -15,16 +16,7 @@ if TYPE_CHECKING:
 __all__ = ["FRAME_COLUMNS", "Recommendations"]
 
 #: Numbers of the node a row is about (columns of the gaps table).
-NUMBER_COLUMNS = [
-    "value",
-    "score",
-    "gap_target",
-    "gap_peer_median",
-    "gap_peer_best",
-    "parity_gap",
-    "change",
-    "trend",
-]
+NUMBER_COLUMNS = list(MEASURES)
 
 #: Columns of ``Recommendations.to_frame()`` (``*_de``/``*_en`` become one column with ``lang``).
 FRAME_COLUMNS = [
