@@ -80,7 +80,7 @@ def _indicator(fw: Framework, ind: Indicator) -> list[str]:
         "| | |",
         "|---|---|",
         f"| definition | {formula(ind)} |",
-        f"| unit | {_cell(ind.unit)} |",
+        f"| unit | {_cell(ind.unit_label('en'))} / {_cell(ind.unit_label('de'))} |",
         f"| kind | {ind.kind} |",
         f"| direction | {_DIRECTION[ind.direction]} |",
     ]

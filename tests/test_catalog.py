@@ -72,6 +72,9 @@ def test_every_text_in_both_languages(fw: mi.Framework) -> None:
     for var in fw.variables:
         assert var.label is not None, var.id
         assert var.label.de.strip() and var.label.en.strip(), var.id
+    for ind in fw.indicators:  # a unit in words needs both languages; a symbol needs none
+        if isinstance(ind.unit, str):
+            assert not any(ch.isalpha() for ch in ind.unit), f"{ind.id}: unit {ind.unit!r}"
 
 
 @pytest.mark.parametrize("field", ["source", "goalposts", "direction", "weight", "unit"])

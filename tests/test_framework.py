@@ -166,3 +166,12 @@ def test_json_schema_describes_the_yaml() -> None:
     jsonschema = pytest.importorskip("jsonschema")
     for file in sorted(Path(__file__).parent.joinpath("fixtures/framework_small").glob("*.yaml")):
         jsonschema.validate(yaml.safe_load(file.read_text(encoding="utf-8")), schema)
+
+
+def test_indicator_units_as_symbol_or_in_both_languages(small_framework: mi.Framework) -> None:
+    assert small_framework.indicator("council_share").unit_label("de") == "%"
+    data = small_framework.to_dict()
+    data["indicators"][0]["unit"] = {"de": "Prozentpunkte", "en": "percentage points"}
+    fw = mi.Framework.model_validate(data)
+    ind = fw.indicators[0]
+    assert (ind.unit_label("de"), ind.unit_label("en")) == ("Prozentpunkte", "percentage points")

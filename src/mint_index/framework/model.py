@@ -173,7 +173,10 @@ class Indicator(_Steps):
     parent: Id
     name: Text
     description: Text
-    unit: str = Field(min_length=1)
+    unit: Text | Annotated[str, Field(min_length=1)] = Field(
+        description="Unit of the indicator's value: a symbol such as '%' or a text in "
+        "German and English, e.g. {de: je 1.000 Einwohner, en: per 1,000 inhabitants}."
+    )
     direction: Literal["higher", "lower"]
     kind: Literal["rate", "per_capita", "count", "binary", "ordinal", "parity_gap"]
     compute: Compute
@@ -202,6 +205,10 @@ class Indicator(_Steps):
             if len(set(values)) != len(values):
                 raise ValueError("levels: duplicate answer values")
         return self
+
+    def unit_label(self, lang: str) -> str:
+        """The unit as shown in ``lang``."""
+        return self.unit if isinstance(self.unit, str) else self.unit.get(lang)
 
     @property
     def direction_sign(self) -> float:

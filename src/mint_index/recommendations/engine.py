@@ -262,10 +262,12 @@ def _numbers(panel: Panel, rows: np.ndarray, cols: np.ndarray) -> dict[str, np.n
     return {m: panel.measures[m][rows, cols] for m in PANEL_MEASURES}
 
 
-def _node_texts(fw: Framework, nodes: np.ndarray, lang: str) -> np.ndarray:
-    """Each node's label in ``lang`` (``lang="unit"``: an indicator's unit, else "")."""
-    if lang == "unit":
-        table = {n: fw.indicator(n).unit if fw.is_indicator(n) else "" for n in fw.node_ids}
+def _node_texts(fw: Framework, nodes: np.ndarray, lang: str, units: bool = False) -> np.ndarray:
+    """Each node's label in ``lang`` (``units=True``: an indicator's unit, else "")."""
+    if units:
+        table = {
+            n: fw.indicator(n).unit_label(lang) if fw.is_indicator(n) else "" for n in fw.node_ids
+        }
     else:
         table = {n: fw.label(n, lang) for n in fw.node_ids}
     position = {n: i for i, n in enumerate(fw.node_ids)}
@@ -311,11 +313,11 @@ def _action_rows(
     for column in ("programme", "source", "effort", "horizon"):
         out[column] = out["action"].map({k: getattr(a, column) for k, a in catalog.items()})
     out["actors"] = out["action"].map({k: tuple(a.actors) for k, a in catalog.items()})
-    units = _node_texts(fw, nodes, "unit")
     previous = _text_column(info["previous_year"])
     for lang in LANGS:
         out[f"title_{lang}"] = out["action"].map({k: a.title.get(lang) for k, a in catalog.items()})
         labels = _node_texts(fw, nodes, lang)
+        units = _node_texts(fw, nodes, lang, units=True)
         out[f"evidence_{lang}"] = evidence(numbers, labels, units, previous, lang)
         out[f"text_{lang}"] = _explanations(
             best["rule"].to_numpy(dtype=object), ruleset, numbers, info, labels, lang

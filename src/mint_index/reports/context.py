@@ -248,7 +248,7 @@ def _node_info(fw: Framework, node_id: str, lang: str) -> dict[str, Any]:
         info.update(
             kind="indicator",
             indicator_kind=item.kind,
-            unit=item.unit,
+            unit=item.unit_label(lang),
             direction=item.direction,
             description=item.description.get(lang),
             target=None if item.target is None else item.target.value,
@@ -908,7 +908,7 @@ def _sources(fw: Framework, data: ReportData) -> list[dict[str, Any]]:
                 "label": data.nodes[ind.id]["label"],
                 "description": ind.description.get(data.lang),
                 "domain": data.nodes[_domain_of(fw, ind.id)]["label"],
-                "unit": ind.unit,
+                "unit": ind.unit_label(data.lang),
                 "direction": ind.direction,
                 "kind": ind.kind,
                 "definition": describe_compute(ind),
