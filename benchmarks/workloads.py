@@ -118,7 +118,7 @@ def _default_framework():
 
 def _dataset(units: int, years: int):
     fw = _default_framework()
-    return fw, large_dataset(fw, units, years)
+    return fw, large_dataset(units, years)
 
 
 def _shape(fw, units: int, years: int) -> str:
