@@ -49,7 +49,7 @@ def _profile_path(folder: Path, unit_id: str) -> Path:
 def _write_profiles(data: ReportData, folder: Path, unit_ids: Sequence[str]) -> int:
     for unit_id in unit_ids:
         html = render_profile(profile_context(data, unit_id), link_overview=True)
-        atomic_write(_profile_path(folder, unit_id), html)
+        atomic_write(_profile_path(folder, unit_id), html, sync=False)
     return len(unit_ids)
 
 
