@@ -144,6 +144,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID,...",
         help="write profiles only for these units (all units are still scored)",
     )
+    p.add_argument(
+        "--audit",
+        action="store_true",
+        help="add a statistical audit of the report year to the overview",
+    )
     _add_spec_option(p)
     p.add_argument(
         "--rules", metavar="PATH", help="recommendation rules (default: the packaged rules)"

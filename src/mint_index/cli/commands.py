@@ -321,19 +321,23 @@ def write_report(
     jobs: int,
     progress: Progress,
     units_only: list[str] | None = None,
+    audit: bool = False,
 ) -> tuple[Any, list[Path]]:
     """Recommendations and the report pages (index first); returns both.
 
     With ``units_only`` the overview and only those units' profiles are written; the
-    overview then links to no profile (the others do not exist).
+    overview then links to no profile (the others do not exist). ``audit`` adds the
+    statistical audit of the report year to the overview.
     """
+    from mint_index.analysis.audit import audit as make_audit
     from mint_index.recommendations import recommend
     from mint_index.reports import report as make_report
 
     progress.step("recommendations")
     recommendations = recommend(results, rules, lang=lang)
     progress.step("report pages")
-    document = make_report(results, recommendations, lang=lang)
+    checks = make_audit(results) if audit else None
+    document = make_report(results, recommendations, lang=lang, audit=checks)
     return recommendations, document.write(folder, jobs=jobs, units=units_only)
 
 
@@ -358,7 +362,7 @@ def report(args: argparse.Namespace) -> Outcome:
         progress.step("scoring")
         results = score_results(inputs)
         recommendations, pages = write_report(
-            results, rules, args.lang, folder, args.jobs, progress, units_only
+            results, rules, args.lang, folder, args.jobs, progress, units_only, args.audit
         )
     facts = data_facts(inputs.dataset, inputs.files)
     prov = provenance("report", inputs.files, inputs.framework, rules_info, results.spec)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from mint_index.errors import ReportError
 from mint_index.files import atomic_write
+from mint_index.reports.audit_section import audit_context, uncertainty_context
 from mint_index.reports.context import (
     ReportData,
     compare_context,
@@ -193,11 +194,14 @@ def report(
     *,
     uncertainty: Any = None,
     year: int | None = None,
+    audit: Any = None,
 ) -> Report:
     """A report of ``results`` for ``year`` (default: the latest): overview and profiles.
 
     ``recommendations`` (from ``mi.recommend``) adds ranked measures to the profiles;
-    ``uncertainty`` (from ``mi.uncertainty``) adds rank intervals.
+    ``uncertainty`` (from ``mi.uncertainty``) adds rank intervals and, in the
+    methodology, what was varied; ``audit`` (from ``mi.audit`` for the report's year)
+    adds a statistical audit section to the overview.
     """
     _check_results(results)
     try:
@@ -205,7 +209,10 @@ def report(
     except ValueError as exc:
         raise ReportError(str(exc)) from None
     data = prepare(results, lang, year, recommendations, uncertainty)
-    return Report("overview", overview_context(results, data), data)
+    context = overview_context(results, data)
+    context["audit"] = None if audit is None else audit_context(audit, data)
+    context["uncertainty"] = None if uncertainty is None else uncertainty_context(uncertainty)
+    return Report("overview", context, data)
 
 
 def compare_report(

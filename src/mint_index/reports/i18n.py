@@ -261,6 +261,119 @@ TEXTS: dict[str, tuple[str, str]] = {
     "f_normalise": ("Normierung", "normalisation"),
     "f_weight": ("Gewicht", "weight"),
     "f_parent": ("Zuordnung", "parent"),
+    # the statistical audit section (mi.report(..., audit=mi.audit(res)))
+    "audit_title": ("Statistische Prüfung", "Statistical audit"),
+    "audit_intro": (
+        "Diese Prüfung zeigt, ob die Indikatoren eines Bereichs zusammenpassen, ob "
+        "Indikatoren dasselbe doppelt messen und ob Datenlage oder Verteilung einzelner "
+        "Indikatoren auffällig sind. Auffälligkeiten sind kein Fehler, aber ein Grund, "
+        "genauer hinzusehen.",
+        "This audit shows whether the indicators of an area fit together, whether "
+        "indicators measure the same thing twice, and whether the data or the distribution "
+        "of single indicators stand out. A flag is not an error, but a reason to look "
+        "more closely.",
+    ),
+    "audit_consistency": ("Zusammenhalt der Bereiche", "Consistency of each area"),
+    "audit_alpha_help": (
+        "Cronbachs Alpha misst, wie einheitlich die Teile eines Bereichs die Kommunen "
+        "ordnen: nahe 1, wenn Kommunen mit hohen Werten in einem Teil meist auch in den "
+        "anderen hoch liegen; ab 0,7 gilt ein Bereich üblicherweise als stimmig. Niedrige "
+        "oder negative Werte heißen, dass die Teile Verschiedenes messen – das kann "
+        "gewollt sein, sollte aber bewusst sein.",
+        "Cronbach's alpha measures how consistently the parts of an area order the "
+        "municipalities: close to 1 when municipalities that score high on one part "
+        "mostly score high on the others too; from 0.7 an area is usually taken as "
+        "consistent. Low or negative values mean the parts measure different things - "
+        "which may be intended, but should be a conscious choice.",
+    ),
+    "audit_pc_help": (
+        "Der Anteil der ersten Hauptkomponente gibt an, welcher Teil der Unterschiede "
+        "zwischen den Kommunen sich durch eine einzige gemeinsame Richtung erklären lässt. "
+        "Ein hoher Anteil spricht dafür, dass der Bereich im Wesentlichen eine Sache misst.",
+        "The first component's share says how much of the differences between "
+        "municipalities one single common direction explains. A high share suggests that "
+        "the area essentially measures one thing.",
+    ),
+    "audit_group": ("Bereich", "Area"),
+    "audit_parts": ("Teile", "Parts"),
+    "audit_complete": ("Kommunen mit allen Werten", "Municipalities with every value"),
+    "audit_alpha": ("Cronbachs Alpha", "Cronbach's alpha"),
+    "audit_first_pc": ("Anteil erste Hauptkomponente", "First component's share"),
+    "audit_assessment": ("Einschätzung", "Assessment"),
+    "audit_consistent": ("stimmig", "consistent"),
+    "audit_weak": ("wenig stimmig", "weakly consistent"),
+    "audit_na": (
+        "nicht berechenbar (ein Teil oder zu wenige Werte)",
+        "cannot be computed (one part or too few values)",
+    ),
+    "audit_redundant": ("Möglicherweise doppelt gemessen", "Possibly measured twice"),
+    "audit_redundant_help": (
+        "Teile desselben Bereichs, die sehr eng zusammenhängen, messen womöglich "
+        "dasselbe; zusammen zählt diese Sache dann doppelt.",
+        "Parts of the same area that are very closely related may measure the same "
+        "thing, which then counts twice.",
+    ),
+    "audit_threshold": ("Schwelle", "threshold"),
+    "audit_none_redundant": (
+        "Keine Teile eines Bereichs hängen so eng zusammen.",
+        "No parts of an area are this closely related.",
+    ),
+    "audit_negative": ("Gegenläufig zum eigenen Bereich", "Running against their own area"),
+    "audit_negative_help": (
+        "Diese Teile hängen negativ mit dem Bereich zusammen, zu dem sie gehören: "
+        "Kommunen, die hier gut abschneiden, schneiden im Bereich insgesamt eher "
+        "schlechter ab. Das kann auf eine falsche Richtung oder einen echten Zielkonflikt "
+        "hinweisen.",
+        "These parts correlate negatively with the area they belong to: municipalities "
+        "that do well here tend to do worse in the area as a whole. This can point to a "
+        "wrong direction or to a real trade-off.",
+    ),
+    "audit_none_negative": (
+        "Kein Teil läuft seinem Bereich entgegen.",
+        "No part runs against its area.",
+    ),
+    "audit_part": ("Teil", "Part"),
+    "audit_other_part": ("Eng verbunden mit", "Closely related to"),
+    "audit_r": ("Korrelation r", "Correlation r"),
+    "audit_distributions": ("Auffällige Indikatoren", "Indicators that stand out"),
+    "audit_distributions_help": (
+        "Indikatoren mit wenigen vorhandenen Werten (unter 65 %), mit stark schiefer "
+        "Verteilung (einzelne Kommunen weit entfernt vom Rest), mit mehr als der Hälfte "
+        "Nullen oder mit wenigen verschiedenen Werten; gezählt vor Schätzung fehlender "
+        "Werte und Ausreißerbehandlung.",
+        "Indicators with few values available (below 65 %), with a strongly skewed "
+        "distribution (single municipalities far from the rest), with more than half "
+        "zeros or with few distinct values; counted before missing values are estimated "
+        "and outliers treated.",
+    ),
+    "audit_none_distributions": (
+        "Kein Indikator ist in Datenlage oder Verteilung auffällig.",
+        "No indicator stands out in its data or distribution.",
+    ),
+    "audit_stage": ("Stufe", "stage"),
+    "audit_skewness": ("Schiefe", "Skewness"),
+    "audit_kurtosis": ("Wölbung", "Kurtosis"),
+    "audit_zeros": ("Anteil Nullen", "Share of zeros"),
+    "audit_distinct": ("Verschiedene Werte", "Distinct values"),
+    "audit_notes": ("Hinweise", "Notes"),
+    "audit_flag_availability": ("wenige Werte vorhanden", "few values available"),
+    "audit_flag_skew_kurtosis": ("stark schief verteilt", "strongly skewed"),
+    "audit_flag_zeros": ("überwiegend Nullen", "mostly zeros"),
+    "audit_flag_distinct": ("wenige verschiedene Werte", "few distinct values"),
+    # the uncertainty analysis in the methodology (mi.report(..., uncertainty=...))
+    "uncertainty_method": ("Unsicherheitsanalyse", "Uncertainty analysis"),
+    "uncertainty_method_intro": (
+        "Für die Rangbereiche wurde der Index mit zufällig anderen Methodenentscheidungen "
+        "neu berechnet; Anzahl der Wiederholungen:",
+        "For the rank ranges the index was recomputed with randomly different method "
+        "choices; number of replications:",
+    ),
+    "uncertainty_seed": ("Startwert des Zufallsgenerators", "random seed"),
+    "uncertainty_varied": ("Variiert wurde:", "What was varied:"),
+    "uncertainty_nothing_varied": (
+        "Es wurde nichts variiert; die Rangbereiche sind die Ränge selbst.",
+        "Nothing was varied; the rank ranges are the ranks themselves.",
+    ),
 }
 
 #: Plain-language descriptions of the methods, keyed by (step, method name).
