@@ -105,6 +105,38 @@ def test_estimators_need_four_values_and_spread() -> None:
     assert np.isnan(s).all() and np.isnan(k).all()
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    arrays(
+        np.float64,
+        (2, 9, 3),
+        elements=st.one_of(st.just(nan), st.floats(-1e3, 1e3, allow_subnormal=False)),
+    )
+)
+def test_estimators_match_reference_on_the_values_present(x: np.ndarray) -> None:
+    s, k = skew_kurtosis(x)
+    for y in range(x.shape[0]):
+        for i in range(x.shape[2]):
+            v = [float(a) for a in x[y, :, i] if not math.isnan(a)]
+            if len(v) < 4 or max(v) - min(v) < 1e-6 * max(1.0, *map(abs, v)):
+                continue  # too few values, or rounding decides the (tiny) spread
+            assert s[y, i] == pytest.approx(ref_skew(v), rel=1e-9, abs=1e-9)
+            assert k[y, i] == pytest.approx(ref_kurt(v), rel=1e-9, abs=1e-9)
+
+
+def test_none_keeps_values_and_records_the_statistics_once() -> None:
+    v = [*map(float, range(1, 11)), 30.0, 100.0]
+    x = np.array([[*v, nan], [nan, *v[::-1]]]).T[None]  # [1 year, 13 units, 2 indicators]
+    out = run({"method": "none"}, x)
+    np.testing.assert_array_equal(out.values, x)
+    assert not out.winsorised.any() and not out.points.any() and not out.log_transformed.any()
+    for i in range(2):
+        assert out.skew_before[0, i] == pytest.approx(ref_skew(v), rel=1e-12)
+        assert out.kurt_before[0, i] == pytest.approx(ref_kurt(v), rel=1e-12)
+    np.testing.assert_array_equal(out.skew_after, out.skew_before)
+    np.testing.assert_array_equal(out.kurt_after, out.kurt_before)
+
+
 # ---- winsorisation -----------------------------------------------------------------------
 
 
