@@ -8,7 +8,8 @@
    not reliable, the unit gets a data-quality note on that node instead.
 4. An action recommended by several rules is listed once, under its highest priority, with
    every rule that asked for it; candidates are ranked per unit and year.
-5. Evidence and explanations are written in German and English.
+5. Evidence and explanations (German and English) are written only for the rows a view
+   asks for (:mod:`mint_index.recommendations.details`).
 """
 
 from __future__ import annotations
@@ -24,11 +25,12 @@ import pandas as pd
 from mint_index.errors import MintIndexError
 from mint_index.pipeline.derive import DERIVED_REASONS
 from mint_index.recommendations.conditions import PANEL_MEASURES, Panel, evaluate
+from mint_index.recommendations.details import CORE_COLUMNS, Details
 from mint_index.recommendations.priority import SEVERITY, priority, weight_shares
 from mint_index.recommendations.quality import REASONS, Quality, assess
-from mint_index.recommendations.recommendations import FRAME_COLUMNS, Recommendations
+from mint_index.recommendations.recommendations import Recommendations
 from mint_index.recommendations.rules import RuleSet, load_rules
-from mint_index.recommendations.texts import LANGS, evidence, fill, number, quality_note
+from mint_index.recommendations.texts import LANGS
 
 if TYPE_CHECKING:
     from mint_index.framework.framework import Framework
@@ -37,7 +39,6 @@ if TYPE_CHECKING:
 __all__ = ["fire", "recommend"]
 
 _SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
-_NOTE_TITLE = {"de": "Daten prüfen: ", "en": "Check the data: "}
 
 
 def recommend(
@@ -70,23 +71,9 @@ def recommend(
     weights = weight_shares(results.spec)[fw.node_ids.index(fw.index.id)]
     hits, blocked = fire(ruleset, panel, weights)
 
-    n_y = len(results.years)
     units = results.units.reindex(results.unit_ids)
-    rows = pd.DataFrame(
-        {
-            "unit": panel.units,
-            "year": panel.years,
-            "unit_name": units["name"].astype(object).to_numpy()[np.arange(panel.n_rows) // n_y]
-            if "name" in units.columns
-            else panel.units,
-            "peer_group": units["peer_group"]
-            .astype(object)
-            .to_numpy()[np.arange(panel.n_rows) // n_y],
-            "previous_year": _previous_years(panel.years, results.years),
-        }
-    )
-    actions = _action_rows(hits, ruleset, panel, rows, fw)
-    notes = _note_rows(blocked, panel, rows, quality, fw)
+    actions = _action_rows(hits, panel)
+    notes = _note_rows(blocked, panel, quality, fw)
     frame = pd.concat([f for f in (actions, notes) if len(f)] or [actions], ignore_index=True)
     frame = _order(frame, fw)
     meta = {
@@ -95,7 +82,8 @@ def recommend(
         "rules_sha256": ruleset.sha256,
         "max_poor_share": max_poor_share,
     }
-    return Recommendations(frame, lang=lang, meta=meta, ruleset=ruleset)
+    details = Details.of(ruleset, fw, units, results.years)
+    return Recommendations(frame, lang=lang, meta=meta, ruleset=ruleset, details=details)
 
 
 # ---- firing ---------------------------------------------------------------------------------
@@ -250,51 +238,22 @@ def _panel(results: Results, table: pd.DataFrame, quality: Quality) -> Panel:
     )
 
 
-def _previous_years(row_years: np.ndarray, years: np.ndarray) -> pd.Series:
-    """The year before each row's year in the data (missing for the first)."""
-    years = np.sort(np.asarray(years, dtype=np.int64))
-    position = np.searchsorted(years, row_years)
-    previous = years[np.maximum(position - 1, 0)]
-    return pd.Series(previous, dtype="Int64").where(position > 0)
-
-
 def _numbers(panel: Panel, rows: np.ndarray, cols: np.ndarray) -> dict[str, np.ndarray]:
     return {m: panel.measures[m][rows, cols] for m in PANEL_MEASURES}
 
 
-def _node_texts(fw: Framework, nodes: np.ndarray, lang: str, units: bool = False) -> np.ndarray:
-    """Each node's label in ``lang`` (``units=True``: an indicator's unit, else "")."""
-    if units:
-        table = {
-            n: fw.indicator(n).unit_label(lang) if fw.is_indicator(n) else "" for n in fw.node_ids
-        }
-    else:
-        table = {n: fw.label(n, lang) for n in fw.node_ids}
-    position = {n: i for i, n in enumerate(fw.node_ids)}
-    names = np.asarray([table[n] for n in fw.node_ids], dtype=object)
-    return names[np.array([position[n] for n in nodes], dtype=np.int64)]
-
-
-def _text_column(values: pd.Series | np.ndarray) -> np.ndarray:
-    series = pd.Series(np.asarray(values, dtype=object))
-    return series.where(series.notna(), "").astype(str).to_numpy(dtype=object)
-
-
-def _action_rows(
-    hits: pd.DataFrame, ruleset: RuleSet, panel: Panel, rows: pd.DataFrame, fw: Framework
-) -> pd.DataFrame:
+def _action_rows(hits: pd.DataFrame, panel: Panel) -> pd.DataFrame:
     if not len(hits):
-        return pd.DataFrame(columns=FRAME_COLUMNS)
+        return pd.DataFrame(columns=CORE_COLUMNS)
     best = rank(hits)
     row = best["row"].to_numpy(dtype=np.int64)
     nodes = best["node"].to_numpy(dtype=object)
-    col = np.array([panel.column(n) for n in nodes], dtype=np.int64)
-    numbers = _numbers(panel, row, col)
-    info = rows.iloc[row].reset_index(drop=True)
+    col = pd.Index(panel.nodes).get_indexer(nodes)
+    n = len(best)
     out = pd.DataFrame(
         {
-            "unit": info["unit"].astype(object),
-            "year": info["year"].astype(np.int64),
+            "unit": pd.Series(panel.units[row], dtype=object),
+            "year": panel.years[row],
             "kind": "action",
             "rank": best["rank"].astype("Int64"),
             "action": best["action"].astype(object),
@@ -302,70 +261,17 @@ def _action_rows(
             "severity": best["severity"].astype(object),
             "rule": best["rule"].astype(object),
             "rules": best["rules"],
-            "node": best["node"].astype(object),
+            "node": pd.Series(nodes, dtype=object),
             "reason": None,
             "gap_kind": best["gap_kind"].astype(object),
             "gap": best["gap"].astype(np.float64),
-            **numbers,
+            **_numbers(panel, row, col),
+            "detail": None,
+            "poor": np.zeros(n, dtype=np.int64),
+            "total": np.zeros(n, dtype=np.int64),
         }
     )
-    catalog = ruleset.actions
-    for column in ("programme", "source", "effort", "horizon"):
-        out[column] = out["action"].map({k: getattr(a, column) for k, a in catalog.items()})
-    out["actors"] = out["action"].map({k: tuple(a.actors) for k, a in catalog.items()})
-    previous = _text_column(info["previous_year"])
-    for lang in LANGS:
-        out[f"title_{lang}"] = out["action"].map({k: a.title.get(lang) for k, a in catalog.items()})
-        labels = _node_texts(fw, nodes, lang)
-        units = _node_texts(fw, nodes, lang, units=True)
-        out[f"evidence_{lang}"] = evidence(numbers, labels, units, previous, lang)
-        out[f"text_{lang}"] = _explanations(
-            best["rule"].to_numpy(dtype=object), ruleset, numbers, info, labels, lang
-        )
-    return out[FRAME_COLUMNS]
-
-
-def _explanations(
-    rules: np.ndarray,
-    ruleset: RuleSet,
-    numbers: dict[str, np.ndarray],
-    info: pd.DataFrame,
-    labels: np.ndarray,
-    lang: str,
-) -> np.ndarray:
-    """Each row's rule template, filled with that row's numbers; only the placeholders a
-    template uses are formatted, and only for its rows."""
-    score = numbers["score"]
-    sums = {
-        "target_score": "gap_target",
-        "peer_median": "gap_peer_median",
-        "peer_best": "gap_peer_best",
-    }
-    plain = {
-        "unit": "unit",
-        "unit_name": "unit_name",
-        "year": "year",
-        "previous_year": "previous_year",
-        "peer_group": "peer_group",
-    }
-    result = np.full(len(rules), "", dtype=object)
-    for rule_id in sorted(set(rules)):
-        where = np.flatnonzero(rules == rule_id)
-
-        def column(name: str, where: np.ndarray = where) -> np.ndarray:
-            if name == "node":
-                return labels[where]
-            if name in plain:
-                return _text_column(info[plain[name]].to_numpy(dtype=object)[where])
-            if name in sums:
-                return number(score[where] + numbers[sums[name]][where], lang)
-            if name in ("value", "parity_gap"):
-                return number(numbers[name][where], lang, 2, trim=True)
-            return number(numbers[name][where], lang, sign=name in ("change", "trend"))
-
-        template = getattr(ruleset.rule(str(rule_id)).text, lang)
-        result[where] = fill(template, column, len(where))
-    return result
+    return out[CORE_COLUMNS]
 
 
 def _groups_of(keys: list[np.ndarray], values: np.ndarray) -> np.ndarray:
@@ -385,10 +291,10 @@ def _groups_of(keys: list[np.ndarray], values: np.ndarray) -> np.ndarray:
 
 
 def _note_rows(
-    blocked: pd.DataFrame, panel: Panel, rows: pd.DataFrame, quality: Quality, fw: Framework
+    blocked: pd.DataFrame, panel: Panel, quality: Quality, fw: Framework
 ) -> pd.DataFrame:
     if not len(blocked):
-        return pd.DataFrame(columns=FRAME_COLUMNS)
+        return pd.DataFrame(columns=CORE_COLUMNS)
     position = {n: i for i, n in enumerate(fw.node_ids)}
     blocked = blocked.assign(_n=blocked["node"].map(position)).sort_values(
         ["row", "_n", "rule"], kind="stable", ignore_index=True
@@ -405,13 +311,11 @@ def _note_rows(
     reason = np.asarray(REASONS, dtype=object)[quality.reason[y_idx, u_idx, col]]
     why = np.asarray(DERIVED_REASONS, dtype=object)[quality.missing_reason[y_idx, u_idx, col]]
     detailed = np.where((reason == "missing") & (why != ""), "missing:" + why, reason)
-    info = rows.iloc[row].reset_index(drop=True)
-    numbers = _numbers(panel, row, col)
     nodes = chosen["node"].to_numpy(dtype=object)
     out = pd.DataFrame(
         {
-            "unit": info["unit"].astype(object),
-            "year": info["year"].astype(np.int64),
+            "unit": pd.Series(panel.units[row], dtype=object),
+            "year": panel.years[row],
             "kind": "note",
             "rank": pd.array([pd.NA] * len(chosen), dtype="Int64"),
             "action": None,
@@ -419,26 +323,17 @@ def _note_rows(
             "severity": None,
             "rule": chosen["rule"].astype(object),
             "rules": rules[first],
-            "node": nodes,
+            "node": pd.Series(nodes, dtype=object),
             "reason": reason,
             "gap_kind": None,
             "gap": np.nan,
-            **numbers,
-            "programme": None,
-            "source": None,
-            "actors": None,
-            "effort": None,
-            "horizon": None,
+            **_numbers(panel, row, col),
+            "detail": detailed,
+            "poor": quality.poor[y_idx, u_idx, col],
+            "total": quality.total[col],
         }
     )
-    poor, total = quality.poor[y_idx, u_idx, col], quality.total[col]
-    for lang in LANGS:
-        labels = _node_texts(fw, nodes, lang)
-        out[f"title_{lang}"] = _NOTE_TITLE[lang] + labels
-        note = quality_note(labels, out["year"].to_numpy(), detailed, poor, total, lang)
-        out[f"evidence_{lang}"] = note
-        out[f"text_{lang}"] = note
-    return out[FRAME_COLUMNS]
+    return out[CORE_COLUMNS]
 
 
 def _order(frame: pd.DataFrame, fw: Framework) -> pd.DataFrame:

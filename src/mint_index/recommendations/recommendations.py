@@ -11,6 +11,7 @@ from mint_index.errors import MintIndexError
 from mint_index.gap_analysis import MEASURES
 
 if TYPE_CHECKING:
+    from mint_index.recommendations.details import Details
     from mint_index.recommendations.rules import RuleSet
 
 __all__ = ["FRAME_COLUMNS", "Recommendations"]
@@ -47,6 +48,7 @@ FRAME_COLUMNS = [
     "text_en",
 ]
 _TEXTS = ("title", "evidence", "text")
+_LANGS = ("de", "en")
 
 
 class Recommendations:
@@ -62,52 +64,64 @@ class Recommendations:
         lang: str = "en",
         meta: dict[str, Any] | None = None,
         ruleset: RuleSet | None = None,
+        details: Details | None = None,
     ) -> None:
+        """``frame``: every column of :data:`FRAME_COLUMNS`, or with ``details`` only the
+        numbers and ids (``details.CORE_COLUMNS``); the texts are then written per view."""
         self._frame = frame
         self.lang = lang
         self.meta = dict(meta or {})
         self.ruleset = ruleset
+        self._details = details
+
+    def _complete(self, rows: pd.DataFrame, langs: tuple[str, ...] = _LANGS) -> pd.DataFrame:
+        """``rows`` of the stored frame with every output column (texts in ``langs``)."""
+        if self._details is None:
+            return rows.reset_index(drop=True)
+        return self._details.complete(rows, langs)
 
     # ---- views ----------------------------------------------------------------------
-    def to_frame(self, lang: str | None = None) -> pd.DataFrame:
-        """Every row. With ``lang``, one ``title``/``evidence``/``text`` column in that
-        language instead of both."""
-        frame = self._frame.copy()
+    def to_frame(self, lang: str | None = None, year: int | None = None) -> pd.DataFrame:
+        """Every row (``year``: of that year only). With ``lang``, one
+        ``title``/``evidence``/``text`` column in that language instead of both."""
+        rows = self._frame
+        if year is not None:
+            rows = rows[rows["year"].to_numpy() == int(year)]
         if lang is None:
-            return frame
+            return self._complete(rows).copy()
         _check_lang(lang)
-        other = "en" if lang == "de" else "de"
-        frame = frame.drop(columns=[f"{t}_{other}" for t in _TEXTS])
-        return frame.rename(columns={f"{t}_{lang}": t for t in _TEXTS})
+        return _in_language(self._complete(rows, (lang,)), lang)
 
     @property
     def actions(self) -> pd.DataFrame:
         """The ranked measures only."""
-        return self._frame[self._frame["kind"] == "action"].reset_index(drop=True)
+        return self._complete(self._frame[self._frame["kind"] == "action"])
 
     @property
     def notes(self) -> pd.DataFrame:
         """The data-quality notes only."""
-        return self._frame[self._frame["kind"] == "note"].reset_index(drop=True)
+        return self._complete(self._frame[self._frame["kind"] == "note"])
 
     def for_unit(self, unit: str, year: int | None = None, lang: str | None = None) -> pd.DataFrame:
         """One unit's measures and notes for ``year`` (default: the latest year it has rows
         for), in ``lang`` (default: the language chosen in ``recommend``)."""
-        frame = self.to_frame(lang or self.lang)
-        mine = frame[frame["unit"] == str(unit)]
+        lang = lang or self.lang
+        _check_lang(lang)
+        mine = self._frame[self._frame["unit"] == str(unit)]
         if not len(mine):
             known = self._frame["unit"].nunique()
             raise MintIndexError(
                 f"no recommendations or notes for unit {unit!r} ({known} units have some)"
             )
         chosen = int(mine["year"].max()) if year is None else int(year)
-        return mine[mine["year"] == chosen].reset_index(drop=True)
+        return _in_language(self._complete(mine[mine["year"] == chosen], (lang,)), lang)
 
     # ---- export ---------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable: per unit and year the ranked measures and the notes, sorted
         by unit, year and rank; both languages."""
-        records = json.loads(self._frame.to_json(orient="records", double_precision=10))
+        frame = self._complete(self._frame)
+        records = json.loads(frame.to_json(orient="records", double_precision=10))
         groups: dict[tuple[str, int], dict[str, Any]] = {}
         for rec in records:
             key = (rec["unit"], rec["year"])
@@ -159,13 +173,12 @@ class Recommendations:
     def _repr_html_(self, limit: int = 20) -> str:
         from html import escape
 
-        frame = self.to_frame(self.lang)
+        frame = self._frame
         if len(frame):
             latest = frame[frame["year"] == frame["year"].max()]
             latest = latest[latest["kind"] == "action"]
-            top = latest[latest["rank"] <= 3].head(limit)
-        else:
-            top = frame
+            frame = latest[latest["rank"] <= 3].head(limit)
+        top = _in_language(self._complete(frame, (self.lang,)), self.lang)
         rows = "".join(
             f"<tr><td>{escape(str(r.unit))}</td><td>{r.rank}</td><td>{escape(str(r.title))}</td>"
             f"<td>{r.priority:.2f}</td><td>{escape(str(r.evidence))}</td></tr>"
@@ -176,6 +189,13 @@ class Recommendations:
             f"<p><b>{head}</b></p><table><tr><th>unit</th><th>rank</th><th>action</th>"
             f"<th>priority</th><th>evidence</th></tr>{rows}</table>"
         )
+
+
+def _in_language(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One ``title``/``evidence``/``text`` column in ``lang`` instead of one per language."""
+    other = [f"{t}_{o}" for o in _LANGS if o != lang for t in _TEXTS]
+    frame = frame.drop(columns=[c for c in other if c in frame.columns])
+    return frame.rename(columns={f"{t}_{lang}": t for t in _TEXTS})
 
 
 def _check_lang(lang: str) -> None:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 
 import numpy as np
+import pandas as pd
 
 __all__ = ["LANGS", "evidence", "fill", "number", "quality_note"]
 
@@ -59,22 +60,34 @@ def number(
     x: np.ndarray, lang: str, decimals: int = 1, sign: bool = False, trim: bool = False
 ) -> Texts:
     """Numbers as text: fixed ``decimals`` (``trim``: without trailing zeros), decimal
-    comma in German, ``+`` for positive numbers with ``sign``, ``n/a`` for missing."""
+    comma in German, ``+`` for positive numbers with ``sign``, ``n/a`` for missing.
+
+    Rounded numbers repeat a lot (scores have at most 1,001 values at one decimal), so each
+    distinct one is written once and the texts are gathered per row."""
     x = np.asarray(x, dtype=np.float64)
     missing = ~np.isfinite(x)
     scale = 10**decimals
     scaled = np.rint(np.abs(np.where(missing, 0.0, x)) * scale).astype(np.int64)
-    whole = (scaled // scale).astype(str)
-    if decimals:
-        fraction = np.char.zfill((scaled % scale).astype(str), decimals)
-        if trim:
-            fraction = np.char.rstrip(fraction, "0")
-        point = "," if lang == "de" else "."
-        whole = np.where(fraction == "", whole, np.char.add(np.char.add(whole, point), fraction))
-    prefix = np.where((x < 0) & (scaled > 0), "-", np.where(sign & (scaled > 0), "+", ""))
-    out = _text(np.char.add(prefix.astype(str), whole))
-    out[missing] = _WORDS[lang]["na"]
-    return out
+    # 0: no sign, 1: minus, 2: plus; -1: missing
+    prefix = np.where((x < 0) & (scaled > 0), 1, np.where(sign & (scaled > 0), 2, 0))
+    key = np.where(missing, -1, scaled * 3 + prefix)
+    codes, distinct = pd.factorize(key, sort=False)
+    point = "," if lang == "de" else "."
+    words = []
+    for k in distinct.tolist():
+        if k < 0:
+            words.append(_WORDS[lang]["na"])
+            continue
+        size, mark = divmod(k, 3)
+        text = str(size // scale)
+        if decimals:
+            fraction = str(size % scale).zfill(decimals)
+            if trim:
+                fraction = fraction.rstrip("0")
+            if fraction:
+                text = text + point + fraction
+        words.append(("", "-", "+")[mark] + text)
+    return np.asarray(words, dtype=object)[codes] if len(codes) else np.empty(0, dtype=object)
 
 
 def _part(condition: np.ndarray, text: Texts | str) -> Texts:

@@ -346,7 +346,7 @@ def _recommendation_lookup(
     recommendations: Any, year: int, lang: str, unit_ids: list[str]
 ) -> _Lookup:
     """Measures and data-quality notes of the report year by unit, ranked."""
-    frame = recommendations.to_frame(lang)
+    frame = recommendations.to_frame(lang, year=year)  # texts of the report year only
     if "year" in frame.columns:
         frame = _year_rows(frame, year)
     frame = frame.assign(unit=frame["unit"].astype(str))

@@ -1,0 +1,191 @@
+"""The columns of a recommendation that follow from its numbers: catalog fields, unit
+fields, titles, evidence and explanations in German and English.
+
+At national scale ``recommend`` yields millions of rows, and writing two languages of
+sentences for each costs far more time and memory than finding them. So the
+:class:`~mint_index.recommendations.Recommendations` object keeps only the numbers and ids
+(:data:`CORE_COLUMNS`) and :class:`Details` writes the rest for the rows a view asks for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from mint_index.recommendations.recommendations import FRAME_COLUMNS, NUMBER_COLUMNS
+from mint_index.recommendations.texts import LANGS, evidence, fill, number, quality_note
+
+if TYPE_CHECKING:
+    from mint_index.framework.framework import Framework
+    from mint_index.recommendations.rules import RuleSet
+
+__all__ = ["CATALOG_COLUMNS", "CORE_COLUMNS", "Details"]
+
+#: Columns copied from the action catalog.
+CATALOG_COLUMNS = ("programme", "source", "effort", "horizon")
+
+_TEXT_COLUMNS = tuple(f"{t}_{lang}" for t in ("title", "evidence", "text") for lang in LANGS)
+_DERIVED = {*CATALOG_COLUMNS, "actors", *_TEXT_COLUMNS}
+
+#: What the stored frame holds: every output column that is not derived, and for notes
+#: why the data fall short (``detail``: the reason, ``missing`` qualified by why) and how
+#: many indicators do (``poor`` of ``total``).
+CORE_COLUMNS = [c for c in FRAME_COLUMNS if c not in _DERIVED] + ["detail", "poor", "total"]
+
+_NOTE_TITLE = {"de": "Daten prüfen: ", "en": "Check the data: "}
+_SUMS = {
+    "target_score": "gap_target",
+    "peer_median": "gap_peer_median",
+    "peer_best": "gap_peer_best",
+}
+
+
+@dataclass(frozen=True)
+class Details:
+    """Writes the derived columns of a recommendations frame; small and picklable."""
+
+    ruleset: RuleSet
+    labels: dict[str, dict[str, str]]  # lang -> node -> label
+    unit_labels: dict[str, dict[str, str]]  # lang -> node -> an indicator's unit ("" else)
+    unit_names: dict[str, Any]  # unit -> name
+    peer_groups: dict[str, Any]  # unit -> peer group
+    years: tuple[int, ...]  # every year of the results, sorted
+
+    @classmethod
+    def of(cls, ruleset: RuleSet, fw: Framework, units: pd.DataFrame, years: np.ndarray) -> Details:
+        """``units``: the results' unit table (``name`` optional, ``peer_group``) by unit id."""
+        names = units["name"] if "name" in units.columns else pd.Series(units.index, units.index)
+        return cls(
+            ruleset=ruleset,
+            labels={lang: {n: fw.label(n, lang) for n in fw.node_ids} for lang in LANGS},
+            unit_labels={
+                lang: {
+                    n: fw.indicator(n).unit_label(lang) if fw.is_indicator(n) else ""
+                    for n in fw.node_ids
+                }
+                for lang in LANGS
+            },
+            unit_names=dict(zip(units.index.astype(str), names.astype(object), strict=True)),
+            peer_groups=dict(
+                zip(units.index.astype(str), units["peer_group"].astype(object), strict=True)
+            ),
+            years=tuple(sorted(int(y) for y in years)),
+        )
+
+    def complete(self, core: pd.DataFrame, langs: tuple[str, ...] = LANGS) -> pd.DataFrame:
+        """``core`` rows (:data:`CORE_COLUMNS`) with every output column, texts in ``langs``."""
+        core = core.reset_index(drop=True)
+        out = core[[c for c in CORE_COLUMNS if c in FRAME_COLUMNS]].copy()
+        acts = (core["kind"] == "action").to_numpy()
+        catalog = self.ruleset.actions
+        action = core["action"].astype(object)
+        for column in CATALOG_COLUMNS:
+            out[column] = action.map({k: getattr(a, column) for k, a in catalog.items()}).astype(
+                object
+            )
+        out["actors"] = action.map({k: tuple(a.actors) for k, a in catalog.items()}).astype(object)
+        for column in (*CATALOG_COLUMNS, "actors"):
+            out.loc[~acts, column] = None
+        a_rows, n_rows = core[acts], core[~acts]
+        for lang in langs:
+            for kind, texts in zip(
+                ("title", "evidence", "text"),
+                zip(self._action_texts(a_rows, lang), self._note_texts(n_rows, lang), strict=True),
+                strict=True,
+            ):
+                column = np.empty(len(core), dtype=object)
+                column[acts], column[~acts] = texts
+                out[f"{kind}_{lang}"] = column
+        return out[[c for c in FRAME_COLUMNS if c in out.columns]]
+
+    # ---- texts ----------------------------------------------------------------------
+
+    def _node(self, table: dict[str, dict[str, str]], nodes: pd.Series, lang: str) -> np.ndarray:
+        return nodes.astype(object).map(table[lang]).to_numpy(dtype=object)
+
+    def _previous(self, years: np.ndarray) -> np.ndarray:
+        """The year before each year in the data, as text ("" for the first)."""
+        known = np.asarray(self.years, dtype=np.int64)
+        position = np.searchsorted(known, years)
+        previous = known[np.maximum(position - 1, 0)].astype(str).astype(object)
+        return np.where(position > 0, previous, "").astype(object)
+
+    def _action_texts(
+        self, rows: pd.DataFrame, lang: str
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        catalog = self.ruleset.actions
+        titles = (
+            rows["action"].astype(object).map({k: a.title.get(lang) for k, a in catalog.items()})
+        )
+        numbers = {m: rows[m].to_numpy(dtype=np.float64) for m in NUMBER_COLUMNS}
+        labels = self._node(self.labels, rows["node"], lang)
+        units = self._node(self.unit_labels, rows["node"], lang)
+        years = rows["year"].to_numpy(dtype=np.int64)
+        previous = self._previous(years)
+        said = evidence(numbers, labels, units, previous, lang)
+        return (
+            titles.to_numpy(dtype=object),
+            said,
+            self._explanations(rows, numbers, labels, previous, lang),
+        )
+
+    def _explanations(
+        self,
+        rows: pd.DataFrame,
+        numbers: dict[str, np.ndarray],
+        labels: np.ndarray,
+        previous: np.ndarray,
+        lang: str,
+    ) -> np.ndarray:
+        """Each row's rule template, filled with that row's numbers; only the placeholders a
+        template uses are formatted, and only for its rows."""
+        rules = rows["rule"].to_numpy(dtype=object)
+        unit = rows["unit"].astype(object)
+        plain = {
+            "unit": unit,
+            "unit_name": unit.map(self.unit_names),
+            "year": rows["year"],
+            "previous_year": pd.Series(previous, index=rows.index),
+            "peer_group": unit.map(self.peer_groups),
+        }
+        score = numbers["score"]
+        result = np.full(len(rules), "", dtype=object)
+        for rule_id in sorted(set(rules)):
+            where = np.flatnonzero(rules == rule_id)
+
+            def column(name: str, where: np.ndarray = where) -> np.ndarray:
+                if name == "node":
+                    return labels[where]
+                if name in plain:
+                    return _text_column(plain[name].to_numpy(dtype=object)[where])
+                if name in _SUMS:
+                    return number(score[where] + numbers[_SUMS[name]][where], lang)
+                if name in ("value", "parity_gap"):
+                    return number(numbers[name][where], lang, 2, trim=True)
+                return number(numbers[name][where], lang, sign=name in ("change", "trend"))
+
+            template = getattr(self.ruleset.rule(str(rule_id)).text, lang)
+            result[where] = fill(template, column, len(where))
+        return result
+
+    def _note_texts(
+        self, rows: pd.DataFrame, lang: str
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        labels = self._node(self.labels, rows["node"], lang)
+        note = quality_note(
+            labels,
+            rows["year"].to_numpy(dtype=np.int64),
+            rows["detail"].astype(object).to_numpy(dtype=object),
+            rows["poor"].to_numpy(dtype=np.int64),
+            rows["total"].to_numpy(dtype=np.int64),
+            lang,
+        )
+        return _NOTE_TITLE[lang] + labels, note, note
+
+
+def _text_column(values: np.ndarray) -> np.ndarray:
+    series = pd.Series(np.asarray(values, dtype=object))
+    return series.where(series.notna(), "").astype(str).to_numpy(dtype=object)
