@@ -110,6 +110,19 @@ def test_rank_rows_continuous_values_and_extremes() -> None:
     assert rank_rows(np.array([[1.0, 2.0, 3.0]])).tolist() == [[3, 2, 1]]
 
 
+def test_rank_rows_mixes_rows_with_and_without_ties() -> None:
+    # Rows without ties take a shortcut; rows with ties, or with missing scores, must not.
+    rng = np.random.default_rng(5)
+    scores = rng.normal(size=(6, 300))
+    scores[1, 7] = scores[1, 200]  # one tie
+    scores[2, :4] = np.nan  # missing, no tie
+    scores[3, 5:9] = np.nan
+    scores[3, 10] = scores[3, 11]  # missing and a tie
+    scores[4] = np.nan  # nothing to rank
+    expected = pd.DataFrame(scores.T).rank(method="min", ascending=False).to_numpy().T
+    assert np.array_equal(rank_rows(scores), np.where(np.isnan(expected), 0, expected))
+
+
 def test_rank_rows_ties_within_float_noise() -> None:
     a = 0.1 + 0.2
     b = 0.3  # differs from a in the last bit
@@ -167,7 +180,7 @@ def test_zero_noise_gives_exactly_the_nominal_ranks(res: mi.Results) -> None:
 
 
 def test_rank_stats_layout_and_interval_order(res: mi.Results) -> None:
-    ua = uncertainty(res, n=50, vary={"weights": 0.3, "leave_out": True}, seed=2)
+    ua = uncertainty(res, n=50, vary={"weights": 0.3, "leave_out": True}, seed=2, nodes="all")
     stats = ua.rank_stats
     assert list(stats.columns) == RANK_STATS_COLUMNS
     assert len(stats) == len(res.unit_ids) * len(res.years) * len(res.framework.aggregate_ids)
@@ -294,6 +307,22 @@ def test_weight_noise_stays_within_its_share(res: mi.Results) -> None:
         values = ua.replications[column]
         assert values.between(0.8 * nominal, 1.2 * nominal).all()
         assert values.min() < 0.85 * nominal and values.max() > 1.15 * nominal
+
+
+def test_default_nodes_are_the_index_and_its_aggregate_children(res: mi.Results) -> None:
+    # The fixture's index has the domain "dom" and the dimension "dim2" as children.
+    vary = {"weights": 0.2, "normalise": ["minmax", "rank"]}
+    default = uncertainty(res, n=12, vary=vary, seed=4)
+    assert set(default.rank_stats["node"]) == {"dom", "dim2", "index"}
+    every = uncertainty(res, n=12, vary=vary, seed=4, nodes="all").rank_stats
+    assert set(every["node"]) == set(res.framework.aggregate_ids)
+    # Summarising fewer nodes changes nothing for the nodes kept.
+    kept = every[every["node"].isin(["dom", "dim2", "index"])]
+    key = ["node", "year", "unit"]
+    pd.testing.assert_frame_equal(
+        default.rank_stats.sort_values(key).reset_index(drop=True),
+        kept.sort_values(key).reset_index(drop=True),
+    )
 
 
 def test_targets_and_years_can_be_restricted(res: mi.Results) -> None:

@@ -110,10 +110,17 @@ def rank_rows(scores: np.ndarray, rtol: float = RANK_RTOL) -> np.ndarray:
     new_group = np.empty((rows, n), dtype=bool)
     new_group[:, 0] = True
     np.greater(distance[:, 1:] - distance[:, :-1], tolerance, out=new_group[:, 1:])
-    ranked = new_group * np.arange(1, n + 1, dtype=dtype)
-    np.maximum.accumulate(ranked, axis=1, out=ranked)
     if any_missing:
-        ranked[distance == missing] = 0
+        missing_sorted = distance == missing  # sorted last; their rank becomes 0 below
+        new_group |= missing_sorted
+    # Without ties a unit's rank is its place in the order; only rows with ties need the
+    # (slow, sequential) running maximum that gives tied units their group's first place.
+    ranked = np.tile(np.arange(1, n + 1, dtype=dtype), (rows, 1))
+    tied = np.flatnonzero(~new_group.all(axis=1))
+    if len(tied):
+        ranked[tied] = np.maximum.accumulate(new_group[tied] * ranked[tied], axis=1)
+    if any_missing:
+        ranked[missing_sorted] = 0
     packed &= (1 << index_bits) - 1  # the unit's position in its row ...
     packed += np.arange(0, rows * n, n, dtype=np.int64)[:, None]  # ... and in the array
     out = np.empty(rows * n, dtype=dtype)
@@ -238,12 +245,17 @@ def _combine_batched(
     complete data never pays for a ``[batch, cell]`` array of weights.
     """
     num = np.zeros((w.shape[0], children[0].shape[1]))
+    scratch = np.empty_like(num)
     den_const = np.zeros(w.shape[0])
     den_part: np.ndarray | None = None
     for k, child in enumerate(children):
-        fx, present = _transformed(child, f)
-        fx *= w[:, k, None]
-        num += fx
+        fx = child if f is _identity else f(child)
+        missing = np.isnan(fx)
+        present = ~missing if missing.any() else None
+        weighted = np.multiply(fx, w[:, k, None], out=scratch)
+        if present is not None:
+            weighted[missing] = 0.0
+        num += weighted
         if present is None:
             den_const += w[:, k]
         elif den_part is None:

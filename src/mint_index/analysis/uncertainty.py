@@ -142,14 +142,20 @@ def replication_table(
 def resolve_targets(
     results: Results, nodes: Sequence[str] | str | None, years: Sequence[int] | int | None
 ) -> tuple[list[str], list[int]]:
-    """Aggregate nodes and years to analyse; defaults: every aggregate node, every year."""
+    """Aggregate nodes and years to analyse.
+
+    Nodes default to the index and its aggregate children (the domains), the ranks reports
+    show intervals for; ``"all"`` means every aggregate node. Years default to every year.
+    """
     fw = results.framework
     all_years = [int(y) for y in results.years]
-    chosen_nodes = (
-        list(fw.aggregate_ids)
-        if nodes is None
-        else ([nodes] if isinstance(nodes, str) else list(nodes))
-    )
+    if nodes is None:
+        index = fw.index.id
+        chosen_nodes = [a for a in fw.aggregate_ids if a in fw.children[index]] + [index]
+    elif nodes == "all":
+        chosen_nodes = list(fw.aggregate_ids)
+    else:
+        chosen_nodes = [nodes] if isinstance(nodes, str) else list(nodes)
     chosen_years = (
         all_years
         if years is None
@@ -189,9 +195,12 @@ def uncertainty(
 
     ``n`` replications are drawn with ``numpy.random.default_rng(seed)``; the same seed
     gives the same result, whatever ``executor`` (any ``concurrent.futures.Executor``)
-    runs the chunks of ``chunk_size`` replications. ``nodes`` and ``years`` restrict the
-    summary (default: every aggregate node and year); memory grows with
-    ``n * units * nodes * years``, about 6 bytes each.
+    runs the chunks of ``chunk_size`` replications. ``nodes`` chooses the aggregate nodes
+    summarised: by default the index and its direct children (the domains), whose rank
+    intervals reports show; ``"all"`` for every aggregate node, or a node id or list of
+    ids. ``years`` restricts the years (default: every year). Every aggregate is still
+    computed in each replication, but only the chosen nodes are ranked and kept: time and
+    memory (about 6 bytes per ``n * units * nodes * years``) grow with them.
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise SpecError(f"n: the number of replications must be a positive integer, got {n!r}")
