@@ -72,19 +72,20 @@ class _ByVariable:
         every = take == list(range(len(data.variables)))
         self._row = {v: k for k, v in enumerate(variables)}
         self.values = column_major(data.values if every else data.values[:, :, take])
-        self.reason = column_major(data.reason if every else data.reason[:, :, take])
+        reason = column_major(data.reason if every else data.reason[:, :, take])
+        # Once for the whole cube, not once per indicator reading the variable: a NaN
+        # without a recorded reason is simply "missing".
+        self.reason = np.where(np.isnan(self.values) & (reason == 0), np.int8(_MISSING), reason)
 
     def __getitem__(self, variable: str) -> np.ndarray:
         return self.values[self._row[variable]]
 
-    def input_reason(self, variables: list[str]) -> np.ndarray:
-        """Per cell, the reason of the first input that is missing (0 if none is)."""
-        out = np.zeros(self.values.shape[1:], dtype=np.int8)
+    def input_reason(self, variables: list[str], out: np.ndarray) -> None:
+        """Write into ``out``, per cell, the reason of the first input that is missing (0
+        if none is)."""
+        out[...] = 0
         for v in variables:
-            reason = self.reason[self._row[v]]
-            code = np.where(np.isnan(self[v]) & (reason == 0), _MISSING, reason)
-            out = np.where(out == 0, code, out)
-        return out
+            np.copyto(out, self.reason[self._row[v]], where=out == 0)
 
 
 def _levels(ind: Indicator, raw: np.ndarray, problems: list[dict[str, object]]) -> np.ndarray:
@@ -143,7 +144,7 @@ def derive(data: Dataset, framework: Framework) -> Derived:
         c = ind.compute
         # The denominate step's variable is not an input of the derived value.
         inputs = [v for v in ind.variables() if v in _compute_vars(c)]
-        reason[i] = cols.input_reason(inputs)
+        cols.input_reason(inputs, out=reason[i])
         with np.errstate(divide="ignore", invalid="ignore"):
             if isinstance(c, DirectCompute):
                 raw = cols[c.variable]
@@ -156,7 +157,7 @@ def derive(data: Dataset, framework: Framework) -> Derived:
                     lo, hi = wilson_interval(num, den)
                     lower[i], upper[i] = lo * c.scale, hi * c.scale
                 zero = (den == 0) & ~np.isnan(num)
-                reason[i] = np.where(zero, _ZERO_DENOMINATOR, reason[i])
+                np.copyto(reason[i], _ZERO_DENOMINATOR, where=zero)
             else:
                 _parity(cols, c, i, values, denominator, lower, upper, reason)
     if problems:
@@ -209,4 +210,4 @@ def _parity(
         upper[i] = np.where(ok, g_hi / r_rate, np.nan)
     denominator[i] = g_den
     zero = ((g_den == 0) & ~np.isnan(g_num)) | ((r_den == 0) & ~np.isnan(r_num))
-    reason[i] = np.where(zero, _ZERO_DENOMINATOR, reason[i])
+    np.copyto(reason[i], _ZERO_DENOMINATOR, where=zero)
