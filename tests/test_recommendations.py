@@ -364,6 +364,11 @@ def test_recommendations_api(small_framework: mi.Framework, rules_file) -> None:
         recs.for_unit("nowhere")
     with pytest.raises(MintIndexError, match="unknown language"):
         recs.to_frame("fr")
+    # one year's rows, with the same texts as in the whole frame
+    one = recs.to_frame("en", year=2023).reset_index(drop=True)
+    whole = en[en["year"] == 2023].reset_index(drop=True)
+    assert len(one) > 0 and set(one["year"]) == {2023}
+    pd.testing.assert_frame_equal(one, whole)
     data = recs.to_dict()
     json.dumps(data)  # JSON-serialisable as is
     again = recommend(res, rules_file, lang="de").to_json()

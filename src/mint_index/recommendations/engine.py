@@ -51,7 +51,8 @@ def recommend(
 
     ``rules``: ``None`` for the packaged catalog, a YAML file or folder (see
     :func:`~mint_index.load_rules`), or a loaded :class:`RuleSet`. ``lang`` (``de`` or
-    ``en``) is the language shown by default; both are always computed.
+    ``en``) is the language shown by default; evidence and explanations are written in
+    either language when a view asks for them (``to_frame``, ``for_unit``, ...).
     ``max_poor_share``: an aggregate whose indicators are missing, imputed or unreliable
     for more than this share of its weight is too sparse to act on.
     """
