@@ -229,7 +229,12 @@ def _aggregate(
                 part = num[:, incomplete] / den
             part[den < enough[:, None]] = np.nan
             value[:, incomplete] = part
-    return value if f_inv is _identity else f_inv(value)
+    return value if f_inv is _identity else _apply(f_inv, value, value)
+
+
+def _apply(f: Transform, x: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``f(x)``, written into ``out`` when ``f`` is a ufunc (no new array per child)."""
+    return f(x, out=out) if isinstance(f, np.ufunc) else f(x)
 
 
 def _combine_batched(
@@ -249,7 +254,7 @@ def _combine_batched(
     den_const = np.zeros(w.shape[0])
     den_part: np.ndarray | None = None
     for k, child in enumerate(children):
-        fx = child if f is _identity else f(child)
+        fx = child if f is _identity else _apply(f, child, scratch)
         missing = np.isnan(fx)
         present = ~missing if missing.any() else None
         weighted = np.multiply(fx, w[:, k, None], out=scratch)
