@@ -256,17 +256,16 @@ def _combine_batched(
     for k, child in enumerate(children):
         fx = child if f is _identity else _apply(f, child, scratch)
         missing = np.isnan(fx)
-        present = ~missing if missing.any() else None
         weighted = np.multiply(fx, w[:, k, None], out=scratch)
-        if present is not None:
-            weighted[missing] = 0.0
-        num += weighted
-        if present is None:
+        if not missing.any():
+            num += weighted
             den_const += w[:, k]
-        elif den_part is None:
-            den_part = present * w[:, k, None]
-        else:
-            den_part += present * w[:, k, None]
+            continue
+        np.copyto(weighted, 0.0, where=missing)
+        num += weighted
+        if den_part is None:
+            den_part = np.zeros_like(num)
+        np.add(den_part, w[:, k, None], out=den_part, where=~missing)
     if den_part is None:
         value = num / np.where(den_const > 0, den_const, np.nan)[:, None]
         value[den_const < enough] = np.nan
@@ -274,7 +273,7 @@ def _combine_batched(
     den_part += den_const[:, None]
     with np.errstate(invalid="ignore", divide="ignore"):
         value = num / den_part
-    value[den_part < enough[:, None]] = np.nan
+    np.copyto(value, np.nan, where=den_part < enough[:, None])
     return value
 
 
