@@ -219,16 +219,15 @@ def _aggregate(
         # others need the weight actually present.
         fx, present = _transformed(shared, f)
         num = np.einsum("bc,nc->bn", w, fx)  # einsum beats BLAS: few children
-        # Cells with every child present have all the weight present (share 1); only the
-        # others need the weight actually present.
         value = num / np.where(total > 0, total, np.nan)[:, None]
         if present is not None:
-            incomplete = np.flatnonzero(~present.all(axis=1))
-            den = np.einsum("bc,nc->bn", w, present[incomplete].astype(np.float64))
+            # Masked writes over every cell: cheaper than gathering and scattering the
+            # incomplete ones, which are most cells when many units lack some indicator.
+            incomplete = ~present.all(axis=1)
+            den = np.einsum("bc,nc->bn", w, present.astype(np.float64))
             with np.errstate(invalid="ignore", divide="ignore"):
-                part = num[:, incomplete] / den
-            part[den < enough[:, None]] = np.nan
-            value[:, incomplete] = part
+                np.divide(num, den, out=value, where=incomplete)
+            np.copyto(value, np.nan, where=incomplete & (den < enough[:, None]))
     return value if f_inv is _identity else _apply(f_inv, value, value)
 
 
