@@ -115,6 +115,17 @@ def test_correlations_match_pandas_pairwise(x: np.ndarray) -> None:
     assert np.allclose(got_s[ok], spearman[ok], atol=1e-9)
 
 
+def test_pearson_is_undefined_where_a_column_is_constant_up_to_rounding() -> None:
+    # On the common rows the second column is 0, 0 and 6e-8 against a spread of 1 over its
+    # whole column: the pair's variance is rounding noise, so r is NaN, not a number.
+    x = np.array([[0.0, 5.960464477539063e-08], [0.0, 0.0], [np.nan, 1.0], [1.0, 0.0]])
+    assert np.isnan(st.pearson(x)[0, 1])
+    # a well-conditioned pair keeps its value: (1,2,3) against (2,4,7)
+    y = np.array([[1.0, 2.0], [2.0, 4.0], [3.0, 7.0]])
+    expected = np.corrcoef(y.T)[0, 1]
+    assert st.pearson(y)[0, 1] == pytest.approx(expected, abs=1e-12)
+
+
 def test_spearman_reranks_each_pair_on_its_common_rows() -> None:
     x = np.array([[1.0, 10.0], [2.0, np.nan], [3.0, 30.0], [4.0, 20.0], [5.0, 50.0]])
     # Common rows: (1,10), (3,30), (4,20), (5,50): ranks (1,2,3,4) vs (1,3,2,4), rho = 0.8.

@@ -111,7 +111,11 @@ def pearson(x: np.ndarray, min_pairs: int = 3) -> np.ndarray:
         cov = sxy - sx * sx.T / n
         var_i = sxx - sx * sx / n
         r = cov / np.sqrt(var_i * var_i.T)
-    r = np.where((n >= min_pairs) & (var_i > 0) & (var_i.T > 0), r, np.nan)
+    # var_i = sxx - sx²/n loses about eps * sxx to cancellation. Where a column is all but
+    # constant on a pair's rows (var_i below 1e-6 of sxx), the digits left say nothing:
+    # the correlation is reported undefined (NaN) rather than as rounding noise.
+    defined = var_i > 1e-6 * sxx
+    r = np.where((n >= min_pairs) & defined & defined.T, r, np.nan)
     r = np.clip(r, -1.0, 1.0)
     idx = np.arange(r.shape[0])
     r[idx, idx] = np.where(np.isnan(np.diag(r)), np.nan, 1.0)
