@@ -186,6 +186,21 @@ def test_imputation_is_flagged_and_screening_reported(small_framework: mi.Framew
 PROPERTY = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+
+
+def unit_values(units: list[tuple[int, int, float]]) -> dict[str, dict[str, float]]:
+    """Per unit: councillors with a migration background (at most the seats), seats and
+    the employment rate, as drawn by ``units_st``."""
+    return {
+        f"U{i}": {
+            "council_migrant": float(min(m, s)),
+            "council_seats": float(s),
+            "employment_rate": e,
+        }
+        for i, (m, s, e) in enumerate(units)
+    }
+
+
 units_st = st.lists(
     st.tuples(st.integers(0, 30), st.integers(1, 30), st.floats(20, 90)), min_size=2, max_size=6
 )
@@ -194,14 +209,7 @@ units_st = st.lists(
 @PROPERTY
 @given(units=units_st, seed=st.integers(0, 1000))
 def test_row_order_does_not_change_results(small_framework: mi.Framework, units, seed) -> None:
-    spec = {
-        f"U{i}": {
-            "council_migrant": float(min(m, s)),
-            "council_seats": float(s),
-            "employment_rate": e,
-        }
-        for i, (m, s, e) in enumerate(units)
-    }
+    spec = unit_values(units)
     long = dataset(spec).long
     shuffled = long.sample(frac=1, random_state=seed).reset_index(drop=True)
     a = mi.score(mi.Dataset.from_long(long), small_framework, normalise="minmax")
@@ -212,14 +220,7 @@ def test_row_order_does_not_change_results(small_framework: mi.Framework, units,
 @PROPERTY
 @given(units=units_st, factor=st.floats(0.1, 50))
 def test_scaling_sibling_weights_changes_nothing(small_framework, units, factor) -> None:
-    spec = {
-        f"U{i}": {
-            "council_migrant": float(min(m, s)),
-            "council_seats": float(s),
-            "employment_rate": e,
-        }
-        for i, (m, s, e) in enumerate(units)
-    }
+    spec = unit_values(units)
     data = dataset(spec)
     a = mi.score(data, small_framework)
     b = mi.score(data, small_framework, weights={"participation": 2 * factor, "education": factor})
@@ -229,14 +230,7 @@ def test_scaling_sibling_weights_changes_nothing(small_framework, units, factor)
 @PROPERTY
 @given(units=units_st, others=st.floats(20, 90))
 def test_goalpost_scores_do_not_depend_on_other_units(small_framework, units, others) -> None:
-    spec = {
-        f"U{i}": {
-            "council_migrant": float(min(m, s)),
-            "council_seats": float(s),
-            "employment_rate": e,
-        }
-        for i, (m, s, e) in enumerate(units)
-    }
+    spec = unit_values(units)
     a = mi.score(dataset(spec), small_framework)
     spec_changed = {
         k: ({**v, "employment_rate": others} if k != "U0" else v) for k, v in spec.items()
@@ -248,14 +242,7 @@ def test_goalpost_scores_do_not_depend_on_other_units(small_framework, units, ot
 @PROPERTY
 @given(units=units_st, gain=st.floats(0.1, 30), method=st.sampled_from(["arithmetic", "geometric"]))
 def test_improving_an_indicator_never_lowers_an_ancestor(small_framework, units, gain, method):
-    spec = {
-        f"U{i}": {
-            "council_migrant": float(min(m, s)),
-            "council_seats": float(s),
-            "employment_rate": e,
-        }
-        for i, (m, s, e) in enumerate(units)
-    }
+    spec = unit_values(units)
     # min-max onto [1, 100] so that the geometric mean never meets a zero
     steps = {"aggregate": {"method": method}, "normalise": {"method": "minmax", "range": [1, 100]}}
     base = mi.score(dataset(spec), small_framework, **steps)
