@@ -314,6 +314,27 @@ def test_recommendations_and_rule_notes(res) -> None:
     assert profile_context(prepare(res, "en"), "a")["recommendations"] is None
 
 
+def test_actors_are_named_in_the_report_language(res) -> None:
+    from mint_index.recommendations.recommendations import FRAME_COLUMNS, Recommendations
+
+    row = {
+        "unit": "a",
+        "year": 2023,
+        "kind": "action",
+        "rank": 1,
+        "rule": "r1",
+        "title_de": "Erste",
+        "text_de": "t",
+        "evidence_de": "e",
+        "priority": 0.9,
+        "actors": ("council", "migrant_organisations"),
+        "node": "council",
+    }
+    recs = Recommendations(pd.DataFrame([row]).reindex(columns=FRAME_COLUMNS), lang="de")
+    ctx = profile_context(prepare(res, "de", recommendations=recs), "a")
+    assert ctx["recommendations"][0]["actors"] == "Rat, Migrantenorganisationen"
+
+
 def test_comparison_changes_and_movers(res) -> None:
     ctx = compare_context(res, res, "en", year_before=2022, year_after=2023)
     assert (ctx["year_before"], ctx["year_after"]) == (2022, 2023)

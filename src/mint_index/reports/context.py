@@ -35,7 +35,7 @@ from mint_index.framework.model import (
     RatioCompute,
 )
 from mint_index.reports.format import Formatter, check_lang
-from mint_index.reports.i18n import method_text
+from mint_index.reports.i18n import method_text, texts
 
 if TYPE_CHECKING:
     from mint_index.framework.framework import Framework
@@ -712,7 +712,8 @@ def profile_context(data: ReportData, unit_id: str) -> dict[str, Any]:
         for row in data.recommendations.rows(u):
             rec = {k: _plain(v) for k, v in row.items()}
             if rec["actors"] is not None and not isinstance(rec["actors"], str):
-                rec["actors"] = ", ".join(map(str, rec["actors"]))
+                words = texts(data.lang)
+                rec["actors"] = ", ".join(words.get(f"actor_{a}", str(a)) for a in rec["actors"])
             if rec["kind"] == "note":  # the rules' own data-quality notes
                 node = str(rec["node"] or "")
                 quality.append(

@@ -204,6 +204,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "evidence": ("Begründung", "Evidence"),
     "rule": ("Regel", "Rule"),
     "actor": ("Wer handelt", "Who acts"),
+    # the actors of the action catalog (recommendations/actions.yaml)
+    "actor_administration": ("Verwaltung", "administration"),
+    "actor_council": ("Rat", "council"),
+    "actor_associations": ("Vereine", "associations"),
+    "actor_migrant_organisations": ("Migrantenorganisationen", "migrant organisations"),
     "programme": ("Programm", "Programme"),
     "data_quality": ("Hinweise zur Datenqualität", "Data-quality notes"),
     "no_quality_notes": ("Keine Auffälligkeiten.", "Nothing to note."),
