@@ -1170,30 +1170,23 @@ def compare_context(
         )
     )
     valid = ~np.isnan(delta)
-    order = np.argsort(np.where(valid, -delta, np.inf), kind="stable")
-    risers = [
-        {
-            "id": common[i],
-            "name": b.names[ub[i]],
-            "change": float(delta[i]),
-            "before": float(main_a[i]),
-            "after": float(main_b[i]),
-        }
-        for i in order[:_N_MOVERS]
-        if valid[i] and delta[i] > 0
-    ]
-    order = np.argsort(np.where(valid, delta, np.inf), kind="stable")
-    fallers = [
-        {
-            "id": common[i],
-            "name": b.names[ub[i]],
-            "change": float(delta[i]),
-            "before": float(main_a[i]),
-            "after": float(main_b[i]),
-        }
-        for i in order[:_N_MOVERS]
-        if valid[i] and delta[i] < 0
-    ]
+
+    def movers(sign: float) -> list[dict[str, Any]]:
+        """The largest changes in the direction of ``sign`` (+1 risers, -1 fallers)."""
+        order = np.argsort(np.where(valid, -sign * delta, np.inf), kind="stable")
+        return [
+            {
+                "id": common[i],
+                "name": b.names[ub[i]],
+                "change": float(delta[i]),
+                "before": float(main_a[i]),
+                "after": float(main_b[i]),
+            }
+            for i in order[:_N_MOVERS]
+            if valid[i] and sign * delta[i] > 0
+        ]
+
+    risers, fallers = movers(1.0), movers(-1.0)
     return {
         "kind": "comparison",
         "lang": lang,
