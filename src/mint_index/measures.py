@@ -162,7 +162,7 @@ def _excel_sheet(path: Path) -> pd.DataFrame:
         names = {str(name).strip().casefold(): name for name in book.sheet_names}
         for wanted in SHEET_NAMES:
             if wanted.casefold() in names:
-                return book.parse(names[wanted.casefold()], dtype=object)
+                return pd.read_excel(book, sheet_name=names[wanted.casefold()], dtype=object)
     raise MintIndexError(
         f"{path.name}: no sheet named {' or '.join(repr(s) for s in SHEET_NAMES)} "
         f"(sheets: {', '.join(map(str, book.sheet_names))})"
@@ -272,11 +272,11 @@ def _validated(
 
     frame = pd.DataFrame(
         {
-            "unit": unit.astype(object),
-            "measure": measure.astype(object),
+            "unit": pd.Series(unit.to_numpy(object), dtype=object),
+            "measure": pd.Series(measure.to_numpy(object), dtype=object),
             "since": since.astype(np.int64),
             "end": end,
-            "scope": scope.where(scope != "", None).astype(object),
+            "scope": pd.Series(np.where(scope != "", scope.to_numpy(object), None), dtype=object),
         }
     )
     frame = frame.sort_values(["unit", "measure", "since"], kind="stable").reset_index(drop=True)

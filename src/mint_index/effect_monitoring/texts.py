@@ -96,10 +96,9 @@ def effect_verdicts(effects_df: pd.DataFrame) -> np.ndarray:
 
 
 def _numbers(x: np.ndarray, lang: str, sign: bool, scale: np.ndarray) -> np.ndarray:
-    """Numbers with two decimals where the row's largest number is below 1, else one."""
-    return np.where(scale < 1, number(x, lang, 2, sign=sign), number(x, lang, 1, sign=sign)).astype(
-        object
-    )
+    """Numbers with two decimals where the row's largest number is below 10, else one."""
+    two, one = number(x, lang, 2, sign=sign), number(x, lang, 1, sign=sign)
+    return np.where(scale < 10, two, one).astype(object)
 
 
 def effect_summary(effects_df: pd.DataFrame, lang: str = "de") -> pd.Series:
