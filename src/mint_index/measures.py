@@ -174,7 +174,7 @@ def _measure_ids(catalog: RuleSet | Mapping[str, Action] | Iterable[str] | None)
         from mint_index.recommendations.rules import load_rules
 
         return set(load_rules().actions)
-    actions = getattr(catalog, "actions", catalog)
+    actions: Iterable[Any] = getattr(catalog, "actions", catalog)
     return {str(a) for a in actions}
 
 

@@ -162,7 +162,11 @@ def estimate_measure(
     boot = np.full((n_boot, n_a, n_k), np.nan)
     in_comparison = np.zeros((n_a, n_u, n_k), dtype=bool)
 
-    windows = np.unique(np.stack([since, end_year], axis=1), axis=0) if n_a else []
+    windows = (
+        np.unique(np.stack([since, end_year], axis=1), axis=0)
+        if n_a
+        else np.empty((0, 2), dtype=np.int64)
+    )
     for g, e in windows:
         members = np.flatnonzero((since == g) & (end_year == e))
         rows = adopters[members]
