@@ -300,6 +300,16 @@ def test_register_problems_raise_one_error(example: tuple[mi.Results, pd.DataFra
         mi.effects(res, mi.example_measures(), level=1.2)
 
 
+def test_an_empty_register_gives_an_empty_typed_table(
+    example: tuple[mi.Results, pd.DataFrame],
+) -> None:
+    res, _ = example
+    table = mi.effects(res, pd.DataFrame({"unit": [], "measure": [], "since": []}))
+    assert table.empty and list(table.columns) == EFFECT_COLUMNS
+    assert table["effect"].dtype == np.float64
+    assert mi.effects_context(res, table, "de")["pooled"] == []
+
+
 # ---- words and report data --------------------------------------------------------------
 def _rows(**columns: list[object]) -> pd.DataFrame:
     base: dict[str, list[object]] = {

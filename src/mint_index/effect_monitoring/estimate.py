@@ -172,6 +172,8 @@ def effects(
     table["years_after"] = table["years_after"].astype("Int64")
     for column in ("n_comparison", "n_units"):
         table[column] = table[column].astype(np.int64)
+    for column in ("effect", "effect_score", "low", "high"):
+        table[column] = table[column].astype(np.float64)
     table.attrs["level"] = level
     return table
 
