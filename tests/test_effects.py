@@ -404,3 +404,38 @@ def test_comparison_paths_by_hand() -> None:
     )
     assert mean[:, 0, 0].tolist() == [3.0, 4.0]
     assert counterfactual[:, 0, 0].tolist() == [1.0, 2.0]
+
+
+def test_measure_review_by_hand(example: tuple[mi.Results, pd.DataFrame]) -> None:
+    from mint_index.effect_monitoring import measure_review
+
+    res, _ = example
+    nan = np.nan
+    rows = pd.DataFrame(
+        {
+            "kind": "unit",
+            "unit": ["a", "a", "b", "c", "d", "d"],
+            "measure": ["m"] * 6,
+            # volunteers_representation: higher is better
+            "indicator": ["volunteers_representation", "association_boards"] * 3,
+            "low": [0.1, -1.0, -0.5, nan, -1.0, nan],
+            "high": [0.9, 1.0, 0.5, nan, -0.2, nan],
+            "status": [
+                "estimated",
+                "estimated",
+                "estimated",
+                "too_early",
+                "estimated",
+                "no_baseline",
+            ],
+        }
+    )
+    review = measure_review(res, rows).set_index("unit")
+    assert review["review"].to_dict() == {
+        "a": "working",  # an interval above zero on a higher-is-better indicator
+        "b": "review",  # horizon passed, nothing visible
+        "c": "wait",
+        "d": "review",  # moved the wrong way
+    }
+    assert review.loc["a", "indicators"] == "volunteers_representation"
+    assert res.framework.indicator("volunteers_representation").direction == "higher"

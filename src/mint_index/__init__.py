@@ -53,6 +53,7 @@ _LAZY: dict[str, str] = {
     "effects": "mint_index.effect_monitoring",
     "effect_summary": "mint_index.effect_monitoring",
     "effects_context": "mint_index.effect_monitoring",
+    "measure_review": "mint_index.effect_monitoring",
 }
 
 if TYPE_CHECKING:
@@ -92,6 +93,7 @@ __all__ = [
     "load_measures",
     "load_rules",
     "load_units",
+    "measure_review",
     "method_names",
     "read_coinr",
     "recommend",
