@@ -11,7 +11,10 @@ behave like a real yearly drop for 2019-2024 (see examples/README.md):
   available (``...``), exact zeros marked ``-``; provisional and estimated values flagged;
 - a merger: Oberwinkel and Unterwinkel form Winkeltal on 1 January 2021;
 - a missing year: the district's integration survey was not carried out in 2020;
-- a definition change: population stocks from 2022 on the 2022 census basis.
+- a definition change: population stocks from 2022 on the 2022 census basis;
+- a measures register (which municipality has had which measure of the action catalog
+  since when) with one PLANTED effect of known size, for effect monitoring
+  (``mi.effects``): see :data:`PLANTED_EFFECT`.
 
 Run ``python examples/generate_example.py`` to rewrite examples/data/.
 """
@@ -32,7 +35,18 @@ if str(_HERE) not in sys.path:
 
 from generate_large import simulate  # noqa: E402
 
-__all__ = ["DATA_FILE", "SEED", "UNITS_FILE", "build", "write"]
+__all__ = [
+    "DATA_FILE",
+    "MEASURES",
+    "MEASURES_FILE",
+    "PLANTED_EFFECT",
+    "PLANTED_MEASURE",
+    "SEED",
+    "UNITS_FILE",
+    "build",
+    "measures_frame",
+    "write",
+]
 
 SEED = 20240615
 YEARS = list(range(2019, 2025))
@@ -43,6 +57,7 @@ DISTRICT = "08999"
 DISTRICT_NAME = "Landkreis Auenthal (fiktiv / fictional)"
 DATA_FILE = "mint_example.csv"
 UNITS_FILE = "units.csv"
+MEASURES_FILE = "measures.csv"
 
 #: (municipality number, name, type, population in 2019). Invented names.
 MUNICIPALITIES: list[tuple[str, str, str, int]] = [
@@ -155,6 +170,57 @@ ESTIMATED = (
 )
 
 
+#: The measures register: (municipality number, action id, since, end, scope). Invented.
+#: Eleven villages run the VOPI barrier analysis in two waves (staggered adoption); the
+#: other rows show why an effect cannot always be estimated: Auenthal has no comparable
+#: municipality (alone in its size class), Sonnbach started in 2020 (one year of data
+#: before), Eichenried's long-term network started in 2023 (too early), Hollerbach ran
+#: encounter places in one district from 2021 to 2023.
+MEASURES: list[tuple[str, str, int, int | None, str | None]] = [
+    *[(f"{n:03d}", "vopi_barrier_analysis", 2022, None, None) for n in (15, 17, 19, 21, 23, 25)],
+    *[(f"{n:03d}", "vopi_barrier_analysis", 2023, None, None) for n in (27, 29, 31, 33, 35)],
+    ("001", "mint_welcome_service", 2021, None, None),
+    ("007", "mit_mentor_training", 2020, None, None),
+    ("008", "mit_networks", 2023, None, None),
+    ("009", "m3_encounter_places", 2021, 2023, "Ortsteil Hollerbach-Süd"),
+]
+#: The planted effect: from its ``since`` year on, a municipality running the VOPI barrier
+#: analysis has more registered volunteers with a migration background: on average as many
+#: more as their population share of all volunteers, so ``volunteers_representation``
+#: (volunteers' share / population share) rises by 1.0. The effect is large on
+#: purpose: in villages of 1,500-5,000 inhabitants a handful of volunteers make the ratio,
+#: and a smaller effect would not be visible in six years of data. Nothing else is touched.
+PLANTED_MEASURE = "vopi_barrier_analysis"
+PLANTED_EFFECT = 1.0
+
+
+def measures_frame() -> pd.DataFrame:
+    """The measures register as written to :data:`MEASURES_FILE`."""
+    frame = pd.DataFrame(MEASURES, columns=["unit", "measure", "since", "end", "scope"])
+    frame["unit"] = DISTRICT + frame["unit"]
+    frame["end"] = frame["end"].astype("Int64")
+    return frame
+
+
+def _plant_effect(sim: dict[str, np.ndarray], units: pd.DataFrame, seed: int) -> None:
+    """Add :data:`PLANTED_EFFECT` to the adopters' volunteers with a migration background.
+
+    Extra volunteers are Poisson with mean ``PLANTED_EFFECT * population share * all
+    volunteers`` (capped at the volunteers without one), so the representation ratio rises
+    by PLANTED_EFFECT in expectation. Its own generator keeps every other number as it was.
+    """
+    rng = np.random.default_rng([seed, 19])
+    register = measures_frame()
+    register = register[register["measure"] == PLANTED_MEASURE]
+    since = np.full(len(units), np.inf)
+    since[pd.Index(units["unit"]).get_indexer(register["unit"])] = register["since"].to_numpy(float)
+    years = np.asarray(YEARS)[:, None]
+    share = sim["pop_mig"] / np.maximum(sim["pop_total"], 1)
+    total, mig = sim["volunteers_total"], sim["volunteers_mig"]
+    extra = rng.poisson(PLANTED_EFFECT * share * total)
+    sim["volunteers_mig"] = np.where(years >= since, np.minimum(mig + extra, total), mig)
+
+
 def _units() -> pd.DataFrame:
     rows = [(*m, None, None) for m in MUNICIPALITIES]
     rows += [(*m, None, MERGER_YEAR - 1) for m in MERGED_AWAY]
@@ -172,6 +238,7 @@ def build(seed: int = SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
     rng = np.random.default_rng(seed)
     units = _units()
     sim = simulate(units["pop_2019"].to_numpy(float), YEARS, rng, census_year=CENSUS_YEAR)
+    _plant_effect(sim, units, seed)
     n_y, n_u = len(YEARS), len(units)
     variables = sorted(sim)
     long = pd.DataFrame(
@@ -263,15 +330,15 @@ def _real_drop(long: pd.DataFrame, units: pd.DataFrame, rng: np.random.Generator
     return long
 
 
-def write(out: Path = _HERE / "data", seed: int = SEED) -> tuple[Path, Path]:
-    """Write the data and units files atomically into ``out``."""
+def write(out: Path = _HERE / "data", seed: int = SEED) -> tuple[Path, Path, Path]:
+    """Write the data, units and measures files atomically into ``out``."""
     import os
     import tempfile
 
     long, units = build(seed)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    for frame, name in ((long, DATA_FILE), (units, UNITS_FILE)):
+    for frame, name in ((long, DATA_FILE), (units, UNITS_FILE), (measures_frame(), MEASURES_FILE)):
         target = out / name
         fd, tmp = tempfile.mkstemp(dir=out, suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
@@ -279,7 +346,7 @@ def write(out: Path = _HERE / "data", seed: int = SEED) -> tuple[Path, Path]:
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
         paths.append(target)
-    return paths[0], paths[1]
+    return paths[0], paths[1], paths[2]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -287,8 +354,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=_HERE / "data")
     parser.add_argument("--seed", type=int, default=SEED)
     args = parser.parse_args(argv)
-    data, units = write(args.out, args.seed)
-    print(f"wrote {data} and {units}")
+    data, units, measures = write(args.out, args.seed)
+    print(f"wrote {data}, {units} and {measures}")
     return 0
 
 

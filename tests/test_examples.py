@@ -203,6 +203,7 @@ def test_census_break_in_2022(wide: pd.DataFrame) -> None:
 def test_packaged_files_are_small_and_complete() -> None:
     folder = catalog_path("examples")
     assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == [
+        "measures.csv",
         "mint_example.csv",
         "units.csv",
     ]

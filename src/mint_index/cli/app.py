@@ -201,6 +201,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folder", metavar="FOLDER", help="new or empty project folder")
     _add_output_options(p)
 
+    p = command(
+        "effects",
+        "estimate the effects of the measures in place and write them (.csv or .json)",
+    )
+    p.add_argument("data", nargs="+", metavar="DATA", help="data files or folders")
+    p.add_argument(
+        "--measures",
+        required=True,
+        metavar="FILE",
+        help="measures register: CSV or Excel (sheet 'measures' or 'Maßnahmen') with "
+        "unit, measure, since (end, scope optional)",
+    )
+    p.add_argument("--out", required=True, metavar="FILE", help="effects file: .csv or .json")
+    p.add_argument("--level", type=float, default=0.9, help="level of the intervals (default 0.9)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the cluster bootstrap (default 0)")
+    p.add_argument(
+        "--rules", metavar="PATH", help="action catalog / rules (default: the packaged ones)"
+    )
+    _add_spec_option(p)
+    _add_input_options(p)
+    _add_output_options(p)
+
     p = command("schema", "print the JSON Schema of a framework YAML file")
     p.add_argument("--out", metavar="FILE", help="write it to this file instead of stdout")
     return parser

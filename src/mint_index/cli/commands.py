@@ -545,6 +545,12 @@ def schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def effects(args: argparse.Namespace) -> Outcome:
+    from mint_index.cli.effects import run_effects
+
+    return run_effects(args)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], Outcome]] = {
     "validate": validate,
     "score": score,
@@ -552,4 +558,5 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], Outcome]] = {
     "compare": compare,
     "demo": demo,
     "init": init,
+    "effects": effects,
 }

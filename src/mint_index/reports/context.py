@@ -146,11 +146,7 @@ class _Lookup:
     """
 
     def __init__(self, frame: pd.DataFrame, columns: list[str], unit_ids: list[str]) -> None:
-        pos = (
-            _positions(unit_ids, frame["unit"])
-            if len(frame)
-            else np.zeros(0, dtype=np.intp)
-        )
+        pos = _positions(unit_ids, frame["unit"]) if len(frame) else np.zeros(0, dtype=np.intp)
         keep = pos >= 0
         order = np.argsort(pos[keep], kind="stable")
         rows = np.flatnonzero(keep)[order]

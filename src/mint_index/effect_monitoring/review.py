@@ -1,0 +1,71 @@
+"""What recommendations should do with a measure in place, from its estimated effects.
+
+A measure already in place is not recommended again; if it shows a visible effect in the
+intended direction it is ``working``; if its horizon has passed and no effect is visible
+(or one against the intended direction) it is flagged for ``review``; a measure too young
+to judge is ``wait``; one that cannot be estimated is ``unknown``. The recommendations and
+report code read this table instead of re-deriving the rule.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from mint_index.effect_monitoring.texts import effect_verdicts
+
+if TYPE_CHECKING:
+    from mint_index.pipeline.results import Results
+
+__all__ = ["REVIEWS", "measure_review"]
+
+#: The outcomes, in the order a unit's indicators decide them (first that applies).
+REVIEWS = ("working", "review", "wait", "unknown")
+
+
+def measure_review(res: Results, effects_df: pd.DataFrame) -> pd.DataFrame:
+    """One row per unit and measure of the effects table: ``unit, measure, review,
+    indicators`` (the indicators that decided it).
+
+    ``working``: at least one indicator moved in its good direction (the framework's
+    ``direction``) with an interval that excludes zero. ``review``: otherwise, at least
+    one indicator is ``estimated`` (so the horizon has passed) and none moved the good
+    way. ``wait``: otherwise, some indicator is ``too_early``. ``unknown``: no indicator
+    could be estimated (no baseline or no comparison).
+    """
+    rows = effects_df[effects_df["kind"] == "unit"]
+    if rows.empty:
+        return pd.DataFrame(columns=["unit", "measure", "review", "indicators"])
+    framework = res.framework
+    sign = np.asarray(
+        [
+            framework.indicator(n).direction_sign if framework.is_indicator(n) else 1.0
+            for n in rows["indicator"]
+        ]
+    )
+    verdict = effect_verdicts(rows)
+    good = ((verdict == "rose") & (sign > 0)) | ((verdict == "fell") & (sign < 0))
+    status = rows["status"].to_numpy(object)
+    outcome = np.select(
+        [good, status == "estimated", status == "too_early"],
+        ["working", "review", "wait"],
+        default="unknown",
+    )
+    rank = pd.Series(outcome).map({r: i for i, r in enumerate(REVIEWS)}).to_numpy()
+    frame = pd.DataFrame(
+        {
+            "unit": rows["unit"].to_numpy(object),
+            "measure": rows["measure"].to_numpy(object),
+            "indicator": rows["indicator"].to_numpy(object),
+            "rank": rank,
+        }
+    )
+    best = frame.groupby(["unit", "measure"], sort=True)["rank"].transform("min")
+    deciding = frame[frame["rank"] == best]
+    out = deciding.groupby(["unit", "measure"], sort=True).agg(
+        rank=("rank", "first"), indicators=("indicator", ", ".join)
+    )
+    out["review"] = np.asarray(REVIEWS, dtype=object)[out["rank"].to_numpy()]
+    return out.reset_index()[["unit", "measure", "review", "indicators"]]

@@ -1,0 +1,257 @@
+"""Words and report data for estimated effects, in German and English.
+
+The wording never claims more than the data carry: an interval that includes zero reads
+"no effect visible yet" ("noch keine Wirkung sichtbar"), never "no effect"; a measure too
+young to judge says so. :func:`effects_context` gives a report everything its "Effect of
+measures" section shows as plain data (rows, pooled rows, the explanation of the
+comparison and the series of a before/after chart); templates only render it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from mint_index.effect_monitoring.did import comparison_paths
+from mint_index.errors import MintIndexError
+from mint_index.recommendations.texts import fill, number
+
+if TYPE_CHECKING:
+    from mint_index.pipeline.results import Results
+    from mint_index.recommendations.rules import RuleSet
+
+__all__ = ["TEXTS", "VERDICTS", "effect_summary", "effect_verdicts", "effects_context"]
+
+#: What a row says, from its status and interval.
+VERDICTS = ("rose", "fell", "not_visible_yet", "too_early", "no_baseline", "no_comparison")
+
+#: Every text of this module, per language (placeholders in braces).
+TEXTS: dict[str, dict[str, str]] = {
+    "de": {
+        "title": "Wirkung der Maßnahmen",
+        "rose": "gestiegen um {size} ({level}-%-Intervall {low} bis {high})",
+        "fell": "gesunken um {size} ({level}-%-Intervall {low} bis {high})",
+        "not_visible_yet": (
+            "noch keine Wirkung sichtbar (Schätzung {effect}, {level}-%-Intervall {low} bis {high})"
+        ),
+        "too_early": "zu früh für eine Aussage: seit {years_after} Jahr(en) in Kraft",
+        "no_baseline": "keine Schätzung: weniger als zwei Jahre mit Daten vor Beginn",
+        "no_comparison": "keine Schätzung: zu wenige vergleichbare Kommunen ohne die Maßnahme",
+        "pooled": "{measure} in {n_units} Kommunen, {indicator}: {verdict}",
+        "explanation": (
+            "Verglichen wird, wie sich ein Indikator in einer Kommune seit Beginn einer "
+            "Maßnahme verändert hat, mit der Veränderung im selben Zeitraum in vergleichbaren "
+            "Kommunen derselben Größenklasse, die die Maßnahme (noch) nicht hatten. Das "
+            "Intervall zeigt, wie groß der Unterschied allein durch die üblichen Schwankungen "
+            "sein kann; schließt es null ein, ist noch keine Wirkung sichtbar, was nicht "
+            "heißt, dass es keine gibt."
+        ),
+        "unit_series": "Kommune",
+        "comparison_series": "Vergleichsgruppe (Mittel)",
+        "counterfactual_series": "Kommune, wenn sie sich wie die Vergleichsgruppe entwickelt hätte",
+    },
+    "en": {
+        "title": "Effect of measures",
+        "rose": "rose by {size} ({level}% interval {low} to {high})",
+        "fell": "fell by {size} ({level}% interval {low} to {high})",
+        "not_visible_yet": (
+            "no effect visible yet (estimate {effect}, {level}% interval {low} to {high})"
+        ),
+        "too_early": "too early to tell: in place for {years_after} year(s)",
+        "no_baseline": "no estimate: fewer than two years of data before it began",
+        "no_comparison": "no estimate: too few comparable municipalities without the measure",
+        "pooled": "{measure} in {n_units} municipalities, {indicator}: {verdict}",
+        "explanation": (
+            "The change in an indicator since a municipality began a measure is compared with "
+            "the change over the same years in comparable municipalities of the same size "
+            "class that did not (yet) have the measure. The interval shows how large the "
+            "difference can be from the usual ups and downs alone; if it includes zero, no "
+            "effect is visible yet, which does not mean there is none."
+        ),
+        "unit_series": "Municipality",
+        "comparison_series": "Comparison group (mean)",
+        "counterfactual_series": "Municipality had it moved like its comparison group",
+    },
+}
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in TEXTS:
+        raise MintIndexError(f"unknown language {lang!r}; valid: {', '.join(TEXTS)}")
+
+
+def effect_verdicts(effects_df: pd.DataFrame) -> np.ndarray:
+    """One of :data:`VERDICTS` per row: ``rose``/``fell`` when the interval excludes zero,
+    ``not_visible_yet`` when it includes it, else the row's status."""
+    status = effects_df["status"].to_numpy(object)
+    low = effects_df["low"].to_numpy(float)
+    high = effects_df["high"].to_numpy(float)
+    estimated = status == "estimated"
+    verdict = np.where(estimated, "not_visible_yet", status).astype(object)
+    verdict[estimated & (low > 0)] = "rose"
+    verdict[estimated & (high < 0)] = "fell"
+    return verdict
+
+
+def _numbers(x: np.ndarray, lang: str, sign: bool, scale: np.ndarray) -> np.ndarray:
+    """Numbers with two decimals where the row's largest number is below 10, else one."""
+    two, one = number(x, lang, 2, sign=sign), number(x, lang, 1, sign=sign)
+    return np.where(scale < 10, two, one).astype(object)
+
+
+def effect_summary(effects_df: pd.DataFrame, lang: str = "de") -> pd.Series:
+    """What each row of :func:`mint_index.effects` says, in ``lang`` (``de`` or ``en``):
+    e.g. "rose by 0.69 (90% interval 0.37 to 1.00)" or "no effect visible yet (estimate
+    +0.08, 90% interval −0.30 to 0.42)". A Series aligned with ``effects_df``."""
+    _check_lang(lang)
+    words = TEXTS[lang]
+    effect = effects_df["effect"].to_numpy(float)
+    low = effects_df["low"].to_numpy(float)
+    high = effects_df["high"].to_numpy(float)
+    with np.errstate(invalid="ignore"):
+        scale = np.fmax(np.fmax(np.abs(effect), np.abs(low)), np.abs(high))
+    scale = np.where(np.isfinite(scale), scale, 1.0)
+    level = np.rint(effects_df["level"].to_numpy(float) * 100).astype(np.int64).astype(str)
+    values = {
+        "effect": _numbers(effect, lang, True, scale),
+        "size": _numbers(np.abs(effect), lang, False, scale),
+        "low": _numbers(low, lang, False, scale),
+        "high": _numbers(high, lang, False, scale),
+        "level": level.astype(object),
+        "years_after": effects_df["years_after"].astype("string").fillna("?").to_numpy(object),
+    }
+    verdict = effect_verdicts(effects_df)
+    out = np.empty(len(effects_df), dtype=object)
+    for code in VERDICTS:
+        rows = verdict == code
+        if rows.any():
+            out[rows] = fill(words[code], {k: v[rows] for k, v in values.items()}, int(rows.sum()))
+    return pd.Series(out, index=effects_df.index, name="summary", dtype=object)
+
+
+def effects_context(
+    res: Results,
+    effects_df: pd.DataFrame,
+    lang: str = "de",
+    *,
+    rules: RuleSet | None = None,
+) -> dict[str, Any]:
+    """Everything an "Effect of measures" report section shows, as plain data.
+
+    ``{"title", "explanation" (two sentences on the comparison), "level", "units"
+    (unit id -> rows), "pooled" (rows), "charts" (unit id -> before/after series)}``. A
+    row is a dict of the effects table's columns plus ``unit_name``, ``measure_title``,
+    ``indicator_name``, ``verdict`` and ``summary``; a pooled row also has ``sentence``
+    ("Barrier analysis in 11 municipalities, volunteers: rose by ..."). A chart holds
+    ``years`` and three series: the unit's values, its comparison group's mean and the
+    counterfactual (the comparison moved to the unit's baseline), for every unit row with
+    a number.
+    """
+    _check_lang(lang)
+    if rules is None:
+        from mint_index.recommendations.rules import load_rules
+
+        rules = load_rules()
+    words = TEXTS[lang]
+    table = effects_df.copy()
+    table["verdict"] = effect_verdicts(table)
+    table["summary"] = effect_summary(table, lang)
+    names = res.units["name"] if "name" in res.units.columns else pd.Series(dtype=object)
+    table["unit_name"] = table["unit"].map(names).where(table["unit"].notna(), None)
+    table["unit_name"] = table["unit_name"].fillna(table["unit"])
+    table["measure_title"] = [rules.actions[m].title.get(lang) for m in table["measure"]]
+    table["indicator_name"] = [res.framework.label(n, lang) for n in table["indicator"]]
+
+    unit_rows = table[table["kind"] == "unit"]
+    pooled = table[table["kind"] == "pooled"].copy()
+    pooled["sentence"] = fill(
+        words["pooled"],
+        {
+            "measure": pooled["measure_title"].to_numpy(object),
+            "n_units": pooled["n_units"].astype(str).to_numpy(object),
+            "indicator": pooled["indicator_name"].to_numpy(object),
+            "verdict": pooled["summary"].to_numpy(object),
+        },
+        len(pooled),
+    )
+    units: dict[str, list[dict[str, Any]]] = {}
+    for unit, rows in unit_rows.groupby("unit", sort=True):
+        units[str(unit)] = _records(rows)
+    return {
+        "title": words["title"],
+        "explanation": words["explanation"],
+        "level": float(table["level"].iloc[0]) if len(table) else None,
+        "series_labels": {
+            "unit": words["unit_series"],
+            "comparison": words["comparison_series"],
+            "counterfactual": words["counterfactual_series"],
+        },
+        "units": units,
+        "pooled": _records(pooled),
+        "charts": _charts(res, unit_rows),
+    }
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready scalar: NaN/NA -> None, numpy numbers -> Python numbers."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return None if np.isnan(value) else float(value)
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: _plain(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
+
+
+def _charts(res: Results, unit_rows: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """Before/after series per unit row with a number: one array pass per measure."""
+    from mint_index.effect_monitoring.estimate import peer_codes
+
+    shown = unit_rows[unit_rows["effect"].notna() | unit_rows["effect_score"].notna()]
+    if shown.empty:
+        return {}
+    years = np.asarray(res.years, dtype=np.int64)
+    unit_pos = pd.Index(res.unit_ids)
+    own_col = {n: i for i, n in enumerate(res.indicator_ids)}
+    derived = res.cube("derived")
+    peers = peer_codes(res)
+    adopters_all = unit_rows.drop_duplicates(["unit", "measure"])
+    charts: dict[str, list[dict[str, Any]]] = {}
+    for measure, rows in shown.groupby("measure", sort=True):
+        register = adopters_all[adopters_all["measure"] == measure]
+        nodes = [n for n in dict.fromkeys(rows["indicator"]) if n in own_col]
+        if not nodes:
+            continue
+        values = derived[:, :, [own_col[n] for n in nodes]]
+        mean, counterfactual = comparison_paths(
+            values,
+            years,
+            peers,
+            unit_pos.get_indexer(register["unit"]),
+            register["since"].to_numpy(np.int64),
+            register["end"].to_numpy(float, na_value=np.nan),
+        )
+        a = pd.Index(register["unit"]).get_indexer(rows["unit"])
+        k = pd.Index(nodes).get_indexer(rows["indicator"])
+        u = unit_pos.get_indexer(rows["unit"])
+        for j, rec in enumerate(rows.itertuples(index=False)):
+            if k[j] < 0:
+                continue
+            charts.setdefault(str(rec.unit), []).append(
+                {
+                    "measure": rec.measure,
+                    "indicator": rec.indicator,
+                    "since": int(rec.since),
+                    "years": years.tolist(),
+                    "unit": [_plain(v) for v in values[:, u[j], k[j]]],
+                    "comparison": [_plain(v) for v in mean[:, a[j], k[j]]],
+                    "counterfactual": [_plain(v) for v in counterfactual[:, a[j], k[j]]],
+                }
+            )
+    return charts

@@ -1,0 +1,283 @@
+"""The measures register: which unit has had which measure of the action catalog since when.
+
+Effect monitoring (:func:`mint_index.effects`) compares units that adopted a measure with
+comparable units that had not; reports use the register so they do not recommend a
+measure that is already in place. The register is a small table
+
+=========  =========================================================================
+column     meaning
+=========  =========================================================================
+unit       unit id, as in the units table (text, leading zeros kept)
+measure    id of an action in the action catalog (``recommendations/actions.yaml``)
+since      first year the measure was in place (whole year)
+end        optional last year it was in place (empty = still in place)
+scope      optional free text (``Kernstadt``, ``two primary schools``)
+=========  =========================================================================
+
+read from a CSV file, an Excel workbook (sheet ``measures`` or ``Maßnahmen``) or a
+DataFrame. Every row is checked against the catalog and the units; every problem is
+collected and raised once as :class:`~mint_index.DataValidationError` whose ``failures``
+carry a stable ``code`` per problem (see :data:`REASONS`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from mint_index.errors import DataValidationError, MintIndexError
+
+if TYPE_CHECKING:
+    from mint_index.recommendations.rules import Action, RuleSet
+
+__all__ = [
+    "COLUMNS",
+    "REASONS",
+    "SHEET_NAMES",
+    "MeasuresRegister",
+    "load_measures",
+]
+
+#: The columns of :attr:`MeasuresRegister.frame`, in order.
+COLUMNS = ("unit", "measure", "since", "end", "scope")
+#: Sheet names an Excel workbook may hold the register in (first found wins).
+SHEET_NAMES = ("measures", "Maßnahmen", "Massnahmen")
+#: Column headings accepted besides the English ones (German templates), lower case.
+_ALIASES = {
+    "gemeinde": "unit",
+    "einheit": "unit",
+    "ags": "unit",
+    "maßnahme": "measure",
+    "massnahme": "measure",
+    "seit": "since",
+    "bis": "end",
+    "ende": "end",
+    "bereich": "scope",
+    "geltungsbereich": "scope",
+}
+#: Stable problem codes -> what they mean.
+REASONS = {
+    "missing_column": "a required column (unit, measure, since) is missing",
+    "missing_value": "unit, measure or since is empty",
+    "unknown_measure": "the measure is not in the action catalog",
+    "unknown_unit": "the unit is not in the units table",
+    "invalid_year": "since or end is not a whole year",
+    "end_before_since": "end is before since",
+    "duplicate_measure": "the same unit and measure are listed twice",
+}
+
+
+@dataclass(frozen=True)
+class MeasuresRegister:
+    """A validated register; ``frame`` has the columns :data:`COLUMNS` (``since`` int64,
+    ``end`` nullable Int64, ``scope`` text or None), sorted by unit, measure and since."""
+
+    frame: pd.DataFrame
+    source: str = "<measures>"
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def in_place(self, year: int) -> pd.DataFrame:
+        """The rows of measures in place in ``year`` (since <= year <= end)."""
+        f = self.frame
+        active = (f["since"] <= year) & (f["end"].isna() | (f["end"] >= year))
+        return f.loc[active.to_numpy(bool)].reset_index(drop=True)
+
+    def measures_of(self, unit: str, year: int | None = None) -> list[str]:
+        """The measure ids of ``unit`` (in place in ``year`` if given): what a report need
+        not recommend again."""
+        rows = self.frame if year is None else self.in_place(year)
+        return sorted(set(rows.loc[rows["unit"] == str(unit), "measure"]))
+
+    def __repr__(self) -> str:
+        return f"MeasuresRegister({len(self.frame)} rows from {self.source})"
+
+
+def load_measures(
+    source: str | Path | pd.DataFrame | MeasuresRegister,
+    *,
+    catalog: RuleSet | Mapping[str, Action] | Iterable[str] | None = None,
+    units: Iterable[str] | pd.DataFrame | pd.Index | None = None,
+) -> MeasuresRegister:
+    """Read and validate a measures register.
+
+    ``source``: a CSV file, an Excel workbook (``.xlsx``/``.xlsm``, sheet ``measures`` or
+    ``Maßnahmen``), a DataFrame or a register (validated again, e.g. against units).
+    ``catalog``: the rule set or action ids to check ``measure`` against (default: the
+    packaged action catalog). ``units``: unit ids or a units table (index or ``unit``
+    column) to check ``unit`` against; ``None`` skips that check.
+
+    Raises :class:`~mint_index.DataValidationError` listing every problem at once.
+    """
+    frame, label, rows = _read(source)
+    known_measures = _measure_ids(catalog)
+    known_units = _unit_ids(units)
+    return _validated(frame, label, rows, known_measures, known_units)
+
+
+# ---- reading --------------------------------------------------------------------------------
+def _read(
+    source: str | Path | pd.DataFrame | MeasuresRegister,
+) -> tuple[pd.DataFrame, str, np.ndarray]:
+    """The raw table (text cells), its label for messages and the row numbers people see."""
+    if isinstance(source, MeasuresRegister):
+        frame = source.frame.astype(object)
+        return frame, source.source, np.arange(len(frame)) + 2
+    if isinstance(source, pd.DataFrame):
+        return source.copy(), "<DataFrame>", np.asarray(source.index)
+    path = Path(source)
+    if not path.is_file():
+        raise MintIndexError(f"measures register not found: {path}")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        frame = _excel_sheet(path)
+    else:
+        from mint_index.data.readers import detect_encoding, sniff_separator
+
+        raw = path.read_bytes()
+        encoding = detect_encoding(raw)
+        text = raw.decode(encoding)
+        import io
+
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sniff_separator(text[:65536]),
+            dtype=str,
+            keep_default_na=False,
+            skipinitialspace=True,
+        )
+    return frame, path.name, np.arange(len(frame)) + 2  # row 1 is the header
+
+
+def _excel_sheet(path: Path) -> pd.DataFrame:
+    from mint_index.data.readers import require
+
+    require("openpyxl", "excel")
+    with pd.ExcelFile(path, engine="openpyxl") as book:
+        names = {str(name).strip().casefold(): name for name in book.sheet_names}
+        for wanted in SHEET_NAMES:
+            if wanted.casefold() in names:
+                return pd.read_excel(book, sheet_name=names[wanted.casefold()], dtype=object)
+    raise MintIndexError(
+        f"{path.name}: no sheet named {' or '.join(repr(s) for s in SHEET_NAMES)} "
+        f"(sheets: {', '.join(map(str, book.sheet_names))})"
+    )
+
+
+def _measure_ids(catalog: RuleSet | Mapping[str, Action] | Iterable[str] | None) -> set[str]:
+    if catalog is None:
+        from mint_index.recommendations.rules import load_rules
+
+        return set(load_rules().actions)
+    actions: Iterable[Any] = getattr(catalog, "actions", catalog)
+    return {str(a) for a in actions}
+
+
+def _unit_ids(units: Iterable[str] | pd.DataFrame | pd.Index | None) -> set[str] | None:
+    if units is None:
+        return None
+    if isinstance(units, pd.DataFrame):
+        ids = units["unit"] if "unit" in units.columns else units.index
+        return {str(u) for u in ids}
+    return {str(u) for u in units}
+
+
+# ---- checking -------------------------------------------------------------------------------
+def _text(column: pd.Series) -> pd.Series:
+    """Cells as stripped text; empty and missing cells become ''. Whole numbers read from
+    Excel (``2021.0``) lose the ``.0``."""
+    values = column.astype(object)
+    number = pd.to_numeric(values, errors="coerce")
+    whole = number.notna() & (number == number.round()) & values.map(type).ne(str)
+    out = values.where(~whole, number.round().astype("Int64").astype(str))
+    return out.where(out.notna(), "").astype(str).str.strip()
+
+
+def _years(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Whole years from text (``2021``, ``2021.0``) and a mask of cells that are not."""
+    number = pd.to_numeric(text.where(text != ""), errors="coerce")
+    bad = (text != "") & (number.isna() | (number != number.round()) | ~number.between(1000, 9999))
+    return number.where(~bad).round().astype("Int64"), bad
+
+
+def _validated(
+    raw: pd.DataFrame,
+    label: str,
+    rows: np.ndarray,
+    known_measures: set[str],
+    known_units: set[str] | None,
+) -> MeasuresRegister:
+    failures: list[dict[str, Any]] = []
+
+    def fail(mask: pd.Series | np.ndarray, column: str, values: pd.Series, code: str) -> None:
+        at = np.flatnonzero(np.asarray(mask, dtype=bool))
+        for i in at:
+            failures.append(
+                {
+                    "source": label,
+                    "row": rows[i],
+                    "column": column,
+                    "value": values.iloc[i],
+                    "reason": REASONS[code],
+                    "code": code,
+                }
+            )
+
+    raw = raw.rename(columns=lambda c: _ALIASES.get(str(c).strip().casefold(), str(c).strip()))
+    missing = [c for c in ("unit", "measure", "since") if c not in raw.columns]
+    if missing:
+        raise DataValidationError(
+            [
+                {
+                    "source": label,
+                    "row": None,
+                    "column": c,
+                    "value": None,
+                    "reason": REASONS["missing_column"],
+                    "code": "missing_column",
+                }
+                for c in missing
+            ]
+        )
+    raw = raw.reset_index(drop=True)
+    unit, measure = _text(raw["unit"]), _text(raw["measure"])
+    since_text = _text(raw["since"])
+    end_text = _text(raw["end"]) if "end" in raw.columns else pd.Series("", index=raw.index)
+    scope = _text(raw["scope"]) if "scope" in raw.columns else pd.Series("", index=raw.index)
+    since, bad_since = _years(since_text)
+    end, bad_end = _years(end_text)
+
+    for column, text in (("unit", unit), ("measure", measure), ("since", since_text)):
+        fail(text == "", column, text, "missing_value")
+    fail((measure != "") & ~measure.isin(known_measures), "measure", measure, "unknown_measure")
+    if known_units is not None:
+        fail((unit != "") & ~unit.isin(known_units), "unit", unit, "unknown_unit")
+    fail(bad_since, "since", since_text, "invalid_year")
+    fail(bad_end, "end", end_text, "invalid_year")
+    fail((end < since).fillna(False), "end", end_text, "end_before_since")
+    filled = (unit != "") & (measure != "")
+    fail(
+        filled & pd.DataFrame({"u": unit, "m": measure}).duplicated(),
+        "measure",
+        measure,
+        "duplicate_measure",
+    )
+    if failures:
+        raise DataValidationError(failures)
+
+    frame = pd.DataFrame(
+        {
+            "unit": pd.Series(unit.to_numpy(object), dtype=object),
+            "measure": pd.Series(measure.to_numpy(object), dtype=object),
+            "since": since.astype(np.int64),
+            "end": end,
+            "scope": pd.Series(np.where(scope != "", scope.to_numpy(object), None), dtype=object),
+        }
+    )
+    frame = frame.sort_values(["unit", "measure", "since"], kind="stable").reset_index(drop=True)
+    return MeasuresRegister(frame, label)

@@ -1,0 +1,112 @@
+"""``mint-index effects`` on the example district: CSV and JSON tables, bad registers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import mint_index as mi
+from mint_index.cli import main
+from mint_index.cli.app import EXIT_DATA, EXIT_OK, EXIT_USAGE
+from mint_index.effect_monitoring.estimate import EFFECT_COLUMNS
+from mint_index.examples import EXAMPLE_DATA_FILE, EXAMPLE_MEASURES_FILE, EXAMPLE_UNITS_FILE
+from mint_index.resources import catalog_path
+
+EXAMPLES = catalog_path("examples")
+DATA = EXAMPLES / EXAMPLE_DATA_FILE
+UNITS = EXAMPLES / EXAMPLE_UNITS_FILE
+MEASURES = EXAMPLES / EXAMPLE_MEASURES_FILE
+
+
+def cli(*args: str | Path) -> int:
+    return main([str(a) for a in args])
+
+
+def test_effects_csv_matches_the_library(tmp_path: Path) -> None:
+    out = tmp_path / "effects.csv"
+    assert cli("effects", DATA, "--units", UNITS, "--measures", MEASURES, "--out", out) == EXIT_OK
+    table = pd.read_csv(out, dtype={"unit": str})
+    assert list(table.columns) == EFFECT_COLUMNS
+    expected = mi.effects(mi.score(mi.example_data()), mi.example_measures())
+    assert len(table) == len(expected)
+    pd.testing.assert_series_equal(
+        table["status"], expected["status"].astype(object), check_dtype=False
+    )
+    assert table["effect"].to_numpy() == pytest.approx(
+        expected["effect"].to_numpy(float), abs=1e-6, nan_ok=True
+    )
+    prov = json.loads((tmp_path / "effects.csv.provenance.json").read_text(encoding="utf-8"))
+    assert prov["command"] == "effects"
+    assert [Path(i["path"]).name for i in prov["inputs"]][-1] == "measures.csv"
+
+
+def test_effects_json_document_for_ci(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "effects.json"
+    code = cli(
+        "effects",
+        DATA,
+        "--units",
+        UNITS,
+        "--measures",
+        MEASURES,
+        "--out",
+        out,
+        "--level",
+        "0.8",
+        "--format",
+        "json",
+    )
+    assert code == EXIT_OK
+    outcome = json.loads(capsys.readouterr().out)
+    assert outcome["ok"] is True and outcome["facts"]["register rows"] == 15
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["format"] == "mint-index-effects" and document["level"] == 0.8
+    rows = document["rows"]
+    assert {r["level"] for r in rows} == {0.8}
+    assert set(rows[0]) == set(EFFECT_COLUMNS)
+    blank = [r for r in rows if r["status"] == "no_comparison"]
+    assert blank and all(r["effect"] is None for r in blank)
+
+
+def test_a_bad_register_lists_every_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    register = tmp_path / "measures.csv"
+    register.write_text(
+        "unit,measure,since\n08999001,no_such_measure,2021\n08999777,mit_mentors,later\n",
+        encoding="utf-8",
+    )
+    code = cli(
+        "effects",
+        DATA,
+        "--units",
+        UNITS,
+        "--measures",
+        register,
+        "--out",
+        tmp_path / "e.csv",
+        "--format",
+        "json",
+    )
+    assert code == EXIT_DATA
+    problems = json.loads(capsys.readouterr().out)["problems"]
+    assert sorted((p["row"], p["column"]) for p in problems) == [
+        (2, "measure"),
+        (3, "since"),
+        (3, "unit"),
+    ]
+    assert not (tmp_path / "e.csv").exists()
+
+
+def test_usage_errors(tmp_path: Path) -> None:
+    base = ("effects", DATA, "--units", UNITS)
+    assert cli(*base, "--measures", MEASURES, "--out", tmp_path / "e.parquet") == EXIT_USAGE
+    assert cli(*base, "--measures", tmp_path / "nope.csv", "--out", tmp_path / "e.csv") == (
+        EXIT_USAGE
+    )
+    assert cli(*base, "--measures", MEASURES, "--out", tmp_path / "e.csv", "--level", "1.5") == (
+        EXIT_USAGE
+    )

@@ -1,0 +1,142 @@
+"""The measures register: reading CSV, Excel and DataFrames; every problem in one error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import mint_index as mi
+from mint_index.measures import REASONS, MeasuresRegister, load_measures
+
+UNITS = ["08999001", "08999002", "08999015"]
+CATALOG = ["mit_mentors", "vopi_barrier_analysis"]
+
+
+def test_csv_register_is_read_and_typed(tmp_path: Path) -> None:
+    path = tmp_path / "measures.csv"
+    path.write_text(
+        "unit;measure;since;end;scope\n"
+        "08999015;vopi_barrier_analysis;2022;;\n"
+        "08999001;mit_mentors;2021;2023;Kernstadt\n",
+        encoding="utf-8",
+    )
+    register = load_measures(path, catalog=CATALOG, units=UNITS)
+    frame = register.frame
+    assert list(frame.columns) == ["unit", "measure", "since", "end", "scope"]
+    # sorted by unit; keys keep their leading zero; years are integers
+    assert frame["unit"].tolist() == ["08999001", "08999015"]
+    assert frame["since"].tolist() == [2021, 2022]
+    assert frame["since"].dtype == "int64"
+    assert frame.loc[0, "end"] == 2023 and pd.isna(frame.loc[1, "end"])
+    assert frame.loc[0, "scope"] == "Kernstadt" and frame.loc[1, "scope"] is None
+    assert register.source == "measures.csv"
+
+
+def test_in_place_and_measures_of() -> None:
+    register = load_measures(
+        pd.DataFrame(
+            {
+                "unit": ["08999001", "08999001"],
+                "measure": ["mit_mentors", "vopi_barrier_analysis"],
+                "since": [2020, 2023],
+                "end": [2021, None],
+            }
+        ),
+        catalog=CATALOG,
+    )
+    assert register.measures_of("08999001") == ["mit_mentors", "vopi_barrier_analysis"]
+    assert register.measures_of("08999001", 2021) == ["mit_mentors"]
+    assert register.measures_of("08999001", 2022) == []
+    assert register.measures_of("08999001", 2024) == ["vopi_barrier_analysis"]
+    assert len(register.in_place(2020)) == 1
+
+
+def test_every_problem_is_reported_once_with_its_row(tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text(
+        "unit,measure,since,end\n"
+        "08999001,mit_mentors,2021,\n"  # row 2: fine
+        "08999099,mit_mentors,2021,\n"  # row 3: unknown unit
+        "08999002,no_such_measure,2021,\n"  # row 4: unknown measure
+        "08999002,mit_mentors,soon,\n"  # row 5: since not a year
+        "08999015,mit_mentors,2022,2020\n"  # row 6: end before since
+        "08999001,mit_mentors,2023,\n"  # row 7: duplicate of row 2
+        "08999015,vopi_barrier_analysis,,\n",  # row 8: since missing
+        encoding="utf-8",
+    )
+    with pytest.raises(mi.DataValidationError) as info:
+        load_measures(path, catalog=CATALOG, units=UNITS)
+    failures = info.value.failures
+    got = sorted(zip(failures["row"], failures["column"], failures["code"], strict=True))
+    assert got == [
+        (3, "unit", "unknown_unit"),
+        (4, "measure", "unknown_measure"),
+        (5, "since", "invalid_year"),
+        (6, "end", "end_before_since"),
+        (7, "measure", "duplicate_measure"),
+        (8, "since", "missing_value"),
+    ]
+    assert set(failures["source"]) == {"m.csv"}
+    assert failures.loc[failures["code"] == "unknown_unit", "value"].item() == "08999099"
+    assert set(failures["reason"]) <= set(REASONS.values())
+    assert "08999099" in str(info.value)
+
+
+def test_missing_columns_are_named() -> None:
+    with pytest.raises(mi.DataValidationError) as info:
+        load_measures(pd.DataFrame({"unit": ["08999001"]}), catalog=CATALOG)
+    assert sorted(info.value.failures["column"]) == ["measure", "since"]
+    assert set(info.value.failures["code"]) == {"missing_column"}
+
+
+def test_packaged_catalog_is_the_default() -> None:
+    frame = pd.DataFrame({"unit": ["x"], "measure": ["mit_mentors"], "since": [2021]})
+    assert len(load_measures(frame)) == 1  # no units given: units are not checked
+    with pytest.raises(mi.DataValidationError, match="not in the action catalog"):
+        load_measures(frame.assign(measure="made_up"))
+
+
+def test_excel_sheet_named_massnahmen_with_german_headings(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "Daten"
+    sheet = book.create_sheet("Maßnahmen")
+    sheet.append(["Gemeinde", "Maßnahme", "seit", "bis"])
+    sheet.append(["08999002", "mit_mentors", 2021, None])
+    sheet.append(["08999015", "vopi_barrier_analysis", 2022.0, 2024])
+    path = tmp_path / "template.xlsx"
+    book.save(path)
+    frame = load_measures(path, catalog=CATALOG, units=UNITS).frame
+    assert frame["unit"].tolist() == ["08999002", "08999015"]
+    assert frame["since"].tolist() == [2021, 2022]
+    assert frame["end"].tolist()[1] == 2024
+
+
+def test_excel_without_a_measures_sheet_says_which_sheets_exist(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "Daten"
+    path = tmp_path / "t.xlsx"
+    book.save(path)
+    with pytest.raises(mi.MintIndexError, match=r"no sheet named 'measures'.*Daten"):
+        load_measures(path, catalog=CATALOG)
+
+
+def test_a_register_is_validated_again_against_units() -> None:
+    register = load_measures(
+        pd.DataFrame({"unit": ["08999077"], "measure": ["mit_mentors"], "since": [2021]}),
+        catalog=CATALOG,
+    )
+    assert isinstance(register, MeasuresRegister)
+    with pytest.raises(mi.DataValidationError) as info:
+        load_measures(register, catalog=CATALOG, units=UNITS)
+    assert info.value.failures["code"].tolist() == ["unknown_unit"]
+
+
+def test_the_example_register_fits_the_example_district() -> None:
+    register = mi.example_measures()
+    units = set(mi.example_data().unit_ids)
+    assert set(register.frame["unit"]) <= units
+    assert (register.frame["measure"] == "vopi_barrier_analysis").sum() == 11
