@@ -30,10 +30,17 @@ def test_cronbach_alpha_by_hand() -> None:
     # Items (columns) variances 1, 7/3, 1 -> 13/3; row sums 6, 11, 12 -> variance 31/3.
     # alpha = 3/2 * (1 - 13/31) = 27/31.
     x = np.array([[1.0, 2.0, 3.0], [2.0, 4.0, 5.0], [3.0, 5.0, 4.0]])
-    assert st.cronbach_alpha(x) == pytest.approx(27 / 31)
-    # Incomplete rows are dropped (listwise), as in COINr.
-    with_gap = np.vstack([x, [7.0, np.nan, 1.0]])
-    assert st.cronbach_alpha(with_gap) == pytest.approx(27 / 31)
+    assert st.cronbach_alpha(x) == pytest.approx(27 / 31, abs=1e-12)
+
+
+def test_cronbach_alpha_uses_pairwise_complete_covariances() -> None:
+    # D4, COINr get_cronbach: cov(use = "pairwise.complete.obs"), alpha = k^2 mean(off-diag)
+    # / sum. a = 1 2 3 -, b = 2 4 - 5: var a (rows 1-3) = 1, var b (rows 1, 2, 4) = 7/3,
+    # cov on rows 1-2: devs (-1/2, 1/2) (-1, 1) -> 1. sum C = 16/3, trace 10/3:
+    # alpha = 2^2 * (2/2) / (16/3) = 0.75 (listwise, on rows 1-2 only, it would be 8/9).
+    x = np.array([[1.0, 2.0], [2.0, 4.0], [3.0, np.nan], [np.nan, 5.0]])
+    assert st.cronbach_alpha(x) == pytest.approx(0.75, abs=1e-12)
+    np.testing.assert_allclose(st.pairwise_cov(x), [[1.0, 1.0], [1.0, 7 / 3]], atol=1e-12)
 
 
 def test_cronbach_alpha_undefined_cases() -> None:
@@ -205,11 +212,13 @@ def test_audit_consistency_matches_the_formulas(res: mi.Results) -> None:
     fw = res.framework
     consistency = a.consistency.set_index("node")
     for node in fw.aggregate_ids:
-        block = scores[fw.children[node]].dropna()
+        kids = scores[fw.children[node]]
+        block = kids.dropna()
         k = block.shape[1]
-        alpha = k / (k - 1) * (1 - block.var().sum() / block.sum(axis=1).var())
+        cov = kids.cov().to_numpy()  # pandas: pairwise complete, as COINr's get_cronbach
+        alpha = k / (k - 1) * (1 - np.trace(cov) / cov.sum())
         share = np.linalg.eigvalsh(block.corr().to_numpy()).max() / k
-        assert consistency.loc[node, "cronbach_alpha"] == pytest.approx(alpha)
+        assert consistency.loc[node, "cronbach_alpha"] == pytest.approx(alpha, abs=1e-9)
         assert consistency.loc[node, "first_pc_share"] == pytest.approx(share)
         assert consistency.loc[node, "complete_units"] == len(block)
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import mint_index as mi
-from mint_index.coinr import COINR_DEFAULTS, read_coinr
+from mint_index.coinr import COINR_DEFAULTS, UNDATED_YEAR, read_coinr
 from mint_index.errors import DataValidationError, FrameworkError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "coinr"
@@ -78,11 +78,15 @@ def test_dataframes_give_the_same_result(asem, tables) -> None:
     np.testing.assert_array_equal(data.values, asem[1].values)
 
 
-def test_without_time_column_a_year_is_needed(tables) -> None:
+def test_without_time_column_is_a_single_year_build(tables, asem) -> None:
+    # COINr's iData needs no Time column; without year=... the one year is UNDATED_YEAR
     idata, meta = tables
     no_time = idata.drop(columns="Time")
-    with pytest.raises(DataValidationError, match="year="):
-        read_coinr(no_time, meta)
+    fw, data = read_coinr(no_time, meta)
+    assert data.years.tolist() == [UNDATED_YEAR] == [0]
+    np.testing.assert_array_equal(data.values, asem[1].values)
+    res = mi.score(data, fw)
+    assert res.scores["Index"].notna().all()
     _, data = read_coinr(no_time, meta, year=2020)
     assert data.years.tolist() == [2020]
 

@@ -47,6 +47,7 @@ _LAZY: dict[str, str] = {
     "uncertainty": "mint_index.analysis.uncertainty",
     "sensitivity": "mint_index.analysis.sensitivity",
     "audit": "mint_index.analysis.audit",
+    "pca_weights": "mint_index.analysis.weights",
 }
 
 if TYPE_CHECKING:
@@ -81,6 +82,7 @@ __all__ = [
     "load_rules",
     "load_units",
     "method_names",
+    "pca_weights",
     "read_coinr",
     "recommend",
     "report",

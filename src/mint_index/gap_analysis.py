@@ -221,8 +221,8 @@ def target_scores(results: Results) -> np.ndarray:
             if getattr(params, "clip", True):
                 share = min(max(share, 0.0), 1.0)
             out[:, i] = share * getattr(params, "scale", 100.0)
-        elif method.name == "none":
-            out[:, i] = target
+        elif method.name == "none":  # "none" still applies the direction
+            out[:, i] = target * ind.direction_sign
         else:
             out[:, i] = _interpolate(values[:, :, i], scores[:, :, i], target)
     return aggregate_cube(spec, out[:, None, :])[:, 0, :]
