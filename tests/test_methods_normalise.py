@@ -286,3 +286,47 @@ def test_rank_and_prank_bounds(x: np.ndarray, fit: str, lower_better: bool) -> N
         directed = x * ctx.direction
         worst = directed == directed.min(axis=1, keepdims=True)
         assert np.all(pr[worst & ok] == 0)
+
+
+# ---- COINr parity: none with direction, borda, fracmax -------------------------------------
+
+
+def test_none_applies_the_direction_as_coinr() -> None:
+    # D2: COINr's Normalise multiplies by Direction before f_n = "none": x * d.
+    x = np.array([[[2.0, 10.0], [4.0, np.nan], [-6.0, 30.0]]])
+    out = run({"method": "none"}, x, ctx_for(1, 2, direction=[1, -1]))
+    np.testing.assert_array_equal(out[0, :, 0], [2.0, 4.0, -6.0])
+    np.testing.assert_array_equal(out[0, :, 1], [-10.0, np.nan, -30.0])
+
+
+def test_borda_is_rank_minus_one_with_ties_at_the_minimum() -> None:
+    # COINr n_borda: rank(x * d, ties.method = "min") - 1, NA kept.
+    # indicator 0 (higher): 5 3 5 nan 1 -> ranks 3 2 3 . 1 -> borda 2 1 2 . 0
+    # indicator 1 (lower):  1 2 2 4 nan  -> x*d -1 -2 -2 -4 -> ranks 4 2 2 1 -> borda 3 1 1 0
+    x = np.array([[[5.0, 1.0], [3.0, 2.0], [5.0, 2.0], [np.nan, 4.0], [1.0, np.nan]]])
+    out = run({"method": "borda"}, x, ctx_for(1, 2, direction=[1, -1]))
+    np.testing.assert_array_equal(out[0, :, 0], [2.0, 1.0, 2.0, np.nan, 0.0])
+    np.testing.assert_array_equal(out[0, :, 1], [3.0, 1.0, 1.0, 0.0, np.nan])
+
+
+def test_borda_per_year_and_pooled() -> None:
+    x = np.array([[[1.0], [2.0]], [[3.0], [0.5]]])  # 2 years, 2 units
+    per_year = run({"method": "borda", "fit": "per_year"}, x, ctx_for(2, 1))
+    np.testing.assert_array_equal(per_year[:, :, 0], [[0.0, 1.0], [1.0, 0.0]])
+    pooled = run({"method": "borda"}, x, ctx_for(2, 1))  # values 1 2 3 0.5 together
+    np.testing.assert_array_equal(pooled[:, :, 0], [[1.0, 2.0], [3.0, 0.0]])
+
+
+def test_fracmax_is_the_fraction_of_the_maximum() -> None:
+    # COINr n_fracmax: x / max(x) (after x * d); scale 1 is COINr's, 100 the default.
+    x = np.array([[[2.0, 4.0], [8.0, np.nan], [5.0, 1.0]]])
+    out = run({"method": "fracmax", "scale": 1}, x, ctx_for(1, 2))
+    np.testing.assert_allclose(out[0, :, 0], [0.25, 1.0, 0.625], rtol=1e-15)
+    np.testing.assert_allclose(out[0, :, 1], [1.0, np.nan, 0.25], rtol=1e-15)
+    hundred = run({"method": "fracmax"}, x, ctx_for(1, 2))
+    np.testing.assert_allclose(hundred[0, :, 0], [25.0, 100.0, 62.5], rtol=1e-15)
+    # lower is better: x * d = -2 -8 -5, max -2: -2/-2 = 1, -8/-2 = 4, -5/-2 = 2.5 (as COINr)
+    neg = run({"method": "fracmax", "scale": 1}, x[:, :, :1], ctx_for(1, 1, direction=[-1]))
+    np.testing.assert_allclose(neg[0, :, 0], [1.0, 4.0, 2.5], rtol=1e-15)
+    with pytest.raises(SpecError, match="scale"):
+        parse_step("normalise", {"method": "fracmax", "scale": 0})
