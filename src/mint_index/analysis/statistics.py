@@ -310,7 +310,8 @@ def first_pc(x: np.ndarray) -> np.ndarray:
     (complete rows, as R's ``prcomp(na.omit(x), center = TRUE, scale = TRUE)``): the unit
     eigenvector of the correlation matrix with the largest eigenvalue. Its sign is
     arbitrary in PCA; here the loadings sum to a positive number (the component grows
-    with most columns). NaN if a column is constant or fewer than two rows remain."""
+    with most columns), and where they sum to zero (up to 1e-9) the first loading that is
+    not zero is positive. NaN if a column is constant or fewer than two rows remain."""
     data = _complete_rows(x)
     n, k = data.shape
     if n < 2 or k < 1:
@@ -321,7 +322,9 @@ def first_pc(x: np.ndarray) -> np.ndarray:
     z = (data - data.mean(axis=0)) / sd
     _, vectors = np.linalg.eigh(z.T @ z / (n - 1))
     loadings = vectors[:, -1]
-    return -loadings if loadings.sum() < 0 else loadings
+    total = loadings.sum()
+    lead = total if abs(total) > 1e-9 else loadings[np.flatnonzero(np.abs(loadings) > 1e-9)[0]]
+    return -loadings if lead < 0 else loadings
 
 
 def first_pc_share(x: np.ndarray) -> float:
