@@ -377,7 +377,7 @@ def test_pca_weights_per_parent(res: mi.Results) -> None:
     for parent in ("dim0", "dim1"):
         kids = res.framework.children[parent]
         block = scores[kids].dropna()
-        values, vectors = np.linalg.eigh(block.corr().to_numpy())
+        _, vectors = np.linalg.eigh(block.corr().to_numpy())
         first = vectors[:, -1]
         total = first.sum()  # the convention: positive sum, else first loading positive
         first = first * np.sign(total if abs(total) > 1e-9 else first[0])
