@@ -36,22 +36,22 @@ def cube(rows: list[list[float]]) -> np.ndarray:
 def test_arithmetic_known_answer_and_missing_child_renormalises() -> None:
     x = cube([[10, 20, 40], [10, nan, 40], [nan, nan, nan]])
     out = run({"method": "arithmetic"}, x, [1, 1, 2])
-    assert out[0, 0] == pytest.approx((10 + 20 + 80) / 4)
-    assert out[0, 1] == pytest.approx((10 + 80) / 3)
+    assert out[0, 0] == pytest.approx((10 + 20 + 80) / 4, rel=1e-12, abs=1e-12)
+    assert out[0, 1] == pytest.approx((10 + 80) / 3, rel=1e-12, abs=1e-12)
     assert np.isnan(out[0, 2])
 
 
 def test_geometric_known_answer() -> None:
     x = cube([[4, 16, nan], [1, 100, 10]])
     out = run({"method": "geometric"}, x, [1, 3, 1])
-    assert out[0, 0] == pytest.approx((4 * 16**3) ** (1 / 4))
-    assert out[0, 1] == pytest.approx((1 * 100**3 * 10) ** (1 / 5))
+    assert out[0, 0] == pytest.approx((4 * 16**3) ** (1 / 4), rel=1e-12, abs=1e-12)
+    assert out[0, 1] == pytest.approx((1 * 100**3 * 10) ** (1 / 5), rel=1e-12, abs=1e-12)
 
 
 def test_harmonic_known_answer() -> None:
     x = cube([[2, 4, nan]])
     out = run({"method": "harmonic"}, x, [1, 1, 5])
-    assert out[0, 0] == pytest.approx(2 / (1 / 2 + 1 / 4))
+    assert out[0, 0] == pytest.approx(2 / (1 / 2 + 1 / 4), rel=1e-12, abs=1e-12)
 
 
 def test_generalised_known_answers_and_special_cases() -> None:
@@ -88,8 +88,12 @@ def test_non_positive_children_are_an_error_not_a_silent_nan(spec: dict, value: 
 
 def test_zero_weight_children_and_missing_values_do_not_break_means() -> None:
     x = cube([[nan, 50.0, 8.0]])
-    np.testing.assert_allclose(run({"method": "geometric"}, x, [1, 0, 1]), [[8.0]])
-    np.testing.assert_allclose(run({"method": "arithmetic"}, x, [1, 0, 1]), [[8.0]])
+    np.testing.assert_allclose(
+        run({"method": "geometric"}, x, [1, 0, 1]), [[8.0]], rtol=1e-12, atol=1e-12
+    )
+    np.testing.assert_allclose(
+        run({"method": "arithmetic"}, x, [1, 0, 1]), [[8.0]], rtol=1e-12, atol=1e-12
+    )
 
 
 def test_min_share_is_a_parameter_for_the_engine() -> None:

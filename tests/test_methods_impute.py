@@ -34,9 +34,9 @@ def test_mean_and_median_over_all_units_per_year() -> None:
     x = np.array([[[1.0], [nan], [2.0], [9.0]], [[nan], [4.0], [6.0], [nan]]])
     ctx = ImputeContext(years=np.array([2020, 2021]))
     out = run({"method": "mean"}, x, ctx)
-    np.testing.assert_allclose(out[:, :, 0], [[1, 4, 2, 9], [5, 4, 6, 5]])
+    np.testing.assert_allclose(out[:, :, 0], [[1, 4, 2, 9], [5, 4, 6, 5]], rtol=1e-12, atol=1e-12)
     med = run({"method": "median"}, x, ctx)
-    np.testing.assert_allclose(med[:, :, 0], [[1, 2, 2, 9], [5, 4, 6, 5]])
+    np.testing.assert_allclose(med[:, :, 0], [[1, 2, 2, 9], [5, 4, 6, 5]], rtol=1e-12, atol=1e-12)
 
 
 def test_mean_by_group_leaves_ungrouped_units_and_empty_groups_missing() -> None:
@@ -45,15 +45,15 @@ def test_mean_by_group_leaves_ungrouped_units_and_empty_groups_missing() -> None
     ctx = ImputeContext(years=np.array([2020]), groups=groups)
     out = run({"method": "mean", "by": "peer"}, x, ctx)
     # group 0 (units 0-2): indicator 0 mean of 1, 3 = 2; indicator 1 mean of 5 = 5
-    np.testing.assert_allclose(out[0, :, 0], [1, 3, 2, 10, nan])
-    np.testing.assert_allclose(out[0, :, 1], [5, 5, 5, 7, 1])
+    np.testing.assert_allclose(out[0, :, 0], [1, 3, 2, 10, nan], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(out[0, :, 1], [5, 5, 5, 7, 1], rtol=1e-12, atol=1e-12)
 
 
 def test_median_by_group_even_count() -> None:
     x = np.array([[[1.0], [4.0], [2.0], [10.0], [nan], [100.0]]])
     ctx = ImputeContext(years=np.array([2020]), groups={"g": np.array([0, 0, 0, 0, 0, 1])})
     out = run({"method": "median", "by": "g"}, x, ctx)
-    assert out[0, 4, 0] == pytest.approx((2 + 4) / 2)
+    assert out[0, 4, 0] == pytest.approx((2 + 4) / 2, rel=1e-12, abs=1e-12)
 
 
 def test_unknown_group_column_lists_the_valid_ones() -> None:
@@ -67,7 +67,7 @@ def test_locf_carries_forward_and_respects_max_years() -> None:
     x = np.array([nan, 1.0, nan, nan])[:, None, None] * np.ones((1, 1, 1))
     ctx = ImputeContext(years=years)
     out = run({"method": "locf"}, x, ctx)
-    np.testing.assert_allclose(out[:, 0, 0], [nan, 1, 1, 1])
+    np.testing.assert_allclose(out[:, 0, 0], [nan, 1, 1, 1], rtol=1e-12, atol=1e-12)
     limited = run({"method": "locf", "max_years": 2}, x, ctx)
     np.testing.assert_allclose(limited[:, 0, 0], [nan, 1, 1, nan])  # 2019 is 3 years on
 
@@ -78,9 +78,9 @@ def test_linear_interpolates_in_calendar_years_without_extrapolating() -> None:
     ctx = ImputeContext(years=years)
     out = run({"method": "linear"}, x, ctx)
     # 2014 lies 3/4 of the way from 2011 (2) to 2015 (10): 2 + 8 * 3/4 = 8
-    np.testing.assert_allclose(out[:, 0, 0], [nan, 2, 8, 10, nan])
+    np.testing.assert_allclose(out[:, 0, 0], [nan, 2, 8, 10, nan], rtol=1e-12, atol=1e-12)
     ends = run({"method": "linear", "ends": "nearest"}, x, ctx)
-    np.testing.assert_allclose(ends[:, 0, 0], [2, 2, 8, 10, 10])
+    np.testing.assert_allclose(ends[:, 0, 0], [2, 2, 8, 10, 10], rtol=1e-12, atol=1e-12)
 
 
 def test_panel_methods_work_per_unit_and_indicator_at_once() -> None:
@@ -93,11 +93,11 @@ def test_panel_methods_work_per_unit_and_indicator_at_once() -> None:
     )
     ctx = ImputeContext(years=np.array([2000, 2001, 2002]))
     out = run({"method": "linear"}, x, ctx)
-    np.testing.assert_allclose(out[:, 0, 0], [1, 2, 3])
-    np.testing.assert_allclose(out[:, 0, 1], [nan, 5, nan])
-    np.testing.assert_allclose(out[:, 1, 0], [nan, 2, nan])
+    np.testing.assert_allclose(out[:, 0, 0], [1, 2, 3], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(out[:, 0, 1], [nan, 5, nan], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(out[:, 1, 0], [nan, 2, nan], rtol=1e-12, atol=1e-12)
     locf = run({"method": "locf"}, x, ctx)
-    np.testing.assert_allclose(locf[:, 1, 1], [3, 3, 3])
+    np.testing.assert_allclose(locf[:, 1, 1], [3, 3, 3], rtol=1e-12, atol=1e-12)
 
 
 def test_coinr_i_mean_grp_on_asem() -> None:
