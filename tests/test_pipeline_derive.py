@@ -279,3 +279,33 @@ def test_hdi_rebuilt_from_its_published_components() -> None:
     # most agree to the third decimal exactly (Norway 0.94359 -> 0.944, ...)
     agree = sum(round(hdi[c], 3) == HDR_2015[c][0] for c in countries)
     assert agree >= 10
+
+
+def test_targets_and_goalposts_are_transformed_with_the_values() -> None:
+    # ln indicator, goalposts 10..1000 and target 100 written in raw units:
+    # goalposts score (ln x - ln 10) / (ln 1000 - ln 10); dist2targ (ln x - min) / (ln 100 - min)
+    fw = _framework(
+        [
+            _indicator(
+                "g",
+                "index",
+                {"type": "direct", "variable": "a", "transform": "ln"},
+                goalposts={"lower": 10, "upper": 1000},
+                target={"value": 100},
+            )
+        ],
+        [],
+        ["a"],
+    )
+    data = _data({"a": [10.0, 31.0, 100.0, 1000.0]}, ["u1", "u2", "u3", "u4"])
+    res = mi.score(data, fw, normalise={"method": "goalposts", "scale": 1})
+    ln = np.log([10.0, 31.0, 100.0, 1000.0])
+    expected = (ln - np.log(10)) / (np.log(1000) - np.log(10))
+    np.testing.assert_allclose(res.scores["g"].to_numpy(), expected, rtol=1e-12, atol=1e-12)
+    dist = mi.score(data, fw, normalise={"method": "dist2targ", "scale": 1})
+    expected = np.minimum((ln - ln.min()) / (np.log(100) - ln.min()), 1.0)
+    np.testing.assert_allclose(dist.scores["g"].to_numpy(), expected, rtol=1e-12, atol=1e-12)
+    # the gap analysis maps the target the same way: target score 0.5 on the goalposts
+    gaps = mi.gaps(res)
+    row = gaps[(gaps["node"] == "g") & (gaps["unit"] == "u1")].iloc[0]
+    assert row["gap_target"] == pytest.approx(0.5 - 0.0, abs=1e-12)

@@ -123,7 +123,12 @@ def _run(data: Dataset, spec: BuildSpec) -> Results:
             for ind in fw.indicators
         ]
     ).reshape(len(fw.indicators), 2)
-    target = np.array([np.nan if ind.target is None else ind.target.value for ind in fw.indicators])
+    target = np.array(
+        [
+            np.nan if ind.target is None else float(on_indicator_scale(ind, ind.target.value))
+            for ind in fw.indicators
+        ]
+    )
 
     def normalise(method: Any, params: Any, x: np.ndarray, cols: list[int]) -> np.ndarray:
         ctx = NormaliseContext(
