@@ -382,6 +382,13 @@ def test_pca_weights_per_parent(res: mi.Results) -> None:
         total = first.sum()  # the convention: positive sum, else first loading positive
         first = first * np.sign(total if abs(total) > 1e-9 else first[0])
         np.testing.assert_allclose(w[kids].to_numpy(), first, atol=1e-9)
+    # on the raw indicator values (COINr's default dset "Raw"): complete units only
+    raw = mi.pca_weights(res, year=2022, stage="derived")
+    values = res.stage("derived").xs(2022, level="year")[["i0", "i1", "i2"]]
+    assert values["i2"].isna().sum() == 5  # five units left out of dim0's PCA
+    _, vectors = np.linalg.eigh(values.dropna().corr().to_numpy())
+    first = vectors[:, -1] * np.sign(vectors[:, -1].sum())
+    np.testing.assert_allclose(raw[["i0", "i1", "i2"]].to_numpy(), first, atol=1e-9)
     level2 = mi.pca_weights(res, level=2)
     assert level2.index.tolist() == ["dim0", "dim1"]
     with pytest.raises(SpecError, match="level"):

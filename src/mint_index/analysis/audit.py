@@ -169,7 +169,6 @@ def _consistency(results: Results, scores: np.ndarray) -> pd.DataFrame:
                 "level": fw.levels[node],
                 "children": len(cols),
                 "complete_units": int((~np.isnan(block)).all(axis=1).sum()),
-                "units": int((~np.isnan(block)).any(axis=1).sum()),
                 "cronbach_alpha": st.cronbach_alpha(block),
                 "first_pc_share": st.first_pc_share(block),
             }
