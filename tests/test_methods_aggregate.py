@@ -177,15 +177,14 @@ def test_enough_children_is_coinrs_dat_thresh() -> None:
 
     x = cube([[1, nan, 3, nan], [1, nan, nan, nan], [nan, nan, nan, nan], [1, 2, 3, nan]])
     weights = np.array([10.0, 1.0, 1.0, 1.0])  # unequal weights do not matter
-    _, half = parse_step("aggregate", {"method": "arithmetic", "min_share": 0.5})
+    half = 0.5
     # present 2/4, 1/4, 0/4, 3/4: 2/4 < 0.5 is false -> kept; 1/4 and 0 dropped
     np.testing.assert_array_equal(enough_children(x, weights, half)[0], [True, False, False, True])
-    _, third = parse_step("aggregate", {"method": "arithmetic", "min_share": 1 / 3})
+    third = 1 / 3
     three = cube([[1, nan, nan], [1, 2, nan]])
     # 1/3 < 1/3 is false: exactly a third present keeps the score, as in R
     np.testing.assert_array_equal(enough_children(three, np.ones(3), third)[0], [True, True])
-    _, zero = parse_step("aggregate", {"method": "arithmetic", "min_share": 0})
-    assert enough_children(x, weights, zero).all()  # dat_thresh 0: every unit, NA or not
+    assert enough_children(x, weights, 0.0).all()  # dat_thresh 0: every unit, NA or not
     # a child with weight 0 is not counted: 1 of the 2 weighted children present = 1/2
     w0 = np.array([1.0, 1.0, 0.0, 0.0])
     assert enough_children(cube([[1, nan, 3, 4]]), w0, half)[0, 0]
@@ -270,5 +269,5 @@ def test_copeland_blocks_give_the_same_result(monkeypatch: pytest.MonkeyPatch) -
     x = rng.integers(0, 4, size=(2, 9, 4)).astype(float)
     x[0, 2, 1] = nan
     whole = run({"method": "copeland"}, x, [1, 2, 1, 1])
-    monkeypatch.setattr(aggregate, "_COPELAND_BLOCK", 2)
+    monkeypatch.setattr(aggregate, "_COPELAND_CELLS", 2 * 9 * 4 * 2)  # blocks of 2 units
     np.testing.assert_array_equal(run({"method": "copeland"}, x, [1, 2, 1, 1]), whole)

@@ -22,8 +22,9 @@ from mint_index.methods.registry import register
 
 __all__ = ["GeneralisedParams", "enough_children"]
 
-#: Units compared at once by ``copeland``: bounds the ``[year, block, unit, child]`` arrays.
-_COPELAND_BLOCK = 256
+#: Most comparisons ``copeland`` makes at once: bounds its ``[year, block, unit, child]``
+#: arrays (about 32 MiB each) whatever the number of units.
+_COPELAND_CELLS = 2**22
 
 
 class GeneralisedParams(AggregateParams):
@@ -39,7 +40,7 @@ class GeneralisedParams(AggregateParams):
         return p
 
 
-def enough_children(x: np.ndarray, weights: np.ndarray, params: AggregateParams) -> np.ndarray:
+def enough_children(x: np.ndarray, weights: np.ndarray, min_share: float) -> np.ndarray:
     """Where a parent gets a score: ``present / n >= min_share`` (COINr's ``dat_thresh``:
     NA where ``sum(!is.na(x)) / length(x) < dat_thresh``), unweighted, with the same exact
     boundary (2 of 4 present with 0.5 keeps the score).
@@ -51,7 +52,7 @@ def enough_children(x: np.ndarray, weights: np.ndarray, params: AggregateParams)
     counted = np.asarray(weights, dtype=np.float64) > 0
     n = max(int(counted.sum()), 1)
     present = (~np.isnan(x) & counted).sum(axis=-1)
-    return ~(present / n < params.min_share)
+    return ~(present / n < min_share)
 
 
 def _present_weights(x: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -131,12 +132,13 @@ def copeland(x: np.ndarray, weights: np.ndarray, params: AggregateParams) -> np.
     """
     w = np.asarray(weights, dtype=np.float64)
     w = w / w.sum()
-    n_y, n_u, _ = x.shape
+    n_y, n_u, n_c = x.shape
     present = ~np.isnan(x).all(axis=-1)  # [year, unit]
     out = np.full((n_y, n_u), np.nan)
     later = np.arange(n_u)[None, :]  # j, compared with i below
-    for start in range(0, n_u, _COPELAND_BLOCK):  # blocks of units bound the memory
-        rows = slice(start, min(start + _COPELAND_BLOCK, n_u))
+    block = max(1, _COPELAND_CELLS // max(n_y * n_u * n_c, 1))
+    for start in range(0, n_u, block):  # blocks of units bound the memory
+        rows = slice(start, min(start + block, n_u))
         xi, xj = x[:, rows, None, :], x[:, None, :, :]
         ahead = ((xi > xj) * w).sum(axis=-1) + ((xi == xj) * w).sum(axis=-1) / 2.0
         behind = ((xi < xj) * w).sum(axis=-1) + ((xi == xj) * w).sum(axis=-1) / 2.0

@@ -169,7 +169,8 @@ def aggregate_cube(spec: BuildSpec, normalised: np.ndarray) -> np.ndarray:
         method, params = parse_step("aggregate", spec.step_for("aggregate", node))
         x = np.moveaxis(work[cols], 0, -1)  # [year, unit, child]
         value = np.asarray(method.func(x, weights, params), dtype=np.float64)
-        work[position[node]] = np.where(enough_children(x, weights, params), value, np.nan)
+        enough = enough_children(x, weights, getattr(params, "min_share", 0.0))
+        work[position[node]] = np.where(enough, value, np.nan)
     return column_last(work)
 
 
