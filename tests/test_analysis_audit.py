@@ -4,6 +4,7 @@ checked against pandas."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -254,7 +255,7 @@ def test_audit_to_dict_is_json_and_years_are_checked(res: mi.Results) -> None:
 
 # ---- COINr parity: get_stats, get_corr_flags, get_pvals, get_PCA ----------------------------
 
-COINR = __import__("pathlib").Path(__file__).parent / "fixtures" / "coinr"
+COINR = Path(__file__).parent / "fixtures" / "coinr"
 
 
 @pytest.fixture(scope="module")
