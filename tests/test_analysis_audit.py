@@ -4,6 +4,7 @@ checked against pandas."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -30,10 +31,17 @@ def test_cronbach_alpha_by_hand() -> None:
     # Items (columns) variances 1, 7/3, 1 -> 13/3; row sums 6, 11, 12 -> variance 31/3.
     # alpha = 3/2 * (1 - 13/31) = 27/31.
     x = np.array([[1.0, 2.0, 3.0], [2.0, 4.0, 5.0], [3.0, 5.0, 4.0]])
-    assert st.cronbach_alpha(x) == pytest.approx(27 / 31)
-    # Incomplete rows are dropped (listwise), as in COINr.
-    with_gap = np.vstack([x, [7.0, np.nan, 1.0]])
-    assert st.cronbach_alpha(with_gap) == pytest.approx(27 / 31)
+    assert st.cronbach_alpha(x) == pytest.approx(27 / 31, abs=1e-12)
+
+
+def test_cronbach_alpha_uses_pairwise_complete_covariances() -> None:
+    # D4, COINr get_cronbach: cov(use = "pairwise.complete.obs"), alpha = k^2 mean(off-diag)
+    # / sum. a = 1 2 3 -, b = 2 4 - 5: var a (rows 1-3) = 1, var b (rows 1, 2, 4) = 7/3,
+    # cov on rows 1-2: devs (-1/2, 1/2) (-1, 1) -> 1. sum C = 16/3, trace 10/3:
+    # alpha = 2^2 * (2/2) / (16/3) = 0.75 (listwise, on rows 1-2 only, it would be 8/9).
+    x = np.array([[1.0, 2.0], [2.0, 4.0], [3.0, np.nan], [np.nan, 5.0]])
+    assert st.cronbach_alpha(x) == pytest.approx(0.75, abs=1e-12)
+    np.testing.assert_allclose(st.pairwise_cov(x), [[1.0, 1.0], [1.0, 7 / 3]], atol=1e-12)
 
 
 def test_cronbach_alpha_undefined_cases() -> None:
@@ -205,11 +213,13 @@ def test_audit_consistency_matches_the_formulas(res: mi.Results) -> None:
     fw = res.framework
     consistency = a.consistency.set_index("node")
     for node in fw.aggregate_ids:
-        block = scores[fw.children[node]].dropna()
+        kids = scores[fw.children[node]]
+        block = kids.dropna()
         k = block.shape[1]
-        alpha = k / (k - 1) * (1 - block.var().sum() / block.sum(axis=1).var())
+        cov = kids.cov().to_numpy()  # pandas: pairwise complete, as COINr's get_cronbach
+        alpha = k / (k - 1) * (1 - np.trace(cov) / cov.sum())
         share = np.linalg.eigvalsh(block.corr().to_numpy()).max() / k
-        assert consistency.loc[node, "cronbach_alpha"] == pytest.approx(alpha)
+        assert consistency.loc[node, "cronbach_alpha"] == pytest.approx(alpha, abs=1e-9)
         assert consistency.loc[node, "first_pc_share"] == pytest.approx(share)
         assert consistency.loc[node, "complete_units"] == len(block)
 
@@ -241,3 +251,146 @@ def test_audit_to_dict_is_json_and_years_are_checked(res: mi.Results) -> None:
     assert {row["flag"] for row in payload["flags"]} == {"redundant", "negative_with_parent"}
     with pytest.raises(SpecError, match="year"):
         audit(res, year=1999)
+
+
+# ---- COINr parity: get_stats, get_corr_flags, get_pvals, get_PCA ----------------------------
+
+COINR = Path(__file__).parent / "fixtures" / "coinr"
+
+
+@pytest.fixture(scope="module")
+def asem_results() -> mi.Results:
+    fw, data = mi.read_coinr(COINR / "asem_idata.csv", COINR / "asem_imeta.csv")
+    return mi.score(data, fw)
+
+
+def test_indicator_stats_are_coinrs_get_stats_on_indicators_only(asem_results) -> None:
+    # D5: one row per indicator (no denominators or groups), COINr get_stats' statistics and
+    # flags from its definition, computed here with pandas on the raw iData columns.
+    idata = pd.read_csv(COINR / "asem_idata.csv")
+    meta = pd.read_csv(COINR / "asem_imeta.csv")
+    codes = meta.loc[meta["Type"] == "Indicator", "iCode"].tolist()
+    stats = audit(asem_results).indicator_stats.set_index("indicator")
+    assert stats.index.tolist() == codes
+    assert not {"GDP", "Population", "Area", "Energy"} & set(stats.index)
+    n = len(idata)
+    for code in codes:
+        col = idata[code]
+        present = col.dropna()
+        row = stats.loc[code]
+        n_avail, nzero, nunq = len(present), int((present != 0).sum()), present.nunique()
+        sk, kt = present.skew(), present.kurt()  # e1071 type 2 = pandas
+        assert row["n"] == n_avail and row["availability"] == pytest.approx(n_avail / n)
+        for name, value in (
+            ("min", present.min()),
+            ("max", present.max()),
+            ("mean", present.mean()),
+            ("median", present.median()),
+            ("sd", present.std()),
+            ("skewness", sk),
+            ("kurtosis", kt),
+            ("frc_nonzero", nzero / n_avail),
+            ("frc_unique", nunq / n_avail),
+            ("frc_same", present.value_counts().max() / n_avail),
+        ):
+            assert row[name] == pytest.approx(value, rel=1e-9, abs=1e-12), (code, name)
+        assert row["n_nonzero"] == nzero and row["distinct"] == nunq
+        assert row["flag_availability"] == (n_avail / n < 0.65)
+        assert row["flag_zeros"] == (nzero / n < 0.5)
+        assert row["flag_distinct"] == (nunq / n < 0.5)
+        assert row["flag_skew_kurtosis"] == ((abs(sk) > 2) & (kt > 3.5))
+    assert stats["flag_skew_kurtosis"].any()  # ASEM has skewed indicators (Flights, ...)
+
+
+def test_column_stats_median_nonzero_and_longest_run() -> None:
+    # 4 units: 2 non-zero, the longest run of one value is 2, median (0 + 3) / 2
+    x = np.array([[0.0], [0.0], [3.0], [3.0]])
+    got = st.column_stats(x)
+    assert got["n_nonzero"].tolist() == [2] and got["n_same"].tolist() == [2]
+    assert got["median"].tolist() == [1.5]
+
+
+def test_redundancy_is_the_signed_correlation(res: mi.Results) -> None:
+    # D3: get_corr_flags keeps r > cor_thresh: i3 and i4 (r about -1) are not redundant,
+    # i0 and i1 (r = 1) are.
+    a = audit(res)
+    assert a.pearson.at["i3", "i4"] < -0.9
+    pairs = {(f.node, f.other) for f in a.flags.itertuples() if f.flag == "redundant"}
+    assert ("i0", "i1") in pairs and ("i3", "i4") not in pairs
+
+
+def test_pearson_pvalues_from_the_t_distribution() -> None:
+    # cor.test: t = r sqrt(n - 2) / sqrt(1 - r^2), two-sided. With n = 3 (1 df) the t
+    # distribution is Cauchy: p = 1 - 2 / pi * atan(|t|); with n = 4 (2 df):
+    # p = 1 - |t| / sqrt(2 + t^2).
+    three = np.array([[1.0, 2.0], [2.0, 1.0], [3.0, 5.0]])
+    r = np.corrcoef(three.T)[0, 1]
+    t = r / np.sqrt(1 - r * r)
+    assert st.pearson_pvalues(three)[0, 1] == pytest.approx(
+        1 - 2 / np.pi * np.arctan(abs(t)), abs=1e-12
+    )
+    four = np.array([[1.0, 2.0], [2.0, 1.0], [3.0, 5.0], [4.0, 3.0], [5.0, np.nan]])
+    r = np.corrcoef(four[:4].T)[0, 1]  # pairwise complete: the first four rows
+    t = r * np.sqrt(2) / np.sqrt(1 - r * r)
+    p = st.pearson_pvalues(four)
+    assert p[0, 1] == pytest.approx(1 - abs(t) / np.sqrt(2 + t * t), abs=1e-12)
+    assert p[1, 0] == p[0, 1] and p[0, 0] == 0.0
+    assert np.isnan(st.pearson_pvalues(four[:2])[0, 1])  # n = 2: no test
+    # a large sample: against the normal limit of t with 998 df, loosely
+    rng = np.random.default_rng(0)
+    big = rng.normal(size=(1000, 2))
+    big[:, 1] += 0.1 * big[:, 0]
+    assert 0 < st.pearson_pvalues(big)[0, 1] < 0.05
+
+
+def test_audit_has_pearson_pvalues(res: mi.Results) -> None:
+    a = audit(res, year=2022)
+    assert a.pearson_pvalues.shape == a.pearson.shape
+    assert a.pearson_pvalues.at["i0", "i1"] == 0.0  # r = 1
+    assert 0 <= a.pearson_pvalues.at["i2", "i3"] <= 1
+    payload = a.to_dict()
+    assert payload["pearson_pvalues"]["nodes"] == res.framework.node_ids
+
+
+def test_first_principal_component_by_hand() -> None:
+    # Two standardised columns with correlation r: the first component is (1, 1) / sqrt 2
+    # for r > 0 and (1, -1) / sqrt 2 for r < 0; sign: loadings sum positive.
+    a = np.array([1.0, 2.0, 4.0, 3.0])
+    b = np.array([2.0, 1.0, 5.0, 5.0])
+    np.testing.assert_allclose(st.first_pc(np.column_stack([a, b])), [2**-0.5] * 2, atol=1e-12)
+    loadings = st.first_pc(np.column_stack([a, -b]))
+    np.testing.assert_allclose(np.abs(loadings), [2**-0.5] * 2, atol=1e-12)
+    assert loadings[0] * loadings[1] < 0
+    # correlation matrix [[1,1,0],[1,1,0],[0,0,1]]: eigenvalue 2 with (1, 1, 0) / sqrt 2
+    u = np.array([1.0, -1.0, 1.0, -1.0])
+    v = np.array([1.0, 1.0, -1.0, -1.0])
+    np.testing.assert_allclose(
+        st.first_pc(np.column_stack([u, 2 * u + 1, v])), [2**-0.5, 2**-0.5, 0.0], atol=1e-12
+    )
+
+
+def test_pca_weights_per_parent(res: mi.Results) -> None:
+    # get_PCA(by_groups = TRUE): per parent, the children's first component on complete
+    # units; here by hand from the correlation matrix of each parent's scores.
+    w = mi.pca_weights(res, level=1, year=2022)
+    assert w.index.tolist() == res.framework.indicator_ids
+    scores = res.scores.xs(2022, level="year")
+    for parent in ("dim0", "dim1"):
+        kids = res.framework.children[parent]
+        block = scores[kids].dropna()
+        _, vectors = np.linalg.eigh(block.corr().to_numpy())
+        first = vectors[:, -1]
+        total = first.sum()  # the convention: positive sum, else first loading positive
+        first = first * np.sign(total if abs(total) > 1e-9 else first[0])
+        np.testing.assert_allclose(w[kids].to_numpy(), first, atol=1e-9)
+    # on the raw indicator values (COINr's default dset "Raw"): complete units only
+    raw = mi.pca_weights(res, year=2022, stage="derived")
+    values = res.stage("derived").xs(2022, level="year")[["i0", "i1", "i2"]]
+    assert values["i2"].isna().sum() == 5  # five units left out of dim0's PCA
+    _, vectors = np.linalg.eigh(values.dropna().corr().to_numpy())
+    first = vectors[:, -1] * np.sign(vectors[:, -1].sum())
+    np.testing.assert_allclose(raw[["i0", "i1", "i2"]].to_numpy(), first, atol=1e-9)
+    level2 = mi.pca_weights(res, level=2)
+    assert level2.index.tolist() == ["dim0", "dim1"]
+    with pytest.raises(SpecError, match="level"):
+        mi.pca_weights(res, level=3)

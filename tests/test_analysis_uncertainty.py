@@ -351,3 +351,28 @@ def test_invalid_vary_reports_every_problem(res: mi.Results) -> None:
         uncertainty(res, n=5, vary={"weights": 0.1}, nodes="i0")
     with pytest.raises(SpecError, match="positive integer"):
         uncertainty(res, n=0, vary={"weights": 0.1})
+
+
+def test_nominal_ranks_have_no_tolerance() -> None:
+    # D7: COINr ranks the nominal results with rank(ties.method = "min"): scores 1e-10
+    # apart are different ranks, exact copies share the lowest; 0 = missing.
+    from mint_index.analysis.replicate import exact_rank_rows
+
+    scores = np.array([[50.0, 50.0 + 1e-10, 50.0, np.nan, 70.0], [1.0, 1.0, 1.0, 1.0, 1.0]])
+    np.testing.assert_array_equal(exact_rank_rows(scores), [[3, 2, 3, 0, 1], [1, 1, 1, 1, 1]])
+    assert rank_rows(scores)[0].tolist() == [2, 2, 2, 0, 1]  # replications: 1e-10 ties
+
+
+def test_uncertainty_nominal_ranks_separate_near_ties() -> None:
+    res = make_results(units=6, years=(2022,), missing=0.0, seed=2)
+    cube = res.cube("aggregated").copy()
+    index = res.framework.node_ids.index("index")
+    cube[0, 1, index] = cube[0, 0, index] + 1e-10  # unit 1 a hair above unit 0
+    cube[0, 2, index] = cube[0, 0, index]  # unit 2 an exact copy of unit 0
+    res._stages["aggregated"] = cube  # the nominal scores as given; replications untouched
+    ua = uncertainty(res, n=4, vary={"weights": 0.0}, seed=1, nodes=["index"])
+    nominal = ua.rank_stats.set_index("unit")["nominal"]
+    units = res.unit_ids
+    assert nominal[units[1]] < nominal[units[0]] == nominal[units[2]]
+    expected = pd.Series(cube[0, :, index], index=units).rank(method="min", ascending=False)
+    np.testing.assert_array_equal(nominal.reindex(units).to_numpy(), expected.to_numpy())

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import mint_index as mi
-from mint_index.coinr import COINR_DEFAULTS, read_coinr
+from mint_index.coinr import COINR_DEFAULTS, UNDATED_YEAR, read_coinr
 from mint_index.errors import DataValidationError, FrameworkError
 
 FIXTURES = Path(__file__).parent / "fixtures" / "coinr"
@@ -78,11 +78,15 @@ def test_dataframes_give_the_same_result(asem, tables) -> None:
     np.testing.assert_array_equal(data.values, asem[1].values)
 
 
-def test_without_time_column_a_year_is_needed(tables) -> None:
+def test_without_time_column_is_a_single_year_build(tables, asem) -> None:
+    # COINr's iData needs no Time column; without year=... the one year is UNDATED_YEAR
     idata, meta = tables
     no_time = idata.drop(columns="Time")
-    with pytest.raises(DataValidationError, match="year="):
-        read_coinr(no_time, meta)
+    fw, data = read_coinr(no_time, meta)
+    assert data.years.tolist() == [UNDATED_YEAR] == [0]
+    np.testing.assert_array_equal(data.values, asem[1].values)
+    res = mi.score(data, fw)
+    assert res.scores["Index"].notna().all()
     _, data = read_coinr(no_time, meta, year=2020)
     assert data.years.tolist() == [2020]
 
@@ -179,3 +183,66 @@ def test_coinr_example_index_matches_hand_computation(asem, tables) -> None:
         np.testing.assert_allclose(
             got[column].to_numpy(), expected[column].reindex(got.index).to_numpy(), rtol=1e-9
         )
+
+
+# ---- COINr parity on ASEM variants -----------------------------------------------------------
+
+
+def test_aggregate_override_keeps_read_coinrs_min_share(asem, tables) -> None:
+    # D1: aggregate={"method": ...} must not bring back the built-in min_share 0.5: COINr
+    # aggregates whatever is present (dat_thresh NULL). A unit with 6 of its 8 Physical
+    # indicators removed keeps a Physical score, the arithmetic mean of the other two.
+    fw, data = asem
+    idata, meta = tables
+    physical = meta.loc[meta["Parent"] == "Physical", "iCode"].tolist()
+    assert len(physical) == 8
+    gappy = idata.copy()
+    gappy.loc[gappy["uCode"] == "AUT", physical[:6]] = np.nan
+    fw, data = read_coinr(gappy, meta)
+    res = mi.score(data, fw, aggregate={"method": "arithmetic"})
+    assert res.spec.step_for("aggregate", "Physical")["min_share"] == 0.0
+    normalised = res.stage("normalised").xs("AUT", level="unit").iloc[0]
+    weights = meta.set_index("iCode")["Weight"][physical[6:]]
+    expected = (normalised[physical[6:]] * weights).sum() / weights.sum()
+    got = res.scores.xs("AUT", level="unit")["Physical"].iloc[0]
+    assert got == pytest.approx(expected, abs=1e-9)
+    # naming min_share in the override still wins: 2 of 8 < 0.5 -> no score
+    strict = mi.score(data, fw, aggregate={"method": "arithmetic", "min_share": 0.5})
+    assert np.isnan(strict.scores.xs("AUT", level="unit")["Physical"].iloc[0])
+
+
+def test_normalise_none_enters_negated_as_coinr(asem, tables) -> None:
+    # D2: Normalise(f_n = "none") multiplies by Direction: CostImpEx (Direction -1) enters
+    # its parent's arithmetic mean as -x.
+    fw, data = asem
+    idata, meta = tables
+    res = mi.score(data, fw, normalise={"method": "none"})
+    parent = fw.indicator("CostImpEx").parent
+    kids = meta.loc[meta["Parent"] == parent].set_index("iCode")
+    x = idata.set_index("uCode")[kids.index] * kids["Direction"]
+    expected = (x * kids["Weight"]).sum(axis=1, min_count=1) / (x.notna() * kids["Weight"]).sum(
+        axis=1
+    )
+    got = res.scores.xs(2018, level="year")[parent]
+    np.testing.assert_allclose(got.to_numpy(), expected.reindex(got.index).to_numpy(), rtol=1e-12)
+    assert (res.stage("normalised")["CostImpEx"] <= 0).all()
+
+
+def test_min_share_is_dat_thresh_on_asem(tables) -> None:
+    # D6 on ASEM with unequal weights: Physical's 8 children get weights 10 1 1 1 1 1 1 1.
+    # AUT keeps the heavy one and one light one: 2 of 8 present (11/17 of the weight):
+    # dropped at dat_thresh 0.5. BEL loses the heavy one and three light ones: 4 of 8
+    # present (4/17 of the weight), exactly half: kept, the mean of the four present.
+    idata, meta = tables
+    meta = meta.copy()
+    physical = meta.loc[meta["Parent"] == "Physical", "iCode"].tolist()
+    meta.loc[meta["iCode"] == physical[0], "Weight"] = 10.0
+    gappy = idata.copy()
+    gappy.loc[gappy["uCode"] == "AUT", physical[2:]] = np.nan
+    gappy.loc[gappy["uCode"] == "BEL", physical[:4]] = np.nan
+    fw, data = read_coinr(gappy, meta)
+    res = mi.score(data, fw, aggregate={"method": "arithmetic", "min_share": 0.5})
+    phys = res.scores.xs(2018, level="year")["Physical"]
+    assert np.isnan(phys["AUT"])
+    bel = res.stage("normalised").xs("BEL", level="unit")[physical[4:]].iloc[0]
+    assert phys["BEL"] == pytest.approx(bel.mean(), abs=1e-9)

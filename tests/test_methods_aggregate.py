@@ -36,22 +36,22 @@ def cube(rows: list[list[float]]) -> np.ndarray:
 def test_arithmetic_known_answer_and_missing_child_renormalises() -> None:
     x = cube([[10, 20, 40], [10, nan, 40], [nan, nan, nan]])
     out = run({"method": "arithmetic"}, x, [1, 1, 2])
-    assert out[0, 0] == pytest.approx((10 + 20 + 80) / 4)
-    assert out[0, 1] == pytest.approx((10 + 80) / 3)
+    assert out[0, 0] == pytest.approx((10 + 20 + 80) / 4, rel=1e-12, abs=1e-12)
+    assert out[0, 1] == pytest.approx((10 + 80) / 3, rel=1e-12, abs=1e-12)
     assert np.isnan(out[0, 2])
 
 
 def test_geometric_known_answer() -> None:
     x = cube([[4, 16, nan], [1, 100, 10]])
     out = run({"method": "geometric"}, x, [1, 3, 1])
-    assert out[0, 0] == pytest.approx((4 * 16**3) ** (1 / 4))
-    assert out[0, 1] == pytest.approx((1 * 100**3 * 10) ** (1 / 5))
+    assert out[0, 0] == pytest.approx((4 * 16**3) ** (1 / 4), rel=1e-12, abs=1e-12)
+    assert out[0, 1] == pytest.approx((1 * 100**3 * 10) ** (1 / 5), rel=1e-12, abs=1e-12)
 
 
 def test_harmonic_known_answer() -> None:
     x = cube([[2, 4, nan]])
     out = run({"method": "harmonic"}, x, [1, 1, 5])
-    assert out[0, 0] == pytest.approx(2 / (1 / 2 + 1 / 4))
+    assert out[0, 0] == pytest.approx(2 / (1 / 2 + 1 / 4), rel=1e-12, abs=1e-12)
 
 
 def test_generalised_known_answers_and_special_cases() -> None:
@@ -88,8 +88,12 @@ def test_non_positive_children_are_an_error_not_a_silent_nan(spec: dict, value: 
 
 def test_zero_weight_children_and_missing_values_do_not_break_means() -> None:
     x = cube([[nan, 50.0, 8.0]])
-    np.testing.assert_allclose(run({"method": "geometric"}, x, [1, 0, 1]), [[8.0]])
-    np.testing.assert_allclose(run({"method": "arithmetic"}, x, [1, 0, 1]), [[8.0]])
+    np.testing.assert_allclose(
+        run({"method": "geometric"}, x, [1, 0, 1]), [[8.0]], rtol=1e-12, atol=1e-12
+    )
+    np.testing.assert_allclose(
+        run({"method": "arithmetic"}, x, [1, 0, 1]), [[8.0]], rtol=1e-12, atol=1e-12
+    )
 
 
 def test_min_share_is_a_parameter_for_the_engine() -> None:
@@ -162,3 +166,108 @@ def test_mean_lies_between_smallest_and_largest_child(x, spec) -> None:
         lo = np.nanmin(np.where(has[..., None], x, 0), axis=2)
         hi = np.nanmax(np.where(has[..., None], x, 0), axis=2)
     assert np.all(out[has] >= lo[has] - 1e-9) and np.all(out[has] <= hi[has] + 1e-9)
+
+
+# ---- COINr parity: dat_thresh, copeland ----------------------------------------------------
+
+
+def test_enough_children_is_coinrs_dat_thresh() -> None:
+    # D6: NA where sum(!is.na(x)) / length(x) < dat_thresh: unweighted, exact boundary.
+    from mint_index.methods.aggregate import enough_children
+
+    x = cube([[1, nan, 3, nan], [1, nan, nan, nan], [nan, nan, nan, nan], [1, 2, 3, nan]])
+    weights = np.array([10.0, 1.0, 1.0, 1.0])  # unequal weights do not matter
+    half = 0.5
+    # present 2/4, 1/4, 0/4, 3/4: 2/4 < 0.5 is false -> kept; 1/4 and 0 dropped
+    np.testing.assert_array_equal(enough_children(x, weights, half)[0], [True, False, False, True])
+    third = 1 / 3
+    three = cube([[1, nan, nan], [1, 2, nan]])
+    # 1/3 < 1/3 is false: exactly a third present keeps the score, as in R
+    np.testing.assert_array_equal(enough_children(three, np.ones(3), third)[0], [True, True])
+    assert enough_children(x, weights, 0.0).all()  # dat_thresh 0: every unit, NA or not
+    # a child with weight 0 is not counted: 1 of the 2 weighted children present = 1/2
+    w0 = np.array([1.0, 1.0, 0.0, 0.0])
+    assert enough_children(cube([[1, nan, 3, 4]]), w0, half)[0, 0]
+
+
+def test_engine_applies_the_child_count_rule_under_unequal_weights() -> None:
+    # 4 indicators under one parent, weights 3 1 1 1, min_share 0.5: a unit with the two
+    # light children present (2 of 4, a sixth of the weight) keeps its score, as in COINr.
+    import mint_index as mi
+    from mint_index.framework import Framework
+
+    text = {"de": "x", "en": "x"}
+    fw = Framework.model_validate(
+        {
+            "framework": {"id": "t", "label": text},
+            "index": {"id": "index", "label": text},
+            "defaults": {"normalise": {"method": "none"}},
+            "variables": [{"id": f"v{k}", "unit": "number"} for k in range(4)],
+            "nodes": [{"id": "dim", "parent": "index", "label": text}],
+            "indicators": [
+                {
+                    "id": f"i{k}",
+                    "parent": "dim",
+                    "name": text,
+                    "description": text,
+                    "unit": "x",
+                    "direction": "higher",
+                    "kind": "rate",
+                    "compute": {"type": "direct", "variable": f"v{k}"},
+                    "source": {"publisher": "test"},
+                    "weight": 3.0 if k == 0 else 1.0,
+                }
+                for k in range(4)
+            ],
+        }
+    )
+    values = np.array([[[nan, nan, 2.0, 4.0], [8.0, nan, nan, nan], [8.0, 1.0, nan, nan]]])
+    data = mi.Dataset(values, [2020], ["a", "b", "c"], [f"v{k}" for k in range(4)])
+    res = mi.score(data, fw, aggregate={"method": "arithmetic", "min_share": 0.5})
+    dim = res.scores["dim"].to_numpy()
+    assert dim[0] == pytest.approx(3.0, abs=1e-12)  # (2 + 4) / 2 with half of the children
+    assert np.isnan(dim[1])  # 1 of 4, although it carries half the weight
+    assert dim[2] == pytest.approx((3 * 8 + 1) / 4, abs=1e-12)
+
+
+def test_copeland_by_hand() -> None:
+    # COINr a_copeland: w / sum(w); o_ij = sum w[x_i > x_j] + sum w[x_i == x_j] / 2;
+    # o > 0.5 -> 1, < 0.5 -> -1, = 0.5 -> 0; score = row sum.
+    # units A B C, children weights 1 1 2 (-> 1/4 1/4 1/2):
+    # A = 3 1 2, B = 1 2 2, C = 2 3 1
+    # o_AB = 1/4 (3>1) + 1/4 * 0 + 1/2 / 2 (2=2) = 1/2 -> 0
+    # o_AC = 1/4 (3>2) + 0 + 1/2 (2>1) = 3/4 -> +1; o_BC = 0 + 0 + 1/2 = 1/2 -> 0
+    # A: 0 + 1 = 1; B: 0 + 0 = 0; C: -1 + 0 = -1
+    x = cube([[3, 1, 2], [1, 2, 2], [2, 3, 1]])
+    out = run({"method": "copeland"}, x, [1, 1, 2])
+    np.testing.assert_array_equal(out[0], [1.0, 0.0, -1.0])
+    # equal weights: o_AB = 1/3 (3 > 1) + 1/3 / 2 (2 = 2) = 1/2 -> 0; o_AC = 2/3 -> +1;
+    # o_BC = 1/3 (only 2 > 1) -> -1. A: 0 + 1 = 1, B: 0 - 1 = -1, C: -1 + 1 = 0
+    eq = run({"method": "copeland"}, x, [1, 1, 1])
+    np.testing.assert_array_equal(eq[0], [1.0, -1.0, 0.0])
+
+
+def test_copeland_with_missing_values_follows_coinrs_unit_order() -> None:
+    # Missing comparisons count nothing; o_ji = 1 - o_ij for i before j (unit order).
+    # A = 1 nan, B = 2 5, C = 3 4 (equal weights 1/2):
+    # o_AB = 0 -> -1 (B: +1); o_AC = 0 -> -1 (C: +1); o_BC = 0 + 1/2 = 1/2 -> 0
+    # A: -2, B: 1, C: 1. A unit with nothing present gets NaN and is left out.
+    x = cube([[1, nan], [2, 5], [3, 4], [nan, nan]])
+    out = run({"method": "copeland"}, x, [1, 1])
+    np.testing.assert_array_equal(out[0], [-2.0, 1.0, 1.0, nan])
+    # The order matters with gaps: B = 2 5 first, then A = 1 nan, C = 3 4:
+    # o_BA = 1/2 (2 > 1) -> 0; o_BC = 1/2 -> 0; o_AC = 0 -> -1 (C: +1).
+    # B: 0, A: -1 (not -2 as above), C: +1
+    swapped = cube([[2, 5], [1, nan], [3, 4]])
+    np.testing.assert_array_equal(run({"method": "copeland"}, swapped, [1, 1])[0], [0.0, -1.0, 1.0])
+
+
+def test_copeland_blocks_give_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mint_index.methods import aggregate
+
+    rng = np.random.default_rng(3)
+    x = rng.integers(0, 4, size=(2, 9, 4)).astype(float)
+    x[0, 2, 1] = nan
+    whole = run({"method": "copeland"}, x, [1, 2, 1, 1])
+    monkeypatch.setattr(aggregate, "_COPELAND_CELLS", 2 * 9 * 4 * 2)  # blocks of 2 units
+    np.testing.assert_array_equal(run({"method": "copeland"}, x, [1, 2, 1, 1]), whole)

@@ -51,20 +51,22 @@ def test_minmax_known_answer_single_year() -> None:
     x = np.array([[[2.0, 10.0], [4.0, np.nan], [6.0, 30.0]]])  # 1 year, 3 units, 2 indicators
     out = run({"method": "minmax"}, x, ctx_for(1, 2, direction=[1, -1]))
     # indicator 0: min 2, max 6 -> (x - 2) / 4 * 100
-    np.testing.assert_allclose(out[0, :, 0], [0.0, 50.0, 100.0])
+    np.testing.assert_allclose(out[0, :, 0], [0.0, 50.0, 100.0], rtol=1e-12, atol=1e-12)
     # indicator 1, lower is better: (max - x) / (max - min) * 100, NaN stays NaN
-    np.testing.assert_allclose(out[0, :, 1], [100.0, np.nan, 0.0])
+    np.testing.assert_allclose(out[0, :, 1], [100.0, np.nan, 0.0], rtol=1e-12, atol=1e-12)
 
 
 def test_minmax_range_and_fit_modes() -> None:
     # 2 years, 2 units, 1 indicator
     x = np.array([[[0.0], [10.0]], [[10.0], [20.0]]])
     pooled = run({"method": "minmax", "range": [1, 2]}, x, ctx_for(2, 1))
-    np.testing.assert_allclose(pooled[:, :, 0], [[1.0, 1.5], [1.5, 2.0]])
+    np.testing.assert_allclose(pooled[:, :, 0], [[1.0, 1.5], [1.5, 2.0]], rtol=1e-12, atol=1e-12)
     per_year = run({"method": "minmax", "fit": "per_year"}, x, ctx_for(2, 1))
-    np.testing.assert_allclose(per_year[:, :, 0], [[0.0, 100.0], [0.0, 100.0]])
+    np.testing.assert_allclose(
+        per_year[:, :, 0], [[0.0, 100.0], [0.0, 100.0]], rtol=1e-12, atol=1e-12
+    )
     ref = run({"method": "minmax", "fit": 2020}, x, ctx_for(2, 1))
-    np.testing.assert_allclose(ref[:, :, 0], [[0.0, 100.0], [100.0, 200.0]])
+    np.testing.assert_allclose(ref[:, :, 0], [[0.0, 100.0], [100.0, 200.0]], rtol=1e-12, atol=1e-12)
 
 
 def test_minmax_zero_range_gives_nan_like_coinr() -> None:
@@ -91,16 +93,16 @@ def test_goalposts_known_answer_with_clipping_and_direction() -> None:
     x = np.array([[[-5.0, 5.0], [25.0, 15.0], [150.0, 40.0]]])
     ctx = ctx_for(1, 2, direction=[1, -1], goalposts=[(0, 100), (10, 30)])
     out = run({"method": "goalposts"}, x, ctx)
-    np.testing.assert_allclose(out[0, :, 0], [0.0, 25.0, 100.0])
+    np.testing.assert_allclose(out[0, :, 0], [0.0, 25.0, 100.0], rtol=1e-12, atol=1e-12)
     # lower is better: (30 - x) / 20 * 100, clipped
-    np.testing.assert_allclose(out[0, :, 1], [100.0, 75.0, 0.0])
+    np.testing.assert_allclose(out[0, :, 1], [100.0, 75.0, 0.0], rtol=1e-12, atol=1e-12)
 
 
 def test_goalposts_unclipped_and_scaled() -> None:
     x = np.array([[[-5.0], [150.0]]])
     ctx = ctx_for(1, 1, goalposts=[(0, 100)])
     out = run({"method": "goalposts", "clip": False, "scale": 1}, x, ctx)
-    np.testing.assert_allclose(out[0, :, 0], [-0.05, 1.5])
+    np.testing.assert_allclose(out[0, :, 0], [-0.05, 1.5], rtol=1e-12, atol=1e-12)
 
 
 def test_goalposts_error_names_indicators_without_goalposts() -> None:
@@ -122,43 +124,49 @@ def test_zscore_known_answer_uses_sample_sd() -> None:
     out = run({"method": "zscore", "mean": 10, "sd": 2}, x, ctx_for(1, 1))
     mean = 3.0
     sd = np.sqrt(((1 - 3) ** 2 + (2 - 3) ** 2 + 0 + (6 - 3) ** 2) / 3)  # n - 1 = 3
-    np.testing.assert_allclose(out[0, :, 0], (np.array([1, 2, 3, 6]) - mean) / sd * 2 + 10)
+    np.testing.assert_allclose(
+        out[0, :, 0], (np.array([1, 2, 3, 6]) - mean) / sd * 2 + 10, rtol=1e-12, atol=1e-12
+    )
 
 
 def test_zscore_lower_is_better_flips_sign() -> None:
     x = np.array([[[1.0], [2.0], [3.0]]])
     up = run({"method": "zscore"}, x, ctx_for(1, 1))
     down = run({"method": "zscore"}, x, ctx_for(1, 1, direction=[-1]))
-    np.testing.assert_allclose(down, -up)
+    np.testing.assert_allclose(down, -up, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(up[0, :, 0], [-1.0, 0.0, 1.0])  # sd of 1, 2, 3 is 1
 
 
 def test_rank_ties_share_lowest_rank_and_nan_stays() -> None:
     x = np.array([[[5.0], [1.0], [5.0], [np.nan], [3.0]]])
     out = run({"method": "rank"}, x, ctx_for(1, 1))
-    np.testing.assert_allclose(out[0, :, 0], [3.0, 1.0, 3.0, np.nan, 2.0])
+    np.testing.assert_allclose(out[0, :, 0], [3.0, 1.0, 3.0, np.nan, 2.0], rtol=1e-12, atol=1e-12)
     out_low = run({"method": "rank"}, x, ctx_for(1, 1, direction=[-1]))
-    np.testing.assert_allclose(out_low[0, :, 0], [1.0, 4.0, 1.0, np.nan, 3.0])
+    np.testing.assert_allclose(
+        out_low[0, :, 0], [1.0, 4.0, 1.0, np.nan, 3.0], rtol=1e-12, atol=1e-12
+    )
 
 
 def test_prank_known_answer() -> None:
     x = np.array([[[5.0], [1.0], [5.0], [np.nan], [3.0]]])
     # ranks (min ties) 3, 1, 3, -, 2; n = 4 -> (r - 1) / 3
     out = run({"method": "prank", "scale": 1}, x, ctx_for(1, 1))
-    np.testing.assert_allclose(out[0, :, 0], [2 / 3, 0.0, 2 / 3, np.nan, 1 / 3])
+    np.testing.assert_allclose(
+        out[0, :, 0], [2 / 3, 0.0, 2 / 3, np.nan, 1 / 3], rtol=1e-12, atol=1e-12
+    )
 
 
 def test_rank_fit_modes_on_a_panel() -> None:
     # year 2020: 1, 2, 3; year 2021: 2.5, 10, 0
     x = np.array([[[1.0], [2.0], [3.0]], [[2.5], [10.0], [0.0]]])
     per_year = run({"method": "rank", "fit": "per_year"}, x, ctx_for(2, 1))
-    np.testing.assert_allclose(per_year[:, :, 0], [[1, 2, 3], [2, 3, 1]])
+    np.testing.assert_allclose(per_year[:, :, 0], [[1, 2, 3], [2, 3, 1]], rtol=1e-12, atol=1e-12)
     pooled = run({"method": "rank"}, x, ctx_for(2, 1))  # among 0, 1, 2, 2.5, 3, 10
-    np.testing.assert_allclose(pooled[:, :, 0], [[2, 3, 5], [4, 6, 1]])
+    np.testing.assert_allclose(pooled[:, :, 0], [[2, 3, 5], [4, 6, 1]], rtol=1e-12, atol=1e-12)
     ref = run({"method": "rank", "fit": 2020}, x, ctx_for(2, 1))  # 1 + count below in 1, 2, 3
-    np.testing.assert_allclose(ref[:, :, 0], [[1, 2, 3], [3, 4, 1]])
+    np.testing.assert_allclose(ref[:, :, 0], [[1, 2, 3], [3, 4, 1]], rtol=1e-12, atol=1e-12)
     pr = run({"method": "prank", "fit": 2020}, x, ctx_for(2, 1))  # (below) / 2, clipped
-    np.testing.assert_allclose(pr[:, :, 0], [[0, 50, 100], [100, 100, 0]])
+    np.testing.assert_allclose(pr[:, :, 0], [[0, 50, 100], [100, 100, 0]], rtol=1e-12, atol=1e-12)
 
 
 # ---- distance to target / reference -------------------------------------------------------
@@ -169,12 +177,12 @@ def test_dist2targ_both_directions_and_cap() -> None:
     ctx = ctx_for(1, 2, direction=[1, -1], target=[10.0, 4.0])
     out = run({"method": "dist2targ", "cap": False, "scale": 1}, x, ctx)
     # higher: (x - min) / (targ - min) = (x - 2) / 8
-    np.testing.assert_allclose(out[0, :, 0], [0.0, 0.25, 1.25])
+    np.testing.assert_allclose(out[0, :, 0], [0.0, 0.25, 1.25], rtol=1e-12, atol=1e-12)
     # lower (COINr): (max - x) / (max - targ) = (12 - x) / 8
-    np.testing.assert_allclose(out[0, :, 1], [1.25, 1.0, 0.0])
+    np.testing.assert_allclose(out[0, :, 1], [1.25, 1.0, 0.0], rtol=1e-12, atol=1e-12)
     capped = run({"method": "dist2targ"}, x, ctx)
-    np.testing.assert_allclose(capped[0, :, 0], [0.0, 25.0, 100.0])
-    np.testing.assert_allclose(capped[0, :, 1], [100.0, 100.0, 0.0])
+    np.testing.assert_allclose(capped[0, :, 0], [0.0, 25.0, 100.0], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(capped[0, :, 1], [100.0, 100.0, 0.0], rtol=1e-12, atol=1e-12)
 
 
 def test_dist2targ_error_names_indicators_without_target() -> None:
@@ -194,9 +202,9 @@ def test_dist2ref_by_unit_and_by_value() -> None:
     )
     out = run({"method": "dist2ref", "unit": "b", "scale": 1}, x, ctx)
     # per year: (x - min) / (x_b - min); 2020: (x - 1) / 2, 2021: (x - 2) / 2
-    np.testing.assert_allclose(out[:, :, 0], [[0, 1, 2], [0, 1, 4]])
+    np.testing.assert_allclose(out[:, :, 0], [[0, 1, 2], [0, 1, 4]], rtol=1e-12, atol=1e-12)
     fixed = run({"method": "dist2ref", "value": 6, "fit": "pooled", "cap": True}, x, ctx)
-    np.testing.assert_allclose(fixed[:, :, 0], [[0, 40, 80], [20, 60, 100]])
+    np.testing.assert_allclose(fixed[:, :, 0], [[0, 40, 80], [20, 60, 100]], rtol=1e-12, atol=1e-12)
     with pytest.raises(SpecError, match="'zz'"):
         run({"method": "dist2ref", "unit": "zz"}, x, ctx)
     with pytest.raises(SpecError, match="exactly one"):
@@ -286,3 +294,47 @@ def test_rank_and_prank_bounds(x: np.ndarray, fit: str, lower_better: bool) -> N
         directed = x * ctx.direction
         worst = directed == directed.min(axis=1, keepdims=True)
         assert np.all(pr[worst & ok] == 0)
+
+
+# ---- COINr parity: none with direction, borda, fracmax -------------------------------------
+
+
+def test_none_applies_the_direction_as_coinr() -> None:
+    # D2: COINr's Normalise multiplies by Direction before f_n = "none": x * d.
+    x = np.array([[[2.0, 10.0], [4.0, np.nan], [-6.0, 30.0]]])
+    out = run({"method": "none"}, x, ctx_for(1, 2, direction=[1, -1]))
+    np.testing.assert_array_equal(out[0, :, 0], [2.0, 4.0, -6.0])
+    np.testing.assert_array_equal(out[0, :, 1], [-10.0, np.nan, -30.0])
+
+
+def test_borda_is_rank_minus_one_with_ties_at_the_minimum() -> None:
+    # COINr n_borda: rank(x * d, ties.method = "min") - 1, NA kept.
+    # indicator 0 (higher): 5 3 5 nan 1 -> ranks 3 2 3 . 1 -> borda 2 1 2 . 0
+    # indicator 1 (lower):  1 2 2 4 nan  -> x*d -1 -2 -2 -4 -> ranks 4 2 2 1 -> borda 3 1 1 0
+    x = np.array([[[5.0, 1.0], [3.0, 2.0], [5.0, 2.0], [np.nan, 4.0], [1.0, np.nan]]])
+    out = run({"method": "borda"}, x, ctx_for(1, 2, direction=[1, -1]))
+    np.testing.assert_array_equal(out[0, :, 0], [2.0, 1.0, 2.0, np.nan, 0.0])
+    np.testing.assert_array_equal(out[0, :, 1], [3.0, 1.0, 1.0, 0.0, np.nan])
+
+
+def test_borda_per_year_and_pooled() -> None:
+    x = np.array([[[1.0], [2.0]], [[3.0], [0.5]]])  # 2 years, 2 units
+    per_year = run({"method": "borda", "fit": "per_year"}, x, ctx_for(2, 1))
+    np.testing.assert_array_equal(per_year[:, :, 0], [[0.0, 1.0], [1.0, 0.0]])
+    pooled = run({"method": "borda"}, x, ctx_for(2, 1))  # values 1 2 3 0.5 together
+    np.testing.assert_array_equal(pooled[:, :, 0], [[1.0, 2.0], [3.0, 0.0]])
+
+
+def test_fracmax_is_the_fraction_of_the_maximum() -> None:
+    # COINr n_fracmax: x / max(x) (after x * d); scale 1 is COINr's, 100 the default.
+    x = np.array([[[2.0, 4.0], [8.0, np.nan], [5.0, 1.0]]])
+    out = run({"method": "fracmax", "scale": 1}, x, ctx_for(1, 2))
+    np.testing.assert_allclose(out[0, :, 0], [0.25, 1.0, 0.625], rtol=1e-15)
+    np.testing.assert_allclose(out[0, :, 1], [1.0, np.nan, 0.25], rtol=1e-15)
+    hundred = run({"method": "fracmax"}, x, ctx_for(1, 2))
+    np.testing.assert_allclose(hundred[0, :, 0], [25.0, 100.0, 62.5], rtol=1e-15)
+    # lower is better: x * d = -2 -8 -5, max -2: -2/-2 = 1, -8/-2 = 4, -5/-2 = 2.5 (as COINr)
+    neg = run({"method": "fracmax", "scale": 1}, x[:, :, :1], ctx_for(1, 1, direction=[-1]))
+    np.testing.assert_allclose(neg[0, :, 0], [1.0, 4.0, 2.5], rtol=1e-15)
+    with pytest.raises(SpecError, match="scale"):
+        parse_step("normalise", {"method": "fracmax", "scale": 0})

@@ -71,7 +71,7 @@ def test_denominator_with_scale_and_zero() -> None:
     x = np.array([[[10.0, 3.0], [nan, 4.0], [5.0, 1.0]]])
     d = np.array([[[2.0, 1000.0], [2.0, 0.0], [nan, 500.0]]])
     out = denominate({"method": "denominator", "scale": 1000}, x, d)
-    np.testing.assert_allclose(out[0], [[5000, 3], [nan, nan], [nan, 2]])
+    np.testing.assert_allclose(out[0], [[5000, 3], [nan, nan], [nan, 2]], rtol=1e-12, atol=1e-12)
     np.testing.assert_array_equal(denominate({"method": "none"}, x, d), x)
 
 

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from mint_index.errors import SpecError
 from mint_index.methods import parse_step
 from mint_index.methods.base import TreatContext, TreatResult
 from mint_index.methods.treat import skew_kurtosis
@@ -67,6 +68,8 @@ def ref_treat(v: list[float], winmax: int = 5) -> tuple[list[float], int, bool]:
             imin = [i for i, a in enumerate(x) if a == bottom]
             x = [min(a for a in x if a != bottom) if a == bottom else a for a in x]
         nwin = len(imax) + len(imin)
+        if max(x) == min(x):  # check_SkewKurt gives NA: Treat keeps the column untreated
+            return list(v), 0, False
         passing = ref_passes(x)
     if passing:
         return x, sum(a != b for a, b in zip(x, v, strict=True)), False
@@ -189,10 +192,13 @@ def test_log_fallback_on_original_values_when_max_points_are_not_enough() -> Non
     )
     assert not kept.log_transformed[0, 0] and kept.points[0, 0] == 1
     assert kept.values[0, 22, 0] == 1000.0
-    # with the default five points, three winsorised points are enough
+    # with the default five points, three winsorised points make the column constant:
+    # COINr's check gives NA and the column stays untreated (D8)
     default = run({"method": "winsorise"}, np.array(v)[None, :, None])
-    assert default.points[0, 0] == 3 and not default.log_transformed[0, 0]
-    np.testing.assert_allclose(default.values[0, 20:, 0], [1.0, 1.0, 1.0])
+    assert ref_treat(v) == (v, 0, False)
+    assert default.points[0, 0] == 0 and not default.log_transformed[0, 0]
+    np.testing.assert_array_equal(default.values[0, :, 0], v)
+    assert not default.winsorised.any()
 
 
 def test_passing_columns_and_other_years_are_untouched() -> None:
@@ -267,3 +273,70 @@ def test_winsorisation_matches_reference_and_keeps_order(x: np.ndarray) -> None:
         # treatment is monotone: it never reverses the order of two units
         order = np.argsort(x[0, :, j], kind="stable")
         assert np.all(np.diff(out.values[0, order, j]) >= -1e-9)
+
+
+# ---- COINr parity: log_CT_plus, boxcox, constant after winsorising ---------------------------
+
+RIGHT_SKEWED = [1.0] * 20 + [100.0, 1000.0, 10000.0]
+
+
+def test_log_ct_plus_positive_skew_is_log_ct() -> None:
+    # COINr log_CT_plus, skew > 0: log(x - min + a), a = 0.01 (max - min)
+    v = RIGHT_SKEWED
+    assert ref_skew(v) > 0 and not ref_passes(v)
+    out = run({"method": "log_ct_plus"}, np.array(v)[None, :, None])
+    lo, hi = min(v), max(v)
+    by_hand = [math.log(a - lo + 0.01 * (hi - lo)) for a in v]
+    np.testing.assert_allclose(out.values[0, :, 0], by_hand, rtol=1e-12)
+    assert out.log_transformed[0, 0] and out.skew_after[0, 0] == pytest.approx(ref_skew(by_hand))
+
+
+def test_log_ct_plus_negative_skew_mirrors() -> None:
+    # skew < 0: -log(max + a - x); the order of the values is kept
+    v = [-a for a in RIGHT_SKEWED]
+    assert ref_skew(v) < 0 and not ref_passes(v)
+    out = run({"method": "log_ct_plus"}, np.array(v)[None, :, None])
+    lo, hi = min(v), max(v)
+    a = 0.01 * (hi - lo)
+    by_hand = [-math.log(hi + a - x) for x in v]
+    np.testing.assert_allclose(out.values[0, :, 0], by_hand, rtol=1e-12)
+    assert np.all(np.diff(np.argsort(out.values[0, :, 0])) == np.diff(np.argsort(v)))
+
+
+def test_log_ct_plus_leaves_passing_columns_unless_always() -> None:
+    calm = [float(i) for i in range(10)]
+    out = run({"method": "log_ct_plus"}, np.array(calm)[None, :, None])
+    np.testing.assert_array_equal(out.values[0, :, 0], calm)
+    forced = run({"method": "log_ct_plus", "always": True}, np.array(calm)[None, :, None])
+    # skew of 0..9 is 0 (not > 0): the mirrored branch, -log(9 + 0.09 - x)
+    np.testing.assert_allclose(
+        forced.values[0, :, 0], [-math.log(9.09 - x) for x in calm], rtol=1e-12
+    )
+
+
+def test_boxcox_with_makepos() -> None:
+    # COINr boxcox(x, lambda, makepos = TRUE): y = x - min + 1, (y^lambda - 1) / lambda
+    v = RIGHT_SKEWED
+    out = run({"method": "boxcox", "lambda": 0.5}, np.array(v)[None, :, None])
+    by_hand = [((a - 1.0 + 1.0) ** 0.5 - 1.0) / 0.5 for a in v]
+    np.testing.assert_allclose(out.values[0, :, 0], by_hand, rtol=1e-12)
+    log = run({"method": "boxcox", "lambda": 0}, np.array(v)[None, :, None])
+    np.testing.assert_allclose(log.values[0, :, 0], [math.log(a) for a in v], rtol=1e-12)
+    shifted = [a - 5.0 for a in v]  # makepos False: the values as they are, lambda 2
+    raw = run({"method": "boxcox", "lambda": 2, "makepos": False}, np.array(shifted)[None, :, None])
+    np.testing.assert_allclose(raw.values[0, :, 0], [(a * a - 1) / 2 for a in shifted], rtol=1e-12)
+    with pytest.raises(SpecError, match="lambda"):
+        parse_step("treat", {"method": "boxcox"})
+
+
+def test_winsorising_to_a_constant_leaves_the_indicator_untreated_with_other_years() -> None:
+    # D8 in a panel: year 0 would become constant (kept as it was), year 1 is winsorised
+    flat = RIGHT_SKEWED
+    treatable = [1.0, 2.0] * 10 + [1.0, 2.0, 60.0]
+    x = np.array([flat, treatable])[:, :, None]
+    out = run({"method": "winsorise"}, x)
+    np.testing.assert_array_equal(out.values[0, :, 0], flat)
+    assert not np.isnan(out.values).any()
+    expected, points, logged = ref_treat(treatable)
+    np.testing.assert_allclose(out.values[1, :, 0], expected, rtol=1e-12)
+    assert out.points[1, 0] == points and out.log_transformed[1, 0] == logged

@@ -54,6 +54,7 @@ _LAZY: dict[str, str] = {
     "effect_summary": "mint_index.effect_monitoring",
     "effects_context": "mint_index.effect_monitoring",
     "measure_review": "mint_index.effect_monitoring",
+    "pca_weights": "mint_index.analysis.weights",
 }
 
 if TYPE_CHECKING:
@@ -95,6 +96,7 @@ __all__ = [
     "load_units",
     "measure_review",
     "method_names",
+    "pca_weights",
     "read_coinr",
     "recommend",
     "report",

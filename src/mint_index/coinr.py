@@ -27,7 +27,11 @@ from mint_index.data.dataset import Dataset
 from mint_index.errors import DataValidationError, FrameworkError, Problem
 from mint_index.framework.framework import Framework
 
-__all__ = ["COINR_DEFAULTS", "read_coinr"]
+__all__ = ["COINR_DEFAULTS", "UNDATED_YEAR", "read_coinr"]
+
+#: The year of a single-year iData without a ``Time`` column when no ``year`` is given:
+#: COINr's coin has no time at all; the cube needs one, and 0 says "undated".
+UNDATED_YEAR = 0
 
 #: The framework defaults of an imported COINr index: COINr's own defaults.
 COINR_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -91,7 +95,8 @@ def read_coinr(
 ) -> tuple[Framework, Dataset]:
     """Read COINr's ``iData`` and ``iMeta`` (CSV paths or DataFrames).
 
-    ``year`` is the year of every row when iData has no ``Time`` column. Every problem in
+    ``year`` is the year of every row when iData has no ``Time`` column (a single-year
+    build, as COINr accepts it); without it such rows get :data:`UNDATED_YEAR`. Every problem in
     the tables is collected and raised once: :class:`~mint_index.FrameworkError` for iMeta,
     :class:`~mint_index.DataValidationError` for iData.
     """
@@ -248,9 +253,6 @@ def _dataset(
     if "uCode" not in data.columns:
         fail(None, "uCode", None, "iData needs a uCode column")
         raise DataValidationError(failures)
-    if "Time" not in data.columns and year is None:
-        fail(None, "Time", None, "iData has no Time column: pass year=... to read_coinr")
-        raise DataValidationError(failures)
 
     typed = {str(c): _text(t) for c, t in zip(meta["iCode"], meta["Type"], strict=True)}
     variables = [v.id for v in framework.variables]
@@ -274,7 +276,7 @@ def _dataset(
             fail(int(row) + 2, "Time", frame["Time"].iloc[row], "Time must be a whole year")
         frame["Time"] = time
     else:
-        frame["Time"] = year
+        frame["Time"] = UNDATED_YEAR if year is None else year
     present = [v for v in variables if v in frame.columns]
     for column in present:
         numbers = pd.to_numeric(frame[column], errors="coerce")

@@ -199,6 +199,7 @@ def target_scores(results: Results) -> np.ndarray:
     target beyond every observed value gets the best observed score). Aggregates apply
     their own aggregation to their children's target scores, as the engine does.
     """
+    from mint_index.pipeline.derive import on_indicator_scale
     from mint_index.pipeline.engine import aggregate_cube
 
     fw, spec = results.framework, results.spec
@@ -212,17 +213,18 @@ def target_scores(results: Results) -> np.ndarray:
             target = ind.goalposts.upper if ind.direction == "higher" else ind.goalposts.lower
         else:
             continue
+        target = float(on_indicator_scale(ind, target))  # raw scale -> the values' scale
         method, params = parse_step("normalise", spec.step_for("normalise", ind.id))
         if method.name == "goalposts" and ind.goalposts is not None:
-            lower, upper = ind.goalposts.lower, ind.goalposts.upper
+            lower, upper = on_indicator_scale(ind, [ind.goalposts.lower, ind.goalposts.upper])
             share = (target - lower if ind.direction == "higher" else upper - target) / (
                 upper - lower
             )
             if getattr(params, "clip", True):
                 share = min(max(share, 0.0), 1.0)
             out[:, i] = share * getattr(params, "scale", 100.0)
-        elif method.name == "none":
-            out[:, i] = target
+        elif method.name == "none":  # "none" still applies the direction
+            out[:, i] = target * ind.direction_sign
         else:
             out[:, i] = _interpolate(values[:, :, i], scores[:, :, i], target)
     return aggregate_cube(spec, out[:, None, :])[:, 0, :]

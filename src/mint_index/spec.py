@@ -42,6 +42,11 @@ BUILTIN_DEFAULTS: dict[str, dict[str, Any]] = {
 #: The method meant when a spec gives only parameters: ``screen={"min_coverage": 0.9}``.
 IMPLIED: dict[str, str] = {"screen": "availability"}
 
+#: Settings of a step (not of one method) that an override leaves as they were unless
+#: it names them: ``aggregate={"method": "geometric"}`` on a COINr import keeps its
+#: ``min_share`` of 0.
+INHERITED: dict[str, tuple[str, ...]] = {"aggregate": ("min_share",)}
+
 #: Steps decided for the whole build, not per node.
 GLOBAL_STEPS = ("denominate", "screen")
 
@@ -102,7 +107,17 @@ class BuildSpec(BaseModel):
         """The spec ``step`` uses at ``node_id`` (or for the whole build), as a plain dict."""
         override = getattr(self, step)
         if override is not None:
-            return override.as_dict()
+            spec = override.as_dict()
+            for setting in INHERITED.get(step, ()):
+                if setting not in spec:
+                    below = self._without_override(step, node_id).get(setting)
+                    if below is not None:
+                        spec[setting] = below
+            return spec
+        return self._without_override(step, node_id)
+
+    def _without_override(self, step: str, node_id: str | None) -> dict[str, Any]:
+        """What ``step`` would use at ``node_id`` without this spec's override."""
         if step in GLOBAL_STEPS or node_id is None:
             spec = getattr(self.framework.defaults, step)
         else:

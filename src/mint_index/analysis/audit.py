@@ -1,14 +1,17 @@
 """Statistical audit of a scored framework for one year (JRC step 4; COINr's ``get_stats``,
 ``get_corr``, ``get_corr_flags`` and ``get_cronbach``).
 
-- ``indicator_stats``: availability and distribution of every indicator before
-  imputation (stage ``denominated`` by default), with COINr's flags.
+- ``indicator_stats``: availability and distribution of every indicator (only the
+  framework's indicators: no denominators or other columns) before imputation (stage
+  ``denominated`` by default): COINr's get_stats columns and its four flags.
 - ``pearson``, ``spearman``: correlations between every node's scores (normalised
-  indicators and aggregates), pairwise complete.
-- ``flags``: siblings that are redundant (``|r| > threshold``) and nodes that correlate
-  negatively with their own parent.
-- ``consistency``: per aggregate node, Cronbach's alpha and the variance share of the
-  first principal component of its children.
+  indicators and aggregates), pairwise complete; ``pearson_pvalues``: their two-sided
+  p-values (COINr get_pvals).
+- ``flags``: siblings that are redundant (signed ``r > threshold``, as get_corr_flags:
+  a strongly negative pair is not redundant) and nodes that correlate negatively with
+  their own parent.
+- ``consistency``: per aggregate node, Cronbach's alpha of its children (pairwise-complete
+  covariances, as get_cronbach) and the variance share of their first principal component.
 - ``index_correlation``: per indicator, the correlation with its parent and the index.
 """
 
@@ -29,9 +32,11 @@ if TYPE_CHECKING:
 
 __all__ = ["Audit", "audit"]
 
-#: COINr ``get_stats`` defaults: flag an indicator with availability below 0.65, with
-#: |skewness| >= 2 and kurtosis >= 3.5 (the treat step's test), with more than half zeros,
-#: or with distinct values for fewer than half of its values.
+#: COINr ``get_stats`` defaults (t_avail, t_skew, t_kurt, t_zero, t_unq): flag an
+#: indicator with availability below 0.65, with |skewness| > 2 and kurtosis > 3.5, with
+#: non-zero values for fewer than half of all units, or with distinct values for fewer
+#: than half of all units (COINr divides both counts by the number of units, present or
+#: not).
 MIN_AVAILABILITY = 0.65
 SKEW_LIMIT, KURT_LIMIT = 2.0, 3.5
 MAX_ZERO_SHARE = 0.5
@@ -47,6 +52,7 @@ class Audit:
     indicator_stats: pd.DataFrame
     pearson: pd.DataFrame
     spearman: pd.DataFrame
+    pearson_pvalues: pd.DataFrame
     flags: pd.DataFrame
     consistency: pd.DataFrame
     index_correlation: pd.DataFrame
@@ -74,6 +80,7 @@ class Audit:
             "indicator_stats": records(self.indicator_stats),
             "pearson": matrix(self.pearson),
             "spearman": matrix(self.spearman),
+            "pearson_pvalues": matrix(self.pearson_pvalues),
             "flags": records(self.flags),
             "consistency": records(self.consistency),
             "index_correlation": records(self.index_correlation),
@@ -106,13 +113,18 @@ def _indicator_stats(results: Results, stage: str, y: int) -> pd.DataFrame:
             **stats,
         }
     )
-    n = np.maximum(frame["n"].to_numpy(), 1)
+    n_units = x.shape[0]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        present = frame["n"].to_numpy(dtype=np.float64)
+        frame["frc_nonzero"] = frame["n_nonzero"] / present
+        frame["frc_unique"] = frame["distinct"] / present
+        frame["frc_same"] = frame["n_same"] / present
     frame["flag_availability"] = frame["availability"] < MIN_AVAILABILITY
-    frame["flag_skew_kurtosis"] = (frame["skewness"].abs() >= SKEW_LIMIT) & (
-        frame["kurtosis"] >= KURT_LIMIT
+    frame["flag_skew_kurtosis"] = (frame["skewness"].abs() > SKEW_LIMIT) & (
+        frame["kurtosis"] > KURT_LIMIT
     )
-    frame["flag_zeros"] = frame["zeros"] / n > MAX_ZERO_SHARE
-    frame["flag_distinct"] = (frame["distinct"] / n < MIN_DISTINCT_SHARE) & (frame["n"] > 0)
+    frame["flag_zeros"] = frame["n_nonzero"] / n_units < MAX_ZERO_SHARE
+    frame["flag_distinct"] = frame["distinct"] / n_units < MIN_DISTINCT_SHARE
     return frame
 
 
@@ -124,7 +136,7 @@ def _flags(results: Results, r: pd.DataFrame, threshold: float) -> pd.DataFrame:
         for i, a in enumerate(kids):
             for b in kids[i + 1 :]:
                 value = r.at[a, b]
-                if abs(value) > threshold:
+                if value > threshold:
                     rows.append(
                         {"flag": "redundant", "node": a, "other": b, "parent": parent, "r": value}
                     )
@@ -170,8 +182,8 @@ def audit(
     """Audit ``results`` in ``year`` (default: the latest).
 
     ``stage``: the stage the indicator statistics describe (default ``denominated``:
-    before screening, imputation and treatment). ``threshold``: |r| above which two
-    siblings are flagged as redundant.
+    before screening, imputation and treatment). ``threshold``: the correlation above
+    which two siblings are flagged as redundant (COINr get_corr_flags' ``cor_thresh``).
     """
     years = [int(v) for v in results.years]
     when = max(years) if year is None else year
@@ -183,7 +195,9 @@ def audit(
     fw = results.framework
     scores = results.cube("aggregated")[y]  # [unit, node]
     nodes = pd.Index(fw.node_ids, name="node")
-    pearson = pd.DataFrame(st.pearson(scores), index=nodes, columns=nodes)
+    r = st.pearson(scores)
+    pearson = pd.DataFrame(r, index=nodes, columns=nodes)
+    pvalues = pd.DataFrame(st.pearson_pvalues(scores, r), index=nodes, columns=nodes)
     spearman = pd.DataFrame(st.spearman(scores), index=nodes, columns=nodes)
     index = fw.index.id
     index_correlation = pd.DataFrame(
@@ -201,6 +215,7 @@ def audit(
         indicator_stats=_indicator_stats(results, stage, y),
         pearson=pearson,
         spearman=spearman,
+        pearson_pvalues=pvalues,
         flags=_flags(results, pearson, threshold),
         consistency=_consistency(results, scores),
         index_correlation=index_correlation,

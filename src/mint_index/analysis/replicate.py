@@ -31,7 +31,7 @@ from mint_index.methods.registry import parse_step
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
 
-__all__ = ["Simulation", "quantiles_of_sorted", "rank_rows", "simulate"]
+__all__ = ["Simulation", "exact_rank_rows", "quantiles_of_sorted", "rank_rows", "simulate"]
 
 #: Scores closer than this share of the row's largest absolute score count as tied, so
 #: that the last bits of floating-point sums never reorder equal units.
@@ -128,6 +128,24 @@ def rank_rows(scores: np.ndarray, rtol: float = RANK_RTOL) -> np.ndarray:
     return out.reshape(rows, n)
 
 
+def exact_rank_rows(scores: np.ndarray) -> np.ndarray:
+    """Rank each row of ``scores`` ``[row, unit]`` exactly: 1 = highest, only equal scores
+    tie and share the lowest rank (R's ``rank(-x, ties.method = "min")``, as COINr ranks
+    the nominal results), 0 = missing. Used for the nominal ranks, where two units whose
+    scores differ by 1e-10 are different units, not a tie."""
+    rows, n = scores.shape
+    order = np.argsort(-scores, axis=1, kind="stable")  # NaN last
+    ordered = np.take_along_axis(scores, order, axis=1)
+    new_group = np.ones((rows, n), dtype=bool)
+    new_group[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    place = np.arange(1, n + 1)
+    ranked = np.maximum.accumulate(np.where(new_group, place, 0), axis=1)
+    ranked[np.isnan(ordered)] = 0
+    out = np.empty((rows, n), dtype=rank_dtype(n))
+    np.put_along_axis(out, order, ranked.astype(out.dtype), axis=1)
+    return out
+
+
 def quantiles_of_sorted(
     ordered: np.ndarray, first: np.ndarray, count: np.ndarray, probs: Sequence[float]
 ) -> np.ndarray:
@@ -197,11 +215,42 @@ def _aggregate(
 
     Children are either ``shared`` (indicator columns ``[cell, child]``, the same for every
     replication) or ``children`` (each ``[batch, cell]``); ``w`` is ``[batch, child]``.
-    Missing where the weight of the children present is below the method's ``min_share``,
-    as in the engine.
+    Missing where the share of children present is below the method's ``min_share``,
+    as in the engine (:func:`_short_of_children`).
     """
     method, params = parse_step("aggregate", json.loads(spec_json))
     min_share = getattr(params, "min_share", 0.0)
+    value = _aggregate_values(children, shared, w, method, params)
+    complete = shared is not None and not np.isnan(shared).any()
+    if min_share > 0 and not complete:
+        np.copyto(value, np.nan, where=_short_of_children(children, shared, w, min_share))
+    return value
+
+
+def _short_of_children(
+    children: list[np.ndarray], shared: np.ndarray | None, w: np.ndarray, min_share: float
+) -> np.ndarray:
+    """``[batch, cell]``: too few children present, the engine's rule
+    (:func:`~mint_index.methods.aggregate.enough_children`) per replication's weights."""
+    counted = (w > 0).astype(np.float64)  # [batch, child]
+    n = np.maximum(counted.sum(axis=1), 1.0)[:, None]
+    if shared is not None:
+        present = np.einsum("bc,nc->bn", counted, (~np.isnan(shared)).astype(np.float64))
+    else:
+        present = np.zeros((w.shape[0], children[0].shape[1]))
+        for k, child in enumerate(children):
+            present += ~np.isnan(child) * counted[:, k, None]
+    return present / n < min_share
+
+
+def _aggregate_values(
+    children: list[np.ndarray],
+    shared: np.ndarray | None,
+    w: np.ndarray,
+    method: Any,
+    params: Any,
+) -> np.ndarray:
+    """The aggregate of the children present, before the ``min_share`` rule."""
     total = w.sum(axis=1)
     quasi = _quasi_arithmetic(method.name, params)
     if quasi is not None and quasi[2] is not None:
@@ -209,9 +258,9 @@ def _aggregate(
         if not _in_domain([shared] if shared is not None else children, domain):
             quasi = None
     if quasi is None:
-        return _aggregate_each(children, shared, w, method, params, min_share)
+        return _aggregate_each(children, shared, w, method, params)
     f, f_inv, _ = quasi
-    enough = np.maximum((min_share - 1e-12) * total, np.finfo(np.float64).tiny)
+    enough = np.full(total.shape, np.finfo(np.float64).tiny)  # some weight present
     if shared is None:
         value = _combine_batched(children, w, f, total, enough)
     else:
@@ -282,10 +331,9 @@ def _aggregate_each(
     w: np.ndarray,
     method: Any,
     params: Any,
-    min_share: float,
 ) -> np.ndarray:
     """Fallback for methods without a batched form: the registered function, once per
-    replication, with the engine's ``min_share`` rule."""
+    replication."""
     batch = w.shape[0]
     cells = shared.shape[0] if shared is not None else children[0].shape[1]
     out = np.full((batch, cells), np.nan)
@@ -293,9 +341,7 @@ def _aggregate_each(
         if not w[b].sum() > 0:
             continue
         x = shared if shared is not None else np.stack([c[b] for c in children], axis=-1)
-        value = np.asarray(method.func(x[None], w[b], params), dtype=np.float64)[0]
-        share = (~np.isnan(x) * w[b]).sum(axis=-1) / w[b].sum()
-        out[b] = np.where(share >= min_share - 1e-12, value, np.nan)
+        out[b] = np.asarray(method.func(x[None], w[b], params), dtype=np.float64)[0]
     return out
 
 
@@ -458,7 +504,7 @@ def simulate(
             futures[i] = None  # free the chunk's arrays as soon as they are copied
     aggregated = results.cube("aggregated")[year_index]
     nominal = np.stack([aggregated[:, :, position[n]] for n in nodes])  # [node, y, u]
-    nominal_ranks = rank_rows(nominal.reshape(-1, n_u)).reshape(nominal.shape)
+    nominal_ranks = exact_rank_rows(nominal.reshape(-1, n_u)).reshape(nominal.shape)
     return Simulation(
         nodes=list(nodes),
         years=np.asarray(years),

@@ -1,12 +1,14 @@
 """Column statistics for the audit, vectorised over columns of a ``[unit, column]`` matrix.
 
-NaN means missing everywhere. Moments and correlations use the values present; Cronbach's
-alpha and principal components need complete rows, so they drop incomplete ones
-(listwise), as COINr's ``get_cronbach`` and ``get_PCA`` do.
+NaN means missing everywhere. Moments, correlations and Cronbach's alpha use the values
+present (pairwise complete, as COINr's ``get_corr`` and ``get_cronbach``); principal
+components need complete rows, so they drop incomplete ones (listwise), as COINr's
+``get_PCA`` does.
 """
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -15,9 +17,13 @@ __all__ = [
     "average_ranks",
     "column_stats",
     "cronbach_alpha",
+    "first_pc",
     "first_pc_share",
+    "pairwise_cov",
     "pearson",
+    "pearson_pvalues",
     "spearman",
+    "student_t_sf2",
 ]
 
 
@@ -60,18 +66,28 @@ def column_stats(x: np.ndarray) -> dict[str, np.ndarray]:
     ordered = np.sort(x, axis=0)  # NaN sort last
     changes = (ordered[1:] != ordered[:-1]) & ~np.isnan(ordered[1:])
     distinct = np.where(n > 0, 1 + changes.sum(axis=0), 0)
+    # Longest run of one value in the sorted column: COINr's N.Same (max(table(x))).
+    run_start = np.ones(x.shape, dtype=bool)
+    run_start[1:] = ordered[1:] != ordered[:-1]
+    position = np.arange(n_rows)[:, None]
+    first = np.maximum.accumulate(np.where(run_start, position, 0), axis=0)
+    run_length = np.where(np.isnan(ordered), 0, position - first + 1)
+    n_same = run_length.max(axis=0, initial=0)
     return {
         "n": n,
         "availability": n / n_rows if n_rows else np.full(x.shape[1], np.nan),
         "min": _nan_quiet(np.nanmin, x, axis=0) if n_rows else np.full(x.shape[1], np.nan),
         "max": _nan_quiet(np.nanmax, x, axis=0) if n_rows else np.full(x.shape[1], np.nan),
         "mean": mean,
+        "median": _nan_quiet(np.nanmedian, x, axis=0) if n_rows else np.full(x.shape[1], np.nan),
         "sd": sd,
         "skewness": skew,
         "kurtosis": kurt,
         "outliers": (outside & present).sum(axis=0),
         "zeros": (x == 0).sum(axis=0),
+        "n_nonzero": (present & (x != 0)).sum(axis=0),
         "distinct": distinct,
+        "n_same": n_same,
     }
 
 
@@ -197,17 +213,118 @@ def _complete_rows(x: np.ndarray) -> np.ndarray:
     return x[~np.isnan(x).any(axis=1)]
 
 
+def pairwise_cov(x: np.ndarray) -> np.ndarray:
+    """Sample covariances of the columns of ``x``, each pair on the rows where both are
+    present, with that pair's own means (R's ``cov(use = "pairwise.complete.obs")``);
+    NaN where a pair has fewer than two rows."""
+    x = np.asarray(x, dtype=np.float64)
+    present = (~np.isnan(x)).astype(np.float64)
+    z = np.where(present > 0, x - _nan_quiet(np.nanmean, x, axis=0), 0.0)
+    n = present.T @ present
+    sx = z.T @ present  # [i, j]: sum of column i over the rows where j is present too
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cov = (z.T @ z - sx * sx.T / n) / (n - 1)
+    return np.where(n >= 2, cov, np.nan)
+
+
 def cronbach_alpha(x: np.ndarray) -> float:
-    """Cronbach's alpha of the columns of ``x`` on complete rows:
-    ``k / (k - 1) * (1 - sum of column variances / variance of the row sums)``."""
+    """Cronbach's alpha of the columns of ``x`` from their pairwise-complete covariance
+    matrix ``C`` (COINr get_cronbach): ``k**2 * mean(off-diagonal C) / sum(C)``, i.e.
+    ``k / (k - 1) * (1 - trace(C) / sum(C))``; missing entries of ``C`` are left out of
+    both sums. NaN with fewer than two columns or no total variance."""
+    x = np.asarray(x, dtype=np.float64)
+    k = x.shape[1]
+    if k < 2:
+        return float("nan")
+    cov = pairwise_cov(x)
+    total = np.nansum(cov)
+    if not total > 0:
+        return float("nan")
+    off_diagonal_mean = (total - np.nansum(np.diag(cov))) / (k * (k - 1))
+    return float(k**2 * off_diagonal_mean / total)
+
+
+def _incomplete_beta(a: np.ndarray, b: float, x: np.ndarray) -> np.ndarray:
+    """The regularised incomplete beta function ``I_x(a, b)`` by its continued fraction
+    (modified Lentz), vectorised over ``a`` and ``x``; accurate to about 1e-14."""
+    a, x = np.broadcast_arrays(np.asarray(a, dtype=np.float64), np.asarray(x, dtype=np.float64))
+    lgamma = np.vectorize(math.lgamma, otypes=[np.float64])
+    # The fraction converges fast for x < (a + 1) / (a + b + 2); else use the symmetry.
+    flip = x >= (a + 1.0) / (a + b + 2.0)
+    p, q, y = np.where(flip, b, a), np.where(flip, a, b), np.where(flip, 1.0 - x, x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        front = np.exp(lgamma(p + q) - lgamma(p) - lgamma(q) + p * np.log(y) + q * np.log1p(-y))
+        tiny = 1e-300
+        c = np.ones_like(y)
+        d = 1.0 - (p + q) * y / (p + 1.0)
+        d = 1.0 / np.where(np.abs(d) < tiny, tiny, d)
+        h = d.copy()
+        for m in range(1, 400):
+            for numerator in (
+                m * (q - m) * y / ((p + 2 * m - 1.0) * (p + 2 * m)),
+                -(p + m) * (p + q + m) * y / ((p + 2 * m) * (p + 2 * m + 1.0)),
+            ):
+                d = 1.0 + numerator * d
+                d = 1.0 / np.where(np.abs(d) < tiny, tiny, d)
+                c = 1.0 + numerator / c
+                c = np.where(np.abs(c) < tiny, tiny, c)
+                h = h * d * c
+            if np.all(np.abs(d * c - 1.0) < 1e-16):
+                break
+        part = front * h / p
+    out = np.where(flip, 1.0 - part, part)
+    return np.where(y == 0, np.where(flip, 1.0, 0.0), out)
+
+
+def student_t_sf2(t: np.ndarray, df: np.ndarray) -> np.ndarray:
+    """Two-sided tail probability ``P(|T| >= |t|)`` of Student's t with ``df`` degrees of
+    freedom: ``I_{df / (df + t**2)}(df / 2, 1 / 2)``."""
+    t, df = np.broadcast_arrays(np.asarray(t, dtype=np.float64), np.asarray(df, np.float64))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = np.where(np.isinf(t), 0.0, df / (df + t * t))
+    return _incomplete_beta(df / 2.0, 0.5, x)
+
+
+def pearson_pvalues(x: np.ndarray, r: np.ndarray | None = None) -> np.ndarray:
+    """Two-sided p-values of the Pearson correlations of the columns of ``x``, each pair on
+    its complete rows (COINr get_pvals: R's ``cor.test``): ``t = r sqrt(n - 2) /
+    sqrt(1 - r**2)`` against Student's t with ``n - 2`` degrees of freedom. The diagonal
+    is 0 (as in get_pvals); NaN where a pair has fewer than three rows or r is undefined.
+    ``r``: the pairwise correlations if already computed."""
+    x = np.asarray(x, dtype=np.float64)
+    r = pearson(x) if r is None else r
+    present = (~np.isnan(x)).astype(np.float64)
+    n = present.T @ present
+    df = n - 2.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = r * np.sqrt(df) / np.sqrt(1.0 - r * r)
+    ok = (df >= 1) & ~np.isnan(r)
+    p = np.full(r.shape, np.nan)
+    p[ok] = student_t_sf2(t[ok], df[ok])
+    np.fill_diagonal(p, 0.0)
+    return p
+
+
+def first_pc(x: np.ndarray) -> np.ndarray:
+    """Loadings of the first principal component of the standardised columns of ``x``
+    (complete rows, as R's ``prcomp(na.omit(x), center = TRUE, scale = TRUE)``): the unit
+    eigenvector of the correlation matrix with the largest eigenvalue. Its sign is
+    arbitrary in PCA; here the loadings sum to a positive number (the component grows
+    with most columns), and where they sum to zero (up to 1e-9) the first loading that is
+    not zero is positive. NaN if a column is constant or fewer than two rows remain."""
     data = _complete_rows(x)
     n, k = data.shape
-    if k < 2 or n < 2:
-        return float("nan")
-    total_var = data.sum(axis=1).var(ddof=1)
-    if not total_var > 0:
-        return float("nan")
-    return float(k / (k - 1) * (1.0 - data.var(axis=0, ddof=1).sum() / total_var))
+    if n < 2 or k < 1:
+        return np.full(k, np.nan)
+    sd = data.std(axis=0, ddof=1)
+    if not (sd > 0).all():
+        return np.full(k, np.nan)
+    z = (data - data.mean(axis=0)) / sd
+    _, vectors = np.linalg.eigh(z.T @ z / (n - 1))
+    loadings = vectors[:, -1]
+    total = loadings.sum()
+    lead = total if abs(total) > 1e-9 else loadings[np.flatnonzero(np.abs(loadings) > 1e-9)[0]]
+    return -loadings if lead < 0 else loadings
 
 
 def first_pc_share(x: np.ndarray) -> float:

@@ -143,7 +143,7 @@ def _references(compute: dict[str, object], prefix: str = "") -> list[tuple[str,
     """(path, variable id) pairs of a compute block, nested parts included."""
     out: list[tuple[str, str]] = []
     for key, value in compute.items():
-        if key in ("type", "mode", "scale"):
+        if key in ("type", "mode", "scale", "transform"):
             continue
         if isinstance(value, dict):
             out += _references(value, f"{prefix}{key}.")

@@ -34,6 +34,7 @@ __all__ = [
     "StepSpec",
     "Target",
     "Text",
+    "Transform",
     "Variable",
 ]
 
@@ -120,12 +121,25 @@ class RatioPart(_Strict):
     denominator: Id
 
 
-class DirectCompute(_Strict):
+#: Transforms of the computed value: ``ln`` (UNDP's HDI takes the natural log of GNI per
+#: capita), ``log10``, ``sqrt``. Goalposts stay written on the raw scale, as publishers
+#: state them, and are transformed with the values.
+Transform = Literal["ln", "log10", "sqrt"]
+
+
+class _Computed(_Strict):
+    """``transform``: applied to the computed value (for ratio and parity indicators to the
+    ratio or gap, not to its parts)."""
+
+    transform: Transform | None = None
+
+
+class DirectCompute(_Computed):
     type: Literal["direct"]
     variable: Id
 
 
-class RatioCompute(_Strict):
+class RatioCompute(_Computed):
     """``numerator / denominator * scale`` (scale 100 for a percentage, 1000 per 1,000)."""
 
     type: Literal["ratio"]
@@ -134,7 +148,7 @@ class RatioCompute(_Strict):
     scale: float = Field(default=1.0, gt=0)
 
 
-class ParityCompute(_Strict):
+class ParityCompute(_Computed):
     """The gap between a group's rate and a reference group's rate.
 
     ``difference``: (group rate - reference rate) * scale, in points (0 = parity);
@@ -198,6 +212,16 @@ class Indicator(_Steps):
             raise ValueError("compute.type 'parity' needs kind 'parity_gap'")
         if self.kind == "ordinal" and not self.levels:
             raise ValueError("an ordinal indicator needs 'levels' (answer values and scores)")
+        transform = self.compute.transform
+        if transform is not None and self.answer_levels():
+            raise ValueError("a transform does not apply to answer levels (binary, ordinal)")
+        if transform is not None and self.goalposts is not None:
+            lower = self.goalposts.lower
+            if lower < 0 if transform == "sqrt" else lower <= 0:
+                raise ValueError(
+                    f"goalposts: lower ({self.goalposts.lower}) is outside the domain of "
+                    f"transform {transform!r}; goalposts are written on the raw scale"
+                )
         if self.levels is not None:
             if self.kind not in ("binary", "ordinal"):
                 raise ValueError("'levels' only apply to binary and ordinal indicators")

@@ -1,8 +1,10 @@
 """Aggregate: combine children into their parent node.
 
-Every method is a weighted mean over the children that have a value: a missing child drops
+The means are weighted means over the children that have a value: a missing child drops
 out and the weights of the others are renormalised (COINr's a_amean, a_gmean, a_hmean).
-The minimum share of weight that must be present is the engine's job (``min_share``).
+``copeland`` scores units by pairwise outranking instead (COINr's a_copeland).
+Whether enough children are present (``min_share``, COINr's ``dat_thresh``) is decided by
+:func:`enough_children`, which the engine applies to every method.
 
 Geometric, harmonic and generalised means with negative ``p`` are only defined for positive
 values; as in COINr, zero or negative children are an error (not a silent NaN). Normalise
@@ -18,7 +20,11 @@ from mint_index.errors import SpecError
 from mint_index.methods.base import AggregateParams
 from mint_index.methods.registry import register
 
-__all__ = ["GeneralisedParams"]
+__all__ = ["GeneralisedParams", "enough_children"]
+
+#: Most comparisons ``copeland`` makes at once: bounds its ``[year, block, unit, child]``
+#: arrays (about 32 MiB each) whatever the number of units.
+_COPELAND_CELLS = 2**22
 
 
 class GeneralisedParams(AggregateParams):
@@ -32,6 +38,21 @@ class GeneralisedParams(AggregateParams):
         if p == 0:
             raise ValueError("p = 0 is the geometric mean: use method 'geometric'")
         return p
+
+
+def enough_children(x: np.ndarray, weights: np.ndarray, min_share: float) -> np.ndarray:
+    """Where a parent gets a score: ``present / n >= min_share`` (COINr's ``dat_thresh``:
+    NA where ``sum(!is.na(x)) / length(x) < dat_thresh``), unweighted, with the same exact
+    boundary (2 of 4 present with 0.5 keeps the score).
+
+    ``x`` is ``[..., child]``; ``n`` counts the children with a positive weight, so that a
+    child given weight 0 (as the uncertainty analysis leaves an indicator out) is not
+    there at all, as in COINr's sensitivity analysis, which removes it.
+    """
+    counted = np.asarray(weights, dtype=np.float64) > 0
+    n = max(int(counted.sum()), 1)
+    present = (~np.isnan(x) & counted).sum(axis=-1)
+    return ~(present / n < min_share)
 
 
 def _present_weights(x: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -94,3 +115,36 @@ def generalised(x: np.ndarray, weights: np.ndarray, params: GeneralisedParams) -
     with np.errstate(invalid="ignore", divide="ignore"):
         powered = np.sum(w * np.where(w > 0, x, 1.0) ** params.p, axis=-1)
         return _weighted(total, (powered / total) ** (1.0 / params.p))
+
+
+@register("aggregate", "copeland", AggregateParams)
+def copeland(x: np.ndarray, weights: np.ndarray, params: AggregateParams) -> np.ndarray:
+    """Copeland score from pairwise outranking, per year (COINr a_copeland).
+
+    With weights ``w`` scaled to sum 1, unit ``i`` outranks ``j`` by
+    ``o_ij = sum w[x_i > x_j] + sum w[x_i = x_j] / 2`` over the children both have
+    (comparisons with a missing value count nothing). As in COINr, ``o_ij`` is computed
+    for ``i`` before ``j`` in unit order and ``o_ji = 1 - o_ij``. The score of ``i`` is
+    ``sum_j sign(o_ij - 1/2)``: +1 per unit it outranks, -1 per unit outranking it.
+
+    Units with no child present get no score and are left out of everyone's comparisons
+    (COINr would score them; screened-out units are not in its data at all).
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    w = w / w.sum()
+    n_y, n_u, n_c = x.shape
+    present = ~np.isnan(x).all(axis=-1)  # [year, unit]
+    out = np.full((n_y, n_u), np.nan)
+    later = np.arange(n_u)[None, :]  # j, compared with i below
+    block = max(1, _COPELAND_CELLS // max(n_y * n_u * n_c, 1))
+    for start in range(0, n_u, block):  # blocks of units bound the memory
+        rows = slice(start, min(start + block, n_u))
+        xi, xj = x[:, rows, None, :], x[:, None, :, :]
+        ahead = ((xi > xj) * w).sum(axis=-1) + ((xi == xj) * w).sum(axis=-1) / 2.0
+        behind = ((xi < xj) * w).sum(axis=-1) + ((xi == xj) * w).sum(axis=-1) / 2.0
+        i = np.arange(n_u)[rows, None]
+        o = np.where(i < later, ahead, 1.0 - behind)  # o_ij, or 1 - o_ji for i after j
+        sign = np.sign(o - 0.5)
+        sign = np.where(present[:, None, :] & (i != later), sign, 0.0)
+        out[:, rows] = sign.sum(axis=-1)
+    return np.where(present, out, np.nan)

@@ -95,10 +95,13 @@ class NormaliseContext:
 
 @dataclass(frozen=True)
 class ImputeContext:
-    """Grouping information for imputation: group codes per unit (-1 = no group)."""
+    """Grouping information for imputation: group codes per unit (-1 = no group), and for
+    row-wise methods each indicator's direction and parent."""
 
     years: np.ndarray  # [year]
     groups: Mapping[str, np.ndarray] = field(default_factory=dict)  # column -> [unit] int codes
+    direction: np.ndarray | None = None  # [indicator] +1.0 / -1.0; None: all +1
+    parents: np.ndarray | None = None  # [indicator] int code of the parent; None: one parent
 
 
 @dataclass(frozen=True)

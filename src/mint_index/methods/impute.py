@@ -2,8 +2,10 @@
 
 Cross-sectional methods (``mean``, ``median``) fill a unit's missing value from the other
 units in the same year, optionally only those of its own group (``by``: a column of the
-units table, e.g. a peer group), as COINr's ``i_mean`` / ``i_mean_grp`` do. Panel methods
-(``locf``, ``linear``) fill along a unit's own years. Values that were present never change.
+units table, e.g. a peer group), as COINr's ``i_mean`` / ``i_mean_grp`` do. The row-wise
+method (``row_mean``) fills from the unit's own other indicators under the same parent.
+Panel methods (``locf``, ``constant``, ``linear``) fill along a unit's own years. Values that
+were present never change.
 """
 
 from __future__ import annotations
@@ -126,6 +128,34 @@ def median(x: np.ndarray, params: GroupParams, ctx: ImputeContext) -> np.ndarray
     return _fill_by_group(x, params, ctx, _grouped_median)
 
 
+@register("impute", "row_mean")
+def row_mean(x: np.ndarray, params: NoParams, ctx: ImputeContext) -> np.ndarray:
+    """Mean of the unit's other indicators under the same parent, on a common scale
+    (COINr ``Impute(impute_by = "row", group_level = 2)`` with i_mean, normalise_first).
+
+    Per year and indicator, with direction d: ``z = (x d - min) / (max - min)`` over the
+    units; a missing z is the mean of the unit's z present under the same parent; back on
+    the indicator's scale ``x = (z (max - min) + min) d``. A constant indicator takes its
+    constant; a unit with no sibling present stays missing.
+    """
+    n_i = x.shape[2]
+    d = np.ones(n_i) if ctx.direction is None else np.asarray(ctx.direction, dtype=np.float64)
+    parents = np.zeros(n_i, dtype=np.int64) if ctx.parents is None else np.asarray(ctx.parents)
+    _, parent = np.unique(parents, return_inverse=True)
+    member = np.eye(parent.max(initial=0) + 1)[parent]  # [indicator, parent] one-hot
+    xd = x * d
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        lo = np.nanmin(xd, axis=1, keepdims=True)
+        span = np.nanmax(xd, axis=1, keepdims=True) - lo
+        z = (xd - lo) / span
+        present = ~np.isnan(z)
+        sums = np.where(present, z, 0.0) @ member  # [year, unit, parent]
+        counts = present.astype(np.float64) @ member
+        fill = (sums / counts)[:, :, parent]  # back to [year, unit, indicator]
+    return np.where(np.isnan(x), (fill * span + lo) * d, x)
+
+
 # ---- along the years ---------------------------------------------------------------------
 
 
@@ -160,6 +190,16 @@ def locf(x: np.ndarray, params: LocfParams, ctx: ImputeContext) -> np.ndarray:
         years = np.asarray(ctx.years, dtype=np.float64)
         age = years[:, None, None] - years[np.clip(prev, 0, None)]
         carried = np.where(age <= params.max_years, carried, np.nan)
+    return np.where(np.isnan(x), carried, x)
+
+
+@register("impute", "constant")
+def constant(x: np.ndarray, params: NoParams, ctx: ImputeContext) -> np.ndarray:
+    """The last observation carried forward, and before the first observation the first
+    one carried back (COINr impute_panel ``imp_type = "constant"``: approx with
+    ``method = "constant"``, ``rule = 2``)."""
+    carried = _take(x, _last_observed(x))
+    carried = np.where(np.isnan(carried), _take(x, _next_observed(x)), carried)
     return np.where(np.isnan(x), carried, x)
 
 

@@ -25,6 +25,7 @@ from mint_index.methods.registry import register
 __all__ = [
     "DistRefParams",
     "DistTargParams",
+    "FracMaxParams",
     "GoalpostsParams",
     "MinMaxParams",
     "PRankParams",
@@ -62,6 +63,12 @@ class PRankParams(NormaliseParams):
     """``scale``: score of the best value (COINr's n_prank is ``scale: 1``)."""
 
     scale: float = 100.0
+
+
+class FracMaxParams(NormaliseParams):
+    """``scale``: score of the largest fitted value (COINr's n_fracmax is ``scale: 1``)."""
+
+    scale: float = Field(default=100.0, gt=0)
 
 
 class DistTargParams(NormaliseParams):
@@ -156,8 +163,12 @@ def _count_below(
 
 @register("normalise", "none", NormaliseParams)
 def none(x: np.ndarray, params: NormaliseParams, ctx: NormaliseContext) -> np.ndarray:
-    """Leave values as they are (direction is not applied)."""
-    return x.copy()
+    """Values times their direction, otherwise unchanged: x * d with d = +1 or -1.
+
+    As COINr's ``Normalise(f_n = "none")``, which multiplies by the direction before it
+    skips the normalisation: a lower-is-better indicator enters the aggregate negated.
+    """
+    return _directed(x, ctx)
 
 
 @register("normalise", "minmax", MinMaxParams)
@@ -208,6 +219,25 @@ def rank(x: np.ndarray, params: NormaliseParams, ctx: NormaliseContext) -> np.nd
     """Rank, 1 = worst, ties share the lowest rank (COINr n_rank)."""
     below, _ = _count_below(_directed(x, ctx), params.fit, ctx)
     return below + 1.0
+
+
+@register("normalise", "borda", NormaliseParams)
+def borda(x: np.ndarray, params: NormaliseParams, ctx: NormaliseContext) -> np.ndarray:
+    """Borda score: rank - 1, i.e. the number of fitted values strictly below x * d
+    (COINr n_borda: ``rank(x, ties.method = "min") - 1``); the worst scores 0."""
+    below, _ = _count_below(_directed(x, ctx), params.fit, ctx)
+    return below
+
+
+@register("normalise", "fracmax", FracMaxParams)
+def fracmax(x: np.ndarray, params: FracMaxParams, ctx: NormaliseContext) -> np.ndarray:
+    """Fraction of the maximum: x * d / max(x * d) times ``scale`` (COINr n_fracmax).
+
+    Meant for positive values (the best scores ``scale``, zero scores 0); a maximum of 0
+    gives NaN, as the division does in COINr (Inf / NaN there).
+    """
+    xd = _directed(x, ctx)
+    return _ratio(xd, _fitted(xd, params.fit, ctx, np.nanmax)) * params.scale
 
 
 @register("normalise", "prank", PRankParams)

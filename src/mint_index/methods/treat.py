@@ -4,21 +4,32 @@ Each (year, indicator) column is checked on its own, across units, as COINr trea
 coin (year) separately. A column *fails* when ``|skewness| >= skew`` and ``kurtosis >=
 kurtosis`` (COINr's ``check_SkewKurt`` passes a column when either is below its threshold).
 Skewness and excess kurtosis are the bias-corrected sample estimators (e1071 type 2, as in
-Excel's SKEW and KURT). Columns with fewer than four values or no spread are never treated.
+Excel's SKEW and KURT). Columns with fewer than four values or no spread are never treated,
+and a treatment that would leave a column without spread is undone (COINr's check then
+returns NA and Treat keeps the untreated column).
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from mint_index.methods.base import TreatContext, TreatResult
 from mint_index.methods.registry import NoParams, StepParams, register
 
-__all__ = ["LogParams", "WinsoriseParams", "log_ct", "skew_kurtosis"]
+__all__ = [
+    "BoxCoxParams",
+    "LogParams",
+    "WinsoriseParams",
+    "box_cox",
+    "log_ct",
+    "log_ct_plus",
+    "skew_kurtosis",
+]
 
 
 class _Thresholds(StepParams):
@@ -41,6 +52,16 @@ class LogParams(_Thresholds):
     """``always``: log-transform every column, not only those failing the check."""
 
     always: bool = False
+
+
+class BoxCoxParams(LogParams):
+    """``lambda``: the Box-Cox exponent (0: natural log); ``makepos``: shift every column
+    to a minimum of 1 first (COINr's default), else the values must be positive."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    lambda_: float = Field(alias="lambda")
+    makepos: bool = True
 
 
 def skew_kurtosis(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -90,6 +111,28 @@ def log_ct(x: np.ndarray) -> np.ndarray:
         lo = np.nanmin(x, axis=1, keepdims=True)
         hi = np.nanmax(x, axis=1, keepdims=True)
         return np.log(x - lo + 0.01 * (hi - lo))
+
+
+def log_ct_plus(x: np.ndarray, skew: np.ndarray) -> np.ndarray:
+    """COINr's log_CT_plus per column, with ``a = 0.01 (max - min)``: ``log(x - min + a)``
+    where the column's skewness is positive, else ``-log(max + a - x)`` (which pulls in
+    the long left tail and keeps the order). NaN ignored."""
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        lo = np.nanmin(x, axis=1, keepdims=True)
+        hi = np.nanmax(x, axis=1, keepdims=True)
+        a = 0.01 * (hi - lo)
+        return np.where((skew > 0)[:, None, :], np.log(x - lo + a), -np.log(hi + a - x))
+
+
+def box_cox(x: np.ndarray, lam: float, makepos: bool) -> np.ndarray:
+    """COINr's boxcox per column: with ``makepos`` x is shifted to ``x - min + 1`` first;
+    then ``(x**lam - 1) / lam``, or ``log(x)`` for ``lam = 0``. NaN ignored."""
+    with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if makepos:
+            x = x - np.nanmin(x, axis=1, keepdims=True) + 1.0
+        return np.log(x) if lam == 0 else (x**lam - 1.0) / lam
 
 
 def _column_extreme(x: np.ndarray, high: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -180,6 +223,12 @@ def winsorise(x: np.ndarray, params: WinsoriseParams, ctx: TreatContext) -> Trea
     """Winsorise failing columns point by point, then log_CT if still failing (COINr Treat)."""
     fails, skew0, kurt0 = _fails(x, params)
     values, skew1, kurt1 = _winsorise_columns(x, fails, (skew0, kurt0), params)
+    # Winsorising all values to one: COINr's check gives NA and the column stays as it was.
+    flattened = fails & np.isnan(skew1)
+    if flattened.any():
+        values = np.where(flattened[:, None, :], x, values)
+        skew1, kurt1 = np.where(flattened, skew0, skew1), np.where(flattened, kurt0, kurt1)
+        fails = fails & ~flattened
     logged = np.zeros(fails.shape, dtype=bool)
     if params.fallback == "log":
         logged = fails & _failing(skew1, kurt1, params)
@@ -199,3 +248,35 @@ def log(x: np.ndarray, params: LogParams, ctx: TreatContext) -> TreatResult:
     logged = (np.ones(fails.shape, dtype=bool) if params.always else fails) & spread
     values = np.where(logged[:, None, :], log_ct(x), x)
     return _result(x, values, logged, (skew0, kurt0), skew_kurtosis(values))
+
+
+def _transform_failing(
+    x: np.ndarray,
+    params: LogParams,
+    transform: Callable[[np.ndarray, np.ndarray], np.ndarray],
+) -> TreatResult:
+    """Apply ``transform(x, skewness)`` to the failing columns (all with ``always``) that
+    have a spread; a column the transform leaves without spread keeps its values."""
+    fails, skew0, kurt0 = _fails(x, params)
+    treat = (np.ones(fails.shape, dtype=bool) if params.always else fails) & ~np.isnan(skew0)
+    values = np.where(treat[:, None, :], transform(x, skew0), x)
+    skew1, kurt1 = skew_kurtosis(values)
+    undone = treat & np.isnan(skew1)
+    values = np.where(undone[:, None, :], x, values)
+    logged = treat & ~undone
+    after = (np.where(undone, skew0, skew1), np.where(undone, kurt0, kurt1))
+    return _result(x, values, logged, (skew0, kurt0), after)
+
+
+@register("treat", "log_ct_plus", LogParams)
+def log_ct_plus_treat(x: np.ndarray, params: LogParams, ctx: TreatContext) -> TreatResult:
+    """COINr's log_CT_plus on failing columns: log(x - min + a) if skewness > 0, else
+    -log(max + a - x), a = 0.01 (max - min) (Treat with f1 = "log_CT_plus", no f2)."""
+    return _transform_failing(x, params, log_ct_plus)
+
+
+@register("treat", "boxcox", BoxCoxParams)
+def boxcox(x: np.ndarray, params: BoxCoxParams, ctx: TreatContext) -> TreatResult:
+    """COINr's boxcox on failing columns: (y**lambda - 1) / lambda, log y for lambda 0,
+    y = x - min + 1 with ``makepos`` (Treat with f1 = "boxcox", no f2)."""
+    return _transform_failing(x, params, lambda v, _: box_cox(v, params.lambda_, params.makepos))

@@ -8,6 +8,7 @@ interval.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +19,22 @@ from mint_index.framework.framework import Framework
 from mint_index.framework.model import DirectCompute, Indicator, ParityCompute, RatioCompute
 from mint_index.pipeline.layout import column_last, column_major
 
-__all__ = ["DERIVED_REASONS", "Derived", "derive", "wilson_interval"]
+__all__ = [
+    "DERIVED_REASONS",
+    "TRANSFORMS",
+    "Derived",
+    "derive",
+    "on_indicator_scale",
+    "wilson_interval",
+]
+
+#: The transforms a compute may name, with the least value each accepts and whether that
+#: value itself is allowed (logs need positive values, the square root non-negative ones).
+TRANSFORMS: dict[str, tuple[Callable[[np.ndarray], np.ndarray], bool]] = {
+    "ln": (np.log, False),
+    "log10": (np.log10, False),
+    "sqrt": (np.sqrt, True),
+}
 
 #: Missing reasons of derived values: the data's reasons plus those derivation adds.
 DERIVED_REASONS: tuple[str, ...] = (*MISSING_REASONS, "zero_denominator")
@@ -112,6 +128,46 @@ def _levels(ind: Indicator, raw: np.ndarray, problems: list[dict[str, object]]) 
     return np.where(known, scores[pos], np.nan)
 
 
+def on_indicator_scale(ind: Indicator, values: np.ndarray | float) -> np.ndarray:
+    """Values written on the raw scale (goalposts) on the scale of the indicator's computed
+    value: transformed as the values are (``compute.transform``), else unchanged."""
+    out = np.asarray(values, dtype=np.float64)
+    if ind.compute.transform is None:
+        return out
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return TRANSFORMS[ind.compute.transform][0](out)
+
+
+def _transform(
+    ind: Indicator, arrays: tuple[np.ndarray, ...], problems: list[dict[str, object]]
+) -> None:
+    """Apply the indicator's transform in place to its values and interval bounds; values
+    outside the transform's domain are problems (interval bounds there become NaN)."""
+    name = ind.compute.transform
+    if name is None:
+        return
+    func, zero_ok = TRANSFORMS[name]
+    values = arrays[0]
+    with np.errstate(invalid="ignore"):
+        outside = values < 0 if zero_ok else values <= 0
+    if outside.any():
+        problems.append(
+            {
+                "source": "<data>",
+                "row": None,
+                "column": ind.id,
+                "value": float(values[outside].min()),
+                "reason": f"transform {name!r} needs "
+                + ("non-negative" if zero_ok else "positive")
+                + f" values; {int(outside.sum())} computed value(s) are not",
+            }
+        )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for a in arrays:
+            a[...] = func(a)
+            a[~np.isfinite(a)] = np.nan
+
+
 def derive(data: Dataset, framework: Framework) -> Derived:
     """Compute every indicator of ``framework`` from ``data``."""
     missing = [v for v in framework.required_variables() if v not in data.variables]
@@ -160,6 +216,7 @@ def derive(data: Dataset, framework: Framework) -> Derived:
                 np.copyto(reason[i], _ZERO_DENOMINATOR, where=zero)
             else:
                 _parity(cols, c, i, values, denominator, lower, upper, reason)
+        _transform(ind, (values[i], lower[i], upper[i]), problems)
     if problems:
         raise DataValidationError(problems)
 

@@ -19,6 +19,7 @@ import pandas as pd
 from mint_index.data.dataset import Dataset
 from mint_index.errors import SpecError
 from mint_index.framework.framework import Framework
+from mint_index.methods.aggregate import enough_children
 from mint_index.methods.base import (
     ImputeContext,
     NormaliseContext,
@@ -26,7 +27,7 @@ from mint_index.methods.base import (
     TreatResult,
 )
 from mint_index.methods.registry import parse_step
-from mint_index.pipeline.derive import derive
+from mint_index.pipeline.derive import derive, on_indicator_scale
 from mint_index.pipeline.layout import column_last, column_major
 from mint_index.pipeline.results import Results, StageLog
 from mint_index.spec import BuildSpec
@@ -82,16 +83,20 @@ def _run(data: Dataset, spec: BuildSpec) -> Results:
     stages["screened"] = screened
 
     groups = {col: _codes(units[col]) for col in units.columns if col != "name"}
-    ctx_impute = ImputeContext(years=data.years, groups=groups)
+    direction = np.array([ind.direction_sign for ind in fw.indicators])
+    parents = np.unique([fw.parent_of[i] for i in fw.indicator_ids], return_inverse=True)[1]
 
-    def impute(method: Any, params: Any, x: np.ndarray, _: list[int]) -> np.ndarray:
+    def impute(method: Any, params: Any, x: np.ndarray, cols: list[int]) -> np.ndarray:
         by = getattr(params, "by", None)
         if by is not None and by not in groups:
             raise SpecError(
                 f"impute: group column {by!r} is not in the units table; columns: "
                 + ", ".join(sorted(groups))
             )
-        return np.asarray(method.func(x, params, ctx_impute), dtype=np.float64)
+        ctx = ImputeContext(
+            years=data.years, groups=groups, direction=direction[cols], parents=parents[cols]
+        )
+        return np.asarray(method.func(x, params, ctx), dtype=np.float64)
 
     imputed = _per_spec(fw, spec, "impute", screened, impute)
     imputed = np.where(keep[..., None], imputed, np.nan)  # screened-out units stay out
@@ -110,16 +115,20 @@ def _run(data: Dataset, spec: BuildSpec) -> Results:
     log.set_treatment(treatments, len(data.years), len(fw.indicators), imputed.shape)
 
     unit_ids = tuple(data.unit_ids.astype(str))
-    direction = np.array([ind.direction_sign for ind in fw.indicators])
     goalposts = np.array(
         [
             [np.nan, np.nan]
             if ind.goalposts is None
-            else [ind.goalposts.lower, ind.goalposts.upper]
+            else on_indicator_scale(ind, [ind.goalposts.lower, ind.goalposts.upper])
             for ind in fw.indicators
         ]
     ).reshape(len(fw.indicators), 2)
-    target = np.array([np.nan if ind.target is None else ind.target.value for ind in fw.indicators])
+    target = np.array(
+        [
+            np.nan if ind.target is None else float(on_indicator_scale(ind, ind.target.value))
+            for ind in fw.indicators
+        ]
+    )
 
     def normalise(method: Any, params: Any, x: np.ndarray, cols: list[int]) -> np.ndarray:
         ctx = NormaliseContext(
@@ -141,7 +150,8 @@ def aggregate_cube(spec: BuildSpec, normalised: np.ndarray) -> np.ndarray:
     """Aggregate normalised indicators ``[year, unit, indicator]`` up the framework.
 
     Returns ``[year, unit, node]`` over ``framework.node_ids``. A parent is missing where
-    the weight of its children present is below the method's ``min_share``.
+    the share of its children present is below the method's ``min_share``
+    (:func:`~mint_index.methods.aggregate.enough_children`).
     """
     fw = spec.framework
     position = {node: i for i, node in enumerate(fw.node_ids)}
@@ -159,9 +169,8 @@ def aggregate_cube(spec: BuildSpec, normalised: np.ndarray) -> np.ndarray:
         method, params = parse_step("aggregate", spec.step_for("aggregate", node))
         x = np.moveaxis(work[cols], 0, -1)  # [year, unit, child]
         value = np.asarray(method.func(x, weights, params), dtype=np.float64)
-        share = (~np.isnan(x) * weights).sum(axis=-1) / weights.sum()
-        min_share = getattr(params, "min_share", 0.0)
-        work[position[node]] = np.where(share >= min_share - 1e-12, value, np.nan)
+        enough = enough_children(x, weights, getattr(params, "min_share", 0.0))
+        work[position[node]] = np.where(enough, value, np.nan)
     return column_last(work)
 
 
