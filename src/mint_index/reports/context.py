@@ -916,12 +916,16 @@ def _sources(fw: Framework, data: ReportData) -> list[dict[str, Any]]:
                 "goalposts": None
                 if ind.goalposts is None
                 else [ind.goalposts.lower, ind.goalposts.upper],
-                "goalposts_rationale": (ind.goalposts.rationale or "") if ind.goalposts else "",
+                "goalposts_rationale": ind.goalposts.rationale.get(data.lang)
+                if ind.goalposts and ind.goalposts.rationale
+                else "",
                 "target": None if ind.target is None else ind.target.value,
-                "target_source": (ind.target.source or "") if ind.target else "",
+                "target_source": ind.target.source.get(data.lang)
+                if ind.target and ind.target.source
+                else "",
                 "publisher": src.publisher,
                 "table": src.table or "",
-                "note": src.note or "",
+                "note": src.note.get(data.lang) if src.note else "",
                 "url": url,
                 "url_is_web": url.startswith(("https://", "http://")),
                 "min_denominator": ind.min_denominator,
