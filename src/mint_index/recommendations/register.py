@@ -124,7 +124,14 @@ def framework_register(results: Results, ruleset: RuleSet) -> pd.DataFrame:
             )
         )
     if not parts:
-        return pd.DataFrame({"unit": [], "measure": [], "since": [], "year": []})
+        return pd.DataFrame(
+            {
+                "unit": pd.Series([], dtype=object),
+                "measure": pd.Series([], dtype=object),
+                "since": pd.Series([], dtype=np.int64),
+                "year": pd.Series([], dtype=np.int64),
+            }
+        )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -197,10 +204,24 @@ def apply_register(frame: pd.DataFrame, in_place: pd.DataFrame, columns: list[st
     """``frame`` (a recommendations core frame) without the measures of ``in_place``,
     ranks renumbered, plus one ``in_place`` row per measure in place (in ``columns``)."""
     key = ["unit", "year", "action"]
-    there = in_place.rename(columns={"measure": "action"})[[*key]].assign(_there=True)
-    marked = frame.merge(there, on=key, how="left")
+    there = pd.DataFrame(
+        {
+            "unit": in_place["unit"].astype(str).to_numpy(dtype=object),
+            "year": in_place["year"].to_numpy(dtype=np.int64),
+            "action": in_place["measure"].astype(str).to_numpy(dtype=object),
+            "_there": True,
+        }
+    )
+    keys = pd.DataFrame(
+        {
+            "unit": frame["unit"].astype(str).to_numpy(dtype=object),
+            "year": frame["year"].to_numpy(dtype=np.int64),
+            "action": frame["action"].astype(object).to_numpy(dtype=object),
+        }
+    )
+    marked = keys.merge(there, on=key, how="left")
     drop = marked["_there"].fillna(False).to_numpy(dtype=bool) & (
-        marked["kind"].to_numpy() == "action"
+        frame["kind"].to_numpy() == "action"
     )
     kept = frame[~drop].copy()
     acts = kept["kind"].to_numpy() == "action"

@@ -11,4 +11,3 @@ from __future__ import annotations
 from mint_index.reports.document import Report, compare_report, report
 
 __all__ = ["Report", "compare_report", "report"]
-
