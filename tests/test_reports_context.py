@@ -57,7 +57,14 @@ def test_contexts_are_plain_json_data(res, data_en) -> None:
 def test_profile_headline_numbers(data_en) -> None:
     ctx = profile_context(data_en, "a")
     assert ctx["year"] == 2023
-    assert ctx["unit"] == {"id": "a", "name": "Altdorf", "peer_group": "small", "href": "a.html"}
+    assert ctx["unit"] == {
+        "id": "a",
+        "name": "Altdorf",
+        "peer_group": "small",
+        "href": "a.html",
+        "active": True,
+        "changes": [],
+    }
     index = ctx["index"]
     assert index["score"] == pytest.approx(50.0, **APPROX)
     assert index["rank"] == 2 and index["rank_of"] == 4
@@ -306,7 +313,7 @@ def test_recommendations_and_rule_notes(res) -> None:
     recs = Recommendations(frame, lang="en")
     ctx = profile_context(prepare(res, "en", recommendations=recs), "a")
     assert [r["title"] for r in ctx["recommendations"]] == ["First", "Second"]
-    assert ctx["recommendations"][0]["evidence"] == "Council 25 % (peer 20 %)"
+    assert ctx["recommendations"][0]["evidence"] == ["Council 25 % (peer 20 %)"]
     notes = [(q["id"], q["kind"], q["detail"]) for q in ctx["quality"]]
     assert ("emp", "data_note", "too few data for r3") in notes
     other = profile_context(prepare(res, "en", recommendations=recs), "b")

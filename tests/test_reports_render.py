@@ -281,18 +281,26 @@ def test_recommendations_render(res) -> None:  # type: ignore[no-untyped-def]
                 "rule": "council_gap",
                 "title_de": "Paten in Gremien",
                 "text_de": "Mentoren begleiten",
-                "priority": 0.8,
-                "evidence_de": "Ratsanteil 25 % (Median 20 %)",
+                "priority": 62.5,
+                "band": "high",
+                "evidence_de": "Ratsanteil 25 % (Median 20 %) | Ausschüsse 10 % (Median 12 %)",
                 "actors": "Verwaltung",
                 "programme": "MIT",
+                "source": "MIT, Filderstadt: „Ziele von MIT“",
                 "node": "council",
             }
         ]
     ).reindex(columns=FRAME_COLUMNS)
     html = report(res, Recommendations(frame, lang="de"), lang="de").profile("a")
     text = "".join(check_page(html, "de").text)
-    assert "Paten in Gremien" in text and "Ratsanteil 25 % (Median 20 %)" in text
-    assert "council_gap" in text
+    assert "Paten in Gremien" in text
+    # one measure, every rule's evidence as its own item
+    assert "<li>Ratsanteil 25 % (Median 20 %)</li><li>Ausschüsse 10 % (Median 12 %)</li>" in html
+    # the priority with its scale and band (62.5 rounds half away from zero), the source
+    # cited as a reader can find it, and no internal rule id
+    assert "Priorität 63 von 100 · hoch" in text
+    assert "Quelle: MIT, Filderstadt: „Ziele von MIT“" in text
+    assert "council_gap" not in text
 
 
 def test_bad_inputs_are_report_errors(res) -> None:  # type: ignore[no-untyped-def]

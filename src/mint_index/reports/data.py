@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from mint_index.errors import ReportError
-from mint_index.framework.model import Indicator, ParityCompute
+from mint_index.framework.model import Indicator
+from mint_index.gap_analysis import parity_points
 from mint_index.reports.format import Formatter, check_lang
 
 if TYPE_CHECKING:
@@ -202,6 +203,8 @@ class ReportData:
     intervals: _Lookup
     recommendations: _Lookup | None
     screened_out: dict[str, float]
+    active: np.ndarray  # [u] bool: exists in the report year and has data of it
+    changes_of_units: dict[str, list[dict[str, Any]]]  # unit -> mergers and dissolutions
     vmin: float
     vmax: float
     band: float
@@ -231,6 +234,8 @@ def _node_info(fw: Framework, node_id: str, lang: str) -> dict[str, Any]:
         "parent": fw.parent_of.get(node_id) or "",
     }
     if isinstance(item, Indicator):
+        point = float(parity_points(fw)[fw.node_ids.index(node_id)])
+        parity_point = None if math.isnan(point) else point
         info.update(
             kind="indicator",
             indicator_kind=item.kind,
@@ -246,13 +251,7 @@ def _node_info(fw: Framework, node_id: str, lang: str) -> dict[str, Any]:
                 for lv in item.answer_levels()
                 if lv.label is not None
             },
-            parity_point=(
-                1.0
-                if isinstance(item.compute, ParityCompute) and item.compute.mode == "ratio"
-                else 0.0
-            )
-            if item.kind == "parity_gap"
-            else None,
+            parity_point=parity_point,
         )
     else:
         info.update(
@@ -325,6 +324,11 @@ _REC_COLUMNS = (
     "programme",
     "effort",
     "horizon",
+    "band",
+    "source",
+    "action",
+    "since",
+    "effect",
 )
 
 
@@ -344,6 +348,64 @@ def _recommendation_lookup(
     return _Lookup(frame, list(_REC_COLUMNS), unit_ids)
 
 
+def latest_scored_year(res: Results) -> int:
+    """The latest year in which at least one unit has an index score."""
+    years = [int(y) for y in res.years]
+    index = res.cube("aggregated")[:, :, list(res.node_ids).index(res.framework.index.id)]
+    scored = np.flatnonzero((~np.isnan(index)).any(axis=1))
+    if scored.size == 0:
+        raise ReportError("no year of the results has an index score")
+    return years[int(scored[-1])]
+
+
+def _year_column(units: pd.DataFrame, column: str) -> np.ndarray:
+    """A ``valid_from``/``valid_to`` column as floats (NaN: open-ended or absent)."""
+    if column not in units.columns:
+        return np.full(len(units), np.nan)
+    return pd.to_numeric(units[column], errors="coerce").to_numpy(dtype=float)
+
+
+def _exists_in(units: pd.DataFrame, year: int) -> np.ndarray:
+    """Per unit: does it exist in ``year`` (``valid_from`` <= year <= ``valid_to``)?"""
+    start, end = _year_column(units, "valid_from"), _year_column(units, "valid_to")
+    return ~(start > year) & ~(end < year)
+
+
+def unit_changes(
+    units: pd.DataFrame, unit_ids: list[str], names: list[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """What happened to units that end or begin: per unit a list of events, each
+    ``{"kind": "merged_into" | "dissolved" | "created_from" | "created", "year": y,
+    "names": [...]}``. A unit ending in year y merged into the units that begin in y + 1
+    (in the same ``district`` where the table has one); with none, it was dissolved."""
+    start, end = _year_column(units, "valid_from"), _year_column(units, "valid_to")
+    district = (
+        units["district"].astype(object).to_numpy()
+        if "district" in units.columns
+        else np.zeros(len(units), dtype=object)
+    )
+    out: dict[str, list[dict[str, Any]]] = {}
+    for u in np.flatnonzero(~np.isnan(end)):
+        after = np.flatnonzero((start == end[u] + 1) & (district == district[u]))
+        out.setdefault(unit_ids[u], []).append(
+            {
+                "kind": "merged_into" if after.size else "dissolved",
+                "year": int(end[u]) + 1,
+                "names": [names[k] for k in after],
+            }
+        )
+    for u in np.flatnonzero(~np.isnan(start)):
+        before = np.flatnonzero((end == start[u] - 1) & (district == district[u]))
+        out.setdefault(unit_ids[u], []).append(
+            {
+                "kind": "created_from" if before.size else "created",
+                "year": int(start[u]),
+                "names": [names[k] for k in before],
+            }
+        )
+    return out
+
+
 def prepare(
     res: Results,
     lang: str = "de",
@@ -357,7 +419,7 @@ def prepare(
     years = [int(y) for y in res.years]
     if not years:
         raise ReportError("the results have no years")
-    year = years[-1] if year is None else int(year)
+    year = latest_scored_year(res) if year is None else int(year)
     if year not in years:
         raise ReportError(
             f"year {year} is not in the results; years: " + ", ".join(map(str, years))
@@ -394,16 +456,33 @@ def prepare(
     domains, layout = _layout(fw)
 
     agg = res.cube("aggregated")
-    scores = np.asarray(agg[yi], dtype=float)
+    derived = res.cube("derived")
+    # a unit counts in the report year only where it exists then and has data of it:
+    # scores of a year without data (carried over by imputation) are never shown as current
+    exists = _exists_in(units, year)
+    active = exists & (~np.isnan(derived[yi])).any(axis=1)
+    scores = np.where(active[:, None], np.asarray(agg[yi], dtype=float), np.nan)
     changes = res.changes.xs(year, level="year").reindex(unit_ids)[node_ids].to_numpy(dtype=float)
-    raw = np.asarray(res.cube("derived")[yi], dtype=float)
+    changes = np.where(active[:, None], changes, np.nan)
+    raw = np.where(active[:, None], np.asarray(derived[yi], dtype=float), np.nan)
     history_nodes = [fw.index.id, *domains]
-    history = np.asarray(agg[:, :, [node_ids.index(n) for n in history_nodes]], dtype=float)
+    with_data = (~np.isnan(derived)).any(axis=2)  # [year, unit]
+    history = np.where(
+        with_data[:, :, None],
+        np.asarray(agg[:, :, [node_ids.index(n) for n in history_nodes]], dtype=float),
+        np.nan,
+    )
 
-    ranks = year_rows(res.ranks, year)
-    rank = _pivot(ranks, "rank", unit_ids, aggregate_ids)
-    peer_rank = _pivot(ranks, "peer_rank", unit_ids, aggregate_ids)
     agg_scores = scores[:, len(indicator_ids) :]
+    # rank 1 = best, ties share the lowest rank (as Results.ranks), among active units
+    rank = pd.DataFrame(agg_scores).rank(method="min", ascending=False).to_numpy()
+    peer_rank = (
+        pd.DataFrame(agg_scores)
+        .groupby(np.where(codes >= 0, codes, -1), sort=False)
+        .rank(method="min", ascending=False)
+        .to_numpy(dtype=float, copy=True)
+    )
+    peer_rank[codes < 0] = np.nan
     ranked = ~np.isnan(agg_scores)
     n_ranked = ranked.sum(axis=0).astype(float)
     peer_n = np.zeros((len(groups), len(aggregate_ids)))
@@ -415,8 +494,8 @@ def prepare(
     rank_high = np.full_like(rank, np.nan)
     if uncertainty is not None:
         stats = year_rows(uncertainty.rank_stats, year)
-        rank_low = _pivot(stats, "q05", unit_ids, aggregate_ids)
-        rank_high = _pivot(stats, "q95", unit_ids, aggregate_ids)
+        rank_low = np.where(active[:, None], _pivot(stats, "q05", unit_ids, aggregate_ids), np.nan)
+        rank_high = np.where(active[:, None], _pivot(stats, "q95", unit_ids, aggregate_ids), np.nan)
 
     flags = _Lookup(year_rows(res.flags, year), ["node", "flag", "detail"], unit_ids)
     intervals = year_rows(res.intervals, year)
@@ -472,6 +551,8 @@ def prepare(
         recommendations=None
         if recommendations is None
         else _recommendation_lookup(recommendations, year, lang, unit_ids),
+        active=active,
+        changes_of_units=unit_changes(units, unit_ids, names),
         screened_out={
             str(u): float(c) for u, c in zip(screened["unit"], screened["coverage"], strict=True)
         },

@@ -124,6 +124,12 @@ class Formatter:
             return text
         return f"{text}\u00a0{unit}"
 
+    def priority(self, value: float | None) -> str:
+        """A priority with its scale: ``61 von 100`` / ``61 of 100``."""
+        if _is_missing(value):
+            return MISSING
+        return f"{self.int(value)} {'von' if self.lang == 'de' else 'of'} 100"
+
     def rank(self, rank: float | None, of: float | None = None) -> str:
         """``3`` or ``3 of 42`` / ``3 von 42``."""
         if _is_missing(rank):

@@ -42,6 +42,40 @@ def _summary_stats(values: np.ndarray) -> dict[str, float | None]:
     }
 
 
+def _left_out(data: ReportData) -> list[dict[str, Any]]:
+    """Units not in the report year's ranking and why: merged into or dissolved before the
+    year, created after it, or without data of that year."""
+    out = []
+    for u in np.flatnonzero(~data.active):
+        unit_id = data.unit_ids[u]
+        events = data.changes_of_units.get(unit_id, [])
+        ended = [e for e in events if e["kind"] in ("merged_into", "dissolved")]
+        begun = [e for e in events if e["kind"] in ("created_from", "created")]
+        if ended and ended[0]["year"] <= data.year:
+            event = ended[0]
+        elif begun and begun[0]["year"] > data.year:
+            event = {**begun[0], "kind": "not_yet"}
+        else:
+            event = {"kind": "no_data", "year": data.year, "names": []}
+        out.append({"id": unit_id, "name": data.names[u], **event})
+    return sorted(out, key=lambda e: (e["name"], e["id"]))
+
+
+def _priority_scale() -> dict[str, Any]:
+    """The scale and bands of the recommendations' priority, explained once per report."""
+    from mint_index.recommendations.priority import BANDS, SCALE
+
+    uppers = [SCALE[1], *(lower for _, lower in BANDS[:-1])]
+    return {
+        "min": SCALE[0],
+        "max": SCALE[1],
+        "bands": [
+            {"name": name, "lower": lower, "upper": upper}
+            for (name, lower), upper in zip(BANDS, uppers, strict=True)
+        ],
+    }
+
+
 def overview_context(res: Results, data: ReportData) -> dict[str, Any]:
     """The overview of all units: scores, ranks, peer groups, distributions, coverage,
     methodology and sources."""
@@ -55,7 +89,7 @@ def overview_context(res: Results, data: ReportData) -> dict[str, Any]:
         )
     )
     units = []
-    for u in order:
+    for u in order[data.active[order]]:
         rows = UnitRows(data, int(u))
         entry = {
             "id": data.unit_ids[u],
@@ -75,7 +109,7 @@ def overview_context(res: Results, data: ReportData) -> dict[str, Any]:
     summary_nodes = [data.index_id, *data.domains]
     peer_groups = []
     for g, name in enumerate(data.groups):
-        members = np.flatnonzero(data.group_code == g)
+        members = np.flatnonzero((data.group_code == g) & data.active)
         idx = data.scores[members, index_col]
         best = members[np.nanargmax(idx)] if np.isfinite(idx).any() else None
         peer_groups.append(
@@ -100,7 +134,7 @@ def overview_context(res: Results, data: ReportData) -> dict[str, Any]:
             | _summary_stats(values)
         )
 
-    by_unit = len(data.unit_ids) <= HEATMAP_MAX_UNITS
+    by_unit = len(units) <= HEATMAP_MAX_UNITS
     if by_unit:
         rows = [{"label": e["name"], "values": [d["score"] for d in e["domains"]]} for e in units]
     else:
@@ -111,13 +145,15 @@ def overview_context(res: Results, data: ReportData) -> dict[str, Any]:
     ]
     return {
         "kind": "overview",
+        "left_out": _left_out(data),
+        "priorities": None if data.recommendations is None else _priority_scale(),
         "lang": data.lang,
         "year": data.year,
         "years": data.years,
         "framework": data.framework,
         "generated": data.generated,
         "counts": {
-            "units": len(data.unit_ids),
+            "units": int(data.active.sum()),
             "indicators": len(data.indicator_ids),
             "domains": len(data.domains),
             "peer_groups": len(data.groups),

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mint_index.recommendations.texts import EVIDENCE_SEPARATOR
 from mint_index.reports.data import (
     SUPPRESSED_REASONS,
     ReportData,
@@ -168,15 +169,19 @@ def profile_context(data: ReportData, unit_id: str) -> dict[str, Any]:
             for k, n in enumerate(data.history_nodes)
         ],
     }
-    recs = None
+    recs, in_place = None, None
     if data.recommendations is not None:
-        recs = []
+        recs, in_place = [], []
+        words = texts(data.lang)
         for row in data.recommendations.rows(u):
             rec = {k: _plain(v) for k, v in row.items()}
             if rec["actors"] is not None and not isinstance(rec["actors"], str):
-                words = texts(data.lang)
                 rec["actors"] = ", ".join(words.get(f"actor_{a}", str(a)) for a in rec["actors"])
-            if rec["kind"] == "note":  # the rules' own data-quality notes
+            # one measure, the evidence of every rule that asks for it
+            rec["evidence"] = [e for e in (rec["evidence"] or "").split(EVIDENCE_SEPARATOR) if e]
+            if rec["kind"] == "in_place":
+                in_place.append(rec)
+            elif rec["kind"] == "note":  # the rules' own data-quality notes
                 node = str(rec["node"] or "")
                 quality.append(
                     {
@@ -204,6 +209,8 @@ def profile_context(data: ReportData, unit_id: str) -> dict[str, Any]:
             "name": data.names[u],
             "peer_group": data.peer[u],
             "href": profile_filename(unit_id),
+            "active": bool(data.active[u]),
+            "changes": data.changes_of_units.get(unit_id, []),
         },
         "index": index,
         "domains": domains,
@@ -212,6 +219,7 @@ def profile_context(data: ReportData, unit_id: str) -> dict[str, Any]:
         "strengths": strengths,
         "weaknesses": weaknesses,
         "recommendations": recs,
+        "in_place": in_place,
         "quality": quality,
         "has_uncertainty": data.has_uncertainty,
         "scale": {"min": data.vmin, "max": data.vmax, "band": data.band},

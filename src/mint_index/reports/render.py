@@ -202,12 +202,29 @@ def _quality_text(q: dict[str, Any], f: Formatter, t: dict[str, str]) -> str:
     elif kind == "unreliable" and q["denominator"] is not None:
         text += f" ({t['denominator']} {f.int(q['denominator'])})"
     elif kind in ("missing", "suppressed") and q["detail"]:
-        text += f" ({t['reason']}: {q['detail']})"
+        text += f" ({t['reason']}: {t.get('reason_' + q['detail'], q['detail'])})"
     elif kind == "data_note" and q["detail"]:
         text += f": {q['detail']}"
     elif kind == "screened_out" and q["value"] is not None:
         text += f" ({t['coverage']} {f.pct(q['value'], 0, share=True)})"
     return text
+
+
+def unit_change_text(change: dict[str, Any], t: dict[str, str], prefix: str = "change") -> str:
+    """A merger, dissolution or creation in words: "2021 aufgegangen in Winkeltal"."""
+    names = change.get("names") or []
+    joined = (
+        names[0]
+        if len(names) == 1
+        else ", ".join(names[:-1]) + f" {t['and']} " + names[-1]
+        if names
+        else ""
+    )
+    return (
+        t[f"{prefix}_{change['kind']}"]
+        .replace("{year}", str(change["year"]))
+        .replace("{names}", joined)
+    )
 
 
 def units_view(ctx: dict[str, Any]) -> list[dict[str, Any]]:
@@ -325,22 +342,26 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
         }
         for s in ctx["weaknesses"]
     ]
+
+    def measure(r: dict[str, Any]) -> dict[str, Any]:
+        band = t.get(f"band_{r['band']}", "") if r.get("band") else ""
+        return {
+            "title": r["title"] or r["action"] or "",
+            "text": r["text"] or "",
+            "evidence": r["evidence"],
+            "priority": "" if r["priority"] is None else f.priority(r["priority"]),
+            "band": band,
+            "band_css": r.get("band") or "",
+            "actors": r["actors"] or "",
+            "programme": r["programme"] or "",
+            "source": r["source"] or "",
+        }
+
     recommendations = (
-        None
-        if ctx["recommendations"] is None
-        else [
-            {
-                "title": r["title"] or r["rule"] or "",
-                "text": r["text"] or "",
-                "evidence": r["evidence"] or "",
-                "priority": "" if r["priority"] is None else num(r["priority"], 2),
-                "actors": r["actors"] or "",
-                "programme": r["programme"] or "",
-                "rule": r["rule"] or "",
-            }
-            for r in ctx["recommendations"]
-        ]
+        None if ctx["recommendations"] is None else [measure(r) for r in ctx["recommendations"]]
     )
+    in_place = None if ctx["in_place"] is None else [measure(r) for r in ctx["in_place"]]
+    changes = [unit_change_text(c, t) for c in ctx["unit"]["changes"]]
     return {
         "figures": figures,
         "domains": domains,
@@ -350,6 +371,8 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
         "strengths": strengths,
         "weaknesses": weaknesses,
         "recommendations": recommendations,
+        "in_place": in_place,
+        "unit_changes": changes,
         "quality": [_quality_text(q, f, t) for q in ctx["quality"]],
     }
 
@@ -357,8 +380,17 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
 # ---- pages --------------------------------------------------------------------------------
 def render_overview(ctx: dict[str, Any], link_profiles: bool = False) -> str:
     template = environment(ctx["lang"]).get_template("overview.html.j2")
+    t = texts(ctx["lang"])
+    left_out = [
+        {"name": u["name"], "text": unit_change_text(u, t, prefix="left_out")}
+        for u in ctx["left_out"]
+    ]
     return template.render(
-        ctx=ctx, charts=overview_charts(ctx), units=units_view(ctx), link_profiles=link_profiles
+        ctx=ctx,
+        charts=overview_charts(ctx),
+        units=units_view(ctx),
+        left_out=left_out,
+        link_profiles=link_profiles,
     )
 
 
