@@ -151,6 +151,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "measure_unit": ("Einheit", "Unit"),
     "data_table": ("Datentabelle", "Data table"),
     "table": ("Tabelle", "Table"),
+    "chart": ("Diagramm", "Chart"),
+    "change_axis": ("Veränderung des Indexwerts (Punkte)", "Change of the index score (points)"),
     # profile
     "key_figures": ("Kennzahlen", "Key figures"),
     "change_since": ("Veränderung zum Vorjahr", "Change since previous year"),

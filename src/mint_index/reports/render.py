@@ -72,6 +72,12 @@ def _safe(markup: str) -> Any:
 
 
 # ---- charts: context data -> SVG ----------------------------------------------------------
+def _score_axis(ctx: dict[str, Any], t: dict[str, str], f: Formatter) -> str:
+    """The title of a score axis with its scale: "Punktwert (0 bis 100)"."""
+    scale = ctx["scale"]
+    return f"{t['score']} ({f.num(scale['min'], 0)}–{f.num(scale['max'], 0)})"
+
+
 def overview_charts(ctx: dict[str, Any]) -> dict[str, Any]:
     t, f = texts(ctx["lang"]), Formatter(ctx["lang"])
     lo, hi = ctx["scale"]["min"], ctx["scale"]["max"]
@@ -88,6 +94,8 @@ def overview_charts(ctx: dict[str, Any]) -> dict[str, Any]:
                 desc=t["index_bars_desc"],
                 vmin=lo,
                 vmax=hi,
+                axis_label=_score_axis(ctx, t, f),
+                tick_format=lambda v: f.num(v, 0),
             )
         )
     dist = ctx["distributions"]
@@ -135,6 +143,8 @@ def profile_charts(ctx: dict[str, Any]) -> dict[str, Any]:
         legend=(t["this_unit"], t["peer_median"], t["peer_middle"]),
         vmin=lo,
         vmax=hi,
+        axis_label=_score_axis(ctx, t, f),
+        tick_format=lambda v: f.num(v, 0),
     )
     years = ctx["history"]["years"]
     panels = []
@@ -169,6 +179,8 @@ def comparison_charts(ctx: dict[str, Any]) -> dict[str, Any]:
         vmin=-bound,
         vmax=bound,
         highlight=[c < 0 for c in changes],
+        axis_label=t["change_axis"],
+        tick_format=lambda v: f.num(v, 1, sign=True),
     )
     return {"movers": _safe(chart)}
 
