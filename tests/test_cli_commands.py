@@ -391,6 +391,31 @@ def test_demo_runs_everything(
     assert index.is_file()
     for name in ("scores.json", "gaps.csv", "recommendations.csv", "provenance.json"):
         assert (tmp_path / "mint-index-demo" / name).is_file(), name
+    # the best municipalities by name, with the scale, in the report's year
+    best = next(line for line in out.splitlines() if "best in 2024" in line)
+    assert "Dachsweiler (64.4 of 100)" in best and "0899" not in best
+
+
+def test_demo_report_year(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert cli("demo", "--year", "2022", "--out", "d") == EXIT_OK
+    assert "best in 2022" in capsys.readouterr().out
+    assert "Übersicht 2022" in (tmp_path / "d" / "report" / "index.html").read_text("utf-8")
+    assert cli("demo", "--year", "2031", "--out", "e") == EXIT_DATA
+    assert "year 2031 is not in the results" in capsys.readouterr().err
+
+
+def test_docs_are_installed_with_the_package(capsys: pytest.CaptureFixture[str]) -> None:
+    from mint_index.cli import main
+
+    assert main(["docs"]) == EXIT_OK
+    listing = capsys.readouterr().out
+    assert "reports" in listing and "recommendations" in listing
+    assert main(["docs", "reports"]) == EXIT_OK
+    assert capsys.readouterr().out.startswith("# Reports")
+    assert main(["docs", "nowhere"]) == EXIT_USAGE
 
 
 # ---- as a subprocess ---------------------------------------------------------------------
