@@ -182,8 +182,9 @@ def in_place_rows(
         cols = [fw.node_ids.index(n) for n in effect_nodes]
         if not cols:
             continue
-        now = scores[y[rows]][:, :, cols][np.arange(rows.size), u[rows]]
-        then = scores[base[rows]][:, :, cols][np.arange(rows.size), u[rows]]
+        at = np.asarray(cols)[None, :]
+        now = scores[y[rows][:, None], u[rows][:, None], at]
+        then = scores[base[rows][:, None], u[rows][:, None], at]
         change = now - then
         with np.errstate(invalid="ignore"):
             counted = (~np.isnan(change)).sum(axis=1)
@@ -203,26 +204,24 @@ def in_place_rows(
 def apply_register(frame: pd.DataFrame, in_place: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """``frame`` (a recommendations core frame) without the measures of ``in_place``,
     ranks renumbered, plus one ``in_place`` row per measure in place (in ``columns``)."""
-    key = ["unit", "year", "action"]
-    there = pd.DataFrame(
-        {
-            "unit": in_place["unit"].astype(str).to_numpy(dtype=object),
-            "year": in_place["year"].to_numpy(dtype=np.int64),
-            "action": in_place["measure"].astype(str).to_numpy(dtype=object),
-            "_there": True,
-        }
+    acts = frame["kind"].to_numpy() == "action"
+    there = pd.MultiIndex.from_arrays(
+        [
+            in_place["unit"].astype(str).to_numpy(dtype=object),
+            in_place["year"].to_numpy(dtype=np.int64),
+            in_place["measure"].astype(str).to_numpy(dtype=object),
+        ]
     )
-    keys = pd.DataFrame(
-        {
-            "unit": frame["unit"].astype(str).to_numpy(dtype=object),
-            "year": frame["year"].to_numpy(dtype=np.int64),
-            "action": frame["action"].astype(object).to_numpy(dtype=object),
-        }
-    )
-    marked = keys.merge(there, on=key, how="left")
-    drop = marked["_there"].fillna(False).to_numpy(dtype=bool) & (
-        frame["kind"].to_numpy() == "action"
-    )
+    drop = np.zeros(len(frame), dtype=bool)
+    if len(there) and acts.any():
+        asked = pd.MultiIndex.from_arrays(
+            [
+                frame["unit"].to_numpy(dtype=object)[acts],
+                frame["year"].to_numpy(dtype=np.int64)[acts],
+                frame["action"].to_numpy(dtype=object)[acts],
+            ]
+        )
+        drop[acts] = asked.isin(there)
     kept = frame[~drop].copy()
     acts = kept["kind"].to_numpy() == "action"
     if acts.any():
@@ -243,9 +242,12 @@ def apply_register(frame: pd.DataFrame, in_place: pd.DataFrame, columns: list[st
         if column in rows.columns:
             rows[column] = 0
     rows["rank"] = pd.array([pd.NA] * len(rows), dtype="Int64")
-    out = pd.concat([kept, rows[columns]] if len(rows) else [kept], ignore_index=True)
-    order = out.assign(
-        _k=out["kind"].map({"action": 0, "in_place": 1, "note": 2}).to_numpy(),
-        _r=out["rank"].fillna(0).astype(np.int64),
-    ).sort_values(["unit", "year", "_k", "_r"], kind="stable")
-    return order.drop(columns=["_k", "_r"]).reset_index(drop=True)
+    if not len(rows):
+        return kept.reset_index(drop=True)
+    out = pd.concat([kept, rows[columns]], ignore_index=True)
+    # units, years; then actions by rank, measures in place, notes (kept in their order)
+    kind = out["kind"].map({"action": 0, "in_place": 1, "note": 2}).to_numpy(dtype=np.int64)
+    rank = out["rank"].fillna(0).to_numpy(dtype=np.int64)
+    unit = pd.factorize(out["unit"].astype(str), sort=True)[0]
+    order = np.lexsort((np.arange(len(out)), rank, kind, out["year"].to_numpy(), unit))
+    return out.take(order).reset_index(drop=True)
