@@ -350,6 +350,7 @@ class Results:
 
         return results_html(self)
 
+
 def _labels(labels: Any, codes: np.ndarray) -> Any:
     """``labels[codes]`` as a column for a tidy table.
 
