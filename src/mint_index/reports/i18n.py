@@ -284,7 +284,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "aktuell gezeigt.",
         "There are no data on this municipality for {year}; no values are shown as current.",
     ),
-    "score_of": ("von", "of"),
     "scale_note": (
         "Punktwerte auf der Skala {lower} bis {upper}",
         "Scores on the scale {lower} to {upper}",
