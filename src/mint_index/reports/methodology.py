@@ -4,6 +4,7 @@ the build specification), data coverage and the indicators with their sources.""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -143,25 +144,32 @@ def coverage(res: Results, data: ReportData) -> list[dict[str, Any]]:
     return out
 
 
-def describe_compute(ind: Indicator) -> str:
-    """An indicator's definition as a short formula over its raw variables."""
+def describe_compute(ind: Indicator, names: Mapping[str, str] | None = None) -> str:
+    """An indicator's definition as a short formula over its raw variables: their ids, or
+    with ``names`` (id -> label in the report's language) their names in words."""
     c = ind.compute
+
+    def n(variable: str) -> str:
+        return variable if names is None else names.get(variable, variable)
+
     if isinstance(c, DirectCompute):
-        text = c.variable
+        text = n(c.variable)
     elif isinstance(c, RatioCompute):
-        text = f"{c.numerator} / {c.denominator}" + (f" × {c.scale:g}" if c.scale != 1 else "")
+        scale = f" × {c.scale:g}" if c.scale != 1 else ""
+        text = f"{n(c.numerator)} / {n(c.denominator)}{scale}"
     else:
-        group = f"{c.group.numerator} / {c.group.denominator}"
-        ref = f"{c.reference.numerator} / {c.reference.denominator}"
+        group = f"{n(c.group.numerator)} / {n(c.group.denominator)}"
+        ref = f"{n(c.reference.numerator)} / {n(c.reference.denominator)}"
         text = (
             f"({group} − {ref}) × {c.scale:g}" if c.mode == "difference" else f"({group}) ÷ ({ref})"
         )
     if ind.denominator:
-        text += f" ÷ {ind.denominator}"
+        text += f" ÷ {n(ind.denominator)}"
     return text
 
 
 def sources(fw: Framework, data: ReportData) -> list[dict[str, Any]]:
+    names = {v.id: v.label.get(data.lang) for v in fw.variables if v.label is not None}
     out = []
     for ind in fw.indicators:
         src = ind.source
@@ -175,7 +183,7 @@ def sources(fw: Framework, data: ReportData) -> list[dict[str, Any]]:
                 "unit": ind.unit_label(data.lang),
                 "direction": ind.direction,
                 "kind": ind.kind,
-                "definition": describe_compute(ind),
+                "definition": describe_compute(ind, names),
                 "goalposts": None
                 if ind.goalposts is None
                 else [ind.goalposts.lower, ind.goalposts.upper],
