@@ -437,3 +437,20 @@ def test_subprocess_exit_codes_and_json(drop: Path, tmp_path: Path) -> None:
     assert "Traceback" not in bad.stderr
     usage = run("score", drop / "data")
     assert usage.returncode == EXIT_USAGE and "--out" in usage.stderr
+
+
+def test_compare_uses_the_latest_scored_year() -> None:
+    from mint_index.cli.compare import latest_scored_year
+
+    table = pd.DataFrame(
+        {
+            "unit": ["a", "a", "a", "a"],
+            "year": [2022, 2022, 2023, 2023],
+            "node": ["x", "index", "x", "index"],
+            "level": [0, 1, 0, 1],
+            "score": [10.0, 20.0, 15.0, float("nan")],
+        }
+    )
+    # 2023 has no index score anywhere: the report (and the comparison) is about 2022
+    assert latest_scored_year(table) == 2022
+    assert latest_scored_year(table.iloc[:0]) is None

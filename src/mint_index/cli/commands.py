@@ -512,7 +512,13 @@ def compare(args: argparse.Namespace) -> Outcome:
     if old.results is not None and new.results is not None:
         from mint_index.reports import compare_report
 
-        document = compare_report(old.results, new.results, lang=args.lang)
+        document = compare_report(
+            old.results,
+            new.results,
+            lang=args.lang,
+            year_before=result["old_year"],
+            year_after=result["new_year"],
+        )
         written += document.write(folder / "report")
     block = provenance("compare", [])
     block["inputs"] = {"old": old.provenance, "new": new.provenance}
