@@ -133,13 +133,15 @@ def evidence(
     units: Texts,
     previous_year: np.ndarray,
     lang: str,
+    unit_first: np.ndarray | None = None,
 ) -> Texts:
     """One sentence of evidence per row, e.g. "Representation in the municipal council:
     score 21.0 (peer median 48.0, 27.0 points below; target 100.0, 79.0 points below;
     parity gap 0.21 ratio); down 5.0 since 2023; average change -1.2 points a year".
 
     ``numbers`` holds columns of the gaps table; ``previous_year`` is the year the change
-    is measured from (any value where there is no change)."""
+    is measured from (any value where there is no change); ``unit_first`` marks rows whose
+    unit is read before the number (answer levels: "Stufe 2")."""
     w = _WORDS[lang]
     n = len(labels)
     score = numbers["score"]
@@ -153,7 +155,15 @@ def evidence(
     inner = [
         _part(
             ~np.isnan(value) & np.isnan(parity),
-            w["value"] + " " + number(value, lang, 2, trim=True) + " " + units,
+            w["value"]
+            + " "
+            + _text(
+                np.where(
+                    np.zeros(n, dtype=bool) if unit_first is None else unit_first,
+                    units + " " + number(value, lang, 2, trim=True),
+                    number(value, lang, 2, trim=True) + " " + units,
+                )
+            ),
         ),
         _part(
             ~np.isnan(peer), w["peer"] + " " + number(score + peer, lang) + ", " + gap_words(peer)

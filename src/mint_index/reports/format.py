@@ -114,15 +114,21 @@ class Formatter:
         return number + self._symbols.before_percent + "%"
 
     def value(
-        self, value: float | None, unit: str = "", digits: int = 1, sign: bool = False
+        self,
+        value: float | None,
+        unit: str = "",
+        digits: int = 1,
+        sign: bool = False,
+        unit_first: bool = False,
     ) -> str:
-        """A raw indicator value with its unit: ``12,5 %``, ``3,4 je 1.000``."""
+        """A raw indicator value with its unit: ``12,5 %``, ``3,4 je 1.000``; with
+        ``unit_first`` (answer levels) the unit comes first, as it is read: ``Stufe 2``."""
         if unit == "%":
             return self.pct(value, digits, sign=sign)
         text = self.num(value, digits, sign)
         if not unit or text == MISSING:
             return text
-        return f"{text}\u00a0{unit}"
+        return f"{unit}\u00a0{text}" if unit_first else f"{text}\u00a0{unit}"
 
     def priority(self, value: float | None) -> str:
         """A priority with its scale: ``61 von 100`` / ``61 of 100``."""

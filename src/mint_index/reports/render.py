@@ -303,7 +303,8 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
         for r in section["rows"]:
             css, trend_text, trend_words = _trend_cells(r["trend"], r["change"], f, t)
             unit = r["unit"]
-            shown = value(r["value"], unit)
+            levels = r["kind"] in ("ordinal", "binary")  # answer levels: "Stufe 2"
+            shown = value(r["value"], unit, 0 if levels else 1, unit_first=levels)
             if r["value_label"]:
                 shown = f"{r['value_label']} ({shown})"
             indicator = r["is_indicator"]
