@@ -437,3 +437,19 @@ def test_merged_units_are_left_out_with_a_note(demo: dict[str, Path]) -> None:
     assert "2021 entstanden aus Oberwinkel und Unterwinkel" in new
     old = Reading((demo["de"] / "profiles" / "08999047.html").read_text("utf-8")).text
     assert "2021 aufgegangen in Winkeltal" in old and "keine Daten vor" in old
+
+
+def test_rank_ranges_wherever_ranks_appear() -> None:
+    import mint_index as mi
+
+    res = h.results()
+    unc = mi.uncertainty(res, vary={"weights": 0.25}, n=16, seed=3)
+    rep = report(res, lang="de", uncertainty=unc)
+    overview, profile = rep.html, rep.profile("a")
+    assert '<th scope="col" class="num">Rangbereich (90 %)</th>' in overview
+    # the key figures and the domains table of a profile
+    assert profile.count("Rangbereich (90 %)") >= 2
+    ranges = re.findall(r'<td class="num">(\d+–\d+)</td>', overview)
+    assert len(ranges) == 4  # one per ranked municipality, whole ranks
+    plain = report(res, lang="de")
+    assert "Rangbereich" not in plain.html and "Rangbereich" not in plain.profile("a")
