@@ -94,9 +94,9 @@ def _indicator(fw: Framework, ind: Indicator) -> list[str]:
         g = ind.goalposts
         lines.append(f"| goalposts | {_number(g.lower)} to {_number(g.upper)} |")
         if g.rationale:
-            lines.append(f"| why these goalposts | {_cell(g.rationale)} |")
+            lines.append(f"| why these goalposts | {_cell(g.rationale.en)} |")
     if ind.target is not None:
-        source = f" ({_cell(ind.target.source)})" if ind.target.source else ""
+        source = f" ({_cell(ind.target.source.en)})" if ind.target.source else ""
         lines.append(f"| target | {_number(ind.target.value)}{source} |")
     if ind.min_denominator is not None:
         lines.append(f"| minimum denominator | {_number(ind.min_denominator)} |")
@@ -108,7 +108,7 @@ def _indicator(fw: Framework, ind: Indicator) -> list[str]:
     if src.url:
         lines.append(f"| link | <{src.url}> |")
     if src.note:
-        lines.append(f"| note | {_cell(src.note)} |")
+        lines.append(f"| note | {_cell(src.note.en)} |")
     for step in ("normalise", "impute", "treat"):
         spec = getattr(ind, step)
         if spec is not None:

@@ -70,7 +70,11 @@ def framework_dict() -> dict[str, Any]:
                     "group": {"numerator": "kita_mig", "denominator": "children_mig"},
                     "reference": {"numerator": "kita_nonmig", "denominator": "children_nonmig"},
                 },
-                "goalposts": {"lower": -40, "upper": 0, "rationale": "parity is the goal"},
+                "goalposts": {
+                    "lower": -40,
+                    "upper": 0,
+                    "rationale": {"de": "Parität ist das Ziel", "en": "parity is the goal"},
+                },
                 "target": {"value": 0},
                 "source": source,
             },

@@ -391,6 +391,31 @@ def test_demo_runs_everything(
     assert index.is_file()
     for name in ("scores.json", "gaps.csv", "recommendations.csv", "provenance.json"):
         assert (tmp_path / "mint-index-demo" / name).is_file(), name
+    # the best municipalities by name, with the scale, in the report's year
+    best = next(line for line in out.splitlines() if "best in 2024" in line)
+    assert "Dachsweiler (64.4 of 100)" in best and "0899" not in best
+
+
+def test_demo_report_year(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert cli("demo", "--year", "2022", "--out", "d") == EXIT_OK
+    assert "best in 2022" in capsys.readouterr().out
+    assert "Übersicht 2022" in (tmp_path / "d" / "report" / "index.html").read_text("utf-8")
+    assert cli("demo", "--year", "2031", "--out", "e") == EXIT_DATA
+    assert "year 2031 is not in the results" in capsys.readouterr().err
+
+
+def test_docs_are_installed_with_the_package(capsys: pytest.CaptureFixture[str]) -> None:
+    from mint_index.cli import main
+
+    assert main(["docs"]) == EXIT_OK
+    listing = capsys.readouterr().out
+    assert "reports" in listing and "recommendations" in listing
+    assert main(["docs", "reports"]) == EXIT_OK
+    assert capsys.readouterr().out.startswith("# Reports")
+    assert main(["docs", "nowhere"]) == EXIT_USAGE
 
 
 # ---- as a subprocess ---------------------------------------------------------------------
@@ -412,3 +437,20 @@ def test_subprocess_exit_codes_and_json(drop: Path, tmp_path: Path) -> None:
     assert "Traceback" not in bad.stderr
     usage = run("score", drop / "data")
     assert usage.returncode == EXIT_USAGE and "--out" in usage.stderr
+
+
+def test_compare_uses_the_latest_scored_year() -> None:
+    from mint_index.cli.compare import latest_scored_year
+
+    table = pd.DataFrame(
+        {
+            "unit": ["a", "a", "a", "a"],
+            "year": [2022, 2022, 2023, 2023],
+            "node": ["x", "index", "x", "index"],
+            "level": [0, 1, 0, 1],
+            "score": [10.0, 20.0, 15.0, float("nan")],
+        }
+    )
+    # 2023 has no index score anywhere: the report (and the comparison) is about 2022
+    assert latest_scored_year(table) == 2022
+    assert latest_scored_year(table.iloc[:0]) is None

@@ -100,6 +100,9 @@ def test_markdown_summary_escapes_cells() -> None:
     assert "| `x.csv:1:c` | a \\| b &lt;script&gt; |" in md
     assert "| u\\|1 | 4 |" in md and "| u2 |  |" in md
     assert "### Problems (4)" in md
+    # a code span is shown literally: no HTML entities there
+    outcome.problems.append(problem("odd", source="<data>", column="v|w"))
+    assert "| `<data>:v\\|w` | odd |" in render_markdown(outcome)
 
 
 def test_progress_is_silent_without_a_terminal(tmp_path: Path) -> None:

@@ -39,8 +39,14 @@ def test_small_framework_structure(small_framework: mi.Framework) -> None:
     assert fw.aggregate_ids[-1] == "index"
     assert fw.aggregate_ids.index("political") < fw.aggregate_ids.index("participation")
     assert fw.levels == {
-        "kita_parity": 1, "employment": 1, "council_share": 1, "advisory": 1,
-        "education": 2, "political": 2, "participation": 3, "index": 4,
+        "kita_parity": 1,
+        "employment": 1,
+        "council_share": 1,
+        "advisory": 1,
+        "education": 2,
+        "political": 2,
+        "participation": 3,
+        "index": 4,
     }
     assert fw.children["political"] == ["council_share", "advisory"]
     assert fw.ancestors("council_share") == ["political", "participation", "index"]
@@ -65,8 +71,10 @@ def test_step_spec_inheritance(small_framework_path: Path, tmp_path: Path) -> No
 
 def test_unknown_variable_names_file_and_path(small_framework_path: Path, tmp_path: Path) -> None:
     path = copy_fixture(small_framework_path, tmp_path)
-    edit(path / "participation.yaml",
-         lambda c: c["indicators"][0]["compute"].update(denominator="pop_tcn"))
+    edit(
+        path / "participation.yaml",
+        lambda c: c["indicators"][0]["compute"].update(denominator="pop_tcn"),
+    )
     assert problems_of(path) == [
         "fw/participation.yaml: indicators[0].compute.denominator: unknown variable 'pop_tcn'"
     ]
@@ -175,3 +183,20 @@ def test_indicator_units_as_symbol_or_in_both_languages(small_framework: mi.Fram
     fw = mi.Framework.model_validate(data)
     ind = fw.indicators[0]
     assert (ind.unit_label("de"), ind.unit_label("en")) == ("Prozentpunkte", "percentage points")
+
+
+def test_a_missing_translation_is_a_framework_error(
+    small_framework_path: Path, tmp_path: Path
+) -> None:
+    # a report must be in one language throughout: every text needs de and en
+    folder = copy_fixture(small_framework_path, tmp_path)
+
+    def one_language(content: dict) -> None:  # type: ignore[type-arg]
+        ind = content["indicators"][0]
+        ind["goalposts"] = {"lower": -40, "upper": 0, "rationale": "parity is the goal"}
+        ind["source"]["note"] = {"de": "nur Deutsch"}
+
+    edit(folder / "education.yaml", one_language)
+    found = problems_of(folder)
+    assert any("goalposts.rationale" in p and "missing translation" in p for p in found), found
+    assert any("source.note.en" in p for p in found), found

@@ -196,3 +196,38 @@ def test_target_score_interpolated_for_minmax() -> None:
     expected = (0.0 - x.min()) / (x.max() - x.min()) * 100  # per year
     col = fw.node_ids.index("kita_parity")
     np.testing.assert_allclose(target_scores(res)[:, col], expected.to_numpy())
+
+
+def test_parity_gap_is_the_distance_from_parity() -> None:
+    # a ratio reaches parity at 1: a ratio of 0.75 is 0.25 short of it (sign: below)
+    g = gap_table(
+        scores=np.full((1, 1, 2), 50.0),
+        years=[2024],
+        unit_ids=["u"],
+        node_ids=["ratio", "difference"],
+        peer_groups=["A"],
+        values=np.array([[[0.75, -12.0]]]),
+        parity=np.array([True, True]),
+        parity_point=np.array([1.0, 0.0]),
+    )
+    assert _row(g, "u", 2024, "ratio")["parity_gap"] == pytest.approx(-0.25)
+    assert _row(g, "u", 2024, "difference")["parity_gap"] == pytest.approx(-12.0)
+
+
+def test_parity_gap_of_the_default_framework_on_the_example() -> None:
+    from mint_index.framework.model import ParityCompute
+
+    res = mi.score(mi.example_data())
+    g = gaps(res)
+    derived = res.stage("derived")
+    fw = res.framework
+    for ind in fw.indicators:
+        if ind.kind != "parity_gap":
+            continue
+        assert isinstance(ind.compute, ParityCompute)
+        point = 1.0 if ind.compute.mode == "ratio" else 0.0  # where the group meets parity
+        rows = g[g["node"] == ind.id].set_index(["unit", "year"])["parity_gap"]
+        expected = derived[ind.id] - point
+        expected.index = expected.index.set_levels(expected.index.levels[0].astype(str), level=0)
+        got = rows.reindex(expected.index)
+        np.testing.assert_allclose(got.to_numpy(float), expected.to_numpy(float), equal_nan=True)

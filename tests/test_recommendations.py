@@ -18,7 +18,7 @@ from mint_index.gap_analysis import gap_table
 from mint_index.recommendations import RuleSet, load_rules, recommend
 from mint_index.recommendations.conditions import Panel, evaluate
 from mint_index.recommendations.engine import fire, rank
-from mint_index.recommendations.priority import priority, weight_shares
+from mint_index.recommendations.priority import SEVERITY, band, bands, priority, weight_shares
 from mint_index.recommendations.rules import Rule
 
 # ---- a hand-made gaps table -----------------------------------------------------------------
@@ -128,16 +128,37 @@ def test_unreliable_cells_are_unknown() -> None:
 
 
 def test_priority_formula() -> None:
-    # severity 3, gap 20, weight 0.25, trend -5 -> factor 1.5
-    assert priority(np.array([3.0]), np.array([20.0]), np.array([0.25]), np.array([-5.0]))[
+    # 100 x severity (high = 1) x shortfall (20 of 100 points) x trend factor
+    # (trend -5 points a year -> 0.75 + 5/20 = 1)
+    assert priority(np.array([1.0]), np.array([20.0]), np.array([0.25]), np.array([-5.0]))[
         0
-    ] == pytest.approx(3 * 20 * 0.25 * 1.5)
-    # the trend factor is capped at 2 and floored at 0.5; no trend counts as flat
+    ] == pytest.approx(100 * 1 * 0.20 * 1.0)
+    # the trend factor is capped at 1 and floored at 0.5; no trend counts as flat (0.75)
     got = priority(np.ones(4), np.full(4, 10.0), np.ones(4), np.array([-50, 50, np.nan, 2]))
-    np.testing.assert_allclose(got, [20.0, 5.0, 10.0, 8.0])
+    np.testing.assert_allclose(got, [10.0, 5.0, 7.5, 100 * 0.1 * (0.75 - 2 / 20)])
     # a unit ahead of the yardstick has nothing at stake; a missing gap counts as none
     np.testing.assert_allclose(
         priority(np.ones(2), np.array([-4.0, np.nan]), np.ones(2), np.zeros(2)), [0.0, 0.0]
+    )
+    # the scale ends at 100: a gap beyond the score scale counts as the whole scale
+    assert priority(1.0, np.array([250.0]), 1.0, np.array([-9.0]))[0] == pytest.approx(100.0)
+    # the weight of the node does not enter: urgency is not diluted by sibling indicators
+    assert priority(1.0, np.array([40.0]), 0.01, np.array([0.0]))[0] == pytest.approx(30.0)
+
+
+def test_priority_bands_and_severity_scale() -> None:
+    assert [SEVERITY[s] for s in ("low", "medium", "high")] == pytest.approx([1 / 3, 2 / 3, 1])
+    assert [band(v) for v in (0.0, 24.99, 25.0, 49.9, 50.0, 100.0)] == [
+        "low",
+        "low",
+        "medium",
+        "medium",
+        "high",
+        "high",
+    ]
+    assert band(None) == "" and band(float("nan")) == ""
+    np.testing.assert_array_equal(
+        bands(np.array([np.nan, 10.0, 30.0, 70.0])), np.array(["", "low", "medium", "high"])
     )
 
 
@@ -174,7 +195,7 @@ def _rule(rule_id: str, when: dict, severity: str, actions: list[str]) -> dict:
 def test_priority_order_and_deterministic_ties(panel: Panel) -> None:
     rules = _ruleset(
         [
-            # u1: gap_target 80 on a (weight 0.5), severity low -> 1 * 80 * 0.5 * 1.2 (trend -2)
+            # u1: gap_target 80 on a, severity low -> 100 * 1/3 * 0.8 * (0.75 + 2/20) (trend -2)
             _rule("z_low_a", {"node": "a", "score": {"below": 30}}, "low", ["mit_mentors"]),
             # u1: b is fine; u2/u3: b behind the median (gap 10 / 5), severity high
             _rule(
@@ -195,16 +216,16 @@ def test_priority_order_and_deterministic_ties(panel: Panel) -> None:
     hits, blocked = fire(rules, panel, {"a": 0.5, "b": 0.5})
     u1 = hits[hits["row"] == 0]
     assert list(u1["rule"]) == ["z_low_a"]
-    assert u1["priority"].iloc[0] == pytest.approx(1 * 80 * 0.5 * 1.2)
+    assert u1["priority"].iloc[0] == pytest.approx(100 / 3 * 0.8 * 0.85)
     ranked = rank(hits)
     u2 = ranked[ranked["row"] == 1]
-    # priority 3 * 10 * 0.5 * 1 = 15 for all three actions; a_tie < b_high by id
-    np.testing.assert_allclose(u2["priority"], 15.0)
+    # priority 100 * 1 * 0.1 * 0.75 = 7.5 for all three actions; a_tie < b_high by id
+    np.testing.assert_allclose(u2["priority"], 7.5)
     assert list(u2["action"]) == ["mint_monitoring", "mit_networks", "mit_mentors"]
     assert list(u2["rank"]) == [1, 2, 3]
     u3 = ranked[ranked["row"] == 2]
-    # u3: trend -3 -> factor 1.3
-    np.testing.assert_allclose(u3["priority"], 3 * 5 * 0.5 * 1.3)
+    # u3: trend -3 -> factor 0.75 + 3/20 = 0.9
+    np.testing.assert_allclose(u3["priority"], 100 * 0.05 * 0.9)
     # u3's a is missing: z_low_a is undecided, but nothing is unreliable in the panel -
     # missing scores are marked unreliable by recommend(), not by the panel itself
     assert blocked.empty
@@ -275,8 +296,8 @@ def test_recommend_known_answer(small_framework: mi.Framework, rules_file) -> No
     assert list(b["action"]) == ["mit_training_programme", "mit_mentors"]
     score = 2 / 30 * 100 / 40 * 100
     median = (score + 50.0) / 2
-    weight = 2 / 3 / 2  # participation 2 of 3, council_share 1 of 2 under political
-    np.testing.assert_allclose(b["priority"], 3 * (100 - score) * weight)  # gap to target
+    trend = 0.75  # one year: no trend yet
+    np.testing.assert_allclose(b["priority"], (100 - score) * trend)  # high, gap to target
     assert b["gap_kind"].tolist() == ["gap_target"] * 2
     assert b["text"].iloc[0] == (
         f"Councillors with a migration background: {score:.1f} "
@@ -375,7 +396,7 @@ def test_recommendations_api(small_framework: mi.Framework, rules_file) -> None:
     assert recs.to_json() == again  # deterministic
     assert json.loads(again) == data
     first = data["results"][0]
-    assert set(first) == {"unit", "year", "actions", "notes"}
+    assert set(first) == {"unit", "year", "actions", "in_place", "notes"}
     assert set(first["actions"][0]["title"]) == {"de", "en"}
     keys = [(r["unit"], r["year"]) for r in data["results"]]
     assert keys == sorted(keys)
@@ -399,7 +420,7 @@ def test_packaged_rules_on_the_example_district() -> None:
     actions = recs.actions
     assert len(actions) > 0 and len(recs.notes) > 0
     assert set(actions["action"]) <= set(load_rules().actions)
-    assert actions["source"].str.match(r"^00[0-4]_[0-9a-f]{16}\.txt$").all()
+    assert not actions["source"].str.contains(r"[0-9a-f]{16}|\.txt").any()  # no file names
     assert (actions["evidence_de"] != "").all() and (actions["text_en"] != "").all()
     assert not actions["text_en"].str.contains(r"\{").any()  # every placeholder filled
 
@@ -466,3 +487,113 @@ def test_raising_scores_never_adds_a_recommendation_about_that_node(
 
 def test_unit_base_values_are_what_the_known_answers_assume() -> None:
     assert SMALL_BASE["council_seats"] == 30.0 and SMALL_BASE["council_migrant"] == 6.0
+
+
+# ---- one entry per measure; measures in place ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def example() -> mi.Results:
+    return mi.score(mi.example_data())
+
+
+def test_one_entry_per_unit_and_measure_with_every_rules_evidence(example: mi.Results) -> None:
+    recs = recommend(example, lang="de")
+    actions = recs.to_frame("de")
+    actions = actions[actions["kind"] == "action"]
+    assert not actions.duplicated(["unit", "year", "action"]).any()
+    catalog = load_rules()
+    fw = example.framework
+    merged = actions[actions["rules"].map(lambda r: len({catalog.rule(x).focus for x in r}) > 1)]
+    assert len(merged) > 0
+    for row in merged.head(50).itertuples():
+        nodes = list(dict.fromkeys(catalog.rule(x).focus for x in row.rules))
+        parts = row.evidence.split(" | ")
+        assert len(parts) == len(nodes)  # one sentence per node asked about
+        for node in nodes:
+            assert any(p.startswith(fw.label(node, "de") + ":") for p in parts), node
+
+
+def test_priority_scale_and_bands_in_the_output(example: mi.Results) -> None:
+    frame = recommend(example).to_frame("en")
+    acts = frame[frame["kind"] == "action"]
+    assert acts["priority"].between(0, 100).all()
+    expected = np.where(
+        acts["priority"] >= 50, "high", np.where(acts["priority"] >= 25, "medium", "low")
+    )
+    assert (acts["band"].to_numpy() == expected).all()
+
+
+def test_a_measure_in_the_register_is_not_recommended_again(example: mi.Results) -> None:
+    plain = recommend(example).actions
+    latest = plain[plain["year"] == 2024]
+    unit, measure = latest.iloc[0][["unit", "action"]]
+    horizon = {"short": 1, "medium": 2, "long": 3}[load_rules().actions[measure].horizon]
+    register = pd.DataFrame({"unit": [unit], "measure": [measure], "since": [2020]})
+    recs = recommend(example, measures=register, lang="de")
+    mine = recs.actions[(recs.actions["unit"] == unit) & (recs.actions["action"] == measure)]
+    assert list(mine["year"]) == [
+        y for y in plain[(plain["unit"] == unit) & (plain["action"] == measure)]["year"] if y < 2020
+    ]
+    # the other measures move up: ranks stay 1..k
+    for _, group in recs.actions.groupby(["unit", "year"]):
+        assert list(group["rank"]) == list(range(1, len(group) + 1))
+    placed = recs.in_place
+    placed = placed[(placed["unit"] == unit) & (placed["action"] == measure)]
+    assert list(placed["year"]) == [2020, 2021, 2022, 2023, 2024]
+    # moved: mean score change of the measure's indicators from 2020 to each year, by hand
+    scores = example.scores
+    nodes = [n for n in load_rules().actions[measure].indicators if n in example.node_ids]
+    for row in placed.itertuples():
+        now = scores.loc[(unit, row.year), nodes].astype(float)
+        then = scores.loc[(unit, 2020), nodes].astype(float)
+        change = (now - then).dropna()
+        expected = change.mean() if len(change) else np.nan
+        assert row.moved == pytest.approx(expected, nan_ok=True)
+        due = row.year - 2020 >= horizon
+        verdict = "too_early" if not due else ("visible" if expected > 1.0 else "not_visible")
+        assert row.effect == verdict
+        said = {
+            "too_early": "nicht vor",
+            "not_visible": "Wirkung noch nicht sichtbar",
+            "visible": "seitdem im Mittel um",
+        }[verdict]
+        assert row.evidence_de.startswith("seit 2020 vorhanden") and said in row.evidence_de
+
+
+def test_framework_yes_no_indicators_mark_measures_in_place(example: mi.Results) -> None:
+    recs = recommend(example)
+    welcome = example.scores["welcome_service"].unstack("year")
+    there = welcome[2024] >= 100
+    assert there.any() and (~there).any()
+    acts = recs.actions
+    recommended = set(
+        acts[(acts["year"] == 2024) & (acts["action"] == "mint_welcome_service")]["unit"]
+    )
+    assert not recommended & set(welcome.index[there].astype(str))
+    placed = recs.in_place
+    placed = placed[(placed["year"] == 2024) & (placed["action"] == "mint_welcome_service")]
+    assert set(placed["unit"]) == set(welcome.index[there].astype(str))
+    for row in placed.itertuples():
+        run = welcome.loc[row.unit] >= 100
+        since = 2024
+        while since - 1 in run.index and run[since - 1]:
+            since -= 1
+        assert row.since == since
+
+
+def test_a_bad_register_lists_every_problem(example: mi.Results) -> None:
+    register = pd.DataFrame(
+        {
+            "unit": ["08999001", "08999002"],
+            "measure": ["no_such", "mit_mentors"],
+            "since": [2020, "soon"],
+        }
+    )
+    with pytest.raises(mi.DataValidationError) as info:
+        recommend(example, measures=register)
+    failures = info.value.failures
+    assert set(failures["reason"]) == {"unknown_measure", "not_a_year"}
+    assert set(failures["source"]) == {"measures"}
+    with pytest.raises(mi.DataValidationError, match="missing_column"):
+        recommend(example, measures=pd.DataFrame({"unit": ["x"]}))

@@ -57,7 +57,14 @@ def test_contexts_are_plain_json_data(res, data_en) -> None:
 def test_profile_headline_numbers(data_en) -> None:
     ctx = profile_context(data_en, "a")
     assert ctx["year"] == 2023
-    assert ctx["unit"] == {"id": "a", "name": "Altdorf", "peer_group": "small", "href": "a.html"}
+    assert ctx["unit"] == {
+        "id": "a",
+        "name": "Altdorf",
+        "peer_group": "small",
+        "href": "a.html",
+        "active": True,
+        "changes": [],
+    }
     index = ctx["index"]
     assert index["score"] == pytest.approx(50.0, **APPROX)
     assert index["rank"] == 2 and index["rank_of"] == 4
@@ -306,7 +313,7 @@ def test_recommendations_and_rule_notes(res) -> None:
     recs = Recommendations(frame, lang="en")
     ctx = profile_context(prepare(res, "en", recommendations=recs), "a")
     assert [r["title"] for r in ctx["recommendations"]] == ["First", "Second"]
-    assert ctx["recommendations"][0]["evidence"] == "Council 25 % (peer 20 %)"
+    assert ctx["recommendations"][0]["evidence"] == ["Council 25 % (peer 20 %)"]
     notes = [(q["id"], q["kind"], q["detail"]) for q in ctx["quality"]]
     assert ("emp", "data_note", "too few data for r3") in notes
     other = profile_context(prepare(res, "en", recommendations=recs), "b")
@@ -415,3 +422,69 @@ def test_peer_groups_follow_the_framework_order() -> None:
     data = prepare(mi.score(h.dataset(), fw), "en")
     assert data.groups == ["small", "large"]  # declared order, not alphabetical
     assert prepare(h.results(), "en").groups == ["large", "small"]
+
+
+# ---- which year, which units ------------------------------------------------------------------
+
+
+def _without(frame: pd.DataFrame, unit: str, year: int) -> pd.DataFrame:
+    return frame[~((frame["unit"] == unit) & (frame["year"] == year))]
+
+
+def test_default_year_is_the_latest_with_scores() -> None:
+    import mint_index as mi
+
+    long = h.long_frame()
+    empty = long[long["year"] == 2023].assign(
+        year=2024, value=float("nan"), missing_reason="not_in_data"
+    )
+    res = mi.score(
+        mi.Dataset.from_long(pd.concat([long, empty]), units=h.units_table()), h.framework()
+    )
+    assert list(res.years) == [2022, 2023, 2024]
+    assert prepare(res, "de").year == 2023  # 2024 has no score at all
+    assert prepare(res, "de", year=2024).year == 2024  # asked for explicitly
+
+
+def test_a_unit_without_data_in_the_year_shows_no_current_scores() -> None:
+    import mint_index as mi
+
+    # Dorfen delivered nothing for 2023; carrying 2022 forward must not look current
+    long = _without(h.long_frame(), "d", 2023)
+    res = mi.score(mi.Dataset.from_long(long, units=h.units_table()), h.framework(), impute="locf")
+    assert not math.isnan(float(res.scores.loc[("d", 2023), "index"]))  # imputed in Results
+    data = prepare(res, "de")
+    ctx = overview_context(res, data)
+    assert [u["id"] for u in ctx["units"]] == ["c", "a", "b"]  # by index score, d left out
+    assert [u["rank"] for u in ctx["units"]] == [1.0, 2.0, 3.0]
+    assert ctx["left_out"] == [
+        {"id": "d", "name": "Dorfen", "kind": "no_data", "year": 2023, "names": []}
+    ]
+    profile = profile_context(data, "d")
+    assert profile["unit"]["active"] is False and profile["index"]["score"] is None
+    # the history keeps the years with data
+    assert profile["history"]["series"][0]["values"][0] == pytest.approx(40.0)
+    assert profile["history"]["series"][0]["values"][1] is None
+
+
+def test_merged_units_and_their_successor() -> None:
+    import mint_index as mi
+
+    units = h.units_table().assign(
+        valid_from=[None, None, 2023, None], valid_to=[None, None, None, 2022]
+    )
+    long = _without(_without(h.long_frame(), "d", 2023), "c", 2022)
+    res = mi.score(mi.Dataset.from_long(long, units=units), h.framework())
+    data = prepare(res, "de")
+    ctx = overview_context(res, data)
+    assert "d" not in [u["id"] for u in ctx["units"]]
+    assert ctx["left_out"] == [
+        {"id": "d", "name": "Dorfen", "kind": "merged_into", "year": 2023, "names": ["Castrop"]}
+    ]
+    assert profile_context(data, "c")["unit"]["changes"] == [
+        {"kind": "created_from", "year": 2023, "names": ["Dorfen"]}
+    ]
+    # in 2022 Castrop did not exist yet
+    early = overview_context(res, prepare(res, "de", year=2022))
+    assert [u["id"] for u in early["left_out"]] == ["c"]
+    assert early["left_out"][0]["kind"] == "not_yet"

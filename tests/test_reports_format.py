@@ -52,6 +52,9 @@ def test_percentages_ranks_ranges_values() -> None:
     assert DE.range(12.1, 15.25) == "12,1–15,3" and EN.range(-2, 3) == "−2.0 to 3.0"
     assert DE.value(3.5, "je 1.000") == "3,5\u00a0je 1.000" and EN.value(40, "%") == "40.0%"
     assert EN.value(None, "points") == MISSING
+    # answer levels read with the unit first
+    assert DE.value(2, "Stufe", 0, unit_first=True) == "Stufe\u00a02"
+    assert EN.priority(62.5) == "63 of 100" and DE.priority(None) == MISSING
 
 
 def test_dates() -> None:

@@ -281,18 +281,26 @@ def test_recommendations_render(res) -> None:  # type: ignore[no-untyped-def]
                 "rule": "council_gap",
                 "title_de": "Paten in Gremien",
                 "text_de": "Mentoren begleiten",
-                "priority": 0.8,
-                "evidence_de": "Ratsanteil 25 % (Median 20 %)",
+                "priority": 62.5,
+                "band": "high",
+                "evidence_de": "Ratsanteil 25 % (Median 20 %) | Ausschüsse 10 % (Median 12 %)",
                 "actors": "Verwaltung",
                 "programme": "MIT",
+                "source": "MIT, Filderstadt: „Ziele von MIT“",
                 "node": "council",
             }
         ]
     ).reindex(columns=FRAME_COLUMNS)
     html = report(res, Recommendations(frame, lang="de"), lang="de").profile("a")
     text = "".join(check_page(html, "de").text)
-    assert "Paten in Gremien" in text and "Ratsanteil 25 % (Median 20 %)" in text
-    assert "council_gap" in text
+    assert "Paten in Gremien" in text
+    # one measure, every rule's evidence as its own item
+    assert "<li>Ratsanteil 25 % (Median 20 %)</li><li>Ausschüsse 10 % (Median 12 %)</li>" in html
+    # the priority with its scale and band (62.5 rounds half away from zero), the source
+    # cited as a reader can find it, and no internal rule id
+    assert "Priorität 63 von 100 · hoch" in text
+    assert "Quelle: MIT, Filderstadt: „Ziele von MIT“" in text
+    assert "council_gap" not in text
 
 
 def test_bad_inputs_are_report_errors(res) -> None:  # type: ignore[no-untyped-def]
@@ -301,3 +309,147 @@ def test_bad_inputs_are_report_errors(res) -> None:  # type: ignore[no-untyped-d
     with pytest.raises(ReportError, match="language"):
         report(res, lang="fr")
 
+
+# ---- the demo report as a council reads it ---------------------------------------------------
+
+
+class Reading(HTMLParser):
+    """The text a reader sees: no stylesheet, no code samples (identifiers), no link targets."""
+
+    SKIP = frozenset({"style", "script", "code", "title"})
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.parts: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.SKIP:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.depth:
+            self.parts.append(data)
+
+    @property
+    def text(self) -> str:
+        text = " ".join(self.parts)
+        text = re.sub(r"https?://\S+", " ", text)  # addresses are no words
+        # proper names stay as they are: a programme's title, the generator's version
+        text = text.replace("Mobility and Integration Europe 2020", " ")
+        text = re.sub(r"mint-index \d+\.\d+\.\d+", " ", text)
+        return re.sub(r"(Version|version) [\d.]+", " ", text)
+
+
+#: Words that give English away in a German text (none of them is German).
+ENGLISH = {
+    "the", "and", "of", "is", "with", "for", "not", "none", "true", "false", "per",
+    "points", "score", "rate", "share", "level", "value", "missing", "imputed", "locked",
+    "unreliable", "arithmetic", "goalposts", "target", "rule", "gap", "yes", "no", "ratio",
+    "below", "above", "since", "peer", "data", "year", "ranks",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    import mint_index as mi
+
+    res = mi.score(mi.example_data())
+    recs = mi.recommend(res)
+    out = tmp_path_factory.mktemp("demo")
+    for lang in ("de", "en"):
+        report(res, recs, lang=lang).write(out / lang)
+    return {"de": out / "de", "en": out / "en", "res": res}  # type: ignore[dict-item]
+
+
+def _pages(folder: Path) -> list[Path]:
+    return [folder / "index.html", *sorted((folder / "profiles").glob("*.html"))]
+
+
+def test_the_german_report_is_german_throughout(demo: dict[str, Path]) -> None:
+    for page in _pages(demo["de"]):
+        text = Reading(page.read_text(encoding="utf-8")).text
+        words = {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
+        assert not words & ENGLISH, (page.name, sorted(words & ENGLISH))
+        # identifiers (reason codes, rule ids, variable ids) never reach the reader
+        assert not re.search(r"\b[a-z]+_[a-z_0-9]+\b", text), (
+            page.name,
+            re.findall(r"\b[a-z]+_[a-z_0-9]+\b", text)[:5],
+        )
+
+
+def test_the_english_report_has_no_codes_or_file_names(demo: dict[str, Path]) -> None:
+    for page in _pages(demo["en"]):
+        text = Reading(page.read_text(encoding="utf-8")).text
+        assert not re.search(r"\b[a-z]+_[a-z_0-9]+\b", text), (
+            page.name,
+            re.findall(r"\b[a-z]+_[a-z_0-9]+\b", text)[:5],
+        )
+        assert not re.search(r"\d{3}_[0-9a-f]{16}|\.txt\b", text), page.name
+
+
+def test_numbers_follow_the_language(demo: dict[str, Path]) -> None:
+    text = Reading((demo["de"] / "profiles" / "08999001.html").read_text("utf-8")).text
+    assert re.search(r"\d,\d", text)  # decimal comma
+    assert not re.search(r"\d\.\d{1,2}(?!\d)", text)  # no decimal point (1.000 groups)
+    assert not re.search(r"(?<![\w–-])-\d", text)  # a real minus sign, not a hyphen
+    assert "−" in text
+    # ranks are whole numbers, scores and priorities show their scale
+    assert not re.search(r"Rang[^0-9]{0,40}\d+,\d", text)
+    assert re.search(r"Priorität \d+ von 100 · (hoch|mittel|niedrig)", text)
+    english = Reading((demo["en"] / "profiles" / "08999001.html").read_text("utf-8")).text
+    assert re.search(r"Priority \d+ of 100 · (high|medium|low)", english)
+
+
+def test_one_entry_per_measure_in_each_profile(demo: dict[str, Path]) -> None:
+    for page in _pages(demo["de"])[1:]:
+        html = page.read_text(encoding="utf-8")
+        recs = re.search(r'<ol class="recs">(.*?)</ol>\n', html, re.S)
+        if recs is None:
+            continue
+        titles = re.findall(r"^<li><strong>(.*?)</strong>", recs.group(1), re.M)
+        assert titles and len(titles) == len(set(titles)), page.name
+
+
+def test_the_priority_scale_is_explained_once(demo: dict[str, Path]) -> None:
+    overview = (demo["de"] / "index.html").read_text(encoding="utf-8")
+    assert overview.count('id="priority-bands"') == 1
+    bands = Reading(overview).text
+    assert "hoch von 50 bis 100" in bands and "mittel von 25 bis unter 50" in bands
+    assert "niedrig von 0 bis unter 25" in bands
+
+
+def test_merged_units_are_left_out_with_a_note(demo: dict[str, Path]) -> None:
+    # the example district: Oberwinkel and Unterwinkel merged into Winkeltal in 2021
+    overview = (demo["de"] / "index.html").read_text(encoding="utf-8")
+    table = re.search(r'<table id="scores-table">(.*?)</table>', overview, re.S).group(1)
+    assert "Oberwinkel" not in table and "Unterwinkel" not in table and "Winkeltal" in table
+    text = Reading(overview).text
+    assert "Oberwinkel: 2021 aufgegangen in Winkeltal" in text
+    english = Reading((demo["en"] / "index.html").read_text("utf-8")).text
+    assert "Unterwinkel: merged into Winkeltal in 2021" in english
+    new = Reading((demo["de"] / "profiles" / "08999050.html").read_text("utf-8")).text
+    assert "2021 entstanden aus Oberwinkel und Unterwinkel" in new
+    old = Reading((demo["de"] / "profiles" / "08999047.html").read_text("utf-8")).text
+    assert "2021 aufgegangen in Winkeltal" in old and "keine Daten vor" in old
+
+
+def test_rank_ranges_wherever_ranks_appear() -> None:
+    import mint_index as mi
+
+    res = h.results()
+    unc = mi.uncertainty(res, vary={"weights": 0.25}, n=16, seed=3)
+    rep = report(res, lang="de", uncertainty=unc)
+    overview, profile = rep.html, rep.profile("a")
+    assert '<th scope="col" class="num">Rangbereich (90 %)</th>' in overview
+    # the key figures and the domains table of a profile
+    assert profile.count("Rangbereich (90 %)") >= 2
+    ranges = re.findall(r'<td class="num">(\d+–\d+)</td>', overview)
+    assert len(ranges) == 4  # one per ranked municipality, whole ranks
+    plain = report(res, lang="de")
+    assert "Rangbereich" not in plain.html and "Rangbereich" not in plain.profile("a")

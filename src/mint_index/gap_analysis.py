@@ -10,8 +10,12 @@ unit is behind*:
   its target (the node's own aggregation applied to the target scores).
 - ``gap_peer_median`` / ``gap_peer_best``: the median / best score of the unit's peer group
   in that year minus the unit's score.
-- ``parity_gap``: for parity indicators, the raw gap between migrants and the reference
-  population (points, or a ratio) as derived, before normalisation.
+- ``parity_gap``: for parity indicators, the distance from parity, 0 = parity: the
+  group's rate minus the reference population's (percentage points) for a difference, the
+  ratio minus 1 for a ratio (-0.25: the group reaches three quarters of the reference).
+  Negative means the group's rate is below the reference's; whether that is behind depends
+  on the indicator's direction. The same number is in ``gaps.csv``, the API and the report
+  (:func:`parity_points` is its one definition).
 - ``change``: score change since the previous year of the data (as ``Results.changes``).
 - ``trend``: average annual change from the unit's first year with a score up to this year.
 
@@ -29,9 +33,10 @@ import pandas as pd
 from mint_index.methods.registry import parse_step
 
 if TYPE_CHECKING:
+    from mint_index.framework.framework import Framework
     from mint_index.pipeline.results import Results
 
-__all__ = ["GAP_COLUMNS", "MEASURES", "gap_table", "gaps", "target_scores"]
+__all__ = ["GAP_COLUMNS", "MEASURES", "gap_table", "gaps", "parity_points", "target_scores"]
 
 #: The numbers the gaps table holds for every unit, year and node.
 MEASURES: tuple[str, ...] = (
@@ -60,9 +65,7 @@ def gaps(results: Results) -> pd.DataFrame:
     derived = results.cube("derived")
     values = np.full((n_y, n_u, len(fw.node_ids)), np.nan)
     values[:, :, : len(fw.indicator_ids)] = derived
-    parity = np.array(
-        [fw.is_indicator(n) and fw.indicator(n).kind == "parity_gap" for n in fw.node_ids]
-    )
+    points = parity_points(fw)
     peers = results.units["peer_group"].reindex(results.unit_ids)
     return gap_table(
         scores=results.cube("aggregated"),
@@ -72,8 +75,23 @@ def gaps(results: Results) -> pd.DataFrame:
         peer_groups=peers.to_numpy(dtype=object),
         targets=target_scores(results),
         values=values,
-        parity=parity,
+        parity=~np.isnan(points),
+        parity_point=points,
     )
+
+
+def parity_points(fw: Framework) -> np.ndarray:
+    """``[node]``: where each parity indicator reaches parity (0 for a difference of
+    rates, 1 for a ratio); NaN for every other node. The parity gap is value minus this."""
+    from mint_index.framework.model import ParityCompute
+
+    points = np.full(len(fw.node_ids), np.nan)
+    for i, node in enumerate(fw.node_ids):
+        if fw.is_indicator(node) and fw.indicator(node).kind == "parity_gap":
+            compute = fw.indicator(node).compute
+            ratio = isinstance(compute, ParityCompute) and compute.mode == "ratio"
+            points[i] = 1.0 if ratio else 0.0
+    return points
 
 
 def gap_table(
@@ -85,9 +103,11 @@ def gap_table(
     targets: np.ndarray | None = None,
     values: np.ndarray | None = None,
     parity: np.ndarray | None = None,
+    parity_point: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """The gaps table from arrays: ``scores`` and ``values`` ``[year, unit, node]``,
     ``targets`` ``[year, node]`` target scores, ``parity`` ``[node]`` parity indicators,
+    ``parity_point`` ``[node]`` where they reach parity (default 0: a difference of rates),
     ``peer_groups`` one label per unit (missing labels: no peer comparison).
 
     All columns are computed in the output's ``[unit, year, node]`` layout and written
@@ -111,8 +131,11 @@ def gap_table(
         np.subtract(np.asarray(targets, dtype=np.float64)[None], s, out=out["gap_target"])
     out["parity_gap"].fill(np.nan)
     if parity is not None:
+        point = np.zeros(n_n) if parity_point is None else np.nan_to_num(parity_point, nan=0.0)
         np.copyto(
-            out["parity_gap"], out["value"], where=np.asarray(parity, dtype=bool)[None, None, :]
+            out["parity_gap"],
+            out["value"] - point[None, None, :],
+            where=np.asarray(parity, dtype=bool)[None, None, :],
         )
 
     codes, labels = pd.factorize(pd.Series(peer_groups, dtype=object), sort=True)

@@ -16,12 +16,14 @@ _CHECKOUT_NAMES = {
     "recommendations": "recommendations",
     "examples": "examples/data",
     "ci": "examples/ci",
+    "docs": "docs",
 }
 
 
 def catalog_path(name: str) -> Path:
     """The folder of a packaged catalog: ``indicators``, ``recommendations``, ``examples``
-    (the example data) or ``ci`` (the CI workflow for data-drop repositories)."""
+    (the example data), ``ci`` (the CI workflow for data-drop repositories) or ``docs``
+    (the guides, so that ``mint-index docs`` works after ``pip install``)."""
     if name not in _CHECKOUT_NAMES:
         raise KeyError(f"unknown catalog {name!r}; catalogs: {', '.join(_CHECKOUT_NAMES)}")
     packaged = _PACKAGED / name

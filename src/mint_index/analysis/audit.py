@@ -86,6 +86,11 @@ class Audit:
             "index_correlation": records(self.index_correlation),
         }
 
+    def _repr_html_(self) -> str:
+        from mint_index.reports.notebook import audit_html
+
+        return audit_html(self)
+
     def __repr__(self) -> str:
         return (
             f"Audit({self.year}: {len(self.indicator_stats)} indicators, "

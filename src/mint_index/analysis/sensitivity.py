@@ -77,6 +77,11 @@ class SensitivityResults:
             ],
         }
 
+    def _repr_html_(self) -> str:
+        from mint_index.reports.notebook import sensitivity_html
+
+        return sensitivity_html(self)
+
     def __repr__(self) -> str:
         parts = ", ".join(
             f"{r.factor}: S1={r.S1:.2f} ST={r.ST:.2f}" for r in self.indices.itertuples()

@@ -74,6 +74,11 @@ class UncertaintyResults:
             "rank_stats": records,
         }
 
+    def _repr_html_(self) -> str:
+        from mint_index.reports.notebook import uncertainty_html
+
+        return uncertainty_html(self)
+
     def __repr__(self) -> str:
         nodes = self.rank_stats["node"].nunique()
         units = self.rank_stats["unit"].nunique()

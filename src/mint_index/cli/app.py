@@ -27,7 +27,7 @@ EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 _EPILOG = """\
 exit codes: 0 success; 1 invalid data, framework or rules (or warnings with --strict);
 2 wrong use of the command line; 3 internal error (see the log file it names).
-Documentation: docs/cli.md"""
+Documentation: mint-index docs (the guides are installed with the package; mint-index docs cli)"""
 
 
 def _positive_int(text: str) -> int:
@@ -92,6 +92,12 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
         default=1,
         metavar="N",
         help="processes writing the unit profiles (default 1)",
+    )
+    parser.add_argument(
+        "--year",
+        type=_positive_int,
+        metavar="YEAR",
+        help="the report year (default: the latest year with scores)",
     )
 
 
@@ -222,6 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_spec_option(p)
     _add_input_options(p)
     _add_output_options(p)
+    p = command("docs", "list the guides installed with the package, or print one")
+    p.add_argument("topic", nargs="?", metavar="TOPIC", help="a guide, e.g. reports or cli")
 
     p = command("schema", "print the JSON Schema of a framework YAML file")
     p.add_argument("--out", metavar="FILE", help="write it to this file instead of stdout")

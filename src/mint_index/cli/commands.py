@@ -60,6 +60,8 @@ def run(args: argparse.Namespace) -> int:
     timestamp()  # a malformed SOURCE_DATE_EPOCH is a usage error before any work is done
     if args.command == "schema":
         return schema(args)
+    if args.command == "docs":
+        return docs(args)
     command: Callable[[argparse.Namespace], Outcome] = COMMANDS[args.command]
     try:
         outcome = command(args)
@@ -256,16 +258,25 @@ def validate(args: argparse.Namespace) -> Outcome:
     )
 
 
-def top_units(results: Results, n: int = 3) -> list[str]:
-    """The best units on the index in the latest year, for the summary."""
-    ranks = results.ranks
-    latest = ranks[
-        (ranks["node"] == results.framework.index.id) & (ranks["year"] == results.years.max())
-    ]
-    best = latest.dropna(subset=["score"]).sort_values(["rank", "unit"], kind="stable").head(n)
-    return [
-        f"{unit} ({score:.1f})" for unit, score in zip(best["unit"], best["score"], strict=True)
-    ]
+def top_units(results: Results, year: int | None = None, n: int = 3) -> list[str]:
+    """The best units on the index in ``year`` (default: the report's), by name, for the
+    summary: the overview's ranking, so units without data of the year are left out."""
+    import numpy as np
+
+    from mint_index.reports.data import prepare
+
+    data = prepare(results, "en", year)
+    index = data.scores[:, data.col[data.index_id]]
+    order = [int(u) for u in np.argsort(-np.nan_to_num(index, nan=-np.inf), kind="stable")]
+    best = [u for u in order if not np.isnan(index[u])][:n]
+    return [f"{data.names[u]} ({index[u]:.1f} of 100)" for u in best]
+
+
+def report_year(results: Results, year: int | None) -> int:
+    """The year a report is about: ``year``, else the latest year with scores."""
+    from mint_index.reports.data import latest_scored_year
+
+    return latest_scored_year(results) if year is None else int(year)
 
 
 def score_results(inputs: Inputs) -> Results:
@@ -291,7 +302,7 @@ def score(args: argparse.Namespace) -> Outcome:
         {
             "framework": inputs.framework.framework.id,
             "nodes": len(results.node_ids),
-            f"best in {int(results.years.max())}": top_units(results),
+            f"best in {report_year(results, None)}": top_units(results),
         }
     )
     return Outcome(
@@ -322,6 +333,7 @@ def write_report(
     progress: Progress,
     units_only: list[str] | None = None,
     audit: bool = False,
+    year: int | None = None,
 ) -> tuple[Any, list[Path]]:
     """Recommendations and the report pages (index first); returns both.
 
@@ -336,8 +348,8 @@ def write_report(
     progress.step("recommendations")
     recommendations = recommend(results, rules, lang=lang)
     progress.step("report pages")
-    checks = make_audit(results) if audit else None
-    document = make_report(results, recommendations, lang=lang, audit=checks)
+    checks = make_audit(results, year=report_year(results, year)) if audit else None
+    document = make_report(results, recommendations, lang=lang, audit=checks, year=year)
     return recommendations, document.write(folder, jobs=jobs, units=units_only)
 
 
@@ -362,7 +374,15 @@ def report(args: argparse.Namespace) -> Outcome:
         progress.step("scoring")
         results = score_results(inputs)
         recommendations, pages = write_report(
-            results, rules, args.lang, folder, args.jobs, progress, units_only, args.audit
+            results,
+            rules,
+            args.lang,
+            folder,
+            args.jobs,
+            progress,
+            units_only,
+            args.audit,
+            args.year,
         )
     facts = data_facts(inputs.dataset, inputs.files)
     prov = provenance("report", inputs.files, inputs.framework, rules_info, results.spec)
@@ -371,7 +391,7 @@ def report(args: argparse.Namespace) -> Outcome:
         {
             "pages": len(pages),
             "measures recommended": len(recommendations.actions),
-            f"best in {int(results.years.max())}": top_units(results),
+            f"best in {report_year(results, args.year)}": top_units(results, args.year),
         }
     )
     return Outcome(
@@ -407,7 +427,7 @@ def demo(args: argparse.Namespace) -> Outcome:
         progress.step("gaps")
         written.append(atomic_write(folder / "gaps.csv", csv_text(gaps(results))))
         recommendations, pages = write_report(
-            results, rules, args.lang, folder / "report", args.jobs, progress
+            results, rules, args.lang, folder / "report", args.jobs, progress, year=args.year
         )
         table = recommendations.to_frame(args.lang)
         written.append(atomic_write(folder / "recommendations.csv", csv_text(table)))
@@ -418,7 +438,7 @@ def demo(args: argparse.Namespace) -> Outcome:
         {
             "framework": f"{framework.framework.id} ({len(framework.indicators)} indicators)",
             "measures recommended": len(recommendations.actions),
-            f"best in {int(results.years.max())}": top_units(results),
+            f"best in {report_year(results, args.year)}": top_units(results, args.year),
         }
     )
     return Outcome(
@@ -492,7 +512,13 @@ def compare(args: argparse.Namespace) -> Outcome:
     if old.results is not None and new.results is not None:
         from mint_index.reports import compare_report
 
-        document = compare_report(old.results, new.results, lang=args.lang)
+        document = compare_report(
+            old.results,
+            new.results,
+            lang=args.lang,
+            year_before=result["old_year"],
+            year_after=result["new_year"],
+        )
         written += document.write(folder / "report")
     block = provenance("compare", [])
     block["inputs"] = {"old": old.provenance, "new": new.provenance}
@@ -549,6 +575,23 @@ def effects(args: argparse.Namespace) -> Outcome:
     from mint_index.cli.effects import run_effects
 
     return run_effects(args)
+
+
+def docs(args: argparse.Namespace) -> int:
+    """The guides shipped with the package: their list, or one printed in full."""
+    from mint_index.resources import catalog_path
+
+    folder = catalog_path("docs")
+    guides = {p.stem: p for p in sorted(folder.glob("*.md"))}
+    if args.topic is None:
+        sys.stdout.write(f"mint-index guides in {folder}:\n")
+        sys.stdout.writelines(f"  {name:<18} {path}\n" for name, path in guides.items())
+        sys.stdout.write("print one with: mint-index docs TOPIC\n")
+        return 0
+    if args.topic not in guides:
+        raise UsageError(f"no guide {args.topic!r}; guides: {', '.join(guides)}")
+    sys.stdout.write(guides[args.topic].read_text(encoding="utf-8"))
+    return 0
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], Outcome]] = {

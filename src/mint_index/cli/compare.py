@@ -1,9 +1,10 @@
 """What changed between two score tables: scores, ranks, revisions and definitions.
 
 Both sides are tidy score tables (:mod:`mint_index.cli.scores`). The latest year of the
-old table is compared with the latest year of the new one (last year's publication against
-this year's); years present in both are checked for revisions of past scores. Definition
-changes come from the build specs in the two provenance blocks.
+old table that has index scores is compared with that of the new one (last year's
+publication against this year's; the same years the HTML comparison shows); years present
+in both are checked for revisions of past scores. Definition changes come from the build
+specs in the two provenance blocks.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pandas as pd
 
 from mint_index.cli.io import FLOAT_DECIMALS
 
-__all__ = ["CHANGE_COLUMNS", "compare_tables", "definition_changes"]
+__all__ = ["CHANGE_COLUMNS", "compare_tables", "definition_changes", "latest_scored_year"]
 
 CHANGE_COLUMNS = [
     "unit",
@@ -41,12 +42,20 @@ def _rounded(values: pd.Series) -> np.ndarray:
     return np.round(pd.to_numeric(values).to_numpy(np.float64), FLOAT_DECIMALS) + 0.0
 
 
+def latest_scored_year(table: pd.DataFrame) -> int | None:
+    """The latest year in which some unit has an index score (the index is the node of the
+    highest level) - the year a report of the table is about; None for an empty table."""
+    if not len(table):
+        return None
+    index = table[(table["level"] == table["level"].max()) & table["score"].notna()]
+    return int((index if len(index) else table)["year"].max())
+
+
 def compare_tables(old: pd.DataFrame, new: pd.DataFrame, rank_jump: int) -> dict[str, Any]:
     """``changes`` (latest year against latest year), ``rank_jumps`` (aggregates whose rank
     moved ``rank_jump`` places or more), ``revisions`` (past scores that differ) and the
     unit lists ``units_added``/``units_removed``."""
-    old_year = int(old["year"].max()) if len(old) else None
-    new_year = int(new["year"].max()) if len(new) else None
+    old_year, new_year = latest_scored_year(old), latest_scored_year(new)
     keep = ["unit", "node", "level", "year", "score", "rank"]
     left = old.loc[old["year"] == old_year, keep].rename(
         columns={"year": "old_year", "score": "old_score", "rank": "old_rank"}

@@ -176,6 +176,13 @@ def _md(text: Any) -> str:
     )
 
 
+def _md_code(text: Any) -> str:
+    """Text safe inside a code span in a Markdown table cell: Markdown shows a code span
+    literally, so HTML entities there would be shown as ``&lt;`` - only the table's own
+    characters are escaped."""
+    return str(text).replace("`", "'").replace("|", "\\|").replace("\n", " ")
+
+
 def render_markdown(outcome: Outcome) -> str:
     """A summary for a CI job page (GitHub's ``$GITHUB_STEP_SUMMARY``)."""
     verdict = "passed" if outcome.ok else "failed"
@@ -190,7 +197,7 @@ def render_markdown(outcome: Outcome) -> str:
         lines += [f"### Problems ({len(outcome.problems)})", "", "| where | problem |", "|---|---|"]
         for rec in outcome.problems[:SHOWN_PROBLEMS]:
             where, reason = _problem_line(rec)
-            lines.append(f"| `{_md(where)}` | {_md(reason)} |")
+            lines.append(f"| `{_md_code(where)}` | {_md(reason)} |")
         hidden = len(outcome.problems) - SHOWN_PROBLEMS
         if hidden > 0:
             lines.append(f"| ... | {hidden} more (run with --format json for all) |")
@@ -200,7 +207,7 @@ def render_markdown(outcome: Outcome) -> str:
         if table.rows:
             lines += [_markdown_table(table.columns, table.rows[:SHOWN_ROWS]), ""]
     if outcome.outputs:
-        lines += ["### Outputs", ""] + [f"- `{_md(path)}`" for path in outcome.outputs] + [""]
+        lines += ["### Outputs", ""] + [f"- `{_md_code(path)}`" for path in outcome.outputs] + [""]
     if outcome.provenance is not None:
         shown = _without_specs(outcome.provenance)
         lines += [

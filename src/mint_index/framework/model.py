@@ -46,10 +46,21 @@ class _Strict(BaseModel):
 
 
 class Text(_Strict):
-    """A label or text in German and English; both are required."""
+    """A label or text in German and English; both are required, so a report is in one
+    language from title to footnote."""
 
     de: str = Field(min_length=1)
     en: str = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _both_languages(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            raise ValueError(
+                f"missing translation: give the text in German and English, "
+                f"{{de: ..., en: ...}}, not only {value[:40]!r}"
+            )
+        return value
 
     def get(self, lang: str) -> str:
         return self.de if lang == "de" else self.en
@@ -69,7 +80,7 @@ class Source(_Strict):
     publisher: str = Field(min_length=1)
     table: str | None = None
     url: str | None = None
-    note: str | None = None
+    note: Text | None = None
 
 
 class Goalposts(_Strict):
@@ -78,7 +89,7 @@ class Goalposts(_Strict):
 
     lower: float
     upper: float
-    rationale: str | None = None
+    rationale: Text | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Goalposts:
@@ -91,8 +102,8 @@ class Goalposts(_Strict):
 
 class Target(_Strict):
     value: float
-    source: str | None = None
-    note: str | None = None
+    source: Text | None = None
+    note: Text | None = None
 
 
 class Level(_Strict):

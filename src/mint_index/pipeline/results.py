@@ -346,24 +346,9 @@ class Results:
         )
 
     def _repr_html_(self) -> str:
-        from html import escape
+        from mint_index.reports.notebook import results_html
 
-        latest = int(self.years.max())
-        ranks = self.ranks
-        chosen = (ranks["node"] == self.framework.index.id) & (ranks["year"] == latest)
-        top = ranks[chosen].sort_values(["rank", "unit"]).head(10)
-        names = self.units["name"].reindex(top["unit"]).to_numpy()
-        table = pd.DataFrame(
-            {
-                "unit": top["unit"].to_numpy(),
-                "name": names,
-                "score": top["score"].round(1).to_numpy(),
-                "rank": top["rank"].to_numpy(),
-            }
-        )
-        return f"<p><b>{escape(repr(self))}</b></p><p>Top {len(table)}, {latest}:</p>" + (
-            table.to_html(index=False)
-        )
+        return results_html(self)
 
 
 def _labels(labels: Any, codes: np.ndarray) -> Any:

@@ -15,25 +15,41 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from mint_index.recommendations.priority import bands
 from mint_index.recommendations.recommendations import FRAME_COLUMNS, NUMBER_COLUMNS
-from mint_index.recommendations.texts import LANGS, evidence, fill, number, quality_note
+from mint_index.recommendations.register import HORIZON_YEARS
+from mint_index.recommendations.texts import (
+    EVIDENCE_SEPARATOR,
+    LANGS,
+    evidence,
+    fill,
+    in_place_text,
+    number,
+    quality_note,
+)
 
 if TYPE_CHECKING:
     from mint_index.framework.framework import Framework
     from mint_index.recommendations.rules import RuleSet
 
-__all__ = ["CATALOG_COLUMNS", "CORE_COLUMNS", "Details"]
+__all__ = ["CATALOG_COLUMNS", "CORE_COLUMNS", "EVIDENCE_COLUMNS", "REGISTER_COLUMNS", "Details"]
 
 #: Columns copied from the action catalog.
 CATALOG_COLUMNS = ("programme", "source", "effort", "horizon")
 
 _TEXT_COLUMNS = tuple(f"{t}_{lang}" for t in ("title", "evidence", "text") for lang in LANGS)
-_DERIVED = {*CATALOG_COLUMNS, "actors", *_TEXT_COLUMNS}
+#: Columns of measures in place, added to the core frame by ``mi.recommend``'s register step.
+REGISTER_COLUMNS = ("since", "moved", "effect")
+_DERIVED = {*CATALOG_COLUMNS, "actors", "band", *REGISTER_COLUMNS, *_TEXT_COLUMNS}
 
 #: What the stored frame holds: every output column that is not derived, and for notes
 #: why the data fall short (``detail``: the reason, ``missing`` qualified by why) and how
 #: many indicators do (``poor`` of ``total``).
 CORE_COLUMNS = [c for c in FRAME_COLUMNS if c not in _DERIVED] + ["detail", "poor", "total"]
+
+#: The evidence of every further rule that asks for a measure: which row, which node, and
+#: that node's numbers (columns of the gaps table).
+EVIDENCE_COLUMNS = ["unit", "year", "action", "node", *NUMBER_COLUMNS]
 
 _NOTE_TITLE = {"de": "Daten prüfen: ", "en": "Check the data: "}
 _SUMS = {
@@ -53,6 +69,8 @@ class Details:
     unit_names: dict[str, Any]  # unit -> name
     peer_groups: dict[str, Any]  # unit -> peer group
     years: tuple[int, ...]  # every year of the results, sorted
+    levelled: frozenset[str] = frozenset()  # indicators with answer levels ("Stufe 2")
+    more_evidence: pd.DataFrame | None = None  # EVIDENCE_COLUMNS, see with_evidence
 
     @classmethod
     def of(cls, ruleset: RuleSet, fw: Framework, units: pd.DataFrame, years: np.ndarray) -> Details:
@@ -73,13 +91,18 @@ class Details:
                 zip(units.index.astype(str), units["peer_group"].astype(object), strict=True)
             ),
             years=tuple(sorted(int(y) for y in years)),
+            levelled=frozenset(n for n in fw.indicator_ids if fw.indicator(n).answer_levels()),
         )
 
     def complete(self, core: pd.DataFrame, langs: tuple[str, ...] = LANGS) -> pd.DataFrame:
         """``core`` rows (:data:`CORE_COLUMNS`) with every output column, texts in ``langs``."""
         core = core.reset_index(drop=True)
         out = core[[c for c in CORE_COLUMNS if c in FRAME_COLUMNS]].copy()
-        acts = (core["kind"] == "action").to_numpy()
+        out["band"] = bands(core["priority"].to_numpy(dtype=np.float64))
+        for column in REGISTER_COLUMNS:
+            out[column] = core[column] if column in core.columns else None
+        kinds = core["kind"].to_numpy()
+        acts, placed = kinds == "action", kinds == "in_place"
         catalog = self.ruleset.actions
         action = core["action"].astype(object)
         for column in CATALOG_COLUMNS:
@@ -88,16 +111,18 @@ class Details:
             )
         out["actors"] = action.map({k: tuple(a.actors) for k, a in catalog.items()}).astype(object)
         for column in (*CATALOG_COLUMNS, "actors"):
-            out.loc[~acts, column] = None
-        a_rows, n_rows = core[acts], core[~acts]
+            out.loc[~(acts | placed), column] = None
+        notes = ~(acts | placed)
         for lang in langs:
-            for kind, texts in zip(
+            for kind, a_text, p_text, n_text in zip(
                 ("title", "evidence", "text"),
-                zip(self._action_texts(a_rows, lang), self._note_texts(n_rows, lang), strict=True),
+                self._action_texts(core[acts], lang),
+                self._in_place_texts(core[placed], lang),
+                self._note_texts(core[notes], lang),
                 strict=True,
             ):
                 column = np.empty(len(core), dtype=object)
-                column[acts], column[~acts] = texts
+                column[acts], column[placed], column[notes] = a_text, p_text, n_text
                 out[f"{kind}_{lang}"] = column
         return out[[c for c in FRAME_COLUMNS if c in out.columns]]
 
@@ -125,7 +150,10 @@ class Details:
         units = self._node(self.unit_labels, rows["node"], lang)
         years = rows["year"].to_numpy(dtype=np.int64)
         previous = self._previous(years)
-        said = evidence(numbers, labels, units, previous, lang)
+        first = rows["node"].astype(object).isin(self.levelled).to_numpy(dtype=bool)
+        said = evidence(numbers, labels, units, previous, lang, first)
+        if self.more_evidence is not None and len(self.more_evidence) and len(rows):
+            said = self._with_more_evidence(rows, said, lang)
         return (
             titles.to_numpy(dtype=object),
             said,
@@ -170,6 +198,52 @@ class Details:
             template = getattr(self.ruleset.rule(str(rule_id)).text, lang)
             result[where] = fill(template, column, len(where))
         return result
+
+    def _with_more_evidence(self, rows: pd.DataFrame, said: np.ndarray, lang: str) -> np.ndarray:
+        """``said`` followed by the evidence of every further rule asking for the measure."""
+        more = self.more_evidence
+        assert more is not None
+        key = ["unit", "year", "action"]
+        wanted = rows[key].reset_index(drop=True).assign(_row=np.arange(len(rows)))
+        wanted["unit"] = wanted["unit"].astype(str)
+        hits = more.merge(wanted, on=key, how="inner", sort=False)
+        if not len(hits):
+            return said
+        numbers = {m: hits[m].to_numpy(dtype=np.float64) for m in NUMBER_COLUMNS}
+        sentences = evidence(
+            numbers,
+            self._node(self.labels, hits["node"], lang),
+            self._node(self.unit_labels, hits["node"], lang),
+            self._previous(hits["year"].to_numpy(dtype=np.int64)),
+            lang,
+            hits["node"].astype(object).isin(self.levelled).to_numpy(dtype=bool),
+        )
+        extra = (
+            pd.Series(sentences, index=hits["_row"].to_numpy())
+            .groupby(level=0, sort=False)
+            .agg(EVIDENCE_SEPARATOR.join)
+        )
+        out = np.asarray(said, dtype=object).copy()
+        at = extra.index.to_numpy(dtype=np.int64)
+        out[at] = out[at] + EVIDENCE_SEPARATOR + extra.to_numpy(dtype=object)
+        return out
+
+    def _in_place_texts(
+        self, rows: pd.DataFrame, lang: str
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        catalog = self.ruleset.actions
+        action = rows["action"].astype(object)
+        titles = action.map({k: a.title.get(lang) for k, a in catalog.items()})
+        since = rows["since"].to_numpy(dtype=np.int64) if len(rows) else np.empty(0, np.int64)
+        horizon = action.map({k: HORIZON_YEARS[a.horizon] for k, a in catalog.items()})
+        said = in_place_text(
+            since,
+            since + horizon.to_numpy(dtype=np.int64),
+            rows["moved"].to_numpy(dtype=np.float64),
+            rows["effect"].to_numpy(dtype=object),
+            lang,
+        )
+        return titles.to_numpy(dtype=object), said, said
 
     def _note_texts(
         self, rows: pd.DataFrame, lang: str

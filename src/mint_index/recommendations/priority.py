@@ -1,17 +1,21 @@
-"""Priority: which measures matter most for a unit.
+"""Priority: which measures matter most for a unit, on one stated 0-100 scale.
 
-``priority = severity x gap x weight x trend factor``
+``priority = 100 x severity x shortfall x trend factor`` (0 = nothing at stake, 100 = the
+most urgent a measure can be), where
 
-- severity: 1 (low), 2 (medium), 3 (high), from the rule;
-- gap: the focus node's gap in score points, at least 0 - the largest of the gaps the
-  rule tests on that node (a ``score`` test counts as testing the gap to the target); for
-  a rule that tests none there, the larger of the gaps to the target and the peer median;
-- weight: the node's effective weight in the index (its share of the index: the product
-  of its and its ancestors' weights relative to their siblings), so ``gap x weight`` is
-  the number of index points at stake under arithmetic aggregation;
-- trend factor: ``clip(1 - trend / 10, 0.5, 2)`` with the node's average annual change
-  (points per year): a node losing 5 points a year counts 1.5 times, one gaining 5 points a
-  year half as much; 1 when there is no trend yet.
+- severity: the rule's judgement, ``low`` 1/3, ``medium`` 2/3, ``high`` 1;
+- shortfall: the focus node's gap in score points as a share of the 0-100 score scale
+  (clipped to 0..1) - the largest of the gaps the rule tests on that node (a ``score``
+  test counts as testing the gap to the target); for a rule that tests none there, the
+  larger of the gaps to the target and the peer median;
+- trend factor: ``clip(0.75 - trend / 20, 0.5, 1)`` with the node's average annual change
+  (points per year): 0.75 without a trend, 1 for a node losing 5 or more points a year,
+  0.5 for one gaining 5 or more.
+
+Bands (:func:`band`): **high** from 50, **medium** from 25, **low** below - the same in
+every table, report and export. The node's weight in the index does not enter: how urgent
+a measure is does not depend on how many sibling indicators the framework happens to give
+its indicator (``weight`` is accepted for the engine's call and ignored).
 
 Ties are broken by severity, then rule id, then the action's place in the rule, so the
 order never depends on dictionary or hash order.
@@ -23,14 +27,30 @@ import numpy as np
 
 from mint_index.spec import BuildSpec
 
-__all__ = ["SEVERITY", "TREND_SCALE", "priority", "weight_shares"]
+__all__ = [
+    "BANDS",
+    "SCALE",
+    "SEVERITY",
+    "TREND_SCALE",
+    "band",
+    "bands",
+    "priority",
+    "weight_shares",
+]
 
 #: Severity factors.
-SEVERITY: dict[str, float] = {"low": 1.0, "medium": 2.0, "high": 3.0}
+SEVERITY: dict[str, float] = {"low": 1.0 / 3.0, "medium": 2.0 / 3.0, "high": 1.0}
 
-#: Points per year of trend that double (falling) or halve (rising, capped) the priority.
-TREND_SCALE = 10.0
-_TREND_MIN, _TREND_MAX = 0.5, 2.0
+#: The priority scale.
+SCALE: tuple[float, float] = (0.0, 100.0)
+
+#: Lower bounds of the priority bands, highest first.
+BANDS: tuple[tuple[str, float], ...] = (("high", 50.0), ("medium", 25.0), ("low", 0.0))
+
+#: Points per year of trend that move the trend factor from 0.75 to its floor or ceiling
+#: in twice that many points (5 points a year: 0.5 or 1).
+TREND_SCALE = 20.0
+_TREND_FLAT, _TREND_MIN, _TREND_MAX = 0.75, 0.5, 1.0
 
 
 def weight_shares(spec: BuildSpec) -> np.ndarray:
@@ -56,8 +76,32 @@ def weight_shares(spec: BuildSpec) -> np.ndarray:
 
 
 def priority(
-    severity: np.ndarray, gap: np.ndarray, weight: np.ndarray, trend: np.ndarray
+    severity: np.ndarray | float,
+    gap: np.ndarray,
+    weight: np.ndarray | float,
+    trend: np.ndarray,
 ) -> np.ndarray:
-    """Elementwise priority (see the module docs); NaN gaps count as 0, NaN trends as flat."""
-    factor = np.clip(1.0 - np.nan_to_num(trend, nan=0.0) / TREND_SCALE, _TREND_MIN, _TREND_MAX)
-    return severity * np.maximum(np.nan_to_num(gap, nan=0.0), 0.0) * weight * factor
+    """Elementwise priority on 0-100 (see the module docs); NaN gaps count as 0, NaN
+    trends as flat. ``weight`` does not enter the scale (see the module docs)."""
+    del weight  # part of the engine's call; deliberately not part of the scale
+    factor = np.clip(
+        _TREND_FLAT - np.nan_to_num(trend, nan=0.0) / TREND_SCALE, _TREND_MIN, _TREND_MAX
+    )
+    shortfall = np.clip(np.nan_to_num(gap, nan=0.0) / (SCALE[1] - SCALE[0]), 0.0, 1.0)
+    return SCALE[1] * np.asarray(severity, dtype=np.float64) * shortfall * factor
+
+
+def band(value: float | None) -> str:
+    """``high``, ``medium`` or ``low`` for a priority (``""`` when missing)."""
+    if value is None or value != value:
+        return ""
+    return next(name for name, lower in BANDS if value >= lower)
+
+
+def bands(values: np.ndarray) -> np.ndarray:
+    """:func:`band` for an array of priorities (object array; ``""`` where missing)."""
+    values = np.asarray(values, dtype=np.float64)
+    out = np.full(values.shape, "", dtype=object)
+    for name, lower in reversed(BANDS):
+        out[values >= lower] = name
+    return out

@@ -23,10 +23,11 @@ NUMBER_COLUMNS = list(MEASURES)
 FRAME_COLUMNS = [
     "unit",
     "year",
-    "kind",  # "action" or "note" (a data-quality note instead of a recommendation)
+    "kind",  # "action", "in_place" (a measure already there) or "note" (data quality)
     "rank",
     "action",
-    "priority",
+    "priority",  # 0-100, see recommendations.priority
+    "band",  # high / medium / low
     "severity",
     "rule",
     "rules",
@@ -40,6 +41,9 @@ FRAME_COLUMNS = [
     "actors",
     "effort",
     "horizon",
+    "since",  # in_place: the year the measure started
+    "moved",  # in_place: average score change of its indicators since then
+    "effect",  # in_place: too_early, not_visible or visible
     "title_de",
     "title_en",
     "evidence_de",
@@ -74,6 +78,16 @@ class Recommendations:
         self.ruleset = ruleset
         self._details = details
 
+    @property
+    def core(self) -> pd.DataFrame:
+        """The stored rows: numbers and ids only (texts are written per view)."""
+        return self._frame
+
+    @property
+    def details(self) -> Details | None:
+        """What writes the texts and catalog columns of the stored rows."""
+        return self._details
+
     def _complete(self, rows: pd.DataFrame, langs: tuple[str, ...] = _LANGS) -> pd.DataFrame:
         """``rows`` of the stored frame with every output column (texts in ``langs``)."""
         if self._details is None:
@@ -96,6 +110,11 @@ class Recommendations:
     def actions(self) -> pd.DataFrame:
         """The ranked measures only."""
         return self._complete(self._frame[self._frame["kind"] == "action"])
+
+    @property
+    def in_place(self) -> pd.DataFrame:
+        """The measures already in place, with their effect (never recommended again)."""
+        return self._complete(self._frame[self._frame["kind"] == "in_place"])
 
     @property
     def notes(self) -> pd.DataFrame:
@@ -126,18 +145,28 @@ class Recommendations:
         for rec in records:
             key = (rec["unit"], rec["year"])
             entry = groups.setdefault(
-                key, {"unit": rec["unit"], "year": rec["year"], "actions": [], "notes": []}
+                key,
+                {
+                    "unit": rec["unit"],
+                    "year": rec["year"],
+                    "actions": [],
+                    "in_place": [],
+                    "notes": [],
+                },
             )
             item = {k: v for k, v in rec.items() if k not in ("unit", "year", "kind")}
             for t in _TEXTS:
                 item[t] = {"de": item.pop(f"{t}_de"), "en": item.pop(f"{t}_en")}
             if rec["kind"] == "action":
                 entry["actions"].append(item)
+            elif rec["kind"] == "in_place":
+                entry["in_place"].append(item)
             else:
                 for k in (
                     "rank",
                     "action",
                     "priority",
+                    "band",
                     "severity",
                     "gap_kind",
                     "gap",
@@ -146,6 +175,9 @@ class Recommendations:
                     "actors",
                     "effort",
                     "horizon",
+                    "since",
+                    "moved",
+                    "effect",
                 ):
                     item.pop(k)
                 entry["notes"].append(item)
@@ -165,9 +197,10 @@ class Recommendations:
     def __repr__(self) -> str:
         n_units = self._frame["unit"].nunique()
         n_notes = int((self._frame["kind"] == "note").sum())
+        n_placed = int((self._frame["kind"] == "in_place").sum())
         return (
-            f"Recommendations({len(self)} measures and {n_notes} data-quality notes "
-            f"for {n_units} units)"
+            f"Recommendations({len(self)} measures, {n_placed} measures in place and "
+            f"{n_notes} data-quality notes for {n_units} units)"
         )
 
     def _repr_html_(self, limit: int = 20) -> str:
@@ -181,7 +214,8 @@ class Recommendations:
         top = _in_language(self._complete(frame, (self.lang,)), self.lang)
         rows = "".join(
             f"<tr><td>{escape(str(r.unit))}</td><td>{r.rank}</td><td>{escape(str(r.title))}</td>"
-            f"<td>{r.priority:.2f}</td><td>{escape(str(r.evidence))}</td></tr>"
+            f"<td>{r.priority:.0f} / 100 ({escape(str(r.band))})</td>"
+            f"<td>{escape(str(r.evidence))}</td></tr>"
             for r in top.itertuples()
         )
         head = escape(repr(self))

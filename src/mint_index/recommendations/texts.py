@@ -13,9 +13,20 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 
-__all__ = ["LANGS", "evidence", "fill", "number", "quality_note"]
+__all__ = [
+    "EVIDENCE_SEPARATOR",
+    "LANGS",
+    "evidence",
+    "fill",
+    "in_place_text",
+    "number",
+    "quality_note",
+]
 
 LANGS = ("de", "en")
+#: Between the evidence of the rules that ask for one measure (one sentence each).
+EVIDENCE_SEPARATOR = " | "
+_MINUS = "\u2212"  # a real minus sign, which screen readers read as "minus"
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
 
 Texts = np.ndarray  # object array of str
@@ -34,6 +45,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "same": "unchanged since {year}",
         "trend": "average change {x} points a year",
         "na": "n/a",
+        "of": "of",
     },
     "de": {
         "score": "Punktwert",
@@ -48,6 +60,7 @@ _WORDS: dict[str, dict[str, str]] = {
         "same": "seit {year} unverändert",
         "trend": "im Mittel {x} Punkte pro Jahr",
         "na": "k. A.",
+        "of": "von",
     },
 }
 
@@ -86,7 +99,7 @@ def number(
                 fraction = fraction.rstrip("0")
             if fraction:
                 text = text + point + fraction
-        words.append(("", "-", "+")[mark] + text)
+        words.append(("", _MINUS, "+")[mark] + text)
     return np.asarray(words, dtype=object)[codes] if len(codes) else np.empty(0, dtype=object)
 
 
@@ -120,13 +133,15 @@ def evidence(
     units: Texts,
     previous_year: np.ndarray,
     lang: str,
+    unit_first: np.ndarray | None = None,
 ) -> Texts:
     """One sentence of evidence per row, e.g. "Representation in the municipal council:
     score 21.0 (peer median 48.0, 27.0 points below; target 100.0, 79.0 points below;
     parity gap 0.21 ratio); down 5.0 since 2023; average change -1.2 points a year".
 
     ``numbers`` holds columns of the gaps table; ``previous_year`` is the year the change
-    is measured from (any value where there is no change)."""
+    is measured from (any value where there is no change); ``unit_first`` marks rows whose
+    unit is read before the number (answer levels: "Stufe 2")."""
     w = _WORDS[lang]
     n = len(labels)
     score = numbers["score"]
@@ -140,7 +155,15 @@ def evidence(
     inner = [
         _part(
             ~np.isnan(value) & np.isnan(parity),
-            w["value"] + " " + number(value, lang, 2, trim=True) + " " + units,
+            w["value"]
+            + " "
+            + _text(
+                np.where(
+                    np.zeros(n, dtype=bool) if unit_first is None else unit_first,
+                    units + " " + number(value, lang, 2, trim=True),
+                    number(value, lang, 2, trim=True) + " " + units,
+                )
+            ),
         ),
         _part(
             ~np.isnan(peer), w["peer"] + " " + number(score + peer, lang) + ", " + gap_words(peer)
@@ -154,7 +177,7 @@ def evidence(
         ),
     ]
     joined = _join(inner, "; ")
-    head = labels + ": " + w["score"] + " " + number(score, lang)
+    head = labels + ": " + w["score"] + " " + number(score, lang) + " " + w["of"] + " 100"
     head = head + _part(joined != "", " (" + joined + ")")
 
     change = numbers["change"]
@@ -247,3 +270,38 @@ def quality_note(
         )
         out = np.where(rows, out + text, out)
     return _text(out) + w["tail"]
+
+
+_IN_PLACE: dict[str, dict[str, str]] = {
+    "en": {
+        "too_early": "in place since {since}; an effect is not expected before {due}",
+        "not_visible": "in place since {since}; no effect visible yet",
+        "visible": "in place since {since}; its indicators rose by {moved} points on average",
+    },
+    "de": {
+        "too_early": "seit {since} vorhanden; eine Wirkung ist nicht vor {due} zu erwarten",
+        "not_visible": "seit {since} vorhanden; Wirkung noch nicht sichtbar",
+        "visible": "seit {since} vorhanden; die Indikatoren sind seitdem im Mittel um "
+        "{moved} Punkte gestiegen",
+    },
+}
+
+
+def in_place_text(
+    since: np.ndarray, due: np.ndarray, moved: np.ndarray, effect: np.ndarray, lang: str
+) -> Texts:
+    """How a measure in place is doing, one sentence per row (``effect`` is one of
+    :data:`~mint_index.recommendations.register.EFFECTS`)."""
+    effect = np.asarray(effect, dtype=object)
+    n = len(effect)
+    values = {
+        "since": _text(np.asarray(since).astype(np.int64).astype(str)),
+        "due": _text(np.asarray(due).astype(np.int64).astype(str)),
+        "moved": number(moved, lang),
+    }
+    out = np.full(n, "", dtype=object)
+    for name, template in _IN_PLACE[lang].items():
+        rows = effect == name
+        if rows.any():
+            out = np.where(rows, fill(template, values, n), out)
+    return _text(out)

@@ -1,17 +1,20 @@
 """Numbers, percentages and dates the way German and English readers write them.
 
-The ``locale`` module is process-global and depends on which locales the machine has
-installed, so a report would look different on every computer; these few rules are
-written out instead. German: ``1.234,5``, ``12,5 %``, ``1. März 2024``; English:
-``1,234.5``, ``12.5%``, ``1 March 2024``. Missing values show as an en dash and
-negative numbers with a real minus sign (U+2212), which screen readers read as "minus".
+The conventions come from the Unicode CLDR through babel (decimal and grouping symbols,
+the space before ``%``, month names), never from the process-global ``locale`` module,
+so a report looks the same on every computer: German ``1.234,5``, ``12,5 %``,
+``1. März 2024``; English ``1,234.5``, ``12.5%``, ``1 March 2024``. The symbols are read
+once per language; numbers are then written by a few string operations, because a
+national run formats millions of them. Missing values show as an en dash and negative
+numbers with a real minus sign (U+2212), which screen readers read as "minus".
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 
 __all__ = ["LANGUAGES", "MISSING", "Formatter", "check_lang"]
 
@@ -20,41 +23,31 @@ LANGUAGES: tuple[str, ...] = ("de", "en")
 #: What a missing value shows as.
 MISSING = "–"
 _MINUS = "−"
-
-_MONTHS = {
-    "de": (
-        "Januar",
-        "Februar",
-        "März",
-        "April",
-        "Mai",
-        "Juni",
-        "Juli",
-        "August",
-        "September",
-        "Oktober",
-        "November",
-        "Dezember",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
-# (thousands separator, decimal separator, text between a number and "%")
-_SEPARATORS = {"de": (".", ",", "\u00a0"), "en": (",", ".", "")}
-_DE_SWAP = str.maketrans({",": ".", ".": ","})
+#: The CLDR locale of each report language.
+_LOCALES = {"de": "de_DE", "en": "en_GB"}
 _NUDGE = 1.0 + 2.0**-50
+
+
+@dataclass(frozen=True)
+class _Conventions:
+    decimal: str
+    group: str
+    before_percent: str  # what stands between a number and "%"
+
+
+@cache
+def _conventions(lang: str) -> _Conventions:
+    """The language's number symbols from CLDR (babel)."""
+    from babel import Locale
+
+    locale = Locale.parse(_LOCALES[lang])
+    symbols = locale.number_symbols["latn"]
+    pattern = locale.percent_formats[None].pattern
+    return _Conventions(
+        decimal=symbols["decimal"],
+        group=symbols["group"],
+        before_percent=pattern[pattern.rindex("0") + 1 : pattern.index("%")],
+    )
 
 
 def check_lang(lang: str) -> str:
@@ -73,9 +66,11 @@ class Formatter:
     """Formats numbers, percentages, ranks and dates for one language."""
 
     lang: str = "en"
+    _symbols: _Conventions = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         check_lang(self.lang)
+        object.__setattr__(self, "_symbols", _conventions(self.lang))
 
     def num(self, value: float | None, digits: int = 1, sign: bool = False) -> str:
         """``value`` rounded to ``digits`` decimals with grouped thousands.
@@ -91,14 +86,15 @@ class Formatter:
         # decimal it was written as.
         digits = max(int(digits), 0)
         size = abs(value) * _NUDGE
+        symbols = self._symbols
         if size < 999:  # the common case: nothing to group, even after rounding
             text = "%.*f" % (digits, size)  # noqa: UP031 - three times faster than format()
-            if self.lang == "de":
-                text = text.replace(".", ",")
+            if symbols.decimal != ".":
+                text = text.replace(".", symbols.decimal)
         else:
             text = format(size, f",.{digits}f")
-            if self.lang == "de":
-                text = text.translate(_DE_SWAP)
+            if (symbols.group, symbols.decimal) != (",", "."):
+                text = text.translate(str.maketrans({",": symbols.group, ".": symbols.decimal}))
         if value < 0:
             return text if text.strip("0.,") == "" else _MINUS + text
         if sign and value > 0 and text.strip("0.,") != "":
@@ -115,18 +111,30 @@ class Formatter:
         if _is_missing(value):
             return MISSING
         number = self.num(float(value) * (100.0 if share else 1.0), digits, sign)  # type: ignore[arg-type]
-        return number + _SEPARATORS[self.lang][2] + "%"
+        return number + self._symbols.before_percent + "%"
 
     def value(
-        self, value: float | None, unit: str = "", digits: int = 1, sign: bool = False
+        self,
+        value: float | None,
+        unit: str = "",
+        digits: int = 1,
+        sign: bool = False,
+        unit_first: bool = False,
     ) -> str:
-        """A raw indicator value with its unit: ``12,5 %``, ``3,4 je 1.000``."""
+        """A raw indicator value with its unit: ``12,5 %``, ``3,4 je 1.000``; with
+        ``unit_first`` (answer levels) the unit comes first, as it is read: ``Stufe 2``."""
         if unit == "%":
             return self.pct(value, digits, sign=sign)
         text = self.num(value, digits, sign)
         if not unit or text == MISSING:
             return text
-        return f"{text}\u00a0{unit}"
+        return f"{unit}\u00a0{text}" if unit_first else f"{text}\u00a0{unit}"
+
+    def priority(self, value: float | None) -> str:
+        """A priority with its scale: ``61 von 100`` / ``61 of 100``."""
+        if _is_missing(value):
+            return MISSING
+        return f"{self.int(value)} {'von' if self.lang == 'de' else 'of'} 100"
 
     def rank(self, rank: float | None, of: float | None = None) -> str:
         """``3`` or ``3 of 42`` / ``3 von 42``."""
@@ -147,8 +155,7 @@ class Formatter:
         return f"{self.num(low, digits)}–{self.num(high, digits)}"
 
     def date(self, value: _dt.date) -> str:
-        """``1. März 2024`` / ``1 March 2024``."""
-        month = _MONTHS[self.lang][value.month - 1]
-        if self.lang == "de":
-            return f"{value.day}. {month} {value.year}"
-        return f"{value.day} {month} {value.year}"
+        """``1. März 2024`` / ``1 March 2024`` (CLDR's long date)."""
+        from babel.dates import format_date
+
+        return format_date(value, format="long", locale=_LOCALES[self.lang])

@@ -150,6 +150,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "target": ("Ziel", "Target"),
     "measure_unit": ("Einheit", "Unit"),
     "data_table": ("Datentabelle", "Data table"),
+    "table": ("Tabelle", "Table"),
+    "chart": ("Diagramm", "Chart"),
+    "change_axis": ("Veränderung des Indexwerts (Punkte)", "Change of the index score (points)"),
     # profile
     "key_figures": ("Kennzahlen", "Key figures"),
     "change_since": ("Veränderung zum Vorjahr", "Change since previous year"),
@@ -226,6 +229,73 @@ TEXTS: dict[str, tuple[str, str]] = {
     "interval_95": ("95-%-Intervall", "95 % interval"),
     "denominator": ("Bezugsgröße", "Denominator"),
     "reason": ("Grund", "reason"),
+    # why a value is missing (the Dataset's missing reasons and derivation's own)
+    "reason_missing": ("in den Eingangsdaten leer", "empty in the input"),
+    "reason_unknown_or_secret": ("unbekannt oder geheim", "unknown or kept secret"),
+    "reason_locked": ("gesperrt, weil eine Aussage nicht sinnvoll ist", "locked: not meaningful"),
+    "reason_not_reliable": ("nicht sicher genug", "not reliable enough"),
+    "reason_not_yet_available": ("noch nicht verfügbar", "not yet available"),
+    "reason_not_in_data": ("nicht geliefert", "not delivered"),
+    "reason_zero_denominator": ("Nenner ist null", "the denominator is zero"),
+    # recommendations: priority, measures in place
+    "priority_scale_title": ("Priorität der Empfehlungen", "Priority of the recommendations"),
+    "priority_scale_intro": (
+        "Jede Empfehlung hat eine Priorität auf einer Skala von 0 bis 100: 100 × Schwere "
+        "der Regel (niedrig ⅓, mittel ⅔, hoch 1) × Rückstand des Indikators auf sein Ziel "
+        "(Anteil der Punkteskala) × Trend (0,5 bei deutlicher Verbesserung bis 1 bei "
+        "deutlicher Verschlechterung). Dieselbe Skala gilt in allen Tabellen und Dateien.",
+        "Every recommendation has a priority on a scale from 0 to 100: 100 × the rule's "
+        "severity (low ⅓, medium ⅔, high 1) × how far the indicator is behind its target "
+        "(share of the score scale) × trend (0.5 when clearly improving to 1 when clearly "
+        "worsening). The same scale holds in every table and file.",
+    ),
+    "band": ("Stufe", "Band"),
+    "band_high": ("hoch", "high"),
+    "band_medium": ("mittel", "medium"),
+    "band_low": ("niedrig", "low"),
+    "from_to": ("von {lower} bis unter {upper}", "from {lower} to under {upper}"),
+    "from_to_top": ("von {lower} bis {upper}", "from {lower} to {upper}"),
+    "priority_help": (
+        "Priorität von 0 bis 100 (hoch ab 50, mittel ab 25); erklärt in der Methodik "
+        "der Übersicht.",
+        "Priority from 0 to 100 (high from 50, medium from 25); explained in the "
+        "overview's methodology.",
+    ),
+    "in_place_title": ("Bereits vorhandene Maßnahmen", "Measures already in place"),
+    "in_place_intro": (
+        "Diese Maßnahmen gibt es in der Kommune schon; sie werden nicht erneut empfohlen.",
+        "The municipality already has these measures; they are not recommended again.",
+    ),
+    "source_document": ("Quelle", "Source"),
+    # units that left or joined
+    "left_out_title": ("Nicht in der Rangfolge", "Not in the ranking"),
+    "left_out_merged_into": ("{year} aufgegangen in {names}", "merged into {names} in {year}"),
+    "left_out_dissolved": ("{year} aufgelöst", "dissolved in {year}"),
+    "left_out_not_yet": ("entsteht erst {year}", "created only in {year}"),
+    "left_out_no_data": ("keine Daten für {year}", "no data for {year}"),
+    "change_merged_into": ("{year} aufgegangen in {names}", "Merged into {names} in {year}"),
+    "change_dissolved": ("{year} aufgelöst", "Dissolved in {year}"),
+    "change_created_from": ("{year} entstanden aus {names}", "Formed from {names} in {year}"),
+    "change_created": ("seit {year}", "Since {year}"),
+    "and": ("und", "and"),
+    "unit_history": ("Gebietsstand", "Boundaries"),
+    "no_data_this_year": (
+        "Für {year} liegen zu dieser Kommune keine Daten vor; es werden keine Werte als "
+        "aktuell gezeigt.",
+        "There are no data on this municipality for {year}; no values are shown as current.",
+    ),
+    "scale_note": (
+        "Punktwerte auf der Skala {lower} bis {upper}",
+        "Scores on the scale {lower} to {upper}",
+    ),
+    "parity_note": (
+        "Paritätslücke: Abstand zur Parität (0 = Parität); negativ heißt, die Quote der "
+        "Menschen mit Migrationsgeschichte liegt unter der Vergleichsgruppe (bei Verhältnissen: "
+        "Verhältnis minus 1).",
+        "Parity gap: distance from parity (0 = parity); negative means the rate of people "
+        "with a migration background is below the reference group's (for ratios: ratio "
+        "minus 1).",
+    ),
     # comparison
     "before": ("Vorher", "Before"),
     "after": ("Nachher", "After"),

@@ -72,6 +72,12 @@ def _safe(markup: str) -> Any:
 
 
 # ---- charts: context data -> SVG ----------------------------------------------------------
+def _score_axis(ctx: dict[str, Any], t: dict[str, str], f: Formatter) -> str:
+    """The title of a score axis with its scale: "Punktwert (0 bis 100)"."""
+    scale = ctx["scale"]
+    return f"{t['score']} ({f.num(scale['min'], 0)}–{f.num(scale['max'], 0)})"
+
+
 def overview_charts(ctx: dict[str, Any]) -> dict[str, Any]:
     t, f = texts(ctx["lang"]), Formatter(ctx["lang"])
     lo, hi = ctx["scale"]["min"], ctx["scale"]["max"]
@@ -88,6 +94,8 @@ def overview_charts(ctx: dict[str, Any]) -> dict[str, Any]:
                 desc=t["index_bars_desc"],
                 vmin=lo,
                 vmax=hi,
+                axis_label=_score_axis(ctx, t, f),
+                tick_format=lambda v: f.num(v, 0),
             )
         )
     dist = ctx["distributions"]
@@ -135,6 +143,8 @@ def profile_charts(ctx: dict[str, Any]) -> dict[str, Any]:
         legend=(t["this_unit"], t["peer_median"], t["peer_middle"]),
         vmin=lo,
         vmax=hi,
+        axis_label=_score_axis(ctx, t, f),
+        tick_format=lambda v: f.num(v, 0),
     )
     years = ctx["history"]["years"]
     panels = []
@@ -169,6 +179,8 @@ def comparison_charts(ctx: dict[str, Any]) -> dict[str, Any]:
         vmin=-bound,
         vmax=bound,
         highlight=[c < 0 for c in changes],
+        axis_label=t["change_axis"],
+        tick_format=lambda v: f.num(v, 1, sign=True),
     )
     return {"movers": _safe(chart)}
 
@@ -202,12 +214,29 @@ def _quality_text(q: dict[str, Any], f: Formatter, t: dict[str, str]) -> str:
     elif kind == "unreliable" and q["denominator"] is not None:
         text += f" ({t['denominator']} {f.int(q['denominator'])})"
     elif kind in ("missing", "suppressed") and q["detail"]:
-        text += f" ({t['reason']}: {q['detail']})"
+        text += f" ({t['reason']}: {t.get('reason_' + q['detail'], q['detail'])})"
     elif kind == "data_note" and q["detail"]:
         text += f": {q['detail']}"
     elif kind == "screened_out" and q["value"] is not None:
         text += f" ({t['coverage']} {f.pct(q['value'], 0, share=True)})"
     return text
+
+
+def unit_change_text(change: dict[str, Any], t: dict[str, str], prefix: str = "change") -> str:
+    """A merger, dissolution or creation in words: "2021 aufgegangen in Winkeltal"."""
+    names = change.get("names") or []
+    joined = (
+        names[0]
+        if len(names) == 1
+        else ", ".join(names[:-1]) + f" {t['and']} " + names[-1]
+        if names
+        else ""
+    )
+    return (
+        t[f"{prefix}_{change['kind']}"]
+        .replace("{year}", str(change["year"]))
+        .replace("{names}", joined)
+    )
 
 
 def units_view(ctx: dict[str, Any]) -> list[dict[str, Any]]:
@@ -274,7 +303,8 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
         for r in section["rows"]:
             css, trend_text, trend_words = _trend_cells(r["trend"], r["change"], f, t)
             unit = r["unit"]
-            shown = value(r["value"], unit)
+            levels = r["kind"] in ("ordinal", "binary")  # answer levels: "Stufe 2"
+            shown = value(r["value"], unit, 0 if levels else 1, unit_first=levels)
             if r["value_label"]:
                 shown = f"{r['value_label']} ({shown})"
             indicator = r["is_indicator"]
@@ -325,22 +355,26 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
         }
         for s in ctx["weaknesses"]
     ]
+
+    def measure(r: dict[str, Any]) -> dict[str, Any]:
+        band = t.get(f"band_{r['band']}", "") if r.get("band") else ""
+        return {
+            "title": r["title"] or r["action"] or "",
+            "text": r["text"] or "",
+            "evidence": r["evidence"],
+            "priority": "" if r["priority"] is None else f.priority(r["priority"]),
+            "band": band,
+            "band_css": r.get("band") or "",
+            "actors": r["actors"] or "",
+            "programme": r["programme"] or "",
+            "source": r["source"] or "",
+        }
+
     recommendations = (
-        None
-        if ctx["recommendations"] is None
-        else [
-            {
-                "title": r["title"] or r["rule"] or "",
-                "text": r["text"] or "",
-                "evidence": r["evidence"] or "",
-                "priority": "" if r["priority"] is None else num(r["priority"], 2),
-                "actors": r["actors"] or "",
-                "programme": r["programme"] or "",
-                "rule": r["rule"] or "",
-            }
-            for r in ctx["recommendations"]
-        ]
+        None if ctx["recommendations"] is None else [measure(r) for r in ctx["recommendations"]]
     )
+    in_place = None if ctx["in_place"] is None else [measure(r) for r in ctx["in_place"]]
+    changes = [unit_change_text(c, t) for c in ctx["unit"]["changes"]]
     return {
         "figures": figures,
         "domains": domains,
@@ -350,6 +384,8 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
         "strengths": strengths,
         "weaknesses": weaknesses,
         "recommendations": recommendations,
+        "in_place": in_place,
+        "unit_changes": changes,
         "quality": [_quality_text(q, f, t) for q in ctx["quality"]],
     }
 
@@ -357,8 +393,17 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
 # ---- pages --------------------------------------------------------------------------------
 def render_overview(ctx: dict[str, Any], link_profiles: bool = False) -> str:
     template = environment(ctx["lang"]).get_template("overview.html.j2")
+    t = texts(ctx["lang"])
+    left_out = [
+        {"name": u["name"], "text": unit_change_text(u, t, prefix="left_out")}
+        for u in ctx["left_out"]
+    ]
     return template.render(
-        ctx=ctx, charts=overview_charts(ctx), units=units_view(ctx), link_profiles=link_profiles
+        ctx=ctx,
+        charts=overview_charts(ctx),
+        units=units_view(ctx),
+        left_out=left_out,
+        link_profiles=link_profiles,
     )
 
 

@@ -87,6 +87,34 @@ def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "")
     )
 
 
+def _axis(
+    to_x: Callable[[float], float],
+    x0: float,
+    x1: float,
+    y: float,
+    vmin: float,
+    vmax: float,
+    label: str,
+    tick_format: Callable[[float], str],
+) -> list[str]:
+    """A horizontal axis at ``y``: line, five ticks with their values, and its title."""
+    out = [f'<line x1="{_f(x0)}" x2="{_f(x1)}" y1="{_f(y)}" y2="{_f(y)}" stroke="{_PEER}"/>']
+    for k in range(5):
+        tick = vmin + (vmax - vmin) * k / 4
+        x = to_x(tick)
+        out.append(
+            f'<line x1="{_f(x)}" x2="{_f(x)}" y1="{_f(y)}" y2="{_f(y + 4)}" stroke="{_PEER}"/>'
+        )
+        out.append(_text(x, y + 16, tick_format(tick), "middle"))
+    if label:
+        out.append(_text((x0 + x1) / 2, y + 32, label, "middle"))
+    return out
+
+
+def _plain_tick(value: float) -> str:
+    return f"{value:g}".replace("-", "\u2212")
+
+
 def _clip_label(label: str, limit: int) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
@@ -104,10 +132,13 @@ def bar_chart(
     highlight: Sequence[bool] | None = None,
     width: float = 640.0,
     label_width: float = 200.0,
+    axis_label: str = "",
+    tick_format: Callable[[float], str] = _plain_tick,
 ) -> str:
-    """Horizontal bars, one per label; highlighted bars in vermillion, others in blue."""
+    """Horizontal bars, one per label; highlighted bars in vermillion, others in blue;
+    an axis with ticks below and its title (``axis_label``)."""
     row, top = 20.0, 6.0
-    height = top + row * len(labels) + 6
+    height = top + row * len(labels) + 46
     x0, x1 = label_width, width - 70
     to_x = _scale(vmin, vmax, x0, x1)
     base = to_x(max(vmin, min(0.0, vmax)))
@@ -124,10 +155,12 @@ def bar_chart(
                 f'fill="{colour}"/>'
             )
         out.append(_text(x1 + 6, y + 13, shown))
+    axis_y = top + row * len(labels) + 4
     out.append(
         f'<line x1="{_f(base)}" x2="{_f(base)}" y1="{_f(top)}" '
-        f'y2="{_f(height - 6)}" stroke="{_PEER}" stroke-width="1"/>'
+        f'y2="{_f(axis_y)}" stroke="{_PEER}" stroke-width="1"/>'
     )
+    out += _axis(to_x, x0, x1, axis_y, vmin, vmax, axis_label, tick_format)
     out.append("</svg>")
     return "".join(out)
 
@@ -146,15 +179,17 @@ def dot_plot(
     legend: tuple[str, str, str],
     vmin: float = 0.0,
     vmax: float = 100.0,
-    width: float = 720.0,
-    label_width: float = 280.0,
+    width: float = 680.0,
+    label_width: float = 240.0,
+    axis_label: str = "",
+    tick_format: Callable[[float], str] = _plain_tick,
 ) -> str:
     """A unit's value (blue dot) against its peers: median (black bar), middle half (grey).
 
     ``legend`` names the three marks: (this unit, peer median, middle half of peers).
     """
     row, top = 22.0, 26.0
-    height = top + row * len(labels) + 22
+    height = top + row * len(labels) + 44
     x0, x1 = label_width, width - 60
     to_x = _scale(vmin, vmax, x0, x1)
     out = _open(chart_id, width, height, title, desc)
@@ -171,7 +206,7 @@ def dot_plot(
     for i, label in enumerate(labels):
         y = top + i * row
         mid = y + row / 2
-        out.append(_text(x0 - 8, mid + 4, _clip_label(label, 42), "end"))
+        out.append(_text(x0 - 8, mid + 4, _clip_label(label, 36), "end"))
         out.append(
             f'<line x1="{_f(x0)}" x2="{_f(x1)}" y1="{_f(mid)}" y2="{_f(mid)}" '
             f'stroke="#EEEEEE" stroke-width="1"/>'
@@ -196,12 +231,7 @@ def dot_plot(
                 f'fill="{_UNIT}" stroke="#FFFFFF" stroke-width="1"/>'
             )
         out.append(_text(x1 + 8, mid + 4, value_labels[i]))
-    axis_y = top + row * len(labels) + 4
-    out.append(
-        f'<line x1="{_f(x0)}" x2="{_f(x1)}" y1="{_f(axis_y)}" y2="{_f(axis_y)}" stroke="{_PEER}"/>'
-    )
-    for tick in (vmin, (vmin + vmax) / 2, vmax):
-        out.append(_text(to_x(tick), axis_y + 14, f"{tick:g}", "middle"))
+    out += _axis(to_x, x0, x1, top + row * len(labels) + 4, vmin, vmax, axis_label, tick_format)
     out.append("</svg>")
     return "".join(out)
 
@@ -227,8 +257,11 @@ def small_multiples(
     out = _open(chart_id, width, height, title, desc)
     for k, (label, years, values, last_label) in enumerate(panels):
         px, py = (k % cols) * panel_width, (k // cols) * panel_height
-        x0, x1 = px + 10, px + panel_width - 50
+        x0, x1 = px + 34, px + panel_width - 50
         y0, y1 = py + panel_height - 18, py + 24  # y0 = bottom (vmin), y1 = top (vmax)
+        # the shared scale, on every panel
+        out.append(_text(x0 - 4, y0, f"{vmin:g}", "end", ' font-size="11"'))
+        out.append(_text(x0 - 4, y1 + 9, f"{vmax:g}", "end", ' font-size="11"'))
         out.append(_text(px + 10, py + 14, _clip_label(label, 27), extra=' font-weight="600"'))
         out.append(
             f'<rect x="{_f(x0)}" y="{_f(y1)}" width="{_f(x1 - x0)}" '
@@ -252,9 +285,9 @@ def small_multiples(
                 out.append(f'<circle cx="{_f(x)}" cy="{_f(y)}" r="2.5" fill="{_UNIT}"/>')
             if points:
                 out.append(_text(points[-1][0] + 6, points[-1][1] + 4, last_label))
-            out.append(_text(x0, y0 + 14, str(first), extra=' font-size="10"'))
+            out.append(_text(x0, y0 + 14, str(first), extra=' font-size="11"'))
             if last > first:
-                out.append(_text(x1, y0 + 14, str(last), "end", ' font-size="10"'))
+                out.append(_text(x1, y0 + 14, str(last), "end", ' font-size="11"'))
     out.append("</svg>")
     return "".join(out)
 
@@ -295,14 +328,26 @@ def heatmap(
     cell_width: float = 78.0,
     cell_height: float = 20.0,
 ) -> str:
-    """Rows (units or peer groups) by columns (domains), cells coloured by score."""
-    head = 40.0
-    width = label_width + cell_width * len(col_labels) + 4
+    """Rows (units or peer groups) by columns (domains), cells coloured by score.
+
+    Column labels are written at 45 degrees: neighbours then stand ``cell_width x
+    sin 45`` (55 px) apart across the text, far more than a line of text needs, so long
+    domain names never overlap."""
+    head = 130.0
+    width = label_width + cell_width * len(col_labels) + 110
     height = head + cell_height * len(row_labels) + 4
     out = _open(chart_id, width, height, title, desc)
     for j, col in enumerate(col_labels):
-        x = label_width + cell_width * (j + 0.5)
-        out.append(_text(x, head - 8, _clip_label(col, 12), "middle", ' font-weight="600"'))
+        x, y = label_width + cell_width * (j + 0.5), head - 8
+        out.append(
+            _text(
+                x,
+                y,
+                _clip_label(col, 22),
+                "start",
+                f' font-weight="600" transform="rotate(-45 {_f(x)} {_f(y)})"',
+            )
+        )
     for i, row_label in enumerate(row_labels):
         y = head + cell_height * i
         out.append(_text(label_width - 6, y + 14, _clip_label(row_label, 26), "end"))
@@ -361,7 +406,7 @@ def histograms(
         out.append(
             f'<line x1="{_f(x0)}" x2="{_f(x1)}" y1="{_f(y0)}" y2="{_f(y0)}" stroke="{_PEER}"/>'
         )
-        out.append(_text(x0, y0 + 14, f"{vmin:g}", extra=' font-size="10"'))
-        out.append(_text(x1, y0 + 14, f"{vmax:g}", "end", ' font-size="10"'))
+        out.append(_text(x0, y0 + 14, f"{vmin:g}", extra=' font-size="11"'))
+        out.append(_text(x1, y0 + 14, f"{vmax:g}", "end", ' font-size="11"'))
     out.append("</svg>")
     return "".join(out)

@@ -1,0 +1,115 @@
+"""``mi.recommend``: the rules' measures, one entry per unit, year and measure, with the
+evidence of every rule that asks for it, and nothing the unit already has.
+
+The rule engine (:mod:`~mint_index.recommendations.engine`) finds and ranks the measures;
+this step adds what a council needs to trust the list: the numbers behind every rule that
+asked for a measure (not only the first), and the measures in place
+(:mod:`~mint_index.recommendations.register`), which are reported with their effect
+instead of being recommended again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from mint_index.recommendations.details import CORE_COLUMNS, EVIDENCE_COLUMNS, REGISTER_COLUMNS
+from mint_index.recommendations.recommendations import NUMBER_COLUMNS, Recommendations
+from mint_index.recommendations.register import apply_register, in_place_rows
+
+if TYPE_CHECKING:
+    from mint_index.pipeline.results import Results
+    from mint_index.recommendations.rules import RuleSet
+
+__all__ = ["recommend"]
+
+
+def recommend(
+    results: Results,
+    rules: RuleSet | str | Path | None = None,
+    lang: str = "en",
+    max_poor_share: float = 0.5,
+    *,
+    measures: pd.DataFrame | None = None,
+) -> Recommendations:
+    """Ranked, explained measures for every unit and year of ``results``.
+
+    ``rules``: ``None`` for the packaged catalog, a YAML file or folder (see
+    :func:`~mint_index.load_rules`), or a loaded :class:`RuleSet`. ``lang`` (``de`` or
+    ``en``) is the language shown by default. ``max_poor_share``: an aggregate whose
+    indicators are missing, imputed or unreliable for more than this share of its weight
+    is too sparse to act on. ``measures``: the register of measures in place, a DataFrame
+    with columns ``unit``, ``measure`` (an action id) and ``since`` (a year); they are
+    never recommended again but listed with their effect (rows of kind ``in_place``), as
+    are measures the framework's yes/no indicators show to be in place.
+
+    Each measure appears once per unit and year, under the highest priority (0-100) of
+    the rules asking for it; its evidence names every one of those rules' nodes.
+    """
+    from mint_index.gap_analysis import gaps
+    from mint_index.recommendations.engine import recommend as fire_rules
+
+    found = fire_rules(results, rules, lang=lang, max_poor_share=max_poor_share)
+    ruleset, details = found.ruleset, found.details
+    assert ruleset is not None and details is not None
+    core = found.core
+    more = _more_evidence(core, ruleset, gaps(results), results)
+    placed = in_place_rows(results, ruleset, measures)
+    core = core.assign(
+        since=pd.array([pd.NA] * len(core), dtype="Int64"), moved=np.nan, effect=None
+    )
+    core = apply_register(core, placed, [*CORE_COLUMNS, *REGISTER_COLUMNS])
+    return Recommendations(
+        core,
+        lang=lang,
+        meta=found.meta,
+        ruleset=ruleset,
+        details=replace(details, more_evidence=more),
+    )
+
+
+def _more_evidence(
+    core: pd.DataFrame, ruleset: RuleSet, table: pd.DataFrame, results: Results
+) -> pd.DataFrame:
+    """For every measure asked for by several rules: the numbers of each further rule's
+    node (:data:`~mint_index.recommendations.details.EVIDENCE_COLUMNS`), in rule order."""
+    acts = core[core["kind"] == "action"]
+    focus = {rule.id: rule.focus for rule in ruleset.rules}
+    pairs = pd.DataFrame(
+        {
+            "unit": acts["unit"].astype(str).to_numpy(),
+            "year": acts["year"].to_numpy(dtype=np.int64),
+            "action": acts["action"].to_numpy(dtype=object),
+            "main": acts["node"].to_numpy(dtype=object),
+            "rules": acts["rules"].to_numpy(dtype=object),
+        }
+    ).explode("rules")
+    if not len(pairs):
+        return pd.DataFrame(columns=EVIDENCE_COLUMNS)
+    pairs["node"] = pairs["rules"].map(focus)
+    pairs = pairs[pairs["node"] != pairs["main"]].drop_duplicates(
+        ["unit", "year", "action", "node"]
+    )
+    # the gaps table is sorted by unit, year and node: find each row by its position
+    fw = results.framework
+    n_y, n_n = len(results.years), len(fw.node_ids)
+    u = pd.Index(np.asarray(results.unit_ids, dtype=object).astype(str)).get_indexer(
+        pairs["unit"].to_numpy()
+    )
+    y = pd.Index(results.years).get_indexer(pairs["year"].to_numpy())
+    n = pd.Index(fw.node_ids).get_indexer(pairs["node"].to_numpy())
+    at = (u * n_y + y) * n_n + n
+    numbers = {m: table[m].to_numpy(dtype=np.float64)[at] for m in NUMBER_COLUMNS}
+    return pd.DataFrame(
+        {
+            "unit": pairs["unit"].to_numpy(dtype=object),
+            "year": pairs["year"].to_numpy(dtype=np.int64),
+            "action": pairs["action"].to_numpy(dtype=object),
+            "node": pairs["node"].to_numpy(dtype=object),
+            **numbers,
+        }
+    )[EVIDENCE_COLUMNS]

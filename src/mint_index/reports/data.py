@@ -1,0 +1,630 @@
+"""The prepared data of a report: the array work done once for all units of one year.
+
+compute -> structure -> render: :func:`prepare` turns Results into a :class:`ReportData`
+(peer-group medians and quartiles, ranks, trends, look-ups of flags, intervals and
+recommendations by unit, which units exist in the report year), vectorised over units.
+The page builders (:mod:`.overview`, :mod:`.profile`, :mod:`.comparison`,
+:mod:`.methodology`) only index it, so one municipality's profile costs well under a
+millisecond and thousands of profiles can be rendered in parallel from one picklable
+:class:`ReportData` that holds no Results.
+
+Everything a builder returns is plain data - str, int, float, bool, None, lists and
+dicts, JSON-serialisable - with labels already in the report's language; numbers stay
+numbers and are formatted in one place (:mod:`.format`, used by :mod:`.render`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from mint_index.errors import ReportError
+from mint_index.framework.model import Indicator
+from mint_index.gap_analysis import parity_points
+from mint_index.reports.format import Formatter, check_lang
+
+if TYPE_CHECKING:
+    from mint_index.framework.framework import Framework
+    from mint_index.pipeline.results import Results
+
+__all__ = [
+    "STABLE_SHARE",
+    "SUPPRESSED_REASONS",
+    "ReportData",
+    "UnitRows",
+    "prepare",
+    "profile_filename",
+]
+
+#: A change within this share of the score scale (1 point on 0-100) counts as stable.
+STABLE_SHARE = 0.01
+#: Above this many units the overview shows peer groups instead of one bar per unit.
+HEATMAP_MAX_UNITS = 60
+#: Missing reasons that mean "the statistical office withheld the value".
+SUPPRESSED_REASONS = frozenset({"unknown_or_secret", "locked", "not_reliable"})
+_N_STRENGTHS = 3
+_N_MOVERS = 10
+_N_BINS = 10
+_WINDOWS_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(1, 10)),
+    *(f"lpt{i}" for i in range(1, 10)),
+}
+
+
+# ---- small helpers ----------------------------------------------------------------------
+def plain_number(value: Any) -> float | None:
+    """A float, or None for missing (NaN, None, pandas NA)."""
+    if value is None or value is pd.NA:
+        return None
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def plain_numbers(values: np.ndarray) -> list[float | None]:
+    return [None if math.isnan(v) else float(v) for v in np.asarray(values, dtype=float)]
+
+
+def profile_filename(unit_id: str) -> str:
+    """A file name for a unit's profile that cannot leave its folder.
+
+    Anything but ASCII letters, digits, ``-`` and ``_`` becomes ``_``, letters are
+    lower-cased (case-insensitive file systems), and a short hash of the id is appended
+    whenever the name differs from the id, so distinct ids never share a file.
+    """
+    slug = re.sub(r"[^a-z0-9_-]+", "_", unit_id.lower()).strip("_-")[:80]
+    if not slug or slug != unit_id or slug in _WINDOWS_RESERVED:
+        digest = hashlib.sha256(unit_id.encode("utf-8")).hexdigest()[:10]
+        slug = f"{slug or 'unit'}-{digest}"
+    return f"{slug}.html"
+
+
+def generated_date() -> _dt.date | None:
+    """The build date from SOURCE_DATE_EPOCH (reproducible builds), else None."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return None
+    try:
+        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc).date()
+    except (ValueError, OverflowError, OSError) as exc:
+        raise ReportError(f"SOURCE_DATE_EPOCH must be whole seconds, got {epoch!r}") from exc
+
+
+def _score_range(values: np.ndarray) -> tuple[float, float]:
+    """The axis of score charts: 0-100 when every score fits, else the data's range."""
+    finite = values[np.isfinite(values)]
+    if finite.size == 0 or (finite.min() >= 0 and finite.max() <= 100):
+        return 0.0, 100.0
+    lo, hi = float(np.floor(finite.min())), float(np.ceil(finite.max()))
+    return (lo, hi) if hi > lo else (lo - 1, hi + 1)
+
+
+def _trend(change: float, band: float) -> str:
+    if math.isnan(change):
+        return ""
+    if change > band:
+        return "improving"
+    if change < -band:
+        return "worsening"
+    return "stable"
+
+
+def _positions(keys: list[str], values: pd.Series) -> np.ndarray:
+    """Position of every value in ``keys`` (-1 if absent). Plain object arrays, because
+    hashing Arrow-backed strings one by one is an order of magnitude slower."""
+    if not pd.api.types.is_string_dtype(values):
+        values = values.astype(str)
+    return pd.Index(np.asarray(keys, dtype=object)).get_indexer(values.to_numpy(dtype=object))
+
+
+class _Lookup:
+    """Rows of a tidy frame grouped by unit, stored compactly for fast per-unit access.
+
+    Rows are sorted by the unit's position; ``start[u]:start[u + 1]`` are unit ``u``'s.
+    Numeric columns stay float arrays, text columns become codes into their distinct
+    values, so the prepared data of ten thousand units pickles small and fast.
+    """
+
+    def __init__(self, frame: pd.DataFrame, columns: list[str], unit_ids: list[str]) -> None:
+        pos = _positions(unit_ids, frame["unit"]) if len(frame) else np.zeros(0, dtype=np.intp)
+        keep = pos >= 0
+        order = np.argsort(pos[keep], kind="stable")
+        rows = np.flatnonzero(keep)[order]
+        self.start = np.searchsorted(pos[keep][order], np.arange(len(unit_ids) + 1))
+        self.columns: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
+        for c in columns:
+            series = frame[c].iloc[rows] if len(frame) else frame[c]
+            if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+                self.columns[c] = (series.to_numpy(dtype=float, na_value=np.nan), None)
+            else:
+                codes, uniques = pd.factorize(series, use_na_sentinel=True)
+                self.columns[c] = (codes, np.append(np.asarray(uniques, dtype=object), None))
+
+    def rows(self, u: int) -> list[dict[str, Any]]:
+        a, b = self.start[u], self.start[u + 1]
+        if a == b:
+            return []
+        cols = {}
+        for c, (values, uniques) in self.columns.items():
+            part = values[a:b]
+            cols[c] = part.tolist() if uniques is None else uniques[part].tolist()
+        return [dict(zip(cols, vals, strict=True)) for vals in zip(*cols.values(), strict=True)]
+
+
+# ---- the prepared report data ------------------------------------------------------------
+@dataclass
+class ReportData:
+    """Everything a report needs, computed once for all units of one year (picklable)."""
+
+    lang: str
+    year: int
+    years: list[int]
+    framework: dict[str, str]
+    index_id: str
+    unit_ids: list[str]
+    names: list[str]
+    peer: list[str]
+    groups: list[str]
+    group_code: np.ndarray  # [u] -> position in groups
+    nodes: dict[str, dict[str, Any]]  # id -> label, kind, unit, direction, target, ...
+    node_ids: list[str]
+    indicator_ids: list[str]
+    aggregate_ids: list[str]
+    domains: list[str]
+    layout: list[tuple[str, list[tuple[str, int]]]]  # domain -> [(node, depth)]
+    scores: np.ndarray  # [u, node]
+    changes: np.ndarray  # [u, node]
+    raw: np.ndarray  # [u, indicator]
+    history: np.ndarray  # [year, u, k] for history_nodes
+    history_nodes: list[str]
+    rank: np.ndarray  # [u, aggregate]
+    peer_rank: np.ndarray  # [u, aggregate]
+    n_ranked: np.ndarray  # [aggregate]
+    peer_n: np.ndarray  # [group, aggregate]
+    peer_median: np.ndarray  # [group, node]
+    peer_q1: np.ndarray
+    peer_q3: np.ndarray
+    peer_median_raw: np.ndarray  # [group, indicator]
+    rank_low: np.ndarray  # [u, aggregate], NaN without uncertainty
+    rank_high: np.ndarray
+    has_uncertainty: bool
+    flags: _Lookup
+    intervals: _Lookup
+    recommendations: _Lookup | None
+    screened_out: dict[str, float]
+    active: np.ndarray  # [u] bool: exists in the report year and has data of it
+    changes_of_units: dict[str, list[dict[str, Any]]]  # unit -> mergers and dissolutions
+    vmin: float
+    vmax: float
+    band: float
+    generated: str
+    col: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.col = {n: i for i, n in enumerate(self.node_ids)}
+        self._agg_col = {n: i for i, n in enumerate(self.aggregate_ids)}
+        self._unit_pos = {u: i for i, u in enumerate(self.unit_ids)}
+
+    def unit_position(self, unit_id: str) -> int:
+        try:
+            return self._unit_pos[str(unit_id)]
+        except KeyError:
+            raise ReportError(f"unit {unit_id!r} is not in the results") from None
+
+    def agg_col(self, node_id: str) -> int | None:
+        return self._agg_col.get(node_id)
+
+
+def _node_info(fw: Framework, node_id: str, lang: str) -> dict[str, Any]:
+    item = fw.node(node_id)
+    info: dict[str, Any] = {
+        "id": node_id,
+        "label": fw.label(node_id, lang),
+        "parent": fw.parent_of.get(node_id) or "",
+    }
+    if isinstance(item, Indicator):
+        point = float(parity_points(fw)[fw.node_ids.index(node_id)])
+        parity_point = None if math.isnan(point) else point
+        info.update(
+            kind="indicator",
+            indicator_kind=item.kind,
+            unit=item.unit_label(lang),
+            direction=item.direction,
+            description=item.description.get(lang),
+            target=None if item.target is None else item.target.value,
+            goalposts=None
+            if item.goalposts is None
+            else [item.goalposts.lower, item.goalposts.upper],
+            levels={
+                float(lv.score): lv.label.get(lang)
+                for lv in item.answer_levels()
+                if lv.label is not None
+            },
+            parity_point=parity_point,
+        )
+    else:
+        info.update(
+            kind="aggregate",
+            unit="",
+            direction="higher",
+            levels={},
+            description=item.description.get(lang) if item.description else "",
+        )
+    return info
+
+
+def _layout(fw: Framework) -> tuple[list[str], list[tuple[str, list[tuple[str, int]]]]]:
+    """Domains (children of the index) and, per domain, its nodes depth-first."""
+    domains = list(fw.children[fw.index.id])
+
+    def walk(node_id: str, depth: int) -> list[tuple[str, int]]:
+        out = [(node_id, depth)]
+        if not fw.is_indicator(node_id):
+            for child in fw.children[node_id]:
+                out += walk(child, depth + 1)
+        return out
+
+    return domains, [(d, walk(d, 0)[1:] if not fw.is_indicator(d) else [(d, 0)]) for d in domains]
+
+
+def year_rows(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    return frame[frame["year"].to_numpy() == year] if len(frame) else frame
+
+
+def _pivot(frame: pd.DataFrame, value: str, units: list[str], nodes: list[str]) -> np.ndarray:
+    """A tidy ``unit, node, value`` frame as an array ``[unit, node]`` (NaN where absent)."""
+    out = np.full((len(units), len(nodes)), np.nan)
+    if len(frame):
+        u = _positions(units, frame["unit"])
+        n = _positions(nodes, frame["node"])
+        ok = (u >= 0) & (n >= 0)
+        out[u[ok], n[ok]] = frame[value].to_numpy(dtype=float, na_value=np.nan)[ok]
+    return out
+
+
+def _group_stats(
+    values: np.ndarray, codes: np.ndarray, n_groups: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Median, lower and upper quartile of every column within every group."""
+    frame = pd.DataFrame(values)
+    grouped = frame.groupby(codes, sort=True)
+    shape = (n_groups, values.shape[1])
+
+    def full(result: pd.DataFrame) -> np.ndarray:
+        out = np.full(shape, np.nan)
+        out[result.index.to_numpy(dtype=int)] = result.to_numpy(dtype=float)
+        return out
+
+    return (full(grouped.median()), full(grouped.quantile(0.25)), full(grouped.quantile(0.75)))
+
+
+#: Columns of a recommendation as the profile shows it, from ``Recommendations.to_frame``.
+_REC_COLUMNS = (
+    "rank",
+    "kind",
+    "title",
+    "text",
+    "evidence",
+    "priority",
+    "severity",
+    "rule",
+    "node",
+    "actors",
+    "programme",
+    "effort",
+    "horizon",
+    "band",
+    "source",
+    "action",
+    "since",
+    "effect",
+)
+
+
+def _recommendation_lookup(
+    recommendations: Any, year: int, lang: str, unit_ids: list[str]
+) -> _Lookup:
+    """Measures and data-quality notes of the report year by unit, ranked."""
+    frame = recommendations.to_frame(lang, year=year)  # texts of the report year only
+    if "year" in frame.columns:
+        frame = year_rows(frame, year)
+    frame = frame.assign(unit=frame["unit"].astype(str))
+    for column in _REC_COLUMNS:
+        if column not in frame.columns:
+            frame[column] = None
+    if len(frame):
+        frame = frame.sort_values(["unit", "rank"], kind="stable", na_position="last")
+    return _Lookup(frame, list(_REC_COLUMNS), unit_ids)
+
+
+def latest_scored_year(res: Results) -> int:
+    """The latest year in which at least one unit has an index score."""
+    years = [int(y) for y in res.years]
+    index = res.cube("aggregated")[:, :, list(res.node_ids).index(res.framework.index.id)]
+    scored = np.flatnonzero((~np.isnan(index)).any(axis=1))
+    if scored.size == 0:
+        raise ReportError("no year of the results has an index score")
+    return years[int(scored[-1])]
+
+
+def _year_column(units: pd.DataFrame, column: str) -> np.ndarray:
+    """A ``valid_from``/``valid_to`` column as floats (NaN: open-ended or absent)."""
+    if column not in units.columns:
+        return np.full(len(units), np.nan)
+    return pd.to_numeric(units[column], errors="coerce").to_numpy(dtype=float)
+
+
+def _exists_in(units: pd.DataFrame, year: int) -> np.ndarray:
+    """Per unit: does it exist in ``year`` (``valid_from`` <= year <= ``valid_to``)?"""
+    start, end = _year_column(units, "valid_from"), _year_column(units, "valid_to")
+    return ~(start > year) & ~(end < year)
+
+
+def unit_changes(
+    units: pd.DataFrame, unit_ids: list[str], names: list[str]
+) -> dict[str, list[dict[str, Any]]]:
+    """What happened to units that end or begin: per unit a list of events, each
+    ``{"kind": "merged_into" | "dissolved" | "created_from" | "created", "year": y,
+    "names": [...]}``. A unit ending in year y merged into the units that begin in y + 1
+    (in the same ``district`` where the table has one); with none, it was dissolved."""
+    start, end = _year_column(units, "valid_from"), _year_column(units, "valid_to")
+    district = (
+        units["district"].astype(object).to_numpy()
+        if "district" in units.columns
+        else np.zeros(len(units), dtype=object)
+    )
+    out: dict[str, list[dict[str, Any]]] = {}
+    for u in np.flatnonzero(~np.isnan(end)):
+        after = np.flatnonzero((start == end[u] + 1) & (district == district[u]))
+        out.setdefault(unit_ids[u], []).append(
+            {
+                "kind": "merged_into" if after.size else "dissolved",
+                "year": int(end[u]) + 1,
+                "names": [names[k] for k in after],
+            }
+        )
+    for u in np.flatnonzero(~np.isnan(start)):
+        before = np.flatnonzero((end == start[u] - 1) & (district == district[u]))
+        out.setdefault(unit_ids[u], []).append(
+            {
+                "kind": "created_from" if before.size else "created",
+                "year": int(start[u]),
+                "names": [names[k] for k in before],
+            }
+        )
+    return out
+
+
+def prepare(
+    res: Results,
+    lang: str = "de",
+    year: int | None = None,
+    recommendations: Any = None,
+    uncertainty: Any = None,
+) -> ReportData:
+    """Do the array work of a report once: scores, peer statistics, ranks, look-ups."""
+    check_lang(lang)
+    fw = res.framework
+    years = [int(y) for y in res.years]
+    if not years:
+        raise ReportError("the results have no years")
+    year = latest_scored_year(res) if year is None else int(year)
+    if year not in years:
+        raise ReportError(
+            f"year {year} is not in the results; years: " + ", ".join(map(str, years))
+        )
+    yi = years.index(year)
+    unit_ids = [str(u) for u in res.unit_ids]
+    units = res.units.reindex(unit_ids)
+    names = (
+        units["name"]
+        .astype(object)
+        .where(units["name"].notna(), pd.Series(unit_ids, index=units.index))
+        .astype(str)
+        .tolist()
+        if "name" in units.columns
+        else list(unit_ids)
+    )
+    peer = (
+        units["peer_group"]
+        .astype(object)
+        .where(units["peer_group"].notna(), "")
+        .astype(str)
+        .tolist()
+        if "peer_group" in units.columns
+        else [""] * len(unit_ids)
+    )
+    # peer groups in the framework's order (size classes small to large), others sorted
+    declared = list(fw.peer_groups.labels or [])
+    groups = declared + sorted(set(peer) - set(declared))
+    groups = [g for g in groups if g in set(peer)]
+    codes = pd.Index(groups).get_indexer(peer)
+    node_ids = list(res.node_ids)
+    indicator_ids = list(fw.indicator_ids)
+    aggregate_ids = list(fw.aggregate_ids)
+    domains, layout = _layout(fw)
+
+    agg = res.cube("aggregated")
+    derived = res.cube("derived")
+    # a unit counts in the report year only where it exists then and has data of it:
+    # scores of a year without data (carried over by imputation) are never shown as current
+    exists = _exists_in(units, year)
+    active = exists & (~np.isnan(derived[yi])).any(axis=1)
+    scores = np.where(active[:, None], np.asarray(agg[yi], dtype=float), np.nan)
+    changes = res.changes.xs(year, level="year").reindex(unit_ids)[node_ids].to_numpy(dtype=float)
+    changes = np.where(active[:, None], changes, np.nan)
+    raw = np.where(active[:, None], np.asarray(derived[yi], dtype=float), np.nan)
+    history_nodes = [fw.index.id, *domains]
+    with_data = (~np.isnan(derived)).any(axis=2)  # [year, unit]
+    history = np.where(
+        with_data[:, :, None],
+        np.asarray(agg[:, :, [node_ids.index(n) for n in history_nodes]], dtype=float),
+        np.nan,
+    )
+
+    agg_scores = scores[:, len(indicator_ids) :]
+    # rank 1 = best, ties share the lowest rank (as Results.ranks), among active units
+    rank = pd.DataFrame(agg_scores).rank(method="min", ascending=False).to_numpy()
+    peer_rank = (
+        pd.DataFrame(agg_scores)
+        .groupby(np.where(codes >= 0, codes, -1), sort=False)
+        .rank(method="min", ascending=False)
+        .to_numpy(dtype=float, copy=True)
+    )
+    peer_rank[codes < 0] = np.nan
+    ranked = ~np.isnan(agg_scores)
+    n_ranked = ranked.sum(axis=0).astype(float)
+    peer_n = np.zeros((len(groups), len(aggregate_ids)))
+    np.add.at(peer_n, codes, ranked.astype(float))
+    median, q1, q3 = _group_stats(scores, codes, len(groups))
+    median_raw = _group_stats(raw, codes, len(groups))[0]
+
+    rank_low = np.full_like(rank, np.nan)
+    rank_high = np.full_like(rank, np.nan)
+    if uncertainty is not None:
+        stats = year_rows(uncertainty.rank_stats, year)
+        rank_low = np.where(active[:, None], _pivot(stats, "q05", unit_ids, aggregate_ids), np.nan)
+        rank_high = np.where(active[:, None], _pivot(stats, "q95", unit_ids, aggregate_ids), np.nan)
+
+    flags = _Lookup(year_rows(res.flags, year), ["node", "flag", "detail"], unit_ids)
+    intervals = year_rows(res.intervals, year)
+    if len(intervals):
+        intervals = intervals[intervals["unreliable"].to_numpy(dtype=bool)]
+    interval_lookup = _Lookup(
+        intervals, ["indicator", "value", "lower", "upper", "denominator"], unit_ids
+    )
+    screened = year_rows(res.screened_out, year)
+    vmin, vmax = _score_range(agg)
+    date = generated_date()
+    meta = fw.framework
+    return ReportData(
+        lang=lang,
+        year=year,
+        years=years,
+        framework={
+            "id": meta.id,
+            "label": meta.label.get(lang),
+            "version": meta.version,
+            "sha256": fw.sha256,
+        },
+        index_id=fw.index.id,
+        unit_ids=unit_ids,
+        names=names,
+        peer=peer,
+        groups=[str(g) for g in groups],
+        group_code=np.asarray(codes),
+        nodes={n: _node_info(fw, n, lang) for n in node_ids},
+        node_ids=node_ids,
+        indicator_ids=indicator_ids,
+        aggregate_ids=aggregate_ids,
+        domains=domains,
+        layout=layout,
+        scores=scores,
+        changes=changes,
+        raw=raw,
+        history=history,
+        history_nodes=history_nodes,
+        rank=rank,
+        peer_rank=peer_rank,
+        n_ranked=n_ranked,
+        peer_n=peer_n,
+        peer_median=median,
+        peer_q1=q1,
+        peer_q3=q3,
+        peer_median_raw=median_raw,
+        rank_low=rank_low,
+        rank_high=rank_high,
+        has_uncertainty=uncertainty is not None,
+        flags=flags,
+        intervals=interval_lookup,
+        recommendations=None
+        if recommendations is None
+        else _recommendation_lookup(recommendations, year, lang, unit_ids),
+        active=active,
+        changes_of_units=unit_changes(units, unit_ids, names),
+        screened_out={
+            str(u): float(c) for u, c in zip(screened["unit"], screened["coverage"], strict=True)
+        },
+        vmin=vmin,
+        vmax=vmax,
+        band=STABLE_SHARE * (vmax - vmin),
+        generated="" if date is None else Formatter(lang).date(date),
+    )
+
+
+# ---- one unit's rows ------------------------------------------------------------------------
+def nan_to_none(x: float) -> float | None:
+    """A Python float from ``.tolist()``, None for NaN."""
+    return None if x != x else x
+
+
+class UnitRows:
+    """One unit's rows of every prepared array as Python lists (one ``tolist`` each),
+    so building a profile is dictionary work, not thousands of numpy scalar look-ups."""
+
+    def __init__(self, data: ReportData, u: int) -> None:
+        g = int(data.group_code[u])
+        nan_n = [math.nan] * len(data.node_ids)
+        nan_a = [math.nan] * len(data.aggregate_ids)
+        self.scores = data.scores[u].tolist()
+        self.changes = data.changes[u].tolist()
+        self.raw = data.raw[u].tolist()
+        self.rank = data.rank[u].tolist()
+        self.peer_rank = data.peer_rank[u].tolist()
+        self.rank_low = data.rank_low[u].tolist()
+        self.rank_high = data.rank_high[u].tolist()
+        self.n_ranked = data.n_ranked.tolist()
+        self.median = data.peer_median[g].tolist() if g >= 0 else nan_n
+        self.q1 = data.peer_q1[g].tolist() if g >= 0 else nan_n
+        self.q3 = data.peer_q3[g].tolist() if g >= 0 else nan_n
+        self.median_raw = (
+            data.peer_median_raw[g].tolist() if g >= 0 else [math.nan] * len(data.indicator_ids)
+        )
+        self.peer_n = data.peer_n[g].tolist() if g >= 0 else nan_a
+
+
+def rank_entry(data: ReportData, r: UnitRows, node: str) -> dict[str, Any]:
+    a = data.agg_col(node)
+    if a is None:
+        return {
+            "rank": None,
+            "rank_of": None,
+            "peer_rank": None,
+            "peer_of": None,
+            "rank_low": None,
+            "rank_high": None,
+        }
+    return {
+        "rank": nan_to_none(r.rank[a]),
+        "rank_of": nan_to_none(r.n_ranked[a]),
+        "peer_rank": nan_to_none(r.peer_rank[a]),
+        "peer_of": nan_to_none(r.peer_n[a]),
+        "rank_low": nan_to_none(r.rank_low[a]),
+        "rank_high": nan_to_none(r.rank_high[a]),
+    }
+
+
+def node_entry(data: ReportData, r: UnitRows, node: str) -> dict[str, Any]:
+    c = data.col[node]
+    change = r.changes[c]
+    return {
+        "id": node,
+        "label": data.nodes[node]["label"],
+        "score": nan_to_none(r.scores[c]),
+        "peer_median": nan_to_none(r.median[c]),
+        "peer_q1": nan_to_none(r.q1[c]),
+        "peer_q3": nan_to_none(r.q3[c]),
+        "change": nan_to_none(change),
+        "trend": _trend(change, data.band),
+    }

@@ -1,0 +1,210 @@
+"""The overview's reference sections as plain data: methodology (what was computed, from
+the build specification), data coverage and the indicators with their sources."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from mint_index.framework.model import DirectCompute, Indicator, RatioCompute
+from mint_index.reports.data import SUPPRESSED_REASONS, ReportData, plain_number, year_rows
+from mint_index.reports.i18n import method_text
+
+if TYPE_CHECKING:
+    from mint_index.framework.framework import Framework
+    from mint_index.pipeline.results import Results
+
+__all__ = ["coverage", "describe_compute", "methodology", "sources"]
+
+
+def _spec_groups(
+    step: str, specs: dict[str, dict[str, Any]], labels: dict[str, str], lang: str
+) -> list[dict[str, Any]]:
+    """Nodes sharing the same resolved spec of ``step``, one entry per distinct spec."""
+    from mint_index.methods.registry import parse_step
+
+    groups: dict[str, list[str]] = {}
+    for node, spec in specs.items():
+        groups.setdefault(json.dumps(spec, sort_keys=True), []).append(node)
+    out = []
+    for key, nodes in groups.items():
+        spec = json.loads(key)
+        method, params = parse_step(step, spec)  # the parameters as run, defaults included
+        values = params.model_dump(mode="json")
+        out.append(
+            {
+                "method": method.name,
+                "description": method_text(step, method.name, lang, method.summary),
+                "parameters": [
+                    {"name": k, "value": json.dumps(v, ensure_ascii=False)}
+                    for k, v in sorted(values.items())
+                ],
+                "nodes": [labels[n] for n in nodes],
+                "all": len(nodes) == len(specs),
+            }
+        )
+    return out
+
+
+def methodology(res: Results, data: ReportData) -> dict[str, Any]:
+    resolved = res.spec.resolved()
+    fw = res.framework
+    labels = {n: data.nodes[n]["label"] for n in data.node_ids}
+    steps = []
+    for step in ("denominate", "screen"):
+        spec = dict(resolved[step])
+        steps.append(
+            {"step": step, "groups": _spec_groups(step, {"*": spec}, {"*": ""}, data.lang)}
+        )
+    for step in ("impute", "treat", "normalise", "aggregate"):
+        steps.append(
+            {"step": step, "groups": _spec_groups(step, resolved[step], labels, data.lang)}
+        )
+    weights = []
+    for parent in reversed(fw.aggregate_ids):
+        kids = fw.children[parent]
+        w = np.array([float(resolved["weights"].get(k, 1.0)) for k in kids])
+        total = w.sum()
+        weights.append(
+            {
+                "id": parent,
+                "label": labels[parent],
+                "children": [
+                    {
+                        "id": k,
+                        "label": labels[k],
+                        "weight": float(w[j]),
+                        "share": float(w[j] / total) if total > 0 else None,
+                    }
+                    for j, k in enumerate(kids)
+                ],
+            }
+        )
+    treatment = year_rows(res.treatment, data.year)
+    treated = []
+    if len(treatment):
+        mask = (treatment["points"].to_numpy() > 0) | treatment["log_transformed"].to_numpy(
+            dtype=bool
+        )
+        for row in treatment[mask].itertuples(index=False):
+            treated.append(
+                {
+                    "id": str(row.indicator),
+                    "label": labels[str(row.indicator)],
+                    "points": int(row.points),
+                    "log_transformed": bool(row.log_transformed),
+                    "skew_before": plain_number(row.skew_before),
+                    "skew_after": plain_number(row.skew_after),
+                }
+            )
+    return {"steps": steps, "weights": weights, "treated": treated}
+
+
+def coverage(res: Results, data: ReportData) -> list[dict[str, Any]]:
+    """Per indicator in the report year: values available, imputed, suppressed, ..."""
+    yi = data.years.index(data.year)
+    derived = res.cube("derived")[yi]
+    n_units = len(data.unit_ids)
+    flags = year_rows(res.flags, data.year)
+    counts: dict[tuple[str, str], int] = {}
+    if len(flags):
+        kind = flags["flag"].astype(str)
+        detail = flags["detail"].astype(object).where(flags["detail"].notna(), "").astype(str)
+        missing = kind.str.startswith("missing")
+        reason = detail.where(kind == "missing", kind.str.removeprefix("missing:"))
+        kind = kind.where(~missing, "missing").where(
+            ~(missing & reason.isin(list(SUPPRESSED_REASONS))), "suppressed"
+        )
+        frame = pd.DataFrame(
+            {"node": flags["node"].astype(str).to_numpy(), "kind": kind.to_numpy()}
+        )
+        counts = {(str(n), str(k)): int(c) for (n, k), c in frame.value_counts().items()}
+    available = (~np.isnan(derived)).sum(axis=0)
+    out = []
+    for i, ind in enumerate(data.indicator_ids):
+        domain = next((d for d, nodes in data.layout if any(n == ind for n, _ in nodes)), "")
+        out.append(
+            {
+                "id": ind,
+                "label": data.nodes[ind]["label"],
+                "domain": data.nodes[domain]["label"] if domain else "",
+                "available": int(available[i]),
+                "units": n_units,
+                "share": float(available[i] / n_units) if n_units else None,
+                "imputed": int(counts.get((ind, "imputed"), 0)),
+                "suppressed": int(counts.get((ind, "suppressed"), 0)),
+                "missing": int(counts.get((ind, "missing"), 0)),
+                "unreliable": int(counts.get((ind, "unreliable"), 0)),
+            }
+        )
+    return out
+
+
+def describe_compute(ind: Indicator, names: Mapping[str, str] | None = None) -> str:
+    """An indicator's definition as a short formula over its raw variables: their ids, or
+    with ``names`` (id -> label in the report's language) their names in words."""
+    c = ind.compute
+
+    def n(variable: str) -> str:
+        return variable if names is None else names.get(variable, variable)
+
+    if isinstance(c, DirectCompute):
+        text = n(c.variable)
+    elif isinstance(c, RatioCompute):
+        scale = f" × {c.scale:g}" if c.scale != 1 else ""
+        text = f"{n(c.numerator)} / {n(c.denominator)}{scale}"
+    else:
+        group = f"{n(c.group.numerator)} / {n(c.group.denominator)}"
+        ref = f"{n(c.reference.numerator)} / {n(c.reference.denominator)}"
+        text = (
+            f"({group} − {ref}) × {c.scale:g}" if c.mode == "difference" else f"({group}) ÷ ({ref})"
+        )
+    if ind.denominator:
+        text += f" ÷ {n(ind.denominator)}"
+    return text
+
+
+def sources(fw: Framework, data: ReportData) -> list[dict[str, Any]]:
+    names = {v.id: v.label.get(data.lang) for v in fw.variables if v.label is not None}
+    out = []
+    for ind in fw.indicators:
+        src = ind.source
+        url = src.url or ""
+        out.append(
+            {
+                "id": ind.id,
+                "label": data.nodes[ind.id]["label"],
+                "description": ind.description.get(data.lang),
+                "domain": data.nodes[_domain_of(fw, ind.id)]["label"],
+                "unit": ind.unit_label(data.lang),
+                "direction": ind.direction,
+                "kind": ind.kind,
+                "definition": describe_compute(ind, names),
+                "goalposts": None
+                if ind.goalposts is None
+                else [ind.goalposts.lower, ind.goalposts.upper],
+                "goalposts_rationale": ind.goalposts.rationale.get(data.lang)
+                if ind.goalposts and ind.goalposts.rationale
+                else "",
+                "target": None if ind.target is None else ind.target.value,
+                "target_source": ind.target.source.get(data.lang)
+                if ind.target and ind.target.source
+                else "",
+                "publisher": src.publisher,
+                "table": src.table or "",
+                "note": src.note.get(data.lang) if src.note else "",
+                "url": url,
+                "url_is_web": url.startswith(("https://", "http://")),
+                "min_denominator": ind.min_denominator,
+            }
+        )
+    return out
+
+
+def _domain_of(fw: Framework, node: str) -> str:
+    chain = [node, *fw.ancestors(node)]
+    return chain[-2] if len(chain) >= 2 else node

@@ -1,0 +1,38 @@
+"""Rich notebook display of the result objects: escaped tables, ranks as whole numbers,
+the numbers worked out by hand (see reports_helpers)."""
+
+from __future__ import annotations
+
+import re
+
+import reports_helpers as h
+
+import mint_index as mi
+
+
+def _cells(html: str) -> list[list[str]]:
+    rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)
+    return [re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row) for row in rows]
+
+
+def test_results_show_the_best_units_with_whole_ranks() -> None:
+    res = h.results(names={"c": "<b>Castrop</b>"})
+    rows = _cells(res._repr_html_())
+    # 2023 index: c 68.75, a 50, b 45.625, d 37.5 (reports_helpers)
+    assert rows[0] == ["rank", "unit", "name", "score"]
+    assert rows[1] == ["1", "c", "&lt;b&gt;Castrop&lt;/b&gt;", "68.8"]
+    assert [r[0] for r in rows[1:]] == ["1", "2", "3", "4"]
+    assert [r[3] for r in rows[1:]] == ["68.8", "50.0", "45.6", "37.5"]
+
+
+def test_audit_and_uncertainty_display() -> None:
+    res = h.results()
+    audit_rows = _cells(mi.audit(res)._repr_html_())
+    assert audit_rows[0][:2] == ["node", "parts"]
+    assert {r[0] for r in audit_rows[1:]} >= {"edu", "index"}
+    unc = mi.uncertainty(res, vary={"weights": 0.25}, n=20, seed=1)
+    html = unc._repr_html_()
+    rows = _cells(html)
+    assert rows[0][-1] == "90 % of ranks"
+    assert all(re.fullmatch(r"\d+–\d+", r[-1]) for r in rows[1:])  # whole ranks
+    assert all(re.fullmatch(r"\d+", r[2]) for r in rows[1:])
