@@ -343,9 +343,9 @@ def test_an_interval_with_zero_reads_no_effect_visible_yet() -> None:
     en = mi.effect_summary(rows, "en").tolist()
     de = mi.effect_summary(rows, "de").tolist()
     assert en[0] == "rose by 0.69 (90% interval 0.37 to 1.00)"
-    assert en[1] == "no effect visible yet (estimate +0.08, 90% interval -0.30 to 0.42)"
-    assert de[1] == "noch keine Wirkung sichtbar (Schätzung +0,08, 90-%-Intervall -0,30 bis 0,42)"
-    assert en[2] == "fell by 2.50 (90% interval -4.00 to -1.00)"
+    assert en[1] == "no effect visible yet (estimate +0.08, 90% interval −0.30 to 0.42)"
+    assert de[1] == "noch keine Wirkung sichtbar (Schätzung +0,08, 90-%-Intervall −0,30 bis 0,42)"
+    assert en[2] == "fell by 2.50 (90% interval −4.00 to −1.00)"
     assert en[5].startswith("too early to tell")
     assert de[3].startswith("keine Schätzung") and en[4].startswith("no estimate")
     for text in en:
