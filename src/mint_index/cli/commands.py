@@ -40,6 +40,7 @@ from mint_index.errors import (
     ReportError,
     RuleError,
     SpecError,
+    YamlError,
 )
 from mint_index.files import atomic_write
 
@@ -143,13 +144,16 @@ class Inputs:
 
 
 def read_spec(path: str) -> BuildSpec:
-    import yaml
     from pydantic import ValidationError
 
     from mint_index.spec import BuildSpec
+    from mint_index.yamlio import MAX_YAML_BYTES, read_limited
 
     file = existing(path, "spec file")
-    text = file.read_text(encoding="utf-8")
+    try:
+        text = read_limited(file, MAX_YAML_BYTES, "spec file").decode("utf-8")
+    except (YamlError, UnicodeDecodeError) as exc:
+        raise SpecError(f"{path}: {getattr(exc, 'reason', 'not UTF-8 text')}") from None
     try:
         if file.suffix.lower() in (".yaml", ".yml"):
             return BuildSpec.from_yaml(text)
@@ -161,7 +165,10 @@ def read_spec(path: str) -> BuildSpec:
                 f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
             )
         ) from None
-    except (ValueError, yaml.YAMLError) as exc:  # JSON or YAML syntax
+    except YamlError as exc:
+        line = f" (line {exc.line})" if exc.line is not None else ""
+        raise SpecError(f"{path}: {exc.reason}{line}") from None
+    except ValueError as exc:  # JSON syntax
         what = "YAML" if file.suffix.lower() in (".yaml", ".yml") else "JSON"
         raise SpecError(f"{path}: not valid {what}: {exc}".replace("\n", " ")) from None
 

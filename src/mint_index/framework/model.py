@@ -41,7 +41,9 @@ Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # allow_inf_nan=False: a weight, target or goalpost of inf or NaN (".inf", 1e309) is
+    # an error naming its path, never a silent NaN index
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Text(_Strict):
