@@ -125,8 +125,15 @@ class DataValidationError(MintIndexError):
 
     code = "invalid_data"
 
-    def __init__(self, failures: pd.DataFrame | Sequence[dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        failures: pd.DataFrame | Sequence[dict[str, Any]],
+        warnings: pd.DataFrame | None = None,
+    ) -> None:
         import pandas as pd
+
+        #: non-fatal problems found in the same pass (so a report lists them too), or None
+        self.warnings: pd.DataFrame | None = warnings
 
         frame = failures if isinstance(failures, pd.DataFrame) else pd.DataFrame(failures)
         for column in FAILURE_COLUMNS:

@@ -35,8 +35,10 @@ from mint_index.cli.output import (
 )
 from mint_index.errors import (
     DataValidationError,
+    FileAccessError,
     FrameworkError,
     MintIndexError,
+    OutputError,
     ReportError,
     RuleError,
     SpecError,
@@ -61,11 +63,15 @@ def run(args: argparse.Namespace) -> int:
     timestamp()  # a malformed SOURCE_DATE_EPOCH is a usage error before any work is done
     if args.command == "schema":
         return schema(args)
+    if args.command == "errors":
+        return list_errors(args)
     command: Callable[[argparse.Namespace], Outcome] = COMMANDS[args.command]
     try:
         outcome = command(args)
     except MintIndexError as exc:
         outcome = failed(args.command, exc)
+    except OSError as exc:  # a file that cannot be read or written: its path and why
+        outcome = failed(args.command, FileAccessError.from_os_error(exc))
     emit(outcome, args)
     return outcome.exit_code
 
@@ -95,6 +101,7 @@ def records(frame: pd.DataFrame | None, severity: str) -> list[dict[str, Any]]:
                 column=str(rec.get("column") or ""),
                 value=None if rec.get("value") is None else str(rec.get("value")),
                 severity=severity,
+                code=rec.get("code"),
             )
         )
     return out
@@ -104,7 +111,11 @@ def failed(command: str, exc: MintIndexError) -> Outcome:
     """A failed Outcome listing every problem the error carries."""
     if isinstance(exc, DataValidationError):
         return Outcome(
-            command, ok=False, headline="invalid data", problems=records(exc.failures, "error")
+            command,
+            ok=False,
+            headline="invalid data",
+            problems=records(exc.failures, "error") + records(exc.warnings, "warning"),
+            code=exc.code,
         )
     if isinstance(exc, (FrameworkError, RuleError)):
         what = "invalid framework" if isinstance(exc, FrameworkError) else "invalid rules"
@@ -112,15 +123,25 @@ def failed(command: str, exc: MintIndexError) -> Outcome:
             command,
             ok=False,
             headline=what,
-            problems=[problem(p.message, source=p.file, column=p.path) for p in exc.problems],
+            problems=[
+                problem(p.message, source=p.file, column=p.path, code=exc.code)
+                for p in exc.problems
+            ],
+            code=exc.code,
         )
     if isinstance(exc, SpecError):
         what = "invalid spec"
     elif isinstance(exc, ReportError):
         what = "cannot make the report"
+    elif isinstance(exc, OutputError):
+        what = "refusing to write there"
+    elif isinstance(exc, FileAccessError):
+        what = "cannot access a file"
     else:
         what = "invalid input"
-    return Outcome(command, ok=False, headline=what, problems=[problem(str(exc))])
+    return Outcome(
+        command, ok=False, headline=what, problems=[problem(str(exc), code=exc.code)], code=exc.code
+    )
 
 
 # ---- inputs --------------------------------------------------------------------------------
@@ -365,15 +386,18 @@ def report(args: argparse.Namespace) -> Outcome:
         inputs = read_inputs(args, args.data, args.framework, args.spec)
         units_only = known_units(args.units_only, inputs.dataset)
         rules, rules_info = read_rules(args.rules, inputs.framework)
-        folder = output_folder(args.out)
+        output_folder(args)
         progress.step("scoring")
         results = score_results(inputs)
-        recommendations, pages = write_report(
-            results, rules, args.lang, folder, args.jobs, progress, units_only, args.audit
-        )
+        prov = provenance("report", inputs.files, inputs.framework, rules_info, results.spec)
+        with folder_output(args) as folder:
+            recommendations, pages = write_report(
+                results, rules, args.lang, folder, args.jobs, progress, units_only, args.audit
+            )
+            written = [*pages, write_folder_provenance(folder, prov, pages)]
+        written = final_paths(written, folder, args.out)
+        pages = written[:-1]
     facts = data_facts(inputs.dataset, inputs.files)
-    prov = provenance("report", inputs.files, inputs.framework, rules_info, results.spec)
-    written = [*pages, write_folder_provenance(folder, prov, pages)]
     facts.update(
         {
             "pages": len(pages),
@@ -406,20 +430,24 @@ def demo(args: argparse.Namespace) -> Outcome:
         dataset = mi.load_data([data], framework=framework, units=units)
         files = file_records([data, units])
         rules, rules_info = read_rules(None, framework)
-        folder = output_folder(args.out)
+        output_folder(args)
         progress.step("scoring")
         results = mi.score(dataset, framework)
         prov = provenance("demo", files, framework, rules_info, results.spec)
-        written = write_scores(score_table(results), folder / "scores.json", prov)
-        progress.step("gaps")
-        written.append(atomic_write(folder / "gaps.csv", csv_text(gaps(results))))
-        recommendations, pages = write_report(
-            results, rules, args.lang, folder / "report", args.jobs, progress
-        )
-        table = recommendations.to_frame(args.lang)
-        written.append(atomic_write(folder / "recommendations.csv", csv_text(table)))
-    written += pages
-    written.append(write_folder_provenance(folder, prov, written))
+        with folder_output(args) as folder:
+            written = write_scores(score_table(results), folder / "scores.json", prov)
+            progress.step("gaps")
+            written.append(atomic_write(folder / "gaps.csv", csv_text(gaps(results))))
+            recommendations, pages = write_report(
+                results, rules, args.lang, folder / "report", args.jobs, progress
+            )
+            table = recommendations.to_frame(args.lang)
+            written.append(atomic_write(folder / "recommendations.csv", csv_text(table)))
+            written += pages
+            written.append(write_folder_provenance(folder, prov, written))
+        written = final_paths(written, folder, args.out)
+        pages = final_paths(pages, folder, args.out)
+        folder = Path(args.out)
     facts = data_facts(dataset, files)
     facts.update(
         {
@@ -438,12 +466,36 @@ def demo(args: argparse.Namespace) -> Outcome:
     )
 
 
-def output_folder(path: str) -> Path:
-    folder = Path(path)
+def given_paths(args: argparse.Namespace) -> list[Path]:
+    """Every input path on the command line: an output folder must not hold one."""
+    names = [*getattr(args, "data", []), getattr(args, "old", None), getattr(args, "new", None)]
+    names += [getattr(args, k, None) for k in ("units", "framework", "old_framework", "spec")]
+    names.append(getattr(args, "rules", None))
+    return [Path(n) for n in names if n]
+
+
+def output_folder(args: argparse.Namespace) -> None:
+    """Refuse a bad ``--out`` before any work is done (a file, a dangerous or foreign
+    folder); :func:`folder_output` checks again when it writes."""
+    from mint_index.files import check_output_folder
+
+    folder = Path(args.out)
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"--out must be a folder, but {path} is a file")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+        raise UsageError(f"--out must be a folder, but {args.out} is a file")
+    check_output_folder(folder, given_paths(args), getattr(args, "force", False))
+
+
+def folder_output(args: argparse.Namespace) -> Any:
+    """The temporary folder the output is built in, swapped in whole for ``--out`` at the
+    end (:func:`mint_index.files.atomic_folder`)."""
+    from mint_index.files import atomic_folder
+
+    return atomic_folder(args.out, inputs=given_paths(args), force=getattr(args, "force", False))
+
+
+def final_paths(paths: list[Path], temp: Path, out: str) -> list[Path]:
+    """Where files written into the temporary folder ``temp`` are after the swap."""
+    return [Path(out) / p.relative_to(temp) for p in paths]
 
 
 @dataclass
@@ -483,27 +535,29 @@ def _rows(frame: pd.DataFrame, columns: list[str]) -> list[list[Any]]:
 def compare(args: argparse.Namespace) -> Outcome:
     from mint_index.cli.compare import compare_tables, definition_changes
 
+    output_folder(args)
     old = compare_side(args, args.old, args.old_framework or args.framework)
     new = compare_side(args, args.new, args.framework)
-    folder = output_folder(args.out)
     result = compare_tables(old.table, new.table, args.rank_jump)
     definitions = definition_changes(old.spec, new.spec)
-    written = []
-    for name, frame in (
-        ("changes.csv", result["changes"]),
-        ("rank_jumps.csv", result["rank_jumps"]),
-        ("revisions.csv", result["revisions"]),
-        ("definition_changes.csv", definitions),
-    ):
-        written.append(atomic_write(folder / name, csv_text(frame)))
-    if old.results is not None and new.results is not None:
-        from mint_index.reports import compare_report
-
-        document = compare_report(old.results, new.results, lang=args.lang)
-        written += document.write(folder / "report")
     block = provenance("compare", [])
     block["inputs"] = {"old": old.provenance, "new": new.provenance}
-    written.append(write_folder_provenance(folder, block, written))
+    with folder_output(args) as folder:
+        written = []
+        for name, frame in (
+            ("changes.csv", result["changes"]),
+            ("rank_jumps.csv", result["rank_jumps"]),
+            ("revisions.csv", result["revisions"]),
+            ("definition_changes.csv", definitions),
+        ):
+            written.append(atomic_write(folder / name, csv_text(frame)))
+        if old.results is not None and new.results is not None:
+            from mint_index.reports import compare_report
+
+            document = compare_report(old.results, new.results, lang=args.lang)
+            written += document.write(folder / "report")
+        written.append(write_folder_provenance(folder, block, written))
+    written = final_paths(written, folder, args.out)
 
     jump_columns = ["node", "unit", "old_rank", "new_rank", "rank_change"]
     facts = {
@@ -549,6 +603,51 @@ def schema(args: argparse.Namespace) -> int:
         atomic_write(Path(args.out), text)
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def list_errors(args: argparse.Namespace) -> int:
+    """Print every stable error code (with its exit code) and every problem reason code."""
+    from mint_index.cli.app import EXIT_DATA, EXIT_INTERNAL, EXIT_USAGE
+    from mint_index.errors import error_classes
+    from mint_index.reasons import REASON_CODES
+
+    def first_line(cls: type) -> str:
+        return " ".join((cls.__doc__ or "").strip().split("\n\n")[0].split())
+
+    errors = [
+        {
+            "code": cls.code,
+            "exit_code": EXIT_DATA,
+            "error": cls.__name__,
+            "meaning": first_line(cls),
+        }
+        for cls in error_classes()
+    ]
+    errors += [
+        {
+            "code": UsageError.code,
+            "exit_code": EXIT_USAGE,
+            "error": "UsageError",
+            "meaning": first_line(UsageError),
+        },
+        {
+            "code": "internal_error",
+            "exit_code": EXIT_INTERNAL,
+            "error": "-",
+            "meaning": "A bug in mint-index; the message names a log file with the traceback.",
+        },
+    ]
+    reasons = [{"code": code, "meaning": text} for code, (_, text) in REASON_CODES.items()]
+    if args.format == "json":
+        sys.stdout.write(dumps_json({"errors": errors, "reasons": reasons}))
+        return 0
+    width = max(len(e["code"]) for e in [*errors, *reasons])
+    lines = ['Error codes (JSON field "code" of a failed command; exit code in brackets):']
+    lines += [f"  {e['code']:<{width}}  [{e['exit_code']}] {e['meaning']}" for e in errors]
+    lines.append('Problem codes (field "code" of each problem record):')
+    lines += [f"  {r['code']:<{width}}  {r['meaning']}" for r in reasons]
+    sys.stdout.write("\n".join(lines) + "\n")
     return 0
 
 

@@ -146,7 +146,7 @@ def load_data(
     warnings = problems_frame([*notes, warnings])
     failures = problems_frame([*problems, failures, *([warnings] if strict else [])])
     if len(failures):
-        raise DataValidationError(failures)
+        raise DataValidationError(failures, None if strict else warnings)
     return _dataset(cube, index, tables, units_table, warnings)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mint_index.errors import ReportError
-from mint_index.files import atomic_write
+from mint_index.files import atomic_folder, atomic_write, safe_join
 from mint_index.reports.audit_section import audit_context, uncertainty_context
 from mint_index.reports.context import (
     ReportData,
@@ -41,10 +41,18 @@ PROFILE_FOLDER = "profiles"
 
 
 def _profile_path(folder: Path, unit_id: str) -> Path:
-    name = profile_filename(unit_id)
-    if Path(name).name != name or name.startswith("."):  # cannot happen; checked all the same
-        raise ReportError(f"refusing to write outside {folder}: {name}")
-    return folder / name
+    return safe_join(folder, profile_filename(unit_id))  # refuses names leaving the folder
+
+
+def _check_distinct_files(unit_ids: Sequence[str]) -> None:
+    """One file per unit, also on case-insensitive file systems (cannot fail with
+    :func:`profile_filename`; checked because a lost profile would go unnoticed)."""
+    names: dict[str, str] = {}
+    for unit_id in unit_ids:
+        name = profile_filename(unit_id).lower()
+        if name in names:
+            raise ReportError(f"units {names[name]!r} and {unit_id!r} would share {name}")
+        names[name] = unit_id
 
 
 def _write_profiles(data: ReportData, folder: Path, unit_ids: Sequence[str]) -> int:
@@ -123,15 +131,26 @@ class Report:
         folder: str | os.PathLike[str],
         jobs: int = 1,
         units: Sequence[str] | None = None,
+        *,
+        force: bool = False,
     ) -> list[Path]:
         """Write ``index.html`` and one profile per unit in ``profiles/``.
 
         ``jobs`` > 1 renders the profiles in that many processes. ``units`` writes only
         those units' profiles; the overview then links to none (the others do not exist).
         Returns the paths written, the main page first.
+
+        The folder is built beside ``folder`` and swapped in whole
+        (:func:`mint_index.files.atomic_folder`): an interrupted write leaves the previous
+        report as it was. A non-empty folder mint-index did not write is refused
+        (:class:`~mint_index.errors.OutputError`) unless ``force``, which adds the report
+        and leaves the other files alone.
         """
-        root = Path(folder)
-        root.mkdir(parents=True, exist_ok=True)
+        with atomic_folder(folder, force=force) as root:
+            written = self._write_into(root, jobs, units)
+        return [Path(folder) / p.relative_to(root) for p in written]
+
+    def _write_into(self, root: Path, jobs: int, units: Sequence[str] | None) -> list[Path]:
         main = root / OVERVIEW_FILE
         if self.data is None:
             atomic_write(main, self._render_main(link_profiles=False))
@@ -143,6 +162,7 @@ class Report:
                 raise ReportError(f"no such unit(s) in the results: {', '.join(unknown)}")
         atomic_write(main, self._render_main(link_profiles=units is None))
         units = known if units is None else [str(u) for u in dict.fromkeys(units)]
+        _check_distinct_files(units)
         profiles = root / PROFILE_FOLDER
         profiles.mkdir(exist_ok=True)
         jobs = max(1, int(jobs))
