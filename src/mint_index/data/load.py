@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
+from mint_index.data.controls import units_control_failures
 from mint_index.data.dataset import FLAGS, MISSING_REASONS, Dataset
 from mint_index.data.genesis import apply_mapping, is_genesis, load_mapping, read_genesis
 from mint_index.data.readers import (
@@ -420,6 +421,7 @@ def _read_units(
                 )
             )
         frame["population"] = parsed.value
+    problems += units_control_failures(frame, name, rows, column)  # ESC, NUL in keys, names
     if "name" not in frame.columns:
         frame["name"] = frame.index
     return frame, problems
