@@ -58,7 +58,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise FileAccessError.from_os_error(exc, str(exc.filename or target)) from None
+        raise FileAccessError.from_os_error(exc, str(target)) from None  # not the temp name
     os.close(fd)
     temp = Path(name)
     try:
@@ -318,6 +318,7 @@ def atomic_folder(
     target = Path(folder)
     if target.is_symlink() and target.is_dir():  # --out named a link: write where it points
         target = target.resolve()
+    check_output_folder(target, [Path(p) for p in inputs], force)  # before even a lock file
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         with _locked(target):
