@@ -2,15 +2,15 @@
 
 ``mi.report(res)`` prepares the data once (:func:`.context.prepare`); the overview is
 rendered on first use, profiles on demand or all at once by :meth:`Report.write`, which
-can spread them over processes (``jobs=N``): each worker receives the prepared data once
-and renders whole chunks of municipalities, so ten thousand profiles take seconds.
+can spread them over processes (``jobs=N``): the workers share the prepared data with the
+parent (:mod:`mint_index.workers`: forked, copy-on-write, N capped by CPUs and memory) and
+render whole chunks of municipalities, so ten thousand profiles take seconds.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,7 @@ from mint_index.reports.context import (
 )
 from mint_index.reports.format import check_lang
 from mint_index.reports.render import render_comparison, render_overview, render_profile
+from mint_index.workers import process_pool, worker_count
 
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
@@ -165,16 +166,14 @@ class Report:
         _check_distinct_files(units)
         profiles = root / PROFILE_FOLDER
         profiles.mkdir(exist_ok=True)
-        jobs = max(1, int(jobs))
-        if jobs == 1 or len(units) < 2 * jobs:
+        jobs = worker_count(int(jobs), len(units) // 2)  # capped by CPUs and memory
+        if jobs == 1:
             _write_profiles(self.data, profiles, units)
         else:
             # interleaved chunks, so that each worker gets small and large units alike
             n_chunks = min(len(units), jobs * 8)
             chunks = [units[k::n_chunks] for k in range(n_chunks)]
-            with ProcessPoolExecutor(
-                max_workers=jobs, initializer=_init_worker, initargs=(self.data, profiles)
-            ) as pool:
+            with process_pool(jobs, _init_worker, (self.data, profiles)) as pool:
                 done = sum(pool.map(_worker_chunk, chunks))
             if done != len(units):
                 raise ReportError(f"wrote {done} of {len(units)} profiles")
