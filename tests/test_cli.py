@@ -281,3 +281,11 @@ def test_terminal_never_receives_control_characters() -> None:
     assert "a\\x1b[2Jb.csv" in text
     assert json.loads(render_json(outcome))["problems"][0]["value"] == "x\x00\x9b"
     assert "\x9b" not in render_json(outcome)
+
+
+def test_huge_problem_texts_are_shortened_on_screen() -> None:
+    from mint_index.cli.output import SHOWN_CHARS, Outcome, problem, render_json, render_text
+
+    outcome = Outcome("validate", ok=False, problems=[problem("x" * 10_000, source="[" * 10_000)])
+    assert max(len(line) for line in render_text(outcome).splitlines()) < 2 * SHOWN_CHARS + 10
+    assert json.loads(render_json(outcome))["problems"][0]["source"] == "[" * 10_000

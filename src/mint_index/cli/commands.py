@@ -192,6 +192,8 @@ def read_spec(path: str) -> BuildSpec:
     except ValueError as exc:  # JSON syntax
         what = "YAML" if file.suffix.lower() in (".yaml", ".yml") else "JSON"
         raise SpecError(f"{path}: not valid {what}: {exc}".replace("\n", " ")) from None
+    except RecursionError:  # JSON nested thousands of levels deep
+        raise SpecError(f"{path}: nested too deeply to be a build spec") from None
 
 
 def read_framework(path: str | None) -> Framework:

@@ -130,13 +130,22 @@ def _location(rec: dict[str, Any]) -> str:
     return ":".join(part for part in parts if part) or "-"
 
 
+#: Longest location or reason shown on screen and in Markdown (JSON has them whole): a
+#: hostile file can make a "column name" megabytes long.
+SHOWN_CHARS = 300
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "..."
+
+
 def _problem_line(rec: dict[str, Any]) -> tuple[str, str]:
     reason = str(rec["reason"])
     if rec.get("value") not in (None, ""):
         reason += f" (value {rec['value']!r})"
     if rec.get("severity") == "warning":
         reason = f"warning: {reason}"
-    return _location(rec), reason
+    return _shorten(_location(rec)), _shorten(reason)
 
 
 def _format_fact(value: Any) -> str:

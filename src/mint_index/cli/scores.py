@@ -174,7 +174,7 @@ def is_scores_file(path: Path) -> bool:
     if suffix == ".json":
         try:
             return json.loads(path.read_text(encoding="utf-8")).get("format") == FORMAT_NAME
-        except (ValueError, UnicodeDecodeError, AttributeError):
+        except (ValueError, UnicodeDecodeError, AttributeError, RecursionError):
             return False
     if suffix == ".csv":
         with path.open(encoding="utf-8", errors="replace") as handle:
