@@ -128,6 +128,7 @@ def test_killed_swap_is_recovered_by_the_next_run(tmp_path: Path) -> None:
     # a run killed between its two renames: the old output aside, the new one half-built
     os.rename(out, tmp_path / ".out.mint-index-old-abc123")
     _build(tmp_path / ".out.mint-index-new-def456", {"index.html": "half"})
+    (tmp_path / "..out.mint-index-new-def456.mint-index.lock").write_text("")  # nested write
     with pytest.raises(RuntimeError), atomic_folder(out):
         assert _tree(out) == {"index.html": "old"}  # put back before anything else
         raise RuntimeError("stop")

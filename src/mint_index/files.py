@@ -254,7 +254,13 @@ _LEFTOVER = re.compile(r"^\.(?P<name>.+)\.mint-index-(?P<kind>new|old)-[^.]+$")
 def _recover(folder: Path) -> None:
     """Tidy what a killed run left beside ``folder``: a half-built new folder is removed;
     a previous output moved aside just before the kill is put back."""
+    # the lock of a report written inside a killed run's new folder (its run is dead: we
+    # hold the lock of the target)
+    nested_lock = f"..{folder.name}.mint-index-"
     for entry in sorted(folder.parent.iterdir()):
+        if entry.name.startswith(nested_lock) and entry.name.endswith(".mint-index.lock"):
+            entry.unlink(missing_ok=True)
+            continue
         match = _LEFTOVER.match(entry.name)
         if match is None or match["name"] != folder.name or entry.is_symlink():
             continue
