@@ -4,8 +4,10 @@ This module imports nothing heavy: ``mint-index --help`` must answer at once. Th
 commands (and through them pandas and the library) are imported only when one runs.
 
 Exit codes: 0 success; 1 invalid data, framework, rules or spec (any
-:class:`~mint_index.MintIndexError`, or warnings under ``--strict``); 2 wrong use of the
-command line; 3 an unexpected internal error, whose traceback goes to a log file.
+:class:`~mint_index.MintIndexError`, or warnings under ``--strict``), a file that cannot be
+read or written, a refused ``--out``; 2 wrong use of the command line (one JSON object
+under ``--format json``); 3 an unexpected internal error, whose traceback goes to a log
+file.
 """
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ __all__ = ["EXIT_DATA", "EXIT_INTERNAL", "EXIT_OK", "EXIT_USAGE", "build_parser"
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 _EPILOG = """\
-exit codes: 0 success; 1 invalid data, framework or rules (or warnings with --strict);
-2 wrong use of the command line; 3 internal error (see the log file it names).
+exit codes: 0 success; 1 invalid data, framework or rules (or warnings with --strict),
+unreadable or unwritable files, a refused --out; 2 wrong use of the command line;
+3 internal error (see the log file it names). Codes: mint-index errors
 Documentation: docs/cli.md"""
 
 
@@ -259,7 +262,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_DATA
     except OSError as exc:  # e.g. the --summary file cannot be written: the path and why
         where = exc.filename or "?"
-        print(f"mint-index {args.command}: {where}: {exc.strerror or exc}", file=sys.stderr)
+        print(
+            _printable(f"mint-index {args.command}: {where}: {exc.strerror or exc}"),
+            file=sys.stderr,
+        )
         return EXIT_DATA
     except KeyboardInterrupt:
         print(f"mint-index {args.command}: interrupted", file=sys.stderr)
@@ -267,8 +273,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: short message on screen, traceback in a log file
         log = _write_log(args, argv if argv is not None else sys.argv[1:], exc)
         print(
-            f"mint-index {args.command}: internal error ({type(exc).__name__}: {exc}).\n"
-            f"This is a bug in mint-index; the details are in {log}",
+            _printable(
+                f"mint-index {args.command}: internal error ({type(exc).__name__}: {exc}).\n"
+                f"This is a bug in mint-index; the details are in {log}"
+            ),
             file=sys.stderr,
         )
         return EXIT_INTERNAL
