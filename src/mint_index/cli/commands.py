@@ -136,7 +136,13 @@ def failed(command: str, exc: MintIndexError) -> Outcome:
     elif isinstance(exc, OutputError):
         what = "refusing to write there"
     elif isinstance(exc, FileAccessError):
-        what = "cannot access a file"
+        return Outcome(
+            command,
+            ok=False,
+            headline="cannot access a file",
+            problems=[problem(exc.reason, source=exc.path, code=exc.code)],
+            code=exc.code,
+        )
     else:
         what = "invalid input"
     return Outcome(

@@ -136,7 +136,11 @@ SHOWN_CHARS = 300
 
 
 def _shorten(text: str) -> str:
-    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 3] + "..."
+    """At most :data:`SHOWN_CHARS`, keeping both ends (a path's file name is at its end)."""
+    if len(text) <= SHOWN_CHARS:
+        return text
+    half = (SHOWN_CHARS - 3) // 2
+    return text[:half] + "..." + text[-half:]
 
 
 def _problem_line(rec: dict[str, Any]) -> tuple[str, str]:
