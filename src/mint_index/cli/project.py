@@ -17,11 +17,9 @@ from mint_index.resources import catalog_path
 
 __all__ = ["init_project", "workflow_template"]
 
-
 def workflow_template() -> Path:
     """The CI workflow shipped as package data (``examples/ci/mint-index.yml``)."""
     return catalog_path("ci") / "mint-index.yml"
-
 
 _README = """\
 # Integration monitoring with mint-index
