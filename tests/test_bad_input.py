@@ -241,7 +241,7 @@ def test_second_run_into_the_same_out_is_refused(project: Path, tmp_path: Path) 
     assert run_cli(*report_args(project, out), cwd=tmp_path).returncode == 0  # lock died with it
 
 
-def _big_project(project: Path, units: int = 400) -> None:
+def _big_project(project: Path, units: int = 2000) -> None:
     """Enough units that writing the profiles takes a moment."""
     sys.path.insert(0, str(Path(__file__).parent))
     from helpers import make_small_long
@@ -273,14 +273,19 @@ def test_run_killed_part_way_leaves_the_previous_output(
         assert run.poll() is None, run.communicate()
         assert time.monotonic() < deadline
         time.sleep(0.005)
-    time.sleep(0.05)  # part way through writing the new folder
+    time.sleep(0.02)  # part way through writing the new folder
     run.send_signal(sig)
     _, stderr = run.communicate(timeout=60)
     assert "Traceback" not in stderr
     assert run.returncode in (-signal.SIGKILL, 130), stderr
     assert hashes(out) == previous  # exactly the previous output
+    left = [p for p in tmp_path.iterdir() if ".out.mint-index-new-" in p.name]
+    if sig == signal.SIGKILL:  # killed part way: its half-built folder is still there
+        assert len(left) == 1 and left[0].is_dir()
+    else:  # Ctrl-C: the run cleaned up after itself
+        assert left == []
     again = run_cli(*report_args(project, out), cwd=tmp_path)
     check_clean(again)
     assert again.returncode == 0
-    assert len(list((out / "profiles").iterdir())) == 400
+    assert len(list((out / "profiles").iterdir())) == 2000
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "project"]  # nothing left over

@@ -349,22 +349,12 @@ def read_rules(path: str | None, framework: Framework) -> tuple[Any, dict[str, A
     return rules, {"path": given.as_posix() if given else "<packaged>", "sha256": rules.sha256}
 
 
-def write_report(
-    results: Results,
-    rules: Any,
-    lang: str,
-    folder: Path,
-    jobs: int,
-    progress: Progress,
-    units_only: list[str] | None = None,
-    audit: bool = False,
-) -> tuple[Any, list[Path]]:
-    """Recommendations and the report pages (index first); returns both.
-
-    With ``units_only`` the overview and only those units' profiles are written; the
-    overview then links to no profile (the others do not exist). ``audit`` adds the
-    statistical audit of the report year to the overview.
-    """
+def build_report(
+    results: Results, rules: Any, lang: str, progress: Progress, audit: bool = False
+) -> tuple[Any, Any]:
+    """The recommendations and the report (not yet written): everything that takes time
+    is done before the output folder is opened, so a run holds it only while writing.
+    ``audit`` adds the statistical audit of the report year to the overview."""
     from mint_index.analysis.audit import audit as make_audit
     from mint_index.recommendations import recommend
     from mint_index.reports import report as make_report
@@ -373,8 +363,17 @@ def write_report(
     recommendations = recommend(results, rules, lang=lang)
     progress.step("report pages")
     checks = make_audit(results) if audit else None
-    document = make_report(results, recommendations, lang=lang, audit=checks)
-    return recommendations, document.write(folder, jobs=jobs, units=units_only)
+    return recommendations, make_report(results, recommendations, lang=lang, audit=checks)
+
+
+def write_pages(
+    document: Any, folder: Path, jobs: int, units_only: list[str] | None = None
+) -> list[Path]:
+    """The report pages (index first) written into ``folder``, a fresh folder of the
+    output being built (:func:`folder_output` makes the whole output atomic). With
+    ``units_only`` only those units' profiles are written; the overview then links to
+    no profile (the others do not exist)."""
+    return document.write(folder, jobs=jobs, units=units_only, atomic=False)
 
 
 def known_units(units_only: list[str] | None, dataset: Dataset) -> list[str] | None:
@@ -398,10 +397,9 @@ def report(args: argparse.Namespace) -> Outcome:
         progress.step("scoring")
         results = score_results(inputs)
         prov = provenance("report", inputs.files, inputs.framework, rules_info, results.spec)
+        recommendations, document = build_report(results, rules, args.lang, progress, args.audit)
         with folder_output(args) as folder:
-            recommendations, pages = write_report(
-                results, rules, args.lang, folder, args.jobs, progress, units_only, args.audit
-            )
+            pages = write_pages(document, folder, args.jobs, units_only)
             written = [*pages, write_folder_provenance(folder, prov, pages)]
         written = final_paths(written, folder, args.out)
         pages = written[:-1]
@@ -442,14 +440,14 @@ def demo(args: argparse.Namespace) -> Outcome:
         progress.step("scoring")
         results = mi.score(dataset, framework)
         prov = provenance("demo", files, framework, rules_info, results.spec)
+        progress.step("gaps")
+        gap_table = gaps(results)
+        recommendations, document = build_report(results, rules, args.lang, progress)
+        table = recommendations.to_frame(args.lang)
         with folder_output(args) as folder:
             written = write_scores(score_table(results), folder / "scores.json", prov)
-            progress.step("gaps")
-            written.append(atomic_write(folder / "gaps.csv", csv_text(gaps(results))))
-            recommendations, pages = write_report(
-                results, rules, args.lang, folder / "report", args.jobs, progress
-            )
-            table = recommendations.to_frame(args.lang)
+            written.append(atomic_write(folder / "gaps.csv", csv_text(gap_table)))
+            pages = write_pages(document, folder / "report", args.jobs)
             written.append(atomic_write(folder / "recommendations.csv", csv_text(table)))
             written += pages
             written.append(write_folder_provenance(folder, prov, written))
@@ -563,7 +561,7 @@ def compare(args: argparse.Namespace) -> Outcome:
             from mint_index.reports import compare_report
 
             document = compare_report(old.results, new.results, lang=args.lang)
-            written += document.write(folder / "report")
+            written += write_pages(document, folder / "report", jobs=1)
         written.append(write_folder_provenance(folder, block, written))
     written = final_paths(written, folder, args.out)
 

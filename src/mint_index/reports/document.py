@@ -134,6 +134,7 @@ class Report:
         units: Sequence[str] | None = None,
         *,
         force: bool = False,
+        atomic: bool = True,
     ) -> list[Path]:
         """Write ``index.html`` and one profile per unit in ``profiles/``.
 
@@ -145,8 +146,11 @@ class Report:
         (:func:`mint_index.files.atomic_folder`): an interrupted write leaves the previous
         report as it was. A non-empty folder mint-index did not write is refused
         (:class:`~mint_index.errors.OutputError`) unless ``force``, which adds the report
-        and leaves the other files alone.
+        and leaves the other files alone. ``atomic=False`` writes straight into
+        ``folder``, for a caller that is itself building a fresh folder to swap in.
         """
+        if not atomic:
+            return self._write_into(Path(folder), jobs, units)
         with atomic_folder(folder, force=force) as root:
             written = self._write_into(root, jobs, units)
         return [Path(folder) / p.relative_to(root) for p in written]
