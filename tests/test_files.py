@@ -155,6 +155,9 @@ def test_user_file_added_to_an_output_folder_is_not_deleted(tmp_path: Path) -> N
     out = tmp_path / "out"
     with atomic_folder(out) as temp:
         _build(temp, {"index.html": "one"})
+    (out / "mint-index-error-x1y2.log").write_text("a bug's traceback")  # ours, not foreign
+    with atomic_folder(out) as temp:
+        _build(temp, {"index.html": "two"})
     (out / "notes.txt").write_text("mine")
     with pytest.raises(OutputError, match=r"notes\.txt"), atomic_folder(out):
         pass

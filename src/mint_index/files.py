@@ -203,6 +203,8 @@ def check_output_folder(folder: Path, inputs: Iterable[Path] = (), force: bool =
         raise FileAccessError.from_os_error(exc, str(folder)) from None
     ours = _marker_entries(folder)
     foreign = present - ({MARKER_FILE} | ours) if ours is not None else present
+    if ours is not None:  # the CLI's own logs of a failed run (a bug) are not foreign
+        foreign = {name for name in foreign if not _ERROR_LOG.match(name)}
     if not foreign:
         return not os.path.ismount(folder)
     if not force:
@@ -247,6 +249,9 @@ def _locked(folder: Path) -> Iterator[None]:
     finally:
         os.close(fd)
 
+
+#: Log files ``mint-index`` leaves in its output folder after an internal error.
+_ERROR_LOG = re.compile(r"^mint-index-error-[^/]*\.log$")
 
 _LEFTOVER = re.compile(r"^\.(?P<name>.+)\.mint-index-(?P<kind>new|old)-[^.]+$")
 
