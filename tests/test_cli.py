@@ -52,8 +52,9 @@ sys.stderr.write(json.dumps([code, heavy]))
 
 def test_help_imports_nothing_heavy() -> None:
     # The time itself (target 0.25 s) is measured in benchmarks/ (P5), not here.
-    proc = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True,
-                          timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-c", _PROBE], capture_output=True, text=True, timeout=60
+    )
     code, heavy = json.loads(proc.stderr.strip().splitlines()[-1])
     assert code == 0
     assert heavy == []
@@ -217,3 +218,74 @@ def test_ci_workflow_runs_the_required_steps() -> None:
     assert runs.count('--summary "$GITHUB_STEP_SUMMARY"') == 3
     upload = [s for s in steps if str(s.get("uses", "")).startswith("actions/upload-artifact")]
     assert upload and upload[0]["with"]["path"] == "out/" and upload[0]["if"] == "always()"
+
+
+# ---- error codes and safe printing ---------------------------------------------------------
+def test_errors_lists_every_code(capsys: pytest.CaptureFixture[str]) -> None:
+    from mint_index.errors import error_classes
+    from mint_index.reasons import REASON_CODES
+
+    assert main(["errors", "--format", "json"]) == EXIT_OK
+    listed = json.loads(capsys.readouterr().out)
+    codes = {e["code"]: e["exit_code"] for e in listed["errors"]}
+    assert {cls.code for cls in error_classes()} <= set(codes)
+    assert len({cls.code for cls in error_classes()}) == len(error_classes())  # all distinct
+    assert codes["usage"] == 2 and codes["invalid_data"] == 1 and codes["internal_error"] == 3
+    assert [r["code"] for r in listed["reasons"]] == list(REASON_CODES)
+    assert main(["errors"]) == EXIT_OK
+    assert "output_locked" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", "--format", "json"],
+        ["validate", "x.csv", "--nope", "--format=json"],
+        ["--format", "json"],
+    ],
+)
+def test_usage_errors_in_json_are_one_object(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(argv) == EXIT_USAGE
+    captured = capsys.readouterr()
+    outcome = json.loads(captured.out)
+    assert outcome["ok"] is False and outcome["code"] == "usage" and outcome["exit_code"] == 2
+    assert outcome["problems"][0]["code"] == "usage" and "error" in outcome["problems"][0]["reason"]
+    assert captured.err == ""
+
+
+def test_warnings_are_kept_next_to_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "d.csv"
+    # a negative count (error) and a variable the framework does not use (warning)
+    data.write_text("unit,year,variable,value\n01001000,2022,pop,-5\n01001000,2022,extra,1\n")
+    fw = Path(__file__).parent / "fixtures" / "framework_small"
+    assert main(["validate", str(data), "--framework", str(fw), "--format", "json"]) == 1
+    outcome = json.loads(capsys.readouterr().out)
+    assert outcome["code"] == "invalid_data"
+    severities = {(p["severity"], p["code"]) for p in outcome["problems"]}
+    assert ("error", "out_of_range") in severities
+    assert ("warning", "unused_variable") in severities
+
+
+def test_terminal_never_receives_control_characters() -> None:
+    from mint_index.cli.output import Outcome, problem, render_json, render_text
+
+    outcome = Outcome(
+        "validate", ok=False, problems=[problem("bad", source="a\x1b[2Jb.csv", value="x\x00\x9b")]
+    )
+    text = render_text(outcome)
+    assert "\x1b" not in text and "\x00" not in text and "\x9b" not in text
+    assert "a\\x1b[2Jb.csv" in text
+    assert json.loads(render_json(outcome))["problems"][0]["value"] == "x\x00\x9b"
+    assert "\x9b" not in render_json(outcome)
+
+
+def test_huge_problem_texts_are_shortened_on_screen() -> None:
+    from mint_index.cli.output import SHOWN_CHARS, Outcome, problem, render_json, render_text
+
+    outcome = Outcome("validate", ok=False, problems=[problem("x" * 10_000, source="[" * 10_000)])
+    assert max(len(line) for line in render_text(outcome).splitlines()) < 2 * SHOWN_CHARS + 10
+    assert json.loads(render_json(outcome))["problems"][0]["source"] == "[" * 10_000

@@ -20,6 +20,7 @@ from conftest import make_small_long
 import mint_index as mi
 from mint_index.cli import main
 from mint_index.cli.app import EXIT_DATA, EXIT_OK, EXIT_USAGE
+from mint_index.files import MARKER_FILE
 
 FRAMEWORK = Path(__file__).parent / "fixtures" / "framework_small"
 
@@ -231,7 +232,7 @@ def test_score_with_an_unreadable_spec_exits_1(
 
 
 @pytest.mark.parametrize(
-    ("stop", "code"), [(KeyboardInterrupt(), 130), (OSError("No space left on device"), 3)]
+    ("stop", "code"), [(KeyboardInterrupt(), 130), (OSError("No space left on device"), 1)]
 )
 def test_interrupted_score_keeps_the_previous_output(
     drop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stop: BaseException, code: int
@@ -351,7 +352,7 @@ def test_report_writes_inside_its_folder_and_is_reproducible(
     prov = json.loads((outs[0] / "provenance.json").read_text())
     assert prov["rules"]["path"] == no_rules.as_posix() and len(prov["rules"]["sha256"]) == 64
     listed = {o["path"] for o in prov["outputs"]}
-    assert listed == {f.as_posix() for f in files} - {"provenance.json"}
+    assert listed == {f.as_posix() for f in files} - {"provenance.json", MARKER_FILE}
 
 
 def test_report_units_only(

@@ -176,3 +176,27 @@ def test_definition_changes() -> None:
     }
     assert definition_changes(old, old).empty
     assert definition_changes(None, new).empty
+
+
+def test_formula_like_ids_are_escaped_in_csv_and_read_back(tmp_path: Path) -> None:
+    table = canonical(
+        pd.DataFrame(
+            {
+                "unit": ["=1+2", "ok"],
+                "year": [2023, 2023],
+                "node": ["index", "index"],
+                "level": [3, 3],
+                "score": [-1.5, 2.0],
+                "rank": [2, 1],
+                "peer_group": ["@x", None],
+                "peer_rank": [1, 1],
+                "change": [-0.5, None],
+            }
+        )
+    )
+    path = tmp_path / "s.csv"
+    write_scores(table, path, {"tool": "mint-index"})
+    lines = path.read_text().splitlines()
+    assert lines[1] == "'=1+2,2023,index,3,-1.500000,2,'@x,1,-0.500000"
+    back, _ = read_scores(path)
+    pd.testing.assert_frame_equal(back, table)

@@ -134,7 +134,7 @@ def test_structural_errors(small_framework_path: Path, tmp_path: Path) -> None:
     assert any(p.startswith("fw/extra.yaml: widgets: unknown section") for p in found)
     # files are read in name order: extra.yaml gives the index first, framework.yaml again
     assert "fw/framework.yaml: index: 'index' is already given in fw/extra.yaml" in found
-    assert any(p.startswith("fw/broken.yaml: not valid YAML") for p in found)
+    assert any(p.startswith("fw/broken.yaml: line 2: not valid YAML") for p in found)
 
 
 def test_parent_must_not_be_an_indicator(small_framework_path: Path, tmp_path: Path) -> None:

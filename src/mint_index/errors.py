@@ -16,18 +16,29 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DataValidationError",
+    "FileAccessError",
     "FrameworkError",
     "MintIndexError",
+    "OutputError",
+    "OutputLockedError",
     "Problem",
     "ReportError",
     "RuleError",
     "SpecError",
     "UnknownMethodError",
+    "YamlError",
+    "error_classes",
 ]
 
 
 class MintIndexError(Exception):
-    """Base class of every error mint-index raises on purpose."""
+    """Base class of every error mint-index raises on purpose.
+
+    ``code`` is stable across releases: programs (and ``--format json``) match on it,
+    never on the message. ``mint-index errors`` lists every code.
+    """
+
+    code = "mint_index_error"
 
 
 @dataclass(frozen=True)
@@ -46,6 +57,8 @@ class Problem:
 class _ProblemListError(MintIndexError):
     """An error that carries a list of :class:`Problem` and prints them all."""
 
+    code = "invalid_definition"
+
     title = "invalid definition"
 
     def __init__(self, problems: Iterable[Problem] | str) -> None:
@@ -62,11 +75,15 @@ class _ProblemListError(MintIndexError):
 class FrameworkError(_ProblemListError):
     """A framework (YAML indicator definitions) is invalid."""
 
+    code = "invalid_framework"
+
     title = "the framework"
 
 
 class RuleError(_ProblemListError):
     """A recommendation rule or action catalog is invalid."""
+
+    code = "invalid_rules"
 
     title = "the recommendation rules"
 
@@ -74,9 +91,13 @@ class RuleError(_ProblemListError):
 class SpecError(MintIndexError):
     """A build specification (method names, parameters, overrides) is invalid."""
 
+    code = "invalid_spec"
+
 
 class UnknownMethodError(SpecError):
     """A method name that is not in the registry; the message lists the valid ones."""
+
+    code = "unknown_method"
 
     def __init__(self, step: str, name: str, valid: Sequence[str]) -> None:
         self.step, self.name, self.valid = step, name, list(valid)
@@ -88,6 +109,8 @@ class UnknownMethodError(SpecError):
 class ReportError(MintIndexError):
     """A report cannot be produced from the given results."""
 
+    code = "report_error"
+
 
 FAILURE_COLUMNS = ["source", "row", "column", "value", "reason"]
 
@@ -96,16 +119,29 @@ class DataValidationError(MintIndexError):
     """Input data failed validation.
 
     ``failures`` is a DataFrame with one row per problem and at least the columns
-    ``source``, ``row``, ``column``, ``value`` and ``reason``.
+    ``source``, ``row``, ``column``, ``value``, ``reason`` (the message) and ``code`` (the
+    stable reason code, see :mod:`mint_index.reasons`).
     """
 
-    def __init__(self, failures: pd.DataFrame | Sequence[dict[str, Any]]) -> None:
+    code = "invalid_data"
+
+    def __init__(
+        self,
+        failures: pd.DataFrame | Sequence[dict[str, Any]],
+        warnings: pd.DataFrame | None = None,
+    ) -> None:
         import pandas as pd
+
+        #: non-fatal problems found in the same pass (so a report lists them too), or None
+        self.warnings: pd.DataFrame | None = warnings
 
         frame = failures if isinstance(failures, pd.DataFrame) else pd.DataFrame(failures)
         for column in FAILURE_COLUMNS:
             if column not in frame.columns:
                 frame[column] = None
+        from mint_index.reasons import with_codes
+
+        frame = with_codes(frame)
         self.failures: pd.DataFrame = frame.reset_index(drop=True)
         super().__init__(self._summary())
 
@@ -120,3 +156,57 @@ class DataValidationError(MintIndexError):
         if n > limit:
             lines.append(f"  ... and {n - limit} more (see .failures)")
         return "\n".join(lines)
+
+
+class YamlError(MintIndexError):
+    """A YAML document cannot be read safely: bad syntax, a duplicate key, an alias bomb,
+    too large or too deep, or not a readable regular file."""
+
+    code = "invalid_yaml"
+
+    def __init__(self, source: str, message: str, line: int | None = None) -> None:
+        self.source, self.line, self.reason = source, line, message
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class OutputError(MintIndexError):
+    """An output target mint-index refuses to write to: a foreign non-empty folder, a
+    dangerous folder (``/``, home, the input's own folder), or a path leaving ``--out``."""
+
+    code = "unsafe_output"
+
+
+class OutputLockedError(OutputError):
+    """Another mint-index run is writing to the same output folder."""
+
+    code = "output_locked"
+
+
+class FileAccessError(MintIndexError):
+    """A file or folder cannot be read or written: missing, permission denied, name too
+    long, read-only file system, disk full. The message names the path and the reason."""
+
+    code = "file_access"
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path, self.reason = path, reason
+        super().__init__(f"{path}: {reason}")
+
+    @classmethod
+    def from_os_error(cls, exc: OSError, path: str | None = None) -> FileAccessError:
+        """The error for an ``OSError``: its file name and its plain-language reason."""
+        where = path or exc.filename or "?"
+        return cls(str(where), exc.strerror or str(exc))
+
+
+def error_classes() -> list[type[MintIndexError]]:
+    """Every public error class, base first (for ``mint-index errors``)."""
+    found: list[type[MintIndexError]] = []
+    pending: list[type[MintIndexError]] = [MintIndexError]
+    while pending:
+        cls = pending.pop(0)
+        if not cls.__name__.startswith("_"):
+            found.append(cls)
+        pending += sorted(cls.__subclasses__(), key=lambda c: c.__name__)
+    return found

@@ -163,9 +163,10 @@ class BuildSpec(BaseModel):
 
     @classmethod
     def from_yaml(cls, text: str) -> BuildSpec:
-        import yaml
+        """The spec in YAML ``text``; bad YAML raises :class:`~mint_index.errors.YamlError`."""
+        from mint_index.yamlio import load_yaml
 
-        return cls.model_validate(yaml.safe_load(text))
+        return cls.model_validate(load_yaml("<spec>", text=text))
 
     def resolved(self) -> dict[str, Any]:
         """Every step as actually used per node: for reports and provenance."""

@@ -4,8 +4,10 @@ This module imports nothing heavy: ``mint-index --help`` must answer at once. Th
 commands (and through them pandas and the library) are imported only when one runs.
 
 Exit codes: 0 success; 1 invalid data, framework, rules or spec (any
-:class:`~mint_index.MintIndexError`, or warnings under ``--strict``); 2 wrong use of the
-command line; 3 an unexpected internal error, whose traceback goes to a log file.
+:class:`~mint_index.MintIndexError`, or warnings under ``--strict``), a file that cannot be
+read or written, a refused ``--out``; 2 wrong use of the command line (one JSON object
+under ``--format json``); 3 an unexpected internal error, whose traceback goes to a log
+file.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import tempfile
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from mint_index.cli.errors import UsageError
 from mint_index.errors import MintIndexError
@@ -25,8 +28,9 @@ __all__ = ["EXIT_DATA", "EXIT_INTERNAL", "EXIT_OK", "EXIT_USAGE", "build_parser"
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 _EPILOG = """\
-exit codes: 0 success; 1 invalid data, framework or rules (or warnings with --strict);
-2 wrong use of the command line; 3 internal error (see the log file it names).
+exit codes: 0 success; 1 invalid data, framework or rules (or warnings with --strict),
+unreadable or unwritable files, a refused --out; 2 wrong use of the command line;
+3 internal error (see the log file it names). Codes: mint-index errors
 Documentation: mint-index docs (the guides are installed with the package; mint-index docs cli)"""
 
 
@@ -101,10 +105,35 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class _ParseError(Exception):
+    """A usage error found by argparse, with the usage line of the (sub)command."""
+
+    def __init__(self, usage: str, message: str) -> None:
+        super().__init__(message)
+        self.usage, self.message = usage, message
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so a usage error can be reported in the
+    format asked for (one JSON object under ``--format json``). Sub-parsers inherit it."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _ParseError(self.format_usage(), f"{self.prog}: error: {message}")
+
+
+def _add_force_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a non-empty folder mint-index did not write (or a folder holding "
+        "the input): adds the output files, never deletes the others",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     from mint_index import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="mint-index",
         description="Municipal integration monitoring: check a yearly data drop, score it "
         "with a YAML framework, and publish reports.",
@@ -143,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("report", "score a data drop and write the HTML reports to a folder")
     p.add_argument("data", nargs="+", metavar="DATA", help="data files or folders")
     p.add_argument("--out", required=True, metavar="FOLDER", help="report folder")
+    _add_force_option(p)
     _add_report_options(p)
     p.add_argument(
         "--units-only",
@@ -169,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("old", metavar="OLD", help="earlier scores file, data file or data folder")
     p.add_argument("new", metavar="NEW", help="later scores file, data file or data folder")
     p.add_argument("--out", required=True, metavar="FOLDER", help="comparison folder")
+    _add_force_option(p)
     p.add_argument(
         "--old-framework",
         metavar="PATH",
@@ -197,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FOLDER",
         help="output folder (default: ./mint-index-demo)",
     )
+    _add_force_option(p)
     _add_report_options(p)
     _add_output_options(p)
 
@@ -233,25 +265,37 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("schema", "print the JSON Schema of a framework YAML file")
     p.add_argument("--out", metavar="FILE", help="write it to this file instead of stdout")
+
+    p = command("errors", "list the stable error and problem codes (for programs reading JSON)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="text or json")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``mint-index`` with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
     parser = build_parser()
+    given = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # --help, --version, or a usage error reported by argparse
+        args = parser.parse_args(given)
+    except _ParseError as exc:
+        return _usage_failure(given, exc.message, exc.usage)
+    except SystemExit as exc:  # --help or --version
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
         from mint_index.cli.commands import run
 
         return run(args)
     except UsageError as exc:
-        print(f"mint-index {args.command}: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _usage_failure(given, f"mint-index {args.command}: error: {exc}")
     except MintIndexError as exc:  # raised outside a command's own reporting
-        print(f"mint-index {args.command}: {exc}", file=sys.stderr)
+        print(_printable(f"mint-index {args.command}: {exc}"), file=sys.stderr)
+        return EXIT_DATA
+    except OSError as exc:  # e.g. the --summary file cannot be written: the path and why
+        where = exc.filename or "?"
+        print(
+            _printable(f"mint-index {args.command}: {where}: {exc.strerror or exc}"),
+            file=sys.stderr,
+        )
         return EXIT_DATA
     except KeyboardInterrupt:
         print(f"mint-index {args.command}: interrupted", file=sys.stderr)
@@ -259,11 +303,48 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: short message on screen, traceback in a log file
         log = _write_log(args, argv if argv is not None else sys.argv[1:], exc)
         print(
-            f"mint-index {args.command}: internal error ({type(exc).__name__}: {exc}).\n"
-            f"This is a bug in mint-index; the details are in {log}",
+            _printable(
+                f"mint-index {args.command}: internal error ({type(exc).__name__}: {exc}).\n"
+                f"This is a bug in mint-index; the details are in {log}"
+            ),
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+
+
+def _printable(text: str) -> str:
+    from mint_index.cli.output import terminal_safe
+
+    return terminal_safe(text)
+
+
+def _wants_json(argv: Sequence[str]) -> bool:
+    following = [*argv[1:], ""]
+    return any(
+        a == "--format=json" or (a == "--format" and b == "json")
+        for a, b in zip(argv, following[: len(argv)], strict=True)
+    )
+
+
+def _usage_failure(argv: Sequence[str], message: str, usage: str = "") -> int:
+    """Report a usage error: the usage line and message on stderr, or one JSON object on
+    stdout under ``--format json`` (programs parse stdout whatever went wrong)."""
+    if _wants_json(argv):
+        from mint_index.cli.output import Outcome, problem, render_json
+
+        command = next((a for a in argv if not a.startswith("-")), "")
+        outcome = Outcome(
+            command,
+            ok=False,
+            headline="wrong use of the command line",
+            problems=[problem(message, code=UsageError.code)],
+            code=UsageError.code,
+            exit=EXIT_USAGE,
+        )
+        sys.stdout.write(render_json(outcome))
+    else:
+        sys.stderr.write(_printable(usage + message + "\n"))
+    return EXIT_USAGE
 
 
 def _write_log(args: argparse.Namespace, argv: Sequence[str], exc: BaseException) -> Path:

@@ -35,11 +35,14 @@ from mint_index.cli.output import (
 )
 from mint_index.errors import (
     DataValidationError,
+    FileAccessError,
     FrameworkError,
     MintIndexError,
+    OutputError,
     ReportError,
     RuleError,
     SpecError,
+    YamlError,
 )
 from mint_index.files import atomic_write
 
@@ -62,11 +65,15 @@ def run(args: argparse.Namespace) -> int:
         return schema(args)
     if args.command == "docs":
         return docs(args)
+    if args.command == "errors":
+        return list_errors(args)
     command: Callable[[argparse.Namespace], Outcome] = COMMANDS[args.command]
     try:
         outcome = command(args)
     except MintIndexError as exc:
         outcome = failed(args.command, exc)
+    except OSError as exc:  # a file that cannot be read or written: its path and why
+        outcome = failed(args.command, FileAccessError.from_os_error(exc))
     emit(outcome, args)
     return outcome.exit_code
 
@@ -96,6 +103,7 @@ def records(frame: pd.DataFrame | None, severity: str) -> list[dict[str, Any]]:
                 column=str(rec.get("column") or ""),
                 value=None if rec.get("value") is None else str(rec.get("value")),
                 severity=severity,
+                code=rec.get("code"),
             )
         )
     return out
@@ -105,7 +113,11 @@ def failed(command: str, exc: MintIndexError) -> Outcome:
     """A failed Outcome listing every problem the error carries."""
     if isinstance(exc, DataValidationError):
         return Outcome(
-            command, ok=False, headline="invalid data", problems=records(exc.failures, "error")
+            command,
+            ok=False,
+            headline="invalid data",
+            problems=records(exc.failures, "error") + records(exc.warnings, "warning"),
+            code=exc.code,
         )
     if isinstance(exc, (FrameworkError, RuleError)):
         what = "invalid framework" if isinstance(exc, FrameworkError) else "invalid rules"
@@ -113,15 +125,31 @@ def failed(command: str, exc: MintIndexError) -> Outcome:
             command,
             ok=False,
             headline=what,
-            problems=[problem(p.message, source=p.file, column=p.path) for p in exc.problems],
+            problems=[
+                problem(p.message, source=p.file, column=p.path, code=exc.code)
+                for p in exc.problems
+            ],
+            code=exc.code,
         )
     if isinstance(exc, SpecError):
         what = "invalid spec"
     elif isinstance(exc, ReportError):
         what = "cannot make the report"
+    elif isinstance(exc, OutputError):
+        what = "refusing to write there"
+    elif isinstance(exc, FileAccessError):
+        return Outcome(
+            command,
+            ok=False,
+            headline="cannot access a file",
+            problems=[problem(exc.reason, source=exc.path, code=exc.code)],
+            code=exc.code,
+        )
     else:
         what = "invalid input"
-    return Outcome(command, ok=False, headline=what, problems=[problem(str(exc))])
+    return Outcome(
+        command, ok=False, headline=what, problems=[problem(str(exc), code=exc.code)], code=exc.code
+    )
 
 
 # ---- inputs --------------------------------------------------------------------------------
@@ -145,13 +173,16 @@ class Inputs:
 
 
 def read_spec(path: str) -> BuildSpec:
-    import yaml
     from pydantic import ValidationError
 
     from mint_index.spec import BuildSpec
+    from mint_index.yamlio import MAX_YAML_BYTES, read_limited
 
     file = existing(path, "spec file")
-    text = file.read_text(encoding="utf-8")
+    try:
+        text = read_limited(file, MAX_YAML_BYTES, "spec file").decode("utf-8")
+    except (YamlError, UnicodeDecodeError) as exc:
+        raise SpecError(f"{path}: {getattr(exc, 'reason', 'not UTF-8 text')}") from None
     try:
         if file.suffix.lower() in (".yaml", ".yml"):
             return BuildSpec.from_yaml(text)
@@ -163,9 +194,14 @@ def read_spec(path: str) -> BuildSpec:
                 f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
             )
         ) from None
-    except (ValueError, yaml.YAMLError) as exc:  # JSON or YAML syntax
+    except YamlError as exc:
+        line = f" (line {exc.line})" if exc.line is not None else ""
+        raise SpecError(f"{path}: {exc.reason}{line}") from None
+    except ValueError as exc:  # JSON syntax
         what = "YAML" if file.suffix.lower() in (".yaml", ".yml") else "JSON"
         raise SpecError(f"{path}: not valid {what}: {exc}".replace("\n", " ")) from None
+    except RecursionError:  # JSON nested thousands of levels deep
+        raise SpecError(f"{path}: nested too deeply to be a build spec") from None
 
 
 def read_framework(path: str | None) -> Framework:
@@ -324,23 +360,18 @@ def read_rules(path: str | None, framework: Framework) -> tuple[Any, dict[str, A
     return rules, {"path": given.as_posix() if given else "<packaged>", "sha256": rules.sha256}
 
 
-def write_report(
+def build_report(
     results: Results,
     rules: Any,
     lang: str,
-    folder: Path,
-    jobs: int,
     progress: Progress,
-    units_only: list[str] | None = None,
     audit: bool = False,
     year: int | None = None,
-) -> tuple[Any, list[Path]]:
-    """Recommendations and the report pages (index first); returns both.
-
-    With ``units_only`` the overview and only those units' profiles are written; the
-    overview then links to no profile (the others do not exist). ``audit`` adds the
-    statistical audit of the report year to the overview.
-    """
+) -> tuple[Any, Any]:
+    """The recommendations and the report (not yet written): everything that takes time
+    is done before the output folder is opened, so a run holds it only while writing.
+    ``audit`` adds the statistical audit of the report year to the overview; ``year`` is
+    the report year (default: the latest year with scores)."""
     from mint_index.analysis.audit import audit as make_audit
     from mint_index.recommendations import recommend
     from mint_index.reports import report as make_report
@@ -350,7 +381,17 @@ def write_report(
     progress.step("report pages")
     checks = make_audit(results, year=report_year(results, year)) if audit else None
     document = make_report(results, recommendations, lang=lang, audit=checks, year=year)
-    return recommendations, document.write(folder, jobs=jobs, units=units_only)
+    return recommendations, document
+
+
+def write_pages(
+    document: Any, folder: Path, jobs: int, units_only: list[str] | None = None
+) -> list[Path]:
+    """The report pages (index first) written into ``folder``, a fresh folder of the
+    output being built (:func:`folder_output` makes the whole output atomic). With
+    ``units_only`` only those units' profiles are written; the overview then links to
+    no profile (the others do not exist)."""
+    return document.write(folder, jobs=jobs, units=units_only, atomic=False)
 
 
 def known_units(units_only: list[str] | None, dataset: Dataset) -> list[str] | None:
@@ -370,23 +411,19 @@ def report(args: argparse.Namespace) -> Outcome:
         inputs = read_inputs(args, args.data, args.framework, args.spec)
         units_only = known_units(args.units_only, inputs.dataset)
         rules, rules_info = read_rules(args.rules, inputs.framework)
-        folder = output_folder(args.out)
+        output_folder(args)
         progress.step("scoring")
         results = score_results(inputs)
-        recommendations, pages = write_report(
-            results,
-            rules,
-            args.lang,
-            folder,
-            args.jobs,
-            progress,
-            units_only,
-            args.audit,
-            args.year,
+        prov = provenance("report", inputs.files, inputs.framework, rules_info, results.spec)
+        recommendations, document = build_report(
+            results, rules, args.lang, progress, args.audit, args.year
         )
+        with folder_output(args) as folder:
+            pages = write_pages(document, folder, args.jobs, units_only)
+            written = [*pages, write_folder_provenance(folder, prov, pages)]
+        written = final_paths(written, folder, args.out)
+        pages = written[:-1]
     facts = data_facts(inputs.dataset, inputs.files)
-    prov = provenance("report", inputs.files, inputs.framework, rules_info, results.spec)
-    written = [*pages, write_folder_provenance(folder, prov, pages)]
     facts.update(
         {
             "pages": len(pages),
@@ -419,20 +456,26 @@ def demo(args: argparse.Namespace) -> Outcome:
         dataset = mi.load_data([data], framework=framework, units=units)
         files = file_records([data, units])
         rules, rules_info = read_rules(None, framework)
-        folder = output_folder(args.out)
+        output_folder(args)
         progress.step("scoring")
         results = mi.score(dataset, framework)
         prov = provenance("demo", files, framework, rules_info, results.spec)
-        written = write_scores(score_table(results), folder / "scores.json", prov)
         progress.step("gaps")
-        written.append(atomic_write(folder / "gaps.csv", csv_text(gaps(results))))
-        recommendations, pages = write_report(
-            results, rules, args.lang, folder / "report", args.jobs, progress, year=args.year
+        gap_table = gaps(results)
+        recommendations, document = build_report(
+            results, rules, args.lang, progress, year=args.year
         )
         table = recommendations.to_frame(args.lang)
-        written.append(atomic_write(folder / "recommendations.csv", csv_text(table)))
-    written += pages
-    written.append(write_folder_provenance(folder, prov, written))
+        with folder_output(args) as folder:
+            written = write_scores(score_table(results), folder / "scores.json", prov)
+            written.append(atomic_write(folder / "gaps.csv", csv_text(gap_table)))
+            pages = write_pages(document, folder / "report", args.jobs)
+            written.append(atomic_write(folder / "recommendations.csv", csv_text(table)))
+            written += pages
+            written.append(write_folder_provenance(folder, prov, written))
+        written = final_paths(written, folder, args.out)
+        pages = final_paths(pages, folder, args.out)
+        folder = Path(args.out)
     facts = data_facts(dataset, files)
     facts.update(
         {
@@ -451,12 +494,36 @@ def demo(args: argparse.Namespace) -> Outcome:
     )
 
 
-def output_folder(path: str) -> Path:
-    folder = Path(path)
+def given_paths(args: argparse.Namespace) -> list[Path]:
+    """Every input path on the command line: an output folder must not hold one."""
+    names = [*getattr(args, "data", []), getattr(args, "old", None), getattr(args, "new", None)]
+    names += [getattr(args, k, None) for k in ("units", "framework", "old_framework", "spec")]
+    names.append(getattr(args, "rules", None))
+    return [Path(n) for n in names if n]
+
+
+def output_folder(args: argparse.Namespace) -> None:
+    """Refuse a bad ``--out`` before any work is done (a file, a dangerous or foreign
+    folder); :func:`folder_output` checks again when it writes."""
+    from mint_index.files import check_output_folder
+
+    folder = Path(args.out)
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"--out must be a folder, but {path} is a file")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+        raise UsageError(f"--out must be a folder, but {args.out} is a file")
+    check_output_folder(folder, given_paths(args), getattr(args, "force", False))
+
+
+def folder_output(args: argparse.Namespace) -> Any:
+    """The temporary folder the output is built in, swapped in whole for ``--out`` at the
+    end (:func:`mint_index.files.atomic_folder`)."""
+    from mint_index.files import atomic_folder
+
+    return atomic_folder(args.out, inputs=given_paths(args), force=getattr(args, "force", False))
+
+
+def final_paths(paths: list[Path], temp: Path, out: str) -> list[Path]:
+    """Where files written into the temporary folder ``temp`` are after the swap."""
+    return [Path(out) / p.relative_to(temp) for p in paths]
 
 
 @dataclass
@@ -496,33 +563,35 @@ def _rows(frame: pd.DataFrame, columns: list[str]) -> list[list[Any]]:
 def compare(args: argparse.Namespace) -> Outcome:
     from mint_index.cli.compare import compare_tables, definition_changes
 
+    output_folder(args)
     old = compare_side(args, args.old, args.old_framework or args.framework)
     new = compare_side(args, args.new, args.framework)
-    folder = output_folder(args.out)
     result = compare_tables(old.table, new.table, args.rank_jump)
     definitions = definition_changes(old.spec, new.spec)
-    written = []
-    for name, frame in (
-        ("changes.csv", result["changes"]),
-        ("rank_jumps.csv", result["rank_jumps"]),
-        ("revisions.csv", result["revisions"]),
-        ("definition_changes.csv", definitions),
-    ):
-        written.append(atomic_write(folder / name, csv_text(frame)))
-    if old.results is not None and new.results is not None:
-        from mint_index.reports import compare_report
-
-        document = compare_report(
-            old.results,
-            new.results,
-            lang=args.lang,
-            year_before=result["old_year"],
-            year_after=result["new_year"],
-        )
-        written += document.write(folder / "report")
     block = provenance("compare", [])
     block["inputs"] = {"old": old.provenance, "new": new.provenance}
-    written.append(write_folder_provenance(folder, block, written))
+    with folder_output(args) as folder:
+        written = []
+        for name, frame in (
+            ("changes.csv", result["changes"]),
+            ("rank_jumps.csv", result["rank_jumps"]),
+            ("revisions.csv", result["revisions"]),
+            ("definition_changes.csv", definitions),
+        ):
+            written.append(atomic_write(folder / name, csv_text(frame)))
+        if old.results is not None and new.results is not None:
+            from mint_index.reports import compare_report
+
+            document = compare_report(
+                old.results,
+                new.results,
+                lang=args.lang,
+                year_before=result["old_year"],
+                year_after=result["new_year"],
+            )
+            written += write_pages(document, folder / "report", jobs=1)
+        written.append(write_folder_provenance(folder, block, written))
+    written = final_paths(written, folder, args.out)
 
     jump_columns = ["node", "unit", "old_rank", "new_rank", "rank_change"]
     facts = {
@@ -591,6 +660,51 @@ def docs(args: argparse.Namespace) -> int:
     if args.topic not in guides:
         raise UsageError(f"no guide {args.topic!r}; guides: {', '.join(guides)}")
     sys.stdout.write(guides[args.topic].read_text(encoding="utf-8"))
+    return 0
+
+
+def list_errors(args: argparse.Namespace) -> int:
+    """Print every stable error code (with its exit code) and every problem reason code."""
+    from mint_index.cli.app import EXIT_DATA, EXIT_INTERNAL, EXIT_USAGE
+    from mint_index.errors import error_classes
+    from mint_index.reasons import REASON_CODES
+
+    def first_line(cls: type) -> str:
+        return " ".join((cls.__doc__ or "").strip().split("\n\n")[0].split())
+
+    errors = [
+        {
+            "code": cls.code,
+            "exit_code": EXIT_DATA,
+            "error": cls.__name__,
+            "meaning": first_line(cls),
+        }
+        for cls in error_classes()
+    ]
+    errors += [
+        {
+            "code": UsageError.code,
+            "exit_code": EXIT_USAGE,
+            "error": "UsageError",
+            "meaning": first_line(UsageError),
+        },
+        {
+            "code": "internal_error",
+            "exit_code": EXIT_INTERNAL,
+            "error": "-",
+            "meaning": "A bug in mint-index; the message names a log file with the traceback.",
+        },
+    ]
+    reasons = [{"code": code, "meaning": text} for code, (_, text) in REASON_CODES.items()]
+    if args.format == "json":
+        sys.stdout.write(dumps_json({"errors": errors, "reasons": reasons}))
+        return 0
+    width = max(len(e["code"]) for e in [*errors, *reasons])
+    lines = ['Error codes (JSON field "code" of a failed command; exit code in brackets):']
+    lines += [f"  {e['code']:<{width}}  [{e['exit_code']}] {e['meaning']}" for e in errors]
+    lines.append('Problem codes (field "code" of each problem record):')
+    lines += [f"  {r['code']:<{width}}  {r['meaning']}" for r in reasons]
+    sys.stdout.write("\n".join(lines) + "\n")
     return 0
 
 

@@ -7,3 +7,5 @@ __all__ = ["UsageError"]
 
 class UsageError(Exception):
     """The command line was used wrongly (exit code 2): a missing input, a bad suffix."""
+
+    code = "usage"

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from mint_index.cli.errors import UsageError
-from mint_index.files import atomic_write
+from mint_index.files import CSV_FLOAT_DECIMALS, atomic_write, csv_text  # the one CSV writer
 
 __all__ = [
     "csv_text",
@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 #: Decimal places of every float the CLI writes (scores live on 0..100).
-FLOAT_DECIMALS = 6
+FLOAT_DECIMALS = CSV_FLOAT_DECIMALS
 
 
 def sha256_file(path: Path) -> str:
@@ -66,11 +66,6 @@ def json_safe(value: Any) -> Any:
             return None
         return round(value, FLOAT_DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
     return value
-
-
-def csv_text(frame: Any) -> str:
-    """A DataFrame as CSV text with fixed float precision and ``\\n`` line ends."""
-    return frame.to_csv(index=False, float_format=f"%.{FLOAT_DECIMALS}f", lineterminator="\n")
 
 
 def dumps_json(value: Any) -> str:

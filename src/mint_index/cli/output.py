@@ -6,6 +6,7 @@ Commands compute an Outcome (plain data); this module only renders it, so the sc
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -20,12 +21,24 @@ __all__ = [
     "render_json",
     "render_markdown",
     "render_text",
+    "terminal_safe",
 ]
 
 #: Problems shown on screen and in the Markdown summary; JSON always has all of them.
 SHOWN_PROBLEMS = 50
 #: Rows of each summary table shown on screen and in Markdown.
 SHOWN_ROWS = 20
+
+
+#: C0 controls but newline and tab, DEL and C1 controls: a terminal may act on them (ESC
+#: starts a control sequence, 0x9b is one on its own), so printed data never carries them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every control character but newline and tab shown as an escape
+    (``\\x1b``), so data cannot move the cursor, recolour or blank a terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def problem(
@@ -35,8 +48,17 @@ def problem(
     column: str = "",
     value: Any = None,
     severity: str = "error",
+    code: str | None = None,
 ) -> dict[str, Any]:
-    """One problem record, the same shape for data, framework, rules and spec problems."""
+    """One problem record, the same shape for data, framework, rules and spec problems.
+
+    ``code`` is the stable reason code (:mod:`mint_index.reasons`), derived from the
+    message when not given.
+    """
+    if code is None:
+        from mint_index.reasons import reason_code
+
+        code = reason_code(reason)
     return {
         "severity": severity,
         "source": source,
@@ -44,6 +66,7 @@ def problem(
         "column": column,
         "value": value,
         "reason": reason,
+        "code": code,
     }
 
 
@@ -69,9 +92,15 @@ class Outcome:
     outputs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     provenance: dict[str, Any] | None = None
+    #: the error's stable code when the command failed (``invalid_data``, ``usage``, ...)
+    code: str | None = None
+    #: the exit code when it is not simply 0 (ok) or 1 (failed)
+    exit: int | None = None
 
     @property
     def exit_code(self) -> int:
+        if self.exit is not None:
+            return self.exit
         return 0 if self.ok else 1
 
     def to_dict(self) -> dict[str, Any]:
@@ -82,7 +111,10 @@ class Outcome:
             "facts": self.facts,
             "problems": self.problems,
             "outputs": self.outputs,
+            "exit_code": self.exit_code,
         }
+        if self.code is not None:
+            out["code"] = self.code
         if self.tables:
             out["tables"] = [
                 {"title": t.title, "columns": t.columns, "rows": t.rows} for t in self.tables
@@ -98,13 +130,26 @@ def _location(rec: dict[str, Any]) -> str:
     return ":".join(part for part in parts if part) or "-"
 
 
+#: Longest location or reason shown on screen and in Markdown (JSON has them whole): a
+#: hostile file can make a "column name" megabytes long.
+SHOWN_CHARS = 300
+
+
+def _shorten(text: str) -> str:
+    """At most :data:`SHOWN_CHARS`, keeping both ends (a path's file name is at its end)."""
+    if len(text) <= SHOWN_CHARS:
+        return text
+    half = (SHOWN_CHARS - 3) // 2
+    return text[:half] + "..." + text[-half:]
+
+
 def _problem_line(rec: dict[str, Any]) -> tuple[str, str]:
     reason = str(rec["reason"])
     if rec.get("value") not in (None, ""):
         reason += f" (value {rec['value']!r})"
     if rec.get("severity") == "warning":
         reason = f"warning: {reason}"
-    return _location(rec), reason
+    return _shorten(_location(rec)), _shorten(reason)
 
 
 def _format_fact(value: Any) -> str:
@@ -138,7 +183,7 @@ def render_text(outcome: Outcome) -> str:
     if outcome.outputs:
         lines.append("wrote:")
         lines += [f"  {path}" for path in outcome.outputs]
-    return "\n".join(lines) + "\n"
+    return terminal_safe("\n".join(lines) + "\n")
 
 
 def _cell(value: Any) -> str:
@@ -161,13 +206,15 @@ def _text_table(table: Table) -> list[str]:
 
 
 def render_json(outcome: Outcome) -> str:
-    return dumps_json(outcome.to_dict())
+    # JSON escapes C0 controls itself; DEL and C1 controls are escaped here, so a program
+    # echoing a field to a terminal is as safe as the text output
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", dumps_json(outcome.to_dict()))
 
 
 def _md(text: Any) -> str:
     """Text safe inside a Markdown table cell."""
     return (
-        str(text)
+        terminal_safe(str(text))
         .replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")

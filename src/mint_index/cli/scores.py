@@ -18,7 +18,7 @@ import pandas as pd
 
 from mint_index.cli.errors import UsageError
 from mint_index.cli.io import FLOAT_DECIMALS, csv_text, dumps_json
-from mint_index.files import atomic_write
+from mint_index.files import atomic_write, unescape_formula
 
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
@@ -174,7 +174,7 @@ def is_scores_file(path: Path) -> bool:
     if suffix == ".json":
         try:
             return json.loads(path.read_text(encoding="utf-8")).get("format") == FORMAT_NAME
-        except (ValueError, UnicodeDecodeError, AttributeError):
+        except (ValueError, UnicodeDecodeError, AttributeError, RecursionError):
             return False
     if suffix == ".csv":
         with path.open(encoding="utf-8", errors="replace") as handle:
@@ -204,6 +204,10 @@ def read_scores(path: Path) -> tuple[pd.DataFrame, dict[str, Any] | None]:
             keep_default_na=False,
             na_values=[""],
         )
+        for column in ("unit", "node", "peer_group"):  # undo the formula escaping
+            table[column] = table[column].map(
+                lambda v: unescape_formula(v) if isinstance(v, str) else v
+            )
         side = sidecar(path)
         provenance = json.loads(side.read_text(encoding="utf-8")) if side.is_file() else None
     else:

@@ -512,20 +512,21 @@ def load_mapping(mapping: str | Path | Mapping[str, Any]) -> dict[str, str]:
     """
     source = "<mapping>"
     if isinstance(mapping, (str, Path)):
-        import yaml
+        from mint_index.errors import YamlError
+        from mint_index.yamlio import load_yaml
 
         source = str(mapping)
         try:
-            mapping = yaml.safe_load(Path(mapping).read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
+            mapping = load_yaml(mapping) or {}
+        except YamlError as exc:
             raise DataValidationError(
                 [
                     {
                         "source": source,
-                        "row": None,
+                        "row": exc.line,
                         "column": None,
                         "value": None,
-                        "reason": f"cannot read mapping: {exc}",
+                        "reason": f"cannot read mapping: {exc.reason}",
                     }
                 ]
             ) from None

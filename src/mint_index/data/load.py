@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import union_categoricals
 
+from mint_index.data.controls import units_control_failures
 from mint_index.data.dataset import FLAGS, MISSING_REASONS, Dataset
 from mint_index.data.genesis import apply_mapping, is_genesis, load_mapping, read_genesis
 from mint_index.data.readers import (
@@ -146,7 +147,7 @@ def load_data(
     warnings = problems_frame([*notes, warnings])
     failures = problems_frame([*problems, failures, *([warnings] if strict else [])])
     if len(failures):
-        raise DataValidationError(failures)
+        raise DataValidationError(failures, None if strict else warnings)
     return _dataset(cube, index, tables, units_table, warnings)
 
 
@@ -420,6 +421,7 @@ def _read_units(
                 )
             )
         frame["population"] = parsed.value
+    problems += units_control_failures(frame, name, rows, column)  # ESC, NUL in keys, names
     if "name" not in frame.columns:
         frame["name"] = frame.index
     return frame, problems

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from mint_index.data.controls import cell_control_failures
 from mint_index.data.readers import failures_frame, first_rows
 from mint_index.errors import FAILURE_COLUMNS
 
@@ -363,6 +364,7 @@ def validate(
     variables the framework does not use, 0 of 0 (indicator undefined).
     """
     failures = _key_failures(cells, units) + _duplicates(cells, index)
+    failures += cell_control_failures(cells)  # ESC, NUL, ... in unit keys and variable names
     warnings: list[pd.DataFrame] = []
     if framework is not None:
         more, warnings = _framework_failures(cells, index, values, framework)

@@ -33,6 +33,11 @@ def format_loc(loc: tuple[object, ...]) -> str:
     return out
 
 
+#: Most aggregate levels below the index (COINr frameworks have 3 to 5). Deeper trees
+#: are refused: they are a mistake or an attack, and reports walk the tree recursively.
+MAX_DEPTH = 20
+
+
 def check_framework(
     fw: Framework, origins: Origins | None = None, broken_ids: frozenset[str] = frozenset()
 ) -> list[Problem]:
@@ -97,6 +102,15 @@ def check_framework(
                 break
             seen.add(current)
             current = parent_of[current]
+        else:
+            if len(seen) == MAX_DEPTH + 2:  # the first node too deep (seen: itself + ancestors)
+                add(
+                    "nodes",
+                    i,
+                    "parent",
+                    f"the hierarchy is more than {MAX_DEPTH} levels deep at {node.id!r}; "
+                    "composite indicators have a handful of levels",
+                )
 
     children: dict[str, list[float]] = {node.id: [] for _, _, node in aggregates}
     for item in [*fw.nodes, *fw.indicators]:

@@ -1,6 +1,7 @@
 """Reading frameworks from YAML: one file or a folder of them.
 
-Each file is read with ``yaml.safe_load`` and each item validated on its own, so one
+Each file is read with :func:`mint_index.yamlio.load_yaml` (safe, duplicate keys, size
+and alias limits) and each item validated on its own, so one
 broken indicator does not hide the problems of the next; every problem names its file
 and the path inside it.
 """
@@ -10,10 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
-from mint_index.errors import FrameworkError, Problem
+from mint_index.errors import FrameworkError, Problem, YamlError
 from mint_index.framework.checks import check_framework, format_loc
 from mint_index.framework.framework import Framework
 from mint_index.framework.model import (
@@ -25,6 +25,7 @@ from mint_index.framework.model import (
     PeerGroups,
     Variable,
 )
+from mint_index.yamlio import load_yaml
 
 __all__ = ["default_framework", "framework_json_schema", "load_framework"]
 
@@ -50,9 +51,10 @@ def _yaml_files(path: Path) -> list[Path]:
 
 def _read_yaml(file: Path, label: str, problems: list[Problem]) -> dict[str, Any] | None:
     try:
-        content = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        problems.append(Problem(label, "", f"not valid YAML: {exc}".replace("\n", " ")))
+        content = load_yaml(file)
+    except YamlError as exc:
+        where = f"line {exc.line}" if exc.line is not None else ""
+        problems.append(Problem(label, where, exc.reason))
         return None
     if content is None:
         return {}

@@ -12,9 +12,10 @@ checks what one item can check on its own.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
     "Compute",
@@ -41,8 +42,14 @@ __all__ = [
 Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
 
 
+#: Control characters a text may not hold (newline and tab are fine in descriptions).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # allow_inf_nan=False: a weight, target or goalpost of inf or NaN (".inf", 1e309) is
+    # an error naming its path, never a silent NaN index
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Text(_Strict):
@@ -60,6 +67,14 @@ class Text(_Strict):
                 f"missing translation: give the text in German and English, "
                 f"{{de: ..., en: ...}}, not only {value[:40]!r}"
             )
+        return value
+
+    @field_validator("de", "en")
+    @classmethod
+    def _no_control_characters(cls, value: str) -> str:
+        # labels reach reports, CSV files and terminals: ESC, NUL and friends never belong
+        if _CONTROL.search(value):
+            raise ValueError("control character (ESC, NUL, ...) in a text; remove it")
         return value
 
     def get(self, lang: str) -> str:

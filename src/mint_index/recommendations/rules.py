@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -32,9 +31,10 @@ from pydantic import (
     model_validator,
 )
 
-from mint_index.errors import Problem, RuleError
+from mint_index.errors import Problem, RuleError, YamlError
 from mint_index.framework.model import Text
 from mint_index.pipeline.derive import DERIVED_REASONS
+from mint_index.yamlio import load_yaml
 
 if TYPE_CHECKING:
     from mint_index.framework.framework import Framework
@@ -403,10 +403,6 @@ def _template_problems(rule: Rule, file: str, base: str) -> list[Problem]:
     return out
 
 
-#: ``yaml.safe_load``'s loader, in C where libyaml is available (same safe subset, faster).
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _yaml_files(path: Path) -> list[Path]:
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
@@ -466,9 +462,10 @@ def _read(
     for file in _yaml_files(root):
         label = file.relative_to(root.parent).as_posix() if root.is_dir() else file.name
         try:
-            content = yaml.load(file.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            problems.append(Problem(label, "", f"not valid YAML: {exc}".replace("\n", " ")))
+            content = load_yaml(file)
+        except YamlError as exc:
+            where = f"line {exc.line}" if exc.line is not None else ""
+            problems.append(Problem(label, where, exc.reason))
             continue
         content = {} if content is None else content
         if not isinstance(content, dict):

@@ -81,10 +81,12 @@ def profile_filename(unit_id: str) -> str:
 
     Anything but ASCII letters, digits, ``-`` and ``_`` becomes ``_``, letters are
     lower-cased (case-insensitive file systems), and a short hash of the id is appended
-    whenever the name differs from the id, so distinct ids never share a file.
+    whenever the name differs from the id, or itself ends like such a hash (``abc`` and
+    ``ABC``, or an id equal to another's slug-with-hash), so distinct ids never share a file.
     """
     slug = re.sub(r"[^a-z0-9_-]+", "_", unit_id.lower()).strip("_-")[:80]
-    if not slug or slug != unit_id or slug in _WINDOWS_RESERVED:
+    hashed_look = re.search(r"-[0-9a-f]{10}$", slug) is not None
+    if not slug or slug != unit_id or hashed_look or slug in _WINDOWS_RESERVED:
         digest = hashlib.sha256(unit_id.encode("utf-8")).hexdigest()[:10]
         slug = f"{slug or 'unit'}-{digest}"
     return f"{slug}.html"

@@ -2,21 +2,21 @@
 
 ``mi.report(res)`` prepares the data once (:func:`.context.prepare`); the overview is
 rendered on first use, profiles on demand or all at once by :meth:`Report.write`, which
-can spread them over processes (``jobs=N``): each worker receives the prepared data once
-and renders whole chunks of municipalities, so ten thousand profiles take seconds.
+can spread them over processes (``jobs=N``): the workers share the prepared data with the
+parent (:mod:`mint_index.workers`: forked, copy-on-write, N capped by CPUs and memory) and
+render whole chunks of municipalities, so ten thousand profiles take seconds.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mint_index.errors import ReportError
-from mint_index.files import atomic_write
+from mint_index.files import atomic_folder, atomic_write, safe_join
 from mint_index.reports.audit_section import audit_context, uncertainty_context
 from mint_index.reports.context import (
     ReportData,
@@ -28,6 +28,7 @@ from mint_index.reports.context import (
 )
 from mint_index.reports.format import check_lang
 from mint_index.reports.render import render_comparison, render_overview, render_profile
+from mint_index.workers import process_pool, worker_count
 
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
@@ -41,10 +42,18 @@ PROFILE_FOLDER = "profiles"
 
 
 def _profile_path(folder: Path, unit_id: str) -> Path:
-    name = profile_filename(unit_id)
-    if Path(name).name != name or name.startswith("."):  # cannot happen; checked all the same
-        raise ReportError(f"refusing to write outside {folder}: {name}")
-    return folder / name
+    return safe_join(folder, profile_filename(unit_id))  # refuses names leaving the folder
+
+
+def _check_distinct_files(unit_ids: Sequence[str]) -> None:
+    """One file per unit, also on case-insensitive file systems (cannot fail with
+    :func:`profile_filename`; checked because a lost profile would go unnoticed)."""
+    names: dict[str, str] = {}
+    for unit_id in unit_ids:
+        name = profile_filename(unit_id).lower()
+        if name in names:
+            raise ReportError(f"units {names[name]!r} and {unit_id!r} would share {name}")
+        names[name] = unit_id
 
 
 def _write_profiles(data: ReportData, folder: Path, unit_ids: Sequence[str]) -> int:
@@ -123,15 +132,30 @@ class Report:
         folder: str | os.PathLike[str],
         jobs: int = 1,
         units: Sequence[str] | None = None,
+        *,
+        force: bool = False,
+        atomic: bool = True,
     ) -> list[Path]:
         """Write ``index.html`` and one profile per unit in ``profiles/``.
 
         ``jobs`` > 1 renders the profiles in that many processes. ``units`` writes only
         those units' profiles; the overview then links to none (the others do not exist).
         Returns the paths written, the main page first.
+
+        The folder is built beside ``folder`` and swapped in whole
+        (:func:`mint_index.files.atomic_folder`): an interrupted write leaves the previous
+        report as it was. A non-empty folder mint-index did not write is refused
+        (:class:`~mint_index.errors.OutputError`) unless ``force``, which adds the report
+        and leaves the other files alone. ``atomic=False`` writes straight into
+        ``folder``, for a caller that is itself building a fresh folder to swap in.
         """
-        root = Path(folder)
-        root.mkdir(parents=True, exist_ok=True)
+        if not atomic:
+            return self._write_into(Path(folder), jobs, units)
+        with atomic_folder(folder, force=force) as root:
+            written = self._write_into(root, jobs, units)
+        return [Path(folder) / p.relative_to(root) for p in written]
+
+    def _write_into(self, root: Path, jobs: int, units: Sequence[str] | None) -> list[Path]:
         main = root / OVERVIEW_FILE
         if self.data is None:
             atomic_write(main, self._render_main(link_profiles=False))
@@ -143,18 +167,17 @@ class Report:
                 raise ReportError(f"no such unit(s) in the results: {', '.join(unknown)}")
         atomic_write(main, self._render_main(link_profiles=units is None))
         units = known if units is None else [str(u) for u in dict.fromkeys(units)]
+        _check_distinct_files(units)
         profiles = root / PROFILE_FOLDER
         profiles.mkdir(exist_ok=True)
-        jobs = max(1, int(jobs))
-        if jobs == 1 or len(units) < 2 * jobs:
+        jobs = worker_count(int(jobs), len(units) // 2)  # capped by CPUs and memory
+        if jobs == 1:
             _write_profiles(self.data, profiles, units)
         else:
             # interleaved chunks, so that each worker gets small and large units alike
             n_chunks = min(len(units), jobs * 8)
             chunks = [units[k::n_chunks] for k in range(n_chunks)]
-            with ProcessPoolExecutor(
-                max_workers=jobs, initializer=_init_worker, initargs=(self.data, profiles)
-            ) as pool:
+            with process_pool(jobs, _init_worker, (self.data, profiles)) as pool:
                 done = sum(pool.map(_worker_chunk, chunks))
             if done != len(units):
                 raise ReportError(f"wrote {done} of {len(units)} profiles")

@@ -1,0 +1,81 @@
+"""Control characters in ids, names and labels: refused, with the cell named.
+
+A unit key, variable name, unit name or peer group holding ESC, NUL or another control
+character is never what a statistics office meant (it comes from a broken export or from
+someone probing), and it would travel into file names, CSV files, reports and terminals.
+So validation refuses it. Free text (descriptions in reports) is escaped where it is
+shown instead: HTML escaping in reports, :func:`mint_index.cli.output.terminal_safe` on
+the terminal. The checks run once per *distinct* text, not per cell.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from mint_index.data.readers import failures_frame, first_rows
+
+__all__ = ["CONTROL_REASON", "cell_control_failures", "has_control", "units_control_failures"]
+
+#: Every C0 control (tab and newline too: an id never holds them), DEL and C1 controls.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL_REASON = "control character (ESC, NUL, tab, newline, ...) in an id or name; remove it"
+
+
+def has_control(values: np.ndarray | pd.Index) -> np.ndarray:
+    """Which texts hold a control character (non-texts never do)."""
+    series = pd.Series(np.asarray(values, dtype=object))
+    return series.map(lambda v: isinstance(v, str) and _CONTROL.search(v) is not None).to_numpy(
+        dtype=bool
+    )
+
+
+def shown(values: np.ndarray) -> np.ndarray:
+    """The texts with each control character written as an escape (``\\x1b``), so a
+    problem listing can show the value without acting on it."""
+    return np.asarray(
+        [_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(v)) for v in values],
+        dtype=object,
+    )
+
+
+def cell_control_failures(cells: pd.DataFrame) -> list[pd.DataFrame]:
+    """Unit keys and variable names holding control characters, at their first cell."""
+    out = []
+    for column in ("unit", "variable"):
+        categories = cells[column].cat.categories
+        bad = np.flatnonzero(has_control(categories))
+        if not len(bad):
+            continue
+        first = first_rows(cells[column].cat.codes.to_numpy(), len(categories))[bad]
+        bad, first = bad[first >= 0], first[first >= 0]
+        frame = failures_frame(
+            "",
+            cells["row"].to_numpy()[first],
+            column,
+            shown(np.asarray(categories, dtype=object)[bad]),
+            CONTROL_REASON,
+        )
+        frame["source"] = cells["source"].to_numpy()[first].astype(object)
+        frame["row"] = frame["row"].astype("Int64")
+        out.append(frame)
+    return out
+
+
+def units_control_failures(
+    frame: pd.DataFrame, source: str, rows: np.ndarray, key_column: str
+) -> list[pd.DataFrame]:
+    """Keys and text columns (name, peer group, ...) of a units table holding control
+    characters, each with its row and column."""
+    out = []
+    checks = [(key_column, frame.index.to_numpy(dtype=object))]
+    checks += [(c, frame[c].to_numpy(dtype=object)) for c in frame.columns]
+    for column, values in checks:
+        bad = np.flatnonzero(has_control(values))
+        if len(bad):
+            out.append(
+                failures_frame(source, rows[bad], column, shown(values[bad]), CONTROL_REASON)
+            )
+    return out

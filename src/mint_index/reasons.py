@@ -1,0 +1,86 @@
+"""Stable reason codes of data problems (validation failures and warnings).
+
+A problem row carries a message for people (``reason``) and a code for programs
+(``code``). A producer may set ``code`` itself; otherwise it is derived here from the
+message, so every reader, check and loader gets a code without threading one through its
+signature. :data:`REASON_CODES` is the documented list (``mint-index errors`` prints it).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["REASON_CODES", "reason_code", "with_codes"]
+
+#: code -> (pattern of the messages it covers, what it means). Order matters: the first
+#: pattern that matches a message gives its code.
+REASON_CODES: dict[str, tuple[str, str]] = {
+    "control_character": (
+        r"control character",
+        "an id, name or label holds a control character (ESC, NUL, ...)",
+    ),
+    "duplicate_cell": (r"^duplicate \(unit, year, variable\)", "the same cell is given twice"),
+    "empty_key": (r"^empty unit key", "a row has no unit key"),
+    "malformed_key": (
+        r"unit key (looks like a number|has \d+ digits)",
+        "a unit key lost its leading zero or was read as a decimal number",
+    ),
+    "unknown_unit": (r"unit missing from the units table", "a unit not in the units table"),
+    "missing_variable": (
+        r"variable required by the framework|required column missing",
+        "a variable or column the framework needs is missing",
+    ),
+    "unused_variable": (r"not used by the framework", "a variable the framework does not use"),
+    "out_of_range": (
+        r"negative count|outside 0\.\.100|outside 0\.\.1|numerator (exceeds|>|greater)",
+        "a count below zero, a percentage or share outside its range, or a numerator above "
+        "its denominator",
+    ),
+    "zero_denominator": (r"denominator", "a zero denominator under a non-zero numerator"),
+    "unknown_level": (r"not among the levels", "an answer code that is not one of the levels"),
+    "not_finite": (r"\b(inf|infinite|nan|not finite)\b", "inf, -inf or NaN given as a value"),
+    "not_a_number": (r"not a number", "a value that is not a number"),
+    "low_coverage": (r"low coverage", "too few unit-years have a value"),
+    "no_year": (r"no date or year", "the table has no date or year"),
+    "no_rows": (r"no data rows", "no data rows found"),
+    "unknown_option": (r"^unknown \w+; valid", "an unknown layout, format or column role"),
+    "bad_mapping": (r"mapping", "a column -> variable mapping cannot be used"),
+    "unreadable_file": (
+        r"cannot read|no such file|not a regular file|permission|too large|limit of",
+        "a file cannot be read: missing, unreadable, not a regular file or too large",
+    ),
+    "invalid_value": (r"", "any other problem with a value (see the message)"),
+}
+
+_COMPILED = [
+    (code, re.compile(pattern, re.IGNORECASE)) for code, (pattern, _) in REASON_CODES.items()
+]
+
+
+def reason_code(message: object) -> str:
+    """The stable code of a problem message (``invalid_value`` when nothing else fits)."""
+    text = "" if message is None else str(message)
+    for code, pattern in _COMPILED:
+        if pattern.search(text):
+            return code
+    return "invalid_value"
+
+
+def with_codes(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a ``code`` column: codes already given are kept, missing ones derived
+    from ``reason``. One look-up per distinct message, not per row."""
+    out = frame.copy()
+    reasons = out["reason"] if "reason" in out.columns else None
+    derived = None
+    if reasons is not None:
+        distinct = {m: reason_code(m) for m in reasons.astype(object).unique()}
+        derived = reasons.astype(object).map(distinct)
+    if "code" not in out.columns or derived is None:
+        out["code"] = derived if derived is not None else "invalid_value"
+    else:
+        out["code"] = out["code"].where(out["code"].notna(), derived)
+    return out

@@ -1,0 +1,49 @@
+"""Control characters in ids and names are validation errors naming the cell."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import mint_index as mi
+from mint_index.data.controls import CONTROL_REASON, has_control, shown
+
+
+def test_has_control_and_shown() -> None:
+    values = np.array(["ok", "a\x1b[2Jb", "n\x00l", "t\tab", "\x9bx", "Grüße", None], dtype=object)
+    assert has_control(values).tolist() == [False, True, True, True, True, False, False]
+    assert shown(values[1:3]).tolist() == ["a\\x1b[2Jb", "n\\x00l"]
+
+
+def test_data_and_units_with_control_characters_are_refused(tmp_path: Path) -> None:
+    data = tmp_path / "d.csv"
+    data.write_bytes(
+        b"unit,year,variable,value\n"
+        b"01001000,2022,pop,5\n"
+        b"0100\x1b[31m2000,2022,pop,6\n"
+        b"01003000,2022,po\x00p,7\n"
+    )
+    units = tmp_path / "u.csv"
+    units.write_bytes(b"unit,name\n01001000,Kiel\x07\n0100\x1b[31m2000,B\n01003000,C\n")
+    with pytest.raises(mi.DataValidationError) as info:
+        mi.load_data([data], units=units)
+    failures = info.value.failures
+    found = failures[failures["reason"] == CONTROL_REASON]
+    # read by hand from the files above: (source, row, column, value shown)
+    assert sorted(
+        zip(
+            found["source"].map(lambda s: Path(s).name),
+            found["row"].astype(int),
+            found["column"],
+            found["value"],
+            strict=True,
+        )
+    ) == [
+        ("d.csv", 3, "unit", "0100\\x1b[31m2000"),
+        ("d.csv", 4, "variable", "po\\x00p"),
+        ("u.csv", 2, "name", "Kiel\\x07"),
+        ("u.csv", 3, "unit", "0100\\x1b[31m2000"),
+    ]
+    assert set(found["code"]) == {"control_character"}

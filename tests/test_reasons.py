@@ -1,0 +1,29 @@
+"""Reason codes of problem rows."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import mint_index as mi
+from mint_index.reasons import REASON_CODES, reason_code, with_codes
+
+
+def test_messages_map_to_their_codes() -> None:
+    assert reason_code("duplicate (unit, year, variable)") == "duplicate_cell"
+    assert reason_code("unit missing from the units table") == "unknown_unit"
+    assert reason_code("negative count") == "out_of_range"
+    assert reason_code("not a number") == "not_a_number"
+    assert reason_code("something new") == "invalid_value"
+    assert reason_code(None) == "invalid_value"
+    assert set(REASON_CODES) >= {"control_character", "invalid_value"}
+
+
+def test_given_codes_are_kept_and_missing_ones_derived() -> None:
+    frame = pd.DataFrame({"reason": ["negative count", "x"], "code": [None, "my_code"]})
+    assert with_codes(frame)["code"].tolist() == ["out_of_range", "my_code"]
+
+
+def test_every_validation_failure_carries_a_code() -> None:
+    error = mi.DataValidationError([{"source": "a.csv", "row": 2, "reason": "empty unit key"}])
+    assert error.failures["code"].tolist() == ["empty_key"]
+    assert error.code == "invalid_data"

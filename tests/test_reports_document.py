@@ -1,0 +1,51 @@
+"""Report.write: one profile file per unit whatever the ids, written as one folder."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from helpers import small_dataset
+
+import mint_index as mi
+from mint_index.errors import OutputError
+from mint_index.reports.context import profile_filename
+
+FRAMEWORK = Path(__file__).parent / "fixtures" / "framework_small"
+
+
+def _hashed(unit_id: str) -> str:
+    """The name profile_filename gives an id it must hash: slug-<10 hex of sha256>."""
+    return hashlib.sha256(unit_id.encode("utf-8")).hexdigest()[:10]
+
+
+def test_colliding_ids_get_distinct_profile_files(tmp_path: Path) -> None:
+    # "ABC" is lower-cased and hashed; "abc-<that hash>" equals ABC's file stem
+    ids = ["ABC", "abc", f"abc-{_hashed('ABC')}", "Abc"]
+    assert profile_filename("ABC") == f"abc-{_hashed('ABC')}.html"
+    names = [profile_filename(u) for u in ids]
+    assert len({n.lower() for n in names}) == len(ids)
+    values = {u: {"council_migrant": float(i + 1)} for i, u in enumerate(ids)}
+    res = mi.score(small_dataset(values), mi.load_framework(FRAMEWORK))
+    written = mi.report(res, lang="en").write(tmp_path / "rep")
+    profiles = sorted(p.name for p in (tmp_path / "rep" / "profiles").iterdir())
+    assert profiles == sorted(names)
+    assert sorted(p.name for p in written[1:]) == sorted(names)
+    # each file is its own unit's profile
+    for unit_id, name in zip(ids, names, strict=True):
+        assert unit_id in (tmp_path / "rep" / "profiles" / name).read_text()
+
+
+def test_report_write_refuses_a_foreign_folder(tmp_path: Path) -> None:
+    res = mi.score(small_dataset({"u1": {}, "u2": {}}), mi.load_framework(FRAMEWORK))
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "about.html").write_text("theirs")
+    document = mi.report(res, lang="en")
+    with pytest.raises(OutputError):
+        document.write(folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["about.html"]
+    document.write(folder, force=True)
+    assert (folder / "about.html").read_text() == "theirs"
+    assert (folder / "index.html").is_file() and len(list((folder / "profiles").iterdir())) == 2
