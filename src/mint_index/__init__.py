@@ -14,6 +14,7 @@ from mint_index.errors import (
     DataValidationError,
     FrameworkError,
     MintIndexError,
+    ProjectError,
     ReportError,
     RuleError,
     SpecError,
@@ -47,6 +48,8 @@ _LAZY: dict[str, str] = {
     "uncertainty": "mint_index.analysis.uncertainty",
     "sensitivity": "mint_index.analysis.sensitivity",
     "audit": "mint_index.analysis.audit",
+    "load_project": "mint_index.project",
+    "Project": "mint_index.project",
 }
 
 if TYPE_CHECKING:
@@ -62,6 +65,8 @@ __all__ = [
     "Framework",
     "FrameworkError",
     "MintIndexError",
+    "Project",
+    "ProjectError",
     "Recommendations",
     "Report",
     "ReportError",
@@ -78,6 +83,7 @@ __all__ = [
     "gaps",
     "load_data",
     "load_framework",
+    "load_project",
     "load_rules",
     "load_units",
     "method_names",

@@ -19,6 +19,7 @@ __all__ = [
     "FrameworkError",
     "MintIndexError",
     "Problem",
+    "ProjectError",
     "ReportError",
     "RuleError",
     "SpecError",
@@ -120,3 +121,11 @@ class DataValidationError(MintIndexError):
         if n > limit:
             lines.append(f"  ... and {n - limit} more (see .failures)")
         return "\n".join(lines)
+
+
+class ProjectError(_ProblemListError):
+    """A project file (``mint-index.yaml``) is invalid; each problem names its key path
+    (``sources[2].mapping``)."""
+
+    title = "the project file"
+    code = "invalid_project"
