@@ -45,13 +45,20 @@ from mint_index.errors import DataValidationError
 
 __all__ = ["apply_mapping", "is_genesis", "load_mapping", "read_genesis"]
 
-_TABLE_CODE = re.compile(r"\b\d{5}-[0-9A-Z]{2,3}-[0-9A-Z]{2}-[0-9A-Z]{1,2}\b")
+_TABLE_CODE = re.compile(
+    r"(?<![0-9A-Za-z])\d{5}-[0-9A-Z]{2,3}-[0-9A-Z]{2}-[0-9A-Z]{1,2}(?![0-9A-Za-z])"
+)
 _COPYRIGHT = re.compile(r"Statistische\S{0,2} .{1,3}mter des Bundes und der L")
 _DATA_LINE = re.compile(
     r'^\s*"?(?:(\d{1,2}\.\d{1,2}\.\d{4}|\d{4})"?\s*;\s*"?)?(DG|[0-9A-Z]*[0-9][0-9A-Z]*)"?\s*;'
 )
 _TIME = re.compile(r"^\s*(?:\d{1,2}\.\d{1,2}\.(\d{4})|(\d{4}))\s*$")
 _DATE_IN_TEXT = re.compile(r"\b\d{1,2}\.\d{1,2}\.(\d{4})\b")
+_YEAR_LABEL = re.compile(
+    r"^(?:Jahr|Berichtsjahr|Stichtag|Zeit|Year)\s*:?\s*(?:\d{1,2}\.\d{1,2}\.(\d{4})|(\d{4}))$",
+    re.IGNORECASE,
+)
+_ONLINE_CODE = re.compile(r"(?<![0-9A-Za-z-])\d{5}-\d{4}(?![0-9A-Za-z-])")
 
 _NL, _CR, _SEMI, _QUOTE, _DOT, _SPACE = (ord(c) for c in '\n\r;". ')
 _DIGITS = np.zeros(256, dtype=bool)
@@ -60,6 +67,38 @@ _LETTER_FLAG = np.zeros(256, dtype=np.int8)
 for _letter, _flag in VALUE_FLAGS.items():
     _LETTER_FLAG[ord(_letter)] = FLAG[_flag]
 _ONE_BYTE_SYMBOLS = {ord("."): "unknown_or_secret", ord("x"): "locked", ord("/"): "not_reliable"}
+
+
+def year_line(head: list[str]) -> int | None:
+    """The year a line above the header states: a bare year or date as its only field
+    (``2016;;;``, ``01.03.2016``) or a ``Jahr: 2016`` / ``Stichtag: 31.12.2016`` line;
+    the last such line counts."""
+    for text in reversed(head):
+        fields = [f.strip().strip('"').strip() for f in next(csv.reader([text], delimiter=";"), [])]
+        filled = [f for f in fields if f]
+        if len(filled) != 1:
+            continue
+        match = _TIME.match(filled[0]) or _YEAR_LABEL.match(filled[0])
+        if match:
+            return int(next(g for g in match.groups() if g))
+    return None
+
+
+def table_code(head: list[str], source: str = "") -> str | None:
+    """The table code of an export (``12411-01-01-4``, ``12411-0015``) from its header
+    text, else from the file name."""
+    for text in [*head[:3], Path(source).name]:
+        match = _TABLE_CODE.search(text) or _ONLINE_CODE.search(text)
+        if match:
+            return match.group(0)
+    return None
+
+
+def table_title(head: list[str]) -> str | None:
+    """The title lines of an export (after the code line, before the header), joined."""
+    lines = [t.split(";", 1)[0].strip().strip('"') for t in head[1:5]]
+    lines = [t for t in lines if t and not _TIME.match(t)]
+    return " ".join(lines) or None
 
 
 def is_genesis(raw: bytes) -> bool:
@@ -103,7 +142,12 @@ def read_genesis(
             digest,
             encoding,
             failures_frame(
-                source, None, None, None, "no data rows found (expected rows like 'key;name;value')"
+                source,
+                None,
+                None,
+                None,
+                "no data rows found (expected rows like 'key;name;value')",
+                code="no_data_rows",
             ),
         )
     last = next(i for i in range(n_lines - 1, first - 1, -1) if _DATA_LINE.match(line(i)))
@@ -163,7 +207,14 @@ def read_genesis(
                     for lo, hi in zip(delims[cell - 1], delims[cell], strict=True)
                 ]
                 failures.append(
-                    failures_frame(source, line_numbers[bad], labels[j], texts, "not a number")
+                    failures_frame(
+                        source,
+                        line_numbers[bad],
+                        labels[j],
+                        texts,
+                        "not a number",
+                        code="not_a_number",
+                    )
                 )
     reason[np.isnan(value) & (reason == 0)] = REASON["missing"]
 
@@ -205,13 +256,16 @@ def read_genesis(
         cells,
         source,
         "genesis",
-        "wide",
+        "genesis",
         n_rows,
         digest,
         encoding,
         failures,
         names=names,
         aliases=aliases,
+        table=table_code(head, source),
+        title=table_title(head),
+        labels={v: (aliases.get(v) or [v])[0] for v in cells["variable"].cat.categories},
     )
 
 
@@ -262,6 +316,7 @@ def _data_lines(
                 None,
                 texts,
                 [f"row has {fields[i]} fields, expected {expected}" for i in report],
+                code="wrong_field_count",
             )
         ]
         if len(report)
@@ -316,19 +371,46 @@ def _column_labels(
     if not header:
         labels = [f"column {n_ids + j + 1}" for j in range(n_values)]
         return labels, labels, np.full(n_values, -1, dtype=np.int64)
-    levels = pd.DataFrame(header, dtype=object).replace("", np.nan).ffill(axis=1).fillna("")
-    times = levels.apply(lambda row: row.str.extract(_TIME).bfill(axis=1)[0], axis=1)
+    raw = pd.DataFrame(header, dtype=object)
+    times = raw.apply(lambda row: row.str.extract(_TIME).bfill(axis=1)[0], axis=1)
+    times = times.mask(raw == "").ffill(axis=1) if len(raw) else times
     years = pd.to_numeric(times.bfill(axis=0).iloc[0], errors="coerce").fillna(-1)
-    text = levels.mask(times.notna(), "")
-    varying = (text.nunique(axis=1) > 1).to_numpy()
 
     def joined(rows: pd.DataFrame) -> list[str]:
         return [" | ".join(v for v in rows[c] if v) for c in rows.columns]
 
+    text = _fill_within_groups(raw).mask(times.notna(), "")
+    if _has_duplicates(joined(text)) and not _has_duplicates(joined(raw.mask(times.notna(), ""))):
+        text = raw.mask(times.notna(), "")  # filling made two columns alike: it was wrong
+    varying = (text.nunique(axis=1) > 1).to_numpy()
     labels = [f or f"column {n_ids + j + 1}" for j, f in enumerate(joined(text))]
     shorts = joined(text[varying]) if varying.any() else labels
     shorts = [s or f for s, f in zip(shorts, labels, strict=True)]
     return labels, shorts, years.to_numpy(dtype=np.int64)
+
+
+def _fill_within_groups(header: pd.DataFrame) -> pd.DataFrame:
+    """Blank header cells filled from the left only inside their column group.
+
+    A blank cell stands for its left neighbour's label (a merged cell) only where both
+    columns sit under the same labels in every row above; otherwise it means "no
+    further level" (e.g. ``Beschäftigte`` with nothing below) and stays blank.
+    """
+    filled = header.astype(object).copy()
+    for r in range(len(filled)):  # loop over header rows (a handful), not data
+        above = filled.iloc[:r]
+        new_group = np.ones(filled.shape[1], dtype=bool)
+        if filled.shape[1]:
+            same = (above.iloc[:, 1:].to_numpy() == above.iloc[:, :-1].to_numpy()).all(axis=0)
+            new_group[1:] = ~same
+        group = np.cumsum(new_group)
+        row = filled.iloc[r].replace("", np.nan)
+        filled.iloc[r] = row.groupby(group).ffill().fillna("").to_numpy()
+    return filled
+
+
+def _has_duplicates(labels: list[str]) -> bool:
+    return len(set(labels)) < len(labels)
 
 
 _SPECIAL = np.zeros(256, dtype=bool)
@@ -434,8 +516,9 @@ def _years(
     line_numbers: np.ndarray,
     labels: list[str],
 ) -> tuple[np.ndarray, list[pd.DataFrame], bool]:
-    """Years per row (date column) or per column (date header row), else from a single
-    date in the title lines, else ``year=``. Returns (years, problems, per_column)."""
+    """Years per row (date column) or per column (date header row), else ``year=``, else
+    a year line above the header (``2016``, ``01.03.2016``, ``Jahr: 2016``), else a
+    single date in the title lines. Returns (years, problems, per_column)."""
     n_rows = len(frame)
     if time_in_row:
         years, bad = parse_years(frame[0])
@@ -449,6 +532,7 @@ def _years(
                     "date",
                     frame[0].iloc[at].astype(str).to_numpy(),
                     "not a date or year",
+                    code="not_a_year",
                 )
             )
         return np.where(bad, -1, years), problems, False
@@ -465,6 +549,7 @@ def _years(
                     [labels[j] for j in missing],
                     None,
                     "no date above this column; pass year=",
+                    code="no_year",
                 )
             ]
             if len(missing)
@@ -472,12 +557,22 @@ def _years(
         )
         return col_years, problems, True
     found = {int(y) for text in head for y in _DATE_IN_TEXT.findall(text)}
-    if year is not None or len(found) == 1:
-        value = int(year) if year is not None else found.pop()
+    stated = year_line(head)
+    if year is not None or stated is not None or len(found) == 1:
+        value = int(year) if year is not None else stated if stated is not None else found.pop()
         return np.full(n_rows, value, dtype=np.int64), [], False
     return (
         np.full(n_rows, -1, dtype=np.int64),
-        [failures_frame(source, None, None, None, "the table has no date or year; pass year=")],
+        [
+            failures_frame(
+                source,
+                None,
+                None,
+                None,
+                "the table has no date or year; pass year=",
+                code="no_year",
+            )
+        ],
         False,
     )
 

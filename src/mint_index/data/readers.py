@@ -33,6 +33,7 @@ __all__ = [
     "Parsed",
     "Table",
     "detect_encoding",
+    "empty_cells",
     "failures_frame",
     "frame_table",
     "make_cells",
@@ -103,6 +104,17 @@ class Table:
     names: pd.Series | None = None
     #: variable -> further labels a mapping may use for it (GENESIS full column labels)
     aliases: dict[str, list[str]] = field(default_factory=dict)
+    #: the table code of an official export (``12411-01-01-4``), where the file names it
+    table: str | None = None
+    #: the title of an official export
+    title: str | None = None
+    #: variable -> its full source label, where it differs (what a mapping keys on)
+    labels: dict[str, str] = field(default_factory=dict)
+    #: ags, ars or own: how the unit keys are read (see :mod:`mint_index.data.keys`)
+    key_scheme: str | None = None
+    #: the separator and decimal mark of a text file
+    separator: str | None = None
+    decimal: str | None = None
 
 
 @dataclass
@@ -117,14 +129,24 @@ class Parsed:
 
 
 # ---- small helpers ------------------------------------------------------------------
-def failures_frame(source: str, row: Any, column: Any, value: Any, reason: Any) -> pd.DataFrame:
-    """Problems in the standard columns; array arguments give one row per element."""
+def failures_frame(
+    source: str, row: Any, column: Any, value: Any, reason: Any, *, code: Any
+) -> pd.DataFrame:
+    """Problems in the standard columns plus ``code`` (a stable snake_case reason code;
+    ``reason`` is the message); array arguments give one row per element."""
     frame = pd.DataFrame(
-        {"source": source, "row": row, "column": column, "value": value, "reason": reason},
-        index=[0] if all(np.ndim(a) == 0 for a in (row, column, value, reason)) else None,
+        {
+            "source": source,
+            "row": row,
+            "column": column,
+            "value": value,
+            "reason": reason,
+            "code": code,
+        },
+        index=[0] if all(np.ndim(a) == 0 for a in (row, column, value, reason, code)) else None,
     )
     frame["row"] = frame["row"].astype("Int64")
-    return frame[FAILURE_COLUMNS].astype({"value": object, "column": object})
+    return frame[[*FAILURE_COLUMNS, "code"]].astype({"value": object, "column": object})
 
 
 def sha256_of(raw: bytes) -> str:
@@ -342,12 +364,18 @@ def _bad_cells(
                 raw.iloc[first],
                 "column holds text, not numbers; only unit, year and name may hold text "
                 "(or give a mapping that leaves it out)",
+                code="text_column",
             )
         ]
     bad = np.flatnonzero(parsed.bad)
     return [
         failures_frame(
-            source, rows[bad], column, raw.iloc[bad].astype(str).to_numpy(), "not a number"
+            source,
+            rows[bad],
+            column,
+            raw.iloc[bad].astype(str).to_numpy(),
+            "not a number",
+            code="not_a_number",
         )
     ]
 
@@ -368,6 +396,7 @@ def unit_keys(
                 str(keys.dtype),
                 f"unit keys are numbers ({keys.dtype}), so leading zeros may be lost; "
                 "pass them as text (e.g. read with dtype=str)",
+                code="numeric_keys",
             )
         )
     elif keys.dtype == object:
@@ -383,6 +412,7 @@ def unit_keys(
                     keys.iloc[at].astype(str).to_numpy(),
                     "unit key stored as a number, so a leading zero may be lost; "
                     "store keys as text",
+                    code="numeric_keys",
                 )
             )
     return key_text(keys), failures
@@ -432,10 +462,11 @@ def frame_table(
                 c,
                 None,
                 f"required column missing{hint.get(c, '')}; columns are: {', '.join(columns)}",
+                code="missing_column",
             )
             for c in absent
         ]
-        return Table(_empty_cells(), source, fmt, layout, len(frame), sha256, encoding, failures)
+        return Table(empty_cells(), source, fmt, layout, len(frame), sha256, encoding, failures)
 
     units, more = unit_keys(frame[unit_column], source, rows, unit_column)
     failures += more
@@ -450,6 +481,7 @@ def frame_table(
                     year_column,
                     frame[year_column].iloc[bad].astype(str).to_numpy(),
                     "not a year",
+                    code="not_a_year",
                 )
             )
     else:
@@ -477,7 +509,7 @@ def frame_table(
     )
 
 
-def _empty_cells() -> pd.DataFrame:
+def empty_cells() -> pd.DataFrame:
     empty = Parsed(*(np.zeros(0, dt) for dt in (np.float64, np.int8, np.int8, bool)))
     return make_cells(
         np.zeros(0, object), np.zeros(0, np.int64), [], [], empty, np.zeros(0, np.int64)
@@ -543,6 +575,7 @@ def _long_cells(
                     "missing_reason",
                     frame["missing_reason"].iloc[at].astype(str).to_numpy(),
                     "a value is given although missing_reason says it is missing",
+                    code="value_with_missing_reason",
                 )
             )
         parsed.reason = np.where(given > 0, given, parsed.reason).astype(np.int8)
@@ -585,7 +618,12 @@ def _vocabulary_codes(
         valid = ", ".join(k for k in vocabulary if k)
         failures.append(
             failures_frame(
-                source, rows[at], name, text.iloc[at].to_numpy(), f"unknown {name}; valid: {valid}"
+                source,
+                rows[at],
+                name,
+                text.iloc[at].to_numpy(),
+                f"unknown {name}; valid: {valid}",
+                code="unknown_code",
             )
         )
     out = codes.fillna(0).to_numpy(dtype=np.int8)

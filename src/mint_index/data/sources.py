@@ -1,0 +1,387 @@
+"""One :class:`~mint_index.data.source.SourceSpec` -> the Tables of its files.
+
+This module decides how each file of a source is read: the bytes are checked first
+(:mod:`~mint_index.data.inputs`), the format is taken from the spec or detected (GENESIS
+table, GENESIS flat file, Open SDG, Excel, Parquet, plain CSV), disaggregation columns are
+filtered or pivoted, unit keys are read by their scheme, and the labels are mapped to
+framework variables (the source's ``mapping``, else the framework's source catalog).
+Anything that stops a file from being read becomes that file's failure, so the other
+sources are still checked.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mint_index.data.catalog import map_by_catalog
+from mint_index.data.genesis import apply_mapping, is_genesis, read_genesis
+from mint_index.data.inputs import InputRefused, expand_source, read_input, sniff_kind
+from mint_index.data.keys import apply_key_spec
+from mint_index.data.layouts import (
+    KEY_NAMES,
+    NAME_NAMES,
+    filter_rows,
+    find_column,
+    flat_frame,
+    is_genesis_flat,
+    is_opensdg,
+    opensdg_frame,
+    pivot_label,
+    wide_to_long,
+)
+from mint_index.data.readers import (
+    NA_TEXT,
+    Table,
+    detect_encoding,
+    empty_cells,
+    failures_frame,
+    frame_table,
+    raw_csv_frame,
+    require,
+    sha256_of,
+    sniff_separator,
+)
+from mint_index.data.source import SourceSpec
+
+__all__ = ["failed_table", "label_id", "map_table", "read_spec"]
+
+
+def read_spec(
+    spec: SourceSpec,
+    *,
+    base_dir: str | Path | None = None,
+    max_bytes: int | None = None,
+) -> list[Table]:
+    """Every file of a source, read but not yet mapped (one failed Table per file that
+    cannot be read, one for a path that names no file)."""
+    try:
+        paths = expand_source(spec.path, base_dir)
+    except InputRefused as refused:
+        return [failed_table(spec.path, refused.reason, refused.code)]
+    return [read_file(path, spec, max_bytes=max_bytes) for path in paths]  # loop over files
+
+
+def read_file(path: Path, spec: SourceSpec, *, max_bytes: int | None = None) -> Table:
+    """One file of a source -> Table (keys read by the source's key spec)."""
+    name = str(path)
+    try:
+        raw = read_input(path, max_bytes)
+        kind = sniff_kind(raw, path.suffix.lower())
+        table = _read_bytes(raw, kind, path, name, spec)
+    except InputRefused as refused:
+        return failed_table(name, refused.reason, refused.code)
+    except (ValueError, UnicodeDecodeError, OSError, KeyError, IndexError) as exc:
+        return failed_table(name, f"cannot read: {exc}", "unreadable_file")
+    except pd.errors.ParserError as exc:
+        return failed_table(name, f"not a readable CSV table: {exc}", "unreadable_file")
+    _apply_keys(table, spec)
+    return table
+
+
+def failed_table(name: str, reason: str, code: str) -> Table:
+    """An empty Table whose only content is why the file could not be read."""
+    table = Table(empty_cells(), name, "unknown", "unknown", 0)
+    table.failures = [failures_frame(name, None, None, None, reason, code=code)]
+    return table
+
+
+# ---- formats ------------------------------------------------------------------------
+def _read_bytes(raw: bytes, kind: str, path: Path, name: str, spec: SourceSpec) -> Table:
+    fmt = spec.format
+    if fmt == "template":
+        return _read_template(path, name, spec)
+    if fmt == "excel" or (fmt == "auto" and kind == "excel"):
+        return _excel(raw, name, spec)
+    if fmt == "parquet" or (fmt == "auto" and kind == "parquet"):
+        return _parquet(raw, name, spec)
+    encoding = spec.encoding or detect_encoding(raw)
+    if fmt == "genesis" or (fmt == "auto" and is_genesis(raw) and not _flat_header(raw)):
+        table = read_genesis(raw, name, encoding=encoding, year=spec.year)
+        table.separator, table.decimal = ";", ","
+        return table
+    text = raw.decode(encoding)
+    sep = spec.separator or sniff_separator(text[:65536])
+    header = _header(text, sep)
+    if fmt == "genesis-flat" or (fmt == "auto" and is_genesis_flat(header)):
+        frame = _all_text(text, sep)
+        long, classes, code = flat_frame(frame)
+        table = _long_table(long, classes, spec, name, "genesis-flat", raw, encoding)
+        table.table = _code_from_name(name) or code
+        table.title = str(frame["statistics_label"].iloc[0]) if len(frame) else None
+        table.separator, table.decimal = sep, "."
+        return table
+    if fmt == "opensdg" or (fmt == "auto" and is_opensdg(header)):
+        frame = _all_text(text, sep)
+        long, classes = opensdg_frame(frame, spec.unit_column, spec.name_column)
+        table = _long_table(long, classes, spec, name, "opensdg", raw, encoding)
+        table.separator, table.decimal = sep, spec.decimal or "."
+        return table
+    unit, label = _key_and_name(header, spec)
+    texts = tuple(c for c in (unit, label, "year", *spec.filter, *spec.pivot) if c)
+    frame, sep, decimal, encoding = raw_csv_frame(
+        raw, sep=sep, decimal=spec.decimal, encoding=encoding, text_columns=texts
+    )
+    rows = np.arange(len(frame)) + 2
+    table = _frame_source(frame, rows, spec, name, "csv", (unit, label), decimal)
+    table.sha256, table.encoding = sha256_of(raw), encoding
+    table.separator, table.decimal = sep, decimal
+    return table
+
+
+def _flat_header(raw: bytes) -> bool:
+    first = raw[:4096].decode("latin-1").split("\n", 1)[0]
+    return is_genesis_flat([first])
+
+
+def _header(text: str, sep: str) -> list[str]:
+    first = pd.read_csv(io.StringIO(text[:65536]), sep=sep, nrows=0)
+    return [str(c).strip() for c in first.columns]
+
+
+def _all_text(text: str, sep: str) -> pd.DataFrame:
+    frame = pd.read_csv(
+        io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False
+    )
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def _code_from_name(name: str) -> str | None:
+    from mint_index.data.genesis import table_code
+
+    return table_code([], name)
+
+
+def _excel(raw: bytes, name: str, spec: SourceSpec) -> Table:
+    require("openpyxl", "excel")
+    import zipfile
+
+    try:
+        frame = pd.read_excel(
+            io.BytesIO(raw), sheet_name=spec.sheet or 0, dtype=object, engine="openpyxl"
+        )
+    except zipfile.BadZipFile:
+        raise InputRefused(
+            "not a readable Excel workbook (truncated or damaged)", "not_excel"
+        ) from None
+    header = [str(c).strip() for c in frame.columns]
+    unit, label = _key_and_name(header, spec)
+    rows = np.arange(len(frame)) + 2
+    table = _frame_source(frame, rows, spec, name, "excel", (unit, label), ".")
+    table.sha256 = sha256_of(raw)
+    return table
+
+
+def _parquet(raw: bytes, name: str, spec: SourceSpec) -> Table:
+    require("pyarrow", "parquet")
+    frame = pd.read_parquet(io.BytesIO(raw), engine="pyarrow").reset_index(drop=True)
+    unit, label = _key_and_name([str(c) for c in frame.columns], spec)
+    rows = np.arange(len(frame))
+    table = _frame_source(frame, rows, spec, name, "parquet", (unit, label), ".")
+    table.sha256 = sha256_of(raw)
+    return table
+
+
+def _read_template(path: Path, name: str, spec: SourceSpec) -> Table:
+    """A filled-in fill-in workbook (``mint-index template``): its own reader."""
+    from mint_index.data import template
+
+    frame = template.read_template(path)
+    return frame_table(frame, name, "template", year=spec.year, layout="long")
+
+
+# ---- layouts ------------------------------------------------------------------------
+def _key_and_name(header: list[str], spec: SourceSpec) -> tuple[str | None, str | None]:
+    """The key and name columns: as the source names them, else by their usual names."""
+    unit = find_column(header, spec.unit_column, KEY_NAMES)
+    if unit is None and spec.unit_column is not None:
+        unit = spec.unit_column  # reported as a missing column by frame_table
+    label = find_column(header, spec.name_column, NAME_NAMES)
+    if label is None and spec.name_column is not None:
+        label = spec.name_column
+    return unit, (label if label != unit else None)
+
+
+def _frame_source(
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    spec: SourceSpec,
+    name: str,
+    fmt: str,
+    key_and_name: tuple[str | None, str | None],
+    decimal: str,
+) -> Table:
+    """A plain table (long or wide) with the source's key/name columns, filter, pivot."""
+    unit, label = key_and_name
+    frame = frame.rename(columns=lambda c: str(c).strip())
+    frame.index = rows
+    missing = [c for c in (spec.name_column,) if c and c not in frame.columns]
+    problems = [
+        failures_frame(name, None, c, None, "name_column not found", code="missing_column")
+        for c in missing
+    ]
+    renames = {}
+    if unit is not None and unit in frame.columns and unit != "unit":
+        renames[unit] = "unit"
+    if label is not None and label in frame.columns and label != "name":
+        renames[label] = "name"
+    frame = frame.rename(columns=renames)
+    frame, more = filter_rows(frame, spec.filter, name)
+    problems += more
+    absent = [c for c in spec.pivot if c not in frame.columns]
+    problems += [
+        failures_frame(
+            name,
+            None,
+            c,
+            None,
+            "pivot names a column the source does not have",
+            code="missing_column",
+        )
+        for c in absent
+    ]
+    pivot = [c for c in spec.pivot if c in frame.columns]
+    layout = "long" if {"variable", "value"} <= set(frame.columns) else "wide"
+    if pivot or spec.filter:
+        drop = [c for c in spec.filter if c in frame.columns and c not in pivot]
+        frame = frame.drop(columns=drop)
+    if pivot:
+        if layout == "wide":
+            long = wide_to_long(frame, ["unit", "name", "year"], pivot)
+            rows, long = long["row"].to_numpy(), long.drop(columns="row")
+        else:
+            long, rows = frame, np.asarray(frame.index)
+        long = long.assign(variable=pivot_label(long, pivot)).drop(columns=pivot)
+        frame, layout = long, "long"
+    else:
+        rows = np.asarray(frame.index)
+    table = frame_table(
+        frame.reset_index(drop=True),
+        name,
+        fmt,
+        rows=rows,
+        layout=layout,
+        year=spec.year,
+        decimal=decimal,
+    )
+    table.failures = problems + table.failures
+    return table
+
+
+def _long_table(
+    long: pd.DataFrame,
+    classes: list[str],
+    spec: SourceSpec,
+    name: str,
+    fmt: str,
+    raw: bytes,
+    encoding: str,
+) -> Table:
+    """A flat or Open SDG long frame: filter, then pivot every class column left (or
+    those ``pivot`` names) into the label, then the cells."""
+    rows = np.arange(len(long)) + 2
+    long.index = rows
+    long, problems = filter_rows(long, spec.filter, name)
+    unknown = [c for c in spec.pivot if c not in long.columns]
+    problems += [
+        failures_frame(
+            name,
+            None,
+            c,
+            None,
+            "pivot names a column the source does not have",
+            code="missing_column",
+        )
+        for c in unknown
+    ]
+    pivot = [c for c in spec.pivot if c in long.columns] or [
+        c for c in classes if c not in spec.filter
+    ]
+    long = long.assign(variable=pivot_label(long, pivot))
+    long = long.drop(columns=[c for c in classes if c in long.columns])
+    long = long.replace({"value": {t: "" for t in NA_TEXT if t}})
+    table = frame_table(
+        long.reset_index(drop=True),
+        name,
+        fmt,
+        rows=np.asarray(long.index),
+        layout="long",
+        year=spec.year if "year" not in long.columns else None,
+        decimal=spec.decimal or ".",
+        sha256=sha256_of(raw),
+        encoding=encoding,
+    )
+    table.failures = problems + table.failures
+    return table
+
+
+# ---- keys and labels ----------------------------------------------------------------
+def _apply_keys(table: Table, spec: SourceSpec) -> None:
+    """Pad keys and record the key scheme (declared or recognised); on categories only."""
+    units = table.cells["unit"]
+    categories = np.asarray(units.cat.categories, dtype=object)
+    keys, scheme = apply_key_spec(categories, spec.key)
+    table.key_scheme = scheme
+    if spec.key.pad is None:
+        return
+    codes, uniques = pd.factorize(pd.Series(keys, dtype=object))
+    table.cells["unit"] = pd.Categorical.from_codes(
+        codes[units.cat.codes.to_numpy()], pd.Index(uniques, dtype=object)
+    )
+    if table.names is not None:
+        padded = dict(zip(categories, keys, strict=True))
+        table.names.index = [padded.get(k, k) for k in table.names.index]
+
+
+def full_labels(table: Table) -> dict[str, str]:
+    """Variable -> its full source label (the key a mapping uses)."""
+    return {
+        str(v): table.labels.get(str(v), str(v)) for v in table.cells["variable"].cat.categories
+    }
+
+
+def map_table(table: Table, spec: SourceSpec, framework: Any) -> tuple[Table, set[str]]:
+    """The source's mapping, else the framework's catalog, applied to one Table.
+
+    Returns the table and the mapping keys it used (empty when nothing was mapped).
+    """
+    if spec.mapping:
+        return apply_mapping(table, spec.mapping)
+    if framework is not None and table.table:
+        found = map_by_catalog(
+            table.table, full_labels(table).values(), framework, table.title or ""
+        )
+        if found:
+            return apply_mapping(table, found)
+    return table, set()
+
+
+def label_id(label: str, taken: set[str]) -> str:
+    """A framework variable id made from a source label (``Gültige Stimmen | SPD`` ->
+    ``gueltige_stimmen_spd``), unique among ``taken``."""
+    text = label.replace("ß", "ss")
+    for umlaut, plain in (
+        ("ä", "ae"),
+        ("ö", "oe"),
+        ("ü", "ue"),
+        ("Ä", "Ae"),
+        ("Ö", "Oe"),
+        ("Ü", "Ue"),
+    ):
+        text = text.replace(umlaut, plain)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:60].rstrip("_") or "variable"
+    if not base[0].isalpha():
+        base = "v_" + base
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}_{n}", n + 1
+    taken.add(name)
+    return name
