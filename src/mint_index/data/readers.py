@@ -70,8 +70,10 @@ VALUE_FLAGS: dict[str, str] = {
     "e": "final",
 }
 
-#: Cell texts that mean "empty" in every format (R writes NA, pandas NaN).
-NA_TEXT: list[str] = ["", "NA", "NaN", "nan"]
+#: Cell texts that mean "empty" in every format (R writes NA). ``NaN``, ``inf`` and
+#: numbers too large for a float (``1e309``) are not values: they are reported.
+NA_TEXT: list[str] = ["", "NA"]
+_NON_FINITE = re.compile(r"^[-+]?(?:nan|inf|infinity)$", re.IGNORECASE)
 
 _FLAGGED = re.compile(r"^(\()?\s*([-+]?[0-9][0-9.,]*(?:[eE][-+]?[0-9]+)?)\s*(\))?\s*([prse])?$")
 _YEAR_TEXT = re.compile(r"^\s*(?:(\d{4})|\d{1,2}\.\d{1,2}\.(\d{4})|(\d{4})-\d{2}-\d{2})\s*$")
@@ -126,6 +128,8 @@ class Parsed:
     reason: np.ndarray
     flag: np.ndarray
     bad: np.ndarray
+    #: cells that are NaN/inf text or overflow a float (a subset of ``bad``)
+    nonfinite: np.ndarray | None = None
 
 
 # ---- small helpers ------------------------------------------------------------------
@@ -194,16 +198,19 @@ def sniff_separator(sample: str) -> str:
 def sniff_decimal(cells: pd.DataFrame, sep: str) -> str:
     """``,`` if numbers in the sample are written with a decimal comma, else ``.``.
 
-    In a ``;`` file numbers like ``1.500`` whose every dot is followed by three digits are
-    German thousands (``;`` files come from German-language spreadsheets); any other
-    ``1.5`` makes the dot the decimal mark.
+    A decimal comma may come with thousands dots (``1.234,5``); in a ``,``-separated
+    file such numbers are quoted (``"1.234,5"``) and count the same. In a ``;`` file
+    numbers like ``1.500`` whose every dot is followed by three digits are German
+    thousands (``;`` files come from German-language spreadsheets); any other ``1.5``
+    makes the dot the decimal mark.
     """
-    if sep == "," or not len(cells):
+    if not len(cells):
         return "."
     text = cells.stack().astype(str).str.strip()
-    comma = text.str.fullmatch(r"[-+(]?\d+,\d+\)?\s*[prse]?").sum()
-    dot = text.str.fullmatch(r"[-+(]?\d+(?:\.\d+)+\)?\s*[prse]?").sum()
-    thousands = text.str.fullmatch(r"[-+(]?\d{1,3}(?:\.\d{3})+(?:,\d+)?\)?\s*[prse]?").sum()
+    tail = r"\)?\s*[prse]?"
+    comma = text.str.fullmatch(r"[-+(]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+" + tail).sum()
+    dot = text.str.fullmatch(r"[-+(]?\d+(?:\.\d+)+" + tail).sum()
+    thousands = text.str.fullmatch(r"[-+(]?\d{1,3}(?:\.\d{3})+" + tail).sum()
     if comma > 0 and comma + thousands >= dot:
         return ","
     return "," if sep == ";" and dot > 0 and thousands == dot else "."
@@ -246,20 +253,28 @@ def parse_cells(cells: pd.Series | np.ndarray, decimal: str = ".") -> Parsed:
     """
     if isinstance(cells, pd.Series) and pd.api.types.is_numeric_dtype(cells.dtype):
         value = np.array(cells, dtype=np.float64)
-        missing = np.where(np.isnan(value), REASON["missing"], 0).astype(np.int8)
-        return Parsed(value, missing, np.zeros(len(value), np.int8), np.zeros(len(value), bool))
+        infinite = np.isinf(value)
+        value[infinite] = np.nan
+        missing = np.where(np.isnan(value) & ~infinite, REASON["missing"], 0).astype(np.int8)
+        flags = np.zeros(len(value), np.int8)
+        return Parsed(value, missing, flags, infinite, infinite)
     series = pd.Series(np.asarray(cells, dtype=object))
     n = len(series)
     value = _numbers(series, decimal)
     reason = np.zeros(n, dtype=np.int8)
     flag = np.zeros(n, dtype=np.int8)
     bad = np.zeros(n, dtype=bool)
-    rest = np.flatnonzero(np.isnan(value))
+    nonfinite = np.isinf(value)
+    value[nonfinite] = np.nan
+    bad |= nonfinite
+    rest = np.flatnonzero(np.isnan(value) & ~nonfinite)
     if not len(rest):
-        return Parsed(value, reason, flag, bad)
+        return Parsed(value, reason, flag, bad, nonfinite)
     raw = series.iloc[rest]
     text = raw.astype(str).str.strip()
-    empty = (raw.isna() | text.isin(NA_TEXT)).to_numpy()
+    words = text.str.fullmatch(_NON_FINITE).to_numpy(dtype=bool) & raw.notna().to_numpy()
+    nonfinite[rest[words]] = True
+    empty = (raw.isna() | text.isin(NA_TEXT)).to_numpy() & ~words
     reason[rest[empty]] = REASON["missing"]
     symbol = text.isin(list(SYMBOLS)).to_numpy()
     for sym, (sym_value, sym_reason, sym_flag) in SYMBOLS.items():
@@ -271,13 +286,14 @@ def parse_cells(cells: pd.Series | np.ndarray, decimal: str = ".") -> Parsed:
     parts = text[left].str.extract(_FLAGGED)
     number = _numbers(parts[1], decimal)
     open_, close = parts[0].notna().to_numpy(), parts[2].notna().to_numpy()
-    ok = ~np.isnan(number) & (open_ == close)
+    ok = np.isfinite(number) & (open_ == close)
+    nonfinite[rest[left][np.isinf(number)]] = True
     idx = rest[left]
     value[idx[ok]] = number[ok]
     letters = parts[3].map(VALUE_FLAGS).map(FLAG).fillna(0).to_numpy(dtype=np.int8)
     flag[idx[ok]] = np.where(open_[ok], FLAG["limited_value"], letters[ok])
     bad[idx[~ok]] = True
-    return Parsed(value, reason, flag, bad)
+    return Parsed(value, reason, flag, bad, nonfinite)
 
 
 def _years_of(cells: pd.Series) -> np.ndarray:
@@ -368,14 +384,15 @@ def _bad_cells(
             )
         ]
     bad = np.flatnonzero(parsed.bad)
+    infinite = parsed.nonfinite[bad] if parsed.nonfinite is not None else np.zeros(len(bad), bool)
     return [
         failures_frame(
             source,
             rows[bad],
             column,
             raw.iloc[bad].astype(str).to_numpy(),
-            "not a number",
-            code="not_a_number",
+            np.where(infinite, "not a finite number (NaN, inf or too large)", "not a number"),
+            code=np.where(infinite, "not_finite", "not_a_number"),
         )
     ]
 
