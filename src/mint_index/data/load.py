@@ -466,16 +466,23 @@ def _dataset(
 ) -> Dataset:
     """The Dataset from the validated cube, with units table and provenance."""
     values, reason, flag = cube
-    if units is None:
-        found = [t.names for t in tables if t.names is not None and len(t.names)]
-        if found:
-            names = pd.concat(found)
-            names = names[~names.index.duplicated()]
+    found = [t.names for t in tables if t.names is not None and len(t.names)]
+    if found:
+        names = pd.concat(found)
+        names = names[~names.index.duplicated()]
+        if units is None:
             units = pd.DataFrame(
                 {"name": names.reindex(index.unit_ids.astype(str))},
                 index=pd.Index(index.unit_ids.astype(str), name="unit"),
             )
             units["name"] = units["name"].fillna(pd.Series(units.index, index=units.index))
+        else:  # names from the sources where the units table has none
+            units = units.copy()
+            own = units["name"].astype(object).where(units["name"].notna(), "").astype(str)
+            blank = (own.str.strip() == "") | (own == units.index.astype(str))
+            given = names.reindex(units.index.astype(str)).to_numpy(dtype=object)
+            fill = blank.to_numpy() & pd.notna(given)
+            units["name"] = np.where(fill, given, units["name"].to_numpy(dtype=object))
     provenance = pd.DataFrame(
         [
             {
