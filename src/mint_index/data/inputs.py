@@ -20,6 +20,7 @@ import numpy as np
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "InputRefused",
+    "checked_folder_files",
     "expand_source",
     "folder_data_files",
     "max_input_bytes",
@@ -98,6 +99,29 @@ def folder_data_files(folder: str | os.PathLike[str]) -> tuple[list[Path], list[
         else:
             files.append(entry)
     return files, problems
+
+
+def checked_folder_files(folder: str | os.PathLike[str]) -> list[Path]:
+    """The data files of a folder; any entry that cannot be taken raises one
+    :class:`~mint_index.DataValidationError` naming each (code ``folder_entry``)."""
+    from mint_index.errors import DataValidationError
+
+    files, problems = folder_data_files(folder)
+    if problems:
+        raise DataValidationError(
+            [
+                {
+                    "source": str(path),
+                    "row": None,
+                    "column": None,
+                    "value": None,
+                    "reason": why,
+                    "code": "folder_entry",
+                }
+                for path, why in problems
+            ]
+        )
+    return files
 
 
 def read_input(path: Path, max_bytes: int | None = None) -> bytes:
