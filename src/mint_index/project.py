@@ -241,11 +241,11 @@ def _matches(root: Path, pattern: str) -> list[Path]:
 def load_project(path: str | os.PathLike[str] = PROJECT_FILE, *, strict: bool = False) -> Project:
     """Read and check a project file; ``path`` may also be the project's folder.
 
-    Every problem (unknown or misspelt keys, wrong types, missing files, mapping targets
-    the framework does not have) is collected and raised once as
-    :class:`~mint_index.errors.ProjectError`, each with its key path. The framework is
-    loaded (its own problems raise :class:`~mint_index.FrameworkError`); the data are read
-    when first used (:attr:`Project.data`). ``strict`` turns data warnings into failures.
+    Every problem (unknown or misspelt keys, wrong types, missing files) is collected and
+    raised once as :class:`~mint_index.errors.ProjectError`, each with its key path. The
+    framework is loaded (its own problems raise :class:`~mint_index.FrameworkError`); the
+    data are read when first used (:attr:`Project.data`). ``strict`` turns data warnings
+    into failures.
     """
     file = Path(path)
     if file.is_dir():
@@ -266,11 +266,7 @@ def load_project(path: str | os.PathLike[str] = PROJECT_FILE, *, strict: bool = 
     problems = _missing_files(spec, root, label)
     if problems:
         raise ProjectError(problems)
-    framework = _framework(spec, root)
-    problems = _unknown_targets(spec, framework, label)
-    if problems:
-        raise ProjectError(problems)
-    return Project(file.resolve(), spec, framework, strict=strict)
+    return Project(file.resolve(), spec, _framework(spec, root), strict=strict)
 
 
 def _missing_files(spec: ProjectFile, root: Path, label: str) -> list[Problem]:
@@ -292,20 +288,3 @@ def _framework(spec: ProjectFile, root: Path) -> Framework:
     from mint_index.framework.loader import default_framework, load_framework
 
     return load_framework(root / spec.framework) if spec.framework else default_framework()
-
-
-def _unknown_targets(spec: ProjectFile, framework: Framework, label: str) -> list[Problem]:
-    """Mapping targets that are not variables of the framework: typos, reported by key."""
-    known = {v.id for v in framework.variables}
-    problems = []
-    for i, source in enumerate(spec.sources):
-        for source_label, target in source.mapping.items():
-            if target not in known:
-                problems.append(
-                    Problem(
-                        label,
-                        f"sources[{i}].mapping.{source_label}",
-                        f"{target!r} is not a variable of framework {framework.framework.id!r}",
-                    )
-                )
-    return problems

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import numbers
 import sys
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,11 +38,13 @@ from mint_index.errors import (
     DataValidationError,
     FrameworkError,
     MintIndexError,
+    ProjectError,
     ReportError,
     RuleError,
     SpecError,
 )
 from mint_index.files import atomic_write
+from mint_index.recommendations.rules import RulesSkippedWarning
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,6 +52,7 @@ if TYPE_CHECKING:
     from mint_index.data.dataset import Dataset
     from mint_index.framework.framework import Framework
     from mint_index.pipeline.results import Results
+    from mint_index.project import Project
     from mint_index.spec import BuildSpec
 
 __all__ = ["run"]
@@ -105,8 +109,10 @@ def failed(command: str, exc: MintIndexError) -> Outcome:
         return Outcome(
             command, ok=False, headline="invalid data", problems=records(exc.failures, "error")
         )
-    if isinstance(exc, (FrameworkError, RuleError)):
-        what = "invalid framework" if isinstance(exc, FrameworkError) else "invalid rules"
+    if isinstance(exc, (FrameworkError, RuleError, ProjectError)):
+        what = {FrameworkError: "invalid framework", RuleError: "invalid rules"}.get(
+            type(exc), "invalid project file"
+        )
         return Outcome(
             command,
             ok=False,
@@ -140,6 +146,7 @@ class Inputs:
     dataset: Dataset
     warnings: list[dict[str, Any]]
     files: list[dict[str, str]]
+    project: Project | None = None
 
 
 def read_spec(path: str) -> BuildSpec:
@@ -205,22 +212,35 @@ def read_inputs(
     data: list[str],
     framework_path: str | None,
     spec_path: str | None = None,
+    use_project: bool = True,
 ) -> Inputs:
     """Load the framework (or spec) and validate the data and units table against it.
 
-    With ``--strict`` the loader turns data warnings into failures.
+    Without data files (or with ``--project``) the project file names them. With
+    ``--strict`` the loader turns data warnings into failures.
     """
-    import mint_index as mi
+    from mint_index.cli.project import command_line_sources, project_of
+    from mint_index.data.load import load_sources
 
     if spec_path and framework_path:
         raise UsageError("give --spec or --framework, not both (the spec carries its framework)")
+    strict = getattr(args, "strict", False)
+    spec = read_spec(spec_path) if spec_path else None
+    project = project_of(args, data) if use_project else None
+    if project is not None:
+        framework = spec.framework if spec is not None else project.framework
+        if spec is not None:
+            project.framework = framework
+        dataset = project.data
+        hashes = file_records([project.path, *project.files()])
+        return Inputs(
+            framework, spec, dataset, records(dataset.warnings, "warning"), hashes, project
+        )
     files = data_files(data)
     units = existing(args.units, "units table") if getattr(args, "units", None) else None
-    spec = read_spec(spec_path) if spec_path else None
     framework = spec.framework if spec is not None else read_framework(framework_path)
-    dataset = mi.load_data(
-        files, framework=framework, units=units, strict=getattr(args, "strict", False)
-    )
+    sources = command_line_sources(files, args)
+    dataset = load_sources(sources, framework, units=units, strict=strict)
     hashes = file_records([*files, *([units] if units else [])])
     return Inputs(framework, spec, dataset, records(dataset.warnings, "warning"), hashes)
 
@@ -274,15 +294,24 @@ def score_results(inputs: Inputs) -> Results:
     return mi.score(inputs.dataset, inputs.spec or inputs.framework)
 
 
-def score(args: argparse.Namespace) -> Outcome:
-    from mint_index.cli.scores import SUFFIXES, score_table, write_scores
+def check_scores_path(out: Path) -> None:
+    from mint_index.cli.scores import SUFFIXES
 
-    out = Path(args.out)
     if out.suffix.lower() not in SUFFIXES:
         raise UsageError(f"--out must end in {', '.join(SUFFIXES)}, not {out.name!r}")
     if out.is_dir():
         raise UsageError(f"--out names a folder, not a file: {out}")
+
+
+def score(args: argparse.Namespace) -> Outcome:
+    from mint_index.cli.scores import score_table, write_scores
+
+    if args.out is None and args.data:
+        raise UsageError("give --out FILE (.csv, .parquet or .json)")
+    if args.out is not None:
+        check_scores_path(Path(args.out))
     inputs = read_inputs(args, args.data, args.framework, args.spec)
+    out = Path(args.out) if args.out else inputs.project.root / "scores.csv"
     facts = data_facts(inputs.dataset, inputs.files)
     results = score_results(inputs)
     prov = provenance("score", inputs.files, inputs.framework, spec=results.spec)
@@ -305,9 +334,13 @@ def score(args: argparse.Namespace) -> Outcome:
 
 
 def read_rules(path: str | None, framework: Framework) -> tuple[Any, dict[str, Any]]:
-    """The rule set (packaged if ``path`` is None) and its provenance entry."""
+    """The rule set (packaged if ``path`` is None, none for ``none``) and its provenance
+    entry. Packaged rules the framework cannot evaluate are skipped with one warning."""
+    from mint_index.project import NO_RULES
     from mint_index.recommendations import load_rules
 
+    if path == NO_RULES:
+        return None, {"path": NO_RULES}
     given = existing(path, "rules") if path else None
     rules = load_rules(given, framework=framework)
     return rules, {"path": given.as_posix() if given else "<packaged>", "sha256": rules.sha256}
@@ -322,22 +355,24 @@ def write_report(
     progress: Progress,
     units_only: list[str] | None = None,
     audit: bool = False,
+    year: int | None = None,
 ) -> tuple[Any, list[Path]]:
     """Recommendations and the report pages (index first); returns both.
 
     With ``units_only`` the overview and only those units' profiles are written; the
     overview then links to no profile (the others do not exist). ``audit`` adds the
-    statistical audit of the report year to the overview.
+    statistical audit of the report year to the overview. ``rules`` None: no
+    recommendations. ``year``: the report year (default: the latest).
     """
     from mint_index.analysis.audit import audit as make_audit
     from mint_index.recommendations import recommend
     from mint_index.reports import report as make_report
 
     progress.step("recommendations")
-    recommendations = recommend(results, rules, lang=lang)
+    recommendations = None if rules is None else recommend(results, rules, lang=lang)
     progress.step("report pages")
     checks = make_audit(results) if audit else None
-    document = make_report(results, recommendations, lang=lang, audit=checks)
+    document = make_report(results, recommendations, lang=lang, audit=checks, year=year)
     return recommendations, document.write(folder, jobs=jobs, units=units_only)
 
 
@@ -353,16 +388,36 @@ def known_units(units_only: list[str] | None, dataset: Dataset) -> list[str] | N
 
 
 def report(args: argparse.Namespace) -> Outcome:
+    if args.out is None and args.data:
+        raise UsageError("give --out FOLDER")
     with Progress(4) as progress:
         progress.step("reading the data")
         inputs = read_inputs(args, args.data, args.framework, args.spec)
         units_only = known_units(args.units_only, inputs.dataset)
-        rules, rules_info = read_rules(args.rules, inputs.framework)
-        folder = output_folder(args.out)
+        project = inputs.project
+        options = project.report_options if project is not None else None
+        with warnings.catch_warnings(record=True) as skipped:
+            warnings.simplefilter("always", RulesSkippedWarning)
+            if args.rules is None and project is not None:
+                rules = project.rules
+                rules_info = {"path": project.file.rules or "<packaged>"}
+                rules_info.update({"sha256": rules.sha256} if rules is not None else {})
+            else:
+                rules, rules_info = read_rules(args.rules, inputs.framework)
+        folder = output_folder(args.out or str(project.out))
+        lang = args.lang or (options.lang if options else "de")
         progress.step("scoring")
         results = score_results(inputs)
         recommendations, pages = write_report(
-            results, rules, args.lang, folder, args.jobs, progress, units_only, args.audit
+            results,
+            rules,
+            lang,
+            folder,
+            args.jobs,
+            progress,
+            units_only,
+            args.audit,
+            options.year if options else None,
         )
     facts = data_facts(inputs.dataset, inputs.files)
     prov = provenance("report", inputs.files, inputs.framework, rules_info, results.spec)
@@ -370,15 +425,18 @@ def report(args: argparse.Namespace) -> Outcome:
     facts.update(
         {
             "pages": len(pages),
-            "measures recommended": len(recommendations.actions),
+            "measures recommended": "none (no rules)"
+            if recommendations is None
+            else len(recommendations.actions),
             f"best in {int(results.years.max())}": top_units(results),
         }
     )
+    notes = [problem(str(w.message), severity="warning") for w in skipped]
     return Outcome(
         "report",
         headline=f"report in {pages[0].as_posix()}",
         facts=facts,
-        problems=inputs.warnings,
+        problems=inputs.warnings + notes,
         outputs=[pages[0].as_posix(), written[-1].as_posix()],
         provenance=prov,
     )
@@ -407,9 +465,9 @@ def demo(args: argparse.Namespace) -> Outcome:
         progress.step("gaps")
         written.append(atomic_write(folder / "gaps.csv", csv_text(gaps(results))))
         recommendations, pages = write_report(
-            results, rules, args.lang, folder / "report", args.jobs, progress
+            results, rules, args.lang or "de", folder / "report", args.jobs, progress
         )
-        table = recommendations.to_frame(args.lang)
+        table = recommendations.to_frame(args.lang or "de")
         written.append(atomic_write(folder / "recommendations.csv", csv_text(table)))
     written += pages
     written.append(write_folder_provenance(folder, prov, written))
@@ -448,6 +506,7 @@ class Side:
     spec: dict[str, Any] | None
     provenance: dict[str, Any] | None
     results: Results | None
+    year: int | None = None  # the year its report shows (default: the latest)
 
 
 def compare_side(
@@ -462,7 +521,7 @@ def compare_side(
     if is_scores_file(given):
         table, prov = read_scores(given)
         return Side(table, (prov or {}).get("spec"), prov, None)
-    inputs = read_inputs(args, [path], framework)
+    inputs = read_inputs(args, [path], framework, use_project=False)
     results = score_results(inputs)
     prov = provenance("score", inputs.files, inputs.framework, spec=results.spec)
     return Side(score_table(results), results.spec.to_dict(), prov, results)
@@ -475,10 +534,20 @@ def _rows(frame: pd.DataFrame, columns: list[str]) -> list[list[Any]]:
 
 def compare(args: argparse.Namespace) -> Outcome:
     from mint_index.cli.compare import compare_tables, definition_changes
+    from mint_index.cli.project import project_of, project_sides
 
-    old = compare_side(args, args.old, args.old_framework or args.framework)
-    new = compare_side(args, args.new, args.framework)
-    folder = output_folder(args.out)
+    project = project_of(args, [args.new] if args.new else [])
+    if project is None and not (args.old and args.new):
+        raise UsageError("give OLD and NEW, or run in a project folder (or --project FILE)")
+    if project is None:
+        old = compare_side(args, args.old, args.old_framework or args.framework)
+        new = compare_side(args, args.new, args.framework)
+    else:
+        old, new = project_sides(args, project)
+    if args.out is None and project is None:
+        raise UsageError("give --out FOLDER")
+    folder = output_folder(args.out or str(project.root / "comparison"))
+    lang = args.lang or (project.report_options.lang if project is not None else "de")
     result = compare_tables(old.table, new.table, args.rank_jump)
     definitions = definition_changes(old.spec, new.spec)
     written = []
@@ -492,7 +561,9 @@ def compare(args: argparse.Namespace) -> Outcome:
     if old.results is not None and new.results is not None:
         from mint_index.reports import compare_report
 
-        document = compare_report(old.results, new.results, lang=args.lang)
+        document = compare_report(
+            old.results, new.results, lang=lang, year_before=old.year, year_after=new.year
+        )
         written += document.write(folder / "report")
     block = provenance("compare", [])
     block["inputs"] = {"old": old.provenance, "new": new.provenance}
@@ -520,7 +591,7 @@ def compare(args: argparse.Namespace) -> Outcome:
     ]
     return Outcome(
         "compare",
-        headline=f"compared {args.old} with {args.new}",
+        headline=f"compared {args.old or old.year} with {args.new or 'the project'}",
         facts=facts,
         tables=tables,
         outputs=[p.as_posix() for p in written],
@@ -534,10 +605,29 @@ def init(args: argparse.Namespace) -> Outcome:
     return init_project(Path(args.folder))
 
 
+def inspect(args: argparse.Namespace) -> Outcome:
+    from mint_index.cli.sources import inspect as run_inspect
+
+    return run_inspect(args)
+
+
+def sources(args: argparse.Namespace) -> Outcome:
+    from mint_index.cli.sources import sources as run_sources
+
+    return run_sources(args)
+
+
+def template(args: argparse.Namespace) -> Outcome:
+    from mint_index.cli.sources import template as run_template
+
+    return run_template(args)
+
+
 def schema(args: argparse.Namespace) -> int:
     from mint_index.framework.loader import framework_json_schema
+    from mint_index.project import project_json_schema
 
-    text = dumps_json(framework_json_schema())
+    text = dumps_json(project_json_schema() if args.project_file else framework_json_schema())
     if args.out:
         atomic_write(Path(args.out), text)
     else:
@@ -552,4 +642,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], Outcome]] = {
     "compare": compare,
     "demo": demo,
     "init": init,
+    "inspect": inspect,
+    "sources": sources,
+    "template": template,
 }

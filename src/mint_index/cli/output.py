@@ -69,6 +69,8 @@ class Outcome:
     outputs: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     provenance: dict[str, Any] | None = None
+    #: A block shown verbatim after the tables (e.g. YAML to paste into a project file).
+    snippet: str = ""
 
     @property
     def exit_code(self) -> int:
@@ -89,6 +91,8 @@ class Outcome:
             ]
         if self.provenance is not None:
             out["provenance"] = self.provenance
+        if self.snippet:
+            out["snippet"] = self.snippet
         return out
 
 
@@ -135,6 +139,8 @@ def render_text(outcome: Outcome) -> str:
             lines.append(f"  ... and {hidden} more (--format json lists all)")
     for table in outcome.tables:
         lines += _text_table(table)
+    if outcome.snippet:
+        lines += ["", outcome.snippet.rstrip("\n"), ""]
     if outcome.outputs:
         lines.append("wrote:")
         lines += [f"  {path}" for path in outcome.outputs]
@@ -199,6 +205,8 @@ def render_markdown(outcome: Outcome) -> str:
         lines += [f"### {_md(table.title)} ({len(table.rows)})", ""]
         if table.rows:
             lines += [_markdown_table(table.columns, table.rows[:SHOWN_ROWS]), ""]
+    if outcome.snippet:
+        lines += ["```yaml", outcome.snippet.rstrip("\n"), "```", ""]
     if outcome.outputs:
         lines += ["### Outputs", ""] + [f"- `{_md(path)}`" for path in outcome.outputs] + [""]
     if outcome.provenance is not None:
