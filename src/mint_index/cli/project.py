@@ -103,16 +103,17 @@ def command_line_sources(files: list[Path], args: argparse.Namespace) -> list[So
 
 
 def _mapping_file(path: str) -> dict[str, str]:
-    """``--mapping FILE``: a YAML mapping of source labels to variables (``mapping:`` of a
-    source in a project file, or the mapping alone)."""
+    """``--mapping FILE``: a YAML mapping of source labels to variables (alone, or under
+    ``mapping:`` as in a project file, or under ``columns:`` as for ``load_data``)."""
     from mint_index.project import read_yaml
 
     file = Path(path)
     if not file.is_file():
         raise UsageError(f"mapping file not found: {path}")
     content = read_yaml(file)
-    if isinstance(content, dict) and isinstance(content.get("mapping"), dict):
-        content = content["mapping"]
+    for key in ("mapping", "columns"):  # a source's mapping, or load_data's mapping file
+        if isinstance(content, dict) and isinstance(content.get(key), dict):
+            content = content[key]
     if not isinstance(content, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in content.items()
     ):
