@@ -173,8 +173,6 @@ def template(args: argparse.Namespace) -> Outcome:
         raise UsageError(f"--out must end in .xlsx, not {out.name!r}")
     project = _project(args)
     framework = _framework(args, project)
-    if project is not None and args.units is not None:
-        raise UsageError("give --units or --project, not both")
     units_path = Path(args.units) if args.units else (project.units if project else None)
     if units_path is not None and not units_path.is_file():
         raise UsageError(f"units table not found: {units_path}")
