@@ -136,20 +136,30 @@ def opensdg_frame(
 ) -> tuple[pd.DataFrame, list[str]]:
     """An Open SDG tidy CSV -> long frame and its disaggregation columns.
 
-    The unit is ``GeoCode`` (letter prefix dropped) unless ``unit_column`` names another;
-    a text column with one value per unit is its name (or ``name_column``). The variable
-    label is ``Series`` and ``Units`` where the file has them, else ``Value``.
+    The unit is ``GeoCode`` (letter prefix dropped), else ``Gebietseinheit``, unless
+    ``unit_column`` names another; a text column with one value per unit is its name (or
+    ``name_column``), and a row with an empty GeoCode (the whole reporting area) is keyed
+    by that name. The variable label is ``Series`` and ``Units`` where the file has
+    them, else ``Value``.
     """
     columns = [str(c) for c in frame.columns]
     key = unit_column or ("GeoCode" if "GeoCode" in columns else None)
+    key = key or find_column(columns, None, ("gebietseinheit", "region", "gebiet"))
     long = pd.DataFrame(index=frame.index)
     rest = [c for c in columns if c not in _OPENSDG_META | _OPENSDG_SKIP and c != key]
-    if key is not None and key in columns:
-        long["unit"] = frame[key].astype(str).str.strip().str.replace(_GEO_PREFIX, "", regex=True)
-        name = name_column or _name_column(frame, key, rest)
-        if name is not None:
-            long["name"] = frame[name].astype(str).str.strip()
-            rest = [c for c in rest if c != name]
+    if key is None or key not in columns:
+        raise ValueError(
+            "an Open SDG file without GeoCode or Gebietseinheit column: name the column "
+            f"that holds the unit with unit_column; columns are: {', '.join(columns)}"
+        )
+    keys = frame[key].astype(str).str.strip().str.replace(_GEO_PREFIX, "", regex=True)
+    name = name_column or find_column(rest, None, NAME_NAMES) or _name_column(frame, key, rest)
+    if name is not None:
+        names = frame[name].astype(str).str.strip()
+        long["name"] = names
+        keys = keys.where(keys != "", names)  # an empty GeoCode: the whole reporting area
+        rest = [c for c in rest if c != name]
+    long["unit"] = keys
     long["year"] = frame["Year"]
     parts = [frame[c].astype(str).str.strip() for c in ("Series", "Units") if c in columns]
     if parts:
