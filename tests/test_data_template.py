@@ -144,3 +144,14 @@ def test_not_a_workbook_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_text("no workbook", encoding="utf-8")
     with pytest.raises(mi.MintIndexError, match=r"not a readable \.xlsx workbook"):
         read_template(bad)
+
+
+def test_without_a_year_the_source_gives_it(fw: mi.Framework, tmp_path: Path) -> None:
+    path = write_template(fw, tmp_path / "e.xlsx", units=UNITS)  # no year prefilled
+    book = openpyxl.load_workbook(path)
+    sheet = _sheet_with(book, "council_seats")
+    sheet[f"{_column(sheet, 'council_seats')}4"] = 30
+    book.save(path)
+    cells = read_template(path)
+    assert list(cells.columns) == ["unit", "variable", "value"]
+    assert cells.values.tolist() == [["08999002", "council_seats", 30]]

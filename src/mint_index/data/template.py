@@ -325,7 +325,8 @@ def _header_at(rows: list[tuple[Any, ...]]) -> int | None:
 def read_template(path: str | os.PathLike[str]) -> pd.DataFrame:
     """A filled fill-in workbook as tidy cells: ``unit, year, variable, value``.
 
-    Empty cells are left out (not collected yet); ``ja``/``yes`` and ``nein``/``no`` are
+    Without any year entered the ``year`` column is left out, so the source's ``year``
+    gives it. Empty cells are left out (not collected yet); ``ja``/``yes`` and ``nein``/``no`` are
     1 and 0. A cell that is no number is kept as text, so validation reports it with its
     sheet and column.
     """
@@ -352,6 +353,8 @@ def read_template(path: str | os.PathLike[str]) -> pd.DataFrame:
     numeric = pd.to_numeric(cells["value"], errors="coerce")
     cells["value"] = numeric.astype(object).where(numeric.notna(), cells["value"])
     cells["year"] = pd.to_numeric(cells["year"], errors="coerce").astype("Int64")
+    if cells["year"].isna().all():  # no year entered: the source's ``year`` gives it
+        return cells[["unit", "variable", "value"]].reset_index(drop=True)
     return cells[list(_COLUMNS)].reset_index(drop=True)
 
 
