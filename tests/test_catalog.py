@@ -224,7 +224,7 @@ def test_sources_carry_the_checked_codes(fw: mi.Framework) -> None:
     pop = by_id["pop_total"]
     assert pop.type == "official" and pop.table == "12411-01-01-5" and pop.level == "Gemeinde"
     assert pop.label_path == ("Bevölkerungsstand (Anzahl)", "Insgesamt")
-    assert "12411-01-01-4" in pop.also_in
+    assert pop.tables == ("12411-01-01-5", "12411-01-01-4")
     tcn = by_id["pop_tcn"]
     assert tcn.table == "12521-0041" and tcn.database == "GENESIS-Online" and not tcn.mappable
     mig = by_id["pop_mig"]

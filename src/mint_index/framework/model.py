@@ -156,6 +156,11 @@ class OfficialSource(_Strict):
         return "Regionalstatistik"
 
     @property
+    def tables(self) -> tuple[str, ...]:
+        """Every table code that has the column: ``table`` first, then ``also_in``."""
+        return (self.table, *self.also_in)
+
+    @property
     def mappable(self) -> bool:
         """Whether one printed column gives the variable (a reader can map it by label)."""
         return bool(self.label_path)
