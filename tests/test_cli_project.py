@@ -132,3 +132,11 @@ def test_report_rules_none_flag(
     outcome = _json(capsys)
     assert outcome["facts"]["measures recommended"] == "none (no rules)"
     assert not [p for p in outcome["problems"] if "rules skipped" in p["reason"]]
+
+
+def test_the_parser_knows_every_source_format() -> None:
+    """The parser keeps its own list (``--help`` imports nothing heavy): it must not drift."""
+    from mint_index.cli.app import SOURCE_FORMATS
+    from mint_index.data.source import FORMATS
+
+    assert SOURCE_FORMATS == FORMATS

@@ -289,7 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command(
         "init",
-        "start a monitoring project: framework and rules to adapt, a data template, a CI workflow",
+        "start a monitoring project: project file, framework and rules to adapt, example data, "
+        "a CI workflow",
     )
     p.add_argument("folder", metavar="FOLDER", help="new or empty project folder")
     _add_output_options(p)
