@@ -146,3 +146,19 @@ def test_wide_pivot_keeps_row_numbers(tmp_path: Path) -> None:
         load_sources([SourceSpec(path="w.csv", pivot=["Geschlecht"], year=2020)], base_dir=tmp_path)
     bad = err.value.failures.iloc[0]
     assert (bad["row"], bad["value"], bad["code"]) == (2, "x5", "not_a_number")
+
+
+def test_flat_file_decimal_comma_and_sub_year_times(tmp_path: Path) -> None:
+    rows = [
+        flat_row("01001000", "Insgesamt", "Insgesamt", "77,9", year="2023-06-30"),
+        flat_row("01001000", "Insgesamt", "Insgesamt", "78,4", year="2023-12-31"),
+    ]
+    path = tmp_path / "quarters_flat.csv"
+    path.write_text(FLAT_HEADER + "\n" + "\n".join(rows) + "\n")
+    with pytest.raises(DataValidationError) as err:  # two dates in one year
+        load_sources([SourceSpec(path=str(path))])
+    assert set(err.value.failures["code"]) == {"duplicate_cell"}
+    ds = load_sources([SourceSpec(path=str(path), filter={"time": "2023-12-31"})])
+    assert value(ds, "01001000", 2023, "Bevölkerungsstand (Anzahl) | Insgesamt | Insgesamt") == (
+        pytest.approx(78.4)
+    )

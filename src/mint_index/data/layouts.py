@@ -118,7 +118,8 @@ def flat_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str], str | None
     if region is not None:
         long["unit"] = frame[f"{region}_variable_attribute_code"].astype(str).str.strip()
         long["name"] = frame[f"{region}_variable_attribute_label"].astype(str).str.strip()
-    long["year"] = frame["time"]
+    long["time"] = frame["time"].astype(str).str.strip()  # for filter: {time: 2023-12-31}
+    long["year"] = long["time"].str.extract(r"^(\d{4})", expand=False).fillna(long["time"])
     label = frame["value_variable_label"].astype(str).str.strip()
     if "value_unit" in columns:
         unit = frame["value_unit"].astype(str).str.strip()

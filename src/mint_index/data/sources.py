@@ -46,6 +46,7 @@ from mint_index.data.readers import (
     raw_csv_frame,
     require,
     sha256_of,
+    sniff_decimal,
     sniff_separator,
 )
 from mint_index.data.source import SourceSpec
@@ -112,16 +113,18 @@ def _read_bytes(raw: bytes, kind: str, path: Path, name: str, spec: SourceSpec) 
     if fmt == "genesis-flat" or (fmt == "auto" and is_genesis_flat(header)):
         frame = _all_text(text, sep)
         long, classes, code = flat_frame(frame)
-        table = _long_table(long, classes, spec, name, "genesis-flat", raw, encoding)
+        decimal = spec.decimal or sniff_decimal(frame[["value"]].head(2000), ";")
+        table = _long_table(long, classes, spec, name, "genesis-flat", raw, encoding, decimal)
         table.table = _code_from_name(name) or code
         table.title = str(frame["statistics_label"].iloc[0]) if len(frame) else None
-        table.separator, table.decimal = sep, "."
+        table.separator, table.decimal = sep, decimal
         return table
     if fmt == "opensdg" or (fmt == "auto" and is_opensdg(header)):
         frame = _all_text(text, sep)
         long, classes = opensdg_frame(frame, spec.unit_column, spec.name_column)
-        table = _long_table(long, classes, spec, name, "opensdg", raw, encoding)
-        table.separator, table.decimal = sep, spec.decimal or "."
+        decimal = spec.decimal or "."
+        table = _long_table(long, classes, spec, name, "opensdg", raw, encoding, decimal)
+        table.separator, table.decimal = sep, decimal
         return table
     unit, label = _key_and_name(header, spec)
     texts = tuple(c for c in (unit, label, "year", *spec.filter, *spec.pivot) if c)
@@ -283,6 +286,7 @@ def _long_table(
     fmt: str,
     raw: bytes,
     encoding: str,
+    decimal: str,
 ) -> Table:
     """A flat or Open SDG long frame: filter, then pivot every class column left (or
     those ``pivot`` names) into the label, then the cells."""
@@ -314,7 +318,7 @@ def _long_table(
         rows=np.asarray(long.index),
         layout="long",
         year=spec.year if "year" not in long.columns else None,
-        decimal=spec.decimal or ".",
+        decimal=decimal,
         sha256=sha256_of(raw),
         encoding=encoding,
     )
