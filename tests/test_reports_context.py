@@ -415,3 +415,20 @@ def test_peer_groups_follow_the_framework_order() -> None:
     data = prepare(mi.score(h.dataset(), fw), "en")
     assert data.groups == ["small", "large"]  # declared order, not alphabetical
     assert prepare(h.results(), "en").groups == ["large", "small"]
+
+
+def test_sources_name_the_official_proxies() -> None:
+    """Kita parity rests on four official proxies (official-sources.md: foreign children for
+    children with a migration background, all children in care for each age group)."""
+    import mint_index as mi
+
+    results = mi.score(mi.example_data())
+    sources = {s["id"]: s for s in overview_context(results, prepare(results, "de"))["sources"]}
+    assert sources["kita_u3_parity"]["proxies"] == [
+        "kita_u3_mig",
+        "children_u3_mig",
+        "kita_u3_nonmig",
+        "children_u3_nonmig",
+    ]
+    assert sources["council_representation"]["proxies"] == ["pop_mig"]
+    assert sources["advisory_council"]["proxies"] == []
