@@ -158,11 +158,12 @@ units: units.csv             # the municipalities: key, name, population, ...
 rules: rules/                # recommendation rules (absent = packaged; `none` = no recommendations)
 sources:                     # every data file, each with what it needs to be read
   - path: data/example.csv   # example data: replace with your own files
-  # - path: raw/12411-01-01-4.csv   # a GENESIS export: `mint-index inspect FILE` shows the
-  #   year: 2023                     # mapping to paste here
-  #   mapping:
-  #     "Bevölkerungsstand (Anzahl) | Insgesamt": pop_total
-  # - path: erhebung.xlsx           # figures collected by the town: `mint-index template`
+  # - path: raw/12411-01-01-5.csv   # a GENESIS export of a table the framework knows
+  #                                  # (`mint-index sources`): no mapping needed
+  # - path: raw/wahl.csv            # any other file: `mint-index inspect raw/wahl.csv`
+  #   year: 2024                    # prints the entry to paste here, with its mapping
+  #   mapping: {Wahlberechtigte: electorate_local}
+  # - path: erhebung.xlsx           # figures the town collects: `mint-index template`
   #   format: template
 report: {lang: de, out: report}
 """
