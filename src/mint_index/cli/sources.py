@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mint_index.cli.errors import UsageError
-from mint_index.cli.output import Outcome, Table
+from mint_index.cli.output import Outcome, Table, problem
 
 if TYPE_CHECKING:
     from mint_index.data.source import SourceDescription, SourceSpec
@@ -60,8 +60,7 @@ def mapping_snippet(spec: SourceSpec, description: SourceDescription) -> str:
         if value is not None:
             entry[key] = value
     entry["mapping"] = dict(description.proposed_mapping)
-    text = yaml.safe_dump({"sources": [entry]}, allow_unicode=True, sort_keys=False, width=1000)
-    return text
+    return yaml.safe_dump({"sources": [entry]}, allow_unicode=True, sort_keys=False, width=1000)
 
 
 def inspect(args: argparse.Namespace) -> Outcome:
@@ -87,14 +86,11 @@ def inspect(args: argparse.Namespace) -> Outcome:
         facts["table"] = description.table + (
             f" ({description.title})" if description.title else ""
         )
+    examples = ", ".join(description.unit_examples)
+    units = f"{description.units}" + (f" (e.g. {examples})" if examples else "")
     facts.update(
         {
-            "units": f"{description.units}"
-            + (
-                f" (e.g. {', '.join(description.unit_examples)})"
-                if description.unit_examples
-                else ""
-            )
+            "units": units
             + (f", keys: {description.key_scheme}" if description.key_scheme else ""),
             "years": ", ".join(str(y) for y in years) if years else "none: give --year",
             "variables": len(description.variables),
@@ -109,18 +105,12 @@ def inspect(args: argparse.Namespace) -> Outcome:
         "inspect",
         headline=f"how {args.file} will be read",
         facts=facts,
-        problems=[_warning(w) for w in description.warnings],
+        problems=[problem(w, severity="warning") for w in description.warnings],
         tables=[
             Table("Variables (full source label)", ["label", "cells", "missing", "proposed"], rows)
         ],
         snippet="# paste into mint-index.yaml (paths are relative to it):\n" + snippet,
     )
-
-
-def _warning(text: str) -> dict[str, Any]:
-    from mint_index.cli.output import problem
-
-    return problem(text, severity="warning")
 
 
 # ---- sources -------------------------------------------------------------------------------
