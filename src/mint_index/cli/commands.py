@@ -387,6 +387,21 @@ def known_units(units_only: list[str] | None, dataset: Dataset) -> list[str] | N
     return chosen
 
 
+def report_rules(path: str | None, inputs: Inputs) -> tuple[Any, dict[str, Any], list[str]]:
+    """The report's rules (``--rules``, else the project's, else the packaged ones), their
+    provenance entry, and the warning that lists packaged rules the framework cannot use."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RulesSkippedWarning)
+        if path is None and inputs.project is not None:
+            rules = inputs.project.rules
+            info: dict[str, Any] = {"path": inputs.project.file.rules or "<packaged>"}
+            info.update({"sha256": rules.sha256} if rules is not None else {})
+        else:
+            rules, info = read_rules(path, inputs.framework)
+    skipped = [str(w.message) for w in caught if issubclass(w.category, RulesSkippedWarning)]
+    return rules, info, skipped
+
+
 def report(args: argparse.Namespace) -> Outcome:
     if args.out is None and args.data:
         raise UsageError("give --out FOLDER")
@@ -396,14 +411,7 @@ def report(args: argparse.Namespace) -> Outcome:
         units_only = known_units(args.units_only, inputs.dataset)
         project = inputs.project
         options = project.report_options if project is not None else None
-        with warnings.catch_warnings(record=True) as skipped:
-            warnings.simplefilter("always", RulesSkippedWarning)
-            if args.rules is None and project is not None:
-                rules = project.rules
-                rules_info = {"path": project.file.rules or "<packaged>"}
-                rules_info.update({"sha256": rules.sha256} if rules is not None else {})
-            else:
-                rules, rules_info = read_rules(args.rules, inputs.framework)
+        rules, rules_info, skipped = report_rules(args.rules, inputs)
         folder = output_folder(args.out or str(project.out))
         lang = args.lang or (options.lang if options else "de")
         progress.step("scoring")
@@ -431,7 +439,7 @@ def report(args: argparse.Namespace) -> Outcome:
             f"best in {int(results.years.max())}": top_units(results),
         }
     )
-    notes = [problem(str(w.message), severity="warning") for w in skipped]
+    notes = [problem(message, severity="warning") for message in skipped]
     return Outcome(
         "report",
         headline=f"report in {pages[0].as_posix()}",
