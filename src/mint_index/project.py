@@ -256,31 +256,35 @@ def load_project(path: str | os.PathLike[str] = PROJECT_FILE, *, strict: bool = 
     content = read_yaml(file)
     if not isinstance(content, dict):
         raise ProjectError([Problem(label, "", "the project file must be a mapping of keys")])
+    root = file.resolve().parent
+    # files are checked on the raw content, so they are reported with the key problems
+    problems = _missing_files(content, root, label)
     try:
         spec = ProjectFile.model_validate(content)
     except ValidationError as exc:
-        raise ProjectError(
-            [Problem(label, _key_path(err["loc"]), err["msg"]) for err in exc.errors()]
-        ) from None
-    root = file.resolve().parent
-    problems = _missing_files(spec, root, label)
+        problems += [Problem(label, _key_path(err["loc"]), err["msg"]) for err in exc.errors()]
     if problems:
         raise ProjectError(problems)
     return Project(file.resolve(), spec, _framework(spec, root), strict=strict)
 
 
-def _missing_files(spec: ProjectFile, root: Path, label: str) -> list[Problem]:
+def _missing_files(content: dict[str, Any], root: Path, label: str) -> list[Problem]:
+    """Paths the file names that do not exist (values of the wrong type are left to the
+    model's checks)."""
     problems = []
-    for key in ("framework", "units", "measures"):
-        value = getattr(spec, key)
-        if value is not None and not (root / value).exists():
-            problems.append(Problem(label, key, f"not found: {value}"))
-    if spec.rules not in (None, NO_RULES) and not (root / spec.rules).exists():
-        problems.append(Problem(label, "rules", f"not found: {spec.rules} (or write 'none')"))
-    for i, source in enumerate(spec.sources):
-        if not _matches(root, source.path):
-            what = "no file matches" if glob.has_magic(source.path) else "not found"
-            problems.append(Problem(label, f"sources[{i}].path", f"{what}: {source.path}"))
+    for key in ("framework", "units", "measures", "rules"):
+        value = content.get(key)
+        if not isinstance(value, str) or (key == "rules" and value == NO_RULES):
+            continue
+        if not (root / value).exists():
+            hint = " (or write 'none')" if key == "rules" else ""
+            problems.append(Problem(label, key, f"not found: {value}{hint}"))
+    sources = content.get("sources")
+    for i, source in enumerate(sources if isinstance(sources, list) else []):
+        path = source.get("path") if isinstance(source, dict) else None
+        if isinstance(path, str) and path and not _matches(root, path):
+            what = "no file matches" if glob.has_magic(path) else "not found"
+            problems.append(Problem(label, f"sources[{i}].path", f"{what}: {path}"))
     return problems
 
 
