@@ -628,6 +628,7 @@ def load_mapping(mapping: str | Path | Mapping[str, Any]) -> dict[str, str]:
                         "column": None,
                         "value": None,
                         "reason": f"cannot read mapping: {exc}",
+                        "code": "invalid_mapping",
                     }
                 ]
             ) from None
@@ -642,6 +643,7 @@ def load_mapping(mapping: str | Path | Mapping[str, Any]) -> dict[str, str]:
                     "column": None,
                     "value": None,
                     "reason": "a mapping must be a dict of column -> variable",
+                    "code": "invalid_mapping",
                 }
             ]
         )
@@ -652,6 +654,7 @@ def load_mapping(mapping: str | Path | Mapping[str, Any]) -> dict[str, str]:
             "column": str(k),
             "value": v,
             "reason": "the variable name must be non-empty text",
+            "code": "invalid_mapping",
         }
         for k, v in mapping.items()
         if not isinstance(v, str) or not v.strip()
