@@ -155,3 +155,49 @@ def test_without_a_year_the_source_gives_it(fw: mi.Framework, tmp_path: Path) ->
     cells = read_template(path)
     assert list(cells.columns) == ["unit", "variable", "value"]
     assert cells.values.tolist() == [["08999002", "council_seats", 30]]
+
+
+def test_yes_no_variables_get_a_yes_no_list(tmp_path: Path) -> None:
+    """A binary indicator without levels scores 0/1: its variable is offered as ja/nein."""
+    (tmp_path / "fw.yaml").write_text(
+        """\
+framework: {id: own, label: {de: Eigen, en: Own}}
+index: {id: index, label: {de: Index, en: Index}}
+variables:
+  - {id: has_council, unit: code, label: {de: Beirat vorhanden, en: Advisory council}}
+  - {id: share_mig, unit: percent}
+nodes:
+  - {id: all, parent: index, label: {de: Alle, en: All}}
+indicators:
+  - id: council
+    parent: all
+    name: {de: Beirat, en: Council}
+    description: {de: "Gibt es einen Beirat?", en: "Is there a council?"}
+    unit: level
+    direction: higher
+    kind: binary
+    compute: {type: direct, variable: has_council}
+    source: {publisher: Stadt}
+  - id: share
+    parent: all
+    name: {de: Anteil, en: Share}
+    description: {de: Anteil, en: Share}
+    unit: "%"
+    direction: higher
+    kind: rate
+    compute: {type: direct, variable: share_mig}
+    goalposts: {lower: 0, upper: 50}
+    source: {publisher: Stadt}
+""",
+        encoding="utf-8",
+    )
+    own = mi.load_framework(tmp_path / "fw.yaml")
+    path = write_template(own, tmp_path / "e.xlsx", units=UNITS, lang="en")
+    sheet = openpyxl.load_workbook(path)["All"]
+    rules = {str(r.sqref).split(":")[0]: r for r in sheet.data_validations.dataValidation}
+    assert (rules["D3"].type, rules["D3"].formula1) == ("list", '"yes,no"')
+    assert (rules["E3"].type, rules["E3"].formula1, rules["E3"].formula2) == (
+        "decimal",
+        "0",
+        "100",
+    )
