@@ -167,3 +167,13 @@ def test_excel_source_with_key_and_name_columns(tmp_path: Path) -> None:
     long = ds.long.set_index("unit")
     assert long.loc["01002000", "value"] == 49
     assert ds.units.loc["01002000", "name"] == "Kiel"
+
+
+def test_load_data_detects_flat_and_opensdg_files() -> None:
+    real = Path(__file__).parent / "fixtures" / "real-data"
+    # ...;08222;Mannheim, Stadtkreis;GES;Geschlecht;;Insgesamt;318035;... (2024-12-31)
+    flat = mi.load_data(real / "12411-01-01-4_flat.csv").long.set_index(["unit", "variable"])
+    assert flat.loc[("08222", "Bevölkerungsstand (Anzahl) | Insgesamt"), "value"] == 318035
+    # 2005,"Salzgitter, Stadt",K03102,107726
+    sdg = mi.load_data(real / "indicator_1-1-1.csv").long.set_index(["unit", "year"])
+    assert sdg.loc[("03102", 2005), "value"] == 107726

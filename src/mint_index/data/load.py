@@ -374,6 +374,11 @@ def _read(
             return read_excel(path, name, sheet=sheet, **common)
         if fmt == "parquet" or (fmt is None and kind == "parquet"):
             return read_parquet(path, name, **common)
+        if fmt is None and _flat_or_opensdg(raw, encoding):
+            from mint_index.data.sources import read_file
+
+            spec = SourceSpec(path=name, year=year, encoding=encoding, separator=sep)
+            return read_file(path, spec.model_copy(update={"decimal": decimal}))
         if fmt == "genesis" or (fmt is None and is_genesis(raw)):
             return read_genesis(raw, name, encoding=encoding, year=year)
         return read_csv(raw, name, sep=sep, decimal=decimal, encoding=encoding, **common)
@@ -389,6 +394,17 @@ def _read(
         pd.errors.EmptyDataError,
     ) as exc:
         return _failed(name, f"cannot read: {exc}", "unreadable_file")
+
+
+def _flat_or_opensdg(raw: bytes, encoding: str | None) -> bool:
+    """Whether a text file is a GENESIS flat file or an Open SDG file (read by the
+    source reader, which knows these layouts)."""
+    from mint_index.data.layouts import is_genesis_flat, is_opensdg
+
+    head = raw[:4096].decode(encoding or detect_encoding(raw), errors="replace")
+    first = head.lstrip("\ufeff").split("\n", 1)[0].strip()
+    fields = [f.strip().strip('"') for f in first.replace(";", ",").split(",")]
+    return is_genesis_flat(fields) or is_opensdg(fields)
 
 
 def _failed(name: str, reason: str, code: str) -> Table:
