@@ -216,7 +216,8 @@ class Project:
             return None
         from mint_index.recommendations import recommend
 
-        return recommend(results or self.score(), rules, lang=self.report_options.lang)
+        scored = results if results is not None else self.score()
+        return recommend(scored, rules, lang=self.report_options.lang)
 
     def report(self, results: Results | None = None) -> Report:
         """The report with the project's language, year and recommendations.
@@ -225,7 +226,7 @@ class Project:
         """
         from mint_index.reports import report
 
-        results = results or self.score()
+        results = results if results is not None else self.score()
         options = self.report_options
         return report(results, self.recommend(results), options.lang, year=options.year)
 
