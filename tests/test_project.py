@@ -212,3 +212,17 @@ def test_json_schema_of_the_project_file(capsys: pytest.CaptureFixture[str]) -> 
         "report",
         "measures",
     }
+
+
+def test_python_api_matches_the_library_calls(tmp_path: Path) -> None:
+    """load_project(...).score()/.recommend() are mi.score/mi.recommend on its inputs."""
+    assert main(["init", str(tmp_path / "town")]) == 0
+    project = mi.load_project(tmp_path / "town")
+    results = project.score()
+    town = tmp_path / "town"
+    data = mi.load_data(town / "data" / "example.csv", project.framework, town / "units.csv")
+    direct = mi.score(data, project.framework)
+    assert results.scores.equals(direct.scores)
+    ours = project.recommend(results).to_frame("de")
+    theirs = mi.recommend(direct, mi.load_rules(town / "rules"), lang="de")
+    assert len(ours) > 0 and ours.equals(theirs.to_frame("de"))
