@@ -181,26 +181,19 @@ def read_framework(path: str | None) -> Framework:
     return mi.load_framework(existing(path, "framework"))
 
 
-#: Files taken from a data folder: what :func:`mint_index.load_data` reads.
-DATA_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".parquet", ".pq")
-
-
 def data_files(given: list[str]) -> list[Path]:
     """The data files named; a folder stands for the data files in it (sorted, hidden
-    files and folders skipped)."""
+    entries left out; a subfolder, an unreadable file or another kind of file is a data
+    error, never skipped silently)."""
+    from mint_index.data.inputs import DATA_SUFFIXES, checked_folder_files
+
     files: list[Path] = []
     for name in given:
         path = existing(name, "data")
         if not path.is_dir():
             files.append(path)
             continue
-        found = sorted(
-            p
-            for p in path.rglob("*")
-            if p.is_file()
-            and p.suffix.lower() in DATA_SUFFIXES
-            and not any(part.startswith(".") for part in p.relative_to(path).parts)
-        )
+        found = checked_folder_files(path)
         if not found:
             raise UsageError(f"no data files ({', '.join(DATA_SUFFIXES)}) in {name}")
         files += found
