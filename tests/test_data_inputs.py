@@ -161,3 +161,21 @@ def test_folder_entries_that_cannot_be_taken_are_named(tmp_path: Path) -> None:
 def test_real_files_pass_the_checks() -> None:
     for path in REAL.glob("*.csv"):
         assert sniff_kind(read_input(path), ".csv") == "text"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_cli_refuses_a_fifo_and_dev_zero_with_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mint_index.cli import main
+
+    framework = Path(__file__).parent / "bad-input" / "empty-csv" / "framework.yaml"
+    fifo = tmp_path / "data.csv"
+    os.mkfifo(fifo)
+    for path, words in ((fifo, "FIFO"), (Path("/dev/zero"), "device")):
+        if not path.exists():
+            continue
+        code = main(["validate", str(path), "--framework", str(framework)])
+        out = capsys.readouterr()
+        assert code == 1
+        assert words in out.out + out.err
