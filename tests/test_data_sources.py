@@ -309,3 +309,20 @@ def test_names_go_into_a_units_table_without_them(tmp_path: Path) -> None:
     ds = load_sources([SourceSpec(path="d.csv", year=2020)], units=units, base_dir=tmp_path)
     assert ds.units.loc["01002000", "name"] == "Kiel"
     assert ds.units.loc["01001000", "name"] == "Flensburg (Stadt)"  # the table's own name wins
+
+
+def test_the_packaged_catalog_maps_a_real_table_with_no_mapping() -> None:
+    # 12411-03-03-4 excerpt, Flensburg 31.12.2015:
+    # ;unter 3 Jahre;2264;1143;1121;2097;1058;1039;167;85;82   (Deutsche 2097, Ausl. 167)
+    # ;Insgesamt;85942;42767;43175;77622;38080;39542;8320;4687;3633
+    from mint_index.data.sources import map_table, read_spec
+
+    framework = mi.default_framework()
+    (table,) = read_spec(SourceSpec(path="12411-03-03-4_excerpt.csv"), base_dir=REAL)
+    table, used = map_table(table, SourceSpec(path="x"), framework)
+    long = table.cells[table.cells["unit"] == "01001"].set_index("variable")["value"]
+    assert long["children_u3_mig"] == 167
+    assert long["children_u3_nonmig"] == 2097
+    # one column feeds the variable and the proxy of another
+    assert long["pop_foreign"] == long["pop_mig"] == 8320
+    assert set(used) >= {"Ausländer(innen) | Insgesamt | Insgesamt"}

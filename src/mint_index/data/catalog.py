@@ -19,7 +19,13 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["catalog_entries", "label_fits", "map_by_catalog", "same_table"]
+__all__ = [
+    "catalog_entries",
+    "catalog_mapping",
+    "label_fits",
+    "map_by_catalog",
+    "same_table",
+]
 
 _DATE = re.compile(r"^\d{1,2}\.\d{1,2}\.(?:\d{4}|YYYY|JJJJ)$|^(?:\d{4}|YYYY|JJJJ)$")
 _UNIT_IN_PARENS = re.compile(r"\s*\([^()]*\)$")
@@ -80,10 +86,11 @@ def catalog_entries(framework: Any) -> list[tuple[str, str, tuple[str, ...], str
     return entries
 
 
-def map_by_catalog(
+def catalog_mapping(
     table_code: str | None, labels: Iterable[str], framework: Any, title: str = ""
-) -> dict[str, str]:
-    """Source label -> framework variable for a file of table ``table_code``.
+) -> dict[str, list[str]]:
+    """Source label -> every framework variable the catalog feeds from it (one column
+    may be a variable and the proxy of another, e.g. ``pop_foreign`` and ``pop_mig``).
 
     ``labels`` are the file's full source labels (as ``describe_source`` shows them);
     ``title`` the table title (levels above the header may sit there). A catalog entry
@@ -91,7 +98,7 @@ def map_by_catalog(
     as a level too. Labels no entry fits are left out.
     """
     labels = list(labels)
-    mapping: dict[str, str] = {}
+    mapping: dict[str, list[str]] = {}
     for variable, code, path, row in catalog_entries(framework):  # loop over variables
         if not same_table(table_code, code):
             continue
@@ -103,6 +110,17 @@ def map_by_catalog(
             continue
         best = min(fit for fit, _ in scored)
         winners = [lab for fit, lab in scored if fit == best]
-        if len(winners) == 1 and winners[0] not in mapping:
-            mapping[winners[0]] = variable
+        if len(winners) == 1:
+            mapping.setdefault(winners[0], []).append(variable)
     return mapping
+
+
+def map_by_catalog(
+    table_code: str | None, labels: Iterable[str], framework: Any, title: str = ""
+) -> dict[str, str]:
+    """Source label -> framework variable for a file of table ``table_code`` (the first
+    variable where a column feeds several; see :func:`catalog_mapping`)."""
+    return {
+        label: variables[0]
+        for label, variables in catalog_mapping(table_code, labels, framework, title).items()
+    }

@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +97,7 @@ def table_code(head: list[str], source: str = "") -> str | None:
 
 def table_title(head: list[str]) -> str | None:
     """The title lines of an export (after the code line, before the header), joined."""
-    lines = [t.split(";", 1)[0].strip().strip('"') for t in head[1:5]]
+    lines = [t.split(";", 1)[0].strip().strip('"') for t in head[1:12]]
     lines = [t for t in lines if t and not _TIME.match(t)]
     return " ".join(lines) or None
 
@@ -664,27 +664,39 @@ def load_mapping(mapping: str | Path | Mapping[str, Any]) -> dict[str, str]:
     return {str(k).strip(): str(v).strip() for k, v in mapping.items()}
 
 
-def apply_mapping(table: Table, mapping: Mapping[str, str]) -> tuple[Table, set[str]]:
+def apply_mapping(
+    table: Table, mapping: Mapping[str, str | Sequence[str]]
+) -> tuple[Table, set[str]]:
     """Rename the table's variables by the mapping and drop the unmapped ones.
 
     A mapping key matches a variable name or one of its aliases (a GENESIS column's full
-    label). Returns the table and the mapping keys that matched.
+    label). A key may feed several variables (a list: the catalog maps one column to
+    ``pop_foreign`` and to the proxy ``pop_mig``); its cells are then copied. Returns the
+    table and the mapping keys that matched.
     """
     cells = table.cells
     categories = list(cells["variable"].cat.categories)
     used: set[str] = set()
-    targets: list[str | None] = []
+    targets: list[list[str]] = []
     for name in categories:  # loop over variables, not cells
         key = next((k for k in [name, *table.aliases.get(name, [])] if k in mapping), None)
-        targets.append(None if key is None else mapping[key])
+        value = [] if key is None else mapping[key]
+        targets.append([value] if isinstance(value, str) else list(value))
         if key is not None:
             used.add(key)
-    new_names = list(dict.fromkeys(t for t in targets if t is not None))
-    lookup = np.array([-1 if t is None else new_names.index(t) for t in targets] + [-1])
-    codes = lookup[cells["variable"].cat.codes.to_numpy()]
-    keep = codes >= 0
-    cells = cells[keep].reset_index(drop=True)
-    cells["variable"] = pd.Categorical.from_codes(codes[keep], new_names)
+    new_names = list(dict.fromkeys(t for ts in targets for t in ts))
+    position = {name: i for i, name in enumerate(new_names)}
+    per_category = np.array([len(ts) for ts in targets] + [0], dtype=np.int64)
+    flat = np.array([position[t] for ts in targets for t in ts], dtype=np.int64)
+    first = np.r_[0, np.cumsum(per_category[:-1])[:-1]] if len(targets) else np.zeros(0, int)
+    codes = cells["variable"].cat.codes.to_numpy()
+    copies = per_category[codes]
+    rows = np.repeat(np.arange(len(cells)), copies)  # each cell once per target
+    offset = np.arange(len(rows)) - np.repeat(np.cumsum(copies) - copies, copies)
+    new_codes = flat[first[codes[rows]] + offset] if len(rows) else np.zeros(0, np.int64)
+    cells = cells.iloc[rows].reset_index(drop=True)
+    cells["variable"] = pd.Categorical.from_codes(new_codes, new_names)
     table.cells = cells
     table.aliases = {}
+    table.labels = {}
     return table, used

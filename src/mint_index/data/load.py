@@ -169,7 +169,7 @@ def load_sources(
     :class:`~mint_index.DataValidationError` lists them all (``.failures`` with
     ``source, row, column, value, reason, code``).
     """
-    from mint_index.data.sources import map_table, read_spec
+    from mint_index.data.sources import full_labels, map_table, read_spec
 
     if isinstance(framework, (str, os.PathLike)):
         from mint_index.framework import load_framework
@@ -186,14 +186,13 @@ def load_sources(
     tables: list[Table] = []
     for spec in specs:  # loops over sources, not data
         read = read_spec(spec, base_dir=base_dir, max_bytes=max_bytes)
-        used: set[str] = set()
-        for table in read:
-            if not table.failures or len(table.cells):
-                used |= map_table(table, spec, framework)[1]
         readable = [t for t in read if t.format != "unknown"]
+        labels = sorted({lab for t in readable for lab in full_labels(t).values()})
+        used: set[str] = set()
+        for table in readable:
+            used |= map_table(table, spec, framework)[1]
         unused = [k for k in spec.mapping if k not in used]
         if readable and unused:
-            labels = sorted({lab for t in readable for lab in t.labels.values()})
             problems.append(
                 failures_frame(
                     spec.path,

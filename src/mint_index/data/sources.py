@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mint_index.data.catalog import map_by_catalog
+from mint_index.data.catalog import catalog_mapping
 from mint_index.data.genesis import apply_mapping, is_genesis, read_genesis
 from mint_index.data.inputs import InputRefused, expand_source, read_input, sniff_kind
 from mint_index.data.keys import apply_key_spec
@@ -359,7 +359,7 @@ def map_table(table: Table, spec: SourceSpec, framework: Any) -> tuple[Table, se
     if spec.mapping:
         return apply_mapping(table, spec.mapping)
     if framework is not None and table.table:
-        found = map_by_catalog(
+        found = catalog_mapping(
             table.table, full_labels(table).values(), framework, table.title or ""
         )
         if found:
