@@ -326,3 +326,18 @@ def test_the_packaged_catalog_maps_a_real_table_with_no_mapping() -> None:
     # one column feeds the variable and the proxy of another
     assert long["pop_foreign"] == long["pop_mig"] == 8320
     assert set(used) >= {"Ausländer(innen) | Insgesamt | Insgesamt"}
+
+
+def test_excel_unicode_text_export_utf16_tabs(tmp_path: Path) -> None:
+    text = "AGS\tGemeinde\tEinwohner\n01001000\tFlensburg\t90164\n"
+    (tmp_path / "export.txt").write_bytes(text.encode("utf-16"))
+    ds = load_sources([SourceSpec(path="export.txt", year=2020)], base_dir=tmp_path)
+    assert value(ds, "01001000", 2020, "Einwohner") == 90164
+    assert ds.units.loc["01001000", "name"] == "Flensburg"
+
+
+def test_filter_on_a_classic_genesis_table_is_refused_not_ignored() -> None:
+    spec = SourceSpec(path="12411-01-01-4.csv", filter={"Geschlecht": "Insgesamt"})
+    with pytest.raises(DataValidationError) as err:
+        load_sources([spec], base_dir=REAL)
+    assert list(err.value.failures["code"]) == ["unsupported_option"]

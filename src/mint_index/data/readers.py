@@ -165,10 +165,13 @@ def frame_sha256(frame: pd.DataFrame) -> str:
 
 
 def detect_encoding(raw: bytes) -> str:
-    """UTF-8 (with or without BOM) if the bytes decode as such, else Windows-1252, else
-    Latin-1. Windows-1252 and Latin-1 agree on every letter German data use."""
+    """UTF-16 with a byte order mark, UTF-8 (with or without BOM) if the bytes decode as
+    such, else Windows-1252, else Latin-1. Windows-1252 and Latin-1 agree on every letter
+    German data use."""
     if raw.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
+        return "utf-16"
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -106,6 +106,18 @@ def _read_bytes(raw: bytes, kind: str, path: Path, name: str, spec: SourceSpec) 
     if fmt == "genesis" or (fmt == "auto" and is_genesis(raw) and not _flat_header(raw)):
         table = read_genesis(raw, name, encoding=encoding, year=spec.year)
         table.separator, table.decimal = ";", ","
+        if spec.filter or spec.pivot:
+            table.failures.append(
+                failures_frame(
+                    name,
+                    None,
+                    ", ".join([*spec.filter, *spec.pivot]),
+                    None,
+                    "filter and pivot do not apply to a classic GENESIS table: its class "
+                    "columns are already part of the labels; map the labels you need",
+                    code="unsupported_option",
+                )
+            )
         return table
     text = raw.decode(encoding)
     sep = spec.separator or sniff_separator(text[:65536])
