@@ -341,3 +341,12 @@ def test_filter_on_a_classic_genesis_table_is_refused_not_ignored() -> None:
     with pytest.raises(DataValidationError) as err:
         load_sources([spec], base_dir=REAL)
     assert list(err.value.failures["code"]) == ["unsupported_option"]
+
+
+def test_declared_ags_scheme_reports_keys_that_are_not_official(tmp_path: Path) -> None:
+    (tmp_path / "s.csv").write_text("AGS;Einwohner\n01001000;90\nNord;70\n")
+    spec = SourceSpec(path="s.csv", year=2023, key={"scheme": "ags"})
+    with pytest.raises(DataValidationError) as err:
+        load_sources([spec], base_dir=tmp_path)
+    bad = err.value.failures.iloc[0]
+    assert (bad["row"], bad["value"], bad["code"]) == (3, "Nord", "key_not_in_scheme")

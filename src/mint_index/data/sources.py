@@ -42,6 +42,7 @@ from mint_index.data.readers import (
     detect_encoding,
     empty_cells,
     failures_frame,
+    first_rows,
     frame_table,
     raw_csv_frame,
     require,
@@ -345,6 +346,8 @@ def _apply_keys(table: Table, spec: SourceSpec) -> None:
     categories = np.asarray(units.cat.categories, dtype=object)
     keys, scheme = apply_key_spec(categories, spec.key)
     table.key_scheme = scheme
+    if spec.key.scheme in ("ags", "ars"):
+        _keys_outside_the_scheme(table, categories, spec.key.scheme)
     if spec.key.pad is None:
         return
     codes, uniques = pd.factorize(pd.Series(keys, dtype=object))
@@ -354,6 +357,28 @@ def _apply_keys(table: Table, spec: SourceSpec) -> None:
     if table.names is not None:
         padded = dict(zip(categories, keys, strict=True))
         table.names.index = [padded.get(k, k) for k in table.names.index]
+
+
+def _keys_outside_the_scheme(table: Table, keys: np.ndarray, scheme: str) -> None:
+    """A declared official scheme: a key that is no official key (not 1-12 digits, nor
+    ``DG``) is reported at its first row; short numeric keys are left to the lost-zero
+    check of validation, which looks for evidence."""
+    text = pd.Series(keys, dtype=object).astype(str)
+    official = text.str.fullmatch(r"\d{1,12}") | (text == "DG")
+    wrong = np.flatnonzero(~official.to_numpy())
+    if not len(wrong):
+        return
+    first = first_rows(table.cells["unit"].cat.codes.to_numpy(), len(keys))[wrong]
+    table.failures.append(
+        failures_frame(
+            table.source,
+            table.cells["row"].to_numpy()[first],
+            "unit",
+            text.iloc[wrong].to_numpy(),
+            f"not an official key, but the source declares key scheme {scheme}",
+            code="key_not_in_scheme",
+        )
+    )
 
 
 def full_labels(table: Table) -> dict[str, str]:
