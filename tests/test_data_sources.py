@@ -350,3 +350,11 @@ def test_declared_ags_scheme_reports_keys_that_are_not_official(tmp_path: Path) 
         load_sources([spec], base_dir=tmp_path)
     bad = err.value.failures.iloc[0]
     assert (bad["row"], bad["value"], bad["code"]) == (3, "Nord", "key_not_in_scheme")
+
+
+def test_jahr_column_and_trailing_separators(tmp_path: Path) -> None:
+    text = "Kennziffer;Gebiet;Jahr;Einwohner;\n01001000;Flensburg;2022;91000;\n"
+    (tmp_path / "j.csv").write_text(text + "01001000;Flensburg;2023;92000;\n")
+    ds = load_sources([SourceSpec(path="j.csv")], base_dir=tmp_path)
+    assert list(ds.variables) == ["Einwohner"]
+    assert value(ds, "01001000", 2023, "Einwohner") == 92000

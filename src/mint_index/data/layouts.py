@@ -32,6 +32,7 @@ from mint_index.data.readers import failures_frame
 __all__ = [
     "KEY_NAMES",
     "NAME_NAMES",
+    "YEAR_NAMES",
     "filter_rows",
     "find_column",
     "flat_frame",
@@ -72,6 +73,8 @@ NAME_NAMES = (
     "stadtbezirk",
     "bezirk",
 )
+#: Column names (any case) taken as the year of a plain table, in this order.
+YEAR_NAMES = ("year", "jahr", "berichtsjahr", "stichtag")
 _FLAT_MARKERS = ("value_variable_label", "_variable_attribute_code")
 _OPENSDG_META = {"Year", "Value", "Units", "Series", "GeoCode", "Unit multiplier", "Unit measure"}
 _OPENSDG_SKIP = {"Observation status", "Reporting type", "COMMENT_OBS", "COMMENT_TS"}

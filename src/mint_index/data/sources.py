@@ -27,6 +27,7 @@ from mint_index.data.keys import apply_key_spec
 from mint_index.data.layouts import (
     KEY_NAMES,
     NAME_NAMES,
+    YEAR_NAMES,
     filter_rows,
     find_column,
     flat_frame,
@@ -140,7 +141,8 @@ def _read_bytes(raw: bytes, kind: str, path: Path, name: str, spec: SourceSpec) 
         table.separator, table.decimal = sep, decimal
         return table
     unit, label = _key_and_name(header, spec)
-    texts = tuple(c for c in (unit, label, "year", *spec.filter, *spec.pivot) if c)
+    year = find_column(header, None, YEAR_NAMES)
+    texts = tuple(c for c in (unit, label, year, *spec.filter, *spec.pivot) if c)
     frame, sep, decimal, encoding = raw_csv_frame(
         raw, sep=sep, decimal=spec.decimal, encoding=encoding, text_columns=texts
     )
@@ -238,6 +240,13 @@ def _frame_source(
     unit, label = key_and_name
     frame = frame.rename(columns=lambda c: str(c).strip())
     frame.index = rows
+    blank = [
+        c for c in frame.columns if c.startswith("Unnamed: ") and frame[c].isna().all()
+    ]  # a trailing separator on every line: a column with neither name nor values
+    frame = frame.drop(columns=blank)
+    year = find_column(list(frame.columns), None, YEAR_NAMES)
+    if year is not None and "year" not in frame.columns and year != unit:
+        frame = frame.rename(columns={year: "year"})
     missing = [c for c in (spec.name_column,) if c and c not in frame.columns]
     problems = [
         failures_frame(name, None, c, None, "name_column not found", code="missing_column")
