@@ -358,3 +358,14 @@ def test_jahr_column_and_trailing_separators(tmp_path: Path) -> None:
     ds = load_sources([SourceSpec(path="j.csv")], base_dir=tmp_path)
     assert list(ds.variables) == ["Einwohner"]
     assert value(ds, "01001000", 2023, "Einwohner") == 92000
+
+
+def test_label_ids_are_valid_unique_and_keep_the_specific_levels() -> None:
+    from mint_index.data.sources import label_id
+
+    taken: set[str] = set()
+    long = "Insolvenzverfahren (Verbraucher) | Beantragte Verfahren | eröffnet | Anzahl"
+    assert label_id(long, taken) == "insolvenzverfahren_beantragte_verfahren_eroeffnet_anzahl"
+    assert label_id("Gültige Stimmen | SPD", taken) == "gueltige_stimmen_spd"
+    assert label_id("Gültige Stimmen | SPD", taken) == "gueltige_stimmen_spd_2"
+    assert label_id("2015", taken) == "v_2015"

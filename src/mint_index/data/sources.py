@@ -427,7 +427,15 @@ def label_id(label: str, taken: set[str]) -> str:
     ):
         text = text.replace(umlaut, plain)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:60].rstrip("_") or "variable"
+    base = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "variable"
+    if len(base) > 60:  # within the 64 characters of an id: first word + the last ones
+        words = base.split("_")
+        tail: list[str] = []
+        for word in reversed(words[1:]):  # the most specific levels come last
+            if len(words[0]) + sum(len(w) + 1 for w in [*tail, word]) > 60:
+                break
+            tail.insert(0, word)
+        base = "_".join([words[0], *tail])[:60]
     if not base[0].isalpha():
         base = "v_" + base
     name, n = base, 2
