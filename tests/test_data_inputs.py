@@ -179,3 +179,17 @@ def test_cli_refuses_a_fifo_and_dev_zero_with_exit_1(
         out = capsys.readouterr()
         assert code == 1
         assert words in out.out + out.err
+
+
+def test_a_zip_that_holds_no_workbook_is_not_excel(tmp_path: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "letter.xlsx", "w") as archive:  # e.g. a renamed .zip
+        archive.writestr("letter.txt", "Sehr geehrte Damen und Herren")
+    for load in (
+        lambda: load_sources([SourceSpec(path="letter.xlsx")], base_dir=tmp_path),
+        lambda: load_data(tmp_path / "letter.xlsx"),
+    ):
+        with pytest.raises(DataValidationError) as err:
+            load()
+        assert list(err.value.failures["code"]) == ["not_excel"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import os
-import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
@@ -383,8 +382,6 @@ def _read(
         return read_csv(raw, name, sep=sep, decimal=decimal, encoding=encoding, **common)
     except InputRefused as refused:
         return _failed(name, refused.reason, refused.code)
-    except zipfile.BadZipFile:
-        return _failed(name, "not a readable Excel workbook (truncated or damaged)", "not_excel")
     except (
         OSError,
         ValueError,

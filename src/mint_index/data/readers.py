@@ -34,6 +34,7 @@ __all__ = [
     "Table",
     "detect_encoding",
     "empty_cells",
+    "excel_frame",
     "failures_frame",
     "frame_table",
     "make_cells",
@@ -740,8 +741,7 @@ def read_excel(
     **options: Any,
 ) -> Table:
     """The first (or the named) sheet of an .xlsx workbook -> :class:`Table`."""
-    require("openpyxl", "excel")
-    frame = pd.read_excel(path, sheet_name=sheet, dtype=object, engine="openpyxl")
+    frame = excel_frame(path, sheet)
     rows = np.arange(len(frame)) + 2  # sheet row numbers; row 1 is the header
     return frame_table(
         frame,
@@ -753,6 +753,26 @@ def read_excel(
         sha256=sha256_of(path.read_bytes()),
         **options,
     )
+
+
+def excel_frame(workbook: Path | io.BytesIO, sheet: str | int = 0) -> pd.DataFrame:
+    """One sheet of an .xlsx workbook, cells as read (keys stay as Excel stored them).
+
+    A damaged workbook (truncated, a zip that holds no workbook) raises
+    :class:`~mint_index.data.inputs.InputRefused` (code ``not_excel``), so the loader
+    reports it as that source's failure.
+    """
+    import zipfile
+
+    from mint_index.data.inputs import InputRefused
+
+    require("openpyxl", "excel")
+    try:
+        return pd.read_excel(workbook, sheet_name=sheet, dtype=object, engine="openpyxl")
+    except (zipfile.BadZipFile, KeyError, EOFError) as exc:
+        raise InputRefused(
+            f"not a readable Excel workbook (truncated or damaged: {exc})", "not_excel"
+        ) from None
 
 
 def read_parquet(path: Path, source: str, **options: Any) -> Table:

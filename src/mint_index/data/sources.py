@@ -42,6 +42,7 @@ from mint_index.data.readers import (
     Table,
     detect_encoding,
     empty_cells,
+    excel_frame,
     failures_frame,
     first_rows,
     frame_table,
@@ -178,17 +179,7 @@ def _code_from_name(name: str) -> str | None:
 
 
 def _excel(raw: bytes, name: str, spec: SourceSpec) -> Table:
-    require("openpyxl", "excel")
-    import zipfile
-
-    try:
-        frame = pd.read_excel(
-            io.BytesIO(raw), sheet_name=spec.sheet or 0, dtype=object, engine="openpyxl"
-        )
-    except zipfile.BadZipFile:
-        raise InputRefused(
-            "not a readable Excel workbook (truncated or damaged)", "not_excel"
-        ) from None
+    frame = excel_frame(io.BytesIO(raw), spec.sheet or 0)
     header = [str(c).strip() for c in frame.columns]
     unit, label = _key_and_name(header, spec)
     rows = np.arange(len(frame)) + 2
