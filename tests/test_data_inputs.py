@@ -193,3 +193,15 @@ def test_a_zip_that_holds_no_workbook_is_not_excel(tmp_path: Path) -> None:
         with pytest.raises(DataValidationError) as err:
             load()
         assert list(err.value.failures["code"]) == ["not_excel"]
+
+
+def test_units_table_inputs_are_checked_too(tmp_path: Path) -> None:
+    from mint_index.data.load import load_units
+
+    (tmp_path / "units.csv").write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(DataValidationError) as err:
+        load_units(tmp_path / "units.csv")
+    assert list(err.value.failures["code"]) == ["binary_file"]
+    if Path("/dev/zero").exists():
+        with pytest.raises(DataValidationError, match="device"):
+            load_units("/dev/zero")

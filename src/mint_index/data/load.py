@@ -25,6 +25,7 @@ from mint_index.data.readers import (
     REASON,
     Table,
     detect_encoding,
+    excel_frame,
     failures_frame,
     frame_sha256,
     frame_table,
@@ -48,10 +49,8 @@ __all__ = ["FORMATS", "describe_source", "load_data", "load_sources", "load_unit
 
 Source = Union[str, "os.PathLike[str]", pd.DataFrame]
 FORMATS = ("csv", "genesis", "excel", "parquet")
-_EXCEL = {".xlsx", ".xlsm"}
 _PARQUET = {".parquet", ".pq"}
 _UNIT_KEYS = ("unit", "ags", "ars", "key", "code", "id")
-_NOT_FOUND = "file not found"
 
 
 def load_data(
@@ -545,6 +544,22 @@ def load_units(
     return frame
 
 
+def _units_frame(
+    raw: bytes, kind: str, sheet: str | int, sep: str | None, encoding: str | None
+) -> tuple[pd.DataFrame, str]:
+    """A units file's table (every cell as text for CSV) and its decimal mark."""
+    if kind == "excel":
+        return excel_frame(io.BytesIO(raw), sheet), "."
+    if kind == "parquet":
+        require("pyarrow", "parquet")
+        return pd.read_parquet(io.BytesIO(raw)), "."
+    encoding = encoding or detect_encoding(raw)
+    text = raw.decode(encoding)
+    sep = sep or sniff_separator(text[:65536])
+    frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    return frame, sniff_decimal(frame.drop(columns=frame.columns[:1]).head(200), sep)
+
+
 def _read_units(
     source: str | os.PathLike[str] | pd.DataFrame,
     *,
@@ -560,24 +575,14 @@ def _read_units(
         rows = np.asarray(frame.index)
     else:
         path = Path(source)
-        if not path.exists():
-            return pd.DataFrame(), [
-                failures_frame(name, None, None, None, _NOT_FOUND, code="file_not_found")
-            ]
         suffix = path.suffix.lower()
-        if suffix in _EXCEL:
-            require("openpyxl", "excel")
-            frame = pd.read_excel(path, sheet_name=sheet, dtype=object, engine="openpyxl")
-        elif suffix in _PARQUET:
-            require("pyarrow", "parquet")
-            frame = pd.read_parquet(path)
-        else:
-            raw = path.read_bytes()
-            encoding = encoding or detect_encoding(raw)
-            text = raw.decode(encoding)
-            sep = sep or sniff_separator(text[:65536])
-            frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-            decimal = sniff_decimal(frame.drop(columns=frame.columns[:1]).head(200), sep)
+        try:
+            raw = read_input(path)
+            frame, decimal = _units_frame(raw, sniff_kind(raw, suffix), sheet, sep, encoding)
+        except InputRefused as refused:
+            return pd.DataFrame(), [
+                failures_frame(name, None, None, None, refused.reason, code=refused.code)
+            ]
         rows = np.arange(len(frame)) + (0 if suffix in _PARQUET else 2)
     frame.columns = [str(c).strip() for c in frame.columns]
     lower = {c.lower(): c for c in frame.columns}
