@@ -617,9 +617,11 @@ def load_mapping(mapping: str | Path | Mapping[str, Any]) -> dict[str, str]:
         import yaml
 
         source = str(mapping)
+        from mint_index.data.inputs import InputRefused, read_input
+
         try:
-            mapping = yaml.safe_load(Path(mapping).read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
+            mapping = yaml.safe_load(read_input(Path(mapping)).decode("utf-8")) or {}
+        except (InputRefused, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise DataValidationError(
                 [
                     {
