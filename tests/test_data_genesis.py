@@ -447,3 +447,22 @@ def test_table_code_and_title_are_read_from_the_header(tmp_path: Path) -> None:
     table = read_genesis(raw, "x.csv")
     assert table.table == "12411-01-01-4"
     assert table.title is not None and table.title.startswith("Bevölkerungsstand")
+
+
+def test_33111_land_use_labels_do_not_borrow_from_the_left(tmp_path: Path) -> None:
+    # 33111-01-01-4 (excerpt, 7 of 19 columns): "Waldfläche" and "Friedhofsfläche" have no
+    # sub-level; filling from the left called them "... | Heide" and "... | Grünanlage"
+    lines = [
+        "GENESIS-Tabelle: 33111-01-01-4",
+        "Bodenfläche nach Art der tatsächlichen Nutzung;;;;;;;;;",
+        ";;;Bodenfläche;Bodenfläche;Bodenfläche;Bodenfläche;Bodenfläche;Bodenfläche;Bodenfläche",
+        ";;;;Erholungsfläche;Erholungsfläche;Friedhofsfläche;Landwirtschaftsfläche;"
+        "Landwirtschaftsfläche;Waldfläche",
+        ";;;;Insgesamt;Grünanlage;;Insgesamt;Heide;",
+        ";;;ha;ha;ha;ha;ha;ha;ha",
+        "31.12.2015;DG;Deutschland;35740911;445484;291483;37725;18433248;60055;10951461",
+    ]
+    ds = read_lines(tmp_path, lines)
+    assert cell(ds, "DG", 2015, "Waldfläche")["value"] == 10951461
+    assert cell(ds, "DG", 2015, "Friedhofsfläche")["value"] == 37725
+    assert cell(ds, "DG", 2015, "Erholungsfläche | Grünanlage")["value"] == 291483
