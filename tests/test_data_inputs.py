@@ -205,3 +205,11 @@ def test_units_table_inputs_are_checked_too(tmp_path: Path) -> None:
     if Path("/dev/zero").exists():
         with pytest.raises(DataValidationError, match="device"):
             load_units("/dev/zero")
+
+
+def test_over_long_file_name_is_that_sources_error(tmp_path: Path) -> None:
+    spec = SourceSpec(path="a" * 300 + ".csv")
+    with pytest.raises(DataValidationError) as err:
+        load_sources([spec], base_dir=tmp_path)
+    assert list(err.value.failures["code"]) == ["unreadable_file"]
+    assert "too long" in err.value.failures["reason"].iloc[0]

@@ -72,8 +72,12 @@ def expand_source(pattern: str, base_dir: str | os.PathLike[str] | None = None) 
         if not found:
             raise InputRefused(f"no file matches {pattern!r}", "no_file_matches")
         return found
-    if not path.exists() and not path.is_symlink():
-        raise InputRefused("file not found", "file_not_found")
+    try:
+        path.lstat()
+    except FileNotFoundError:
+        raise InputRefused("file not found", "file_not_found") from None
+    except OSError as exc:  # a name too long, a path through a file, no permission
+        raise InputRefused(f"cannot read: {exc.strerror or exc}", "unreadable_file") from None
     return [path]
 
 
