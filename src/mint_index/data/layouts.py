@@ -40,6 +40,7 @@ __all__ = [
     "is_opensdg",
     "opensdg_frame",
     "pivot_label",
+    "tidy_layout",
     "wide_to_long",
 ]
 
@@ -92,6 +93,17 @@ def is_opensdg(header: Sequence[str]) -> bool:
     """An Open SDG tidy CSV: ``Year`` and ``Value`` columns (spelled so) and no GENESIS
     flat-file columns."""
     return "Year" in header and "Value" in header and not is_genesis_flat(header)
+
+
+def tidy_layout(raw: bytes, encoding: str) -> str | None:
+    """``genesis-flat`` or ``opensdg`` if the first line of a text file is such a header,
+    else ``None`` (checked before the GENESIS test: a flat file's footer-less body may
+    still carry a table code)."""
+    first = raw[:4096].decode(encoding, errors="replace").lstrip("\ufeff").split("\n", 1)[0]
+    fields = [f.strip().strip('"') for f in re.split(r"[;,\t]", first.strip())]
+    if is_genesis_flat(fields):
+        return "genesis-flat"
+    return "opensdg" if is_opensdg(fields) else None
 
 
 def find_column(columns: Sequence[str], wanted: str | None, names: Sequence[str]) -> str | None:

@@ -21,6 +21,7 @@ from pandas.api.types import union_categoricals
 from mint_index.data.dataset import FLAGS, MISSING_REASONS, Dataset
 from mint_index.data.genesis import apply_mapping, is_genesis, load_mapping, read_genesis
 from mint_index.data.inputs import InputRefused, read_input, sniff_kind
+from mint_index.data.layouts import tidy_layout
 from mint_index.data.readers import (
     REASON,
     Table,
@@ -371,7 +372,7 @@ def _read(
             return read_excel(path, name, sheet=sheet, **common)
         if fmt == "parquet" or (fmt is None and kind == "parquet"):
             return read_parquet(path, name, **common)
-        if fmt is None and _flat_or_opensdg(raw, encoding):
+        if fmt is None and tidy_layout(raw, encoding or detect_encoding(raw)):
             from mint_index.data.sources import read_file
 
             spec = SourceSpec(path=name, year=year, encoding=encoding, separator=sep)
@@ -389,17 +390,6 @@ def _read(
         pd.errors.EmptyDataError,
     ) as exc:
         return _failed(name, f"cannot read: {exc}", "unreadable_file")
-
-
-def _flat_or_opensdg(raw: bytes, encoding: str | None) -> bool:
-    """Whether a text file is a GENESIS flat file or an Open SDG file (read by the
-    source reader, which knows these layouts)."""
-    from mint_index.data.layouts import is_genesis_flat, is_opensdg
-
-    head = raw[:4096].decode(encoding or detect_encoding(raw), errors="replace")
-    first = head.lstrip("\ufeff").split("\n", 1)[0].strip()
-    fields = [f.strip().strip('"') for f in first.replace(";", ",").split(",")]
-    return is_genesis_flat(fields) or is_opensdg(fields)
 
 
 def _failed(name: str, reason: str, code: str) -> Table:

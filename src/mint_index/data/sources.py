@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from mint_index.data.catalog import catalog_mapping
-from mint_index.data.genesis import apply_mapping, is_genesis, read_genesis
+from mint_index.data.genesis import apply_mapping, is_genesis, read_genesis, table_code
 from mint_index.data.inputs import InputRefused, expand_source, read_input, sniff_kind
 from mint_index.data.keys import apply_key_spec
 from mint_index.data.layouts import (
@@ -31,10 +31,9 @@ from mint_index.data.layouts import (
     filter_rows,
     find_column,
     flat_frame,
-    is_genesis_flat,
-    is_opensdg,
     opensdg_frame,
     pivot_label,
+    tidy_layout,
     wide_to_long,
 )
 from mint_index.data.readers import (
@@ -106,41 +105,21 @@ def _read_bytes(raw: bytes, kind: str, path: Path, name: str, spec: SourceSpec) 
     if fmt == "parquet" or (fmt == "auto" and kind == "parquet"):
         return _parquet(raw, name, spec)
     encoding = spec.encoding or detect_encoding(raw)
-    if fmt == "genesis" or (fmt == "auto" and is_genesis(raw) and not _flat_header(raw)):
-        table = read_genesis(raw, name, encoding=encoding, year=spec.year)
-        table.separator, table.decimal = ";", ","
-        if spec.filter or spec.pivot:
-            table.failures.append(
-                failures_frame(
-                    name,
-                    None,
-                    ", ".join([*spec.filter, *spec.pivot]),
-                    None,
-                    "filter and pivot do not apply to a classic GENESIS table: its class "
-                    "columns are already part of the labels; map the labels you need",
-                    code="unsupported_option",
-                )
-            )
-        return table
+    tidy = tidy_layout(raw, encoding) if fmt == "auto" else None
+    if fmt == "genesis" or (fmt == "auto" and tidy is None and is_genesis(raw)):
+        return _genesis(raw, name, spec, encoding)
     text = raw.decode(encoding)
     sep = spec.separator or sniff_separator(text[:65536])
-    header = _header(text, sep)
-    if fmt == "genesis-flat" or (fmt == "auto" and is_genesis_flat(header)):
-        frame = _all_text(text, sep)
-        long, classes, code = flat_frame(frame)
-        decimal = spec.decimal or sniff_decimal(frame[["value"]].head(2000), ";")
-        table = _long_table(long, classes, spec, name, "genesis-flat", raw, encoding, decimal)
-        table.table = _code_from_name(name) or code
-        table.title = str(frame["statistics_label"].iloc[0]) if len(frame) else None
-        table.separator, table.decimal = sep, decimal
-        return table
-    if fmt == "opensdg" or (fmt == "auto" and is_opensdg(header)):
+    if fmt == "genesis-flat" or tidy == "genesis-flat":
+        return _flat(text, sep, raw, name, spec, encoding)
+    if fmt == "opensdg" or tidy == "opensdg":
         frame = _all_text(text, sep)
         long, classes = opensdg_frame(frame, spec.unit_column, spec.name_column)
         decimal = spec.decimal or "."
         table = _long_table(long, classes, spec, name, "opensdg", raw, encoding, decimal)
         table.separator, table.decimal = sep, decimal
         return table
+    header = _header(text, sep)
     unit, label = _key_and_name(header, spec)
     year = find_column(header, None, YEAR_NAMES)
     texts = tuple(c for c in (unit, label, year, *spec.filter, *spec.pivot) if c)
@@ -154,9 +133,37 @@ def _read_bytes(raw: bytes, kind: str, path: Path, name: str, spec: SourceSpec) 
     return table
 
 
-def _flat_header(raw: bytes) -> bool:
-    first = raw[:4096].decode("latin-1").split("\n", 1)[0]
-    return is_genesis_flat([first])
+def _genesis(raw: bytes, name: str, spec: SourceSpec, encoding: str) -> Table:
+    """A classic GENESIS table; ``filter``/``pivot`` are refused (its classes are in the
+    labels already), never silently ignored."""
+    table = read_genesis(raw, name, encoding=encoding, year=spec.year)
+    table.separator, table.decimal = ";", ","
+    if spec.filter or spec.pivot:
+        table.failures.append(
+            failures_frame(
+                name,
+                None,
+                ", ".join([*spec.filter, *spec.pivot]),
+                None,
+                "filter and pivot do not apply to a classic GENESIS table: its class "
+                "columns are already part of the labels; map the labels you need",
+                code="unsupported_option",
+            )
+        )
+    return table
+
+
+def _flat(text: str, sep: str, raw: bytes, name: str, spec: SourceSpec, encoding: str) -> Table:
+    """A GENESIS flat file: decimal mark from its values, table code from the file name
+    (the file itself has only the statistic's code)."""
+    frame = _all_text(text, sep)
+    long, classes, code = flat_frame(frame)
+    decimal = spec.decimal or sniff_decimal(frame[["value"]].head(2000), ";")
+    table = _long_table(long, classes, spec, name, "genesis-flat", raw, encoding, decimal)
+    table.table = table_code([], name) or code
+    table.title = str(frame["statistics_label"].iloc[0]) if len(frame) else None
+    table.separator, table.decimal = sep, decimal
+    return table
 
 
 def _header(text: str, sep: str) -> list[str]:
@@ -170,12 +177,6 @@ def _all_text(text: str, sep: str) -> pd.DataFrame:
     )
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame
-
-
-def _code_from_name(name: str) -> str | None:
-    from mint_index.data.genesis import table_code
-
-    return table_code([], name)
 
 
 def _excel(raw: bytes, name: str, spec: SourceSpec) -> Table:
