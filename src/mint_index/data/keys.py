@@ -22,7 +22,7 @@ OFFICIAL_LENGTHS = frozenset({2, 3, 5, 7, 8, 9, 10, 11, 12})
 _ARS_ONLY = frozenset({9, 12})
 
 
-def key_scheme(keys: pd.Series | np.ndarray) -> str:
+def key_scheme(keys: pd.Series | pd.Index | np.ndarray) -> str:
     """``ags``, ``ars`` or ``own`` for a source's distinct keys.
 
     Own numbering: numeric keys of at most two digits, none with a leading zero (1-25);
