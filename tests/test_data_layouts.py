@@ -139,13 +139,18 @@ def test_pivot_label_leaves_totals_plain() -> None:
     assert list(pivot_label(frame, ["Geschlecht"])) == ["Einw", "Einw | weiblich"]
 
 
-def test_wide_pivot_keeps_row_numbers(tmp_path: Path) -> None:
+def test_wide_pivot_keeps_row_numbers_and_columns(tmp_path: Path) -> None:
     text = "AGS;Geschlecht;Einwohner;Ausländer\n01001000;weiblich;45;x5\n01001000;männlich;40;4\n"
     (tmp_path / "w.csv").write_text(text)
     with pytest.raises(DataValidationError) as err:
         load_sources([SourceSpec(path="w.csv", pivot=["Geschlecht"], year=2020)], base_dir=tmp_path)
     bad = err.value.failures.iloc[0]
-    assert (bad["row"], bad["value"], bad["code"]) == (2, "x5", "not_a_number")
+    assert (bad["row"], bad["column"], bad["value"], bad["code"]) == (
+        2,
+        "Ausländer",
+        "x5",
+        "not_a_number",
+    )
 
 
 def test_flat_file_decimal_comma_and_sub_year_times(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from mint_index.data.readers import failures_frame
+from mint_index.data.readers import SOURCE_COLUMN, failures_frame
 
 __all__ = [
     "KEY_NAMES",
@@ -208,6 +208,7 @@ def wide_to_long(frame: pd.DataFrame, ids: Sequence[str], by: Sequence[str]) -> 
     value_columns = [c for c in frame.columns if c not in keep]
     long = frame.melt(id_vars=keep, value_vars=value_columns, var_name="variable")
     long["row"] = np.tile(np.asarray(frame.index), len(value_columns))
+    long[SOURCE_COLUMN] = long["variable"]
     return long
 
 

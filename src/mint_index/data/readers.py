@@ -81,6 +81,9 @@ _YEAR_TEXT = re.compile(r"^\s*(?:(\d{4})|\d{1,2}\.\d{1,2}\.(\d{4})|(\d{4})-\d{2}
 
 _CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 
+#: The column a long frame made from a wide table keeps each cell's source column in.
+SOURCE_COLUMN = "_source_column"
+
 KEY_COLUMNS = ("unit", "year", "variable", "value", "missing_reason", "flag", "name")
 
 
@@ -367,10 +370,11 @@ def compact(codes: np.ndarray) -> np.ndarray:
 
 
 def _bad_cells(
-    source: str, rows: np.ndarray, column: str, raw: pd.Series, parsed: Parsed
+    source: str, rows: np.ndarray, column: str | np.ndarray, raw: pd.Series, parsed: Parsed
 ) -> list[pd.DataFrame]:
     """Report non-numeric cells; a column with no number at all is one problem, not
-    thousands (it is most likely a label column)."""
+    thousands (it is most likely a label column). ``column`` is one name, or one per
+    cell (a wide table melted to long)."""
     if not parsed.bad.any():
         return []
     numbers = (~np.isnan(parsed.value)).any() or (parsed.reason > REASON["missing"]).any()
@@ -380,7 +384,7 @@ def _bad_cells(
             failures_frame(
                 source,
                 rows[first],
-                column,
+                column if np.ndim(column) == 0 else column[first],
                 raw.iloc[first],
                 "column holds text, not numbers; only unit, year and name may hold text "
                 "(or give a mapping that leaves it out)",
@@ -393,7 +397,7 @@ def _bad_cells(
         failures_frame(
             source,
             rows[bad],
-            column,
+            column if np.ndim(column) == 0 else column[bad],
             raw.iloc[bad].astype(str).to_numpy(),
             np.where(infinite, "not a finite number (NaN, inf or too large)", "not a number"),
             code=np.where(infinite, "not_finite", "not_a_number"),
@@ -571,7 +575,9 @@ def _long_cells(
 ) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
     """Long: one row per unit, year and variable, optional ``flag``/``missing_reason``."""
     parsed = parse_cells(frame["value"], decimal)
-    failures = _bad_cells(source, rows, "value", frame["value"], parsed)
+    # a wide table melted to long (pivot) keeps each cell's source column
+    column = frame[SOURCE_COLUMN].to_numpy(dtype=object) if SOURCE_COLUMN in frame else "value"
+    failures = _bad_cells(source, rows, column, frame["value"], parsed)
     if "flag" in frame.columns:
         parsed.flag = _vocabulary_codes(
             frame["flag"],
@@ -612,11 +618,18 @@ def _long_cells(
             "missing_reason": pd.Categorical.from_codes(parsed.reason, MISSING_REASONS),
             "flag": pd.Categorical.from_codes(parsed.flag, FLAGS),
             "row": rows.astype(np.int64),
-            "column": pd.Categorical.from_codes(np.zeros(len(frame), np.int8), ["value"]),
+            "column": _column_categories(column, len(frame)),
         },
         copy=False,
     )
     return cells, failures
+
+
+def _column_categories(column: str | np.ndarray, n: int) -> pd.Categorical:
+    """The source column of every cell: one name for all, or one per cell."""
+    if np.ndim(column) == 0:
+        return pd.Categorical.from_codes(np.zeros(n, np.int8), [str(column)])
+    return pd.Categorical(np.asarray(column, dtype=object))
 
 
 def _vocabulary_codes(
