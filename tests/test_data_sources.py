@@ -369,3 +369,24 @@ def test_label_ids_are_valid_unique_and_keep_the_specific_levels() -> None:
     assert label_id("Gültige Stimmen | SPD", taken) == "gueltige_stimmen_spd"
     assert label_id("Gültige Stimmen | SPD", taken) == "gueltige_stimmen_spd_2"
     assert label_id("2015", taken) == "v_2015"
+
+
+@pytest.mark.parametrize(
+    ("name", "unit", "year", "expected"),
+    [
+        ("12411-01-01-4.csv", "01001", 2015, 85942),  # 01001;Flensburg;85942;42767;43175
+        ("12411-01-01-4_flat.csv", "08222", 2024, 318035),  # 08222;...;;Insgesamt;318035
+    ],
+)
+def test_packaged_catalog_maps_pop_total_through_also_in(
+    name: str, unit: str, year: int, expected: int
+) -> None:
+    from mint_index.data.sources import map_table, read_spec
+
+    (table,) = read_spec(SourceSpec(path=name), base_dir=REAL)
+    table, _ = map_table(table, SourceSpec(path=name), mi.default_framework())
+    cells = table.cells
+    hit = cells[(cells["unit"] == unit) & (cells["year"] == year)]
+    assert dict(zip(hit["variable"].astype(str), hit["value"], strict=True)) == {
+        "pop_total": expected
+    }

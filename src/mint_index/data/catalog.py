@@ -73,7 +73,8 @@ def label_fits(label: str, path: Iterable[str], title: str = "") -> int | None:
 
 def catalog_entries(framework: Any) -> list[tuple[str, str, tuple[str, ...], str | None]]:
     """(variable id, table code, label path, row label) of every mappable official
-    source of a framework (variables without ``source`` are left out)."""
+    source of a framework, once per table that has the column (``table`` and
+    ``also_in``); variables without ``source`` are left out."""
     entries = []
     for variable in getattr(framework, "variables", []) or []:
         source = getattr(variable, "source", None)
@@ -81,8 +82,10 @@ def catalog_entries(framework: Any) -> list[tuple[str, str, tuple[str, ...], str
             continue
         path = tuple(getattr(source, "label_path", ()) or ())
         table = getattr(source, "table", None)
-        if table and path:
-            entries.append((variable.id, str(table), path, getattr(source, "row", None)))
+        tables = getattr(source, "tables", None) or ((table,) if table else ())
+        if path:  # the table, then the checked tables with the same column (also_in)
+            row = getattr(source, "row", None)
+            entries += [(variable.id, str(code), path, row) for code in tables]
     return entries
 
 
