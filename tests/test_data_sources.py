@@ -246,7 +246,12 @@ def test_a_user_mapping_wins_over_the_catalog() -> None:
 def test_describe_proposes_the_catalog_variable() -> None:
     framework = _catalog_framework("12411-01-01-4", ["Bevölkerungsstand (Anzahl)", "Insgesamt"])
     described = describe_source(SourceSpec(path="12411-01-01-4.csv"), framework, base_dir=REAL)
-    assert described.proposed_mapping == {"Insgesamt": "population"}
+    assert described.proposed_mapping == {
+        "Insgesamt": "population",
+        "männlich": "maennlich",
+        "weiblich": "weiblich",
+    }
+    assert [v.proposed for v in described.variables] == ["population", "maennlich", "weiblich"]
 
 
 # ---- many sources -------------------------------------------------------------------

@@ -218,10 +218,11 @@ def describe_source(
     encoding, separator, table code, units, years, every variable with its full source
     label, and a proposed mapping.
 
-    The proposed mapping maps labels the framework's source catalog (or a variable id
-    equal to the label) knows to framework variables; where nothing is known, every
-    label to an id made from it. Pasted unchanged as the source's ``mapping``, it loads
-    the file. A file that cannot be read raises :class:`~mint_index.DataValidationError`.
+    The proposed mapping has every label: those the framework's source catalog knows (or
+    that equal a variable id) map to framework variables, every other one to an id made
+    from it (delete what you do not need). Pasted unchanged as the source's ``mapping``,
+    it loads the file. A file that cannot be read raises
+    :class:`~mint_index.DataValidationError`.
     """
     from mint_index.data.catalog import map_by_catalog
     from mint_index.data.keys import key_scheme
@@ -249,9 +250,11 @@ def describe_source(
         proposed.update(
             {lab: lab for lab in labels.values() if lab in known and lab not in proposed}
         )
-    if not proposed:
-        taken: set[str] = set()
-        proposed = {full: label_id(var, taken) for var, full in labels.items()}
+    taken = set(proposed.values())
+    proposed = {  # every label, in file order: known ones to the framework, others to an id
+        full: proposed[full] if full in proposed else label_id(var, taken)
+        for var, full in labels.items()
+    }
     infos = [
         VariableInfo(
             label=full,
