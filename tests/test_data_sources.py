@@ -395,3 +395,23 @@ def test_packaged_catalog_maps_pop_total_through_also_in(
     assert dict(zip(hit["variable"].astype(str), hit["value"], strict=True)) == {
         "pop_total": expected
     }
+
+
+def test_a_text_column_the_mapping_leaves_out_is_no_problem(tmp_path: Path) -> None:
+    # a VG250-like attribute table: AGS, GEN (name), BEZ (kind, text), EWZ (residents)
+    text = "AGS;GEN;BEZ;EWZ\n01001000;Flensburg;Stadt;90000\n01002000;Kiel;Landeshauptstadt;2x\n"
+    (tmp_path / "vg.csv").write_text(text)
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="vg.csv", year=2020)], base_dir=tmp_path)
+    assert set(err.value.failures["column"]) == {"BEZ", "EWZ"}
+    with pytest.raises(DataValidationError) as err:  # the mapped column's problem stays
+        load_sources(
+            [SourceSpec(path="vg.csv", year=2020, mapping={"EWZ": "pop"})], base_dir=tmp_path
+        )
+    assert list(err.value.failures["column"]) == ["EWZ"]
+    (tmp_path / "vg.csv").write_text(text.replace("2x", "250000"))
+    ds = load_sources(
+        [SourceSpec(path="vg.csv", year=2020, mapping={"EWZ": "pop"})], base_dir=tmp_path
+    )
+    assert value(ds, "01002000", 2020, "pop") == 250000
+    assert ds.units.loc["01002000", "name"] == "Kiel"

@@ -673,7 +673,8 @@ def apply_mapping(
 
     A mapping key matches a variable name or one of its aliases (a GENESIS column's full
     label). A key may feed several variables (a list: the catalog maps one column to
-    ``pop_foreign`` and to the proxy ``pop_mig``); its cells are then copied. Returns the
+    ``pop_foreign`` and to the proxy ``pop_mig``); its cells are then copied. Problems in
+    the cells of columns the mapping leaves out (a text column) go with them. Returns the
     table and the mapping keys that matched.
     """
     cells = table.cells
@@ -686,6 +687,13 @@ def apply_mapping(
         targets.append([value] if isinstance(value, str) else list(value))
         if key is not None:
             used.add(key)
+    dropped = {
+        label
+        for name, ts in zip(categories, targets, strict=True)
+        if not ts
+        for label in [name, *table.aliases.get(name, []), table.labels.get(name, name)]
+    }
+    table.failures = [_not_in(f, dropped) for f in table.failures]
     new_names = list(dict.fromkeys(t for ts in targets for t in ts))
     position = {name: i for i, name in enumerate(new_names)}
     per_category = np.array([len(ts) for ts in targets] + [0], dtype=np.int64)
@@ -702,3 +710,8 @@ def apply_mapping(
     table.aliases = {}
     table.labels = {}
     return table, used
+
+
+def _not_in(failures: pd.DataFrame, columns: set[str]) -> pd.DataFrame:
+    """The problems not located in one of ``columns`` (problems of a whole file stay)."""
+    return failures[~failures["column"].isin(list(columns)).to_numpy(dtype=bool)]
