@@ -415,3 +415,15 @@ def test_a_text_column_the_mapping_leaves_out_is_no_problem(tmp_path: Path) -> N
     )
     assert value(ds, "01002000", 2020, "pop") == 250000
     assert ds.units.loc["01002000", "name"] == "Kiel"
+
+
+def test_excel_keys_stored_as_numbers_are_padded_when_declared(tmp_path: Path) -> None:
+    pytest.importorskip("openpyxl")
+    frame = pd.DataFrame({"AGS": [1001000, 10041100], "Einwohner": [90, 70]})
+    frame.to_excel(tmp_path / "k.xlsx", index=False)  # Excel keeps numbers, not "01001000"
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="k.xlsx", year=2023)], base_dir=tmp_path)
+    assert set(err.value.failures["code"]) == {"numeric_keys", "malformed_key"}
+    spec = SourceSpec(path="k.xlsx", year=2023, key={"scheme": "ags", "pad": 8})
+    ds = load_sources([spec], base_dir=tmp_path)
+    assert value(ds, "01001000", 2023, "Einwohner") == 90

@@ -351,6 +351,8 @@ def _apply_keys(table: Table, spec: SourceSpec) -> None:
         _keys_outside_the_scheme(table, categories, spec.key.scheme)
     if spec.key.pad is None:
         return
+    # the declared width restores what a number lost: no longer a problem
+    table.failures = [f[f["code"] != "numeric_keys"] for f in table.failures]
     codes, uniques = pd.factorize(pd.Series(keys, dtype=object))
     table.cells["unit"] = pd.Categorical.from_codes(
         codes[units.cat.codes.to_numpy()], pd.Index(uniques, dtype=object)
