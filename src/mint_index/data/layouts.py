@@ -187,7 +187,7 @@ def opensdg_frame(
         long["variable"] = "Value"
     long["value"] = frame["Value"]
     for column in rest:
-        long[column] = frame[column].astype(str).str.strip().replace("nan", "")
+        long[column] = frame[column].astype(str).str.strip()
     return long, rest
 
 

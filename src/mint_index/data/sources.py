@@ -37,7 +37,6 @@ from mint_index.data.layouts import (
     wide_to_long,
 )
 from mint_index.data.readers import (
-    NA_TEXT,
     Table,
     detect_encoding,
     empty_cells,
@@ -252,18 +251,7 @@ def _frame_source(
     frame = frame.rename(columns=renames)
     frame, more = filter_rows(frame, spec.filter, name)
     problems += more
-    absent = [c for c in spec.pivot if c not in frame.columns]
-    problems += [
-        failures_frame(
-            name,
-            None,
-            c,
-            None,
-            "pivot names a column the source does not have",
-            code="missing_column",
-        )
-        for c in absent
-    ]
+    problems += _unknown_pivot(spec, frame.columns, name)
     pivot = [c for c in spec.pivot if c in frame.columns]
     layout = "long" if {"variable", "value"} <= set(frame.columns) else "wide"
     if pivot or spec.filter:
@@ -292,6 +280,22 @@ def _frame_source(
     return table
 
 
+def _unknown_pivot(spec: SourceSpec, columns: pd.Index, name: str) -> list[pd.DataFrame]:
+    """A ``pivot`` column the file does not have (a typo would change every label)."""
+    return [
+        failures_frame(
+            name,
+            None,
+            c,
+            None,
+            "pivot names a column the source does not have",
+            code="missing_column",
+        )
+        for c in spec.pivot
+        if c not in columns
+    ]
+
+
 def _long_table(
     long: pd.DataFrame,
     classes: list[str],
@@ -307,31 +311,19 @@ def _long_table(
     rows = np.arange(len(long)) + 2
     long.index = rows
     long, problems = filter_rows(long, spec.filter, name)
-    unknown = [c for c in spec.pivot if c not in long.columns]
-    problems += [
-        failures_frame(
-            name,
-            None,
-            c,
-            None,
-            "pivot names a column the source does not have",
-            code="missing_column",
-        )
-        for c in unknown
-    ]
+    problems += _unknown_pivot(spec, long.columns, name)
     pivot = [c for c in spec.pivot if c in long.columns] or [
         c for c in classes if c not in spec.filter
     ]
     long = long.assign(variable=pivot_label(long, pivot))
     long = long.drop(columns=[c for c in classes if c in long.columns])
-    long = long.replace({"value": {t: "" for t in NA_TEXT if t}})
     table = frame_table(
         long.reset_index(drop=True),
         name,
         fmt,
         rows=np.asarray(long.index),
         layout="long",
-        year=spec.year if "year" not in long.columns else None,
+        year=spec.year,
         decimal=decimal,
         sha256=sha256_of(raw),
         encoding=encoding,
