@@ -1,11 +1,13 @@
-"""``load_data`` and ``load_units``: files and DataFrames -> one validated Dataset.
+"""``load_data``, ``load_sources``, ``describe_source`` and ``load_units``: files and
+DataFrames -> one validated Dataset.
 
-Reading (formats, layouts, GENESIS) lives in :mod:`~mint_index.data.readers` and
-:mod:`~mint_index.data.genesis`, checking in :mod:`~mint_index.data.validate`; this module
-picks the reader for each source, applies the mapping, combines the sources, raises one
+Reading (formats, layouts, GENESIS) lives in :mod:`~mint_index.data.readers`,
+:mod:`~mint_index.data.genesis` and :mod:`~mint_index.data.layouts`; one project source
+(:class:`~mint_index.data.source.SourceSpec`) is read by :mod:`~mint_index.data.sources`;
+checking lives in :mod:`~mint_index.data.validate`. This module picks the reader for each
+source, applies the mapping, combines the sources, raises one
 :class:`~mint_index.DataValidationError` with every problem, and builds the cube.
 """
-
 from __future__ import annotations
 
 import io
