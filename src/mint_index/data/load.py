@@ -8,6 +8,7 @@ checking lives in :mod:`~mint_index.data.validate`. This module picks the reader
 source, applies the mapping, combines the sources, raises one
 :class:`~mint_index.DataValidationError` with every problem, and builds the cube.
 """
+
 from __future__ import annotations
 
 import io
