@@ -25,6 +25,7 @@ from mint_index.framework.model import (
     ParityCompute,
     RatioCompute,
     StepSpec,
+    VariableSource,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -208,8 +209,15 @@ def render(fw: Framework) -> str:
     out += [
         "## Raw variables",
         "",
-        "| variable | unit | label | Bezeichnung | used by | notes |",
-        "|---|---|---|---|---|---|",
+        "Where each variable comes from: *official* gives the table (Regionalstatistik or "
+        "GENESIS-Online), its finest regional level and the column's header labels; an "
+        "*official proxy* only approximates the variable (what it misses is said); "
+        "*self-reported* figures are collected by the town (who holds them is named; "
+        "`mint-index template` writes a fill-in workbook); *undetermined* means no checked "
+        "source is known. `mint-index sources` prints the same as a checklist.",
+        "",
+        "| variable | unit | label | Bezeichnung | used by | source | notes |",
+        "|---|---|---|---|---|---|---|",
     ]
     for var in sorted(fw.variables, key=lambda v: v.id):
         label_en = var.label.en if var.label else ""
@@ -217,9 +225,19 @@ def render(fw: Framework) -> str:
         users = ", ".join(f"`{u}`" for u in used_by[var.id])
         out.append(
             f"| `{var.id}` | {var.unit} | {_cell(label_en)} | {_cell(label_de)} | {users} | "
-            f"{_cell(var.description or '')} |"
+            f"{_source(var.source)} | {_cell(var.description or '')} |"
         )
     return "\n".join(out) + "\n"
+
+
+def _source(source: VariableSource | None) -> str:
+    """A variable's source in one cell: kind, where, and the column or derivation."""
+    if source is None:
+        return "not given"
+    where = source.where("en")
+    detail = source.detail("en")
+    text = f"*{source.kind}*" + (f": {where}" if where != "-" else "")
+    return _cell(text + (f". {detail}" if detail else ""))
 
 
 def _anchor(text: str) -> str:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import importlib.util
+from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from pydantic import ValidationError
 
 import mint_index as mi
-from mint_index.framework.model import Indicator, ParityCompute, RatioCompute
+from mint_index.framework.model import Indicator, ParityCompute, RatioCompute, Variable
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -204,3 +206,68 @@ def test_formula_text(docs_script: ModuleType, fw: mi.Framework) -> None:
     assert docs_script.formula(fw.indicator("council_representation")) == (
         "(`council_seats_mig` / `council_seats`) ÷ (`pop_mig` / `pop_total`); 1 = parity"
     )
+
+
+# ---- where each variable comes from (checked against research/official-sources.md) ----------
+
+
+def test_every_variable_says_where_it_comes_from(fw: mi.Framework) -> None:
+    """The counts of the source research: official 23, official proxy 20, self-reported 37,
+    undetermined 8 (of 88)."""
+    kinds = Counter(v.source.kind for v in fw.variables if v.source is not None)
+    assert len(fw.variables) == 88
+    assert kinds == {"official": 23, "official proxy": 20, "self-reported": 37, "undetermined": 8}
+
+
+def test_sources_carry_the_checked_codes(fw: mi.Framework) -> None:
+    by_id = {v.id: v.source for v in fw.variables}
+    pop = by_id["pop_total"]
+    assert pop.type == "official" and pop.table == "12411-01-01-5" and pop.level == "Gemeinde"
+    assert pop.label_path == ("Bevölkerungsstand (Anzahl)", "Insgesamt")
+    assert pop.tables == ("12411-01-01-5", "12411-01-01-4")
+    tcn = by_id["pop_tcn"]
+    assert tcn.table == "12521-0041" and tcn.database == "GENESIS-Online" and not tcn.mappable
+    mig = by_id["pop_mig"]
+    assert mig.kind == "official proxy" and "foreign nationality" in mig.proxy_for
+    assert by_id["council_seats"].holder.de.startswith("Ratsbüro")
+    assert by_id["leavers_foreign"].type == "undetermined"
+    derived = by_id["emp_german"]
+    assert derived.derive and not derived.label_path  # no "Deutsche" column exists
+
+
+def test_wrong_table_references_are_gone(fw: mi.Framework) -> None:
+    """21111-02-06-4 has no nationality split, 21211 is not in Regionalstatistik, 13111 and
+    13211 Gemeinde tables end in -5 (official-sources.md, section 3)."""
+    tables = {ind.id: ind.source.table or "" for ind in fw.indicators}
+    assert "21111-02-06-4" not in tables["leavers_no_hsa_gap"]
+    assert "EVAS 21211" not in tables["apprenticeship_parity"]
+    assert "13111-02-02-5" in tables["employment_parity"]
+    assert "13211-01-03-5" in tables["unemployment_gap"]
+    assert "22811-02-02-4" in tables["sgb2_gap"]
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (
+            {
+                "type": "official",
+                "table": "12411-01-01-5",
+                "level": "Gemeinde",
+                "label_path": ["A"],
+                "derive": "A minus B",
+            },
+            "not both",
+        ),
+        ({"type": "official", "table": "12411", "level": "Kreis", "row": "x"}, "row needs"),
+        ({"type": "official", "table": "12411 01", "level": "Kreis"}, "pattern"),
+        ({"type": "official", "table": "12411", "level": "Bezirk"}, "level"),
+        ({"type": "elsewhere"}, "type"),
+        ({"type": "self_reported", "holder": {"de": "Ratsbüro"}}, "holder.en"),
+    ],
+)
+def test_a_wrong_source_is_rejected(source: dict, message: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        Variable.model_validate({"id": "x", "unit": "count", "source": source})
+    text = str(info.value)
+    assert message in text or message.replace(".", "\n  ") in text

@@ -76,8 +76,6 @@ def test_console_script_and_module_agree() -> None:
     [
         [],
         ["frobnicate"],
-        ["validate"],
-        ["score", "data.csv"],  # --out missing
         ["report", "x", "--out", "o", "--jobs", "0"],
         ["report", "x", "--out", "o", "--lang", "fr"],
         ["validate", "x", "--format", "xml"],
@@ -88,9 +86,16 @@ def test_usage_errors_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]
     assert "usage:" in capsys.readouterr().err
 
 
-def test_checked_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_checked_usage_errors_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = tmp_path / "d.csv"
     data.write_text("unit,year,variable,value\n")
+    monkeypatch.chdir(tmp_path)  # no mint-index.yaml here
+    assert main(["validate"]) == EXIT_USAGE
+    assert "--project FILE, or run in a folder with mint-index.yaml" in capsys.readouterr().err
+    assert main(["score", str(data)]) == EXIT_USAGE
+    assert "give --out FILE" in capsys.readouterr().err
     assert main(["score", str(data), "--out", str(tmp_path / "s.txt")]) == EXIT_USAGE
     assert "--out must end in" in capsys.readouterr().err
     assert main(["validate", str(tmp_path / "missing.csv")]) == EXIT_USAGE
@@ -188,10 +193,8 @@ def test_init_creates_a_project(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert mi.load_framework(project / "framework").sha256 == mi.default_framework().sha256
     workflow = project / ".github" / "workflows" / "mint-index.yml"
     assert workflow.read_bytes() == (REPO / "examples" / "ci" / "mint-index.yml").read_bytes()
-    template = (project / "templates" / "data.csv").read_text().splitlines()
-    assert template[0] == "unit,year,variable,value,missing_reason,flag"
-    assert len(template) == 1 + len(mi.default_framework().variables)
-    assert (project / "data").is_dir() and (project / "units.csv").is_file()
+    assert (project / "mint-index.yaml").is_file() and (project / "units.csv").is_file()
+    assert mi.load_project(project).sources[0].path == "data/example.csv"
     for path in outcome["outputs"]:
         assert Path(path).resolve().is_relative_to(project.resolve())
     prov = json.loads((project / "provenance.json").read_text())
@@ -209,10 +212,17 @@ def test_init_refuses_a_folder_in_use(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 def test_ci_workflow_runs_the_required_steps() -> None:
-    workflow = yaml.safe_load((REPO / "examples" / "ci" / "mint-index.yml").read_text())
+    text = (REPO / "examples" / "ci" / "mint-index.yml").read_text()
+    workflow = yaml.safe_load(text)
     steps = workflow["jobs"]["monitor"]["steps"]
     runs = " ".join(step.get("run", "") for step in steps)
-    assert "pip install" in runs
+    # installed as the README says (pip install . in a copy of the repository), with ONE
+    # marked line to adapt: where that repository is
+    adapt = [line for line in text.splitlines() if "# ADAPT" in line]
+    assert len(adapt) == 1 and "repository:" in adapt[0]
+    fetch = next(s for s in steps if s.get("with", {}).get("path") == ".mint-index")
+    assert fetch["uses"].startswith("actions/checkout")
+    assert 'pip install "./.mint-index[excel,parquet]"' in runs
     assert "mint-index validate" in runs and "--strict" in runs
     assert "mint-index score" in runs and "mint-index report" in runs
     assert runs.count('--summary "$GITHUB_STEP_SUMMARY"') == 3

@@ -352,3 +352,117 @@ def test_genesis_round_trip(
             assert got["value"] == pytest.approx(value, abs=1e-9)
         assert same(got["missing_reason"], reason)
         assert same(got["flag"], flag)
+
+
+# ---- real header shapes (excerpts of Regionalstatistik exports in datenguide/genesapi-data,
+# commit 75112493298aa46cd7433262f14e07ea0b82b448; © Statistische Ämter des Bundes und der
+# Länder, Datenlizenz Deutschland - Namensnennung - 2.0). Values read by hand. ----------
+def read_lines(tmp_path: Path, lines: list[str], name: str = "t.csv") -> mi.Dataset:
+    return mi.load_data(write(tmp_path / name, [*lines, *FOOTER]))
+
+
+def test_blank_header_cell_of_another_group_is_not_filled(tmp_path: Path) -> None:
+    # 12411-08-01-4: under "Altenquotient" the first column has no sex; filling it from
+    # the left ("weiblich" of Jugendquotient) made two "Altenquotient | weiblich" columns
+    lines = [
+        "GENESIS-Tabelle: 12411-08-01-4",
+        "Jugendquotient, Altenquotient;;;;;;;;",
+        "- Stichtag 31.12. - regionale Tiefe: Kreise und krfr. Städte;;;;;;;;",
+        "Fortschreibung des Bevölkerungsstandes;;;;;;;;",
+        ";;;Jugendquotient;Jugendquotient;Jugendquotient;Altenquotient;Altenquotient;Altenquotient",
+        ";;;;männlich;weiblich;;männlich;weiblich",
+        ";;;Anzahl;Anzahl;Anzahl;Anzahl;Anzahl;Anzahl",
+        "31.12.2015;01001;      Flensburg, Kreisfreie Stadt;27,8;27,7;28,0;32,9;27,6;38,5",
+        "31.12.2015;01002;      Kiel, Landeshauptstadt;25,5;26,3;24,8;28,2;24,3;32,1",
+    ]
+    ds = read_lines(tmp_path, lines)
+    assert cell(ds, "01001", 2015, "Altenquotient")["value"] == pytest.approx(32.9)
+    assert cell(ds, "01001", 2015, "Altenquotient | weiblich")["value"] == pytest.approx(38.5)
+    assert cell(ds, "01002", 2015, "Jugendquotient")["value"] == pytest.approx(25.5)
+
+
+def test_merged_header_cell_is_filled_within_its_group(tmp_path: Path) -> None:
+    lines = [
+        "GENESIS-Tabelle: 99999-01-01-4",
+        "Test;;;;",
+        ";;31.12.2020;31.12.2020;31.12.2020",
+        ";;Schüler;;Lehrer",
+        ";;Insgesamt;weiblich;Insgesamt",
+        "01001;Flensburg;100;48;9",
+    ]
+    ds = read_lines(tmp_path, lines)
+    assert set(ds.variables) == {"Schüler | Insgesamt", "Schüler | weiblich", "Lehrer | Insgesamt"}
+    assert cell(ds, "01001", 2020, "Schüler | weiblich")["value"] == 48
+
+
+def test_bare_year_line_above_the_header_is_no_data_row(tmp_path: Path) -> None:
+    # 31111-02-02-5: "2015;;;;" above the header; 01001;Flensburg;23;18,8;0
+    lines = [
+        "GENESIS-Tabelle: 31111-02-02-5",
+        "Baugenehmigungen: Errichtung neuer Nichtwohngebäude;;;;",
+        "- Jahressumme -;;;;",
+        "regionale Tiefe: Gemeinden, Samt-/Verbandsgemeinden;;;;",
+        "Statistik der Baugenehmigungen;;;;",
+        "Nichtwohngebäude;;;;",
+        "2015;;;;",
+        ";;Nichtwohngebäude;Nutzfläche;Wohnungen",
+        ";;Anzahl;1000 qm;Anzahl",
+        "DG;Deutschland;26533;27507,2;3951",
+        "01001;      Flensburg, Kreisfreie Stadt;23;18,8;0",
+    ]
+    ds = read_lines(tmp_path, lines)
+    assert list(ds.years) == [2015]
+    assert cell(ds, "01001", 2015, "Nutzfläche | 1000 qm")["value"] == pytest.approx(18.8)
+    assert cell(ds, "DG", 2015, "Nichtwohngebäude | Anzahl")["value"] == 26533
+
+
+@pytest.mark.parametrize("line", ["Jahr: 2016;;;", "Berichtsjahr 2016", '"2016";;;', "31.12.2016"])
+def test_year_line_forms(tmp_path: Path, line: str) -> None:
+    lines = ["GENESIS-Tabelle: 99999-01-01-4", "Test;;;", line, ";;Anzahl;Betrag", "01001;A;5;7"]
+    assert list(read_lines(tmp_path, lines).years) == [2016]
+
+
+def test_class_column_with_a_zero_class(tmp_path: Path) -> None:
+    # 73111-02-01-4: income classes in a row column, the first class is "0"
+    lines = [
+        "GENESIS-Tabelle: 73111-02-01-4",
+        "Lohn- und Einkommensteuer nach Größenklassen;;;;;;",
+        ";;;;Lohn- und Einkommensteuerpflichtige;Gesamtbetrag der Einkünfte;"
+        "Lohn- und Einkommensteuer",
+        ";;;;Anzahl;Tsd. EUR;Tsd. EUR",
+        "2004;DG;Deutschland;0;2059296;0;2603",
+        "2004;DG;Deutschland;1 - 2 500;2983713;3291602;30313",
+        "2004;DG;Deutschland;2 500 - 5 000;1789731;6557339;57712",
+    ]
+    ds = read_lines(tmp_path, lines)
+    payers = "Lohn- und Einkommensteuerpflichtige | Anzahl"
+    assert cell(ds, "DG", 2004, f"{payers} | 0")["value"] == 2059296
+    assert cell(ds, "DG", 2004, f"{payers} | 1 - 2 500")["value"] == 2983713
+
+
+def test_table_code_and_title_are_read_from_the_header(tmp_path: Path) -> None:
+    from mint_index.data.genesis import read_genesis
+
+    raw = "\n".join([*KREISE, *FOOTER]).encode("cp1252")
+    table = read_genesis(raw, "x.csv")
+    assert table.table == "12411-01-01-4"
+    assert table.title is not None and table.title.startswith("Bevölkerungsstand")
+
+
+def test_33111_land_use_labels_do_not_borrow_from_the_left(tmp_path: Path) -> None:
+    # 33111-01-01-4 (excerpt, 7 of 19 columns): "Waldfläche" and "Friedhofsfläche" have no
+    # sub-level; filling from the left called them "... | Heide" and "... | Grünanlage"
+    lines = [
+        "GENESIS-Tabelle: 33111-01-01-4",
+        "Bodenfläche nach Art der tatsächlichen Nutzung;;;;;;;;;",
+        ";;;Bodenfläche;Bodenfläche;Bodenfläche;Bodenfläche;Bodenfläche;Bodenfläche;Bodenfläche",
+        ";;;;Erholungsfläche;Erholungsfläche;Friedhofsfläche;Landwirtschaftsfläche;"
+        "Landwirtschaftsfläche;Waldfläche",
+        ";;;;Insgesamt;Grünanlage;;Insgesamt;Heide;",
+        ";;;ha;ha;ha;ha;ha;ha;ha",
+        "31.12.2015;DG;Deutschland;35740911;445484;291483;37725;18433248;60055;10951461",
+    ]
+    ds = read_lines(tmp_path, lines)
+    assert cell(ds, "DG", 2015, "Waldfläche")["value"] == 10951461
+    assert cell(ds, "DG", 2015, "Friedhofsfläche")["value"] == 37725
+    assert cell(ds, "DG", 2015, "Erholungsfläche | Grünanlage")["value"] == 291483

@@ -136,3 +136,44 @@ def test_units_problems_join_the_data_problems(tmp_path: Path) -> None:
         mi.load_data(pd.DataFrame({"unit": ["01"], "year": [2020], "x": ["?"]}), units=units)
     reasons = set(err.value.failures["reason"])
     assert reasons == {"duplicate unit key in the units table", "not a number"}
+
+
+def test_a_failed_source_among_real_ones_is_reported_not_a_type_error(tmp_path: Path) -> None:
+    """Under pandas 3 empty categoricals have str categories; combining them with the
+    object categories of a real table raised TypeError instead of the source's error."""
+    real = Path(__file__).parent / "fixtures" / "real-data"
+    (tmp_path / "empty.csv").write_bytes(b"")
+    sources = [real / "12411-01-01-4.csv", tmp_path / "empty.csv", real / "41141-03-01-4.csv"]
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(sources)
+    failures = err.value.failures
+    assert list(failures["code"]) == ["empty_file"]
+    assert failures["source"].iloc[0].endswith("empty.csv")
+
+
+def test_excel_source_with_key_and_name_columns(tmp_path: Path) -> None:
+    pytest.importorskip("openpyxl")
+    from mint_index.data.load import load_sources
+    from mint_index.data.source import SourceSpec
+
+    frame = pd.DataFrame(
+        {"AGS": ["01001000", "01002000"], "Gemeinde": ["Flensburg", "Kiel"], "Sitze": [43, 49]}
+    )
+    with pd.ExcelWriter(tmp_path / "rat.xlsx") as writer:
+        pd.DataFrame({"x": [1]}).to_excel(writer, sheet_name="Hinweise", index=False)
+        frame.to_excel(writer, sheet_name="Rat", index=False)
+    spec = SourceSpec(path="rat.xlsx", sheet="Rat", year=2024, mapping={"Sitze": "council_seats"})
+    ds = load_sources([spec], base_dir=tmp_path)
+    long = ds.long.set_index("unit")
+    assert long.loc["01002000", "value"] == 49
+    assert ds.units.loc["01002000", "name"] == "Kiel"
+
+
+def test_load_data_detects_flat_and_opensdg_files() -> None:
+    real = Path(__file__).parent / "fixtures" / "real-data"
+    # ...;08222;Mannheim, Stadtkreis;GES;Geschlecht;;Insgesamt;318035;... (2024-12-31)
+    flat = mi.load_data(real / "12411-01-01-4_flat.csv").long.set_index(["unit", "variable"])
+    assert flat.loc[("08222", "Bevölkerungsstand (Anzahl) | Insgesamt"), "value"] == 318035
+    # 2005,"Salzgitter, Stadt",K03102,107726
+    sdg = mi.load_data(real / "indicator_1-1-1.csv").long.set_index(["unit", "year"])
+    assert sdg.loc[("03102", 2005), "value"] == 107726

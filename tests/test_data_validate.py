@@ -304,3 +304,43 @@ def test_small_framework_fixture_validates(small_framework: mi.Framework) -> Non
 
     ds = mi.load_data(make_small_long(), small_framework)
     assert set(small_framework.required_variables()) <= set(ds.variables)
+
+
+def test_numerator_above_its_denominator_names_the_numerator_cell(
+    framework: mi.Framework,
+) -> None:
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(frame(B02={"employed": 120.0}), framework)
+    failures = err.value.failures
+    assert list(failures["code"]) == ["numerator_above_denominator"]
+    bad = failures.iloc[0]
+    assert (bad["unit"], bad["column"], bad["value"]) == ("B02", "employed", "120")
+    assert "residents (100)" in bad["reason"]
+
+
+def test_every_failure_has_a_code_and_a_message(framework: mi.Framework) -> None:
+    data = frame(
+        A01={"employed": -1.0, "rate": 101.0, "share": 2.0, "council": 7.0},
+        B02={"grp_n": 11.0, "residents": "abc"},
+    ).drop(columns=["ref_n"])
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(data, framework)
+    failures = err.value.failures
+    assert set(failures["code"]) == {
+        "negative_count",
+        "percent_out_of_range",
+        "share_out_of_range",
+        "not_an_answer_level",
+        "numerator_above_denominator",
+        "not_a_number",
+        "missing_variable",
+    }
+    assert failures["reason"].map(lambda r: isinstance(r, str) and len(r) > 5).all()
+
+
+def test_own_numbering_is_no_lost_leading_zero() -> None:
+    keys = pd.Series([str(d) for d in range(1, 26)])
+    assert malformed_keys(keys).notna().sum() == 9  # the bare check still sees 1..9
+    data = pd.DataFrame({"unit": list(keys), "year": 2020, "pop": range(25)})
+    ds = mi.load_data(data)  # the source's scheme is recognised as own numbering
+    assert ds.shape[1] == 25

@@ -4,6 +4,7 @@ that improving a node never adds a recommendation about it."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,7 @@ from mint_index.recommendations import RuleSet, load_rules, recommend
 from mint_index.recommendations.conditions import Panel, evaluate
 from mint_index.recommendations.engine import fire, rank
 from mint_index.recommendations.priority import SEVERITY, band, bands, priority, weight_shares
-from mint_index.recommendations.rules import Rule
+from mint_index.recommendations.rules import Rule, RulesSkippedWarning
 
 # ---- a hand-made gaps table -----------------------------------------------------------------
 
@@ -404,12 +405,29 @@ def test_recommendations_api(small_framework: mi.Framework, rules_file) -> None:
     assert html.startswith("<p><b>Recommendations(") and "<script" not in html
 
 
-def test_recommend_rejects_rules_for_another_framework(small_framework: mi.Framework) -> None:
+def test_packaged_rules_that_do_not_fit_another_framework_are_skipped(
+    small_framework: mi.Framework, tmp_path: Path
+) -> None:
+    """The packaged rules are written for the default framework: with another one, the rules
+    it cannot evaluate are left out with ONE warning naming them, not an error per node."""
     res = mi.score(
         mi.Dataset.from_long(make_small_long(units=2)), small_framework, normalise="goalposts"
     )
-    with pytest.raises(mi.RuleError, match="unknown node 'council_representation'"):
-        recommend(res)  # the packaged rules are written for the default framework
+    packaged = load_rules()
+    nodes = set(small_framework.node_ids)
+    fitting = [r.id for r in packaged.rules if set(r.nodes()) <= nodes]
+    with pytest.warns(RulesSkippedWarning) as caught:
+        recs = recommend(res)
+    assert len(caught) == 1
+    message = str(caught[0].message)
+    assert f"{len(packaged.rules) - len(fitting)} of {len(packaged.rules)}" in message
+    assert "unknown node 'council_representation'" in message
+    assert set(recs.to_frame()["rule"].dropna()) <= set(fitting)
+    own = tmp_path / "rules.yaml"  # a user's own rules must fit: a typo stays an error
+    rule = packaged.rules[0].model_dump(mode="json", by_alias=True, exclude_none=True)
+    own.write_text(json.dumps({"rules": [rule]}), encoding="utf-8")
+    with pytest.raises(mi.RuleError, match="unknown node"):
+        recommend(res, own)
     with pytest.raises(MintIndexError, match="unknown language"):
         recommend(res, lang="fr")
 

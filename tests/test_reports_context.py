@@ -488,3 +488,17 @@ def test_merged_units_and_their_successor() -> None:
     early = overview_context(res, prepare(res, "de", year=2022))
     assert [u["id"] for u in early["left_out"]] == ["c"]
     assert early["left_out"][0]["kind"] == "not_yet"
+
+
+def test_sources_name_the_official_proxies() -> None:
+    """Kita parity rests on four official proxies (official-sources.md: foreign children for
+    children with a migration background, all children in care for each age group)."""
+    import mint_index as mi
+
+    results = mi.score(mi.example_data())
+    sources = {s["id"]: s for s in overview_context(results, prepare(results, "de"))["sources"]}
+    label = {v.id: v.label.get("de") for v in results.framework.variables}
+    kita = ["kita_u3_mig", "children_u3_mig", "kita_u3_nonmig", "children_u3_nonmig"]
+    assert sources["kita_u3_parity"]["proxies"] == [label[v] for v in kita]
+    assert sources["council_representation"]["proxies"] == [label["pop_mig"]]
+    assert sources["advisory_council"]["proxies"] == []

@@ -14,6 +14,7 @@ from mint_index.errors import (
     DataValidationError,
     FrameworkError,
     MintIndexError,
+    ProjectError,
     ReportError,
     RuleError,
     SpecError,
@@ -55,6 +56,8 @@ _LAZY: dict[str, str] = {
     "effects_context": "mint_index.effect_monitoring",
     "measure_review": "mint_index.effect_monitoring",
     "pca_weights": "mint_index.analysis.weights",
+    "load_project": "mint_index.project",
+    "Project": "mint_index.project",
 }
 
 if TYPE_CHECKING:
@@ -71,6 +74,8 @@ __all__ = [
     "FrameworkError",
     "MeasuresRegister",
     "MintIndexError",
+    "Project",
+    "ProjectError",
     "Recommendations",
     "Report",
     "ReportError",
@@ -92,6 +97,7 @@ __all__ = [
     "load_data",
     "load_framework",
     "load_measures",
+    "load_project",
     "load_rules",
     "load_units",
     "measure_review",

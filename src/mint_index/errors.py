@@ -22,6 +22,7 @@ __all__ = [
     "OutputError",
     "OutputLockedError",
     "Problem",
+    "ProjectError",
     "ReportError",
     "RuleError",
     "SpecError",
@@ -210,3 +211,11 @@ def error_classes() -> list[type[MintIndexError]]:
             found.append(cls)
         pending += sorted(cls.__subclasses__(), key=lambda c: c.__name__)
     return found
+
+
+class ProjectError(_ProblemListError):
+    """A project file (``mint-index.yaml``) is invalid; each problem names its key path
+    (``sources[2].mapping``)."""
+
+    title = "the project file"
+    code = "invalid_project"

@@ -18,7 +18,7 @@ import tempfile
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from mint_index.cli.errors import UsageError
 from mint_index.errors import MintIndexError
@@ -26,6 +26,8 @@ from mint_index.errors import MintIndexError
 __all__ = ["EXIT_DATA", "EXIT_INTERNAL", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+_DATA_HELP = "data files or folders (none: the project file's sources)"
 
 _EPILOG = """\
 exit codes: 0 success; 1 invalid data, framework or rules (or warnings with --strict),
@@ -51,12 +53,54 @@ def _id_list(text: str) -> list[str]:
     return ids
 
 
+#: ``--format`` values that choose the output; every other is a data file's format.
+OUTPUT_FORMATS = ("text", "json")
+#: Data file formats (``SourceSpec.format``), kept here so ``--help`` imports nothing heavy.
+SOURCE_FORMATS = (
+    "auto",
+    "csv",
+    "genesis",
+    "genesis-flat",
+    "opensdg",
+    "excel",
+    "parquet",
+    "template",
+)
+
+
+class _FormatAction(argparse.Action):
+    """``--format`` names the output (text, json) or, for data files, their format.
+
+    Both meanings share the flag the documentation promises; the value says which one is
+    meant, so ``--format genesis --format json`` sets both.
+    """
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        if values in OUTPUT_FORMATS:
+            namespace.format = values
+        elif values in SOURCE_FORMATS and hasattr(namespace, "source_format"):
+            namespace.source_format = values
+        else:
+            valid = OUTPUT_FORMATS + (SOURCE_FORMATS if hasattr(namespace, "source_format") else ())
+            parser.error(
+                f"argument --format: invalid choice {values!r} (choose from {', '.join(valid)})"
+            )
+
+
 def _add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
-        choices=("text", "json"),
+        action=_FormatAction,
         default="text",
-        help="text for people (default) or json for programs, on stdout",
+        metavar="FORMAT",
+        help="text for people (default) or json for programs, on stdout; for commands that "
+        "read data files also their format: " + ", ".join(SOURCE_FORMATS),
     )
     parser.add_argument(
         "--summary",
@@ -79,6 +123,33 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_project_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--project",
+        metavar="FILE",
+        help="project file (default: ./mint-index.yaml when no data files are given)",
+    )
+
+
+def _add_source_options(parser: argparse.ArgumentParser, year: bool = True) -> None:
+    """How to read data files named on the command line (a project file says it per source).
+
+    ``year=False`` where the command's own ``--year`` (the report year) also serves as the
+    year of files that have none."""
+    parser.set_defaults(source_format=None)
+    group = parser.add_argument_group("reading data files given on the command line")
+    if year:
+        group.add_argument("--year", type=int, metavar="YEAR", help="year of files that have none")
+    group.add_argument(
+        "--mapping",
+        metavar="FILE",
+        help="YAML file: source label -> framework variable (as `mint-index inspect` shows)",
+    )
+    group.add_argument("--unit-column", metavar="NAME", help="key column of a wide table (AGS)")
+    group.add_argument("--name-column", metavar="NAME", help="name column of a wide table")
+    group.add_argument("--sheet", metavar="SHEET", help="Excel sheet (name or 0-based position)")
+
+
 def _add_spec_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--spec",
@@ -89,7 +160,9 @@ def _add_spec_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_report_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", choices=("de", "en"), default="de", help="report language")
+    parser.add_argument(
+        "--lang", choices=("de", "en"), help="report language (default: the project's, else de)"
+    )
     parser.add_argument(
         "--jobs",
         type=_positive_int,
@@ -101,7 +174,8 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
         "--year",
         type=_positive_int,
         metavar="YEAR",
-        help="the report year (default: the latest year with scores)",
+        help="the report year (default: the latest year with scores); also the year of "
+        "data files given on the command line that have none",
     )
 
 
@@ -153,25 +227,32 @@ def build_parser() -> argparse.ArgumentParser:
         )
 
     p = command("validate", "check data files against the framework; list every problem")
-    p.add_argument("data", nargs="+", metavar="DATA", help="data files or folders")
+    p.add_argument("data", nargs="*", metavar="DATA", help=_DATA_HELP)
+    _add_project_option(p)
     _add_input_options(p)
+    _add_source_options(p)
     _add_output_options(p)
 
     p = command("score", "score a data drop and write the scores (.csv, .parquet or .json)")
-    p.add_argument("data", nargs="+", metavar="DATA", help="data files or folders")
+    p.add_argument("data", nargs="*", metavar="DATA", help=_DATA_HELP)
     p.add_argument(
         "--out",
-        required=True,
         metavar="FILE",
-        help="scores file; the suffix picks the format: .csv, .parquet or .json",
+        help="scores file; the suffix picks the format: .csv, .parquet or .json "
+        "(default with a project: scores.csv next to the project file)",
     )
+    _add_project_option(p)
     _add_spec_option(p)
     _add_input_options(p)
+    _add_source_options(p)
     _add_output_options(p)
 
     p = command("report", "score a data drop and write the HTML reports to a folder")
-    p.add_argument("data", nargs="+", metavar="DATA", help="data files or folders")
-    p.add_argument("--out", required=True, metavar="FOLDER", help="report folder")
+    p.add_argument("data", nargs="*", metavar="DATA", help=_DATA_HELP)
+    p.add_argument(
+        "--out", metavar="FOLDER", help="report folder (default with a project: its report.out)"
+    )
+    _add_project_option(p)
     _add_force_option(p)
     _add_report_options(p)
     p.add_argument(
@@ -187,18 +268,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_spec_option(p)
     p.add_argument(
-        "--rules", metavar="PATH", help="recommendation rules (default: the packaged rules)"
+        "--rules",
+        metavar="PATH",
+        help="recommendation rules (default: the packaged rules); 'none' for no recommendations",
     )
     _add_input_options(p)
+    _add_source_options(p, year=False)
     _add_output_options(p)
 
     p = command(
         "compare",
         "compare two score outputs or two data drops: changes, rank jumps, definition changes",
     )
-    p.add_argument("old", metavar="OLD", help="earlier scores file, data file or data folder")
-    p.add_argument("new", metavar="NEW", help="later scores file, data file or data folder")
-    p.add_argument("--out", required=True, metavar="FOLDER", help="comparison folder")
+    p.add_argument(
+        "old",
+        nargs="?",
+        metavar="OLD",
+        help="earlier scores file, data file or data folder (with a project and no OLD: "
+        "the project's previous year)",
+    )
+    p.add_argument(
+        "new",
+        nargs="?",
+        metavar="NEW",
+        help="later scores file, data file or data folder (default with a project: its data)",
+    )
+    p.add_argument(
+        "--out", metavar="FOLDER", help="comparison folder (default with a project: comparison/)"
+    )
+    _add_project_option(p)
     _add_force_option(p)
     p.add_argument(
         "--old-framework",
@@ -215,8 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--lang",
         choices=("de", "en"),
-        default="de",
-        help="language of the HTML comparison (data drops only)",
+        help="language of the HTML comparison (data drops only; default: the project's, else de)",
     )
     _add_input_options(p)
     _add_output_options(p)
@@ -234,7 +331,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command(
         "init",
-        "start a monitoring project: framework and rules to adapt, a data template, a CI workflow",
+        "start a monitoring project: project file, framework and rules to adapt, example data, "
+        "a CI workflow",
     )
     p.add_argument("folder", metavar="FOLDER", help="new or empty project folder")
     _add_output_options(p)
@@ -263,8 +361,54 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("docs", "list the guides installed with the package, or print one")
     p.add_argument("topic", nargs="?", metavar="TOPIC", help="a guide, e.g. reports or cli")
 
-    p = command("schema", "print the JSON Schema of a framework YAML file")
+    p = command(
+        "inspect",
+        "show how a data file will be read, and a mapping to paste into the project file",
+    )
+    p.add_argument("file", metavar="FILE", help="a data file")
+    p.add_argument(
+        "--framework", metavar="PATH", help="framework to propose variables from (default: MINT)"
+    )
+    _add_project_option(p)
+    _add_source_options(p)
+    _add_output_options(p)
+
+    p = command(
+        "sources",
+        "list every variable of the framework with where to get it: a checklist",
+    )
+    p.add_argument(
+        "--framework", metavar="PATH", help="framework YAML file or folder (default: MINT)"
+    )
+    _add_project_option(p)
+    p.add_argument(
+        "--lang", choices=("de", "en"), help="language (default: the project's, else de)"
+    )
+    _add_output_options(p)
+
+    p = command(
+        "template",
+        "write an Excel fill-in workbook for the figures a town collects itself",
+    )
+    p.add_argument("--out", required=True, metavar="FILE", help="workbook to write (.xlsx)")
+    p.add_argument(
+        "--framework", metavar="PATH", help="framework YAML file or folder (default: MINT)"
+    )
+    p.add_argument("--units", metavar="FILE", help="units table whose units are prefilled")
+    p.add_argument("--year", type=int, metavar="YEAR", help="year to prefill")
+    p.add_argument(
+        "--lang", choices=("de", "en"), help="language (default: the project's, else de)"
+    )
+    _add_project_option(p)
+    _add_output_options(p)
+
+    p = command("schema", "print the JSON Schema of a framework YAML file or the project file")
     p.add_argument("--out", metavar="FILE", help="write it to this file instead of stdout")
+    p.add_argument(
+        "--project-file",
+        action="store_true",
+        help="the schema of mint-index.yaml instead of a framework file",
+    )
 
     p = command("errors", "list the stable error and problem codes (for programs reading JSON)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="text or json")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import numbers
 import sys
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,12 +40,14 @@ from mint_index.errors import (
     FrameworkError,
     MintIndexError,
     OutputError,
+    ProjectError,
     ReportError,
     RuleError,
     SpecError,
     YamlError,
 )
 from mint_index.files import atomic_write
+from mint_index.recommendations.rules import RulesSkippedWarning
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -52,6 +55,7 @@ if TYPE_CHECKING:
     from mint_index.data.dataset import Dataset
     from mint_index.framework.framework import Framework
     from mint_index.pipeline.results import Results
+    from mint_index.project import Project
     from mint_index.spec import BuildSpec
 
 __all__ = ["run"]
@@ -119,8 +123,10 @@ def failed(command: str, exc: MintIndexError) -> Outcome:
             problems=records(exc.failures, "error") + records(exc.warnings, "warning"),
             code=exc.code,
         )
-    if isinstance(exc, (FrameworkError, RuleError)):
-        what = "invalid framework" if isinstance(exc, FrameworkError) else "invalid rules"
+    if isinstance(exc, (FrameworkError, RuleError, ProjectError)):
+        what = {FrameworkError: "invalid framework", RuleError: "invalid rules"}.get(
+            type(exc), "invalid project file"
+        )
         return Outcome(
             command,
             ok=False,
@@ -170,6 +176,7 @@ class Inputs:
     dataset: Dataset
     warnings: list[dict[str, Any]]
     files: list[dict[str, str]]
+    project: Project | None = None
 
 
 def read_spec(path: str) -> BuildSpec:
@@ -212,26 +219,19 @@ def read_framework(path: str | None) -> Framework:
     return mi.load_framework(existing(path, "framework"))
 
 
-#: Files taken from a data folder: what :func:`mint_index.load_data` reads.
-DATA_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".parquet", ".pq")
-
-
 def data_files(given: list[str]) -> list[Path]:
     """The data files named; a folder stands for the data files in it (sorted, hidden
-    files and folders skipped)."""
+    entries left out; a subfolder, an unreadable file or another kind of file is a data
+    error, never skipped silently)."""
+    from mint_index.data.inputs import DATA_SUFFIXES, checked_folder_files
+
     files: list[Path] = []
     for name in given:
         path = existing(name, "data")
         if not path.is_dir():
             files.append(path)
             continue
-        found = sorted(
-            p
-            for p in path.rglob("*")
-            if p.is_file()
-            and p.suffix.lower() in DATA_SUFFIXES
-            and not any(part.startswith(".") for part in p.relative_to(path).parts)
-        )
+        found = checked_folder_files(path)
         if not found:
             raise UsageError(f"no data files ({', '.join(DATA_SUFFIXES)}) in {name}")
         files += found
@@ -243,22 +243,35 @@ def read_inputs(
     data: list[str],
     framework_path: str | None,
     spec_path: str | None = None,
+    use_project: bool = True,
 ) -> Inputs:
     """Load the framework (or spec) and validate the data and units table against it.
 
-    With ``--strict`` the loader turns data warnings into failures.
+    Without data files (or with ``--project``) the project file names them. With
+    ``--strict`` the loader turns data warnings into failures.
     """
-    import mint_index as mi
+    from mint_index.cli.project import command_line_sources, project_of
+    from mint_index.data.load import load_sources
 
     if spec_path and framework_path:
         raise UsageError("give --spec or --framework, not both (the spec carries its framework)")
+    strict = getattr(args, "strict", False)
+    spec = read_spec(spec_path) if spec_path else None
+    project = project_of(args, data) if use_project else None
+    if project is not None:
+        framework = spec.framework if spec is not None else project.framework
+        if spec is not None:
+            project.framework = framework
+        dataset = project.data
+        hashes = file_records([project.path, *project.files()])
+        return Inputs(
+            framework, spec, dataset, records(dataset.warnings, "warning"), hashes, project
+        )
     files = data_files(data)
     units = existing(args.units, "units table") if getattr(args, "units", None) else None
-    spec = read_spec(spec_path) if spec_path else None
     framework = spec.framework if spec is not None else read_framework(framework_path)
-    dataset = mi.load_data(
-        files, framework=framework, units=units, strict=getattr(args, "strict", False)
-    )
+    sources = command_line_sources(files, args)
+    dataset = load_sources(sources, framework, units=units, strict=strict)
     hashes = file_records([*files, *([units] if units else [])])
     return Inputs(framework, spec, dataset, records(dataset.warnings, "warning"), hashes)
 
@@ -321,15 +334,24 @@ def score_results(inputs: Inputs) -> Results:
     return mi.score(inputs.dataset, inputs.spec or inputs.framework)
 
 
-def score(args: argparse.Namespace) -> Outcome:
-    from mint_index.cli.scores import SUFFIXES, score_table, write_scores
+def check_scores_path(out: Path) -> None:
+    from mint_index.cli.scores import SUFFIXES
 
-    out = Path(args.out)
     if out.suffix.lower() not in SUFFIXES:
         raise UsageError(f"--out must end in {', '.join(SUFFIXES)}, not {out.name!r}")
     if out.is_dir():
         raise UsageError(f"--out names a folder, not a file: {out}")
+
+
+def score(args: argparse.Namespace) -> Outcome:
+    from mint_index.cli.scores import score_table, write_scores
+
+    if args.out is None and args.data:
+        raise UsageError("give --out FILE (.csv, .parquet or .json)")
+    if args.out is not None:
+        check_scores_path(Path(args.out))
     inputs = read_inputs(args, args.data, args.framework, args.spec)
+    out = Path(args.out) if args.out else inputs.project.root / "scores.csv"
     facts = data_facts(inputs.dataset, inputs.files)
     results = score_results(inputs)
     prov = provenance("score", inputs.files, inputs.framework, spec=results.spec)
@@ -352,9 +374,13 @@ def score(args: argparse.Namespace) -> Outcome:
 
 
 def read_rules(path: str | None, framework: Framework) -> tuple[Any, dict[str, Any]]:
-    """The rule set (packaged if ``path`` is None) and its provenance entry."""
+    """The rule set (packaged if ``path`` is None, none for ``none``) and its provenance
+    entry. Packaged rules the framework cannot evaluate are skipped with one warning."""
+    from mint_index.project import NO_RULES
     from mint_index.recommendations import load_rules
 
+    if path == NO_RULES:
+        return None, {"path": NO_RULES}
     given = existing(path, "rules") if path else None
     rules = load_rules(given, framework=framework)
     return rules, {"path": given.as_posix() if given else "<packaged>", "sha256": rules.sha256}
@@ -377,7 +403,7 @@ def build_report(
     from mint_index.reports import report as make_report
 
     progress.step("recommendations")
-    recommendations = recommend(results, rules, lang=lang)
+    recommendations = None if rules is None else recommend(results, rules, lang=lang)
     progress.step("report pages")
     checks = make_audit(results, year=report_year(results, year)) if audit else None
     document = make_report(results, recommendations, lang=lang, audit=checks, year=year)
@@ -405,37 +431,60 @@ def known_units(units_only: list[str] | None, dataset: Dataset) -> list[str] | N
     return chosen
 
 
+def report_rules(path: str | None, inputs: Inputs) -> tuple[Any, dict[str, Any], list[str]]:
+    """The report's rules (``--rules``, else the project's, else the packaged ones), their
+    provenance entry, and the warning that lists packaged rules the framework cannot use."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RulesSkippedWarning)
+        if path is None and inputs.project is not None:
+            rules = inputs.project.rules
+            info: dict[str, Any] = {"path": inputs.project.file.rules or "<packaged>"}
+            info.update({"sha256": rules.sha256} if rules is not None else {})
+        else:
+            rules, info = read_rules(path, inputs.framework)
+    skipped = [str(w.message) for w in caught if issubclass(w.category, RulesSkippedWarning)]
+    return rules, info, skipped
+
+
 def report(args: argparse.Namespace) -> Outcome:
+    if args.out is None and args.data:
+        raise UsageError("give --out FOLDER")
     with Progress(4) as progress:
         progress.step("reading the data")
         inputs = read_inputs(args, args.data, args.framework, args.spec)
         units_only = known_units(args.units_only, inputs.dataset)
-        rules, rules_info = read_rules(args.rules, inputs.framework)
-        output_folder(args)
+        project = inputs.project
+        options = project.report_options if project is not None else None
+        rules, rules_info, skipped = report_rules(args.rules, inputs)
+        out = args.out or str(project.out)
+        output_folder(args, out)
+        lang = args.lang or (options.lang if options else "de")
+        year = args.year if args.year is not None else (options.year if options else None)
         progress.step("scoring")
         results = score_results(inputs)
         prov = provenance("report", inputs.files, inputs.framework, rules_info, results.spec)
-        recommendations, document = build_report(
-            results, rules, args.lang, progress, args.audit, args.year
-        )
-        with folder_output(args) as folder:
+        recommendations, document = build_report(results, rules, lang, progress, args.audit, year)
+        with folder_output(args, out) as folder:
             pages = write_pages(document, folder, args.jobs, units_only)
             written = [*pages, write_folder_provenance(folder, prov, pages)]
-        written = final_paths(written, folder, args.out)
+        written = final_paths(written, folder, out)
         pages = written[:-1]
     facts = data_facts(inputs.dataset, inputs.files)
     facts.update(
         {
             "pages": len(pages),
-            "measures recommended": len(recommendations.actions),
-            f"best in {report_year(results, args.year)}": top_units(results, args.year),
+            "measures recommended": "none (no rules)"
+            if recommendations is None
+            else len(recommendations.actions),
+            f"best in {report_year(results, year)}": top_units(results, year),
         }
     )
+    notes = [problem(message, severity="warning") for message in skipped]
     return Outcome(
         "report",
         headline=f"report in {pages[0].as_posix()}",
         facts=facts,
-        problems=inputs.warnings,
+        problems=inputs.warnings + notes,
         outputs=[pages[0].as_posix(), written[-1].as_posix()],
         provenance=prov,
     )
@@ -450,23 +499,22 @@ def demo(args: argparse.Namespace) -> Outcome:
 
     examples = catalog_path("examples")
     data, units = examples / EXAMPLE_DATA_FILE, examples / EXAMPLE_UNITS_FILE
+    lang = args.lang or "de"
     with Progress(6) as progress:
         progress.step("validating the example data")
         framework = mi.default_framework()
         dataset = mi.load_data([data], framework=framework, units=units)
         files = file_records([data, units])
         rules, rules_info = read_rules(None, framework)
-        output_folder(args)
+        output_folder(args, args.out)
         progress.step("scoring")
         results = mi.score(dataset, framework)
         prov = provenance("demo", files, framework, rules_info, results.spec)
         progress.step("gaps")
         gap_table = gaps(results)
-        recommendations, document = build_report(
-            results, rules, args.lang, progress, year=args.year
-        )
-        table = recommendations.to_frame(args.lang)
-        with folder_output(args) as folder:
+        recommendations, document = build_report(results, rules, lang, progress, year=args.year)
+        table = recommendations.to_frame(lang)
+        with folder_output(args, args.out) as folder:
             written = write_scores(score_table(results), folder / "scores.json", prov)
             written.append(atomic_write(folder / "gaps.csv", csv_text(gap_table)))
             pages = write_pages(document, folder / "report", args.jobs)
@@ -502,23 +550,24 @@ def given_paths(args: argparse.Namespace) -> list[Path]:
     return [Path(n) for n in names if n]
 
 
-def output_folder(args: argparse.Namespace) -> None:
-    """Refuse a bad ``--out`` before any work is done (a file, a dangerous or foreign
-    folder); :func:`folder_output` checks again when it writes."""
+def output_folder(args: argparse.Namespace, out: str) -> None:
+    """Refuse a bad output folder ``out`` (``--out`` or the project's) before any work is
+    done (a file, a dangerous or foreign folder); :func:`folder_output` checks again when it
+    writes."""
     from mint_index.files import check_output_folder
 
-    folder = Path(args.out)
+    folder = Path(out)
     if folder.exists() and not folder.is_dir():
-        raise UsageError(f"--out must be a folder, but {args.out} is a file")
+        raise UsageError(f"--out must be a folder, but {out} is a file")
     check_output_folder(folder, given_paths(args), getattr(args, "force", False))
 
 
-def folder_output(args: argparse.Namespace) -> Any:
-    """The temporary folder the output is built in, swapped in whole for ``--out`` at the
+def folder_output(args: argparse.Namespace, out: str) -> Any:
+    """The temporary folder the output is built in, swapped in whole for ``out`` at the
     end (:func:`mint_index.files.atomic_folder`)."""
     from mint_index.files import atomic_folder
 
-    return atomic_folder(args.out, inputs=given_paths(args), force=getattr(args, "force", False))
+    return atomic_folder(out, inputs=given_paths(args), force=getattr(args, "force", False))
 
 
 def final_paths(paths: list[Path], temp: Path, out: str) -> list[Path]:
@@ -535,6 +584,7 @@ class Side:
     spec: dict[str, Any] | None
     provenance: dict[str, Any] | None
     results: Results | None
+    year: int | None = None  # the year its report shows (default: the latest)
 
 
 def compare_side(
@@ -549,7 +599,7 @@ def compare_side(
     if is_scores_file(given):
         table, prov = read_scores(given)
         return Side(table, (prov or {}).get("spec"), prov, None)
-    inputs = read_inputs(args, [path], framework)
+    inputs = read_inputs(args, [path], framework, use_project=False)
     results = score_results(inputs)
     prov = provenance("score", inputs.files, inputs.framework, spec=results.spec)
     return Side(score_table(results), results.spec.to_dict(), prov, results)
@@ -562,15 +612,26 @@ def _rows(frame: pd.DataFrame, columns: list[str]) -> list[list[Any]]:
 
 def compare(args: argparse.Namespace) -> Outcome:
     from mint_index.cli.compare import compare_tables, definition_changes
+    from mint_index.cli.project import project_of, project_sides
 
-    output_folder(args)
-    old = compare_side(args, args.old, args.old_framework or args.framework)
-    new = compare_side(args, args.new, args.framework)
+    project = project_of(args, [args.new] if args.new else [])
+    if project is None and not (args.old and args.new):
+        raise UsageError("give OLD and NEW, or run in a project folder (or --project FILE)")
+    if args.out is None and project is None:
+        raise UsageError("give --out FOLDER")
+    out = args.out or str(project.root / "comparison")
+    output_folder(args, out)
+    if project is None:
+        old = compare_side(args, args.old, args.old_framework or args.framework)
+        new = compare_side(args, args.new, args.framework)
+    else:
+        old, new = project_sides(args, project)
+    lang = args.lang or (project.report_options.lang if project is not None else "de")
     result = compare_tables(old.table, new.table, args.rank_jump)
     definitions = definition_changes(old.spec, new.spec)
     block = provenance("compare", [])
     block["inputs"] = {"old": old.provenance, "new": new.provenance}
-    with folder_output(args) as folder:
+    with folder_output(args, out) as folder:
         written = []
         for name, frame in (
             ("changes.csv", result["changes"]),
@@ -585,13 +646,13 @@ def compare(args: argparse.Namespace) -> Outcome:
             document = compare_report(
                 old.results,
                 new.results,
-                lang=args.lang,
-                year_before=result["old_year"],
-                year_after=result["new_year"],
+                lang=lang,
+                year_before=old.year if old.year is not None else result["old_year"],
+                year_after=new.year if new.year is not None else result["new_year"],
             )
             written += write_pages(document, folder / "report", jobs=1)
         written.append(write_folder_provenance(folder, block, written))
-    written = final_paths(written, folder, args.out)
+    written = final_paths(written, folder, out)
 
     jump_columns = ["node", "unit", "old_rank", "new_rank", "rank_change"]
     facts = {
@@ -615,7 +676,7 @@ def compare(args: argparse.Namespace) -> Outcome:
     ]
     return Outcome(
         "compare",
-        headline=f"compared {args.old} with {args.new}",
+        headline=f"compared {args.old or old.year} with {args.new or 'the project'}",
         facts=facts,
         tables=tables,
         outputs=[p.as_posix() for p in written],
@@ -629,10 +690,29 @@ def init(args: argparse.Namespace) -> Outcome:
     return init_project(Path(args.folder))
 
 
+def inspect(args: argparse.Namespace) -> Outcome:
+    from mint_index.cli.sources import inspect as run_inspect
+
+    return run_inspect(args)
+
+
+def sources(args: argparse.Namespace) -> Outcome:
+    from mint_index.cli.sources import sources as run_sources
+
+    return run_sources(args)
+
+
+def template(args: argparse.Namespace) -> Outcome:
+    from mint_index.cli.sources import template as run_template
+
+    return run_template(args)
+
+
 def schema(args: argparse.Namespace) -> int:
     from mint_index.framework.loader import framework_json_schema
+    from mint_index.project import project_json_schema
 
-    text = dumps_json(framework_json_schema())
+    text = dumps_json(project_json_schema() if args.project_file else framework_json_schema())
     if args.out:
         atomic_write(Path(args.out), text)
     else:
@@ -716,4 +796,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], Outcome]] = {
     "demo": demo,
     "init": init,
     "effects": effects,
+    "inspect": inspect,
+    "sources": sources,
+    "template": template,
 }

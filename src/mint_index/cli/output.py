@@ -96,6 +96,8 @@ class Outcome:
     code: str | None = None
     #: the exit code when it is not simply 0 (ok) or 1 (failed)
     exit: int | None = None
+    #: A block shown verbatim after the tables (e.g. YAML to paste into a project file).
+    snippet: str = ""
 
     @property
     def exit_code(self) -> int:
@@ -121,6 +123,8 @@ class Outcome:
             ]
         if self.provenance is not None:
             out["provenance"] = self.provenance
+        if self.snippet:
+            out["snippet"] = self.snippet
         return out
 
 
@@ -180,6 +184,8 @@ def render_text(outcome: Outcome) -> str:
             lines.append(f"  ... and {hidden} more (--format json lists all)")
     for table in outcome.tables:
         lines += _text_table(table)
+    if outcome.snippet:
+        lines += ["", outcome.snippet.rstrip("\n"), ""]
     if outcome.outputs:
         lines.append("wrote:")
         lines += [f"  {path}" for path in outcome.outputs]
@@ -253,6 +259,8 @@ def render_markdown(outcome: Outcome) -> str:
         lines += [f"### {_md(table.title)} ({len(table.rows)})", ""]
         if table.rows:
             lines += [_markdown_table(table.columns, table.rows[:SHOWN_ROWS]), ""]
+    if outcome.snippet:
+        lines += ["```yaml", outcome.snippet.rstrip("\n"), "```", ""]
     if outcome.outputs:
         lines += ["### Outputs", ""] + [f"- `{_md_code(path)}`" for path in outcome.outputs] + [""]
     if outcome.provenance is not None:

@@ -1,13 +1,19 @@
-"""``mint-index init``: a new monitoring project to adapt and put under version control.
+"""Projects on the command line: finding the project file, data files given as flags, and
+``mint-index init``.
 
-The project holds copies of the packaged framework and recommendation rules (to edit),
-templates for the data and units tables, and a GitHub Actions workflow that validates,
-scores and reports every data drop. Nothing existing is overwritten.
+A command without data files reads ``./mint-index.yaml`` (or ``--project FILE``); data
+files named on the command line are read with the per-source flags (``--format``,
+``--year``, ``--mapping``, ...), one :class:`~mint_index.data.source.SourceSpec` each.
+``init`` writes a project to adapt: copies of the packaged framework and rules, example
+data that pass ``validate --strict``, the project file and a CI workflow. Nothing existing
+is overwritten.
 """
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from mint_index.cli.errors import UsageError
 from mint_index.cli.io import provenance, write_folder_provenance
@@ -15,7 +21,128 @@ from mint_index.cli.output import Outcome
 from mint_index.files import atomic_write
 from mint_index.resources import catalog_path
 
-__all__ = ["init_project", "workflow_template"]
+if TYPE_CHECKING:
+    from mint_index.cli.commands import Side
+    from mint_index.data.source import SourceSpec
+    from mint_index.framework.framework import Framework
+    from mint_index.project import Project
+
+__all__ = [
+    "command_line_sources",
+    "init_project",
+    "project_of",
+    "project_sides",
+    "workflow_template",
+]
+
+#: Flags that describe data files on the command line; a project file says them per source.
+_SOURCE_FLAGS = ("source_format", "year", "mapping", "unit_column", "name_column", "sheet")
+#: Towns of the example district in a new project's example data.
+_EXAMPLE_UNITS = 4
+#: Flags whose value the project file gives.
+_PROJECT_FLAGS = ("framework", "units")
+
+
+def _flag(name: str) -> str:
+    return "--format" if name == "source_format" else "--" + name.replace("_", "-")
+
+
+def project_of(args: argparse.Namespace, data: list[str]) -> Project | None:
+    """The project a command reads: ``--project FILE``, or ``./mint-index.yaml`` when no
+    data files are given; None when data files are given."""
+    from mint_index.project import PROJECT_FILE, find_project, load_project
+
+    given = getattr(args, "project", None)
+    if given is None and data:
+        return None
+    if given is not None and data:
+        raise UsageError("give data files or --project, not both")
+    path = Path(given) if given is not None else find_project()
+    if path is None:
+        raise UsageError(
+            f"give data files, --project FILE, or run in a folder with {PROJECT_FILE} "
+            "(mint-index init FOLDER writes one)"
+        )
+    if not path.exists():
+        raise UsageError(f"project file not found: {given}")
+    clashing = [
+        _flag(name)
+        for name in (*_SOURCE_FLAGS, *_PROJECT_FLAGS)
+        if getattr(args, name, None) is not None
+    ]
+    if clashing:
+        raise UsageError(
+            f"{', '.join(clashing)}: the project file says this (per source); "
+            "these flags are for data files named on the command line"
+        )
+    return load_project(path, strict=getattr(args, "strict", False))
+
+
+def command_line_sources(files: list[Path], args: argparse.Namespace) -> list[SourceSpec]:
+    """One source spec per data file named on the command line, from the per-source flags."""
+    from pydantic import ValidationError
+
+    from mint_index.data.source import SourceSpec
+
+    mapping = _mapping_file(args.mapping) if getattr(args, "mapping", None) else {}
+    sheet = getattr(args, "sheet", None)
+    options: dict[str, Any] = {
+        "format": getattr(args, "source_format", None) or "auto",
+        "year": getattr(args, "year", None),
+        "mapping": mapping,
+        "unit_column": getattr(args, "unit_column", None),
+        "name_column": getattr(args, "name_column", None),
+        "sheet": int(sheet) if sheet is not None and sheet.isdigit() else sheet,
+    }
+    try:
+        return [SourceSpec(path=str(file), **options) for file in files]
+    except ValidationError as exc:
+        raise UsageError(
+            "; ".join(f"{_flag(str(e['loc'][0]))}: {e['msg']}" for e in exc.errors())
+        ) from None
+
+
+def _mapping_file(path: str) -> dict[str, str]:
+    """``--mapping FILE``: a YAML mapping of source labels to variables (alone, or under
+    ``mapping:`` as in a project file, or under ``columns:`` as for ``load_data``)."""
+    from mint_index.project import read_yaml
+
+    file = Path(path)
+    if not file.is_file():
+        raise UsageError(f"mapping file not found: {path}")
+    content = read_yaml(file)
+    for key in ("mapping", "columns"):  # a source's mapping, or load_data's mapping file
+        if isinstance(content, dict) and isinstance(content.get(key), dict):
+            content = content[key]
+    if not isinstance(content, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in content.items()
+    ):
+        raise UsageError(f"{path}: give a YAML mapping of source labels to variable ids")
+    return content
+
+
+def project_sides(args: argparse.Namespace, project: Project) -> tuple[Side, Side]:
+    """``compare`` in a project: the project's data against OLD, or against its own previous
+    year when no OLD is given."""
+    from mint_index.cli.commands import Side, compare_side
+    from mint_index.cli.scores import score_table
+
+    results = project.score()
+    table = score_table(results)
+    prov = provenance("score", [], project.framework, spec=results.spec)
+    latest = int(results.years.max())
+    new = Side(table, results.spec.to_dict(), prov, results, latest)
+    if args.old:
+        return compare_side(args, args.old, args.old_framework), new
+    earlier = [int(y) for y in results.years if int(y) < latest]
+    if not earlier:
+        raise UsageError(f"the project's data have one year ({latest}); give OLD to compare with")
+    previous = max(earlier)
+    old = Side(table[table["year"] < latest], results.spec.to_dict(), prov, results, previous)
+    return old, new
+
+
+# ---- init ----------------------------------------------------------------------------------
 
 
 def workflow_template() -> Path:
@@ -23,24 +150,47 @@ def workflow_template() -> Path:
     return catalog_path("ci") / "mint-index.yml"
 
 
+_PROJECT_YAML = """\
+# mint-index project file: what this monitoring is. Paths are relative to this file.
+# Check it with `mint-index validate --strict`; editors can use `mint-index schema --project-file`.
+framework: framework/        # the indicator framework (adapt it; absent = the packaged one)
+units: units.csv             # the municipalities: key, name, population, ...
+rules: rules/                # recommendation rules (absent = packaged; `none` = no recommendations)
+sources:                     # every data file, each with what it needs to be read
+  - path: data/example.csv   # example data: replace with your own files
+  # - path: raw/12411-01-01-5.csv   # a GENESIS export of a table the framework knows
+  #                                  # (`mint-index sources`): no mapping needed
+  # - path: raw/wahl.csv            # any other file: `mint-index inspect raw/wahl.csv`
+  #   year: 2024                    # prints the entry to paste here, with its mapping
+  #   mapping: {Wahlberechtigte: electorate_local}
+  # - path: erhebung.xlsx           # figures the town collects: `mint-index template`
+  #   format: template
+report: {lang: de, out: report}
+"""
+
 _README = """\
 # Integration monitoring with mint-index
 
 | path | what |
 |---|---|
+| `mint-index.yaml` | the project: framework, units, rules, data sources, report options |
 | `framework/` | the indicator framework (YAML): adapt indicators, goalposts, weights |
 | `rules/` | the recommendation rules (YAML) |
-| `data/` | the data drop: one or more data files (see `templates/data.csv`) |
-| `units.csv` | the units (municipalities): id, name, peer group, population |
+| `data/` | the data files the project file names (`data/example.csv` is example data) |
+| `units.csv` | the units (municipalities): key, name, population, ... |
 | `.github/workflows/mint-index.yml` | CI: validate, score and report every push |
 | `provenance.json` | the mint-index version and framework this project started from |
 
-Check and score locally:
+In this folder:
 
-    mint-index validate data/ --framework framework/ --units units.csv --strict
-    mint-index report data/ --framework framework/ --rules rules/ --units units.csv --out out/report
+    mint-index validate --strict     # check the data against the framework
+    mint-index report                # scores, recommendations and the report in report/
+    mint-index sources               # which table or office each variable comes from
+    mint-index template --out erhebung.xlsx   # fill-in workbook for the town's own figures
+    mint-index inspect raw/FILE.csv  # how a downloaded file will be read, and its mapping
 
-Editors can check the framework files against `mint-index schema > framework.schema.json`.
+Before the CI workflow runs, adapt the one line marked ADAPT in
+`.github/workflows/mint-index.yml` (where your copy of mint-index comes from).
 """
 
 
@@ -53,29 +203,58 @@ def _copy_tree(source: Path, target: Path) -> list[Path]:
     return written
 
 
-def data_template(variables: list[str]) -> str:
-    """The tidy data layout with one empty row per framework variable."""
-    lines = ["unit,year,variable,value,missing_reason,flag"]
-    lines += [f"00000000,2024,{variable},,," for variable in variables]
-    return "\n".join(lines) + "\n"
+def _ratio_parts(compute: Any) -> list[Any]:
+    if compute.type == "ratio":
+        return [compute]
+    if compute.type == "parity":
+        return [compute.group, compute.reference]
+    return []
+
+
+def example_drop(framework: Framework) -> tuple[str, str]:
+    """The example data and units of a new project: the packaged example district's towns
+    that have the most variables, in its latest year, each variable at its latest observed
+    non-zero value (as the framework carries an election result forward to the next
+    election), so ``validate --strict`` passes before the town adds its own data."""
+    import pandas as pd
+
+    from mint_index.examples import EXAMPLE_DATA_FILE, EXAMPLE_UNITS_FILE
+
+    examples = catalog_path("examples")
+    units = pd.read_csv(examples / EXAMPLE_UNITS_FILE, dtype={"unit": str, "district": str})
+    cells = pd.read_csv(examples / EXAMPLE_DATA_FILE, dtype={"unit": str})
+    observed = cells.dropna(subset=["value"])
+    latest = observed.sort_values("year").groupby(["unit", "variable"]).tail(1)
+    denominators = {
+        part.denominator for ind in framework.indicators for part in _ratio_parts(ind.compute)
+    }
+    undefined = latest["variable"].isin(denominators) & (latest["value"] == 0)
+    latest = latest[~undefined]  # a zero denominator leaves its indicator undefined
+    breadth = latest.groupby("unit")["variable"].nunique().rename("breadth")
+    ranked = units.join(breadth, on="unit").sort_values(
+        ["breadth", "population"], ascending=False, kind="stable"
+    )
+    chosen = ranked.head(_EXAMPLE_UNITS).drop(columns="breadth").sort_values("unit")
+    drop = latest[latest["unit"].isin(chosen["unit"])].assign(year=cells["year"].max())
+    return (
+        drop.sort_values(["unit", "variable"]).to_csv(index=False, lineterminator="\n"),
+        chosen.to_csv(index=False, lineterminator="\n"),
+    )
 
 
 def init_project(folder: Path) -> Outcome:
     import mint_index as mi
-    from mint_index.resources import catalog_path
+    from mint_index.project import PROJECT_FILE
 
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise UsageError(f"{folder} exists and is not empty; choose a new or empty folder")
     framework = mi.default_framework()
     written = _copy_tree(catalog_path("indicators"), folder / "framework")
     written += _copy_tree(catalog_path("recommendations"), folder / "rules")
-    written.append(
-        atomic_write(
-            folder / "templates" / "data.csv", data_template([v.id for v in framework.variables])
-        )
-    )
-    written.append(atomic_write(folder / "units.csv", "unit,name,peer_group,population\n"))
-    (folder / "data").mkdir(parents=True, exist_ok=True)
+    data, units = example_drop(framework)
+    written.append(atomic_write(folder / "data" / "example.csv", data))
+    written.append(atomic_write(folder / "units.csv", units))
+    written.append(atomic_write(folder / PROJECT_FILE, _PROJECT_YAML))
     written.append(
         atomic_write(
             folder / ".github" / "workflows" / "mint-index.yml", workflow_template().read_bytes()
@@ -89,7 +268,7 @@ def init_project(folder: Path) -> Outcome:
         facts={
             "framework": f"{framework.framework.id} ({len(framework.indicators)} indicators)",
             "files": len(written),
-            "next": "put a data drop into data/ and units into units.csv",
+            "next": f"cd {folder.as_posix()} && mint-index validate --strict && mint-index report",
         },
         outputs=[p.as_posix() for p in written],
     )

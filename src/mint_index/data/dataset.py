@@ -67,6 +67,7 @@ def _codes(series: pd.Series | None, vocabulary: dict[str, int], what: str, n: i
                     "column": what,
                     "value": u,
                     "reason": f"unknown {what}; valid: {valid}",
+                    "code": "unknown_code",
                 }
                 for u in unknown
             ]
@@ -133,6 +134,7 @@ class Dataset:
                         "column": c,
                         "value": None,
                         "reason": "required column missing",
+                        "code": "missing_column",
                     }
                     for c in missing
                 ]
@@ -158,6 +160,7 @@ class Dataset:
                             + rows["variable"].astype(str)
                         ).to_numpy(),
                         "reason": "duplicate (unit, year, variable)",
+                        "code": "duplicate_cell",
                     }
                 )
             )

@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +45,21 @@ from mint_index.errors import DataValidationError
 
 __all__ = ["apply_mapping", "is_genesis", "load_mapping", "read_genesis"]
 
-_TABLE_CODE = re.compile(r"\b\d{5}-[0-9A-Z]{2,3}-[0-9A-Z]{2}-[0-9A-Z]{1,2}\b")
+_TABLE_CODE = re.compile(
+    r"(?<![0-9A-Za-z])\d{5}-[0-9A-Z]{2,3}-[0-9A-Z]{2}-[0-9A-Z]{1,2}(?![0-9A-Za-z])"
+)
 _COPYRIGHT = re.compile(r"Statistische\S{0,2} .{1,3}mter des Bundes und der L")
 _DATA_LINE = re.compile(
     r'^\s*"?(?:(\d{1,2}\.\d{1,2}\.\d{4}|\d{4})"?\s*;\s*"?)?(DG|[0-9A-Z]*[0-9][0-9A-Z]*)"?\s*;'
 )
 _TIME = re.compile(r"^\s*(?:\d{1,2}\.\d{1,2}\.(\d{4})|(\d{4}))\s*$")
 _DATE_IN_TEXT = re.compile(r"\b\d{1,2}\.\d{1,2}\.(\d{4})\b")
+_YEAR_LABEL = re.compile(
+    r"^(?:Jahr|Berichtsjahr|Stichtag|Zeit|Year)\s*:?\s*(?:\d{1,2}\.\d{1,2}\.(\d{4})|(\d{4}))$",
+    re.IGNORECASE,
+)
+_BARE_LINE = re.compile(r'^\s*"?[^;"]*"?\s*(?:;\s*)*$')
+_ONLINE_CODE = re.compile(r"(?<![0-9A-Za-z-])\d{5}-\d{4}(?![0-9A-Za-z-])")
 
 _NL, _CR, _SEMI, _QUOTE, _DOT, _SPACE = (ord(c) for c in '\n\r;". ')
 _DIGITS = np.zeros(256, dtype=bool)
@@ -60,6 +68,38 @@ _LETTER_FLAG = np.zeros(256, dtype=np.int8)
 for _letter, _flag in VALUE_FLAGS.items():
     _LETTER_FLAG[ord(_letter)] = FLAG[_flag]
 _ONE_BYTE_SYMBOLS = {ord("."): "unknown_or_secret", ord("x"): "locked", ord("/"): "not_reliable"}
+
+
+def year_line(head: list[str]) -> int | None:
+    """The year a line above the header states: a bare year or date as its only field
+    (``2016;;;``, ``01.03.2016``) or a ``Jahr: 2016`` / ``Stichtag: 31.12.2016`` line;
+    the last such line counts."""
+    for text in reversed(head):
+        fields = [f.strip().strip('"').strip() for f in next(csv.reader([text], delimiter=";"), [])]
+        filled = [f for f in fields if f]
+        if len(filled) != 1:
+            continue
+        match = _TIME.match(filled[0]) or _YEAR_LABEL.match(filled[0])
+        if match:
+            return int(next(g for g in match.groups() if g))
+    return None
+
+
+def table_code(head: list[str], source: str = "") -> str | None:
+    """The table code of an export (``12411-01-01-4``, ``12411-0015``) from its header
+    text, else from the file name."""
+    for text in [*head[:3], Path(source).name]:
+        match = _TABLE_CODE.search(text) or _ONLINE_CODE.search(text)
+        if match:
+            return match.group(0)
+    return None
+
+
+def table_title(head: list[str]) -> str | None:
+    """The title lines of an export (after the code line, before the header), joined."""
+    lines = [t.split(";", 1)[0].strip().strip('"') for t in head[1:12]]
+    lines = [t for t in lines if t and not _TIME.match(t)]
+    return " ".join(lines) or None
 
 
 def is_genesis(raw: bytes) -> bool:
@@ -96,17 +136,22 @@ def read_genesis(
         return raw[starts[i] : ends[i]].decode(encoding, errors="replace").rstrip("\r")
 
     n_lines = len(starts)
-    first = next((i for i in range(min(n_lines, 500)) if _DATA_LINE.match(line(i))), None)
+    first = next((i for i in range(min(n_lines, 500)) if _is_data_line(line(i))), None)
     if first is None:
         return _empty_table(
             source,
             digest,
             encoding,
             failures_frame(
-                source, None, None, None, "no data rows found (expected rows like 'key;name;value')"
+                source,
+                None,
+                None,
+                None,
+                "no data rows found (expected rows like 'key;name;value')",
+                code="no_data_rows",
             ),
         )
-    last = next(i for i in range(n_lines - 1, first - 1, -1) if _DATA_LINE.match(line(i)))
+    last = next(i for i in range(n_lines - 1, first - 1, -1) if _is_data_line(line(i)))
     time_in_row = _DATA_LINE.match(line(first)).group(1) is not None  # type: ignore[union-attr]
     head = [line(i) for i in range(first)]
     block = (
@@ -163,7 +208,14 @@ def read_genesis(
                     for lo, hi in zip(delims[cell - 1], delims[cell], strict=True)
                 ]
                 failures.append(
-                    failures_frame(source, line_numbers[bad], labels[j], texts, "not a number")
+                    failures_frame(
+                        source,
+                        line_numbers[bad],
+                        labels[j],
+                        texts,
+                        "not a number",
+                        code="not_a_number",
+                    )
                 )
     reason[np.isnan(value) & (reason == 0)] = REASON["missing"]
 
@@ -205,14 +257,23 @@ def read_genesis(
         cells,
         source,
         "genesis",
-        "wide",
+        "genesis",
         n_rows,
         digest,
         encoding,
         failures,
         names=names,
         aliases=aliases,
+        table=table_code(head, source),
+        title=table_title(head),
+        labels={v: (aliases.get(v) or [v])[0] for v in cells["variable"].cat.categories},
     )
+
+
+def _is_data_line(text: str) -> bool:
+    """A data row starts with ``[date;]key;`` and has more than its first field: a bare
+    year line (``2015;;;;``) above the header is not one."""
+    return bool(_DATA_LINE.match(text)) and not _BARE_LINE.match(text)
 
 
 def _utf8(data: bytes, encoding: str) -> bytes:
@@ -262,6 +323,7 @@ def _data_lines(
                 None,
                 texts,
                 [f"row has {fields[i]} fields, expected {expected}" for i in report],
+                code="wrong_field_count",
             )
         ]
         if len(report)
@@ -282,14 +344,14 @@ def _delimiters(buf: np.ndarray) -> np.ndarray:
 
 def _id_columns(buf: np.ndarray, delims: np.ndarray, n_fields: int, time_in_row: bool) -> int:
     """Leading text columns: ``[date;]key;name`` plus any classification columns, found
-    from a sample of rows (a column whose cells are all text, not numbers or symbols)."""
+    from a sample of rows (a column whose cells are mostly text, not numbers or symbols)."""
     n_ids = 3 if time_in_row else 2
     sample_end = delims[min(len(delims), 50 * n_fields) - 1]
     sample = bytes(buf[:sample_end]).decode("latin-1")
     rows = list(csv.reader(io.StringIO(sample), delimiter=";"))
     while n_ids < n_fields - 1:
         parsed = parse_cells(pd.Series([r[n_ids] if len(r) > n_ids else "" for r in rows]), ",")
-        if not parsed.bad.all():
+        if parsed.bad.mean() <= 0.5:  # a class column may hold a "0" class among its text
             break
         n_ids += 1
     return n_ids
@@ -316,19 +378,46 @@ def _column_labels(
     if not header:
         labels = [f"column {n_ids + j + 1}" for j in range(n_values)]
         return labels, labels, np.full(n_values, -1, dtype=np.int64)
-    levels = pd.DataFrame(header, dtype=object).replace("", np.nan).ffill(axis=1).fillna("")
-    times = levels.apply(lambda row: row.str.extract(_TIME).bfill(axis=1)[0], axis=1)
+    raw = pd.DataFrame(header, dtype=object)
+    times = raw.apply(lambda row: row.str.extract(_TIME).bfill(axis=1)[0], axis=1)
+    times = times.mask(raw == "").ffill(axis=1) if len(raw) else times
     years = pd.to_numeric(times.bfill(axis=0).iloc[0], errors="coerce").fillna(-1)
-    text = levels.mask(times.notna(), "")
-    varying = (text.nunique(axis=1) > 1).to_numpy()
 
     def joined(rows: pd.DataFrame) -> list[str]:
         return [" | ".join(v for v in rows[c] if v) for c in rows.columns]
 
+    text = _fill_within_groups(raw).mask(times.notna(), "")
+    if _has_duplicates(joined(text)) and not _has_duplicates(joined(raw.mask(times.notna(), ""))):
+        text = raw.mask(times.notna(), "")  # filling made two columns alike: it was wrong
+    varying = (text.nunique(axis=1) > 1).to_numpy()
     labels = [f or f"column {n_ids + j + 1}" for j, f in enumerate(joined(text))]
     shorts = joined(text[varying]) if varying.any() else labels
     shorts = [s or f for s, f in zip(shorts, labels, strict=True)]
     return labels, shorts, years.to_numpy(dtype=np.int64)
+
+
+def _fill_within_groups(header: pd.DataFrame) -> pd.DataFrame:
+    """Blank header cells filled from the left only inside their column group.
+
+    A blank cell stands for its left neighbour's label (a merged cell) only where both
+    columns sit under the same labels in every row above; otherwise it means "no
+    further level" (e.g. ``Beschäftigte`` with nothing below) and stays blank.
+    """
+    filled = header.astype(object).copy()
+    for r in range(len(filled)):  # loop over header rows (a handful), not data
+        above = filled.iloc[:r]
+        new_group = np.ones(filled.shape[1], dtype=bool)
+        if filled.shape[1]:
+            same = (above.iloc[:, 1:].to_numpy() == above.iloc[:, :-1].to_numpy()).all(axis=0)
+            new_group[1:] = ~same
+        group = np.cumsum(new_group)
+        row = filled.iloc[r].replace("", np.nan)
+        filled.iloc[r] = row.groupby(group).ffill().fillna("").to_numpy()
+    return filled
+
+
+def _has_duplicates(labels: list[str]) -> bool:
+    return len(set(labels)) < len(labels)
 
 
 _SPECIAL = np.zeros(256, dtype=bool)
@@ -434,8 +523,9 @@ def _years(
     line_numbers: np.ndarray,
     labels: list[str],
 ) -> tuple[np.ndarray, list[pd.DataFrame], bool]:
-    """Years per row (date column) or per column (date header row), else from a single
-    date in the title lines, else ``year=``. Returns (years, problems, per_column)."""
+    """Years per row (date column) or per column (date header row), else ``year=``, else
+    a year line above the header (``2016``, ``01.03.2016``, ``Jahr: 2016``), else a
+    single date in the title lines. Returns (years, problems, per_column)."""
     n_rows = len(frame)
     if time_in_row:
         years, bad = parse_years(frame[0])
@@ -449,6 +539,7 @@ def _years(
                     "date",
                     frame[0].iloc[at].astype(str).to_numpy(),
                     "not a date or year",
+                    code="not_a_year",
                 )
             )
         return np.where(bad, -1, years), problems, False
@@ -465,6 +556,7 @@ def _years(
                     [labels[j] for j in missing],
                     None,
                     "no date above this column; pass year=",
+                    code="no_year",
                 )
             ]
             if len(missing)
@@ -472,12 +564,22 @@ def _years(
         )
         return col_years, problems, True
     found = {int(y) for text in head for y in _DATE_IN_TEXT.findall(text)}
-    if year is not None or len(found) == 1:
-        value = int(year) if year is not None else found.pop()
+    stated = year_line(head)
+    if year is not None or stated is not None or len(found) == 1:
+        value = int(year) if year is not None else stated if stated is not None else found.pop()
         return np.full(n_rows, value, dtype=np.int64), [], False
     return (
         np.full(n_rows, -1, dtype=np.int64),
-        [failures_frame(source, None, None, None, "the table has no date or year; pass year=")],
+        [
+            failures_frame(
+                source,
+                None,
+                None,
+                None,
+                "the table has no date or year; pass year=",
+                code="no_year",
+            )
+        ],
         False,
     )
 
@@ -527,6 +629,7 @@ def load_mapping(mapping: str | Path | Mapping[str, Any]) -> dict[str, str]:
                         "column": None,
                         "value": None,
                         "reason": f"cannot read mapping: {exc.reason}",
+                        "code": "invalid_mapping",
                     }
                 ]
             ) from None
@@ -541,6 +644,7 @@ def load_mapping(mapping: str | Path | Mapping[str, Any]) -> dict[str, str]:
                     "column": None,
                     "value": None,
                     "reason": "a mapping must be a dict of column -> variable",
+                    "code": "invalid_mapping",
                 }
             ]
         )
@@ -551,6 +655,7 @@ def load_mapping(mapping: str | Path | Mapping[str, Any]) -> dict[str, str]:
             "column": str(k),
             "value": v,
             "reason": "the variable name must be non-empty text",
+            "code": "invalid_mapping",
         }
         for k, v in mapping.items()
         if not isinstance(v, str) or not v.strip()
@@ -560,27 +665,52 @@ def load_mapping(mapping: str | Path | Mapping[str, Any]) -> dict[str, str]:
     return {str(k).strip(): str(v).strip() for k, v in mapping.items()}
 
 
-def apply_mapping(table: Table, mapping: Mapping[str, str]) -> tuple[Table, set[str]]:
+def apply_mapping(
+    table: Table, mapping: Mapping[str, str | Sequence[str]]
+) -> tuple[Table, set[str]]:
     """Rename the table's variables by the mapping and drop the unmapped ones.
 
     A mapping key matches a variable name or one of its aliases (a GENESIS column's full
-    label). Returns the table and the mapping keys that matched.
+    label). A key may feed several variables (a list: the catalog maps one column to
+    ``pop_foreign`` and to the proxy ``pop_mig``); its cells are then copied. Problems in
+    the cells of columns the mapping leaves out (a text column) go with them. Returns the
+    table and the mapping keys that matched.
     """
     cells = table.cells
     categories = list(cells["variable"].cat.categories)
     used: set[str] = set()
-    targets: list[str | None] = []
+    targets: list[list[str]] = []
     for name in categories:  # loop over variables, not cells
         key = next((k for k in [name, *table.aliases.get(name, [])] if k in mapping), None)
-        targets.append(None if key is None else mapping[key])
+        value = [] if key is None else mapping[key]
+        targets.append([value] if isinstance(value, str) else list(value))
         if key is not None:
             used.add(key)
-    new_names = list(dict.fromkeys(t for t in targets if t is not None))
-    lookup = np.array([-1 if t is None else new_names.index(t) for t in targets] + [-1])
-    codes = lookup[cells["variable"].cat.codes.to_numpy()]
-    keep = codes >= 0
-    cells = cells[keep].reset_index(drop=True)
-    cells["variable"] = pd.Categorical.from_codes(codes[keep], new_names)
+    dropped = {
+        label
+        for name, ts in zip(categories, targets, strict=True)
+        if not ts
+        for label in [name, *table.aliases.get(name, []), table.labels.get(name, name)]
+    }
+    table.failures = [_not_in(f, dropped) for f in table.failures]
+    new_names = list(dict.fromkeys(t for ts in targets for t in ts))
+    position = {name: i for i, name in enumerate(new_names)}
+    per_category = np.array([len(ts) for ts in targets] + [0], dtype=np.int64)
+    flat = np.array([position[t] for ts in targets for t in ts], dtype=np.int64)
+    first = np.r_[0, np.cumsum(per_category[:-1])[:-1]] if len(targets) else np.zeros(0, int)
+    codes = cells["variable"].cat.codes.to_numpy()
+    copies = per_category[codes]
+    rows = np.repeat(np.arange(len(cells)), copies)  # each cell once per target
+    offset = np.arange(len(rows)) - np.repeat(np.cumsum(copies) - copies, copies)
+    new_codes = flat[first[codes[rows]] + offset] if len(rows) else np.zeros(0, np.int64)
+    cells = cells.iloc[rows].reset_index(drop=True)
+    cells["variable"] = pd.Categorical.from_codes(new_codes, new_names)
     table.cells = cells
     table.aliases = {}
+    table.labels = {}
     return table, used
+
+
+def _not_in(failures: pd.DataFrame, columns: set[str]) -> pd.DataFrame:
+    """The problems not located in one of ``columns`` (problems of a whole file stay)."""
+    return failures[~failures["column"].isin(list(columns)).to_numpy(dtype=bool)]

@@ -1,8 +1,11 @@
-"""``load_data`` and ``load_units``: files and DataFrames -> one validated Dataset.
+"""``load_data``, ``load_sources``, ``describe_source`` and ``load_units``: files and
+DataFrames -> one validated Dataset.
 
-Reading (formats, layouts, GENESIS) lives in :mod:`~mint_index.data.readers` and
-:mod:`~mint_index.data.genesis`, checking in :mod:`~mint_index.data.validate`; this module
-picks the reader for each source, applies the mapping, combines the sources, raises one
+Reading (formats, layouts, GENESIS) lives in :mod:`~mint_index.data.readers`,
+:mod:`~mint_index.data.genesis` and :mod:`~mint_index.data.layouts`; one project source
+(:class:`~mint_index.data.source.SourceSpec`) is read by :mod:`~mint_index.data.sources`;
+checking lives in :mod:`~mint_index.data.validate`. This module picks the reader for each
+source, applies the mapping, combines the sources, raises one
 :class:`~mint_index.DataValidationError` with every problem, and builds the cube.
 """
 
@@ -21,10 +24,13 @@ from pandas.api.types import union_categoricals
 from mint_index.data.controls import units_control_failures
 from mint_index.data.dataset import FLAGS, MISSING_REASONS, Dataset
 from mint_index.data.genesis import apply_mapping, is_genesis, load_mapping, read_genesis
+from mint_index.data.inputs import InputRefused, read_input, sniff_kind
+from mint_index.data.layouts import tidy_layout
 from mint_index.data.readers import (
     REASON,
     Table,
     detect_encoding,
+    excel_frame,
     failures_frame,
     frame_sha256,
     frame_table,
@@ -37,20 +43,19 @@ from mint_index.data.readers import (
     sniff_separator,
     unit_keys,
 )
+from mint_index.data.source import SourceDescription, SourceSpec, VariableInfo
 from mint_index.data.validate import CellIndex, cell_index, malformed_keys, problems_frame, validate
 from mint_index.errors import DataValidationError, MintIndexError
 
 if TYPE_CHECKING:
     from mint_index.framework import Framework
 
-__all__ = ["FORMATS", "load_data", "load_units"]
+__all__ = ["FORMATS", "describe_source", "load_data", "load_sources", "load_units"]
 
 Source = Union[str, "os.PathLike[str]", pd.DataFrame]
 FORMATS = ("csv", "genesis", "excel", "parquet")
-_EXCEL = {".xlsx", ".xlsm"}
 _PARQUET = {".parquet", ".pq"}
 _UNIT_KEYS = ("unit", "ags", "ars", "key", "code", "id")
-_NOT_FOUND = "file not found"
 
 
 def load_data(
@@ -133,17 +138,190 @@ def load_data(
         if unused:
             notes.append(
                 failures_frame(
-                    "<mapping>", None, unused, None, "the mapping names a column no source has"
+                    "<mapping>",
+                    None,
+                    unused,
+                    None,
+                    "the mapping names a column no source has",
+                    code="unknown_label",
                 )
             )
+    return _finish(tables, framework, units_table, problems, notes, strict, min_coverage)
+
+
+def load_sources(
+    sources: Sequence[SourceSpec],
+    framework: Framework | str | os.PathLike[str] | None = None,
+    *,
+    units: str | os.PathLike[str] | pd.DataFrame | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
+    strict: bool = False,
+    min_coverage: float = 0.5,
+    max_bytes: int | None = None,
+) -> Dataset:
+    """Read the sources of a project (:class:`~mint_index.data.source.SourceSpec`) into
+    one validated :class:`~mint_index.Dataset`.
+
+    Relative source paths are resolved against ``base_dir`` (a project file's folder).
+    Each file is read as its spec says (format, year, key/name columns, filter, pivot,
+    key scheme) and mapped by its ``mapping``, else by the framework's source catalog
+    (a file whose table code the catalog knows needs no mapping). Every problem of every
+    source is collected: a file that cannot be read (missing, empty, binary, a folder, a
+    FIFO, above the size limit ``max_bytes``, see :mod:`mint_index.data.inputs`) is that
+    source's failure while the others are still checked; then one
+    :class:`~mint_index.DataValidationError` lists them all (``.failures`` with
+    ``source, row, column, value, reason, code``).
+    """
+    from mint_index.data.sources import full_labels, map_table, read_spec
+
+    if isinstance(framework, (str, os.PathLike)):
+        from mint_index.framework import load_framework
+
+        framework = load_framework(framework)
+    specs = [s if isinstance(s, SourceSpec) else SourceSpec.model_validate(s) for s in sources]
+    if not specs:
+        raise MintIndexError("no source given")
+    problems: list[pd.DataFrame] = []
+    units_table = None
+    if units is not None:
+        units_table, unit_problems = _read_units(units)
+        problems += unit_problems
+    tables: list[Table] = []
+    for spec in specs:  # loops over sources, not data
+        read = read_spec(spec, base_dir=base_dir, max_bytes=max_bytes)
+        readable = [t for t in read if t.format != "unknown"]
+        labels = sorted({lab for t in readable for lab in full_labels(t).values()})
+        used: set[str] = set()
+        for table in readable:
+            used |= map_table(table, spec, framework)[1]
+        unused = [k for k in spec.mapping if k not in used]
+        if readable and unused:
+            problems.append(
+                failures_frame(
+                    spec.path,
+                    None,
+                    unused,
+                    None,
+                    "the mapping names a label the source does not have"
+                    + (f"; its labels are: {', '.join(labels[:12])}" if labels else ""),
+                    code="unknown_label",
+                )
+            )
+        tables += read
+    return _finish(tables, framework, units_table, problems, [], strict, min_coverage)
+
+
+def describe_source(
+    spec: SourceSpec,
+    framework: Framework | None = None,
+    *,
+    base_dir: str | os.PathLike[str] | None = None,
+    max_bytes: int | None = None,
+) -> SourceDescription:
+    """How a source will be read (what ``mint-index inspect`` prints): format, layout,
+    encoding, separator, table code, units, years, every variable with its full source
+    label, and a proposed mapping.
+
+    The proposed mapping has every label: those the framework's source catalog knows (or
+    that equal a variable id) map to framework variables, every other one to an id made
+    from it (delete what you do not need). Pasted unchanged as the source's ``mapping``,
+    it loads the file. A file that cannot be read raises
+    :class:`~mint_index.DataValidationError`.
+    """
+    from mint_index.data.catalog import map_by_catalog
+    from mint_index.data.keys import key_scheme
+    from mint_index.data.sources import full_labels, label_id, read_spec
+
+    tables = read_spec(spec, base_dir=base_dir, max_bytes=max_bytes)
+    fatal = [f for t in tables if t.format == "unknown" for f in t.failures]
+    if fatal:
+        raise DataValidationError(problems_frame(fatal))
+    first = tables[0]
+    labels: dict[str, str] = {}
+    for table in tables:
+        labels.update(full_labels(table))
+    cells = pd.concat([t.cells[["unit", "year", "variable", "value"]] for t in tables])
+    variable = cells["variable"].astype(str)
+    has_value = cells["value"].notna()
+    counts = has_value.groupby(variable).agg(["sum", "size"])
+    proposed = (
+        map_by_catalog(first.table, labels.values(), framework, first.title or "")
+        if framework is not None
+        else {}
+    )
+    if framework is not None:
+        known = set(getattr(framework, "variable_map", {}))
+        proposed.update(
+            {lab: lab for lab in labels.values() if lab in known and lab not in proposed}
+        )
+    taken = set(proposed.values())
+    proposed = {  # every label, in file order: known ones to the framework, others to an id
+        full: proposed[full] if full in proposed else label_id(var, taken)
+        for var, full in labels.items()
+    }
+    infos = [
+        VariableInfo(
+            label=full,
+            column=full,
+            cells=int(counts.loc[var, "sum"]) if var in counts.index else 0,
+            missing=int(counts.loc[var, "size"] - counts.loc[var, "sum"])
+            if var in counts.index
+            else 0,
+            proposed=proposed.get(full),
+        )
+        for var, full in labels.items()
+    ]
+    keys = pd.unique(cells["unit"].astype(str))
+    warnings = problems_frame([f for t in tables for f in t.failures])
+    return SourceDescription(
+        path=spec.path,
+        format=first.format,
+        layout=first.layout,
+        encoding=first.encoding,
+        separator=first.separator,
+        decimal=first.decimal,
+        table=first.table,
+        title=first.title,
+        unit_column=spec.unit_column,
+        name_column=spec.name_column,
+        key_scheme=first.key_scheme or key_scheme(keys),
+        units=len(keys),
+        unit_examples=[str(k) for k in keys[:5]],
+        years=sorted(int(y) for y in pd.unique(cells["year"])),
+        variables=infos,
+        proposed_mapping=proposed,
+        warnings=[
+            f"{r.source}:{'' if r.row is None else r.row} {r.reason}"
+            for r in warnings.head(20).itertuples()
+        ],
+    )
+
+
+def _finish(
+    tables: list[Table],
+    framework: Framework | None,
+    units_table: pd.DataFrame | None,
+    problems: list[pd.DataFrame],
+    notes: list[pd.DataFrame],
+    strict: bool,
+    min_coverage: float,
+) -> Dataset:
+    """Combine the tables, validate, raise every problem at once or build the Dataset."""
     for table in tables:
         problems += table.failures
         notes += table.warnings
+    from mint_index.data.keys import key_scheme
 
+    for table in tables:  # loops over sources
+        if table.key_scheme is None:
+            table.key_scheme = key_scheme(table.cells["unit"].cat.categories)
+    own = {t.source for t in tables if t.key_scheme == "own"}
     cells = _combine(tables)
     index = cell_index(cells)
     cube = _cube(cells, index)
-    failures, warnings = validate(cells, index, cube[0], framework, units_table, min_coverage)
+    failures, warnings = validate(
+        cells, index, cube[0], framework, units_table, min_coverage, own_keys=own
+    )
     warnings = problems_frame([*notes, warnings])
     failures = problems_frame([*problems, failures, *([warnings] if strict else [])])
     if len(failures):
@@ -195,18 +373,22 @@ def _read(
     path = Path(item)
     suffix = path.suffix.lower()
     try:
-        if fmt == "excel" or (fmt is None and suffix in _EXCEL):
+        raw = read_input(path)
+        kind = sniff_kind(raw, suffix)
+        if fmt == "excel" or (fmt is None and kind == "excel"):
             return read_excel(path, name, sheet=sheet, **common)
-        if fmt == "parquet" or (fmt is None and suffix in _PARQUET):
+        if fmt == "parquet" or (fmt is None and kind == "parquet"):
             return read_parquet(path, name, **common)
-        if fmt is None and suffix == ".xls":
-            return _failed(name, "old .xls workbooks are not supported; save as .xlsx")
-        raw = path.read_bytes()
+        if fmt is None and tidy_layout(raw, encoding or detect_encoding(raw)):
+            from mint_index.data.sources import read_file
+
+            spec = SourceSpec(path=name, year=year, encoding=encoding, separator=sep)
+            return read_file(path, spec.model_copy(update={"decimal": decimal}))
         if fmt == "genesis" or (fmt is None and is_genesis(raw)):
             return read_genesis(raw, name, encoding=encoding, year=year)
         return read_csv(raw, name, sep=sep, decimal=decimal, encoding=encoding, **common)
-    except FileNotFoundError:
-        return _failed(name, _NOT_FOUND)
+    except InputRefused as refused:
+        return _failed(name, refused.reason, refused.code)
     except (
         OSError,
         ValueError,
@@ -214,17 +396,13 @@ def _read(
         pd.errors.ParserError,
         pd.errors.EmptyDataError,
     ) as exc:
-        return _failed(name, f"cannot read: {exc}")
+        return _failed(name, f"cannot read: {exc}", "unreadable_file")
 
 
-def _failed(name: str, reason: str) -> Table:
-    empty = frame_table(
-        pd.DataFrame({"unit": pd.Series([], dtype=str), "year": [], "variable": [], "value": []}),
-        name,
-        "unknown",
-    )
-    empty.failures = [failures_frame(name, None, None, None, reason)]
-    return empty
+def _failed(name: str, reason: str, code: str) -> Table:
+    from mint_index.data.sources import failed_table
+
+    return failed_table(name, reason, code)
 
 
 def _combine(tables: list[Table]) -> pd.DataFrame:
@@ -240,9 +418,9 @@ def _combine(tables: list[Table]) -> pd.DataFrame:
         return cells
     return pd.DataFrame(
         {
-            "unit": union_categoricals([p["unit"] for p in parts]),
+            "unit": union_categoricals([_object_categories(p["unit"]) for p in parts]),
             "year": np.concatenate([p["year"].to_numpy(np.int64) for p in parts]),
-            "variable": union_categoricals([p["variable"] for p in parts]),
+            "variable": union_categoricals([_object_categories(p["variable"]) for p in parts]),
             "value": np.concatenate([p["value"].to_numpy(np.float64) for p in parts]),
             "missing_reason": pd.Categorical.from_codes(
                 np.concatenate([p["missing_reason"].cat.codes for p in parts]), MISSING_REASONS
@@ -252,11 +430,21 @@ def _combine(tables: list[Table]) -> pd.DataFrame:
             ),
             "row": np.concatenate([p["row"].to_numpy(np.int64) for p in parts]),
             "column": union_categoricals(
-                [p["column"].astype(str).astype("category") for p in parts]
+                [_object_categories(p["column"].astype(str).astype("category")) for p in parts]
             ),
             "source": source,
         },
         copy=False,
+    )
+
+
+def _object_categories(column: pd.Series) -> pd.Categorical:
+    """The column with its categories as plain objects: under pandas 3 an empty or text
+    categorical may have ``str`` categories, and union_categoricals refuses to mix them."""
+    values = column.array
+    return pd.Categorical.from_codes(
+        np.asarray(values.codes),
+        pd.Index(np.asarray(values.categories, dtype=object), dtype=object),
     )
 
 
@@ -286,16 +474,23 @@ def _dataset(
 ) -> Dataset:
     """The Dataset from the validated cube, with units table and provenance."""
     values, reason, flag = cube
-    if units is None:
-        found = [t.names for t in tables if t.names is not None and len(t.names)]
-        if found:
-            names = pd.concat(found)
-            names = names[~names.index.duplicated()]
+    found = [t.names for t in tables if t.names is not None and len(t.names)]
+    if found:
+        names = pd.concat(found)
+        names = names[~names.index.duplicated()]
+        if units is None:
             units = pd.DataFrame(
                 {"name": names.reindex(index.unit_ids.astype(str))},
                 index=pd.Index(index.unit_ids.astype(str), name="unit"),
             )
             units["name"] = units["name"].fillna(pd.Series(units.index, index=units.index))
+        else:  # names from the sources where the units table has none
+            units = units.copy()
+            own = units["name"].astype(object).where(units["name"].notna(), "").astype(str)
+            blank = (own.str.strip() == "") | (own == units.index.astype(str))
+            given = names.reindex(units.index.astype(str)).to_numpy(dtype=object)
+            fill = blank.to_numpy() & pd.notna(given)
+            units["name"] = np.where(fill, given, units["name"].to_numpy(dtype=object))
     provenance = pd.DataFrame(
         [
             {
@@ -346,6 +541,22 @@ def load_units(
     return frame
 
 
+def _units_frame(
+    raw: bytes, kind: str, sheet: str | int, sep: str | None, encoding: str | None
+) -> tuple[pd.DataFrame, str]:
+    """A units file's table (every cell as text for CSV) and its decimal mark."""
+    if kind == "excel":
+        return excel_frame(io.BytesIO(raw), sheet), "."
+    if kind == "parquet":
+        require("pyarrow", "parquet")
+        return pd.read_parquet(io.BytesIO(raw)), "."
+    encoding = encoding or detect_encoding(raw)
+    text = raw.decode(encoding)
+    sep = sep or sniff_separator(text[:65536])
+    frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    return frame, sniff_decimal(frame.drop(columns=frame.columns[:1]).head(200), sep)
+
+
 def _read_units(
     source: str | os.PathLike[str] | pd.DataFrame,
     *,
@@ -361,22 +572,14 @@ def _read_units(
         rows = np.asarray(frame.index)
     else:
         path = Path(source)
-        if not path.exists():
-            return pd.DataFrame(), [failures_frame(name, None, None, None, _NOT_FOUND)]
         suffix = path.suffix.lower()
-        if suffix in _EXCEL:
-            require("openpyxl", "excel")
-            frame = pd.read_excel(path, sheet_name=sheet, dtype=object, engine="openpyxl")
-        elif suffix in _PARQUET:
-            require("pyarrow", "parquet")
-            frame = pd.read_parquet(path)
-        else:
-            raw = path.read_bytes()
-            encoding = encoding or detect_encoding(raw)
-            text = raw.decode(encoding)
-            sep = sep or sniff_separator(text[:65536])
-            frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-            decimal = sniff_decimal(frame.drop(columns=frame.columns[:1]).head(200), sep)
+        try:
+            raw = read_input(path)
+            frame, decimal = _units_frame(raw, sniff_kind(raw, suffix), sheet, sep, encoding)
+        except InputRefused as refused:
+            return pd.DataFrame(), [
+                failures_frame(name, None, None, None, refused.reason, code=refused.code)
+            ]
         rows = np.arange(len(frame)) + (0 if suffix in _PARQUET else 2)
     frame.columns = [str(c).strip() for c in frame.columns]
     lower = {c.lower(): c for c in frame.columns}
@@ -390,6 +593,7 @@ def _read_units(
                 None,
                 f"no unit key column (looked for {key or ', '.join(_UNIT_KEYS)}); "
                 f"columns are: {', '.join(frame.columns)}",
+                code="missing_column",
             )
         ]
 
@@ -403,7 +607,12 @@ def _read_units(
     if bad.any():
         problems.append(
             failures_frame(
-                name, rows[bad], column, frame.index[bad].to_numpy(), reason[bad].to_numpy()
+                name,
+                rows[bad],
+                column,
+                frame.index[bad].to_numpy(),
+                reason[bad].to_numpy(),
+                code=np.where(dup[bad], "duplicate_unit", "malformed_key"),
             )
         )
     if "population" in frame.columns:
@@ -418,6 +627,7 @@ def _read_units(
                     "population",
                     frame["population"].iloc[at].astype(str).to_numpy(),
                     np.where(parsed.bad[at], "population is not a number", "negative population"),
+                    code=np.where(parsed.bad[at], "not_a_number", "negative_count"),
                 )
             )
         frame["population"] = parsed.value

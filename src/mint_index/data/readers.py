@@ -33,6 +33,8 @@ __all__ = [
     "Parsed",
     "Table",
     "detect_encoding",
+    "empty_cells",
+    "excel_frame",
     "failures_frame",
     "frame_table",
     "make_cells",
@@ -69,13 +71,18 @@ VALUE_FLAGS: dict[str, str] = {
     "e": "final",
 }
 
-#: Cell texts that mean "empty" in every format (R writes NA, pandas NaN).
-NA_TEXT: list[str] = ["", "NA", "NaN", "nan"]
+#: Cell texts that mean "empty" in every format (R writes NA). ``NaN``, ``inf`` and
+#: numbers too large for a float (``1e309``) are not values: they are reported.
+NA_TEXT: list[str] = ["", "NA"]
+_NON_FINITE = re.compile(r"^[-+]?(?:nan|inf|infinity)$", re.IGNORECASE)
 
 _FLAGGED = re.compile(r"^(\()?\s*([-+]?[0-9][0-9.,]*(?:[eE][-+]?[0-9]+)?)\s*(\))?\s*([prse])?$")
 _YEAR_TEXT = re.compile(r"^\s*(?:(\d{4})|\d{1,2}\.\d{1,2}\.(\d{4})|(\d{4})-\d{2}-\d{2})\s*$")
 
 _CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
+
+#: The column a long frame made from a wide table keeps each cell's source column in.
+SOURCE_COLUMN = "_source_column"
 
 KEY_COLUMNS = ("unit", "year", "variable", "value", "missing_reason", "flag", "name")
 
@@ -103,6 +110,17 @@ class Table:
     names: pd.Series | None = None
     #: variable -> further labels a mapping may use for it (GENESIS full column labels)
     aliases: dict[str, list[str]] = field(default_factory=dict)
+    #: the table code of an official export (``12411-01-01-4``), where the file names it
+    table: str | None = None
+    #: the title of an official export
+    title: str | None = None
+    #: variable -> its full source label, where it differs (what a mapping keys on)
+    labels: dict[str, str] = field(default_factory=dict)
+    #: ags, ars or own: how the unit keys are read (see :mod:`mint_index.data.keys`)
+    key_scheme: str | None = None
+    #: the separator and decimal mark of a text file
+    separator: str | None = None
+    decimal: str | None = None
 
 
 @dataclass
@@ -114,17 +132,29 @@ class Parsed:
     reason: np.ndarray
     flag: np.ndarray
     bad: np.ndarray
+    #: cells that are NaN/inf text or overflow a float (a subset of ``bad``)
+    nonfinite: np.ndarray | None = None
 
 
 # ---- small helpers ------------------------------------------------------------------
-def failures_frame(source: str, row: Any, column: Any, value: Any, reason: Any) -> pd.DataFrame:
-    """Problems in the standard columns; array arguments give one row per element."""
+def failures_frame(
+    source: str, row: Any, column: Any, value: Any, reason: Any, *, code: Any
+) -> pd.DataFrame:
+    """Problems in the standard columns plus ``code`` (a stable snake_case reason code;
+    ``reason`` is the message); array arguments give one row per element."""
     frame = pd.DataFrame(
-        {"source": source, "row": row, "column": column, "value": value, "reason": reason},
-        index=[0] if all(np.ndim(a) == 0 for a in (row, column, value, reason)) else None,
+        {
+            "source": source,
+            "row": row,
+            "column": column,
+            "value": value,
+            "reason": reason,
+            "code": code,
+        },
+        index=[0] if all(np.ndim(a) == 0 for a in (row, column, value, reason, code)) else None,
     )
     frame["row"] = frame["row"].astype("Int64")
-    return frame[FAILURE_COLUMNS].astype({"value": object, "column": object})
+    return frame[[*FAILURE_COLUMNS, "code"]].astype({"value": object, "column": object})
 
 
 def sha256_of(raw: bytes) -> str:
@@ -139,10 +169,13 @@ def frame_sha256(frame: pd.DataFrame) -> str:
 
 
 def detect_encoding(raw: bytes) -> str:
-    """UTF-8 (with or without BOM) if the bytes decode as such, else Windows-1252, else
-    Latin-1. Windows-1252 and Latin-1 agree on every letter German data use."""
+    """UTF-16 with a byte order mark, UTF-8 (with or without BOM) if the bytes decode as
+    such, else Windows-1252, else Latin-1. Windows-1252 and Latin-1 agree on every letter
+    German data use."""
     if raw.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
+        return "utf-16"
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -172,16 +205,19 @@ def sniff_separator(sample: str) -> str:
 def sniff_decimal(cells: pd.DataFrame, sep: str) -> str:
     """``,`` if numbers in the sample are written with a decimal comma, else ``.``.
 
-    In a ``;`` file numbers like ``1.500`` whose every dot is followed by three digits are
-    German thousands (``;`` files come from German-language spreadsheets); any other
-    ``1.5`` makes the dot the decimal mark.
+    A decimal comma may come with thousands dots (``1.234,5``); in a ``,``-separated
+    file such numbers are quoted (``"1.234,5"``) and count the same. In a ``;`` file
+    numbers like ``1.500`` whose every dot is followed by three digits are German
+    thousands (``;`` files come from German-language spreadsheets); any other ``1.5``
+    makes the dot the decimal mark.
     """
-    if sep == "," or not len(cells):
+    if not len(cells):
         return "."
     text = cells.stack().astype(str).str.strip()
-    comma = text.str.fullmatch(r"[-+(]?\d+,\d+\)?\s*[prse]?").sum()
-    dot = text.str.fullmatch(r"[-+(]?\d+(?:\.\d+)+\)?\s*[prse]?").sum()
-    thousands = text.str.fullmatch(r"[-+(]?\d{1,3}(?:\.\d{3})+(?:,\d+)?\)?\s*[prse]?").sum()
+    tail = r"\)?\s*[prse]?"
+    comma = text.str.fullmatch(r"[-+(]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+" + tail).sum()
+    dot = text.str.fullmatch(r"[-+(]?\d+(?:\.\d+)+" + tail).sum()
+    thousands = text.str.fullmatch(r"[-+(]?\d{1,3}(?:\.\d{3})+" + tail).sum()
     if comma > 0 and comma + thousands >= dot:
         return ","
     return "," if sep == ";" and dot > 0 and thousands == dot else "."
@@ -224,20 +260,28 @@ def parse_cells(cells: pd.Series | np.ndarray, decimal: str = ".") -> Parsed:
     """
     if isinstance(cells, pd.Series) and pd.api.types.is_numeric_dtype(cells.dtype):
         value = np.array(cells, dtype=np.float64)
-        missing = np.where(np.isnan(value), REASON["missing"], 0).astype(np.int8)
-        return Parsed(value, missing, np.zeros(len(value), np.int8), np.zeros(len(value), bool))
+        infinite = np.isinf(value)
+        value[infinite] = np.nan
+        missing = np.where(np.isnan(value) & ~infinite, REASON["missing"], 0).astype(np.int8)
+        flags = np.zeros(len(value), np.int8)
+        return Parsed(value, missing, flags, infinite, infinite)
     series = pd.Series(np.asarray(cells, dtype=object))
     n = len(series)
     value = _numbers(series, decimal)
     reason = np.zeros(n, dtype=np.int8)
     flag = np.zeros(n, dtype=np.int8)
     bad = np.zeros(n, dtype=bool)
-    rest = np.flatnonzero(np.isnan(value))
+    nonfinite = np.isinf(value)
+    value[nonfinite] = np.nan
+    bad |= nonfinite
+    rest = np.flatnonzero(np.isnan(value) & ~nonfinite)
     if not len(rest):
-        return Parsed(value, reason, flag, bad)
+        return Parsed(value, reason, flag, bad, nonfinite)
     raw = series.iloc[rest]
     text = raw.astype(str).str.strip()
-    empty = (raw.isna() | text.isin(NA_TEXT)).to_numpy()
+    words = text.str.fullmatch(_NON_FINITE).to_numpy(dtype=bool) & raw.notna().to_numpy()
+    nonfinite[rest[words]] = True
+    empty = (raw.isna() | text.isin(NA_TEXT)).to_numpy() & ~words
     reason[rest[empty]] = REASON["missing"]
     symbol = text.isin(list(SYMBOLS)).to_numpy()
     for sym, (sym_value, sym_reason, sym_flag) in SYMBOLS.items():
@@ -249,13 +293,14 @@ def parse_cells(cells: pd.Series | np.ndarray, decimal: str = ".") -> Parsed:
     parts = text[left].str.extract(_FLAGGED)
     number = _numbers(parts[1], decimal)
     open_, close = parts[0].notna().to_numpy(), parts[2].notna().to_numpy()
-    ok = ~np.isnan(number) & (open_ == close)
+    ok = np.isfinite(number) & (open_ == close)
+    nonfinite[rest[left][np.isinf(number)]] = True
     idx = rest[left]
     value[idx[ok]] = number[ok]
     letters = parts[3].map(VALUE_FLAGS).map(FLAG).fillna(0).to_numpy(dtype=np.int8)
     flag[idx[ok]] = np.where(open_[ok], FLAG["limited_value"], letters[ok])
     bad[idx[~ok]] = True
-    return Parsed(value, reason, flag, bad)
+    return Parsed(value, reason, flag, bad, nonfinite)
 
 
 def _years_of(cells: pd.Series) -> np.ndarray:
@@ -325,10 +370,11 @@ def compact(codes: np.ndarray) -> np.ndarray:
 
 
 def _bad_cells(
-    source: str, rows: np.ndarray, column: str, raw: pd.Series, parsed: Parsed
+    source: str, rows: np.ndarray, column: str | np.ndarray, raw: pd.Series, parsed: Parsed
 ) -> list[pd.DataFrame]:
     """Report non-numeric cells; a column with no number at all is one problem, not
-    thousands (it is most likely a label column)."""
+    thousands (it is most likely a label column). ``column`` is one name, or one per
+    cell (a wide table melted to long)."""
     if not parsed.bad.any():
         return []
     numbers = (~np.isnan(parsed.value)).any() or (parsed.reason > REASON["missing"]).any()
@@ -338,16 +384,23 @@ def _bad_cells(
             failures_frame(
                 source,
                 rows[first],
-                column,
+                column if np.ndim(column) == 0 else column[first],
                 raw.iloc[first],
                 "column holds text, not numbers; only unit, year and name may hold text "
                 "(or give a mapping that leaves it out)",
+                code="text_column",
             )
         ]
     bad = np.flatnonzero(parsed.bad)
+    infinite = parsed.nonfinite[bad] if parsed.nonfinite is not None else np.zeros(len(bad), bool)
     return [
         failures_frame(
-            source, rows[bad], column, raw.iloc[bad].astype(str).to_numpy(), "not a number"
+            source,
+            rows[bad],
+            column if np.ndim(column) == 0 else column[bad],
+            raw.iloc[bad].astype(str).to_numpy(),
+            np.where(infinite, "not a finite number (NaN, inf or too large)", "not a number"),
+            code=np.where(infinite, "not_finite", "not_a_number"),
         )
     ]
 
@@ -368,6 +421,7 @@ def unit_keys(
                 str(keys.dtype),
                 f"unit keys are numbers ({keys.dtype}), so leading zeros may be lost; "
                 "pass them as text (e.g. read with dtype=str)",
+                code="numeric_keys",
             )
         )
     elif keys.dtype == object:
@@ -383,6 +437,7 @@ def unit_keys(
                     keys.iloc[at].astype(str).to_numpy(),
                     "unit key stored as a number, so a leading zero may be lost; "
                     "store keys as text",
+                    code="numeric_keys",
                 )
             )
     return key_text(keys), failures
@@ -432,10 +487,11 @@ def frame_table(
                 c,
                 None,
                 f"required column missing{hint.get(c, '')}; columns are: {', '.join(columns)}",
+                code="missing_column",
             )
             for c in absent
         ]
-        return Table(_empty_cells(), source, fmt, layout, len(frame), sha256, encoding, failures)
+        return Table(empty_cells(), source, fmt, layout, len(frame), sha256, encoding, failures)
 
     units, more = unit_keys(frame[unit_column], source, rows, unit_column)
     failures += more
@@ -450,6 +506,7 @@ def frame_table(
                     year_column,
                     frame[year_column].iloc[bad].astype(str).to_numpy(),
                     "not a year",
+                    code="not_a_year",
                 )
             )
     else:
@@ -477,7 +534,7 @@ def frame_table(
     )
 
 
-def _empty_cells() -> pd.DataFrame:
+def empty_cells() -> pd.DataFrame:
     empty = Parsed(*(np.zeros(0, dt) for dt in (np.float64, np.int8, np.int8, bool)))
     return make_cells(
         np.zeros(0, object), np.zeros(0, np.int64), [], [], empty, np.zeros(0, np.int64)
@@ -518,7 +575,9 @@ def _long_cells(
 ) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
     """Long: one row per unit, year and variable, optional ``flag``/``missing_reason``."""
     parsed = parse_cells(frame["value"], decimal)
-    failures = _bad_cells(source, rows, "value", frame["value"], parsed)
+    # a wide table melted to long (pivot) keeps each cell's source column
+    column = frame[SOURCE_COLUMN].to_numpy(dtype=object) if SOURCE_COLUMN in frame else "value"
+    failures = _bad_cells(source, rows, column, frame["value"], parsed)
     if "flag" in frame.columns:
         parsed.flag = _vocabulary_codes(
             frame["flag"],
@@ -543,6 +602,7 @@ def _long_cells(
                     "missing_reason",
                     frame["missing_reason"].iloc[at].astype(str).to_numpy(),
                     "a value is given although missing_reason says it is missing",
+                    code="value_with_missing_reason",
                 )
             )
         parsed.reason = np.where(given > 0, given, parsed.reason).astype(np.int8)
@@ -558,11 +618,18 @@ def _long_cells(
             "missing_reason": pd.Categorical.from_codes(parsed.reason, MISSING_REASONS),
             "flag": pd.Categorical.from_codes(parsed.flag, FLAGS),
             "row": rows.astype(np.int64),
-            "column": pd.Categorical.from_codes(np.zeros(len(frame), np.int8), ["value"]),
+            "column": _column_categories(column, len(frame)),
         },
         copy=False,
     )
     return cells, failures
+
+
+def _column_categories(column: str | np.ndarray, n: int) -> pd.Categorical:
+    """The source column of every cell: one name for all, or one per cell."""
+    if np.ndim(column) == 0:
+        return pd.Categorical.from_codes(np.zeros(n, np.int8), [str(column)])
+    return pd.Categorical(np.asarray(column, dtype=object))
 
 
 def _vocabulary_codes(
@@ -585,7 +652,12 @@ def _vocabulary_codes(
         valid = ", ".join(k for k in vocabulary if k)
         failures.append(
             failures_frame(
-                source, rows[at], name, text.iloc[at].to_numpy(), f"unknown {name}; valid: {valid}"
+                source,
+                rows[at],
+                name,
+                text.iloc[at].to_numpy(),
+                f"unknown {name}; valid: {valid}",
+                code="unknown_code",
             )
         )
     out = codes.fillna(0).to_numpy(dtype=np.int8)
@@ -682,8 +754,7 @@ def read_excel(
     **options: Any,
 ) -> Table:
     """The first (or the named) sheet of an .xlsx workbook -> :class:`Table`."""
-    require("openpyxl", "excel")
-    frame = pd.read_excel(path, sheet_name=sheet, dtype=object, engine="openpyxl")
+    frame = excel_frame(path, sheet)
     rows = np.arange(len(frame)) + 2  # sheet row numbers; row 1 is the header
     return frame_table(
         frame,
@@ -695,6 +766,26 @@ def read_excel(
         sha256=sha256_of(path.read_bytes()),
         **options,
     )
+
+
+def excel_frame(workbook: Path | io.BytesIO, sheet: str | int = 0) -> pd.DataFrame:
+    """One sheet of an .xlsx workbook, cells as read (keys stay as Excel stored them).
+
+    A damaged workbook (truncated, a zip that holds no workbook) raises
+    :class:`~mint_index.data.inputs.InputRefused` (code ``not_excel``), so the loader
+    reports it as that source's failure.
+    """
+    import zipfile
+
+    from mint_index.data.inputs import InputRefused
+
+    require("openpyxl", "excel")
+    try:
+        return pd.read_excel(workbook, sheet_name=sheet, dtype=object, engine="openpyxl")
+    except (zipfile.BadZipFile, KeyError, EOFError) as exc:
+        raise InputRefused(
+            f"not a readable Excel workbook (truncated or damaged: {exc})", "not_excel"
+        ) from None
 
 
 def read_parquet(path: Path, source: str, **options: Any) -> Table:

@@ -8,7 +8,7 @@ warnings; the caller raises once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -33,6 +33,11 @@ _BOUNDS = {
     "count": (0.0, np.inf, "negative count"),
     "percent": (0.0, 100.0, "percentage outside 0..100"),
     "share": (0.0, 1.0, "share outside 0..1"),
+}
+_BOUND_CODES = {
+    "negative count": "negative_count",
+    "percentage outside 0..100": "percent_out_of_range",
+    "share outside 0..1": "share_out_of_range",
 }
 
 
@@ -121,8 +126,11 @@ def malformed_keys(keys: pd.Series, known: Iterable[str] = ()) -> pd.Series:
     return reasons
 
 
-def _key_failures(cells: pd.DataFrame, units: pd.DataFrame | None) -> list[pd.DataFrame]:
-    """Malformed keys and keys missing from the units table, once per source and key."""
+def _key_failures(
+    cells: pd.DataFrame, units: pd.DataFrame | None, own_keys: Collection[str] = ()
+) -> list[pd.DataFrame]:
+    """Malformed keys and keys missing from the units table, once per source and key.
+    Keys of sources in ``own_keys`` (a town's own numbering) are never called short."""
     n_units = len(cells["unit"].cat.categories)
     pair = cells["unit"].cat.codes.to_numpy()
     if len(cells["source"].cat.categories) > 1:
@@ -133,17 +141,32 @@ def _key_failures(cells: pd.DataFrame, units: pd.DataFrame | None) -> list[pd.Da
     keys = pd.Series(np.asarray(cells["unit"].cat.categories, dtype=object)[pairs % n_units])
     known = [] if units is None else list(units.index.astype(str))
     reason = malformed_keys(keys, known)
+    if own_keys:
+        sources = np.asarray(cells["source"].cat.categories, dtype=object)[pairs // n_units]
+        own = (
+            np.isin(sources, list(own_keys))
+            & reason.fillna("").str.startswith("unit key has").to_numpy()
+        )
+        reason[own] = None
     if units is not None:
         absent = reason.isna() & ~keys.isin(known)
         reason[absent] = "unit missing from the units table"
     bad = reason.notna().to_numpy()
     if not bad.any():
         return []
-    return [_at(cells, first[bad], "unit", keys[bad].to_numpy(), reason[bad].to_numpy())]
+    codes = np.where(
+        reason[bad].str.startswith("unit missing").to_numpy(), "unknown_unit", "malformed_key"
+    )
+    return [_at(cells, first[bad], "unit", keys[bad].to_numpy(), reason[bad].to_numpy(), codes)]
 
 
 def _at(
-    cells: pd.DataFrame, at: np.ndarray, column: str | None, value: object, reason: object
+    cells: pd.DataFrame,
+    at: np.ndarray,
+    column: str | None,
+    value: object,
+    reason: object,
+    code: object,
 ) -> pd.DataFrame:
     """Problems located at cell positions ``at`` (source, row, and the cell's column)."""
     frame = pd.DataFrame(
@@ -153,6 +176,7 @@ def _at(
             "column": (cells["column"].to_numpy()[at].astype(object) if column is None else column),
             "value": value,
             "reason": reason,
+            "code": code,
             "unit": cells["unit"].to_numpy()[at].astype(object),
             "year": cells["year"].to_numpy()[at],
             "variable": cells["variable"].to_numpy()[at].astype(object),
@@ -176,6 +200,7 @@ def _duplicates(cells: pd.DataFrame, index: CellIndex) -> list[pd.DataFrame]:
             None,
             _fmt(cells["value"].to_numpy()[dup]),
             "duplicate (unit, year, variable)",
+            "duplicate_cell",
         )
     ]
 
@@ -222,6 +247,7 @@ def _framework_failures(
                     f"variable needed by {', '.join(needed_by[v])} is missing from the data"
                     for v in missing
                 ],
+                code="missing_variable",
             )
         )
 
@@ -238,7 +264,9 @@ def _framework_failures(
         outside = (value < lower[index.variable]) | (value > upper[index.variable])
     if outside.any():
         at = np.flatnonzero(outside)
-        out.append(_at(cells, at, None, _fmt(value[at]), what[index.variable[at]]))
+        reasons = what[index.variable[at]]
+        codes = np.array([_BOUND_CODES[r] for r in reasons], dtype=object)
+        out.append(_at(cells, at, None, _fmt(value[at]), reasons, codes))
 
     for var, (allowed, users) in levels.items():
         if var not in position or units.get(var) not in (None, "code"):
@@ -255,11 +283,13 @@ def _framework_failures(
                     None,
                     _fmt(value[at]),
                     f"not an answer level of {', '.join(users)} ({shown})",
+                    "not_an_answer_level",
                 )
             )
 
     zero, undefined = _zero_denominators(cells, index, values, denominators)
-    return out + zero, undefined
+    exceeding = _numerators_above_denominators(cells, index, values, denominators, units)
+    return out + zero + exceeding, undefined
 
 
 def _zero_denominators(
@@ -300,6 +330,7 @@ def _zero_denominators(
                     None,
                     _fmt(denominator[y, u]),
                     [f"zero denominator of {names} while {num} is {n:g}" for n in numerator[y, u]],
+                    "zero_denominator",
                 )
             )
         undefined = int((zero & ~impossible).sum())
@@ -312,9 +343,53 @@ def _zero_denominators(
                     str(undefined),
                     f"zero denominator of {names} in {undefined} unit-year(s), "
                     f"with {num} also 0 or missing: the indicator is undefined there",
+                    code="undefined_ratio",
                 )
             )
     return failures, warnings
+
+
+def _numerators_above_denominators(
+    cells: pd.DataFrame,
+    index: CellIndex,
+    values: np.ndarray,
+    fractions: dict[tuple[str, str], list[str]],
+    units: dict[str, str],
+) -> list[pd.DataFrame]:
+    """A count numerator above its count denominator (more foreign pupils than pupils) is
+    impossible data: a failure at the numerator cell."""
+    position = {v: i for i, v in enumerate(index.variables)}
+    failures: list[pd.DataFrame] = []
+    cell_at = np.full(values.size, -1, dtype=np.int64)
+    cell_at[index.flat] = np.arange(len(index.flat))
+    for (num, den), users in fractions.items():  # loops over the framework's fractions
+        if num not in position or den not in position:
+            continue
+        if units.get(num) != "count" or units.get(den) != "count":
+            continue
+        numerator = values[:, :, position[num]]
+        denominator = values[:, :, position[den]]
+        with np.errstate(invalid="ignore"):
+            above = (numerator > denominator) & (denominator != 0)  # 0: reported above
+        if not above.any():
+            continue
+        y, u = np.nonzero(above)
+        at = cell_at[(y * values.shape[1] + u) * values.shape[2] + position[num]]
+        names = ", ".join(dict.fromkeys(users))
+        failures.append(
+            _at(
+                cells,
+                at,
+                None,
+                _fmt(numerator[y, u]),
+                [
+                    f"{num} of {names} is above its denominator {den} ({d:g})"
+                    for d in denominator[y, u]
+                ],
+                "numerator_above_denominator",
+            )
+        )
+    return failures
 
 
 def _coverage_warnings(
@@ -342,6 +417,7 @@ def _coverage_warnings(
                 f"low coverage: {c:.0%} of unit-years have a value (minimum {minimum:.0%})"
                 for _, c in low
             ],
+            code="low_coverage",
         )
     ]
 
@@ -353,6 +429,8 @@ def validate(
     framework: Framework | None = None,
     units: pd.DataFrame | None = None,
     min_coverage: float = 0.5,
+    *,
+    own_keys: Collection[str] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """All checks on the combined cells (with a ``source`` column) and their cube
     ``values`` [year, unit, variable]: (failures, warnings).
@@ -360,10 +438,12 @@ def validate(
     Failures: malformed unit keys, units missing from the units table, duplicate
     (unit, year, variable), and with a framework: variables it needs but the data lack,
     negative counts, percentages outside 0..100, shares outside 0..1, codes that are not
-    answer levels, zero denominators under a non-zero numerator. Warnings: low coverage,
+    answer levels, zero denominators under a non-zero numerator, count numerators above
+    their denominators. Keys of the sources in ``own_keys`` (own numbering) are not
+    reported as lost leading zeros. Warnings: low coverage,
     variables the framework does not use, 0 of 0 (indicator undefined).
     """
-    failures = _key_failures(cells, units) + _duplicates(cells, index)
+    failures = _key_failures(cells, units, own_keys) + _duplicates(cells, index)
     failures += cell_control_failures(cells)  # ESC, NUL, ... in unit keys and variable names
     warnings: list[pd.DataFrame] = []
     if framework is not None:
@@ -373,7 +453,14 @@ def validate(
         extra = [v for v in index.variables if v not in known]
         if extra:
             warnings.append(
-                failures_frame(DATA, None, extra, None, "variable is not used by the framework")
+                failures_frame(
+                    DATA,
+                    None,
+                    extra,
+                    None,
+                    "variable is not used by the framework",
+                    code="unused_variable",
+                )
             )
         checked = [v for v in framework.required_variables() if v in index.variables]
     else:

@@ -13,7 +13,7 @@ checks what one item can check on its own.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -27,16 +27,20 @@ __all__ = [
     "Indicator",
     "Level",
     "Node",
+    "OfficialSource",
     "ParityCompute",
     "PeerGroups",
     "RatioCompute",
     "RatioPart",
+    "SelfReportedSource",
     "Source",
     "StepSpec",
     "Target",
     "Text",
     "Transform",
+    "UndeterminedSource",
     "Variable",
+    "VariableSource",
 ]
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
@@ -129,17 +133,143 @@ class Level(_Strict):
     label: Text | None = None
 
 
+class OfficialSource(_Strict):
+    """A variable published by official statistics (Regionalstatistik, GENESIS-Online).
+
+    ``label_path`` is the column's header labels, top to bottom, exactly as the export
+    prints them but without the date row that gives the year; ``row`` a label in a row
+    dimension (an age group, a school type) where the value sits in one row of the
+    table. Where the table prints no column that *is* the variable, ``label_path`` is
+    empty and ``derive`` says how to compute it (Germans = all minus foreigners); a
+    reader maps a file's columns by table and label path only when ``label_path`` is
+    given. ``proxy_for`` marks a stand-in: the official figure only approximates the
+    framework's concept (foreign nationality for migration background) and says how.
+    """
+
+    type: Literal["official"]
+    table: str = Field(
+        pattern=r"^[0-9A-Z][0-9A-Za-z]*(-[0-9A-Za-z]+)*$",
+        description="Table code: Regionalstatistik (12411-01-01-5) or GENESIS-Online (12521-0041).",
+    )
+    also_in: tuple[str, ...] = Field(
+        default=(), description="Checked tables with the same column at another level."
+    )
+    label_path: tuple[str, ...] = ()
+    row: str | None = None
+    derive: str | None = None
+    level: Literal["Gemeinde", "Kreis", "Land", "Deutschland"] = Field(
+        description="The finest regional level the table has."
+    )
+    reference_date: str | None = None
+    proxy_for: str | None = Field(
+        default=None,
+        description="Set when the figure only approximates the variable: what it misses.",
+    )
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _column_or_derivation(self) -> OfficialSource:
+        if self.label_path and self.derive:
+            raise ValueError("give label_path (a printed column) or derive, not both")
+        if self.row is not None and not self.label_path:
+            raise ValueError("row needs the label_path of the column it sits in")
+        return self
+
+    @property
+    def database(self) -> str:
+        """Where the table is published: GENESIS-Online codes end in four digits."""
+        if self.table[:5].isdigit() and len(self.table) == 10 and self.table[6:].isdigit():
+            return "GENESIS-Online"
+        return "Regionalstatistik"
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        """Every table code that has the column: ``table`` first, then ``also_in``."""
+        return (self.table, *self.also_in)
+
+    @property
+    def mappable(self) -> bool:
+        """Whether one printed column gives the variable (a reader can map it by label)."""
+        return bool(self.label_path)
+
+    @property
+    def kind(self) -> str:
+        return "official proxy" if self.proxy_for else "official"
+
+    def where(self, lang: str = "en") -> str:
+        """Table, database and finest level: ``12411-01-01-5 (Regionalstatistik, Gemeinde)``."""
+        return f"{self.table} ({self.database}, {self.level})"
+
+    def detail(self, lang: str = "en") -> str:
+        """The column (label path and row) or the derivation, then proxy and notes."""
+        parts = []
+        if self.label_path:
+            row = f"; row: {self.row}" if self.row else ""
+            parts.append(" > ".join(self.label_path) + row)
+        if self.derive:
+            parts.append(f"derive: {self.derive}")
+        if self.proxy_for:
+            parts.append(f"proxy: {self.proxy_for}")
+        if self.note:
+            parts.append(self.note)
+        return "; ".join(parts)
+
+
+class SelfReportedSource(_Strict):
+    """A figure no official statistic has: the town collects it itself.
+
+    ``holder`` names who in the administration usually holds it (council office,
+    integration office, ...), so a town knows whom to ask.
+    """
+
+    type: Literal["self_reported"]
+    holder: Text
+    note: str | None = None
+
+    kind: ClassVar[str] = "self-reported"
+
+    def where(self, lang: str = "en") -> str:
+        return self.holder.get(lang)
+
+    def detail(self, lang: str = "en") -> str:
+        return self.note or ""
+
+
+class UndeterminedSource(_Strict):
+    """No checked official source and no obvious holder in the town administration:
+    ``note`` says what is known (e.g. a Land office's special evaluation)."""
+
+    type: Literal["undetermined"]
+    note: Text
+
+    kind: ClassVar[str] = "undetermined"
+
+    def where(self, lang: str = "en") -> str:
+        return "-"
+
+    def detail(self, lang: str = "en") -> str:
+        return self.note.get(lang)
+
+
+VariableSource = Annotated[
+    OfficialSource | SelfReportedSource | UndeterminedSource, Field(discriminator="type")
+]
+
+
 class Variable(_Strict):
     """A raw variable as delivered in the data.
 
     ``unit`` drives validation: counts are non-negative, percentages lie in 0..100,
-    shares in 0..1, codes are answer levels of binary or ordinal indicators.
+    shares in 0..1, codes are answer levels of binary or ordinal indicators. ``source``
+    says where a town gets it (see :class:`OfficialSource`, :class:`SelfReportedSource`);
+    a custom framework may leave it out.
     """
 
     id: Id
     unit: Literal["count", "percent", "share", "code", "number"]
     label: Text | None = None
     description: str | None = None
+    source: VariableSource | None = None
 
 
 class RatioPart(_Strict):

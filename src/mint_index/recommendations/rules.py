@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ __all__ = [
     "NotOf",
     "Rule",
     "RuleSet",
+    "RulesSkippedWarning",
     "Threshold",
     "load_rules",
 ]
@@ -279,6 +281,10 @@ class RulesFile(_Strict):
 # ---- the rule set ---------------------------------------------------------------------------
 
 
+class RulesSkippedWarning(UserWarning):
+    """Packaged rules were left out because the framework lacks the nodes they test."""
+
+
 @dataclass(frozen=True)
 class RuleSet:
     """Rules and the actions they refer to, with where each was written."""
@@ -286,6 +292,9 @@ class RuleSet:
     rules: tuple[Rule, ...]
     actions: Mapping[str, Action]
     origins: Mapping[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    #: The packaged catalog, written for the packaged framework: with another framework its
+    #: rules that do not fit are skipped (one warning) instead of failing.
+    packaged: bool = False
 
     def where(self, kind: str, item_id: str) -> tuple[str, str]:
         """``(file, path)`` of a rule or action (``kind`` is ``rules`` or ``actions``)."""
@@ -337,11 +346,37 @@ class RuleSet:
         return problems
 
     def validated_for(self, framework: Framework) -> RuleSet:
-        """This rule set, after checking it against ``framework`` (raises RuleError)."""
+        """This rule set, after checking it against ``framework`` (raises RuleError).
+
+        The packaged rule set instead drops the rules ``framework`` cannot evaluate, with
+        one :class:`RulesSkippedWarning` that lists them (a custom framework lacks most
+        packaged nodes; that is no error in the user's rules).
+        """
         problems = self.check(framework)
-        if problems:
+        if not problems:
+            return self
+        if not self.packaged:
             raise RuleError(problems)
-        return self
+        return self._without_rules_of(problems)
+
+    def _without_rules_of(self, problems: list[Problem]) -> RuleSet:
+        owner = {self.where("rules", r.id): r.id for r in self.rules}
+        missing: dict[str, list[str]] = {}
+        for p in problems:
+            for (file, base), rule_id in owner.items():
+                if p.file == file and p.path.startswith(f"{base}."):
+                    missing.setdefault(rule_id, []).append(p.message)
+        kept = tuple(r for r in self.rules if r.id not in missing)
+        listed = "; ".join(
+            f"{rule_id} ({', '.join(dict.fromkeys(msgs))})" for rule_id, msgs in missing.items()
+        )
+        warnings.warn(
+            f"{len(missing)} of {len(self.rules)} packaged rules skipped because the "
+            f"framework lacks what they test: {listed}",
+            RulesSkippedWarning,
+            stacklevel=3,
+        )
+        return RuleSet(kept, self.actions, self.origins, packaged=True)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -572,7 +607,9 @@ def load_rules(
                 for path, n in rest.nodes
                 if n not in framework.node_ids
             ]
-    ruleset = RuleSet(tuple(rules), actions, origins)
+    ruleset = RuleSet(tuple(rules), actions, origins, packaged=path is None)
+    if framework is not None and ruleset.packaged and not problems:
+        return ruleset.validated_for(framework)
     if framework is not None:
         own = [a for a in actions if not origins[("actions", a)][0].startswith("<packaged>")]
         problems += ruleset.check(framework, own)

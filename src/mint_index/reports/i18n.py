@@ -179,6 +179,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "trend": ("Trend", "Trend"),
     "parity_gap": ("Paritätslücke", "Parity gap"),
     "notes": ("Hinweise", "Notes"),
+    "official_proxy": ("Amtliche Näherungswerte (Ersatzgröße) für", "Official proxies for"),
     "improving": ("verbessert", "improving"),
     "worsening": ("verschlechtert", "worsening"),
     "stable": ("stabil", "stable"),

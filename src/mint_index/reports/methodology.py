@@ -197,12 +197,20 @@ def sources(fw: Framework, data: ReportData) -> list[dict[str, Any]]:
                 "publisher": src.publisher,
                 "table": src.table or "",
                 "note": src.note.get(data.lang) if src.note else "",
+                "proxies": [names.get(v, v) for v in _proxies(fw, ind.variables())],
                 "url": url,
                 "url_is_web": url.startswith(("https://", "http://")),
                 "min_denominator": ind.min_denominator,
             }
         )
     return out
+
+
+def _proxies(fw: Framework, variables: list[str]) -> list[str]:
+    """The variables whose official figure only approximates them (``source.proxy_for``)."""
+    return [
+        v for v in variables if getattr(fw.variable_map[v].source, "proxy_for", None) is not None
+    ]
 
 
 def _domain_of(fw: Framework, node: str) -> str:

@@ -1,0 +1,197 @@
+"""Which files a source names, and whether they may be read at all.
+
+Data arrive from many hands, so a file is looked at before it is read: a folder, a FIFO,
+a device (``/dev/zero``), a file above the size limit, an empty file, a binary file named
+``.csv`` or random bytes named ``.xlsx`` are refused at once with a sentence saying what
+is wrong, never read to exhaustion or parsed into nonsense. The limit is
+:data:`DEFAULT_MAX_BYTES` unless ``max_bytes=`` or the environment variable
+``MINT_INDEX_MAX_INPUT_BYTES`` says otherwise.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import stat
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "InputRefused",
+    "checked_folder_files",
+    "expand_source",
+    "folder_data_files",
+    "max_input_bytes",
+    "read_input",
+    "sniff_kind",
+]
+
+#: Largest input file read by default: 512 MiB, above the largest municipal GENESIS
+#: table (about 150 MB) and far below what would exhaust a laptop.
+DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+#: The environment variable that overrides :data:`DEFAULT_MAX_BYTES` (a number of bytes).
+MAX_BYTES_ENV = "MINT_INDEX_MAX_INPUT_BYTES"
+#: Suffixes of files a data folder contributes.
+DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet", ".pq")
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_PARQUET_MAGIC = b"PAR1"
+
+
+class InputRefused(Exception):
+    """A file that is not read: the loader turns it into that source's failure."""
+
+    def __init__(self, reason: str, code: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code
+
+
+def max_input_bytes(max_bytes: int | None = None) -> int:
+    """The size limit in force: ``max_bytes``, else the environment variable, else the
+    default."""
+    if max_bytes is not None:
+        return int(max_bytes)
+    env = os.environ.get(MAX_BYTES_ENV, "").strip()
+    return int(env) if env.isdigit() else DEFAULT_MAX_BYTES
+
+
+def expand_source(pattern: str, base_dir: str | os.PathLike[str] | None = None) -> list[Path]:
+    """The files a source path names: the file itself, or every match of a glob (sorted).
+
+    A glob that matches nothing, or a path that does not exist, raises
+    :class:`InputRefused`; matches are checked by :func:`read_input` when read.
+    """
+    path = Path(pattern).expanduser()
+    if base_dir is not None and not path.is_absolute():
+        path = Path(base_dir) / path
+    if glob.has_magic(str(path)):
+        found = sorted(Path(p) for p in glob.glob(str(path), recursive=True))
+        if not found:
+            raise InputRefused(f"no file matches {pattern!r}", "no_file_matches")
+        return found
+    try:
+        path.lstat()
+    except FileNotFoundError:
+        raise InputRefused("file not found", "file_not_found") from None
+    except OSError as exc:  # a name too long, a path through a file, no permission
+        raise InputRefused(f"cannot read: {exc.strerror or exc}", "unreadable_file") from None
+    return [path]
+
+
+def folder_data_files(folder: str | os.PathLike[str]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The data files of a folder, and every entry that cannot be taken (with why).
+
+    Hidden entries (``.git``, ``.DS_Store``) are left out; a subfolder, an unreadable
+    file or a file of another kind is returned as a problem, never skipped silently.
+    """
+    files: list[Path] = []
+    problems: list[tuple[Path, str]] = []
+    for entry in sorted(Path(folder).iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            problems.append((entry, "a subfolder in a data folder; name its files instead"))
+        elif entry.suffix.lower() not in DATA_SUFFIXES:
+            problems.append(
+                (entry, f"not a data file (expected one of {', '.join(DATA_SUFFIXES)})")
+            )
+        elif not os.access(entry, os.R_OK):
+            problems.append((entry, "file cannot be read (permission denied)"))
+        else:
+            files.append(entry)
+    return files, problems
+
+
+def checked_folder_files(folder: str | os.PathLike[str]) -> list[Path]:
+    """The data files of a folder; any entry that cannot be taken raises one
+    :class:`~mint_index.DataValidationError` naming each (code ``folder_entry``)."""
+    from mint_index.errors import DataValidationError
+
+    files, problems = folder_data_files(folder)
+    if problems:
+        raise DataValidationError(
+            [
+                {
+                    "source": str(path),
+                    "row": None,
+                    "column": None,
+                    "value": None,
+                    "reason": why,
+                    "code": "folder_entry",
+                }
+                for path, why in problems
+            ]
+        )
+    return files
+
+
+def read_input(path: Path, max_bytes: int | None = None) -> bytes:
+    """The bytes of one regular file, refusing folders, FIFOs, devices, sockets, files
+    above the size limit and empty files, without reading past the limit."""
+    limit = max_input_bytes(max_bytes)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputRefused("file not found", "file_not_found") from None
+    except OSError as exc:
+        raise InputRefused(f"cannot read: {exc.strerror or exc}", "unreadable_file") from None
+    mode = info.st_mode
+    if stat.S_ISDIR(mode):
+        raise InputRefused("a folder, not a data file", "not_a_file")
+    if not stat.S_ISREG(mode):
+        kind = (
+            "a FIFO (named pipe)"
+            if stat.S_ISFIFO(mode)
+            else "a device"
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket"
+            if stat.S_ISSOCK(mode)
+            else "not a regular file"
+        )
+        raise InputRefused(f"{kind}, not a data file; refused unread", "not_a_file")
+    if info.st_size > limit:
+        raise InputRefused(
+            f"file has {info.st_size} bytes, above the input limit of {limit} "
+            f"(raise it with {MAX_BYTES_ENV})",
+            "file_too_large",
+        )
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)
+    except OSError as exc:
+        raise InputRefused(f"cannot read: {exc.strerror or exc}", "unreadable_file") from None
+    if len(raw) > limit:  # grew while being read
+        raise InputRefused(f"file is above the input limit of {limit} bytes", "file_too_large")
+    if not raw.strip():
+        raise InputRefused("the file is empty", "empty_file")
+    return raw
+
+
+def sniff_kind(raw: bytes, suffix: str) -> str:
+    """``excel``, ``parquet`` or ``text`` from the bytes; a file whose bytes contradict
+    its name raises :class:`InputRefused` saying so."""
+    if suffix in (".xlsx", ".xlsm"):
+        if not raw.startswith(_ZIP_MAGIC):
+            raise InputRefused(
+                "named .xlsx but not an Excel workbook (no zip container)", "not_excel"
+            )
+        return "excel"
+    if suffix in (".parquet", ".pq"):
+        if not (raw.startswith(_PARQUET_MAGIC) and raw.endswith(_PARQUET_MAGIC)):
+            raise InputRefused("named .parquet but not a Parquet file (truncated?)", "not_parquet")
+        return "parquet"
+    if suffix == ".xls":
+        raise InputRefused("old .xls workbooks are not supported; save as .xlsx", "xls_workbook")
+    if raw.startswith(_ZIP_MAGIC):
+        return "excel"
+    if raw.startswith(_PARQUET_MAGIC):
+        return "parquet"
+    head = np.frombuffer(raw[:8192], dtype=np.uint8)
+    utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+    controls = (head < 32) & ~np.isin(head, (9, 10, 12, 13))
+    if not utf16 and ((head == 0).any() or controls.mean() > 0.01):
+        raise InputRefused("binary content, not a text (CSV) file", "binary_file")
+    return "text"

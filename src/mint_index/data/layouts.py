@@ -1,0 +1,262 @@
+"""Layouts beyond the classic GENESIS table: flat files, Open SDG, key + name tables.
+
+Each reader here turns a file's frame into a *long* frame (``unit, year, variable,
+value`` plus ``name`` and the disaggregation columns), so filtering, pivoting and the
+cell parsing of :func:`~mint_index.data.readers.frame_table` are shared:
+
+- GENESIS flat files (``ffcsv``, the export of the GENESIS web service and pystatis): one
+  value per row; the region is the ``N_variable`` whose attribute codes are region keys,
+  every other ``N_variable`` a disaggregation (an empty attribute code is the total), the
+  variable ``value_variable_label (value_unit)``, the year the ``time`` column.
+- Open SDG tidy CSV: ``Year``, optional ``Series``/``Units``, disaggregation columns,
+  ``GeoCode`` (letter prefix such as ``K03101`` dropped), ``Value``.
+- Plain tables with a key column and a name column (``AGS`` + ``Gemeinde``, ``GEN``,
+  ``Nr`` + ``Name``): found by their usual names or named by the source.
+
+``filter`` keeps rows with the given values of disaggregation columns; ``pivot`` columns
+become part of the variable label (``Bevölkerungsstand (Anzahl) | weiblich``). Columns of
+a flat or Open SDG file that are neither filtered nor named in ``pivot`` are pivoted, so
+every cell keeps a label of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from mint_index.data.readers import SOURCE_COLUMN, failures_frame
+
+__all__ = [
+    "KEY_NAMES",
+    "NAME_NAMES",
+    "YEAR_NAMES",
+    "filter_rows",
+    "find_column",
+    "flat_frame",
+    "is_genesis_flat",
+    "is_opensdg",
+    "opensdg_frame",
+    "pivot_label",
+    "tidy_layout",
+    "wide_to_long",
+]
+
+#: Column names (any case) taken as the unit key of a wide table, in this order.
+KEY_NAMES = (
+    "unit",
+    "ags",
+    "ars",
+    "gkz",
+    "geocode",
+    "regionalschlüssel",
+    "gemeindeschlüssel",
+    "schlüssel",
+    "kennziffer",
+    "key",
+    "code",
+    "id",
+    "nr",
+)
+#: Column names (any case) taken as the unit name of a wide table, in this order.
+NAME_NAMES = (
+    "name",
+    "gen",
+    "gemeinde",
+    "gemeindename",
+    "gebietseinheit",
+    "gebiet",
+    "bezeichnung",
+    "kreis",
+    "stadtteil",
+    "stadtbezirk",
+    "bezirk",
+)
+#: Column names (any case) taken as the year of a plain table, in this order.
+YEAR_NAMES = ("year", "jahr", "berichtsjahr", "stichtag")
+_FLAT_MARKERS = ("value_variable_label", "_variable_attribute_code")
+_OPENSDG_META = {"Year", "Value", "Units", "Series", "GeoCode", "Unit multiplier", "Unit measure"}
+_OPENSDG_SKIP = {"Observation status", "Reporting type", "COMMENT_OBS", "COMMENT_TS"}
+_GEO_PREFIX = re.compile(r"^[A-Za-z]+(?=\d)")
+_REGION_CODE = re.compile(r"^(?:DG|\d{1,12})$")
+
+
+def is_genesis_flat(header: Sequence[str]) -> bool:
+    """A GENESIS flat file: its header names ``value_variable_label`` and attribute codes."""
+    text = " ".join(header)
+    return all(marker in text for marker in _FLAT_MARKERS)
+
+
+def is_opensdg(header: Sequence[str]) -> bool:
+    """An Open SDG tidy CSV: ``Year`` and ``Value`` columns (spelled so) and no GENESIS
+    flat-file columns."""
+    return "Year" in header and "Value" in header and not is_genesis_flat(header)
+
+
+def tidy_layout(raw: bytes, encoding: str) -> str | None:
+    """``genesis-flat`` or ``opensdg`` if the first line of a text file is such a header,
+    else ``None`` (checked before the GENESIS test: a flat file's footer-less body may
+    still carry a table code)."""
+    first = raw[:4096].decode(encoding, errors="replace").lstrip("\ufeff").split("\n", 1)[0]
+    fields = [f.strip().strip('"') for f in re.split(r"[;,\t]", first.strip())]
+    if is_genesis_flat(fields):
+        return "genesis-flat"
+    return "opensdg" if is_opensdg(fields) else None
+
+
+def find_column(columns: Sequence[str], wanted: str | None, names: Sequence[str]) -> str | None:
+    """The column named ``wanted`` (exact, else any case), else the first of ``names``."""
+    lower = {str(c).strip().lower(): str(c) for c in columns}
+    if wanted is not None:
+        return wanted if wanted in columns else lower.get(wanted.strip().lower())
+    return next((lower[n] for n in names if n in lower), None)
+
+
+def flat_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str], str | None]:
+    """A GENESIS flat file -> long frame, its disaggregation columns, its statistic code."""
+    columns = list(frame.columns)
+    slots = sorted(
+        {int(m.group(1)) for c in columns if (m := re.match(r"^(\d+)_variable_code$", c))}
+    )
+    region = None
+    classes: list[tuple[str, str]] = []  # (column name, label column)
+    for n in slots:  # loop over the file's dimensions (a handful)
+        codes = frame[f"{n}_variable_attribute_code"].astype(str).str.strip()
+        if region is None and codes.str.fullmatch(_REGION_CODE.pattern).all():
+            region = n
+            continue
+        name = str(frame[f"{n}_variable_label"].iloc[0]).strip() if len(frame) else str(n)
+        classes.append((name, f"{n}_variable_attribute_label"))
+    long = pd.DataFrame(index=frame.index)
+    if region is not None:
+        long["unit"] = frame[f"{region}_variable_attribute_code"].astype(str).str.strip()
+        long["name"] = frame[f"{region}_variable_attribute_label"].astype(str).str.strip()
+    long["time"] = frame["time"].astype(str).str.strip()  # for filter: {time: 2023-12-31}
+    long["year"] = long["time"].str.extract(r"^(\d{4})", expand=False).fillna(long["time"])
+    label = frame["value_variable_label"].astype(str).str.strip()
+    if "value_unit" in columns:
+        unit = frame["value_unit"].astype(str).str.strip()
+        label = label.where(unit == "", label + " (" + unit + ")")
+    long["variable"] = label
+    long["value"] = frame["value"]
+    for name, label_column in classes:
+        long[name] = frame[label_column].astype(str).str.strip().replace("", "Insgesamt")
+    code = str(frame["statistics_code"].iloc[0]).strip() if len(frame) else None
+    return long, [name for name, _ in classes], code
+
+
+def opensdg_frame(
+    frame: pd.DataFrame, unit_column: str | None, name_column: str | None
+) -> tuple[pd.DataFrame, list[str]]:
+    """An Open SDG tidy CSV -> long frame and its disaggregation columns.
+
+    The unit is ``GeoCode`` (letter prefix dropped), else ``Gebietseinheit``, unless
+    ``unit_column`` names another; a text column with one value per unit is its name (or
+    ``name_column``), and a row with an empty GeoCode (the whole reporting area) is keyed
+    by that name. The variable label is ``Series`` and ``Units`` where the file has
+    them, else ``Value``.
+    """
+    columns = [str(c) for c in frame.columns]
+    key = unit_column or ("GeoCode" if "GeoCode" in columns else None)
+    key = key or find_column(columns, None, ("gebietseinheit", "region", "gebiet"))
+    long = pd.DataFrame(index=frame.index)
+    rest = [c for c in columns if c not in _OPENSDG_META | _OPENSDG_SKIP and c != key]
+    if key is None or key not in columns:
+        raise ValueError(
+            "an Open SDG file without GeoCode or Gebietseinheit column: name the column "
+            f"that holds the unit with unit_column; columns are: {', '.join(columns)}"
+        )
+    keys = frame[key].astype(str).str.strip().str.replace(_GEO_PREFIX, "", regex=True)
+    name = name_column or find_column(rest, None, NAME_NAMES) or _name_column(frame, key, rest)
+    if name is not None:
+        names = frame[name].astype(str).str.strip()
+        long["name"] = names
+        keys = keys.where(keys != "", names)  # an empty GeoCode: the whole reporting area
+        rest = [c for c in rest if c != name]
+    long["unit"] = keys
+    long["year"] = frame["Year"]
+    parts = [frame[c].astype(str).str.strip() for c in ("Series", "Units") if c in columns]
+    if parts:
+        label = parts[0]
+        for part in parts[1:]:
+            label = label + " | " + part
+        long["variable"] = label
+    else:
+        long["variable"] = "Value"
+    long["value"] = frame["Value"]
+    for column in rest:
+        long[column] = frame[column].astype(str).str.strip()
+    return long, rest
+
+
+def _name_column(frame: pd.DataFrame, key: str, candidates: list[str]) -> str | None:
+    """The text column that holds one value per unit key (the unit's name)."""
+    n_keys = frame[key].nunique()
+    for column in candidates:
+        pairs = frame[[key, column]].drop_duplicates()
+        if len(pairs) == n_keys and frame[column].nunique() == n_keys:
+            return column
+    return None
+
+
+def wide_to_long(frame: pd.DataFrame, ids: Sequence[str], by: Sequence[str]) -> pd.DataFrame:
+    """A wide table with disaggregation columns ``by`` -> long (one row per cell), so the
+    disaggregation can become part of the variable label."""
+    keep = [c for c in ids if c in frame.columns] + list(by)
+    value_columns = [c for c in frame.columns if c not in keep]
+    long = frame.melt(id_vars=keep, value_vars=value_columns, var_name="variable")
+    long["row"] = np.tile(np.asarray(frame.index), len(value_columns))
+    long[SOURCE_COLUMN] = long["variable"]
+    return long
+
+
+def filter_rows(
+    frame: pd.DataFrame, filters: Mapping[str, str | list[str]], source: str
+) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """Rows whose ``filters`` columns hold one of the given values; an unknown column or
+    a value the column never holds is a problem (a typo would silently drop everything)."""
+    problems: list[pd.DataFrame] = []
+    keep = np.ones(len(frame), dtype=bool)
+    for column, wanted in filters.items():  # loop over filter entries (a few)
+        values = [wanted] if isinstance(wanted, str) else list(wanted)
+        if column not in frame.columns:
+            problems.append(
+                failures_frame(
+                    source,
+                    None,
+                    column,
+                    None,
+                    f"filter names a column the source does not have; columns are: "
+                    f"{', '.join(map(str, frame.columns))}",
+                    code="missing_column",
+                )
+            )
+            continue
+        cells = frame[column].astype(str).str.strip()
+        present = set(cells.unique())
+        for value in values:
+            if value not in present:
+                problems.append(
+                    failures_frame(
+                        source,
+                        None,
+                        column,
+                        value,
+                        f"filter value not found; the column holds: {', '.join(sorted(present))}",
+                        code="filter_value_not_found",
+                    )
+                )
+        keep &= cells.isin(values).to_numpy()
+    return frame[keep], problems
+
+
+def pivot_label(frame: pd.DataFrame, by: Sequence[str]) -> pd.Series:
+    """The variable label with the values of the ``by`` columns appended: ``label | v``
+    (an empty value, the total of a flat or Open SDG file, adds nothing)."""
+    label = frame["variable"].astype(str)
+    for column in by:  # loop over pivot columns (a few)
+        value = frame[column].astype(str).str.strip()
+        label = label.where(value.isin(["", "nan"]), label + " | " + value)
+    return label

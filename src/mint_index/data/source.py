@@ -1,0 +1,136 @@
+"""What one data source is and how to read it: the ``sources:`` entries of a project file.
+
+A :class:`SourceSpec` names one data file (or a glob) and everything the reader cannot
+find out by itself: the year of a file without one, the mapping of source labels to
+framework variables, the key and name columns of a wide table, which disaggregation
+columns become part of the variable label (``pivot``) or are filtered (``filter``), and
+how the unit keys are to be read (``key``). :func:`mint_index.data.load.load_sources`
+reads a list of them into one Dataset; :func:`mint_index.data.load.describe_source`
+tells what one of them holds (what ``mint-index inspect`` prints).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["FORMATS", "KEY_SCHEMES", "KeySpec", "SourceDescription", "SourceSpec", "VariableInfo"]
+
+#: Every value ``SourceSpec.format`` accepts; ``auto`` detects the format from the content.
+FORMATS: tuple[str, ...] = (
+    "auto",
+    "csv",
+    "genesis",
+    "genesis-flat",
+    "opensdg",
+    "excel",
+    "parquet",
+    "template",
+)
+#: Every value ``KeySpec.scheme`` accepts.
+KEY_SCHEMES: tuple[str, ...] = ("auto", "ags", "ars", "own")
+
+Format = Literal[
+    "auto", "csv", "genesis", "genesis-flat", "opensdg", "excel", "parquet", "template"
+]
+
+
+class KeySpec(BaseModel):
+    """How the unit keys of a source are to be read.
+
+    ``scheme``: ``ags`` (official municipality key: 2 digits Land, 5 district, 8
+    municipality), ``ars`` (regional key, 12 digits, or its 2/5/9-digit prefixes),
+    ``own`` (a town's own numbering, e.g. districts 1-25: never padded, never reported as
+    lost leading zeros) or ``auto`` (recognised from the keys). ``pad``: left-pad numeric
+    keys with zeros to this many digits (e.g. ``8`` when a spreadsheet turned
+    ``01001000`` into ``1001000``).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    scheme: Literal["auto", "ags", "ars", "own"] = "auto"
+    pad: int | None = Field(default=None, ge=1, le=12)
+
+
+class SourceSpec(BaseModel):
+    """One data file (or glob) and how to read it.
+
+    - ``path``: a file or a glob (``raw/*.csv``); relative paths are resolved by the
+      caller (a project file resolves them against its own folder).
+    - ``format``: ``auto`` (default) detects GENESIS tables, GENESIS flat files
+      (``genesis-flat``), Open SDG tidy CSV (``opensdg``), Excel, Parquet and plain CSV
+      (long ``unit, year, variable, value`` or wide: one column per variable).
+    - ``year``: the year of a file that has none of its own.
+    - ``mapping``: source label (exactly as ``describe_source``/``mint-index inspect``
+      shows it) -> framework variable id; only mapped labels are kept. Empty: a file
+      whose GENESIS table code the framework's source catalog knows is mapped by that
+      catalog, any other keeps its labels as variable ids.
+    - ``unit_column`` / ``name_column``: the key and name columns of a wide table
+      (``AGS`` + ``Gemeinde``, ``Gebietseinheit``, ``GEN``, ...). Names go into the
+      units table where it has none.
+    - ``sheet``: the Excel sheet (name or 0-based position).
+    - ``pivot``: disaggregation columns (``Geschlecht``, ``Staatsangehörigkeit``) whose
+      values become part of the variable label (``Value | Geschlecht=weiblich``).
+    - ``filter``: keep only rows with these values (``{Geschlecht: Insgesamt}``; a list
+      keeps any of them).
+    - ``key``: how unit keys are read (see :class:`KeySpec`).
+    - ``encoding``, ``separator``, ``decimal``: override detection for odd CSV files.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    path: str = Field(min_length=1)
+    format: Format = "auto"
+    year: int | None = Field(default=None, ge=1800, le=2200)
+    mapping: dict[str, str] = Field(default_factory=dict)
+    unit_column: str | None = None
+    name_column: str | None = None
+    sheet: str | int | None = None
+    pivot: list[str] = Field(default_factory=list)
+    filter: dict[str, str | list[str]] = Field(default_factory=dict)
+    key: KeySpec = Field(default_factory=KeySpec)
+    encoding: str | None = None
+    separator: str | None = None
+    decimal: str | None = None
+
+
+class VariableInfo(BaseModel):
+    """One variable a source holds: its full source label and what it maps to."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: str  # the full source label: the key a ``mapping`` uses
+    column: str  # the column (or column group) of the file it comes from
+    cells: int  # cells with a value
+    missing: int  # cells without one (secret, locked, empty, ...)
+    proposed: str | None = None  # the framework variable the catalog or the label suggests
+
+
+class SourceDescription(BaseModel):
+    """How one source will be read: what ``mint-index inspect`` prints.
+
+    ``proposed_mapping`` maps every label to a framework variable where one is known
+    (from the framework's source catalog by table code and label path) and otherwise to
+    the label itself turned into an id, so pasted unchanged it loads the file.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    format: str  # the format used: csv, genesis, genesis-flat, opensdg, excel, parquet
+    layout: str  # long, wide, genesis, genesis-flat, opensdg
+    encoding: str | None = None
+    separator: str | None = None
+    decimal: str | None = None
+    table: str | None = None  # the GENESIS table code, e.g. "12411-01-01-4"
+    title: str | None = None  # the table title from the file's header text
+    unit_column: str | None = None
+    name_column: str | None = None
+    key_scheme: str | None = None  # ags, ars or own, as recognised or declared
+    units: int = 0
+    unit_examples: list[str] = Field(default_factory=list)
+    years: list[int] = Field(default_factory=list)
+    variables: list[VariableInfo] = Field(default_factory=list)
+    proposed_mapping: dict[str, str] = Field(default_factory=dict)
+    warnings: list[str] = Field(default_factory=list)

@@ -1,0 +1,431 @@
+"""One :class:`~mint_index.data.source.SourceSpec` -> the Tables of its files.
+
+This module decides how each file of a source is read: the bytes are checked first
+(:mod:`~mint_index.data.inputs`), the format is taken from the spec or detected (GENESIS
+table, GENESIS flat file, Open SDG, Excel, Parquet, plain CSV), disaggregation columns are
+filtered or pivoted, unit keys are read by their scheme, and the labels are mapped to
+framework variables (the source's ``mapping``, else the framework's source catalog).
+Anything that stops a file from being read becomes that file's failure, so the other
+sources are still checked.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mint_index.data.catalog import catalog_mapping
+from mint_index.data.genesis import apply_mapping, is_genesis, read_genesis, table_code
+from mint_index.data.inputs import InputRefused, expand_source, read_input, sniff_kind
+from mint_index.data.keys import apply_key_spec
+from mint_index.data.layouts import (
+    KEY_NAMES,
+    NAME_NAMES,
+    YEAR_NAMES,
+    filter_rows,
+    find_column,
+    flat_frame,
+    opensdg_frame,
+    pivot_label,
+    tidy_layout,
+    wide_to_long,
+)
+from mint_index.data.readers import (
+    Table,
+    detect_encoding,
+    empty_cells,
+    excel_frame,
+    failures_frame,
+    first_rows,
+    frame_table,
+    raw_csv_frame,
+    require,
+    sha256_of,
+    sniff_decimal,
+    sniff_separator,
+)
+from mint_index.data.source import SourceSpec
+
+__all__ = ["failed_table", "label_id", "map_table", "read_spec"]
+
+
+def read_spec(
+    spec: SourceSpec,
+    *,
+    base_dir: str | Path | None = None,
+    max_bytes: int | None = None,
+) -> list[Table]:
+    """Every file of a source, read but not yet mapped (one failed Table per file that
+    cannot be read, one for a path that names no file)."""
+    try:
+        paths = expand_source(spec.path, base_dir)
+    except InputRefused as refused:
+        return [failed_table(spec.path, refused.reason, refused.code)]
+    return [read_file(path, spec, max_bytes=max_bytes) for path in paths]  # loop over files
+
+
+def read_file(path: Path, spec: SourceSpec, *, max_bytes: int | None = None) -> Table:
+    """One file of a source -> Table (keys read by the source's key spec)."""
+    name = str(path)
+    try:
+        raw = read_input(path, max_bytes)
+        kind = sniff_kind(raw, path.suffix.lower())
+        table = _read_bytes(raw, kind, path, name, spec)
+    except InputRefused as refused:
+        return failed_table(name, refused.reason, refused.code)
+    except (ValueError, UnicodeDecodeError, OSError, KeyError, IndexError) as exc:
+        return failed_table(name, f"cannot read: {exc}", "unreadable_file")
+    except pd.errors.ParserError as exc:
+        return failed_table(name, f"not a readable CSV table: {exc}", "unreadable_file")
+    _apply_keys(table, spec)
+    return table
+
+
+def failed_table(name: str, reason: str, code: str) -> Table:
+    """An empty Table whose only content is why the file could not be read."""
+    table = Table(empty_cells(), name, "unknown", "unknown", 0)
+    table.failures = [failures_frame(name, None, None, None, reason, code=code)]
+    return table
+
+
+# ---- formats ------------------------------------------------------------------------
+def _read_bytes(raw: bytes, kind: str, path: Path, name: str, spec: SourceSpec) -> Table:
+    fmt = spec.format
+    if fmt == "template":
+        return _read_template(path, name, spec)
+    if fmt == "excel" or (fmt == "auto" and kind == "excel"):
+        return _excel(raw, name, spec)
+    if fmt == "parquet" or (fmt == "auto" and kind == "parquet"):
+        return _parquet(raw, name, spec)
+    encoding = spec.encoding or detect_encoding(raw)
+    tidy = tidy_layout(raw, encoding) if fmt == "auto" else None
+    if fmt == "genesis" or (fmt == "auto" and tidy is None and is_genesis(raw)):
+        return _genesis(raw, name, spec, encoding)
+    text = raw.decode(encoding)
+    sep = spec.separator or sniff_separator(text[:65536])
+    if fmt == "genesis-flat" or tidy == "genesis-flat":
+        return _flat(text, sep, raw, name, spec, encoding)
+    if fmt == "opensdg" or tidy == "opensdg":
+        frame = _all_text(text, sep)
+        long, classes = opensdg_frame(frame, spec.unit_column, spec.name_column)
+        decimal = spec.decimal or "."
+        table = _long_table(long, classes, spec, name, "opensdg", raw, encoding, decimal)
+        table.separator, table.decimal = sep, decimal
+        return table
+    header = _header(text, sep)
+    unit, label = _key_and_name(header, spec)
+    year = find_column(header, None, YEAR_NAMES)
+    texts = tuple(c for c in (unit, label, year, *spec.filter, *spec.pivot) if c)
+    frame, sep, decimal, encoding = raw_csv_frame(
+        raw, sep=sep, decimal=spec.decimal, encoding=encoding, text_columns=texts
+    )
+    rows = np.arange(len(frame)) + 2
+    table = _frame_source(frame, rows, spec, name, "csv", (unit, label), decimal)
+    table.sha256, table.encoding = sha256_of(raw), encoding
+    table.separator, table.decimal = sep, decimal
+    return table
+
+
+def _genesis(raw: bytes, name: str, spec: SourceSpec, encoding: str) -> Table:
+    """A classic GENESIS table; ``filter``/``pivot`` are refused (its classes are in the
+    labels already), never silently ignored."""
+    table = read_genesis(raw, name, encoding=encoding, year=spec.year)
+    table.separator, table.decimal = ";", ","
+    if spec.filter or spec.pivot:
+        table.failures.append(
+            failures_frame(
+                name,
+                None,
+                ", ".join([*spec.filter, *spec.pivot]),
+                None,
+                "filter and pivot do not apply to a classic GENESIS table: its class "
+                "columns are already part of the labels; map the labels you need",
+                code="unsupported_option",
+            )
+        )
+    return table
+
+
+def _flat(text: str, sep: str, raw: bytes, name: str, spec: SourceSpec, encoding: str) -> Table:
+    """A GENESIS flat file: decimal mark from its values, table code from the file name
+    (the file itself has only the statistic's code)."""
+    frame = _all_text(text, sep)
+    long, classes, code = flat_frame(frame)
+    decimal = spec.decimal or sniff_decimal(frame[["value"]].head(2000), ";")
+    table = _long_table(long, classes, spec, name, "genesis-flat", raw, encoding, decimal)
+    table.table = table_code([], name) or code
+    table.title = str(frame["statistics_label"].iloc[0]) if len(frame) else None
+    table.separator, table.decimal = sep, decimal
+    return table
+
+
+def _header(text: str, sep: str) -> list[str]:
+    first = pd.read_csv(io.StringIO(text[:65536]), sep=sep, nrows=0)
+    return [str(c).strip() for c in first.columns]
+
+
+def _all_text(text: str, sep: str) -> pd.DataFrame:
+    frame = pd.read_csv(
+        io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False
+    )
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def _excel(raw: bytes, name: str, spec: SourceSpec) -> Table:
+    frame = excel_frame(io.BytesIO(raw), spec.sheet or 0)
+    header = [str(c).strip() for c in frame.columns]
+    unit, label = _key_and_name(header, spec)
+    rows = np.arange(len(frame)) + 2
+    table = _frame_source(frame, rows, spec, name, "excel", (unit, label), ".")
+    table.sha256 = sha256_of(raw)
+    return table
+
+
+def _parquet(raw: bytes, name: str, spec: SourceSpec) -> Table:
+    require("pyarrow", "parquet")
+    frame = pd.read_parquet(io.BytesIO(raw), engine="pyarrow").reset_index(drop=True)
+    unit, label = _key_and_name([str(c) for c in frame.columns], spec)
+    rows = np.arange(len(frame))
+    table = _frame_source(frame, rows, spec, name, "parquet", (unit, label), ".")
+    table.sha256 = sha256_of(raw)
+    return table
+
+
+def _read_template(path: Path, name: str, spec: SourceSpec) -> Table:
+    """A filled-in fill-in workbook (``mint-index template``): its own reader."""
+    from mint_index.data import template
+
+    frame = template.read_template(path)
+    return frame_table(frame, name, "template", year=spec.year, layout="long")
+
+
+# ---- layouts ------------------------------------------------------------------------
+def _key_and_name(header: list[str], spec: SourceSpec) -> tuple[str | None, str | None]:
+    """The key and name columns: as the source names them, else by their usual names."""
+    unit = find_column(header, spec.unit_column, KEY_NAMES)
+    if unit is None and spec.unit_column is not None:
+        unit = spec.unit_column  # reported as a missing column by frame_table
+    label = find_column(header, spec.name_column, NAME_NAMES)
+    if label is None and spec.name_column is not None:
+        label = spec.name_column
+    return unit, (label if label != unit else None)
+
+
+def _frame_source(
+    frame: pd.DataFrame,
+    rows: np.ndarray,
+    spec: SourceSpec,
+    name: str,
+    fmt: str,
+    key_and_name: tuple[str | None, str | None],
+    decimal: str,
+) -> Table:
+    """A plain table (long or wide) with the source's key/name columns, filter, pivot."""
+    unit, label = key_and_name
+    frame = frame.rename(columns=lambda c: str(c).strip())
+    frame.index = rows
+    blank = [
+        c for c in frame.columns if c.startswith("Unnamed: ") and frame[c].isna().all()
+    ]  # a trailing separator on every line: a column with neither name nor values
+    frame = frame.drop(columns=blank)
+    year = find_column(list(frame.columns), None, YEAR_NAMES)
+    if year is not None and "year" not in frame.columns and year != unit:
+        frame = frame.rename(columns={year: "year"})
+    missing = [c for c in (spec.name_column,) if c and c not in frame.columns]
+    problems = [
+        failures_frame(name, None, c, None, "name_column not found", code="missing_column")
+        for c in missing
+    ]
+    renames = {}
+    if unit is not None and unit in frame.columns and unit != "unit":
+        renames[unit] = "unit"
+    if label is not None and label in frame.columns and label != "name":
+        renames[label] = "name"
+    frame = frame.rename(columns=renames)
+    frame, more = filter_rows(frame, spec.filter, name)
+    problems += more
+    problems += _unknown_pivot(spec, frame.columns, name)
+    pivot = [c for c in spec.pivot if c in frame.columns]
+    layout = "long" if {"variable", "value"} <= set(frame.columns) else "wide"
+    if pivot or spec.filter:
+        drop = [c for c in spec.filter if c in frame.columns and c not in pivot]
+        frame = frame.drop(columns=drop)
+    if pivot:
+        if layout == "wide":
+            long = wide_to_long(frame, ["unit", "name", "year"], pivot)
+            rows, long = long["row"].to_numpy(), long.drop(columns="row")
+        else:
+            long, rows = frame, np.asarray(frame.index)
+        long = long.assign(variable=pivot_label(long, pivot)).drop(columns=pivot)
+        frame, layout = long, "long"
+    else:
+        rows = np.asarray(frame.index)
+    table = frame_table(
+        frame.reset_index(drop=True),
+        name,
+        fmt,
+        rows=rows,
+        layout=layout,
+        year=spec.year,
+        decimal=decimal,
+    )
+    table.failures = problems + table.failures
+    return table
+
+
+def _unknown_pivot(spec: SourceSpec, columns: pd.Index, name: str) -> list[pd.DataFrame]:
+    """A ``pivot`` column the file does not have (a typo would change every label)."""
+    return [
+        failures_frame(
+            name,
+            None,
+            c,
+            None,
+            "pivot names a column the source does not have",
+            code="missing_column",
+        )
+        for c in spec.pivot
+        if c not in columns
+    ]
+
+
+def _long_table(
+    long: pd.DataFrame,
+    classes: list[str],
+    spec: SourceSpec,
+    name: str,
+    fmt: str,
+    raw: bytes,
+    encoding: str,
+    decimal: str,
+) -> Table:
+    """A flat or Open SDG long frame: filter, then pivot every class column left (or
+    those ``pivot`` names) into the label, then the cells."""
+    rows = np.arange(len(long)) + 2
+    long.index = rows
+    long, problems = filter_rows(long, spec.filter, name)
+    problems += _unknown_pivot(spec, long.columns, name)
+    pivot = [c for c in spec.pivot if c in long.columns] or [
+        c for c in classes if c not in spec.filter
+    ]
+    long = long.assign(variable=pivot_label(long, pivot))
+    long = long.drop(columns=[c for c in classes if c in long.columns])
+    table = frame_table(
+        long.reset_index(drop=True),
+        name,
+        fmt,
+        rows=np.asarray(long.index),
+        layout="long",
+        year=spec.year,
+        decimal=decimal,
+        sha256=sha256_of(raw),
+        encoding=encoding,
+    )
+    table.failures = problems + table.failures
+    return table
+
+
+# ---- keys and labels ----------------------------------------------------------------
+def _apply_keys(table: Table, spec: SourceSpec) -> None:
+    """Pad keys and record the key scheme (declared or recognised); on categories only."""
+    units = table.cells["unit"]
+    categories = np.asarray(units.cat.categories, dtype=object)
+    keys, scheme = apply_key_spec(categories, spec.key)
+    table.key_scheme = scheme
+    if spec.key.scheme in ("ags", "ars"):
+        _keys_outside_the_scheme(table, categories, spec.key.scheme)
+    if spec.key.pad is None:
+        return
+    # the declared width restores what a number lost: no longer a problem
+    table.failures = [f[f["code"] != "numeric_keys"] for f in table.failures]
+    codes, uniques = pd.factorize(pd.Series(keys, dtype=object))
+    table.cells["unit"] = pd.Categorical.from_codes(
+        codes[units.cat.codes.to_numpy()], pd.Index(uniques, dtype=object)
+    )
+    if table.names is not None:
+        padded = dict(zip(categories, keys, strict=True))
+        table.names.index = [padded.get(k, k) for k in table.names.index]
+
+
+def _keys_outside_the_scheme(table: Table, keys: np.ndarray, scheme: str) -> None:
+    """A declared official scheme: a key that is no official key (not 1-12 digits, nor
+    ``DG``) is reported at its first row; short numeric keys are left to the lost-zero
+    check of validation, which looks for evidence."""
+    text = pd.Series(keys, dtype=object).astype(str)
+    official = text.str.fullmatch(r"\d{1,12}") | (text == "DG")
+    wrong = np.flatnonzero(~official.to_numpy())
+    if not len(wrong):
+        return
+    first = first_rows(table.cells["unit"].cat.codes.to_numpy(), len(keys))[wrong]
+    table.failures.append(
+        failures_frame(
+            table.source,
+            table.cells["row"].to_numpy()[first],
+            "unit",
+            text.iloc[wrong].to_numpy(),
+            f"not an official key, but the source declares key scheme {scheme}",
+            code="key_not_in_scheme",
+        )
+    )
+
+
+def full_labels(table: Table) -> dict[str, str]:
+    """Variable -> its full source label (the key a mapping uses)."""
+    return {
+        str(v): table.labels.get(str(v), str(v)) for v in table.cells["variable"].cat.categories
+    }
+
+
+def map_table(table: Table, spec: SourceSpec, framework: Any) -> tuple[Table, set[str]]:
+    """The source's mapping, else the framework's catalog, applied to one Table.
+
+    Returns the table and the mapping keys it used (empty when nothing was mapped).
+    """
+    if spec.mapping:
+        return apply_mapping(table, spec.mapping)
+    if framework is not None and table.table:
+        found = catalog_mapping(
+            table.table, full_labels(table).values(), framework, table.title or ""
+        )
+        if found:
+            return apply_mapping(table, found)
+    return table, set()
+
+
+def label_id(label: str, taken: set[str]) -> str:
+    """A framework variable id made from a source label (``Gültige Stimmen | SPD`` ->
+    ``gueltige_stimmen_spd``), unique among ``taken``."""
+    text = label.replace("ß", "ss")
+    for umlaut, plain in (
+        ("ä", "ae"),
+        ("ö", "oe"),
+        ("ü", "ue"),
+        ("Ä", "Ae"),
+        ("Ö", "Oe"),
+        ("Ü", "Ue"),
+    ):
+        text = text.replace(umlaut, plain)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "variable"
+    if len(base) > 60:  # within the 64 characters of an id: first word + the last ones
+        words = base.split("_")
+        tail: list[str] = []
+        for word in reversed(words[1:]):  # the most specific levels come last
+            if len(words[0]) + sum(len(w) + 1 for w in [*tail, word]) > 60:
+                break
+            tail.insert(0, word)
+        base = "_".join([words[0], *tail])[:60]
+    if not base[0].isalpha():
+        base = "v_" + base
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}_{n}", n + 1
+    taken.add(name)
+    return name

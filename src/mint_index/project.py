@@ -1,0 +1,295 @@
+"""A monitoring project: the ``mint-index.yaml`` file that says what a town's monitoring is.
+
+A town's monitoring lives in a folder with a project file naming the framework, the units
+table, the recommendation rules, every data file with what it needs to be read
+(:class:`~mint_index.data.source.SourceSpec`), the report options and the register of
+measures in place. :func:`load_project` reads and checks it; the :class:`Project` it returns
+loads the data, scores and reports, so the command line and a notebook do the same with
+the same file.
+
+Paths in the file are relative to the file. Every problem is reported with its key path
+(``sources[2].mapping``), all at once, as one :class:`~mint_index.errors.ProjectError`.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from mint_index.data.source import SourceSpec
+from mint_index.errors import Problem, ProjectError
+
+if TYPE_CHECKING:
+    from mint_index.data.dataset import Dataset
+    from mint_index.framework.framework import Framework
+    from mint_index.pipeline.results import Results
+    from mint_index.recommendations import Recommendations, RuleSet
+    from mint_index.reports import Report
+
+__all__ = [
+    "NO_RULES",
+    "PROJECT_FILE",
+    "Project",
+    "ProjectFile",
+    "ReportOptions",
+    "find_project",
+    "load_project",
+    "project_json_schema",
+    "read_yaml",
+]
+
+#: The project file a command looks for in the current folder.
+PROJECT_FILE = "mint-index.yaml"
+#: ``rules: none`` runs without recommendation rules.
+NO_RULES = "none"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ReportOptions(_Strict):
+    """How ``mint-index report`` writes the report."""
+
+    lang: Literal["de", "en"] = "de"
+    year: int | None = Field(default=None, ge=1800, le=2200, description="default: the latest")
+    out: str = Field(default="report", min_length=1, description="report folder")
+
+
+class ProjectFile(_Strict):
+    """The content of ``mint-index.yaml``."""
+
+    framework: str | None = Field(
+        default=None,
+        min_length=1,
+        description="framework YAML file or folder; the packaged MINT framework if absent",
+    )
+    units: str | None = Field(
+        default=None, min_length=1, description="units table: keys, names, types, validity"
+    )
+    rules: str | None = Field(
+        default=None,
+        min_length=1,
+        description="recommendation rules (file or folder); the packaged rules if absent; "
+        "'none' for no recommendations",
+    )
+    sources: list[SourceSpec] = Field(
+        min_length=1, description="every data file (or glob), each with what it needs to be read"
+    )
+    report: ReportOptions = Field(default_factory=ReportOptions)
+    measures: str | None = Field(
+        default=None,
+        min_length=1,
+        description="register of measures in place (CSV: unit, measure, since)",
+    )
+
+
+def read_yaml(path: Path) -> Any:
+    """The content of one YAML file (safe loader: data only, never objects or code)."""
+    import yaml
+
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ProjectError(
+            [Problem(path.as_posix(), "", f"not valid YAML: {exc}".replace("\n", " "))]
+        ) from None
+
+
+def project_json_schema() -> dict[str, Any]:
+    """JSON Schema of ``mint-index.yaml``, for editors that complete and check YAML."""
+    schema = ProjectFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "mint-index project file"
+    return schema
+
+
+def find_project(folder: str | os.PathLike[str] = ".") -> Path | None:
+    """``mint-index.yaml`` in ``folder``, if there is one."""
+    candidate = Path(folder) / PROJECT_FILE
+    return candidate if candidate.is_file() else None
+
+
+def _key_path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+@dataclass
+class Project:
+    """A loaded, checked project: framework, sources, units, rules and report options.
+
+    The data are read on first use of :attr:`data` (with ``strict`` from
+    :func:`load_project`), so a command that needs only the framework (``sources``,
+    ``template``) does not read them.
+    """
+
+    path: Path
+    file: ProjectFile
+    framework: Framework
+    strict: bool = False
+    _rules: RuleSet | None = field(default=None, repr=False)
+
+    @property
+    def root(self) -> Path:
+        """The folder the project file is in; its paths are relative to it."""
+        return self.path.parent
+
+    def resolve(self, relative: str) -> Path:
+        return (self.root / relative).resolve()
+
+    @property
+    def sources(self) -> list[SourceSpec]:
+        return self.file.sources
+
+    @property
+    def units(self) -> Path | None:
+        return self.resolve(self.file.units) if self.file.units else None
+
+    @property
+    def measures(self) -> Path | None:
+        """The measures register (read by :mod:`mint_index.measures`), if the file names one."""
+        return self.resolve(self.file.measures) if self.file.measures else None
+
+    @property
+    def report_options(self) -> ReportOptions:
+        return self.file.report
+
+    @property
+    def out(self) -> Path:
+        """The report folder."""
+        return self.resolve(self.file.report.out)
+
+    def files(self) -> list[Path]:
+        """Every data file the sources name (globs expanded), then the units table."""
+        found: list[Path] = []
+        for spec in self.sources:
+            found += _matches(self.root, spec.path)
+        return found + ([self.units] if self.units else [])
+
+    @cached_property
+    def data(self) -> Dataset:
+        """Every source, read and validated against the framework into one Dataset."""
+        from mint_index.data.load import load_sources
+
+        return load_sources(
+            self.sources,
+            self.framework,
+            units=self.units,
+            base_dir=self.root,
+            strict=self.strict,
+        )
+
+    @property
+    def rules(self) -> RuleSet | None:
+        """The rule set (packaged rules skip what the framework lacks); None for ``rules: none``."""
+        if self.file.rules == NO_RULES:
+            return None
+        if self._rules is None:
+            from mint_index.recommendations import load_rules
+
+            given = self.resolve(self.file.rules) if self.file.rules else None
+            self._rules = load_rules(given, framework=self.framework)
+        return self._rules
+
+    def score(self, **overrides: Any) -> Results:
+        """Score the project's data with its framework (step overrides as in ``mi.score``)."""
+        from mint_index.pipeline.engine import score
+
+        return score(self.data, self.framework, **overrides)
+
+    def recommend(self, results: Results | None = None) -> Recommendations | None:
+        """Recommendations from the project's rules; None with ``rules: none``."""
+        rules = self.rules
+        if rules is None:
+            return None
+        from mint_index.recommendations import recommend
+
+        scored = results if results is not None else self.score()
+        return recommend(scored, rules, lang=self.report_options.lang)
+
+    def report(self, results: Results | None = None) -> Report:
+        """The report with the project's language, year and recommendations.
+
+        ``report().write(project.out)`` writes it where the project file says.
+        """
+        from mint_index.reports import report
+
+        results = results if results is not None else self.score()
+        options = self.report_options
+        return report(results, self.recommend(results), options.lang, year=options.year)
+
+
+def _matches(root: Path, pattern: str) -> list[Path]:
+    """The files a source path names: the file itself, or a glob's matches (sorted)."""
+    full = root / pattern
+    if glob.has_magic(pattern):
+        return sorted(Path(p) for p in glob.glob(str(full), recursive=True) if Path(p).is_file())
+    return [full] if full.is_file() else []
+
+
+def load_project(path: str | os.PathLike[str] = PROJECT_FILE, *, strict: bool = False) -> Project:
+    """Read and check a project file; ``path`` may also be the project's folder.
+
+    Every problem (unknown or misspelt keys, wrong types, missing files) is collected and
+    raised once as :class:`~mint_index.errors.ProjectError`, each with its key path. The
+    framework is loaded (its own problems raise :class:`~mint_index.FrameworkError`); the
+    data are read when first used (:attr:`Project.data`). ``strict`` turns data warnings
+    into failures.
+    """
+    file = Path(path)
+    if file.is_dir():
+        file = file / PROJECT_FILE
+    if not file.is_file():
+        raise ProjectError([Problem(file.as_posix(), "", "project file not found")])
+    label = file.as_posix()
+    content = read_yaml(file)
+    if not isinstance(content, dict):
+        raise ProjectError([Problem(label, "", "the project file must be a mapping of keys")])
+    root = file.resolve().parent
+    # files are checked on the raw content, so they are reported with the key problems
+    problems = _missing_files(content, root, label)
+    try:
+        spec = ProjectFile.model_validate(content)
+    except ValidationError as exc:
+        problems += [Problem(label, _key_path(err["loc"]), err["msg"]) for err in exc.errors()]
+    if problems:
+        raise ProjectError(problems)
+    return Project(file.resolve(), spec, _framework(spec, root), strict=strict)
+
+
+def _missing_files(content: dict[str, Any], root: Path, label: str) -> list[Problem]:
+    """Paths the file names that do not exist (values of the wrong type are left to the
+    model's checks)."""
+    problems = []
+    for key in ("framework", "units", "measures", "rules"):
+        value = content.get(key)
+        if not isinstance(value, str) or (key == "rules" and value == NO_RULES):
+            continue
+        if not (root / value).exists():
+            hint = " (or write 'none')" if key == "rules" else ""
+            problems.append(Problem(label, key, f"not found: {value}{hint}"))
+    sources = content.get("sources")
+    for i, source in enumerate(sources if isinstance(sources, list) else []):
+        path = source.get("path") if isinstance(source, dict) else None
+        if isinstance(path, str) and path and not _matches(root, path):
+            what = "no file matches" if glob.has_magic(path) else "not found"
+            problems.append(Problem(label, f"sources[{i}].path", f"{what}: {path}"))
+    return problems
+
+
+def _framework(spec: ProjectFile, root: Path) -> Framework:
+    from mint_index.framework.loader import default_framework, load_framework
+
+    return load_framework(root / spec.framework) if spec.framework else default_framework()

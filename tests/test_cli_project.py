@@ -1,0 +1,142 @@
+"""Projects on the command line: init, the project file, per-source flags, compare."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from pathlib import Path
+
+import pytest
+import yaml
+from test_project import genesis_project
+
+from mint_index.cli import main
+
+REAL = Path(__file__).parent / "fixtures" / "real-data"
+
+
+def _json(capsys: pytest.CaptureFixture[str]) -> dict:  # type: ignore[type-arg]
+    return json.loads(capsys.readouterr().out)
+
+
+def test_init_project_passes_its_own_strict_validation_and_ci(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["init", str(tmp_path / "town")]) == 0
+    capsys.readouterr()
+    monkeypatch.chdir(tmp_path / "town")
+    assert main(["validate", "--strict", "--format", "json"]) == 0
+    outcome = _json(capsys)
+    assert outcome["ok"] and outcome["problems"] == []
+    assert outcome["facts"]["variables"] == 88  # every variable of the packaged framework
+    # the CI workflow's mint-index steps, run as written
+    workflow = yaml.safe_load(Path(".github/workflows/mint-index.yml").read_text())
+    summary = tmp_path / "summary.md"
+    for step in workflow["jobs"]["monitor"]["steps"]:
+        command = step.get("run", "")
+        if not command.startswith("mint-index "):
+            continue
+        argv = shlex.split(command.replace("$GITHUB_STEP_SUMMARY", str(summary)))[1:]
+        assert main(argv) == 0, command
+    capsys.readouterr()
+    assert Path("out/report/index.html").is_file() and Path("out/scores.csv").is_file()
+
+
+def test_real_genesis_file_through_the_flags(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No project file: the per-source flags read a real export; --format both ways."""
+    from test_project import FRAMEWORK
+
+    (tmp_path / "fw.yaml").write_text(FRAMEWORK, encoding="utf-8")
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("Insgesamt: pop_total\nweiblich: pop_female\n", encoding="utf-8")
+    data = REAL / "12411-01-01-4.csv"
+    argv = ["score", str(data), "--framework", str(tmp_path / "fw.yaml")]
+    argv += ["--format", "genesis", "--mapping", str(mapping), "--format", "json"]
+    assert main([*argv, "--out", str(tmp_path / "scores.json")]) == 0
+    outcome = _json(capsys)
+    assert outcome["facts"]["years"] == 2015 and outcome["facts"]["variables"] == 2
+    assert main(["validate", str(data), "--format", "xml"]) == 2
+    assert "invalid choice 'xml'" in capsys.readouterr().err
+
+
+def test_wide_file_with_year_key_and_name_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The Köln election file has no year: --year; key and name columns by flag."""
+    own = tmp_path / "fw.yaml"
+    own.write_text(
+        yaml.safe_dump(
+            {
+                "framework": {"id": "vote", "label": {"de": "Wahl", "en": "Vote"}},
+                "index": {"id": "index", "label": {"de": "Index", "en": "Index"}},
+                "variables": [{"id": "Wahlberechtigte", "unit": "count"}],
+                "nodes": [{"id": "n", "parent": "index", "label": {"de": "N", "en": "N"}}],
+                "indicators": [
+                    {
+                        "id": "electorate",
+                        "parent": "n",
+                        "name": {"de": "W", "en": "E"},
+                        "description": {"de": "W", "en": "E"},
+                        "unit": "n",
+                        "direction": "higher",
+                        "kind": "count",
+                        "compute": {"type": "direct", "variable": "Wahlberechtigte"},
+                        "source": {"publisher": "Stadt Köln"},
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    data = REAL / "koeln_btw2013_wahlkreis.csv"
+    argv = ["validate", str(data), "--framework", str(own), "--year", "2013"]
+    argv += ["--unit-column", "Nr", "--name-column", "Name", "--format", "json"]
+    assert main(argv) == 0
+    outcome = _json(capsys)
+    assert outcome["facts"]["units"] == 4 and outcome["facts"]["years"] == 2013
+
+
+def test_project_flags_clash_and_explicit_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = genesis_project(tmp_path / "town")
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "--project", str(project), "--year", "2015"]) == 2
+    assert "--year: the project file says this" in capsys.readouterr().err
+    assert main(["validate", "--project", str(tmp_path / "none.yaml")]) == 2
+    assert main(["validate", "--project", str(project), "--format", "json"]) == 0
+    assert _json(capsys)["facts"]["framework"] == "population"
+
+
+def test_compare_in_a_project_takes_the_previous_year(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    genesis_project(tmp_path, "rules: none\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["compare", "--format", "json"]) == 0
+    outcome = _json(capsys)
+    assert outcome["facts"]["years"] == "2015 -> 2024"
+    assert (tmp_path / "comparison" / "changes.csv").is_file()
+    assert (tmp_path / "comparison" / "report" / "index.html").is_file()
+
+
+def test_report_rules_none_flag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    genesis_project(tmp_path / "town")
+    monkeypatch.chdir(tmp_path / "town")
+    argv = ["report", "--rules", "none", "--out", "r", "--units-only", "01001", "--format", "json"]
+    assert main(argv) == 0
+    outcome = _json(capsys)
+    assert outcome["facts"]["measures recommended"] == "none (no rules)"
+    assert not [p for p in outcome["problems"] if "rules skipped" in p["reason"]]
+
+
+def test_the_parser_knows_every_source_format() -> None:
+    """The parser keeps its own list (``--help`` imports nothing heavy): it must not drift."""
+    from mint_index.cli.app import SOURCE_FORMATS
+    from mint_index.data.source import FORMATS
+
+    assert SOURCE_FORMATS == FORMATS

@@ -1,0 +1,205 @@
+"""``mint-index inspect``, ``sources`` and ``template`` on real files and the packaged framework."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+import yaml
+
+import mint_index as mi
+from mint_index.cli import main
+
+REAL = Path(__file__).parent / "fixtures" / "real-data"
+
+# (file, extra inspect flags, unit, year, full source label, value), each value read by hand
+# from the raw file
+HAND_READ = [
+    ("12411-01-01-4.csv", [], "01001", 2015, "Insgesamt", 85942),
+    (
+        "12411-01-01-4_flat.csv",
+        [],
+        "08222",
+        2024,
+        "Bevölkerungsstand (Anzahl) | weiblich",
+        158789,
+    ),
+    (
+        "14339-01-02-5_00.csv",
+        [],
+        "09162000",
+        2013,
+        "Gültige Stimmen | Parteien | SPD | Anzahl",
+        180832,
+    ),
+    (
+        "41141-03-01-4.csv",
+        [],
+        "01002",
+        2016,
+        "Landwirtschaftliche Betriebe mit Viehhaltung | Rinder | Betriebe | Anzahl",
+        12,
+    ),
+    (
+        "52411-03-01-4_00.csv",
+        [],
+        "01001",
+        2015,
+        "Insolvenzverfahren (Verbraucher) | Beantragte Verfahren | eröffnet | Anzahl",
+        126,
+    ),
+    ("indicator_1-1-1.csv", [], "03101", 2005, "Value", 245273),
+    ("koeln_btw2013_wahlkreis.csv", ["--year", "2013"], "093", 2013, "Wahlberechtigte", 191277),
+]
+
+
+def framework_over(scored: str, variables: Iterable[str]) -> str:
+    """A one-indicator framework over the variables a file's mapping names (the custom
+    framework a town writes for the downloads it uses)."""
+    return yaml.safe_dump(
+        {
+            "framework": {"id": "own", "label": {"de": "Eigen", "en": "Own"}},
+            "index": {"id": "index", "label": {"de": "Index", "en": "Index"}},
+            "variables": [{"id": v, "unit": "number"} for v in dict.fromkeys(variables)],
+            "nodes": [{"id": "all", "parent": "index", "label": {"de": "Alle", "en": "All"}}],
+            "indicators": [
+                {
+                    "id": "level",
+                    "parent": "all",
+                    "name": {"de": "Wert", "en": "Value"},
+                    "description": {"de": "Der Wert", "en": "The value"},
+                    "unit": "n",
+                    "direction": "higher",
+                    "kind": "count",
+                    "compute": {"type": "direct", "variable": scored},
+                    "source": {"publisher": "test"},
+                }
+            ],
+        },
+        allow_unicode=True,
+    )
+
+
+def _json(capsys: pytest.CaptureFixture[str]) -> dict:  # type: ignore[type-arg]
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize(
+    ("name", "flags", "unit", "year", "label", "value"), HAND_READ, ids=[h[0] for h in HAND_READ]
+)
+def test_inspect_mapping_pasted_unchanged_loads_the_file(
+    name: str,
+    flags: list[str],
+    unit: str,
+    year: int,
+    label: str,
+    value: float,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (tmp_path / "raw").mkdir()
+    shutil.copy(REAL / name, tmp_path / "raw" / name)
+    monkeypatch.chdir(tmp_path)
+    assert main(["inspect", f"raw/{name}", *flags, "--format", "json"]) == 0
+    outcome = _json(capsys)
+    listed = {row[0] for row in outcome["tables"][0]["rows"]}
+    assert label in listed  # the full source label, as the mapping needs it
+    proposed = yaml.safe_load(outcome["snippet"])["sources"][0]["mapping"]
+    (tmp_path / "fw.yaml").write_text(framework_over(proposed[label], proposed.values()))
+    pasted = "framework: fw.yaml\n" + outcome["snippet"]
+    (tmp_path / "mint-index.yaml").write_text(pasted, encoding="utf-8")
+
+    project = mi.load_project(tmp_path / "mint-index.yaml")
+    variable = project.sources[0].mapping[label]
+    cells = project.data.long
+    hit = cells[
+        (cells["unit"].astype(str) == unit)
+        & (cells["year"] == year)
+        & (cells["variable"].astype(str) == variable)
+    ]
+    assert len(hit) == 1 and hit["value"].iloc[0] == pytest.approx(value, abs=1e-9)
+
+
+def test_inspect_proposes_the_catalog_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A framework whose variables name table and label path: inspect proposes them."""
+    from test_project import FRAMEWORK
+
+    (tmp_path / "fw.yaml").write_text(FRAMEWORK, encoding="utf-8")
+    shutil.copy(REAL / "12411-01-01-4.csv", tmp_path / "pop.csv")
+    monkeypatch.chdir(tmp_path)
+    assert main(["inspect", "pop.csv", "--framework", "fw.yaml", "--format", "json"]) == 0
+    outcome = _json(capsys)
+    assert "Insgesamt: pop_total" in outcome["snippet"]
+    assert "weiblich: pop_female" in outcome["snippet"]
+    assert outcome["facts"]["mapped to the framework"] == 2
+
+
+def test_inspect_usage_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["inspect", "missing.csv"]) == 2
+    assert "data file not found" in capsys.readouterr().err
+    shutil.copy(REAL / "12411-01-01-4.csv", tmp_path / "pop.csv")
+    assert main(["inspect", "pop.csv", "--format", "xml"]) == 2
+
+
+def test_sources_lists_every_variable_of_the_packaged_framework(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["sources", "--format", "json", "--lang", "en"]) == 0
+    outcome = _json(capsys)
+    downloads, variables = outcome["tables"]
+    framework = mi.default_framework()
+    assert [row[0] for row in variables["rows"]] == [v.id for v in framework.variables]
+    rows = {row[0]: row for row in variables["rows"]}
+    assert rows["pop_total"][1:3] == ["official", "12411-01-01-5 (Regionalstatistik, Gemeinde)"]
+    assert rows["council_seats"][1] == "self-reported"
+    assert rows["council_seats"][2].startswith("council office")
+    assert rows["pop_mig"][1] == "official proxy" and "proxy:" in rows["pop_mig"][3]
+    tables = {row[0]: row for row in downloads["rows"]}
+    assert tables["12521-0041"][1:3] == ["GENESIS-Online", "Kreis"]
+    assert "sgb2_foreign" in tables["22811-02-02-4"][3]
+    assert outcome["facts"]["self-reported"] == 37 and outcome["facts"]["official"] == 23
+
+
+def test_template_then_load_it_back_through_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    assert main(["init", str(tmp_path / "town")]) == 0
+    capsys.readouterr()
+    monkeypatch.chdir(tmp_path / "town")
+    assert main(["template", "--out", "erhebung.xlsx", "--year", "2025"]) == 0
+    book = openpyxl.load_workbook("erhebung.xlsx")
+    units = [line.split(",")[0] for line in Path("units.csv").read_text().splitlines()[1:]]
+    sheet = book.worksheets[0]
+    assert [sheet.cell(row=r, column=1).value for r in range(3, 3 + len(units))] == units
+    column = next(c.column_letter for c in sheet[2] if c.value == "council_seats_mig")
+    sheet[f"{column}3"] = 7
+    book.save("erhebung.xlsx")
+    text = Path("mint-index.yaml").read_text(encoding="utf-8")
+    Path("mint-index.yaml").write_text(
+        text.replace(
+            "  - path: data/example.csv",
+            "  - path: data/example.csv\n  - path: erhebung.xlsx\n    format: template",
+        ),
+        encoding="utf-8",
+    )
+    cells = mi.load_project("mint-index.yaml").data.long
+    hit = cells[(cells["variable"].astype(str) == "council_seats_mig") & (cells["year"] == 2025)]
+    assert hit[["unit", "value"]].astype(str).values.tolist() == [[units[0], "7.0"]]
+
+
+def test_template_refuses_other_suffixes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["template", "--out", str(tmp_path / "x.csv")]) == 2
+    assert "must end in .xlsx" in capsys.readouterr().err

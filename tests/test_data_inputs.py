@@ -1,0 +1,215 @@
+"""Input files that must be refused at once, with a sentence and a code: FIFOs, devices,
+folders, files above the size limit, empty, binary and damaged files."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from mint_index.data.inputs import (
+    DEFAULT_MAX_BYTES,
+    MAX_BYTES_ENV,
+    InputRefused,
+    checked_folder_files,
+    expand_source,
+    folder_data_files,
+    max_input_bytes,
+    read_input,
+    sniff_kind,
+)
+from mint_index.data.load import load_data, load_sources
+from mint_index.data.source import SourceSpec
+from mint_index.errors import DataValidationError
+
+REAL = Path(__file__).parent / "fixtures" / "real-data"
+
+
+def refused(path: Path, **kwargs: object) -> InputRefused:
+    with pytest.raises(InputRefused) as err:
+        raw = read_input(path, **kwargs)  # type: ignore[arg-type]
+        sniff_kind(raw, path.suffix.lower())
+    return err.value
+
+
+def test_dev_zero_is_refused_unread() -> None:
+    if not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero")
+    assert refused(Path("/dev/zero")).code == "not_a_file"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "data.csv"
+    os.mkfifo(fifo)
+    result: list[str] = []
+    worker = threading.Thread(target=lambda: result.append(refused(fifo).code), daemon=True)
+    worker.start()
+    worker.join(timeout=5)
+    assert result == ["not_a_file"]  # an open() on the FIFO would have blocked forever
+
+
+def test_fifo_in_load_sources_is_that_sources_error(tmp_path: Path) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs")
+    os.mkfifo(tmp_path / "pipe.csv")
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="pipe.csv")], base_dir=tmp_path)
+    assert list(err.value.failures["code"]) == ["not_a_file"]
+    assert "FIFO" in err.value.failures["reason"].iloc[0]
+
+
+def test_size_limit_is_checked_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    big = tmp_path / "big.csv"
+    big.write_text("unit,year,a\n" + "".join(f"{1001 + i:05d},2020,1\n" for i in range(100)))
+    assert refused(big, max_bytes=100).code == "file_too_large"
+    monkeypatch.setenv(MAX_BYTES_ENV, "50")
+    assert max_input_bytes() == 50
+    with pytest.raises(DataValidationError, match="input limit of 50"):
+        load_data(big)
+    monkeypatch.delenv(MAX_BYTES_ENV)
+    assert max_input_bytes() == DEFAULT_MAX_BYTES
+    assert len(load_data(big).long) == 100
+
+
+def test_sparse_huge_file_is_not_read(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.csv"
+    with huge.open("wb") as handle:  # a sparse file: large on paper, nothing on disk
+        handle.truncate(DEFAULT_MAX_BYTES + 1)
+    assert refused(huge).code == "file_too_large"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "code"),
+    [
+        ("empty.csv", b"", "empty_file"),
+        ("blank.csv", b"  \n\n", "empty_file"),
+        ("binary.csv", bytes(range(256)) * 8, "binary_file"),
+        ("random.xlsx", os.urandom(2048), "not_excel"),
+        ("old.xls", b"\xd0\xcf\x11\xe0 old workbook", "xls_workbook"),
+        ("cut.parquet", b"PAR1 and then nothing", "not_parquet"),
+    ],
+)
+def test_bad_files_are_refused_with_a_code(
+    tmp_path: Path, name: str, content: bytes, code: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    assert refused(path).code == code
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path=name)], base_dir=tmp_path)
+    assert list(err.value.failures["code"]) == [code]
+
+
+def test_truncated_xlsx_is_a_data_error(tmp_path: Path) -> None:
+    pytest.importorskip("openpyxl")
+    import pandas as pd
+
+    whole = tmp_path / "whole.xlsx"
+    pd.DataFrame({"unit": ["01001"], "year": [2020], "a": [1.0]}).to_excel(whole, index=False)
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(whole.read_bytes()[:300])
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="cut.xlsx")], base_dir=tmp_path)
+    assert list(err.value.failures["code"]) == ["not_excel"]
+    with pytest.raises(DataValidationError, match="Excel"):
+        load_data(cut)
+
+
+def test_a_folder_named_as_a_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "sub.csv").mkdir()
+    assert refused(tmp_path / "sub.csv").code == "not_a_file"
+
+
+def test_glob_matching_nothing_says_so(tmp_path: Path) -> None:
+    with pytest.raises(InputRefused, match="no file matches"):
+        expand_source("raw/*.csv", tmp_path)
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "b.csv").write_text("x")
+    (tmp_path / "raw" / "a.csv").write_text("x")
+    assert [p.name for p in expand_source("raw/*.csv", tmp_path)] == ["a.csv", "b.csv"]
+
+
+def test_folder_entries_that_cannot_be_taken_are_named(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("unit,year,a\n01001,2020,1\n")
+    (tmp_path / "nested").mkdir()
+    (tmp_path / "notes.docx").write_bytes(b"PK")
+    (tmp_path / ".hidden").write_text("x")
+    locked = tmp_path / "locked.csv"
+    locked.write_text("x")
+    locked.chmod(0)
+    try:
+        files, problems = folder_data_files(tmp_path)
+    finally:
+        locked.chmod(0o600)
+    assert [f.name for f in files] == ["a.csv"] + (["locked.csv"] if os.geteuid() == 0 else [])
+    reasons = {p.name: why for p, why in problems}
+    assert "subfolder" in reasons["nested"]
+    assert "not a data file" in reasons["notes.docx"]
+    if os.geteuid() != 0:  # root reads anything
+        assert "permission" in reasons["locked.csv"]
+    with pytest.raises(DataValidationError) as err:
+        checked_folder_files(tmp_path)
+    assert set(err.value.failures["code"]) == {"folder_entry"}
+    assert {Path(s).name for s in err.value.failures["source"]} >= {"nested", "notes.docx"}
+
+
+def test_real_files_pass_the_checks() -> None:
+    for path in REAL.glob("*.csv"):
+        assert sniff_kind(read_input(path), ".csv") == "text"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_cli_refuses_a_fifo_and_dev_zero_with_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mint_index.cli import main
+
+    framework = Path(__file__).parent / "bad-input" / "empty-csv" / "framework.yaml"
+    fifo = tmp_path / "data.csv"
+    os.mkfifo(fifo)
+    for path, words in ((fifo, "FIFO"), (Path("/dev/zero"), "device")):
+        if not path.exists():
+            continue
+        code = main(["validate", str(path), "--framework", str(framework)])
+        out = capsys.readouterr()
+        assert code == 1
+        assert words in out.out + out.err
+
+
+def test_a_zip_that_holds_no_workbook_is_not_excel(tmp_path: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "letter.xlsx", "w") as archive:  # e.g. a renamed .zip
+        archive.writestr("letter.txt", "Sehr geehrte Damen und Herren")
+    for load in (
+        lambda: load_sources([SourceSpec(path="letter.xlsx")], base_dir=tmp_path),
+        lambda: load_data(tmp_path / "letter.xlsx"),
+    ):
+        with pytest.raises(DataValidationError) as err:
+            load()
+        assert list(err.value.failures["code"]) == ["not_excel"]
+
+
+def test_units_table_inputs_are_checked_too(tmp_path: Path) -> None:
+    from mint_index.data.load import load_units
+
+    (tmp_path / "units.csv").write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(DataValidationError) as err:
+        load_units(tmp_path / "units.csv")
+    assert list(err.value.failures["code"]) == ["binary_file"]
+    if Path("/dev/zero").exists():
+        with pytest.raises(DataValidationError, match="device"):
+            load_units("/dev/zero")
+
+
+def test_over_long_file_name_is_that_sources_error(tmp_path: Path) -> None:
+    spec = SourceSpec(path="a" * 300 + ".csv")
+    with pytest.raises(DataValidationError) as err:
+        load_sources([spec], base_dir=tmp_path)
+    assert list(err.value.failures["code"]) == ["unreadable_file"]
+    assert "too long" in err.value.failures["reason"].iloc[0]

@@ -1,0 +1,33 @@
+"""Unit key schemes: official AGS/ARS keys vs a town's own numbering, and padding."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mint_index.data.keys import apply_key_spec, key_scheme
+from mint_index.data.source import KeySpec
+
+
+@pytest.mark.parametrize(
+    ("keys", "scheme"),
+    [
+        (["DG", "01", "01001", "01001000"], "ags"),
+        ([f"{land:02d}" for land in range(1, 17)], "ags"),  # Länder 01-16
+        ([str(d) for d in range(1, 26)], "own"),  # a city's districts 1-25
+        (["010010000000", "01001"], "ars"),
+        (["Nord", "Süd"], "own"),
+        (["1001000", "01002000"], "ags"),  # a lost zero among AGS stays AGS (reported)
+    ],
+)
+def test_key_scheme(keys: list[str], scheme: str) -> None:
+    assert key_scheme(np.array(keys, dtype=object)) == scheme
+
+
+def test_pad_restores_leading_zeros_and_declared_scheme_wins() -> None:
+    keys = np.array(["1001000", "10041100", "DG"], dtype=object)
+    padded, scheme = apply_key_spec(keys, KeySpec(scheme="ags", pad=8))
+    assert list(padded) == ["01001000", "10041100", "DG"]
+    assert scheme == "ags"
+    same, scheme = apply_key_spec(np.array(["7", "12"], dtype=object), KeySpec(scheme="own"))
+    assert list(same) == ["7", "12"] and scheme == "own"

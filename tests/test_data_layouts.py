@@ -1,0 +1,169 @@
+"""Layouts: GENESIS flat files, Open SDG, key + name tables, filter and pivot.
+
+Small files written here follow the published layouts; expected values are the cells
+written into them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import mint_index as mi
+from mint_index.data.layouts import (
+    filter_rows,
+    find_column,
+    is_genesis_flat,
+    is_opensdg,
+    pivot_label,
+)
+from mint_index.data.load import load_sources
+from mint_index.data.source import SourceSpec
+from mint_index.errors import DataValidationError
+
+FLAT_HEADER = (
+    "statistics_code;statistics_label;time_code;time_label;time;1_variable_code;"
+    "1_variable_label;1_variable_attribute_code;1_variable_attribute_label;2_variable_code;"
+    "2_variable_label;2_variable_attribute_code;2_variable_attribute_label;3_variable_code;"
+    "3_variable_label;3_variable_attribute_code;3_variable_attribute_label;value;value_unit;"
+    "value_variable_code;value_variable_label"
+)
+
+
+def flat_row(key: str, sex: str, nat: str, value: str, year: str = "2023-12-31") -> str:
+    sex_code = {"Insgesamt": "", "männlich": "GESM", "weiblich": "GESW"}[sex]
+    nat_code = {"Insgesamt": "", "Ausländer": "NATA"}[nat]
+    return (
+        f"12411;Fortschreibung;STAG;Stichtag;{year};GEMEIN;Gemeinden;{key};Ort {key};"
+        f"GES;Geschlecht;{sex_code};{sex};NAT;Staatsangehörigkeit;{nat_code};{nat};"
+        f"{value};Anzahl;BEVSTD;Bevölkerungsstand"
+    )
+
+
+def value(ds: mi.Dataset, unit: str, year: int, variable: str) -> float:
+    long = ds.long
+    hit = long[(long["unit"] == unit) & (long["year"] == year) & (long["variable"] == variable)]
+    assert len(hit) == 1, (unit, year, variable, list(ds.variables))
+    return float(hit["value"].iloc[0])
+
+
+@pytest.fixture
+def flat(tmp_path: Path) -> Path:
+    rows = [
+        flat_row("01001000", "Insgesamt", "Insgesamt", "90000"),
+        flat_row("01001000", "weiblich", "Insgesamt", "46000"),
+        flat_row("01001000", "Insgesamt", "Ausländer", "9000"),
+        flat_row("01001000", "weiblich", "Ausländer", "4100"),
+        flat_row("01002000", "Insgesamt", "Insgesamt", "..."),
+        flat_row("01002000", "weiblich", "Insgesamt", "120000"),
+        flat_row("01002000", "Insgesamt", "Ausländer", "15000"),
+        flat_row("01002000", "weiblich", "Ausländer", "7000"),
+    ]
+    path = tmp_path / "12411-02-01-5_flat.csv"
+    path.write_text(FLAT_HEADER + "\n" + "\n".join(rows) + "\n", encoding="utf-8-sig")
+    return path
+
+
+def test_flat_file_every_class_is_part_of_the_label(flat: Path) -> None:
+    ds = load_sources([SourceSpec(path=str(flat))])
+    base = "Bevölkerungsstand (Anzahl)"
+    assert value(ds, "01001000", 2023, f"{base} | Insgesamt | Insgesamt") == 90000
+    assert value(ds, "01001000", 2023, f"{base} | weiblich | Ausländer") == 4100
+    long = ds.long.set_index(["unit", "variable"])
+    assert long.loc[("01002000", f"{base} | Insgesamt | Insgesamt"), "missing_reason"] == (
+        "not_yet_available"
+    )
+
+
+def test_flat_file_filter_and_pivot(flat: Path) -> None:
+    spec = SourceSpec(
+        path=str(flat), filter={"Geschlecht": "Insgesamt"}, pivot=["Staatsangehörigkeit"]
+    )
+    ds = load_sources([spec])
+    base = "Bevölkerungsstand (Anzahl)"
+    assert set(ds.variables) == {f"{base} | Insgesamt", f"{base} | Ausländer"}
+    assert value(ds, "01002000", 2023, f"{base} | Ausländer") == 15000
+    mapped = load_sources(
+        [spec.model_copy(update={"mapping": {f"{base} | Ausländer": "pop_foreign"}})]
+    )
+    assert value(mapped, "01001000", 2023, "pop_foreign") == 9000
+
+
+def test_opensdg_series_units_and_disaggregation(tmp_path: Path) -> None:
+    text = (
+        "Year,Series,Geschlecht,Units,GeoCode,Gebietseinheit,Value\n"
+        '2021,Schulabgänger,,Prozent,K03101,"Braunschweig, Stadt",7.5\n'
+        '2021,Schulabgänger,weiblich,Prozent,K03101,"Braunschweig, Stadt",6.25\n'
+        "2021,Schulabgänger,,Prozent,,Niedersachsen,8.0\n"
+    )
+    (tmp_path / "indicator_4-1-1.csv").write_text(text)
+    ds = load_sources([SourceSpec(path="indicator_4-1-1.csv")], base_dir=tmp_path)
+    assert value(ds, "03101", 2021, "Schulabgänger | Prozent") == pytest.approx(7.5)
+    assert value(ds, "03101", 2021, "Schulabgänger | Prozent | weiblich") == pytest.approx(6.25)
+    assert value(ds, "Niedersachsen", 2021, "Schulabgänger | Prozent") == 8.0
+    assert ds.units.loc["03101", "name"] == "Braunschweig, Stadt"
+
+
+def test_opensdg_without_a_geo_column_says_what_to_do(tmp_path: Path) -> None:
+    (tmp_path / "indicator_9-9-9.csv").write_text("Year,Geschlecht,Value\n2021,weiblich,3\n")
+    with pytest.raises(DataValidationError, match="unit_column"):
+        load_sources([SourceSpec(path="indicator_9-9-9.csv")], base_dir=tmp_path)
+
+
+def test_detection_rules() -> None:
+    assert is_genesis_flat(FLAT_HEADER.split(";"))
+    assert not is_opensdg(FLAT_HEADER.split(";"))
+    assert is_opensdg(["Year", "GeoCode", "Value"])
+    assert not is_opensdg(["year", "unit", "value"])
+
+
+def test_find_column_any_case_and_usual_names() -> None:
+    assert find_column(["ags", "GEN", "x"], None, ("name", "gen")) == "GEN"
+    assert find_column(["AGS", "Gemeinde"], "ags", ()) == "AGS"
+    assert find_column(["a"], None, ("ags",)) is None
+
+
+def test_filter_rows_reports_unknown_columns_and_values() -> None:
+    frame = pd.DataFrame({"Geschlecht": ["Insgesamt", "weiblich"], "v": [1, 2]})
+    kept, problems = filter_rows(frame, {"Geschlecht": ["weiblich"]}, "s")
+    assert list(kept["v"]) == [2] and not problems
+    _, problems = filter_rows(frame, {"Sex": "x", "Geschlecht": "divers"}, "s")
+    codes = sorted(p["code"].iloc[0] for p in problems)
+    assert codes == ["filter_value_not_found", "missing_column"]
+
+
+def test_pivot_label_leaves_totals_plain() -> None:
+    frame = pd.DataFrame({"variable": ["Einw", "Einw"], "Geschlecht": ["", "weiblich"]})
+    assert list(pivot_label(frame, ["Geschlecht"])) == ["Einw", "Einw | weiblich"]
+
+
+def test_wide_pivot_keeps_row_numbers_and_columns(tmp_path: Path) -> None:
+    text = "AGS;Geschlecht;Einwohner;Ausländer\n01001000;weiblich;45;x5\n01001000;männlich;40;4\n"
+    (tmp_path / "w.csv").write_text(text)
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="w.csv", pivot=["Geschlecht"], year=2020)], base_dir=tmp_path)
+    bad = err.value.failures.iloc[0]
+    assert (bad["row"], bad["column"], bad["value"], bad["code"]) == (
+        2,
+        "Ausländer",
+        "x5",
+        "not_a_number",
+    )
+
+
+def test_flat_file_decimal_comma_and_sub_year_times(tmp_path: Path) -> None:
+    rows = [
+        flat_row("01001000", "Insgesamt", "Insgesamt", "77,9", year="2023-06-30"),
+        flat_row("01001000", "Insgesamt", "Insgesamt", "78,4", year="2023-12-31"),
+    ]
+    path = tmp_path / "quarters_flat.csv"
+    path.write_text(FLAT_HEADER + "\n" + "\n".join(rows) + "\n")
+    with pytest.raises(DataValidationError) as err:  # two dates in one year
+        load_sources([SourceSpec(path=str(path))])
+    assert set(err.value.failures["code"]) == {"duplicate_cell"}
+    ds = load_sources([SourceSpec(path=str(path), filter={"time": "2023-12-31"})])
+    assert value(ds, "01001000", 2023, "Bevölkerungsstand (Anzahl) | Insgesamt | Insgesamt") == (
+        pytest.approx(78.4)
+    )

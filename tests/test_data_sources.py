@@ -1,0 +1,429 @@
+"""Reading the real official exports in tests/fixtures/real-data through SourceSpecs.
+
+Every expected value below was read by hand from the raw file (file, unit, year, label,
+value), not from the reader's output.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import mint_index as mi
+from mint_index.data.load import describe_source, load_sources
+from mint_index.data.source import SourceSpec
+from mint_index.errors import DataValidationError
+
+REAL = Path(__file__).parent / "fixtures" / "real-data"
+
+
+def value(ds: mi.Dataset, unit: str, year: int, variable: str) -> float:
+    long = ds.long
+    hit = long[(long["unit"] == unit) & (long["year"] == year) & (long["variable"] == variable)]
+    assert len(hit) == 1, (unit, year, variable, sorted(ds.variables)[:10])
+    return float(hit["value"].iloc[0])
+
+
+def load(name: str, **spec: object) -> mi.Dataset:
+    return load_sources([SourceSpec(path=name, **spec)], base_dir=REAL)
+
+
+# ---- classic GENESIS ----------------------------------------------------------------
+def test_genesis_date_header_row_gives_the_year() -> None:
+    # 01001;      Flensburg, Kreisfreie Stadt;85942;42767;43175 under 31.12.2015
+    ds = load("12411-01-01-4.csv")
+    assert value(ds, "01001", 2015, "Insgesamt") == 85942
+    assert value(ds, "01001", 2015, "weiblich") == 43175
+    assert value(ds, "DG", 2015, "männlich") == 40514123
+    assert ds.units.loc["01001", "name"] == "Flensburg, Kreisfreie Stadt"
+
+
+def test_genesis_date_column_and_multi_row_header() -> None:
+    # 15.09.2013;09162000;München, Landeshauptstadt;909641;62,7;562863;206491;180832;...
+    ds = load("14339-01-02-5_00.csv")
+    assert value(ds, "09162000", 2013, "Wahlberechtigte | Anzahl") == 909641
+    assert value(ds, "09162000", 2013, "Wahlbeteiligung | Prozent") == pytest.approx(62.7)
+    assert value(ds, "09162000", 2013, "Gültige Stimmen | Parteien | SPD | Anzahl") == 180832
+
+
+def test_genesis_bare_date_line_above_the_header_gives_the_year() -> None:
+    # 01.03.2016;;;... then 01001;Flensburg;8;-;195;7;222;3;48;-;-;-;-;1;.
+    ds = load("41141-03-01-4.csv")
+    assert list(ds.years) == [2016]
+    assert value(ds, "01001", 2016, "Viehbestand | GV") == 195
+    cattle = "Landwirtschaftliche Betriebe mit Viehhaltung | Milchkühe | Tiere | Anzahl"
+    assert value(ds, "01001", 2016, cattle) == 48
+    sheep = "Landwirtschaftliche Betriebe mit Viehhaltung | Schafe | Tiere | Anzahl"
+    long = ds.long.set_index(["unit", "variable"])
+    assert long.loc[("01001", sheep), "missing_reason"] == "unknown_or_secret"  # "."
+
+
+def test_genesis_blank_header_cell_is_no_further_level() -> None:
+    # 2015;01001;Flensburg;143;128;126;-;2;3223;12;3 - "voraussichtliche Forderungen"
+    # has blank cells below it: not "Beantragte Verfahren | Schuldenbereinigungsplan ..."
+    ds = load("52411-03-01-4_00.csv")
+    assert value(ds, "01001", 2015, "voraussichtliche Forderungen (Verbraucher) | Tsd. EUR") == 3223
+    debtors = "Insolvenzverfahren (Übrige Schuldner) | andere Schuldner | Anzahl"
+    assert value(ds, "01001", 2015, debtors) == 3
+    assert not [v for v in ds.variables if "Schuldenbereinigungsplan" in v and "Übrige" in v]
+
+
+def test_genesis_full_label_mapping_matches_what_describe_shows() -> None:
+    spec = SourceSpec(path="52411-03-01-4_00.csv")
+    labels = [v.label for v in describe_source(spec, base_dir=REAL).variables]
+    full = "voraussichtliche Forderungen (Verbraucher) | Tsd. EUR"
+    assert full in labels
+    ds = load("52411-03-01-4_00.csv", mapping={full: "claims"})
+    assert list(ds.variables) == ["claims"]
+    assert value(ds, "01001", 2015, "claims") == 3223
+
+
+def test_genesis_table_code_is_on_the_description() -> None:
+    described = describe_source(SourceSpec(path="12411-01-01-4.csv"), base_dir=REAL)
+    assert described.table == "12411-01-01-4"
+    assert described.format == "genesis"
+    assert described.years == [2015]
+    assert described.key_scheme == "ags"
+
+
+# ---- other layouts ------------------------------------------------------------------
+def test_genesis_flat_file_is_detected() -> None:
+    # ...;08222;Mannheim, Stadtkreis;GES;Geschlecht;GESW;weiblich;158789;Anzahl;BEVSTD;...
+    # ...;08222;Mannheim, Stadtkreis;GES;Geschlecht;;Insgesamt;318035;...  (time 2024-12-31)
+    ds = load("12411-01-01-4_flat.csv")
+    assert value(ds, "08222", 2024, "Bevölkerungsstand (Anzahl) | weiblich") == 158789
+    assert value(ds, "08222", 2024, "Bevölkerungsstand (Anzahl) | Insgesamt") == 318035
+    assert ds.units.loc["08222", "name"] == "Mannheim, Stadtkreis"
+    described = describe_source(SourceSpec(path="12411-01-01-4_flat.csv"), base_dir=REAL)
+    assert (described.format, described.table) == ("genesis-flat", "12411-01-01-4")
+
+
+def test_genesis_flat_filter_keeps_the_total() -> None:
+    # 15153;Bernburg, Kreis;GES;Geschlecht;;Insgesamt;-  -> a "nothing there" zero
+    ds = load("12411-01-01-4_flat.csv", filter={"Geschlecht": "Insgesamt"})
+    assert list(ds.variables) == ["Bevölkerungsstand (Anzahl)"]
+    assert value(ds, "15153", 2024, "Bevölkerungsstand (Anzahl)") == 0
+    assert value(ds, "08222", 2024, "Bevölkerungsstand (Anzahl)") == 318035
+
+
+def test_opensdg_is_detected_and_geocode_prefix_dropped() -> None:
+    # 2005,"Braunschweig, Stadt",K03101,245273 and 2005,"dav. Hannover, Lhst.",K03241001,515729
+    ds = load("indicator_1-1-1.csv")
+    assert value(ds, "03101", 2005, "Value") == 245273
+    assert value(ds, "03241001", 2005, "Value") == 515729
+    assert ds.units.loc["03101", "name"] == "Braunschweig, Stadt"
+    assert describe_source(SourceSpec(path="indicator_1-1-1.csv"), base_dir=REAL).format == (
+        "opensdg"
+    )
+
+
+def test_wide_file_with_key_and_name_columns_needs_only_the_year() -> None:
+    # 093;Köln I;267;267;191277;132837;69,45;...
+    ds = load("koeln_btw2013_wahlkreis.csv", year=2013)
+    assert value(ds, "093", 2013, "Wahlberechtigte") == 191277
+    assert value(ds, "093", 2013, "Wahlbeteiligung") == pytest.approx(69.45)
+    assert ds.units.loc["093", "name"] == "Köln I"
+    with pytest.raises(DataValidationError, match="year"):
+        load("koeln_btw2013_wahlkreis.csv")
+
+
+def test_named_key_and_name_columns(tmp_path: Path) -> None:
+    (tmp_path / "d.csv").write_text("Schlüssel;Ort;Einw\n01001000;Flensburg;90000\n")
+    ds = load_sources(
+        [SourceSpec(path="d.csv", unit_column="Schlüssel", name_column="Ort", year=2020)],
+        base_dir=tmp_path,
+    )
+    assert value(ds, "01001000", 2020, "Einw") == 90000
+    assert ds.units.loc["01001000", "name"] == "Flensburg"
+
+
+def test_pivot_makes_disaggregations_variables(tmp_path: Path) -> None:
+    text = "AGS;Gemeinde;Geschlecht;Einwohner\n01001000;A;männlich;40\n01001000;A;weiblich;45\n"
+    (tmp_path / "p.csv").write_text(text)
+    ds = load_sources(
+        [SourceSpec(path="p.csv", pivot=["Geschlecht"], year=2021)], base_dir=tmp_path
+    )
+    assert value(ds, "01001000", 2021, "Einwohner | weiblich") == 45
+    assert value(ds, "01001000", 2021, "Einwohner | männlich") == 40
+
+
+def test_filter_with_an_unknown_value_names_it(tmp_path: Path) -> None:
+    (tmp_path / "f.csv").write_text("AGS;Geschlecht;Einwohner\n01001000;Insgesamt;85\n")
+    spec = SourceSpec(path="f.csv", filter={"Geschlecht": "insgesamt"}, year=2021)
+    with pytest.raises(DataValidationError) as err:
+        load_sources([spec], base_dir=tmp_path)
+    assert "filter_value_not_found" in set(err.value.failures["code"])
+
+
+def test_quoted_decimal_comma_numbers_in_a_comma_file(tmp_path: Path) -> None:
+    text = 'AGS,Gemeinde,Quote,Betrag\n01001000,"Flensburg, Stadt","12,5","1.234,5"\n'
+    (tmp_path / "q.csv").write_text(text)
+    ds = load_sources([SourceSpec(path="q.csv", year=2022)], base_dir=tmp_path)
+    assert value(ds, "01001000", 2022, "Quote") == pytest.approx(12.5)
+    assert value(ds, "01001000", 2022, "Betrag") == pytest.approx(1234.5)
+    assert ds.units.loc["01001000", "name"] == "Flensburg, Stadt"
+
+
+# ---- keys ---------------------------------------------------------------------------
+def test_own_district_numbers_are_not_lost_leading_zeros(tmp_path: Path) -> None:
+    rows = "".join(f"{d};Bezirk {d};{100 + d}\n" for d in range(1, 26))
+    (tmp_path / "b.csv").write_text("Nr;Name;Einwohner\n" + rows)
+    ds = load_sources([SourceSpec(path="b.csv", year=2023)], base_dir=tmp_path)
+    assert value(ds, "7", 2023, "Einwohner") == 107
+
+
+def test_declared_pad_restores_ags(tmp_path: Path) -> None:
+    (tmp_path / "k.csv").write_text("AGS;Einwohner\n1001000;90\n10041100;70\n")
+    spec = SourceSpec(path="k.csv", year=2023, key={"scheme": "ags", "pad": 8})
+    ds = load_sources([spec], base_dir=tmp_path)
+    assert value(ds, "01001000", 2023, "Einwohner") == 90
+    with pytest.raises(DataValidationError, match="leading zero"):
+        load_sources([SourceSpec(path="k.csv", year=2023)], base_dir=tmp_path)
+
+
+# ---- mapping and describe -----------------------------------------------------------
+def test_proposed_mapping_pasted_unchanged_loads_the_file() -> None:
+    spec = SourceSpec(path="14339-01-02-5_00.csv")
+    described = describe_source(spec, base_dir=REAL)
+    mapping = described.proposed_mapping
+    assert set(mapping) == {v.label for v in described.variables}
+    ds = load_sources([spec.model_copy(update={"mapping": mapping})], base_dir=REAL)
+    assert set(ds.variables) == set(mapping.values())
+    spd = mapping["Gültige Stimmen | Parteien | SPD | Anzahl"]
+    assert value(ds, "09162000", 2013, spd) == 180832
+
+
+def _catalog_framework(table: str, label_path: list[str]) -> mi.Framework:
+    text = {"de": "x", "en": "x"}
+    source = {"type": "official", "table": table, "label_path": label_path, "level": "Kreis"}
+    return mi.Framework.model_validate(
+        {
+            "framework": {"id": "catalog", "label": text},
+            "index": {"id": "index", "label": text},
+            "variables": [
+                {"id": "population", "unit": "count", "source": source},
+                {"id": "women", "unit": "count"},
+            ],
+            "indicators": [
+                {
+                    "id": "pop",
+                    "parent": "index",
+                    "name": text,
+                    "description": text,
+                    "unit": "n",
+                    "direction": "higher",
+                    "kind": "count",
+                    "compute": {"type": "direct", "variable": "population"},
+                    "source": {"publisher": "Test"},
+                }
+            ],
+        }
+    )
+
+
+def test_a_table_the_catalog_knows_loads_without_a_mapping() -> None:
+    framework = _catalog_framework(
+        "12411-01-01-4", ["Bevölkerungsstand (Anzahl)", "31.12.YYYY", "Insgesamt"]
+    )
+    ds = load_sources([SourceSpec(path="12411-01-01-4.csv")], framework, base_dir=REAL)
+    assert list(ds.variables) == ["population"]
+    assert value(ds, "01001", 2015, "population") == 85942
+    flat = load_sources([SourceSpec(path="12411-01-01-4_flat.csv")], framework, base_dir=REAL)
+    assert value(flat, "08222", 2024, "population") == 318035
+
+
+def test_a_user_mapping_wins_over_the_catalog() -> None:
+    framework = _catalog_framework("12411-01-01-4", ["Bevölkerungsstand (Anzahl)", "Insgesamt"])
+    spec = SourceSpec(
+        path="12411-01-01-4.csv", mapping={"Insgesamt": "population", "weiblich": "women"}
+    )
+    ds = load_sources([spec], framework, base_dir=REAL)
+    assert value(ds, "01001", 2015, "women") == 43175
+
+
+def test_describe_proposes_the_catalog_variable() -> None:
+    framework = _catalog_framework("12411-01-01-4", ["Bevölkerungsstand (Anzahl)", "Insgesamt"])
+    described = describe_source(SourceSpec(path="12411-01-01-4.csv"), framework, base_dir=REAL)
+    assert described.proposed_mapping == {
+        "Insgesamt": "population",
+        "männlich": "maennlich",
+        "weiblich": "weiblich",
+    }
+    assert [v.proposed for v in described.variables] == ["population", "maennlich", "weiblich"]
+
+
+# ---- many sources -------------------------------------------------------------------
+def test_every_real_file_loads_together() -> None:
+    specs = [
+        SourceSpec(path=p.name, year=2013 if p.name.startswith("koeln") else None)
+        for p in sorted(REAL.glob("*.csv"))
+    ]
+    ds = load_sources(specs, base_dir=REAL)
+    assert value(ds, "01001", 2015, "Insgesamt") == 85942
+    assert value(ds, "093", 2013, "Wahlberechtigte") == 191277
+
+
+def test_one_bad_source_is_its_own_error_and_the_others_are_checked(tmp_path: Path) -> None:
+    (tmp_path / "broken.xlsx").write_bytes(b"\x13\x37 not a workbook " * 10)
+    (tmp_path / "bad.csv").write_text("AGS;Einwohner\n01001000;-5x\n")
+    specs = [
+        SourceSpec(path=str(REAL / "12411-01-01-4.csv")),
+        SourceSpec(path="broken.xlsx"),
+        SourceSpec(path="bad.csv", year=2020),
+        SourceSpec(path="absent.csv"),
+    ]
+    with pytest.raises(DataValidationError) as err:
+        load_sources(specs, base_dir=tmp_path)
+    failures = err.value.failures
+    by_source = dict(
+        zip(failures["source"].map(lambda s: Path(s).name), failures["code"], strict=True)
+    )
+    assert by_source == {
+        "broken.xlsx": "not_excel",
+        "bad.csv": "not_a_number",
+        "absent.csv": "file_not_found",
+    }
+    bad = failures[failures["code"] == "not_a_number"].iloc[0]
+    assert (bad["row"], bad["column"], bad["value"]) == (2, "Einwohner", "-5x")
+
+
+def test_non_finite_values_are_rejected_with_the_cell(tmp_path: Path) -> None:
+    (tmp_path / "n.csv").write_text(
+        "AGS;a;b\n01001000;inf;1\n01002000;NaN;2\n01003000;1e309;-inf\n01004000;3;4\n"
+    )
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="n.csv", year=2020)], base_dir=tmp_path)
+    failures = err.value.failures
+    cells = set(
+        zip(failures["row"], failures["column"], failures["value"], failures["code"], strict=True)
+    )
+    assert cells == {
+        (2, "a", "inf", "not_finite"),
+        (3, "a", "NaN", "not_finite"),
+        (4, "a", "1e309", "not_finite"),
+        (4, "b", "-inf", "not_finite"),
+    }
+    assert all(isinstance(r, str) and r for r in failures["reason"])
+
+
+def test_names_go_into_a_units_table_without_them(tmp_path: Path) -> None:
+    (tmp_path / "d.csv").write_text("AGS;Gemeinde;Einw\n01001000;Flensburg;1\n01002000;Kiel;2\n")
+    units = pd.DataFrame({"unit": ["01001000", "01002000"], "name": ["Flensburg (Stadt)", None]})
+    ds = load_sources([SourceSpec(path="d.csv", year=2020)], units=units, base_dir=tmp_path)
+    assert ds.units.loc["01002000", "name"] == "Kiel"
+    assert ds.units.loc["01001000", "name"] == "Flensburg (Stadt)"  # the table's own name wins
+
+
+def test_the_packaged_catalog_maps_a_real_table_with_no_mapping() -> None:
+    # 12411-03-03-4 excerpt, Flensburg 31.12.2015:
+    # ;unter 3 Jahre;2264;1143;1121;2097;1058;1039;167;85;82   (Deutsche 2097, Ausl. 167)
+    # ;Insgesamt;85942;42767;43175;77622;38080;39542;8320;4687;3633
+    from mint_index.data.sources import map_table, read_spec
+
+    framework = mi.default_framework()
+    (table,) = read_spec(SourceSpec(path="12411-03-03-4_excerpt.csv"), base_dir=REAL)
+    table, used = map_table(table, SourceSpec(path="x"), framework)
+    long = table.cells[table.cells["unit"] == "01001"].set_index("variable")["value"]
+    assert long["children_u3_mig"] == 167
+    assert long["children_u3_nonmig"] == 2097
+    # one column feeds the variable and the proxy of another
+    assert long["pop_foreign"] == long["pop_mig"] == 8320
+    assert set(used) >= {"Ausländer(innen) | Insgesamt | Insgesamt"}
+
+
+def test_excel_unicode_text_export_utf16_tabs(tmp_path: Path) -> None:
+    text = "AGS\tGemeinde\tEinwohner\n01001000\tFlensburg\t90164\n"
+    (tmp_path / "export.txt").write_bytes(text.encode("utf-16"))
+    ds = load_sources([SourceSpec(path="export.txt", year=2020)], base_dir=tmp_path)
+    assert value(ds, "01001000", 2020, "Einwohner") == 90164
+    assert ds.units.loc["01001000", "name"] == "Flensburg"
+
+
+def test_filter_on_a_classic_genesis_table_is_refused_not_ignored() -> None:
+    spec = SourceSpec(path="12411-01-01-4.csv", filter={"Geschlecht": "Insgesamt"})
+    with pytest.raises(DataValidationError) as err:
+        load_sources([spec], base_dir=REAL)
+    assert list(err.value.failures["code"]) == ["unsupported_option"]
+
+
+def test_declared_ags_scheme_reports_keys_that_are_not_official(tmp_path: Path) -> None:
+    (tmp_path / "s.csv").write_text("AGS;Einwohner\n01001000;90\nNord;70\n")
+    spec = SourceSpec(path="s.csv", year=2023, key={"scheme": "ags"})
+    with pytest.raises(DataValidationError) as err:
+        load_sources([spec], base_dir=tmp_path)
+    bad = err.value.failures.iloc[0]
+    assert (bad["row"], bad["value"], bad["code"]) == (3, "Nord", "key_not_in_scheme")
+
+
+def test_jahr_column_and_trailing_separators(tmp_path: Path) -> None:
+    text = "Kennziffer;Gebiet;Jahr;Einwohner;\n01001000;Flensburg;2022;91000;\n"
+    (tmp_path / "j.csv").write_text(text + "01001000;Flensburg;2023;92000;\n")
+    ds = load_sources([SourceSpec(path="j.csv")], base_dir=tmp_path)
+    assert list(ds.variables) == ["Einwohner"]
+    assert value(ds, "01001000", 2023, "Einwohner") == 92000
+
+
+def test_label_ids_are_valid_unique_and_keep_the_specific_levels() -> None:
+    from mint_index.data.sources import label_id
+
+    taken: set[str] = set()
+    long = "Insolvenzverfahren (Verbraucher) | Beantragte Verfahren | eröffnet | Anzahl"
+    assert label_id(long, taken) == "insolvenzverfahren_beantragte_verfahren_eroeffnet_anzahl"
+    assert label_id("Gültige Stimmen | SPD", taken) == "gueltige_stimmen_spd"
+    assert label_id("Gültige Stimmen | SPD", taken) == "gueltige_stimmen_spd_2"
+    assert label_id("2015", taken) == "v_2015"
+
+
+@pytest.mark.parametrize(
+    ("name", "unit", "year", "expected"),
+    [
+        ("12411-01-01-4.csv", "01001", 2015, 85942),  # 01001;Flensburg;85942;42767;43175
+        ("12411-01-01-4_flat.csv", "08222", 2024, 318035),  # 08222;...;;Insgesamt;318035
+    ],
+)
+def test_packaged_catalog_maps_pop_total_through_also_in(
+    name: str, unit: str, year: int, expected: int
+) -> None:
+    from mint_index.data.sources import map_table, read_spec
+
+    (table,) = read_spec(SourceSpec(path=name), base_dir=REAL)
+    table, _ = map_table(table, SourceSpec(path=name), mi.default_framework())
+    cells = table.cells
+    hit = cells[(cells["unit"] == unit) & (cells["year"] == year)]
+    assert dict(zip(hit["variable"].astype(str), hit["value"], strict=True)) == {
+        "pop_total": expected
+    }
+
+
+def test_a_text_column_the_mapping_leaves_out_is_no_problem(tmp_path: Path) -> None:
+    # a VG250-like attribute table: AGS, GEN (name), BEZ (kind, text), EWZ (residents)
+    text = "AGS;GEN;BEZ;EWZ\n01001000;Flensburg;Stadt;90000\n01002000;Kiel;Landeshauptstadt;2x\n"
+    (tmp_path / "vg.csv").write_text(text)
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="vg.csv", year=2020)], base_dir=tmp_path)
+    assert set(err.value.failures["column"]) == {"BEZ", "EWZ"}
+    with pytest.raises(DataValidationError) as err:  # the mapped column's problem stays
+        load_sources(
+            [SourceSpec(path="vg.csv", year=2020, mapping={"EWZ": "pop"})], base_dir=tmp_path
+        )
+    assert list(err.value.failures["column"]) == ["EWZ"]
+    (tmp_path / "vg.csv").write_text(text.replace("2x", "250000"))
+    ds = load_sources(
+        [SourceSpec(path="vg.csv", year=2020, mapping={"EWZ": "pop"})], base_dir=tmp_path
+    )
+    assert value(ds, "01002000", 2020, "pop") == 250000
+    assert ds.units.loc["01002000", "name"] == "Kiel"
+
+
+def test_excel_keys_stored_as_numbers_are_padded_when_declared(tmp_path: Path) -> None:
+    pytest.importorskip("openpyxl")
+    frame = pd.DataFrame({"AGS": [1001000, 10041100], "Einwohner": [90, 70]})
+    frame.to_excel(tmp_path / "k.xlsx", index=False)  # Excel keeps numbers, not "01001000"
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="k.xlsx", year=2023)], base_dir=tmp_path)
+    assert set(err.value.failures["code"]) == {"numeric_keys", "malformed_key"}
+    spec = SourceSpec(path="k.xlsx", year=2023, key={"scheme": "ags", "pad": 8})
+    ds = load_sources([spec], base_dir=tmp_path)
+    assert value(ds, "01001000", 2023, "Einwohner") == 90

@@ -1,0 +1,228 @@
+"""The project file: a custom framework over real GENESIS exports, checks with key paths."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import mint_index as mi
+from mint_index.cli import main
+from mint_index.project import project_json_schema
+from mint_index.recommendations.rules import RulesSkippedWarning
+
+REAL = Path(__file__).parent / "fixtures" / "real-data"
+
+#: A framework over the two columns of real table 12411-01-01-4. Its variables name their
+#: source (table and label path), so neither file needs a mapping.
+FRAMEWORK = """\
+framework:
+  id: population
+  label: {de: Bevölkerung, en: Population}
+index:
+  id: index
+  label: {de: Index, en: Index}
+variables:
+  - id: pop_total
+    unit: count
+    source:
+      type: official
+      table: 12411-01-01-4
+      label_path: [Bevölkerungsstand (Anzahl), Insgesamt]
+      level: Kreis
+  - id: pop_female
+    unit: count
+    source:
+      type: official
+      table: 12411-01-01-4
+      label_path: [Bevölkerungsstand (Anzahl), weiblich]
+      level: Kreis
+nodes:
+  - id: people
+    parent: index
+    label: {de: Menschen, en: People}
+indicators:
+  - id: female_share
+    parent: people
+    name: {de: Frauenanteil, en: Share of women}
+    description: {de: Frauen je 100 Einwohner, en: Women per 100 residents}
+    unit: "%"
+    direction: higher
+    kind: rate
+    compute: {type: ratio, numerator: pop_female, denominator: pop_total, scale: 100}
+    goalposts: {lower: 45, upper: 55}
+    source: {publisher: Statistische Ämter des Bundes und der Länder, table: 12411-01-01-4}
+"""
+
+
+def genesis_project(folder: Path, extra: str = "") -> Path:
+    """A project folder: the custom framework, a classic and a flat export of 12411-01-01-4."""
+    (folder / "raw").mkdir(parents=True)
+    for name in ("12411-01-01-4.csv", "12411-01-01-4_flat.csv"):
+        shutil.copy(REAL / name, folder / "raw" / name)
+    (folder / "framework.yaml").write_text(FRAMEWORK, encoding="utf-8")
+    project = folder / "mint-index.yaml"
+    project.write_text(
+        "framework: framework.yaml\n"
+        "sources:\n"
+        "  - path: raw/12411-01-01-4.csv\n"
+        "  - path: raw/*_flat.csv\n"
+        "report: {lang: en, out: report}\n" + extra,
+        encoding="utf-8",
+    )
+    return project
+
+
+def test_custom_framework_over_real_genesis_files(tmp_path: Path) -> None:
+    project = mi.load_project(genesis_project(tmp_path))
+    assert project.framework.framework.id == "population"
+    derived = project.score().stage("derived")["female_share"]
+    # read by hand: 12411-01-01-4.csv "01001; Flensburg ...;85942;42767;43175" (31.12.2015)
+    assert derived.loc[("01001", 2015)] == pytest.approx(43175 / 85942 * 100, abs=1e-9)
+    # 12411-01-01-4_flat.csv, 2024-12-31, Mannheim 08222: Insgesamt 318035, weiblich 158789
+    assert derived.loc[("08222", 2024)] == pytest.approx(158789 / 318035 * 100, abs=1e-9)
+
+
+def test_report_with_no_arguments(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    genesis_project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "--format", "json"]) == 0
+    outcome = json.loads(capsys.readouterr().out)
+    assert (tmp_path / "report" / "index.html").is_file()
+    assert outcome["outputs"][0] == (tmp_path / "report" / "index.html").as_posix()
+    # the packaged rules are for the MINT framework: all skipped, with ONE warning
+    skipped = [p for p in outcome["problems"] if "packaged rules skipped" in p["reason"]]
+    assert len(skipped) == 1 and skipped[0]["severity"] == "warning"
+    rules = len(mi.load_rules().rules)
+    assert f"{rules} of {rules} packaged rules skipped" in skipped[0]["reason"]
+    html = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    assert "Flensburg" in html
+
+
+def test_rules_none_runs_without_recommendations(tmp_path: Path) -> None:
+    project = mi.load_project(genesis_project(tmp_path, "rules: none\n"))
+    assert project.rules is None and project.recommend() is None
+    with pytest.warns(RulesSkippedWarning):
+        mi.load_project(genesis_project(tmp_path / "b")).rules  # noqa: B018
+    document = project.report()
+    written = document.write(project.out)
+    assert written[0] == project.out / "index.html"
+
+
+def test_every_problem_with_its_key_path(tmp_path: Path) -> None:
+    project = tmp_path / "mint-index.yaml"
+    project.write_text(
+        textwrap.dedent(
+            """\
+            framework: nowhere/
+            sources:
+              - path: a.csv
+                mapping: [not, a, mapping]
+              - path: b.csv
+                formatt: genesis
+              - path: c.csv
+                year: sometime
+            report: {lang: fr}
+            """
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(mi.ProjectError) as info:
+        mi.load_project(project)
+    where = {p.path for p in info.value.problems}
+    assert where == {
+        "framework",  # not found, reported together with the wrong keys and values
+        "sources[0].path",
+        "sources[0].mapping",
+        "sources[1].path",
+        "sources[1].formatt",
+        "sources[2].path",
+        "sources[2].year",
+        "report.lang",
+    }
+    assert info.value.code == "invalid_project"
+
+    project.write_text(
+        "framework: nowhere/\nunits: u.csv\nmeasures: m.csv\nsources:\n  - path: raw/*.csv\n"
+    )
+    with pytest.raises(mi.ProjectError) as info:
+        mi.load_project(project)
+    messages = {p.path: p.message for p in info.value.problems}
+    assert messages == {
+        "framework": "not found: nowhere/",
+        "units": "not found: u.csv",
+        "measures": "not found: m.csv",
+        "sources[0].path": "no file matches: raw/*.csv",
+    }
+
+
+def test_paths_are_relative_to_the_project_file(tmp_path: Path) -> None:
+    genesis_project(tmp_path / "town", "measures: measures.csv\n")
+    (tmp_path / "town" / "measures.csv").write_text("unit,measure,since\n", encoding="utf-8")
+    project = mi.load_project(tmp_path / "town" / "mint-index.yaml")
+    root = (tmp_path / "town").resolve()
+    assert project.measures == root / "measures.csv"
+    assert project.out == root / "report"
+    assert project.files() == [
+        root / "raw" / "12411-01-01-4.csv",
+        root / "raw" / "12411-01-01-4_flat.csv",
+    ]
+
+
+def test_not_yaml_and_not_a_mapping(tmp_path: Path) -> None:
+    project = tmp_path / "mint-index.yaml"
+    project.write_text("sources: [unclosed\n", encoding="utf-8")
+    with pytest.raises(mi.ProjectError, match="not valid YAML"):
+        mi.load_project(tmp_path)  # the folder stands for its mint-index.yaml
+    project.write_text("- a list\n", encoding="utf-8")
+    with pytest.raises(mi.ProjectError, match="mapping of keys"):
+        mi.load_project(project)
+    with pytest.raises(mi.ProjectError, match="project file not found"):
+        mi.load_project(tmp_path / "other.yaml")
+
+
+def test_cli_reports_project_problems_as_data_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "mint-index.yaml").write_text("sources: []\nextra: 1\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "--format", "json"]) == 1
+    outcome = json.loads(capsys.readouterr().out)
+    assert outcome["headline"] == "invalid project file"
+    assert {p["column"] for p in outcome["problems"]} == {"sources", "extra"}
+
+
+def test_json_schema_of_the_project_file(capsys: pytest.CaptureFixture[str]) -> None:
+    schema = project_json_schema()
+    assert schema["title"] == "mint-index project file"
+    assert schema["required"] == ["sources"]
+    assert schema["additionalProperties"] is False
+    assert main(["schema", "--project-file"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert set(printed["properties"]) == {
+        "framework",
+        "units",
+        "rules",
+        "sources",
+        "report",
+        "measures",
+    }
+
+
+def test_python_api_matches_the_library_calls(tmp_path: Path) -> None:
+    """load_project(...).score()/.recommend() are mi.score/mi.recommend on its inputs."""
+    assert main(["init", str(tmp_path / "town")]) == 0
+    project = mi.load_project(tmp_path / "town")
+    results = project.score()
+    town = tmp_path / "town"
+    data = mi.load_data(town / "data" / "example.csv", project.framework, town / "units.csv")
+    direct = mi.score(data, project.framework)
+    assert results.scores.equals(direct.scores)
+    ours = project.recommend(results).to_frame("de")
+    theirs = mi.recommend(direct, mi.load_rules(town / "rules"), lang="de")
+    assert len(ours) > 0 and ours.equals(theirs.to_frame("de"))
