@@ -233,7 +233,7 @@ def test_ci_workflow_runs_the_required_steps() -> None:
 # ---- error codes and safe printing ---------------------------------------------------------
 def test_errors_lists_every_code(capsys: pytest.CaptureFixture[str]) -> None:
     from mint_index.errors import error_classes
-    from mint_index.reasons import REASON_CODES
+    from mint_index.reasons import REASON_CODES, SET_BY_PRODUCER
 
     assert main(["errors", "--format", "json"]) == EXIT_OK
     listed = json.loads(capsys.readouterr().out)
@@ -241,7 +241,7 @@ def test_errors_lists_every_code(capsys: pytest.CaptureFixture[str]) -> None:
     assert {cls.code for cls in error_classes()} <= set(codes)
     assert len({cls.code for cls in error_classes()}) == len(error_classes())  # all distinct
     assert codes["usage"] == 2 and codes["invalid_data"] == 1 and codes["internal_error"] == 3
-    assert [r["code"] for r in listed["reasons"]] == list(REASON_CODES)
+    assert [r["code"] for r in listed["reasons"]] == [*REASON_CODES, *SET_BY_PRODUCER]
     assert main(["errors"]) == EXIT_OK
     assert "output_locked" in capsys.readouterr().out
 
@@ -276,7 +276,7 @@ def test_warnings_are_kept_next_to_errors(
     outcome = json.loads(capsys.readouterr().out)
     assert outcome["code"] == "invalid_data"
     severities = {(p["severity"], p["code"]) for p in outcome["problems"]}
-    assert ("error", "out_of_range") in severities
+    assert ("error", "negative_count") in severities
     assert ("warning", "unused_variable") in severities
 
 

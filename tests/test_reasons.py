@@ -27,3 +27,19 @@ def test_every_validation_failure_carries_a_code() -> None:
     error = mi.DataValidationError([{"source": "a.csv", "row": 2, "reason": "empty unit key"}])
     assert error.failures["code"].tolist() == ["empty_key"]
     assert error.code == "invalid_data"
+
+
+def test_every_code_a_data_reader_sets_is_documented() -> None:
+    """Codes set explicitly in src/mint_index/data/ are listed by ``mint-index errors``."""
+    import re
+    from pathlib import Path
+
+    from mint_index.reasons import SET_BY_PRODUCER
+
+    source = Path(__file__).parents[1] / "src" / "mint_index" / "data"
+    text = "\n".join(p.read_text(encoding="utf-8") for p in source.glob("*.py"))
+    used = set(re.findall(r'code="([a-z_]+)"', text))
+    used |= set(re.findall(r'"code": "([a-z_]+)"', text))
+    used |= set(re.findall(r'InputRefused\([^()]*?,\s*"([a-z_]+)"\)', text, re.S))
+    assert used, "the scan found no codes: the pattern no longer matches the code"
+    assert used <= set(REASON_CODES) | set(SET_BY_PRODUCER), used - set(REASON_CODES)

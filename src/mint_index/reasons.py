@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["REASON_CODES", "reason_code", "with_codes"]
+__all__ = ["REASON_CODES", "SET_BY_PRODUCER", "reason_code", "with_codes"]
 
 #: code -> (pattern of the messages it covers, what it means). Order matters: the first
 #: pattern that matches a message gives its code.
@@ -54,6 +54,35 @@ REASON_CODES: dict[str, tuple[str, str]] = {
         "a file cannot be read: missing, unreadable, not a regular file or too large",
     ),
     "invalid_value": (r"", "any other problem with a value (see the message)"),
+}
+
+#: Codes a reader or check sets itself (never derived from a message): code -> meaning.
+SET_BY_PRODUCER: dict[str, str] = {
+    "binary_file": "a file named like a text file holds binary content",
+    "empty_file": "the file is empty",
+    "file_not_found": "a named file does not exist",
+    "file_too_large": "a file is above the input size limit",
+    "no_file_matches": "a glob matches no file",
+    "not_a_file": "a folder, FIFO or device where a data file was expected",
+    "not_excel": "named .xlsx but not an Excel workbook",
+    "not_parquet": "named .parquet but not a Parquet file",
+    "xls_workbook": "an old .xls workbook (save it as .xlsx)",
+    "folder_entry": "a data folder holds a subfolder or an unreadable entry",
+    "wrong_field_count": "a row has more or fewer fields than the header",
+    "missing_column": "a column the layout needs is missing",
+    "text_column": "a value column holds text",
+    "not_a_year": "a year column holds something that is not a year",
+    "no_data_rows": "no data rows found",
+    "numeric_keys": "unit keys were stored as numbers (leading zeros lost)",
+    "key_not_in_scheme": "a unit key is not a key of the declared scheme (AGS, ARS)",
+    "unknown_label": "a mapping names a source label the file does not have",
+    "unknown_code": "a cell symbol or answer code that is not known",
+    "filter_value_not_found": "a filter value that no row has",
+    "unsupported_option": "an option the file's layout does not support",
+    "invalid_mapping": "a mapping file cannot be read",
+    "undefined_ratio": "0 of 0: the indicator is undefined",
+    "value_with_missing_reason": "a cell has both a value and a missing reason",
+    "negative_count": "a count below zero",
 }
 
 _COMPILED = [

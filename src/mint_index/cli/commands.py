@@ -747,7 +747,7 @@ def list_errors(args: argparse.Namespace) -> int:
     """Print every stable error code (with its exit code) and every problem reason code."""
     from mint_index.cli.app import EXIT_DATA, EXIT_INTERNAL, EXIT_USAGE
     from mint_index.errors import error_classes
-    from mint_index.reasons import REASON_CODES
+    from mint_index.reasons import REASON_CODES, SET_BY_PRODUCER
 
     def first_line(cls: type) -> str:
         return " ".join((cls.__doc__ or "").strip().split("\n\n")[0].split())
@@ -776,6 +776,7 @@ def list_errors(args: argparse.Namespace) -> int:
         },
     ]
     reasons = [{"code": code, "meaning": text} for code, (_, text) in REASON_CODES.items()]
+    reasons += [{"code": code, "meaning": text} for code, text in SET_BY_PRODUCER.items()]
     if args.format == "json":
         sys.stdout.write(dumps_json({"errors": errors, "reasons": reasons}))
         return 0

@@ -57,6 +57,7 @@ def cell_control_failures(cells: pd.DataFrame) -> list[pd.DataFrame]:
             column,
             shown(np.asarray(categories, dtype=object)[bad]),
             CONTROL_REASON,
+            code="control_character",
         )
         frame["source"] = cells["source"].to_numpy()[first].astype(object)
         frame["row"] = frame["row"].astype("Int64")
@@ -76,6 +77,13 @@ def units_control_failures(
         bad = np.flatnonzero(has_control(values))
         if len(bad):
             out.append(
-                failures_frame(source, rows[bad], column, shown(values[bad]), CONTROL_REASON)
+                failures_frame(
+                    source,
+                    rows[bad],
+                    column,
+                    shown(values[bad]),
+                    CONTROL_REASON,
+                    code="control_character",
+                )
             )
     return out
