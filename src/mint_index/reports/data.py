@@ -328,7 +328,7 @@ _REC_COLUMNS = (
     "source",
     "action",
     "since",
-    "effect",
+    "review",
 )
 
 
