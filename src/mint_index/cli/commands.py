@@ -334,22 +334,27 @@ def write_report(
     units_only: list[str] | None = None,
     audit: bool = False,
     year: int | None = None,
+    measures: Any = None,
 ) -> tuple[Any, list[Path]]:
     """Recommendations and the report pages (index first); returns both.
 
     With ``units_only`` the overview and only those units' profiles are written; the
     overview then links to no profile (the others do not exist). ``audit`` adds the
-    statistical audit of the report year to the overview.
+    statistical audit of the report year to the overview; ``measures`` (a measures
+    register) keeps the measures in place out of the recommendations and adds the
+    section "Effect of measures".
     """
     from mint_index.analysis.audit import audit as make_audit
     from mint_index.recommendations import recommend
     from mint_index.reports import report as make_report
 
     progress.step("recommendations")
-    recommendations = recommend(results, rules, lang=lang)
+    recommendations = recommend(results, rules, lang=lang, measures=measures)
     progress.step("report pages")
     checks = make_audit(results, year=report_year(results, year)) if audit else None
-    document = make_report(results, recommendations, lang=lang, audit=checks, year=year)
+    document = make_report(
+        results, recommendations, lang=lang, audit=checks, year=year, measures=measures
+    )
     return recommendations, document.write(folder, jobs=jobs, units=units_only)
 
 
@@ -365,14 +370,22 @@ def known_units(units_only: list[str] | None, dataset: Dataset) -> list[str] | N
 
 
 def report(args: argparse.Namespace) -> Outcome:
+    from mint_index.measures import load_measures
+
     with Progress(4) as progress:
         progress.step("reading the data")
         inputs = read_inputs(args, args.data, args.framework, args.spec)
         units_only = known_units(args.units_only, inputs.dataset)
         rules, rules_info = read_rules(args.rules, inputs.framework)
+        measures_file = existing(args.measures, "measures register") if args.measures else None
         folder = output_folder(args.out)
         progress.step("scoring")
         results = score_results(inputs)
+        register = (
+            None
+            if measures_file is None
+            else load_measures(measures_file, catalog=rules, units=results.unit_ids)
+        )
         recommendations, pages = write_report(
             results,
             rules,
@@ -383,9 +396,11 @@ def report(args: argparse.Namespace) -> Outcome:
             units_only,
             args.audit,
             args.year,
+            register,
         )
     facts = data_facts(inputs.dataset, inputs.files)
-    prov = provenance("report", inputs.files, inputs.framework, rules_info, results.spec)
+    files = inputs.files + (file_records([measures_file]) if measures_file else [])
+    prov = provenance("report", files, inputs.framework, rules_info, results.spec)
     written = [*pages, write_folder_provenance(folder, prov, pages)]
     facts.update(
         {
@@ -407,7 +422,7 @@ def report(args: argparse.Namespace) -> Outcome:
 def demo(args: argparse.Namespace) -> Outcome:
     import mint_index as mi
     from mint_index.cli.scores import score_table, write_scores
-    from mint_index.examples import EXAMPLE_DATA_FILE, EXAMPLE_UNITS_FILE
+    from mint_index.examples import EXAMPLE_DATA_FILE, EXAMPLE_MEASURES_FILE, EXAMPLE_UNITS_FILE
     from mint_index.gap_analysis import gaps
     from mint_index.resources import catalog_path
 
@@ -417,7 +432,7 @@ def demo(args: argparse.Namespace) -> Outcome:
         progress.step("validating the example data")
         framework = mi.default_framework()
         dataset = mi.load_data([data], framework=framework, units=units)
-        files = file_records([data, units])
+        files = file_records([data, units, examples / EXAMPLE_MEASURES_FILE])
         rules, rules_info = read_rules(None, framework)
         folder = output_folder(args.out)
         progress.step("scoring")
@@ -427,7 +442,14 @@ def demo(args: argparse.Namespace) -> Outcome:
         progress.step("gaps")
         written.append(atomic_write(folder / "gaps.csv", csv_text(gaps(results))))
         recommendations, pages = write_report(
-            results, rules, args.lang, folder / "report", args.jobs, progress, year=args.year
+            results,
+            rules,
+            args.lang,
+            folder / "report",
+            args.jobs,
+            progress,
+            year=args.year,
+            measures=mi.example_measures(),
         )
         table = recommendations.to_frame(args.lang)
         written.append(atomic_write(folder / "recommendations.csv", csv_text(table)))
