@@ -654,3 +654,12 @@ def test_a_bad_register_lists_every_problem(example: mi.Results) -> None:
     assert list(failures["row"]) == [0, 1]
     with pytest.raises(mi.DataValidationError, match="missing"):
         recommend(example, measures=pd.DataFrame({"unit": ["x"]}))
+
+
+def test_measures_known_only_from_a_yes_no_indicator_are_not_estimated(
+    example: mi.Results,
+) -> None:
+    # without a register nothing is estimated: the yes/no measures are in place, unjudged
+    placed = recommend(example, lang="en").in_place
+    assert len(placed) and set(placed["review"]) == {"not_estimated"}
+    assert placed["evidence_en"].str.contains("once it is in the measures register").all()

@@ -15,6 +15,9 @@ turns that into a verdict (``review``): ``working`` (an effect is visible), ``re
 (its horizon has passed and no effect is visible yet), ``wait`` (too young to judge) or
 ``unknown`` (no estimate: too few years before it began or too few comparable units).
 A yes/no indicator that says the measure exists is not an effect of it and is left out.
+Effects are estimated for the register's measures; a measure known only from a yes/no
+indicator is listed as in place without an estimate (``not_estimated``) - a town that wants
+one adds it to its register.
 
 :func:`apply_register` removes such measures from a unit's recommendations for every
 year they are in place (the remaining ones are ranked again) and adds one row of kind
@@ -34,7 +37,12 @@ if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
     from mint_index.recommendations.rules import RuleSet
 
-__all__ = ["apply_register", "due_year", "framework_register", "in_place_rows"]
+__all__ = ["NOT_ESTIMATED", "apply_register", "due_year", "framework_register", "in_place_rows"]
+
+#: The ``review`` of a measure known only from a yes/no indicator: effects are estimated
+#: for the measures of the register (estimating every such measure of a national run
+#: would cost far more than the recommendations themselves).
+NOT_ESTIMATED = "not_estimated"
 
 
 def framework_register(results: Results, ruleset: RuleSet) -> pd.DataFrame:
@@ -106,23 +114,6 @@ def _per_year(register: pd.DataFrame, years: np.ndarray) -> pd.DataFrame:
     return picked.assign(year=year[keep]).reset_index(drop=True)
 
 
-def _latest_runs(found: pd.DataFrame, last_year: int) -> pd.DataFrame:
-    """Per unit and measure of :func:`framework_register`, its latest run as a register
-    row (``end``: the run's last year, empty if it lasts to the last year of the data)."""
-    latest = found.sort_values("year", kind="stable").drop_duplicates(
-        ["unit", "measure"], keep="last"
-    )
-    end = latest["year"].where(latest["year"] < last_year)
-    return pd.DataFrame(
-        {
-            "unit": latest["unit"].to_numpy(dtype=object),
-            "measure": latest["measure"].to_numpy(dtype=object),
-            "since": latest["since"].to_numpy(dtype=np.int64),
-            "end": end.astype("Int64").to_numpy(),
-        }
-    )
-
-
 def in_place_rows(
     results: Results,
     ruleset: RuleSet,
@@ -130,8 +121,10 @@ def in_place_rows(
 ) -> pd.DataFrame:
     """One row per unit, year and measure in place (register and framework; the register
     wins where both know a measure): ``unit, measure, since, year, review,
-    review_indicators``, the verdict of :func:`~mint_index.effect_monitoring.measure_review`
-    on all years of ``results`` (``wait`` in the years before the measure's horizon).
+    review_indicators``. For the register's measures ``review`` is the verdict of
+    :func:`~mint_index.effect_monitoring.measure_review` on all years of ``results``
+    (``wait`` in the years before the measure's horizon); measures known only from a
+    yes/no indicator are :data:`NOT_ESTIMATED`.
 
     ``measures`` is validated by :func:`mint_index.load_measures` against the catalog and
     the units of ``results``; every problem is raised at once."""
@@ -145,14 +138,6 @@ def in_place_rows(
         else pd.DataFrame(columns=["unit", "measure", "since", "end"])
     )
     found = framework_register(results, ruleset)
-    listed_pairs = pd.MultiIndex.from_frame(listed[["unit", "measure"]].astype(str))
-    found_runs = _latest_runs(found, int(years[-1])) if len(found) else found
-    if len(found_runs):
-        pairs = pd.MultiIndex.from_frame(found_runs[["unit", "measure"]].astype(str))
-        found_runs = found_runs[~pairs.isin(listed_pairs)]
-    register = pd.concat(
-        [listed[["unit", "measure", "since", "end"]], found_runs], ignore_index=True
-    )
     per_year = pd.concat(
         [_per_year(listed, years), found[["unit", "measure", "since", "year"]]],
         ignore_index=True,
@@ -160,24 +145,31 @@ def in_place_rows(
     per_year = per_year.astype({"unit": str, "measure": str}).reset_index(drop=True)
     if not len(per_year):
         return per_year.assign(review=pd.Series([], dtype=object), review_indicators=None)
-
-    estimated = effects(results, register, rules=ruleset)
-    status = {
-        a.id: s for a in ruleset.actions.values() if (s := _status_indicator(a.indicators, results))
-    }
-    shows_adoption = estimated["indicator"].to_numpy(dtype=object) == estimated["measure"].map(
-        status
-    ).to_numpy(dtype=object)
-    verdicts = measure_review(results, estimated[~shows_adoption])
+    verdicts = pd.DataFrame(columns=["unit", "measure", "review", "indicators"])
+    if len(listed):
+        estimated = effects(results, listed, rules=ruleset)
+        status = {
+            a.id: s
+            for a in ruleset.actions.values()
+            if (s := _status_indicator(a.indicators, results))
+        }
+        shows_adoption = estimated["indicator"].to_numpy(dtype=object) == estimated["measure"].map(
+            status
+        ).to_numpy(dtype=object)
+        verdicts = measure_review(results, estimated[~shows_adoption])
     out = per_year.merge(
         verdicts.rename(columns={"indicators": "review_indicators"}),
         on=["unit", "measure"],
         how="left",
     )
+    registered = pd.MultiIndex.from_frame(out[["unit", "measure"]]).isin(
+        pd.MultiIndex.from_frame(listed[["unit", "measure"]].astype(str))
+    )
     horizon = out["measure"].map({k: a.horizon for k, a in ruleset.actions.items()})
     early = out["year"].to_numpy(dtype=np.int64) < due_year(out["since"].to_numpy(), horizon)
-    review = out["review"].fillna("unknown").to_numpy(dtype=object)
+    review = out["review"].fillna("unknown").to_numpy(dtype=object, copy=True)
     review[early] = "wait"
+    review[~registered] = NOT_ESTIMATED
     return out.assign(review=review)
 
 

@@ -279,6 +279,8 @@ _IN_PLACE: dict[str, dict[str, str]] = {
         "wait": "in place since {since}; an effect is not expected before {due}",
         "unknown": "in place since {since}; its effect cannot be estimated yet (too few "
         "years of data or comparable municipalities)",
+        "not_estimated": "in place since {since} (shown by a yes/no indicator); its effect "
+        "is estimated once it is in the measures register",
     },
     "de": {
         "working": "seit {since} vorhanden; Wirkung sichtbar ({indicators})",
@@ -287,6 +289,8 @@ _IN_PLACE: dict[str, dict[str, str]] = {
         "wait": "seit {since} vorhanden; eine Wirkung ist nicht vor {due} zu erwarten",
         "unknown": "seit {since} vorhanden; Wirkung noch nicht schätzbar (zu wenige Jahre "
         "mit Daten oder vergleichbare Kommunen)",
+        "not_estimated": "seit {since} vorhanden (laut Ja/Nein-Indikator); die Wirkung wird "
+        "geschätzt, sobald die Maßnahme im Maßnahmenregister steht",
     },
 }
 
@@ -295,8 +299,9 @@ def in_place_text(
     since: np.ndarray, due: np.ndarray, indicators: np.ndarray, review: np.ndarray, lang: str
 ) -> Texts:
     """How a measure in place is doing, one sentence per row: ``review`` is the verdict of
-    :func:`~mint_index.effect_monitoring.measure_review` (working, review, wait, unknown),
-    ``indicators`` the names of the indicators that decided it."""
+    :func:`~mint_index.effect_monitoring.measure_review` (working, review, wait, unknown)
+    or ``not_estimated`` (known only from a yes/no indicator), ``indicators`` the names of
+    the indicators that decided it."""
     review = np.asarray(review, dtype=object)
     n = len(review)
     values = {
