@@ -663,3 +663,17 @@ def test_measures_known_only_from_a_yes_no_indicator_are_not_estimated(
     placed = recommend(example, lang="en").in_place
     assert len(placed) and set(placed["review"]) == {"not_estimated"}
     assert placed["evidence_en"].str.contains("once it is in the measures register").all()
+
+
+def test_the_register_may_be_a_file_a_frame_or_a_loaded_register(example: mi.Results) -> None:
+    from mint_index.examples import EXAMPLE_MEASURES_FILE
+    from mint_index.resources import catalog_path
+
+    path = catalog_path("examples") / EXAMPLE_MEASURES_FILE
+    loaded = mi.example_measures()
+    frames = [
+        recommend(example, measures=m).in_place[["unit", "year", "action", "review"]]
+        for m in (path, str(path), loaded, loaded.frame)
+    ]
+    for frame in frames[1:]:
+        pd.testing.assert_frame_equal(frame, frames[0])
