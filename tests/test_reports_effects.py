@@ -194,3 +194,13 @@ def test_report_command_takes_a_register(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("unit,measure,since\n08999021,no_such_measure,2020\n", encoding="utf-8")
     assert cli_main([*args, "--measures", str(bad)]) == EXIT_DATA
+
+
+def test_profiles_with_effects_are_the_same_written_in_parallel(tmp_path: Path) -> None:
+    res = mi.score(mi.example_data())
+    rep = report(res, lang="de", measures=mi.example_measures())
+    units = ["08999021", "08999027", "08999002", "08999015", "08999009"]  # >= 2 per worker
+    serial = rep.write(tmp_path / "serial", units=units)
+    parallel = rep.write(tmp_path / "parallel", jobs=2, units=units)
+    assert [p.read_bytes() for p in serial] == [p.read_bytes() for p in parallel]
+    assert all(b"chart-effect-0" in p.read_bytes() for p in parallel[1:3])
