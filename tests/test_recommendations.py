@@ -546,7 +546,6 @@ def test_a_measure_in_the_register_is_not_recommended_again(example: mi.Results)
     plain = recommend(example).actions
     latest = plain[plain["year"] == 2024]
     unit, measure = latest.iloc[0][["unit", "action"]]
-    horizon = {"short": 1, "medium": 2, "long": 3}[load_rules().actions[measure].horizon]
     register = pd.DataFrame({"unit": [unit], "measure": [measure], "since": [2020]})
     recs = recommend(example, measures=register, lang="de")
     mine = recs.actions[(recs.actions["unit"] == unit) & (recs.actions["action"] == measure)]
@@ -559,24 +558,82 @@ def test_a_measure_in_the_register_is_not_recommended_again(example: mi.Results)
     placed = recs.in_place
     placed = placed[(placed["unit"] == unit) & (placed["action"] == measure)]
     assert list(placed["year"]) == [2020, 2021, 2022, 2023, 2024]
-    # moved: mean score change of the measure's indicators from 2020 to each year, by hand
-    scores = example.scores
-    nodes = [n for n in load_rules().actions[measure].indicators if n in example.node_ids]
-    for row in placed.itertuples():
-        now = scores.loc[(unit, row.year), nodes].astype(float)
-        then = scores.loc[(unit, 2020), nodes].astype(float)
-        change = (now - then).dropna()
-        expected = change.mean() if len(change) else np.nan
-        assert row.moved == pytest.approx(expected, nan_ok=True)
-        due = row.year - 2020 >= horizon
-        verdict = "too_early" if not due else ("visible" if expected > 1.0 else "not_visible")
-        assert row.effect == verdict
-        said = {
-            "too_early": "nicht vor",
-            "not_visible": "Wirkung noch nicht sichtbar",
-            "visible": "seitdem im Mittel um",
-        }[verdict]
-        assert row.evidence_de.startswith("seit 2020 vorhanden") and said in row.evidence_de
+    assert all(e.startswith("seit 2020 vorhanden") for e in placed["evidence_de"])
+
+
+def test_recommendations_never_list_a_measure_in_place(example: mi.Results) -> None:
+    register = mi.example_measures()
+    recs = recommend(example, measures=register)
+    acts = recs.actions
+    for row in register.frame.itertuples():
+        end = 9999 if pd.isna(row.end) else row.end
+        asked = acts[(acts["unit"] == row.unit) & (acts["action"] == row.measure)]
+        assert not asked["year"].between(row.since, end).any(), row
+    # nor anything listed as in place in the same year
+    placed = recs.in_place[["unit", "year", "action"]]
+    both = acts[["unit", "year", "action"]].merge(placed, how="inner")
+    assert both.empty
+    # a measure that ended is recommended again (or at least not in place) after its end
+    ended = placed[(placed["unit"] == "08999009") & (placed["action"] == "m3_encounter_places")]
+    assert list(ended["year"]) == [2021, 2022, 2023]
+
+
+def test_a_measure_in_place_with_a_visible_effect_reads_working(example: mi.Results) -> None:
+    register = mi.example_measures()
+    recs = recommend(example, measures=register, lang="en")
+    # independently: the unit rows of mi.effects whose interval lies above zero
+    table = mi.effects(example, register)
+    rows = table[(table["kind"] == "unit") & (table["measure"] == "vopi_barrier_analysis")]
+    visible = set(rows.loc[(rows["status"] == "estimated") & (rows["low"] > 0), "unit"])
+    assert visible  # the example's planted effect
+    placed = recs.in_place
+    placed = placed[(placed["year"] == 2024) & (placed["action"] == "vopi_barrier_analysis")]
+    working = set(placed.loc[placed["review"] == "working", "unit"])
+    assert working == visible
+    for text in placed.loc[placed["review"] == "working", "evidence_en"]:
+        assert "an effect is visible" in text
+
+
+def test_a_measure_without_visible_effect_after_its_horizon_is_flagged(
+    example: mi.Results,
+) -> None:
+    # mentor training (short horizon: one year) begun 2021 in three villages without a
+    # planted effect: by 2024 the horizon has passed
+    register = pd.DataFrame(
+        {
+            "unit": ["08999010", "08999012", "08999014"],
+            "measure": ["mit_mentor_training"] * 3,
+            "since": [2021, 2022, 2021],
+        }
+    )
+    table = mi.effects(example, register)
+    rows = table[table["kind"] == "unit"]
+    # the case as built: estimated, and every interval includes zero
+    assert (rows["status"] == "estimated").all()
+    assert ((rows["low"] <= 0) & (rows["high"] >= 0)).all()
+    recs = recommend(example, measures=register, lang="de")
+    flagged = recs.to_review
+    latest = flagged[(flagged["year"] == 2024) & (flagged["action"] == "mit_mentor_training")]
+    assert set(latest["unit"]) == set(register["unit"])
+    for row in latest.itertuples():
+        assert row.evidence_de.startswith(f"seit {register.set_index('unit').since[row.unit]}")
+        assert "Wirkung noch nicht sichtbar" in row.evidence_de
+        assert "keine Wirkung" not in row.evidence_de  # never claims there is none
+    # before the horizon has passed it is too early, not a review
+    early = recs.in_place
+    early = early[(early["unit"] == "08999012") & (early["year"] == 2022)]
+    assert list(early["review"]) == ["wait"]
+    assert "nicht vor 2023" in early["evidence_de"].iloc[0]
+    english = recommend(example, measures=register, lang="en").to_review
+    assert english["evidence_en"].str.contains("no effect visible yet").all()
+    assert set(english.loc[english["action"] == "mit_mentor_training", "unit"]) == set(
+        register["unit"]
+    )
+    # never recommended while in place
+    acts = recs.actions
+    begun = register.rename(columns={"since": "begun"})[["unit", "begun"]]
+    asked = acts[acts["action"] == "mit_mentor_training"].merge(begun, on="unit")
+    assert len(asked) and (asked["year"] < asked["begun"]).all()
 
 
 def test_framework_yes_no_indicators_mark_measures_in_place(example: mi.Results) -> None:
@@ -611,7 +668,30 @@ def test_a_bad_register_lists_every_problem(example: mi.Results) -> None:
     with pytest.raises(mi.DataValidationError) as info:
         recommend(example, measures=register)
     failures = info.value.failures
-    assert set(failures["reason"]) == {"unknown_measure", "not_a_year"}
-    assert set(failures["source"]) == {"measures"}
-    with pytest.raises(mi.DataValidationError, match="missing_column"):
+    assert set(failures["code"]) == {"unknown_measure", "invalid_year"}
+    assert list(failures["row"]) == [0, 1]
+    with pytest.raises(mi.DataValidationError, match="missing"):
         recommend(example, measures=pd.DataFrame({"unit": ["x"]}))
+
+
+def test_measures_known_only_from_a_yes_no_indicator_are_not_estimated(
+    example: mi.Results,
+) -> None:
+    # without a register nothing is estimated: the yes/no measures are in place, unjudged
+    placed = recommend(example, lang="en").in_place
+    assert len(placed) and set(placed["review"]) == {"not_estimated"}
+    assert placed["evidence_en"].str.contains("once it is in the measures register").all()
+
+
+def test_the_register_may_be_a_file_a_frame_or_a_loaded_register(example: mi.Results) -> None:
+    from mint_index.examples import EXAMPLE_MEASURES_FILE
+    from mint_index.resources import catalog_path
+
+    path = catalog_path("examples") / EXAMPLE_MEASURES_FILE
+    loaded = mi.example_measures()
+    frames = [
+        recommend(example, measures=m).in_place[["unit", "year", "action", "review"]]
+        for m in (path, str(path), loaded, loaded.frame)
+    ]
+    for frame in frames[1:]:
+        pd.testing.assert_frame_equal(frame, frames[0])

@@ -160,11 +160,15 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
     res = mi.score(mi.example_data())
     out = tmp_path_factory.mktemp("demo") / "report"
-    report(res, mi.recommend(res), lang="de").write(out)
+    register = mi.example_measures()  # as the demo: with the section "Effect of measures"
+    recs = mi.recommend(res, measures=register)
+    report(res, recs, lang="de", measures=register).write(out)
     compare_report(res, res, lang="de", year_before=2022).to_html(out / "comparison.html")
     return {
         "overview": out / "index.html",
         "profile": out / "profiles" / "08999001.html",
+        # a profile with before/after charts of the measures' effects
+        "effects": out / "profiles" / "08999021.html",
         "comparison": out / "comparison.html",
     }
 
@@ -231,7 +235,7 @@ def in_frame(
     return html_lib.unescape(found.group(1))
 
 
-@pytest.mark.parametrize("page", ["overview", "profile", "comparison"])
+@pytest.mark.parametrize("page", ["overview", "profile", "effects", "comparison"])
 def test_axe_finds_no_serious_problem(demo: dict[str, Path], tmp_path: Path, page: str) -> None:
     axe = axe_script()
     if axe is None or not axe.is_file():
@@ -248,7 +252,7 @@ def test_axe_finds_no_serious_problem(demo: dict[str, Path], tmp_path: Path, pag
     assert serious == [], serious
 
 
-@pytest.mark.parametrize("page", ["overview", "profile", "comparison"])
+@pytest.mark.parametrize("page", ["overview", "profile", "effects", "comparison"])
 def test_no_page_scrolls_sideways_on_a_phone(
     demo: dict[str, Path], tmp_path: Path, page: str
 ) -> None:
@@ -261,25 +265,25 @@ def test_no_page_scrolls_sideways_on_a_phone(
         "if(r.scrollWidth>r.clientWidth+1&&!(r.tabIndex===0&&r.getAttribute('aria-label')"
         "||r.getAttribute('aria-labelledby')))wide.push(r.className);});"
         "return JSON.stringify([doc.documentElement.scrollWidth,win.innerWidth,wide]);",
-        shot=shot if page != "comparison" else None,
+        shot=shot if page in ("overview", "profile") else None,
         height=1600,
     )
     scroll_width, inner, unlabelled = json.loads(answer)
     assert inner == PHONE
     assert scroll_width <= PHONE, f"the page is {scroll_width} px wide on a {PHONE} px phone"
     assert unlabelled == [], "a region that scrolls needs keyboard focus and a label"
-    if page != "comparison":
+    if page in ("overview", "profile"):
         _keep_screenshot(shot, f"phone-{page}.png", crop_width=PHONE)
 
 
-@pytest.mark.parametrize("page", ["overview", "profile", "comparison"])
+@pytest.mark.parametrize("page", ["overview", "profile", "effects", "comparison"])
 def test_every_column_fits_the_printed_page(
     demo: dict[str, Path], tmp_path: Path, page: str
 ) -> None:
     # tables on upright pages must fit A4 upright; wide ones fit the landscape pages
     for width, wide in ((A4_CONTENT, False), (A4_LANDSCAPE, True)):
         shot = tmp_path / f"print-{width}.png"
-        keep = page != "comparison" and not wide
+        keep = page in ("overview", "profile") and not wide
         answer = in_frame(
             tmp_path,
             demo[page],
@@ -301,7 +305,7 @@ def test_every_column_fits_the_printed_page(
 
 
 @pytest.mark.parametrize("width", [1024, PHONE])
-@pytest.mark.parametrize("page", ["overview", "profile", "comparison"])
+@pytest.mark.parametrize("page", ["overview", "profile", "effects", "comparison"])
 def test_chart_text_is_readable_and_never_overlaps(
     demo: dict[str, Path], tmp_path: Path, page: str, width: int
 ) -> None:

@@ -360,10 +360,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     import mint_index as mi
 
     res = mi.score(mi.example_data())
-    recs = mi.recommend(res)
+    register = mi.example_measures()  # as the demo: with the section "Effect of measures"
+    recs = mi.recommend(res, measures=register)
     out = tmp_path_factory.mktemp("demo")
     for lang in ("de", "en"):
-        report(res, recs, lang=lang).write(out / lang)
+        report(res, recs, lang=lang, measures=register).write(out / lang)
     return {"de": out / "de", "en": out / "en", "res": res}  # type: ignore[dict-item]
 
 

@@ -207,3 +207,51 @@ def test_any_label_gives_well_formed_svg(labels: list[str]) -> None:
             desc=labels[-1],
         )
     )
+
+
+def test_before_after_draws_to_scale_with_ticks_and_a_start_line() -> None:
+    years = [2019, 2020, 2021, 2022]
+    markup = svg.before_after(
+        years,
+        [
+            ("unit", EVIL, [1.0, None, 2.0, 4.0]),
+            ("comparison", "peers", [1.0, 1.5, 2.0, 2.5]),
+            ("counterfactual", "as peers", [1.0, 1.5, 2.0, 2.5]),
+        ],
+        2021,
+        chart_id="ba",
+        title=EVIL,
+        desc="before and after",
+        start_label="start 2021",
+        axis_label="value",
+        year_label="year",
+        width=640,
+        height=300,
+    )
+    assert "<script>" not in markup
+    root = _parse(markup)
+    texts = _texts(root)
+    # round ticks covering 1 to 4 (step 1), every year, the legend, both axis titles
+    assert [t for t in texts if re.fullmatch(r"\d", t)] == ["1", "2", "3", "4"]
+    assert [t for t in texts if re.fullmatch(r"20\d\d", t)] == ["2019", "2020", "2021", "2022"]
+    assert {EVIL, "peers", "as peers", "value", "year", "start 2021"} <= set(texts)
+    # no text smaller than 10 px (the chart's font is 12 px, nothing overrides it)
+    assert 'font-size="12"' in markup and "font-size=" not in markup.split(">", 1)[1]
+    lines = root.findall(".//s:polyline", NS)
+    assert len(lines) == 3
+    # x: years 2018.5 .. 2022.5 over 64 .. 616 px, so a year is 138 px; y: 1 .. 4 over
+    # 256 .. 92 px (legend of three lines: 58 px, plot from 92 to 256)
+    unit = [tuple(map(float, p.split(","))) for p in lines[0].get("points").split()]
+    assert len(unit) == 3  # the missing year is left out
+    for (x, y), (year, value) in zip(unit, [(2019, 1.0), (2021, 2.0), (2022, 4.0)], strict=True):
+        assert x == pytest.approx(64 + (year - 2018.5) * 138, abs=0.1)
+        assert y == pytest.approx(256 - (value - 1) / 3 * 164, abs=0.1)
+    # the start line stands half a year before the first year with the measure
+    dashed = [ln for ln in root.findall(".//s:line", NS) if ln.get("stroke-dasharray") == "4 3"]
+    assert len(dashed) == 1 and float(dashed[0].get("x1")) == pytest.approx(64 + 2 * 138, abs=0.1)
+
+
+def test_nice_ticks_are_round_and_cover_the_data() -> None:
+    assert svg._nice_ticks(0.37, 1.96) == pytest.approx([0.0, 0.5, 1.0, 1.5, 2.0])
+    assert svg._nice_ticks(12.0, 12.0) == pytest.approx([10.0, 15.0])  # a flat line
+    assert svg._nice_ticks(-3.2, 7.9) == pytest.approx([-5.0, 0.0, 5.0, 10.0])

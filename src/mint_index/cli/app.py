@@ -266,6 +266,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="add a statistical audit of the report year to the overview",
     )
+    p.add_argument(
+        "--measures",
+        metavar="FILE",
+        help="measures register (CSV or Excel: unit, measure, since): measures in place are "
+        "not recommended again, and the report gets the section 'Effect of measures'",
+    )
     _add_spec_option(p)
     p.add_argument(
         "--rules",

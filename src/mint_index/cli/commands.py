@@ -393,20 +393,27 @@ def build_report(
     progress: Progress,
     audit: bool = False,
     year: int | None = None,
+    measures: Any = None,
 ) -> tuple[Any, Any]:
     """The recommendations and the report (not yet written): everything that takes time
     is done before the output folder is opened, so a run holds it only while writing.
     ``audit`` adds the statistical audit of the report year to the overview; ``year`` is
-    the report year (default: the latest year with scores)."""
+    the report year (default: the latest year with scores); ``measures`` (a measures
+    register) keeps the measures in place out of the recommendations and adds the section
+    "Effect of measures"."""
     from mint_index.analysis.audit import audit as make_audit
     from mint_index.recommendations import recommend
     from mint_index.reports import report as make_report
 
     progress.step("recommendations")
-    recommendations = None if rules is None else recommend(results, rules, lang=lang)
+    recommendations = (
+        None if rules is None else recommend(results, rules, lang=lang, measures=measures)
+    )
     progress.step("report pages")
     checks = make_audit(results, year=report_year(results, year)) if audit else None
-    document = make_report(results, recommendations, lang=lang, audit=checks, year=year)
+    document = make_report(
+        results, recommendations, lang=lang, audit=checks, year=year, measures=measures
+    )
     return recommendations, document
 
 
@@ -447,6 +454,8 @@ def report_rules(path: str | None, inputs: Inputs) -> tuple[Any, dict[str, Any],
 
 
 def report(args: argparse.Namespace) -> Outcome:
+    from mint_index.measures import load_measures
+
     if args.out is None and args.data:
         raise UsageError("give --out FOLDER")
     with Progress(4) as progress:
@@ -456,14 +465,26 @@ def report(args: argparse.Namespace) -> Outcome:
         project = inputs.project
         options = project.report_options if project is not None else None
         rules, rules_info, skipped = report_rules(args.rules, inputs)
+        if args.measures:
+            measures_file: Path | None = existing(args.measures, "measures register")
+        else:
+            measures_file = project.measures if project is not None else None
         out = args.out or str(project.out)
         output_folder(args, out)
         lang = args.lang or (options.lang if options else "de")
         year = args.year if args.year is not None else (options.year if options else None)
         progress.step("scoring")
         results = score_results(inputs)
-        prov = provenance("report", inputs.files, inputs.framework, rules_info, results.spec)
-        recommendations, document = build_report(results, rules, lang, progress, args.audit, year)
+        register = (
+            None
+            if measures_file is None
+            else load_measures(measures_file, catalog=rules, units=results.unit_ids)
+        )
+        files = inputs.files + (file_records([measures_file]) if measures_file else [])
+        prov = provenance("report", files, inputs.framework, rules_info, results.spec)
+        recommendations, document = build_report(
+            results, rules, lang, progress, args.audit, year, register
+        )
         with folder_output(args, out) as folder:
             pages = write_pages(document, folder, args.jobs, units_only)
             written = [*pages, write_folder_provenance(folder, prov, pages)]
@@ -493,7 +514,7 @@ def report(args: argparse.Namespace) -> Outcome:
 def demo(args: argparse.Namespace) -> Outcome:
     import mint_index as mi
     from mint_index.cli.scores import score_table, write_scores
-    from mint_index.examples import EXAMPLE_DATA_FILE, EXAMPLE_UNITS_FILE
+    from mint_index.examples import EXAMPLE_DATA_FILE, EXAMPLE_MEASURES_FILE, EXAMPLE_UNITS_FILE
     from mint_index.gap_analysis import gaps
     from mint_index.resources import catalog_path
 
@@ -504,7 +525,7 @@ def demo(args: argparse.Namespace) -> Outcome:
         progress.step("validating the example data")
         framework = mi.default_framework()
         dataset = mi.load_data([data], framework=framework, units=units)
-        files = file_records([data, units])
+        files = file_records([data, units, examples / EXAMPLE_MEASURES_FILE])
         rules, rules_info = read_rules(None, framework)
         output_folder(args, args.out)
         progress.step("scoring")
@@ -512,7 +533,9 @@ def demo(args: argparse.Namespace) -> Outcome:
         prov = provenance("demo", files, framework, rules_info, results.spec)
         progress.step("gaps")
         gap_table = gaps(results)
-        recommendations, document = build_report(results, rules, lang, progress, year=args.year)
+        recommendations, document = build_report(
+            results, rules, lang, progress, year=args.year, measures=mi.example_measures()
+        )
         table = recommendations.to_frame(lang)
         with folder_output(args, args.out) as folder:
             written = write_scores(score_table(results), folder / "scores.json", prov)

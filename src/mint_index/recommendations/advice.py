@@ -4,8 +4,8 @@ evidence of every rule that asks for it, and nothing the unit already has.
 The rule engine (:mod:`~mint_index.recommendations.engine`) finds and ranks the measures;
 this step adds what a council needs to trust the list: the numbers behind every rule that
 asked for a measure (not only the first), and the measures in place
-(:mod:`~mint_index.recommendations.register`), which are reported with their effect
-instead of being recommended again.
+(:mod:`~mint_index.recommendations.register`), which are reported with the verdict of
+effect monitoring instead of being recommended again.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from mint_index.recommendations.recommendations import NUMBER_COLUMNS, Recommend
 from mint_index.recommendations.register import apply_register, in_place_rows
 
 if TYPE_CHECKING:
+    from mint_index.measures import MeasuresRegister
     from mint_index.pipeline.results import Results
     from mint_index.recommendations.rules import RuleSet
 
@@ -34,7 +35,7 @@ def recommend(
     lang: str = "en",
     max_poor_share: float = 0.5,
     *,
-    measures: pd.DataFrame | None = None,
+    measures: MeasuresRegister | pd.DataFrame | str | Path | None = None,
 ) -> Recommendations:
     """Ranked, explained measures for every unit and year of ``results``.
 
@@ -42,10 +43,13 @@ def recommend(
     :func:`~mint_index.load_rules`), or a loaded :class:`RuleSet`. ``lang`` (``de`` or
     ``en``) is the language shown by default. ``max_poor_share``: an aggregate whose
     indicators are missing, imputed or unreliable for more than this share of its weight
-    is too sparse to act on. ``measures``: the register of measures in place, a DataFrame
-    with columns ``unit``, ``measure`` (an action id) and ``since`` (a year); they are
-    never recommended again but listed with their effect (rows of kind ``in_place``), as
-    are measures the framework's yes/no indicators show to be in place.
+    is too sparse to act on. ``measures``: the register of measures in place (see
+    :func:`~mint_index.load_measures`): a loaded register, a DataFrame with columns
+    ``unit``, ``measure`` (an action id) and ``since`` (a year; ``end`` optional) or a
+    CSV/Excel file. Measures in place - these and those the framework's yes/no indicators
+    show - are never recommended again; they are listed as rows of kind ``in_place`` with
+    the verdict of :func:`~mint_index.effect_monitoring.measure_review` on their estimated
+    effects (``review``: working, review, wait or unknown).
 
     Each measure appears once per unit and year, under the highest priority (0-100) of
     the rules asking for it; its evidence names every one of those rules' nodes.
@@ -60,7 +64,7 @@ def recommend(
     more = _more_evidence(core, ruleset, gaps(results), results)
     placed = in_place_rows(results, ruleset, measures)
     core = core.assign(
-        since=pd.array([pd.NA] * len(core), dtype="Int64"), moved=np.nan, effect=None
+        since=pd.array([pd.NA] * len(core), dtype="Int64"), review=None, review_indicators=None
     )
     core = apply_register(core, placed, [*CORE_COLUMNS, *REGISTER_COLUMNS])
     return Recommendations(

@@ -17,7 +17,7 @@ import pandas as pd
 
 from mint_index.recommendations.priority import bands
 from mint_index.recommendations.recommendations import FRAME_COLUMNS, NUMBER_COLUMNS
-from mint_index.recommendations.register import HORIZON_YEARS
+from mint_index.recommendations.register import due_year
 from mint_index.recommendations.texts import (
     EVIDENCE_SEPARATOR,
     LANGS,
@@ -39,7 +39,7 @@ CATALOG_COLUMNS = ("programme", "source", "effort", "horizon")
 
 _TEXT_COLUMNS = tuple(f"{t}_{lang}" for t in ("title", "evidence", "text") for lang in LANGS)
 #: Columns of measures in place, added to the core frame by ``mi.recommend``'s register step.
-REGISTER_COLUMNS = ("since", "moved", "effect")
+REGISTER_COLUMNS = ("since", "review", "review_indicators")
 _DERIVED = {*CATALOG_COLUMNS, "actors", "band", *REGISTER_COLUMNS, *_TEXT_COLUMNS}
 
 #: What the stored frame holds: every output column that is not derived, and for notes
@@ -235,12 +235,17 @@ class Details:
         action = rows["action"].astype(object)
         titles = action.map({k: a.title.get(lang) for k, a in catalog.items()})
         since = rows["since"].to_numpy(dtype=np.int64) if len(rows) else np.empty(0, np.int64)
-        horizon = action.map({k: HORIZON_YEARS[a.horizon] for k, a in catalog.items()})
+        horizon = action.map({k: a.horizon for k, a in catalog.items()})
+        labels = self.labels[lang]
+        deciding = [
+            ", ".join(labels.get(n, n) for n in str(ids).split(", ")) if ids else ""
+            for ids in rows["review_indicators"].where(rows["review_indicators"].notna(), "")
+        ]
         said = in_place_text(
             since,
-            since + horizon.to_numpy(dtype=np.int64),
-            rows["moved"].to_numpy(dtype=np.float64),
-            rows["effect"].to_numpy(dtype=object),
+            due_year(since, horizon),
+            np.asarray(deciding, dtype=object),
+            rows["review"].to_numpy(dtype=object),
             lang,
         )
         return titles.to_numpy(dtype=object), said, said

@@ -42,8 +42,8 @@ FRAME_COLUMNS = [
     "effort",
     "horizon",
     "since",  # in_place: the year the measure started
-    "moved",  # in_place: average score change of its indicators since then
-    "effect",  # in_place: too_early, not_visible or visible
+    "review",  # in_place: working, review, wait or unknown (effect_monitoring.measure_review)
+    "review_indicators",  # in_place: the indicators that decided the review
     "title_de",
     "title_en",
     "evidence_de",
@@ -117,6 +117,13 @@ class Recommendations:
         return self._complete(self._frame[self._frame["kind"] == "in_place"])
 
     @property
+    def to_review(self) -> pd.DataFrame:
+        """Measures in place whose horizon has passed with no effect visible yet: worth a
+        look by whoever runs them (``review == "review"``)."""
+        placed = self._frame[self._frame["kind"] == "in_place"]
+        return self._complete(placed[placed["review"] == "review"])
+
+    @property
     def notes(self) -> pd.DataFrame:
         """The data-quality notes only."""
         return self._complete(self._frame[self._frame["kind"] == "note"])
@@ -176,8 +183,8 @@ class Recommendations:
                     "effort",
                     "horizon",
                     "since",
-                    "moved",
-                    "effect",
+                    "review",
+                    "review_indicators",
                 ):
                     item.pop(k)
                 entry["notes"].append(item)

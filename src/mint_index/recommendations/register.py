@@ -2,97 +2,47 @@
 
 A municipality's measures in place come from two places:
 
-- a **register**: a table with one row per measure in place - ``unit``, ``measure`` (an
-  action id of the catalog) and ``since`` (the year it started);
+- the **measures register** (:func:`mint_index.load_measures`: unit, measure, since,
+  optional end), which this module reads through :mod:`mint_index.measures`;
 - the **framework**: an action whose *first* indicator is a yes/no indicator (binary or
   ordinal, e.g. ``welcome_service``) is in place where that indicator is at its top level;
   ``since`` is the first year of the unbroken run at that level.
 
-:func:`apply_register` removes such measures from a unit's recommendations from their
-``since`` year on (the remaining ones are ranked again) and adds one row of kind
-``in_place`` per measure, unit and year, with the average score change of the measure's
-other indicators since the measure started (``moved``) and a verdict (``effect``):
+How a measure in place is doing is not judged here: :func:`mint_index.effects` estimates
+its effect on the indicators the catalog names (difference-in-differences against
+comparable units without it) and :func:`~mint_index.effect_monitoring.measure_review`
+turns that into a verdict (``review``): ``working`` (an effect is visible), ``review``
+(its horizon has passed and no effect is visible yet), ``wait`` (too young to judge) or
+``unknown`` (no estimate: too few years before it began or too few comparable units).
+A yes/no indicator that says the measure exists is not an effect of it and is left out.
+Effects are estimated for the register's measures; a measure known only from a yes/no
+indicator is listed as in place without an estimate (``not_estimated``) - a town that wants
+one adds it to its register.
 
-- ``too_early``: its horizon (short 1, medium 2, long 3 years) has not passed yet;
-- ``not_visible``: the horizon has passed and its indicators did not rise by more than
-  :data:`STABLE_POINTS` on average (or have no data) - "seit 2019 vorhanden; Wirkung noch
-  nicht sichtbar";
-- ``visible``: they rose by more than that.
+:func:`apply_register` removes such measures from a unit's recommendations for every
+year they are in place (the remaining ones are ranked again) and adds one row of kind
+``in_place`` per measure, unit and year.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from mint_index.errors import DataValidationError
-
 if TYPE_CHECKING:
+    from mint_index.measures import MeasuresRegister
     from mint_index.pipeline.results import Results
     from mint_index.recommendations.rules import RuleSet
 
-__all__ = [
-    "EFFECTS",
-    "HORIZON_YEARS",
-    "REGISTER_COLUMNS",
-    "STABLE_POINTS",
-    "apply_register",
-    "framework_register",
-    "read_register",
-]
+__all__ = ["NOT_ESTIMATED", "apply_register", "due_year", "framework_register", "in_place_rows"]
 
-#: Columns of a measures register.
-REGISTER_COLUMNS = ("unit", "measure", "since")
-#: Years after which a measure's effect should show, by its horizon in the catalog.
-HORIZON_YEARS = {"short": 1, "medium": 2, "long": 3}
-#: A rise of the measure's indicators by at most this many score points is no visible effect.
-STABLE_POINTS = 1.0
-#: The verdicts of a measure in place.
-EFFECTS = ("too_early", "not_visible", "visible")
-
-
-def read_register(measures: pd.DataFrame, ruleset: RuleSet) -> pd.DataFrame:
-    """``measures`` checked and tidied: ``unit`` (str), ``measure`` (str), ``since`` (int).
-
-    Every problem (missing column, unknown measure, a ``since`` that is no year) is
-    collected and raised once as a :class:`~mint_index.DataValidationError`."""
-
-    def failure(row: int | None, column: str, value: object, reason: str) -> dict[str, object]:
-        return {
-            "source": "measures",
-            "row": row,
-            "column": column,
-            "value": value,
-            "reason": reason,
-        }
-
-    if not isinstance(measures, pd.DataFrame):
-        raise DataValidationError([failure(None, "", type(measures).__name__, "not_a_table")])
-    missing = [c for c in REGISTER_COLUMNS if c not in measures.columns]
-    if missing:
-        raise DataValidationError([failure(None, c, None, "missing_column") for c in missing])
-    frame = measures.reset_index(drop=True)
-    since = pd.to_numeric(frame["since"], errors="coerce")
-    measure = frame["measure"].astype(str)
-    unknown = ~measure.isin(list(ruleset.actions)).to_numpy()
-    no_year = (since.isna() | (since % 1 != 0)).to_numpy()
-    failures = [
-        failure(int(i), "measure", measure[i], "unknown_measure") for i in np.flatnonzero(unknown)
-    ]
-    failures += [
-        failure(int(i), "since", frame["since"][i], "not_a_year") for i in np.flatnonzero(no_year)
-    ]
-    if failures:
-        raise DataValidationError(failures)
-    return pd.DataFrame(
-        {
-            "unit": frame["unit"].astype(str),
-            "measure": frame["measure"].astype(str),
-            "since": since.astype(np.int64),
-        }
-    )
+#: The ``review`` of a measure known only from a yes/no indicator: effects are estimated
+#: for the measures of the register (estimating every such measure of a national run
+#: would cost far more than the recommendations themselves).
+NOT_ESTIMATED = "not_estimated"
 
 
 def framework_register(results: Results, ruleset: RuleSet) -> pd.DataFrame:
@@ -143,62 +93,84 @@ def _status_indicator(indicators: list[str], results: Results) -> str | None:
     return first if fw.is_indicator(first) and fw.indicator(first).answer_levels() else None
 
 
+def due_year(since: np.ndarray, horizons: pd.Series) -> np.ndarray:
+    """The first year a measure's effect is judged: ``since`` plus its horizon in years
+    (:data:`~mint_index.effect_monitoring.estimate.HORIZON_YEARS`, at least the documented
+    minimum), as :func:`mint_index.effects` decides ``too_early``."""
+    from mint_index.effect_monitoring.estimate import HORIZON_YEARS, MIN_YEARS_AFTER
+
+    years = horizons.map(HORIZON_YEARS).to_numpy(dtype=np.int64)
+    return np.asarray(since, dtype=np.int64) + np.maximum(years, MIN_YEARS_AFTER)
+
+
 def _per_year(register: pd.DataFrame, years: np.ndarray) -> pd.DataFrame:
-    """A register (unit, measure, since) as one row per year from ``since`` on."""
-    if not len(register):
-        return register.assign(year=np.empty(0, dtype=np.int64))
+    """A register (unit, measure, since, end) as one row per year it is in place."""
     rows = np.repeat(np.arange(len(register)), len(years))
     year = np.tile(years, len(register))
-    keep = year >= register["since"].to_numpy()[rows]
-    return register.iloc[rows[keep]].assign(year=year[keep]).reset_index(drop=True)
+    since = register["since"].to_numpy(dtype=np.int64)[rows]
+    end = register["end"].to_numpy(dtype=np.float64, na_value=np.inf)[rows]
+    keep = (year >= since) & (year <= end)
+    picked = register.iloc[rows[keep]][["unit", "measure", "since"]]
+    return picked.assign(year=year[keep]).reset_index(drop=True)
 
 
 def in_place_rows(
-    results: Results, ruleset: RuleSet, measures: pd.DataFrame | None
+    results: Results,
+    ruleset: RuleSet,
+    measures: MeasuresRegister | pd.DataFrame | str | Path | None,
 ) -> pd.DataFrame:
-    """One row per unit, year and measure in place (register and framework; the register's
-    ``since`` wins where both know a measure), with ``moved`` and ``effect``."""
+    """One row per unit, year and measure in place (register and framework; the register
+    wins where both know a measure): ``unit, measure, since, year, review,
+    review_indicators``. For the register's measures ``review`` is the verdict of
+    :func:`~mint_index.effect_monitoring.measure_review` on all years of ``results``
+    (``wait`` in the years before the measure's horizon); measures known only from a
+    yes/no indicator are :data:`NOT_ESTIMATED`.
+
+    ``measures`` is validated by :func:`mint_index.load_measures` against the catalog and
+    the units of ``results``; every problem is raised at once."""
+    from mint_index.effect_monitoring import effects, measure_review
+    from mint_index.measures import load_measures
+
     years = np.asarray(results.years, dtype=np.int64)
-    known = set(map(str, results.unit_ids))
-    listed = _per_year(read_register(measures, ruleset), years) if measures is not None else None
-    found = framework_register(results, ruleset)
-    both = pd.concat([f for f in (listed, found) if f is not None], ignore_index=True)
-    both = both[both["unit"].isin(known)]
-    both = both.drop_duplicates(["unit", "year", "measure"], keep="first").reset_index(drop=True)
-    fw = results.framework
-    scores = results.cube("aggregated")
-    year_pos = pd.Index(years)
-    unit_pos = pd.Index(np.asarray(results.unit_ids, dtype=object).astype(str))
-    y = year_pos.get_indexer(both["year"].to_numpy())
-    u = unit_pos.get_indexer(both["unit"].to_numpy())
-    # the baseline: the score in the start year, or in the first year of the data
-    base = np.searchsorted(years, np.maximum(both["since"].to_numpy(), years[0]))
-    moved = np.full(len(both), np.nan)
-    for measure in both["measure"].unique():
-        rows = np.flatnonzero(both["measure"].to_numpy() == measure)
-        action = ruleset.actions[measure]
-        status = _status_indicator(action.indicators, results)
-        effect_nodes = [n for n in action.indicators if n != status and n in fw.node_ids]
-        cols = [fw.node_ids.index(n) for n in effect_nodes]
-        if not cols:
-            continue
-        at = np.asarray(cols)[None, :]
-        now = scores[y[rows][:, None], u[rows][:, None], at]
-        then = scores[base[rows][:, None], u[rows][:, None], at]
-        change = now - then
-        with np.errstate(invalid="ignore"):
-            counted = (~np.isnan(change)).sum(axis=1)
-            moved[rows] = np.where(
-                counted > 0, np.nansum(change, axis=1) / np.maximum(counted, 1), np.nan
-            )
-    horizon = (
-        both["measure"]
-        .map({k: HORIZON_YEARS[a.horizon] for k, a in ruleset.actions.items()})
-        .to_numpy(dtype=np.int64)
+    listed = (
+        load_measures(measures, catalog=ruleset, units=results.unit_ids).frame
+        if measures is not None
+        else pd.DataFrame(columns=["unit", "measure", "since", "end"])
     )
-    due = both["year"].to_numpy() - both["since"].to_numpy() >= horizon
-    effect = np.where(~due, "too_early", np.where(moved > STABLE_POINTS, "visible", "not_visible"))
-    return both.assign(moved=moved, effect=effect.astype(object), horizon=horizon)
+    found = framework_register(results, ruleset)
+    per_year = pd.concat(
+        [_per_year(listed, years), found[["unit", "measure", "since", "year"]]],
+        ignore_index=True,
+    ).drop_duplicates(["unit", "year", "measure"], keep="first")
+    per_year = per_year.astype({"unit": str, "measure": str}).reset_index(drop=True)
+    if not len(per_year):
+        return per_year.assign(review=pd.Series([], dtype=object), review_indicators=None)
+    verdicts = pd.DataFrame(columns=["unit", "measure", "review", "indicators"])
+    if len(listed):
+        estimated = effects(results, listed, rules=ruleset)
+        status = {
+            a.id: s
+            for a in ruleset.actions.values()
+            if (s := _status_indicator(a.indicators, results))
+        }
+        shows_adoption = estimated["indicator"].to_numpy(dtype=object) == estimated["measure"].map(
+            status
+        ).to_numpy(dtype=object)
+        verdicts = measure_review(results, estimated[~shows_adoption])
+    out = per_year.merge(
+        verdicts.rename(columns={"indicators": "review_indicators"}),
+        on=["unit", "measure"],
+        how="left",
+    )
+    registered = pd.MultiIndex.from_frame(out[["unit", "measure"]]).isin(
+        pd.MultiIndex.from_frame(listed[["unit", "measure"]].astype(str))
+    )
+    horizon = out["measure"].map({k: a.horizon for k, a in ruleset.actions.items()})
+    early = out["year"].to_numpy(dtype=np.int64) < due_year(out["since"].to_numpy(), horizon)
+    review = out["review"].fillna("unknown").to_numpy(dtype=object, copy=True)
+    review[early] = "wait"
+    review[~registered] = NOT_ESTIMATED
+    return out.assign(review=review)
 
 
 def apply_register(frame: pd.DataFrame, in_place: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -233,8 +205,8 @@ def apply_register(frame: pd.DataFrame, in_place: pd.DataFrame, columns: list[st
     rows["kind"] = "in_place"
     rows["action"] = in_place["measure"].to_numpy(dtype=object)
     rows["since"] = in_place["since"].to_numpy(dtype=np.int64)
-    rows["moved"] = in_place["moved"].to_numpy(dtype=np.float64)
-    rows["effect"] = in_place["effect"].to_numpy(dtype=object)
+    rows["review"] = in_place["review"].to_numpy(dtype=object)
+    rows["review_indicators"] = in_place["review_indicators"].to_numpy(dtype=object)
     for column in columns:
         if column in frame.columns and pd.api.types.is_float_dtype(frame[column]):
             rows[column] = pd.to_numeric(rows[column], errors="coerce")

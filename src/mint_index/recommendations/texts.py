@@ -274,34 +274,44 @@ def quality_note(
 
 _IN_PLACE: dict[str, dict[str, str]] = {
     "en": {
-        "too_early": "in place since {since}; an effect is not expected before {due}",
-        "not_visible": "in place since {since}; no effect visible yet",
-        "visible": "in place since {since}; its indicators rose by {moved} points on average",
+        "working": "in place since {since}; an effect is visible ({indicators})",
+        "review": "in place since {since}; no effect visible yet ({indicators}), worth a review",
+        "wait": "in place since {since}; an effect is not expected before {due}",
+        "unknown": "in place since {since}; its effect cannot be estimated yet (too few "
+        "years of data or comparable municipalities)",
+        "not_estimated": "in place since {since} (shown by a yes/no indicator); its effect "
+        "is estimated once it is in the measures register",
     },
     "de": {
-        "too_early": "seit {since} vorhanden; eine Wirkung ist nicht vor {due} zu erwarten",
-        "not_visible": "seit {since} vorhanden; Wirkung noch nicht sichtbar",
-        "visible": "seit {since} vorhanden; die Indikatoren sind seitdem im Mittel um "
-        "{moved} Punkte gestiegen",
+        "working": "seit {since} vorhanden; Wirkung sichtbar ({indicators})",
+        "review": "seit {since} vorhanden; Wirkung noch nicht sichtbar ({indicators}), "
+        "zur Überprüfung",
+        "wait": "seit {since} vorhanden; eine Wirkung ist nicht vor {due} zu erwarten",
+        "unknown": "seit {since} vorhanden; Wirkung noch nicht schätzbar (zu wenige Jahre "
+        "mit Daten oder vergleichbare Kommunen)",
+        "not_estimated": "seit {since} vorhanden (laut Ja/Nein-Indikator); die Wirkung wird "
+        "geschätzt, sobald die Maßnahme im Maßnahmenregister steht",
     },
 }
 
 
 def in_place_text(
-    since: np.ndarray, due: np.ndarray, moved: np.ndarray, effect: np.ndarray, lang: str
+    since: np.ndarray, due: np.ndarray, indicators: np.ndarray, review: np.ndarray, lang: str
 ) -> Texts:
-    """How a measure in place is doing, one sentence per row (``effect`` is one of
-    :data:`~mint_index.recommendations.register.EFFECTS`)."""
-    effect = np.asarray(effect, dtype=object)
-    n = len(effect)
+    """How a measure in place is doing, one sentence per row: ``review`` is the verdict of
+    :func:`~mint_index.effect_monitoring.measure_review` (working, review, wait, unknown)
+    or ``not_estimated`` (known only from a yes/no indicator), ``indicators`` the names of
+    the indicators that decided it."""
+    review = np.asarray(review, dtype=object)
+    n = len(review)
     values = {
         "since": _text(np.asarray(since).astype(np.int64).astype(str)),
         "due": _text(np.asarray(due).astype(np.int64).astype(str)),
-        "moved": number(moved, lang),
+        "indicators": _text(np.asarray(indicators, dtype=object)),
     }
     out = np.full(n, "", dtype=object)
     for name, template in _IN_PLACE[lang].items():
-        rows = effect == name
+        rows = review == name
         if rows.any():
             out = np.where(rows, fill(template, values, n), out)
     return _text(out)

@@ -212,6 +212,8 @@ class ReportData:
     band: float
     generated: str
     col: dict[str, int] = field(default_factory=dict)
+    # the "Effect of measures" section (effects_section.effects_data), None without register
+    effects: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         self.col = {n: i for i, n in enumerate(self.node_ids)}
@@ -330,7 +332,7 @@ _REC_COLUMNS = (
     "source",
     "action",
     "since",
-    "effect",
+    "review",
 )
 
 

@@ -26,6 +26,7 @@ from mint_index.reports.context import (
     profile_context,
     profile_filename,
 )
+from mint_index.reports.effects_section import effects_data
 from mint_index.reports.format import check_lang
 from mint_index.reports.render import render_comparison, render_overview, render_profile
 from mint_index.workers import process_pool, worker_count
@@ -218,13 +219,17 @@ def report(
     uncertainty: Any = None,
     year: int | None = None,
     audit: Any = None,
+    measures: Any = None,
 ) -> Report:
     """A report of ``results`` for ``year`` (default: the latest): overview and profiles.
 
     ``recommendations`` (from ``mi.recommend``) adds ranked measures to the profiles;
     ``uncertainty`` (from ``mi.uncertainty``) adds rank intervals and, in the
     methodology, what was varied; ``audit`` (from ``mi.audit`` for the report's year)
-    adds a statistical audit section to the overview.
+    adds a statistical audit section to the overview; ``measures`` (a register from
+    ``mi.load_measures``, a DataFrame or a CSV/Excel file) adds the section "Effect of
+    measures" to the overview (pooled per measure) and to every profile (the unit's
+    measures with a before/after chart), estimated by ``mi.effects``.
     """
     _check_results(results)
     try:
@@ -232,6 +237,9 @@ def report(
     except ValueError as exc:
         raise ReportError(str(exc)) from None
     data = prepare(results, lang, year, recommendations, uncertainty)
+    if measures is not None:
+        rules = getattr(recommendations, "ruleset", None)
+        data.effects = effects_data(results, measures, lang, rules)
     context = overview_context(results, data)
     context["audit"] = None if audit is None else audit_context(audit, data)
     context["uncertainty"] = None if uncertainty is None else uncertainty_context(uncertainty)

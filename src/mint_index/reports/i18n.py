@@ -268,6 +268,39 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The municipality already has these measures; they are not recommended again.",
     ),
     "source_document": ("Quelle", "Source"),
+    # the "Effect of measures" section (its title and explanation: effect_monitoring.texts)
+    "effects_measure": ("Maßnahme", "Measure"),
+    "effects_since": ("Seit", "Since"),
+    "effects_result": ("Ergebnis", "Result"),
+    "effects_n_comparison": ("Vergleichskommunen", "Comparison municipalities"),
+    "effects_pooled_title": (
+        "Wirkung je Maßnahme über alle Kommunen",
+        "Effect per measure across all municipalities",
+    ),
+    "effects_unit_title": ("Maßnahmen dieser Kommune", "This municipality's measures"),
+    "effects_none_unit": (
+        "Für diese Kommune sind im Maßnahmenregister keine Maßnahmen eingetragen.",
+        "The measures register lists no measures for this municipality.",
+    ),
+    "effects_none_pooled": (
+        "Das Maßnahmenregister enthält keine Maßnahmen mit Indikatoren dieses Rahmens.",
+        "The measures register holds no measures with indicators of this framework.",
+    ),
+    "effects_series": ("Reihe", "Series"),
+    "effects_pooled_one": (
+        "{measure} in einer Kommune, {indicator}: {verdict}",
+        "{measure} in one municipality, {indicator}: {verdict}",
+    ),
+    "effects_start": ("Beginn {since}", "start {since}"),
+    "effects_chart_desc": (
+        "{unit}, {indicator}, {first} bis {last}: die Werte der Kommune, das Mittel der "
+        "Vergleichsgruppe und der Verlauf, wenn sich die Kommune wie die Vergleichsgruppe "
+        "entwickelt hätte; die Maßnahme begann {since}. Die Zahlen stehen in der Tabelle "
+        "unter dem Diagramm.",
+        "{unit}, {indicator}, {first} to {last}: the municipality's values, the mean of "
+        "its comparison group and the path had it moved like its comparison group; the "
+        "measure began in {since}. The numbers are in the table below the chart.",
+    ),
     # units that left or joined
     "left_out_title": ("Nicht in der Rangfolge", "Not in the ranking"),
     "left_out_merged_into": ("{year} aufgegangen in {names}", "merged into {names} in {year}"),

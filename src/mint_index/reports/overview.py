@@ -15,6 +15,7 @@ from mint_index.reports.data import (
     profile_filename,
     rank_entry,
 )
+from mint_index.reports.effects_section import overview_effects
 from mint_index.reports.methodology import coverage, methodology, sources
 
 if TYPE_CHECKING:
@@ -147,6 +148,7 @@ def overview_context(res: Results, data: ReportData) -> dict[str, Any]:
         "kind": "overview",
         "left_out": _left_out(data),
         "priorities": None if data.recommendations is None else _priority_scale(),
+        "effects": overview_effects(data),
         "lang": data.lang,
         "year": data.year,
         "years": data.years,

@@ -19,6 +19,7 @@ from mint_index.reports.data import (
     profile_filename,
     rank_entry,
 )
+from mint_index.reports.effects_section import profile_effects
 from mint_index.reports.i18n import texts
 
 __all__ = ["profile_context"]
@@ -220,6 +221,7 @@ def profile_context(data: ReportData, unit_id: str) -> dict[str, Any]:
         "weaknesses": weaknesses,
         "recommendations": recs,
         "in_place": in_place,
+        "effects": profile_effects(data, unit_id),
         "quality": quality,
         "has_uncertainty": data.has_uncertainty,
         "scale": {"min": data.vmin, "max": data.vmax, "band": data.band},

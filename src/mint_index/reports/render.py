@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mint_index.reports import svg
+from mint_index.reports.effects_view import effects_view
 from mint_index.reports.format import Formatter, check_lang
 from mint_index.reports.i18n import texts
 
@@ -404,13 +405,18 @@ def render_overview(ctx: dict[str, Any], link_profiles: bool = False) -> str:
         units=units_view(ctx),
         left_out=left_out,
         link_profiles=link_profiles,
+        effects=effects_view(ctx.get("effects"), ctx["lang"]),
     )
 
 
 def render_profile(ctx: dict[str, Any], link_overview: bool = False) -> str:
     template = environment(ctx["lang"]).get_template("profile.html.j2")
     return template.render(
-        ctx=ctx, charts=profile_charts(ctx), v=profile_view(ctx), link_overview=link_overview
+        ctx=ctx,
+        charts=profile_charts(ctx),
+        v=profile_view(ctx),
+        link_overview=link_overview,
+        effects=effects_view(ctx.get("effects"), ctx["lang"], ctx["unit"]["name"]),
     )
 
 

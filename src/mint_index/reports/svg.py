@@ -21,6 +21,7 @@ from html import escape
 __all__ = [
     "OKABE_ITO",
     "bar_chart",
+    "before_after",
     "dot_plot",
     "heat_colour",
     "heatmap",
@@ -408,5 +409,117 @@ def histograms(
         )
         out.append(_text(x0, y0 + 14, f"{vmin:g}", extra=' font-size="11"'))
         out.append(_text(x1, y0 + 14, f"{vmax:g}", "end", ' font-size="11"'))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
+    """About ``n`` round tick values (steps of 1, 2, 2.5 or 5 times a power of ten) that
+    cover ``lo`` to ``hi``."""
+    span = hi - lo if hi > lo else (abs(hi) or 1.0)
+    raw = span / max(n - 1, 1)
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * power >= raw * (1 - 1e-9))
+    first, last = math.floor(lo / step + 1e-9), math.ceil(hi / step - 1e-9)
+    if last <= first:
+        last = first + 1
+    return [k * step for k in range(first, last + 1)]
+
+
+#: Line styles of :func:`before_after`: colour, dash pattern, width.
+_SERIES_STYLE = {
+    "unit": (_UNIT, "", 2.5),
+    "comparison": (_PEER, "6 4", 2.0),
+    "counterfactual": (_HIGHLIGHT, "2 4", 2.0),
+}
+
+
+def before_after(
+    years: Sequence[int],
+    series: Sequence[tuple[str, str, Sequence[float | None]]],
+    since: int,
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    start_label: str,
+    axis_label: str,
+    year_label: str = "",
+    tick_format: Callable[[float], str] = _plain_tick,
+    width: float = 640.0,
+    height: float = 300.0,
+) -> str:
+    """A before/after line chart: one line per ``(kind, label, values)`` of ``series``
+    (kind ``unit``, ``comparison`` or ``counterfactual`` picks the line style), the years
+    on the horizontal axis (titled ``year_label``), a value axis with round ticks titled
+    ``axis_label``, and a dashed vertical line where the measure began (``since``,
+    labelled ``start_label``).
+    The legend stands above the plot, one line per series, so long labels never overlap."""
+    legend_h = 18.0 * len(series) + 4
+    x0, x1 = 64.0, width - 24
+    y_top, y_bottom = legend_h + 34, height - 44
+    finite = [float(v) for _, _, vs in series for v in vs if not _missing(v)]
+    lo, hi = (min(finite), max(finite)) if finite else (0.0, 1.0)
+    ticks = _nice_ticks(lo, hi)
+    vmin, vmax = ticks[0], ticks[-1]
+    first, last = (min(years), max(years)) if years else (since, since + 1)
+    to_x = _scale(first - 0.5, last + 0.5, x0, x1)
+    to_y = _scale(vmin, vmax, y_bottom, y_top)
+    out = _open(chart_id, width, height, title, desc)
+    for k, (kind, label, _) in enumerate(series):
+        colour, dash, stroke = _SERIES_STYLE[kind]
+        y = 12.0 + 18 * k
+        dashed = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(
+            f'<line x1="10" x2="40" y1="{_f(y)}" y2="{_f(y)}" stroke="{colour}" '
+            f'stroke-width="{_f(stroke)}"{dashed}/>'
+        )
+        out.append(_text(48, y + 4, label))
+    out.append(_text(x0 - 56, y_top - 14, axis_label))
+    for tick in ticks:
+        y = to_y(tick)
+        out.append(
+            f'<line x1="{_f(x0)}" x2="{_f(x1)}" y1="{_f(y)}" y2="{_f(y)}" stroke="#E4E4E4"/>'
+        )
+        out.append(_text(x0 - 6, y + 4, tick_format(tick), "end"))
+    out.append(
+        f'<line x1="{_f(x0)}" x2="{_f(x0)}" y1="{_f(y_top)}" y2="{_f(y_bottom)}" stroke="{_PEER}"/>'
+    )
+    out.append(
+        f'<line x1="{_f(x0)}" x2="{_f(x1)}" y1="{_f(y_bottom)}" y2="{_f(y_bottom)}" '
+        f'stroke="{_PEER}"/>'
+    )
+    for year in range(first, last + 1):
+        x = to_x(year)
+        out.append(
+            f'<line x1="{_f(x)}" x2="{_f(x)}" y1="{_f(y_bottom)}" y2="{_f(y_bottom + 4)}" '
+            f'stroke="{_PEER}"/>'
+        )
+        out.append(_text(x, y_bottom + 17, str(year), "middle"))
+    if year_label:
+        out.append(_text((x0 + x1) / 2, y_bottom + 34, year_label, "middle"))
+    start = to_x(since - 0.5)
+    out.append(
+        f'<line x1="{_f(start)}" x2="{_f(start)}" y1="{_f(y_top - 4)}" y2="{_f(y_bottom)}" '
+        f'stroke="{_TEXT}" stroke-dasharray="4 3"/>'
+    )
+    anchor = "end" if start > (x0 + x1) / 2 else "start"
+    out.append(_text(start + (-4 if anchor == "end" else 4), y_top + 8, start_label, anchor))
+    for kind, _, values in series:
+        colour, dash, stroke = _SERIES_STYLE[kind]
+        points = [
+            (to_x(year), to_y(float(v)))  # type: ignore[arg-type]
+            for year, v in zip(years, values, strict=True)
+            if not _missing(v)
+        ]
+        dashed = f' stroke-dasharray="{dash}"' if dash else ""
+        if len(points) > 1:
+            path = " ".join(f"{_f(x)},{_f(y)}" for x, y in points)
+            out.append(
+                f'<polyline points="{path}" fill="none" stroke="{colour}" '
+                f'stroke-width="{_f(stroke)}"{dashed}/>'
+            )
+        if kind != "counterfactual":
+            out += [f'<circle cx="{_f(x)}" cy="{_f(y)}" r="3" fill="{colour}"/>' for x, y in points]
     out.append("</svg>")
     return "".join(out)
