@@ -156,7 +156,7 @@ def test_quantiles_of_sorted_empty_rows_are_nan() -> None:
 
 
 def test_zero_noise_gives_exactly_the_nominal_ranks(res: mi.Results) -> None:
-    nominal = res.spec.step_for("normalise", "i0")
+    nominal = res.plan.normalise["i0"]
     ua = uncertainty(
         res,
         n=30,
@@ -303,7 +303,7 @@ def test_weight_noise_stays_within_its_share(res: mi.Results) -> None:
     columns = [c for c in ua.replications.columns if c.startswith("weight:")]
     assert {c.removeprefix("weight:") for c in columns} == set(fw.indicator_ids)
     for column in columns:
-        nominal = res.spec.weight(column.removeprefix("weight:"))
+        nominal = res.plan.weight(column.removeprefix("weight:"))
         values = ua.replications[column]
         assert values.between(0.8 * nominal, 1.2 * nominal).all()
         assert values.min() < 0.85 * nominal and values.max() > 1.15 * nominal

@@ -15,11 +15,13 @@ from hypothesis import strategies as st
 import mint_index as mi
 from mint_index.errors import MintIndexError
 from mint_index.gap_analysis import gap_table
+from mint_index.plan import Plan
 from mint_index.recommendations import RuleSet, load_rules, recommend
 from mint_index.recommendations.conditions import Panel, evaluate
 from mint_index.recommendations.engine import fire, rank
-from mint_index.recommendations.priority import priority, weight_shares
+from mint_index.recommendations.priority import priority
 from mint_index.recommendations.rules import Rule
+from mint_index.rules.weights import weight_shares
 
 # ---- a hand-made gaps table -----------------------------------------------------------------
 
@@ -139,21 +141,6 @@ def test_priority_formula() -> None:
     np.testing.assert_allclose(
         priority(np.ones(2), np.array([-4.0, np.nan]), np.ones(2), np.zeros(2)), [0.0, 0.0]
     )
-
-
-def test_weight_shares(small_framework: mi.Framework) -> None:
-    spec = mi.BuildSpec(framework=small_framework)
-    share = weight_shares(spec)
-    ids = small_framework.node_ids
-    index = share[ids.index("index")]
-    # participation weighs 2 against education's 1; political is its only child
-    assert index[ids.index("participation")] == pytest.approx(2 / 3)
-    assert index[ids.index("council_share")] == pytest.approx(2 / 3 / 2)
-    assert index[ids.index("employment")] == pytest.approx(1 / 3 / 2)
-    assert index[: len(small_framework.indicator_ids)].sum() == pytest.approx(1.0)
-    assert share[ids.index("education"), ids.index("council_share")] == 0.0
-    heavier = weight_shares(spec.with_changes(weights={"employment": 3.0}))
-    assert heavier[ids.index("index"), ids.index("employment")] == pytest.approx(1 / 3 * 3 / 4)
 
 
 def _ruleset(rules: list[dict]) -> RuleSet:
@@ -411,7 +398,8 @@ def test_packaged_rules_on_the_example_district() -> None:
 def default_setup() -> tuple[mi.Framework, RuleSet, np.ndarray]:
     fw = mi.default_framework()
     rules = load_rules(framework=fw)
-    weights = weight_shares(mi.BuildSpec(framework=fw))[fw.node_ids.index(fw.index.id)]
+    shares = weight_shares(Plan.resolve(mi.BuildSpec(framework=fw)))
+    weights = shares[fw.node_ids.index(fw.index.id)]
     return fw, rules, weights
 
 

@@ -26,7 +26,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from mint_index.methods.registry import parse_step
+from mint_index.rules.changes import year_on_year
+from mint_index.rules.goalposts import goalpost_share, target_value
 
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
@@ -122,8 +123,7 @@ def gap_table(
     out["gap_peer_median"][codes < 0] = np.nan
     out["gap_peer_best"][codes < 0] = np.nan
 
-    out["change"][:, 0] = np.nan
-    np.subtract(s[:, 1:], s[:, :-1], out=out["change"][:, 1:])
+    year_on_year(s, axis=1, out=out["change"])
 
     # trend: (score now - first score) / (years between), from the first year with a score
     first = np.argmax(~np.isnan(s), axis=1)  # [unit, node]; 0 where there is no score
@@ -201,31 +201,26 @@ def target_scores(results: Results) -> np.ndarray:
     """
     from mint_index.pipeline.engine import aggregate_cube
 
-    fw, spec = results.framework, results.spec
+    fw, plan = results.framework, results.plan
     values, scores = results.cube("imputed"), results.cube("normalised")
     n_y = len(results.years)
     out = np.full((n_y, len(fw.indicator_ids)), np.nan)
     for i, ind in enumerate(fw.indicators):
-        if ind.target is not None:
-            target = ind.target.value
-        elif ind.goalposts is not None:
-            target = ind.goalposts.upper if ind.direction == "higher" else ind.goalposts.lower
-        else:
+        target = target_value(ind)
+        if target is None:
             continue
-        method, params = parse_step("normalise", spec.step_for("normalise", ind.id))
-        if method.name == "goalposts" and ind.goalposts is not None:
-            lower, upper = ind.goalposts.lower, ind.goalposts.upper
-            share = (target - lower if ind.direction == "higher" else upper - target) / (
-                upper - lower
+        choice = plan.normalise[ind.id]
+        if choice.method == "goalposts" and ind.goalposts is not None:
+            clip = getattr(choice.params, "clip", True)
+            share = goalpost_share(
+                target, ind.goalposts.lower, ind.goalposts.upper, ind.direction == "higher", clip
             )
-            if getattr(params, "clip", True):
-                share = min(max(share, 0.0), 1.0)
-            out[:, i] = share * getattr(params, "scale", 100.0)
-        elif method.name == "none":
+            out[:, i] = share * getattr(choice.params, "scale", 100.0)
+        elif choice.method == "none":
             out[:, i] = target
         else:
             out[:, i] = _interpolate(values[:, :, i], scores[:, :, i], target)
-    return aggregate_cube(spec, out[:, None, :])[:, 0, :]
+    return aggregate_cube(plan, out[:, None, :])[:, 0, :]
 
 
 def _interpolate(x: np.ndarray, s: np.ndarray, t: float) -> np.ndarray:

@@ -16,7 +16,6 @@ running them here.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
@@ -26,7 +25,8 @@ import numpy as np
 
 from mint_index.analysis.choices import Factor, Replications
 from mint_index.errors import SpecError
-from mint_index.methods.registry import parse_step
+from mint_index.plan import StepChoice
+from mint_index.rules.coverage import min_share_threshold
 
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
@@ -53,12 +53,11 @@ def _non_negative(x: np.ndarray) -> np.ndarray:
     return x >= 0
 
 
-def _quasi_arithmetic(
-    method: str, params: Any
-) -> tuple[Transform, Transform, Transform | None] | None:
+def _quasi_arithmetic(choice: StepChoice) -> tuple[Transform, Transform, Transform | None] | None:
     """``(f, f inverse, domain)`` if ``method`` is the quasi-arithmetic mean
     ``f⁻¹(Σ w f(x) / Σ w)``, else ``None``. Values outside ``domain`` go through the
     registered function, which decides what they mean (the shipped ones raise)."""
+    method = choice.method
     if method == "arithmetic":
         return _identity, _identity, None
     if method == "geometric":
@@ -66,7 +65,7 @@ def _quasi_arithmetic(
     if method == "harmonic":
         return np.reciprocal, np.reciprocal, _positive
     if method == "generalised":
-        p = float(params.p)
+        p = float(choice.params.p)
         return (lambda x: x**p), (lambda y: y ** (1.0 / p)), (_positive if p < 0 else _non_negative)
     return None
 
@@ -151,15 +150,16 @@ def quantiles_of_sorted(
 
 
 @dataclass(frozen=True)
-class _Plan:
-    """Everything a chunk needs; plain arrays and dicts, so it pickles for any executor."""
+class _ChunkInputs:
+    """Everything a chunk needs: plain arrays and the aggregation choices (small frozen
+    models), so it travels to any executor without the results it came from."""
 
     cubes: tuple[np.ndarray | None, ...]  # normalised indicators [year, unit, indicator]
     shape: tuple[int, int, int]  # of every cube
     input_key: np.ndarray  # [rep] index into cubes
     aggregation_key: np.ndarray  # [rep] index into aggregations
     weights: np.ndarray  # [rep, node] effective weights (left-out nodes 0)
-    aggregations: tuple[tuple[str, ...], ...]  # per alternative, per aggregate: spec JSON
+    aggregations: tuple[tuple[StepChoice, ...], ...]  # per alternative, per aggregate
     n_indicators: int
     aggregate_columns: tuple[int, ...]  # node column of each aggregate, bottom-up
     children: tuple[tuple[int, ...], ...]  # node columns of each aggregate's children
@@ -190,7 +190,7 @@ def _aggregate(
     children: list[np.ndarray],
     shared: np.ndarray | None,
     w: np.ndarray,
-    spec_json: str,
+    choice: StepChoice,
 ) -> np.ndarray:
     """One aggregate node for a batch of replications, flattened to ``[batch, cell]``
     (cell = year x unit).
@@ -200,18 +200,16 @@ def _aggregate(
     Missing where the weight of the children present is below the method's ``min_share``,
     as in the engine.
     """
-    method, params = parse_step("aggregate", json.loads(spec_json))
-    min_share = getattr(params, "min_share", 0.0)
     total = w.sum(axis=1)
-    quasi = _quasi_arithmetic(method.name, params)
+    quasi = _quasi_arithmetic(choice)
     if quasi is not None and quasi[2] is not None:
         domain = quasi[2]
         if not _in_domain([shared] if shared is not None else children, domain):
             quasi = None
     if quasi is None:
-        return _aggregate_each(children, shared, w, method, params, min_share)
+        return _aggregate_each(children, shared, w, choice)
     f, f_inv, _ = quasi
-    enough = np.maximum((min_share - 1e-12) * total, np.finfo(np.float64).tiny)
+    enough = np.maximum(min_share_threshold(choice) * total, np.finfo(np.float64).tiny)
     if shared is None:
         value = _combine_batched(children, w, f, total, enough)
     else:
@@ -280,9 +278,7 @@ def _aggregate_each(
     children: list[np.ndarray],
     shared: np.ndarray | None,
     w: np.ndarray,
-    method: Any,
-    params: Any,
-    min_share: float,
+    choice: StepChoice,
 ) -> np.ndarray:
     """Fallback for methods without a batched form: the registered function, once per
     replication, with the engine's ``min_share`` rule."""
@@ -293,13 +289,13 @@ def _aggregate_each(
         if not w[b].sum() > 0:
             continue
         x = shared if shared is not None else np.stack([c[b] for c in children], axis=-1)
-        value = np.asarray(method.func(x[None], w[b], params), dtype=np.float64)[0]
+        value = np.asarray(choice.func(x[None], w[b], choice.params), dtype=np.float64)[0]
         share = (~np.isnan(x) * w[b]).sum(axis=-1) / w[b].sum()
-        out[b] = np.where(share >= min_share - 1e-12, value, np.nan)
+        out[b] = np.where(share >= min_share_threshold(choice), value, np.nan)
     return out
 
 
-def _run_chunk(plan: _Plan, reps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _run_chunk(plan: _ChunkInputs, reps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Ranks and scores of the output nodes for replications ``reps``:
     ``[output, year, rep, unit]`` each (ranks unsigned, 0 = missing; scores float32)."""
     n_y, n_u, n_i = plan.shape
@@ -333,7 +329,7 @@ def _run_chunk(plan: _Plan, reps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ranks, scores
 
 
-def _slim(plan: _Plan, reps: np.ndarray) -> _Plan:
+def _slim(plan: _ChunkInputs, reps: np.ndarray) -> _ChunkInputs:
     """The plan with only the cubes ``reps`` use, so that less travels to a worker."""
     used = set(plan.input_key[reps].tolist())
     cubes = tuple(c if i in used else None for i, c in enumerate(plan.cubes))
@@ -400,17 +396,14 @@ def _input_cubes(
 
 def _aggregations(
     results: Results, factors: Sequence[Factor], reps: Replications
-) -> tuple[tuple[tuple[str, ...], ...], np.ndarray]:
-    fw, spec = results.framework, results.spec
-    nominal = tuple(
-        json.dumps(spec.step_for("aggregate", a), sort_keys=True) for a in fw.aggregate_ids
-    )
+) -> tuple[tuple[tuple[StepChoice, ...], ...], np.ndarray]:
+    fw = results.framework
+    nominal = tuple(results.plan.aggregate[a] for a in fw.aggregate_ids)
     factor = next((f for f in factors if f.name == "aggregate"), None)
     if factor is None:
         return (nominal,), np.zeros(len(reps), dtype=np.int64)
     alternatives = tuple(
-        nominal if o is None else (json.dumps(o, sort_keys=True),) * len(fw.aggregate_ids)
-        for o in factor.options
+        nominal if o is None else (o,) * len(fw.aggregate_ids) for o in factor.options
     )
     return alternatives, reps.choice["aggregate"]
 
@@ -430,7 +423,7 @@ def simulate(
     year_index = np.searchsorted(results.years, np.asarray(years))
     cubes, input_key = _input_cubes(results, factors, reps, year_index)
     aggregations, aggregation_key = _aggregations(results, factors, reps)
-    plan = _Plan(
+    plan = _ChunkInputs(
         cubes=cubes,
         shape=cubes[0].shape,
         input_key=input_key,

@@ -2,14 +2,15 @@
 
 raw -> derived -> denominated -> screened -> imputed -> treated -> normalised -> aggregated
 
-Every stage is kept in the :class:`~mint_index.pipeline.results.Results`. Steps that may
-use a different method per indicator group the indicators by their resolved spec and call
-each method once on its columns, so the work stays vectorised whatever the framework says.
+The spec is resolved once, at the start, into a :class:`~mint_index.plan.Plan`; the steps
+read their methods and typed parameters from it. Every stage is kept in the
+:class:`~mint_index.pipeline.results.Results`. Steps that may use a different method per
+indicator group the indicators by their choice in the plan and call each method once on
+its columns, so the work stays vectorised whatever the framework says.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -25,10 +26,12 @@ from mint_index.methods.base import (
     TreatContext,
     TreatResult,
 )
-from mint_index.methods.registry import parse_step
 from mint_index.pipeline.derive import derive
 from mint_index.pipeline.layout import column_last, column_major
 from mint_index.pipeline.results import Results, StageLog
+from mint_index.plan import Plan, StepChoice
+from mint_index.rules.coverage import indicator_coverage, min_share_threshold
+from mint_index.rules.goalposts import goalpost_bounds
 from mint_index.spec import BuildSpec
 
 __all__ = ["aggregate_cube", "peer_groups", "score"]
@@ -36,10 +39,10 @@ __all__ = ["aggregate_cube", "peer_groups", "score"]
 
 def score(
     data: Dataset,
-    framework: Framework | BuildSpec | None = None,
+    framework: Framework | BuildSpec | Plan | None = None,
     **overrides: Any,
 ) -> Results:
-    """Score ``data`` with ``framework`` (or a complete ``BuildSpec``).
+    """Score ``data`` with ``framework`` (or a complete ``BuildSpec`` or ``Plan``).
 
     Keyword arguments are step specs that override the framework for every node, named
     after the steps: ``denominate``, ``screen``, ``impute``, ``treat``, ``normalise``,
@@ -50,6 +53,10 @@ def score(
         from mint_index.framework.loader import default_framework
 
         framework = default_framework()
+    if isinstance(framework, Plan):
+        if not overrides:
+            return _run(data, framework)
+        framework = framework.spec
     if isinstance(framework, BuildSpec):
         spec = framework.with_changes(**overrides) if overrides else framework
     else:
@@ -60,68 +67,60 @@ def score(
                 + ", ".join(k for k in BuildSpec.model_fields if k != "framework")
             )
         spec = BuildSpec.model_validate({"framework": framework, **overrides})
-    return _run(data, spec)
+    return _run(data, Plan.resolve(spec))
 
 
-def _run(data: Dataset, spec: BuildSpec) -> Results:
-    fw = spec.framework
+def _run(data: Dataset, plan: Plan) -> Results:
+    fw = plan.framework
     units = data.units.reindex(data.unit_ids.astype(str))
-    units["peer_group"] = peer_groups(units, spec)
+    units["peer_group"] = peer_groups(units, plan)
     log = StageLog()
 
     derived = derive(data, fw)
     stages: dict[str, np.ndarray] = {"derived": derived.values}
 
-    stages["denominated"] = _denominate(data, fw, spec, derived.values)
+    stages["denominated"] = _denominate(data, fw, plan, derived.values)
 
-    method, params = parse_step("screen", spec.step_for("screen"))
-    keep = np.asarray(method.func(stages["denominated"], params), dtype=bool)
+    keep = np.asarray(plan.screen.func(stages["denominated"], plan.screen.params), dtype=bool)
     log.screened_out = ~keep
-    log.coverage = _coverage(stages["denominated"])
+    log.coverage = indicator_coverage(stages["denominated"])
     screened = np.where(keep[..., None], stages["denominated"], np.nan)
     stages["screened"] = screened
 
     groups = {col: _codes(units[col]) for col in units.columns if col != "name"}
     ctx_impute = ImputeContext(years=data.years, groups=groups)
 
-    def impute(method: Any, params: Any, x: np.ndarray, _: list[int]) -> np.ndarray:
-        by = getattr(params, "by", None)
+    def impute(choice: StepChoice, x: np.ndarray, _: list[int]) -> np.ndarray:
+        by = getattr(choice.params, "by", None)
         if by is not None and by not in groups:
             raise SpecError(
                 f"impute: group column {by!r} is not in the units table; columns: "
                 + ", ".join(sorted(groups))
             )
-        return np.asarray(method.func(x, params, ctx_impute), dtype=np.float64)
+        return np.asarray(choice.func(x, choice.params, ctx_impute), dtype=np.float64)
 
-    imputed = _per_spec(fw, spec, "impute", screened, impute)
+    imputed = _per_choice(plan, "impute", screened, impute)
     imputed = np.where(keep[..., None], imputed, np.nan)  # screened-out units stay out
     log.imputed = np.isnan(screened) & ~np.isnan(imputed)
     stages["imputed"] = imputed
 
     treatments: list[tuple[list[int], TreatResult]] = []
 
-    def treat(method: Any, params: Any, x: np.ndarray, cols: list[int]) -> np.ndarray:
+    def treat(choice: StepChoice, x: np.ndarray, cols: list[int]) -> np.ndarray:
         ctx = TreatContext(years=data.years, indicator_ids=tuple(fw.indicator_ids[c] for c in cols))
-        result: TreatResult = method.func(x, params, ctx)
+        result: TreatResult = choice.func(x, choice.params, ctx)
         treatments.append((cols, result))
         return np.asarray(result.values, dtype=np.float64)
 
-    stages["treated"] = _per_spec(fw, spec, "treat", imputed, treat)
+    stages["treated"] = _per_choice(plan, "treat", imputed, treat)
     log.set_treatment(treatments, len(data.years), len(fw.indicators), imputed.shape)
 
     unit_ids = tuple(data.unit_ids.astype(str))
     direction = np.array([ind.direction_sign for ind in fw.indicators])
-    goalposts = np.array(
-        [
-            [np.nan, np.nan]
-            if ind.goalposts is None
-            else [ind.goalposts.lower, ind.goalposts.upper]
-            for ind in fw.indicators
-        ]
-    ).reshape(len(fw.indicators), 2)
+    goalposts = goalpost_bounds(fw.indicators)
     target = np.array([np.nan if ind.target is None else ind.target.value for ind in fw.indicators])
 
-    def normalise(method: Any, params: Any, x: np.ndarray, cols: list[int]) -> np.ndarray:
+    def normalise(choice: StepChoice, x: np.ndarray, cols: list[int]) -> np.ndarray:
         ctx = NormaliseContext(
             years=data.years,
             direction=direction[cols],
@@ -130,20 +129,20 @@ def _run(data: Dataset, spec: BuildSpec) -> Results:
             indicator_ids=tuple(fw.indicator_ids[c] for c in cols),
             unit_ids=unit_ids,
         )
-        return np.asarray(method.func(x, params, ctx), dtype=np.float64)
+        return np.asarray(choice.func(x, choice.params, ctx), dtype=np.float64)
 
-    stages["normalised"] = _per_spec(fw, spec, "normalise", stages["treated"], normalise)
-    stages["aggregated"] = aggregate_cube(spec, stages["normalised"])
-    return Results(spec=spec, dataset=data, units=units, stages=stages, derived=derived, log=log)
+    stages["normalised"] = _per_choice(plan, "normalise", stages["treated"], normalise)
+    stages["aggregated"] = aggregate_cube(plan, stages["normalised"])
+    return Results(plan=plan, dataset=data, units=units, stages=stages, derived=derived, log=log)
 
 
-def aggregate_cube(spec: BuildSpec, normalised: np.ndarray) -> np.ndarray:
+def aggregate_cube(plan: Plan, normalised: np.ndarray) -> np.ndarray:
     """Aggregate normalised indicators ``[year, unit, indicator]`` up the framework.
 
     Returns ``[year, unit, node]`` over ``framework.node_ids``. A parent is missing where
     the weight of its children present is below the method's ``min_share``.
     """
-    fw = spec.framework
+    fw = plan.framework
     position = {node: i for i, node in enumerate(fw.node_ids)}
     n_i = len(fw.indicator_ids)
     # Node-major while aggregating: a parent's children are one contiguous block, and
@@ -153,40 +152,33 @@ def aggregate_cube(spec: BuildSpec, normalised: np.ndarray) -> np.ndarray:
     for node in fw.aggregate_ids:
         children = fw.children[node]
         cols = _columns([position[c] for c in children])
-        weights = np.array([spec.weight(c) for c in children], dtype=np.float64)
+        weights = np.array([plan.weight(c) for c in children], dtype=np.float64)
         if not weights.sum() > 0:
             raise SpecError(f"weights: all children of {node!r} have weight 0")
-        method, params = parse_step("aggregate", spec.step_for("aggregate", node))
+        choice = plan.aggregate[node]
         x = np.moveaxis(work[cols], 0, -1)  # [year, unit, child]
-        value = np.asarray(method.func(x, weights, params), dtype=np.float64)
+        value = np.asarray(choice.func(x, weights, choice.params), dtype=np.float64)
         share = (~np.isnan(x) * weights).sum(axis=-1) / weights.sum()
-        min_share = getattr(params, "min_share", 0.0)
-        work[position[node]] = np.where(share >= min_share - 1e-12, value, np.nan)
+        work[position[node]] = np.where(share >= min_share_threshold(choice), value, np.nan)
     return column_last(work)
 
 
-def _per_spec(
-    fw: Framework,
-    spec: BuildSpec,
+def _per_choice(
+    plan: Plan,
     step: str,
     x: np.ndarray,
-    apply: Callable[[Any, Any, np.ndarray, list[int]], np.ndarray],
+    apply: Callable[[StepChoice, np.ndarray, list[int]], np.ndarray],
 ) -> np.ndarray:
-    """Run ``step`` once per distinct resolved spec, on that spec's indicator columns."""
-    by_spec: dict[str, list[int]] = {}
-    for i, ind in enumerate(fw.indicator_ids):
-        key = json.dumps(spec.step_for(step, ind), sort_keys=True)
-        by_spec.setdefault(key, []).append(i)
-    if len(by_spec) == 1:  # one spec for every indicator: no gathering or scattering
-        key, cols = next(iter(by_spec.items()))
-        method, params = parse_step(step, json.loads(key))
-        out = apply(method, params, x, cols)
+    """Run ``step`` once per distinct choice in the plan, on that choice's indicator columns."""
+    groups = list(plan.groups(step))
+    if len(groups) == 1:  # one choice for every indicator: no gathering or scattering
+        choice, cols = groups[0]
+        out = apply(choice, x, cols)
         return out.copy() if np.may_share_memory(out, x) else out
     out = np.empty_like(x)
-    for key, cols in by_spec.items():
-        method, params = parse_step(step, json.loads(key))
+    for choice, cols in groups:
         at = _columns(cols)
-        out[:, :, at] = apply(method, params, x[:, :, at], cols)
+        out[:, :, at] = apply(choice, x[:, :, at], cols)
     return out
 
 
@@ -197,20 +189,15 @@ def _columns(cols: list[int]) -> slice | list[int]:
     return cols
 
 
-def _denominate(data: Dataset, fw: Framework, spec: BuildSpec, x: np.ndarray) -> np.ndarray:
-    method, params = parse_step("denominate", spec.step_for("denominate"))
+def _denominate(data: Dataset, fw: Framework, plan: Plan, x: np.ndarray) -> np.ndarray:
+    choice = plan.denominate
     cols = [i for i, ind in enumerate(fw.indicators) if ind.denominator]
     out = x.copy()
-    if method.name == "none" or not cols:
+    if choice.method == "none" or not cols:
         return out
     denominators = data.cube([fw.indicators[i].denominator or "" for i in cols])
-    out[:, :, cols] = method.func(x[:, :, cols], denominators, params)
+    out[:, :, cols] = choice.func(x[:, :, cols], denominators, choice.params)
     return out
-
-
-def _coverage(x: np.ndarray) -> np.ndarray:
-    """Share of indicators with a value, per year and unit."""
-    return (~np.isnan(x)).mean(axis=2) if x.shape[2] else np.ones(x.shape[:2])
 
 
 def _codes(column: pd.Series) -> np.ndarray:
@@ -219,11 +206,11 @@ def _codes(column: pd.Series) -> np.ndarray:
     return np.asarray(codes, dtype=np.int64)
 
 
-def peer_groups(units: pd.DataFrame, spec: BuildSpec) -> pd.Series:
+def peer_groups(units: pd.DataFrame, plan: Plan) -> pd.Series:
     """Each unit's peer group: the configured units column, else size classes from
     ``population`` if the framework defines breaks, else one group ``all``."""
-    column = spec.peer_group_column
-    config = spec.framework.peer_groups
+    column = plan.peer_group_column
+    config = plan.framework.peer_groups
     if column in units.columns:
         return units[column].astype(object).where(units[column].notna(), "unknown")
     if config.breaks and config.labels and "population" in units.columns:

@@ -26,11 +26,12 @@ from mint_index.errors import MintIndexError
 from mint_index.pipeline.derive import DERIVED_REASONS
 from mint_index.recommendations.conditions import PANEL_MEASURES, Panel, evaluate
 from mint_index.recommendations.details import CORE_COLUMNS, Details
-from mint_index.recommendations.priority import SEVERITY, priority, weight_shares
+from mint_index.recommendations.priority import SEVERITY, priority
 from mint_index.recommendations.quality import REASONS, Quality, assess
 from mint_index.recommendations.recommendations import Recommendations
 from mint_index.recommendations.rules import RuleSet, load_rules
 from mint_index.recommendations.texts import LANGS
+from mint_index.rules.weights import weight_shares
 
 if TYPE_CHECKING:
     from mint_index.framework.framework import Framework
@@ -69,7 +70,7 @@ def recommend(
     table = gaps(results)
     quality = assess(results, max_poor_share)
     panel = _panel(results, table, quality)
-    weights = weight_shares(results.spec)[fw.node_ids.index(fw.index.id)]
+    weights = weight_shares(results.plan)[fw.node_ids.index(fw.index.id)]
     hits, blocked = fire(ruleset, panel, weights)
 
     units = results.units.reindex(results.unit_ids)

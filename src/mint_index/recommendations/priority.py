@@ -7,8 +7,9 @@
   rule tests on that node (a ``score`` test counts as testing the gap to the target); for
   a rule that tests none there, the larger of the gaps to the target and the peer median;
 - weight: the node's effective weight in the index (its share of the index: the product
-  of its and its ancestors' weights relative to their siblings), so ``gap x weight`` is
-  the number of index points at stake under arithmetic aggregation;
+  of its and its ancestors' weights relative to their siblings, see
+  :mod:`mint_index.rules.weights`), so ``gap x weight`` is the number of index points at
+  stake under arithmetic aggregation;
 - trend factor: ``clip(1 - trend / 10, 0.5, 2)`` with the node's average annual change
   (points per year): a node losing 5 points a year counts 1.5 times, one gaining 5 points a
   year half as much; 1 when there is no trend yet.
@@ -21,9 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mint_index.spec import BuildSpec
-
-__all__ = ["SEVERITY", "TREND_SCALE", "priority", "weight_shares"]
+__all__ = ["SEVERITY", "TREND_SCALE", "priority"]
 
 #: Severity factors.
 SEVERITY: dict[str, float] = {"low": 1.0, "medium": 2.0, "high": 3.0}
@@ -31,28 +30,6 @@ SEVERITY: dict[str, float] = {"low": 1.0, "medium": 2.0, "high": 3.0}
 #: Points per year of trend that double (falling) or halve (rising, capped) the priority.
 TREND_SCALE = 10.0
 _TREND_MIN, _TREND_MAX = 0.5, 2.0
-
-
-def weight_shares(spec: BuildSpec) -> np.ndarray:
-    """``share[a, n]``: the share of node ``a`` carried by node ``n`` (both over
-    ``framework.node_ids``): the product of the weights relative to siblings on the path from
-    ``n`` up to ``a``; 1 on the diagonal, 0 where ``n`` is not below ``a``."""
-    fw = spec.framework
-    position = {node: i for i, node in enumerate(fw.node_ids)}
-    relative: dict[str, float] = {}
-    for children in fw.children.values():
-        total = sum(spec.weight(c) for c in children)
-        for child in children:
-            relative[child] = spec.weight(child) / total if total > 0 else 0.0
-    share = np.eye(len(fw.node_ids))
-    for node in fw.node_ids:
-        product = 1.0
-        current = node
-        for ancestor in fw.ancestors(node):
-            product *= relative[current]
-            share[position[ancestor], position[node]] = product
-            current = ancestor
-    return share
 
 
 def priority(

@@ -34,12 +34,15 @@ from mint_index.framework.model import (
     ParityCompute,
     RatioCompute,
 )
+from mint_index.methods.registry import GLOBAL_STEPS, INDICATOR_STEPS
 from mint_index.reports.format import Formatter, check_lang
 from mint_index.reports.i18n import method_text, texts
+from mint_index.rules.weights import sibling_shares
 
 if TYPE_CHECKING:
     from mint_index.framework.framework import Framework
     from mint_index.pipeline.results import Results
+    from mint_index.plan import StepChoice
 
 __all__ = [
     "HEATMAP_MAX_UNITS",
@@ -146,11 +149,7 @@ class _Lookup:
     """
 
     def __init__(self, frame: pd.DataFrame, columns: list[str], unit_ids: list[str]) -> None:
-        pos = (
-            _positions(unit_ids, frame["unit"])
-            if len(frame)
-            else np.zeros(0, dtype=np.intp)
-        )
+        pos = _positions(unit_ids, frame["unit"]) if len(frame) else np.zeros(0, dtype=np.intp)
         keep = pos >= 0
         order = np.argsort(pos[keep], kind="stable")
         rows = np.flatnonzero(keep)[order]
@@ -758,53 +757,51 @@ def profile_context(data: ReportData, unit_id: str) -> dict[str, Any]:
 
 # ---- overview -----------------------------------------------------------------------------
 def _spec_groups(
-    step: str, specs: dict[str, dict[str, Any]], labels: dict[str, str], lang: str
+    choices: dict[str, StepChoice], labels: dict[str, str], lang: str
 ) -> list[dict[str, Any]]:
-    """Nodes sharing the same resolved spec of ``step``, one entry per distinct spec."""
-    from mint_index.methods.registry import parse_step
-
-    groups: dict[str, list[str]] = {}
-    for node, spec in specs.items():
-        groups.setdefault(json.dumps(spec, sort_keys=True), []).append(node)
+    """Nodes sharing the same choice of a step in the plan, one entry per distinct choice."""
+    groups: list[tuple[StepChoice, list[str]]] = []
+    for node, choice in choices.items():
+        for known, nodes in groups:
+            if known == choice:
+                nodes.append(node)
+                break
+        else:
+            groups.append((choice, [node]))
     out = []
-    for key, nodes in groups.items():
-        spec = json.loads(key)
-        method, params = parse_step(step, spec)  # the parameters as run, defaults included
-        values = params.model_dump(mode="json")
+    for choice, nodes in groups:
+        method = choice.registered
+        values = choice.params.model_dump(mode="json")  # the parameters as run, defaults included
         out.append(
             {
                 "method": method.name,
-                "description": method_text(step, method.name, lang, method.summary),
+                "description": method_text(choice.step, method.name, lang, method.summary),
                 "parameters": [
                     {"name": k, "value": json.dumps(v, ensure_ascii=False)}
                     for k, v in sorted(values.items())
                 ],
                 "nodes": [labels[n] for n in nodes],
-                "all": len(nodes) == len(specs),
+                "all": len(nodes) == len(choices),
             }
         )
     return out
 
 
 def _methodology(res: Results, data: ReportData) -> dict[str, Any]:
-    resolved = res.spec.resolved()
+    plan = res.plan
     fw = res.framework
     labels = {n: data.nodes[n]["label"] for n in data.node_ids}
     steps = []
-    for step in ("denominate", "screen"):
-        spec = dict(resolved[step])
-        steps.append(
-            {"step": step, "groups": _spec_groups(step, {"*": spec}, {"*": ""}, data.lang)}
-        )
-    for step in ("impute", "treat", "normalise", "aggregate"):
-        steps.append(
-            {"step": step, "groups": _spec_groups(step, resolved[step], labels, data.lang)}
-        )
+    for step in GLOBAL_STEPS:
+        choice = plan.step(step)
+        steps.append({"step": step, "groups": _spec_groups({"*": choice}, {"*": ""}, data.lang)})
+    for step in (*INDICATOR_STEPS, "aggregate"):
+        steps.append({"step": step, "groups": _spec_groups(getattr(plan, step), labels, data.lang)})
+    shares = sibling_shares(plan)
     weights = []
     for parent in reversed(fw.aggregate_ids):
         kids = fw.children[parent]
-        w = np.array([float(resolved["weights"].get(k, 1.0)) for k in kids])
-        total = w.sum()
+        total = sum(plan.weight(k) for k in kids)
         weights.append(
             {
                 "id": parent,
@@ -813,10 +810,10 @@ def _methodology(res: Results, data: ReportData) -> dict[str, Any]:
                     {
                         "id": k,
                         "label": labels[k],
-                        "weight": float(w[j]),
-                        "share": float(w[j] / total) if total > 0 else None,
+                        "weight": plan.weight(k),
+                        "share": shares[k] if total > 0 else None,
                     }
-                    for j, k in enumerate(kids)
+                    for k in kids
                 ],
             }
         )
@@ -1078,9 +1075,9 @@ def _field_text(ind: Indicator, name: str, spec: dict[str, Any] | None = None) -
 
 def _changed_indicators(before: Results, after: Results, lang: str) -> dict[str, Any]:
     fa, fb = before.framework, after.framework
-    norm_a = before.spec.resolved()["normalise"]
-    norm_b = after.spec.resolved()["normalise"]
-    w_a, w_b = before.spec.resolved()["weights"], after.spec.resolved()["weights"]
+    norm_a = {i: c.as_spec() for i, c in before.plan.normalise.items()}
+    norm_b = {i: c.as_spec() for i, c in after.plan.normalise.items()}
+    w_a, w_b = before.plan.weights, after.plan.weights
     changed = []
     for ind_b in fb.indicators:
         if ind_b.id not in fa.indicator_ids:

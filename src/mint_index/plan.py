@@ -1,0 +1,197 @@
+"""The build plan: a build spec resolved once into typed, immutable method choices.
+
+A :class:`~mint_index.spec.BuildSpec` is what the user writes: the framework plus step
+overrides, weights and a peer-group column. :func:`Plan.resolve` turns it, once, at the
+start of a build, into a :class:`Plan` that holds for every step and node the method and
+an instance of that method's parameter model from the registry. Resolution order:
+override in the spec -> the node's own spec -> its nearest ancestor's -> framework
+defaults -> :data:`BUILTIN_DEFAULTS`.
+
+Every stage past the entry points (the engine, rescore, gaps, uncertainty replicates,
+recommendations, reports) reads the plan; none parses a spec dict again. The plan
+serialises to the spec as the user wrote it (:meth:`Plan.to_json`, :meth:`Plan.to_yaml`),
+and reading that back resolves to an equal plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, SerializeAsAny
+
+from mint_index.framework.framework import Framework
+from mint_index.framework.model import StepSpec
+from mint_index.methods.registry import (
+    GLOBAL_STEPS,
+    INDICATOR_STEPS,
+    STEPS,
+    Method,
+    StepParams,
+    get_method,
+    parse_step,
+)
+from mint_index.spec import BUILTIN_DEFAULTS, BuildSpec
+
+__all__ = ["Plan", "StepChoice"]
+
+
+class StepChoice(BaseModel):
+    """One step's method at one node, with its typed, validated parameters.
+
+    ``params`` is an instance of the method's parameter model (defaults filled in);
+    :meth:`as_spec` gives the spec as written (only the parameters that were given).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    step: str
+    method: str
+    params: SerializeAsAny[StepParams]
+
+    @classmethod
+    def parse(cls, step: str, spec: StepChoice | StepSpec | Mapping[str, Any] | str) -> StepChoice:
+        """Validate a spec (``"rank"``, ``{"method": "rank", ...}``, a StepSpec or a choice)."""
+        if isinstance(spec, StepChoice):
+            spec = spec.as_spec()
+        if isinstance(spec, str):
+            spec = {"method": spec}
+        elif isinstance(spec, StepSpec):
+            spec = spec.as_dict()
+        method, params = parse_step(step, spec)
+        return cls(step=step, method=method.name, params=params)
+
+    @property
+    def registered(self) -> Method:
+        """The registry entry (function, parameter model, summary) of this method."""
+        return get_method(self.step, self.method)
+
+    @property
+    def func(self) -> Callable[..., Any]:
+        return self.registered.func
+
+    def as_spec(self) -> dict[str, Any]:
+        """``{"method": name, **params as given}``: the spec a user would write."""
+        given = self.params.model_dump(mode="json", exclude_unset=True)
+        return {"method": self.method, **given}
+
+    def label(self) -> str:
+        """``method(param=value, ...)`` with the parameters as given, for tables and texts."""
+        import json
+
+        given = self.params.model_dump(mode="json", exclude_unset=True)
+        params = ", ".join(f"{k}={json.dumps(v)}" for k, v in sorted(given.items()))
+        return f"{self.method}({params})" if params else self.method
+
+
+class Plan(BaseModel):
+    """Everything one scoring run does, resolved: the only spec type past the entry points.
+
+    ``denominate`` and ``screen`` are decided for the whole build; ``impute``, ``treat``
+    and ``normalise`` per indicator, ``aggregate`` per aggregate node (dicts keyed by node
+    id, in framework order). ``weights`` holds every node's weight except the index's.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    spec: BuildSpec
+    denominate: StepChoice
+    screen: StepChoice
+    impute: dict[str, StepChoice]
+    treat: dict[str, StepChoice]
+    normalise: dict[str, StepChoice]
+    aggregate: dict[str, StepChoice]
+    weights: dict[str, float]
+    peer_group_column: str
+
+    # ---- resolution -----------------------------------------------------------------
+    @classmethod
+    def resolve(cls, spec: BuildSpec) -> Plan:
+        """Resolve ``spec`` for every step and node (each distinct spec parsed once)."""
+        fw = spec.framework
+        parsed: dict[tuple[str, int], StepChoice] = {}
+
+        def choice(step: str, node: str | None) -> StepChoice:
+            given = getattr(spec, step)
+            if given is None:
+                if step in GLOBAL_STEPS or node is None:
+                    given = getattr(fw.defaults, step)
+                else:
+                    given = fw.step_spec(step, node)
+            key = (step, id(given))  # the framework's StepSpec objects live as long as fw
+            if key not in parsed:
+                parsed[key] = StepChoice.parse(
+                    step, given if given is not None else BUILTIN_DEFAULTS[step]
+                )
+            return parsed[key]
+
+        return cls(
+            spec=spec,
+            denominate=choice("denominate", None),
+            screen=choice("screen", None),
+            **{step: {i: choice(step, i) for i in fw.indicator_ids} for step in INDICATOR_STEPS},
+            aggregate={a: choice("aggregate", a) for a in fw.aggregate_ids},
+            weights={
+                n: float(spec.weights.get(n, fw.node(n).weight))
+                for n in fw.node_ids
+                if n != fw.index.id
+            },
+            peer_group_column=spec.peer_group or fw.peer_groups.column,
+        )
+
+    @property
+    def framework(self) -> Framework:
+        return self.spec.framework
+
+    def step(self, step: str, node: str | None = None) -> StepChoice:
+        """The choice of ``step`` at ``node`` (``None`` for the build-wide steps)."""
+        if step not in STEPS:
+            from mint_index.errors import SpecError
+
+            raise SpecError(f"unknown step {step!r}; steps: {', '.join(STEPS)}")
+        value = getattr(self, step)
+        if isinstance(value, StepChoice):
+            return value
+        if node is None:
+            raise ValueError(f"{step} is chosen per node; name the node")
+        return value[node]
+
+    def weight(self, node: str) -> float:
+        """A node's weight relative to its siblings (the index weighs 1)."""
+        return self.weights.get(node, 1.0)
+
+    def groups(self, step: str) -> Iterator[tuple[StepChoice, list[int]]]:
+        """Distinct choices of a per-indicator ``step`` with their indicator columns,
+        in order of first use: each method runs once on the columns that share it."""
+        out: list[tuple[StepChoice, list[int]]] = []
+        for col, chosen in enumerate(getattr(self, step).values()):
+            for known, cols in out:
+                if known == chosen:
+                    cols.append(col)
+                    break
+            else:
+                out.append((chosen, [col]))
+        return iter(out)
+
+    def with_changes(self, **changes: Any) -> Plan:
+        """The plan of the spec with some fields replaced (what ``rescore`` runs); steps
+        accept a method name, a spec dict or a :class:`StepChoice`."""
+        return Plan.resolve(self.spec.with_changes(**changes))
+
+    # ---- serialisation: the spec as written -----------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return self.spec.to_dict()
+
+    def to_json(self) -> str:
+        return self.spec.to_json()
+
+    def to_yaml(self) -> str:
+        return self.spec.to_yaml()
+
+    @classmethod
+    def from_json(cls, text: str) -> Plan:
+        return cls.resolve(BuildSpec.from_json(text))
+
+    @classmethod
+    def from_yaml(cls, text: str) -> Plan:
+        return cls.resolve(BuildSpec.from_yaml(text))
