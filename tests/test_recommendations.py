@@ -257,7 +257,7 @@ def test_recommend_known_answer(small_framework: mi.Framework, rules_file) -> No
     # council share: 6 of 30 -> 20 % -> goalposts 0..40 -> 50 points; 2 of 30 -> 16.7 points
     parity = {"kita_mig": 40.0}  # 80 % as in the reference group: the Kita rule is quiet
     res = _score({"A": parity, "B": {**parity, "council_migrant": 2.0}}, small_framework)
-    recs = recommend(res, rules_file)
+    recs = recommend(res, rules_file, lang="en")
     b = recs.for_unit("B")
     assert list(b["action"]) == ["mit_training_programme", "mit_mentors"]
     score = 2 / 30 * 100 / 40 * 100
@@ -294,7 +294,7 @@ def test_data_quality_note_instead_of_a_recommendation(
         },
         small_framework,
     )
-    recs = recommend(res, rules_file)
+    recs = recommend(res, rules_file, lang="en")
     b = recs.for_unit("B")
     assert (b["kind"] == "action").sum() == 0
     note = b[b["kind"] == "note"].iloc[0]

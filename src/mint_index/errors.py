@@ -22,6 +22,7 @@ __all__ = [
     "ReportError",
     "RuleError",
     "SpecError",
+    "UnknownLanguageError",
     "UnknownMethodError",
 ]
 
@@ -120,3 +121,12 @@ class DataValidationError(MintIndexError):
         if n > limit:
             lines.append(f"  ... and {n - limit} more (see .failures)")
         return "\n".join(lines)
+
+
+class UnknownLanguageError(SpecError, ValueError):
+    """A language mint-index does not write texts in; the message lists the valid ones.
+
+    Also a ``ValueError``, which the report formatter raised before languages had one owner.
+    """
+
+    code = "unknown_language"

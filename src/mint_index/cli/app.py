@@ -19,6 +19,7 @@ from pathlib import Path
 
 from mint_index.cli.errors import UsageError
 from mint_index.errors import MintIndexError
+from mint_index.rules.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 __all__ = ["EXIT_DATA", "EXIT_INTERNAL", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
@@ -85,7 +86,9 @@ def _add_spec_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_report_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", choices=("de", "en"), default="de", help="report language")
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="report language"
+    )
     parser.add_argument(
         "--jobs",
         type=_positive_int,
@@ -177,8 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--lang",
-        choices=("de", "en"),
-        default="de",
+        choices=LANGUAGES,
+        default=DEFAULT_LANGUAGE,
         help="language of the HTML comparison (data drops only)",
     )
     _add_input_options(p)

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from mint_index.recommendations.recommendations import FRAME_COLUMNS, NUMBER_COLUMNS
-from mint_index.recommendations.texts import LANGS, evidence, fill, number, quality_note
+from mint_index.recommendations.texts import evidence, fill, number, quality_note
+from mint_index.rules.languages import LANGUAGES
 
 if TYPE_CHECKING:
     from mint_index.framework.framework import Framework
@@ -27,7 +28,7 @@ __all__ = ["CATALOG_COLUMNS", "CORE_COLUMNS", "Details"]
 #: Columns copied from the action catalog.
 CATALOG_COLUMNS = ("programme", "source", "effort", "horizon")
 
-_TEXT_COLUMNS = tuple(f"{t}_{lang}" for t in ("title", "evidence", "text") for lang in LANGS)
+_TEXT_COLUMNS = tuple(f"{t}_{lang}" for t in ("title", "evidence", "text") for lang in LANGUAGES)
 _DERIVED = {*CATALOG_COLUMNS, "actors", *_TEXT_COLUMNS}
 
 #: What the stored frame holds: every output column that is not derived, and for notes
@@ -60,13 +61,13 @@ class Details:
         names = units["name"] if "name" in units.columns else pd.Series(units.index, units.index)
         return cls(
             ruleset=ruleset,
-            labels={lang: {n: fw.label(n, lang) for n in fw.node_ids} for lang in LANGS},
+            labels={lang: {n: fw.label(n, lang) for n in fw.node_ids} for lang in LANGUAGES},
             unit_labels={
                 lang: {
                     n: fw.indicator(n).unit_label(lang) if fw.is_indicator(n) else ""
                     for n in fw.node_ids
                 }
-                for lang in LANGS
+                for lang in LANGUAGES
             },
             unit_names=dict(zip(units.index.astype(str), names.astype(object), strict=True)),
             peer_groups=dict(
@@ -75,7 +76,7 @@ class Details:
             years=tuple(sorted(int(y) for y in years)),
         )
 
-    def complete(self, core: pd.DataFrame, langs: tuple[str, ...] = LANGS) -> pd.DataFrame:
+    def complete(self, core: pd.DataFrame, langs: tuple[str, ...] = LANGUAGES) -> pd.DataFrame:
         """``core`` rows (:data:`CORE_COLUMNS`) with every output column, texts in ``langs``."""
         core = core.reset_index(drop=True)
         out = core[[c for c in CORE_COLUMNS if c in FRAME_COLUMNS]].copy()

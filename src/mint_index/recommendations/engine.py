@@ -30,7 +30,7 @@ from mint_index.recommendations.priority import SEVERITY, priority
 from mint_index.recommendations.quality import REASONS, Quality, assess
 from mint_index.recommendations.recommendations import Recommendations
 from mint_index.recommendations.rules import RuleSet, load_rules
-from mint_index.recommendations.texts import LANGS
+from mint_index.rules.languages import DEFAULT_LANGUAGE, check_language
 from mint_index.rules.weights import weight_shares
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ _SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
 def recommend(
     results: Results,
     rules: RuleSet | str | Path | None = None,
-    lang: str = "en",
+    lang: str = DEFAULT_LANGUAGE,
     max_poor_share: float = 0.5,
 ) -> Recommendations:
     """Ranked, explained measures for every unit and year of ``results``.
@@ -59,8 +59,7 @@ def recommend(
     """
     from mint_index.gap_analysis import gaps
 
-    if lang not in LANGS:
-        raise MintIndexError(f"unknown language {lang!r}; languages: {', '.join(LANGS)}")
+    check_language(lang)
     if not 0.0 <= max_poor_share <= 1.0:
         raise MintIndexError(f"max_poor_share must lie in [0, 1], got {max_poor_share}")
     fw = results.framework

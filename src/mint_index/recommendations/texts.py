@@ -13,9 +13,8 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 
-__all__ = ["LANGS", "evidence", "fill", "number", "quality_note"]
+__all__ = ["evidence", "fill", "number", "quality_note"]
 
-LANGS = ("de", "en")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
 
 Texts = np.ndarray  # object array of str

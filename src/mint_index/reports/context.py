@@ -37,6 +37,7 @@ from mint_index.framework.model import (
 from mint_index.methods.registry import GLOBAL_STEPS, INDICATOR_STEPS
 from mint_index.reports.format import Formatter, check_lang
 from mint_index.reports.i18n import method_text, texts
+from mint_index.rules.languages import DEFAULT_LANGUAGE
 from mint_index.rules.weights import sibling_shares
 
 if TYPE_CHECKING:
@@ -359,7 +360,7 @@ def _recommendation_lookup(
 
 def prepare(
     res: Results,
-    lang: str = "de",
+    lang: str = DEFAULT_LANGUAGE,
     year: int | None = None,
     recommendations: Any = None,
     uncertainty: Any = None,
@@ -1114,7 +1115,7 @@ def _changed_indicators(before: Results, after: Results, lang: str) -> dict[str,
 def compare_context(
     before: Results,
     after: Results,
-    lang: str = "de",
+    lang: str = DEFAULT_LANGUAGE,
     year_before: int | None = None,
     year_after: int | None = None,
 ) -> dict[str, Any]:

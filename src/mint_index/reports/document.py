@@ -28,6 +28,7 @@ from mint_index.reports.context import (
 )
 from mint_index.reports.format import check_lang
 from mint_index.reports.render import render_comparison, render_overview, render_profile
+from mint_index.rules.languages import DEFAULT_LANGUAGE
 
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
@@ -190,7 +191,7 @@ def _check_results(results: Any, what: str = "results") -> None:
 def report(
     results: Results,
     recommendations: Any = None,
-    lang: str = "de",
+    lang: str = DEFAULT_LANGUAGE,
     *,
     uncertainty: Any = None,
     year: int | None = None,
@@ -218,7 +219,7 @@ def report(
 def compare_report(
     before: Results,
     after: Results,
-    lang: str = "de",
+    lang: str = DEFAULT_LANGUAGE,
     *,
     year_before: int | None = None,
     year_after: int | None = None,

@@ -13,10 +13,11 @@ import datetime as _dt
 import math
 from dataclasses import dataclass
 
+from mint_index.rules.languages import DEFAULT_LANGUAGE, LANGUAGES
+from mint_index.rules.languages import check_language as check_lang
+
 __all__ = ["LANGUAGES", "MISSING", "Formatter", "check_lang"]
 
-#: Languages a report can be written in.
-LANGUAGES: tuple[str, ...] = ("de", "en")
 #: What a missing value shows as.
 MISSING = "–"
 _MINUS = "−"
@@ -57,13 +58,6 @@ _DE_SWAP = str.maketrans({",": ".", ".": ","})
 _NUDGE = 1.0 + 2.0**-50
 
 
-def check_lang(lang: str) -> str:
-    """``lang`` if it is a supported language, else a ValueError naming the valid ones."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; valid: {', '.join(LANGUAGES)}")
-    return lang
-
-
 def _is_missing(value: float | None) -> bool:
     return value is None or value != value
 
@@ -72,7 +66,7 @@ def _is_missing(value: float | None) -> bool:
 class Formatter:
     """Formats numbers, percentages, ranks and dates for one language."""
 
-    lang: str = "en"
+    lang: str = DEFAULT_LANGUAGE
 
     def __post_init__(self) -> None:
         check_lang(self.lang)
