@@ -28,6 +28,7 @@ import pandas as pd
 
 from mint_index.rules.changes import year_on_year
 from mint_index.rules.goalposts import goalpost_share, target_value
+from mint_index.rules.peers import peer_statistics
 
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
@@ -117,9 +118,9 @@ def gap_table(
         )
 
     codes, labels = pd.factorize(pd.Series(peer_groups, dtype=object), sort=True)
-    median, best = _peer_reference(s, np.asarray(codes), len(labels))
-    np.subtract(median[codes], s, out=out["gap_peer_median"])
-    np.subtract(best[codes], s, out=out["gap_peer_best"])
+    peers = peer_statistics(s.reshape(n_u, n_y * n_n), np.asarray(codes), len(labels))
+    np.subtract(peers.median.reshape(-1, n_y, n_n)[codes], s, out=out["gap_peer_median"])
+    np.subtract(peers.best.reshape(-1, n_y, n_n)[codes], s, out=out["gap_peer_best"])
     out["gap_peer_median"][codes < 0] = np.nan
     out["gap_peer_best"][codes < 0] = np.nan
 
@@ -159,35 +160,6 @@ def gap_table(
         ),
     )
     return frame
-
-
-def _peer_reference(
-    s: np.ndarray, codes: np.ndarray, n_groups: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Median and best score per peer group, ``[group, year, node]``, from ``s`` ``[unit,
-    year, node]``; code -1 (no group) is left out.
-
-    Each group's scores are sorted once along the units (NaN sorts last); the median and
-    the best are read off at the positions the count of scores gives. One sort per group:
-    groups are few, units many.
-    """
-    n_u, n_y, n_n = s.shape
-    median = np.full((max(n_groups, 1), n_y * n_n), np.nan)
-    best = np.full((max(n_groups, 1), n_y * n_n), np.nan)
-    flat = s.reshape(n_u, n_y * n_n)
-    for code in range(n_groups):
-        part = np.ascontiguousarray(flat[codes == code].T)  # [year*node, unit in group]
-        ordered = np.sort(part, axis=1)
-        count = (~np.isnan(part)).sum(axis=1)
-        has = count > 0
-
-        def at(k: np.ndarray, ordered: np.ndarray = ordered) -> np.ndarray:
-            return np.take_along_axis(ordered, np.maximum(k, 0)[:, None], axis=1)[:, 0]
-
-        median[code] = np.where(has, (at((count - 1) // 2) + at(count // 2)) / 2, np.nan)
-        best[code] = np.where(has, at(count - 1), np.nan)
-    shape = (max(n_groups, 1), n_y, n_n)
-    return median.reshape(shape), best.reshape(shape)
 
 
 def target_scores(results: Results) -> np.ndarray:

@@ -38,6 +38,7 @@ from mint_index.methods.registry import GLOBAL_STEPS, INDICATOR_STEPS
 from mint_index.reports.format import Formatter, check_lang
 from mint_index.reports.i18n import method_text, texts
 from mint_index.rules.languages import DEFAULT_LANGUAGE
+from mint_index.rules.peers import peer_statistics
 from mint_index.rules.weights import sibling_shares
 
 if TYPE_CHECKING:
@@ -308,22 +309,6 @@ def _pivot(frame: pd.DataFrame, value: str, units: list[str], nodes: list[str]) 
     return out
 
 
-def _group_stats(
-    values: np.ndarray, codes: np.ndarray, n_groups: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Median, lower and upper quartile of every column within every group."""
-    frame = pd.DataFrame(values)
-    grouped = frame.groupby(codes, sort=True)
-    shape = (n_groups, values.shape[1])
-
-    def full(result: pd.DataFrame) -> np.ndarray:
-        out = np.full(shape, np.nan)
-        out[result.index.to_numpy(dtype=int)] = result.to_numpy(dtype=float)
-        return out
-
-    return (full(grouped.median()), full(grouped.quantile(0.25)), full(grouped.quantile(0.75)))
-
-
 #: Columns of a recommendation as the profile shows it, from ``Recommendations.to_frame``.
 _REC_COLUMNS = (
     "rank",
@@ -422,8 +407,9 @@ def prepare(
     n_ranked = ranked.sum(axis=0).astype(float)
     peer_n = np.zeros((len(groups), len(aggregate_ids)))
     np.add.at(peer_n, codes, ranked.astype(float))
-    median, q1, q3 = _group_stats(scores, codes, len(groups))
-    median_raw = _group_stats(raw, codes, len(groups))[0]
+    peers = peer_statistics(scores, codes, len(groups))
+    median, q1, q3 = peers.median, peers.q1, peers.q3
+    median_raw = peer_statistics(raw, codes, len(groups)).median
 
     rank_low = np.full_like(rank, np.nan)
     rank_high = np.full_like(rank, np.nan)
