@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mint_index.errors import SpecError
+from mint_index.methods.registry import INDICATOR_STEPS
 from mint_index.plan import StepChoice
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["SPEC_FACTORS", "VARY_KEYS", "Factor", "Replications", "draw", "parse_vary"]
 
 #: Factors whose alternatives are step specs.
-SPEC_FACTORS: tuple[str, ...] = ("impute", "treat", "normalise", "aggregate")
+SPEC_FACTORS: tuple[str, ...] = (*INDICATOR_STEPS, "aggregate")
 VARY_KEYS: tuple[str, ...] = ("weights", *SPEC_FACTORS, "leave_out")
 
 

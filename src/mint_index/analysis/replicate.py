@@ -25,6 +25,7 @@ import numpy as np
 
 from mint_index.analysis.choices import Factor, Replications
 from mint_index.errors import SpecError
+from mint_index.methods.registry import INDICATOR_STEPS
 from mint_index.plan import StepChoice
 from mint_index.rules.coverage import min_share_threshold
 
@@ -376,7 +377,7 @@ def _input_cubes(
     results: Results, factors: Sequence[Factor], reps: Replications, year_index: np.ndarray
 ) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
     """Score each distinct combination of upstream choices once; the key of each replication."""
-    upstream = [f for f in factors if f.name in ("impute", "treat", "normalise")]
+    upstream = [f for f in factors if f.name in INDICATOR_STEPS]
     n = len(reps)
     if not upstream:
         return (results.cube("normalised")[year_index],), np.zeros(n, dtype=np.int64)
