@@ -351,3 +351,35 @@ def test_invalid_vary_reports_every_problem(res: mi.Results) -> None:
         uncertainty(res, n=5, vary={"weights": 0.1}, nodes="i0")
     with pytest.raises(SpecError, match="positive integer"):
         uncertainty(res, n=0, vary={"weights": 0.1})
+
+
+def test_without_arguments_weights_vary_by_a_quarter(res: mi.Results) -> None:
+    ua = uncertainty(res, n=40)
+    assert ua.vary == {"weights": 0.25} and ua.n == 40
+    assert ua.varied == [uncertainty(res, n=40, vary={"weights": 0.25}).varied[0]]
+    for column in ua.replications.columns:
+        nominal = res.plan.weight(column.removeprefix("weight:"))
+        ratio = ua.replications[column] / nominal
+        assert ratio.between(0.75, 1.25).all() and ratio.std() > 0.05
+
+
+@pytest.mark.parametrize("processes", [False, True])
+def test_a_dask_cluster_gives_the_same_result(res: mi.Results, processes: bool) -> None:
+    distributed = pytest.importorskip(
+        "distributed", reason="dask[distributed] is not installed (extra mint-index[dask])"
+    )
+    vary = {"weights": 0.25, "normalise": ["minmax", "zscore"], "aggregate": [None, "arithmetic"]}
+    alone = uncertainty(res, n=60, vary=vary, seed=9, chunk_size=7)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=processes, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        on_client = uncertainty(res, n=60, vary=vary, seed=9, chunk_size=7, executor=client)
+        on_executor = uncertainty(
+            res, n=60, vary=vary, seed=9, chunk_size=7, executor=client.get_executor()
+        )
+    for shared in (on_client, on_executor):
+        pd.testing.assert_frame_equal(alone.rank_stats, shared.rank_stats)
+        pd.testing.assert_frame_equal(alone.replications, shared.replications)

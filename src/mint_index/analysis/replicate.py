@@ -9,9 +9,11 @@ quasi-arithmetic means (arithmetic, geometric, harmonic, generalised) a parent i
 ``f⁻¹(Σ w f(x) / Σ w)`` over the children present, which for a batch of weight vectors is
 one matrix product per node.
 
-Replications are processed in fixed chunks, each a pure function of the plan and its
-replication indices, so any :class:`concurrent.futures.Executor` gives the same result as
-running them here.
+Replications are processed in fixed chunks, each a pure function of the chunk inputs
+(plain arrays: the normalised cubes, the replications' weights, the aggregation choices)
+and its replication indices, so any :class:`concurrent.futures.Executor` or a
+``dask.distributed.Client`` gives the same result as running them here. No
+:class:`~mint_index.pipeline.results.Results` travels to a worker.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from mint_index.plan import StepChoice
 from mint_index.rules.coverage import min_share_threshold
 
 if TYPE_CHECKING:
+    from distributed import Client
+
     from mint_index.pipeline.results import Results
 
 __all__ = ["Simulation", "quantiles_of_sorted", "rank_rows", "simulate"]
@@ -296,45 +300,46 @@ def _aggregate_each(
     return out
 
 
-def _run_chunk(plan: _ChunkInputs, reps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _run_chunk(inputs: _ChunkInputs, reps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Ranks and scores of the output nodes for replications ``reps``:
     ``[output, year, rep, unit]`` each (ranks unsigned, 0 = missing; scores float32)."""
-    n_y, n_u, n_i = plan.shape
-    shape = (len(plan.outputs), n_y, len(reps), n_u)
+    n_y, n_u, n_i = inputs.shape
+    shape = (len(inputs.outputs), n_y, len(reps), n_u)
     ranks = np.zeros(shape, dtype=rank_dtype(n_u))
     scores = np.full(shape, np.nan, dtype=np.float32)
-    keys = plan.input_key[reps] * len(plan.aggregations) + plan.aggregation_key[reps]
+    keys = inputs.input_key[reps] * len(inputs.aggregations) + inputs.aggregation_key[reps]
     for key in np.unique(keys):
         pos = np.flatnonzero(keys == key)
         group = reps[pos]
-        cube = cast(np.ndarray, plan.cubes[plan.input_key[group[0]]])  # present: see _slim
+        cube = cast(np.ndarray, inputs.cubes[inputs.input_key[group[0]]])  # present: see _slim
         flat = cube.reshape(n_y * n_u, n_i)
-        specs = plan.aggregations[plan.aggregation_key[group[0]]]
-        w_all = plan.weights[group]
+        choices = inputs.aggregations[inputs.aggregation_key[group[0]]]
+        w_all = inputs.weights[group]
         values: dict[int, np.ndarray] = {}
-        for a, (column, kids) in enumerate(zip(plan.aggregate_columns, plan.children, strict=True)):
+        nodes = zip(inputs.aggregate_columns, inputs.children, strict=True)
+        for a, (column, kids) in enumerate(nodes):
             w = w_all[:, list(kids)]
             if all(k < n_i for k in kids):
-                values[column] = _aggregate([], flat[:, list(kids)], w, specs[a])
+                values[column] = _aggregate([], flat[:, list(kids)], w, choices[a])
                 continue
             parts = [
                 np.broadcast_to(flat[:, k], (len(group), n_y * n_u)) if k < n_i else values[k]
                 for k in kids
             ]
-            values[column] = _aggregate(parts, None, w, specs[a])
-        for o, a in enumerate(plan.outputs):
-            s = values[plan.aggregate_columns[a]].reshape(len(group), n_y, n_u)
+            values[column] = _aggregate(parts, None, w, choices[a])
+        for o, a in enumerate(inputs.outputs):
+            s = values[inputs.aggregate_columns[a]].reshape(len(group), n_y, n_u)
             r = rank_rows(s.reshape(-1, n_u)).reshape(s.shape)
             ranks[o][:, pos] = r.transpose(1, 0, 2)
             scores[o][:, pos] = s.transpose(1, 0, 2)
     return ranks, scores
 
 
-def _slim(plan: _ChunkInputs, reps: np.ndarray) -> _ChunkInputs:
-    """The plan with only the cubes ``reps`` use, so that less travels to a worker."""
-    used = set(plan.input_key[reps].tolist())
-    cubes = tuple(c if i in used else None for i, c in enumerate(plan.cubes))
-    return replace(plan, cubes=cubes)
+def _slim(inputs: _ChunkInputs, reps: np.ndarray) -> _ChunkInputs:
+    """The inputs with only the cubes ``reps`` use, so that less travels to a worker."""
+    used = set(inputs.input_key[reps].tolist())
+    cubes = tuple(c if i in used else None for i, c in enumerate(inputs.cubes))
+    return replace(inputs, cubes=cubes)
 
 
 @dataclass(frozen=True)
@@ -409,22 +414,45 @@ def _aggregations(
     return alternatives, reps.choice["aggregate"]
 
 
+def _is_dask_client(executor: object) -> bool:
+    """Whether ``executor`` is a ``dask.distributed.Client`` (checked without importing dask)."""
+    return type(executor).__module__.split(".")[0] == "distributed" and hasattr(executor, "scatter")
+
+
+def _submit(
+    executor: Executor | Client, inputs: _ChunkInputs, chunks: list[np.ndarray]
+) -> list[Any]:
+    """Submit every chunk; return its future (anything with ``.result()``)."""
+    if _is_dask_client(executor):
+        client = cast("Client", executor)
+        shared = client.scatter(inputs, broadcast=True, hash=False)
+        return [client.submit(_run_chunk, shared, c, pure=False) for c in chunks]
+    pool = cast(Executor, executor)
+    return [pool.submit(_run_chunk, _slim(inputs, c), c) for c in chunks]
+
+
 def simulate(
     results: Results,
     factors: Sequence[Factor],
     reps: Replications,
     nodes: Sequence[str],
     years: Sequence[int],
-    executor: Executor | None = None,
+    executor: Executor | Client | None = None,
     chunk_size: int = 100,
 ) -> Simulation:
-    """Run every replication; return ranks and scores of ``nodes`` in ``years``."""
+    """Run every replication; return ranks and scores of ``nodes`` in ``years``.
+
+    ``executor``: ``None`` runs the chunks here, one after the other; any
+    :class:`concurrent.futures.Executor` gets each chunk with only the cubes it uses; a
+    ``dask.distributed.Client`` gets the inputs once (scattered to every worker) and then
+    only each chunk's replication indices.
+    """
     fw = results.framework
     position = {n: i for i, n in enumerate(fw.node_ids)}
     year_index = np.searchsorted(results.years, np.asarray(years))
     cubes, input_key = _input_cubes(results, factors, reps, year_index)
     aggregations, aggregation_key = _aggregations(results, factors, reps)
-    plan = _ChunkInputs(
+    inputs = _ChunkInputs(
         cubes=cubes,
         shape=cubes[0].shape,
         input_key=input_key,
@@ -437,16 +465,16 @@ def simulate(
         outputs=tuple(fw.aggregate_ids.index(n) for n in nodes),
     )
     # Chunks group replications that share their inputs; they do not depend on the executor.
-    order = np.lexsort((np.arange(len(reps)), plan.aggregation_key, plan.input_key))
+    order = np.lexsort((np.arange(len(reps)), inputs.aggregation_key, inputs.input_key))
     chunks = [order[i : i + chunk_size] for i in range(0, len(order), chunk_size)]
     n_y, n_u = len(year_index), len(results.unit_ids)
     ranks = np.zeros((len(nodes), n_y, len(reps), n_u), dtype=rank_dtype(n_u))
     scores = np.empty((len(nodes), n_y, len(reps), n_u), dtype=np.float32)
     if executor is None:
         for chunk in chunks:
-            ranks[:, :, chunk], scores[:, :, chunk] = _run_chunk(plan, chunk)
+            ranks[:, :, chunk], scores[:, :, chunk] = _run_chunk(inputs, chunk)
     else:
-        futures: list[Any] = [executor.submit(_run_chunk, _slim(plan, c), c) for c in chunks]
+        futures = _submit(executor, inputs, chunks)
         for i, chunk in enumerate(chunks):
             ranks[:, :, chunk], scores[:, :, chunk] = futures[i].result()
             futures[i] = None  # free the chunk's arrays as soon as they are copied
