@@ -383,3 +383,15 @@ def test_a_dask_cluster_gives_the_same_result(res: mi.Results, processes: bool) 
     for shared in (on_client, on_executor):
         pd.testing.assert_frame_equal(alone.rank_stats, shared.rank_stats)
         pd.testing.assert_frame_equal(alone.replications, shared.replications)
+
+
+def test_chunk_size_changes_nothing_but_speed(res: mi.Results) -> None:
+    vary = {
+        "weights": 0.25,
+        "normalise": [{"method": "minmax", "range": [1, 100]}, "rank"],
+        "aggregate": [None, "geometric"],
+    }
+    default = uncertainty(res, n=45, vary=vary, seed=4)
+    for chunk_size in (1, 7, 45):
+        other = uncertainty(res, n=45, vary=vary, seed=4, chunk_size=chunk_size)
+        pd.testing.assert_frame_equal(default.rank_stats, other.rank_stats)

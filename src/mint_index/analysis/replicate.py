@@ -38,6 +38,11 @@ if TYPE_CHECKING:
 
 __all__ = ["Simulation", "quantiles_of_sorted", "rank_rows", "simulate"]
 
+#: Cells (year x unit) times replications of one working array of a chunk when the chunk
+#: size is chosen automatically: about 2 MB of float64, so that a chunk's arrays stay in
+#: the CPU cache (a quarter less time than chunks of 100 at 10,786 units, measured).
+CHUNK_ELEMENTS = 2**18
+
 #: Scores closer than this share of the row's largest absolute score count as tied, so
 #: that the last bits of floating-point sums never reorder equal units.
 RANK_RTOL = 1e-10
@@ -438,14 +443,15 @@ def simulate(
     nodes: Sequence[str],
     years: Sequence[int],
     executor: Executor | Client | None = None,
-    chunk_size: int = 100,
+    chunk_size: int | None = None,
 ) -> Simulation:
     """Run every replication; return ranks and scores of ``nodes`` in ``years``.
 
     ``executor``: ``None`` runs the chunks here, one after the other; any
     :class:`concurrent.futures.Executor` gets each chunk with only the cubes it uses; a
     ``dask.distributed.Client`` gets the inputs once (scattered to every worker) and then
-    only each chunk's replication indices.
+    only each chunk's replication indices. ``chunk_size`` (replications per chunk)
+    defaults to :data:`CHUNK_ELEMENTS` cells; it changes speed and memory, not results.
     """
     fw = results.framework
     position = {n: i for i, n in enumerate(fw.node_ids)}
@@ -466,8 +472,10 @@ def simulate(
     )
     # Chunks group replications that share their inputs; they do not depend on the executor.
     order = np.lexsort((np.arange(len(reps)), inputs.aggregation_key, inputs.input_key))
-    chunks = [order[i : i + chunk_size] for i in range(0, len(order), chunk_size)]
     n_y, n_u = len(year_index), len(results.unit_ids)
+    if chunk_size is None:
+        chunk_size = max(1, CHUNK_ELEMENTS // max(n_y * n_u, 1))
+    chunks = [order[i : i + chunk_size] for i in range(0, len(order), chunk_size)]
     ranks = np.zeros((len(nodes), n_y, len(reps), n_u), dtype=rank_dtype(n_u))
     scores = np.empty((len(nodes), n_y, len(reps), n_u), dtype=np.float32)
     if executor is None:

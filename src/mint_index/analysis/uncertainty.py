@@ -97,9 +97,14 @@ class UncertaintyResults:
 def _sorted_quantiles(samples: np.ndarray, missing_first: bool) -> np.ndarray:
     """Median, 5 % and 95 % per unit of ``samples`` ``[rep, unit]``: ``[3, unit]``.
 
-    Ranks mark a missing value with 0 (sorted first), scores with NaN (sorted last).
+    Ranks mark a missing value with 0 (sorted first), scores with NaN (sorted last). Ranks
+    are sorted as 32-bit integers: numpy's vectorised sort handles 32- and 64-bit types on
+    every x86-64 machine, 16-bit ones only with AVX-512, and is several times faster.
     """
-    samples = np.ascontiguousarray(samples.T)
+    if samples.dtype.itemsize < 4 and samples.dtype.kind == "u":
+        samples = samples.T.astype(np.uint32, order="C")
+    else:
+        samples = np.ascontiguousarray(samples.T)
     ordered = np.sort(samples, axis=1)
     if missing_first:
         missing = (samples == 0).sum(axis=1)
@@ -203,13 +208,14 @@ def uncertainty(
     executor: Executor | Client | None = None,
     nodes: Sequence[str] | str | None = None,
     years: Sequence[int] | int | None = None,
-    chunk_size: int = 100,
+    chunk_size: int | None = None,
 ) -> UncertaintyResults:
     """Monte Carlo uncertainty analysis of ``results`` over the choices in ``vary``.
 
     ``vary`` defaults to :data:`DEFAULT_VARY` (every weight ±25 %). ``n`` replications
     are drawn with ``numpy.random.default_rng(seed)``; the same seed gives the same
-    result, whatever ``executor`` runs the chunks of ``chunk_size`` replications: any
+    result, whatever ``executor`` runs the chunks of ``chunk_size`` replications (default:
+    sized to stay in the CPU cache, about 24 at 10,786 units and one year): any
     ``concurrent.futures.Executor`` (a Dask client's ``get_executor()`` included) or a
     ``dask.distributed.Client`` itself (see :func:`~mint_index.analysis.replicate.simulate`).
     ``nodes`` chooses the aggregate nodes summarised: by default the index and its direct
@@ -221,7 +227,9 @@ def uncertainty(
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise SpecError(f"n: the number of replications must be a positive integer, got {n!r}")
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+    if chunk_size is not None and (
+        isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1
+    ):
         raise SpecError(f"chunk_size must be a positive integer, got {chunk_size!r}")
     vary = DEFAULT_VARY if vary is None else vary
     factors = parse_vary(vary, results)

@@ -8,7 +8,7 @@ interval.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -29,16 +29,58 @@ _MISSING = MISSING_REASONS.index("missing")
 Z95 = 1.959963984540054
 
 
-@dataclass(frozen=True)
 class Derived:
-    """Derived indicator cubes, all shaped ``[year, unit, indicator]``."""
+    """Derived indicator cubes, all shaped ``[year, unit, indicator]``.
 
-    values: np.ndarray
-    reason: np.ndarray  # int8 codes into DERIVED_REASONS; 0 where a value exists
-    denominator: np.ndarray  # the count a rate rests on; NaN where not a ratio
-    lower: np.ndarray  # Wilson 95 % bounds on the indicator's scale; NaN where none
-    upper: np.ndarray
-    unreliable: np.ndarray  # bool: denominator below the indicator's min_denominator
+    Derivation builds them indicator-major (``[indicator, year, unit]``). ``values`` feeds
+    the pipeline and is turned into a cube at once; the others serve the flags, intervals
+    and data-quality notes, which are built on first use, so each is turned on first
+    access (and kept): scoring does not pay for layouts nobody reads.
+    """
+
+    def __init__(
+        self,
+        values: np.ndarray,
+        reason: np.ndarray,
+        denominator: np.ndarray,
+        lower: np.ndarray,
+        upper: np.ndarray,
+        unreliable: np.ndarray,
+    ) -> None:
+        """Every argument indicator-major ``[indicator, year, unit]``."""
+        self.values = column_last(values)
+        self._major = {
+            "reason": reason,
+            "denominator": denominator,
+            "lower": lower,
+            "upper": upper,
+            "unreliable": unreliable,
+        }
+
+    @cached_property
+    def reason(self) -> np.ndarray:
+        """int8 codes into DERIVED_REASONS; 0 where a value exists."""
+        return column_last(self._major.pop("reason"))
+
+    @cached_property
+    def denominator(self) -> np.ndarray:
+        """The count a rate rests on; NaN where not a ratio."""
+        return column_last(self._major.pop("denominator"))
+
+    @cached_property
+    def lower(self) -> np.ndarray:
+        """Wilson 95 % lower bound on the indicator's scale; NaN where none."""
+        return column_last(self._major.pop("lower"))
+
+    @cached_property
+    def upper(self) -> np.ndarray:
+        """Wilson 95 % upper bound on the indicator's scale; NaN where none."""
+        return column_last(self._major.pop("upper"))
+
+    @cached_property
+    def unreliable(self) -> np.ndarray:
+        """bool: the denominator is below the indicator's min_denominator."""
+        return column_last(self._major.pop("unreliable"))
 
 
 def wilson_interval(
@@ -171,9 +213,7 @@ def derive(data: Dataset, framework: Framework) -> Derived:
     )
     with np.errstate(invalid="ignore"):
         unreliable = denominator < minimum[:, None, None]  # NaN on either side compares False
-    return Derived(
-        *(column_last(a) for a in (values, reason, denominator, lower, upper, unreliable))
-    )
+    return Derived(values, reason, denominator, lower, upper, unreliable)
 
 
 def _compute_vars(c: DirectCompute | RatioCompute | ParityCompute) -> set[str]:

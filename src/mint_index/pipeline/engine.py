@@ -11,7 +11,7 @@ its columns, so the work stays vectorised whatever the framework says.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -84,10 +84,13 @@ def _run(data: Dataset, plan: Plan) -> Results:
     keep = np.asarray(plan.screen.func(stages["denominated"], plan.screen.params), dtype=bool)
     log.screened_out = ~keep
     log.coverage = indicator_coverage(stages["denominated"])
-    screened = np.where(keep[..., None], stages["denominated"], np.nan)
+    every_unit = bool(keep.all())
+    # Stages may share an array where a step changes nothing: nobody modifies a stage.
+    denominated = stages["denominated"]
+    screened = denominated if every_unit else np.where(keep[..., None], denominated, np.nan)
     stages["screened"] = screened
 
-    groups = {col: _codes(units[col]) for col in units.columns if col != "name"}
+    groups = _UnitGroups(units)
     ctx_impute = ImputeContext(years=data.years, groups=groups)
 
     def impute(choice: StepChoice, x: np.ndarray, _: list[int]) -> np.ndarray:
@@ -100,8 +103,12 @@ def _run(data: Dataset, plan: Plan) -> Results:
         return np.asarray(choice.func(x, choice.params, ctx_impute), dtype=np.float64)
 
     imputed = _per_choice(plan, "impute", screened, impute)
-    imputed = np.where(keep[..., None], imputed, np.nan)  # screened-out units stay out
-    log.imputed = np.isnan(screened) & ~np.isnan(imputed)
+    if not every_unit:
+        imputed = np.where(keep[..., None], imputed, np.nan)  # screened-out units stay out
+    if imputed is screened:
+        log.imputed = np.zeros(screened.shape, dtype=bool)
+    else:
+        log.imputed = np.isnan(screened) & ~np.isnan(imputed)
     stages["imputed"] = imputed
 
     treatments: list[tuple[list[int], TreatResult]] = []
@@ -169,11 +176,16 @@ def _per_choice(
     x: np.ndarray,
     apply: Callable[[StepChoice, np.ndarray, list[int]], np.ndarray],
 ) -> np.ndarray:
-    """Run ``step`` once per distinct choice in the plan, on that choice's indicator columns."""
+    """Run ``step`` once per distinct choice in the plan, on that choice's indicator columns.
+
+    A method that changes nothing may return its input itself; the stage then shares it.
+    """
     groups = list(plan.groups(step))
     if len(groups) == 1:  # one choice for every indicator: no gathering or scattering
         choice, cols = groups[0]
         out = apply(choice, x, cols)
+        if out is x:
+            return x
         return out.copy() if np.may_share_memory(out, x) else out
     out = np.empty_like(x)
     for choice, cols in groups:
@@ -192,18 +204,36 @@ def _columns(cols: list[int]) -> slice | list[int]:
 def _denominate(data: Dataset, fw: Framework, plan: Plan, x: np.ndarray) -> np.ndarray:
     choice = plan.denominate
     cols = [i for i, ind in enumerate(fw.indicators) if ind.denominator]
-    out = x.copy()
     if choice.method == "none" or not cols:
-        return out
+        return x  # the stage shares the derived values: nothing is divided
+    out = x.copy()
     denominators = data.cube([fw.indicators[i].denominator or "" for i in cols])
     out[:, :, cols] = choice.func(x[:, :, cols], denominators, choice.params)
     return out
 
 
-def _codes(column: pd.Series) -> np.ndarray:
-    """Integer group codes of a units-table column; -1 where the group is missing."""
-    codes, _ = pd.factorize(column, sort=True)
-    return np.asarray(codes, dtype=np.int64)
+class _UnitGroups(Mapping[str, np.ndarray]):
+    """Integer group codes of each units-table column (-1 where the group is missing),
+    computed when an imputation first asks for a column."""
+
+    def __init__(self, units: pd.DataFrame) -> None:
+        self._units = units
+        self._columns = [c for c in units.columns if c != "name"]
+        self._codes: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, column: str) -> np.ndarray:
+        if column not in self._columns:
+            raise KeyError(column)
+        if column not in self._codes:
+            codes, _ = pd.factorize(self._units[column], sort=True)
+            self._codes[column] = np.asarray(codes, dtype=np.int64)
+        return self._codes[column]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
 
 
 def peer_groups(units: pd.DataFrame, plan: Plan) -> pd.Series:
