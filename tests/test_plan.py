@@ -4,6 +4,7 @@ past the entry points parses a spec."""
 from __future__ import annotations
 
 import json
+import pickle
 
 import numpy as np
 import pydantic
@@ -111,6 +112,11 @@ def test_plan_is_immutable(small_framework: mi.Framework) -> None:
         plan.peer_group_column = "other"  # type: ignore[misc]
     with pytest.raises(pydantic.ValidationError):
         plan.screen.method = "availability"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        plan.normalise["employment"] = plan.screen  # type: ignore[index]
+    with pytest.raises(TypeError):
+        plan.weights["education"] = 5.0  # type: ignore[index]
+    assert pickle.loads(pickle.dumps(plan)) == plan  # reports pickle results for processes
 
 
 def test_groups_share_one_call_per_distinct_choice(layered: mi.Framework) -> None:

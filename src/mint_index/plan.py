@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, SerializeAsAny
+from pydantic import BaseModel, ConfigDict, SerializeAsAny, model_validator
 
 from mint_index.framework.framework import Framework
 from mint_index.framework.model import StepSpec
@@ -84,12 +84,26 @@ class StepChoice(BaseModel):
         return f"{self.method}({params})" if params else self.method
 
 
+class _ReadOnlyDict(dict):  # type: ignore[type-arg]
+    """A dict that refuses every change, and still pickles (reports run in processes)."""
+
+    def _refuse(self, *_: object, **__: object) -> None:
+        raise TypeError("a plan is read-only; Plan.with_changes makes a changed one")
+
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    clear = pop = popitem = setdefault = update = _refuse
+
+    def __reduce__(self) -> tuple[type, tuple[dict[str, object]]]:
+        return (type(self), (dict(self),))
+
+
 class Plan(BaseModel):
     """Everything one scoring run does, resolved: the only spec type past the entry points.
 
     ``denominate`` and ``screen`` are decided for the whole build; ``impute``, ``treat``
     and ``normalise`` per indicator, ``aggregate`` per aggregate node (dicts keyed by node
-    id, in framework order). ``weights`` holds every node's weight except the index's.
+    id, in framework order, read-only). ``weights`` holds every node's weight except the
+    index's.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -97,12 +111,19 @@ class Plan(BaseModel):
     spec: BuildSpec
     denominate: StepChoice
     screen: StepChoice
-    impute: dict[str, StepChoice]
-    treat: dict[str, StepChoice]
-    normalise: dict[str, StepChoice]
-    aggregate: dict[str, StepChoice]
-    weights: dict[str, float]
+    impute: Mapping[str, StepChoice]
+    treat: Mapping[str, StepChoice]
+    normalise: Mapping[str, StepChoice]
+    aggregate: Mapping[str, StepChoice]
+    weights: Mapping[str, float]
     peer_group_column: str
+
+    @model_validator(mode="after")
+    def _read_only(self) -> Plan:
+        """The per-node tables become read-only views: a plan never changes."""
+        for name in (*INDICATOR_STEPS, "aggregate", "weights"):
+            object.__setattr__(self, name, _ReadOnlyDict(getattr(self, name)))
+        return self
 
     # ---- resolution -----------------------------------------------------------------
     @classmethod
