@@ -38,10 +38,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Simulation", "quantiles_of_sorted", "rank_rows", "simulate"]
 
-#: Cells (year x unit) times replications of one working array of a chunk when the chunk
-#: size is chosen automatically: about 2 MB of float64, so that a chunk's arrays stay in
-#: the CPU cache (a quarter less time than chunks of 100 at 10,786 units, measured).
-CHUNK_ELEMENTS = 2**18
+#: Cells (year x unit) times replications of one working array: a chunk is computed in
+#: batches of this size, about 2 MB of float64, so that the working arrays stay in the CPU
+#: cache (a quarter less time than batches of 100 replications at 10,786 units, measured).
+BATCH_ELEMENTS = 2**18
 
 #: Scores closer than this share of the row's largest absolute score count as tied, so
 #: that the last bits of floating-point sums never reorder equal units.
@@ -308,36 +308,51 @@ def _aggregate_each(
 def _run_chunk(inputs: _ChunkInputs, reps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Ranks and scores of the output nodes for replications ``reps``:
     ``[output, year, rep, unit]`` each (ranks unsigned, 0 = missing; scores float32)."""
-    n_y, n_u, n_i = inputs.shape
+    n_y, n_u, _ = inputs.shape
     shape = (len(inputs.outputs), n_y, len(reps), n_u)
     ranks = np.zeros(shape, dtype=rank_dtype(n_u))
     scores = np.full(shape, np.nan, dtype=np.float32)
     keys = inputs.input_key[reps] * len(inputs.aggregations) + inputs.aggregation_key[reps]
+    batch = max(1, BATCH_ELEMENTS // max(n_y * n_u, 1))
     for key in np.unique(keys):
-        pos = np.flatnonzero(keys == key)
-        group = reps[pos]
-        cube = cast(np.ndarray, inputs.cubes[inputs.input_key[group[0]]])  # present: see _slim
-        flat = cube.reshape(n_y * n_u, n_i)
-        choices = inputs.aggregations[inputs.aggregation_key[group[0]]]
-        w_all = inputs.weights[group]
-        values: dict[int, np.ndarray] = {}
-        nodes = zip(inputs.aggregate_columns, inputs.children, strict=True)
-        for a, (column, kids) in enumerate(nodes):
-            w = w_all[:, list(kids)]
-            if all(k < n_i for k in kids):
-                values[column] = _aggregate([], flat[:, list(kids)], w, choices[a])
-                continue
-            parts = [
-                np.broadcast_to(flat[:, k], (len(group), n_y * n_u)) if k < n_i else values[k]
-                for k in kids
-            ]
-            values[column] = _aggregate(parts, None, w, choices[a])
-        for o, a in enumerate(inputs.outputs):
-            s = values[inputs.aggregate_columns[a]].reshape(len(group), n_y, n_u)
-            r = rank_rows(s.reshape(-1, n_u)).reshape(s.shape)
-            ranks[o][:, pos] = r.transpose(1, 0, 2)
-            scores[o][:, pos] = s.transpose(1, 0, 2)
+        same = np.flatnonzero(keys == key)
+        for start in range(0, len(same), batch):
+            pos = same[start : start + batch]
+            _run_batch(inputs, reps[pos], pos, ranks, scores)
     return ranks, scores
+
+
+def _run_batch(
+    inputs: _ChunkInputs,
+    group: np.ndarray,
+    pos: np.ndarray,
+    ranks: np.ndarray,
+    scores: np.ndarray,
+) -> None:
+    """Replications ``group`` (sharing their inputs and aggregations) into columns ``pos``
+    of the chunk's ``ranks`` and ``scores``."""
+    n_y, n_u, n_i = inputs.shape
+    cube = cast(np.ndarray, inputs.cubes[inputs.input_key[group[0]]])  # present: see _slim
+    flat = cube.reshape(n_y * n_u, n_i)
+    choices = inputs.aggregations[inputs.aggregation_key[group[0]]]
+    w_all = inputs.weights[group]
+    values: dict[int, np.ndarray] = {}
+    nodes = zip(inputs.aggregate_columns, inputs.children, strict=True)
+    for a, (column, kids) in enumerate(nodes):
+        w = w_all[:, list(kids)]
+        if all(k < n_i for k in kids):
+            values[column] = _aggregate([], flat[:, list(kids)], w, choices[a])
+            continue
+        parts = [
+            np.broadcast_to(flat[:, k], (len(group), n_y * n_u)) if k < n_i else values[k]
+            for k in kids
+        ]
+        values[column] = _aggregate(parts, None, w, choices[a])
+    for o, a in enumerate(inputs.outputs):
+        s = values[inputs.aggregate_columns[a]].reshape(len(group), n_y, n_u)
+        r = rank_rows(s.reshape(-1, n_u)).reshape(s.shape)
+        ranks[o][:, pos] = r.transpose(1, 0, 2)
+        scores[o][:, pos] = s.transpose(1, 0, 2)
 
 
 def _slim(inputs: _ChunkInputs, reps: np.ndarray) -> _ChunkInputs:
@@ -443,15 +458,16 @@ def simulate(
     nodes: Sequence[str],
     years: Sequence[int],
     executor: Executor | Client | None = None,
-    chunk_size: int | None = None,
+    chunk_size: int = 100,
 ) -> Simulation:
     """Run every replication; return ranks and scores of ``nodes`` in ``years``.
 
     ``executor``: ``None`` runs the chunks here, one after the other; any
     :class:`concurrent.futures.Executor` gets each chunk with only the cubes it uses; a
     ``dask.distributed.Client`` gets the inputs once (scattered to every worker) and then
-    only each chunk's replication indices. ``chunk_size`` (replications per chunk)
-    defaults to :data:`CHUNK_ELEMENTS` cells; it changes speed and memory, not results.
+    only each chunk's replication indices. A chunk (``chunk_size`` replications) is the
+    unit of work an executor gets; it is computed in batches of about
+    :data:`BATCH_ELEMENTS` cells. Neither size changes the results.
     """
     fw = results.framework
     position = {n: i for i, n in enumerate(fw.node_ids)}
@@ -472,10 +488,8 @@ def simulate(
     )
     # Chunks group replications that share their inputs; they do not depend on the executor.
     order = np.lexsort((np.arange(len(reps)), inputs.aggregation_key, inputs.input_key))
-    n_y, n_u = len(year_index), len(results.unit_ids)
-    if chunk_size is None:
-        chunk_size = max(1, CHUNK_ELEMENTS // max(n_y * n_u, 1))
     chunks = [order[i : i + chunk_size] for i in range(0, len(order), chunk_size)]
+    n_y, n_u = len(year_index), len(results.unit_ids)
     ranks = np.zeros((len(nodes), n_y, len(reps), n_u), dtype=rank_dtype(n_u))
     scores = np.empty((len(nodes), n_y, len(reps), n_u), dtype=np.float32)
     if executor is None:

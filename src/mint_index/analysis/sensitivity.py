@@ -108,7 +108,7 @@ def sensitivity(
     node: str | None = None,
     year: int | None = None,
     executor: Executor | Client | None = None,
-    chunk_size: int | None = None,
+    chunk_size: int = 100,
 ) -> SensitivityResults:
     """Variance-based sensitivity indices of each choice in ``vary`` on the mean absolute
     rank shift of ``node`` (default: the index) in ``year`` (default: the latest).

@@ -208,14 +208,13 @@ def uncertainty(
     executor: Executor | Client | None = None,
     nodes: Sequence[str] | str | None = None,
     years: Sequence[int] | int | None = None,
-    chunk_size: int | None = None,
+    chunk_size: int = 100,
 ) -> UncertaintyResults:
     """Monte Carlo uncertainty analysis of ``results`` over the choices in ``vary``.
 
     ``vary`` defaults to :data:`DEFAULT_VARY` (every weight ±25 %). ``n`` replications
     are drawn with ``numpy.random.default_rng(seed)``; the same seed gives the same
-    result, whatever ``executor`` runs the chunks of ``chunk_size`` replications (default:
-    sized to stay in the CPU cache, about 24 at 10,786 units and one year): any
+    result, whatever ``executor`` runs the chunks of ``chunk_size`` replications: any
     ``concurrent.futures.Executor`` (a Dask client's ``get_executor()`` included) or a
     ``dask.distributed.Client`` itself (see :func:`~mint_index.analysis.replicate.simulate`).
     ``nodes`` chooses the aggregate nodes summarised: by default the index and its direct
@@ -227,9 +226,7 @@ def uncertainty(
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise SpecError(f"n: the number of replications must be a positive integer, got {n!r}")
-    if chunk_size is not None and (
-        isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1
-    ):
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise SpecError(f"chunk_size must be a positive integer, got {chunk_size!r}")
     vary = DEFAULT_VARY if vary is None else vary
     factors = parse_vary(vary, results)
