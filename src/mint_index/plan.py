@@ -16,7 +16,7 @@ and reading that back resolves to an equal plan.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, SerializeAsAny, model_validator
 
@@ -33,7 +33,9 @@ from mint_index.methods.registry import (
 )
 from mint_index.spec import BUILTIN_DEFAULTS, BuildSpec
 
-__all__ = ["Plan", "StepChoice"]
+__all__ = ["Plan", "StepChoice", "group_choices"]
+
+K = TypeVar("K")
 
 
 class StepChoice(BaseModel):
@@ -82,6 +84,20 @@ class StepChoice(BaseModel):
         given = self.params.model_dump(mode="json", exclude_unset=True)
         params = ", ".join(f"{k}={json.dumps(v)}" for k, v in sorted(given.items()))
         return f"{self.method}({params})" if params else self.method
+
+
+def group_choices(choices: Mapping[K, StepChoice]) -> list[tuple[StepChoice, list[K]]]:
+    """The distinct choices among ``choices`` (by node or column), each with the keys that
+    share it, in order of first use. Choices compare by method and parameters."""
+    out: list[tuple[StepChoice, list[K]]] = []
+    for key, chosen in choices.items():
+        for known, keys in out:
+            if known == chosen:
+                keys.append(key)
+                break
+        else:
+            out.append((chosen, [key]))
+    return out
 
 
 class _ReadOnlyDict(dict):  # type: ignore[type-arg]
@@ -184,15 +200,8 @@ class Plan(BaseModel):
     def groups(self, step: str) -> Iterator[tuple[StepChoice, list[int]]]:
         """Distinct choices of a per-indicator ``step`` with their indicator columns,
         in order of first use: each method runs once on the columns that share it."""
-        out: list[tuple[StepChoice, list[int]]] = []
-        for col, chosen in enumerate(getattr(self, step).values()):
-            for known, cols in out:
-                if known == chosen:
-                    cols.append(col)
-                    break
-            else:
-                out.append((chosen, [col]))
-        return iter(out)
+        columns = dict(enumerate(getattr(self, step).values()))
+        return iter(group_choices(columns))
 
     def with_changes(self, **changes: Any) -> Plan:
         """The plan of the spec with some fields replaced (what ``rescore`` runs); steps

@@ -35,6 +35,7 @@ from mint_index.framework.model import (
     RatioCompute,
 )
 from mint_index.methods.registry import GLOBAL_STEPS, INDICATOR_STEPS
+from mint_index.plan import group_choices
 from mint_index.reports.format import Formatter, check_lang
 from mint_index.reports.i18n import method_text, texts
 from mint_index.rules.languages import DEFAULT_LANGUAGE
@@ -42,6 +43,8 @@ from mint_index.rules.peers import peer_statistics
 from mint_index.rules.weights import sibling_shares
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from mint_index.framework.framework import Framework
     from mint_index.pipeline.results import Results
     from mint_index.plan import StepChoice
@@ -744,19 +747,11 @@ def profile_context(data: ReportData, unit_id: str) -> dict[str, Any]:
 
 # ---- overview -----------------------------------------------------------------------------
 def _spec_groups(
-    choices: dict[str, StepChoice], labels: dict[str, str], lang: str
+    choices: Mapping[str, StepChoice], labels: dict[str, str], lang: str
 ) -> list[dict[str, Any]]:
     """Nodes sharing the same choice of a step in the plan, one entry per distinct choice."""
-    groups: list[tuple[StepChoice, list[str]]] = []
-    for node, choice in choices.items():
-        for known, nodes in groups:
-            if known == choice:
-                nodes.append(node)
-                break
-        else:
-            groups.append((choice, [node]))
     out = []
-    for choice, nodes in groups:
+    for choice, nodes in group_choices(choices):
         method = choice.registered
         values = choice.params.model_dump(mode="json")  # the parameters as run, defaults included
         out.append(
