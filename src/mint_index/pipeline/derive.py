@@ -115,10 +115,10 @@ class _ByVariable:
         every = take == list(range(len(data.variables)))
         self._row = {v: k for k, v in enumerate(variables)}
         self.values = column_major(data.values if every else data.values[:, :, take])
-        reason = column_major(data.reason if every else data.reason[:, :, take])
+        self.reason = column_major(data.reason if every else data.reason[:, :, take])
         # Once for the whole cube, not once per indicator reading the variable: a NaN
-        # without a recorded reason is simply "missing".
-        self.reason = np.where(np.isnan(self.values) & (reason == 0), np.int8(_MISSING), reason)
+        # without a recorded reason is simply "missing" (written into the fresh copy).
+        self.reason[np.isnan(self.values) & (self.reason == 0)] = _MISSING
 
     def __getitem__(self, variable: str) -> np.ndarray:
         return self.values[self._row[variable]]
