@@ -47,7 +47,7 @@ class Plan:
 def compile_plan(framework, variables: list[str], weight, min_share: float = 0.5) -> Plan:
     """Positions of every input and node of ``framework`` in a cube with ``variables``.
 
-    ``weight(node_id)`` gives a node's weight (e.g. ``BuildSpec.weight``).
+    ``weight(node_id)`` gives a node's weight (e.g. ``Plan.weight``).
     """
     pos = {v: i for i, v in enumerate(variables)}
     direct: list[tuple[int, int]] = []

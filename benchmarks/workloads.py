@@ -149,7 +149,8 @@ def p0(sizes: Sizes) -> list[Row]:
 
     fw, data = _dataset(sizes.units, 1)
     spec = mi.BuildSpec.model_validate({"framework": fw, **P0_STEPS})
-    plan = bare_numpy.compile_plan(fw, data.variables, spec.weight, min_share=0.5)
+    weight = mi.Plan.resolve(spec).weight
+    plan = bare_numpy.compile_plan(fw, data.variables, weight, min_share=0.5)
     raw = data.values
 
     mi.score(data, spec), bare_numpy.score(raw, plan)  # warm-up: lazy imports, caches

@@ -171,7 +171,7 @@ def render(fw: Framework) -> str:
             for ind_id in kids:
                 ind = fw.indicator(ind_id)
                 out.append(
-                    f"| {fw.label(domain)} | {fw.label(dim)} | "
+                    f"| {fw.label(domain, 'en')} | {fw.label(dim, 'en')} | "
                     f"[`{ind.id}`](#{_anchor(f'{ind.id} – {ind.name.en}')}) {ind.name.en} | "
                     f"{ind.kind} | {ind.direction} | "
                     f"{_number(ind.weight)} |"

@@ -156,7 +156,7 @@ def test_quantiles_of_sorted_empty_rows_are_nan() -> None:
 
 
 def test_zero_noise_gives_exactly_the_nominal_ranks(res: mi.Results) -> None:
-    nominal = res.spec.step_for("normalise", "i0")
+    nominal = res.plan.normalise["i0"]
     ua = uncertainty(
         res,
         n=30,
@@ -303,7 +303,7 @@ def test_weight_noise_stays_within_its_share(res: mi.Results) -> None:
     columns = [c for c in ua.replications.columns if c.startswith("weight:")]
     assert {c.removeprefix("weight:") for c in columns} == set(fw.indicator_ids)
     for column in columns:
-        nominal = res.spec.weight(column.removeprefix("weight:"))
+        nominal = res.plan.weight(column.removeprefix("weight:"))
         values = ua.replications[column]
         assert values.between(0.8 * nominal, 1.2 * nominal).all()
         assert values.min() < 0.85 * nominal and values.max() > 1.15 * nominal
@@ -376,3 +376,47 @@ def test_uncertainty_nominal_ranks_separate_near_ties() -> None:
     assert nominal[units[1]] < nominal[units[0]] == nominal[units[2]]
     expected = pd.Series(cube[0, :, index], index=units).rank(method="min", ascending=False)
     np.testing.assert_array_equal(nominal.reindex(units).to_numpy(), expected.to_numpy())
+
+
+def test_without_arguments_weights_vary_by_a_quarter(res: mi.Results) -> None:
+    ua = uncertainty(res, n=40)
+    assert ua.vary == {"weights": 0.25} and ua.n == 40
+    assert ua.varied == [uncertainty(res, n=40, vary={"weights": 0.25}).varied[0]]
+    for column in ua.replications.columns:
+        nominal = res.plan.weight(column.removeprefix("weight:"))
+        ratio = ua.replications[column] / nominal
+        assert ratio.between(0.75, 1.25).all() and ratio.std() > 0.05
+
+
+@pytest.mark.parametrize("processes", [False, True])
+def test_a_dask_cluster_gives_the_same_result(res: mi.Results, processes: bool) -> None:
+    distributed = pytest.importorskip(
+        "distributed", reason="dask[distributed] is not installed (extra mint-index[dask])"
+    )
+    vary = {"weights": 0.25, "normalise": ["minmax", "zscore"], "aggregate": [None, "arithmetic"]}
+    alone = uncertainty(res, n=60, vary=vary, seed=9, chunk_size=7)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=processes, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        on_client = uncertainty(res, n=60, vary=vary, seed=9, chunk_size=7, executor=client)
+        on_executor = uncertainty(
+            res, n=60, vary=vary, seed=9, chunk_size=7, executor=client.get_executor()
+        )
+    for shared in (on_client, on_executor):
+        pd.testing.assert_frame_equal(alone.rank_stats, shared.rank_stats)
+        pd.testing.assert_frame_equal(alone.replications, shared.replications)
+
+
+def test_chunk_size_changes_nothing_but_speed(res: mi.Results) -> None:
+    vary = {
+        "weights": 0.25,
+        "normalise": [{"method": "minmax", "range": [1, 100]}, "rank"],
+        "aggregate": [None, "geometric"],
+    }
+    default = uncertainty(res, n=45, vary=vary, seed=4)
+    for chunk_size in (1, 7, 45):
+        other = uncertainty(res, n=45, vary=vary, seed=4, chunk_size=chunk_size)
+        pd.testing.assert_frame_equal(default.rank_stats, other.rank_stats)

@@ -173,7 +173,7 @@ def test_mean_lies_between_smallest_and_largest_child(x, spec) -> None:
 
 def test_enough_children_is_coinrs_dat_thresh() -> None:
     # D6: NA where sum(!is.na(x)) / length(x) < dat_thresh: unweighted, exact boundary.
-    from mint_index.methods.aggregate import enough_children
+    from mint_index.rules.coverage import enough_children
 
     x = cube([[1, nan, 3, nan], [1, nan, nan, nan], [nan, nan, nan, nan], [1, 2, 3, nan]])
     weights = np.array([10.0, 1.0, 1.0, 1.0])  # unequal weights do not matter

@@ -83,7 +83,7 @@ def test_overrides_win_over_framework_and_spec_round_trips(small_framework: mi.F
     res = mi.score(data, small_framework, normalise={"method": "minmax", "range": [0, 10]})
     # min-max over the three council shares 20, 40, 10 -> (20-10)/30*10
     assert by_unit(res, "council_share")["A"] == pytest.approx(10 / 30 * 10)
-    assert res.spec.step_for("normalise", "council_share") == {"method": "minmax", "range": [0, 10]}
+    assert res.plan.normalise["council_share"].as_spec() == {"method": "minmax", "range": [0, 10]}
     again = mi.score(data, mi.BuildSpec.from_json(res.spec.to_json()))
     pd.testing.assert_frame_equal(again.scores, res.scores)
     rescored = res.rescore(normalise="goalposts")

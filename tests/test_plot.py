@@ -17,7 +17,7 @@ from mint_index.plot import PlotAccessor
 
 @pytest.fixture(scope="module")
 def plot() -> PlotAccessor:
-    return PlotAccessor(h.results())
+    return PlotAccessor(h.results(), lang="en")
 
 
 @pytest.fixture(autouse=True)

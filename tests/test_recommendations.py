@@ -16,11 +16,13 @@ from hypothesis import strategies as st
 import mint_index as mi
 from mint_index.errors import MintIndexError
 from mint_index.gap_analysis import gap_table
+from mint_index.plan import Plan
 from mint_index.recommendations import RuleSet, load_rules, recommend
 from mint_index.recommendations.conditions import Panel, evaluate
 from mint_index.recommendations.engine import fire, rank
-from mint_index.recommendations.priority import SEVERITY, band, bands, priority, weight_shares
+from mint_index.recommendations.priority import SEVERITY, band, bands, priority
 from mint_index.recommendations.rules import Rule, RulesSkippedWarning
+from mint_index.rules.weights import weight_shares
 
 # ---- a hand-made gaps table -----------------------------------------------------------------
 
@@ -163,21 +165,6 @@ def test_priority_bands_and_severity_scale() -> None:
     )
 
 
-def test_weight_shares(small_framework: mi.Framework) -> None:
-    spec = mi.BuildSpec(framework=small_framework)
-    share = weight_shares(spec)
-    ids = small_framework.node_ids
-    index = share[ids.index("index")]
-    # participation weighs 2 against education's 1; political is its only child
-    assert index[ids.index("participation")] == pytest.approx(2 / 3)
-    assert index[ids.index("council_share")] == pytest.approx(2 / 3 / 2)
-    assert index[ids.index("employment")] == pytest.approx(1 / 3 / 2)
-    assert index[: len(small_framework.indicator_ids)].sum() == pytest.approx(1.0)
-    assert share[ids.index("education"), ids.index("council_share")] == 0.0
-    heavier = weight_shares(spec.with_changes(weights={"employment": 3.0}))
-    assert heavier[ids.index("index"), ids.index("employment")] == pytest.approx(1 / 3 * 3 / 4)
-
-
 def _ruleset(rules: list[dict]) -> RuleSet:
     packaged = load_rules()
     return RuleSet(tuple(Rule.model_validate(r) for r in rules), packaged.actions)
@@ -292,7 +279,7 @@ def test_recommend_known_answer(small_framework: mi.Framework, rules_file) -> No
     # council share: 6 of 30 -> 20 % -> goalposts 0..40 -> 50 points; 2 of 30 -> 16.7 points
     parity = {"kita_mig": 40.0}  # 80 % as in the reference group: the Kita rule is quiet
     res = _score({"A": parity, "B": {**parity, "council_migrant": 2.0}}, small_framework)
-    recs = recommend(res, rules_file)
+    recs = recommend(res, rules_file, lang="en")
     b = recs.for_unit("B")
     assert list(b["action"]) == ["mit_training_programme", "mit_mentors"]
     score = 2 / 30 * 100 / 40 * 100
@@ -329,7 +316,7 @@ def test_data_quality_note_instead_of_a_recommendation(
         },
         small_framework,
     )
-    recs = recommend(res, rules_file)
+    recs = recommend(res, rules_file, lang="en")
     b = recs.for_unit("B")
     assert (b["kind"] == "action").sum() == 0
     note = b[b["kind"] == "note"].iloc[0]
@@ -450,7 +437,8 @@ def test_packaged_rules_on_the_example_district() -> None:
 def default_setup() -> tuple[mi.Framework, RuleSet, np.ndarray]:
     fw = mi.default_framework()
     rules = load_rules(framework=fw)
-    weights = weight_shares(mi.BuildSpec(framework=fw))[fw.node_ids.index(fw.index.id)]
+    shares = weight_shares(Plan.resolve(mi.BuildSpec(framework=fw)))
+    weights = shares[fw.node_ids.index(fw.index.id)]
     return fw, rules, weights
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "ReportError",
     "RuleError",
     "SpecError",
+    "UnknownLanguageError",
     "UnknownMethodError",
     "YamlError",
     "error_classes",
@@ -199,6 +200,15 @@ class FileAccessError(MintIndexError):
         """The error for an ``OSError``: its file name and its plain-language reason."""
         where = path or exc.filename or "?"
         return cls(str(where), exc.strerror or str(exc))
+
+
+class UnknownLanguageError(SpecError, ValueError):
+    """A language mint-index does not write texts in; the message lists the valid ones.
+
+    Also a ``ValueError``, which the report formatter raised before languages had one owner.
+    """
+
+    code = "unknown_language"
 
 
 def error_classes() -> list[type[MintIndexError]]:

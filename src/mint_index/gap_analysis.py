@@ -30,7 +30,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from mint_index.methods.registry import parse_step
+from mint_index.rules.changes import year_on_year
+from mint_index.rules.goalposts import goalpost_bounds, goalpost_share, target_value
+from mint_index.rules.peers import peer_statistics
 
 if TYPE_CHECKING:
     from mint_index.framework.framework import Framework
@@ -139,14 +141,13 @@ def gap_table(
         )
 
     codes, labels = pd.factorize(pd.Series(peer_groups, dtype=object), sort=True)
-    median, best = _peer_reference(s, np.asarray(codes), len(labels))
-    np.subtract(median[codes], s, out=out["gap_peer_median"])
-    np.subtract(best[codes], s, out=out["gap_peer_best"])
+    peers = peer_statistics(s.reshape(n_u, n_y * n_n), np.asarray(codes), len(labels))
+    np.subtract(peers.median.reshape(-1, n_y, n_n)[codes], s, out=out["gap_peer_median"])
+    np.subtract(peers.best.reshape(-1, n_y, n_n)[codes], s, out=out["gap_peer_best"])
     out["gap_peer_median"][codes < 0] = np.nan
     out["gap_peer_best"][codes < 0] = np.nan
 
-    out["change"][:, 0] = np.nan
-    np.subtract(s[:, 1:], s[:, :-1], out=out["change"][:, 1:])
+    year_on_year(s, axis=1, out=out["change"])
 
     # trend: (score now - first score) / (years between), from the first year with a score
     first = np.argmax(~np.isnan(s), axis=1)  # [unit, node]; 0 where there is no score
@@ -184,35 +185,6 @@ def gap_table(
     return frame
 
 
-def _peer_reference(
-    s: np.ndarray, codes: np.ndarray, n_groups: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Median and best score per peer group, ``[group, year, node]``, from ``s`` ``[unit,
-    year, node]``; code -1 (no group) is left out.
-
-    Each group's scores are sorted once along the units (NaN sorts last); the median and
-    the best are read off at the positions the count of scores gives. One sort per group:
-    groups are few, units many.
-    """
-    n_u, n_y, n_n = s.shape
-    median = np.full((max(n_groups, 1), n_y * n_n), np.nan)
-    best = np.full((max(n_groups, 1), n_y * n_n), np.nan)
-    flat = s.reshape(n_u, n_y * n_n)
-    for code in range(n_groups):
-        part = np.ascontiguousarray(flat[codes == code].T)  # [year*node, unit in group]
-        ordered = np.sort(part, axis=1)
-        count = (~np.isnan(part)).sum(axis=1)
-        has = count > 0
-
-        def at(k: np.ndarray, ordered: np.ndarray = ordered) -> np.ndarray:
-            return np.take_along_axis(ordered, np.maximum(k, 0)[:, None], axis=1)[:, 0]
-
-        median[code] = np.where(has, (at((count - 1) // 2) + at(count // 2)) / 2, np.nan)
-        best[code] = np.where(has, at(count - 1), np.nan)
-    shape = (max(n_groups, 1), n_y, n_n)
-    return median.reshape(shape), best.reshape(shape)
-
-
 def target_scores(results: Results) -> np.ndarray:
     """Target score of every node per year, ``[year, node]`` on the score scale.
 
@@ -225,32 +197,26 @@ def target_scores(results: Results) -> np.ndarray:
     from mint_index.pipeline.derive import on_indicator_scale
     from mint_index.pipeline.engine import aggregate_cube
 
-    fw, spec = results.framework, results.spec
+    fw, plan = results.framework, results.plan
     values, scores = results.cube("imputed"), results.cube("normalised")
     n_y = len(results.years)
     out = np.full((n_y, len(fw.indicator_ids)), np.nan)
     for i, ind in enumerate(fw.indicators):
-        if ind.target is not None:
-            target = ind.target.value
-        elif ind.goalposts is not None:
-            target = ind.goalposts.upper if ind.direction == "higher" else ind.goalposts.lower
-        else:
+        target = target_value(ind)
+        if target is None:
             continue
         target = float(on_indicator_scale(ind, target))  # raw scale -> the values' scale
-        method, params = parse_step("normalise", spec.step_for("normalise", ind.id))
-        if method.name == "goalposts" and ind.goalposts is not None:
-            lower, upper = on_indicator_scale(ind, [ind.goalposts.lower, ind.goalposts.upper])
-            share = (target - lower if ind.direction == "higher" else upper - target) / (
-                upper - lower
-            )
-            if getattr(params, "clip", True):
-                share = min(max(share, 0.0), 1.0)
-            out[:, i] = share * getattr(params, "scale", 100.0)
-        elif method.name == "none":  # "none" still applies the direction
+        choice = plan.normalise[ind.id]
+        if choice.method == "goalposts" and ind.goalposts is not None:
+            clip = getattr(choice.params, "clip", True)
+            lower, upper = goalpost_bounds([ind])[0]
+            share = goalpost_share(target, lower, upper, ind.direction == "higher", clip)
+            out[:, i] = share * getattr(choice.params, "scale", 100.0)
+        elif choice.method == "none":  # "none" still applies the direction
             out[:, i] = target * ind.direction_sign
         else:
             out[:, i] = _interpolate(values[:, :, i], scores[:, :, i], target)
-    return aggregate_cube(spec, out[:, None, :])[:, 0, :]
+    return aggregate_cube(plan, out[:, None, :])[:, 0, :]
 
 
 def _interpolate(x: np.ndarray, s: np.ndarray, t: float) -> np.ndarray:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mint_index.errors import ReportError
+from mint_index.rules.languages import DEFAULT_LANGUAGE
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -38,7 +39,7 @@ def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
 class PlotAccessor:
     """Matplotlib charts of one Results object (``res.plot``)."""
 
-    def __init__(self, results: Results, lang: str = "en") -> None:
+    def __init__(self, results: Results, lang: str = DEFAULT_LANGUAGE) -> None:
         self._res = results
         self._lang = lang
         self._data: dict[int, ReportData] = {}

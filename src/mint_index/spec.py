@@ -1,10 +1,10 @@
-"""The build spec: everything that decides a result, as one typed, serialisable object.
+"""The build spec: what the user writes to decide a result, validated and serialisable.
 
 A spec is the framework plus step overrides that apply to every node (what
-``mi.score(..., normalise=...)`` passes) plus optional weight overrides. Which spec a
-node's step uses is decided in one place, :meth:`BuildSpec.step_for`: an override given
-here wins, then the node's own spec in the framework, then the nearest ancestor's, then
-the framework defaults, then :data:`BUILTIN_DEFAULTS`.
+``mi.score(..., normalise=...)`` passes) plus optional weight overrides and a peer-group
+column. It is an entry-point type: a build resolves it once into a
+:class:`~mint_index.plan.Plan` (which spec each node's step uses, as typed parameters),
+and every stage reads that plan.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from mint_index.framework.framework import Framework
 from mint_index.framework.model import StepSpec
 from mint_index.methods.registry import STEPS, parse_step
 
-__all__ = ["BUILTIN_DEFAULTS", "GLOBAL_STEPS", "BuildSpec", "as_step_spec"]
+__all__ = ["BUILTIN_DEFAULTS", "BuildSpec"]
 
 #: What every step does when neither the framework nor the call says otherwise.
 BUILTIN_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -44,20 +44,8 @@ IMPLIED: dict[str, str] = {"screen": "availability"}
 
 #: Settings of a step (not of one method) that an override leaves as they were unless
 #: it names them: ``aggregate={"method": "geometric"}`` on a COINr import keeps its
-#: ``min_share`` of 0.
+#: ``min_share`` of 0. Applied by :meth:`mint_index.plan.Plan.resolve`.
 INHERITED: dict[str, tuple[str, ...]] = {"aggregate": ("min_share",)}
-
-#: Steps decided for the whole build, not per node.
-GLOBAL_STEPS = ("denominate", "screen")
-
-
-def as_step_spec(step: str, value: StepSpec | Mapping[str, Any] | str) -> StepSpec:
-    """Accept ``"rank"``, ``{"method": "rank"}`` or a StepSpec; validate it against the registry."""
-    if isinstance(value, str):
-        value = {"method": value}
-    spec = value if isinstance(value, StepSpec) else StepSpec.model_validate(dict(value))
-    parse_step(step, spec.as_dict())
-    return spec
 
 
 class BuildSpec(BaseModel):
@@ -82,6 +70,10 @@ class BuildSpec(BaseModel):
     @field_validator(*STEPS, mode="before")
     @classmethod
     def _coerce_step(cls, value: Any, info: ValidationInfo) -> Any:
+        from mint_index.plan import StepChoice
+
+        if isinstance(value, StepChoice):
+            return value.as_spec()
         if isinstance(value, str):
             return {"method": value}
         if isinstance(value, Mapping) and "method" not in value and info.field_name in IMPLIED:
@@ -101,37 +93,6 @@ class BuildSpec(BaseModel):
         if negative:
             raise SpecError(f"weights: negative or missing weight for {', '.join(negative)}")
         return self
-
-    # ---- resolution -----------------------------------------------------------------
-    def step_for(self, step: str, node_id: str | None = None) -> dict[str, Any]:
-        """The spec ``step`` uses at ``node_id`` (or for the whole build), as a plain dict."""
-        override = getattr(self, step)
-        if override is not None:
-            spec = override.as_dict()
-            for setting in INHERITED.get(step, ()):
-                if setting not in spec:
-                    below = self._without_override(step, node_id).get(setting)
-                    if below is not None:
-                        spec[setting] = below
-            return spec
-        return self._without_override(step, node_id)
-
-    def _without_override(self, step: str, node_id: str | None) -> dict[str, Any]:
-        """What ``step`` would use at ``node_id`` without this spec's override."""
-        if step in GLOBAL_STEPS or node_id is None:
-            spec = getattr(self.framework.defaults, step)
-        else:
-            spec = self.framework.step_spec(step, node_id)
-        return spec.as_dict() if spec is not None else dict(BUILTIN_DEFAULTS[step])
-
-    def weight(self, node_id: str) -> float:
-        if node_id in self.weights:
-            return self.weights[node_id]
-        return self.framework.node(node_id).weight
-
-    @property
-    def peer_group_column(self) -> str:
-        return self.peer_group or self.framework.peer_groups.column
 
     def with_changes(self, **changes: Any) -> BuildSpec:
         """A new spec with some fields replaced (steps accept dicts or method names)."""
@@ -167,13 +128,3 @@ class BuildSpec(BaseModel):
         from mint_index.yamlio import load_yaml
 
         return cls.model_validate(load_yaml("<spec>", text=text))
-
-    def resolved(self) -> dict[str, Any]:
-        """Every step as actually used per node: for reports and provenance."""
-        fw = self.framework
-        out: dict[str, Any] = {step: self.step_for(step) for step in GLOBAL_STEPS}
-        for step in ("impute", "treat", "normalise"):
-            out[step] = {ind: self.step_for(step, ind) for ind in fw.indicator_ids}
-        out["aggregate"] = {node: self.step_for("aggregate", node) for node in fw.aggregate_ids}
-        out["weights"] = {node: self.weight(node) for node in fw.node_ids if node != fw.index.id}
-        return out

@@ -20,7 +20,6 @@ Accepted ``vary`` entries:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -28,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mint_index.errors import SpecError
-from mint_index.methods.registry import parse_step
+from mint_index.methods.registry import INDICATOR_STEPS
+from mint_index.plan import StepChoice
 
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["SPEC_FACTORS", "VARY_KEYS", "Factor", "Replications", "draw", "parse_vary"]
 
 #: Factors whose alternatives are step specs.
-SPEC_FACTORS: tuple[str, ...] = ("impute", "treat", "normalise", "aggregate")
+SPEC_FACTORS: tuple[str, ...] = (*INDICATOR_STEPS, "aggregate")
 VARY_KEYS: tuple[str, ...] = ("weights", *SPEC_FACTORS, "leave_out")
 
 
@@ -44,8 +44,8 @@ VARY_KEYS: tuple[str, ...] = ("weights", *SPEC_FACTORS, "leave_out")
 class Factor:
     """One uncertain choice.
 
-    ``options``: the alternatives of a discrete factor (spec dicts, indicator ids, or
-    ``None`` for "as in the results"). ``shares``: for ``weights``, the noise share of every
+    ``options``: the alternatives of a discrete factor (:class:`StepChoice`, indicator ids,
+    or ``None`` for "as in the results"). ``shares``: for ``weights``, the noise share of every
     node in ``framework.node_ids`` order (0 = not perturbed).
     """
 
@@ -63,12 +63,9 @@ class Factor:
     def label(self, option: Any) -> str:
         if option is None:
             return "nominal" if self.name != "leave_out" else "none"
-        if isinstance(option, str):
-            return option
-        params = ", ".join(
-            f"{k}={json.dumps(v)}" for k, v in sorted(option.items()) if k != "method"
-        )
-        return f"{option['method']}({params})" if params else str(option["method"])
+        if isinstance(option, StepChoice):
+            return option.label()
+        return str(option)
 
     def describe(self, node_ids: Sequence[str]) -> str:
         """One line for a methodology section."""
@@ -107,13 +104,10 @@ def _spec_options(step: str, value: Any, problems: list[str]) -> tuple[Any, ...]
         if item is None:
             options.append(None)
             continue
-        spec = {"method": item} if isinstance(item, str) else item
         try:
-            parse_step(step, spec)
+            options.append(StepChoice.parse(step, item))
         except SpecError as exc:
             problems.append(f"vary[{step!r}][{k}]: {exc}")
-            continue
-        options.append(json.loads(json.dumps(dict(spec))))
     return tuple(options)
 
 
@@ -180,7 +174,7 @@ def parse_vary(vary: Mapping[str, Any], results: Results) -> list[Factor]:
             if shares.any():
                 factors.append(Factor("weights", shares=shares))
         elif key == "treat" and value is True:
-            factors.append(Factor("treat", (None, {"method": "none"})))
+            factors.append(Factor("treat", (None, StepChoice.parse("treat", "none"))))
         elif key in SPEC_FACTORS:
             factors.append(Factor(key, _spec_options(key, value, problems)))
         elif value is True:
@@ -204,7 +198,7 @@ def parse_vary(vary: Mapping[str, Any], results: Results) -> list[Factor]:
 def draw(factors: Sequence[Factor], u: np.ndarray, results: Results) -> Replications:
     """Turn uniform numbers ``u`` ``[replication, sum of factor widths]`` into choices."""
     fw = results.framework
-    nominal = np.array([0.0 if n == fw.index.id else results.spec.weight(n) for n in fw.node_ids])
+    nominal = np.array([0.0 if n == fw.index.id else results.plan.weight(n) for n in fw.node_ids])
     weights = np.repeat(nominal[None, :], u.shape[0], axis=0)
     choice: dict[str, np.ndarray] = {}
     col = 0

@@ -26,6 +26,8 @@ from mint_index.analysis.uncertainty import rank_statistics, replication_table, 
 from mint_index.errors import SpecError
 
 if TYPE_CHECKING:
+    from distributed import Client
+
     from mint_index.pipeline.results import Results
 
 __all__ = ["SensitivityResults", "mean_abs_rank_shift", "sensitivity"]
@@ -110,7 +112,7 @@ def sensitivity(
     conf: float = 0.95,
     node: str | None = None,
     year: int | None = None,
-    executor: Executor | None = None,
+    executor: Executor | Client | None = None,
     chunk_size: int = 100,
 ) -> SensitivityResults:
     """Variance-based sensitivity indices of each choice in ``vary`` on the mean absolute

@@ -22,6 +22,7 @@ from typing import Any, NoReturn
 
 from mint_index.cli.errors import UsageError
 from mint_index.errors import MintIndexError
+from mint_index.rules.languages import LANGUAGES
 
 __all__ = ["EXIT_DATA", "EXIT_INTERNAL", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
@@ -161,7 +162,7 @@ def _add_spec_option(parser: argparse.ArgumentParser) -> None:
 
 def _add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--lang", choices=("de", "en"), help="report language (default: the project's, else de)"
+        "--lang", choices=LANGUAGES, help="report language (default: the project's, else de)"
     )
     parser.add_argument(
         "--jobs",
@@ -318,7 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--lang",
-        choices=("de", "en"),
+        choices=LANGUAGES,
         help="language of the HTML comparison (data drops only; default: the project's, else de)",
     )
     _add_input_options(p)

@@ -19,6 +19,7 @@ import pandas as pd
 from mint_index.cli.errors import UsageError
 from mint_index.cli.io import FLOAT_DECIMALS, csv_text, dumps_json
 from mint_index.files import atomic_write, unescape_formula
+from mint_index.rules.changes import year_on_year
 
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
@@ -60,11 +61,7 @@ def score_table(results: Results) -> pd.DataFrame:
     years = np.asarray(results.years, dtype=np.int64)
     nodes = pd.Index(results.node_ids)
     n_u, n_y, n_n = len(units), len(years), len(nodes)
-    rows = pd.MultiIndex.from_arrays([np.repeat(units, n_y), np.tile(years, n_u)])
-
-    def cube(frame: pd.DataFrame) -> np.ndarray:  # (unit, year) x node -> [u, y, n]
-        aligned = frame.reindex(index=rows, columns=nodes)
-        return aligned.to_numpy(np.float64).reshape(n_u, n_y, n_n)
+    aggregated = results.cube("aggregated")  # [year, unit, node]
 
     ranks = results.ranks
     at = (
@@ -85,11 +82,11 @@ def score_table(results: Results) -> pd.DataFrame:
             "year": np.tile(np.repeat(years, n_n), n_u),
             "node": np.tile(nodes.to_numpy(object), n_u * n_y),
             "level": np.tile(levels, n_u * n_y),
-            "score": cube(results.scores).reshape(-1),
+            "score": aggregated.transpose(1, 0, 2).reshape(-1),
             "rank": rank.reshape(-1),
             "peer_group": np.repeat(peer, per_row),
             "peer_rank": peer_rank.reshape(-1),
-            "change": cube(results.changes).reshape(-1),
+            "change": year_on_year(aggregated, axis=0).transpose(1, 0, 2).reshape(-1),
         }
     )
     return canonical(table)

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from mint_index.effect_monitoring.did import comparison_paths
-from mint_index.errors import MintIndexError
 from mint_index.recommendations.texts import fill, number
+from mint_index.rules.languages import check_language
 
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
@@ -77,11 +77,6 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
-def _check_lang(lang: str) -> None:
-    if lang not in TEXTS:
-        raise MintIndexError(f"unknown language {lang!r}; valid: {', '.join(TEXTS)}")
-
-
 def effect_verdicts(effects_df: pd.DataFrame) -> np.ndarray:
     """One of :data:`VERDICTS` per row: ``rose``/``fell`` when the interval excludes zero,
     ``not_visible_yet`` when it includes it, else the row's status."""
@@ -105,7 +100,7 @@ def effect_summary(effects_df: pd.DataFrame, lang: str = "de") -> pd.Series:
     """What each row of :func:`mint_index.effects` says, in ``lang`` (``de`` or ``en``):
     e.g. "rose by 0.69 (90% interval 0.37 to 1.00)" or "no effect visible yet (estimate
     +0.08, 90% interval −0.30 to 0.42)". A Series aligned with ``effects_df``."""
-    _check_lang(lang)
+    check_language(lang)
     words = TEXTS[lang]
     effect = effects_df["effect"].to_numpy(float)
     low = effects_df["low"].to_numpy(float)
@@ -149,7 +144,7 @@ def effects_context(
     counterfactual (the comparison moved to the unit's baseline), for every unit row with
     a number.
     """
-    _check_lang(lang)
+    check_language(lang)
     if rules is None:
         from mint_index.recommendations.rules import load_rules
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from mint_index.errors import Problem, SpecError
-from mint_index.methods.registry import parse_step
+from mint_index.methods.registry import INDICATOR_STEPS, STEPS, parse_step
 
 if TYPE_CHECKING:
     from mint_index.framework.framework import Framework
@@ -143,13 +143,11 @@ def check_framework(
             except SpecError as exc:
                 add(section, i, f"{prefix}{step}", str(exc))
 
-    all_steps = ("denominate", "screen", "impute", "treat", "normalise", "aggregate")
-    check_steps("defaults", 0, "", fw.defaults, all_steps)
-    node_steps = ("normalise", "impute", "treat", "aggregate")
+    check_steps("defaults", 0, "", fw.defaults, STEPS)
     for section, i, node in aggregates:
-        check_steps(section, i, "", node, node_steps)
+        check_steps(section, i, "", node, (*INDICATOR_STEPS, "aggregate"))
     for i, ind in enumerate(fw.indicators):
-        check_steps("indicators", i, "", ind, ("normalise", "impute", "treat"))
+        check_steps("indicators", i, "", ind, INDICATOR_STEPS)
     return problems
 
 

@@ -20,6 +20,7 @@ from mint_index.framework.model import (
     StepSpec,
     Variable,
 )
+from mint_index.rules.languages import DEFAULT_LANGUAGE
 
 __all__ = ["Framework"]
 
@@ -136,7 +137,7 @@ class Framework(BaseModel):
             out[node_id] = 1 + max(out[c] for c in self.children[node_id])
         return out
 
-    def label(self, node_id: str, lang: str = "en") -> str:
+    def label(self, node_id: str, lang: str = DEFAULT_LANGUAGE) -> str:
         item = self.node(node_id)
         return (item.name if isinstance(item, Indicator) else item.label).get(lang)
 

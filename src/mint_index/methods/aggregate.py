@@ -4,7 +4,7 @@ The means are weighted means over the children that have a value: a missing chil
 out and the weights of the others are renormalised (COINr's a_amean, a_gmean, a_hmean).
 ``copeland`` scores units by pairwise outranking instead (COINr's a_copeland).
 Whether enough children are present (``min_share``, COINr's ``dat_thresh``) is decided by
-:func:`enough_children`, which the engine applies to every method.
+:func:`mint_index.rules.coverage.enough_children`, which the engine applies to every method.
 
 Geometric, harmonic and generalised means with negative ``p`` are only defined for positive
 values; as in COINr, zero or negative children are an error (not a silent NaN). Normalise
@@ -20,7 +20,7 @@ from mint_index.errors import SpecError
 from mint_index.methods.base import AggregateParams
 from mint_index.methods.registry import register
 
-__all__ = ["GeneralisedParams", "enough_children"]
+__all__ = ["GeneralisedParams"]
 
 #: Most comparisons ``copeland`` makes at once: bounds its ``[year, block, unit, child]``
 #: arrays (about 32 MiB each) whatever the number of units.
@@ -38,21 +38,6 @@ class GeneralisedParams(AggregateParams):
         if p == 0:
             raise ValueError("p = 0 is the geometric mean: use method 'geometric'")
         return p
-
-
-def enough_children(x: np.ndarray, weights: np.ndarray, min_share: float) -> np.ndarray:
-    """Where a parent gets a score: ``present / n >= min_share`` (COINr's ``dat_thresh``:
-    NA where ``sum(!is.na(x)) / length(x) < dat_thresh``), unweighted, with the same exact
-    boundary (2 of 4 present with 0.5 keeps the score).
-
-    ``x`` is ``[..., child]``; ``n`` counts the children with a positive weight, so that a
-    child given weight 0 (as the uncertainty analysis leaves an indicator out) is not
-    there at all, as in COINr's sensitivity analysis, which removes it.
-    """
-    counted = np.asarray(weights, dtype=np.float64) > 0
-    n = max(int(counted.sum()), 1)
-    present = (~np.isnan(x) & counted).sum(axis=-1)
-    return ~(present / n < min_share)
 
 
 def _present_weights(x: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

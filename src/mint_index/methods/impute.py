@@ -109,8 +109,8 @@ def _fill_by_group(
 
 @register("impute", "none")
 def none(x: np.ndarray, params: NoParams, ctx: ImputeContext) -> np.ndarray:
-    """Leave missing values missing."""
-    return x.copy()
+    """Leave missing values missing (the input itself: the stages share it)."""
+    return x
 
 
 @register("impute", "mean", GroupParams)

@@ -21,6 +21,7 @@ from pydantic import Field, model_validator
 from mint_index.errors import SpecError
 from mint_index.methods.base import FitMode, NormaliseContext, NormaliseParams
 from mint_index.methods.registry import register
+from mint_index.rules.goalposts import goalpost_share
 
 __all__ = [
     "DistRefParams",
@@ -207,11 +208,7 @@ def goalposts(x: np.ndarray, params: GoalpostsParams, ctx: NormaliseContext) -> 
             "normalise method 'goalposts' needs goalposts (lower, upper) for every indicator; "
             f"missing for: {', '.join(_names(ctx, missing))}"
         )
-    higher = ctx.direction > 0
-    y = np.where(higher, x - lower, upper - x) / (upper - lower)
-    if params.clip:
-        y = np.clip(y, 0.0, 1.0)
-    return y * params.scale
+    return goalpost_share(x, lower, upper, ctx.direction > 0, params.clip) * params.scale
 
 
 @register("normalise", "rank", NormaliseParams)

@@ -20,6 +20,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from mint_index.errors import SpecError, UnknownMethodError
 
 __all__ = [
+    "GLOBAL_STEPS",
+    "INDICATOR_STEPS",
     "STEPS",
     "Method",
     "NoParams",
@@ -32,6 +34,12 @@ __all__ = [
 
 #: The configurable pipeline steps, in the order the pipeline runs them.
 STEPS: tuple[str, ...] = ("denominate", "screen", "impute", "treat", "normalise", "aggregate")
+
+#: Steps decided once for the whole build, not per node.
+GLOBAL_STEPS: tuple[str, ...] = ("denominate", "screen")
+
+#: Steps chosen per indicator (a node's spec is inherited by the indicators below it).
+INDICATOR_STEPS: tuple[str, ...] = ("impute", "treat", "normalise")
 
 
 class StepParams(BaseModel):

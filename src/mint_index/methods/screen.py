@@ -10,6 +10,7 @@ import numpy as np
 from pydantic import Field
 
 from mint_index.methods.registry import NoParams, StepParams, register
+from mint_index.rules.coverage import indicator_coverage
 
 __all__ = ["AvailabilityParams"]
 
@@ -32,13 +33,10 @@ def none(x: np.ndarray, params: NoParams) -> np.ndarray:
 @register("screen", "availability", AvailabilityParams)
 def availability(x: np.ndarray, params: AvailabilityParams) -> np.ndarray:
     """Keep a unit in a year when its share of indicators present is at least ``min_coverage``."""
-    n_ind = x.shape[2]
-    missing = np.isnan(x).sum(axis=2)
-    coverage = 1.0 - missing / n_ind if n_ind else np.ones(x.shape[:2])
-    keep = coverage >= params.min_coverage
+    keep = indicator_coverage(x) >= params.min_coverage
     if params.min_nonzero is not None:
         zeros = (x == 0).sum(axis=2)
-        present = n_ind - missing
+        present = (~np.isnan(x)).sum(axis=2)
         with np.errstate(invalid="ignore", divide="ignore"):
             nonzero = np.where(present > 0, 1.0 - zeros / np.maximum(present, 1), 0.0)
         keep &= nonzero >= params.min_nonzero

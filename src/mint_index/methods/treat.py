@@ -207,7 +207,7 @@ def none(x: np.ndarray, params: NoParams, ctx: TreatContext) -> TreatResult:
     changes (before = after)."""
     stats = skew_kurtosis(x)
     return TreatResult(
-        values=x.copy(),
+        values=x,  # the input itself: the stages share it
         winsorised=np.zeros(x.shape, dtype=bool),
         points=np.zeros(stats[0].shape, dtype=np.int64),
         log_transformed=np.zeros(stats[0].shape, dtype=bool),

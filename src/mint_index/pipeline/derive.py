@@ -9,7 +9,8 @@ interval.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from functools import cached_property
+from typing import cast
 
 import numpy as np
 
@@ -45,16 +46,58 @@ _MISSING = MISSING_REASONS.index("missing")
 Z95 = 1.959963984540054
 
 
-@dataclass(frozen=True)
 class Derived:
-    """Derived indicator cubes, all shaped ``[year, unit, indicator]``."""
+    """Derived indicator cubes, all shaped ``[year, unit, indicator]``.
 
-    values: np.ndarray
-    reason: np.ndarray  # int8 codes into DERIVED_REASONS; 0 where a value exists
-    denominator: np.ndarray  # the count a rate rests on; NaN where not a ratio
-    lower: np.ndarray  # Wilson 95 % bounds on the indicator's scale; NaN where none
-    upper: np.ndarray
-    unreliable: np.ndarray  # bool: denominator below the indicator's min_denominator
+    Derivation builds them indicator-major (``[indicator, year, unit]``). ``values`` feeds
+    the pipeline and is turned into a cube at once; the others serve the flags, intervals
+    and data-quality notes, which are built on first use, so each is turned on first
+    access (and kept): scoring does not pay for layouts nobody reads.
+    """
+
+    def __init__(
+        self,
+        values: np.ndarray,
+        reason: np.ndarray,
+        denominator: np.ndarray,
+        lower: np.ndarray,
+        upper: np.ndarray,
+        unreliable: np.ndarray,
+    ) -> None:
+        """Every argument indicator-major ``[indicator, year, unit]``."""
+        self.values = column_last(values)
+        self._major = {
+            "reason": reason,
+            "denominator": denominator,
+            "lower": lower,
+            "upper": upper,
+            "unreliable": unreliable,
+        }
+
+    @cached_property
+    def reason(self) -> np.ndarray:
+        """int8 codes into DERIVED_REASONS; 0 where a value exists."""
+        return column_last(self._major.pop("reason"))
+
+    @cached_property
+    def denominator(self) -> np.ndarray:
+        """The count a rate rests on; NaN where not a ratio."""
+        return column_last(self._major.pop("denominator"))
+
+    @cached_property
+    def lower(self) -> np.ndarray:
+        """Wilson 95 % lower bound on the indicator's scale; NaN where none."""
+        return column_last(self._major.pop("lower"))
+
+    @cached_property
+    def upper(self) -> np.ndarray:
+        """Wilson 95 % upper bound on the indicator's scale; NaN where none."""
+        return column_last(self._major.pop("upper"))
+
+    @cached_property
+    def unreliable(self) -> np.ndarray:
+        """bool: the denominator is below the indicator's min_denominator."""
+        return column_last(self._major.pop("unreliable"))
 
 
 def wilson_interval(
@@ -88,20 +131,17 @@ class _ByVariable:
         every = take == list(range(len(data.variables)))
         self._row = {v: k for k, v in enumerate(variables)}
         self.values = column_major(data.values if every else data.values[:, :, take])
-        reason = column_major(data.reason if every else data.reason[:, :, take])
+        self.reason = column_major(data.reason if every else data.reason[:, :, take])
         # Once for the whole cube, not once per indicator reading the variable: a NaN
-        # without a recorded reason is simply "missing".
-        self.reason = np.where(np.isnan(self.values) & (reason == 0), np.int8(_MISSING), reason)
+        # without a recorded reason is simply "missing" (written into the fresh copy).
+        self.reason[np.isnan(self.values) & (self.reason == 0)] = _MISSING
 
     def __getitem__(self, variable: str) -> np.ndarray:
         return self.values[self._row[variable]]
 
-    def input_reason(self, variables: list[str], out: np.ndarray) -> None:
-        """Write into ``out``, per cell, the reason of the first input that is missing (0
-        if none is)."""
-        out[...] = 0
-        for v in variables:
-            np.copyto(out, self.reason[self._row[v]], where=out == 0)
+    def row(self, variable: str) -> int:
+        """The row of ``variable`` in :attr:`values` and :attr:`reason`."""
+        return self._row[variable]
 
 
 def _levels(ind: Indicator, raw: np.ndarray, problems: list[dict[str, object]]) -> np.ndarray:
@@ -185,8 +225,10 @@ def derive(data: Dataset, framework: Framework) -> Derived:
             ]
         )
     n_y, n_u = len(data.years), len(data.unit_ids)
-    # Built indicator by indicator, so each indicator's values are contiguous here
-    # ([indicator, year, unit]); turned into [year, unit, indicator] once at the end.
+    # Built indicator-major ([indicator, year, unit]) and turned into [year, unit,
+    # indicator] at the end. Indicators computed alike (ratios, parity gaps of one mode,
+    # plain values) are computed together, as blocks of rows: one numpy call per
+    # operation for all of them, not one per indicator.
     shape = (len(framework.indicators), n_y, n_u)
     values = np.full(shape, np.nan)
     reason = np.zeros(shape, dtype=np.int8)
@@ -195,27 +237,38 @@ def derive(data: Dataset, framework: Framework) -> Derived:
     upper = np.full(shape, np.nan)
     problems: list[dict[str, object]] = []
     cols = _ByVariable(data, framework.required_variables())
+    blocks = _Blocks(framework)
 
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for i, ind in blocks.levels:
+            values[i] = _levels(ind, cols[_direct_variable(ind)], problems)
+        if blocks.direct:
+            at, (var,) = blocks.rows(blocks.direct, cols)
+            values[at] = cols.values[var]
+        if blocks.levels_at or blocks.direct:  # one input: its reason is the value's
+            at, (var,) = blocks.rows([*blocks.levels_at, *blocks.direct], cols)
+            reason[at] = cols.reason[var]
+        if blocks.ratio:
+            at, (num_row, den_row) = blocks.rows(blocks.ratio, cols)
+            num, den = cols.values[num_row], cols.values[den_row]
+            scale = blocks.scale(blocks.ratio)
+            values[at] = np.where(den != 0, num / den * scale, np.nan)
+            denominator[at] = den
+            reason[at] = _first_reason(cols, (num_row, den_row))
+            rate = blocks.rate_mask(blocks.ratio)
+            if rate.any():
+                lo, hi = wilson_interval(num[rate], den[rate])
+                lower[at[rate]], upper[at[rate]] = lo * scale[rate], hi * scale[rate]
+            zero = (den == 0) & ~np.isnan(num)
+            reason[at] = np.where(zero, np.int8(_ZERO_DENOMINATOR), reason[at])
+        for mode, members in blocks.parity.items():
+            at, rows = blocks.rows(members, cols)
+            _parity(cols, rows, mode, blocks.scale(members), at, values, denominator, lower, upper)
+            reason[at] = _first_reason(cols, rows)
+            g_num, g_den, r_num, r_den = (cols.values[r] for r in rows)
+            zero = ((g_den == 0) & ~np.isnan(g_num)) | ((r_den == 0) & ~np.isnan(r_num))
+            reason[at] = np.where(zero, np.int8(_ZERO_DENOMINATOR), reason[at])
     for i, ind in enumerate(framework.indicators):
-        c = ind.compute
-        # The denominate step's variable is not an input of the derived value.
-        inputs = [v for v in ind.variables() if v in _compute_vars(c)]
-        cols.input_reason(inputs, out=reason[i])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if isinstance(c, DirectCompute):
-                raw = cols[c.variable]
-                values[i] = _levels(ind, raw, problems) if ind.answer_levels() else raw
-            elif isinstance(c, RatioCompute):
-                num, den = cols[c.numerator], cols[c.denominator]
-                values[i] = np.where(den != 0, num / den * c.scale, np.nan)
-                denominator[i] = den
-                if ind.kind == "rate":
-                    lo, hi = wilson_interval(num, den)
-                    lower[i], upper[i] = lo * c.scale, hi * c.scale
-                zero = (den == 0) & ~np.isnan(num)
-                np.copyto(reason[i], _ZERO_DENOMINATOR, where=zero)
-            else:
-                _parity(cols, c, i, values, denominator, lower, upper, reason)
         _transform(ind, (values[i], lower[i], upper[i]), problems)
     if problems:
         raise DataValidationError(problems)
@@ -228,43 +281,98 @@ def derive(data: Dataset, framework: Framework) -> Derived:
     )
     with np.errstate(invalid="ignore"):
         unreliable = denominator < minimum[:, None, None]  # NaN on either side compares False
-    return Derived(
-        *(column_last(a) for a in (values, reason, denominator, lower, upper, unreliable))
-    )
+    return Derived(values, reason, denominator, lower, upper, unreliable)
 
 
-def _compute_vars(c: DirectCompute | RatioCompute | ParityCompute) -> set[str]:
+def _direct_variable(ind: Indicator) -> str:
+    return cast(DirectCompute, ind.compute).variable
+
+
+def _first_reason(cols: _ByVariable, rows: tuple[np.ndarray, ...]) -> np.ndarray:
+    """Per cell, the reason of the first input (in the compute's order) that is missing;
+    0 if none is."""
+    out = cols.reason[rows[0]]
+    for row in rows[1:]:
+        out = np.where(out == 0, cols.reason[row], out)
+    return out
+
+
+class _Blocks:
+    """The framework's indicators grouped by how they are computed, with their inputs in
+    the compute's order (the order that decides which missing input gives the reason)."""
+
+    def __init__(self, framework: Framework) -> None:
+        self._indicators = framework.indicators
+        self.levels: list[tuple[int, Indicator]] = []
+        self.levels_at: list[int] = []
+        self.direct: list[int] = []
+        self.ratio: list[int] = []
+        self.parity: dict[str, list[int]] = {}
+        for i, ind in enumerate(framework.indicators):
+            c = ind.compute
+            if isinstance(c, DirectCompute):
+                if ind.answer_levels():
+                    self.levels.append((i, ind))
+                    self.levels_at.append(i)
+                else:
+                    self.direct.append(i)
+            elif isinstance(c, RatioCompute):
+                self.ratio.append(i)
+            else:
+                self.parity.setdefault(c.mode, []).append(i)
+
+    def rows(self, at: list[int], cols: _ByVariable) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+        """Indicator positions and, per input, the variable rows of those indicators."""
+        inputs = [_inputs(self._indicators[i].compute) for i in at]
+        rows = tuple(
+            np.array([cols.row(names[k]) for names in inputs], dtype=np.intp)
+            for k in range(len(inputs[0]))
+        )
+        return np.array(at, dtype=np.intp), rows
+
+    def scale(self, at: list[int]) -> np.ndarray:
+        """``[indicator, 1, 1]`` scale factors of ratio and parity indicators."""
+        factors = [
+            cast(RatioCompute | ParityCompute, self._indicators[i].compute).scale for i in at
+        ]
+        return np.array(factors, dtype=np.float64)[:, None, None]
+
+    def rate_mask(self, at: list[int]) -> np.ndarray:
+        return np.array([self._indicators[i].kind == "rate" for i in at], dtype=bool)
+
+
+def _inputs(c: DirectCompute | RatioCompute | ParityCompute) -> tuple[str, ...]:
+    """The variables a compute reads, in its order."""
     if isinstance(c, DirectCompute):
-        return {c.variable}
+        return (c.variable,)
     if isinstance(c, RatioCompute):
-        return {c.numerator, c.denominator}
-    return {c.group.numerator, c.group.denominator, c.reference.numerator, c.reference.denominator}
+        return (c.numerator, c.denominator)
+    return (c.group.numerator, c.group.denominator, c.reference.numerator, c.reference.denominator)
 
 
 def _parity(
     cols: _ByVariable,
-    c: ParityCompute,
-    i: int,
+    rows: tuple[np.ndarray, ...],
+    mode: str,
+    scale: np.ndarray,
+    at: np.ndarray,
     values: np.ndarray,
     denominator: np.ndarray,
     lower: np.ndarray,
     upper: np.ndarray,
-    reason: np.ndarray,
 ) -> None:
-    """A group's rate against the reference group's, as a difference or a ratio."""
-    g_num, g_den = cols[c.group.numerator], cols[c.group.denominator]
-    r_num, r_den = cols[c.reference.numerator], cols[c.reference.denominator]
+    """Parity gaps of one ``mode``: each group's rate against its reference group's, as a
+    difference or a ratio."""
+    g_num, g_den, r_num, r_den = (cols.values[r] for r in rows)
     g_rate = np.where(g_den != 0, g_num / g_den, np.nan)
     r_rate = np.where(r_den != 0, r_num / r_den, np.nan)
     g_lo, g_hi = wilson_interval(g_num, g_den)
-    if c.mode == "difference":
-        values[i] = (g_rate - r_rate) * c.scale
-        lower[i], upper[i] = (g_lo - r_rate) * c.scale, (g_hi - r_rate) * c.scale
+    if mode == "difference":
+        values[at] = (g_rate - r_rate) * scale
+        lower[at], upper[at] = (g_lo - r_rate) * scale, (g_hi - r_rate) * scale
     else:
         ok = r_rate != 0
-        values[i] = np.where(ok, g_rate / r_rate, np.nan)
-        lower[i] = np.where(ok, g_lo / r_rate, np.nan)
-        upper[i] = np.where(ok, g_hi / r_rate, np.nan)
-    denominator[i] = g_den
-    zero = ((g_den == 0) & ~np.isnan(g_num)) | ((r_den == 0) & ~np.isnan(r_num))
-    np.copyto(reason[i], _ZERO_DENOMINATOR, where=zero)
+        values[at] = np.where(ok, g_rate / r_rate, np.nan)
+        lower[at] = np.where(ok, g_lo / r_rate, np.nan)
+        upper[at] = np.where(ok, g_hi / r_rate, np.nan)
+    denominator[at] = g_den

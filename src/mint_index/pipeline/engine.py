@@ -2,15 +2,16 @@
 
 raw -> derived -> denominated -> screened -> imputed -> treated -> normalised -> aggregated
 
-Every stage is kept in the :class:`~mint_index.pipeline.results.Results`. Steps that may
-use a different method per indicator group the indicators by their resolved spec and call
-each method once on its columns, so the work stays vectorised whatever the framework says.
+The spec is resolved once, at the start, into a :class:`~mint_index.plan.Plan`; the steps
+read their methods and typed parameters from it. Every stage is kept in the
+:class:`~mint_index.pipeline.results.Results`. Steps that may use a different method per
+indicator group the indicators by their choice in the plan and call each method once on
+its columns, so the work stays vectorised whatever the framework says.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -19,17 +20,18 @@ import pandas as pd
 from mint_index.data.dataset import Dataset
 from mint_index.errors import SpecError
 from mint_index.framework.framework import Framework
-from mint_index.methods.aggregate import enough_children
 from mint_index.methods.base import (
     ImputeContext,
     NormaliseContext,
     TreatContext,
     TreatResult,
 )
-from mint_index.methods.registry import parse_step
 from mint_index.pipeline.derive import derive, on_indicator_scale
 from mint_index.pipeline.layout import column_last, column_major
 from mint_index.pipeline.results import Results, StageLog
+from mint_index.plan import Plan, StepChoice
+from mint_index.rules.coverage import enough_children, indicator_coverage, min_share
+from mint_index.rules.goalposts import goalpost_bounds
 from mint_index.spec import BuildSpec
 
 __all__ = ["aggregate_cube", "peer_groups", "score"]
@@ -37,10 +39,10 @@ __all__ = ["aggregate_cube", "peer_groups", "score"]
 
 def score(
     data: Dataset,
-    framework: Framework | BuildSpec | None = None,
+    framework: Framework | BuildSpec | Plan | None = None,
     **overrides: Any,
 ) -> Results:
-    """Score ``data`` with ``framework`` (or a complete ``BuildSpec``).
+    """Score ``data`` with ``framework`` (or a complete ``BuildSpec`` or ``Plan``).
 
     Keyword arguments are step specs that override the framework for every node, named
     after the steps: ``denominate``, ``screen``, ``impute``, ``treat``, ``normalise``,
@@ -51,6 +53,10 @@ def score(
         from mint_index.framework.loader import default_framework
 
         framework = default_framework()
+    if isinstance(framework, Plan):
+        if not overrides:
+            return _run(data, framework)
+        framework = framework.spec
     if isinstance(framework, BuildSpec):
         spec = framework.with_changes(**overrides) if overrides else framework
     else:
@@ -61,33 +67,35 @@ def score(
                 + ", ".join(k for k in BuildSpec.model_fields if k != "framework")
             )
         spec = BuildSpec.model_validate({"framework": framework, **overrides})
-    return _run(data, spec)
+    return _run(data, Plan.resolve(spec))
 
 
-def _run(data: Dataset, spec: BuildSpec) -> Results:
-    fw = spec.framework
+def _run(data: Dataset, plan: Plan) -> Results:
+    fw = plan.framework
     units = data.units.reindex(data.unit_ids.astype(str))
-    units["peer_group"] = peer_groups(units, spec)
+    units["peer_group"] = peer_groups(units, plan)
     log = StageLog()
 
     derived = derive(data, fw)
     stages: dict[str, np.ndarray] = {"derived": derived.values}
 
-    stages["denominated"] = _denominate(data, fw, spec, derived.values)
+    stages["denominated"] = _denominate(data, fw, plan, derived.values)
 
-    method, params = parse_step("screen", spec.step_for("screen"))
-    keep = np.asarray(method.func(stages["denominated"], params), dtype=bool)
+    keep = np.asarray(plan.screen.func(stages["denominated"], plan.screen.params), dtype=bool)
     log.screened_out = ~keep
-    log.coverage = _coverage(stages["denominated"])
-    screened = np.where(keep[..., None], stages["denominated"], np.nan)
+    log.coverage = indicator_coverage(stages["denominated"])
+    every_unit = bool(keep.all())
+    # Stages may share an array where a step changes nothing: nobody modifies a stage.
+    denominated = stages["denominated"]
+    screened = denominated if every_unit else np.where(keep[..., None], denominated, np.nan)
     stages["screened"] = screened
 
-    groups = {col: _codes(units[col]) for col in units.columns if col != "name"}
+    groups = _UnitGroups(units)
     direction = np.array([ind.direction_sign for ind in fw.indicators])
     parents = np.unique([fw.parent_of[i] for i in fw.indicator_ids], return_inverse=True)[1]
 
-    def impute(method: Any, params: Any, x: np.ndarray, cols: list[int]) -> np.ndarray:
-        by = getattr(params, "by", None)
+    def impute(choice: StepChoice, x: np.ndarray, cols: list[int]) -> np.ndarray:
+        by = getattr(choice.params, "by", None)
         if by is not None and by not in groups:
             raise SpecError(
                 f"impute: group column {by!r} is not in the units table; columns: "
@@ -96,33 +104,30 @@ def _run(data: Dataset, spec: BuildSpec) -> Results:
         ctx = ImputeContext(
             years=data.years, groups=groups, direction=direction[cols], parents=parents[cols]
         )
-        return np.asarray(method.func(x, params, ctx), dtype=np.float64)
+        return np.asarray(choice.func(x, choice.params, ctx), dtype=np.float64)
 
-    imputed = _per_spec(fw, spec, "impute", screened, impute)
-    imputed = np.where(keep[..., None], imputed, np.nan)  # screened-out units stay out
-    log.imputed = np.isnan(screened) & ~np.isnan(imputed)
+    imputed = _per_choice(plan, "impute", screened, impute)
+    if not every_unit:
+        imputed = np.where(keep[..., None], imputed, np.nan)  # screened-out units stay out
+    if imputed is screened:
+        log.imputed = np.zeros(screened.shape, dtype=bool)
+    else:
+        log.imputed = np.isnan(screened) & ~np.isnan(imputed)
     stages["imputed"] = imputed
 
     treatments: list[tuple[list[int], TreatResult]] = []
 
-    def treat(method: Any, params: Any, x: np.ndarray, cols: list[int]) -> np.ndarray:
+    def treat(choice: StepChoice, x: np.ndarray, cols: list[int]) -> np.ndarray:
         ctx = TreatContext(years=data.years, indicator_ids=tuple(fw.indicator_ids[c] for c in cols))
-        result: TreatResult = method.func(x, params, ctx)
+        result: TreatResult = choice.func(x, choice.params, ctx)
         treatments.append((cols, result))
         return np.asarray(result.values, dtype=np.float64)
 
-    stages["treated"] = _per_spec(fw, spec, "treat", imputed, treat)
+    stages["treated"] = _per_choice(plan, "treat", imputed, treat)
     log.set_treatment(treatments, len(data.years), len(fw.indicators), imputed.shape)
 
     unit_ids = tuple(data.unit_ids.astype(str))
-    goalposts = np.array(
-        [
-            [np.nan, np.nan]
-            if ind.goalposts is None
-            else on_indicator_scale(ind, [ind.goalposts.lower, ind.goalposts.upper])
-            for ind in fw.indicators
-        ]
-    ).reshape(len(fw.indicators), 2)
+    goalposts = goalpost_bounds(fw.indicators)  # on the indicators' (transformed) scale
     target = np.array(
         [
             np.nan if ind.target is None else float(on_indicator_scale(ind, ind.target.value))
@@ -130,7 +135,7 @@ def _run(data: Dataset, spec: BuildSpec) -> Results:
         ]
     )
 
-    def normalise(method: Any, params: Any, x: np.ndarray, cols: list[int]) -> np.ndarray:
+    def normalise(choice: StepChoice, x: np.ndarray, cols: list[int]) -> np.ndarray:
         ctx = NormaliseContext(
             years=data.years,
             direction=direction[cols],
@@ -139,21 +144,21 @@ def _run(data: Dataset, spec: BuildSpec) -> Results:
             indicator_ids=tuple(fw.indicator_ids[c] for c in cols),
             unit_ids=unit_ids,
         )
-        return np.asarray(method.func(x, params, ctx), dtype=np.float64)
+        return np.asarray(choice.func(x, choice.params, ctx), dtype=np.float64)
 
-    stages["normalised"] = _per_spec(fw, spec, "normalise", stages["treated"], normalise)
-    stages["aggregated"] = aggregate_cube(spec, stages["normalised"])
-    return Results(spec=spec, dataset=data, units=units, stages=stages, derived=derived, log=log)
+    stages["normalised"] = _per_choice(plan, "normalise", stages["treated"], normalise)
+    stages["aggregated"] = aggregate_cube(plan, stages["normalised"])
+    return Results(plan=plan, dataset=data, units=units, stages=stages, derived=derived, log=log)
 
 
-def aggregate_cube(spec: BuildSpec, normalised: np.ndarray) -> np.ndarray:
+def aggregate_cube(plan: Plan, normalised: np.ndarray) -> np.ndarray:
     """Aggregate normalised indicators ``[year, unit, indicator]`` up the framework.
 
     Returns ``[year, unit, node]`` over ``framework.node_ids``. A parent is missing where
     the share of its children present is below the method's ``min_share``
-    (:func:`~mint_index.methods.aggregate.enough_children`).
+    (:func:`~mint_index.rules.coverage.enough_children`).
     """
-    fw = spec.framework
+    fw = plan.framework
     position = {node: i for i, node in enumerate(fw.node_ids)}
     n_i = len(fw.indicator_ids)
     # Node-major while aggregating: a parent's children are one contiguous block, and
@@ -163,39 +168,38 @@ def aggregate_cube(spec: BuildSpec, normalised: np.ndarray) -> np.ndarray:
     for node in fw.aggregate_ids:
         children = fw.children[node]
         cols = _columns([position[c] for c in children])
-        weights = np.array([spec.weight(c) for c in children], dtype=np.float64)
+        weights = np.array([plan.weight(c) for c in children], dtype=np.float64)
         if not weights.sum() > 0:
             raise SpecError(f"weights: all children of {node!r} have weight 0")
-        method, params = parse_step("aggregate", spec.step_for("aggregate", node))
+        choice = plan.aggregate[node]
         x = np.moveaxis(work[cols], 0, -1)  # [year, unit, child]
-        value = np.asarray(method.func(x, weights, params), dtype=np.float64)
-        enough = enough_children(x, weights, getattr(params, "min_share", 0.0))
+        value = np.asarray(choice.func(x, weights, choice.params), dtype=np.float64)
+        enough = enough_children(x, weights, min_share(choice))
         work[position[node]] = np.where(enough, value, np.nan)
     return column_last(work)
 
 
-def _per_spec(
-    fw: Framework,
-    spec: BuildSpec,
+def _per_choice(
+    plan: Plan,
     step: str,
     x: np.ndarray,
-    apply: Callable[[Any, Any, np.ndarray, list[int]], np.ndarray],
+    apply: Callable[[StepChoice, np.ndarray, list[int]], np.ndarray],
 ) -> np.ndarray:
-    """Run ``step`` once per distinct resolved spec, on that spec's indicator columns."""
-    by_spec: dict[str, list[int]] = {}
-    for i, ind in enumerate(fw.indicator_ids):
-        key = json.dumps(spec.step_for(step, ind), sort_keys=True)
-        by_spec.setdefault(key, []).append(i)
-    if len(by_spec) == 1:  # one spec for every indicator: no gathering or scattering
-        key, cols = next(iter(by_spec.items()))
-        method, params = parse_step(step, json.loads(key))
-        out = apply(method, params, x, cols)
+    """Run ``step`` once per distinct choice in the plan, on that choice's indicator columns.
+
+    A method that changes nothing may return its input itself; the stage then shares it.
+    """
+    groups = list(plan.groups(step))
+    if len(groups) == 1:  # one choice for every indicator: no gathering or scattering
+        choice, cols = groups[0]
+        out = apply(choice, x, cols)
+        if out is x:
+            return x
         return out.copy() if np.may_share_memory(out, x) else out
     out = np.empty_like(x)
-    for key, cols in by_spec.items():
-        method, params = parse_step(step, json.loads(key))
+    for choice, cols in groups:
         at = _columns(cols)
-        out[:, :, at] = apply(method, params, x[:, :, at], cols)
+        out[:, :, at] = apply(choice, x[:, :, at], cols)
     return out
 
 
@@ -206,33 +210,46 @@ def _columns(cols: list[int]) -> slice | list[int]:
     return cols
 
 
-def _denominate(data: Dataset, fw: Framework, spec: BuildSpec, x: np.ndarray) -> np.ndarray:
-    method, params = parse_step("denominate", spec.step_for("denominate"))
+def _denominate(data: Dataset, fw: Framework, plan: Plan, x: np.ndarray) -> np.ndarray:
+    choice = plan.denominate
     cols = [i for i, ind in enumerate(fw.indicators) if ind.denominator]
+    if choice.method == "none" or not cols:
+        return x  # the stage shares the derived values: nothing is divided
     out = x.copy()
-    if method.name == "none" or not cols:
-        return out
     denominators = data.cube([fw.indicators[i].denominator or "" for i in cols])
-    out[:, :, cols] = method.func(x[:, :, cols], denominators, params)
+    out[:, :, cols] = choice.func(x[:, :, cols], denominators, choice.params)
     return out
 
 
-def _coverage(x: np.ndarray) -> np.ndarray:
-    """Share of indicators with a value, per year and unit."""
-    return (~np.isnan(x)).mean(axis=2) if x.shape[2] else np.ones(x.shape[:2])
+class _UnitGroups(Mapping[str, np.ndarray]):
+    """Integer group codes of each units-table column (-1 where the group is missing),
+    computed when an imputation first asks for a column."""
+
+    def __init__(self, units: pd.DataFrame) -> None:
+        self._units = units
+        self._columns = [c for c in units.columns if c != "name"]
+        self._codes: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, column: str) -> np.ndarray:
+        if column not in self._columns:
+            raise KeyError(column)
+        if column not in self._codes:
+            codes, _ = pd.factorize(self._units[column], sort=True)
+            self._codes[column] = np.asarray(codes, dtype=np.int64)
+        return self._codes[column]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
 
 
-def _codes(column: pd.Series) -> np.ndarray:
-    """Integer group codes of a units-table column; -1 where the group is missing."""
-    codes, _ = pd.factorize(column, sort=True)
-    return np.asarray(codes, dtype=np.int64)
-
-
-def peer_groups(units: pd.DataFrame, spec: BuildSpec) -> pd.Series:
+def peer_groups(units: pd.DataFrame, plan: Plan) -> pd.Series:
     """Each unit's peer group: the configured units column, else size classes from
     ``population`` if the framework defines breaks, else one group ``all``."""
-    column = spec.peer_group_column
-    config = spec.framework.peer_groups
+    column = plan.peer_group_column
+    config = plan.framework.peer_groups
     if column in units.columns:
         return units[column].astype(object).where(units[column].notna(), "unknown")
     if config.breaks and config.labels and "population" in units.columns:

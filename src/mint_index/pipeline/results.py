@@ -21,6 +21,8 @@ from mint_index.errors import SpecError
 from mint_index.framework.framework import Framework
 from mint_index.methods.base import TreatResult
 from mint_index.pipeline.derive import DERIVED_REASONS, Derived
+from mint_index.plan import Plan
+from mint_index.rules.changes import year_on_year
 from mint_index.spec import BuildSpec
 
 if TYPE_CHECKING:
@@ -79,14 +81,14 @@ class Results:
 
     def __init__(
         self,
-        spec: BuildSpec,
+        plan: Plan,
         dataset: Dataset,
         units: pd.DataFrame,
         stages: dict[str, np.ndarray],
         derived: Derived,
         log: StageLog,
     ) -> None:
-        self.spec = spec
+        self.plan = plan
         self.dataset = dataset
         self.units = units
         self._stages = stages
@@ -95,8 +97,14 @@ class Results:
 
     # ---- axes -----------------------------------------------------------------------
     @property
+    def spec(self) -> BuildSpec:
+        """The spec as the user wrote it (what ``to_dict`` and provenance record); the
+        pipeline reads :attr:`plan`, its resolved form."""
+        return self.plan.spec
+
+    @property
     def framework(self) -> Framework:
-        return self.spec.framework
+        return self.plan.framework
 
     @property
     def years(self) -> np.ndarray:
@@ -156,10 +164,15 @@ class Results:
     @cached_property
     def changes(self) -> pd.DataFrame:
         """Score change of every node since the unit's previous year in the data."""
-        cube = self.cube("aggregated")
-        diff = np.full_like(cube, np.nan)
-        diff[1:] = cube[1:] - cube[:-1]
-        return self._frame(diff, self.node_ids)
+        return self._frame(year_on_year(self.cube("aggregated"), axis=0), self.node_ids)
+
+    @cached_property
+    def effective_weights(self) -> pd.DataFrame:
+        """Every node's weight, its share of its parent and its effective weight in the
+        index (the product of the shares up the tree), as COINr's ``get_eff_weights``."""
+        from mint_index.rules.weights import effective_weights
+
+        return effective_weights(self.plan)
 
     # ---- tidy tables ----------------------------------------------------------------
     @cached_property
@@ -305,7 +318,7 @@ class Results:
         """Score the same data with a changed spec (steps, weights, peer groups)."""
         from mint_index.pipeline.engine import score
 
-        return score(self.dataset, self.spec.with_changes(**overrides))
+        return score(self.dataset, self.plan.with_changes(**overrides))
 
     # ---- output ---------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -20,13 +20,13 @@ from mint_index.recommendations.recommendations import FRAME_COLUMNS, NUMBER_COL
 from mint_index.recommendations.register import due_year
 from mint_index.recommendations.texts import (
     EVIDENCE_SEPARATOR,
-    LANGS,
     evidence,
     fill,
     in_place_text,
     number,
     quality_note,
 )
+from mint_index.rules.languages import LANGUAGES
 
 if TYPE_CHECKING:
     from mint_index.framework.framework import Framework
@@ -37,7 +37,7 @@ __all__ = ["CATALOG_COLUMNS", "CORE_COLUMNS", "EVIDENCE_COLUMNS", "REGISTER_COLU
 #: Columns copied from the action catalog.
 CATALOG_COLUMNS = ("programme", "source", "effort", "horizon")
 
-_TEXT_COLUMNS = tuple(f"{t}_{lang}" for t in ("title", "evidence", "text") for lang in LANGS)
+_TEXT_COLUMNS = tuple(f"{t}_{lang}" for t in ("title", "evidence", "text") for lang in LANGUAGES)
 #: Columns of measures in place, added to the core frame by ``mi.recommend``'s register step.
 REGISTER_COLUMNS = ("since", "review", "review_indicators")
 _DERIVED = {*CATALOG_COLUMNS, "actors", "band", *REGISTER_COLUMNS, *_TEXT_COLUMNS}
@@ -78,13 +78,13 @@ class Details:
         names = units["name"] if "name" in units.columns else pd.Series(units.index, units.index)
         return cls(
             ruleset=ruleset,
-            labels={lang: {n: fw.label(n, lang) for n in fw.node_ids} for lang in LANGS},
+            labels={lang: {n: fw.label(n, lang) for n in fw.node_ids} for lang in LANGUAGES},
             unit_labels={
                 lang: {
                     n: fw.indicator(n).unit_label(lang) if fw.is_indicator(n) else ""
                     for n in fw.node_ids
                 }
-                for lang in LANGS
+                for lang in LANGUAGES
             },
             unit_names=dict(zip(units.index.astype(str), names.astype(object), strict=True)),
             peer_groups=dict(
@@ -94,7 +94,7 @@ class Details:
             levelled=frozenset(n for n in fw.indicator_ids if fw.indicator(n).answer_levels()),
         )
 
-    def complete(self, core: pd.DataFrame, langs: tuple[str, ...] = LANGS) -> pd.DataFrame:
+    def complete(self, core: pd.DataFrame, langs: tuple[str, ...] = LANGUAGES) -> pd.DataFrame:
         """``core`` rows (:data:`CORE_COLUMNS`) with every output column, texts in ``langs``."""
         core = core.reset_index(drop=True)
         out = core[[c for c in CORE_COLUMNS if c in FRAME_COLUMNS]].copy()

@@ -26,11 +26,12 @@ from mint_index.errors import MintIndexError
 from mint_index.pipeline.derive import DERIVED_REASONS
 from mint_index.recommendations.conditions import PANEL_MEASURES, Panel, evaluate
 from mint_index.recommendations.details import CORE_COLUMNS, Details
-from mint_index.recommendations.priority import SEVERITY, priority, weight_shares
+from mint_index.recommendations.priority import SEVERITY, priority
 from mint_index.recommendations.quality import REASONS, Quality, assess
 from mint_index.recommendations.recommendations import Recommendations
 from mint_index.recommendations.rules import RuleSet, load_rules
-from mint_index.recommendations.texts import LANGS
+from mint_index.rules.languages import DEFAULT_LANGUAGE, check_language
+from mint_index.rules.weights import weight_shares
 
 if TYPE_CHECKING:
     from mint_index.framework.framework import Framework
@@ -44,7 +45,7 @@ _SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
 def recommend(
     results: Results,
     rules: RuleSet | str | Path | None = None,
-    lang: str = "en",
+    lang: str = DEFAULT_LANGUAGE,
     max_poor_share: float = 0.5,
 ) -> Recommendations:
     """Ranked, explained measures for every unit and year of ``results``.
@@ -58,8 +59,7 @@ def recommend(
     """
     from mint_index.gap_analysis import gaps
 
-    if lang not in LANGS:
-        raise MintIndexError(f"unknown language {lang!r}; languages: {', '.join(LANGS)}")
+    check_language(lang)
     if not 0.0 <= max_poor_share <= 1.0:
         raise MintIndexError(f"max_poor_share must lie in [0, 1], got {max_poor_share}")
     fw = results.framework
@@ -69,7 +69,7 @@ def recommend(
     table = gaps(results)
     quality = assess(results, max_poor_share)
     panel = _panel(results, table, quality)
-    weights = weight_shares(results.spec)[fw.node_ids.index(fw.index.id)]
+    weights = weight_shares(results.plan)[fw.node_ids.index(fw.index.id)]
     hits, blocked = fire(ruleset, panel, weights)
 
     units = results.units.reindex(results.unit_ids)

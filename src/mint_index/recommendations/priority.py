@@ -25,18 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mint_index.spec import BuildSpec
-
-__all__ = [
-    "BANDS",
-    "SCALE",
-    "SEVERITY",
-    "TREND_SCALE",
-    "band",
-    "bands",
-    "priority",
-    "weight_shares",
-]
+__all__ = ["BANDS", "SCALE", "SEVERITY", "TREND_SCALE", "band", "bands", "priority"]
 
 #: Severity factors.
 SEVERITY: dict[str, float] = {"low": 1.0 / 3.0, "medium": 2.0 / 3.0, "high": 1.0}
@@ -51,28 +40,6 @@ BANDS: tuple[tuple[str, float], ...] = (("high", 50.0), ("medium", 25.0), ("low"
 #: in twice that many points (5 points a year: 0.5 or 1).
 TREND_SCALE = 20.0
 _TREND_FLAT, _TREND_MIN, _TREND_MAX = 0.75, 0.5, 1.0
-
-
-def weight_shares(spec: BuildSpec) -> np.ndarray:
-    """``share[a, n]``: the share of node ``a`` carried by node ``n`` (both over
-    ``framework.node_ids``): the product of the weights relative to siblings on the path from
-    ``n`` up to ``a``; 1 on the diagonal, 0 where ``n`` is not below ``a``."""
-    fw = spec.framework
-    position = {node: i for i, node in enumerate(fw.node_ids)}
-    relative: dict[str, float] = {}
-    for children in fw.children.values():
-        total = sum(spec.weight(c) for c in children)
-        for child in children:
-            relative[child] = spec.weight(child) / total if total > 0 else 0.0
-    share = np.eye(len(fw.node_ids))
-    for node in fw.node_ids:
-        product = 1.0
-        current = node
-        for ancestor in fw.ancestors(node):
-            product *= relative[current]
-            share[position[ancestor], position[node]] = product
-            current = ancestor
-    return share
 
 
 def priority(

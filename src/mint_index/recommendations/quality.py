@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from mint_index.pipeline.derive import DERIVED_REASONS
-from mint_index.recommendations.priority import weight_shares
+from mint_index.rules.weights import weight_shares
 
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
@@ -58,7 +58,7 @@ def flag_cubes(results: Results) -> dict[str, np.ndarray]:
     u = pd.Index(results.unit_ids).get_indexer(flags["unit"].astype(str))
     n = pd.Index(fw.node_ids).get_indexer(flags["node"].astype(str))
     ok = (y >= 0) & (u >= 0) & (n >= 0)
-    below = weight_shares(results.spec)[:, : len(fw.indicator_ids)] > 0  # [node, indicator]
+    below = weight_shares(results.plan)[:, : len(fw.indicator_ids)] > 0  # [node, indicator]
     names = flags["flag"].astype(str).to_numpy(dtype=object)
     detail = flags["detail"].astype(object).where(flags["detail"].notna(), "").astype(str)
     qualified = np.where(names == "missing", "missing:" + detail.to_numpy(dtype=object), "")
@@ -87,7 +87,7 @@ def assess(results: Results, max_poor_share: float = 0.5) -> Quality:
     reason = np.where(flags.get("screened_out", empty), _CODE["screened_out"], reason)
     poor_ind = reason > 0
 
-    share = weight_shares(results.spec)[:, :n_i]  # [node, indicator]
+    share = weight_shares(results.plan)[:, :n_i]  # [node, indicator]
     below = (share > 0).astype(np.float64)
     poor_share = poor_ind.astype(np.float64) @ share.T  # [year, unit, node]
     poor = np.rint(poor_ind.astype(np.float64) @ below.T).astype(np.int64)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from mint_index.errors import MintIndexError
 from mint_index.gap_analysis import MEASURES
+from mint_index.rules.languages import DEFAULT_LANGUAGE, LANGUAGES, check_language
 
 if TYPE_CHECKING:
     from mint_index.recommendations.details import Details
@@ -52,7 +53,6 @@ FRAME_COLUMNS = [
     "text_en",
 ]
 _TEXTS = ("title", "evidence", "text")
-_LANGS = ("de", "en")
 
 
 class Recommendations:
@@ -65,7 +65,7 @@ class Recommendations:
     def __init__(
         self,
         frame: pd.DataFrame,
-        lang: str = "en",
+        lang: str = DEFAULT_LANGUAGE,
         meta: dict[str, Any] | None = None,
         ruleset: RuleSet | None = None,
         details: Details | None = None,
@@ -88,7 +88,7 @@ class Recommendations:
         """What writes the texts and catalog columns of the stored rows."""
         return self._details
 
-    def _complete(self, rows: pd.DataFrame, langs: tuple[str, ...] = _LANGS) -> pd.DataFrame:
+    def _complete(self, rows: pd.DataFrame, langs: tuple[str, ...] = LANGUAGES) -> pd.DataFrame:
         """``rows`` of the stored frame with every output column (texts in ``langs``)."""
         if self._details is None:
             return rows.reset_index(drop=True)
@@ -103,7 +103,7 @@ class Recommendations:
             rows = rows[rows["year"].to_numpy() == int(year)]
         if lang is None:
             return self._complete(rows).copy()
-        _check_lang(lang)
+        check_language(lang)
         return _in_language(self._complete(rows, (lang,)), lang)
 
     @property
@@ -132,7 +132,7 @@ class Recommendations:
         """One unit's measures and notes for ``year`` (default: the latest year it has rows
         for), in ``lang`` (default: the language chosen in ``recommend``)."""
         lang = lang or self.lang
-        _check_lang(lang)
+        check_language(lang)
         mine = self._frame[self._frame["unit"] == str(unit)]
         if not len(mine):
             known = self._frame["unit"].nunique()
@@ -234,11 +234,6 @@ class Recommendations:
 
 def _in_language(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """One ``title``/``evidence``/``text`` column in ``lang`` instead of one per language."""
-    other = [f"{t}_{o}" for o in _LANGS if o != lang for t in _TEXTS]
+    other = [f"{t}_{o}" for o in LANGUAGES if o != lang for t in _TEXTS]
     frame = frame.drop(columns=[c for c in other if c in frame.columns])
     return frame.rename(columns={f"{t}_{lang}": t for t in _TEXTS})
-
-
-def _check_lang(lang: str) -> None:
-    if lang not in ("de", "en"):
-        raise MintIndexError(f"unknown language {lang!r}; languages: de, en")

@@ -35,6 +35,7 @@ from pydantic import (
 from mint_index.errors import Problem, RuleError, YamlError
 from mint_index.framework.model import Text
 from mint_index.pipeline.derive import DERIVED_REASONS
+from mint_index.rules.languages import LANGUAGES
 from mint_index.yamlio import load_yaml
 
 if TYPE_CHECKING:
@@ -425,7 +426,7 @@ def _problems(exc: ValidationError, file: str, prefix: str) -> list[Problem]:
 
 def _template_problems(rule: Rule, file: str, base: str) -> list[Problem]:
     out = []
-    for lang in ("de", "en"):
+    for lang in LANGUAGES:
         for name in _PLACEHOLDER.findall(getattr(rule.text, lang)):
             if name not in PLACEHOLDERS:
                 out.append(

@@ -15,7 +15,6 @@ import pandas as pd
 
 __all__ = [
     "EVIDENCE_SEPARATOR",
-    "LANGS",
     "evidence",
     "fill",
     "in_place_text",
@@ -23,7 +22,6 @@ __all__ = [
     "quality_note",
 ]
 
-LANGS = ("de", "en")
 #: Between the evidence of the rules that ask for one measure (one sentence each).
 EVIDENCE_SEPARATOR = " | "
 _MINUS = "\u2212"  # a real minus sign, which screen readers read as "minus"

@@ -50,9 +50,9 @@ def _field_text(ind: Indicator, name: str, spec: dict[str, Any] | None = None) -
 
 def _changed_indicators(before: Results, after: Results, lang: str) -> dict[str, Any]:
     fa, fb = before.framework, after.framework
-    norm_a = before.spec.resolved()["normalise"]
-    norm_b = after.spec.resolved()["normalise"]
-    w_a, w_b = before.spec.resolved()["weights"], after.spec.resolved()["weights"]
+    norm_a = {i: c.as_spec() for i, c in before.plan.normalise.items()}
+    norm_b = {i: c.as_spec() for i, c in after.plan.normalise.items()}
+    w_a, w_b = before.plan.weights, after.plan.weights
     changed = []
     for ind_b in fb.indicators:
         if ind_b.id not in fa.indicator_ids:

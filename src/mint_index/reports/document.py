@@ -29,6 +29,7 @@ from mint_index.reports.context import (
 from mint_index.reports.effects_section import effects_data
 from mint_index.reports.format import check_lang
 from mint_index.reports.render import render_comparison, render_overview, render_profile
+from mint_index.rules.languages import DEFAULT_LANGUAGE
 from mint_index.workers import process_pool, worker_count
 
 if TYPE_CHECKING:
@@ -214,7 +215,7 @@ def _check_results(results: Any, what: str = "results") -> None:
 def report(
     results: Results,
     recommendations: Any = None,
-    lang: str = "de",
+    lang: str = DEFAULT_LANGUAGE,
     *,
     uncertainty: Any = None,
     year: int | None = None,
@@ -249,7 +250,7 @@ def report(
 def compare_report(
     before: Results,
     after: Results,
-    lang: str = "de",
+    lang: str = DEFAULT_LANGUAGE,
     *,
     year_before: int | None = None,
     year_after: int | None = None,

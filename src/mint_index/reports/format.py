@@ -16,10 +16,11 @@ import math
 from dataclasses import dataclass, field
 from functools import cache
 
+from mint_index.rules.languages import DEFAULT_LANGUAGE, LANGUAGES
+from mint_index.rules.languages import check_language as check_lang
+
 __all__ = ["LANGUAGES", "MISSING", "Formatter", "check_lang"]
 
-#: Languages a report can be written in.
-LANGUAGES: tuple[str, ...] = ("de", "en")
 #: What a missing value shows as.
 MISSING = "–"
 _MINUS = "−"
@@ -50,13 +51,6 @@ def _conventions(lang: str) -> _Conventions:
     )
 
 
-def check_lang(lang: str) -> str:
-    """``lang`` if it is a supported language, else a ValueError naming the valid ones."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; valid: {', '.join(LANGUAGES)}")
-    return lang
-
-
 def _is_missing(value: float | None) -> bool:
     return value is None or value != value
 
@@ -65,7 +59,7 @@ def _is_missing(value: float | None) -> bool:
 class Formatter:
     """Formats numbers, percentages, ranks and dates for one language."""
 
-    lang: str = "en"
+    lang: str = DEFAULT_LANGUAGE
     _symbols: _Conventions = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

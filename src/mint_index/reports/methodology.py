@@ -1,5 +1,5 @@
 """The overview's reference sections as plain data: methodology (what was computed, from
-the build specification), data coverage and the indicators with their sources."""
+the build plan), data coverage and the indicators with their sources."""
 
 from __future__ import annotations
 
@@ -11,64 +11,61 @@ import numpy as np
 import pandas as pd
 
 from mint_index.framework.model import DirectCompute, Indicator, RatioCompute
+from mint_index.methods.registry import GLOBAL_STEPS, INDICATOR_STEPS
+from mint_index.plan import group_choices
 from mint_index.reports.data import SUPPRESSED_REASONS, ReportData, plain_number, year_rows
 from mint_index.reports.i18n import method_text
+from mint_index.rules.weights import sibling_shares
 
 if TYPE_CHECKING:
     from mint_index.framework.framework import Framework
     from mint_index.pipeline.results import Results
+    from mint_index.plan import StepChoice
 
 __all__ = ["coverage", "describe_compute", "methodology", "sources"]
 
 
 def _spec_groups(
-    step: str, specs: dict[str, dict[str, Any]], labels: dict[str, str], lang: str
+    choices: Mapping[str, StepChoice], labels: dict[str, str], lang: str
 ) -> list[dict[str, Any]]:
-    """Nodes sharing the same resolved spec of ``step``, one entry per distinct spec."""
-    from mint_index.methods.registry import parse_step
-
-    groups: dict[str, list[str]] = {}
-    for node, spec in specs.items():
-        groups.setdefault(json.dumps(spec, sort_keys=True), []).append(node)
+    """Nodes sharing the same choice of a step in the plan, one entry per distinct choice."""
     out = []
-    for key, nodes in groups.items():
-        spec = json.loads(key)
-        method, params = parse_step(step, spec)  # the parameters as run, defaults included
-        values = params.model_dump(mode="json")
+    for choice, nodes in group_choices(choices):
+        method = choice.registered
+        values = choice.params.model_dump(mode="json")  # the parameters as run, defaults included
         out.append(
             {
                 "method": method.name,
-                "description": method_text(step, method.name, lang, method.summary),
+                "description": method_text(choice.step, method.name, lang, method.summary),
                 "parameters": [
                     {"name": k, "value": json.dumps(v, ensure_ascii=False)}
                     for k, v in sorted(values.items())
                 ],
                 "nodes": [labels[n] for n in nodes],
-                "all": len(nodes) == len(specs),
+                "all": len(nodes) == len(choices),
             }
         )
     return out
 
 
 def methodology(res: Results, data: ReportData) -> dict[str, Any]:
-    resolved = res.spec.resolved()
+    """What was computed, read from the build plan: every step's choices with their
+    parameters as run and the nodes they apply to, the weights and their shares, and
+    what outlier treatment did in the report year."""
+    plan = res.plan
     fw = res.framework
     labels = {n: data.nodes[n]["label"] for n in data.node_ids}
     steps = []
-    for step in ("denominate", "screen"):
-        spec = dict(resolved[step])
-        steps.append(
-            {"step": step, "groups": _spec_groups(step, {"*": spec}, {"*": ""}, data.lang)}
-        )
-    for step in ("impute", "treat", "normalise", "aggregate"):
-        steps.append(
-            {"step": step, "groups": _spec_groups(step, resolved[step], labels, data.lang)}
-        )
+    for step in GLOBAL_STEPS:
+        choice = plan.step(step)
+        steps.append({"step": step, "groups": _spec_groups({"*": choice}, {"*": ""}, data.lang)})
+    for step in (*INDICATOR_STEPS, "aggregate"):
+        steps.append({"step": step, "groups": _spec_groups(getattr(plan, step), labels, data.lang)})
+    shares = sibling_shares(plan)
     weights = []
     for parent in reversed(fw.aggregate_ids):
         kids = fw.children[parent]
-        w = np.array([float(resolved["weights"].get(k, 1.0)) for k in kids])
-        total = w.sum()
+        total = sum(plan.weight(k) for k in kids)
         weights.append(
             {
                 "id": parent,
@@ -77,10 +74,10 @@ def methodology(res: Results, data: ReportData) -> dict[str, Any]:
                     {
                         "id": k,
                         "label": labels[k],
-                        "weight": float(w[j]),
-                        "share": float(w[j] / total) if total > 0 else None,
+                        "weight": plan.weight(k),
+                        "share": shares[k] if total > 0 else None,
                     }
-                    for j, k in enumerate(kids)
+                    for k in kids
                 ],
             }
         )

@@ -1,0 +1,242 @@
+"""The build plan: a build spec resolved once into typed, immutable method choices.
+
+A :class:`~mint_index.spec.BuildSpec` is what the user writes: the framework plus step
+overrides, weights and a peer-group column. :func:`Plan.resolve` turns it, once, at the
+start of a build, into a :class:`Plan` that holds for every step and node the method and
+an instance of that method's parameter model from the registry. Resolution order:
+override in the spec -> the node's own spec -> its nearest ancestor's -> framework
+defaults -> :data:`BUILTIN_DEFAULTS`.
+
+Every stage past the entry points (the engine, rescore, gaps, uncertainty replicates,
+recommendations, reports) reads the plan; none parses a spec dict again. The plan
+serialises to the spec as the user wrote it (:meth:`Plan.to_json`, :meth:`Plan.to_yaml`),
+and reading that back resolves to an equal plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, SerializeAsAny, model_validator
+
+from mint_index.framework.framework import Framework
+from mint_index.framework.model import StepSpec
+from mint_index.methods.registry import (
+    GLOBAL_STEPS,
+    INDICATOR_STEPS,
+    STEPS,
+    Method,
+    StepParams,
+    get_method,
+    parse_step,
+)
+from mint_index.spec import BUILTIN_DEFAULTS, INHERITED, BuildSpec
+
+__all__ = ["Plan", "StepChoice", "group_choices"]
+
+K = TypeVar("K")
+
+
+class StepChoice(BaseModel):
+    """One step's method at one node, with its typed, validated parameters.
+
+    ``params`` is an instance of the method's parameter model (defaults filled in);
+    :meth:`as_spec` gives the spec as written (only the parameters that were given).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    step: str
+    method: str
+    params: SerializeAsAny[StepParams]
+
+    @classmethod
+    def parse(cls, step: str, spec: StepChoice | StepSpec | Mapping[str, Any] | str) -> StepChoice:
+        """Validate a spec (``"rank"``, ``{"method": "rank", ...}``, a StepSpec or a choice)."""
+        if isinstance(spec, StepChoice):
+            spec = spec.as_spec()
+        if isinstance(spec, str):
+            spec = {"method": spec}
+        elif isinstance(spec, StepSpec):
+            spec = spec.as_dict()
+        method, params = parse_step(step, spec)
+        return cls(step=step, method=method.name, params=params)
+
+    @property
+    def registered(self) -> Method:
+        """The registry entry (function, parameter model, summary) of this method."""
+        return get_method(self.step, self.method)
+
+    @property
+    def func(self) -> Callable[..., Any]:
+        return self.registered.func
+
+    def as_spec(self) -> dict[str, Any]:
+        """``{"method": name, **params as given}``: the spec a user would write."""
+        given = self.params.model_dump(mode="json", exclude_unset=True)
+        return {"method": self.method, **given}
+
+    def label(self) -> str:
+        """``method(param=value, ...)`` with the parameters as given, for tables and texts."""
+        import json
+
+        given = self.params.model_dump(mode="json", exclude_unset=True)
+        params = ", ".join(f"{k}={json.dumps(v)}" for k, v in sorted(given.items()))
+        return f"{self.method}({params})" if params else self.method
+
+
+def group_choices(choices: Mapping[K, StepChoice]) -> list[tuple[StepChoice, list[K]]]:
+    """The distinct choices among ``choices`` (by node or column), each with the keys that
+    share it, in order of first use. Choices compare by method and parameters."""
+    out: list[tuple[StepChoice, list[K]]] = []
+    for key, chosen in choices.items():
+        for known, keys in out:
+            if known == chosen:
+                keys.append(key)
+                break
+        else:
+            out.append((chosen, [key]))
+    return out
+
+
+class _ReadOnlyDict(dict):  # type: ignore[type-arg]
+    """A dict that refuses every change, and still pickles (reports run in processes)."""
+
+    def _refuse(self, *_: object, **__: object) -> None:
+        raise TypeError("a plan is read-only; Plan.with_changes makes a changed one")
+
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    clear = pop = popitem = setdefault = update = _refuse
+
+    def __reduce__(self) -> tuple[type, tuple[dict[str, object]]]:
+        return (type(self), (dict(self),))
+
+
+class Plan(BaseModel):
+    """Everything one scoring run does, resolved: the only spec type past the entry points.
+
+    ``denominate`` and ``screen`` are decided for the whole build; ``impute``, ``treat``
+    and ``normalise`` per indicator, ``aggregate`` per aggregate node (dicts keyed by node
+    id, in framework order, read-only). ``weights`` holds every node's weight except the
+    index's.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    spec: BuildSpec
+    denominate: StepChoice
+    screen: StepChoice
+    impute: Mapping[str, StepChoice]
+    treat: Mapping[str, StepChoice]
+    normalise: Mapping[str, StepChoice]
+    aggregate: Mapping[str, StepChoice]
+    weights: Mapping[str, float]
+    peer_group_column: str
+
+    @model_validator(mode="after")
+    def _read_only(self) -> Plan:
+        """The per-node tables become read-only views: a plan never changes."""
+        for name in (*INDICATOR_STEPS, "aggregate", "weights"):
+            object.__setattr__(self, name, _ReadOnlyDict(getattr(self, name)))
+        return self
+
+    # ---- resolution -----------------------------------------------------------------
+    @classmethod
+    def resolve(cls, spec: BuildSpec) -> Plan:
+        """Resolve ``spec`` for every step and node (each distinct spec parsed once).
+
+        An override replaces the framework's spec of a step, except for the step-wide
+        settings in :data:`~mint_index.spec.INHERITED` it does not name (COINr parity: an
+        aggregation override keeps the ``min_share`` that ``read_coinr`` set)."""
+        fw = spec.framework
+        parsed: dict[tuple[str, int], StepChoice] = {}
+
+        def below(step: str, node: str | None) -> StepSpec | None:
+            """What ``step`` uses at ``node`` when the spec does not override it."""
+            if step in GLOBAL_STEPS or node is None:
+                return getattr(fw.defaults, step)
+            return fw.step_spec(step, node)
+
+        def choice(step: str, node: str | None) -> StepChoice:
+            given = getattr(spec, step)
+            under = below(step, node) if given is None or step in INHERITED else None
+            # the StepSpec objects of spec and framework live as long as the build
+            key = (step, id(given), id(under))
+            if key not in parsed:
+                chosen: StepSpec | Mapping[str, Any] | None = given if given is not None else under
+                if given is not None and under is not None:
+                    kept = {
+                        setting: value
+                        for setting, value in under.as_dict().items()
+                        if setting in INHERITED[step] and setting not in given.as_dict()
+                    }
+                    chosen = {**given.as_dict(), **kept}
+                parsed[key] = StepChoice.parse(
+                    step, chosen if chosen is not None else BUILTIN_DEFAULTS[step]
+                )
+            return parsed[key]
+
+        return cls(
+            spec=spec,
+            denominate=choice("denominate", None),
+            screen=choice("screen", None),
+            **{step: {i: choice(step, i) for i in fw.indicator_ids} for step in INDICATOR_STEPS},
+            aggregate={a: choice("aggregate", a) for a in fw.aggregate_ids},
+            weights={
+                n: float(spec.weights.get(n, fw.node(n).weight))
+                for n in fw.node_ids
+                if n != fw.index.id
+            },
+            peer_group_column=spec.peer_group or fw.peer_groups.column,
+        )
+
+    @property
+    def framework(self) -> Framework:
+        return self.spec.framework
+
+    def step(self, step: str, node: str | None = None) -> StepChoice:
+        """The choice of ``step`` at ``node`` (``None`` for the build-wide steps)."""
+        if step not in STEPS:
+            from mint_index.errors import SpecError
+
+            raise SpecError(f"unknown step {step!r}; steps: {', '.join(STEPS)}")
+        value = getattr(self, step)
+        if isinstance(value, StepChoice):
+            return value
+        if node is None:
+            raise ValueError(f"{step} is chosen per node; name the node")
+        return value[node]
+
+    def weight(self, node: str) -> float:
+        """A node's weight relative to its siblings (the index weighs 1)."""
+        return self.weights.get(node, 1.0)
+
+    def groups(self, step: str) -> Iterator[tuple[StepChoice, list[int]]]:
+        """Distinct choices of a per-indicator ``step`` with their indicator columns,
+        in order of first use: each method runs once on the columns that share it."""
+        columns = dict(enumerate(getattr(self, step).values()))
+        return iter(group_choices(columns))
+
+    def with_changes(self, **changes: Any) -> Plan:
+        """The plan of the spec with some fields replaced (what ``rescore`` runs); steps
+        accept a method name, a spec dict or a :class:`StepChoice`."""
+        return Plan.resolve(self.spec.with_changes(**changes))
+
+    # ---- serialisation: the spec as written -----------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        return self.spec.to_dict()
+
+    def to_json(self) -> str:
+        return self.spec.to_json()
+
+    def to_yaml(self) -> str:
+        return self.spec.to_yaml()
+
+    @classmethod
+    def from_json(cls, text: str) -> Plan:
+        return cls.resolve(BuildSpec.from_json(text))
+
+    @classmethod
+    def from_yaml(cls, text: str) -> Plan:
+        return cls.resolve(BuildSpec.from_yaml(text))
