@@ -200,7 +200,7 @@ def test_aggregate_override_keeps_read_coinrs_min_share(asem, tables) -> None:
     gappy.loc[gappy["uCode"] == "AUT", physical[:6]] = np.nan
     fw, data = read_coinr(gappy, meta)
     res = mi.score(data, fw, aggregate={"method": "arithmetic"})
-    assert res.spec.step_for("aggregate", "Physical")["min_share"] == 0.0
+    assert res.plan.aggregate["Physical"].params.min_share == 0.0
     normalised = res.stage("normalised").xs("AUT", level="unit").iloc[0]
     weights = meta.set_index("iCode")["Weight"][physical[6:]]
     expected = (normalised[physical[6:]] * weights).sum() / weights.sum()
