@@ -315,6 +315,17 @@ def units_view(ctx: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+#: Texts of recurring figures a process remembers per language (peer medians, targets).
+_RECURRING_SIZE = 50_000
+
+
+@cache
+def _recurring_texts(lang: str) -> dict[Any, str]:
+    """Per language: peer medians and targets as text, keyed by value (and unit)."""
+    check_lang(lang)
+    return {}
+
+
 def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
     """Every number of a profile as display text, formatted once in Python.
 
@@ -323,6 +334,23 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
     """
     f, t = Formatter(ctx["lang"]), texts(ctx["lang"])
     num, value = f.num, f.value
+    # peer-group figures and targets are the same on every profile of a group
+    shared = _recurring_texts(ctx["lang"])
+    if len(shared) > _RECURRING_SIZE:
+        shared.clear()
+
+    def peer_num(x: float | None) -> str:
+        text = shared.get(x)
+        if text is None:
+            text = shared[x] = num(x, 1)
+        return text
+
+    def peer_value(x: float | None, unit: str) -> str:
+        key = (x, unit)
+        text = shared.get(key)
+        if text is None:
+            text = shared[key] = value(x, unit)
+        return text
 
     def trend(kind: str, change: float | None) -> dict[str, str]:
         css, shown, words = _trend_cells(kind, change, f, t)
@@ -341,7 +369,7 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
         {
             "label": d["label"],
             "score": num(d["score"], 1),
-            "peer_median": num(d["peer_median"], 1),
+            "peer_median": peer_num(d["peer_median"]),
             "middle": f.range(d["peer_q1"], d["peer_q3"]),
             "rank": f.rank(d["rank"], d["rank_of"]),
             "peer_rank": f.rank(d["peer_rank"], d["peer_of"]),
@@ -371,10 +399,10 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
                     "depth": r["depth"],
                     "is_indicator": indicator,
                     "value": shown if indicator else "",
-                    "peer_value": value(r["peer_median_value"], unit) if indicator else "",
-                    "target": value(r["target"], unit) if indicator else "",
+                    "peer_value": peer_value(r["peer_median_value"], unit) if indicator else "",
+                    "target": peer_value(r["target"], unit) if indicator else "",
                     "score": num(r["score"], 1),
-                    "peer_score": num(r["peer_median"], 1),
+                    "peer_score": peer_num(r["peer_median"]),
                     "trend": css,
                     "trend_text": trend_text,
                     "trend_words": trend_words,
@@ -389,7 +417,7 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
                 "id": section["id"],
                 "label": section["label"],
                 "score": num(section["score"], 1),
-                "peer_score": num(section["peer_median"], 1),
+                "peer_score": peer_num(section["peer_median"]),
                 "has_parity": section["has_parity"],
                 "rows": rows,
             }
