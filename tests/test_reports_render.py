@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -454,3 +455,58 @@ def test_rank_ranges_wherever_ranks_appear() -> None:
     assert len(ranges) == 4  # one per ranked municipality, whole ranks
     plain = report(res, lang="de")
     assert "Rangbereich" not in plain.html and "Rangbereich" not in plain.profile("a")
+
+
+def _straightforward_environment(lang: str) -> Any:
+    """Jinja2's own Environment with the report's settings: markupsafe's escape, no tricks."""
+    import jinja2
+
+    from mint_index.reports.render import environment
+
+    fast = environment(lang)
+    plain = jinja2.Environment(
+        loader=fast.loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    plain.globals.update(fast.globals)
+    return plain
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_fast_rendering_equals_plain_jinja(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The optimised rendering (cached escapes, batched profiles) writes exactly the
+    bytes that Jinja2's plain Environment writes from the same contexts."""
+    from mint_index.recommendations.recommendations import FRAME_COLUMNS, Recommendations
+    from mint_index.reports import render
+
+    res = h.results(names={"a": EVIL, "b": "A & B 'quoted' \"twice\" <b>"})
+    rows = [
+        {"unit": "a", "kind": "action", "rank": 1, "priority": 62.5, "band": "high"},
+        {"unit": "a", "kind": "action", "rank": 2, "priority": None, "actors": EVIL},
+        {"unit": "a", "kind": "in_place", "rank": 3, "node": "council"},
+        {"unit": "b", "kind": "note", "rank": 1, "node": "council", "text_de": "<i>x</i>"},
+        {"unit": "b", "kind": "action", "rank": 2, "priority": 40.0, "band": "medium"},
+    ]
+    for k, row in enumerate(rows):
+        for lang_ in ("de", "en"):
+            row.setdefault(f"title_{lang_}", f"Maßnahme {k} <{lang_}>")
+            row.setdefault(f"text_{lang_}", f"Text & {k}")
+            row[f"evidence_{lang_}"] = f"Beleg {k} | 'zwei' {k}"
+        row.update(year=2023, rule="r", programme="MIT", source="MIT, „Ziele“")
+    frame = pd.DataFrame(rows).reindex(columns=FRAME_COLUMNS)
+
+    def pages_of(rep: Report) -> dict[str, str]:
+        return {"overview": rep.html, **{u: rep.profile(u) for u in rep.unit_ids}}
+
+    pages = pages_of(report(res, Recommendations(frame, lang=lang), lang=lang))
+    straightforward = _straightforward_environment(lang)
+    assert type(render.environment(lang)) is not type(straightforward)
+    monkeypatch.setattr(render, "environment", lambda _lang: straightforward)
+    plain = report(res, Recommendations(frame, lang=lang), lang=lang)
+    assert pages == pages_of(plain)
+    assert "&lt;script&gt;" in pages["a"] and "Maßnahme 1 &lt;" in pages["a"]
+    assert "A &amp; B &#39;quoted&#39; &#34;twice&#34; &lt;b&gt;" in pages["b"]

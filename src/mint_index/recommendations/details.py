@@ -218,14 +218,17 @@ class Details:
             lang,
             hits["node"].astype(object).isin(self.levelled).to_numpy(dtype=bool),
         )
-        extra = (
-            pd.Series(sentences, index=hits["_row"].to_numpy())
-            .groupby(level=0, sort=False)
-            .agg(EVIDENCE_SEPARATOR.join)
-        )
+        # the sentences of each row joined in their order: rows sorted stably and cut where
+        # the row changes (a pandas groupby-join runs Python per group: 5 s at 51,000 rows)
+        row = hits["_row"].to_numpy(dtype=np.int64)
+        order = np.argsort(row, kind="stable")
+        row, sentences = row[order], np.asarray(sentences, dtype=object)[order].tolist()
+        starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]]).tolist()
+        ends = [*starts[1:], len(row)]
+        extra = [EVIDENCE_SEPARATOR.join(sentences[a:b]) for a, b in zip(starts, ends, strict=True)]
         out = np.asarray(said, dtype=object).copy()
-        at = extra.index.to_numpy(dtype=np.int64)
-        out[at] = out[at] + EVIDENCE_SEPARATOR + extra.to_numpy(dtype=object)
+        at = row[starts]
+        out[at] = out[at] + EVIDENCE_SEPARATOR + np.asarray(extra, dtype=object)
         return out
 
     def _in_place_texts(

@@ -20,6 +20,7 @@ import hashlib
 import math
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -152,16 +153,41 @@ class _Lookup:
             else:
                 codes, uniques = pd.factorize(series, use_na_sentinel=True)
                 self.columns[c] = (codes, np.append(np.asarray(uniques, dtype=object), None))
+        self._converted_by: Callable[[Any], Any] | None = None
+        self._converted_columns = self.columns
 
-    def rows(self, u: int) -> list[dict[str, Any]]:
+    def rows(self, u: int, convert: Callable[[Any], Any] | None = None) -> list[dict[str, Any]]:
+        """Unit ``u``'s rows as dicts. ``convert`` is applied to every distinct text value
+        once per process (not once per row), and missing numbers then become None."""
         a, b = self.start[u], self.start[u + 1]
         if a == b:
             return []
+        columns = self.columns if convert is None else self._converted(convert)
         cols = {}
-        for c, (values, uniques) in self.columns.items():
+        for c, (values, uniques) in columns.items():
             part = values[a:b]
-            cols[c] = part.tolist() if uniques is None else uniques[part].tolist()
+            if uniques is not None:
+                cols[c] = uniques[part].tolist()
+            elif convert is None:
+                cols[c] = part.tolist()
+            else:
+                cols[c] = [None if v != v else v for v in part.tolist()]
         return [dict(zip(cols, vals, strict=True)) for vals in zip(*cols.values(), strict=True)]
+
+    def _converted(
+        self, convert: Callable[[Any], Any]
+    ) -> dict[str, tuple[np.ndarray, np.ndarray | None]]:
+        if self._converted_by is not convert:
+            self._converted_columns = {}
+            for c, (values, uniques) in self.columns.items():
+                if uniques is not None:
+                    plain = np.empty(len(uniques), dtype=object)
+                    for k, value in enumerate(uniques.tolist()):
+                        plain[k] = convert(value)  # one by one: a list must stay a list
+                    uniques = plain
+                self._converted_columns[c] = (values, uniques)
+            self._converted_by = convert
+        return self._converted_columns
 
 
 # ---- the prepared report data ------------------------------------------------------------
