@@ -110,3 +110,39 @@ def test_usage_errors(tmp_path: Path) -> None:
     assert cli(*base, "--measures", MEASURES, "--out", tmp_path / "e.csv", "--level", "1.5") == (
         EXIT_USAGE
     )
+
+
+def test_effects_and_the_report_section_in_a_project_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A project whose file names the register: `mint-index effects` and `mint-index
+    report` need no arguments, and give what the library gives for the same inputs."""
+    import shutil
+
+    import yaml
+
+    for source in (DATA, UNITS, MEASURES):
+        shutil.copy(source, tmp_path / source.name)
+    project = {
+        "units": UNITS.name,
+        "measures": MEASURES.name,
+        "sources": [{"path": DATA.name}],
+        "report": {"lang": "en", "out": "report"},
+    }
+    (tmp_path / "mint-index.yaml").write_text(yaml.safe_dump(project), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert cli("effects") == EXIT_OK
+    table = pd.read_csv(tmp_path / "effects.csv", dtype={"unit": str})
+    expected = mi.effects(mi.score(mi.example_data()), mi.example_measures())
+    pooled = expected[(expected["kind"] == "pooled") & (expected["status"] == "estimated")]
+    got = table[(table["kind"] == "pooled") & (table["status"] == "estimated")]
+    assert got["effect"].to_numpy() == pytest.approx(pooled["effect"].to_numpy(float), abs=1e-6)
+    assert cli("report") == EXIT_OK
+    overview = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    assert "Effect of measures" in overview
+
+
+def test_effects_without_a_register_is_a_usage_error(tmp_path: Path) -> None:
+    out = tmp_path / "effects.csv"
+    assert cli("effects", DATA, "--units", UNITS, "--out", out) == EXIT_USAGE
+    assert not out.exists()

@@ -348,23 +348,29 @@ def build_parser() -> argparse.ArgumentParser:
         "effects",
         "estimate the effects of the measures in place and write them (.csv or .json)",
     )
-    p.add_argument("data", nargs="+", metavar="DATA", help="data files or folders")
+    p.add_argument("data", nargs="*", metavar="DATA", help=_DATA_HELP)
     p.add_argument(
         "--measures",
-        required=True,
         metavar="FILE",
         help="measures register: CSV or Excel (sheet 'measures' or 'Maßnahmen') with "
-        "unit, measure, since (end, scope optional)",
+        "unit, measure, since (end, scope optional); default with a project: its measures",
     )
-    p.add_argument("--out", required=True, metavar="FILE", help="effects file: .csv or .json")
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        help="effects file: .csv or .json (default with a project: effects.csv next to it)",
+    )
     p.add_argument("--level", type=float, default=0.9, help="level of the intervals (default 0.9)")
     p.add_argument("--seed", type=int, default=0, help="seed of the cluster bootstrap (default 0)")
     p.add_argument(
         "--rules", metavar="PATH", help="action catalog / rules (default: the packaged ones)"
     )
+    _add_project_option(p)
     _add_spec_option(p)
     _add_input_options(p)
+    _add_source_options(p)
     _add_output_options(p)
+
     p = command("docs", "list the guides installed with the package, or print one")
     p.add_argument("topic", nargs="?", metavar="TOPIC", help="a guide, e.g. reports or cli")
 
