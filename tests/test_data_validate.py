@@ -130,7 +130,7 @@ def test_clean_data_pass(framework: mi.Framework) -> None:
 
 def test_variable_the_framework_needs_is_missing(framework: mi.Framework) -> None:
     failure = only(failures_of(frame().drop(columns=["ref_d"]), framework))
-    assert (failure["source"], failure["column"]) == ("<data>", "ref_d")
+    assert (failure["source"], failure["column"]) == ("<DataFrame>", "ref_d")  # every source read
     assert failure["reason"] == "variable needed by gap is missing from the data"
 
 
@@ -344,3 +344,20 @@ def test_own_numbering_is_no_lost_leading_zero() -> None:
     data = pd.DataFrame({"unit": list(keys), "year": 2020, "pop": range(25)})
     ds = mi.load_data(data)  # the source's scheme is recognised as own numbering
     assert ds.shape[1] == 25
+
+
+def test_problems_about_the_whole_data_name_their_sources(tmp_path: Path) -> None:
+    """A variable no file has names every file read; an unused one names the file holding
+    it (read by hand from the two files below), never ``<data>``."""
+    (tmp_path / "a.csv").write_text(
+        "unit,year,variable,value\n01001000,2022,pop,5\n01001000,2022,extra,1\n"
+    )
+    (tmp_path / "b.csv").write_text("unit,year,variable,value\n01002000,2022,pop,6\n")
+    a, b = (tmp_path / "a.csv").as_posix(), (tmp_path / "b.csv").as_posix()
+    with pytest.raises(mi.DataValidationError) as info:
+        mi.load_data([tmp_path / "a.csv", tmp_path / "b.csv"], mi.default_framework())
+    missing = info.value.failures.set_index("column")
+    assert missing.loc["council_seats_mig", "source"] == f"{a}, {b}"
+    unused = info.value.warnings.set_index("column")
+    assert unused.loc["extra", "source"] == a
+    assert "<data>" not in set(info.value.failures["source"]) | set(info.value.warnings["source"])

@@ -466,7 +466,24 @@ def validate(
     else:
         checked = index.variables
     warnings += _coverage_warnings(cells, index, checked, min_coverage)
-    return problems_frame(failures), problems_frame(warnings)
+    return _located(problems_frame(failures), cells), _located(problems_frame(warnings), cells)
+
+
+def _located(problems: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
+    """Problems about the data as a whole (a variable missing, unused or thinly covered)
+    named by the sources they concern instead of ``<data>``: the files holding the
+    variable, else (a variable no file has) every file read."""
+    at = (problems["source"] == DATA).to_numpy(dtype=bool) if len(problems) else []
+    if not len(problems) or not at.any() or not len(cells):
+        return problems
+    sources = cells["source"].astype(str)
+    held = sources.groupby(cells["variable"].astype(str)).unique()
+    every = ", ".join(sorted(sources.unique()))
+    names = {v: ", ".join(sorted(held[v])) for v in held.index}
+    out = problems.copy()
+    column = out.loc[at, "column"].astype(object)
+    out.loc[at, "source"] = [names.get(str(c), every) for c in column]
+    return out
 
 
 def problems_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
