@@ -15,12 +15,14 @@ unit is behind*:
 - ``change``: score change since the previous year of the data (as ``Results.changes``).
 - ``trend``: average annual change from the unit's first year with a score up to this year.
 
-Everything is whole-array work on the ``[year, unit, node]`` score cube.
+Everything is whole-array work on the ``[year, unit, node]`` score cube; :class:`GapCube`
+computes any gap for any cells, so the recommendation engine reads only what it needs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -31,7 +33,7 @@ from mint_index.methods.registry import parse_step
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
 
-__all__ = ["GAP_COLUMNS", "MEASURES", "gap_table", "gaps", "target_scores"]
+__all__ = ["GAP_COLUMNS", "MEASURES", "GapCube", "gap_table", "gaps", "target_scores"]
 
 #: The numbers the gaps table holds for every unit, year and node.
 MEASURES: tuple[str, ...] = (
@@ -55,25 +57,8 @@ def gaps(results: Results) -> pd.DataFrame:
     ``unit``, ``node`` and ``peer_group`` are categoricals (nodes in framework order);
     rows are sorted by unit, year and node.
     """
-    fw = results.framework
-    n_y, n_u, _ = results.cube("aggregated").shape
-    derived = results.cube("derived")
-    values = np.full((n_y, n_u, len(fw.node_ids)), np.nan)
-    values[:, :, : len(fw.indicator_ids)] = derived
-    parity = np.array(
-        [fw.is_indicator(n) and fw.indicator(n).kind == "parity_gap" for n in fw.node_ids]
-    )
-    peers = results.units["peer_group"].reindex(results.unit_ids)
-    return gap_table(
-        scores=results.cube("aggregated"),
-        years=results.years,
-        unit_ids=results.unit_ids,
-        node_ids=fw.node_ids,
-        peer_groups=peers.to_numpy(dtype=object),
-        targets=target_scores(results),
-        values=values,
-        parity=parity,
-    )
+    cube = GapCube.of_results(results)
+    return cube.table(results.unit_ids, results.framework.node_ids)
 
 
 def gap_table(
@@ -88,106 +73,191 @@ def gap_table(
 ) -> pd.DataFrame:
     """The gaps table from arrays: ``scores`` and ``values`` ``[year, unit, node]``,
     ``targets`` ``[year, node]`` target scores, ``parity`` ``[node]`` parity indicators,
-    ``peer_groups`` one label per unit (missing labels: no peer comparison).
+    ``peer_groups`` one label per unit (missing labels: no peer comparison)."""
+    cube = GapCube.of(scores, years, peer_groups, targets=targets, values=values, parity=parity)
+    return cube.table(unit_ids, node_ids)
 
-    All columns are computed in the output's ``[unit, year, node]`` layout and written
-    into one float block, so the frame is built without copying them again.
+
+@dataclass(frozen=True)
+class GapCube:
+    """What the gaps are computed from, ``[year, unit, node]``; any gap of any cell on demand.
+
+    The one place the gaps are defined: the tidy table (:meth:`table`) and the
+    recommendation engine, which reads a few columns and the cells it reports
+    (:meth:`at`), compute them here. Nothing is materialised for every cell and measure
+    unless the table asks for it.
     """
-    s = np.ascontiguousarray(np.asarray(scores, dtype=np.float64).transpose(1, 0, 2))
-    n_u, n_y, n_n = s.shape
-    years = np.asarray(years, dtype=np.int64)
-    floats = list(MEASURES)
-    block = np.empty((len(floats), n_u * n_y * n_n))
-    out = {name: block[i].reshape(n_u, n_y, n_n) for i, name in enumerate(floats)}
 
-    out["score"][...] = s
-    if values is None:
-        out["value"].fill(np.nan)
-    else:
-        out["value"][...] = np.asarray(values, dtype=np.float64).transpose(1, 0, 2)
-    if targets is None:
-        out["gap_target"].fill(np.nan)
-    else:
-        np.subtract(np.asarray(targets, dtype=np.float64)[None], s, out=out["gap_target"])
-    out["parity_gap"].fill(np.nan)
-    if parity is not None:
-        np.copyto(
-            out["parity_gap"], out["value"], where=np.asarray(parity, dtype=bool)[None, None, :]
+    scores: np.ndarray  # [year, unit, node]
+    years: np.ndarray  # [year] int, ascending
+    values: np.ndarray | None  # [year, unit, node] the derived values (indicators), or None
+    targets: np.ndarray | None  # [year, node] target scores, or None
+    parity: np.ndarray | None  # [node] bool: parity indicators
+    peer_codes: np.ndarray  # [unit] int: position in peer_labels; -1 without a group
+    peer_labels: pd.Index
+    peer_median: np.ndarray  # [group, year, node]
+    peer_best: np.ndarray  # [group, year, node]
+    first: np.ndarray  # [unit, node] the first year (position) with a score; 0 if none
+
+    @classmethod
+    def of(
+        cls,
+        scores: np.ndarray,
+        years: Sequence[int] | np.ndarray,
+        peer_groups: Sequence[object] | np.ndarray,
+        targets: np.ndarray | None = None,
+        values: np.ndarray | None = None,
+        parity: np.ndarray | None = None,
+    ) -> GapCube:
+        """From arrays, as :func:`gap_table` takes them."""
+        s = np.asarray(scores, dtype=np.float64)
+        codes, labels = pd.factorize(pd.Series(peer_groups, dtype=object), sort=True)
+        codes = np.asarray(codes)
+        median, best = _peer_reference(s, codes, len(labels))
+        return cls(
+            scores=s,
+            years=np.asarray(years, dtype=np.int64),
+            values=None if values is None else np.asarray(values, dtype=np.float64),
+            targets=None if targets is None else np.asarray(targets, dtype=np.float64),
+            parity=None if parity is None else np.asarray(parity, dtype=bool),
+            peer_codes=codes,
+            peer_labels=pd.Index(labels, dtype=object),
+            peer_median=median,
+            peer_best=best,
+            first=np.argmax(~np.isnan(s), axis=0),
         )
 
-    codes, labels = pd.factorize(pd.Series(peer_groups, dtype=object), sort=True)
-    median, best = _peer_reference(s, np.asarray(codes), len(labels))
-    np.subtract(median[codes], s, out=out["gap_peer_median"])
-    np.subtract(best[codes], s, out=out["gap_peer_best"])
-    out["gap_peer_median"][codes < 0] = np.nan
-    out["gap_peer_best"][codes < 0] = np.nan
+    @classmethod
+    def of_results(cls, results: Results) -> GapCube:
+        """The gaps of a scoring run: its aggregated scores, derived values and targets."""
+        fw = results.framework
+        n_y, n_u, _ = results.cube("aggregated").shape
+        values = np.full((n_y, n_u, len(fw.node_ids)), np.nan)
+        values[:, :, : len(fw.indicator_ids)] = results.cube("derived")
+        parity = np.array(
+            [fw.is_indicator(n) and fw.indicator(n).kind == "parity_gap" for n in fw.node_ids]
+        )
+        peers = results.units["peer_group"].reindex(results.unit_ids)
+        return cls.of(
+            results.cube("aggregated"),
+            results.years,
+            peers.to_numpy(dtype=object),
+            targets=target_scores(results),
+            values=values,
+            parity=parity,
+        )
 
-    out["change"][:, 0] = np.nan
-    np.subtract(s[:, 1:], s[:, :-1], out=out["change"][:, 1:])
+    def at(
+        self,
+        measure: str,
+        year: np.ndarray | int,
+        unit: np.ndarray | int,
+        node: np.ndarray | int,
+        score: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """``measure`` (one of :data:`MEASURES`) at the cells ``(year, unit, node)``: integer
+        positions, broadcast against each other. ``score``: the scores of those cells, if
+        already read."""
+        y, u, n = (np.asarray(a, dtype=np.intp) for a in (year, unit, node))
+        if measure == "score":
+            return self.scores[y, u, n]
+        if measure in ("value", "parity_gap"):
+            if self.values is None:
+                return np.full(np.broadcast_shapes(y.shape, u.shape, n.shape), np.nan)
+            value = self.values[y, u, n]
+            if measure == "value":
+                return value
+            keep = np.zeros(n.shape, bool) if self.parity is None else self.parity[n]
+            return np.where(keep, value, np.nan)
+        s = self.scores[y, u, n] if score is None else score
+        if measure == "gap_target":
+            if self.targets is None:
+                return np.full(s.shape, np.nan)
+            return self.targets[y, n] - s
+        if measure in ("gap_peer_median", "gap_peer_best"):
+            reference = self.peer_median if measure == "gap_peer_median" else self.peer_best
+            group = self.peer_codes[u]
+            return np.where(group >= 0, reference[np.maximum(group, 0), y, n] - s, np.nan)
+        if measure == "change":
+            before = self.scores[np.maximum(y - 1, 0), u, n]
+            return np.where(y > 0, s - before, np.nan)
+        if measure == "trend":
+            # (score now - first score) / (years between), from the first year with a score
+            first = self.first[u, n]
+            span = (self.years[y] - self.years[first]).astype(np.float64)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                trend = (s - self.scores[first, u, n]) / span
+            return np.where(span > 0, trend, np.nan)
+        raise KeyError(f"unknown measure {measure!r}; measures: {', '.join(MEASURES)}")
 
-    # trend: (score now - first score) / (years between), from the first year with a score
-    first = np.argmax(~np.isnan(s), axis=1)  # [unit, node]; 0 where there is no score
-    first_score = np.take_along_axis(s, first[:, None, :], axis=1)
-    span = (years[None, :, None] - years[first][:, None, :]).astype(np.float64)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        np.divide(s - first_score, span, out=out["trend"])
-    out["trend"][span <= 0] = np.nan
+    def table(self, unit_ids: Sequence[str] | np.ndarray, node_ids: Sequence[str]) -> pd.DataFrame:
+        """Every measure of every cell as the tidy gaps table (rows: unit, year, node).
 
-    frame = pd.DataFrame(block.T, columns=floats, copy=False)
-    frame.insert(
-        0,
-        "unit",
-        pd.Categorical.from_codes(
-            np.repeat(np.arange(n_u, dtype=np.int32), n_y * n_n),
-            categories=pd.Index(unit_ids, dtype=object),
-        ),
-    )
-    frame.insert(1, "year", np.tile(np.repeat(years, n_n), n_u))
-    frame.insert(
-        2,
-        "node",
-        pd.Categorical.from_codes(
-            np.tile(np.arange(n_n, dtype=np.int32), n_u * n_y),
-            categories=pd.Index(node_ids, dtype=object),
-        ),
-    )
-    frame.insert(
-        3,
-        "peer_group",
-        pd.Categorical.from_codes(
-            np.repeat(codes.astype(np.int32), n_y * n_n), categories=pd.Index(labels, dtype=object)
-        ),
-    )
-    return frame
+        The columns are written into one float block, so the frame is built without
+        copying them again.
+        """
+        n_y, n_u, n_n = self.scores.shape
+        y = np.arange(n_y)[None, :, None]
+        u = np.arange(n_u)[:, None, None]
+        n = np.arange(n_n)[None, None, :]
+        floats = list(MEASURES)
+        block = np.empty((len(floats), n_u * n_y * n_n))
+        score = self.at("score", y, u, n)
+        for i, name in enumerate(floats):
+            block[i] = (score if name == "score" else self.at(name, y, u, n, score)).reshape(-1)
+        frame = pd.DataFrame(block.T, columns=floats, copy=False)
+        frame.insert(
+            0,
+            "unit",
+            pd.Categorical.from_codes(
+                np.repeat(np.arange(n_u, dtype=np.int32), n_y * n_n),
+                categories=pd.Index(unit_ids, dtype=object),
+            ),
+        )
+        frame.insert(1, "year", np.tile(np.repeat(self.years, n_n), n_u))
+        frame.insert(
+            2,
+            "node",
+            pd.Categorical.from_codes(
+                np.tile(np.arange(n_n, dtype=np.int32), n_u * n_y),
+                categories=pd.Index(node_ids, dtype=object),
+            ),
+        )
+        frame.insert(
+            3,
+            "peer_group",
+            pd.Categorical.from_codes(
+                np.repeat(self.peer_codes.astype(np.int32), n_y * n_n),
+                categories=self.peer_labels,
+            ),
+        )
+        return frame
 
 
 def _peer_reference(
     s: np.ndarray, codes: np.ndarray, n_groups: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Median and best score per peer group, ``[group, year, node]``, from ``s`` ``[unit,
-    year, node]``; code -1 (no group) is left out.
+    """Median and best score per peer group, ``[group, year, node]``, from ``s`` ``[year,
+    unit, node]``; code -1 (no group) is left out.
 
     Each group's scores are sorted once along the units (NaN sorts last); the median and
     the best are read off at the positions the count of scores gives. One sort per group:
     groups are few, units many.
     """
-    n_u, n_y, n_n = s.shape
-    median = np.full((max(n_groups, 1), n_y * n_n), np.nan)
-    best = np.full((max(n_groups, 1), n_y * n_n), np.nan)
-    flat = s.reshape(n_u, n_y * n_n)
+    n_y, _, n_n = s.shape
+    median = np.full((max(n_groups, 1), n_y, n_n), np.nan)
+    best = np.full((max(n_groups, 1), n_y, n_n), np.nan)
     for code in range(n_groups):
-        part = np.ascontiguousarray(flat[codes == code].T)  # [year*node, unit in group]
-        ordered = np.sort(part, axis=1)
-        count = (~np.isnan(part)).sum(axis=1)
+        ordered = np.sort(s[:, codes == code, :], axis=1)  # [year, unit in group, node]
+        count = (~np.isnan(ordered)).sum(axis=1)  # [year, node]
         has = count > 0
 
         def at(k: np.ndarray, ordered: np.ndarray = ordered) -> np.ndarray:
-            return np.take_along_axis(ordered, np.maximum(k, 0)[:, None], axis=1)[:, 0]
+            return np.take_along_axis(ordered, np.maximum(k, 0)[:, None, :], axis=1)[:, 0, :]
 
         median[code] = np.where(has, (at((count - 1) // 2) + at(count // 2)) / 2, np.nan)
         best[code] = np.where(has, at(count - 1), np.nan)
-    shape = (max(n_groups, 1), n_y, n_n)
-    return median.reshape(shape), best.reshape(shape)
+    return median, best
 
 
 def target_scores(results: Results) -> np.ndarray:

@@ -79,6 +79,9 @@ class Details:
         """``core`` rows (:data:`CORE_COLUMNS`) with every output column, texts in ``langs``."""
         core = core.reset_index(drop=True)
         out = core[[c for c in CORE_COLUMNS if c in FRAME_COLUMNS]].copy()
+        for column in out.columns:  # stored as categories; a view shows plain values
+            if isinstance(out[column].dtype, pd.CategoricalDtype):
+                out[column] = out[column].astype(object)
         acts = (core["kind"] == "action").to_numpy()
         catalog = self.ruleset.actions
         action = core["action"].astype(object)
