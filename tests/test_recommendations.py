@@ -193,7 +193,7 @@ def test_priority_order_and_deterministic_ties(panel: Panel) -> None:
         ]
     )
     firing = fire(rules, panel, {"a": 0.5, "b": 0.5})
-    ranked = rank(firing)
+    ranked = pd.DataFrame(rank(firing))
     u1 = ranked[ranked["row"] == 0]
     assert list(u1["rule"]) == ["z_low_a"]
     assert u1["priority"].iloc[0] == pytest.approx(1 * 80 * 0.5 * 1.2)
@@ -207,7 +207,7 @@ def test_priority_order_and_deterministic_ties(panel: Panel) -> None:
     np.testing.assert_allclose(u3["priority"], 3 * 5 * 0.5 * 1.3)
     # u3's a is missing: z_low_a is undecided, but nothing is unreliable in the panel -
     # missing scores are marked unreliable by recommend(), not by the panel itself
-    assert notes(firing, panel).empty
+    assert pd.DataFrame(notes(firing, panel)).empty
 
 
 def test_an_action_asked_for_twice_is_listed_once(panel: Panel) -> None:
@@ -217,7 +217,7 @@ def test_an_action_asked_for_twice_is_listed_once(panel: Panel) -> None:
             _rule("second", {"node": "a", "change": {"below": 0}}, "low", ["mit_mentors"]),
         ]
     )
-    ranked = rank(fire(rules, panel, {"a": 1.0, "b": 0.0}))
+    ranked = pd.DataFrame(rank(fire(rules, panel, {"a": 1.0, "b": 0.0})))
     u1 = ranked[ranked["row"] == 0]
     assert list(u1["action"]) == ["mit_mentors"]
     assert u1["rule"].iloc[0] == "first"

@@ -33,7 +33,7 @@ from mint_index.methods.registry import parse_step
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
 
-__all__ = ["GAP_COLUMNS", "MEASURES", "GapCube", "gap_table", "gaps", "target_scores"]
+__all__ = ["GAP_COLUMNS", "MEASURES", "Cells", "GapCube", "gap_table", "gaps", "target_scores"]
 
 #: The numbers the gaps table holds for every unit, year and node.
 MEASURES: tuple[str, ...] = (
@@ -71,11 +71,25 @@ def gap_table(
     values: np.ndarray | None = None,
     parity: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """The gaps table from arrays: ``scores`` and ``values`` ``[year, unit, node]``,
+    """The gaps table from arrays: ``scores`` and ``values`` ``[year, unit, node]`` (``values``
+    may cover the first nodes only: the indicators),
     ``targets`` ``[year, node]`` target scores, ``parity`` ``[node]`` parity indicators,
     ``peer_groups`` one label per unit (missing labels: no peer comparison)."""
     cube = GapCube.of(scores, years, peer_groups, targets=targets, values=values, parity=parity)
     return cube.table(unit_ids, node_ids)
+
+
+@dataclass(frozen=True)
+class Cells:
+    """Cells of a ``[year, unit, node]`` cube by position, with their flat index (computed
+    once, shared by every measure read at them)."""
+
+    year: np.ndarray
+    unit: np.ndarray
+    node: np.ndarray
+    flat: np.ndarray  # into [year, unit, node]
+    year_node: np.ndarray  # into [year, node]
+    unit_node: np.ndarray  # into [unit, node]
 
 
 @dataclass(frozen=True)
@@ -90,7 +104,7 @@ class GapCube:
 
     scores: np.ndarray  # [year, unit, node]
     years: np.ndarray  # [year] int, ascending
-    values: np.ndarray | None  # [year, unit, node] the derived values (indicators), or None
+    values: np.ndarray | None  # [year, unit, indicator] derived values (the first nodes), or None
     targets: np.ndarray | None  # [year, node] target scores, or None
     parity: np.ndarray | None  # [node] bool: parity indicators
     peer_codes: np.ndarray  # [unit] int: position in peer_labels; -1 without a group
@@ -110,15 +124,15 @@ class GapCube:
         parity: np.ndarray | None = None,
     ) -> GapCube:
         """From arrays, as :func:`gap_table` takes them."""
-        s = np.asarray(scores, dtype=np.float64)
+        s = np.ascontiguousarray(scores, dtype=np.float64)
         codes, labels = pd.factorize(pd.Series(peer_groups, dtype=object), sort=True)
         codes = np.asarray(codes)
         median, best = _peer_reference(s, codes, len(labels))
         return cls(
             scores=s,
             years=np.asarray(years, dtype=np.int64),
-            values=None if values is None else np.asarray(values, dtype=np.float64),
-            targets=None if targets is None else np.asarray(targets, dtype=np.float64),
+            values=None if values is None else np.ascontiguousarray(values, dtype=np.float64),
+            targets=None if targets is None else np.ascontiguousarray(targets, dtype=np.float64),
             parity=None if parity is None else np.asarray(parity, dtype=bool),
             peer_codes=codes,
             peer_labels=pd.Index(labels, dtype=object),
@@ -131,9 +145,6 @@ class GapCube:
     def of_results(cls, results: Results) -> GapCube:
         """The gaps of a scoring run: its aggregated scores, derived values and targets."""
         fw = results.framework
-        n_y, n_u, _ = results.cube("aggregated").shape
-        values = np.full((n_y, n_u, len(fw.node_ids)), np.nan)
-        values[:, :, : len(fw.indicator_ids)] = results.cube("derived")
         parity = np.array(
             [fw.is_indicator(n) and fw.indicator(n).kind == "parity_gap" for n in fw.node_ids]
         )
@@ -143,51 +154,59 @@ class GapCube:
             results.years,
             peers.to_numpy(dtype=object),
             targets=target_scores(results),
-            values=values,
+            values=results.cube("derived"),
             parity=parity,
         )
 
-    def at(
-        self,
-        measure: str,
-        year: np.ndarray | int,
-        unit: np.ndarray | int,
-        node: np.ndarray | int,
-        score: np.ndarray | None = None,
-    ) -> np.ndarray:
-        """``measure`` (one of :data:`MEASURES`) at the cells ``(year, unit, node)``: integer
-        positions, broadcast against each other. ``score``: the scores of those cells, if
-        already read."""
-        y, u, n = (np.asarray(a, dtype=np.intp) for a in (year, unit, node))
+    def cells(
+        self, year: np.ndarray | int, unit: np.ndarray | int, node: np.ndarray | int
+    ) -> Cells:
+        """Cells by position (integer arrays, broadcast against each other)."""
+        y, u, n = np.broadcast_arrays(*(np.asarray(a, dtype=np.intp) for a in (year, unit, node)))
+        _, n_u, n_n = self.scores.shape
+        year_node, unit_node = y * n_n + n, u * n_n + n
+        return Cells(y, u, n, y * (n_u * n_n) + unit_node, year_node, unit_node)
+
+    def at(self, measure: str, cells: Cells, score: np.ndarray | None = None) -> np.ndarray:
+        """``measure`` (one of :data:`MEASURES`) at ``cells``. ``score``: the scores of those
+        cells, if already read."""
+        y, u, n = cells.year, cells.unit, cells.node
+        n_y, n_u, n_n = self.scores.shape
         if measure == "score":
-            return self.scores[y, u, n]
+            return np.take(self.scores.reshape(-1), cells.flat)
         if measure in ("value", "parity_gap"):
             if self.values is None:
-                return np.full(np.broadcast_shapes(y.shape, u.shape, n.shape), np.nan)
-            value = self.values[y, u, n]
+                return np.full(y.shape, np.nan)
+            n_v = self.values.shape[2]  # indicators only: the aggregates have no value
+            at = (y * n_u + u) * n_v + np.minimum(n, n_v - 1)
+            value = np.where(n < n_v, np.take(self.values.reshape(-1), at), np.nan)
             if measure == "value":
                 return value
             keep = np.zeros(n.shape, bool) if self.parity is None else self.parity[n]
             return np.where(keep, value, np.nan)
-        s = self.scores[y, u, n] if score is None else score
+        s = np.take(self.scores.reshape(-1), cells.flat) if score is None else score
         if measure == "gap_target":
             if self.targets is None:
                 return np.full(s.shape, np.nan)
-            return self.targets[y, n] - s
+            return np.take(self.targets.reshape(-1), cells.year_node) - s
         if measure in ("gap_peer_median", "gap_peer_best"):
             reference = self.peer_median if measure == "gap_peer_median" else self.peer_best
             group = self.peer_codes[u]
-            return np.where(group >= 0, reference[np.maximum(group, 0), y, n] - s, np.nan)
+            start = np.maximum(group, 0) * (n_y * n_n)
+            gap = np.take(reference.reshape(-1), start + cells.year_node) - s
+            return gap if self.peer_codes.min(initial=0) >= 0 else np.where(group >= 0, gap, np.nan)
         if measure == "change":
-            before = self.scores[np.maximum(y - 1, 0), u, n]
+            before = np.take(self.scores.reshape(-1), np.maximum(cells.flat - n_u * n_n, 0))
             return np.where(y > 0, s - before, np.nan)
         if measure == "trend":
             # (score now - first score) / (years between), from the first year with a score
-            first = self.first[u, n]
+            first = np.take(self.first.reshape(-1), cells.unit_node)
             span = (self.years[y] - self.years[first]).astype(np.float64)
+            start = np.take(self.scores.reshape(-1), first * (n_u * n_n) + cells.unit_node)
             with np.errstate(invalid="ignore", divide="ignore"):
-                trend = (s - self.scores[first, u, n]) / span
-            return np.where(span > 0, trend, np.nan)
+                trend = (s - start) / span
+            trend[span <= 0] = np.nan
+            return trend
         raise KeyError(f"unknown measure {measure!r}; measures: {', '.join(MEASURES)}")
 
     def table(self, unit_ids: Sequence[str] | np.ndarray, node_ids: Sequence[str]) -> pd.DataFrame:
@@ -197,14 +216,14 @@ class GapCube:
         copying them again.
         """
         n_y, n_u, n_n = self.scores.shape
-        y = np.arange(n_y)[None, :, None]
-        u = np.arange(n_u)[:, None, None]
-        n = np.arange(n_n)[None, None, :]
+        cells = self.cells(
+            np.arange(n_y)[None, :, None], np.arange(n_u)[:, None, None], np.arange(n_n)
+        )
         floats = list(MEASURES)
         block = np.empty((len(floats), n_u * n_y * n_n))
-        score = self.at("score", y, u, n)
+        score = self.at("score", cells)
         for i, name in enumerate(floats):
-            block[i] = (score if name == "score" else self.at(name, y, u, n, score)).reshape(-1)
+            block[i] = (score if name == "score" else self.at(name, cells, score)).reshape(-1)
         frame = pd.DataFrame(block.T, columns=floats, copy=False)
         frame.insert(
             0,

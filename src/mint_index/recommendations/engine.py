@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -37,7 +37,7 @@ from mint_index.recommendations.rules import Rule, RuleSet, load_rules
 from mint_index.recommendations.texts import LANGS
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from mint_index.gap_analysis import GapCube
     from mint_index.pipeline.results import Results
@@ -81,10 +81,13 @@ def recommend(
 
     cube = GapCube.of_results(results)
     quality = assess(results, max_poor_share)
-    panel = _panel(results, cube, quality)
+    # panel rows in output order: units sorted as text, then years
+    units = np.argsort(np.asarray(results.unit_ids, dtype=str), kind="stable")
+    ys = np.argsort(np.asarray(results.years), kind="stable")
+    panel = _panel(results, cube, quality, units, ys)
     weights = weight_shares(results.spec)[fw.node_ids.index(fw.index.id)]
     firing = fire(ruleset, panel, weights)
-    frame = _frame(rank(firing), notes(firing, panel), panel, cube, quality)
+    frame = _frame(rank(firing), notes(firing, panel), panel, cube, quality, units, ys)
     meta = {
         "framework": fw.framework.id,
         "framework_sha256": fw.sha256,
@@ -177,13 +180,14 @@ def fire(ruleset: RuleSet, panel: Panel, weights: np.ndarray | Mapping[str, floa
 # ---- ranking --------------------------------------------------------------------------------
 
 
-def rank(firing: Firing) -> pd.DataFrame:
+def rank(firing: Firing) -> dict[str, Any]:
     """One candidate per row and action (its highest priority), ranked within each row.
 
     Order: priority (descending, to 9 decimals), severity (descending), rule id, the
-    action's place in the rule. Rows ``row, rank, action, action_pos, priority, severity,
-    rule, rules, node, gap_kind, gap`` sorted by row and rank; ``rules`` is every rule that
-    asked for the action, in that order (a tuple; the column is categorical).
+    action's place in the rule. Columns ``row, rank, action, action_pos, priority,
+    severity, rule, rules, node, gap_kind, gap`` (``pd.DataFrame`` takes them as they are),
+    sorted by row and rank; ``rules`` is every rule that asked for the action, in that
+    order (a tuple; the column is categorical).
     """
     rules = firing.rules
     n_rows = firing.fired.shape[1]
@@ -200,8 +204,7 @@ def rank(firing: Firing) -> pd.DataFrame:
 
     key = np.full((n_rows, len(actions)), np.inf)  # minus the rounded priority; inf: none
     best = np.zeros((n_rows, len(actions)), np.intp)  # the slot that sets it
-    rules_code = np.full((n_rows, len(actions)), -1, np.int32)
-    combos: dict[tuple[str, ...], int] = {}
+    asking = _Lists(n_rows, len(actions))  # the rules that asked, best first
     rounded = -np.round(firing.priority, 9)
     for a in range(len(actions)):
         slots = tie_order[slot_action[tie_order] == a]
@@ -212,14 +215,8 @@ def rank(firing: Firing) -> pd.DataFrame:
         order = np.argsort(keys, axis=0, kind="stable")  # by priority, then by tie order
         key[rows, a] = np.take_along_axis(keys, order[:1], axis=0)[0]
         best[rows, a] = slots[order[0]]
-        # the rules that asked, in order: digits 1..k of the slots, 0 past the last
-        digits = np.where(np.arange(len(slots))[:, None] < asked.sum(axis=0), order + 1, 0)
-        distinct, inverse = _factorize_columns(digits, len(slots) + 1)
-        names = [
-            tuple(rules[slot_rule[slots[d - 1]]].id for d in column if d) for column in distinct
-        ]
-        codes = np.array([combos.setdefault(n, len(combos)) for n in names], np.int32)
-        rules_code[rows, a] = codes[inverse]
+        listed = np.take_along_axis(asked, order, axis=0)
+        asking.add(rows, a, np.where(listed, slot_rule[slots][order], -1).T)
 
     # within each row: by priority, then by the tie order of the slot that set it
     by_tie = np.argsort(tie[best], axis=1, kind="stable")
@@ -229,74 +226,102 @@ def rank(firing: Firing) -> pd.DataFrame:
     action = order[row, place]
     slot = best[row, action]
     rule = slot_rule[slot]
-    return pd.DataFrame(
-        {
-            "row": row.astype(np.int64),
-            "rank": place.astype(np.int64) + 1,
-            "action": pd.Categorical.from_codes(action, categories=actions),
-            "action_pos": slot_pos[slot].astype(np.int64),
-            "priority": firing.priority[rule, row],
-            "severity": pd.Categorical.from_codes(severity[rule], categories=SEVERITIES),
-            "rule": pd.Categorical.from_codes(rule, categories=[r.id for r in rules]),
-            "rules": _tuples(rules_code[row, action], combos),
-            "node": pd.Categorical.from_codes(firing.focus[rule], categories=firing.nodes),
-            "gap_kind": pd.Categorical.from_codes(firing.gap_kind[rule, row], categories=GAP_KINDS),
-            "gap": firing.gap[rule, row],
-        }
-    )
+    return {
+        "row": row.astype(np.int64),
+        "rank": place.astype(np.int64) + 1,
+        "action": pd.Categorical.from_codes(action, categories=actions),
+        "action_pos": slot_pos[slot].astype(np.int64),
+        "priority": firing.priority[rule, row],
+        "severity": pd.Categorical.from_codes(severity[rule], categories=SEVERITIES),
+        "rule": pd.Categorical.from_codes(rule, categories=[r.id for r in rules]),
+        "rules": _rule_lists(asking.at(row, action), rules),
+        "node": pd.Categorical.from_codes(firing.focus[rule], categories=firing.nodes),
+        "gap_kind": pd.Categorical.from_codes(firing.gap_kind[rule, row], categories=GAP_KINDS),
+        "gap": firing.gap[rule, row],
+    }
 
 
-def notes(firing: Firing, panel: Panel) -> pd.DataFrame:
+def notes(firing: Firing, panel: Panel) -> dict[str, Any]:
     """The data-quality notes: one per row and node whose unreliable data leave a rule
-    that reads the node undecided. Rows ``row, node, rule, rules`` sorted by row and node;
-    ``rules`` are those rules by id (a tuple; the column is categorical), ``rule`` the
-    first of them."""
+    that reads the node undecided. Columns ``row, node, rule, rules``, sorted by row and
+    node; ``rules`` are those rules by id (a tuple; the column is categorical), ``rule``
+    the first of them."""
     rules = firing.rules
     n_rows, n_nodes = firing.reliable.shape
     by_id = np.argsort(_alphabetical([rule.id for rule in rules]))
     reads = np.zeros((len(rules), n_nodes), dtype=bool)
     for r, rule in enumerate(rules):
         reads[r, [panel.column(node) for node in rule.nodes()]] = True
-    codes = np.full((n_rows, n_nodes), -1, np.int32)
-    first = np.zeros((n_rows, n_nodes), np.int32)
-    combos: dict[tuple[str, ...], int] = {}
+    blocking = _Lists(n_rows, n_nodes)
     for j in np.flatnonzero(reads.any(axis=0)):
         readers = by_id[reads[by_id, j]]
         blocked = firing.undecided[readers] & ~firing.reliable[:, j]  # [rule, row]
         rows = np.flatnonzero(blocked.any(axis=0))
-        if not rows.size:
-            continue
-        distinct, inverse = _factorize_columns(blocked[:, rows].astype(np.int64), 2)
-        names = [tuple(rules[r].id for r, b in zip(readers, c, strict=True) if b) for c in distinct]
-        known = np.array([combos.setdefault(n, len(combos)) for n in names], np.int32)
-        codes[rows, j] = known[inverse]
-        first[rows, j] = readers[np.argmax(blocked[:, rows], axis=0)]
-    row, node = np.nonzero(codes >= 0)
-    return pd.DataFrame(
-        {
-            "row": row.astype(np.int64),
-            "node": pd.Categorical.from_codes(node, categories=firing.nodes),
-            "rule": pd.Categorical.from_codes(first[row, node], categories=[r.id for r in rules]),
-            "rules": _tuples(codes[row, node], combos),
-        }
-    )
+        # the blocked rules first, in id order (a stable sort of "not blocked")
+        order = np.argsort(~blocked[:, rows], axis=0, kind="stable")
+        listed = np.take_along_axis(blocked[:, rows], order, axis=0)
+        blocking.add(rows, int(j), np.where(listed, readers[order], -1).T)
+    row, node = blocking.cells()
+    listed = blocking.at(row, node)
+    return {
+        "row": row.astype(np.int64),
+        "node": pd.Categorical.from_codes(node, categories=firing.nodes),
+        "rule": pd.Categorical.from_codes(listed[:, 0], categories=[r.id for r in rules]),
+        "rules": _rule_lists(listed, rules),
+    }
 
 
-def _factorize_columns(digits: np.ndarray, base: int) -> tuple[list[np.ndarray], np.ndarray]:
-    """The distinct columns of ``digits`` (``[k, n]``, values below ``base``) and each
-    column's position among them; columns are packed into one integer where they fit."""
-    k = digits.shape[0]
-    if base ** max(k, 1) < 2**62:
-        packed = (digits * (base ** np.arange(k, dtype=np.int64))[:, None]).sum(axis=0)
-        _, first, inverse = np.unique(packed, return_index=True, return_inverse=True)
-        return [digits[:, i] for i in first], inverse.reshape(-1)
-    distinct, inverse = np.unique(digits.T, axis=0, return_inverse=True)
-    return list(distinct), inverse.reshape(-1)
+class _Lists:
+    """A short list of rule positions for some cells of a ``[row, column]`` grid, added a
+    column at a time; read back for any cells (``-1`` past a list's end)."""
+
+    def __init__(self, n_rows: int, n_columns: int) -> None:
+        self._where = np.full((n_rows, n_columns), -1, dtype=np.int64)
+        self._parts: list[np.ndarray] = []
+        self._count = 0
+
+    def add(self, rows: np.ndarray, column: int, lists: np.ndarray) -> None:
+        """``lists[k]`` (``[len(rows), width]``) for the cell ``(rows[k], column)``."""
+        self._where[rows, column] = self._count + np.arange(len(rows))
+        self._parts.append(lists.astype(np.int16))
+        self._count += len(rows)
+
+    def cells(self) -> tuple[np.ndarray, np.ndarray]:
+        """The cells that have a list, sorted by row and column."""
+        return np.nonzero(self._where >= 0)
+
+    def at(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        width = max((p.shape[1] for p in self._parts), default=1)
+        padded = np.full((self._count, width), -1, dtype=np.int16)
+        start = 0
+        for part in self._parts:
+            padded[start : start + len(part), : part.shape[1]] = part
+            start += len(part)
+        return padded[self._where[rows, columns]]
 
 
-def _tuples(codes: np.ndarray, combos: dict[tuple[str, ...], int]) -> pd.Categorical:
-    categories = pd.Index(list(combos), tupleize_cols=False, dtype=object)
-    return pd.Categorical.from_codes(codes, categories=categories)
+def _rule_lists(codes: np.ndarray, rules: tuple[Rule, ...]) -> pd.Categorical:
+    """``[n, k]`` rule positions (-1 past a list's end) as a categorical of id tuples.
+
+    The lists are packed into integers, a few positions per word, and factorised word by
+    word; only each distinct list is turned into a tuple of ids.
+    """
+    n, k = codes.shape
+    bits = max(1, len(rules).bit_length())  # a position + 1 fits
+    per_word = max(1, 62 // bits)
+    inverse = np.zeros(n, dtype=np.int64)
+    for start in range(0, k, per_word):
+        packed = np.zeros(n, dtype=np.int64)
+        for i in range(start, min(start + per_word, k)):
+            packed |= (codes[:, i].astype(np.int64) + 1) << (bits * (i - start))
+        part, distinct = pd.factorize(packed)
+        inverse, _ = pd.factorize(inverse * len(distinct) + part)
+    n_distinct = int(inverse.max()) + 1 if n else 0
+    first = np.empty(n_distinct, dtype=np.int64)
+    first[inverse[::-1]] = np.arange(n - 1, -1, -1)  # the first row of each list
+    names = [tuple(rules[r].id for r in line if r >= 0) for line in codes[first].tolist()]
+    categories = pd.Index(names, tupleize_cols=False, dtype=object)
+    return pd.Categorical.from_codes(inverse, categories=categories)
 
 
 def _alphabetical(labels: list[str]) -> np.ndarray:
@@ -311,135 +336,145 @@ def _alphabetical(labels: list[str]) -> np.ndarray:
 
 class _GapColumns:
     """The panel's measures: node columns of a :class:`GapCube`, computed when a rule
-    first reads them; panel rows are unit-major (``unit * n_years + year``)."""
+    first reads them. Panel rows are ``unit * n_years + year`` over the units sorted as
+    text and the years sorted, i.e. in output order."""
 
-    def __init__(self, cube: GapCube) -> None:
+    def __init__(self, cube: GapCube, units: np.ndarray, years: np.ndarray) -> None:
         self.cube = cube
+        self._units, self._years = units[:, None], years[None, :]
         self._cache: dict[tuple[str, int], np.ndarray] = {}
 
     def column(self, name: str, node: int) -> np.ndarray:
         if (name, node) not in self._cache:
-            n_y, n_u, _ = self.cube.scores.shape
-            years, units = np.arange(n_y)[None, :], np.arange(n_u)[:, None]
-            self._cache[name, node] = self.cube.at(name, years, units, node).reshape(-1)
+            if ("score", node) not in self._cache:
+                cells = self.cube.cells(self._years, self._units, node)
+                self._cache["score", node] = self.cube.at("score", cells).reshape(-1)
+            if name != "score":
+                cells = self.cube.cells(self._years, self._units, node)
+                score = self._cache["score", node].reshape(cells.flat.shape)
+                self._cache[name, node] = self.cube.at(name, cells, score).reshape(-1)
         return self._cache[name, node]
 
 
 class _QualityFlags:
-    """The panel's flags: node columns of :meth:`Quality.flag`."""
+    """The panel's flags: node columns of :meth:`Quality.flag`, rows as in the panel."""
 
-    def __init__(self, quality: Quality) -> None:
+    def __init__(self, quality: Quality, units: np.ndarray, years: np.ndarray) -> None:
         self.quality = quality
+        self._units, self._years = units[:, None], years[None, :]
 
     def column(self, name: str, node: int) -> np.ndarray:
-        return self.quality.flag(name, node).T.reshape(-1)
+        return self.quality.flag(name, node)[self._years, self._units].reshape(-1)
 
 
-def _panel(results: Results, cube: GapCube, quality: Quality) -> Panel:
-    n_y, n_u = len(results.years), len(results.unit_ids)
-    nodes = results.framework.node_ids
-    n_rows = n_u * n_y
+def _panel(
+    results: Results, cube: GapCube, quality: Quality, units: np.ndarray, ys: np.ndarray
+) -> Panel:
+    """Rows: ``units`` (positions in the order of the output), then years (``ys``)."""
+    unit_ids = np.asarray(results.unit_ids, dtype=str)
+    years = np.asarray(results.years, dtype=np.int64)
+    n_rows, n_nodes = len(units) * len(ys), len(results.framework.node_ids)
+    reliable = quality.reliable[ys][:, units].transpose(1, 0, 2).reshape(n_rows, n_nodes)
+    has_data = (~np.isnan(results.cube("derived"))).any(axis=2)  # [year, unit]
     return Panel(
-        units=np.repeat(results.unit_ids.astype(object), n_y),
-        years=np.tile(np.asarray(results.years, dtype=np.int64), n_u),
-        nodes=tuple(nodes),
-        measures=_GapColumns(cube),
-        reliable=quality.reliable.transpose(1, 0, 2).reshape(n_rows, len(nodes)),
-        flags=_QualityFlags(quality),
-        active=(~np.isnan(results.cube("derived"))).any(axis=2).T.reshape(n_rows),
+        units=np.repeat(unit_ids[units].astype(object), len(ys)),
+        years=np.tile(years[ys], len(units)),
+        nodes=tuple(results.framework.node_ids),
+        measures=_GapColumns(cube, units, ys),
+        reliable=reliable,
+        flags=_QualityFlags(quality, units, ys),
+        active=has_data[ys][:, units].T.reshape(n_rows),
     )
 
 
 def _frame(
-    ranked: pd.DataFrame, noted: pd.DataFrame, panel: Panel, cube: GapCube, quality: Quality
+    ranked: Mapping[str, Any],
+    noted: Mapping[str, Any],
+    panel: Panel,
+    cube: GapCube,
+    quality: Quality,
+    units: np.ndarray,
+    ys: np.ndarray,
 ) -> pd.DataFrame:
-    """The stored frame (:data:`CORE_COLUMNS`): actions and notes scattered straight into
-    their output places - units (as text), years; actions by rank, then notes in
-    framework order - so nothing is sorted."""
-    n_y, n_u, _ = cube.scores.shape
-    unit_rank = _alphabetical([str(u) for u in panel.units[::n_y]])
-    year_rank = np.argsort(np.argsort(panel.years[:n_y], kind="stable"), kind="stable")
-    a_row = ranked["row"].to_numpy()
-    n_row = noted["row"].to_numpy()
-    n_act = np.bincount(a_row, minlength=n_u * n_y)
-    n_note = np.bincount(n_row, minlength=n_u * n_y)
-    # rows in output order, and where each row's block starts
-    out_order = (unit_rank[:, None] * n_y + year_rank[None, :]).reshape(-1)
-    size = (n_act + n_note)[np.argsort(out_order)]
-    start = (np.cumsum(size) - size)[out_order]
-    a_pos = start[a_row] + ranked["rank"].to_numpy() - 1
-    note_offset = np.arange(len(n_row)) - (np.cumsum(n_note) - n_note)[n_row]
-    n_pos = start[n_row] + n_act[n_row] + note_offset
-    total = len(a_row) + len(n_row)
+    """The stored frame (:data:`CORE_COLUMNS`). Panel rows are in output order, so each
+    row's actions (by rank) and then its notes (in framework order) are laid out as they
+    come: nothing is sorted, and the numbers are read straight into one float block."""
+    n_y, n_units = len(ys), len(units)
+    n_rows = panel.n_rows
+    a_row, n_row = ranked["row"], noted["row"]
+    counts = np.stack(
+        [np.bincount(a_row, minlength=n_rows), np.bincount(n_row, minlength=n_rows)], axis=1
+    )
+    is_action = np.repeat(np.tile(np.array([True, False]), n_rows), counts.reshape(-1))
+    is_note = ~is_action
+    total = len(is_action)
 
-    def scatter(actions: np.ndarray, notes: np.ndarray, dtype: type | str) -> np.ndarray:
+    def merge(actions: np.ndarray | float, notes: np.ndarray | float, dtype: type) -> np.ndarray:
         out = np.empty(total, dtype=dtype)
-        out[a_pos], out[n_pos] = actions, notes
+        out[is_action], out[is_note] = actions, notes
         return out
 
-    def categorical(actions: pd.Categorical, notes: pd.Categorical | None = None) -> pd.Categorical:
-        """One categorical column; notes lack it unless given (code -1: missing)."""
-        categories = actions.categories
-        if notes is not None:
-            categories = categories.append(notes.categories.difference(categories, sort=False))
+    rows = np.repeat(np.arange(n_rows), counts.sum(axis=1))
+    a_node, n_node = ranked["node"].codes, noted["node"].codes
+    cells = cube.cells(ys[rows % n_y], units[rows // n_y], merge(a_node, n_node, np.intp))
+    floats = ["priority", "gap", *NUMBER_COLUMNS]
+    block = np.empty((len(floats), total))
+    block[0][is_action], block[0][is_note] = ranked["priority"], np.nan
+    block[1][is_action], block[1][is_note] = ranked["gap"], np.nan
+    score = cube.at("score", cells)
+    for i, name in enumerate(NUMBER_COLUMNS, start=2):
+        block[i] = score if name == "score" else cube.at(name, cells, score)
 
-        def codes(column: pd.Categorical) -> np.ndarray:
-            where = categories.get_indexer(column.categories).astype(np.int32)
-            return np.where(column.codes >= 0, where[column.codes], -1)
-
-        merged = scatter(codes(actions), -1 if notes is None else codes(notes), np.int32)
-        return pd.Categorical.from_codes(merged, categories=categories)
-
-    rows = scatter(a_row, n_row, np.int64)
-    node = scatter(ranked["node"].cat.codes.to_numpy(), noted["node"].cat.codes.to_numpy(), np.intp)
-    year, unit = rows % n_y, rows // n_y
-    score = cube.at("score", year, unit, node)
-    numbers = {
-        m: score if m == "score" else cube.at(m, year, unit, node, score) for m in NUMBER_COLUMNS
-    }
     # notes: why the node's data fall short, and how many of its indicators do
-    n_y_idx, n_u_idx = n_row % n_y, n_row // n_y
-    n_node = noted["node"].cat.codes.to_numpy()
-    reason = quality.reason[n_y_idx, n_u_idx, n_node].astype(np.intp)
-    n_i = quality.missing_reason.shape[2]
-    why = np.where(
-        n_node < n_i,
-        quality.missing_reason[n_y_idx, n_u_idx, np.minimum(n_node, n_i - 1)],
-        0,
-    ).astype(np.intp)
-    detail = np.where(
-        (reason == REASONS.index("missing")) & (why > 0), len(REASONS) - 2 + why, reason - 1
-    )
-    is_action = np.zeros(total, dtype=bool)
-    is_action[a_pos] = True
-    rank_values = scatter(ranked["rank"].to_numpy(), np.zeros(len(n_row), np.int64), np.int64)
-    frame = pd.DataFrame(
-        {
-            "unit": pd.Categorical.from_codes(
-                unit_rank[unit], categories=np.sort(np.asarray(panel.units[::n_y], dtype=str))
-            ),
-            "year": panel.years[rows],
-            "kind": pd.Categorical.from_codes((~is_action).astype(np.int8), ["action", "note"]),
-            "rank": pd.arrays.IntegerArray(rank_values, ~is_action),
-            "action": categorical(ranked["action"].array),
-            "priority": scatter(ranked["priority"].to_numpy(), np.nan, np.float64),
-            "severity": categorical(ranked["severity"].array),
-            "rule": categorical(ranked["rule"].array, noted["rule"].array),
-            "rules": categorical(ranked["rules"].array, noted["rules"].array),
-            "node": pd.Categorical.from_codes(node, categories=list(panel.nodes)),
-            "reason": pd.Categorical.from_codes(
-                scatter(np.full(len(a_row), -1), reason - 1, np.int8), REASONS[1:]
-            ),
-            "gap_kind": categorical(ranked["gap_kind"].array),
-            "gap": scatter(ranked["gap"].to_numpy(), np.nan, np.float64),
-            **numbers,
-            "detail": pd.Categorical.from_codes(
-                scatter(np.full(len(a_row), -1), detail, np.int8), DETAILS
-            ),
-            "poor": scatter(
-                np.zeros(len(a_row), np.int64), quality.poor[n_y_idx, n_u_idx, n_node], np.int64
-            ),
-            "total": scatter(np.zeros(len(a_row), np.int64), quality.total[n_node], np.int64),
-        }
-    )
-    return frame[CORE_COLUMNS]
+    note = cube.cells(ys[n_row % n_y], units[n_row // n_y], n_node)
+    reason = np.take(quality.reason.reshape(-1), note.flat)
+    n_i = quality.missing_reason.shape[2]  # indicators only
+    at = (note.year * n_units + note.unit) * n_i + np.minimum(n_node, n_i - 1)
+    why = np.where(n_node < n_i, np.take(quality.missing_reason.reshape(-1), at), 0)
+    missing = (reason == REASONS.index("missing")) & (why > 0)
+    detail = np.where(missing, len(REASONS) - 2 + why, reason - 1).astype(np.int8)
+
+    def codes(column: str, dtype: type = np.int32) -> np.ndarray:
+        return merge(ranked[column].codes, -1, dtype)
+
+    frame = pd.DataFrame(block.T, columns=floats, copy=False)
+    unit_ids = np.asarray(panel.units[::n_y], dtype=object)
+    columns = {
+        "unit": pd.Categorical.from_codes(rows // n_y, categories=pd.Index(unit_ids)),
+        "year": panel.years[rows],
+        "kind": pd.Categorical.from_codes(is_note.astype(np.int8), categories=["action", "note"]),
+        "rank": pd.arrays.IntegerArray(merge(ranked["rank"], 0, np.int64), is_note),
+        "action": pd.Categorical.from_codes(codes("action"), ranked["action"].categories),
+        "severity": pd.Categorical.from_codes(codes("severity", np.int8), SEVERITIES),
+        "rule": pd.Categorical.from_codes(
+            merge(ranked["rule"].codes, noted["rule"].codes, np.int32),
+            ranked["rule"].categories,
+        ),
+        "rules": _merged(ranked["rules"], noted["rules"], merge),
+        "node": pd.Categorical.from_codes(cells.node, categories=list(panel.nodes)),
+        "reason": pd.Categorical.from_codes(merge(-1, reason - 1, np.int8), REASONS[1:]),
+        "gap_kind": pd.Categorical.from_codes(codes("gap_kind", np.int8), GAP_KINDS),
+    }
+    for name, column in columns.items():  # around the float block, in CORE_COLUMNS order
+        frame.insert(min(CORE_COLUMNS.index(name), len(frame.columns)), name, column)
+    frame["detail"] = pd.Categorical.from_codes(merge(-1, detail, np.int8), DETAILS)
+    frame["poor"] = merge(0, np.take(quality.poor.reshape(-1), note.flat), np.int64)
+    frame["total"] = merge(0, quality.total[n_node], np.int64)
+    return frame if list(frame.columns) == CORE_COLUMNS else frame[CORE_COLUMNS]
+
+
+def _merged(
+    actions: pd.Categorical,
+    notes: pd.Categorical,
+    merge: Callable[[np.ndarray, np.ndarray, type], np.ndarray],
+) -> pd.Categorical:
+    """One categorical of the actions' and the notes' values, over both categories."""
+    union = list(dict.fromkeys([*actions.categories, *notes.categories]))
+    position = {value: i for i, value in enumerate(union)}
+
+    def codes(column: pd.Categorical) -> np.ndarray:
+        where = np.array([position[c] for c in column.categories] + [-1], dtype=np.int32)
+        return where[column.codes]  # code -1 reads the -1 at the end
+
+    categories = pd.Index(union, tupleize_cols=False, dtype=object)
+    return pd.Categorical.from_codes(merge(codes(actions), codes(notes), np.int32), categories)
