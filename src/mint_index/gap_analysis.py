@@ -216,14 +216,15 @@ class GapCube:
         copying them again.
         """
         n_y, n_u, n_n = self.scores.shape
-        cells = self.cells(
-            np.arange(n_y)[None, :, None], np.arange(n_u)[:, None, None], np.arange(n_n)
-        )
         floats = list(MEASURES)
         block = np.empty((len(floats), n_u * n_y * n_n))
-        score = self.at("score", cells)
-        for i, name in enumerate(floats):
-            block[i] = (score if name == "score" else self.at(name, cells, score)).reshape(-1)
+        columns = block.reshape(len(floats), n_u, n_y, n_n)
+        units, nodes = np.arange(n_u)[:, None], np.arange(n_n)[None, :]
+        for year in range(n_y):  # a year at a time: contiguous reads, small index arrays
+            cells = self.cells(year, units, nodes)
+            score = self.at("score", cells)
+            for i, name in enumerate(floats):
+                columns[i, :, year] = score if name == "score" else self.at(name, cells, score)
         frame = pd.DataFrame(block.T, columns=floats, copy=False)
         frame.insert(
             0,
