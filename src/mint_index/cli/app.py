@@ -122,13 +122,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_options(p)
     _add_output_options(p)
 
-    p = command("score", "score a data drop and write the scores (.csv, .parquet or .json)")
+    p = command("score", "score a data drop and write the scores (.csv, .parquet, .json, .duckdb)")
     p.add_argument("data", nargs="+", metavar="DATA", help="data files or folders")
     p.add_argument(
         "--out",
         required=True,
         metavar="FILE",
-        help="scores file; the suffix picks the format: .csv, .parquet or .json",
+        help="scores file; the suffix picks the format: .csv, .parquet, .json, or a "
+        ".duckdb/.sqlite database with the gaps and recommendations too",
     )
     _add_spec_option(p)
     _add_input_options(p)

@@ -286,7 +286,7 @@ def score(args: argparse.Namespace) -> Outcome:
     facts = data_facts(inputs.dataset, inputs.files)
     results = score_results(inputs)
     prov = provenance("score", inputs.files, inputs.framework, spec=results.spec)
-    written = write_scores(score_table(results), out, prov)
+    written = write_scores(score_table(results), out, prov, results)
     facts.update(
         {
             "framework": inputs.framework.framework.id,

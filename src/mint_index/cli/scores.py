@@ -19,6 +19,7 @@ import pandas as pd
 from mint_index.cli.errors import UsageError
 from mint_index.cli.io import FLOAT_DECIMALS, csv_text, dumps_json
 from mint_index.files import atomic_write
+from mint_index.sql_export import DATABASE_SUFFIXES, write_database
 
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
@@ -44,7 +45,7 @@ SCORE_COLUMNS = [
     "peer_rank",
     "change",
 ]
-SUFFIXES = (".csv", ".parquet", ".json")
+SUFFIXES = (".csv", ".parquet", ".json", *DATABASE_SUFFIXES)
 FORMAT_NAME = "mint-index-scores"
 _PARQUET_KEY = b"mint_index"
 _FLOATS = ["score", "change"]
@@ -139,9 +140,16 @@ def sidecar(path: Path) -> Path:
     return path.with_name(path.name + ".provenance.json")
 
 
-def write_scores(table: pd.DataFrame, path: Path, provenance: dict[str, Any]) -> list[Path]:
-    """Write the table in the format the suffix names; return every file written."""
+def write_scores(
+    table: pd.DataFrame, path: Path, provenance: dict[str, Any], results: Results | None = None
+) -> list[Path]:
+    """Write the table in the format the suffix names; return every file written. A
+    database (``.duckdb``, ``.sqlite``) also gets the gaps and recommendations of
+    ``results`` (:mod:`mint_index.sql_export`)."""
     suffix = path.suffix.lower()
+    if suffix in DATABASE_SUFFIXES and results is not None:
+        scored = results
+        return [atomic_write(path, lambda tmp: write_database(tmp, scored, provenance, suffix))]
     if suffix == ".json":
         return [atomic_write(path, _json_document(table, provenance))]
     if suffix == ".csv":

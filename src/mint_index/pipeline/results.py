@@ -341,6 +341,15 @@ class Results:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
 
+    def to_sql(
+        self, con: Any, recommendations: Any = None, provenance: dict[str, Any] | None = None
+    ) -> dict[str, int]:
+        """Write the ``scores``, ``gaps`` and ``recommendations`` tables into a DuckDB or
+        SQLite connection or database file (see docs/sql.md); rows written per table."""
+        from mint_index.sql_export import to_sql
+
+        return to_sql(self, con, recommendations, provenance)
+
     @cached_property
     def plot(self) -> PlotAccessor:
         """Charts for notebooks (matplotlib, imported on first use); kept, so the data the
