@@ -204,7 +204,7 @@ def rank(firing: Firing) -> dict[str, Any]:
 
     key = np.full((n_rows, len(actions)), np.inf)  # minus the rounded priority; inf: none
     best = np.zeros((n_rows, len(actions)), np.intp)  # the slot that sets it
-    asking = _Lists(n_rows, len(actions))  # the rules that asked, best first
+    asking = _RuleLists(n_rows, len(actions))  # the rules that asked, best first
     rounded = -np.round(firing.priority, 9)
     for a in range(len(actions)):
         slots = tie_order[slot_action[tie_order] == a]
@@ -216,7 +216,7 @@ def rank(firing: Firing) -> dict[str, Any]:
         key[rows, a] = np.take_along_axis(keys, order[:1], axis=0)[0]
         best[rows, a] = slots[order[0]]
         listed = np.take_along_axis(asked, order, axis=0)
-        asking.add(rows, a, np.where(listed, slot_rule[slots][order], -1).T)
+        asking.add(rows, a, np.where(listed, order, -1), [rules[r].id for r in slot_rule[slots]])
 
     # within each row: by priority, then by the tie order of the slot that set it
     by_tie = np.argsort(tie[best], axis=1, kind="stable")
@@ -234,7 +234,7 @@ def rank(firing: Firing) -> dict[str, Any]:
         "priority": firing.priority[rule, row],
         "severity": pd.Categorical.from_codes(severity[rule], categories=SEVERITIES),
         "rule": pd.Categorical.from_codes(rule, categories=[r.id for r in rules]),
-        "rules": _rule_lists(asking.at(row, action), rules),
+        "rules": asking.at(row, action),
         "node": pd.Categorical.from_codes(firing.focus[rule], categories=firing.nodes),
         "gap_kind": pd.Categorical.from_codes(firing.gap_kind[rule, row], categories=GAP_KINDS),
         "gap": firing.gap[rule, row],
@@ -252,76 +252,64 @@ def notes(firing: Firing, panel: Panel) -> dict[str, Any]:
     reads = np.zeros((len(rules), n_nodes), dtype=bool)
     for r, rule in enumerate(rules):
         reads[r, [panel.column(node) for node in rule.nodes()]] = True
-    blocking = _Lists(n_rows, n_nodes)
+    blocking = _RuleLists(n_rows, n_nodes)
+    first = np.zeros((n_rows, n_nodes), dtype=np.intp)
     for j in np.flatnonzero(reads.any(axis=0)):
         readers = by_id[reads[by_id, j]]
         blocked = firing.undecided[readers] & ~firing.reliable[:, j]  # [rule, row]
         rows = np.flatnonzero(blocked.any(axis=0))
+        blocked = blocked[:, rows]
         # the blocked rules first, in id order (a stable sort of "not blocked")
-        order = np.argsort(~blocked[:, rows], axis=0, kind="stable")
-        listed = np.take_along_axis(blocked[:, rows], order, axis=0)
-        blocking.add(rows, int(j), np.where(listed, readers[order], -1).T)
+        order = np.argsort(~blocked, axis=0, kind="stable")
+        listed = np.where(np.take_along_axis(blocked, order, axis=0), order, -1)
+        blocking.add(rows, int(j), listed, [rules[r].id for r in readers])
+        first[rows, j] = readers[order[0]]
     row, node = blocking.cells()
-    listed = blocking.at(row, node)
     return {
         "row": row.astype(np.int64),
         "node": pd.Categorical.from_codes(node, categories=firing.nodes),
-        "rule": pd.Categorical.from_codes(listed[:, 0], categories=[r.id for r in rules]),
-        "rules": _rule_lists(listed, rules),
+        "rule": pd.Categorical.from_codes(first[row, node], categories=[r.id for r in rules]),
+        "rules": blocking.at(row, node),
     }
 
 
-class _Lists:
-    """A short list of rule positions for some cells of a ``[row, column]`` grid, added a
-    column at a time; read back for any cells (``-1`` past a list's end)."""
+class _RuleLists:
+    """Short lists of rules for some cells of a ``[row, column]`` grid, added a column at
+    a time and kept as integer codes: each distinct list becomes a tuple of ids once."""
 
     def __init__(self, n_rows: int, n_columns: int) -> None:
-        self._where = np.full((n_rows, n_columns), -1, dtype=np.int64)
-        self._parts: list[np.ndarray] = []
-        self._count = 0
+        self._codes = np.full((n_rows, n_columns), -1, dtype=np.int32)
+        self._names: list[tuple[str, ...]] = []
 
-    def add(self, rows: np.ndarray, column: int, lists: np.ndarray) -> None:
-        """``lists[k]`` (``[len(rows), width]``) for the cell ``(rows[k], column)``."""
-        self._where[rows, column] = self._count + np.arange(len(rows))
-        self._parts.append(lists.astype(np.int16))
-        self._count += len(rows)
+    def add(self, rows: np.ndarray, column: int, listed: np.ndarray, ids: list[str]) -> None:
+        """For cell ``(rows[k], column)`` the rules ``ids[listed[:, k]]`` in order
+        (``listed``: ``[length, len(rows)]`` positions into ``ids``, -1 past the end)."""
+        digits = listed.astype(np.int64) + 1
+        bits = len(ids).bit_length()
+        if bits * len(digits) <= 62:  # packed into one integer per cell
+            packed = np.zeros(digits.shape[1], dtype=np.int64)
+            for i, line in enumerate(digits):
+                packed |= line << (bits * i)
+            inverse, keys = pd.factorize(packed)
+            distinct = (np.asarray(keys)[:, None] >> (bits * np.arange(len(digits)))) & (
+                (1 << bits) - 1
+            )
+        else:
+            distinct, inverse = np.unique(digits.T, axis=0, return_inverse=True)
+        self._codes[rows, column] = len(self._names) + np.asarray(inverse).reshape(-1)
+        self._names += [tuple(ids[d - 1] for d in line if d) for line in distinct.tolist()]
 
     def cells(self) -> tuple[np.ndarray, np.ndarray]:
         """The cells that have a list, sorted by row and column."""
-        return np.nonzero(self._where >= 0)
+        return np.nonzero(self._codes >= 0)
 
-    def at(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
-        width = max((p.shape[1] for p in self._parts), default=1)
-        padded = np.full((self._count, width), -1, dtype=np.int16)
-        start = 0
-        for part in self._parts:
-            padded[start : start + len(part), : part.shape[1]] = part
-            start += len(part)
-        return padded[self._where[rows, columns]]
-
-
-def _rule_lists(codes: np.ndarray, rules: tuple[Rule, ...]) -> pd.Categorical:
-    """``[n, k]`` rule positions (-1 past a list's end) as a categorical of id tuples.
-
-    The lists are packed into integers, a few positions per word, and factorised word by
-    word; only each distinct list is turned into a tuple of ids.
-    """
-    n, k = codes.shape
-    bits = max(1, len(rules).bit_length())  # a position + 1 fits
-    per_word = max(1, 62 // bits)
-    inverse = np.zeros(n, dtype=np.int64)
-    for start in range(0, k, per_word):
-        packed = np.zeros(n, dtype=np.int64)
-        for i in range(start, min(start + per_word, k)):
-            packed |= (codes[:, i].astype(np.int64) + 1) << (bits * (i - start))
-        part, distinct = pd.factorize(packed)
-        inverse, _ = pd.factorize(inverse * len(distinct) + part)
-    n_distinct = int(inverse.max()) + 1 if n else 0
-    first = np.empty(n_distinct, dtype=np.int64)
-    first[inverse[::-1]] = np.arange(n - 1, -1, -1)  # the first row of each list
-    names = [tuple(rules[r].id for r in line if r >= 0) for line in codes[first].tolist()]
-    categories = pd.Index(names, tupleize_cols=False, dtype=object)
-    return pd.Categorical.from_codes(inverse, categories=categories)
+    def at(self, rows: np.ndarray, columns: np.ndarray) -> pd.Categorical:
+        """The lists of these cells as a categorical of id tuples."""
+        unique = dict.fromkeys(self._names)
+        position = {name: i for i, name in enumerate(unique)}
+        remap = np.array([position[name] for name in self._names], dtype=np.int32)
+        categories = pd.Index(list(unique), tupleize_cols=False, dtype=object)
+        return pd.Categorical.from_codes(remap[self._codes[rows, columns]], categories)
 
 
 def _alphabetical(labels: list[str]) -> np.ndarray:

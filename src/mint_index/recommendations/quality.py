@@ -86,13 +86,17 @@ def assess(results: Results, max_poor_share: float = 0.5) -> Quality:
 
     share = weight_shares(results.spec)[:, :n_i]  # [node, indicator]
     below = share > 0
-    poor_share = poor_ind.astype(np.float64) @ share.T  # [year, unit, node]
+    # aggregates: the share of their weight, and the number of indicators, not reliable;
     # counts of at most a few hundred indicators are exact in float32
-    poor = (poor_ind.astype(np.float32) @ below.T.astype(np.float32)).astype(np.int16)
+    poor_share = poor_ind.astype(np.float64) @ share[n_i:].T  # [year, unit, aggregate]
+    poor = np.empty(scores.shape, dtype=np.int16)
+    poor[:, :, :n_i] = poor_ind
+    poor[:, :, n_i:] = poor_ind.astype(np.float32) @ below[n_i:].T.astype(np.float32)
 
-    full_reason = np.where(poor_share > max_poor_share + 1e-12, _CODE["sparse"], 0).astype(np.int8)
-    full_reason[np.isnan(scores)] = _CODE["missing"]
+    full_reason = np.empty(scores.shape, dtype=np.int8)
     full_reason[:, :, :n_i] = reason
+    sparse = np.where(poor_share > max_poor_share + 1e-12, _CODE["sparse"], 0)
+    full_reason[:, :, n_i:] = np.where(np.isnan(scores[:, :, n_i:]), _CODE["missing"], sparse)
     return Quality(
         reliable=full_reason == 0,
         reason=full_reason,
