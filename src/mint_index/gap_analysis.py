@@ -167,13 +167,22 @@ class GapCube:
         year_node, unit_node = y * n_n + n, u * n_n + n
         return Cells(y, u, n, y * (n_u * n_n) + unit_node, year_node, unit_node)
 
-    def at(self, measure: str, cells: Cells, score: np.ndarray | None = None) -> np.ndarray:
-        """``measure`` (one of :data:`MEASURES`) at ``cells``. ``score``: the scores of those
-        cells, if already read."""
+    def at(
+        self,
+        measure: str,
+        cells: Cells,
+        score: np.ndarray | None = None,
+        value: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """``measure`` (one of :data:`MEASURES`) at ``cells``. ``score``, ``value``: the
+        scores and values of those cells, if already read."""
         y, u, n = cells.year, cells.unit, cells.node
         n_y, n_u, n_n = self.scores.shape
         if measure == "score":
             return np.take(self.scores.reshape(-1), cells.flat)
+        if measure == "parity_gap" and value is not None:
+            keep = np.zeros(n.shape, bool) if self.parity is None else self.parity[n]
+            return np.where(keep, value, np.nan)
         if measure in ("value", "parity_gap"):
             if self.values is None:
                 return np.full(y.shape, np.nan)

@@ -396,10 +396,11 @@ def _frame(
     is_action = np.repeat(np.tile(np.array([True, False]), n_rows), counts.reshape(-1))
     is_note = ~is_action
     total = len(is_action)
+    a_pos, n_pos = np.flatnonzero(is_action), np.flatnonzero(is_note)
 
     def merge(actions: np.ndarray | float, notes: np.ndarray | float, dtype: type) -> np.ndarray:
         out = np.empty(total, dtype=dtype)
-        out[is_action], out[is_note] = actions, notes
+        out[a_pos], out[n_pos] = actions, notes
         return out
 
     rows = np.repeat(np.arange(n_rows), counts.sum(axis=1))
@@ -407,11 +408,12 @@ def _frame(
     cells = cube.cells(ys[rows % n_y], units[rows // n_y], merge(a_node, n_node, np.intp))
     floats = ["priority", "gap", *NUMBER_COLUMNS]
     block = np.empty((len(floats), total))
-    block[0][is_action], block[0][is_note] = ranked["priority"], np.nan
-    block[1][is_action], block[1][is_note] = ranked["gap"], np.nan
-    score = cube.at("score", cells)
+    block[0][a_pos], block[0][n_pos] = ranked["priority"], np.nan
+    block[1][a_pos], block[1][n_pos] = ranked["gap"], np.nan
+    known = {"score": cube.at("score", cells)}
+    known["value"] = cube.at("value", cells)
     for i, name in enumerate(NUMBER_COLUMNS, start=2):
-        block[i] = score if name == "score" else cube.at(name, cells, score)
+        block[i] = known[name] if name in known else cube.at(name, cells, **known)
 
     # notes: why the node's data fall short, and how many of its indicators do
     note = cube.cells(ys[n_row % n_y], units[n_row // n_y], n_node)
