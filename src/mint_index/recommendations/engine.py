@@ -84,10 +84,14 @@ def recommend(
     # panel rows in output order: units sorted as text, then years
     units = np.argsort(np.asarray(results.unit_ids, dtype=str), kind="stable")
     ys = np.argsort(np.asarray(results.years), kind="stable")
-    panel = _panel(results, cube, quality, units, ys)
+    columns = _GapColumns(cube, units, ys)
+    panel = _panel(results, columns, quality, units, ys)
     weights = weight_shares(results.spec)[fw.node_ids.index(fw.index.id)]
     firing = fire(ruleset, panel, weights)
-    frame = _frame(rank(firing), notes(firing, panel), panel, cube, quality, units, ys)
+    columns.clear()  # the node columns the rules read are not needed any more
+    ranked, noted = rank(firing), notes(firing, panel)
+    del firing
+    frame = _frame(ranked, noted, panel, cube, quality, units, ys)
     meta = {
         "framework": fw.framework.id,
         "framework_sha256": fw.sha256,
@@ -343,6 +347,9 @@ class _GapColumns:
                 self._cache[name, node] = self.cube.at(name, cells, score).reshape(-1)
         return self._cache[name, node]
 
+    def clear(self) -> None:
+        self._cache.clear()
+
 
 class _QualityFlags:
     """The panel's flags: node columns of :meth:`Quality.flag`, rows as in the panel."""
@@ -356,7 +363,7 @@ class _QualityFlags:
 
 
 def _panel(
-    results: Results, cube: GapCube, quality: Quality, units: np.ndarray, ys: np.ndarray
+    results: Results, columns: _GapColumns, quality: Quality, units: np.ndarray, ys: np.ndarray
 ) -> Panel:
     """Rows: ``units`` (positions in the order of the output), then years (``ys``)."""
     unit_ids = np.asarray(results.unit_ids, dtype=str)
@@ -368,7 +375,7 @@ def _panel(
         units=np.repeat(unit_ids[units].astype(object), len(ys)),
         years=np.tile(years[ys], len(units)),
         nodes=tuple(results.framework.node_ids),
-        measures=_GapColumns(cube, units, ys),
+        measures=columns,
         reliable=reliable,
         flags=_QualityFlags(quality, units, ys),
         active=has_data[ys][:, units].T.reshape(n_rows),
