@@ -64,12 +64,13 @@ def coinr_available() -> str | None:
 @dataclass(frozen=True)
 class CoinrRun:
     version: str
-    runs_s: list[float]  # whole builds, after one warm-up
+    score_runs_s: list[float]  # Normalise + Aggregate, after one warm-up
+    build_runs_s: list[float]  # new_coin + Normalise + Aggregate
     aggregated: pd.DataFrame  # uCode + every indicator and aggregate, normalised/aggregated
 
 
 def run_coinr(idata: pd.DataFrame, imeta: pd.DataFrame, folder: Path, repeats: int) -> CoinrRun:
-    """Build the index with COINr in R, ``repeats`` timed builds."""
+    """Build the index with COINr in R, ``repeats`` timed runs."""
     paths = [folder / "iData.csv", folder / "iMeta.csv", folder / "aggregated.csv"]
     idata.to_csv(paths[0], index=False, float_format="%.17g")
     imeta.to_csv(paths[1], index=False)
@@ -80,6 +81,10 @@ def run_coinr(idata: pd.DataFrame, imeta: pd.DataFrame, folder: Path, repeats: i
         check=True,
     )
     line = next(s for s in proc.stdout.splitlines() if s.startswith(_RESULT))
-    _, version, times = line.split()
+    _, version, scores, builds = line.split()
     aggregated = pd.read_csv(paths[2])
-    return CoinrRun(version, [float(t) for t in times.split(",")], aggregated)
+    return CoinrRun(version, _floats(scores), _floats(builds), aggregated)
+
+
+def _floats(text: str) -> list[float]:
+    return [float(t) for t in text.split(",")]
