@@ -43,15 +43,11 @@ class Truth:
 
 
 class Columns(Protocol):
-    """Numbers (or flags) per row and node, read one node's column or a set of cells at a
-    time, so nothing has to exist for every cell and measure at once."""
+    """Numbers (or flags) per row and node, read one node's column at a time, so nothing
+    has to exist for every cell and measure at once."""
 
     def column(self, name: str, node: int) -> np.ndarray:
         """``name`` for every row at column ``node``."""
-        ...
-
-    def cells(self, name: str, rows: np.ndarray, nodes: np.ndarray) -> np.ndarray:
-        """``name`` at the cells ``(rows[k], nodes[k])``."""
         ...
 
 
@@ -66,10 +62,6 @@ class Matrices:
     def column(self, name: str, node: int) -> np.ndarray:
         matrix = self.data.get(name)
         return np.full(self.shape[0], self.fill) if matrix is None else matrix[:, node]
-
-    def cells(self, name: str, rows: np.ndarray, nodes: np.ndarray) -> np.ndarray:
-        matrix = self.data.get(name)
-        return np.full(len(rows), self.fill) if matrix is None else matrix[rows, nodes]
 
 
 @dataclass(frozen=True)

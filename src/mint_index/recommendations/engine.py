@@ -37,7 +37,7 @@ from mint_index.recommendations.rules import Rule, RuleSet, load_rules
 from mint_index.recommendations.texts import LANGS
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Mapping, Sequence
 
     from mint_index.gap_analysis import GapCube
     from mint_index.pipeline.results import Results
@@ -98,8 +98,7 @@ def recommend(
         "rules_sha256": ruleset.sha256,
         "max_poor_share": max_poor_share,
     }
-    units = results.units.reindex(results.unit_ids)
-    details = Details.of(ruleset, fw, units, results.years)
+    details = Details.of(ruleset, fw, results.units.reindex(results.unit_ids), results.years)
     return Recommendations(frame, lang=lang, meta=meta, ruleset=ruleset, details=details)
 
 
@@ -233,14 +232,14 @@ def rank(firing: Firing) -> dict[str, Any]:
     return {
         "row": row.astype(np.int64),
         "rank": place.astype(np.int64) + 1,
-        "action": pd.Categorical.from_codes(action, categories=actions),
+        "action": _categorical(action, categories=actions),
         "action_pos": slot_pos[slot].astype(np.int64),
         "priority": firing.priority[rule, row],
-        "severity": pd.Categorical.from_codes(severity[rule], categories=SEVERITIES),
-        "rule": pd.Categorical.from_codes(rule, categories=[r.id for r in rules]),
+        "severity": _categorical(severity[rule], categories=SEVERITIES),
+        "rule": _categorical(rule, categories=[r.id for r in rules]),
         "rules": asking.at(row, action),
-        "node": pd.Categorical.from_codes(firing.focus[rule], categories=firing.nodes),
-        "gap_kind": pd.Categorical.from_codes(firing.gap_kind[rule, row], categories=GAP_KINDS),
+        "node": _categorical(firing.focus[rule], categories=firing.nodes),
+        "gap_kind": _categorical(firing.gap_kind[rule, row], categories=GAP_KINDS),
         "gap": firing.gap[rule, row],
     }
 
@@ -271,8 +270,8 @@ def notes(firing: Firing, panel: Panel) -> dict[str, Any]:
     row, node = blocking.cells()
     return {
         "row": row.astype(np.int64),
-        "node": pd.Categorical.from_codes(node, categories=firing.nodes),
-        "rule": pd.Categorical.from_codes(first[row, node], categories=[r.id for r in rules]),
+        "node": _categorical(node, categories=firing.nodes),
+        "rule": _categorical(first[row, node], categories=[r.id for r in rules]),
         "rules": blocking.at(row, node),
     }
 
@@ -303,7 +302,7 @@ class _RuleLists:
         self._codes[rows, column] = len(self._names) + np.asarray(inverse).reshape(-1)
         self._names += [tuple(ids[d - 1] for d in line if d) for line in distinct.tolist()]
 
-    def cells(self) -> tuple[np.ndarray, np.ndarray]:
+    def cells(self) -> tuple[np.ndarray, ...]:
         """The cells that have a list, sorted by row and column."""
         return np.nonzero(self._codes >= 0)
 
@@ -312,8 +311,7 @@ class _RuleLists:
         unique = dict.fromkeys(self._names)
         position = {name: i for i, name in enumerate(unique)}
         remap = np.array([position[name] for name in self._names], dtype=np.int32)
-        categories = pd.Index(list(unique), tupleize_cols=False, dtype=object)
-        return pd.Categorical.from_codes(remap[self._codes[rows, columns]], categories)
+        return _categorical(remap[self._codes[rows, columns]], list(unique))
 
 
 def _alphabetical(labels: list[str]) -> np.ndarray:
@@ -406,7 +404,7 @@ def _frame(
     a_pos, n_pos = np.flatnonzero(is_action), np.flatnonzero(is_note)
 
     def merge(actions: np.ndarray | float, notes: np.ndarray | float, dtype: type) -> np.ndarray:
-        out = np.empty(total, dtype=dtype)
+        out: np.ndarray = np.empty(total, dtype=dtype)
         out[a_pos], out[n_pos] = actions, notes
         return out
 
@@ -436,25 +434,25 @@ def _frame(
 
     frame = pd.DataFrame(block.T, columns=floats, copy=False)
     unit_ids = np.asarray(panel.units[::n_y], dtype=object)
-    columns = {
-        "unit": pd.Categorical.from_codes(rows // n_y, categories=pd.Index(unit_ids)),
+    columns: dict[str, Any] = {
+        "unit": _categorical(rows // n_y, categories=unit_ids),
         "year": panel.years[rows],
-        "kind": pd.Categorical.from_codes(is_note.astype(np.int8), categories=["action", "note"]),
+        "kind": _categorical(is_note.astype(np.int8), categories=["action", "note"]),
         "rank": pd.arrays.IntegerArray(merge(ranked["rank"], 0, np.int64), is_note),
-        "action": pd.Categorical.from_codes(codes("action"), ranked["action"].categories),
-        "severity": pd.Categorical.from_codes(codes("severity", np.int8), SEVERITIES),
-        "rule": pd.Categorical.from_codes(
+        "action": _categorical(codes("action"), ranked["action"].categories),
+        "severity": _categorical(codes("severity", np.int8), SEVERITIES),
+        "rule": _categorical(
             merge(ranked["rule"].codes, noted["rule"].codes, np.int32),
             ranked["rule"].categories,
         ),
         "rules": _merged(ranked["rules"], noted["rules"], merge),
-        "node": pd.Categorical.from_codes(cells.node, categories=list(panel.nodes)),
-        "reason": pd.Categorical.from_codes(merge(-1, reason - 1, np.int8), REASONS[1:]),
-        "gap_kind": pd.Categorical.from_codes(codes("gap_kind", np.int8), GAP_KINDS),
+        "node": _categorical(cells.node, categories=list(panel.nodes)),
+        "reason": _categorical(merge(-1, reason - 1, np.int8), REASONS[1:]),
+        "gap_kind": _categorical(codes("gap_kind", np.int8), GAP_KINDS),
     }
     for name, column in columns.items():  # around the float block, in CORE_COLUMNS order
         frame.insert(min(CORE_COLUMNS.index(name), len(frame.columns)), name, column)
-    frame["detail"] = pd.Categorical.from_codes(merge(-1, detail, np.int8), DETAILS)
+    frame["detail"] = _categorical(merge(-1, detail, np.int8), DETAILS)
     frame["poor"] = merge(0, np.take(quality.poor.reshape(-1), note.flat), np.int64)
     frame["total"] = merge(0, quality.total[n_node], np.int64)
     return frame if list(frame.columns) == CORE_COLUMNS else frame[CORE_COLUMNS]
@@ -473,5 +471,12 @@ def _merged(
         where = np.array([position[c] for c in column.categories] + [-1], dtype=np.int32)
         return where[column.codes]  # code -1 reads the -1 at the end
 
-    categories = pd.Index(union, tupleize_cols=False, dtype=object)
-    return pd.Categorical.from_codes(merge(codes(actions), codes(notes), np.int32), categories)
+    return _categorical(merge(codes(actions), codes(notes), np.int32), union)
+
+
+def _categorical(codes: np.ndarray, categories: Sequence[Any]) -> pd.Categorical:
+    """A categorical column: ``codes`` into ``categories`` (any values, tuples too; code
+    -1 is missing)."""
+    index = pd.Index(list(categories), tupleize_cols=False, dtype=object)
+    # the stubs allow only str/int/float categories; tuples of rule ids are what we store
+    return pd.Categorical.from_codes(codes, categories=index)  # type: ignore[call-overload]

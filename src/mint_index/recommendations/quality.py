@@ -58,11 +58,11 @@ class Quality:
                 return np.zeros((n_y, n_u), dtype=bool)
             code = DERIVED_REASONS.index(reason) if reason else 0
             cells = self.missing_reason[:, :, self.below[node]]
-            return (cells > 0 if not code else cells == code).any(axis=2)
+            return np.asarray((cells > 0 if not code else cells == code).any(axis=2))
         mask = self.marks.get(name)
         if mask is None or mask.size == 0:
             return np.zeros((n_y, n_u), dtype=bool)
-        return mask[:, :, self.below[node]].any(axis=2)
+        return np.asarray(mask[:, :, self.below[node]].any(axis=2))
 
 
 def assess(results: Results, max_poor_share: float = 0.5) -> Quality:
