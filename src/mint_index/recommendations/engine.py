@@ -149,19 +149,15 @@ def fire(ruleset: RuleSet, panel: Panel, weights: np.ndarray | Mapping[str, floa
         truth = evaluate(rule.when, panel)
         j = int(focus[r])
         fired[r] = truth.true
+        rows = np.flatnonzero(truth.true)  # the numbers of the rows where it fires
         kinds = rule.gap_measures() or list(_DEFAULT_GAPS)
-        stacked = np.stack([panel.measures.column(k, j) for k in kinds])  # [kind, row]
+        stacked = np.stack([panel.measures.column(k, j)[rows] for k in kinds])  # [kind, row]
         which = np.argmax(np.where(np.isnan(stacked), -np.inf, stacked), axis=0)
         largest = np.take_along_axis(stacked, which[None], axis=0)[0]
-        codes = np.array([GAP_KINDS.index(k) for k in kinds], dtype=np.int8)[which]
-        trend = panel.measures.column("trend", j)
-        gap[r] = np.where(truth.true, largest, np.nan)
-        kind[r] = np.where(truth.true, codes, -1)
-        value[r] = np.where(
-            truth.true,
-            priority(SEVERITY[rule.severity], largest, float(weights[j]), trend),
-            np.nan,
-        )
+        gap[r, rows] = largest
+        kind[r, rows] = np.array([GAP_KINDS.index(k) for k in kinds], dtype=np.int8)[which]
+        trend = panel.measures.column("trend", j)[rows]
+        value[r, rows] = priority(SEVERITY[rule.severity], largest, float(weights[j]), trend)
         # a note where reliable data leave the rule undecided, unless the unreliable
         # numbers themselves already say it does not apply
         unknown = truth.unknown & active
