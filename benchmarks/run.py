@@ -1,6 +1,6 @@
 """Run the mint-index benchmark suite: ``python benchmarks/run.py [--quick] [--json FILE]``.
 
-Every workload (P0-P6, see workloads.py and the README here) runs in a fresh worker
+Every workload (COINr, P0-P6, see workloads.py and the README here) runs in a fresh worker
 process, so that one workload's memory and caches cannot pollute the next. The suite
 prints a Markdown table - workload, median of several runs, peak memory, target, met or
 missed - and writes the same as JSON with every single run and the machine it ran on.
@@ -173,6 +173,15 @@ def table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def verdicts(rows: list[dict[str, Any]]) -> str:
+    """One line: which workloads met their targets, which missed, which did not run."""
+    by_status: dict[str, list[str]] = {}
+    for r in rows:
+        if r["status"] != "info":
+            by_status.setdefault(r["status"], []).append(r["id"])
+    return "targets: " + "; ".join(f"{s}: {', '.join(ids)}" for s, ids in by_status.items())
+
+
 def main(argv: list[str] | None = None) -> int:
     from workloads import WORKLOADS
 
@@ -208,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         f"numpy {info['numpy']}, pandas {info['pandas']}; commit {info['commit']}; "
         f"suite took {total:.0f} s"
     )
+    print(verdicts(rows))
     if args.json:
         Path(args.json).write_text(
             json.dumps(

@@ -177,3 +177,21 @@ def test_load_data_detects_flat_and_opensdg_files() -> None:
     # 2005,"Salzgitter, Stadt",K03102,107726
     sdg = mi.load_data(real / "indicator_1-1-1.csv").long.set_index(["unit", "year"])
     assert sdg.loc[("03102", 2005), "value"] == 107726
+
+
+def test_from_wide_places_values_as_the_tidy_path_does() -> None:
+    """Unsorted units and years, a missing value: the direct placement gives the cube the
+    tidy constructor builds from the same cells; repeated rows are still reported."""
+    wide = pd.DataFrame(
+        {"u": ["b", "a", "b"], "y": [2021, 2021, 2020], "x": [1.0, np.nan, 3.0], "z": [4, 5, 6]}
+    )
+    got = mi.Dataset.from_wide(wide, unit="u", year="y")
+    long = wide.melt(id_vars=["u", "y"], var_name="variable", value_name="value")
+    want = mi.Dataset.from_long(long.rename(columns={"u": "unit", "y": "year"}))
+    assert list(got.unit_ids) == ["a", "b"] and list(got.years) == [2020, 2021]
+    assert got.variables == want.variables == ["x", "z"]
+    np.testing.assert_array_equal(got.values, want.values)
+    np.testing.assert_array_equal(got.reason, want.reason)
+    assert got.values[1, 1, 0] == 1.0 and got.values[0, 1, 1] == 6.0  # b: 2021 x, 2020 z
+    with pytest.raises(mi.DataValidationError):
+        mi.Dataset.from_wide(pd.concat([wide, wide.iloc[:1]]), unit="u", year="y")

@@ -19,7 +19,7 @@ from mint_index.gap_analysis import gap_table
 from mint_index.plan import Plan
 from mint_index.recommendations import RuleSet, load_rules, recommend
 from mint_index.recommendations.conditions import Panel, evaluate
-from mint_index.recommendations.engine import fire, rank
+from mint_index.recommendations.engine import fire, notes, rank
 from mint_index.recommendations.priority import SEVERITY, band, bands, priority
 from mint_index.recommendations.rules import Rule, RulesSkippedWarning
 from mint_index.rules.weights import weight_shares
@@ -201,11 +201,11 @@ def test_priority_order_and_deterministic_ties(panel: Panel) -> None:
             ),
         ]
     )
-    hits, blocked = fire(rules, panel, {"a": 0.5, "b": 0.5})
-    u1 = hits[hits["row"] == 0]
+    firing = fire(rules, panel, {"a": 0.5, "b": 0.5})
+    ranked = pd.DataFrame(rank(firing))
+    u1 = ranked[ranked["row"] == 0]
     assert list(u1["rule"]) == ["z_low_a"]
     assert u1["priority"].iloc[0] == pytest.approx(100 / 3 * 0.8 * 0.85)
-    ranked = rank(hits)
     u2 = ranked[ranked["row"] == 1]
     # priority 100 * 1 * 0.1 * 0.75 = 7.5 for all three actions; a_tie < b_high by id
     np.testing.assert_allclose(u2["priority"], 7.5)
@@ -216,7 +216,7 @@ def test_priority_order_and_deterministic_ties(panel: Panel) -> None:
     np.testing.assert_allclose(u3["priority"], 100 * 0.05 * 0.9)
     # u3's a is missing: z_low_a is undecided, but nothing is unreliable in the panel -
     # missing scores are marked unreliable by recommend(), not by the panel itself
-    assert blocked.empty
+    assert pd.DataFrame(notes(firing, panel)).empty
 
 
 def test_an_action_asked_for_twice_is_listed_once(panel: Panel) -> None:
@@ -226,7 +226,7 @@ def test_an_action_asked_for_twice_is_listed_once(panel: Panel) -> None:
             _rule("second", {"node": "a", "change": {"below": 0}}, "low", ["mit_mentors"]),
         ]
     )
-    ranked = rank(fire(rules, panel, {"a": 1.0, "b": 0.0})[0])
+    ranked = pd.DataFrame(rank(fire(rules, panel, {"a": 1.0, "b": 0.0})))
     u1 = ranked[ranked["row"] == 0]
     assert list(u1["action"]) == ["mit_mentors"]
     assert u1["rule"].iloc[0] == "first"
@@ -456,9 +456,12 @@ def _about(
         targets=np.full((n_y, len(fw.node_ids)), 100.0),
     )
     panel = Panel.from_gaps(table, nodes=fw.node_ids)
-    hits, _ = fire(rules, panel, weights)
-    mine = hits[(hits["row"] // n_y == unit) & (hits["node"] == node)]
-    return set(zip(mine["rule"], mine["row"] % n_y, strict=True))
+    firing = fire(rules, panel, weights)
+    about = np.flatnonzero(firing.focus == fw.node_ids.index(node))
+    rule, row = np.nonzero(firing.fired[about])
+    mine = row // n_y == unit
+    years = row[mine] % n_y
+    return {(rules.rules[about[r]].id, int(y)) for r, y in zip(rule[mine], years, strict=True)}
 
 
 @settings(

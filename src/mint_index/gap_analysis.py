@@ -19,12 +19,14 @@ unit is behind*:
 - ``change``: score change since the previous year of the data (as ``Results.changes``).
 - ``trend``: average annual change from the unit's first year with a score up to this year.
 
-Everything is whole-array work on the ``[year, unit, node]`` score cube.
+Everything is whole-array work on the ``[year, unit, node]`` score cube; :class:`GapCube`
+computes any gap for any cells, so the recommendation engine reads only what it needs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -38,7 +40,16 @@ if TYPE_CHECKING:
     from mint_index.framework.framework import Framework
     from mint_index.pipeline.results import Results
 
-__all__ = ["GAP_COLUMNS", "MEASURES", "gap_table", "gaps", "parity_points", "target_scores"]
+__all__ = [
+    "GAP_COLUMNS",
+    "MEASURES",
+    "Cells",
+    "GapCube",
+    "gap_table",
+    "gaps",
+    "parity_points",
+    "target_scores",
+]
 
 #: The numbers the gaps table holds for every unit, year and node.
 MEASURES: tuple[str, ...] = (
@@ -62,24 +73,8 @@ def gaps(results: Results) -> pd.DataFrame:
     ``unit``, ``node`` and ``peer_group`` are categoricals (nodes in framework order);
     rows are sorted by unit, year and node.
     """
-    fw = results.framework
-    n_y, n_u, _ = results.cube("aggregated").shape
-    derived = results.cube("derived")
-    values = np.full((n_y, n_u, len(fw.node_ids)), np.nan)
-    values[:, :, : len(fw.indicator_ids)] = derived
-    points = parity_points(fw)
-    peers = results.units["peer_group"].reindex(results.unit_ids)
-    return gap_table(
-        scores=results.cube("aggregated"),
-        years=results.years,
-        unit_ids=results.unit_ids,
-        node_ids=fw.node_ids,
-        peer_groups=peers.to_numpy(dtype=object),
-        targets=target_scores(results),
-        values=values,
-        parity=~np.isnan(points),
-        parity_point=points,
-    )
+    cube = GapCube.of_results(results)
+    return cube.table(results.unit_ids, results.framework.node_ids)
 
 
 def parity_points(fw: Framework) -> np.ndarray:
@@ -107,82 +102,207 @@ def gap_table(
     parity: np.ndarray | None = None,
     parity_point: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """The gaps table from arrays: ``scores`` and ``values`` ``[year, unit, node]``,
+    """The gaps table from arrays: ``scores`` and ``values`` ``[year, unit, node]`` (``values``
+    may cover the first nodes only: the indicators),
     ``targets`` ``[year, node]`` target scores, ``parity`` ``[node]`` parity indicators,
     ``parity_point`` ``[node]`` where they reach parity (default 0: a difference of rates),
-    ``peer_groups`` one label per unit (missing labels: no peer comparison).
+    ``peer_groups`` one label per unit (missing labels: no peer comparison)."""
+    cube = GapCube.of(
+        scores,
+        years,
+        peer_groups,
+        targets=targets,
+        values=values,
+        parity=parity,
+        parity_point=parity_point,
+    )
+    return cube.table(unit_ids, node_ids)
 
-    All columns are computed in the output's ``[unit, year, node]`` layout and written
-    into one float block, so the frame is built without copying them again.
+
+@dataclass(frozen=True)
+class Cells:
+    """Cells of a ``[year, unit, node]`` cube by position, with their flat index (computed
+    once, shared by every measure read at them)."""
+
+    year: np.ndarray
+    unit: np.ndarray
+    node: np.ndarray
+    flat: np.ndarray  # into [year, unit, node]
+    year_node: np.ndarray  # into [year, node]
+    unit_node: np.ndarray  # into [unit, node]
+
+
+@dataclass(frozen=True)
+class GapCube:
+    """What the gaps are computed from, ``[year, unit, node]``; any gap of any cell on demand.
+
+    The one place the gaps are defined: the tidy table (:meth:`table`) and the
+    recommendation engine, which reads a few columns and the cells it reports
+    (:meth:`at`), compute them here. Nothing is materialised for every cell and measure
+    unless the table asks for it.
     """
-    s = np.ascontiguousarray(np.asarray(scores, dtype=np.float64).transpose(1, 0, 2))
-    n_u, n_y, n_n = s.shape
-    years = np.asarray(years, dtype=np.int64)
-    floats = list(MEASURES)
-    block = np.empty((len(floats), n_u * n_y * n_n))
-    out = {name: block[i].reshape(n_u, n_y, n_n) for i, name in enumerate(floats)}
 
-    out["score"][...] = s
-    if values is None:
-        out["value"].fill(np.nan)
-    else:
-        out["value"][...] = np.asarray(values, dtype=np.float64).transpose(1, 0, 2)
-    if targets is None:
-        out["gap_target"].fill(np.nan)
-    else:
-        np.subtract(np.asarray(targets, dtype=np.float64)[None], s, out=out["gap_target"])
-    out["parity_gap"].fill(np.nan)
-    if parity is not None:
+    scores: np.ndarray  # [year, unit, node]
+    years: np.ndarray  # [year] int, ascending
+    values: np.ndarray | None  # [year, unit, indicator] derived values (the first nodes), or None
+    targets: np.ndarray | None  # [year, node] target scores, or None
+    parity_point: np.ndarray  # [node] where a parity indicator reaches parity; NaN: not one
+    peer_codes: np.ndarray  # [unit] int: position in peer_labels; -1 without a group
+    peer_labels: pd.Index
+    peer_median: np.ndarray  # [group, year, node]
+    peer_best: np.ndarray  # [group, year, node]
+    first: np.ndarray  # [unit, node] the first year (position) with a score; 0 if none
+
+    @classmethod
+    def of(
+        cls,
+        scores: np.ndarray,
+        years: Sequence[int] | np.ndarray,
+        peer_groups: Sequence[object] | np.ndarray,
+        targets: np.ndarray | None = None,
+        values: np.ndarray | None = None,
+        parity: np.ndarray | None = None,
+        parity_point: np.ndarray | None = None,
+    ) -> GapCube:
+        """From arrays, as :func:`gap_table` takes them."""
+        s = np.ascontiguousarray(scores, dtype=np.float64)
+        n_y, n_u, n_n = s.shape
+        codes, labels = pd.factorize(pd.Series(peer_groups, dtype=object), sort=True)
+        codes = np.asarray(codes)
+        by_unit = s.transpose(1, 0, 2).reshape(n_u, n_y * n_n)
+        peers = peer_statistics(by_unit, codes, len(labels))
         point = np.zeros(n_n) if parity_point is None else np.nan_to_num(parity_point, nan=0.0)
-        np.copyto(
-            out["parity_gap"],
-            out["value"] - point[None, None, :],
-            where=np.asarray(parity, dtype=bool)[None, None, :],
+        is_parity = np.zeros(n_n, bool) if parity is None else np.asarray(parity, dtype=bool)
+        return cls(
+            scores=s,
+            years=np.asarray(years, dtype=np.int64),
+            values=None if values is None else np.ascontiguousarray(values, dtype=np.float64),
+            targets=None if targets is None else np.ascontiguousarray(targets, dtype=np.float64),
+            parity_point=np.where(is_parity, point, np.nan),
+            peer_codes=codes,
+            peer_labels=pd.Index(labels, dtype=object),
+            peer_median=peers.median.reshape(-1, n_y, n_n),
+            peer_best=peers.best.reshape(-1, n_y, n_n),
+            first=np.argmax(~np.isnan(s), axis=0),
         )
 
-    codes, labels = pd.factorize(pd.Series(peer_groups, dtype=object), sort=True)
-    peers = peer_statistics(s.reshape(n_u, n_y * n_n), np.asarray(codes), len(labels))
-    np.subtract(peers.median.reshape(-1, n_y, n_n)[codes], s, out=out["gap_peer_median"])
-    np.subtract(peers.best.reshape(-1, n_y, n_n)[codes], s, out=out["gap_peer_best"])
-    out["gap_peer_median"][codes < 0] = np.nan
-    out["gap_peer_best"][codes < 0] = np.nan
+    @classmethod
+    def of_results(cls, results: Results) -> GapCube:
+        """The gaps of a scoring run: its aggregated scores, derived values and targets."""
+        points = parity_points(results.framework)
+        peers = results.units["peer_group"].reindex(results.unit_ids)
+        return cls.of(
+            results.cube("aggregated"),
+            results.years,
+            peers.to_numpy(dtype=object),
+            targets=target_scores(results),
+            values=results.cube("derived"),
+            parity=~np.isnan(points),
+            parity_point=points,
+        )
 
-    year_on_year(s, axis=1, out=out["change"])
+    def cells(
+        self, year: np.ndarray | int, unit: np.ndarray | int, node: np.ndarray | int
+    ) -> Cells:
+        """Cells by position (integer arrays, broadcast against each other)."""
+        y, u, n = np.broadcast_arrays(*(np.asarray(a, dtype=np.intp) for a in (year, unit, node)))
+        _, n_u, n_n = self.scores.shape
+        year_node, unit_node = y * n_n + n, u * n_n + n
+        return Cells(y, u, n, y * (n_u * n_n) + unit_node, year_node, unit_node)
 
-    # trend: (score now - first score) / (years between), from the first year with a score
-    first = np.argmax(~np.isnan(s), axis=1)  # [unit, node]; 0 where there is no score
-    first_score = np.take_along_axis(s, first[:, None, :], axis=1)
-    span = (years[None, :, None] - years[first][:, None, :]).astype(np.float64)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        np.divide(s - first_score, span, out=out["trend"])
-    out["trend"][span <= 0] = np.nan
+    def at(
+        self,
+        measure: str,
+        cells: Cells,
+        score: np.ndarray | None = None,
+        value: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """``measure`` (one of :data:`MEASURES`) at ``cells``. ``score``, ``value``: the
+        scores and values of those cells, if already read."""
+        y, u, n = cells.year, cells.unit, cells.node
+        n_y, n_u, n_n = self.scores.shape
+        if measure == "score":
+            return np.take(self.scores.reshape(-1), cells.flat)
+        if measure == "parity_gap" and value is not None:
+            return value - self.parity_point[n]  # NaN off the parity indicators
+        if measure in ("value", "parity_gap"):
+            if self.values is None:
+                return np.full(y.shape, np.nan)
+            n_v = self.values.shape[2]  # indicators only: the aggregates have no value
+            at = (y * n_u + u) * n_v + np.minimum(n, n_v - 1)
+            value = np.where(n < n_v, np.take(self.values.reshape(-1), at), np.nan)
+            if measure == "value":
+                return value
+            return value - self.parity_point[n]
+        s = np.take(self.scores.reshape(-1), cells.flat) if score is None else score
+        if measure == "gap_target":
+            if self.targets is None:
+                return np.full(s.shape, np.nan)
+            return np.take(self.targets.reshape(-1), cells.year_node) - s
+        if measure in ("gap_peer_median", "gap_peer_best"):
+            reference = self.peer_median if measure == "gap_peer_median" else self.peer_best
+            group = self.peer_codes[u]
+            start = np.maximum(group, 0) * (n_y * n_n)
+            gap = np.take(reference.reshape(-1), start + cells.year_node) - s
+            return gap if self.peer_codes.min(initial=0) >= 0 else np.where(group >= 0, gap, np.nan)
+        if measure == "change":
+            before = np.take(self.scores.reshape(-1), np.maximum(cells.flat - n_u * n_n, 0))
+            change = year_on_year(np.stack([before, s]), axis=0)[1]  # the one definition
+            return np.where(y > 0, change, np.nan)
+        if measure == "trend":
+            # (score now - first score) / (years between), from the first year with a score
+            first = np.take(self.first.reshape(-1), cells.unit_node)
+            span = (self.years[y] - self.years[first]).astype(np.float64)
+            start = np.take(self.scores.reshape(-1), first * (n_u * n_n) + cells.unit_node)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                trend = (s - start) / span
+            trend[span <= 0] = np.nan
+            return trend
+        raise KeyError(f"unknown measure {measure!r}; measures: {', '.join(MEASURES)}")
 
-    frame = pd.DataFrame(block.T, columns=floats, copy=False)
-    frame.insert(
-        0,
-        "unit",
-        pd.Categorical.from_codes(
-            np.repeat(np.arange(n_u, dtype=np.int32), n_y * n_n),
-            categories=pd.Index(unit_ids, dtype=object),
-        ),
-    )
-    frame.insert(1, "year", np.tile(np.repeat(years, n_n), n_u))
-    frame.insert(
-        2,
-        "node",
-        pd.Categorical.from_codes(
-            np.tile(np.arange(n_n, dtype=np.int32), n_u * n_y),
-            categories=pd.Index(node_ids, dtype=object),
-        ),
-    )
-    frame.insert(
-        3,
-        "peer_group",
-        pd.Categorical.from_codes(
-            np.repeat(codes.astype(np.int32), n_y * n_n), categories=pd.Index(labels, dtype=object)
-        ),
-    )
-    return frame
+    def table(self, unit_ids: Sequence[str] | np.ndarray, node_ids: Sequence[str]) -> pd.DataFrame:
+        """Every measure of every cell as the tidy gaps table (rows: unit, year, node).
+
+        The columns are written into one float block, so the frame is built without
+        copying them again.
+        """
+        n_y, n_u, n_n = self.scores.shape
+        floats = list(MEASURES)
+        block = np.empty((len(floats), n_u * n_y * n_n))
+        columns = block.reshape(len(floats), n_u, n_y, n_n)
+        units, nodes = np.arange(n_u)[:, None], np.arange(n_n)[None, :]
+        for year in range(n_y):  # a year at a time: contiguous reads, small index arrays
+            cells = self.cells(year, units, nodes)
+            score = self.at("score", cells)
+            for i, name in enumerate(floats):
+                columns[i, :, year] = score if name == "score" else self.at(name, cells, score)
+        frame = pd.DataFrame(block.T, columns=floats, copy=False)
+        frame.insert(
+            0,
+            "unit",
+            pd.Categorical.from_codes(
+                np.repeat(np.arange(n_u, dtype=np.int32), n_y * n_n),
+                categories=pd.Index(unit_ids, dtype=object),
+            ),
+        )
+        frame.insert(1, "year", np.tile(np.repeat(self.years, n_n), n_u))
+        frame.insert(
+            2,
+            "node",
+            pd.Categorical.from_codes(
+                np.tile(np.arange(n_n, dtype=np.int32), n_u * n_y),
+                categories=pd.Index(node_ids, dtype=object),
+            ),
+        )
+        frame.insert(
+            3,
+            "peer_group",
+            pd.Categorical.from_codes(
+                np.repeat(self.peer_codes.astype(np.int32), n_y * n_n),
+                categories=self.peer_labels,
+            ),
+        )
+        return frame
 
 
 def target_scores(results: Results) -> np.ndarray:

@@ -234,12 +234,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source_options(p)
     _add_output_options(p)
 
-    p = command("score", "score a data drop and write the scores (.csv, .parquet or .json)")
+    p = command(
+        "score", "score a data drop and write the scores (.csv, .parquet, .json, .duckdb, .sqlite)"
+    )
     p.add_argument("data", nargs="*", metavar="DATA", help=_DATA_HELP)
     p.add_argument(
         "--out",
         metavar="FILE",
-        help="scores file; the suffix picks the format: .csv, .parquet or .json "
+        help="scores file; the suffix picks the format: .csv, .parquet, .json, or a "
+        ".duckdb/.sqlite database with the gaps and recommendations too "
         "(default with a project: scores.csv next to the project file)",
     )
     _add_project_option(p)

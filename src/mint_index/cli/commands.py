@@ -347,7 +347,7 @@ def score(args: argparse.Namespace) -> Outcome:
     from mint_index.cli.scores import score_table, write_scores
 
     if args.out is None and args.data:
-        raise UsageError("give --out FILE (.csv, .parquet or .json)")
+        raise UsageError("give --out FILE (.csv, .parquet, .json, .duckdb or .sqlite)")
     if args.out is not None:
         check_scores_path(Path(args.out))
     inputs = read_inputs(args, args.data, args.framework, args.spec)
@@ -355,7 +355,7 @@ def score(args: argparse.Namespace) -> Outcome:
     facts = data_facts(inputs.dataset, inputs.files)
     results = score_results(inputs)
     prov = provenance("score", inputs.files, inputs.framework, spec=results.spec)
-    written = write_scores(score_table(results), out, prov)
+    written = write_scores(score_table(results), out, prov, results)
     facts.update(
         {
             "framework": inputs.framework.framework.id,

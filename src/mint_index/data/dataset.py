@@ -191,8 +191,25 @@ class Dataset:
         units: pd.DataFrame | None = None,
         source: str = "<DataFrame>",
     ) -> Dataset:
-        """Build from one row per unit and year and one numeric column per variable."""
+        """Build from one row per unit and year and one numeric column per variable.
+
+        Numeric columns without repeated (unit, year) rows are placed into the cube
+        directly; anything else goes through :meth:`from_long`, which reports the problems.
+        """
         value_cols = [c for c in frame.columns if c not in (unit, year)]
+        numeric = all(pd.api.types.is_numeric_dtype(frame[c]) for c in value_cols)
+        unit_codes, unit_ids = pd.factorize(frame[unit].astype(str), sort=True)
+        year_codes, years = pd.factorize(frame[year].astype(np.int64), sort=True)
+        pair = year_codes.astype(np.int64) * len(unit_ids) + unit_codes
+        if len(frame) and numeric and not pd.Series(pair).duplicated().any():
+            shape = (len(years), len(unit_ids), len(value_cols))
+            values = np.full(shape, np.nan)
+            reason = np.full(shape, _NOT_IN_DATA, dtype=np.int8)
+            block = frame[value_cols].to_numpy(dtype=np.float64, na_value=np.nan)
+            values[year_codes, unit_codes] = block
+            reason[year_codes, unit_codes] = np.where(np.isnan(block), _REASON_CODE["missing"], 0)
+            variables = [str(c) for c in value_cols]
+            return cls(values, years, unit_ids, variables, reason, None, units, None, None)
         long = frame.melt(
             id_vars=[unit, year], value_vars=value_cols, var_name="variable", value_name="value"
         )

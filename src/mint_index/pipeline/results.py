@@ -207,19 +207,13 @@ class Results:
         """Tidy flags: ``unit, year, node, flag, detail`` (imputed, winsorised,
         log_transformed, unreliable, screened_out, missing)."""
         log, derived = self.log, self._derived
-        treated = ~np.isnan(self.cube("treated"))
         index_node = self.node_ids.index(self.framework.index.id)
         coverage = np.char.mod("coverage %.2f", log.coverage[log.screened_out])
         covered, coverage_code = np.unique(coverage, return_inverse=True)
         # detail vocabulary: "", the missing reasons, then the coverage texts
         details = ["", *DERIVED_REASONS, *covered.tolist()]
         parts = []  # (y, u, node position, flag, detail code) per kind of flag
-        for flag, mask in (
-            ("imputed", log.imputed),
-            ("winsorised", log.winsorised),
-            ("log_transformed", log.log_transformed[:, None, :] & treated),
-            ("unreliable", derived.unreliable),
-        ):
+        for flag, mask in self.indicator_flags().items():
             y, u, n = np.nonzero(mask)
             parts.append((y, u, n, flag, np.zeros(len(y), dtype=np.intp)))
         y, u, n = np.nonzero(derived.reason > 0)
@@ -254,6 +248,23 @@ class Results:
                 "detail": _labels(details, detail),
             }
         )
+
+    def indicator_flags(self) -> dict[str, np.ndarray]:
+        """The flags of :attr:`flags` that mark single values, as bool cubes ``[year, unit,
+        indicator]`` (``missing`` and ``screened_out`` are ``reason`` of :attr:`derived` and
+        ``log.screened_out``)."""
+        treated = ~np.isnan(self.cube("treated"))
+        return {
+            "imputed": self.log.imputed,
+            "winsorised": self.log.winsorised,
+            "log_transformed": self.log.log_transformed[:, None, :] & treated,
+            "unreliable": self._derived.unreliable,
+        }
+
+    @property
+    def derived(self) -> Derived:
+        """The derived values with their missing reasons, denominators and intervals."""
+        return self._derived
 
     @cached_property
     def intervals(self) -> pd.DataFrame:
@@ -342,6 +353,15 @@ class Results:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+
+    def to_sql(
+        self, con: Any, recommendations: Any = None, provenance: dict[str, Any] | None = None
+    ) -> dict[str, int]:
+        """Write the ``scores``, ``gaps`` and ``recommendations`` tables into a DuckDB or
+        SQLite connection or database file (see docs/sql.md); rows written per table."""
+        from mint_index.sql_export import to_sql
+
+        return to_sql(self, con, recommendations, provenance)
 
     @cached_property
     def plot(self) -> PlotAccessor:

@@ -11,6 +11,7 @@ effect monitoring instead of being recommended again.
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from mint_index.recommendations.recommendations import NUMBER_COLUMNS, Recommend
 from mint_index.recommendations.register import apply_register, in_place_rows
 
 if TYPE_CHECKING:
+    from mint_index.gap_analysis import GapCube
     from mint_index.measures import MeasuresRegister
     from mint_index.pipeline.results import Results
     from mint_index.recommendations.rules import RuleSet
@@ -54,14 +56,14 @@ def recommend(
     Each measure appears once per unit and year, under the highest priority (0-100) of
     the rules asking for it; its evidence names every one of those rules' nodes.
     """
-    from mint_index.gap_analysis import gaps
+    from mint_index.gap_analysis import GapCube
     from mint_index.recommendations.engine import recommend as fire_rules
 
     found = fire_rules(results, rules, lang=lang, max_poor_share=max_poor_share)
     ruleset, details = found.ruleset, found.details
     assert ruleset is not None and details is not None
     core = found.core
-    more = _more_evidence(core, ruleset, gaps(results), results)
+    more = _more_evidence(core, ruleset, GapCube.of_results(results), results)
     placed = in_place_rows(results, ruleset, measures)
     core = core.assign(
         since=pd.array([pd.NA] * len(core), dtype="Int64"), review=None, review_indicators=None
@@ -77,37 +79,39 @@ def recommend(
 
 
 def _more_evidence(
-    core: pd.DataFrame, ruleset: RuleSet, table: pd.DataFrame, results: Results
+    core: pd.DataFrame, ruleset: RuleSet, cube: GapCube, results: Results
 ) -> pd.DataFrame:
     """For every measure asked for by several rules: the numbers of each further rule's
     node (:data:`~mint_index.recommendations.details.EVIDENCE_COLUMNS`), in rule order."""
-    acts = core[core["kind"] == "action"]
+    acts = core[(core["kind"] == "action").to_numpy()]
     focus = {rule.id: rule.focus for rule in ruleset.rules}
+    # one row per (measure, rule asking for it): the rule lists flattened, the rest repeated
+    rules = acts["rules"].to_numpy(dtype=object)
+    counts = np.fromiter(map(len, rules), dtype=np.intp, count=len(rules))
+    asking = np.fromiter(chain.from_iterable(rules), dtype=object, count=int(counts.sum()))
     pairs = pd.DataFrame(
         {
-            "unit": acts["unit"].astype(str).to_numpy(),
-            "year": acts["year"].to_numpy(dtype=np.int64),
-            "action": acts["action"].to_numpy(dtype=object),
-            "main": acts["node"].to_numpy(dtype=object),
-            "rules": acts["rules"].to_numpy(dtype=object),
+            "unit": np.repeat(acts["unit"].astype(str).to_numpy(dtype=object), counts),
+            "year": np.repeat(acts["year"].to_numpy(dtype=np.int64), counts),
+            "action": np.repeat(acts["action"].to_numpy(dtype=object), counts),
+            "main": np.repeat(acts["node"].to_numpy(dtype=object), counts),
+            "node": pd.Series(asking, dtype=object).map(focus).to_numpy(dtype=object),
         }
-    ).explode("rules")
+    )
     if not len(pairs):
         return pd.DataFrame(columns=EVIDENCE_COLUMNS)
-    pairs["node"] = pairs["rules"].map(focus)
     pairs = pairs[pairs["node"] != pairs["main"]].drop_duplicates(
         ["unit", "year", "action", "node"]
     )
-    # the gaps table is sorted by unit, year and node: find each row by its position
+    # each row's cell of the gap cube, by position
     fw = results.framework
-    n_y, n_n = len(results.years), len(fw.node_ids)
     u = pd.Index(np.asarray(results.unit_ids, dtype=object).astype(str)).get_indexer(
         pairs["unit"].to_numpy()
     )
     y = pd.Index(results.years).get_indexer(pairs["year"].to_numpy())
     n = pd.Index(fw.node_ids).get_indexer(pairs["node"].to_numpy())
-    at = (u * n_y + y) * n_n + n
-    numbers = {m: table[m].to_numpy(dtype=np.float64)[at] for m in NUMBER_COLUMNS}
+    cells = cube.cells(y, u, n)
+    numbers = {m: cube.at(m, cells) for m in NUMBER_COLUMNS}
     return pd.DataFrame(
         {
             "unit": pairs["unit"].to_numpy(dtype=object),

@@ -1,9 +1,9 @@
 """Evaluate structured rule conditions over every (unit, year) at once.
 
-The gaps table is pivoted into a :class:`Panel`: one float matrix ``[row, node]`` per
-measure (score, gaps, parity gap, change, trend), one bool matrix per flag, and a
-``reliable`` matrix. A condition tree becomes boolean numpy masks over all rows; nothing is
-evaluated per unit and nothing is ``eval``-ed.
+A :class:`Panel` has rows (unit, year) and a column per node: the measures of the gaps table
+(score, gaps, parity gap, change, trend), the flags and a ``reliable`` matrix. A condition
+tree becomes boolean numpy masks over all rows, reading only the node columns it tests;
+nothing is evaluated per unit and nothing is ``eval``-ed.
 
 Logic is three-valued (Kleene): a test on a missing value, or on a node whose data are too
 sparse or unreliable, is *unknown*. ``all`` is true when every part is true and false as
@@ -15,7 +15,8 @@ whose outcome hangs on unreliable data is reported as a data-quality note instea
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,7 @@ import pandas as pd
 from mint_index.gap_analysis import MEASURES
 from mint_index.recommendations.rules import AllOf, AnyOf, Condition, NodeCondition, NotOf
 
-__all__ = ["PANEL_MEASURES", "Panel", "Truth", "evaluate"]
+__all__ = ["PANEL_MEASURES", "Columns", "Matrices", "Panel", "Truth", "evaluate"]
 
 #: Columns of the gaps table a panel holds (conditions read all but ``value``).
 PANEL_MEASURES = MEASURES
@@ -41,23 +42,46 @@ class Truth:
         return ~(self.true | self.false)
 
 
+class Columns(Protocol):
+    """Numbers (or flags) per row and node, read one node's column at a time, so nothing
+    has to exist for every cell and measure at once."""
+
+    def column(self, name: str, node: int) -> np.ndarray:
+        """``name`` for every row at column ``node``."""
+        ...
+
+
+@dataclass(frozen=True)
+class Matrices:
+    """:class:`Columns` held as ``[row, node]`` matrices; a name it lacks reads ``fill``."""
+
+    data: Mapping[str, np.ndarray]
+    shape: tuple[int, int]
+    fill: float | bool = np.nan
+
+    def column(self, name: str, node: int) -> np.ndarray:
+        matrix = self.data.get(name)
+        return np.full(self.shape[0], self.fill) if matrix is None else matrix[:, node]
+
+
 @dataclass(frozen=True)
 class Panel:
-    """Rows ``(unit, year)`` by nodes, one matrix per measure.
+    """Rows ``(unit, year)`` by nodes: measures and flags per cell.
 
-    ``reliable[r, j]`` is False where node ``j``'s data for row ``r`` are too sparse,
-    imputed or unreliable to act on; tests on such cells are unknown. ``flags[name]``
-    marks cells carrying a flag (for aggregates: any indicator below them). ``active``
-    marks rows where the unit has any data at all (a unit merged away has none): only
-    those get data-quality notes.
+    ``measures`` reads the columns of the gaps table (score, gaps, parity gap, change,
+    trend); ``flags`` the flags (``missing`` matches every ``missing:<reason>``; for
+    aggregates: any indicator below them). ``reliable[r, j]`` is False where node ``j``'s
+    data for row ``r`` are too sparse, imputed or unreliable to act on; tests on such cells
+    are unknown. ``active`` marks rows where the unit has any data at all (a unit merged
+    away has none): only those get data-quality notes.
     """
 
     units: np.ndarray  # [row] str
     years: np.ndarray  # [row] int
     nodes: tuple[str, ...]
-    measures: Mapping[str, np.ndarray]  # measure -> float [row, node]
+    measures: Columns  # measure -> float
     reliable: np.ndarray  # bool [row, node]
-    flags: Mapping[str, np.ndarray] = field(default_factory=dict)  # flag -> bool [row, node]
+    flags: Columns  # flag -> bool
     active: np.ndarray | None = None  # bool [row]: the unit has data that year (None: all)
 
     @property
@@ -70,16 +94,9 @@ class Panel:
         except ValueError:
             raise KeyError(f"node {node!r} is not in the gaps table") from None
 
-    def flag(self, name: str) -> np.ndarray:
-        """Cells carrying flag ``name``; ``missing`` matches every ``missing:<reason>``."""
-        empty = np.zeros((self.n_rows, len(self.nodes)), dtype=bool)
-        if name == "missing":
-            out = empty
-            for key, mask in self.flags.items():
-                if key == "missing" or key.startswith("missing:"):
-                    out = out | mask
-            return out
-        return self.flags.get(name, empty)
+    def flag(self, name: str, node: int) -> np.ndarray:
+        """Rows where node ``node`` (a position) carries flag ``name``."""
+        return np.asarray(self.flags.column(name, node), dtype=bool)
 
     @classmethod
     def from_gaps(
@@ -113,9 +130,8 @@ class Panel:
 
         measures = {
             m: scatter(gaps[m].to_numpy(dtype=np.float64, na_value=np.nan), np.nan, np.float64)
-            if m in gaps.columns
-            else np.full(shape, np.nan)
             for m in PANEL_MEASURES
+            if m in gaps.columns
         }
         row_of = pd.Series(np.arange(len(row_keys)), index=row_keys)
 
@@ -151,14 +167,16 @@ class Panel:
                 mask = np.zeros(shape, dtype=bool)
                 mask[r[hit], n[hit]] = True
                 flag_masks[name] = mask
+            missing = [m for k, m in flag_masks.items() if k.split(":")[0] == "missing"]
+            flag_masks["missing"] = np.logical_or.reduce([*missing, np.zeros(shape, bool)])
 
         return cls(
             units=np.asarray(units[row_keys // len(years)], dtype=object),
             years=np.asarray(years[row_keys % len(years)], dtype=np.int64),
             nodes=tuple(node_list),
-            measures=measures,
+            measures=Matrices(measures, shape),
             reliable=rel,
-            flags=flag_masks,
+            flags=Matrices(flag_masks, shape, fill=False),
         )
 
 
@@ -185,11 +203,11 @@ def evaluate(condition: Condition, panel: Panel) -> Truth:
 def _leaf(condition: NodeCondition, panel: Panel) -> Truth:
     j = panel.column(condition.node)
     if condition.flag is not None:
-        hit = panel.flag(condition.flag)[:, j]
+        hit = panel.flag(condition.flag, j)
         return Truth(hit, ~hit)
     threshold = condition.threshold
     assert threshold is not None
-    x = panel.measures[condition.measure][:, j]
+    x = panel.measures.column(condition.measure, j)
     known = ~np.isnan(x) & panel.reliable[:, j]
     with np.errstate(invalid="ignore"):
         hit = np.ones(len(x), dtype=bool)

@@ -97,11 +97,16 @@ class Details:
     def complete(self, core: pd.DataFrame, langs: tuple[str, ...] = LANGUAGES) -> pd.DataFrame:
         """``core`` rows (:data:`CORE_COLUMNS`) with every output column, texts in ``langs``."""
         core = core.reset_index(drop=True)
+        # the engine's own rows carry no register columns (the register is applied after it)
+        core = core.assign(**{c: None for c in REGISTER_COLUMNS if c not in core.columns})
         out = core[[c for c in CORE_COLUMNS if c in FRAME_COLUMNS]].copy()
+        for column in out.columns:  # stored as categories; a view shows plain values
+            if isinstance(out[column].dtype, pd.CategoricalDtype):
+                out[column] = out[column].astype(object)
         out["band"] = bands(core["priority"].to_numpy(dtype=np.float64))
         for column in REGISTER_COLUMNS:
-            out[column] = core[column] if column in core.columns else None
-        kinds = core["kind"].to_numpy()
+            out[column] = core[column]
+        kinds = core["kind"].astype(object).to_numpy()
         acts, placed = kinds == "action", kinds == "in_place"
         catalog = self.ruleset.actions
         action = core["action"].astype(object)

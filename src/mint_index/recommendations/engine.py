@@ -1,45 +1,58 @@
 """``recommend()``: from gaps to a ranked, explained list of measures per unit and year.
 
-1. ``gaps(results)`` and the data quality of every node are pivoted into a
-   :class:`~mint_index.recommendations.conditions.Panel` (rows: unit and year; columns: nodes).
-2. Every rule's condition is evaluated over all rows at once (three-valued logic).
-3. Where it holds, each of the rule's actions becomes a candidate with a priority
-   (:mod:`mint_index.recommendations.priority`); where it is undecided because a node it reads is
-   not reliable, the unit gets a data-quality note on that node instead.
-4. An action recommended by several rules is listed once, under its highest priority, with
-   every rule that asked for it; candidates are ranked per unit and year.
-5. Evidence and explanations (German and English) are written only for the rows a view
-   asks for (:mod:`mint_index.recommendations.details`).
+1. The gaps (:class:`~mint_index.gap_analysis.GapCube`) and the data quality of every node
+   form a :class:`~mint_index.recommendations.conditions.Panel` (rows: unit and year;
+   columns: nodes). Only the node columns the rules test are ever computed.
+2. :func:`fire`: every rule's condition is evaluated over all rows at once (three-valued
+   logic), giving ``[rule, row]`` masks and priorities
+   (:mod:`mint_index.recommendations.priority`). Where a rule is undecided because a node it
+   reads is not reliable, the unit gets a data-quality note on that node instead.
+3. :func:`rank`: an action recommended by several rules is listed once, under its highest
+   priority, with every rule that asked for it; candidates are ranked per unit and year.
+   This is array work over ``[row, action]`` matrices, never a loop per unit and rule, and
+   only the cells that fire become rows.
+4. The frame holds numbers, integer codes and categoricals only, already in output order
+   (units, years; actions by rank, then notes in framework order); evidence and
+   explanations (German and English) are written only for the rows a view asks for
+   (:mod:`mint_index.recommendations.details`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from mint_index.errors import MintIndexError
 from mint_index.pipeline.derive import DERIVED_REASONS
-from mint_index.recommendations.conditions import PANEL_MEASURES, Panel, evaluate
+from mint_index.recommendations.conditions import Panel, evaluate
 from mint_index.recommendations.details import CORE_COLUMNS, Details
 from mint_index.recommendations.priority import SEVERITY, priority
 from mint_index.recommendations.quality import REASONS, Quality, assess
-from mint_index.recommendations.recommendations import Recommendations
-from mint_index.recommendations.rules import RuleSet, load_rules
+from mint_index.recommendations.recommendations import NUMBER_COLUMNS, Recommendations
+from mint_index.recommendations.rules import Rule, RuleSet, load_rules
 from mint_index.rules.languages import DEFAULT_LANGUAGE, check_language
 from mint_index.rules.weights import weight_shares
 
 if TYPE_CHECKING:
-    from mint_index.framework.framework import Framework
+    from collections.abc import Callable, Mapping, Sequence
+
+    from mint_index.gap_analysis import GapCube
     from mint_index.pipeline.results import Results
 
-__all__ = ["fire", "recommend"]
+__all__ = ["Firing", "fire", "notes", "rank", "recommend"]
 
-_SEVERITY_RANK = {"low": 0, "medium": 1, "high": 2}
+#: Severities, weakest first (the categories of the ``severity`` column).
+SEVERITIES = ("low", "medium", "high")
+#: The gaps a rule's priority can rest on (the categories of ``gap_kind``).
+GAP_KINDS = ("gap_target", "gap_peer_median", "gap_peer_best")
+#: The gaps that set the priority of a rule that names none on its focus node.
+_DEFAULT_GAPS = ("gap_target", "gap_peer_median")
+#: Why a note's data fall short: a reason, or ``missing`` qualified by why it is missing.
+DETAILS = (*REASONS[1:], *(f"missing:{r}" for r in DERIVED_REASONS[1:]))
 
 
 def recommend(
@@ -57,7 +70,7 @@ def recommend(
     ``max_poor_share``: an aggregate whose indicators are missing, imputed or unreliable
     for more than this share of its weight is too sparse to act on.
     """
-    from mint_index.gap_analysis import gaps
+    from mint_index.gap_analysis import GapCube
 
     check_language(lang)
     if not 0.0 <= max_poor_share <= 1.0:
@@ -66,284 +79,400 @@ def recommend(
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
     ruleset = ruleset.validated_for(fw)
 
-    table = gaps(results)
+    cube = GapCube.of_results(results)
     quality = assess(results, max_poor_share)
-    panel = _panel(results, table, quality)
+    # panel rows in output order: units sorted as text, then years
+    units = np.argsort(np.asarray(results.unit_ids, dtype=str), kind="stable")
+    ys = np.argsort(np.asarray(results.years), kind="stable")
+    columns = _GapColumns(cube, units, ys)
+    panel = _panel(results, columns, quality, units, ys)
     weights = weight_shares(results.plan)[fw.node_ids.index(fw.index.id)]
-    hits, blocked = fire(ruleset, panel, weights)
-
-    units = results.units.reindex(results.unit_ids)
-    actions = _action_rows(hits, panel)
-    notes = _note_rows(blocked, panel, quality, fw)
-    frame = pd.concat([f for f in (actions, notes) if len(f)] or [actions], ignore_index=True)
-    frame = _order(frame, fw)
+    firing = fire(ruleset, panel, weights)
+    columns.clear()  # the node columns the rules read are not needed any more
+    ranked, noted = rank(firing), notes(firing, panel)
+    del firing
+    frame = _frame(ranked, noted, panel, cube, quality, units, ys)
     meta = {
         "framework": fw.framework.id,
         "framework_sha256": fw.sha256,
         "rules_sha256": ruleset.sha256,
         "max_poor_share": max_poor_share,
     }
-    details = Details.of(ruleset, fw, units, results.years)
+    details = Details.of(ruleset, fw, results.units.reindex(results.unit_ids), results.years)
     return Recommendations(frame, lang=lang, meta=meta, ruleset=ruleset, details=details)
 
 
 # ---- firing ---------------------------------------------------------------------------------
 
 
-def fire(
-    ruleset: RuleSet, panel: Panel, weights: np.ndarray | Mapping[str, float]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Evaluate every rule on ``panel``.
+@dataclass(frozen=True)
+class Firing:
+    """Every rule evaluated on every row of a panel; arrays are ``[rule, row]``.
 
-    Returns the candidates (``row, rule, rule_pos, action, action_pos, severity, node,
-    gap_kind, gap, priority``; one per rule, row and action) and the blocked rules
-    (``row, rule, node``: the rule is undecided on reliable data, would not be ruled out
-    by the unreliable numbers either, and ``node`` is not reliable in that row).
-    ``weights`` is each node's effective weight in the index (array over ``panel.nodes`` or
-    a mapping; missing nodes weigh 0).
+    ``fired``: the condition holds on reliable data. ``gap``/``gap_kind``: the largest of
+    the gaps the rule names on its focus node (codes into :data:`GAP_KINDS`), and
+    ``priority`` the rule's priority, both where it fired (NaN, -1 elsewhere).
+    ``undecided``: reliable data leave the rule undecided in an active row, and the
+    unreliable numbers would not rule it out either.
     """
-    if isinstance(weights, Mapping):
+
+    rules: tuple[Rule, ...]
+    nodes: tuple[str, ...]  # the panel's nodes
+    focus: np.ndarray  # [rule] the focus node's position
+    fired: np.ndarray  # bool
+    priority: np.ndarray  # float
+    gap: np.ndarray  # float
+    gap_kind: np.ndarray  # int8
+    undecided: np.ndarray  # bool
+    reliable: np.ndarray  # bool [row, node], the panel's
+
+
+def fire(ruleset: RuleSet, panel: Panel, weights: np.ndarray | Mapping[str, float]) -> Firing:
+    """Evaluate every rule on ``panel``: one pass of array work per rule, over all rows.
+
+    ``weights`` is each node's effective weight in the index (array over ``panel.nodes``
+    or a mapping; missing nodes weigh 0).
+    """
+    if not isinstance(weights, np.ndarray):
         weights = np.array([float(weights.get(n, 0.0)) for n in panel.nodes])
+    rules = ruleset.rules
+    shape = (len(rules), panel.n_rows)
+    fired = np.zeros(shape, dtype=bool)
+    undecided = np.zeros(shape, dtype=bool)
+    gap = np.full(shape, np.nan)
+    value = np.full(shape, np.nan)
+    kind = np.full(shape, -1, dtype=np.int8)
     lenient = replace(panel, reliable=np.ones_like(panel.reliable))
     active = np.ones(panel.n_rows, dtype=bool) if panel.active is None else panel.active
-    hits: dict[str, list[np.ndarray]] = {c: [] for c in _HIT_TYPES}
-    blocked: dict[str, list[np.ndarray]] = {"row": [], "rule": [], "node": []}
-    for position, rule in enumerate(ruleset.rules):
+    focus = np.array([panel.column(rule.focus) for rule in rules], dtype=np.intp)
+    for r, rule in enumerate(rules):
         truth = evaluate(rule.when, panel)
-        j = panel.column(rule.focus)
-        fired = np.flatnonzero(truth.true)
-        if fired.size:
-            kinds = rule.gap_measures() or list(_DEFAULT_GAPS)
-            gap, kind_per_row = _largest_gap(panel, kinds, fired, j)
-            value = priority(
-                SEVERITY[rule.severity],
-                gap,
-                float(weights[j]),
-                panel.measures["trend"][fired, j],
-            )
-            n_a, n = len(rule.actions), fired.size * len(rule.actions)
-            part = {
-                "row": np.repeat(fired, n_a),
-                "rule": np.full(n, rule.id, dtype=object),
-                "rule_pos": np.full(n, position),
-                "action": np.tile(np.asarray(rule.actions, dtype=object), fired.size),
-                "action_pos": np.tile(np.arange(n_a), fired.size),
-                "severity": np.full(n, rule.severity, dtype=object),
-                "node": np.full(n, rule.focus, dtype=object),
-                "gap_kind": np.repeat(kind_per_row, n_a),
-                "gap": np.repeat(gap, n_a),
-                "priority": np.repeat(value, n_a),
-            }
-            for column, values in part.items():
-                hits[column].append(values)
+        j = int(focus[r])
+        fired[r] = truth.true
+        rows = np.flatnonzero(truth.true)  # the numbers of the rows where it fires
+        kinds = rule.gap_measures() or list(_DEFAULT_GAPS)
+        stacked = np.stack([panel.measures.column(k, j)[rows] for k in kinds])  # [kind, row]
+        which = np.argmax(np.where(np.isnan(stacked), -np.inf, stacked), axis=0)
+        largest = np.take_along_axis(stacked, which[None], axis=0)[0]
+        gap[r, rows] = largest
+        kind[r, rows] = np.array([GAP_KINDS.index(k) for k in kinds], dtype=np.int8)[which]
+        trend = panel.measures.column("trend", j)[rows]
+        value[r, rows] = priority(SEVERITY[rule.severity], largest, float(weights[j]), trend)
         # a note where reliable data leave the rule undecided, unless the unreliable
         # numbers themselves already say it does not apply
         unknown = truth.unknown & active
-        if not unknown.any():
-            continue
-        unknown &= ~evaluate(rule.when, lenient).false
-        for node in rule.nodes():
-            rows = np.flatnonzero(unknown & ~panel.reliable[:, panel.column(node)])
-            blocked["row"].append(rows)
-            blocked["rule"].append(np.full(rows.size, rule.id, dtype=object))
-            blocked["node"].append(np.full(rows.size, node, dtype=object))
-
-    def frame(parts: dict[str, list[np.ndarray]], types: dict[str, type]) -> pd.DataFrame:
-        return pd.DataFrame(
-            {
-                c: np.concatenate(parts[c]).astype(t) if parts[c] else np.empty(0, dtype=t)
-                for c, t in types.items()
-            }
-        )
-
-    return frame(hits, _HIT_TYPES), frame(
-        blocked, {"row": np.int64, "rule": object, "node": object}
+        if unknown.any():
+            undecided[r] = unknown & ~evaluate(rule.when, lenient).false
+    return Firing(
+        rules=tuple(rules),
+        nodes=tuple(panel.nodes),
+        focus=focus,
+        fired=fired,
+        priority=value,
+        gap=gap,
+        gap_kind=kind,
+        undecided=undecided,
+        reliable=panel.reliable,
     )
 
 
-#: The gaps that set the priority of a rule that names none on its focus node.
-_DEFAULT_GAPS = ("gap_target", "gap_peer_median")
+# ---- ranking --------------------------------------------------------------------------------
 
 
-def _largest_gap(
-    panel: Panel, kinds: list[str], rows: np.ndarray, col: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per row the largest of the named gaps (NaN if all are missing) and which it is."""
-    stacked = np.stack([panel.measures[k][rows, col] for k in kinds])  # [kind, row]
-    filled = np.where(np.isnan(stacked), -np.inf, stacked)
-    which = np.argmax(filled, axis=0)
-    gap = np.take_along_axis(stacked, which[None], axis=0)[0]
-    return gap, np.asarray(kinds, dtype=object)[which]
-
-
-_HIT_TYPES = {
-    "row": np.int64,
-    "rule": object,
-    "rule_pos": np.int64,
-    "action": object,
-    "action_pos": np.int64,
-    "severity": object,
-    "node": object,
-    "gap_kind": object,
-    "gap": np.float64,
-    "priority": np.float64,
-}
-
-
-def rank(hits: pd.DataFrame) -> pd.DataFrame:
+def rank(firing: Firing) -> dict[str, Any]:
     """One candidate per row and action (its highest priority), ranked within each row.
 
-    Order: priority (descending), severity (descending), rule id, the action's place in the
-    rule. Adds ``rank`` (1 = first) and ``rules`` (every rule that asked for the action,
-    in that order).
+    Order: priority (descending, to 9 decimals), severity (descending), rule id, the
+    action's place in the rule. Columns ``row, rank, action, action_pos, priority,
+    severity, rule, rules, node, gap_kind, gap`` (``pd.DataFrame`` takes them as they are),
+    sorted by row and rank; ``rules`` is every rule that asked for the action, in that
+    order (a tuple; the column is categorical).
     """
-    ordered = hits.assign(
-        _p=-np.round(hits["priority"].to_numpy(dtype=np.float64), 9),
-        _s=-hits["severity"].map(_SEVERITY_RANK).to_numpy(dtype=np.int64),
-    ).sort_values(["row", "_p", "_s", "rule", "action_pos"], kind="stable")
-    ordered = ordered.sort_values(["row", "action"], kind="stable")  # groups, order kept
-    rules = _groups_of(
-        [ordered["row"].to_numpy(), ordered["action"].to_numpy(dtype=object)],
-        ordered["rule"].to_numpy(dtype=object),
-    )
-    first = ~ordered.duplicated(["row", "action"]).to_numpy()
-    best = ordered.assign(rules=rules)[first]
-    best = best.sort_values(["row", "_p", "_s", "rule", "action_pos"], kind="stable")
-    best = best.drop(columns=["_p", "_s"]).reset_index(drop=True)
-    best["rank"] = best.groupby("row").cumcount() + 1
-    return best
+    rules = firing.rules
+    n_rows = firing.fired.shape[1]
+    actions = list(dict.fromkeys(a for rule in rules for a in rule.actions))
+    # slots: one per rule and action, in the order that breaks ties
+    slot_rule = np.array([r for r, rule in enumerate(rules) for _ in rule.actions], np.intp)
+    slot_pos = np.array([k for rule in rules for k in range(len(rule.actions))], np.intp)
+    slot_action = np.array([actions.index(a) for rule in rules for a in rule.actions], np.intp)
+    id_rank = _alphabetical([rule.id for rule in rules])
+    severity = np.array([SEVERITIES.index(rule.severity) for rule in rules], np.intp)
+    tie_order = np.lexsort((slot_pos, id_rank[slot_rule], -severity[slot_rule]))
+    tie = np.empty(len(tie_order), np.intp)
+    tie[tie_order] = np.arange(len(tie_order))
+
+    key = np.full((n_rows, len(actions)), np.inf)  # minus the rounded priority; inf: none
+    best = np.zeros((n_rows, len(actions)), np.intp)  # the slot that sets it
+    asking = _RuleLists(n_rows, len(actions))  # the rules that asked, best first
+    rounded = -np.round(firing.priority, 9)
+    for a in range(len(actions)):
+        slots = tie_order[slot_action[tie_order] == a]
+        asked = firing.fired[slot_rule[slots]]  # [slot, row]
+        rows = np.flatnonzero(asked.any(axis=0))
+        asked = asked[:, rows]
+        keys = np.where(asked, rounded[slot_rule[slots]][:, rows], np.inf)
+        order = np.argsort(keys, axis=0, kind="stable")  # by priority, then by tie order
+        key[rows, a] = np.take_along_axis(keys, order[:1], axis=0)[0]
+        best[rows, a] = slots[order[0]]
+        listed = np.take_along_axis(asked, order, axis=0)
+        asking.add(rows, a, np.where(listed, order, -1), [rules[r].id for r in slot_rule[slots]])
+
+    # within each row: by priority, then by the tie order of the slot that set it
+    by_tie = np.argsort(tie[best], axis=1, kind="stable")
+    by_key = np.argsort(np.take_along_axis(key, by_tie, axis=1), axis=1, kind="stable")
+    order = np.take_along_axis(by_tie, by_key, axis=1)
+    row, place = np.nonzero(np.isfinite(np.take_along_axis(key, order, axis=1)))
+    action = order[row, place]
+    slot = best[row, action]
+    rule = slot_rule[slot]
+    return {
+        "row": row.astype(np.int64),
+        "rank": place.astype(np.int64) + 1,
+        "action": _categorical(action, categories=actions),
+        "action_pos": slot_pos[slot].astype(np.int64),
+        "priority": firing.priority[rule, row],
+        "severity": _categorical(severity[rule], categories=SEVERITIES),
+        "rule": _categorical(rule, categories=[r.id for r in rules]),
+        "rules": asking.at(row, action),
+        "node": _categorical(firing.focus[rule], categories=firing.nodes),
+        "gap_kind": _categorical(firing.gap_kind[rule, row], categories=GAP_KINDS),
+        "gap": firing.gap[rule, row],
+    }
+
+
+def notes(firing: Firing, panel: Panel) -> dict[str, Any]:
+    """The data-quality notes: one per row and node whose unreliable data leave a rule
+    that reads the node undecided. Columns ``row, node, rule, rules``, sorted by row and
+    node; ``rules`` are those rules by id (a tuple; the column is categorical), ``rule``
+    the first of them."""
+    rules = firing.rules
+    n_rows, n_nodes = firing.reliable.shape
+    by_id = np.argsort(_alphabetical([rule.id for rule in rules]))
+    reads = np.zeros((len(rules), n_nodes), dtype=bool)
+    for r, rule in enumerate(rules):
+        reads[r, [panel.column(node) for node in rule.nodes()]] = True
+    blocking = _RuleLists(n_rows, n_nodes)
+    first = np.zeros((n_rows, n_nodes), dtype=np.intp)
+    for j in np.flatnonzero(reads.any(axis=0)):
+        readers = by_id[reads[by_id, j]]
+        blocked = firing.undecided[readers] & ~firing.reliable[:, j]  # [rule, row]
+        rows = np.flatnonzero(blocked.any(axis=0))
+        blocked = blocked[:, rows]
+        # the blocked rules first, in id order (a stable sort of "not blocked")
+        order = np.argsort(~blocked, axis=0, kind="stable")
+        listed = np.where(np.take_along_axis(blocked, order, axis=0), order, -1)
+        blocking.add(rows, int(j), listed, [rules[r].id for r in readers])
+        first[rows, j] = readers[order[0]]
+    row, node = blocking.cells()
+    return {
+        "row": row.astype(np.int64),
+        "node": _categorical(node, categories=firing.nodes),
+        "rule": _categorical(first[row, node], categories=[r.id for r in rules]),
+        "rules": blocking.at(row, node),
+    }
+
+
+class _RuleLists:
+    """Short lists of rules for some cells of a ``[row, column]`` grid, added a column at
+    a time and kept as integer codes: each distinct list becomes a tuple of ids once."""
+
+    def __init__(self, n_rows: int, n_columns: int) -> None:
+        self._codes = np.full((n_rows, n_columns), -1, dtype=np.int32)
+        self._names: list[tuple[str, ...]] = []
+
+    def add(self, rows: np.ndarray, column: int, listed: np.ndarray, ids: list[str]) -> None:
+        """For cell ``(rows[k], column)`` the rules ``ids[listed[:, k]]`` in order
+        (``listed``: ``[length, len(rows)]`` positions into ``ids``, -1 past the end)."""
+        digits = listed.astype(np.int64) + 1
+        bits = len(ids).bit_length()
+        if bits * len(digits) <= 62:  # packed into one integer per cell
+            packed = np.zeros(digits.shape[1], dtype=np.int64)
+            for i, line in enumerate(digits):
+                packed |= line << (bits * i)
+            inverse, keys = pd.factorize(packed)
+            distinct = (np.asarray(keys)[:, None] >> (bits * np.arange(len(digits)))) & (
+                (1 << bits) - 1
+            )
+        else:
+            distinct, inverse = np.unique(digits.T, axis=0, return_inverse=True)
+        self._codes[rows, column] = len(self._names) + np.asarray(inverse).reshape(-1)
+        self._names += [tuple(ids[d - 1] for d in line if d) for line in distinct.tolist()]
+
+    def cells(self) -> tuple[np.ndarray, ...]:
+        """The cells that have a list, sorted by row and column."""
+        return np.nonzero(self._codes >= 0)
+
+    def at(self, rows: np.ndarray, columns: np.ndarray) -> pd.Categorical:
+        """The lists of these cells as a categorical of id tuples."""
+        unique = dict.fromkeys(self._names)
+        position = {name: i for i, name in enumerate(unique)}
+        remap = np.array([position[name] for name in self._names], dtype=np.int32)
+        return _categorical(remap[self._codes[rows, columns]], list(unique))
+
+
+def _alphabetical(labels: list[str]) -> np.ndarray:
+    """Each label's position in sorted order."""
+    position = np.empty(len(labels), dtype=np.intp)
+    position[np.argsort(np.asarray(labels, dtype=object), kind="stable")] = np.arange(len(labels))
+    return position
 
 
 # ---- assembling -----------------------------------------------------------------------------
 
 
-def _panel(results: Results, table: pd.DataFrame, quality: Quality) -> Panel:
-    n_y, n_u = len(results.years), len(results.unit_ids)
-    nodes = results.framework.node_ids
-    n_rows = n_u * n_y
+class _GapColumns:
+    """The panel's measures: node columns of a :class:`GapCube`, computed when a rule
+    first reads them. Panel rows are ``unit * n_years + year`` over the units sorted as
+    text and the years sorted, i.e. in output order."""
 
-    def rows(cube: np.ndarray) -> np.ndarray:  # [year, unit, node] -> [unit*year, node]
-        return cube.transpose(1, 0, 2).reshape(n_rows, len(nodes))
+    def __init__(self, cube: GapCube, units: np.ndarray, years: np.ndarray) -> None:
+        self.cube = cube
+        self._units, self._years = units[:, None], years[None, :]
+        self._cache: dict[tuple[str, int], np.ndarray] = {}
 
+    def column(self, name: str, node: int) -> np.ndarray:
+        if (name, node) not in self._cache:
+            if ("score", node) not in self._cache:
+                cells = self.cube.cells(self._years, self._units, node)
+                self._cache["score", node] = self.cube.at("score", cells).reshape(-1)
+            if name != "score":
+                cells = self.cube.cells(self._years, self._units, node)
+                score = self._cache["score", node].reshape(cells.flat.shape)
+                self._cache[name, node] = self.cube.at(name, cells, score).reshape(-1)
+        return self._cache[name, node]
+
+    def clear(self) -> None:
+        self._cache.clear()
+
+
+class _QualityFlags:
+    """The panel's flags: node columns of :meth:`Quality.flag`, rows as in the panel."""
+
+    def __init__(self, quality: Quality, units: np.ndarray, years: np.ndarray) -> None:
+        self.quality = quality
+        self._units, self._years = units[:, None], years[None, :]
+
+    def column(self, name: str, node: int) -> np.ndarray:
+        return self.quality.flag(name, node)[self._years, self._units].reshape(-1)
+
+
+def _panel(
+    results: Results, columns: _GapColumns, quality: Quality, units: np.ndarray, ys: np.ndarray
+) -> Panel:
+    """Rows: ``units`` (positions in the order of the output), then years (``ys``)."""
+    unit_ids = np.asarray(results.unit_ids, dtype=str)
+    years = np.asarray(results.years, dtype=np.int64)
+    n_rows, n_nodes = len(units) * len(ys), len(results.framework.node_ids)
+    reliable = quality.reliable[ys][:, units].transpose(1, 0, 2).reshape(n_rows, n_nodes)
+    has_data = (~np.isnan(results.cube("derived"))).any(axis=2)  # [year, unit]
     return Panel(
-        units=np.repeat(results.unit_ids.astype(object), n_y),
-        years=np.tile(np.asarray(results.years, dtype=np.int64), n_u),
-        nodes=tuple(nodes),
-        measures={
-            m: table[m].to_numpy(dtype=np.float64).reshape(n_rows, len(nodes))
-            for m in PANEL_MEASURES
-        },
-        reliable=rows(quality.reliable),
-        flags={name: rows(cube) for name, cube in quality.flags.items()},
-        active=(~np.isnan(results.cube("derived"))).any(axis=2).T.reshape(n_rows),
+        units=np.repeat(unit_ids[units].astype(object), len(ys)),
+        years=np.tile(years[ys], len(units)),
+        nodes=tuple(results.framework.node_ids),
+        measures=columns,
+        reliable=reliable,
+        flags=_QualityFlags(quality, units, ys),
+        active=has_data[ys][:, units].T.reshape(n_rows),
     )
 
 
-def _numbers(panel: Panel, rows: np.ndarray, cols: np.ndarray) -> dict[str, np.ndarray]:
-    return {m: panel.measures[m][rows, cols] for m in PANEL_MEASURES}
-
-
-def _action_rows(hits: pd.DataFrame, panel: Panel) -> pd.DataFrame:
-    if not len(hits):
-        return pd.DataFrame(columns=CORE_COLUMNS)
-    best = rank(hits)
-    row = best["row"].to_numpy(dtype=np.int64)
-    nodes = best["node"].to_numpy(dtype=object)
-    col = pd.Index(panel.nodes).get_indexer(nodes)
-    n = len(best)
-    out = pd.DataFrame(
-        {
-            "unit": pd.Series(panel.units[row], dtype=object),
-            "year": panel.years[row],
-            "kind": "action",
-            "rank": best["rank"].astype("Int64"),
-            "action": best["action"].astype(object),
-            "priority": best["priority"].astype(np.float64),
-            "severity": best["severity"].astype(object),
-            "rule": best["rule"].astype(object),
-            "rules": best["rules"],
-            "node": pd.Series(nodes, dtype=object),
-            "reason": None,
-            "gap_kind": best["gap_kind"].astype(object),
-            "gap": best["gap"].astype(np.float64),
-            **_numbers(panel, row, col),
-            "detail": None,
-            "poor": np.zeros(n, dtype=np.int64),
-            "total": np.zeros(n, dtype=np.int64),
-        }
-    )
-    return out[CORE_COLUMNS]
-
-
-def _groups_of(keys: list[np.ndarray], values: np.ndarray) -> np.ndarray:
-    """For rows sorted by ``keys``: each row's tuple of ``values`` over its group."""
-    n = len(values)
-    if n == 0:
-        return np.empty(0, dtype=object)
-    new = np.zeros(n, dtype=bool)
-    new[0] = True
-    for key in keys:
-        new[1:] |= key[1:] != key[:-1]
-    starts = np.flatnonzero(new)
-    ends = np.append(starts[1:], n)
-    tuples = np.empty(len(starts), dtype=object)
-    tuples[:] = [tuple(values[a:b]) for a, b in zip(starts, ends, strict=True)]
-    return tuples[np.cumsum(new) - 1]
-
-
-def _note_rows(
-    blocked: pd.DataFrame, panel: Panel, quality: Quality, fw: Framework
+def _frame(
+    ranked: Mapping[str, Any],
+    noted: Mapping[str, Any],
+    panel: Panel,
+    cube: GapCube,
+    quality: Quality,
+    units: np.ndarray,
+    ys: np.ndarray,
 ) -> pd.DataFrame:
-    if not len(blocked):
-        return pd.DataFrame(columns=CORE_COLUMNS)
-    position = {n: i for i, n in enumerate(fw.node_ids)}
-    blocked = blocked.assign(_n=blocked["node"].map(position)).sort_values(
-        ["row", "_n", "rule"], kind="stable", ignore_index=True
+    """The stored frame (:data:`CORE_COLUMNS`). Panel rows are in output order, so each
+    row's actions (by rank) and then its notes (in framework order) are laid out as they
+    come: nothing is sorted, and the numbers are read straight into one float block."""
+    n_y, n_units = len(ys), len(units)
+    n_rows = panel.n_rows
+    a_row, n_row = ranked["row"], noted["row"]
+    counts = np.stack(
+        [np.bincount(a_row, minlength=n_rows), np.bincount(n_row, minlength=n_rows)], axis=1
     )
-    keys = [blocked["row"].to_numpy(), blocked["_n"].to_numpy()]
-    rules = _groups_of(keys, blocked["rule"].to_numpy(dtype=object))
-    first = ~blocked.duplicated(["row", "_n"]).to_numpy()
-    chosen = blocked[first].reset_index(drop=True)
-    row = chosen["row"].to_numpy(dtype=np.int64)
-    col = chosen["_n"].to_numpy(dtype=np.int64)
-    n_y = len(np.unique(panel.years))
-    # quality cubes are [year, unit, node]; panel rows are unit-major
-    y_idx, u_idx = row % n_y, row // n_y
-    reason = np.asarray(REASONS, dtype=object)[quality.reason[y_idx, u_idx, col]]
-    why = np.asarray(DERIVED_REASONS, dtype=object)[quality.missing_reason[y_idx, u_idx, col]]
-    detailed = np.where((reason == "missing") & (why != ""), "missing:" + why, reason)
-    nodes = chosen["node"].to_numpy(dtype=object)
-    out = pd.DataFrame(
-        {
-            "unit": pd.Series(panel.units[row], dtype=object),
-            "year": panel.years[row],
-            "kind": "note",
-            "rank": pd.array([pd.NA] * len(chosen), dtype="Int64"),
-            "action": None,
-            "priority": np.nan,
-            "severity": None,
-            "rule": chosen["rule"].astype(object),
-            "rules": rules[first],
-            "node": pd.Series(nodes, dtype=object),
-            "reason": reason,
-            "gap_kind": None,
-            "gap": np.nan,
-            **_numbers(panel, row, col),
-            "detail": detailed,
-            "poor": quality.poor[y_idx, u_idx, col],
-            "total": quality.total[col],
-        }
-    )
-    return out[CORE_COLUMNS]
+    is_action = np.repeat(np.tile(np.array([True, False]), n_rows), counts.reshape(-1))
+    is_note = ~is_action
+    total = len(is_action)
+    a_pos, n_pos = np.flatnonzero(is_action), np.flatnonzero(is_note)
+
+    def merge(actions: np.ndarray | float, notes: np.ndarray | float, dtype: type) -> np.ndarray:
+        out: np.ndarray = np.empty(total, dtype=dtype)
+        out[a_pos], out[n_pos] = actions, notes
+        return out
+
+    rows = np.repeat(np.arange(n_rows), counts.sum(axis=1))
+    a_node, n_node = ranked["node"].codes, noted["node"].codes
+    cells = cube.cells(ys[rows % n_y], units[rows // n_y], merge(a_node, n_node, np.intp))
+    floats = ["priority", "gap", *NUMBER_COLUMNS]
+    block = np.empty((len(floats), total))
+    block[0][a_pos], block[0][n_pos] = ranked["priority"], np.nan
+    block[1][a_pos], block[1][n_pos] = ranked["gap"], np.nan
+    known = {"score": cube.at("score", cells)}
+    known["value"] = cube.at("value", cells)
+    for i, name in enumerate(NUMBER_COLUMNS, start=2):
+        block[i] = known[name] if name in known else cube.at(name, cells, **known)
+
+    # notes: why the node's data fall short, and how many of its indicators do
+    note = cube.cells(ys[n_row % n_y], units[n_row // n_y], n_node)
+    reason = np.take(quality.reason.reshape(-1), note.flat)
+    n_i = quality.missing_reason.shape[2]  # indicators only
+    at = (note.year * n_units + note.unit) * n_i + np.minimum(n_node, n_i - 1)
+    why = np.where(n_node < n_i, np.take(quality.missing_reason.reshape(-1), at), 0)
+    missing = (reason == REASONS.index("missing")) & (why > 0)
+    detail = np.where(missing, len(REASONS) - 2 + why, reason - 1).astype(np.int8)
+
+    def codes(column: str, dtype: type = np.int32) -> np.ndarray:
+        return merge(ranked[column].codes, -1, dtype)
+
+    frame = pd.DataFrame(block.T, columns=floats, copy=False)
+    unit_ids = np.asarray(panel.units[::n_y], dtype=object)
+    columns: dict[str, Any] = {
+        "unit": _categorical(rows // n_y, categories=unit_ids),
+        "year": panel.years[rows],
+        "kind": _categorical(is_note.astype(np.int8), categories=["action", "note"]),
+        "rank": pd.arrays.IntegerArray(merge(ranked["rank"], 0, np.int64), is_note),
+        "action": _categorical(codes("action"), ranked["action"].categories),
+        "severity": _categorical(codes("severity", np.int8), SEVERITIES),
+        "rule": _categorical(
+            merge(ranked["rule"].codes, noted["rule"].codes, np.int32),
+            ranked["rule"].categories,
+        ),
+        "rules": _merged(ranked["rules"], noted["rules"], merge),
+        "node": _categorical(cells.node, categories=list(panel.nodes)),
+        "reason": _categorical(merge(-1, reason - 1, np.int8), REASONS[1:]),
+        "gap_kind": _categorical(codes("gap_kind", np.int8), GAP_KINDS),
+    }
+    for name, column in columns.items():  # around the float block, in CORE_COLUMNS order
+        frame.insert(min(CORE_COLUMNS.index(name), len(frame.columns)), name, column)
+    frame["detail"] = _categorical(merge(-1, detail, np.int8), DETAILS)
+    frame["poor"] = merge(0, np.take(quality.poor.reshape(-1), note.flat), np.int64)
+    frame["total"] = merge(0, quality.total[n_node], np.int64)
+    return frame if list(frame.columns) == CORE_COLUMNS else frame[CORE_COLUMNS]
 
 
-def _order(frame: pd.DataFrame, fw: Framework) -> pd.DataFrame:
-    """Units, years; actions by rank, then notes in framework order."""
-    position = {n: i for i, n in enumerate(fw.node_ids)}
-    keys = frame.assign(
-        _k=(frame["kind"] == "note").astype(np.int64),
-        _r=frame["rank"].fillna(0).astype(np.int64),
-        _n=frame["node"].map(position).fillna(-1).astype(np.int64),
-    )
-    keys = keys.sort_values(["unit", "year", "_k", "_r", "_n"], kind="stable")
-    return keys.drop(columns=["_k", "_r", "_n"]).reset_index(drop=True)
+def _merged(
+    actions: pd.Categorical,
+    notes: pd.Categorical,
+    merge: Callable[[np.ndarray, np.ndarray, type], np.ndarray],
+) -> pd.Categorical:
+    """One categorical of the actions' and the notes' values, over both categories."""
+    union = list(dict.fromkeys([*actions.categories, *notes.categories]))
+    position = {value: i for i, value in enumerate(union)}
+
+    def codes(column: pd.Categorical) -> np.ndarray:
+        where = np.array([position[c] for c in column.categories] + [-1], dtype=np.int32)
+        return where[column.codes]  # code -1 reads the -1 at the end
+
+    return _categorical(merge(codes(actions), codes(notes), np.int32), union)
+
+
+def _categorical(codes: np.ndarray, categories: Sequence[Any]) -> pd.Categorical:
+    """A categorical column: ``codes`` into ``categories`` (any values, tuples too; code
+    -1 is missing)."""
+    index = pd.Index(list(categories), tupleize_cols=False, dtype=object)
+    # the stubs allow only str/int/float categories; tuples of rule ids are what we store
+    return pd.Categorical.from_codes(codes, categories=index)  # type: ignore[call-overload]

@@ -7,6 +7,9 @@ than ``max_poor_share`` of its weight comes from indicators that are not reliabl
 
 Rules never act on such cells; when that leaves a rule undecided, the unit gets a
 data-quality note instead of a recommendation (see :mod:`mint_index.recommendations.conditions`).
+
+Everything is read from the arrays of the results (never from the tidy flags table), and
+the flags a rule may test are computed for the one node it tests (:meth:`Quality.flag`).
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from mint_index.pipeline.derive import DERIVED_REASONS
 from mint_index.rules.weights import weight_shares
@@ -36,39 +38,31 @@ class Quality:
 
     reliable: np.ndarray  # bool
     reason: np.ndarray  # int8 codes into REASONS
-    poor: np.ndarray  # int: indicators at or below the node that are not reliable
+    poor: np.ndarray  # int16: indicators at or below the node that are not reliable
     total: np.ndarray  # [node] int: indicators at or below the node
-    flags: dict[str, np.ndarray]  # flag -> bool; an aggregate has a flag if any indicator has
-    missing_reason: np.ndarray  # int8 codes into DERIVED_REASONS (why a value is missing)
+    missing_reason: np.ndarray  # [year, unit, indicator] int8 codes into DERIVED_REASONS
+    below: np.ndarray  # [node, indicator] bool: the indicator is at or below the node
+    marks: dict[str, np.ndarray]  # flag -> bool [year, unit, indicator] (value flags)
+    screened_out: np.ndarray  # [year, unit] bool: the unit was dropped that year
 
-
-def flag_cubes(results: Results) -> dict[str, np.ndarray]:
-    """``Results.flags`` as bool cubes ``[year, unit, indicator]``.
-
-    ``missing`` flags also appear as ``missing:<reason>``; a flag on an aggregate (the
-    index's ``screened_out``) applies to every indicator below it.
-    """
-    fw = results.framework
-    flags = results.flags
-    shape = (len(results.years), len(results.unit_ids), len(fw.indicator_ids))
-    out: dict[str, np.ndarray] = {}
-    if not len(flags):
-        return out
-    y = pd.Index(results.years).get_indexer(flags["year"].astype(np.int64))
-    u = pd.Index(results.unit_ids).get_indexer(flags["unit"].astype(str))
-    n = pd.Index(fw.node_ids).get_indexer(flags["node"].astype(str))
-    ok = (y >= 0) & (u >= 0) & (n >= 0)
-    below = weight_shares(results.plan)[:, : len(fw.indicator_ids)] > 0  # [node, indicator]
-    names = flags["flag"].astype(str).to_numpy(dtype=object)
-    detail = flags["detail"].astype(object).where(flags["detail"].notna(), "").astype(str)
-    qualified = np.where(names == "missing", "missing:" + detail.to_numpy(dtype=object), "")
-    for name in sorted(set(names[ok]) | set(qualified[ok & (qualified != "")])):
-        hit = ok & ((names == name) | (qualified == name))
-        # (year, unit, node) -> every indicator at or below the node
-        cells = np.zeros((*shape[:2], len(fw.node_ids)), dtype=bool)
-        cells[y[hit], u[hit], n[hit]] = True
-        out[name] = (cells.astype(np.float32) @ below.astype(np.float32)) > 0
-    return out
+    def flag(self, name: str, node: int) -> np.ndarray:
+        """``[year, unit]``: the node carries flag ``name`` (an aggregate: any indicator
+        below it). ``missing`` is any missing reason, ``missing:<reason>`` one of them;
+        ``screened_out`` applies to every node (it is a flag on the index)."""
+        n_y, n_u = self.screened_out.shape
+        if name == "screened_out":
+            return self.screened_out.copy()
+        if name == "missing" or name.startswith("missing:"):
+            reason = name.partition(":")[2]
+            if reason and reason not in DERIVED_REASONS[1:]:
+                return np.zeros((n_y, n_u), dtype=bool)
+            code = DERIVED_REASONS.index(reason) if reason else 0
+            cells = self.missing_reason[:, :, self.below[node]]
+            return np.asarray((cells > 0 if not code else cells == code).any(axis=2))
+        mask = self.marks.get(name)
+        if mask is None or mask.size == 0:
+            return np.zeros((n_y, n_u), dtype=bool)
+        return np.asarray(mask[:, :, self.below[node]].any(axis=2))
 
 
 def assess(results: Results, max_poor_share: float = 0.5) -> Quality:
@@ -76,46 +70,40 @@ def assess(results: Results, max_poor_share: float = 0.5) -> Quality:
     fw = results.framework
     n_i = len(fw.indicator_ids)
     scores = results.cube("aggregated")
-    flags = flag_cubes(results)
-    empty = np.zeros((*scores.shape[:2], n_i), dtype=bool)
+    marks = results.indicator_flags()
+    screened = results.log.screened_out
+    if screened.size == 0:
+        screened = np.zeros(scores.shape[:2], dtype=bool)
 
     reason = np.zeros((*scores.shape[:2], n_i), dtype=np.int8)
     # later assignments win, so apply the weakest reason first
     for name in ("imputed", "unreliable"):
-        reason = np.where(flags.get(name, empty), _CODE[name], reason).astype(np.int8)
-    reason = np.where(np.isnan(scores[:, :, :n_i]), _CODE["missing"], reason).astype(np.int8)
-    reason = np.where(flags.get("screened_out", empty), _CODE["screened_out"], reason)
+        if marks[name].size:
+            reason[marks[name]] = _CODE[name]
+    reason[np.isnan(scores[:, :, :n_i])] = _CODE["missing"]
+    reason[screened] = _CODE["screened_out"]
     poor_ind = reason > 0
 
     share = weight_shares(results.plan)[:, :n_i]  # [node, indicator]
-    below = (share > 0).astype(np.float64)
-    poor_share = poor_ind.astype(np.float64) @ share.T  # [year, unit, node]
-    poor = np.rint(poor_ind.astype(np.float64) @ below.T).astype(np.int64)
+    below = share > 0
+    # aggregates: the share of their weight, and the number of indicators, not reliable;
+    # counts of at most a few hundred indicators are exact in float32
+    poor_share = poor_ind.astype(np.float64) @ share[n_i:].T  # [year, unit, aggregate]
+    poor = np.empty(scores.shape, dtype=np.int16)
+    poor[:, :, :n_i] = poor_ind
+    poor[:, :, n_i:] = poor_ind.astype(np.float32) @ below[n_i:].T.astype(np.float32)
 
-    full_reason = np.where(
-        np.isnan(scores),
-        _CODE["missing"],
-        np.where(poor_share > max_poor_share + 1e-12, _CODE["sparse"], 0),
-    ).astype(np.int8)
+    full_reason = np.empty(scores.shape, dtype=np.int8)
     full_reason[:, :, :n_i] = reason
-    all_flags = {
-        name: np.concatenate(
-            [cube, (cube.astype(np.float32) @ below[n_i:].T.astype(np.float32)) > 0], axis=2
-        )
-        for name, cube in flags.items()
-    }
-    missing_reason = np.zeros(full_reason.shape, dtype=np.int8)
-    for code, name in enumerate(DERIVED_REASONS):
-        cube = all_flags.get(f"missing:{name}")
-        if code and cube is not None:
-            missing_reason[:, :, :n_i] = np.where(
-                cube[:, :, :n_i], code, missing_reason[:, :, :n_i]
-            )
+    sparse = np.where(poor_share > max_poor_share + 1e-12, _CODE["sparse"], 0)
+    full_reason[:, :, n_i:] = np.where(np.isnan(scores[:, :, n_i:]), _CODE["missing"], sparse)
     return Quality(
-        missing_reason=missing_reason,
         reliable=full_reason == 0,
         reason=full_reason,
         poor=poor,
         total=below.sum(axis=1).astype(np.int64),
-        flags=all_flags,
+        missing_reason=results.derived.reason,
+        below=below,
+        marks=marks,
+        screened_out=screened,
     )

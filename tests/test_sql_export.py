@@ -1,0 +1,184 @@
+"""res.to_sql and `mint-index score --out *.duckdb/*.sqlite`: written for real into SQLite
+and DuckDB, read back with SQL and checked against the results they came from."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import make_small_long
+
+import mint_index as mi
+from mint_index.cli import main
+from mint_index.cli.app import EXIT_OK
+from mint_index.errors import MintIndexError
+from mint_index.sql_export import SCHEMA
+
+FRAMEWORK = Path(__file__).parent / "fixtures" / "framework_small"
+duckdb = pytest.importorskip("duckdb")
+
+
+@pytest.fixture(scope="module")
+def results() -> mi.Results:
+    fw = mi.load_framework(FRAMEWORK)
+    return mi.score(mi.Dataset.from_long(make_small_long(units=5, years=(2022, 2023))), fw)
+
+
+#: Two rules that ask for the same action, so some rows list both.
+RULES = {
+    "rules": [
+        {
+            "id": rule_id,
+            "when": {"node": "council_share", **when},
+            "severity": "high",
+            "actions": actions,
+            "text": {"de": "{node}: {score}", "en": "{node}: {score}"},
+        }
+        for rule_id, when, actions in (
+            ("council_low", {"score": {"below": 70}}, ["mit_mentors", "mit_training_programme"]),
+            ("council_behind", {"gap": {"to": "peer_best", "above": 0}}, ["mit_mentors"]),
+        )
+    ]
+}
+
+
+@pytest.fixture(scope="module")
+def recs(results: mi.Results, tmp_path_factory: pytest.TempPathFactory) -> mi.Recommendations:
+    path = tmp_path_factory.mktemp("rules") / "rules.yaml"
+    path.write_text(yaml.safe_dump(RULES), encoding="utf-8")
+    recs = mi.recommend(results, path)
+    assert (recs.to_frame()["rules"].map(len) == 2).any()
+    return recs
+
+
+def _check_tables(query, results: mi.Results, recs: mi.Recommendations) -> None:
+    """The same checks through any DB-API style ``query(sql) -> list of tuples``."""
+    n_cells = len(results.unit_ids) * len(results.years) * len(results.node_ids)
+    assert query("SELECT COUNT(*) FROM scores")[0][0] == n_cells
+    assert query("SELECT COUNT(*) FROM gaps")[0][0] == n_cells
+    assert query("SELECT COUNT(*) FROM recommendations")[0][0] == len(recs.to_frame())
+    # a score read by SQL is the results' own number (the scores table rounds to 1e-6)
+    unit, year = str(results.unit_ids[1]), int(results.years[-1])
+    where = f"WHERE unit = '{unit}' AND year = {year} AND node = 'index'"
+    score = query(f"SELECT score FROM scores {where}")
+    assert score[0][0] == pytest.approx(results.scores.loc[(unit, year), "index"], abs=1e-6)
+    gap = query(f"SELECT score, gap_target FROM gaps {where}")
+    assert gap[0][0] == results.scores.loc[(unit, year), "index"]  # full precision
+    # missing numbers are NULL, not NaN: the first year has no change
+    first = int(results.years[0])
+    changes = query(f"SELECT COUNT(*) FROM gaps WHERE year = {first} AND change IS NOT NULL")
+    assert changes[0][0] == 0
+    # a recommendation's rules come back as the ids joined by commas
+    frame = recs.to_frame()
+    row = frame[frame["kind"] == "action"].iloc[0]
+    got = query(
+        f"SELECT rules, actors, rank FROM recommendations WHERE unit = '{row['unit']}' "
+        f"AND year = {row['year']} AND kind = 'action' AND action = '{row['action']}'"
+    )
+    assert got == [(",".join(row["rules"]), ",".join(row["actors"]), int(row["rank"]))]
+    prov = dict(query("SELECT key, value FROM provenance"))
+    assert json.loads(prov["framework_sha256"]) == results.framework.sha256
+    assert json.loads(prov["rules_sha256"]) == recs.meta["rules_sha256"]
+
+
+def test_sqlite_tables_schema_and_values(
+    results: mi.Results, recs: mi.Recommendations, tmp_path: Path
+) -> None:
+    con = sqlite3.connect(tmp_path / "out.sqlite")
+    counts = results.to_sql(con, recs)
+    assert set(counts) == set(SCHEMA)
+
+    def query(sql: str) -> list[tuple]:
+        return con.execute(sql).fetchall()
+
+    _check_tables(query, results, recs)
+    for table, (columns, key) in SCHEMA.items():
+        info = query(f'PRAGMA table_info("{table}")')  # cid, name, type, notnull, default, pk
+        assert [(r[1], r[2]) for r in info][: len(columns)] == [
+            (c, t.removesuffix(" NOT NULL")) for c, t in columns
+        ]
+        assert [r[1] for r in sorted(info, key=lambda r: r[5]) if r[5]] == list(key)
+    with pytest.raises(sqlite3.IntegrityError):  # (unit, year, node) is the key
+        con.execute("INSERT INTO scores SELECT * FROM scores LIMIT 1")
+    # writing again replaces the tables instead of adding rows
+    results.to_sql(con, recs)
+    assert query("SELECT COUNT(*) FROM scores")[0][0] == counts["scores"]
+    con.close()
+
+
+def test_duckdb_tables_schema_and_values(
+    results: mi.Results, recs: mi.Recommendations, tmp_path: Path
+) -> None:
+    con = duckdb.connect(str(tmp_path / "out.duckdb"))
+    results.to_sql(con, recs)
+
+    def query(sql: str) -> list[tuple]:
+        return con.execute(sql).fetchall()
+
+    _check_tables(query, results, recs)
+    types = dict(
+        query(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_name = 'scores'"
+        )
+    )
+    assert types == {
+        "unit": "VARCHAR",
+        "year": "INTEGER",
+        "node": "VARCHAR",
+        "level": "INTEGER",
+        "score": "DOUBLE",
+        "rank": "INTEGER",
+        "peer_group": "VARCHAR",
+        "peer_rank": "INTEGER",
+        "change": "DOUBLE",
+    }
+    con.close()
+
+
+def test_a_path_opens_the_database_by_suffix(
+    results: mi.Results, recs: mi.Recommendations, tmp_path: Path
+) -> None:
+    results.to_sql(tmp_path / "a.duckdb", recs)
+    results.to_sql(tmp_path / "a.sqlite", recs)
+    with duckdb.connect(str(tmp_path / "a.duckdb")) as con:
+        assert con.execute("SELECT COUNT(*) FROM recommendations").fetchone()[0] == len(
+            recs.to_frame()
+        )
+    with sqlite3.connect(tmp_path / "a.sqlite") as con:
+        assert con.execute("SELECT COUNT(*) FROM provenance").fetchone()[0] > 0
+
+
+def test_something_else_than_a_connection_is_refused(results: mi.Results, recs) -> None:
+    with pytest.raises(MintIndexError, match="sqlite3 or duckdb connection"):
+        results.to_sql(object(), recs)
+
+
+@pytest.mark.parametrize("suffix", [".duckdb", ".sqlite"])
+def test_cli_score_writes_a_database(tmp_path: Path, suffix: str) -> None:
+    data = tmp_path / "data.csv"
+    long = make_small_long(units=4, years=(2022, 2023))
+    long.to_csv(data, index=False)
+    out = tmp_path / f"results{suffix}"
+    assert main(["score", str(data), "--framework", str(FRAMEWORK), "--out", str(out)]) == EXIT_OK
+    con = duckdb.connect(str(out), read_only=True) if suffix == ".duckdb" else sqlite3.connect(out)
+    cells = 4 * 2 * len(mi.load_framework(FRAMEWORK).node_ids)
+    assert con.execute("SELECT COUNT(*) FROM scores").fetchone()[0] == cells
+    assert con.execute("SELECT COUNT(*) FROM gaps").fetchone()[0] == cells
+    rows = con.execute("SELECT key, value FROM provenance").fetchall()
+    prov = {k: json.loads(v) for k, v in rows}
+    assert prov["command"] == "score"
+    assert prov["framework"]["id"] == mi.load_framework(FRAMEWORK).framework.id  # the CLI's
+    # the packaged rules are written for the default framework: where they cannot be
+    # applied to this one the table is empty and the provenance says why
+    n_recs = con.execute("SELECT COUNT(*) FROM recommendations").fetchone()[0]
+    if "recommendations" in prov:
+        assert prov["recommendations"].startswith("none: the packaged rules do not fit")
+        assert n_recs == 0
+    else:
+        assert "rules_sha256" in prov
+    con.close()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp left
