@@ -9,9 +9,16 @@ import mint_index as mi
 
 #: Raw values for one unit of the small test framework (tests/fixtures/framework_small).
 SMALL_BASE = {
-    "pop": 10_000.0, "pop_foreign": 1_500.0, "council_seats": 30.0, "council_migrant": 6.0,
-    "kita_mig": 30.0, "children_mig": 50.0, "kita_nonmig": 160.0, "children_nonmig": 200.0,
-    "advisory_council": 1.0, "employment_rate": 50.0,
+    "pop": 10_000.0,
+    "pop_foreign": 1_500.0,
+    "council_seats": 30.0,
+    "council_migrant": 6.0,
+    "kita_mig": 30.0,
+    "children_mig": 50.0,
+    "kita_nonmig": 160.0,
+    "children_nonmig": 200.0,
+    "advisory_council": 1.0,
+    "employment_rate": 50.0,
 }
 
 
@@ -42,6 +49,7 @@ def make_small_long(
                 "advisory_council": float(rng.integers(0, 3)),
                 "employment_rate": float(rng.uniform(35, 75)),
             }
-            rows += [{"unit": unit, "year": year, "variable": k, "value": v}
-                     for k, v in values.items()]
+            rows += [
+                {"unit": unit, "year": year, "variable": k, "value": v} for k, v in values.items()
+            ]
     return pd.DataFrame(rows)

@@ -14,8 +14,13 @@ import mint_index as mi
 
 @pytest.fixture()
 def res(small_framework: mi.Framework) -> mi.Results:
-    data = small_dataset({"A": {"council_migrant": 3}, "B": {"council_seats": 8,
-                          "council_migrant": 2}, "C": {"employment_rate": np.nan}})
+    data = small_dataset(
+        {
+            "A": {"council_migrant": 3},
+            "B": {"council_seats": 8, "council_migrant": 2},
+            "C": {"employment_rate": np.nan},
+        }
+    )
     units = pd.DataFrame({"unit": ["A", "B", "C"], "name": ["Aach", "<script>x</script>", "Cham"]})
     return mi.score(data.with_units(units), small_framework)
 

@@ -21,6 +21,7 @@ import pandas as pd
 from mint_index.recommendations.details import CORE_COLUMNS, EVIDENCE_COLUMNS, REGISTER_COLUMNS
 from mint_index.recommendations.recommendations import NUMBER_COLUMNS, Recommendations
 from mint_index.recommendations.register import apply_register, in_place_rows
+from mint_index.rules.languages import DEFAULT_LANGUAGE
 
 if TYPE_CHECKING:
     from mint_index.gap_analysis import GapCube
@@ -34,7 +35,7 @@ __all__ = ["recommend"]
 def recommend(
     results: Results,
     rules: RuleSet | str | Path | None = None,
-    lang: str = "en",
+    lang: str = DEFAULT_LANGUAGE,
     max_poor_share: float = 0.5,
     *,
     measures: MeasuresRegister | pd.DataFrame | str | Path | None = None,
