@@ -334,13 +334,18 @@ def score_results(inputs: Inputs) -> Results:
     return mi.score(inputs.dataset, inputs.spec or inputs.framework)
 
 
+def check_output_file(out: Path, suffixes: tuple[str, ...]) -> None:
+    """A usage error unless ``out`` names a file with one of ``suffixes``."""
+    if out.suffix.lower() not in suffixes:
+        raise UsageError(f"--out must end in {', '.join(suffixes)}, not {out.name!r}")
+    if out.is_dir():
+        raise UsageError(f"--out names a folder, not a file: {out}")
+
+
 def check_scores_path(out: Path) -> None:
     from mint_index.cli.scores import SUFFIXES
 
-    if out.suffix.lower() not in SUFFIXES:
-        raise UsageError(f"--out must end in {', '.join(SUFFIXES)}, not {out.name!r}")
-    if out.is_dir():
-        raise UsageError(f"--out names a folder, not a file: {out}")
+    check_output_file(out, SUFFIXES)
 
 
 def score(args: argparse.Namespace) -> Outcome:

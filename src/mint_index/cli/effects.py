@@ -41,24 +41,23 @@ def write_effects(table: pd.DataFrame, path: Path, prov: dict[str, Any]) -> list
     return [path, atomic_write(path.with_name(path.name + ".provenance.json"), dumps_json(prov))]
 
 
-def _check_out(out: Path) -> None:
-    if out.suffix.lower() not in SUFFIXES:
-        raise UsageError(f"--out must end in {', '.join(SUFFIXES)}, not {out.name!r}")
-    if out.is_dir():
-        raise UsageError(f"--out names a folder, not a file: {out}")
-
-
 def run_effects(args: argparse.Namespace) -> Outcome:
     """Read the data and the register, score, estimate, write ``--out``. In a project
     folder (or with ``--project``) the data, the register (``measures:``) and the output
     (``effects.csv`` beside the project file) default to the project's."""
     import mint_index as mi
-    from mint_index.cli.commands import data_facts, existing, read_inputs, read_rules
+    from mint_index.cli.commands import (
+        check_output_file,
+        data_facts,
+        existing,
+        read_inputs,
+        read_rules,
+    )
 
     if args.data and (args.out is None or args.measures is None):
         raise UsageError("give --measures FILE and --out FILE (.csv or .json) with data files")
     if args.out is not None:
-        _check_out(Path(args.out))
+        check_output_file(Path(args.out), SUFFIXES)
     if not 0.5 <= args.level < 1:
         raise UsageError(f"--level must be at least 0.5 and below 1, not {args.level}")
     inputs = read_inputs(args, args.data, args.framework, args.spec)
