@@ -299,3 +299,46 @@ def test_huge_problem_texts_are_shortened_on_screen() -> None:
     outcome = Outcome("validate", ok=False, problems=[problem("x" * 10_000, source="[" * 10_000)])
     assert max(len(line) for line in render_text(outcome).splitlines()) < 2 * SHOWN_CHARS + 10
     assert json.loads(render_json(outcome))["problems"][0]["source"] == "[" * 10_000
+
+
+# ---- the flags reference in docs/cli.md stays in step with the parser ---------------------
+def _parser_flags() -> dict[str, set[str]]:
+    """Every long option of every command (the top-level ones under ``""``)."""
+    import argparse
+
+    from mint_index.cli.app import build_parser
+
+    parser = build_parser()
+    flags = {"": {o for a in parser._actions for o in a.option_strings if o.startswith("--")}}
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name, sub in commands.choices.items():
+        flags[name] = {o for a in sub._actions for o in a.option_strings if o.startswith("--")}
+    return flags
+
+
+def test_every_flag_is_documented_in_the_cli_reference() -> None:
+    reference = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
+    undocumented = sorted(
+        f"{command or 'mint-index'} {flag}"
+        for command, flags in _parser_flags().items()
+        for flag in flags - {"--help"}
+        if flag not in reference
+    )
+    assert undocumented == []
+    for command in _parser_flags().keys() - {""}:
+        assert f"### {command}\n" in reference, f"docs/cli.md has no section for {command}"
+
+
+def test_the_docs_name_no_flag_the_parser_lacks() -> None:
+    import re
+
+    known = set().union(*_parser_flags().values())
+    pages = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    stale = sorted(
+        f"{page.name}: {flag}"
+        for page in pages
+        if page.name != "performance.md"  # documents benchmarks/run.py, not mint-index
+        for flag in set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]+", page.read_text("utf-8")))
+        if flag not in known
+    )
+    assert stale == []
