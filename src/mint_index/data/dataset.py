@@ -44,8 +44,6 @@ _REASON_CODE = {name: i for i, name in enumerate(MISSING_REASONS)}
 _FLAG_CODE = {name: i for i, name in enumerate(FLAGS)}
 _NOT_IN_DATA = _REASON_CODE["not_in_data"]
 
-LONG_COLUMNS = ["unit", "year", "variable", "value", "missing_reason", "flag"]
-
 
 def _codes(series: pd.Series | None, vocabulary: dict[str, int], what: str, n: int) -> np.ndarray:
     """Vocabulary codes of a text column (empty or missing -> 0); unknown words are errors.
@@ -264,10 +262,6 @@ class Dataset:
         """Values of the given variables as ``[year, unit, variable]`` (a copy)."""
         pos = {v: i for i, v in enumerate(self.variables)}
         return self.values[:, :, [pos[v] for v in variables]]
-
-    def reason_cube(self, variables: Iterable[str]) -> np.ndarray:
-        pos = {v: i for i, v in enumerate(self.variables)}
-        return self.reason[:, :, [pos[v] for v in variables]]
 
     def select(
         self, years: Iterable[int] | None = None, units: Iterable[str] | None = None

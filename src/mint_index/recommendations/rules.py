@@ -272,13 +272,6 @@ class Action(_Strict):
     )
 
 
-class RulesFile(_Strict):
-    """One YAML file: ``actions`` and/or ``rules``."""
-
-    actions: list[Action] = Field(default_factory=list)
-    rules: list[Rule] = Field(default_factory=list)
-
-
 # ---- the rule set ---------------------------------------------------------------------------
 
 

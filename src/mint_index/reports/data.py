@@ -73,10 +73,6 @@ def plain_number(value: Any) -> float | None:
     return None if math.isnan(value) else value
 
 
-def plain_numbers(values: np.ndarray) -> list[float | None]:
-    return [None if math.isnan(v) else float(v) for v in np.asarray(values, dtype=float)]
-
-
 def profile_filename(unit_id: str) -> str:
     """A file name for a unit's profile that cannot leave its folder.
 
