@@ -7,6 +7,7 @@ problem first and raise once, so a user fixes a file in one round, not twenty.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -151,8 +152,9 @@ class DataValidationError(MintIndexError):
         n = len(self.failures)
         lines = [f"{n} problem(s) in the data:"]
         for rec in self.failures.head(limit).itertuples(index=False):
-            row = "" if rec.row is None or rec.row != rec.row else f":{rec.row}"
-            column = f":{rec.column}" if rec.column not in (None, "") else ""
+            blank = rec.row is None or (isinstance(rec.row, float) and math.isnan(rec.row))
+            row = "" if blank else f":{rec.row!s}"
+            column = f":{rec.column!s}" if rec.column not in (None, "") else ""
             value = "" if rec.value in (None, "") else f" (value {rec.value!r})"
             lines.append(f"  {rec.source}{row}{column}  {rec.reason}{value}")
         if n > limit:
