@@ -152,14 +152,23 @@ class DataValidationError(MintIndexError):
         n = len(self.failures)
         lines = [f"{n} problem(s) in the data:"]
         for rec in self.failures.head(limit).itertuples(index=False):
-            blank = rec.row is None or (isinstance(rec.row, float) and math.isnan(rec.row))
-            row = "" if blank else f":{rec.row!s}"
-            column = f":{rec.column!s}" if rec.column not in (None, "") else ""
-            value = "" if rec.value in (None, "") else f" (value {rec.value!r})"
+            row = "" if _blank(rec.row) else f":{rec.row!s}"
+            column = "" if _blank(rec.column) else f":{rec.column!s}"
+            value = "" if _blank(rec.value) else f" (value {rec.value!r})"
             lines.append(f"  {rec.source}{row}{column}  {rec.reason}{value}")
         if n > limit:
             lines.append(f"  ... and {n - limit} more (see .failures)")
         return "\n".join(lines)
+
+
+def _blank(value: object) -> bool:
+    """Nothing to show in a summary line: None, NaN, pandas' NA (a text column holds a
+    missing entry as one of these) or empty text."""
+    import pandas as pd
+
+    if value is None or value is pd.NA:
+        return True
+    return (isinstance(value, float) and math.isnan(value)) or value == ""
 
 
 class YamlError(MintIndexError):
