@@ -282,6 +282,18 @@ def test_compare_two_score_files(
     assert listed == {"changes.csv", "rank_jumps.csv", "revisions.csv", "definition_changes.csv"}
 
 
+@pytest.mark.parametrize("command", ["report", "compare"])
+def test_an_empty_out_with_data_files_is_a_usage_error(
+    command: str, drop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--out ""`` with data files (no project to fall back on) once crashed with exit 3
+    (``'NoneType' object has no attribute ...``): it is a usage error like a missing --out."""
+    files = [drop / "data" / "2022.csv"] + ([drop / "data"] if command == "compare" else [])
+    code = cli(command, *files, "--framework", FRAMEWORK, "--out=")
+    assert code == EXIT_USAGE
+    assert "give --out FOLDER" in capsys.readouterr().err
+
+
 def test_compare_two_drops_lists_definition_changes(
     drop: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -7,6 +7,7 @@ problem first and raise once, so a user fixes a file in one round, not twenty.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -151,13 +152,23 @@ class DataValidationError(MintIndexError):
         n = len(self.failures)
         lines = [f"{n} problem(s) in the data:"]
         for rec in self.failures.head(limit).itertuples(index=False):
-            row = "" if rec.row is None or rec.row != rec.row else f":{rec.row}"
-            column = f":{rec.column}" if rec.column not in (None, "") else ""
-            value = "" if rec.value in (None, "") else f" (value {rec.value!r})"
+            row = "" if _blank(rec.row) else f":{rec.row!s}"
+            column = "" if _blank(rec.column) else f":{rec.column!s}"
+            value = "" if _blank(rec.value) else f" (value {rec.value!r})"
             lines.append(f"  {rec.source}{row}{column}  {rec.reason}{value}")
         if n > limit:
             lines.append(f"  ... and {n - limit} more (see .failures)")
         return "\n".join(lines)
+
+
+def _blank(value: object) -> bool:
+    """Nothing to show in a summary line: None, NaN, pandas' NA (a text column holds a
+    missing entry as one of these) or empty text."""
+    import pandas as pd
+
+    if value is None or value is pd.NA:
+        return True
+    return (isinstance(value, float) and math.isnan(value)) or value == ""
 
 
 class YamlError(MintIndexError):

@@ -167,7 +167,8 @@ class GapCube:
         """From arrays, as :func:`gap_table` takes them."""
         s = np.ascontiguousarray(scores, dtype=np.float64)
         n_y, n_u, n_n = s.shape
-        codes, labels = pd.factorize(pd.Series(peer_groups, dtype=object), sort=True)
+        group_of = pd.Series(np.asarray(peer_groups, dtype=object), dtype=object)
+        codes, labels = pd.factorize(group_of, sort=True)
         codes = np.asarray(codes)
         by_unit = s.transpose(1, 0, 2).reshape(n_u, n_y * n_n)
         peers = peer_statistics(by_unit, codes, len(labels))
@@ -277,10 +278,11 @@ class GapCube:
             for i, name in enumerate(floats):
                 columns[i, :, year] = score if name == "score" else self.at(name, cells, score)
         frame = pd.DataFrame(block.T, columns=floats, copy=False)
+        # the ignores: pandas-stubs leave ExtensionArrays (a Categorical) out of insert's value
         frame.insert(
             0,
             "unit",
-            pd.Categorical.from_codes(
+            pd.Categorical.from_codes(  # type: ignore[arg-type]
                 np.repeat(np.arange(n_u, dtype=np.int32), n_y * n_n),
                 categories=pd.Index(unit_ids, dtype=object),
             ),
@@ -289,15 +291,15 @@ class GapCube:
         frame.insert(
             2,
             "node",
-            pd.Categorical.from_codes(
+            pd.Categorical.from_codes(  # type: ignore[arg-type]
                 np.tile(np.arange(n_n, dtype=np.int32), n_u * n_y),
-                categories=pd.Index(node_ids, dtype=object),
+                categories=pd.Index(np.asarray(node_ids, dtype=object), dtype=object),
             ),
         )
         frame.insert(
             3,
             "peer_group",
-            pd.Categorical.from_codes(
+            pd.Categorical.from_codes(  # type: ignore[arg-type]
                 np.repeat(self.peer_codes.astype(np.int32), n_y * n_n),
                 categories=self.peer_labels,
             ),

@@ -170,11 +170,11 @@ def _excel_sheet(path: Path) -> pd.DataFrame:
 
 
 def _measure_ids(catalog: RuleSet | Mapping[str, Action] | Iterable[str] | None) -> set[str]:
-    if catalog is None:
-        from mint_index.recommendations.rules import load_rules
+    from mint_index.recommendations.rules import RuleSet, load_rules
 
+    if catalog is None:
         return set(load_rules().actions)
-    actions: Iterable[Any] = getattr(catalog, "actions", catalog)
+    actions = catalog.actions if isinstance(catalog, RuleSet) else catalog
     return {str(a) for a in actions}
 
 
@@ -193,7 +193,7 @@ def _text(column: pd.Series) -> pd.Series:
     Excel (``2021.0``) lose the ``.0``."""
     values = column.astype(object)
     number = pd.to_numeric(values, errors="coerce")
-    whole = number.notna() & (number == number.round()) & values.map(type).ne(str)
+    whole = number.notna() & (number == number.round()) & ~values.map(type).isin([str])
     out = values.where(~whole, number.round().astype("Int64").astype(str))
     return out.where(out.notna(), "").astype(str).str.strip()
 
@@ -270,13 +270,15 @@ def _validated(
     if failures:
         raise DataValidationError(failures)
 
+    scope_or_none = scope.to_numpy(object, copy=True)
+    scope_or_none[scope_or_none == ""] = None
     frame = pd.DataFrame(
         {
             "unit": pd.Series(unit.to_numpy(object), dtype=object),
             "measure": pd.Series(measure.to_numpy(object), dtype=object),
             "since": since.astype(np.int64),
             "end": end,
-            "scope": pd.Series(np.where(scope != "", scope.to_numpy(object), None), dtype=object),
+            "scope": pd.Series(scope_or_none, dtype=object),
         }
     )
     frame = frame.sort_values(["unit", "measure", "since"], kind="stable").reset_index(drop=True)

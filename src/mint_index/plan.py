@@ -100,14 +100,15 @@ def group_choices(choices: Mapping[K, StepChoice]) -> list[tuple[StepChoice, lis
     return out
 
 
-class _ReadOnlyDict(dict):  # type: ignore[type-arg]
+class _ReadOnlyDict(dict):
     """A dict that refuses every change, and still pickles (reports run in processes)."""
 
     def _refuse(self, *_: object, **__: object) -> None:
         raise TypeError("a plan is read-only; Plan.with_changes makes a changed one")
 
-    __setitem__ = __delitem__ = __ior__ = _refuse
-    clear = pop = popitem = setdefault = update = _refuse
+    # every change raises, so these replace dict's methods with another signature on purpose
+    __setitem__ = __delitem__ = __ior__ = _refuse  # type: ignore[assignment]
+    clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
 
     def __reduce__(self) -> tuple[type, tuple[dict[str, object]]]:
         return (type(self), (dict(self),))
@@ -150,7 +151,7 @@ class Plan(BaseModel):
         settings in :data:`~mint_index.spec.INHERITED` it does not name (COINr parity: an
         aggregation override keeps the ``min_share`` that ``read_coinr`` set)."""
         fw = spec.framework
-        parsed: dict[tuple[str, int], StepChoice] = {}
+        parsed: dict[tuple[str, int, int], StepChoice] = {}
 
         def below(step: str, node: str | None) -> StepSpec | None:
             """What ``step`` uses at ``node`` when the spec does not override it."""

@@ -96,7 +96,8 @@ class PlotAccessor:
         data = self._prepared(year)
         index = data.scores[:, data.col[data.index_id]]
         order = np.argsort(-np.nan_to_num(index, nan=-np.inf), kind="stable")
-        values = data.scores[np.ix_(order, [data.col[d] for d in data.domains])]
+        columns = np.array([data.col[d] for d in data.domains], dtype=np.intp)
+        values = data.scores[np.ix_(order, columns)]
         ax = _axes(ax, (1.6 + 1.1 * len(data.domains), max(2.5, 0.3 * len(order) + 1.5)))
         image = ax.imshow(
             values,
@@ -194,7 +195,7 @@ class PlotAccessor:
         ax = _axes(ax, (6, 3.5))
         ax.hist(
             values[~np.isnan(values)],
-            bins=np.linspace(data.vmin, data.vmax, bins + 1),
+            bins=np.linspace(data.vmin, data.vmax, bins + 1).tolist(),
             color=_BLUE,
             edgecolor="white",
         )

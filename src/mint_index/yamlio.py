@@ -41,7 +41,7 @@ _BASE_LOADER: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
-class _StrictLoader(_BASE_LOADER):  # type: ignore[misc,valid-type]
+class _StrictLoader(_BASE_LOADER):
     """The safe loader (in C where libyaml is present) refusing duplicate keys."""
 
     def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:

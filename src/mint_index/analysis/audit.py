@@ -63,7 +63,7 @@ class Audit:
 
         def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
             return [
-                {k: _plain(v) for k, v in row.items()}
+                {str(k): _plain(v) for k, v in row.items()}
                 for row in frame.astype(object).to_dict(orient="records")
             ]
 
@@ -136,17 +136,20 @@ def _indicator_stats(results: Results, stage: str, y: int) -> pd.DataFrame:
 def _flags(results: Results, r: pd.DataFrame, threshold: float) -> pd.DataFrame:
     fw = results.framework
     rows: list[dict[str, Any]] = []
+    matrix = r.to_numpy(dtype=np.float64)
+    row_of = {name: i for i, name in enumerate(r.index)}
+    col_of = {name: j for j, name in enumerate(r.columns)}
     for parent in fw.aggregate_ids:
         kids = fw.children[parent]
         for i, a in enumerate(kids):
             for b in kids[i + 1 :]:
-                value = r.at[a, b]
+                value = matrix[row_of[a], col_of[b]]
                 if value > threshold:
                     rows.append(
                         {"flag": "redundant", "node": a, "other": b, "parent": parent, "r": value}
                     )
         for a in kids:
-            value = r.at[a, parent]
+            value = matrix[row_of[a], col_of[parent]]
             if value < 0:
                 rows.append(
                     {

@@ -27,6 +27,7 @@ import numpy as np
 
 from mint_index.analysis.choices import Factor, Replications
 from mint_index.errors import SpecError
+from mint_index.methods.aggregate import GeneralisedParams
 from mint_index.methods.registry import INDICATOR_STEPS
 from mint_index.plan import StepChoice
 from mint_index.rules.coverage import min_share as coverage_min_share
@@ -74,7 +75,7 @@ def _quasi_arithmetic(choice: StepChoice) -> tuple[Transform, Transform, Transfo
         return np.log, np.exp, _positive
     if method == "harmonic":
         return np.reciprocal, np.reciprocal, _positive
-    if method == "generalised":
+    if method == "generalised" and isinstance(choice.params, GeneralisedParams):
         p = float(choice.params.p)
         return (lambda x: x**p), (lambda y: y ** (1.0 / p)), (_positive if p < 0 else _non_negative)
     return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 
@@ -27,7 +28,7 @@ __all__ = [
 ]
 
 
-def _nan_quiet(func, *args, **kwargs):  # type: ignore[no-untyped-def]
+def _nan_quiet(func: Callable[..., np.ndarray], *args: object, **kwargs: object) -> np.ndarray:
     """Call a NaN-aware numpy reduction without its warnings about all-NaN columns."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)

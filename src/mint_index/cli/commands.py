@@ -8,6 +8,7 @@ and bugs (3). Commands write files only through :mod:`mint_index.cli.io`.
 from __future__ import annotations
 
 import argparse
+import math
 import numbers
 import sys
 import warnings
@@ -103,7 +104,7 @@ def records(frame: pd.DataFrame | None, severity: str) -> list[dict[str, Any]]:
             problem(
                 reason=str(rec.get("reason") or ""),
                 source=str(rec.get("source") or ""),
-                row=int(row) if isinstance(row, numbers.Real) and row == row else row,
+                row=math.trunc(row) if isinstance(row, numbers.Real) and row == row else row,
                 column=str(rec.get("column") or ""),
                 value=None if rec.get("value") is None else str(rec.get("value")),
                 severity=severity,
@@ -356,7 +357,12 @@ def score(args: argparse.Namespace) -> Outcome:
     if args.out is not None:
         check_scores_path(Path(args.out))
     inputs = read_inputs(args, args.data, args.framework, args.spec)
-    out = Path(args.out) if args.out else inputs.project.root / "scores.csv"
+    if args.out:
+        out = Path(args.out)
+    elif inputs.project is not None:
+        out = inputs.project.root / "scores.csv"
+    else:
+        raise UsageError("give --out FILE (.csv, .parquet, .json, .duckdb or .sqlite)")
     facts = data_facts(inputs.dataset, inputs.files)
     results = score_results(inputs)
     prov = provenance("score", inputs.files, inputs.framework, spec=results.spec)
@@ -461,7 +467,7 @@ def report_rules(path: str | None, inputs: Inputs) -> tuple[Any, dict[str, Any],
 def report(args: argparse.Namespace) -> Outcome:
     from mint_index.measures import load_measures
 
-    if args.out is None and args.data:
+    if not args.out and args.data:
         raise UsageError("give --out FOLDER")
     with Progress(4) as progress:
         progress.step("reading the data")
@@ -474,7 +480,12 @@ def report(args: argparse.Namespace) -> Outcome:
             measures_file: Path | None = existing(args.measures, "measures register")
         else:
             measures_file = project.measures if project is not None else None
-        out = args.out or str(project.out)
+        if args.out:
+            out = args.out
+        elif project is not None:
+            out = str(project.out)
+        else:
+            raise UsageError("give --out FOLDER")
         output_folder(args, out)
         lang = args.lang or (options.lang if options else "de")
         year = args.year if args.year is not None else (options.year if options else None)
@@ -645,9 +656,12 @@ def compare(args: argparse.Namespace) -> Outcome:
     project = project_of(args, [args.new] if args.new else [])
     if project is None and not (args.old and args.new):
         raise UsageError("give OLD and NEW, or run in a project folder (or --project FILE)")
-    if args.out is None and project is None:
+    if args.out:
+        out = args.out
+    elif project is not None:
+        out = str(project.root / "comparison")
+    else:
         raise UsageError("give --out FOLDER")
-    out = args.out or str(project.root / "comparison")
     output_folder(args, out)
     if project is None:
         old = compare_side(args, args.old, args.old_framework or args.framework)
@@ -808,7 +822,7 @@ def list_errors(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(dumps_json({"errors": errors, "reasons": reasons}))
         return 0
-    width = max(len(e["code"]) for e in [*errors, *reasons])
+    width = max(*(len(str(e["code"])) for e in errors), *(len(r["code"]) for r in reasons))
     lines = ['Error codes (JSON field "code" of a failed command; exit code in brackets):']
     lines += [f"  {e['code']:<{width}}  [{e['exit_code']}] {e['meaning']}" for e in errors]
     lines.append('Problem codes (field "code" of each problem record):')

@@ -68,7 +68,12 @@ def run_effects(args: argparse.Namespace) -> Outcome:
         measures_file = project.measures
     else:
         raise UsageError("give --measures FILE, or name the register in the project file")
-    out = Path(args.out) if args.out else project.root / "effects.csv"
+    if args.out:
+        out = Path(args.out)
+    elif project is not None:
+        out = project.root / "effects.csv"
+    else:
+        raise UsageError("give --out FILE (.csv or .json) with data files")
     rules, rules_info = read_rules(args.rules, inputs.framework)
     results = mi.score(inputs.dataset, inputs.spec or inputs.framework)
     register = mi.load_measures(measures_file, catalog=rules, units=results.unit_ids)

@@ -52,8 +52,8 @@ def _codes(series: pd.Series | None, vocabulary: dict[str, int], what: str, n: i
     """
     if series is None:
         return np.zeros(n, dtype=np.int8)
-    codes, words = pd.factorize(series)
-    words = [str(w) for w in words]
+    codes, distinct = pd.factorize(series)
+    words = [str(w) for w in distinct]
     unknown = sorted(set(words) - set(vocabulary))
     if unknown:
         valid = ", ".join(v for v in vocabulary if v)
@@ -80,8 +80,8 @@ class Dataset:
     def __init__(
         self,
         values: np.ndarray,
-        years: Sequence[int],
-        unit_ids: Sequence[str],
+        years: Sequence[int] | np.ndarray | pd.Index,
+        unit_ids: Sequence[str] | np.ndarray | pd.Index,
         variables: Sequence[str],
         reason: np.ndarray | None = None,
         flag: np.ndarray | None = None,
@@ -218,7 +218,7 @@ class Dataset:
     @property
     def shape(self) -> tuple[int, int, int]:
         """(years, units, variables)."""
-        return self.values.shape  # type: ignore[return-value]
+        return self.values.shape
 
     @property
     def present(self) -> np.ndarray:
@@ -231,15 +231,17 @@ class Dataset:
         y, u, v = np.nonzero(self.present)
         reasons = np.asarray(MISSING_REASONS, dtype=object)[self.reason[y, u, v]]
         flags = np.asarray(FLAGS, dtype=object)[self.flag[y, u, v]]
+        # object columns, so an absent reason is None (not NaN) on pandas 2 and 3
+        reasons[reasons == ""] = None
+        flags[flags == ""] = None
         return pd.DataFrame(
             {
                 "unit": self.unit_ids[u].astype(str),
                 "year": self.years[y],
                 "variable": np.asarray(self.variables, dtype=object)[v],
                 "value": self.values[y, u, v],
-                # object columns, so an absent reason is None (not NaN) on pandas 2 and 3
-                "missing_reason": pd.Series(np.where(reasons == "", None, reasons), dtype=object),
-                "flag": pd.Series(np.where(flags == "", None, flags), dtype=object),
+                "missing_reason": pd.Series(reasons, dtype=object),
+                "flag": pd.Series(flags, dtype=object),
             }
         ).sort_values(["unit", "year", "variable"], kind="stable", ignore_index=True)
 
@@ -285,7 +287,7 @@ class Dataset:
             self.variables,
             self.reason[take],
             self.flag[take],
-            self.units.loc[self.units.index.intersection(self.unit_ids[u])],
+            self.units.loc[self.units.index.intersection(pd.Index(self.unit_ids[u]))],
             self.provenance,
             self.warnings,
         )

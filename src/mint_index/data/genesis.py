@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -603,7 +604,7 @@ def _with_classes(
 
 
 # ---- mappings -----------------------------------------------------------------------
-def load_mapping(mapping: str | Path | Mapping[str, Any]) -> dict[str, str]:
+def load_mapping(mapping: str | os.PathLike[str] | Mapping[str, Any]) -> dict[str, str]:
     """A column -> variable mapping from a dict or a YAML file.
 
     The YAML file is either the mapping itself or has it under ``columns:``::
@@ -704,7 +705,7 @@ def apply_mapping(
     offset = np.arange(len(rows)) - np.repeat(np.cumsum(copies) - copies, copies)
     new_codes = flat[first[codes[rows]] + offset] if len(rows) else np.zeros(0, np.int64)
     cells = cells.iloc[rows].reset_index(drop=True)
-    cells["variable"] = pd.Categorical.from_codes(new_codes, new_names)
+    cells["variable"] = pd.Categorical.from_codes(new_codes, pd.Index(new_names))
     table.cells = cells
     table.aliases = {}
     table.labels = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionArray
 
 from mint_index.data.source import KeySpec
 
@@ -22,7 +23,7 @@ OFFICIAL_LENGTHS = frozenset({2, 3, 5, 7, 8, 9, 10, 11, 12})
 _ARS_ONLY = frozenset({9, 12})
 
 
-def key_scheme(keys: pd.Series | pd.Index | np.ndarray) -> str:
+def key_scheme(keys: pd.Series | pd.Index | np.ndarray | ExtensionArray) -> str:
     """``ags``, ``ars`` or ``own`` for a source's distinct keys.
 
     Own numbering: numeric keys of at most two digits, none with a leading zero (1-25);

@@ -98,10 +98,10 @@ def load_data(
         raise MintIndexError(f"unknown format {format!r}; valid formats: {', '.join(FORMATS)}")
     if layout is not None and layout not in ("long", "wide"):
         raise MintIndexError(f"unknown layout {layout!r}; valid layouts: long, wide")
-    sources = list(source) if isinstance(source, (list, tuple)) else [source]
+    sources = [source] if isinstance(source, (str, os.PathLike, pd.DataFrame)) else list(source)
     if not sources:
         raise MintIndexError("no source given")
-    years = list(year) if isinstance(year, (list, tuple)) else [year] * len(sources)
+    years = list(year) if isinstance(year, Sequence) else [year] * len(sources)
     if len(years) != len(sources):
         raise MintIndexError(f"year= has {len(years)} values for {len(sources)} sources")
     if isinstance(framework, (str, os.PathLike)):
@@ -115,18 +115,21 @@ def load_data(
     if units is not None:
         units_table, unit_problems = _read_units(units)
         problems += unit_problems
-    options = {
-        "layout": layout,
-        "unit_column": unit_column,
-        "year_column": year_column,
-        "sheet": sheet,
-        "sep": sep,
-        "decimal": decimal,
-        "encoding": encoding,
-    }
     names = _source_names(sources)
     tables = [
-        _read(item, name, format, year=y, **options)
+        _read(
+            item,
+            name,
+            format,
+            year=y,
+            layout=layout,
+            unit_column=unit_column,
+            year_column=year_column,
+            sheet=sheet,
+            sep=sep,
+            decimal=decimal,
+            encoding=encoding,
+        )
         for item, name, y in zip(sources, names, years, strict=True)
     ]
     if mapping is not None:
@@ -244,6 +247,8 @@ def describe_source(
     variable = cells["variable"].astype(str)
     has_value = cells["value"].notna()
     counts = has_value.groupby(variable).agg(["sum", "size"])
+    filled = counts["sum"].astype(int).to_dict()
+    total = counts["size"].astype(int).to_dict()
     proposed = (
         map_by_catalog(first.table, labels.values(), framework, first.title or "")
         if framework is not None
@@ -263,10 +268,8 @@ def describe_source(
         VariableInfo(
             label=full,
             column=full,
-            cells=int(counts.loc[var, "sum"]) if var in counts.index else 0,
-            missing=int(counts.loc[var, "size"] - counts.loc[var, "sum"])
-            if var in counts.index
-            else 0,
+            cells=filled.get(var, 0),
+            missing=total.get(var, 0) - filled.get(var, 0),
             proposed=proposed.get(full),
         )
         for var, full in labels.items()
@@ -291,7 +294,7 @@ def describe_source(
         variables=infos,
         proposed_mapping=proposed,
         warnings=[
-            f"{r.source}:{'' if r.row is None else r.row} {r.reason}"
+            f"{r.source!s}:{'' if r.row is None else r.row!s} {r.reason!s}"
             for r in warnings.head(20).itertuples()
         ],
     )
@@ -410,7 +413,7 @@ def _combine(tables: list[Table]) -> pd.DataFrame:
     parts = [t.cells for t in tables]
     lengths = [len(p) for p in parts]
     source = pd.Categorical.from_codes(
-        np.repeat(np.arange(len(parts)), lengths), [t.source for t in tables]
+        np.repeat(np.arange(len(parts)), lengths), pd.Index([t.source for t in tables])
     )
     if len(parts) == 1:
         cells = parts[0]
@@ -423,10 +426,11 @@ def _combine(tables: list[Table]) -> pd.DataFrame:
             "variable": union_categoricals([_object_categories(p["variable"]) for p in parts]),
             "value": np.concatenate([p["value"].to_numpy(np.float64) for p in parts]),
             "missing_reason": pd.Categorical.from_codes(
-                np.concatenate([p["missing_reason"].cat.codes for p in parts]), MISSING_REASONS
+                np.concatenate([p["missing_reason"].cat.codes for p in parts]),
+                pd.Index(MISSING_REASONS),
             ),
             "flag": pd.Categorical.from_codes(
-                np.concatenate([p["flag"].cat.codes for p in parts]), FLAGS
+                np.concatenate([p["flag"].cat.codes for p in parts]), pd.Index(FLAGS)
             ),
             "row": np.concatenate([p["row"].to_numpy(np.int64) for p in parts]),
             "column": union_categoricals(

@@ -241,8 +241,7 @@ def first_rows(codes: np.ndarray, n: int) -> np.ndarray:
 def _numbers(text: pd.Series, decimal: str) -> np.ndarray:
     """Plain numbers; with a decimal comma a ``.`` is only allowed as thousands mark."""
     if decimal == ".":
-        number = pd.to_numeric(text, errors="coerce")
-        return np.array(number, dtype=np.float64)  # a writable copy
+        return np.array(pd.to_numeric(text, errors="coerce"), dtype=np.float64)  # writable
     text = text.astype(str).str.strip()
     ok = text.str.fullmatch(r"[-+]?(?:\d+|\d{1,3}(?:\.\d{3})+)(?:,\d+)?").to_numpy(bool)
     number = pd.to_numeric(
@@ -320,7 +319,7 @@ def parse_years(cells: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _key_text(keys: pd.Series) -> pd.Series:
     number = pd.to_numeric(keys, errors="coerce")
-    whole = number.notna() & (number == number.round()) & keys.map(type).ne(str)
+    whole = number.notna() & (number == number.round()) & ~keys.map(type).isin([str])
     out = keys.where(~whole, number.round().astype("Int64").astype(str))
     return out.where(out.notna(), "").astype(str).str.strip()
 
@@ -349,14 +348,14 @@ def make_cells(
     unit_codes, var_codes, col_codes = (compact(c) for c in (unit_codes, var_codes, col_codes))
     return pd.DataFrame(
         {
-            "unit": pd.Categorical.from_codes(np.repeat(unit_codes, n_cols), unit_cats),
+            "unit": pd.Categorical.from_codes(np.repeat(unit_codes, n_cols), pd.Index(unit_cats)),
             "year": (np.tile(years, n_rows) if year_per_column else np.repeat(years, n_cols)),
-            "variable": pd.Categorical.from_codes(np.tile(var_codes, n_rows), var_cats),
+            "variable": pd.Categorical.from_codes(np.tile(var_codes, n_rows), pd.Index(var_cats)),
             "value": parsed.value,
-            "missing_reason": pd.Categorical.from_codes(parsed.reason, MISSING_REASONS),
-            "flag": pd.Categorical.from_codes(parsed.flag, FLAGS),
+            "missing_reason": pd.Categorical.from_codes(parsed.reason, pd.Index(MISSING_REASONS)),
+            "flag": pd.Categorical.from_codes(parsed.flag, pd.Index(FLAGS)),
             "row": np.repeat(np.asarray(rows, dtype=np.int64), n_cols),
-            "column": pd.Categorical.from_codes(np.tile(col_codes, n_rows), col_cats),
+            "column": pd.Categorical.from_codes(np.tile(col_codes, n_rows), pd.Index(col_cats)),
         },
         copy=False,
     )
@@ -611,12 +610,12 @@ def _long_cells(
     unit_codes, unit_cats = pd.factorize(units)
     cells = pd.DataFrame(
         {
-            "unit": pd.Categorical.from_codes(unit_codes, unit_cats),
+            "unit": pd.Categorical.from_codes(unit_codes, pd.Index(unit_cats)),
             "year": years,
-            "variable": pd.Categorical.from_codes(var_codes, var_cats),
+            "variable": pd.Categorical.from_codes(var_codes, pd.Index(var_cats)),
             "value": parsed.value,
-            "missing_reason": pd.Categorical.from_codes(parsed.reason, MISSING_REASONS),
-            "flag": pd.Categorical.from_codes(parsed.flag, FLAGS),
+            "missing_reason": pd.Categorical.from_codes(parsed.reason, pd.Index(MISSING_REASONS)),
+            "flag": pd.Categorical.from_codes(parsed.flag, pd.Index(FLAGS)),
             "row": rows.astype(np.int64),
             "column": _column_categories(column, len(frame)),
         },
@@ -625,10 +624,12 @@ def _long_cells(
     return cells, failures
 
 
-def _column_categories(column: str | np.ndarray, n: int) -> pd.Categorical:
+def _column_categories(
+    column: str | np.ndarray, n: int
+) -> pd.Categorical[str] | pd.Categorical[object]:
     """The source column of every cell: one name for all, or one per cell."""
     if np.ndim(column) == 0:
-        return pd.Categorical.from_codes(np.zeros(n, np.int8), [str(column)])
+        return pd.Categorical.from_codes(np.zeros(n, np.int8), pd.Index([str(column)]))
     return pd.Categorical(np.asarray(column, dtype=object))
 
 

@@ -12,6 +12,7 @@ sources are still checked.
 from __future__ import annotations
 
 import io
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -58,7 +59,7 @@ __all__ = ["failed_table", "label_id", "map_table", "read_spec"]
 def read_spec(
     spec: SourceSpec,
     *,
-    base_dir: str | Path | None = None,
+    base_dir: str | os.PathLike[str] | None = None,
     max_bytes: int | None = None,
 ) -> list[Table]:
     """Every file of a source, read but not yet mapped (one failed Table per file that

@@ -8,7 +8,7 @@ warnings; the caller raises once.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -354,7 +354,7 @@ def _numerators_above_denominators(
     index: CellIndex,
     values: np.ndarray,
     fractions: dict[tuple[str, str], list[str]],
-    units: dict[str, str],
+    units: Mapping[str, str],
 ) -> list[pd.DataFrame]:
     """A count numerator above its count denominator (more foreign pupils than pupils) is
     impossible data: a failure at the numerator cell."""
@@ -473,7 +473,7 @@ def _located(problems: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
     """Problems about the data as a whole (a variable missing, unused or thinly covered)
     named by the sources they concern instead of ``<data>``: the files holding the
     variable, else (a variable no file has) every file read."""
-    at = (problems["source"] == DATA).to_numpy(dtype=bool) if len(problems) else []
+    at = (problems["source"] == DATA).to_numpy(dtype=bool) if len(problems) else np.zeros(0, bool)
     if not len(problems) or not at.any() or not len(cells):
         return problems
     sources = cells["source"].astype(str)

@@ -201,7 +201,7 @@ def _plain(value: Any) -> Any:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: _plain(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
+    return [{str(k): _plain(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
 
 
 def _charts(res: Results, unit_rows: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
@@ -235,6 +235,7 @@ def _charts(res: Results, unit_rows: pd.DataFrame) -> dict[str, list[dict[str, A
         a = pd.Index(register["unit"]).get_indexer(rows["unit"])
         k = pd.Index(nodes).get_indexer(rows["indicator"])
         u = unit_pos.get_indexer(rows["unit"])
+        since = rows["since"].to_numpy(np.int64)
         for j, rec in enumerate(rows.itertuples(index=False)):
             if k[j] < 0:
                 continue
@@ -242,7 +243,7 @@ def _charts(res: Results, unit_rows: pd.DataFrame) -> dict[str, list[dict[str, A
                 {
                     "measure": rec.measure,
                     "indicator": rec.indicator,
-                    "since": int(rec.since),
+                    "since": int(since[j]),
                     "years": years.tolist(),
                     "unit": [_plain(v) for v in values[:, u[j], k[j]]],
                     "comparison": [_plain(v) for v in mean[:, a[j], k[j]]],

@@ -15,6 +15,7 @@ from mint_index.methods.registry import INDICATOR_STEPS, STEPS, parse_step
 
 if TYPE_CHECKING:
     from mint_index.framework.framework import Framework
+    from mint_index.framework.model import Indicator, Node
 
 #: Where an item was written: ``(section, position in the merged list) -> (file, path)``.
 Origins = Mapping[tuple[str, int], tuple[str, str]]
@@ -113,7 +114,8 @@ def check_framework(
                 )
 
     children: dict[str, list[float]] = {node.id: [] for _, _, node in aggregates}
-    for item in [*fw.nodes, *fw.indicators]:
+    weighted: list[Node | Indicator] = [*fw.nodes, *fw.indicators]
+    for item in weighted:
         if item.parent in children:
             children[item.parent].append(item.weight)
     for section, i, node in aggregates:

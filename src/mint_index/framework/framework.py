@@ -90,14 +90,16 @@ class Framework(BaseModel):
     @cached_property
     def children(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {node_id: [] for node_id in self._aggregates}
-        for item in [*self.nodes, *self.indicators]:
+        items: list[Node | Indicator] = [*self.nodes, *self.indicators]
+        for item in items:
             if item.parent is not None:
                 out[item.parent].append(item.id)
         return out
 
     @cached_property
     def parent_of(self) -> dict[str, str | None]:
-        return {item.id: item.parent for item in [self.index, *self.nodes, *self.indicators]}
+        items: list[Node | Indicator] = [self.index, *self.nodes, *self.indicators]
+        return {item.id: item.parent for item in items}
 
     def node(self, node_id: str) -> Node | Indicator:
         """The node or indicator with this id."""

@@ -8,6 +8,7 @@ and the path inside it.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +76,7 @@ def _validation_problems(exc: ValidationError, label: str, prefix: str) -> list[
     return out
 
 
-def load_framework(path: str | Path) -> Framework:
+def load_framework(path: str | os.PathLike[str]) -> Framework:
     """Load a framework from a YAML file or a folder of YAML files.
 
     Raises :class:`~mint_index.FrameworkError` listing every problem with its file and
@@ -138,9 +139,11 @@ def load_framework(path: str | Path) -> Framework:
         origins[("index", 0)] = (single["index"][1], "index")
         if "defaults" in single:
             origins[("defaults", 0)] = (single["defaults"][1], "defaults")
-        fw = Framework.model_construct(
-            **{key: value for key, (value, _) in single.items()}, **items
-        )
+        fields: dict[str, BaseModel | list[BaseModel]] = {k: v for k, (v, _) in single.items()}
+        fields.update(items)
+        # _fields_set=None: every given field counts as set (passed by position so that the
+        # field values are not checked against that parameter's type)
+        fw = Framework.model_construct(None, **fields)
         problems += check_framework(fw, origins, frozenset(broken))
         if not problems:
             return fw

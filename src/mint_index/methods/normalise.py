@@ -190,7 +190,8 @@ def zscore(x: np.ndarray, params: ZScoreParams, ctx: NormaliseContext) -> np.nda
     """Standardise: (x - mean) / sd * ``sd`` + ``mean``, sample sd (COINr n_zscore)."""
     xd = _directed(x, ctx)
     mean = _fitted(xd, params.fit, ctx, np.nanmean)
-    sd = _fitted(xd, params.fit, ctx, partial(np.nanstd, ddof=1))
+    # mypy types a partial of the overloaded nanstd by its first (scalar) overload
+    sd = _fitted(xd, params.fit, ctx, partial(np.nanstd, ddof=1))  # type: ignore[arg-type]
     return _ratio(xd - mean, sd) * params.sd + params.mean
 
 

@@ -213,9 +213,9 @@ class Results:
         # detail vocabulary: "", the missing reasons, then the coverage texts
         details = ["", *DERIVED_REASONS, *covered.tolist()]
         parts = []  # (y, u, node position, flag, detail code) per kind of flag
-        for flag, mask in self.indicator_flags().items():
+        for name, mask in self.indicator_flags().items():
             y, u, n = np.nonzero(mask)
-            parts.append((y, u, n, flag, np.zeros(len(y), dtype=np.intp)))
+            parts.append((y, u, n, name, np.zeros(len(y), dtype=np.intp)))
         y, u, n = np.nonzero(derived.reason > 0)
         parts.append((y, u, n, "missing", 1 + derived.reason[y, u, n].astype(np.intp)))
         y, u = np.nonzero(log.screened_out)

@@ -50,9 +50,9 @@ def score_table(results: Results) -> pd.DataFrame:
 
     ranks = results.ranks
     at = (
-        units.get_indexer(ranks["unit"].astype(str)),
-        pd.Index(years).get_indexer(ranks["year"].astype(np.int64)),
-        nodes.get_indexer(ranks["node"]),
+        units.get_indexer(pd.Index(ranks["unit"].astype(str))),
+        pd.Index(years).get_indexer(pd.Index(ranks["year"].astype(np.int64))),
+        nodes.get_indexer(pd.Index(ranks["node"])),
     )
     rank, peer_rank = np.full((2, n_u, n_y, n_n), np.nan)
     rank[at] = ranks["rank"].to_numpy(np.float64)
@@ -86,7 +86,7 @@ def canonical(table: pd.DataFrame) -> pd.DataFrame:
             "year": table["year"].astype("int64"),
             "node": table["node"].astype(str).astype(object),
             "level": table["level"].astype("int64"),
-            "peer_group": np.where(peer.isna(), None, peer.astype(str).astype(object)),
+            "peer_group": peer.astype(str).astype(object).where(peer.notna(), None),
         }
     )
     for column in _FLOATS:

@@ -110,7 +110,7 @@ def _more_evidence(
         pairs["unit"].to_numpy()
     )
     y = pd.Index(results.years).get_indexer(pairs["year"].to_numpy())
-    n = pd.Index(fw.node_ids).get_indexer(pairs["node"].to_numpy())
+    n = pd.Index(fw.node_ids).get_indexer(pd.Index(pairs["node"].to_numpy()))
     cells = cube.cells(y, u, n)
     numbers = {m: cube.at(m, cells) for m in NUMBER_COLUMNS}
     return pd.DataFrame(

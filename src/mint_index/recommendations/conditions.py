@@ -116,7 +116,7 @@ class Panel:
         unit_codes, units = pd.factorize(gaps["unit"].astype(str), sort=True)
         year_codes, years = pd.factorize(gaps["year"].astype(np.int64), sort=True)
         node_list = list(nodes) if nodes is not None else list(dict.fromkeys(gaps["node"]))
-        node_codes = pd.Index(node_list).get_indexer(gaps["node"].astype(str))
+        node_codes = pd.Index(node_list).get_indexer(pd.Index(gaps["node"].astype(str)))
         keep = node_codes >= 0
         # every (unit, year) pair in the table, in sorted order
         pair = unit_codes * len(years) + year_codes
@@ -124,7 +124,7 @@ class Panel:
         shape = (len(row_keys), len(node_list))
 
         def scatter(values: np.ndarray, fill: float | bool, dtype: type) -> np.ndarray:
-            out = np.full(shape, fill, dtype=dtype)
+            out: np.ndarray = np.full(shape, fill, dtype=dtype)
             out[row_codes[keep], node_codes[keep]] = values[keep]
             return out
 
@@ -139,7 +139,7 @@ class Panel:
             """Panel row and node of each line of a tidy frame, and which lines are cells."""
             u = pd.Index(units).get_indexer(frame["unit"].astype(str))
             y = pd.Index(years).get_indexer(frame["year"].astype(np.int64))
-            n = pd.Index(node_list).get_indexer(frame["node"].astype(str))
+            n = pd.Index(node_list).get_indexer(pd.Index(frame["node"].astype(str)))
             r = row_of.reindex(u * len(years) + y).to_numpy(dtype=np.float64, na_value=-1.0)
             ok = (u >= 0) & (y >= 0) & (n >= 0) & (r >= 0)
             return r[ok].astype(np.int64), n[ok], ok

@@ -126,9 +126,9 @@ class Details:
                 self._note_texts(core[notes], lang),
                 strict=True,
             ):
-                column = np.empty(len(core), dtype=object)
-                column[acts], column[placed], column[notes] = a_text, p_text, n_text
-                out[f"{kind}_{lang}"] = column
+                texts = np.empty(len(core), dtype=object)
+                texts[acts], texts[placed], texts[notes] = a_text, p_text, n_text
+                out[f"{kind}_{lang}"] = texts
         return out[[c for c in FRAME_COLUMNS if c in out.columns]]
 
     # ---- texts ----------------------------------------------------------------------

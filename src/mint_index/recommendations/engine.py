@@ -470,9 +470,8 @@ def _merged(
     return _categorical(merge(codes(actions), codes(notes), np.int32), union)
 
 
-def _categorical(codes: np.ndarray, categories: Sequence[Any]) -> pd.Categorical:
+def _categorical(codes: np.ndarray, categories: Sequence[Any] | np.ndarray) -> pd.Categorical:
     """A categorical column: ``codes`` into ``categories`` (any values, tuples too; code
     -1 is missing)."""
     index = pd.Index(list(categories), tupleize_cols=False, dtype=object)
-    # the stubs allow only str/int/float categories; tuples of rule ids are what we store
-    return pd.Categorical.from_codes(codes, categories=index)  # type: ignore[call-overload]
+    return pd.Categorical.from_codes(codes, categories=index)

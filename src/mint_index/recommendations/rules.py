@@ -179,7 +179,8 @@ def _condition_kind(value: Any) -> str:
             if key in value:
                 return f"<{key}>"
         return "<node>"
-    return {AllOf: "<all>", AnyOf: "<any>", NotOf: "<not>"}.get(type(value), "<node>")
+    tags: dict[type, str] = {AllOf: "<all>", AnyOf: "<any>", NotOf: "<not>"}
+    return tags.get(type(value), "<node>")
 
 
 #: A condition tree. The tags (``<all>``, ...) are dropped from error paths.

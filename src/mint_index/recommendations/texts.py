@@ -8,7 +8,7 @@ units. Templates are filled by plain placeholder substitution (``{score}``), nev
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -63,7 +63,7 @@ _WORDS: dict[str, dict[str, str]] = {
 }
 
 
-def _text(values: np.ndarray) -> Texts:
+def _text(values: np.ndarray | Sequence[str]) -> Texts:
     return np.asarray(values, dtype=object)
 
 

@@ -148,7 +148,7 @@ class _Lookup:
                 self.columns[c] = (series.to_numpy(dtype=float, na_value=np.nan), None)
             else:
                 codes, uniques = pd.factorize(series, use_na_sentinel=True)
-                self.columns[c] = (codes, np.append(np.asarray(uniques, dtype=object), None))
+                self.columns[c] = (codes, np.append(np.asarray(uniques, dtype=object), [None]))
         self._converted_by: Callable[[Any], Any] | None = None
         self._converted_columns = self.columns
 
@@ -475,7 +475,7 @@ def prepare(
     declared = list(fw.peer_groups.labels or [])
     groups = declared + sorted(set(peer) - set(declared))
     groups = [g for g in groups if g in set(peer)]
-    codes = pd.Index(groups).get_indexer(peer)
+    codes = pd.Index(groups).get_indexer(pd.Index(peer))
     node_ids = list(res.node_ids)
     indicator_ids = list(fw.indicator_ids)
     aggregate_ids = list(fw.aggregate_ids)

@@ -11,6 +11,7 @@ numbers with a real minus sign (U+2212), which screen readers read as "minus".
 
 from __future__ import annotations
 
+import builtins
 import datetime as _dt
 import math
 from dataclasses import dataclass, field
@@ -88,7 +89,8 @@ class Formatter:
         else:
             text = format(size, f",.{digits}f")
             if (symbols.group, symbols.decimal) != (",", "."):
-                text = text.translate(str.maketrans({",": symbols.group, ".": symbols.decimal}))
+                marks: dict[str, str | int | None] = {",": symbols.group, ".": symbols.decimal}
+                text = text.translate(str.maketrans(marks))
         if value < 0:
             return text if text.strip("0.,") == "" else _MINUS + text
         if sign and value > 0 and text.strip("0.,") != "":
@@ -99,7 +101,7 @@ class Formatter:
         return self.num(value, 0, sign)
 
     def pct(
-        self, value: float | None, digits: int = 1, share: bool = False, sign: bool = False
+        self, value: float | None, digits: builtins.int = 1, share: bool = False, sign: bool = False
     ) -> str:
         """A percentage: ``value`` in percent, or a share of 1 when ``share=True``."""
         if _is_missing(value):
@@ -111,7 +113,7 @@ class Formatter:
         self,
         value: float | None,
         unit: str = "",
-        digits: int = 1,
+        digits: builtins.int = 1,
         sign: bool = False,
         unit_first: bool = False,
     ) -> str:
@@ -139,7 +141,7 @@ class Formatter:
             return text
         return f"{text} {'von' if self.lang == 'de' else 'of'} {self.int(of)}"
 
-    def range(self, low: float | None, high: float | None, digits: int = 1) -> str:
+    def range(self, low: float | None, high: float | None, digits: builtins.int = 1) -> str:
         """An interval such as ``12,1–15,3`` (``–`` when either end is missing)."""
         if _is_missing(low) or _is_missing(high):
             return MISSING

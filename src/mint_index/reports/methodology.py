@@ -119,7 +119,9 @@ def coverage(res: Results, data: ReportData) -> list[dict[str, Any]]:
         frame = pd.DataFrame(
             {"node": flags["node"].astype(str).to_numpy(), "kind": kind.to_numpy()}
         )
-        counts = {(str(n), str(k)): int(c) for (n, k), c in frame.value_counts().items()}
+        pairs = frame.value_counts()
+        nodes, kinds = pairs.index.get_level_values(0), pairs.index.get_level_values(1)
+        counts = {(str(n), str(k)): int(c) for n, k, c in zip(nodes, kinds, pairs, strict=True)}
     available = (~np.isnan(derived)).sum(axis=0)
     out = []
     for i, ind in enumerate(data.indicator_ids):

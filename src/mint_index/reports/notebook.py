@@ -57,7 +57,7 @@ def results_html(res: Results) -> str:
     )[:_SHOWN]
     rows = [
         [
-            _F.int(data.rank[u, agg]),
+            _F.int(float(data.rank[u, agg])),
             data.unit_ids[u],
             data.names[u],
             _F.num(data.scores[u, index], 1),

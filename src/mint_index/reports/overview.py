@@ -137,9 +137,11 @@ def overview_context(res: Results, data: ReportData) -> dict[str, Any]:
 
     by_unit = len(units) <= HEATMAP_MAX_UNITS
     if by_unit:
-        rows = [{"label": e["name"], "values": [d["score"] for d in e["domains"]]} for e in units]
+        heat_rows = [
+            {"label": e["name"], "values": [d["score"] for d in e["domains"]]} for e in units
+        ]
     else:
-        rows = [{"label": g["name"], "values": g["domains"]} for g in peer_groups]
+        heat_rows = [{"label": g["name"], "values": g["domains"]} for g in peer_groups]
     screened = [
         {"id": u, "name": data.names[data.unit_position(u)], "coverage": c}
         for u, c in sorted(data.screened_out.items())
@@ -168,7 +170,7 @@ def overview_context(res: Results, data: ReportData) -> dict[str, Any]:
         "peer_groups": peer_groups,
         "distributions": distributions,
         "edges": [float(e) for e in edges],
-        "heatmap": {"by": "unit" if by_unit else "peer_group", "rows": rows},
+        "heatmap": {"by": "unit" if by_unit else "peer_group", "rows": heat_rows},
         "coverage": coverage(res, data),
         "screened_out": screened,
         "methodology": methodology(res, data),

@@ -275,8 +275,8 @@ def small_multiples(
             points = [
                 (to_x(yr), to_y(float(v)))
                 for yr, v in zip(years, values, strict=True)
-                if not _missing(v)
-            ]  # type: ignore[arg-type]
+                if v is not None and not _missing(v)
+            ]
             if len(points) > 1:
                 path = " ".join(f"{_f(x)},{_f(y)}" for x, y in points)
                 out.append(
@@ -458,7 +458,7 @@ def before_after(
     legend_h = 18.0 * len(series) + 4
     x0, x1 = 64.0, width - 24
     y_top, y_bottom = legend_h + 34, height - 44
-    finite = [float(v) for _, _, vs in series for v in vs if not _missing(v)]
+    finite = [float(v) for _, _, vs in series for v in vs if v is not None and not _missing(v)]
     lo, hi = (min(finite), max(finite)) if finite else (0.0, 1.0)
     ticks = _nice_ticks(lo, hi)
     vmin, vmax = ticks[0], ticks[-1]

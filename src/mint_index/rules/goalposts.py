@@ -30,7 +30,7 @@ def goalpost_bounds(indicators: Sequence[Indicator]) -> np.ndarray:
     out = np.full((len(indicators), 2), np.nan)
     for i, ind in enumerate(indicators):
         if ind.goalposts is not None:
-            out[i] = on_indicator_scale(ind, [ind.goalposts.lower, ind.goalposts.upper])
+            out[i] = on_indicator_scale(ind, np.array([ind.goalposts.lower, ind.goalposts.upper]))
     return out
 
 
