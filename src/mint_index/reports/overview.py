@@ -21,7 +21,7 @@ from mint_index.reports.methodology import coverage, methodology, sources
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
 
-__all__ = ["HEATMAP_MAX_UNITS", "overview_context"]
+__all__ = ["HEATMAP_MAX_UNITS", "overview_context", "ranking"]
 
 #: Above this many units the overview shows peer groups instead of one bar per unit.
 HEATMAP_MAX_UNITS = 60
@@ -77,20 +77,26 @@ def _priority_scale() -> dict[str, Any]:
     }
 
 
+def ranking(data: ReportData) -> np.ndarray:
+    """Positions of the units in the report year's ranking, best index score first (ties
+    by unit id): the overview's table, and the best units the CLI names after scoring."""
+    order = np.lexsort(
+        (
+            np.asarray(data.unit_ids, dtype=object).astype(str),
+            np.nan_to_num(-data.scores[:, data.col[data.index_id]], nan=np.inf),
+        )
+    )
+    return order[data.active[order]]
+
+
 def overview_context(res: Results, data: ReportData) -> dict[str, Any]:
     """The overview of all units: scores, ranks, peer groups, distributions, coverage,
     methodology and sources."""
     fw = res.framework
     index_col = data.col[data.index_id]
     dom_cols = [data.col[d] for d in data.domains]
-    order = np.lexsort(
-        (
-            np.asarray(data.unit_ids, dtype=object).astype(str),
-            np.nan_to_num(-data.scores[:, index_col], nan=np.inf),
-        )
-    )
     units = []
-    for u in order[data.active[order]]:
+    for u in ranking(data):
         rows = UnitRows(data, int(u))
         entry = {
             "id": data.unit_ids[u],
