@@ -391,6 +391,20 @@ class Indicator(_Steps):
         return self.unit if isinstance(self.unit, str) else self.unit.get(lang)
 
     @property
+    def unit_first(self) -> bool:
+        """Whether the unit is read before the value, because it names what the number is
+        rather than what it counts: answer levels ("Stufe 2", "level 2") and the ratio of
+        a ratio parity ("Verhältnis 0,8", "ratio 0.8"). Such a unit never follows a number,
+        and the parity gap of a ratio (ratio minus 1, a plain number) carries none."""
+        ratio = isinstance(self.compute, ParityCompute) and self.compute.mode == "ratio"
+        return ratio or bool(self.answer_levels())
+
+    def gap_unit_label(self, lang: str) -> str:
+        """The unit of the parity gap as shown in ``lang``: the value's own unit (a
+        difference of rates is in percentage points), none where it is read first."""
+        return "" if self.unit_first else self.unit_label(lang)
+
+    @property
     def direction_sign(self) -> float:
         return 1.0 if self.direction == "higher" else -1.0
 

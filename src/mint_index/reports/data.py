@@ -270,6 +270,8 @@ def _node_info(fw: Framework, node_id: str, lang: str) -> dict[str, Any]:
             kind="indicator",
             indicator_kind=item.kind,
             unit=item.unit_label(lang),
+            unit_first=item.unit_first,
+            gap_unit=item.gap_unit_label(lang),
             direction=item.direction,
             description=item.description.get(lang),
             target=None if item.target is None else item.target.value,
@@ -287,6 +289,8 @@ def _node_info(fw: Framework, node_id: str, lang: str) -> dict[str, Any]:
         info.update(
             kind="aggregate",
             unit="",
+            unit_first=False,
+            gap_unit="",
             direction="higher",
             levels={},
             description=item.description.get(lang) if item.description else "",
