@@ -202,6 +202,7 @@ def test_a_missing_translation_is_a_framework_error(
             "holder": {"de": "Ratsbüro", "en": "council office"},
             "note": "only in English",
         }
+        content["variables"][1]["description"] = "only in English"
 
     edit(folder / "education.yaml", one_language)
     edit(folder / "framework.yaml", english_source_note)
@@ -209,4 +210,6 @@ def test_a_missing_translation_is_a_framework_error(
     assert any("goalposts.rationale" in p and "missing translation" in p for p in found), found
     assert any("source.note.en" in p for p in found), found
     # a variable's source note (shown by `mint-index sources`) too
-    assert any("variables" in p and "missing translation" in p for p in found), found
+    note = "variables[0].source.self_reported.note: missing translation"
+    assert any(note in p for p in found), found
+    assert any("variables[1].description: missing translation" in p for p in found), found

@@ -277,7 +277,7 @@ class Variable(_Strict):
     id: Id
     unit: Literal["count", "percent", "share", "code", "number"]
     label: Text | None = None
-    description: str | None = None
+    description: Text | None = None
     source: VariableSource | None = None
 
 
