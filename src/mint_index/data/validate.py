@@ -484,20 +484,28 @@ def _located(problems: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _category_codes(column: pd.Series) -> tuple[np.ndarray, list[object]]:
+    """Codes and their values; a categorical's own codes (no pass over the text)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(), list(column.cat.categories)
+    codes, values = pd.factorize(column)
+    return codes, list(values)
+
+
 def variable_sources(cells: pd.DataFrame) -> dict[str, tuple[str, ...]]:
     """The sources holding each variable, sorted: the one place that says where a problem
     about a whole variable is located, for validation and (through
     ``Dataset.variable_sources``) for problems found while scoring."""
     if not len(cells):
         return {}
-    var_codes, variables = pd.factorize(cells["variable"])
-    src_codes, sources = pd.factorize(cells["source"])
+    var_codes, variables = _category_codes(cells["variable"])
+    src_codes, sources = _category_codes(cells["source"])
     keep = (var_codes >= 0) & (src_codes >= 0)
     pairs = var_codes[keep].astype(np.int64) * len(sources) + src_codes[keep]
     held = np.bincount(pairs, minlength=len(variables) * len(sources)) > 0
     held = held.reshape(len(variables), len(sources))
     names = np.asarray([str(s) for s in sources], dtype=object)
-    return {str(v): tuple(sorted(names[held[i]])) for i, v in enumerate(variables)}
+    return {str(v): tuple(sorted(names[held[i]])) for i, v in enumerate(variables) if held[i].any()}
 
 
 def problems_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
