@@ -277,6 +277,10 @@ def test_compare_two_score_files(
     jumps = pd.read_csv(out / "rank_jumps.csv", dtype={"unit": str})
     got = jumps[jumps["node"] == "index"].set_index("unit")["rank_change"]
     assert got.sort_index().to_dict() == moved.astype(int).sort_index().to_dict()
+    # JSON keeps the numbers as numbers (the screen writes them the language's way)
+    shown = outcome["tables"][0]
+    change = shown["rows"][0][shown["columns"].index("rank_change")]
+    assert isinstance(change, int) and abs(change) >= 1
     prov = json.loads((out / "provenance.json").read_text())
     listed = {o["path"] for o in prov["outputs"]}
     assert listed == {"changes.csv", "rank_jumps.csv", "revisions.csv", "definition_changes.csv"}
