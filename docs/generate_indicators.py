@@ -225,7 +225,7 @@ def render(fw: Framework) -> str:
         users = ", ".join(f"`{u}`" for u in used_by[var.id])
         out.append(
             f"| `{var.id}` | {var.unit} | {_cell(label_en)} | {_cell(label_de)} | {users} | "
-            f"{_source(var.source)} | {_cell(var.description or '')} |"
+            f"{_source(var.source)} | {_cell(var.description.en if var.description else '')} |"
         )
     return "\n".join(out) + "\n"
 

@@ -228,7 +228,8 @@ def test_sources_carry_the_checked_codes(fw: mi.Framework) -> None:
     tcn = by_id["pop_tcn"]
     assert tcn.table == "12521-0041" and tcn.database == "GENESIS-Online" and not tcn.mappable
     mig = by_id["pop_mig"]
-    assert mig.kind == "official proxy" and "foreign nationality" in mig.proxy_for
+    assert mig.kind == "official proxy" and "foreign nationality" in mig.proxy_for.en
+    assert "ausländische Staatsangehörigkeit" in mig.proxy_for.de
     assert by_id["council_seats"].holder.de.startswith("Ratsbüro")
     assert by_id["leavers_foreign"].type == "undetermined"
     derived = by_id["emp_german"]
@@ -255,9 +256,20 @@ def test_wrong_table_references_are_gone(fw: mi.Framework) -> None:
                 "table": "12411-01-01-5",
                 "level": "Gemeinde",
                 "label_path": ["A"],
-                "derive": "A minus B",
+                "derive": {"de": "A minus B", "en": "A minus B"},
             },
             "not both",
+        ),
+        # every text of a source in both languages (Text, the owner of that rule)
+        ({"type": "official", "table": "1", "level": "Kreis", "note": "only"}, "translation"),
+        (
+            {"type": "official", "table": "1", "level": "Kreis", "proxy_for": {"de": "nur"}},
+            "proxy_for.en",
+        ),
+        ({"type": "official", "table": "1", "level": "Kreis", "derive": "A - B"}, "translation"),
+        (
+            {"type": "self_reported", "holder": {"de": "Amt", "en": "office"}, "note": "x"},
+            "translation",
         ),
         ({"type": "official", "table": "12411", "level": "Kreis", "row": "x"}, "row needs"),
         ({"type": "official", "table": "12411 01", "level": "Kreis"}, "pattern"),

@@ -277,6 +277,10 @@ def test_compare_two_score_files(
     jumps = pd.read_csv(out / "rank_jumps.csv", dtype={"unit": str})
     got = jumps[jumps["node"] == "index"].set_index("unit")["rank_change"]
     assert got.sort_index().to_dict() == moved.astype(int).sort_index().to_dict()
+    # JSON keeps the numbers as numbers (the screen writes them the language's way)
+    shown = outcome["tables"][0]
+    change = shown["rows"][0][shown["columns"].index("rank_change")]
+    assert isinstance(change, int) and abs(change) >= 1
     prov = json.loads((out / "provenance.json").read_text())
     listed = {o["path"] for o in prov["outputs"]}
     assert listed == {"changes.csv", "rank_jumps.csv", "revisions.csv", "definition_changes.csv"}
@@ -457,18 +461,86 @@ def test_subprocess_exit_codes_and_json(drop: Path, tmp_path: Path) -> None:
     assert usage.returncode == EXIT_USAGE and "--out" in usage.stderr
 
 
-def test_compare_uses_the_latest_scored_year() -> None:
-    from mint_index.cli.compare import latest_scored_year
+def _written(value: float, lang: str, decimals: int, sign: bool = False) -> str:
+    """A number as a reader of ``lang`` writes it, by hand: decimal comma and typographic
+    minus in German, "+" before a positive change."""
+    text = f"{abs(value):.{decimals}f}"
+    if lang == "de":
+        text = text.replace(".", ",")
+    if float(text.replace(",", ".")) == 0:
+        return text
+    return ("\u2212" if value < 0 else "+" if sign else "") + text
 
-    table = pd.DataFrame(
-        {
-            "unit": ["a", "a", "a", "a"],
-            "year": [2022, 2022, 2023, 2023],
-            "node": ["x", "index", "x", "index"],
-            "level": [0, 1, 0, 1],
-            "score": [10.0, 20.0, 15.0, float("nan")],
-        }
+
+def _html_rows(html: str, caption: str) -> dict[str, list[str]]:
+    """The rows of the report table whose caption starts with ``caption``: the row header
+    (a unit's name) -> its cells."""
+    import re
+
+    table = html[html.index(f"<caption>{caption}") :]
+    body = table[table.index("<tbody>") : table.index("</tbody>")]
+    rows = {}
+    for row in re.findall(r"<tr><th scope=\"row\">(.*?)</th>(.*?)</tr>", body, re.S):
+        rows[row[0]] = re.findall(r"<td class=\"num\">(.*?)</td>", row[1])
+    return rows
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_compare_screen_and_report_show_the_same_numbers(
+    drop: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str
+) -> None:
+    """One builder, one formatting layer: the rank jumps on screen and the report's table
+    of changes show the numbers computed here by hand from the two scored drops."""
+    out, summary = tmp_path / "cmp", tmp_path / "summary.md"
+    code = cli(
+        "compare",
+        drop / "data" / "2022.csv",
+        drop / "data",
+        "--framework",
+        FRAMEWORK,
+        "--units",
+        drop / "units.csv",
+        "--out",
+        out,
+        "--rank-jump",
+        "1",
+        "--lang",
+        lang,
+        "--summary",
+        summary,
     )
-    # 2023 has no index score anywhere: the report (and the comparison) is about 2022
-    assert latest_scored_year(table) == 2022
-    assert latest_scored_year(table.iloc[:0]) is None
+    assert code == EXIT_OK
+    capsys.readouterr()
+    fw = mi.load_framework(FRAMEWORK)
+    units = mi.load_units(drop / "units.csv")
+    old = mi.score(mi.load_data(drop / "data" / "2022.csv", fw, units=units), fw)
+    files = [drop / "data" / "2022.csv", drop / "data" / "2023.csv"]
+    new = mi.score(mi.load_data(files, fw, units=units), fw)
+    before = old.scores.xs(2022, level="year")["index"]
+    after = new.scores.xs(2023, level="year")["index"]
+    # rank 1 = best, ties share the lowest rank: 1 + the number of strictly better units
+    rank_before = before.map(lambda s: 1 + int((before > s).sum()))
+    rank_after = after.map(lambda s: 1 + int((after > s).sum()))
+    moved = rank_before - rank_after
+    expected = {
+        unit: [
+            _written(before[unit], lang, 1),
+            _written(after[unit], lang, 1),
+            _written(after[unit] - before[unit], lang, 1, sign=True),
+            str(rank_before[unit]),
+            str(rank_after[unit]),
+            _written(moved[unit], lang, 0, sign=True),
+        ]
+        for unit in after.index
+    }
+    # on screen (the same text as the Markdown summary): the index's rank jumps
+    lines = summary.read_text(encoding="utf-8").split("### Rank jumps")[1].splitlines()
+    shown = [[c.strip() for c in ln.strip("|").split("|")] for ln in lines if "| index |" in ln]
+    assert {row[1] for row in shown} == {u for u in moved.index if moved[u] != 0} != set()
+    for row in shown:
+        assert row[2:] == expected[row[1]]
+    # the report's table of changes: the index's score, change and rank change per unit
+    report = (out / "report" / "index.html").read_text(encoding="utf-8")
+    html = _html_rows(report, {"de": "Veränderungen", "en": "Changes"}[lang])
+    for unit, (_, score, change, _, _, rank_change) in expected.items():
+        assert html[f"Gemeinde {unit}"][:3] == [score, change, rank_change]

@@ -1,4 +1,4 @@
-"""The scores file (every format, read back, byte-stable) and the comparison of two tables."""
+"""The scores file (every format, read back, byte-stable)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pytest
 from conftest import make_small_long
 
 import mint_index as mi
-from mint_index.cli.compare import compare_tables, definition_changes
 from mint_index.cli.scores import (
     SCORE_COLUMNS,
     canonical,
@@ -88,94 +87,6 @@ def test_data_files_are_not_scores_files(tmp_path: Path) -> None:
     broken = tmp_path / "broken.parquet"
     broken.write_bytes(b"not parquet")
     assert not any(is_scores_file(p) for p in (data, other, broken, tmp_path))
-
-
-# ---- comparison --------------------------------------------------------------------------
-def _table(rows: list[tuple[str, int, str, float, float | None]]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["unit", "year", "node", "score", "rank"])
-    frame["level"] = np.where(frame["node"] == "index", 2, 1)
-    frame["peer_group"] = None
-    frame["peer_rank"] = frame["rank"]
-    frame["change"] = np.nan
-    return canonical(frame)
-
-
-OLD = _table(
-    [
-        ("A", 2022, "index", 50.0, 3),
-        ("B", 2022, "index", 60.0, 2),
-        ("C", 2022, "index", 70.0, 1),
-    ]
-)
-NEW = _table(
-    [
-        ("A", 2022, "index", 55.0, 3),
-        ("B", 2022, "index", 60.0, 2),
-        ("C", 2022, "index", 70.0, 1),
-        ("A", 2023, "index", 80.0, 1),
-        ("B", 2023, "index", 60.0, 2),
-        ("C", 2023, "index", 40.0, 4),
-        ("D", 2023, "index", 45.0, 3),
-    ]
-)
-
-
-def test_changes_compare_latest_years() -> None:
-    result = compare_tables(OLD, NEW, rank_jump=2)
-    assert (result["old_year"], result["new_year"]) == (2022, 2023)
-    changes = result["changes"].set_index("unit")
-    assert changes.loc["A", "score_change"] == pytest.approx(80 - 50)
-    assert changes.loc["A", "rank_change"] == 3 - 1  # up two places
-    assert changes.loc["C", "score_change"] == pytest.approx(40 - 70)
-    assert changes.loc["C", "rank_change"] == 1 - 4
-    assert pd.isna(changes.loc["D", "old_score"]) and changes.loc["D", "new_score"] == 45
-    assert result["units_added"] == ["D"] and result["units_removed"] == []
-
-
-def test_rank_jumps_are_sorted_by_size() -> None:
-    jumps = compare_tables(OLD, NEW, rank_jump=2)["rank_jumps"]
-    assert list(jumps["unit"]) == ["C", "A"]  # |-3| before |+2|
-    assert compare_tables(OLD, NEW, rank_jump=4)["rank_jumps"].empty
-
-
-def test_revisions_of_past_years() -> None:
-    revisions = compare_tables(OLD, NEW, rank_jump=3)["revisions"]
-    assert len(revisions) == 1
-    rec = revisions.iloc[0]
-    assert (rec["unit"], rec["year"], rec["difference"]) == ("A", 2022, pytest.approx(5.0))
-
-
-def _spec(**changes: object) -> dict:
-    framework = {
-        "framework": {"id": "f", "version": "1"},
-        "index": {"id": "index"},
-        "indicators": [{"id": "a", "weight": 1.0}, {"id": "b", "weight": 1.0}],
-        "nodes": [],
-        "variables": [{"id": "v", "unit": "count"}],
-    }
-    framework.update(changes.pop("framework_changes", {}))  # type: ignore[arg-type]
-    return {"framework": framework, **changes}
-
-
-def test_definition_changes() -> None:
-    old = _spec()
-    new = _spec(
-        normalise={"method": "minmax"},
-        framework_changes={
-            "framework": {"id": "f", "version": "2"},
-            "indicators": [{"id": "a", "weight": 2.0}, {"id": "c", "weight": 1.0}],
-        },
-    )
-    rows = definition_changes(old, new).to_dict("records")
-    assert {(r["kind"], r["id"], r["change"], r["fields"]) for r in rows} == {
-        ("framework", "framework", "changed", "version"),
-        ("indicator", "a", "changed", "weight"),
-        ("indicator", "b", "removed", ""),
-        ("indicator", "c", "added", ""),
-        ("spec", "spec", "changed", "normalise"),
-    }
-    assert definition_changes(old, old).empty
-    assert definition_changes(None, new).empty
 
 
 def test_formula_like_ids_are_escaped_in_csv_and_read_back(tmp_path: Path) -> None:

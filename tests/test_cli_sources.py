@@ -170,6 +170,30 @@ def test_sources_lists_every_variable_of_the_packaged_framework(
     assert outcome["facts"]["self-reported"] == 37 and outcome["facts"]["official"] == 23
 
 
+def test_sources_shows_the_notes_in_the_chosen_language(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A variable's source notes are in the language asked for, as the YAML has them."""
+    monkeypatch.chdir(tmp_path)
+    framework = mi.default_framework()
+    source = framework.variable_map["pop_mig"].source
+    details = {}
+    for lang in ("de", "en"):
+        assert main(["sources", "--format", "json", "--lang", lang]) == 0
+        rows = {row[0]: row for row in _json(capsys)["tables"][1]["rows"]}
+        details[lang] = rows["pop_mig"][3]
+        assert rows["pop_total"][3].endswith(source_note(framework, "pop_total", lang))
+    path = " > ".join(source.label_path)
+    assert details["de"] == f"{path}; Zeile: {source.row}; Näherung: {source.proxy_for.de}"
+    assert details["en"] == f"{path}; row: {source.row}; proxy: {source.proxy_for.en}"
+    assert "Näherung: nur ausländische Staatsangehörigkeit" in details["de"]
+
+
+def source_note(framework: mi.Framework, variable: str, lang: str) -> str:
+    note = framework.variable_map[variable].source.note
+    return {"de": note.de, "en": note.en}[lang]
+
+
 def test_template_then_load_it_back_through_the_project(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

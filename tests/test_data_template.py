@@ -79,6 +79,10 @@ def test_units_prefilled_and_headers_explained(workbook: Path) -> None:
     comment = sheet[f"{column}1"].comment.text
     assert comment.startswith("Sitze im Gemeinderat")
     assert "Anzahl" in comment and "Ratsbüro" in comment
+    # the definition in German, as the framework gives it, not its English twin
+    definition = mi.default_framework().variable_map["council_seats"].description
+    assert f"Definition: {definition.de}" in comment and definition.en not in comment
+    assert "Gemeindeordnung" in definition.de
 
 
 def test_validation_matches_each_variable_unit(workbook: Path) -> None:

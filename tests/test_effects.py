@@ -352,6 +352,34 @@ def test_an_interval_with_zero_reads_no_effect_visible_yet() -> None:
         assert "no effect " not in text.replace("no effect visible yet", "")
 
 
+def test_an_interval_end_near_zero_keeps_a_significant_digit() -> None:
+    """A single town's interval just above zero must not read "0,00" next to "rose": the
+    number keeps its first significant digit, here and in the report's wording."""
+    from mint_index.reports.effects_view import verdict_text
+    from mint_index.reports.format import Formatter
+
+    rows = _rows(
+        effect=[0.25, 12.0, 0.0, np.nan, np.nan, 1.0],
+        low=[0.0043, 0.004, -0.5, np.nan, np.nan, -1.0],
+        high=[0.5, 24.0, 0.5, np.nan, np.nan, 3.0],
+    )
+    assert effect_verdicts(rows).tolist()[:3] == ["rose", "rose", "not_visible_yet"]
+    en = mi.effect_summary(rows, "en").tolist()
+    de = mi.effect_summary(rows, "de").tolist()
+    # 0.0043: first significant digit at the third decimal -> 0.004; the rest as before
+    assert en[0] == "rose by 0.25 (90% interval 0.004 to 0.50)"
+    assert de[0] == "gestiegen um 0,25 (90-%-Intervall 0,004 bis 0,50)"
+    # a row of large numbers gets one decimal, but 0.004 still shows its digit
+    assert en[1] == "rose by 12.0 (90% interval 0.004 to 24.0)"
+    # zero is written as zero: no decimals added
+    assert en[2] == "no effect visible yet (estimate 0.00, 90% interval −0.50 to 0.50)"
+    verdicts = effect_verdicts(rows)
+    for lang, said in (("en", en), ("de", de)):
+        for k in range(3):
+            row = rows.iloc[k].to_dict() | {"verdict": verdicts[k]}
+            assert verdict_text(row, Formatter(lang)) == said[k]
+
+
 def test_effects_context_is_plain_data_with_a_chart(
     example: tuple[mi.Results, pd.DataFrame],
 ) -> None:

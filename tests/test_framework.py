@@ -196,7 +196,20 @@ def test_a_missing_translation_is_a_framework_error(
         ind["goalposts"] = {"lower": -40, "upper": 0, "rationale": "parity is the goal"}
         ind["source"]["note"] = {"de": "nur Deutsch"}
 
+    def english_source_note(content: dict) -> None:  # type: ignore[type-arg]
+        content["variables"][0]["source"] = {
+            "type": "self_reported",
+            "holder": {"de": "Ratsbüro", "en": "council office"},
+            "note": "only in English",
+        }
+        content["variables"][1]["description"] = "only in English"
+
     edit(folder / "education.yaml", one_language)
+    edit(folder / "framework.yaml", english_source_note)
     found = problems_of(folder)
     assert any("goalposts.rationale" in p and "missing translation" in p for p in found), found
     assert any("source.note.en" in p for p in found), found
+    # a variable's source note (shown by `mint-index sources`) too
+    note = "variables[0].source.self_reported.note: missing translation"
+    assert any(note in p for p in found), found
+    assert any("variables[1].description: missing translation" in p for p in found), found

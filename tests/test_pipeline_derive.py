@@ -309,3 +309,28 @@ def test_targets_and_goalposts_are_transformed_with_the_values() -> None:
     gaps = mi.gaps(res)
     row = gaps[(gaps["node"] == "g") & (gaps["unit"] == "u1")].iloc[0]
     assert row["gap_target"] == pytest.approx(0.5 - 0.0, abs=1e-12)
+
+
+def test_scoring_problems_are_located_in_the_source_of_their_variables(tmp_path) -> None:
+    """A problem found while scoring names the file that held the variable, as validation
+    does, not ``<data>``; data built in memory keep ``<data>``."""
+    fw = _framework(
+        [
+            _indicator("g", "index", {"type": "direct", "variable": "a", "transform": "ln"}),
+            _indicator("s", "index", {"type": "direct", "variable": "b", "transform": "sqrt"}),
+        ],
+        [],
+        ["a", "b"],
+    )
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_text("unit,year,variable,value\nu1,2014,a,-1\nu2,2014,a,5\n", encoding="utf-8")
+    second.write_text("unit,year,variable,value\nu1,2014,b,4\nu2,2014,b,-2\n", encoding="utf-8")
+    data = mi.load_data([first, second], fw)
+    with pytest.raises(DataValidationError) as err:
+        derive(data, fw)
+    where = dict(zip(err.value.failures["column"], err.value.failures["source"], strict=True))
+    assert where == {"g": data.sources_of(["a"]), "s": data.sources_of(["b"])}
+    assert where["g"].endswith("first.csv") and where["s"].endswith("second.csv")
+    with pytest.raises(DataValidationError) as err:
+        derive(_data({"a": [-1.0], "b": [1.0]}, ["u1"]), fw)
+    assert err.value.failures["source"].tolist() == ["<data>"]

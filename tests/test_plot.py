@@ -80,3 +80,68 @@ def test_draws_on_a_given_axes(plot: PlotAccessor) -> None:
     _, axes = plt.subplots(1, 2)
     assert plot.index_bars(ax=axes[0]) is axes[0]
     assert plot.distribution(ax=axes[1]) is axes[1]
+
+
+def test_charts_render_plain_data_without_results() -> None:
+    """Plotting renders context: the draw functions take plain data (here written by
+    hand, as JSON could hold it) and draw exactly it."""
+    from mint_index.plot import draw_bars, draw_distribution, draw_heatmap, draw_trend
+
+    scale = {"min": 0.0, "max": 100.0}
+    bars = {
+        "label": "Index",
+        "year": 2030,
+        "scale": scale,
+        "units": [
+            {"id": "x", "name": "Xanten", "score": 80.0},
+            {"id": "y", "name": "Ypsilon", "score": 20.5},
+        ],
+    }
+    ax = draw_bars(bars, highlight=["y"])
+    assert [p.get_width() for p in ax.patches] == [80.0, 20.5]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Xanten", "Ypsilon"]
+    assert ax.get_xlabel() == "Index (2030)"
+    heat = {
+        "year": 2030,
+        "scale": scale,
+        "domains": ["A", "B"],
+        "rows": [{"id": "x", "name": "Xanten", "values": [1.0, None]}],
+    }
+    values = np.ma.filled(draw_heatmap(heat).images[0].get_array().astype(float), np.nan)
+    np.testing.assert_array_equal(values, [[1.0, np.nan]])
+    trend = {
+        "label": "Index",
+        "years": [2029, 2030, 2031],
+        "scale": scale,
+        "series": [{"id": "x", "name": "Xanten", "values": [10.0, None, 30.0]}],
+    }
+    line = draw_trend(trend).get_lines()[0]
+    np.testing.assert_array_equal(line.get_ydata(), [10.0, np.nan, 30.0])  # a gap
+    dist = {"label": "Index", "year": 2030, "edges": [0.0, 50.0, 100.0], "counts": [3, 1]}
+    ax = draw_distribution(dist)
+    assert [p.get_height() for p in ax.patches] == [3, 1]
+    assert [p.get_x() for p in ax.patches] == [0.0, 50.0]
+
+
+def test_the_accessor_draws_the_builders_data(plot: PlotAccessor) -> None:
+    """res.plot is a thin entry point: what it draws is the chart data of the builders,
+    which are plain (JSON) data; the bars follow the scores by hand."""
+    import json
+
+    from mint_index.reports.chart_data import bars_data, distribution_data, trend_data
+    from mint_index.reports.data import prepare
+
+    res = h.results()
+    data = prepare(res, "en")
+    chart = bars_data(data)
+    assert json.loads(json.dumps(chart)) == chart
+    index = res.scores.xs(data.year, level="year")["index"].dropna()
+    by_hand = index.sort_values(ascending=False, kind="stable")
+    assert [u["id"] for u in chart["units"]] == list(by_hand.index)
+    assert [u["score"] for u in chart["units"]] == pytest.approx(list(by_hand))
+    drawn = [p.get_width() for p in plot.index_bars().patches]
+    assert drawn == pytest.approx([u["score"] for u in chart["units"]])
+    for build in (distribution_data, trend_data):
+        assert json.loads(json.dumps(build(data))) == build(data)
+    with pytest.raises(ReportError, match="unknown node"):
+        trend_data(data, node=data.indicator_ids[0])  # a trend shows index or a domain

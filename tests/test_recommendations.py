@@ -686,3 +686,48 @@ def test_the_register_may_be_a_file_a_frame_or_a_loaded_register(example: mi.Res
     ]
     for frame in frames[1:]:
         pd.testing.assert_frame_equal(frame, frames[0])
+
+
+def test_parity_gap_units_read_naturally() -> None:
+    """The unit of a ratio ("Verhältnis") names the value and is read first; the gap of a
+    ratio (ratio minus 1) is a plain number, while a gap between two rates keeps its
+    unit: "Paritätslücke −0,92", "Paritätslücke −5,25 Prozentpunkte"."""
+    from mint_index.recommendations.texts import evidence
+
+    nan = float("nan")
+    numbers = {
+        "score": np.array([40.0, 50.0, 30.0]),
+        "value": np.array([0.08, 12.5, 0.5]),
+        "parity_gap": np.array([-0.92, -5.25, nan]),
+        "gap_peer_median": np.full(3, nan),
+        "gap_target": np.full(3, nan),
+        "change": np.full(3, nan),
+        "trend": np.full(3, nan),
+    }
+    first = np.array([True, False, True])
+    years = np.array([2023, 2023, 2023])
+    de = evidence(
+        numbers,
+        np.array(["Rat", "Kita", "Beirat"], dtype=object),
+        np.array(["Verhältnis", "Prozentpunkte", "Verhältnis"], dtype=object),
+        years,
+        "de",
+        first,
+    )
+    assert de.tolist() == [
+        "Rat: Punktwert 40,0 von 100 (Paritätslücke \u22120,92)",
+        "Kita: Punktwert 50,0 von 100 (Paritätslücke \u22125,25 Prozentpunkte)",
+        "Beirat: Punktwert 30,0 von 100 (Wert Verhältnis 0,5)",
+    ]
+    en = evidence(
+        numbers,
+        np.array(["Council", "Childcare", "Board"], dtype=object),
+        np.array(["ratio", "percentage points", "ratio"], dtype=object),
+        years,
+        "en",
+        first,
+    )
+    assert en.tolist()[:2] == [
+        "Council: score 40.0 of 100 (parity gap \u22120.92)",
+        "Childcare: score 50.0 of 100 (parity gap \u22125.25 percentage points)",
+    ]

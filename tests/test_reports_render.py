@@ -510,3 +510,41 @@ def test_fast_rendering_equals_plain_jinja(lang: str, monkeypatch: pytest.Monkey
     assert pages == pages_of(plain)
     assert "&lt;script&gt;" in pages["a"] and "Maßnahme 1 &lt;" in pages["a"]
     assert "A &amp; B &#39;quoted&#39; &#34;twice&#34; &lt;b&gt;" in pages["b"]
+
+
+def _written(value: float, lang: str, sign: bool = False) -> str:
+    """One decimal as a reader of ``lang`` writes it, by hand."""
+    text = f"{abs(value):.1f}".replace(".", "," if lang == "de" else ".")
+    if text.strip("0,.") == "":
+        return text
+    return ("\u2212" if value < 0 else "+" if sign else "") + text
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_ratio_units_read_before_the_number(demo: dict[str, Path], lang: str) -> None:
+    """A ratio parity's unit names what the number is: "Verhältnis 0,4", never "0,4
+    Verhältnis"; its parity gap (ratio minus 1) is a plain number, "−0,6"."""
+    res = demo["res"]
+    fw = res.framework  # type: ignore[attr-defined]
+    ratios = [i for i in fw.indicators if i.compute.type == "parity" and i.compute.mode == "ratio"]
+    assert ratios and all(i.unit_first and i.gap_unit_label(lang) == "" for i in ratios)
+    word = {"de": "Verhältnis", "en": "ratio"}[lang]
+    unit = "08999001"
+    html = (demo[lang] / "profiles" / f"{unit}.html").read_text(encoding="utf-8")
+    assert not re.search(rf"\d\s*{word}</td>", html)
+    derived = res.stage("derived").xs(unit, level="unit")  # type: ignore[attr-defined]
+    checked = 0
+    for ind in ratios:
+        value = float(derived[ind.id].dropna().iloc[-1])
+        row = re.search(
+            rf'<th scope="row" class="depth-\d">{re.escape(fw.label(ind.id, lang))}</th>(.*?)</tr>',
+            html,
+            re.S,
+        )
+        if row is None or value != value:
+            continue
+        cells = re.findall(r'<td class="num">(.*?)</td>', row.group(1))
+        assert cells[0] == f"{word}\xa0{_written(value, lang)}"
+        assert _written(value - 1.0, lang, sign=True) in cells  # the parity gap, no unit
+        checked += 1
+    assert checked

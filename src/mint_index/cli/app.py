@@ -323,7 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--lang",
         choices=LANGUAGES,
-        help="language of the HTML comparison (data drops only; default: the project's, else de)",
+        help="language of the HTML comparison (data drops only) and of the numbers on screen "
+        "(default: the project's, else de)",
     )
     _add_input_options(p)
     _add_output_options(p)

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from mint_index.framework.framework import Framework
     from mint_index.pipeline.results import Results
     from mint_index.project import Project
+    from mint_index.reports.score_changes import ComparedRun
     from mint_index.spec import BuildSpec
 
 __all__ = ["run"]
@@ -311,15 +312,14 @@ def validate(args: argparse.Namespace) -> Outcome:
 def top_units(results: Results, year: int | None = None, n: int = 3) -> list[str]:
     """The best units on the index in ``year`` (default: the report's), by name, for the
     summary: the overview's ranking, so units without data of the year are left out."""
-    import numpy as np
-
     from mint_index.reports.data import prepare
+    from mint_index.reports.format import Formatter
+    from mint_index.reports.overview import ranking
 
     data = prepare(results, "en", year)
-    index = data.scores[:, data.col[data.index_id]]
-    order = [int(u) for u in np.argsort(-np.nan_to_num(index, nan=-np.inf), kind="stable")]
-    best = [u for u in order if not np.isnan(index[u])][:n]
-    return [f"{data.names[u]} ({index[u]:.1f} of 100)" for u in best]
+    index, f = data.scores[:, data.col[data.index_id]], Formatter("en")
+    best = [int(u) for u in ranking(data) if index[u] == index[u]][:n]
+    return [f"{data.names[u]} ({f.num(index[u], 1)} of 100)" for u in best]
 
 
 def report_year(results: Results, year: int | None) -> int:
@@ -649,9 +649,32 @@ def _rows(frame: pd.DataFrame, columns: list[str]) -> list[list[Any]]:
     return [list(row) for row in plain.itertuples(index=False)]
 
 
+def compared_run(side: Side) -> ComparedRun:
+    """A side as the comparison builder reads it: a data drop's year as its report shows
+    it, a scores file's as the file has it."""
+    from mint_index.reports.score_changes import ComparedRun
+
+    if side.results is not None:
+        return ComparedRun.of_results(side.results, side.year, side.table)
+    return ComparedRun.of_table(side.table, side.year)
+
+
+#: The columns of the rank jumps shown on screen (the CSV file has every column).
+JUMP_COLUMNS = [
+    "node",
+    "unit",
+    "old_score",
+    "new_score",
+    "score_change",
+    "old_rank",
+    "new_rank",
+    "rank_change",
+]
+
+
 def compare(args: argparse.Namespace) -> Outcome:
-    from mint_index.cli.compare import compare_tables, definition_changes
     from mint_index.cli.project import project_of, project_sides
+    from mint_index.reports.score_changes import compare_runs, definition_changes, display_rows
 
     project = project_of(args, [args.new] if args.new else [])
     if project is None and not (args.old and args.new):
@@ -669,7 +692,7 @@ def compare(args: argparse.Namespace) -> Outcome:
     else:
         old, new = project_sides(args, project)
     lang = args.lang or (project.report_options.lang if project is not None else "de")
-    result = compare_tables(old.table, new.table, args.rank_jump)
+    result = compare_runs(compared_run(old), compared_run(new), args.rank_jump)
     definitions = definition_changes(old.spec, new.spec)
     block = provenance("compare", [])
     block["inputs"] = {"old": old.provenance, "new": new.provenance}
@@ -689,14 +712,13 @@ def compare(args: argparse.Namespace) -> Outcome:
                 old.results,
                 new.results,
                 lang=lang,
-                year_before=old.year if old.year is not None else result["old_year"],
-                year_after=new.year if new.year is not None else result["new_year"],
+                year_before=result["old_year"],
+                year_after=result["new_year"],
             )
             written += write_pages(document, folder / "report", jobs=1)
         written.append(write_folder_provenance(folder, block, written))
     written = final_paths(written, folder, out)
 
-    jump_columns = ["node", "unit", "old_rank", "new_rank", "rank_change"]
     facts = {
         "years": f"{result['old_year']} -> {result['new_year']}",
         "units": len(set(new.table["unit"])),
@@ -709,7 +731,12 @@ def compare(args: argparse.Namespace) -> Outcome:
         else "unknown (a scores file without provenance)",
     }
     tables = [
-        Table("Rank jumps", jump_columns, _rows(result["rank_jumps"], jump_columns)),
+        Table(
+            "Rank jumps",
+            JUMP_COLUMNS,
+            _rows(result["rank_jumps"], JUMP_COLUMNS),
+            shown=display_rows(result["rank_jumps"], JUMP_COLUMNS, lang),
+        ),
         Table(
             "Definition changes",
             list(definitions.columns),

@@ -73,11 +73,18 @@ def problem(
 @dataclass
 class Table:
     """A small table for the summary (rank jumps, definition changes): shown in full in
-    JSON, cut to :data:`SHOWN_ROWS` rows on screen and in Markdown."""
+    JSON, cut to :data:`SHOWN_ROWS` rows on screen and in Markdown. ``rows`` hold the
+    values (JSON); ``shown``, when given, the same rows as text written the language's way
+    (screen and Markdown)."""
 
     title: str
     columns: list[str]
     rows: list[list[Any]]
+    shown: list[list[str]] | None = None
+
+    @property
+    def display(self) -> list[list[Any]]:
+        return self.rows if self.shown is None else self.shown
 
 
 @dataclass
@@ -200,7 +207,7 @@ def _text_table(table: Table) -> list[str]:
     lines = [f"{table.title} ({len(table.rows)}):"]
     if not table.rows:
         return lines
-    cells = [table.columns] + [[_cell(c) for c in row] for row in table.rows[:SHOWN_ROWS]]
+    cells = [table.columns] + [[_cell(c) for c in row] for row in table.display[:SHOWN_ROWS]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(table.columns))]
     lines += [
         "  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
@@ -258,7 +265,7 @@ def render_markdown(outcome: Outcome) -> str:
     for table in outcome.tables:
         lines += [f"### {_md(table.title)} ({len(table.rows)})", ""]
         if table.rows:
-            lines += [_markdown_table(table.columns, table.rows[:SHOWN_ROWS]), ""]
+            lines += [_markdown_table(table.columns, table.display[:SHOWN_ROWS]), ""]
     if outcome.snippet:
         lines += ["```yaml", outcome.snippet.rstrip("\n"), "```", ""]
     if outcome.outputs:

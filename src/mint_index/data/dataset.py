@@ -88,6 +88,7 @@ class Dataset:
         units: pd.DataFrame | None = None,
         provenance: pd.DataFrame | None = None,
         warnings: pd.DataFrame | None = None,
+        variable_sources: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.values = np.asarray(values, dtype=np.float64)
         self.years = np.asarray(years, dtype=np.int64)
@@ -109,6 +110,8 @@ class Dataset:
             if warnings is not None
             else pd.DataFrame(columns=["source", "row", "column", "value", "reason"])
         )
+        #: variable -> the sources that held it, from loading (none for data built in memory)
+        self.variable_sources = dict(variable_sources or {})
 
     # ---- construction ---------------------------------------------------------------
     @classmethod
@@ -290,6 +293,7 @@ class Dataset:
             self.units.loc[self.units.index.intersection(pd.Index(self.unit_ids[u]))],
             self.provenance,
             self.warnings,
+            self.variable_sources,
         )
 
     def with_units(self, units: pd.DataFrame) -> Dataset:
@@ -303,7 +307,17 @@ class Dataset:
             units,
             self.provenance,
             self.warnings,
+            self.variable_sources,
         )
+
+    def sources_of(self, variables: Iterable[str]) -> str:
+        """Where a problem about ``variables`` is located: the sources that held them
+        (as validation names them), else every source read, else ``<data>`` (data built
+        in memory)."""
+        held = {name for v in variables for name in self.variable_sources.get(v, ())}
+        if not held and len(self.provenance):
+            held = {str(s) for s in self.provenance["source"]}
+        return ", ".join(sorted(held)) or "<data>"
 
     def __repr__(self) -> str:
         n_y, n_u, n_v = self.values.shape

@@ -44,7 +44,14 @@ from mint_index.data.readers import (
     unit_keys,
 )
 from mint_index.data.source import SourceDescription, SourceSpec, VariableInfo
-from mint_index.data.validate import CellIndex, cell_index, malformed_keys, problems_frame, validate
+from mint_index.data.validate import (
+    CellIndex,
+    cell_index,
+    malformed_keys,
+    problems_frame,
+    validate,
+    variable_sources,
+)
 from mint_index.errors import DataValidationError, MintIndexError
 
 if TYPE_CHECKING:
@@ -329,7 +336,7 @@ def _finish(
     failures = problems_frame([*problems, failures, *([warnings] if strict else [])])
     if len(failures):
         raise DataValidationError(failures, None if strict else warnings)
-    return _dataset(cube, index, tables, units_table, warnings)
+    return _dataset(cube, index, tables, units_table, warnings, variable_sources(cells))
 
 
 # ---- reading ------------------------------------------------------------------------
@@ -475,8 +482,10 @@ def _dataset(
     tables: list[Table],
     units: pd.DataFrame | None,
     warnings: pd.DataFrame,
+    sources: dict[str, tuple[str, ...]],
 ) -> Dataset:
-    """The Dataset from the validated cube, with units table and provenance."""
+    """The Dataset from the validated cube, with units table, provenance and the sources
+    of each variable."""
     values, reason, flag = cube
     found = [t.names for t in tables if t.names is not None and len(t.names)]
     if found:
@@ -518,6 +527,7 @@ def _dataset(
         units,
         provenance,
         warnings,
+        sources,
     )
 
 

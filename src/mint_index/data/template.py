@@ -140,7 +140,7 @@ def _comment(variable: Variable, framework: Framework, lang: str) -> str:
     words = _WORDS[lang]
     lines = [variable.label.get(lang) if variable.label else variable.id]
     if variable.description:
-        lines.append(f"{words['definition']}: {variable.description}")
+        lines.append(f"{words['definition']}: {variable.description.get(lang)}")
     lines.append(f"{words['unit_of']}: {words[variable.unit]}")
     levels = _levels(framework, variable.id)
     if variable.unit == "code" and levels and not _is_yes_no(levels):

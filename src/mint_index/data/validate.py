@@ -23,7 +23,7 @@ from mint_index.errors import FAILURE_COLUMNS
 if TYPE_CHECKING:
     from mint_index.framework import Framework
 
-__all__ = ["CellIndex", "cell_index", "malformed_keys", "validate"]
+__all__ = ["CellIndex", "cell_index", "malformed_keys", "validate", "variable_sources"]
 
 DATA = "<data>"
 #: Official German region keys: Land 2, Regierungsbezirk 3, Kreis 5, Gemeinde (AGS) 8,
@@ -476,14 +476,36 @@ def _located(problems: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
     at = (problems["source"] == DATA).to_numpy(dtype=bool) if len(problems) else np.zeros(0, bool)
     if not len(problems) or not at.any() or not len(cells):
         return problems
-    sources = cells["source"].astype(str)
-    held = sources.groupby(cells["variable"].astype(str)).unique()
-    every = ", ".join(sorted(sources.unique()))
-    names = {v: ", ".join(sorted(held[v])) for v in held.index}
+    every = ", ".join(sorted({str(s) for s in pd.unique(cells["source"])}))
+    names = {v: ", ".join(held) for v, held in variable_sources(cells).items()}
     out = problems.copy()
     column = out.loc[at, "column"].astype(object)
     out.loc[at, "source"] = [names.get(str(c), every) for c in column]
     return out
+
+
+def _category_codes(column: pd.Series) -> tuple[np.ndarray, list[object]]:
+    """Codes and their values; a categorical's own codes (no pass over the text)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(), list(column.cat.categories)
+    codes, values = pd.factorize(column)
+    return codes, list(values)
+
+
+def variable_sources(cells: pd.DataFrame) -> dict[str, tuple[str, ...]]:
+    """The sources holding each variable, sorted: the one place that says where a problem
+    about a whole variable is located, for validation and (through
+    ``Dataset.variable_sources``) for problems found while scoring."""
+    if not len(cells):
+        return {}
+    var_codes, variables = _category_codes(cells["variable"])
+    src_codes, sources = _category_codes(cells["source"])
+    keep = (var_codes >= 0) & (src_codes >= 0)
+    pairs = var_codes[keep].astype(np.int64) * len(sources) + src_codes[keep]
+    held = np.bincount(pairs, minlength=len(variables) * len(sources)) > 0
+    held = held.reshape(len(variables), len(sources))
+    names = np.asarray([str(s) for s in sources], dtype=object)
+    return {str(v): tuple(sorted(names[held[i]])) for i, v in enumerate(variables) if held[i].any()}
 
 
 def problems_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:

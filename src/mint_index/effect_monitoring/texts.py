@@ -22,7 +22,14 @@ if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
     from mint_index.recommendations.rules import RuleSet
 
-__all__ = ["TEXTS", "VERDICTS", "effect_summary", "effect_verdicts", "effects_context"]
+__all__ = [
+    "TEXTS",
+    "VERDICTS",
+    "effect_decimals",
+    "effect_summary",
+    "effect_verdicts",
+    "effects_context",
+]
 
 #: What a row says, from its status and interval.
 VERDICTS = ("rose", "fell", "not_visible_yet", "too_early", "no_baseline", "no_comparison")
@@ -90,10 +97,32 @@ def effect_verdicts(effects_df: pd.DataFrame) -> np.ndarray:
     return verdict
 
 
+#: The most decimals a number of a verdict gets: below a millionth it reads as zero.
+MAX_DECIMALS = 6
+
+
+def effect_decimals(values: np.ndarray | float, scale: np.ndarray | float) -> np.ndarray:
+    """How many decimals each number of a verdict is written with: two where its row's
+    largest number (``scale``) is below 10, else one - and as many as its first
+    significant digit needs (up to :data:`MAX_DECIMALS`), so an interval's end just above
+    zero next to "rose" reads ``0,004``, never ``0,00``. The one rule for every writer of
+    verdicts (:func:`effect_summary`, the report's ``effects_view``)."""
+    x = np.abs(np.asarray(values, dtype=np.float64))
+    base = np.where(np.asarray(scale, dtype=np.float64) < 10, 2, 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        first = -np.floor(np.log10(x))  # decimals up to the first significant digit
+    first = np.where(np.isfinite(first), first, 0)
+    return np.clip(np.maximum(base, first), 0, MAX_DECIMALS).astype(np.int64)
+
+
 def _numbers(x: np.ndarray, lang: str, sign: bool, scale: np.ndarray) -> np.ndarray:
-    """Numbers with two decimals where the row's largest number is below 10, else one."""
-    two, one = number(x, lang, 2, sign=sign), number(x, lang, 1, sign=sign)
-    return np.where(scale < 10, two, one).astype(object)
+    """Numbers with the decimals of :func:`effect_decimals`."""
+    decimals = effect_decimals(x, scale)
+    out = np.empty(len(x), dtype=object)
+    for d in np.unique(decimals).tolist():
+        rows = decimals == d
+        out[rows] = number(x[rows], lang, d, sign=sign)
+    return out
 
 
 def effect_summary(effects_df: pd.DataFrame, lang: str = "de") -> pd.Series:

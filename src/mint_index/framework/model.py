@@ -133,6 +133,13 @@ class Level(_Strict):
     label: Text | None = None
 
 
+#: The words that introduce the parts of an official source's detail.
+_DETAIL_WORDS = {
+    "de": {"row": "Zeile", "derive": "abzuleiten", "proxy": "Näherung"},
+    "en": {"row": "row", "derive": "derive", "proxy": "proxy"},
+}
+
+
 class OfficialSource(_Strict):
     """A variable published by official statistics (Regionalstatistik, GENESIS-Online).
 
@@ -156,16 +163,16 @@ class OfficialSource(_Strict):
     )
     label_path: tuple[str, ...] = ()
     row: str | None = None
-    derive: str | None = None
+    derive: Text | None = None
     level: Literal["Gemeinde", "Kreis", "Land", "Deutschland"] = Field(
         description="The finest regional level the table has."
     )
     reference_date: str | None = None
-    proxy_for: str | None = Field(
+    proxy_for: Text | None = Field(
         default=None,
         description="Set when the figure only approximates the variable: what it misses.",
     )
-    note: str | None = None
+    note: Text | None = None
 
     @model_validator(mode="after")
     def _column_or_derivation(self) -> OfficialSource:
@@ -201,17 +208,19 @@ class OfficialSource(_Strict):
         return f"{self.table} ({self.database}, {self.level})"
 
     def detail(self, lang: str = "en") -> str:
-        """The column (label path and row) or the derivation, then proxy and notes."""
+        """The column (label path and row) or the derivation, then proxy and notes, in
+        ``lang`` (the label path is the table's own, German)."""
+        words = _DETAIL_WORDS["de" if lang == "de" else "en"]
         parts = []
         if self.label_path:
-            row = f"; row: {self.row}" if self.row else ""
+            row = f"; {words['row']}: {self.row}" if self.row else ""
             parts.append(" > ".join(self.label_path) + row)
         if self.derive:
-            parts.append(f"derive: {self.derive}")
+            parts.append(f"{words['derive']}: {self.derive.get(lang)}")
         if self.proxy_for:
-            parts.append(f"proxy: {self.proxy_for}")
+            parts.append(f"{words['proxy']}: {self.proxy_for.get(lang)}")
         if self.note:
-            parts.append(self.note)
+            parts.append(self.note.get(lang))
         return "; ".join(parts)
 
 
@@ -224,7 +233,7 @@ class SelfReportedSource(_Strict):
 
     type: Literal["self_reported"]
     holder: Text
-    note: str | None = None
+    note: Text | None = None
 
     kind: ClassVar[str] = "self-reported"
 
@@ -232,7 +241,7 @@ class SelfReportedSource(_Strict):
         return self.holder.get(lang)
 
     def detail(self, lang: str = "en") -> str:
-        return self.note or ""
+        return self.note.get(lang) if self.note else ""
 
 
 class UndeterminedSource(_Strict):
@@ -268,7 +277,7 @@ class Variable(_Strict):
     id: Id
     unit: Literal["count", "percent", "share", "code", "number"]
     label: Text | None = None
-    description: str | None = None
+    description: Text | None = None
     source: VariableSource | None = None
 
 
@@ -389,6 +398,20 @@ class Indicator(_Steps):
     def unit_label(self, lang: str) -> str:
         """The unit as shown in ``lang``."""
         return self.unit if isinstance(self.unit, str) else self.unit.get(lang)
+
+    @property
+    def unit_first(self) -> bool:
+        """Whether the unit is read before the value, because it names what the number is
+        rather than what it counts: answer levels ("Stufe 2", "level 2") and the ratio of
+        a ratio parity ("Verhältnis 0,8", "ratio 0.8"). Such a unit never follows a number,
+        and the parity gap of a ratio (ratio minus 1, a plain number) carries none."""
+        ratio = isinstance(self.compute, ParityCompute) and self.compute.mode == "ratio"
+        return ratio or bool(self.answer_levels())
+
+    def gap_unit_label(self, lang: str) -> str:
+        """The unit of the parity gap as shown in ``lang``: the value's own unit (a
+        difference of rates is in percentage points), none where it is read first."""
+        return "" if self.unit_first else self.unit_label(lang)
 
     @property
     def direction_sign(self) -> float:

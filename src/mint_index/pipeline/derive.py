@@ -144,8 +144,11 @@ class _ByVariable:
         return self._row[variable]
 
 
-def _levels(ind: Indicator, raw: np.ndarray, problems: list[dict[str, object]]) -> np.ndarray:
-    """Map answer codes to their MIPEX-style scores; unknown codes are problems."""
+def _levels(
+    ind: Indicator, raw: np.ndarray, problems: list[dict[str, object]], source: str
+) -> np.ndarray:
+    """Map answer codes to their MIPEX-style scores; unknown codes are problems, located
+    in ``source`` (where the answers came from)."""
     levels = ind.answer_levels()
     codes = np.array([level.value for level in levels])
     scores = np.array([level.score for level in levels])
@@ -157,7 +160,7 @@ def _levels(ind: Indicator, raw: np.ndarray, problems: list[dict[str, object]]) 
     for value in np.unique(raw[bad]):
         problems.append(
             {
-                "source": "<data>",
+                "source": source,
                 "row": None,
                 "column": ind.id,
                 "value": float(value),
@@ -179,10 +182,14 @@ def on_indicator_scale(ind: Indicator, values: np.ndarray | float) -> np.ndarray
 
 
 def _transform(
-    ind: Indicator, arrays: tuple[np.ndarray, ...], problems: list[dict[str, object]]
+    ind: Indicator,
+    arrays: tuple[np.ndarray, ...],
+    problems: list[dict[str, object]],
+    data: Dataset,
 ) -> None:
     """Apply the indicator's transform in place to its values and interval bounds; values
-    outside the transform's domain are problems (interval bounds there become NaN)."""
+    outside the transform's domain are problems (interval bounds there become NaN), located
+    in the sources of the indicator's variables."""
     name = ind.compute.transform
     if name is None:
         return
@@ -193,7 +200,7 @@ def _transform(
     if outside.any():
         problems.append(
             {
-                "source": "<data>",
+                "source": data.sources_of(ind.variables()),
                 "row": None,
                 "column": ind.id,
                 "value": float(values[outside].min()),
@@ -215,7 +222,7 @@ def derive(data: Dataset, framework: Framework) -> Derived:
         raise DataValidationError(
             [
                 {
-                    "source": "<data>",
+                    "source": data.sources_of([v]),
                     "row": None,
                     "column": v,
                     "value": None,
@@ -241,7 +248,8 @@ def derive(data: Dataset, framework: Framework) -> Derived:
 
     with np.errstate(divide="ignore", invalid="ignore"):
         for i, ind in blocks.levels:
-            values[i] = _levels(ind, cols[_direct_variable(ind)], problems)
+            variable = _direct_variable(ind)
+            values[i] = _levels(ind, cols[variable], problems, data.sources_of([variable]))
         if blocks.direct:
             at, (var,) = blocks.rows(blocks.direct, cols)
             values[at] = cols.values[var]
@@ -269,7 +277,7 @@ def derive(data: Dataset, framework: Framework) -> Derived:
             zero = ((g_den == 0) & ~np.isnan(g_num)) | ((r_den == 0) & ~np.isnan(r_num))
             reason[at] = np.where(zero, np.int8(_ZERO_DENOMINATOR), reason[at])
     for i, ind in enumerate(framework.indicators):
-        _transform(ind, (values[i], lower[i], upper[i]), problems)
+        _transform(ind, (values[i], lower[i], upper[i]), problems, data)
     if problems:
         raise DataValidationError(problems)
 

@@ -69,7 +69,7 @@ class Details:
     unit_names: dict[str, Any]  # unit -> name
     peer_groups: dict[str, Any]  # unit -> peer group
     years: tuple[int, ...]  # every year of the results, sorted
-    levelled: frozenset[str] = frozenset()  # indicators with answer levels ("Stufe 2")
+    unit_first: frozenset[str] = frozenset()  # indicators whose unit is read first ("Stufe 2")
     more_evidence: pd.DataFrame | None = None  # EVIDENCE_COLUMNS, see with_evidence
 
     @classmethod
@@ -91,7 +91,7 @@ class Details:
                 zip(units.index.astype(str), units["peer_group"].astype(object), strict=True)
             ),
             years=tuple(sorted(int(y) for y in years)),
-            levelled=frozenset(n for n in fw.indicator_ids if fw.indicator(n).answer_levels()),
+            unit_first=frozenset(n for n in fw.indicator_ids if fw.indicator(n).unit_first),
         )
 
     def complete(self, core: pd.DataFrame, langs: tuple[str, ...] = LANGUAGES) -> pd.DataFrame:
@@ -155,7 +155,7 @@ class Details:
         units = self._node(self.unit_labels, rows["node"], lang)
         years = rows["year"].to_numpy(dtype=np.int64)
         previous = self._previous(years)
-        first = rows["node"].astype(object).isin(self.levelled).to_numpy(dtype=bool)
+        first = rows["node"].astype(object).isin(self.unit_first).to_numpy(dtype=bool)
         said = evidence(numbers, labels, units, previous, lang, first)
         if self.more_evidence is not None and len(self.more_evidence) and len(rows):
             said = self._with_more_evidence(rows, said, lang)
@@ -221,7 +221,7 @@ class Details:
             self._node(self.unit_labels, hits["node"], lang),
             self._previous(hits["year"].to_numpy(dtype=np.int64)),
             lang,
-            hits["node"].astype(object).isin(self.levelled).to_numpy(dtype=bool),
+            hits["node"].astype(object).isin(self.unit_first).to_numpy(dtype=bool),
         )
         # the sentences of each row joined in their order: rows sorted stably and cut where
         # the row changes (a pandas groupby-join runs Python per group: 5 s at 51,000 rows)

@@ -135,13 +135,15 @@ def evidence(
 ) -> Texts:
     """One sentence of evidence per row, e.g. "Representation in the municipal council:
     score 21.0 (peer median 48.0, 27.0 points below; target 100.0, 79.0 points below;
-    parity gap 0.21 ratio); down 5.0 since 2023; average change -1.2 points a year".
+    parity gap -0.21); down 5.0 since 2023; average change -1.2 points a year".
 
     ``numbers`` holds columns of the gaps table; ``previous_year`` is the year the change
     is measured from (any value where there is no change); ``unit_first`` marks rows whose
-    unit is read before the number (answer levels: "Stufe 2")."""
+    unit is read before the number (``Indicator.unit_first``: "Stufe 2", "Verhältnis 0,8");
+    their parity gap (a ratio minus 1) is written without it."""
     w = _WORDS[lang]
     n = len(labels)
+    first = np.zeros(n, dtype=bool) if unit_first is None else np.asarray(unit_first, dtype=bool)
     score = numbers["score"]
     value, parity = numbers["value"], numbers["parity_gap"]
     peer, target = numbers["gap_peer_median"], numbers["gap_target"]
@@ -157,7 +159,7 @@ def evidence(
             + " "
             + _text(
                 np.where(
-                    np.zeros(n, dtype=bool) if unit_first is None else unit_first,
+                    first,
                     units + " " + number(value, lang, 2, trim=True),
                     number(value, lang, 2, trim=True) + " " + units,
                 )
@@ -170,8 +172,9 @@ def evidence(
             ~np.isnan(target),
             w["target"] + " " + number(score + target, lang) + ", " + gap_words(target),
         ),
-        _part(
-            ~np.isnan(parity), w["parity"] + " " + number(parity, lang, 2, trim=True) + " " + units
+        _part(  # a unit read first ("Verhältnis") names the value: the gap has none
+            ~np.isnan(parity),
+            w["parity"] + " " + number(parity, lang, 2, trim=True) + _part(~first, " " + units),
         ),
     ]
     joined = _join(inner, "; ")

@@ -1,5 +1,6 @@
 """Two runs, one comparison, as plain data: score and rank changes, the largest movers
-and the indicators whose definition changed."""
+and the indicators whose definition changed. The numbers come from
+:mod:`.score_changes`, the builder ``mint-index compare`` uses too."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
 from mint_index.framework.model import Indicator
 from mint_index.reports.data import plain_number, prepare
 from mint_index.reports.methodology import describe_compute
+from mint_index.reports.score_changes import current_rows, score_changes
 
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
@@ -98,22 +101,19 @@ def compare_context(
     a = prepare(before, lang, year_before)
     b = prepare(after, lang, year_after)
     common = [u for u in b.unit_ids if u in set(a.unit_ids)]
-    ua = np.array([a.unit_position(u) for u in common], dtype=int)
     ub = np.array([b.unit_position(u) for u in common], dtype=int)
+    # the numbers come from the one builder the CLI's comparison uses as well
+    changes = score_changes(
+        current_rows(a, before.framework.levels), current_rows(b, after.framework.levels)
+    ).set_index(["unit", "node"])
     # the index is always compared (its id may differ), domains when both runs have them
-    pairs = [(a.index_id, b.index_id)] + [(d, d) for d in b.domains if d in a.domains]
+    compared = [b.index_id] + [d for d in b.domains if d in a.domains]
+    columns = ("old_score", "new_score", "score_change", "old_rank", "new_rank", "rank_change")
     cols = []
-    for na, nb in pairs:
-        cols.append(
-            (
-                a.scores[ua, a.col[na]],
-                b.scores[ub, b.col[nb]],
-                a.rank[ua, a.aggregate_ids.index(na)],
-                b.rank[ub, b.aggregate_ids.index(nb)],
-            )
-        )
-    main_a, main_b = cols[0][0], cols[0][1]
-    delta = main_b - main_a
+    for node in compared:
+        block = changes.reindex(pd.MultiIndex.from_arrays([common, [node] * len(common)]))
+        cols.append([block[c].to_numpy(dtype=float, na_value=np.nan) for c in columns])
+    main_a, main_b, delta = cols[0][0], cols[0][1], cols[0][2]
     rows = []
     for k, unit in enumerate(common):
         rows.append(
@@ -125,13 +125,13 @@ def compare_context(
                     {
                         "before": plain_number(sa[k]),
                         "after": plain_number(sb[k]),
-                        "change": plain_number(sb[k] - sa[k]),
+                        "change": plain_number(change[k]),
                         "rank_before": plain_number(ra[k]),
                         "rank_after": plain_number(rb[k]),
                         # positive = moved up the table (rank number fell)
-                        "rank_change": plain_number(ra[k] - rb[k]),
+                        "rank_change": plain_number(moved[k]),
                     }
-                    for sa, sb, ra, rb in cols
+                    for sa, sb, change, ra, rb, moved in cols
                 ],
             }
         )
@@ -167,7 +167,7 @@ def compare_context(
         "framework_before": a.framework,
         "framework": b.framework,
         "generated": b.generated,
-        "nodes": [{"id": nb, "label": b.nodes[nb]["label"]} for _, nb in pairs],
+        "nodes": [{"id": n, "label": b.nodes[n]["label"]} for n in compared],
         "counts": {
             "both": len(common),
             "only_before": len(set(a.unit_ids) - set(common)),

@@ -73,6 +73,11 @@ def plain_number(value: Any) -> float | None:
     return None if math.isnan(value) else value
 
 
+def plain_numbers(values: np.ndarray) -> list[float | None]:
+    """:func:`plain_number` over an array, for chart data and JSON."""
+    return [None if math.isnan(v) else float(v) for v in np.asarray(values, dtype=float)]
+
+
 def profile_filename(unit_id: str) -> str:
     """A file name for a unit's profile that cannot leave its folder.
 
@@ -266,6 +271,8 @@ def _node_info(fw: Framework, node_id: str, lang: str) -> dict[str, Any]:
             kind="indicator",
             indicator_kind=item.kind,
             unit=item.unit_label(lang),
+            unit_first=item.unit_first,
+            gap_unit=item.gap_unit_label(lang),
             direction=item.direction,
             description=item.description.get(lang),
             target=None if item.target is None else item.target.value,
@@ -283,6 +290,8 @@ def _node_info(fw: Framework, node_id: str, lang: str) -> dict[str, Any]:
         info.update(
             kind="aggregate",
             unit="",
+            unit_first=False,
+            gap_unit="",
             direction="higher",
             levels={},
             description=item.description.get(lang) if item.description else "",

@@ -18,25 +18,26 @@ from mint_index.reports.i18n import texts
 __all__ = ["effects_view", "verdict_text"]
 
 
-def _digits(row: dict[str, Any]) -> int:
-    """Two decimals where the row's largest number is below 10, else one (as
-    :func:`~mint_index.effect_monitoring.effect_summary`)."""
-    sizes = [abs(row[k]) for k in ("effect", "low", "high") if row.get(k) is not None]
-    return 2 if not sizes or max(sizes) < 10 else 1
-
-
 def verdict_text(row: dict[str, Any], f: Formatter) -> str:
-    """What one row of the effects table says, in ``f``'s language and number style."""
-    from mint_index.effect_monitoring.texts import TEXTS
+    """What one row of the effects table says, in ``f``'s language and number style, with
+    the decimals of :func:`~mint_index.effect_monitoring.texts.effect_decimals`."""
+    from mint_index.effect_monitoring.texts import TEXTS, effect_decimals
 
-    digits = _digits(row)
+    sizes = [abs(row[k]) for k in ("effect", "low", "high") if row.get(k) is not None]
+    scale = max(sizes, default=1.0)
+
+    def written(value: float | None, sign: bool = False) -> str:
+        if value is None:
+            return f.num(value)
+        return f.num(value, int(effect_decimals(value, scale)), sign=sign)
+
     level = row.get("level")
     years_after = row.get("years_after")
     values = {
-        "effect": f.num(row.get("effect"), digits, sign=True),
-        "size": f.num(None if row.get("effect") is None else abs(row["effect"]), digits),
-        "low": f.num(row.get("low"), digits),
-        "high": f.num(row.get("high"), digits),
+        "effect": written(row.get("effect"), sign=True),
+        "size": written(None if row.get("effect") is None else abs(row["effect"])),
+        "low": written(row.get("low")),
+        "high": written(row.get("high")),
         "level": f.int(None if level is None else level * 100),
         "years_after": "?" if years_after is None else str(int(years_after)),
     }

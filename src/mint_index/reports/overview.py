@@ -21,7 +21,7 @@ from mint_index.reports.methodology import coverage, methodology, sources
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
 
-__all__ = ["HEATMAP_MAX_UNITS", "overview_context"]
+__all__ = ["HEATMAP_MAX_UNITS", "histogram", "overview_context", "ranking"]
 
 #: Above this many units the overview shows peer groups instead of one bar per unit.
 HEATMAP_MAX_UNITS = 60
@@ -77,20 +77,35 @@ def _priority_scale() -> dict[str, Any]:
     }
 
 
+def ranking(data: ReportData, node: str | None = None) -> np.ndarray:
+    """Positions of the units that count in the report year, best score of ``node`` (the
+    index by default) first, ties by unit id, units without a score (screened out) last:
+    the overview's table, the notebook's bar chart and the best units the CLI names."""
+    scores = data.scores[:, data.col[data.index_id if node is None else node]]
+    order = np.lexsort(
+        (
+            np.asarray(data.unit_ids, dtype=object).astype(str),
+            np.nan_to_num(-scores, nan=np.inf),
+        )
+    )
+    return order[data.active[order]]
+
+
+def histogram(data: ReportData, node: str, bins: int = _N_BINS) -> tuple[np.ndarray, np.ndarray]:
+    """Bin edges over the score scale and how many units score in each bin."""
+    edges = np.linspace(data.vmin, data.vmax, bins + 1)
+    values = data.scores[:, data.col[node]]
+    return edges, np.histogram(values[~np.isnan(values)], bins=edges)[0]
+
+
 def overview_context(res: Results, data: ReportData) -> dict[str, Any]:
     """The overview of all units: scores, ranks, peer groups, distributions, coverage,
     methodology and sources."""
     fw = res.framework
     index_col = data.col[data.index_id]
     dom_cols = [data.col[d] for d in data.domains]
-    order = np.lexsort(
-        (
-            np.asarray(data.unit_ids, dtype=object).astype(str),
-            np.nan_to_num(-data.scores[:, index_col], nan=np.inf),
-        )
-    )
     units = []
-    for u in order[data.active[order]]:
+    for u in ranking(data):
         rows = UnitRows(data, int(u))
         entry = {
             "id": data.unit_ids[u],
@@ -125,11 +140,10 @@ def overview_context(res: Results, data: ReportData) -> dict[str, Any]:
             }
         )
 
-    edges = np.linspace(data.vmin, data.vmax, _N_BINS + 1)
     distributions = []
     for n in summary_nodes:
         values = data.scores[:, data.col[n]]
-        counts = np.histogram(values[~np.isnan(values)], bins=edges)[0]
+        edges, counts = histogram(data, n)
         distributions.append(
             {"id": n, "label": data.nodes[n]["label"], "counts": [int(c) for c in counts]}
             | _summary_stats(values)

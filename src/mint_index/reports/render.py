@@ -346,11 +346,11 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
             text = shared[x] = num(x, 1)
         return text
 
-    def peer_value(x: float | None, unit: str) -> str:
-        key = (x, unit)
+    def peer_value(x: float | None, unit: str, unit_first: bool = False) -> str:
+        key = (x, unit, unit_first)
         text = shared.get(key)
         if text is None:
-            text = shared[key] = value(x, unit)
+            text = shared[key] = value(x, unit, unit_first=unit_first)
         return text
 
     def trend(kind: str, change: float | None) -> dict[str, str]:
@@ -389,8 +389,8 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
         for r in section["rows"]:
             css, trend_text, trend_words = _trend_cells(r["trend"], r["change"], f, t)
             unit = r["unit"]
-            levels = r["kind"] in ("ordinal", "binary")  # answer levels: "Stufe 2"
-            shown = value(r["value"], unit, 0 if levels else 1, unit_first=levels)
+            levels = r["kind"] in ("ordinal", "binary")  # answer levels are whole numbers
+            shown = value(r["value"], unit, 0 if levels else 1, unit_first=r["unit_first"])
             if r["value_label"]:
                 shown = f"{r['value_label']} ({shown})"
             indicator = r["is_indicator"]
@@ -400,14 +400,16 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
                     "depth": r["depth"],
                     "is_indicator": indicator,
                     "value": shown if indicator else "",
-                    "peer_value": peer_value(r["peer_median_value"], unit) if indicator else "",
-                    "target": peer_value(r["target"], unit) if indicator else "",
+                    "peer_value": peer_value(r["peer_median_value"], unit, r["unit_first"])
+                    if indicator
+                    else "",
+                    "target": peer_value(r["target"], unit, r["unit_first"]) if indicator else "",
                     "score": num(r["score"], 1),
                     "peer_score": peer_num(r["peer_median"]),
                     "trend": css,
                     "trend_text": trend_text,
                     "trend_words": trend_words,
-                    "parity": value(r["parity_gap"], unit, sign=True)
+                    "parity": value(r["parity_gap"], r["gap_unit"], sign=True)
                     if r["parity_gap"] is not None
                     else "",
                     "notes": [t.get(n, n) for n in r["notes"]],
