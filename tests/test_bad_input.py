@@ -267,6 +267,8 @@ def test_run_killed_part_way_leaves_the_previous_output(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # a shell's background job ignores SIGINT, and the child would inherit that
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 240
     while not any(".out.mint-index-new-" in p.name for p in tmp_path.iterdir()):
