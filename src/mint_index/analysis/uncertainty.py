@@ -158,7 +158,7 @@ def replication_table(
             columns[factor.name] = labels[reps.choice[factor.name]]
         else:
             for i in np.flatnonzero(factor.shares):
-                columns[f"weight:{node_ids[i]}"] = reps.weights[:, i]
+                columns[f"weight:{node_ids[int(i)]}"] = reps.weights[:, i]
     frame = pd.DataFrame(columns, index=pd.RangeIndex(len(reps), name="replication"))
     return frame
 
