@@ -420,3 +420,21 @@ def test_chunk_size_changes_nothing_but_speed(res: mi.Results) -> None:
     for chunk_size in (1, 7, 45):
         other = uncertainty(res, n=45, vary=vary, seed=4, chunk_size=chunk_size)
         pd.testing.assert_frame_equal(default.rank_stats, other.rank_stats)
+
+
+def test_threads_change_nothing_but_speed(res: mi.Results) -> None:
+    # The default runs chunks and summaries on a thread per CPU; any count, the same result.
+    vary = {
+        "weights": 0.25,
+        "normalise": [{"method": "minmax", "range": [1, 100]}, "rank"],
+        "aggregate": [None, "geometric"],
+        "leave_out": True,
+    }
+    alone = uncertainty(res, n=45, vary=vary, seed=6, chunk_size=4, threads=1, nodes="all")
+    for threads in (None, 2, 3):
+        other = uncertainty(
+            res, n=45, vary=vary, seed=6, chunk_size=4, threads=threads, nodes="all"
+        )
+        pd.testing.assert_frame_equal(alone.rank_stats, other.rank_stats)
+    with pytest.raises(SpecError, match="threads"):
+        uncertainty(res, n=4, threads=0)
