@@ -123,10 +123,13 @@ class Indicators:
 @dataclass(frozen=True)
 class _Value:
     """A node's values for the batch, ``[batch, cell]`` with NaN where missing, in the
-    ``f``-space of ``space`` (``None``: the values themselves)."""
+    ``f``-space of ``space`` (``None``: the values themselves). ``missing``: the cells
+    missing, when they are the same for every replication of the batch (``[cell]``);
+    ``None`` when they differ or are not known."""
 
     array: np.ndarray
     space: Mean | None
+    missing: np.ndarray | None = None
 
     def real(self) -> np.ndarray:
         if self.space is None or self.space.f is _identity:
@@ -148,27 +151,62 @@ def _stacked_product(w: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 def _over_indicators(
     indicators: Indicators, kids: list[int], w: np.ndarray, mean: Mean, min_share: float
-) -> np.ndarray:
+) -> _Value:
     """A node whose children are all indicators, in ``mean``'s ``f``-space."""
     value = _stacked_product(w, indicators.transformed(mean)[kids])
+    counted = w > 0
     with np.errstate(invalid="ignore", divide="ignore"):
         if indicators.complete[kids].all():
             # Every weight present: Σ w. No weight at all gives 0 / 0, missing.
             np.divide(value, w.sum(axis=1)[:, None], out=value)
-            return value
+            cells = value.shape[1]
+            return _Value(value, mean, np.zeros(cells, dtype=bool) if counted.all() else None)
         present = indicators.present[kids]
         # 0 / 0 where no child with a weight is present: missing, as in the engine.
         np.divide(value, _stacked_product(w, present), out=value)
+    if counted.all():  # the cells missing are the same for the whole batch
+        missing = present.sum(axis=0) / len(kids) < min_share if min_share > 0 else None
+        if missing is not None and missing.any():
+            np.copyto(value, np.nan, where=missing)
+        none_present = ~present.any(axis=0)
+        return _Value(value, mean, none_present if missing is None else missing | none_present)
     if min_share > 0:
-        counted = w > 0
-        if counted.all():
-            short = present.sum(axis=0) / len(kids) < min_share  # the same for the batch
-        else:
-            n = np.maximum(counted.sum(axis=1), 1)[:, None]
-            short = _stacked_product(counted.astype(np.float64), present) / n < min_share
+        n = np.maximum(counted.sum(axis=1), 1)[:, None]
+        short = _stacked_product(counted.astype(np.float64), present) / n < min_share
+        np.copyto(value, np.nan, where=short)
+    return _Value(value, mean)
+
+
+def _combine_alike(
+    children: list[np.ndarray], missing: list[np.ndarray], w: np.ndarray, min_share: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_combine` where every child counts (weights above 0) and the cells each
+    child misses (``missing``) are the same for the whole batch: the weight present and
+    the ``min_share`` rule come from those masks, with no per-replication bookkeeping.
+    Returns the values and the cells missing."""
+    value = np.empty((w.shape[0], children[0].shape[-1]))
+    scratch = np.empty_like(value)
+    for k, child in enumerate(children):
+        target = value if k == 0 else scratch
+        np.multiply(child, w[:, k, None], out=target)
+        if missing[k].any():
+            np.copyto(target, 0.0, where=missing[k])
+        if k:
+            value += scratch
+    present = ~np.stack(missing)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if present.all():
+            np.divide(value, w.sum(axis=1)[:, None], out=value)
+            return value, np.zeros(value.shape[1], dtype=bool)
+        # 0 / 0 where no child is present: missing, as in the engine.
+        np.divide(value, _stacked_product(w, present.astype(np.float64)), out=value)
+    absent = np.logical_not(present.any(axis=0))
+    if min_share > 0:
+        short = present.sum(axis=0) / len(children) < min_share
         if short.any():
             np.copyto(value, np.nan, where=short)
-    return value
+            absent |= short
+    return value, absent
 
 
 def _combine(children: list[np.ndarray], w: np.ndarray, min_share: float) -> np.ndarray:
@@ -177,7 +215,7 @@ def _combine(children: list[np.ndarray], w: np.ndarray, min_share: float) -> np.
     gaps, so complete data never pays for a ``[batch, cell]`` array of weights."""
     batch, cells = w.shape[0], children[0].shape[-1]
     counted = (w > 0).astype(np.float64)
-    num = np.zeros((batch, cells))
+    num = np.full((batch, cells), 0.0)  # not zeros: calloc maps fresh pages every time
     scratch = np.empty_like(num)
     den_const = np.zeros(batch)
     present_const = np.zeros(batch)
@@ -195,11 +233,11 @@ def _combine(children: list[np.ndarray], w: np.ndarray, min_share: float) -> np.
         num += weighted
         present = np.logical_not(missing, out=missing)
         if den_part is None:
-            den_part = np.zeros_like(num)
+            den_part = np.full_like(num, 0.0)
         np.add(den_part, w[:, k, None], out=den_part, where=present)
         if min_share > 0:
             if present_part is None:
-                present_part = np.zeros_like(num)
+                present_part = np.full_like(num, 0.0)
             np.add(present_part, counted[:, k, None], out=present_part, where=present)
     with np.errstate(invalid="ignore", divide="ignore"):
         if den_part is None:  # 0 / 0 where no weight at all: missing
@@ -243,6 +281,15 @@ def _child_in_space(
     return _apply(mean.f, real)
 
 
+def _missing_alike(
+    indicators: Indicators, values: dict[int, _Value], kid: int
+) -> np.ndarray | None:
+    """The cells child ``kid`` misses in every replication of the batch (see :class:`_Value`)."""
+    if kid < indicators.count:
+        return np.asarray(indicators.present[kid] == 0)
+    return values[kid].missing
+
+
 def _real_child(indicators: Indicators, values: dict[int, _Value], kid: int) -> np.ndarray:
     return indicators.values[kid] if kid < indicators.count else values[kid].real()
 
@@ -275,11 +322,16 @@ def _node(
     if mean is not None:
         if all(k < indicators.count for k in kids):
             if indicators.in_domain(kids, mean):
-                return _Value(_over_indicators(indicators, list(kids), w, mean, min_share), mean)
+                return _over_indicators(indicators, list(kids), w, mean, min_share)
         else:
             parts = [_child_in_space(indicators, values, k, mean, batch) for k in kids]
             if all(p is not None for p in parts):
                 children = [p for p in parts if p is not None]
+                found = [_missing_alike(indicators, values, k) for k in kids]
+                masks = [m for m in found if m is not None]
+                if (w > 0).all() and len(masks) == len(kids):
+                    value, missing = _combine_alike(children, masks, w, min_share)
+                    return _Value(value, mean, missing)
                 return _Value(_combine(children, w, min_share), mean)
     real = [_real_child(indicators, values, k) for k in kids]
     return _Value(_aggregate_each(real, w, choice, cells), None)
