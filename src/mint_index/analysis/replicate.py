@@ -82,10 +82,7 @@ def rank_rows(scores: np.ndarray, rtol: float = RANK_RTOL) -> np.ndarray:
     step = np.where(span > 0, span / float(2**k - 64), 1.0)  # headroom for rounding
     below_best = np.subtract(hi, scores)
     below_best *= 1.0 / step
-    missing_mask = np.isnan(below_best)
-    any_missing = bool(missing_mask.any())
-    if any_missing:
-        below_best[missing_mask] = missing
+    np.fmin(below_best, missing, out=below_best)  # a missing score (NaN) becomes `missing`
     packed = below_best.astype(np.int64)  # non-negative, so truncation is floor
     packed <<= index_bits
     packed |= np.arange(n, dtype=np.int64)
@@ -96,15 +93,14 @@ def rank_rows(scores: np.ndarray, rtol: float = RANK_RTOL) -> np.ndarray:
     new_group = np.empty((rows, n), dtype=bool)
     new_group[:, 0] = True
     np.greater(distance[:, 1:] - distance[:, :-1], tolerance, out=new_group[:, 1:])
-    if any_missing:
-        missing_sorted = distance == missing  # sorted last; their rank becomes 0 below
-        new_group |= missing_sorted
     # A unit's rank is the place of its group's first unit: the running maximum of the
     # places where groups start (done for every row: most rows of real scores have ties).
     ranked = np.multiply(new_group, np.arange(1, n + 1, dtype=dtype), dtype=dtype)
     np.maximum.accumulate(ranked, axis=1, out=ranked)
-    if any_missing:
-        np.copyto(ranked, 0, where=missing_sorted)
+    # Missing scores sort last (after a gap that may tie them to the lowest score: harmless,
+    # as nothing follows them); their rank is 0.
+    for row in np.flatnonzero(distance[:, -1] == missing):
+        ranked[row, np.searchsorted(distance[row], missing) :] = 0
     packed &= (1 << index_bits) - 1  # the unit's position in its row ...
     packed += np.arange(0, rows * n, n, dtype=np.int64)[:, None]  # ... and in the array
     out = np.empty(rows * n, dtype=dtype)
