@@ -125,11 +125,16 @@ def _sorted_quantiles(samples: np.ndarray, missing_first: bool) -> np.ndarray:
     return quantiles_of_sorted(ordered, np.zeros_like(count), count, _PROBS)
 
 
-def _node_year_statistics(sim: Simulation, unit_ids: Sequence[str], o: int, y: int) -> pd.DataFrame:
+def _node_year_statistics(
+    sim: Simulation,
+    unit_ids: Sequence[str],
+    o: int,
+    y: int,
+    rank_q: np.ndarray,
+    score_q: np.ndarray,
+) -> pd.DataFrame:
     """The ``rank_stats`` rows of output node ``o`` in year ``y``."""
     n_u = len(unit_ids)
-    rank_q = _sorted_quantiles(sim.ranks[o, y], missing_first=True)
-    score_q = _sorted_quantiles(sim.scores[o, y], missing_first=False)
     nominal = sim.nominal_ranks[o, y].astype(np.float64)
     return pd.DataFrame(
         {
@@ -151,15 +156,28 @@ def _node_year_statistics(sim: Simulation, unit_ids: Sequence[str], o: int, y: i
 def rank_statistics(
     sim: Simulation, unit_ids: Sequence[str], threads: int | None = 1
 ) -> pd.DataFrame:
-    """The tidy ``rank_stats`` table of a simulation; each node and year (sorting every
-    unit's replications) on one of ``threads`` threads (``None``: one per usable CPU)."""
+    """The tidy ``rank_stats`` table of a simulation. The quantiles of each node and year
+    (sorting every unit's replications, once for ranks and once for scores) are computed
+    on ``threads`` threads (``None``: one per usable CPU)."""
     pairs = [(o, y) for o in range(len(sim.nodes)) for y in range(len(sim.years))]
-    count = thread_count(threads, len(pairs))
+
+    def quantiles(task: tuple[int, int, bool]) -> np.ndarray:
+        o, y, ranks = task
+        if ranks:
+            return _sorted_quantiles(sim.ranks[o, y], missing_first=True)
+        return _sorted_quantiles(sim.scores[o, y], missing_first=False)
+
+    tasks = [(o, y, ranks) for o, y in pairs for ranks in (True, False)]
+    count = thread_count(threads, len(tasks))
     if count == 1:
-        frames = [_node_year_statistics(sim, unit_ids, o, y) for o, y in pairs]
+        found = [quantiles(t) for t in tasks]
     else:
         with ThreadPoolExecutor(max_workers=count) as pool:
-            frames = list(pool.map(lambda p: _node_year_statistics(sim, unit_ids, *p), pairs))
+            found = list(pool.map(quantiles, tasks))
+    frames = [
+        _node_year_statistics(sim, unit_ids, o, y, found[2 * i], found[2 * i + 1])
+        for i, (o, y) in enumerate(pairs)
+    ]
     return pd.concat(frames, ignore_index=True)[RANK_STATS_COLUMNS]
 
 
