@@ -27,10 +27,12 @@ def make_results(
     years: tuple[int, ...] = (2022, 2023),
     seed: int = 0,
     missing: float = 0.05,
-    normalise: str = "minmax",
+    normalise: str | dict = "minmax",
+    aggregate: dict[str, dict] | None = None,
 ) -> mi.Results:
     """Indicators read directly from variables; dimensions of ``dims`` indicators, the
-    first two under one domain, the rest straight under the index."""
+    first two under one domain, the rest straight under the index. ``aggregate``: an
+    aggregation of its own for some nodes (by id)."""
     rng = np.random.default_rng(seed)
     text = {"de": "x", "en": "x"}
     nodes = [{"id": "dom", "parent": "index", "label": text, "weight": 2.0}]
@@ -61,9 +63,14 @@ def make_results(
         {
             "framework": {"id": "t", "label": text},
             "index": {"id": "index", "label": text},
-            "defaults": {"normalise": {"method": normalise}},
+            "defaults": {
+                "normalise": {"method": normalise} if isinstance(normalise, str) else normalise
+            },
             "variables": variables,
-            "nodes": nodes,
+            "nodes": [
+                {**n, **({"aggregate": aggregate[n["id"]]} if n["id"] in (aggregate or {}) else {})}
+                for n in nodes
+            ],
             "indicators": indicators,
         }
     )
@@ -269,6 +276,36 @@ def test_vectorised_replications_equal_the_engine(vary: dict) -> None:
                 assert np.array_equal(sim.ranks[o, y, r], want), (r, node, year)
 
 
+def test_nodes_with_methods_of_their_own_equal_the_engine() -> None:
+    # Geometric under geometric stays in logarithms between the nodes; harmonic under
+    # geometric and geometric under the arithmetic index change space: all equal the engine.
+    res = make_results(
+        units=30,
+        seed=8,
+        normalise={"method": "minmax", "range": [1, 100]},
+        aggregate={
+            "dim0": {"method": "geometric"},
+            "dim1": {"method": "harmonic"},
+            "dom": {"method": "geometric"},
+            "dim2": {"method": "generalised", "p": 2},
+        },
+    )
+    assert res.plan.aggregate["dom"].method == "geometric"
+    for vary in ({"weights": 0.3}, {"weights": 0.3, "leave_out": True}):
+        factors = parse_vary(vary, res)
+        reps = draw(
+            factors, np.random.default_rng(2).random((6, sum(f.width for f in factors))), res
+        )
+        nodes = res.framework.aggregate_ids
+        sim = simulate(res, factors, reps, nodes, [int(y) for y in res.years], threads=1)
+        position = {n: i for i, n in enumerate(res.framework.node_ids)}
+        for r in range(len(reps)):
+            engine = _engine_replication(res, factors, reps, r)
+            expected = engine.cube("aggregated")[:, :, [position[n] for n in nodes]]
+            got = sim.scores[:, :, r, :].transpose(1, 2, 0)
+            assert np.allclose(got, expected, rtol=1e-6, atol=1e-6, equal_nan=True)
+
+
 def test_zeros_under_a_geometric_mean_fail_like_the_engine() -> None:
     res = make_results(units=20, missing=0.0)  # minmax onto [0, 100]: each indicator has a 0
     with pytest.raises(SpecError, match="positive"):
@@ -420,3 +457,21 @@ def test_chunk_size_changes_nothing_but_speed(res: mi.Results) -> None:
     for chunk_size in (1, 7, 45):
         other = uncertainty(res, n=45, vary=vary, seed=4, chunk_size=chunk_size)
         pd.testing.assert_frame_equal(default.rank_stats, other.rank_stats)
+
+
+def test_threads_change_nothing_but_speed(res: mi.Results) -> None:
+    # The default runs chunks and summaries on a thread per CPU; any count, the same result.
+    vary = {
+        "weights": 0.25,
+        "normalise": [{"method": "minmax", "range": [1, 100]}, "rank"],
+        "aggregate": [None, "geometric"],
+        "leave_out": True,
+    }
+    alone = uncertainty(res, n=45, vary=vary, seed=6, chunk_size=4, threads=1, nodes="all")
+    for threads in (None, 2, 3):
+        other = uncertainty(
+            res, n=45, vary=vary, seed=6, chunk_size=4, threads=threads, nodes="all"
+        )
+        pd.testing.assert_frame_equal(alone.rank_stats, other.rank_stats)
+    with pytest.raises(SpecError, match="threads"):
+        uncertainty(res, n=4, threads=0)

@@ -18,67 +18,43 @@ and its replication indices, so any :class:`concurrent.futures.Executor` or a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
+from collections.abc import Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from mint_index.analysis.choices import Factor, Replications
+from mint_index.analysis.replicate_batch import Indicators, batch_outputs
 from mint_index.errors import SpecError
-from mint_index.methods.aggregate import GeneralisedParams
 from mint_index.methods.registry import INDICATOR_STEPS
 from mint_index.plan import StepChoice
-from mint_index.rules.coverage import min_share as coverage_min_share
+from mint_index.workers import usable_cpus
 
 if TYPE_CHECKING:
     from distributed import Client
 
     from mint_index.pipeline.results import Results
 
-__all__ = ["Simulation", "exact_rank_rows", "quantiles_of_sorted", "rank_rows", "simulate"]
+__all__ = [
+    "Simulation",
+    "exact_rank_rows",
+    "quantiles_of_sorted",
+    "rank_rows",
+    "simulate",
+    "thread_count",
+]
 
 #: Cells (year x unit) times replications of one working array: a chunk is computed in
-#: batches of this size, about 2 MB of float64, so that the working arrays stay in the CPU
-#: cache (a quarter less time than batches of 100 replications at 10,786 units, measured).
-BATCH_ELEMENTS = 2**18
+#: batches of this size, about 1 MB of float64, so that the working arrays stay in a core's
+#: cache while another thread works on the other core (batches of 100 replications at
+#: 10,786 units took a quarter longer than 2 MB ones; 1 MB was no slower in CPU time).
+BATCH_ELEMENTS = 2**17
 
 #: Scores closer than this share of the row's largest absolute score count as tied, so
 #: that the last bits of floating-point sums never reorder equal units.
 RANK_RTOL = 1e-10
-
-
-Transform = Callable[[np.ndarray], np.ndarray]
-
-
-def _identity(x: np.ndarray) -> np.ndarray:
-    return x
-
-
-def _positive(x: np.ndarray) -> np.ndarray:
-    return x > 0
-
-
-def _non_negative(x: np.ndarray) -> np.ndarray:
-    return x >= 0
-
-
-def _quasi_arithmetic(choice: StepChoice) -> tuple[Transform, Transform, Transform | None] | None:
-    """``(f, f inverse, domain)`` if ``method`` is the quasi-arithmetic mean
-    ``f⁻¹(Σ w f(x) / Σ w)``, else ``None``. Values outside ``domain`` go through the
-    registered function, which decides what they mean (the shipped ones raise)."""
-    method = choice.method
-    if method == "arithmetic":
-        return _identity, _identity, None
-    if method == "geometric":
-        return np.log, np.exp, _positive
-    if method == "harmonic":
-        return np.reciprocal, np.reciprocal, _positive
-    if method == "generalised" and isinstance(choice.params, GeneralisedParams):
-        p = float(choice.params.p)
-        return (lambda x: x**p), (lambda y: y ** (1.0 / p)), (_positive if p < 0 else _non_negative)
-    return None
 
 
 def rank_dtype(n_units: int) -> type[np.unsignedinteger]:
@@ -106,10 +82,7 @@ def rank_rows(scores: np.ndarray, rtol: float = RANK_RTOL) -> np.ndarray:
     step = np.where(span > 0, span / float(2**k - 64), 1.0)  # headroom for rounding
     below_best = np.subtract(hi, scores)
     below_best *= 1.0 / step
-    missing_mask = np.isnan(below_best)
-    any_missing = bool(missing_mask.any())
-    if any_missing:
-        below_best[missing_mask] = missing
+    np.fmin(below_best, missing, out=below_best)  # a missing score (NaN) becomes `missing`
     packed = below_best.astype(np.int64)  # non-negative, so truncation is floor
     packed <<= index_bits
     packed |= np.arange(n, dtype=np.int64)
@@ -120,17 +93,14 @@ def rank_rows(scores: np.ndarray, rtol: float = RANK_RTOL) -> np.ndarray:
     new_group = np.empty((rows, n), dtype=bool)
     new_group[:, 0] = True
     np.greater(distance[:, 1:] - distance[:, :-1], tolerance, out=new_group[:, 1:])
-    if any_missing:
-        missing_sorted = distance == missing  # sorted last; their rank becomes 0 below
-        new_group |= missing_sorted
-    # Without ties a unit's rank is its place in the order; only rows with ties need the
-    # (slow, sequential) running maximum that gives tied units their group's first place.
-    ranked = np.tile(np.arange(1, n + 1, dtype=dtype), (rows, 1))
-    tied = np.flatnonzero(~new_group.all(axis=1))
-    if len(tied):
-        ranked[tied] = np.maximum.accumulate(new_group[tied] * ranked[tied], axis=1)
-    if any_missing:
-        ranked[missing_sorted] = 0
+    # A unit's rank is the place of its group's first unit: the running maximum of the
+    # places where groups start (done for every row: most rows of real scores have ties).
+    ranked = np.multiply(new_group, np.arange(1, n + 1, dtype=dtype), dtype=dtype)
+    np.maximum.accumulate(ranked, axis=1, out=ranked)
+    # Missing scores sort last (after a gap that may tie them to the lowest score: harmless,
+    # as nothing follows them); their rank is 0.
+    for row in np.flatnonzero(distance[:, -1] == missing):
+        ranked[row, np.searchsorted(distance[row], missing) :] = 0
     packed &= (1 << index_bits) - 1  # the unit's position in its row ...
     packed += np.arange(0, rows * n, n, dtype=np.int64)[:, None]  # ... and in the array
     out = np.empty(rows * n, dtype=dtype)
@@ -178,6 +148,10 @@ def quantiles_of_sorted(
     return out
 
 
+#: Ranks and scores ``[output, year, rep, unit]``.
+_ChunkResult = tuple[np.ndarray, np.ndarray]
+
+
 @dataclass(frozen=True)
 class _ChunkInputs:
     """Everything a chunk needs: plain arrays and the aggregation choices (small frozen
@@ -195,212 +169,63 @@ class _ChunkInputs:
     outputs: tuple[int, ...]  # positions (in aggregate order) of the nodes to rank
 
 
-def _transformed(x: np.ndarray, f: Transform) -> tuple[np.ndarray, np.ndarray | None]:
-    """``f(x)`` as a new array with 0 where ``x`` is missing, and the mask of the values
-    present (``None`` when nothing is missing). ``f`` keeps NaN as NaN."""
-    fx = x.copy() if f is _identity else f(x)
-    missing = np.isnan(fx)
-    if not missing.any():
-        return fx, None
-    fx[missing] = 0.0
-    return fx, ~missing
+def _run_chunk(
+    inputs: _ChunkInputs, reps: np.ndarray, out: _ChunkResult | None = None
+) -> _ChunkResult | None:
+    """Ranks and scores of the output nodes for replications ``reps``.
 
-
-def _in_domain(values: list[np.ndarray], domain: Transform) -> bool:
-    """Whether every value present lies in ``domain`` (checked on the lowest one)."""
-    for v in values:
-        lowest = np.fmin.reduce(v, axis=None)
-        if not (np.isnan(lowest) or domain(lowest)):
-            return False
-    return True
-
-
-def _aggregate(
-    children: list[np.ndarray],
-    shared: np.ndarray | None,
-    w: np.ndarray,
-    choice: StepChoice,
-) -> np.ndarray:
-    """One aggregate node for a batch of replications, flattened to ``[batch, cell]``
-    (cell = year x unit).
-
-    Children are either ``shared`` (indicator columns ``[cell, child]``, the same for every
-    replication) or ``children`` (each ``[batch, cell]``); ``w`` is ``[batch, child]``.
-    Missing where the share of children present is below the method's ``min_share``,
-    as in the engine (:func:`_short_of_children`).
+    Without ``out``: returned as ``[output, year, rep, unit]`` each (ranks unsigned,
+    0 = missing; scores float32). With ``out`` (the simulation's own arrays, in this
+    process): written straight into columns ``reps`` of them.
     """
-    min_share = coverage_min_share(choice)
-    value = _aggregate_values(children, shared, w, choice)
-    complete = shared is not None and not np.isnan(shared).any()
-    if min_share > 0 and not complete:
-        np.copyto(value, np.nan, where=_short_of_children(children, shared, w, min_share))
-    return value
-
-
-def _short_of_children(
-    children: list[np.ndarray], shared: np.ndarray | None, w: np.ndarray, min_share: float
-) -> np.ndarray:
-    """``[batch, cell]``: too few children present, the engine's rule
-    (:func:`~mint_index.rules.coverage.enough_children`) per replication's weights."""
-    counted = (w > 0).astype(np.float64)  # [batch, child]
-    n = np.maximum(counted.sum(axis=1), 1.0)[:, None]
-    if shared is not None:
-        present = np.einsum("bc,nc->bn", counted, (~np.isnan(shared)).astype(np.float64))
-    else:
-        present = np.zeros((w.shape[0], children[0].shape[1]))
-        for k, child in enumerate(children):
-            present += ~np.isnan(child) * counted[:, k, None]
-    return present / n < min_share
-
-
-def _aggregate_values(
-    children: list[np.ndarray],
-    shared: np.ndarray | None,
-    w: np.ndarray,
-    choice: StepChoice,
-) -> np.ndarray:
-    """The aggregate of the children present, before the ``min_share`` rule."""
-    total = w.sum(axis=1)
-    quasi = _quasi_arithmetic(choice)
-    if quasi is not None and quasi[2] is not None:
-        domain = quasi[2]
-        if not _in_domain([shared] if shared is not None else children, domain):
-            quasi = None
-    if quasi is None:
-        return _aggregate_each(children, shared, w, choice)
-    f, f_inv, _ = quasi
-    enough = np.full(total.shape, np.finfo(np.float64).tiny)  # some weight present
-    if shared is None:
-        value = _combine_batched(children, w, f, total, enough)
-    else:
-        # Cells with every child present have all the weight present (share 1): only the
-        # others need the weight actually present.
-        fx, present = _transformed(shared, f)
-        num = np.einsum("bc,nc->bn", w, fx)  # einsum beats BLAS: few children
-        value = num / np.where(total > 0, total, np.nan)[:, None]
-        if present is not None:
-            # Masked writes over every cell: cheaper than gathering and scattering the
-            # incomplete ones, which are most cells when many units lack some indicator.
-            incomplete = ~present.all(axis=1)
-            den = np.einsum("bc,nc->bn", w, present.astype(np.float64))
-            with np.errstate(invalid="ignore", divide="ignore"):
-                np.divide(num, den, out=value, where=incomplete)
-            np.copyto(value, np.nan, where=incomplete & (den < enough[:, None]))
-    return value if f_inv is _identity else _apply(f_inv, value, value)
-
-
-def _apply(f: Transform, x: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """``f(x)``, written into ``out`` when ``f`` is a ufunc (no new array per child)."""
-    return f(x, out=out) if isinstance(f, np.ufunc) else f(x)
-
-
-def _combine_batched(
-    children: list[np.ndarray],
-    w: np.ndarray,
-    f: Transform,
-    total: np.ndarray,
-    enough: np.ndarray,
-) -> np.ndarray:
-    """``Σ w f(x) / Σ w`` over the children present, children ``[batch, cell]`` each.
-
-    The weight present is a per-replication constant for children without gaps, so
-    complete data never pays for a ``[batch, cell]`` array of weights.
-    """
-    num = np.zeros((w.shape[0], children[0].shape[1]))
-    scratch = np.empty_like(num)
-    den_const = np.zeros(w.shape[0])
-    den_part: np.ndarray | None = None
-    for k, child in enumerate(children):
-        fx = child if f is _identity else _apply(f, child, scratch)
-        missing = np.isnan(fx)
-        weighted = np.multiply(fx, w[:, k, None], out=scratch)
-        if not missing.any():
-            num += weighted
-            den_const += w[:, k]
-            continue
-        np.copyto(weighted, 0.0, where=missing)
-        num += weighted
-        if den_part is None:
-            den_part = np.zeros_like(num)
-        np.add(den_part, w[:, k, None], out=den_part, where=~missing)
-    if den_part is None:
-        value = num / np.where(den_const > 0, den_const, np.nan)[:, None]
-        value[den_const < enough] = np.nan
-        return value
-    den_part += den_const[:, None]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        value = num / den_part
-    np.copyto(value, np.nan, where=den_part < enough[:, None])
-    return value
-
-
-def _aggregate_each(
-    children: list[np.ndarray],
-    shared: np.ndarray | None,
-    w: np.ndarray,
-    choice: StepChoice,
-) -> np.ndarray:
-    """Fallback for methods without a batched form: the registered function, once per
-    replication."""
-    batch = w.shape[0]
-    cells = shared.shape[0] if shared is not None else children[0].shape[1]
-    out = np.full((batch, cells), np.nan)
-    for b in range(batch):
-        if not w[b].sum() > 0:
-            continue
-        x = shared if shared is not None else np.stack([c[b] for c in children], axis=-1)
-        out[b] = np.asarray(choice.func(x[None], w[b], choice.params), dtype=np.float64)[0]
-    return out
-
-
-def _run_chunk(inputs: _ChunkInputs, reps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Ranks and scores of the output nodes for replications ``reps``:
-    ``[output, year, rep, unit]`` each (ranks unsigned, 0 = missing; scores float32)."""
     n_y, n_u, _ = inputs.shape
-    shape = (len(inputs.outputs), n_y, len(reps), n_u)
-    ranks = np.zeros(shape, dtype=rank_dtype(n_u))
-    scores = np.full(shape, np.nan, dtype=np.float32)
+    if out is None:
+        shape = (len(inputs.outputs), n_y, len(reps), n_u)
+        ranks = np.empty(shape, dtype=rank_dtype(n_u))  # every column is written below
+        scores = np.empty(shape, dtype=np.float32)
+        columns = np.arange(len(reps))
+    else:
+        ranks, scores = out
+        columns = reps
     keys = inputs.input_key[reps] * len(inputs.aggregations) + inputs.aggregation_key[reps]
     batch = max(1, BATCH_ELEMENTS // max(n_y * n_u, 1))
+    indicators: dict[int, Indicators] = {}
     for key in np.unique(keys):
         same = np.flatnonzero(keys == key)
+        cube_key = int(inputs.input_key[reps[same[0]]])
+        if cube_key not in indicators:
+            cube = cast(np.ndarray, inputs.cubes[cube_key])  # present: see _slim
+            indicators[cube_key] = Indicators(cube.reshape(n_y * n_u, -1))
         for start in range(0, len(same), batch):
             pos = same[start : start + batch]
-            _run_batch(inputs, reps[pos], pos, ranks, scores)
-    return ranks, scores
+            _run_batch(inputs, indicators[cube_key], reps[pos], ranks, scores, columns[pos])
+    return None if out is not None else (ranks, scores)
 
 
 def _run_batch(
     inputs: _ChunkInputs,
+    indicators: Indicators,
     group: np.ndarray,
-    pos: np.ndarray,
     ranks: np.ndarray,
     scores: np.ndarray,
+    columns: np.ndarray,
 ) -> None:
-    """Replications ``group`` (sharing their inputs and aggregations) into columns ``pos``
-    of the chunk's ``ranks`` and ``scores``."""
-    n_y, n_u, n_i = inputs.shape
-    cube = cast(np.ndarray, inputs.cubes[inputs.input_key[group[0]]])  # present: see _slim
-    flat = cube.reshape(n_y * n_u, n_i)
-    choices = inputs.aggregations[inputs.aggregation_key[group[0]]]
-    w_all = inputs.weights[group]
-    values: dict[int, np.ndarray] = {}
-    nodes = zip(inputs.aggregate_columns, inputs.children, strict=True)
-    for a, (column, kids) in enumerate(nodes):
-        w = w_all[:, list(kids)]
-        if all(k < n_i for k in kids):
-            values[column] = _aggregate([], flat[:, list(kids)], w, choices[a])
-            continue
-        parts = [
-            np.broadcast_to(flat[:, k], (len(group), n_y * n_u)) if k < n_i else values[k]
-            for k in kids
-        ]
-        values[column] = _aggregate(parts, None, w, choices[a])
-    for o, a in enumerate(inputs.outputs):
-        s = values[inputs.aggregate_columns[a]].reshape(len(group), n_y, n_u)
+    """Replications ``group`` (sharing their inputs and aggregations) into ``columns`` of
+    ``ranks`` and ``scores``."""
+    n_y, n_u, _ = inputs.shape
+    outputs = batch_outputs(
+        indicators,
+        inputs.aggregations[inputs.aggregation_key[group[0]]],
+        inputs.weights[group],
+        inputs.aggregate_columns,
+        inputs.children,
+        inputs.outputs,
+    )
+    for o, values in enumerate(outputs):
+        s = values.reshape(len(group), n_y, n_u)
         r = rank_rows(s.reshape(-1, n_u)).reshape(s.shape)
-        ranks[o][:, pos] = r.transpose(1, 0, 2)
-        scores[o][:, pos] = s.transpose(1, 0, 2)
+        ranks[o][:, columns] = r.transpose(1, 0, 2)
+        scores[o][:, columns] = s.transpose(1, 0, 2)
 
 
 def _slim(inputs: _ChunkInputs, reps: np.ndarray) -> _ChunkInputs:
@@ -499,6 +324,36 @@ def _submit(
     return [pool.submit(_run_chunk, _slim(inputs, c), c) for c in chunks]
 
 
+def thread_count(threads: int | None, tasks: int) -> int:
+    """Threads for ``tasks`` pieces of work: ``threads``, or one per usable CPU when
+    ``None``; never more than the tasks, at least one."""
+    if threads is not None and (
+        isinstance(threads, bool) or not isinstance(threads, int) or threads < 1
+    ):
+        raise SpecError(f"threads must be a positive integer or None, got {threads!r}")
+    wanted = usable_cpus() if threads is None else threads
+    return max(1, min(wanted, tasks))
+
+
+def _run_here(
+    inputs: _ChunkInputs,
+    chunks: list[np.ndarray],
+    out: _ChunkResult,
+    threads: int | None,
+) -> None:
+    """Run ``chunks`` in this process. Threads share ``out`` (each chunk writes only its
+    own replications) and numpy releases the interpreter lock in the array work, so they
+    run side by side; the results do not depend on their number or timing."""
+    count = thread_count(threads, len(chunks))
+    if count == 1:
+        for chunk in chunks:
+            _run_chunk(inputs, chunk, out)
+        return
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        for done in [pool.submit(_run_chunk, inputs, chunk, out) for chunk in chunks]:
+            done.result()  # re-raises a chunk's error
+
+
 def simulate(
     results: Results,
     factors: Sequence[Factor],
@@ -507,10 +362,13 @@ def simulate(
     years: Sequence[int],
     executor: Executor | Client | None = None,
     chunk_size: int = 100,
+    threads: int | None = None,
 ) -> Simulation:
     """Run every replication; return ranks and scores of ``nodes`` in ``years``.
 
-    ``executor``: ``None`` runs the chunks here, one after the other; any
+    ``executor``: ``None`` runs the chunks in this process, on ``threads`` threads (``None``:
+    one per usable CPU, at most one per chunk; 1: one chunk after the other), each writing
+    its own replications straight into the result; any
     :class:`concurrent.futures.Executor` gets each chunk with only the cubes it uses; a
     ``dask.distributed.Client`` gets the inputs once (scattered to every worker) and then
     only each chunk's replication indices. A chunk (``chunk_size`` replications) is the
@@ -538,15 +396,16 @@ def simulate(
     order = np.lexsort((np.arange(len(reps)), inputs.aggregation_key, inputs.input_key))
     chunks = [order[i : i + chunk_size] for i in range(0, len(order), chunk_size)]
     n_y, n_u = len(year_index), len(results.unit_ids)
-    ranks = np.zeros((len(nodes), n_y, len(reps), n_u), dtype=rank_dtype(n_u))
+    # Every column is written by its chunk. Not np.zeros: calloc's memory gets no huge pages
+    # and faulting it in page by page took longer than computing the ranks (measured).
+    ranks = np.empty((len(nodes), n_y, len(reps), n_u), dtype=rank_dtype(n_u))
     scores = np.empty((len(nodes), n_y, len(reps), n_u), dtype=np.float32)
     if executor is None:
-        for chunk in chunks:
-            ranks[:, :, chunk], scores[:, :, chunk] = _run_chunk(inputs, chunk)
+        _run_here(inputs, chunks, (ranks, scores), threads)
     else:
         futures = _submit(executor, inputs, chunks)
         for i, chunk in enumerate(chunks):
-            ranks[:, :, chunk], scores[:, :, chunk] = futures[i].result()
+            ranks[:, :, chunk], scores[:, :, chunk] = cast(_ChunkResult, futures[i].result())
             futures[i] = None  # free the chunk's arrays as soon as they are copied
     aggregated = results.cube("aggregated")[year_index]
     nominal = np.stack([aggregated[:, :, position[n]] for n in nodes])  # [node, y, u]
