@@ -280,11 +280,12 @@ def dist2ref(x: np.ndarray, params: DistRefParams, ctx: NormaliseContext) -> np.
     if params.value is not None:
         reference = params.value * ctx.direction
     else:
-        if params.unit not in ctx.unit_ids:
+        hits = np.flatnonzero(np.asarray(ctx.unit_ids).astype(str) == params.unit)
+        if not hits.size:
             raise SpecError(
                 f"normalise method 'dist2ref': reference unit {params.unit!r} is not in the data"
             )
-        position = ctx.unit_ids.index(params.unit)
+        position = int(hits[0])
         own = xd[:, position : position + 1, :]
         reference = own if params.fit == "per_year" else _fitted(own, params.fit, ctx, np.nanmean)
     y = _ratio(xd - worst, reference - worst)

@@ -333,7 +333,7 @@ def _direct_variable(ind: Indicator) -> str:
     return cast(DirectCompute, ind.compute).variable
 
 
-def _first_reason(cols: _ByVariable, rows: tuple[np.ndarray, ...]) -> np.ndarray:
+def _first_reason(cols: _ByVariable, rows: tuple[np.ndarray | slice, ...]) -> np.ndarray:
     """Per cell, the reason of the first input (in the compute's order) that is missing;
     0 if none is."""
     out = cols.reason[rows[0]]
