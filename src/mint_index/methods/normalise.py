@@ -178,11 +178,16 @@ def minmax(x: np.ndarray, params: MinMaxParams, ctx: NormaliseContext) -> np.nda
 
     An indicator whose fitted range is zero gives NaN, as in COINr.
     """
-    xd = _directed(x, ctx)
+    out = _directed(x, ctx)
     lo, hi = params.range
-    x_min = _fitted(xd, params.fit, ctx, np.nanmin)
-    x_max = _fitted(xd, params.fit, ctx, np.nanmax)
-    return _ratio(xd - x_min, x_max - x_min) * (hi - lo) + lo
+    x_min = _fitted(out, params.fit, ctx, np.nanmin)
+    x_max = _fitted(out, params.fit, ctx, np.nanmax)
+    # in place on the one new array: the cube is large, every temporary costs a pass
+    out -= x_min
+    out /= np.where(x_max != x_min, x_max - x_min, np.nan)
+    out *= hi - lo
+    out += lo
+    return out
 
 
 @register("normalise", "zscore", ZScoreParams)

@@ -27,7 +27,6 @@ from mint_index.methods.base import (
     TreatResult,
 )
 from mint_index.pipeline.derive import derive, on_indicator_scale
-from mint_index.pipeline.layout import column_last, column_major
 from mint_index.pipeline.results import Results, StageLog
 from mint_index.pipeline.units import peer_groups, units_table
 from mint_index.plan import Plan, StepChoice
@@ -152,22 +151,23 @@ def aggregate_cube(plan: Plan, normalised: np.ndarray) -> np.ndarray:
     fw = plan.framework
     position = {node: i for i, node in enumerate(fw.node_ids)}
     n_i = len(fw.indicator_ids)
-    # Node-major while aggregating: a parent's children are one contiguous block, and
-    # the methods' reductions over children add whole contiguous arrays.
-    work = np.full((len(fw.node_ids), *normalised.shape[:2]), np.nan)
-    work[:n_i] = column_major(normalised)
+    # One array for every node, filled in place: the indicators, then each parent from
+    # its children's columns (a view where they are a run), children before parents.
+    out = np.empty((*normalised.shape[:2], len(fw.node_ids)))
+    out[:, :, :n_i] = normalised
     for node in fw.aggregate_ids:
         children = fw.children[node]
-        cols = _columns([position[c] for c in children])
+        x = out[:, :, _columns([position[c] for c in children])]  # [year, unit, child]
         weights = np.array([plan.weight(c) for c in children], dtype=np.float64)
         if not weights.sum() > 0:
             raise SpecError(f"weights: all children of {node!r} have weight 0")
         choice = plan.aggregate[node]
-        x = np.moveaxis(work[cols], 0, -1)  # [year, unit, child]
-        value = np.asarray(choice.func(x, weights, choice.params), dtype=np.float64)
-        enough = enough_children(x, weights, min_share(choice))
-        work[position[node]] = np.where(enough, value, np.nan)
-    return column_last(work)
+        value = out[:, :, position[node]]
+        value[...] = choice.func(x, weights, choice.params)
+        share = min_share(choice)
+        if share > 0:  # with 0 every parent counts: no need to count its children
+            np.copyto(value, np.nan, where=~enough_children(x, weights, share))
+    return out
 
 
 def _per_choice(
