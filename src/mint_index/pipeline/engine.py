@@ -152,12 +152,14 @@ def aggregate_cube(plan: Plan, normalised: np.ndarray) -> np.ndarray:
     position = {node: i for i, node in enumerate(fw.node_ids)}
     n_i = len(fw.indicator_ids)
     # One array for every node, filled in place: the indicators, then each parent from
-    # its children's columns (a view where they are a run), children before parents.
+    # its children's columns, children before parents. The children are copied out as
+    # one contiguous block: numpy works on it as one flat run, where on the strided
+    # columns it would step unit by unit.
     out = np.empty((*normalised.shape[:2], len(fw.node_ids)))
     out[:, :, :n_i] = normalised
     for node in fw.aggregate_ids:
         children = fw.children[node]
-        x = out[:, :, _columns([position[c] for c in children])]  # [year, unit, child]
+        x = np.ascontiguousarray(out[:, :, _columns([position[c] for c in children])])
         weights = np.array([plan.weight(c) for c in children], dtype=np.float64)
         if not weights.sum() > 0:
             raise SpecError(f"weights: all children of {node!r} have weight 0")
