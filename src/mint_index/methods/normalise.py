@@ -106,9 +106,16 @@ def _fitted(
     x: np.ndarray, fit: FitMode, ctx: NormaliseContext, func: Callable[..., np.ndarray]
 ) -> np.ndarray:
     """``ctx.reduce`` without numpy's warnings about indicators with no values at all."""
+    return _fitted_all(x, fit, ctx, func)[0]
+
+
+def _fitted_all(
+    x: np.ndarray, fit: FitMode, ctx: NormaliseContext, *funcs: Callable[..., np.ndarray]
+) -> list[np.ndarray]:
+    """``ctx.reductions`` without numpy's warnings about indicators with no values at all."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        return ctx.reduce(x, fit, func)
+        return ctx.reductions(x, fit, *funcs)
 
 
 def _directed(x: np.ndarray, ctx: NormaliseContext) -> np.ndarray:
@@ -180,8 +187,7 @@ def minmax(x: np.ndarray, params: MinMaxParams, ctx: NormaliseContext) -> np.nda
     """
     out = _directed(x, ctx)
     lo, hi = params.range
-    x_min = _fitted(out, params.fit, ctx, np.nanmin)
-    x_max = _fitted(out, params.fit, ctx, np.nanmax)
+    x_min, x_max = _fitted_all(out, params.fit, ctx, np.nanmin, np.nanmax)
     # in place on the one new array: the cube is large, every temporary costs a pass
     out -= x_min
     out /= np.where(x_max != x_min, x_max - x_min, np.nan)
@@ -194,8 +200,7 @@ def minmax(x: np.ndarray, params: MinMaxParams, ctx: NormaliseContext) -> np.nda
 def zscore(x: np.ndarray, params: ZScoreParams, ctx: NormaliseContext) -> np.ndarray:
     """Standardise: (x - mean) / sd * ``sd`` + ``mean``, sample sd (COINr n_zscore)."""
     xd = _directed(x, ctx)
-    mean = _fitted(xd, params.fit, ctx, np.nanmean)
-    sd = _fitted(xd, params.fit, ctx, partial(np.nanstd, ddof=1))
+    mean, sd = _fitted_all(xd, params.fit, ctx, np.nanmean, partial(np.nanstd, ddof=1))
     return _ratio(xd - mean, sd) * params.sd + params.mean
 
 
