@@ -220,12 +220,14 @@ def derive(data: Dataset, framework: Framework) -> Derived:
     _check_variables(data, framework)
     raw = data.values
     n_y, n_u, _ = raw.shape
+    blocks = _Blocks(framework, data.variables)
+    if blocks.is_the_data(len(data.variables)):
+        return Derived(_read_only(raw), data, framework)
     # Indicators computed alike (ratios, parity gaps of one mode, plain values) are
     # computed together: one numpy call per operation over the block of their columns,
     # gathered from the cube, not one per indicator.
     values = np.empty((n_y, n_u, len(framework.indicators)))
     problems: list[dict[str, object]] = []
-    blocks = _Blocks(framework, data.variables)
     with np.errstate(divide="ignore", invalid="ignore"):
         for i, ind in blocks.levels:
             values[:, :, i] = _levels(
@@ -252,6 +254,14 @@ def derive(data: Dataset, framework: Framework) -> Derived:
     if problems:
         raise DataValidationError(problems)
     return Derived(values, data, framework)
+
+
+def _read_only(values: np.ndarray) -> np.ndarray:
+    """A view of ``values`` that refuses writes: a stage that is the data itself must not
+    become a way to change the caller's input."""
+    view = values.view()
+    view.flags.writeable = False
+    return view
 
 
 def _rates(
@@ -370,6 +380,18 @@ class _Blocks:
                 self.ratio.append(i)
             else:
                 self.parity.setdefault(c.mode, []).append(i)
+
+    def is_the_data(self, n_variables: int) -> bool:
+        """Every indicator is a variable passed through, in the data's own order: the
+        derived values are the data's values (no copy needed)."""
+        plain = len(self.direct) == len(self._indicators) == n_variables
+        return (
+            plain
+            and not self.transformed
+            and all(
+                self._position[_direct_variable(ind)] == i for i, ind in enumerate(self._indicators)
+            )
+        )
 
     def position(self, variable: str) -> int:
         return self._position[variable]

@@ -135,8 +135,11 @@ def _run(data: Dataset, plan: Plan) -> Results:
         )
         return np.asarray(choice.func(x, choice.params, ctx), dtype=np.float64)
 
-    stages["normalised"] = _per_choice(plan, "normalise", stages["treated"], normalise)
-    stages["aggregated"] = aggregate_cube(plan, stages["normalised"])
+    aggregated = aggregate_cube(plan, _per_choice(plan, "normalise", stages["treated"], normalise))
+    # The normalised indicators are the first columns of the aggregated cube: the stage
+    # is that view, not a second copy of the same values.
+    stages["normalised"] = aggregated[:, :, : len(fw.indicators)]
+    stages["aggregated"] = aggregated
     log = StageLog(~keep, stages, treatments, len(fw.indicators))
     return Results(plan, data, stages, derived, log, units=units.built)
 
