@@ -285,3 +285,11 @@ def test_units_table_is_built_when_first_read(small_framework: mi.Framework) -> 
     grouped = mi.score(data, small_framework, impute={"method": "mean", "by": "peer_group"})
     assert "units" in grouped.__dict__
     assert grouped.units["peer_group"].tolist() == ["all", "all"]
+
+
+def test_stages_that_share_values_share_their_frame(small_framework: mi.Framework) -> None:
+    res = mi.score(dataset({"A": {}, "B": {"council_migrant": 3}}), small_framework)
+    assert res.cube("screened") is res.cube("derived")  # nothing screened out or denominated
+    assert res.stage("screened") is res.stage("derived")  # one frame, not two equal ones
+    assert res.stage("normalised") is not res.stage("aggregated")
+    assert list(res.stage("normalised").columns) == small_framework.indicator_ids

@@ -198,9 +198,11 @@ class Results:
         """A stage as a DataFrame: index ``(unit, year)``, one column per indicator
         (per node for ``aggregated``)."""
         cache = self.__dict__.setdefault("_frames", {})
-        if name not in cache:
-            cache[name] = self._frame(self.cube(name), self._columns(name))
-        return cache[name]
+        cube = self.cube(name)
+        # stages that share one array (a step that changed nothing) share one frame
+        if id(cube) not in cache:
+            cache[id(cube)] = self._frame(cube, self._columns(name))
+        return cache[id(cube)]
 
     @property
     def scores(self) -> pd.DataFrame:
