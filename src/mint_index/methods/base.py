@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import Field
@@ -91,7 +91,7 @@ class NormaliseContext:
         return self.reductions(x, fit, func)[0]
 
     def reductions(
-        self, x: np.ndarray, fit: FitMode, *funcs: Callable[..., np.ndarray]
+        self, x: np.ndarray, fit: FitMode, *funcs: Callable[..., Any]
     ) -> list[np.ndarray]:
         """:meth:`reduce` with several reductions over one indicator-major copy of the
         fitted values: each then runs over contiguous memory, where over the cube it

@@ -13,7 +13,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from functools import partial
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -110,7 +110,7 @@ def _fitted(
 
 
 def _fitted_all(
-    x: np.ndarray, fit: FitMode, ctx: NormaliseContext, *funcs: Callable[..., np.ndarray]
+    x: np.ndarray, fit: FitMode, ctx: NormaliseContext, *funcs: Callable[..., Any]
 ) -> list[np.ndarray]:
     """``ctx.reductions`` without numpy's warnings about indicators with no values at all."""
     with warnings.catch_warnings():
