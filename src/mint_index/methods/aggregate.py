@@ -71,8 +71,9 @@ def arithmetic(x: np.ndarray, weights: np.ndarray, params: AggregateParams) -> n
     w = np.asarray(weights, dtype=np.float64)
     present = ~np.isnan(x)
     total = present @ w
+    used = present if w.all() else present & (w > 0)  # a child of weight 0 adds nothing
     with np.errstate(invalid="ignore", divide="ignore"):
-        return _weighted(total, np.where(present, x, 0.0) @ w / total)
+        return _weighted(total, np.where(used, x, 0.0) @ w / total)
 
 
 @register("aggregate", "geometric", AggregateParams)
