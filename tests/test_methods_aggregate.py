@@ -271,3 +271,9 @@ def test_copeland_blocks_give_the_same_result(monkeypatch: pytest.MonkeyPatch) -
     whole = run({"method": "copeland"}, x, [1, 2, 1, 1])
     monkeypatch.setattr(aggregate, "_COPELAND_CELLS", 2 * 9 * 4 * 2)  # blocks of 2 units
     np.testing.assert_array_equal(run({"method": "copeland"}, x, [1, 2, 1, 1]), whole)
+
+
+def test_arithmetic_child_of_weight_zero_adds_nothing_whatever_its_value() -> None:
+    # (2 + 4) / 2 = 3 and 3 / 1 = 3: the first child has weight 0, even when infinite
+    x = cube([[np.inf, 2, 4], [1, nan, 3]])
+    np.testing.assert_array_equal(run({"method": "arithmetic"}, x, [0, 1, 1])[0], [3.0, 3.0])

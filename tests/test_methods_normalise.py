@@ -338,3 +338,19 @@ def test_fracmax_is_the_fraction_of_the_maximum() -> None:
     np.testing.assert_allclose(neg[0, :, 0], [1.0, 4.0, 2.5], rtol=1e-15)
     with pytest.raises(SpecError, match="scale"):
         parse_step("normalise", {"method": "fracmax", "scale": 0})
+
+
+def test_reductions_match_numpy_over_each_fit() -> None:
+    """Fitted on an indicator-major copy, the reductions equal numpy's over the cube."""
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(3, 50, 4))
+    x[rng.random(x.shape) < 0.1] = np.nan
+    ctx = ctx_for(3, 4)
+    pooled = ctx.reductions(x, "pooled", np.nanmin, np.nanmax)
+    np.testing.assert_array_equal(pooled[0], np.nanmin(x, axis=(0, 1), keepdims=True))
+    np.testing.assert_array_equal(pooled[1], np.nanmax(x, axis=(0, 1), keepdims=True))
+    (per_year,) = ctx.reductions(x, "per_year", np.nanmin)
+    np.testing.assert_array_equal(per_year, np.nanmin(x, axis=1, keepdims=True))
+    (reference,) = ctx.reductions(x, 2021, np.nanmean)
+    np.testing.assert_allclose(reference, np.nanmean(x[1:2], axis=(0, 1), keepdims=True))
+    np.testing.assert_array_equal(ctx.reduce(x, "pooled", np.nanmax), pooled[1])

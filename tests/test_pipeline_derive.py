@@ -311,6 +311,49 @@ def test_targets_and_goalposts_are_transformed_with_the_values() -> None:
     assert row["gap_target"] == pytest.approx(0.5 - 0.0, abs=1e-12)
 
 
+# ---- what derivation computes at once, and what on first access (issue 17) ----------------
+
+
+def test_details_are_computed_on_first_access(small_framework: mi.Framework) -> None:
+    d = derive(dataset({"A": {"council_migrant": 15}}), small_framework)
+    assert "_major" not in d.__dict__  # scoring reads the values only
+    i = small_framework.indicator_ids.index("council_share")
+    assert d.denominator[0, 0, i] == pytest.approx(30.0)  # 30 seats, from the data
+    assert d.reason[0, 0, i] == 0 and not d.unreliable[0, 0, i]
+
+
+def test_variables_passed_through_are_the_data_read_only() -> None:
+    fw = _framework(
+        [
+            _indicator("a", "index", {"type": "direct", "variable": "a"}),
+            _indicator("b", "index", {"type": "direct", "variable": "b"}),
+        ],
+        [],
+        ["a", "b"],
+    )
+    data = _data({"a": [1.0, np.nan], "b": [4.0, 25.0]}, ["u1", "u2"])
+    d = derive(data, fw)
+    np.testing.assert_array_equal(d.values, [[[1.0, 4.0], [np.nan, 25.0]]])
+    assert np.shares_memory(d.values, data.values)  # no copy of the data
+    with pytest.raises(ValueError, match="read-only"):
+        d.values[0, 0, 0] = 7.0  # the stage cannot change the caller's input
+    assert data.values.flags.writeable and data.values[0, 0, 0] == 1.0
+    # the reason of the NaN is still "missing", as for a derived copy
+    assert DERIVED_REASONS[d.reason[0, 1, 0]] == "missing"
+    # in another order the values are a copy, as when anything is computed
+    swapped = _framework(
+        [
+            _indicator("b", "index", {"type": "direct", "variable": "b"}),
+            _indicator("a", "index", {"type": "direct", "variable": "a"}),
+        ],
+        [],
+        ["a", "b"],
+    )
+    other = derive(data, swapped)
+    assert not np.shares_memory(other.values, data.values)
+    np.testing.assert_array_equal(other.values, [[[4.0, 1.0], [25.0, np.nan]]])
+
+
 def test_scoring_problems_are_located_in_the_source_of_their_variables(tmp_path) -> None:
     """A problem found while scoring names the file that held the variable, as validation
     does, not ``<data>``; data built in memory keep ``<data>``."""

@@ -259,3 +259,37 @@ def test_same_spec_and_data_give_identical_results(small_framework: mi.Framework
     a = mi.score(data, small_framework).to_json()
     b = mi.score(data, small_framework).to_json()
     assert a == b
+
+
+# ---- what a result keeps, and what it builds on first use (issue 17) -------------------
+
+
+def test_normalised_stage_is_the_aggregated_cubes_indicator_columns(
+    small_framework: mi.Framework,
+) -> None:
+    res = mi.score(dataset({"A": {}, "B": {"council_migrant": 12}}), small_framework)
+    n_i = len(res.indicator_ids)
+    normalised, aggregated = res.cube("normalised"), res.cube("aggregated")
+    assert normalised.shape == (1, 2, n_i)
+    np.testing.assert_array_equal(normalised, aggregated[:, :, :n_i])
+    assert np.shares_memory(normalised, aggregated)  # one copy of the values, not two
+
+
+def test_units_table_is_built_when_first_read(small_framework: mi.Framework) -> None:
+    data = dataset({"A": {}, "B": {}})
+    res = mi.score(data, small_framework)
+    assert "units" not in res.__dict__  # scoring alone does not build it
+    assert res.units.index.tolist() == ["A", "B"]
+    assert res.units["peer_group"].tolist() == ["all", "all"]
+    # a grouped imputation builds it during the run; the result keeps that table
+    grouped = mi.score(data, small_framework, impute={"method": "mean", "by": "peer_group"})
+    assert "units" in grouped.__dict__
+    assert grouped.units["peer_group"].tolist() == ["all", "all"]
+
+
+def test_stages_that_share_values_share_their_frame(small_framework: mi.Framework) -> None:
+    res = mi.score(dataset({"A": {}, "B": {"council_migrant": 3}}), small_framework)
+    assert res.cube("screened") is res.cube("derived")  # nothing screened out or denominated
+    assert res.stage("screened") is res.stage("derived")  # one frame, not two equal ones
+    assert res.stage("normalised") is not res.stage("aggregated")
+    assert list(res.stage("normalised").columns) == small_framework.indicator_ids

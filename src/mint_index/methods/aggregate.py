@@ -63,10 +63,17 @@ def _weighted(total: np.ndarray, value: np.ndarray) -> np.ndarray:
 
 @register("aggregate", "arithmetic", AggregateParams)
 def arithmetic(x: np.ndarray, weights: np.ndarray, params: AggregateParams) -> np.ndarray:
-    """Weighted arithmetic mean over the children present (COINr a_amean)."""
-    w, total = _present_weights(x, weights)
+    """Weighted arithmetic mean over the children present (COINr a_amean).
+
+    Both sums are products with the weights (``@``): one pass over the children, no
+    weighted copy of them.
+    """
+    w = np.asarray(weights, dtype=np.float64)
+    present = ~np.isnan(x)
+    total = present @ w
+    used = present if w.all() else present & (w > 0)  # a child of weight 0 adds nothing
     with np.errstate(invalid="ignore", divide="ignore"):
-        return _weighted(total, np.sum(np.where(w > 0, x, 0.0) * w, axis=-1) / total)
+        return _weighted(total, np.where(used, x, 0.0) @ w / total)
 
 
 @register("aggregate", "geometric", AggregateParams)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from functools import partial
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -106,9 +106,16 @@ def _fitted(
     x: np.ndarray, fit: FitMode, ctx: NormaliseContext, func: Callable[..., np.ndarray]
 ) -> np.ndarray:
     """``ctx.reduce`` without numpy's warnings about indicators with no values at all."""
+    return _fitted_all(x, fit, ctx, func)[0]
+
+
+def _fitted_all(
+    x: np.ndarray, fit: FitMode, ctx: NormaliseContext, *funcs: Callable[..., Any]
+) -> list[np.ndarray]:
+    """``ctx.reductions`` without numpy's warnings about indicators with no values at all."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        return ctx.reduce(x, fit, func)
+        return ctx.reductions(x, fit, *funcs)
 
 
 def _directed(x: np.ndarray, ctx: NormaliseContext) -> np.ndarray:
@@ -178,20 +185,22 @@ def minmax(x: np.ndarray, params: MinMaxParams, ctx: NormaliseContext) -> np.nda
 
     An indicator whose fitted range is zero gives NaN, as in COINr.
     """
-    xd = _directed(x, ctx)
+    out = _directed(x, ctx)
     lo, hi = params.range
-    x_min = _fitted(xd, params.fit, ctx, np.nanmin)
-    x_max = _fitted(xd, params.fit, ctx, np.nanmax)
-    return _ratio(xd - x_min, x_max - x_min) * (hi - lo) + lo
+    x_min, x_max = _fitted_all(out, params.fit, ctx, np.nanmin, np.nanmax)
+    # in place on the one new array: the cube is large, every temporary costs a pass
+    out -= x_min
+    out /= np.where(x_max != x_min, x_max - x_min, np.nan)
+    out *= hi - lo
+    out += lo
+    return out
 
 
 @register("normalise", "zscore", ZScoreParams)
 def zscore(x: np.ndarray, params: ZScoreParams, ctx: NormaliseContext) -> np.ndarray:
     """Standardise: (x - mean) / sd * ``sd`` + ``mean``, sample sd (COINr n_zscore)."""
     xd = _directed(x, ctx)
-    mean = _fitted(xd, params.fit, ctx, np.nanmean)
-    # mypy types a partial of the overloaded nanstd by its first (scalar) overload
-    sd = _fitted(xd, params.fit, ctx, partial(np.nanstd, ddof=1))  # type: ignore[arg-type]
+    mean, sd = _fitted_all(xd, params.fit, ctx, np.nanmean, partial(np.nanstd, ddof=1))
     return _ratio(xd - mean, sd) * params.sd + params.mean
 
 
@@ -281,11 +290,12 @@ def dist2ref(x: np.ndarray, params: DistRefParams, ctx: NormaliseContext) -> np.
     if params.value is not None:
         reference = params.value * ctx.direction
     else:
-        if params.unit not in ctx.unit_ids:
+        hits = np.flatnonzero(np.asarray(ctx.unit_ids).astype(str) == params.unit)
+        if not hits.size:
             raise SpecError(
                 f"normalise method 'dist2ref': reference unit {params.unit!r} is not in the data"
             )
-        position = ctx.unit_ids.index(params.unit)
+        position = int(hits[0])
         own = xd[:, position : position + 1, :]
         reference = own if params.fit == "per_year" else _fitted(own, params.fit, ctx, np.nanmean)
     y = _ratio(xd - worst, reference - worst)

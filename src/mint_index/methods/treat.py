@@ -203,19 +203,9 @@ def _result(
 @register("treat", "none")
 def none(x: np.ndarray, params: NoParams, ctx: TreatContext) -> TreatResult:
     """No treatment. The record still gives each column's skewness and kurtosis, so the
-    analyst sees which columns a treatment would act on; computed once, as nothing
-    changes (before = after)."""
-    stats = skew_kurtosis(x)
-    return TreatResult(
-        values=x,  # the input itself: the stages share it
-        winsorised=np.zeros(x.shape, dtype=bool),
-        points=np.zeros(stats[0].shape, dtype=np.int64),
-        log_transformed=np.zeros(stats[0].shape, dtype=bool),
-        skew_before=stats[0],
-        kurt_before=stats[1],
-        skew_after=stats[0],
-        kurt_after=stats[1],
-    )
+    analyst sees which columns a treatment would act on; computed on first access, once,
+    as nothing changes (before = after)."""
+    return TreatResult(values=x)  # the input itself: the stages share it
 
 
 @register("treat", "winsorise", WinsoriseParams)

@@ -49,30 +49,21 @@ Z95 = 1.959963984540054
 class Derived:
     """Derived indicator cubes, all shaped ``[year, unit, indicator]``.
 
-    Derivation builds them indicator-major (``[indicator, year, unit]``). ``values`` feeds
-    the pipeline and is turned into a cube at once; the others serve the flags, intervals
-    and data-quality notes, which are built on first use, so each is turned on first
-    access (and kept): scoring does not pay for layouts nobody reads.
+    ``values`` feeds the pipeline and is computed by :func:`derive`. The others - missing
+    reasons, denominators, Wilson bounds, the unreliable mark - serve the flags, intervals
+    and data-quality notes; they are computed together from the data on first access to
+    any of them (and kept), so scoring does not pay for tables nobody reads.
     """
 
-    def __init__(
-        self,
-        values: np.ndarray,
-        reason: np.ndarray,
-        denominator: np.ndarray,
-        lower: np.ndarray,
-        upper: np.ndarray,
-        unreliable: np.ndarray,
-    ) -> None:
-        """Every argument indicator-major ``[indicator, year, unit]``."""
-        self.values = column_last(values)
-        self._major = {
-            "reason": reason,
-            "denominator": denominator,
-            "lower": lower,
-            "upper": upper,
-            "unreliable": unreliable,
-        }
+    def __init__(self, values: np.ndarray, data: Dataset, framework: Framework) -> None:
+        self.values = values
+        self._data = data
+        self._framework = framework
+
+    @cached_property
+    def _major(self) -> dict[str, np.ndarray]:
+        """The other cubes, indicator-major, each turned into a cube on first access."""
+        return _details(self._data, self._framework)
 
     @cached_property
     def reason(self) -> np.ndarray:
@@ -118,30 +109,22 @@ def wilson_interval(
 
 class _ByVariable:
     """The data's values and missing reasons, one contiguous ``[year, unit]`` array per
-    variable.
+    variable (for the details of :class:`Derived`).
 
     The cube is ``[year, unit, variable]``, so one variable is a strided column that
     spans the whole cube; one transposed copy up front turns the many per-variable reads
-    of derivation into reads of contiguous memory.
+    into reads of contiguous memory.
     """
 
     def __init__(self, data: Dataset, variables: list[str]) -> None:
         pos = {v: i for i, v in enumerate(data.variables)}
         take = [pos[v] for v in variables]
         every = take == list(range(len(data.variables)))
-        self._row = {v: k for k, v in enumerate(variables)}
         self.values = column_major(data.values if every else data.values[:, :, take])
         self.reason = column_major(data.reason if every else data.reason[:, :, take])
         # Once for the whole cube, not once per indicator reading the variable: a NaN
         # without a recorded reason is simply "missing" (written into the fresh copy).
         self.reason[np.isnan(self.values) & (self.reason == 0)] = _MISSING
-
-    def __getitem__(self, variable: str) -> np.ndarray:
-        return self.values[self._row[variable]]
-
-    def row(self, variable: str) -> int:
-        """The row of ``variable`` in :attr:`values` and :attr:`reason`."""
-        return self._row[variable]
 
 
 def _levels(
@@ -157,7 +140,7 @@ def _levels(
     pos = np.clip(np.searchsorted(codes, raw), 0, len(codes) - 1)
     known = codes[pos] == raw
     bad = ~known & ~np.isnan(raw)
-    for value in np.unique(raw[bad]):
+    for value in np.unique(raw[bad]) if bad.any() else ():
         problems.append(
             {
                 "source": source,
@@ -181,20 +164,15 @@ def on_indicator_scale(ind: Indicator, values: np.ndarray | float) -> np.ndarray
         return TRANSFORMS[ind.compute.transform][0](out)
 
 
-def _transform(
-    ind: Indicator,
-    arrays: tuple[np.ndarray, ...],
-    problems: list[dict[str, object]],
-    data: Dataset,
+def _check_domain(
+    ind: Indicator, values: np.ndarray, problems: list[dict[str, object]], data: Dataset
 ) -> None:
-    """Apply the indicator's transform in place to its values and interval bounds; values
-    outside the transform's domain are problems (interval bounds there become NaN), located
-    in the sources of the indicator's variables."""
+    """Computed values outside the domain of the indicator's transform are problems,
+    located in the sources of the indicator's variables."""
     name = ind.compute.transform
     if name is None:
         return
-    func, zero_ok = TRANSFORMS[name]
-    values = arrays[0]
+    zero_ok = TRANSFORMS[name][1]
     with np.errstate(invalid="ignore"):
         outside = values < 0 if zero_ok else values <= 0
     if outside.any():
@@ -209,15 +187,21 @@ def _transform(
                 + f" values; {int(outside.sum())} computed value(s) are not",
             }
         )
+
+
+def _transform(ind: Indicator, a: np.ndarray) -> None:
+    """Apply the indicator's transform to ``a`` in place (non-finite results become NaN)."""
+    name = ind.compute.transform
+    if name is None:
+        return
     with np.errstate(divide="ignore", invalid="ignore"):
-        for a in arrays:
-            a[...] = func(a)
-            a[~np.isfinite(a)] = np.nan
+        a[...] = TRANSFORMS[name][0](a)
+        a[~np.isfinite(a)] = np.nan
 
 
-def derive(data: Dataset, framework: Framework) -> Derived:
-    """Compute every indicator of ``framework`` from ``data``."""
-    missing = [v for v in framework.required_variables() if v not in data.variables]
+def _check_variables(data: Dataset, framework: Framework) -> None:
+    present = set(data.variables)
+    missing = [v for v in framework.required_variables() if v not in present]
     if missing:
         raise DataValidationError(
             [
@@ -231,55 +215,127 @@ def derive(data: Dataset, framework: Framework) -> Derived:
                 for v in missing
             ]
         )
+
+
+def derive(data: Dataset, framework: Framework) -> Derived:
+    """Compute every indicator of ``framework`` from ``data``.
+
+    Unknown answer codes and values outside a transform's domain are collected and raised
+    together (:class:`~mint_index.errors.DataValidationError`).
+    """
+    _check_variables(data, framework)
+    raw = data.values
+    n_y, n_u, _ = raw.shape
+    blocks = _Blocks(framework, data.variables)
+    if blocks.is_the_data(len(data.variables)):
+        return Derived(_read_only(raw), data, framework)
+    # Indicators computed alike (ratios, parity gaps of one mode, plain values) are
+    # computed together: one numpy call per operation over the block of their columns,
+    # gathered from the cube, not one per indicator.
+    values = np.empty((n_y, n_u, len(framework.indicators)))
+    problems: list[dict[str, object]] = []
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for i, ind in blocks.levels:
+            variable = _direct_variable(ind)
+            values[:, :, i] = _levels(
+                ind, raw[:, :, blocks.position(variable)], problems, data.sources_of([variable])
+            )
+        if blocks.direct:
+            at, (var,) = blocks.rows(blocks.direct)
+            values[:, :, at] = _columns_of(raw, var)
+        if blocks.ratio:
+            at, (num_at, den_at) = blocks.rows(blocks.ratio)
+            num, den = _columns_of(raw, num_at), _columns_of(raw, den_at)
+            values[:, :, at] = np.where(den != 0, num / den * blocks.scale(blocks.ratio), np.nan)
+        for mode, members in blocks.parity.items():
+            at, inputs = blocks.rows(members)
+            g_rate, r_rate = _rates(*(_columns_of(raw, k) for k in inputs))
+            if mode == "difference":
+                values[:, :, at] = (g_rate - r_rate) * blocks.scale(members)
+            else:
+                values[:, :, at] = np.where(r_rate != 0, g_rate / r_rate, np.nan)
+    for i in blocks.transformed:
+        ind = framework.indicators[i]
+        _check_domain(ind, values[:, :, i], problems, data)
+        _transform(ind, values[:, :, i])
+    if problems:
+        raise DataValidationError(problems)
+    return Derived(values, data, framework)
+
+
+def _columns_of(cube: np.ndarray, at: np.ndarray | slice) -> np.ndarray:
+    """The variables ``at`` of a ``[year, unit, variable]`` cube: a view for a run of them,
+    else a copy by ``np.take`` (faster than fancy indexing of the last axis)."""
+    if isinstance(at, slice):
+        return cube[:, :, at]
+    return np.take(cube, at, axis=2)
+
+
+def _read_only(values: np.ndarray) -> np.ndarray:
+    """A view of ``values`` that refuses writes: a stage that is the data itself must not
+    become a way to change the caller's input."""
+    view = values.view()
+    view.flags.writeable = False
+    return view
+
+
+def _rates(
+    g_num: np.ndarray, g_den: np.ndarray, r_num: np.ndarray, r_den: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The group's and the reference group's rate of a parity gap (NaN over zero)."""
+    g_rate = np.where(g_den != 0, g_num / g_den, np.nan)
+    r_rate = np.where(r_den != 0, r_num / r_den, np.nan)
+    return g_rate, r_rate
+
+
+def _details(data: Dataset, framework: Framework) -> dict[str, np.ndarray]:
+    """Missing reasons, denominators, Wilson bounds and the unreliable mark of every
+    derived value, indicator-major (``[indicator, year, unit]``)."""
     n_y, n_u = len(data.years), len(data.unit_ids)
-    # Built indicator-major ([indicator, year, unit]) and turned into [year, unit,
-    # indicator] at the end. Indicators computed alike (ratios, parity gaps of one mode,
-    # plain values) are computed together, as blocks of rows: one numpy call per
-    # operation for all of them, not one per indicator.
     shape = (len(framework.indicators), n_y, n_u)
-    values = np.full(shape, np.nan)
     reason = np.zeros(shape, dtype=np.int8)
     denominator = np.full(shape, np.nan)
     lower = np.full(shape, np.nan)
     upper = np.full(shape, np.nan)
-    problems: list[dict[str, object]] = []
     cols = _ByVariable(data, framework.required_variables())
-    blocks = _Blocks(framework)
+    blocks = _Blocks(framework, framework.required_variables())
 
     with np.errstate(divide="ignore", invalid="ignore"):
-        for i, ind in blocks.levels:
-            variable = _direct_variable(ind)
-            values[i] = _levels(ind, cols[variable], problems, data.sources_of([variable]))
-        if blocks.direct:
-            at, (var,) = blocks.rows(blocks.direct, cols)
-            values[at] = cols.values[var]
         if blocks.levels_at or blocks.direct:  # one input: its reason is the value's
-            at, (var,) = blocks.rows([*blocks.levels_at, *blocks.direct], cols)
+            at, (var,) = blocks.rows([*blocks.levels_at, *blocks.direct])
             reason[at] = cols.reason[var]
         if blocks.ratio:
-            at, (num_row, den_row) = blocks.rows(blocks.ratio, cols)
+            at, (num_row, den_row) = blocks.rows(blocks.ratio)
             num, den = cols.values[num_row], cols.values[den_row]
-            scale = blocks.scale(blocks.ratio)
-            values[at] = np.where(den != 0, num / den * scale, np.nan)
+            scale = blocks.scale(blocks.ratio)[:, None, None]
             denominator[at] = den
             reason[at] = _first_reason(cols, (num_row, den_row))
             rate = blocks.rate_mask(blocks.ratio)
             if rate.any():
                 lo, hi = wilson_interval(num[rate], den[rate])
-                lower[at[rate]], upper[at[rate]] = lo * scale[rate], hi * scale[rate]
+                rows = np.asarray(blocks.ratio)[rate]
+                lower[rows], upper[rows] = lo * scale[rate], hi * scale[rate]
             zero = (den == 0) & ~np.isnan(num)
             reason[at] = np.where(zero, np.int8(_ZERO_DENOMINATOR), reason[at])
         for mode, members in blocks.parity.items():
-            at, rows = blocks.rows(members, cols)
-            _parity(cols, rows, mode, blocks.scale(members), at, values, denominator, lower, upper)
-            reason[at] = _first_reason(cols, rows)
+            at, rows = blocks.rows(members)
             g_num, g_den, r_num, r_den = (cols.values[r] for r in rows)
+            _, r_rate = _rates(g_num, g_den, r_num, r_den)
+            g_lo, g_hi = wilson_interval(g_num, g_den)
+            if mode == "difference":
+                scale = blocks.scale(members)[:, None, None]
+                lower[at], upper[at] = (g_lo - r_rate) * scale, (g_hi - r_rate) * scale
+            else:
+                ok = r_rate != 0
+                lower[at] = np.where(ok, g_lo / r_rate, np.nan)
+                upper[at] = np.where(ok, g_hi / r_rate, np.nan)
+            denominator[at] = g_den
+            reason[at] = _first_reason(cols, rows)
             zero = ((g_den == 0) & ~np.isnan(g_num)) | ((r_den == 0) & ~np.isnan(r_num))
             reason[at] = np.where(zero, np.int8(_ZERO_DENOMINATOR), reason[at])
-    for i, ind in enumerate(framework.indicators):
-        _transform(ind, (values[i], lower[i], upper[i]), problems, data)
-    if problems:
-        raise DataValidationError(problems)
+    for i in blocks.transformed:
+        _transform(framework.indicators[i], lower[i])
+        _transform(framework.indicators[i], upper[i])
 
     minimum = np.array(
         [
@@ -289,14 +345,20 @@ def derive(data: Dataset, framework: Framework) -> Derived:
     )
     with np.errstate(invalid="ignore"):
         unreliable = denominator < minimum[:, None, None]  # NaN on either side compares False
-    return Derived(values, reason, denominator, lower, upper, unreliable)
+    return {
+        "reason": reason,
+        "denominator": denominator,
+        "lower": lower,
+        "upper": upper,
+        "unreliable": unreliable,
+    }
 
 
 def _direct_variable(ind: Indicator) -> str:
     return cast(DirectCompute, ind.compute).variable
 
 
-def _first_reason(cols: _ByVariable, rows: tuple[np.ndarray, ...]) -> np.ndarray:
+def _first_reason(cols: _ByVariable, rows: tuple[np.ndarray | slice, ...]) -> np.ndarray:
     """Per cell, the reason of the first input (in the compute's order) that is missing;
     0 if none is."""
     out = cols.reason[rows[0]]
@@ -307,17 +369,22 @@ def _first_reason(cols: _ByVariable, rows: tuple[np.ndarray, ...]) -> np.ndarray
 
 class _Blocks:
     """The framework's indicators grouped by how they are computed, with their inputs in
-    the compute's order (the order that decides which missing input gives the reason)."""
+    the compute's order (the order that decides which missing input gives the reason),
+    as positions among ``variables``."""
 
-    def __init__(self, framework: Framework) -> None:
+    def __init__(self, framework: Framework, variables: list[str]) -> None:
         self._indicators = framework.indicators
+        self._position = {v: k for k, v in enumerate(variables)}
         self.levels: list[tuple[int, Indicator]] = []
         self.levels_at: list[int] = []
         self.direct: list[int] = []
         self.ratio: list[int] = []
         self.parity: dict[str, list[int]] = {}
+        self.transformed: list[int] = []
         for i, ind in enumerate(framework.indicators):
             c = ind.compute
+            if c.transform is not None:
+                self.transformed.append(i)
             if isinstance(c, DirectCompute):
                 if ind.answer_levels():
                     self.levels.append((i, ind))
@@ -329,24 +396,47 @@ class _Blocks:
             else:
                 self.parity.setdefault(c.mode, []).append(i)
 
-    def rows(self, at: list[int], cols: _ByVariable) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
-        """Indicator positions and, per input, the variable rows of those indicators."""
+    def is_the_data(self, n_variables: int) -> bool:
+        """Every indicator is a variable passed through, in the data's own order: the
+        derived values are the data's values (no copy needed)."""
+        plain = len(self.direct) == len(self._indicators) == n_variables
+        return (
+            plain
+            and not self.transformed
+            and all(
+                self._position[_direct_variable(ind)] == i for i, ind in enumerate(self._indicators)
+            )
+        )
+
+    def position(self, variable: str) -> int:
+        return self._position[variable]
+
+    def rows(self, at: list[int]) -> tuple[np.ndarray | slice, tuple[np.ndarray | slice, ...]]:
+        """Indicator positions and, per input, the variable positions of those indicators
+        (slices where they are runs: views rather than gathered copies)."""
         inputs = [_inputs(self._indicators[i].compute) for i in at]
         rows = tuple(
-            np.array([cols.row(names[k]) for names in inputs], dtype=np.intp)
+            _run_or_list([self._position[names[k]] for names in inputs])
             for k in range(len(inputs[0]))
         )
-        return np.array(at, dtype=np.intp), rows
+        return _run_or_list(at), rows
 
     def scale(self, at: list[int]) -> np.ndarray:
-        """``[indicator, 1, 1]`` scale factors of ratio and parity indicators."""
+        """Scale factors of ratio and parity indicators, one per indicator."""
         factors = [
             cast(RatioCompute | ParityCompute, self._indicators[i].compute).scale for i in at
         ]
-        return np.array(factors, dtype=np.float64)[:, None, None]
+        return np.array(factors, dtype=np.float64)
 
     def rate_mask(self, at: list[int]) -> np.ndarray:
         return np.array([self._indicators[i].kind == "rate" for i in at], dtype=bool)
+
+
+def _run_or_list(positions: list[int]) -> np.ndarray | slice:
+    """A slice for a run of consecutive positions, else an index array."""
+    if positions == list(range(positions[0], positions[0] + len(positions))):
+        return slice(positions[0], positions[0] + len(positions))
+    return np.array(positions, dtype=np.intp)
 
 
 def _inputs(c: DirectCompute | RatioCompute | ParityCompute) -> tuple[str, ...]:
@@ -356,31 +446,3 @@ def _inputs(c: DirectCompute | RatioCompute | ParityCompute) -> tuple[str, ...]:
     if isinstance(c, RatioCompute):
         return (c.numerator, c.denominator)
     return (c.group.numerator, c.group.denominator, c.reference.numerator, c.reference.denominator)
-
-
-def _parity(
-    cols: _ByVariable,
-    rows: tuple[np.ndarray, ...],
-    mode: str,
-    scale: np.ndarray,
-    at: np.ndarray,
-    values: np.ndarray,
-    denominator: np.ndarray,
-    lower: np.ndarray,
-    upper: np.ndarray,
-) -> None:
-    """Parity gaps of one ``mode``: each group's rate against its reference group's, as a
-    difference or a ratio."""
-    g_num, g_den, r_num, r_den = (cols.values[r] for r in rows)
-    g_rate = np.where(g_den != 0, g_num / g_den, np.nan)
-    r_rate = np.where(r_den != 0, r_num / r_den, np.nan)
-    g_lo, g_hi = wilson_interval(g_num, g_den)
-    if mode == "difference":
-        values[at] = (g_rate - r_rate) * scale
-        lower[at], upper[at] = (g_lo - r_rate) * scale, (g_hi - r_rate) * scale
-    else:
-        ok = r_rate != 0
-        values[at] = np.where(ok, g_rate / r_rate, np.nan)
-        lower[at] = np.where(ok, g_lo / r_rate, np.nan)
-        upper[at] = np.where(ok, g_hi / r_rate, np.nan)
-    denominator[at] = g_den

@@ -27,10 +27,10 @@ from mint_index.methods.base import (
     TreatResult,
 )
 from mint_index.pipeline.derive import derive, on_indicator_scale
-from mint_index.pipeline.layout import column_last, column_major
 from mint_index.pipeline.results import Results, StageLog
+from mint_index.pipeline.units import peer_groups, units_table
 from mint_index.plan import Plan, StepChoice
-from mint_index.rules.coverage import enough_children, indicator_coverage, min_share
+from mint_index.rules.coverage import enough_children, min_share
 from mint_index.rules.goalposts import goalpost_bounds
 from mint_index.spec import BuildSpec
 
@@ -72,25 +72,20 @@ def score(
 
 def _run(data: Dataset, plan: Plan) -> Results:
     fw = plan.framework
-    units = data.units.reindex(data.unit_ids.astype(str))
-    units["peer_group"] = peer_groups(units, plan)
-    log = StageLog()
-
     derived = derive(data, fw)
     stages: dict[str, np.ndarray] = {"derived": derived.values}
 
     stages["denominated"] = _denominate(data, fw, plan, derived.values)
 
     keep = np.asarray(plan.screen.func(stages["denominated"], plan.screen.params), dtype=bool)
-    log.screened_out = ~keep
-    log.coverage = indicator_coverage(stages["denominated"])
     every_unit = bool(keep.all())
     # Stages may share an array where a step changes nothing: nobody modifies a stage.
     denominated = stages["denominated"]
     screened = denominated if every_unit else np.where(keep[..., None], denominated, np.nan)
     stages["screened"] = screened
 
-    groups = _UnitGroups(units)
+    units = _UnitsTable(data, plan)
+    groups = _UnitGroups(units, data)
     direction = np.array([ind.direction_sign for ind in fw.indicators])
     parents = np.unique([fw.parent_of[i] for i in fw.indicator_ids], return_inverse=True)[1]
 
@@ -109,10 +104,6 @@ def _run(data: Dataset, plan: Plan) -> Results:
     imputed = _per_choice(plan, "impute", screened, impute)
     if not every_unit:
         imputed = np.where(keep[..., None], imputed, np.nan)  # screened-out units stay out
-    if imputed is screened:
-        log.imputed = np.zeros(screened.shape, dtype=bool)
-    else:
-        log.imputed = np.isnan(screened) & ~np.isnan(imputed)
     stages["imputed"] = imputed
 
     treatments: list[tuple[list[int], TreatResult]] = []
@@ -124,9 +115,7 @@ def _run(data: Dataset, plan: Plan) -> Results:
         return np.asarray(result.values, dtype=np.float64)
 
     stages["treated"] = _per_choice(plan, "treat", imputed, treat)
-    log.set_treatment(treatments, len(data.years), len(fw.indicators), imputed.shape)
 
-    unit_ids = tuple(data.unit_ids.astype(str))
     goalposts = goalpost_bounds(fw.indicators)  # on the indicators' (transformed) scale
     target = np.array(
         [
@@ -142,13 +131,17 @@ def _run(data: Dataset, plan: Plan) -> Results:
             goalposts=goalposts[cols],
             target=target[cols],
             indicator_ids=tuple(fw.indicator_ids[c] for c in cols),
-            unit_ids=unit_ids,
+            unit_ids=data.unit_ids,
         )
         return np.asarray(choice.func(x, choice.params, ctx), dtype=np.float64)
 
-    stages["normalised"] = _per_choice(plan, "normalise", stages["treated"], normalise)
-    stages["aggregated"] = aggregate_cube(plan, stages["normalised"])
-    return Results(plan=plan, dataset=data, units=units, stages=stages, derived=derived, log=log)
+    aggregated = aggregate_cube(plan, _per_choice(plan, "normalise", stages["treated"], normalise))
+    # The normalised indicators are the first columns of the aggregated cube: the stage
+    # is that view, not a second copy of the same values.
+    stages["normalised"] = aggregated[:, :, : len(fw.indicators)]
+    stages["aggregated"] = aggregated
+    log = StageLog(~keep, stages, treatments, len(fw.indicators))
+    return Results(plan, data, stages, derived, log, units=units.built)
 
 
 def aggregate_cube(plan: Plan, normalised: np.ndarray) -> np.ndarray:
@@ -161,22 +154,25 @@ def aggregate_cube(plan: Plan, normalised: np.ndarray) -> np.ndarray:
     fw = plan.framework
     position = {node: i for i, node in enumerate(fw.node_ids)}
     n_i = len(fw.indicator_ids)
-    # Node-major while aggregating: a parent's children are one contiguous block, and
-    # the methods' reductions over children add whole contiguous arrays.
-    work = np.full((len(fw.node_ids), *normalised.shape[:2]), np.nan)
-    work[:n_i] = column_major(normalised)
+    # One array for every node, filled in place: the indicators, then each parent from
+    # its children's columns, children before parents. The children are copied out as
+    # one contiguous block: numpy works on it as one flat run, where on the strided
+    # columns it would step unit by unit.
+    out = np.empty((*normalised.shape[:2], len(fw.node_ids)))
+    out[:, :, :n_i] = normalised
     for node in fw.aggregate_ids:
         children = fw.children[node]
-        cols = _columns([position[c] for c in children])
+        x = np.ascontiguousarray(out[:, :, _columns([position[c] for c in children])])
         weights = np.array([plan.weight(c) for c in children], dtype=np.float64)
         if not weights.sum() > 0:
             raise SpecError(f"weights: all children of {node!r} have weight 0")
         choice = plan.aggregate[node]
-        x = np.moveaxis(work[cols], 0, -1)  # [year, unit, child]
-        value = np.asarray(choice.func(x, weights, choice.params), dtype=np.float64)
-        enough = enough_children(x, weights, min_share(choice))
-        work[position[node]] = np.where(enough, value, np.nan)
-    return column_last(work)
+        value = out[:, :, position[node]]
+        value[...] = choice.func(x, weights, choice.params)
+        share = min_share(choice)
+        if share > 0:  # with 0 every parent counts: no need to count its children
+            np.copyto(value, np.nan, where=~enough_children(x, weights, share))
+    return out
 
 
 def _per_choice(
@@ -221,20 +217,37 @@ def _denominate(data: Dataset, fw: Framework, plan: Plan, x: np.ndarray) -> np.n
     return out
 
 
+class _UnitsTable:
+    """The result's units table (:func:`~mint_index.pipeline.units.units_table`), built
+    when an imputation by group first needs it; the result takes it over if it was."""
+
+    def __init__(self, data: Dataset, plan: Plan) -> None:
+        self._data = data
+        self._plan = plan
+        self.built: pd.DataFrame | None = None
+
+    def __call__(self) -> pd.DataFrame:
+        if self.built is None:
+            self.built = units_table(self._data, self._plan)
+        return self.built
+
+
 class _UnitGroups(Mapping[str, np.ndarray]):
     """Integer group codes of each units-table column (-1 where the group is missing),
     computed when an imputation first asks for a column."""
 
-    def __init__(self, units: pd.DataFrame) -> None:
+    def __init__(self, units: _UnitsTable, data: Dataset) -> None:
         self._units = units
-        self._columns = [c for c in units.columns if c != "name"]
+        self._columns = [c for c in data.units.columns if c != "name"]
+        if "peer_group" not in self._columns:
+            self._columns.append("peer_group")
         self._codes: dict[str, np.ndarray] = {}
 
     def __getitem__(self, column: str) -> np.ndarray:
         if column not in self._columns:
             raise KeyError(column)
         if column not in self._codes:
-            codes, _ = pd.factorize(self._units[column], sort=True)
+            codes, _ = pd.factorize(self._units()[column], sort=True)
             self._codes[column] = np.asarray(codes, dtype=np.int64)
         return self._codes[column]
 
@@ -243,18 +256,3 @@ class _UnitGroups(Mapping[str, np.ndarray]):
 
     def __len__(self) -> int:
         return len(self._columns)
-
-
-def peer_groups(units: pd.DataFrame, plan: Plan) -> pd.Series:
-    """Each unit's peer group: the configured units column, else size classes from
-    ``population`` if the framework defines breaks, else one group ``all``."""
-    column = plan.peer_group_column
-    config = plan.framework.peer_groups
-    if column in units.columns:
-        return units[column].astype(object).where(units[column].notna(), "unknown")
-    if config.breaks and config.labels and "population" in units.columns:
-        population = pd.to_numeric(units["population"], errors="coerce").to_numpy()
-        cls = np.searchsorted(np.asarray(config.breaks), population, side="right")
-        labels = np.asarray(config.labels, dtype=object)[cls]
-        return pd.Series(np.where(np.isnan(population), "unknown", labels), index=units.index)
-    return pd.Series("all", index=units.index, dtype=object)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -21,8 +21,10 @@ from mint_index.errors import SpecError
 from mint_index.framework.framework import Framework
 from mint_index.methods.base import TreatResult
 from mint_index.pipeline.derive import DERIVED_REASONS, Derived
+from mint_index.pipeline.units import units_table
 from mint_index.plan import Plan
 from mint_index.rules.changes import year_on_year
+from mint_index.rules.coverage import indicator_coverage
 from mint_index.spec import BuildSpec
 
 if TYPE_CHECKING:
@@ -42,38 +44,75 @@ STAGES: tuple[str, ...] = (
 )
 
 
-@dataclass
 class StageLog:
-    """What the steps did, as arrays (``[year, unit, indicator]`` unless noted)."""
+    """What the steps did, as arrays (``[year, unit, indicator]`` unless noted).
 
-    screened_out: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), bool))  # [y, u]
-    coverage: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # [y, u]
-    imputed: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0), bool))
-    winsorised: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0), bool))
-    points: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), int))  # [y, i]
-    log_transformed: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), bool))
-    skew_kurt: np.ndarray = field(default_factory=lambda: np.zeros((4, 0, 0)))  # [4, y, i]
+    ``screened_out`` ``[year, unit]`` is what the screen decided. The rest is worked out
+    from the kept stages and the treatments' records on first access (and kept), so
+    scoring does not pay for records nobody reads: ``coverage`` ``[year, unit]``,
+    ``imputed``, ``winsorised``, ``points`` and ``log_transformed`` ``[year, indicator]``
+    and ``skew_kurt`` ``[4, year, indicator]`` (skewness and kurtosis before, then after).
+    """
 
-    def set_treatment(
+    def __init__(
         self,
-        parts: list[tuple[list[int], TreatResult]],
-        n_years: int,
+        screened_out: np.ndarray,
+        stages: Mapping[str, np.ndarray],
+        treatments: list[tuple[list[int], TreatResult]],
         n_indicators: int,
-        shape: tuple[int, ...],
     ) -> None:
-        """Assemble the per-spec treatment records into whole-framework arrays."""
-        self.winsorised = np.zeros(shape, dtype=bool)
-        self.points = np.zeros((n_years, n_indicators), dtype=np.int64)
-        self.log_transformed = np.zeros((n_years, n_indicators), dtype=bool)
-        self.skew_kurt = np.full((4, n_years, n_indicators), np.nan)
-        for cols, res in parts:
-            self.winsorised[:, :, cols] = res.winsorised
-            self.points[:, cols] = res.points
-            self.log_transformed[:, cols] = res.log_transformed
+        self.screened_out = screened_out
+        self._stages = stages
+        self._treatments = treatments
+        self._n_indicators = n_indicators
+
+    @cached_property
+    def coverage(self) -> np.ndarray:
+        """Share of indicators each unit has in each year, before screening."""
+        return indicator_coverage(self._stages["denominated"])
+
+    @cached_property
+    def imputed(self) -> np.ndarray:
+        """Values the imputation filled in."""
+        screened, imputed = self._stages["screened"], self._stages["imputed"]
+        if imputed is screened:
+            return np.zeros(screened.shape, dtype=bool)
+        return np.isnan(screened) & ~np.isnan(imputed)
+
+    @cached_property
+    def winsorised(self) -> np.ndarray:
+        out = np.zeros(self._stages["imputed"].shape, dtype=bool)
+        for cols, res in self._treatments:
+            out[:, :, cols] = res.winsorised
+        return out
+
+    @cached_property
+    def points(self) -> np.ndarray:
+        out = np.zeros(self._per_indicator, dtype=np.int64)
+        for cols, res in self._treatments:
+            out[:, cols] = res.points
+        return out
+
+    @cached_property
+    def log_transformed(self) -> np.ndarray:
+        out = np.zeros(self._per_indicator, dtype=bool)
+        for cols, res in self._treatments:
+            out[:, cols] = res.log_transformed
+        return out
+
+    @cached_property
+    def skew_kurt(self) -> np.ndarray:
+        out = np.full((4, *self._per_indicator), np.nan)
+        for cols, res in self._treatments:
             for k, part in enumerate(
                 (res.skew_before, res.kurt_before, res.skew_after, res.kurt_after)
             ):
-                self.skew_kurt[k][:, cols] = part
+                out[k][:, cols] = part
+        return out
+
+    @property
+    def _per_indicator(self) -> tuple[int, int]:
+        return self.screened_out.shape[0], self._n_indicators
 
 
 class Results:
@@ -83,17 +122,24 @@ class Results:
         self,
         plan: Plan,
         dataset: Dataset,
-        units: pd.DataFrame,
         stages: dict[str, np.ndarray],
         derived: Derived,
         log: StageLog,
+        units: pd.DataFrame | None = None,
     ) -> None:
+        """``units``: the units table if the run built it already (else built on first use)."""
         self.plan = plan
         self.dataset = dataset
-        self.units = units
         self._stages = stages
         self._derived = derived
         self.log = log
+        if units is not None:
+            self.__dict__["units"] = units
+
+    @cached_property
+    def units(self) -> pd.DataFrame:
+        """The units table in unit order, with each unit's ``peer_group``."""
+        return units_table(self.dataset, self.plan)
 
     # ---- axes -----------------------------------------------------------------------
     @property
@@ -152,9 +198,11 @@ class Results:
         """A stage as a DataFrame: index ``(unit, year)``, one column per indicator
         (per node for ``aggregated``)."""
         cache = self.__dict__.setdefault("_frames", {})
-        if name not in cache:
-            cache[name] = self._frame(self.cube(name), self._columns(name))
-        return cache[name]
+        cube = self.cube(name)
+        # stages that share one array (a step that changed nothing) share one frame
+        if id(cube) not in cache:
+            cache[id(cube)] = self._frame(cube, self._columns(name))
+        return cache[id(cube)]
 
     @property
     def scores(self) -> pd.DataFrame:

@@ -43,7 +43,7 @@ def enough_children(x: np.ndarray, weights: np.ndarray, min_share: float) -> np.
     child given weight 0 (as the uncertainty analysis leaves an indicator out) is not
     there at all, as in COINr's sensitivity analysis, which removes it.
     """
-    counted = np.asarray(weights, dtype=np.float64) > 0
+    counted = (np.asarray(weights, dtype=np.float64) > 0).astype(np.float64)
     n = max(int(counted.sum()), 1)
-    present = (~np.isnan(x) & counted).sum(axis=-1)
+    present = ~np.isnan(x) @ counted  # a count: a product with 0/1, exact in float64
     return ~(present / n < min_share)
