@@ -11,7 +11,6 @@ effect monitoring instead of being recommended again.
 from __future__ import annotations
 
 from dataclasses import replace
-from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,17 +62,15 @@ def recommend(
     found = fire_rules(results, rules, lang=lang, max_poor_share=max_poor_share)
     ruleset, details = found.ruleset, found.details
     assert ruleset is not None and details is not None
-    core = found.core
-    more = _more_evidence(core, ruleset, GapCube.of_results(results), results)
+    more = _more_evidence(found.core, ruleset, GapCube.of_results(results), results)
     placed = in_place_rows(results, ruleset, measures)
-    core = core.assign(
-        since=pd.array([pd.NA] * len(core), dtype="Int64"), review=None, review_indicators=None
-    )
-    core = apply_register(core, placed, [*CORE_COLUMNS, *REGISTER_COLUMNS])
+    core = apply_register(found.core, placed, [*CORE_COLUMNS, *REGISTER_COLUMNS])
+    meta = found.meta
+    del found  # its frame: the register's copy replaces it
     return Recommendations(
         core,
         lang=lang,
-        meta=found.meta,
+        meta=meta,
         ruleset=ruleset,
         details=replace(details, more_evidence=more),
     )
@@ -83,42 +80,58 @@ def _more_evidence(
     core: pd.DataFrame, ruleset: RuleSet, cube: GapCube, results: Results
 ) -> pd.DataFrame:
     """For every measure asked for by several rules: the numbers of each further rule's
-    node (:data:`~mint_index.recommendations.details.EVIDENCE_COLUMNS`), in rule order."""
-    acts = core[(core["kind"] == "action").to_numpy()]
-    focus = {rule.id: rule.focus for rule in ruleset.rules}
-    # one row per (measure, rule asking for it): the rule lists flattened, the rest repeated
-    rules = acts["rules"].to_numpy(dtype=object)
-    counts = np.fromiter(map(len, rules), dtype=np.intp, count=len(rules))
-    asking = np.fromiter(chain.from_iterable(rules), dtype=object, count=int(counts.sum()))
-    pairs = pd.DataFrame(
-        {
-            "unit": np.repeat(acts["unit"].astype(str).to_numpy(dtype=object), counts),
-            "year": np.repeat(acts["year"].to_numpy(dtype=np.int64), counts),
-            "action": np.repeat(acts["action"].to_numpy(dtype=object), counts),
-            "main": np.repeat(acts["node"].to_numpy(dtype=object), counts),
-            "node": pd.Series(asking, dtype=object).map(focus).to_numpy(dtype=object),
-        }
-    )
-    if not len(pairs):
-        return pd.DataFrame(columns=EVIDENCE_COLUMNS)
-    pairs = pairs[pairs["node"] != pairs["main"]].drop_duplicates(
-        ["unit", "year", "action", "node"]
-    )
+    node (:data:`~mint_index.recommendations.details.EVIDENCE_COLUMNS`), in rule order.
+
+    Worked out on codes: each distinct list of asking rules (the ``rules`` categories, a
+    few hundred) gives its list of nodes once; the rows repeat it by their code. ``unit``,
+    ``action`` and ``node`` are categoricals."""
+    acts = np.flatnonzero(np.asarray(core["kind"] == "action"))
+    rules, nodes = _categories(core["rules"]), _categories(core["node"])
+    unit, action = _categories(core["unit"]), _categories(core["action"])
+    node_ids = pd.Index(nodes.categories, dtype=object)
+    focus = {rule.id: node_ids.get_loc(rule.focus) for rule in ruleset.rules}
+    # per distinct list of rules: the nodes of its rules, each once, in rule order
+    lists = [list(dict.fromkeys(focus[r] for r in asking)) for asking in rules.categories]
+    lengths = np.array([len(nodes_) for nodes_ in lists] + [0], dtype=np.intp)  # -1: none
+    starts = np.r_[0, np.cumsum(lengths)[:-1]]
+    flat = np.array([n for nodes_ in lists for n in nodes_], dtype=np.intp)
+    code = np.asarray(rules.codes)[acts]
+    counts = lengths[code]
+    row = np.repeat(acts, counts)
+    within = np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)
+    node = flat[np.repeat(starts[code], counts) + within] if len(row) else row
+    further = node != np.asarray(nodes.codes)[row]
+    row, node = row[further], node[further]
     # each row's cell of the gap cube, by position
-    fw = results.framework
-    u = pd.Index(np.asarray(results.unit_ids, dtype=object).astype(str)).get_indexer(
-        pairs["unit"].to_numpy()
+    unit_code = np.asarray(unit.codes)[row]
+    ids = pd.Index(np.asarray(results.unit_ids, dtype=object).astype(str))
+    year = core["year"].to_numpy(dtype=np.int64)[row]
+    cells = cube.cells(
+        pd.Index(results.years).get_indexer(year),
+        ids.get_indexer(np.asarray(unit.categories, dtype=object).astype(str))[unit_code],
+        pd.Index(results.framework.node_ids).get_indexer(node_ids)[node],
     )
-    y = pd.Index(results.years).get_indexer(pairs["year"].to_numpy())
-    n = pd.Index(fw.node_ids).get_indexer(pairs["node"].to_numpy())
-    cells = cube.cells(y, u, n)
-    numbers = {m: cube.at(m, cells) for m in NUMBER_COLUMNS}
+    score = cube.at("score", cells)
+    value = cube.at("value", cells)
+    known = {"score": score, "value": value}
     return pd.DataFrame(
         {
-            "unit": pairs["unit"].to_numpy(dtype=object),
-            "year": pairs["year"].to_numpy(dtype=np.int64),
-            "action": pairs["action"].to_numpy(dtype=object),
-            "node": pairs["node"].to_numpy(dtype=object),
-            **numbers,
-        }
+            "unit": pd.Categorical.from_codes(unit_code, categories=unit.categories),
+            "year": year,
+            "action": pd.Categorical.from_codes(
+                np.asarray(action.codes)[row], categories=action.categories
+            ),
+            "node": pd.Categorical.from_codes(node, categories=node_ids),
+            **{
+                m: known[m] if m in known else cube.at(m, cells, score, value)
+                for m in NUMBER_COLUMNS
+            },
+        },
+        copy=False,
     )[EVIDENCE_COLUMNS]
+
+
+def _categories(column: pd.Series) -> pd.Categorical:
+    """A column of the engine's frame as the categorical it is stored as."""
+    values = column.array
+    return values if isinstance(values, pd.Categorical) else pd.Categorical(column)

@@ -99,6 +99,15 @@ class Details:
         core = core.reset_index(drop=True)
         # the engine's own rows carry no register columns (the register is applied after it)
         core = core.assign(**{c: None for c in REGISTER_COLUMNS if c not in core.columns})
+        core = core.assign(  # the register's categoricals as plain values, None where empty
+            **{
+                c: pd.Series(
+                    np.array([*values.categories, None], dtype=object)[values.codes], dtype=object
+                )
+                for c in ("review", "review_indicators")
+                if isinstance(values := core[c].array, pd.Categorical)
+            }
+        )
         out = core[[c for c in CORE_COLUMNS if c in FRAME_COLUMNS]].copy()
         for column in out.columns:  # stored as categories; a view shows plain values
             if isinstance(out[column].dtype, pd.CategoricalDtype):
@@ -208,10 +217,8 @@ class Details:
         """``said`` followed by the evidence of every further rule asking for the measure."""
         more = self.more_evidence
         assert more is not None
-        key = ["unit", "year", "action"]
-        wanted = rows[key].reset_index(drop=True).assign(_row=np.arange(len(rows)))
-        wanted["unit"] = wanted["unit"].astype(str)
-        hits = more.merge(wanted, on=key, how="inner", sort=False)
+        hit, row = _matching(more, rows)
+        hits = more.iloc[hit]
         if not len(hits):
             return said
         numbers = {m: hits[m].to_numpy(dtype=np.float64) for m in NUMBER_COLUMNS}
@@ -225,7 +232,6 @@ class Details:
         )
         # the sentences of each row joined in their order: rows sorted stably and cut where
         # the row changes (a pandas groupby-join runs Python per group: 5 s at 51,000 rows)
-        row = hits["_row"].to_numpy(dtype=np.int64)
         order = np.argsort(row, kind="stable")
         row, sentences = row[order], np.asarray(sentences, dtype=object)[order].tolist()
         starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]]).tolist()
@@ -276,3 +282,37 @@ class Details:
 def _text_column(values: np.ndarray) -> np.ndarray:
     series = pd.Series(np.asarray(values, dtype=object))
     return series.where(series.notna(), "").astype(str).to_numpy(dtype=object)
+
+
+def _matching(more: pd.DataFrame, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (row of ``more``, row of ``rows``) with the same unit, year and action,
+    in the order of ``more``; matched on integer codes in ``more``'s categories."""
+    years = np.unique(more["year"].to_numpy(dtype=np.int64))
+    keys = []
+    for table in (more, rows):
+        key = np.zeros(len(table), dtype=np.int64)
+        for name in ("unit", "action"):
+            categories = pd.Index(more[name].astype("category").cat.categories, dtype=object)
+            key = key * (len(categories) + 1) + _codes_in(table[name], categories) + 1
+        year = table["year"].to_numpy(dtype=np.int64)
+        at = np.minimum(np.searchsorted(years, year), len(years) - 1)
+        keys.append(np.where(years[at] == year, key * len(years) + at, -1))
+    wanted = pd.Index(keys[1])
+    if wanted.is_unique:  # as in every view: one row per unit, year and action
+        found = np.where(keys[0] >= 0, wanted.get_indexer(pd.Index(keys[0])), -1)
+        hit = np.flatnonzero(found >= 0)
+        return hit, found[hit]
+    pairs = pd.DataFrame({"key": keys[0], "hit": np.arange(len(more))}).merge(
+        pd.DataFrame({"key": keys[1], "row": np.arange(len(rows))}), on="key", sort=False
+    )
+    pairs = pairs[pairs["key"].to_numpy() >= 0]
+    return pairs["hit"].to_numpy(dtype=np.intp), pairs["row"].to_numpy(dtype=np.intp)
+
+
+def _codes_in(column: pd.Series, categories: pd.Index) -> np.ndarray:
+    """The positions of ``column``'s values in ``categories`` (-1: not there)."""
+    values = column.array
+    if isinstance(values, pd.Categorical):
+        where = np.append(categories.get_indexer(pd.Index(values.categories, dtype=object)), -1)
+        return where[values.codes]
+    return categories.get_indexer(pd.Index(column.to_numpy(dtype=object), dtype=object))

@@ -27,7 +27,7 @@ year they are in place (the remaining ones are ranked again) and adds one row of
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -175,51 +175,138 @@ def in_place_rows(
 
 def apply_register(frame: pd.DataFrame, in_place: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """``frame`` (a recommendations core frame) without the measures of ``in_place``,
-    ranks renumbered, plus one ``in_place`` row per measure in place (in ``columns``)."""
-    acts = frame["kind"].to_numpy() == "action"
-    there = pd.MultiIndex.from_arrays(
+    ranks renumbered, plus one ``in_place`` row per measure in place (in ``columns``).
+
+    Rows are ordered by unit (as text) and year; then actions by rank, measures in place,
+    notes, each kept in its order. The work is on integer codes: ``unit``, ``kind``,
+    ``action`` and every other categorical column stay categoricals (``review`` and
+    ``review_indicators`` become ones), and each column is written once, by one ``take``
+    of the rows kept with the new rows filled in. A core frame from the engine is in that
+    order already, so the stable sort that places the new rows is one merge.
+    """
+    unit, new_unit, units = _shared_codes(frame["unit"], in_place["unit"])
+    action, new_action, actions = _shared_codes(frame["action"], in_place["measure"])
+    kind, _, kinds = _shared_codes(frame["kind"], pd.Series(["action", "in_place"]))
+    year = frame["year"].to_numpy(dtype=np.int64)
+    new_year = in_place["year"].to_numpy(dtype=np.int64)
+    # (unit, year) cells, and (unit, year, measure) keys, as integers
+    known = np.unique(np.concatenate([year, new_year]))
+    cell = unit.astype(np.int64) * len(known) + np.searchsorted(known, year)
+    new_cell = new_unit.astype(np.int64) * len(known) + np.searchsorted(known, new_year)
+    width = len(actions) + 1
+    acts = kind == kinds.get_indexer(pd.Index(["action"]))[0]
+    drop = acts & np.isin(cell * width + action, new_cell * width + new_action)
+    keep = np.flatnonzero(~drop)
+    rank = _renumbered(cell[keep], acts[keep])
+
+    # the output order: units as text, years, kind (action, in_place, note), rank, position
+    by_text = np.empty(len(units), dtype=np.int64)
+    by_text[np.argsort(np.asarray(units, dtype=str), kind="stable")] = np.arange(len(units))
+    kind_order = np.array([_KIND_ORDER.get(k, len(_KIND_ORDER)) for k in kinds], dtype=np.int64)
+    n_years, top = len(known), int(rank.max(initial=0)) + 1
+
+    def sort_key(
+        units_: np.ndarray, cells: np.ndarray, kinds_: np.ndarray | int, ranks: np.ndarray | int
+    ) -> np.ndarray:
+        by_cell = by_text[units_] * n_years + cells % n_years
+        return np.asarray((by_cell * 3 + kind_order[kinds_]) * top + ranks, dtype=np.int64)
+
+    placed = int(kinds.get_indexer(pd.Index(["in_place"]))[0])
+    key = np.concatenate(
         [
-            in_place["unit"].astype(str).to_numpy(dtype=object),
-            in_place["year"].to_numpy(dtype=np.int64),
-            in_place["measure"].astype(str).to_numpy(dtype=object),
+            sort_key(unit[keep], cell[keep], kind[keep], rank),
+            sort_key(new_unit, new_cell, placed, 0),
         ]
     )
-    drop = np.zeros(len(frame), dtype=bool)
-    if len(there) and acts.any():
-        asked = pd.MultiIndex.from_arrays(
-            [
-                frame["unit"].to_numpy(dtype=object)[acts],
-                frame["year"].to_numpy(dtype=np.int64)[acts],
-                frame["action"].to_numpy(dtype=object)[acts],
-            ]
-        )
-        drop[acts] = asked.isin(there)
-    kept = frame[~drop].copy()
-    acts = kept["kind"].to_numpy() == "action"
-    if acts.any():
-        ranks = kept[acts].groupby(["unit", "year"], sort=False).cumcount() + 1
-        kept.loc[acts, "rank"] = ranks.to_numpy()
-    rows = pd.DataFrame({c: pd.Series([None] * len(in_place), dtype=object) for c in columns})
-    rows["unit"] = in_place["unit"].to_numpy(dtype=object)
-    rows["year"] = in_place["year"].to_numpy(dtype=np.int64)
-    rows["kind"] = "in_place"
-    rows["action"] = in_place["measure"].to_numpy(dtype=object)
-    rows["since"] = in_place["since"].to_numpy(dtype=np.int64)
-    rows["review"] = in_place["review"].to_numpy(dtype=object)
-    rows["review_indicators"] = in_place["review_indicators"].to_numpy(dtype=object)
-    for column in columns:
-        if column in frame.columns and pd.api.types.is_float_dtype(frame[column]):
-            rows[column] = pd.to_numeric(rows[column], errors="coerce")
-    for column in ("poor", "total"):
-        if column in rows.columns:
-            rows[column] = 0
-    rows["rank"] = pd.array([pd.NA] * len(rows), dtype="Int64")
-    if not len(rows):
-        return kept.reset_index(drop=True)
-    out = pd.concat([kept, rows[columns]], ignore_index=True)
-    # units, years; then actions by rank, measures in place, notes (kept in their order)
-    kind = out["kind"].map({"action": 0, "in_place": 1, "note": 2}).to_numpy(dtype=np.int64)
-    rank = out["rank"].fillna(0).to_numpy(dtype=np.int64)
-    unit = pd.factorize(out["unit"].astype(str), sort=True)[0]
-    order = np.lexsort((np.arange(len(out)), rank, kind, out["year"].to_numpy(), unit))
-    return out.take(order).reset_index(drop=True)
+    order = np.argsort(key, kind="stable")
+    old_at = np.flatnonzero(order < len(keep))
+    old_rows = keep[order[old_at]]
+    new_at = np.flatnonzero(order >= len(keep))
+    new_rows = order[new_at] - len(keep)
+
+    def laid_out(old: np.ndarray, new: Any) -> np.ndarray:
+        """A column in the output order: ``old`` for the rows kept, ``new`` for the new."""
+        if not len(new_at):
+            return old.take(old_rows)
+        out = np.empty(len(order), dtype=old.dtype)
+        out[old_at] = old.take(old_rows)
+        out[new_at] = new if np.ndim(new) == 0 else np.asarray(new)[new_rows]
+        return out
+
+    ranks = np.zeros(len(frame), dtype=np.int64)
+    ranks[keep] = rank
+    since = np.zeros(len(frame), dtype=np.int64)
+    codes = {
+        "unit": (unit, new_unit, units),
+        "action": (action, new_action, actions),
+        "kind": (kind, placed, kinds),
+        "review": (np.full(len(frame), -1), *_codes(in_place["review"])),
+        "review_indicators": (np.full(len(frame), -1), *_codes(in_place["review_indicators"])),
+    }
+    out: dict[str, Any] = {}
+    for name in columns:
+        if name in codes:
+            old, new, categories = codes[name]
+            out[name] = _categorical(laid_out(old, new), categories)
+        elif name == "year":
+            out[name] = laid_out(year, new_year)
+        elif name in ("rank", "since"):
+            filled = laid_out(
+                ranks if name == "rank" else since,
+                0 if name == "rank" else in_place["since"].to_numpy(dtype=np.int64),
+            )
+            out[name] = pd.arrays.IntegerArray(filled, filled == 0)
+        elif isinstance(frame[name].dtype, pd.CategoricalDtype):
+            column = frame[name].array
+            out[name] = _categorical(laid_out(column.codes, -1), column.categories)
+        else:
+            old = frame[name].to_numpy()
+            out[name] = laid_out(old, _EMPTY.get(old.dtype.kind))
+    return pd.DataFrame(out, columns=columns, copy=False)
+
+
+#: Where each kind of row goes among a unit's rows of a year.
+_KIND_ORDER = {"action": 0, "in_place": 1, "note": 2}
+#: What a new row holds in a column it has no value for, by the column's numpy kind.
+_EMPTY: dict[str, Any] = {"f": np.nan, "i": 0, "u": 0, "b": False}
+
+
+def _renumbered(cells: np.ndarray, acts: np.ndarray) -> np.ndarray:
+    """1, 2, ... for the actions of each cell in their order (0 for other rows)."""
+    ranks = np.zeros(len(cells), dtype=np.int64)
+    cell = cells[acts]
+    order = np.argsort(cell, kind="stable")
+    ordered = cell[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(cell) else order
+    lengths = np.diff(np.r_[starts, len(cell)])
+    within = np.empty(len(cell), dtype=np.int64)
+    within[order] = np.arange(len(cell)) - np.repeat(starts, lengths) + 1
+    ranks[acts] = within
+    return ranks
+
+
+def _shared_codes(column: pd.Series, extra: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    """Codes of ``column`` and of the values ``extra`` in one list of categories: the
+    column's (a categorical's own), then the values only ``extra`` has."""
+    values = (
+        column.array
+        if isinstance(column.dtype, pd.CategoricalDtype)
+        else pd.Categorical(column.to_numpy(dtype=object))
+    )
+    categories = pd.Index(values.categories, dtype=object)
+    wanted = extra.to_numpy(dtype=object)
+    found = categories.get_indexer(wanted)
+    if (found < 0).any():
+        categories = categories.append(pd.Index(pd.unique(wanted[found < 0]), dtype=object))
+        found = categories.get_indexer(wanted)
+    return np.asarray(values.codes), found, categories
+
+
+def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes into the distinct values (in order of appearance; -1 where missing)."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    return codes, pd.Index(uniques, dtype=object)
+
+
+def _categorical(codes: np.ndarray, categories: pd.Index) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes, categories=categories)  # type: ignore[call-overload]
