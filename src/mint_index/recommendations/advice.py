@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from mint_index.recommendations.details import CORE_COLUMNS, EVIDENCE_COLUMNS, REGISTER_COLUMNS
+from mint_index.recommendations.details import EVIDENCE_COLUMNS
 from mint_index.recommendations.recommendations import NUMBER_COLUMNS, Recommendations
-from mint_index.recommendations.register import apply_register, in_place_rows
-from mint_index.rules.languages import DEFAULT_LANGUAGE
+from mint_index.recommendations.register import in_place_rows
+from mint_index.rules.languages import DEFAULT_LANGUAGE, check_language
 
 if TYPE_CHECKING:
     from mint_index.gap_analysis import GapCube
@@ -56,23 +56,18 @@ def recommend(
     Each measure appears once per unit and year, under the highest priority (0-100) of
     the rules asking for it; its evidence names every one of those rules' nodes.
     """
-    from mint_index.gap_analysis import GapCube
-    from mint_index.recommendations.engine import recommend as fire_rules
+    from mint_index.recommendations.engine import find
 
-    found = fire_rules(results, rules, lang=lang, max_poor_share=max_poor_share)
-    ruleset, details = found.ruleset, found.details
-    assert ruleset is not None and details is not None
-    more = _more_evidence(found.core, ruleset, GapCube.of_results(results), results)
-    placed = in_place_rows(results, ruleset, measures)
-    core = apply_register(found.core, placed, [*CORE_COLUMNS, *REGISTER_COLUMNS])
-    meta = found.meta
-    del found  # its frame: the register's copy replaces it
+    check_language(lang)
+    found = find(results, rules, max_poor_share)
+    core = found.frame(in_place_rows(results, found.ruleset, measures))
+    more = _more_evidence(core, found.ruleset, found.cube, results)
     return Recommendations(
         core,
         lang=lang,
-        meta=meta,
-        ruleset=ruleset,
-        details=replace(details, more_evidence=more),
+        meta=found.meta,
+        ruleset=found.ruleset,
+        details=replace(found.details, more_evidence=more),
     )
 
 

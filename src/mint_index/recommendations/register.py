@@ -19,13 +19,15 @@ Effects are estimated for the register's measures; a measure known only from a y
 indicator is listed as in place without an estimate (``not_estimated``) - a town that wants
 one adds it to its register.
 
-:func:`apply_register` removes such measures from a unit's recommendations for every
-year they are in place (the remaining ones are ranked again) and adds one row of kind
-``in_place`` per measure, unit and year.
+:func:`place` and :func:`without` remove such measures from a unit's recommendations for
+every year they are in place (the remaining ones are ranked again); the engine lays out one
+row of kind ``in_place`` per measure, unit and year, after the unit's ranked measures.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +39,15 @@ if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
     from mint_index.recommendations.rules import RuleSet
 
-__all__ = ["NOT_ESTIMATED", "apply_register", "due_year", "framework_register", "in_place_rows"]
+__all__ = [
+    "NOT_ESTIMATED",
+    "Placed",
+    "due_year",
+    "framework_register",
+    "in_place_rows",
+    "place",
+    "without",
+]
 
 #: The ``review`` of a measure known only from a yes/no indicator: effects are estimated
 #: for the measures of the register (estimating every such measure of a national run
@@ -173,140 +183,61 @@ def in_place_rows(
     return out.assign(review=review)
 
 
-def apply_register(frame: pd.DataFrame, in_place: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """``frame`` (a recommendations core frame) without the measures of ``in_place``,
-    ranks renumbered, plus one ``in_place`` row per measure in place (in ``columns``).
+@dataclass(frozen=True)
+class Placed:
+    """Measures in place as the engine lays them out: one entry per panel row (unit and
+    year) and measure, by row (in their order within a row), on integer codes."""
 
-    Rows are ordered by unit (as text) and year; then actions by rank, measures in place,
-    notes, each kept in its order. The work is on integer codes: ``unit``, ``kind``,
-    ``action`` and every other categorical column stay categoricals (``review`` and
-    ``review_indicators`` become ones), and each column is written once, by one ``take``
-    of the rows kept with the new rows filled in. A core frame from the engine is in that
-    order already, so the stable sort that places the new rows is one merge.
-    """
-    unit, new_unit, units = _shared_codes(frame["unit"], in_place["unit"])
-    action, new_action, actions = _shared_codes(frame["action"], in_place["measure"])
-    kind, _, kinds = _shared_codes(frame["kind"], pd.Series(["action", "in_place"]))
-    year = frame["year"].to_numpy(dtype=np.int64)
-    new_year = in_place["year"].to_numpy(dtype=np.int64)
-    # (unit, year) cells, and (unit, year, measure) keys, as integers
-    known = np.unique(np.concatenate([year, new_year]))
-    cell = unit.astype(np.int64) * len(known) + np.searchsorted(known, year)
-    new_cell = new_unit.astype(np.int64) * len(known) + np.searchsorted(known, new_year)
-    width = len(actions) + 1
-    acts = kind == kinds.get_indexer(pd.Index(["action"]))[0]
-    drop = acts & np.isin(cell * width + action, new_cell * width + new_action)
-    keep = np.flatnonzero(~drop)
-    rank = _renumbered(cell[keep], acts[keep])
+    row: np.ndarray  # the panel row
+    action: np.ndarray  # codes into actions
+    actions: pd.Index  # the ranked actions' categories, then measures no rule asked for
+    since: np.ndarray  # int64
+    review: pd.Categorical
+    review_indicators: pd.Categorical
 
-    # the output order: units as text, years, kind (action, in_place, note), rank, position
-    by_text = np.empty(len(units), dtype=np.int64)
-    by_text[np.argsort(np.asarray(units, dtype=str), kind="stable")] = np.arange(len(units))
-    kind_order = np.array([_KIND_ORDER.get(k, len(_KIND_ORDER)) for k in kinds], dtype=np.int64)
-    n_years, top = len(known), int(rank.max(initial=0)) + 1
 
-    def sort_key(
-        units_: np.ndarray, cells: np.ndarray, kinds_: np.ndarray | int, ranks: np.ndarray | int
-    ) -> np.ndarray:
-        by_cell = by_text[units_] * n_years + cells % n_years
-        return np.asarray((by_cell * 3 + kind_order[kinds_]) * top + ranks, dtype=np.int64)
-
-    placed = int(kinds.get_indexer(pd.Index(["in_place"]))[0])
-    key = np.concatenate(
-        [
-            sort_key(unit[keep], cell[keep], kind[keep], rank),
-            sort_key(new_unit, new_cell, placed, 0),
-        ]
+def place(
+    in_place: pd.DataFrame, units: np.ndarray, years: np.ndarray, ranked: Mapping[str, Any]
+) -> Placed:
+    """``in_place`` (:func:`in_place_rows`) on the engine's panel: rows ``units`` (ids, in
+    panel order) by ``years`` (in panel order); actions coded as ``ranked["action"]``."""
+    unit = pd.Index(units, dtype=object).get_indexer(
+        pd.Index(in_place["unit"].to_numpy(dtype=object), dtype=object)
     )
-    order = np.argsort(key, kind="stable")
-    old_at = np.flatnonzero(order < len(keep))
-    old_rows = keep[order[old_at]]
-    new_at = np.flatnonzero(order >= len(keep))
-    new_rows = order[new_at] - len(keep)
-
-    def laid_out(old: np.ndarray, new: Any) -> np.ndarray:
-        """A column in the output order: ``old`` for the rows kept, ``new`` for the new."""
-        if not len(new_at):
-            return old.take(old_rows)
-        out = np.empty(len(order), dtype=old.dtype)
-        out[old_at] = old.take(old_rows)
-        out[new_at] = new if np.ndim(new) == 0 else np.asarray(new)[new_rows]
-        return out
-
-    ranks = np.zeros(len(frame), dtype=np.int64)
-    ranks[keep] = rank
-    since = np.zeros(len(frame), dtype=np.int64)
-    codes = {
-        "unit": (unit, new_unit, units),
-        "action": (action, new_action, actions),
-        "kind": (kind, placed, kinds),
-        "review": (np.full(len(frame), -1), *_codes(in_place["review"])),
-        "review_indicators": (np.full(len(frame), -1), *_codes(in_place["review_indicators"])),
-    }
-    out: dict[str, Any] = {}
-    for name in columns:
-        if name in codes:
-            old, new, categories = codes[name]
-            out[name] = _categorical(laid_out(old, new), categories)
-        elif name == "year":
-            out[name] = laid_out(year, new_year)
-        elif name in ("rank", "since"):
-            filled = laid_out(
-                ranks if name == "rank" else since,
-                0 if name == "rank" else in_place["since"].to_numpy(dtype=np.int64),
-            )
-            out[name] = pd.arrays.IntegerArray(filled, filled == 0)
-        elif isinstance(frame[name].dtype, pd.CategoricalDtype):
-            column = frame[name].array
-            out[name] = _categorical(laid_out(column.codes, -1), column.categories)
-        else:
-            old = frame[name].to_numpy()
-            out[name] = laid_out(old, _EMPTY.get(old.dtype.kind))
-    return pd.DataFrame(out, columns=columns, copy=False)
-
-
-#: Where each kind of row goes among a unit's rows of a year.
-_KIND_ORDER = {"action": 0, "in_place": 1, "note": 2}
-#: What a new row holds in a column it has no value for, by the column's numpy kind.
-_EMPTY: dict[str, Any] = {"f": np.nan, "i": 0, "u": 0, "b": False}
-
-
-def _renumbered(cells: np.ndarray, acts: np.ndarray) -> np.ndarray:
-    """1, 2, ... for the actions of each cell in their order (0 for other rows)."""
-    ranks = np.zeros(len(cells), dtype=np.int64)
-    cell = cells[acts]
-    order = np.argsort(cell, kind="stable")
-    ordered = cell[order]
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(cell) else order
-    lengths = np.diff(np.r_[starts, len(cell)])
-    within = np.empty(len(cell), dtype=np.int64)
-    within[order] = np.arange(len(cell)) - np.repeat(starts, lengths) + 1
-    ranks[acts] = within
-    return ranks
-
-
-def _shared_codes(column: pd.Series, extra: pd.Series) -> tuple[np.ndarray, np.ndarray, pd.Index]:
-    """Codes of ``column`` and of the values ``extra`` in one list of categories: the
-    column's (a categorical's own), then the values only ``extra`` has."""
-    values = (
-        column.array
-        if isinstance(column.dtype, pd.CategoricalDtype)
-        else pd.Categorical(column.to_numpy(dtype=object))
+    year = pd.Index(years).get_indexer(pd.Index(in_place["year"].to_numpy(dtype=np.int64)))
+    row = unit.astype(np.intp) * len(years) + year
+    order = np.argsort(row, kind="stable")
+    actions = pd.Index(ranked["action"].categories, dtype=object)
+    measure = in_place["measure"].to_numpy(dtype=object)
+    action = actions.get_indexer(pd.Index(measure, dtype=object))
+    if (action < 0).any():
+        actions = actions.append(pd.Index(pd.unique(measure[action < 0]), dtype=object))
+        action = actions.get_indexer(pd.Index(measure, dtype=object))
+    review, indicators = (
+        pd.Categorical(in_place[c].to_numpy(dtype=object)[order])
+        for c in ("review", "review_indicators")
     )
-    categories = pd.Index(values.categories, dtype=object)
-    wanted = extra.to_numpy(dtype=object)
-    found = categories.get_indexer(wanted)
-    if (found < 0).any():
-        categories = categories.append(pd.Index(pd.unique(wanted[found < 0]), dtype=object))
-        found = categories.get_indexer(wanted)
-    return np.asarray(values.codes), found, categories
+    return Placed(
+        row=row[order],
+        action=action[order],
+        actions=actions,
+        since=in_place["since"].to_numpy(dtype=np.int64)[order],
+        review=review,
+        review_indicators=indicators,
+    )
 
 
-def _codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Codes into the distinct values (in order of appearance; -1 where missing)."""
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
-    return codes, pd.Index(uniques, dtype=object)
-
-
-def _categorical(codes: np.ndarray, categories: pd.Index) -> pd.Categorical:
-    return pd.Categorical.from_codes(codes, categories=categories)  # type: ignore[call-overload]
+def without(ranked: Mapping[str, Any], placed: Placed) -> dict[str, Any]:
+    """The engine's ranked measures (:func:`~mint_index.recommendations.engine.rank`)
+    without those in place in their unit and year, ranks renumbered; actions coded into
+    ``placed.actions``."""
+    width = len(placed.actions) + 1
+    there = placed.row.astype(np.int64) * width + placed.action
+    asked = np.asarray(ranked["row"], dtype=np.int64) * width + ranked["action"].codes
+    keep = ~np.isin(asked, there)
+    out = {k: v[keep] for k, v in ranked.items()} if not keep.all() else dict(ranked)
+    row = out["row"]  # sorted by row, then rank: renumber within each row
+    starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]]) if len(row) else row
+    out["rank"] = np.arange(len(row)) - np.repeat(starts, np.diff(np.r_[starts, len(row)])) + 1
+    out["action"] = pd.Categorical.from_codes(out["action"].codes, categories=placed.actions)
+    return out
