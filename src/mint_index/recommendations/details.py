@@ -30,6 +30,7 @@ from mint_index.rules.languages import LANGUAGES
 
 if TYPE_CHECKING:
     from mint_index.framework.framework import Framework
+    from mint_index.gap_analysis import GapCube
     from mint_index.recommendations.rules import RuleSet
 
 __all__ = ["CATALOG_COLUMNS", "CORE_COLUMNS", "EVIDENCE_COLUMNS", "REGISTER_COLUMNS", "Details"]
@@ -44,8 +45,13 @@ _DERIVED = {*CATALOG_COLUMNS, "actors", "band", *REGISTER_COLUMNS, *_TEXT_COLUMN
 
 #: What the stored frame holds: every output column that is not derived, and for notes
 #: why the data fall short (``detail``: the reason, ``missing`` qualified by why) and how
-#: many indicators do (``poor`` of ``total``).
-CORE_COLUMNS = [c for c in FRAME_COLUMNS if c not in _DERIVED] + ["detail", "poor", "total"]
+#: many indicators do (``poor`` of ``total``). The numbers of a row's node (the columns of
+#: the gaps table) are read from the gap cube for the rows a view asks for.
+CORE_COLUMNS = [c for c in FRAME_COLUMNS if c not in {*_DERIVED, *NUMBER_COLUMNS}] + [
+    "detail",
+    "poor",
+    "total",
+]
 
 #: The evidence of every further rule that asks for a measure: which row, which node, and
 #: that node's numbers (columns of the gaps table).
@@ -71,10 +77,21 @@ class Details:
     years: tuple[int, ...]  # every year of the results, sorted
     levelled: frozenset[str] = frozenset()  # indicators with answer levels ("Stufe 2")
     more_evidence: pd.DataFrame | None = None  # EVIDENCE_COLUMNS, see with_evidence
+    cube: GapCube | None = None  # the numbers of the rows' nodes (None: the rows hold them)
+    unit_ids: tuple[str, ...] = ()  # the cube's units, in its order
+    node_ids: tuple[str, ...] = ()  # the cube's nodes, in its order
 
     @classmethod
-    def of(cls, ruleset: RuleSet, fw: Framework, units: pd.DataFrame, years: np.ndarray) -> Details:
-        """``units``: the results' unit table (``name`` optional, ``peer_group``) by unit id."""
+    def of(
+        cls,
+        ruleset: RuleSet,
+        fw: Framework,
+        units: pd.DataFrame,
+        years: np.ndarray,
+        cube: GapCube | None = None,
+    ) -> Details:
+        """``units``: the results' unit table (``name`` optional, ``peer_group``) by unit id,
+        in the order of the ``cube``'s units."""
         names = units["name"] if "name" in units.columns else pd.Series(units.index, units.index)
         return cls(
             ruleset=ruleset,
@@ -92,7 +109,29 @@ class Details:
             ),
             years=tuple(sorted(int(y) for y in years)),
             levelled=frozenset(n for n in fw.indicator_ids if fw.indicator(n).answer_levels()),
+            cube=cube,
+            unit_ids=tuple(units.index.astype(str)),
+            node_ids=tuple(fw.node_ids),
         )
+
+    def numbers(self, rows: pd.DataFrame) -> dict[str, np.ndarray]:
+        """The numbers of each row's node (:data:`NUMBER_COLUMNS`), from the rows or else
+        from the gap cube; NaN for a row about no node (a measure in place)."""
+        if self.cube is None or all(m in rows.columns for m in NUMBER_COLUMNS):
+            return {m: rows[m].to_numpy(dtype=np.float64) for m in NUMBER_COLUMNS}
+        unit = _codes_in(rows["unit"], pd.Index(self.unit_ids, dtype=object))
+        node = _codes_in(rows["node"], pd.Index(self.node_ids, dtype=object))
+        years = self.cube.years
+        year = np.searchsorted(years, rows["year"].to_numpy(dtype=np.int64))
+        year = np.minimum(year, len(years) - 1)
+        about = (unit >= 0) & (node >= 0)
+        cells = self.cube.cells(np.where(about, year, 0), np.maximum(unit, 0), np.maximum(node, 0))
+        known = {"score": self.cube.at("score", cells)}
+        known["value"] = self.cube.at("value", cells)
+        return {
+            m: np.where(about, known[m] if m in known else self.cube.at(m, cells, **known), np.nan)
+            for m in NUMBER_COLUMNS
+        }
 
     def complete(self, core: pd.DataFrame, langs: tuple[str, ...] = LANGUAGES) -> pd.DataFrame:
         """``core`` rows (:data:`CORE_COLUMNS`) with every output column, texts in ``langs``."""
@@ -108,7 +147,8 @@ class Details:
                 if isinstance(values := core[c].array, pd.Categorical)
             }
         )
-        out = core[[c for c in CORE_COLUMNS if c in FRAME_COLUMNS]].copy()
+        core = core.assign(**self.numbers(core))
+        out = core[[c for c in FRAME_COLUMNS if c in core.columns and c not in _DERIVED]].copy()
         for column in out.columns:  # stored as categories; a view shows plain values
             if isinstance(out[column].dtype, pd.CategoricalDtype):
                 out[column] = out[column].astype(object)
@@ -135,9 +175,9 @@ class Details:
                 self._note_texts(core[notes], lang),
                 strict=True,
             ):
-                column = np.empty(len(core), dtype=object)
-                column[acts], column[placed], column[notes] = a_text, p_text, n_text
-                out[f"{kind}_{lang}"] = column
+                texts = np.empty(len(core), dtype=object)
+                texts[acts], texts[placed], texts[notes] = a_text, p_text, n_text
+                out[f"{kind}_{lang}"] = texts
         return out[[c for c in FRAME_COLUMNS if c in out.columns]]
 
     # ---- texts ----------------------------------------------------------------------

@@ -32,7 +32,7 @@ from mint_index.recommendations.conditions import Panel, evaluate
 from mint_index.recommendations.details import CORE_COLUMNS, REGISTER_COLUMNS, Details
 from mint_index.recommendations.priority import SEVERITY, priority
 from mint_index.recommendations.quality import REASONS, Quality, assess
-from mint_index.recommendations.recommendations import NUMBER_COLUMNS, Recommendations
+from mint_index.recommendations.recommendations import Recommendations
 from mint_index.recommendations.rules import Rule, RuleSet, load_rules
 from mint_index.rules.languages import DEFAULT_LANGUAGE, check_language
 from mint_index.rules.weights import weight_shares
@@ -146,7 +146,8 @@ def find(
         "rules_sha256": ruleset.sha256,
         "max_poor_share": max_poor_share,
     }
-    details = Details.of(ruleset, fw, results.units.reindex(results.unit_ids), results.years)
+    units_table = results.units.reindex(results.unit_ids)
+    details = Details.of(ruleset, fw, units_table, results.years, cube)
     return Found(ruleset, cube, quality, panel, units, ys, ranked, noted, meta, details)
 
 
@@ -437,7 +438,8 @@ def _frame(
     """The stored frame (:data:`CORE_COLUMNS`, with ``placed`` also the register's). Panel
     rows are in output order, so each row's actions (by rank), its measures in place (in
     the register's order) and then its notes (in framework order) are laid out as they
-    come: nothing is sorted, and the numbers are read straight into one float block."""
+    come: nothing is sorted. The numbers of each row's node are not stored: the gap cube
+    gives them for the rows a view asks for (:meth:`Details.numbers`)."""
     n_y, n_units = len(ys), len(units)
     n_rows = panel.n_rows
     a_row, n_row = ranked["row"], noted["row"]
@@ -459,17 +461,10 @@ def _frame(
 
     rows = np.repeat(np.arange(n_rows), counts.sum(axis=1))
     a_node, n_node = ranked["node"].codes, noted["node"].codes
-    cells = cube.cells(ys[rows % n_y], units[rows // n_y], merge(a_node, 0, n_node, np.intp))
-    floats = ["priority", "gap", *NUMBER_COLUMNS]
+    floats = ["priority", "gap"]  # the node's numbers are read from the cube per view
     block = np.empty((len(floats), total))
     block[0] = merge(ranked["priority"], np.nan, np.nan, np.float64)
     block[1] = merge(ranked["gap"], np.nan, np.nan, np.float64)
-    known = {"score": cube.at("score", cells)}
-    known["value"] = cube.at("value", cells)
-    for i, name in enumerate(NUMBER_COLUMNS, start=2):
-        block[i] = known[name] if name in known else cube.at(name, cells, **known)
-    if len(p_pos):  # a measure in place is about no node
-        block[2:, p_pos] = np.nan
 
     # notes: why the node's data fall short, and how many of its indicators do
     note = cube.cells(ys[n_row % n_y], units[n_row // n_y], n_node)
@@ -501,7 +496,7 @@ def _frame(
             ranked["rule"].categories,
         ),
         "rules": _merged(ranked["rules"], noted["rules"], merge),
-        "node": _categorical(np.where(kind == 1, -1, cells.node), categories=list(panel.nodes)),
+        "node": _categorical(merge(a_node, -1, n_node, np.int32), categories=list(panel.nodes)),
         "reason": _categorical(merge(-1, -1, reason - 1, np.int8), REASONS[1:]),
         "gap_kind": _categorical(codes("gap_kind", np.int8), GAP_KINDS),
     }
