@@ -93,6 +93,7 @@ class Details:
         """``units``: the results' unit table (``name`` optional, ``peer_group``) by unit id,
         in the order of the ``cube``'s units."""
         names = units["name"] if "name" in units.columns else pd.Series(units.index, units.index)
+        ids = units.index.astype(str).tolist()
         return cls(
             ruleset=ruleset,
             labels={lang: {n: fw.label(n, lang) for n in fw.node_ids} for lang in LANGUAGES},
@@ -103,14 +104,12 @@ class Details:
                 }
                 for lang in LANGUAGES
             },
-            unit_names=dict(zip(units.index.astype(str), names.astype(object), strict=True)),
-            peer_groups=dict(
-                zip(units.index.astype(str), units["peer_group"].astype(object), strict=True)
-            ),
+            unit_names=dict(zip(ids, names.astype(object).tolist(), strict=True)),
+            peer_groups=dict(zip(ids, units["peer_group"].astype(object).tolist(), strict=True)),
             years=tuple(sorted(int(y) for y in years)),
             levelled=frozenset(n for n in fw.indicator_ids if fw.indicator(n).answer_levels()),
             cube=cube,
-            unit_ids=tuple(units.index.astype(str)),
+            unit_ids=tuple(ids),
             node_ids=tuple(fw.node_ids),
         )
 
