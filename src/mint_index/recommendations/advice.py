@@ -18,12 +18,11 @@ import numpy as np
 import pandas as pd
 
 from mint_index.recommendations.details import EVIDENCE_COLUMNS
-from mint_index.recommendations.recommendations import NUMBER_COLUMNS, Recommendations
+from mint_index.recommendations.recommendations import Recommendations
 from mint_index.recommendations.register import in_place_rows
 from mint_index.rules.languages import DEFAULT_LANGUAGE, check_language
 
 if TYPE_CHECKING:
-    from mint_index.gap_analysis import GapCube
     from mint_index.measures import MeasuresRegister
     from mint_index.pipeline.results import Results
     from mint_index.recommendations.rules import RuleSet
@@ -61,7 +60,7 @@ def recommend(
     check_language(lang)
     found = find(results, rules, max_poor_share)
     core = found.frame(in_place_rows(results, found.ruleset, measures))
-    more = _more_evidence(core, found.ruleset, found.cube, results)
+    more = _more_evidence(core, found.ruleset)
     return Recommendations(
         core,
         lang=lang,
@@ -71,11 +70,10 @@ def recommend(
     )
 
 
-def _more_evidence(
-    core: pd.DataFrame, ruleset: RuleSet, cube: GapCube, results: Results
-) -> pd.DataFrame:
-    """For every measure asked for by several rules: the numbers of each further rule's
-    node (:data:`~mint_index.recommendations.details.EVIDENCE_COLUMNS`), in rule order.
+def _more_evidence(core: pd.DataFrame, ruleset: RuleSet) -> pd.DataFrame:
+    """For every measure asked for by several rules: each further rule's node
+    (:data:`~mint_index.recommendations.details.EVIDENCE_COLUMNS`), in rule order; its
+    numbers are read from the gap cube when a view writes the evidence.
 
     Worked out on codes: each distinct list of asking rules (the ``rules`` categories, a
     few hundred) gives its list of nodes once; the rows repeat it by their code. ``unit``,
@@ -97,30 +95,15 @@ def _more_evidence(
     node = flat[np.repeat(starts[code], counts) + within] if len(row) else row
     further = node != np.asarray(nodes.codes)[row]
     row, node = row[further], node[further]
-    # each row's cell of the gap cube, by position
     unit_code = np.asarray(unit.codes)[row]
-    ids = pd.Index(np.asarray(results.unit_ids, dtype=object).astype(str))
-    year = core["year"].to_numpy(dtype=np.int64)[row]
-    cells = cube.cells(
-        pd.Index(results.years).get_indexer(year),
-        ids.get_indexer(np.asarray(unit.categories, dtype=object).astype(str))[unit_code],
-        pd.Index(results.framework.node_ids).get_indexer(node_ids)[node],
-    )
-    score = cube.at("score", cells)
-    value = cube.at("value", cells)
-    known = {"score": score, "value": value}
     return pd.DataFrame(
         {
             "unit": pd.Categorical.from_codes(unit_code, categories=unit.categories),
-            "year": year,
+            "year": core["year"].to_numpy(dtype=np.int64)[row],
             "action": pd.Categorical.from_codes(
                 np.asarray(action.codes)[row], categories=action.categories
             ),
             "node": pd.Categorical.from_codes(node, categories=node_ids),
-            **{
-                m: known[m] if m in known else cube.at(m, cells, score, value)
-                for m in NUMBER_COLUMNS
-            },
         },
         copy=False,
     )[EVIDENCE_COLUMNS]

@@ -53,9 +53,9 @@ CORE_COLUMNS = [c for c in FRAME_COLUMNS if c not in {*_DERIVED, *NUMBER_COLUMNS
     "total",
 ]
 
-#: The evidence of every further rule that asks for a measure: which row, which node, and
-#: that node's numbers (columns of the gaps table).
-EVIDENCE_COLUMNS = ["unit", "year", "action", "node", *NUMBER_COLUMNS]
+#: The evidence of every further rule that asks for a measure: which row and which node
+#: (its numbers, the columns of the gaps table, are read from the gap cube per view).
+EVIDENCE_COLUMNS = ["unit", "year", "action", "node"]
 
 _NOTE_TITLE = {"de": "Daten prüfen: ", "en": "Check the data: "}
 _SUMS = {
@@ -260,7 +260,7 @@ class Details:
         hits = more.iloc[hit]
         if not len(hits):
             return said
-        numbers = {m: hits[m].to_numpy(dtype=np.float64) for m in NUMBER_COLUMNS}
+        numbers = self.numbers(hits)
         sentences = evidence(
             numbers,
             self._node(self.labels, hits["node"], lang),

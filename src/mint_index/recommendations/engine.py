@@ -253,13 +253,13 @@ def rank(firing: Firing) -> dict[str, Any]:
     key = np.full((n_rows, len(actions)), np.inf)  # minus the rounded priority; inf: none
     best = np.zeros((n_rows, len(actions)), np.intp)  # the slot that sets it
     asking = _RuleLists(n_rows, len(actions))  # the rules that asked, best first
-    rounded = -np.round(firing.priority, 9)
     for a in range(len(actions)):
         slots = tie_order[slot_action[tie_order] == a]
         asked = firing.fired[slot_rule[slots]]  # [slot, row]
         rows = np.flatnonzero(asked.any(axis=0))
         asked = asked[:, rows]
-        keys = np.where(asked, rounded[slot_rule[slots]][:, rows], np.inf)
+        rounded = -np.round(firing.priority[slot_rule[slots]][:, rows], 9)
+        keys = np.where(asked, rounded, np.inf)
         order = np.argsort(keys, axis=0, kind="stable")  # by priority, then by tie order
         key[rows, a] = np.take_along_axis(keys, order[:1], axis=0)[0]
         best[rows, a] = slots[order[0]]
