@@ -84,7 +84,7 @@ def _more_evidence(core: pd.DataFrame, ruleset: RuleSet) -> pd.DataFrame:
     node_ids = pd.Index(nodes.categories, dtype=object)
     focus = {rule.id: node_ids.get_loc(rule.focus) for rule in ruleset.rules}
     # per distinct list of rules: the nodes of its rules, each once, in rule order
-    lists = [list(dict.fromkeys(focus[r] for r in asking)) for asking in rules.categories]
+    lists = [list(dict.fromkeys(map(focus.__getitem__, asking))) for asking in rules.categories]
     lengths = np.array([len(nodes_) for nodes_ in lists] + [0], dtype=np.intp)  # -1: none
     starts = np.r_[0, np.cumsum(lengths)[:-1]]
     flat = np.array([n for nodes_ in lists for n in nodes_], dtype=np.intp)

@@ -345,7 +345,16 @@ class _RuleLists:
         else:
             distinct, inverse = np.unique(digits.T, axis=0, return_inverse=True)
         self._codes[rows, column] = len(self._names) + np.asarray(inverse).reshape(-1)
-        self._names += [tuple(ids[d - 1] for d in line if d) for line in distinct.tolist()]
+        present = np.asarray(distinct) > 0
+        named = ["", *ids]  # digit d > 0 is ids[d - 1]
+        at: Callable[[int], str] = named.__getitem__
+        if present[:, 1:].sum() == (present[:, :-1] & present[:, 1:]).sum():  # listed first
+            lengths = present.sum(axis=1).tolist()
+            self._names += [
+                tuple(map(at, line[:n])) for line, n in zip(distinct.tolist(), lengths, strict=True)
+            ]
+        else:
+            self._names += [tuple(at(d) for d in line if d) for line in distinct.tolist()]
 
     def cells(self) -> tuple[np.ndarray, ...]:
         """The cells that have a list, sorted by row and column."""
