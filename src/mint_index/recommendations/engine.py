@@ -464,8 +464,18 @@ def _frame(
         notes: np.ndarray | float,
         dtype: type,
     ) -> np.ndarray:
-        out: np.ndarray = np.empty(total, dtype=dtype)
-        out[a_pos], out[p_pos], out[n_pos] = actions, in_place, notes
+        """One column from the actions', the measures in place' and the notes' values; a
+        column that is one constant for some kinds is filled with it in one streaming write
+        and only the other kinds' values are scattered."""
+        parts = ((a_pos, actions), (p_pos, in_place), (n_pos, notes))
+        fill = next((x for _, x in parts if np.ndim(x) == 0), None)
+        if fill is None:
+            out: np.ndarray = np.empty(total, dtype=dtype)
+        else:
+            out = np.full(total, fill, dtype=dtype)
+        for positions, values in parts:
+            if np.ndim(values) or not _same(values, fill):
+                out[positions] = values
         return out
 
     rows = np.repeat(np.arange(n_rows), counts.sum(axis=1))
@@ -522,6 +532,11 @@ def _frame(
             frame[name] = _categorical(merge(-1, values.codes, -1, np.int32), values.categories)
     order = [*CORE_COLUMNS, *(REGISTER_COLUMNS if placed is not None else ())]
     return frame if list(frame.columns) == order else frame[order]
+
+
+def _same(value: object, fill: object) -> bool:
+    """Two constants are the same value (NaN is NaN)."""
+    return bool(value == fill or (value != value and fill != fill))
 
 
 def _merged(
