@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from mint_index.errors import MintIndexError
+from mint_index.gap_analysis import Cells
 from mint_index.pipeline.derive import DERIVED_REASONS
 from mint_index.recommendations.conditions import Panel, evaluate
 from mint_index.recommendations.details import CORE_COLUMNS, REGISTER_COLUMNS, Details
@@ -385,16 +386,27 @@ class _GapColumns:
 
     def __init__(self, cube: GapCube, units: np.ndarray, years: np.ndarray) -> None:
         self.cube = cube
-        self._units, self._years = units[:, None], years[None, :]
+        self._first = cube.cells(years[None, :], units[:, None], 0)  # node 0's cells
         self._cache: dict[tuple[str, int], np.ndarray] = {}
+
+    def _cells(self, node: int) -> Cells:
+        """The panel's cells at ``node``: node 0's, moved along the node axis."""
+        first = self._first
+        return Cells(
+            first.year,
+            first.unit,
+            np.full(first.node.shape, node, dtype=np.intp),
+            first.flat + node,
+            first.year_node + node,
+            first.unit_node + node,
+        )
 
     def column(self, name: str, node: int) -> np.ndarray:
         if (name, node) not in self._cache:
+            cells = self._cells(node)
             if ("score", node) not in self._cache:
-                cells = self.cube.cells(self._years, self._units, node)
                 self._cache["score", node] = self.cube.at("score", cells).reshape(-1)
             if name != "score":
-                cells = self.cube.cells(self._years, self._units, node)
                 score = self._cache["score", node].reshape(cells.flat.shape)
                 self._cache[name, node] = self.cube.at(name, cells, score).reshape(-1)
         return self._cache[name, node]
