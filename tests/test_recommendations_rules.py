@@ -272,3 +272,18 @@ def test_packaged_rules_only_ask_for_worse_scores(catalog: mi.recommend.RuleSet)
     for rule in catalog.rules:
         check(rule.when, False, rule.focus)
         assert [p for p, _ in walk(rule.when)], rule.id
+
+
+def test_a_rules_file_is_read_again_when_its_content_changes(tmp_path: Path) -> None:
+    """Files are parsed once per content: the same bytes give the same (frozen) rules, a
+    changed file of the same size and path gives the new ones."""
+    first = load_rules(_write(tmp_path, "r.yaml", {"rules": [RULE]}))
+    assert load_rules(tmp_path / "r.yaml").rules == first.rules
+    size = (tmp_path / "r.yaml").stat().st_size
+    swapped = {"de": "{score}: {node}", "en": "{node}: {score}"}  # the same bytes, reordered
+    _write(tmp_path, "r.yaml", {"rules": [{**RULE, "text": swapped}]})
+    assert (tmp_path / "r.yaml").stat().st_size == size
+    assert [r.text.de for r in load_rules(tmp_path / "r.yaml").rules] == ["{score}: {node}"]
+    (tmp_path / "r.yaml").write_text("rules: [", encoding="utf-8")
+    with pytest.raises(RuleError):
+        load_rules(tmp_path / "r.yaml")

@@ -11,20 +11,18 @@ effect monitoring instead of being recommended again.
 from __future__ import annotations
 
 from dataclasses import replace
-from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from mint_index.recommendations.details import CORE_COLUMNS, EVIDENCE_COLUMNS, REGISTER_COLUMNS
-from mint_index.recommendations.recommendations import NUMBER_COLUMNS, Recommendations
-from mint_index.recommendations.register import apply_register, in_place_rows
-from mint_index.rules.languages import DEFAULT_LANGUAGE
+from mint_index.recommendations.details import EVIDENCE_COLUMNS
+from mint_index.recommendations.recommendations import Recommendations
+from mint_index.recommendations.register import in_place_rows
+from mint_index.rules.languages import DEFAULT_LANGUAGE, check_language
 
 if TYPE_CHECKING:
-    from mint_index.gap_analysis import GapCube
     from mint_index.measures import MeasuresRegister
     from mint_index.pipeline.results import Results
     from mint_index.recommendations.rules import RuleSet
@@ -57,68 +55,61 @@ def recommend(
     Each measure appears once per unit and year, under the highest priority (0-100) of
     the rules asking for it; its evidence names every one of those rules' nodes.
     """
-    from mint_index.gap_analysis import GapCube
-    from mint_index.recommendations.engine import recommend as fire_rules
+    from mint_index.recommendations.engine import find
 
-    found = fire_rules(results, rules, lang=lang, max_poor_share=max_poor_share)
-    ruleset, details = found.ruleset, found.details
-    assert ruleset is not None and details is not None
-    core = found.core
-    more = _more_evidence(core, ruleset, GapCube.of_results(results), results)
-    placed = in_place_rows(results, ruleset, measures)
-    core = core.assign(
-        since=pd.array([pd.NA] * len(core), dtype="Int64"), review=None, review_indicators=None
-    )
-    core = apply_register(core, placed, [*CORE_COLUMNS, *REGISTER_COLUMNS])
+    check_language(lang)
+    found = find(results, rules, max_poor_share)
+    core = found.frame(in_place_rows(results, found.ruleset, measures))
+    more = _more_evidence(core, found.ruleset)
     return Recommendations(
         core,
         lang=lang,
         meta=found.meta,
-        ruleset=ruleset,
-        details=replace(details, more_evidence=more),
+        ruleset=found.ruleset,
+        details=replace(found.details, more_evidence=more),
     )
 
 
-def _more_evidence(
-    core: pd.DataFrame, ruleset: RuleSet, cube: GapCube, results: Results
-) -> pd.DataFrame:
-    """For every measure asked for by several rules: the numbers of each further rule's
-    node (:data:`~mint_index.recommendations.details.EVIDENCE_COLUMNS`), in rule order."""
-    acts = core[(core["kind"] == "action").to_numpy()]
-    focus = {rule.id: rule.focus for rule in ruleset.rules}
-    # one row per (measure, rule asking for it): the rule lists flattened, the rest repeated
-    rules = acts["rules"].to_numpy(dtype=object)
-    counts = np.fromiter(map(len, rules), dtype=np.intp, count=len(rules))
-    asking = np.fromiter(chain.from_iterable(rules), dtype=object, count=int(counts.sum()))
-    pairs = pd.DataFrame(
-        {
-            "unit": np.repeat(acts["unit"].astype(str).to_numpy(dtype=object), counts),
-            "year": np.repeat(acts["year"].to_numpy(dtype=np.int64), counts),
-            "action": np.repeat(acts["action"].to_numpy(dtype=object), counts),
-            "main": np.repeat(acts["node"].to_numpy(dtype=object), counts),
-            "node": pd.Series(asking, dtype=object).map(focus).to_numpy(dtype=object),
-        }
-    )
-    if not len(pairs):
-        return pd.DataFrame(columns=EVIDENCE_COLUMNS)
-    pairs = pairs[pairs["node"] != pairs["main"]].drop_duplicates(
-        ["unit", "year", "action", "node"]
-    )
-    # each row's cell of the gap cube, by position
-    fw = results.framework
-    u = pd.Index(np.asarray(results.unit_ids, dtype=object).astype(str)).get_indexer(
-        pairs["unit"].to_numpy()
-    )
-    y = pd.Index(results.years).get_indexer(pairs["year"].to_numpy())
-    n = pd.Index(fw.node_ids).get_indexer(pd.Index(pairs["node"].to_numpy()))
-    cells = cube.cells(y, u, n)
-    numbers = {m: cube.at(m, cells) for m in NUMBER_COLUMNS}
+def _more_evidence(core: pd.DataFrame, ruleset: RuleSet) -> pd.DataFrame:
+    """For every measure asked for by several rules: each further rule's node
+    (:data:`~mint_index.recommendations.details.EVIDENCE_COLUMNS`), in rule order; its
+    numbers are read from the gap cube when a view writes the evidence.
+
+    Worked out on codes: each distinct list of asking rules (the ``rules`` categories, a
+    few hundred) gives its list of nodes once; the rows repeat it by their code. ``unit``,
+    ``action`` and ``node`` are categoricals."""
+    acts = np.flatnonzero(np.asarray(core["kind"] == "action"))
+    rules, nodes = _categories(core["rules"]), _categories(core["node"])
+    unit, action = _categories(core["unit"]), _categories(core["action"])
+    node_ids = pd.Index(nodes.categories, dtype=object)
+    focus = {rule.id: node_ids.get_loc(rule.focus) for rule in ruleset.rules}
+    # per distinct list of rules: the nodes of its rules, each once, in rule order
+    lists = [list(dict.fromkeys(map(focus.__getitem__, asking))) for asking in rules.categories]
+    lengths = np.array([len(nodes_) for nodes_ in lists] + [0], dtype=np.intp)  # -1: none
+    starts = np.r_[0, np.cumsum(lengths)[:-1]]
+    flat = np.array([n for nodes_ in lists for n in nodes_], dtype=np.intp)
+    code = np.asarray(rules.codes)[acts]
+    counts = lengths[code]
+    row = np.repeat(acts, counts)
+    within = np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)
+    node = flat[np.repeat(starts[code], counts) + within] if len(row) else row
+    further = node != np.asarray(nodes.codes)[row]
+    row, node = row[further], node[further]
+    unit_code = np.asarray(unit.codes)[row]
     return pd.DataFrame(
         {
-            "unit": pairs["unit"].to_numpy(dtype=object),
-            "year": pairs["year"].to_numpy(dtype=np.int64),
-            "action": pairs["action"].to_numpy(dtype=object),
-            "node": pairs["node"].to_numpy(dtype=object),
-            **numbers,
-        }
+            "unit": pd.Categorical.from_codes(unit_code, categories=unit.categories),
+            "year": core["year"].to_numpy(dtype=np.int64)[row],
+            "action": pd.Categorical.from_codes(
+                np.asarray(action.codes)[row], categories=action.categories
+            ),
+            "node": pd.Categorical.from_codes(node, categories=node_ids),
+        },
+        copy=False,
     )[EVIDENCE_COLUMNS]
+
+
+def _categories(column: pd.Series) -> pd.Categorical:
+    """A column of the engine's frame as the categorical it is stored as."""
+    values = column.array
+    return values if isinstance(values, pd.Categorical) else pd.Categorical(column)

@@ -30,6 +30,7 @@ from mint_index.rules.languages import LANGUAGES
 
 if TYPE_CHECKING:
     from mint_index.framework.framework import Framework
+    from mint_index.gap_analysis import GapCube
     from mint_index.recommendations.rules import RuleSet
 
 __all__ = ["CATALOG_COLUMNS", "CORE_COLUMNS", "EVIDENCE_COLUMNS", "REGISTER_COLUMNS", "Details"]
@@ -44,12 +45,17 @@ _DERIVED = {*CATALOG_COLUMNS, "actors", "band", *REGISTER_COLUMNS, *_TEXT_COLUMN
 
 #: What the stored frame holds: every output column that is not derived, and for notes
 #: why the data fall short (``detail``: the reason, ``missing`` qualified by why) and how
-#: many indicators do (``poor`` of ``total``).
-CORE_COLUMNS = [c for c in FRAME_COLUMNS if c not in _DERIVED] + ["detail", "poor", "total"]
+#: many indicators do (``poor`` of ``total``). The numbers of a row's node (the columns of
+#: the gaps table) are read from the gap cube for the rows a view asks for.
+CORE_COLUMNS = [c for c in FRAME_COLUMNS if c not in {*_DERIVED, *NUMBER_COLUMNS}] + [
+    "detail",
+    "poor",
+    "total",
+]
 
-#: The evidence of every further rule that asks for a measure: which row, which node, and
-#: that node's numbers (columns of the gaps table).
-EVIDENCE_COLUMNS = ["unit", "year", "action", "node", *NUMBER_COLUMNS]
+#: The evidence of every further rule that asks for a measure: which row and which node
+#: (its numbers, the columns of the gaps table, are read from the gap cube per view).
+EVIDENCE_COLUMNS = ["unit", "year", "action", "node"]
 
 _NOTE_TITLE = {"de": "Daten prüfen: ", "en": "Check the data: "}
 _SUMS = {
@@ -71,11 +77,23 @@ class Details:
     years: tuple[int, ...]  # every year of the results, sorted
     unit_first: frozenset[str] = frozenset()  # indicators whose unit is read first ("Stufe 2")
     more_evidence: pd.DataFrame | None = None  # EVIDENCE_COLUMNS, see with_evidence
+    cube: GapCube | None = None  # the numbers of the rows' nodes (None: the rows hold them)
+    unit_ids: tuple[str, ...] = ()  # the cube's units, in its order
+    node_ids: tuple[str, ...] = ()  # the cube's nodes, in its order
 
     @classmethod
-    def of(cls, ruleset: RuleSet, fw: Framework, units: pd.DataFrame, years: np.ndarray) -> Details:
-        """``units``: the results' unit table (``name`` optional, ``peer_group``) by unit id."""
+    def of(
+        cls,
+        ruleset: RuleSet,
+        fw: Framework,
+        units: pd.DataFrame,
+        years: np.ndarray,
+        cube: GapCube | None = None,
+    ) -> Details:
+        """``units``: the results' unit table (``name`` optional, ``peer_group``) by unit id,
+        in the order of the ``cube``'s units."""
         names = units["name"] if "name" in units.columns else pd.Series(units.index, units.index)
+        ids = units.index.astype(str).tolist()
         return cls(
             ruleset=ruleset,
             labels={lang: {n: fw.label(n, lang) for n in fw.node_ids} for lang in LANGUAGES},
@@ -86,20 +104,50 @@ class Details:
                 }
                 for lang in LANGUAGES
             },
-            unit_names=dict(zip(units.index.astype(str), names.astype(object), strict=True)),
-            peer_groups=dict(
-                zip(units.index.astype(str), units["peer_group"].astype(object), strict=True)
-            ),
+            unit_names=dict(zip(ids, names.astype(object).tolist(), strict=True)),
+            peer_groups=dict(zip(ids, units["peer_group"].astype(object).tolist(), strict=True)),
             years=tuple(sorted(int(y) for y in years)),
             unit_first=frozenset(n for n in fw.indicator_ids if fw.indicator(n).unit_first),
+            cube=cube,
+            unit_ids=tuple(ids),
+            node_ids=tuple(fw.node_ids),
         )
+
+    def numbers(self, rows: pd.DataFrame) -> dict[str, np.ndarray]:
+        """The numbers of each row's node (:data:`NUMBER_COLUMNS`), from the rows or else
+        from the gap cube; NaN for a row about no node (a measure in place)."""
+        if self.cube is None or all(m in rows.columns for m in NUMBER_COLUMNS):
+            return {m: rows[m].to_numpy(dtype=np.float64) for m in NUMBER_COLUMNS}
+        unit = _codes_in(rows["unit"], pd.Index(self.unit_ids, dtype=object))
+        node = _codes_in(rows["node"], pd.Index(self.node_ids, dtype=object))
+        years = self.cube.years
+        year = np.searchsorted(years, rows["year"].to_numpy(dtype=np.int64))
+        year = np.minimum(year, len(years) - 1)
+        about = (unit >= 0) & (node >= 0)
+        cells = self.cube.cells(np.where(about, year, 0), np.maximum(unit, 0), np.maximum(node, 0))
+        known = {"score": self.cube.at("score", cells)}
+        known["value"] = self.cube.at("value", cells)
+        return {
+            m: np.where(about, known[m] if m in known else self.cube.at(m, cells, **known), np.nan)
+            for m in NUMBER_COLUMNS
+        }
 
     def complete(self, core: pd.DataFrame, langs: tuple[str, ...] = LANGUAGES) -> pd.DataFrame:
         """``core`` rows (:data:`CORE_COLUMNS`) with every output column, texts in ``langs``."""
         core = core.reset_index(drop=True)
         # the engine's own rows carry no register columns (the register is applied after it)
         core = core.assign(**{c: None for c in REGISTER_COLUMNS if c not in core.columns})
-        out = core[[c for c in CORE_COLUMNS if c in FRAME_COLUMNS]].copy()
+        core = core.assign(  # the register's categoricals as plain values, None where empty
+            **{
+                c: pd.Series(
+                    np.array([*values.categories, None], dtype=object)[values.codes], dtype=object
+                )
+                for c in ("review", "review_indicators")
+                if isinstance(values := core[c].array, pd.Categorical)
+            }
+        )
+        core = core.assign(**self.numbers(core))
+        out = core[[c for c in FRAME_COLUMNS if c in core.columns and c not in _DERIVED]].copy()
         for column in out.columns:  # stored as categories; a view shows plain values
             if isinstance(out[column].dtype, pd.CategoricalDtype):
                 out[column] = out[column].astype(object)
@@ -208,13 +256,11 @@ class Details:
         """``said`` followed by the evidence of every further rule asking for the measure."""
         more = self.more_evidence
         assert more is not None
-        key = ["unit", "year", "action"]
-        wanted = rows[key].reset_index(drop=True).assign(_row=np.arange(len(rows)))
-        wanted["unit"] = wanted["unit"].astype(str)
-        hits = more.merge(wanted, on=key, how="inner", sort=False)
+        hit, row = _matching(more, rows)
+        hits = more.iloc[hit]
         if not len(hits):
             return said
-        numbers = {m: hits[m].to_numpy(dtype=np.float64) for m in NUMBER_COLUMNS}
+        numbers = self.numbers(hits)
         sentences = evidence(
             numbers,
             self._node(self.labels, hits["node"], lang),
@@ -225,7 +271,6 @@ class Details:
         )
         # the sentences of each row joined in their order: rows sorted stably and cut where
         # the row changes (a pandas groupby-join runs Python per group: 5 s at 51,000 rows)
-        row = hits["_row"].to_numpy(dtype=np.int64)
         order = np.argsort(row, kind="stable")
         row, sentences = row[order], np.asarray(sentences, dtype=object)[order].tolist()
         starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]]).tolist()
@@ -276,3 +321,37 @@ class Details:
 def _text_column(values: np.ndarray) -> np.ndarray:
     series = pd.Series(np.asarray(values, dtype=object))
     return series.where(series.notna(), "").astype(str).to_numpy(dtype=object)
+
+
+def _matching(more: pd.DataFrame, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (row of ``more``, row of ``rows``) with the same unit, year and action,
+    in the order of ``more``; matched on integer codes in ``more``'s categories."""
+    years = np.unique(more["year"].to_numpy(dtype=np.int64))
+    keys = []
+    for table in (more, rows):
+        key = np.zeros(len(table), dtype=np.int64)
+        for name in ("unit", "action"):
+            categories = pd.Index(more[name].astype("category").cat.categories, dtype=object)
+            key = key * (len(categories) + 1) + _codes_in(table[name], categories) + 1
+        year = table["year"].to_numpy(dtype=np.int64)
+        at = np.minimum(np.searchsorted(years, year), len(years) - 1)
+        keys.append(np.where(years[at] == year, key * len(years) + at, -1))
+    wanted = pd.Index(keys[1])
+    if wanted.is_unique:  # as in every view: one row per unit, year and action
+        found = np.where(keys[0] >= 0, wanted.get_indexer(pd.Index(keys[0])), -1)
+        hit = np.flatnonzero(found >= 0)
+        return hit, found[hit]
+    pairs = pd.DataFrame({"key": keys[0], "hit": np.arange(len(more))}).merge(
+        pd.DataFrame({"key": keys[1], "row": np.arange(len(rows))}), on="key", sort=False
+    )
+    pairs = pairs[pairs["key"].to_numpy() >= 0]
+    return pairs["hit"].to_numpy(dtype=np.intp), pairs["row"].to_numpy(dtype=np.intp)
+
+
+def _codes_in(column: pd.Series, categories: pd.Index) -> np.ndarray:
+    """The positions of ``column``'s values in ``categories`` (-1: not there)."""
+    values = column.array
+    if isinstance(values, pd.Categorical):
+        where = np.append(categories.get_indexer(pd.Index(values.categories, dtype=object)), -1)
+        return where[values.codes]
+    return categories.get_indexer(pd.Index(column.to_numpy(dtype=object), dtype=object))

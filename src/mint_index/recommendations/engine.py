@@ -27,12 +27,13 @@ import numpy as np
 import pandas as pd
 
 from mint_index.errors import MintIndexError
+from mint_index.gap_analysis import Cells
 from mint_index.pipeline.derive import DERIVED_REASONS
 from mint_index.recommendations.conditions import Panel, evaluate
-from mint_index.recommendations.details import CORE_COLUMNS, Details
+from mint_index.recommendations.details import CORE_COLUMNS, REGISTER_COLUMNS, Details
 from mint_index.recommendations.priority import SEVERITY, priority
 from mint_index.recommendations.quality import REASONS, Quality, assess
-from mint_index.recommendations.recommendations import NUMBER_COLUMNS, Recommendations
+from mint_index.recommendations.recommendations import Recommendations
 from mint_index.recommendations.rules import Rule, RuleSet, load_rules
 from mint_index.rules.languages import DEFAULT_LANGUAGE, check_language
 from mint_index.rules.weights import weight_shares
@@ -42,11 +43,14 @@ if TYPE_CHECKING:
 
     from mint_index.gap_analysis import GapCube
     from mint_index.pipeline.results import Results
+    from mint_index.recommendations.register import Placed
 
-__all__ = ["Firing", "fire", "notes", "rank", "recommend"]
+__all__ = ["Firing", "Found", "find", "fire", "notes", "rank", "recommend"]
 
 #: Severities, weakest first (the categories of the ``severity`` column).
 SEVERITIES = ("low", "medium", "high")
+#: Kinds of rows, in the order they come within a unit's year (the categories of ``kind``).
+KINDS = ("action", "in_place", "note")
 #: The gaps a rule's priority can rest on (the categories of ``gap_kind``).
 GAP_KINDS = ("gap_target", "gap_peer_median", "gap_peer_best")
 #: The gaps that set the priority of a rule that names none on its focus node.
@@ -70,9 +74,55 @@ def recommend(
     ``max_poor_share``: an aggregate whose indicators are missing, imputed or unreliable
     for more than this share of its weight is too sparse to act on.
     """
+    check_language(lang)
+    found = find(results, rules, max_poor_share)
+    return Recommendations(
+        found.frame(), lang=lang, meta=found.meta, ruleset=found.ruleset, details=found.details
+    )
+
+
+@dataclass(frozen=True)
+class Found:
+    """The measures and notes the rules found for a scoring run, as codes (``ranked``,
+    ``noted``: see :func:`rank`, :func:`notes`), and what lays them out as the stored frame.
+    Panel rows are ``units`` (positions into the results' units, sorted as text) by ``ys``
+    (positions into its years, sorted)."""
+
+    ruleset: RuleSet
+    cube: GapCube
+    quality: Quality
+    panel: Panel
+    units: np.ndarray
+    ys: np.ndarray
+    ranked: dict[str, Any]
+    noted: dict[str, Any]
+    meta: dict[str, Any]
+    details: Details
+
+    def frame(self, in_place: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The stored frame (:data:`CORE_COLUMNS`); with ``in_place`` (one row per unit,
+        year and measure in place, as :func:`~mint_index.recommendations.register.in_place_rows`
+        gives them) without those measures, ranks renumbered, plus one ``in_place`` row per
+        measure in place and the register's columns."""
+        from mint_index.recommendations.register import place, without
+
+        ranked, placed = self.ranked, None
+        if in_place is not None:
+            panel_units = np.asarray(self.panel.units[:: len(self.ys)], dtype=object)
+            placed = place(in_place, panel_units, self.panel.years[: len(self.ys)], ranked)
+            ranked = without(ranked, placed)
+        return _frame(
+            ranked, self.noted, self.panel, self.cube, self.quality, self.units, self.ys, placed
+        )
+
+
+def find(
+    results: Results, rules: RuleSet | str | Path | None = None, max_poor_share: float = 0.5
+) -> Found:
+    """Every rule evaluated on every unit and year of ``results`` (arguments as
+    :func:`recommend`); the measures ranked, the data-quality notes found."""
     from mint_index.gap_analysis import GapCube
 
-    check_language(lang)
     if not 0.0 <= max_poor_share <= 1.0:
         raise MintIndexError(f"max_poor_share must lie in [0, 1], got {max_poor_share}")
     fw = results.framework
@@ -91,15 +141,15 @@ def recommend(
     columns.clear()  # the node columns the rules read are not needed any more
     ranked, noted = rank(firing), notes(firing, panel)
     del firing
-    frame = _frame(ranked, noted, panel, cube, quality, units, ys)
     meta = {
         "framework": fw.framework.id,
         "framework_sha256": fw.sha256,
         "rules_sha256": ruleset.sha256,
         "max_poor_share": max_poor_share,
     }
-    details = Details.of(ruleset, fw, results.units.reindex(results.unit_ids), results.years)
-    return Recommendations(frame, lang=lang, meta=meta, ruleset=ruleset, details=details)
+    units_table = results.units.reindex(results.unit_ids)
+    details = Details.of(ruleset, fw, units_table, results.years, cube)
+    return Found(ruleset, cube, quality, panel, units, ys, ranked, noted, meta, details)
 
 
 # ---- firing ---------------------------------------------------------------------------------
@@ -204,13 +254,13 @@ def rank(firing: Firing) -> dict[str, Any]:
     key = np.full((n_rows, len(actions)), np.inf)  # minus the rounded priority; inf: none
     best = np.zeros((n_rows, len(actions)), np.intp)  # the slot that sets it
     asking = _RuleLists(n_rows, len(actions))  # the rules that asked, best first
-    rounded = -np.round(firing.priority, 9)
     for a in range(len(actions)):
         slots = tie_order[slot_action[tie_order] == a]
         asked = firing.fired[slot_rule[slots]]  # [slot, row]
         rows = np.flatnonzero(asked.any(axis=0))
         asked = asked[:, rows]
-        keys = np.where(asked, rounded[slot_rule[slots]][:, rows], np.inf)
+        rounded = -np.round(firing.priority[slot_rule[slots]][:, rows], 9)
+        keys = np.where(asked, rounded, np.inf)
         order = np.argsort(keys, axis=0, kind="stable")  # by priority, then by tie order
         key[rows, a] = np.take_along_axis(keys, order[:1], axis=0)[0]
         best[rows, a] = slots[order[0]]
@@ -296,7 +346,16 @@ class _RuleLists:
         else:
             distinct, inverse = np.unique(digits.T, axis=0, return_inverse=True)
         self._codes[rows, column] = len(self._names) + np.asarray(inverse).reshape(-1)
-        self._names += [tuple(ids[d - 1] for d in line if d) for line in distinct.tolist()]
+        present = np.asarray(distinct) > 0
+        named = ["", *ids]  # digit d > 0 is ids[d - 1]
+        at: Callable[[int], str] = named.__getitem__
+        if present[:, 1:].sum() == (present[:, :-1] & present[:, 1:]).sum():  # listed first
+            lengths = present.sum(axis=1).tolist()
+            self._names += [
+                tuple(map(at, line[:n])) for line, n in zip(distinct.tolist(), lengths, strict=True)
+            ]
+        else:
+            self._names += [tuple(at(d) for d in line if d) for line in distinct.tolist()]
 
     def cells(self) -> tuple[np.ndarray, ...]:
         """The cells that have a list, sorted by row and column."""
@@ -327,16 +386,27 @@ class _GapColumns:
 
     def __init__(self, cube: GapCube, units: np.ndarray, years: np.ndarray) -> None:
         self.cube = cube
-        self._units, self._years = units[:, None], years[None, :]
+        self._first = cube.cells(years[None, :], units[:, None], 0)  # node 0's cells
         self._cache: dict[tuple[str, int], np.ndarray] = {}
+
+    def _cells(self, node: int) -> Cells:
+        """The panel's cells at ``node``: node 0's, moved along the node axis."""
+        first = self._first
+        return Cells(
+            first.year,
+            first.unit,
+            np.full(first.node.shape, node, dtype=np.intp),
+            first.flat + node,
+            first.year_node + node,
+            first.unit_node + node,
+        )
 
     def column(self, name: str, node: int) -> np.ndarray:
         if (name, node) not in self._cache:
+            cells = self._cells(node)
             if ("score", node) not in self._cache:
-                cells = self.cube.cells(self._years, self._units, node)
                 self._cache["score", node] = self.cube.at("score", cells).reshape(-1)
             if name != "score":
-                cells = self.cube.cells(self._years, self._units, node)
                 score = self._cache["score", node].reshape(cells.flat.shape)
                 self._cache[name, node] = self.cube.at(name, cells, score).reshape(-1)
         return self._cache[name, node]
@@ -384,37 +454,48 @@ def _frame(
     quality: Quality,
     units: np.ndarray,
     ys: np.ndarray,
+    placed: Placed | None = None,
 ) -> pd.DataFrame:
-    """The stored frame (:data:`CORE_COLUMNS`). Panel rows are in output order, so each
-    row's actions (by rank) and then its notes (in framework order) are laid out as they
-    come: nothing is sorted, and the numbers are read straight into one float block."""
+    """The stored frame (:data:`CORE_COLUMNS`, with ``placed`` also the register's). Panel
+    rows are in output order, so each row's actions (by rank), its measures in place (in
+    the register's order) and then its notes (in framework order) are laid out as they
+    come: nothing is sorted. The numbers of each row's node are not stored: the gap cube
+    gives them for the rows a view asks for (:meth:`Details.numbers`)."""
     n_y, n_units = len(ys), len(units)
     n_rows = panel.n_rows
     a_row, n_row = ranked["row"], noted["row"]
-    counts = np.stack(
-        [np.bincount(a_row, minlength=n_rows), np.bincount(n_row, minlength=n_rows)], axis=1
-    )
-    is_action = np.repeat(np.tile(np.array([True, False]), n_rows), counts.reshape(-1))
-    is_note = ~is_action
-    total = len(is_action)
-    a_pos, n_pos = np.flatnonzero(is_action), np.flatnonzero(is_note)
+    p_row = np.zeros(0, dtype=np.intp) if placed is None else placed.row
+    counts = np.stack([np.bincount(r, minlength=n_rows) for r in (a_row, p_row, n_row)], axis=1)
+    kind = np.repeat(np.tile(np.arange(3, dtype=np.int8), n_rows), counts.reshape(-1))
+    total = len(kind)
+    a_pos, p_pos, n_pos = (np.flatnonzero(kind == k) for k in range(3))
 
-    def merge(actions: np.ndarray | float, notes: np.ndarray | float, dtype: type) -> np.ndarray:
-        out: np.ndarray = np.empty(total, dtype=dtype)
-        out[a_pos], out[n_pos] = actions, notes
+    def merge(
+        actions: np.ndarray | float,
+        in_place: np.ndarray | float,
+        notes: np.ndarray | float,
+        dtype: type,
+    ) -> np.ndarray:
+        """One column from the actions', the measures in place' and the notes' values; a
+        column that is one constant for some kinds is filled with it in one streaming write
+        and only the other kinds' values are scattered."""
+        parts = ((a_pos, actions), (p_pos, in_place), (n_pos, notes))
+        fill = next((x for _, x in parts if np.ndim(x) == 0), None)
+        if fill is None:
+            out: np.ndarray = np.empty(total, dtype=dtype)
+        else:
+            out = np.full(total, fill, dtype=dtype)
+        for positions, values in parts:
+            if np.ndim(values) or not _same(values, fill):
+                out[positions] = values
         return out
 
     rows = np.repeat(np.arange(n_rows), counts.sum(axis=1))
     a_node, n_node = ranked["node"].codes, noted["node"].codes
-    cells = cube.cells(ys[rows % n_y], units[rows // n_y], merge(a_node, n_node, np.intp))
-    floats = ["priority", "gap", *NUMBER_COLUMNS]
+    floats = ["priority", "gap"]  # the node's numbers are read from the cube per view
     block = np.empty((len(floats), total))
-    block[0][a_pos], block[0][n_pos] = ranked["priority"], np.nan
-    block[1][a_pos], block[1][n_pos] = ranked["gap"], np.nan
-    known = {"score": cube.at("score", cells)}
-    known["value"] = cube.at("value", cells)
-    for i, name in enumerate(NUMBER_COLUMNS, start=2):
-        block[i] = known[name] if name in known else cube.at(name, cells, **known)
+    block[0] = merge(ranked["priority"], np.nan, np.nan, np.float64)
+    block[1] = merge(ranked["gap"], np.nan, np.nan, np.float64)
 
     # notes: why the node's data fall short, and how many of its indicators do
     note = cube.cells(ys[n_row % n_y], units[n_row // n_y], n_node)
@@ -426,38 +507,54 @@ def _frame(
     detail = np.where(missing, len(REASONS) - 2 + why, reason - 1).astype(np.int8)
 
     def codes(column: str, dtype: type = np.int32) -> np.ndarray:
-        return merge(ranked[column].codes, -1, dtype)
+        return merge(ranked[column].codes, -1, -1, dtype)
 
+    actions = ranked["action"].categories if placed is None else placed.actions
     frame = pd.DataFrame(block.T, columns=floats, copy=False)
     unit_ids = np.asarray(panel.units[::n_y], dtype=object)
     columns: dict[str, Any] = {
         "unit": _categorical(rows // n_y, categories=unit_ids),
         "year": panel.years[rows],
-        "kind": _categorical(is_note.astype(np.int8), categories=["action", "note"]),
-        "rank": pd.arrays.IntegerArray(merge(ranked["rank"], 0, np.int64), is_note),
-        "action": _categorical(codes("action"), ranked["action"].categories),
+        "kind": _categorical(kind, categories=KINDS),
+        "rank": pd.arrays.IntegerArray(merge(ranked["rank"], 0, 0, np.int64), kind > 0),
+        "action": _categorical(
+            merge(ranked["action"].codes, -1 if placed is None else placed.action, -1, np.int32),
+            actions,
+        ),
         "severity": _categorical(codes("severity", np.int8), SEVERITIES),
         "rule": _categorical(
-            merge(ranked["rule"].codes, noted["rule"].codes, np.int32),
+            merge(ranked["rule"].codes, -1, noted["rule"].codes, np.int32),
             ranked["rule"].categories,
         ),
         "rules": _merged(ranked["rules"], noted["rules"], merge),
-        "node": _categorical(cells.node, categories=list(panel.nodes)),
-        "reason": _categorical(merge(-1, reason - 1, np.int8), REASONS[1:]),
+        "node": _categorical(merge(a_node, -1, n_node, np.int32), categories=list(panel.nodes)),
+        "reason": _categorical(merge(-1, -1, reason - 1, np.int8), REASONS[1:]),
         "gap_kind": _categorical(codes("gap_kind", np.int8), GAP_KINDS),
     }
     for name, column in columns.items():  # around the float block, in CORE_COLUMNS order
         frame.insert(min(CORE_COLUMNS.index(name), len(frame.columns)), name, column)
-    frame["detail"] = _categorical(merge(-1, detail, np.int8), DETAILS)
-    frame["poor"] = merge(0, np.take(quality.poor.reshape(-1), note.flat), np.int64)
-    frame["total"] = merge(0, quality.total[n_node], np.int64)
-    return frame if list(frame.columns) == CORE_COLUMNS else frame[CORE_COLUMNS]
+    frame["detail"] = _categorical(merge(-1, -1, detail, np.int8), DETAILS)
+    frame["poor"] = merge(0, 0, np.take(quality.poor.reshape(-1), note.flat), np.int64)
+    frame["total"] = merge(0, 0, quality.total[n_node], np.int64)
+    if placed is not None:
+        since = merge(0, placed.since, 0, np.int64)
+        frame["since"] = pd.arrays.IntegerArray(since, kind != 1)
+        for name in ("review", "review_indicators"):
+            values = getattr(placed, name)
+            frame[name] = _categorical(merge(-1, values.codes, -1, np.int32), values.categories)
+    order = [*CORE_COLUMNS, *(REGISTER_COLUMNS if placed is not None else ())]
+    return frame if list(frame.columns) == order else frame[order]
+
+
+def _same(value: object, fill: object) -> bool:
+    """Two constants are the same value (NaN is NaN)."""
+    return bool(value == fill or (value != value and fill != fill))
 
 
 def _merged(
     actions: pd.Categorical,
     notes: pd.Categorical,
-    merge: Callable[[np.ndarray, np.ndarray, type], np.ndarray],
+    merge: Callable[[np.ndarray, int, np.ndarray, type], np.ndarray],
 ) -> pd.Categorical:
     """One categorical of the actions' and the notes' values, over both categories."""
     union = list(dict.fromkeys([*actions.categories, *notes.categories]))
@@ -467,10 +564,12 @@ def _merged(
         where = np.array([position[c] for c in column.categories] + [-1], dtype=np.int32)
         return where[column.codes]  # code -1 reads the -1 at the end
 
-    return _categorical(merge(codes(actions), codes(notes), np.int32), union)
+    return _categorical(merge(codes(actions), -1, codes(notes), np.int32), union)
 
 
-def _categorical(codes: np.ndarray, categories: Sequence[Any] | np.ndarray) -> pd.Categorical:
+def _categorical(
+    codes: np.ndarray, categories: Sequence[Any] | np.ndarray | pd.Index
+) -> pd.Categorical:
     """A categorical column: ``codes`` into ``categories`` (any values, tuples too; code
     -1 is missing)."""
     index = pd.Index(list(categories), tupleize_cols=False, dtype=object)

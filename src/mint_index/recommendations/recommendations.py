@@ -71,7 +71,7 @@ class Recommendations:
         details: Details | None = None,
     ) -> None:
         """``frame``: every column of :data:`FRAME_COLUMNS`, or with ``details`` only the
-        numbers and ids (``details.CORE_COLUMNS``); the texts are then written per view."""
+        ids and codes (``details.CORE_COLUMNS``); the rest is then written per view."""
         self._frame = frame
         self.lang = lang
         self.meta = dict(meta or {})
@@ -80,7 +80,8 @@ class Recommendations:
 
     @property
     def core(self) -> pd.DataFrame:
-        """The stored rows: numbers and ids only (texts are written per view)."""
+        """The stored rows: ids, codes, priority and gap only (the node's numbers, catalog
+        fields and texts are written per view)."""
         return self._frame
 
     @property

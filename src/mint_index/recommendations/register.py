@@ -19,15 +19,17 @@ Effects are estimated for the register's measures; a measure known only from a y
 indicator is listed as in place without an estimate (``not_estimated``) - a town that wants
 one adds it to its register.
 
-:func:`apply_register` removes such measures from a unit's recommendations for every
-year they are in place (the remaining ones are ranked again) and adds one row of kind
-``in_place`` per measure, unit and year.
+:func:`place` and :func:`without` remove such measures from a unit's recommendations for
+every year they are in place (the remaining ones are ranked again); the engine lays out one
+row of kind ``in_place`` per measure, unit and year, after the unit's ranked measures.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -37,7 +39,15 @@ if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
     from mint_index.recommendations.rules import RuleSet
 
-__all__ = ["NOT_ESTIMATED", "apply_register", "due_year", "framework_register", "in_place_rows"]
+__all__ = [
+    "NOT_ESTIMATED",
+    "Placed",
+    "due_year",
+    "framework_register",
+    "in_place_rows",
+    "place",
+    "without",
+]
 
 #: The ``review`` of a measure known only from a yes/no indicator: effects are estimated
 #: for the measures of the register (estimating every such measure of a national run
@@ -173,53 +183,61 @@ def in_place_rows(
     return out.assign(review=review)
 
 
-def apply_register(frame: pd.DataFrame, in_place: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """``frame`` (a recommendations core frame) without the measures of ``in_place``,
-    ranks renumbered, plus one ``in_place`` row per measure in place (in ``columns``)."""
-    acts = frame["kind"].to_numpy() == "action"
-    there = pd.MultiIndex.from_arrays(
-        [
-            in_place["unit"].astype(str).to_numpy(dtype=object),
-            in_place["year"].to_numpy(dtype=np.int64),
-            in_place["measure"].astype(str).to_numpy(dtype=object),
-        ]
+@dataclass(frozen=True)
+class Placed:
+    """Measures in place as the engine lays them out: one entry per panel row (unit and
+    year) and measure, by row (in their order within a row), on integer codes."""
+
+    row: np.ndarray  # the panel row
+    action: np.ndarray  # codes into actions
+    actions: pd.Index  # the ranked actions' categories, then measures no rule asked for
+    since: np.ndarray  # int64
+    review: pd.Categorical
+    review_indicators: pd.Categorical
+
+
+def place(
+    in_place: pd.DataFrame, units: np.ndarray, years: np.ndarray, ranked: Mapping[str, Any]
+) -> Placed:
+    """``in_place`` (:func:`in_place_rows`) on the engine's panel: rows ``units`` (ids, in
+    panel order) by ``years`` (in panel order); actions coded as ``ranked["action"]``."""
+    unit = pd.Index(units, dtype=object).get_indexer(
+        pd.Index(in_place["unit"].to_numpy(dtype=object), dtype=object)
     )
-    drop = np.zeros(len(frame), dtype=bool)
-    if len(there) and acts.any():
-        asked = pd.MultiIndex.from_arrays(
-            [
-                frame["unit"].to_numpy(dtype=object)[acts],
-                frame["year"].to_numpy(dtype=np.int64)[acts],
-                frame["action"].to_numpy(dtype=object)[acts],
-            ]
-        )
-        drop[acts] = asked.isin(there)
-    kept = frame[~drop].copy()
-    acts = kept["kind"].to_numpy() == "action"
-    if acts.any():
-        ranks = kept[acts].groupby(["unit", "year"], sort=False).cumcount() + 1
-        kept.loc[acts, "rank"] = ranks.to_numpy()
-    rows = pd.DataFrame({c: pd.Series([None] * len(in_place), dtype=object) for c in columns})
-    rows["unit"] = in_place["unit"].to_numpy(dtype=object)
-    rows["year"] = in_place["year"].to_numpy(dtype=np.int64)
-    rows["kind"] = "in_place"
-    rows["action"] = in_place["measure"].to_numpy(dtype=object)
-    rows["since"] = in_place["since"].to_numpy(dtype=np.int64)
-    rows["review"] = in_place["review"].to_numpy(dtype=object)
-    rows["review_indicators"] = in_place["review_indicators"].to_numpy(dtype=object)
-    for column in columns:
-        if column in frame.columns and pd.api.types.is_float_dtype(frame[column]):
-            rows[column] = pd.to_numeric(rows[column], errors="coerce")
-    for column in ("poor", "total"):
-        if column in rows.columns:
-            rows[column] = 0
-    rows["rank"] = pd.array([pd.NA] * len(rows), dtype="Int64")
-    if not len(rows):
-        return kept.reset_index(drop=True)
-    out = pd.concat([kept, rows[columns]], ignore_index=True)
-    # units, years; then actions by rank, measures in place, notes (kept in their order)
-    kind = out["kind"].map({"action": 0, "in_place": 1, "note": 2}).to_numpy(dtype=np.int64)
-    rank = out["rank"].fillna(0).to_numpy(dtype=np.int64)
-    unit = pd.factorize(out["unit"].astype(str), sort=True)[0]
-    order = np.lexsort((np.arange(len(out)), rank, kind, out["year"].to_numpy(), unit))
-    return out.take(order).reset_index(drop=True)
+    year = pd.Index(years).get_indexer(pd.Index(in_place["year"].to_numpy(dtype=np.int64)))
+    row = unit.astype(np.intp) * len(years) + year
+    order = np.argsort(row, kind="stable")
+    actions = pd.Index(ranked["action"].categories, dtype=object)
+    measure = in_place["measure"].to_numpy(dtype=object)
+    action = actions.get_indexer(pd.Index(measure, dtype=object))
+    if (action < 0).any():
+        actions = actions.append(pd.Index(pd.unique(measure[action < 0]), dtype=object))
+        action = actions.get_indexer(pd.Index(measure, dtype=object))
+    review, indicators = (
+        pd.Categorical(in_place[c].to_numpy(dtype=object)[order])
+        for c in ("review", "review_indicators")
+    )
+    return Placed(
+        row=row[order],
+        action=action[order],
+        actions=actions,
+        since=in_place["since"].to_numpy(dtype=np.int64)[order],
+        review=review,
+        review_indicators=indicators,
+    )
+
+
+def without(ranked: Mapping[str, Any], placed: Placed) -> dict[str, Any]:
+    """The engine's ranked measures (:func:`~mint_index.recommendations.engine.rank`)
+    without those in place in their unit and year, ranks renumbered; actions coded into
+    ``placed.actions``."""
+    width = len(placed.actions) + 1
+    there = placed.row.astype(np.int64) * width + placed.action
+    asked = np.asarray(ranked["row"], dtype=np.int64) * width + ranked["action"].codes
+    keep = ~np.isin(asked, there)
+    out = {k: v[keep] for k, v in ranked.items()} if not keep.all() else dict(ranked)
+    row = out["row"]  # sorted by row, then rank: renumber within each row
+    starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]]) if len(row) else row
+    out["rank"] = np.arange(len(row)) - np.repeat(starts, np.diff(np.r_[starts, len(row)])) + 1
+    out["action"] = pd.Categorical.from_codes(out["action"].codes, categories=placed.actions)
+    return out

@@ -18,6 +18,7 @@ import warnings
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
@@ -491,37 +492,54 @@ def _read(
     items: list[tuple[str, str, int, BaseModel]] = []
     for file in _yaml_files(root):
         label = file.relative_to(root.parent).as_posix() if root.is_dir() else file.name
-        try:
-            content = load_yaml(file)
-        except YamlError as exc:
-            where = f"line {exc.line}" if exc.line is not None else ""
-            problems.append(Problem(label, where, exc.reason))
-            continue
-        content = {} if content is None else content
-        if not isinstance(content, dict):
-            problems.append(
-                Problem(label, "", "the file must hold a mapping with 'actions' and/or 'rules'")
-            )
-            continue
-        for key in content:
-            if key not in ("actions", "rules"):
-                problems.append(Problem(label, str(key), "unknown section (valid: actions, rules)"))
-        for kind, model in (("actions", Action), ("rules", Rule)):
-            entries = content.get(kind) or []
-            if not isinstance(entries, list):
-                problems.append(Problem(label, kind, "must be a list"))
-                continue
-            for i, entry in enumerate(entries):
-                try:
-                    item = model.model_validate(entry)
-                except ValidationError as exc:
-                    problems += _problems(exc, label, f"{kind}[{i}]")
-                    rest = _broken(entry, label, f"{kind}[{i}]") if kind == "rules" else None
-                    if rest is not None and broken is not None:
-                        broken.append(rest)
-                    continue
-                items.append((kind, label, i, item))
+        digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        found, said, rests = _read_file(file, label, digest)
+        items += found
+        problems += said
+        if broken is not None:
+            broken += rests
     return items
+
+
+@lru_cache(maxsize=64)
+def _read_file(
+    file: Path, label: str, digest: str
+) -> tuple[tuple[tuple[str, str, int, BaseModel], ...], tuple[Problem, ...], tuple[_Broken, ...]]:
+    """One file's valid items, problems and broken rules (see :func:`_read`), kept per
+    content (``digest``, the SHA-256 of its bytes, is part of the key): the packaged
+    catalog is parsed once per process, not on every ``recommend``; the items are frozen."""
+    del digest  # the cache key only
+    items: list[tuple[str, str, int, BaseModel]] = []
+    problems: list[Problem] = []
+    broken: list[_Broken] = []
+    try:
+        content = load_yaml(file)
+    except YamlError as exc:
+        where = f"line {exc.line}" if exc.line is not None else ""
+        return (), (Problem(label, where, exc.reason),), ()
+    content = {} if content is None else content
+    if not isinstance(content, dict):
+        reason = "the file must hold a mapping with 'actions' and/or 'rules'"
+        return (), (Problem(label, "", reason),), ()
+    for key in content:
+        if key not in ("actions", "rules"):
+            problems.append(Problem(label, str(key), "unknown section (valid: actions, rules)"))
+    for kind, model in (("actions", Action), ("rules", Rule)):
+        entries = content.get(kind) or []
+        if not isinstance(entries, list):
+            problems.append(Problem(label, kind, "must be a list"))
+            continue
+        for i, entry in enumerate(entries):
+            try:
+                item = model.model_validate(entry)
+            except ValidationError as exc:
+                problems += _problems(exc, label, f"{kind}[{i}]")
+                rest = _broken(entry, label, f"{kind}[{i}]") if kind == "rules" else None
+                if rest is not None:
+                    broken.append(rest)
+                continue
+            items.append((kind, label, i, item))
+    return tuple(items), tuple(problems), tuple(broken)
 
 
 def _packaged_root() -> Path:
