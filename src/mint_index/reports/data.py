@@ -32,6 +32,7 @@ from mint_index.framework.model import Indicator
 from mint_index.gap_analysis import parity_points
 from mint_index.pipeline.derive import DERIVED_REASONS
 from mint_index.reports.format import Formatter, check_lang
+from mint_index.rules.changes import year_on_year
 
 if TYPE_CHECKING:
     from mint_index.framework.framework import Framework
@@ -409,13 +410,18 @@ class RecommendationRows:
         core = getattr(recommendations, "core", None)
         if core is None:  # a frame with its texts already written
             core = recommendations.to_frame(lang, year=year)
-        if "year" in core.columns:
-            core = year_rows(core, year)
-        pos = _positions(unit_ids, core["unit"]) if len(core) else np.zeros(0, dtype=np.intp)
-        rank = core["rank"].to_numpy(dtype=float, na_value=np.nan) if len(core) else pos * 0.0
+        taken = (
+            np.flatnonzero(core["year"].to_numpy() == year)
+            if "year" in core.columns
+            else np.arange(len(core))
+        )
+        rows = core.iloc[taken]
+        pos = _positions(unit_ids, rows["unit"]) if len(rows) else np.zeros(0, dtype=np.intp)
+        rank = rows["rank"].to_numpy(dtype=float, na_value=np.nan) if len(rows) else pos * 0.0
         order = np.lexsort((rank, pos))  # stable: by unit, then rank, missing ranks last
         order = order[pos[order] >= 0]
-        self.rows = core.iloc[order]
+        # positions into the stored rows, not a copy of them (see __getstate__)
+        self.rows, self.taken = core, taken[order]
         self.start = np.searchsorted(pos[order], np.arange(len(unit_ids) + 1))
         self.lang, self.year = lang, year
         self._make = (
@@ -432,7 +438,7 @@ class RecommendationRows:
         """Write the texts of ``units`` (positions), one vectorised pass for all of them."""
         units = list(dict.fromkeys(units))
         take = [np.arange(self.start[u], self.start[u + 1]) for u in units]
-        rows = self.rows.iloc[np.concatenate(take) if take else np.zeros(0, dtype=np.intp)]
+        rows = self.rows.iloc[self.taken[np.concatenate(take) if take else np.zeros(0, dtype=int)]]
         local = np.repeat(np.arange(len(units)), [len(t) for t in take])
         if self._make is None:
             frame = rows.reset_index(drop=True)
@@ -443,6 +449,13 @@ class RecommendationRows:
         columns = {c: frame[c] if c in frame.columns else [None] * len(frame) for c in _REC_COLUMNS}
         self._lookup = _Lookup(local, columns, len(units))
         self._chunk = {u: k for k, u in enumerate(units)}
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (for workers that are spawned, not forked) with the report year's rows
+        only, and no texts."""
+        state = self.__dict__ | {"rows": self.rows.iloc[self.taken], "_chunk": {}, "_lookup": None}
+        state["taken"] = np.arange(len(self.taken))
+        return state
 
     def rows_of(self, u: int, convert: Callable[[Any], Any] | None = None) -> list[dict[str, Any]]:
         """Unit ``u``'s rows with their texts (see :meth:`_Lookup.rows`)."""
@@ -600,7 +613,7 @@ def prepare(
     declared = list(fw.peer_groups.labels or [])
     groups = declared + sorted(set(peer) - set(declared))
     groups = [g for g in groups if g in set(peer)]
-    codes = pd.Index(groups).get_indexer(peer)
+    codes = pd.Index(groups).get_indexer(pd.Index(peer))
     node_ids = list(res.node_ids)
     indicator_ids = list(fw.indicator_ids)
     aggregate_ids = list(fw.aggregate_ids)
@@ -613,7 +626,8 @@ def prepare(
     exists = _exists_in(units, year)
     active = exists & (~np.isnan(derived[yi])).any(axis=1)
     scores = np.where(active[:, None], np.asarray(agg[yi], dtype=float), np.nan)
-    changes = res.changes.xs(year, level="year").reindex(unit_ids)[node_ids].to_numpy(dtype=float)
+    # the report year's change (rules.changes), not res.changes: a kept table of every year
+    changes = year_on_year(agg[max(yi - 1, 0) : yi + 1], axis=0)[-1]
     changes = np.where(active[:, None], changes, np.nan)
     raw = np.where(active[:, None], np.asarray(derived[yi], dtype=float), np.nan)
     history_nodes = [fw.index.id, *domains]

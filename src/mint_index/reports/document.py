@@ -9,6 +9,7 @@ render whole chunks of municipalities, so ten thousand profiles take seconds.
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Sequence
 from html import escape
@@ -217,7 +218,10 @@ class Report:
 
 def _check_results(results: Any, what: str = "results") -> None:
     needed = ("cube", "ranks", "flags", "framework", "spec", "units")
-    if not all(hasattr(results, name) for name in needed):
+    # looked up statically: hasattr would build (and keep) the tidy ranks and flags
+    # tables of every year, seconds and hundreds of MB at national size
+    missing = object()
+    if any(inspect.getattr_static(results, name, missing) is missing for name in needed):
         raise ReportError(
             f"{what} must be a mint_index Results object (from mi.score), "
             f"got {type(results).__name__}"
