@@ -75,7 +75,7 @@ def test_texts_per_chunk_equal_the_texts_of_the_whole_year(scored) -> None:
     rows.prefetch([data.unit_position(u) for u in units[1::2]])  # every other unit
     for unit in units:
         mine = frame[frame["unit"].astype(str) == unit].sort_values("rank", kind="stable")
-        got = rows.rows_of(data.unit_position(unit))  # a unit not prefetched: on its own
+        got = rows.rows_of(data.unit_position(unit))  # not prefetched: with its block
         assert [r["title"] for r in got] == mine["title"].tolist()
         assert [r["text"] for r in got] == mine["text"].tolist()
         assert [r["evidence"] for r in got] == mine["evidence"].tolist()
@@ -100,7 +100,23 @@ def test_profiles_written_in_chunks_equal_profiles_rendered_one_by_one(
     monkeypatch.setattr("mint_index.reports.document.TEXT_CHUNK", 4)  # several text passes
     data = mi.report(res, recs, "en").data
     _write_profiles(data, tmp_path, data.unit_ids)
+    monkeypatch.setattr("mint_index.reports.data.TEXT_BLOCK", 1)
     alone = mi.report(res, recs, "en").data  # each unit's texts written for it alone
     for unit in data.unit_ids:
         written = (tmp_path / profile_filename(unit)).read_text(encoding="utf-8")
         assert written == render_profile(profile_context(alone, unit), link_overview=True)
+
+
+def test_profiles_asked_for_in_order_take_one_text_pass_per_block(scored, monkeypatch) -> None:
+    res, recs = scored
+    data = prepare(res, "en", None, recs)
+    rows = data.recommendations
+    assert rows is not None
+    passes: list[list[int]] = []
+    prefetch = rows.prefetch
+    monkeypatch.setattr(rows, "prefetch", lambda units: passes.append(units) or prefetch(units))
+    monkeypatch.setattr("mint_index.reports.data.TEXT_BLOCK", 4)
+    n = len(data.unit_ids)
+    for u in range(n):
+        rows.rows_of(u)
+    assert passes == [list(range(a, min(a + 4, n))) for a in range(0, n, 4)]

@@ -396,6 +396,10 @@ _REC_COLUMNS = (
 )
 
 
+#: Units whose recommendation texts are written together when a profile is asked for alone.
+TEXT_BLOCK = 256
+
+
 class RecommendationRows:
     """The report year's measures and data-quality notes by unit, ranked.
 
@@ -458,9 +462,12 @@ class RecommendationRows:
         return state
 
     def rows_of(self, u: int, convert: Callable[[Any], Any] | None = None) -> list[dict[str, Any]]:
-        """Unit ``u``'s rows with their texts (see :meth:`_Lookup.rows`)."""
+        """Unit ``u``'s rows with their texts (see :meth:`_Lookup.rows`). A unit not
+        prefetched brings the texts of its block of neighbours along, so profiles asked
+        for one by one in order (a notebook loop) take one pass per block, not per unit."""
         if u not in self._chunk:
-            self.prefetch([u])
+            first = u - u % TEXT_BLOCK
+            self.prefetch(list(range(first, min(first + TEXT_BLOCK, len(self.start) - 1))))
         assert self._lookup is not None
         return self._lookup.rows(self._chunk[u], convert)
 
