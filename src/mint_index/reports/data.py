@@ -133,13 +133,6 @@ def _positions(keys: list[str], values: pd.Series) -> np.ndarray:
     return pd.Index(np.asarray(keys, dtype=object)).get_indexer(values.to_numpy(dtype=object))
 
 
-def _with_none(values: Any) -> np.ndarray:
-    """Distinct values of a text column and None after them, where code -1 points."""
-    out = np.empty(len(values) + 1, dtype=object)
-    out[:-1] = list(values)
-    return out
-
-
 class _Lookup:
     """Rows of a tidy table grouped by unit, stored compactly for fast per-unit access.
 
@@ -164,14 +157,17 @@ class _Lookup:
         for c, column in columns.items():
             if isinstance(column, tuple):
                 codes, uniques = column
-                self.columns[c] = (np.asarray(codes)[rows], _with_none(uniques))
+                self.columns[c] = (
+                    np.asarray(codes)[rows],
+                    np.append(np.asarray(uniques, dtype=object), [None]),
+                )
                 continue
             series = pd.Series(column).iloc[rows]
             if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
                 self.columns[c] = (series.to_numpy(dtype=float, na_value=np.nan), None)
             else:
                 codes, uniques = pd.factorize(series, use_na_sentinel=True)
-                self.columns[c] = (codes, _with_none(uniques))
+                self.columns[c] = (codes, np.append(np.asarray(uniques, dtype=object), [None]))
         self._converted_by: Callable[[Any], Any] | None = None
         self._converted_columns = self.columns
 
