@@ -171,12 +171,6 @@ class _Lookup:
         self._converted_by: Callable[[Any], Any] | None = None
         self._converted_columns = self.columns
 
-    @classmethod
-    def of_frame(cls, frame: pd.DataFrame, columns: list[str], unit_ids: list[str]) -> _Lookup:
-        """The rows of ``frame`` (a ``unit`` column and ``columns``) by unit."""
-        pos = _positions(unit_ids, frame["unit"]) if len(frame) else np.zeros(0, dtype=np.intp)
-        return cls(pos, {c: frame[c] for c in columns}, len(unit_ids))
-
     def frame(self) -> pd.DataFrame:
         """Every row as a table (text columns as plain values), in unit order."""
         return pd.DataFrame(
