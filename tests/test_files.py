@@ -207,3 +207,17 @@ def test_second_run_into_the_same_folder_is_refused(tmp_path: Path) -> None:
     with atomic_folder(out) as temp:  # the lock is gone with the first run
         _build(temp, {"index.html": "second"})
     assert _tree(out) == {"index.html": "second"}
+
+
+def test_write_fresh_writes_utf8_text_as_given(tmp_path: Path) -> None:
+    from mint_index.files import write_fresh
+
+    target = write_fresh(tmp_path / "page.html", "Größe\nzwei Zeilen\n")
+    assert target.read_bytes() == "Größe\nzwei Zeilen\n".encode()  # no \r\n on any system
+
+
+def test_write_fresh_names_the_file_it_could_not_write(tmp_path: Path) -> None:
+    from mint_index.files import write_fresh
+
+    with pytest.raises(FileAccessError, match=r"page\.html"):
+        write_fresh(tmp_path / "missing-folder" / "page.html", "x")

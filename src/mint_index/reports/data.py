@@ -30,7 +30,9 @@ import pandas as pd
 from mint_index.errors import ReportError
 from mint_index.framework.model import Indicator
 from mint_index.gap_analysis import parity_points
+from mint_index.pipeline.derive import DERIVED_REASONS
 from mint_index.reports.format import Formatter, check_lang
+from mint_index.rules.changes import year_on_year
 
 if TYPE_CHECKING:
     from mint_index.framework.framework import Framework
@@ -133,22 +135,35 @@ def _positions(keys: list[str], values: pd.Series) -> np.ndarray:
 
 
 class _Lookup:
-    """Rows of a tidy frame grouped by unit, stored compactly for fast per-unit access.
+    """Rows of a tidy table grouped by unit, stored compactly for fast per-unit access.
 
     Rows are sorted by the unit's position; ``start[u]:start[u + 1]`` are unit ``u``'s.
     Numeric columns stay float arrays, text columns become codes into their distinct
     values, so the prepared data of ten thousand units pickles small and fast.
     """
 
-    def __init__(self, frame: pd.DataFrame, columns: list[str], unit_ids: list[str]) -> None:
-        pos = _positions(unit_ids, frame["unit"]) if len(frame) else np.zeros(0, dtype=np.intp)
+    def __init__(
+        self,
+        pos: np.ndarray,
+        columns: dict[str, Any],
+        n_units: int,
+    ) -> None:
+        """``pos``: each row's unit position (-1: not in the report); ``columns``: per
+        name an array, a Series, or ``(codes, distinct values)`` of a text column."""
         keep = pos >= 0
         order = np.argsort(pos[keep], kind="stable")
         rows = np.flatnonzero(keep)[order]
-        self.start = np.searchsorted(pos[keep][order], np.arange(len(unit_ids) + 1))
+        self.start = np.searchsorted(pos[keep][order], np.arange(n_units + 1))
         self.columns: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
-        for c in columns:
-            series = frame[c].iloc[rows] if len(frame) else frame[c]
+        for c, column in columns.items():
+            if isinstance(column, tuple):
+                codes, uniques = column
+                self.columns[c] = (
+                    np.asarray(codes)[rows],
+                    np.append(np.asarray(uniques, dtype=object), [None]),
+                )
+                continue
+            series = pd.Series(column).iloc[rows]
             if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
                 self.columns[c] = (series.to_numpy(dtype=float, na_value=np.nan), None)
             else:
@@ -156,6 +171,15 @@ class _Lookup:
                 self.columns[c] = (codes, np.append(np.asarray(uniques, dtype=object), [None]))
         self._converted_by: Callable[[Any], Any] | None = None
         self._converted_columns = self.columns
+
+    def frame(self) -> pd.DataFrame:
+        """Every row as a table (text columns as plain values), in unit order."""
+        return pd.DataFrame(
+            {
+                c: values if uniques is None else uniques[values]
+                for c, (values, uniques) in self.columns.items()
+            }
+        )
 
     def rows(self, u: int, convert: Callable[[Any], Any] | None = None) -> list[dict[str, Any]]:
         """Unit ``u``'s rows as dicts. ``convert`` is applied to every distinct text value
@@ -230,7 +254,7 @@ class ReportData:
     has_uncertainty: bool
     flags: _Lookup
     intervals: _Lookup
-    recommendations: _Lookup | None
+    recommendations: RecommendationRows | None
     screened_out: dict[str, float]
     active: np.ndarray  # [u] bool: exists in the report year and has data of it
     changes_of_units: dict[str, list[dict[str, Any]]]  # unit -> mergers and dissolutions
@@ -367,20 +391,127 @@ _REC_COLUMNS = (
 )
 
 
-def _recommendation_lookup(
-    recommendations: Any, year: int, lang: str, unit_ids: list[str]
-) -> _Lookup:
-    """Measures and data-quality notes of the report year by unit, ranked."""
-    frame = recommendations.to_frame(lang, year=year)  # texts of the report year only
-    if "year" in frame.columns:
-        frame = year_rows(frame, year)
-    frame = frame.assign(unit=frame["unit"].astype(str))
-    for column in _REC_COLUMNS:
-        if column not in frame.columns:
-            frame[column] = None
-    if len(frame):
-        frame = frame.sort_values(["unit", "rank"], kind="stable", na_position="last")
-    return _Lookup(frame, list(_REC_COLUMNS), unit_ids)
+#: Units whose recommendation texts are written together when a profile is asked for alone.
+TEXT_BLOCK = 256
+
+
+class RecommendationRows:
+    """The report year's measures and data-quality notes by unit, ranked.
+
+    Only their numbers and ids are prepared for all units. Their texts (titles, evidence,
+    explanations) are written for the units a process is about to render
+    (:meth:`prefetch`, a chunk at a time): at national size the texts are the largest
+    part of preparing a report, and so the worker processes share that work and each
+    holds the texts of its own chunk only.
+    """
+
+    def __init__(self, recommendations: Any, year: int, lang: str, unit_ids: list[str]) -> None:
+        core = getattr(recommendations, "core", None)
+        if core is None:  # a frame with its texts already written
+            core = recommendations.to_frame(lang, year=year)
+        taken = (
+            np.flatnonzero(core["year"].to_numpy() == year)
+            if "year" in core.columns
+            else np.arange(len(core))
+        )
+        rows = core.iloc[taken]
+        pos = _positions(unit_ids, rows["unit"]) if len(rows) else np.zeros(0, dtype=np.intp)
+        rank = rows["rank"].to_numpy(dtype=float, na_value=np.nan) if len(rows) else pos * 0.0
+        order = np.lexsort((rank, pos))  # stable: by unit, then rank, missing ranks last
+        order = order[pos[order] >= 0]
+        # positions into the stored rows, not a copy of them (see __getstate__)
+        self.rows, self.taken = core, taken[order]
+        self.start = np.searchsorted(pos[order], np.arange(len(unit_ids) + 1))
+        self.lang, self.year = lang, year
+        self._make = (
+            (type(recommendations), recommendations.lang, recommendations.meta)
+            if hasattr(recommendations, "core")
+            else None
+        )
+        self._ruleset = getattr(recommendations, "ruleset", None)
+        self._details = getattr(recommendations, "details", None)
+        self._chunk: dict[int, int] = {}
+        self._lookup: _Lookup | None = None
+
+    def prefetch(self, units: list[int]) -> None:
+        """Write the texts of ``units`` (positions), one vectorised pass for all of them."""
+        units = list(dict.fromkeys(units))
+        take = [np.arange(self.start[u], self.start[u + 1]) for u in units]
+        rows = self.rows.iloc[self.taken[np.concatenate(take) if take else np.zeros(0, dtype=int)]]
+        local = np.repeat(np.arange(len(units)), [len(t) for t in take])
+        if self._make is None:
+            frame = rows.reset_index(drop=True)
+        else:
+            cls, lang, meta = self._make
+            view = cls(rows, lang, meta, self._ruleset, self._details)
+            frame = view.to_frame(self.lang, year=self.year)
+        columns = {c: frame[c] if c in frame.columns else [None] * len(frame) for c in _REC_COLUMNS}
+        self._lookup = _Lookup(local, columns, len(units))
+        self._chunk = {u: k for k, u in enumerate(units)}
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (for workers that are spawned, not forked) with the report year's rows
+        only, and no texts."""
+        state = self.__dict__ | {"rows": self.rows.iloc[self.taken], "_chunk": {}, "_lookup": None}
+        state["taken"] = np.arange(len(self.taken))
+        return state
+
+    def rows_of(self, u: int, convert: Callable[[Any], Any] | None = None) -> list[dict[str, Any]]:
+        """Unit ``u``'s rows with their texts (see :meth:`_Lookup.rows`). A unit not
+        prefetched brings the texts of its block of neighbours along, so profiles asked
+        for one by one in order (a notebook loop) take one pass per block, not per unit."""
+        if u not in self._chunk:
+            first = u - u % TEXT_BLOCK
+            self.prefetch(list(range(first, min(first + TEXT_BLOCK, len(self.start) - 1))))
+        assert self._lookup is not None
+        return self._lookup.rows(self._chunk[u], convert)
+
+
+def _flag_lookup(res: Results, yi: int, node_ids: list[str]) -> _Lookup:
+    """The flags of :attr:`Results.flags` in the report year, by unit, read from the
+    arrays they are made of (the tidy table of every year costs seconds, and is kept)."""
+    single = res.indicator_flags()
+    names = ["missing", "screened_out", *single]
+    parts = []  # (unit, node position, flag code, detail code into DERIVED_REASONS)
+    for k, mask in enumerate(single.values(), start=2):
+        u, n = np.nonzero(mask[yi])
+        parts.append((u, n, np.full(len(u), k), np.zeros(len(u), dtype=np.intp)))
+    reason = res.derived.reason[yi]
+    u, n = np.nonzero(reason > 0)
+    parts.append((u, n, np.zeros(len(u), dtype=np.intp), reason[u, n].astype(np.intp)))
+    u = np.flatnonzero(res.log.screened_out[yi])
+    index = np.full(len(u), node_ids.index(res.framework.index.id))
+    parts.append((u, index, np.ones(len(u), dtype=np.intp), np.zeros(len(u), dtype=np.intp)))
+    unit, node, flag, detail = (np.concatenate([p[k] for p in parts]) for k in range(4))
+    by_name = np.argsort(np.argsort(names))  # within a unit: by node, then flag name
+    order = np.lexsort((by_name[flag], node))
+    return _Lookup(
+        unit[order],
+        {
+            "node": (node[order], node_ids),
+            "flag": (flag[order], names),
+            "detail": (detail[order], list(DERIVED_REASONS)),
+        },
+        len(res.unit_ids),
+    )
+
+
+def _interval_lookup(res: Results, yi: int, indicator_ids: list[str]) -> _Lookup:
+    """The unreliable values of the report year with their 95 % intervals, by unit (the
+    rows of :attr:`Results.intervals` marked unreliable, read from their arrays)."""
+    d = res.derived
+    u, i = np.nonzero(d.unreliable[yi] & ~np.isnan(d.denominator[yi]))
+    return _Lookup(
+        u,
+        {
+            "indicator": (i, indicator_ids),
+            "value": d.values[yi][u, i],
+            "lower": d.lower[yi][u, i],
+            "upper": d.upper[yi][u, i],
+            "denominator": d.denominator[yi][u, i],
+        },
+        len(res.unit_ids),
+    )
 
 
 def latest_scored_year(res: Results) -> int:
@@ -497,7 +628,8 @@ def prepare(
     exists = _exists_in(units, year)
     active = exists & (~np.isnan(derived[yi])).any(axis=1)
     scores = np.where(active[:, None], np.asarray(agg[yi], dtype=float), np.nan)
-    changes = res.changes.xs(year, level="year").reindex(unit_ids)[node_ids].to_numpy(dtype=float)
+    # the report year's change (rules.changes), not res.changes: a kept table of every year
+    changes = year_on_year(agg[max(yi - 1, 0) : yi + 1], axis=0)[-1]
     changes = np.where(active[:, None], changes, np.nan)
     raw = np.where(active[:, None], np.asarray(derived[yi], dtype=float), np.nan)
     history_nodes = [fw.index.id, *domains]
@@ -532,13 +664,8 @@ def prepare(
         rank_low = np.where(active[:, None], _pivot(stats, "q05", unit_ids, aggregate_ids), np.nan)
         rank_high = np.where(active[:, None], _pivot(stats, "q95", unit_ids, aggregate_ids), np.nan)
 
-    flags = _Lookup(year_rows(res.flags, year), ["node", "flag", "detail"], unit_ids)
-    intervals = year_rows(res.intervals, year)
-    if len(intervals):
-        intervals = intervals[intervals["unreliable"].to_numpy(dtype=bool)]
-    interval_lookup = _Lookup(
-        intervals, ["indicator", "value", "lower", "upper", "denominator"], unit_ids
-    )
+    flags = _flag_lookup(res, yi, node_ids)
+    intervals = _interval_lookup(res, yi, indicator_ids)
     screened = year_rows(res.screened_out, year)
     vmin, vmax = _score_range(agg)
     date = generated_date()
@@ -582,10 +709,10 @@ def prepare(
         rank_high=rank_high,
         has_uncertainty=uncertainty is not None,
         flags=flags,
-        intervals=interval_lookup,
+        intervals=intervals,
         recommendations=None
         if recommendations is None
-        else _recommendation_lookup(recommendations, year, lang, unit_ids),
+        else RecommendationRows(recommendations, year, lang, unit_ids),
         active=active,
         changes_of_units=unit_changes(units, unit_ids, names),
         screened_out={

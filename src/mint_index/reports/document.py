@@ -9,6 +9,7 @@ render whole chunks of municipalities, so ten thousand profiles take seconds.
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Sequence
 from html import escape
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mint_index.errors import ReportError
-from mint_index.files import atomic_folder, atomic_write, safe_join
+from mint_index.files import atomic_folder, atomic_write, safe_join, write_fresh
 from mint_index.reports.audit_section import audit_context, uncertainty_context
 from mint_index.reports.context import (
     ReportData,
@@ -58,10 +59,21 @@ def _check_distinct_files(unit_ids: Sequence[str]) -> None:
         names[name] = unit_id
 
 
+#: Units whose recommendation texts are written in one pass (a few tens of MB of text).
+TEXT_CHUNK = 3000
+
+
 def _write_profiles(data: ReportData, folder: Path, unit_ids: Sequence[str]) -> int:
-    for unit_id in unit_ids:
-        html = render_profile(profile_context(data, unit_id), link_overview=True)
-        atomic_write(_profile_path(folder, unit_id), html, sync=False)
+    """Render and write the profiles of ``unit_ids`` into ``folder``, a folder being built
+    (never seen by a reader before it is swapped in whole, so no file needs its own
+    temporary copy)."""
+    for a in range(0, len(unit_ids), TEXT_CHUNK):
+        chunk = unit_ids[a : a + TEXT_CHUNK]
+        if data.recommendations is not None:
+            data.recommendations.prefetch([data.unit_position(u) for u in chunk])
+        for unit_id in chunk:
+            html = render_profile(profile_context(data, unit_id), link_overview=True)
+            write_fresh(_profile_path(folder, unit_id), html)
     return len(unit_ids)
 
 
@@ -176,8 +188,9 @@ class Report:
         if jobs == 1:
             _write_profiles(self.data, profiles, units)
         else:
-            # interleaved chunks, so that each worker gets small and large units alike
-            n_chunks = min(len(units), jobs * 8)
+            # interleaved chunks, so that each worker gets small and large units alike;
+            # few of them, since each writes its recommendation texts in one pass
+            n_chunks = min(len(units), jobs * 2)
             chunks = [units[k::n_chunks] for k in range(n_chunks)]
             with process_pool(jobs, _init_worker, (self.data, profiles)) as pool:
                 done = sum(pool.map(_worker_chunk, chunks))
@@ -205,7 +218,10 @@ class Report:
 
 def _check_results(results: Any, what: str = "results") -> None:
     needed = ("cube", "ranks", "flags", "framework", "spec", "units")
-    if not all(hasattr(results, name) for name in needed):
+    # looked up statically: hasattr would build (and keep) the tidy ranks and flags
+    # tables of every year, seconds and hundreds of MB at national size
+    missing = object()
+    if any(inspect.getattr_static(results, name, missing) is missing for name in needed):
         raise ReportError(
             f"{what} must be a mint_index Results object (from mi.score), "
             f"got {type(results).__name__}"

@@ -106,7 +106,7 @@ def coverage(res: Results, data: ReportData) -> list[dict[str, Any]]:
     yi = data.years.index(data.year)
     derived = res.cube("derived")[yi]
     n_units = len(data.unit_ids)
-    flags = year_rows(res.flags, data.year)
+    flags = data.flags.frame()  # the report year's
     counts: dict[tuple[str, str], int] = {}
     if len(flags):
         kind = flags["flag"].astype(str)

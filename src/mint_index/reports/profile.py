@@ -178,7 +178,7 @@ def profile_context(data: ReportData, unit_id: str) -> dict[str, Any]:
     if data.recommendations is not None:
         recs, in_place = [], []
         words = texts(data.lang)
-        for rec in data.recommendations.rows(u, convert=_plain):
+        for rec in data.recommendations.rows_of(u, convert=_plain):
             if rec["actors"] is not None and not isinstance(rec["actors"], str):
                 rec["actors"] = ", ".join(words.get(f"actor_{a}", str(a)) for a in rec["actors"])
             # one measure, the evidence of every rule that asks for it
