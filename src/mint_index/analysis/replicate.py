@@ -95,8 +95,10 @@ def rank_rows(scores: np.ndarray, rtol: float = RANK_RTOL) -> np.ndarray:
     np.greater(distance[:, 1:] - distance[:, :-1], tolerance, out=new_group[:, 1:])
     # A unit's rank is the place of its group's first unit: the running maximum of the
     # places where groups start (done for every row: most rows of real scores have ties).
-    ranked = np.multiply(new_group, np.arange(1, n + 1, dtype=dtype), dtype=dtype)
-    np.maximum.accumulate(ranked, axis=1, out=ranked)
+    # numpy's running maximum is twice as fast on int64 as on 16- or 32-bit integers.
+    places = np.multiply(new_group, np.arange(1, n + 1, dtype=np.int64))
+    np.maximum.accumulate(places, axis=1, out=places)
+    ranked = places.astype(dtype)  # the scatter below is twice as fast without a cast
     # Missing scores sort last (after a gap that may tie them to the lowest score: harmless,
     # as nothing follows them); their rank is 0.
     for row in np.flatnonzero(distance[:, -1] == missing):
