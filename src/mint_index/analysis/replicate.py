@@ -171,37 +171,42 @@ class _ChunkInputs:
     outputs: tuple[int, ...]  # positions (in aggregate order) of the nodes to rank
 
 
-def _run_chunk(
-    inputs: _ChunkInputs, reps: np.ndarray, out: _ChunkResult | None = None
-) -> _ChunkResult | None:
-    """Ranks and scores of the output nodes for replications ``reps``.
-
-    Without ``out``: returned as ``[output, year, rep, unit]`` each (ranks unsigned,
-    0 = missing; scores float32). With ``out`` (the simulation's own arrays, in this
-    process): written straight into columns ``reps`` of them.
-    """
+def _run_chunk(inputs: _ChunkInputs, reps: np.ndarray) -> _ChunkResult:
+    """Ranks and scores of the output nodes for replications ``reps`` (an executor's unit
+    of work), as ``[output, year, rep, unit]`` each (ranks unsigned, 0 = missing; scores
+    float32)."""
     n_y, n_u, _ = inputs.shape
-    if out is None:
-        shape = (len(inputs.outputs), n_y, len(reps), n_u)
-        ranks = np.empty(shape, dtype=rank_dtype(n_u))  # every column is written below
-        scores = np.empty(shape, dtype=np.float32)
-        columns = np.arange(len(reps))
-    else:
-        ranks, scores = out
-        columns = reps
+    shape = (len(inputs.outputs), n_y, len(reps), n_u)
+    ranks = np.empty(shape, dtype=rank_dtype(n_u))  # every column is written below
+    scores = np.empty(shape, dtype=np.float32)
+    indicators: dict[int, Indicators] = {}
+    for cube_key, pos in _chunk_batches(inputs, reps):
+        if cube_key not in indicators:
+            indicators[cube_key] = _indicators(inputs, cube_key)
+        _run_batch(inputs, indicators[cube_key], reps[pos], ranks, scores, pos)
+    return ranks, scores
+
+
+def _chunk_batches(inputs: _ChunkInputs, reps: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """How a chunk is computed: batches of at most about :data:`BATCH_ELEMENTS` cells,
+    each of replications that share their inputs and aggregations, as (cube key, positions
+    in ``reps``). Every runner computes a chunk in these batches, so that the results do
+    not depend on where it runs."""
+    n_y, n_u, _ = inputs.shape
     keys = inputs.input_key[reps] * len(inputs.aggregations) + inputs.aggregation_key[reps]
     batch = max(1, BATCH_ELEMENTS // max(n_y * n_u, 1))
-    indicators: dict[int, Indicators] = {}
+    found = []
     for key in np.unique(keys):
         same = np.flatnonzero(keys == key)
         cube_key = int(inputs.input_key[reps[same[0]]])
-        if cube_key not in indicators:
-            cube = cast(np.ndarray, inputs.cubes[cube_key])  # present: see _slim
-            indicators[cube_key] = Indicators(cube.reshape(n_y * n_u, -1))
-        for start in range(0, len(same), batch):
-            pos = same[start : start + batch]
-            _run_batch(inputs, indicators[cube_key], reps[pos], ranks, scores, columns[pos])
-    return None if out is not None else (ranks, scores)
+        found += [(cube_key, same[i : i + batch]) for i in range(0, len(same), batch)]
+    return found
+
+
+def _indicators(inputs: _ChunkInputs, cube_key: int) -> Indicators:
+    n_y, n_u, _ = inputs.shape
+    cube = cast(np.ndarray, inputs.cubes[cube_key])  # present: see _slim
+    return Indicators(cube.reshape(n_y * n_u, -1))
 
 
 def _run_batch(
@@ -343,17 +348,31 @@ def _run_here(
     out: _ChunkResult,
     threads: int | None,
 ) -> None:
-    """Run ``chunks`` in this process. Threads share ``out`` (each chunk writes only its
+    """Run ``chunks`` in this process. Threads share ``out`` (each batch writes only its
     own replications) and numpy releases the interpreter lock in the array work, so they
-    run side by side; the results do not depend on their number or timing."""
-    count = thread_count(threads, len(chunks))
+    run side by side. They take the chunks' batches (see :func:`_chunk_batches`) one at a
+    time, so that both stay busy to the end; the results do not depend on their number or
+    timing."""
+    ranks, scores = out
+    work = [(c, key, pos) for c in chunks for key, pos in _chunk_batches(inputs, c)]
+    used = sorted({key for _, key, _ in work})
+    indicators: dict[int, Indicators] = {}
+
+    def run(item: tuple[np.ndarray, int, np.ndarray]) -> None:
+        chunk, key, pos = item
+        _run_batch(inputs, indicators[key], chunk[pos], ranks, scores, chunk[pos])
+
+    count = thread_count(threads, len(work))
     if count == 1:
-        for chunk in chunks:
-            _run_chunk(inputs, chunk, out)
+        indicators.update((key, _indicators(inputs, key)) for key in used)
+        for item in work:
+            run(item)
         return
     with ThreadPoolExecutor(max_workers=count) as pool:
-        for done in [pool.submit(_run_chunk, inputs, chunk, out) for chunk in chunks]:
-            done.result()  # re-raises a chunk's error
+        built = pool.map(lambda key: _indicators(inputs, key), used)
+        indicators.update(zip(used, built, strict=True))
+        for done in [pool.submit(run, item) for item in work]:
+            done.result()  # re-raises a batch's error
 
 
 def simulate(
