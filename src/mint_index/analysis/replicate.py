@@ -279,24 +279,36 @@ def _effective_weights(
 
 
 def _input_cubes(
-    results: Results, factors: Sequence[Factor], reps: Replications, year_index: np.ndarray
+    results: Results,
+    factors: Sequence[Factor],
+    reps: Replications,
+    year_index: np.ndarray,
+    threads: int | None = 1,
 ) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
-    """Score each distinct combination of upstream choices once; the key of each replication."""
+    """Score each distinct combination of upstream choices once, side by side on
+    ``threads`` threads; the key of each replication."""
     upstream = [f for f in factors if f.name in INDICATOR_STEPS]
     n = len(reps)
     if not upstream:
         return (results.cube("normalised")[year_index],), np.zeros(n, dtype=np.int64)
     combos = np.stack([reps.choice[f.name] for f in upstream], axis=1)
     distinct, key = np.unique(combos, axis=0, return_inverse=True)
-    cubes = []
-    for row in distinct:
+
+    def cube(row: np.ndarray) -> np.ndarray:
         chosen = zip(upstream, row.tolist(), strict=True)
         overrides = {f.name: f.options[i] for f, i in chosen if f.options[i] is not None}
         try:
             res = results.rescore(**overrides) if overrides else results
         except SpecError as exc:
             raise SpecError(f"uncertainty: scoring with {overrides} failed: {exc}") from None
-        cubes.append(res.cube("normalised")[year_index])
+        return res.cube("normalised")[year_index]
+
+    count = thread_count(threads, len(distinct))
+    if count == 1:
+        cubes = [cube(row) for row in distinct]
+    else:
+        with ThreadPoolExecutor(max_workers=count) as pool:
+            cubes = list(pool.map(cube, distinct))
     return tuple(cubes), key.reshape(-1).astype(np.int64)
 
 
@@ -399,7 +411,7 @@ def simulate(
     fw = results.framework
     position = {n: i for i, n in enumerate(fw.node_ids)}
     year_index = np.searchsorted(results.years, np.asarray(years))
-    cubes, input_key = _input_cubes(results, factors, reps, year_index)
+    cubes, input_key = _input_cubes(results, factors, reps, year_index, threads)
     aggregations, aggregation_key = _aggregations(results, factors, reps)
     inputs = _ChunkInputs(
         cubes=cubes,
