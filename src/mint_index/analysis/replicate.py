@@ -47,10 +47,11 @@ __all__ = [
 ]
 
 #: Cells (year x unit) times replications of one working array: a chunk is computed in
-#: batches of this size, about 1 MB of float64, so that the working arrays stay in a core's
-#: cache while another thread works on the other core (batches of 100 replications at
-#: 10,786 units took a quarter longer than 2 MB ones; 1 MB was no slower in CPU time).
-BATCH_ELEMENTS = 2**17
+#: batches of this size, about 0.5 MB of float64, so that the working arrays stay in a
+#: core's cache while another thread works on the other core (batches of 100 replications
+#: at 10,786 units took a quarter longer than 2 MB ones; P4 took 10-20 % less CPU time
+#: with 0.5 MB than with 1 MB, and more again with 0.25 MB).
+BATCH_ELEMENTS = 2**16
 
 #: Scores closer than this share of the row's largest absolute score count as tied, so
 #: that the last bits of floating-point sums never reorder equal units.
@@ -95,8 +96,10 @@ def rank_rows(scores: np.ndarray, rtol: float = RANK_RTOL) -> np.ndarray:
     np.greater(distance[:, 1:] - distance[:, :-1], tolerance, out=new_group[:, 1:])
     # A unit's rank is the place of its group's first unit: the running maximum of the
     # places where groups start (done for every row: most rows of real scores have ties).
-    ranked = np.multiply(new_group, np.arange(1, n + 1, dtype=dtype), dtype=dtype)
-    np.maximum.accumulate(ranked, axis=1, out=ranked)
+    # numpy's running maximum is twice as fast on int64 as on 16- or 32-bit integers.
+    places = np.multiply(new_group, np.arange(1, n + 1, dtype=np.int64))
+    np.maximum.accumulate(places, axis=1, out=places)
+    ranked = places.astype(dtype)  # the scatter below is twice as fast without a cast
     # Missing scores sort last (after a gap that may tie them to the lowest score: harmless,
     # as nothing follows them); their rank is 0.
     for row in np.flatnonzero(distance[:, -1] == missing):
@@ -169,37 +172,42 @@ class _ChunkInputs:
     outputs: tuple[int, ...]  # positions (in aggregate order) of the nodes to rank
 
 
-def _run_chunk(
-    inputs: _ChunkInputs, reps: np.ndarray, out: _ChunkResult | None = None
-) -> _ChunkResult | None:
-    """Ranks and scores of the output nodes for replications ``reps``.
-
-    Without ``out``: returned as ``[output, year, rep, unit]`` each (ranks unsigned,
-    0 = missing; scores float32). With ``out`` (the simulation's own arrays, in this
-    process): written straight into columns ``reps`` of them.
-    """
+def _run_chunk(inputs: _ChunkInputs, reps: np.ndarray) -> _ChunkResult:
+    """Ranks and scores of the output nodes for replications ``reps`` (an executor's unit
+    of work), as ``[output, year, rep, unit]`` each (ranks unsigned, 0 = missing; scores
+    float32)."""
     n_y, n_u, _ = inputs.shape
-    if out is None:
-        shape = (len(inputs.outputs), n_y, len(reps), n_u)
-        ranks = np.empty(shape, dtype=rank_dtype(n_u))  # every column is written below
-        scores = np.empty(shape, dtype=np.float32)
-        columns = np.arange(len(reps))
-    else:
-        ranks, scores = out
-        columns = reps
+    shape = (len(inputs.outputs), n_y, len(reps), n_u)
+    ranks = np.empty(shape, dtype=rank_dtype(n_u))  # every column is written below
+    scores = np.empty(shape, dtype=np.float32)
+    indicators: dict[int, Indicators] = {}
+    for cube_key, pos in _chunk_batches(inputs, reps):
+        if cube_key not in indicators:
+            indicators[cube_key] = _indicators(inputs, cube_key)
+        _run_batch(inputs, indicators[cube_key], reps[pos], ranks, scores, pos)
+    return ranks, scores
+
+
+def _chunk_batches(inputs: _ChunkInputs, reps: np.ndarray) -> list[tuple[int, np.ndarray]]:
+    """How a chunk is computed: batches of at most about :data:`BATCH_ELEMENTS` cells,
+    each of replications that share their inputs and aggregations, as (cube key, positions
+    in ``reps``). Every runner computes a chunk in these batches, so that the results do
+    not depend on where it runs."""
+    n_y, n_u, _ = inputs.shape
     keys = inputs.input_key[reps] * len(inputs.aggregations) + inputs.aggregation_key[reps]
     batch = max(1, BATCH_ELEMENTS // max(n_y * n_u, 1))
-    indicators: dict[int, Indicators] = {}
+    found = []
     for key in np.unique(keys):
         same = np.flatnonzero(keys == key)
         cube_key = int(inputs.input_key[reps[same[0]]])
-        if cube_key not in indicators:
-            cube = cast(np.ndarray, inputs.cubes[cube_key])  # present: see _slim
-            indicators[cube_key] = Indicators(cube.reshape(n_y * n_u, -1))
-        for start in range(0, len(same), batch):
-            pos = same[start : start + batch]
-            _run_batch(inputs, indicators[cube_key], reps[pos], ranks, scores, columns[pos])
-    return None if out is not None else (ranks, scores)
+        found += [(cube_key, same[i : i + batch]) for i in range(0, len(same), batch)]
+    return found
+
+
+def _indicators(inputs: _ChunkInputs, cube_key: int) -> Indicators:
+    n_y, n_u, _ = inputs.shape
+    cube = cast(np.ndarray, inputs.cubes[cube_key])  # present: see _slim
+    return Indicators(cube.reshape(n_y * n_u, -1))
 
 
 def _run_batch(
@@ -272,24 +280,36 @@ def _effective_weights(
 
 
 def _input_cubes(
-    results: Results, factors: Sequence[Factor], reps: Replications, year_index: np.ndarray
+    results: Results,
+    factors: Sequence[Factor],
+    reps: Replications,
+    year_index: np.ndarray,
+    threads: int | None = 1,
 ) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
-    """Score each distinct combination of upstream choices once; the key of each replication."""
+    """Score each distinct combination of upstream choices once, side by side on
+    ``threads`` threads; the key of each replication."""
     upstream = [f for f in factors if f.name in INDICATOR_STEPS]
     n = len(reps)
     if not upstream:
         return (results.cube("normalised")[year_index],), np.zeros(n, dtype=np.int64)
     combos = np.stack([reps.choice[f.name] for f in upstream], axis=1)
     distinct, key = np.unique(combos, axis=0, return_inverse=True)
-    cubes = []
-    for row in distinct:
+
+    def cube(row: np.ndarray) -> np.ndarray:
         chosen = zip(upstream, row.tolist(), strict=True)
         overrides = {f.name: f.options[i] for f, i in chosen if f.options[i] is not None}
         try:
             res = results.rescore(**overrides) if overrides else results
         except SpecError as exc:
             raise SpecError(f"uncertainty: scoring with {overrides} failed: {exc}") from None
-        cubes.append(res.cube("normalised")[year_index])
+        return res.cube("normalised")[year_index]
+
+    count = thread_count(threads, len(distinct))
+    if count == 1:
+        cubes = [cube(row) for row in distinct]
+    else:
+        with ThreadPoolExecutor(max_workers=count) as pool:
+            cubes = list(pool.map(cube, distinct))
     return tuple(cubes), key.reshape(-1).astype(np.int64)
 
 
@@ -341,17 +361,31 @@ def _run_here(
     out: _ChunkResult,
     threads: int | None,
 ) -> None:
-    """Run ``chunks`` in this process. Threads share ``out`` (each chunk writes only its
+    """Run ``chunks`` in this process. Threads share ``out`` (each batch writes only its
     own replications) and numpy releases the interpreter lock in the array work, so they
-    run side by side; the results do not depend on their number or timing."""
-    count = thread_count(threads, len(chunks))
+    run side by side. They take the chunks' batches (see :func:`_chunk_batches`) one at a
+    time, so that both stay busy to the end; the results do not depend on their number or
+    timing."""
+    ranks, scores = out
+    work = [(c, key, pos) for c in chunks for key, pos in _chunk_batches(inputs, c)]
+    used = sorted({key for _, key, _ in work})
+    indicators: dict[int, Indicators] = {}
+
+    def run(item: tuple[np.ndarray, int, np.ndarray]) -> None:
+        chunk, key, pos = item
+        _run_batch(inputs, indicators[key], chunk[pos], ranks, scores, chunk[pos])
+
+    count = thread_count(threads, len(work))
     if count == 1:
-        for chunk in chunks:
-            _run_chunk(inputs, chunk, out)
+        indicators.update((key, _indicators(inputs, key)) for key in used)
+        for item in work:
+            run(item)
         return
     with ThreadPoolExecutor(max_workers=count) as pool:
-        for done in [pool.submit(_run_chunk, inputs, chunk, out) for chunk in chunks]:
-            done.result()  # re-raises a chunk's error
+        built = pool.map(lambda key: _indicators(inputs, key), used)
+        indicators.update(zip(used, built, strict=True))
+        for done in [pool.submit(run, item) for item in work]:
+            done.result()  # re-raises a batch's error
 
 
 def simulate(
@@ -378,7 +412,7 @@ def simulate(
     fw = results.framework
     position = {n: i for i, n in enumerate(fw.node_ids)}
     year_index = np.searchsorted(results.years, np.asarray(years))
-    cubes, input_key = _input_cubes(results, factors, reps, year_index)
+    cubes, input_key = _input_cubes(results, factors, reps, year_index, threads)
     aggregations, aggregation_key = _aggregations(results, factors, reps)
     inputs = _ChunkInputs(
         cubes=cubes,
