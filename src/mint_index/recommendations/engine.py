@@ -268,12 +268,11 @@ def rank(firing: Firing) -> dict[str, Any]:
         asking.add(rows, a, np.where(listed, order, -1), [rules[r].id for r in slot_rule[slots]])
 
     # within each row: by priority, then by the tie order of the slot that set it
-    by_tie = np.argsort(tie[best], axis=1, kind="stable")
-    by_key = np.argsort(np.take_along_axis(key, by_tie, axis=1), axis=1, kind="stable")
-    order = np.take_along_axis(by_tie, by_key, axis=1)
-    row, place = np.nonzero(np.isfinite(np.take_along_axis(key, order, axis=1)))
-    action = order[row, place]
-    slot = best[row, action]
+    row, action = np.nonzero(np.isfinite(key))
+    slot = tie_order[_sorted_cells(row, key[row, action], tie[best[row, action]])]
+    action = slot_action[slot]
+    starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]]) if len(row) else row
+    place = np.arange(len(row)) - np.repeat(starts, np.diff(np.r_[starts, len(row)]))
     rule = slot_rule[slot]
     return {
         "row": row.astype(np.int64),
@@ -288,6 +287,25 @@ def rank(firing: Firing) -> dict[str, Any]:
         "gap_kind": _categorical(firing.gap_kind[rule, row], categories=GAP_KINDS),
         "gap": firing.gap[rule, row],
     }
+
+
+def _sorted_cells(row: np.ndarray, key: np.ndarray, tie: np.ndarray) -> np.ndarray:
+    """``tie`` of cells sorted by ``row`` (ascending; ``row`` comes sorted), then ``key``
+    (minus a priority rounded to 9 decimals, ascending), then ``tie`` (ascending).
+
+    The rounded priorities are whole numbers of 1e-9 (``np.round`` multiplies by 1e9 and
+    rounds to the integer), so the three keys pack into one int64 when they fit, and one
+    plain sort of integers replaces an argsort per key."""
+    if not len(row):
+        return tie
+    nano = np.rint(key * -1e9).astype(np.int64)  # the priority in 1e-9, exactly
+    nano = nano.max() - nano  # descending priority -> ascending, from 0
+    tie_bits, key_bits = int(tie.max()).bit_length(), int(nano.max()).bit_length()
+    if int(row[-1]).bit_length() + key_bits + tie_bits > 63:
+        return tie[np.lexsort((tie, nano, row))]
+    packed = (row.astype(np.int64) << (key_bits + tie_bits)) | (nano << tie_bits) | tie
+    packed.sort()
+    return packed & ((1 << tie_bits) - 1)
 
 
 def notes(firing: Firing, panel: Panel) -> dict[str, Any]:
