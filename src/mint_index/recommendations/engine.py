@@ -111,9 +111,7 @@ class Found:
             panel_units = np.asarray(self.panel.units[:: len(self.ys)], dtype=object)
             placed = place(in_place, panel_units, self.panel.years[: len(self.ys)], ranked)
             ranked = without(ranked, placed)
-        return _frame(
-            ranked, self.noted, self.panel, self.cube, self.quality, self.units, self.ys, placed
-        )
+        return _frame(ranked, self.noted, self.panel, self.quality, self.units, self.ys, placed)
 
 
 def find(
@@ -251,28 +249,37 @@ def rank(firing: Firing) -> dict[str, Any]:
     tie = np.empty(len(tie_order), np.intp)
     tie[tie_order] = np.arange(len(tie_order))
 
-    key = np.full((n_rows, len(actions)), np.inf)  # minus the rounded priority; inf: none
+    # a priority rounded to 9 decimals is a whole number of 1e-9 (``np.round`` multiplies
+    # by 1e9 and rounds to the integer): as such integers, counted down from the largest,
+    # priorities sort as integers, packed with the other keys into one int64
+    nano = np.rint(np.where(firing.fired, firing.priority, 0.0) * 1e9).astype(np.int64)
+    down = nano.max(initial=0) - nano  # [rule, row] 0 for the highest priority
+    key = np.full((n_rows, len(actions)), -1, np.int64)  # ``down`` of the best; -1: none
     best = np.zeros((n_rows, len(actions)), np.intp)  # the slot that sets it
     asking = _RuleLists(n_rows, len(actions))  # the rules that asked, best first
     for a in range(len(actions)):
         slots = tie_order[slot_action[tie_order] == a]
-        asked = firing.fired[slot_rule[slots]]  # [slot, row]
-        rows = np.flatnonzero(asked.any(axis=0))
-        asked = asked[:, rows]
-        rounded = -np.round(firing.priority[slot_rule[slots]][:, rows], 9)
-        keys = np.where(asked, rounded, np.inf)
-        order = np.argsort(keys, axis=0, kind="stable")  # by priority, then by tie order
-        key[rows, a] = np.take_along_axis(keys, order[:1], axis=0)[0]
-        best[rows, a] = slots[order[0]]
-        listed = np.take_along_axis(asked, order, axis=0)
-        asking.add(rows, a, np.where(listed, order, -1), [rules[r].id for r in slot_rule[slots]])
+        at, row = np.nonzero(firing.fired[slot_rule[slots]])  # [slot, row] that asked
+        # by row, then priority, then tie order (the slot's place in ``slots``)
+        row, down_at, at = _sorted(row, down[slot_rule[slots][at], row], at)
+        first, lengths = _runs(row)
+        rows = row[first]
+        key[rows, a] = down_at[first]
+        best[rows, a] = slots[at[first]]
+        listed = np.full((len(slots), len(rows)), -1, np.intp)
+        listed[
+            np.arange(len(row)) - np.repeat(first, lengths),
+            np.repeat(np.arange(len(rows)), lengths),
+        ] = at
+        asking.add(rows, a, listed, [rules[r].id for r in slot_rule[slots]])
 
     # within each row: by priority, then by the tie order of the slot that set it
-    row, action = np.nonzero(np.isfinite(key))
-    slot = tie_order[_sorted_cells(row, key[row, action], tie[best[row, action]])]
+    row, action = np.nonzero(key >= 0)
+    row, _, tied = _sorted(row, key[row, action], tie[best[row, action]])
+    slot = tie_order[tied]
     action = slot_action[slot]
-    starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]]) if len(row) else row
-    place = np.arange(len(row)) - np.repeat(starts, np.diff(np.r_[starts, len(row)]))
+    starts, lengths = _runs(row)
+    place = np.arange(len(row)) - np.repeat(starts, lengths)
     rule = slot_rule[slot]
     return {
         "row": row.astype(np.int64),
@@ -289,23 +296,28 @@ def rank(firing: Firing) -> dict[str, Any]:
     }
 
 
-def _sorted_cells(row: np.ndarray, key: np.ndarray, tie: np.ndarray) -> np.ndarray:
-    """``tie`` of cells sorted by ``row`` (ascending; ``row`` comes sorted), then ``key``
-    (minus a priority rounded to 9 decimals, ascending), then ``tie`` (ascending).
+def _runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each run of equal values of a sorted array starts, and how long it is."""
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]]) if len(values) else values
+    return starts, np.diff(np.r_[starts, len(values)])
 
-    The rounded priorities are whole numbers of 1e-9 (``np.round`` multiplies by 1e9 and
-    rounds to the integer), so the three keys pack into one int64 when they fit, and one
-    plain sort of integers replaces an argsort per key."""
-    if not len(row):
-        return tie
-    nano = np.rint(key * -1e9).astype(np.int64)  # the priority in 1e-9, exactly
-    nano = nano.max() - nano  # descending priority -> ascending, from 0
-    tie_bits, key_bits = int(tie.max()).bit_length(), int(nano.max()).bit_length()
-    if int(row[-1]).bit_length() + key_bits + tie_bits > 63:
-        return tie[np.lexsort((tie, nano, row))]
-    packed = (row.astype(np.int64) << (key_bits + tie_bits)) | (nano << tie_bits) | tie
+
+def _sorted(
+    first: np.ndarray, second: np.ndarray, third: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Three non-negative integer keys sorted together (by ``first``, then ``second``,
+    then ``third``): packed into one int64 and sorted as plain integers when they fit, which
+    is several times faster than an argsort or a lexsort; a lexsort when they do not."""
+    if not len(first):
+        return first, second, third
+    bits = [int(k.max()).bit_length() for k in (first, second, third)]
+    if sum(bits) > 63:
+        order = np.lexsort((third, second, first))
+        return first[order], second[order], third[order]
+    low, mid = bits[2], bits[1] + bits[2]
+    packed = (first.astype(np.int64) << mid) | (second.astype(np.int64) << low) | third
     packed.sort()
-    return packed & ((1 << tie_bits) - 1)
+    return packed >> mid, (packed >> low) & ((1 << bits[1]) - 1), packed & ((1 << low) - 1)
 
 
 def notes(firing: Firing, panel: Panel) -> dict[str, Any]:
@@ -468,7 +480,6 @@ def _frame(
     ranked: Mapping[str, Any],
     noted: Mapping[str, Any],
     panel: Panel,
-    cube: GapCube,
     quality: Quality,
     units: np.ndarray,
     ys: np.ndarray,
@@ -508,7 +519,7 @@ def _frame(
                 out[positions] = values
         return out
 
-    rows = np.repeat(np.arange(n_rows), counts.sum(axis=1))
+    per_row = counts.sum(axis=1)
     a_node, n_node = ranked["node"].codes, noted["node"].codes
     floats = ["priority", "gap"]  # the node's numbers are read from the cube per view
     block = np.empty((len(floats), total))
@@ -516,10 +527,11 @@ def _frame(
     block[1] = merge(ranked["gap"], np.nan, np.nan, np.float64)
 
     # notes: why the node's data fall short, and how many of its indicators do
-    note = cube.cells(ys[n_row % n_y], units[n_row // n_y], n_node)
-    reason = np.take(quality.reason.reshape(-1), note.flat)
+    year_unit = ys[n_row % n_y] * n_units + units[n_row // n_y]  # into [year, unit]
+    note = year_unit * quality.reason.shape[2] + n_node  # into [year, unit, node]
+    reason = np.take(quality.reason.reshape(-1), note)
     n_i = quality.missing_reason.shape[2]  # indicators only
-    at = (note.year * n_units + note.unit) * n_i + np.minimum(n_node, n_i - 1)
+    at = year_unit * n_i + np.minimum(n_node, n_i - 1)
     why = np.where(n_node < n_i, np.take(quality.missing_reason.reshape(-1), at), 0)
     missing = (reason == REASONS.index("missing")) & (why > 0)
     detail = np.where(missing, len(REASONS) - 2 + why, reason - 1).astype(np.int8)
@@ -531,8 +543,10 @@ def _frame(
     frame = pd.DataFrame(block.T, columns=floats, copy=False)
     unit_ids = np.asarray(panel.units[::n_y], dtype=object)
     columns: dict[str, Any] = {
-        "unit": _categorical(rows // n_y, categories=unit_ids),
-        "year": panel.years[rows],
+        "unit": _categorical(
+            np.repeat(np.arange(n_units), per_row.reshape(n_units, n_y).sum(axis=1)), unit_ids
+        ),
+        "year": np.repeat(panel.years, per_row),
         "kind": _categorical(kind, categories=KINDS),
         "rank": pd.arrays.IntegerArray(merge(ranked["rank"], 0, 0, np.int64), kind > 0),
         "action": _categorical(
@@ -552,7 +566,7 @@ def _frame(
     for name, column in columns.items():  # around the float block, in CORE_COLUMNS order
         frame.insert(min(CORE_COLUMNS.index(name), len(frame.columns)), name, column)
     frame["detail"] = _categorical(merge(-1, -1, detail, np.int8), DETAILS)
-    frame["poor"] = merge(0, 0, np.take(quality.poor.reshape(-1), note.flat), np.int64)
+    frame["poor"] = merge(0, 0, np.take(quality.poor.reshape(-1), note), np.int64)
     frame["total"] = merge(0, 0, quality.total[n_node], np.int64)
     if placed is not None:
         since = merge(0, placed.since, 0, np.int64)
@@ -591,4 +605,11 @@ def _categorical(
     """A categorical column: ``codes`` into ``categories`` (any values, tuples too; code
     -1 is missing)."""
     index = pd.Index(list(categories), tupleize_cols=False, dtype=object)
-    return pd.Categorical.from_codes(codes, categories=index)
+    # the smallest integer type that holds the codes, as pandas' own validation casts them;
+    # the codes are the engine's own positions, so the pass that checks them is skipped
+    small = next(t for t in (np.int8, np.int16, np.int32, np.int64) if len(index) < np.iinfo(t).max)
+    return pd.Categorical.from_codes(
+        np.asarray(codes).astype(small, copy=False),
+        dtype=pd.CategoricalDtype(index),
+        validate=False,
+    )
