@@ -256,7 +256,8 @@ def rank(firing: Firing) -> dict[str, Any]:
     down = nano.max(initial=0) - nano  # [rule, row] 0 for the highest priority
     key = np.full((n_rows, len(actions)), -1, np.int64)  # ``down`` of the best; -1: none
     best = np.zeros((n_rows, len(actions)), np.intp)  # the slot that sets it
-    asking = _RuleLists(n_rows, len(actions))  # the rules that asked, best first
+    asking = _RuleLists()  # the rules that asked, best first
+    asked = np.full((len(actions), n_rows), -1, np.int32)  # their codes
     for a in range(len(actions)):
         slots = tie_order[slot_action[tie_order] == a]
         at, row = np.nonzero(firing.fired[slot_rule[slots]])  # [slot, row] that asked
@@ -271,7 +272,7 @@ def rank(firing: Firing) -> dict[str, Any]:
             np.arange(len(row)) - np.repeat(first, lengths),
             np.repeat(np.arange(len(rows)), lengths),
         ] = at
-        asking.add(rows, a, listed, [rules[r].id for r in slot_rule[slots]])
+        asked[a, rows] = asking.add(listed, [rules[r].id for r in slot_rule[slots]])
 
     # within each row: by priority, then by the tie order of the slot that set it
     row, action = np.nonzero(key >= 0)
@@ -289,7 +290,7 @@ def rank(firing: Firing) -> dict[str, Any]:
         "priority": firing.priority[rule, row],
         "severity": _categorical(severity[rule], categories=SEVERITIES),
         "rule": _categorical(rule, categories=[r.id for r in rules]),
-        "rules": asking.at(row, action),
+        "rules": asking.categorical(asked[action, row]),
         "node": _categorical(firing.focus[rule], categories=firing.nodes),
         "gap_kind": _categorical(firing.gap_kind[rule, row], categories=GAP_KINDS),
         "gap": firing.gap[rule, row],
@@ -326,43 +327,47 @@ def notes(firing: Firing, panel: Panel) -> dict[str, Any]:
     node; ``rules`` are those rules by id (a tuple; the column is categorical), ``rule``
     the first of them."""
     rules = firing.rules
-    n_rows, n_nodes = firing.reliable.shape
+    n_nodes = firing.reliable.shape[1]
     by_id = np.argsort(_alphabetical([rule.id for rule in rules]))
     reads = np.zeros((len(rules), n_nodes), dtype=bool)
     for r, rule in enumerate(rules):
         reads[r, [panel.column(node) for node in rule.nodes()]] = True
-    blocking = _RuleLists(n_rows, n_nodes)
-    first = np.zeros((n_rows, n_nodes), dtype=np.intp)
+    unreliable = ~firing.reliable.T  # [node, row]
+    blocking = _RuleLists()
+    rows, nodes, codes = [], [], []
     for j in np.flatnonzero(reads.any(axis=0)):
         readers = by_id[reads[by_id, j]]
-        blocked = firing.undecided[readers] & ~firing.reliable[:, j]  # [rule, row]
-        rows = np.flatnonzero(blocked.any(axis=0))
-        blocked = blocked[:, rows]
-        # the blocked rules first, in id order (a stable sort of "not blocked")
-        order = np.argsort(~blocked, axis=0, kind="stable")
-        listed = np.where(np.take_along_axis(blocked, order, axis=0), order, -1)
-        blocking.add(rows, int(j), listed, [rules[r].id for r in readers])
-        first[rows, j] = readers[order[0]]
-    row, node = blocking.cells()
+        blocked = firing.undecided[readers] & unreliable[j]  # [rule, row]
+        at = np.flatnonzero(blocked.any(axis=0))
+        blocked = blocked[:, at]
+        # the blocked rules, in id order, each at its place among them
+        rule, cell = np.nonzero(blocked)
+        listed = np.full(blocked.shape, -1, dtype=np.intp)
+        listed[(np.cumsum(blocked, axis=0) - 1)[rule, cell], cell] = rule
+        rows.append(at)
+        nodes.append(np.full(len(at), j, dtype=np.intp))
+        codes.append(blocking.add(listed, [rules[r].id for r in readers]))
+    empty = np.zeros(0, dtype=np.intp)
+    row, node, code = _sorted(*(np.concatenate([empty, *part]) for part in (rows, nodes, codes)))
+    ids = [r.id for r in rules]
     return {
         "row": row.astype(np.int64),
         "node": _categorical(node, categories=firing.nodes),
-        "rule": _categorical(first[row, node], categories=[r.id for r in rules]),
-        "rules": blocking.at(row, node),
+        "rule": _categorical(blocking.firsts(ids)[code], categories=ids),
+        "rules": blocking.categorical(code),
     }
 
 
 class _RuleLists:
-    """Short lists of rules for some cells of a ``[row, column]`` grid, added a column at
-    a time and kept as integer codes: each distinct list becomes a tuple of ids once."""
+    """Short lists of rules, added a batch at a time and kept as integer codes: each
+    distinct list of a batch becomes a tuple of ids once."""
 
-    def __init__(self, n_rows: int, n_columns: int) -> None:
-        self._codes = np.full((n_rows, n_columns), -1, dtype=np.int32)
+    def __init__(self) -> None:
         self._names: list[tuple[str, ...]] = []
 
-    def add(self, rows: np.ndarray, column: int, listed: np.ndarray, ids: list[str]) -> None:
-        """For cell ``(rows[k], column)`` the rules ``ids[listed[:, k]]`` in order
-        (``listed``: ``[length, len(rows)]`` positions into ``ids``, -1 past the end)."""
+    def add(self, listed: np.ndarray, ids: list[str]) -> np.ndarray:
+        """The codes of the lists ``ids[listed[:, k]]`` (``listed``: ``[length, n]``
+        positions into ``ids``, -1 past the end), one per column of ``listed``."""
         digits = listed.astype(np.int64) + 1
         bits = len(ids).bit_length()
         if bits * len(digits) <= 62:  # packed into one integer per cell
@@ -375,7 +380,7 @@ class _RuleLists:
             )
         else:
             distinct, inverse = np.unique(digits.T, axis=0, return_inverse=True)
-        self._codes[rows, column] = len(self._names) + np.asarray(inverse).reshape(-1)
+        codes = (len(self._names) + np.asarray(inverse).reshape(-1)).astype(np.int32)
         present = np.asarray(distinct) > 0
         named = ["", *ids]  # digit d > 0 is ids[d - 1]
         at: Callable[[int], str] = named.__getitem__
@@ -386,17 +391,20 @@ class _RuleLists:
             ]
         else:
             self._names += [tuple(at(d) for d in line if d) for line in distinct.tolist()]
+        return codes
 
-    def cells(self) -> tuple[np.ndarray, ...]:
-        """The cells that have a list, sorted by row and column."""
-        return np.nonzero(self._codes >= 0)
+    def firsts(self, ids: list[str]) -> np.ndarray:
+        """Per code: the position in ``ids`` of the first rule of its list."""
+        position = {rule: i for i, rule in enumerate(ids)}
+        return np.array([position[name[0]] for name in self._names], dtype=np.intp)
 
-    def at(self, rows: np.ndarray, columns: np.ndarray) -> pd.Categorical:
-        """The lists of these cells as a categorical of id tuples."""
+    def categorical(self, codes: np.ndarray) -> pd.Categorical:
+        """The lists of ``codes`` as a categorical of id tuples (each distinct list once,
+        in the order it was first added)."""
         unique = dict.fromkeys(self._names)
         position = {name: i for i, name in enumerate(unique)}
         remap = np.array([position[name] for name in self._names], dtype=np.int32)
-        return _categorical(remap[self._codes[rows, columns]], list(unique))
+        return _categorical(remap[codes], list(unique))
 
 
 def _alphabetical(labels: list[str]) -> np.ndarray:
