@@ -424,7 +424,18 @@ class _GapColumns:
 
     def __init__(self, cube: GapCube, units: np.ndarray, years: np.ndarray) -> None:
         self.cube = cube
-        self._first = cube.cells(years[None, :], units[:, None], 0)  # node 0's cells
+        # node 0's cells as a [unit, 1] and a [1, year] axis: only the flat index is a full
+        # [unit, year] array, so what depends on the unit or the year alone (targets, peer
+        # references, first years of a trend) is read once per unit or year, not per row
+        n_n = cube.scores.shape[2]
+        self._first = Cells(
+            years[None, :].astype(np.intp),
+            units[:, None].astype(np.intp),
+            np.zeros((1, 1), dtype=np.intp),
+            cube.cells(years[None, :], units[:, None], 0).flat,
+            years[None, :].astype(np.intp) * n_n,
+            units[:, None].astype(np.intp) * n_n,
+        )
         self._cache: dict[tuple[str, int], np.ndarray] = {}
 
     def _cells(self, node: int) -> Cells:
@@ -433,7 +444,7 @@ class _GapColumns:
         return Cells(
             first.year,
             first.unit,
-            np.full(first.node.shape, node, dtype=np.intp),
+            first.node + node,
             first.flat + node,
             first.year_node + node,
             first.unit_node + node,
