@@ -252,8 +252,12 @@ def rank(firing: Firing) -> dict[str, Any]:
     # a priority rounded to 9 decimals is a whole number of 1e-9 (``np.round`` multiplies
     # by 1e9 and rounds to the integer): as such integers, counted down from the largest,
     # priorities sort as integers, packed with the other keys into one int64
-    nano = np.rint(np.where(firing.fired, firing.priority, 0.0) * 1e9).astype(np.int64)
-    down = nano.max(initial=0) - nano  # [rule, row] 0 for the highest priority
+    top = np.rint(np.nanmax(firing.priority, initial=0.0) * 1e9)  # the highest, in 1e-9
+
+    def down(rule: np.ndarray, row: np.ndarray) -> np.ndarray:
+        """The priorities of these cells in 1e-9 below the highest (0 for the highest)."""
+        return (top - np.rint(firing.priority[rule, row] * 1e9)).astype(np.int64)
+
     key = np.full((n_rows, len(actions)), -1, np.int64)  # ``down`` of the best; -1: none
     best = np.zeros((n_rows, len(actions)), np.intp)  # the slot that sets it
     asking = _RuleLists()  # the rules that asked, best first
@@ -262,7 +266,7 @@ def rank(firing: Firing) -> dict[str, Any]:
         slots = tie_order[slot_action[tie_order] == a]
         at, row = np.nonzero(firing.fired[slot_rule[slots]])  # [slot, row] that asked
         # by row, then priority, then tie order (the slot's place in ``slots``)
-        row, down_at, at = _sorted(row, down[slot_rule[slots][at], row], at)
+        row, down_at, at = _sorted(row, down(slot_rule[slots][at], row), at)
         first, lengths = _runs(row)
         rows = row[first]
         key[rows, a] = down_at[first]
@@ -582,17 +586,19 @@ def _frame(
         "reason": _categorical(merge(-1, -1, reason - 1, np.int8), REASONS[1:]),
         "gap_kind": _categorical(codes("gap_kind", np.int8), GAP_KINDS),
     }
-    for name, column in columns.items():  # around the float block, in CORE_COLUMNS order
-        frame.insert(min(CORE_COLUMNS.index(name), len(frame.columns)), name, column)
-    frame["detail"] = _categorical(merge(-1, -1, detail, np.int8), DETAILS)
-    frame["poor"] = merge(0, 0, np.take(quality.poor.reshape(-1), note), np.int64)
-    frame["total"] = merge(0, 0, quality.total[n_node], np.int64)
+    columns["detail"] = _categorical(merge(-1, -1, detail, np.int8), DETAILS)
+    columns["poor"] = merge(0, 0, np.take(quality.poor.reshape(-1), note), np.int64)
+    columns["total"] = merge(0, 0, quality.total[n_node], np.int64)
     if placed is not None:
         since = merge(0, placed.since, 0, np.int64)
-        frame["since"] = pd.arrays.IntegerArray(since, kind != 1)
+        columns["since"] = pd.arrays.IntegerArray(since, kind != 1)
         for name in ("review", "review_indicators"):
             values = getattr(placed, name)
-            frame[name] = _categorical(merge(-1, values.codes, -1, np.int32), values.categories)
+            columns[name] = _categorical(merge(-1, values.codes, -1, np.int32), values.categories)
+    for name, column in columns.items():  # around the float block, in CORE_COLUMNS order
+        # as a Series: pandas takes a Series' array as it is, but copies a bare array
+        at = CORE_COLUMNS.index(name) if name in CORE_COLUMNS else len(frame.columns)
+        frame.insert(min(at, len(frame.columns)), name, pd.Series(column, copy=False))
     order = [*CORE_COLUMNS, *(REGISTER_COLUMNS if placed is not None else ())]
     return frame if list(frame.columns) == order else frame[order]
 
