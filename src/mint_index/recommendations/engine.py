@@ -345,9 +345,9 @@ def notes(firing: Firing, panel: Panel) -> dict[str, Any]:
         at = np.flatnonzero(blocked.any(axis=0))
         blocked = blocked[:, at]
         # the blocked rules, in id order, each at its place among them
-        rule, cell = np.nonzero(blocked)
+        reader, cell = np.nonzero(blocked)
         listed = np.full(blocked.shape, -1, dtype=np.intp)
-        listed[(np.cumsum(blocked, axis=0) - 1)[rule, cell], cell] = rule
+        listed[(np.cumsum(blocked, axis=0) - 1)[reader, cell], cell] = reader
         rows.append(at)
         nodes.append(np.full(len(at), j, dtype=np.intp))
         codes.append(blocking.add(listed, [rules[r].id for r in readers]))
@@ -635,6 +635,6 @@ def _categorical(
     small = next(t for t in (np.int8, np.int16, np.int32, np.int64) if len(index) < np.iinfo(t).max)
     return pd.Categorical.from_codes(
         np.asarray(codes).astype(small, copy=False),
-        dtype=pd.CategoricalDtype(index),
+        categories=index,
         validate=False,
     )
