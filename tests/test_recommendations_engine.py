@@ -256,3 +256,17 @@ def test_engine_matches_the_reference(results: mi.Results) -> None:
     assert got["rank"].astype("Float64").fillna(-1).tolist() == expected["rank"].fillna(-1).tolist()
     for column in ["priority", "gap"]:
         np.testing.assert_allclose(got[column], expected[column], rtol=1e-12, equal_nan=True)
+
+
+@pytest.mark.parametrize("scale", [1, 2**50])  # keys that pack into one int64, and that do not
+def test_packed_sort_orders_like_a_lexsort(scale: int) -> None:
+    from mint_index.recommendations.engine import _sorted
+
+    rng = np.random.default_rng(7)
+    first = np.sort(rng.integers(0, 50, 2_000))
+    second = rng.integers(0, 20, 2_000) * scale
+    third = rng.permutation(2_000)
+    order = sorted(range(2_000), key=lambda i: (first[i], second[i], third[i]))
+    got = _sorted(first, second, third)
+    for have, want in zip(got, (first, second, third), strict=True):
+        assert have.tolist() == want[order].tolist()

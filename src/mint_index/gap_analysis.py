@@ -122,7 +122,9 @@ def gap_table(
 @dataclass(frozen=True)
 class Cells:
     """Cells of a ``[year, unit, node]`` cube by position, with their flat index (computed
-    once, shared by every measure read at them)."""
+    once, shared by every measure read at them). ``flat`` has the cells' shape; the other
+    positions may be arrays that broadcast to it (e.g. a ``[unit, 1]`` and a ``[1, year]``
+    axis), so that what depends on fewer of the axes is read once per value."""
 
     year: np.ndarray
     unit: np.ndarray
@@ -228,7 +230,7 @@ class GapCube:
             return value - self.parity_point[n]  # NaN off the parity indicators
         if measure in ("value", "parity_gap"):
             if self.values is None:
-                return np.full(y.shape, np.nan)
+                return np.full(cells.flat.shape, np.nan)
             n_v = self.values.shape[2]  # indicators only: the aggregates have no value
             at = (y * n_u + u) * n_v + np.minimum(n, n_v - 1)
             value = np.where(n < n_v, np.take(self.values.reshape(-1), at), np.nan)

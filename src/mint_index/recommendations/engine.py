@@ -111,9 +111,7 @@ class Found:
             panel_units = np.asarray(self.panel.units[:: len(self.ys)], dtype=object)
             placed = place(in_place, panel_units, self.panel.years[: len(self.ys)], ranked)
             ranked = without(ranked, placed)
-        return _frame(
-            ranked, self.noted, self.panel, self.cube, self.quality, self.units, self.ys, placed
-        )
+        return _frame(ranked, self.noted, self.panel, self.quality, self.units, self.ys, placed)
 
 
 def find(
@@ -251,29 +249,42 @@ def rank(firing: Firing) -> dict[str, Any]:
     tie = np.empty(len(tie_order), np.intp)
     tie[tie_order] = np.arange(len(tie_order))
 
-    key = np.full((n_rows, len(actions)), np.inf)  # minus the rounded priority; inf: none
+    # a priority rounded to 9 decimals is a whole number of 1e-9 (``np.round`` multiplies
+    # by 1e9 and rounds to the integer): as such integers, counted down from the largest,
+    # priorities sort as integers, packed with the other keys into one int64
+    top = np.rint(np.nanmax(firing.priority, initial=0.0) * 1e9)  # the highest, in 1e-9
+
+    def down(rule: np.ndarray, row: np.ndarray) -> np.ndarray:
+        """The priorities of these cells in 1e-9 below the highest (0 for the highest)."""
+        return (top - np.rint(firing.priority[rule, row] * 1e9)).astype(np.int64)
+
+    key = np.full((n_rows, len(actions)), -1, np.int64)  # ``down`` of the best; -1: none
     best = np.zeros((n_rows, len(actions)), np.intp)  # the slot that sets it
-    asking = _RuleLists(n_rows, len(actions))  # the rules that asked, best first
+    asking = _RuleLists()  # the rules that asked, best first
+    asked = np.full((len(actions), n_rows), -1, np.int32)  # their codes
     for a in range(len(actions)):
         slots = tie_order[slot_action[tie_order] == a]
-        asked = firing.fired[slot_rule[slots]]  # [slot, row]
-        rows = np.flatnonzero(asked.any(axis=0))
-        asked = asked[:, rows]
-        rounded = -np.round(firing.priority[slot_rule[slots]][:, rows], 9)
-        keys = np.where(asked, rounded, np.inf)
-        order = np.argsort(keys, axis=0, kind="stable")  # by priority, then by tie order
-        key[rows, a] = np.take_along_axis(keys, order[:1], axis=0)[0]
-        best[rows, a] = slots[order[0]]
-        listed = np.take_along_axis(asked, order, axis=0)
-        asking.add(rows, a, np.where(listed, order, -1), [rules[r].id for r in slot_rule[slots]])
+        at, row = np.nonzero(firing.fired[slot_rule[slots]])  # [slot, row] that asked
+        # by row, then priority, then tie order (the slot's place in ``slots``)
+        row, down_at, at = _sorted(row, down(slot_rule[slots][at], row), at)
+        first, lengths = _runs(row)
+        rows = row[first]
+        key[rows, a] = down_at[first]
+        best[rows, a] = slots[at[first]]
+        listed = np.full((len(slots), len(rows)), -1, np.intp)
+        listed[
+            np.arange(len(row)) - np.repeat(first, lengths),
+            np.repeat(np.arange(len(rows)), lengths),
+        ] = at
+        asked[a, rows] = asking.add(listed, [rules[r].id for r in slot_rule[slots]])
 
     # within each row: by priority, then by the tie order of the slot that set it
-    by_tie = np.argsort(tie[best], axis=1, kind="stable")
-    by_key = np.argsort(np.take_along_axis(key, by_tie, axis=1), axis=1, kind="stable")
-    order = np.take_along_axis(by_tie, by_key, axis=1)
-    row, place = np.nonzero(np.isfinite(np.take_along_axis(key, order, axis=1)))
-    action = order[row, place]
-    slot = best[row, action]
+    row, action = np.nonzero(key >= 0)
+    row, _, tied = _sorted(row, key[row, action], tie[best[row, action]])
+    slot = tie_order[tied]
+    action = slot_action[slot]
+    starts, lengths = _runs(row)
+    place = np.arange(len(row)) - np.repeat(starts, lengths)
     rule = slot_rule[slot]
     return {
         "row": row.astype(np.int64),
@@ -283,11 +294,35 @@ def rank(firing: Firing) -> dict[str, Any]:
         "priority": firing.priority[rule, row],
         "severity": _categorical(severity[rule], categories=SEVERITIES),
         "rule": _categorical(rule, categories=[r.id for r in rules]),
-        "rules": asking.at(row, action),
+        "rules": asking.categorical(asked[action, row]),
         "node": _categorical(firing.focus[rule], categories=firing.nodes),
         "gap_kind": _categorical(firing.gap_kind[rule, row], categories=GAP_KINDS),
         "gap": firing.gap[rule, row],
     }
+
+
+def _runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each run of equal values of a sorted array starts, and how long it is."""
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]]) if len(values) else values
+    return starts, np.diff(np.r_[starts, len(values)])
+
+
+def _sorted(
+    first: np.ndarray, second: np.ndarray, third: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Three non-negative integer keys sorted together (by ``first``, then ``second``,
+    then ``third``): packed into one int64 and sorted as plain integers when they fit, which
+    is several times faster than an argsort or a lexsort; a lexsort when they do not."""
+    if not len(first):
+        return first, second, third
+    bits = [int(k.max()).bit_length() for k in (first, second, third)]
+    if sum(bits) > 63:
+        order = np.lexsort((third, second, first))
+        return first[order], second[order], third[order]
+    low, mid = bits[2], bits[1] + bits[2]
+    packed = (first.astype(np.int64) << mid) | (second.astype(np.int64) << low) | third
+    packed.sort()
+    return packed >> mid, (packed >> low) & ((1 << bits[1]) - 1), packed & ((1 << low) - 1)
 
 
 def notes(firing: Firing, panel: Panel) -> dict[str, Any]:
@@ -296,43 +331,47 @@ def notes(firing: Firing, panel: Panel) -> dict[str, Any]:
     node; ``rules`` are those rules by id (a tuple; the column is categorical), ``rule``
     the first of them."""
     rules = firing.rules
-    n_rows, n_nodes = firing.reliable.shape
+    n_nodes = firing.reliable.shape[1]
     by_id = np.argsort(_alphabetical([rule.id for rule in rules]))
     reads = np.zeros((len(rules), n_nodes), dtype=bool)
     for r, rule in enumerate(rules):
         reads[r, [panel.column(node) for node in rule.nodes()]] = True
-    blocking = _RuleLists(n_rows, n_nodes)
-    first = np.zeros((n_rows, n_nodes), dtype=np.intp)
+    unreliable = ~firing.reliable.T  # [node, row]
+    blocking = _RuleLists()
+    rows, nodes, codes = [], [], []
     for j in np.flatnonzero(reads.any(axis=0)):
         readers = by_id[reads[by_id, j]]
-        blocked = firing.undecided[readers] & ~firing.reliable[:, j]  # [rule, row]
-        rows = np.flatnonzero(blocked.any(axis=0))
-        blocked = blocked[:, rows]
-        # the blocked rules first, in id order (a stable sort of "not blocked")
-        order = np.argsort(~blocked, axis=0, kind="stable")
-        listed = np.where(np.take_along_axis(blocked, order, axis=0), order, -1)
-        blocking.add(rows, int(j), listed, [rules[r].id for r in readers])
-        first[rows, j] = readers[order[0]]
-    row, node = blocking.cells()
+        blocked = firing.undecided[readers] & unreliable[j]  # [rule, row]
+        at = np.flatnonzero(blocked.any(axis=0))
+        blocked = blocked[:, at]
+        # the blocked rules, in id order, each at its place among them
+        reader, cell = np.nonzero(blocked)
+        listed = np.full(blocked.shape, -1, dtype=np.intp)
+        listed[(np.cumsum(blocked, axis=0) - 1)[reader, cell], cell] = reader
+        rows.append(at)
+        nodes.append(np.full(len(at), j, dtype=np.intp))
+        codes.append(blocking.add(listed, [rules[r].id for r in readers]))
+    empty = np.zeros(0, dtype=np.intp)
+    row, node, code = _sorted(*(np.concatenate([empty, *part]) for part in (rows, nodes, codes)))
+    ids = [r.id for r in rules]
     return {
         "row": row.astype(np.int64),
         "node": _categorical(node, categories=firing.nodes),
-        "rule": _categorical(first[row, node], categories=[r.id for r in rules]),
-        "rules": blocking.at(row, node),
+        "rule": _categorical(blocking.firsts(ids)[code], categories=ids),
+        "rules": blocking.categorical(code),
     }
 
 
 class _RuleLists:
-    """Short lists of rules for some cells of a ``[row, column]`` grid, added a column at
-    a time and kept as integer codes: each distinct list becomes a tuple of ids once."""
+    """Short lists of rules, added a batch at a time and kept as integer codes: each
+    distinct list of a batch becomes a tuple of ids once."""
 
-    def __init__(self, n_rows: int, n_columns: int) -> None:
-        self._codes = np.full((n_rows, n_columns), -1, dtype=np.int32)
+    def __init__(self) -> None:
         self._names: list[tuple[str, ...]] = []
 
-    def add(self, rows: np.ndarray, column: int, listed: np.ndarray, ids: list[str]) -> None:
-        """For cell ``(rows[k], column)`` the rules ``ids[listed[:, k]]`` in order
-        (``listed``: ``[length, len(rows)]`` positions into ``ids``, -1 past the end)."""
+    def add(self, listed: np.ndarray, ids: list[str]) -> np.ndarray:
+        """The codes of the lists ``ids[listed[:, k]]`` (``listed``: ``[length, n]``
+        positions into ``ids``, -1 past the end), one per column of ``listed``."""
         digits = listed.astype(np.int64) + 1
         bits = len(ids).bit_length()
         if bits * len(digits) <= 62:  # packed into one integer per cell
@@ -345,7 +384,7 @@ class _RuleLists:
             )
         else:
             distinct, inverse = np.unique(digits.T, axis=0, return_inverse=True)
-        self._codes[rows, column] = len(self._names) + np.asarray(inverse).reshape(-1)
+        codes = (len(self._names) + np.asarray(inverse).reshape(-1)).astype(np.int32)
         present = np.asarray(distinct) > 0
         named = ["", *ids]  # digit d > 0 is ids[d - 1]
         at: Callable[[int], str] = named.__getitem__
@@ -356,17 +395,20 @@ class _RuleLists:
             ]
         else:
             self._names += [tuple(at(d) for d in line if d) for line in distinct.tolist()]
+        return codes
 
-    def cells(self) -> tuple[np.ndarray, ...]:
-        """The cells that have a list, sorted by row and column."""
-        return np.nonzero(self._codes >= 0)
+    def firsts(self, ids: list[str]) -> np.ndarray:
+        """Per code: the position in ``ids`` of the first rule of its list."""
+        position = {rule: i for i, rule in enumerate(ids)}
+        return np.array([position[name[0]] for name in self._names], dtype=np.intp)
 
-    def at(self, rows: np.ndarray, columns: np.ndarray) -> pd.Categorical:
-        """The lists of these cells as a categorical of id tuples."""
+    def categorical(self, codes: np.ndarray) -> pd.Categorical:
+        """The lists of ``codes`` as a categorical of id tuples (each distinct list once,
+        in the order it was first added)."""
         unique = dict.fromkeys(self._names)
         position = {name: i for i, name in enumerate(unique)}
         remap = np.array([position[name] for name in self._names], dtype=np.int32)
-        return _categorical(remap[self._codes[rows, columns]], list(unique))
+        return _categorical(remap[codes], list(unique))
 
 
 def _alphabetical(labels: list[str]) -> np.ndarray:
@@ -386,7 +428,18 @@ class _GapColumns:
 
     def __init__(self, cube: GapCube, units: np.ndarray, years: np.ndarray) -> None:
         self.cube = cube
-        self._first = cube.cells(years[None, :], units[:, None], 0)  # node 0's cells
+        # node 0's cells as a [unit, 1] and a [1, year] axis: only the flat index is a full
+        # [unit, year] array, so what depends on the unit or the year alone (targets, peer
+        # references, first years of a trend) is read once per unit or year, not per row
+        n_n = cube.scores.shape[2]
+        self._first = Cells(
+            years[None, :].astype(np.intp),
+            units[:, None].astype(np.intp),
+            np.zeros((1, 1), dtype=np.intp),
+            cube.cells(years[None, :], units[:, None], 0).flat,
+            years[None, :].astype(np.intp) * n_n,
+            units[:, None].astype(np.intp) * n_n,
+        )
         self._cache: dict[tuple[str, int], np.ndarray] = {}
 
     def _cells(self, node: int) -> Cells:
@@ -395,7 +448,7 @@ class _GapColumns:
         return Cells(
             first.year,
             first.unit,
-            np.full(first.node.shape, node, dtype=np.intp),
+            first.node + node,
             first.flat + node,
             first.year_node + node,
             first.unit_node + node,
@@ -450,7 +503,6 @@ def _frame(
     ranked: Mapping[str, Any],
     noted: Mapping[str, Any],
     panel: Panel,
-    cube: GapCube,
     quality: Quality,
     units: np.ndarray,
     ys: np.ndarray,
@@ -490,7 +542,7 @@ def _frame(
                 out[positions] = values
         return out
 
-    rows = np.repeat(np.arange(n_rows), counts.sum(axis=1))
+    per_row = counts.sum(axis=1)
     a_node, n_node = ranked["node"].codes, noted["node"].codes
     floats = ["priority", "gap"]  # the node's numbers are read from the cube per view
     block = np.empty((len(floats), total))
@@ -498,10 +550,11 @@ def _frame(
     block[1] = merge(ranked["gap"], np.nan, np.nan, np.float64)
 
     # notes: why the node's data fall short, and how many of its indicators do
-    note = cube.cells(ys[n_row % n_y], units[n_row // n_y], n_node)
-    reason = np.take(quality.reason.reshape(-1), note.flat)
+    year_unit = ys[n_row % n_y] * n_units + units[n_row // n_y]  # into [year, unit]
+    note = year_unit * quality.reason.shape[2] + n_node  # into [year, unit, node]
+    reason = np.take(quality.reason.reshape(-1), note)
     n_i = quality.missing_reason.shape[2]  # indicators only
-    at = (note.year * n_units + note.unit) * n_i + np.minimum(n_node, n_i - 1)
+    at = year_unit * n_i + np.minimum(n_node, n_i - 1)
     why = np.where(n_node < n_i, np.take(quality.missing_reason.reshape(-1), at), 0)
     missing = (reason == REASONS.index("missing")) & (why > 0)
     detail = np.where(missing, len(REASONS) - 2 + why, reason - 1).astype(np.int8)
@@ -513,8 +566,10 @@ def _frame(
     frame = pd.DataFrame(block.T, columns=floats, copy=False)
     unit_ids = np.asarray(panel.units[::n_y], dtype=object)
     columns: dict[str, Any] = {
-        "unit": _categorical(rows // n_y, categories=unit_ids),
-        "year": panel.years[rows],
+        "unit": _categorical(
+            np.repeat(np.arange(n_units), per_row.reshape(n_units, n_y).sum(axis=1)), unit_ids
+        ),
+        "year": np.repeat(panel.years, per_row),
         "kind": _categorical(kind, categories=KINDS),
         "rank": pd.arrays.IntegerArray(merge(ranked["rank"], 0, 0, np.int64), kind > 0),
         "action": _categorical(
@@ -531,17 +586,19 @@ def _frame(
         "reason": _categorical(merge(-1, -1, reason - 1, np.int8), REASONS[1:]),
         "gap_kind": _categorical(codes("gap_kind", np.int8), GAP_KINDS),
     }
-    for name, column in columns.items():  # around the float block, in CORE_COLUMNS order
-        frame.insert(min(CORE_COLUMNS.index(name), len(frame.columns)), name, column)
-    frame["detail"] = _categorical(merge(-1, -1, detail, np.int8), DETAILS)
-    frame["poor"] = merge(0, 0, np.take(quality.poor.reshape(-1), note.flat), np.int64)
-    frame["total"] = merge(0, 0, quality.total[n_node], np.int64)
+    columns["detail"] = _categorical(merge(-1, -1, detail, np.int8), DETAILS)
+    columns["poor"] = merge(0, 0, np.take(quality.poor.reshape(-1), note), np.int64)
+    columns["total"] = merge(0, 0, quality.total[n_node], np.int64)
     if placed is not None:
         since = merge(0, placed.since, 0, np.int64)
-        frame["since"] = pd.arrays.IntegerArray(since, kind != 1)
+        columns["since"] = pd.arrays.IntegerArray(since, kind != 1)
         for name in ("review", "review_indicators"):
             values = getattr(placed, name)
-            frame[name] = _categorical(merge(-1, values.codes, -1, np.int32), values.categories)
+            columns[name] = _categorical(merge(-1, values.codes, -1, np.int32), values.categories)
+    for name, column in columns.items():  # around the float block, in CORE_COLUMNS order
+        # as a Series: pandas takes a Series' array as it is, but copies a bare array
+        at = CORE_COLUMNS.index(name) if name in CORE_COLUMNS else len(frame.columns)
+        frame.insert(min(at, len(frame.columns)), name, pd.Series(column, copy=False))
     order = [*CORE_COLUMNS, *(REGISTER_COLUMNS if placed is not None else ())]
     return frame if list(frame.columns) == order else frame[order]
 
@@ -573,4 +630,11 @@ def _categorical(
     """A categorical column: ``codes`` into ``categories`` (any values, tuples too; code
     -1 is missing)."""
     index = pd.Index(list(categories), tupleize_cols=False, dtype=object)
-    return pd.Categorical.from_codes(codes, categories=index)
+    # the smallest integer type that holds the codes, as pandas' own validation casts them;
+    # the codes are the engine's own positions, so the pass that checks them is skipped
+    small = next(t for t in (np.int8, np.int16, np.int32, np.int64) if len(index) < np.iinfo(t).max)
+    return pd.Categorical.from_codes(
+        np.asarray(codes).astype(small, copy=False),
+        categories=index,
+        validate=False,
+    )

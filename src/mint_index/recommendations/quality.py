@@ -86,12 +86,17 @@ def assess(results: Results, max_poor_share: float = 0.5) -> Quality:
 
     share = weight_shares(results.plan)[:, :n_i]  # [node, indicator]
     below = share > 0
-    # aggregates: the share of their weight, and the number of indicators, not reliable;
-    # counts of at most a few hundred indicators are exact in float32
-    poor_share = poor_ind.astype(np.float64) @ share[n_i:].T  # [year, unit, aggregate]
+    # aggregates: the share of their weight, and the number of indicators, not reliable,
+    # in one product of 2D matrices ([year * unit, indicator] by [indicator, 2 x aggregate]:
+    # numpy hands it to BLAS in one call, where a 3D operand goes a year at a time);
+    # counts of indicators are exact in float64
+    n_a = share.shape[0] - n_i
+    both = poor_ind.reshape(-1, n_i).astype(np.float64) @ np.hstack([share[n_i:].T, below[n_i:].T])
+    both = both.reshape(*scores.shape[:2], 2 * n_a)
+    poor_share = both[:, :, :n_a]  # [year, unit, aggregate]
     poor = np.empty(scores.shape, dtype=np.int16)
     poor[:, :, :n_i] = poor_ind
-    poor[:, :, n_i:] = poor_ind.astype(np.float32) @ below[n_i:].T.astype(np.float32)
+    poor[:, :, n_i:] = both[:, :, n_a:]
 
     full_reason = np.empty(scores.shape, dtype=np.int8)
     full_reason[:, :, :n_i] = reason
