@@ -96,6 +96,21 @@ def _environment_class() -> type[jinja2.Environment]:
     return FastEscapeEnvironment
 
 
+class _Words(dict[str, str]):
+    """A language's words that the templates read as ``t.key``, found as attributes.
+
+    Jinja looks ``t.key`` up with ``getattr`` first and only falls back to ``t["key"]``
+    after an AttributeError: for a plain dict that is an exception raised and caught for
+    each of the few hundred words a profile prints. Keys named like a dict method stay
+    out of the attributes, so ``t.key`` means what it means for a plain dict.
+    """
+
+    def __init__(self, words: dict[str, str]) -> None:
+        super().__init__(words)
+        shadowed = set(dir(dict))
+        self.__dict__.update({k: v for k, v in words.items() if k not in shadowed})
+
+
 @cache
 def environment(lang: str) -> jinja2.Environment:
     """The Jinja2 environment of one language (built once per process)."""
@@ -115,7 +130,7 @@ def environment(lang: str) -> jinja2.Environment:
     )
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     env.globals.update(
-        t=texts(lang),
+        t=_Words(texts(lang)),
         f=Formatter(lang),
         css=Markup(css),
         version=__version__,
