@@ -14,8 +14,8 @@ import reports_helpers as h
 from mint_index.errors import ReportError
 from mint_index.reports import Report, compare_report, report
 from mint_index.reports.context import profile_filename
-from mint_index.reports.i18n import TEXTS
-from mint_index.reports.render import TEMPLATES
+from mint_index.reports.i18n import TEXTS, texts
+from mint_index.reports.render import TEMPLATES, environment
 
 EVIL = "<script>alert(1)</script>"
 VOID = {"meta", "link", "br", "img", "input", "hr", "col", "area", "base", "wbr", "source"}
@@ -174,6 +174,17 @@ def test_every_word_of_the_templates_exists_in_both_languages() -> None:
     assert used, "the templates use no words?"
     assert used <= set(TEXTS), sorted(used - set(TEXTS))
     assert all(de.strip() and en.strip() for de, en in TEXTS.values())
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_template_words_are_attributes_and_keys(lang: str) -> None:
+    """Templates read words as ``t.key``; both lookups give the language's word."""
+    words = environment(lang).globals["t"]
+    expected = texts(lang)
+    assert dict(words) == expected
+    assert all(getattr(words, key) == expected[key] for key in expected if key.isidentifier())
+    page = environment(lang).from_string("{{ t.profile }}|{{ t['scorecard'] }}").render()
+    assert page == f"{expected['profile']}|{expected['scorecard']}"
 
 
 def test_write_folder_links_and_safe_names(tmp_path: Path) -> None:
