@@ -127,6 +127,7 @@ def environment(lang: str) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # the package's templates do not change: no stat per page
     )
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
     env.globals.update(
