@@ -182,6 +182,21 @@ def test_overview_table_and_peer_groups(res, data_en) -> None:
     }
 
 
+def test_overview_rows_agree_with_each_profile(res, data_en) -> None:
+    """The overview's table is built column by column for all units; each row must show
+    what that unit's own profile shows (built unit by unit)."""
+    for row in overview_context(res, data_en)["units"]:
+        profile = profile_context(data_en, row["id"])
+        index = profile["index"]
+        for key in ("score", "change", "rank", "rank_of", "peer_rank", "peer_of"):
+            assert row[key] == index[key], (row["id"], key)
+        assert [(d["score"], d["rank"]) for d in row["domains"]] == [
+            (d["score"], d["rank"]) for d in profile["domains"]
+        ]
+    first = overview_context(res, data_en)["units"][0]
+    assert (first["rank_of"], first["peer_of"]) == (4, 2)  # four units, two in its group
+
+
 def test_overview_distributions_and_heatmap(res, data_en) -> None:
     ctx = overview_context(res, data_en)
     index = ctx["distributions"][0]

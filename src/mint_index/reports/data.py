@@ -777,6 +777,29 @@ def rank_entry(data: ReportData, r: UnitRows, node: str) -> dict[str, Any]:
     }
 
 
+def rank_columns(data: ReportData, node: str, units: np.ndarray) -> list[dict[str, Any]]:
+    """:func:`rank_entry` of ``node`` for many units at once (the overview's table has a
+    row per unit): one ``tolist`` per column instead of every array of every unit."""
+    a = data.agg_col(node)
+    if a is None:
+        return [rank_entry(data, UnitRows(data, int(u)), node) for u in units]
+    groups = data.group_code[units]
+    peer_of = np.where(groups >= 0, data.peer_n[np.maximum(groups, 0), a], np.nan)
+    n_ranked = data.n_ranked.tolist()[a]
+    columns = {
+        "rank": data.rank[units, a].tolist(),
+        "rank_of": [n_ranked] * len(units),
+        "peer_rank": data.peer_rank[units, a].tolist(),
+        "peer_of": peer_of.tolist(),
+        "rank_low": data.rank_low[units, a].tolist(),
+        "rank_high": data.rank_high[units, a].tolist(),
+    }
+    return [
+        {key: nan_to_none(value) for key, value in zip(columns, row, strict=True)}
+        for row in zip(*columns.values(), strict=True)
+    ]
+
+
 def node_entry(data: ReportData, r: UnitRows, node: str) -> dict[str, Any]:
     c = data.col[node]
     change = r.changes[c]

@@ -9,11 +9,10 @@ import numpy as np
 
 from mint_index.reports.data import (
     ReportData,
-    UnitRows,
     nan_to_none,
     plain_number,
     profile_filename,
-    rank_entry,
+    rank_columns,
 )
 from mint_index.reports.effects_section import overview_effects
 from mint_index.reports.methodology import coverage, methodology, sources
@@ -104,23 +103,39 @@ def overview_context(res: Results, data: ReportData) -> dict[str, Any]:
     fw = res.framework
     index_col = data.col[data.index_id]
     dom_cols = [data.col[d] for d in data.domains]
-    units = []
-    for u in ranking(data):
-        rows = UnitRows(data, int(u))
-        entry = {
-            "id": data.unit_ids[u],
+    order = ranking(data)
+    # column by column: the table has a row per unit (ten thousand at national size)
+    ids = [data.unit_ids[u] for u in order.tolist()]
+    index_ranks = rank_columns(data, data.index_id, order)
+    domain_scores = [data.scores[order, c].tolist() for c in dom_cols]
+    domain_ranks = [[e["rank"] for e in rank_columns(data, d, order)] for d in data.domains]
+    units = [
+        {
+            "id": unit_id,
             "name": data.names[u],
             "peer_group": data.peer[u],
-            "href": profile_filename(data.unit_ids[u]),
-            "score": plain_number(data.scores[u, index_col]),
-            "change": plain_number(data.changes[u, index_col]),
+            "href": profile_filename(unit_id),
+            "score": nan_to_none(score),
+            "change": nan_to_none(change),
         }
-        entry.update(rank_entry(data, rows, data.index_id))
-        entry["domains"] = [
-            {"score": nan_to_none(rows.scores[c]), "rank": rank_entry(data, rows, d)["rank"]}
-            for d, c in zip(data.domains, dom_cols, strict=True)
-        ]
-        units.append(entry)
+        | ranks
+        | {
+            "domains": [
+                {"score": nan_to_none(s[k]), "rank": r[k]}
+                for s, r in zip(domain_scores, domain_ranks, strict=True)
+            ]
+        }
+        for k, (u, unit_id, score, change, ranks) in enumerate(
+            zip(
+                order.tolist(),
+                ids,
+                data.scores[order, index_col].tolist(),
+                data.changes[order, index_col].tolist(),
+                index_ranks,
+                strict=True,
+            )
+        )
+    ]
 
     summary_nodes = [data.index_id, *data.domains]
     peer_groups = []
