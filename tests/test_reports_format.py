@@ -87,3 +87,20 @@ def test_formatted_numbers_read_back(value: float, digits: int) -> None:
         groups = integer.split("." if fmt.lang == "de" else ",")
         assert all(len(g) == 3 for g in groups[1:]) and 1 <= len(groups[0]) <= 3
     assert DE.num(value, digits).translate(str.maketrans(",.", ".,")) == EN.num(value, digits)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.floats(min_value=0.0, max_value=1100.0),
+        st.sampled_from([0.0, -0.0, 0.05, 0.25, 2.675, 62.5, 998.95, 998.9999, 999.0]),
+    ),
+    st.integers(0, 3),
+)
+def test_the_common_case_is_written_like_every_other_number(value: float, digits: int) -> None:
+    """Plain non-negative numbers below 999 take a short path; with ``sign=True`` the same
+    number goes the long way (rounding, grouping, sign rules): both must write it alike."""
+    for f in (DE, EN):
+        signed = f.num(value, digits, sign=True)
+        assert f.num(value, digits) == signed.removeprefix("+")
+        assert f.num(value, digits) == f.num(int(value) if value == int(value) else value, digits)

@@ -72,6 +72,12 @@ class Formatter:
 
         ``sign=True`` writes ``+`` before positive numbers (for changes); zero gets none.
         """
+        symbols = self._symbols
+        if not sign and type(value) is float and 0.0 <= value < 999.0 and type(digits) is int:
+            # the common case, most numbers of a profile: what the lines below do for it,
+            # without their checks (abs() writes -0.0 as 0.0)
+            text = "%.*f" % (max(digits, 0), abs(value) * _NUDGE)  # noqa: UP031
+            return text if symbols.decimal == "." else text.replace(".", symbols.decimal)
         if value is None or value != value:  # None or NaN
             return MISSING
         if math.isinf(value):
@@ -81,7 +87,6 @@ class Formatter:
         # decimal it was written as.
         digits = max(int(digits), 0)
         size = abs(value) * _NUDGE
-        symbols = self._symbols
         if size < 999:  # the common case: nothing to group, even after rounding
             text = "%.*f" % (digits, size)  # noqa: UP031 - three times faster than format()
             if symbols.decimal != ".":

@@ -33,7 +33,8 @@ def _indicator_row(
     info = data.nodes[node]
     row = node_entry(data, r, node)
     row["depth"] = depth
-    row["notes"] = sorted(set(notes.get(node, ())))
+    kinds = notes.get(node)
+    row["notes"] = sorted(set(kinds)) if kinds else []
     if info["kind"] == "indicator":
         i = data.col[node]  # indicators come first among the nodes
         value = nan_to_none(r.raw[i])
