@@ -104,3 +104,33 @@ def test_the_common_case_is_written_like_every_other_number(value: float, digits
         signed = f.num(value, digits, sign=True)
         assert f.num(value, digits) == signed.removeprefix("+")
         assert f.num(value, digits) == f.num(int(value) if value == int(value) else value, digits)
+
+
+_NUMBERS = st.one_of(
+    st.none(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(min_value=-1200, max_value=1200),
+    st.integers(min_value=-5000, max_value=5000),
+    st.sampled_from([0.0, -0.0, -0.04, 0.05, -0.05, 62.5, -62.5, 2.675, 998.95, 999.96, -999.96]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_NUMBERS, max_size=40), st.integers(0, 3), st.booleans())
+def test_numbers_in_one_pass_equal_one_by_one(values: list, digits: int, sign: bool) -> None:
+    for f in (DE, EN):
+        assert f.nums(values, digits, sign) == [f.num(v, digits, sign) for v in values]
+
+
+def test_numbers_in_one_pass_by_hand() -> None:
+    values = [1234.5, -0.04, None, 62.5, -2.5, 0.0, 7.25]
+    assert DE.nums(values, 1, sign=True) == [
+        "+1.234,5",
+        "0,0",
+        MISSING,
+        "+62,5",
+        "−2,5",
+        "0,0",
+        "+7,3",
+    ]
+    assert EN.nums(values, 0) == ["1,235", "0", MISSING, "63", "−3", "0", "7"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import builtins
 import datetime as _dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -101,6 +102,45 @@ class Formatter:
         if sign and value > 0 and text.strip("0.,") != "":
             return "+" + text
         return text
+
+    def nums(
+        self, values: Sequence[float | None], digits: builtins.int = 1, sign: bool = False
+    ) -> list[str]:
+        """``[self.num(v, digits, sign) for v in values]``, the common case in one pass.
+
+        A profile prints a few hundred numbers; one call each was a fifth of its time.
+        Values that need nothing grouped (below 999 after rounding) are written by a
+        single ``%`` over all of them, with the same nudge and the same symbols as
+        :meth:`num`; the rest (missing, infinite, large) go through :meth:`num` itself.
+        """
+        import numpy as np
+
+        digits = max(int(digits), 0)
+        x = np.array(values, dtype=float).reshape(-1)  # None -> NaN
+        with np.errstate(over="ignore"):  # the largest floats: left to num
+            size = np.abs(x) * _NUDGE
+        bulk = size < 999  # finite, and nothing to group even after rounding (NaN: False)
+        taken = size[bulk].tolist()
+        joined = (f"%.{digits}f\0" * len(taken)) % tuple(taken)
+        if self._symbols.decimal != ".":
+            joined = joined.replace(".", self._symbols.decimal)
+        texts = joined.split("\0")[:-1]
+        if len(taken) == len(x):
+            out = texts
+        else:
+            out = [""] * len(x)
+            for i, text in zip(np.flatnonzero(bulk).tolist(), texts, strict=True):
+                out[i] = text
+            for i in np.flatnonzero(~bulk).tolist():
+                out[i] = self.num(values[i], digits, sign)
+        negative = x < 0
+        marked = bulk & (negative | (x > 0)) if sign else bulk & negative
+        for i, minus in zip(
+            np.flatnonzero(marked).tolist(), negative[marked].tolist(), strict=True
+        ):
+            if out[i].strip("0.,") != "":  # rounds to zero: no sign
+                out[i] = (_MINUS if minus else "+") + out[i]
+        return out
 
     def int(self, value: float | None, sign: bool = False) -> str:
         return self.num(value, 0, sign)

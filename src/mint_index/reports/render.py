@@ -267,9 +267,14 @@ def _trend_cells(
     kind: str, change: float | None, f: Formatter, t: dict[str, str]
 ) -> tuple[str, str, str]:
     """(css modifier, visible text, words for screen readers) of a trend."""
+    return _trend_shown(kind, f.num(change, 1, sign=True), t)
+
+
+def _trend_shown(kind: str, change: str, t: dict[str, str]) -> tuple[str, str, str]:
+    """:func:`_trend_cells` with the change already written (``Formatter.nums``)."""
     if not kind:
         return "none", "–", t["no_trend"]
-    return kind, f"{_TREND_SIGN[kind]} {f.num(change, 1, sign=True)}", t[kind]
+    return kind, f"{_TREND_SIGN[kind]} {change}", t[kind]
 
 
 def _rank_range(low: float | None, high: float | None, f: Formatter) -> str:
@@ -395,15 +400,22 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
         }
         for d in ctx["domains"]
     ]
+    # the history and the scorecard's scores and changes, each written in one pass
+    series = ctx["history"]["series"]
+    width = len(ctx["history"]["years"])
+    history_texts = f.nums([v for s in series for v in s["values"]], 1)
     history = [
-        {"label": s["label"], "values": [num(v, 1) for v in s["values"]]}
-        for s in ctx["history"]["series"]
+        {"label": s["label"], "values": history_texts[k * width : (k + 1) * width]}
+        for k, s in enumerate(series)
     ]
+    every_row = [r for section in ctx["scorecard"] for r in section["rows"]]
+    score_texts = iter(f.nums([r["score"] for r in every_row], 1))
+    change_texts = iter(f.nums([r["change"] for r in every_row], 1, sign=True))
     sections = []
     for section in ctx["scorecard"]:
         rows = []
         for r in section["rows"]:
-            css, trend_text, trend_words = _trend_cells(r["trend"], r["change"], f, t)
+            css, trend_text, trend_words = _trend_shown(r["trend"], next(change_texts), t)
             unit = r["unit"]
             levels = r["kind"] in ("ordinal", "binary")  # answer levels are whole numbers
             shown = value(r["value"], unit, 0 if levels else 1, unit_first=r["unit_first"])
@@ -420,7 +432,7 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
                     if indicator
                     else "",
                     "target": peer_value(r["target"], unit, r["unit_first"]) if indicator else "",
-                    "score": num(r["score"], 1),
+                    "score": next(score_texts),
                     "peer_score": peer_num(r["peer_median"]),
                     "trend": css,
                     "trend_text": trend_text,
