@@ -374,6 +374,16 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
             text = shared[key] = value(x, unit, unit_first=unit_first)
         return text
 
+    def quality(q: dict[str, Any]) -> str:
+        if any(q[k] is not None for k in ("value", "lower", "upper", "denominator")):
+            return _quality_text(q, f, t)
+        # without numbers a note's text is the same on every profile that has it
+        key = ("quality", q["label"], q["kind"], q["detail"])
+        text = shared.get(key)
+        if text is None:
+            text = shared[key] = _quality_text(q, f, t)
+        return text
+
     def trend(kind: str, change: float | None) -> dict[str, str]:
         css, shown, words = _trend_cells(kind, change, f, t)
         return {"css": css, "text": shown, "words": words}
@@ -502,7 +512,7 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
         "recommendations": recommendations,
         "in_place": in_place,
         "unit_changes": changes,
-        "quality": [_quality_text(q, f, t) for q in ctx["quality"]],
+        "quality": [quality(q) for q in ctx["quality"]],
     }
 
 
