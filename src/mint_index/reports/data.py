@@ -116,7 +116,8 @@ def _score_range(values: np.ndarray) -> tuple[float, float]:
     return (lo, hi) if hi > lo else (lo - 1, hi + 1)
 
 
-def _trend(change: float, band: float) -> str:
+def trend_of(change: float, band: float) -> str:
+    """A change as a trend word: within ``band`` of zero stable, NaN no trend ("")."""
     if math.isnan(change):
         return ""
     if change > band:
@@ -263,6 +264,9 @@ class ReportData:
     band: float
     generated: str
     col: dict[str, int] = field(default_factory=dict)
+    #: What a consumer derives once per report from the fields above (profile.py's
+    #: scorecard layout), computed on first use in each process.
+    memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     # the "Effect of measures" section (effects_section.effects_data), None without register
     effects: dict[str, Any] | None = None
 
@@ -811,5 +815,5 @@ def node_entry(data: ReportData, r: UnitRows, node: str) -> dict[str, Any]:
         "peer_q1": nan_to_none(r.q1[c]),
         "peer_q3": nan_to_none(r.q3[c]),
         "change": nan_to_none(change),
-        "trend": _trend(change, data.band),
+        "trend": trend_of(change, data.band),
     }

@@ -4,6 +4,7 @@ history, the scorecard, strengths and weaknesses, recommendations and data quali
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,7 @@ from mint_index.reports.data import (
     node_entry,
     profile_filename,
     rank_entry,
+    trend_of,
 )
 from mint_index.reports.effects_section import profile_effects
 from mint_index.reports.i18n import texts
@@ -27,44 +29,85 @@ __all__ = ["profile_context"]
 _N_STRENGTHS = 3
 
 
-def _indicator_row(
-    data: ReportData, r: UnitRows, node: str, depth: int, notes: dict[str, list[str]]
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _RowLayout:
+    """What a scorecard row shows that is the same on every profile of a report."""
+
+    node: str
+    col: int  # in data.scores / data.changes
+    indicator: int  # in data.raw, -1 for an aggregate
+    depth: int
+    label: str
+    kind: str
+    unit: str
+    unit_first: bool
+    gap_unit: str
+    target: float | None
+    levels: dict[float, str]
+    parity_point: float | None
+
+
+def _scorecard_layout(data: ReportData) -> list[tuple[str, list[_RowLayout]]]:
+    """Per domain its rows' fixed parts, built once per report and process (a profile
+    is rendered ten thousand times, its layout is not)."""
+    layout = data.memo.get("scorecard")
+    if layout is None:
+        layout = data.memo["scorecard"] = [
+            (domain, [_row_layout(data, node, depth) for node, depth in nodes])
+            for domain, nodes in data.layout
+        ]
+    return layout  # type: ignore[no-any-return]
+
+
+def _row_layout(data: ReportData, node: str, depth: int) -> _RowLayout:
     info = data.nodes[node]
-    row = node_entry(data, r, node)
-    row["depth"] = depth
-    kinds = notes.get(node)
-    row["notes"] = sorted(set(kinds)) if kinds else []
-    if info["kind"] == "indicator":
-        i = data.col[node]  # indicators come first among the nodes
-        value = nan_to_none(r.raw[i])
-        parity = info["parity_point"]
-        row.update(
-            is_indicator=True,
-            kind=info["indicator_kind"],
-            value=value,
-            unit=info["unit"],
-            unit_first=info["unit_first"],
-            gap_unit=info["gap_unit"],
-            value_label=info["levels"].get(value, "") if value is not None else "",
-            target=info["target"],
-            peer_median_value=nan_to_none(r.median_raw[i]),
-            parity_gap=None if parity is None or value is None else value - parity,
-        )
-    else:
-        row.update(
-            is_indicator=False,
-            kind="aggregate",
-            value=None,
-            unit="",
-            unit_first=False,
-            gap_unit="",
-            value_label="",
-            target=None,
-            peer_median_value=None,
-            parity_gap=None,
-        )
-    return row
+    indicator = info["kind"] == "indicator"
+    return _RowLayout(
+        node=node,
+        col=data.col[node],
+        indicator=data.col[node] if indicator else -1,  # indicators come first
+        depth=depth,
+        label=info["label"],
+        kind=info["indicator_kind"] if indicator else "aggregate",
+        unit=info["unit"],
+        unit_first=info["unit_first"],
+        gap_unit=info["gap_unit"],
+        target=info["target"] if indicator else None,
+        levels=info["levels"],
+        parity_point=info["parity_point"] if indicator else None,
+    )
+
+
+def _scorecard_row(
+    data: ReportData, r: UnitRows, row: _RowLayout, notes: dict[str, list[str]]
+) -> dict[str, Any]:
+    c, i = row.col, row.indicator
+    change = r.changes[c]
+    kinds = notes.get(row.node)
+    value = nan_to_none(r.raw[i]) if i >= 0 else None
+    parity = row.parity_point
+    return {
+        "id": row.node,
+        "label": row.label,
+        "score": nan_to_none(r.scores[c]),
+        "peer_median": nan_to_none(r.median[c]),
+        "peer_q1": nan_to_none(r.q1[c]),
+        "peer_q3": nan_to_none(r.q3[c]),
+        "change": nan_to_none(change),
+        "trend": trend_of(change, data.band),
+        "depth": row.depth,
+        "notes": sorted(set(kinds)) if kinds else [],
+        "is_indicator": i >= 0,
+        "kind": row.kind,
+        "value": value,
+        "unit": row.unit,
+        "unit_first": row.unit_first,
+        "gap_unit": row.gap_unit,
+        "value_label": row.levels.get(value, "") if value is not None else "",
+        "target": row.target,
+        "peer_median_value": nan_to_none(r.median_raw[i]) if i >= 0 else None,
+        "parity_gap": None if parity is None or value is None else value - parity,
+    }
 
 
 def _quality(data: ReportData, u: int) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
@@ -140,9 +183,9 @@ def profile_context(data: ReportData, unit_id: str) -> dict[str, Any]:
     index = node_entry(data, r, data.index_id) | rank_entry(data, r, data.index_id)
     domains = [node_entry(data, r, d) | rank_entry(data, r, d) for d in data.domains]
     scorecard = []
-    for domain, nodes in data.layout:
+    for domain, rows in _scorecard_layout(data):
         section = node_entry(data, r, domain)
-        section["rows"] = [_indicator_row(data, r, n, depth, notes_by_node) for n, depth in nodes]
+        section["rows"] = [_scorecard_row(data, r, row, notes_by_node) for row in rows]
         section["has_parity"] = any(row["parity_gap"] is not None for row in section["rows"])
         scorecard.append(section)
 
