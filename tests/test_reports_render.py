@@ -10,6 +10,9 @@ from typing import Any
 import pandas as pd
 import pytest
 import reports_helpers as h
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markupsafe import Markup, escape
 
 from mint_index.errors import ReportError
 from mint_index.reports import Report, compare_report, report
@@ -174,6 +177,22 @@ def test_every_word_of_the_templates_exists_in_both_languages() -> None:
     assert used, "the templates use no words?"
     assert used <= set(TEXTS), sorted(used - set(TEXTS))
     assert all(de.strip() and en.strip() for de, en in TEXTS.values())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(),
+        st.text(alphabet="<>&'\"a ;#x"),
+        st.integers(),
+        st.floats(allow_nan=False),
+        st.none(),
+    )
+)
+def test_printed_values_are_escaped_like_markupsafe(value: object) -> None:
+    """The environment's own escaping of ``{{ x }}`` prints what markupsafe would."""
+    page = environment("en").from_string("{{ x }}|{{ m }}").render(x=value, m=Markup("<b>"))
+    assert page == f"{escape(value)}|<b>"
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])
