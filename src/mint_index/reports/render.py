@@ -337,6 +337,9 @@ def units_view(ctx: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+#: Indicator kinds whose values are answer levels, shown as whole numbers.
+_WHOLE_NUMBER_KINDS = frozenset({"ordinal", "binary"})
+
 #: Texts of recurring figures a process remembers per language (peer medians, targets).
 _RECURRING_SIZE = 50_000
 
@@ -426,31 +429,31 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
         rows = []
         for r in section["rows"]:
             css, trend_text, trend_words = _trend_shown(r["trend"], next(change_texts), t)
-            unit = r["unit"]
-            levels = r["kind"] in ("ordinal", "binary")  # answer levels are whole numbers
-            shown = value(r["value"], unit, 0 if levels else 1, unit_first=r["unit_first"])
-            if r["value_label"]:
-                shown = f"{r['value_label']} ({shown})"
-            indicator = r["is_indicator"]
+            shown = peer_shown = target = ""
+            if r["is_indicator"]:
+                unit, first = r["unit"], r["unit_first"]
+                digits = 0 if r["kind"] in _WHOLE_NUMBER_KINDS else 1
+                shown = value(r["value"], unit, digits, unit_first=first)
+                if r["value_label"]:
+                    shown = f"{r['value_label']} ({shown})"
+                peer_shown = peer_value(r["peer_median_value"], unit, first)
+                target = peer_value(r["target"], unit, first)
+            parity, notes = r["parity_gap"], r["notes"]
             rows.append(
                 {
                     "label": r["label"],
                     "depth": r["depth"],
-                    "is_indicator": indicator,
-                    "value": shown if indicator else "",
-                    "peer_value": peer_value(r["peer_median_value"], unit, r["unit_first"])
-                    if indicator
-                    else "",
-                    "target": peer_value(r["target"], unit, r["unit_first"]) if indicator else "",
+                    "is_indicator": r["is_indicator"],
+                    "value": shown,
+                    "peer_value": peer_shown,
+                    "target": target,
                     "score": next(score_texts),
                     "peer_score": peer_num(r["peer_median"]),
                     "trend": css,
                     "trend_text": trend_text,
                     "trend_words": trend_words,
-                    "parity": value(r["parity_gap"], r["gap_unit"], sign=True)
-                    if r["parity_gap"] is not None
-                    else "",
-                    "notes": [t.get(n, n) for n in r["notes"]],
+                    "parity": "" if parity is None else value(parity, r["gap_unit"], sign=True),
+                    "notes": [t.get(n, n) for n in notes] if notes else [],
                 }
             )
         sections.append(
