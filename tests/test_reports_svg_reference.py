@@ -13,7 +13,7 @@ import math
 from collections.abc import Callable, Sequence
 from html import escape
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mint_index.reports import svg
@@ -238,6 +238,10 @@ _CHART = {"chart_id": "c", "title": "t <&>", "desc": "d"}
 
 @settings(max_examples=300, deadline=None)
 @given(_small_multiples_input())
+@example(([("one year", [2024], [48.0], "48")], {"vmin": 0.0, "vmax": 100.0}))
+@example(([("a", [2020, 2021], [1.0, math.nan], "1")], {"vmin": 0.0, "vmax": 100.0}))
+@example(([("reversed", [2020, 2021], [20.0, 80.0], "")], {"vmin": 100.0, "vmax": 0.0}))
+@example(([("inf", [2020, 2021], [20.0, 80.0], "")], {"vmin": -math.inf, "vmax": 0.0}))
 def test_small_multiples_equal_the_straightforward_drawing(case: tuple[list, dict]) -> None:
     panels, options = case
     expected = _reference_small_multiples(panels, **_CHART, **options)

@@ -15,7 +15,7 @@ and ``<desc>`` for screen readers; the templates put a data table next to each c
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from html import escape
 from typing import NamedTuple
@@ -58,11 +58,11 @@ def _f(x: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _fs(xs: Iterable[float]) -> list[str]:
-    """:func:`_f` of each coordinate, without a call per coordinate (a ``.1f`` text ends
-    in "0" only as ".0")."""
-    texts = [f"{x:.1f}" for x in xs]
-    return [text[:-2] if text[-1] == "0" else text for text in texts]
+def _fs(xs: Sequence[float]) -> list[str]:
+    """:func:`_f` of each coordinate, with one formatting call for all: in the text of
+    "%.1f," repeated, ".0," stands only at the end of a number that _f writes without
+    its ".0"."""
+    return (("%.1f," * len(xs)) % tuple(xs)).replace(".0,", ",").split(",")[:-1]
 
 
 #: ``escape`` of the value labels charts repeat on every page of a report (a few hundred
@@ -308,6 +308,9 @@ class _PanelFrame(NamedTuple):
     xs: tuple[str, ...]  #: x of each year, as written
     dots: tuple[str, ...]  #: a point's circle up to its y, per year
     labels_at: tuple[str, ...]  #: the last value's text up to its y, per year
+    #: the line and the dots when every year has a value: a %-template of the y of
+    #: each point, for the line (drawn from two years on) and then again for the dots
+    marks: str
 
 
 def small_multiples(
@@ -327,13 +330,15 @@ def small_multiples(
 
     Every profile of a report draws the same panels (labels, years, scale) with other
     values: each panel's frame comes from a cache, and only the points are computed,
-    each formatted once for both the line and its dot."""
+    each written once for both the line and its dot; a panel with a value every year
+    (nearly all) fills them into its frame's template."""
     n = max(len(panels), 1)
     cols = min(columns, n)
     rows = math.ceil(n / cols)
     out = [_opening(chart_id, cols * panel_width, rows * panel_height, title, desc)]
     scale = (vmin, vmax, f"{vmin:g}", f"{vmax:g}")
     span = (vmax - vmin) or 1.0
+    ordered = vmin <= vmax  # not NaN either
     seen: Sequence[int] | None = None
     years_key: tuple[tuple[int, ...], str, str] | None = None
     for k, (label, years, values, last_label) in enumerate(panels):
@@ -347,9 +352,24 @@ def small_multiples(
             continue
         if len(values) != len(years):
             raise ValueError(f"{len(values)} values for {len(years)} years in panel {label!r}")
-        at: list[int] = []
-        ys: list[float] = []
         bottom, height = frame.bottom, frame.height
+        if ordered and None not in values:  # the usual panel: a value every year
+            # _scale's to_x, with min(max(v, vmin), vmax) written out for vmin <= vmax
+            ys = [
+                bottom + ((vmin if v < vmin else vmax if v > vmax else v) - vmin) / span * height
+                for v in map(float, values)
+            ]
+            total = sum(ys)
+            if total == total:  # no NaN (a missing value): draw it below
+                shown = _fs(ys)
+                out.append(frame.marks % tuple(shown * 2 if len(shown) > 1 else shown))
+                out.append(
+                    f'{frame.labels_at[-1]}{_f(ys[-1] + 4)}" text-anchor="start" '
+                    f'fill="{_TEXT}">{_escaped(last_label)}</text>{frame.tail}'
+                )
+                continue
+        at: list[int] = []
+        ys = []
         for i, v in enumerate(values):
             if v is None or (isinstance(v, float) and v != v):  # missing (None or NaN)
                 continue
@@ -404,7 +424,7 @@ def _panel_frame(
         f'height="{_f(y0 - y1)}" fill="#F6F6F6"/>'
     )
     if years_key is None:
-        return _PanelFrame(head, "", y0, y1 - y0, (), (), ())
+        return _PanelFrame(head, "", y0, y1 - y0, (), (), (), "")
     years, first_text, last_text = years_key
     first, last = min(years), max(years)
     to_x = _scale(first, last if last > first else first + 1, x0, x1)
@@ -412,14 +432,24 @@ def _panel_frame(
     tail = _text(x0, y0 + 14, first_text, extra=' font-size="11"')
     if last > first:
         tail += _text(x1, y0 + 14, last_text, "end", ' font-size="11"')
+    shown = _fs(xs)
+    dots = [f'<circle cx="{x}" cy="' for x in shown]
+    line = " ".join(f"{x},%s" for x in shown)
+    marks = [
+        f'<polyline points="{line}" fill="none" stroke="{_UNIT}" stroke-width="2"/>'
+        if len(xs) > 1
+        else "",
+        *(f'{dot}%s" r="2.5" fill="{_UNIT}"/>' for dot in dots),
+    ]
     return _PanelFrame(
         head,
         tail,
         y0,
         y1 - y0,
-        tuple(_fs(xs)),
-        tuple(f'<circle cx="{x}" cy="' for x in _fs(xs)),
+        tuple(shown),
+        tuple(dots),
         tuple(f'<text x="{_f(x + 6)}" y="' for x in xs),
+        "".join(marks),
     )
 
 
