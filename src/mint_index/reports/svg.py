@@ -357,7 +357,7 @@ def small_multiples(
             # _scale's to_x, with min(max(v, vmin), vmax) written out for vmin <= vmax
             ys = [
                 bottom + ((vmin if v < vmin else vmax if v > vmax else v) - vmin) / span * height
-                for v in map(float, values)
+                for v in map(float, values)  # type: ignore[arg-type]
             ]
             total = sum(ys)
             if total == total:  # no NaN (a missing value): draw it below
