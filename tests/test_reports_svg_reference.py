@@ -249,8 +249,14 @@ def test_small_multiples_equal_the_straightforward_drawing(case: tuple[list, dic
     assert svg.small_multiples(panels, **_CHART, **options) == expected  # from the caches
 
 
+_ROWS = [["MINT-Index", "50 % <more>"], [48.4, 150.0], [50.0, -3.0], [25.0, 12.25], [60.0, 12.0]]
+
+
 @settings(max_examples=300, deadline=None)
 @given(_dot_plot_input())
+@example(([*_ROWS, ["48,4", "x"]], {"legend": ("a", "b", "c")}))
+@example(([*_ROWS, ["48,4", "x"]], {"legend": ("a", "b", "c"), "vmin": 100.0, "vmax": 0.0}))
+@example(([*_ROWS[:2], [50.0, math.nan], *_ROWS[3:], ["1", "2"]], {"legend": ("a", "b", "c")}))
 def test_dot_plot_equals_the_straightforward_drawing(case: tuple[list, dict]) -> None:
     columns, options = case
     expected = _reference_dot_plot(*columns, **_CHART, **options)

@@ -224,40 +224,83 @@ def dot_plot(
 
     ``legend`` names the three marks: (this unit, peer median, middle half of peers).
     Every profile of a report draws the same legend, rows and axis: those come from
-    caches, and each row adds only the marks of the unit's values.
+    caches, and each row adds only the marks of the unit's values; when every row has
+    all of them (nearly always), their positions fill the rows' template.
     """
     row, top = 22.0, 26.0
     x0, x1 = label_width, width - 60
-    to_x = _scale(vmin, vmax, x0, x1)
     height = top + row * len(labels) + 44
     out = [_dot_plot_head(chart_id, width, height, title, desc, tuple(legend))]
-    for i, (lead, range_y, median_y, dot_y, value_at) in enumerate(
-        _dot_plot_rows(tuple(labels), top, row, x0, x1)
-    ):
-        out.append(lead)
-        low, high = peer_lows[i], peer_highs[i]
-        if not (_missing(low) or _missing(high)):
-            a, b = to_x(float(low)), to_x(float(high))  # type: ignore[arg-type]
-            out.append(
-                f'<rect x="{_f(a)}" y="{range_y}" width="{_f(max(b - a, 1))}" '
-                f'height="8" fill="{_RANGE}"/>'
-            )
-        median = peer_medians[i]
-        if not _missing(median):
-            m = to_x(float(median))  # type: ignore[arg-type]
-            out.append(
-                f'<rect x="{_f(m - 1.5)}" y="{median_y}" width="3" height="14" fill="{_TEXT}"/>'
-            )
-        value = values[i]
-        if not _missing(value):
-            out.append(
-                f'<circle cx="{_f(to_x(float(value)))}" cy="{dot_y}" r="5" '  # type: ignore[arg-type]
-                f'fill="{_UNIT}" stroke="#FFFFFF" stroke-width="1"/>'
-            )
-        out.append(f"{value_at}{_escaped(value_labels[i])}</text>")
+    rows = _dot_plot_rows(tuple(labels), top, row, x0, x1)
+    marks = _dot_plot_marks(
+        len(labels), values, peer_medians, peer_lows, peer_highs, vmin, vmax, x0, x1
+    )
+    if marks is not None:
+        shown = _fs(marks)
+        texts: list[str] = []
+        for i in range(len(labels)):
+            texts += shown[4 * i : 4 * i + 4]
+            texts.append(_escaped(value_labels[i]))
+        out.append(rows.complete % tuple(texts))
+    else:
+        to_x = _scale(vmin, vmax, x0, x1)
+        for i, (lead, range_y, median_y, dot_y, value_at) in enumerate(rows.parts):
+            out.append(lead)
+            low, high = peer_lows[i], peer_highs[i]
+            if not (_missing(low) or _missing(high)):
+                a, b = to_x(float(low)), to_x(float(high))  # type: ignore[arg-type]
+                out.append(
+                    f'<rect x="{_f(a)}" y="{range_y}" width="{_f(max(b - a, 1))}" '
+                    f'height="8" fill="{_RANGE}"/>'
+                )
+            median = peer_medians[i]
+            if not _missing(median):
+                m = to_x(float(median))  # type: ignore[arg-type]
+                out.append(
+                    f'<rect x="{_f(m - 1.5)}" y="{median_y}" width="3" height="14" fill="{_TEXT}"/>'
+                )
+            value = values[i]
+            if not _missing(value):
+                out.append(
+                    f'<circle cx="{_f(to_x(float(value)))}" cy="{dot_y}" r="5" '  # type: ignore[arg-type]
+                    f'fill="{_UNIT}" stroke="#FFFFFF" stroke-width="1"/>'
+                )
+            out.append(f"{value_at}{_escaped(value_labels[i])}</text>")
     out.append(_axis(x0, x1, top + row * len(labels) + 4, vmin, vmax, axis_label, tick_format))
     out.append("</svg>")
     return "".join(out)
+
+
+def _dot_plot_marks(
+    n: int,
+    values: Sequence[float | None],
+    peer_medians: Sequence[float | None],
+    peer_lows: Sequence[float | None],
+    peer_highs: Sequence[float | None],
+    vmin: float,
+    vmax: float,
+    x0: float,
+    x1: float,
+) -> list[float] | None:
+    """Per row of the ``n`` of a dot plot: x and width of the peer range, x of the median bar and of
+    the dot, as the general drawing places them (:func:`_scale`'s arithmetic, with
+    ``min(max(v, vmin), vmax)`` written out for ``vmin <= vmax``); None where a row
+    lacks a mark (a missing value) or the scale gives no position (NaN)."""
+    if not vmin <= vmax:
+        return None
+    span, extent = (vmax - vmin) or 1.0, x1 - x0
+    marks: list[float] = []
+    for i in range(n):
+        row = (peer_lows[i], peer_highs[i], peer_medians[i], values[i])
+        if None in row:
+            return None
+        a, b, m, v = [
+            x0 + ((vmin if c < vmin else vmax if c > vmax else c) - vmin) / span * extent
+            for c in map(float, row)  # type: ignore[arg-type]
+        ]
+        marks += (a, max(b - a, 1), m - 1.5, v)
+    total = sum(marks)
+    return marks if total == total else None
 
 
 @lru_cache(maxsize=64)
@@ -279,14 +322,23 @@ def _dot_plot_head(
     return "".join(out)
 
 
+class _DotPlotRows(NamedTuple):
+    """What the rows of a dot plot draw whatever the values."""
+
+    #: per row: its label and grid line, the y of the peer range, of the median bar and
+    #: of the dot, the start of its value's text
+    parts: tuple[tuple[str, str, str, str, str], ...]
+    #: all rows when each has all its marks: a %-template of, per row, the x and the
+    #: width of the peer range, the x of the median bar and of the dot, the value's text
+    complete: str
+
+
 @lru_cache(maxsize=64)
 def _dot_plot_rows(
     labels: tuple[str, ...], top: float, row: float, x0: float, x1: float
-) -> tuple[tuple[str, str, str, str, str], ...]:
-    """What each row of a dot plot draws whatever the values: (its label and grid line,
-    the y of the peer range, of the median bar and of the dot, the start of its value's
-    text)."""
-    rows = []
+) -> _DotPlotRows:
+    parts = []
+    complete = []
     for i, label in enumerate(labels):
         mid = top + i * row + row / 2
         lead = _text(x0 - 8, mid + 4, _clip_label(label, 36), "end") + (
@@ -294,8 +346,18 @@ def _dot_plot_rows(
             f'stroke="#EEEEEE" stroke-width="1"/>'
         )
         value_at = f'<text x="{_f(x1 + 8)}" y="{_f(mid + 4)}" text-anchor="start" fill="{_TEXT}">'
-        rows.append((lead, _f(mid - 4), _f(mid - 7), _f(mid), value_at))
-    return tuple(rows)
+        range_y, median_y, dot_y = _f(mid - 4), _f(mid - 7), _f(mid)
+        parts.append((lead, range_y, median_y, dot_y, value_at))
+        complete += [
+            lead.replace("%", "%%"),
+            f'<rect x="%s" y="{range_y}" width="%s" height="8" fill="{_RANGE}"/>',
+            f'<rect x="%s" y="{median_y}" width="3" height="14" fill="{_TEXT}"/>',
+            f'<circle cx="%s" cy="{dot_y}" r="5" fill="{_UNIT}" stroke="#FFFFFF" '
+            'stroke-width="1"/>',
+            value_at,
+            "%s</text>",
+        ]
+    return _DotPlotRows(tuple(parts), "".join(complete))
 
 
 class _PanelFrame(NamedTuple):
