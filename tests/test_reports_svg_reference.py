@@ -100,8 +100,9 @@ def _reference_dot_plot(
             )
         value = values[i]
         if not _missing(value):
+            x = to_x(float(value))  # type: ignore[arg-type]
             out.append(
-                f'<circle cx="{_f(to_x(float(value)))}" cy="{_f(mid)}" r="5" '  # type: ignore[arg-type]
+                f'<circle cx="{_f(x)}" cy="{_f(mid)}" r="5" '
                 f'fill="{svg._UNIT}" stroke="#FFFFFF" stroke-width="1"/>'
             )
         out.append(_text(x1 + 8, mid + 4, value_labels[i]))

@@ -261,8 +261,9 @@ def dot_plot(
                 )
             value = values[i]
             if not _missing(value):
+                x = to_x(float(value))  # type: ignore[arg-type]
                 out.append(
-                    f'<circle cx="{_f(to_x(float(value)))}" cy="{dot_y}" r="5" '  # type: ignore[arg-type]
+                    f'<circle cx="{_f(x)}" cy="{dot_y}" r="5" '
                     f'fill="{_UNIT}" stroke="#FFFFFF" stroke-width="1"/>'
                 )
             out.append(f"{value_at}{_escaped(value_labels[i])}</text>")
@@ -282,10 +283,11 @@ def _dot_plot_marks(
     x0: float,
     x1: float,
 ) -> list[float] | None:
-    """Per row of the ``n`` of a dot plot: x and width of the peer range, x of the median bar and of
-    the dot, as the general drawing places them (:func:`_scale`'s arithmetic, with
-    ``min(max(v, vmin), vmax)`` written out for ``vmin <= vmax``); None where a row
-    lacks a mark (a missing value) or the scale gives no position (NaN)."""
+    """For each of the ``n`` rows of a dot plot: x and width of the peer range, x of the
+    median bar and of the dot, placed as the general drawing places them (the arithmetic
+    of :func:`_scale`, with ``min(max(v, vmin), vmax)`` written out for ``vmin <= vmax``).
+    None when a row lacks a mark (a missing value) or the scale gives no position (NaN):
+    the dot plot is then drawn mark by mark."""
     if not vmin <= vmax:
         return None
     span, extent = (vmax - vmin) or 1.0, x1 - x0
@@ -337,6 +339,7 @@ class _DotPlotRows(NamedTuple):
 def _dot_plot_rows(
     labels: tuple[str, ...], top: float, row: float, x0: float, x1: float
 ) -> _DotPlotRows:
+    """The rows of a dot plot with these labels: the same on every profile of a report."""
     parts = []
     complete = []
     for i, label in enumerate(labels):
