@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from html import escape
+from typing import NamedTuple
 
 __all__ = [
     "OKABE_ITO",
@@ -56,6 +58,18 @@ def _f(x: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+def _fs(xs: Sequence[float]) -> list[str]:
+    """:func:`_f` of each coordinate, with one formatting call for all: in the text of
+    "%.1f," repeated, ".0," stands only at the end of a number that _f writes without
+    its ".0"."""
+    return (("%.1f," * len(xs)) % tuple(xs)).replace(".0,", ",").split(",")[:-1]
+
+
+#: ``escape`` of the value labels charts repeat on every page of a report (a few hundred
+#: distinct numbers).
+_escaped = lru_cache(maxsize=4096)(escape)
+
+
 def _missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
@@ -81,6 +95,12 @@ def _open(chart_id: str, width: float, height: float, title: str, desc: str) -> 
     ]
 
 
+@lru_cache(maxsize=64)
+def _opening(chart_id: str, width: float, height: float, title: str, desc: str) -> str:
+    """:func:`_open` as one text, for the charts a report draws on every page."""
+    return "".join(_open(chart_id, width, height, title, desc))
+
+
 def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "") -> str:
     return (
         f'<text x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}" fill="{_TEXT}"{extra}>'
@@ -89,7 +109,6 @@ def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "")
 
 
 def _axis(
-    to_x: Callable[[float], float],
     x0: float,
     x1: float,
     y: float,
@@ -97,19 +116,35 @@ def _axis(
     vmax: float,
     label: str,
     tick_format: Callable[[float], str],
-) -> list[str]:
-    """A horizontal axis at ``y``: line, five ticks with their values, and its title."""
+) -> str:
+    """A horizontal axis at ``y`` for the scale ``vmin`` .. ``vmax`` drawn from ``x0`` to
+    ``x1``: line, five ticks with their values, and its title."""
+    ticks = [vmin + (vmax - vmin) * k / 4 for k in range(5)]
+    return _axis_markup(x0, x1, y, vmin, vmax, label, tuple(tick_format(t) for t in ticks))
+
+
+@lru_cache(maxsize=256)
+def _axis_markup(
+    x0: float,
+    x1: float,
+    y: float,
+    vmin: float,
+    vmax: float,
+    label: str,
+    tick_texts: tuple[str, ...],
+) -> str:
+    """:func:`_axis` once its tick values are written: the same on every page of a report."""
+    to_x = _scale(vmin, vmax, x0, x1)
     out = [f'<line x1="{_f(x0)}" x2="{_f(x1)}" y1="{_f(y)}" y2="{_f(y)}" stroke="{_PEER}"/>']
-    for k in range(5):
-        tick = vmin + (vmax - vmin) * k / 4
-        x = to_x(tick)
+    for k, text in enumerate(tick_texts):
+        x = to_x(vmin + (vmax - vmin) * k / 4)
         out.append(
             f'<line x1="{_f(x)}" x2="{_f(x)}" y1="{_f(y)}" y2="{_f(y + 4)}" stroke="{_PEER}"/>'
         )
-        out.append(_text(x, y + 16, tick_format(tick), "middle"))
+        out.append(_text(x, y + 16, text, "middle"))
     if label:
         out.append(_text((x0 + x1) / 2, y + 32, label, "middle"))
-    return out
+    return "".join(out)
 
 
 def _plain_tick(value: float) -> str:
@@ -161,7 +196,7 @@ def bar_chart(
         f'<line x1="{_f(base)}" x2="{_f(base)}" y1="{_f(top)}" '
         f'y2="{_f(axis_y)}" stroke="{_PEER}" stroke-width="1"/>'
     )
-    out += _axis(to_x, x0, x1, axis_y, vmin, vmax, axis_label, tick_format)
+    out.append(_axis(x0, x1, axis_y, vmin, vmax, axis_label, tick_format))
     out.append("</svg>")
     return "".join(out)
 
@@ -188,13 +223,95 @@ def dot_plot(
     """A unit's value (blue dot) against its peers: median (black bar), middle half (grey).
 
     ``legend`` names the three marks: (this unit, peer median, middle half of peers).
+    Every profile of a report draws the same legend, rows and axis: those come from
+    caches, and each row adds only the marks of the unit's values; when every row has
+    all of them (nearly always), their positions fill the rows' template.
     """
     row, top = 22.0, 26.0
-    height = top + row * len(labels) + 44
     x0, x1 = label_width, width - 60
-    to_x = _scale(vmin, vmax, x0, x1)
+    height = top + row * len(labels) + 44
+    out = [_dot_plot_head(chart_id, width, height, title, desc, tuple(legend))]
+    rows = _dot_plot_rows(tuple(labels), top, row, x0, x1)
+    marks = _dot_plot_marks(
+        len(labels), values, peer_medians, peer_lows, peer_highs, vmin, vmax, x0, x1
+    )
+    if marks is not None:
+        shown = _fs(marks)
+        texts: list[str] = []
+        for i in range(len(labels)):
+            texts += shown[4 * i : 4 * i + 4]
+            texts.append(_escaped(value_labels[i]))
+        out.append(rows.complete % tuple(texts))
+    else:
+        to_x = _scale(vmin, vmax, x0, x1)
+        for i, (lead, range_y, median_y, dot_y, value_at) in enumerate(rows.parts):
+            out.append(lead)
+            low, high = peer_lows[i], peer_highs[i]
+            if not (_missing(low) or _missing(high)):
+                a, b = to_x(float(low)), to_x(float(high))  # type: ignore[arg-type]
+                out.append(
+                    f'<rect x="{_f(a)}" y="{range_y}" width="{_f(max(b - a, 1))}" '
+                    f'height="8" fill="{_RANGE}"/>'
+                )
+            median = peer_medians[i]
+            if not _missing(median):
+                m = to_x(float(median))  # type: ignore[arg-type]
+                out.append(
+                    f'<rect x="{_f(m - 1.5)}" y="{median_y}" width="3" height="14" fill="{_TEXT}"/>'
+                )
+            value = values[i]
+            if not _missing(value):
+                x = to_x(float(value))  # type: ignore[arg-type]
+                out.append(
+                    f'<circle cx="{_f(x)}" cy="{dot_y}" r="5" '
+                    f'fill="{_UNIT}" stroke="#FFFFFF" stroke-width="1"/>'
+                )
+            out.append(f"{value_at}{_escaped(value_labels[i])}</text>")
+    out.append(_axis(x0, x1, top + row * len(labels) + 4, vmin, vmax, axis_label, tick_format))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _dot_plot_marks(
+    n: int,
+    values: Sequence[float | None],
+    peer_medians: Sequence[float | None],
+    peer_lows: Sequence[float | None],
+    peer_highs: Sequence[float | None],
+    vmin: float,
+    vmax: float,
+    x0: float,
+    x1: float,
+) -> list[float] | None:
+    """For each of the ``n`` rows of a dot plot: x and width of the peer range, x of the
+    median bar and of the dot, placed as the general drawing places them (the arithmetic
+    of :func:`_scale`, with ``min(max(v, vmin), vmax)`` written out for ``vmin <= vmax``).
+    None when a row lacks a mark (a missing value) or the scale gives no position (NaN):
+    the dot plot is then drawn mark by mark."""
+    if not vmin <= vmax:
+        return None
+    span, extent = (vmax - vmin) or 1.0, x1 - x0
+    marks: list[float] = []
+    for i in range(n):
+        row = (peer_lows[i], peer_highs[i], peer_medians[i], values[i])
+        if None in row:
+            return None
+        a, b, m, v = [
+            x0 + ((vmin if c < vmin else vmax if c > vmax else c) - vmin) / span * extent
+            for c in map(float, row)  # type: ignore[arg-type]
+        ]
+        marks += (a, max(b - a, 1), m - 1.5, v)
+    total = sum(marks)
+    return marks if total == total else None
+
+
+@lru_cache(maxsize=64)
+def _dot_plot_head(
+    chart_id: str, width: float, height: float, title: str, desc: str, legend: tuple[str, ...]
+) -> str:
+    """A dot plot's opening and its legend, laid out from the left edge with room for long
+    (German) words."""
     out = _open(chart_id, width, height, title, desc)
-    # legend, laid out from the left edge with room for long (German) words
     lx = 10.0
     out.append(f'<circle cx="{_f(lx + 5)}" cy="10" r="5" fill="{_UNIT}"/>')
     out.append(_text(lx + 14, 14, legend[0]))
@@ -204,37 +321,61 @@ def dot_plot(
     lx += 28 + 7.2 * len(legend[1])
     out.append(f'<rect x="{_f(lx)}" y="6" width="16" height="8" fill="{_RANGE}"/>')
     out.append(_text(lx + 20, 14, legend[2]))
+    return "".join(out)
+
+
+class _DotPlotRows(NamedTuple):
+    """What the rows of a dot plot draw whatever the values."""
+
+    #: per row: its label and grid line, the y of the peer range, of the median bar and
+    #: of the dot, the start of its value's text
+    parts: tuple[tuple[str, str, str, str, str], ...]
+    #: all rows when each has all its marks: a %-template of, per row, the x and the
+    #: width of the peer range, the x of the median bar and of the dot, the value's text
+    complete: str
+
+
+@lru_cache(maxsize=64)
+def _dot_plot_rows(
+    labels: tuple[str, ...], top: float, row: float, x0: float, x1: float
+) -> _DotPlotRows:
+    """The rows of a dot plot with these labels: the same on every profile of a report."""
+    parts = []
+    complete = []
     for i, label in enumerate(labels):
-        y = top + i * row
-        mid = y + row / 2
-        out.append(_text(x0 - 8, mid + 4, _clip_label(label, 36), "end"))
-        out.append(
+        mid = top + i * row + row / 2
+        lead = _text(x0 - 8, mid + 4, _clip_label(label, 36), "end") + (
             f'<line x1="{_f(x0)}" x2="{_f(x1)}" y1="{_f(mid)}" y2="{_f(mid)}" '
             f'stroke="#EEEEEE" stroke-width="1"/>'
         )
-        low, high = peer_lows[i], peer_highs[i]
-        if not (_missing(low) or _missing(high)):
-            a, b = to_x(float(low)), to_x(float(high))  # type: ignore[arg-type]
-            out.append(
-                f'<rect x="{_f(a)}" y="{_f(mid - 4)}" width="{_f(max(b - a, 1))}" '
-                f'height="8" fill="{_RANGE}"/>'
-            )
-        median = peer_medians[i]
-        if not _missing(median):
-            m = to_x(float(median))  # type: ignore[arg-type]
-            out.append(
-                f'<rect x="{_f(m - 1.5)}" y="{_f(mid - 7)}" width="3" height="14" fill="{_TEXT}"/>'
-            )
-        value = values[i]
-        if not _missing(value):
-            out.append(
-                f'<circle cx="{_f(to_x(float(value)))}" cy="{_f(mid)}" r="5" '  # type: ignore[arg-type]
-                f'fill="{_UNIT}" stroke="#FFFFFF" stroke-width="1"/>'
-            )
-        out.append(_text(x1 + 8, mid + 4, value_labels[i]))
-    out += _axis(to_x, x0, x1, top + row * len(labels) + 4, vmin, vmax, axis_label, tick_format)
-    out.append("</svg>")
-    return "".join(out)
+        value_at = f'<text x="{_f(x1 + 8)}" y="{_f(mid + 4)}" text-anchor="start" fill="{_TEXT}">'
+        range_y, median_y, dot_y = _f(mid - 4), _f(mid - 7), _f(mid)
+        parts.append((lead, range_y, median_y, dot_y, value_at))
+        complete += [
+            lead.replace("%", "%%"),
+            f'<rect x="%s" y="{range_y}" width="%s" height="8" fill="{_RANGE}"/>',
+            f'<rect x="%s" y="{median_y}" width="3" height="14" fill="{_TEXT}"/>',
+            f'<circle cx="%s" cy="{dot_y}" r="5" fill="{_UNIT}" stroke="#FFFFFF" '
+            'stroke-width="1"/>',
+            value_at,
+            "%s</text>",
+        ]
+    return _DotPlotRows(tuple(parts), "".join(complete))
+
+
+class _PanelFrame(NamedTuple):
+    """What a small-multiples panel draws whatever its values, and where its points go."""
+
+    head: str  #: the shared scale, the title, the background
+    tail: str  #: the first and the last year
+    bottom: float  #: y of vmin
+    height: float  #: y of vmax minus y of vmin (negative: SVG's y grows downwards)
+    xs: tuple[str, ...]  #: x of each year, as written
+    dots: tuple[str, ...]  #: a point's circle up to its y, per year
+    labels_at: tuple[str, ...]  #: the last value's text up to its y, per year
+    #: the line and the dots when every year has a value: a %-template of the y of
+    #: each point, for the line (drawn from two years on) and then again for the dots
+    marks: str
 
 
 def small_multiples(
@@ -250,47 +391,131 @@ def small_multiples(
     panel_height: float = 90.0,
 ) -> str:
     """One small line chart per panel ``(label, years, values, last_value_label)``,
-    all on the same scale so that panels can be compared at a glance."""
+    all on the same scale so that panels can be compared at a glance.
+
+    Every profile of a report draws the same panels (labels, years, scale) with other
+    values: each panel's frame comes from a cache, and only the points are computed,
+    each written once for both the line and its dot; a panel with a value every year
+    (nearly all) fills them into its frame's template."""
     n = max(len(panels), 1)
     cols = min(columns, n)
     rows = math.ceil(n / cols)
-    width, height = cols * panel_width, rows * panel_height
-    out = _open(chart_id, width, height, title, desc)
+    out = [_opening(chart_id, cols * panel_width, rows * panel_height, title, desc)]
+    scale = (vmin, vmax, f"{vmin:g}", f"{vmax:g}")
+    span = (vmax - vmin) or 1.0
+    ordered = vmin <= vmax  # not NaN either
+    seen: Sequence[int] | None = None
+    years_key: tuple[tuple[int, ...], str, str] | None = None
     for k, (label, years, values, last_label) in enumerate(panels):
+        if years is not seen:  # the panels of a profile usually share one list of years
+            seen = years
+            years_key = (tuple(years), str(min(years)), str(max(years))) if years else None
         px, py = (k % cols) * panel_width, (k // cols) * panel_height
-        x0, x1 = px + 34, px + panel_width - 50
-        y0, y1 = py + panel_height - 18, py + 24  # y0 = bottom (vmin), y1 = top (vmax)
-        # the shared scale, on every panel
-        out.append(_text(x0 - 4, y0, f"{vmin:g}", "end", ' font-size="11"'))
-        out.append(_text(x0 - 4, y1 + 9, f"{vmax:g}", "end", ' font-size="11"'))
-        out.append(_text(px + 10, py + 14, _clip_label(label, 27), extra=' font-weight="600"'))
-        out.append(
-            f'<rect x="{_f(x0)}" y="{_f(y1)}" width="{_f(x1 - x0)}" '
-            f'height="{_f(y0 - y1)}" fill="#F6F6F6"/>'
-        )
-        if years:
-            first, last = min(years), max(years)
-            to_x = _scale(first, last if last > first else first + 1, x0, x1)
-            to_y = _scale(vmin, vmax, y0, y1)
-            points = [
-                (to_x(yr), to_y(float(v)))
-                for yr, v in zip(years, values, strict=True)
-                if v is not None and not _missing(v)
+        frame = _panel_frame(label, px, py, panel_width, panel_height, *scale, years_key)
+        out.append(frame.head)
+        if years_key is None:
+            continue
+        if len(values) != len(years):
+            raise ValueError(f"{len(values)} values for {len(years)} years in panel {label!r}")
+        bottom, height = frame.bottom, frame.height
+        if ordered and None not in values:  # the usual panel: a value every year
+            # _scale's to_x, with min(max(v, vmin), vmax) written out for vmin <= vmax
+            ys = [
+                bottom + ((vmin if v < vmin else vmax if v > vmax else v) - vmin) / span * height
+                for v in map(float, values)  # type: ignore[arg-type]
             ]
-            if len(points) > 1:
-                path = " ".join(f"{_f(x)},{_f(y)}" for x, y in points)
+            total = sum(ys)
+            if total == total:  # no NaN (a missing value): draw it below
+                shown = _fs(ys)
+                out.append(frame.marks % tuple(shown * 2 if len(shown) > 1 else shown))
                 out.append(
-                    f'<polyline points="{path}" fill="none" stroke="{_UNIT}" stroke-width="2"/>'
+                    f'{frame.labels_at[-1]}{_f(ys[-1] + 4)}" text-anchor="start" '
+                    f'fill="{_TEXT}">{_escaped(last_label)}</text>{frame.tail}'
                 )
-            for x, y in points:
-                out.append(f'<circle cx="{_f(x)}" cy="{_f(y)}" r="2.5" fill="{_UNIT}"/>')
-            if points:
-                out.append(_text(points[-1][0] + 6, points[-1][1] + 4, last_label))
-            out.append(_text(x0, y0 + 14, str(first), extra=' font-size="11"'))
-            if last > first:
-                out.append(_text(x1, y0 + 14, str(last), "end", ' font-size="11"'))
+                continue
+        at: list[int] = []
+        ys = []
+        for i, v in enumerate(values):
+            if v is None or (isinstance(v, float) and v != v):  # missing (None or NaN)
+                continue
+            clipped = float(v)  # as _scale's to_x: min(max(v, vmin), vmax)
+            if clipped < vmin:
+                clipped = vmin
+            if clipped > vmax:
+                clipped = vmax
+            at.append(i)
+            ys.append(bottom + (clipped - vmin) / span * height)
+        shown = _fs(ys)
+        if len(at) > 1:
+            xs = frame.xs
+            path = " ".join([f"{xs[i]},{y}" for i, y in zip(at, shown, strict=True)])
+            out.append(f'<polyline points="{path}" fill="none" stroke="{_UNIT}" stroke-width="2"/>')
+        dots = frame.dots
+        out += [f'{dots[i]}{y}" r="2.5" fill="{_UNIT}"/>' for i, y in zip(at, shown, strict=True)]
+        if at:
+            out.append(
+                f'{frame.labels_at[at[-1]]}{_f(ys[-1] + 4)}" text-anchor="start" '
+                f'fill="{_TEXT}">{_escaped(last_label)}</text>'
+            )
+        out.append(frame.tail)
     out.append("</svg>")
     return "".join(out)
+
+
+@lru_cache(maxsize=1024)
+def _panel_frame(
+    label: str,
+    px: float,
+    py: float,
+    panel_width: float,
+    panel_height: float,
+    vmin: float,
+    vmax: float,
+    vmin_text: str,
+    vmax_text: str,
+    years_key: tuple[tuple[int, ...], str, str] | None,
+) -> _PanelFrame:
+    """The frame of the panel at (``px``, ``py``); ``years_key`` is (years, first and
+    last year as written) or None without years. The scale's and the years' texts are
+    part of the key, so that equal numbers written differently (-0.0, 2020.0) never
+    share an entry."""
+    x0, x1 = px + 34, px + panel_width - 50
+    y0, y1 = py + panel_height - 18, py + 24  # y0 = bottom (vmin), y1 = top (vmax)
+    head = (
+        _text(x0 - 4, y0, vmin_text, "end", ' font-size="11"')
+        + _text(x0 - 4, y1 + 9, vmax_text, "end", ' font-size="11"')
+        + _text(px + 10, py + 14, _clip_label(label, 27), extra=' font-weight="600"')
+        + f'<rect x="{_f(x0)}" y="{_f(y1)}" width="{_f(x1 - x0)}" '
+        f'height="{_f(y0 - y1)}" fill="#F6F6F6"/>'
+    )
+    if years_key is None:
+        return _PanelFrame(head, "", y0, y1 - y0, (), (), (), "")
+    years, first_text, last_text = years_key
+    first, last = min(years), max(years)
+    to_x = _scale(first, last if last > first else first + 1, x0, x1)
+    xs = [to_x(year) for year in years]
+    tail = _text(x0, y0 + 14, first_text, extra=' font-size="11"')
+    if last > first:
+        tail += _text(x1, y0 + 14, last_text, "end", ' font-size="11"')
+    shown = _fs(xs)
+    dots = [f'<circle cx="{x}" cy="' for x in shown]
+    line = " ".join(f"{x},%s" for x in shown)
+    marks = [
+        f'<polyline points="{line}" fill="none" stroke="{_UNIT}" stroke-width="2"/>'
+        if len(xs) > 1
+        else "",
+        *(f'{dot}%s" r="2.5" fill="{_UNIT}"/>' for dot in dots),
+    ]
+    return _PanelFrame(
+        head,
+        tail,
+        y0,
+        y1 - y0,
+        tuple(shown),
+        tuple(dots),
+        tuple(f'<text x="{_f(x + 6)}" y="' for x in xs),
+        "".join(marks),
+    )
 
 
 def heat_colour(value: float, vmin: float = 0.0, vmax: float = 100.0) -> tuple[str, str]:
