@@ -56,7 +56,7 @@ def _scorecard_layout(data: ReportData) -> list[tuple[str, list[_RowLayout]]]:
             (domain, [_row_layout(data, node, depth) for node, depth in nodes])
             for domain, nodes in data.layout
         ]
-    return layout  # type: ignore[no-any-return]
+    return layout
 
 
 def _row_layout(data: ReportData, node: str, depth: int) -> _RowLayout:
