@@ -781,23 +781,27 @@ def rank_entry(data: ReportData, r: UnitRows, node: str) -> dict[str, Any]:
     }
 
 
-def rank_columns(data: ReportData, node: str, units: np.ndarray) -> list[dict[str, Any]]:
+def rank_columns(
+    data: ReportData, node: str, units: np.ndarray, fields: tuple[str, ...] | None = None
+) -> list[dict[str, Any]]:
     """:func:`rank_entry` of ``node`` for many units at once (the overview's table has a
-    row per unit): one ``tolist`` per column instead of every array of every unit."""
+    row per unit): one ``tolist`` per column instead of every array of every unit.
+    ``fields`` keeps only those keys (all by default)."""
     a = data.agg_col(node)
     if a is None:
-        return [rank_entry(data, UnitRows(data, int(u)), node) for u in units]
+        entries = [rank_entry(data, UnitRows(data, int(u)), node) for u in units]
+        return entries if fields is None else [{k: e[k] for k in fields} for e in entries]
     groups = data.group_code[units]
-    peer_of = np.where(groups >= 0, data.peer_n[np.maximum(groups, 0), a], np.nan)
     n_ranked = data.n_ranked.tolist()[a]
-    columns = {
-        "rank": data.rank[units, a].tolist(),
-        "rank_of": [n_ranked] * len(units),
-        "peer_rank": data.peer_rank[units, a].tolist(),
-        "peer_of": peer_of.tolist(),
-        "rank_low": data.rank_low[units, a].tolist(),
-        "rank_high": data.rank_high[units, a].tolist(),
+    column = {
+        "rank": lambda: data.rank[units, a],
+        "rank_of": lambda: np.full(len(units), n_ranked),
+        "peer_rank": lambda: data.peer_rank[units, a],
+        "peer_of": lambda: np.where(groups >= 0, data.peer_n[np.maximum(groups, 0), a], np.nan),
+        "rank_low": lambda: data.rank_low[units, a],
+        "rank_high": lambda: data.rank_high[units, a],
     }
+    columns = {key: column[key]().tolist() for key in fields or column}
     return [
         {key: nan_to_none(value) for key, value in zip(columns, row, strict=True)}
         for row in zip(*columns.values(), strict=True)

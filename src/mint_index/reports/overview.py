@@ -108,7 +108,9 @@ def overview_context(res: Results, data: ReportData) -> dict[str, Any]:
     ids = [data.unit_ids[u] for u in order.tolist()]
     index_ranks = rank_columns(data, data.index_id, order)
     domain_scores = [data.scores[order, c].tolist() for c in dom_cols]
-    domain_ranks = [[e["rank"] for e in rank_columns(data, d, order)] for d in data.domains]
+    domain_ranks = [
+        [e["rank"] for e in rank_columns(data, d, order, ("rank",))] for d in data.domains
+    ]
     units = [
         {
             "id": unit_id,

@@ -319,21 +319,26 @@ def unit_change_text(change: dict[str, Any], t: dict[str, str], prefix: str = "c
 
 
 def units_view(ctx: dict[str, Any]) -> list[dict[str, Any]]:
-    """The overview's table of all units as display text (it has a row per unit)."""
+    """The overview's table of all units as display text (it has a row per unit, so its
+    scores are written column by column, one :meth:`Formatter.nums` pass each)."""
     f = Formatter(ctx["lang"])
-    num, integer, rank = f.num, f.int, f.rank
+    units = ctx["units"]
+    scores = f.nums([u["score"] for u in units], 1)
+    n_domains = len(ctx["domains"])
+    domain_scores = [f.nums([u["domains"][k]["score"] for u in units], 1) for k in range(n_domains)]
+    by_unit = list(zip(*domain_scores, strict=True)) if n_domains else [()] * len(units)
     return [
         {
             "name": u["name"],
             "href": u["href"],
             "peer_group": u["peer_group"],
-            "rank": integer(u["rank"]),
+            "rank": f.int(u["rank"]),
             "rank_range": _rank_range(u["rank_low"], u["rank_high"], f),
-            "peer_rank": rank(u["peer_rank"], u["peer_of"]),
-            "score": num(u["score"], 1),
-            "domains": [num(d["score"], 1) for d in u["domains"]],
+            "peer_rank": f.rank(u["peer_rank"], u["peer_of"]),
+            "score": score,
+            "domains": list(domains),
         }
-        for u in ctx["units"]
+        for u, score, domains in zip(units, scores, by_unit, strict=True)
     ]
 
 
