@@ -356,7 +356,7 @@ def test_an_interval_end_near_zero_keeps_a_significant_digit() -> None:
     """A single town's interval just above zero must not read "0,00" next to "rose": the
     number keeps its first significant digit, here and in the report's wording."""
     from mint_index.reports.effects_view import verdict_text
-    from mint_index.reports.format import Formatter
+    from mint_index.rules.formatting import Formatter
 
     rows = _rows(
         effect=[0.25, 12.0, 0.0, np.nan, np.nan, 1.0],

@@ -313,8 +313,8 @@ def top_units(results: Results, year: int | None = None, n: int = 3) -> list[str
     """The best units on the index in ``year`` (default: the report's), by name, for the
     summary: the overview's ranking, so units without data of the year are left out."""
     from mint_index.reports.data import prepare
-    from mint_index.reports.format import Formatter
     from mint_index.reports.overview import ranking
+    from mint_index.rules.formatting import Formatter
 
     data = prepare(results, "en", year)
     index, f = data.scores[:, data.col[data.index_id]], Formatter("en")

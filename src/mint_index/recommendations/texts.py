@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from mint_index.rules.formatting import Formatter
+
 __all__ = [
     "EVIDENCE_SEPARATOR",
     "evidence",
@@ -24,7 +26,6 @@ __all__ = [
 
 #: Between the evidence of the rules that ask for one measure (one sentence each).
 EVIDENCE_SEPARATOR = " | "
-_MINUS = "\u2212"  # a real minus sign, which screen readers read as "minus"
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
 
 Texts = np.ndarray  # object array of str
@@ -70,35 +71,28 @@ def _text(values: np.ndarray | Sequence[str]) -> Texts:
 def number(
     x: np.ndarray, lang: str, decimals: int = 1, sign: bool = False, trim: bool = False
 ) -> Texts:
-    """Numbers as text: fixed ``decimals`` (``trim``: without trailing zeros), decimal
-    comma in German, ``+`` for positive numbers with ``sign``, ``n/a`` for missing.
+    """Numbers as text, written by :class:`~mint_index.rules.formatting.Formatter`
+    (so a recommendation's evidence and the scorecard beside it show a number alike:
+    grouped thousands, decimal comma in German, ties away from zero, a real minus sign),
+    ``+`` for positive numbers with ``sign``, ``trim``: without trailing zeros, ``n/a``
+    for missing.
 
-    Rounded numbers repeat a lot (scores have at most 1,001 values at one decimal), so each
-    distinct one is written once and the texts are gathered per row."""
+    Rows repeat values (a unit's score in several rules' evidence), so each distinct
+    value is written once and the texts are gathered per row."""
     x = np.asarray(x, dtype=np.float64)
-    missing = ~np.isfinite(x)
-    scale = 10**decimals
-    scaled = np.rint(np.abs(np.where(missing, 0.0, x)) * scale).astype(np.int64)
-    # 0: no sign, 1: minus, 2: plus; -1: missing
-    prefix = np.where((x < 0) & (scaled > 0), 1, np.where(sign & (scaled > 0), 2, 0))
-    key = np.where(missing, -1, scaled * 3 + prefix)
-    codes, distinct = pd.factorize(key, sort=False)
-    point = "," if lang == "de" else "."
-    words = []
-    for k in distinct.tolist():
-        if k < 0:
-            words.append(_WORDS[lang]["na"])
-            continue
-        size, mark = divmod(k, 3)
-        text = str(size // scale)
-        if decimals:
-            fraction = str(size % scale).zfill(decimals)
-            if trim:
-                fraction = fraction.rstrip("0")
-            if fraction:
-                text = text + point + fraction
-        words.append(("", _MINUS, "+")[mark] + text)
-    return np.asarray(words, dtype=object)[codes] if len(codes) else np.empty(0, dtype=object)
+    codes, distinct = pd.factorize(np.where(np.isfinite(x), x, np.nan), use_na_sentinel=True)
+    formatter = Formatter(lang)
+    words = formatter.nums(distinct.tolist(), decimals, sign)
+    if trim and decimals > 0:
+        point = formatter.decimal
+        words = [w.rstrip("0").rstrip(point) if point in w else w for w in words]
+    table = np.asarray([*words, _WORDS[lang]["na"]], dtype=object)  # code -1: missing
+    return table[codes] if len(codes) else np.empty(0, dtype=object)
+
+
+def _rounds_to_zero(written: Texts) -> np.ndarray:
+    """Which written numbers show as zero ("0,0", "0.0"): they have no direction."""
+    return np.char.strip(np.asarray(written, dtype=str), "0.,") == ""
 
 
 def _part(condition: np.ndarray, text: Texts | str) -> Texts:
@@ -182,10 +176,12 @@ def evidence(
     head = head + _part(joined != "", " (" + joined + ")")
 
     change = numbers["change"]
-    shown = np.round(change, 1)
-    direction = _text(np.where(shown < 0, w["down"], np.where(shown > 0, w["up"], w["same"])))
-    years = _text(np.asarray(previous_year).astype(str))
     amounts = number(np.abs(change), lang)
+    moves = ~_rounds_to_zero(amounts)
+    direction = _text(
+        np.where(moves & (change < 0), w["down"], np.where(moves, w["up"], w["same"]))
+    )
+    years = _text(np.asarray(previous_year).astype(str))
     moved = _text(
         [
             d.replace("{x}", a).replace("{year}", y)

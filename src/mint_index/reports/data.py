@@ -31,8 +31,8 @@ from mint_index.errors import ReportError
 from mint_index.framework.model import Indicator
 from mint_index.gap_analysis import parity_points
 from mint_index.pipeline.derive import DERIVED_REASONS
-from mint_index.reports.format import Formatter, check_lang
 from mint_index.rules.changes import year_on_year
+from mint_index.rules.formatting import Formatter, check_lang
 
 if TYPE_CHECKING:
     from mint_index.framework.framework import Framework

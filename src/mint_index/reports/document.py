@@ -28,8 +28,8 @@ from mint_index.reports.context import (
     profile_filename,
 )
 from mint_index.reports.effects_section import effects_data
-from mint_index.reports.format import check_lang
 from mint_index.reports.render import render_comparison, render_overview, render_profile
+from mint_index.rules.formatting import check_lang
 from mint_index.rules.languages import DEFAULT_LANGUAGE
 from mint_index.workers import process_pool, worker_count
 

@@ -1,5 +1,5 @@
 """The "Effect of measures" section as display text: numbers through the report's
-:class:`~mint_index.reports.format.Formatter`, charts as inline SVG (:mod:`.svg`).
+:class:`~mint_index.rules.formatting.Formatter`, charts as inline SVG (:mod:`.svg`).
 
 The words of a verdict ("no effect visible yet (estimate +0,08, 90-%-Intervall ...)")
 are those of :data:`mint_index.effect_monitoring.texts.TEXTS`, the one owner of the
@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from mint_index.reports import svg
-from mint_index.reports.format import Formatter
 from mint_index.reports.i18n import texts
+from mint_index.rules.formatting import Formatter
 
 __all__ = ["effects_view", "verdict_text"]
 

@@ -7,7 +7,7 @@ A test checks that every key has both languages and that templates use no unknow
 
 from __future__ import annotations
 
-from mint_index.reports.format import check_lang
+from mint_index.rules.formatting import check_lang
 
 __all__ = ["METHODS", "TEXTS", "method_text", "texts"]
 

@@ -2,7 +2,7 @@
 
 ``Results``, ``Audit``, ``UncertaintyResults`` and ``SensitivityResults`` show these as
 their ``_repr_html_``. Numbers go through the reports' one formatting layer
-(:class:`~mint_index.reports.format.Formatter`): ranks are whole numbers, scores carry one
+(:class:`~mint_index.rules.formatting.Formatter`): ranks are whole numbers, scores carry one
 decimal, a missing value is an en dash. Every text is escaped.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from mint_index.reports.format import Formatter
+from mint_index.rules.formatting import Formatter
 
 if TYPE_CHECKING:
     from mint_index.analysis.audit import Audit

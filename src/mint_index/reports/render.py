@@ -1,7 +1,7 @@
 """Render report contexts to self-contained HTML with Jinja2.
 
 One set of templates serves both languages: words come from :mod:`.i18n`, numbers are
-formatted by :class:`~mint_index.reports.format.Formatter`. Autoescaping is on, so text
+formatted by :class:`~mint_index.rules.formatting.Formatter`. Autoescaping is on, so text
 from frameworks and unit tables (a municipality called ``<script>``...) is shown, never
 run; the only markup inserted unescaped is the CSS shipped in the package and the SVG
 built by :mod:`.svg`, which escapes every text it writes. Undefined template variables
@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from mint_index.reports import svg
 from mint_index.reports.effects_view import effects_view
-from mint_index.reports.format import Formatter, check_lang
 from mint_index.reports.i18n import texts
+from mint_index.rules.formatting import Formatter, check_lang
 
 if TYPE_CHECKING:
     import jinja2

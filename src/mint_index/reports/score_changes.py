@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from mint_index.files import CSV_FLOAT_DECIMALS
-from mint_index.reports.format import MISSING, Formatter
+from mint_index.rules.formatting import MISSING, Formatter
 
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results

@@ -4,7 +4,7 @@ Why not matplotlib: a report holds thousands of profiles and must render each in
 milliseconds, offline, without JavaScript; a chart here is a few dozen SVG elements.
 Every text that reaches the markup goes through :func:`html.escape`; numbers are
 written with fixed precision. Labels shown next to values are pre-formatted by the
-caller (language-specific formatting lives in :mod:`mint_index.reports.format`).
+caller (language-specific formatting lives in :mod:`mint_index.rules.formatting`).
 
 Colours come from the Okabe-Ito palette (distinguishable with the common colour-vision
 deficiencies); the heatmap uses the cividis ramp, which was designed for the same

@@ -7,6 +7,10 @@ so a report looks the same on every computer: German ``1.234,5``, ``12,5 %``,
 once per language; numbers are then written by a few string operations, because a
 national run formats millions of them. Missing values show as an en dash and negative
 numbers with a real minus sign (U+2212), which screen readers read as "minus".
+
+This is the one owner of how a number is written: the reports, the notebook display, the
+CLI summaries and the recommendations' evidence texts all use :class:`Formatter`, so the
+same number reads the same wherever it appears.
 """
 
 from __future__ import annotations
@@ -67,6 +71,11 @@ class Formatter:
     def __post_init__(self) -> None:
         check_lang(self.lang)
         object.__setattr__(self, "_symbols", _conventions(self.lang))
+
+    @property
+    def decimal(self) -> str:
+        """The decimal mark: ``,`` in German, ``.`` in English."""
+        return self._symbols.decimal
 
     def num(self, value: float | None, digits: int = 1, sign: bool = False) -> str:
         """``value`` rounded to ``digits`` decimals with grouped thousands.

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mint_index.reports.format import MISSING, Formatter
+from mint_index.rules.formatting import MISSING, Formatter
 
 DE, EN = Formatter("de"), Formatter("en")
 

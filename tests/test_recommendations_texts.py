@@ -1,0 +1,59 @@
+"""The recommendations' texts write numbers as the reports do (one formatting owner)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mint_index.recommendations.texts import evidence, number
+from mint_index.rules.formatting import Formatter
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0.25, -0.05, 62.5])
+        ),
+        max_size=30,
+    ),
+    st.integers(0, 2),
+    st.booleans(),
+)
+def test_numbers_are_written_by_the_formatter(
+    values: list[float], decimals: int, sign: bool
+) -> None:
+    for lang, missing in (("de", "k. A."), ("en", "n/a")):
+        f = Formatter(lang)
+        expected = [f.num(v, decimals, sign) if math.isfinite(v) else missing for v in values]
+        assert number(np.array(values, dtype=float), lang, decimals, sign).tolist() == expected
+
+
+def test_numbers_by_hand() -> None:
+    # ties away from zero, as in the scorecard (0.125 is exact in binary)
+    assert number(np.array([0.125, 0.5, 1.0]), "en", 2, trim=True).tolist() == ["0.13", "0.5", "1"]
+    assert number(np.array([1234.5, -3.0, -0.04]), "de").tolist() == ["1.234,5", "−3,0", "0,0"]
+
+
+def _numbers(change: float) -> dict[str, np.ndarray]:
+    one = {
+        "score": 40.0,
+        "value": math.nan,
+        "parity_gap": math.nan,
+        "gap_peer_median": math.nan,
+        "gap_target": math.nan,
+        "change": change,
+        "trend": math.nan,
+    }
+    return {k: np.array([v]) for k, v in one.items()}
+
+
+def test_a_change_that_shows_as_zero_reads_unchanged() -> None:
+    labels, units = np.array(["Council"], dtype=object), np.array([""], dtype=object)
+    said = evidence(_numbers(-0.04), labels, units, np.array([2022]), "en")[0]
+    assert said == "Council: score 40.0 of 100; unchanged since 2022"
+    said = evidence(_numbers(-0.05), labels, units, np.array([2022]), "en")[0]
+    assert said == "Council: score 40.0 of 100; down 0.1 since 2022"  # as the scorecard: −0.1
