@@ -82,25 +82,27 @@ class Formatter:
 
         ``sign=True`` writes ``+`` before positive numbers (for changes); zero gets none.
         """
-        symbols = self._symbols
-        if not sign and type(value) is float and 0.0 <= value < 999.0 and type(digits) is int:
-            # the common case, most numbers of a profile: what the lines below do for it,
-            # without their checks (abs() writes -0.0 as 0.0)
-            text = "%.*f" % (max(digits, 0), abs(value) * _NUDGE)  # noqa: UP031
-            return text if symbols.decimal == "." else text.replace(".", symbols.decimal)
-        if value is None or value != value:  # None or NaN
+        # a profile writes hundreds of numbers: the checks cost more than the writing,
+        # so each is made once and the plain float is the first case
+        if type(digits) is not builtins.int or digits < 0:
+            digits = max(builtins.int(digits), 0)
+        if type(value) is not float:
+            if value is None:
+                return MISSING
+            value = float(value)  # ints, numpy scalars
+        if value != value:  # NaN
             return MISSING
-        if math.isinf(value):
-            return ("" if value > 0 else _MINUS) + "∞"
         # Ties round away from zero, as readers expect (62.5 -> 63, not 62): the nudge of
         # a few units in the last place also turns 2.675 (stored as 2.67499...) into the
         # decimal it was written as.
-        digits = max(int(digits), 0)
         size = abs(value) * _NUDGE
+        symbols = self._symbols
         if size < 999:  # the common case: nothing to group, even after rounding
             text = "%.*f" % (digits, size)  # noqa: UP031 - three times faster than format()
             if symbols.decimal != ".":
                 text = text.replace(".", symbols.decimal)
+        elif size == math.inf:
+            return ("" if value > 0 else _MINUS) + "∞"
         else:
             text = format(size, f",.{digits}f")
             if (symbols.group, symbols.decimal) != (",", "."):
