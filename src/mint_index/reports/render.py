@@ -342,6 +342,9 @@ def units_view(ctx: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+#: A data-quality note without any number (its text is the same wherever it appears).
+_NO_NUMBERS = (None, None, None, None)
+
 #: Indicator kinds whose values are answer levels, shown as whole numbers.
 _WHOLE_NUMBER_KINDS = frozenset({"ordinal", "binary"})
 
@@ -383,7 +386,7 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
         return text
 
     def quality(q: dict[str, Any]) -> str:
-        if any(q[k] is not None for k in ("value", "lower", "upper", "denominator")):
+        if (q["value"], q["lower"], q["upper"], q["denominator"]) != _NO_NUMBERS:
             return _quality_text(q, f, t)
         # without numbers a note's text is the same on every profile that has it
         key = ("quality", q["label"], q["kind"], q["detail"])
