@@ -152,7 +152,7 @@ def _quality(data: ReportData, u: int) -> tuple[list[dict[str, Any]], dict[str, 
             entry["value"] = data.screened_out.get(unit_id)
         notes.append(entry)
         by_node.setdefault(node, []).append(kind)
-    order = {n: k for k, n in enumerate(data.node_ids)}
+    order = data.col  # position of each node
     notes.sort(key=lambda e: (order.get(e["id"], -1), e["kind"]))
     return notes, by_node
 
