@@ -253,13 +253,23 @@ def rank(firing: Firing) -> dict[str, Any]:
     # by 1e9 and rounds to the integer): as such integers, counted down from the largest,
     # priorities sort as integers, packed with the other keys into one int64
     top = np.rint(np.nanmax(firing.priority, initial=0.0) * 1e9)  # the highest, in 1e-9
+    tie_bits = max(len(tie_order) - 1, 1).bit_length()
+    levels = None  # the distinct priorities, where ``top`` and a tie do not fit 63 bits
+    if int(top).bit_length() + tie_bits > 62:
+        levels = np.unique(np.rint(firing.priority[firing.fired] * 1e9))
 
     def down(rule: np.ndarray, row: np.ndarray) -> np.ndarray:
-        """The priorities of these cells in 1e-9 below the highest (0 for the highest)."""
-        return (top - np.rint(firing.priority[rule, row] * 1e9)).astype(np.int64)
+        """The priorities of these cells counted down from the highest (0 for the
+        highest): in 1e-9, or as places among the distinct priorities (``levels``)."""
+        at = np.rint(firing.priority[rule, row] * 1e9)
+        if levels is None:
+            return (top - at).astype(np.int64)
+        return (len(levels) - 1 - np.searchsorted(levels, at)).astype(np.int64)
 
-    key = np.full((n_rows, len(actions)), -1, np.int64)  # ``down`` of the best; -1: none
-    best = np.zeros((n_rows, len(actions)), np.intp)  # the slot that sets it
+    # per action and row, the candidate that sets its place: ``down`` of its priority
+    # packed with the tie order of its slot, so that one sort along the actions ranks them
+    none = np.iinfo(np.int64).max
+    best = np.full((len(actions), n_rows), none, np.int64)
     asking = _RuleLists()  # the rules that asked, best first
     asked = np.full((len(actions), n_rows), -1, np.int32)  # their codes
     for a in range(len(actions)):
@@ -269,8 +279,7 @@ def rank(firing: Firing) -> dict[str, Any]:
         row, down_at, at = _sorted(row, down(slot_rule[slots][at], row), at)
         first, lengths = _runs(row)
         rows = row[first]
-        key[rows, a] = down_at[first]
-        best[rows, a] = slots[at[first]]
+        best[a, rows] = (down_at[first] << tie_bits) | tie[slots[at[first]]]
         listed = np.full((len(slots), len(rows)), -1, np.intp)
         listed[
             np.arange(len(row)) - np.repeat(first, lengths),
@@ -279,12 +288,13 @@ def rank(firing: Firing) -> dict[str, Any]:
         asked[a, rows] = asking.add(listed, [rules[r].id for r in slot_rule[slots]])
 
     # within each row: by priority, then by the tie order of the slot that set it
-    row, action = np.nonzero(key >= 0)
-    row, _, tied = _sorted(row, key[row, action], tie[best[row, action]])
-    slot = tie_order[tied]
+    ordered = np.sort(best.T, axis=1)  # [row, place]
+    there = ordered != none
+    count = there.sum(axis=1)
+    row = np.repeat(np.arange(n_rows), count)
+    place = np.arange(len(row)) - np.repeat(np.cumsum(count) - count, count)
+    slot = tie_order[ordered[there] & ((1 << tie_bits) - 1)]
     action = slot_action[slot]
-    starts, lengths = _runs(row)
-    place = np.arange(len(row)) - np.repeat(starts, lengths)
     rule = slot_rule[slot]
     return {
         "row": row.astype(np.int64),
