@@ -55,6 +55,9 @@ KINDS = ("action", "in_place", "note")
 GAP_KINDS = ("gap_target", "gap_peer_median", "gap_peer_best")
 #: The gaps that set the priority of a rule that names none on its focus node.
 _DEFAULT_GAPS = ("gap_target", "gap_peer_median")
+#: Bits of an int64 sort key a priority and a tie order may fill (the sign bit stays clear,
+#: and the largest value marks "no candidate").
+_KEY_BITS = 62
 #: Why a note's data fall short: a reason, or ``missing`` qualified by why it is missing.
 DETAILS = (*REASONS[1:], *(f"missing:{r}" for r in DERIVED_REASONS[1:]))
 
@@ -255,7 +258,7 @@ def rank(firing: Firing) -> dict[str, Any]:
     top = np.rint(np.nanmax(firing.priority, initial=0.0) * 1e9)  # the highest, in 1e-9
     tie_bits = max(len(tie_order) - 1, 1).bit_length()
     levels = None  # the distinct priorities, where ``top`` and a tie do not fit 63 bits
-    if int(top).bit_length() + tie_bits > 62:
+    if int(top).bit_length() + tie_bits > _KEY_BITS:
         levels = np.unique(np.rint(firing.priority[firing.fired] * 1e9))
 
     def down(rule: np.ndarray, row: np.ndarray) -> np.ndarray:
