@@ -153,6 +153,10 @@ def find(
     units = np.argsort(np.asarray(results.unit_ids, dtype=str), kind="stable")
     ys = np.argsort(np.asarray(results.years), kind="stable")
     columns = _GapColumns(cube, units, ys)
+    # the node columns the rules read, while the data quality is assessed
+    for j, measures in _reads(ruleset.rules, fw.node_ids).items():
+        for measure in measures:
+            columns.column(measure, j)
     quality = assessed.result()
     panel = _panel(results, columns, quality, units, ys)
     weights = weight_shares(results.plan)[fw.node_ids.index(fw.index.id)]
@@ -224,7 +228,7 @@ def fire(
     focus = np.array([panel.column(rule.focus) for rule in rules], dtype=np.intp)
     pool = threads or Threads(1)
     if pool.count > 1:  # every column the rules read computed first, a node per piece
-        reads = _reads(rules, panel)
+        reads = _reads(rules, panel.nodes)
         pool.map(lambda j: [panel.measures.column(m, j) for m in reads[j]], list(reads))
 
     def one(r: int) -> None:
@@ -261,15 +265,15 @@ def fire(
     )
 
 
-def _reads(rules: Sequence[Rule], panel: Panel) -> dict[int, list[str]]:
-    """The measures :func:`fire` reads, per node (a position in ``panel``): those the rules'
+def _reads(rules: Sequence[Rule], nodes: Sequence[str]) -> dict[int, list[str]]:
+    """The measures :func:`fire` reads, per node (a position in ``nodes``): those the rules'
     conditions test, and the gaps and the trend of their focus nodes."""
     reads: dict[int, dict[str, None]] = {}
     for rule in rules:
         for _, condition in walk(rule.when):
             if condition.flag is None:
-                reads.setdefault(panel.column(condition.node), {})[condition.measure] = None
-        focus = reads.setdefault(panel.column(rule.focus), {})
+                reads.setdefault(nodes.index(condition.node), {})[condition.measure] = None
+        focus = reads.setdefault(nodes.index(rule.focus), {})
         focus.update(dict.fromkeys([*(rule.gap_measures() or _DEFAULT_GAPS), "trend"]))
     return {node: list(measures) for node, measures in reads.items()}
 
