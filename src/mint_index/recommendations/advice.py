@@ -100,8 +100,11 @@ def _more_evidence(core: pd.DataFrame, ruleset: RuleSet) -> pd.DataFrame:
     code = np.asarray(rules.codes)[acts]
     counts = lengths[code]
     row = np.repeat(acts, counts)
-    within = np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)
-    node = flat[np.repeat(starts[code], counts) + within] if len(row) else row
+    # a row's i-th node is at its list's start + i: each row's start less the number of
+    # nodes before the row, repeated, plus the running position
+    node = flat[
+        np.repeat(starts[code] - (np.cumsum(counts) - counts), counts) + np.arange(len(row))
+    ]
     further = node != np.asarray(nodes.codes)[row]
     row, node = row[further], node[further]
     unit_code = np.asarray(unit.codes)[row]
