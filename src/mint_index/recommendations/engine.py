@@ -357,19 +357,26 @@ def rank(firing: Firing, threads: Threads | None = None) -> dict[str, Any]:
     slot = tie_order[ordered[there] & ((1 << tie_bits) - 1)]
     action = slot_action[slot]
     rule = slot_rule[slot]
-    return {
-        "row": row.astype(np.int64),
-        "rank": place.astype(np.int64) + 1,
-        "action": _categorical(action, categories=actions),
-        "action_pos": slot_pos[slot].astype(np.int64),
-        "priority": firing.priority[rule, row],
-        "severity": _categorical(severity[rule], categories=SEVERITIES),
-        "rule": _categorical(rule, categories=[r.id for r in rules]),
-        "rules": asking.categorical(asked[action, row]),
-        "node": _categorical(firing.focus[rule], categories=firing.nodes),
-        "gap_kind": _categorical(firing.gap_kind[rule, row], categories=GAP_KINDS),
-        "gap": firing.gap[rule, row],
+    cell = rule * n_rows + row  # into the [rule, row] arrays
+
+    def at(values: np.ndarray) -> np.ndarray:
+        return np.take(values.reshape(-1), cell)
+
+    columns: dict[str, Callable[[], Any]] = {
+        "row": lambda: row.astype(np.int64, copy=False),
+        "rank": lambda: place.astype(np.int64, copy=False) + 1,
+        "action": lambda: _categorical(action, categories=actions),
+        "action_pos": lambda: slot_pos[slot].astype(np.int64, copy=False),
+        "priority": lambda: at(firing.priority),
+        "severity": lambda: _categorical(severity[rule], categories=SEVERITIES),
+        "rule": lambda: _categorical(rule, categories=[r.id for r in rules]),
+        "rules": lambda: asking.categorical(asked[action, row]),
+        "node": lambda: _categorical(firing.focus[rule], categories=firing.nodes),
+        "gap_kind": lambda: _categorical(at(firing.gap_kind), categories=GAP_KINDS),
+        "gap": lambda: at(firing.gap),
     }
+    made = (threads or Threads(1)).map(lambda make: make(), columns.values())
+    return dict(zip(columns, made, strict=True))
 
 
 def _runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
