@@ -270,3 +270,28 @@ def test_packed_sort_orders_like_a_lexsort(scale: int) -> None:
     got = _sorted(first, second, third)
     for have, want in zip(got, (first, second, third), strict=True):
         assert have.tolist() == want[order].tolist()
+
+
+def _same_columns(a: dict[str, Any], b: dict[str, Any]) -> None:
+    assert a.keys() == b.keys()
+    for name, column in a.items():
+        if isinstance(column, pd.Categorical):
+            assert list(column.categories) == list(b[name].categories), name
+            column, other = column.codes, b[name].codes
+        else:
+            other = b[name]
+        np.testing.assert_array_equal(column, other, err_msg=name)
+
+
+def test_ranking_by_places_among_distinct_priorities_equals_the_packed_ranking(
+    results: mi.Results, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where priorities in 1e-9 and the tie order do not fit one int64 key, rank counts
+    places among the distinct priorities instead: the same order."""
+    from mint_index.recommendations import engine
+
+    rules = mi.load_rules()
+    packed = engine.find(results, rules).ranked
+    monkeypatch.setattr(engine, "_KEY_BITS", 8)  # too few for any priority in 1e-9
+    _same_columns(engine.find(results, rules).ranked, packed)
+    assert len(packed["row"]) > 0 and packed["rank"].max() > 2

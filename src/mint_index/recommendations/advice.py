@@ -37,6 +37,7 @@ def recommend(
     max_poor_share: float = 0.5,
     *,
     measures: MeasuresRegister | pd.DataFrame | str | Path | None = None,
+    threads: int | None = None,
 ) -> Recommendations:
     """Ranked, explained measures for every unit and year of ``results``.
 
@@ -50,16 +51,24 @@ def recommend(
     CSV/Excel file. Measures in place - these and those the framework's yes/no indicators
     show - are never recommended again; they are listed as rows of kind ``in_place`` with
     the verdict of :func:`~mint_index.effect_monitoring.measure_review` on their estimated
-    effects (``review``: working, review, wait or unknown).
+    effects (``review``: working, review, wait or unknown). ``threads``: how many threads
+    share the work (``None``: one per usable CPU; 1: none); the result is the same for any.
 
     Each measure appears once per unit and year, under the highest priority (0-100) of
     the rules asking for it; its evidence names every one of those rules' nodes.
     """
     from mint_index.recommendations.engine import find
+    from mint_index.recommendations.rules import RuleSet, load_rules
+    from mint_index.recommendations.threads import Threads
 
     check_language(lang)
-    found = find(results, rules, max_poor_share)
-    core = found.frame(in_place_rows(results, found.ruleset, measures))
+    ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
+    ruleset = ruleset.validated_for(results.framework)
+    with Threads(threads) as pool:
+        # the measures in place do not depend on the rules' findings: worked out meanwhile
+        in_place = pool.submit(in_place_rows, results, ruleset, measures)
+        found = find(results, ruleset, max_poor_share, threads=pool)
+        core = found.frame(in_place.result(), threads=pool)
     more = _more_evidence(core, found.ruleset)
     return Recommendations(
         core,
@@ -91,8 +100,11 @@ def _more_evidence(core: pd.DataFrame, ruleset: RuleSet) -> pd.DataFrame:
     code = np.asarray(rules.codes)[acts]
     counts = lengths[code]
     row = np.repeat(acts, counts)
-    within = np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)
-    node = flat[np.repeat(starts[code], counts) + within] if len(row) else row
+    # a row's i-th node is at its list's start + i: each row's start less the number of
+    # nodes before the row, repeated, plus the running position
+    node = flat[
+        np.repeat(starts[code] - (np.cumsum(counts) - counts), counts) + np.arange(len(row))
+    ]
     further = node != np.asarray(nodes.codes)[row]
     row, node = row[further], node[further]
     unit_code = np.asarray(unit.codes)[row]

@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +35,8 @@ from mint_index.recommendations.details import CORE_COLUMNS, REGISTER_COLUMNS, D
 from mint_index.recommendations.priority import SEVERITY, priority
 from mint_index.recommendations.quality import REASONS, Quality, assess
 from mint_index.recommendations.recommendations import Recommendations
-from mint_index.recommendations.rules import Rule, RuleSet, load_rules
+from mint_index.recommendations.rules import Rule, RuleSet, load_rules, walk
+from mint_index.recommendations.threads import Threads
 from mint_index.rules.languages import DEFAULT_LANGUAGE, check_language
 from mint_index.rules.weights import weight_shares
 
@@ -55,6 +57,9 @@ KINDS = ("action", "in_place", "note")
 GAP_KINDS = ("gap_target", "gap_peer_median", "gap_peer_best")
 #: The gaps that set the priority of a rule that names none on its focus node.
 _DEFAULT_GAPS = ("gap_target", "gap_peer_median")
+#: Bits of an int64 sort key a priority and a tie order may fill (the sign bit stays clear,
+#: and the largest value marks "no candidate").
+_KEY_BITS = 62
 #: Why a note's data fall short: a reason, or ``missing`` qualified by why it is missing.
 DETAILS = (*REASONS[1:], *(f"missing:{r}" for r in DERIVED_REASONS[1:]))
 
@@ -64,6 +69,8 @@ def recommend(
     rules: RuleSet | str | Path | None = None,
     lang: str = DEFAULT_LANGUAGE,
     max_poor_share: float = 0.5,
+    *,
+    threads: int | None = None,
 ) -> Recommendations:
     """Ranked, explained measures for every unit and year of ``results``.
 
@@ -72,12 +79,15 @@ def recommend(
     ``en``) is the language shown by default; evidence and explanations are written in
     either language when a view asks for them (``to_frame``, ``for_unit``, ...).
     ``max_poor_share``: an aggregate whose indicators are missing, imputed or unreliable
-    for more than this share of its weight is too sparse to act on.
+    for more than this share of its weight is too sparse to act on. ``threads``: how many
+    threads share the work (``None``: one per usable CPU); the result is the same for any.
     """
     check_language(lang)
-    found = find(results, rules, max_poor_share)
+    with Threads(threads) as pool:
+        found = find(results, rules, max_poor_share, threads=pool)
+        frame = found.frame(threads=pool)
     return Recommendations(
-        found.frame(), lang=lang, meta=found.meta, ruleset=found.ruleset, details=found.details
+        frame, lang=lang, meta=found.meta, ruleset=found.ruleset, details=found.details
     )
 
 
@@ -99,11 +109,14 @@ class Found:
     meta: dict[str, Any]
     details: Details
 
-    def frame(self, in_place: pd.DataFrame | None = None) -> pd.DataFrame:
+    def frame(
+        self, in_place: pd.DataFrame | None = None, threads: Threads | None = None
+    ) -> pd.DataFrame:
         """The stored frame (:data:`CORE_COLUMNS`); with ``in_place`` (one row per unit,
         year and measure in place, as :func:`~mint_index.recommendations.register.in_place_rows`
         gives them) without those measures, ranks renumbered, plus one ``in_place`` row per
-        measure in place and the register's columns."""
+        measure in place and the register's columns. ``threads`` lay out columns side by
+        side."""
         from mint_index.recommendations.register import place, without
 
         ranked, placed = self.ranked, None
@@ -111,14 +124,20 @@ class Found:
             panel_units = np.asarray(self.panel.units[:: len(self.ys)], dtype=object)
             placed = place(in_place, panel_units, self.panel.years[: len(self.ys)], ranked)
             ranked = without(ranked, placed)
-        return _frame(ranked, self.noted, self.panel, self.quality, self.units, self.ys, placed)
+        return _frame(
+            ranked, self.noted, self.panel, self.quality, self.units, self.ys, placed, threads
+        )
 
 
 def find(
-    results: Results, rules: RuleSet | str | Path | None = None, max_poor_share: float = 0.5
+    results: Results,
+    rules: RuleSet | str | Path | None = None,
+    max_poor_share: float = 0.5,
+    threads: Threads | None = None,
 ) -> Found:
     """Every rule evaluated on every unit and year of ``results`` (arguments as
-    :func:`recommend`); the measures ranked, the data-quality notes found."""
+    :func:`recommend`); the measures ranked, the data-quality notes found. ``threads``:
+    where independent pieces of the work run (default: one after the other)."""
     from mint_index.gap_analysis import GapCube
 
     if not 0.0 <= max_poor_share <= 1.0:
@@ -126,18 +145,26 @@ def find(
     fw = results.framework
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
     ruleset = ruleset.validated_for(fw)
+    pool = threads or Threads(1)
 
+    assessed = pool.submit(assess, results, max_poor_share)
     cube = GapCube.of_results(results)
-    quality = assess(results, max_poor_share)
     # panel rows in output order: units sorted as text, then years
     units = np.argsort(np.asarray(results.unit_ids, dtype=str), kind="stable")
     ys = np.argsort(np.asarray(results.years), kind="stable")
     columns = _GapColumns(cube, units, ys)
+    # the node columns the rules read, while the data quality is assessed
+    for j, measures in _reads(ruleset.rules, fw.node_ids).items():
+        for measure in measures:
+            columns.column(measure, j)
+    quality = assessed.result()
     panel = _panel(results, columns, quality, units, ys)
     weights = weight_shares(results.plan)[fw.node_ids.index(fw.index.id)]
-    firing = fire(ruleset, panel, weights)
+    firing = fire(ruleset, panel, weights, pool)
     columns.clear()  # the node columns the rules read are not needed any more
-    ranked, noted = rank(firing), notes(firing, panel)
+    noting = pool.submit(notes, firing, panel)
+    ranked = rank(firing, pool)
+    noted = noting.result()
     del firing
     meta = {
         "framework": fw.framework.id,
@@ -175,11 +202,17 @@ class Firing:
     reliable: np.ndarray  # bool [row, node], the panel's
 
 
-def fire(ruleset: RuleSet, panel: Panel, weights: np.ndarray | Mapping[str, float]) -> Firing:
+def fire(
+    ruleset: RuleSet,
+    panel: Panel,
+    weights: np.ndarray | Mapping[str, float],
+    threads: Threads | None = None,
+) -> Firing:
     """Evaluate every rule on ``panel``: one pass of array work per rule, over all rows.
 
     ``weights`` is each node's effective weight in the index (array over ``panel.nodes``
-    or a mapping; missing nodes weigh 0).
+    or a mapping; missing nodes weigh 0). ``threads``: rules evaluated side by side (each
+    writes only its own row of the ``[rule, row]`` arrays).
     """
     if not isinstance(weights, np.ndarray):
         weights = np.array([float(weights.get(n, 0.0)) for n in panel.nodes])
@@ -193,7 +226,13 @@ def fire(ruleset: RuleSet, panel: Panel, weights: np.ndarray | Mapping[str, floa
     lenient = replace(panel, reliable=np.ones_like(panel.reliable))
     active = np.ones(panel.n_rows, dtype=bool) if panel.active is None else panel.active
     focus = np.array([panel.column(rule.focus) for rule in rules], dtype=np.intp)
-    for r, rule in enumerate(rules):
+    pool = threads or Threads(1)
+    if pool.count > 1:  # every column the rules read computed first, a node per piece
+        reads = _reads(rules, panel.nodes)
+        pool.map(lambda j: [panel.measures.column(m, j) for m in reads[j]], list(reads))
+
+    def one(r: int) -> None:
+        rule = rules[r]
         truth = evaluate(rule.when, panel)
         j = int(focus[r])
         fired[r] = truth.true
@@ -211,6 +250,8 @@ def fire(ruleset: RuleSet, panel: Panel, weights: np.ndarray | Mapping[str, floa
         unknown = truth.unknown & active
         if unknown.any():
             undecided[r] = unknown & ~evaluate(rule.when, lenient).false
+
+    pool.map(one, range(len(rules)))
     return Firing(
         rules=tuple(rules),
         nodes=tuple(panel.nodes),
@@ -224,17 +265,30 @@ def fire(ruleset: RuleSet, panel: Panel, weights: np.ndarray | Mapping[str, floa
     )
 
 
+def _reads(rules: Sequence[Rule], nodes: Sequence[str]) -> dict[int, list[str]]:
+    """The measures :func:`fire` reads, per node (a position in ``nodes``): those the rules'
+    conditions test, and the gaps and the trend of their focus nodes."""
+    reads: dict[int, dict[str, None]] = {}
+    for rule in rules:
+        for _, condition in walk(rule.when):
+            if condition.flag is None:
+                reads.setdefault(nodes.index(condition.node), {})[condition.measure] = None
+        focus = reads.setdefault(nodes.index(rule.focus), {})
+        focus.update(dict.fromkeys([*(rule.gap_measures() or _DEFAULT_GAPS), "trend"]))
+    return {node: list(measures) for node, measures in reads.items()}
+
+
 # ---- ranking --------------------------------------------------------------------------------
 
 
-def rank(firing: Firing) -> dict[str, Any]:
+def rank(firing: Firing, threads: Threads | None = None) -> dict[str, Any]:
     """One candidate per row and action (its highest priority), ranked within each row.
 
     Order: priority (descending, to 9 decimals), severity (descending), rule id, the
     action's place in the rule. Columns ``row, rank, action, action_pos, priority,
     severity, rule, rules, node, gap_kind, gap`` (``pd.DataFrame`` takes them as they are),
     sorted by row and rank; ``rules`` is every rule that asked for the action, in that
-    order (a tuple; the column is categorical).
+    order (a tuple; the column is categorical). ``threads``: actions side by side.
     """
     rules = firing.rules
     n_rows = firing.fired.shape[1]
@@ -253,52 +307,76 @@ def rank(firing: Firing) -> dict[str, Any]:
     # by 1e9 and rounds to the integer): as such integers, counted down from the largest,
     # priorities sort as integers, packed with the other keys into one int64
     top = np.rint(np.nanmax(firing.priority, initial=0.0) * 1e9)  # the highest, in 1e-9
+    tie_bits = max(len(tie_order) - 1, 1).bit_length()
+    levels = None  # the distinct priorities, where ``top`` and a tie do not fit 63 bits
+    if int(top).bit_length() + tie_bits > _KEY_BITS:
+        levels = np.unique(np.rint(firing.priority[firing.fired] * 1e9))
 
     def down(rule: np.ndarray, row: np.ndarray) -> np.ndarray:
-        """The priorities of these cells in 1e-9 below the highest (0 for the highest)."""
-        return (top - np.rint(firing.priority[rule, row] * 1e9)).astype(np.int64)
+        """The priorities of these cells counted down from the highest (0 for the
+        highest): in 1e-9, or as places among the distinct priorities (``levels``)."""
+        at = np.rint(firing.priority[rule, row] * 1e9)
+        if levels is None:
+            return (top - at).astype(np.int64)
+        return (len(levels) - 1 - np.searchsorted(levels, at)).astype(np.int64)
 
-    key = np.full((n_rows, len(actions)), -1, np.int64)  # ``down`` of the best; -1: none
-    best = np.zeros((n_rows, len(actions)), np.intp)  # the slot that sets it
-    asking = _RuleLists()  # the rules that asked, best first
-    asked = np.full((len(actions), n_rows), -1, np.int32)  # their codes
-    for a in range(len(actions)):
+    # per action and row, the candidate that sets its place: ``down`` of its priority
+    # packed with the tie order of its slot, so that one sort along the actions ranks them
+    none = np.iinfo(np.int64).max
+    best = np.full((len(actions), n_rows), none, np.int64)
+    asked = np.full((len(actions), n_rows), -1, np.int32)  # codes of the rules that asked
+
+    def candidates(a: int) -> tuple[np.ndarray, _RuleLists]:
+        """Fill in action ``a``'s rows of ``best`` and (codes into its own lists) ``asked``."""
         slots = tie_order[slot_action[tie_order] == a]
         at, row = np.nonzero(firing.fired[slot_rule[slots]])  # [slot, row] that asked
         # by row, then priority, then tie order (the slot's place in ``slots``)
         row, down_at, at = _sorted(row, down(slot_rule[slots][at], row), at)
         first, lengths = _runs(row)
         rows = row[first]
-        key[rows, a] = down_at[first]
-        best[rows, a] = slots[at[first]]
+        best[a, rows] = (down_at[first] << tie_bits) | tie[slots[at[first]]]
         listed = np.full((len(slots), len(rows)), -1, np.intp)
         listed[
             np.arange(len(row)) - np.repeat(first, lengths),
             np.repeat(np.arange(len(rows)), lengths),
         ] = at
-        asked[a, rows] = asking.add(listed, [rules[r].id for r in slot_rule[slots]])
+        lists = _RuleLists()  # the rules that asked, best first
+        asked[a, rows] = lists.add(listed, [rules[r].id for r in slot_rule[slots]])
+        return rows, lists
+
+    asking = _RuleLists()  # every action's lists, in the order of the actions
+    for a, (rows, lists) in enumerate((threads or Threads(1)).map(candidates, range(len(actions)))):
+        asked[a, rows] += asking.extend(lists)
 
     # within each row: by priority, then by the tie order of the slot that set it
-    row, action = np.nonzero(key >= 0)
-    row, _, tied = _sorted(row, key[row, action], tie[best[row, action]])
-    slot = tie_order[tied]
+    ordered = np.sort(best.T, axis=1)  # [row, place]
+    there = ordered != none
+    count = there.sum(axis=1)
+    row = np.repeat(np.arange(n_rows), count)
+    place = np.arange(len(row)) - np.repeat(np.cumsum(count) - count, count)
+    slot = tie_order[ordered[there] & ((1 << tie_bits) - 1)]
     action = slot_action[slot]
-    starts, lengths = _runs(row)
-    place = np.arange(len(row)) - np.repeat(starts, lengths)
     rule = slot_rule[slot]
-    return {
-        "row": row.astype(np.int64),
-        "rank": place.astype(np.int64) + 1,
-        "action": _categorical(action, categories=actions),
-        "action_pos": slot_pos[slot].astype(np.int64),
-        "priority": firing.priority[rule, row],
-        "severity": _categorical(severity[rule], categories=SEVERITIES),
-        "rule": _categorical(rule, categories=[r.id for r in rules]),
-        "rules": asking.categorical(asked[action, row]),
-        "node": _categorical(firing.focus[rule], categories=firing.nodes),
-        "gap_kind": _categorical(firing.gap_kind[rule, row], categories=GAP_KINDS),
-        "gap": firing.gap[rule, row],
+    cell = rule * n_rows + row  # into the [rule, row] arrays
+
+    def at(values: np.ndarray) -> np.ndarray:
+        return np.take(values.reshape(-1), cell)
+
+    columns: dict[str, Callable[[], Any]] = {
+        "row": lambda: row.astype(np.int64, copy=False),
+        "rank": lambda: place.astype(np.int64, copy=False) + 1,
+        "action": lambda: _categorical(action, categories=actions),
+        "action_pos": lambda: slot_pos[slot].astype(np.int64, copy=False),
+        "priority": lambda: at(firing.priority),
+        "severity": lambda: _categorical(severity[rule], categories=SEVERITIES),
+        "rule": lambda: _categorical(rule, categories=[r.id for r in rules]),
+        "rules": lambda: asking.categorical(asked[action, row]),
+        "node": lambda: _categorical(firing.focus[rule], categories=firing.nodes),
+        "gap_kind": lambda: _categorical(at(firing.gap_kind), categories=GAP_KINDS),
+        "gap": lambda: at(firing.gap),
     }
+    made = (threads or Threads(1)).map(lambda make: make(), columns.values())
+    return dict(zip(columns, made, strict=True))
 
 
 def _runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -396,6 +474,12 @@ class _RuleLists:
         else:
             self._names += [tuple(at(d) for d in line if d) for line in distinct.tolist()]
         return codes
+
+    def extend(self, other: _RuleLists) -> int:
+        """Append ``other``'s lists; what to add to its codes to make them codes here."""
+        offset = len(self._names)
+        self._names += other._names
+        return offset
 
     def firsts(self, ids: list[str]) -> np.ndarray:
         """Per code: the position in ``ids`` of the first rule of its list."""
@@ -507,12 +591,14 @@ def _frame(
     units: np.ndarray,
     ys: np.ndarray,
     placed: Placed | None = None,
+    threads: Threads | None = None,
 ) -> pd.DataFrame:
     """The stored frame (:data:`CORE_COLUMNS`, with ``placed`` also the register's). Panel
     rows are in output order, so each row's actions (by rank), its measures in place (in
     the register's order) and then its notes (in framework order) are laid out as they
     come: nothing is sorted. The numbers of each row's node are not stored: the gap cube
-    gives them for the rows a view asks for (:meth:`Details.numbers`)."""
+    gives them for the rows a view asks for (:meth:`Details.numbers`). ``threads``: the
+    columns are laid out side by side."""
     n_y, n_units = len(ys), len(units)
     n_rows = panel.n_rows
     a_row, n_row = ranked["row"], noted["row"]
@@ -546,55 +632,75 @@ def _frame(
     a_node, n_node = ranked["node"].codes, noted["node"].codes
     floats = ["priority", "gap"]  # the node's numbers are read from the cube per view
     block = np.empty((len(floats), total))
-    block[0] = merge(ranked["priority"], np.nan, np.nan, np.float64)
-    block[1] = merge(ranked["gap"], np.nan, np.nan, np.float64)
+
+    def numbers(i: int) -> np.ndarray:
+        block[i] = merge(ranked[floats[i]], np.nan, np.nan, np.float64)
+        return block[i]
 
     # notes: why the node's data fall short, and how many of its indicators do
     year_unit = ys[n_row % n_y] * n_units + units[n_row // n_y]  # into [year, unit]
     note = year_unit * quality.reason.shape[2] + n_node  # into [year, unit, node]
-    reason = np.take(quality.reason.reshape(-1), note)
-    n_i = quality.missing_reason.shape[2]  # indicators only
-    at = year_unit * n_i + np.minimum(n_node, n_i - 1)
-    why = np.where(n_node < n_i, np.take(quality.missing_reason.reshape(-1), at), 0)
-    missing = (reason == REASONS.index("missing")) & (why > 0)
-    detail = np.where(missing, len(REASONS) - 2 + why, reason - 1).astype(np.int8)
 
-    def codes(column: str, dtype: type = np.int32) -> np.ndarray:
-        return merge(ranked[column].codes, -1, -1, dtype)
+    def reasons() -> tuple[pd.Categorical, pd.Categorical]:
+        """The ``reason`` and ``detail`` columns."""
+        reason = np.take(quality.reason.reshape(-1), note)
+        n_i = quality.missing_reason.shape[2]  # indicators only
+        at = year_unit * n_i + np.minimum(n_node, n_i - 1)
+        why = np.where(n_node < n_i, np.take(quality.missing_reason.reshape(-1), at), 0)
+        missing = (reason == REASONS.index("missing")) & (why > 0)
+        detail = np.where(missing, len(REASONS) - 2 + why, reason - 1).astype(np.int8)
+        return (
+            _categorical(merge(-1, -1, reason - 1, np.int8), REASONS[1:]),
+            _categorical(merge(-1, -1, detail, np.int8), DETAILS),
+        )
+
+    def codes(column: str, categories: Sequence[str], dtype: type) -> pd.Categorical:
+        return _categorical(merge(ranked[column].codes, -1, -1, dtype), categories)
 
     actions = ranked["action"].categories if placed is None else placed.actions
-    frame = pd.DataFrame(block.T, columns=floats, copy=False)
     unit_ids = np.asarray(panel.units[::n_y], dtype=object)
-    columns: dict[str, Any] = {
-        "unit": _categorical(
+    make: dict[str, Callable[[], Any]] = {
+        "priority": lambda: numbers(0),
+        "gap": lambda: numbers(1),
+        "unit": lambda: _categorical(
             np.repeat(np.arange(n_units), per_row.reshape(n_units, n_y).sum(axis=1)), unit_ids
         ),
-        "year": np.repeat(panel.years, per_row),
-        "kind": _categorical(kind, categories=KINDS),
-        "rank": pd.arrays.IntegerArray(merge(ranked["rank"], 0, 0, np.int64), kind > 0),
-        "action": _categorical(
+        "year": lambda: np.repeat(panel.years, per_row),
+        "kind": lambda: _categorical(kind, categories=KINDS),
+        "rank": lambda: pd.arrays.IntegerArray(merge(ranked["rank"], 0, 0, np.int64), kind > 0),
+        "action": lambda: _categorical(
             merge(ranked["action"].codes, -1 if placed is None else placed.action, -1, np.int32),
             actions,
         ),
-        "severity": _categorical(codes("severity", np.int8), SEVERITIES),
-        "rule": _categorical(
+        "severity": lambda: codes("severity", SEVERITIES, np.int8),
+        "rule": lambda: _categorical(
             merge(ranked["rule"].codes, -1, noted["rule"].codes, np.int32),
             ranked["rule"].categories,
         ),
-        "rules": _merged(ranked["rules"], noted["rules"], merge),
-        "node": _categorical(merge(a_node, -1, n_node, np.int32), categories=list(panel.nodes)),
-        "reason": _categorical(merge(-1, -1, reason - 1, np.int8), REASONS[1:]),
-        "gap_kind": _categorical(codes("gap_kind", np.int8), GAP_KINDS),
+        "rules": lambda: _merged(ranked["rules"], noted["rules"], merge),
+        "node": lambda: _categorical(
+            merge(a_node, -1, n_node, np.int32), categories=list(panel.nodes)
+        ),
+        "reason": reasons,
+        "gap_kind": lambda: codes("gap_kind", GAP_KINDS, np.int8),
+        "poor": lambda: merge(0, 0, np.take(quality.poor.reshape(-1), note), np.int64),
+        "total": lambda: merge(0, 0, quality.total[n_node], np.int64),
     }
-    columns["detail"] = _categorical(merge(-1, -1, detail, np.int8), DETAILS)
-    columns["poor"] = merge(0, 0, np.take(quality.poor.reshape(-1), note), np.int64)
-    columns["total"] = merge(0, 0, quality.total[n_node], np.int64)
     if placed is not None:
-        since = merge(0, placed.since, 0, np.int64)
-        columns["since"] = pd.arrays.IntegerArray(since, kind != 1)
+        make["since"] = lambda: pd.arrays.IntegerArray(
+            merge(0, placed.since, 0, np.int64), kind != 1
+        )
+
+        def review(values: pd.Categorical) -> pd.Categorical:
+            return _categorical(merge(-1, values.codes, -1, np.int32), values.categories)
+
         for name in ("review", "review_indicators"):
-            values = getattr(placed, name)
-            columns[name] = _categorical(merge(-1, values.codes, -1, np.int32), values.categories)
+            make[name] = partial(review, getattr(placed, name))
+    made = dict(zip(make, (threads or Threads(1)).map(lambda f: f(), make.values()), strict=True))
+    made["reason"], made["detail"] = made["reason"]
+    frame = pd.DataFrame(block.T, columns=floats, copy=False)
+    columns = {name: made[name] for name in [*CORE_COLUMNS, *REGISTER_COLUMNS] if name in made}
+    del columns["priority"], columns["gap"]
     for name, column in columns.items():  # around the float block, in CORE_COLUMNS order
         # as a Series: pandas takes a Series' array as it is, but copies a bare array
         at = CORE_COLUMNS.index(name) if name in CORE_COLUMNS else len(frame.columns)
