@@ -116,7 +116,7 @@ def _score_range(values: np.ndarray) -> tuple[float, float]:
     return (lo, hi) if hi > lo else (lo - 1, hi + 1)
 
 
-def trend_of(change: float, band: float) -> str:
+def _trend(change: float, band: float) -> str:
     """A change as a trend word: within ``band`` of zero stable, NaN no trend ("")."""
     if math.isnan(change):
         return ""
@@ -808,16 +808,20 @@ def rank_columns(
     ]
 
 
-def node_entry(data: ReportData, r: UnitRows, node: str) -> dict[str, Any]:
-    c = data.col[node]
+def node_entry(
+    data: ReportData, r: UnitRows, node: str, col: int | None = None, label: str | None = None
+) -> dict[str, Any]:
+    """A node's score, peer band, change and trend for one unit. ``col`` and ``label``
+    (its column and label, when the caller has them at hand) save two look-ups."""
+    c = data.col[node] if col is None else col
     change = r.changes[c]
     return {
         "id": node,
-        "label": data.nodes[node]["label"],
+        "label": data.nodes[node]["label"] if label is None else label,
         "score": nan_to_none(r.scores[c]),
         "peer_median": nan_to_none(r.median[c]),
         "peer_q1": nan_to_none(r.q1[c]),
         "peer_q3": nan_to_none(r.q3[c]),
         "change": nan_to_none(change),
-        "trend": trend_of(change, data.band),
+        "trend": _trend(change, data.band),
     }

@@ -19,7 +19,6 @@ from mint_index.reports.data import (
     node_entry,
     profile_filename,
     rank_entry,
-    trend_of,
 )
 from mint_index.reports.effects_section import profile_effects
 from mint_index.reports.i18n import texts
@@ -81,33 +80,26 @@ def _row_layout(data: ReportData, node: str, depth: int) -> _RowLayout:
 def _scorecard_row(
     data: ReportData, r: UnitRows, row: _RowLayout, notes: dict[str, list[str]]
 ) -> dict[str, Any]:
-    c, i = row.col, row.indicator
-    change = r.changes[c]
+    i = row.indicator
     kinds = notes.get(row.node)
     value = nan_to_none(r.raw[i]) if i >= 0 else None
     parity = row.parity_point
-    return {
-        "id": row.node,
-        "label": row.label,
-        "score": nan_to_none(r.scores[c]),
-        "peer_median": nan_to_none(r.median[c]),
-        "peer_q1": nan_to_none(r.q1[c]),
-        "peer_q3": nan_to_none(r.q3[c]),
-        "change": nan_to_none(change),
-        "trend": trend_of(change, data.band),
-        "depth": row.depth,
-        "notes": sorted(set(kinds)) if kinds else [],
-        "is_indicator": i >= 0,
-        "kind": row.kind,
-        "value": value,
-        "unit": row.unit,
-        "unit_first": row.unit_first,
-        "gap_unit": row.gap_unit,
-        "value_label": row.levels.get(value, "") if value is not None else "",
-        "target": row.target,
-        "peer_median_value": nan_to_none(r.median_raw[i]) if i >= 0 else None,
-        "parity_gap": None if parity is None or value is None else value - parity,
-    }
+    entry = node_entry(data, r, row.node, row.col, row.label)
+    entry.update(
+        depth=row.depth,
+        notes=sorted(set(kinds)) if kinds else [],
+        is_indicator=i >= 0,
+        kind=row.kind,
+        value=value,
+        unit=row.unit,
+        unit_first=row.unit_first,
+        gap_unit=row.gap_unit,
+        value_label=row.levels.get(value, "") if value is not None else "",
+        target=row.target,
+        peer_median_value=nan_to_none(r.median_raw[i]) if i >= 0 else None,
+        parity_gap=None if parity is None or value is None else value - parity,
+    )
+    return entry
 
 
 def _quality(data: ReportData, u: int) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
