@@ -19,7 +19,7 @@ and its replication indices, so any :class:`concurrent.futures.Executor` or a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, cast
 
@@ -30,7 +30,7 @@ from mint_index.analysis.replicate_batch import Indicators, batch_outputs
 from mint_index.errors import SpecError
 from mint_index.methods.registry import INDICATOR_STEPS
 from mint_index.plan import StepChoice
-from mint_index.workers import usable_cpus
+from mint_index.threads import Threads
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -43,7 +43,6 @@ __all__ = [
     "quantiles_of_sorted",
     "rank_rows",
     "simulate",
-    "thread_count",
 ]
 
 #: Cells (year x unit) times replications of one working array: a chunk is computed in
@@ -304,12 +303,8 @@ def _input_cubes(
             raise SpecError(f"uncertainty: scoring with {overrides} failed: {exc}") from None
         return res.cube("normalised")[year_index]
 
-    count = thread_count(threads, len(distinct))
-    if count == 1:
-        cubes = [cube(row) for row in distinct]
-    else:
-        with ThreadPoolExecutor(max_workers=count) as pool:
-            cubes = list(pool.map(cube, distinct))
+    with Threads(threads, tasks=len(distinct)) as pool:
+        cubes = pool.map(cube, distinct)
     return tuple(cubes), key.reshape(-1).astype(np.int64)
 
 
@@ -344,17 +339,6 @@ def _submit(
     return [pool.submit(_run_chunk, _slim(inputs, c), c) for c in chunks]
 
 
-def thread_count(threads: int | None, tasks: int) -> int:
-    """Threads for ``tasks`` pieces of work: ``threads``, or one per usable CPU when
-    ``None``; never more than the tasks, at least one."""
-    if threads is not None and (
-        isinstance(threads, bool) or not isinstance(threads, int) or threads < 1
-    ):
-        raise SpecError(f"threads must be a positive integer or None, got {threads!r}")
-    wanted = usable_cpus() if threads is None else threads
-    return max(1, min(wanted, tasks))
-
-
 def _run_here(
     inputs: _ChunkInputs,
     chunks: list[np.ndarray],
@@ -375,17 +359,10 @@ def _run_here(
         chunk, key, pos = item
         _run_batch(inputs, indicators[key], chunk[pos], ranks, scores, chunk[pos])
 
-    count = thread_count(threads, len(work))
-    if count == 1:
-        indicators.update((key, _indicators(inputs, key)) for key in used)
-        for item in work:
-            run(item)
-        return
-    with ThreadPoolExecutor(max_workers=count) as pool:
+    with Threads(threads, tasks=len(work)) as pool:
         built = pool.map(lambda key: _indicators(inputs, key), used)
         indicators.update(zip(used, built, strict=True))
-        for done in [pool.submit(run, item) for item in work]:
-            done.result()  # re-raises a batch's error
+        pool.map(run, work)  # re-raises a batch's error
 
 
 def simulate(

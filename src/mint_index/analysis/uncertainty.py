@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -19,14 +19,10 @@ import numpy as np
 import pandas as pd
 
 from mint_index.analysis.choices import Factor, Replications, draw, parse_vary
-from mint_index.analysis.replicate import (
-    Simulation,
-    quantiles_of_sorted,
-    simulate,
-    thread_count,
-)
+from mint_index.analysis.replicate import Simulation, quantiles_of_sorted, simulate
 from mint_index.errors import SpecError
 from mint_index.plan import StepChoice
+from mint_index.threads import Threads, thread_count
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -183,12 +179,8 @@ def rank_statistics(
         return _sorted_quantiles(sim.scores[o, y], missing_first=False)
 
     tasks = [(o, y, ranks) for o, y in pairs for ranks in (True, False)]
-    count = thread_count(threads, len(tasks))
-    if count == 1:
-        found = [quantiles(t) for t in tasks]
-    else:
-        with ThreadPoolExecutor(max_workers=count) as pool:
-            found = list(pool.map(quantiles, tasks))
+    with Threads(threads, tasks=len(tasks)) as pool:
+        found = pool.map(quantiles, tasks)
     frames = [
         _node_year_statistics(sim, unit_ids, o, y, found[2 * i], found[2 * i + 1])
         for i, (o, y) in enumerate(pairs)

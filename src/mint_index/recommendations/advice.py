@@ -59,7 +59,7 @@ def recommend(
     """
     from mint_index.recommendations.engine import find
     from mint_index.recommendations.rules import RuleSet, load_rules
-    from mint_index.recommendations.threads import Threads
+    from mint_index.threads import Threads
 
     check_language(lang)
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)

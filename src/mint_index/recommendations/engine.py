@@ -36,9 +36,9 @@ from mint_index.recommendations.priority import SEVERITY, priority
 from mint_index.recommendations.quality import REASONS, Quality, assess
 from mint_index.recommendations.recommendations import Recommendations
 from mint_index.recommendations.rules import Rule, RuleSet, load_rules, walk
-from mint_index.recommendations.threads import Threads
 from mint_index.rules.languages import DEFAULT_LANGUAGE, check_language
 from mint_index.rules.weights import weight_shares
+from mint_index.threads import Threads
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
