@@ -19,6 +19,7 @@ from mint_index.reports import Report, compare_report, report
 from mint_index.reports.context import profile_filename
 from mint_index.reports.i18n import TEXTS, texts
 from mint_index.reports.render import TEMPLATES, environment
+from mint_index.rules.formatting import Formatter
 
 EVIL = "<script>alert(1)</script>"
 VOID = {"meta", "link", "br", "img", "input", "hr", "col", "area", "base", "wbr", "source"}
@@ -578,3 +579,42 @@ def test_ratio_units_read_before_the_number(demo: dict[str, Path], lang: str) ->
         assert _written(value - 1.0, lang, sign=True) in cells  # the parity gap, no unit
         checked += 1
     assert checked
+
+
+def test_views_of_a_chunk_equal_the_views_one_by_one() -> None:
+    """A chunk's figures are written column by column (one pass per kind of figure for
+    all its profiles); each profile's view must be the one it gets alone, also when the
+    chunk mixes languages."""
+    from mint_index.reports.render import profile_view, profile_views
+
+    res = h.results()
+    contexts = [
+        report(res, lang=lang).profile_context(unit)
+        for unit in ("a", "b", "c", "d")
+        for lang in ("de", "en")
+    ]
+    alone = [profile_view(ctx) for ctx in contexts]
+    assert profile_views(contexts) == alone
+    assert profile_views(contexts[::-1]) == alone[::-1]
+    assert profile_views([]) == []
+    # a value in the scorecard is the unit's own: read back from the context
+    first = alone[0]["scorecard"][0]["rows"][0]
+    assert first["score"] == Formatter("de").num(contexts[0]["scorecard"][0]["rows"][0]["score"])
+
+
+def test_the_overview_is_built_on_first_use_and_once() -> None:
+    calls: list[int] = []
+    res = h.results()
+    rep = report(res, lang="en")
+    built = rep._make_context
+
+    def counted() -> dict[str, Any]:
+        calls.append(1)
+        assert built is not None
+        return built()
+
+    rep._make_context = counted
+    assert rep.lang == "en" and not calls  # the language comes from the prepared data
+    assert rep.data is not None
+    assert rep.context["year"] == rep.data.year
+    assert rep.html and rep.context and len(calls) == 1

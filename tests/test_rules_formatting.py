@@ -134,3 +134,41 @@ def test_numbers_in_one_pass_by_hand() -> None:
         "+7,3",
     ]
     assert EN.nums(values, 0) == ["1,235", "0", MISSING, "63", "−3", "0", "7"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            _NUMBERS,
+            st.sampled_from(["", "%", "je 1.000", "Stufe", "€"]),
+            st.integers(0, 2),
+            st.booleans(),
+        ),
+        max_size=30,
+    ),
+    st.booleans(),
+    st.sampled_from([DE, EN]),
+)
+def test_values_in_one_pass_equal_one_by_one(rows: list, sign: bool, f: Formatter) -> None:
+    values, units, digits, first = (list(c) for c in zip(*rows, strict=True)) if rows else [[]] * 4
+    expected = [
+        f.value(v, u, d, sign=sign, unit_first=uf)
+        for v, u, d, uf in zip(values, units, digits, first, strict=True)
+    ]
+    assert f.values(values, units, digits, first, sign) == expected
+
+
+def test_values_in_one_pass_by_hand() -> None:
+    assert DE.values(
+        [12.345, None, 2.0, -0.5],
+        ["%", "%", "Stufe", "je 1.000"],
+        [1, 1, 0, 1],
+        [False, False, True, False],
+        sign=True,
+    ) == [
+        "+12,3\u00a0%",  # CLDR: a no-break space before % in German
+        MISSING,
+        "Stufe\u00a0+2",
+        "−0,5\u00a0je 1.000",
+    ]

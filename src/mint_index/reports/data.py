@@ -735,14 +735,20 @@ def nan_to_none(x: float) -> float | None:
     return None if x != x else x
 
 
+def _none_for_nan(values: list[float]) -> list[float | None]:
+    return [None if x != x else x for x in values]
+
+
 class UnitRows:
     """One unit's rows of every prepared array as Python lists (one ``tolist`` each),
-    so building a profile is dictionary work, not thousands of numpy scalar look-ups."""
+    so building a profile is dictionary work, not thousands of numpy scalar look-ups.
+
+    ``scores``, ``changes``, ``raw`` and the peer figures keep NaN (for arithmetic);
+    ``shown_*`` are the same with None for NaN, as a context shows them, and ``trend``
+    is each node's trend word, made once per unit rather than per look-up."""
 
     def __init__(self, data: ReportData, u: int) -> None:
         g = int(data.group_code[u])
-        nan_n = [math.nan] * len(data.node_ids)
-        nan_a = [math.nan] * len(data.aggregate_ids)
         self.scores = data.scores[u].tolist()
         self.changes = data.changes[u].tolist()
         self.raw = data.raw[u].tolist()
@@ -751,13 +757,41 @@ class UnitRows:
         self.rank_low = data.rank_low[u].tolist()
         self.rank_high = data.rank_high[u].tolist()
         self.n_ranked = data.n_ranked.tolist()
-        self.median = data.peer_median[g].tolist() if g >= 0 else nan_n
-        self.q1 = data.peer_q1[g].tolist() if g >= 0 else nan_n
-        self.q3 = data.peer_q3[g].tolist() if g >= 0 else nan_n
-        self.median_raw = (
-            data.peer_median_raw[g].tolist() if g >= 0 else [math.nan] * len(data.indicator_ids)
-        )
-        self.peer_n = data.peer_n[g].tolist() if g >= 0 else nan_a
+        self.shown_scores = _none_for_nan(self.scores)
+        self.shown_changes = _none_for_nan(self.changes)
+        self.shown_raw = _none_for_nan(self.raw)
+        self.trend = [_trend(c, data.band) for c in self.changes]
+        peers = _peer_rows(data, g)
+        self.median, self.median_raw, self.peer_n = peers.median, peers.median_raw, peers.n
+        self.shown_median, self.shown_q1, self.shown_q3 = peers.shown
+        self.shown_median_raw = peers.shown_median_raw
+
+
+@dataclass(frozen=True)
+class _PeerRows:
+    median: list[float]
+    median_raw: list[float]
+    n: list[float]
+    shown: tuple[list[float | None], list[float | None], list[float | None]]
+    shown_median_raw: list[float | None]
+
+
+def _peer_rows(data: ReportData, g: int) -> _PeerRows:
+    """A peer group's figures as lists (all NaN without a group), made once per group
+    and process: every profile of the group shows the same."""
+    made: dict[int, _PeerRows] = data.memo.setdefault("peer_rows", {})
+    rows = made.get(g)
+    if rows is None:
+        if g >= 0:
+            median, q1, q3 = (a[g].tolist() for a in (data.peer_median, data.peer_q1, data.peer_q3))
+            median_raw, n = data.peer_median_raw[g].tolist(), data.peer_n[g].tolist()
+        else:
+            median = q1 = q3 = [math.nan] * len(data.node_ids)
+            median_raw = [math.nan] * len(data.indicator_ids)
+            n = [math.nan] * len(data.aggregate_ids)
+        shown = (_none_for_nan(median), _none_for_nan(q1), _none_for_nan(q3))
+        rows = made[g] = _PeerRows(median, median_raw, n, shown, _none_for_nan(median_raw))
+    return rows
 
 
 def rank_entry(data: ReportData, r: UnitRows, node: str) -> dict[str, Any]:
@@ -814,14 +848,13 @@ def node_entry(
     """A node's score, peer band, change and trend for one unit. ``col`` and ``label``
     (its column and label, when the caller has them at hand) save two look-ups."""
     c = data.col[node] if col is None else col
-    change = r.changes[c]
     return {
         "id": node,
         "label": data.nodes[node]["label"] if label is None else label,
-        "score": nan_to_none(r.scores[c]),
-        "peer_median": nan_to_none(r.median[c]),
-        "peer_q1": nan_to_none(r.q1[c]),
-        "peer_q3": nan_to_none(r.q3[c]),
-        "change": nan_to_none(change),
-        "trend": _trend(change, data.band),
+        "score": r.shown_scores[c],
+        "peer_median": r.shown_median[c],
+        "peer_q1": r.shown_q1[c],
+        "peer_q3": r.shown_q3[c],
+        "change": r.shown_changes[c],
+        "trend": r.trend[c],
     }

@@ -1,17 +1,18 @@
 """The Report object: rendered pages, written atomically and only inside their folder.
 
 ``mi.report(res)`` prepares the data once (:func:`.context.prepare`); the overview is
-rendered on first use, profiles on demand or all at once by :meth:`Report.write`, which
-can spread them over processes (``jobs=N``): the workers share the prepared data with the
-parent (:mod:`mint_index.workers`: forked, copy-on-write, N capped by CPUs and memory) and
-render whole chunks of municipalities, so ten thousand profiles take seconds.
+built and rendered on first use, profiles on demand or all at once by
+:meth:`Report.write`, which can spread them over processes (``jobs=N``): the workers share
+the prepared data with the parent (:mod:`mint_index.workers`: forked, copy-on-write, N
+capped by CPUs and memory) and render whole chunks of municipalities, so ten thousand
+profiles take seconds, while the parent builds the overview.
 """
 
 from __future__ import annotations
 
 import inspect
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +29,12 @@ from mint_index.reports.context import (
     profile_filename,
 )
 from mint_index.reports.effects_section import effects_data
-from mint_index.reports.render import render_comparison, render_overview, render_profile
+from mint_index.reports.render import (
+    profile_views,
+    render_comparison,
+    render_overview,
+    render_profile,
+)
 from mint_index.rules.formatting import check_lang
 from mint_index.rules.languages import DEFAULT_LANGUAGE
 from mint_index.workers import process_pool, worker_count
@@ -61,6 +67,8 @@ def _check_distinct_files(unit_ids: Sequence[str]) -> None:
 
 #: Units whose recommendation texts are written in one pass (a few tens of MB of text).
 TEXT_CHUNK = 3000
+#: Profiles whose figures are written in one pass (:func:`profile_views`).
+VIEW_CHUNK = 200
 
 
 def _write_profiles(data: ReportData, folder: Path, unit_ids: Sequence[str]) -> int:
@@ -71,9 +79,13 @@ def _write_profiles(data: ReportData, folder: Path, unit_ids: Sequence[str]) -> 
         chunk = unit_ids[a : a + TEXT_CHUNK]
         if data.recommendations is not None:
             data.recommendations.prefetch([data.unit_position(u) for u in chunk])
-        for unit_id in chunk:
-            html = render_profile(profile_context(data, unit_id), link_overview=True)
-            write_fresh(_profile_path(folder, unit_id), html)
+        for b in range(0, len(chunk), VIEW_CHUNK):
+            batch = chunk[b : b + VIEW_CHUNK]
+            contexts = [profile_context(data, unit_id) for unit_id in batch]
+            views = profile_views(contexts)
+            for unit_id, ctx, view in zip(batch, contexts, views, strict=True):
+                html = render_profile(ctx, link_overview=True, view=view)
+                write_fresh(_profile_path(folder, unit_id), html)
     return len(unit_ids)
 
 
@@ -97,15 +109,30 @@ class Report:
     one profile; ``.context`` is the plain data behind the main page.
     """
 
-    def __init__(self, kind: str, context: dict[str, Any], data: ReportData | None = None) -> None:
+    def __init__(
+        self,
+        kind: str,
+        context: dict[str, Any] | Callable[[], dict[str, Any]],
+        data: ReportData | None = None,
+    ) -> None:
         self.kind = kind
-        self.context = context
+        self._context = context if isinstance(context, dict) else None
+        self._make_context = None if isinstance(context, dict) else context
         self.data = data
         self._html: str | None = None
 
     @property
+    def context(self) -> dict[str, Any]:
+        """The plain data behind the main page. An overview's is built on first use, so
+        that :meth:`write` builds it while the workers already render the profiles."""
+        if self._context is None:
+            assert self._make_context is not None
+            self._context, self._make_context = self._make_context(), None
+        return self._context
+
+    @property
     def lang(self) -> str:
-        return str(self.context["lang"])
+        return self.data.lang if self.data is not None else str(self.context["lang"])
 
     @property
     def unit_ids(self) -> list[str]:
@@ -179,13 +206,14 @@ class Report:
             unknown = sorted(set(map(str, units)) - set(known))
             if unknown:
                 raise ReportError(f"no such unit(s) in the results: {', '.join(unknown)}")
-        atomic_write(main, self._render_main(link_profiles=units is None))
+        link_profiles = units is None
         units = known if units is None else [str(u) for u in dict.fromkeys(units)]
         _check_distinct_files(units)
         profiles = root / PROFILE_FOLDER
-        profiles.mkdir(exist_ok=True)
+        profiles.mkdir(parents=True, exist_ok=True)
         jobs = worker_count(int(jobs), len(units) // 2)  # capped by CPUs and memory
         if jobs == 1:
+            atomic_write(main, self._render_main(link_profiles))
             _write_profiles(self.data, profiles, units)
         else:
             # interleaved chunks, so that each worker gets small and large units alike;
@@ -193,7 +221,9 @@ class Report:
             n_chunks = min(len(units), jobs * 2)
             chunks = [units[k::n_chunks] for k in range(n_chunks)]
             with process_pool(jobs, _init_worker, (self.data, profiles)) as pool:
-                done = sum(pool.map(_worker_chunk, chunks))
+                written = pool.map(_worker_chunk, chunks)  # the workers start at once...
+                atomic_write(main, self._render_main(link_profiles))  # ...beside the overview
+                done = sum(written)
             if done != len(units):
                 raise ReportError(f"wrote {done} of {len(units)} profiles")
         return [main, *(_profile_path(profiles, u) for u in units)]
@@ -257,10 +287,11 @@ def report(
     if measures is not None:
         rules = getattr(recommendations, "ruleset", None)
         data.effects = effects_data(results, measures, lang, rules)
-    context = overview_context(results, data)
-    context["audit"] = None if audit is None else audit_context(audit, data)
-    context["uncertainty"] = None if uncertainty is None else uncertainty_context(uncertainty)
-    return Report("overview", context, data)
+    extra = {
+        "audit": None if audit is None else audit_context(audit, data),
+        "uncertainty": None if uncertainty is None else uncertainty_context(uncertainty),
+    }
+    return Report("overview", lambda: overview_context(results, data) | extra, data)
 
 
 def compare_report(

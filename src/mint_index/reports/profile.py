@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -45,6 +46,25 @@ class _RowLayout:
     levels: dict[float, str]
     parity_point: float | None
 
+    @cached_property
+    def fixed(self) -> dict[str, Any]:
+        """The fields a row adds to its :func:`node_entry`, in their order, with what is
+        the same on every page filled in (an indicator's figures are set per page)."""
+        return {
+            "depth": self.depth,
+            "notes": None,  # set per page
+            "is_indicator": self.indicator >= 0,
+            "kind": self.kind,
+            "value": None,
+            "unit": self.unit,
+            "unit_first": self.unit_first,
+            "gap_unit": self.gap_unit,
+            "value_label": "",
+            "target": self.target,
+            "peer_median_value": None,
+            "parity_gap": None,
+        }
+
 
 def _scorecard_layout(data: ReportData) -> list[tuple[str, list[_RowLayout]]]:
     """Per domain its rows' fixed parts, built once per report and process (a profile
@@ -78,27 +98,20 @@ def _row_layout(data: ReportData, node: str, depth: int) -> _RowLayout:
 
 
 def _scorecard_row(
-    data: ReportData, r: UnitRows, row: _RowLayout, notes: dict[str, list[str]]
+    r: UnitRows, row: _RowLayout, notes: dict[str, list[str]], data: ReportData
 ) -> dict[str, Any]:
-    i = row.indicator
-    kinds = notes.get(row.node)
-    value = nan_to_none(r.raw[i]) if i >= 0 else None
-    parity = row.parity_point
     entry = node_entry(data, r, row.node, row.col, row.label)
-    entry.update(
-        depth=row.depth,
-        notes=sorted(set(kinds)) if kinds else [],
-        is_indicator=i >= 0,
-        kind=row.kind,
-        value=value,
-        unit=row.unit,
-        unit_first=row.unit_first,
-        gap_unit=row.gap_unit,
-        value_label=row.levels.get(value, "") if value is not None else "",
-        target=row.target,
-        peer_median_value=nan_to_none(r.median_raw[i]) if i >= 0 else None,
-        parity_gap=None if parity is None or value is None else value - parity,
-    )
+    entry.update(row.fixed)
+    kinds = notes.get(row.node)
+    entry["notes"] = sorted(set(kinds)) if kinds else []
+    i = row.indicator
+    if i >= 0:
+        value = entry["value"] = r.shown_raw[i]
+        entry["peer_median_value"] = r.shown_median_raw[i]
+        if value is not None:
+            entry["value_label"] = row.levels.get(value, "")
+            if row.parity_point is not None:
+                entry["parity_gap"] = value - row.parity_point
     return entry
 
 
@@ -177,7 +190,7 @@ def profile_context(data: ReportData, unit_id: str) -> dict[str, Any]:
     scorecard = []
     for domain, rows in _scorecard_layout(data):
         section = node_entry(data, r, domain)
-        section["rows"] = [_scorecard_row(data, r, row, notes_by_node) for row in rows]
+        section["rows"] = [_scorecard_row(r, row, notes_by_node, data) for row in rows]
         section["has_parity"] = any(row["parity_gap"] is not None for row in section["rows"])
         scorecard.append(section)
 

@@ -10,6 +10,7 @@ are errors, so a typo cannot silently print nothing. Jinja2 is imported on first
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,7 @@ __all__ = [
     "overview_charts",
     "profile_charts",
     "profile_view",
+    "profile_views",
     "render_comparison",
     "render_overview",
     "render_profile",
@@ -360,30 +362,151 @@ def _recurring_texts(lang: str) -> dict[Any, str]:
 
 
 def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
-    """Every number of a profile as display text, formatted once in Python.
+    """Every number of a profile as display text (:func:`profile_views` of one)."""
+    return profile_views([ctx])[0]
+
+
+def profile_views(ctxs: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every number of each profile as display text, formatted once in Python.
 
     The profile is the page rendered ten thousand times, so its template only prints
     strings; the words and the markup stay in the template. Text is escaped there.
+    The scorecards and histories of all ``ctxs`` are written column by column, one
+    :class:`Formatter` pass per kind of figure for the whole chunk, because a call per
+    number cost more than the writing (a profile shows about 600 of them).
     """
-    f, t = Formatter(ctx["lang"]), texts(ctx["lang"])
-    num, value = f.num, f.value
-    # peer-group figures and targets are the same on every profile of a group
-    shared = _recurring_texts(ctx["lang"])
+    views: list[dict[str, Any]] = [{} for _ in ctxs]
+    for lang in dict.fromkeys(c["lang"] for c in ctxs):
+        at = [k for k, c in enumerate(ctxs) if c["lang"] == lang]
+        for k, view in zip(at, _views_of_one_language([ctxs[k] for k in at]), strict=True):
+            views[k] = view
+    return views
+
+
+def _views_of_one_language(ctxs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    lang = ctxs[0]["lang"]
+    f, t = Formatter(lang), texts(lang)
+    shared = _recurring_texts(lang)  # peer-group figures and targets recur on every page
     if len(shared) > _RECURRING_SIZE:
         shared.clear()
+    scorecards = _scorecard_views(ctxs, f, t, shared)
+    histories = _history_views(ctxs, f)
+    return [
+        _page_view(ctx, f, t, shared) | {"scorecard": scorecard, "history": history}
+        for ctx, scorecard, history in zip(ctxs, scorecards, histories, strict=True)
+    ]
 
-    def peer_num(x: float | None) -> str:
-        text = shared.get(x)
-        if text is None:
-            text = shared[x] = num(x, 1)
-        return text
 
-    def peer_value(x: float | None, unit: str, unit_first: bool = False) -> str:
-        key = (x, unit, unit_first)
-        text = shared.get(key)
-        if text is None:
-            text = shared[key] = value(x, unit, unit_first=unit_first)
-        return text
+def _peer_num(x: float | None, f: Formatter, shared: dict[Any, str]) -> str:
+    text = shared.get(x)
+    if text is None:
+        text = shared[x] = f.num(x, 1)
+    return text
+
+
+def _peer_value(x: float | None, unit: str, first: bool, f: Formatter, shared: dict) -> str:
+    key = (x, unit, first)
+    text = shared.get(key)
+    if text is None:
+        text = shared[key] = f.value(x, unit, unit_first=first)
+    return text
+
+
+def _history_views(ctxs: list[dict[str, Any]], f: Formatter) -> list[list[dict[str, Any]]]:
+    """Each profile's history table, every value of the chunk written in one pass."""
+    texts_ = iter(f.nums([v for c in ctxs for s in c["history"]["series"] for v in s["values"]]))
+    return [
+        [
+            {"label": s["label"], "values": [next(texts_) for _ in s["values"]]}
+            for s in c["history"]["series"]
+        ]
+        for c in ctxs
+    ]
+
+
+def _scorecard_views(
+    ctxs: list[dict[str, Any]], f: Formatter, t: dict[str, str], shared: dict[Any, str]
+) -> list[list[dict[str, Any]]]:
+    """Each profile's scorecard as text: scores, changes, indicator values and parity
+    gaps of every row of the chunk in one :class:`Formatter` pass each."""
+    rows = [r for c in ctxs for section in c["scorecard"] for r in section["rows"]]
+    scores = f.nums([r["score"] for r in rows], 1)
+    changes = f.nums([r["change"] for r in rows], 1, sign=True)
+    shown = [r for r in rows if r["is_indicator"]]
+    values = f.values(
+        [r["value"] for r in shown],
+        [r["unit"] for r in shown],
+        [0 if r["kind"] in _WHOLE_NUMBER_KINDS else 1 for r in shown],
+        [r["unit_first"] for r in shown],
+    )
+    gaps = [r for r in rows if r["parity_gap"] is not None]
+    parities = f.values(
+        [r["parity_gap"] for r in gaps],
+        [r["gap_unit"] for r in gaps],
+        [1] * len(gaps),
+        [False] * len(gaps),
+        sign=True,
+    )
+    value_of = {id(r): v for r, v in zip(shown, values, strict=True)}
+    parity_of = {id(r): p for r, p in zip(gaps, parities, strict=True)}
+    trends: dict[tuple[str, str], tuple[str, str, str]] = {}
+    out = []
+    k = 0
+    for c in ctxs:
+        sections = []
+        for section in c["scorecard"]:
+            section_rows = []
+            for r in section["rows"]:
+                key = (r["trend"], changes[k])
+                trend = trends.get(key)
+                if trend is None:
+                    trend = trends[key] = _trend_shown(r["trend"], changes[k], t)
+                value = peer_value = target = ""
+                if r["is_indicator"]:
+                    unit, first = r["unit"], r["unit_first"]
+                    value = value_of[id(r)]
+                    if r["value_label"]:
+                        value = f"{r['value_label']} ({value})"
+                    peer_value = _peer_value(r["peer_median_value"], unit, first, f, shared)
+                    target = _peer_value(r["target"], unit, first, f, shared)
+                notes = r["notes"]
+                section_rows.append(
+                    {
+                        "label": r["label"],
+                        "depth": r["depth"],
+                        "is_indicator": r["is_indicator"],
+                        "value": value,
+                        "peer_value": peer_value,
+                        "target": target,
+                        "score": scores[k],
+                        "peer_score": _peer_num(r["peer_median"], f, shared),
+                        "trend": trend[0],
+                        "trend_text": trend[1],
+                        "trend_words": trend[2],
+                        "parity": parity_of.get(id(r), ""),
+                        "notes": [t.get(n, n) for n in notes] if notes else [],
+                    }
+                )
+                k += 1
+            sections.append(
+                {
+                    "id": section["id"],
+                    "label": section["label"],
+                    "score": f.num(section["score"], 1),
+                    "peer_score": _peer_num(section["peer_median"], f, shared),
+                    "has_parity": section["has_parity"],
+                    "rows": section_rows,
+                }
+            )
+        out.append(sections)
+    return out
+
+
+def _page_view(
+    ctx: dict[str, Any], f: Formatter, t: dict[str, str], shared: dict[Any, str]
+) -> dict[str, Any]:
+    """The parts of a profile's view with a handful of figures each."""
+    num = f.num
 
     def quality(q: dict[str, Any]) -> str:
         if (q["value"], q["lower"], q["upper"], q["denominator"]) != _NO_NUMBERS:
@@ -412,7 +535,7 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
         {
             "label": d["label"],
             "score": num(d["score"], 1),
-            "peer_median": peer_num(d["peer_median"]),
+            "peer_median": _peer_num(d["peer_median"], f, shared),
             "middle": f.range(d["peer_q1"], d["peer_q3"]),
             "rank": f.rank(d["rank"], d["rank_of"]),
             "peer_rank": f.rank(d["peer_rank"], d["peer_of"]),
@@ -421,59 +544,6 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
         }
         for d in ctx["domains"]
     ]
-    # the history and the scorecard's scores and changes, each written in one pass
-    series = ctx["history"]["series"]
-    width = len(ctx["history"]["years"])
-    history_texts = f.nums([v for s in series for v in s["values"]], 1)
-    history = [
-        {"label": s["label"], "values": history_texts[k * width : (k + 1) * width]}
-        for k, s in enumerate(series)
-    ]
-    every_row = [r for section in ctx["scorecard"] for r in section["rows"]]
-    score_texts = iter(f.nums([r["score"] for r in every_row], 1))
-    change_texts = iter(f.nums([r["change"] for r in every_row], 1, sign=True))
-    sections = []
-    for section in ctx["scorecard"]:
-        rows = []
-        for r in section["rows"]:
-            css, trend_text, trend_words = _trend_shown(r["trend"], next(change_texts), t)
-            shown = peer_shown = target = ""
-            if r["is_indicator"]:
-                unit, first = r["unit"], r["unit_first"]
-                digits = 0 if r["kind"] in _WHOLE_NUMBER_KINDS else 1
-                shown = value(r["value"], unit, digits, unit_first=first)
-                if r["value_label"]:
-                    shown = f"{r['value_label']} ({shown})"
-                peer_shown = peer_value(r["peer_median_value"], unit, first)
-                target = peer_value(r["target"], unit, first)
-            parity, notes = r["parity_gap"], r["notes"]
-            rows.append(
-                {
-                    "label": r["label"],
-                    "depth": r["depth"],
-                    "is_indicator": r["is_indicator"],
-                    "value": shown,
-                    "peer_value": peer_shown,
-                    "target": target,
-                    "score": next(score_texts),
-                    "peer_score": peer_num(r["peer_median"]),
-                    "trend": css,
-                    "trend_text": trend_text,
-                    "trend_words": trend_words,
-                    "parity": "" if parity is None else value(parity, r["gap_unit"], sign=True),
-                    "notes": [t.get(n, n) for n in notes] if notes else [],
-                }
-            )
-        sections.append(
-            {
-                "id": section["id"],
-                "label": section["label"],
-                "score": num(section["score"], 1),
-                "peer_score": peer_num(section["peer_median"]),
-                "has_parity": section["has_parity"],
-                "rows": rows,
-            }
-        )
     strengths = [
         {
             "label": s["label"],
@@ -516,8 +586,6 @@ def profile_view(ctx: dict[str, Any]) -> dict[str, Any]:
         "figures": figures,
         "domains": domains,
         "history_years": ctx["history"]["years"],
-        "history": history,
-        "scorecard": sections,
         "strengths": strengths,
         "weaknesses": weaknesses,
         "recommendations": recommendations,
@@ -545,12 +613,16 @@ def render_overview(ctx: dict[str, Any], link_profiles: bool = False) -> str:
     )
 
 
-def render_profile(ctx: dict[str, Any], link_overview: bool = False) -> str:
+def render_profile(
+    ctx: dict[str, Any], link_overview: bool = False, view: dict[str, Any] | None = None
+) -> str:
+    """One profile as HTML; ``view`` is its :func:`profile_view` when the caller wrote a
+    chunk of them at once (:func:`profile_views`)."""
     template = environment(ctx["lang"]).get_template("profile.html.j2")
     return template.render(
         ctx=ctx,
         charts=profile_charts(ctx),
-        v=profile_view(ctx),
+        v=profile_view(ctx) if view is None else view,
         link_overview=link_overview,
         effects=effects_view(ctx.get("effects"), ctx["lang"], ctx["unit"]["name"]),
     )

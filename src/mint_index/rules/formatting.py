@@ -182,6 +182,37 @@ class Formatter:
             return text
         return f"{unit}\u00a0{text}" if unit_first else f"{text}\u00a0{unit}"
 
+    def values(
+        self,
+        values: Sequence[float | None],
+        units: Sequence[str],
+        digits: Sequence[builtins.int],
+        unit_first: Sequence[bool],
+        sign: bool = False,
+    ) -> list[str]:
+        """``[self.value(v, u, d, sign, first) for ...]`` over parallel sequences, the
+        numbers written by one :meth:`nums` pass per number of decimals.
+
+        A chunk of profiles shows tens of thousands of indicator values, each with its
+        own unit; one call each cost more than the writing.
+        """
+        numbers: list[str] = [""] * len(values)
+        for d in sorted(set(digits)):
+            at = [k for k, dk in enumerate(digits) if dk == d]
+            for k, text in zip(at, self.nums([values[k] for k in at], d, sign), strict=True):
+                numbers[k] = text
+        percent = self._symbols.before_percent + "%"
+        return [
+            text
+            if text == MISSING or not unit
+            else text + percent
+            if unit == "%"
+            else f"{unit}\u00a0{text}"
+            if first
+            else f"{text}\u00a0{unit}"
+            for text, unit, first in zip(numbers, units, unit_first, strict=True)
+        ]
+
     def priority(self, value: float | None) -> str:
         """A priority with its scale: ``61 von 100`` / ``61 of 100``."""
         if _is_missing(value):
