@@ -194,6 +194,10 @@ def test_printed_values_are_escaped_like_markupsafe(value: object) -> None:
     """The environment's own escaping of ``{{ x }}`` prints what markupsafe would."""
     page = environment("en").from_string("{{ x }}|{{ m }}").render(x=value, m=Markup("<b>"))
     assert page == f"{escape(value)}|<b>"
+    # the same characters as text and as markup: escaped once, printed as they are
+    text = str(value)
+    both = environment("en").from_string("{{ x }}{{ m }}{{ x }}")
+    assert both.render(x=text, m=Markup(text)) == f"{escape(text)}{text}{escape(text)}"
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])

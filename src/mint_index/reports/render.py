@@ -41,59 +41,52 @@ __all__ = [
 TEMPLATES = Path(__file__).with_name("templates")
 
 
-#: Distinct strings whose escaped form a process remembers (a few MB at most).
-_ESCAPE_CACHE_SIZE = 50_000
-
-
 @cache
 def _environment_class() -> type[jinja2.Environment]:
     """A Jinja2 Environment that escapes plain strings without markupsafe's detours.
 
-    Autoescaping turns every ``{{ x }}`` into ``markupsafe.escape(x)``, which checks for
-    ``__html__`` and builds the result through ``Markup.__new__`` in Python: a profile
-    prints about 1,200 values, and that was more than half of its rendering time. The
-    generated code calls ``_escape`` instead: for an exact ``str`` it does the same five
-    replacements as markupsafe and returns the same Markup, remembered per distinct
-    string (labels, words and most numbers recur on every page); anything else goes to
-    markupsafe's own ``escape``. Pages are byte-identical (tests/test_render.py).
+    Autoescaping turns every ``{{ x }}`` into ``markupsafe.escape(x)``, a Python-level
+    call that checks for ``__html__`` and builds a ``Markup``: a profile prints about
+    1,200 values, and that was half of its rendering time. The generated code instead
+    tests ``x`` inline: an exact ``str`` goes straight to markupsafe's own C replacement
+    of ``& < > ' "`` (``_escape_inner``, which ``escape`` itself uses); anything else
+    (``Markup``, numbers, None) to ``escape``. Pages are byte-identical
+    (tests/test_reports_render.py).
     """
     import jinja2
     from jinja2.compiler import CodeGenerator
-    from markupsafe import Markup, escape
 
-    new_markup = str.__new__
-    seen: dict[str, Markup] = {}  # the same labels and numbers recur on every page
-
-    def _escape(value: Any) -> Markup:
-        if type(value) is not str:
-            return escape(value)
-        safe = seen.get(value)
-        if safe is None:
-            if len(seen) >= _ESCAPE_CACHE_SIZE:
-                seen.clear()
-            safe = seen[value] = new_markup(
-                Markup,
-                value.replace("&", "&amp;")
-                .replace(">", "&gt;")
-                .replace("<", "&lt;")
-                .replace("'", "&#39;")
-                .replace('"', "&#34;"),
-            )
-        return safe
+    try:
+        from markupsafe import _escape_inner
+    except ImportError:  # a markupsafe without it: Jinja's own (slower, equal) escape
+        return jinja2.Environment
 
     class FastEscapeCodeGenerator(CodeGenerator):
         def _output_child_pre(self, node: Any, frame: Any, finalize: Any) -> None:
-            if frame.eval_ctx.autoescape and not frame.eval_ctx.volatile:
-                self.write("environment.fast_escape(")
+            if self._inline_escape(frame, finalize):
+                self.write("(environment.escape_text(_out) if (_out := ")
             else:
                 super()._output_child_pre(node, frame, finalize)
 
+        def _output_child_post(self, node: Any, frame: Any, finalize: Any) -> None:
+            if self._inline_escape(frame, finalize):
+                self.write(").__class__ is str else escape(_out))")
+            else:
+                super()._output_child_post(node, frame, finalize)
+
+        @staticmethod
+        def _inline_escape(frame: Any, finalize: Any) -> bool:
+            return bool(
+                frame.eval_ctx.autoescape and not frame.eval_ctx.volatile and finalize.src is None
+            )
+
     class FastEscapeEnvironment(jinja2.Environment):
         code_generator_class = FastEscapeCodeGenerator
-        fast_escape = staticmethod(_escape)
+        escape_text = staticmethod(_escape_inner)
 
-    # a Jinja2 without this hook renders through its own (slower, equal) escape
-    if not callable(getattr(CodeGenerator, "_output_child_pre", None)):
+    # a Jinja2 without these hooks renders through its own (slower, equal) escape
+    hooks = ("_output_child_pre", "_output_child_post")
+    if not all(callable(getattr(CodeGenerator, hook, None)) for hook in hooks):
         return jinja2.Environment
     return FastEscapeEnvironment
 
