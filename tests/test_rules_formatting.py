@@ -172,3 +172,17 @@ def test_values_in_one_pass_by_hand() -> None:
         "Stufe\u00a0+2",
         "−0,5\u00a0je 1.000",
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_NUMBERS, _NUMBERS), max_size=30), st.sampled_from([DE, EN]))
+def test_ranks_and_ranges_in_one_pass_equal_one_by_one(pairs: list, f: Formatter) -> None:
+    lows, highs = [a for a, _ in pairs], [b for _, b in pairs]
+    assert f.ranks(lows, highs) == [f.rank(a, b) for a, b in pairs]
+    assert f.ranges(lows, highs) == [f.range(a, b) for a, b in pairs]
+    assert f.ranges(lows, highs, 0) == [f.range(a, b, 0) for a, b in pairs]
+
+
+def test_ranks_and_ranges_by_hand() -> None:
+    assert DE.ranks([3.0, None, 1.0], [42.0, 10.0, None]) == ["3 von 42", MISSING, "1"]
+    assert EN.ranges([1.25, -2.0, None], [3.5, 4.0, 1.0]) == ["1.3–3.5", "−2.0 to 4.0", MISSING]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -276,14 +277,22 @@ def _rank_range(low: float | None, high: float | None, f: Formatter) -> str:
     return "–" if low is None or high is None else f"{f.int(low)}–{f.int(high)}"
 
 
-def _quality_text(q: dict[str, Any], f: Formatter, t: dict[str, str]) -> str:
+def _quality_text(
+    q: dict[str, Any], f: Formatter, t: dict[str, str], interval: tuple[str, str, str] | None = None
+) -> str:
+    """A data-quality note in words; ``interval`` is an unreliable value's (value, 95 %
+    interval, denominator) when the caller wrote them already (:func:`_quality_views`)."""
     kind = q["kind"]
     text = f"{q['label']}: {t.get('q_' + kind, kind)}"
     if kind == "unreliable" and q["lower"] is not None:
+        value, middle, denominator = interval or (
+            f.value(q["value"], q["unit"]),
+            f.range(q["lower"], q["upper"]),
+            f.int(q["denominator"]),
+        )
         text += (
-            f" ({t['value']} {f.value(q['value'], q['unit'])}, {t['interval_95']} "
-            f"{f.range(q['lower'], q['upper'])}, {t['denominator']} "
-            f"{f.int(q['denominator'])})"
+            f" ({t['value']} {value}, {t['interval_95']} {middle}, "
+            f"{t['denominator']} {denominator})"
         )
     elif kind == "unreliable" and q["denominator"] is not None:
         text += f" ({t['denominator']} {f.int(q['denominator'])})"
@@ -382,12 +391,93 @@ def _views_of_one_language(ctxs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     shared = _recurring_texts(lang)  # peer-group figures and targets recur on every page
     if len(shared) > _RECURRING_SIZE:
         shared.clear()
-    scorecards = _scorecard_views(ctxs, f, t, shared)
-    histories = _history_views(ctxs, f)
+    columns = zip(
+        _domain_views(ctxs, f, t, shared),
+        _history_views(ctxs, f),
+        _scorecard_views(ctxs, f, t, shared),
+        _quality_views(ctxs, f, t, shared),
+        strict=True,
+    )
     return [
-        _page_view(ctx, f, t, shared) | {"scorecard": scorecard, "history": history}
-        for ctx, scorecard, history in zip(ctxs, scorecards, histories, strict=True)
+        _page_view(ctx, f, t)
+        | {"domains": domains, "history": history, "scorecard": scorecard, "quality": quality}
+        for ctx, (domains, history, scorecard, quality) in zip(ctxs, columns, strict=True)
     ]
+
+
+def _domain_views(
+    ctxs: list[dict[str, Any]], f: Formatter, t: dict[str, str], shared: dict[Any, str]
+) -> list[list[dict[str, Any]]]:
+    """Each profile's domains against their peers, the chunk's figures in one pass each."""
+    every = [d for c in ctxs for d in c["domains"]]
+    figures = iter(
+        zip(
+            every,
+            f.nums([d["score"] for d in every], 1),
+            f.ranges([d["peer_q1"] for d in every], [d["peer_q3"] for d in every]),
+            f.ranks([d["rank"] for d in every], [d["rank_of"] for d in every]),
+            f.ranks([d["peer_rank"] for d in every], [d["peer_of"] for d in every]),
+            f.nums([d["change"] for d in every], 1, sign=True),
+            strict=True,
+        )
+    )
+    out = []
+    for c in ctxs:
+        domains = []
+        for d, score, middle, rank, peer_rank, change in islice(figures, len(c["domains"])):
+            css, shown, words = _trend_shown(d["trend"], change, t)
+            domains.append(
+                {
+                    "label": d["label"],
+                    "score": score,
+                    "peer_median": _peer_num(d["peer_median"], f, shared),
+                    "middle": middle,
+                    "rank": rank,
+                    "peer_rank": peer_rank,
+                    "rank_range": _rank_range(d["rank_low"], d["rank_high"], f),
+                    "trend": {"css": css, "text": shown, "words": words},
+                }
+            )
+        out.append(domains)
+    return out
+
+
+def _quality_views(
+    ctxs: list[dict[str, Any]], f: Formatter, t: dict[str, str], shared: dict[Any, str]
+) -> list[list[str]]:
+    """Each profile's data-quality notes in words. The unreliable values with their
+    intervals (a dozen on a typical profile) are written for the whole chunk at once;
+    a note without numbers reads the same on every profile that has it."""
+    every = [q for c in ctxs for q in c["quality"]]
+    numbered = [q for q in every if q["kind"] == "unreliable" and q["lower"] is not None]
+    intervals = dict(
+        zip(
+            map(id, numbered),
+            zip(
+                f.values(
+                    [q["value"] for q in numbered],
+                    [q["unit"] for q in numbered],
+                    [1] * len(numbered),
+                    [False] * len(numbered),
+                ),
+                f.ranges([q["lower"] for q in numbered], [q["upper"] for q in numbered]),
+                f.nums([q["denominator"] for q in numbered], 0),
+                strict=True,
+            ),
+            strict=True,
+        )
+    )
+
+    def text(q: dict[str, Any]) -> str:
+        if (q["value"], q["lower"], q["upper"], q["denominator"]) != _NO_NUMBERS:
+            return _quality_text(q, f, t, intervals.get(id(q)))
+        key = ("quality", q["label"], q["kind"], q["detail"])
+        shown = shared.get(key)
+        if shown is None:
+            shown = shared[key] = _quality_text(q, f, t)
+        return shown
+
+    return [[text(q) for q in c["quality"]] for c in ctxs]
 
 
 def _peer_num(x: float | None, f: Formatter, shared: dict[Any, str]) -> str:
@@ -440,8 +530,7 @@ def _scorecard_views(
         [False] * len(gaps),
         sign=True,
     )
-    value_of = {id(r): v for r, v in zip(shown, values, strict=True)}
-    parity_of = {id(r): p for r, p in zip(gaps, parities, strict=True)}
+    values_in_order, parities_in_order = iter(values), iter(parities)
     trends: dict[tuple[str, str], tuple[str, str, str]] = {}
     out = []
     k = 0
@@ -457,7 +546,7 @@ def _scorecard_views(
                 value = peer_value = target = ""
                 if r["is_indicator"]:
                     unit, first = r["unit"], r["unit_first"]
-                    value = value_of[id(r)]
+                    value = next(values_in_order)
                     if r["value_label"]:
                         value = f"{r['value_label']} ({value})"
                     peer_value = _peer_value(r["peer_median_value"], unit, first, f, shared)
@@ -476,7 +565,7 @@ def _scorecard_views(
                         "trend": trend[0],
                         "trend_text": trend[1],
                         "trend_words": trend[2],
-                        "parity": parity_of.get(id(r), ""),
+                        "parity": "" if r["parity_gap"] is None else next(parities_in_order),
                         "notes": [t.get(n, n) for n in notes] if notes else [],
                     }
                 )
@@ -495,48 +584,19 @@ def _scorecard_views(
     return out
 
 
-def _page_view(
-    ctx: dict[str, Any], f: Formatter, t: dict[str, str], shared: dict[Any, str]
-) -> dict[str, Any]:
+def _page_view(ctx: dict[str, Any], f: Formatter, t: dict[str, str]) -> dict[str, Any]:
     """The parts of a profile's view with a handful of figures each."""
     num = f.num
-
-    def quality(q: dict[str, Any]) -> str:
-        if (q["value"], q["lower"], q["upper"], q["denominator"]) != _NO_NUMBERS:
-            return _quality_text(q, f, t)
-        # without numbers a note's text is the same on every profile that has it
-        key = ("quality", q["label"], q["kind"], q["detail"])
-        text = shared.get(key)
-        if text is None:
-            text = shared[key] = _quality_text(q, f, t)
-        return text
-
-    def trend(kind: str, change: float | None) -> dict[str, str]:
-        css, shown, words = _trend_cells(kind, change, f, t)
-        return {"css": css, "text": shown, "words": words}
-
     index = ctx["index"]
+    css, shown, words = _trend_cells(index["trend"], index["change"], f, t)
     figures = {
         "score": num(index["score"], 1),
         "rank": f.rank(index["rank"], index["rank_of"]),
         "peer_rank": f.rank(index["peer_rank"], index["peer_of"]),
         "rank_range": _rank_range(index["rank_low"], index["rank_high"], f),
         "peer_median": num(index["peer_median"], 1),
-        "trend": trend(index["trend"], index["change"]),
+        "trend": {"css": css, "text": shown, "words": words},
     }
-    domains = [
-        {
-            "label": d["label"],
-            "score": num(d["score"], 1),
-            "peer_median": _peer_num(d["peer_median"], f, shared),
-            "middle": f.range(d["peer_q1"], d["peer_q3"]),
-            "rank": f.rank(d["rank"], d["rank_of"]),
-            "peer_rank": f.rank(d["peer_rank"], d["peer_of"]),
-            "rank_range": _rank_range(d["rank_low"], d["rank_high"], f),
-            "trend": trend(d["trend"], d["change"]),
-        }
-        for d in ctx["domains"]
-    ]
     strengths = [
         {
             "label": s["label"],
@@ -577,14 +637,12 @@ def _page_view(
     changes = [unit_change_text(c, t) for c in ctx["unit"]["changes"]]
     return {
         "figures": figures,
-        "domains": domains,
         "history_years": ctx["history"]["years"],
         "strengths": strengths,
         "weaknesses": weaknesses,
         "recommendations": recommendations,
         "in_place": in_place,
         "unit_changes": changes,
-        "quality": [quality(q) for q in ctx["quality"]],
     }
 
 

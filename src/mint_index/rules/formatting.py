@@ -237,6 +237,35 @@ class Formatter:
             return f"{self.num(low, digits)}{sep}{self.num(high, digits)}"
         return f"{self.num(low, digits)}–{self.num(high, digits)}"
 
+    def ranks(self, ranks: Sequence[float | None], of: Sequence[float | None]) -> list[str]:
+        """``[self.rank(r, n) for r, n in zip(ranks, of)]``, the numbers in two passes."""
+        shown, totals = self.nums(ranks, 0), self.nums(of, 0)
+        word = "von" if self.lang == "de" else "of"
+        return [
+            r if r == MISSING or n == MISSING else f"{r} {word} {n}"
+            for r, n in zip(shown, totals, strict=True)
+        ]
+
+    def ranges(
+        self,
+        lows: Sequence[float | None],
+        highs: Sequence[float | None],
+        digits: builtins.int = 1,
+    ) -> list[str]:
+        """``[self.range(lo, hi, digits) for lo, hi in zip(lows, highs)]``, the numbers
+        in two passes."""
+        sep = " bis " if self.lang == "de" else " to "
+        return [
+            MISSING
+            if a == MISSING or b == MISSING
+            else f"{a}{sep}{b}"
+            if (lo is not None and lo < 0) or (hi is not None and hi < 0)
+            else f"{a}–{b}"
+            for a, b, lo, hi in zip(
+                self.nums(lows, digits), self.nums(highs, digits), lows, highs, strict=True
+            )
+        ]
+
     def date(self, value: _dt.date) -> str:
         """``1. März 2024`` / ``1 March 2024`` (CLDR's long date)."""
         from babel.dates import format_date
