@@ -185,9 +185,16 @@ class _Lookup:
     def rows(self, u: int, convert: Callable[[Any], Any] | None = None) -> list[dict[str, Any]]:
         """Unit ``u``'s rows as dicts. ``convert`` is applied to every distinct text value
         once per process (not once per row), and missing numbers then become None."""
+        cols = self.columns_of(u, convert)
+        return [dict(zip(cols, vals, strict=True)) for vals in zip(*cols.values(), strict=True)]
+
+    def columns_of(
+        self, u: int, convert: Callable[[Any], Any] | None = None
+    ) -> dict[str, list[Any]]:
+        """Unit ``u``'s rows column by column (as :meth:`rows`; empty without rows)."""
         a, b = self.start[u], self.start[u + 1]
         if a == b:
-            return []
+            return {}
         columns = self.columns if convert is None else self._converted(convert)
         cols = {}
         for c, (values, uniques) in columns.items():
@@ -198,7 +205,7 @@ class _Lookup:
                 cols[c] = part.tolist()
             else:
                 cols[c] = [None if v != v else v for v in part.tolist()]
-        return [dict(zip(cols, vals, strict=True)) for vals in zip(*cols.values(), strict=True)]
+        return cols
 
     def _converted(
         self, convert: Callable[[Any], Any]

@@ -117,15 +117,26 @@ def _scorecard_row(
 
 def _quality(data: ReportData, u: int) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
     """Data-quality notes of one unit and, per node, the note kinds (for the scorecard)."""
-    unit_id = data.unit_ids[u]
     notes: list[dict[str, Any]] = []
     by_node: dict[str, list[str]] = {}
-    flags = data.flags.rows(u)
+    flags = data.flags.columns_of(u, _plain)
     if not flags:
         return notes, by_node
-    intervals = {row["indicator"]: row for row in data.intervals.rows(u)}
-    for row in flags:
-        node, flag, detail = str(row["node"]), str(row["flag"]), str(row["detail"] or "")
+    unit_id = data.unit_ids[u]
+    iv = data.intervals.columns_of(u, _plain)
+    intervals = (
+        dict(
+            zip(
+                iv["indicator"],
+                zip(iv["value"], iv["lower"], iv["upper"], iv["denominator"], strict=True),
+                strict=True,
+            )
+        )
+        if iv
+        else {}
+    )
+    for node, flag, detail in zip(flags["node"], flags["flag"], flags["detail"], strict=True):
+        detail = detail or ""
         if flag == "missing":
             kind = "suppressed" if detail in SUPPRESSED_REASONS else "missing"
         elif flag.startswith("missing:"):  # the contract's alternative spelling
@@ -134,28 +145,24 @@ def _quality(data: ReportData, u: int) -> tuple[list[dict[str, Any]], dict[str, 
         else:
             kind = flag
         info = data.nodes.get(node, {})
-        entry: dict[str, Any] = {
-            "id": node,
-            "label": info.get("label", node),
-            "kind": kind,
-            "detail": detail,
-            "value": None,
-            "lower": None,
-            "upper": None,
-            "denominator": None,
-            "unit": info.get("unit", ""),
-        }
+        value = lower = upper = denominator = None
         if kind == "unreliable" and node in intervals:
-            iv = intervals[node]
-            entry.update(
-                value=nan_to_none(iv["value"]),
-                lower=nan_to_none(iv["lower"]),
-                upper=nan_to_none(iv["upper"]),
-                denominator=nan_to_none(iv["denominator"]),
-            )
-        if kind == "screened_out":
-            entry["value"] = data.screened_out.get(unit_id)
-        notes.append(entry)
+            value, lower, upper, denominator = intervals[node]
+        elif kind == "screened_out":
+            value = data.screened_out.get(unit_id)
+        notes.append(
+            {
+                "id": node,
+                "label": info.get("label", node),
+                "kind": kind,
+                "detail": detail,
+                "value": value,
+                "lower": lower,
+                "upper": upper,
+                "denominator": denominator,
+                "unit": info.get("unit", ""),
+            }
+        )
         by_node.setdefault(node, []).append(kind)
     order = data.col  # position of each node
     notes.sort(key=lambda e: (order.get(e["id"], -1), e["kind"]))
