@@ -107,6 +107,21 @@ class Recommendations:
         check_language(lang)
         return _in_language(self._complete(rows, (lang,)), lang)
 
+    def to_columns(self, lang: str, year: int | None = None) -> dict[str, Any]:
+        """The columns of ``to_frame(lang, year)`` as arrays, without the frame: texts as
+        object arrays (None where missing), categories as plain values. For readers that
+        take the rows apart again (a report's profiles): pandas' text columns cost more to
+        build than the texts themselves."""
+        check_language(lang)
+        rows = self._frame
+        if year is not None:
+            rows = rows[rows["year"].to_numpy() == int(year)]
+        if self._details is None:
+            frame = _in_language(rows.reset_index(drop=True), lang)
+            return {c: frame[c].to_numpy() for c in frame.columns}
+        columns = self._details.columns(rows, (lang,))
+        return {_TEXT_NAMES.get(c, c): v for c, v in columns.items() if c in _KEPT[lang]}
+
     @property
     def actions(self) -> pd.DataFrame:
         """The ranked measures only."""
@@ -231,6 +246,15 @@ class Recommendations:
             f"<p><b>{head}</b></p><table><tr><th>unit</th><th>rank</th><th>action</th>"
             f"<th>priority</th><th>evidence</th></tr>{rows}</table>"
         )
+
+
+#: Without the language: the text columns of :func:`_in_language`.
+_TEXT_NAMES = {f"{t}_{lang}": t for t in _TEXTS for lang in LANGUAGES}
+#: The columns a view in one language keeps.
+_KEPT = {
+    lang: {c for c in FRAME_COLUMNS if c not in _TEXT_NAMES or c.endswith(f"_{lang}")}
+    for lang in LANGUAGES
+}
 
 
 def _in_language(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

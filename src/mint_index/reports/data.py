@@ -164,6 +164,11 @@ class _Lookup:
                     np.append(np.asarray(uniques, dtype=object), [None]),
                 )
                 continue
+            if isinstance(column, np.ndarray) and column.dtype == object:
+                # as pandas would factorize it, without making a text column of it first
+                codes, uniques = pd.factorize(column[rows], use_na_sentinel=True)
+                self.columns[c] = (codes, np.append(np.asarray(uniques, dtype=object), [None]))
+                continue
             series = pd.Series(column).iloc[rows]
             if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
                 self.columns[c] = (series.to_numpy(dtype=float, na_value=np.nan), None)
@@ -445,11 +450,13 @@ class RecommendationRows:
         local = np.repeat(np.arange(len(units)), [len(t) for t in take])
         if self._make is None:
             frame = rows.reset_index(drop=True)
+            written: dict[str, Any] = {c: frame[c] for c in frame.columns}
         else:
             cls, lang, meta = self._make
             view = cls(rows, lang, meta, self._ruleset, self._details)
-            frame = view.to_frame(self.lang, year=self.year)
-        columns = {c: frame[c] if c in frame.columns else [None] * len(frame) for c in _REC_COLUMNS}
+            written = view.to_columns(self.lang, year=self.year)
+        empty = np.full(len(local), None, dtype=object)
+        columns = {c: written.get(c, empty) for c in _REC_COLUMNS}
         self._lookup = _Lookup(local, columns, len(units))
         self._chunk = {u: k for k, u in enumerate(units)}
 
