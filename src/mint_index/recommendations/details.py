@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache, cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -149,19 +149,18 @@ class Details:
         """``core`` rows (:data:`CORE_COLUMNS`) with every output column, texts in ``langs``."""
         return frame_of(self.columns(core, langs))
 
-    def columns(
-        self, core: pd.DataFrame, langs: tuple[str, ...] = LANGUAGES
-    ) -> dict[str, np.ndarray | pd.api.extensions.ExtensionArray]:
-        """The columns of :meth:`complete` as arrays, in :data:`FRAME_COLUMNS` order (texts
-        as object arrays, missing as None): a reader that takes the rows apart again (the
-        report's profiles) needs no frame, and building pandas' text columns costs more
-        than writing the texts."""
+    def columns(self, core: pd.DataFrame, langs: tuple[str, ...] = LANGUAGES) -> dict[str, Column]:
+        """The columns of :meth:`complete` before they are a frame, in :data:`FRAME_COLUMNS`
+        order: texts and the values of categories as :class:`Coded` (each distinct text is
+        written once, and a reader that takes the rows apart again, such as the report's
+        profiles, needs neither a frame nor pandas' text columns, which cost more to build
+        than the texts), numbers as arrays."""
         n = len(core)
-        kinds = _plain(core["kind"])
+        kinds = core["kind"].to_numpy(dtype=object)
         acts, placed = kinds == "action", kinds == "in_place"
-        notes = ~(acts | placed)
+        a, p, m = np.flatnonzero(acts), np.flatnonzero(placed), np.flatnonzero(~(acts | placed))
         numbers = self.numbers(core)
-        out: dict[str, Any] = {}
+        out: dict[str, Column] = {}
         for c in FRAME_COLUMNS:
             if c in numbers:
                 out[c] = numbers[c]
@@ -171,47 +170,38 @@ class Details:
         # the engine's own rows carry no register columns (the register is applied after it)
         out |= {c: np.full(n, None, dtype=object) for c in REGISTER_COLUMNS}
         for c in REGISTER_COLUMNS:
-            if c not in core.columns:
-                continue
-            values = core[c].array
-            if isinstance(values, pd.Categorical):  # None where empty
-                out[c] = np.array([*values.categories, None], dtype=object)[values.codes]
-            else:
-                out[c] = _plain(core[c])
+            if c in core.columns:
+                out[c] = _plain(core[c], missing=None)  # None where empty
         action, action_ids = _codes(core["action"])
+        action = np.where(action >= 0, action, len(action_ids))  # the table's NaN (as a map)
         catalog = self.ruleset.actions
-        found = [catalog.get(a) for a in action_ids.tolist()]
+        found = [catalog.get(k) for k in action_ids.tolist()]
         for c in (*CATALOG_COLUMNS, "actors"):
             table = _table(
                 [
-                    np.nan if a is None else tuple(a.actors) if c == "actors" else getattr(a, c)
-                    for a in found
+                    np.nan if x is None else tuple(x.actors) if c == "actors" else getattr(x, c)
+                    for x in found
                 ]
             )
-            out[c] = table[action]
-            out[c][notes] = None
+            out[c] = Coded(np.where(acts | placed, action, -1), table, None)
         node, node_ids = _codes(core["node"])
-        a, p, m = np.flatnonzero(acts), np.flatnonzero(placed), np.flatnonzero(notes)
         said = self._prepared_evidence(core, a, numbers)
         for lang in langs:
-            titles = _table([t.title.get(lang) if t else np.nan for t in found])[action]
+            titles = _table([np.nan if x is None else x.title.get(lang) for x in found])
             labels = _table([self.labels[lang].get(x, np.nan) for x in node_ids.tolist()])
-            for kind, a_text, p_text, n_text in zip(
-                ("title", "evidence", "text"),
-                (
-                    titles[a],
-                    said.sentences(lang),
-                    self._explanations(core, a, numbers, node, labels, lang),
-                ),
-                self._in_place_texts(
-                    core, p, titles[p], out["review"], out["review_indicators"], lang
-                ),
-                self._note_texts(core, m, node, labels, lang),
-                strict=True,
-            ):
-                column = np.empty(n, dtype=object)
-                column[a], column[p], column[m] = a_text, p_text, n_text
-                out[f"{kind}_{lang}"] = column
+            group, note_titles, notes = self._note_texts(core, m, node, labels, lang)
+            placed_said = self._in_place_texts(core, p, out, lang)
+            each_a, each_p = np.arange(len(a)), np.arange(len(p))
+            out[f"title_{lang}"] = _joined(
+                n, [(a, action[a], titles), (p, action[p], titles), (m, group, note_titles)]
+            )
+            out[f"evidence_{lang}"] = _joined(
+                n, [(a, each_a, said.sentences(lang)), (p, each_p, placed_said), (m, group, notes)]
+            )
+            explained = self._explanations(core, a, numbers, node, labels, lang)
+            out[f"text_{lang}"] = _joined(
+                n, [(a, each_a, explained), (p, each_p, placed_said), (m, group, notes)]
+            )
         return {c: out[c] for c in FRAME_COLUMNS if c in out}
 
     # ---- texts ----------------------------------------------------------------------
@@ -364,34 +354,28 @@ class Details:
         return result
 
     def _in_place_texts(
-        self,
-        core: pd.DataFrame,
-        p: np.ndarray,
-        titles: np.ndarray,
-        review: np.ndarray,
-        deciding: np.ndarray,
-        lang: str,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Titles, and the sentence of how each measure in place ``p`` is doing."""
+        self, core: pd.DataFrame, p: np.ndarray, out: dict[str, Column], lang: str
+    ) -> np.ndarray:
+        """How each measure in place ``p`` is doing (``out``: its register columns)."""
         if not len(p):
-            return titles, np.empty(0, dtype=object), np.empty(0, dtype=object)
+            return np.empty(0, dtype=object)
         action, action_ids = _codes(core["action"])
         catalog = self.ruleset.actions
         horizon = _table([getattr(catalog.get(k), "horizon", np.nan) for k in action_ids])
         since = core["since"].iloc[p].to_numpy(dtype=np.int64)
+        review, deciding = (_taken(out[c])[p] for c in ("review", "review_indicators"))
         labels = self.labels[lang]
         named = [
             ", ".join(labels.get(n, n) for n in str(ids).split(", ")) if ids else ""
-            for ids in ("" if pd.isna(ids) else ids for ids in deciding[p].tolist())
+            for ids in ("" if pd.isna(ids) else ids for ids in deciding.tolist())
         ]
-        said = in_place_text(
+        return in_place_text(
             since,
             due_year(since, pd.Series(horizon[action[p]], dtype=object)),
             np.asarray(named, dtype=object),
-            review[p],
+            review,
             lang,
         )
-        return titles, said, said
 
     def _note_texts(
         self,
@@ -401,8 +385,9 @@ class Details:
         labels: np.ndarray,
         lang: str,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Titles and sentences of the data-quality notes ``m``: each distinct note (node,
-        year, reason and counts; a few dozen per report year) is written once."""
+        """The data-quality notes ``m``: each row's note, and each note's title and
+        sentence. Each distinct note (node, year, reason and counts; a few dozen per report
+        year) is written once."""
         node = node[m]
         years = core["year"].to_numpy(dtype=np.int64)[m]
         detail = core["detail"].astype(object).to_numpy(dtype=object)[m]
@@ -411,7 +396,7 @@ class Details:
         group, first = _groups(node, years, detail, poor, total)
         said = labels[node[first]]
         note = quality_note(said, years[first], detail[first], poor[first], total[first], lang)
-        return (_NOTE_TITLE[lang] + said)[group], note[group], note[group]
+        return group, _NOTE_TITLE[lang] + said, note
 
 
 @dataclass(frozen=True)
@@ -476,33 +461,65 @@ class _Evidence:
         return said
 
 
+class Coded(NamedTuple):
+    """A column as codes into its values, -1 where it is ``missing``: texts and the values
+    of categories, each written once and taken per row only when a frame is made."""
+
+    codes: np.ndarray
+    values: np.ndarray  # object
+    missing: Any = np.nan  # what a frame shows for code -1
+
+
+#: A column of :meth:`Details.columns`.
+Column = Coded | np.ndarray | pd.api.extensions.ExtensionArray
+
 #: Columns a view gives pandas' text dtype, as assigning an object array of text does (all
 #: others keep their dtype: plain values of categories stay objects).
 _INFERRED = {"band", *_TEXT_COLUMNS}
 
 
-def frame_of(columns: dict[str, Any]) -> pd.DataFrame:
+def frame_of(columns: dict[str, Column]) -> pd.DataFrame:
     """The frame of :meth:`Details.columns`."""
-    n = len(columns["band"])
+    taken = {c: _taken(v) for c, v in columns.items()}
     return pd.DataFrame(
         {
             c: pd.Series(v, dtype=object, copy=False)
             if c not in _INFERRED and isinstance(v, np.ndarray) and v.dtype == object
             else v
-            for c, v in columns.items()
+            for c, v in taken.items()
         },
-        index=pd.RangeIndex(n),
+        index=pd.RangeIndex(len(taken["band"])),
     )
 
 
-def _plain(column: pd.Series) -> np.ndarray | pd.api.extensions.ExtensionArray:
-    """A stored column's values as a view shows them: categories as plain objects (NaN
+def _taken(column: Column) -> np.ndarray | pd.api.extensions.ExtensionArray:
+    """A column's value in each row."""
+    if not isinstance(column, Coded):
+        return column
+    return np.append(column.values, np.array([column.missing], dtype=object))[column.codes]
+
+
+def _plain(column: pd.Series, missing: Any = np.nan) -> Column:
+    """A stored column as a view shows it: a categorical's plain values (``missing``
     where empty), every other column as it is."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.astype(object).to_numpy()
+    values = column.array
+    if isinstance(values, pd.Categorical):
+        categories = np.asarray(values.categories, dtype=object)
+        return Coded(np.asarray(values.codes, dtype=np.intp), categories, missing)
     if isinstance(column.dtype, np.dtype):
         return column.to_numpy()
-    return column.array
+    return values
+
+
+def _joined(n: int, parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> Coded:
+    """A text column of ``n`` rows from parts (rows, their codes, the texts coded)."""
+    codes = np.full(n, -1, dtype=np.intp)
+    offset = 0
+    for rows, at, texts in parts:
+        codes[rows] = at + offset
+        offset += len(texts)
+    values = [np.asarray(texts, dtype=object) for _, _, texts in parts]
+    return Coded(codes, np.concatenate(values) if values else np.empty(0, dtype=object))
 
 
 def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:

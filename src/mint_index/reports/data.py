@@ -150,19 +150,18 @@ class _Lookup:
         n_units: int,
     ) -> None:
         """``pos``: each row's unit position (-1: not in the report); ``columns``: per
-        name an array, a Series, or ``(codes, distinct values)`` of a text column."""
+        name an array, a Series, or ``(codes, distinct values, ...)`` of a text column
+        (code -1, or a missing value: None)."""
         keep = pos >= 0
         order = np.argsort(pos[keep], kind="stable")
         rows = np.flatnonzero(keep)[order]
         self.start = np.searchsorted(pos[keep][order], np.arange(n_units + 1))
         self.columns: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
         for c, column in columns.items():
-            if isinstance(column, tuple):
-                codes, uniques = column
-                self.columns[c] = (
-                    np.asarray(codes)[rows],
-                    np.append(np.asarray(uniques, dtype=object), [None]),
-                )
+            if isinstance(column, tuple):  # (codes, uniques) or a recommendations' Coded
+                uniques = np.asarray(column[1], dtype=object)
+                uniques = np.where(pd.isna(uniques), None, uniques)  # as a factorize has it
+                self.columns[c] = (np.asarray(column[0])[rows], np.append(uniques, [None]))
                 continue
             if isinstance(column, np.ndarray) and column.dtype == object:
                 # as pandas would factorize it, without making a text column of it first
@@ -451,7 +450,7 @@ class RecommendationRows:
         if self._make is None:
             frame = rows.reset_index(drop=True)
             written: dict[str, Any] = {c: frame[c] for c in frame.columns}
-        else:
+        else:  # texts and categories as codes into their distinct values: none to factorize
             cls, lang, meta = self._make
             view = cls(rows, lang, meta, self._ruleset, self._details)
             written = view.to_columns(self.lang, year=self.year)
