@@ -4,7 +4,8 @@ fields, titles, evidence and explanations in German and English.
 At national scale ``recommend`` yields millions of rows, and writing two languages of
 sentences for each costs far more time and memory than finding them. So the
 :class:`~mint_index.recommendations.Recommendations` object keeps only the numbers and ids
-(:data:`CORE_COLUMNS`) and :class:`Details` writes the rest for the rows a view asks for.
+(:data:`CORE_COLUMNS`) and :class:`Details` writes the rest for the rows a view asks for:
+as :class:`Coded` columns (each distinct text written once), which a frame takes per row.
 """
 
 from __future__ import annotations
@@ -34,7 +35,15 @@ if TYPE_CHECKING:
     from mint_index.gap_analysis import GapCube
     from mint_index.recommendations.rules import RuleSet
 
-__all__ = ["CATALOG_COLUMNS", "CORE_COLUMNS", "EVIDENCE_COLUMNS", "REGISTER_COLUMNS", "Details"]
+__all__ = [
+    "CATALOG_COLUMNS",
+    "CORE_COLUMNS",
+    "EVIDENCE_COLUMNS",
+    "REGISTER_COLUMNS",
+    "Coded",
+    "Details",
+    "frame_of",
+]
 
 #: Columns copied from the action catalog.
 CATALOG_COLUMNS = ("programme", "source", "effort", "horizon")
@@ -80,7 +89,7 @@ class Details:
     more_evidence: pd.DataFrame | None = None  # EVIDENCE_COLUMNS, see with_evidence
     cube: GapCube | None = None  # the numbers of the rows' nodes (None: the rows hold them)
     unit_ids: tuple[str, ...] = ()  # the cube's units, in its order
-    node_ids: tuple[str, ...] = ()  # the cube's nodes, in its order
+    node_ids: tuple[str, ...] = ()  # the cube's nodes, in its order (those with labels)
 
     @classmethod
     def of(
@@ -117,9 +126,13 @@ class Details:
     def numbers(self, rows: pd.DataFrame) -> dict[str, np.ndarray]:
         """The numbers of each row's node (:data:`NUMBER_COLUMNS`), from the rows or else
         from the gap cube; NaN for a row about no node (a measure in place)."""
-        if self.cube is None or all(m in rows.columns for m in NUMBER_COLUMNS):
+        if not self._reads_cube(rows):
             return {m: rows[m].to_numpy(dtype=np.float64) for m in NUMBER_COLUMNS}
         return self._numbers_at(*self._positions(rows), rows["year"].to_numpy(dtype=np.int64))
+
+    def _reads_cube(self, rows: pd.DataFrame) -> bool:
+        """Are the rows' numbers read from the gap cube (the rows do not hold them)?"""
+        return self.cube is not None and not all(m in rows.columns for m in NUMBER_COLUMNS)
 
     def _positions(self, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """Each row's unit and node as positions in the cube's units and nodes (-1: not
@@ -240,10 +253,10 @@ class Details:
             else:
                 parts.append(self._numbers_at(units[-1], nodes[-1], years[-1]))
         node, year = np.concatenate(nodes), np.concatenate(years)
-        if self.cube is None:  # the numbers come from the rows: every row its own sentence
-            group = first = np.arange(len(node))
-        else:
+        if self._reads_cube(core):
             group, first = _groups(np.concatenate(units), node, year)
+        else:  # the numbers come from the rows: every row its own sentence
+            group = first = np.arange(len(node))
         return _Evidence(
             self,
             {m: np.concatenate([p[m] for p in parts])[first] for m in NUMBER_COLUMNS},
@@ -277,6 +290,7 @@ class Details:
 
     @cached_property
     def _evidence_index(self) -> _EvidenceIndex:
+        """:attr:`more_evidence` as codes and sorted keys, made once per process."""
         more = self.more_evidence
         assert more is not None
         unit, unit_ids = _codes(more["unit"])
@@ -298,8 +312,12 @@ class Details:
             years=years,
             keys=key[order],
             order=order,
-            unit_in_cube=np.append(_index(self.unit_ids).get_indexer(unit_ids), -1),
-            node_in_cube=np.append(_index(self.node_ids).get_indexer(node_ids), -1),
+            unit_in_cube=np.append(
+                _index(self.unit_ids).get_indexer(pd.Index(unit_ids, dtype=object)), -1
+            ),
+            node_in_cube=np.append(
+                _index(self.node_ids).get_indexer(pd.Index(node_ids, dtype=object)), -1
+            ),
         )
 
     def __getstate__(self) -> dict[str, Any]:
@@ -373,7 +391,7 @@ class Details:
             since,
             due_year(since, pd.Series(horizon[action[p]], dtype=object)),
             np.asarray(named, dtype=object),
-            review,
+            np.asarray(review, dtype=object),
             lang,
         )
 

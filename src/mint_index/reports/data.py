@@ -159,14 +159,14 @@ class _Lookup:
         self.columns: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
         for c, column in columns.items():
             if isinstance(column, tuple):  # (codes, uniques) or a recommendations' Coded
-                uniques = np.asarray(column[1], dtype=object)
-                uniques = np.where(pd.isna(uniques), None, uniques)  # as a factorize has it
-                self.columns[c] = (np.asarray(column[0])[rows], np.append(uniques, [None]))
+                values = np.asarray(column[1], dtype=object).copy()
+                values[pd.isna(values)] = None  # as a factorize has it
+                self.columns[c] = (np.asarray(column[0])[rows], np.append(values, [None]))
                 continue
             if isinstance(column, np.ndarray) and column.dtype == object:
                 # as pandas would factorize it, without making a text column of it first
-                codes, uniques = pd.factorize(column[rows], use_na_sentinel=True)
-                self.columns[c] = (codes, np.append(np.asarray(uniques, dtype=object), [None]))
+                codes, distinct = pd.factorize(column[rows], use_na_sentinel=True)
+                self.columns[c] = (codes, np.append(distinct, [None]))
                 continue
             series = pd.Series(column).iloc[rows]
             if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
