@@ -189,14 +189,18 @@ def test_every_text_of_a_view_equals_the_one_written_row_by_row(
         assert frame[column].tolist() == [e[k] for e in expected], column
 
 
+@pytest.fixture(scope="module")
+def whole(example: tuple[mi.Results, mi.Recommendations]) -> dict[str, pd.DataFrame]:
+    return {lang: example[1].to_frame(lang) for lang in LANGS}
+
+
 @settings(max_examples=10, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1))
 def test_views_of_some_units_and_years_equal_the_same_rows_of_the_whole(
-    example: tuple[mi.Results, mi.Recommendations], seed: int
+    example: tuple[mi.Results, mi.Recommendations], whole: dict[str, pd.DataFrame], seed: int
 ) -> None:
     res, recs = example
     rng = np.random.default_rng(seed)
-    whole = {lang: recs.to_frame(lang) for lang in LANGS}
     units = rng.choice(np.asarray(res.unit_ids, dtype=object), size=3, replace=False)
     year = int(rng.choice(np.asarray(res.years)))
     for lang in LANGS:
