@@ -4,13 +4,15 @@ fields, titles, evidence and explanations in German and English.
 At national scale ``recommend`` yields millions of rows, and writing two languages of
 sentences for each costs far more time and memory than finding them. So the
 :class:`~mint_index.recommendations.Recommendations` object keeps only the numbers and ids
-(:data:`CORE_COLUMNS`) and :class:`Details` writes the rest for the rows a view asks for.
+(:data:`CORE_COLUMNS`) and :class:`Details` writes the rest for the rows a view asks for:
+as :class:`Coded` columns (each distinct text written once), which a frame takes per row.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from functools import cache, cached_property
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -33,7 +35,15 @@ if TYPE_CHECKING:
     from mint_index.gap_analysis import GapCube
     from mint_index.recommendations.rules import RuleSet
 
-__all__ = ["CATALOG_COLUMNS", "CORE_COLUMNS", "EVIDENCE_COLUMNS", "REGISTER_COLUMNS", "Details"]
+__all__ = [
+    "CATALOG_COLUMNS",
+    "CORE_COLUMNS",
+    "EVIDENCE_COLUMNS",
+    "REGISTER_COLUMNS",
+    "Coded",
+    "Details",
+    "frame_of",
+]
 
 #: Columns copied from the action catalog.
 CATALOG_COLUMNS = ("programme", "source", "effort", "horizon")
@@ -79,7 +89,7 @@ class Details:
     more_evidence: pd.DataFrame | None = None  # EVIDENCE_COLUMNS, see with_evidence
     cube: GapCube | None = None  # the numbers of the rows' nodes (None: the rows hold them)
     unit_ids: tuple[str, ...] = ()  # the cube's units, in its order
-    node_ids: tuple[str, ...] = ()  # the cube's nodes, in its order
+    node_ids: tuple[str, ...] = ()  # the cube's nodes, in its order (those with labels)
 
     @classmethod
     def of(
@@ -116,15 +126,31 @@ class Details:
     def numbers(self, rows: pd.DataFrame) -> dict[str, np.ndarray]:
         """The numbers of each row's node (:data:`NUMBER_COLUMNS`), from the rows or else
         from the gap cube; NaN for a row about no node (a measure in place)."""
-        if self.cube is None or all(m in rows.columns for m in NUMBER_COLUMNS):
+        if not self._reads_cube(rows):
             return {m: rows[m].to_numpy(dtype=np.float64) for m in NUMBER_COLUMNS}
-        unit = _codes_in(rows["unit"], pd.Index(self.unit_ids, dtype=object))
-        node = _codes_in(rows["node"], pd.Index(self.node_ids, dtype=object))
+        return self._numbers_at(*self._positions(rows), rows["year"].to_numpy(dtype=np.int64))
+
+    def _reads_cube(self, rows: pd.DataFrame) -> bool:
+        """Are the rows' numbers read from the gap cube (the rows do not hold them)?"""
+        return self.cube is not None and not all(m in rows.columns for m in NUMBER_COLUMNS)
+
+    def _positions(self, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's unit and node as positions in the cube's units and nodes (-1: not
+        there)."""
+        return (
+            _codes_in(rows["unit"], _index(self.unit_ids)),
+            _codes_in(rows["node"], _index(self.node_ids)),
+        )
+
+    def _numbers_at(
+        self, unit: np.ndarray, node: np.ndarray, year: np.ndarray
+    ) -> dict[str, np.ndarray]:
+        """The numbers of the cube's cells at unit and node positions (-1: none) and years."""
+        assert self.cube is not None
         years = self.cube.years
-        year = np.searchsorted(years, rows["year"].to_numpy(dtype=np.int64))
-        year = np.minimum(year, len(years) - 1)
+        at = np.minimum(np.searchsorted(years, year), len(years) - 1)
         about = (unit >= 0) & (node >= 0)
-        cells = self.cube.cells(np.where(about, year, 0), np.maximum(unit, 0), np.maximum(node, 0))
+        cells = self.cube.cells(np.where(about, at, 0), np.maximum(unit, 0), np.maximum(node, 0))
         known = {"score": self.cube.at("score", cells)}
         known["value"] = self.cube.at("value", cells)
         return {
@@ -134,218 +160,425 @@ class Details:
 
     def complete(self, core: pd.DataFrame, langs: tuple[str, ...] = LANGUAGES) -> pd.DataFrame:
         """``core`` rows (:data:`CORE_COLUMNS`) with every output column, texts in ``langs``."""
-        core = core.reset_index(drop=True)
-        # the engine's own rows carry no register columns (the register is applied after it)
-        core = core.assign(**{c: None for c in REGISTER_COLUMNS if c not in core.columns})
-        core = core.assign(  # the register's categoricals as plain values, None where empty
-            **{
-                c: pd.Series(
-                    np.array([*values.categories, None], dtype=object)[values.codes], dtype=object
-                )
-                for c in ("review", "review_indicators")
-                if isinstance(values := core[c].array, pd.Categorical)
-            }
-        )
-        core = core.assign(**self.numbers(core))
-        out = core[[c for c in FRAME_COLUMNS if c in core.columns and c not in _DERIVED]].copy()
-        for column in out.columns:  # stored as categories; a view shows plain values
-            if isinstance(out[column].dtype, pd.CategoricalDtype):
-                out[column] = out[column].astype(object)
-        out["band"] = bands(core["priority"].to_numpy(dtype=np.float64))
-        for column in REGISTER_COLUMNS:
-            out[column] = core[column]
-        kinds = core["kind"].astype(object).to_numpy()
+        return frame_of(self.columns(core, langs))
+
+    def columns(self, core: pd.DataFrame, langs: tuple[str, ...] = LANGUAGES) -> dict[str, Column]:
+        """The columns of :meth:`complete` before they are a frame, in :data:`FRAME_COLUMNS`
+        order: texts and the values of categories as :class:`Coded` (each distinct text is
+        written once, and a reader that takes the rows apart again, such as the report's
+        profiles, needs neither a frame nor pandas' text columns, which cost more to build
+        than the texts), numbers as arrays."""
+        n = len(core)
+        kinds = core["kind"].to_numpy(dtype=object)
         acts, placed = kinds == "action", kinds == "in_place"
+        a, p, m = np.flatnonzero(acts), np.flatnonzero(placed), np.flatnonzero(~(acts | placed))
+        numbers = self.numbers(core)
+        out: dict[str, Column] = {}
+        for c in FRAME_COLUMNS:
+            if c in numbers:
+                out[c] = numbers[c]
+            elif c in core.columns and c not in _DERIVED:  # stored as categories: plain values
+                out[c] = _plain(core[c])
+        out["band"] = bands(core["priority"].to_numpy(dtype=np.float64))
+        # the engine's own rows carry no register columns (the register is applied after it)
+        out |= {c: np.full(n, None, dtype=object) for c in REGISTER_COLUMNS}
+        for c in REGISTER_COLUMNS:
+            if c in core.columns:
+                out[c] = _plain(core[c], missing=None)  # None where empty
+        action, action_ids = _codes(core["action"])
+        action = np.where(action >= 0, action, len(action_ids))  # the table's NaN (as a map)
         catalog = self.ruleset.actions
-        action = core["action"].astype(object)
-        for column in CATALOG_COLUMNS:
-            out[column] = action.map({k: getattr(a, column) for k, a in catalog.items()}).astype(
-                object
+        found = [catalog.get(k) for k in action_ids.tolist()]
+        for c in (*CATALOG_COLUMNS, "actors"):
+            table = _table(
+                [
+                    np.nan if x is None else tuple(x.actors) if c == "actors" else getattr(x, c)
+                    for x in found
+                ]
             )
-        out["actors"] = action.map({k: tuple(a.actors) for k, a in catalog.items()}).astype(object)
-        for column in (*CATALOG_COLUMNS, "actors"):
-            out.loc[~(acts | placed), column] = None
-        notes = ~(acts | placed)
+            out[c] = Coded(np.where(acts | placed, action, -1), table, None)
+        node, node_ids = _codes(core["node"])
+        said = self._prepared_evidence(core, a, numbers)
         for lang in langs:
-            for kind, a_text, p_text, n_text in zip(
-                ("title", "evidence", "text"),
-                self._action_texts(core[acts], lang),
-                self._in_place_texts(core[placed], lang),
-                self._note_texts(core[notes], lang),
-                strict=True,
-            ):
-                texts = np.empty(len(core), dtype=object)
-                texts[acts], texts[placed], texts[notes] = a_text, p_text, n_text
-                out[f"{kind}_{lang}"] = texts
-        return out[[c for c in FRAME_COLUMNS if c in out.columns]]
+            titles = _table([np.nan if x is None else x.title.get(lang) for x in found])
+            labels = _table([self.labels[lang].get(x, np.nan) for x in node_ids.tolist()])
+            group, note_titles, notes = self._note_texts(core, m, node, labels, lang)
+            placed_said = self._in_place_texts(core, p, out, lang)
+            each_a, each_p = np.arange(len(a)), np.arange(len(p))
+            out[f"title_{lang}"] = _joined(
+                n, [(a, action[a], titles), (p, action[p], titles), (m, group, note_titles)]
+            )
+            out[f"evidence_{lang}"] = _joined(
+                n, [(a, each_a, said.sentences(lang)), (p, each_p, placed_said), (m, group, notes)]
+            )
+            explained = self._explanations(core, a, numbers, node, labels, lang)
+            out[f"text_{lang}"] = _joined(
+                n, [(a, each_a, explained), (p, each_p, placed_said), (m, group, notes)]
+            )
+        return {c: out[c] for c in FRAME_COLUMNS if c in out}
 
     # ---- texts ----------------------------------------------------------------------
 
-    def _node(self, table: dict[str, dict[str, str]], nodes: pd.Series, lang: str) -> np.ndarray:
-        return nodes.astype(object).map(table[lang]).to_numpy(dtype=object)
-
     def _previous(self, years: np.ndarray) -> np.ndarray:
-        """The year before each year in the data, as text ("" for the first)."""
+        """The year before each year in the data, as text ("" for the first); written once
+        per distinct year."""
+        distinct, at = np.unique(np.asarray(years, dtype=np.int64), return_inverse=True)
         known = np.asarray(self.years, dtype=np.int64)
-        position = np.searchsorted(known, years)
+        position = np.searchsorted(known, distinct)
         previous = known[np.maximum(position - 1, 0)].astype(str).astype(object)
-        return np.where(position > 0, previous, "").astype(object)
+        return np.where(position > 0, previous, "").astype(object)[at.reshape(-1)]
 
-    def _action_texts(
-        self, rows: pd.DataFrame, lang: str
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        catalog = self.ruleset.actions
-        titles = (
-            rows["action"].astype(object).map({k: a.title.get(lang) for k, a in catalog.items()})
+    def _prepared_evidence(
+        self, core: pd.DataFrame, a: np.ndarray, numbers: dict[str, np.ndarray]
+    ) -> _Evidence:
+        """What the evidence of the action rows ``a`` names, in no language yet: the node,
+        year and numbers of each row's own rule and of every further rule asking for the
+        measure. Sentences about the same cell (unit, node, year) are the same sentence, so
+        each distinct cell is written once (a chunk of units names a third of its cells
+        twice or more). Nodes are positions in the cube's nodes."""
+        hit, row = self._further(core, a)
+        unit, node = (position[a] for position in self._positions(core))
+        units, nodes = [unit], [node]
+        years = [core["year"].to_numpy(dtype=np.int64)[a]]
+        parts = [{m: v[a] for m, v in numbers.items()}]
+        if len(hit):
+            more = self.more_evidence
+            assert more is not None
+            index = self._evidence_index
+            units.append(index.unit_in_cube[index.unit[hit]])
+            nodes.append(index.node_in_cube[index.node[hit]])
+            years.append(index.year[hit])
+            if self.cube is None:
+                parts.append(self.numbers(more.iloc[hit]))
+            else:
+                parts.append(self._numbers_at(units[-1], nodes[-1], years[-1]))
+        node, year = np.concatenate(nodes), np.concatenate(years)
+        if self._reads_cube(core):
+            group, first = _groups(np.concatenate(units), node, year)
+        else:  # the numbers come from the rows: every row its own sentence
+            group = first = np.arange(len(node))
+        return _Evidence(
+            self,
+            {m: np.concatenate([p[m] for p in parts])[first] for m in NUMBER_COLUMNS},
+            node[first],
+            year[first],
+            group,
+            len(a),
+            row,
         )
-        numbers = {m: rows[m].to_numpy(dtype=np.float64) for m in NUMBER_COLUMNS}
-        labels = self._node(self.labels, rows["node"], lang)
-        units = self._node(self.unit_labels, rows["node"], lang)
-        years = rows["year"].to_numpy(dtype=np.int64)
-        previous = self._previous(years)
-        first = rows["node"].astype(object).isin(self.unit_first).to_numpy(dtype=bool)
-        said = evidence(numbers, labels, units, previous, lang, first)
-        if self.more_evidence is not None and len(self.more_evidence) and len(rows):
-            said = self._with_more_evidence(rows, said, lang)
-        return (
-            titles.to_numpy(dtype=object),
-            said,
-            self._explanations(rows, numbers, labels, previous, lang),
+
+    def _further(self, core: pd.DataFrame, a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of :attr:`more_evidence` with the unit, year and action of an action
+        row ``a[k]`` and their ``k``, by ``k`` and in the order of ``more_evidence``: the
+        rows' keys looked up in its keys, sorted once per process."""
+        none = np.zeros(0, dtype=np.intp)
+        if self.more_evidence is None or not len(self.more_evidence) or not len(a):
+            return none, none
+        index = self._evidence_index
+        key = np.zeros(len(a), dtype=np.int64)
+        for name, categories in (("unit", index.unit_ids), ("action", index.action_ids)):
+            codes = _codes_in(core[name], categories)[a]
+            key = key * (len(categories) + 1) + codes + 1
+        year = core["year"].to_numpy(dtype=np.int64)[a]
+        at = np.minimum(np.searchsorted(index.years, year), len(index.years) - 1)
+        key = np.where(index.years[at] == year, key * len(index.years) + at, -1)
+        low = np.searchsorted(index.keys, key, side="left")
+        counts = np.searchsorted(index.keys, key, side="right") - low
+        row = np.repeat(np.arange(len(a)), counts)
+        step = np.arange(len(row)) - np.repeat(np.cumsum(counts) - counts, counts)
+        return index.order[np.repeat(low, counts) + step], row
+
+    @cached_property
+    def _evidence_index(self) -> _EvidenceIndex:
+        """:attr:`more_evidence` as codes and sorted keys, made once per process."""
+        more = self.more_evidence
+        assert more is not None
+        unit, unit_ids = _codes(more["unit"])
+        action, action_ids = _codes(more["action"])
+        node, node_ids = _codes(more["node"])
+        year = more["year"].to_numpy(dtype=np.int64)
+        years = np.unique(year)
+        key = ((unit + 1) * (len(action_ids) + 1) + action + 1) * len(years)
+        key = key + np.searchsorted(years, year)
+        order = np.argsort(key, kind="stable")
+        return _EvidenceIndex(
+            unit=unit,
+            action=action,
+            node=node,
+            year=year,
+            unit_ids=pd.Index(unit_ids, dtype=object),
+            action_ids=pd.Index(action_ids, dtype=object),
+            node_ids=np.append(node_ids, np.nan),
+            years=years,
+            keys=key[order],
+            order=order,
+            unit_in_cube=np.append(
+                _index(self.unit_ids).get_indexer(pd.Index(unit_ids, dtype=object)), -1
+            ),
+            node_in_cube=np.append(
+                _index(self.node_ids).get_indexer(pd.Index(node_ids, dtype=object)), -1
+            ),
         )
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the sorted keys of the further evidence (made again on use)."""
+        return {k: v for k, v in self.__dict__.items() if k != "_evidence_index"}
 
     def _explanations(
         self,
-        rows: pd.DataFrame,
+        core: pd.DataFrame,
+        a: np.ndarray,
         numbers: dict[str, np.ndarray],
+        node: np.ndarray,
         labels: np.ndarray,
-        previous: np.ndarray,
         lang: str,
     ) -> np.ndarray:
-        """Each row's rule template, filled with that row's numbers; only the placeholders a
-        template uses are formatted, and only for its rows."""
-        rules = rows["rule"].to_numpy(dtype=object)
-        unit = rows["unit"].astype(object)
-        plain = {
-            "unit": unit,
-            "unit_name": unit.map(self.unit_names),
-            "year": rows["year"],
-            "previous_year": pd.Series(previous, index=rows.index),
-            "peer_group": unit.map(self.peer_groups),
+        """Each action row's rule template, filled with that row's numbers; only the
+        placeholders a template uses are written, and only for its rows."""
+        rules, rule_ids = _codes(core["rule"])
+        unit, unit_ids = _codes(core["unit"])
+        rules, unit, node = rules[a], unit[a], node[a]
+        years = core["year"].to_numpy(dtype=np.int64)[a]
+        ids = unit_ids.tolist()
+        plain = {  # text by unit code (-1: none)
+            "unit": lambda: _written(ids),
+            "unit_name": lambda: _written([self.unit_names.get(u, np.nan) for u in ids]),
+            "peer_group": lambda: _written([self.peer_groups.get(u, np.nan) for u in ids]),
         }
-        score = numbers["score"]
-        result = np.full(len(rules), "", dtype=object)
-        for rule_id in sorted(set(rules)):
-            where = np.flatnonzero(rules == rule_id)
+        result = np.full(len(a), "", dtype=object)
+        for code in np.unique(rules[rules >= 0]).tolist():
+            where = np.flatnonzero(rules == code)
+            at = a[where]
 
-            def column(name: str, where: np.ndarray = where) -> np.ndarray:
+            def column(name: str, where: np.ndarray = where, at: np.ndarray = at) -> np.ndarray:
                 if name == "node":
-                    return labels[where]
+                    return labels[node[where]]
                 if name in plain:
-                    return _text_column(plain[name].to_numpy(dtype=object)[where])
+                    return plain[name]()[unit[where]]
+                if name in ("year", "previous_year"):
+                    return (
+                        years[where].astype(str).astype(object)
+                        if name == "year"
+                        else self._previous(years[where])
+                    )
                 if name in _SUMS:
-                    return number(score[where] + numbers[_SUMS[name]][where], lang)
+                    return number(numbers["score"][at] + numbers[_SUMS[name]][at], lang)
                 if name in ("value", "parity_gap"):
-                    return number(numbers[name][where], lang, 2, trim=True)
-                return number(numbers[name][where], lang, sign=name in ("change", "trend"))
+                    return number(numbers[name][at], lang, 2, trim=True)
+                return number(numbers[name][at], lang, sign=name in ("change", "trend"))
 
-            template = getattr(self.ruleset.rule(str(rule_id)).text, lang)
+            template = getattr(self.ruleset.rule(str(rule_ids[code])).text, lang)
             result[where] = fill(template, column, len(where))
         return result
 
-    def _with_more_evidence(self, rows: pd.DataFrame, said: np.ndarray, lang: str) -> np.ndarray:
-        """``said`` followed by the evidence of every further rule asking for the measure."""
-        more = self.more_evidence
-        assert more is not None
-        hit, row = _matching(more, rows)
-        hits = more.iloc[hit]
-        if not len(hits):
-            return said
-        numbers = self.numbers(hits)
-        sentences = evidence(
-            numbers,
-            self._node(self.labels, hits["node"], lang),
-            self._node(self.unit_labels, hits["node"], lang),
-            self._previous(hits["year"].to_numpy(dtype=np.int64)),
-            lang,
-            hits["node"].astype(object).isin(self.unit_first).to_numpy(dtype=bool),
-        )
-        # the sentences of each row joined in their order: rows sorted stably and cut where
-        # the row changes (a pandas groupby-join runs Python per group: 5 s at 51,000 rows)
-        order = np.argsort(row, kind="stable")
-        row, sentences = row[order], np.asarray(sentences, dtype=object)[order].tolist()
-        starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]]).tolist()
-        ends = [*starts[1:], len(row)]
-        extra = [EVIDENCE_SEPARATOR.join(sentences[a:b]) for a, b in zip(starts, ends, strict=True)]
-        out = np.asarray(said, dtype=object).copy()
-        at = row[starts]
-        out[at] = out[at] + EVIDENCE_SEPARATOR + np.asarray(extra, dtype=object)
-        return out
-
     def _in_place_texts(
-        self, rows: pd.DataFrame, lang: str
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        self, core: pd.DataFrame, p: np.ndarray, out: dict[str, Column], lang: str
+    ) -> np.ndarray:
+        """How each measure in place ``p`` is doing (``out``: its register columns)."""
+        if not len(p):
+            return np.empty(0, dtype=object)
+        action, action_ids = _codes(core["action"])
         catalog = self.ruleset.actions
-        action = rows["action"].astype(object)
-        titles = action.map({k: a.title.get(lang) for k, a in catalog.items()})
-        since = rows["since"].to_numpy(dtype=np.int64) if len(rows) else np.empty(0, np.int64)
-        horizon = action.map({k: a.horizon for k, a in catalog.items()})
+        horizon = _table([getattr(catalog.get(k), "horizon", np.nan) for k in action_ids])
+        since = core["since"].iloc[p].to_numpy(dtype=np.int64)
+        review, deciding = (_taken(out[c])[p] for c in ("review", "review_indicators"))
         labels = self.labels[lang]
-        deciding = [
+        named = [
             ", ".join(labels.get(n, n) for n in str(ids).split(", ")) if ids else ""
-            for ids in rows["review_indicators"].where(rows["review_indicators"].notna(), "")
+            for ids in ("" if pd.isna(ids) else ids for ids in deciding.tolist())
         ]
-        said = in_place_text(
+        return in_place_text(
             since,
-            due_year(since, horizon),
-            np.asarray(deciding, dtype=object),
-            rows["review"].to_numpy(dtype=object),
+            due_year(since, pd.Series(horizon[action[p]], dtype=object)),
+            np.asarray(named, dtype=object),
+            np.asarray(review, dtype=object),
             lang,
         )
-        return titles.to_numpy(dtype=object), said, said
 
     def _note_texts(
-        self, rows: pd.DataFrame, lang: str
+        self,
+        core: pd.DataFrame,
+        m: np.ndarray,
+        node: np.ndarray,
+        labels: np.ndarray,
+        lang: str,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        labels = self._node(self.labels, rows["node"], lang)
-        note = quality_note(
-            labels,
-            rows["year"].to_numpy(dtype=np.int64),
-            rows["detail"].astype(object).to_numpy(dtype=object),
-            rows["poor"].to_numpy(dtype=np.int64),
-            rows["total"].to_numpy(dtype=np.int64),
+        """The data-quality notes ``m``: each row's note, and each note's title and
+        sentence. Each distinct note (node, year, reason and counts; a few dozen per report
+        year) is written once."""
+        node = node[m]
+        years = core["year"].to_numpy(dtype=np.int64)[m]
+        detail = core["detail"].astype(object).to_numpy(dtype=object)[m]
+        poor = core["poor"].to_numpy(dtype=np.int64)[m]
+        total = core["total"].to_numpy(dtype=np.int64)[m]
+        group, first = _groups(node, years, detail, poor, total)
+        said = labels[node[first]]
+        note = quality_note(said, years[first], detail[first], poor[first], total[first], lang)
+        return group, _NOTE_TITLE[lang] + said, note
+
+
+@dataclass(frozen=True)
+class _EvidenceIndex:
+    """The rows of :attr:`Details.more_evidence` as codes, and their keys (unit, action,
+    year) sorted, for looking up a view's rows by binary search."""
+
+    unit: np.ndarray
+    action: np.ndarray
+    node: np.ndarray
+    year: np.ndarray
+    unit_ids: pd.Index
+    action_ids: pd.Index
+    node_ids: np.ndarray  # by code, NaN last (code -1)
+    years: np.ndarray
+    keys: np.ndarray
+    order: np.ndarray
+    unit_in_cube: np.ndarray  # by unit code: position in the cube (-1: not there)
+    node_in_cube: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """The sentences of evidence of a view's action rows before they are written: the
+    numbers, node and year of each distinct sentence, which one each row's own rule and
+    each further rule names (``group``: the first ``n`` are the rows', the rest the
+    further rules' by row ``row``)."""
+
+    details: Details
+    numbers: dict[str, np.ndarray]
+    node: np.ndarray  # positions in the cube's nodes (-1: none)
+    year: np.ndarray
+    group: np.ndarray
+    n: int
+    row: np.ndarray
+
+    def sentences(self, lang: str) -> np.ndarray:
+        """Each row's evidence in ``lang``: its own rule's sentence, then the further
+        rules' in their order, joined by :data:`EVIDENCE_SEPARATOR`."""
+        d = self.details
+        nodes = list(d.node_ids)
+        first = np.array([*(n in d.unit_first for n in nodes), False])
+        written = evidence(
+            self.numbers,
+            _table([d.labels[lang].get(n, np.nan) for n in nodes])[self.node],
+            _table([d.unit_labels[lang].get(n, np.nan) for n in nodes])[self.node],
+            d._previous(self.year),
             lang,
-        )
-        return _NOTE_TITLE[lang] + labels, note, note
+            first[self.node],
+        )[self.group]
+        said = written[: self.n]
+        if not len(self.row):
+            return said
+        further = written[self.n :].tolist()
+        starts = np.flatnonzero(np.r_[True, self.row[1:] != self.row[:-1]])
+        ends = [*starts[1:].tolist(), len(self.row)]
+        at = self.row[starts]
+        said[at] = [
+            EVIDENCE_SEPARATOR.join([own, *further[start:end]])
+            for own, start, end in zip(said[at].tolist(), starts.tolist(), ends, strict=True)
+        ]
+        return said
 
 
-def _text_column(values: np.ndarray) -> np.ndarray:
-    series = pd.Series(np.asarray(values, dtype=object))
-    return series.where(series.notna(), "").astype(str).to_numpy(dtype=object)
+class Coded(NamedTuple):
+    """A column as codes into its values, -1 where it is ``missing``: texts and the values
+    of categories, each written once and taken per row only when a frame is made."""
+
+    codes: np.ndarray
+    values: np.ndarray  # object
+    missing: Any = np.nan  # what a frame shows for code -1
 
 
-def _matching(more: pd.DataFrame, rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """The pairs (row of ``more``, row of ``rows``) with the same unit, year and action,
-    in the order of ``more``; matched on integer codes in ``more``'s categories."""
-    years = np.unique(more["year"].to_numpy(dtype=np.int64))
-    keys = []
-    for table in (more, rows):
-        key = np.zeros(len(table), dtype=np.int64)
-        for name in ("unit", "action"):
-            categories = pd.Index(more[name].astype("category").cat.categories, dtype=object)
-            key = key * (len(categories) + 1) + _codes_in(table[name], categories) + 1
-        year = table["year"].to_numpy(dtype=np.int64)
-        at = np.minimum(np.searchsorted(years, year), len(years) - 1)
-        keys.append(np.where(years[at] == year, key * len(years) + at, -1))
-    wanted = pd.Index(keys[1])
-    if wanted.is_unique:  # as in every view: one row per unit, year and action
-        found = np.where(keys[0] >= 0, wanted.get_indexer(pd.Index(keys[0])), -1)
-        hit = np.flatnonzero(found >= 0)
-        return hit, found[hit]
-    pairs = pd.DataFrame({"key": keys[0], "hit": np.arange(len(more))}).merge(
-        pd.DataFrame({"key": keys[1], "row": np.arange(len(rows))}), on="key", sort=False
+#: A column of :meth:`Details.columns`.
+Column = Coded | np.ndarray | pd.api.extensions.ExtensionArray
+
+#: Columns a view gives pandas' text dtype, as assigning an object array of text does (all
+#: others keep their dtype: plain values of categories stay objects).
+_INFERRED = {"band", *_TEXT_COLUMNS}
+
+
+def frame_of(columns: dict[str, Column]) -> pd.DataFrame:
+    """The frame of :meth:`Details.columns`."""
+    taken = {c: _taken(v) for c, v in columns.items()}
+    return pd.DataFrame(
+        {
+            c: pd.Series(v, dtype=object, copy=False)
+            if c not in _INFERRED and isinstance(v, np.ndarray) and v.dtype == object
+            else v
+            for c, v in taken.items()
+        },
+        index=pd.RangeIndex(len(taken["band"])),
     )
-    pairs = pairs[pairs["key"].to_numpy() >= 0]
-    return pairs["hit"].to_numpy(dtype=np.intp), pairs["row"].to_numpy(dtype=np.intp)
+
+
+def _taken(column: Column) -> np.ndarray | pd.api.extensions.ExtensionArray:
+    """A column's value in each row."""
+    if not isinstance(column, Coded):
+        return column
+    return np.append(column.values, np.array([column.missing], dtype=object))[column.codes]
+
+
+def _plain(column: pd.Series, missing: Any = np.nan) -> Column:
+    """A stored column as a view shows it: a categorical's plain values (``missing``
+    where empty), every other column as it is."""
+    values = column.array
+    if isinstance(values, pd.Categorical):
+        categories = np.asarray(values.categories, dtype=object)
+        return Coded(np.asarray(values.codes, dtype=np.intp), categories, missing)
+    if isinstance(column.dtype, np.dtype):
+        return column.to_numpy()
+    return values
+
+
+def _joined(n: int, parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> Coded:
+    """A text column of ``n`` rows from parts (rows, their codes, the texts coded)."""
+    codes = np.full(n, -1, dtype=np.intp)
+    offset = 0
+    for rows, at, texts in parts:
+        codes[rows] = at + offset
+        offset += len(texts)
+    values = [np.asarray(texts, dtype=object) for _, _, texts in parts]
+    return Coded(codes, np.concatenate(values) if values else np.empty(0, dtype=object))
+
+
+def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A column as integer codes (-1: missing) into its distinct values (an object array)."""
+    values = column.array
+    if isinstance(values, pd.Categorical):
+        return np.asarray(values.codes, dtype=np.intp), np.asarray(values.categories, dtype=object)
+    codes, distinct = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.intp), np.asarray(distinct, dtype=object)
+
+
+def _table(values: list[Any]) -> np.ndarray:
+    """``values`` as an object array to take codes from, NaN for code -1 (as a map over a
+    missing key gives); tuples stay single values."""
+    out = np.empty(len(values) + 1, dtype=object)
+    for k, value in enumerate(values):
+        out[k] = value
+    out[-1] = np.nan
+    return out
+
+
+def _written(values: list[Any]) -> np.ndarray:
+    """A placeholder's values as text ("" where missing), by code (-1: missing)."""
+    return np.array([*("" if pd.isna(v) else str(v) for v in values), ""], dtype=object)
+
+
+def _groups(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows equal in every key share a group: each row's group and each group's first row.
+    Codes are combined one key at a time and factorized again, so they never overflow."""
+    group = np.zeros(len(keys[0]), dtype=np.int64)
+    for key in keys:
+        codes, distinct = pd.factorize(key, use_na_sentinel=True)
+        group, _ = pd.factorize(group * (len(distinct) + 1) + codes + 1)
+    _, first = np.unique(group, return_index=True)
+    return group, first
+
+
+@cache
+def _index(ids: tuple[str, ...]) -> pd.Index:
+    """An id tuple as an index to look positions up in (one per process)."""
+    return pd.Index(ids, dtype=object)
 
 
 def _codes_in(column: pd.Series, categories: pd.Index) -> np.ndarray:

@@ -96,16 +96,34 @@ class Recommendations:
         return self._details.complete(rows, langs)
 
     # ---- views ----------------------------------------------------------------------
+    def _of_year(self, year: int | None) -> pd.DataFrame:
+        """The stored rows of ``year`` (None: all)."""
+        if year is None:
+            return self._frame
+        return self._frame[self._frame["year"].to_numpy() == int(year)]
+
     def to_frame(self, lang: str | None = None, year: int | None = None) -> pd.DataFrame:
         """Every row (``year``: of that year only). With ``lang``, one
         ``title``/``evidence``/``text`` column in that language instead of both."""
-        rows = self._frame
-        if year is not None:
-            rows = rows[rows["year"].to_numpy() == int(year)]
+        rows = self._of_year(year)
         if lang is None:
             return self._complete(rows).copy()
         check_language(lang)
         return _in_language(self._complete(rows, (lang,)), lang)
+
+    def to_columns(self, lang: str, year: int | None = None) -> dict[str, Any]:
+        """The columns of ``to_frame(lang, year)`` without the frame: texts and the values
+        of categories as :class:`~mint_index.recommendations.details.Coded` (codes into
+        their distinct values, each text written once), numbers as arrays. For readers that
+        take the rows apart again (a report's profiles): pandas' text columns cost more to
+        build than the texts themselves."""
+        check_language(lang)
+        rows = self._of_year(year)
+        if self._details is None:
+            frame = _in_language(rows.reset_index(drop=True), lang)
+            return {c: frame[c].to_numpy() for c in frame.columns}
+        columns = self._details.columns(rows, (lang,))
+        return {_TEXT_NAMES.get(c, c): v for c, v in columns.items() if c in _KEPT[lang]}
 
     @property
     def actions(self) -> pd.DataFrame:
@@ -231,6 +249,15 @@ class Recommendations:
             f"<p><b>{head}</b></p><table><tr><th>unit</th><th>rank</th><th>action</th>"
             f"<th>priority</th><th>evidence</th></tr>{rows}</table>"
         )
+
+
+#: Without the language: the text columns of :func:`_in_language`.
+_TEXT_NAMES = {f"{t}_{lang}": t for t in _TEXTS for lang in LANGUAGES}
+#: The columns a view in one language keeps.
+_KEPT = {
+    lang: {c for c in FRAME_COLUMNS if c not in _TEXT_NAMES or c.endswith(f"_{lang}")}
+    for lang in LANGUAGES
+}
 
 
 def _in_language(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

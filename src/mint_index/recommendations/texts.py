@@ -1,14 +1,17 @@
 """Words for the numbers: evidence, explanations and data-quality notes, in de and en.
 
-Texts are built column-wise: numpy string operations over all rows at once, no loop over
-units. Templates are filled by plain placeholder substitution (``{score}``), never by
-``str.format``, so a template from a user's YAML cannot reach into Python objects.
+Texts are built column-wise, no loop over units: each number is written once per distinct
+value, and a sentence is one ``%`` format per row over its prepared columns, rows grouped
+by which parts they have (a chain of numpy string additions would make a new string per
+part and row). Templates are filled by plain placeholder substitution (``{score}``), never
+by ``str.format``, so a template from a user's YAML cannot reach into Python objects.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -95,15 +98,30 @@ def _rounds_to_zero(written: Texts) -> np.ndarray:
     return np.char.strip(np.asarray(written, dtype=str), "0.,") == ""
 
 
-def _part(condition: np.ndarray, text: Texts | str) -> Texts:
-    return _text(np.where(condition, text, ""))
+@lru_cache(maxsize=256)
+def _percent_format(template: str) -> tuple[str, tuple[str, ...]]:
+    """``template`` as a ``%`` format (its own ``%`` doubled, each ``{name}`` as ``%s``)
+    and the names of its placeholders in order."""
+    pieces, names, position = [], [], 0
+    for match in _PLACEHOLDER.finditer(template):
+        pieces += [template[position : match.start()].replace("%", "%%"), "%s"]
+        names.append(match.group(1))
+        position = match.end()
+    return "".join([*pieces, template[position:].replace("%", "%%")]), tuple(names)
 
 
-def _join(parts: list[Texts], sep: str) -> Texts:
-    """Join the non-empty parts of each row with ``sep``."""
-    out = parts[0]
-    for part in parts[1:]:
-        out = out + _part((out != "") & (part != ""), sep) + part
+def _literal(text: str) -> str:
+    return text.replace("%", "%%")
+
+
+def _formatted(fmt: str, columns: Sequence[Texts], n: int) -> Texts:
+    """``fmt % (row's value of each column)`` for each of ``n`` rows: one C-level ``%``
+    a row, no intermediate strings."""
+    out = np.empty(n, dtype=object)
+    if columns:
+        out[:] = list(map(fmt.__mod__, zip(*(c.tolist() for c in columns), strict=True)))
+    else:
+        out[:] = fmt % ()
     return out
 
 
@@ -111,12 +129,14 @@ def fill(template: str, values: Mapping[str, Texts] | Callable[[str], Texts], n:
     """Fill ``{name}`` placeholders of ``template`` for ``n`` rows; ``values`` gives a text
     column per name (a mapping, or a function called once per name used)."""
     get = values.__getitem__ if isinstance(values, Mapping) else values
-    out = np.full(n, "", dtype=object)
-    position = 0
-    for match in _PLACEHOLDER.finditer(template):
-        out = out + template[position : match.start()] + _text(get(match.group(1)))
-        position = match.end()
-    return out + template[position:]
+    fmt, names = _percent_format(template)
+    columns = {name: np.broadcast_to(_text(get(name)), (n,)) for name in dict.fromkeys(names)}
+    return _formatted(fmt, [columns[name] for name in names], n)
+
+
+# the parts of a sentence of evidence a row has (bits of its shape)
+_VALUE, _FIRST, _PEER, _TARGET, _PARITY, _TREND = 1, 2, 4, 8, 16, 32
+_SAME, _DOWN, _UP = 64, 128, 192  # how the change reads (none: 0)
 
 
 def evidence(
@@ -134,69 +154,109 @@ def evidence(
     ``numbers`` holds columns of the gaps table; ``previous_year`` is the year the change
     is measured from (any value where there is no change); ``unit_first`` marks rows whose
     unit is read before the number (``Indicator.unit_first``: "Stufe 2", "Verhältnis 0,8");
-    their parity gap (a ratio minus 1) is written without it."""
+    their parity gap (a ratio minus 1) is written without it.
+
+    Rows are grouped by their shape (which parts they have, whether the unit comes first,
+    which way the change goes); each shape is one ``%`` format over the written numbers."""
     w = _WORDS[lang]
     n = len(labels)
     first = np.zeros(n, dtype=bool) if unit_first is None else np.asarray(unit_first, dtype=bool)
-    score = numbers["score"]
     value, parity = numbers["value"], numbers["parity_gap"]
     peer, target = numbers["gap_peer_median"], numbers["gap_target"]
-
-    def gap_words(gap: np.ndarray) -> Texts:
-        shown = np.round(gap, 1)
-        return number(np.abs(gap), lang) + " " + _text(np.where(shown >= 0, w["below"], w["above"]))
-
-    inner = [
-        _part(
-            ~np.isnan(value) & np.isnan(parity),
-            w["value"]
-            + " "
-            + _text(
-                np.where(
-                    first,
-                    units + " " + number(value, lang, 2, trim=True),
-                    number(value, lang, 2, trim=True) + " " + units,
-                )
-            ),
-        ),
-        _part(
-            ~np.isnan(peer), w["peer"] + " " + number(score + peer, lang) + ", " + gap_words(peer)
-        ),
-        _part(
-            ~np.isnan(target),
-            w["target"] + " " + number(score + target, lang) + ", " + gap_words(target),
-        ),
-        _part(  # a unit read first ("Verhältnis") names the value: the gap has none
-            ~np.isnan(parity),
-            w["parity"] + " " + number(parity, lang, 2, trim=True) + _part(~first, " " + units),
-        ),
-    ]
-    joined = _join(inner, "; ")
-    head = labels + ": " + w["score"] + " " + number(score, lang) + " " + w["of"] + " 100"
-    head = head + _part(joined != "", " (" + joined + ")")
-
-    change = numbers["change"]
+    change, trend = numbers["change"], numbers["trend"]
     amounts = number(np.abs(change), lang)
     moves = ~_rounds_to_zero(amounts)
-    direction = _text(
-        np.where(moves & (change < 0), w["down"], np.where(moves, w["up"], w["same"]))
+    turn = np.where(moves & (change < 0), _DOWN, np.where(moves, _UP, _SAME))
+    shape = (
+        (~np.isnan(value) & np.isnan(parity)) * _VALUE
+        + first * _FIRST
+        + ~np.isnan(peer) * _PEER
+        + ~np.isnan(target) * _TARGET
+        + ~np.isnan(parity) * _PARITY
+        + ~np.isnan(trend) * _TREND
+        + np.where(np.isnan(change), 0, turn)
     )
-    years = _text(np.asarray(previous_year).astype(str))
-    moved = _text(
-        [
-            d.replace("{x}", a).replace("{year}", y)
-            for d, a, y in zip(direction, amounts, years, strict=True)
-        ]
-    )
-    trend = numbers["trend"]
-    tail = _join(
-        [
-            _part(~np.isnan(change), moved),
-            _part(~np.isnan(trend), fill(w["trend"], {"x": number(trend, lang, sign=True)}, n)),
-        ],
-        "; ",
-    )
-    return head + _part(tail != "", "; " + tail)
+    columns: dict[str, Texts | None] = {"label": _text(labels), "unit": _text(units)}
+    columns |= dict.fromkeys(("score", "value", "peer", "target", "parity", "trend"))
+    columns |= dict.fromkeys(("peer_gap", "target_gap"))
+    columns |= {"x": amounts, "year": _text(np.asarray(previous_year).astype(str))}
+
+    def column(name: str) -> Texts:
+        """A column of written numbers, written when a shape first needs it."""
+        if columns[name] is None:
+            columns[name] = _evidence_numbers(name, numbers, lang)
+        return columns[name]  # type: ignore[return-value]
+
+    def gap(gap: np.ndarray) -> Texts:
+        return _text(np.where(np.round(gap, 1) >= 0, w["below"], w["above"]))
+
+    words = {"peer_word": gap(peer), "target_word": gap(target)}
+    out = np.empty(n, dtype=object)
+    order = np.argsort(shape, kind="stable")
+    cuts = np.flatnonzero(np.diff(shape[order])) + 1
+    for rows in np.split(order, cuts) if n else []:
+        fmt, names = _evidence_format(int(shape[rows[0]]), lang)
+        out[rows] = _formatted(
+            fmt,
+            [(words[k] if k in words else column(k))[rows] for k in names],
+            len(rows),
+        )
+    return out
+
+
+#: The gap a score is summed with to give the score at the peer median or the target.
+_REACHED = {"peer": "gap_peer_median", "target": "gap_target"}
+
+
+def _evidence_numbers(name: str, numbers: Mapping[str, np.ndarray], lang: str) -> Texts:
+    """A column of written numbers of an evidence sentence: ``peer`` and ``target`` the
+    scores at the peer median and the target, ``peer_gap`` and ``target_gap`` the sizes
+    of the gaps to them, values and parity gaps to two decimals, trends signed."""
+    if name in _REACHED:
+        return number(numbers["score"] + numbers[_REACHED[name]], lang)
+    if name.endswith("_gap"):
+        return number(np.abs(numbers[_REACHED[name.removesuffix("_gap")]]), lang)
+    if name in ("value", "parity"):
+        return number(numbers["parity_gap" if name == "parity" else "value"], lang, 2, trim=True)
+    if name == "trend":
+        return number(numbers["trend"], lang, sign=True)
+    return number(numbers[name], lang)
+
+
+@lru_cache(maxsize=512)
+def _evidence_format(shape: int, lang: str) -> tuple[str, tuple[str, ...]]:
+    """The ``%`` format of an evidence sentence of ``shape`` and the columns it takes."""
+    w = {k: _literal(v) for k, v in _WORDS[lang].items()}
+    first = shape & _FIRST
+    inner: list[tuple[str, tuple[str, ...]]] = []
+    if shape & _VALUE:
+        inner.append((w["value"] + " %s %s", ("unit", "value") if first else ("value", "unit")))
+    if shape & _PEER:
+        inner.append((w["peer"] + " %s, %s %s", ("peer", "peer_gap", "peer_word")))
+    if shape & _TARGET:
+        inner.append((w["target"] + " %s, %s %s", ("target", "target_gap", "target_word")))
+    if shape & _PARITY:  # a unit read first ("Verhältnis") names the value: the gap has none
+        inner.append(
+            (w["parity"] + " %s", ("parity",))
+            if first
+            else (w["parity"] + " %s %s", ("parity", "unit"))
+        )
+    tail: list[tuple[str, tuple[str, ...]]] = []
+    turn = shape & (_SAME | _DOWN | _UP)
+    if turn:
+        tail.append(_percent_format(_WORDS[lang][{_SAME: "same", _DOWN: "down", _UP: "up"}[turn]]))
+    if shape & _TREND:
+        fmt, _ = _percent_format(_WORDS[lang]["trend"])
+        tail.append((fmt, ("trend",)))
+    fmt = "%s: " + w["score"] + " %s " + w["of"] + " 100"
+    names: tuple[str, ...] = ("label", "score")
+    if inner:
+        fmt += " (" + "; ".join(f for f, _ in inner) + ")"
+    if tail:
+        fmt += "; " + "; ".join(f for f, _ in tail)
+    for _, more in (*inner, *tail):
+        names += more
+    return fmt, names
 
 
 _NOTE: dict[str, dict[str, str]] = {

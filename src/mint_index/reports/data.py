@@ -150,19 +150,23 @@ class _Lookup:
         n_units: int,
     ) -> None:
         """``pos``: each row's unit position (-1: not in the report); ``columns``: per
-        name an array, a Series, or ``(codes, distinct values)`` of a text column."""
+        name an array, a Series, or ``(codes, distinct values, ...)`` of a text column
+        (code -1, or a missing value: None)."""
         keep = pos >= 0
         order = np.argsort(pos[keep], kind="stable")
         rows = np.flatnonzero(keep)[order]
         self.start = np.searchsorted(pos[keep][order], np.arange(n_units + 1))
         self.columns: dict[str, tuple[np.ndarray, np.ndarray | None]] = {}
         for c, column in columns.items():
-            if isinstance(column, tuple):
-                codes, uniques = column
-                self.columns[c] = (
-                    np.asarray(codes)[rows],
-                    np.append(np.asarray(uniques, dtype=object), [None]),
-                )
+            if isinstance(column, tuple):  # (codes, uniques) or a recommendations' Coded
+                values = np.asarray(column[1], dtype=object).copy()
+                values[pd.isna(values)] = None  # as a factorize has it
+                self.columns[c] = (np.asarray(column[0])[rows], np.append(values, [None]))
+                continue
+            if isinstance(column, np.ndarray) and column.dtype == object:
+                # as pandas would factorize it, without making a text column of it first
+                codes, distinct = pd.factorize(column[rows], use_na_sentinel=True)
+                self.columns[c] = (codes, np.append(distinct, [None]))
                 continue
             series = pd.Series(column).iloc[rows]
             if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
@@ -452,11 +456,13 @@ class RecommendationRows:
         local = np.repeat(np.arange(len(units)), [len(t) for t in take])
         if self._make is None:
             frame = rows.reset_index(drop=True)
-        else:
+            written: dict[str, Any] = {c: frame[c] for c in frame.columns}
+        else:  # texts and categories as codes into their distinct values: none to factorize
             cls, lang, meta = self._make
             view = cls(rows, lang, meta, self._ruleset, self._details)
-            frame = view.to_frame(self.lang, year=self.year)
-        columns = {c: frame[c] if c in frame.columns else [None] * len(frame) for c in _REC_COLUMNS}
+            written = view.to_columns(self.lang, year=self.year)
+        empty = np.full(len(local), None, dtype=object)
+        columns = {c: written.get(c, empty) for c in _REC_COLUMNS}
         self._lookup = _Lookup(local, columns, len(units))
         self._chunk = {u: k for k, u in enumerate(units)}
 
