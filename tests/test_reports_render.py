@@ -622,3 +622,22 @@ def test_the_overview_is_built_on_first_use_and_once() -> None:
     assert rep.data is not None
     assert rep.context["year"] == rep.data.year
     assert rep.html and rep.context and len(calls) == 1
+
+
+def test_keys_and_attributes_read_as_jinja_reads_them() -> None:
+    """``d.key`` and ``d["key"]`` read the key, ``d.items`` stays the method, a missing
+    key is an error, and other objects are read by Jinja's own look-up."""
+    import jinja2
+
+    env = environment("en")
+    d = {"unit": {"name": "<b>"}, "items": "shadowed", "n": [1, 2]}
+    page = "{{ d.unit.name }}|{{ d['unit']['name'] }}|{{ d.items is callable }}|{{ d.n[1] }}"
+    assert env.from_string(page).render(d=d) == "&lt;b&gt;|&lt;b&gt;|True|2"
+    assert (
+        env.from_string("{{ w.real }}|{{ t.profile }}").render(w=3) == f"3|{texts('en')['profile']}"
+    )
+    assert env.from_string("{{ d.nothing is defined }}").render(d=d) == "False"
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ d.nothing }}").render(d=d)
+    with pytest.raises(jinja2.UndefinedError):
+        env.from_string("{{ d['unit']['nothing'] }}").render(d=d)

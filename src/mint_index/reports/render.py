@@ -42,9 +42,14 @@ __all__ = [
 TEMPLATES = Path(__file__).with_name("templates")
 
 
+#: What ``d.name`` finds on a plain dict before its keys.
+_DICT_METHODS = frozenset(dir(dict))
+
+
 @cache
 def _environment_class() -> type[jinja2.Environment]:
-    """A Jinja2 Environment that escapes plain strings without markupsafe's detours.
+    """A Jinja2 Environment that escapes plain strings without markupsafe's detours and
+    reads the keys of plain dicts by subscript.
 
     Autoescaping turns every ``{{ x }}`` into ``markupsafe.escape(x)``, a Python-level
     call that checks for ``__html__`` and builds a ``Markup``: a profile prints about
@@ -55,7 +60,8 @@ def _environment_class() -> type[jinja2.Environment]:
     (tests/test_reports_render.py).
     """
     import jinja2
-    from jinja2.compiler import CodeGenerator
+    from jinja2 import nodes
+    from jinja2.compiler import CodeGenerator, optimizeconst
 
     try:
         from markupsafe import _escape_inner
@@ -75,6 +81,29 @@ def _environment_class() -> type[jinja2.Environment]:
             else:
                 super()._output_child_post(node, frame, finalize)
 
+        # ``d["key"]`` and ``d.key`` on a plain dict (every context and view is one) as a
+        # subscript in the generated code; anything else, or a key the dict lacks, goes
+        # to Jinja's own look-up as before (which tries the same subscript first).
+        @optimizeconst
+        def visit_Getitem(self, node: Any, frame: Any) -> None:
+            if isinstance(node.arg, nodes.Const) and type(node.arg.value) is str:
+                self._dict_lookup(node.node, repr(node.arg.value), "getitem", frame)
+            else:  # slices and computed keys: Jinja's own code (already optimised)
+                super().visit_Getitem.__wrapped__(self, node, frame)  # type: ignore[attr-defined]
+
+        def visit_Getattr(self, node: Any, frame: Any) -> None:
+            if node.attr in _DICT_METHODS:  # ``d.items`` is the method, as in Jinja
+                super().visit_Getattr(node, frame)
+            else:
+                self._dict_lookup(node.node, repr(node.attr), "getattr", frame)
+
+        def _dict_lookup(self, obj: Any, key: str, fallback: str, frame: Any) -> None:
+            self.write(f"(_item[{key}] if (_item := ")
+            self.visit(obj, frame)
+            self.write(
+                f").__class__ is dict and {key} in _item else environment.{fallback}(_item, {key}))"
+            )
+
         @staticmethod
         def _inline_escape(frame: Any, finalize: Any) -> bool:
             return bool(
@@ -85,8 +114,8 @@ def _environment_class() -> type[jinja2.Environment]:
         code_generator_class = FastEscapeCodeGenerator
         escape_text = staticmethod(_escape_inner)
 
-    # a Jinja2 without these hooks renders through its own (slower, equal) escape
-    hooks = ("_output_child_pre", "_output_child_post")
+    # a Jinja2 without these hooks renders through its own (slower, equal) code
+    hooks = ("_output_child_pre", "_output_child_post", "visit_Getitem", "visit_Getattr")
     if not all(callable(getattr(CodeGenerator, hook, None)) for hook in hooks):
         return jinja2.Environment
     return FastEscapeEnvironment
