@@ -98,6 +98,7 @@ def test_profiles_written_in_chunks_equal_profiles_rendered_one_by_one(
 ) -> None:
     res, recs = scored
     monkeypatch.setattr("mint_index.reports.document.TEXT_CHUNK", 4)  # several text passes
+    monkeypatch.setattr("mint_index.reports.document.VIEW_CHUNK", 3)  # views across them
     data = mi.report(res, recs, "en").data
     _write_profiles(data, tmp_path, data.unit_ids)
     monkeypatch.setattr("mint_index.reports.data.TEXT_BLOCK", 1)
