@@ -749,6 +749,7 @@ def nan_to_none(x: float) -> float | None:
 
 
 def _none_for_nan(values: list[float]) -> list[float | None]:
+    """:func:`nan_to_none` of a whole list (one comprehension, no call per value)."""
     return [None if x != x else x for x in values]
 
 

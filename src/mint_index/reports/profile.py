@@ -98,7 +98,7 @@ def _row_layout(data: ReportData, node: str, depth: int) -> _RowLayout:
 
 
 def _scorecard_row(
-    r: UnitRows, row: _RowLayout, notes: dict[str, list[str]], data: ReportData
+    data: ReportData, r: UnitRows, row: _RowLayout, notes: dict[str, list[str]]
 ) -> dict[str, Any]:
     entry = node_entry(data, r, row.node, row.col, row.label)
     entry.update(row.fixed)
@@ -197,7 +197,7 @@ def profile_context(data: ReportData, unit_id: str) -> dict[str, Any]:
     scorecard = []
     for domain, rows in _scorecard_layout(data):
         section = node_entry(data, r, domain)
-        section["rows"] = [_scorecard_row(r, row, notes_by_node, data) for row in rows]
+        section["rows"] = [_scorecard_row(data, r, row, notes_by_node) for row in rows]
         section["has_parity"] = any(row["parity_gap"] is not None for row in section["rows"])
         scorecard.append(section)
 
