@@ -175,11 +175,14 @@ class Formatter:
     ) -> str:
         """A raw indicator value with its unit: ``12,5 %``, ``3,4 je 1.000``; with
         ``unit_first`` (answer levels) the unit comes first, as it is read: ``Stufe 2``."""
-        if unit == "%":
-            return self.pct(value, digits, sign=sign)
-        text = self.num(value, digits, sign)
+        return self._with_unit(self.num(value, digits, sign), unit, unit_first)
+
+    def _with_unit(self, text: str, unit: str, unit_first: bool) -> str:
+        """A written number with its unit (``%`` as :meth:`pct` writes it)."""
         if not unit or text == MISSING:
             return text
+        if unit == "%":
+            return text + self._symbols.before_percent + "%"
         return f"{unit}\u00a0{text}" if unit_first else f"{text}\u00a0{unit}"
 
     def values(
@@ -201,50 +204,42 @@ class Formatter:
             at = [k for k, dk in enumerate(digits) if dk == d]
             for k, text in zip(at, self.nums([values[k] for k in at], d, sign), strict=True):
                 numbers[k] = text
-        percent = self._symbols.before_percent + "%"
         return [
-            text
-            if text == MISSING or not unit
-            else text + percent
-            if unit == "%"
-            else f"{unit}\u00a0{text}"
-            if first
-            else f"{text}\u00a0{unit}"
+            self._with_unit(text, unit, first)
             for text, unit, first in zip(numbers, units, unit_first, strict=True)
         ]
 
     def priority(self, value: float | None) -> str:
         """A priority with its scale: ``61 von 100`` / ``61 of 100``."""
-        if _is_missing(value):
-            return MISSING
-        return f"{self.int(value)} {'von' if self.lang == 'de' else 'of'} 100"
+        return self._of(self.int(value), "100")
 
     def rank(self, rank: float | None, of: float | None = None) -> str:
         """``3`` or ``3 of 42`` / ``3 von 42``."""
-        if _is_missing(rank):
-            return MISSING
-        text = self.int(rank)
-        if _is_missing(of):
-            return text
-        return f"{text} {'von' if self.lang == 'de' else 'of'} {self.int(of)}"
+        return self._of(self.int(rank), self.int(of))
+
+    def _of(self, part: str, whole: str) -> str:
+        """``3 von 42`` from written numbers; ``part`` alone when ``whole`` is missing."""
+        if part == MISSING or whole == MISSING:
+            return part
+        return f"{part} {'von' if self.lang == 'de' else 'of'} {whole}"
 
     def range(self, low: float | None, high: float | None, digits: builtins.int = 1) -> str:
         """An interval such as ``12,1–15,3`` (``–`` when either end is missing)."""
-        if _is_missing(low) or _is_missing(high):
+        return self._between(self.num(low, digits), self.num(high, digits), low, high)
+
+    def _between(self, a: str, b: str, low: float | None, high: float | None) -> str:
+        """An interval from its written ends: a dash, or words when an end is negative
+        (``−2 bis 4`` reads better than ``−2–4``); missing when either end is."""
+        if a == MISSING or b == MISSING:
             return MISSING
-        sep = " bis " if self.lang == "de" else " to "
         if (low is not None and low < 0) or (high is not None and high < 0):
-            return f"{self.num(low, digits)}{sep}{self.num(high, digits)}"
-        return f"{self.num(low, digits)}–{self.num(high, digits)}"
+            return f"{a}{' bis ' if self.lang == 'de' else ' to '}{b}"
+        return f"{a}–{b}"
 
     def ranks(self, ranks: Sequence[float | None], of: Sequence[float | None]) -> list[str]:
         """``[self.rank(r, n) for r, n in zip(ranks, of)]``, the numbers in two passes."""
         shown, totals = self.nums(ranks, 0), self.nums(of, 0)
-        word = "von" if self.lang == "de" else "of"
-        return [
-            r if r == MISSING or n == MISSING else f"{r} {word} {n}"
-            for r, n in zip(shown, totals, strict=True)
-        ]
+        return [self._of(r, n) for r, n in zip(shown, totals, strict=True)]
 
     def ranges(
         self,
@@ -254,13 +249,8 @@ class Formatter:
     ) -> list[str]:
         """``[self.range(lo, hi, digits) for lo, hi in zip(lows, highs)]``, the numbers
         in two passes."""
-        sep = " bis " if self.lang == "de" else " to "
         return [
-            MISSING
-            if a == MISSING or b == MISSING
-            else f"{a}{sep}{b}"
-            if (lo is not None and lo < 0) or (hi is not None and hi < 0)
-            else f"{a}–{b}"
+            self._between(a, b, lo, hi)
             for a, b, lo, hi in zip(
                 self.nums(lows, digits), self.nums(highs, digits), lows, highs, strict=True
             )
