@@ -49,3 +49,41 @@ def test_report_write_refuses_a_foreign_folder(tmp_path: Path) -> None:
     document.write(folder, force=True)
     assert (folder / "about.html").read_text() == "theirs"
     assert (folder / "index.html").is_file() and len(list((folder / "profiles").iterdir())) == 2
+
+
+def test_writing_profiles_makes_no_reference_cycles_and_restores_the_collector(
+    tmp_path: Path,
+) -> None:
+    """Profiles are rendered with the cyclic collector paused (document._write_profiles):
+    that is only safe while rendering leaves no cyclic garbage, which this checks with
+    the collector's own counts (its collection after each chunk found nothing, nor does
+    one afterwards); the collector's state comes back as it was."""
+    import gc
+
+    from mint_index.reports.document import _write_profiles
+
+    res = mi.score(mi.example_data())
+    document = mi.report(res, mi.recommend(res), lang="de")
+    assert document.data is not None
+    units = list(document.data.unit_ids)
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    was_enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()  # so that nothing is collected but by _write_profiles and below
+    collected = sum(s["collected"] for s in gc.get_stats())
+    try:
+        assert _write_profiles(document.data, folder, units) == len(units)
+        assert not gc.isenabled()  # the state before the call is restored: off
+        # nothing unreachable was found after a chunk, nor is left behind
+        assert sum(s["collected"] for s in gc.get_stats()) == collected
+        assert gc.collect() == 0
+    finally:
+        if was_enabled:
+            gc.enable()
+    assert len(list(folder.iterdir())) == len(units)
+    if was_enabled:  # and an enabled collector is enabled again afterwards
+        again = tmp_path / "again"
+        again.mkdir()
+        _write_profiles(document.data, again, units[:2])
+        assert gc.isenabled()
