@@ -584,7 +584,7 @@ def _scorecard_views(
                 section_rows.append(
                     {
                         "label": r["label"],
-                        "depth": r["depth"],
+                        "depth": str(r["depth"]),  # printed as text, not escaped as a number
                         "is_indicator": r["is_indicator"],
                         "value": value,
                         "peer_value": peer_value,
@@ -666,7 +666,7 @@ def _page_view(ctx: dict[str, Any], f: Formatter, t: dict[str, str]) -> dict[str
     changes = [unit_change_text(c, t) for c in ctx["unit"]["changes"]]
     return {
         "figures": figures,
-        "history_years": ctx["history"]["years"],
+        "history_years": [str(year) for year in ctx["history"]["years"]],
         "strengths": strengths,
         "weaknesses": weaknesses,
         "recommendations": recommendations,
