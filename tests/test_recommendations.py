@@ -292,7 +292,8 @@ def test_recommend_known_answer(small_framework: mi.Framework, rules_file) -> No
         f"(median {median:.1f}, {median - score:.1f} below)"
     )
     assert f"peer median {median:.1f}, {median - score:.1f} points below" in b["evidence"][0]
-    assert "value 6.67 %" in b["evidence"][0]
+    # the value with its indicator's one decimal, as the scorecard beside it shows it
+    assert f"value {2 / 30 * 100:.1f} %" in b["evidence"][0]
     de = recs.for_unit("B", lang="de")
     assert (
         de["text"]
@@ -691,7 +692,8 @@ def test_the_register_may_be_a_file_a_frame_or_a_loaded_register(example: mi.Res
 def test_parity_gap_units_read_naturally() -> None:
     """The unit of a ratio ("Verhältnis") names the value and is read first; the gap of a
     ratio (ratio minus 1) is a plain number, while a gap between two rates keeps its
-    unit: "Paritätslücke −0,92", "Paritätslücke −5,25 Prozentpunkte"."""
+    unit: "Paritätslücke −0,92", "Paritätslücke −5,3 Prozentpunkte". Each takes its
+    indicator's decimals: two for a ratio, one for percentage points."""
     from mint_index.recommendations.texts import evidence
 
     nan = float("nan")
@@ -705,6 +707,7 @@ def test_parity_gap_units_read_naturally() -> None:
         "trend": np.full(3, nan),
     }
     first = np.array([True, False, True])
+    decimals = np.array([2, 1, 2])
     years = np.array([2023, 2023, 2023])
     de = evidence(
         numbers,
@@ -713,11 +716,12 @@ def test_parity_gap_units_read_naturally() -> None:
         years,
         "de",
         first,
+        decimals,
     )
     assert de.tolist() == [
         "Rat: Punktwert 40,0 von 100 (Paritätslücke \u22120,92)",
-        "Kita: Punktwert 50,0 von 100 (Paritätslücke \u22125,25 Prozentpunkte)",
-        "Beirat: Punktwert 30,0 von 100 (Wert Verhältnis 0,5)",
+        "Kita: Punktwert 50,0 von 100 (Paritätslücke \u22125,3 Prozentpunkte)",  # away from 0
+        "Beirat: Punktwert 30,0 von 100 (Wert Verhältnis 0,50)",
     ]
     en = evidence(
         numbers,
@@ -726,8 +730,9 @@ def test_parity_gap_units_read_naturally() -> None:
         years,
         "en",
         first,
+        decimals,
     )
     assert en.tolist()[:2] == [
         "Council: score 40.0 of 100 (parity gap \u22120.92)",
-        "Childcare: score 50.0 of 100 (parity gap \u22125.25 percentage points)",
+        "Childcare: score 50.0 of 100 (parity gap \u22125.3 percentage points)",
     ]

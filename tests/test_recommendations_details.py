@@ -26,25 +26,38 @@ LANGS = ("de", "en")
 # ---- the reference: each text written row by row -------------------------------------------
 
 
-def _number(x: float, lang: str, decimals: int = 1, sign: bool = False, trim: bool = False) -> str:
+def _number(x: float, lang: str, decimals: int = 1, sign: bool = False) -> str:
     if not math.isfinite(x):
         return _WORDS[lang]["na"]
-    f = Formatter(lang)
-    text = f.num(x, decimals, sign)
-    if trim and decimals > 0 and f.decimal in text:
-        text = text.rstrip("0").rstrip(f.decimal)
-    return text
+    return Formatter(lang).num(x, decimals, sign)
+
+
+def _decimals(fw: mi.Framework, node: str) -> int:
+    """An indicator's value decimals as docs/reports.md states the rule, by hand: whole
+    answer levels, two for a ratio parity, one for everything else."""
+    if not fw.is_indicator(node):
+        return 1
+    ind = fw.indicator(node)
+    if ind.answer_levels():
+        return 0
+    return 2 if ind.compute.type == "parity" and ind.compute.mode == "ratio" else 1
 
 
 def _sentence(
-    nums: dict[str, float], label: str, unit: str, previous: str, lang: str, first: bool
+    nums: dict[str, float],
+    label: str,
+    unit: str,
+    previous: str,
+    lang: str,
+    first: bool,
+    decimals: int = 1,
 ) -> str:
     """One sentence of evidence, written part by part as docs/recommendations.md describes."""
     w = _WORDS[lang]
     score, value, parity = nums["score"], nums["value"], nums["parity_gap"]
     inner = []
     if not math.isnan(value) and math.isnan(parity):
-        v = _number(value, lang, 2, trim=True)
+        v = _number(value, lang, decimals)
         inner.append(f"{w['value']} {unit} {v}" if first else f"{w['value']} {v} {unit}")
     for gap, word in ((nums["gap_peer_median"], "peer"), (nums["gap_target"], "target")):
         if not math.isnan(gap):
@@ -52,7 +65,7 @@ def _sentence(
             reached = _number(score + gap, lang)
             inner.append(f"{w[word]} {reached}, {_number(abs(gap), lang)} {side}")
     if not math.isnan(parity):
-        p = _number(parity, lang, 2, trim=True)
+        p = _number(parity, lang, decimals)
         inner.append(f"{w['parity']} {p}" if first else f"{w['parity']} {p} {unit}")
     said = f"{label}: {w['score']} {_number(score, lang)} {w['of']} 100"
     if inner:
@@ -101,6 +114,7 @@ class _Reference:
             self.previous(year),
             lang,
             indicator and self.fw.indicator(node).unit_first,
+            _decimals(self.fw, node),
         )
 
     def texts(self, row: pd.Series, core: pd.Series, lang: str) -> tuple[str, str, str]:
@@ -159,7 +173,7 @@ class _Reference:
             if name in _SUMS:
                 return _number(row["score"] + row[_SUMS[name]], lang)
             if name in ("value", "parity_gap"):
-                return _number(row[name], lang, 2, trim=True)
+                return _number(row[name], lang, _decimals(self.fw, row["node"]))
             return _number(row[name], lang, sign=name in ("change", "trend"))
 
         return _replaced(getattr(self.rules.rule(row["rule"]).text, lang), value)
@@ -238,23 +252,29 @@ _ROW = st.fixed_dictionaries(dict.fromkeys(_ROW_KEYS, _NUMBER))
 @settings(max_examples=200, deadline=None)
 @given(
     rows=st.lists(
-        st.tuples(_ROW, st.booleans(), st.sampled_from(["", "%", "Stufe", "je 1.000 {x}"])),
+        st.tuples(
+            _ROW,
+            st.booleans(),
+            st.sampled_from(["", "%", "Stufe", "je 1.000 {x}"]),
+            st.integers(0, 2),
+        ),
         max_size=12,
     ),
     label=st.sampled_from(["Rat", "100 % & <b>", "{score}"]),
 )
 def test_evidence_equals_the_sentence_written_part_by_part(
-    rows: list[tuple[dict[str, float], bool, str]], label: str
+    rows: list[tuple[dict[str, float], bool, str, int]], label: str
 ) -> None:
-    numbers = {m: np.array([r[m] for r, _, _ in rows], dtype=float) for m in _ROW_KEYS}
-    first = np.array([f for _, f, _ in rows], dtype=bool)
-    units = np.array([u for _, _, u in rows], dtype=object)
+    numbers = {m: np.array([r[m] for r, *_ in rows], dtype=float) for m in _ROW_KEYS}
+    first = np.array([f for _, f, _, _ in rows], dtype=bool)
+    units = np.array([u for _, _, u, _ in rows], dtype=object)
+    decimals = np.array([d for *_, d in rows], dtype=int)
     labels = np.array([label] * len(rows), dtype=object)
     years = np.array([2020 + k for k in range(len(rows))])
     for lang in LANGS:
-        said = evidence(numbers, labels, units, years, lang, first)
+        said = evidence(numbers, labels, units, years, lang, first, decimals)
         assert said.tolist() == [
-            _sentence(r, label, u, str(2020 + k), lang, f) for k, (r, f, u) in enumerate(rows)
+            _sentence(r, label, u, str(2020 + k), lang, f, d) for k, (r, f, u, d) in enumerate(rows)
         ]
 
 

@@ -34,7 +34,10 @@ def test_numbers_are_written_by_the_formatter(
 
 def test_numbers_by_hand() -> None:
     # ties away from zero, as in the scorecard (0.125 is exact in binary)
-    assert number(np.array([0.125, 0.5, 1.0]), "en", 2, trim=True).tolist() == ["0.13", "0.5", "1"]
+    assert number(np.array([0.125, 0.5, 1.0]), "en", 2).tolist() == ["0.13", "0.50", "1.00"]
+    # each row its own decimals (an indicator's value decimals): 0.5 -> 1 with none
+    per_row = number(np.array([0.125, 0.5, 1.0, np.nan]), "en", np.array([2, 0, 1, 2]))
+    assert per_row.tolist() == ["0.13", "1", "1.0", "n/a"]
     assert number(np.array([1234.5, -3.0, -0.04]), "de").tolist() == ["1.234,5", "−3,0", "0,0"]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -547,9 +548,9 @@ def test_fast_rendering_equals_plain_jinja(lang: str, monkeypatch: pytest.Monkey
     assert "A &amp; B &#39;quoted&#39; &#34;twice&#34; &lt;b&gt;" in pages["b"]
 
 
-def _written(value: float, lang: str, sign: bool = False) -> str:
-    """One decimal as a reader of ``lang`` writes it, by hand."""
-    text = f"{abs(value):.1f}".replace(".", "," if lang == "de" else ".")
+def _written(value: float, lang: str, sign: bool = False, decimals: int = 1) -> str:
+    """``decimals`` decimals as a reader of ``lang`` writes them, by hand."""
+    text = f"{abs(value):.{decimals}f}".replace(".", "," if lang == "de" else ".")
     if text.strip("0,.") == "":
         return text
     return ("\u2212" if value < 0 else "+" if sign else "") + text
@@ -557,8 +558,9 @@ def _written(value: float, lang: str, sign: bool = False) -> str:
 
 @pytest.mark.parametrize("lang", ["de", "en"])
 def test_ratio_units_read_before_the_number(demo: dict[str, Path], lang: str) -> None:
-    """A ratio parity's unit names what the number is: "Verhältnis 0,4", never "0,4
-    Verhältnis"; its parity gap (ratio minus 1) is a plain number, "−0,6"."""
+    """A ratio parity's unit names what the number is: "Verhältnis 0,43", never "0,43
+    Verhältnis"; its parity gap (ratio minus 1) is a plain number, "−0,57". A ratio
+    has two decimals, in the scorecard as in the evidence beside it."""
     res = demo["res"]
     fw = res.framework  # type: ignore[attr-defined]
     ratios = [i for i in fw.indicators if i.compute.type == "parity" and i.compute.mode == "ratio"]
@@ -579,10 +581,39 @@ def test_ratio_units_read_before_the_number(demo: dict[str, Path], lang: str) ->
         if row is None or value != value:
             continue
         cells = re.findall(r'<td class="num">(.*?)</td>', row.group(1))
-        assert cells[0] == f"{word}\xa0{_written(value, lang)}"
-        assert _written(value - 1.0, lang, sign=True) in cells  # the parity gap, no unit
+        assert cells[0] == f"{word}\xa0{_written(value, lang, decimals=2)}"
+        parity = _written(value - 1.0, lang, sign=True, decimals=2)
+        assert parity in cells  # the parity gap, no unit
         checked += 1
     assert checked
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_evidence_shows_a_parity_gap_as_the_scorecard_does(
+    demo: dict[str, Path], lang: str
+) -> None:
+    """A recommendation's evidence and the scorecard row of the same indicator on the
+    same page write its parity gap alike (the scorecard adds a "+" to gaps above 0 and
+    keeps the unit on the number's line with a no-break space)."""
+    res = demo["res"]
+    fw = res.framework  # type: ignore[attr-defined]
+    word = {"de": "Paritätslücke", "en": "parity gap"}[lang]
+    score = {"de": "Punktwert", "en": "score"}[lang]
+    compared = 0
+    for page in sorted((demo[lang] / "profiles").glob("*.html")):
+        html = unescape(page.read_text(encoding="utf-8")).replace("\xa0", " ")
+        for ind in fw.indicators:
+            label = fw.label(ind.id, lang)
+            row = re.search(
+                rf'<th scope="row" class="depth-\d">{re.escape(label)}</th>(.*?)</tr>', html, re.S
+            )
+            said = re.search(rf"{re.escape(label)}: {score} [^()]*\([^)]*{word} ([^;)]*)\)", html)
+            if row is None or said is None:
+                continue
+            cells = re.findall(r'<td class="num">(.*?)</td>', row.group(1))
+            assert said.group(1) in [c.removeprefix("+") for c in cells], (page.name, label)
+            compared += 1
+    assert compared >= 10
 
 
 def test_views_of_a_chunk_equal_the_views_one_by_one() -> None:
@@ -641,3 +672,30 @@ def test_keys_and_attributes_read_as_jinja_reads_them() -> None:
         env.from_string("{{ d.nothing }}").render(d=d)
     with pytest.raises(jinja2.UndefinedError):
         env.from_string("{{ d['unit']['nothing'] }}").render(d=d)
+
+
+def test_an_unreliable_ratio_reads_with_its_unit_first_and_two_decimals() -> None:
+    """A data-quality note on an unreliable ratio writes it as the scorecard does:
+    "Verhältnis 4,47", never "4,5 Verhältnis"; its interval with the same decimals."""
+    from mint_index.reports.render import _quality_views
+
+    note = {
+        "id": "council_representation",
+        "label": "Vertretung im Gemeinderat",
+        "kind": "unreliable",
+        "detail": "",
+        "value": 4.4712,
+        "lower": 1.2849,
+        "upper": 10.5551,
+        "denominator": 8.0,
+        "unit": "Verhältnis",
+        "unit_first": True,
+        "decimals": 2,
+    }
+    shown = _quality_views([{"quality": [note]}], Formatter("de"), texts("de"), {})
+    assert shown == [
+        [
+            "Vertretung im Gemeinderat: kleine Fallzahl, Wert unsicher (Wert Verhältnis\xa04,47, "
+            "95-%-Intervall 1,28–10,56, Bezugsgröße 8)"
+        ]
+    ]

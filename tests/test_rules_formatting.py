@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mint_index.rules.formatting import MISSING, Formatter
+from mint_index.rules.formatting import MISSING, Formatter, value_decimals
 
 DE, EN = Formatter("de"), Formatter("en")
 
@@ -186,3 +186,24 @@ def test_ranks_and_ranges_in_one_pass_equal_one_by_one(pairs: list, f: Formatter
 def test_ranks_and_ranges_by_hand() -> None:
     assert DE.ranks([3.0, None, 1.0], [42.0, 10.0, None]) == ["3 von 42", MISSING, "1"]
     assert EN.ranges([1.25, -2.0, None], [3.5, 4.0, 1.0]) == ["1.3–3.5", "−2.0 to 4.0", MISSING]
+
+
+def test_value_decimals_by_kind_of_value() -> None:
+    """One rule for every place a value is written: answer levels whole, a ratio two
+    decimals, anything else one; a median of levels keeps one."""
+    assert value_decimals() == 1
+    assert value_decimals(ratio=True) == 2 and value_decimals(ratio=True, median=True) == 2
+    assert value_decimals(levels=True) == 0 and value_decimals(levels=True, median=True) == 1
+
+
+def test_indicators_take_the_rule_from_their_definition() -> None:
+    from mint_index.framework.loader import default_framework
+
+    fw = default_framework()
+    council = fw.indicator("council_representation")  # parity as a ratio
+    assert council.compute.mode == "ratio" and council.value_decimals() == 2
+    officer = fw.indicator("integration_officer")  # answer levels
+    assert officer.answer_levels() and officer.value_decimals() == 0
+    assert officer.value_decimals(median=True) == 1
+    share = next(i for i in fw.indicators if i.unit == "%")
+    assert share.value_decimals() == 1

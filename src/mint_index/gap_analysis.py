@@ -80,14 +80,10 @@ def gaps(results: Results) -> pd.DataFrame:
 def parity_points(fw: Framework) -> np.ndarray:
     """``[node]``: where each parity indicator reaches parity (0 for a difference of
     rates, 1 for a ratio); NaN for every other node. The parity gap is value minus this."""
-    from mint_index.framework.model import ParityCompute
-
     points = np.full(len(fw.node_ids), np.nan)
     for i, node in enumerate(fw.node_ids):
         if fw.is_indicator(node) and fw.indicator(node).kind == "parity_gap":
-            compute = fw.indicator(node).compute
-            ratio = isinstance(compute, ParityCompute) and compute.mode == "ratio"
-            points[i] = 1.0 if ratio else 0.0
+            points[i] = 1.0 if fw.indicator(node).is_ratio else 0.0
     return points
 
 

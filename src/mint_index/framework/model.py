@@ -17,6 +17,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from mint_index.rules.formatting import value_decimals
+
 __all__ = [
     "Compute",
     "Defaults",
@@ -405,8 +407,18 @@ class Indicator(_Steps):
         rather than what it counts: answer levels ("Stufe 2", "level 2") and the ratio of
         a ratio parity ("Verhältnis 0,8", "ratio 0.8"). Such a unit never follows a number,
         and the parity gap of a ratio (ratio minus 1, a plain number) carries none."""
-        ratio = isinstance(self.compute, ParityCompute) and self.compute.mode == "ratio"
-        return ratio or bool(self.answer_levels())
+        return self.is_ratio or bool(self.answer_levels())
+
+    @property
+    def is_ratio(self) -> bool:
+        """A parity measured as a ratio (1 = parity), not as a difference of rates."""
+        return isinstance(self.compute, ParityCompute) and self.compute.mode == "ratio"
+
+    def value_decimals(self, median: bool = False) -> int:
+        """Decimals of this indicator's value, target, parity gap and interval as every
+        report and text writes them (:func:`~mint_index.rules.formatting.value_decimals`;
+        ``median``: of a peer median of the value)."""
+        return value_decimals(bool(self.answer_levels()), self.is_ratio, median)
 
     def gap_unit_label(self, lang: str) -> str:
         """The unit of the parity gap as shown in ``lang``: the value's own unit (a

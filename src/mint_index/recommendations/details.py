@@ -10,7 +10,7 @@ as :class:`Coded` columns (each distinct text written once), which a frame takes
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -28,9 +28,12 @@ from mint_index.recommendations.texts import (
     number,
     quality_note,
 )
+from mint_index.rules.formatting import value_decimals
 from mint_index.rules.languages import LANGUAGES
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from mint_index.framework.framework import Framework
     from mint_index.gap_analysis import GapCube
     from mint_index.recommendations.rules import RuleSet
@@ -86,6 +89,7 @@ class Details:
     peer_groups: dict[str, Any]  # unit -> peer group
     years: tuple[int, ...]  # every year of the results, sorted
     unit_first: frozenset[str] = frozenset()  # indicators whose unit is read first ("Stufe 2")
+    decimals: dict[str, int] = field(default_factory=dict)  # indicator -> of its value
     more_evidence: pd.DataFrame | None = None  # EVIDENCE_COLUMNS, see with_evidence
     cube: GapCube | None = None  # the numbers of the rows' nodes (None: the rows hold them)
     unit_ids: tuple[str, ...] = ()  # the cube's units, in its order
@@ -118,6 +122,7 @@ class Details:
             peer_groups=dict(zip(ids, units["peer_group"].astype(object).tolist(), strict=True)),
             years=tuple(sorted(int(y) for y in years)),
             unit_first=frozenset(n for n in fw.indicator_ids if fw.indicator(n).unit_first),
+            decimals={n: fw.indicator(n).value_decimals() for n in fw.indicator_ids},
             cube=cube,
             unit_ids=tuple(ids),
             node_ids=tuple(fw.node_ids),
@@ -202,6 +207,7 @@ class Details:
         for lang in langs:
             titles = _table([np.nan if x is None else x.title.get(lang) for x in found])
             labels = _table([self.labels[lang].get(x, np.nan) for x in node_ids.tolist()])
+            digits = self.value_decimals(node_ids.tolist())
             group, note_titles, notes = self._note_texts(core, m, node, labels, lang)
             placed_said = self._in_place_texts(core, p, out, lang)
             each_a, each_p = np.arange(len(a)), np.arange(len(p))
@@ -211,13 +217,19 @@ class Details:
             out[f"evidence_{lang}"] = _joined(
                 n, [(a, each_a, said.sentences(lang)), (p, each_p, placed_said), (m, group, notes)]
             )
-            explained = self._explanations(core, a, numbers, node, labels, lang)
+            explained = self._explanations(core, a, numbers, node, labels, digits, lang)
             out[f"text_{lang}"] = _joined(
                 n, [(a, each_a, explained), (p, each_p, placed_said), (m, group, notes)]
             )
         return {c: out[c] for c in FRAME_COLUMNS if c in out}
 
     # ---- texts ----------------------------------------------------------------------
+
+    def value_decimals(self, nodes: Sequence[str]) -> np.ndarray:
+        """Per node of ``nodes`` (and one more for "no node", position -1): the decimals
+        its value and parity gap are written with."""
+        default = value_decimals()
+        return np.array([*(self.decimals.get(n, default) for n in nodes), default])
 
     def _previous(self, years: np.ndarray) -> np.ndarray:
         """The year before each year in the data, as text ("" for the first); written once
@@ -331,10 +343,12 @@ class Details:
         numbers: dict[str, np.ndarray],
         node: np.ndarray,
         labels: np.ndarray,
+        digits: np.ndarray,
         lang: str,
     ) -> np.ndarray:
         """Each action row's rule template, filled with that row's numbers; only the
-        placeholders a template uses are written, and only for its rows."""
+        placeholders a template uses are written, and only for its rows. ``labels`` and
+        ``digits`` (decimals of a value) are per node code, ``node`` each row's code."""
         rules, rule_ids = _codes(core["rule"])
         unit, unit_ids = _codes(core["unit"])
         rules, unit, node = rules[a], unit[a], node[a]
@@ -364,7 +378,7 @@ class Details:
                 if name in _SUMS:
                     return number(numbers["score"][at] + numbers[_SUMS[name]][at], lang)
                 if name in ("value", "parity_gap"):
-                    return number(numbers[name][at], lang, 2, trim=True)
+                    return number(numbers[name][at], lang, digits[node[where]])
                 return number(numbers[name][at], lang, sign=name in ("change", "trend"))
 
             template = getattr(self.ruleset.rule(str(rule_ids[code])).text, lang)
@@ -457,6 +471,7 @@ class _Evidence:
         d = self.details
         nodes = list(d.node_ids)
         first = np.array([*(n in d.unit_first for n in nodes), False])
+        digits = d.value_decimals(nodes)
         written = evidence(
             self.numbers,
             _table([d.labels[lang].get(n, np.nan) for n in nodes])[self.node],
@@ -464,6 +479,7 @@ class _Evidence:
             d._previous(self.year),
             lang,
             first[self.node],
+            digits[self.node],
         )[self.group]
         said = written[: self.n]
         if not len(self.row):

@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from mint_index.rules.formatting import Formatter
+from mint_index.rules.formatting import Formatter, value_decimals
 
 __all__ = [
     "EVIDENCE_SEPARATOR",
@@ -71,24 +71,26 @@ def _text(values: np.ndarray | Sequence[str]) -> Texts:
     return np.asarray(values, dtype=object)
 
 
-def number(
-    x: np.ndarray, lang: str, decimals: int = 1, sign: bool = False, trim: bool = False
-) -> Texts:
+def number(x: np.ndarray, lang: str, decimals: int | np.ndarray = 1, sign: bool = False) -> Texts:
     """Numbers as text, written by :class:`~mint_index.rules.formatting.Formatter`
     (so a recommendation's evidence and the scorecard beside it show a number alike:
     grouped thousands, decimal comma in German, ties away from zero, a real minus sign),
-    ``+`` for positive numbers with ``sign``, ``trim``: without trailing zeros, ``n/a``
-    for missing.
+    ``+`` for positive numbers with ``sign``, ``n/a`` for missing. ``decimals``: one for
+    all, or each row's (an indicator's value takes its own,
+    :func:`~mint_index.rules.formatting.value_decimals`).
 
     Rows repeat values (a unit's score in several rules' evidence), so each distinct
     value is written once and the texts are gathered per row."""
     x = np.asarray(x, dtype=np.float64)
+    if np.ndim(decimals):
+        digits = np.broadcast_to(np.asarray(decimals, dtype=np.intp), x.shape)
+        out = np.empty(len(x), dtype=object)
+        for d in np.unique(digits).tolist():
+            rows = digits == d
+            out[rows] = number(x[rows], lang, d, sign)
+        return out
     codes, distinct = pd.factorize(np.where(np.isfinite(x), x, np.nan), use_na_sentinel=True)
-    formatter = Formatter(lang)
-    words = formatter.nums(distinct.tolist(), decimals, sign)
-    if trim and decimals > 0:
-        point = formatter.decimal
-        words = [w.rstrip("0").rstrip(point) if point in w else w for w in words]
+    words = Formatter(lang).nums(distinct.tolist(), int(decimals), sign)
     table = np.asarray([*words, _WORDS[lang]["na"]], dtype=object)  # code -1: missing
     return table[codes] if len(codes) else np.empty(0, dtype=object)
 
@@ -146,6 +148,7 @@ def evidence(
     previous_year: np.ndarray,
     lang: str,
     unit_first: np.ndarray | None = None,
+    decimals: np.ndarray | None = None,
 ) -> Texts:
     """One sentence of evidence per row, e.g. "Representation in the municipal council:
     score 21.0 (peer median 48.0, 27.0 points below; target 100.0, 79.0 points below;
@@ -154,13 +157,16 @@ def evidence(
     ``numbers`` holds columns of the gaps table; ``previous_year`` is the year the change
     is measured from (any value where there is no change); ``unit_first`` marks rows whose
     unit is read before the number (``Indicator.unit_first``: "Stufe 2", "Verhältnis 0,8");
-    their parity gap (a ratio minus 1) is written without it.
+    their parity gap (a ratio minus 1) is written without it. ``decimals``: each row's
+    decimals of the value and parity gap (its indicator's,
+    :func:`~mint_index.rules.formatting.value_decimals`; default: that rule's default).
 
     Rows are grouped by their shape (which parts they have, whether the unit comes first,
     which way the change goes); each shape is one ``%`` format over the written numbers."""
     w = _WORDS[lang]
     n = len(labels)
     first = np.zeros(n, dtype=bool) if unit_first is None else np.asarray(unit_first, dtype=bool)
+    digits = value_decimals() if decimals is None else np.asarray(decimals, dtype=np.intp)
     value, parity = numbers["value"], numbers["parity_gap"]
     peer, target = numbers["gap_peer_median"], numbers["gap_target"]
     change, trend = numbers["change"], numbers["trend"]
@@ -184,7 +190,7 @@ def evidence(
     def column(name: str) -> Texts:
         """A column of written numbers, written when a shape first needs it."""
         if columns[name] is None:
-            columns[name] = _evidence_numbers(name, numbers, lang)
+            columns[name] = _evidence_numbers(name, numbers, lang, digits)
         return columns[name]  # type: ignore[return-value]
 
     def gap(gap: np.ndarray) -> Texts:
@@ -208,16 +214,19 @@ def evidence(
 _REACHED = {"peer": "gap_peer_median", "target": "gap_target"}
 
 
-def _evidence_numbers(name: str, numbers: Mapping[str, np.ndarray], lang: str) -> Texts:
+def _evidence_numbers(
+    name: str, numbers: Mapping[str, np.ndarray], lang: str, decimals: np.ndarray | int
+) -> Texts:
     """A column of written numbers of an evidence sentence: ``peer`` and ``target`` the
     scores at the peer median and the target, ``peer_gap`` and ``target_gap`` the sizes
-    of the gaps to them, values and parity gaps to two decimals, trends signed."""
+    of the gaps to them, values and parity gaps with their indicator's ``decimals``,
+    trends signed."""
     if name in _REACHED:
         return number(numbers["score"] + numbers[_REACHED[name]], lang)
     if name.endswith("_gap"):
         return number(np.abs(numbers[_REACHED[name.removesuffix("_gap")]]), lang)
     if name in ("value", "parity"):
-        return number(numbers["parity_gap" if name == "parity" else "value"], lang, 2, trim=True)
+        return number(numbers["parity_gap" if name == "parity" else "value"], lang, decimals)
     if name == "trend":
         return number(numbers["trend"], lang, sign=True)
     return number(numbers[name], lang)

@@ -32,7 +32,7 @@ from mint_index.framework.model import Indicator
 from mint_index.gap_analysis import parity_points
 from mint_index.pipeline.derive import DERIVED_REASONS
 from mint_index.rules.changes import year_on_year
-from mint_index.rules.formatting import Formatter, check_lang
+from mint_index.rules.formatting import Formatter, check_lang, value_decimals
 
 if TYPE_CHECKING:
     from mint_index.framework.framework import Framework
@@ -312,6 +312,8 @@ def _node_info(fw: Framework, node_id: str, lang: str) -> dict[str, Any]:
             unit=item.unit_label(lang),
             unit_first=item.unit_first,
             gap_unit=item.gap_unit_label(lang),
+            decimals=item.value_decimals(),
+            median_decimals=item.value_decimals(median=True),
             direction=item.direction,
             description=item.description.get(lang),
             target=None if item.target is None else item.target.value,
@@ -331,6 +333,8 @@ def _node_info(fw: Framework, node_id: str, lang: str) -> dict[str, Any]:
             unit="",
             unit_first=False,
             gap_unit="",
+            decimals=value_decimals(),
+            median_decimals=value_decimals(median=True),
             direction="higher",
             levels={},
             description=item.description.get(lang) if item.description else "",

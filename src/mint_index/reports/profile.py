@@ -23,6 +23,7 @@ from mint_index.reports.data import (
 )
 from mint_index.reports.effects_section import profile_effects
 from mint_index.reports.i18n import texts
+from mint_index.rules.formatting import value_decimals
 
 __all__ = ["profile_context"]
 
@@ -42,6 +43,8 @@ class _RowLayout:
     unit: str
     unit_first: bool
     gap_unit: str
+    decimals: int  # of the value, its target and parity gap
+    median_decimals: int  # of the peer median of the value
     target: float | None
     levels: dict[float, str]
     parity_point: float | None
@@ -59,6 +62,8 @@ class _RowLayout:
             "unit": self.unit,
             "unit_first": self.unit_first,
             "gap_unit": self.gap_unit,
+            "decimals": self.decimals,
+            "median_decimals": self.median_decimals,
             "value_label": "",
             "target": self.target,
             "peer_median_value": None,
@@ -91,6 +96,8 @@ def _row_layout(data: ReportData, node: str, depth: int) -> _RowLayout:
         unit=info["unit"],
         unit_first=info["unit_first"],
         gap_unit=info["gap_unit"],
+        decimals=info["decimals"],
+        median_decimals=info["median_decimals"],
         target=info["target"] if indicator else None,
         levels=info["levels"],
         parity_point=info["parity_point"] if indicator else None,
@@ -161,6 +168,8 @@ def _quality(data: ReportData, u: int) -> tuple[list[dict[str, Any]], dict[str, 
                 "upper": upper,
                 "denominator": denominator,
                 "unit": info.get("unit", ""),
+                "unit_first": info.get("unit_first", False),
+                "decimals": info.get("decimals", value_decimals()),
             }
         )
         by_node.setdefault(node, []).append(kind)
@@ -254,6 +263,8 @@ def profile_context(data: ReportData, unit_id: str) -> dict[str, Any]:
                         "upper": None,
                         "denominator": None,
                         "unit": "",
+                        "unit_first": False,
+                        "decimals": value_decimals(),
                     }
                 )
             else:

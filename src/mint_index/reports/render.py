@@ -315,8 +315,8 @@ def _quality_text(
     text = f"{q['label']}: {t.get('q_' + kind, kind)}"
     if kind == "unreliable" and q["lower"] is not None:
         value, middle, denominator = interval or (
-            f.value(q["value"], q["unit"]),
-            f.range(q["lower"], q["upper"]),
+            f.value(q["value"], q["unit"], q["decimals"], unit_first=q["unit_first"]),
+            f.range(q["lower"], q["upper"], q["decimals"]),
             f.int(q["denominator"]),
         )
         text += (
@@ -377,9 +377,6 @@ def units_view(ctx: dict[str, Any]) -> list[dict[str, Any]]:
 
 #: A data-quality note without any number (its text is the same wherever it appears).
 _NO_NUMBERS = (None, None, None, None)
-
-#: Indicator kinds whose values are answer levels, shown as whole numbers.
-_WHOLE_NUMBER_KINDS = frozenset({"ordinal", "binary"})
 
 #: Texts of recurring figures a process remembers per language (peer medians, targets).
 _RECURRING_SIZE = 50_000
@@ -479,6 +476,12 @@ def _quality_views(
     a note without numbers reads the same on every profile that has it."""
     every = [q for c in ctxs for q in c["quality"]]
     numbered = [q for q in every if q["kind"] == "unreliable" and q["lower"] is not None]
+    middles: list[str] = [""] * len(numbered)
+    for digits in {q["decimals"] for q in numbered}:
+        at = [k for k, q in enumerate(numbered) if q["decimals"] == digits]
+        lows, highs = [numbered[k]["lower"] for k in at], [numbered[k]["upper"] for k in at]
+        for k, middle in zip(at, f.ranges(lows, highs, digits), strict=True):
+            middles[k] = middle
     intervals = dict(
         zip(
             map(id, numbered),
@@ -486,10 +489,10 @@ def _quality_views(
                 f.values(
                     [q["value"] for q in numbered],
                     [q["unit"] for q in numbered],
-                    [1] * len(numbered),
-                    [False] * len(numbered),
+                    [q["decimals"] for q in numbered],
+                    [q["unit_first"] for q in numbered],
                 ),
-                f.ranges([q["lower"] for q in numbered], [q["upper"] for q in numbered]),
+                middles,
                 f.nums([q["denominator"] for q in numbered], 0),
                 strict=True,
             ),
@@ -516,11 +519,13 @@ def _peer_num(x: float | None, f: Formatter, shared: dict[Any, str]) -> str:
     return text
 
 
-def _peer_value(x: float | None, unit: str, first: bool, f: Formatter, shared: dict) -> str:
-    key = (x, unit, first)
+def _peer_value(
+    x: float | None, unit: str, first: bool, digits: int, f: Formatter, shared: dict
+) -> str:
+    key = (x, unit, first, digits)
     text = shared.get(key)
     if text is None:
-        text = shared[key] = f.value(x, unit, unit_first=first)
+        text = shared[key] = f.value(x, unit, digits, unit_first=first)
     return text
 
 
@@ -548,14 +553,14 @@ def _scorecard_views(
     values = f.values(
         [r["value"] for r in shown],
         [r["unit"] for r in shown],
-        [0 if r["kind"] in _WHOLE_NUMBER_KINDS else 1 for r in shown],
+        [r["decimals"] for r in shown],
         [r["unit_first"] for r in shown],
     )
     gaps = [r for r in rows if r["parity_gap"] is not None]
     parities = f.values(
         [r["parity_gap"] for r in gaps],
         [r["gap_unit"] for r in gaps],
-        [1] * len(gaps),
+        [r["decimals"] for r in gaps],
         [False] * len(gaps),
         sign=True,
     )
@@ -578,8 +583,9 @@ def _scorecard_views(
                     value = next(values_in_order)
                     if r["value_label"]:
                         value = f"{r['value_label']} ({value})"
-                    peer_value = _peer_value(r["peer_median_value"], unit, first, f, shared)
-                    target = _peer_value(r["target"], unit, first, f, shared)
+                    median, digits = r["peer_median_value"], r["median_decimals"]
+                    peer_value = _peer_value(median, unit, first, digits, f, shared)
+                    target = _peer_value(r["target"], unit, first, r["decimals"], f, shared)
                 notes = r["notes"]
                 section_rows.append(
                     {

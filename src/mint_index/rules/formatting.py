@@ -25,7 +25,7 @@ from functools import cache
 from mint_index.rules.languages import DEFAULT_LANGUAGE, LANGUAGES
 from mint_index.rules.languages import check_language as check_lang
 
-__all__ = ["LANGUAGES", "MISSING", "Formatter", "check_lang"]
+__all__ = ["LANGUAGES", "MISSING", "Formatter", "check_lang", "value_decimals"]
 
 #: What a missing value shows as.
 MISSING = "–"
@@ -33,6 +33,23 @@ _MINUS = "−"
 #: The CLDR locale of each report language.
 _LOCALES = {"de": "de_DE", "en": "en_GB"}
 _NUDGE = 1.0 + 2.0**-50
+
+
+def value_decimals(levels: bool = False, ratio: bool = False, median: bool = False) -> int:
+    """How many decimals an indicator's own value is written with, wherever it appears:
+    a profile's scorecard and data-quality notes, a recommendation's evidence and text.
+    One rule, so that a council reads the same number in the table and in the sentence
+    beside it.
+
+    Answer levels (``levels``) are whole numbers; a ratio (a parity measured as a ratio,
+    1 = parity) gets two, since 0.87 and 0.9 can be a seat apart on a council; every
+    other value (shares in percent, rates per 1,000, gaps in percentage points, counts)
+    one. The value's target, parity gap and interval take the same decimals. A peer
+    ``median`` of answer levels can fall between two levels and keeps one decimal.
+    """
+    if levels:
+        return 1 if median else 0
+    return 2 if ratio else 1
 
 
 @dataclass(frozen=True)
