@@ -292,8 +292,8 @@ def test_recommend_known_answer(small_framework: mi.Framework, rules_file) -> No
         f"(median {median:.1f}, {median - score:.1f} below)"
     )
     assert f"peer median {median:.1f}, {median - score:.1f} points below" in b["evidence"][0]
-    # the value with its indicator's one decimal, as the scorecard beside it shows it
-    assert f"value {2 / 30 * 100:.1f} %" in b["evidence"][0]
+    # the value with its indicator's one decimal and CLDR's "%", as the scorecard shows it
+    assert f"value {2 / 30 * 100:.1f}%" in b["evidence"][0]
     de = recs.for_unit("B", lang="de")
     assert (
         de["text"]
@@ -720,8 +720,8 @@ def test_parity_gap_units_read_naturally() -> None:
     )
     assert de.tolist() == [
         "Rat: Punktwert 40,0 von 100 (Paritätslücke \u22120,92)",
-        "Kita: Punktwert 50,0 von 100 (Paritätslücke \u22125,3 Prozentpunkte)",  # away from 0
-        "Beirat: Punktwert 30,0 von 100 (Wert Verhältnis 0,50)",
+        "Kita: Punktwert 50,0 von 100 (Paritätslücke \u22125,3\xa0Prozentpunkte)",  # away from 0
+        "Beirat: Punktwert 30,0 von 100 (Wert Verhältnis\xa00,50)",
     ]
     en = evidence(
         numbers,
@@ -734,5 +734,5 @@ def test_parity_gap_units_read_naturally() -> None:
     )
     assert en.tolist()[:2] == [
         "Council: score 40.0 of 100 (parity gap \u22120.92)",
-        "Childcare: score 50.0 of 100 (parity gap \u22125.3 percentage points)",
+        "Childcare: score 50.0 of 100 (parity gap \u22125.3\xa0percentage points)",
     ]

@@ -32,13 +32,24 @@ def _number(x: float, lang: str, decimals: int = 1, sign: bool = False) -> str:
     return Formatter(lang).num(x, decimals, sign)
 
 
+def _with_unit(number: str, unit: str, first: bool, lang: str) -> str:
+    """A number with its unit as the scorecard writes it, by hand: CLDR's percent sign
+    (a no-break space before it in German, none in English), a unit read first before
+    the number, otherwise after it, a no-break space between."""
+    if not unit:
+        return number
+    if unit == "%":
+        return number + ("\xa0%" if lang == "de" else "%")
+    return f"{unit}\xa0{number}" if first else f"{number}\xa0{unit}"
+
+
 def _decimals(fw: mi.Framework, node: str) -> int:
-    """An indicator's value decimals as docs/reports.md states the rule, by hand: whole
-    answer levels, two for a ratio parity, one for everything else."""
+    """An indicator's value decimals as docs/reports.md states the rule, by hand: none
+    for answer levels and counts, two for a ratio parity, one for everything else."""
     if not fw.is_indicator(node):
         return 1
     ind = fw.indicator(node)
-    if ind.answer_levels():
+    if ind.answer_levels() or ind.kind == "count":
         return 0
     return 2 if ind.compute.type == "parity" and ind.compute.mode == "ratio" else 1
 
@@ -57,8 +68,9 @@ def _sentence(
     score, value, parity = nums["score"], nums["value"], nums["parity_gap"]
     inner = []
     if not math.isnan(value) and math.isnan(parity):
-        v = _number(value, lang, decimals)
-        inner.append(f"{w['value']} {unit} {v}" if first else f"{w['value']} {v} {unit}")
+        inner.append(
+            f"{w['value']} {_with_unit(_number(value, lang, decimals), unit, first, lang)}"
+        )
     for gap, word in ((nums["gap_peer_median"], "peer"), (nums["gap_target"], "target")):
         if not math.isnan(gap):
             side = w["below"] if np.round(gap, 1) >= 0 else w["above"]
@@ -66,7 +78,9 @@ def _sentence(
             inner.append(f"{w[word]} {reached}, {_number(abs(gap), lang)} {side}")
     if not math.isnan(parity):
         p = _number(parity, lang, decimals)
-        inner.append(f"{w['parity']} {p}" if first else f"{w['parity']} {p} {unit}")
+        inner.append(
+            f"{w['parity']} {p}" if first else f"{w['parity']} {_with_unit(p, unit, False, lang)}"
+        )
     said = f"{label}: {w['score']} {_number(score, lang)} {w['of']} 100"
     if inner:
         said += " (" + "; ".join(inner) + ")"

@@ -189,11 +189,11 @@ def test_ranks_and_ranges_by_hand() -> None:
 
 
 def test_value_decimals_by_kind_of_value() -> None:
-    """One rule for every place a value is written: answer levels whole, a ratio two
-    decimals, anything else one; a median of levels keeps one."""
+    """One rule for every place a value is written: whole values (levels, counts) none,
+    a ratio two decimals, anything else one; a median of whole values keeps one."""
     assert value_decimals() == 1
     assert value_decimals(ratio=True) == 2 and value_decimals(ratio=True, median=True) == 2
-    assert value_decimals(levels=True) == 0 and value_decimals(levels=True, median=True) == 1
+    assert value_decimals(whole=True) == 0 and value_decimals(whole=True, median=True) == 1
 
 
 def test_indicators_take_the_rule_from_their_definition() -> None:
@@ -207,3 +207,22 @@ def test_indicators_take_the_rule_from_their_definition() -> None:
     assert officer.value_decimals(median=True) == 1
     share = next(i for i in fw.indicators if i.unit == "%")
     assert share.value_decimals() == 1
+    meetings = fw.indicator("network_meetings_held")  # a count: meetings a year
+    assert meetings.kind == "count" and meetings.value_decimals() == 0
+
+
+def test_units_joined_to_written_numbers_by_hand() -> None:
+    """``with_units`` joins numbers already written as ``value`` would: CLDR's percent
+    (no-break space before it in German only), a unit read first, a missing number bare."""
+    de, en = Formatter("de"), Formatter("en")
+    texts = ["12,5", "2", "0,87", "–", "3"]
+    units = ["%", "Stufe", "je 1.000", "%", ""]
+    first = [False, True, False, False, False]
+    assert de.with_units(texts, units, first) == [
+        "12,5\xa0%",
+        "Stufe\xa02",
+        "0,87\xa0je 1.000",
+        "–",
+        "3",
+    ]
+    assert en.with_units(["12.5"], ["%"], [False]) == ["12.5%"]

@@ -418,7 +418,8 @@ class Indicator(_Steps):
         """Decimals of this indicator's value, target, parity gap and interval as every
         report and text writes them (:func:`~mint_index.rules.formatting.value_decimals`;
         ``median``: of a peer median of the value)."""
-        return value_decimals(bool(self.answer_levels()), self.is_ratio, median)
+        whole = bool(self.answer_levels()) or self.kind == "count"
+        return value_decimals(whole, self.is_ratio, median)
 
     def gap_unit_label(self, lang: str) -> str:
         """The unit of the parity gap as shown in ``lang``: the value's own unit (a

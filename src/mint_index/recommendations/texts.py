@@ -137,8 +137,8 @@ def fill(template: str, values: Mapping[str, Texts] | Callable[[str], Texts], n:
 
 
 # the parts of a sentence of evidence a row has (bits of its shape)
-_VALUE, _FIRST, _PEER, _TARGET, _PARITY, _TREND = 1, 2, 4, 8, 16, 32
-_SAME, _DOWN, _UP = 64, 128, 192  # how the change reads (none: 0)
+_VALUE, _PEER, _TARGET, _PARITY, _TREND = 1, 2, 4, 8, 16
+_SAME, _DOWN, _UP = 32, 64, 96  # how the change reads (none: 0)
 
 
 def evidence(
@@ -160,9 +160,11 @@ def evidence(
     their parity gap (a ratio minus 1) is written without it. ``decimals``: each row's
     decimals of the value and parity gap (its indicator's,
     :func:`~mint_index.rules.formatting.value_decimals`; default: that rule's default).
+    Values and parity gaps take their units as the scorecard's do
+    (:meth:`~mint_index.rules.formatting.Formatter.with_units`).
 
-    Rows are grouped by their shape (which parts they have, whether the unit comes first,
-    which way the change goes); each shape is one ``%`` format over the written numbers."""
+    Rows are grouped by their shape (which parts they have, which way the change goes);
+    each shape is one ``%`` format over the written numbers."""
     w = _WORDS[lang]
     n = len(labels)
     first = np.zeros(n, dtype=bool) if unit_first is None else np.asarray(unit_first, dtype=bool)
@@ -175,22 +177,29 @@ def evidence(
     turn = np.where(moves & (change < 0), _DOWN, np.where(moves, _UP, _SAME))
     shape = (
         (~np.isnan(value) & np.isnan(parity)) * _VALUE
-        + first * _FIRST
         + ~np.isnan(peer) * _PEER
         + ~np.isnan(target) * _TARGET
         + ~np.isnan(parity) * _PARITY
         + ~np.isnan(trend) * _TREND
         + np.where(np.isnan(change), 0, turn)
     )
-    columns: dict[str, Texts | None] = {"label": _text(labels), "unit": _text(units)}
+    columns: dict[str, Texts | None] = {"label": _text(labels)}
     columns |= dict.fromkeys(("score", "value", "peer", "target", "parity", "trend"))
     columns |= dict.fromkeys(("peer_gap", "target_gap"))
     columns |= {"x": amounts, "year": _text(np.asarray(previous_year).astype(str))}
+    named = [u if isinstance(u, str) else "" for u in np.asarray(units, dtype=object).tolist()]
+    # a unit read first names the value ("Verhältnis 0,8"): the gap of a ratio has none
+    gap_units = ["" if f else u for u, f in zip(named, first.tolist(), strict=True)]
+    unit_of = {"value": named, "parity": gap_units}
 
     def column(name: str) -> Texts:
         """A column of written numbers, written when a shape first needs it."""
         if columns[name] is None:
-            columns[name] = _evidence_numbers(name, numbers, lang, digits)
+            written = _evidence_numbers(name, numbers, lang, digits)
+            if name in unit_of:
+                firsts = first.tolist() if name == "value" else [False] * n
+                written = _text(Formatter(lang).with_units(written.tolist(), unit_of[name], firsts))
+            columns[name] = written
         return columns[name]  # type: ignore[return-value]
 
     def gap(gap: np.ndarray) -> Texts:
@@ -236,20 +245,15 @@ def _evidence_numbers(
 def _evidence_format(shape: int, lang: str) -> tuple[str, tuple[str, ...]]:
     """The ``%`` format of an evidence sentence of ``shape`` and the columns it takes."""
     w = {k: _literal(v) for k, v in _WORDS[lang].items()}
-    first = shape & _FIRST
     inner: list[tuple[str, tuple[str, ...]]] = []
     if shape & _VALUE:
-        inner.append((w["value"] + " %s %s", ("unit", "value") if first else ("value", "unit")))
+        inner.append((w["value"] + " %s", ("value",)))
     if shape & _PEER:
         inner.append((w["peer"] + " %s, %s %s", ("peer", "peer_gap", "peer_word")))
     if shape & _TARGET:
         inner.append((w["target"] + " %s, %s %s", ("target", "target_gap", "target_word")))
-    if shape & _PARITY:  # a unit read first ("Verhältnis") names the value: the gap has none
-        inner.append(
-            (w["parity"] + " %s", ("parity",))
-            if first
-            else (w["parity"] + " %s %s", ("parity", "unit"))
-        )
+    if shape & _PARITY:
+        inner.append((w["parity"] + " %s", ("parity",)))
     tail: list[tuple[str, tuple[str, ...]]] = []
     turn = shape & (_SAME | _DOWN | _UP)
     if turn:

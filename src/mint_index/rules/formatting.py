@@ -35,19 +35,20 @@ _LOCALES = {"de": "de_DE", "en": "en_GB"}
 _NUDGE = 1.0 + 2.0**-50
 
 
-def value_decimals(levels: bool = False, ratio: bool = False, median: bool = False) -> int:
+def value_decimals(whole: bool = False, ratio: bool = False, median: bool = False) -> int:
     """How many decimals an indicator's own value is written with, wherever it appears:
     a profile's scorecard and data-quality notes, a recommendation's evidence and text.
     One rule, so that a council reads the same number in the table and in the sentence
     beside it.
 
-    Answer levels (``levels``) are whole numbers; a ratio (a parity measured as a ratio,
-    1 = parity) gets two, since 0.87 and 0.9 can be a seat apart on a council; every
-    other value (shares in percent, rates per 1,000, gaps in percentage points, counts)
-    one. The value's target, parity gap and interval take the same decimals. A peer
-    ``median`` of answer levels can fall between two levels and keeps one decimal.
+    ``whole`` values (answer levels, counts such as meetings a year) have none; a ratio
+    (a parity measured as a ratio, 1 = parity) has two, since 0.87 and 0.9 can be a seat
+    apart on a council; every other value (shares in percent, rates per 1,000, gaps in
+    percentage points) one. The value's target, parity gap and interval take the same
+    decimals. A peer ``median`` of whole values can fall between two of them and keeps
+    one decimal.
     """
-    if levels:
+    if whole:
         return 1 if median else 0
     return 2 if ratio else 1
 
@@ -221,9 +222,17 @@ class Formatter:
             at = [k for k, dk in enumerate(digits) if dk == d]
             for k, text in zip(at, self.nums([values[k] for k in at], d, sign), strict=True):
                 numbers[k] = text
+        return self.with_units(numbers, units, unit_first)
+
+    def with_units(
+        self, texts: Sequence[str], units: Sequence[str], unit_first: Sequence[bool]
+    ) -> list[str]:
+        """Numbers written already (``texts``), each with its unit as :meth:`value` joins
+        them: the recommendations' evidence writes its numbers itself, then takes the
+        units from here so that "12,5 %" and "Stufe 2" read as in the scorecard."""
         return [
             self._with_unit(text, unit, first)
-            for text, unit, first in zip(numbers, units, unit_first, strict=True)
+            for text, unit, first in zip(texts, units, unit_first, strict=True)
         ]
 
     def priority(self, value: float | None) -> str:
