@@ -287,3 +287,17 @@ def test_a_rules_file_is_read_again_when_its_content_changes(tmp_path: Path) -> 
     (tmp_path / "r.yaml").write_text("rules: [", encoding="utf-8")
     with pytest.raises(RuleError):
         load_rules(tmp_path / "r.yaml")
+
+
+def test_packaged_texts_write_percent_as_each_language_does() -> None:
+    """A number in percent reads as the formatter writes it beside the text: "12.5%" in
+    English, "12,5 %" in German (CLDR), so the packaged rule texts put no space before
+    "%" after a placeholder in English and one in German."""
+    rules = load_rules()
+    checked = 0
+    for rule in rules.rules:
+        en, de = rule.text.en, rule.text.de
+        assert not re.search(r"\}\s+%", en), (rule.id, en)
+        assert not re.search(r"\}%", de), (rule.id, de)
+        checked += bool(re.search(r"\}%", en))
+    assert checked >= 5  # the catalog's share rules
