@@ -207,7 +207,7 @@ class Details:
         for lang in langs:
             titles = _table([np.nan if x is None else x.title.get(lang) for x in found])
             labels = _table([self.labels[lang].get(x, np.nan) for x in node_ids.tolist()])
-            digits = self.value_decimals(node_ids.tolist())
+            digits = self.decimals_of(node_ids.tolist())
             group, note_titles, notes = self._note_texts(core, m, node, labels, lang)
             placed_said = self._in_place_texts(core, p, out, lang)
             each_a, each_p = np.arange(len(a)), np.arange(len(p))
@@ -225,7 +225,7 @@ class Details:
 
     # ---- texts ----------------------------------------------------------------------
 
-    def value_decimals(self, nodes: Sequence[str]) -> np.ndarray:
+    def decimals_of(self, nodes: Sequence[str]) -> np.ndarray:
         """Per node of ``nodes`` (and one more for "no node", position -1): the decimals
         its value and parity gap are written with."""
         default = value_decimals()
@@ -471,7 +471,7 @@ class _Evidence:
         d = self.details
         nodes = list(d.node_ids)
         first = np.array([*(n in d.unit_first for n in nodes), False])
-        digits = d.value_decimals(nodes)
+        digits = d.decimals_of(nodes)
         written = evidence(
             self.numbers,
             _table([d.labels[lang].get(n, np.nan) for n in nodes])[self.node],
