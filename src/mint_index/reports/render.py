@@ -476,12 +476,6 @@ def _quality_views(
     a note without numbers reads the same on every profile that has it."""
     every = [q for c in ctxs for q in c["quality"]]
     numbered = [q for q in every if q["kind"] == "unreliable" and q["lower"] is not None]
-    middles: list[str] = [""] * len(numbered)
-    for digits in {q["decimals"] for q in numbered}:
-        at = [k for k, q in enumerate(numbered) if q["decimals"] == digits]
-        lows, highs = [numbered[k]["lower"] for k in at], [numbered[k]["upper"] for k in at]
-        for k, middle in zip(at, f.ranges(lows, highs, digits), strict=True):
-            middles[k] = middle
     intervals = dict(
         zip(
             map(id, numbered),
@@ -492,7 +486,11 @@ def _quality_views(
                     [q["decimals"] for q in numbered],
                     [q["unit_first"] for q in numbered],
                 ),
-                middles,
+                f.ranges(
+                    [q["lower"] for q in numbered],
+                    [q["upper"] for q in numbered],
+                    [q["decimals"] for q in numbered],
+                ),
                 f.nums([q["denominator"] for q in numbered], 0),
                 strict=True,
             ),

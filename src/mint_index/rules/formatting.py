@@ -217,12 +217,18 @@ class Formatter:
         A chunk of profiles shows tens of thousands of indicator values, each with its
         own unit; one call each cost more than the writing.
         """
+        return self.with_units(self._nums_each(values, digits, sign), units, unit_first)
+
+    def _nums_each(
+        self, values: Sequence[float | None], digits: Sequence[builtins.int], sign: bool = False
+    ) -> list[str]:
+        """:meth:`nums` with each value's own number of decimals: one pass per number."""
         numbers: list[str] = [""] * len(values)
         for d in sorted(set(digits)):
             at = [k for k, dk in enumerate(digits) if dk == d]
             for k, text in zip(at, self.nums([values[k] for k in at], d, sign), strict=True):
                 numbers[k] = text
-        return self.with_units(numbers, units, unit_first)
+        return numbers
 
     def with_units(
         self, texts: Sequence[str], units: Sequence[str], unit_first: Sequence[bool]
@@ -271,16 +277,15 @@ class Formatter:
         self,
         lows: Sequence[float | None],
         highs: Sequence[float | None],
-        digits: builtins.int = 1,
+        digits: builtins.int | Sequence[builtins.int] = 1,
     ) -> list[str]:
         """``[self.range(lo, hi, digits) for lo, hi in zip(lows, highs)]``, the numbers
-        in two passes."""
-        return [
-            self._between(a, b, lo, hi)
-            for a, b, lo, hi in zip(
-                self.nums(lows, digits), self.nums(highs, digits), lows, highs, strict=True
-            )
-        ]
+        in two passes; ``digits`` one for all or each interval's own."""
+        if isinstance(digits, builtins.int):
+            a, b = self.nums(lows, digits), self.nums(highs, digits)
+        else:
+            a, b = self._nums_each(lows, digits), self._nums_each(highs, digits)
+        return [self._between(x, y, lo, hi) for x, y, lo, hi in zip(a, b, lows, highs, strict=True)]
 
     def date(self, value: _dt.date) -> str:
         """``1. März 2024`` / ``1 March 2024`` (CLDR's long date)."""
