@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from mint_index.errors import ReportError
 from mint_index.reports.context import (
+    SCORECARD_COLUMNS,
     compare_context,
     overview_context,
     prepare,
@@ -83,11 +84,21 @@ def test_profile_headline_numbers(data_en) -> None:
     assert domains["edu"]["peer_q3"] == pytest.approx(37.5 + 0.75 * 16.25, **APPROX)
 
 
+def _records(table: dict[str, list]) -> dict[str, dict]:
+    """A scorecard table (column by column) as one dict per row, by node id."""
+    assert list(table) == list(SCORECARD_COLUMNS)
+    assert len({len(column) for column in table.values()}) == 1  # columns of equal length
+    return {
+        row["id"]: row
+        for row in (dict(zip(table, v, strict=True)) for v in zip(*table.values(), strict=True))
+    }
+
+
 def test_scorecard_rows(data_en) -> None:
     ctx = profile_context(data_en, "a")
     sections = {s["id"]: s for s in ctx["scorecard"]}
     assert list(sections) == ["edu", "part"]
-    rows = {r["id"]: r for r in sections["edu"]["rows"]}
+    rows = _records(sections["edu"]["rows"])
     kita = rows["kita"]
     # (20/40 - 80/100) * 100 = -30 points; parity point 0 -> gap -30
     assert kita["value"] == pytest.approx(-30.0, **APPROX)
@@ -101,16 +112,31 @@ def test_scorecard_rows(data_en) -> None:
     assert emp["value"] == pytest.approx(55.0, **APPROX)
     assert emp["parity_gap"] is None
     assert emp["change"] == pytest.approx(10.0, **APPROX) and emp["trend"] == "improving"
-    council = {r["id"]: r for r in sections["part"]["rows"]}["council"]
+    council = _records(sections["part"]["rows"])["council"]
     assert council["notes"] == ["unreliable"]
     assert sections["edu"]["has_parity"] and not sections["part"]["has_parity"]
+
+
+def test_a_scorecard_table_is_a_dataframe_and_each_context_owns_its_columns(data_en) -> None:
+    """Each table reads as a DataFrame, one row per node in the framework's order; the
+    columns every profile shares (labels, units, targets) are copies, so changing one
+    context cannot change another."""
+    first, second = (profile_context(data_en, u)["scorecard"][0]["rows"] for u in ("a", "b"))
+    frame = pd.DataFrame(first)
+    assert list(frame.columns) == list(SCORECARD_COLUMNS)
+    assert list(frame["id"]) == ["kita", "emp"]  # the domain "edu", in framework order
+    assert frame.loc[frame["id"] == "kita", "score"].item() == pytest.approx(25.0, **APPROX)
+    first["label"][0] = "changed"
+    first["unit"].append("extra")
+    assert second["label"][0] != "changed" and len(second["unit"]) == len(second["id"])
+    assert profile_context(data_en, "a")["scorecard"][0]["rows"]["label"][0] != "changed"
 
 
 def test_worsening_and_missing_trend(data_en) -> None:
     ctx = profile_context(data_en, "d")
     assert ctx["index"]["trend"] == "worsening"
     assert ctx["index"]["change"] == pytest.approx(-2.5, **APPROX)
-    emp = {r["id"]: r for r in ctx["scorecard"][0]["rows"]}["emp"]
+    emp = _records(ctx["scorecard"][0]["rows"])["emp"]
     assert emp["value"] is None and emp["score"] is None and emp["trend"] == ""
     assert emp["notes"] == ["suppressed"]
 

@@ -17,10 +17,11 @@ from mint_index.reports.data import (
 )
 from mint_index.reports.methodology import describe_compute
 from mint_index.reports.overview import HEATMAP_MAX_UNITS, overview_context
-from mint_index.reports.profile import profile_context
+from mint_index.reports.profile import SCORECARD_COLUMNS, profile_context
 
 __all__ = [
     "HEATMAP_MAX_UNITS",
+    "SCORECARD_COLUMNS",
     "STABLE_SHARE",
     "SUPPRESSED_REASONS",
     "ReportData",

@@ -4,8 +4,9 @@ history, the scorecard, strengths and weaknesses, recommendations and data quali
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -25,101 +26,166 @@ from mint_index.reports.effects_section import profile_effects
 from mint_index.reports.i18n import texts
 from mint_index.rules.formatting import value_decimals
 
-__all__ = ["profile_context"]
+__all__ = ["SCORECARD_COLUMNS", "profile_context"]
 
 _N_STRENGTHS = 3
 
 
+#: The columns of a scorecard table, in their order: a node's figures for the unit (as
+#: :func:`node_entry` gives them), then what the row shows of its indicator.
+SCORECARD_COLUMNS = (
+    "id",
+    "label",
+    "score",
+    "peer_median",
+    "peer_q1",
+    "peer_q3",
+    "change",
+    "trend",
+    "depth",
+    "notes",
+    "is_indicator",
+    "kind",
+    "value",
+    "unit",
+    "unit_first",
+    "gap_unit",
+    "decimals",
+    "median_decimals",
+    "value_label",
+    "target",
+    "peer_median_value",
+    "parity_gap",
+)
+
+
+def _picker(positions: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """``lambda row: tuple(row[p] for p in positions)``, the look-ups done in C."""
+    if len(positions) == 1:
+        only = positions[0]
+        return lambda row: (row[only],)
+    return itemgetter(*positions) if positions else (lambda row: ())
+
+
 @dataclass(frozen=True)
-class _RowLayout:
-    """What a scorecard row shows that is the same on every profile of a report."""
+class _SectionLayout:
+    """A domain's scorecard rows as far as they are the same on every profile of a report:
+    the fixed columns, and where each row's figures are found in a unit's rows."""
 
-    node: str
-    col: int  # in data.scores / data.changes
-    indicator: int  # in data.raw, -1 for an aggregate
-    depth: int
-    label: str
-    kind: str
-    unit: str
-    unit_first: bool
-    gap_unit: str
-    decimals: int  # of the value, its target and parity gap
-    median_decimals: int  # of the peer median of the value
-    target: float | None
-    levels: dict[float, str]
-    parity_point: float | None
+    domain: str
+    fixed: dict[str, tuple[Any, ...]]  # columns that do not depend on the unit
+    nodes: Callable[[Sequence[Any]], tuple[Any, ...]]  # a row's node of data.scores
+    indicators: Callable[[Sequence[Any]], tuple[Any, ...]]  # its indicator, or the end
+    levels: tuple[tuple[int, dict[float, str]], ...]  # (row, answer levels)
+    parity_points: tuple[tuple[int, float], ...]  # (row, parity point)
 
-    @cached_property
-    def fixed(self) -> dict[str, Any]:
-        """The fields a row adds to its :func:`node_entry`, in their order, with what is
-        the same on every page filled in (an indicator's figures are set per page)."""
-        return {
-            "depth": self.depth,
-            "notes": None,  # set per page
-            "is_indicator": self.indicator >= 0,
-            "kind": self.kind,
-            "value": None,
-            "unit": self.unit,
-            "unit_first": self.unit_first,
-            "gap_unit": self.gap_unit,
-            "decimals": self.decimals,
-            "median_decimals": self.median_decimals,
-            "value_label": "",
-            "target": self.target,
-            "peer_median_value": None,
-            "parity_gap": None,
-        }
+    @property
+    def size(self) -> int:
+        return len(self.fixed["id"])
 
 
-def _scorecard_layout(data: ReportData) -> list[tuple[str, list[_RowLayout]]]:
-    """Per domain its rows' fixed parts, built once per report and process (a profile
-    is rendered ten thousand times, its layout is not)."""
+def _scorecard_layout(data: ReportData) -> list[_SectionLayout]:
+    """Per domain the fixed parts of its scorecard, built once per report and process (a
+    profile is rendered ten thousand times, its layout is not)."""
     layout = data.memo.get("scorecard")
     if layout is None:
         layout = data.memo["scorecard"] = [
-            (domain, [_row_layout(data, node, depth) for node, depth in nodes])
-            for domain, nodes in data.layout
+            _section_layout(data, domain, nodes) for domain, nodes in data.layout
         ]
     return layout
 
 
-def _row_layout(data: ReportData, node: str, depth: int) -> _RowLayout:
-    info = data.nodes[node]
-    indicator = info["kind"] == "indicator"
-    return _RowLayout(
-        node=node,
-        col=data.col[node],
-        indicator=data.col[node] if indicator else -1,  # indicators come first
-        depth=depth,
-        label=info["label"],
-        kind=info["indicator_kind"] if indicator else "aggregate",
-        unit=info["unit"],
-        unit_first=info["unit_first"],
-        gap_unit=info["gap_unit"],
-        decimals=info["decimals"],
-        median_decimals=info["median_decimals"],
-        target=info["target"] if indicator else None,
-        levels=info["levels"],
-        parity_point=info["parity_point"] if indicator else None,
+def _section_layout(
+    data: ReportData, domain: str, nodes: Sequence[tuple[str, int]]
+) -> _SectionLayout:
+    infos = [data.nodes[node] for node, _ in nodes]
+    is_indicator = tuple(info["kind"] == "indicator" for info in infos)
+    no_indicator = len(data.indicator_ids)  # one past the end: None (see profile_context)
+    indicator_at = [
+        data.col[node] if ind else no_indicator  # indicators come first in data.col
+        for (node, _), ind in zip(nodes, is_indicator, strict=True)
+    ]
+    fixed = {
+        "id": tuple(node for node, _ in nodes),
+        "label": tuple(info["label"] for info in infos),
+        "depth": tuple(depth for _, depth in nodes),
+        "is_indicator": is_indicator,
+        "kind": tuple(
+            info["indicator_kind"] if ind else "aggregate"
+            for info, ind in zip(infos, is_indicator, strict=True)
+        ),
+        "unit": tuple(info["unit"] for info in infos),
+        "unit_first": tuple(info["unit_first"] for info in infos),
+        "gap_unit": tuple(info["gap_unit"] for info in infos),
+        "decimals": tuple(info["decimals"] for info in infos),
+        "median_decimals": tuple(info["median_decimals"] for info in infos),
+        "target": tuple(
+            info["target"] if ind else None for info, ind in zip(infos, is_indicator, strict=True)
+        ),
+    }
+    rows = list(zip(infos, is_indicator, strict=True))
+    return _SectionLayout(
+        domain=domain,
+        fixed=fixed,
+        nodes=_picker([data.col[node] for node, _ in nodes]),
+        indicators=_picker(indicator_at),
+        levels=tuple(
+            (k, info["levels"]) for k, (info, ind) in enumerate(rows) if ind and info["levels"]
+        ),
+        parity_points=tuple(
+            (k, info["parity_point"])
+            for k, (info, ind) in enumerate(rows)
+            if ind and info["parity_point"] is not None
+        ),
     )
 
 
-def _scorecard_row(
-    data: ReportData, r: UnitRows, row: _RowLayout, notes: dict[str, list[str]]
-) -> dict[str, Any]:
-    entry = node_entry(data, r, row.node, row.col, row.label)
-    entry.update(row.fixed)
-    kinds = notes.get(row.node)
-    entry["notes"] = sorted(set(kinds)) if kinds else []
-    i = row.indicator
-    if i >= 0:
-        value = entry["value"] = r.shown_raw[i]
-        entry["peer_median_value"] = r.shown_median_raw[i]
-        if value is not None:
-            entry["value_label"] = row.levels.get(value, "")
-            if row.parity_point is not None:
-                entry["parity_gap"] = value - row.parity_point
-    return entry
+def _scorecard_table(
+    layout: _SectionLayout,
+    r: UnitRows,
+    raw: list[float | None],
+    median_raw: list[float | None],
+    notes: dict[str, list[str]],
+) -> dict[str, list[Any]]:
+    """A domain's scorecard for one unit, column by column (:data:`SCORECARD_COLUMNS`;
+    ``pandas.DataFrame(table)`` shows it as a table). ``raw`` and ``median_raw`` are the
+    unit's indicator values and their peer medians with a None appended for aggregates.
+    Every column is a list of its own (the layout's are copied), so a context can be
+    changed without changing another."""
+    fixed, nodes, n = layout.fixed, layout.nodes, layout.size
+    values = list(layout.indicators(raw))
+    value_labels = [""] * n
+    for k, levels in layout.levels:
+        if values[k] is not None:
+            value_labels[k] = levels.get(values[k], "")
+    gaps: list[float | None] = [None] * n
+    for k, point in layout.parity_points:
+        if values[k] is not None:
+            gaps[k] = values[k] - point
+    return {
+        "id": list(fixed["id"]),
+        "label": list(fixed["label"]),
+        "score": list(nodes(r.shown_scores)),
+        "peer_median": list(nodes(r.shown_median)),
+        "peer_q1": list(nodes(r.shown_q1)),
+        "peer_q3": list(nodes(r.shown_q3)),
+        "change": list(nodes(r.shown_changes)),
+        "trend": list(nodes(r.trend)),
+        "depth": list(fixed["depth"]),
+        "notes": [sorted(set(notes[node])) if node in notes else [] for node in fixed["id"]],
+        "is_indicator": list(fixed["is_indicator"]),
+        "kind": list(fixed["kind"]),
+        "value": values,
+        "unit": list(fixed["unit"]),
+        "unit_first": list(fixed["unit_first"]),
+        "gap_unit": list(fixed["gap_unit"]),
+        "decimals": list(fixed["decimals"]),
+        "median_decimals": list(fixed["median_decimals"]),
+        "value_label": value_labels,
+        "target": list(fixed["target"]),
+        "peer_median_value": list(layout.indicators(median_raw)),
+        "parity_gap": gaps,
+    }
 
 
 def _quality(data: ReportData, u: int) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
@@ -204,10 +270,12 @@ def profile_context(data: ReportData, unit_id: str) -> dict[str, Any]:
     index = node_entry(data, r, data.index_id) | rank_entry(data, r, data.index_id)
     domains = [node_entry(data, r, d) | rank_entry(data, r, d) for d in data.domains]
     scorecard = []
-    for domain, rows in _scorecard_layout(data):
-        section = node_entry(data, r, domain)
-        section["rows"] = [_scorecard_row(data, r, row, notes_by_node) for row in rows]
-        section["has_parity"] = any(row["parity_gap"] is not None for row in section["rows"])
+    raw, median_raw = [*r.shown_raw, None], [*r.shown_median_raw, None]
+    for layout in _scorecard_layout(data):
+        section = node_entry(data, r, layout.domain)
+        table = _scorecard_table(layout, r, raw, median_raw, notes_by_node)
+        section["rows"] = table
+        section["has_parity"] = table["parity_gap"].count(None) < layout.size
         scorecard.append(section)
 
     # strengths and weaknesses: indicators furthest above / below the peer median
