@@ -16,6 +16,7 @@ from mint_index.errors import ReportError
 from mint_index.reports.context import (
     SCORECARD_COLUMNS,
     compare_context,
+    note_kind,
     overview_context,
     prepare,
     profile_context,
@@ -543,3 +544,32 @@ def test_sources_name_the_official_proxies() -> None:
     assert sources["kita_u3_parity"]["proxies"] == [label[v] for v in kita]
     assert sources["council_representation"]["proxies"] == [label["pop_mig"]]
     assert sources["advisory_council"]["proxies"] == []
+
+
+@pytest.mark.parametrize(
+    ("flag", "detail", "expected"),
+    [
+        ("missing", "locked", ("suppressed", "locked")),  # withheld by the office
+        ("missing:unknown_or_secret", None, ("suppressed", "unknown_or_secret")),
+        ("missing", "not_reported", ("missing", "not_reported")),
+        ("missing", None, ("missing", "")),
+        ("unreliable", None, ("unreliable", "")),
+        ("imputed", "mean", ("imputed", "mean")),
+    ],
+)
+def test_what_a_flag_tells_a_reader(flag: str, detail: str | None, expected: tuple) -> None:
+    assert note_kind(flag, detail) == expected
+
+
+def test_flag_counts_on_codes_equal_pandas_counts_of_the_rows(data_en) -> None:
+    """The coverage table counts flags on their codes; pandas counting the rows as text
+    must give the same counts."""
+    frame = data_en.flags.frame()
+    assert len(frame) > 0
+    expected = {
+        tuple(None if pd.isna(v) else v for v in key): n
+        for key, n in frame.value_counts(["node", "flag", "detail"], dropna=False).items()
+    }
+    assert data_en.flags.value_counts(("node", "flag", "detail")) == expected
+    with pytest.raises(TypeError):
+        data_en.intervals.value_counts(("value",))

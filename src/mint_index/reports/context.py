@@ -12,6 +12,7 @@ from mint_index.reports.data import (
     STABLE_SHARE,
     SUPPRESSED_REASONS,
     ReportData,
+    note_kind,
     prepare,
     profile_filename,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "ReportData",
     "compare_context",
     "describe_compute",
+    "note_kind",
     "overview_context",
     "prepare",
     "profile_context",

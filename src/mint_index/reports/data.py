@@ -20,7 +20,7 @@ import hashlib
 import math
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +43,7 @@ __all__ = [
     "SUPPRESSED_REASONS",
     "ReportData",
     "UnitRows",
+    "note_kind",
     "prepare",
     "profile_filename",
 ]
@@ -53,6 +54,21 @@ STABLE_SHARE = 0.01
 HEATMAP_MAX_UNITS = 60
 #: Missing reasons that mean "the statistical office withheld the value".
 SUPPRESSED_REASONS = frozenset({"unknown_or_secret", "locked", "not_reliable"})
+
+
+def note_kind(flag: str, detail: str | None) -> tuple[str, str]:
+    """What a flag of a value tells a reader, and why: ``(kind, detail)``. A missing value
+    the statistical office withheld is ``suppressed``, any other ``missing`` (the reason
+    comes as the detail of ``missing`` or as ``missing:<reason>``); other flags
+    (``imputed``, ``unreliable``, ``screened_out``) are their own kind."""
+    detail = detail or ""
+    if flag.startswith("missing:"):  # the contract's alternative spelling
+        detail = flag.split(":", 1)[1]
+    elif flag != "missing":
+        return flag, detail
+    return ("suppressed" if detail in SUPPRESSED_REASONS else "missing"), detail
+
+
 _N_STRENGTHS = 3
 _N_MOVERS = 10
 _N_BINS = 10
@@ -210,6 +226,20 @@ class _Lookup:
             else:
                 cols[c] = [None if v != v else v for v in part.tolist()]
         return cols
+
+    def value_counts(self, names: Sequence[str]) -> dict[tuple[Any, ...], int]:
+        """How many rows of all units have each combination of values of the text
+        columns ``names``, counted on their codes."""
+        codes, values = zip(*(self.columns[name] for name in names), strict=True)
+        if any(v is None for v in values):
+            raise TypeError(f"value_counts counts text columns; {names} are not all text")
+        sizes = [len(v) for v in values]
+        # code -1 (missing) is the None appended to each column's values
+        wrapped = [c.astype(np.int64) % n for c, n in zip(codes, sizes, strict=True)]
+        cells, counts = np.unique(np.ravel_multi_index(wrapped, sizes), return_counts=True)
+        at = np.unravel_index(cells, sizes)
+        combos = zip(*(v[c].tolist() for v, c in zip(values, at, strict=True)), strict=True)
+        return dict(zip(combos, counts.tolist(), strict=True))
 
     def _converted(
         self, convert: Callable[[Any], Any]
@@ -812,17 +842,14 @@ def _peer_rows(data: ReportData, g: int) -> _PeerRows:
     return rows
 
 
+#: What :func:`rank_entry` tells of a node's rank, in its order.
+RANK_FIELDS = ("rank", "rank_of", "peer_rank", "peer_of", "rank_low", "rank_high")
+
+
 def rank_entry(data: ReportData, r: UnitRows, node: str) -> dict[str, Any]:
     a = data.agg_col(node)
     if a is None:
-        return {
-            "rank": None,
-            "rank_of": None,
-            "peer_rank": None,
-            "peer_of": None,
-            "rank_low": None,
-            "rank_high": None,
-        }
+        return dict.fromkeys(RANK_FIELDS)
     return {
         "rank": nan_to_none(r.rank[a]),
         "rank_of": nan_to_none(r.n_ranked[a]),
@@ -835,14 +862,13 @@ def rank_entry(data: ReportData, r: UnitRows, node: str) -> dict[str, Any]:
 
 def rank_columns(
     data: ReportData, node: str, units: np.ndarray, fields: tuple[str, ...] | None = None
-) -> list[dict[str, Any]]:
-    """:func:`rank_entry` of ``node`` for many units at once (the overview's table has a
-    row per unit): one ``tolist`` per column instead of every array of every unit.
-    ``fields`` keeps only those keys (all by default)."""
+) -> dict[str, list[Any]]:
+    """:func:`rank_entry` of ``node`` for many units at once, column by column (the
+    overview's table has a row per unit): one ``tolist`` per column instead of every
+    array of every unit, None for NaN. ``fields`` keeps only those keys (all by default)."""
     a = data.agg_col(node)
-    if a is None:
-        entries = [rank_entry(data, UnitRows(data, int(u)), node) for u in units]
-        return entries if fields is None else [{k: e[k] for k in fields} for e in entries]
+    if a is None:  # not ranked: as rank_entry has it
+        return {key: [None] * len(units) for key in fields or RANK_FIELDS}
     groups = data.group_code[units]
     n_ranked = data.n_ranked.tolist()[a]
     column = {
@@ -853,11 +879,9 @@ def rank_columns(
         "rank_low": lambda: data.rank_low[units, a],
         "rank_high": lambda: data.rank_high[units, a],
     }
-    columns = {key: column[key]().tolist() for key in fields or column}
-    return [
-        {key: nan_to_none(value) for key, value in zip(columns, row, strict=True)}
-        for row in zip(*columns.values(), strict=True)
-    ]
+    return {
+        key: [None if v != v else v for v in column[key]().tolist()] for key in fields or column
+    }
 
 
 def node_entry(

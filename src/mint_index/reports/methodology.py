@@ -4,16 +4,16 @@ the build plan), data coverage and the indicators with their sources."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from mint_index.framework.model import DirectCompute, Indicator, RatioCompute
 from mint_index.methods.registry import GLOBAL_STEPS, INDICATOR_STEPS
 from mint_index.plan import group_choices
-from mint_index.reports.data import SUPPRESSED_REASONS, ReportData, plain_number, year_rows
+from mint_index.reports.data import ReportData, note_kind, plain_number, year_rows
 from mint_index.reports.i18n import method_text
 from mint_index.rules.weights import sibling_shares
 
@@ -106,22 +106,9 @@ def coverage(res: Results, data: ReportData) -> list[dict[str, Any]]:
     yi = data.years.index(data.year)
     derived = res.cube("derived")[yi]
     n_units = len(data.unit_ids)
-    flags = data.flags.frame()  # the report year's
-    counts: dict[tuple[str, str], int] = {}
-    if len(flags):
-        kind = flags["flag"].astype(str)
-        detail = flags["detail"].astype(object).where(flags["detail"].notna(), "").astype(str)
-        missing = kind.str.startswith("missing")
-        reason = detail.where(kind == "missing", kind.str.removeprefix("missing:"))
-        kind = kind.where(~missing, "missing").where(
-            ~(missing & reason.isin(list(SUPPRESSED_REASONS))), "suppressed"
-        )
-        frame = pd.DataFrame(
-            {"node": flags["node"].astype(str).to_numpy(), "kind": kind.to_numpy()}
-        )
-        pairs = frame.value_counts()
-        nodes, kinds = pairs.index.get_level_values(0), pairs.index.get_level_values(1)
-        counts = {(str(n), str(k)): int(c) for n, k, c in zip(nodes, kinds, pairs, strict=True)}
+    counts: Counter[tuple[str, str]] = Counter()  # (indicator, kind of note)
+    for (node, flag, detail), n in data.flags.value_counts(("node", "flag", "detail")).items():
+        counts[str(node), note_kind(str(flag), detail)[0]] += n
     available = (~np.isnan(derived)).sum(axis=0)
     out = []
     for i, ind in enumerate(data.indicator_ids):

@@ -108,9 +108,7 @@ def overview_context(res: Results, data: ReportData) -> dict[str, Any]:
     ids = [data.unit_ids[u] for u in order.tolist()]
     index_ranks = rank_columns(data, data.index_id, order)
     domain_scores = [data.scores[order, c].tolist() for c in dom_cols]
-    domain_ranks = [
-        [e["rank"] for e in rank_columns(data, d, order, ("rank",))] for d in data.domains
-    ]
+    domain_ranks = [rank_columns(data, d, order, ("rank",))["rank"] for d in data.domains]
     units = [
         {
             "id": unit_id,
@@ -120,7 +118,7 @@ def overview_context(res: Results, data: ReportData) -> dict[str, Any]:
             "score": nan_to_none(score),
             "change": nan_to_none(change),
         }
-        | ranks
+        | dict(zip(index_ranks, ranks, strict=True))
         | {
             "domains": [
                 {"score": nan_to_none(s[k]), "rank": r[k]}
@@ -133,7 +131,7 @@ def overview_context(res: Results, data: ReportData) -> dict[str, Any]:
                 ids,
                 data.scores[order, index_col].tolist(),
                 data.changes[order, index_col].tolist(),
-                index_ranks,
+                zip(*index_ranks.values(), strict=True),
                 strict=True,
             )
         )

@@ -14,11 +14,11 @@ import pandas as pd
 
 from mint_index.recommendations.texts import EVIDENCE_SEPARATOR
 from mint_index.reports.data import (
-    SUPPRESSED_REASONS,
     ReportData,
     UnitRows,
     nan_to_none,
     node_entry,
+    note_kind,
     profile_filename,
     rank_entry,
 )
@@ -208,15 +208,8 @@ def _quality(data: ReportData, u: int) -> tuple[list[dict[str, Any]], dict[str, 
         if iv
         else {}
     )
-    for node, flag, detail in zip(flags["node"], flags["flag"], flags["detail"], strict=True):
-        detail = detail or ""
-        if flag == "missing":
-            kind = "suppressed" if detail in SUPPRESSED_REASONS else "missing"
-        elif flag.startswith("missing:"):  # the contract's alternative spelling
-            detail = flag.split(":", 1)[1]
-            kind = "suppressed" if detail in SUPPRESSED_REASONS else "missing"
-        else:
-            kind = flag
+    for node, flag, reason in zip(flags["node"], flags["flag"], flags["detail"], strict=True):
+        kind, detail = note_kind(flag, reason)
         info = data.nodes.get(node, {})
         value = lower = upper = denominator = None
         if kind == "unreliable" and node in intervals:

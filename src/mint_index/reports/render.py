@@ -338,25 +338,30 @@ def unit_change_text(change: dict[str, Any], t: dict[str, str], prefix: str = "c
 
 def units_view(ctx: dict[str, Any]) -> list[dict[str, Any]]:
     """The overview's table of all units as display text (it has a row per unit, so its
-    scores are written column by column, one :meth:`Formatter.nums` pass each)."""
+    scores and ranks are written column by column, one :class:`Formatter` pass each)."""
     f = Formatter(ctx["lang"])
     units = ctx["units"]
     scores = f.nums([u["score"] for u in units], 1)
     n_domains = len(ctx["domains"])
     domain_scores = [f.nums([u["domains"][k]["score"] for u in units], 1) for k in range(n_domains)]
     by_unit = list(zip(*domain_scores, strict=True)) if n_domains else [()] * len(units)
+    ranks = f.nums([u["rank"] for u in units], 0)
+    rank_ranges = f.ranges([u["rank_low"] for u in units], [u["rank_high"] for u in units], 0)
+    peer_ranks = f.ranks([u["peer_rank"] for u in units], [u["peer_of"] for u in units])
     return [
         {
             "name": u["name"],
             "href": u["href"],
             "peer_group": u["peer_group"],
-            "rank": f.int(u["rank"]),
-            "rank_range": _rank_range(u["rank_low"], u["rank_high"], f),
-            "peer_rank": f.rank(u["peer_rank"], u["peer_of"]),
+            "rank": rank,
+            "rank_range": rank_range,
+            "peer_rank": peer_rank,
             "score": score,
             "domains": list(domains),
         }
-        for u, score, domains in zip(units, scores, by_unit, strict=True)
+        for u, score, domains, rank, rank_range, peer_rank in zip(
+            units, scores, by_unit, ranks, rank_ranges, peer_ranks, strict=True
+        )
     ]
 
 
