@@ -215,16 +215,20 @@ class Report:
         ``folder``, for a caller that is itself building a fresh folder to swap in.
         """
         if not atomic:
-            return self._write_into(Path(folder), jobs, units)
+            return self._write_into(Path(folder), jobs, units, Path(folder))
         with atomic_folder(folder, force=force) as root:
-            written = self._write_into(root, jobs, units)
-        return [Path(folder) / p.relative_to(root) for p in written]
+            return self._write_into(root, jobs, units, Path(folder))
 
-    def _write_into(self, root: Path, jobs: int, units: Sequence[str] | None) -> list[Path]:
+    def _write_into(
+        self, root: Path, jobs: int, units: Sequence[str] | None, named_in: Path
+    ) -> list[Path]:
+        """Write the report into ``root``; the paths returned are those the files will
+        have in ``named_in`` (the folder ``root`` becomes), listed while the workers
+        render (ten thousand paths take a parent's tenth of a second)."""
         main = root / OVERVIEW_FILE
         if self.data is None:
             atomic_write(main, self._render_main(link_profiles=False))
-            return [main]
+            return [named_in / OVERVIEW_FILE]
         known = list(self.data.unit_ids)
         if units is not None:
             unknown = sorted(set(map(str, units)) - set(known))
@@ -236,21 +240,27 @@ class Report:
         profiles = root / PROFILE_FOLDER
         profiles.mkdir(parents=True, exist_ok=True)
         jobs = worker_count(int(jobs), len(units) // 2)  # capped by CPUs and memory
+
+        def paths() -> list[Path]:
+            shown = named_in / PROFILE_FOLDER
+            return [named_in / OVERVIEW_FILE, *(_profile_path(shown, u) for u in units)]
+
         if jobs == 1:
             atomic_write(main, self._render_main(link_profiles))
             _write_profiles(self.data, profiles, units)
-        else:
-            # interleaved chunks, so that each worker gets small and large units alike;
-            # few of them, since each writes its recommendation texts in one pass
-            n_chunks = min(len(units), jobs * 2)
-            chunks = [units[k::n_chunks] for k in range(n_chunks)]
-            with process_pool(jobs, _init_worker, (self.data, profiles)) as pool:
-                written = pool.map(_worker_chunk, chunks)  # the workers start at once...
-                atomic_write(main, self._render_main(link_profiles))  # ...beside the overview
-                done = sum(written)
-            if done != len(units):
-                raise ReportError(f"wrote {done} of {len(units)} profiles")
-        return [main, *(_profile_path(profiles, u) for u in units)]
+            return paths()
+        # interleaved chunks, so that each worker gets small and large units alike;
+        # few of them, since each writes its recommendation texts in one pass
+        n_chunks = min(len(units), jobs * 2)
+        chunks = [units[k::n_chunks] for k in range(n_chunks)]
+        with process_pool(jobs, _init_worker, (self.data, profiles)) as pool:
+            written = pool.map(_worker_chunk, chunks)  # the workers start at once...
+            atomic_write(main, self._render_main(link_profiles))  # ...beside the overview
+            listed = paths()
+            done = sum(written)
+        if done != len(units):
+            raise ReportError(f"wrote {done} of {len(units)} profiles")
+        return listed
 
     def _repr_html_(self) -> str:
         # An iframe keeps the report's stylesheet from restyling the notebook.
