@@ -32,6 +32,8 @@ from mint_index.reports.context import (
 )
 from mint_index.reports.effects_section import effects_data
 from mint_index.reports.render import (
+    PROFILE_TEMPLATE,
+    environment,
     profile_views,
     render_comparison,
     render_overview,
@@ -253,6 +255,8 @@ class Report:
         # few of them, since each writes its recommendation texts in one pass
         n_chunks = min(len(units), jobs * 2)
         chunks = [units[k::n_chunks] for k in range(n_chunks)]
+        # compiled once here (the process keeps it), not once in each forked worker
+        environment(self.data.lang).get_template(PROFILE_TEMPLATE)
         with process_pool(jobs, _init_worker, (self.data, profiles)) as pool:
             written = pool.map(_worker_chunk, chunks)  # the workers start at once...
             atomic_write(main, self._render_main(link_profiles))  # ...beside the overview

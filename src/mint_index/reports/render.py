@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import jinja2
 
 __all__ = [
+    "PROFILE_TEMPLATE",
     "TEMPLATES",
     "comparison_charts",
     "environment",
@@ -40,6 +41,8 @@ __all__ = [
 
 #: The folder of the templates and the stylesheet shipped inside the package.
 TEMPLATES = Path(__file__).with_name("templates")
+#: The template of a municipality's profile (rendered once per unit).
+PROFILE_TEMPLATE = "profile.html.j2"
 
 
 #: What ``d.name`` finds on a plain dict before its keys.
@@ -743,7 +746,7 @@ def render_profile(
 ) -> str:
     """One profile as HTML; ``view`` is its :func:`profile_view` when the caller wrote a
     chunk of them at once (:func:`profile_views`)."""
-    template = environment(ctx["lang"]).get_template("profile.html.j2")
+    template = environment(ctx["lang"]).get_template(PROFILE_TEMPLATE)
     return template.render(
         ctx=ctx,
         charts=profile_charts(ctx),
