@@ -159,6 +159,35 @@ def test_values_in_one_pass_equal_one_by_one(rows: list, sign: bool, f: Formatte
     assert f.values(values, units, digits, first, sign) == expected
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["1,0", MISSING, "−2", "12.345,6", "0"]),
+            st.sampled_from(["", "%", "je 1.000", "Stufe", "a<b"]),
+            st.booleans(),
+        ),
+        max_size=40,
+    ),
+    st.sampled_from([DE, EN]),
+)
+def test_units_joined_at_once_as_defined(rows: list, f: Formatter) -> None:
+    """Written numbers with their units, by the definition: none for no unit or a
+    missing number, CLDR's percent sign (a no-break space before it in German), else a
+    no-break space between unit and number, the unit first for answer levels."""
+    percent = "\u00a0%" if f is DE else "%"
+
+    def joined(text: str, unit: str, first: bool) -> str:
+        if not unit or text == MISSING:
+            return text
+        if unit == "%":
+            return text + percent
+        return f"{unit}\u00a0{text}" if first else f"{text}\u00a0{unit}"
+
+    texts, units, first = ([r[k] for r in rows] for k in range(3))
+    assert f.with_units(texts, units, first) == [joined(*r) for r in rows]
+
+
 def test_values_in_one_pass_by_hand() -> None:
     assert DE.values(
         [12.345, None, 2.0, -0.5],
