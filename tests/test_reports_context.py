@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 import reports_helpers as h
@@ -573,3 +574,23 @@ def test_flag_counts_on_codes_equal_pandas_counts_of_the_rows(data_en) -> None:
     assert data_en.flags.value_counts(("node", "flag", "detail")) == expected
     with pytest.raises(TypeError):
         data_en.intervals.value_counts(("value",))
+
+
+def test_trend_words_by_their_definition() -> None:
+    """More than the band up improving, more than the band down worsening, within it
+    (its edges included) stable, no change no trend."""
+    from mint_index.reports.data import _TRENDS, _trend_codes
+
+    band = 2.5
+    changes = np.array([[np.nan, 2.5000001, -2.5000001, 2.5, -2.5, 0.0, 40.0, -np.inf]])
+    words = [_TRENDS[c] for c in _trend_codes(changes, band)[0].tolist()]
+    assert words == [
+        "",
+        "improving",
+        "worsening",
+        "stable",
+        "stable",
+        "stable",
+        "improving",
+        "worsening",
+    ]

@@ -132,15 +132,15 @@ def _score_range(values: np.ndarray) -> tuple[float, float]:
     return (lo, hi) if hi > lo else (lo - 1, hi + 1)
 
 
-def _trend(change: float, band: float) -> str:
-    """A change as a trend word: within ``band`` of zero stable, NaN no trend ("")."""
-    if math.isnan(change):
-        return ""
-    if change > band:
-        return "improving"
-    if change < -band:
-        return "worsening"
-    return "stable"
+#: Trend words by code (:func:`_trend_codes`).
+_TRENDS = ("", "improving", "worsening", "stable")
+
+
+def _trend_codes(changes: np.ndarray, band: float) -> np.ndarray:
+    """Changes as trend codes into :data:`_TRENDS`: more than ``band`` up improving,
+    more than ``band`` down worsening, within it stable, NaN no trend ("")."""
+    conditions = [np.isnan(changes), changes > band, changes < -band]
+    return np.select(conditions, [0, 1, 2], 3).astype(np.int8)
 
 
 def _positions(keys: list[str], values: pd.Series) -> np.ndarray:
@@ -782,7 +782,7 @@ def nan_to_none(x: float) -> float | None:
     return None if x != x else x
 
 
-def _none_for_nan(values: list[float]) -> list[float | None]:
+def nans_to_none(values: list[float]) -> list[float | None]:
     """:func:`nan_to_none` of a whole list (one comprehension, no call per value)."""
     return [None if x != x else x for x in values]
 
@@ -805,10 +805,13 @@ class UnitRows:
         self.rank_low = data.rank_low[u].tolist()
         self.rank_high = data.rank_high[u].tolist()
         self.n_ranked = data.n_ranked.tolist()
-        self.shown_scores = _none_for_nan(self.scores)
-        self.shown_changes = _none_for_nan(self.changes)
-        self.shown_raw = _none_for_nan(self.raw)
-        self.trend = [_trend(c, data.band) for c in self.changes]
+        self.shown_scores = nans_to_none(self.scores)
+        self.shown_changes = nans_to_none(self.changes)
+        self.shown_raw = nans_to_none(self.raw)
+        trends = data.memo.get("trend_codes")
+        if trends is None:  # every unit's, once per report and process
+            trends = data.memo["trend_codes"] = _trend_codes(data.changes, data.band)
+        self.trend = list(map(_TRENDS.__getitem__, trends[u].tolist()))
         peers = _peer_rows(data, g)
         self.median, self.median_raw, self.peer_n = peers.median, peers.median_raw, peers.n
         self.shown_median, self.shown_q1, self.shown_q3 = peers.shown
@@ -837,8 +840,8 @@ def _peer_rows(data: ReportData, g: int) -> _PeerRows:
             median = q1 = q3 = [math.nan] * len(data.node_ids)
             median_raw = [math.nan] * len(data.indicator_ids)
             n = [math.nan] * len(data.aggregate_ids)
-        shown = (_none_for_nan(median), _none_for_nan(q1), _none_for_nan(q3))
-        rows = made[g] = _PeerRows(median, median_raw, n, shown, _none_for_nan(median_raw))
+        shown = (nans_to_none(median), nans_to_none(q1), nans_to_none(q3))
+        rows = made[g] = _PeerRows(median, median_raw, n, shown, nans_to_none(median_raw))
     return rows
 
 

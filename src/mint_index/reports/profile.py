@@ -16,7 +16,7 @@ from mint_index.recommendations.texts import EVIDENCE_SEPARATOR
 from mint_index.reports.data import (
     ReportData,
     UnitRows,
-    nan_to_none,
+    nans_to_none,
     node_entry,
     note_kind,
     profile_filename,
@@ -29,6 +29,16 @@ from mint_index.rules.formatting import value_decimals
 __all__ = ["SCORECARD_COLUMNS", "profile_context"]
 
 _N_STRENGTHS = 3
+#: The figures of a data-quality note that has none (a rule's own note).
+_NO_FIGURES = {
+    "value": None,
+    "lower": None,
+    "upper": None,
+    "denominator": None,
+    "unit": "",
+    "unit_first": False,
+    "decimals": value_decimals(),
+}
 
 
 #: The columns of a scorecard table, in their order: a node's figures for the unit (as
@@ -295,7 +305,7 @@ def profile_context(data: ReportData, unit_id: str) -> dict[str, Any]:
             {
                 "id": n,
                 "label": data.nodes[n]["label"],
-                "values": [nan_to_none(v) for v in data.history[:, u, k].tolist()],
+                "values": nans_to_none(data.history[:, u, k].tolist()),
             }
             for k, n in enumerate(data.history_nodes)
         ],
@@ -319,13 +329,7 @@ def profile_context(data: ReportData, unit_id: str) -> dict[str, Any]:
                         "label": data.nodes.get(node, {}).get("label", node),
                         "kind": "data_note",
                         "detail": rec["text"] or "",
-                        "value": None,
-                        "lower": None,
-                        "upper": None,
-                        "denominator": None,
-                        "unit": "",
-                        "unit_first": False,
-                        "decimals": value_decimals(),
+                        **_NO_FIGURES,
                     }
                 )
             else:
