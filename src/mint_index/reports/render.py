@@ -63,18 +63,23 @@ def _environment_class() -> type[jinja2.Environment]:
     (tests/test_reports_render.py).
     """
     import jinja2
+    import markupsafe
     from jinja2 import nodes
     from jinja2.compiler import CodeGenerator, optimizeconst
 
-    try:
-        from markupsafe import _escape_inner
-    except ImportError:  # a markupsafe without it: Jinja's own (slower, equal) escape
+    if not hasattr(markupsafe, "_escape_inner"):  # Jinja's own (slower, equal) escape
         return jinja2.Environment
 
     class FastEscapeCodeGenerator(CodeGenerator):
+        def visit_Template(self, node: Any, frame: Any = None) -> None:
+            # a name of the template's module: one global look-up per printed value,
+            # not the environment's and then its attribute's
+            self.writeline("from markupsafe import _escape_inner as _escape_text")
+            super().visit_Template(node, frame)
+
         def _output_child_pre(self, node: Any, frame: Any, finalize: Any) -> None:
             if self._inline_escape(frame, finalize):
-                self.write("(environment.escape_text(_out) if (_out := ")
+                self.write("(_escape_text(_out) if (_out := ")
             else:
                 super()._output_child_pre(node, frame, finalize)
 
@@ -115,10 +120,15 @@ def _environment_class() -> type[jinja2.Environment]:
 
     class FastEscapeEnvironment(jinja2.Environment):
         code_generator_class = FastEscapeCodeGenerator
-        escape_text = staticmethod(_escape_inner)
 
     # a Jinja2 without these hooks renders through its own (slower, equal) code
-    hooks = ("_output_child_pre", "_output_child_post", "visit_Getitem", "visit_Getattr")
+    hooks = (
+        "visit_Template",
+        "_output_child_pre",
+        "_output_child_post",
+        "visit_Getitem",
+        "visit_Getattr",
+    )
     if not all(callable(getattr(CodeGenerator, hook, None)) for hook in hooks):
         return jinja2.Environment
     return FastEscapeEnvironment
@@ -516,7 +526,7 @@ def _history_views(ctxs: list[dict[str, Any]], f: Formatter) -> list[list[dict[s
     texts_ = iter(f.nums([v for c in ctxs for s in c["history"]["series"] for v in s["values"]]))
     return [
         [
-            {"label": s["label"], "values": [next(texts_) for _ in s["values"]]}
+            {"label": s["label"], "values": list(islice(texts_, len(s["values"])))}
             for s in c["history"]["series"]
         ]
         for c in ctxs
