@@ -79,6 +79,9 @@ def test_texts_per_chunk_equal_the_texts_of_the_whole_year(scored) -> None:
         assert [r["title"] for r in got] == mine["title"].tolist()
         assert [r["text"] for r in got] == mine["text"].tolist()
         assert [r["evidence"] for r in got] == mine["evidence"].tolist()
+        columns = rows.columns_of(data.unit_position(unit))  # the same rows, by column
+        assert columns.get("title", []) == mine["title"].tolist()
+        assert columns.get("kind", []) == mine["kind"].astype(str).tolist()
     assert sum(len(rows.rows_of(u)) for u in range(len(units))) == len(frame) > 0
     # pickled for a spawned worker: the year's rows only, the same texts
     again = pickle.loads(pickle.dumps(rows))

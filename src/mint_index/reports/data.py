@@ -508,14 +508,25 @@ class RecommendationRows:
         return state
 
     def rows_of(self, u: int, convert: Callable[[Any], Any] | None = None) -> list[dict[str, Any]]:
-        """Unit ``u``'s rows with their texts (see :meth:`_Lookup.rows`). A unit not
-        prefetched brings the texts of its block of neighbours along, so profiles asked
-        for one by one in order (a notebook loop) take one pass per block, not per unit."""
+        """Unit ``u``'s rows with their texts (see :meth:`_Lookup.rows`)."""
+        return self._texts_of(u).rows(self._chunk[u], convert)
+
+    def columns_of(
+        self, u: int, convert: Callable[[Any], Any] | None = None
+    ) -> dict[str, list[Any]]:
+        """Unit ``u``'s rows with their texts, column by column (see
+        :meth:`_Lookup.columns_of`)."""
+        return self._texts_of(u).columns_of(self._chunk[u], convert)
+
+    def _texts_of(self, u: int) -> _Lookup:
+        """The texts of the chunk that holds unit ``u``. A unit not prefetched brings the
+        texts of its block of neighbours along, so profiles asked for one by one in
+        order (a notebook loop) take one pass per block, not per unit."""
         if u not in self._chunk:
             first = u - u % TEXT_BLOCK
             self.prefetch(list(range(first, min(first + TEXT_BLOCK, len(self.start) - 1))))
         assert self._lookup is not None
-        return self._lookup.rows(self._chunk[u], convert)
+        return self._lookup
 
 
 def _flag_lookup(res: Results, yi: int, node_ids: list[str]) -> _Lookup:

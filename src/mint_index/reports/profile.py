@@ -264,6 +264,61 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def _recommendations(
+    data: ReportData, u: int, quality: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Unit ``u``'s measures and measures in place, a dict per row (its columns as the
+    recommendations frame has them, the actors in words, the evidence of every rule
+    that asks for the measure as a list); the rules' own data-quality notes, about half
+    of the rows, are appended to ``quality`` straight from their columns."""
+    assert data.recommendations is not None
+    columns = data.recommendations.columns_of(u, convert=_plain)
+    if not columns:
+        return [], []
+    kinds, nodes, rule_texts = columns["kind"], columns["node"], columns["text"]
+    for k in [k for k, kind in enumerate(kinds) if kind == "note"]:
+        node = str(nodes[k] or "")
+        quality.append(
+            {
+                "id": node,
+                "label": data.nodes.get(node, {}).get("label", node),
+                "kind": "data_note",
+                "detail": rule_texts[k] or "",
+                **_NO_FIGURES,
+            }
+        )
+    names = list(columns)
+    actor_names = _actor_names(data)
+    recs: list[dict[str, Any]] = []
+    in_place: list[dict[str, Any]] = []
+    for kind, values in zip(kinds, zip(*columns.values(), strict=True), strict=True):
+        if kind == "note":
+            continue
+        rec = dict(zip(names, values, strict=True))
+        actors = rec["actors"]
+        if actors is not None and not isinstance(actors, str):
+            rec["actors"] = actor_names(actors)
+        rec["evidence"] = [e for e in (rec["evidence"] or "").split(EVIDENCE_SEPARATOR) if e]
+        (in_place if kind == "in_place" else recs).append(rec)
+    return recs, in_place
+
+
+def _actor_names(data: ReportData) -> Callable[[Sequence[str]], str]:
+    """Who acts, in words of the report's language ("Verwaltung, Integrationsbeirat"),
+    written once per distinct list of actors and process."""
+    names: dict[tuple[str, ...], str] = data.memo.setdefault("actor_names", {})
+    words = texts(data.lang)
+
+    def named(actors: Sequence[str]) -> str:
+        key = tuple(actors)
+        text = names.get(key)
+        if text is None:
+            text = names[key] = ", ".join(words.get(f"actor_{a}", str(a)) for a in key)
+        return text
+
+    return named
+
+
 def profile_context(data: ReportData, unit_id: str) -> dict[str, Any]:
     """Everything one municipality's profile shows, as plain data."""
     u = data.unit_position(unit_id)
@@ -312,28 +367,7 @@ def profile_context(data: ReportData, unit_id: str) -> dict[str, Any]:
     }
     recs, in_place = None, None
     if data.recommendations is not None:
-        recs, in_place = [], []
-        words = texts(data.lang)
-        for rec in data.recommendations.rows_of(u, convert=_plain):
-            if rec["actors"] is not None and not isinstance(rec["actors"], str):
-                rec["actors"] = ", ".join(words.get(f"actor_{a}", str(a)) for a in rec["actors"])
-            # one measure, the evidence of every rule that asks for it
-            rec["evidence"] = [e for e in (rec["evidence"] or "").split(EVIDENCE_SEPARATOR) if e]
-            if rec["kind"] == "in_place":
-                in_place.append(rec)
-            elif rec["kind"] == "note":  # the rules' own data-quality notes
-                node = str(rec["node"] or "")
-                quality.append(
-                    {
-                        "id": node,
-                        "label": data.nodes.get(node, {}).get("label", node),
-                        "kind": "data_note",
-                        "detail": rec["text"] or "",
-                        **_NO_FIGURES,
-                    }
-                )
-            else:
-                recs.append(rec)
+        recs, in_place = _recommendations(data, u, quality)
     return {
         "kind": "profile",
         "lang": data.lang,
