@@ -120,6 +120,7 @@ _NUMBERS = st.one_of(
 def test_numbers_in_one_pass_equal_one_by_one(values: list, digits: int, sign: bool) -> None:
     for f in (DE, EN):
         assert f.nums(values, digits, sign) == [f.num(v, digits, sign) for v in values]
+        assert f.priorities(values) == [f.priority(v) for v in values]
 
 
 def test_numbers_in_one_pass_by_hand() -> None:

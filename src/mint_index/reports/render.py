@@ -426,12 +426,18 @@ def _views_of_one_language(ctxs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         _history_views(ctxs, f),
         _scorecard_views(ctxs, f, t, shared),
         _quality_views(ctxs, f, t, shared),
+        _standout_views(ctxs, f),
+        _measure_views(ctxs, f, t),
         strict=True,
     )
     return [
         _page_view(ctx, f, t)
+        | standouts
+        | measures
         | {"domains": domains, "history": history, "scorecard": scorecard, "quality": quality}
-        for ctx, (domains, history, scorecard, quality) in zip(ctxs, columns, strict=True)
+        for ctx, (domains, history, scorecard, quality, standouts, measures) in zip(
+            ctxs, columns, strict=True
+        )
     ]
 
 
@@ -672,7 +678,8 @@ def _scorecard_views(
 
 
 def _page_view(ctx: dict[str, Any], f: Formatter, t: dict[str, str]) -> dict[str, Any]:
-    """The parts of a profile's view with a handful of figures each."""
+    """The parts of a profile's view with a handful of figures each (the lists of
+    strengths, weaknesses and measures are added by :func:`_views_of_one_language`)."""
     num = f.num
     index = ctx["index"]
     css, shown, words = _trend_cells(index["trend"], index["change"], f, t)
@@ -684,32 +691,54 @@ def _page_view(ctx: dict[str, Any], f: Formatter, t: dict[str, str]) -> dict[str
         "peer_median": num(index["peer_median"], 1),
         "trend": {"css": css, "text": shown, "words": words},
     }
-    strengths = [
-        {
-            "label": s["label"],
-            "score": num(s["score"], 1),
-            "difference": num(abs(s["difference"]), 1),
-            "peer_median": num(s["peer_median"], 1),
-        }
-        for s in ctx["strengths"]
-    ]
-    weaknesses = [
-        {
-            "label": s["label"],
-            "score": num(s["score"], 1),
-            "difference": num(abs(s["difference"]), 1),
-            "peer_median": num(s["peer_median"], 1),
-        }
-        for s in ctx["weaknesses"]
+    return {
+        "figures": figures,
+        "history_years": [str(year) for year in ctx["history"]["years"]],
+        "unit_changes": [unit_change_text(c, t) for c in ctx["unit"]["changes"]],
+    }
+
+
+def _standout_views(ctxs: list[dict[str, Any]], f: Formatter) -> list[dict[str, Any]]:
+    """Each profile's strengths and weaknesses, the chunk's figures in one pass each."""
+    every = [s for c in ctxs for s in (*c["strengths"], *c["weaknesses"])]
+    shown = iter(
+        zip(
+            every,
+            f.nums([s["score"] for s in every], 1),
+            f.nums([abs(s["difference"]) for s in every], 1),
+            f.nums([s["peer_median"] for s in every], 1),
+            strict=True,
+        )
+    )
+
+    def take(n: int) -> list[dict[str, Any]]:
+        return [
+            {"label": s["label"], "score": score, "difference": difference, "peer_median": median}
+            for s, score, difference, median in islice(shown, n)
+        ]
+
+    return [
+        {"strengths": take(len(c["strengths"])), "weaknesses": take(len(c["weaknesses"]))}
+        for c in ctxs
     ]
 
+
+def _measure_views(
+    ctxs: list[dict[str, Any]], f: Formatter, t: dict[str, str]
+) -> list[dict[str, Any]]:
+    """Each profile's recommended measures and measures in place as text (None where the
+    report has no recommendations), the chunk's priorities written in one pass."""
+    every = [r for c in ctxs for r in (*(c["recommendations"] or ()), *(c["in_place"] or ()))]
+    priorities = iter(f.priorities([r["priority"] for r in every]))
+
     def measure(r: dict[str, Any]) -> dict[str, Any]:
+        priority = next(priorities)
         band = t.get(f"band_{r['band']}", "") if r.get("band") else ""
         return {
             "title": r["title"] or r["action"] or "",
             "text": r["text"] or "",
             "evidence": r["evidence"],
-            "priority": "" if r["priority"] is None else f.priority(r["priority"]),
+            "priority": "" if r["priority"] is None else priority,
             "band": band,
             "band_css": r.get("band") or "",
             "actors": r["actors"] or "",
@@ -717,20 +746,19 @@ def _page_view(ctx: dict[str, Any], f: Formatter, t: dict[str, str]) -> dict[str
             "source": r["source"] or "",
         }
 
-    recommendations = (
-        None if ctx["recommendations"] is None else [measure(r) for r in ctx["recommendations"]]
-    )
-    in_place = None if ctx["in_place"] is None else [measure(r) for r in ctx["in_place"]]
-    changes = [unit_change_text(c, t) for c in ctx["unit"]["changes"]]
-    return {
-        "figures": figures,
-        "history_years": [str(year) for year in ctx["history"]["years"]],
-        "strengths": strengths,
-        "weaknesses": weaknesses,
-        "recommendations": recommendations,
-        "in_place": in_place,
-        "unit_changes": changes,
-    }
+    out = []
+    for c in ctxs:
+        recommendations = c["recommendations"]
+        in_place = c["in_place"]
+        out.append(
+            {
+                "recommendations": None
+                if recommendations is None
+                else [measure(r) for r in recommendations],
+                "in_place": None if in_place is None else [measure(r) for r in in_place],
+            }
+        )
+    return out
 
 
 # ---- pages --------------------------------------------------------------------------------

@@ -295,6 +295,10 @@ class Formatter:
         """A priority with its scale: ``61 von 100`` / ``61 of 100``."""
         return self._of(self.int(value), "100")
 
+    def priorities(self, values: Sequence[float | None]) -> list[str]:
+        """``[self.priority(v) for v in values]``, the numbers in one pass."""
+        return [self._of(p, "100") for p in self.nums(values, 0)]
+
     def rank(self, rank: float | None, of: float | None = None) -> str:
         """``3`` or ``3 of 42`` / ``3 von 42``."""
         return self._of(self.int(rank), self.int(of))
