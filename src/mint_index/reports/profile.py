@@ -84,8 +84,10 @@ class _SectionLayout:
 
     domain: str
     fixed: dict[str, tuple[Any, ...]]  # columns that do not depend on the unit
-    nodes: Callable[[Sequence[Any]], tuple[Any, ...]]  # a row's node of data.scores
-    indicators: Callable[[Sequence[Any]], tuple[Any, ...]]  # its indicator, or the end
+    # pick each row's entry from a unit's row of every node (scores, changes, trends)
+    nodes: Callable[[Sequence[Any]], tuple[Any, ...]]
+    # ... from a unit's indicator values, with a None appended (aggregates pick that)
+    indicators: Callable[[Sequence[Any]], tuple[Any, ...]]
     levels: tuple[tuple[int, dict[float, str]], ...]  # (row, answer levels)
     parity_points: tuple[tuple[int, float], ...]  # (row, parity point)
 
