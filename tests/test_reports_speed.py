@@ -34,6 +34,12 @@ def _flag_rows(res, year: int) -> dict[str, set[tuple[str, str, str]]]:
     return out
 
 
+def _rows(lookup, u: int) -> list[dict]:
+    """Unit ``u``'s rows of a prepared look-up, one dict each."""
+    columns = lookup.columns_of(u)
+    return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+
+
 def test_flags_of_the_year_equal_the_results_flags(scored) -> None:
     res, _ = scored
     for year in (int(res.years[0]), int(res.years[-1])):
@@ -41,7 +47,7 @@ def test_flags_of_the_year_equal_the_results_flags(scored) -> None:
         expected = _flag_rows(res, year)
         assert expected  # the example has missing and imputed values
         for u, unit in enumerate(data.unit_ids):
-            got = {(r["node"], r["flag"], r["detail"] or "") for r in data.flags.rows(u)}
+            got = {(r["node"], r["flag"], r["detail"] or "") for r in _rows(data.flags, u)}
             assert got == expected.get(unit, set()), unit
 
 
@@ -53,7 +59,7 @@ def test_intervals_of_the_year_equal_the_results_intervals(scored) -> None:
     got = {
         (unit, r["indicator"]): (r["value"], r["lower"], r["upper"], r["denominator"])
         for u, unit in enumerate(data.unit_ids)
-        for r in data.intervals.rows(u)
+        for r in _rows(data.intervals, u)
     }
     expected = {
         (str(r.unit), str(r.indicator)): (r.value, r.lower, r.upper, r.denominator)
@@ -75,18 +81,17 @@ def test_texts_per_chunk_equal_the_texts_of_the_whole_year(scored) -> None:
     rows.prefetch([data.unit_position(u) for u in units[1::2]])  # every other unit
     for unit in units:
         mine = frame[frame["unit"].astype(str) == unit].sort_values("rank", kind="stable")
-        got = rows.rows_of(data.unit_position(unit))  # not prefetched: with its block
-        assert [r["title"] for r in got] == mine["title"].tolist()
-        assert [r["text"] for r in got] == mine["text"].tolist()
-        assert [r["evidence"] for r in got] == mine["evidence"].tolist()
-        columns = rows.columns_of(data.unit_position(unit))  # the same rows, by column
-        assert columns.get("title", []) == mine["title"].tolist()
-        assert columns.get("kind", []) == mine["kind"].astype(str).tolist()
-    assert sum(len(rows.rows_of(u)) for u in range(len(units))) == len(frame) > 0
+        got = rows.columns_of(data.unit_position(unit))  # not prefetched: with its block
+        assert got.get("title", []) == mine["title"].tolist()
+        assert got.get("text", []) == mine["text"].tolist()
+        assert got.get("evidence", []) == mine["evidence"].tolist()
+        assert got.get("kind", []) == mine["kind"].astype(str).tolist()
+    assert sum(len(rows.columns_of(u).get("kind", [])) for u in range(len(units))) == len(frame)
+    assert len(frame) > 0
     # pickled for a spawned worker: the year's rows only, the same texts
     again = pickle.loads(pickle.dumps(rows))
     assert len(again.rows) == len(frame) < len(recs.core)
-    assert repr(again.rows_of(3)) == repr(rows.rows_of(3))  # repr: NaN equals NaN
+    assert repr(again.columns_of(3)) == repr(rows.columns_of(3))  # repr: NaN equals NaN
 
 
 def test_report_builds_no_table_of_every_year(tmp_path) -> None:
@@ -122,5 +127,5 @@ def test_profiles_asked_for_in_order_take_one_text_pass_per_block(scored, monkey
     monkeypatch.setattr("mint_index.reports.data.TEXT_BLOCK", 4)
     n = len(data.unit_ids)
     for u in range(n):
-        rows.rows_of(u)
+        rows.columns_of(u)
     assert passes == [list(range(a, min(a + 4, n))) for a in range(0, n, 4)]

@@ -202,16 +202,12 @@ class _Lookup:
             }
         )
 
-    def rows(self, u: int, convert: Callable[[Any], Any] | None = None) -> list[dict[str, Any]]:
-        """Unit ``u``'s rows as dicts. ``convert`` is applied to every distinct text value
-        once per process (not once per row), and missing numbers then become None."""
-        cols = self.columns_of(u, convert)
-        return [dict(zip(cols, vals, strict=True)) for vals in zip(*cols.values(), strict=True)]
-
     def columns_of(
         self, u: int, convert: Callable[[Any], Any] | None = None
     ) -> dict[str, list[Any]]:
-        """Unit ``u``'s rows column by column (as :meth:`rows`; empty without rows)."""
+        """Unit ``u``'s rows column by column (empty without rows). ``convert`` is applied
+        to every distinct text value once per process (not once per row), and missing
+        numbers then become None."""
         a, b = self.start[u], self.start[u + 1]
         if a == b:
             return {}
@@ -506,10 +502,6 @@ class RecommendationRows:
         state = self.__dict__ | {"rows": self.rows.iloc[self.taken], "_chunk": {}, "_lookup": None}
         state["taken"] = np.arange(len(self.taken))
         return state
-
-    def rows_of(self, u: int, convert: Callable[[Any], Any] | None = None) -> list[dict[str, Any]]:
-        """Unit ``u``'s rows with their texts (see :meth:`_Lookup.rows`)."""
-        return self._texts_of(u).rows(self._chunk[u], convert)
 
     def columns_of(
         self, u: int, convert: Callable[[Any], Any] | None = None
