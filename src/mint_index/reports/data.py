@@ -193,15 +193,6 @@ class _Lookup:
         self._converted_by: Callable[[Any], Any] | None = None
         self._converted_columns = self.columns
 
-    def frame(self) -> pd.DataFrame:
-        """Every row as a table (text columns as plain values), in unit order."""
-        return pd.DataFrame(
-            {
-                c: values if uniques is None else uniques[values]
-                for c, (values, uniques) in self.columns.items()
-            }
-        )
-
     def columns_of(
         self, u: int, convert: Callable[[Any], Any] | None = None
     ) -> dict[str, list[Any]]:
@@ -885,9 +876,7 @@ def rank_columns(
         "rank_low": lambda: data.rank_low[units, a],
         "rank_high": lambda: data.rank_high[units, a],
     }
-    return {
-        key: [None if v != v else v for v in column[key]().tolist()] for key in fields or column
-    }
+    return {key: nans_to_none(column[key]().tolist()) for key in fields or column}
 
 
 def node_entry(
