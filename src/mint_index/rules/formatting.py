@@ -65,7 +65,10 @@ def value_decimals(whole: bool = False, ratio: bool = False, median: bool = Fals
 class _Conventions:
     decimal: str
     group: str
-    before_percent: str  # what stands between a number and "%"
+    percent: str  # what follows a number in percent: "%" or "\u00a0%"
+    # a number grouped by Python's "," format (1,234.5) into the language's symbols,
+    # None where Python's are the language's
+    grouping: dict[int, str | int | None] | None
 
 
 @cache
@@ -76,10 +79,14 @@ def _conventions(lang: str) -> _Conventions:
     locale = Locale.parse(_LOCALES[lang])
     symbols = locale.number_symbols["latn"]
     pattern = locale.percent_formats[None].pattern
+    decimal, group = symbols["decimal"], symbols["group"]
     return _Conventions(
-        decimal=symbols["decimal"],
-        group=symbols["group"],
-        before_percent=pattern[pattern.rindex("0") + 1 : pattern.index("%")],
+        decimal=decimal,
+        group=group,
+        percent=pattern[pattern.rindex("0") + 1 : pattern.index("%")] + "%",
+        grouping=None
+        if (group, decimal) == (",", ".")
+        else str.maketrans({",": group, ".": decimal}),
     )
 
 
@@ -131,9 +138,8 @@ class Formatter:
             return ("" if value > 0 else _MINUS) + "∞"
         else:
             text = format(size, f",.{digits}f")
-            if (symbols.group, symbols.decimal) != (",", "."):
-                marks: dict[str, str | int | None] = {",": symbols.group, ".": symbols.decimal}
-                text = text.translate(str.maketrans(marks))
+            if symbols.grouping is not None:
+                text = text.translate(symbols.grouping)
         if value < 0:
             return text if text.strip("0.,") == "" else _MINUS + text
         if sign and value > 0 and text.strip("0.,") != "":
@@ -173,12 +179,8 @@ class Formatter:
         if large.any():
             taken = size[large].tolist()
             joined = (f"{{:,.{digits}f}}\0" * len(taken)).format(*taken)
-            if (self._symbols.group, self._symbols.decimal) != (",", "."):
-                marks: dict[str, str | int | None] = {
-                    ",": self._symbols.group,
-                    ".": self._symbols.decimal,
-                }
-                joined = joined.translate(str.maketrans(marks))
+            if self._symbols.grouping is not None:
+                joined = joined.translate(self._symbols.grouping)
             out[large] = joined.split("\0")[:-1]
         for i in np.flatnonzero(np.isinf(size)).tolist():
             out[i] = self.num(values[i], digits, sign)
@@ -203,7 +205,7 @@ class Formatter:
         if _is_missing(value):
             return MISSING
         number = self.num(float(value) * (100.0 if share else 1.0), digits, sign)  # type: ignore[arg-type]
-        return number + self._symbols.before_percent + "%"
+        return number + self._symbols.percent
 
     def value(
         self,
@@ -222,7 +224,7 @@ class Formatter:
         if not unit or text == MISSING:
             return text
         if unit == "%":
-            return text + self._symbols.before_percent + "%"
+            return text + self._symbols.percent
         return f"{unit}\u00a0{text}" if unit_first else f"{text}\u00a0{unit}"
 
     def values(
@@ -284,7 +286,7 @@ class Formatter:
                 continue
             rows = (codes == code) & shown
             if unit == "%":
-                out[rows] = out[rows] + (self._symbols.before_percent + "%")
+                out[rows] = out[rows] + self._symbols.percent
                 continue
             after, before = rows & ~first, rows & first
             out[after] = out[after] + f"\u00a0{unit}"
