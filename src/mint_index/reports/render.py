@@ -300,10 +300,6 @@ def _trend_shown(kind: str, change: str, t: dict[str, str]) -> tuple[str, str, s
     return kind, f"{_TREND_SIGN[kind]} {change}", t[kind]
 
 
-def _rank_range(low: float | None, high: float | None, f: Formatter) -> str:
-    return "–" if low is None or high is None else f"{f.int(low)}–{f.int(high)}"
-
-
 def _quality_text(
     q: dict[str, Any], f: Formatter, t: dict[str, str], interval: tuple[str, str, str] | None = None
 ) -> str:
@@ -470,7 +466,7 @@ def _domain_views(
                     "middle": middle,
                     "rank": rank,
                     "peer_rank": peer_rank,
-                    "rank_range": _rank_range(d["rank_low"], d["rank_high"], f),
+                    "rank_range": f.range(d["rank_low"], d["rank_high"], 0),
                     "trend": {"css": css, "text": shown, "words": words},
                 }
             )
@@ -687,7 +683,7 @@ def _page_view(ctx: dict[str, Any], f: Formatter, t: dict[str, str]) -> dict[str
         "score": num(index["score"], 1),
         "rank": f.rank(index["rank"], index["rank_of"]),
         "peer_rank": f.rank(index["peer_rank"], index["peer_of"]),
-        "rank_range": _rank_range(index["rank_low"], index["rank_high"], f),
+        "rank_range": f.range(index["rank_low"], index["rank_high"], 0),
         "peer_median": num(index["peer_median"], 1),
         "trend": {"css": css, "text": shown, "words": words},
     }
