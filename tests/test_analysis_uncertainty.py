@@ -15,7 +15,7 @@ from hypothesis.extra.numpy import arrays
 
 import mint_index as mi
 from mint_index.analysis.choices import draw, parse_vary
-from mint_index.analysis.replicate import quantiles_of_sorted, rank_rows, simulate
+from mint_index.analysis.replicate import rank_rows, simulate
 from mint_index.analysis.uncertainty import RANK_STATS_COLUMNS, uncertainty
 from mint_index.errors import SpecError
 from mint_index.framework import Framework
@@ -135,28 +135,6 @@ def test_rank_rows_ties_within_float_noise() -> None:
     b = 0.3  # differs from a in the last bit
     assert a != b
     assert rank_rows(np.array([[a, b, 0.1]])).tolist() == [[1, 1, 3]]
-
-
-@settings(max_examples=40, deadline=None)
-@given(
-    arrays(
-        np.float64, hs.tuples(hs.integers(1, 5), hs.integers(1, 25)), elements=hs.floats(-50, 50)
-    ),
-    hs.integers(0, 25),
-)
-def test_quantiles_of_sorted_match_numpy(values: np.ndarray, skip: int) -> None:
-    skip = min(skip, values.shape[1] - 1)
-    ordered = np.sort(values, axis=1)
-    first = np.full(values.shape[0], skip)
-    count = np.full(values.shape[0], values.shape[1] - skip)
-    got = quantiles_of_sorted(ordered, first, count, (0.05, 0.5, 0.95))
-    expected = np.quantile(ordered[:, skip:], [0.05, 0.5, 0.95], axis=1)
-    assert np.allclose(got, expected, rtol=1e-12, atol=1e-12)
-
-
-def test_quantiles_of_sorted_empty_rows_are_nan() -> None:
-    got = quantiles_of_sorted(np.zeros((2, 3)), np.array([3, 0]), np.array([0, 3]), (0.5,))
-    assert np.isnan(got[0, 0]) and got[0, 1] == 0.0
 
 
 # ---- the analysis ----------------------------------------------------------------------
@@ -393,7 +371,7 @@ def test_invalid_vary_reports_every_problem(res: mi.Results) -> None:
 def test_nominal_ranks_have_no_tolerance() -> None:
     # D7: COINr ranks the nominal results with rank(ties.method = "min"): scores 1e-10
     # apart are different ranks, exact copies share the lowest; 0 = missing.
-    from mint_index.analysis.replicate import exact_rank_rows
+    from mint_index.rules.ranks import rank_rows as exact_rank_rows
 
     scores = np.array([[50.0, 50.0 + 1e-10, 50.0, np.nan, 70.0], [1.0, 1.0, 1.0, 1.0, 1.0]])
     np.testing.assert_array_equal(exact_rank_rows(scores), [[3, 2, 3, 0, 1], [1, 1, 1, 1, 1]])

@@ -124,6 +124,20 @@ def test_ranks_overall_and_in_peer_groups(small_framework: mi.Framework) -> None
     assert r.loc["A", "peer_group"] == "x"
 
 
+def test_a_unit_without_peer_group_is_ranked_in_group_unknown(
+    small_framework: mi.Framework,
+) -> None:
+    data = dataset(
+        {"A": {"council_migrant": 12}, "B": {"council_migrant": 3}, "C": {"council_migrant": 0}}
+    )
+    units = pd.DataFrame({"unit": ["A", "B", "C"], "peer_group": ["x", None, "x"]})
+    res = mi.score(data.with_units(units), small_framework)
+    r = res.ranks[res.ranks.node == "index"].set_index("unit")
+    assert r["rank"].to_dict() == {"A": 1, "B": 2, "C": 3}
+    assert r["peer_group"].to_dict() == {"A": "x", "B": "unknown", "C": "x"}
+    assert r["peer_rank"].to_dict() == {"A": 1, "B": 1, "C": 2}
+
+
 def test_peer_groups_from_population_classes(small_framework: mi.Framework) -> None:
     fw = small_framework.model_copy(
         update={

@@ -30,6 +30,8 @@ from mint_index.analysis.replicate_batch import Indicators, batch_outputs
 from mint_index.errors import SpecError
 from mint_index.methods.registry import INDICATOR_STEPS
 from mint_index.plan import StepChoice
+from mint_index.rules.ranks import rank_dtype
+from mint_index.rules.ranks import rank_rows as exact_rank_rows
 from mint_index.threads import Threads
 
 if TYPE_CHECKING:
@@ -39,8 +41,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Simulation",
-    "exact_rank_rows",
-    "quantiles_of_sorted",
     "rank_rows",
     "simulate",
 ]
@@ -57,14 +57,10 @@ BATCH_ELEMENTS = 2**16
 RANK_RTOL = 1e-10
 
 
-def rank_dtype(n_units: int) -> type[np.unsignedinteger]:
-    """The smallest unsigned type that holds ranks of ``n_units`` (0 = missing)."""
-    return np.uint16 if n_units < np.iinfo(np.uint16).max else np.uint32
-
-
 def rank_rows(scores: np.ndarray, rtol: float = RANK_RTOL) -> np.ndarray:
-    """Rank each row of ``scores`` ``[row, unit]``: 1 = highest, ties share the lowest rank
-    (pandas ``method="min"``), 0 = missing score.
+    """Rank each row of ``scores`` ``[row, unit]`` as :mod:`mint_index.rules.ranks` does
+    (1 = highest, ties share the lowest rank, 0 = missing score), but with a tolerance: the
+    replications' ranks.
 
     Scores are binned on a 2**k grid over the row's range and packed with the unit's
     position into one int64, so a plain sort (much faster than ``argsort``) yields both
@@ -108,46 +104,6 @@ def rank_rows(scores: np.ndarray, rtol: float = RANK_RTOL) -> np.ndarray:
     out = np.empty(rows * n, dtype=dtype)
     out[packed.reshape(-1)] = ranked.reshape(-1)
     return out.reshape(rows, n)
-
-
-def exact_rank_rows(scores: np.ndarray) -> np.ndarray:
-    """Rank each row of ``scores`` ``[row, unit]`` exactly: 1 = highest, only equal scores
-    tie and share the lowest rank (R's ``rank(-x, ties.method = "min")``, as COINr ranks
-    the nominal results), 0 = missing. Used for the nominal ranks, where two units whose
-    scores differ by 1e-10 are different units, not a tie."""
-    rows, n = scores.shape
-    order = np.argsort(-scores, axis=1, kind="stable")  # NaN last
-    ordered = np.take_along_axis(scores, order, axis=1)
-    new_group = np.ones((rows, n), dtype=bool)
-    new_group[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-    place = np.arange(1, n + 1)
-    ranked = np.maximum.accumulate(np.where(new_group, place, 0), axis=1)
-    ranked[np.isnan(ordered)] = 0
-    out = np.empty((rows, n), dtype=rank_dtype(n))
-    np.put_along_axis(out, order, ranked.astype(out.dtype), axis=1)
-    return out
-
-
-def quantiles_of_sorted(
-    ordered: np.ndarray, first: np.ndarray, count: np.ndarray, probs: Sequence[float]
-) -> np.ndarray:
-    """Quantiles (linear interpolation, R's type 7 / numpy's default) of each row of
-    ``ordered``, using the ``count`` sorted values that start at column ``first``.
-
-    Returns ``[len(probs), row]``; NaN where a row has no values.
-    """
-    rows = np.arange(ordered.shape[0])
-    out = np.full((len(probs), ordered.shape[0]), np.nan)
-    ok = count > 0
-    for k, p in enumerate(probs):
-        h = first + (np.maximum(count, 1) - 1) * p
-        last = np.minimum(first + np.maximum(count, 1) - 1, ordered.shape[1] - 1)
-        lo = np.minimum(np.floor(h).astype(np.int64), last)
-        hi = np.minimum(lo + 1, last)
-        a = ordered[rows, lo].astype(np.float64)
-        b = ordered[rows, hi].astype(np.float64)
-        out[k] = np.where(ok, a + (h - lo) * (b - a), np.nan)
-    return out
 
 
 #: Ranks and scores ``[output, year, rep, unit]``.

@@ -19,9 +19,10 @@ import numpy as np
 import pandas as pd
 
 from mint_index.analysis.choices import Factor, Replications, draw, parse_vary
-from mint_index.analysis.replicate import Simulation, quantiles_of_sorted, simulate
+from mint_index.analysis.replicate import Simulation, simulate
 from mint_index.errors import SpecError
 from mint_index.plan import StepChoice
+from mint_index.rules.quantiles import quantiles_of_sorted
 from mint_index.threads import Threads, thread_count
 
 if TYPE_CHECKING:

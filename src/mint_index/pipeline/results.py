@@ -25,6 +25,7 @@ from mint_index.pipeline.units import units_table
 from mint_index.plan import Plan
 from mint_index.rules.changes import year_on_year
 from mint_index.rules.coverage import indicator_coverage
+from mint_index.rules.ranks import nan_for_unranked, rank_rows
 from mint_index.spec import BuildSpec
 
 if TYPE_CHECKING:
@@ -232,11 +233,13 @@ class Results:
         n_i = len(self.indicator_ids)
         agg = self.cube("aggregated")[:, :, n_i:]  # [y, u, a]
         n_y, n_u, n_a = agg.shape
-        wide = pd.DataFrame(agg.transpose(1, 0, 2).reshape(n_u, n_y * n_a))
-        rank = wide.rank(method="min", ascending=False).to_numpy()
+        columns = agg.transpose(0, 2, 1).reshape(n_y * n_a, n_u)  # [year x node, unit]
         peers = self.units["peer_group"].to_numpy()
-        peer_rank = wide.groupby(peers, sort=False).rank(method="min", ascending=False)
-        shape = (n_u, n_y, n_a)
+        codes = np.asarray(pd.factorize(pd.Series(peers, dtype=object))[0])  # NaN: -1
+        rank, peer_rank = (
+            nan_for_unranked(rank_rows(columns, groups)).reshape(n_y, n_a, n_u).transpose(2, 0, 1)
+            for groups in (None, codes)
+        )
         unit_rows = np.repeat(np.arange(n_u), n_y * n_a)
         return pd.DataFrame(
             {
@@ -244,9 +247,9 @@ class Results:
                 "year": np.tile(np.repeat(self.years, n_a), n_u),
                 "node": _labels(self.aggregate_ids, np.tile(np.arange(n_a), n_u * n_y)),
                 "score": agg.transpose(1, 0, 2).reshape(-1),
-                "rank": rank.reshape(shape).reshape(-1),
+                "rank": rank.reshape(-1),
                 "peer_group": _labels(peers, unit_rows),
-                "peer_rank": peer_rank.to_numpy().reshape(shape).reshape(-1),
+                "peer_rank": peer_rank.reshape(-1),
             }
         )
 

@@ -33,6 +33,8 @@ from mint_index.gap_analysis import parity_points
 from mint_index.pipeline.derive import DERIVED_REASONS
 from mint_index.rules.changes import year_on_year
 from mint_index.rules.formatting import Formatter, check_lang, value_decimals
+from mint_index.rules.peers import peer_statistics
+from mint_index.rules.ranks import nan_for_unranked, rank_rows
 
 if TYPE_CHECKING:
     from mint_index.framework.framework import Framework
@@ -388,22 +390,6 @@ def _pivot(frame: pd.DataFrame, value: str, units: list[str], nodes: list[str]) 
     return out
 
 
-def _group_stats(
-    values: np.ndarray, codes: np.ndarray, n_groups: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Median, lower and upper quartile of every column within every group."""
-    frame = pd.DataFrame(values)
-    grouped = frame.groupby(codes, sort=True)
-    shape = (n_groups, values.shape[1])
-
-    def full(result: pd.DataFrame) -> np.ndarray:
-        out = np.full(shape, np.nan)
-        out[result.index.to_numpy(dtype=int)] = result.to_numpy(dtype=float)
-        return out
-
-    return (full(grouped.median()), full(grouped.quantile(0.25)), full(grouped.quantile(0.75)))
-
-
 #: Columns of a recommendation as the profile shows it, from ``Recommendations.to_frame``.
 _REC_COLUMNS = (
     "rank",
@@ -686,21 +672,17 @@ def prepare(
     )
 
     agg_scores = scores[:, len(indicator_ids) :]
-    # rank 1 = best, ties share the lowest rank (as Results.ranks), among active units
-    rank = pd.DataFrame(agg_scores).rank(method="min", ascending=False).to_numpy()
-    peer_rank = (
-        pd.DataFrame(agg_scores)
-        .groupby(np.where(codes >= 0, codes, -1), sort=False)
-        .rank(method="min", ascending=False)
-        .to_numpy(dtype=float, copy=True)
+    # ranks among the active units (rules.ranks), [unit, aggregate]
+    rank, peer_rank = (
+        np.ascontiguousarray(nan_for_unranked(rank_rows(agg_scores.T, groups)).T)
+        for groups in (None, codes)
     )
-    peer_rank[codes < 0] = np.nan
     ranked = ~np.isnan(agg_scores)
     n_ranked = ranked.sum(axis=0).astype(float)
     peer_n = np.zeros((len(groups), len(aggregate_ids)))
     np.add.at(peer_n, codes, ranked.astype(float))
-    median, q1, q3 = _group_stats(scores, codes, len(groups))
-    median_raw = _group_stats(raw, codes, len(groups))[0]
+    peers = peer_statistics(scores, codes, len(groups))
+    median_raw = peer_statistics(raw, codes, len(groups)).median
 
     rank_low = np.full_like(rank, np.nan)
     rank_high = np.full_like(rank, np.nan)
@@ -746,9 +728,9 @@ def prepare(
         peer_rank=peer_rank,
         n_ranked=n_ranked,
         peer_n=peer_n,
-        peer_median=median,
-        peer_q1=q1,
-        peer_q3=q3,
+        peer_median=peers.median,
+        peer_q1=peers.q1,
+        peer_q3=peers.q3,
         peer_median_raw=median_raw,
         rank_low=rank_low,
         rank_high=rank_high,

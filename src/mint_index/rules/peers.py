@@ -2,16 +2,18 @@
 
 A peer group's median of a node in a year is the middle of its units' scores (the mean of
 the two middle ones for an even count), missing scores left out; quartiles interpolate
-linearly between order statistics (R's type 7, numpy's default); the best is the highest
-score. The gaps table (``gap_peer_median``, ``gap_peer_best``) and the reports (peer
-median and quartile band) both read them from :func:`peer_statistics`.
-"""
+linearly between order statistics (R's type 7, numpy's default: :mod:`.quantiles`); the
+best is the highest score. The gaps table (``gap_peer_median``, ``gap_peer_best``) and the
+reports (peer median, quartile band and the median of the values) all read them from
+:func:`peer_statistics`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
+
+from mint_index.rules.quantiles import quantiles_of_sorted
 
 __all__ = ["PeerStatistics", "peer_statistics"]
 
@@ -49,8 +51,7 @@ def peer_statistics(values: np.ndarray, codes: np.ndarray, n_groups: int) -> Pee
         median[code] = np.where(
             has, (_at(ordered, (n - 1) // 2) + _at(ordered, n // 2)) / 2, np.nan
         )
-        q1[code] = np.where(has, _quantile(ordered, n, 0.25), np.nan)
-        q3[code] = np.where(has, _quantile(ordered, n, 0.75), np.nan)
+        q1[code], q3[code] = quantiles_of_sorted(ordered, np.zeros_like(n), n, (0.25, 0.75))
         best[code] = np.where(has, _at(ordered, n - 1), np.nan)
     return PeerStatistics(median=median, q1=q1, q3=q3, best=best, count=count)
 
@@ -58,12 +59,3 @@ def peer_statistics(values: np.ndarray, codes: np.ndarray, n_groups: int) -> Pee
 def _at(ordered: np.ndarray, k: np.ndarray) -> np.ndarray:
     """Row ``r``'s value at sorted position ``k[r]`` (0 where ``k`` is negative)."""
     return np.take_along_axis(ordered, np.maximum(k, 0)[:, None], axis=1)[:, 0]
-
-
-def _quantile(ordered: np.ndarray, n: np.ndarray, p: float) -> np.ndarray:
-    """Type-7 quantile ``p`` of the first ``n[r]`` values of each sorted row."""
-    last = np.maximum(n, 1) - 1
-    h = last * p
-    lo = np.floor(h).astype(np.int64)
-    a, b = _at(ordered, lo), _at(ordered, np.minimum(lo + 1, last))
-    return a + (h - lo) * (b - a)
