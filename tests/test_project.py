@@ -212,6 +212,9 @@ def test_json_schema_of_the_project_file(capsys: pytest.CaptureFixture[str]) -> 
         "report",
         "measures",
     }
+    # the languages and the default of rules/languages.py, as a reader of the schema sees them
+    lang = printed["$defs"]["ReportOptions"]["properties"]["lang"]
+    assert lang["enum"] == ["de", "en"] and lang["default"] == "de"
 
 
 def test_python_api_matches_the_library_calls(tmp_path: Path) -> None:

@@ -18,12 +18,13 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mint_index.data.source import SourceSpec
 from mint_index.errors import Problem, ProjectError
+from mint_index.rules.languages import DEFAULT_LANGUAGE, Language
 
 if TYPE_CHECKING:
     from mint_index.data.dataset import Dataset
@@ -57,7 +58,7 @@ class _Strict(BaseModel):
 class ReportOptions(_Strict):
     """How ``mint-index report`` writes the report."""
 
-    lang: Literal["de", "en"] = "de"
+    lang: Language = DEFAULT_LANGUAGE
     year: int | None = Field(default=None, ge=1800, le=2200, description="default: the latest")
     out: str = Field(default="report", min_length=1, description="report folder")
 

@@ -22,7 +22,7 @@ from typing import Any, NoReturn
 
 from mint_index.cli.errors import UsageError
 from mint_index.errors import MintIndexError
-from mint_index.rules.languages import LANGUAGES
+from mint_index.rules.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 __all__ = ["EXIT_DATA", "EXIT_INTERNAL", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
@@ -54,6 +54,8 @@ def _id_list(text: str) -> list[str]:
     return ids
 
 
+#: What every ``--lang`` falls back to.
+_LANGUAGE_DEFAULT = f"(default: the project's, else {DEFAULT_LANGUAGE})"
 #: ``--format`` values that choose the output; every other is a data file's format.
 OUTPUT_FORMATS = ("text", "json")
 #: Data file formats (``SourceSpec.format``), kept here so ``--help`` imports nothing heavy.
@@ -161,9 +163,7 @@ def _add_spec_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_report_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--lang", choices=LANGUAGES, help="report language (default: the project's, else de)"
-    )
+    parser.add_argument("--lang", choices=LANGUAGES, help=f"report language {_LANGUAGE_DEFAULT}")
     parser.add_argument(
         "--jobs",
         type=_positive_int,
@@ -324,7 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang",
         choices=LANGUAGES,
         help="language of the HTML comparison (data drops only) and of the numbers on screen "
-        "(default: the project's, else de)",
+        + _LANGUAGE_DEFAULT,
     )
     _add_input_options(p)
     _add_output_options(p)
@@ -398,9 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--framework", metavar="PATH", help="framework YAML file or folder (default: MINT)"
     )
     _add_project_option(p)
-    p.add_argument(
-        "--lang", choices=("de", "en"), help="language (default: the project's, else de)"
-    )
+    p.add_argument("--lang", choices=LANGUAGES, help=f"language {_LANGUAGE_DEFAULT}")
     _add_output_options(p)
 
     p = command(
@@ -413,9 +411,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--units", metavar="FILE", help="units table whose units are prefilled")
     p.add_argument("--year", type=int, metavar="YEAR", help="year to prefill")
-    p.add_argument(
-        "--lang", choices=("de", "en"), help="language (default: the project's, else de)"
-    )
+    p.add_argument("--lang", choices=LANGUAGES, help=f"language {_LANGUAGE_DEFAULT}")
     _add_project_option(p)
     _add_output_options(p)
 

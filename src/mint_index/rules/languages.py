@@ -8,15 +8,20 @@ every text of a framework, rule and action exists in both.
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 from mint_index.errors import UnknownLanguageError
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "check_language"]
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "Language", "check_language"]
+
+#: A language as a type (a model field of this type lists the languages in its schema).
+Language = Literal["de", "en"]
 
 #: Every language texts exist in, the default first.
-LANGUAGES: tuple[str, ...] = ("de", "en")
+LANGUAGES: tuple[str, ...] = get_args(Language)
 
 #: The language used when none is given.
-DEFAULT_LANGUAGE = "de"
+DEFAULT_LANGUAGE: Language = "de"
 
 
 def check_language(lang: str) -> str:
