@@ -30,6 +30,7 @@ import numpy as np
 
 from mint_index.plan import StepChoice
 from mint_index.rules.coverage import min_share as coverage_min_share
+from mint_index.rules.coverage import too_few_children as too_few
 
 if TYPE_CHECKING:
     from mint_index.methods.aggregate import GeneralisedParams
@@ -165,14 +166,14 @@ def _over_indicators(
         # 0 / 0 where no child with a weight is present: missing, as in the engine.
         np.divide(value, _stacked_product(w, present), out=value)
     if counted.all():  # the cells missing are the same for the whole batch
-        missing = present.sum(axis=0) / len(kids) < min_share if min_share > 0 else None
+        missing = too_few(present.sum(axis=0), len(kids), min_share) if min_share > 0 else None
         if missing is not None and missing.any():
             np.copyto(value, np.nan, where=missing)
         none_present = ~present.any(axis=0)
         return _Value(value, mean, none_present if missing is None else missing | none_present)
     if min_share > 0:
         n = np.maximum(counted.sum(axis=1), 1)[:, None]
-        short = _stacked_product(counted.astype(np.float64), present) / n < min_share
+        short = too_few(_stacked_product(counted.astype(np.float64), present), n, min_share)
         np.copyto(value, np.nan, where=short)
     return _Value(value, mean)
 
@@ -202,7 +203,7 @@ def _combine_alike(
         np.divide(value, _stacked_product(w, present.astype(np.float64)), out=value)
     absent = np.logical_not(present.any(axis=0))
     if min_share > 0:
-        short = present.sum(axis=0) / len(children) < min_share
+        short = too_few(present.sum(axis=0), len(children), min_share)
         if short.any():
             np.copyto(value, np.nan, where=short)
             absent |= short

@@ -18,7 +18,7 @@ import numpy as np
 if TYPE_CHECKING:
     from mint_index.plan import StepChoice
 
-__all__ = ["enough_children", "indicator_coverage", "min_share"]
+__all__ = ["enough_children", "indicator_coverage", "min_share", "too_few_children"]
 
 
 def indicator_coverage(x: np.ndarray) -> np.ndarray:
@@ -46,4 +46,12 @@ def enough_children(x: np.ndarray, weights: np.ndarray, min_share: float) -> np.
     counted = (np.asarray(weights, dtype=np.float64) > 0).astype(np.float64)
     n = max(int(counted.sum()), 1)
     present = ~np.isnan(x) @ counted  # a count: a product with 0/1, exact in float64
-    return ~(present / n < min_share)
+    return ~too_few_children(present, n, min_share)
+
+
+def too_few_children(present: np.ndarray, n: np.ndarray | int, min_share: float) -> np.ndarray:
+    """Where a parent gets no score: ``present`` of its ``n`` children (counts, any shape
+    that broadcasts) are fewer than ``min_share`` of them. The comparison itself, for
+    callers that count the children present their own way (the uncertainty analysis's
+    batches of replications)."""
+    return np.asarray(present / n < min_share)
