@@ -213,3 +213,15 @@ def test_a_missing_translation_is_a_framework_error(
     note = "variables[0].source.self_reported.note: missing translation"
     assert any(note in p for p in found), found
     assert any("variables[1].description: missing translation" in p for p in found), found
+
+
+def test_fractions_and_variables_of_each_kind_of_compute(small_framework: mi.Framework) -> None:
+    # read off tests/fixtures/framework_small: a parity gap, a direct value, a ratio
+    parity = small_framework.indicator("kita_parity")
+    assert parity.fractions() == [("kita_mig", "children_mig"), ("kita_nonmig", "children_nonmig")]
+    assert parity.variables() == ["kita_mig", "children_mig", "kita_nonmig", "children_nonmig"]
+    assert small_framework.indicator("employment").fractions() == []
+    assert small_framework.indicator("employment").variables() == ["employment_rate"]
+    council = small_framework.indicator("council_share")
+    assert council.fractions() == [("council_migrant", "council_seats")]
+    assert council.variables() == ["council_migrant", "council_seats"]

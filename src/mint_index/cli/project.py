@@ -203,14 +203,6 @@ def _copy_tree(source: Path, target: Path) -> list[Path]:
     return written
 
 
-def _ratio_parts(compute: Any) -> list[Any]:
-    if compute.type == "ratio":
-        return [compute]
-    if compute.type == "parity":
-        return [compute.group, compute.reference]
-    return []
-
-
 def example_drop(framework: Framework) -> tuple[str, str]:
     """The example data and units of a new project: the packaged example district's towns
     that have the most variables, in its latest year, each variable at its latest observed
@@ -225,9 +217,7 @@ def example_drop(framework: Framework) -> tuple[str, str]:
     cells = pd.read_csv(examples / EXAMPLE_DATA_FILE, dtype={"unit": str})
     observed = cells.dropna(subset=["value"])
     latest = observed.sort_values("year").groupby(["unit", "variable"]).tail(1)
-    denominators = {
-        part.denominator for ind in framework.indicators for part in _ratio_parts(ind.compute)
-    }
+    denominators = {den for ind in framework.indicators for _, den in ind.fractions()}
     undefined = latest["variable"].isin(denominators) & (latest["value"] == 0)
     latest = latest[~undefined]  # a zero denominator leaves its indicator undefined
     breadth = latest.groupby("unit")["variable"].nunique().rename("breadth")

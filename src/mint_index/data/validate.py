@@ -221,13 +221,7 @@ def _framework_failures(
         for var in ind.variables():
             needed_by.setdefault(var, []).append(ind.id)
         c = ind.compute
-        if c.type == "ratio":
-            fractions = [(c.numerator, c.denominator)]
-        elif c.type == "parity":
-            fractions = [(p.numerator, p.denominator) for p in (c.group, c.reference)]
-        else:
-            fractions = []
-        for fraction in fractions:
+        for fraction in ind.fractions():
             denominators.setdefault(fraction, []).append(ind.id)
         if c.type == "direct" and ind.answer_levels():
             allowed, users = levels.setdefault(c.variable, ([], []))

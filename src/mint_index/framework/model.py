@@ -438,16 +438,27 @@ class Indicator(_Steps):
             return [Level(value=0, score=0), Level(value=1, score=100)]
         return []
 
+    def fractions(self) -> list[tuple[str, str]]:
+        """``(numerator, denominator)`` of every rate the indicator is computed from: one for
+        a ratio, the group's and the reference's for a parity gap, none for a direct value."""
+        c = self.compute
+        if isinstance(c, RatioCompute):
+            return [(c.numerator, c.denominator)]
+        if isinstance(c, DirectCompute):
+            return []
+        return [
+            (c.group.numerator, c.group.denominator),
+            (c.reference.numerator, c.reference.denominator),
+        ]
+
     def variables(self) -> list[str]:
         """Raw variables this indicator is computed from, in a stable order."""
         c = self.compute
-        if isinstance(c, DirectCompute):
-            out = [c.variable]
-        elif isinstance(c, RatioCompute):
-            out = [c.numerator, c.denominator]
-        else:
-            out = [c.group.numerator, c.group.denominator]
-            out += [c.reference.numerator, c.reference.denominator]
+        out = (
+            [c.variable]
+            if isinstance(c, DirectCompute)
+            else [v for f in self.fractions() for v in f]
+        )
         if self.denominator:
             out.append(self.denominator)
         return list(dict.fromkeys(out))
