@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import small_dataset
+from helpers import make_small_long, small_dataset
 
 import mint_index as mi
 
@@ -56,3 +56,13 @@ def test_html_display_escapes_names(res: mi.Results) -> None:
     html = res._repr_html_()
     assert "&lt;script&gt;" in html and "<script>" not in html
     assert "Results('small'" in repr(res)
+
+
+def test_has_data_marks_the_years_a_unit_reported(small_framework: mi.Framework) -> None:
+    # unit 01002000 sends nothing in 2023 (every value missing); the others report both years
+    long = make_small_long(units=3)
+    long.loc[(long["unit"] == "01002000") & (long["year"] == 2023), "value"] = np.nan
+    res = mi.score(mi.Dataset.from_long(long), small_framework)
+    assert list(res.unit_ids) == ["01001000", "01002000", "01003000"]
+    assert list(res.years) == [2022, 2023]
+    assert res.has_data.tolist() == [[True, True, True], [True, False, True]]

@@ -216,6 +216,13 @@ class Results:
         return self._frame(year_on_year(self.cube("aggregated"), axis=0), self.node_ids)
 
     @cached_property
+    def has_data(self) -> np.ndarray:
+        """``[year, unit]`` bool: the unit has at least one derived value that year. Scores
+        of a year without (carried over by imputation) are not the unit's own: the reports
+        never show them as current, and the recommendations note no data gaps for them."""
+        return np.asarray((~np.isnan(self.cube("derived"))).any(axis=2))
+
+    @cached_property
     def effective_weights(self) -> pd.DataFrame:
         """Every node's weight, its share of its parent and its effective weight in the
         index (the product of the shares up the tree), as COINr's ``get_eff_weights``."""

@@ -571,7 +571,6 @@ def _panel(
     years = np.asarray(results.years, dtype=np.int64)
     n_rows, n_nodes = len(units) * len(ys), len(results.framework.node_ids)
     reliable = quality.reliable[ys][:, units].transpose(1, 0, 2).reshape(n_rows, n_nodes)
-    has_data = (~np.isnan(results.cube("derived"))).any(axis=2)  # [year, unit]
     return Panel(
         units=np.repeat(unit_ids[units].astype(object), len(ys)),
         years=np.tile(years[ys], len(units)),
@@ -579,7 +578,7 @@ def _panel(
         measures=columns,
         reliable=reliable,
         flags=_QualityFlags(quality, units, ys),
-        active=has_data[ys][:, units].T.reshape(n_rows),
+        active=results.has_data[ys][:, units].T.reshape(n_rows),
     )
 
 

@@ -657,16 +657,15 @@ def prepare(
     # a unit counts in the report year only where it exists then and has data of it:
     # scores of a year without data (carried over by imputation) are never shown as current
     exists = _exists_in(units, year)
-    active = exists & (~np.isnan(derived[yi])).any(axis=1)
+    active = exists & res.has_data[yi]
     scores = np.where(active[:, None], np.asarray(agg[yi], dtype=float), np.nan)
     # the report year's change (rules.changes), not res.changes: a kept table of every year
     changes = year_on_year(agg[max(yi - 1, 0) : yi + 1], axis=0)[-1]
     changes = np.where(active[:, None], changes, np.nan)
     raw = np.where(active[:, None], np.asarray(derived[yi], dtype=float), np.nan)
     history_nodes = [fw.index.id, *domains]
-    with_data = (~np.isnan(derived)).any(axis=2)  # [year, unit]
     history = np.where(
-        with_data[:, :, None],
+        res.has_data[:, :, None],
         np.asarray(agg[:, :, [node_ids.index(n) for n in history_nodes]], dtype=float),
         np.nan,
     )
