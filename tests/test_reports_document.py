@@ -87,3 +87,17 @@ def test_writing_profiles_makes_no_reference_cycles_and_restores_the_collector(
         again.mkdir()
         _write_profiles(document.data, again, units[:2])
         assert gc.isenabled()
+
+
+def test_profile_chunks_give_every_unit_once_largest_first() -> None:
+    from mint_index.reports.document import MIN_CHUNK, profile_chunks
+
+    units = [f"{i:05d}" for i in range(1000)]
+    chunks = profile_chunks(units, jobs=2)
+    assert sorted(u for chunk in chunks for u in chunk) == units
+    # each chunk a quarter of what is left: 250 of 1000, 187 of 750, 140 of 563, ...
+    assert [len(c) for c in chunks[:3]] == [250, 187, 140]
+    assert all(len(c) >= MIN_CHUNK for c in chunks[:-1]) and len(chunks[-1]) <= MIN_CHUNK
+    # interleaved: the first chunk takes every 64th unit from the start, across the range
+    assert chunks[0][:3] == ["00000", "00064", "00128"] and "00960" in chunks[0]
+    assert profile_chunks(units[:5], jobs=2) == [["00000", "00001", "00002", "00003", "00004"]]

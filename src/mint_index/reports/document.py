@@ -115,6 +115,31 @@ def _write_profiles(data: ReportData, folder: Path, unit_ids: Sequence[str]) -> 
     return len(unit_ids)
 
 
+#: Fewest profiles in a chunk: below this, a chunk's passes over its units (the
+#: recommendation texts, the figures) cost more than the balance between workers gains.
+MIN_CHUNK = 100
+#: Strides of the interleaved order the chunks are cut from.
+_STRIDES = 64
+
+
+def profile_chunks(units: Sequence[str], jobs: int) -> list[list[str]]:
+    """``units`` in chunks for ``jobs`` workers, largest first: each chunk is the
+    ``2 * jobs``-th part of the units not yet given out (at least :data:`MIN_CHUNK`).
+
+    The workers take the chunks as they become free, so the last, small ones even out
+    what slowed one worker down (the overview the parent renders meanwhile, a busy
+    core), and the workers finish close together. The chunks are cut from an interleaved
+    order (every 64th unit, then the next stride, ...), so that each holds small and large
+    units alike."""
+    order = [u for k in range(_STRIDES) for u in units[k::_STRIDES]]
+    chunks, start = [], 0
+    while start < len(order):
+        size = max(MIN_CHUNK, (len(order) - start) // (2 * jobs))
+        chunks.append(order[start : start + size])
+        start += size
+    return chunks
+
+
 _WORKER: dict[str, Any] = {}
 
 
@@ -251,10 +276,7 @@ class Report:
             atomic_write(main, self._render_main(link_profiles))
             _write_profiles(self.data, profiles, units)
             return paths()
-        # interleaved chunks, so that each worker gets small and large units alike;
-        # few of them, since each writes its recommendation texts in one pass
-        n_chunks = min(len(units), jobs * 2)
-        chunks = [units[k::n_chunks] for k in range(n_chunks)]
+        chunks = profile_chunks(units, jobs)
         # compiled once here (the process keeps it), not once in each forked worker
         environment(self.data.lang).get_template(PROFILE_TEMPLATE)
         with process_pool(jobs, _init_worker, (self.data, profiles)) as pool:
