@@ -18,7 +18,6 @@ from mint_index.data.dataset import MISSING_REASONS, Dataset
 from mint_index.errors import DataValidationError
 from mint_index.framework.framework import Framework
 from mint_index.framework.model import DirectCompute, Indicator, ParityCompute, RatioCompute
-from mint_index.pipeline.layout import column_last, column_major
 
 __all__ = [
     "DERIVED_REASONS",
@@ -49,10 +48,12 @@ Z95 = 1.959963984540054
 class Derived:
     """Derived indicator cubes, all shaped ``[year, unit, indicator]``.
 
-    ``values`` feeds the pipeline and is computed by :func:`derive`. The others - missing
-    reasons, denominators, Wilson bounds, the unreliable mark - serve the flags, intervals
-    and data-quality notes; they are computed together from the data on first access to
-    any of them (and kept), so scoring does not pay for tables nobody reads.
+    ``values`` feeds the pipeline and is computed by :func:`derive`. The others serve the
+    flags, intervals and data-quality notes and are computed from the data on first
+    access, so scoring does not pay for tables nobody reads. They come in two groups,
+    each computed (and kept) when one of its cubes is first read: the missing reasons,
+    denominators and the unreliable mark, which every data-quality check reads, and the
+    Wilson bounds, which only the intervals read.
     """
 
     def __init__(self, values: np.ndarray, data: Dataset, framework: Framework) -> None:
@@ -61,34 +62,37 @@ class Derived:
         self._framework = framework
 
     @cached_property
-    def _major(self) -> dict[str, np.ndarray]:
-        """The other cubes, indicator-major, each turned into a cube on first access."""
-        return _details(self._data, self._framework)
+    def _reasons(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return _reasons(self._data, self._framework)
 
     @cached_property
+    def _bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        return _bounds(self._data, self._framework)
+
+    @property
     def reason(self) -> np.ndarray:
         """int8 codes into DERIVED_REASONS; 0 where a value exists."""
-        return column_last(self._major.pop("reason"))
+        return self._reasons[0]
 
-    @cached_property
+    @property
     def denominator(self) -> np.ndarray:
         """The count a rate rests on; NaN where not a ratio."""
-        return column_last(self._major.pop("denominator"))
+        return self._reasons[1]
 
-    @cached_property
-    def lower(self) -> np.ndarray:
-        """Wilson 95 % lower bound on the indicator's scale; NaN where none."""
-        return column_last(self._major.pop("lower"))
-
-    @cached_property
-    def upper(self) -> np.ndarray:
-        """Wilson 95 % upper bound on the indicator's scale; NaN where none."""
-        return column_last(self._major.pop("upper"))
-
-    @cached_property
+    @property
     def unreliable(self) -> np.ndarray:
         """bool: the denominator is below the indicator's min_denominator."""
-        return column_last(self._major.pop("unreliable"))
+        return self._reasons[2]
+
+    @property
+    def lower(self) -> np.ndarray:
+        """Wilson 95 % lower bound on the indicator's scale; NaN where none."""
+        return self._bounds[0]
+
+    @property
+    def upper(self) -> np.ndarray:
+        """Wilson 95 % upper bound on the indicator's scale; NaN where none."""
+        return self._bounds[1]
 
 
 def wilson_interval(
@@ -105,26 +109,6 @@ def wilson_interval(
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
     half = z / (1 + z2 / n) * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
     return centre - half, centre + half
-
-
-class _ByVariable:
-    """The data's values and missing reasons, one contiguous ``[year, unit]`` array per
-    variable (for the details of :class:`Derived`).
-
-    The cube is ``[year, unit, variable]``, so one variable is a strided column that
-    spans the whole cube; one transposed copy up front turns the many per-variable reads
-    into reads of contiguous memory.
-    """
-
-    def __init__(self, data: Dataset, variables: list[str]) -> None:
-        pos = {v: i for i, v in enumerate(data.variables)}
-        take = [pos[v] for v in variables]
-        every = take == list(range(len(data.variables)))
-        self.values = column_major(data.values if every else data.values[:, :, take])
-        self.reason = column_major(data.reason if every else data.reason[:, :, take])
-        # Once for the whole cube, not once per indicator reading the variable: a NaN
-        # without a recorded reason is simply "missing" (written into the fresh copy).
-        self.reason[np.isnan(self.values) & (self.reason == 0)] = _MISSING
 
 
 def _levels(
@@ -242,14 +226,14 @@ def derive(data: Dataset, framework: Framework) -> Derived:
             )
         if blocks.direct:
             at, (var,) = blocks.rows(blocks.direct)
-            values[:, :, at] = _columns_of(raw, var)
+            (values[:, :, at],) = _columns_of(raw, var)
         if blocks.ratio:
             at, (num_at, den_at) = blocks.rows(blocks.ratio)
-            num, den = _columns_of(raw, num_at), _columns_of(raw, den_at)
+            num, den = _columns_of(raw, num_at, den_at)
             values[:, :, at] = np.where(den != 0, num / den * blocks.scale(blocks.ratio), np.nan)
         for mode, members in blocks.parity.items():
             at, inputs = blocks.rows(members)
-            g_rate, r_rate = _rates(*(_columns_of(raw, k) for k in inputs))
+            g_rate, r_rate = _rates(*_columns_of(raw, *inputs))
             if mode == "difference":
                 values[:, :, at] = (g_rate - r_rate) * blocks.scale(members)
             else:
@@ -263,12 +247,18 @@ def derive(data: Dataset, framework: Framework) -> Derived:
     return Derived(values, data, framework)
 
 
-def _columns_of(cube: np.ndarray, at: np.ndarray | slice) -> np.ndarray:
-    """The variables ``at`` of a ``[year, unit, variable]`` cube: a view for a run of them,
-    else a copy by ``np.take`` (faster than fancy indexing of the last axis)."""
-    if isinstance(at, slice):
-        return cube[:, :, at]
-    return np.take(cube, at, axis=2)
+def _columns_of(cube: np.ndarray, *at: np.ndarray | slice) -> list[np.ndarray]:
+    """The variables ``at`` of a ``[year, unit, variable]`` cube, one array per position
+    list: views where every list is a run, else views into one copy gathered by a single
+    ``np.take`` (faster than fancy indexing of the last axis). A gather reads nearly every
+    cache line of the cube however few variables it takes, so the inputs of a block are
+    gathered together: one pass over the cube instead of one per input."""
+    if all(isinstance(a, slice) for a in at):
+        return [cube[:, :, a] for a in at]
+    wanted = [np.arange(a.start, a.stop) if isinstance(a, slice) else a for a in at]
+    taken = np.take(cube, np.concatenate(wanted), axis=2)
+    ends = np.cumsum([len(w) for w in wanted]).tolist()
+    return [taken[:, :, end - len(w) : end] for w, end in zip(wanted, ends, strict=True)]
 
 
 def _read_only(values: np.ndarray) -> np.ndarray:
@@ -288,55 +278,37 @@ def _rates(
     return g_rate, r_rate
 
 
-def _details(data: Dataset, framework: Framework) -> dict[str, np.ndarray]:
-    """Missing reasons, denominators, Wilson bounds and the unreliable mark of every
-    derived value, indicator-major (``[indicator, year, unit]``)."""
-    n_y, n_u = len(data.years), len(data.unit_ids)
-    shape = (len(framework.indicators), n_y, n_u)
+def _reasons(data: Dataset, framework: Framework) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The missing reason, the denominator and the unreliable mark of every derived value.
+
+    Computed a block of indicators at a time, as :func:`derive` computes the values,
+    straight into ``[year, unit, indicator]`` cubes."""
+    shape = (len(data.years), len(data.unit_ids), len(framework.indicators))
     reason = np.zeros(shape, dtype=np.int8)
     denominator = np.full(shape, np.nan)
-    lower = np.full(shape, np.nan)
-    upper = np.full(shape, np.nan)
-    cols = _ByVariable(data, framework.required_variables())
-    blocks = _Blocks(framework, framework.required_variables())
-
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if blocks.levels_at or blocks.direct:  # one input: its reason is the value's
-            at, (var,) = blocks.rows([*blocks.levels_at, *blocks.direct])
-            reason[at] = cols.reason[var]
-        if blocks.ratio:
-            at, (num_row, den_row) = blocks.rows(blocks.ratio)
-            num, den = cols.values[num_row], cols.values[den_row]
-            scale = blocks.scale(blocks.ratio)[:, None, None]
-            denominator[at] = den
-            reason[at] = _first_reason(cols, (num_row, den_row))
-            rate = blocks.rate_mask(blocks.ratio)
-            if rate.any():
-                lo, hi = wilson_interval(num[rate], den[rate])
-                rows = np.asarray(blocks.ratio)[rate]
-                lower[rows], upper[rows] = lo * scale[rate], hi * scale[rate]
-            zero = (den == 0) & ~np.isnan(num)
-            reason[at] = np.where(zero, np.int8(_ZERO_DENOMINATOR), reason[at])
-        for mode, members in blocks.parity.items():
-            at, rows = blocks.rows(members)
-            g_num, g_den, r_num, r_den = (cols.values[r] for r in rows)
-            _, r_rate = _rates(g_num, g_den, r_num, r_den)
-            g_lo, g_hi = wilson_interval(g_num, g_den)
-            if mode == "difference":
-                scale = blocks.scale(members)[:, None, None]
-                lower[at], upper[at] = (g_lo - r_rate) * scale, (g_hi - r_rate) * scale
-            else:
-                ok = r_rate != 0
-                lower[at] = np.where(ok, g_lo / r_rate, np.nan)
-                upper[at] = np.where(ok, g_hi / r_rate, np.nan)
-            denominator[at] = g_den
-            reason[at] = _first_reason(cols, rows)
-            zero = ((g_den == 0) & ~np.isnan(g_num)) | ((r_den == 0) & ~np.isnan(r_num))
-            reason[at] = np.where(zero, np.int8(_ZERO_DENOMINATOR), reason[at])
-    for i in blocks.transformed:
-        _transform(framework.indicators[i], lower[i])
-        _transform(framework.indicators[i], upper[i])
-
+    raw = data.values
+    # Once for the whole cube, not once per indicator reading the variable: a NaN without
+    # a recorded reason is simply "missing".
+    inputs = np.where(np.isnan(raw) & (data.reason == 0), np.int8(_MISSING), data.reason)
+    blocks = _Blocks(framework, data.variables)
+    if blocks.levels_at or blocks.direct:  # one input: its reason is the value's
+        at, (var,) = blocks.rows([*blocks.levels_at, *blocks.direct])
+        (reason[:, :, at],) = _columns_of(inputs, var)
+    if blocks.ratio:
+        at, (num_at, den_at) = blocks.rows(blocks.ratio)
+        num, den = _columns_of(raw, num_at, den_at)
+        denominator[:, :, at] = den
+        zero = (den == 0) & ~np.isnan(num)
+        first = _first_reason(_columns_of(inputs, num_at, den_at))
+        reason[:, :, at] = np.where(zero, np.int8(_ZERO_DENOMINATOR), first)
+    for members in blocks.parity.values():
+        at, rows = blocks.rows(members)
+        g_num, g_den, r_num, r_den = _columns_of(raw, *rows)
+        denominator[:, :, at] = g_den
+        zero = ((g_den == 0) & ~np.isnan(g_num)) | ((r_den == 0) & ~np.isnan(r_num))
+        reason[:, :, at] = np.where(
+            zero, np.int8(_ZERO_DENOMINATOR), _first_reason(_columns_of(inputs, *rows))
+        )
     minimum = np.array(
         [
             np.nan if ind.min_denominator is None else ind.min_denominator
@@ -344,26 +316,53 @@ def _details(data: Dataset, framework: Framework) -> dict[str, np.ndarray]:
         ]
     )
     with np.errstate(invalid="ignore"):
-        unreliable = denominator < minimum[:, None, None]  # NaN on either side compares False
-    return {
-        "reason": reason,
-        "denominator": denominator,
-        "lower": lower,
-        "upper": upper,
-        "unreliable": unreliable,
-    }
+        unreliable = denominator < minimum  # NaN on either side compares False
+    return reason, denominator, unreliable
+
+
+def _bounds(data: Dataset, framework: Framework) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson 95 % bounds of every rate and parity gap, on the indicator's scale."""
+    shape = (len(data.years), len(data.unit_ids), len(framework.indicators))
+    lower = np.full(shape, np.nan)
+    upper = np.full(shape, np.nan)
+    raw = data.values
+    blocks = _Blocks(framework, data.variables)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rates = [i for i in blocks.ratio if framework.indicators[i].kind == "rate"]
+        if rates:
+            at, (num_at, den_at) = blocks.rows(rates)
+            num, den = _columns_of(raw, num_at, den_at)
+            lo, hi = wilson_interval(num, den)
+            scale = blocks.scale(rates)
+            lower[:, :, at], upper[:, :, at] = lo * scale, hi * scale
+        for mode, members in blocks.parity.items():
+            at, rows = blocks.rows(members)
+            g_num, g_den, r_num, r_den = _columns_of(raw, *rows)
+            _, r_rate = _rates(g_num, g_den, r_num, r_den)
+            g_lo, g_hi = wilson_interval(g_num, g_den)
+            if mode == "difference":
+                scale = blocks.scale(members)
+                lower[:, :, at], upper[:, :, at] = (g_lo - r_rate) * scale, (g_hi - r_rate) * scale
+            else:
+                ok = r_rate != 0
+                lower[:, :, at] = np.where(ok, g_lo / r_rate, np.nan)
+                upper[:, :, at] = np.where(ok, g_hi / r_rate, np.nan)
+    for i in blocks.transformed:
+        _transform(framework.indicators[i], lower[:, :, i])
+        _transform(framework.indicators[i], upper[:, :, i])
+    return lower, upper
 
 
 def _direct_variable(ind: Indicator) -> str:
     return cast(DirectCompute, ind.compute).variable
 
 
-def _first_reason(cols: _ByVariable, rows: tuple[np.ndarray | slice, ...]) -> np.ndarray:
+def _first_reason(reasons: list[np.ndarray]) -> np.ndarray:
     """Per cell, the reason of the first input (in the compute's order) that is missing;
-    0 if none is."""
-    out = cols.reason[rows[0]]
-    for row in rows[1:]:
-        out = np.where(out == 0, cols.reason[row], out)
+    0 if none is. ``reasons``: the inputs' reasons, each ``[year, unit, indicator]``."""
+    out = reasons[0]
+    for reason in reasons[1:]:
+        out = np.where(out == 0, reason, out)
     return out
 
 
@@ -427,9 +426,6 @@ class _Blocks:
             cast(RatioCompute | ParityCompute, self._indicators[i].compute).scale for i in at
         ]
         return np.array(factors, dtype=np.float64)
-
-    def rate_mask(self, at: list[int]) -> np.ndarray:
-        return np.array([self._indicators[i].kind == "rate" for i in at], dtype=bool)
 
 
 def _run_or_list(positions: list[int]) -> np.ndarray | slice:
