@@ -186,6 +186,26 @@ def test_not_yaml_and_not_a_mapping(tmp_path: Path) -> None:
         mi.load_project(tmp_path / "other.yaml")
 
 
+def test_project_file_is_read_with_the_yaml_limits(tmp_path: Path) -> None:
+    """The project file goes through the one safe loader: a key given twice (which a
+    plain safe_load would let the second silently win) and an alias bomb are refused,
+    each with the line where it is."""
+    project = tmp_path / "mint-index.yaml"
+    project.write_text("report:\n  lang: de\nreport:\n  lang: en\n", encoding="utf-8")
+    with pytest.raises(mi.ProjectError) as info:
+        mi.load_project(project)
+    (problem,) = info.value.problems
+    assert (problem.path, problem.message) == (
+        "line 3",
+        "duplicate key 'report' (first given on line 1)",
+    )
+    bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    bomb += [f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]" for p, c in zip("abcdef", "bcdefg")]
+    project.write_text("\n".join(bomb) + "\n", encoding="utf-8")
+    with pytest.raises(mi.ProjectError, match="nodes"):
+        mi.load_project(project)
+
+
 def test_cli_reports_project_problems_as_data_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mint_index.data.source import SourceSpec
-from mint_index.errors import Problem, ProjectError
+from mint_index.errors import Problem, ProjectError, YamlError
 from mint_index.rules.languages import DEFAULT_LANGUAGE, Language
 
 if TYPE_CHECKING:
@@ -92,15 +92,16 @@ class ProjectFile(_Strict):
 
 
 def read_yaml(path: Path) -> Any:
-    """The content of one YAML file (safe loader: data only, never objects or code)."""
-    import yaml
+    """The content of one YAML file, read by :func:`~mint_index.yamlio.load_yaml` (data
+    only; duplicate keys, alias bombs, oversized or too deeply nested files refused), its
+    refusal reported as a :class:`~mint_index.errors.ProjectError` with the line."""
+    from mint_index.yamlio import load_yaml
 
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ProjectError(
-            [Problem(path.as_posix(), "", f"not valid YAML: {exc}".replace("\n", " "))]
-        ) from None
+        return load_yaml(path)
+    except YamlError as exc:
+        where = f"line {exc.line}" if exc.line is not None else ""
+        raise ProjectError([Problem(path.as_posix(), where, exc.reason)]) from None
 
 
 def project_json_schema() -> dict[str, Any]:
