@@ -182,6 +182,26 @@ def test_target_score_of_a_target_inside_the_goalposts() -> None:
     np.testing.assert_allclose(targets[:, fw2.node_ids.index("index")], (90 + 200) / 3)
 
 
+def test_target_score_follows_the_methods_parameters() -> None:
+    """A target beyond the goalposts, mapped by the normalisation's own parameters: 90 on
+    goalposts 30..80 is (90 - 30) / 50 = 1.2 of the range, 12 points on a scale of 10
+    unclipped, 10 clipped; ``none`` keeps the value times the direction (higher: +1)."""
+    fw = mi.load_framework("tests/fixtures/framework_small")
+    data = fw.to_dict()
+    for ind in data["indicators"]:
+        if ind["id"] == "employment":
+            ind["target"] = {"value": 90}
+    fw2 = mi.Framework.model_validate(data)
+    dataset = mi.Dataset.from_long(make_small_long(units=3))
+    col = fw2.node_ids.index("employment")
+    for params, expected in (({"clip": False}, 12.0), ({"clip": True}, 10.0)):
+        spec = {"method": "goalposts", "scale": 10, **params}
+        res = mi.score(dataset, fw2, normalise=spec)
+        np.testing.assert_allclose(target_scores(res)[:, col], expected)
+    res = mi.score(dataset, fw2, normalise="none")
+    np.testing.assert_allclose(target_scores(res)[:, col], 90.0)
+
+
 def test_target_score_interpolated_for_minmax() -> None:
     """minmax is affine per year, so a target inside the observed range maps exactly."""
     fw = mi.load_framework("tests/fixtures/framework_small")

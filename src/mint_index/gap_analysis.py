@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from mint_index.rules.changes import year_on_year
-from mint_index.rules.goalposts import goalpost_bounds, goalpost_share, target_value
+from mint_index.rules.goalposts import goalpost_bounds, target_value
 from mint_index.rules.peers import peer_statistics
 
 if TYPE_CHECKING:
@@ -305,15 +305,22 @@ class GapCube:
         return frame
 
 
+#: Normalisations whose score of a value depends on that value alone, not on the other
+#: units' values: they map a target exactly.
+_OWN_VALUE_ONLY = ("goalposts", "none")
+
+
 def target_scores(results: Results) -> np.ndarray:
     """Target score of every node per year, ``[year, node]`` on the score scale.
 
     An indicator's target (else its best goalpost) is mapped the way its normalisation
-    maps values: exactly for ``goalposts`` and ``none``; for every other method by
+    maps values: by the method itself where a score depends on the unit's own value only
+    (:data:`_OWN_VALUE_ONLY`); for every other method by
     interpolating between the two units whose values bracket the target in that year (a
     target beyond every observed value gets the best observed score). Aggregates apply
     their own aggregation to their children's target scores, as the engine does.
     """
+    from mint_index.methods.base import NormaliseContext
     from mint_index.pipeline.derive import on_indicator_scale
     from mint_index.pipeline.engine import aggregate_cube
 
@@ -327,13 +334,15 @@ def target_scores(results: Results) -> np.ndarray:
             continue
         target = float(on_indicator_scale(ind, target))  # raw scale -> the values' scale
         choice = plan.normalise[ind.id]
-        if choice.method == "goalposts" and ind.goalposts is not None:
-            clip = getattr(choice.params, "clip", True)
-            lower, upper = goalpost_bounds([ind])[0]
-            share = goalpost_share(target, lower, upper, ind.direction == "higher", clip)
-            out[:, i] = share * getattr(choice.params, "scale", 100.0)
-        elif choice.method == "none":  # "none" still applies the direction
-            out[:, i] = target * ind.direction_sign
+        if choice.method in _OWN_VALUE_ONLY:  # the method itself, on the one value
+            ctx = NormaliseContext(
+                years=np.asarray(results.years),
+                direction=np.array([ind.direction_sign], dtype=np.float64),
+                goalposts=goalpost_bounds([ind]),
+                target=np.array([target]),
+                indicator_ids=(ind.id,),
+            )
+            out[:, i] = choice.func(np.full((1, 1, 1), target), choice.params, ctx)[0, 0, 0]
         else:
             out[:, i] = _interpolate(values[:, :, i], scores[:, :, i], target)
     return aggregate_cube(plan, out[:, None, :])[:, 0, :]
