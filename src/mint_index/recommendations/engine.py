@@ -32,7 +32,7 @@ from mint_index.gap_analysis import Cells
 from mint_index.pipeline.derive import DERIVED_REASONS
 from mint_index.recommendations.conditions import Panel, evaluate
 from mint_index.recommendations.details import CORE_COLUMNS, REGISTER_COLUMNS, Details
-from mint_index.recommendations.priority import SEVERITY, priority
+from mint_index.recommendations.priority import SEVERITIES, SEVERITY, priority
 from mint_index.recommendations.quality import REASONS, Quality, assess
 from mint_index.recommendations.recommendations import Recommendations
 from mint_index.recommendations.rules import Rule, RuleSet, load_rules, walk
@@ -49,8 +49,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Firing", "Found", "find", "fire", "notes", "rank", "recommend"]
 
-#: Severities, weakest first (the categories of the ``severity`` column).
-SEVERITIES = ("low", "medium", "high")
 #: Kinds of rows, in the order they come within a unit's year (the categories of ``kind``).
 KINDS = ("action", "in_place", "note")
 #: The gaps a rule's priority can rest on (the categories of ``gap_kind``).

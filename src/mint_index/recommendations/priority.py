@@ -23,12 +23,28 @@ order never depends on dictionary or hash order.
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 import numpy as np
 
-__all__ = ["BANDS", "SCALE", "SEVERITY", "TREND_SCALE", "band", "bands", "priority"]
+__all__ = [
+    "BANDS",
+    "SCALE",
+    "SEVERITIES",
+    "SEVERITY",
+    "TREND_SCALE",
+    "Severity",
+    "band",
+    "bands",
+    "priority",
+]
 
+#: How serious a rule judges what it finds (a rule's ``severity``).
+Severity = Literal["low", "medium", "high"]
+#: The severities, weakest first (also the categories of the ``severity`` column).
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 #: Severity factors.
-SEVERITY: dict[str, float] = {"low": 1.0 / 3.0, "medium": 2.0 / 3.0, "high": 1.0}
+SEVERITY: dict[Severity, float] = {"low": 1.0 / 3.0, "medium": 2.0 / 3.0, "high": 1.0}
 
 #: The priority scale.
 SCALE: tuple[float, float] = (0.0, 100.0)
