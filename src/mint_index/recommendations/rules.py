@@ -36,6 +36,8 @@ from pydantic import (
 from mint_index.errors import Problem, RuleError, YamlError
 from mint_index.framework.model import Text
 from mint_index.pipeline.derive import DERIVED_REASONS
+from mint_index.pipeline.flags import FLAGS
+from mint_index.recommendations.priority import Severity
 from mint_index.rules.languages import LANGUAGES
 from mint_index.yamlio import load_yaml
 
@@ -43,7 +45,6 @@ if TYPE_CHECKING:
     from mint_index.framework.framework import Framework
 
 __all__ = [
-    "FLAG_NAMES",
     "PLACEHOLDERS",
     "Action",
     "AllOf",
@@ -60,9 +61,8 @@ __all__ = [
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
 
-#: Flags a condition can test (``missing`` matches every missing reason; ``missing:<reason>``
-#: one of them). They are the flags of ``Results.flags``.
-FLAG_NAMES = ("imputed", "winsorised", "log_transformed", "unreliable", "screened_out", "missing")
+#: A condition may test the flags of ``Results.flags`` (:data:`~mint_index.pipeline.flags.FLAGS`;
+#: ``missing`` matches every missing reason) and ``missing:<reason>`` (one of them).
 _MISSING_FLAGS = tuple(f"missing:{r}" for r in DERIVED_REASONS if r)
 
 #: Placeholders an explanation template may use (``{score}``); see docs/recommendations.md.
@@ -132,10 +132,8 @@ class NodeCondition(_Strict):
     @field_validator("flag")
     @classmethod
     def _known_flag(cls, value: str | None) -> str | None:
-        if value is not None and value not in FLAG_NAMES and value not in _MISSING_FLAGS:
-            raise ValueError(
-                f"unknown flag {value!r}; valid: {', '.join(FLAG_NAMES)}, missing:<reason>"
-            )
+        if value is not None and value not in FLAGS and value not in _MISSING_FLAGS:
+            raise ValueError(f"unknown flag {value!r}; valid: {', '.join(FLAGS)}, missing:<reason>")
         return value
 
     @model_validator(mode="after")
@@ -217,7 +215,7 @@ class Rule(_Strict):
     id: Id
     when: Condition
     actions: list[Id] = Field(min_length=1)
-    severity: Literal["low", "medium", "high"]
+    severity: Severity
     about: Id | None = Field(
         default=None,
         description="The node the recommendation is about (priority, evidence); "
