@@ -18,7 +18,13 @@ from mint_index.errors import MintIndexError
 from mint_index.sql_export import SCHEMA
 
 FRAMEWORK = Path(__file__).parent / "fixtures" / "framework_small"
-duckdb = pytest.importorskip("duckdb")
+try:
+    import duckdb
+except ImportError:  # the optional extra: its tests are skipped, SQLite's still run
+    duckdb = None
+needs_duckdb = pytest.mark.skipif(duckdb is None, reason="duckdb is not installed")
+#: The database files a test writes, by suffix; DuckDB's only where it is installed.
+BACKENDS = [".sqlite", pytest.param(".duckdb", marks=needs_duckdb)]
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +115,7 @@ def test_sqlite_tables_schema_and_values(
     con.close()
 
 
+@needs_duckdb
 def test_duckdb_tables_schema_and_values(
     results: mi.Results, recs: mi.Recommendations, tmp_path: Path
 ) -> None:
@@ -139,6 +146,7 @@ def test_duckdb_tables_schema_and_values(
     con.close()
 
 
+@needs_duckdb
 def test_a_path_opens_the_database_by_suffix(
     results: mi.Results, recs: mi.Recommendations, tmp_path: Path
 ) -> None:
@@ -157,7 +165,7 @@ def test_something_else_than_a_connection_is_refused(results: mi.Results, recs) 
         results.to_sql(object(), recs)
 
 
-@pytest.mark.parametrize("suffix", [".duckdb", ".sqlite"])
+@pytest.mark.parametrize("suffix", BACKENDS)
 def test_cli_score_writes_a_database(tmp_path: Path, suffix: str) -> None:
     data = tmp_path / "data.csv"
     long = make_small_long(units=4, years=(2022, 2023))
@@ -182,3 +190,86 @@ def test_cli_score_writes_a_database(tmp_path: Path, suffix: str) -> None:
         assert "rules_sha256" in prov
     con.close()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp left
+
+
+# ---- the packaged framework: measures in place ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def packaged() -> tuple[mi.Results, mi.Recommendations]:
+    """The example district scored with the packaged framework and rules, with its measures
+    register: rows of every kind, measures in place from the register and from yes/no
+    indicators."""
+    res = mi.score(mi.example_data())
+    return res, mi.recommend(res, measures=mi.example_measures())
+
+
+def _connect(path: Path):  # type: ignore[no-untyped-def]
+    return duckdb.connect(str(path)) if path.suffix == ".duckdb" else sqlite3.connect(path)
+
+
+@pytest.mark.parametrize("suffix", BACKENDS)
+def test_measures_in_place_are_written_with_their_register_columns(
+    packaged: tuple[mi.Results, mi.Recommendations], tmp_path: Path, suffix: str
+) -> None:
+    res, recs = packaged
+    frame = recs.to_frame()
+    placed = frame[frame["kind"] == "in_place"]
+    assert len(placed) and (frame["kind"] == "action").any() and (frame["kind"] == "note").any()
+    con = _connect(tmp_path / f"out{suffix}")
+    res.to_sql(con, recs)
+
+    def query(sql: str, *params: object) -> list[tuple]:
+        return con.execute(sql, list(params)).fetchall()
+
+    assert query("SELECT COUNT(*) FROM recommendations WHERE kind = 'in_place'") == [(len(placed),)]
+    where = "WHERE unit = ? AND year = ? AND kind = 'in_place' AND action = ?"
+    columns = "rule, rules, node, rank, since, review, review_indicators"
+    # a register measure in a year after it started, whose review names its indicators
+    # (since is not the row's year), and one known only from its yes/no indicator
+    register = placed[(placed["since"] < placed["year"]) & placed["review_indicators"].notna()]
+    yes_no = placed[placed["review"] == "not_estimated"]
+    for row in (register.iloc[0], yes_no.iloc[-1]):
+        key = (row["unit"], int(row["year"]), row["action"])
+        got = query(f"SELECT {columns} FROM recommendations {where}", *key)
+        assert got == [
+            (None, None, None, None, int(row["since"]), row["review"], row["review_indicators"])
+        ]
+    con.close()
+
+
+def test_only_unit_year_and_kind_are_not_null_in_recommendations(
+    packaged: tuple[mi.Results, mi.Recommendations],
+) -> None:
+    """Every kind of row has a unit, year and kind; a measure in place has no rule or
+    node, a note no action: the table takes them all."""
+    con = sqlite3.connect(":memory:")
+    packaged[0].to_sql(con, packaged[1])
+    info = con.execute('PRAGMA table_info("recommendations")').fetchall()
+    assert [r[1] for r in info if r[3]] == ["unit", "year", "kind"]
+    types = {r[1]: r[2] for r in info}
+    assert (types["since"], types["review"], types["review_indicators"]) == (
+        "INTEGER",
+        "TEXT",
+        "TEXT",
+    )
+
+
+@pytest.mark.parametrize("suffix", BACKENDS)
+def test_cli_score_of_an_init_project_writes_a_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    """The packaged framework's yes/no indicators put measures in place: the database
+    takes them (this exited 3 on the NOT NULL rule before)."""
+    assert main(["init", str(tmp_path / "town")]) == EXIT_OK
+    monkeypatch.chdir(tmp_path / "town")
+    assert main(["score", "--out", f"x{suffix}"]) == EXIT_OK
+    con = _connect(Path(f"x{suffix}"))
+    kinds = dict(
+        con.execute(
+            "SELECT kind, COUNT(*) FROM recommendations WHERE rule IS NULL AND since IS NOT NULL "
+            "GROUP BY kind"
+        ).fetchall()
+    )
+    assert list(kinds) == ["in_place"] and kinds["in_place"] > 0
+    con.close()

@@ -32,7 +32,12 @@ DATABASE_SUFFIXES = (".duckdb", ".sqlite", ".sqlite3", ".db")
 
 #: Table -> (column, SQL type) in order, and the primary key. ``TEXT``/``DOUBLE``/
 #: ``INTEGER``/``BIGINT`` are understood by DuckDB and SQLite alike. Columns that a newer
-#: version adds to a table are written after these, typed from their values.
+#: version adds to a table are written after these, typed from their values. A column is
+#: ``NOT NULL`` only where every kind of row has a value: in ``recommendations`` the
+#: measures in place (kind ``in_place``) have no rule and no node, and the notes no action,
+#: so only ``unit``, ``year`` and ``kind`` are. ``band`` and the register columns
+#: (``since`` to ``review_indicators``) come last: they were written there, typed from
+#: their values, before they were listed, and readers found them there.
 SCHEMA: dict[str, tuple[list[tuple[str, str]], tuple[str, ...]]] = {
     "scores": (
         [
@@ -74,9 +79,9 @@ SCHEMA: dict[str, tuple[list[tuple[str, str]], tuple[str, ...]]] = {
             ("action", "TEXT"),
             ("priority", "DOUBLE"),
             ("severity", "TEXT"),
-            ("rule", "TEXT NOT NULL"),
-            ("rules", "TEXT NOT NULL"),
-            ("node", "TEXT NOT NULL"),
+            ("rule", "TEXT"),
+            ("rules", "TEXT"),
+            ("node", "TEXT"),
             ("reason", "TEXT"),
             ("gap_kind", "TEXT"),
             ("gap", "DOUBLE"),
@@ -99,6 +104,10 @@ SCHEMA: dict[str, tuple[list[tuple[str, str]], tuple[str, ...]]] = {
             ("evidence_en", "TEXT"),
             ("text_de", "TEXT"),
             ("text_en", "TEXT"),
+            ("band", "TEXT"),
+            ("since", "INTEGER"),
+            ("review", "TEXT"),
+            ("review_indicators", "TEXT"),
         ],
         (),
     ),
