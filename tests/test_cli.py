@@ -60,6 +60,39 @@ def test_help_imports_nothing_heavy() -> None:
     assert heavy == []
 
 
+def _command_help(command: str) -> dict[str, str]:
+    """``dest -> help`` of one command's options."""
+    import argparse
+
+    from mint_index.cli.app import build_parser
+
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return {a.dest: a.help or "" for a in commands.choices[command]._actions}
+
+
+def test_demo_help_names_neither_a_project_nor_data_files() -> None:
+    from mint_index.rules.languages import DEFAULT_LANGUAGE
+
+    demo, report = _command_help("demo"), _command_help("report")
+    assert demo["lang"].endswith(f"(default: {DEFAULT_LANGUAGE})")
+    assert "project" not in demo["lang"] and "project" in report["lang"]
+    assert "command line" not in demo["year"] and "command line" in report["year"]
+
+
+def test_effects_defaults_are_the_library_defaults() -> None:
+    """``--level`` and ``--seed`` repeat ``mi.effects``' defaults (``--help`` stays light)."""
+    import inspect
+
+    from mint_index.cli.app import build_parser
+
+    args = build_parser().parse_args(["effects"])
+    library = inspect.signature(mi.effects).parameters
+    assert args.level == library["level"].default
+    assert args.seed == library["seed"].default
+    helps = _command_help("effects")
+    assert f"default {library['level'].default}" in helps["level"]
+
+
 def test_console_script_and_module_agree() -> None:
     proc = run_cli("--version")
     assert proc.returncode == 0 and proc.stdout.strip() == f"mint-index {mi.__version__}"

@@ -56,6 +56,9 @@ def _id_list(text: str) -> list[str]:
 
 #: What every ``--lang`` falls back to.
 _LANGUAGE_DEFAULT = f"(default: the project's, else {DEFAULT_LANGUAGE})"
+#: ``mi.effects``' defaults of ``level`` and ``seed``, repeated because importing it loads
+#: pandas, which ``--help`` must not; tests/test_cli.py checks that they agree.
+_EFFECTS_LEVEL, _EFFECTS_SEED = 0.9, 0
 #: ``--format`` values that choose the output; every other is a data file's format.
 OUTPUT_FORMATS = ("text", "json")
 #: Data file formats (``SourceSpec.format``), kept here so ``--help`` imports nothing heavy.
@@ -162,8 +165,16 @@ def _add_spec_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_report_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", choices=LANGUAGES, help=f"report language {_LANGUAGE_DEFAULT}")
+def _add_report_options(parser: argparse.ArgumentParser, reads_inputs: bool = True) -> None:
+    """The options of a command that writes a report.
+
+    ``reads_inputs=False`` for ``demo``, which reads neither a project (whose report
+    language would be the default) nor data files (which ``--year`` would date)."""
+    language_default = _LANGUAGE_DEFAULT if reads_inputs else f"(default: {DEFAULT_LANGUAGE})"
+    year_help = "the report year (default: the latest year with scores)"
+    if reads_inputs:
+        year_help += "; also the year of data files given on the command line that have none"
+    parser.add_argument("--lang", choices=LANGUAGES, help=f"report language {language_default}")
     parser.add_argument(
         "--jobs",
         type=_positive_int,
@@ -175,8 +186,7 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
         "--year",
         type=_positive_int,
         metavar="YEAR",
-        help="the report year (default: the latest year with scores); also the year of "
-        "data files given on the command line that have none",
+        help=year_help,
     )
 
 
@@ -337,7 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="output folder (default: ./mint-index-demo)",
     )
     _add_force_option(p)
-    _add_report_options(p)
+    _add_report_options(p, reads_inputs=False)
     _add_output_options(p)
 
     p = command(
@@ -364,8 +374,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="effects file: .csv or .json (default with a project: effects.csv next to it)",
     )
-    p.add_argument("--level", type=float, default=0.9, help="level of the intervals (default 0.9)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the cluster bootstrap (default 0)")
+    p.add_argument(
+        "--level",
+        type=float,
+        default=_EFFECTS_LEVEL,
+        help=f"level of the intervals (default {_EFFECTS_LEVEL})",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=_EFFECTS_SEED,
+        help=f"seed of the cluster bootstrap (default {_EFFECTS_SEED})",
+    )
     p.add_argument(
         "--rules", metavar="PATH", help="action catalog / rules (default: the packaged ones)"
     )
