@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 import mint_index as mi
 from mint_index.reasons import REASON_CODES, reason_code, with_codes
@@ -39,7 +40,23 @@ def test_every_code_a_data_reader_sets_is_documented() -> None:
     source = Path(__file__).parents[1] / "src" / "mint_index" / "data"
     text = "\n".join(p.read_text(encoding="utf-8") for p in source.glob("*.py"))
     used = set(re.findall(r'code="([a-z_]+)"', text))
+    for choice in re.findall(r"code=np\.where\(([^\n]*)\)", text):  # one code or another
+        used |= set(re.findall(r'"([a-z_]+)"', choice))
     used |= set(re.findall(r'"code": "([a-z_]+)"', text))
     used |= set(re.findall(r'InputRefused\([^()]*?,\s*"([a-z_]+)"\)', text, re.S))
     assert used, "the scan found no codes: the pattern no longer matches the code"
     assert used <= set(REASON_CODES) | set(SET_BY_PRODUCER), used - set(REASON_CODES)
+
+
+def test_a_duplicate_unit_key_has_a_listed_code(tmp_path) -> None:
+    """The units table's duplicate key (set by the loader) is one of the listed codes."""
+    from mint_index.reasons import SET_BY_PRODUCER
+
+    units = tmp_path / "units.csv"
+    units.write_text("unit,name\n05111000,A\n05111000,B\n", encoding="utf-8")
+    with pytest.raises(mi.DataValidationError) as caught:
+        mi.load_units(units)
+    failures = caught.value.failures
+    assert failures["code"].tolist() == ["duplicate_unit", "duplicate_unit"]
+    assert failures["row"].tolist() == [2, 3]
+    assert "duplicate_unit" in SET_BY_PRODUCER

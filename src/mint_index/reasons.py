@@ -74,6 +74,7 @@ SET_BY_PRODUCER: dict[str, str] = {
     "not_a_year": "a year column holds something that is not a year",
     "no_data_rows": "no data rows found",
     "numeric_keys": "unit keys were stored as numbers (leading zeros lost)",
+    "duplicate_unit": "a unit key is listed twice in the units table",
     "key_not_in_scheme": "a unit key is not a key of the declared scheme (AGS, ARS)",
     "unknown_label": "a mapping names a source label the file does not have",
     "unknown_code": "a cell symbol or answer code that is not known",
