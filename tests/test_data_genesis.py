@@ -136,6 +136,17 @@ def test_symbols_keep_their_official_meaning(
     assert same(got["flag"], flag)
 
 
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8"])
+def test_the_ellipsis_character_is_not_yet_available(tmp_path: Path, encoding: str) -> None:
+    """``…`` is one byte (0x85) in Windows-1252 and three in UTF-8; it means ``...``."""
+    lines = [line.replace(";...;", ";…;") for line in KREISE]
+    ds = mi.load_data(write(tmp_path / "12411-01-01-4.csv", lines, encoding))
+    got = cell(ds, "01003", 2015, "Insgesamt")
+    assert math.isnan(got["value"])
+    assert got["missing_reason"] == "not_yet_available" and same(got["flag"], None)
+    assert cell(ds, "01003", 2015, "weiblich")["value"] == 12.0  # the next cell is intact
+
+
 def test_detection_and_forced_format(tmp_path: Path) -> None:
     raw = "\n".join(KREISE).encode("cp1252")
     assert is_genesis(raw)

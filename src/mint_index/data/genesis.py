@@ -31,6 +31,7 @@ import pandas as pd
 from mint_index.data.readers import (
     FLAG,
     REASON,
+    SYMBOLS,
     VALUE_FLAGS,
     Parsed,
     Table,
@@ -68,7 +69,14 @@ _DIGITS[ord("0") : ord("9") + 1] = True
 _LETTER_FLAG = np.zeros(256, dtype=np.int8)
 for _letter, _flag in VALUE_FLAGS.items():
     _LETTER_FLAG[ord(_letter)] = FLAG[_flag]
-_ONE_BYTE_SYMBOLS = {ord("."): "unknown_or_secret", ord("x"): "locked", ord("/"): "not_reliable"}
+#: The official symbols (:data:`~mint_index.data.readers.SYMBOLS`) that are one ASCII byte:
+#: byte -> (value, missing reason, flag). The ellipsis (``...``, ``…``) spans several bytes
+#: (or a code-page byte) and is found on its own in :func:`_clean_values`.
+_ONE_BYTE_SYMBOLS = {
+    ord(symbol): meaning
+    for symbol, meaning in SYMBOLS.items()
+    if len(symbol) == 1 and symbol.isascii()
+}
 
 
 def year_line(head: list[str]) -> int | None:
@@ -421,8 +429,11 @@ def _has_duplicates(labels: list[str]) -> bool:
     return len(set(labels)) < len(labels)
 
 
+#: Bytes that can be part of a symbol or flag: the one-byte symbols, ``.`` (ellipsis and
+#: thousands dot), parentheses, the value-flag letters, and the first byte of ``…`` in
+#: Windows-1252 (0x85) and UTF-8 (0xE2).
 _SPECIAL = np.zeros(256, dtype=bool)
-_SPECIAL[[ord(c) for c in "-.x/()prse"] + [0x85, 0xE2]] = True
+_SPECIAL[[*_ONE_BYTE_SYMBOLS, *(ord(c) for c in ".()" + "".join(VALUE_FLAGS)), 0x85, 0xE2]] = True
 
 
 def _clean_values(
@@ -431,8 +442,9 @@ def _clean_values(
     """Record symbols and flags of the value cells and strip them from the bytes.
 
     Only bytes that can be part of a symbol or flag are looked at (a small share of the
-    file). ``-`` becomes ``0``; ``.``, ``x``, ``/``, ``...``, flag letters, parentheses
-    and thousands dots are removed. Returns the id columns and the value columns as
+    file). A symbol (:data:`~mint_index.data.readers.SYMBOLS`) with a value becomes that
+    digit (``-``: ``0``); the other symbols, flag letters, parentheses and thousands dots
+    are removed. Returns the id columns and the value columns as
     separate CSV bytes, and the reason and flag codes ``[row, value column]``.
     """
     n_rows = len(delims) // n_fields
@@ -454,12 +466,14 @@ def _clean_values(
     byte = buf[pos]
     vcell = (cell // n_fields) * n_values + (cell % n_fields - n_ids)
     drop = [pos[:0]]
-    zero = pos[(length == 1) & (byte == ord("-"))]
-    flag[vcell[(length == 1) & (byte == ord("-"))]] = FLAG["nothing_there"]
-    for symbol_byte, why in _ONE_BYTE_SYMBOLS.items():
+    work = buf.copy()
+    for symbol_byte, (value, why, how) in _ONE_BYTE_SYMBOLS.items():
         hit = (length == 1) & (byte == symbol_byte)
-        reason[vcell[hit]] = REASON[why]
-        drop.append(pos[hit])
+        reason[vcell[hit]], flag[vcell[hit]] = REASON[why], FLAG[how]
+        if np.isnan(value):
+            drop.append(pos[hit])
+        else:  # one byte holds one digit: a symbol with a longer value would fail here
+            work[pos[hit]] = ord(f"{value:g}")
     nxt = buf[np.minimum(pos + 1, len(buf) - 1)], buf[np.minimum(pos + 2, len(buf) - 1)]
     dots = (byte == _DOT) & (nxt[0] == _DOT) & (nxt[1] == _DOT)
     if encoding.startswith("utf"):  # "…" as one character
@@ -468,7 +482,12 @@ def _clean_values(
     else:
         single = (length == 1) & (byte == 0x85)
     ellipsis = (length == 3) & (pos == start) & dots
-    reason[vcell[ellipsis | single]] = REASON["not_yet_available"]
+    for cells, ellipsis_text in (
+        (vcell[ellipsis & (byte == _DOT)], "..."),
+        (vcell[(ellipsis & (byte == 0xE2)) | single], "…"),
+    ):
+        _, why, how = SYMBOLS[ellipsis_text]
+        reason[cells], flag[cells] = REASON[why], FLAG[how]
     drop += [pos[ellipsis], pos[ellipsis] + 1, pos[ellipsis] + 2, pos[single]]
     symbols = vcell[(length == 1) | ellipsis]  # sorted, like vcell
     at = np.minimum(np.searchsorted(symbols, vcell), max(len(symbols) - 1, 0))
@@ -505,8 +524,6 @@ def _clean_values(
     )
     drop.append(pos[thousands])
 
-    work = buf.copy()
-    work[zero] = ord("0")
     work[id_end] = _NL  # the id part of each line becomes a line of its own
     keep = ~is_id
     keep[np.concatenate(drop)] = False
