@@ -16,7 +16,7 @@ import pandas as pd
 
 from mint_index.errors import DataValidationError
 
-__all__ = ["FLAGS", "MISSING_REASONS", "Dataset"]
+__all__ = ["FLAGS", "MISSING_REASONS", "Dataset", "build_cube"]
 
 #: Why a value is missing. Index 0 means "not missing"; the rest are stored as codes.
 MISSING_REASONS: tuple[str, ...] = (
@@ -43,6 +43,34 @@ FLAGS: tuple[str, ...] = (
 _REASON_CODE = {name: i for i, name in enumerate(MISSING_REASONS)}
 _FLAG_CODE = {name: i for i, name in enumerate(FLAGS)}
 _NOT_IN_DATA = _REASON_CODE["not_in_data"]
+_MISSING = _REASON_CODE["missing"]
+
+
+def build_cube(
+    shape: tuple[int, int, int],
+    at: np.ndarray,
+    value: np.ndarray,
+    reason: np.ndarray | None = None,
+    flag: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Values, reason codes and flag codes as cubes ``[year, unit, variable]``.
+
+    The one builder of the cube, so the missing-reason rule lives here only: an input
+    cell whose value is NaN and has no recorded reason is ``missing``; a cube cell that no
+    input cell lands on is ``not_in_data``. ``at`` is each input cell's position in the
+    flattened cube; ``reason`` and ``flag`` are its recorded codes (``None``: none
+    recorded). Two cells at one position leave the last of them: callers report
+    duplicates as failures, this does not check for them.
+    """
+    values = np.full(shape, np.nan)
+    reasons = np.full(shape, _NOT_IN_DATA, dtype=np.int8)
+    flags = np.zeros(shape, dtype=np.int8)
+    recorded = np.zeros(len(value), dtype=np.int8) if reason is None else reason
+    values.reshape(-1)[at] = value
+    reasons.reshape(-1)[at] = np.where(np.isnan(value) & (recorded == 0), _MISSING, recorded)
+    if flag is not None:
+        flags.reshape(-1)[at] = flag
+    return values, reasons, flags
 
 
 def _codes(series: pd.Series | None, vocabulary: dict[str, int], what: str, n: int) -> np.ndarray:
@@ -165,20 +193,14 @@ class Dataset:
                     }
                 )
             )
-        shape = (len(years), len(unit_ids), len(variables))
-        values = np.full(shape, np.nan)
-        reason = np.full(shape, _NOT_IN_DATA, dtype=np.int8)
-        flag = np.zeros(shape, dtype=np.int8)
         n = len(frame)
-        value = pd.to_numeric(frame["value"], errors="raise").to_numpy(dtype=np.float64)
-        cell_reason = _codes(frame.get("missing_reason"), _REASON_CODE, "missing_reason", n)
-        cell_reason = np.where(
-            np.isnan(value) & (cell_reason == 0), _REASON_CODE["missing"], cell_reason
-        ).astype(np.int8)
-        idx = (year_codes, unit_codes, var_codes)
-        values[idx] = value
-        reason[idx] = cell_reason
-        flag[idx] = _codes(frame.get("flag"), _FLAG_CODE, "flag", n)
+        values, reason, flag = build_cube(
+            (len(years), len(unit_ids), len(variables)),
+            flat,
+            pd.to_numeric(frame["value"], errors="raise").to_numpy(dtype=np.float64),
+            _codes(frame.get("missing_reason"), _REASON_CODE, "missing_reason", n),
+            _codes(frame.get("flag"), _FLAG_CODE, "flag", n),
+        )
         return cls(
             values, years, unit_ids, list(variables), reason, flag, units, provenance, warnings
         )
@@ -203,14 +225,15 @@ class Dataset:
         year_codes, years = pd.factorize(frame[year].astype(np.int64), sort=True)
         pair = year_codes.astype(np.int64) * len(unit_ids) + unit_codes
         if len(frame) and numeric and not pd.Series(pair).duplicated().any():
-            shape = (len(years), len(unit_ids), len(value_cols))
-            values = np.full(shape, np.nan)
-            reason = np.full(shape, _NOT_IN_DATA, dtype=np.int8)
+            n_vars = len(value_cols)
             block = frame[value_cols].to_numpy(dtype=np.float64, na_value=np.nan)
-            values[year_codes, unit_codes] = block
-            reason[year_codes, unit_codes] = np.where(np.isnan(block), _REASON_CODE["missing"], 0)
+            values, reason, flag = build_cube(
+                (len(years), len(unit_ids), n_vars),
+                (pair[:, None] * n_vars + np.arange(n_vars)).ravel(),
+                block.ravel(),
+            )
             variables = [str(c) for c in value_cols]
-            return cls(values, years, unit_ids, variables, reason, None, units, None, None)
+            return cls(values, years, unit_ids, variables, reason, flag, units, None, None)
         long = frame.melt(
             id_vars=[unit, year], value_vars=value_cols, var_name="variable", value_name="value"
         )

@@ -6,7 +6,8 @@ Reading (formats, layouts, GENESIS) lives in :mod:`~mint_index.data.readers`,
 (:class:`~mint_index.data.source.SourceSpec`) is read by :mod:`~mint_index.data.sources`;
 checking lives in :mod:`~mint_index.data.validate`. This module picks the reader for each
 source, applies the mapping, combines the sources, raises one
-:class:`~mint_index.DataValidationError` with every problem, and builds the cube.
+:class:`~mint_index.DataValidationError` with every problem, and builds the Dataset (its
+cube by :func:`~mint_index.data.dataset.build_cube`, the one cube builder).
 """
 
 from __future__ import annotations
@@ -22,12 +23,11 @@ import pandas as pd
 from pandas.api.types import union_categoricals
 
 from mint_index.data.controls import units_control_failures
-from mint_index.data.dataset import FLAGS, MISSING_REASONS, Dataset
+from mint_index.data.dataset import FLAGS, MISSING_REASONS, Dataset, build_cube
 from mint_index.data.genesis import apply_mapping, is_genesis, load_mapping, read_genesis
 from mint_index.data.inputs import InputRefused, read_input, sniff_kind
 from mint_index.data.layouts import tidy_layout
 from mint_index.data.readers import (
-    REASON,
     Table,
     detect_encoding,
     excel_frame,
@@ -328,7 +328,13 @@ def _finish(
     own = {t.source for t in tables if t.key_scheme == "own"}
     cells = _combine(tables)
     index = cell_index(cells)
-    cube = _cube(cells, index)
+    cube = build_cube(
+        index.shape,
+        index.flat,
+        cells["value"].to_numpy(np.float64),
+        cells["missing_reason"].cat.codes.to_numpy().astype(np.int8),
+        cells["flag"].cat.codes.to_numpy(),
+    )
     failures, warnings = validate(
         cells, index, cube[0], framework, units_table, min_coverage, own_keys=own
     )
@@ -457,23 +463,6 @@ def _object_categories(column: pd.Series) -> pd.Categorical:
         np.asarray(values.codes),
         pd.Index(np.asarray(values.categories, dtype=object), dtype=object),
     )
-
-
-def _cube(cells: pd.DataFrame, index: CellIndex) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Values, reason and flag codes as cubes ``[year, unit, variable]``; cells the input
-    has no row for are ``not_in_data``. (A duplicate cell keeps its last copy here, but
-    duplicates are failures anyway.)"""
-    shape = index.shape
-    values = np.full(shape, np.nan)
-    reason = np.full(shape, REASON["not_in_data"], dtype=np.int8)
-    flag = np.zeros(shape, dtype=np.int8)
-    at = index.flat
-    value = cells["value"].to_numpy(np.float64)
-    codes = cells["missing_reason"].cat.codes.to_numpy().astype(np.int8)
-    values.reshape(-1)[at] = value
-    reason.reshape(-1)[at] = np.where(np.isnan(value) & (codes == 0), REASON["missing"], codes)
-    flag.reshape(-1)[at] = cells["flag"].cat.codes.to_numpy()
-    return values, reason, flag
 
 
 def _dataset(
