@@ -233,6 +233,10 @@ def test_overview_distributions_and_heatmap(res, data_en) -> None:
     # 37.5, 45.625 -> bins 3 and 4; 50 -> bin 5; 68.75 -> bin 6
     assert index["counts"] == [0, 0, 0, 1, 1, 1, 1, 0, 0, 0]
     assert index["median"] == pytest.approx((45.625 + 50) / 2)
+    # type-7 quartiles of the four sorted scores: positions 0.75 and 2.25
+    assert index["q1"] == pytest.approx(37.5 + 0.75 * (45.625 - 37.5))
+    assert index["q3"] == pytest.approx(50 + 0.25 * (68.75 - 50))
+    assert (index["min"], index["max"]) == (pytest.approx(37.5), pytest.approx(68.75))
     assert ctx["heatmap"]["by"] == "unit"
     assert ctx["heatmap"]["rows"][0] == {
         "label": "Castrop",

@@ -33,6 +33,7 @@ from mint_index.gap_analysis import parity_points
 from mint_index.pipeline.derive import DERIVED_REASONS
 from mint_index.rules.changes import year_on_year
 from mint_index.rules.formatting import Formatter, check_lang, value_decimals
+from mint_index.rules.languages import DEFAULT_LANGUAGE
 from mint_index.rules.peers import peer_statistics
 from mint_index.rules.ranks import nan_for_unranked, rank_rows
 
@@ -605,7 +606,7 @@ def unit_changes(
 
 def prepare(
     res: Results,
-    lang: str = "de",
+    lang: str = DEFAULT_LANGUAGE,
     year: int | None = None,
     recommendations: Any = None,
     uncertainty: Any = None,
@@ -676,11 +677,9 @@ def prepare(
         np.ascontiguousarray(nan_for_unranked(rank_rows(agg_scores.T, groups)).T)
         for groups in (None, codes)
     )
-    ranked = ~np.isnan(agg_scores)
-    n_ranked = ranked.sum(axis=0).astype(float)
-    peer_n = np.zeros((len(groups), len(aggregate_ids)))
-    np.add.at(peer_n, codes, ranked.astype(float))
+    n_ranked = (~np.isnan(agg_scores)).sum(axis=0).astype(float)
     peers = peer_statistics(scores, codes, len(groups))
+    peer_n = peers.count[:, len(indicator_ids) :].astype(float)  # units ranked per group
     median_raw = peer_statistics(raw, codes, len(groups)).median
 
     rank_low = np.full_like(rank, np.nan)

@@ -16,6 +16,7 @@ from mint_index.reports.data import (
 )
 from mint_index.reports.effects_section import overview_effects
 from mint_index.reports.methodology import coverage, methodology, sources
+from mint_index.rules.quantiles import quantiles_of_sorted
 
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
@@ -28,17 +29,21 @@ _N_BINS = 10
 
 
 def _summary_stats(values: np.ndarray) -> dict[str, float | None]:
-    finite = values[~np.isnan(values)]
+    """Count, extremes and quartiles of the units' scores (the quartiles as the peer
+    groups' are read: :func:`~mint_index.rules.quantiles.quantiles_of_sorted`)."""
+    finite = np.sort(values[~np.isnan(values)])
     if finite.size == 0:
         return {"n": 0, "min": None, "q1": None, "median": None, "q3": None, "max": None}
-    q = np.quantile(finite, [0.0, 0.25, 0.5, 0.75, 1.0])
+    q1, median, q3 = quantiles_of_sorted(
+        finite[None, :], np.zeros(1, np.intp), np.array([finite.size]), (0.25, 0.5, 0.75)
+    )[:, 0]
     return {
         "n": int(finite.size),
-        "min": float(q[0]),
-        "q1": float(q[1]),
-        "median": float(q[2]),
-        "q3": float(q[3]),
-        "max": float(q[4]),
+        "min": float(finite[0]),
+        "q1": float(q1),
+        "median": float(median),
+        "q3": float(q3),
+        "max": float(finite[-1]),
     }
 
 
