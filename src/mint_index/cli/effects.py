@@ -45,6 +45,8 @@ def run_effects(args: argparse.Namespace) -> Outcome:
     """Read the data and the register, score, estimate, write ``--out``. In a project
     folder (or with ``--project``) the data, the register (``measures:``) and the output
     (``effects.csv`` beside the project file) default to the project's."""
+    import numpy as np
+
     import mint_index as mi
     from mint_index.cli.commands import (
         check_output_file,
@@ -53,13 +55,18 @@ def run_effects(args: argparse.Namespace) -> Outcome:
         read_inputs,
         read_rules,
     )
+    from mint_index.effect_monitoring.did import check_level
+    from mint_index.effect_monitoring.texts import effect_verdicts
+    from mint_index.errors import MintIndexError
 
     if args.data and (args.out is None or args.measures is None):
         raise UsageError("give --measures FILE and --out FILE (.csv or .json) with data files")
     if args.out is not None:
         check_output_file(Path(args.out), SUFFIXES)
-    if not 0.5 <= args.level < 1:
-        raise UsageError(f"--level must be at least 0.5 and below 1, not {args.level}")
+    try:
+        check_level(args.level)
+    except MintIndexError as exc:  # before any file is read: a wrong flag
+        raise UsageError(f"--{exc}") from None
     inputs = read_inputs(args, args.data, args.framework, args.spec)
     project = inputs.project
     if args.measures is not None:
@@ -85,7 +92,7 @@ def run_effects(args: argparse.Namespace) -> Outcome:
     facts = data_facts(inputs.dataset, inputs.files)
     unit_rows = table[table["kind"] == "unit"]
     pooled = table[(table["kind"] == "pooled") & (table["status"] == "estimated")]
-    visible = pooled[(pooled["low"] > 0) | (pooled["high"] < 0)]
+    visible = pooled[np.isin(effect_verdicts(pooled), ("rose", "fell"))]
     facts.update(
         {
             "register rows": len(register),

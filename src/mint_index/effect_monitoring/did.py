@@ -33,9 +33,13 @@ from statistics import NormalDist
 
 import numpy as np
 
+from mint_index.errors import MintIndexError
+
 __all__ = [
+    "DEFAULT_LEVEL",
     "MeasureEstimate",
     "PooledEstimate",
+    "check_level",
     "comparison_paths",
     "estimate_measure",
     "one_hot",
@@ -44,6 +48,17 @@ __all__ = [
     "prediction_half_width",
     "t_quantile",
 ]
+
+#: The level of the effects' intervals unless a caller asks for another.
+DEFAULT_LEVEL = 0.9
+
+
+def check_level(level: float) -> float:
+    """``level`` if the effects accept it as their intervals' level (at least 0.5, below
+    1), else a :class:`~mint_index.MintIndexError`."""
+    if not 0.5 <= level < 1:
+        raise MintIndexError(f"level must be at least 0.5 and below 1, not {level}")
+    return level
 
 
 @dataclass(frozen=True)
@@ -128,7 +143,7 @@ def estimate_measure(
     since: np.ndarray,
     end: np.ndarray | None = None,
     *,
-    level: float = 0.9,
+    level: float = DEFAULT_LEVEL,
     n_boot: int = 999,
     rng: np.random.Generator | None = None,
 ) -> MeasureEstimate:
@@ -238,7 +253,9 @@ class PooledEstimate:
     n_comparison: np.ndarray
 
 
-def pooled(est: MeasureEstimate, chosen: np.ndarray, level: float = 0.9) -> PooledEstimate:
+def pooled(
+    est: MeasureEstimate, chosen: np.ndarray, level: float = DEFAULT_LEVEL
+) -> PooledEstimate:
     """Mean effect of the adopters ``chosen`` (``[A, K]``) with its cluster-bootstrap interval.
 
     Each bootstrap draw weights every adopter and comparison unit by how often the draw

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from mint_index.effect_monitoring.did import estimate_measure, pooled
+from mint_index.effect_monitoring.did import DEFAULT_LEVEL, check_level, estimate_measure, pooled
 from mint_index.errors import MintIndexError
 from mint_index.measures import MeasuresRegister, load_measures
 
@@ -74,7 +74,7 @@ def effects(
     measures: MeasuresRegister | pd.DataFrame | str | Path,
     *,
     rules: RuleSet | None = None,
-    level: float = 0.9,
+    level: float = DEFAULT_LEVEL,
     n_boot: int = 999,
     seed: int = 0,
     min_baseline: int = MIN_BASELINE_YEARS,
@@ -100,8 +100,7 @@ def effects(
     ``no_comparison`` (fewer than ``min_comparison`` comparable units without the
     measure); the last two carry no numbers. Same inputs and ``seed``, same table.
     """
-    if not 0.5 <= level < 1:
-        raise MintIndexError(f"level must be at least 0.5 and below 1, not {level}")
+    check_level(level)
     if n_boot < 100:
         raise MintIndexError(f"n_boot must be at least 100, not {n_boot}")
     if rules is None:
