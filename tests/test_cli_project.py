@@ -122,6 +122,75 @@ def test_compare_in_a_project_takes_the_previous_year(
     assert (tmp_path / "comparison" / "report" / "index.html").is_file()
 
 
+@pytest.mark.parametrize(
+    ("new_defaults", "listed"),
+    [
+        # minmax's fit defaults to pooled: one choice, written two ways
+        ("normalise: {method: minmax, fit: pooled}", []),
+        (
+            "normalise: {method: minmax, fit: per_year}",
+            [("indicator", "female_share", "changed", "normalise")],
+        ),
+    ],
+)
+def test_compare_lists_definition_changes_once_in_the_csv_and_the_page(
+    new_defaults: str,
+    listed: list[tuple[str, str, str, str]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from test_project import FRAMEWORK
+
+    genesis_project(tmp_path, "rules: none\n")
+    (tmp_path / "framework.yaml").write_text(
+        FRAMEWORK + f"defaults:\n  {new_defaults}\n", encoding="utf-8"
+    )
+    (tmp_path / "old.yaml").write_text(
+        FRAMEWORK + "defaults:\n  normalise: {method: minmax}\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    argv = ["compare", "raw/12411-01-01-4.csv", "--old-framework", "old.yaml", "--format", "json"]
+    assert main(argv) == 0
+    assert _json(capsys)["facts"]["definition changes"] == len(listed)
+    rows = (tmp_path / "comparison" / "definition_changes.csv").read_text().splitlines()
+    assert rows == ["kind,id,change,fields"] + [",".join(row) for row in listed]
+    page = (tmp_path / "comparison" / "report" / "index.html").read_text(encoding="utf-8")
+    section = page[
+        page.index('<h2 id="indicators">') : page.index(
+            "</section>", page.index('<h2 id="indicators">')
+        )
+    ]
+    if listed:
+        assert section.count("<tr>") == 2  # the header and the one change
+        assert "<td><code>minmax</code></td>" in section
+        assert "<td><code>minmax(fit=&#34;per_year&#34;)</code></td>" in section
+    else:
+        assert "No changes." in section
+
+
+def test_mapping_flag_reads_a_load_data_mapping_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--mapping`` reads what ``mi.load_data(mapping=FILE)`` reads: the mapping alone or
+    under ``columns:``; a file that is not there is a usage error, a bad one invalid data."""
+    from test_project import FRAMEWORK
+
+    (tmp_path / "fw.yaml").write_text(FRAMEWORK, encoding="utf-8")
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("columns:\n  Insgesamt: pop_total\n  weiblich: pop_female\n")
+    argv = ["validate", str(REAL / "12411-01-01-4.csv"), "--framework", str(tmp_path / "fw.yaml")]
+    argv += ["--format", "genesis", "--format", "json"]
+    assert main([*argv, "--mapping", str(mapping)]) == 0
+    assert _json(capsys)["facts"]["variables"] == 2
+    assert main([*argv, "--mapping", str(tmp_path / "none.yaml")]) == 2
+    assert "mapping file not found" in capsys.readouterr().out
+    mapping.write_text("Insgesamt: [pop_total]\n")
+    assert main([*argv, "--mapping", str(mapping)]) == 1
+    problems = _json(capsys)["problems"]
+    assert [p["code"] for p in problems] == ["invalid_mapping"]
+
+
 def test_report_rules_none_flag(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

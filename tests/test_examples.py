@@ -246,6 +246,42 @@ def test_the_default_framework_scores_the_example(data: mi.Dataset, fw: mi.Frame
     }
 
 
+# ---- a new project's example data -------------------------------------------------------
+def test_starter_data_by_hand(fw: mi.Framework) -> None:
+    """``mint-index init``'s example data, worked out from the example file row by row:
+    each variable's latest observed value (left out if it is a zero the framework divides
+    by), the towns with the most such variables (the most populous on a tie)."""
+    from mint_index.examples import starter_data
+
+    folder = catalog_path("examples")
+    with open(folder / "mint_example.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    with open(folder / "units.csv", newline="", encoding="utf-8") as handle:
+        population = {r["unit"]: int(r["population"]) for r in csv.DictReader(handle)}
+    latest: dict[tuple[str, str], tuple[int, float]] = {}
+    for row in rows:
+        if row["value"] == "":
+            continue
+        key, year = (row["unit"], row["variable"]), int(row["year"])
+        if key not in latest or year > latest[key][0]:
+            latest[key] = (year, float(row["value"]))
+    denominators = {den for ind in fw.indicators for _, den in ind.fractions()}
+    kept = {k: v for k, (_, v) in latest.items() if not (k[1] in denominators and v == 0)}
+    assert len(kept) < len(latest)  # the example file has such zeros
+    breadth = {u: sum(1 for (unit, _) in kept if unit == u) for u in population}
+    ranked = sorted(population, key=lambda u: (-breadth[u], -population[u]))
+
+    for n_units in (4, len(population)):  # the default, and every town (every zero)
+        data, units = starter_data(fw, n_units)
+        towns = ranked[:n_units]
+        assert list(units["unit"]) == sorted(towns)
+        assert set(data["year"]) == {max(int(r["year"]) for r in rows)}
+        got = {
+            (u, v): x for u, v, x in zip(data["unit"], data["variable"], data["value"], strict=True)
+        }
+        assert got == {k: v for k, v in kept.items() if k[0] in towns}
+
+
 # ---- the generators ------------------------------------------------------------------
 def test_example_generator_is_deterministic() -> None:
     gen = _load_script("generate_example")

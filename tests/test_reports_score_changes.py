@@ -1,20 +1,24 @@
 """What changed between two runs: the one builder of a comparison's numbers (tables of
-scores files here; against the report and the CLI in test_reports_comparison.py)."""
+scores files here; against the report in test_reports_comparison.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
+import reports_helpers as h
 
 from mint_index.pipeline.score_table import canonical
+from mint_index.plan import Plan
 from mint_index.reports.score_changes import (
+    DEFINITION_COLUMNS,
     ComparedRun,
     compare_runs,
     definition_changes,
     display_rows,
     latest_year_of_table,
 )
+from mint_index.spec import BuildSpec
 
 
 def compare_tables(old: pd.DataFrame, new: pd.DataFrame, rank_jump: int) -> dict:
@@ -75,36 +79,22 @@ def test_revisions_of_past_years() -> None:
     assert (rec["unit"], rec["year"], rec["difference"]) == ("A", 2022, pytest.approx(5.0))
 
 
-def _spec(**changes: object) -> dict:
-    framework = {
-        "framework": {"id": "f", "version": "1"},
-        "index": {"id": "index"},
-        "indicators": [{"id": "a", "weight": 1.0}, {"id": "b", "weight": 1.0}],
-        "nodes": [],
-        "variables": [{"id": "v", "unit": "count"}],
-    }
-    framework.update(changes.pop("framework_changes", {}))  # type: ignore[arg-type]
-    return {"framework": framework, **changes}
+def _plan(**spec: object) -> Plan:
+    return Plan.resolve(BuildSpec(framework=h.framework(), **spec))  # type: ignore[arg-type]
 
 
-def test_definition_changes() -> None:
-    old = _spec()
-    new = _spec(
-        normalise={"method": "minmax"},
-        framework_changes={
-            "framework": {"id": "f", "version": "2"},
-            "indicators": [{"id": "a", "weight": 2.0}, {"id": "c", "weight": 1.0}],
-        },
-    )
-    rows = definition_changes(old, new).to_dict("records")
-    assert {(r["kind"], r["id"], r["change"], r["fields"]) for r in rows} == {
-        ("framework", "framework", "changed", "version"),
-        ("indicator", "a", "changed", "weight"),
-        ("indicator", "b", "removed", ""),
-        ("indicator", "c", "added", ""),
-        ("spec", "spec", "changed", "normalise"),
-    }
-    assert definition_changes(old, old).empty
+def test_definition_changes_one_row_per_changed_item() -> None:
+    old = _plan(normalise="minmax")
+    new = _plan(normalise={"method": "minmax", "fit": "pooled"})
+    assert definition_changes(old, new).empty  # one choice, written two ways
+    rows = definition_changes(old, _plan(normalise="goalposts", weights={"emp": 2.0}))
+    # by hand: the spec's normalisation reaches every indicator, emp's weight only emp
+    assert rows.to_dict("records") == [
+        {"kind": "indicator", "id": "kita", "change": "changed", "fields": "normalise"},
+        {"kind": "indicator", "id": "emp", "change": "changed", "fields": "normalise, weight"},
+        {"kind": "indicator", "id": "council", "change": "changed", "fields": "normalise"},
+    ]
+    assert list(definition_changes(None, new).columns) == DEFINITION_COLUMNS
     assert definition_changes(None, new).empty
 
 

@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from mint_index.data.dataset import Dataset
     from mint_index.framework.framework import Framework
     from mint_index.pipeline.results import Results
+    from mint_index.plan import Plan
     from mint_index.project import Project
     from mint_index.reports.score_changes import ComparedRun
     from mint_index.spec import BuildSpec
@@ -616,11 +617,11 @@ def final_paths(paths: list[Path], temp: Path, out: str) -> list[Path]:
 
 @dataclass
 class Side:
-    """One side of a comparison: its score table, spec, provenance and (for a data drop)
-    the Results."""
+    """One side of a comparison: its score table, the plan of its build (None when
+    unknown), provenance and (for a data drop) the Results."""
 
     table: pd.DataFrame
-    spec: dict[str, Any] | None
+    plan: Plan | None
     provenance: dict[str, Any] | None
     results: Results | None
     year: int | None = None  # the year its report shows (default: the latest)
@@ -633,15 +634,16 @@ def compare_side(
 ) -> Side:
     """A scores file is read back; a data drop is validated and scored."""
     from mint_index.cli.scores import is_scores_file, read_scores, score_table
+    from mint_index.plan_changes import recorded_plan
 
     given = existing(path, "input")
     if is_scores_file(given):
         table, prov = read_scores(given)
-        return Side(table, (prov or {}).get("spec"), prov, None)
+        return Side(table, recorded_plan((prov or {}).get("spec")), prov, None)
     inputs = read_inputs(args, [path], framework, use_project=False)
     results = score_results(inputs)
     prov = provenance("score", inputs.files, inputs.framework, spec=results.spec)
-    return Side(score_table(results), results.spec.to_dict(), prov, results)
+    return Side(score_table(results), results.plan, prov, results)
 
 
 def _rows(frame: pd.DataFrame, columns: list[str]) -> list[list[Any]]:
@@ -693,7 +695,7 @@ def compare(args: argparse.Namespace) -> Outcome:
         old, new = project_sides(args, project)
     lang = args.lang or (project.report_options.lang if project is not None else "de")
     result = compare_runs(compared_run(old), compared_run(new), args.rank_jump)
-    definitions = definition_changes(old.spec, new.spec)
+    definitions = definition_changes(old.plan, new.plan)
     block = provenance("compare", [])
     block["inputs"] = {"old": old.provenance, "new": new.provenance}
     with folder_output(args, out) as folder:
@@ -727,8 +729,8 @@ def compare(args: argparse.Namespace) -> Outcome:
         f"rank jumps (>= {args.rank_jump} places)": len(result["rank_jumps"]),
         "revised past scores": len(result["revisions"]),
         "definition changes": len(definitions)
-        if old.spec and new.spec
-        else "unknown (a scores file without provenance)",
+        if old.plan is not None and new.plan is not None
+        else "unknown (a scores file without a readable build spec in its provenance)",
     }
     tables = [
         Table(

@@ -22,9 +22,10 @@ from mint_index.files import atomic_write
 from mint_index.resources import catalog_path
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from mint_index.cli.commands import Side
     from mint_index.data.source import SourceSpec
-    from mint_index.framework.framework import Framework
     from mint_index.project import Project
 
 __all__ = [
@@ -37,8 +38,6 @@ __all__ = [
 
 #: Flags that describe data files on the command line; a project file says them per source.
 _SOURCE_FLAGS = ("source_format", "year", "mapping", "unit_column", "name_column", "sheet")
-#: Towns of the example district in a new project's example data.
-_EXAMPLE_UNITS = 4
 #: Flags whose value the project file gives.
 _PROJECT_FLAGS = ("framework", "units")
 
@@ -103,22 +102,11 @@ def command_line_sources(files: list[Path], args: argparse.Namespace) -> list[So
 
 
 def _mapping_file(path: str) -> dict[str, str]:
-    """``--mapping FILE``: a YAML mapping of source labels to variables (alone, or under
-    ``mapping:`` as in a project file, or under ``columns:`` as for ``load_data``)."""
-    from mint_index.project import read_yaml
+    """``--mapping FILE``, read as :func:`mint_index.load_data` reads a mapping file."""
+    from mint_index.cli.commands import existing
+    from mint_index.data.genesis import load_mapping
 
-    file = Path(path)
-    if not file.is_file():
-        raise UsageError(f"mapping file not found: {path}")
-    content = read_yaml(file)
-    for key in ("mapping", "columns"):  # a source's mapping, or load_data's mapping file
-        if isinstance(content, dict) and isinstance(content.get(key), dict):
-            content = content[key]
-    if not isinstance(content, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in content.items()
-    ):
-        raise UsageError(f"{path}: give a YAML mapping of source labels to variable ids")
-    return content
+    return load_mapping(existing(path, "mapping file"))
 
 
 def project_sides(args: argparse.Namespace, project: Project) -> tuple[Side, Side]:
@@ -131,14 +119,14 @@ def project_sides(args: argparse.Namespace, project: Project) -> tuple[Side, Sid
     table = score_table(results)
     prov = provenance("score", [], project.framework, spec=results.spec)
     latest = int(results.years.max())
-    new = Side(table, results.spec.to_dict(), prov, results, latest)
+    new = Side(table, results.plan, prov, results, latest)
     if args.old:
         return compare_side(args, args.old, args.old_framework), new
     earlier = [int(y) for y in results.years if int(y) < latest]
     if not earlier:
         raise UsageError(f"the project's data have one year ({latest}); give OLD to compare with")
     previous = max(earlier)
-    old = Side(table[table["year"] < latest], results.spec.to_dict(), prov, results, previous)
+    old = Side(table[table["year"] < latest], results.plan, prov, results, previous)
     return old, new
 
 
@@ -203,37 +191,14 @@ def _copy_tree(source: Path, target: Path) -> list[Path]:
     return written
 
 
-def example_drop(framework: Framework) -> tuple[str, str]:
-    """The example data and units of a new project: the packaged example district's towns
-    that have the most variables, in its latest year, each variable at its latest observed
-    non-zero value (as the framework carries an election result forward to the next
-    election), so ``validate --strict`` passes before the town adds its own data."""
-    import pandas as pd
-
-    from mint_index.examples import EXAMPLE_DATA_FILE, EXAMPLE_UNITS_FILE
-
-    examples = catalog_path("examples")
-    units = pd.read_csv(examples / EXAMPLE_UNITS_FILE, dtype={"unit": str, "district": str})
-    cells = pd.read_csv(examples / EXAMPLE_DATA_FILE, dtype={"unit": str})
-    observed = cells.dropna(subset=["value"])
-    latest = observed.sort_values("year").groupby(["unit", "variable"]).tail(1)
-    denominators = {den for ind in framework.indicators for _, den in ind.fractions()}
-    undefined = latest["variable"].isin(denominators) & (latest["value"] == 0)
-    latest = latest[~undefined]  # a zero denominator leaves its indicator undefined
-    breadth = latest.groupby("unit")["variable"].nunique().rename("breadth")
-    ranked = units.join(breadth, on="unit").sort_values(
-        ["breadth", "population"], ascending=False, kind="stable"
-    )
-    chosen = ranked.head(_EXAMPLE_UNITS).drop(columns="breadth").sort_values("unit")
-    drop = latest[latest["unit"].isin(chosen["unit"])].assign(year=cells["year"].max())
-    return (
-        drop.sort_values(["unit", "variable"]).to_csv(index=False, lineterminator="\n"),
-        chosen.to_csv(index=False, lineterminator="\n"),
-    )
+def _csv(frame: pd.DataFrame) -> str:
+    """The example data as the packaged file writes them (csv_text would fix the decimals)."""
+    return frame.to_csv(index=False, lineterminator="\n")
 
 
 def init_project(folder: Path) -> Outcome:
     import mint_index as mi
+    from mint_index.examples import starter_data
     from mint_index.project import PROJECT_FILE
 
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
@@ -241,9 +206,9 @@ def init_project(folder: Path) -> Outcome:
     framework = mi.default_framework()
     written = _copy_tree(catalog_path("indicators"), folder / "framework")
     written += _copy_tree(catalog_path("recommendations"), folder / "rules")
-    data, units = example_drop(framework)
-    written.append(atomic_write(folder / "data" / "example.csv", data))
-    written.append(atomic_write(folder / "units.csv", units))
+    data, units = starter_data(framework)
+    written.append(atomic_write(folder / "data" / "example.csv", _csv(data)))
+    written.append(atomic_write(folder / "units.csv", _csv(units)))
     written.append(atomic_write(folder / PROJECT_FILE, _PROJECT_YAML))
     written.append(
         atomic_write(

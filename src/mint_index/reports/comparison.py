@@ -1,10 +1,10 @@
 """Two runs, one comparison, as plain data: score and rank changes, the largest movers
-and the indicators whose definition changed. The numbers come from
-:mod:`.score_changes`, the builder ``mint-index compare`` uses too."""
+and the definition changes. The numbers come from :mod:`.score_changes` and the
+definition changes from :mod:`mint_index.plan_changes`, the builders ``mint-index
+compare`` uses too, so its files and this page list the same changes."""
 
 from __future__ import annotations
 
-import json
 import math
 from typing import TYPE_CHECKING, Any
 
@@ -12,92 +12,110 @@ import numpy as np
 import pandas as pd
 
 from mint_index.framework.model import Indicator
+from mint_index.methods.registry import STEPS
+from mint_index.plan_changes import plan_changes
 from mint_index.reports.data import plain_number, prepare
+from mint_index.reports.i18n import texts
 from mint_index.reports.methodology import describe_compute
 from mint_index.reports.score_changes import current_rows, score_changes
+from mint_index.rules.languages import DEFAULT_LANGUAGE
 
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
+    from mint_index.plan import Plan
 
 __all__ = ["compare_context"]
 
 _N_MOVERS = 10
 
-_COMPARED_FIELDS = (
-    "compute",
-    "unit",
-    "direction",
-    "kind",
-    "goalposts",
-    "target",
-    "levels",
-    "min_denominator",
-    "parent",
-)
+
+def _compute_text(ind: Indicator) -> str:
+    """The definition as the methodology page writes it, with its transform (``ln(...)``)."""
+    text = describe_compute(ind)
+    transform = ind.compute.transform
+    return text if transform is None else f"{transform}({text})"
 
 
-def _field_text(ind: Indicator, name: str, spec: dict[str, Any] | None = None) -> str:
-    if name == "compute":
-        return describe_compute(ind)
-    if name == "goalposts":
+def _field_text(plan: Plan, item: str, field: str, lang: str) -> str:
+    """How the page writes ``field`` of ``item`` (an indicator, node or the build) in
+    ``plan``: one of the fields :func:`~mint_index.plan_changes.plan_changes` compares."""
+    if field in STEPS:
+        return plan.step(field, item).label()
+    if field == "weight":
+        return f"{plan.weight(item):g}"
+    if field == "peer_group":
+        return plan.peer_group_column
+    if field == "parent":
+        return plan.framework.node(item).parent or ""
+    ind = plan.framework.indicator(item)
+    if field == "compute":
+        return _compute_text(ind)
+    if field == "unit":
+        return ind.unit_label(lang)
+    if field == "goalposts":
         return "" if ind.goalposts is None else f"{ind.goalposts.lower:g} – {ind.goalposts.upper:g}"
-    if name == "target":
+    if field == "target":
         return "" if ind.target is None else f"{ind.target.value:g}"
-    if name == "levels":
+    if field == "levels":
         return ", ".join(f"{lv.value:g}→{lv.score:g}" for lv in ind.answer_levels())
-    if name == "normalise":
-        return json.dumps(spec or {}, sort_keys=True, ensure_ascii=False)
-    value = getattr(ind, name)
+    value = getattr(ind, field)
     return "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
 
 
-def _changed_indicators(before: Results, after: Results, lang: str) -> dict[str, Any]:
-    fa, fb = before.framework, after.framework
-    norm_a = {i: c.as_spec() for i, c in before.plan.normalise.items()}
-    norm_b = {i: c.as_spec() for i, c in after.plan.normalise.items()}
-    w_a, w_b = before.plan.weights, after.plan.weights
+def _definitions(before: Results, after: Results, lang: str) -> list[dict[str, Any]]:
+    """Every definition change between the two runs (the list ``mint-index compare``
+    writes to definition_changes.csv), each changed field with its text before and after."""
+    out = []
+    for change in plan_changes(before.plan, after.plan):
+        side = before if change.change == "removed" else after
+        out.append(
+            {
+                "kind": change.kind,
+                "id": change.id,
+                "label": None if change.kind == "build" else side.framework.label(change.id, lang),
+                "change": change.change,
+                "changes": [
+                    {
+                        "field": field,
+                        "before": _field_text(before.plan, change.id, field, lang),
+                        "after": _field_text(after.plan, change.id, field, lang),
+                    }
+                    for field in change.fields
+                ],
+            }
+        )
+    return out
+
+
+def _changed_indicators(definitions: list[dict[str, Any]], lang: str) -> dict[str, Any]:
+    """The page's section of changed indicators, from :func:`_definitions`: the fields
+    it has a name for (``f_<field>`` in :mod:`.i18n`; a field without one waits for it)."""
+    named = {key.removeprefix("f_") for key in texts(lang) if key.startswith("f_")}
+    indicators = [d for d in definitions if d["kind"] == "indicator"]
     changed = []
-    for ind_b in fb.indicators:
-        if ind_b.id not in fa.indicator_ids:
-            continue
-        ind_a = fa.indicator(ind_b.id)
-        diffs = []
-        for name in _COMPARED_FIELDS:
-            a, b = _field_text(ind_a, name), _field_text(ind_b, name)
-            if a != b:
-                diffs.append({"field": name, "before": a, "after": b})
-        a = _field_text(ind_a, "normalise", norm_a.get(ind_b.id))
-        b = _field_text(ind_b, "normalise", norm_b.get(ind_b.id))
-        if a != b:
-            diffs.append({"field": "normalise", "before": a, "after": b})
-        if w_a.get(ind_b.id) != w_b.get(ind_b.id):
-            diffs.append(
-                {
-                    "field": "weight",
-                    "before": f"{w_a.get(ind_b.id, 0):g}",
-                    "after": f"{w_b.get(ind_b.id, 0):g}",
-                }
-            )
-        if diffs:
-            changed.append({"id": ind_b.id, "label": fb.label(ind_b.id, lang), "changes": diffs})
-    added = [
-        {"id": i, "label": fb.label(i, lang)} for i in fb.indicator_ids if i not in fa.indicator_ids
-    ]
-    removed = [
-        {"id": i, "label": fa.label(i, lang)} for i in fa.indicator_ids if i not in fb.indicator_ids
-    ]
-    return {"changed": changed, "added": added, "removed": removed}
+    for entry in indicators:
+        shown = [d for d in entry["changes"] if d["field"] in named]
+        if entry["change"] == "changed" and shown:
+            changed.append({"id": entry["id"], "label": entry["label"], "changes": shown})
+    return {
+        "changed": changed,
+        **{
+            kind: [{"id": d["id"], "label": d["label"]} for d in indicators if d["change"] == kind]
+            for kind in ("added", "removed")
+        },
+    }
 
 
 def compare_context(
     before: Results,
     after: Results,
-    lang: str = "de",
+    lang: str = DEFAULT_LANGUAGE,
     year_before: int | None = None,
     year_after: int | None = None,
 ) -> dict[str, Any]:
     """Two runs, one comparison: score and rank changes of the index and the domains
-    common to both, the largest movers, and indicators whose definition changed."""
+    common to both, the largest movers, and the definition changes (``definitions``: every
+    one, as ``mint-index compare`` lists them; ``indicators``: the page's section)."""
     a = prepare(before, lang, year_before)
     b = prepare(after, lang, year_after)
     common = [u for u in b.unit_ids if u in set(a.unit_ids)]
@@ -159,6 +177,7 @@ def compare_context(
         ]
 
     risers, fallers = movers(1.0), movers(-1.0)
+    definitions = _definitions(before, after, lang)
     return {
         "kind": "comparison",
         "lang": lang,
@@ -176,6 +195,7 @@ def compare_context(
         "rows": rows,
         "risers": risers,
         "fallers": fallers,
-        "indicators": _changed_indicators(before, after, lang),
+        "indicators": _changed_indicators(definitions, lang),
+        "definitions": definitions,
         "scale": {"min": min(a.vmin, b.vmin), "max": max(a.vmax, b.vmax), "band": b.band},
     }

@@ -12,7 +12,7 @@ of the year compared. From Results those rows are the report's (:func:`current_r
 scores only of units that exist in the year and have data of it, ranked among
 themselves); from a scores file they are the file's rows of that year, as published.
 Years present on both sides are checked for revisions of past scores; definition changes
-come from the build specs in the two provenance blocks.
+come from the two builds' plans (:mod:`mint_index.plan_changes`).
 """
 
 from __future__ import annotations
@@ -24,10 +24,12 @@ import numpy as np
 import pandas as pd
 
 from mint_index.files import CSV_FLOAT_DECIMALS
+from mint_index.plan_changes import plan_changes
 from mint_index.rules.formatting import MISSING, Formatter
 
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
+    from mint_index.plan import Plan
     from mint_index.reports.data import ReportData
 
 __all__ = [
@@ -207,59 +209,17 @@ def compare_runs(old: ComparedRun, new: ComparedRun, rank_jump: int) -> dict[str
     }
 
 
-def _by_id(items: list[dict[str, Any]] | None) -> dict[str, dict[str, Any]]:
-    return {item["id"]: item for item in items or []}
-
-
-def _diff_items(
-    kind: str,
-    old: dict[str, dict[str, Any]],
-    new: dict[str, dict[str, Any]],
-) -> list[dict[str, Any]]:
-    out = []
-    for item_id in sorted(set(old) | set(new)):
-        if item_id not in new:
-            out.append({"kind": kind, "id": item_id, "change": "removed", "fields": ""})
-        elif item_id not in old:
-            out.append({"kind": kind, "id": item_id, "change": "added", "fields": ""})
-        else:
-            fields = sorted(
-                k
-                for k in set(old[item_id]) | set(new[item_id])
-                if old[item_id].get(k) != new[item_id].get(k)
-            )
-            if fields:
-                out.append(
-                    {"kind": kind, "id": item_id, "change": "changed", "fields": ", ".join(fields)}
-                )
-    return out
-
-
-def definition_changes(
-    old_spec: dict[str, Any] | None, new_spec: dict[str, Any] | None
-) -> pd.DataFrame:
-    """Indicators, aggregate nodes, variables and settings that differ between two specs.
-
-    Spec-level overrides (steps, weights, peer groups) and framework sections (metadata,
-    defaults, peer groups, the index) are reported under ``kind`` ``spec`` and
-    ``framework``.
-    """
-    if old_spec is None or new_spec is None:
+def definition_changes(old: Plan | None, new: Plan | None) -> pd.DataFrame:
+    """Indicators, aggregate nodes and build-wide settings whose definition differs
+    between two plans (:func:`mint_index.plan_changes.plan_changes`, which the comparison
+    page lists too): :data:`DEFINITION_COLUMNS`, one row each, ``fields`` naming what
+    changed. Empty when a side's plan is unknown (a scores file without provenance)."""
+    if old is None or new is None:
         return pd.DataFrame(columns=DEFINITION_COLUMNS)
-    old_fw, new_fw = old_spec.get("framework", {}), new_spec.get("framework", {})
-    rows: list[dict[str, Any]] = []
-    for section in ("framework", "index", "defaults", "peer_groups"):
-        rows += _diff_items(
-            "framework", {section: old_fw.get(section) or {}}, {section: new_fw.get(section) or {}}
-        )
-    for kind, key in (("indicator", "indicators"), ("node", "nodes"), ("variable", "variables")):
-        rows += _diff_items(kind, _by_id(old_fw.get(key)), _by_id(new_fw.get(key)))
-    settings = sorted((set(old_spec) | set(new_spec)) - {"framework"})
-    rows += _diff_items(
-        "spec",
-        {"spec": {k: old_spec.get(k) for k in settings}},
-        {"spec": {k: new_spec.get(k) for k in settings}},
-    )
+    rows = [
+        (change.kind, change.id, change.change, ", ".join(change.fields))
+        for change in plan_changes(old, new)
+    ]
     return pd.DataFrame(rows, columns=DEFINITION_COLUMNS)
 
 
