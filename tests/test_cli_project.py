@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import shlex
 from pathlib import Path
@@ -209,3 +210,14 @@ def test_the_parser_knows_every_source_format() -> None:
     from mint_index.data.source import FORMATS
 
     assert SOURCE_FORMATS == FORMATS
+
+
+def test_report_language_flag_then_project_then_default() -> None:
+    from types import SimpleNamespace
+
+    from mint_index.cli.project import report_language
+
+    project = SimpleNamespace(report_options=SimpleNamespace(lang="en"))
+    assert report_language(argparse.Namespace(lang="de"), project) == "de"  # type: ignore[arg-type]
+    assert report_language(argparse.Namespace(lang=None), project) == "en"  # type: ignore[arg-type]
+    assert report_language(argparse.Namespace(lang=None), None) == "de"  # the package default

@@ -35,6 +35,7 @@ from mint_index.cli.output import (
     render_markdown,
     render_text,
 )
+from mint_index.cli.project import report_language
 from mint_index.errors import (
     DataValidationError,
     FileAccessError,
@@ -488,7 +489,7 @@ def report(args: argparse.Namespace) -> Outcome:
         else:
             raise UsageError("give --out FOLDER")
         output_folder(args, out)
-        lang = args.lang or (options.lang if options else "de")
+        lang = report_language(args, project)
         year = args.year if args.year is not None else (options.year if options else None)
         progress.step("scoring")
         results = score_results(inputs)
@@ -537,7 +538,7 @@ def demo(args: argparse.Namespace) -> Outcome:
 
     examples = catalog_path("examples")
     data, units = examples / EXAMPLE_DATA_FILE, examples / EXAMPLE_UNITS_FILE
-    lang = args.lang or "de"
+    lang = report_language(args, None)
     with Progress(6) as progress:
         progress.step("validating the example data")
         framework = mi.default_framework()
@@ -693,7 +694,7 @@ def compare(args: argparse.Namespace) -> Outcome:
         new = compare_side(args, args.new, args.framework)
     else:
         old, new = project_sides(args, project)
-    lang = args.lang or (project.report_options.lang if project is not None else "de")
+    lang = report_language(args, project)
     result = compare_runs(compared_run(old), compared_run(new), args.rank_jump)
     definitions = definition_changes(old.plan, new.plan)
     block = provenance("compare", [])

@@ -33,6 +33,7 @@ __all__ = [
     "init_project",
     "project_of",
     "project_sides",
+    "report_language",
     "workflow_template",
 ]
 
@@ -40,6 +41,16 @@ __all__ = [
 _SOURCE_FLAGS = ("source_format", "year", "mapping", "unit_column", "name_column", "sheet")
 #: Flags whose value the project file gives.
 _PROJECT_FLAGS = ("framework", "units")
+
+
+def report_language(args: argparse.Namespace, project: Project | None) -> str:
+    """The language of what a command writes: ``--lang``, else the project's
+    ``report.lang``, else the default language."""
+    from mint_index.rules.languages import DEFAULT_LANGUAGE
+
+    if args.lang:
+        return str(args.lang)
+    return project.report_options.lang if project is not None else DEFAULT_LANGUAGE
 
 
 def _flag(name: str) -> str:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from mint_index.cli.errors import UsageError
 from mint_index.cli.output import Outcome, Table, problem
+from mint_index.cli.project import report_language
 
 if TYPE_CHECKING:
     from mint_index.data.source import SourceDescription, SourceSpec
@@ -42,10 +43,6 @@ def _framework(args: argparse.Namespace, project: Project | None) -> Framework:
     if project is not None and args.framework is not None:
         raise UsageError("give --framework or --project, not both")
     return project.framework if project is not None else read_framework(args.framework)
-
-
-def _lang(args: argparse.Namespace, project: Project | None) -> str:
-    return args.lang or (project.report_options.lang if project is not None else "de")
 
 
 # ---- inspect -------------------------------------------------------------------------------
@@ -118,7 +115,7 @@ def sources(args: argparse.Namespace) -> Outcome:
     """Every variable with where to get it, and the official tables to download."""
     project = _project(args)
     framework = _framework(args, project)
-    lang = _lang(args, project)
+    lang = report_language(args, project)
     rows = []
     tables: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     kinds: dict[str, int] = defaultdict(int)
@@ -170,7 +167,7 @@ def template(args: argparse.Namespace) -> Outcome:
     year = args.year or (project.report_options.year if project is not None else None)
     rules = project.rules if project is not None else None
     actions = list((rules or load_rules()).actions)
-    lang = _lang(args, project)
+    lang = report_language(args, project)
     written = write_template(framework, out, units=units, year=year, actions=actions, lang=lang)
     variables = collected_variables(framework)
     return Outcome(
