@@ -275,8 +275,12 @@ def test_errors_lists_every_code(capsys: pytest.CaptureFixture[str]) -> None:
     assert len({cls.code for cls in error_classes()}) == len(error_classes())  # all distinct
     assert codes["usage"] == 2 and codes["invalid_data"] == 1 and codes["internal_error"] == 3
     assert [r["code"] for r in listed["reasons"]] == [*REASON_CODES, *SET_BY_PRODUCER]
+    # the measures register's own codes, which its loader sets (mi.load_measures)
+    register = {r["code"] for r in listed["measures_reasons"]}
+    assert {"unknown_measure", "end_before_since", "duplicate_measure"} <= register
     assert main(["errors"]) == EXIT_OK
-    assert "output_locked" in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert "output_locked" in text and "end_before_since" in text
 
 
 @pytest.mark.parametrize(

@@ -819,6 +819,7 @@ def list_errors(args: argparse.Namespace) -> int:
     """Print every stable error code (with its exit code) and every problem reason code."""
     from mint_index.cli.app import EXIT_DATA, EXIT_INTERNAL, EXIT_USAGE
     from mint_index.errors import error_classes
+    from mint_index.measures import REASONS as MEASURES_REASONS
     from mint_index.reasons import REASON_CODES, SET_BY_PRODUCER
 
     def first_line(cls: type) -> str:
@@ -849,14 +850,18 @@ def list_errors(args: argparse.Namespace) -> int:
     ]
     reasons = [{"code": code, "meaning": text} for code, (_, text) in REASON_CODES.items()]
     reasons += [{"code": code, "meaning": text} for code, text in SET_BY_PRODUCER.items()]
+    register = [{"code": code, "meaning": text} for code, text in MEASURES_REASONS.items()]
     if args.format == "json":
-        sys.stdout.write(dumps_json({"errors": errors, "reasons": reasons}))
+        document = {"errors": errors, "reasons": reasons, "measures_reasons": register}
+        sys.stdout.write(dumps_json(document))
         return 0
-    width = max(*(len(str(e["code"])) for e in errors), *(len(r["code"]) for r in reasons))
+    width = max(len(str(row["code"])) for row in (*errors, *reasons, *register))
     lines = ['Error codes (JSON field "code" of a failed command; exit code in brackets):']
     lines += [f"  {e['code']:<{width}}  [{e['exit_code']}] {e['meaning']}" for e in errors]
     lines.append('Problem codes (field "code" of each problem record):')
     lines += [f"  {r['code']:<{width}}  {r['meaning']}" for r in reasons]
+    lines.append("Problem codes of a measures register (mi.load_measures, mint-index effects):")
+    lines += [f"  {r['code']:<{width}}  {r['meaning']}" for r in register]
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
 
