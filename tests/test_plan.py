@@ -13,10 +13,13 @@ import yaml
 from helpers import small_dataset
 
 import mint_index as mi
+from mint_index.analysis import replicate
+from mint_index.errors import SpecError
 from mint_index.methods.aggregate import GeneralisedParams
+from mint_index.methods.base import AggregateParams
 from mint_index.methods.impute import GroupParams, LocfParams
 from mint_index.methods.normalise import GoalpostsParams, MinMaxParams
-from mint_index.methods.registry import NoParams
+from mint_index.methods.registry import NoParams, parse_step
 from mint_index.plan import Plan, StepChoice
 from mint_index.spec import BuildSpec
 
@@ -130,16 +133,84 @@ def test_groups_share_one_call_per_distinct_choice(layered: mi.Framework) -> Non
     }
 
 
+def test_a_step_choice_is_taken_as_it_is() -> None:
+    choice = StepChoice.parse("normalise", {"method": "minmax", "range": [0, 10]})
+    assert StepChoice.parse("normalise", choice) is choice
+    with pytest.raises(SpecError, match="choice of step 'normalise'"):
+        StepChoice.parse("aggregate", choice)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"aggregate": "geometric"},  # keeps the framework's min_share 0
+        {"aggregate": {"method": "harmonic", "min_share": 0.9}},  # names its own
+        {"aggregate": StepChoice.parse("aggregate", "geometric")},
+        {"normalise": None, "weights": {"education": 3.0}, "peer_group": "size_class"},
+        {"impute": StepChoice.parse("impute", {"method": "locf", "max_years": 2})},
+        {"screen": {"min_coverage": 0.9}, "treat": "winsorise"},
+    ],
+)
+def test_with_changes_equals_resolving_the_changed_spec(
+    small_framework: mi.Framework, changes: dict
+) -> None:
+    fw_dict = small_framework.to_dict()
+    fw_dict["defaults"]["aggregate"] = {"method": "arithmetic", "min_share": 0.0}
+    fw = mi.Framework.model_validate(fw_dict)
+    plan = Plan.resolve(BuildSpec(framework=fw, normalise="rank", aggregate="harmonic"))
+    changed = plan.with_changes(**changes)
+    written = {k: v.as_spec() if isinstance(v, StepChoice) else v for k, v in changes.items()}
+    assert changed == Plan.resolve(BuildSpec.model_validate({**plan.to_dict(), **written}))
+    assert changed.to_json() == Plan.resolve(changed.spec).to_json()
+    assert plan.normalise["employment"].method == "rank"  # the plan itself is unchanged
+
+
+def test_an_aggregation_override_keeps_the_frameworks_min_share(
+    small_framework: mi.Framework,
+) -> None:
+    fw_dict = small_framework.to_dict()
+    fw_dict["defaults"]["aggregate"] = {"method": "arithmetic", "min_share": 0}
+    plan = Plan.resolve(BuildSpec(framework=mi.Framework.model_validate(fw_dict)))
+    kept = plan.with_changes(aggregate=StepChoice.parse("aggregate", "geometric"))
+    assert kept.aggregate["index"].params == AggregateParams(min_share=0.0)
+    assert type(kept.aggregate["index"].params.min_share) is float  # typed, as validated
+    assert kept.aggregate["index"].as_spec() == {"method": "geometric", "min_share": 0.0}
+    assert kept.spec.to_dict()["aggregate"] == {"method": "geometric"}  # as written
+    own = plan.with_changes(aggregate={"method": "geometric", "min_share": 0.75})
+    assert {c.params.min_share for c in own.aggregate.values()} == {0.75}
+
+
 def test_score_and_rescore_keep_their_api(small_framework: mi.Framework) -> None:
     data = small_dataset({"A": {}, "B": {"council_migrant": 12}, "C": {"council_migrant": 3}})
     res = mi.score(data, small_framework, normalise={"method": "minmax", "range": [0, 10]})
     assert res.plan.normalise["council_share"].params == MinMaxParams(range=(0, 10))
     again = res.rescore(normalise="goalposts")
     assert again.plan.normalise["council_share"].method == "goalposts"
+    # a typed choice scores as the spec it stands for; None goes back to the framework
+    minmax = StepChoice.parse("normalise", {"method": "minmax", "range": [0, 10]})
+    typed = again.rescore(normalise=minmax)
+    np.testing.assert_array_equal(typed.cube("aggregated"), res.cube("aggregated"))
+    assert typed.spec.to_dict()["normalise"] == {"method": "minmax", "range": [0.0, 10.0]}
+    assert res.rescore(normalise=None).plan == Plan.resolve(BuildSpec(framework=small_framework))
     # scoring a plan directly gives the same scores as scoring its spec
     direct = mi.score(data, res.plan)
     assert direct.plan is res.plan
     np.testing.assert_array_equal(direct.cube("aggregated"), res.cube("aggregated"))
+
+
+def _patch_parser(monkeypatch: pytest.MonkeyPatch, parser: object) -> None:
+    """Replace ``parse_step`` wherever it is called: registry, plan, spec, framework checks."""
+    import mint_index.framework.checks as checks
+    import mint_index.methods.registry as registry
+    import mint_index.plan as plan_module
+    import mint_index.spec as spec_module
+
+    for module in (registry, plan_module, spec_module, checks):
+        monkeypatch.setattr(module, "parse_step", parser)
+
+
+#: Normalisations onto positive values, so that geometric and harmonic means apply.
+POSITIVE_NORMALISATIONS = [{"method": "minmax", "range": [1, 100]}, "rank"]
 
 
 def test_no_stage_parses_a_spec_after_resolution(
@@ -147,17 +218,77 @@ def test_no_stage_parses_a_spec_after_resolution(
 ) -> None:
     data = small_dataset({"A": {}, "B": {"council_migrant": 12}, "C": {"council_migrant": 3}})
     plan = Plan.resolve(BuildSpec(framework=small_framework, impute="mean"))
+    # alternatives given as typed choices are validated here, before the parser is refused
+    normalise = [StepChoice.parse("normalise", s) for s in POSITIVE_NORMALISATIONS]
+    aggregate = [StepChoice.parse("aggregate", s) for s in ("geometric", "harmonic")]
 
     def refuse(*_: object) -> None:
         raise AssertionError("a spec was parsed after the plan was resolved")
 
-    import mint_index.methods.registry as registry
-    import mint_index.plan as plan_module
-    import mint_index.spec as spec_module
-
-    for module in (registry, plan_module, spec_module):
-        monkeypatch.setattr(module, "parse_step", refuse)
+    _patch_parser(monkeypatch, refuse)
     res = mi.score(data, plan)
     mi.gaps(res)
     mi.uncertainty(res, n=8, vary={"weights": 0.2}, seed=1)
+    mi.uncertainty(res, n=8, vary={"normalise": normalise, "aggregate": aggregate}, seed=1)
+    again = res.rescore(normalise=normalise[0], aggregate=aggregate[0], weights={"education": 2})
+    assert again.plan.normalise["employment"] is normalise[0]  # taken as it is
+    assert again.plan.aggregate["index"] is aggregate[0]
     assert "<html" in mi.report(res, lang="en").html  # the methodology reads the plan
+
+
+def test_varied_uncertainty_parses_only_at_its_entry_and_equals_fresh_builds(
+    small_framework: mi.Framework, small_data: mi.Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Varying normalisation and aggregation: each alternative is parsed once, when
+    ``vary`` is read, and never again; every replication's float64 scores equal those of a
+    fresh ``mi.score`` with that spec. The framework's aggregation sets ``min_share`` 0,
+    which an aggregation override keeps (as in ``rescore``) unless it names its own."""
+    fw_dict = small_framework.to_dict()
+    fw_dict["defaults"]["aggregate"] = {"method": "arithmetic", "min_share": 0.0}
+    fw = mi.Framework.model_validate(fw_dict)
+    res = mi.score(small_data, fw, normalise=POSITIVE_NORMALISATIONS[0])
+    aggregations = [None, "geometric", {"method": "harmonic", "min_share": 0.9}]
+
+    calls: list[tuple[str, dict]] = []
+    batches: list[tuple[np.ndarray, tuple[StepChoice, ...], list[np.ndarray]]] = []
+    batch_outputs = replicate.batch_outputs
+
+    def counting(step: str, spec: dict) -> object:
+        calls.append((step, dict(spec)))
+        return parse_step(step, spec)
+
+    def recording(indicators, choices, *args):  # type: ignore[no-untyped-def]
+        outputs = batch_outputs(indicators, choices, *args)
+        batches.append((indicators.values, tuple(choices), outputs))
+        return outputs
+
+    _patch_parser(monkeypatch, counting)
+    monkeypatch.setattr(replicate, "batch_outputs", recording)
+    vary = {"normalise": POSITIVE_NORMALISATIONS, "aggregate": aggregations}
+    mi.uncertainty(res, n=40, vary=vary, seed=5, nodes="all", threads=1)
+    monkeypatch.undo()
+    assert calls == [
+        ("normalise", {"method": "minmax", "range": [1, 100]}),
+        ("normalise", {"method": "rank"}),
+        ("aggregate", {"method": "geometric"}),
+        ("aggregate", {"method": "harmonic", "min_share": 0.9}),
+    ]
+
+    position = {n: i for i, n in enumerate(fw.node_ids)}
+    matched = set()
+    for n, normalise in enumerate(POSITIVE_NORMALISATIONS):
+        for a, aggregate in enumerate(aggregations):
+            fresh = mi.score(small_data, fw, normalise=normalise, aggregate=aggregate)
+            assert fresh.plan.aggregate["index"].params.min_share == (0.9 if a == 2 else 0.0)
+            n_y, n_u, n_i = fresh.cube("normalised").shape
+            normalised = fresh.cube("normalised").reshape(n_y * n_u, n_i).T
+            for values, choices, outputs in batches:
+                same_input = np.allclose(values, normalised, rtol=1e-12, atol=0, equal_nan=True)
+                if not same_input or list(choices) != list(fresh.plan.aggregate.values()):
+                    continue
+                matched.add((n, a))
+                for o, node in enumerate(fw.aggregate_ids):
+                    want = fresh.cube("aggregated")[:, :, position[node]].reshape(-1)
+                    for got in outputs[o]:
+                        assert np.allclose(got, want, rtol=1e-12, atol=0, equal_nan=True), node
+    assert matched == {(n, a) for n in range(2) for a in range(3)}

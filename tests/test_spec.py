@@ -46,3 +46,29 @@ def test_screen_spec_with_parameters_only(small_framework: mi.Framework) -> None
     spec = BuildSpec(framework=small_framework, screen={"min_coverage": 0.9})
     assert spec.screen is not None
     assert spec.screen.as_dict() == {"method": "availability", "min_coverage": 0.9}
+
+
+def test_with_changes_validates_only_what_is_new(
+    small_framework: mi.Framework, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A step choice is already validated, and so are the unchanged steps and the framework:
+    none is parsed again; a spec dict is (the user's entry point)."""
+    import mint_index.framework.checks as checks
+    import mint_index.spec as spec_module
+    from mint_index.plan import StepChoice
+
+    spec = BuildSpec(framework=small_framework, impute="mean", weights={"education": 2})
+    choice = StepChoice.parse("normalise", {"method": "minmax", "range": [0, 10]})
+    parsed: list[str] = []
+    for module in (spec_module, checks):
+        monkeypatch.setattr(module, "parse_step", lambda step, _: parsed.append(step))
+    changed = spec.with_changes(normalise=choice, weights={"education": 3})
+    assert parsed == []
+    assert changed.to_dict()["normalise"] == {"method": "minmax", "range": [0.0, 10.0]}
+    assert changed.impute == spec.impute and changed.weights == {"education": 3}
+    spec.with_changes(treat="winsorise")
+    assert parsed == ["treat"]
+    with pytest.raises(SpecError, match="choice of 'normalise'"):
+        spec.with_changes(aggregate=choice)
+    with pytest.raises(SpecError, match="negative"):
+        spec.with_changes(weights={"education": -1})

@@ -8,9 +8,12 @@ override in the spec -> the node's own spec -> its nearest ancestor's -> framewo
 defaults -> :data:`BUILTIN_DEFAULTS`.
 
 Every stage past the entry points (the engine, rescore, gaps, uncertainty replicates,
-recommendations, reports) reads the plan; none parses a spec dict again. The plan
-serialises to the spec as the user wrote it (:meth:`Plan.to_json`, :meth:`Plan.to_yaml`),
-and reading that back resolves to an equal plan.
+recommendations, reports) reads the plan; none parses a spec dict again. A changed plan
+(:meth:`Plan.with_changes`, what ``rescore`` and the uncertainty replicates run) replaces
+choices in the typed plan: a :class:`StepChoice` is taken as it is, and the framework's
+own choices, resolved once with the plan, are not parsed again. The plan serialises to
+the spec as the user wrote it (:meth:`Plan.to_json`, :meth:`Plan.to_yaml`), and reading
+that back resolves to an equal plan.
 """
 
 from __future__ import annotations
@@ -18,8 +21,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, SerializeAsAny, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    PrivateAttr,
+    SerializeAsAny,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+    model_validator,
+)
 
+from mint_index.errors import SpecError
 from mint_index.framework.framework import Framework
 from mint_index.framework.model import StepSpec
 from mint_index.methods.registry import (
@@ -53,9 +65,12 @@ class StepChoice(BaseModel):
 
     @classmethod
     def parse(cls, step: str, spec: StepChoice | StepSpec | Mapping[str, Any] | str) -> StepChoice:
-        """Validate a spec (``"rank"``, ``{"method": "rank", ...}``, a StepSpec or a choice)."""
+        """Validate a spec (``"rank"``, ``{"method": "rank", ...}`` or a StepSpec). A choice
+        is already typed and validated: it is returned as it is, if it is one of ``step``."""
         if isinstance(spec, StepChoice):
-            spec = spec.as_spec()
+            if spec.step != step:
+                raise SpecError(f"{step}: {spec.label()} is a choice of step {spec.step!r}")
+            return spec
         if isinstance(spec, str):
             spec = {"method": spec}
         elif isinstance(spec, StepSpec):
@@ -100,6 +115,73 @@ def group_choices(choices: Mapping[K, StepChoice]) -> list[tuple[StepChoice, lis
     return out
 
 
+#: The choices of one step in a plan: one for a build-wide step, else one per node.
+StepTable = StepChoice | Mapping[str, StepChoice]
+
+
+def _keeping(override: StepChoice, under: StepChoice) -> StepChoice:
+    """``override`` in place of ``under``, keeping the step-wide settings of ``under`` (see
+    :data:`~mint_index.spec.INHERITED`) that it names and ``override`` does not. Both are
+    validated, so the kept values are copied as they are, typed."""
+    kept = {
+        setting: getattr(under.params, setting)
+        for setting in INHERITED.get(override.step, ())
+        if setting in under.params.model_fields_set
+        and setting not in override.params.model_fields_set
+        and setting in type(override.params).model_fields
+    }
+    if not kept:
+        return override
+    return override.model_copy(update={"params": override.params.model_copy(update=kept)})
+
+
+def _overridden(override: StepChoice | None, framework: StepTable) -> StepTable:
+    """A step's choices: ``override`` (``None``: none) in place of the framework's own."""
+    if override is None:
+        return framework
+    if isinstance(framework, StepChoice):
+        return _keeping(override, framework)
+    by_under: dict[int, StepChoice] = {}  # the framework's choices are shared between nodes
+    table = {}
+    for node, under in framework.items():
+        if id(under) not in by_under:
+            by_under[id(under)] = _keeping(override, under)
+        table[node] = by_under[id(under)]
+    return table
+
+
+def _given(spec: BuildSpec, step: str) -> StepChoice | None:
+    """The override ``spec`` gives ``step``, validated (``None``: it gives none)."""
+    written = getattr(spec, step)
+    return None if written is None else StepChoice.parse(step, written)
+
+
+def _framework_choices(fw: Framework) -> dict[str, StepTable]:
+    """What ``fw`` alone chooses for every step and node (its own spec, else its nearest
+    ancestor's, else the framework defaults, else :data:`BUILTIN_DEFAULTS`); each
+    distinct spec is parsed once."""
+    parsed: dict[tuple[str, int], StepChoice] = {}
+
+    def choice(step: str, spec: StepSpec | None) -> StepChoice:
+        # the framework's StepSpec objects live as long as the build
+        key = (step, id(spec))
+        if key not in parsed:
+            parsed[key] = StepChoice.parse(
+                step, spec if spec is not None else BUILTIN_DEFAULTS[step]
+            )
+        return parsed[key]
+
+    tables: dict[str, StepTable] = {
+        step: choice(step, getattr(fw.defaults, step)) for step in GLOBAL_STEPS
+    }
+    for step in INDICATOR_STEPS:
+        tables[step] = {i: choice(step, fw.step_spec(step, i)) for i in fw.indicator_ids}
+    tables["aggregate"] = {
+        a: choice("aggregate", fw.step_spec("aggregate", a)) for a in fw.aggregate_ids
+    }
+    return tables
+
+
 class _ReadOnlyDict(dict):
     """A dict that refuses every change, and still pickles (reports run in processes)."""
 
@@ -135,6 +217,17 @@ class Plan(BaseModel):
     weights: Mapping[str, float]
     peer_group_column: str
 
+    #: What the framework alone chooses, by step: resolved once with the plan, so that
+    #: :meth:`with_changes` never parses the framework again.
+    _framework_choices: dict[str, StepTable] = PrivateAttr(default_factory=dict)
+
+    @field_validator("spec", mode="wrap")
+    @classmethod
+    def _validated_spec(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """A BuildSpec was validated when it was made: not again for its plan (pydantic
+        would re-run its checks, which parse every step spec in it)."""
+        return value if isinstance(value, BuildSpec) else handler(value)
+
     @model_validator(mode="after")
     def _read_only(self) -> Plan:
         """The per-node tables become read-only views: a plan never changes."""
@@ -150,40 +243,20 @@ class Plan(BaseModel):
         An override replaces the framework's spec of a step, except for the step-wide
         settings in :data:`~mint_index.spec.INHERITED` it does not name (COINr parity: an
         aggregation override keeps the ``min_share`` that ``read_coinr`` set)."""
+        framework = _framework_choices(spec.framework)
+        tables = {step: _overridden(_given(spec, step), framework[step]) for step in STEPS}
+        return cls._assemble(spec, framework, tables)
+
+    @classmethod
+    def _assemble(
+        cls, spec: BuildSpec, framework: dict[str, StepTable], tables: Mapping[str, Any]
+    ) -> Plan:
+        """The plan of ``spec`` with the choices ``tables`` (by step), the weights and the
+        peer-group column; ``framework``: the framework's own choices it was made from."""
         fw = spec.framework
-        parsed: dict[tuple[str, int, int], StepChoice] = {}
-
-        def below(step: str, node: str | None) -> StepSpec | None:
-            """What ``step`` uses at ``node`` when the spec does not override it."""
-            if step in GLOBAL_STEPS or node is None:
-                return getattr(fw.defaults, step)
-            return fw.step_spec(step, node)
-
-        def choice(step: str, node: str | None) -> StepChoice:
-            given = getattr(spec, step)
-            under = below(step, node) if given is None or step in INHERITED else None
-            # the StepSpec objects of spec and framework live as long as the build
-            key = (step, id(given), id(under))
-            if key not in parsed:
-                chosen: StepSpec | Mapping[str, Any] | None = given if given is not None else under
-                if given is not None and under is not None:
-                    kept = {
-                        setting: value
-                        for setting, value in under.as_dict().items()
-                        if setting in INHERITED[step] and setting not in given.as_dict()
-                    }
-                    chosen = {**given.as_dict(), **kept}
-                parsed[key] = StepChoice.parse(
-                    step, chosen if chosen is not None else BUILTIN_DEFAULTS[step]
-                )
-            return parsed[key]
-
-        return cls(
+        plan = cls(
             spec=spec,
-            denominate=choice("denominate", None),
-            screen=choice("screen", None),
-            **{step: {i: choice(step, i) for i in fw.indicator_ids} for step in INDICATOR_STEPS},
-            aggregate={a: choice("aggregate", a) for a in fw.aggregate_ids},
+            **tables,
             weights={
                 n: float(spec.weights.get(n, fw.node(n).weight))
                 for n in fw.node_ids
@@ -191,6 +264,8 @@ class Plan(BaseModel):
             },
             peer_group_column=spec.peer_group or fw.peer_groups.column,
         )
+        plan._framework_choices = framework
+        return plan
 
     @property
     def framework(self) -> Framework:
@@ -199,8 +274,6 @@ class Plan(BaseModel):
     def step(self, step: str, node: str | None = None) -> StepChoice:
         """The choice of ``step`` at ``node`` (``None`` for the build-wide steps)."""
         if step not in STEPS:
-            from mint_index.errors import SpecError
-
             raise SpecError(f"unknown step {step!r}; steps: {', '.join(STEPS)}")
         value = getattr(self, step)
         if isinstance(value, StepChoice):
@@ -220,9 +293,28 @@ class Plan(BaseModel):
         return iter(group_choices(columns))
 
     def with_changes(self, **changes: Any) -> Plan:
-        """The plan of the spec with some fields replaced (what ``rescore`` runs); steps
-        accept a method name, a spec dict or a :class:`StepChoice`."""
-        return Plan.resolve(self.spec.with_changes(**changes))
+        """The plan of the spec with some fields replaced (what ``rescore`` runs).
+
+        Steps accept a method name or a spec dict (validated, as at any entry point) or a
+        :class:`StepChoice` (taken as it is: already typed and validated); ``None`` removes
+        an override. Only the changed steps are replaced, over the framework's own choices
+        resolved with this plan, so nothing already resolved is parsed again; a new
+        framework resolves everything again."""
+        spec = self.spec.with_changes(**changes)
+        if "framework" in changes:
+            return Plan.resolve(spec)
+        framework = self._framework_choices
+        tables = {step: getattr(self, step) for step in STEPS}
+        for step in STEPS:
+            if step in changes:
+                given = changes[step]
+                override = (
+                    StepChoice.parse(step, given)  # checks it is a choice of this step
+                    if isinstance(given, StepChoice)
+                    else _given(spec, step)
+                )
+                tables[step] = _overridden(override, framework[step])
+        return Plan._assemble(spec, framework, tables)
 
     # ---- serialisation: the spec as written -----------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    ValidatorFunctionWrapHandler,
     field_validator,
     model_validator,
 )
@@ -42,9 +43,12 @@ BUILTIN_DEFAULTS: dict[str, dict[str, Any]] = {
 #: The method meant when a spec gives only parameters: ``screen={"min_coverage": 0.9}``.
 IMPLIED: dict[str, str] = {"screen": "availability"}
 
+#: The validation context key of the steps :meth:`BuildSpec.with_changes` knows are valid.
+_VALIDATED_STEPS = "validated_steps"
+
 #: Settings of a step (not of one method) that an override leaves as they were unless
 #: it names them: ``aggregate={"method": "geometric"}`` on a COINr import keeps its
-#: ``min_share`` of 0. Applied by :meth:`mint_index.plan.Plan.resolve`.
+#: ``min_share`` of 0. Applied by :class:`~mint_index.plan.Plan` (``resolve``, ``with_changes``).
 INHERITED: dict[str, tuple[str, ...]] = {"aggregate": ("min_share",)}
 
 
@@ -67,13 +71,23 @@ class BuildSpec(BaseModel):
         default=None, description="Units-table column of peer groups; default from the framework."
     )
 
+    @field_validator("framework", mode="wrap")
+    @classmethod
+    def _checked_framework(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """A Framework was checked when it was made: not again for every spec (pydantic
+        would re-run its checks, which parse every step spec in it)."""
+        return value if isinstance(value, Framework) else handler(value)
+
     @field_validator(*STEPS, mode="before")
     @classmethod
     def _coerce_step(cls, value: Any, info: ValidationInfo) -> Any:
         from mint_index.plan import StepChoice
 
         if isinstance(value, StepChoice):
-            return value.as_spec()
+            if value.step != info.field_name:
+                raise SpecError(f"{info.field_name}: {value.label()} is a choice of {value.step!r}")
+            # already validated: recorded as written, not parsed again (see _valid)
+            return StepSpec.model_construct(**value.as_spec())
         if isinstance(value, str):
             return {"method": value}
         if isinstance(value, Mapping) and "method" not in value and info.field_name in IMPLIED:
@@ -81,10 +95,13 @@ class BuildSpec(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _valid(self) -> BuildSpec:
+    def _valid(self, info: ValidationInfo) -> BuildSpec:
+        """Every step spec against the registry, except those the validation context says
+        are valid already (:meth:`with_changes`: unchanged ones and step choices)."""
+        validated = (info.context or {}).get(_VALIDATED_STEPS, ())
         for step in STEPS:
             spec = getattr(self, step)
-            if spec is not None:
+            if spec is not None and step not in validated:
                 parse_step(step, spec.as_dict())
         unknown = sorted(set(self.weights) - set(self.framework.node_ids))
         if unknown:
@@ -95,7 +112,11 @@ class BuildSpec(BaseModel):
         return self
 
     def with_changes(self, **changes: Any) -> BuildSpec:
-        """A new spec with some fields replaced (steps accept dicts or method names)."""
+        """A new spec with some fields replaced. Steps accept method names and dicts
+        (validated here) or :class:`~mint_index.plan.StepChoice` objects (taken as they are:
+        already validated); the steps not changed are not validated again."""
+        from mint_index.plan import StepChoice
+
         unknown = sorted(set(changes) - set(type(self).model_fields))
         if unknown:
             raise SpecError(
@@ -104,7 +125,12 @@ class BuildSpec(BaseModel):
             )
         data = {k: getattr(self, k) for k in type(self).model_fields}
         data.update(changes)
-        return BuildSpec.model_validate(data)
+        validated = [
+            step
+            for step in STEPS
+            if step not in changes or isinstance(changes[step], StepChoice | None)
+        ]
+        return BuildSpec.model_validate(data, context={_VALIDATED_STEPS: validated})
 
     # ---- serialisation --------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -3,8 +3,9 @@
 A replication differs from the nominal results in its choices (see
 :mod:`mint_index.analysis.choices`). Choices upstream of aggregation (imputation,
 treatment, normalisation) have few alternatives, so each distinct combination is scored
-once with :meth:`Results.rescore`. Everything else (weights, leaving an indicator out, the
-aggregation method) is applied to stacks of replications at once: for the
+once with :meth:`Results.rescore` (the alternatives are typed step choices, so nothing is
+parsed again). Everything else (weights, leaving an indicator out, the aggregation
+method) is applied to stacks of replications at once: for the
 quasi-arithmetic means (arithmetic, geometric, harmonic, generalised) a parent is
 ``f⁻¹(Σ w f(x) / Σ w)`` over the children present, which for a batch of weight vectors is
 one matrix product per node.
@@ -273,9 +274,17 @@ def _aggregations(
     if factor is None:
         return (nominal,), np.zeros(len(reps), dtype=np.int64)
     alternatives = tuple(
-        nominal if o is None else (o,) * len(fw.aggregate_ids) for o in factor.options
+        nominal if o is None else _override_aggregation(results, o) for o in factor.options
     )
     return alternatives, reps.choice["aggregate"]
+
+
+def _override_aggregation(results: Results, choice: StepChoice) -> tuple[StepChoice, ...]:
+    """Each aggregate's choice when ``choice`` overrides the aggregation, as in
+    ``results.rescore(aggregate=choice)`` (it keeps the framework's ``min_share`` where it
+    does not name its own): the plan applies the override, without parsing anything."""
+    changed = results.plan.with_changes(aggregate=choice).aggregate
+    return tuple(changed[a] for a in results.framework.aggregate_ids)
 
 
 def _is_dask_client(executor: object) -> bool:

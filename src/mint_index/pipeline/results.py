@@ -384,7 +384,12 @@ class Results:
 
     # ---- re-running -----------------------------------------------------------------
     def rescore(self, **overrides: Any) -> Results:
-        """Score the same data with a changed spec (steps, weights, peer groups)."""
+        """Score the same data with a changed spec (steps, weights, peer groups).
+
+        A step takes a method name or a spec dict (validated) or a
+        :class:`~mint_index.plan.StepChoice` (taken as it is); ``None`` removes an override.
+        The new plan replaces only the changed choices of this one
+        (:meth:`~mint_index.plan.Plan.with_changes`): nothing resolved is parsed again."""
         from mint_index.pipeline.engine import score
 
         return score(self.dataset, self.plan.with_changes(**overrides))
