@@ -453,3 +453,28 @@ def test_threads_change_nothing_but_speed(res: mi.Results) -> None:
         pd.testing.assert_frame_equal(alone.rank_stats, other.rank_stats)
     with pytest.raises(SpecError, match="threads"):
         uncertainty(res, n=4, threads=0)
+
+
+def test_vary_is_recorded_as_plain_json_data() -> None:
+    from mint_index.analysis.uncertainty import _jsonable
+    from mint_index.plan import StepChoice
+
+    vary = {
+        "weights": {2: np.float64(0.5), "i0": 0.25},
+        "normalise": [None, "rank", StepChoice.parse("normalise", {"method": "minmax"})],
+        "aggregate": ({"method": "generalised", "p": 3},),
+        "treat": True,
+        "leave_out": ("i0", None),
+    }
+    plain = _jsonable(vary)
+    assert plain == {
+        "weights": {"2": 0.5, "i0": 0.25},
+        "normalise": [None, "rank", {"method": "minmax"}],
+        "aggregate": [{"method": "generalised", "p": 3}],
+        "treat": True,
+        "leave_out": ["i0", None],
+    }
+    assert type(plain["weights"]["2"]) is float and type(plain["aggregate"]) is list
+    # what the JSON round trip it replaces gave, type for type
+    old = json.loads(json.dumps(vary, default=lambda v: v.as_spec()))
+    assert json.dumps(plain) == json.dumps(old) and plain == old

@@ -302,11 +302,27 @@ def uncertainty(
 
 def _jsonable(vary: Mapping[str, Any]) -> dict[str, Any]:
     """``vary`` as plain JSON data; step choices as the specs they were written as."""
-    import json
+    plain: dict[str, Any] = _plain(dict(vary))
+    return plain
 
-    def plain(value: Any) -> Any:
-        if isinstance(value, StepChoice):
-            return value.as_spec()
-        return str(value)
 
-    return json.loads(json.dumps(dict(vary), default=plain))
+def _plain(value: Any) -> Any:
+    """``value`` as the plain Python types JSON has, converted as ``json.dumps`` would:
+    tuples become lists, mapping keys (node ids or level numbers, checked by
+    :func:`~mint_index.analysis.choices.parse_vary`) strings, numbers plain ``int`` or
+    ``float``, a step choice its spec, anything else its text."""
+    if isinstance(value, StepChoice):
+        return value.as_spec()
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return str.__str__(value)  # its text, also for an enum member
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return float(value)
+    return str(value)
