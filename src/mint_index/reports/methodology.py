@@ -65,7 +65,7 @@ def methodology(res: Results, data: ReportData) -> dict[str, Any]:
     weights = []
     for parent in reversed(fw.aggregate_ids):
         kids = fw.children[parent]
-        total = sum(plan.weight(k) for k in kids)
+        shared = any(plan.weight(k) > 0 for k in kids)  # else no child has a share
         weights.append(
             {
                 "id": parent,
@@ -75,7 +75,7 @@ def methodology(res: Results, data: ReportData) -> dict[str, Any]:
                         "id": k,
                         "label": labels[k],
                         "weight": plan.weight(k),
-                        "share": shares[k] if total > 0 else None,
+                        "share": shares[k] if shared else None,
                     }
                     for k in kids
                 ],
