@@ -205,3 +205,11 @@ indicators:
         "0",
         "100",
     )
+
+
+def test_an_unknown_language_is_refused_before_writing(fw: mi.Framework, tmp_path: Path) -> None:
+    from mint_index.errors import UnknownLanguageError
+
+    with pytest.raises(UnknownLanguageError, match="valid: de, en"):
+        write_template(fw, tmp_path / "fr.xlsx", lang="fr")
+    assert not (tmp_path / "fr.xlsx").exists()

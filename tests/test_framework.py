@@ -225,3 +225,46 @@ def test_fractions_and_variables_of_each_kind_of_compute(small_framework: mi.Fra
     council = small_framework.indicator("council_share")
     assert council.fractions() == [("council_migrant", "council_seats")]
     assert council.variables() == ["council_migrant", "council_seats"]
+
+
+def test_texts_and_sources_speak_the_default_language_and_refuse_others() -> None:
+    """``Text.get`` and a source's ``where``/``detail`` default to German, the project's
+    language, and an unknown language is an error, never English in disguise."""
+    from mint_index.errors import UnknownLanguageError
+    from mint_index.framework.model import (
+        OfficialSource,
+        SelfReportedSource,
+        Text,
+        UndeterminedSource,
+    )
+
+    text = Text(de="Ratsbüro", en="council office")
+    assert (text.get("de"), text.get("en")) == ("Ratsbüro", "council office")
+    official = OfficialSource(
+        type="official",
+        table="12411-01-01-5",
+        label_path=("Bevölkerung", "Ausländer"),
+        row="unter 18",
+        proxy_for=Text(de="nur Staatsangehörigkeit", en="nationality only"),
+        level="Gemeinde",
+    )
+    assert official.detail() == (
+        "Bevölkerung > Ausländer; Zeile: unter 18; Näherung: nur Staatsangehörigkeit"
+    )
+    assert (
+        official.detail("en") == "Bevölkerung > Ausländer; row: unter 18; proxy: nationality only"
+    )
+    own = SelfReportedSource(type="self_reported", holder=text)
+    unknown = UndeterminedSource(type="undetermined", note=Text(de="offen", en="open"))
+    assert (own.where(), own.detail(), unknown.detail()) == ("Ratsbüro", "", "offen")
+    for call in (
+        lambda: text.get("fr"),
+        lambda: official.where("fr"),
+        lambda: official.detail("fr"),
+        lambda: own.where("fr"),
+        lambda: own.detail("fr"),
+        lambda: unknown.where("fr"),
+        lambda: unknown.detail("fr"),
+    ):
+        with pytest.raises(UnknownLanguageError, match="valid: de, en"):
+            call()

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from mint_index.errors import MintIndexError
+from mint_index.rules.languages import DEFAULT_LANGUAGE, check_language
 
 if TYPE_CHECKING:
     from mint_index.framework.framework import Framework
@@ -163,7 +164,7 @@ def write_template(
     units: pd.DataFrame | None = None,
     year: int | None = None,
     actions: Iterable[str] = (),
-    lang: str = "de",
+    lang: str = DEFAULT_LANGUAGE,
 ) -> Path:
     """Write the fill-in workbook to ``out`` (``.xlsx``); returns the path.
 
@@ -171,14 +172,12 @@ def write_template(
     prefilled, one row each; ``year``: prefilled in the year column; ``actions``: the
     measure ids the measures sheet offers (the action catalog).
     """
-    if lang not in _WORDS:
-        raise MintIndexError(f"unknown language {lang!r}; languages: {', '.join(_WORDS)}")
+    words = _WORDS[check_language(lang)]
     openpyxl = _openpyxl()
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    words = _WORDS[lang]
     rows = _unit_rows(units)
     last = _FIRST_DATA_ROW + max(len(rows), _EMPTY_ROWS) - 1
     book = openpyxl.Workbook()

@@ -18,6 +18,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mint_index.rules.formatting import value_decimals
+from mint_index.rules.languages import DEFAULT_LANGUAGE, check_language
 
 __all__ = [
     "Compute",
@@ -84,7 +85,10 @@ class Text(_Strict):
         return value
 
     def get(self, lang: str) -> str:
-        return self.de if lang == "de" else self.en
+        """The text in ``lang``; an unknown language is an
+        :class:`~mint_index.errors.UnknownLanguageError`, never silently English."""
+        text: str = getattr(self, check_language(lang))
+        return text
 
 
 class StepSpec(BaseModel):
@@ -205,14 +209,16 @@ class OfficialSource(_Strict):
     def kind(self) -> str:
         return "official proxy" if self.proxy_for else "official"
 
-    def where(self, lang: str = "en") -> str:
-        """Table, database and finest level: ``12411-01-01-5 (Regionalstatistik, Gemeinde)``."""
+    def where(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """Table, database and finest level: ``12411-01-01-5 (Regionalstatistik, Gemeinde)``,
+        the same in every language (``lang`` is checked all the same)."""
+        check_language(lang)
         return f"{self.table} ({self.database}, {self.level})"
 
-    def detail(self, lang: str = "en") -> str:
+    def detail(self, lang: str = DEFAULT_LANGUAGE) -> str:
         """The column (label path and row) or the derivation, then proxy and notes, in
         ``lang`` (the label path is the table's own, German)."""
-        words = _DETAIL_WORDS["de" if lang == "de" else "en"]
+        words = _DETAIL_WORDS[check_language(lang)]
         parts = []
         if self.label_path:
             row = f"; {words['row']}: {self.row}" if self.row else ""
@@ -239,10 +245,11 @@ class SelfReportedSource(_Strict):
 
     kind: ClassVar[str] = "self-reported"
 
-    def where(self, lang: str = "en") -> str:
+    def where(self, lang: str = DEFAULT_LANGUAGE) -> str:
         return self.holder.get(lang)
 
-    def detail(self, lang: str = "en") -> str:
+    def detail(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        check_language(lang)
         return self.note.get(lang) if self.note else ""
 
 
@@ -255,10 +262,11 @@ class UndeterminedSource(_Strict):
 
     kind: ClassVar[str] = "undetermined"
 
-    def where(self, lang: str = "en") -> str:
+    def where(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        check_language(lang)
         return "-"
 
-    def detail(self, lang: str = "en") -> str:
+    def detail(self, lang: str = DEFAULT_LANGUAGE) -> str:
         return self.note.get(lang)
 
 
