@@ -421,6 +421,16 @@ def test_effects_context_is_plain_data_with_a_chart(
     shift = derived.loc["08999015", before].mean() - derived.loc[pool, before].mean().mean()
     assert chart["counterfactual"][-1] == pytest.approx(chart["comparison"][-1] + shift)
     assert chart["years"] == [2019, 2020, 2021, 2022, 2023, 2024] and chart["unit"][1] is None
+    # written with the indicator's decimals: a ratio parity has two, also for the means
+    assert (chart["decimals"], chart["mean_decimals"]) == (2, 2)
+    # a count (meetings a year): none for the unit's own, one for the means between them
+    counts = [
+        c
+        for shown in ctx["charts"].values()
+        for c in shown
+        if c["indicator"] == "network_meetings_held"
+    ]
+    assert counts and {(c["decimals"], c["mean_decimals"]) for c in counts} == {(0, 1)}
     de = mi.effects_context(res, table, "de")
     assert de["title"] == "Wirkung der Maßnahmen"
 

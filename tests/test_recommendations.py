@@ -4,6 +4,8 @@ that improving a node never adds a recommendation about it."""
 from __future__ import annotations
 
 import json
+import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -391,6 +393,14 @@ def test_recommendations_api(small_framework: mi.Framework, rules_file) -> None:
     assert keys == sorted(keys)
     html = recs._repr_html_()
     assert html.startswith("<p><b>Recommendations(") and "<script" not in html
+    # priorities read as in a German report: whole points "von 100", ties (up to float
+    # noise in the ninth decimal) rounded up
+    shown = frame[(frame["kind"] == "action") & (frame["year"] == frame["year"].max())]
+    shown = shown[shown["rank"] <= 3].head(20)
+    written = re.findall(r"<td>(\d+) von 100 \((?:high|medium|low)\)</td>", html)
+    assert sorted(map(int, written)) == sorted(
+        math.floor(round(p, 9) + 0.5) for p in shown["priority"]
+    )
 
 
 def test_packaged_rules_that_do_not_fit_another_framework_are_skipped(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -171,7 +172,12 @@ def test_methodology_lists_what_was_varied(res: mi.Results) -> None:
     assert len(unc.varied) == 2
     for lang, heading in (("de", "Unsicherheitsanalyse"), ("en", "Uncertainty analysis")):
         rep = mi.report(res, lang=lang, uncertainty=unc)
-        assert rep.context["uncertainty"] == {"n": 16, "seed": 3, "varied": unc.varied}
+        assert rep.context["uncertainty"] == {
+            "n": 16,
+            "seed": 3,
+            "varied": unc.varied,
+            "choices": None,  # the result has only its English lines: shown as they are
+        }
         html = rep.html
         methodology = html[html.index('<section aria-labelledby="methodology">') :]
         methodology = methodology[: methodology.index("</section>")]
@@ -183,6 +189,55 @@ def test_methodology_lists_what_was_varied(res: mi.Results) -> None:
         without = mi.report(res, lang=lang)
         assert without.context["uncertainty"] is None
         assert heading not in without.html
+
+
+@pytest.mark.parametrize(
+    ("lang", "weights", "normalise"),
+    [
+        (
+            "de",
+            "weights: gleichverteilte Zufallsabweichung von ±25\u00a0%, ±30\u00a0% bei {n} "
+            "von {n} Gewichten",
+            "normalise: eine von minmax, wie berechnet",
+        ),
+        (
+            "en",
+            "weights: uniform noise of ±25%, ±30% on {n} of {n} weights",
+            "normalise: one of minmax, nominal",
+        ),
+    ],
+)
+def test_what_was_varied_is_worded_in_the_report_language(
+    res: mi.Results, lang: str, weights: str, normalise: str
+) -> None:
+    """With each choice as plain data (``Factor.summary``) the methodology words it in
+    the page's language, numbers in its style; ``leave_out`` counts its choices."""
+    from mint_index.analysis.choices import parse_vary
+
+    vary = {
+        "weights": {1: 0.25, 2: 0.3},
+        "normalise": [{"method": "minmax"}, None],
+        "leave_out": ["kita", None],
+    }
+    unc = mi.uncertainty(res, n=8, seed=1, vary=vary)
+    node_ids = res.framework.node_ids
+    choices = [f.summary(node_ids) for f in parse_vary(vary, res)]
+    # the result with its choices as plain data beside the English lines
+    worded = dataclasses.replace(unc)
+    object.__setattr__(worded, "choices", choices)
+    rep = mi.report(res, lang=lang, uncertainty=worded)
+    assert rep.context["uncertainty"]["choices"] == choices
+    listed = rep.html[rep.html.index('<ul id="uncertainty-varied">') :]
+    listed = listed[: listed.index("</ul>")]
+    below_index = len(node_ids) - 1  # every weight but the index's: levels 1 and 2
+    lines = [
+        weights.replace("{n}", str(below_index)),
+        normalise,
+        {"de": "leave_out: eine von 2 Möglichkeiten weggelassen (kita, keine)"}.get(
+            lang, "leave_out: one of 2 choices left out (kita, none)"
+        ),
+    ]
+    assert re.findall(r"<li><code>(.*?)</code></li>", listed) == lines
 
 
 def test_cli_report_audit(tmp_path: Path) -> None:

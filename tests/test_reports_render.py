@@ -487,9 +487,10 @@ def test_rank_ranges_wherever_ranks_appear() -> None:
     unc = mi.uncertainty(res, vary={"weights": 0.25}, n=16, seed=3)
     rep = report(res, lang="de", uncertainty=unc)
     overview, profile = rep.html, rep.profile("a")
-    assert '<th scope="col" class="num">Rangbereich (90 %)</th>' in overview
+    # 90 % as German writes a percentage: a no-break space before the sign
+    assert '<th scope="col" class="num">Rangbereich (90\u00a0%)</th>' in overview
     # the key figures and the domains table of a profile
-    assert profile.count("Rangbereich (90 %)") >= 2
+    assert profile.count("Rangbereich (90\u00a0%)") >= 2
     ranges = re.findall(r'<td class="num">(\d+–\d+)</td>', overview)
     assert len(ranges) == 4  # one per ranked municipality, whole ranks
     plain = report(res, lang="de")

@@ -255,3 +255,20 @@ def test_nice_ticks_are_round_and_cover_the_data() -> None:
     assert svg._nice_ticks(0.37, 1.96) == pytest.approx([0.0, 0.5, 1.0, 1.5, 2.0])
     assert svg._nice_ticks(12.0, 12.0) == pytest.approx([10.0, 15.0])  # a flat line
     assert svg._nice_ticks(-3.2, 7.9) == pytest.approx([-5.0, 0.0, 5.0, 10.0])
+
+
+def test_scale_ends_are_written_by_the_callers_formatter() -> None:
+    """The ends of a histogram's and a small multiple's scale are numbers readers see:
+    written by ``tick_format`` (the report's formatter), by default with a real minus."""
+    german = lambda v: f"{v:.1f}".replace(".", ",").replace("-", "−")  # noqa: E731
+    histograms = svg.histograms(
+        [("i", [1, 2])], [-2.5, 0.0, 2.5], chart_id="h", title="t", desc="d", tick_format=german
+    )
+    panels = [("x", [2020, 2021], [0.5, 1.0], "1")]
+    lines = svg.small_multiples(
+        panels, chart_id="s", title="t", desc="d", vmin=-2.5, vmax=2.5, tick_format=german
+    )
+    for markup in (histograms, lines):
+        assert {"−2,5", "2,5"} <= set(_texts(_parse(markup)))
+    plain = svg.histograms([("i", [1, 2])], [-2.5, 0.0, 2.5], chart_id="h", title="t", desc="d")
+    assert {"−2.5", "2.5"} <= set(_texts(_parse(plain)))

@@ -124,6 +124,7 @@ def _reference_small_multiples(
     columns: int = 3,
     panel_width: float = 220.0,
     panel_height: float = 90.0,
+    tick_format: Callable[[float], str] = svg._plain_tick,
 ) -> str:
     n = max(len(panels), 1)
     cols = min(columns, n)
@@ -134,8 +135,8 @@ def _reference_small_multiples(
         px, py = (k % cols) * panel_width, (k // cols) * panel_height
         x0, x1 = px + 34, px + panel_width - 50
         y0, y1 = py + panel_height - 18, py + 24
-        out.append(_text(x0 - 4, y0, f"{vmin:g}", "end", ' font-size="11"'))
-        out.append(_text(x0 - 4, y1 + 9, f"{vmax:g}", "end", ' font-size="11"'))
+        out.append(_text(x0 - 4, y0, tick_format(vmin), "end", ' font-size="11"'))
+        out.append(_text(x0 - 4, y1 + 9, tick_format(vmax), "end", ' font-size="11"'))
         out.append(_text(px + 10, py + 14, svg._clip_label(label, 27), extra=' font-weight="600"'))
         out.append(
             f'<rect x="{_f(x0)}" y="{_f(y1)}" width="{_f(x1 - x0)}" '
@@ -274,7 +275,9 @@ def test_equal_numbers_written_differently_do_not_share_a_cached_frame() -> None
             kw = {**_CHART, "vmin": vmin, "vmax": 100.0}
             markup = svg.small_multiples(panels, **kw)
             assert markup == _reference_small_multiples(panels, **kw)
-            assert f'">{vmin:g}</text>' in markup and f'">{years[0]}</text>' in markup
+            assert (
+                f'">{svg._plain_tick(vmin)}</text>' in markup and f'">{years[0]}</text>' in markup
+            )
 
 
 def test_axis_equals_the_straightforward_drawing() -> None:

@@ -57,6 +57,31 @@ def test_percentages_ranks_ranges_values() -> None:
     assert EN.priority(62.5) == "63 of 100" and DE.priority(None) == MISSING
 
 
+def test_stated_numbers_keep_their_decimals() -> None:
+    """A constant quoted in a text reads as written: as many decimals as it has."""
+    assert DE.exact(0.7) == "0,7" and EN.exact(0.7) == "0.7"
+    assert DE.exact(1.0) == "1" and EN.exact(25) == "25"
+    assert DE.exact(0.05) == "0,05" and EN.exact(-0.25) == "−0.25"
+    assert DE.exact(1 / 3) == "0,333333"  # at most six decimals
+    # shares in percent: 0.95 - 0.05 is 0.8999999999999999 in floats, stated as 90
+    assert DE.exact(0.95 - 0.05, share=True) == "90\u00a0%" and EN.exact(0.9, share=True) == "90%"
+    assert DE.exact(0.125, share=True) == "12,5\u00a0%" and EN.exact(0.01, share=True) == "1%"
+    assert EN.exact(None) == MISSING == DE.exact(math.nan, share=True)
+
+
+def test_simple_fractions_as_one_character() -> None:
+    assert DE.fraction(1 / 3) == "⅓" == EN.fraction(1.0 / 3.0)
+    assert EN.fraction(2.0 / 3.0) == "⅔" and DE.fraction(0.75) == "¾"
+    # whole numbers and others as stated
+    assert EN.fraction(1.0) == "1" and DE.fraction(0.7) == "0,7" and EN.fraction(0.3) == "0.3"
+    assert DE.fraction(-0.5) == "−0,5" and EN.fraction(None) == MISSING
+
+
+def test_the_missing_marker_is_the_formatters() -> None:
+    """Templates print ``f.missing`` where a value is missing: what num writes for one."""
+    assert DE.missing == EN.missing == DE.num(None) == "–"
+
+
 def test_dates() -> None:
     day = dt.date(2024, 3, 1)
     assert DE.date(day) == "1. März 2024"

@@ -67,13 +67,36 @@ class Factor:
             return option.label()
         return str(option)
 
-    def describe(self, node_ids: Sequence[str]) -> str:
-        """One line for a methodology section."""
+    def summary(self, node_ids: Sequence[str]) -> dict[str, Any]:
+        """What this choice varies, as plain data that a report words in its own language
+        (numbers written by its formatter).
+
+        Weights: ``{"factor": "weights", "shares": [0.25], "weights": 5, "of": 9}`` - the
+        distinct noise shares (ascending), how many weights they perturb, and of how many
+        below the index. Otherwise ``{"factor": name, "options": [...]}``: each option's
+        label, ``None`` for "as in the results" (``leave_out``: "leave nothing out").
+        """
         if self.shares is not None:
-            varied = {f"{share:g}" for share in self.shares[np.flatnonzero(self.shares)].tolist()}
-            shares = ", ".join(f"±{float(s) * 100:g} %" for s in sorted(varied, key=float))
-            nodes = int(np.count_nonzero(self.shares))
-            return f"weights: uniform noise of {shares} on {nodes} of {len(node_ids) - 1} weights"
+            perturbed = self.shares[np.flatnonzero(self.shares)]
+            return {
+                "factor": self.name,
+                "shares": sorted(set(perturbed.tolist())),
+                "weights": len(perturbed),
+                "of": len(node_ids) - 1,
+            }
+        options = [None if o is None else self.label(o) for o in self.options]
+        return {"factor": self.name, "options": options}
+
+    def describe(self, node_ids: Sequence[str]) -> str:
+        """One line in English for the analysis' ``varied`` list (JSON, notebooks); a
+        report words :meth:`summary` in its language instead."""
+        summary = self.summary(node_ids)
+        if self.shares is not None:
+            shares = ", ".join(f"±{share * 100:g} %" for share in summary["shares"])
+            return (
+                f"weights: uniform noise of {shares} on {summary['weights']} of "
+                f"{summary['of']} weights"
+            )
         labels = ", ".join(self.label(o) for o in self.options)
         if self.name == "leave_out":
             return f"leave_out: one of {len(self.options)} choices left out ({labels})"

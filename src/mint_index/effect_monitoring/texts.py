@@ -16,7 +16,7 @@ import pandas as pd
 
 from mint_index.effect_monitoring.did import comparison_paths
 from mint_index.recommendations.texts import fill, number
-from mint_index.rules.languages import check_language
+from mint_index.rules.languages import DEFAULT_LANGUAGE, check_language
 
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
@@ -125,7 +125,7 @@ def _numbers(x: np.ndarray, lang: str, sign: bool, scale: np.ndarray) -> np.ndar
     return out
 
 
-def effect_summary(effects_df: pd.DataFrame, lang: str = "de") -> pd.Series:
+def effect_summary(effects_df: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.Series:
     """What each row of :func:`mint_index.effects` says, in ``lang`` (``de`` or ``en``):
     e.g. "rose by 0.69 (90% interval 0.37 to 1.00)" or "no effect visible yet (estimate
     +0.08, 90% interval −0.30 to 0.42)". A Series aligned with ``effects_df``."""
@@ -158,7 +158,7 @@ def effect_summary(effects_df: pd.DataFrame, lang: str = "de") -> pd.Series:
 def effects_context(
     res: Results,
     effects_df: pd.DataFrame,
-    lang: str = "de",
+    lang: str = DEFAULT_LANGUAGE,
     *,
     rules: RuleSet | None = None,
 ) -> dict[str, Any]:
@@ -171,7 +171,10 @@ def effects_context(
     ("Barrier analysis in 11 municipalities, volunteers: rose by ..."). A chart holds
     ``years`` and three series: the unit's values, its comparison group's mean and the
     counterfactual (the comparison moved to the unit's baseline), for every unit row with
-    a number.
+    a number; ``decimals`` and ``mean_decimals`` say how many decimals the unit's values
+    and the two means are written with (the indicator's
+    :meth:`~mint_index.framework.model.Indicator.value_decimals`; a mean of whole values,
+    like a median, keeps one).
     """
     check_language(lang)
     if rules is None:
@@ -241,6 +244,7 @@ def _charts(res: Results, unit_rows: pd.DataFrame) -> dict[str, list[dict[str, A
     if shown.empty:
         return {}
     years = np.asarray(res.years, dtype=np.int64)
+    fw = res.framework
     unit_pos = pd.Index(res.unit_ids)
     own_col = {n: i for i, n in enumerate(res.indicator_ids)}
     derived = res.cube("derived")
@@ -268,11 +272,14 @@ def _charts(res: Results, unit_rows: pd.DataFrame) -> dict[str, list[dict[str, A
         for j, rec in enumerate(rows.itertuples(index=False)):
             if k[j] < 0:
                 continue
+            indicator = fw.indicator(str(rec.indicator))
             charts.setdefault(str(rec.unit), []).append(
                 {
                     "measure": rec.measure,
                     "indicator": rec.indicator,
                     "since": int(since[j]),
+                    "decimals": indicator.value_decimals(),
+                    "mean_decimals": indicator.value_decimals(median=True),
                     "years": years.tolist(),
                     "unit": [_plain(v) for v in values[:, u[j], k[j]]],
                     "comparison": [_plain(v) for v in mean[:, a[j], k[j]]],

@@ -9,6 +9,7 @@ import pandas as pd
 
 from mint_index.errors import MintIndexError
 from mint_index.gap_analysis import MEASURES
+from mint_index.rules.formatting import Formatter
 from mint_index.rules.languages import DEFAULT_LANGUAGE, LANGUAGES, check_language
 
 if TYPE_CHECKING:
@@ -238,11 +239,13 @@ class Recommendations:
             latest = latest[latest["kind"] == "action"]
             frame = latest[latest["rank"] <= 3].head(limit)
         top = _in_language(self._complete(frame, (self.lang,)), self.lang)
+        # priorities read as in the report of the same language: "61 von 100" / "61 of 100"
+        priorities = Formatter(self.lang).priorities(top["priority"].astype(float).tolist())
         rows = "".join(
             f"<tr><td>{escape(str(r.unit))}</td><td>{r.rank}</td><td>{escape(str(r.title))}</td>"
-            f"<td>{r.priority:.0f} / 100 ({escape(str(r.band))})</td>"
+            f"<td>{shown} ({escape(str(r.band))})</td>"
             f"<td>{escape(str(r.evidence))}</td></tr>"
-            for r in top.itertuples()
+            for r, shown in zip(top.itertuples(), priorities, strict=True)
         )
         head = escape(repr(self))
         return (

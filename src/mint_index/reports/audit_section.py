@@ -147,15 +147,38 @@ def audit_context(audit: Any, data: ReportData) -> dict[str, Any]:
 
 
 def uncertainty_context(uncertainty: Any) -> dict[str, Any]:
-    """What the uncertainty analysis varied (one line per choice) and how often."""
+    """What the uncertainty analysis varied and how often.
+
+    ``choices``: one plain-data description per choice
+    (:meth:`~mint_index.analysis.choices.Factor.summary`), which the page words in its
+    language with its formatter; ``None`` when the result carries only the English
+    ``varied`` lines, which the page then shows as they are.
+    """
     if not all(hasattr(uncertainty, name) for name in ("varied", "n", "seed")):
         raise ReportError(
             "uncertainty must be mint_index UncertaintyResults (from mi.uncertainty), "
             f"got {type(uncertainty).__name__}"
         )
     seed = uncertainty.seed
+    choices = getattr(uncertainty, "choices", None)
     return {
         "n": int(uncertainty.n),
         "seed": None if seed is None else int(seed),
         "varied": [str(line) for line in uncertainty.varied],
+        "choices": None if choices is None else [_plain_choice(c) for c in choices],
+    }
+
+
+def _plain_choice(choice: dict[str, Any]) -> dict[str, Any]:
+    """A choice's summary as JSON-safe data: shares as floats, labels as strings."""
+    if "shares" in choice:
+        return {
+            "factor": str(choice["factor"]),
+            "shares": [float(share) for share in choice["shares"]],
+            "weights": int(choice["weights"]),
+            "of": int(choice["of"]),
+        }
+    return {
+        "factor": str(choice["factor"]),
+        "options": [None if o is None else str(o) for o in choice["options"]],
     }

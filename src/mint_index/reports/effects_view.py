@@ -57,8 +57,13 @@ def _chart(
     rows = {(r["measure"], r["indicator"]): r for r in section["rows"]}
     row = rows[(chart["measure"], chart["indicator"])]
     indicator = _indicator(row)
-    values = [v for key in ("unit", "comparison") for v in chart[key] if v is not None]
-    digits = 2 if values and max(abs(v) for v in values) < 10 else 1
+    # the unit's values with the indicator's decimals; the means, and the axis between
+    # values, with those of a mean (one more for whole values)
+    digits = {
+        "unit": chart["decimals"],
+        "comparison": chart["mean_decimals"],
+        "counterfactual": chart["mean_decimals"],
+    }
     years = chart["years"]
     title = f"{row['measure_title']}: {indicator}"
     desc = (
@@ -84,7 +89,7 @@ def _chart(
         start_label=t["effects_start"].replace("{since}", str(chart["since"])),
         axis_label=indicator,
         year_label=t["year"],
-        tick_format=lambda v: f.num(v, digits),
+        tick_format=lambda v: f.num(v, chart["mean_decimals"]),
     )
     return {
         "title": title,
@@ -93,7 +98,7 @@ def _chart(
         "verdict": verdict_text(row, f),
         "years": years,
         "table": [
-            {"label": label, "values": [f.num(v, digits) for v in chart[key]]}
+            {"label": label, "values": f.nums(chart[key], digits[key])}
             for key, label in (
                 ("unit", unit_name),
                 ("comparison", labels["comparison"]),
@@ -139,7 +144,7 @@ def effects_view(
             "indicator": _indicator(r),
             "since": str(r["since"]) + ("" if r.get("end") is None else f"–{r['end']}"),
             "verdict": verdict_text(r, f),
-            "n_comparison": f.int(r["n_comparison"]) if r.get("n_comparison") else "–",
+            "n_comparison": f.int(r["n_comparison"]) if r.get("n_comparison") else f.missing,
         }
         for r in section["rows"]
     ]

@@ -3,16 +3,23 @@
 Templates look words up as ``t.key``; :func:`texts` gives the table of one language.
 A test checks that every key has both languages and that templates use no unknown key
 (the environment's undefined values are strict, so a typo fails loudly).
+
+Where a text quotes a rule's constant (the 90 % rank range, the stable band, the
+priority's severities and bands, the audit's thresholds), it holds a placeholder that
+:func:`texts` fills from the constant's owner, written by the
+:class:`~mint_index.rules.formatting.Formatter` of the language: a changed constant
+changes the text.
 """
 
 from __future__ import annotations
 
-from mint_index.rules.formatting import check_lang
+from mint_index.rules.formatting import Formatter
+from mint_index.rules.languages import LANGUAGES, check_language
 
 __all__ = ["METHODS", "TEXTS", "method_text", "texts"]
 
 TEXTS: dict[str, tuple[str, str]] = {
-    # key: (de, en)
+    # key: one text per language, in the order of LANGUAGES (de, en)
     "overview": ("Übersicht", "Overview"),
     "profile": ("Profil", "Profile"),
     "comparison": ("Vergleich zweier Jahre", "Year-on-year comparison"),
@@ -38,7 +45,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "scores": ("Punktwerte", "Scores"),
     "rank": ("Rang", "Rank"),
     "peer_rank": ("Rang in der Vergleichsgruppe", "Rank in peer group"),
-    "rank_interval": ("Rangbereich (90 %)", "Rank range (90 %)"),
+    "rank_interval": ("Rangbereich ({rank_interval})", "Rank range ({rank_interval})"),
     "of": ("von", "of"),
     "n_units": ("Anzahl", "Number"),
     "median": ("Median", "Median"),
@@ -70,9 +77,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "instead of a bar chart; every value is in the table.",
     ),
     "uncertainty_note": (
-        "Der Rangbereich umfasst 90 % der Ränge, die eine Kommune unter plausiblen "
+        "Der Rangbereich umfasst {rank_interval} der Ränge, die eine Kommune unter plausiblen "
         "anderen Methodenentscheidungen erhält (Unsicherheitsanalyse).",
-        "The rank range covers 90 % of the ranks a municipality gets under plausible "
+        "The rank range covers {rank_interval} of the ranks a municipality gets under plausible "
         "alternative method choices (uncertainty analysis).",
     ),
     "peer_title": ("Vergleich innerhalb der Vergleichsgruppen", "Comparison within peer groups"),
@@ -185,8 +192,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "stable": ("stabil", "stable"),
     "no_trend": ("kein Vorjahr", "no previous year"),
     "trend_explained": (
-        "Veränderung des Punktwerts zum Vorjahr; bis 1 % der Skala gilt als stabil",
-        "change of the score since the previous year; up to 1 % of the scale counts as stable",
+        "Veränderung des Punktwerts zum Vorjahr; bis {stable_share} der Skala gilt als stabil",
+        "change of the score since the previous year; up to {stable_share} of the scale "
+        "counts as stable",
     ),
     "winsorised": ("winsorisiert", "winsorised"),
     "strengths_weaknesses": ("Stärken und Schwächen", "Strengths and weaknesses"),
@@ -241,14 +249,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     # recommendations: priority, measures in place
     "priority_scale_title": ("Priorität der Empfehlungen", "Priority of the recommendations"),
     "priority_scale_intro": (
-        "Jede Empfehlung hat eine Priorität auf einer Skala von 0 bis 100: 100 × Schwere "
-        "der Regel (niedrig ⅓, mittel ⅔, hoch 1) × Rückstand des Indikators auf sein Ziel "
-        "(Anteil der Punkteskala) × Trend (0,5 bei deutlicher Verbesserung bis 1 bei "
-        "deutlicher Verschlechterung). Dieselbe Skala gilt in allen Tabellen und Dateien.",
-        "Every recommendation has a priority on a scale from 0 to 100: 100 × the rule's "
-        "severity (low ⅓, medium ⅔, high 1) × how far the indicator is behind its target "
-        "(share of the score scale) × trend (0.5 when clearly improving to 1 when clearly "
-        "worsening). The same scale holds in every table and file.",
+        "Jede Empfehlung hat eine Priorität auf einer Skala von {priority_min} bis "
+        "{priority_max}: {priority_max} × Schwere der Regel (niedrig {severity_low}, mittel "
+        "{severity_medium}, hoch {severity_high}) × Rückstand des Indikators auf sein Ziel "
+        "(Anteil der Punkteskala) × Trend ({trend_factor_min} bei deutlicher Verbesserung "
+        "bis {trend_factor_max} bei deutlicher Verschlechterung). Dieselbe Skala gilt in "
+        "allen Tabellen und Dateien.",
+        "Every recommendation has a priority on a scale from {priority_min} to "
+        "{priority_max}: {priority_max} × the rule's severity (low {severity_low}, medium "
+        "{severity_medium}, high {severity_high}) × how far the indicator is behind its "
+        "target (share of the score scale) × trend ({trend_factor_min} when clearly "
+        "improving to {trend_factor_max} when clearly worsening). The same scale holds in "
+        "every table and file.",
     ),
     "band": ("Stufe", "Band"),
     "band_high": ("hoch", "high"),
@@ -257,10 +269,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "from_to": ("von {lower} bis unter {upper}", "from {lower} to under {upper}"),
     "from_to_top": ("von {lower} bis {upper}", "from {lower} to {upper}"),
     "priority_help": (
-        "Priorität von 0 bis 100 (hoch ab 50, mittel ab 25); erklärt in der Methodik "
-        "der Übersicht.",
-        "Priority from 0 to 100 (high from 50, medium from 25); explained in the "
-        "overview's methodology.",
+        "Priorität von {priority_min} bis {priority_max} (hoch ab {band_high}, mittel ab "
+        "{band_medium}); erklärt in der Methodik der Übersicht.",
+        "Priority from {priority_min} to {priority_max} (high from {band_high}, medium from "
+        "{band_medium}); explained in the overview's methodology.",
     ),
     "in_place_title": ("Bereits vorhandene Maßnahmen", "Measures already in place"),
     "in_place_intro": (
@@ -386,12 +398,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "audit_alpha_help": (
         "Cronbachs Alpha misst, wie einheitlich die Teile eines Bereichs die Kommunen "
         "ordnen: nahe 1, wenn Kommunen mit hohen Werten in einem Teil meist auch in den "
-        "anderen hoch liegen; ab 0,7 gilt ein Bereich üblicherweise als stimmig. Niedrige "
-        "oder negative Werte heißen, dass die Teile Verschiedenes messen – das kann "
-        "gewollt sein, sollte aber bewusst sein.",
+        "anderen hoch liegen; ab {alpha_consistent} gilt ein Bereich üblicherweise als "
+        "stimmig. Niedrige oder negative Werte heißen, dass die Teile Verschiedenes "
+        "messen – das kann gewollt sein, sollte aber bewusst sein.",
         "Cronbach's alpha measures how consistently the parts of an area order the "
         "municipalities: close to 1 when municipalities that score high on one part "
-        "mostly score high on the others too; from 0.7 an area is usually taken as "
+        "mostly score high on the others too; from {alpha_consistent} an area is usually taken as "
         "consistent. Low or negative values mean the parts measure different things - "
         "which may be intended, but should be a conscious choice.",
     ),
@@ -446,11 +458,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "audit_r": ("Korrelation r", "Correlation r"),
     "audit_distributions": ("Auffällige Indikatoren", "Indicators that stand out"),
     "audit_distributions_help": (
-        "Indikatoren mit wenigen vorhandenen Werten (unter 65 %), mit stark schiefer "
+        "Indikatoren mit wenigen vorhandenen Werten (unter {min_availability}), mit stark schiefer "
         "Verteilung (einzelne Kommunen weit entfernt vom Rest), mit mehr als der Hälfte "
         "Nullen oder mit wenigen verschiedenen Werten; gezählt vor Schätzung fehlender "
         "Werte und Ausreißerbehandlung.",
-        "Indicators with few values available (below 65 %), with a strongly skewed "
+        "Indicators with few values available (below {min_availability}), with a strongly skewed "
         "distribution (single municipalities far from the rest), with more than half "
         "zeros or with few distinct values; counted before missing values are estimated "
         "and outliers treated.",
@@ -479,6 +491,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "uncertainty_seed": ("Startwert des Zufallsgenerators", "random seed"),
     "uncertainty_varied": ("Variiert wurde:", "What was varied:"),
+    # one line per varied choice: {factor} is the key of ``vary``, shown as written
+    "varied_weights": (
+        "{factor}: gleichverteilte Zufallsabweichung von {shares} bei {weights} von {of} Gewichten",
+        "{factor}: uniform noise of {shares} on {weights} of {of} weights",
+    ),
+    "varied_options": ("{factor}: eine von {options}", "{factor}: one of {options}"),
+    "varied_left_out": (
+        "{factor}: eine von {n} Möglichkeiten weggelassen ({options})",
+        "{factor}: one of {n} choices left out ({options})",
+    ),
+    "varied_nominal": ("wie berechnet", "nominal"),
+    "varied_nothing_left_out": ("keine", "none"),
     "uncertainty_nothing_varied": (
         "Es wurde nichts variiert; die Rangbereiche sind die Ränge selbst.",
         "Nothing was varied; the rank ranges are the ranks themselves.",
@@ -556,18 +580,66 @@ METHODS: dict[tuple[str, str], tuple[str, str]] = {
 _CACHE: dict[str, dict[str, str]] = {}
 
 
+def _rule_values(lang: str) -> dict[str, str]:
+    """The rule constants the texts quote, each imported from its owner and written in
+    ``lang``: placeholder name -> text."""
+    from mint_index.analysis.audit import MIN_AVAILABILITY
+    from mint_index.analysis.uncertainty import _PROBS
+    from mint_index.recommendations.priority import (
+        _TREND_MAX,
+        _TREND_MIN,
+        BANDS,
+        SCALE,
+        SEVERITY,
+    )
+    from mint_index.reports.audit_section import ALPHA_CONSISTENT
+    from mint_index.reports.data import STABLE_SHARE
+
+    f = Formatter(lang)
+    band = dict(BANDS)
+    return {
+        # the rank range runs from the replications' q05 to their q95 (_PROBS: median,
+        # lower, upper)
+        "rank_interval": f.exact(_PROBS[2] - _PROBS[1], share=True),
+        "stable_share": f.exact(STABLE_SHARE, share=True),
+        "priority_min": f.exact(SCALE[0]),
+        "priority_max": f.exact(SCALE[1]),
+        "severity_low": f.fraction(SEVERITY["low"]),
+        "severity_medium": f.fraction(SEVERITY["medium"]),
+        "severity_high": f.fraction(SEVERITY["high"]),
+        "trend_factor_min": f.exact(_TREND_MIN),
+        "trend_factor_max": f.exact(_TREND_MAX),
+        "band_high": f.exact(band["high"]),
+        "band_medium": f.exact(band["medium"]),
+        "alpha_consistent": f.exact(ALPHA_CONSISTENT),
+        "min_availability": f.exact(MIN_AVAILABILITY, share=True),
+    }
+
+
+def _filled(text: str, values: dict[str, str]) -> str:
+    """``text`` with the placeholders of :func:`_rule_values` filled; the others (``{year}``,
+    ``{lower}``, ...) stay for the page to fill."""
+    for name, value in values.items():
+        text = text.replace(f"{{{name}}}", value)
+    return text
+
+
 def texts(lang: str) -> dict[str, str]:
-    """The words of one language, keyed as in :data:`TEXTS`."""
-    check_lang(lang)
+    """The words of one language, keyed as in :data:`TEXTS`, with the rule constants
+    they quote filled in."""
     if lang not in _CACHE:
-        pos = 0 if lang == "de" else 1
-        _CACHE[lang] = {key: pair[pos] for key, pair in TEXTS.items()}
+        pos = LANGUAGES.index(check_language(lang))
+        values = _rule_values(lang)
+        _CACHE[lang] = {
+            key: _filled(words[pos], values) if "{" in words[pos] else words[pos]
+            for key, words in TEXTS.items()
+        }
     return _CACHE[lang]
 
 
 def method_text(step: str, method: str, lang: str, fallback: str = "") -> str:
     """What a method does, in words; ``fallback`` (the registry summary) when unknown."""
-    pair = METHODS.get((step, method))
-    if pair is None:
+    words = METHODS.get((step, method))
+    if words is None:
         return fallback
-    return pair[0 if check_lang(lang) == "de" else 1]
+    return words[LANGUAGES.index(check_language(lang))]

@@ -389,9 +389,11 @@ def small_multiples(
     columns: int = 3,
     panel_width: float = 220.0,
     panel_height: float = 90.0,
+    tick_format: Callable[[float], str] = _plain_tick,
 ) -> str:
     """One small line chart per panel ``(label, years, values, last_value_label)``,
-    all on the same scale so that panels can be compared at a glance.
+    all on the same scale so that panels can be compared at a glance; the scale's ends
+    are written by ``tick_format`` (the report's formatter).
 
     Every profile of a report draws the same panels (labels, years, scale) with other
     values: each panel's frame comes from a cache, and only the points are computed,
@@ -401,7 +403,7 @@ def small_multiples(
     cols = min(columns, n)
     rows = math.ceil(n / cols)
     out = [_opening(chart_id, cols * panel_width, rows * panel_height, title, desc)]
-    scale = (vmin, vmax, f"{vmin:g}", f"{vmax:g}")
+    scale = (vmin, vmax, tick_format(vmin), tick_format(vmax))
     span = (vmax - vmin) or 1.0
     ordered = vmin <= vmax  # not NaN either
     seen: Sequence[int] | None = None
@@ -605,14 +607,17 @@ def histograms(
     columns: int = 3,
     panel_width: float = 210.0,
     panel_height: float = 110.0,
+    tick_format: Callable[[float], str] = _plain_tick,
 ) -> str:
-    """Small-multiple histograms ``(label, counts per bin)`` over shared bin ``edges``."""
+    """Small-multiple histograms ``(label, counts per bin)`` over shared bin ``edges``;
+    the first and last edge are written by ``tick_format`` (the report's formatter)."""
     n = max(len(panels), 1)
     cols = min(columns, n)
     rows = math.ceil(n / cols)
     width, height = cols * panel_width, rows * panel_height
     out = _open(chart_id, width, height, title, desc)
     vmin, vmax = float(edges[0]), float(edges[-1])
+    low, high = tick_format(vmin), tick_format(vmax)
     for k, (label, counts) in enumerate(panels):
         px, py = (k % cols) * panel_width, (k // cols) * panel_height
         x0, x1 = px + 10, px + panel_width - 14
@@ -632,8 +637,8 @@ def histograms(
         out.append(
             f'<line x1="{_f(x0)}" x2="{_f(x1)}" y1="{_f(y0)}" y2="{_f(y0)}" stroke="{_PEER}"/>'
         )
-        out.append(_text(x0, y0 + 14, f"{vmin:g}", extra=' font-size="11"'))
-        out.append(_text(x1, y0 + 14, f"{vmax:g}", "end", ' font-size="11"'))
+        out.append(_text(x0, y0 + 14, low, extra=' font-size="11"'))
+        out.append(_text(x1, y0 + 14, high, "end", ' font-size="11"'))
     out.append("</svg>")
     return "".join(out)
 

@@ -6,7 +6,10 @@ so a report looks the same on every computer: German ``1.234,5``, ``12,5 %``,
 ``1. März 2024``; English ``1,234.5``, ``12.5%``, ``1 March 2024``. The symbols are read
 once per language; numbers are then written by a few string operations, because a
 national run formats millions of them. Missing values show as an en dash and negative
-numbers with a real minus sign (U+2212), which screen readers read as "minus".
+numbers with a real minus sign (U+2212), which screen readers read as "minus". A
+rule's constant quoted in a text (a threshold, a share) is written as stated, with the
+decimals it has (:meth:`Formatter.exact`, :meth:`Formatter.fraction`), so that the text
+changes with the constant.
 
 This is the one owner of how a number is written: the reports, the notebook display, the
 CLI summaries and the recommendations' evidence texts all use :class:`Formatter`, so the
@@ -20,8 +23,9 @@ import datetime as _dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from mint_index.rules.languages import DEFAULT_LANGUAGE, LANGUAGES
 from mint_index.rules.languages import check_language as check_lang
@@ -41,6 +45,26 @@ _MINUS = "−"
 #: The CLDR locale of each report language.
 _LOCALES = {"de": "de_DE", "en": "en_GB"}
 _NUDGE = 1.0 + 2.0**-50
+#: The most decimals :meth:`Formatter.exact` writes: a stated number has no more.
+_EXACT_DIGITS = 6
+#: The fractions a text writes as one character (:meth:`Formatter.fraction`).
+_VULGAR = {
+    Fraction(1, 2): "½",
+    Fraction(1, 3): "⅓",
+    Fraction(2, 3): "⅔",
+    Fraction(1, 4): "¼",
+    Fraction(3, 4): "¾",
+    Fraction(1, 5): "⅕",
+    Fraction(2, 5): "⅖",
+    Fraction(3, 5): "⅗",
+    Fraction(4, 5): "⅘",
+    Fraction(1, 6): "⅙",
+    Fraction(5, 6): "⅚",
+    Fraction(1, 8): "⅛",
+    Fraction(3, 8): "⅜",
+    Fraction(5, 8): "⅝",
+    Fraction(7, 8): "⅞",
+}
 
 
 def value_decimals(whole: bool = False, ratio: bool = False, median: bool = False) -> int:
@@ -97,6 +121,9 @@ def _is_missing(value: float | None) -> bool:
 @dataclass(frozen=True)
 class Formatter:
     """Formats numbers, percentages, ranks and dates for one language."""
+
+    #: What a missing value shows as (templates print ``f.missing``).
+    missing: ClassVar[str] = MISSING
 
     lang: str = DEFAULT_LANGUAGE
     _symbols: _Conventions = field(init=False, repr=False, compare=False)
@@ -206,6 +233,30 @@ class Formatter:
             return MISSING
         number = self.num(float(value) * (100.0 if share else 1.0), digits, sign)  # type: ignore[arg-type]
         return number + self._symbols.percent
+
+    def exact(self, value: float | None, share: bool = False) -> str:
+        """A stated number - a rule's threshold, a setting - with as many decimals as it
+        has (``0,7``, ``1``, ``25``; at most six), so that a text quoting a constant says
+        what the code uses; ``share=True`` writes a share of 1 in percent (``0.9`` ->
+        ``90 %`` / ``90%``)."""
+        if value is None or value != value:
+            return MISSING
+        number = float(value) * (100.0 if share else 1.0)
+        stated = round(number, _EXACT_DIGITS)
+        digits = next(d for d in range(_EXACT_DIGITS + 1) if round(number, d) == stated)
+        text = self.num(number, digits)
+        return text + self._symbols.percent if share else text
+
+    def fraction(self, value: float | None) -> str:
+        """A simple fraction as readers write it in a sentence: ``⅓``, ``⅔``, ``½``
+        (one character, the same in every language); whole and other numbers as
+        :meth:`exact` writes them."""
+        if value is None or not math.isfinite(value):  # missing, NaN, infinite
+            return self.exact(value)
+        near = Fraction(value).limit_denominator(8)
+        if near in _VULGAR and math.isclose(near, value, rel_tol=1e-9):
+            return _VULGAR[near]
+        return self.exact(value)
 
     def value(
         self,
