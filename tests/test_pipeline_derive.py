@@ -316,10 +316,29 @@ def test_targets_and_goalposts_are_transformed_with_the_values() -> None:
 
 def test_details_are_computed_on_first_access(small_framework: mi.Framework) -> None:
     d = derive(dataset({"A": {"council_migrant": 15}}), small_framework)
-    assert "_major" not in d.__dict__  # scoring reads the values only
+    assert "_reasons" not in d.__dict__ and "_bounds" not in d.__dict__  # scoring: values
     i = small_framework.indicator_ids.index("council_share")
     assert d.denominator[0, 0, i] == pytest.approx(30.0)  # 30 seats, from the data
     assert d.reason[0, 0, i] == 0 and not d.unreliable[0, 0, i]
+    assert "_bounds" not in d.__dict__  # the data-quality checks do not pay for intervals
+
+
+def test_one_years_bounds_equal_those_of_every_year(small_framework: mi.Framework) -> None:
+    """A report reads one year's bounds; they are the bounds of all years at that year,
+    here 15 of 30 seats by hand."""
+    d = derive(dataset({"A": {"council_migrant": 15}}), small_framework)
+    i = small_framework.indicator_ids.index("council_share")
+    lower, upper = d.bounds_in(0)
+    lo_p, hi_p = wilson_interval(np.array([15.0]), np.array([30.0]))
+    assert (lower[0, i], upper[0, i]) == (
+        pytest.approx(lo_p[0] * 100),
+        pytest.approx(hi_p[0] * 100),
+    )
+    assert "_bounds" not in d.__dict__
+    np.testing.assert_array_equal(lower, d.lower[0])
+    np.testing.assert_array_equal(upper, d.upper[0])
+    cached = d.bounds_in(0)  # now read from the kept bounds of every year
+    np.testing.assert_array_equal(cached[0], lower)
 
 
 def test_variables_passed_through_are_the_data_read_only() -> None:

@@ -67,7 +67,17 @@ class Derived:
 
     @cached_property
     def _bounds(self) -> tuple[np.ndarray, np.ndarray]:
-        return _bounds(self._data, self._framework)
+        return _bounds(self._data.values, self._data.variables, self._framework)
+
+    def bounds_in(self, year: int) -> tuple[np.ndarray, np.ndarray]:
+        """The Wilson bounds of one year (a position on the year axis), ``[unit,
+        indicator]`` each: what a report of that year reads, without computing the other
+        years' (unless :attr:`lower` and :attr:`upper` already hold them)."""
+        if "_bounds" in self.__dict__:
+            return self.lower[year], self.upper[year]
+        values = self._data.values[year : year + 1]
+        lower, upper = _bounds(values, self._data.variables, self._framework)
+        return lower[0], upper[0]
 
     @property
     def reason(self) -> np.ndarray:
@@ -320,13 +330,15 @@ def _reasons(data: Dataset, framework: Framework) -> tuple[np.ndarray, np.ndarra
     return reason, denominator, unreliable
 
 
-def _bounds(data: Dataset, framework: Framework) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson 95 % bounds of every rate and parity gap, on the indicator's scale."""
-    shape = (len(data.years), len(data.unit_ids), len(framework.indicators))
+def _bounds(
+    raw: np.ndarray, variables: list[str], framework: Framework
+) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson 95 % bounds of every rate and parity gap, on the indicator's scale, from the
+    data's values ``raw`` (``[year, unit, variable]``, any years)."""
+    shape = (*raw.shape[:2], len(framework.indicators))
     lower = np.full(shape, np.nan)
     upper = np.full(shape, np.nan)
-    raw = data.values
-    blocks = _Blocks(framework, data.variables)
+    blocks = _Blocks(framework, variables)
     with np.errstate(divide="ignore", invalid="ignore"):
         rates = [i for i in blocks.ratio if framework.indicators[i].kind == "rate"]
         if rates:

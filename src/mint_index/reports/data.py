@@ -533,13 +533,14 @@ def _interval_lookup(res: Results, yi: int, indicator_ids: list[str]) -> _Lookup
     rows of :attr:`Results.intervals` marked unreliable, read from their arrays)."""
     d = res.derived
     u, i = np.nonzero(d.unreliable[yi] & ~np.isnan(d.denominator[yi]))
+    lower, upper = d.bounds_in(yi)
     return _Lookup(
         u,
         {
             "indicator": (i, indicator_ids),
             "value": d.values[yi][u, i],
-            "lower": d.lower[yi][u, i],
-            "upper": d.upper[yi][u, i],
+            "lower": lower[u, i],
+            "upper": upper[u, i],
             "denominator": d.denominator[yi][u, i],
         },
         len(res.unit_ids),
