@@ -66,3 +66,23 @@ def test_has_data_marks_the_years_a_unit_reported(small_framework: mi.Framework)
     assert list(res.unit_ids) == ["01001000", "01002000", "01003000"]
     assert list(res.years) == [2022, 2023]
     assert res.has_data.tolist() == [[True, True, True], [True, False, True]]
+
+
+def test_the_default_year_is_the_latest_with_index_scores(small_framework: mi.Framework) -> None:
+    """A drop whose newest year carries one value of one unit (no index score: most of
+    the indicators are missing) is not the year to report on: the report, the audit, the
+    sensitivity analysis and the PCA weights all default to 2022, and agree."""
+    long = make_small_long(units=4, years=(2021, 2022))
+    early = long[(long["year"] == 2022) & (long["unit"] == "01001000")].head(1)
+    long = pd.concat([long, early.assign(year=2023)], ignore_index=True)
+    res = mi.score(mi.Dataset.from_long(long), small_framework)
+    index = res.scores[res.framework.index.id].unstack("year")
+    assert index[2023].isna().all() and index[2022].notna().any()  # the premise
+    assert res.latest_scored_year == 2022
+    assert res.year_or_latest(None, "x") == 2022 and res.year_or_latest(2021, "x") == 2021
+    with pytest.raises(mi.SpecError, match="x: year 2030 is not in the results"):
+        res.year_or_latest(2030, "x")
+    audit = mi.audit(res)
+    assert audit.year == 2022
+    report = mi.report(res, audit=audit)  # raised "the audit is of 2023" before
+    assert report.data.year == 2022

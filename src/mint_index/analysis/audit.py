@@ -187,16 +187,15 @@ def _consistency(results: Results, scores: np.ndarray) -> pd.DataFrame:
 def audit(
     results: Results, year: int | None = None, stage: str = "denominated", threshold: float = 0.9
 ) -> Audit:
-    """Audit ``results`` in ``year`` (default: the latest).
+    """Audit ``results`` in ``year`` (default: the latest year with index scores, the
+    report's).
 
     ``stage``: the stage the indicator statistics describe (default ``denominated``:
     before screening, imputation and treatment). ``threshold``: the correlation above
     which two siblings are flagged as redundant (COINr get_corr_flags' ``cor_thresh``).
     """
     years = [int(v) for v in results.years]
-    when = max(years) if year is None else year
-    if when not in years:
-        raise SpecError(f"audit: year {when} is not in the results; years: {years}")
+    when = results.year_or_latest(year, "audit")
     if not 0 < threshold <= 1:
         raise SpecError(f"audit: threshold must lie in (0, 1], got {threshold}")
     y = years.index(when)

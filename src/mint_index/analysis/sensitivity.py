@@ -130,7 +130,7 @@ def sensitivity(
         raise SpecError("sensitivity: nothing is varied (every weight share is 0)")
     fw = results.framework
     target = fw.index.id if node is None else node
-    when = int(results.years.max()) if year is None else year
+    when = results.year_or_latest(year, "sensitivity")
     nodes, years = resolve_targets(results, target, when)
     rng = np.random.default_rng(seed)
     design = saltelli_design(n, [f.width for f in factors], rng)

@@ -52,9 +52,7 @@ def pca_weights(
     if stage != "aggregated" and level != 1:
         raise SpecError(f"pca_weights: stage {stage!r} holds indicators only; use level 1")
     years = [int(v) for v in results.years]
-    when = max(years) if year is None else year
-    if when not in years:
-        raise SpecError(f"pca_weights: year {when} is not in the results; years: {years}")
+    when = results.year_or_latest(year, "pca_weights")
     columns = fw.node_ids if stage == "aggregated" else fw.indicator_ids
     position = {node: i for i, node in enumerate(columns)}
     values = results.cube(stage)[years.index(when)]  # [unit, column]

@@ -324,13 +324,6 @@ def top_units(results: Results, year: int | None = None, n: int = 3) -> list[str
     return [f"{data.names[u]} ({f.num(index[u], 1)} of 100)" for u in best]
 
 
-def report_year(results: Results, year: int | None) -> int:
-    """The year a report is about: ``year``, else the latest year with scores."""
-    from mint_index.reports.data import latest_scored_year
-
-    return latest_scored_year(results) if year is None else int(year)
-
-
 def score_results(inputs: Inputs) -> Results:
     import mint_index as mi
 
@@ -373,7 +366,7 @@ def score(args: argparse.Namespace) -> Outcome:
         {
             "framework": inputs.framework.framework.id,
             "nodes": len(results.node_ids),
-            f"best in {report_year(results, None)}": top_units(results),
+            f"best in {results.year_or_latest(None, 'report')}": top_units(results),
         }
     )
     return Outcome(
@@ -423,7 +416,7 @@ def build_report(
         None if rules is None else recommend(results, rules, lang=lang, measures=measures)
     )
     progress.step("report pages")
-    checks = make_audit(results, year=report_year(results, year)) if audit else None
+    checks = make_audit(results, year=year) if audit else None  # the report's year
     document = make_report(
         results, recommendations, lang=lang, audit=checks, year=year, measures=measures
     )
@@ -515,7 +508,7 @@ def report(args: argparse.Namespace) -> Outcome:
             "measures recommended": "none (no rules)"
             if recommendations is None
             else len(recommendations.actions),
-            f"best in {report_year(results, year)}": top_units(results, year),
+            f"best in {results.year_or_latest(year, 'report')}": top_units(results, year),
         }
     )
     notes = [problem(message, severity="warning") for message in skipped]
@@ -570,7 +563,7 @@ def demo(args: argparse.Namespace) -> Outcome:
         {
             "framework": f"{framework.framework.id} ({len(framework.indicators)} indicators)",
             "measures recommended": len(recommendations.actions),
-            f"best in {report_year(results, args.year)}": top_units(results, args.year),
+            f"best in {results.year_or_latest(args.year, 'report')}": top_units(results, args.year),
         }
     )
     return Outcome(
@@ -855,7 +848,8 @@ def list_errors(args: argparse.Namespace) -> int:
         document = {"errors": errors, "reasons": reasons, "measures_reasons": register}
         sys.stdout.write(dumps_json(document))
         return 0
-    width = max(len(str(row["code"])) for row in (*errors, *reasons, *register))
+    codes = [str(e["code"]) for e in errors] + [r["code"] for r in [*reasons, *register]]
+    width = max(map(len, codes))
     lines = ['Error codes (JSON field "code" of a failed command; exit code in brackets):']
     lines += [f"  {e['code']:<{width}}  [{e['exit_code']}] {e['meaning']}" for e in errors]
     lines.append('Problem codes (field "code" of each problem record):')

@@ -129,7 +129,7 @@ def project_sides(args: argparse.Namespace, project: Project) -> tuple[Side, Sid
     results = project.score()
     table = score_table(results)
     prov = provenance("score", [], project.framework, spec=results.spec)
-    latest = int(results.years.max())
+    latest = results.year_or_latest(None, "compare")
     new = Side(table, results.plan, prov, results, latest)
     if args.old:
         return compare_side(args, args.old, args.old_framework), new

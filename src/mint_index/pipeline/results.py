@@ -223,6 +223,27 @@ class Results:
         return np.asarray((~np.isnan(self.cube("derived"))).any(axis=2))
 
     @cached_property
+    def latest_scored_year(self) -> int | None:
+        """The latest year in which at least one unit has an index score (None if no year
+        has one): the year a report, an audit, a sensitivity analysis or PCA weights are
+        about when none is given."""
+        index = self.cube("aggregated")[:, :, self.node_ids.index(self.framework.index.id)]
+        scored = np.flatnonzero((~np.isnan(index)).any(axis=1))
+        return int(self.years[scored[-1]]) if scored.size else None
+
+    def year_or_latest(self, year: int | None, who: str) -> int:
+        """``year`` if the results have it, else (``None``) :attr:`latest_scored_year`; a
+        :class:`~mint_index.errors.SpecError` naming ``who`` (the analysis asking)
+        otherwise."""
+        years = [int(y) for y in self.years]
+        when = self.latest_scored_year if year is None else int(year)
+        if when is None:
+            raise SpecError(f"{who}: no year of the results has an index score")
+        if when not in years:
+            raise SpecError(f"{who}: year {when} is not in the results; years: {years}")
+        return when
+
+    @cached_property
     def effective_weights(self) -> pd.DataFrame:
         """Every node's weight, its share of its parent and its effective weight in the
         index (the product of the shares up the tree), as COINr's ``get_eff_weights``."""

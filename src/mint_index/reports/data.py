@@ -547,16 +547,6 @@ def _interval_lookup(res: Results, yi: int, indicator_ids: list[str]) -> _Lookup
     )
 
 
-def latest_scored_year(res: Results) -> int:
-    """The latest year in which at least one unit has an index score."""
-    years = [int(y) for y in res.years]
-    index = res.cube("aggregated")[:, :, list(res.node_ids).index(res.framework.index.id)]
-    scored = np.flatnonzero((~np.isnan(index)).any(axis=1))
-    if scored.size == 0:
-        raise ReportError("no year of the results has an index score")
-    return years[int(scored[-1])]
-
-
 def _year_column(units: pd.DataFrame, column: str) -> np.ndarray:
     """A ``valid_from``/``valid_to`` column as floats (NaN: open-ended or absent)."""
     if column not in units.columns:
@@ -618,7 +608,9 @@ def prepare(
     years = [int(y) for y in res.years]
     if not years:
         raise ReportError("the results have no years")
-    year = latest_scored_year(res) if year is None else int(year)
+    year = res.latest_scored_year if year is None else int(year)
+    if year is None:
+        raise ReportError("no year of the results has an index score")
     if year not in years:
         raise ReportError(
             f"year {year} is not in the results; years: " + ", ".join(map(str, years))
