@@ -50,8 +50,10 @@ class NormaliseParams(StepParams):
 class AggregateParams(StepParams):
     """Parameters every aggregation method accepts.
 
-    ``min_share``: the share of the children's weight that must be present; below it the
-    parent is missing rather than averaged from what is left (applied by the engine).
+    ``min_share``: the share of the children (counted, not weighted, as COINr's
+    ``dat_thresh``; children of weight 0 not counted) that must be present; below it the
+    parent is missing rather than averaged from what is left
+    (:func:`~mint_index.rules.coverage.enough_children`).
     """
 
     min_share: float = Field(default=0.5, ge=0.0, le=1.0)
