@@ -478,3 +478,21 @@ def test_vary_is_recorded_as_plain_json_data() -> None:
     # what the JSON round trip it replaces gave, type for type
     old = json.loads(json.dumps(vary, default=lambda v: v.as_spec()))
     assert json.dumps(plain) == json.dumps(old) and plain == old
+
+
+def test_the_varied_choices_as_plain_data_for_a_report(res: mi.Results) -> None:
+    """``choices``: what a report words in its language. By hand: level 1 is the 7
+    indicators (±10 %), ``dom`` a domain (±20 %): 8 of the 11 weights below the index
+    (7 indicators, 3 dimensions, 1 domain); None is "as in the results"."""
+    vary = {
+        "weights": {1: 0.1, "dom": 0.2},
+        "normalise": ["rank", None],
+        "leave_out": ["i0", None],
+    }
+    ua = uncertainty(res, n=4, seed=0, vary=vary)
+    assert ua.choices == [
+        {"factor": "weights", "shares": [0.1, 0.2], "weights": 8, "of": 11},
+        {"factor": "normalise", "options": ["rank", None]},
+        {"factor": "leave_out", "options": ["i0", None]},
+    ]
+    assert json.loads(json.dumps(ua.choices)) == ua.choices  # plain data

@@ -170,48 +170,71 @@ def test_methodology_lists_what_was_varied(res: mi.Results) -> None:
         vary={"weights": 0.25, "normalise": [{"method": "minmax"}, {"method": "rank"}]},
     )
     assert len(unc.varied) == 2
+    # the choices as plain data (Factor.summary): 5 weights below the index (edu, part,
+    # kita, emp, council) each ±25 %; normalise one of two methods
+    choices = [
+        {"factor": "weights", "shares": [0.25], "weights": 5, "of": 5},
+        {"factor": "normalise", "options": ["minmax", "rank"]},
+    ]
+    assert unc.choices == choices
     for lang, heading in (("de", "Unsicherheitsanalyse"), ("en", "Uncertainty analysis")):
         rep = mi.report(res, lang=lang, uncertainty=unc)
         assert rep.context["uncertainty"] == {
             "n": 16,
             "seed": 3,
             "varied": unc.varied,
-            "choices": None,  # the result has only its English lines: shown as they are
+            "choices": choices,
         }
         html = rep.html
         methodology = html[html.index('<section aria-labelledby="methodology">') :]
         methodology = methodology[: methodology.index("</section>")]
         assert f"<h3>{heading}</h3>" in methodology
         assert ": 16 (" in methodology  # number of replications, then the seed
-        listed = methodology[methodology.index('<ul id="uncertainty-varied">') :]
-        for line in unc.varied:
-            assert f"<li><code>{line}</code></li>" in listed
         without = mi.report(res, lang=lang)
         assert without.context["uncertainty"] is None
         assert heading not in without.html
 
 
+def test_a_result_with_only_english_lines_shows_them(res: mi.Results) -> None:
+    """An uncertainty result without ``choices`` (made elsewhere) shows its lines as
+    they are."""
+    unc = dataclasses.replace(mi.uncertainty(res, n=8, seed=1), choices=None)
+    rep = mi.report(res, lang="de", uncertainty=unc)
+    assert rep.context["uncertainty"]["choices"] is None
+    listed = rep.html[rep.html.index('<ul id="uncertainty-varied">') :]
+    listed = listed[: listed.index("</ul>")]
+    assert re.findall(r"<li><code>(.*?)</code></li>", listed) == unc.varied
+
+
 @pytest.mark.parametrize(
-    ("lang", "weights", "normalise"),
+    ("lang", "lines"),
     [
         (
             "de",
-            "weights: gleichverteilte Zufallsabweichung von ±25\u00a0%, ±30\u00a0% bei {n} "
-            "von {n} Gewichten",
-            "normalise: eine von minmax, wie berechnet",
+            [
+                "weights: gleichverteilte Zufallsabweichung von ±25\u00a0%, ±30\u00a0% bei 5 "
+                "von 5 Gewichten",
+                "normalise: eine von minmax, wie berechnet",
+                "leave_out: eine von 2 Möglichkeiten weggelassen (kita, keine)",
+            ],
         ),
         (
             "en",
-            "weights: uniform noise of ±25%, ±30% on {n} of {n} weights",
-            "normalise: one of minmax, nominal",
+            [
+                "weights: uniform noise of ±25%, ±30% on 5 of 5 weights",
+                "normalise: one of minmax, nominal",
+                "leave_out: one of 2 choices left out (kita, none)",
+            ],
         ),
     ],
 )
 def test_what_was_varied_is_worded_in_the_report_language(
-    res: mi.Results, lang: str, weights: str, normalise: str
+    res: mi.Results, lang: str, lines: list[str]
 ) -> None:
-    """With each choice as plain data (``Factor.summary``) the methodology words it in
-    the page's language, numbers in its style; ``leave_out`` counts its choices."""
+    """An uncertainty analysis gives each choice as plain data (``Factor.summary``), and
+    the methodology words it in the page's language, numbers in its style; ``leave_out``
+    counts its choices. By hand: levels 1 and 2 are the 3 indicators and 2 domains, 5 of
+    the 5 weights below the index."""
     from mint_index.analysis.choices import parse_vary
 
     vary = {
@@ -221,22 +244,10 @@ def test_what_was_varied_is_worded_in_the_report_language(
     }
     unc = mi.uncertainty(res, n=8, seed=1, vary=vary)
     node_ids = res.framework.node_ids
-    choices = [f.summary(node_ids) for f in parse_vary(vary, res)]
-    # the result with its choices as plain data beside the English lines
-    worded = dataclasses.replace(unc)
-    object.__setattr__(worded, "choices", choices)
-    rep = mi.report(res, lang=lang, uncertainty=worded)
-    assert rep.context["uncertainty"]["choices"] == choices
+    assert unc.choices == [f.summary(node_ids) for f in parse_vary(vary, res)]
+    rep = mi.report(res, lang=lang, uncertainty=unc)
     listed = rep.html[rep.html.index('<ul id="uncertainty-varied">') :]
     listed = listed[: listed.index("</ul>")]
-    below_index = len(node_ids) - 1  # every weight but the index's: levels 1 and 2
-    lines = [
-        weights.replace("{n}", str(below_index)),
-        normalise,
-        {"de": "leave_out: eine von 2 Möglichkeiten weggelassen (kita, keine)"}.get(
-            lang, "leave_out: one of 2 choices left out (kita, none)"
-        ),
-    ]
     assert re.findall(r"<li><code>(.*?)</code></li>", listed) == lines
 
 

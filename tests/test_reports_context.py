@@ -416,7 +416,8 @@ def test_comparison_lists_changed_definitions() -> None:
     changed = {
         c["id"]: c["changes"] for c in compare_context(before, after)["indicators"]["changed"]
     }
-    assert changed["emp"] == [{"field": "goalposts", "before": "30 – 80", "after": "20 – 80"}]
+    # a range as Formatter.range writes it (en dash, no spaces)
+    assert changed["emp"] == [{"field": "goalposts", "before": "30–80", "after": "20–80"}]
     assert changed["council"][0]["field"] == "compute"
     assert changed["council"][0]["after"] == "council_migrant / council_seats × 1000"
     assert "kita" not in changed

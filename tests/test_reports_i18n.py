@@ -16,9 +16,15 @@ import reports_helpers as h
 
 import mint_index as mi
 from mint_index.analysis.audit import MIN_AVAILABILITY
-from mint_index.analysis.uncertainty import _PROBS
+from mint_index.analysis.uncertainty import QUANTILE_PROBS
 from mint_index.errors import UnknownLanguageError
-from mint_index.recommendations.priority import _TREND_MAX, _TREND_MIN, BANDS, SCALE, SEVERITY
+from mint_index.recommendations.priority import (
+    BANDS,
+    SCALE,
+    SEVERITY,
+    TREND_FACTOR_MAX,
+    TREND_FACTOR_MIN,
+)
 from mint_index.reports.audit_section import ALPHA_CONSISTENT
 from mint_index.reports.data import STABLE_SHARE
 from mint_index.reports.i18n import METHODS, TEXTS, method_text, texts
@@ -46,13 +52,13 @@ def fraction(value: float, lang: str) -> str:
 def test_texts_quote_the_rule_constants(lang: str) -> None:
     t = texts(lang)
     # the rank range runs from the 5 % to the 95 % quantile of the replications' ranks
-    interval = percent(max(_PROBS) - min(_PROBS), lang)
+    interval = percent(max(QUANTILE_PROBS) - min(QUANTILE_PROBS), lang)
     assert t["rank_interval"] == {"de": "Rangbereich", "en": "Rank range"}[lang] + f" ({interval})"
     assert f" {interval} " in t["uncertainty_note"]
     assert f" {percent(STABLE_SHARE, lang)} " in t["trend_explained"]
     low, high = (number(x, lang) for x in SCALE)
     severities = [fraction(SEVERITY[s], lang) for s in ("low", "medium", "high")]
-    trend = number(_TREND_MIN, lang), number(_TREND_MAX, lang)
+    trend = number(TREND_FACTOR_MIN, lang), number(TREND_FACTOR_MAX, lang)
     bands = dict(BANDS)
     if lang == "de":
         scale, factors = (
@@ -80,8 +86,11 @@ def test_texts_quote_the_rule_constants(lang: str) -> None:
 
 def test_the_constants_read_as_stated() -> None:
     """The by-hand writing above gives the numbers readers know from the methodology."""
-    assert [percent(max(_PROBS) - min(_PROBS), lang) for lang in LANGS] == ["90\u00a0%", "90%"]
-    assert fraction(SEVERITY["low"], "de") == "⅓" and number(_TREND_MIN, "de") == "0,5"
+    assert [percent(max(QUANTILE_PROBS) - min(QUANTILE_PROBS), lang) for lang in LANGS] == [
+        "90\u00a0%",
+        "90%",
+    ]
+    assert fraction(SEVERITY["low"], "de") == "⅓" and number(TREND_FACTOR_MIN, "de") == "0,5"
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -89,7 +98,7 @@ def test_the_rendered_overview_quotes_them(lang: str) -> None:
     res = h.results()
     unc = mi.uncertainty(res, n=8, seed=1)
     html = mi.report(res, lang=lang, uncertainty=unc, audit=mi.audit(res)).html
-    interval = percent(max(_PROBS) - min(_PROBS), lang)
+    interval = percent(max(QUANTILE_PROBS) - min(QUANTILE_PROBS), lang)
     heading = {"de": "Rangbereich", "en": "Rank range"}[lang]
     assert f"{heading} ({interval})</th>" in html
     assert f" {number(ALPHA_CONSISTENT, lang)} " in html

@@ -33,6 +33,7 @@ def test_audit_and_uncertainty_display() -> None:
     unc = mi.uncertainty(res, vary={"weights": 0.25}, n=20, seed=1)
     html = unc._repr_html_()
     rows = _cells(html)
-    assert rows[0][-1] == "90 % of ranks"
+    # the ranks between the 5 % and the 95 % quantile: 90 % of them, in English style
+    assert rows[0][-1] == "90% of ranks"
     assert all(re.fullmatch(r"\d+–\d+", r[-1]) for r in rows[1:])  # whole ranks
     assert all(re.fullmatch(r"\d+", r[2]) for r in rows[1:])

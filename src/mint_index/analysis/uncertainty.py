@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_VARY",
+    "QUANTILE_PROBS",
     "RANK_STATS_COLUMNS",
     "UncertaintyResults",
     "rank_statistics",
@@ -56,7 +57,10 @@ RANK_STATS_COLUMNS = [
     "score_q05",
     "score_q95",
 ]
-_PROBS = (0.5, 0.05, 0.95)
+#: The quantiles each rank and score of the replications is summarised by: the median,
+#: then the lower and upper end of the interval (``q05``, ``q95``), which the reports
+#: quote as the share of ranks in the rank range.
+QUANTILE_PROBS: tuple[float, float, float] = (0.5, 0.05, 0.95)
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,10 @@ class UncertaintyResults:
     ``rank_stats``: one row per unit, year and node with the nominal rank, the median and
     the 5 % and 95 % quantiles of the replications' ranks, and the same for scores.
     ``replications``: the choices of every replication (one row each).
-    ``varied``: one line per uncertain choice, for a methodology section.
+    ``varied``: one line in English per uncertain choice (JSON, notebooks).
+    ``choices``: the same choices as plain data
+    (:meth:`~mint_index.analysis.choices.Factor.summary`), which a report words in its
+    own language; None when not known (the report then shows ``varied`` as it is).
     """
 
     rank_stats: pd.DataFrame
@@ -75,6 +82,7 @@ class UncertaintyResults:
     n: int
     seed: int | None
     vary: dict[str, Any] = field(default_factory=dict)
+    choices: list[dict[str, Any]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable: settings, what was varied and every rank statistic."""
@@ -121,7 +129,7 @@ def _sorted_quantiles(samples: np.ndarray, missing_first: bool) -> np.ndarray:
     wide = np.uint32 if samples.dtype.itemsize < 4 and samples.dtype.kind == "u" else None
     block = max(1, QUANTILE_BLOCK_ELEMENTS // max(n_rep, 1))
     buffer = np.empty((min(block, n_u), n_rep), dtype=wide or samples.dtype)
-    out = np.empty((len(_PROBS), n_u))
+    out = np.empty((len(QUANTILE_PROBS), n_u))
     for start in range(0, n_u, block):
         stop = min(start + block, n_u)
         ordered = buffer[: stop - start]
@@ -133,7 +141,7 @@ def _sorted_quantiles(samples: np.ndarray, missing_first: bool) -> np.ndarray:
             count = n_rep - np.count_nonzero(np.isnan(ordered), axis=1)
             first = np.zeros_like(count)
         ordered.sort(axis=1)
-        out[:, start:stop] = quantiles_of_sorted(ordered, first, count, _PROBS)
+        out[:, start:stop] = quantiles_of_sorted(ordered, first, count, QUANTILE_PROBS)
     return out
 
 
@@ -297,6 +305,7 @@ def uncertainty(
         n=n,
         seed=seed,
         vary=_jsonable(vary),
+        choices=[f.summary(node_ids) for f in factors],
     )
 
 

@@ -32,6 +32,8 @@ __all__ = [
     "SCALE",
     "SEVERITIES",
     "SEVERITY",
+    "TREND_FACTOR_MAX",
+    "TREND_FACTOR_MIN",
     "TREND_SCALE",
     "Severity",
     "band",
@@ -55,7 +57,10 @@ BANDS: tuple[tuple[str, float], ...] = (("high", 50.0), ("medium", 25.0), ("low"
 #: Points per year of trend that move the trend factor from 0.75 to its floor or ceiling
 #: in twice that many points (5 points a year: 0.5 or 1).
 TREND_SCALE = 20.0
-_TREND_FLAT, _TREND_MIN, _TREND_MAX = 0.75, 0.5, 1.0
+#: The trend factor without a trend.
+_TREND_FLAT = 0.75
+#: The trend factor's floor (a node clearly improving) and ceiling (clearly worsening).
+TREND_FACTOR_MIN, TREND_FACTOR_MAX = 0.5, 1.0
 
 
 def priority(
@@ -68,7 +73,9 @@ def priority(
     trends as flat. ``weight`` does not enter the scale (see the module docs)."""
     del weight  # part of the engine's call; deliberately not part of the scale
     factor = np.clip(
-        _TREND_FLAT - np.nan_to_num(trend, nan=0.0) / TREND_SCALE, _TREND_MIN, _TREND_MAX
+        _TREND_FLAT - np.nan_to_num(trend, nan=0.0) / TREND_SCALE,
+        TREND_FACTOR_MIN,
+        TREND_FACTOR_MAX,
     )
     shortfall = np.clip(np.nan_to_num(gap, nan=0.0) / (SCALE[1] - SCALE[0]), 0.0, 1.0)
     return SCALE[1] * np.asarray(severity, dtype=np.float64) * shortfall * factor

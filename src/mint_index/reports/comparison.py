@@ -15,9 +15,9 @@ from mint_index.framework.model import Indicator
 from mint_index.methods.registry import STEPS
 from mint_index.plan_changes import plan_changes
 from mint_index.reports.data import plain_number, prepare
-from mint_index.reports.i18n import texts
 from mint_index.reports.methodology import describe_compute
 from mint_index.reports.score_changes import current_rows, score_changes
+from mint_index.rules.formatting import Formatter
 from mint_index.rules.languages import DEFAULT_LANGUAGE
 
 if TYPE_CHECKING:
@@ -36,13 +36,14 @@ def _compute_text(ind: Indicator) -> str:
     return text if transform is None else f"{transform}({text})"
 
 
-def _field_text(plan: Plan, item: str, field: str, lang: str) -> str:
+def _field_text(plan: Plan, item: str, field: str, f: Formatter) -> str:
     """How the page writes ``field`` of ``item`` (an indicator, node or the build) in
-    ``plan``: one of the fields :func:`~mint_index.plan_changes.plan_changes` compares."""
+    ``plan``: one of the fields :func:`~mint_index.plan_changes.plan_changes` compares,
+    its numbers as stated (:meth:`Formatter.exact`) in the page's language."""
     if field in STEPS:
         return plan.step(field, item).label()
     if field == "weight":
-        return f"{plan.weight(item):g}"
+        return f.exact(plan.weight(item))
     if field == "peer_group":
         return plan.peer_group_column
     if field == "parent":
@@ -51,20 +52,33 @@ def _field_text(plan: Plan, item: str, field: str, lang: str) -> str:
     if field == "compute":
         return _compute_text(ind)
     if field == "unit":
-        return ind.unit_label(lang)
+        return ind.unit_label(f.lang)
     if field == "goalposts":
-        return "" if ind.goalposts is None else f"{ind.goalposts.lower:g} – {ind.goalposts.upper:g}"
+        goalposts = ind.goalposts
+        return "" if goalposts is None else _stated_range(f, goalposts.lower, goalposts.upper)
     if field == "target":
-        return "" if ind.target is None else f"{ind.target.value:g}"
+        return "" if ind.target is None else f.exact(ind.target.value)
     if field == "levels":
-        return ", ".join(f"{lv.value:g}→{lv.score:g}" for lv in ind.answer_levels())
+        # a decimal comma would blur into the commas between the levels
+        separator = "; " if f.decimal == "," else ", "
+        return separator.join(
+            f"{f.exact(level.value)}→{f.exact(level.score)}" for level in ind.answer_levels()
+        )
     value = getattr(ind, field)
-    return "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
+    return "" if value is None else (f.exact(value) if isinstance(value, float) else str(value))
+
+
+def _stated_range(f: Formatter, lower: float, upper: float) -> str:
+    """Goalposts as stated: both ends with the decimals of the more precise one (as
+    :meth:`Formatter.exact` writes each), joined as the Formatter joins an interval."""
+    digits = max(len(f.exact(end).partition(f.decimal)[2]) for end in (lower, upper))
+    return f.range(lower, upper, digits)
 
 
 def _definitions(before: Results, after: Results, lang: str) -> list[dict[str, Any]]:
     """Every definition change between the two runs (the list ``mint-index compare``
     writes to definition_changes.csv), each changed field with its text before and after."""
+    f = Formatter(lang)
     out = []
     for change in plan_changes(before.plan, after.plan):
         side = before if change.change == "removed" else after
@@ -77,8 +91,8 @@ def _definitions(before: Results, after: Results, lang: str) -> list[dict[str, A
                 "changes": [
                     {
                         "field": field,
-                        "before": _field_text(before.plan, change.id, field, lang),
-                        "after": _field_text(after.plan, change.id, field, lang),
+                        "before": _field_text(before.plan, change.id, field, f),
+                        "after": _field_text(after.plan, change.id, field, f),
                     }
                     for field in change.fields
                 ],
@@ -87,21 +101,20 @@ def _definitions(before: Results, after: Results, lang: str) -> list[dict[str, A
     return out
 
 
-def _changed_indicators(definitions: list[dict[str, Any]], lang: str) -> dict[str, Any]:
-    """The page's section of changed indicators, from :func:`_definitions`: the fields
-    it has a name for (``f_<field>`` in :mod:`.i18n`; a field without one waits for it)."""
-    named = {key.removeprefix("f_") for key in texts(lang) if key.startswith("f_")}
-    indicators = [d for d in definitions if d["kind"] == "indicator"]
-    changed = []
-    for entry in indicators:
-        shown = [d for d in entry["changes"] if d["field"] in named]
-        if entry["change"] == "changed" and shown:
-            changed.append({"id": entry["id"], "label": entry["label"], "changes": shown})
+def _changed(definitions: list[dict[str, Any]], kind: str) -> dict[str, Any]:
+    """The page's section of one ``kind`` of item (``indicator``, ``node``) from
+    :func:`_definitions`: the changed ones with every changed field, the added and the
+    removed ones by label."""
+    items = [d for d in definitions if d["kind"] == kind]
     return {
-        "changed": changed,
+        "changed": [
+            {"id": d["id"], "label": d["label"], "changes": d["changes"]}
+            for d in items
+            if d["change"] == "changed"
+        ],
         **{
-            kind: [{"id": d["id"], "label": d["label"]} for d in indicators if d["change"] == kind]
-            for kind in ("added", "removed")
+            change: [{"id": d["id"], "label": d["label"]} for d in items if d["change"] == change]
+            for change in ("added", "removed")
         },
     }
 
@@ -114,8 +127,11 @@ def compare_context(
     year_after: int | None = None,
 ) -> dict[str, Any]:
     """Two runs, one comparison: score and rank changes of the index and the domains
-    common to both, the largest movers, and the definition changes (``definitions``: every
-    one, as ``mint-index compare`` lists them; ``indicators``: the page's section)."""
+    common to both, the largest movers, and the definition changes: ``definitions``, every
+    one as ``mint-index compare`` lists them, and the page's sections of them -
+    ``indicators`` and ``aggregates`` (aggregate nodes: domains, the index), each with
+    its changed, added and removed items, and ``build``, the changed fields of the
+    build-wide settings. Together the sections show every entry of ``definitions``."""
     a = prepare(before, lang, year_before)
     b = prepare(after, lang, year_after)
     common = [u for u in b.unit_ids if u in set(a.unit_ids)]
@@ -195,7 +211,9 @@ def compare_context(
         "rows": rows,
         "risers": risers,
         "fallers": fallers,
-        "indicators": _changed_indicators(definitions, lang),
+        "indicators": _changed(definitions, "indicator"),
+        "aggregates": _changed(definitions, "node"),
+        "build": next((d["changes"] for d in definitions if d["kind"] == "build"), []),
         "definitions": definitions,
         "scale": {"min": min(a.vmin, b.vmin), "max": max(a.vmax, b.vmax), "band": b.band},
     }

@@ -379,9 +379,35 @@ TEXTS: dict[str, tuple[str, str]] = {
     "f_target": ("Ziel", "target"),
     "f_levels": ("Stufen", "levels"),
     "f_min_denominator": ("Mindest-Bezugsgröße", "minimum denominator"),
+    "f_impute": ("Schätzung fehlender Werte", "imputation"),
+    "f_treat": ("Ausreißerbehandlung", "outlier treatment"),
     "f_normalise": ("Normierung", "normalisation"),
+    "f_aggregate": ("Aggregation", "aggregation"),
     "f_weight": ("Gewicht", "weight"),
     "f_parent": ("Zuordnung", "parent"),
+    "f_denominate": ("Bezugsgrößen", "denomination"),
+    "f_screen": ("Auswahl nach Datenabdeckung", "screening by data coverage"),
+    "f_peer_group": ("Spalte der Vergleichsgruppen", "peer-group column"),
+    # aggregate nodes and build-wide settings whose definition changed (shown when some did)
+    "changed_areas": ("Geänderte Bereiche", "Changed areas"),
+    "changed_areas_intro": (
+        "Bereiche (Handlungsfelder und der Index), deren Aggregation, Gewicht oder "
+        "Zuordnung sich zwischen den beiden Läufen geändert hat. Veränderungen ihrer "
+        "Punktwerte sind mit Vorsicht zu lesen.",
+        "Areas (domains and the index) whose aggregation, weight or parent changed between "
+        "the two runs. Read changes in their scores with care.",
+    ),
+    "area": ("Bereich", "Area"),
+    "changed_build": (
+        "Geänderte Einstellungen des ganzen Laufs",
+        "Changed settings of the whole run",
+    ),
+    "changed_build_intro": (
+        "Schritte, die einmal für alle Indikatoren festgelegt werden, und die Spalte der "
+        "Vergleichsgruppen. Sie können alle Punktwerte und Ränge verändern.",
+        "Steps decided once for all indicators, and the column of peer groups. They can "
+        "change every score and rank.",
+    ),
     # the statistical audit section (mi.report(..., audit=mi.audit(res)))
     "audit_title": ("Statistische Prüfung", "Statistical audit"),
     "audit_intro": (
@@ -584,13 +610,13 @@ def _rule_values(lang: str) -> dict[str, str]:
     """The rule constants the texts quote, each imported from its owner and written in
     ``lang``: placeholder name -> text."""
     from mint_index.analysis.audit import MIN_AVAILABILITY
-    from mint_index.analysis.uncertainty import _PROBS
+    from mint_index.analysis.uncertainty import QUANTILE_PROBS
     from mint_index.recommendations.priority import (
-        _TREND_MAX,
-        _TREND_MIN,
         BANDS,
         SCALE,
         SEVERITY,
+        TREND_FACTOR_MAX,
+        TREND_FACTOR_MIN,
     )
     from mint_index.reports.audit_section import ALPHA_CONSISTENT
     from mint_index.reports.data import STABLE_SHARE
@@ -598,17 +624,17 @@ def _rule_values(lang: str) -> dict[str, str]:
     f = Formatter(lang)
     band = dict(BANDS)
     return {
-        # the rank range runs from the replications' q05 to their q95 (_PROBS: median,
-        # lower, upper)
-        "rank_interval": f.exact(_PROBS[2] - _PROBS[1], share=True),
+        # the rank range runs from the replications' q05 to their q95 (QUANTILE_PROBS:
+        # median, lower, upper)
+        "rank_interval": f.exact(QUANTILE_PROBS[2] - QUANTILE_PROBS[1], share=True),
         "stable_share": f.exact(STABLE_SHARE, share=True),
         "priority_min": f.exact(SCALE[0]),
         "priority_max": f.exact(SCALE[1]),
         "severity_low": f.fraction(SEVERITY["low"]),
         "severity_medium": f.fraction(SEVERITY["medium"]),
         "severity_high": f.fraction(SEVERITY["high"]),
-        "trend_factor_min": f.exact(_TREND_MIN),
-        "trend_factor_max": f.exact(_TREND_MAX),
+        "trend_factor_min": f.exact(TREND_FACTOR_MIN),
+        "trend_factor_max": f.exact(TREND_FACTOR_MAX),
         "band_high": f.exact(band["high"]),
         "band_medium": f.exact(band["medium"]),
         "alpha_consistent": f.exact(ALPHA_CONSISTENT),

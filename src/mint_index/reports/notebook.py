@@ -104,6 +104,9 @@ def audit_html(audit: Audit) -> str:
 
 def uncertainty_html(unc: UncertaintyResults) -> str:
     """What was varied and the rank intervals of the best units on the index."""
+    from mint_index.analysis.uncertainty import QUANTILE_PROBS
+
+    _, lower, upper = QUANTILE_PROBS
     stats = unc.rank_stats
     if len(stats):  # the latest year of the last node (aggregates run bottom-up: the index)
         stats = stats[
@@ -117,7 +120,7 @@ def uncertainty_html(unc: UncertaintyResults) -> str:
             str(r.get("node", "")),
             _F.int(_number(r.get("nominal"))),
             _F.int(_number(r.get("median"))),
-            f"{_F.int(_number(r.get('q05')))}–{_F.int(_number(r.get('q95')))}",
+            _F.range(_number(r.get("q05")), _number(r.get("q95")), 0),
         ]
         for r in shown
     ]
@@ -125,7 +128,17 @@ def uncertainty_html(unc: UncertaintyResults) -> str:
     return _block(
         repr(unc),
         f"<p>Varied:</p><ul>{varied}</ul>",
-        _table(["unit", "node", "rank", "median rank", "90 % of ranks"], rows, {2, 3, 4}),
+        _table(
+            [
+                "unit",
+                "node",
+                "rank",
+                "median rank",
+                f"{_F.exact(upper - lower, share=True)} of ranks",
+            ],
+            rows,
+            {2, 3, 4},
+        ),
     )
 
 

@@ -203,6 +203,7 @@ def overview_charts(ctx: dict[str, Any]) -> dict[str, Any]:
             chart_id="chart-distributions",
             title=t["distributions"],
             desc=t["distributions_desc"],
+            tick_format=lambda v: f.num(v, 0),
         )
     )
     rows = ctx["heatmap"]["rows"]
@@ -255,6 +256,7 @@ def profile_charts(ctx: dict[str, Any]) -> dict[str, Any]:
         desc=t["over_time_desc"],
         vmin=lo,
         vmax=hi,
+        tick_format=lambda v: f.num(v, 0),
     )
     return {"domains": _safe(domains), "history": _safe(history)}
 
@@ -296,7 +298,7 @@ def _trend_cells(
 def _trend_shown(kind: str, change: str, t: dict[str, str]) -> tuple[str, str, str]:
     """:func:`_trend_cells` with the change already written (``Formatter.nums``)."""
     if not kind:
-        return "none", "–", t["no_trend"]
+        return "none", Formatter.missing, t["no_trend"]
     return kind, f"{_TREND_SIGN[kind]} {change}", t[kind]
 
 
