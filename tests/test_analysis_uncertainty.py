@@ -178,7 +178,7 @@ def test_rank_stats_layout_and_interval_order(res: mi.Results) -> None:
     assert len(ua.replications) == 50
     assert set(ua.replications["leave_out"]) <= set(res.framework.indicator_ids)
     json.dumps(ua.to_dict())
-    assert any(line.startswith("weights: uniform noise of ±30 %") for line in ua.varied)
+    assert any(line.startswith("weights: uniform noise of ±30%") for line in ua.varied)
 
 
 def test_intervals_are_quantiles_of_the_replications(res: mi.Results) -> None:

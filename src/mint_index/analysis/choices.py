@@ -29,6 +29,7 @@ import numpy as np
 from mint_index.errors import SpecError
 from mint_index.methods.registry import INDICATOR_STEPS
 from mint_index.plan import StepChoice
+from mint_index.rules.formatting import Formatter
 
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
@@ -92,7 +93,8 @@ class Factor:
         report words :meth:`summary` in its language instead."""
         summary = self.summary(node_ids)
         if self.shares is not None:
-            shares = ", ".join(f"±{share * 100:g} %" for share in summary["shares"])
+            english = Formatter("en")
+            shares = ", ".join(f"±{english.exact(s, share=True)}" for s in summary["shares"])
             return (
                 f"weights: uniform noise of {shares} on {summary['weights']} of "
                 f"{summary['of']} weights"
