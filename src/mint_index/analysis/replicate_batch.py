@@ -250,7 +250,7 @@ def _combine(children: list[np.ndarray], w: np.ndarray, min_share: float) -> np.
     if present_part is not None:
         n = np.maximum(counted.sum(axis=1), 1.0)[:, None]
         present_part += present_const[:, None]
-        np.copyto(num, np.nan, where=present_part / n < min_share)
+        np.copyto(num, np.nan, where=too_few(present_part, n, min_share))
     return num
 
 
