@@ -4,6 +4,10 @@ Resolution per node lives in the plan (tests/test_plan.py)."""
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+
 import pytest
 
 import mint_index as mi
@@ -72,3 +76,78 @@ def test_with_changes_validates_only_what_is_new(
         spec.with_changes(aggregate=choice)
     with pytest.raises(SpecError, match="negative"):
         spec.with_changes(weights={"education": -1})
+
+
+# ---- reading a saved spec: every bad input is a SpecError naming the file ----------------
+def _saved(small_framework: mi.Framework) -> dict:
+    return BuildSpec(framework=small_framework, normalise="rank").to_dict()
+
+
+def test_load_reads_json_and_yaml_by_suffix(small_framework: mi.Framework, tmp_path: Path) -> None:
+    spec = BuildSpec(framework=small_framework, normalise="rank", weights={"education": 2})
+    (tmp_path / "spec.json").write_text(spec.to_json(), encoding="utf-8")
+    (tmp_path / "spec.YML").write_text(spec.to_yaml(), encoding="utf-8")
+    assert BuildSpec.load(tmp_path / "spec.json") == spec
+    assert BuildSpec.load(str(tmp_path / "spec.YML")) == spec
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"colour": "blue"}, "colour: Extra inputs are not permitted"),
+        (
+            {"framework": 3},
+            "framework: Input should be a valid dictionary or instance of Framework",
+        ),
+        ({"normalise": 5}, "normalise: Input should be a valid dictionary or instance of StepSpec"),
+    ],
+)
+def test_invalid_content_is_a_spec_error_naming_the_field(
+    small_framework: mi.Framework, tmp_path: Path, change: dict, words: str
+) -> None:
+    text = json.dumps({**_saved(small_framework), **change})
+    with pytest.raises(SpecError) as info:
+        BuildSpec.from_json(text)
+    assert str(info.value) == f"<spec>: {words}"
+    path = tmp_path / "spec.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        BuildSpec.load(path)
+    assert str(info.value) == f"{path}: {words}"
+
+
+def test_bad_json_is_a_spec_error_with_the_place(tmp_path: Path) -> None:
+    with pytest.raises(SpecError) as info:
+        BuildSpec.from_json('{"framework": {,')
+    assert str(info.value) == (
+        "<spec>: not valid JSON: Expecting property name enclosed in double quotes: "
+        "line 1 column 16 (char 15)"
+    )
+    with pytest.raises(SpecError, match="nested too deeply"):
+        BuildSpec.from_json("[" * 100_000)
+    with pytest.raises(SpecError, match=r"^<spec>: Input should be a valid dictionary"):
+        BuildSpec.from_json("[1]")  # no field to name
+
+
+def test_bad_yaml_is_a_spec_error_with_the_line(small_framework: mi.Framework) -> None:
+    with pytest.raises(SpecError) as info:
+        BuildSpec.from_yaml("normalise: rank\nnormalise: minmax\n", source="spec.yaml")
+    assert str(info.value) == (
+        "spec.yaml: duplicate key 'normalise' (first given on line 1) (line 2)"
+    )
+
+
+def test_a_file_that_cannot_be_read_is_a_spec_error(tmp_path: Path) -> None:
+    latin = tmp_path / "spec.json"
+    latin.write_bytes('{"peer_group": "Größe"}'.encode("latin-1"))
+    with pytest.raises(SpecError, match="not UTF-8 text"):
+        BuildSpec.load(latin)
+    with pytest.raises(SpecError, match="not a regular file"):
+        BuildSpec.load(tmp_path)
+    with pytest.raises(SpecError, match=f"^{tmp_path / 'missing.json'}: cannot read the spec file"):
+        BuildSpec.load(tmp_path / "missing.json")
+    if hasattr(os, "mkfifo"):  # a named pipe is refused unread, never waited on
+        fifo = tmp_path / "spec.yaml"
+        os.mkfifo(fifo)
+        with pytest.raises(SpecError, match="not a regular file"):
+            BuildSpec.load(fifo)

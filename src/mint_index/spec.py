@@ -10,20 +10,23 @@ and every stage reads that plan.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationError,
     ValidationInfo,
     ValidatorFunctionWrapHandler,
     field_validator,
     model_validator,
 )
 
-from mint_index.errors import SpecError
+from mint_index.errors import SpecError, YamlError
 from mint_index.framework.framework import Framework
 from mint_index.framework.model import StepSpec
 from mint_index.methods.registry import STEPS, parse_step
@@ -145,12 +148,61 @@ class BuildSpec(BaseModel):
         return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
 
     @classmethod
-    def from_json(cls, text: str) -> BuildSpec:
-        return cls.model_validate(json.loads(text))
+    def from_json(cls, text: str, source: str = "<spec>") -> BuildSpec:
+        """The spec in JSON ``text``; bad JSON or content that is no valid spec raises
+        :class:`~mint_index.errors.SpecError` naming ``source`` and what is wrong."""
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise SpecError(f"{source}: not valid JSON: {exc}".replace("\n", " ")) from None
+        except RecursionError:  # nested thousands of levels deep
+            raise SpecError(f"{source}: nested too deeply to be a build spec") from None
+        return cls._validated(data, source)
 
     @classmethod
-    def from_yaml(cls, text: str) -> BuildSpec:
-        """The spec in YAML ``text``; bad YAML raises :class:`~mint_index.errors.YamlError`."""
+    def from_yaml(cls, text: str, source: str = "<spec>") -> BuildSpec:
+        """The spec in YAML ``text``; bad YAML (read by the hardened
+        :func:`~mint_index.yamlio.load_yaml`) or content that is no valid spec raises
+        :class:`~mint_index.errors.SpecError` naming ``source`` and what is wrong."""
         from mint_index.yamlio import load_yaml
 
-        return cls.model_validate(load_yaml("<spec>", text=text))
+        try:
+            data = load_yaml(source, text=text)
+        except YamlError as exc:
+            line = f" (line {exc.line})" if exc.line is not None else ""
+            raise SpecError(f"{source}: {exc.reason}{line}") from None
+        return cls._validated(data, source)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> BuildSpec:
+        """The spec saved in a file (``to_yaml()`` as ``.yaml``/``.yml``, else
+        ``to_json()``), what ``mint-index --spec FILE`` runs.
+
+        The file is read only if it is a regular file of at most
+        :data:`~mint_index.yamlio.MAX_YAML_BYTES` (a FIFO or ``/dev/zero`` never hangs the
+        run); a file that cannot be read, is not UTF-8, is not valid JSON/YAML or holds no
+        valid spec raises :class:`~mint_index.errors.SpecError` naming the file.
+        """
+        from mint_index.yamlio import MAX_YAML_BYTES, read_limited
+
+        source = os.fspath(path)
+        try:
+            text = read_limited(Path(source), MAX_YAML_BYTES, "spec file").decode("utf-8")
+        except YamlError as exc:
+            raise SpecError(f"{source}: {exc.reason}") from None
+        except UnicodeDecodeError:
+            raise SpecError(f"{source}: not UTF-8 text") from None
+        if Path(source).suffix.lower() in (".yaml", ".yml"):
+            return cls.from_yaml(text, source)
+        return cls.from_json(text, source)
+
+    @classmethod
+    def _validated(cls, data: Any, source: str) -> BuildSpec:
+        """The spec from parsed ``data``; pydantic's errors become one SpecError listing
+        each field (the method registry's own SpecErrors pass unchanged)."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            fields = [(".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors()]
+            listed = "; ".join(f"{loc}: {msg}" if loc else msg for loc, msg in fields)
+            raise SpecError(f"{source}: {listed}") from None
