@@ -13,7 +13,7 @@ from mint_index.data.inputs import (
     DEFAULT_MAX_BYTES,
     MAX_BYTES_ENV,
     InputRefused,
-    checked_folder_files,
+    expand_data_folders,
     expand_source,
     folder_data_files,
     max_input_bytes,
@@ -153,9 +153,33 @@ def test_folder_entries_that_cannot_be_taken_are_named(tmp_path: Path) -> None:
     if os.geteuid() != 0:  # root reads anything
         assert "permission" in reasons["locked.csv"]
     with pytest.raises(DataValidationError) as err:
-        checked_folder_files(tmp_path)
+        expand_data_folders([tmp_path])
     assert set(err.value.failures["code"]) == {"folder_entry"}
     assert {Path(s).name for s in err.value.failures["source"]} >= {"nested", "notes.docx"}
+
+
+def test_expanding_folders_keeps_other_sources_and_collects_every_folder(tmp_path: Path) -> None:
+    good, bad, empty = tmp_path / "good", tmp_path / "bad", tmp_path / "empty"
+    for folder in (good, bad, empty):
+        folder.mkdir()
+    (good / "b.csv").write_text("x")
+    (good / "A.xlsx").write_text("x")
+    (good / ".hidden.csv").write_text("x")
+    (bad / "inner").mkdir()
+    (empty / ".DS_Store").write_text("x")  # hidden: the folder has no data file
+    frame, name = object(), "not/a/folder.csv"
+    assert expand_data_folders([frame, good, name]) == [
+        [frame],
+        [good / "A.xlsx", good / "b.csv"],  # sorted by name as the file system spells it
+        [name],  # as given
+    ]
+    with pytest.raises(DataValidationError) as err:
+        expand_data_folders([bad, good, empty])
+    failures = err.value.failures.set_index("source")
+    assert sorted(failures.index) == sorted([str(bad / "inner"), str(empty)])
+    assert failures.loc[str(bad / "inner"), "code"] == "folder_entry"
+    assert failures.loc[str(empty), "code"] == "no_file_matches"
+    assert failures.loc[str(empty), "reason"].startswith("no data files (.csv, ")
 
 
 def test_real_files_pass_the_checks() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,8 @@ import pytest
 from helpers import make_small_long
 
 import mint_index as mi
+from mint_index.cli import main
+from mint_index.cli.app import EXIT_DATA
 
 
 def test_cube_matches_the_reference_constructor() -> None:
@@ -195,3 +198,55 @@ def test_from_wide_places_values_as_the_tidy_path_does() -> None:
     assert got.values[1, 1, 0] == 1.0 and got.values[0, 1, 1] == 6.0  # b: 2021 x, 2020 z
     with pytest.raises(mi.DataValidationError):
         mi.Dataset.from_wide(pd.concat([wide, wide.iloc[:1]]), unit="u", year="y")
+
+
+# ---- a data folder ------------------------------------------------------------------------
+def _data_folder(tmp_path: Path) -> Path:
+    """A folder with two CSV files, written in the opposite order of their names."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "b_2021.csv").write_text("unit,year,pop\n01001000,2021,91000\n")
+    (folder / "a_2020.csv").write_text("unit,year,pop\n01001000,2020,90000\n")
+    (folder / ".notes.csv").write_text("not, data\n")  # hidden: left out
+    return folder
+
+
+def test_a_folder_stands_for_its_data_files(tmp_path: Path) -> None:
+    folder = _data_folder(tmp_path)
+    data = mi.load_data(folder)
+    assert list(data.provenance["source"]) == [
+        str(folder / "a_2020.csv"),
+        str(folder / "b_2021.csv"),
+    ]
+    assert data.years.tolist() == [2020, 2021]
+    assert data.values[:, 0, 0].tolist() == [90000, 91000]
+    # the folder's year applies to each of its files; a DataFrame next to it keeps its own
+    frame = pd.DataFrame({"unit": ["01001000"], "seats": [43]})
+    both = mi.load_data([folder, frame], year=[2019, 2022])  # files have a year column
+    assert both.years.tolist() == [2020, 2021, 2022]
+    assert len(both.provenance) == 3
+
+
+def test_a_subfolder_in_a_data_folder_is_refused_as_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mint_index.cli.commands import data_files
+
+    folder = _data_folder(tmp_path)
+    (folder / "old").mkdir()
+    (folder / "old" / "c.csv").write_text("unit,year,pop\n01001000,2019,89000\n")
+    with pytest.raises(mi.DataValidationError) as info:
+        mi.load_data(folder)
+    failures = info.value.failures
+    assert list(failures["source"]) == [str(folder / "old")]
+    assert list(failures["code"]) == ["folder_entry"]
+    assert "subfolder" in failures["reason"].iloc[0]
+    assert main(["validate", str(folder), "--format", "json"]) == EXIT_DATA
+    problems = json.loads(capsys.readouterr().out)["problems"]
+    assert [(p["source"], p["code"]) for p in problems] == [(str(folder / "old"), "folder_entry")]
+    (folder / "old" / "c.csv").unlink()
+    (folder / "old").rmdir()
+    # the command line takes the same files in the same order
+    expected = [folder / "a_2020.csv", folder / "b_2021.csv"]
+    assert data_files([str(folder)]) == expected
+    assert list(mi.load_data(folder).provenance["source"]) == [str(f) for f in expected]

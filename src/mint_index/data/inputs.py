@@ -13,14 +13,16 @@ from __future__ import annotations
 import glob
 import os
 import stat
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "InputRefused",
-    "checked_folder_files",
+    "expand_data_folders",
     "expand_source",
     "folder_data_files",
     "max_input_bytes",
@@ -35,6 +37,9 @@ DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 MAX_BYTES_ENV = "MINT_INDEX_MAX_INPUT_BYTES"
 #: Suffixes of files a data folder contributes.
 DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet", ".pq")
+
+#: A source as :func:`expand_data_folders` takes it: a path, or anything passed on as given.
+_Item = TypeVar("_Item")
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _PARQUET_MAGIC = b"PAR1"
@@ -105,27 +110,50 @@ def folder_data_files(folder: str | os.PathLike[str]) -> tuple[list[Path], list[
     return files, problems
 
 
-def checked_folder_files(folder: str | os.PathLike[str]) -> list[Path]:
-    """The data files of a folder; any entry that cannot be taken raises one
-    :class:`~mint_index.DataValidationError` naming each (code ``folder_entry``)."""
+def expand_data_folders(sources: Sequence[_Item]) -> list[list[_Item | Path]]:
+    """What each source stands for: a folder its data files (:func:`folder_data_files`:
+    sorted by name, hidden entries left out), anything else itself, as given.
+
+    Every folder entry that cannot be taken (a subfolder, an unreadable file, a file of
+    another kind; code ``folder_entry``) and every folder without a data file (code
+    ``no_file_matches``) is collected over all folders into one
+    :class:`~mint_index.DataValidationError`: never skipped silently. ``mi.load_data``
+    and the command line's DATA arguments expand folders here.
+    """
     from mint_index.errors import DataValidationError
 
-    files, problems = folder_data_files(folder)
-    if problems:
-        raise DataValidationError(
-            [
-                {
-                    "source": str(path),
-                    "row": None,
-                    "column": None,
-                    "value": None,
-                    "reason": why,
-                    "code": "folder_entry",
-                }
-                for path, why in problems
-            ]
-        )
-    return files
+    expanded: list[list[_Item | Path]] = []
+    failures: list[dict[str, object]] = []
+    for source in sources:  # loops over sources, not data
+        if not (isinstance(source, str | os.PathLike) and os.path.isdir(source)):
+            expanded.append([source])
+            continue
+        files, problems = folder_data_files(source)
+        failures += [_folder_failure(path, why) for path, why in problems]
+        if not files and not problems:
+            failures.append(
+                _folder_failure(
+                    Path(source),
+                    f"no data files ({', '.join(DATA_SUFFIXES)}) in the folder",
+                    "no_file_matches",
+                )
+            )
+        expanded.append(list(files))
+    if failures:
+        raise DataValidationError(failures)
+    return expanded
+
+
+def _folder_failure(path: Path, why: str, code: str = "folder_entry") -> dict[str, object]:
+    """One row of a DataValidationError about a data folder."""
+    return {
+        "source": str(path),
+        "row": None,
+        "column": None,
+        "value": None,
+        "reason": why,
+        "code": code,
+    }
 
 
 def read_input(path: Path, max_bytes: int | None = None) -> bytes:

@@ -25,7 +25,7 @@ from pandas.api.types import union_categoricals
 from mint_index.data.controls import units_control_failures
 from mint_index.data.dataset import FLAGS, MISSING_REASONS, Dataset, build_cube
 from mint_index.data.genesis import apply_mapping, is_genesis, load_mapping, read_genesis
-from mint_index.data.inputs import InputRefused, read_input, sniff_kind
+from mint_index.data.inputs import InputRefused, expand_data_folders, read_input, sniff_kind
 from mint_index.data.layouts import tidy_layout
 from mint_index.data.readers import (
     Table,
@@ -86,7 +86,11 @@ def load_data(
     """Read one or several sources into one validated :class:`~mint_index.Dataset`.
 
     ``source``: a path (CSV, GENESIS CSV, .xlsx, Parquet), a DataFrame, or a list of
-    them (e.g. one file per year or per table). ``format`` forces the reader
+    them (e.g. one file per year or per table). A folder stands for the data files in it,
+    as on the command line (sorted by name, hidden entries left out; a subfolder, an
+    unreadable file or a file of another kind in it is a failure, never skipped: see
+    :func:`~mint_index.data.inputs.expand_data_folders`); a ``year`` given for the folder
+    applies to each of its files. ``format`` forces the reader
     (``csv``, ``genesis``, ``excel``, ``parquet``); by default it follows the file suffix
     and a GENESIS export is recognised by its content. ``layout`` forces ``long``
     (``unit, year, variable, value[, flag, missing_reason]``) or ``wide`` (one row per unit
@@ -111,6 +115,9 @@ def load_data(
     years = list(year) if isinstance(year, Sequence) else [year] * len(sources)
     if len(years) != len(sources):
         raise MintIndexError(f"year= has {len(years)} values for {len(sources)} sources")
+    expanded = expand_data_folders(sources)  # a folder: its data files, with its year
+    years = [y for files, y in zip(expanded, years, strict=True) for _ in files]
+    sources = [file for files in expanded for file in files]
     if isinstance(framework, (str, os.PathLike)):
         from mint_index.framework import load_framework
 
