@@ -173,7 +173,7 @@ def test_score_twice_gives_identical_bytes(
         assert code == EXIT_OK
         outs.append(out)
     assert outs[0].read_bytes() == outs[1].read_bytes()
-    from mint_index.cli.scores import read_scores
+    from mint_index.scores_file import read_scores
 
     table, prov = read_scores(outs[0])
     assert prov["created"] == "2023-11-14T22:13:20Z"
@@ -408,14 +408,19 @@ def test_demo_runs_everything(
     assert index.is_file()
     for name in ("scores.json", "gaps.csv", "recommendations.csv", "provenance.json"):
         assert (tmp_path / "mint-index-demo" / name).is_file(), name
-    # the best municipalities by name, with the scale, in the report's year
+    # the best municipalities by name, with the scale, in the report's year; the score
+    # written as the report's language (German by default) writes numbers: decimal comma
     best = next(line for line in out.splitlines() if "best in 2024" in line)
     res = mi.score(mi.example_data(), mi.default_framework())
     index_2024 = res.scores["index"].xs(2024, level="year")
     top = index_2024.idxmax()
-    expected = f"{res.units.loc[top, 'name']} ({index_2024[top]:.1f} of 100)"
+    score = f"{index_2024[top]:.1f}"
+    expected = f"{res.units.loc[top, 'name']} ({score.replace('.', ',')} of 100)"
     assert best.split("2024", 1)[1].strip().startswith(expected)
     assert "0899" not in best
+    assert cli("demo", "--lang", "en", "--out", "english", "--format", "json") == EXIT_OK
+    english = json.loads(capsys.readouterr().out)["facts"]["best in 2024"]
+    assert english[0] == f"{res.units.loc[top, 'name']} ({score} of 100)"
 
 
 def test_demo_report_year(

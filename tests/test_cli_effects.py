@@ -146,3 +146,21 @@ def test_effects_without_a_register_is_a_usage_error(tmp_path: Path) -> None:
     out = tmp_path / "effects.csv"
     assert cli("effects", DATA, "--units", UNITS, "--out", out) == EXIT_USAGE
     assert not out.exists()
+
+
+def test_rules_flag_then_the_project_rules(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The register names an action only the project's rules know: it passes with them and
+    fails with ``--rules`` naming the packaged ones, which come before the project's."""
+    from test_project import RENAMED, town_with_register
+
+    file, _ = town_with_register(tmp_path / "town")
+    capsys.readouterr()
+    assert cli("effects", "--project", file, "--out", tmp_path / "e.csv") == EXIT_OK
+    capsys.readouterr()
+    packaged = catalog_path("recommendations")
+    code = cli("effects", "--project", file, "--rules", packaged, "--format", "json")
+    assert code == EXIT_DATA
+    problems = json.loads(capsys.readouterr().out)["problems"]
+    assert [(p["code"], p["value"]) for p in problems] == [("unknown_measure", RENAMED[1])]

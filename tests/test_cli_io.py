@@ -10,19 +10,14 @@ from pathlib import Path
 import pytest
 
 from mint_index.cli.errors import UsageError
-from mint_index.cli.io import (
-    dumps_json,
-    file_records,
-    provenance,
-    timestamp,
-)
+from mint_index.cli.io import file_records, provenance, timestamp
 from mint_index.cli.output import Outcome, Progress, Table, problem, render_markdown, render_text
-from mint_index.files import atomic_write
+from mint_index.files import atomic_write, canonical_json
 
 
 # ---- canonical JSON and provenance -------------------------------------------------------
 def test_dumps_json_is_canonical() -> None:
-    text = dumps_json({"b": [1.23456789, float("nan"), -0.0000001], "a": "ä"})
+    text = canonical_json({"b": [1.23456789, float("nan"), -0.0000001], "a": "ä"})
     assert json.loads(text) == {"a": "ä", "b": [1.234568, None, 0.0]}
     assert text.index('"a"') < text.index('"b"') and text.endswith("\n")
     assert "-0.0" not in text
@@ -135,5 +130,5 @@ def test_progress_draws_on_a_terminal() -> None:
 
 def test_no_temp_files_after_many_writes(tmp_path: Path) -> None:
     for i in range(5):
-        atomic_write(tmp_path / "f.json", dumps_json({"i": i}))
+        atomic_write(tmp_path / "f.json", canonical_json({"i": i}))
     assert os.listdir(tmp_path) == ["f.json"]

@@ -43,6 +43,20 @@ def test_init_project_passes_its_own_strict_validation_and_ci(
     assert Path("out/report/index.html").is_file() and Path("out/scores.csv").is_file()
 
 
+def test_init_writes_the_report_options_defaults(tmp_path: Path) -> None:
+    """The project file's ``report:`` line shows the defaults of their owners, so the two
+    cannot drift apart."""
+    from mint_index.project import ReportOptions
+    from mint_index.rules.languages import DEFAULT_LANGUAGE
+
+    assert main(["init", str(tmp_path / "town")]) == 0
+    written = yaml.safe_load((tmp_path / "town" / "mint-index.yaml").read_text("utf-8"))
+    assert written["report"] == {
+        "lang": DEFAULT_LANGUAGE,
+        "out": ReportOptions.model_fields["out"].default,
+    }
+
+
 def test_real_genesis_file_through_the_flags(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

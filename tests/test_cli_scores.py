@@ -1,7 +1,10 @@
-"""The scores file (every format, read back, byte-stable)."""
+"""The scores file (every format, read back, byte-stable): written and read by the library
+(``mi.write_scores`` / ``mi.read_scores``), byte for byte what ``mint-index score`` writes."""
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -10,14 +13,12 @@ import pytest
 from conftest import make_small_long
 
 import mint_index as mi
-from mint_index.cli.scores import (
-    SCORE_COLUMNS,
-    canonical,
-    is_scores_file,
-    read_scores,
-    score_table,
-    write_scores,
-)
+from mint_index.cli import main
+from mint_index.cli.app import EXIT_OK
+from mint_index.errors import DataValidationError, FileAccessError, OutputError
+from mint_index.pipeline.score_table import SCORE_COLUMNS, canonical, score_table
+from mint_index.plan_changes import recorded_plan
+from mint_index.scores_file import is_scores_file, read_scores, write_scores
 
 
 @pytest.fixture(scope="module")
@@ -111,3 +112,135 @@ def test_formula_like_ids_are_escaped_in_csv_and_read_back(tmp_path: Path) -> No
     assert lines[1] == "'=1+2,2023,index,3,-1.500000,2,'@x,1,-0.500000"
     back, _ = read_scores(path)
     pd.testing.assert_frame_equal(back, table)
+
+
+# ---- the library writes and reads what the command line does ------------------------------
+@pytest.mark.parametrize("suffix", [".csv", ".json", ".parquet"])
+def test_cli_file_is_the_library_file(
+    small_framework_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    """`mint-index score` and `mi.write_scores` give the same bytes for the same results
+    and provenance (the CLI's block, read back from its own file)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    data = tmp_path / "data"
+    data.mkdir()
+    long = make_small_long(units=4, years=(2022, 2023))
+    for year, part in long.groupby("year"):
+        part.to_csv(data / f"{year}.csv", index=False)
+    cli_out = tmp_path / f"cli{suffix}"
+    args = ["score", str(data), "--framework", str(small_framework_path), "--out", str(cli_out)]
+    assert main(args) == EXIT_OK
+    _, cli_provenance = read_scores(cli_out)
+    assert cli_provenance is not None and cli_provenance["command"] == "score"
+    framework = mi.load_framework(small_framework_path)
+    results = mi.score(mi.load_data(data, framework=framework), framework)
+    written = mi.write_scores(results, tmp_path / f"lib{suffix}", cli_provenance)
+    cli_files = [cli_out] + (
+        [tmp_path / f"cli{suffix}.provenance.json"] if suffix == ".csv" else []
+    )
+    assert len(written) == len(cli_files)
+    for ours, theirs in zip(written, cli_files, strict=True):
+        assert ours.read_bytes() == theirs.read_bytes()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json", ".parquet"])
+def test_read_scores_round_trips_a_table_made_by_hand(tmp_path: Path, suffix: str) -> None:
+    """Values written by hand come back as they were, rounded to 6 decimals; the
+    provenance comes back as given."""
+    table = pd.DataFrame(
+        {
+            "unit": ["09162000", "09162000", "=SUM(1)"],
+            "year": [2023, 2024, 2024],
+            "node": ["index", "index", "school"],
+            "level": [3, 3, 1],
+            "score": [61.25, 63.1234567891, None],
+            "rank": [2, 1, None],
+            "peer_group": ["city", "city", None],
+            "peer_rank": [1, 1, None],
+            "change": [None, 1.8734567891, None],
+        }
+    )
+    provenance = {"drop": "2024-06", "note": "Zuwanderung"}
+    written = mi.write_scores(table, tmp_path / f"s{suffix}", provenance)
+    back, back_provenance = mi.read_scores(written[0])
+    assert back_provenance == provenance
+    assert list(back.columns) == SCORE_COLUMNS
+    assert list(back["unit"]) == ["09162000", "09162000", "=SUM(1)"]  # leading 0 and '=' kept
+    assert list(back["year"]) == [2023, 2024, 2024]
+    assert back["score"].iloc[1] == 63.123457  # 63.1234567891 to 6 decimals
+    assert np.isnan(back["score"].iloc[2])
+    assert back["change"].iloc[1] == 1.873457
+    assert list(back["rank"].astype(object)) == [2, 1, pd.NA]
+    assert list(back["peer_group"]) == ["city", "city", None]
+
+
+def test_json_rows_are_written_as_given(tmp_path: Path) -> None:
+    table = pd.DataFrame(
+        {
+            "unit": ["01001"],
+            "year": [2024],
+            "node": ["index"],
+            "level": [2],
+            "score": [50.0000004],
+            "rank": [1],
+            "peer_group": [None],
+            "peer_rank": [None],
+            "change": [-0.25],
+        }
+    )
+    (path,) = mi.write_scores(table, tmp_path / "s.json", {})
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document["format"] == "mint-index-scores" and document["format_version"] == 1
+    assert document["columns"] == SCORE_COLUMNS
+    assert document["rows"] == [["01001", 2024, "index", 2, 50.0, 1, None, None, -0.25]]
+
+
+def test_results_carry_their_own_provenance_by_default(results: mi.Results, tmp_path: Path) -> None:
+    (path,) = mi.write_scores(results, tmp_path / "s.json")
+    _, provenance = mi.read_scores(path)
+    assert provenance is not None
+    assert provenance["tool"] == "mint-index" and provenance["version"] == mi.__version__
+    framework = results.framework
+    assert provenance["framework"] == {
+        "id": framework.framework.id,
+        "version": framework.framework.version,
+        "sha256": framework.sha256,
+    }
+    assert recorded_plan(provenance["spec"]) == results.plan  # enough to run it again
+
+
+def test_what_cannot_be_written_raises_a_library_error(
+    results: mi.Results, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(OutputError, match=r"\.csv"):
+        mi.write_scores(results, tmp_path / "s.xlsx")
+    with pytest.raises(OutputError, match="pass the Results"):
+        mi.write_scores(score_table(results), tmp_path / "s.sqlite")
+    with pytest.raises(OutputError, match="no recommendations"):
+        mi.write_scores(results, tmp_path / "s.csv", recommendations="none")
+    with pytest.raises(DataValidationError, match="peer_rank"):
+        mi.write_scores(score_table(results).drop(columns="peer_rank"), tmp_path / "s.csv")
+    (tmp_path / "a_file").write_text("x")
+    with pytest.raises(FileAccessError, match="a_file"):
+        mi.write_scores(results, tmp_path / "a_file" / "s.csv")  # a file is no folder
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # as if the extra were not installed
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    with pytest.raises(FileAccessError, match=r"mint-index\[parquet\]"):
+        mi.write_scores(results, tmp_path / "s.parquet")
+    assert not (tmp_path / "s.parquet").exists()
+
+
+def test_what_is_no_scores_file_raises_a_library_error(tmp_path: Path) -> None:
+    other = tmp_path / "other.json"
+    other.write_text('{"format": "something else"}')
+    data = tmp_path / "data.csv"
+    make_small_long().to_csv(data, index=False)
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    for path in (other, data, broken, tmp_path / "s.sqlite"):
+        with pytest.raises(DataValidationError) as info:
+            mi.read_scores(path)
+        assert list(info.value.failures["source"]) == [str(path)]
+        assert list(info.value.failures["code"]) == ["unreadable_file"]
+    with pytest.raises(FileAccessError, match="No such file"):
+        mi.read_scores(tmp_path / "missing.json")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import textwrap
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import mint_index as mi
@@ -200,7 +202,9 @@ def test_project_file_is_read_with_the_yaml_limits(tmp_path: Path) -> None:
         "duplicate key 'report' (first given on line 1)",
     )
     bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
-    bomb += [f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]" for p, c in zip("abcdef", "bcdefg")]
+    bomb += [
+        f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]" for p, c in zip("abcdef", "bcdefg", strict=True)
+    ]
     project.write_text("\n".join(bomb) + "\n", encoding="utf-8")
     with pytest.raises(mi.ProjectError, match="nodes"):
         mi.load_project(project)
@@ -249,3 +253,99 @@ def test_python_api_matches_the_library_calls(tmp_path: Path) -> None:
     ours = project.recommend(results).to_frame("de")
     theirs = mi.recommend(direct, mi.load_rules(town / "rules"), lang="de")
     assert len(ours) > 0 and ours.equals(theirs.to_frame("de"))
+
+
+#: The action the review renamed in a project's copy of the rules: the packaged catalog
+#: does not know the new name, the project's does.
+RENAMED = ("mit_training_programme", "local_programme")
+
+
+def town_with_register(folder: Path) -> tuple[Path, str]:
+    """``mint-index init``'s project (it names no measures register) with one action of its
+    rules renamed, and a register of that action in place in a unit it is recommended for;
+    the project and the unit."""
+    assert main(["init", str(folder)]) == 0
+    for file in (folder / "rules").rglob("*.yaml"):
+        file.write_text(file.read_text(encoding="utf-8").replace(*RENAMED), encoding="utf-8")
+    before = mi.load_project(folder).recommend()
+    assert before is not None
+    unit = str(before.actions.loc[before.actions["action"] == RENAMED[1], "unit"].iloc[0])
+    (folder / "measures.csv").write_text(
+        f"unit,measure,since\n{unit},{RENAMED[1]},2021\n", encoding="utf-8"
+    )
+    project = folder / "mint-index.yaml"
+    project.write_text(
+        project.read_text(encoding="utf-8") + "measures: measures.csv\n", encoding="utf-8"
+    )
+    return project, unit
+
+
+def test_python_report_is_what_the_cli_writes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """load_project(...).report() reads the measures register as `mint-index report` does:
+    the measure in place is not recommended again, and the pages are the same bytes."""
+    file, unit = town_with_register(tmp_path / "town")
+    capsys.readouterr()
+    assert main(["report", "--project", str(file), "--format", "json"]) == 0
+    outcome = json.loads(capsys.readouterr().out)
+    project = mi.load_project(file)
+    results = project.score()
+    ours = project.recommend(results)
+    assert ours is not None
+    placed = ours.actions[(ours.actions["unit"] == unit) & (ours.actions["action"] == RENAMED[1])]
+    assert placed.empty
+    assert [unit, RENAMED[1]] in ours.in_place[["unit", "action"]].to_numpy().tolist()
+    without = mi.recommend(results, project.rules, lang="de")
+    assert len(ours.actions) == len(without.actions) - 1
+    assert outcome["facts"]["measures recommended"] == len(ours.actions)
+    written = project.report(results).write(tmp_path / "python")
+    cli_pages = sorted(p.relative_to(project.out) for p in project.out.rglob("*.html"))
+    assert sorted(p.relative_to(tmp_path / "python") for p in written) == cli_pages
+    for page in cli_pages:
+        assert (tmp_path / "python" / page).read_bytes() == (project.out / page).read_bytes()
+    assert "Wirkung der Maßnahmen" in (tmp_path / "python" / "index.html").read_text("utf-8")
+
+
+def test_effects_use_the_project_rules_from_python_and_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The register names an action only the project's rules know: `mint-index effects`
+    and Project.effects() both check it against them, and give the same table."""
+    file, unit = town_with_register(tmp_path / "town")
+    with pytest.raises(mi.DataValidationError, match="not in the action catalog"):
+        mi.load_measures(file.parent / "measures.csv")  # the packaged catalog
+    capsys.readouterr()
+    assert main(["effects", "--project", str(file), "--format", "json"]) == 0
+    outcome = json.loads(capsys.readouterr().out)
+    assert outcome["facts"]["register rows"] == 1
+    table = mi.load_project(file).effects(seed=0)
+    written = pd.read_csv(file.parent / "effects.csv", dtype={"unit": str})
+    assert set(table["measure"]) == {RENAMED[1]} and unit in set(table["unit"])
+    assert written["status"].tolist() == table["status"].tolist()
+    assert written["indicator"].tolist() == table["indicator"].tolist()
+
+
+def test_effects_without_a_register_name_the_key(tmp_path: Path) -> None:
+    assert main(["init", str(tmp_path / "town")]) == 0
+    with pytest.raises(mi.ProjectError, match="measures"):
+        mi.load_project(tmp_path / "town").effects()
+
+
+def test_score_database_in_a_project_uses_its_rules_and_register(tmp_path: Path) -> None:
+    """`score --out x.sqlite` makes the database's recommendations as `report` does: the
+    project's renamed action, and the measure in place listed as such, not recommended."""
+    file, unit = town_with_register(tmp_path / "town")
+    database = tmp_path / "scores.sqlite"
+    assert main(["score", "--project", str(file), "--out", str(database)]) == 0
+    con = sqlite3.connect(database)
+    rows = con.execute(
+        "SELECT kind, year FROM recommendations WHERE unit = ? AND action = ?",
+        (unit, RENAMED[1]),
+    ).fetchall()
+    con.close()
+    assert rows and {kind for kind, _ in rows} == {"in_place"}
+    assert main(["score", "--project", str(file), "--out", str(database), "--rules", "none"]) == 0
+    con = sqlite3.connect(database)
+    assert con.execute("SELECT count(*) FROM recommendations").fetchone() == (0,)
+    con.close()

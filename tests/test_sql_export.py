@@ -4,6 +4,7 @@ and DuckDB, read back with SQL and checked against the results they came from.""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 
@@ -85,9 +86,9 @@ def _check_tables(query, results: mi.Results, recs: mi.Recommendations) -> None:
         f"AND year = {row['year']} AND kind = 'action' AND action = '{row['action']}'"
     )
     assert got == [(",".join(row["rules"]), ",".join(row["actors"]), int(row["rank"]))]
-    prov = dict(query("SELECT key, value FROM provenance"))
-    assert json.loads(prov["framework_sha256"]) == results.framework.sha256
-    assert json.loads(prov["rules_sha256"]) == recs.meta["rules_sha256"]
+    prov = {k: json.loads(v) for k, v in query("SELECT key, value FROM provenance")}
+    assert prov["framework"]["sha256"] == results.framework.sha256
+    assert prov["rules_sha256"] == recs.meta["rules_sha256"]
 
 
 def test_sqlite_tables_schema_and_values(
@@ -179,7 +180,14 @@ def test_cli_score_writes_a_database(tmp_path: Path, suffix: str) -> None:
     rows = con.execute("SELECT key, value FROM provenance").fetchall()
     prov = {k: json.loads(v) for k, v in rows}
     assert prov["command"] == "score"
-    assert prov["framework"]["id"] == mi.load_framework(FRAMEWORK).framework.id  # the CLI's
+    framework = mi.load_framework(FRAMEWORK)
+    assert prov["framework"] == {  # one shape, whoever writes the key
+        "id": framework.framework.id,
+        "version": framework.framework.version,
+        "sha256": framework.sha256,
+    }
+    assert prov["version"] == mi.__version__ and "mint_index_version" not in prov
+    assert prov["rules"]["path"] == "<packaged>"
     # the packaged rules are written for the default framework: where they cannot be
     # applied to this one the table is empty and the provenance says why
     n_recs = con.execute("SELECT COUNT(*) FROM recommendations").fetchone()[0]
@@ -273,3 +281,71 @@ def test_cli_score_of_an_init_project_writes_a_database(
     )
     assert list(kinds) == ["in_place"] and kinds["in_place"] > 0
     con.close()
+
+
+def test_the_provenance_table_has_one_documented_shape(
+    results: mi.Results, recs: mi.Recommendations
+) -> None:
+    con = sqlite3.connect(":memory:")
+    results.to_sql(con, recs, provenance={"drop": "2025-06"})
+    prov = {k: json.loads(v) for k, v in con.execute("SELECT key, value FROM provenance")}
+    framework = results.framework
+    assert prov == {
+        "tool": "mint-index",
+        "version": mi.__version__,
+        "framework": {
+            "id": framework.framework.id,
+            "version": framework.framework.version,
+            "sha256": framework.sha256,
+        },
+        "spec": results.spec.to_dict(),
+        "rules_sha256": recs.ruleset.sha256,
+        "max_poor_share": 0.5,
+        "drop": "2025-06",
+    }
+
+
+def test_no_recommendations_is_an_empty_table_saying_so(results: mi.Results) -> None:
+    con = sqlite3.connect(":memory:")
+    counts = results.to_sql(con, "none")
+    assert counts["recommendations"] == 0 and counts["scores"] > 0
+    prov = dict(con.execute("SELECT key, value FROM provenance").fetchall())
+    assert json.loads(prov["recommendations"]) == "none: no rules"
+    assert "rules_sha256" not in prov
+    with pytest.raises(MintIndexError, match="'nothing'"):
+        results.to_sql(con, "nothing")
+
+
+@pytest.mark.parametrize("suffix", BACKENDS)
+def test_cli_score_in_a_project_writes_the_projects_recommendations(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
+    """A project whose rules rename an action: the database holds the project's id, and
+    ``rules: none`` leaves the table empty (both were the packaged rules' before)."""
+    assert main(["init", str(tmp_path / "town")]) == EXIT_OK
+    monkeypatch.chdir(tmp_path / "town")
+    for path in Path("rules").rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"\bmit_mentors\b", "town_mentors", text), encoding="utf-8")
+    assert main(["score", "--out", f"x{suffix}"]) == EXIT_OK
+    con = _connect(Path(f"x{suffix}"))
+    rows = con.execute("SELECT DISTINCT action FROM recommendations").fetchall()
+    actions = {action for (action,) in rows}
+    rows = con.execute("SELECT key, value FROM provenance").fetchall()
+    prov = {k: json.loads(v) for k, v in rows}
+    con.close()
+    assert "town_mentors" in actions and "mit_mentors" not in actions
+    assert prov["rules"]["path"] == "rules/"
+    assert prov["rules_sha256"] == mi.load_rules("rules").sha256
+    project = Path("mint-index.yaml")
+    project.write_text(
+        project.read_text(encoding="utf-8").replace("rules: rules/ ", "rules: none   "),
+        encoding="utf-8",
+    )
+    assert main(["score", "--out", f"y{suffix}"]) == EXIT_OK
+    con = _connect(Path(f"y{suffix}"))
+    assert con.execute("SELECT COUNT(*) FROM recommendations").fetchone()[0] == 0
+    rows = con.execute("SELECT key, value FROM provenance").fetchall()
+    prov = {k: json.loads(v) for k, v in rows}
+    con.close()
+    assert prov["recommendations"] == "none: no rules"

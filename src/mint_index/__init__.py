@@ -59,6 +59,8 @@ _LAZY: dict[str, str] = {
     "pca_weights": "mint_index.analysis.weights",
     "load_project": "mint_index.project",
     "Project": "mint_index.project",
+    "write_scores": "mint_index.scores_file",
+    "read_scores": "mint_index.scores_file",
 }
 
 if TYPE_CHECKING:
@@ -106,11 +108,13 @@ __all__ = [
     "method_names",
     "pca_weights",
     "read_coinr",
+    "read_scores",
     "recommend",
     "report",
     "score",
     "sensitivity",
     "uncertainty",
+    "write_scores",
 ]
 
 

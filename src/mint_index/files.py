@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
@@ -37,9 +38,11 @@ __all__ = [
     "atomic_folder",
     "atomic_path",
     "atomic_write",
+    "canonical_json",
     "check_output_folder",
     "csv_text",
     "escape_formula",
+    "json_safe",
     "safe_join",
     "unescape_formula",
     "write_fresh",
@@ -50,6 +53,31 @@ __all__ = [
 MARKER_FILE = ".mint-index-output"
 #: Decimal places of every float in a CSV file (scores live on 0..100).
 CSV_FLOAT_DECIMALS = 6
+
+
+def json_safe(value: Any) -> Any:
+    """Plain JSON data with the CSV's float precision; NaN and infinities become ``null``."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str | bytes):  # numpy scalar
+        value = value.item()
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        return round(value, CSV_FLOAT_DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return value
+
+
+def canonical_json(value: Any) -> str:
+    """Canonical JSON: sorted keys, two-space indent, UTF-8, floats to the CSV precision,
+    trailing newline; the same data always give the same bytes (every JSON file and
+    provenance block mint-index writes)."""
+    text = json.dumps(
+        json_safe(value), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False
+    )
+    return text + "\n"
 
 
 @contextmanager

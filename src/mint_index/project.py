@@ -27,8 +27,11 @@ from mint_index.errors import Problem, ProjectError, YamlError
 from mint_index.rules.languages import DEFAULT_LANGUAGE, Language
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from mint_index.data.dataset import Dataset
     from mint_index.framework.framework import Framework
+    from mint_index.measures import MeasuresRegister
     from mint_index.pipeline.results import Results
     from mint_index.recommendations import Recommendations, RuleSet
     from mint_index.reports import Report
@@ -211,18 +214,38 @@ class Project:
 
         return score(self.data, self.framework, **overrides)
 
+    def measures_register(self, results: Results) -> MeasuresRegister | None:
+        """The register of measures in place (``measures:``), checked against the project's
+        action catalog (its rules; the packaged catalog with ``rules: none``) and the units
+        of ``results``; None when the file names no register. The one place the project's
+        recommendations, report and effects read it, as ``mint-index report`` and
+        ``mint-index effects`` do."""
+        if self.measures is None:
+            return None
+        from mint_index.measures import load_measures
+
+        return load_measures(self.measures, catalog=self.rules, units=results.unit_ids)
+
     def recommend(self, results: Results | None = None) -> Recommendations | None:
-        """Recommendations from the project's rules; None with ``rules: none``."""
+        """Recommendations from the project's rules, leaving out the measures in place;
+        None with ``rules: none``."""
+        scored = results if results is not None else self.score()
+        return self._recommend(scored, self.measures_register(scored))
+
+    def _recommend(
+        self, results: Results, register: MeasuresRegister | None
+    ) -> Recommendations | None:
         rules = self.rules
         if rules is None:
             return None
         from mint_index.recommendations import recommend
 
-        scored = results if results is not None else self.score()
-        return recommend(scored, rules, lang=self.report_options.lang)
+        return recommend(results, rules, lang=self.report_options.lang, measures=register)
 
     def report(self, results: Results | None = None) -> Report:
-        """The report with the project's language, year and recommendations.
+        """The report with the project's language, year, recommendations and, with a
+        measures register, the section "Effect of measures": what ``mint-index report``
+        writes for the project.
 
         ``report().write(project.out)`` writes it where the project file says.
         """
@@ -230,7 +253,28 @@ class Project:
 
         results = results if results is not None else self.score()
         options = self.report_options
-        return report(results, self.recommend(results), options.lang, year=options.year)
+        register = self.measures_register(results)
+        return report(
+            results,
+            self._recommend(results, register),
+            options.lang,
+            year=options.year,
+            measures=register,
+        )
+
+    def effects(self, results: Results | None = None, **options: Any) -> pd.DataFrame:
+        """The effects of the measures in the project's register (``mi.effects`` with the
+        project's rules as the action catalog; ``options``: its ``level``, ``seed``, ...):
+        what ``mint-index effects`` writes for the project. A
+        :class:`~mint_index.errors.ProjectError` if the file names no register."""
+        from mint_index.effect_monitoring.estimate import effects
+
+        results = results if results is not None else self.score()
+        register = self.measures_register(results)
+        if register is None:
+            problem = Problem(self.path.as_posix(), "measures", "no measures register named")
+            raise ProjectError([problem])
+        return effects(results, register, rules=self.rules, **options)
 
 
 def _matches(root: Path, pattern: str) -> list[Path]:

@@ -14,7 +14,7 @@ import json
 import sqlite3
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -25,10 +25,12 @@ if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
     from mint_index.recommendations.recommendations import Recommendations
 
-__all__ = ["DATABASE_SUFFIXES", "SCHEMA", "to_sql", "write_database"]
+__all__ = ["DATABASE_SUFFIXES", "NO_RECOMMENDATIONS", "SCHEMA", "to_sql", "write_database"]
 
 #: File suffixes written as a database: DuckDB, else SQLite.
 DATABASE_SUFFIXES = (".duckdb", ".sqlite", ".sqlite3", ".db")
+#: ``recommendations=`` for an empty ``recommendations`` table (``rules: none``, ``--rules none``).
+NO_RECOMMENDATIONS: Final = "none"
 
 #: Table -> (column, SQL type) in order, and the primary key. ``TEXT``/``DOUBLE``/
 #: ``INTEGER``/``BIGINT`` are understood by DuckDB and SQLite alike. Columns that a newer
@@ -121,16 +123,18 @@ LIST_SEPARATOR = ","
 def to_sql(
     results: Results,
     con: Any,
-    recommendations: Recommendations | None = None,
+    recommendations: Recommendations | Literal["none"] | None = None,
     provenance: Mapping[str, Any] | None = None,
 ) -> dict[str, int]:
     """Write the tables into ``con``: a ``sqlite3`` or ``duckdb`` connection, or the path
     of a database file (``.duckdb`` is DuckDB, anything else SQLite).
 
     ``recommendations``: default ``mi.recommend(results)`` with the packaged rules (an
-    empty table, noted in ``provenance``, where they name nodes the framework lacks).
-    ``provenance``: extra ``key -> value`` rows (values stored as JSON). Returns the rows
-    written per table.
+    empty table, noted in ``provenance``, where they name nodes the framework lacks);
+    :data:`NO_RECOMMENDATIONS` (``"none"``) for an empty table. ``provenance``: more
+    ``key -> value`` rows (values stored as JSON) next to the keys of
+    :func:`~mint_index.scores_file.results_provenance` and the rules' (docs/sql.md); a key
+    of both is yours. Returns the rows written per table.
     """
     if isinstance(con, str | Path):
         path = Path(con)
@@ -151,16 +155,21 @@ def to_sql(
 
 
 def write_database(
-    path: Path, results: Results, provenance: Mapping[str, Any] | None = None, suffix: str = ""
+    path: Path,
+    results: Results,
+    provenance: Mapping[str, Any] | None = None,
+    suffix: str = "",
+    recommendations: Recommendations | Literal["none"] | None = None,
 ) -> None:
     """Write a new database file at ``path``, DuckDB or SQLite as ``suffix`` (default:
-    the path's) says. The CLI writes to a temporary path and renames it, so an empty
+    the path's) says, with the tables of :func:`to_sql`. A scores file is written to a
+    temporary path and renamed (:func:`mint_index.scores_file.write_scores`), so an empty
     placeholder file there is replaced."""
     if path.exists() and path.stat().st_size == 0:
         path.unlink()  # DuckDB refuses an empty file; SQLite does not mind
     connection = _connect(path, suffix or path.suffix)
     try:
-        to_sql(results, connection, provenance=provenance)
+        to_sql(results, connection, recommendations, provenance)
     finally:
         connection.close()
 
@@ -179,39 +188,45 @@ def _connect(path: Path, suffix: str) -> Any:
 
 def _tables(
     results: Results,
-    recommendations: Recommendations | None,
+    recommendations: Recommendations | Literal["none"] | None,
     provenance: Mapping[str, Any] | None,
 ) -> dict[str, pd.DataFrame]:
     """Every table as a frame of plain columns: text (``None`` for missing), integers
     (nullable) and floats (``None`` for NaN when written)."""
     import mint_index as mi
-    from mint_index import __version__
     from mint_index.errors import RuleError
     from mint_index.pipeline.score_table import score_table
     from mint_index.recommendations.recommendations import FRAME_COLUMNS
+    from mint_index.scores_file import results_provenance
 
-    prov: dict[str, Any] = {
-        "mint_index_version": __version__,
-        "framework": results.framework.framework.id,
-        "framework_sha256": results.framework.sha256,
-    }
+    prov = results_provenance(results)
+    made: Recommendations | None = None
     if recommendations is None:
         try:
-            recommendations = mi.recommend(results)
+            made = mi.recommend(results)
         except RuleError as exc:  # the packaged rules name nodes this framework lacks
             prov["recommendations"] = (
                 f"none: the packaged rules do not fit ({len(exc.problems)} problems)"
             )
-    if recommendations is not None:
-        prov.update(recommendations.meta)
+    elif isinstance(recommendations, str):
+        if recommendations != NO_RECOMMENDATIONS:
+            raise MintIndexError(
+                f"recommendations= takes Recommendations, None or {NO_RECOMMENDATIONS!r}, "
+                f"not {recommendations!r}"
+            )
+        prov["recommendations"] = "none: no rules"
+    else:
+        made = recommendations
+    if made is not None:
+        # the rules' keys; the framework they were checked against is ``framework`` already
+        meta = made.meta.items()
+        prov.update((k, v) for k, v in meta if k not in ("framework", "framework_sha256"))
     prov.update(provenance or {})
     return {
         "scores": score_table(results),
         "gaps": mi.gaps(results),
         "recommendations": (
-            recommendations.to_frame()
-            if recommendations is not None
-            else pd.DataFrame(columns=FRAME_COLUMNS)
+            made.to_frame() if made is not None else pd.DataFrame(columns=FRAME_COLUMNS)
         ),
         "provenance": pd.DataFrame(
             {"key": list(prov), "value": [json.dumps(v, sort_keys=True) for v in prov.values()]}

@@ -165,6 +165,17 @@ def _add_spec_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_rules_option(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--rules``: the recommendation rules of ``what`` (the command's one source of rules,
+    as ``cli.commands.command_rules`` reads them)."""
+    parser.add_argument(
+        "--rules",
+        metavar="PATH",
+        help=f"recommendation rules for {what} (default: the project's, else the packaged "
+        "rules); 'none' for no recommendations",
+    )
+
+
 def _add_report_options(parser: argparse.ArgumentParser, reads_inputs: bool = True) -> None:
     """The options of a command that writes a report.
 
@@ -255,6 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
         ".duckdb/.sqlite database with the gaps and recommendations too "
         "(default with a project: scores.csv next to the project file)",
     )
+    _add_rules_option(p, "the recommendations of a .duckdb/.sqlite database")
     _add_project_option(p)
     _add_spec_option(p)
     _add_input_options(p)
@@ -287,11 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
         "not recommended again, and the report gets the section 'Effect of measures'",
     )
     _add_spec_option(p)
-    p.add_argument(
-        "--rules",
-        metavar="PATH",
-        help="recommendation rules (default: the packaged rules); 'none' for no recommendations",
-    )
+    _add_rules_option(p, "the recommendations")
     _add_input_options(p)
     _add_source_options(p, year=False)
     _add_output_options(p)
@@ -387,7 +395,9 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"seed of the cluster bootstrap (default {_EFFECTS_SEED})",
     )
     p.add_argument(
-        "--rules", metavar="PATH", help="action catalog / rules (default: the packaged ones)"
+        "--rules",
+        metavar="PATH",
+        help="action catalog / rules (default: the project's, else the packaged ones)",
     )
     _add_project_option(p)
     _add_spec_option(p)

@@ -18,14 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mint_index.cli.errors import UsageError
-from mint_index.cli.io import (
-    csv_text,
-    dumps_json,
-    file_records,
-    provenance,
-    timestamp,
-    write_folder_provenance,
-)
+from mint_index.cli.io import file_records, provenance, timestamp, write_folder_provenance
 from mint_index.cli.output import (
     Outcome,
     Progress,
@@ -46,9 +39,8 @@ from mint_index.errors import (
     ReportError,
     RuleError,
     SpecError,
-    YamlError,
 )
-from mint_index.files import atomic_write
+from mint_index.files import atomic_write, canonical_json, csv_text
 from mint_index.recommendations.rules import RulesSkippedWarning
 
 if TYPE_CHECKING:
@@ -184,35 +176,9 @@ class Inputs:
 
 
 def read_spec(path: str) -> BuildSpec:
-    from pydantic import ValidationError
-
     from mint_index.spec import BuildSpec
-    from mint_index.yamlio import MAX_YAML_BYTES, read_limited
 
-    file = existing(path, "spec file")
-    try:
-        text = read_limited(file, MAX_YAML_BYTES, "spec file").decode("utf-8")
-    except (YamlError, UnicodeDecodeError) as exc:
-        raise SpecError(f"{path}: {getattr(exc, 'reason', 'not UTF-8 text')}") from None
-    try:
-        if file.suffix.lower() in (".yaml", ".yml"):
-            return BuildSpec.from_yaml(text)
-        return BuildSpec.from_json(text)
-    except ValidationError as exc:
-        raise SpecError(
-            f"{path}: "
-            + "; ".join(
-                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-            )
-        ) from None
-    except YamlError as exc:
-        line = f" (line {exc.line})" if exc.line is not None else ""
-        raise SpecError(f"{path}: {exc.reason}{line}") from None
-    except ValueError as exc:  # JSON syntax
-        what = "YAML" if file.suffix.lower() in (".yaml", ".yml") else "JSON"
-        raise SpecError(f"{path}: not valid {what}: {exc}".replace("\n", " ")) from None
-    except RecursionError:  # JSON nested thousands of levels deep
-        raise SpecError(f"{path}: nested too deeply to be a build spec") from None
+    return BuildSpec.load(existing(path, "spec file"))
 
 
 def read_framework(path: str | None) -> Framework:
@@ -224,22 +190,12 @@ def read_framework(path: str | None) -> Framework:
 
 
 def data_files(given: list[str]) -> list[Path]:
-    """The data files named; a folder stands for the data files in it (sorted, hidden
-    entries left out; a subfolder, an unreadable file or another kind of file is a data
-    error, never skipped silently)."""
-    from mint_index.data.inputs import DATA_SUFFIXES, checked_folder_files
+    """The data files named; a folder stands for the data files in it
+    (:func:`mint_index.data.inputs.expand_data_folders`, as ``mi.load_data`` reads it)."""
+    from mint_index.data.inputs import expand_data_folders
 
-    files: list[Path] = []
-    for name in given:
-        path = existing(name, "data")
-        if not path.is_dir():
-            files.append(path)
-            continue
-        found = checked_folder_files(path)
-        if not found:
-            raise UsageError(f"no data files ({', '.join(DATA_SUFFIXES)}) in {name}")
-        files += found
-    return files
+    named = [existing(name, "data") for name in given]
+    return [file for files in expand_data_folders(named) for file in files]
 
 
 def read_inputs(
@@ -311,15 +267,20 @@ def validate(args: argparse.Namespace) -> Outcome:
     )
 
 
-def top_units(results: Results, year: int | None = None, n: int = 3) -> list[str]:
+def top_units(
+    results: Results, year: int | None = None, n: int = 3, *, lang: str = "en"
+) -> list[str]:
     """The best units on the index in ``year`` (default: the report's), by name, for the
-    summary: the overview's ranking, so units without data of the year are left out."""
+    summary: the overview's ranking, so units without data of the year are left out.
+    Their scores are written in ``lang``'s conventions, the command's language (as
+    ``compare`` writes its numbers on screen); ``score``, which has no ``--lang``, keeps
+    the English ones of the summary's words."""
     from mint_index.reports.data import prepare
     from mint_index.reports.overview import ranking
     from mint_index.rules.formatting import Formatter
 
-    data = prepare(results, "en", year)
-    index, f = data.scores[:, data.col[data.index_id]], Formatter("en")
+    data = prepare(results, lang, year)
+    index, f = data.scores[:, data.col[data.index_id]], Formatter(lang)
     best = [int(u) for u in ranking(data) if index[u] == index[u]][:n]
     return [f"{data.names[u]} ({f.num(index[u], 1)} of 100)" for u in best]
 
@@ -339,13 +300,16 @@ def check_output_file(out: Path, suffixes: tuple[str, ...]) -> None:
 
 
 def check_scores_path(out: Path) -> None:
-    from mint_index.cli.scores import SUFFIXES
+    from mint_index.scores_file import SUFFIXES
 
     check_output_file(out, SUFFIXES)
 
 
 def score(args: argparse.Namespace) -> Outcome:
-    from mint_index.cli.scores import score_table, write_scores
+    from mint_index.measures import load_measures
+    from mint_index.recommendations import recommend
+    from mint_index.scores_file import write_scores
+    from mint_index.sql_export import DATABASE_SUFFIXES, NO_RECOMMENDATIONS
 
     if args.out is None and args.data:
         raise UsageError("give --out FILE (.csv, .parquet, .json, .duckdb or .sqlite)")
@@ -360,8 +324,23 @@ def score(args: argparse.Namespace) -> Outcome:
         raise UsageError("give --out FILE (.csv, .parquet, .json, .duckdb or .sqlite)")
     facts = data_facts(inputs.dataset, inputs.files)
     results = score_results(inputs)
-    prov = provenance("score", inputs.files, inputs.framework, spec=results.spec)
-    written = write_scores(score_table(results), out, prov, results)
+    rules_info: dict[str, Any] | None = None
+    recommendations: Any = None
+    skipped: list[str] = []
+    files = inputs.files
+    if out.suffix.lower() in DATABASE_SUFFIXES:  # it holds recommendations, as report's
+        rules, rules_info, skipped = command_rules(args.rules, inputs)
+        register_file = inputs.project.measures if inputs.project is not None else None
+        if rules is None:
+            recommendations = NO_RECOMMENDATIONS
+        else:
+            register = None
+            if register_file is not None:  # measures in place are not recommended again
+                register = load_measures(register_file, catalog=rules, units=results.unit_ids)
+                files = files + file_records([register_file])
+            recommendations = recommend(results, rules, measures=register)
+    prov = provenance("score", files, inputs.framework, rules_info, results.spec)
+    written = write_scores(results, out, prov, recommendations=recommendations)
     facts.update(
         {
             "framework": inputs.framework.framework.id,
@@ -373,7 +352,7 @@ def score(args: argparse.Namespace) -> Outcome:
         "score",
         headline=f"scored {facts['units']} units",
         facts=facts,
-        problems=inputs.warnings,
+        problems=inputs.warnings + [problem(message, severity="warning") for message in skipped],
         outputs=[p.as_posix() for p in written],
         provenance=prov,
     )
@@ -444,9 +423,11 @@ def known_units(units_only: list[str] | None, dataset: Dataset) -> list[str] | N
     return chosen
 
 
-def report_rules(path: str | None, inputs: Inputs) -> tuple[Any, dict[str, Any], list[str]]:
-    """The report's rules (``--rules``, else the project's, else the packaged ones), their
-    provenance entry, and the warning that lists packaged rules the framework cannot use."""
+def command_rules(path: str | None, inputs: Inputs) -> tuple[Any, dict[str, Any], list[str]]:
+    """The rules of ``report`` and ``effects`` (``--rules``, else the project's, else the
+    packaged ones), their provenance entry, and the warning that lists packaged rules the
+    framework cannot use. The one place a command chooses its rules: the action catalog a
+    measures register is checked against is the same rule set."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RulesSkippedWarning)
         if path is None and inputs.project is not None:
@@ -460,6 +441,7 @@ def report_rules(path: str | None, inputs: Inputs) -> tuple[Any, dict[str, Any],
 
 
 def report(args: argparse.Namespace) -> Outcome:
+    from mint_index.cli.project import measures_register_file
     from mint_index.measures import load_measures
 
     if not args.out and args.data:
@@ -470,11 +452,8 @@ def report(args: argparse.Namespace) -> Outcome:
         units_only = known_units(args.units_only, inputs.dataset)
         project = inputs.project
         options = project.report_options if project is not None else None
-        rules, rules_info, skipped = report_rules(args.rules, inputs)
-        if args.measures:
-            measures_file: Path | None = existing(args.measures, "measures register")
-        else:
-            measures_file = project.measures if project is not None else None
+        rules, rules_info, skipped = command_rules(args.rules, inputs)
+        measures_file = measures_register_file(args, project)
         if args.out:
             out = args.out
         elif project is not None:
@@ -508,7 +487,9 @@ def report(args: argparse.Namespace) -> Outcome:
             "measures recommended": "none (no rules)"
             if recommendations is None
             else len(recommendations.actions),
-            f"best in {results.year_or_latest(year, 'report')}": top_units(results, year),
+            f"best in {results.year_or_latest(year, 'report')}": top_units(
+                results, year, lang=lang
+            ),
         }
     )
     notes = [problem(message, severity="warning") for message in skipped]
@@ -524,10 +505,11 @@ def report(args: argparse.Namespace) -> Outcome:
 
 def demo(args: argparse.Namespace) -> Outcome:
     import mint_index as mi
-    from mint_index.cli.scores import score_table, write_scores
     from mint_index.examples import EXAMPLE_DATA_FILE, EXAMPLE_MEASURES_FILE, EXAMPLE_UNITS_FILE
     from mint_index.gap_analysis import gaps
+    from mint_index.pipeline.score_table import score_table
     from mint_index.resources import catalog_path
+    from mint_index.scores_file import write_scores
 
     examples = catalog_path("examples")
     data, units = examples / EXAMPLE_DATA_FILE, examples / EXAMPLE_UNITS_FILE
@@ -563,7 +545,9 @@ def demo(args: argparse.Namespace) -> Outcome:
         {
             "framework": f"{framework.framework.id} ({len(framework.indicators)} indicators)",
             "measures recommended": len(recommendations.actions),
-            f"best in {results.year_or_latest(args.year, 'report')}": top_units(results, args.year),
+            f"best in {results.year_or_latest(args.year, 'report')}": top_units(
+                results, args.year, lang=lang
+            ),
         }
     )
     return Outcome(
@@ -627,8 +611,9 @@ def compare_side(
     framework: str | None,
 ) -> Side:
     """A scores file is read back; a data drop is validated and scored."""
-    from mint_index.cli.scores import is_scores_file, read_scores, score_table
+    from mint_index.pipeline.score_table import score_table
     from mint_index.plan_changes import recorded_plan
+    from mint_index.scores_file import is_scores_file, read_scores
 
     given = existing(path, "input")
     if is_scores_file(given):
@@ -777,7 +762,7 @@ def schema(args: argparse.Namespace) -> int:
     from mint_index.framework.loader import framework_json_schema
     from mint_index.project import project_json_schema
 
-    text = dumps_json(project_json_schema() if args.project_file else framework_json_schema())
+    text = canonical_json(project_json_schema() if args.project_file else framework_json_schema())
     if args.out:
         atomic_write(Path(args.out), text)
     else:
@@ -846,7 +831,7 @@ def list_errors(args: argparse.Namespace) -> int:
     register = [{"code": code, "meaning": text} for code, text in MEASURES_REASONS.items()]
     if args.format == "json":
         document = {"errors": errors, "reasons": reasons, "measures_reasons": register}
-        sys.stdout.write(dumps_json(document))
+        sys.stdout.write(canonical_json(document))
         return 0
     codes = [str(e["code"]) for e in errors] + [r["code"] for r in [*reasons, *register]]
     width = max(map(len, codes))

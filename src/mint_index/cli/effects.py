@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mint_index.cli.errors import UsageError
-from mint_index.cli.io import csv_text, dumps_json, file_records, provenance
+from mint_index.cli.io import file_records, provenance
 from mint_index.cli.output import Outcome
-from mint_index.files import atomic_write
+from mint_index.files import atomic_write, canonical_json, csv_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,36 +27,43 @@ FORMAT_NAME = "mint-index-effects"
 
 def write_effects(table: pd.DataFrame, path: Path, prov: dict[str, Any]) -> list[Path]:
     """Write the effects table in the format the suffix names; return every file written."""
+    from mint_index.effect_monitoring.did import DEFAULT_LEVEL
+    from mint_index.scores_file import sidecar  # the provenance file beside a CSV file
+
     if path.suffix.lower() == ".json":
         rows = table.astype(object).where(table.notna(), None).to_dict("records")
         document = {
             "format": FORMAT_NAME,
             "format_version": 1,
-            "level": float(table.attrs.get("level", 0.9)),
+            "level": float(table.attrs.get("level", DEFAULT_LEVEL)),
             "provenance": prov,
             "rows": rows,
         }
-        return [atomic_write(path, dumps_json(document))]
+        return [atomic_write(path, canonical_json(document))]
     atomic_write(path, csv_text(table))
-    return [path, atomic_write(path.with_name(path.name + ".provenance.json"), dumps_json(prov))]
+    return [path, atomic_write(sidecar(path), canonical_json(prov))]
 
 
 def run_effects(args: argparse.Namespace) -> Outcome:
     """Read the data and the register, score, estimate, write ``--out``. In a project
-    folder (or with ``--project``) the data, the register (``measures:``) and the output
-    (``effects.csv`` beside the project file) default to the project's."""
+    folder (or with ``--project``) the data, the register (``measures:``), the rules (the
+    action catalog) and the output (``effects.csv`` beside the project file) default to
+    the project's, as :meth:`mint_index.project.Project.effects` reads them."""
     import numpy as np
 
     import mint_index as mi
     from mint_index.cli.commands import (
         check_output_file,
+        command_rules,
         data_facts,
-        existing,
         read_inputs,
-        read_rules,
+        score_results,
     )
+    from mint_index.cli.output import problem
+    from mint_index.cli.project import measures_register_file
     from mint_index.effect_monitoring.did import check_level
-    from mint_index.effect_monitoring.texts import effect_verdicts
+    from mint_index.effect_monitoring.estimate import STATUSES
+    from mint_index.effect_monitoring.texts import VERDICTS, effect_verdicts
     from mint_index.errors import MintIndexError
 
     if args.data and (args.out is None or args.measures is None):
@@ -69,11 +76,8 @@ def run_effects(args: argparse.Namespace) -> Outcome:
         raise UsageError(f"--{exc}") from None
     inputs = read_inputs(args, args.data, args.framework, args.spec)
     project = inputs.project
-    if args.measures is not None:
-        measures_file = existing(args.measures, "measures register")
-    elif project is not None and project.measures is not None:
-        measures_file = project.measures
-    else:
+    measures_file = measures_register_file(args, project)
+    if measures_file is None:
         raise UsageError("give --measures FILE, or name the register in the project file")
     if args.out:
         out = Path(args.out)
@@ -81,8 +85,8 @@ def run_effects(args: argparse.Namespace) -> Outcome:
         out = project.root / "effects.csv"
     else:
         raise UsageError("give --out FILE (.csv or .json) with data files")
-    rules, rules_info = read_rules(args.rules, inputs.framework)
-    results = mi.score(inputs.dataset, inputs.spec or inputs.framework)
+    rules, rules_info, skipped = command_rules(args.rules, inputs)
+    results = score_results(inputs)
     register = mi.load_measures(measures_file, catalog=rules, units=results.unit_ids)
     table = mi.effects(results, register, rules=rules, level=args.level, seed=args.seed)
     files = [*inputs.files, *file_records([measures_file])]
@@ -90,16 +94,17 @@ def run_effects(args: argparse.Namespace) -> Outcome:
     written = write_effects(table, out, prov)
 
     facts = data_facts(inputs.dataset, inputs.files)
+    estimated = STATUSES[0]  # the statuses, best first
     unit_rows = table[table["kind"] == "unit"]
-    pooled = table[(table["kind"] == "pooled") & (table["status"] == "estimated")]
-    visible = pooled[np.isin(effect_verdicts(pooled), ("rose", "fell"))]
+    pooled = table[(table["kind"] == "pooled") & (table["status"] == estimated)]
+    rose_or_fell = VERDICTS[:2]  # an interval that excludes zero
+    visible = pooled[np.isin(effect_verdicts(pooled), rose_or_fell)]
     facts.update(
         {
             "register rows": len(register),
-            "estimated (unit rows)": int((unit_rows["status"] == "estimated").sum()),
             **{
                 f"{status} (unit rows)": int((unit_rows["status"] == status).sum())
-                for status in ("too_early", "no_baseline", "no_comparison")
+                for status in STATUSES
             },
             "pooled effects visible": [
                 f"{m}: {i}" for m, i in zip(visible["measure"], visible["indicator"], strict=True)
@@ -111,7 +116,7 @@ def run_effects(args: argparse.Namespace) -> Outcome:
         "effects",
         headline=f"effects of the {len(register)} measures in the register",
         facts=facts,
-        problems=inputs.warnings,
+        problems=inputs.warnings + [problem(message, severity="warning") for message in skipped],
         outputs=[p.as_posix() for p in written],
         provenance=prov,
     )

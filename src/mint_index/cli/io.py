@@ -9,8 +9,6 @@ Provenance blocks carry hashes, never the clock, unless ``SOURCE_DATE_EPOCH`` is
 from __future__ import annotations
 
 import hashlib
-import json
-import math
 import os
 from collections.abc import Iterable
 from datetime import datetime, timezone
@@ -18,21 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from mint_index.cli.errors import UsageError
-from mint_index.files import CSV_FLOAT_DECIMALS, atomic_write, csv_text  # the one CSV writer
+from mint_index.files import atomic_write, canonical_json
 
 __all__ = [
-    "csv_text",
-    "dumps_json",
     "file_records",
-    "json_safe",
     "provenance",
     "sha256_file",
     "timestamp",
     "write_folder_provenance",
 ]
-
-#: Decimal places of every float the CLI writes (scores live on 0..100).
-FLOAT_DECIMALS = CSV_FLOAT_DECIMALS
 
 
 def sha256_file(path: Path) -> str:
@@ -51,29 +43,6 @@ def file_records(paths: Iterable[Path | str]) -> list[dict[str, str]]:
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         out += [{"path": f.as_posix(), "sha256": sha256_file(f)} for f in files]
     return out
-
-
-def json_safe(value: Any) -> Any:
-    """Plain JSON data with fixed float precision; NaN and infinities become ``null``."""
-    if isinstance(value, dict):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [json_safe(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalar
-        value = value.item()
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return None
-        return round(value, FLOAT_DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
-    return value
-
-
-def dumps_json(value: Any) -> str:
-    """Canonical JSON: sorted keys, two-space indent, UTF-8, trailing newline."""
-    return (
-        json.dumps(json_safe(value), sort_keys=True, indent=2, ensure_ascii=False, allow_nan=False)
-        + "\n"
-    )
 
 
 def timestamp() -> str | None:
@@ -111,11 +80,7 @@ def provenance(
         "inputs": inputs,
     }
     if framework is not None:
-        block["framework"] = {
-            "id": framework.framework.id,
-            "version": framework.framework.version,
-            "sha256": framework.sha256,
-        }
+        block["framework"] = framework.identity
     if rules is not None:
         block["rules"] = rules
     if spec is not None:
@@ -133,4 +98,4 @@ def write_folder_provenance(folder: Path, block: dict[str, Any], written: list[P
         for p, rec in zip(written, file_records(written), strict=True)
     ]
     document = {**block, "outputs": sorted(outputs, key=lambda o: o["path"])}
-    return atomic_write(folder / "provenance.json", dumps_json(document))
+    return atomic_write(folder / "provenance.json", canonical_json(document))

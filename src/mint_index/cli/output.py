@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
-from mint_index.cli.io import dumps_json
+from mint_index.files import canonical_json
 
 __all__ = [
     "Outcome",
@@ -221,7 +221,7 @@ def _text_table(table: Table) -> list[str]:
 def render_json(outcome: Outcome) -> str:
     # JSON escapes C0 controls itself; DEL and C1 controls are escaped here, so a program
     # echoing a field to a terminal is as safe as the text output
-    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", dumps_json(outcome.to_dict()))
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", canonical_json(outcome.to_dict()))
 
 
 def _md(text: Any) -> str:
@@ -276,7 +276,7 @@ def render_markdown(outcome: Outcome) -> str:
             "<details><summary>Provenance</summary>",
             "",
             "```json",
-            dumps_json(shown).rstrip("\n"),
+            canonical_json(shown).rstrip("\n"),
             "```",
             "",
             "</details>",

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "command_line_sources",
     "init_project",
+    "measures_register_file",
     "project_of",
     "project_sides",
     "report_language",
@@ -112,6 +113,16 @@ def command_line_sources(files: list[Path], args: argparse.Namespace) -> list[So
         ) from None
 
 
+def measures_register_file(args: argparse.Namespace, project: Project | None) -> Path | None:
+    """The measures register a command reads: ``--measures FILE``, else the project's
+    ``measures:``, else none."""
+    from mint_index.cli.commands import existing
+
+    if args.measures:
+        return existing(args.measures, "measures register")
+    return project.measures if project is not None else None
+
+
 def _mapping_file(path: str) -> dict[str, str]:
     """``--mapping FILE``, read as :func:`mint_index.load_data` reads a mapping file."""
     from mint_index.cli.commands import existing
@@ -124,7 +135,7 @@ def project_sides(args: argparse.Namespace, project: Project) -> tuple[Side, Sid
     """``compare`` in a project: the project's data against OLD, or against its own previous
     year when no OLD is given."""
     from mint_index.cli.commands import Side, compare_side
-    from mint_index.cli.scores import score_table
+    from mint_index.pipeline.score_table import score_table
 
     results = project.score()
     table = score_table(results)
@@ -149,6 +160,8 @@ def workflow_template() -> Path:
     return catalog_path("ci") / "mint-index.yml"
 
 
+#: The project file init writes, a str.format template (literal braces doubled) filled by
+#: :func:`_project_yaml`.
 _PROJECT_YAML = """\
 # mint-index project file: what this monitoring is. Paths are relative to this file.
 # Check it with `mint-index validate --strict`; editors can use `mint-index schema --project-file`.
@@ -161,11 +174,21 @@ sources:                     # every data file, each with what it needs to be re
   #                                  # (`mint-index sources`): no mapping needed
   # - path: raw/wahl.csv            # any other file: `mint-index inspect raw/wahl.csv`
   #   year: 2024                    # prints the entry to paste here, with its mapping
-  #   mapping: {Wahlberechtigte: electorate_local}
+  #   mapping: {{Wahlberechtigte: electorate_local}}
   # - path: erhebung.xlsx           # figures the town collects: `mint-index template`
   #   format: template
-report: {lang: de, out: report}
+report: {{lang: {lang}, out: {out}}}
 """
+
+
+def _project_yaml() -> str:
+    """The project file ``init`` writes; its report options are the defaults of
+    :class:`~mint_index.project.ReportOptions`, written out so that a town sees them."""
+    from mint_index.project import ReportOptions
+
+    defaults = ReportOptions()
+    return _PROJECT_YAML.format(lang=defaults.lang, out=defaults.out)
+
 
 _README = """\
 # Integration monitoring with mint-index
@@ -220,7 +243,7 @@ def init_project(folder: Path) -> Outcome:
     data, units = starter_data(framework)
     written.append(atomic_write(folder / "data" / "example.csv", _csv(data)))
     written.append(atomic_write(folder / "units.csv", _csv(units)))
-    written.append(atomic_write(folder / PROJECT_FILE, _PROJECT_YAML))
+    written.append(atomic_write(folder / PROJECT_FILE, _project_yaml()))
     written.append(
         atomic_write(
             folder / ".github" / "workflows" / "mint-index.yml", workflow_template().read_bytes()

@@ -167,6 +167,16 @@ class Framework(BaseModel):
 
         return yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
 
+    @property
+    def identity(self) -> dict[str, str]:
+        """``id``, ``version`` and ``sha256``: the framework as every provenance block
+        names it (scores files, the SQL ``provenance`` table, the command line's)."""
+        return {
+            "id": self.framework.id,
+            "version": self.framework.version,
+            "sha256": self.sha256,
+        }
+
     @cached_property
     def sha256(self) -> str:
         """A hash of the framework's content, independent of file layout and formatting."""

@@ -3,8 +3,9 @@
 A row per unit, year and node with its score, rank (aggregate nodes only), peer rank and
 change since the unit's previous year (:func:`~mint_index.rules.changes.year_on_year`).
 Rows are sorted by unit, year and framework order; floats have fixed precision, so the
-same inputs give the same bytes. ``mint-index score`` writes it (``cli/scores.py``) and the
-SQL export stores it (:mod:`mint_index.sql_export`).
+same inputs give the same bytes. The scores file writes it (:mod:`mint_index.scores_file`:
+``mi.write_scores``, ``mint-index score``) and the SQL export stores it
+(:mod:`mint_index.sql_export`).
 """
 
 from __future__ import annotations

@@ -1,0 +1,293 @@
+"""The scores file: the tidy scores table with its provenance, written and read back.
+
+``mi.write_scores(res, "scores.csv")`` writes what ``mint-index score --out`` writes, and
+``mi.read_scores`` reads it back (what ``mint-index compare`` does with a scores file).
+The table (:mod:`mint_index.pipeline.score_table`) is the same in every format, with
+fixed precision, so the same inputs give the same bytes. Provenance travels with it:
+inside the JSON document, in the Parquet schema metadata, or in ``<file>.provenance.json``
+next to a CSV file. A ``.duckdb`` or ``.sqlite`` file gets the gaps and recommendations
+too (:mod:`mint_index.sql_export`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from mint_index.errors import DataValidationError, FileAccessError, OutputError
+from mint_index.files import (
+    atomic_write,
+    canonical_json,
+    csv_text,
+    unescape_formula,
+)
+from mint_index.pipeline.score_table import SCORE_COLUMNS, canonical, score_table
+from mint_index.sql_export import DATABASE_SUFFIXES, write_database
+
+if TYPE_CHECKING:
+    from typing import Literal
+
+    from mint_index.pipeline.results import Results
+    from mint_index.recommendations.recommendations import Recommendations
+
+__all__ = [
+    "FORMAT_NAME",
+    "SUFFIXES",
+    "is_scores_file",
+    "read_scores",
+    "results_provenance",
+    "sidecar",
+    "write_scores",
+]
+
+#: Suffixes of a scores file: the table formats, then the databases.
+SUFFIXES = (".csv", ".parquet", ".json", *DATABASE_SUFFIXES)
+#: The ``format`` marker of the JSON document, and its version.
+FORMAT_NAME = "mint-index-scores"
+FORMAT_VERSION = 1
+#: The Parquet schema metadata key that holds the provenance.
+PARQUET_KEY = b"mint_index"
+_TABLE_SUFFIXES = (".csv", ".parquet", ".json")
+
+
+# ---- canonical JSON and provenance ---------------------------------------------------------
+def results_provenance(results: Results) -> dict[str, Any]:
+    """What produced ``results``: ``tool``, ``version``, ``framework`` (``id``, ``version``,
+    ``sha256``) and ``spec`` (the build spec, enough to run it again). The keys a scores
+    file and the SQL ``provenance`` table carry whoever writes them; the command line adds
+    its own (``command``, ``inputs``, ...)."""
+    return {
+        **_tool_provenance(),
+        "framework": results.framework.identity,
+        "spec": results.spec.to_dict(),
+    }
+
+
+def _tool_provenance() -> dict[str, Any]:
+    """What wrote a file: the keys a scores table without its Results gets."""
+    from mint_index import __version__
+
+    return {"tool": "mint-index", "version": __version__}
+
+
+def sidecar(path: Path) -> Path:
+    """The provenance file next to a CSV scores file."""
+    return path.with_name(path.name + ".provenance.json")
+
+
+# ---- writing -------------------------------------------------------------------------------
+def write_scores(
+    scores: Results | pd.DataFrame,
+    path: str | os.PathLike[str],
+    provenance: dict[str, Any] | None = None,
+    *,
+    recommendations: Recommendations | Literal["none"] | None = None,
+) -> list[Path]:
+    """Write the scores in the format the suffix of ``path`` names; return every file
+    written (a CSV file's provenance sidecar second). Each file is written atomically.
+
+    ``scores``: Results, or a scores table (``read_scores``, ``score_table``).
+    ``provenance``: what produced them (default: :func:`results_provenance`, or only
+    ``tool`` and ``version`` for a table). A database (``.duckdb``, ``.sqlite``,
+    ``.sqlite3``, ``.db``) needs Results: it also gets the gaps and ``recommendations``
+    (default: made with the packaged rules; ``"none"`` for an empty table; see
+    :func:`mint_index.sql_export.to_sql`). An unknown suffix raises
+    :class:`~mint_index.errors.OutputError`; a file that cannot be written,
+    :class:`~mint_index.errors.FileAccessError`.
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise OutputError(f"a scores file ends in {', '.join(SUFFIXES)}, not {target.name!r}")
+    if suffix in DATABASE_SUFFIXES and isinstance(scores, pd.DataFrame):
+        raise OutputError(
+            f"{target.name}: a database holds the gaps and recommendations too; "
+            "pass the Results, not a table"
+        )
+    if suffix not in DATABASE_SUFFIXES and recommendations is not None:
+        raise OutputError(
+            f"{target.name}: a {suffix} scores file holds no recommendations; write them "
+            "to a database or with Recommendations.to_frame()"
+        )
+    if isinstance(scores, pd.DataFrame):
+        missing = [c for c in SCORE_COLUMNS if c not in scores.columns]
+        if missing:
+            reason = f"the scores table lacks the column(s) {', '.join(missing)}"
+            raise DataValidationError([_problem(target, reason)])
+    try:
+        if isinstance(scores, pd.DataFrame):
+            block = _tool_provenance() if provenance is None else provenance
+            return _write_table(canonical(scores), target, block)
+        if suffix not in DATABASE_SUFFIXES:
+            block = results_provenance(scores) if provenance is None else provenance
+            return _write_table(score_table(scores), target, block)
+        results = scores
+        return [
+            atomic_write(
+                target,
+                lambda temp: write_database(temp, results, provenance, suffix, recommendations),
+            )
+        ]
+    except OSError as exc:
+        raise FileAccessError.from_os_error(exc, str(target)) from None
+
+
+def _write_table(table: pd.DataFrame, path: Path, provenance: dict[str, Any]) -> list[Path]:
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        return [atomic_write(path, _json_document(table, provenance))]
+    if suffix == ".csv":
+        atomic_write(path, csv_text(table))
+        return [path, atomic_write(sidecar(path), canonical_json(provenance))]
+    return [atomic_write(path, lambda temp: _write_parquet(table, temp, provenance, path))]
+
+
+def _json_document(table: pd.DataFrame, provenance: dict[str, Any]) -> str:
+    """The JSON scores document: metadata, then ``rows`` as arrays in ``columns`` order,
+    one row per line (readable diffs, and the C encoder does the work)."""
+    head = canonical_json(
+        {
+            "format": FORMAT_NAME,
+            "format_version": FORMAT_VERSION,
+            "columns": SCORE_COLUMNS,
+            "provenance": provenance,
+        }
+    )
+    plain = table.astype(object).where(table.notna(), None).to_numpy().tolist()
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+    rows = ",\n    ".join(map(encode, plain))
+    body = f'  "rows": [\n    {rows}\n  ]' if plain else '  "rows": []'
+    # "rows" sorts after every other key: it goes last, as canonical_json would put it
+    return head[: -len("\n}\n")] + ",\n" + body + "\n}\n"
+
+
+def _write_parquet(
+    table: pd.DataFrame, temp: Path, provenance: dict[str, Any], target: Path
+) -> None:
+    pa, pq = _pyarrow(target, "writing")
+    arrow = pa.Table.from_pandas(table, preserve_index=False)
+    metadata = dict(arrow.schema.metadata or {})
+    metadata[PARQUET_KEY] = canonical_json(provenance).encode()
+    pq.write_table(arrow.replace_schema_metadata(metadata), temp)
+
+
+def _pyarrow(path: Path, doing: str) -> tuple[Any, Any]:
+    """pyarrow and pyarrow.parquet, the optional extra a Parquet scores file needs."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise FileAccessError(
+            str(path), f"{doing} .parquet needs pyarrow: pip install 'mint-index[parquet]'"
+        ) from None
+    return pa, pq
+
+
+# ---- reading -------------------------------------------------------------------------------
+def is_scores_file(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is a scores file (CSV, JSON or Parquet) that :func:`write_scores`
+    or ``mint-index score`` wrote, judged by its header, format marker or metadata."""
+    file = Path(path)
+    if not file.is_file():
+        return False
+    suffix = file.suffix.lower()
+    if suffix == ".json":
+        try:
+            return json.loads(file.read_text(encoding="utf-8")).get("format") == FORMAT_NAME
+        except (ValueError, UnicodeDecodeError, AttributeError, RecursionError):
+            return False
+    if suffix == ".csv":
+        with file.open(encoding="utf-8", errors="replace") as handle:
+            return handle.readline().strip() == ",".join(SCORE_COLUMNS)
+    if suffix == ".parquet":
+        try:
+            import pyarrow.parquet as pq
+
+            return PARQUET_KEY in (pq.read_schema(file).metadata or {})
+        except Exception:  # not readable as parquet (or no pyarrow): not our file
+            return False
+    return False
+
+
+def read_scores(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, dict[str, Any] | None]:
+    """The scores table of a CSV, JSON or Parquet scores file and its provenance (``None``
+    for a CSV file without its sidecar), as :func:`write_scores` was given them.
+
+    A file that is not a scores file raises :class:`~mint_index.DataValidationError`
+    (code ``unreadable_file``) saying why; one that cannot be read,
+    :class:`~mint_index.errors.FileAccessError`. A database is read with SQL
+    (docs/sql.md).
+    """
+    file = Path(path)
+    suffix = file.suffix.lower()
+    if suffix not in _TABLE_SUFFIXES:
+        raise DataValidationError(
+            [
+                _problem(
+                    file,
+                    f"read_scores reads {', '.join(_TABLE_SUFFIXES)} scores files"
+                    + ("; read a database with SQL" if suffix in DATABASE_SUFFIXES else ""),
+                )
+            ]
+        )
+    try:
+        if suffix == ".json":
+            table, provenance = _read_json(file)
+        elif suffix == ".csv":
+            table, provenance = _read_csv(file)
+        else:
+            table, provenance = _read_parquet(file)
+        if list(table.columns) != SCORE_COLUMNS:
+            raise ValueError(f"its columns are not {', '.join(SCORE_COLUMNS)}")
+        return canonical(table), provenance
+    except OSError as exc:
+        raise FileAccessError.from_os_error(exc, str(file)) from None
+    except (ValueError, TypeError, KeyError, RecursionError) as exc:
+        reason = f"not a mint-index scores file: {exc}".replace("\n", " ")
+        raise DataValidationError([_problem(file, reason)]) from None
+
+
+def _read_json(path: Path) -> tuple[pd.DataFrame, dict[str, Any] | None]:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
+        raise ValueError(f'no "format": "{FORMAT_NAME}"')
+    return pd.DataFrame(document["rows"], columns=SCORE_COLUMNS), document.get("provenance")
+
+
+def _read_csv(path: Path) -> tuple[pd.DataFrame, dict[str, Any] | None]:
+    table = pd.read_csv(
+        path,
+        dtype={"unit": str, "node": str, "peer_group": str},
+        keep_default_na=False,
+        na_values=[""],
+    )
+    for column in ("unit", "node", "peer_group"):  # undo the formula escaping
+        table[column] = table[column].map(
+            lambda v: unescape_formula(v) if isinstance(v, str) else v
+        )
+    side = sidecar(path)
+    provenance = json.loads(side.read_text(encoding="utf-8")) if side.is_file() else None
+    return table, provenance
+
+
+def _read_parquet(path: Path) -> tuple[pd.DataFrame, dict[str, Any] | None]:
+    _, pq = _pyarrow(path, "reading")
+    arrow = pq.read_table(path)
+    raw = (arrow.schema.metadata or {}).get(PARQUET_KEY)
+    return arrow.to_pandas(), json.loads(raw) if raw else None
+
+
+def _problem(path: Path, reason: str) -> dict[str, Any]:
+    """One row of a DataValidationError about a scores file."""
+    return {
+        "source": str(path),
+        "row": None,
+        "column": None,
+        "value": None,
+        "reason": reason,
+        "code": "unreadable_file",
+    }
