@@ -279,7 +279,10 @@ def test_run_killed_part_way_leaves_the_previous_output(
     run.send_signal(sig)
     _, stderr = run.communicate(timeout=60)
     assert "Traceback" not in stderr
-    assert run.returncode in (-signal.SIGKILL, 130), stderr
+    # 130 from the CLI, or ended by SIGINT itself (-2), which a shell also reports as 130: a
+    # CI run once saw -2 after the CLI had printed "interrupted" (not reproduced since; the
+    # CLI now ignores further SIGINTs once it has caught one)
+    assert run.returncode in (-signal.SIGKILL, -signal.SIGINT, 130), stderr
     assert hashes(out) == previous  # exactly the previous output
     left = [p for p in tmp_path.iterdir() if ".out.mint-index-new-" in p.name]
     if sig == signal.SIGKILL:  # killed part way: its half-built folder is still there

@@ -13,6 +13,7 @@ file.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import tempfile
 import traceback
@@ -485,6 +486,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_DATA
     except KeyboardInterrupt:
+        # once interrupted, stay so: a KeyboardInterrupt raised again while the interpreter
+        # shuts down (e.g. joining a report's worker pool) would end the process by SIGINT
+        # rather than with the exit code below
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         print(f"mint-index {args.command}: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug: short message on screen, traceback in a log file
