@@ -267,20 +267,16 @@ def validate(args: argparse.Namespace) -> Outcome:
     )
 
 
-def top_units(
-    results: Results, year: int | None = None, n: int = 3, *, lang: str = "en"
-) -> list[str]:
+def top_units(results: Results, year: int | None = None, n: int = 3) -> list[str]:
     """The best units on the index in ``year`` (default: the report's), by name, for the
     summary: the overview's ranking, so units without data of the year are left out.
-    Their scores are written in ``lang``'s conventions, the command's language (as
-    ``compare`` writes its numbers on screen); ``score``, which has no ``--lang``, keeps
-    the English ones of the summary's words."""
+    The summary is English, words and numbers alike (``--lang`` is the report's)."""
     from mint_index.reports.data import prepare
     from mint_index.reports.overview import ranking
     from mint_index.rules.formatting import Formatter
 
-    data = prepare(results, lang, year)
-    index, f = data.scores[:, data.col[data.index_id]], Formatter(lang)
+    data = prepare(results, "en", year)
+    index, f = data.scores[:, data.col[data.index_id]], Formatter("en")
     best = [int(u) for u in ranking(data) if index[u] == index[u]][:n]
     return [f"{data.names[u]} ({f.num(index[u], 1)} of 100)" for u in best]
 
@@ -487,9 +483,7 @@ def report(args: argparse.Namespace) -> Outcome:
             "measures recommended": "none (no rules)"
             if recommendations is None
             else len(recommendations.actions),
-            f"best in {results.year_or_latest(year, 'report')}": top_units(
-                results, year, lang=lang
-            ),
+            f"best in {results.year_or_latest(year, 'report')}": top_units(results, year),
         }
     )
     notes = [problem(message, severity="warning") for message in skipped]
@@ -545,9 +539,7 @@ def demo(args: argparse.Namespace) -> Outcome:
         {
             "framework": f"{framework.framework.id} ({len(framework.indicators)} indicators)",
             "measures recommended": len(recommendations.actions),
-            f"best in {results.year_or_latest(args.year, 'report')}": top_units(
-                results, args.year, lang=lang
-            ),
+            f"best in {results.year_or_latest(args.year, 'report')}": top_units(results, args.year),
         }
     )
     return Outcome(
