@@ -302,6 +302,7 @@ def check_scores_path(out: Path) -> None:
 
 
 def score(args: argparse.Namespace) -> Outcome:
+    from mint_index.cli.project import measures_register_file
     from mint_index.measures import load_measures
     from mint_index.recommendations import recommend
     from mint_index.scores_file import write_scores
@@ -326,7 +327,7 @@ def score(args: argparse.Namespace) -> Outcome:
     files = inputs.files
     if out.suffix.lower() in DATABASE_SUFFIXES:  # it holds recommendations, as report's
         rules, rules_info, skipped = command_rules(args.rules, inputs)
-        register_file = inputs.project.measures if inputs.project is not None else None
+        register_file = measures_register_file(args, inputs.project)
         if rules is None:
             recommendations = NO_RECOMMENDATIONS
         else:

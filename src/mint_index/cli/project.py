@@ -114,12 +114,13 @@ def command_line_sources(files: list[Path], args: argparse.Namespace) -> list[So
 
 
 def measures_register_file(args: argparse.Namespace, project: Project | None) -> Path | None:
-    """The measures register a command reads: ``--measures FILE``, else the project's
-    ``measures:``, else none."""
+    """The measures register a command reads: ``--measures FILE`` (for the commands that
+    have the flag), else the project's ``measures:``, else none."""
     from mint_index.cli.commands import existing
 
-    if args.measures:
-        return existing(args.measures, "measures register")
+    given = getattr(args, "measures", None)
+    if given:
+        return existing(given, "measures register")
     return project.measures if project is not None else None
 
 
