@@ -63,11 +63,11 @@ class Derived:
 
     @cached_property
     def _reasons(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        return _reasons(self._data, self._framework)
+        return _reason_cubes(self._data, self._framework)
 
     @cached_property
     def _bounds(self) -> tuple[np.ndarray, np.ndarray]:
-        return _bounds(self._data.values, self._data.variables, self._framework)
+        return _bound_cubes(self._data.values, self._data.variables, self._framework)
 
     def bounds_in(self, year: int) -> tuple[np.ndarray, np.ndarray]:
         """The Wilson bounds of one year (a position on the year axis), ``[unit,
@@ -76,7 +76,7 @@ class Derived:
         if "_bounds" in self.__dict__:
             return self.lower[year], self.upper[year]
         values = self._data.values[year : year + 1]
-        lower, upper = _bounds(values, self._data.variables, self._framework)
+        lower, upper = _bound_cubes(values, self._data.variables, self._framework)
         return lower[0], upper[0]
 
     @property
@@ -288,7 +288,7 @@ def _rates(
     return g_rate, r_rate
 
 
-def _reasons(data: Dataset, framework: Framework) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _reason_cubes(data: Dataset, framework: Framework) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The missing reason, the denominator and the unreliable mark of every derived value.
 
     Computed a block of indicators at a time, as :func:`derive` computes the values,
@@ -330,7 +330,7 @@ def _reasons(data: Dataset, framework: Framework) -> tuple[np.ndarray, np.ndarra
     return reason, denominator, unreliable
 
 
-def _bounds(
+def _bound_cubes(
     raw: np.ndarray, variables: list[str], framework: Framework
 ) -> tuple[np.ndarray, np.ndarray]:
     """Wilson 95 % bounds of every rate and parity gap, on the indicator's scale, from the
