@@ -703,3 +703,155 @@ def test_an_unreliable_ratio_reads_with_its_unit_first_and_two_decimals() -> Non
             "95-%-Intervall 1,28–10,56, Bezugsgröße 8)"
         ]
     ]
+
+
+# ---- sentences: placeholders are filled in render.py, the templates only print them -------
+NBSP = "\u00a0"
+
+
+def test_no_template_fills_a_placeholder() -> None:
+    """Wording is the views' job (render.py): no template replaces a text's placeholders."""
+    for template in TEMPLATES.glob("*.j2"):
+        assert "replace(" not in template.read_text(encoding="utf-8"), template.name
+
+
+@pytest.mark.parametrize(
+    ("lang", "scale", "note"),
+    [
+        ("de", (0, 100), "Punktwerte auf der Skala 0 bis 100"),
+        ("en", (0, 100), "Scores on the scale 0 to 100"),
+        # bounds written as whole numbers in the language's style, thousands grouped
+        ("de", (0.0, 1000.0), "Punktwerte auf der Skala 0 bis 1.000"),
+        ("en", (-50.0, 1000.0), "Scores on the scale −50 to 1,000"),
+    ],
+)
+def test_scale_note_fills_the_bounds(lang: str, scale: tuple[float, float], note: str) -> None:
+    from mint_index.reports.render import scale_note
+
+    ctx = {"scale": {"min": scale[0], "max": scale[1], "band": 1.0}}
+    assert scale_note(ctx, Formatter(lang), texts(lang)) == note
+
+
+def test_every_page_prints_the_one_scale_note(res) -> None:  # type: ignore[no-untyped-def]
+    """The overview (scores and peer-group tables), the profile (key figures and the
+    domains table) and the comparison print the note of render.scale_note: scale 0-100."""
+    note = "Punktwerte auf der Skala 0 bis 100"
+    rep = report(res, lang="de")
+    assert rep.html.count(f'<span class="muted">({note})</span>') == 2
+    profile = rep.profile("a")
+    assert f'<p class="muted">{note}</p>' in profile
+    assert f"(Datentabelle; {note})</caption>" in profile
+    comp = compare_report(res, res, lang="de", year_before=2022, year_after=2023)
+    assert comp.html.count(f'<span class="muted">({note})</span>') == 1
+
+
+def test_no_data_note_only_for_a_unit_without_data() -> None:
+    from mint_index.reports.render import no_data_note
+
+    inactive = {"unit": {"active": False}, "year": 2024}
+    assert no_data_note(inactive, texts("de")) == (
+        "Für 2024 liegen zu dieser Kommune keine Daten vor; es werden keine Werte als "
+        "aktuell gezeigt."
+    )
+    assert no_data_note(inactive, texts("en")) == (
+        "There are no data on this municipality for 2024; no values are shown as current."
+    )
+    assert no_data_note({"unit": {"active": True}, "year": 2024}, texts("de")) is None
+
+
+def test_profile_view_carries_its_sentences(demo: dict[str, Path]) -> None:
+    """A profile's view holds its scale note and, for a dissolved unit, the note that it
+    has no data (the example's Oberwinkel, merged into Winkeltal in 2021)."""
+    from mint_index.reports.render import profile_views
+
+    rep = report(demo["res"], lang="en")  # type: ignore[arg-type]
+    gone, alive = (rep.profile_context(u) for u in ("08999047", "08999050"))
+    views = profile_views([gone, alive])
+    assert [v["scale_note"] for v in views] == ["Scores on the scale 0 to 100"] * 2
+    year = gone["year"]
+    assert views[0]["no_data"] == (
+        f"There are no data on this municipality for {year}; no values are shown as current."
+    )
+    assert views[1]["no_data"] is None
+    assert f'<p class="note" id="no-data">{views[0]["no_data"]}</p>' in rep.profile("08999047")
+    assert 'id="no-data"' not in rep.profile("08999050")
+
+
+@pytest.mark.parametrize(
+    ("lang", "rows"),
+    [
+        ("de", [("hoch", "von 50 bis 100"), ("mittel", "von 25 bis unter 50")]),
+        ("en", [("high", "from 50 to 100"), ("medium", "from 25 to under 50")]),
+    ],
+)
+def test_priority_bands_top_band_includes_its_upper_bound(
+    lang: str, rows: list[tuple[str, str]]
+) -> None:
+    from mint_index.reports.render import priority_bands
+
+    bands = [
+        {"name": "high", "lower": 50, "upper": 100},
+        {"name": "medium", "lower": 25, "upper": 50},
+    ]
+    shown = priority_bands({"priorities": {"bands": bands}}, Formatter(lang), texts(lang))
+    assert shown == [{"band": band, "range": text} for band, text in rows]
+    assert priority_bands({"priorities": None}, Formatter(lang), texts(lang)) is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "lines"),
+    [
+        (
+            "de",
+            [
+                f"weights: gleichverteilte Zufallsabweichung von ±25{NBSP}% bei 5 von 5 Gewichten",
+                f"weights: gleichverteilte Zufallsabweichung von ±25{NBSP}%, ±12,5{NBSP}% bei "
+                "1.200 von 1.500 Gewichten",
+                "normalise: eine von minmax, wie berechnet",
+                "leave_out: eine von 3 Möglichkeiten weggelassen (kita, emp, keine)",
+            ],
+        ),
+        (
+            "en",
+            [
+                "weights: uniform noise of ±25% on 5 of 5 weights",
+                "weights: uniform noise of ±25%, ±12.5% on 1,200 of 1,500 weights",
+                "normalise: one of minmax, nominal",
+                "leave_out: one of 3 choices left out (kita, emp, none)",
+            ],
+        ),
+    ],
+)
+def test_uncertainty_lines_word_each_choice(lang: str, lines: list[str]) -> None:
+    from mint_index.reports.render import uncertainty_lines
+
+    choices = [
+        {"factor": "weights", "shares": [0.25], "weights": 5, "of": 5},
+        {"factor": "weights", "shares": [0.25, 0.125], "weights": 1200, "of": 1500},
+        {"factor": "normalise", "options": ["minmax", None]},
+        {"factor": "leave_out", "options": ["kita", "emp", None]},
+    ]
+    ctx = {"uncertainty": {"n": 8, "seed": 1, "varied": ["as made"], "choices": choices}}
+    f, t = Formatter(lang), texts(lang)
+    assert uncertainty_lines(ctx, f, t) == lines
+    # a result made without choices keeps its own lines; no analysis, no lines
+    ctx["uncertainty"]["choices"] = None
+    assert uncertainty_lines(ctx, f, t) == ["as made"]
+    assert uncertainty_lines({"uncertainty": None}, f, t) is None
+    assert uncertainty_lines({}, f, t) is None
+
+
+def test_uncertainty_lines_are_escaped_once_on_the_page(res) -> None:  # type: ignore[no-untyped-def]
+    """A worded line is plain text: the overview escapes it once, as any printed text."""
+    from mint_index.reports.render import render_overview
+
+    ctx = dict(report(res, lang="en").context)
+    ctx["uncertainty"] = {
+        "n": 8,
+        "seed": None,
+        "varied": ["leave_out"],
+        "choices": [{"factor": "leave_out", "options": ["<b>&", None]}],
+    }
+    html = render_overview(ctx)
+    line = "leave_out: one of 2 choices left out (&lt;b&gt;&amp;, none)"
+    assert f"<li><code>{line}</code></li>" in html

@@ -29,13 +29,17 @@ __all__ = [
     "TEMPLATES",
     "comparison_charts",
     "environment",
+    "no_data_note",
     "overview_charts",
+    "priority_bands",
     "profile_charts",
     "profile_view",
     "profile_views",
     "render_comparison",
     "render_overview",
     "render_profile",
+    "scale_note",
+    "uncertainty_lines",
     "units_view",
 ]
 
@@ -284,6 +288,99 @@ def comparison_charts(ctx: dict[str, Any]) -> dict[str, Any]:
     return {"movers": _safe(chart)}
 
 
+# ---- sentences: a translated text's placeholders filled in Python, one owner each --------
+def _fill(text: str, **values: str) -> str:
+    """``text`` with each ``{name}`` replaced by its value, in the order given."""
+    for name, value in values.items():
+        text = text.replace(f"{{{name}}}", value)
+    return text
+
+
+def unit_change_text(change: dict[str, Any], t: dict[str, str], prefix: str = "change") -> str:
+    """A merger, dissolution or creation in words: "2021 aufgegangen in Winkeltal"."""
+    names = change.get("names") or []
+    joined = (
+        names[0]
+        if len(names) == 1
+        else ", ".join(names[:-1]) + f" {t['and']} " + names[-1]
+        if names
+        else ""
+    )
+    return _fill(t[f"{prefix}_{change['kind']}"], year=str(change["year"]), names=joined)
+
+
+def scale_note(ctx: dict[str, Any], f: Formatter, t: dict[str, str]) -> str:
+    """The scale of a page's scores, "Punktwerte auf der Skala 0 bis 100": the one text
+    the overview, the profile and the comparison print beside their score tables."""
+    scale = ctx["scale"]
+    return _fill(t["scale_note"], lower=f.int(scale["min"]), upper=f.int(scale["max"]))
+
+
+def no_data_note(ctx: dict[str, Any], t: dict[str, str]) -> str | None:
+    """A profile's note that its unit has no data in the report year (a dissolved or
+    not yet created municipality); None for a unit with data."""
+    if ctx["unit"]["active"]:
+        return None
+    return _fill(t["no_data_this_year"], year=str(ctx["year"]))
+
+
+def priority_bands(
+    ctx: dict[str, Any], f: Formatter, t: dict[str, str]
+) -> list[dict[str, str]] | None:
+    """The overview's bands of the recommendations' priority as (band, range) texts, the
+    top band up to and including the maximum ("von 50 bis 100"), the others below their
+    upper bound ("von 25 bis unter 50"); None when the report has no recommendations."""
+    priorities = ctx["priorities"]
+    if not priorities:
+        return None
+    return [
+        {
+            "band": t[f"band_{band['name']}"],
+            "range": _fill(
+                t["from_to_top" if k == 0 else "from_to"],
+                lower=f.int(band["lower"]),
+                upper=f.int(band["upper"]),
+            ),
+        }
+        for k, band in enumerate(priorities["bands"])
+    ]
+
+
+def uncertainty_lines(ctx: dict[str, Any], f: Formatter, t: dict[str, str]) -> list[str] | None:
+    """What an uncertainty analysis varied, a line per choice in the page's language
+    (``Factor.summary`` data worded here); a result made without ``choices`` keeps its
+    own lines. None when the report has no uncertainty analysis."""
+    varied = ctx.get("uncertainty")
+    if not varied:
+        return None
+    if varied["choices"] is None:
+        return list(varied["varied"])
+    return [_varied_line(choice, f, t) for choice in varied["choices"]]
+
+
+def _varied_line(choice: dict[str, Any], f: Formatter, t: dict[str, str]) -> str:
+    """One varied choice in words: the weights' noise, or the options one was drawn from
+    (``None`` is the nominal choice, or for ``leave_out`` leaving nothing out)."""
+    factor = choice["factor"]
+    if factor == "weights":
+        return _fill(
+            t["varied_weights"],
+            factor=factor,
+            shares=", ".join(f"±{f.exact(share, share=True)}" for share in choice["shares"]),
+            weights=f.int(choice["weights"]),
+            of=f.int(choice["of"]),
+        )
+    left_out = factor == "leave_out"
+    nominal = t["varied_nothing_left_out" if left_out else "varied_nominal"]
+    options = choice["options"]
+    return _fill(
+        t["varied_left_out" if left_out else "varied_options"],
+        factor=factor,
+        n=f.int(len(options)),
+        options=", ".join(nominal if option is None else str(option) for option in options),
+    )
+
+
 # ---- display rows: numbers formatted once in Python, so the templates only print --------
 _TREND_SIGN = {"improving": "▲\ufe0e", "worsening": "▼\ufe0e", "stable": "►\ufe0e"}
 
@@ -328,23 +425,6 @@ def _quality_text(
     elif kind == "screened_out" and q["value"] is not None:
         text += f" ({t['coverage']} {f.pct(q['value'], 0, share=True)})"
     return text
-
-
-def unit_change_text(change: dict[str, Any], t: dict[str, str], prefix: str = "change") -> str:
-    """A merger, dissolution or creation in words: "2021 aufgegangen in Winkeltal"."""
-    names = change.get("names") or []
-    joined = (
-        names[0]
-        if len(names) == 1
-        else ", ".join(names[:-1]) + f" {t['and']} " + names[-1]
-        if names
-        else ""
-    )
-    return (
-        t[f"{prefix}_{change['kind']}"]
-        .replace("{year}", str(change["year"]))
-        .replace("{names}", joined)
-    )
 
 
 def units_view(ctx: dict[str, Any]) -> list[dict[str, Any]]:
@@ -429,7 +509,7 @@ def _views_of_one_language(ctxs: list[dict[str, Any]]) -> list[dict[str, Any]]:
         strict=True,
     )
     return [
-        _page_view(ctx, f, t)
+        _page_view(ctx, f, t, shared)
         | standouts
         | measures
         | {"domains": domains, "history": history, "scorecard": scorecard, "quality": quality}
@@ -675,9 +755,13 @@ def _scorecard_views(
     return out
 
 
-def _page_view(ctx: dict[str, Any], f: Formatter, t: dict[str, str]) -> dict[str, Any]:
+def _page_view(
+    ctx: dict[str, Any], f: Formatter, t: dict[str, str], shared: dict[Any, Any]
+) -> dict[str, Any]:
     """The parts of a profile's view with a handful of figures each (the lists of
-    strengths, weaknesses and measures are added by :func:`_views_of_one_language`)."""
+    strengths, weaknesses and measures are added by :func:`_views_of_one_language`).
+    The scale note reads the same on every page of a report: written once per scale and
+    language (``shared``)."""
     num = f.num
     index = ctx["index"]
     css, shown, words = _trend_cells(index["trend"], index["change"], f, t)
@@ -693,7 +777,20 @@ def _page_view(ctx: dict[str, Any], f: Formatter, t: dict[str, str]) -> dict[str
         "figures": figures,
         "history_years": [str(year) for year in ctx["history"]["years"]],
         "unit_changes": [unit_change_text(c, t) for c in ctx["unit"]["changes"]],
+        "no_data": no_data_note(ctx, t),
+        "scale_note": _shared_scale_note(ctx, f, t, shared),
     }
+
+
+def _shared_scale_note(
+    ctx: dict[str, Any], f: Formatter, t: dict[str, str], shared: dict[Any, Any]
+) -> str:
+    """:func:`scale_note`, remembered per scale in the language's ``shared`` texts."""
+    key = ("scale_note", ctx["scale"]["min"], ctx["scale"]["max"])
+    note = shared.get(key)
+    if note is None:
+        note = shared[key] = scale_note(ctx, f, t)
+    return note
 
 
 def _standout_views(ctxs: list[dict[str, Any]], f: Formatter) -> list[dict[str, Any]]:
@@ -762,7 +859,7 @@ def _measure_views(
 # ---- pages --------------------------------------------------------------------------------
 def render_overview(ctx: dict[str, Any], link_profiles: bool = False) -> str:
     template = environment(ctx["lang"]).get_template("overview.html.j2")
-    t = texts(ctx["lang"])
+    f, t = Formatter(ctx["lang"]), texts(ctx["lang"])
     left_out = [
         {"name": u["name"], "text": unit_change_text(u, t, prefix="left_out")}
         for u in ctx["left_out"]
@@ -772,6 +869,9 @@ def render_overview(ctx: dict[str, Any], link_profiles: bool = False) -> str:
         charts=overview_charts(ctx),
         units=units_view(ctx),
         left_out=left_out,
+        scale_note=scale_note(ctx, f, t),
+        priority_bands=priority_bands(ctx, f, t),
+        uncertainty_lines=uncertainty_lines(ctx, f, t),
         link_profiles=link_profiles,
         effects=effects_view(ctx.get("effects"), ctx["lang"]),
     )
@@ -794,4 +894,5 @@ def render_profile(
 
 def render_comparison(ctx: dict[str, Any]) -> str:
     template = environment(ctx["lang"]).get_template("comparison.html.j2")
-    return template.render(ctx=ctx, charts=comparison_charts(ctx))
+    note = scale_note(ctx, Formatter(ctx["lang"]), texts(ctx["lang"]))
+    return template.render(ctx=ctx, charts=comparison_charts(ctx), scale_note=note)
