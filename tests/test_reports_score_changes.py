@@ -8,12 +8,11 @@ import pandas as pd
 import pytest
 import reports_helpers as h
 
+from mint_index.comparison import Comparison, compare
 from mint_index.pipeline.score_table import canonical
 from mint_index.plan import Plan
 from mint_index.reports.score_changes import (
     DEFINITION_COLUMNS,
-    ComparedRun,
-    compare_runs,
     definition_changes,
     display_rows,
     latest_year_of_table,
@@ -21,8 +20,8 @@ from mint_index.reports.score_changes import (
 from mint_index.spec import BuildSpec
 
 
-def compare_tables(old: pd.DataFrame, new: pd.DataFrame, rank_jump: int) -> dict:
-    return compare_runs(ComparedRun.of_table(old), ComparedRun.of_table(new), rank_jump)
+def compare_tables(old: pd.DataFrame, new: pd.DataFrame, rank_jump: int) -> Comparison:
+    return compare(old, new, rank_jump=rank_jump)
 
 
 def _table(rows: list[tuple[str, int, str, float, float | None]]) -> pd.DataFrame:
@@ -56,24 +55,24 @@ NEW = _table(
 
 def test_changes_compare_latest_years() -> None:
     result = compare_tables(OLD, NEW, rank_jump=2)
-    assert (result["old_year"], result["new_year"]) == (2022, 2023)
-    changes = result["changes"].set_index("unit")
+    assert (result.old_year, result.new_year) == (2022, 2023)
+    changes = result.changes.set_index("unit")
     assert changes.loc["A", "score_change"] == pytest.approx(80 - 50)
     assert changes.loc["A", "rank_change"] == 3 - 1  # up two places
     assert changes.loc["C", "score_change"] == pytest.approx(40 - 70)
     assert changes.loc["C", "rank_change"] == 1 - 4
     assert pd.isna(changes.loc["D", "old_score"]) and changes.loc["D", "new_score"] == 45
-    assert result["units_added"] == ["D"] and result["units_removed"] == []
+    assert result.units_added == ("D",) and result.units_removed == ()
 
 
 def test_rank_jumps_are_sorted_by_size() -> None:
-    jumps = compare_tables(OLD, NEW, rank_jump=2)["rank_jumps"]
+    jumps = compare_tables(OLD, NEW, rank_jump=2).rank_jumps
     assert list(jumps["unit"]) == ["C", "A"]  # |-3| before |+2|
-    assert compare_tables(OLD, NEW, rank_jump=4)["rank_jumps"].empty
+    assert compare_tables(OLD, NEW, rank_jump=4).rank_jumps.empty
 
 
 def test_revisions_of_past_years() -> None:
-    revisions = compare_tables(OLD, NEW, rank_jump=3)["revisions"]
+    revisions = compare_tables(OLD, NEW, rank_jump=3).revisions
     assert len(revisions) == 1
     rec = revisions.iloc[0]
     assert (rec["unit"], rec["year"], rec["difference"]) == ("A", 2022, pytest.approx(5.0))
@@ -114,7 +113,7 @@ def test_compare_uses_the_latest_year_of_table() -> None:
 
 
 def test_display_rows_write_numbers_the_languages_way() -> None:
-    changes = compare_tables(OLD, NEW, rank_jump=1)["changes"].set_index("unit")
+    changes = compare_tables(OLD, NEW, rank_jump=1).changes.set_index("unit")
     columns = ["old_score", "new_score", "score_change", "old_rank", "new_rank", "rank_change"]
     c = changes.loc[["C", "D"]].reset_index()
     # C: 70 -> 40, rank 1 -> 4; D: new, 45, rank 3

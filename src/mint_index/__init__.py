@@ -46,6 +46,8 @@ _LAZY: dict[str, str] = {
     "report": "mint_index.reports",
     "compare_report": "mint_index.reports",
     "Report": "mint_index.reports",
+    "compare": "mint_index.comparison",
+    "Comparison": "mint_index.comparison",
     "uncertainty": "mint_index.analysis.uncertainty",
     "sensitivity": "mint_index.analysis.sensitivity",
     "audit": "mint_index.analysis.audit",
@@ -71,6 +73,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BuildSpec",
+    "Comparison",
     "DataValidationError",
     "Dataset",
     "Framework",
@@ -89,6 +92,7 @@ __all__ = [
     "UnknownMethodError",
     "__version__",
     "audit",
+    "compare",
     "compare_report",
     "default_framework",
     "effect_summary",

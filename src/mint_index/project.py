@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from mint_index.comparison import DEFAULT_RANK_JUMP
 from mint_index.data.source import SourceSpec
 from mint_index.errors import Problem, ProjectError, YamlError
 from mint_index.rules.languages import DEFAULT_LANGUAGE, Language
@@ -29,6 +30,7 @@ from mint_index.rules.languages import DEFAULT_LANGUAGE, Language
 if TYPE_CHECKING:
     import pandas as pd
 
+    from mint_index.comparison import ComparedBuild, Comparison
     from mint_index.data.dataset import Dataset
     from mint_index.framework.framework import Framework
     from mint_index.measures import MeasuresRegister
@@ -275,6 +277,33 @@ class Project:
             problem = Problem(self.path.as_posix(), "measures", "no measures register named")
             raise ProjectError([problem])
         return effects(results, register, rules=self.rules, **options)
+
+    def compare(
+        self,
+        old: ComparedBuild | None = None,
+        *,
+        results: Results | None = None,
+        rank_jump: int = DEFAULT_RANK_JUMP,
+    ) -> Comparison:
+        """What ``mint-index compare`` writes for the project, as a
+        :class:`~mint_index.comparison.Comparison`: the project's data (``results``,
+        default: scored now) in their latest year with index scores against ``old`` (a
+        scored build, a scores table as ``mi.read_scores`` returns it, or the path of a
+        scores file) or, without ``old``, against the year before it. A
+        :class:`~mint_index.errors.ProjectError` when the data have no earlier year."""
+        from mint_index.comparison import compare
+
+        results = results if results is not None else self.score()
+        if old is not None:
+            return compare(old, results, rank_jump=rank_jump)
+        latest = results.year_or_latest(None, "compare")
+        earlier = [int(y) for y in results.years if int(y) < latest]
+        if not earlier:
+            reason = f"the data have no year before {latest}; give an old build to compare with"
+            raise ProjectError([Problem(self.path.as_posix(), "sources", reason)])
+        return compare(
+            results, results, rank_jump=rank_jump, old_year=max(earlier), new_year=latest
+        )
 
 
 def _matches(root: Path, pattern: str) -> list[Path]:

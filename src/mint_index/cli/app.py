@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from mint_index.cli.errors import UsageError
+from mint_index.comparison import DEFAULT_RANK_JUMP
 from mint_index.errors import MintIndexError
 from mint_index.rules.languages import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -335,9 +336,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--rank-jump",
         type=_positive_int,
-        default=3,
+        default=DEFAULT_RANK_JUMP,
         metavar="N",
-        help="list rank changes of N places or more (default 3)",
+        help=f"list rank changes of N places or more (default {DEFAULT_RANK_JUMP})",
     )
     p.add_argument(
         "--lang",

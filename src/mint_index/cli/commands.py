@@ -49,9 +49,7 @@ if TYPE_CHECKING:
     from mint_index.data.dataset import Dataset
     from mint_index.framework.framework import Framework
     from mint_index.pipeline.results import Results
-    from mint_index.plan import Plan
     from mint_index.project import Project
-    from mint_index.reports.score_changes import ComparedRun
     from mint_index.spec import BuildSpec
 
 __all__ = ["run"]
@@ -588,14 +586,12 @@ def final_paths(paths: list[Path], temp: Path, out: str) -> list[Path]:
 
 @dataclass
 class Side:
-    """One side of a comparison: its score table, the plan of its build (None when
-    unknown), provenance and (for a data drop) the Results."""
+    """One side of ``compare`` as given on the command line: what
+    :func:`mint_index.compare` compares (a scored data drop's Results, or a scores file's
+    table and provenance) and the provenance the output records for it."""
 
-    table: pd.DataFrame
-    plan: Plan | None
+    build: Results | tuple[pd.DataFrame, dict[str, Any] | None]
     provenance: dict[str, Any] | None
-    results: Results | None
-    year: int | None = None  # the year its report shows (default: the latest)
 
 
 def compare_side(
@@ -604,33 +600,20 @@ def compare_side(
     framework: str | None,
 ) -> Side:
     """A scores file is read back; a data drop is validated and scored."""
-    from mint_index.pipeline.score_table import score_table
-    from mint_index.plan_changes import recorded_plan
     from mint_index.scores_file import is_scores_file, read_scores
 
     given = existing(path, "input")
     if is_scores_file(given):
-        table, prov = read_scores(given)
-        return Side(table, recorded_plan((prov or {}).get("spec")), prov, None)
+        scores = read_scores(given)
+        return Side(scores, scores[1])
     inputs = read_inputs(args, [path], framework, use_project=False)
     results = score_results(inputs)
-    prov = provenance("score", inputs.files, inputs.framework, spec=results.spec)
-    return Side(score_table(results), results.plan, prov, results)
+    return Side(results, provenance("score", inputs.files, inputs.framework, spec=results.spec))
 
 
 def _rows(frame: pd.DataFrame, columns: list[str]) -> list[list[Any]]:
     plain = frame[columns].astype(object).where(frame[columns].notna(), None)
     return [list(row) for row in plain.itertuples(index=False)]
-
-
-def compared_run(side: Side) -> ComparedRun:
-    """A side as the comparison builder reads it: a data drop's year as its report shows
-    it, a scores file's as the file has it."""
-    from mint_index.reports.score_changes import ComparedRun
-
-    if side.results is not None:
-        return ComparedRun.of_results(side.results, side.year, side.table)
-    return ComparedRun.of_table(side.table, side.year)
 
 
 #: The columns of the rank jumps shown on screen (the CSV file has every column).
@@ -647,8 +630,9 @@ JUMP_COLUMNS = [
 
 
 def compare(args: argparse.Namespace) -> Outcome:
-    from mint_index.cli.project import project_of, project_sides
-    from mint_index.reports.score_changes import compare_runs, definition_changes, display_rows
+    from mint_index.cli.project import project_comparison, project_of
+    from mint_index.comparison import compare as compare_builds
+    from mint_index.reports.score_changes import display_rows
 
     project = project_of(args, [args.new] if args.new else [])
     if project is None and not (args.old and args.new):
@@ -663,53 +647,45 @@ def compare(args: argparse.Namespace) -> Outcome:
     if project is None:
         old = compare_side(args, args.old, args.old_framework or args.framework)
         new = compare_side(args, args.new, args.framework)
+        comparison = compare_builds(old.build, new.build, rank_jump=args.rank_jump)
+        inputs = {"old": old.provenance, "new": new.provenance}
     else:
-        old, new = project_sides(args, project)
+        comparison, inputs = project_comparison(args, project)
     lang = report_language(args, project)
-    result = compare_runs(compared_run(old), compared_run(new), args.rank_jump)
-    definitions = definition_changes(old.plan, new.plan)
     block = provenance("compare", [])
-    block["inputs"] = {"old": old.provenance, "new": new.provenance}
+    block["inputs"] = inputs
     with folder_output(args, out) as folder:
         written = []
         for name, frame in (
-            ("changes.csv", result["changes"]),
-            ("rank_jumps.csv", result["rank_jumps"]),
-            ("revisions.csv", result["revisions"]),
-            ("definition_changes.csv", definitions),
+            ("changes.csv", comparison.changes),
+            ("rank_jumps.csv", comparison.rank_jumps),
+            ("revisions.csv", comparison.revisions),
+            ("definition_changes.csv", comparison.definition_changes),
         ):
             written.append(atomic_write(folder / name, csv_text(frame)))
-        if old.results is not None and new.results is not None:
-            from mint_index.reports import compare_report
-
-            document = compare_report(
-                old.results,
-                new.results,
-                lang=lang,
-                year_before=result["old_year"],
-                year_after=result["new_year"],
-            )
-            written += write_pages(document, folder / "report", jobs=1)
+        if comparison.has_report:
+            written += write_pages(comparison.report(lang), folder / "report", jobs=1)
         written.append(write_folder_provenance(folder, block, written))
     written = final_paths(written, folder, out)
 
+    definitions = comparison.definition_changes
     facts = {
-        "years": f"{result['old_year']} -> {result['new_year']}",
-        "units": len(set(new.table["unit"])),
-        "units added": result["units_added"] or "none",
-        "units removed": result["units_removed"] or "none",
-        f"rank jumps (>= {args.rank_jump} places)": len(result["rank_jumps"]),
-        "revised past scores": len(result["revisions"]),
+        "years": f"{comparison.old_year} -> {comparison.new_year}",
+        "units": len(comparison.units),
+        "units added": list(comparison.units_added) or "none",
+        "units removed": list(comparison.units_removed) or "none",
+        f"rank jumps (>= {args.rank_jump} places)": len(comparison.rank_jumps),
+        "revised past scores": len(comparison.revisions),
         "definition changes": len(definitions)
-        if old.plan is not None and new.plan is not None
+        if comparison.definitions_known
         else "unknown (a scores file without a readable build spec in its provenance)",
     }
     tables = [
         Table(
             "Rank jumps",
             JUMP_COLUMNS,
-            _rows(result["rank_jumps"], JUMP_COLUMNS),
-            shown=display_rows(result["rank_jumps"], JUMP_COLUMNS, lang),
+            _rows(comparison.rank_jumps, JUMP_COLUMNS),
+            shown=display_rows(comparison.rank_jumps, JUMP_COLUMNS, lang),
         ),
         Table(
             "Definition changes",
@@ -719,7 +695,7 @@ def compare(args: argparse.Namespace) -> Outcome:
     ]
     return Outcome(
         "compare",
-        headline=f"compared {args.old or old.year} with {args.new or 'the project'}",
+        headline=f"compared {args.old or comparison.old_year} with {args.new or 'the project'}",
         facts=facts,
         tables=tables,
         outputs=[p.as_posix() for p in written],

@@ -24,7 +24,7 @@ from mint_index.resources import catalog_path
 if TYPE_CHECKING:
     import pandas as pd
 
-    from mint_index.cli.commands import Side
+    from mint_index.comparison import Comparison
     from mint_index.data.source import SourceSpec
     from mint_index.project import Project
 
@@ -32,8 +32,8 @@ __all__ = [
     "command_line_sources",
     "init_project",
     "measures_register_file",
+    "project_comparison",
     "project_of",
-    "project_sides",
     "report_language",
     "workflow_template",
 ]
@@ -132,25 +132,21 @@ def _mapping_file(path: str) -> dict[str, str]:
     return load_mapping(existing(path, "mapping file"))
 
 
-def project_sides(args: argparse.Namespace, project: Project) -> tuple[Side, Side]:
-    """``compare`` in a project: the project's data against OLD, or against its own previous
-    year when no OLD is given."""
-    from mint_index.cli.commands import Side, compare_side
-    from mint_index.pipeline.score_table import score_table
+def project_comparison(
+    args: argparse.Namespace, project: Project
+) -> tuple[Comparison, dict[str, Any]]:
+    """``compare`` in a project (:meth:`~mint_index.project.Project.compare`): the
+    project's data against OLD, or against its own previous year when no OLD is given;
+    with the provenance of each side (``old``, ``new``)."""
+    from mint_index.cli.commands import compare_side
 
     results = project.score()
-    table = score_table(results)
     prov = provenance("score", [], project.framework, spec=results.spec)
-    latest = results.year_or_latest(None, "compare")
-    new = Side(table, results.plan, prov, results, latest)
-    if args.old:
-        return compare_side(args, args.old, args.old_framework), new
-    earlier = [int(y) for y in results.years if int(y) < latest]
-    if not earlier:
-        raise UsageError(f"the project's data have one year ({latest}); give OLD to compare with")
-    previous = max(earlier)
-    old = Side(table[table["year"] < latest], results.plan, prov, results, previous)
-    return old, new
+    old = compare_side(args, args.old, args.old_framework) if args.old else None
+    comparison = project.compare(
+        None if old is None else old.build, results=results, rank_jump=args.rank_jump
+    )
+    return comparison, {"old": prov if old is None else old.provenance, "new": prov}
 
 
 # ---- init ----------------------------------------------------------------------------------

@@ -7,12 +7,14 @@ from here, and write them through the one formatting layer (:mod:`.format`,
 the files and the terminal.
 
 A side of a comparison is a :class:`ComparedRun`: a tidy score table of every year
-(:mod:`mint_index.pipeline.score_table`, from a scores file or from Results) and the rows
-of the year compared. From Results those rows are the report's (:func:`current_rows`:
-scores only of units that exist in the year and have data of it, ranked among
-themselves); from a scores file they are the file's rows of that year, as published.
-Years present on both sides are checked for revisions of past scores; definition changes
-come from the two builds' plans (:mod:`mint_index.plan_changes`).
+(:mod:`mint_index.pipeline.score_table`, from a scores file or from Results), the rows of
+the year compared and the plan of its build. From Results those rows are the report's
+(:func:`current_rows`: scores only of units that exist in the year and have data of it,
+ranked among themselves); from a scores file they are the file's rows of that year, as
+published. Years present on both sides are checked for revisions of past scores;
+definition changes come from the two builds' plans (:mod:`mint_index.plan_changes`).
+:func:`mint_index.comparison.compare` puts these tables together as a
+:class:`~mint_index.comparison.Comparison`.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from mint_index.errors import SpecError
 from mint_index.files import CSV_FLOAT_DECIMALS
 from mint_index.plan_changes import plan_changes
 from mint_index.rules.formatting import MISSING, Formatter
@@ -37,11 +40,12 @@ __all__ = [
     "DEFINITION_COLUMNS",
     "REVISION_COLUMNS",
     "ComparedRun",
-    "compare_runs",
     "current_rows",
     "definition_changes",
     "display_rows",
     "latest_year_of_table",
+    "rank_jumps",
+    "revisions",
     "score_changes",
 ]
 
@@ -102,32 +106,41 @@ def current_rows(data: ReportData, levels: dict[str, int]) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class ComparedRun:
-    """One side of a comparison: every year's scores and the rows of the year compared."""
+    """One side of a comparison: every year's scores, the rows of the year compared, the
+    plan of its build (None when unknown: a scores file without a readable build spec in
+    its provenance) and, for a scored build, its Results (the comparison page needs them)."""
 
     table: pd.DataFrame  # score-table columns, every year
     current: pd.DataFrame  # CURRENT_COLUMNS, the compared year
     year: int | None
+    plan: Plan | None = None
+    results: Results | None = None
 
     @classmethod
-    def of_table(cls, table: pd.DataFrame, year: int | None = None) -> ComparedRun:
+    def of_table(
+        cls, table: pd.DataFrame, year: int | None = None, plan: Plan | None = None
+    ) -> ComparedRun:
         """A scores file: the compared year's rows as the file has them (``year``, else
-        the latest with index scores)."""
+        the latest with index scores); a :class:`~mint_index.errors.SpecError` for a year
+        the table does not have."""
+        years = np.unique(table["year"].to_numpy(np.int64))
+        if year is not None and int(year) not in years:
+            listed = [int(y) for y in years]
+            raise SpecError(f"compare: year {year} is not in the scores table; years: {listed}")
         year = latest_year_of_table(table) if year is None else int(year)
         current = table.loc[table["year"].to_numpy() == year, CURRENT_COLUMNS]
-        return cls(table, current.reset_index(drop=True), year)
+        return cls(table, current.reset_index(drop=True), year, plan)
 
     @classmethod
-    def of_results(
-        cls, results: Results, year: int | None = None, table: pd.DataFrame | None = None
-    ) -> ComparedRun:
-        """A scored data drop: the compared year's rows as its report shows them
-        (``table``: the score table of every year, default that of ``results``)."""
+    def of_results(cls, results: Results, year: int | None = None) -> ComparedRun:
+        """A scored build: the compared year's rows as its report shows them (``year``,
+        else the latest with index scores: :meth:`~mint_index.Results.year_or_latest`)."""
         from mint_index.pipeline.score_table import score_table
         from mint_index.reports.data import prepare
 
-        data = prepare(results, "en", year)
-        table = score_table(results) if table is None else table
-        return cls(table, current_rows(data, results.framework.levels), data.year)
+        data = prepare(results, "en", results.year_or_latest(year, "compare"))
+        current = current_rows(data, results.framework.levels)
+        return cls(score_table(results), current, data.year, results.plan, results)
 
 
 def _index_id(rows: pd.DataFrame) -> str | None:
@@ -190,23 +203,6 @@ def revisions(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     return frame.sort_values(["unit", "year", "node"], kind="stable", ignore_index=True)[
         REVISION_COLUMNS
     ]
-
-
-def compare_runs(old: ComparedRun, new: ComparedRun, rank_jump: int) -> dict[str, Any]:
-    """``changes`` (the compared years), ``rank_jumps`` (rank moves of ``rank_jump``
-    places or more), ``revisions`` (past scores that differ), the compared years and the
-    unit lists ``units_added``/``units_removed``."""
-    changes = score_changes(old.current, new.current)
-    old_units, new_units = set(old.table["unit"]), set(new.table["unit"])
-    return {
-        "old_year": old.year,
-        "new_year": new.year,
-        "changes": changes,
-        "rank_jumps": rank_jumps(changes, rank_jump),
-        "revisions": revisions(old.table, new.table),
-        "units_added": sorted(new_units - old_units),
-        "units_removed": sorted(old_units - new_units),
-    }
 
 
 def definition_changes(old: Plan | None, new: Plan | None) -> pd.DataFrame:
