@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -212,8 +213,10 @@ def test_second_run_into_the_same_folder_is_refused(tmp_path: Path) -> None:
 def test_write_fresh_writes_utf8_text_as_given(tmp_path: Path) -> None:
     from mint_index.files import write_fresh
 
-    target = write_fresh(tmp_path / "page.html", "Größe\nzwei Zeilen\n")
-    assert target.read_bytes() == "Größe\nzwei Zeilen\n".encode()  # no \r\n on any system
+    digest = write_fresh(tmp_path / "page.html", "Größe\nzwei Zeilen\n")
+    expected = "Größe\nzwei Zeilen\n".encode()  # UTF-8, no \r\n on any system
+    assert (tmp_path / "page.html").read_bytes() == expected
+    assert digest == hashlib.sha256(expected).hexdigest()  # what it wrote, for provenance
 
 
 def test_write_fresh_names_the_file_it_could_not_write(tmp_path: Path) -> None:

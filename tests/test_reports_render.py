@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup, escape
 
-from mint_index.errors import ReportError
+from mint_index.errors import ReportError, SourceDateError
 from mint_index.reports import Report, compare_report, report
 from mint_index.reports.context import profile_filename
 from mint_index.reports.i18n import TEXTS, texts
@@ -221,7 +221,8 @@ def test_write_folder_links_and_safe_names(tmp_path: Path) -> None:
     rep = report(res, lang="en")
     paths = rep.write(tmp_path / "out")
     assert paths[0] == tmp_path / "out" / "index.html"
-    assert sorted(p.name for p in paths[1:]) == ["a.html", "b.html", "c.html", "d.html"]
+    assert paths[-1] == tmp_path / "out" / "provenance.json"
+    assert sorted(p.name for p in paths[1:-1]) == ["a.html", "b.html", "c.html", "d.html"]
     index = Page(paths[0].read_text(encoding="utf-8"))
     links = [a["href"] for a in index.all("a") if (a.get("href") or "").startswith("profiles/")]
     assert sorted(links) == [f"profiles/{u}.html" for u in "abcd"]
@@ -243,7 +244,7 @@ def test_unit_ids_cannot_escape_the_folder(tmp_path: Path) -> None:
     paths = report(res, lang="en").write(out)
     assert all(p.resolve().is_relative_to(out.resolve()) for p in paths)
     assert (out / "profiles" / profile_filename("../../x")).is_file()
-    assert sorted(p.name for p in tmp_path.rglob("*.html")) == sorted(p.name for p in paths)
+    assert sorted(p.name for p in tmp_path.rglob("*.html")) == sorted(p.name for p in paths[:-1])
 
 
 def test_write_some_units_only(tmp_path: Path) -> None:
@@ -251,7 +252,7 @@ def test_write_some_units_only(tmp_path: Path) -> None:
     doc = report(res, lang="en")
     some = doc.unit_ids[:2]
     paths = doc.write(tmp_path, units=some)
-    assert [p.name for p in paths[1:]] == [profile_filename(u) for u in some]
+    assert [p.name for p in paths[1:-1]] == [profile_filename(u) for u in some]
     assert sorted(p.name for p in (tmp_path / "profiles").iterdir()) == sorted(
         profile_filename(u) for u in some
     )
@@ -279,7 +280,7 @@ def test_source_date_epoch_sets_the_date(monkeypatch: pytest.MonkeyPatch) -> Non
     assert "Erstellt am 1. März 2024" in report(res, lang="de").html
     assert "Generated on 1 March 2024" in report(res, lang="en").html
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
-    with pytest.raises(ReportError, match="SOURCE_DATE_EPOCH"):
+    with pytest.raises(SourceDateError, match="SOURCE_DATE_EPOCH"):
         report(res)
 
 
@@ -303,7 +304,7 @@ def test_comparison_report(tmp_path: Path) -> None:
     assert {"movers", "changes", "indicators", "chart-movers"} <= page.ids
     text = "".join(page.text)
     assert "+6.3" in text and "−2.5" in text  # c rose 6.25, d fell 2.5
-    assert comp.write(tmp_path) == [tmp_path / "index.html"]
+    assert comp.write(tmp_path) == [tmp_path / "index.html", tmp_path / "provenance.json"]
     with pytest.raises(ReportError, match="no municipality profiles"):
         comp.profile("a")
 

@@ -26,6 +26,7 @@ __all__ = [
     "ProjectError",
     "ReportError",
     "RuleError",
+    "SourceDateError",
     "SpecError",
     "UnknownLanguageError",
     "UnknownMethodError",
@@ -194,6 +195,14 @@ class OutputLockedError(OutputError):
     """Another mint-index run is writing to the same output folder."""
 
     code = "output_locked"
+
+
+class SourceDateError(MintIndexError, ValueError):
+    """``SOURCE_DATE_EPOCH`` is set but is not whole seconds since 1970. It is the one
+    clock an output may carry (reproducible builds), so a malformed value is refused
+    rather than ignored."""
+
+    code = "bad_source_date"
 
 
 class FileAccessError(MintIndexError):

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -128,15 +129,18 @@ def atomic_write(
 _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
 
 
-def write_fresh(target: Path, content: str) -> Path:
+def write_fresh(target: Path, content: str) -> str:
     """Write text (UTF-8, ``\\n`` line ends) to ``target`` inside a folder that is still
-    being built and that no reader sees yet (:func:`atomic_folder`'s temporary folder).
+    being built and that no reader sees yet (:func:`atomic_folder`'s temporary folder);
+    return the SHA-256 of the bytes written, for the folder's provenance (hashed here
+    rather than read back from the disk).
 
     The folder is swapped in whole, so a temporary file and a rename per file would only
     add system calls: a report writes ten thousand profiles this way, straight through
     the operating system (``os.write``), without a buffered file object per page.
     """
-    data = memoryview(content.encode("utf-8"))
+    encoded = content.encode("utf-8")
+    data = memoryview(encoded)
     try:
         fd = os.open(target, _NEW_FILE, 0o666)
         try:
@@ -146,7 +150,7 @@ def write_fresh(target: Path, content: str) -> Path:
             os.close(fd)
     except OSError as exc:
         raise FileAccessError.from_os_error(exc, str(target)) from None
-    return target
+    return hashlib.sha256(encoded).hexdigest()
 
 
 # ---- CSV -----------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from mint_index.files import (
     unescape_formula,
 )
 from mint_index.pipeline.score_table import SCORE_COLUMNS, canonical, score_table
+from mint_index.provenance import results_provenance, tool_provenance
 from mint_index.sql_export import DATABASE_SUFFIXES, write_database
 
 if TYPE_CHECKING:
@@ -39,7 +40,6 @@ __all__ = [
     "SUFFIXES",
     "is_scores_file",
     "read_scores",
-    "results_provenance",
     "sidecar",
     "write_scores",
 ]
@@ -54,26 +54,7 @@ PARQUET_KEY = b"mint_index"
 _TABLE_SUFFIXES = (".csv", ".parquet", ".json")
 
 
-# ---- canonical JSON and provenance ---------------------------------------------------------
-def results_provenance(results: Results) -> dict[str, Any]:
-    """What produced ``results``: ``tool``, ``version``, ``framework`` (``id``, ``version``,
-    ``sha256``) and ``spec`` (the build spec, enough to run it again). The keys a scores
-    file and the SQL ``provenance`` table carry whoever writes them; the command line adds
-    its own (``command``, ``inputs``, ...)."""
-    return {
-        **_tool_provenance(),
-        "framework": results.framework.identity,
-        "spec": results.spec.to_dict(),
-    }
-
-
-def _tool_provenance() -> dict[str, Any]:
-    """What wrote a file: the keys a scores table without its Results gets."""
-    from mint_index import __version__
-
-    return {"tool": "mint-index", "version": __version__}
-
-
+# ---- provenance ---------------------------------------------------------------------------
 def sidecar(path: Path) -> Path:
     """The provenance file next to a CSV scores file."""
     return path.with_name(path.name + ".provenance.json")
@@ -91,8 +72,9 @@ def write_scores(
     written (a CSV file's provenance sidecar second). Each file is written atomically.
 
     ``scores``: Results, or a scores table (``read_scores``, ``score_table``).
-    ``provenance``: what produced them (default: :func:`results_provenance`, or only
-    ``tool`` and ``version`` for a table). A database (``.duckdb``, ``.sqlite``,
+    ``provenance``: what produced them (default:
+    :func:`~mint_index.provenance.results_provenance`, or only ``tool`` and ``version``
+    for a table). A database (``.duckdb``, ``.sqlite``,
     ``.sqlite3``, ``.db``) needs Results: it also gets the gaps and ``recommendations``
     (default: made with the packaged rules; ``"none"`` for an empty table; see
     :func:`mint_index.sql_export.to_sql`). An unknown suffix raises
@@ -120,7 +102,7 @@ def write_scores(
             raise DataValidationError([_problem(target, reason)])
     try:
         if isinstance(scores, pd.DataFrame):
-            block = _tool_provenance() if provenance is None else provenance
+            block = tool_provenance() if provenance is None else provenance
             return _write_table(canonical(scores), target, block)
         if suffix not in DATABASE_SUFFIXES:
             block = results_provenance(scores) if provenance is None else provenance

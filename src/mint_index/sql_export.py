@@ -133,7 +133,7 @@ def to_sql(
     empty table, noted in ``provenance``, where they name nodes the framework lacks);
     :data:`NO_RECOMMENDATIONS` (``"none"``) for an empty table. ``provenance``: more
     ``key -> value`` rows (values stored as JSON) next to the keys of
-    :func:`~mint_index.scores_file.results_provenance` and the rules' (docs/sql.md); a key
+    :func:`~mint_index.provenance.results_provenance` and the rules' (docs/sql.md); a key
     of both is yours. Returns the rows written per table.
     """
     if isinstance(con, str | Path):
@@ -196,8 +196,8 @@ def _tables(
     import mint_index as mi
     from mint_index.errors import RuleError
     from mint_index.pipeline.score_table import score_table
+    from mint_index.provenance import results_provenance
     from mint_index.recommendations.recommendations import FRAME_COLUMNS
-    from mint_index.scores_file import results_provenance
 
     prov = results_provenance(results)
     made: Recommendations | None = None

@@ -2,7 +2,8 @@
 
 Library errors (:class:`~mint_index.MintIndexError`) become a failed Outcome listing every
 problem (exit code 1); the caller in :mod:`mint_index.cli.app` handles usage errors (2)
-and bugs (3). Commands write files only through :mod:`mint_index.cli.io`.
+and bugs (3). Commands write files only through :mod:`mint_index.files` (atomic) and
+record what produced them through :mod:`mint_index.provenance`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mint_index.cli.errors import UsageError
-from mint_index.cli.io import file_records, provenance, timestamp, write_folder_provenance
 from mint_index.cli.output import (
     Outcome,
     Progress,
@@ -38,9 +38,16 @@ from mint_index.errors import (
     ProjectError,
     ReportError,
     RuleError,
+    SourceDateError,
     SpecError,
 )
 from mint_index.files import atomic_write, canonical_json, csv_text
+from mint_index.provenance import (
+    command_provenance,
+    file_records,
+    source_date,
+    write_folder_provenance,
+)
 from mint_index.recommendations.rules import RulesSkippedWarning
 
 if TYPE_CHECKING:
@@ -58,7 +65,10 @@ __all__ = ["run"]
 # ---- running and reporting ---------------------------------------------------------------
 def run(args: argparse.Namespace) -> int:
     """Run the chosen command, print its outcome, write ``--summary``; return the exit code."""
-    timestamp()  # a malformed SOURCE_DATE_EPOCH is a usage error before any work is done
+    try:  # a malformed SOURCE_DATE_EPOCH is a usage error before any work is done
+        source_date()
+    except SourceDateError as exc:
+        raise UsageError(str(exc)) from None
     if args.command == "schema":
         return schema(args)
     if args.command == "docs":
@@ -255,7 +265,7 @@ def validate(args: argparse.Namespace) -> Outcome:
     facts = data_facts(inputs.dataset, inputs.files)
     facts["framework"] = inputs.framework.framework.id
     facts["warnings"] = len(inputs.warnings)
-    prov = provenance("validate", inputs.files, inputs.framework)
+    prov = command_provenance("validate", inputs.files, inputs.framework)
     return Outcome(
         "validate",
         headline="the data fit the framework",
@@ -334,7 +344,7 @@ def score(args: argparse.Namespace) -> Outcome:
                 register = load_measures(register_file, catalog=rules, units=results.unit_ids)
                 files = files + file_records([register_file])
             recommendations = recommend(results, rules, measures=register)
-    prov = provenance("score", files, inputs.framework, rules_info, results.spec)
+    prov = command_provenance("score", files, inputs.framework, rules_info, results.spec)
     written = write_scores(results, out, prov, recommendations=recommendations)
     facts.update(
         {
@@ -398,13 +408,18 @@ def build_report(
 
 
 def write_pages(
-    document: Any, folder: Path, jobs: int, units_only: list[str] | None = None
+    document: Any,
+    folder: Path,
+    jobs: int,
+    units_only: list[str] | None = None,
+    provenance: dict[str, Any] | None = None,
 ) -> list[Path]:
-    """The report pages (index first) written into ``folder``, a fresh folder of the
-    output being built (:func:`folder_output` makes the whole output atomic). With
-    ``units_only`` only those units' profiles are written; the overview then links to
-    no profile (the others do not exist)."""
-    return document.write(folder, jobs=jobs, units=units_only, atomic=False)
+    """The report pages (index first) and their ``provenance.json`` (last: the command's
+    ``provenance`` block, else the report's own) written into ``folder``, a fresh folder
+    of the output being built (:func:`folder_output` makes the whole output atomic).
+    With ``units_only`` only those units' profiles are written; the overview then links
+    to no profile (the others do not exist)."""
+    return document.write(folder, jobs=jobs, units=units_only, atomic=False, provenance=provenance)
 
 
 def known_units(units_only: list[str] | None, dataset: Dataset) -> list[str] | None:
@@ -466,13 +481,12 @@ def report(args: argparse.Namespace) -> Outcome:
             else load_measures(measures_file, catalog=rules, units=results.unit_ids)
         )
         files = inputs.files + (file_records([measures_file]) if measures_file else [])
-        prov = provenance("report", files, inputs.framework, rules_info, results.spec)
+        prov = command_provenance("report", files, inputs.framework, rules_info, results.spec)
         recommendations, document = build_report(
             results, rules, lang, progress, args.audit, year, register
         )
         with folder_output(args, out) as folder:
-            pages = write_pages(document, folder, args.jobs, units_only)
-            written = [*pages, write_folder_provenance(folder, prov, pages)]
+            written = write_pages(document, folder, args.jobs, units_only, prov)
         written = final_paths(written, folder, out)
         pages = written[:-1]
     facts = data_facts(inputs.dataset, inputs.files)
@@ -516,7 +530,7 @@ def demo(args: argparse.Namespace) -> Outcome:
         output_folder(args, args.out)
         progress.step("scoring")
         results = mi.score(dataset, framework)
-        prov = provenance("demo", files, framework, rules_info, results.spec)
+        prov = command_provenance("demo", files, framework, rules_info, results.spec)
         progress.step("gaps")
         gap_table = gaps(results)
         recommendations, document = build_report(
@@ -526,7 +540,7 @@ def demo(args: argparse.Namespace) -> Outcome:
         with folder_output(args, args.out) as folder:
             written = write_scores(score_table(results), folder / "scores.json", prov)
             written.append(atomic_write(folder / "gaps.csv", csv_text(gap_table)))
-            pages = write_pages(document, folder / "report", args.jobs)
+            pages = write_pages(document, folder / "report", args.jobs, provenance=prov)
             written.append(atomic_write(folder / "recommendations.csv", csv_text(table)))
             written += pages
             written.append(write_folder_provenance(folder, prov, written))
@@ -608,7 +622,9 @@ def compare_side(
         return Side(scores, scores[1])
     inputs = read_inputs(args, [path], framework, use_project=False)
     results = score_results(inputs)
-    return Side(results, provenance("score", inputs.files, inputs.framework, spec=results.spec))
+    return Side(
+        results, command_provenance("score", inputs.files, inputs.framework, spec=results.spec)
+    )
 
 
 def _rows(frame: pd.DataFrame, columns: list[str]) -> list[list[Any]]:
@@ -652,7 +668,7 @@ def compare(args: argparse.Namespace) -> Outcome:
     else:
         comparison, inputs = project_comparison(args, project)
     lang = report_language(args, project)
-    block = provenance("compare", [])
+    block = command_provenance("compare", [])
     block["inputs"] = inputs
     with folder_output(args, out) as folder:
         written = []

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mint_index.cli.errors import UsageError
-from mint_index.cli.io import file_records, provenance
 from mint_index.cli.output import Outcome
 from mint_index.files import atomic_write, canonical_json, csv_text
+from mint_index.provenance import command_provenance, file_records
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -90,7 +90,7 @@ def run_effects(args: argparse.Namespace) -> Outcome:
     register = mi.load_measures(measures_file, catalog=rules, units=results.unit_ids)
     table = mi.effects(results, register, rules=rules, level=args.level, seed=args.seed)
     files = [*inputs.files, *file_records([measures_file])]
-    prov = provenance("effects", files, inputs.framework, rules_info, results.spec)
+    prov = command_provenance("effects", files, inputs.framework, rules_info, results.spec)
     written = write_effects(table, out, prov)
 
     facts = data_facts(inputs.dataset, inputs.files)

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mint_index.cli.errors import UsageError
-from mint_index.cli.io import provenance, write_folder_provenance
 from mint_index.cli.output import Outcome
 from mint_index.files import atomic_write
+from mint_index.provenance import command_provenance, write_folder_provenance
 from mint_index.resources import catalog_path
 
 if TYPE_CHECKING:
@@ -141,7 +141,7 @@ def project_comparison(
     from mint_index.cli.commands import compare_side
 
     results = project.score()
-    prov = provenance("score", [], project.framework, spec=results.spec)
+    prov = command_provenance("score", [], project.framework, spec=results.spec)
     old = compare_side(args, args.old, args.old_framework) if args.old else None
     comparison = project.compare(
         None if old is None else old.build, results=results, rank_jump=args.rank_jump
@@ -247,7 +247,9 @@ def init_project(folder: Path) -> Outcome:
         )
     )
     written.append(atomic_write(folder / "README.md", _README))
-    written.append(write_folder_provenance(folder, provenance("init", [], framework), written))
+    written.append(
+        write_folder_provenance(folder, command_provenance("init", [], framework), written)
+    )
     return Outcome(
         "init",
         headline=f"a new monitoring project in {folder.as_posix()}",

@@ -15,10 +15,8 @@ numbers and are formatted in one place (:mod:`.format`, used by :mod:`.render`).
 
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 import math
-import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +29,7 @@ from mint_index.errors import ReportError
 from mint_index.framework.model import Indicator
 from mint_index.gap_analysis import parity_points
 from mint_index.pipeline.derive import DERIVED_REASONS
+from mint_index.provenance import source_date
 from mint_index.rules.changes import year_on_year
 from mint_index.rules.formatting import Formatter, check_lang, value_decimals
 from mint_index.rules.languages import DEFAULT_LANGUAGE
@@ -113,17 +112,6 @@ def profile_filename(unit_id: str) -> str:
         digest = hashlib.sha256(unit_id.encode("utf-8")).hexdigest()[:10]
         slug = f"{slug or 'unit'}-{digest}"
     return f"{slug}.html"
-
-
-def generated_date() -> _dt.date | None:
-    """The build date from SOURCE_DATE_EPOCH (reproducible builds), else None."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not epoch:
-        return None
-    try:
-        return _dt.datetime.fromtimestamp(int(epoch), tz=_dt.timezone.utc).date()
-    except (ValueError, OverflowError, OSError) as exc:
-        raise ReportError(f"SOURCE_DATE_EPOCH must be whole seconds, got {epoch!r}") from exc
 
 
 def _score_range(values: np.ndarray) -> tuple[float, float]:
@@ -686,7 +674,8 @@ def prepare(
     intervals = _interval_lookup(res, yi, indicator_ids)
     screened = year_rows(res.screened_out, year)
     vmin, vmax = _score_range(agg)
-    date = generated_date()
+    moment = source_date()
+    date = None if moment is None else moment.date()
     meta = fw.framework
     return ReportData(
         lang=lang,

@@ -16,11 +16,18 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from html import escape
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mint_index.errors import ReportError
 from mint_index.files import atomic_folder, atomic_write, safe_join, write_fresh
+from mint_index.provenance import (
+    PROVENANCE_FILE,
+    build_provenance,
+    tool_provenance,
+    write_folder_provenance,
+)
 from mint_index.reports.audit_section import audit_context, uncertainty_context
 from mint_index.reports.context import (
     ReportData,
@@ -94,10 +101,11 @@ def _collected_per_chunk() -> Iterator[Callable[[], int]]:
             gc.enable()
 
 
-def _write_profiles(data: ReportData, folder: Path, unit_ids: Sequence[str]) -> int:
+def _write_profiles(data: ReportData, folder: Path, unit_ids: Sequence[str]) -> list[str]:
     """Render and write the profiles of ``unit_ids`` into ``folder``, a folder being built
     (never seen by a reader before it is swapped in whole, so no file needs its own
-    temporary copy)."""
+    temporary copy); return each page's SHA-256, in the order of ``unit_ids``."""
+    digests: list[str] = []
     with _collected_per_chunk() as collect:
         for a in range(0, len(unit_ids), TEXT_CHUNK):
             chunk = unit_ids[a : a + TEXT_CHUNK]
@@ -109,10 +117,10 @@ def _write_profiles(data: ReportData, folder: Path, unit_ids: Sequence[str]) -> 
                 views = profile_views(contexts)
                 for unit_id, ctx, view in zip(batch, contexts, views, strict=True):
                     html = render_profile(ctx, link_overview=True, view=view)
-                    write_fresh(_profile_path(folder, unit_id), html)
+                    digests.append(write_fresh(_profile_path(folder, unit_id), html))
                 del contexts, views
                 collect()
-    return len(unit_ids)
+    return digests
 
 
 #: Fewest profiles in a chunk, so that a chunk's passes over its units (the
@@ -148,7 +156,7 @@ def _init_worker(data: ReportData, folder: Path) -> None:
     _WORKER["data"], _WORKER["folder"] = data, folder
 
 
-def _worker_chunk(unit_ids: list[str]) -> int:
+def _worker_chunk(unit_ids: list[str]) -> list[str]:
     return _write_profiles(_WORKER["data"], _WORKER["folder"], unit_ids)
 
 
@@ -156,9 +164,10 @@ class Report:
     """A report: an overview with one profile per unit, or a year-on-year comparison.
 
     ``.html`` is the main page as a string, ``.to_html(path)`` writes it as one
-    self-contained file, ``.write(folder)`` writes the main page as ``index.html`` and
-    (for overviews) every unit's profile into ``profiles/``. ``.profile(unit)`` renders
-    one profile; ``.context`` is the plain data behind the main page.
+    self-contained file, ``.write(folder)`` writes the main page as ``index.html``, (for
+    overviews) every unit's profile into ``profiles/`` and ``provenance.json``.
+    ``.profile(unit)`` renders one profile; ``.context`` is the plain data behind the main
+    page; ``.provenance`` is what produced it, as ``provenance.json`` lists it.
     """
 
     def __init__(
@@ -166,8 +175,10 @@ class Report:
         kind: str,
         context: dict[str, Any] | Callable[[], dict[str, Any]],
         data: ReportData | None = None,
+        provenance: dict[str, Any] | None = None,
     ) -> None:
         self.kind = kind
+        self.provenance: dict[str, Any] = dict(provenance or tool_provenance())
         self._context = context if isinstance(context, dict) else None
         self._make_context = None if isinstance(context, dict) else context
         self.data = data
@@ -228,12 +239,16 @@ class Report:
         *,
         force: bool = False,
         atomic: bool = True,
+        provenance: dict[str, Any] | None = None,
     ) -> list[Path]:
-        """Write ``index.html`` and one profile per unit in ``profiles/``.
+        """Write ``index.html``, one profile per unit in ``profiles/`` and
+        ``provenance.json``: :attr:`provenance` (or the ``provenance`` given: the command
+        line's block, which names the command and every file it read) and every page
+        with its SHA-256 (docs/reports.md).
 
         ``jobs`` > 1 renders the profiles in that many processes. ``units`` writes only
         those units' profiles; the overview then links to none (the others do not exist).
-        Returns the paths written, the main page first.
+        Returns the paths written, the main page first and ``provenance.json`` last.
 
         The folder is built beside ``folder`` and swapped in whole
         (:func:`mint_index.files.atomic_folder`): an interrupted write leaves the previous
@@ -242,13 +257,19 @@ class Report:
         and leaves the other files alone. ``atomic=False`` writes straight into
         ``folder``, for a caller that is itself building a fresh folder to swap in.
         """
+        block = self.provenance if provenance is None else provenance
         if not atomic:
-            return self._write_into(Path(folder), jobs, units, Path(folder))
+            return self._write_into(Path(folder), jobs, units, Path(folder), block)
         with atomic_folder(folder, force=force) as root:
-            return self._write_into(root, jobs, units, Path(folder))
+            return self._write_into(root, jobs, units, Path(folder), block)
 
     def _write_into(
-        self, root: Path, jobs: int, units: Sequence[str] | None, named_in: Path
+        self,
+        root: Path,
+        jobs: int,
+        units: Sequence[str] | None,
+        named_in: Path,
+        block: dict[str, Any],
     ) -> list[Path]:
         """Write the report into ``root``; the paths returned are those the files will
         have in ``named_in`` (the folder ``root`` becomes), listed while the workers
@@ -256,7 +277,8 @@ class Report:
         main = root / OVERVIEW_FILE
         if self.data is None:
             atomic_write(main, self._render_main(link_profiles=False))
-            return [named_in / OVERVIEW_FILE]
+            write_folder_provenance(root, block, [main])
+            return [named_in / OVERVIEW_FILE, named_in / PROVENANCE_FILE]
         known = list(self.data.unit_ids)
         if units is not None:
             unknown = sorted(set(map(str, units)) - set(known))
@@ -271,11 +293,19 @@ class Report:
 
         def paths() -> list[Path]:
             shown = named_in / PROFILE_FOLDER
-            return [named_in / OVERVIEW_FILE, *(_profile_path(shown, u) for u in units)]
+            pages = (_profile_path(shown, u) for u in units)
+            return [named_in / OVERVIEW_FILE, *pages, named_in / PROVENANCE_FILE]
+
+        def write_provenance(order: Sequence[str], digests: Sequence[str]) -> None:
+            if len(digests) != len(units):
+                raise ReportError(f"wrote {len(digests)} of {len(units)} profiles")
+            names = (f"{PROFILE_FOLDER}/{profile_filename(u)}" for u in order)
+            hashed = dict(zip(names, digests, strict=True))
+            write_folder_provenance(root, block, [main], hashed)
 
         if jobs == 1:
             atomic_write(main, self._render_main(link_profiles))
-            _write_profiles(self.data, profiles, units)
+            write_provenance(units, _write_profiles(self.data, profiles, units))
             return paths()
         chunks = profile_chunks(units, jobs)
         # compiled once here (the process keeps it), not once in each forked worker
@@ -284,9 +314,8 @@ class Report:
             written = pool.map(_worker_chunk, chunks)  # the workers start at once...
             atomic_write(main, self._render_main(link_profiles))  # ...beside the overview
             listed = paths()
-            done = sum(written)
-        if done != len(units):
-            raise ReportError(f"wrote {done} of {len(units)} profiles")
+            digests = list(chain.from_iterable(written))
+        write_provenance(list(chain.from_iterable(chunks)), digests)
         return listed
 
     def _repr_html_(self) -> str:
@@ -352,7 +381,9 @@ def report(
         "audit": None if audit is None else audit_context(audit, data),
         "uncertainty": None if uncertainty is None else uncertainty_context(uncertainty),
     }
-    return Report("overview", lambda: overview_context(results, data) | extra, data)
+    rules_sha256 = getattr(getattr(recommendations, "ruleset", None), "sha256", None)
+    provenance = build_provenance(results, rules_sha256)
+    return Report("overview", lambda: overview_context(results, data) | extra, data, provenance)
 
 
 def compare_report(
@@ -370,4 +401,10 @@ def compare_report(
         check_lang(lang)
     except ValueError as exc:
         raise ReportError(str(exc)) from None
-    return Report("comparison", compare_context(before, after, lang, year_before, year_after))
+    context = compare_context(before, after, lang, year_before, year_after)
+    provenance = {
+        **tool_provenance(),
+        "before": build_provenance(before),
+        "after": build_provenance(after),
+    }
+    return Report("comparison", context, provenance=provenance)

@@ -1,58 +1,21 @@
-"""Output of the CLI: safe names, canonical JSON, provenance, rendering."""
+"""Output of the CLI: canonical JSON and rendering (provenance: tests/test_provenance.py)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
 
-import pytest
-
-from mint_index.cli.errors import UsageError
-from mint_index.cli.io import file_records, provenance, timestamp
 from mint_index.cli.output import Outcome, Progress, Table, problem, render_markdown, render_text
 from mint_index.files import atomic_write, canonical_json
 
 
-# ---- canonical JSON and provenance -------------------------------------------------------
+# ---- canonical JSON ---------------------------------------------------------------------
 def test_dumps_json_is_canonical() -> None:
     text = canonical_json({"b": [1.23456789, float("nan"), -0.0000001], "a": "ä"})
     assert json.loads(text) == {"a": "ä", "b": [1.234568, None, 0.0]}
     assert text.index('"a"') < text.index('"b"') and text.endswith("\n")
     assert "-0.0" not in text
-
-
-def test_file_records_hash_files_and_folders(tmp_path: Path) -> None:
-    (tmp_path / "d").mkdir()
-    (tmp_path / "d" / "b.csv").write_bytes(b"bbb")
-    (tmp_path / "d" / "a.csv").write_bytes(b"aaa")
-    recs = file_records([tmp_path / "d"])
-    assert [Path(r["path"]).name for r in recs] == ["a.csv", "b.csv"]
-    assert recs[0]["sha256"] == hashlib.sha256(b"aaa").hexdigest()
-
-
-def test_timestamp_only_from_source_date_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    assert timestamp() is None
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")  # one day after the epoch
-    assert timestamp() == "1970-01-02T00:00:00Z"
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
-    with pytest.raises(UsageError):
-        timestamp()
-
-
-def test_provenance_names_version_framework_and_inputs(
-    small_framework, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import mint_index as mi
-
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
-    block = provenance("validate", [{"path": "x.csv", "sha256": "0" * 64}], small_framework)
-    assert block["version"] == mi.__version__
-    assert block["framework"]["sha256"] == small_framework.sha256
-    assert block["inputs"][0]["path"] == "x.csv"
-    assert block["created"] == "1970-01-01T00:00:00Z"
 
 
 # ---- rendering ---------------------------------------------------------------------------
