@@ -58,6 +58,7 @@ _LAZY: dict[str, str] = {
     "effect_summary": "mint_index.effect_monitoring",
     "effects_context": "mint_index.effect_monitoring",
     "measure_review": "mint_index.effect_monitoring",
+    "write_effects": "mint_index.effect_monitoring.effects_file",
     "pca_weights": "mint_index.analysis.weights",
     "load_project": "mint_index.project",
     "Project": "mint_index.project",
@@ -118,6 +119,7 @@ __all__ = [
     "score",
     "sensitivity",
     "uncertainty",
+    "write_effects",
     "write_scores",
 ]
 

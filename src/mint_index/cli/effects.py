@@ -1,47 +1,20 @@
 """``mint-index effects``: score a data drop and write the effects of the measures in place.
 
-The table is :func:`mint_index.effects`'s, one row per unit, measure and indicator plus the
-pooled rows, as CSV (with ``<file>.provenance.json`` next to it) or as one JSON document
-(``format: mint-index-effects``) for CI jobs. Same inputs and seed, same bytes.
+The table is :func:`mint_index.effects`'s, written by :func:`mint_index.write_effects` (the
+effects file: CSV with ``<file>.provenance.json`` next to it, or one JSON document for CI
+jobs) with the command's provenance. Same inputs and seed, same bytes.
 """
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from mint_index.cli.errors import UsageError
 from mint_index.cli.output import Outcome
-from mint_index.files import atomic_write, canonical_json, csv_text
 from mint_index.provenance import command_provenance, file_records
 
-if TYPE_CHECKING:
-    import pandas as pd
-
-__all__ = ["FORMAT_NAME", "SUFFIXES", "run_effects", "write_effects"]
-
-SUFFIXES = (".csv", ".json")
-FORMAT_NAME = "mint-index-effects"
-
-
-def write_effects(table: pd.DataFrame, path: Path, prov: dict[str, Any]) -> list[Path]:
-    """Write the effects table in the format the suffix names; return every file written."""
-    from mint_index.effect_monitoring.did import DEFAULT_LEVEL
-    from mint_index.scores_file import sidecar  # the provenance file beside a CSV file
-
-    if path.suffix.lower() == ".json":
-        rows = table.astype(object).where(table.notna(), None).to_dict("records")
-        document = {
-            "format": FORMAT_NAME,
-            "format_version": 1,
-            "level": float(table.attrs.get("level", DEFAULT_LEVEL)),
-            "provenance": prov,
-            "rows": rows,
-        }
-        return [atomic_write(path, canonical_json(document))]
-    atomic_write(path, csv_text(table))
-    return [path, atomic_write(sidecar(path), canonical_json(prov))]
+__all__ = ["run_effects"]
 
 
 def run_effects(args: argparse.Namespace) -> Outcome:
@@ -62,6 +35,7 @@ def run_effects(args: argparse.Namespace) -> Outcome:
     from mint_index.cli.output import problem
     from mint_index.cli.project import measures_register_file
     from mint_index.effect_monitoring.did import check_level
+    from mint_index.effect_monitoring.effects_file import SUFFIXES, write_effects
     from mint_index.effect_monitoring.estimate import STATUSES
     from mint_index.effect_monitoring.texts import VERDICTS, effect_verdicts
     from mint_index.errors import MintIndexError
