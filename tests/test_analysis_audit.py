@@ -78,6 +78,26 @@ def test_column_stats_by_hand() -> None:
     assert got["min"].tolist() == [1.0, 0.0] and got["max"].tolist() == [100.0, 1.0]
 
 
+def test_outliers_use_type_7_quartiles_of_the_values_present() -> None:
+    """Fences from quartiles worked out by hand (type 7: position (n - 1) p in the sorted
+    values present); a value on a fence is no outlier, one just beyond it is."""
+    nan = np.nan
+    x = np.array(
+        [
+            # n = 5 (a NaN): Q1, Q3 = 2nd and 4th value = 2, 4; IQR 2; fences -1 and 7
+            [0.0, 0.0, 0.0, 0.0, -10.0, -10.5],
+            [nan, nan, 4.0, 4.0, 4.0, 4.0],
+            [2.0, 2.0, 8.0, 8.0, 8.0, 8.0],
+            [3.0, 3.0, 12.0, 12.0, 12.0, 12.0],
+            [4.0, 4.0, 16.0, 16.0, 16.0, 16.0],
+            [7.0, 7.5, 30.0, 30.5, 30.0, 30.0],
+        ]
+    )
+    # n = 6: Q1 at 1.25 = 4 + 0.25 (8 - 4) = 5, Q3 at 3.75 = 12 + 0.75 (16 - 12) = 15;
+    # IQR 10; fences -10 and 30 (the lowest value does not move Q1)
+    assert st.column_stats(x)["outliers"].tolist() == [0, 1, 0, 1, 0, 1]
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     arrays(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import subprocess
 import sys
@@ -205,6 +206,27 @@ def test_score_with_a_spec(drop: Path, tmp_path: Path) -> None:
     assert (span["min"] == 0).all() and (span["max"] == 100).all()
 
 
+def test_score_summary_states_the_scale_of_z_scores(
+    drop: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = mi.BuildSpec(framework=mi.load_framework(FRAMEWORK), normalise="zscore")
+    spec_file = tmp_path / "spec.json"
+    spec_file.write_text(spec.to_json())
+    out = tmp_path / "s.json"
+    code = cli("score", drop / "data", "--spec", spec_file, "--out", out, "--format", "json")
+    assert code == EXIT_OK
+    best = json_out(capsys)["facts"]["best in 2023"]
+    document = json.loads(out.read_text())
+    scores = pd.DataFrame(document["rows"], columns=document["columns"]).dropna(subset="score")
+    # z-scores leave 0..100: the scale is the whole numbers around every score written
+    low, high = math.floor(scores["score"].min()), math.ceil(scores["score"].max())
+    assert low < 0 < high < 100
+    index = scores[(scores["node"] == "index") & (scores["year"] == 2023)]
+    top = index.sort_values("score", ascending=False).iloc[0]
+    # no units table: a unit's name is its id
+    assert best[0] == f"{top['unit']} ({top['score']:.1f}, scale −{-low} to {high})"
+
+
 def test_score_with_a_broken_spec_exits_1(
     drop: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -381,7 +403,7 @@ def test_report_units_only(
     assert profiles == ["01001000.html", "01003000.html"]
     capsys.readouterr()
     assert cli(*base, "--units-only", "01001000,99999999") == EXIT_USAGE
-    assert "no unit 99999999" in capsys.readouterr().err
+    assert "--units-only: no such unit(s) in the data: 99999999" in capsys.readouterr().err
 
 
 def test_report_with_broken_rules_exits_1(
@@ -414,7 +436,7 @@ def test_demo_runs_everything(
     res = mi.score(mi.example_data(), mi.default_framework())
     index_2024 = res.scores["index"].xs(2024, level="year")
     top = index_2024.idxmax()
-    expected = f"{res.units.loc[top, 'name']} ({index_2024[top]:.1f} of 100)"
+    expected = f"{res.units.loc[top, 'name']} ({index_2024[top]:.1f}, scale 0–100)"
     assert best.split("2024", 1)[1].strip().startswith(expected)
     assert "0899" not in best
 

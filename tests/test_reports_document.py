@@ -9,8 +9,9 @@ import pytest
 from helpers import small_dataset
 
 import mint_index as mi
-from mint_index.errors import OutputError
+from mint_index.errors import OutputError, ReportError
 from mint_index.reports.context import profile_filename
+from mint_index.reports.document import chosen_units
 
 FRAMEWORK = Path(__file__).parent / "fixtures" / "framework_small"
 
@@ -103,3 +104,27 @@ def test_profile_chunks_give_every_unit_once_largest_first() -> None:
     # interleaved: the first chunk takes every 64th unit from the start, across the range
     assert chunks[0][:3] == ["00000", "00064", "00128"] and "00960" in chunks[0]
     assert profile_chunks(units[:5], jobs=2) == [["00000", "00001", "00002", "00003", "00004"]]
+
+
+def test_chosen_units_keep_the_order_given_once_each() -> None:
+    known = ["a", "b", "c", "d"]
+    assert chosen_units(["c", "a", "c", "b", "a"], known) == ["c", "a", "b"]
+    assert chosen_units([], known) == []
+    # ids are compared as text, so a number and its digits are the same unit
+    assert chosen_units([1, "1"], ["1", "2"]) == ["1"]
+
+
+def test_chosen_units_name_every_unknown_id_sorted() -> None:
+    with pytest.raises(ReportError) as caught:
+        chosen_units(["z", "a", "y", "z"], ["a", "b"], where="data")
+    assert str(caught.value) == "no such unit(s) in the data: y, z"
+
+
+def test_report_write_refuses_unknown_units_before_writing(tmp_path: Path) -> None:
+    values = {u: {"council_migrant": float(i + 1)} for i, u in enumerate(["u1", "u2"])}
+    doc = mi.report(mi.score(small_dataset(values), mi.load_framework(FRAMEWORK)), lang="en")
+    with pytest.raises(ReportError, match=r"^no such unit\(s\) in the results: u3$"):
+        doc.write(tmp_path / "out", units=["u1", "u3"])
+    assert not (tmp_path / "out").exists()
+    paths = doc.write(tmp_path / "out", units=["u2", "u1", "u2"])
+    assert [p.name for p in paths[1:-1]] == ["u2.html", "u1.html"]

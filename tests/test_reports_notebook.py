@@ -3,6 +3,7 @@ the numbers worked out by hand (see reports_helpers)."""
 
 from __future__ import annotations
 
+import math
 import re
 
 import reports_helpers as h
@@ -23,6 +24,28 @@ def test_results_show_the_best_units_with_whole_ranks() -> None:
     assert rows[1] == ["1", "c", "&lt;b&gt;Castrop&lt;/b&gt;", "68.8"]
     assert [r[0] for r in rows[1:]] == ["1", "2", "3", "4"]
     assert [r[3] for r in rows[1:]] == ["68.8", "50.0", "45.6", "37.5"]
+
+
+def _scale_text(html: str) -> str:
+    found = re.search(r"\(scores (.*?), rank 1 = best\)", html)
+    assert found is not None, html
+    return found.group(1)
+
+
+def test_results_state_the_scale_of_their_scores() -> None:
+    # goalposts scale 100 (reports_helpers): every score lies in 0..100
+    assert _scale_text(h.results()._repr_html_()) == "0–100"
+    # scale 1000: Castrop's employment 80 at goalposts 30..80 scores 1000, Dorfen's kita
+    # -50 below the lower goalpost -40 scores 0, so the scores span 0 to 1,000 (English
+    # thousands, as every number of the display)
+    scaled = h.results(normalise={"method": "goalposts", "scale": 1000})
+    assert _scale_text(scaled._repr_html_()) == "0–1,000"
+    # z-scores leave 0..100 on both sides: the scale is the whole numbers around them
+    z = h.results(normalise="zscore")
+    values = z.scores.to_numpy(dtype=float)
+    low, high = math.floor(min(values[values == values])), math.ceil(max(values[values == values]))
+    assert low < 0 < high <= 100
+    assert _scale_text(z._repr_html_()) == f"−{-low} to {high}"  # minus sign, English words
 
 
 def test_audit_and_uncertainty_display() -> None:

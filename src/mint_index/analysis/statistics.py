@@ -14,6 +14,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from mint_index.rules.quantiles import quantiles_of_sorted
+
 __all__ = [
     "average_ranks",
     "column_stats",
@@ -40,8 +42,8 @@ def column_stats(x: np.ndarray) -> dict[str, np.ndarray]:
 
     ``skewness`` and ``kurtosis`` are the adjusted Fisher-Pearson coefficients G1 and G2
     (excess kurtosis; what Excel and pandas report), NaN below 3 and 4 values.
-    ``outliers`` counts values outside ``[Q1 - 1.5 IQR, Q3 + 1.5 IQR]`` (quartiles by
-    linear interpolation, R's type 7).
+    ``outliers`` counts values outside ``[Q1 - 1.5 IQR, Q3 + 1.5 IQR]`` (the project's
+    quartiles, :func:`~mint_index.rules.quantiles.quantiles_of_sorted`: R's type 7).
     """
     x = np.asarray(x, dtype=np.float64)
     present = ~np.isnan(x)
@@ -60,11 +62,11 @@ def column_stats(x: np.ndarray) -> dict[str, np.ndarray]:
         kurt = np.where(n > 3, (n - 1.0) / ((n - 2.0) * (n - 3.0)) * ((n + 1.0) * g2 + 6.0), np.nan)
     skew = np.where(m2 > 0, skew, np.nan)
     kurt = np.where(m2 > 0, kurt, np.nan)
-    q1, q3 = _nan_quiet(np.nanquantile, x, [0.25, 0.75], axis=0)
+    ordered = np.sort(x, axis=0)  # NaN sort last
+    q1, q3 = quantiles_of_sorted(ordered.T, np.zeros_like(n), n, (0.25, 0.75))
     iqr = q3 - q1
     with np.errstate(invalid="ignore"):
         outside = (x < q1 - 1.5 * iqr) | (x > q3 + 1.5 * iqr)
-    ordered = np.sort(x, axis=0)  # NaN sort last
     changes = (ordered[1:] != ordered[:-1]) & ~np.isnan(ordered[1:])
     distinct = np.where(n > 0, 1 + changes.sum(axis=0), 0)
     # Longest run of one value in the sorted column: COINr's N.Same (max(table(x))).

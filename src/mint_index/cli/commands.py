@@ -277,7 +277,8 @@ def validate(args: argparse.Namespace) -> Outcome:
 
 def top_units(results: Results, year: int | None = None, n: int = 3) -> list[str]:
     """The best units on the index in ``year`` (default: the report's), by name, for the
-    summary: the overview's ranking, so units without data of the year are left out.
+    summary: the overview's ranking, so units without data of the year are left out, and
+    the report's score scale (0-100 unless the normalisation gives other scores).
     The summary is English, words and numbers alike (``--lang`` is the report's)."""
     from mint_index.reports.data import prepare
     from mint_index.reports.overview import ranking
@@ -285,8 +286,9 @@ def top_units(results: Results, year: int | None = None, n: int = 3) -> list[str
 
     data = prepare(results, "en", year)
     index, f = data.scores[:, data.col[data.index_id]], Formatter("en")
+    scale = f.range(data.vmin, data.vmax, 0)
     best = [int(u) for u in ranking(data) if index[u] == index[u]][:n]
-    return [f"{data.names[u]} ({f.num(index[u], 1)} of 100)" for u in best]
+    return [f"{data.names[u]} ({f.num(index[u], 1)}, scale {scale})" for u in best]
 
 
 def score_results(inputs: Inputs) -> Results:
@@ -423,14 +425,16 @@ def write_pages(
 
 
 def known_units(units_only: list[str] | None, dataset: Dataset) -> list[str] | None:
-    """``--units-only`` ids in the order given, each once; unknown ids are a usage error."""
+    """``--units-only`` ids as the report will write them (:func:`.document.chosen_units`),
+    checked against the data before the scoring starts: unknown ids are a usage error."""
+    from mint_index.reports.document import chosen_units
+
     if units_only is None:
         return None
-    chosen = list(dict.fromkeys(units_only))
-    unknown = sorted(set(chosen) - {str(u) for u in dataset.unit_ids})
-    if unknown:
-        raise UsageError(f"--units-only: no unit {', '.join(unknown)} in the data")
-    return chosen
+    try:
+        return chosen_units(units_only, dataset.unit_ids, where="data")
+    except ReportError as exc:
+        raise UsageError(f"--units-only: {exc}") from None
 
 
 def command_rules(path: str | None, inputs: Inputs) -> tuple[Any, dict[str, Any], list[str]]:

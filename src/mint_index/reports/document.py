@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 import inspect
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from html import escape
 from itertools import chain
@@ -53,12 +53,34 @@ from mint_index.workers import process_pool, worker_count
 if TYPE_CHECKING:
     from mint_index.pipeline.results import Results
 
-__all__ = ["OVERVIEW_FILE", "PROFILE_FOLDER", "Report", "compare_report", "report"]
+__all__ = [
+    "OVERVIEW_FILE",
+    "PROFILE_FOLDER",
+    "Report",
+    "chosen_units",
+    "compare_report",
+    "report",
+]
 
 #: File name of the overview (or comparison) page inside a report folder.
 OVERVIEW_FILE = "index.html"
 #: Sub-folder of a report folder that holds one profile per unit.
 PROFILE_FOLDER = "profiles"
+
+
+def chosen_units(
+    requested: Iterable[object], known: Iterable[object], where: str = "results"
+) -> list[str]:
+    """The units whose profiles are wanted: ``requested`` as text, in the order given, each
+    once. Any id not among ``known`` is a :class:`~mint_index.errors.ReportError` naming
+    all of them, sorted, and ``where`` they were looked for. The one check behind
+    :meth:`Report.write` and the command line's ``--units-only``, which runs it on the
+    data before the scoring so that a typo costs no time."""
+    chosen = list(dict.fromkeys(map(str, requested)))
+    unknown = sorted(set(chosen) - {str(u) for u in known})
+    if unknown:
+        raise ReportError(f"no such unit(s) in the {where}: {', '.join(unknown)}")
+    return chosen
 
 
 def _profile_path(folder: Path, unit_id: str) -> Path:
@@ -279,13 +301,9 @@ class Report:
             atomic_write(main, self._render_main(link_profiles=False))
             write_folder_provenance(root, block, [main])
             return [named_in / OVERVIEW_FILE, named_in / PROVENANCE_FILE]
-        known = list(self.data.unit_ids)
-        if units is not None:
-            unknown = sorted(set(map(str, units)) - set(known))
-            if unknown:
-                raise ReportError(f"no such unit(s) in the results: {', '.join(unknown)}")
         link_profiles = units is None
-        units = known if units is None else [str(u) for u in dict.fromkeys(units)]
+        known = list(self.data.unit_ids)
+        units = known if units is None else chosen_units(units, known)
         _check_distinct_files(units)
         profiles = root / PROFILE_FOLDER
         profiles.mkdir(parents=True, exist_ok=True)

@@ -45,7 +45,9 @@ def _block(title: str, *parts: str) -> str:
 
 
 def results_html(res: Results) -> str:
-    """The ten best units on the index in the report year (the latest with scores)."""
+    """The ten best units on the index in the report year (the latest with scores), on
+    the report's score scale (:class:`~mint_index.reports.data.ReportData`'s ``vmin`` to
+    ``vmax``: 0-100 unless the normalisation gives other scores)."""
     from mint_index.reports.data import prepare
 
     data = prepare(res, "en")
@@ -66,7 +68,8 @@ def results_html(res: Results) -> str:
     ]
     return _block(
         repr(res),
-        f"<p>Top {len(rows)} on the index, {data.year} (scores 0–100, rank 1 = best):</p>",
+        f"<p>Top {len(rows)} on the index, {data.year} "
+        f"(scores {_F.range(data.vmin, data.vmax, 0)}, rank 1 = best):</p>",
         _table(["rank", "unit", "name", "score"], rows, {0, 3}),
     )
 
