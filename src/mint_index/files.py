@@ -58,6 +58,8 @@ CSV_FLOAT_DECIMALS = 6
 
 def json_safe(value: Any) -> Any:
     """Plain JSON data with the CSV's float precision; NaN and infinities become ``null``."""
+    if type(value) is str:  # most leaves (a report's provenance lists 20,000 of them)
+        return value
     if isinstance(value, dict):
         return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

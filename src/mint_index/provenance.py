@@ -125,10 +125,7 @@ def build_provenance(results: Results, rules_sha256: str | None = None) -> dict[
     }
     if rules_sha256 is not None:
         block["rules"] = {"sha256": rules_sha256}
-    created = created_stamp()
-    if created is not None:
-        block["created"] = created
-    return block
+    return _dated(block)
 
 
 def command_provenance(
@@ -148,10 +145,14 @@ def command_provenance(
         block["rules"] = rules
     if spec is not None:
         block["spec"] = spec.to_dict()
+    return _dated(block)
+
+
+def _dated(block: dict[str, Any]) -> dict[str, Any]:
+    """``block`` with ``created`` when ``SOURCE_DATE_EPOCH`` is set (the only clock an
+    output carries)."""
     created = created_stamp()
-    if created is not None:
-        block["created"] = created
-    return block
+    return block if created is None else {**block, "created": created}
 
 
 def write_folder_provenance(

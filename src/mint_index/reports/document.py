@@ -314,16 +314,18 @@ class Report:
             pages = (_profile_path(shown, u) for u in units)
             return [named_in / OVERVIEW_FILE, *pages, named_in / PROVENANCE_FILE]
 
-        def write_provenance(order: Sequence[str], digests: Sequence[str]) -> None:
+        def names(order: Sequence[str]) -> list[str]:
+            return [f"{PROFILE_FOLDER}/{profile_filename(u)}" for u in order]
+
+        def write_provenance(names: list[str], digests: Sequence[str]) -> None:
             if len(digests) != len(units):
                 raise ReportError(f"wrote {len(digests)} of {len(units)} profiles")
-            names = (f"{PROFILE_FOLDER}/{profile_filename(u)}" for u in order)
             hashed = dict(zip(names, digests, strict=True))
             write_folder_provenance(root, block, [main], hashed)
 
         if jobs == 1:
             atomic_write(main, self._render_main(link_profiles))
-            write_provenance(units, _write_profiles(self.data, profiles, units))
+            write_provenance(names(units), _write_profiles(self.data, profiles, units))
             return paths()
         chunks = profile_chunks(units, jobs)
         # compiled once here (the process keeps it), not once in each forked worker
@@ -331,9 +333,9 @@ class Report:
         with process_pool(jobs, _init_worker, (self.data, profiles)) as pool:
             written = pool.map(_worker_chunk, chunks)  # the workers start at once...
             atomic_write(main, self._render_main(link_profiles))  # ...beside the overview
-            listed = paths()
+            listed, named = paths(), names(list(chain.from_iterable(chunks)))
             digests = list(chain.from_iterable(written))
-        write_provenance(list(chain.from_iterable(chunks)), digests)
+        write_provenance(named, digests)
         return listed
 
     def _repr_html_(self) -> str:
