@@ -9,7 +9,6 @@ writes the fill-in workbook for the figures a town collects itself.
 from __future__ import annotations
 
 import argparse
-from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -112,39 +111,28 @@ def inspect(args: argparse.Namespace) -> Outcome:
 
 # ---- sources -------------------------------------------------------------------------------
 def sources(args: argparse.Namespace) -> Outcome:
-    """Every variable with where to get it, and the official tables to download."""
+    """Every variable with where to get it, and the official tables to download
+    (:func:`mint_index.source_checklist`)."""
+    from mint_index.data.checklist import source_checklist
+
     project = _project(args)
     framework = _framework(args, project)
-    lang = report_language(args, project)
-    rows = []
-    tables: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    kinds: dict[str, int] = defaultdict(int)
-    for variable in framework.variables:
-        source = variable.source
-        if source is None:
-            rows.append([variable.id, "not given", "-", ""])
-            kinds["not given"] += 1
-            continue
-        kinds[source.kind] += 1
-        rows.append([variable.id, source.kind, source.where(lang), source.detail(lang)])
-        if source.type == "official":
-            tables[(source.table, source.database, source.level)].append(variable.id)
-    downloads = [
-        [table, database, level, ", ".join(ids)]
-        for (table, database, level), ids in sorted(tables.items())
-    ]
-    facts: dict[str, Any] = {"framework": framework.framework.id, "variables": len(rows)}
-    facts.update({kind: n for kind, n in sorted(kinds.items())})
+    checklist = source_checklist(framework, report_language(args, project))
+    variables, downloads = checklist.variables, checklist.downloads
+    facts: dict[str, Any] = {"framework": framework.framework.id, "variables": len(variables)}
+    facts.update(checklist.kinds)
     facts["collect yourself"] = "mint-index template --out erhebung.xlsx (self-reported figures)"
     return Outcome(
         "sources",
-        headline=f"where the {len(rows)} variables of {framework.framework.id} come from",
+        headline=f"where the {len(variables)} variables of {framework.framework.id} come from",
         facts=facts,
         tables=[
             Table(
-                "Tables to download", ["table", "database", "finest level", "variables"], downloads
+                "Tables to download",
+                ["table", "database", "finest level", "variables"],
+                downloads.to_numpy().tolist(),
             ),
-            Table("Every variable", ["variable", "kind", "where", "detail"], rows),
+            Table("Every variable", list(variables.columns), variables.to_numpy().tolist()),
         ],
     )
 
