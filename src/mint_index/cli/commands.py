@@ -724,9 +724,9 @@ def compare(args: argparse.Namespace) -> Outcome:
 
 
 def init(args: argparse.Namespace) -> Outcome:
-    from mint_index.cli.project import init_project
+    from mint_index.cli.project import init as init_command
 
-    return init_project(Path(args.folder))
+    return init_command(Path(args.folder))
 
 
 def inspect(args: argparse.Namespace) -> Outcome:

@@ -4,9 +4,7 @@
 A command without data files reads ``./mint-index.yaml`` (or ``--project FILE``); data
 files named on the command line are read with the per-source flags (``--format``,
 ``--year``, ``--mapping``, ...), one :class:`~mint_index.data.source.SourceSpec` each.
-``init`` writes a project to adapt: copies of the packaged framework and rules, example
-data that pass ``validate --strict``, the project file and a CI workflow. Nothing existing
-is overwritten.
+``init`` calls :func:`mint_index.init_project`.
 """
 
 from __future__ import annotations
@@ -17,25 +15,20 @@ from typing import TYPE_CHECKING, Any
 
 from mint_index.cli.errors import UsageError
 from mint_index.cli.output import Outcome
-from mint_index.files import atomic_write
-from mint_index.provenance import command_provenance, write_folder_provenance
-from mint_index.resources import catalog_path
+from mint_index.provenance import command_provenance
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from mint_index.comparison import Comparison
     from mint_index.data.source import SourceSpec
     from mint_index.project import Project
 
 __all__ = [
     "command_line_sources",
-    "init_project",
+    "init",
     "measures_register_file",
     "project_comparison",
     "project_of",
     "report_language",
-    "workflow_template",
 ]
 
 #: Flags that describe data files on the command line; a project file says them per source.
@@ -150,106 +143,17 @@ def project_comparison(
 
 
 # ---- init ----------------------------------------------------------------------------------
-
-
-def workflow_template() -> Path:
-    """The CI workflow shipped as package data (``examples/ci/mint-index.yml``)."""
-    return catalog_path("ci") / "mint-index.yml"
-
-
-#: The project file init writes, a str.format template (literal braces doubled) filled by
-#: :func:`_project_yaml`.
-_PROJECT_YAML = """\
-# mint-index project file: what this monitoring is. Paths are relative to this file.
-# Check it with `mint-index validate --strict`; editors can use `mint-index schema --project-file`.
-framework: framework/        # the indicator framework (adapt it; absent = the packaged one)
-units: units.csv             # the municipalities: key, name, population, ...
-rules: rules/                # recommendation rules (absent = packaged; `none` = no recommendations)
-sources:                     # every data file, each with what it needs to be read
-  - path: data/example.csv   # example data: replace with your own files
-  # - path: raw/12411-01-01-5.csv   # a GENESIS export of a table the framework knows
-  #                                  # (`mint-index sources`): no mapping needed
-  # - path: raw/wahl.csv            # any other file: `mint-index inspect raw/wahl.csv`
-  #   year: 2024                    # prints the entry to paste here, with its mapping
-  #   mapping: {{Wahlberechtigte: electorate_local}}
-  # - path: erhebung.xlsx           # figures the town collects: `mint-index template`
-  #   format: template
-report: {{lang: {lang}, out: {out}}}
-"""
-
-
-def _project_yaml() -> str:
-    """The project file ``init`` writes; its report options are the defaults of
-    :class:`~mint_index.project.ReportOptions`, written out so that a town sees them."""
-    from mint_index.project import ReportOptions
-
-    defaults = ReportOptions()
-    return _PROJECT_YAML.format(lang=defaults.lang, out=defaults.out)
-
-
-_README = """\
-# Integration monitoring with mint-index
-
-| path | what |
-|---|---|
-| `mint-index.yaml` | the project: framework, units, rules, data sources, report options |
-| `framework/` | the indicator framework (YAML): adapt indicators, goalposts, weights |
-| `rules/` | the recommendation rules (YAML) |
-| `data/` | the data files the project file names (`data/example.csv` is example data) |
-| `units.csv` | the units (municipalities): key, name, population, ... |
-| `.github/workflows/mint-index.yml` | CI: validate, score and report every push |
-| `provenance.json` | the mint-index version and framework this project started from |
-
-In this folder:
-
-    mint-index validate --strict     # check the data against the framework
-    mint-index report                # scores, recommendations and the report in report/
-    mint-index sources               # which table or office each variable comes from
-    mint-index template --out erhebung.xlsx   # fill-in workbook for the town's own figures
-    mint-index inspect raw/FILE.csv  # how a downloaded file will be read, and its mapping
-
-Before the CI workflow runs, adapt the one line marked ADAPT in
-`.github/workflows/mint-index.yml` (where your copy of mint-index comes from).
-"""
-
-
-def _copy_tree(source: Path, target: Path) -> list[Path]:
-    written = []
-    for file in sorted(p for p in source.rglob("*") if p.is_file()):
-        if "__pycache__" in file.parts:
-            continue
-        written.append(atomic_write(target / file.relative_to(source), file.read_bytes()))
-    return written
-
-
-def _csv(frame: pd.DataFrame) -> str:
-    """The example data as the packaged file writes them (csv_text would fix the decimals)."""
-    return frame.to_csv(index=False, lineterminator="\n")
-
-
-def init_project(folder: Path) -> Outcome:
+def init(folder: Path) -> Outcome:
+    """``mint-index init``: :func:`mint_index.init_project` and what to do next. A folder
+    that is not empty is a usage error (choose another)."""
     import mint_index as mi
-    from mint_index.examples import starter_data
-    from mint_index.project import PROJECT_FILE
+    from mint_index.errors import OutputError
 
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise UsageError(f"{folder} exists and is not empty; choose a new or empty folder")
+    try:
+        written = mi.init_project(folder)
+    except OutputError as exc:
+        raise UsageError(str(exc)) from None
     framework = mi.default_framework()
-    written = _copy_tree(catalog_path("indicators"), folder / "framework")
-    written += _copy_tree(catalog_path("recommendations"), folder / "rules")
-    data, units = starter_data(framework)
-    written.append(atomic_write(folder / "data" / "example.csv", _csv(data)))
-    written.append(atomic_write(folder / "units.csv", _csv(units)))
-    written.append(atomic_write(folder / PROJECT_FILE, _project_yaml()))
-    written.append(
-        atomic_write(
-            folder / ".github" / "workflows" / "mint-index.yml", workflow_template().read_bytes()
-        )
-    )
-    written.append(atomic_write(folder / "README.md", _README))
-    written.append(
-        write_folder_provenance(folder, command_provenance("init", [], framework), written)
-    )
     return Outcome(
         "init",
         headline=f"a new monitoring project in {folder.as_posix()}",
