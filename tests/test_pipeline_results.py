@@ -29,7 +29,11 @@ def test_to_dict_is_json_with_nulls_for_missing(res: mi.Results) -> None:
     payload = json.loads(res.to_json())
     assert payload["units"] == ["A", "B", "C"]
     assert payload["years"] == [2024]
-    assert payload["framework_sha256"] == res.framework.sha256
+    # what produced them, with the keys of every provenance block
+    assert payload["tool"] == "mint-index" and payload["version"] == mi.__version__
+    assert payload["framework"]["sha256"] == res.framework.sha256
+    assert payload["framework"]["id"] == res.framework.framework.id
+    assert "mint_index_version" not in payload and "framework_sha256" not in payload
     c = next(r for r in payload["scores"] if r["unit"] == "C")
     assert c["employment"] is None
     a = next(r for r in payload["scores"] if r["unit"] == "A")

@@ -417,8 +417,12 @@ class Results:
 
     # ---- output ---------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
-        """JSON-serialisable: spec, provenance and every node's score per unit and year."""
-        from mint_index import __version__
+        """JSON-serialisable: what produced the results (``tool``, ``version``,
+        ``framework`` with its ``id``, ``version`` and ``sha256``, and ``spec``, as every
+        provenance block has them: :func:`~mint_index.provenance.results_provenance`), the
+        files the data were loaded from (``provenance``), and every node's score per unit
+        and year."""
+        from mint_index.provenance import results_provenance
 
         scores = self.scores.reset_index()
         records = [
@@ -426,9 +430,7 @@ class Results:
             for row in json.loads(scores.to_json(orient="records", double_precision=15))
         ]
         return {
-            "mint_index_version": __version__,
-            "framework_sha256": self.framework.sha256,
-            "spec": self.spec.to_dict(),
+            **results_provenance(self),
             "provenance": json.loads(self.dataset.provenance.to_json(orient="records")),
             "units": [str(u) for u in self.unit_ids],
             "years": [int(y) for y in self.years],
