@@ -386,6 +386,13 @@ def test_recommendations_api(small_framework: mi.Framework, rules_file) -> None:
     again = recommend(res, rules_file, lang="de").to_json()
     assert recs.to_json() == again  # deterministic
     assert json.loads(again) == data
+    # what they were made from, named as every provenance block names a framework
+    assert data["framework"] == {
+        "id": res.framework.framework.id,
+        "version": res.framework.framework.version,
+        "sha256": res.framework.sha256,
+    }
+    assert data["rules_sha256"] == recs.ruleset.sha256 and "framework_sha256" not in data
     first = data["results"][0]
     assert set(first) == {"unit", "year", "actions", "in_place", "notes"}
     assert set(first["actions"][0]["title"]) == {"de", "en"}

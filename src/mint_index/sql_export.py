@@ -220,7 +220,7 @@ def _tables(
     if made is not None:
         # the rules' keys; the framework they were checked against is ``framework`` already
         meta = made.meta.items()
-        prov.update((k, v) for k, v in meta if k not in ("framework", "framework_sha256"))
+        prov.update((k, v) for k, v in meta if k != "framework")
     prov.update(provenance or {})
     return {
         "scores": score_table(results),

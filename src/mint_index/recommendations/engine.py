@@ -165,8 +165,7 @@ def find(
     noted = noting.result()
     del firing
     meta = {
-        "framework": fw.framework.id,
-        "framework_sha256": fw.sha256,
+        "framework": fw.identity,  # as every provenance block names it
         "rules_sha256": ruleset.sha256,
         "max_poor_share": max_poor_share,
     }
