@@ -372,6 +372,32 @@ def read_lines(tmp_path: Path, lines: list[str], name: str = "t.csv") -> mi.Data
     return mi.load_data(write(tmp_path / name, [*lines, *FOOTER]))
 
 
+def test_symbol_with_an_unknown_mark_is_the_symbol_and_a_warning(tmp_path: Path) -> None:
+    # 41312-01-01-4 (cattle): Stuttgart's dairy cows are ".g" in 2015, a mark the table
+    # does not explain; the value is unknown either way, so the file loads with a warning
+    lines = [
+        "GENESIS-Tabelle: 41312-01-01-4",
+        "Erhebung über die Rinderbestände,;;;;;;",
+        "- Stichtage - regionale Tiefe: Kreise und krfr. Städte;;;;;;",
+        ";;;Tiere;Tiere;Tiere;Tiere",
+        ";;;Tierarten;Tierarten;Tierarten;Tierarten",
+        ";;;Rinder insgesamt;Milchkühe;sonstige Kühe;Männliche Rinder 1 bis unter 2 Jahren",
+        ";;;Anzahl;Anzahl;Anzahl;Anzahl",
+        "03.11.2015;08111;      Stuttgart, Landeshauptstadt, Stadtkreis;927;.g;.g;119",
+        "03.11.2015;08115;      Böblingen, Landkreis;8898;/;/;1529",
+    ]
+    ds = read_lines(tmp_path, lines)
+    long = ds.long.set_index(["unit", "variable"])
+    assert long.loc[("08111", "Rinder insgesamt"), "value"] == 927
+    assert long.loc[("08111", "Männliche Rinder 1 bis unter 2 Jahren"), "value"] == 119
+    cows = long.loc[("08111", "Milchkühe")]
+    assert np.isnan(cows["value"]) and cows["missing_reason"] == "unknown_or_secret"
+    assert long.loc[("08115", "Milchkühe"), "missing_reason"] == "not_reliable"
+    warned = ds.warnings.query("code == 'unknown_mark'")
+    assert warned["row"].tolist() == [8, 8] and set(warned["value"]) == {".g"}
+    assert warned["column"].str.contains("Milchkühe|sonstige Kühe").all()
+
+
 def test_blank_header_cell_of_another_group_is_not_filled(tmp_path: Path) -> None:
     # 12411-08-01-4: under "Altenquotient" the first column has no sex; filling it from
     # the left ("weiblich" of Jugendquotient) made two "Altenquotient | weiblich" columns

@@ -120,6 +120,51 @@ def test_parse_cells_numbers_symbols_and_flags() -> None:
     assert parsed.bad.tolist() == [False] * 13 + [True, False]
 
 
+def test_parse_cells_symbol_with_a_mark() -> None:
+    # a symbol may carry a flag (``.p``, ``- r``); a no-value symbol with a mark no flag
+    # defines (``.g``, as a Regionalstatistik export writes it) is still that symbol; a
+    # zero (``-``) or a number with an unknown mark is not read at all
+    cells = [".p", "- r", "/ s", "...e", ".g", "x q", "-g", "12g", "g"]
+    parsed = parse_cells(pd.Series(cells, dtype=object), ",")
+    np.testing.assert_array_equal(
+        parsed.value, [np.nan, 0, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, np.nan]
+    )
+    assert [MISSING_REASONS[c] for c in parsed.reason[:6]] == [
+        "unknown_or_secret",
+        "",
+        "not_reliable",
+        "not_yet_available",
+        "unknown_or_secret",
+        "locked",
+    ]
+    assert [FLAGS[c] for c in parsed.flag[:6]] == [
+        "provisional",
+        "revised",
+        "estimated",
+        "final",
+        "",
+        "",
+    ]
+    assert parsed.bad.tolist() == [False] * 6 + [True] * 3
+    assert parsed.unknown_mark is not None
+    assert parsed.unknown_mark.tolist() == [False] * 4 + [True, True] + [False] * 3
+
+
+def test_unknown_mark_is_a_warning_with_its_cell(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text("unit;year;pop;cows\n08111000;2015;612441;.g\n08115000;2015;.p;93\n")
+    ds = mi.load_data(path)
+    cows = cell(ds, "08111000", 2015, "cows")
+    assert math.isnan(cows["value"]) and cows["missing_reason"] == "unknown_or_secret"
+    assert cell(ds, "08115000", 2015, "pop")["flag"] == "provisional"
+    assert ds.warnings[["row", "column", "value", "code"]].values.tolist() == [
+        [2, "cows", ".g", "unknown_mark"]
+    ]
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(path, strict=True)
+    assert err.value.failures["code"].tolist() == ["unknown_mark"]
+
+
 def test_parse_cells_decimal_comma_and_thousands_dot() -> None:
     parsed = parse_cells(pd.Series(["1.234,5", "12,5", "1.234", "-3,25", "1.5", "12,5p"]), ",")
     # "1.5" is not a number when the decimal mark is a comma: reported, not guessed

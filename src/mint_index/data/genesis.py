@@ -42,6 +42,7 @@ from mint_index.data.readers import (
     parse_cells,
     parse_years,
     sha256_of,
+    unknown_marks,
 )
 from mint_index.errors import DataValidationError
 
@@ -169,6 +170,7 @@ def read_genesis(
         else np.r_[everything[starts[first] :], np.uint8(_NL)]
     )
     block, delims, line_numbers, failures = _data_lines(block, first, source)
+    warnings: list[pd.DataFrame] = []
     n_rows = len(line_numbers)
     n_fields = len(delims) // n_rows
     n_ids = _id_columns(block, delims, n_fields, time_in_row)
@@ -206,6 +208,7 @@ def read_genesis(
                 value[:, j] = frame[j].to_numpy(dtype=np.float64)
                 continue
             parsed = parse_cells(frame[j], ",")
+            warnings += unknown_marks(source, line_numbers, labels[j], frame[j], parsed)
             value[:, j] = parsed.value
             reason[:, j] = np.where(reason[:, j] > 0, reason[:, j], parsed.reason)
             flag[:, j] = np.where(flag[:, j] > 0, flag[:, j], parsed.flag)
@@ -271,6 +274,7 @@ def read_genesis(
         digest,
         encoding,
         failures,
+        warnings,
         names=names,
         aliases=aliases,
         table=table_code(head, source),
@@ -690,9 +694,9 @@ def apply_mapping(
 
     A mapping key matches a variable name or one of its aliases (a GENESIS column's full
     label). A key may feed several variables (a list: the catalog maps one column to
-    ``pop_foreign`` and to the proxy ``pop_mig``); its cells are then copied. Problems in
-    the cells of columns the mapping leaves out (a text column) go with them. Returns the
-    table and the mapping keys that matched.
+    ``pop_foreign`` and to the proxy ``pop_mig``); its cells are then copied. Problems and
+    warnings in the cells of columns the mapping leaves out (a text column) go with them.
+    Returns the table and the mapping keys that matched.
     """
     cells = table.cells
     categories = list(cells["variable"].cat.categories)
@@ -711,6 +715,7 @@ def apply_mapping(
         for label in [name, *table.aliases.get(name, []), table.labels.get(name, name)]
     }
     table.failures = [_not_in(f, dropped) for f in table.failures]
+    table.warnings = [_not_in(f, dropped) for f in table.warnings]
     new_names = list(dict.fromkeys(t for ts in targets for t in ts))
     position = {name: i for i, name in enumerate(new_names)}
     per_category = np.array([len(ts) for ts in targets] + [0], dtype=np.int64)

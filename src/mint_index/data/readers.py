@@ -8,7 +8,10 @@ read as text, a cell that is not a number is reported, and every missing value s
 Cells follow the conventions of German official statistics in every format, because
 municipal data pass through many hands and spreadsheets: the symbols ``-``, ``.``, ``x``,
 ``/`` and ``...``, values in parentheses and the value flags ``p``, ``r``, ``s``, ``e``
-keep their official meaning (see :data:`SYMBOLS`).
+keep their official meaning (see :data:`SYMBOLS`). A symbol may carry a flag too
+(``.p``, ``- r``); a symbol that stands for no value followed by a mark no office documents
+here (``.g`` in a Regionalstatistik export) is read as the symbol, with a warning, since
+no number can be misread.
 """
 
 from __future__ import annotations
@@ -76,6 +79,8 @@ VALUE_FLAGS: dict[str, str] = {
 NA_TEXT: list[str] = ["", "NA"]
 _NON_FINITE = re.compile(r"^[-+]?(?:nan|inf|infinity)$", re.IGNORECASE)
 
+#: An official symbol followed by one mark letter (``.p``, ``/ r``, ``.g``).
+_MARKED_SYMBOL = re.compile(r"^(\.\.\.|…|[-.x/])\s*([a-z])$")
 _FLAGGED = re.compile(r"^(\()?\s*([-+]?[0-9][0-9.,]*(?:[eE][-+]?[0-9]+)?)\s*(\))?\s*([prse])?$")
 _YEAR_TEXT = re.compile(r"^\s*(?:(\d{4})|\d{1,2}\.\d{1,2}\.(\d{4})|(\d{4})-\d{2}-\d{2})\s*$")
 
@@ -134,6 +139,8 @@ class Parsed:
     bad: np.ndarray
     #: cells that are NaN/inf text or overflow a float (a subset of ``bad``)
     nonfinite: np.ndarray | None = None
+    #: cells read as a no-value symbol whose mark letter is not a known flag (``.g``)
+    unknown_mark: np.ndarray | None = None
 
 
 # ---- small helpers ------------------------------------------------------------------
@@ -289,6 +296,22 @@ def parse_cells(cells: pd.Series | np.ndarray, decimal: str = ".") -> Parsed:
         reason[hit] = REASON[sym_reason]
         flag[hit] = FLAG[sym_flag]
     left = ~empty & ~symbol
+    unknown_mark = np.zeros(n, dtype=bool)
+    marked = _marked_symbols(text[left])
+    if marked.any():
+        at = rest[left]
+        for sym, (sym_value, sym_reason, sym_flag) in SYMBOLS.items():
+            for letter_known in (True, False):
+                hit = (marked.symbol == sym) & (marked.known == letter_known)
+                if letter_known:
+                    value[at[hit]], reason[at[hit]] = sym_value, REASON[sym_reason]
+                    flag[at[hit]] = marked.flag[hit]
+                elif np.isnan(sym_value):  # no value either way: nothing to misread
+                    value[at[hit]], reason[at[hit]] = sym_value, REASON[sym_reason]
+                    flag[at[hit]] = FLAG[sym_flag]
+                    unknown_mark[at[hit]] = True
+        handled = marked.known | np.isin(marked.symbol, _NO_VALUE_SYMBOLS)
+        left[left] = ~handled
     parts = text[left].str.extract(_FLAGGED)
     number = _numbers(parts[1], decimal)
     open_, close = parts[0].notna().to_numpy(), parts[2].notna().to_numpy()
@@ -299,7 +322,33 @@ def parse_cells(cells: pd.Series | np.ndarray, decimal: str = ".") -> Parsed:
     letters = parts[3].map(VALUE_FLAGS).map(FLAG).fillna(0).to_numpy(dtype=np.int8)
     flag[idx[ok]] = np.where(open_[ok], FLAG["limited_value"], letters[ok])
     bad[idx[~ok]] = True
-    return Parsed(value, reason, flag, bad, nonfinite)
+    return Parsed(value, reason, flag, bad, nonfinite, unknown_mark)
+
+
+#: The symbols that stand for no value (every one but ``-``, an exact zero).
+_NO_VALUE_SYMBOLS = [s for s, (value, _, _) in SYMBOLS.items() if np.isnan(value)]
+
+
+@dataclass
+class _Marked:
+    """Cells that are a symbol followed by a mark letter: the symbol (``""`` for other
+    cells), whether the letter is a known flag, and that flag's code."""
+
+    symbol: np.ndarray
+    known: np.ndarray
+    flag: np.ndarray
+
+    def any(self) -> bool:
+        return bool((self.symbol != "").any())
+
+
+def _marked_symbols(text: pd.Series) -> _Marked:
+    parts = text.str.extract(_MARKED_SYMBOL)
+    symbol = parts[0].fillna("").to_numpy(dtype=object)
+    letters = parts[1].map(VALUE_FLAGS)
+    known = letters.notna().to_numpy()
+    flag = letters.map(FLAG).fillna(0).to_numpy(dtype=np.int8)
+    return _Marked(symbol, known, flag)
 
 
 def _years_of(cells: pd.Series) -> np.ndarray:
@@ -400,6 +449,28 @@ def _bad_cells(
             raw.iloc[bad].astype(str).to_numpy(),
             np.where(infinite, "not a finite number (NaN, inf or too large)", "not a number"),
             code=np.where(infinite, "not_finite", "not_a_number"),
+        )
+    ]
+
+
+def unknown_marks(
+    source: str, rows: np.ndarray, column: str | np.ndarray, raw: pd.Series, parsed: Parsed
+) -> list[pd.DataFrame]:
+    """Warnings for the cells read as a no-value symbol despite a mark letter this reader
+    does not know (``.g``): the value is missing either way, but the mark may say more
+    than the symbol does (the office that sent the file can tell). Arguments as
+    :func:`_bad_cells`."""
+    if parsed.unknown_mark is None or not parsed.unknown_mark.any():
+        return []
+    at = np.flatnonzero(parsed.unknown_mark)
+    return [
+        failures_frame(
+            source,
+            rows[at],
+            column if np.ndim(column) == 0 else column[at],
+            raw.iloc[at].astype(str).to_numpy(),
+            "official symbol with a mark this reader does not know; read as the symbol (no value)",
+            code="unknown_mark",
         )
     ]
 
@@ -519,17 +590,26 @@ def frame_table(
 
     keep = ~bad_year
     if layout == "long":
-        cells, more = _long_cells(
+        cells, more, warnings = _long_cells(
             frame[keep], source, rows[keep], units[keep], years[keep], decimal
         )
     else:
         ids = {unit_column, year_column, "name"}
         value_columns = [c for c in columns if c not in ids]
-        cells, more = _wide_cells(
+        cells, more, warnings = _wide_cells(
             frame.loc[keep, value_columns], source, rows[keep], units[keep], years[keep], decimal
         )
     return Table(
-        cells, source, fmt, layout, len(frame), sha256, encoding, failures + more, names=names
+        cells,
+        source,
+        fmt,
+        layout,
+        len(frame),
+        sha256,
+        encoding,
+        failures + more,
+        warnings,
+        names=names,
     )
 
 
@@ -547,21 +627,24 @@ def _wide_cells(
     units: np.ndarray,
     years: np.ndarray,
     decimal: str,
-) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
-    """Wide: one column per variable; columns are parsed one at a time (a few dozen)."""
+) -> tuple[pd.DataFrame, list[pd.DataFrame], list[pd.DataFrame]]:
+    """Wide: one column per variable; columns are parsed one at a time (a few dozen).
+    Returns the cells, the failures and the warnings."""
     n_rows, n_cols = frame.shape
     value = np.empty((n_rows, n_cols))
     reason = np.empty((n_rows, n_cols), np.int8)
     flag = np.empty((n_rows, n_cols), np.int8)
     failures: list[pd.DataFrame] = []
+    warnings: list[pd.DataFrame] = []
     for j, column in enumerate(frame.columns):
         col = frame[column]
         parsed = parse_cells(col, decimal)
         value[:, j], reason[:, j], flag[:, j] = parsed.value, parsed.reason, parsed.flag
         failures += _bad_cells(source, rows, column, col, parsed)
+        warnings += unknown_marks(source, rows, column, col, parsed)
     flat = Parsed(value.ravel(), reason.ravel(), flag.ravel(), np.zeros(0, bool))
     columns = [str(c) for c in frame.columns]
-    return make_cells(units, rows, columns, columns, flat, years), failures
+    return make_cells(units, rows, columns, columns, flat, years), failures, warnings
 
 
 def _long_cells(
@@ -571,12 +654,14 @@ def _long_cells(
     units: np.ndarray,
     years: np.ndarray,
     decimal: str,
-) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
-    """Long: one row per unit, year and variable, optional ``flag``/``missing_reason``."""
+) -> tuple[pd.DataFrame, list[pd.DataFrame], list[pd.DataFrame]]:
+    """Long: one row per unit, year and variable, optional ``flag``/``missing_reason``.
+    Returns the cells, the failures and the warnings."""
     parsed = parse_cells(frame["value"], decimal)
     # a wide table melted to long (pivot) keeps each cell's source column
     column = frame[SOURCE_COLUMN].to_numpy(dtype=object) if SOURCE_COLUMN in frame else "value"
     failures = _bad_cells(source, rows, column, frame["value"], parsed)
+    warnings = unknown_marks(source, rows, column, frame["value"], parsed)
     if "flag" in frame.columns:
         parsed.flag = _vocabulary_codes(
             frame["flag"],
@@ -621,7 +706,7 @@ def _long_cells(
         },
         copy=False,
     )
-    return cells, failures
+    return cells, failures, warnings
 
 
 def _column_categories(
