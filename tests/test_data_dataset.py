@@ -7,9 +7,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import mint_index as mi
-from mint_index.data.dataset import FLAGS, MISSING_REASONS, Dataset, build_cube
+from mint_index.data.dataset import (
+    FLAGS,
+    MISSING_REASONS,
+    Dataset,
+    build_cube,
+    repeated_cells,
+)
 from mint_index.errors import DataValidationError
 
 NONE = 0
@@ -83,6 +91,35 @@ def test_a_duplicate_cell_is_reported_by_both_entries() -> None:
     with pytest.raises(DataValidationError) as raised:
         mi.load_data(twice)
     assert "duplicate_cell" in raised.value.failures["code"].tolist()
+
+
+_CELL = st.tuples(
+    st.integers(0, 3),  # cube position
+    st.sampled_from([1.0, 2.0, NAN]),
+    st.integers(0, 1),  # reason code
+    st.integers(0, 1),  # flag code
+)
+
+
+@given(st.lists(_CELL, max_size=12))
+def test_repeated_cells_follow_their_definition(cells: list[tuple[int, float, int, int]]) -> None:
+    # worked out cell by cell: copies of a position clash when any two say different things
+    # (NaN equals NaN); otherwise every copy after the first is a repeat
+    def says(cell: tuple[int, float, int, int]) -> tuple[str, int, int]:
+        return (repr(cell[1]), cell[2], cell[3])
+
+    want_clash, want_repeat = [], []
+    for i, cell in enumerate(cells):
+        copies = [c for c in cells if c[0] == cell[0]]
+        disagree = len({says(c) for c in copies}) > 1
+        want_clash.append(len(copies) > 1 and disagree)
+        earlier = any(c[0] == cell[0] for c in cells[:i])
+        want_repeat.append(not disagree and earlier)
+    at, value, reason, flag = (np.array([c[k] for c in cells]) for k in range(4))
+    clash, repeat = repeated_cells(
+        at.astype(np.int64), value.astype(float), reason.astype(np.int8), flag.astype(np.int8)
+    )
+    assert clash.tolist() == want_clash and repeat.tolist() == want_repeat
 
 
 def test_from_wide_gives_the_hand_cube() -> None:

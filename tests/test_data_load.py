@@ -184,7 +184,8 @@ def test_load_data_detects_flat_and_opensdg_files() -> None:
 
 def test_from_wide_places_values_as_the_tidy_path_does() -> None:
     """Unsorted units and years, a missing value: the direct placement gives the cube the
-    tidy constructor builds from the same cells; repeated rows are still reported."""
+    tidy constructor builds from the same cells; a row given twice is read once with a
+    warning, two rows that disagree are an error."""
     wide = pd.DataFrame(
         {"u": ["b", "a", "b"], "y": [2021, 2021, 2020], "x": [1.0, np.nan, 3.0], "z": [4, 5, 6]}
     )
@@ -196,8 +197,13 @@ def test_from_wide_places_values_as_the_tidy_path_does() -> None:
     np.testing.assert_array_equal(got.values, want.values)
     np.testing.assert_array_equal(got.reason, want.reason)
     assert got.values[1, 1, 0] == 1.0 and got.values[0, 1, 1] == 6.0  # b: 2021 x, 2020 z
-    with pytest.raises(mi.DataValidationError):
-        mi.Dataset.from_wide(pd.concat([wide, wide.iloc[:1]]), unit="u", year="y")
+    twice = mi.Dataset.from_wide(pd.concat([wide, wide.iloc[:1]]), unit="u", year="y")
+    np.testing.assert_array_equal(twice.values, got.values)
+    assert twice.warnings["code"].tolist() == ["repeated_cell", "repeated_cell"]  # x and z
+    changed = wide.iloc[:1].assign(z=7)
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.Dataset.from_wide(pd.concat([wide, changed]), unit="u", year="y")
+    assert err.value.failures["code"].tolist() == ["duplicate_cell", "duplicate_cell"]
 
 
 # ---- a data folder ------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -152,10 +153,30 @@ def test_duplicate_unit_year_variable(tmp_path: Path, framework: mi.Framework) -
 
 
 def test_duplicate_across_two_sources(framework: mi.Framework) -> None:
-    failures = failures_of([frame(), frame()], framework)
+    failures = failures_of([frame(), frame(B02={"rate": 56.0})], framework)
     assert set(failures["reason"]) == {"duplicate (unit, year, variable)"}
     assert set(failures["source"]) == {"<DataFrame 1>", "<DataFrame 2>"}
-    assert len(failures) == 2 * 2 * len(GOOD)
+    assert failures[["unit", "variable", "value"]].values.tolist() == [
+        ["B02", "rate", "55"],
+        ["B02", "rate", "56"],
+    ]
+    # the cells both sources agree on are read once, each repeat with a warning
+    ds = mi.load_data([frame(), frame()], framework)
+    np.testing.assert_array_equal(ds.values, mi.load_data(frame(), framework).values)
+    repeats = ds.warnings.query("code == 'repeated_cell'")
+    assert len(repeats) == 2 * len(GOOD) and set(repeats["source"]) == {"<DataFrame 2>"}
+
+
+def test_a_repeated_row_is_read_once_and_counted_once(tmp_path: Path) -> None:
+    # an Open SDG export lists a district twice, word for word (indicator_1-3-1 of the
+    # Integrationsmonitoring Niedersachsen); half the unit-years have a value
+    path = tmp_path / "long.csv"
+    path.write_text("unit,year,variable,value\nA01,2020,rate,5\nA01,2020,rate,5\nB02,2020,rate,\n")
+    ds = mi.load_data(path, layout="long", min_coverage=0.6)
+    assert ds.values[0, 0, 0] == 5.0 and np.isnan(ds.values[0, 1, 0])
+    warned = ds.warnings.set_index("code")
+    assert warned.loc["repeated_cell", "row"] == 3
+    assert warned.loc["low_coverage", "value"] == "50%"  # the repeat does not count
 
 
 def test_negative_count(framework: mi.Framework) -> None:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from mint_index.errors import DataValidationError
 
-__all__ = ["FLAGS", "MISSING_REASONS", "Dataset", "build_cube"]
+__all__ = ["FLAGS", "MISSING_REASONS", "Dataset", "build_cube", "repeated_cells"]
 
 #: Why a value is missing. Index 0 means "not missing"; the rest are stored as codes.
 MISSING_REASONS: tuple[str, ...] = (
@@ -71,6 +71,68 @@ def build_cube(
     if flag is not None:
         flags.reshape(-1)[at] = flag
     return values, reasons, flags
+
+
+#: What a repeated cell's warning says (code ``repeated_cell``).
+REPEATED_CELL = "the same (unit, year, variable) again, with the same value: read once"
+
+
+def _duplicate_problems(
+    frame: pd.DataFrame, at: np.ndarray, source: str, reason: str, code: str = "duplicate_cell"
+) -> pd.DataFrame:
+    """Problems at the rows ``at`` (a mask) of a tidy frame, named by unit/year/variable."""
+    rows = frame.loc[at]
+    return pd.DataFrame(
+        {
+            "source": source,
+            "row": rows.index.to_numpy(),
+            "column": "unit/year/variable",
+            "value": (
+                rows["unit"].astype(str)
+                + "/"
+                + rows["year"].astype(str)
+                + "/"
+                + rows["variable"].astype(str)
+            ).to_numpy(),
+            "reason": reason,
+            "code": code,
+        }
+    )
+
+
+def repeated_cells(
+    at: np.ndarray, value: np.ndarray, reason: np.ndarray, flag: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Input cells that land on the same cube position as another (``at`` as in
+    :func:`build_cube`): ``clash`` marks every copy of a position whose copies disagree in
+    value (NaN equals NaN), reason or flag; ``repeat`` the second and later copies of a
+    position whose copies all say the same.
+
+    The one rule for duplicates: official files repeat rows (an Open SDG export lists a
+    district twice, word for word), and a repeat changes nothing, so it is read once with a
+    warning; copies that disagree leave no way to choose and are an error.
+    """
+    n = len(at)
+    clash, repeat = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    order = np.argsort(at, kind="stable")
+    key = at[order]
+    new = np.r_[True, key[1:] != key[:-1]] if n else np.zeros(0, dtype=bool)
+    if new.all():
+        return clash, repeat
+    first = order[np.maximum.accumulate(np.where(new, np.arange(n), 0))]
+    v, v0 = value[order], value[first]
+    same = (
+        ((v == v0) | (np.isnan(v) & np.isnan(v0)))
+        & (reason[order] == reason[first])
+        & (flag[order] == flag[first])
+    )
+    starts = np.flatnonzero(new)
+    group = np.cumsum(new) - 1
+    copies = np.diff(np.r_[starts, n])[group] > 1
+    agree = np.logical_and.reduceat(same, starts)[group]
+    clash[order] = copies & ~agree
+    repeat[order] = copies & agree & ~new
+    return clash, repeat
 
 
 def _codes(series: pd.Series | None, vocabulary: dict[str, int], what: str, n: int) -> np.ndarray:
@@ -152,7 +214,8 @@ class Dataset:
         source: str = "<DataFrame>",
     ) -> Dataset:
         """Build from a tidy frame with ``unit, year, variable, value`` and optionally
-        ``missing_reason`` and ``flag``. Duplicate (unit, year, variable) are an error."""
+        ``missing_reason`` and ``flag``. Copies of a (unit, year, variable) that disagree are an
+        error, copies that agree are read once with a warning (:func:`repeated_cells`)."""
         missing = [c for c in ("unit", "year", "variable", "value") if c not in frame.columns]
         if missing:
             raise DataValidationError(
@@ -172,34 +235,25 @@ class Dataset:
         year_codes, years = pd.factorize(frame["year"].astype(np.int64), sort=True)
         var_codes, variables = pd.factorize(frame["variable"].astype(str), sort=False)
         flat = (year_codes * len(unit_ids) + unit_codes) * len(variables) + var_codes
-        dup = pd.Series(flat).duplicated(keep=False).to_numpy()
-        if dup.any():
-            rows = frame.loc[dup]
-            raise DataValidationError(
-                pd.DataFrame(
-                    {
-                        "source": source,
-                        "row": rows.index.to_numpy(),
-                        "column": "unit/year/variable",
-                        "value": (
-                            rows["unit"].astype(str)
-                            + "/"
-                            + rows["year"].astype(str)
-                            + "/"
-                            + rows["variable"].astype(str)
-                        ).to_numpy(),
-                        "reason": "duplicate (unit, year, variable)",
-                        "code": "duplicate_cell",
-                    }
-                )
-            )
         n = len(frame)
+        value = pd.to_numeric(frame["value"], errors="raise").to_numpy(dtype=np.float64)
+        reason_codes = _codes(frame.get("missing_reason"), _REASON_CODE, "missing_reason", n)
+        flag_codes = _codes(frame.get("flag"), _FLAG_CODE, "flag", n)
+        clash, repeat = repeated_cells(flat, value, reason_codes, flag_codes)
+        if clash.any():
+            raise DataValidationError(
+                _duplicate_problems(frame, clash, source, "duplicate (unit, year, variable)")
+            )
+        if repeat.any():
+            warnings = pd.concat(
+                [
+                    *([warnings] if warnings is not None and len(warnings) else []),
+                    _duplicate_problems(frame, repeat, source, REPEATED_CELL, "repeated_cell"),
+                ],
+                ignore_index=True,
+            )
         values, reason, flag = build_cube(
-            (len(years), len(unit_ids), len(variables)),
-            flat,
-            pd.to_numeric(frame["value"], errors="raise").to_numpy(dtype=np.float64),
-            _codes(frame.get("missing_reason"), _REASON_CODE, "missing_reason", n),
-            _codes(frame.get("flag"), _FLAG_CODE, "flag", n),
+            (len(years), len(unit_ids), len(variables)), flat, value, reason_codes, flag_codes
         )
         return cls(
             values, years, unit_ids, list(variables), reason, flag, units, provenance, warnings

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from mint_index.data.controls import cell_control_failures
+from mint_index.data.dataset import REPEATED_CELL, repeated_cells
 from mint_index.data.readers import failures_frame, first_rows
 from mint_index.errors import FAILURE_COLUMNS
 
@@ -187,22 +188,32 @@ def _at(
 
 
 # ---- cells --------------------------------------------------------------------------
-def _duplicates(cells: pd.DataFrame, index: CellIndex) -> list[pd.DataFrame]:
+def _duplicates(
+    cells: pd.DataFrame, index: CellIndex
+) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+    """Failures for copies of a cell that disagree, warnings for copies that repeat it
+    (:func:`~mint_index.data.dataset.repeated_cells`)."""
     flat = index.flat
     counts = np.bincount(flat, minlength=int(np.prod(index.shape)))
     if np.count_nonzero(counts) == len(flat):
-        return []
-    dup = np.flatnonzero(counts[flat] > 1)
-    return [
-        _at(
-            cells,
-            dup,
-            None,
-            _fmt(cells["value"].to_numpy()[dup]),
-            "duplicate (unit, year, variable)",
-            "duplicate_cell",
-        )
-    ]
+        return [], []
+    value = cells["value"].to_numpy(dtype=np.float64)
+    clash, repeat = repeated_cells(
+        flat,
+        value,
+        cells["missing_reason"].cat.codes.to_numpy(),
+        cells["flag"].cat.codes.to_numpy(),
+    )
+    failures: list[pd.DataFrame] = []
+    warnings: list[pd.DataFrame] = []
+    for mask, reason, code, out in (
+        (clash, "duplicate (unit, year, variable)", "duplicate_cell", failures),
+        (repeat, REPEATED_CELL, "repeated_cell", warnings),
+    ):
+        if mask.any():
+            at = np.flatnonzero(mask)
+            out.append(_at(cells, at, None, _fmt(value[at]), reason, code))
+    return failures, warnings
 
 
 def _fmt(values: np.ndarray) -> np.ndarray:
@@ -387,11 +398,12 @@ def _numerators_above_denominators(
 
 
 def _coverage_warnings(
-    cells: pd.DataFrame, index: CellIndex, variables: list[str], minimum: float
+    values: np.ndarray, index: CellIndex, variables: list[str], minimum: float
 ) -> list[pd.DataFrame]:
-    n_years, n_units, n_vars = index.shape
-    has_value = ~np.isnan(cells["value"].to_numpy())
-    counts = np.bincount(index.variable, weights=has_value, minlength=n_vars)
+    """Variables with a value in fewer than ``minimum`` of the unit-years (counted in the
+    cube ``values``, so a repeated row counts once)."""
+    n_years, n_units, _ = index.shape
+    counts = np.count_nonzero(~np.isnan(values), axis=(0, 1))
     coverage = counts / max(n_years * n_units, 1)
     position = {v: i for i, v in enumerate(index.variables)}
     low = [
@@ -429,20 +441,21 @@ def validate(
     """All checks on the combined cells (with a ``source`` column) and their cube
     ``values`` [year, unit, variable]: (failures, warnings).
 
-    Failures: malformed unit keys, units missing from the units table, duplicate
-    (unit, year, variable), and with a framework: variables it needs but the data lack,
-    negative counts, percentages outside 0..100, shares outside 0..1, codes that are not
-    answer levels, zero denominators under a non-zero numerator, count numerators above
-    their denominators. Keys of the sources in ``own_keys`` (own numbering) are not
-    reported as lost leading zeros. Warnings: low coverage,
-    variables the framework does not use, 0 of 0 (indicator undefined).
+    Failures: malformed unit keys, units missing from the units table, copies of a
+    (unit, year, variable) that disagree, and with a framework: variables it needs but the
+    data lack, negative counts, percentages outside 0..100, shares outside 0..1, codes that
+    are not answer levels, zero denominators under a non-zero numerator, count numerators
+    above their denominators. Keys of the sources in ``own_keys`` (own numbering) are not
+    reported as lost leading zeros. Warnings: copies of a cell that agree (read once), low
+    coverage, variables the framework does not use, 0 of 0 (indicator undefined).
     """
-    failures = _key_failures(cells, units, own_keys) + _duplicates(cells, index)
+    clashes, warnings = _duplicates(cells, index)
+    failures = _key_failures(cells, units, own_keys) + clashes
     failures += cell_control_failures(cells)  # ESC, NUL, ... in unit keys and variable names
-    warnings: list[pd.DataFrame] = []
     if framework is not None:
-        more, warnings = _framework_failures(cells, index, values, framework)
+        more, framework_warnings = _framework_failures(cells, index, values, framework)
         failures += more
+        warnings += framework_warnings
         known = set(framework.variable_map) | set(framework.required_variables())
         extra = [v for v in index.variables if v not in known]
         if extra:
@@ -459,7 +472,7 @@ def validate(
         checked = [v for v in framework.required_variables() if v in index.variables]
     else:
         checked = index.variables
-    warnings += _coverage_warnings(cells, index, checked, min_coverage)
+    warnings += _coverage_warnings(values, index, checked, min_coverage)
     return _located(problems_frame(failures), cells), _located(problems_frame(warnings), cells)
 
 
