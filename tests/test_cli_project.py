@@ -113,6 +113,60 @@ def test_wide_file_with_year_key_and_name_columns(
     assert outcome["facts"]["units"] == 4 and outcome["facts"]["years"] == 2013
 
 
+def test_table_of_one_town_through_the_unit_flag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A department's table of its own town has no key column: --unit names the town,
+    and a project file says the same per source."""
+    own = tmp_path / "fw.yaml"
+    own.write_text(
+        yaml.safe_dump(
+            {
+                "framework": {"id": "vote", "label": {"de": "Wahl", "en": "Vote"}},
+                "index": {"id": "index", "label": {"de": "Index", "en": "Index"}},
+                "variables": [{"id": "Wahlberechtigte", "unit": "count"}],
+                "nodes": [{"id": "n", "parent": "index", "label": {"de": "N", "en": "N"}}],
+                "indicators": [
+                    {
+                        "id": "electorate",
+                        "parent": "n",
+                        "name": {"de": "W", "en": "E"},
+                        "description": {"de": "W", "en": "E"},
+                        "unit": "n",
+                        "direction": "higher",
+                        "kind": "count",
+                        "compute": {"type": "direct", "variable": "Wahlberechtigte"},
+                        "source": {"publisher": "Stadt Köln"},
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    data = tmp_path / "town.csv"
+    data.write_text("Jahr;Wahlberechtigte\n2021;791000\n2025;787500\n", encoding="utf-8")
+    argv = ["validate", str(data), "--framework", str(own), "--format", "json"]
+    assert main([*argv, "--unit", "05315000"]) == 0
+    facts = _json(capsys)["facts"]
+    assert facts["units"] == 1 and facts["years"] == "2021-2025"
+    assert main(argv) == 1
+    assert "give unit= for a file about one place" in capsys.readouterr().out
+    project = tmp_path / "mint-index.yaml"
+    project.write_text(
+        yaml.safe_dump(
+            {"framework": str(own), "sources": [{"path": str(data), "unit": "05315000"}]}
+        ),
+        encoding="utf-8",
+    )
+    assert main(["validate", "--project", str(project), "--format", "json"]) == 0
+    assert _json(capsys)["facts"]["units"] == 1
+    assert main(["validate", "--project", str(project), "--unit", "05315000"]) == 2
+    capsys.readouterr()
+    assert main(["inspect", str(data), "--unit", "05315000"]) == 0
+    pasted = yaml.safe_load(capsys.readouterr().out.split("(paths are relative to it):")[1])
+    assert pasted["sources"][0]["unit"] == "05315000"
+
+
 def test_project_flags_clash_and_explicit_project(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -108,8 +108,26 @@ def test_opensdg_series_units_and_disaggregation(tmp_path: Path) -> None:
 
 def test_opensdg_without_a_geo_column_says_what_to_do(tmp_path: Path) -> None:
     (tmp_path / "indicator_9-9-9.csv").write_text("Year,Geschlecht,Value\n2021,weiblich,3\n")
-    with pytest.raises(DataValidationError, match="unit_column"):
+    with pytest.raises(DataValidationError, match="unit_column, or give unit="):
         load_sources([SourceSpec(path="indicator_9-9-9.csv")], base_dir=tmp_path)
+
+
+def test_opensdg_series_of_one_place_takes_its_key_from_unit(tmp_path: Path) -> None:
+    # the first lines of indicator_1-4-1 of the Integrationsmonitoring Niedersachsen
+    # (christoph-LSN/IM_Data, MIT): arrivals by origin for the whole Land, no GeoCode
+    text = (
+        "\ufeffYear,Wanderungsherkunft,Units,Value\n"
+        '2009,"Europa insgesamt",Anzahl,54452\n'
+        '2009,"Albanien",Anzahl,51\n'
+        '2009,"Bulgarien",Anzahl,2340\n'
+    )
+    (tmp_path / "indicator_1-4-1.csv").write_text(text, encoding="utf-8")
+    ds = load_sources([SourceSpec(path="indicator_1-4-1.csv", unit="03")], base_dir=tmp_path)
+    assert list(ds.unit_ids) == ["03"] and list(ds.years) == [2009]
+    assert value(ds, "03", 2009, "Anzahl | Europa insgesamt") == 54452
+    assert value(ds, "03", 2009, "Anzahl | Bulgarien") == 2340
+    same = mi.load_data(tmp_path / "indicator_1-4-1.csv", unit="03")
+    assert same.long["value"].tolist() == ds.long["value"].tolist()
 
 
 def test_detection_rules() -> None:

@@ -283,6 +283,23 @@ def test_year_given_for_files_without_year(tmp_path: Path) -> None:
     assert len(ds.provenance) == 2
 
 
+def test_unit_given_for_a_table_about_one_place(tmp_path: Path) -> None:
+    # a department's table of its own town: one row per year, no key column
+    path = tmp_path / "town.csv"
+    path.write_text("year;pop;foreign\n2021;48210;5120\n2022;48650;5530\n")
+    ds = mi.load_data(path, unit="03241001")
+    assert list(ds.unit_ids) == ["03241001"] and list(ds.years) == [2021, 2022]
+    assert value_of(ds, "03241001", 2022, "foreign") == 5530
+    # a key column in the file wins over unit=, as a year column wins over year=
+    keyed = tmp_path / "keyed.csv"
+    keyed.write_text("unit,year,pop\n03241002,2021,7\n")
+    assert list(mi.load_data(keyed, unit="03241001").unit_ids) == ["03241002"]
+    with pytest.raises(mi.DataValidationError, match="give unit= for a file about one place"):
+        mi.load_data(path)
+    with pytest.raises(mi.MintIndexError, match="unit= has 1 values for 2 sources"):
+        mi.load_data([path, keyed], unit=["03241001"])
+
+
 def test_several_files_one_per_table(tmp_path: Path) -> None:
     (tmp_path / "a.csv").write_text("unit,year,pop\n01001000,2020,5\n")
     (tmp_path / "b.csv").write_text("unit;year;rate\n01001000;2020;1,5\n")

@@ -154,6 +154,11 @@ def _add_source_options(parser: argparse.ArgumentParser, year: bool = True) -> N
         help="YAML file: source label -> framework variable (as `mint-index inspect` shows)",
     )
     group.add_argument("--unit-column", metavar="NAME", help="key column of a wide table (AGS)")
+    group.add_argument(
+        "--unit",
+        metavar="KEY",
+        help="unit key of files about one place, without a key column (a town's own table)",
+    )
     group.add_argument("--name-column", metavar="NAME", help="name column of a wide table")
     group.add_argument("--sheet", metavar="SHEET", help="Excel sheet (name or 0-based position)")
 

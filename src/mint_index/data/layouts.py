@@ -148,28 +148,36 @@ def flat_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str], str | None
 
 
 def opensdg_frame(
-    frame: pd.DataFrame, unit_column: str | None, name_column: str | None
+    frame: pd.DataFrame, unit_column: str | None, name_column: str | None, unit: str | None = None
 ) -> tuple[pd.DataFrame, list[str]]:
     """An Open SDG tidy CSV -> long frame and its disaggregation columns.
 
     The unit is ``GeoCode`` (letter prefix dropped), else ``Gebietseinheit``, unless
     ``unit_column`` names another; a text column with one value per unit is its name (or
     ``name_column``), and a row with an empty GeoCode (the whole reporting area) is keyed
-    by that name. The variable label is ``Series`` and ``Units`` where the file has
-    them, else ``Value``.
+    by that name. A file with neither column is about one place: ``unit`` is its key (a
+    Land's or a town's own series). The variable label is ``Series`` and ``Units`` where
+    the file has them, else ``Value``.
     """
     columns = [str(c) for c in frame.columns]
     key = unit_column or ("GeoCode" if "GeoCode" in columns else None)
     key = key or find_column(columns, None, ("gebietseinheit", "region", "gebiet"))
     long = pd.DataFrame(index=frame.index)
     rest = [c for c in columns if c not in _OPENSDG_META | _OPENSDG_SKIP and c != key]
-    if key is None or key not in columns:
+    if (key is None or key not in columns) and (unit is None or unit_column is not None):
         raise ValueError(
             "an Open SDG file without GeoCode or Gebietseinheit column: name the column "
-            f"that holds the unit with unit_column; columns are: {', '.join(columns)}"
+            "that holds the unit with unit_column, or give unit= if the file is about one "
+            f"place; columns are: {', '.join(columns)}"
         )
-    keys = frame[key].astype(str).str.strip().str.replace(_GEO_PREFIX, "", regex=True)
-    name = name_column or find_column(rest, None, NAME_NAMES) or _name_column(frame, key, rest)
+    if key is None or key not in columns:  # about one place: ``unit``
+        keys = pd.Series(str(unit).strip(), index=frame.index, dtype=object)
+        key = None
+    else:
+        keys = frame[key].astype(str).str.strip().str.replace(_GEO_PREFIX, "", regex=True)
+    name = name_column or find_column(rest, None, NAME_NAMES)
+    if name is None and key is not None:
+        name = _name_column(frame, key, rest)
     if name is not None:
         names = frame[name].astype(str).str.strip()
         long["name"] = names

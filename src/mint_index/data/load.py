@@ -75,6 +75,7 @@ def load_data(
     mapping: str | os.PathLike[str] | Mapping[str, str] | None = None,
     strict: bool = False,
     year: int | Sequence[int | None] | None = None,
+    unit: str | Sequence[str | None] | None = None,
     unit_column: str = "unit",
     year_column: str = "year",
     sheet: str | int = 0,
@@ -97,8 +98,9 @@ def load_data(
     and year, one column per variable); by default a table with ``variable`` and ``value``
     columns is long. ``mapping`` (dict or YAML file) renames columns to variables and
     keeps only the mapped ones. ``year`` gives the year of sources without one (one value,
-    or one per source). ``units`` is a units table (path or DataFrame, see
-    :func:`load_units`).
+    or one per source); ``unit`` likewise the unit key of sources about one place, without
+    a key column (a department's table of its own town). ``units`` is a units table (path
+    or DataFrame, see :func:`load_units`).
 
     With a ``framework`` the data are checked against it. Every problem is collected and
     raised once as :class:`~mint_index.DataValidationError` (``.failures``); non-fatal
@@ -115,8 +117,12 @@ def load_data(
     years = list(year) if isinstance(year, Sequence) else [year] * len(sources)
     if len(years) != len(sources):
         raise MintIndexError(f"year= has {len(years)} values for {len(sources)} sources")
+    places = [unit] * len(sources) if unit is None or isinstance(unit, str) else list(unit)
+    if len(places) != len(sources):
+        raise MintIndexError(f"unit= has {len(places)} values for {len(sources)} sources")
     expanded = expand_data_folders(sources)  # a folder: its data files, with its year
     years = [y for files, y in zip(expanded, years, strict=True) for _ in files]
+    places = [u for files, u in zip(expanded, places, strict=True) for _ in files]
     sources = [file for files in expanded for file in files]
     if isinstance(framework, (str, os.PathLike)):
         from mint_index.framework import load_framework
@@ -136,6 +142,7 @@ def load_data(
             name,
             format,
             year=y,
+            unit=u,
             layout=layout,
             unit_column=unit_column,
             year_column=year_column,
@@ -144,7 +151,7 @@ def load_data(
             decimal=decimal,
             encoding=encoding,
         )
-        for item, name, y in zip(sources, names, years, strict=True)
+        for item, name, y, u in zip(sources, names, years, places, strict=True)
     ]
     if mapping is not None:
         columns = load_mapping(mapping)
@@ -378,6 +385,7 @@ def _read(
     decimal: str | None,
     encoding: str | None,
     year: int | None,
+    unit: str | None,
 ) -> Table:
     """One source -> Table; problems that stop reading it become failures."""
     common: dict[str, Any] = {
@@ -385,6 +393,7 @@ def _read(
         "unit_column": unit_column,
         "year_column": year_column,
         "year": year,
+        "unit": unit,
     }
     if isinstance(item, pd.DataFrame):
         frame = item
@@ -405,7 +414,7 @@ def _read(
         if fmt is None and tidy_layout(raw, encoding or detect_encoding(raw)):
             from mint_index.data.sources import read_file
 
-            spec = SourceSpec(path=name, year=year, encoding=encoding, separator=sep)
+            spec = SourceSpec(path=name, year=year, unit=unit, encoding=encoding, separator=sep)
             return read_file(path, spec.model_copy(update={"decimal": decimal}))
         if fmt == "genesis" or (fmt is None and is_genesis(raw)):
             return read_genesis(raw, name, encoding=encoding, year=year)

@@ -523,6 +523,7 @@ def frame_table(
     unit_column: str = "unit",
     year_column: str = "year",
     year: int | None = None,
+    unit: str | None = None,
     decimal: str = ".",
     sha256: str | None = None,
     encoding: str | None = None,
@@ -530,7 +531,9 @@ def frame_table(
     """Tidy cells from a long or wide table (the common step of every non-GENESIS reader).
 
     ``rows`` numbers the frame's rows as the user sees them in the source (file line,
-    sheet row); by default the frame's own index.
+    sheet row); by default the frame's own index. ``year`` and ``unit`` date and place a
+    table that has no year or no key column (a department's table of its own town, one row
+    per year); a column in the source wins over either.
     """
     frame = frame.rename(columns=lambda c: str(c).strip())
     rows = np.asarray(frame.index if rows is None else rows)
@@ -540,14 +543,17 @@ def frame_table(
         layout = "long" if {"variable", "value"} <= set(columns) else "wide"
     if layout not in ("long", "wide"):
         raise MintIndexError(f"unknown layout {layout!r}; valid layouts: long, wide")
-    need = [unit_column] + (["variable", "value"] if layout == "long" else [])
+    need = ["variable", "value"] if layout == "long" else []
+    if unit is None or unit_column in columns:
+        unit = None  # a key column in the source wins over ``unit=``
+        need.insert(0, unit_column)
     if year is None or year_column in columns:
         year = None  # a year column in the source wins over ``year=``
         need.append(year_column)
     absent = [c for c in need if c not in columns]
     if absent:
         hint = {
-            unit_column: " (name it with unit_column=)",
+            unit_column: " (name it with unit_column=, or give unit= for a file about one place)",
             year_column: " (name it with year_column= or give year=)",
         }
         failures += [
@@ -563,8 +569,11 @@ def frame_table(
         ]
         return Table(empty_cells(), source, fmt, layout, len(frame), sha256, encoding, failures)
 
-    units, more = unit_keys(frame[unit_column], source, rows, unit_column)
-    failures += more
+    if unit is None:
+        units, more = unit_keys(frame[unit_column], source, rows, unit_column)
+        failures += more
+    else:
+        units = np.full(len(frame), unit.strip(), dtype=object)
     if year is None:
         years, bad_year = parse_years(frame[year_column])
         if bad_year.any():

@@ -62,6 +62,8 @@ class SourceSpec(BaseModel):
       (``genesis-flat``), Open SDG tidy CSV (``opensdg``), Excel, Parquet and plain CSV
       (long ``unit, year, variable, value`` or wide: one column per variable).
     - ``year``: the year of a file that has none of its own.
+    - ``unit``: the unit key of a file about one place, with no key column (a town
+      department's own table, one row per year; an Open SDG series without ``GeoCode``).
     - ``mapping``: source label (exactly as ``describe_source``/``mint-index inspect``
       shows it) -> framework variable id; only mapped labels are kept. Empty: a file
       whose GENESIS table code the framework's source catalog knows is mapped by that
@@ -83,6 +85,7 @@ class SourceSpec(BaseModel):
     path: str = Field(min_length=1)
     format: Format = "auto"
     year: int | None = Field(default=None, ge=1800, le=2200)
+    unit: str | None = Field(default=None, min_length=1, max_length=64)
     mapping: dict[str, str] = Field(default_factory=dict)
     unit_column: str | None = None
     name_column: str | None = None

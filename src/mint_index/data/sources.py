@@ -114,7 +114,7 @@ def _read_bytes(raw: bytes, kind: str, path: Path, name: str, spec: SourceSpec) 
         return _flat(text, sep, raw, name, spec, encoding)
     if fmt == "opensdg" or tidy == "opensdg":
         frame = _all_text(text, sep)
-        long, classes = opensdg_frame(frame, spec.unit_column, spec.name_column)
+        long, classes = opensdg_frame(frame, spec.unit_column, spec.name_column, spec.unit)
         decimal = spec.decimal or "."
         table = _long_table(long, classes, spec, name, "opensdg", raw, encoding, decimal)
         table.separator, table.decimal = sep, decimal
@@ -275,6 +275,7 @@ def _frame_source(
         rows=rows,
         layout=layout,
         year=spec.year,
+        unit=spec.unit,
         decimal=decimal,
     )
     table.failures = problems + table.failures
@@ -325,6 +326,7 @@ def _long_table(
         rows=np.asarray(long.index),
         layout="long",
         year=spec.year,
+        unit=spec.unit,
         decimal=decimal,
         sha256=sha256_of(raw),
         encoding=encoding,
