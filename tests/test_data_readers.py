@@ -178,6 +178,12 @@ def test_parse_years_accepts_years_and_dates() -> None:
     )
     assert years[:4].tolist() == [2015, 2016, 2017, 2018]
     assert bad.tolist() == [False, False, False, False, True, True]
+    # months before the year, as the Bundesagentur and Open SDG files write reference dates
+    months = ["Juni 2007", "Dez. 2022", "March 2021", "12/2019"]
+    years, bad = parse_years(pd.Series([*months, "WS 2005/06", "2005/06", "2011-12", "Juni"]))
+    assert years[:4].tolist() == [2007, 2022, 2021, 2019]
+    # a school year is not one year; 2011-12 may be December 2011 or 2011/12
+    assert bad.tolist() == [False] * 4 + [True] * 4
 
 
 @pytest.mark.parametrize(

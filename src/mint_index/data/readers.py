@@ -82,7 +82,20 @@ _NON_FINITE = re.compile(r"^[-+]?(?:nan|inf|infinity)$", re.IGNORECASE)
 #: An official symbol followed by one mark letter (``.p``, ``/ r``, ``.g``).
 _MARKED_SYMBOL = re.compile(r"^(\.\.\.|…|[-.x/])\s*([a-z])$")
 _FLAGGED = re.compile(r"^(\()?\s*([-+]?[0-9][0-9.,]*(?:[eE][-+]?[0-9]+)?)\s*(\))?\s*([prse])?$")
-_YEAR_TEXT = re.compile(r"^\s*(?:(\d{4})|\d{1,2}\.\d{1,2}\.(\d{4})|(\d{4})-\d{2}-\d{2})\s*$")
+#: Months as German and English statistics write them before a year (``Juni 2023``, the
+#: Bundesagentur's reference dates; ``Dez. 2022``; ``March 2021``).
+_MONTHS = (
+    "januar|jänner|februar|märz|maerz|april|mai|juni|juli|august|september|oktober|"
+    "november|dezember|january|february|march|may|june|july|october|december|"
+    "jan|feb|mär|mrz|apr|jun|jul|aug|sept|sep|okt|oct|nov|dez|dec"
+)
+#: A year alone or in a date: ``2023``, ``31.12.2023``, ``2023-12-31``, ``12/2023``,
+#: ``Juni 2023``. Not ``2011-12``: December 2011 or the school year 2011/12.
+_YEAR_TEXT = re.compile(
+    r"^\s*(?:(\d{4})|\d{1,2}\.\d{1,2}\.(\d{4})|(\d{4})-\d{2}-\d{2}|(?:0?[1-9]|1[0-2])/(\d{4})"
+    rf"|(?:{_MONTHS})\.?\s+(\d{{4}}))\s*$",
+    re.IGNORECASE,
+)
 
 _CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 
@@ -361,7 +374,8 @@ def _years_of(cells: pd.Series) -> np.ndarray:
 
 
 def parse_years(cells: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Years from ``2015``, ``2015.0``, ``31.12.2015`` or ``2015-12-31``: (years, bad)."""
+    """Years from ``2015``, ``2015.0`` or a date (``31.12.2015``, ``2015-12-31``,
+    ``12/2015``, ``Dezember 2015``): (years, bad)."""
     years = per_unique(cells, _years_of)
     return np.maximum(years, 0), years < 0
 
