@@ -206,6 +206,24 @@ def test_from_wide_places_values_as_the_tidy_path_does() -> None:
     assert err.value.failures["code"].tolist() == ["duplicate_cell", "duplicate_cell"]
 
 
+def test_load_data_reads_a_file_as_a_project_source_does() -> None:
+    """``load_data`` and a project's source share one reader: the Köln election table's
+    ``Nr`` and ``Name`` columns are its key and names without being named."""
+    from mint_index.data.load import load_sources
+    from mint_index.data.source import SourceSpec
+
+    real = Path(__file__).parent / "fixtures" / "real-data"
+    path = real / "koeln_btw2013_wahlkreis.csv"
+    ds = mi.load_data(path, year=2013)
+    assert list(ds.unit_ids) == ["093", "094", "095", "101"]
+    assert ds.units.loc["093", "name"] == "Köln I"
+    at = ds.variables.index("Wahlberechtigte")
+    assert ds.values[0, 0, at] == 191277  # line 2 of the file, read by hand
+    spec = SourceSpec(path=path.name, year=2013)
+    same = load_sources([spec], base_dir=real)
+    np.testing.assert_array_equal(ds.values, same.values)
+
+
 # ---- a data folder ------------------------------------------------------------------------
 def _data_folder(tmp_path: Path) -> Path:
     """A folder with two CSV files, written in the opposite order of their names."""

@@ -316,12 +316,12 @@ def test_several_files_one_per_table(tmp_path: Path) -> None:
 
 def test_text_column_in_wide_table_is_one_problem(tmp_path: Path) -> None:
     path = tmp_path / "w.csv"
-    path.write_text("unit,year,kreis,pop\n01001000,2020,Flensburg,5\n01002000,2020,Kiel,6\n")
+    path.write_text("unit,year,partei,pop\n01001000,2020,SPD,5\n01002000,2020,CDU,6\n")
     with pytest.raises(mi.DataValidationError) as err:
         mi.load_data(path)
     failures = err.value.failures
     assert len(failures) == 1
-    assert failures.iloc[0]["column"] == "kreis"
+    assert failures.iloc[0]["column"] == "partei"
     assert "holds text" in failures.iloc[0]["reason"]
 
 
@@ -384,7 +384,8 @@ def test_dataframe_wide_with_index(tmp_path: Path) -> None:
 
 
 def test_unknown_format_and_layout_are_errors() -> None:
-    with pytest.raises(mi.MintIndexError, match="valid formats: csv, genesis, excel, parquet"):
+    valid = "valid formats: csv, genesis, genesis-flat, opensdg, excel, parquet, template"
+    with pytest.raises(mi.MintIndexError, match=valid):
         mi.load_data("x.csv", format="json")
     with pytest.raises(mi.MintIndexError, match="valid layouts: long, wide"):
         mi.load_data("x.csv", layout="tall")

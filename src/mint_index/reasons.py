@@ -84,6 +84,7 @@ SET_BY_PRODUCER: dict[str, str] = {
     "undefined_ratio": "0 of 0: the indicator is undefined",
     "value_with_missing_reason": "a cell has both a value and a missing reason",
     "negative_count": "a count below zero",
+    "invalid_option": "a reading option out of its range (a year before 1800, an empty unit)",
     "repeated_cell": "the same cell given again with the same value (read once; a warning)",
     "unknown_mark": "a no-value symbol with a mark letter no office documents here, such as "
     "'.g' (read as the symbol; a warning)",

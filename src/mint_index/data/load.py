@@ -24,9 +24,8 @@ from pandas.api.types import union_categoricals
 
 from mint_index.data.controls import units_control_failures
 from mint_index.data.dataset import FLAGS, MISSING_REASONS, Dataset, build_cube
-from mint_index.data.genesis import apply_mapping, is_genesis, load_mapping, read_genesis
+from mint_index.data.genesis import apply_mapping, load_mapping
 from mint_index.data.inputs import InputRefused, expand_data_folders, read_input, sniff_kind
-from mint_index.data.layouts import tidy_layout
 from mint_index.data.readers import (
     Table,
     detect_encoding,
@@ -35,14 +34,12 @@ from mint_index.data.readers import (
     frame_sha256,
     frame_table,
     parse_cells,
-    read_csv,
-    read_excel,
-    read_parquet,
     require,
     sniff_decimal,
     sniff_separator,
     unit_keys,
 )
+from mint_index.data.source import FORMATS as SOURCE_FORMATS
 from mint_index.data.source import SourceDescription, SourceSpec, VariableInfo
 from mint_index.data.validate import (
     CellIndex,
@@ -60,7 +57,8 @@ if TYPE_CHECKING:
 __all__ = ["FORMATS", "describe_source", "load_data", "load_sources", "load_units"]
 
 Source = Union[str, "os.PathLike[str]", pd.DataFrame]
-FORMATS = ("csv", "genesis", "excel", "parquet")
+#: What ``format=`` may force: the formats of a project's sources (``auto`` is the default).
+FORMATS = tuple(f for f in SOURCE_FORMATS if f != "auto")
 _PARQUET = {".parquet", ".pq"}
 _UNIT_KEYS = ("unit", "ags", "ars", "key", "code", "id")
 
@@ -91,9 +89,11 @@ def load_data(
     as on the command line (sorted by name, hidden entries left out; a subfolder, an
     unreadable file or a file of another kind in it is a failure, never skipped: see
     :func:`~mint_index.data.inputs.expand_data_folders`); a ``year`` given for the folder
-    applies to each of its files. ``format`` forces the reader
-    (``csv``, ``genesis``, ``excel``, ``parquet``); by default it follows the file suffix
-    and a GENESIS export is recognised by its content. ``layout`` forces ``long``
+    applies to each of its files. Files are read as a project's sources are
+    (:class:`~mint_index.data.source.SourceSpec`): key, name and year columns by their
+    usual names (``AGS``, ``Nr``, ``Gemeinde``, ``Jahr``, ...). ``format`` forces the reader
+    (``csv``, ``genesis``, ``genesis-flat``, ``opensdg``, ``excel``, ``parquet``,
+    ``template``); by default it follows the file's content. ``layout`` forces ``long``
     (``unit, year, variable, value[, flag, missing_reason]``) or ``wide`` (one row per unit
     and year, one column per variable); by default a table with ``variable`` and ``value``
     columns is long. ``mapping`` (dict or YAML file) renames columns to variables and
@@ -402,23 +402,31 @@ def _read(
         return frame_table(
             frame, name, "frame", decimal=decimal or ".", sha256=frame_sha256(item), **common
         )
-    path = Path(item)
-    suffix = path.suffix.lower()
-    try:
-        raw = read_input(path)
-        kind = sniff_kind(raw, suffix)
-        if fmt == "excel" or (fmt is None and kind == "excel"):
-            return read_excel(path, name, sheet=sheet, **common)
-        if fmt == "parquet" or (fmt is None and kind == "parquet"):
-            return read_parquet(path, name, **common)
-        if fmt is None and tidy_layout(raw, encoding or detect_encoding(raw)):
-            from mint_index.data.sources import read_file
+    from pydantic import ValidationError
 
-            spec = SourceSpec(path=name, year=year, unit=unit, encoding=encoding, separator=sep)
-            return read_file(path, spec.model_copy(update={"decimal": decimal}))
-        if fmt == "genesis" or (fmt is None and is_genesis(raw)):
-            return read_genesis(raw, name, encoding=encoding, year=year)
-        return read_csv(raw, name, sep=sep, decimal=decimal, encoding=encoding, **common)
+    from mint_index.data.sources import read_file
+
+    options = {
+        "path": name,
+        "format": fmt or "auto",
+        "year": year,
+        "unit": unit,
+        "unit_column": None if unit_column == "unit" else unit_column,
+        "year_column": None if year_column == "year" else year_column,
+        "layout": layout or "auto",
+        "sheet": sheet,
+        "encoding": encoding,
+        "separator": sep,
+        "decimal": decimal,
+    }
+    try:
+        spec = SourceSpec.model_validate(options)
+    except ValidationError as exc:
+        problem = "; ".join(f"{e['loc'][0]}={e['input']!r}: {e['msg']}" for e in exc.errors())
+        return _failed(name, f"cannot read with these options: {problem}", "invalid_option")
+
+    try:
+        return read_file(Path(item), spec, name=name)
     except InputRefused as refused:
         return _failed(name, refused.reason, refused.code)
     except (

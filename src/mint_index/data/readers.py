@@ -1,9 +1,13 @@
-"""Readers: CSV, Excel and Parquet files and DataFrames -> tidy cells.
+"""Readers: what every format shares on the way from a table to tidy cells.
 
-Every reader returns a :class:`Table`: the tidy cells of one source (``unit, year,
-variable, value, missing_reason, flag`` plus ``row`` and ``column`` to point at the cell
-in the source) and the problems it found while reading. Nothing is guessed: unit keys are
-read as text, a cell that is not a number is reported, and every missing value says why.
+CSV text, Excel sheets, Parquet files and DataFrames become frames here
+(:func:`raw_csv_frame`, :func:`excel_frame`) and tidy cells (:func:`frame_table`); which
+reader a file needs is decided in :mod:`mint_index.data.sources`, the one path of a
+project's sources and of ``load_data``. Every reader returns a :class:`Table`: the tidy
+cells of one source (``unit, year, variable, value, missing_reason, flag`` plus ``row`` and
+``column`` to point at the cell in the source) and the problems it found while reading.
+Nothing is guessed: unit keys are read as text, a cell that is not a number is reported,
+and every missing value says why.
 
 Cells follow the conventions of German official statistics in every format, because
 municipal data pass through many hands and spreadsheets: the symbols ``-``, ``.``, ``x``,
@@ -44,9 +48,6 @@ __all__ = [
     "parse_cells",
     "parse_years",
     "raw_csv_frame",
-    "read_csv",
-    "read_excel",
-    "read_parquet",
     "sha256_of",
     "sniff_decimal",
     "sniff_separator",
@@ -823,60 +824,6 @@ def raw_csv_frame(
     return frame, sep, decimal, encoding
 
 
-def read_csv(
-    raw: bytes,
-    source: str,
-    *,
-    sep: str | None = None,
-    decimal: str | None = None,
-    encoding: str | None = None,
-    unit_column: str = "unit",
-    year_column: str = "year",
-    **options: Any,
-) -> Table:
-    """A plain CSV file (long or wide) -> :class:`Table`."""
-    frame, sep, decimal, encoding = raw_csv_frame(
-        raw, sep=sep, decimal=decimal, encoding=encoding, text_columns=(unit_column, year_column)
-    )
-    rows = np.arange(len(frame)) + 2  # line 1 is the header
-    return frame_table(
-        frame,
-        source,
-        "csv",
-        rows=rows,
-        unit_column=unit_column,
-        year_column=year_column,
-        decimal=decimal,
-        sha256=sha256_of(raw),
-        encoding=encoding,
-        **options,
-    )
-
-
-def read_excel(
-    path: Path,
-    source: str,
-    *,
-    sheet: str | int = 0,
-    unit_column: str = "unit",
-    year_column: str = "year",
-    **options: Any,
-) -> Table:
-    """The first (or the named) sheet of an .xlsx workbook -> :class:`Table`."""
-    frame = excel_frame(path, sheet)
-    rows = np.arange(len(frame)) + 2  # sheet row numbers; row 1 is the header
-    return frame_table(
-        frame,
-        source,
-        "excel",
-        rows=rows,
-        unit_column=unit_column,
-        year_column=year_column,
-        sha256=sha256_of(path.read_bytes()),
-        **options,
-    )
-
-
 def excel_frame(workbook: Path | io.BytesIO, sheet: str | int = 0) -> pd.DataFrame:
     """One sheet of an .xlsx workbook, cells as read (keys stay as Excel stored them).
 
@@ -895,19 +842,6 @@ def excel_frame(workbook: Path | io.BytesIO, sheet: str | int = 0) -> pd.DataFra
         raise InputRefused(
             f"not a readable Excel workbook (truncated or damaged: {exc})", "not_excel"
         ) from None
-
-
-def read_parquet(path: Path, source: str, **options: Any) -> Table:
-    """A Parquet file -> :class:`Table`; rows are numbered from 0 as in pandas."""
-    require("pyarrow", "parquet")
-    frame = pd.read_parquet(path, engine="pyarrow")
-    return frame_table(
-        frame.reset_index(drop=True),
-        source,
-        "parquet",
-        sha256=sha256_of(path.read_bytes()),
-        **options,
-    )
 
 
 def require(module: str, extra: str) -> None:

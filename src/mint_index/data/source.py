@@ -70,7 +70,10 @@ class SourceSpec(BaseModel):
       catalog, any other keeps its labels as variable ids.
     - ``unit_column`` / ``name_column``: the key and name columns of a wide table
       (``AGS`` + ``Gemeinde``, ``Gebietseinheit``, ``GEN``, ...). Names go into the
-      units table where it has none.
+      units table where it has none. ``year_column``: the year column where it is not
+      called ``year``, ``Jahr``, ``Berichtsjahr`` or ``Stichtag``.
+    - ``layout``: ``long`` or ``wide`` for a plain table whose columns say otherwise
+      (default ``auto``: long if it has ``variable`` and ``value`` columns).
     - ``sheet``: the Excel sheet (name or 0-based position).
     - ``pivot``: disaggregation columns (``Geschlecht``, ``Staatsangehörigkeit``) whose
       values become part of the variable label (``Value | Geschlecht=weiblich``).
@@ -89,6 +92,8 @@ class SourceSpec(BaseModel):
     mapping: dict[str, str] = Field(default_factory=dict)
     unit_column: str | None = None
     name_column: str | None = None
+    year_column: str | None = None
+    layout: Literal["auto", "long", "wide"] = "auto"
     sheet: str | int | None = None
     pivot: list[str] = Field(default_factory=list)
     filter: dict[str, str | list[str]] = Field(default_factory=dict)

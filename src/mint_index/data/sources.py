@@ -71,9 +71,12 @@ def read_spec(
     return [read_file(path, spec, max_bytes=max_bytes) for path in paths]  # loop over files
 
 
-def read_file(path: Path, spec: SourceSpec, *, max_bytes: int | None = None) -> Table:
-    """One file of a source -> Table (keys read by the source's key spec)."""
-    name = str(path)
+def read_file(
+    path: Path, spec: SourceSpec, *, max_bytes: int | None = None, name: str | None = None
+) -> Table:
+    """One file of a source -> Table (keys read by the source's key spec). ``name``: what
+    problems call the file (default: its path)."""
+    name = str(path) if name is None else name
     try:
         raw = read_input(path, max_bytes)
         kind = sniff_kind(raw, path.suffix.lower())
@@ -121,7 +124,7 @@ def _read_bytes(raw: bytes, kind: str, path: Path, name: str, spec: SourceSpec) 
         return table
     header = _header(text, sep)
     unit, label = _key_and_name(header, spec)
-    year = find_column(header, None, YEAR_NAMES)
+    year = find_column(header, spec.year_column, YEAR_NAMES)
     texts = tuple(c for c in (unit, label, year, *spec.filter, *spec.pivot) if c)
     frame, sep, decimal, encoding = raw_csv_frame(
         raw, sep=sep, decimal=spec.decimal, encoding=encoding, text_columns=texts
@@ -236,14 +239,16 @@ def _frame_source(
         c for c in frame.columns if c.startswith("Unnamed: ") and frame[c].isna().all()
     ]  # a trailing separator on every line: a column with neither name nor values
     frame = frame.drop(columns=blank)
-    year = find_column(list(frame.columns), None, YEAR_NAMES)
+    columns = list(frame.columns)
+    named = {"name_column": spec.name_column, "year_column": spec.year_column}
+    problems = [
+        failures_frame(name, None, c, None, f"{option} not found", code="missing_column")
+        for option, c in named.items()
+        if c and find_column(columns, c, ()) is None
+    ]
+    year = find_column(columns, spec.year_column, YEAR_NAMES)
     if year is not None and "year" not in frame.columns and year != unit:
         frame = frame.rename(columns={year: "year"})
-    missing = [c for c in (spec.name_column,) if c and c not in frame.columns]
-    problems = [
-        failures_frame(name, None, c, None, "name_column not found", code="missing_column")
-        for c in missing
-    ]
     renames = {}
     if unit is not None and unit in frame.columns and unit != "unit":
         renames[unit] = "unit"
@@ -254,7 +259,9 @@ def _frame_source(
     problems += more
     problems += _unknown_pivot(spec, frame.columns, name)
     pivot = [c for c in spec.pivot if c in frame.columns]
-    layout = "long" if {"variable", "value"} <= set(frame.columns) else "wide"
+    layout = spec.layout
+    if layout == "auto":
+        layout = "long" if {"variable", "value"} <= set(frame.columns) else "wide"
     if pivot or spec.filter:
         drop = [c for c in spec.filter if c in frame.columns and c not in pivot]
         frame = frame.drop(columns=drop)
