@@ -180,7 +180,16 @@ def test_flat_file_decimal_comma_and_sub_year_times(tmp_path: Path) -> None:
     path.write_text(FLAT_HEADER + "\n" + "\n".join(rows) + "\n")
     with pytest.raises(DataValidationError) as err:  # two dates in one year
         load_sources([SourceSpec(path=str(path))])
-    assert set(err.value.failures["code"]) == {"duplicate_cell"}
+    failures = err.value.failures
+    assert failures["code"].tolist() == ["several_dates_in_a_year", *["duplicate_cell"] * 2]
+    assert (
+        failures["reason"]
+        .iloc[0]
+        .startswith(
+            "several reference dates in one year (2023: 2023-06-30, 2023-12-31; 1 year(s) like "
+            "this): keep one with filter: {time: 2023-12-31}"
+        )
+    )
     ds = load_sources([SourceSpec(path=str(path), filter={"time": "2023-12-31"})])
     assert value(ds, "01001000", 2023, "Bevölkerungsstand (Anzahl) | Insgesamt | Insgesamt") == (
         pytest.approx(78.4)

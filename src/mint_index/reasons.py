@@ -85,6 +85,8 @@ SET_BY_PRODUCER: dict[str, str] = {
     "value_with_missing_reason": "a cell has both a value and a missing reason",
     "negative_count": "a count below zero",
     "invalid_option": "a reading option out of its range (a year before 1800, an empty unit)",
+    "several_dates_in_a_year": "a flat file holds several reference dates in one year "
+    "(quarterly figures): filter one",
     "repeated_cell": "the same cell given again with the same value (read once; a warning)",
     "unknown_mark": "a no-value symbol with a mark letter no office documents here, such as "
     "'.g' (read as the symbol; a warning)",

@@ -162,11 +162,37 @@ def _flat(text: str, sep: str, raw: bytes, name: str, spec: SourceSpec, encoding
     frame = _all_text(text, sep)
     long, classes, code = flat_frame(frame)
     decimal = spec.decimal or sniff_decimal(frame[["value"]].head(2000), ";")
+    several = [] if "time" in spec.filter else _several_dates(long, name)
     table = _long_table(long, classes, spec, name, "genesis-flat", raw, encoding, decimal)
+    table.failures = several + table.failures
     table.table = table_code([], name) or code
     table.title = str(frame["statistics_label"].iloc[0]) if len(frame) else None
     table.separator, table.decimal = sep, decimal
     return table
+
+
+def _several_dates(long: pd.DataFrame, name: str) -> list[pd.DataFrame]:
+    """A flat file with several reference dates in one year (quarterly figures) gives each
+    cell twice in that year: one problem that says which dates and how to keep one, ahead
+    of the duplicates it causes."""
+    dates = long.drop_duplicates(["year", "time"]).sort_values("time")
+    per_year = dates.groupby("year", sort=True)["time"].agg(list)
+    several = per_year[per_year.map(len) > 1]
+    if several.empty:
+        return []
+    year, times = next(iter(several.items()))
+    return [
+        failures_frame(
+            name,
+            None,
+            "time",
+            ", ".join(times),
+            f"several reference dates in one year ({year}: {', '.join(times)}; "
+            f"{len(several)} year(s) like this): keep one with filter: "
+            f"{{time: {times[-1]}}} (one date per year, a list for several years)",
+            code="several_dates_in_a_year",
+        )
+    ]
 
 
 def _header(text: str, sep: str) -> list[str]:
