@@ -76,12 +76,9 @@ def test_real_genesis_file_through_the_flags(
     assert "invalid choice 'xml'" in capsys.readouterr().err
 
 
-def test_wide_file_with_year_key_and_name_columns(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """The Köln election file has no year: --year; key and name columns by flag."""
-    own = tmp_path / "fw.yaml"
-    own.write_text(
+def _electorate_framework(path: Path) -> Path:
+    """A framework with one indicator: the electorate (``Wahlberechtigte``)."""
+    path.write_text(
         yaml.safe_dump(
             {
                 "framework": {"id": "vote", "label": {"de": "Wahl", "en": "Vote"}},
@@ -105,6 +102,14 @@ def test_wide_file_with_year_key_and_name_columns(
         ),
         encoding="utf-8",
     )
+    return path
+
+
+def test_wide_file_with_year_key_and_name_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The Köln election file has no year: --year; key and name columns by flag."""
+    own = _electorate_framework(tmp_path / "fw.yaml")
     data = REAL / "koeln_btw2013_wahlkreis.csv"
     argv = ["validate", str(data), "--framework", str(own), "--year", "2013"]
     argv += ["--unit-column", "Nr", "--name-column", "Name", "--format", "json"]
@@ -118,31 +123,7 @@ def test_table_of_one_town_through_the_unit_flag(
 ) -> None:
     """A department's table of its own town has no key column: --unit names the town,
     and a project file says the same per source."""
-    own = tmp_path / "fw.yaml"
-    own.write_text(
-        yaml.safe_dump(
-            {
-                "framework": {"id": "vote", "label": {"de": "Wahl", "en": "Vote"}},
-                "index": {"id": "index", "label": {"de": "Index", "en": "Index"}},
-                "variables": [{"id": "Wahlberechtigte", "unit": "count"}],
-                "nodes": [{"id": "n", "parent": "index", "label": {"de": "N", "en": "N"}}],
-                "indicators": [
-                    {
-                        "id": "electorate",
-                        "parent": "n",
-                        "name": {"de": "W", "en": "E"},
-                        "description": {"de": "W", "en": "E"},
-                        "unit": "n",
-                        "direction": "higher",
-                        "kind": "count",
-                        "compute": {"type": "direct", "variable": "Wahlberechtigte"},
-                        "source": {"publisher": "Stadt Köln"},
-                    }
-                ],
-            }
-        ),
-        encoding="utf-8",
-    )
+    own = _electorate_framework(tmp_path / "fw.yaml")
     data = tmp_path / "town.csv"
     data.write_text("Jahr;Wahlberechtigte\n2021;791000\n2025;787500\n", encoding="utf-8")
     argv = ["validate", str(data), "--framework", str(own), "--format", "json"]
