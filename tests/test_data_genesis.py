@@ -9,6 +9,7 @@ copyright and ``Stand:``.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -503,3 +504,45 @@ def test_33111_land_use_labels_do_not_borrow_from_the_left(tmp_path: Path) -> No
     assert cell(ds, "DG", 2015, "Waldfläche")["value"] == 10951461
     assert cell(ds, "DG", 2015, "Friedhofsfläche")["value"] == 37725
     assert cell(ds, "DG", 2015, "Erholungsfläche | Grünanlage")["value"] == 291483
+
+
+# ---- a GENESIS table saved as Excel --------------------------------------------------------
+def _as_workbook(csv_path: Path, book: Path, *, date_cells: bool = False) -> Path:
+    """The sheet the Regionalstatistik's Excel download holds for a table: its CSV lines as
+    rows, keys and names as text, values as numbers (symbols stay text), and with
+    ``date_cells`` the date header as Excel dates."""
+    import csv as csv_module
+    import datetime
+
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    text = csv_path.read_text(encoding="latin-1")
+    for line in csv_module.reader(text.splitlines(), delimiter=";"):
+        row: list[object] = []
+        for position, cell in enumerate(line):
+            number = cell.replace(".", "").replace(",", ".")
+            if position >= 2 and re.fullmatch(r"\d{1,3}(?:\.\d{3})*(?:,\d+)?|\d+(?:,\d+)?", cell):
+                row.append(float(number) if "." in number else int(number))
+            elif date_cells and len(cell) == 10 and cell[2] == "." and cell[5] == ".":
+                day, month, year = (int(part) for part in cell.split("."))
+                row.append(datetime.datetime(year, month, day))
+            else:
+                row.append(cell)
+        sheet.append(row)
+    workbook.save(book)
+    return book
+
+
+@pytest.mark.parametrize("date_cells", [False, True])
+def test_genesis_table_saved_as_excel_reads_as_its_csv(tmp_path: Path, date_cells: bool) -> None:
+    real = Path(__file__).parent / "fixtures" / "real-data" / "12411-01-01-4.csv"
+    book = _as_workbook(real, tmp_path / "12411-01-01-4.xlsx", date_cells=date_cells)
+    from_excel, from_csv = mi.load_data(book), mi.load_data(real)
+    assert list(from_excel.unit_ids) == list(from_csv.unit_ids)
+    assert from_excel.variables == from_csv.variables and list(from_excel.years) == [2015]
+    np.testing.assert_array_equal(from_excel.values, from_csv.values)
+    np.testing.assert_array_equal(from_excel.reason, from_csv.reason)
+    # Flensburg (01001), Insgesamt, read by hand from line 11 of the CSV: 85942
+    assert from_excel.values[0, list(from_excel.unit_ids).index("01001"), 0] == 85942
+    assert from_excel.provenance.iloc[0]["format"] == "excel"

@@ -46,7 +46,7 @@ from mint_index.data.readers import (
 )
 from mint_index.errors import DataValidationError
 
-__all__ = ["apply_mapping", "is_genesis", "load_mapping", "read_genesis"]
+__all__ = ["apply_mapping", "is_genesis", "load_mapping", "read_genesis", "sheet_as_csv"]
 
 _TABLE_CODE = re.compile(
     r"(?<![0-9A-Za-z])\d{5}-[0-9A-Z]{2,3}-[0-9A-Z]{2}-[0-9A-Z]{1,2}(?![0-9A-Za-z])"
@@ -122,6 +122,41 @@ def is_genesis(raw: bytes) -> bool:
         or bool(_TABLE_CODE.search(first_line))
         or bool(_COPYRIGHT.search(raw[-4096:].decode("latin-1")))
     )
+
+
+def sheet_as_csv(rows: pd.DataFrame) -> bytes | None:
+    """A worksheet that holds a GENESIS table (the Regionalstatistik's Excel download: the
+    title lines, the header rows, ``key;name;values``, the footer) written as the CSV export
+    would be, so one reader and its rules serve both; ``None`` for any other sheet.
+
+    Numbers get a decimal comma and no thousands mark, dates the ``31.12.2015`` of the CSV,
+    text cells (keys, names, symbols such as ``.`` or ``-``) stay as they are; each sheet
+    row is one line, so a problem's line number is the sheet row."""
+    head = rows.head(8).to_numpy(dtype=object).ravel()
+    top = " ".join(str(c) for c in head if isinstance(c, str))
+    if "GENESIS-Tabelle" not in top and not _TABLE_CODE.search(top):
+        return None
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerows([_csv_cell(c) for c in row] for row in rows.itertuples(index=False))
+    return out.getvalue().encode("utf-8")
+
+
+def _csv_cell(cell: object) -> str:
+    """One worksheet cell as the GENESIS CSV writes it."""
+    if cell is None or (isinstance(cell, float) and np.isnan(cell)):
+        return ""
+    if isinstance(cell, str):
+        return cell
+    if isinstance(cell, (bool, np.bool_)):
+        return str(cell)
+    if isinstance(cell, (int, np.integer)):
+        return str(int(cell))
+    if isinstance(cell, (float, np.floating)):
+        return np.format_float_positional(float(cell), trim="-").replace(".", ",")
+    if hasattr(cell, "strftime"):  # a date Excel stored as one
+        return str(cell.strftime("%d.%m.%Y"))
+    return str(cell)
 
 
 # ---- the file -----------------------------------------------------------------------

@@ -824,8 +824,11 @@ def raw_csv_frame(
     return frame, sep, decimal, encoding
 
 
-def excel_frame(workbook: Path | io.BytesIO, sheet: str | int = 0) -> pd.DataFrame:
-    """One sheet of an .xlsx workbook, cells as read (keys stay as Excel stored them).
+def excel_frame(
+    workbook: Path | io.BytesIO, sheet: str | int = 0, *, header: bool = True
+) -> pd.DataFrame:
+    """One sheet of an .xlsx workbook, cells as read (keys stay as Excel stored them);
+    ``header=False`` keeps the first row as data (a GENESIS table's title line).
 
     A damaged workbook (truncated, a zip that holds no workbook) raises
     :class:`~mint_index.data.inputs.InputRefused` (code ``not_excel``), so the loader
@@ -837,7 +840,13 @@ def excel_frame(workbook: Path | io.BytesIO, sheet: str | int = 0) -> pd.DataFra
 
     require("openpyxl", "excel")
     try:
-        return pd.read_excel(workbook, sheet_name=sheet, dtype=object, engine="openpyxl")
+        return pd.read_excel(
+            workbook,
+            sheet_name=sheet,
+            dtype=object,
+            engine="openpyxl",
+            header=0 if header else None,
+        )
     except (zipfile.BadZipFile, KeyError, EOFError) as exc:
         raise InputRefused(
             f"not a readable Excel workbook (truncated or damaged: {exc})", "not_excel"

@@ -22,7 +22,13 @@ import numpy as np
 import pandas as pd
 
 from mint_index.data.catalog import catalog_mapping
-from mint_index.data.genesis import apply_mapping, is_genesis, read_genesis, table_code
+from mint_index.data.genesis import (
+    apply_mapping,
+    is_genesis,
+    read_genesis,
+    sheet_as_csv,
+    table_code,
+)
 from mint_index.data.inputs import InputRefused, expand_source, read_input, sniff_kind
 from mint_index.data.keys import apply_key_spec
 from mint_index.data.layouts import (
@@ -103,7 +109,7 @@ def _read_bytes(raw: bytes, kind: str, path: Path, name: str, spec: SourceSpec) 
     fmt = spec.format
     if fmt == "template":
         return _read_template(path, name, spec)
-    if fmt == "excel" or (fmt == "auto" and kind == "excel"):
+    if fmt == "excel" or (fmt in ("auto", "genesis") and kind == "excel"):
         return _excel(raw, name, spec)
     if fmt == "parquet" or (fmt == "auto" and kind == "parquet"):
         return _parquet(raw, name, spec)
@@ -209,13 +215,41 @@ def _all_text(text: str, sep: str) -> pd.DataFrame:
 
 
 def _excel(raw: bytes, name: str, spec: SourceSpec) -> Table:
-    frame = excel_frame(io.BytesIO(raw), spec.sheet or 0)
+    """A worksheet: a GENESIS table saved as Excel is read as its CSV export would be,
+    any other sheet as a plain table with a header row."""
+    sheet = excel_frame(io.BytesIO(raw), spec.sheet or 0, header=False)
+    text = sheet_as_csv(sheet)
+    if text is not None:
+        table = _genesis(text, name, spec, "utf-8")
+        table.format, table.sha256, table.encoding = "excel", sha256_of(raw), None
+        table.separator = table.decimal = None
+        return table
+    frame = _with_header(sheet)
     header = [str(c).strip() for c in frame.columns]
     unit, label = _key_and_name(header, spec)
     rows = np.arange(len(frame)) + 2
     table = _frame_source(frame, rows, spec, name, "excel", (unit, label), ".")
     table.sha256 = sha256_of(raw)
     return table
+
+
+def _with_header(rows: pd.DataFrame) -> pd.DataFrame:
+    """A sheet read without a header, its first row made the header as pandas' own
+    ``header=0`` makes it (an empty cell ``Unnamed: n``, a repeated name ``x.1``)."""
+    if rows.empty:
+        return rows
+    names: list[str] = []
+    for i, cell in enumerate(rows.iloc[0].tolist()):
+        empty = cell is None or (isinstance(cell, float) and cell != cell)
+        name = f"Unnamed: {i}" if empty else str(cell)
+        base, k = name, 0
+        while name in names:
+            k += 1
+            name = f"{base}.{k}"
+        names.append(name)
+    frame = rows.iloc[1:].reset_index(drop=True)
+    frame.columns = names
+    return frame
 
 
 def _parquet(raw: bytes, name: str, spec: SourceSpec) -> Table:
