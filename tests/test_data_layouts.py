@@ -171,6 +171,18 @@ def test_wide_pivot_keeps_row_numbers_and_columns(tmp_path: Path) -> None:
     )
 
 
+def test_wide_pivot_with_decimal_comma_keeps_parsed_numbers(tmp_path: Path) -> None:
+    # the parser reads "100,5" as 100.5; melted beside a column of text ("12,5", ".") it
+    # was read again as text under the decimal comma and reported as not a number
+    text = "AGS;Jahr;Geschlecht;pop;rate\n01001000;2021;m;100,5;12,5\n01001000;2021;w;110,25;.\n"
+    (tmp_path / "w.csv").write_text(text)
+    ds = load_sources([SourceSpec(path="w.csv", pivot=["Geschlecht"])], base_dir=tmp_path)
+    assert value(ds, "01001000", 2021, "pop | m") == 100.5
+    assert value(ds, "01001000", 2021, "pop | w") == 110.25
+    assert value(ds, "01001000", 2021, "rate | m") == 12.5
+    assert ds.long.set_index("variable").loc["rate | w", "missing_reason"] == "unknown_or_secret"
+
+
 def test_flat_file_decimal_comma_and_sub_year_times(tmp_path: Path) -> None:
     rows = [
         flat_row("01001000", "Insgesamt", "Insgesamt", "77,9", year="2023-06-30"),

@@ -306,6 +306,30 @@ def test_unit_given_for_a_table_about_one_place(tmp_path: Path) -> None:
         mi.load_data([path, keyed], unit=["03241001"])
 
 
+def test_years_as_columns_are_one_variable_named_by_the_file(tmp_path: Path) -> None:
+    # a town's time series: a district per row, a year per column, one variable
+    path = tmp_path / "auslaenderanteil.csv"
+    path.write_text(
+        "Nr;Stadtteil;2019;2020;31.12.2021\n101;Altstadt-Nord;12,5;13,1;13,8\n"
+        "102;Altstadt-Süd;9,4;.;10,2\n",
+        encoding="utf-8",
+    )
+    ds = mi.load_data(path)
+    assert ds.variables == ["auslaenderanteil"] and list(ds.years) == [2019, 2020, 2021]
+    assert value_of(ds, "101", 2021, "auslaenderanteil") == pytest.approx(13.8)
+    assert cell(ds, "102", 2020, "auslaenderanteil")["missing_reason"] == "unknown_or_secret"
+    assert ds.units.loc["102", "name"] == "Altstadt-Süd"
+    bad = tmp_path / "anteil.csv"
+    bad.write_text("Nr;2019;2020\n101;12,5;zwölf\n", encoding="utf-8")
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(bad)
+    failure = err.value.failures.iloc[0]
+    assert (failure["row"], failure["column"], failure["value"]) == (2, "2020", "zwölf")
+    # with a year given, the columns are variables again (a table of one year)
+    given = mi.load_data(path, year=2022)
+    assert given.variables == ["2019", "2020", "31.12.2021"] and list(given.years) == [2022]
+
+
 def test_several_files_one_per_table(tmp_path: Path) -> None:
     (tmp_path / "a.csv").write_text("unit,year,pop\n01001000,2020,5\n")
     (tmp_path / "b.csv").write_text("unit;year;rate\n01001000;2020;1,5\n")

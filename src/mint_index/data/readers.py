@@ -260,16 +260,34 @@ def first_rows(codes: np.ndarray, n: int) -> np.ndarray:
 
 
 def _numbers(text: pd.Series, decimal: str) -> np.ndarray:
-    """Plain numbers; with a decimal comma a ``.`` is only allowed as thousands mark."""
+    """Plain numbers; with a decimal comma a ``.`` is only allowed as thousands mark in
+    text. Cells that already are numbers (a column the CSV parser read as numbers, melted
+    together with one that holds a symbol) are taken as they are."""
     if decimal == ".":
         return np.array(pd.to_numeric(text, errors="coerce"), dtype=np.float64)  # writable
+    given = _not_text(text)
     text = text.astype(str).str.strip()
     ok = text.str.fullmatch(r"[-+]?(?:\d+|\d{1,3}(?:\.\d{3})+)(?:,\d+)?").to_numpy(bool)
     number = pd.to_numeric(
         text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False),
         errors="coerce",
     ).to_numpy(dtype=np.float64, na_value=np.nan)
-    return np.where(ok, number, np.nan)
+    out = np.where(ok, number, np.nan)
+    if given.any():
+        out[given] = pd.to_numeric(text.iloc[np.flatnonzero(given)], errors="coerce")
+    return out
+
+
+def _not_text(cells: pd.Series) -> np.ndarray:
+    """Which cells of a column hold a number object rather than text (NaN counts as
+    neither): checked cell by cell only in columns that mix the two."""
+    kind = pd.api.types.infer_dtype(cells, skipna=True)
+    if kind in ("string", "empty"):
+        return np.zeros(len(cells), dtype=bool)
+    if kind in ("floating", "integer", "mixed-integer-float", "decimal"):
+        return cells.notna().to_numpy()
+    is_text = np.fromiter((isinstance(c, str) for c in cells), dtype=bool, count=len(cells))
+    return ~is_text & cells.notna().to_numpy()
 
 
 def parse_cells(cells: pd.Series | np.ndarray, decimal: str = ".") -> Parsed:

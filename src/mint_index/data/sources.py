@@ -51,6 +51,7 @@ from mint_index.data.readers import (
     failures_frame,
     first_rows,
     frame_table,
+    parse_years,
     raw_csv_frame,
     require,
     sha256_of,
@@ -333,6 +334,12 @@ def _frame_source(
             long, rows = frame, np.asarray(frame.index)
         long = long.assign(variable=pivot_label(long, pivot)).drop(columns=pivot)
         frame, layout = long, "long"
+    elif layout == "wide" and spec.year is None and _years_as_columns(frame):
+        # one variable over the years (a district per row, a year per column): named by
+        # the file, as a mapping or `mint-index inspect` shows it
+        long = wide_to_long(frame, ["unit", "name"], [])
+        long["year"], long["variable"] = long["variable"], Path(name).stem
+        rows, frame, layout = long["row"].to_numpy(), long.drop(columns="row"), "long"
     else:
         rows = np.asarray(frame.index)
     table = frame_table(
@@ -347,6 +354,15 @@ def _frame_source(
     )
     table.failures = problems + table.failures
     return table
+
+
+def _years_as_columns(frame: pd.DataFrame) -> bool:
+    """A wide table without a year column whose every value column is headed by a year
+    (``2019``, ``31.12.2019``, ``Juni 2019``): one variable, a year per column."""
+    if "year" in frame.columns:
+        return False
+    headers = [c for c in frame.columns if c not in ("unit", "name")]
+    return bool(headers) and not parse_years(pd.Series(headers, dtype=object))[1].any()
 
 
 def _unknown_pivot(spec: SourceSpec, columns: pd.Index, name: str) -> list[pd.DataFrame]:
