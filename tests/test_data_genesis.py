@@ -546,3 +546,14 @@ def test_genesis_table_saved_as_excel_reads_as_its_csv(tmp_path: Path, date_cell
     # Flensburg (01001), Insgesamt, read by hand from line 11 of the CSV: 85942
     assert from_excel.values[0, list(from_excel.unit_ids).index("01001"), 0] == 85942
     assert from_excel.provenance.iloc[0]["format"] == "excel"
+
+
+def test_a_plain_sheet_forced_as_genesis_is_refused(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["AGS", "year", "pop"])
+    workbook.active.append(["01001000", 2021, 5])
+    workbook.save(tmp_path / "plain.xlsx")
+    assert mi.load_data(tmp_path / "plain.xlsx").values[0, 0, 0] == 5
+    with pytest.raises(mi.DataValidationError, match="holds no GENESIS table"):
+        mi.load_data(tmp_path / "plain.xlsx", format="genesis")

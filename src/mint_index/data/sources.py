@@ -225,6 +225,10 @@ def _excel(raw: bytes, name: str, spec: SourceSpec) -> Table:
         table.format, table.sha256, table.encoding = "excel", sha256_of(raw), None
         table.separator = table.decimal = None
         return table
+    if spec.format == "genesis":
+        return failed_table(
+            name, "format genesis: the sheet holds no GENESIS table", "unreadable_file"
+        )
     frame = _with_header(sheet)
     header = [str(c).strip() for c in frame.columns]
     unit, label = _key_and_name(header, spec)
