@@ -114,11 +114,11 @@ def repeated_cells(
     """
     n = len(at)
     clash, repeat = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    if not pd.Series(at).duplicated().any():  # the usual case: one hashing pass, no sort
+        return clash, repeat
     order = np.argsort(at, kind="stable")
     key = at[order]
-    new = np.r_[True, key[1:] != key[:-1]] if n else np.zeros(0, dtype=bool)
-    if new.all():
-        return clash, repeat
+    new = np.r_[True, key[1:] != key[:-1]]
     first = order[np.maximum.accumulate(np.where(new, np.arange(n), 0))]
     v, v0 = value[order], value[first]
     same = (
