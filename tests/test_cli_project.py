@@ -131,7 +131,7 @@ def test_table_of_one_town_through_the_unit_flag(
     facts = _json(capsys)["facts"]
     assert facts["units"] == 1 and facts["years"] == "2021-2025"
     assert main(argv) == 1
-    assert "give unit= for a file about one place" in capsys.readouterr().out
+    assert "give the key of a file about one place: unit, --unit" in capsys.readouterr().out
     project = tmp_path / "mint-index.yaml"
     project.write_text(
         yaml.safe_dump(

@@ -108,7 +108,7 @@ def test_opensdg_series_units_and_disaggregation(tmp_path: Path) -> None:
 
 def test_opensdg_without_a_geo_column_says_what_to_do(tmp_path: Path) -> None:
     (tmp_path / "indicator_9-9-9.csv").write_text("Year,Geschlecht,Value\n2021,weiblich,3\n")
-    with pytest.raises(DataValidationError, match="unit_column, or give unit="):
+    with pytest.raises(DataValidationError, match="give the key of the one place it is about"):
         load_sources([SourceSpec(path="indicator_9-9-9.csv")], base_dir=tmp_path)
 
 

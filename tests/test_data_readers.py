@@ -300,7 +300,8 @@ def test_unit_given_for_a_table_about_one_place(tmp_path: Path) -> None:
     keyed = tmp_path / "keyed.csv"
     keyed.write_text("unit,year,pop\n03241002,2021,7\n")
     assert list(mi.load_data(keyed, unit="03241001").unit_ids) == ["03241002"]
-    with pytest.raises(mi.DataValidationError, match="give unit= for a file about one place"):
+    one_place = "give the key of a file about one place: unit, --unit"
+    with pytest.raises(mi.DataValidationError, match=one_place):
         mi.load_data(path)
     with pytest.raises(mi.MintIndexError, match="unit= has 1 values for 2 sources"):
         mi.load_data([path, keyed], unit=["03241001"])

@@ -167,8 +167,8 @@ def opensdg_frame(
     if (key is None or key not in columns) and (unit is None or unit_column is not None):
         raise ValueError(
             "an Open SDG file without GeoCode or Gebietseinheit column: name the column "
-            "that holds the unit with unit_column, or give unit= if the file is about one "
-            f"place; columns are: {', '.join(columns)}"
+            "that holds the unit (unit_column, --unit-column), or give the key of the one "
+            f"place it is about (unit, --unit); columns are: {', '.join(columns)}"
         )
     if key is None or key not in columns:  # about one place: ``unit``
         keys = pd.Series(str(unit).strip(), index=frame.index, dtype=object)

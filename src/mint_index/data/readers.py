@@ -586,8 +586,9 @@ def frame_table(
     absent = [c for c in need if c not in columns]
     if absent:
         hint = {
-            unit_column: " (name it with unit_column=, or give unit= for a file about one place)",
-            year_column: " (name it with year_column= or give year=)",
+            unit_column: " (name it: unit_column, --unit-column; or give the key of a file "
+            "about one place: unit, --unit)",
+            year_column: " (name it: year_column; or give the year: year, --year)",
         }
         failures += [
             failures_frame(
