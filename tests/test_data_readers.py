@@ -165,6 +165,25 @@ def test_unknown_mark_is_a_warning_with_its_cell(tmp_path: Path) -> None:
     assert err.value.failures["code"].tolist() == ["unknown_mark"]
 
 
+_CELLS = st.one_of(
+    st.text(max_size=6),
+    st.sampled_from([".g", ".p", "- r", "12g", "x", "…s", "1.234,5", "(7)", "8 p", "-g"]),
+    st.floats(allow_nan=True, allow_infinity=True),
+)
+
+
+@given(st.lists(_CELLS, max_size=20), st.sampled_from([".", ","]))
+def test_parse_cells_accounts_for_every_cell(cells: list[object], decimal: str) -> None:
+    # whatever arrives, each cell is a number, a missing value with its reason, or reported;
+    # never a number that is also reported, and an unknown mark only on a missing value
+    parsed = parse_cells(pd.Series(cells, dtype=object), decimal)
+    number = ~np.isnan(parsed.value)
+    assert (number | (parsed.reason > 0) | parsed.bad).all()
+    assert not (number & parsed.bad).any()
+    marked = np.zeros(len(cells), bool) if parsed.unknown_mark is None else parsed.unknown_mark
+    assert not (marked & (number | parsed.bad)).any()
+
+
 def test_parse_cells_decimal_comma_and_thousands_dot() -> None:
     parsed = parse_cells(pd.Series(["1.234,5", "12,5", "1.234", "-3,25", "1.5", "12,5p"]), ",")
     # "1.5" is not a number when the decimal mark is a comma: reported, not guessed
