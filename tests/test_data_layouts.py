@@ -152,6 +152,15 @@ def test_filter_rows_reports_unknown_columns_and_values() -> None:
     assert codes == ["filter_value_not_found", "missing_column"]
 
 
+def test_a_filter_with_no_values_is_refused() -> None:
+    # a list keeps rows holding any of its values: an empty one would silently keep none
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="at least 1 item"):
+        SourceSpec(path="x.csv", filter={"Geschlecht": []})
+    assert SourceSpec(path="x.csv", filter={"Geschlecht": ["weiblich"]}).filter
+
+
 def test_pivot_label_leaves_totals_plain() -> None:
     frame = pd.DataFrame({"variable": ["Einw", "Einw"], "Geschlecht": ["", "weiblich"]})
     assert list(pivot_label(frame, ["Geschlecht"])) == ["Einw", "Einw | weiblich"]

@@ -11,7 +11,7 @@ tells what one of them holds (what ``mint-index inspect`` prints).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -96,7 +96,8 @@ class SourceSpec(BaseModel):
     layout: Literal["auto", "long", "wide"] = "auto"
     sheet: str | int | None = None
     pivot: list[str] = Field(default_factory=list)
-    filter: dict[str, str | list[str]] = Field(default_factory=dict)
+    # a list keeps rows holding any of its values, so an empty one would keep none
+    filter: dict[str, str | Annotated[list[str], Field(min_length=1)]] = Field(default_factory=dict)
     key: KeySpec = Field(default_factory=KeySpec)
     encoding: str | None = None
     separator: str | None = None
