@@ -404,7 +404,7 @@ def _read(
         )
     from pydantic import ValidationError
 
-    from mint_index.data.sources import read_file
+    from mint_index.data.sources import failed_table, read_file
 
     options = {
         "path": name,
@@ -423,26 +423,8 @@ def _read(
         spec = SourceSpec.model_validate(options)
     except ValidationError as exc:
         problem = "; ".join(f"{e['loc'][0]}={e['input']!r}: {e['msg']}" for e in exc.errors())
-        return _failed(name, f"cannot read with these options: {problem}", "invalid_option")
-
-    try:
-        return read_file(Path(item), spec, name=name)
-    except InputRefused as refused:
-        return _failed(name, refused.reason, refused.code)
-    except (
-        OSError,
-        ValueError,
-        UnicodeDecodeError,
-        pd.errors.ParserError,
-        pd.errors.EmptyDataError,
-    ) as exc:
-        return _failed(name, f"cannot read: {exc}", "unreadable_file")
-
-
-def _failed(name: str, reason: str, code: str) -> Table:
-    from mint_index.data.sources import failed_table
-
-    return failed_table(name, reason, code)
+        return failed_table(name, f"cannot read with these options: {problem}", "invalid_option")
+    return read_file(Path(item), spec, name=name)  # a file it cannot read: a failed Table
 
 
 def _combine(tables: list[Table]) -> pd.DataFrame:
