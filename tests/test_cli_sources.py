@@ -12,6 +12,8 @@ import yaml
 
 import mint_index as mi
 from mint_index.cli import main
+from mint_index.data.load import load_sources
+from mint_index.data.source import SourceSpec
 
 REAL = Path(__file__).parent / "fixtures" / "real-data"
 
@@ -138,6 +140,26 @@ def test_inspect_proposes_the_catalog_variable(
     assert "Insgesamt: pop_total" in outcome["snippet"]
     assert "weiblich: pop_female" in outcome["snippet"]
     assert outcome["facts"]["mapped to the framework"] == 2
+
+
+def test_inspect_of_school_years_fails_until_told_how_to_count_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Nothing readable is not described as OK; with --school-year the pasted entry
+    carries the option and loads the file."""
+    (tmp_path / "kita.csv").write_text(
+        "Nr;Stadtbezirk;Jahr;Kinder\n1;Innenstadt;Kita-Jahr 2023/24;412\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["inspect", "kita.csv", "--format", "json"]) == 1
+    problems = _json(capsys)["problems"]
+    assert [p["code"] for p in problems] == ["school_year"]
+    assert problems[0]["value"] == "Kita-Jahr 2023/24"
+    assert main(["inspect", "kita.csv", "--school-year", "end", "--format", "json"]) == 0
+    entry = yaml.safe_load(_json(capsys)["snippet"])["sources"][0]
+    assert entry["school_year"] == "end"
+    dataset = load_sources([SourceSpec(**entry)], base_dir=tmp_path)
+    assert list(dataset.years) == [2024]
 
 
 def test_inspect_usage_errors(

@@ -189,6 +189,13 @@ def test_gemeinde_table_with_date_column(tmp_path: Path, encoding: str) -> None:
     assert len(rows) == 2
 
 
+def test_school_year_is_refused_for_a_genesis_table(tmp_path: Path) -> None:
+    lines = ["GENESIS-Tabelle: 21111-01-03-4", ";;Anzahl", "2023;01001;  Flensburg;5", *FOOTER]
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(write(tmp_path / "t.csv", lines), school_year="start")
+    assert err.value.failures["code"].tolist() == ["unsupported_option"]
+
+
 def test_multi_year_header_and_full_labels(tmp_path: Path) -> None:
     lines = [
         "GENESIS-Tabelle: 12521-01-01-4",

@@ -130,6 +130,41 @@ def test_opensdg_series_of_one_place_takes_its_key_from_unit(tmp_path: Path) -> 
     assert same.long["value"].tolist() == ds.long["value"].tolist()
 
 
+def test_opensdg_winter_semesters_count_where_school_year_says(tmp_path: Path) -> None:
+    # lines 1-3 and 62 of indicator_4-3-1 of the Integrationsmonitoring Niedersachsen
+    # (christoph-LSN/IM_Data, MIT): foreign students per winter semester, no GeoCode
+    text = (
+        "\ufeffYear,Land der Staatsangehörigkeit,Kategorie,Value\n"
+        'WS 2005/06,"China",Ausländische Studierende (Insgesamt),3080\n'
+        'WS 2005/06,"Türkei",Ausländische Studierende (Insgesamt),1141\n'
+        'WS 2023/24,"China",Ausländische Studierende (Insgesamt),3429\n'
+    )
+    (tmp_path / "indicator_4-3-1.csv").write_text(text, encoding="utf-8")
+    china = "Value | China | Ausländische Studierende (Insgesamt)"
+
+    def read(school_year: str | None) -> mi.Dataset:
+        spec = SourceSpec(path="indicator_4-3-1.csv", unit="03", school_year=school_year)
+        return load_sources([spec], base_dir=tmp_path)
+
+    started = read("start")
+    assert list(started.years) == [2005, 2023]
+    assert value(started, "03", 2005, china) == 3080
+    assert value(started, "03", 2023, china) == 3429
+    assert list(read("end").years) == [2006, 2024]
+    with pytest.raises(DataValidationError) as err:
+        read(None)  # two calendar years: never guessed
+    failures = err.value.failures
+    assert set(failures["code"]) == {"school_year"} and failures["row"].tolist() == [2, 3, 4]
+    assert failures["value"].tolist() == ["WS 2005/06", "WS 2005/06", "WS 2023/24"]
+
+
+def test_flat_file_refuses_school_year(flat: Path) -> None:
+    spec = SourceSpec(path=flat.name, school_year="end")
+    with pytest.raises(DataValidationError) as err:
+        load_sources([spec], base_dir=flat.parent)
+    assert err.value.failures["code"].tolist() == ["unsupported_option"]
+
+
 def test_detection_rules() -> None:
     assert is_genesis_flat(FLAT_HEADER.split(";"))
     assert not is_opensdg(FLAT_HEADER.split(";"))

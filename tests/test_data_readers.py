@@ -21,6 +21,7 @@ from mint_index.data.readers import (
     parse_years,
     sniff_decimal,
     sniff_separator,
+    year_failures,
 )
 
 UMLAUT_NAMES = ["Düsseldorf", "Mönchengladbach", "Gießen", "Lörrach"]
@@ -201,8 +202,44 @@ def test_parse_years_accepts_years_and_dates() -> None:
     months = ["Juni 2007", "Dez. 2022", "March 2021", "12/2019"]
     years, bad = parse_years(pd.Series([*months, "WS 2005/06", "2005/06", "2011-12", "Juni"]))
     assert years[:4].tolist() == [2007, 2022, 2021, 2019]
-    # a school year is not one year; 2011-12 may be December 2011 or 2011/12
+    # a school year is not one year without school_year; 2011-12 may be December 2011
     assert bad.tolist() == [False] * 4 + [True] * 4
+
+
+def test_school_years_count_in_the_year_the_option_names() -> None:
+    cells = pd.Series(
+        ["2023/24", "WS 2005/06", "Schuljahr 2019/2020", "SJ 2011-12", "2023-2024", "1999/00"]
+    )
+    start, bad = parse_years(cells, "start")
+    assert start.tolist() == [2023, 2005, 2019, 2011, 2023, 1999] and not bad.any()
+    end, bad = parse_years(cells, "end")
+    assert end.tolist() == [2024, 2006, 2020, 2012, 2024, 2000] and not bad.any()
+    # not school years: two years apart, a month (no word before it), a year range
+    others = pd.Series(["2019/21", "2011-12", "2019/2018", "WS 2005"])
+    assert parse_years(others, "start")[1].all()
+    # plain years and dates are untouched by the option
+    assert parse_years(pd.Series(["2015", "31.12.2016"]), "end")[0].tolist() == [2015, 2016]
+    with pytest.raises(mi.MintIndexError, match="valid: start, end"):
+        parse_years(cells, "middle")
+
+
+@given(st.integers(1900, 2098), st.sampled_from(["", "Schuljahr ", "WS "]), st.booleans())
+def test_a_school_year_is_its_start_or_its_end(first: int, word: str, long_form: bool) -> None:
+    second = f"{first + 1}" if long_form else f"{(first + 1) % 100:02d}"
+    cells = pd.Series([f"{word}{first}/{second}"])
+    assert parse_years(cells, "start")[0].tolist() == [first]
+    assert parse_years(cells, "end")[0].tolist() == [first + 1]
+    skipped = pd.Series([f"{word}{first}/{(first + 2) % 100:02d}"])  # not consecutive
+    assert parse_years(skipped, "start")[1].all()
+
+
+def test_school_years_without_the_option_say_how_to_read_them() -> None:
+    cells = pd.Series(["WS 2005/06", "20x", "2011-12"])
+    _, bad = parse_years(cells)
+    problems = year_failures("f.csv", np.array([2, 3, 4]), "Jahr", cells[bad])
+    assert problems["code"].tolist() == ["school_year", "not_a_year", "not_a_year"]
+    assert problems["value"].tolist() == ["WS 2005/06", "20x", "2011-12"]
+    assert "school_year: start or end" in problems["reason"].iloc[0]
 
 
 @pytest.mark.parametrize(
@@ -345,6 +382,12 @@ def test_years_as_columns_are_one_variable_named_by_the_file(tmp_path: Path) -> 
         mi.load_data(bad)
     failure = err.value.failures.iloc[0]
     assert (failure["row"], failure["column"], failure["value"]) == (2, "2020", "zwölf")
+    # school years as column heads, with the option that says where they count
+    schools = tmp_path / "elternvertretungen.csv"
+    schools.write_text("Nr;Stadtbezirk;2022/23;2023/24\n1;Innenstadt;3;4\n", encoding="utf-8")
+    ended = mi.load_data(schools, school_year="end")
+    assert list(ended.years) == [2023, 2024]
+    assert value_of(ended, "1", 2024, "elternvertretungen") == 4
     # with a year given, the columns are variables again (a table of one year)
     given = mi.load_data(path, year=2022)
     assert given.variables == ["2019", "2020", "31.12.2021"] and list(given.years) == [2022]

@@ -32,6 +32,7 @@ __all__ = [
     "UnknownMethodError",
     "YamlError",
     "error_classes",
+    "problem_line",
 ]
 
 
@@ -152,14 +153,19 @@ class DataValidationError(MintIndexError):
     def _summary(self, limit: int = 20) -> str:
         n = len(self.failures)
         lines = [f"{n} problem(s) in the data:"]
-        for rec in self.failures.head(limit).itertuples(index=False):
-            row = "" if _blank(rec.row) else f":{rec.row!s}"
-            column = "" if _blank(rec.column) else f":{rec.column!s}"
-            value = "" if _blank(rec.value) else f" (value {rec.value!r})"
-            lines.append(f"  {rec.source}{row}{column}  {rec.reason}{value}")
+        lines += ["  " + problem_line(rec) for rec in self.failures.head(limit).itertuples()]
         if n > limit:
             lines.append(f"  ... and {n - limit} more (see .failures)")
         return "\n".join(lines)
+
+
+def problem_line(rec: Any) -> str:
+    """One problem (a row of a failures frame) as a line: ``source:row:column  reason
+    (value '...')``, leaving out what it does not have."""
+    row = "" if _blank(rec.row) else f":{rec.row!s}"
+    column = "" if _blank(rec.column) else f":{rec.column!s}"
+    value = "" if _blank(rec.value) else f" (value {rec.value!r})"
+    return f"{rec.source}{row}{column}  {rec.reason}{value}"
 
 
 def _blank(value: object) -> bool:

@@ -72,6 +72,8 @@ SET_BY_PRODUCER: dict[str, str] = {
     "missing_column": "a column the layout needs is missing",
     "text_column": "a value column holds text",
     "not_a_year": "a year column holds something that is not a year",
+    "school_year": "a school or academic year (2023/24) without the school_year option "
+    "that says which calendar year it counts in",
     "no_data_rows": "no data rows found",
     "numeric_keys": "unit keys were stored as numbers (leading zeros lost)",
     "duplicate_unit": "a unit key is listed twice in the units table",

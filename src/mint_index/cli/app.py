@@ -159,6 +159,12 @@ def _add_source_options(parser: argparse.ArgumentParser, year: bool = True) -> N
         metavar="KEY",
         help="unit key of files about one place, without a key column (a town's own table)",
     )
+    group.add_argument(
+        "--school-year",
+        choices=("start", "end"),
+        help="read school or academic years (2023/24, WS 2005/06) as the calendar year they "
+        "start or end in",
+    )
     group.add_argument("--name-column", metavar="NAME", help="name column of a wide table")
     group.add_argument("--sheet", metavar="SHEET", help="Excel sheet (name or 0-based position)")
 

@@ -32,7 +32,16 @@ __all__ = [
 ]
 
 #: Flags that describe data files on the command line; a project file says them per source.
-_SOURCE_FLAGS = ("source_format", "year", "unit", "mapping", "unit_column", "name_column", "sheet")
+_SOURCE_FLAGS = (
+    "source_format",
+    "year",
+    "unit",
+    "school_year",
+    "mapping",
+    "unit_column",
+    "name_column",
+    "sheet",
+)
 #: Flags whose value the project file gives.
 _PROJECT_FLAGS = ("framework", "units")
 
@@ -94,6 +103,7 @@ def command_line_sources(files: list[Path], args: argparse.Namespace) -> list[So
         "format": getattr(args, "source_format", None) or "auto",
         "year": getattr(args, "year", None),
         "unit": getattr(args, "unit", None),
+        "school_year": getattr(args, "school_year", None),
         "mapping": mapping,
         "unit_column": getattr(args, "unit_column", None),
         "name_column": getattr(args, "name_column", None),

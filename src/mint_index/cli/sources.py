@@ -51,7 +51,7 @@ def mapping_snippet(spec: SourceSpec, description: SourceDescription) -> str:
     import yaml
 
     entry: dict[str, Any] = {"path": spec.path, "format": description.format}
-    for key in ("year", "unit", "unit_column", "name_column", "sheet"):
+    for key in ("year", "unit", "school_year", "unit_column", "name_column", "sheet"):
         value = getattr(spec, key)
         if value is not None:
             entry[key] = value

@@ -28,6 +28,7 @@ from mint_index.data.genesis import apply_mapping, load_mapping
 from mint_index.data.inputs import InputRefused, expand_data_folders, read_input, sniff_kind
 from mint_index.data.readers import (
     Table,
+    check_school_year,
     detect_encoding,
     excel_frame,
     failures_frame,
@@ -49,7 +50,7 @@ from mint_index.data.validate import (
     validate,
     variable_sources,
 )
-from mint_index.errors import DataValidationError, MintIndexError
+from mint_index.errors import DataValidationError, MintIndexError, problem_line
 
 if TYPE_CHECKING:
     from mint_index.framework import Framework
@@ -74,6 +75,7 @@ def load_data(
     strict: bool = False,
     year: int | Sequence[int | None] | None = None,
     unit: str | Sequence[str | None] | None = None,
+    school_year: str | None = None,
     unit_column: str = "unit",
     year_column: str = "year",
     sheet: str | int = 0,
@@ -99,8 +101,10 @@ def load_data(
     columns is long. ``mapping`` (dict or YAML file) renames columns to variables and
     keeps only the mapped ones. ``year`` gives the year of sources without one (one value,
     or one per source); ``unit`` likewise the unit key of sources about one place, without
-    a key column (a department's table of its own town). ``units`` is a units table (path
-    or DataFrame, see :func:`load_units`).
+    a key column (a department's table of its own town). ``school_year`` (``start`` or
+    ``end``) reads years such as ``2023/24`` or ``WS 2005/06`` as the calendar year they
+    start or end in (without it they are reported). ``units`` is a units table (path or
+    DataFrame, see :func:`load_units`).
 
     With a ``framework`` the data are checked against it. Every problem is collected and
     raised once as :class:`~mint_index.DataValidationError` (``.failures``); non-fatal
@@ -111,6 +115,7 @@ def load_data(
         raise MintIndexError(f"unknown format {format!r}; valid formats: {', '.join(FORMATS)}")
     if layout is not None and layout not in ("long", "wide"):
         raise MintIndexError(f"unknown layout {layout!r}; valid layouts: long, wide")
+    check_school_year(school_year)
     sources = [source] if isinstance(source, (str, os.PathLike, pd.DataFrame)) else list(source)
     if not sources:
         raise MintIndexError("no source given")
@@ -143,6 +148,7 @@ def load_data(
             format,
             year=y,
             unit=u,
+            school_year=school_year,
             layout=layout,
             unit_column=unit_column,
             year_column=year_column,
@@ -260,6 +266,9 @@ def describe_source(
     fatal = [f for t in tables if t.format == "unknown" for f in t.failures]
     if fatal:
         raise DataValidationError(problems_frame(fatal))
+    problems = problems_frame([f for t in tables for f in t.failures])
+    if len(problems) and not any(len(t.cells) for t in tables):
+        raise DataValidationError(problems)  # nothing would be read: not a description
     first = tables[0]
     labels: dict[str, str] = {}
     for table in tables:
@@ -296,7 +305,6 @@ def describe_source(
         for var, full in labels.items()
     ]
     keys = pd.unique(cells["unit"].astype(str))
-    warnings = problems_frame([f for t in tables for f in t.failures])
     return SourceDescription(
         path=spec.path,
         format=first.format,
@@ -314,10 +322,7 @@ def describe_source(
         years=sorted(int(y) for y in pd.unique(cells["year"])),
         variables=infos,
         proposed_mapping=proposed,
-        warnings=[
-            f"{r.source!s}:{'' if r.row is None else r.row!s} {r.reason!s}"
-            for r in warnings.head(20).itertuples()
-        ],
+        warnings=[problem_line(r) for r in problems.itertuples()],
     )
 
 
@@ -386,6 +391,7 @@ def _read(
     encoding: str | None,
     year: int | None,
     unit: str | None,
+    school_year: str | None,
 ) -> Table:
     """One source -> Table; problems that stop reading it become failures."""
     common: dict[str, Any] = {
@@ -394,6 +400,7 @@ def _read(
         "year_column": year_column,
         "year": year,
         "unit": unit,
+        "school_year": school_year,
     }
     if isinstance(item, pd.DataFrame):
         frame = item
@@ -411,6 +418,7 @@ def _read(
         "format": fmt or "auto",
         "year": year,
         "unit": unit,
+        "school_year": school_year,
         "unit_column": None if unit_column == "unit" else unit_column,
         "year_column": None if year_column == "year" else year_column,
         "layout": layout or "auto",

@@ -35,10 +35,12 @@ from mint_index.errors import FAILURE_COLUMNS, MintIndexError
 
 __all__ = [
     "NA_TEXT",
+    "SCHOOL_YEAR_COUNTS",
     "SYMBOLS",
     "VALUE_FLAGS",
     "Parsed",
     "Table",
+    "check_school_year",
     "detect_encoding",
     "empty_cells",
     "excel_frame",
@@ -51,6 +53,7 @@ __all__ = [
     "sha256_of",
     "sniff_decimal",
     "sniff_separator",
+    "year_failures",
 ]
 
 REASON = {name: np.int8(i) for i, name in enumerate(MISSING_REASONS)}
@@ -97,6 +100,21 @@ _YEAR_TEXT = re.compile(
     rf"|(?:{_MONTHS})\.?\s+(\d{{4}}))\s*$",
     re.IGNORECASE,
 )
+
+#: A school, Kita or academic year: ``2023/24``, ``2023/2024``, ``2023-2024``,
+#: ``Schuljahr 2023/24``, ``SJ 2023-24``, ``WS 2005/06`` (a winter semester). It names two
+#: calendar years, and which one a row counts in is the source's ``school_year`` option:
+#: GENESIS dates pupils by the start of their school year (21111-01-03-4, "Stichtag:
+#: Schuljahresbeginn") and school leavers by its end (21111-02-06-4), so no default fits
+#: every table. ``2011-12`` without a word before it is December 2011 as often, so it
+#: is not one.
+_SCHOOL_YEAR = re.compile(
+    r"^\s*(schuljahr|schulj\.|sj|kita-?jahr|kindergartenjahr|studienjahr|wintersemester|"
+    r"wise|ws|school\s+year|academic\s+year)?\s*(\d{4})\s*([/-])\s*(\d{4}|\d{2})\s*$",
+    re.IGNORECASE,
+)
+#: What ``school_year`` may say: a school year counts in the calendar year it starts or ends in.
+SCHOOL_YEAR_COUNTS = ("start", "end")
 
 _CP1252_UNDEFINED = (b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d")
 
@@ -383,20 +401,74 @@ def _marked_symbols(text: pd.Series) -> _Marked:
     return _Marked(symbol, known, flag)
 
 
-def _years_of(cells: pd.Series) -> np.ndarray:
+def _school_years(cells: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The first calendar year of each cell that is a school year (-1 elsewhere), and
+    whether it is one: (first years, is a school year)."""
+    parts = cells.astype(str).str.extract(_SCHOOL_YEAR)
+    first = pd.to_numeric(parts[1], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    second = pd.to_numeric(parts[3], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    short = (parts[3].str.len() == 2).to_numpy(dtype=bool, na_value=False)
+    follows = np.where(short, second == (first + 1) % 100, second == first + 1)
+    month_like = short & parts[0].isna().to_numpy() & (parts[2] == "-").to_numpy(dtype=bool)
+    school = ~np.isnan(first) & follows & ~month_like
+    return np.where(school, first, -1).astype(np.int64), school
+
+
+def _years_of(cells: pd.Series, school_year: str | None = None) -> np.ndarray:
     number = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     found = cells.astype(str).str.extract(_YEAR_TEXT).bfill(axis=1)[0]
     text = pd.to_numeric(found, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     years = np.where(np.isnan(number), text, number)
     bad = np.isnan(years) | (years != np.round(years)) | (years < 1000) | (years > 9999)
-    return np.where(bad, -1, years).astype(np.int64)
+    years = np.where(bad, -1, years).astype(np.int64)
+    if school_year is not None and bad.any():
+        first, school = _school_years(cells)
+        counted = first + (1 if school_year == "end" else 0)
+        years = np.where(bad & school, counted, years)
+    return years
 
 
-def parse_years(cells: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def check_school_year(school_year: str | None) -> None:
+    """Refuse a ``school_year`` option other than None, ``start`` or ``end``."""
+    if school_year is not None and school_year not in SCHOOL_YEAR_COUNTS:
+        raise MintIndexError(
+            f"unknown school_year {school_year!r}; valid: {', '.join(SCHOOL_YEAR_COUNTS)}"
+        )
+
+
+def parse_years(
+    cells: pd.Series | np.ndarray, school_year: str | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Years from ``2015``, ``2015.0`` or a date (``31.12.2015``, ``2015-12-31``,
-    ``12/2015``, ``Dezember 2015``): (years, bad)."""
-    years = per_unique(cells, _years_of)
+    ``12/2015``, ``Dezember 2015``): (years, bad). With ``school_year`` (``start`` or
+    ``end``, :data:`SCHOOL_YEAR_COUNTS`) a school or academic year (``2023/24``,
+    ``WS 2005/06``) counts in its first or its second calendar year; without it, it is bad
+    (:func:`year_failures` says which option reads it)."""
+    check_school_year(school_year)
+    years = per_unique(cells, lambda unique: _years_of(unique, school_year))
     return np.maximum(years, 0), years < 0
+
+
+def year_failures(
+    source: str, rows: np.ndarray, column: str, cells: pd.Series, reason: str = "not a year"
+) -> pd.DataFrame:
+    """The problems of year cells :func:`parse_years` found bad (``rows`` and ``cells``
+    are those cells only): a school year without the ``school_year`` option says how to
+    read it (code ``school_year``), anything else is ``not_a_year``."""
+    text = cells.astype(str).to_numpy(dtype=object)
+    school = per_unique(text, lambda unique: _school_years(unique)[1]).astype(bool)
+    how = (
+        "a school or academic year names two calendar years: say which one it counts in "
+        "(school_year: start or end; --school-year)"
+    )
+    return failures_frame(
+        source,
+        rows,
+        column,
+        text,
+        np.where(school, how, reason),
+        code=np.where(school, "school_year", "not_a_year"),
+    )
 
 
 def _key_text(keys: pd.Series) -> pd.Series:
@@ -557,6 +629,7 @@ def frame_table(
     year_column: str = "year",
     year: int | None = None,
     unit: str | None = None,
+    school_year: str | None = None,
     decimal: str = ".",
     sha256: str | None = None,
     encoding: str | None = None,
@@ -566,7 +639,9 @@ def frame_table(
     ``rows`` numbers the frame's rows as the user sees them in the source (file line,
     sheet row); by default the frame's own index. ``year`` and ``unit`` date and place a
     table that has no year or no key column (a department's table of its own town, one row
-    per year); a column in the source wins over either.
+    per year); a column in the source wins over either. ``school_year`` (``start`` or
+    ``end``) says which calendar year a school year in the year column counts in
+    (:func:`parse_years`).
     """
     frame = frame.rename(columns=lambda c: str(c).strip())
     rows = np.asarray(frame.index if rows is None else rows)
@@ -609,18 +684,11 @@ def frame_table(
     else:
         units = np.full(len(frame), unit.strip(), dtype=object)
     if year is None:
-        years, bad_year = parse_years(frame[year_column])
+        years, bad_year = parse_years(frame[year_column], school_year)
         if bad_year.any():
             bad = np.flatnonzero(bad_year)
             failures.append(
-                failures_frame(
-                    source,
-                    rows[bad],
-                    year_column,
-                    frame[year_column].iloc[bad].astype(str).to_numpy(),
-                    "not a year",
-                    code="not_a_year",
-                )
+                year_failures(source, rows[bad], year_column, frame[year_column].iloc[bad])
             )
     else:
         years, bad_year = np.full(len(frame), int(year), dtype=np.int64), np.zeros(len(frame), bool)

@@ -62,6 +62,10 @@ class SourceSpec(BaseModel):
       (``genesis-flat``), Open SDG tidy CSV (``opensdg``), Excel, Parquet and plain CSV
       (long ``unit, year, variable, value`` or wide: one column per variable).
     - ``year``: the year of a file that has none of its own.
+    - ``school_year``: ``start`` or ``end``, for a file whose years are school, Kita or
+      academic years (``2023/24``, ``Schuljahr 2023/24``, ``WS 2005/06``): the calendar
+      year each counts in. Pupils are usually counted at the start of a school year,
+      leavers at its end; without the option such a year is reported, never guessed.
     - ``unit``: the unit key of a file about one place, with no key column (a town
       department's own table, one row per year; an Open SDG series without ``GeoCode``).
     - ``mapping``: source label (exactly as ``describe_source``/``mint-index inspect``
@@ -89,6 +93,7 @@ class SourceSpec(BaseModel):
     format: Format = "auto"
     year: int | None = Field(default=None, ge=1800, le=2200)
     unit: str | None = Field(default=None, min_length=1, max_length=64)
+    school_year: Literal["start", "end"] | None = None
     mapping: dict[str, str] = Field(default_factory=dict)
     unit_column: str | None = None
     name_column: str | None = None

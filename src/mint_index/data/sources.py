@@ -148,6 +148,18 @@ def _genesis(raw: bytes, name: str, spec: SourceSpec, encoding: str) -> Table:
     labels already), never silently ignored."""
     table = read_genesis(raw, name, encoding=encoding, year=spec.year)
     table.separator, table.decimal = ";", ","
+    if spec.school_year is not None:
+        table.failures.append(
+            failures_frame(
+                name,
+                None,
+                None,
+                None,
+                "school_year does not apply to a classic GENESIS table: it dates its rows "
+                "by calendar years (pupils by the year their school year starts in)",
+                code="unsupported_option",
+            )
+        )
     if spec.filter or spec.pivot:
         table.failures.append(
             failures_frame(
@@ -170,6 +182,18 @@ def _flat(text: str, sep: str, raw: bytes, name: str, spec: SourceSpec, encoding
     long, classes, code = flat_frame(frame)
     decimal = spec.decimal or sniff_decimal(frame[["value"]].head(2000), ";")
     several = [] if "time" in spec.filter else _several_dates(long, name)
+    if spec.school_year is not None:  # refused, never silently ignored
+        several.append(
+            failures_frame(
+                name,
+                None,
+                "time",
+                None,
+                "school_year does not apply to a GENESIS flat file: it dates every row by its "
+                "reference date (a winter semester 2023-10P6M is 2023)",
+                code="unsupported_option",
+            )
+        )
     table = _long_table(long, classes, spec, name, "genesis-flat", raw, encoding, decimal)
     table.failures = several + table.failures
     table.table = table_code([], name) or code
@@ -338,7 +362,7 @@ def _frame_source(
             long, rows = frame, np.asarray(frame.index)
         long = long.assign(variable=pivot_label(long, pivot)).drop(columns=pivot)
         frame, layout = long, "long"
-    elif layout == "wide" and spec.year is None and _years_as_columns(frame):
+    elif layout == "wide" and spec.year is None and _years_as_columns(frame, spec.school_year):
         # one variable over the years (a district per row, a year per column): named by
         # the file, as a mapping or `mint-index inspect` shows it
         long = wide_to_long(frame, ["unit", "name"], [])
@@ -354,19 +378,21 @@ def _frame_source(
         layout=layout,
         year=spec.year,
         unit=spec.unit,
+        school_year=spec.school_year,
         decimal=decimal,
     )
     table.failures = problems + table.failures
     return table
 
 
-def _years_as_columns(frame: pd.DataFrame) -> bool:
+def _years_as_columns(frame: pd.DataFrame, school_year: str | None) -> bool:
     """A wide table without a year column whose every value column is headed by a year
-    (``2019``, ``31.12.2019``, ``Juni 2019``): one variable, a year per column."""
+    (``2019``, ``31.12.2019``, ``Juni 2019``; a school year ``2019/20`` with the
+    ``school_year`` option): one variable, a year per column."""
     if "year" in frame.columns:
         return False
-    headers = [c for c in frame.columns if c not in ("unit", "name")]
-    return bool(headers) and not parse_years(pd.Series(headers, dtype=object))[1].any()
+    headers = pd.Series([c for c in frame.columns if c not in ("unit", "name")], dtype=object)
+    return bool(len(headers)) and not parse_years(headers, school_year)[1].any()
 
 
 def _unknown_pivot(spec: SourceSpec, columns: pd.Index, name: str) -> list[pd.DataFrame]:
@@ -414,6 +440,7 @@ def _long_table(
         layout="long",
         year=spec.year,
         unit=spec.unit,
+        school_year=spec.school_year,
         decimal=decimal,
         sha256=sha256_of(raw),
         encoding=encoding,
