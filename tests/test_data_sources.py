@@ -376,6 +376,41 @@ def test_label_ids_are_valid_unique_and_keep_the_specific_levels() -> None:
     assert label_id("2015", taken) == "v_2015"
 
 
+def test_label_ids_of_a_source_keep_what_tells_its_variables_apart() -> None:
+    from mint_index.data.sources import label_ids
+
+    # labels of the real flat file 21311-01-01-4-B (students by sex, nationality, field)
+    statistic = "Studierende (im Kreisgebiet) (Anzahl)"
+    field = "Agrar-, Forst- und Ernährungswissensch., Veterinär"
+    labels = [
+        f"{statistic} | weiblich | Insgesamt | {field}",
+        f"{statistic} | weiblich | deutsch | {field}",
+        f"{statistic} | männlich | deutsch | Sport",
+    ]
+    # the first is too long: the level all share goes from every label, then "und",
+    # then the last word of the longest level - in every label that has it
+    assert label_ids(labels, set()) == [
+        "weiblich_insgesamt_agrar_forst_ernaehrungswissensch",
+        "weiblich_deutsch_agrar_forst_ernaehrungswissensch",
+        "maennlich_deutsch_sport",
+    ]
+    # labels that fit keep every level, the shared ones too
+    votes = ["Gültige Stimmen | SPD", "Gültige Stimmen | CDU"]
+    assert label_ids(votes, set()) == ["gueltige_stimmen_spd", "gueltige_stimmen_cdu"]
+    # a level is not cut to read like another one (12531-0043): the last resort cuts
+    # every word to one length instead, so both keep their sex and country
+    status = "Befristet anerkannter Schutzstatus"
+    two = [
+        f"Schutzsuchende (Anzahl) | {status} aus Asylverf. | weiblich | Aserbaidschan",
+        f"Schutzsuchende (Anzahl) | {status} | weiblich | Aserbaidschan",
+        "Schutzsuchende (Anzahl) | Insgesamt | männlich | Somalia",
+    ]
+    ids = label_ids(two, set())
+    assert ids[1] == "befristet_anerkannter_schutzstatus_weiblich_aserbaidschan"
+    assert ids[0] == "befristet_anerkannte_schutzstat_asylverf_weiblich_aserbaidsc"
+    assert all(len(i) <= 60 for i in ids) and len(set(ids)) == 3
+
+
 @pytest.mark.parametrize(
     ("name", "unit", "year", "expected"),
     [

@@ -260,7 +260,7 @@ def describe_source(
     """
     from mint_index.data.catalog import map_by_catalog
     from mint_index.data.keys import key_scheme
-    from mint_index.data.sources import full_labels, label_id, read_spec
+    from mint_index.data.sources import full_labels, label_ids, read_spec
 
     tables = read_spec(spec, base_dir=base_dir, max_bytes=max_bytes)
     fatal = [f for t in tables if t.format == "unknown" for f in t.failures]
@@ -289,10 +289,10 @@ def describe_source(
         proposed.update(
             {lab: lab for lab in labels.values() if lab in known and lab not in proposed}
         )
-    taken = set(proposed.values())
+    unknown = [var for var, full in labels.items() if full not in proposed]
+    made = dict(zip(unknown, label_ids(unknown, set(proposed.values())), strict=True))
     proposed = {  # every label, in file order: known ones to the framework, others to an id
-        full: proposed[full] if full in proposed else label_id(var, taken)
-        for var, full in labels.items()
+        full: proposed[full] if full in proposed else made[var] for var, full in labels.items()
     }
     infos = [
         VariableInfo(

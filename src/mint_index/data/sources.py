@@ -60,7 +60,7 @@ from mint_index.data.readers import (
 )
 from mint_index.data.source import SourceSpec
 
-__all__ = ["failed_table", "label_id", "map_table", "read_spec"]
+__all__ = ["failed_table", "label_id", "label_ids", "map_table", "read_spec"]
 
 
 def read_spec(
@@ -516,10 +516,23 @@ def map_table(table: Table, spec: SourceSpec, framework: Any) -> tuple[Table, se
     return table, set()
 
 
-def label_id(label: str, taken: set[str]) -> str:
-    """A framework variable id made from a source label (``Gültige Stimmen | SPD`` ->
-    ``gueltige_stimmen_spd``), unique among ``taken``."""
-    text = label.replace("ß", "ss")
+#: The longest id made from a label (an id may have 64 characters; ``_2`` may follow).
+_ID_LENGTH = 60
+#: Words an id too long leaves out first: articles and the prepositions that carry no
+#: meaning of their own. Not ``unter``, ``über``, ``ohne``, ``mit``, ``oder`` (``18 bis
+#: unter 25 Jahre``, ``Wohngebäude ohne Wohnheime``).
+_FILLER = frozenset(
+    {
+        *("der", "die", "das", "des", "dem", "den", "ein", "eine", "einer", "und"),
+        *("im", "in", "am", "an", "auf", "aus", "bei", "nach", "von", "vom", "zu", "zum"),
+        *("zur", "fuer", "the", "of", "and", "for", "on", "at", "by"),
+    }
+)
+
+
+def _slug(text: str) -> str:
+    """``Gültige Stimmen`` -> ``gueltige_stimmen``: lower-case ASCII words joined by ``_``."""
+    text = text.replace("ß", "ss")
     for umlaut, plain in (
         ("ä", "ae"),
         ("ö", "oe"),
@@ -530,19 +543,70 @@ def label_id(label: str, taken: set[str]) -> str:
     ):
         text = text.replace(umlaut, plain)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_") or "variable"
-    if len(base) > 60:  # within the 64 characters of an id: first word + the last ones
-        words = base.split("_")
-        tail: list[str] = []
-        for word in reversed(words[1:]):  # the most specific levels come last
-            if len(words[0]) + sum(len(w) + 1 for w in [*tail, word]) > 60:
-                break
-            tail.insert(0, word)
-        base = "_".join([words[0], *tail])[:60]
-    if not base[0].isalpha():
-        base = "v_" + base
-    name, n = base, 2
-    while name in taken:
-        name, n = f"{base}_{n}", n + 1
-    taken.add(name)
-    return name
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def label_id(label: str, taken: set[str]) -> str:
+    """A framework variable id made from a source label (``Gültige Stimmen | SPD`` ->
+    ``gueltige_stimmen_spd``), unique among ``taken`` (:func:`label_ids` for a source's
+    labels together)."""
+    return label_ids([label], taken)[0]
+
+
+def _fitted(words: list[str]) -> str:
+    """Words joined into an id of at most :data:`_ID_LENGTH` characters, each cut to the
+    same length where they are too many (``beschaeft_vollzeit_dienstver_beamte``): the
+    last resort of :func:`label_ids` keeps a piece of every word rather than none of the
+    last ones."""
+    longest = max((len(w) for w in words), default=0)
+    while longest > 3 and len("_".join(w[:longest] for w in words)) > _ID_LENGTH:
+        longest -= 1
+    return "_".join(w[:longest] for w in words)[:_ID_LENGTH].rstrip("_")
+
+
+def label_ids(labels: list[str], taken: set[str]) -> list[str]:
+    """Ids made from the labels of one source, unique among ``taken`` (``_2`` where two
+    come out alike).
+
+    When a label is too long for an id, every label of the source is shortened the same
+    way, so that their ids read alike: levels all of them share (the statistic's name,
+    repeated in each label of a flat or Open SDG file) are left out, then small words
+    (:data:`_FILLER`), then the last words of the longest level that is still in a label
+    too long, one word at a time. Every level keeps a word: the levels are what tell the
+    variables apart (``weiblich | deutsch | Agrar-, Forst- und Ernährungswissensch.,
+    Veterinär`` keeps ``weiblich`` and ``deutsch``)."""
+    levels = [label.split(" | ") for label in labels]
+    words = {level: tuple(w for w in _slug(level).split("_") if w) for p in levels for level in p}
+
+    def length(parts: list[str]) -> int:
+        return len("_".join(w for level in parts for w in words[level]))
+
+    over = [parts for parts in levels if length(parts) > _ID_LENGTH]
+    if over and len(levels) > 1:
+        shared = set(levels[0]).intersection(*levels[1:])
+        levels = [[lv for lv in parts if lv not in shared] or parts for parts in levels]
+    if over:
+        words = {lv: tuple(w for w in ws if w not in _FILLER) or ws for lv, ws in words.items()}
+    over = [parts for parts in levels if length(parts) > _ID_LENGTH]
+    kept: set[str] = set()  # levels that would read like another level with a word less
+    while over:
+        cut = {lv for parts in over for lv in parts if len(words[lv]) > 1 and lv not in kept}
+        if not cut:
+            break
+        longest = max(cut, key=lambda level: (len("_".join(words[level])), level))
+        if words[longest][:-1] in words.values():
+            kept.add(longest)
+            continue
+        words[longest] = words[longest][:-1]
+        over = [parts for parts in over if length(parts) > _ID_LENGTH]
+    ids = []
+    for parts in levels:
+        base = _fitted([w for level in parts for w in words[level]]) or "variable"
+        if not base[0].isalpha():
+            base = "v_" + base
+        name, n = base, 2
+        while name in taken:
+            name, n = f"{base}_{n}", n + 1
+        taken.add(name)
+        ids.append(name)
+    return ids
