@@ -365,6 +365,18 @@ def test_jahr_column_and_trailing_separators(tmp_path: Path) -> None:
     assert value(ds, "01001000", 2023, "Einwohner") == 92000
 
 
+def test_problems_name_the_columns_as_the_source_does(tmp_path: Path) -> None:
+    (tmp_path / "j.csv").write_text("AGS;Gemeinde;Jahr;Einwohner\n01001000;Flensburg;zwanzig;5\n")
+    (tmp_path / "s.csv").write_text("Year,GeoCode,Value\n2021,K03101,5\nneunzehn,K03101,6\n")
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="j.csv"), SourceSpec(path="s.csv")], base_dir=tmp_path)
+    bad = err.value.failures.query("code == 'not_a_year'")
+    assert bad[["row", "column", "value"]].to_numpy().tolist() == [
+        [2, "Jahr", "zwanzig"],
+        [3, "Year", "neunzehn"],
+    ]
+
+
 def test_label_ids_are_valid_unique_and_keep_the_specific_levels() -> None:
     from mint_index.data.sources import label_id
 

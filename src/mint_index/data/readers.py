@@ -53,6 +53,7 @@ __all__ = [
     "sha256_of",
     "sniff_decimal",
     "sniff_separator",
+    "source_columns",
     "year_failures",
 ]
 
@@ -194,6 +195,14 @@ def failures_frame(
     )
     frame["row"] = frame["row"].astype("Int64")
     return frame[[*FAILURE_COLUMNS, "code"]].astype({"value": object, "column": object})
+
+
+def source_columns(failures: list[pd.DataFrame], names: dict[str, str]) -> list[pd.DataFrame]:
+    """Problems that name a column by the reader's own name (``year``, ``unit``, ``name``)
+    named by the source's instead (``Jahr``, ``AGS``, ``Year``), so the user finds it."""
+    if not names:
+        return failures
+    return [f.assign(column=f["column"].map(lambda c: names.get(c, c))) for f in failures]
 
 
 def sha256_of(raw: bytes) -> str:

@@ -57,6 +57,7 @@ from mint_index.data.readers import (
     sha256_of,
     sniff_decimal,
     sniff_separator,
+    source_columns,
 )
 from mint_index.data.source import SourceSpec
 
@@ -127,6 +128,7 @@ def _read_bytes(raw: bytes, kind: str, path: Path, name: str, spec: SourceSpec) 
         long, classes = opensdg_frame(frame, spec.unit_column, spec.name_column, spec.unit)
         decimal = spec.decimal or "."
         table = _long_table(long, classes, spec, name, "opensdg", raw, encoding, decimal)
+        table.failures = source_columns(table.failures, {"year": "Year"})
         table.separator, table.decimal = sep, decimal
         return table
     header = _header(text, sep)
@@ -195,7 +197,7 @@ def _flat(text: str, sep: str, raw: bytes, name: str, spec: SourceSpec, encoding
             )
         )
     table = _long_table(long, classes, spec, name, "genesis-flat", raw, encoding, decimal)
-    table.failures = several + table.failures
+    table.failures = several + source_columns(table.failures, {"year": "time"})
     table.table = table_code([], name) or code
     table.title = str(frame["statistics_label"].iloc[0]) if len(frame) else None
     table.separator, table.decimal = sep, decimal
@@ -381,7 +383,10 @@ def _frame_source(
         school_year=spec.school_year,
         decimal=decimal,
     )
-    table.failures = problems + table.failures
+    internal = {"year": year, "unit": unit, "name": label}
+    table.failures = problems + source_columns(
+        table.failures, {k: v for k, v in internal.items() if v is not None}
+    )
     return table
 
 
