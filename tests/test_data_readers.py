@@ -16,11 +16,13 @@ from hypothesis import strategies as st
 import mint_index as mi
 from mint_index.data import FLAGS, MISSING_REASONS
 from mint_index.data.readers import (
+    blank_and_note_rows,
     detect_encoding,
     parse_cells,
     parse_years,
     sniff_decimal,
     sniff_separator,
+    title_rows,
     year_failures,
 )
 
@@ -257,12 +259,85 @@ def test_sniff_separator_and_decimal() -> None:
     assert sniff_separator("unit;year;x\n01;2020;1,5\n02;2020;2,25\n") == ";"
     assert sniff_separator("unit,year,x\n01,2020,1.5\n02,2020,2.5\n") == ","
     assert sniff_separator("unit\tyear\tx\n01\t2020\t1\n") == "\t"
+    # a title above the table, written without any separator, does not decide
+    assert sniff_separator("Einwohner 2023\nNr,Name,x\n1,a,1.5\n2,b,2\n") == ","
     sample = pd.DataFrame({"x": ["1,5", "2,25", "3"]})
     assert sniff_decimal(sample, ";") == ","
     assert sniff_decimal(pd.DataFrame({"x": ["1.5", "2"]}), ";") == "."
     # in a ";" file, dots that all group three digits are German thousands marks
     assert sniff_decimal(pd.DataFrame({"x": ["1.500", "90.131", "7"]}), ";") == ","
     assert sniff_decimal(pd.DataFrame({"x": ["1.500", "2.25"]}), ";") == "."
+
+
+def test_title_rows_are_the_rows_above_the_header() -> None:
+    titled = [
+        ["Bevölkerung nach Stadtteilen 2023", "", "", ""],
+        ["Quelle: Amt für Statistik", "", "", ""],
+        ["", "", "", ""],
+        ["Nr", "Stadtteil", "Einwohner", "Ausländer"],
+        ["101", "Altstadt-Nord", "12000", "2500"],
+    ]
+    assert title_rows(titled) == 3
+    assert title_rows(titled[3:]) == 0
+    # a header with a blank cell is still the header (two of three filled)
+    assert title_rows([["Nr", "", "x"], ["1", "a", "2"]]) == 0
+    # a two-cell line ("Stand:", date) above a wide table is a title line too
+    wide = [["Stand:", "31.12.2023", "", "", "", ""], ["Nr", "Name", "a", "b", "c", "d"]]
+    assert title_rows(wide) == 1
+    assert title_rows([]) == 0 and title_rows([["only"], ["one"]]) == 0
+
+
+def test_blank_rows_and_notes_below_a_table() -> None:
+    frame = pd.DataFrame(
+        {
+            "Nr": ["101", None, "102", "103", None, "Fußnote: vorläufige Werte", "Quelle: Amt"],
+            "Einwohner": [12000, np.nan, 9000, np.nan, np.nan, np.nan, np.nan],
+        },
+        index=[2, 3, 4, 5, 6, 7, 8],
+    )
+    kept, notes = blank_and_note_rows(frame, "t.csv")
+    # 103 has only its key but is a data row (a key has no space); the blank row goes
+    assert kept.index.tolist() == [2, 4, 5]
+    assert notes[["row", "column", "value", "code"]].to_numpy().tolist() == [
+        [7, "Nr", "Fußnote: vorläufige Werte", "note_below_table"],
+        [8, "Nr", "Quelle: Amt", "note_below_table"],
+    ]
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    values=st.lists(st.integers(0, 10**6), min_size=1, max_size=6),
+    titles=st.lists(st.sampled_from(["Einwohner 2023", "Quelle: Stadt", ""]), max_size=3),
+    notes=st.lists(st.sampled_from(["Fußnote: vorläufig", "1) ohne Zweitwohnsitz"]), max_size=2),
+    excel=st.booleans(),
+)
+def test_titles_and_notes_around_a_table_change_no_value(
+    tmp_path: Path, values: list[int], titles: list[str], notes: list[str], excel: bool
+) -> None:
+    header = ["Nr", "Stadtteil", "Einwohner", "Ausländer"]
+    body = [[str(100 + i), f"Teil {i}", str(v), str(v // 3)] for i, v in enumerate(values)]
+    empty = ["", "", "", ""]
+    padded = (
+        [[t, "", "", ""] for t in titles]
+        + [header]
+        + body
+        + [empty]
+        + [[n, "", "", ""] for n in notes]
+    )
+    plain, framed = tmp_path / "plain", tmp_path / "framed"
+    for folder, rows in ((plain, [header, *body]), (framed, padded)):
+        folder.mkdir(exist_ok=True)
+        if excel:
+            pd.DataFrame(rows).to_excel(folder / "t.xlsx", header=False, index=False)
+        else:
+            (folder / "t.csv").write_text("\n".join(";".join(r) for r in rows) + "\n")
+    name = "t.xlsx" if excel else "t.csv"
+    read = [mi.load_data(folder / name, year=2023).long for folder in (plain, framed)]
+    columns = ["unit", "year", "variable", "value"]
+    assert read[0][columns].astype(str).equals(read[1][columns].astype(str))
+    assert read[1]["value"].sum() == sum(values) + sum(v // 3 for v in values)
 
 
 # ---- CSV ----------------------------------------------------------------------------

@@ -129,6 +129,35 @@ def test_wide_file_with_key_and_name_columns_needs_only_the_year() -> None:
         load("koeln_btw2013_wahlkreis.csv")
 
 
+def test_a_town_table_with_a_title_above_and_notes_below(tmp_path: Path) -> None:
+    """The real Köln file as a statistics office's spreadsheet export: title and source
+    lines above the header, an empty row and a footnote below the last district."""
+    real = (REAL / "koeln_btw2013_wahlkreis.csv").read_text(encoding="utf-8").splitlines()
+    fields = real[0].count(";")
+    lines = [
+        "Bundestagswahl 2013: Ergebnisse nach Wahlkreisen" + ";" * fields,
+        "Quelle: Stadt Köln, Amt für Stadtentwicklung und Statistik" + ";" * fields,
+        ";" * fields,
+        *real,
+        ";" * fields,
+        "1) vorläufiges amtliches Endergebnis" + ";" * fields,
+    ]
+    (tmp_path / "wahl.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ds = load_sources([SourceSpec(path="wahl.csv", year=2013)], base_dir=tmp_path)
+    same = load("koeln_btw2013_wahlkreis.csv", year=2013)
+    assert value(ds, "093", 2013, "Wahlberechtigte") == 191277  # 093;Köln I;267;267;191277
+    assert ds.long["value"].equals(same.long["value"])  # NaN where the file is empty
+    note = ds.warnings.query("code == 'note_below_table'")
+    assert note[["row", "value"]].to_numpy().tolist() == [
+        [len(lines), "1) vorläufiges amtliches Endergebnis"]
+    ]
+    described = describe_source(SourceSpec(path="wahl.csv", year=2013), base_dir=tmp_path)
+    assert described.title == (
+        "Bundestagswahl 2013: Ergebnisse nach Wahlkreisen · "
+        "Quelle: Stadt Köln, Amt für Stadtentwicklung und Statistik"
+    )
+
+
 def test_named_key_and_name_columns(tmp_path: Path) -> None:
     (tmp_path / "d.csv").write_text("Schlüssel;Ort;Einw\n01001000;Flensburg;90000\n")
     ds = load_sources(

@@ -82,6 +82,8 @@ def inspect(args: argparse.Namespace) -> Outcome:
         facts["table"] = description.table + (
             f" ({description.title})" if description.title else ""
         )
+    elif description.title:  # the title lines above a plain table
+        facts["title"] = description.title
     examples = ", ".join(description.unit_examples)
     units = f"{description.units}" + (f" (e.g. {examples})" if examples else "")
     facts.update(

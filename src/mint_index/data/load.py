@@ -266,7 +266,8 @@ def describe_source(
     fatal = [f for t in tables if t.format == "unknown" for f in t.failures]
     if fatal:
         raise DataValidationError(problems_frame(fatal))
-    problems = problems_frame([f for t in tables for f in t.failures])
+    failures = [f for t in tables for f in t.failures]
+    problems = problems_frame(failures)
     if len(problems) and not any(len(t.cells) for t in tables):
         raise DataValidationError(problems)  # nothing would be read: not a description
     first = tables[0]
@@ -322,7 +323,12 @@ def describe_source(
         years=sorted(int(y) for y in pd.unique(cells["year"])),
         variables=infos,
         proposed_mapping=proposed,
-        warnings=[problem_line(r) for r in problems.itertuples()],
+        warnings=[  # what reading found: problems, then notes such as a table's footnotes
+            problem_line(r)
+            for r in problems_frame(
+                [*failures, *(w for t in tables for w in t.warnings)]
+            ).itertuples()
+        ],
     )
 
 

@@ -40,6 +40,7 @@ __all__ = [
     "VALUE_FLAGS",
     "Parsed",
     "Table",
+    "blank_and_note_rows",
     "check_school_year",
     "detect_encoding",
     "empty_cells",
@@ -54,6 +55,7 @@ __all__ = [
     "sniff_decimal",
     "sniff_separator",
     "source_columns",
+    "title_rows",
     "year_failures",
 ]
 
@@ -197,6 +199,37 @@ def failures_frame(
     return frame[[*FAILURE_COLUMNS, "code"]].astype({"value": object, "column": object})
 
 
+def blank_and_note_rows(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A plain table without its empty rows (``;;;`` lines, empty spreadsheet rows) and
+    without the notes below it (``Fußnote: vorläufige Werte``, ``Quelle: ...``: rows at
+    the end with one filled cell, text with a space in it, as no key is written), which
+    are returned as warnings (code ``note_below_table``), for they may say what the
+    figures mean. ``frame``'s index numbers the rows as the source does."""
+    empty = frame.isna().to_numpy()
+    for j, column in enumerate(frame.columns):  # text columns: blanks count as empty
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            empty[:, j] |= frame[column].astype(str).str.strip().eq("").to_numpy()
+    filled = (~empty).sum(axis=1)
+    one = np.flatnonzero(filled == 1)
+    first = (~empty[one]).argmax(axis=1)
+    cells = frame.iloc[one].to_numpy(dtype=object)[np.arange(len(one)), first]
+    texts = pd.Series(cells, dtype=object).astype(str).str.strip()
+    note = np.zeros(len(frame), dtype=bool)
+    note[one] = texts.str.contains(" ", regex=False).to_numpy()
+    # from the bottom up to the last data row: what is empty or a note is below the table
+    below = np.logical_and.accumulate(((filled == 0) | note)[::-1])[::-1]
+    notes = below[one] & note[one]
+    warnings = failures_frame(
+        source,
+        np.asarray(frame.index)[one[notes]],
+        np.asarray(frame.columns, dtype=object)[first[notes]],
+        texts.to_numpy()[notes],
+        "a note below the table, not read as data",
+        code="note_below_table",
+    )
+    return frame[(filled > 0) & ~below], warnings
+
+
 def source_columns(failures: list[pd.DataFrame], names: dict[str, str]) -> list[pd.DataFrame]:
     """Problems that name a column by the reader's own name (``year``, ``unit``, ``name``)
     named by the source's instead (``Jahr``, ``AGS``, ``Year``), so the user finds it."""
@@ -239,6 +272,8 @@ def sniff_separator(sample: str) -> str:
     makes comma counts vary from line to line.
     """
     lines = [line for line in sample.splitlines()[:50] if line.strip()][:-1] or [""]
+    while len(lines) > 1 and not any(sep in lines[0] for sep in (";", "\t", ",", "|")):
+        lines = lines[1:]  # a title above the table, written without separators
     best, best_count = ",", 0
     for sep in (";", "\t", ",", "|"):
         counts = {line.count(sep) for line in lines}
@@ -248,6 +283,20 @@ def sniff_separator(sample: str) -> str:
         header = lines[0]
         best = max((";", "\t", ",", "|"), key=header.count)
     return best
+
+
+def title_rows(rows: list[list[str]]) -> int:
+    """How many rows above a plain table's header are its title, source line or blank
+    (a town's spreadsheet: ``Bevölkerung nach Stadtteilen 2023``, ``Quelle: ...``, an
+    empty row): the leading rows with at most one filled cell in three of the table's
+    width (at least one), ``rows`` being the first rows of the sheet or file as text.
+    0 when the first row is the header, or when no row would be left."""
+    filled = [sum(1 for cell in row if str(cell).strip()) for row in rows]
+    if not filled:
+        return 0
+    title = max(1, max(filled) // 3)
+    skip = next((i for i, n in enumerate(filled) if n > title), 0)
+    return skip
 
 
 def sniff_decimal(cells: pd.DataFrame, sep: str) -> str:
@@ -878,8 +927,10 @@ def raw_csv_frame(
     decimal: str | None = None,
     encoding: str | None = None,
     text_columns: tuple[str, ...] = (),
+    skiprows: int = 0,
 ) -> tuple[pd.DataFrame, str, str, str]:
-    """A CSV file as a DataFrame with ``text_columns`` (and the key columns) kept as text.
+    """A CSV file as a DataFrame with ``text_columns`` (and the key columns) kept as text;
+    the header is the line after the first ``skiprows`` (:func:`title_rows`).
 
     Returns (frame, separator, decimal mark, encoding); numeric columns are parsed by the
     C reader, everything else stays text for :func:`parse_cells`.
@@ -890,6 +941,7 @@ def raw_csv_frame(
     header = pd.read_csv(
         io.StringIO(sample),
         sep=sep,
+        skiprows=skiprows,
         nrows=200,
         dtype=str,
         keep_default_na=False,
@@ -903,13 +955,16 @@ def raw_csv_frame(
     dtype = {
         raw_name: str
         for raw_name, name in zip(
-            pd.read_csv(io.StringIO(sample), sep=sep, nrows=0).columns, header.columns, strict=True
+            pd.read_csv(io.StringIO(sample), sep=sep, skiprows=skiprows, nrows=0).columns,
+            header.columns,
+            strict=True,
         )
         if name in keep_text
     }
     frame = pd.read_csv(
         io.BytesIO(raw),
         sep=sep,
+        skiprows=skiprows,
         decimal=decimal,
         encoding=encoding,
         dtype=dtype,

@@ -11,6 +11,7 @@ sources are still checked.
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import re
@@ -45,6 +46,7 @@ from mint_index.data.layouts import (
 )
 from mint_index.data.readers import (
     Table,
+    blank_and_note_rows,
     detect_encoding,
     empty_cells,
     excel_frame,
@@ -58,6 +60,7 @@ from mint_index.data.readers import (
     sniff_decimal,
     sniff_separator,
     source_columns,
+    title_rows,
 )
 from mint_index.data.source import SourceSpec
 
@@ -131,18 +134,28 @@ def _read_bytes(raw: bytes, kind: str, path: Path, name: str, spec: SourceSpec) 
         table.failures = source_columns(table.failures, {"year": "Year"})
         table.separator, table.decimal = sep, decimal
         return table
-    header = _header(text, sep)
+    head = list(csv.reader(text[:65536].splitlines()[:50], delimiter=sep))
+    skip = title_rows(head)
+    header = _header(text, sep, skip)
     unit, label = _key_and_name(header, spec)
     year = find_column(header, spec.year_column, YEAR_NAMES)
     texts = tuple(c for c in (unit, label, year, *spec.filter, *spec.pivot) if c)
     frame, sep, decimal, encoding = raw_csv_frame(
-        raw, sep=sep, decimal=spec.decimal, encoding=encoding, text_columns=texts
+        raw, sep=sep, decimal=spec.decimal, encoding=encoding, text_columns=texts, skiprows=skip
     )
-    rows = np.arange(len(frame)) + 2
+    rows = np.arange(len(frame)) + skip + 2
     table = _frame_source(frame, rows, spec, name, "csv", (unit, label), decimal)
+    table.title = _title(head[:skip])
     table.sha256, table.encoding = sha256_of(raw), encoding
     table.separator, table.decimal = sep, decimal
     return table
+
+
+def _title(rows: list[list[Any]]) -> str | None:
+    """The title lines above a plain table, as one line (what ``inspect`` shows)."""
+    parts = [str(cell).strip() for row in rows for cell in row if str(cell).strip()]
+    parts = [p for p in parts if p.lower() != "nan"]
+    return " · ".join(parts) or None
 
 
 def _genesis(raw: bytes, name: str, spec: SourceSpec, encoding: str) -> Table:
@@ -228,8 +241,8 @@ def _several_dates(long: pd.DataFrame, name: str) -> list[pd.DataFrame]:
     ]
 
 
-def _header(text: str, sep: str) -> list[str]:
-    first = pd.read_csv(io.StringIO(text[:65536]), sep=sep, nrows=0)
+def _header(text: str, sep: str, skip: int) -> list[str]:
+    first = pd.read_csv(io.StringIO(text[:65536]), sep=sep, skiprows=skip, nrows=0)
     return [str(c).strip() for c in first.columns]
 
 
@@ -255,11 +268,14 @@ def _excel(raw: bytes, name: str, spec: SourceSpec) -> Table:
         return failed_table(
             name, "format genesis: the sheet holds no GENESIS table", "unreadable_file"
         )
-    frame = _with_header(sheet)
+    head = sheet.head(50).astype(object).where(sheet.head(50).notna(), "")
+    skip = title_rows(head.astype(str).to_numpy().tolist())
+    frame = _with_header(sheet.iloc[skip:])
     header = [str(c).strip() for c in frame.columns]
     unit, label = _key_and_name(header, spec)
-    rows = np.arange(len(frame)) + 2
+    rows = np.arange(len(frame)) + skip + 2
     table = _frame_source(frame, rows, spec, name, "excel", (unit, label), ".")
+    table.title = _title(head.iloc[:skip].to_numpy().tolist())
     table.sha256 = sha256_of(raw)
     return table
 
@@ -326,6 +342,7 @@ def _frame_source(
     unit, label = key_and_name
     frame = frame.rename(columns=lambda c: str(c).strip())
     frame.index = rows
+    frame, notes = blank_and_note_rows(frame, name)
     blank = [
         c for c in frame.columns if c.startswith("Unnamed: ") and frame[c].isna().all()
     ]  # a trailing separator on every line: a column with neither name nor values
@@ -387,6 +404,8 @@ def _frame_source(
     table.failures = problems + source_columns(
         table.failures, {k: v for k, v in internal.items() if v is not None}
     )
+    if len(notes):
+        table.warnings.append(notes)
     return table
 
 
