@@ -404,6 +404,11 @@ def test_problems_name_the_columns_as_the_source_does(tmp_path: Path) -> None:
         [2, "Jahr", "zwanzig"],
         [3, "Year", "neunzehn"],
     ]
+    # a missing column's message lists the columns as the file names them
+    (tmp_path / "n.csv").write_text("Nr;Stadtbezirk;Einw\n1;Innenstadt;5\n")
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="n.csv")], base_dir=tmp_path)
+    assert err.value.failures["reason"].iloc[0].endswith("columns are: Nr, Stadtbezirk, Einw")
 
 
 def test_label_ids_are_valid_unique_and_keep_the_specific_levels() -> None:

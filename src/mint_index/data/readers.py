@@ -688,6 +688,7 @@ def frame_table(
     year: int | None = None,
     unit: str | None = None,
     school_year: str | None = None,
+    source_names: dict[str, str] | None = None,
     decimal: str = ".",
     sha256: str | None = None,
     encoding: str | None = None,
@@ -699,8 +700,10 @@ def frame_table(
     table that has no year or no key column (a department's table of its own town, one row
     per year); a column in the source wins over either. ``school_year`` (``start`` or
     ``end``) says which calendar year a school year in the year column counts in
-    (:func:`parse_years`).
+    (:func:`parse_years`). ``source_names`` maps a column the reader renamed (``unit``,
+    ``year``, ``name``) back to the source's name (``AGS``, ``Jahr``), for the problems.
     """
+    named = source_names or {}
     frame = frame.rename(columns=lambda c: str(c).strip())
     rows = np.asarray(frame.index if rows is None else rows)
     failures: list[pd.DataFrame] = []
@@ -729,7 +732,8 @@ def frame_table(
                 None,
                 c,
                 None,
-                f"required column missing{hint.get(c, '')}; columns are: {', '.join(columns)}",
+                f"required column missing{hint.get(c, '')}; columns are: "
+                + ", ".join(named.get(c, c) for c in columns),
                 code="missing_column",
             )
             for c in absent
@@ -776,7 +780,7 @@ def frame_table(
         len(frame),
         sha256,
         encoding,
-        failures + more,
+        source_columns(failures + more, named),
         warnings,
         names=names,
     )

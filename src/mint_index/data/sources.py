@@ -59,7 +59,6 @@ from mint_index.data.readers import (
     sha256_of,
     sniff_decimal,
     sniff_separator,
-    source_columns,
     title_rows,
 )
 from mint_index.data.source import SourceSpec
@@ -131,7 +130,6 @@ def _read_bytes(raw: bytes, kind: str, path: Path, name: str, spec: SourceSpec) 
         long, classes = opensdg_frame(frame, spec.unit_column, spec.name_column, spec.unit)
         decimal = spec.decimal or "."
         table = _long_table(long, classes, spec, name, "opensdg", raw, encoding, decimal)
-        table.failures = source_columns(table.failures, {"year": "Year"})
         table.separator, table.decimal = sep, decimal
         return table
     head = list(csv.reader(text[:65536].splitlines()[:50], delimiter=sep))
@@ -210,7 +208,7 @@ def _flat(text: str, sep: str, raw: bytes, name: str, spec: SourceSpec, encoding
             )
         )
     table = _long_table(long, classes, spec, name, "genesis-flat", raw, encoding, decimal)
-    table.failures = several + source_columns(table.failures, {"year": "time"})
+    table.failures = several + table.failures
     table.table = table_code([], name) or code
     table.title = str(frame["statistics_label"].iloc[0]) if len(frame) else None
     table.separator, table.decimal = sep, decimal
@@ -363,6 +361,7 @@ def _frame_source(
     if label is not None and label in frame.columns and label != "name":
         renames[label] = "name"
     frame = frame.rename(columns=renames)
+    renamed = {"year": year, "unit": unit, "name": label}  # for the problems: the file's names
     frame, more = filter_rows(frame, spec.filter, name)
     problems += more
     problems += _unknown_pivot(spec, frame.columns, name)
@@ -398,12 +397,10 @@ def _frame_source(
         year=spec.year,
         unit=spec.unit,
         school_year=spec.school_year,
+        source_names={k: v for k, v in renamed.items() if v is not None},
         decimal=decimal,
     )
-    internal = {"year": year, "unit": unit, "name": label}
-    table.failures = problems + source_columns(
-        table.failures, {k: v for k, v in internal.items() if v is not None}
-    )
+    table.failures = problems + table.failures
     if len(notes):
         table.warnings.append(notes)
     return table
@@ -465,6 +462,7 @@ def _long_table(
         year=spec.year,
         unit=spec.unit,
         school_year=spec.school_year,
+        source_names={"year": "time" if fmt == "genesis-flat" else "Year"},
         decimal=decimal,
         sha256=sha256_of(raw),
         encoding=encoding,
