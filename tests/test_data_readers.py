@@ -18,6 +18,8 @@ from mint_index.data import FLAGS, MISSING_REASONS
 from mint_index.data.readers import (
     blank_and_note_rows,
     detect_encoding,
+    header_depth,
+    header_labels,
     parse_cells,
     parse_years,
     sniff_decimal,
@@ -285,6 +287,29 @@ def test_title_rows_are_the_rows_above_the_header() -> None:
     wide = [["Stand:", "31.12.2023", "", "", "", ""], ["Nr", "Name", "a", "b", "c", "d"]]
     assert title_rows(wide) == 1
     assert title_rows([]) == 0 and title_rows([["only"], ["one"]]) == 0
+
+
+def test_a_header_over_two_rows_joins_its_levels() -> None:
+    rows = [
+        ["Nr", "Stadtteil", "Einwohner", "davon", ""],
+        ["", "", "insgesamt", "Deutsche", "Ausländer"],
+        ["101", "Altstadt-Nord", "12000", "9500", "2500"],
+    ]
+    assert header_depth(rows) == 2
+    # "davon" is merged over two columns: it stands over "Ausländer" too
+    assert header_labels(rows[:2]) == [
+        "Nr",
+        "Stadtteil",
+        "Einwohner | insgesamt",
+        "davon | Deutsche",
+        "davon | Ausländer",
+    ]
+    # a first data row without key but with figures or symbols is data, not header
+    assert header_depth([["Nr", "Name", "x"], ["", "Gesamtstadt", "1.234"]]) == 1
+    assert header_depth([["Nr", "Name", "x"], ["", "Gesamtstadt", "."]]) == 1
+    assert header_depth([["Nr", "Name", "x"], ["101", "a", "b"]]) == 1
+    # an empty upper cell over nothing stays empty; an empty name is "Unnamed: n"
+    assert header_labels([["Nr", "", "x"], ["", "", "y"]]) == ["Nr", "Unnamed: 1", "x | y"]
 
 
 def test_blank_rows_and_notes_below_a_table() -> None:

@@ -158,6 +158,26 @@ def test_a_town_table_with_a_title_above_and_notes_below(tmp_path: Path) -> None
     )
 
 
+@pytest.mark.parametrize("excel", [False, True])
+def test_a_header_over_two_rows_of_merged_cells(tmp_path: Path, excel: bool) -> None:
+    rows = [
+        ["Einwohner nach Stadtteilen, 31.12.2023", "", "", "", ""],
+        ["Nr", "Stadtteil", "Einwohner", "davon", ""],
+        ["", "", "insgesamt", "Deutsche", "Ausländer"],
+        ["101", "Altstadt-Nord", "12000", "9500", "2500"],
+        ["102", "Altstadt-Süd", "9000", "7500", "1500"],
+    ]
+    name = "t.xlsx" if excel else "t.csv"
+    if excel:
+        pd.DataFrame(rows).to_excel(tmp_path / name, header=False, index=False)
+    else:
+        (tmp_path / name).write_text("\n".join(";".join(r) for r in rows) + "\n")
+    ds = load_sources([SourceSpec(path=name, year=2023)], base_dir=tmp_path)
+    assert ds.variables == ["Einwohner | insgesamt", "davon | Deutsche", "davon | Ausländer"]
+    assert value(ds, "102", 2023, "davon | Ausländer") == 1500
+    assert ds.units.loc["101", "name"] == "Altstadt-Nord"
+
+
 def test_named_key_and_name_columns(tmp_path: Path) -> None:
     (tmp_path / "d.csv").write_text("Schlüssel;Ort;Einw\n01001000;Flensburg;90000\n")
     ds = load_sources(

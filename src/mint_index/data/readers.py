@@ -25,7 +25,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -42,11 +42,14 @@ __all__ = [
     "Table",
     "blank_and_note_rows",
     "check_school_year",
+    "column_names",
     "detect_encoding",
     "empty_cells",
     "excel_frame",
     "failures_frame",
     "frame_table",
+    "header_depth",
+    "header_labels",
     "make_cells",
     "parse_cells",
     "parse_years",
@@ -297,6 +300,67 @@ def title_rows(rows: list[list[str]]) -> int:
     title = max(1, max(filled) // 3)
     skip = next((i for i, n in enumerate(filled) if n > title), 0)
     return skip
+
+
+#: A cell that holds a figure rather than a label (``12000``, ``1.234,5``, ``-3``).
+_FIGURE = re.compile(r"^[-+]?\d[\d.,\s]*$")
+
+
+def header_depth(rows: list[list[str]]) -> int:
+    """How many rows the header of a plain table spans, ``rows`` starting at its first
+    row: 1, plus each row that continues it, as merged cells in a spreadsheet do
+    (``Einwohner`` over ``insgesamt | Ausländer``): its first cell empty and every filled
+    cell text, not a figure or an official symbol (``.``, ``-``). At most 4."""
+
+    def value(cell: str) -> bool:
+        return bool(_FIGURE.match(cell) or cell in SYMBOLS or _MARKED_SYMBOL.match(cell))
+
+    depth = 1
+    while depth < min(len(rows), 4):
+        row = [str(cell).strip() for cell in rows[depth]]
+        filled = [cell for cell in row if cell and cell.lower() != "nan"]
+        if not filled or row[0] not in ("", "nan") or any(value(c) for c in filled):
+            break
+        depth += 1
+    return depth
+
+
+def header_labels(rows: list[list[str]]) -> list[str]:
+    """The column names of a header that spans ``rows``: each column's levels joined
+    with `` | ``, an upper level standing over the columns to its right up to the next
+    one where a lower row names them (a merged cell: ``Einwohner | insgesamt``,
+    ``Einwohner | Ausländer``). Names are unique as pandas makes them (an empty one
+    ``Unnamed: n``, a repeated one ``x.1``)."""
+    width = max((len(row) for row in rows), default=0)
+    grid = [
+        [str(c).strip() if c is not None and str(c).strip() != "nan" else "" for c in row]
+        + [""] * (width - len(row))
+        for row in rows
+    ]
+    levels: list[list[str]] = [[] for _ in range(width)]
+    for depth, row in enumerate(grid):
+        below = [any(lower[j] for lower in grid[depth + 1 :]) for j in range(width)]
+        over = ""
+        for j, cell in enumerate(row):  # the columns of the header (a few dozen)
+            over = cell or (over if below[j] else "")
+            if over:
+                levels[j].append(over)
+    return column_names([" | ".join(parts) for parts in levels])
+
+
+def column_names(cells: list[Any]) -> list[str]:
+    """A header row's cells as column names, the way pandas' ``header=0`` names them: an
+    empty cell ``Unnamed: n``, a repeated name ``x.1``."""
+    names: list[str] = []
+    for i, cell in enumerate(cells):
+        empty = cell is None or (isinstance(cell, float) and cell != cell) or cell == ""
+        name = f"Unnamed: {i}" if empty else str(cell)
+        base, k = name, 0
+        while name in names:
+            k += 1
+            name = f"{base}.{k}"
+        names.append(name)
+    return names
 
 
 def sniff_decimal(cells: pd.DataFrame, sep: str) -> str:
@@ -932,9 +996,11 @@ def raw_csv_frame(
     encoding: str | None = None,
     text_columns: tuple[str, ...] = (),
     skiprows: int = 0,
+    names: list[str] | None = None,
 ) -> tuple[pd.DataFrame, str, str, str]:
     """A CSV file as a DataFrame with ``text_columns`` (and the key columns) kept as text;
-    the header is the line after the first ``skiprows`` (:func:`title_rows`).
+    the header is the line after the first ``skiprows`` (:func:`title_rows`), or, with
+    ``names`` (a header of several lines, :func:`header_labels`), the data start there.
 
     Returns (frame, separator, decimal mark, encoding); numeric columns are parsed by the
     C reader, everything else stays text for :func:`parse_cells`.
@@ -942,6 +1008,7 @@ def raw_csv_frame(
     encoding = encoding or detect_encoding(raw)
     sample = raw[:65536].decode(encoding, errors="replace")
     sep = sep or sniff_separator(sample)
+    header_row: Literal["infer"] | None = None if names is not None else "infer"
     header = pd.read_csv(
         io.StringIO(sample),
         sep=sep,
@@ -950,6 +1017,8 @@ def raw_csv_frame(
         dtype=str,
         keep_default_na=False,
         skipinitialspace=True,
+        header=header_row,
+        names=names,
     )
     header.columns = [str(c).strip() for c in header.columns]
     keep_text = set(KEY_COLUMNS) | set(text_columns)
@@ -959,7 +1028,14 @@ def raw_csv_frame(
     dtype = {
         raw_name: str
         for raw_name, name in zip(
-            pd.read_csv(io.StringIO(sample), sep=sep, skiprows=skiprows, nrows=0).columns,
+            pd.read_csv(
+                io.StringIO(sample),
+                sep=sep,
+                skiprows=skiprows,
+                nrows=0,
+                header=header_row,
+                names=names,
+            ).columns,
             header.columns,
             strict=True,
         )
@@ -972,6 +1048,8 @@ def raw_csv_frame(
         decimal=decimal,
         encoding=encoding,
         dtype=dtype,
+        header=header_row,
+        names=names,
         na_values=NA_TEXT,
         keep_default_na=False,
     )

@@ -53,6 +53,8 @@ from mint_index.data.readers import (
     failures_frame,
     first_rows,
     frame_table,
+    header_depth,
+    header_labels,
     parse_years,
     raw_csv_frame,
     require,
@@ -134,14 +136,22 @@ def _read_bytes(raw: bytes, kind: str, path: Path, name: str, spec: SourceSpec) 
         return table
     head = list(csv.reader(text[:65536].splitlines()[:50], delimiter=sep))
     skip = title_rows(head)
-    header = _header(text, sep, skip)
+    depth = header_depth(head[skip:])
+    names = header_labels(head[skip : skip + depth]) if depth > 1 else None
+    header = names or _header(text, sep, skip)
     unit, label = _key_and_name(header, spec)
     year = find_column(header, spec.year_column, YEAR_NAMES)
     texts = tuple(c for c in (unit, label, year, *spec.filter, *spec.pivot) if c)
     frame, sep, decimal, encoding = raw_csv_frame(
-        raw, sep=sep, decimal=spec.decimal, encoding=encoding, text_columns=texts, skiprows=skip
+        raw,
+        sep=sep,
+        decimal=spec.decimal,
+        encoding=encoding,
+        text_columns=texts,
+        skiprows=skip + depth if names else skip,
+        names=names,
     )
-    rows = np.arange(len(frame)) + skip + 2
+    rows = np.arange(len(frame)) + skip + depth + 1
     table = _frame_source(frame, rows, spec, name, "csv", (unit, label), decimal)
     table.title = _title(head[:skip])
     table.sha256, table.encoding = sha256_of(raw), encoding
@@ -267,34 +277,18 @@ def _excel(raw: bytes, name: str, spec: SourceSpec) -> Table:
             name, "format genesis: the sheet holds no GENESIS table", "unreadable_file"
         )
     head = sheet.head(50).astype(object).where(sheet.head(50).notna(), "")
-    skip = title_rows(head.astype(str).to_numpy().tolist())
-    frame = _with_header(sheet.iloc[skip:])
+    cells = head.astype(str).to_numpy().tolist()
+    skip = title_rows(cells)
+    depth = header_depth(cells[skip:])
+    frame = sheet.iloc[skip + depth :].reset_index(drop=True)
+    frame.columns = header_labels(cells[skip : skip + depth])
     header = [str(c).strip() for c in frame.columns]
     unit, label = _key_and_name(header, spec)
-    rows = np.arange(len(frame)) + skip + 2
+    rows = np.arange(len(frame)) + skip + depth + 1
     table = _frame_source(frame, rows, spec, name, "excel", (unit, label), ".")
     table.title = _title(head.iloc[:skip].to_numpy().tolist())
     table.sha256 = sha256_of(raw)
     return table
-
-
-def _with_header(rows: pd.DataFrame) -> pd.DataFrame:
-    """A sheet read without a header, its first row made the header as pandas' own
-    ``header=0`` makes it (an empty cell ``Unnamed: n``, a repeated name ``x.1``)."""
-    if rows.empty:
-        return rows
-    names: list[str] = []
-    for i, cell in enumerate(rows.iloc[0].tolist()):
-        empty = cell is None or (isinstance(cell, float) and cell != cell)
-        name = f"Unnamed: {i}" if empty else str(cell)
-        base, k = name, 0
-        while name in names:
-            k += 1
-            name = f"{base}.{k}"
-        names.append(name)
-    frame = rows.iloc[1:].reset_index(drop=True)
-    frame.columns = names
-    return frame
 
 
 def _parquet(raw: bytes, name: str, spec: SourceSpec) -> Table:
