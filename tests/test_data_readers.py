@@ -308,6 +308,10 @@ def test_a_header_over_two_rows_joins_its_levels() -> None:
     assert header_depth([["Nr", "Name", "x"], ["", "Gesamtstadt", "1.234"]]) == 1
     assert header_depth([["Nr", "Name", "x"], ["", "Gesamtstadt", "."]]) == 1
     assert header_depth([["Nr", "Name", "x"], ["101", "a", "b"]]) == 1
+    # a row of years below the variables continues the header
+    assert (
+        header_depth([["Nr", "Name", "x", ""], ["", "", "2022", "2023"], ["1", "a", "5", "6"]]) == 2
+    )
     # an empty upper cell over nothing stays empty; an empty name is "Unnamed: n"
     assert header_labels([["Nr", "", "x"], ["", "", "y"]]) == ["Nr", "Unnamed: 1", "x | y"]
 

@@ -6,6 +6,7 @@ value), not from the reader's output.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pandas as pd
@@ -176,6 +177,23 @@ def test_a_header_over_two_rows_of_merged_cells(tmp_path: Path, excel: bool) -> 
     assert ds.variables == ["Einwohner | insgesamt", "davon | Deutsche", "davon | Ausländer"]
     assert value(ds, "102", 2023, "davon | Ausländer") == 1500
     assert ds.units.loc["101", "name"] == "Altstadt-Nord"
+
+
+def test_variables_over_a_row_of_years(tmp_path: Path) -> None:
+    # a town's time series of two variables: each over its years, one district per row
+    (tmp_path / "t.csv").write_text(
+        "Nr;Stadtbezirk;Einwohner;;Ausländer;\n;;2022;2023;2022;2023\n"
+        "1;Innenstadt;120;125;30;32\n2;Nord;80;81;.;9\n",
+        encoding="utf-8",
+    )
+    ds = load_sources([SourceSpec(path="t.csv")], base_dir=tmp_path)
+    assert sorted(ds.variables) == ["Ausländer", "Einwohner"] and list(ds.years) == [2022, 2023]
+    assert value(ds, "1", 2023, "Einwohner") == 125
+    assert value(ds, "2", 2023, "Ausländer") == 9
+    assert math.isnan(value(ds, "2", 2022, "Ausländer"))
+    # with a year given, each column is a variable of that year
+    given = load_sources([SourceSpec(path="t.csv", year=2024)], base_dir=tmp_path)
+    assert "Einwohner | 2022" in given.variables and list(given.years) == [2024]
 
 
 def test_named_key_and_name_columns(tmp_path: Path) -> None:

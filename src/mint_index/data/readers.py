@@ -310,7 +310,8 @@ def header_depth(rows: list[list[str]]) -> int:
     """How many rows the header of a plain table spans, ``rows`` starting at its first
     row: 1, plus each row that continues it, as merged cells in a spreadsheet do
     (``Einwohner`` over ``insgesamt | Ausländer``): its first cell empty and every filled
-    cell text, not a figure or an official symbol (``.``, ``-``). At most 4."""
+    cell text, not a figure or an official symbol (``.``, ``-``), or every filled cell a
+    year (``Einwohner`` over ``2019 | 2020``). At most 4."""
 
     def value(cell: str) -> bool:
         return bool(_FIGURE.match(cell) or cell in SYMBOLS or _MARKED_SYMBOL.match(cell))
@@ -319,7 +320,10 @@ def header_depth(rows: list[list[str]]) -> int:
     while depth < min(len(rows), 4):
         row = [str(cell).strip() for cell in rows[depth]]
         filled = [cell for cell in row if cell and cell.lower() != "nan"]
-        if not filled or row[0] not in ("", "nan") or any(value(c) for c in filled):
+        if not filled or row[0] not in ("", "nan"):
+            break
+        years = not parse_years(pd.Series(filled, dtype=object))[1].any()
+        if not years and any(value(c) for c in filled):  # figures: the first data row
             break
         depth += 1
     return depth

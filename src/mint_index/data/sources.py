@@ -374,11 +374,16 @@ def _frame_source(
             long, rows = frame, np.asarray(frame.index)
         long = long.assign(variable=pivot_label(long, pivot)).drop(columns=pivot)
         frame, layout = long, "long"
-    elif layout == "wide" and spec.year is None and _years_as_columns(frame, spec.school_year):
-        # one variable over the years (a district per row, a year per column): named by
-        # the file, as a mapping or `mint-index inspect` shows it
+    elif (
+        layout == "wide"
+        and spec.year is None
+        and (dated := _years_as_columns(frame, Path(name).stem, spec.school_year))
+    ):
+        # a year per column (a district per row): each column's variable and year
         long = wide_to_long(frame, ["unit", "name"], [])
-        long["year"], long["variable"] = long["variable"], Path(name).stem
+        heads = long["variable"]
+        long["variable"] = heads.map({head: variable for head, (variable, _) in dated.items()})
+        long["year"] = heads.map({head: year for head, (_, year) in dated.items()})
         rows, frame, layout = long["row"].to_numpy(), long.drop(columns="row"), "long"
     else:
         rows = np.asarray(frame.index)
@@ -400,14 +405,24 @@ def _frame_source(
     return table
 
 
-def _years_as_columns(frame: pd.DataFrame, school_year: str | None) -> bool:
-    """A wide table without a year column whose every value column is headed by a year
-    (``2019``, ``31.12.2019``, ``Juni 2019``; a school year ``2019/20`` with the
-    ``school_year`` option): one variable, a year per column."""
+def _years_as_columns(
+    frame: pd.DataFrame, stem: str, school_year: str | None
+) -> dict[str, tuple[str, str]]:
+    """Column -> (variable, year) for a wide table without a year column whose every
+    value column is headed by a year (``2019``, ``31.12.2019``, ``Juni 2019``; a school
+    year ``2019/20`` with the ``school_year`` option), or whose every head ends in one
+    (``Einwohner | 2019``: a header over two rows, the years below the variables). A bare
+    year's variable is named by the file (``stem``). Empty when the table is not so."""
     if "year" in frame.columns:
-        return False
-    headers = pd.Series([c for c in frame.columns if c not in ("unit", "name")], dtype=object)
-    return bool(len(headers)) and not parse_years(headers, school_year)[1].any()
+        return {}
+    heads = [str(c) for c in frame.columns if c not in ("unit", "name")]
+    last = pd.Series([head.rsplit(" | ", 1)[-1] for head in heads], dtype=object)
+    if not heads or parse_years(last, school_year)[1].any():
+        return {}
+    return {
+        head: (head.rsplit(" | ", 1)[0] if " | " in head else stem, year)
+        for head, year in zip(heads, last, strict=True)
+    }
 
 
 def _unknown_pivot(spec: SourceSpec, columns: pd.Index, name: str) -> list[pd.DataFrame]:
