@@ -191,6 +191,8 @@ def test_variables_over_a_row_of_years(tmp_path: Path) -> None:
     assert value(ds, "1", 2023, "Einwohner") == 125
     assert value(ds, "2", 2023, "Ausländer") == 9
     assert math.isnan(value(ds, "2", 2022, "Ausländer"))
+    # inspect tells the file's layout, not the one it is read through
+    assert describe_source(SourceSpec(path="t.csv"), base_dir=tmp_path).layout == "wide"
     # with a year given, each column is a variable of that year
     given = load_sources([SourceSpec(path="t.csv", year=2024)], base_dir=tmp_path)
     assert "Einwohner | 2022" in given.variables and list(given.years) == [2024]

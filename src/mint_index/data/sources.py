@@ -363,6 +363,7 @@ def _frame_source(
     layout = spec.layout
     if layout == "auto":
         layout = "long" if {"variable", "value"} <= set(frame.columns) else "wide"
+    file_layout = layout  # what the file is, whatever it is read through
     if pivot or spec.filter:
         drop = [c for c in spec.filter if c in frame.columns and c not in pivot]
         frame = frame.drop(columns=drop)
@@ -400,6 +401,7 @@ def _frame_source(
         decimal=decimal,
     )
     table.failures = problems + table.failures
+    table.layout = file_layout
     if len(notes):
         table.warnings.append(notes)
     return table
