@@ -189,6 +189,14 @@ def test_parse_cells_accounts_for_every_cell(cells: list[object], decimal: str) 
     assert not (marked & (number | parsed.bad)).any()
 
 
+def test_parse_cells_reads_typeset_figures() -> None:
+    cells = ["−3,5", "–3,5", "–", "12 345", "12\u00a0345,5", "1\u202f234\u2009567", "12 34"]
+    parsed = parse_cells(pd.Series(cells, dtype=object), ",")
+    assert parsed.value[:6].tolist() == [-3.5, -3.5, 0.0, 12345.0, 12345.5, 1234567.0]
+    assert parsed.flag[2] == FLAGS.index("nothing_there")  # the dash as Destatis prints it
+    assert parsed.bad.tolist() == [False] * 6 + [True]  # not groups of three: reported
+
+
 def test_parse_cells_decimal_comma_and_thousands_dot() -> None:
     parsed = parse_cells(pd.Series(["1.234,5", "12,5", "1.234", "-3,25", "1.5", "12,5p"]), ",")
     # "1.5" is not a number when the decimal mark is a comma: reported, not guessed

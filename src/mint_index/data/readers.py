@@ -460,7 +460,7 @@ def parse_cells(cells: pd.Series | np.ndarray, decimal: str = ".") -> Parsed:
     if not len(rest):
         return Parsed(value, reason, flag, bad, nonfinite)
     raw = series.iloc[rest]
-    text = raw.astype(str).str.strip()
+    text = _typeset(raw.astype(str).str.strip())
     words = text.str.fullmatch(_NON_FINITE).to_numpy(dtype=bool) & raw.notna().to_numpy()
     nonfinite[rest[words]] = True
     empty = (raw.isna() | text.isin(NA_TEXT)).to_numpy() & ~words
@@ -499,6 +499,25 @@ def parse_cells(cells: pd.Series | np.ndarray, decimal: str = ".") -> Parsed:
     flag[idx[ok]] = np.where(open_[ok], FLAG["limited_value"], letters[ok])
     bad[idx[~ok]] = True
     return Parsed(value, reason, flag, bad, nonfinite, unknown_mark)
+
+
+#: A dash or minus sign as typesetting writes it (``−3,5``; ``–`` for "nothing there", as
+#: Destatis' publications print it) at the start of a cell.
+_TYPESET_MINUS = re.compile("^[\u2212\u2013]")
+#: A number whose thousands are set apart by a space, as DIN 5008 writes them (``12 345``,
+#: also a no-break or thin space): groups of exactly three digits.
+_SPACED_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d+)?$")
+
+
+def _typeset(text: pd.Series) -> pd.Series:
+    """Cells as a keyboard would write them: a typeset minus or dash as ``-``, the spaces
+    between thousands removed."""
+    text = text.str.replace(_TYPESET_MINUS, "-", regex=True)
+    spaced = text.str.fullmatch(_SPACED_THOUSANDS).fillna(False).to_numpy(dtype=bool)
+    if spaced.any():
+        text = text.copy()
+        text[spaced] = text[spaced].str.replace(r"[ \u00a0\u202f\u2009]", "", regex=True)
+    return text
 
 
 #: The symbols that stand for no value (every one but ``-``, an exact zero).
