@@ -44,6 +44,8 @@ sources:                     # every data file, each with what it needs to be re
   # - path: raw/wahl.csv            # any other file: `mint-index inspect raw/wahl.csv`
   #   year: 2024                    # prints the entry to paste here, with its mapping
   #   mapping: {{Wahlberechtigte: electorate_local}}
+  # - path: raw/elternvertretungen.csv  # years written as school years (2023/24):
+  #   school_year: start              # the calendar year each counts in (start or end)
   # - path: erhebung.xlsx           # figures the town collects: `mint-index template`
   #   format: template
 report: {{lang: {lang}, out: {out}}}
