@@ -1032,16 +1032,15 @@ def raw_csv_frame(
     sample = raw[:65536].decode(encoding, errors="replace")
     sep = sep or sniff_separator(sample)
     header_row: Literal["infer"] | None = None if names is not None else "infer"
-    header = pd.read_csv(
-        io.StringIO(sample),
-        sep=sep,
-        skiprows=skiprows,
-        nrows=200,
-        dtype=str,
-        keep_default_na=False,
-        skipinitialspace=True,
-        header=header_row,
-        names=names,
+
+    def read(source: io.StringIO | io.BytesIO, **options: Any) -> pd.DataFrame:
+        """Where the table starts and what its columns are called: alike for every read."""
+        return pd.read_csv(
+            source, sep=sep, skiprows=skiprows, header=header_row, names=names, **options
+        )
+
+    header = read(
+        io.StringIO(sample), nrows=200, dtype=str, keep_default_na=False, skipinitialspace=True
     )
     header.columns = [str(c).strip() for c in header.columns]
     keep_text = set(KEY_COLUMNS) | set(text_columns)
@@ -1051,28 +1050,15 @@ def raw_csv_frame(
     dtype = {
         raw_name: str
         for raw_name, name in zip(
-            pd.read_csv(
-                io.StringIO(sample),
-                sep=sep,
-                skiprows=skiprows,
-                nrows=0,
-                header=header_row,
-                names=names,
-            ).columns,
-            header.columns,
-            strict=True,
+            read(io.StringIO(sample), nrows=0).columns, header.columns, strict=True
         )
         if name in keep_text
     }
-    frame = pd.read_csv(
+    frame = read(
         io.BytesIO(raw),
-        sep=sep,
-        skiprows=skiprows,
         decimal=decimal,
         encoding=encoding,
         dtype=dtype,
-        header=header_row,
-        names=names,
         na_values=NA_TEXT,
         keep_default_na=False,
     )
