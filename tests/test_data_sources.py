@@ -452,14 +452,15 @@ def test_problems_name_the_columns_as_the_source_does(tmp_path: Path) -> None:
 
 
 def test_label_ids_are_valid_unique_and_keep_the_specific_levels() -> None:
-    from mint_index.data.sources import label_id
+    from mint_index.data.sources import label_ids
 
     taken: set[str] = set()
     long = "Insolvenzverfahren (Verbraucher) | Beantragte Verfahren | eröffnet | Anzahl"
-    assert label_id(long, taken) == "insolvenzverfahren_beantragte_verfahren_eroeffnet_anzahl"
-    assert label_id("Gültige Stimmen | SPD", taken) == "gueltige_stimmen_spd"
-    assert label_id("Gültige Stimmen | SPD", taken) == "gueltige_stimmen_spd_2"
-    assert label_id("2015", taken) == "v_2015"
+    # 68 characters: the last word of the longest level goes ("verbraucher")
+    assert label_ids([long], taken) == ["insolvenzverfahren_beantragte_verfahren_eroeffnet_anzahl"]
+    assert label_ids(["Gültige Stimmen | SPD"], taken) == ["gueltige_stimmen_spd"]
+    assert label_ids(["Gültige Stimmen | SPD"], taken) == ["gueltige_stimmen_spd_2"]
+    assert label_ids(["2015"], taken) == ["v_2015"]
 
 
 def test_label_ids_of_a_source_keep_what_tells_its_variables_apart() -> None:

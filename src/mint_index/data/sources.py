@@ -65,7 +65,7 @@ from mint_index.data.readers import (
 )
 from mint_index.data.source import SourceSpec
 
-__all__ = ["failed_table", "label_id", "label_ids", "map_table", "read_spec"]
+__all__ = ["failed_table", "label_ids", "map_table", "read_spec"]
 
 
 def read_spec(
@@ -579,13 +579,6 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
 
 
-def label_id(label: str, taken: set[str]) -> str:
-    """A framework variable id made from a source label (``Gültige Stimmen | SPD`` ->
-    ``gueltige_stimmen_spd``), unique among ``taken`` (:func:`label_ids` for a source's
-    labels together)."""
-    return label_ids([label], taken)[0]
-
-
 def _fitted(words: list[str]) -> str:
     """Words joined into an id of at most :data:`_ID_LENGTH` characters, each cut to the
     same length where they are too many (``beschaeft_vollzeit_dienstver_beamte``): the
@@ -598,8 +591,8 @@ def _fitted(words: list[str]) -> str:
 
 
 def label_ids(labels: list[str], taken: set[str]) -> list[str]:
-    """Ids made from the labels of one source, unique among ``taken`` (``_2`` where two
-    come out alike).
+    """Framework variable ids made from the labels of one source (``Gültige Stimmen | SPD``
+    -> ``gueltige_stimmen_spd``), unique among ``taken`` (``_2`` where two come out alike).
 
     When a label is too long for an id, every label of the source is shortened the same
     way, so that their ids read alike: levels all of them share (the statistic's name,
