@@ -162,6 +162,22 @@ def test_inspect_of_school_years_fails_until_told_how_to_count_them(
     assert list(dataset.years) == [2024]
 
 
+def test_inspect_of_a_sheet_per_year(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from test_data_sources import _workbook_of_years
+
+    _workbook_of_years(tmp_path / "kita.xlsx")
+    monkeypatch.chdir(tmp_path)
+    assert main(["inspect", "kita.xlsx", "--sheet", "2022,2023", "--format", "json"]) == 0
+    outcome = _json(capsys)
+    assert outcome["facts"]["years"] == "2022, 2023"
+    entry = yaml.safe_load(outcome["snippet"])["sources"][0]
+    assert entry["sheet"] == [2022, 2023]  # pasted, it reads the same sheets
+    dataset = load_sources([SourceSpec(**entry)], base_dir=tmp_path)
+    assert list(dataset.years) == [2022, 2023]
+
+
 def test_inspect_usage_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -332,6 +332,9 @@ def test_blank_rows_and_notes_below_a_table() -> None:
         },
         index=[2, 3, 4, 5, 6, 7, 8],
     )
+    # one text column only (a sheet of notes): pandas hands out its own read-only buffer
+    single = pd.DataFrame({"a": ["Erläuterungen", None, "Plätze: genehmigt"]}, dtype=object)
+    assert len(blank_and_note_rows(single, "s.xlsx")[0]) == 1
     kept, notes = blank_and_note_rows(frame, "t.csv")
     # 103 has only its key but is a data row (a key has no space); the blank row goes
     assert kept.index.tolist() == [2, 4, 5]

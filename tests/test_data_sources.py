@@ -198,6 +198,48 @@ def test_variables_over_a_row_of_years(tmp_path: Path) -> None:
     assert "Einwohner | 2022" in given.variables and list(given.years) == [2024]
 
 
+def _workbook_of_years(path: Path) -> None:
+    """A town's workbook: a sheet per year (title, header, districts) and a notes sheet."""
+    with pd.ExcelWriter(path) as workbook:
+        for year, places in ((2022, [100, 50]), (2023, [110, 55])):
+            rows = [
+                ["Kita-Plätze nach Stadtbezirk", None, None],
+                ["Nr", "Stadtbezirk", "Plätze"],
+                ["1", "Innenstadt", places[0]],
+                ["2", "Nord", places[1]],
+            ]
+            pd.DataFrame(rows).to_excel(workbook, sheet_name=str(year), header=False, index=False)
+        notes = pd.DataFrame([["Erläuterungen"], ["Plätze: genehmigte Plätze zum 1.3."]])
+        notes.to_excel(workbook, sheet_name="Hinweise", header=False, index=False)
+
+
+def test_a_sheet_per_year(tmp_path: Path) -> None:
+    _workbook_of_years(tmp_path / "kita.xlsx")
+    # a list of sheets: each a table of its own, dated by its name
+    ds = load_sources([SourceSpec(path="kita.xlsx", sheet=[2022, "2023"])], base_dir=tmp_path)
+    assert list(ds.years) == [2022, 2023]
+    assert value(ds, "2", 2022, "Plätze") == 50 and value(ds, "1", 2023, "Plätze") == 110
+    assert ds.provenance["source"].tolist() == [
+        str(tmp_path / "kita.xlsx[2022]"),
+        str(tmp_path / "kita.xlsx[2023]"),
+    ]
+    # one sheet named by a year (YAML and the command line give it as a number)
+    one = load_sources([SourceSpec(path="kita.xlsx", sheet=2023)], base_dir=tmp_path)
+    assert list(one.years) == [2023] and value(one, "2", 2023, "Plätze") == 55
+    # the source's year wins over the sheet's name
+    given = load_sources([SourceSpec(path="kita.xlsx", sheet="2022", year=2030)], base_dir=tmp_path)
+    assert list(given.years) == [2030]
+    # every sheet: the notes sheet holds no table, and says so by its name
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="kita.xlsx", sheet="*")], base_dir=tmp_path)
+    assert set(err.value.failures["source"]) == {str(tmp_path / "kita.xlsx[Hinweise]")}
+    # several sheets of a file that is no workbook: refused
+    (tmp_path / "t.csv").write_text("Nr;Jahr;x\n1;2023;5\n")
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="t.csv", sheet="*")], base_dir=tmp_path)
+    assert err.value.failures["code"].tolist() == ["invalid_option"]
+
+
 def test_named_key_and_name_columns(tmp_path: Path) -> None:
     (tmp_path / "d.csv").write_text("Schlüssel;Ort;Einw\n01001000;Flensburg;90000\n")
     ds = load_sources(

@@ -166,7 +166,12 @@ def _add_source_options(parser: argparse.ArgumentParser, year: bool = True) -> N
         "start or end in",
     )
     group.add_argument("--name-column", metavar="NAME", help="name column of a wide table")
-    group.add_argument("--sheet", metavar="SHEET", help="Excel sheet (name or 0-based position)")
+    group.add_argument(
+        "--sheet",
+        metavar="SHEET",
+        help="Excel sheet (name or 0-based position); several separated by commas, or '*' for "
+        "every sheet, each read as a table of its own (a sheet named by a year gives the year)",
+    )
 
 
 def _add_spec_option(parser: argparse.ArgumentParser) -> None:

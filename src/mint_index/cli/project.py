@@ -107,7 +107,7 @@ def command_line_sources(files: list[Path], args: argparse.Namespace) -> list[So
         "mapping": mapping,
         "unit_column": getattr(args, "unit_column", None),
         "name_column": getattr(args, "name_column", None),
-        "sheet": int(sheet) if sheet is not None and sheet.isdigit() else sheet,
+        "sheet": _sheet_option(sheet),
     }
     try:
         return [SourceSpec(path=str(file), **options) for file in files]
@@ -115,6 +115,16 @@ def command_line_sources(files: list[Path], args: argparse.Namespace) -> list[So
         raise UsageError(
             "; ".join(f"{_flag(str(e['loc'][0]))}: {e['msg']}" for e in exc.errors())
         ) from None
+
+
+def _sheet_option(sheet: str | None) -> str | int | list[str | int] | None:
+    """``--sheet``: a name or 0-based position, ``*`` for every sheet, or several
+    separated by commas (``2022,2023``), as a project's ``sheet:`` says them."""
+    if sheet is None or sheet == "*":
+        return sheet
+    names = [name.strip() for name in sheet.split(",")]
+    parts: list[str | int] = [int(name) if name.isdigit() else name for name in names]
+    return parts if len(parts) > 1 else parts[0]
 
 
 def measures_register_file(args: argparse.Namespace, project: Project | None) -> Path | None:

@@ -78,7 +78,7 @@ def load_data(
     school_year: str | None = None,
     unit_column: str = "unit",
     year_column: str = "year",
-    sheet: str | int = 0,
+    sheet: str | int | list[str | int] = 0,
     sep: str | None = None,
     decimal: str | None = None,
     encoding: str | None = None,
@@ -142,7 +142,9 @@ def load_data(
         problems += unit_problems
     names = _source_names(sources)
     tables = [
-        _read(
+        table
+        for item, name, y, u in zip(sources, names, years, places, strict=True)
+        for table in _read(
             item,
             name,
             format,
@@ -157,7 +159,6 @@ def load_data(
             decimal=decimal,
             encoding=encoding,
         )
-        for item, name, y, u in zip(sources, names, years, places, strict=True)
     ]
     if mapping is not None:
         columns = load_mapping(mapping)
@@ -391,15 +392,16 @@ def _read(
     layout: str | None,
     unit_column: str,
     year_column: str,
-    sheet: str | int,
+    sheet: str | int | list[str | int],
     sep: str | None,
     decimal: str | None,
     encoding: str | None,
     year: int | None,
     unit: str | None,
     school_year: str | None,
-) -> Table:
-    """One source -> Table; problems that stop reading it become failures."""
+) -> list[Table]:
+    """One source -> its Tables (one per sheet where ``sheet`` names several); problems
+    that stop reading it become failures."""
     common: dict[str, Any] = {
         "layout": layout,
         "unit_column": unit_column,
@@ -412,9 +414,11 @@ def _read(
         frame = item
         if unit_column not in frame.columns and unit_column in (frame.index.names or []):
             frame = frame.reset_index()
-        return frame_table(
-            frame, name, "frame", decimal=decimal or ".", sha256=frame_sha256(item), **common
-        )
+        return [
+            frame_table(
+                frame, name, "frame", decimal=decimal or ".", sha256=frame_sha256(item), **common
+            )
+        ]
     from pydantic import ValidationError
 
     from mint_index.data.sources import failed_table, read_file
@@ -437,7 +441,7 @@ def _read(
         spec = SourceSpec.model_validate(options)
     except ValidationError as exc:
         problem = "; ".join(f"{e['loc'][0]}={e['input']!r}: {e['msg']}" for e in exc.errors())
-        return failed_table(name, f"cannot read with these options: {problem}", "invalid_option")
+        return [failed_table(name, f"cannot read with these options: {problem}", "invalid_option")]
     return read_file(Path(item), spec, name=name)  # a file it cannot read: a failed Table
 
 

@@ -46,6 +46,7 @@ __all__ = [
     "detect_encoding",
     "empty_cells",
     "excel_frame",
+    "excel_sheet_names",
     "failures_frame",
     "frame_table",
     "header_depth",
@@ -208,7 +209,7 @@ def blank_and_note_rows(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame,
     the end with one filled cell, text with a space in it, as no key is written), which
     are returned as warnings (code ``note_below_table``), for they may say what the
     figures mean. ``frame``'s index numbers the rows as the source does."""
-    empty = frame.isna().to_numpy()
+    empty = frame.isna().to_numpy(copy=True)  # written to below: never pandas' own buffer
     for j, column in enumerate(frame.columns):  # text columns: blanks count as empty
         if not pd.api.types.is_numeric_dtype(frame[column]):
             empty[:, j] |= frame[column].astype(str).str.strip().eq("").to_numpy()
@@ -1089,6 +1090,22 @@ def excel_frame(
             engine="openpyxl",
             header=0 if header else None,
         )
+    except (zipfile.BadZipFile, KeyError, EOFError) as exc:
+        raise InputRefused(
+            f"not a readable Excel workbook (truncated or damaged: {exc})", "not_excel"
+        ) from None
+
+
+def excel_sheet_names(workbook: io.BytesIO) -> list[str]:
+    """The sheet names of an .xlsx workbook, in the workbook's order (a damaged one raises
+    :class:`~mint_index.data.inputs.InputRefused`, as :func:`excel_frame` does)."""
+    import zipfile
+
+    from mint_index.data.inputs import InputRefused
+
+    require("openpyxl", "excel")
+    try:
+        return [str(name) for name in pd.ExcelFile(workbook, engine="openpyxl").sheet_names]
     except (zipfile.BadZipFile, KeyError, EOFError) as exc:
         raise InputRefused(
             f"not a readable Excel workbook (truncated or damaged: {exc})", "not_excel"

@@ -78,7 +78,9 @@ class SourceSpec(BaseModel):
       called ``year``, ``Jahr``, ``Berichtsjahr`` or ``Stichtag``.
     - ``layout``: ``long`` or ``wide`` for a plain table whose columns say otherwise
       (default ``auto``: long if it has ``variable`` and ``value`` columns).
-    - ``sheet``: the Excel sheet (name or 0-based position).
+    - ``sheet``: the Excel sheet (name or 0-based position); a list of them, or ``*`` for
+      every sheet, reads each as a table of its own (a workbook with a sheet per year:
+      a sheet named by a year dates a sheet without a year column).
     - ``pivot``: disaggregation columns (``Geschlecht``, ``Staatsangehörigkeit``) whose
       values become part of the variable label (``Value | Geschlecht=weiblich``).
     - ``filter``: keep only rows with these values (``{Geschlecht: Insgesamt}``; a list
@@ -99,7 +101,7 @@ class SourceSpec(BaseModel):
     name_column: str | None = None
     year_column: str | None = None
     layout: Literal["auto", "long", "wide"] = "auto"
-    sheet: str | int | None = None
+    sheet: str | int | Annotated[list[str | int], Field(min_length=1)] | None = None
     pivot: list[str] = Field(default_factory=list)
     # a list keeps rows holding any of its values, so an empty one would keep none
     filter: dict[str, str | Annotated[list[str], Field(min_length=1)]] = Field(default_factory=dict)

@@ -50,6 +50,7 @@ from mint_index.data.readers import (
     detect_encoding,
     empty_cells,
     excel_frame,
+    excel_sheet_names,
     failures_frame,
     first_rows,
     frame_table,
@@ -80,18 +81,35 @@ def read_spec(
         paths = expand_source(spec.path, base_dir)
     except InputRefused as refused:
         return [failed_table(spec.path, refused.reason, refused.code)]
-    return [read_file(path, spec, max_bytes=max_bytes) for path in paths]  # loop over files
+    return [table for path in paths for table in read_file(path, spec, max_bytes=max_bytes)]
 
 
 def read_file(
     path: Path, spec: SourceSpec, *, max_bytes: int | None = None, name: str | None = None
-) -> Table:
-    """One file of a source -> Table (keys read by the source's key spec). ``name``: what
-    problems call the file (default: its path)."""
+) -> list[Table]:
+    """One file of a source -> its Table, or one per sheet where ``sheet`` names several
+    sheets of a workbook (``*``: every sheet; each is then called ``file.xlsx[2023]``),
+    keys read by the source's key spec. ``name``: what problems call the file (default:
+    its path). A file or sheet it cannot read is a failed Table, never an exception."""
     name = str(path) if name is None else name
     try:
         raw = read_input(path, max_bytes)
         kind = sniff_kind(raw, path.suffix.lower())
+        sheets = _sheets(raw, kind, spec)
+    except InputRefused as refused:
+        return [failed_table(name, refused.reason, refused.code)]
+    if sheets is None:
+        return [_read_one(raw, kind, path, name, spec)]
+    several = spec.sheet == "*" or isinstance(spec.sheet, list)
+    return [  # loop over the workbook's sheets (a handful)
+        _read_one(raw, kind, path, f"{name}[{s}]" if several else name, _sheet_spec(spec, s))
+        for s in sheets
+    ]
+
+
+def _read_one(raw: bytes, kind: str, path: Path, name: str, spec: SourceSpec) -> Table:
+    """One file, or one sheet of a workbook, -> Table; what cannot be read, a failed one."""
+    try:
         table = _read_bytes(raw, kind, path, name, spec)
     except InputRefused as refused:
         return failed_table(name, refused.reason, refused.code)
@@ -101,6 +119,43 @@ def read_file(
         return failed_table(name, f"not a readable CSV table: {exc}", "unreadable_file")
     _apply_keys(table, spec)
     return table
+
+
+def _sheets(raw: bytes, kind: str, spec: SourceSpec) -> list[str | int] | None:
+    """The sheets of a workbook a source names, one by one: every sheet for ``*``, those
+    a list names, or the one it names; None where it names none, or for a file that is no
+    workbook (which ``*`` or a list refuses)."""
+    several = spec.sheet == "*" or isinstance(spec.sheet, list)
+    if kind != "excel" and several:
+        raise InputRefused(
+            "sheet names several sheets, but the file is no workbook", "invalid_option"
+        )
+    if kind != "excel" or spec.sheet is None:
+        return None
+    names = excel_sheet_names(io.BytesIO(raw))
+    if spec.sheet == "*":
+        return list(names)
+    listed = spec.sheet if isinstance(spec.sheet, list) else [spec.sheet]
+    return [_sheet_ref(sheet, names) for sheet in listed]
+
+
+def _sheet_ref(sheet: str | int, names: list[str]) -> str | int:
+    """A sheet by name or 0-based position; a number that is no position but a sheet's
+    name (``2023``, as YAML or the command line give it) is that sheet."""
+    if isinstance(sheet, int) and not 0 <= sheet < len(names) and str(sheet) in names:
+        return str(sheet)
+    return sheet
+
+
+def _sheet_spec(spec: SourceSpec, sheet: str | int) -> SourceSpec:
+    """The source's options for one of its sheets: a sheet named by a year (``2023``; a
+    school year ``2023/24`` with ``school_year``) dates a sheet without a year column,
+    unless the source gives ``year``."""
+    year = spec.year
+    if year is None and isinstance(sheet, str):
+        years, bad = parse_years(pd.Series([sheet], dtype=object), spec.school_year)
+        year = None if bad[0] else int(years[0])
+    return spec.model_copy(update={"sheet": sheet, "year": year})
 
 
 def failed_table(name: str, reason: str, code: str) -> Table:
@@ -265,7 +320,8 @@ def _all_text(text: str, sep: str) -> pd.DataFrame:
 def _excel(raw: bytes, name: str, spec: SourceSpec) -> Table:
     """A worksheet: a GENESIS table saved as Excel is read as its CSV export would be,
     any other sheet as a plain table with a header row."""
-    sheet = excel_frame(io.BytesIO(raw), spec.sheet or 0, header=False)
+    one = spec.sheet if isinstance(spec.sheet, (str, int)) else 0  # read_file splits lists
+    sheet = excel_frame(io.BytesIO(raw), one, header=False)
     text = sheet_as_csv(sheet)
     if text is not None:
         table = _genesis(text, name, spec, "utf-8")
