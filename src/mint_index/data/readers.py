@@ -15,7 +15,12 @@ municipal data pass through many hands and spreadsheets: the symbols ``-``, ``.`
 keep their official meaning (see :data:`SYMBOLS`). A symbol may carry a flag too
 (``.p``, ``- r``); a symbol that stands for no value followed by a mark no office documents
 here (``.g`` in a Regionalstatistik export) is read as the symbol, with a warning, since
-no number can be misread.
+no number can be misread. Typeset figures (``−3,5``, ``12 345``) read as typed ones.
+
+Plain tables are read as town departments save them: title lines above the header
+(:func:`title_rows`), a header over several rows of merged cells (:func:`header_depth`,
+:func:`header_labels`), empty rows and notes below the last row
+(:func:`blank_and_note_rows`).
 """
 
 from __future__ import annotations
@@ -42,7 +47,6 @@ __all__ = [
     "Table",
     "blank_and_note_rows",
     "check_school_year",
-    "column_names",
     "detect_encoding",
     "empty_cells",
     "excel_frame",
@@ -299,8 +303,7 @@ def title_rows(rows: list[list[str]]) -> int:
     if not filled:
         return 0
     title = max(1, max(filled) // 3)
-    skip = next((i for i, n in enumerate(filled) if n > title), 0)
-    return skip
+    return next((i for i, n in enumerate(filled) if n > title), 0)
 
 
 #: A cell that holds a figure rather than a label (``12000``, ``1.234,5``, ``-3``).
@@ -350,10 +353,10 @@ def header_labels(rows: list[list[str]]) -> list[str]:
             over = cell or (over if below[j] else "")
             if over:
                 levels[j].append(over)
-    return column_names([" | ".join(parts) for parts in levels])
+    return _column_names([" | ".join(parts) for parts in levels])
 
 
-def column_names(cells: list[Any]) -> list[str]:
+def _column_names(cells: list[Any]) -> list[str]:
     """A header row's cells as column names, the way pandas' ``header=0`` names them: an
     empty cell ``Unnamed: n``, a repeated name ``x.1``."""
     names: list[str] = []
