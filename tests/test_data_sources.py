@@ -229,10 +229,15 @@ def test_a_sheet_per_year(tmp_path: Path) -> None:
     # the source's year wins over the sheet's name
     given = load_sources([SourceSpec(path="kita.xlsx", sheet="2022", year=2030)], base_dir=tmp_path)
     assert list(given.years) == [2030]
-    # every sheet: the notes sheet holds no table, and says so by its name
+    # every sheet: the notes sheet holds no table, is passed over, and says so by its name
+    every = load_sources([SourceSpec(path="kita.xlsx", sheet="*")], base_dir=tmp_path)
+    assert list(every.years) == [2022, 2023] and every.long["value"].sum() == 315
+    skipped = every.warnings.query("code == 'no_table_in_sheet'")
+    assert skipped["source"].tolist() == [str(tmp_path / "kita.xlsx[Hinweise]")]
+    # named on purpose, a sheet without a table is an error
     with pytest.raises(DataValidationError) as err:
-        load_sources([SourceSpec(path="kita.xlsx", sheet="*")], base_dir=tmp_path)
-    assert set(err.value.failures["source"]) == {str(tmp_path / "kita.xlsx[Hinweise]")}
+        load_sources([SourceSpec(path="kita.xlsx", sheet="Hinweise")], base_dir=tmp_path)
+    assert "missing_column" in set(err.value.failures["code"])
     # several sheets of a file that is no workbook: refused
     (tmp_path / "t.csv").write_text("Nr;Jahr;x\n1;2023;5\n")
     with pytest.raises(DataValidationError) as err:

@@ -90,6 +90,8 @@ SET_BY_PRODUCER: dict[str, str] = {
     "several_dates_in_a_year": "a flat file holds several reference dates in one year "
     "(quarterly figures): filter one",
     "repeated_cell": "the same cell given again with the same value (read once; a warning)",
+    "no_table_in_sheet": "a sheet of a workbook read whole (sheet: '*') holds no table "
+    "(notes, a glossary): not read (a warning)",
     "note_below_table": "a note below a plain table (a footnote, the source), not read as "
     "data (a warning)",
     "unknown_mark": "a no-value symbol with a mark letter no office documents here, such as "

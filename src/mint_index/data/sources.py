@@ -101,16 +101,21 @@ def read_file(
     if sheets is None:
         return [_read_one(raw, kind, path, name, spec)]
     several = spec.sheet == "*" or isinstance(spec.sheet, list)
+    every = spec.sheet == "*"
     return [  # loop over the workbook's sheets (a handful)
-        _read_one(raw, kind, path, f"{name}[{s}]" if several else name, _sheet_spec(spec, s))
+        _read_one(raw, kind, path, f"{name}[{s}]" if several else name, _sheet_spec(spec, s), every)
         for s in sheets
     ]
 
 
-def _read_one(raw: bytes, kind: str, path: Path, name: str, spec: SourceSpec) -> Table:
-    """One file, or one sheet of a workbook, -> Table; what cannot be read, a failed one."""
+def _read_one(
+    raw: bytes, kind: str, path: Path, name: str, spec: SourceSpec, every_sheet: bool = False
+) -> Table:
+    """One file, or one sheet of a workbook, -> Table; what cannot be read, a failed one.
+    ``every_sheet``: the sheet is one of all (``sheet: "*"``), so one that holds no table
+    (notes, a glossary) is passed over with a warning rather than failed."""
     try:
-        table = _read_bytes(raw, kind, path, name, spec)
+        table = _read_bytes(raw, kind, path, name, spec, every_sheet)
     except InputRefused as refused:
         return failed_table(name, refused.reason, refused.code)
     except (ValueError, UnicodeDecodeError, OSError, KeyError, IndexError) as exc:
@@ -166,12 +171,14 @@ def failed_table(name: str, reason: str, code: str) -> Table:
 
 
 # ---- formats ------------------------------------------------------------------------
-def _read_bytes(raw: bytes, kind: str, path: Path, name: str, spec: SourceSpec) -> Table:
+def _read_bytes(
+    raw: bytes, kind: str, path: Path, name: str, spec: SourceSpec, every_sheet: bool = False
+) -> Table:
     fmt = spec.format
     if fmt == "template":
         return _read_template(path, name, spec)
     if fmt == "excel" or (fmt in ("auto", "genesis") and kind == "excel"):
-        return _excel(raw, name, spec)
+        return _excel(raw, name, spec, every_sheet)
     if fmt == "parquet" or (fmt == "auto" and kind == "parquet"):
         return _parquet(raw, name, spec)
     encoding = spec.encoding or detect_encoding(raw)
@@ -317,9 +324,11 @@ def _all_text(text: str, sep: str) -> pd.DataFrame:
     return frame
 
 
-def _excel(raw: bytes, name: str, spec: SourceSpec) -> Table:
+def _excel(raw: bytes, name: str, spec: SourceSpec, every_sheet: bool = False) -> Table:
     """A worksheet: a GENESIS table saved as Excel is read as its CSV export would be,
-    any other sheet as a plain table with a header row."""
+    any other sheet as a plain table with a header row. One of every sheet
+    (``every_sheet``) without a row of two filled cells holds no table: passed over, with
+    a warning (code ``no_table_in_sheet``)."""
     one = spec.sheet if isinstance(spec.sheet, (str, int)) else 0  # read_file splits lists
     sheet = excel_frame(io.BytesIO(raw), one, header=False)
     text = sheet_as_csv(sheet)
@@ -332,6 +341,19 @@ def _excel(raw: bytes, name: str, spec: SourceSpec) -> Table:
         return failed_table(
             name, "format genesis: the sheet holds no GENESIS table", "unreadable_file"
         )
+    if every_sheet and not (sheet.notna().sum(axis=1) >= 2).any():
+        table = Table(empty_cells(), name, "excel", "wide", len(sheet))
+        table.warnings = [
+            failures_frame(
+                name,
+                None,
+                None,
+                None,
+                "the sheet holds no table (no row of two filled cells); not read",
+                code="no_table_in_sheet",
+            )
+        ]
+        return table
     head = sheet.head(50).astype(object).where(sheet.head(50).notna(), "")
     cells = head.astype(str).to_numpy().tolist()
     skip = title_rows(cells)
