@@ -103,8 +103,10 @@ def load_data(
     or one per source); ``unit`` likewise the unit key of sources about one place, without
     a key column (a department's table of its own town). ``school_year`` (``start`` or
     ``end``) reads years such as ``2023/24`` or ``WS 2005/06`` as the calendar year they
-    start or end in (without it they are reported). ``units`` is a units table (path or
-    DataFrame, see :func:`load_units`).
+    start or end in (without it they are reported). ``sheet`` picks an Excel sheet by name
+    or position; a list of sheets, or ``"*"`` for all, reads each as a table of its own, a
+    sheet named by a year dating it. ``units`` is a units table (path or DataFrame, see
+    :func:`load_units`).
 
     With a ``framework`` the data are checked against it. Every problem is collected and
     raised once as :class:`~mint_index.DataValidationError` (``.failures``); non-fatal

@@ -323,8 +323,8 @@ def header_depth(rows: list[list[str]]) -> int:
     depth = 1
     while depth < min(len(rows), 4):
         row = [str(cell).strip() for cell in rows[depth]]
-        filled = [cell for cell in row if cell and cell.lower() != "nan"]
-        if not filled or row[0] not in ("", "nan"):
+        filled = [cell for cell in row if cell]
+        if not filled or row[0]:
             break
         years = not parse_years(pd.Series(filled, dtype=object))[1].any()
         if not years and any(value(c) for c in filled):  # figures: the first data row
@@ -340,11 +340,7 @@ def header_labels(rows: list[list[str]]) -> list[str]:
     ``Einwohner | Ausländer``). Names are unique as pandas makes them (an empty one
     ``Unnamed: n``, a repeated one ``x.1``)."""
     width = max((len(row) for row in rows), default=0)
-    grid = [
-        [str(c).strip() if c is not None and str(c).strip() != "nan" else "" for c in row]
-        + [""] * (width - len(row))
-        for row in rows
-    ]
+    grid = [[str(c).strip() for c in row] + [""] * (width - len(row)) for row in rows]
     levels: list[list[str]] = [[] for _ in range(width)]
     for depth, row in enumerate(grid):
         below = [any(lower[j] for lower in grid[depth + 1 :]) for j in range(width)]

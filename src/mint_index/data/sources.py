@@ -137,10 +137,12 @@ def _sheets(raw: bytes, kind: str, spec: SourceSpec) -> list[str | int] | None:
         )
     if kind != "excel" or spec.sheet is None:
         return None
-    names = excel_sheet_names(io.BytesIO(raw))
     if spec.sheet == "*":
-        return list(names)
+        return list(excel_sheet_names(io.BytesIO(raw)))
     listed = spec.sheet if isinstance(spec.sheet, list) else [spec.sheet]
+    if not any(isinstance(sheet, int) and sheet > 0 for sheet in listed):
+        return listed  # names, or the first sheet: nothing to look up
+    names = excel_sheet_names(io.BytesIO(raw))
     return [_sheet_ref(sheet, names) for sheet in listed]
 
 
@@ -224,7 +226,6 @@ def _read_bytes(
 def _title(rows: list[list[Any]]) -> str | None:
     """The title lines above a plain table, as one line (what ``inspect`` shows)."""
     parts = [str(cell).strip() for row in rows for cell in row if str(cell).strip()]
-    parts = [p for p in parts if p.lower() != "nan"]
     return " · ".join(parts) or None
 
 
@@ -354,7 +355,8 @@ def _excel(raw: bytes, name: str, spec: SourceSpec, every_sheet: bool = False) -
             )
         ]
         return table
-    head = sheet.head(50).astype(object).where(sheet.head(50).notna(), "")
+    head = sheet.head(50)
+    head = head.astype(object).where(head.notna(), "")  # an empty cell as "", as in a CSV
     cells = head.astype(str).to_numpy().tolist()
     skip = title_rows(cells)
     depth = header_depth(cells[skip:])
