@@ -3,6 +3,7 @@ and wide layouts; cell conventions; write-then-read round trips."""
 
 from __future__ import annotations
 
+import datetime
 import math
 import string
 from pathlib import Path
@@ -25,6 +26,7 @@ from mint_index.data.readers import (
     sniff_decimal,
     sniff_separator,
     title_rows,
+    total_rows,
     year_failures,
 )
 
@@ -216,6 +218,16 @@ def test_parse_years_accepts_years_and_dates() -> None:
     assert years[:4].tolist() == [2007, 2022, 2021, 2019]
     # a school year is not one year without school_year; 2011-12 may be December 2011
     assert bad.tolist() == [False] * 4 + [True] * 4
+    # a date with the month written out, as a Stand line or a head gives it
+    years, bad = parse_years(pd.Series(["31. Dezember 2019", "1.Jan. 2020", "31. 2019"]))
+    assert years[:2].tolist() == [2019, 2020] and bad.tolist() == [False, False, True]
+    # a summer semester lies within its year (a winter semester needs school_year)
+    years, bad = parse_years(pd.Series(["SS 2006", "SoSe 2007", "Sommersemester 2008", "S 2009"]))
+    assert years[:3].tolist() == [2006, 2007, 2008] and bad.tolist() == [False] * 3 + [True]
+    # a date cell as Excel and pandas give it, and as a database exports it
+    dates = [datetime.datetime(2021, 12, 31), pd.Timestamp("2022-06-30"), "2023-12-31 00:00:00"]
+    years, bad = parse_years(pd.Series([*dates, "2024-12-31T23:59:59"], dtype=object))
+    assert years.tolist() == [2021, 2022, 2023, 2024] and not bad.any()
 
 
 def test_school_years_count_in_the_year_the_option_names() -> None:
@@ -324,6 +336,37 @@ def test_a_header_over_two_rows_joins_its_levels() -> None:
     assert header_labels([["Nr", "", "x"], ["", "", "y"]]) == ["Nr", "Unnamed: 1", "x | y"]
 
 
+def test_total_rows_are_not_units() -> None:
+    frame = pd.DataFrame(
+        {
+            "Nr": ["101", "", "Summe", "102", "103", None, "104"],
+            "Stadtteil": [
+                "Gesamtbach",
+                "Insgesamt 1)",
+                None,
+                "Alle Heiligen",
+                "x",
+                "Teil",
+                "Total*",
+            ],
+            "Einwohner": [5, 21, 21, 7, 9, 1, 3],
+        },
+        index=[2, 3, 4, 5, 6, 7, 8],
+    )
+    kept, totals = total_rows(frame, "Nr", "Stadtteil", "t.csv")
+    # a row with a key of its own is a unit whatever its name ("Alle Heiligen", "Total*");
+    # a row without a key but with a name that is no total stays, for the key check to report
+    assert kept.index.tolist() == [2, 5, 6, 7, 8]
+    assert totals[["row", "column", "value", "code"]].to_numpy().tolist() == [
+        [3, "Stadtteil", "Insgesamt 1)", "total_row"],
+        [4, "Nr", "Summe", "total_row"],
+    ]
+    # a subtotal of a district, without a key column; a table about one place has neither
+    named = pd.DataFrame({"Bezirk": ["Nord", "Stadtbezirk Nord zusammen"], "x": [1, 2]})
+    assert total_rows(named, None, "Bezirk", "t.csv")[0].index.tolist() == [0]
+    assert len(total_rows(named, None, None, "t.csv")[0]) == 2
+
+
 def test_blank_rows_and_notes_below_a_table() -> None:
     frame = pd.DataFrame(
         {
@@ -351,18 +394,28 @@ def test_blank_rows_and_notes_below_a_table() -> None:
     values=st.lists(st.integers(0, 10**6), min_size=1, max_size=6),
     titles=st.lists(st.sampled_from(["Einwohner 2023", "Quelle: Stadt", ""]), max_size=3),
     notes=st.lists(st.sampled_from(["Fußnote: vorläufig", "1) ohne Zweitwohnsitz"]), max_size=2),
+    totals=st.lists(
+        st.sampled_from([("", "Insgesamt"), ("Summe", ""), ("", "Stadt insgesamt¹")]), max_size=2
+    ),
     excel=st.booleans(),
 )
-def test_titles_and_notes_around_a_table_change_no_value(
-    tmp_path: Path, values: list[int], titles: list[str], notes: list[str], excel: bool
+def test_titles_notes_and_totals_around_a_table_change_no_value(
+    tmp_path: Path,
+    values: list[int],
+    titles: list[str],
+    notes: list[str],
+    totals: list[tuple[str, str]],
+    excel: bool,
 ) -> None:
     header = ["Nr", "Stadtteil", "Einwohner", "Ausländer"]
     body = [[str(100 + i), f"Teil {i}", str(v), str(v // 3)] for i, v in enumerate(values)]
+    sums = [str(sum(values)), str(sum(v // 3 for v in values))]
     empty = ["", "", "", ""]
     padded = (
         [[t, "", "", ""] for t in titles]
         + [header]
         + body
+        + [[key, name, *sums] for key, name in totals]
         + [empty]
         + [[n, "", "", ""] for n in notes]
     )

@@ -6,6 +6,7 @@ value), not from the reader's output.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from pathlib import Path
 
@@ -196,6 +197,80 @@ def test_variables_over_a_row_of_years(tmp_path: Path) -> None:
     # with a year given, each column is a variable of that year
     given = load_sources([SourceSpec(path="t.csv", year=2024)], base_dir=tmp_path)
     assert "Einwohner | 2022" in given.variables and list(given.years) == [2024]
+
+
+@pytest.mark.parametrize(
+    "heads",
+    [
+        "Einwohner 2022;Einwohner 2023;Ausländer 2022;Ausländer 2023",
+        "Einwohner am 31.12.2022;Einwohner am 31.12.2023;Ausländer (2022);Ausländer (2023)",
+        "Einwohner, Stand: 31. Dezember 2022;Einwohner_2023;Ausländer Dez. 2022;Ausländer 2023",
+    ],
+)
+@pytest.mark.parametrize("excel", [False, True])
+def test_variables_with_their_year_in_one_head(tmp_path: Path, heads: str, excel: bool) -> None:
+    # a town's table of two variables over two years, each head naming both
+    rows = [["Nr", "Stadtbezirk", *heads.split(";")], ["1", "Innenstadt", 120, 125, 30, 32]]
+    rows.append(["2", "Nord", 80, 81, ".", 9])
+    name = "t.xlsx" if excel else "t.csv"
+    if excel:
+        pd.DataFrame(rows).to_excel(tmp_path / name, header=False, index=False)
+    else:
+        text = "\n".join(";".join(str(c) for c in row) for row in rows) + "\n"
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    ds = load_sources([SourceSpec(path=name)], base_dir=tmp_path)
+    assert sorted(ds.variables) == ["Ausländer", "Einwohner"] and list(ds.years) == [2022, 2023]
+    assert value(ds, "1", 2023, "Einwohner") == 125
+    assert value(ds, "2", 2023, "Ausländer") == 9
+    assert math.isnan(value(ds, "2", 2022, "Ausländer"))
+    # with a year given, each column is a variable of that year
+    given = load_sources([SourceSpec(path=name, year=2024)], base_dir=tmp_path)
+    assert len(given.variables) == 4 and list(given.years) == [2024]
+
+
+def test_excel_date_cells_are_years(tmp_path: Path) -> None:
+    # a Stichtag typed as 31.12.2022 is a date cell in Excel: in a year column and as a head
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Nr", "Stadtbezirk", dt.datetime(2022, 12, 31), dt.datetime(2023, 12, 31)])
+    sheet.append(["1", "Innenstadt", 120, 125])
+    book.save(tmp_path / "heads.xlsx")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Nr", "Stichtag", "Einwohner"])
+    sheet.append(["1", dt.datetime(2022, 12, 31), 120])
+    sheet.append(["1", dt.datetime(2023, 12, 31), 125])
+    book.save(tmp_path / "column.xlsx")
+    for name in ("heads.xlsx", "column.xlsx"):
+        ds = load_sources([SourceSpec(path=name)], base_dir=tmp_path)
+        assert list(ds.years) == [2022, 2023]
+        assert value(ds, "1", 2023, ds.variables[0]) == 125
+    # given a year, the heads are variables named by the dates as written, not as stored
+    given = load_sources([SourceSpec(path="heads.xlsx", year=2024)], base_dir=tmp_path)
+    assert given.variables == ["2022-12-31", "2023-12-31"]
+
+
+def test_a_year_in_a_head_that_is_not_its_date(tmp_path: Path) -> None:
+    # "since 2015" is what was counted, not when: the table has no year, as before
+    (tmp_path / "t.csv").write_text("Nr;Zuzüge seit 2015;Wegzüge seit 2015\n1;5;3\n")
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="t.csv")], base_dir=tmp_path)
+    assert err.value.failures["column"].tolist() == ["year"]
+    ds = load_sources([SourceSpec(path="t.csv", year=2023)], base_dir=tmp_path)
+    assert ds.variables == ["Zuzüge seit 2015", "Wegzüge seit 2015"]
+
+
+def test_school_years_in_heads_need_the_option(tmp_path: Path) -> None:
+    (tmp_path / "t.csv").write_text("Nr;Schüler 2022/23;Schüler 2023/24\n1;500;510\n")
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="t.csv")], base_dir=tmp_path)
+    failures = err.value.failures
+    assert set(failures["code"]) == {"school_year"}
+    assert sorted(failures["value"]) == ["2022/23", "2023/24"]
+    ds = load_sources([SourceSpec(path="t.csv", school_year="end")], base_dir=tmp_path)
+    assert ds.variables == ["Schüler"] and value(ds, "1", 2024, "Schüler") == 510
 
 
 def _workbook_of_years(path: Path) -> None:

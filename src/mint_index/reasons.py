@@ -94,6 +94,8 @@ SET_BY_PRODUCER: dict[str, str] = {
     "(notes, a glossary): not read (a warning)",
     "note_below_table": "a note below a plain table (a footnote, the source), not read as "
     "data (a warning)",
+    "total_row": "a row of a plain table that totals its units (Insgesamt, Summe, a "
+    "district's subtotal), not a unit: not read (a warning)",
     "unknown_mark": "a no-value symbol with a mark letter no office documents here, such as "
     "'.g' (read as the symbol; a warning)",
 }

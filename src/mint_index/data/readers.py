@@ -104,11 +104,16 @@ _MONTHS = (
     "november|dezember|january|february|march|may|june|july|october|december|"
     "jan|feb|mär|mrz|apr|jun|jul|aug|sept|sep|okt|oct|nov|dez|dec"
 )
-#: A year alone or in a date: ``2023``, ``31.12.2023``, ``2023-12-31``, ``12/2023``,
-#: ``Juni 2023``. Not ``2011-12``: December 2011 or the school year 2011/12.
+#: A year alone or in a date: ``2023``, ``31.12.2023``, ``2023-12-31`` (also with a time,
+#: as databases export dates and as an Excel date cell reads), ``12/2023``, ``Juni 2023``,
+#: ``31. Dezember 2023``, a summer semester ``SS 2006`` (April to September, within its
+#: year; a winter semester spans two, see :data:`_SCHOOL_YEAR`). Not ``2011-12``:
+#: December 2011 or the school year 2011/12.
 _YEAR_TEXT = re.compile(
-    r"^\s*(?:(\d{4})|\d{1,2}\.\d{1,2}\.(\d{4})|(\d{4})-\d{2}-\d{2}|(?:0?[1-9]|1[0-2])/(\d{4})"
-    rf"|(?:{_MONTHS})\.?\s+(\d{{4}}))\s*$",
+    r"^\s*(?:(\d{4})|\d{1,2}\.\d{1,2}\.(\d{4})|(\d{4})-\d{2}-\d{2}(?:[ T][\d:.]+)?"
+    r"|(?:0?[1-9]|1[0-2])/(\d{4})"
+    rf"|(?:\d{{1,2}}\.\s*)?(?:{_MONTHS})\.?\s+(\d{{4}})"
+    r"|(?:sommersemester|sose|ss|summer\s+semester)\s*(\d{4}))\s*$",
     re.IGNORECASE,
 )
 
@@ -236,6 +241,59 @@ def blank_and_note_rows(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame,
         code="note_below_table",
     )
     return frame[(filled > 0) & ~below], warnings
+
+
+#: Words that make a row a total over the table's units, as the first or the last word of
+#: its key or name (``Insgesamt``, ``Summe``, ``Stadt insgesamt``, ``Stadtbezirk 1
+#: zusammen``, ``Gesamtstadt``, ``Total``).
+_TOTAL_WORDS = frozenset(
+    {"insgesamt", "gesamt", "summe", "zusammen", "gesamtstadt", "gesamtsumme", "total"}
+    | {"totals", "sum", "alle", "all"}
+)
+#: A footnote mark after a word (``Insgesamt¹``, ``Summe 1)``, ``Gesamt*``).
+_FOOTNOTE_MARK = re.compile(r"(?:\s*(?:\d\)|[¹²³*]|\(\d\)))+$")
+
+
+def total_rows(
+    frame: pd.DataFrame, key: str | None, name: str | None, source: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A plain table without the rows that total its units (``;Insgesamt;21000``,
+    ``Summe;;21000``, a district's subtotal ``;Stadtbezirk 1 zusammen;...``), which are
+    returned as warnings (code ``total_row``): a total read as a unit would be the
+    largest "unit" of every count and stretch every scale. A row is one when its key is
+    empty or itself a total word and its key or its name starts or ends with one
+    (:data:`_TOTAL_WORDS`); a row with a key of its own is a unit, whatever its name."""
+    columns = [c for c in (key, name) if c is not None and c in frame.columns]
+    if not columns:  # a table about one place (``unit:``) has neither
+        return frame, failures_frame(source, [], [], [], "", code="total_row")
+    texts = {c: _total_text(frame[c]) for c in columns}
+    says = np.stack([_is_total(texts[c]) for c in columns])  # [column, row]: "total" there
+    total = says.any(axis=0).astype(bool, copy=False)
+    if key in texts:
+        total &= texts[key].eq("").to_numpy() | says[columns.index(key)]
+    at = np.flatnonzero(total)
+    shown = says[:, at].argmax(axis=0)  # the cell that says it is a total
+    warnings = failures_frame(
+        source,
+        np.asarray(frame.index)[at],
+        np.array(columns, dtype=object)[shown],
+        frame[columns].to_numpy(dtype=object)[at, shown].astype(str),
+        "a total over the table's units, not a unit: not read",
+        code="total_row",
+    )
+    return frame[~total], warnings
+
+
+def _total_text(cells: pd.Series) -> pd.Series:
+    """Key or name cells as lower-case words without footnote marks ("" where empty)."""
+    text = cells.astype(object).where(cells.notna(), "").astype(str).str.strip()
+    return text.str.replace(_FOOTNOTE_MARK, "", regex=True).str.casefold().str.strip(" :.,")
+
+
+def _is_total(words: pd.Series) -> np.ndarray:
+    split = words.str.split()
+    first, last = split.str[0], split.str[-1]
+    return (first.isin(_TOTAL_WORDS) | last.isin(_TOTAL_WORDS)).to_numpy(dtype=bool)
 
 
 def source_columns(failures: list[pd.DataFrame], names: dict[str, str]) -> list[pd.DataFrame]:
@@ -560,8 +618,10 @@ def _school_years(cells: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _years_of(cells: pd.Series, school_year: str | None = None) -> np.ndarray:
-    number = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    found = cells.astype(str).str.extract(_YEAR_TEXT).bfill(axis=1)[0]
+    # read as text: a date cell (Excel's, a Timestamp) is a date, not its nanoseconds
+    written = cells.astype(str)
+    number = pd.to_numeric(written, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    found = written.str.extract(_YEAR_TEXT).bfill(axis=1)[0]
     text = pd.to_numeric(found, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     years = np.where(np.isnan(number), text, number)
     bad = np.isnan(years) | (years != np.round(years)) | (years < 1000) | (years > 9999)

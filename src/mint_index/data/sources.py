@@ -12,6 +12,7 @@ sources are still checked.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import os
 import re
@@ -63,6 +64,7 @@ from mint_index.data.readers import (
     sniff_decimal,
     sniff_separator,
     title_rows,
+    total_rows,
 )
 from mint_index.data.source import SourceSpec
 
@@ -357,7 +359,7 @@ def _excel(raw: bytes, name: str, spec: SourceSpec, every_sheet: bool = False) -
         return table
     head = sheet.head(50)
     head = head.astype(object).where(head.notna(), "")  # an empty cell as "", as in a CSV
-    cells = head.astype(str).to_numpy().tolist()
+    cells = [[_cell_text(c) for c in row] for row in head.to_numpy().tolist()]
     skip = title_rows(cells)
     depth = header_depth(cells[skip:])
     frame = sheet.iloc[skip + depth :].reset_index(drop=True)
@@ -369,6 +371,15 @@ def _excel(raw: bytes, name: str, spec: SourceSpec, every_sheet: bool = False) -
     table.title = _title(head.iloc[:skip].to_numpy().tolist())
     table.sha256 = sha256_of(raw)
     return table
+
+
+def _cell_text(cell: Any) -> str:
+    """A cell above a sheet's data as its text; a date cell (a ``Stichtag`` head typed as
+    ``31.12.2023``, which Excel stores as a date) as the date, ``2023-12-31``, not
+    ``2023-12-31 00:00:00``."""
+    if isinstance(cell, datetime.datetime) and cell.time() == datetime.time():
+        return cell.date().isoformat()
+    return str(cell)
 
 
 def _parquet(raw: bytes, name: str, spec: SourceSpec) -> Table:
@@ -415,6 +426,7 @@ def _frame_source(
     frame = frame.rename(columns=lambda c: str(c).strip())
     frame.index = rows
     frame, notes = blank_and_note_rows(frame, name)
+    frame, totals = total_rows(frame, unit, label, name)
     blank = [
         c for c in frame.columns if c.startswith("Unnamed: ") and frame[c].isna().all()
     ]  # a trailing separator on every line: a column with neither name nor values
@@ -482,8 +494,7 @@ def _frame_source(
     )
     table.failures = problems + table.failures
     table.layout = file_layout
-    if len(notes):
-        table.warnings.append(notes)
+    table.warnings += [w for w in (notes, totals) if len(w)]
     return table
 
 
@@ -491,20 +502,87 @@ def _years_as_columns(
     frame: pd.DataFrame, stem: str, school_year: str | None
 ) -> dict[str, tuple[str, str]]:
     """Column -> (variable, year) for a wide table without a year column whose every
-    value column is headed by a year (``2019``, ``31.12.2019``, ``Juni 2019``; a school
-    year ``2019/20`` with the ``school_year`` option), or whose every head ends in one
-    (``Einwohner | 2019``: a header over two rows, the years below the variables). A bare
-    year's variable is named by the file (``stem``). Empty when the table is not so."""
+    value column is dated by its head: a bare year (``2019``, ``31.12.2019``, ``Juni
+    2019``; a school year ``2019/20``), a year below the variable in a header over two
+    rows (``Einwohner | 2019``), or a year at the end of the head (``Einwohner 2019``,
+    ``Einwohner (2019)``, ``Einwohner am 31.12.2019``, ``einwohner_2019``). A bare year's
+    variable is named by the file (``stem``). Empty when the table is not so.
+
+    School years are recognised here whatever ``school_year`` says, so that a table of
+    them without the option is reported as such (code ``school_year``, when the year
+    cells are read) rather than as a table without a year."""
     if "year" in frame.columns:
         return {}
     heads = [str(c) for c in frame.columns if c not in ("unit", "name")]
-    last = pd.Series([head.rsplit(" | ", 1)[-1] for head in heads], dtype=object)
-    if not heads or parse_years(last, school_year)[1].any():
+    if not heads:
         return {}
-    return {
-        head: (head.rsplit(" | ", 1)[0] if " | " in head else stem, year)
-        for head, year in zip(heads, last, strict=True)
-    }
+    levels = [head.rpartition(" | ") for head in heads]
+    dated = _trailing_years([last for _, _, last in levels], school_year or "start")
+    if any(split is None for split in dated):
+        return {}
+    out = {}
+    for head, (upper, _, _), split in zip(heads, levels, dated, strict=True):
+        before, year = split  # type: ignore[misc]  # None ruled out above
+        out[head] = (" | ".join(part for part in (upper, before) if part) or stem, year)
+    return out
+
+
+#: Where a year may begin at the end of a column head: after a space or an underscore,
+#: or inside parentheses (``Einwohner (2019)``).
+_YEAR_CUT = re.compile(r"[\s_]+\(?|\(")
+#: Words before a head's year that only say it is a date (``Einwohner am 31.12.2019``,
+#: ``Stand: 2019``): left out of the variable.
+_DATE_WORDS = frozenset({"am", "zum", "im", "vom", "per", "stand", "stichtag", "jahr", "at", "in"})
+#: Words before a head's year that make it part of what is counted, not the date of the
+#: count (``Zuzüge seit 2015``, ``Einkommen unter 2000``): such a head has no year.
+_NOT_A_DATE = frozenset(
+    {"seit", "ab", "bis", "vor", "nach", "unter", "über", "ueber", "since", "from", "until"}
+    | {"before", "after", "under", "over", "to"}
+)
+#: What may stand between a head's variable and its year: dropped from the variable.
+_BETWEEN = " ,;:-–_(|/"
+#: The years a head's trailing number must lie in to be read as its year (a bare year
+#: head is a year whatever it says, as a year column's cells are).
+_HEAD_YEARS = (1900, 2100)
+
+
+def _trailing_years(levels: list[str], school_year: str) -> list[tuple[str, str] | None]:
+    """Each level split into (what precedes its year, the year as written), or None
+    where it does not end in a year: the longest ending that reads as a year wins
+    (``Juni 2019`` over ``2019``), the whole level being a year (``2019``) first."""
+    candidates: list[tuple[int, str, str]] = []  # (level, before, ending)
+    for i, level in enumerate(levels):
+        candidates.append((i, "", level.strip()))
+        for cut in _YEAR_CUT.finditer(level):
+            ending = level[cut.end() :].strip().rstrip(")").strip()
+            candidates.append((i, level[: cut.start()], ending))
+    years, bad = parse_years(pd.Series([ending for _, _, ending in candidates]), school_year)
+    found: list[tuple[str, str] | None] = [None] * len(levels)
+    decided = [False] * len(levels)
+    for (i, before, ending), year, unread in zip(candidates, years, bad, strict=True):
+        if decided[i] or unread:
+            continue
+        decided[i] = True
+        if not before:
+            found[i] = ("", ending)
+            continue
+        words = before.lower().replace("_", " ").split()
+        plausible = _HEAD_YEARS[0] <= year <= _HEAD_YEARS[1]
+        if plausible and words and words[-1].strip(_BETWEEN) not in _NOT_A_DATE:
+            found[i] = (_without_date_words(before), ending)
+    return found
+
+
+def _without_date_words(before: str) -> str:
+    """What precedes a head's year, without the words and signs that only lead to it
+    (``Einwohner, Stand:`` -> ``Einwohner``)."""
+    text = before.strip(_BETWEEN)
+    while text:
+        head, _, last = text.rpartition(" ")
+        if last.lower().strip(_BETWEEN) not in _DATE_WORDS:
+            break
+        text = head.strip(_BETWEEN)
+    return text or before.strip()
 
 
 def _unknown_pivot(spec: SourceSpec, columns: pd.Index, name: str) -> list[pd.DataFrame]:
