@@ -18,6 +18,7 @@ import mint_index as mi
 from mint_index.data import FLAGS, MISSING_REASONS
 from mint_index.data.readers import (
     blank_and_note_rows,
+    cell_warnings,
     detect_encoding,
     header_depth,
     header_labels,
@@ -189,6 +190,9 @@ def test_parse_cells_accounts_for_every_cell(cells: list[object], decimal: str) 
     assert not (number & parsed.bad).any()
     marked = np.zeros(len(cells), bool) if parsed.unknown_mark is None else parsed.unknown_mark
     assert not (marked & (number | parsed.bad)).any()
+    # a footnote is only ever on a cell read as a number
+    footnote = np.zeros(len(cells), bool) if parsed.footnote is None else parsed.footnote
+    assert not (footnote & ~number).any()
 
 
 def test_parse_cells_reads_typeset_figures() -> None:
@@ -197,6 +201,50 @@ def test_parse_cells_reads_typeset_figures() -> None:
     assert parsed.value[:6].tolist() == [-3.5, -3.5, 0.0, 12345.0, 12345.5, 1234567.0]
     assert parsed.flag[2] == FLAGS.index("nothing_there")  # the dash as Destatis prints it
     assert parsed.bad.tolist() == [False] * 6 + [True]  # not groups of three: reported
+
+
+def test_parse_cells_reads_percent_signs_and_footnote_marks() -> None:
+    cells = ["12,5 %", "9%", "1.234,5¹", "1.234 2)", "7*", "8 (3)", "(12)", "x 1)", "%", "5 p"]
+    parsed = parse_cells(pd.Series(cells, dtype=object), ",")
+    assert parsed.value[:7].tolist() == [12.5, 9.0, 1234.5, 1234.0, 7.0, 8.0, 12.0]
+    # a percentage is read as written; a footnote mark is left out, with a warning
+    assert parsed.footnote is not None
+    assert parsed.footnote.tolist() == [False] * 2 + [True] * 4 + [False] * 4
+    assert parsed.flag[6] == FLAGS.index("limited_value")  # (12) is no footnote
+    # text with a mark, and a percent sign alone, are still reported
+    assert parsed.bad.tolist() == [False] * 7 + [True, True, False]
+    assert parsed.value[9] == 5.0 and parsed.flag[9] == FLAGS.index("provisional")
+    warnings = cell_warnings("t.csv", np.arange(2, 12), "Einwohner", pd.Series(cells), parsed)
+    assert warnings[0][["row", "value", "code"]].to_numpy().tolist() == [
+        [4, "1.234,5¹", "footnote_mark"],
+        [5, "1.234 2)", "footnote_mark"],
+        [6, "7*", "footnote_mark"],
+        [7, "8 (3)", "footnote_mark"],
+    ]
+    # the decimal mark is sniffed through the marks
+    frame = pd.DataFrame({"a": ["12.345¹", "1.500 %", "2.000*"]})
+    assert sniff_decimal(frame, ";") == ","
+
+
+def test_a_department_table_with_marks_percentages_and_a_total(tmp_path: Path) -> None:
+    # as a town's spreadsheet saved as CSV writes them: thousands dots, a footnote mark,
+    # percentages with their sign, a total row and the footnote below
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "Nr;Stadtteil;Einwohner;Ausländeranteil\n101;Altstadt-Nord;12.345¹;20,5 %\n"
+        "102;Altstadt-Süd;9.000;12,0 %\n;Insgesamt;21.345;17,1 %\n1) vorläufige Werte\n",
+        encoding="utf-8",
+    )
+    ds = mi.load_data(path, year=2023)
+    assert list(ds.unit_ids) == ["101", "102"]
+    assert value_of(ds, "101", 2023, "Einwohner") == 12345
+    assert value_of(ds, "102", 2023, "Ausländeranteil") == pytest.approx(12.0)
+    found = ds.warnings[["row", "column", "code"]].to_numpy().tolist()
+    assert sorted(found) == [
+        [2, "Einwohner", "footnote_mark"],
+        [4, "Stadtteil", "total_row"],
+        [5, "Nr", "note_below_table"],
+    ]
 
 
 def test_parse_cells_decimal_comma_and_thousands_dot() -> None:

@@ -96,6 +96,8 @@ SET_BY_PRODUCER: dict[str, str] = {
     "data (a warning)",
     "total_row": "a row of a plain table that totals its units (Insgesamt, Summe, a "
     "district's subtotal), not a unit: not read (a warning)",
+    "footnote_mark": "a figure with a footnote mark (12.345¹, 9.000 1)), read as the figure "
+    "(a warning: the table's notes say what the mark means)",
     "unknown_mark": "a no-value symbol with a mark letter no office documents here, such as "
     "'.g' (read as the symbol; a warning)",
 }

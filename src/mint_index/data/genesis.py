@@ -35,6 +35,7 @@ from mint_index.data.readers import (
     VALUE_FLAGS,
     Parsed,
     Table,
+    cell_warnings,
     detect_encoding,
     failures_frame,
     first_rows,
@@ -42,7 +43,6 @@ from mint_index.data.readers import (
     parse_cells,
     parse_years,
     sha256_of,
-    unknown_marks,
 )
 from mint_index.errors import DataValidationError
 
@@ -243,7 +243,7 @@ def read_genesis(
                 value[:, j] = frame[j].to_numpy(dtype=np.float64)
                 continue
             parsed = parse_cells(frame[j], ",")
-            warnings += unknown_marks(source, line_numbers, labels[j], frame[j], parsed)
+            warnings += cell_warnings(source, line_numbers, labels[j], frame[j], parsed)
             value[:, j] = parsed.value
             reason[:, j] = np.where(reason[:, j] > 0, reason[:, j], parsed.reason)
             flag[:, j] = np.where(flag[:, j] > 0, flag[:, j], parsed.flag)

@@ -189,6 +189,8 @@ class Parsed:
     nonfinite: np.ndarray | None = None
     #: cells read as a no-value symbol whose mark letter is not a known flag (``.g``)
     unknown_mark: np.ndarray | None = None
+    #: cells read as the figure before a footnote mark (``12.345¹``, ``9.000 1)``)
+    footnote: np.ndarray | None = None
 
 
 # ---- small helpers ------------------------------------------------------------------
@@ -243,6 +245,10 @@ def blank_and_note_rows(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame,
     return frame[(filled > 0) & ~below], warnings
 
 
+#: A footnote mark at the end of a cell: superscript digits, asterisks, or a number in
+#: parentheses after a space (``12.345¹``, ``8.000*``, ``9.000 1)``, ``Insgesamt (2)``).
+#: ``(12)`` alone is no mark but a limited value.
+FOOTNOTE_MARK = re.compile(r"(?:\s*[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\s*\*+|\s+\(?\d{1,2}\))+$")
 #: Words that make a row a total over the table's units, as the first or the last word of
 #: its key or name (``Insgesamt``, ``Summe``, ``Stadt insgesamt``, ``Stadtbezirk 1
 #: zusammen``, ``Gesamtstadt``, ``Total``).
@@ -250,8 +256,6 @@ _TOTAL_WORDS = frozenset(
     {"insgesamt", "gesamt", "summe", "zusammen", "gesamtstadt", "gesamtsumme", "total"}
     | {"totals", "sum", "alle", "all"}
 )
-#: A footnote mark after a word (``Insgesamt¹``, ``Summe 1)``, ``Gesamt*``).
-_FOOTNOTE_MARK = re.compile(r"(?:\s*(?:\d\)|[¹²³*]|\(\d\)))+$")
 
 
 def total_rows(
@@ -287,7 +291,7 @@ def total_rows(
 def _total_text(cells: pd.Series) -> pd.Series:
     """Key or name cells as lower-case words without footnote marks ("" where empty)."""
     text = cells.astype(object).where(cells.notna(), "").astype(str).str.strip()
-    return text.str.replace(_FOOTNOTE_MARK, "", regex=True).str.casefold().str.strip(" :.,")
+    return text.str.replace(FOOTNOTE_MARK, "", regex=True).str.casefold().str.strip(" :.,")
 
 
 def _is_total(words: pd.Series) -> np.ndarray:
@@ -436,7 +440,8 @@ def sniff_decimal(cells: pd.DataFrame, sep: str) -> str:
     """
     if not len(cells):
         return "."
-    text = cells.stack().astype(str).str.strip()
+    text = _typeset(cells.stack().astype(str).str.strip())  # 12.345 %, −1.234,5
+    text = text.str.replace(FOOTNOTE_MARK, "", regex=True)  # 12.345¹
     tail = r"\)?\s*[prse]?"
     comma = text.str.fullmatch(r"[-+(]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+" + tail).sum()
     dot = text.str.fullmatch(r"[-+(]?\d+(?:\.\d+)+" + tail).sum()
@@ -546,7 +551,10 @@ def parse_cells(cells: pd.Series | np.ndarray, decimal: str = ".") -> Parsed:
                     unknown_mark[at[hit]] = True
         handled = marked.known | np.isin(marked.symbol, _NO_VALUE_SYMBOLS)
         left[left] = ~handled
-    parts = text[left].str.extract(_FLAGGED)
+    # a footnote mark after a figure (12.345¹, 9.000 1)): the figure, with a warning
+    marked_text = text[left]
+    plain = marked_text.str.replace(FOOTNOTE_MARK, "", regex=True)
+    parts = plain.str.extract(_FLAGGED)
     number = _numbers(parts[1], decimal)
     open_, close = parts[0].notna().to_numpy(), parts[2].notna().to_numpy()
     ok = np.isfinite(number) & (open_ == close)
@@ -556,7 +564,9 @@ def parse_cells(cells: pd.Series | np.ndarray, decimal: str = ".") -> Parsed:
     letters = parts[3].map(VALUE_FLAGS).map(FLAG).fillna(0).to_numpy(dtype=np.int8)
     flag[idx[ok]] = np.where(open_[ok], FLAG["limited_value"], letters[ok])
     bad[idx[~ok]] = True
-    return Parsed(value, reason, flag, bad, nonfinite, unknown_mark)
+    footnote = np.zeros(n, dtype=bool)
+    footnote[idx] = ok & (plain != marked_text).to_numpy()
+    return Parsed(value, reason, flag, bad, nonfinite, unknown_mark, footnote)
 
 
 #: A dash or minus sign as typesetting writes it (``−3,5``; ``–`` for "nothing there", as
@@ -564,13 +574,17 @@ def parse_cells(cells: pd.Series | np.ndarray, decimal: str = ".") -> Parsed:
 _TYPESET_MINUS = re.compile("^[\u2212\u2013]")
 #: A number whose thousands are set apart by a space, as DIN 5008 writes them (``12 345``,
 #: also a no-break or thin space): groups of exactly three digits.
+#: A percent sign after a figure (``12,5 %``, ``12,5%``, with a no-break space).
+_PERCENT_SIGN = re.compile(r"(?<=\d)[ \u00a0\u202f]?%$")
 _SPACED_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d+)?$")
 
 
 def _typeset(text: pd.Series) -> pd.Series:
     """Cells as a keyboard would write them: a typeset minus or dash as ``-``, the spaces
-    between thousands removed."""
+    between thousands removed, a percent sign after a figure (``12,5 %``, as a spreadsheet
+    saved as CSV writes a percentage) left out: the figure is read as written."""
     text = text.str.replace(_TYPESET_MINUS, "-", regex=True)
+    text = text.str.replace(_PERCENT_SIGN, "", regex=True)
     spaced = text.str.fullmatch(_SPACED_THOUSANDS).fillna(False).to_numpy(dtype=bool)
     if spaced.any():
         text = text.copy()
@@ -763,26 +777,36 @@ def _bad_cells(
     ]
 
 
-def unknown_marks(
+def cell_warnings(
     source: str, rows: np.ndarray, column: str | np.ndarray, raw: pd.Series, parsed: Parsed
 ) -> list[pd.DataFrame]:
-    """Warnings for the cells read as a no-value symbol despite a mark letter this reader
-    does not know (``.g``): the value is missing either way, but the mark may say more
-    than the symbol does (the office that sent the file can tell). Arguments as
-    :func:`_bad_cells`."""
-    if parsed.unknown_mark is None or not parsed.unknown_mark.any():
-        return []
-    at = np.flatnonzero(parsed.unknown_mark)
-    return [
-        failures_frame(
-            source,
-            rows[at],
-            column if np.ndim(column) == 0 else column[at],
-            raw.iloc[at].astype(str).to_numpy(),
+    """Warnings for cells read despite a mark: a no-value symbol with a mark letter this
+    reader does not know (``.g``: the value is missing either way, but the mark may say
+    more than the symbol; code ``unknown_mark``), and a figure with a footnote mark
+    (``12.345¹``: read as the figure, but the table's notes say what the mark means, such
+    as "provisional"; code ``footnote_mark``). Arguments as :func:`_bad_cells`."""
+    found = [
+        (
+            parsed.unknown_mark,
             "official symbol with a mark this reader does not know; read as the symbol (no value)",
-            code="unknown_mark",
-        )
+            "unknown_mark",
+        ),
+        (
+            parsed.footnote,
+            "a figure with a footnote mark; read as the figure (the table's notes say what "
+            "the mark means)",
+            "footnote_mark",
+        ),
     ]
+    warnings = []
+    for mask, reason, code in found:
+        if mask is None or not mask.any():
+            continue
+        at = np.flatnonzero(mask)
+        where = column if np.ndim(column) == 0 else column[at]
+        text = raw.iloc[at].astype(str).to_numpy()
+        warnings.append(failures_frame(source, rows[at], where, text, reason, code=code))
+    return warnings
 
 
 # ---- tables (DataFrames from any format) --------------------------------------------
@@ -961,7 +985,7 @@ def _wide_cells(
         parsed = parse_cells(col, decimal)
         value[:, j], reason[:, j], flag[:, j] = parsed.value, parsed.reason, parsed.flag
         failures += _bad_cells(source, rows, column, col, parsed)
-        warnings += unknown_marks(source, rows, column, col, parsed)
+        warnings += cell_warnings(source, rows, column, col, parsed)
     flat = Parsed(value.ravel(), reason.ravel(), flag.ravel(), np.zeros(0, bool))
     columns = [str(c) for c in frame.columns]
     return make_cells(units, rows, columns, columns, flat, years), failures, warnings
@@ -981,7 +1005,7 @@ def _long_cells(
     # a wide table melted to long (pivot) keeps each cell's source column
     column = frame[SOURCE_COLUMN].to_numpy(dtype=object) if SOURCE_COLUMN in frame else "value"
     failures = _bad_cells(source, rows, column, frame["value"], parsed)
-    warnings = unknown_marks(source, rows, column, frame["value"], parsed)
+    warnings = cell_warnings(source, rows, column, frame["value"], parsed)
     if "flag" in frame.columns:
         parsed.flag = _vocabulary_codes(
             frame["flag"],
