@@ -252,6 +252,34 @@ def test_excel_date_cells_are_years(tmp_path: Path) -> None:
     assert given.variables == ["2022-12-31", "2023-12-31"]
 
 
+def test_excel_percentages_are_read_as_shown(tmp_path: Path) -> None:
+    # Excel stores 20,5 % as 0.205; the same table saved as CSV writes what is shown
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Nr", "Stadtteil", "Einwohner", "Ausländeranteil"])
+    for row in (["101", "A", 12000, 0.205], ["102", "B", 9000, 0.07], ["103", "C", 5000, "."]):
+        sheet.append(row)
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=4, max_col=4):
+        cell.number_format = "0.0%"
+    book.save(tmp_path / "t.xlsx")
+    (tmp_path / "t.csv").write_text(
+        "Nr;Stadtteil;Einwohner;Ausländeranteil\n101;A;12000;20,5 %\n102;B;9000;7,0 %\n"
+        "103;C;5000;.\n",
+        encoding="utf-8",
+    )
+    read = [
+        load_sources([SourceSpec(path=name, year=2023)], base_dir=tmp_path).long
+        for name in ("t.xlsx", "t.csv")
+    ]
+    columns = ["unit", "variable", "value", "missing_reason"]
+    assert read[0][columns].equals(read[1][columns])
+    shares = read[0].query("variable == 'Ausländeranteil'")["value"].tolist()
+    assert shares[:2] == [20.5, 7.0] and math.isnan(shares[2])
+    assert read[0].query("variable == 'Einwohner'")["value"].tolist() == [12000, 9000, 5000]
+
+
 def test_a_year_in_a_head_that_is_not_its_date(tmp_path: Path) -> None:
     # "since 2015" is what was counted, not when: the table has no year, as before
     (tmp_path / "t.csv").write_text("Nr;Zuzüge seit 2015;Wegzüge seit 2015\n1;5;3\n")

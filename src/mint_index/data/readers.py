@@ -1179,6 +1179,45 @@ def excel_frame(
         ) from None
 
 
+#: Rows of a sheet whose number formats are looked at for percentages (the header and
+#: the first data rows: a column is formatted as a whole).
+_FORMAT_ROWS = 200
+
+
+def excel_percent_columns(workbook: io.BytesIO, sheet: str | int = 0) -> list[int]:
+    """The columns (0-based) of a sheet whose figures Excel formats as percentages.
+
+    Excel stores a cell shown as ``12,5 %`` as 0.125, and that is what a reader gets, a
+    hundredth of what the department typed and sees; the same table saved as CSV says
+    12,5. So such a column is read as shown: its figures times 100
+    (:func:`as_shown_percent`). A column counts when a figure among the sheet's first
+    :data:`_FORMAT_ROWS` rows has a format with ``%``."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(workbook, read_only=True, data_only=True)
+    try:
+        ws = book.worksheets[sheet] if isinstance(sheet, int) else book[sheet]
+        found: set[int] = set()
+        for row in ws.iter_rows(max_row=_FORMAT_ROWS):  # a few hundred cells' formats
+            for j, cell in enumerate(row):
+                value = getattr(cell, "value", None)
+                number = isinstance(value, (int, float)) and not isinstance(value, bool)
+                if number and "%" in str(getattr(cell, "number_format", "")):
+                    found.add(j)
+        return sorted(found)
+    finally:
+        book.close()
+
+
+def as_shown_percent(cells: pd.Series) -> pd.Series:
+    """A percent-formatted column's cells as Excel shows them: figures times 100
+    (rounded to 10 decimals, so that 0.07 is 7, not 7.000000000000001), text as it is."""
+    number = cells.map(lambda c: isinstance(c, (int, float)) and not isinstance(c, bool))
+    out = cells.astype(object).copy()
+    out[number] = np.round(cells[number].to_numpy(dtype=np.float64) * 100, 10)
+    return out
+
+
 def excel_sheet_names(workbook: io.BytesIO) -> list[str]:
     """The sheet names of an .xlsx workbook, in the workbook's order (a damaged one raises
     :class:`~mint_index.data.inputs.InputRefused`, as :func:`excel_frame` does)."""

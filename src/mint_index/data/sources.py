@@ -47,10 +47,12 @@ from mint_index.data.layouts import (
 )
 from mint_index.data.readers import (
     Table,
+    as_shown_percent,
     blank_and_note_rows,
     detect_encoding,
     empty_cells,
     excel_frame,
+    excel_percent_columns,
     excel_sheet_names,
     failures_frame,
     first_rows,
@@ -357,6 +359,8 @@ def _excel(raw: bytes, name: str, spec: SourceSpec, every_sheet: bool = False) -
             )
         ]
         return table
+    for j in excel_percent_columns(io.BytesIO(raw), one):  # 12,5 % is stored as 0.125
+        sheet[j] = as_shown_percent(sheet[j])
     head = sheet.head(50)
     head = head.astype(object).where(head.notna(), "")  # an empty cell as "", as in a CSV
     cells = [[_cell_text(c) for c in row] for row in head.to_numpy().tolist()]
