@@ -178,6 +178,24 @@ def test_inspect_of_a_sheet_per_year(
     assert list(dataset.years) == [2022, 2023]
 
 
+def test_inspect_of_a_unit_per_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "jahrbuch.csv").write_text(
+        "Merkmal;Innenstadt;Nord\nEinwohner;12000;8000\nAusländer;2500;900\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["inspect", "jahrbuch.csv", "--year", "2023", "--format", "json"]) == 1
+    assert _json(capsys)["problems"][0]["code"] == "missing_column"  # no key column: say so
+    flags = ["--year", "2023", "--layout", "transposed", "--format", "json"]
+    assert main(["inspect", "jahrbuch.csv", *flags]) == 0
+    entry = yaml.safe_load(_json(capsys)["snippet"])["sources"][0]
+    assert entry["layout"] == "transposed"  # pasted, it reads the table the same way
+    dataset = load_sources([SourceSpec(**entry)], base_dir=tmp_path)
+    cells = dataset.long.set_index(["unit", "variable"])["value"]
+    assert cells["Nord", "auslaender"] == 900 and cells["Innenstadt", "einwohner"] == 12000
+
+
 def test_inspect_usage_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

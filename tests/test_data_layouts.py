@@ -18,6 +18,7 @@ from mint_index.data.layouts import (
     is_genesis_flat,
     is_opensdg,
     pivot_label,
+    units_as_columns,
 )
 from mint_index.data.load import load_sources
 from mint_index.data.source import SourceSpec
@@ -250,3 +251,47 @@ def test_flat_file_decimal_comma_and_sub_year_times(tmp_path: Path) -> None:
     assert value(ds, "01001000", 2023, "Bevölkerungsstand (Anzahl) | Insgesamt | Insgesamt") == (
         pytest.approx(78.4)
     )
+
+
+def test_units_as_columns_headings_and_time_series() -> None:
+    # a yearbook's table: a heading row over its variables, a unit per column
+    frame = pd.DataFrame(
+        {
+            "Merkmal": ["Bevölkerung", "Einwohner", "davon Ausländer", "Fläche (ha)"],
+            "Innenstadt": [None, 120, 30, 410.5],
+            "Nord": ["", 80, ".", 990],
+        },
+        index=[2, 3, 4, 5],
+    )
+    long = units_as_columns(frame, [], "t")
+    assert long[["unit", "variable"]].to_numpy().tolist() == [
+        ["Innenstadt", "Bevölkerung | Einwohner"],
+        ["Innenstadt", "Bevölkerung | davon Ausländer"],
+        ["Innenstadt", "Bevölkerung | Fläche (ha)"],
+        ["Nord", "Bevölkerung | Einwohner"],
+        ["Nord", "Bevölkerung | davon Ausländer"],
+        ["Nord", "Bevölkerung | Fläche (ha)"],
+    ]
+    assert long["value"].tolist() == [120, 30, 410.5, 80, ".", 990]  # cells as read
+    assert long["row"].tolist() == [3, 4, 5, 3, 4, 5]  # the source's rows, for problems
+    # a time series of one variable: years down, units across, named by the file
+    series = pd.DataFrame({"year": ["2022", "2023"], "Innenstadt": [120, 125], "Nord": [80, 81]})
+    long = units_as_columns(series, [], "einwohner")
+    assert set(long["variable"]) == {"einwohner"}
+    assert long[["unit", "year", "value"]].astype(str).to_numpy().tolist()[1] == [
+        "Innenstadt",
+        "2023",
+        "125",
+    ]
+    # pivot columns join the label
+    by_sex = pd.DataFrame(
+        {
+            "Merkmal": ["Einwohner", "Einwohner"],
+            "Geschlecht": ["weiblich", "männlich"],
+            "Nord": [41, 39],
+        }
+    )
+    assert units_as_columns(by_sex, ["Geschlecht"], "t")["variable"].tolist() == [
+        "Einwohner | weiblich",
+        "Einwohner | männlich",
+    ]

@@ -274,3 +274,14 @@ def test_a_subfolder_in_a_data_folder_is_refused_as_on_the_command_line(
     expected = [folder / "a_2020.csv", folder / "b_2021.csv"]
     assert data_files([str(folder)]) == expected
     assert list(mi.load_data(folder).provenance["source"]) == [str(f) for f in expected]
+
+
+def test_a_data_frame_with_a_unit_per_column() -> None:
+    frame = pd.DataFrame(
+        {"Merkmal": ["pop", "rate"], "01001000": [90_000, 12.5], "Insgesamt": [1, 2]}
+    )
+    ds = mi.load_data(frame, layout="transposed", year=2021)
+    assert list(ds.unit_ids) == ["01001000"] and ds.variables == ["pop", "rate"]
+    assert ds.long.query("variable == 'rate'")["value"].tolist() == [12.5]
+    with pytest.raises(mi.MintIndexError, match="valid layouts: long, wide, transposed"):
+        mi.load_data(frame, layout="sideways")

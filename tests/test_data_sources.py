@@ -280,6 +280,50 @@ def test_excel_percentages_are_read_as_shown(tmp_path: Path) -> None:
     assert read[0].query("variable == 'Einwohner'")["value"].tolist() == [12000, 9000, 5000]
 
 
+@pytest.mark.parametrize("excel", [False, True])
+def test_a_table_with_a_unit_per_column(tmp_path: Path, excel: bool) -> None:
+    # a town yearbook's table: variables down (years in their labels, a heading), districts
+    # across, and the city's total as the last column
+    rows = [
+        ["Merkmal", "Innenstadt", "Nord", "Süd", "Stadt insgesamt"],
+        ["Bevölkerung", "", "", "", ""],
+        ["Einwohner 2022", "12000", "8000", "9000", "29000"],
+        ["Einwohner 2023", "12100", "8100", "x", "29200"],
+        ["Ausländer", "", "", "", ""],
+        ["Anzahl 2022", "2500", "900", "1200", "4600"],
+        ["Anzahl 2023", "2600", "950", "1250", "4800"],
+    ]
+    name = "t.xlsx" if excel else "t.csv"
+    if excel:
+        pd.DataFrame(rows).to_excel(tmp_path / name, header=False, index=False)
+    else:
+        (tmp_path / name).write_text("\n".join(";".join(r) for r in rows) + "\n")
+    spec = SourceSpec(path=name, layout="transposed")
+    ds = load_sources([spec], base_dir=tmp_path)
+    assert sorted(ds.unit_ids) == ["Innenstadt", "Nord", "Süd"]
+    assert sorted(ds.variables) == ["Ausländer | Anzahl", "Bevölkerung | Einwohner"]
+    assert list(ds.years) == [2022, 2023]
+    assert value(ds, "Nord", 2023, "Bevölkerung | Einwohner") == 8100
+    assert value(ds, "Süd", 2022, "Ausländer | Anzahl") == 1200
+    assert math.isnan(value(ds, "Süd", 2023, "Bevölkerung | Einwohner"))  # x: locked
+    totals = ds.warnings.query("code == 'total_row'")
+    assert totals["column"].tolist() == ["Stadt insgesamt"]
+    assert describe_source(spec, base_dir=tmp_path).layout == "transposed"
+
+
+def test_a_unit_per_column_problems_name_the_cell(tmp_path: Path) -> None:
+    (tmp_path / "t.csv").write_text("Merkmal;Innenstadt;Nord\nEinwohner;120;achtzig\n")
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="t.csv", layout="transposed", year=2023)], base_dir=tmp_path)
+    failure = err.value.failures.iloc[0]
+    assert (failure["row"], failure["column"], failure["value"]) == (2, "Nord", "achtzig")
+    # a key or name column does not apply: the heads are the units
+    spec = SourceSpec(path="t.csv", layout="transposed", year=2023, unit_column="Nr")
+    with pytest.raises(DataValidationError) as err:
+        load_sources([spec], base_dir=tmp_path)
+    assert "unsupported_option" in set(err.value.failures["code"])
+
+
 def test_a_year_in_a_head_that_is_not_its_date(tmp_path: Path) -> None:
     # "since 2015" is what was counted, not when: the table has no year, as before
     (tmp_path / "t.csv").write_text("Nr;Zuzüge seit 2015;Wegzüge seit 2015\n1;5;3\n")

@@ -167,6 +167,13 @@ def _add_source_options(parser: argparse.ArgumentParser, year: bool = True) -> N
     )
     group.add_argument("--name-column", metavar="NAME", help="name column of a wide table")
     group.add_argument(
+        "--layout",
+        choices=("long", "wide", "transposed"),
+        help="a plain table's layout where its columns do not say it: long (unit, year, "
+        "variable, value), wide (a column per variable) or transposed (a column per unit, a "
+        "row per variable)",
+    )
+    group.add_argument(
         "--sheet",
         metavar="SHEET",
         help="Excel sheet (name or 0-based position); several separated by commas, or '*' for "

@@ -40,6 +40,7 @@ _SOURCE_FLAGS = (
     "mapping",
     "unit_column",
     "name_column",
+    "layout",
     "sheet",
 )
 #: Flags whose value the project file gives.
@@ -107,6 +108,7 @@ def command_line_sources(files: list[Path], args: argparse.Namespace) -> list[So
         "mapping": mapping,
         "unit_column": getattr(args, "unit_column", None),
         "name_column": getattr(args, "name_column", None),
+        "layout": getattr(args, "layout", None) or "auto",
         "sheet": _sheet_option(sheet),
     }
     try:

@@ -51,9 +51,9 @@ def mapping_snippet(spec: SourceSpec, description: SourceDescription) -> str:
     import yaml
 
     entry: dict[str, Any] = {"path": spec.path, "format": description.format}
-    for key in ("year", "unit", "school_year", "unit_column", "name_column", "sheet"):
+    for key in ("year", "unit", "school_year", "unit_column", "name_column", "layout", "sheet"):
         value = getattr(spec, key)
-        if value is not None:
+        if value not in (None, "auto"):
             entry[key] = value
     entry["mapping"] = dict(description.proposed_mapping)
     return yaml.safe_dump({"sources": [entry]}, allow_unicode=True, sort_keys=False, width=1000)

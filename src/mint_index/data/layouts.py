@@ -41,6 +41,7 @@ __all__ = [
     "opensdg_frame",
     "pivot_label",
     "tidy_layout",
+    "units_as_columns",
     "wide_to_long",
 ]
 
@@ -217,6 +218,46 @@ def wide_to_long(frame: pd.DataFrame, ids: Sequence[str], by: Sequence[str]) -> 
     long = frame.melt(id_vars=keep, value_vars=value_columns, var_name="variable")
     long["row"] = np.tile(np.asarray(frame.index), len(value_columns))
     long[SOURCE_COLUMN] = long["variable"]
+    return long
+
+
+def units_as_columns(frame: pd.DataFrame, pivot: Sequence[str], stem: str) -> pd.DataFrame:
+    """A table with a unit per column (a town yearbook's ``Merkmal; Innenstadt; Nord;
+    Süd``, one row per variable) -> long: ``unit, variable, value`` (and ``year`` where
+    the frame has a ``year`` column), with each cell's ``row`` and source column.
+
+    The first column other than ``year`` holds the variables, unless it holds figures (a
+    time series ``Jahr; Innenstadt; Nord``): then every column is a unit and the one
+    variable is named by the file (``stem``). ``pivot`` columns join the variable label.
+    Every other column is a unit, headed by its key (or its name, then read as its key).
+    A row with a label but no cell for any unit is a heading: its label goes before the
+    labels below it, up to the next heading (``Bevölkerung | Einwohner``)."""
+    ids = [c for c in ("year", *pivot) if c in frame.columns]
+    rest = [c for c in frame.columns if c not in ids]
+    first = rest[0] if rest else None
+    text = None
+    if first is not None:
+        cells = frame[first].astype(object)
+        written = cells.where(cells.notna(), "").astype(str).str.strip()
+        figures = pd.to_numeric(written.str.replace(",", ".", regex=False), errors="coerce")
+        if figures.notna().sum() * 2 < (written != "").sum():  # mostly text: the labels
+            text = written
+    units = [c for c in rest if text is None or c != first]
+    values = frame[units].astype(object)
+    empty = values.isna() | values.astype(str).apply(lambda c: c.str.strip()).eq("")
+    if text is None:
+        label = pd.Series(stem, index=frame.index, dtype=object)
+        heading = np.zeros(len(frame), dtype=bool)
+    else:
+        heading = (empty.all(axis=1) & text.ne("")).to_numpy()
+        over = text.where(heading).ffill()  # the heading each row stands under
+        label = text.where(over.isna() | heading, over + " | " + text)
+    body = frame.loc[~heading, ids + units].assign(variable=label[~heading])
+    long = wide_to_long(body.rename(columns={"variable": "_label"}), ["_label", *ids], [])
+    long = long.rename(columns={"variable": "unit", "_label": "variable"})
+    if pivot:
+        long["variable"] = pivot_label(long, [c for c in pivot if c in long.columns])
+        long = long.drop(columns=[c for c in pivot if c in long.columns])
     return long
 
 

@@ -60,6 +60,8 @@ __all__ = ["FORMATS", "describe_source", "load_data", "load_sources", "load_unit
 Source = Union[str, "os.PathLike[str]", pd.DataFrame]
 #: What ``format=`` may force: the formats of a project's sources (``auto`` is the default).
 FORMATS = tuple(f for f in SOURCE_FORMATS if f != "auto")
+#: What ``layout=`` may force: a plain table's layouts (``auto`` is the default).
+LAYOUTS = ("long", "wide", "transposed")
 _PARQUET = {".parquet", ".pq"}
 _UNIT_KEYS = ("unit", "ags", "ars", "key", "code", "id")
 
@@ -86,27 +88,28 @@ def load_data(
 ) -> Dataset:
     """Read one or several sources into one validated :class:`~mint_index.Dataset`.
 
-    ``source``: a path (CSV, GENESIS CSV, .xlsx, Parquet), a DataFrame, or a list of
-    them (e.g. one file per year or per table). A folder stands for the data files in it,
-    as on the command line (sorted by name, hidden entries left out; a subfolder, an
-    unreadable file or a file of another kind in it is a failure, never skipped: see
+    ``source``: a path (CSV, GENESIS CSV, .xlsx, Parquet), a DataFrame, or a list of them
+    (e.g. one file per year or per table). A folder stands for the data files in it, as on
+    the command line (sorted by name, hidden entries left out; a subfolder, an unreadable
+    file or a file of another kind in it is a failure, never skipped: see
     :func:`~mint_index.data.inputs.expand_data_folders`); a ``year`` given for the folder
     applies to each of its files. Files are read as a project's sources are
-    (:class:`~mint_index.data.source.SourceSpec`): key, name and year columns by their
-    usual names (``AGS``, ``Nr``, ``Gemeinde``, ``Jahr``, ...). ``format`` forces the reader
+    (:class:`~mint_index.data.source.SourceSpec`): key, name and year columns by their usual
+    names (``AGS``, ``Nr``, ``Gemeinde``, ``Jahr``, ...). ``format`` forces the reader
     (``csv``, ``genesis``, ``genesis-flat``, ``opensdg``, ``excel``, ``parquet``,
     ``template``); by default it follows the file's content. ``layout`` forces ``long``
-    (``unit, year, variable, value[, flag, missing_reason]``) or ``wide`` (one row per unit
-    and year, one column per variable); by default a table with ``variable`` and ``value``
-    columns is long. ``mapping`` (dict or YAML file) renames columns to variables and
-    keeps only the mapped ones. ``year`` gives the year of sources without one (one value,
-    or one per source); ``unit`` likewise the unit key of sources about one place, without
-    a key column (a department's table of its own town). ``school_year`` (``start`` or
-    ``end``) reads years such as ``2023/24`` or ``WS 2005/06`` as the calendar year they
-    start or end in (without it they are reported). ``sheet`` picks an Excel sheet by name
-    or position; a list of sheets, or ``"*"`` for all, reads each as a table of its own, a
-    sheet named by a year dating it. ``units`` is a units table (path or DataFrame, see
-    :func:`load_units`).
+    (``unit, year, variable, value[, flag, missing_reason]``), ``wide`` (one row per unit
+    and year, one column per variable) or ``transposed`` (one row per variable, one column
+    per unit: a town yearbook's ``Merkmal; Innenstadt; Nord``); by default a table with
+    ``variable`` and ``value`` columns is long, any other wide. ``mapping`` (dict or YAML
+    file) renames columns to variables and keeps only the mapped ones. ``year`` gives the
+    year of sources without one (one value, or one per source); ``unit`` likewise the unit
+    key of sources about one place, without a key column (a department's table of its own
+    town). ``school_year`` (``start`` or ``end``) reads years such as ``2023/24`` or ``WS
+    2005/06`` as the calendar year they start or end in (without it they are reported).
+    ``sheet`` picks an Excel sheet by name or position; a list of sheets, or ``"*"`` for
+    all, reads each as a table of its own, a sheet named by a year dating it. ``units`` is a
+    units table (path or DataFrame, see :func:`load_units`).
 
     With a ``framework`` the data are checked against it. Every problem is collected and
     raised once as :class:`~mint_index.DataValidationError` (``.failures``); non-fatal
@@ -115,8 +118,8 @@ def load_data(
     """
     if format is not None and format not in FORMATS:
         raise MintIndexError(f"unknown format {format!r}; valid formats: {', '.join(FORMATS)}")
-    if layout is not None and layout not in ("long", "wide"):
-        raise MintIndexError(f"unknown layout {layout!r}; valid layouts: long, wide")
+    if layout is not None and layout not in LAYOUTS:
+        raise MintIndexError(f"unknown layout {layout!r}; valid layouts: {', '.join(LAYOUTS)}")
     check_school_year(school_year)
     sources = [source] if isinstance(source, (str, os.PathLike, pd.DataFrame)) else list(source)
     if not sources:
@@ -412,7 +415,7 @@ def _read(
         "unit": unit,
         "school_year": school_year,
     }
-    if isinstance(item, pd.DataFrame):
+    if isinstance(item, pd.DataFrame) and layout != "transposed":
         frame = item
         if unit_column not in frame.columns and unit_column in (frame.index.names or []):
             frame = frame.reset_index()
@@ -423,7 +426,7 @@ def _read(
         ]
     from pydantic import ValidationError
 
-    from mint_index.data.sources import failed_table, read_file
+    from mint_index.data.sources import failed_table, read_file, transposed_frame_table
 
     options = {
         "path": name,
@@ -444,6 +447,10 @@ def _read(
     except ValidationError as exc:
         problem = "; ".join(f"{e['loc'][0]}={e['input']!r}: {e['msg']}" for e in exc.errors())
         return [failed_table(name, f"cannot read with these options: {problem}", "invalid_option")]
+    if isinstance(item, pd.DataFrame):  # a unit per column, read as such a file is
+        table = transposed_frame_table(item, spec, name)
+        table.sha256 = frame_sha256(item)
+        return [table]
     return read_file(Path(item), spec, name=name)  # a file it cannot read: a failed Table
 
 

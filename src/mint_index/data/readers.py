@@ -288,6 +288,12 @@ def total_rows(
     return frame[~total], warnings
 
 
+def total_labels(labels: pd.Series) -> np.ndarray:
+    """Which labels name a total (:data:`_TOTAL_WORDS` first or last, a footnote mark
+    aside): a row's key or name, or the head of a unit column."""
+    return _is_total(_total_text(labels))
+
+
 def _total_text(cells: pd.Series) -> pd.Series:
     """Key or name cells as lower-case words without footnote marks ("" where empty)."""
     text = cells.astype(object).where(cells.notna(), "").astype(str).str.strip()

@@ -77,7 +77,9 @@ class SourceSpec(BaseModel):
       units table where it has none. ``year_column``: the year column where it is not
       called ``year``, ``Jahr``, ``Berichtsjahr`` or ``Stichtag``.
     - ``layout``: ``long`` or ``wide`` for a plain table whose columns say otherwise
-      (default ``auto``: long if it has ``variable`` and ``value`` columns).
+      (default ``auto``: long if it has ``variable`` and ``value`` columns);
+      ``transposed`` for a table with a unit per column and a variable per row (a town
+      yearbook's ``Merkmal; Innenstadt; Nord; Süd``).
     - ``sheet``: the Excel sheet (name or 0-based position); a list of them, or ``*`` for
       every sheet, reads each as a table of its own (a workbook with a sheet per year:
       a sheet named by a year dates a sheet without a year column).
@@ -100,7 +102,7 @@ class SourceSpec(BaseModel):
     unit_column: str | None = None
     name_column: str | None = None
     year_column: str | None = None
-    layout: Literal["auto", "long", "wide"] = "auto"
+    layout: Literal["auto", "long", "wide", "transposed"] = "auto"
     sheet: str | int | Annotated[list[str | int], Field(min_length=1)] | None = None
     pivot: list[str] = Field(default_factory=list)
     # a list keeps rows holding any of its values, so an empty one would keep none

@@ -43,6 +43,7 @@ from mint_index.data.layouts import (
     opensdg_frame,
     pivot_label,
     tidy_layout,
+    units_as_columns,
     wide_to_long,
 )
 from mint_index.data.readers import (
@@ -66,11 +67,12 @@ from mint_index.data.readers import (
     sniff_decimal,
     sniff_separator,
     title_rows,
+    total_labels,
     total_rows,
 )
 from mint_index.data.source import SourceSpec
 
-__all__ = ["failed_table", "label_ids", "map_table", "read_spec"]
+__all__ = ["failed_table", "label_ids", "map_table", "read_spec", "transposed_frame_table"]
 
 
 def read_spec(
@@ -425,8 +427,10 @@ def _frame_source(
     key_and_name: tuple[str | None, str | None],
     decimal: str,
 ) -> Table:
-    """A plain table (long or wide) with the source's key/name columns, filter, pivot."""
-    unit, label = key_and_name
+    """A plain table (long, wide or with a unit per column) with the source's key/name
+    columns, filter, pivot."""
+    transposed = spec.layout == "transposed"
+    unit, label = (None, None) if transposed else key_and_name  # the heads are the units
     frame = frame.rename(columns=lambda c: str(c).strip())
     frame.index = rows
     frame, notes = blank_and_note_rows(frame, name)
@@ -442,6 +446,8 @@ def _frame_source(
         for option, c in named.items()
         if c and find_column(columns, c, ()) is None
     ]
+    if transposed:
+        problems += _not_transposed_options(spec, name)
     year = find_column(columns, spec.year_column, YEAR_NAMES)
     if year is not None and "year" not in frame.columns and year != unit:
         frame = frame.rename(columns={year: "year"})
@@ -463,7 +469,13 @@ def _frame_source(
     if pivot or spec.filter:
         drop = [c for c in spec.filter if c in frame.columns and c not in pivot]
         frame = frame.drop(columns=drop)
-    if pivot:
+    if transposed:
+        frame, totals = _total_columns(frame, name, totals)
+        long = units_as_columns(frame, pivot, Path(name).stem)
+        if "year" not in long.columns and spec.year is None:
+            long = _years_in_labels(long, spec.school_year)
+        rows, frame, layout = long["row"].to_numpy(), long.drop(columns="row"), "long"
+    elif pivot:
         if layout == "wide":
             long = wide_to_long(frame, ["unit", "name", "year"], pivot)
             rows, long = long["row"].to_numpy(), long.drop(columns="row")
@@ -500,6 +512,62 @@ def _frame_source(
     table.layout = file_layout
     table.warnings += [w for w in (notes, totals) if len(w)]
     return table
+
+
+def transposed_frame_table(frame: pd.DataFrame, spec: SourceSpec, name: str) -> Table:
+    """A DataFrame with a unit per column (``layout="transposed"``), read as such a file
+    is (rows numbered by its index)."""
+    return _frame_source(frame, np.asarray(frame.index), spec, name, "frame", (None, None), ".")
+
+
+def _not_transposed_options(spec: SourceSpec, name: str) -> list[pd.DataFrame]:
+    """Options that name a key or name column, which a table with a unit per column has
+    not (its heads are the units)."""
+    return [
+        failures_frame(
+            name,
+            None,
+            getattr(spec, option),
+            None,
+            f"{option} does not apply to layout transposed: the column heads are the units",
+            code="unsupported_option",
+        )
+        for option in ("unit_column", "name_column", "unit")
+        if getattr(spec, option) is not None
+    ]
+
+
+def _total_columns(
+    frame: pd.DataFrame, name: str, totals: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A table with a unit per column without its total columns (``Insgesamt``,
+    ``Stadt gesamt``), each a warning (code ``total_row``), as a total row is."""
+    heads = pd.Series([str(c) for c in frame.columns], dtype=object)
+    total = total_labels(heads) & ~heads.isin(["year"]).to_numpy()
+    dropped = heads[total].tolist()
+    found = failures_frame(
+        name,
+        np.full(len(dropped), None, dtype=object),
+        np.array(dropped, dtype=object),
+        np.full(len(dropped), None, dtype=object),
+        "a total over the table's units, not a unit: not read",
+        code="total_row",
+    )
+    return frame.drop(columns=dropped), pd.concat([totals, found], ignore_index=True)
+
+
+def _years_in_labels(long: pd.DataFrame, school_year: str | None) -> pd.DataFrame:
+    """A table with a unit per column whose every variable label ends in its year
+    (``Einwohner 2022``, ``Einwohner 2023``): each label's variable and year, as heads that
+    end in a year are read (:func:`_trailing_years`). Unchanged when not so."""
+    labels = list(dict.fromkeys(long["variable"].astype(str)))
+    dated = [split for split in _trailing_years(labels, school_year or "start") if split]
+    if not labels or len(dated) < len(labels) or not all(before for before, _ in dated):
+        return long
+    text = long["variable"].astype(str)
+    variables = {label: before for label, (before, _) in zip(labels, dated, strict=True)}
+    years = {label: year for label, (_, year) in zip(labels, dated, strict=True)}
+    return long.assign(variable=text.map(variables), year=text.map(years))
 
 
 def _years_as_columns(
