@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -160,6 +161,16 @@ def test_a_town_table_with_a_title_above_and_notes_below(tmp_path: Path) -> None
     )
 
 
+def _sheet_or_csv(folder: Path, rows: list[list[Any]], excel: bool) -> str:
+    """``rows`` as a town saves them: an Excel sheet (``t.xlsx``) or a ``;`` CSV (``t.csv``)."""
+    if excel:
+        pd.DataFrame(rows).to_excel(folder / "t.xlsx", header=False, index=False)
+        return "t.xlsx"
+    text = "\n".join(";".join(str(c) for c in row) for row in rows) + "\n"
+    (folder / "t.csv").write_text(text, encoding="utf-8")
+    return "t.csv"
+
+
 @pytest.mark.parametrize("excel", [False, True])
 def test_a_header_over_two_rows_of_merged_cells(tmp_path: Path, excel: bool) -> None:
     rows = [
@@ -169,11 +180,7 @@ def test_a_header_over_two_rows_of_merged_cells(tmp_path: Path, excel: bool) -> 
         ["101", "Altstadt-Nord", "12000", "9500", "2500"],
         ["102", "Altstadt-Süd", "9000", "7500", "1500"],
     ]
-    name = "t.xlsx" if excel else "t.csv"
-    if excel:
-        pd.DataFrame(rows).to_excel(tmp_path / name, header=False, index=False)
-    else:
-        (tmp_path / name).write_text("\n".join(";".join(r) for r in rows) + "\n")
+    name = _sheet_or_csv(tmp_path, rows, excel)
     ds = load_sources([SourceSpec(path=name, year=2023)], base_dir=tmp_path)
     assert ds.variables == ["Einwohner | insgesamt", "davon | Deutsche", "davon | Ausländer"]
     assert value(ds, "102", 2023, "davon | Ausländer") == 1500
@@ -212,12 +219,7 @@ def test_variables_with_their_year_in_one_head(tmp_path: Path, heads: str, excel
     # a town's table of two variables over two years, each head naming both
     rows = [["Nr", "Stadtbezirk", *heads.split(";")], ["1", "Innenstadt", 120, 125, 30, 32]]
     rows.append(["2", "Nord", 80, 81, ".", 9])
-    name = "t.xlsx" if excel else "t.csv"
-    if excel:
-        pd.DataFrame(rows).to_excel(tmp_path / name, header=False, index=False)
-    else:
-        text = "\n".join(";".join(str(c) for c in row) for row in rows) + "\n"
-        (tmp_path / name).write_text(text, encoding="utf-8")
+    name = _sheet_or_csv(tmp_path, rows, excel)
     ds = load_sources([SourceSpec(path=name)], base_dir=tmp_path)
     assert sorted(ds.variables) == ["Ausländer", "Einwohner"] and list(ds.years) == [2022, 2023]
     assert value(ds, "1", 2023, "Einwohner") == 125
@@ -293,11 +295,7 @@ def test_a_table_with_a_unit_per_column(tmp_path: Path, excel: bool) -> None:
         ["Anzahl 2022", "2500", "900", "1200", "4600"],
         ["Anzahl 2023", "2600", "950", "1250", "4800"],
     ]
-    name = "t.xlsx" if excel else "t.csv"
-    if excel:
-        pd.DataFrame(rows).to_excel(tmp_path / name, header=False, index=False)
-    else:
-        (tmp_path / name).write_text("\n".join(";".join(r) for r in rows) + "\n")
+    name = _sheet_or_csv(tmp_path, rows, excel)
     spec = SourceSpec(path=name, layout="transposed")
     ds = load_sources([spec], base_dir=tmp_path)
     assert sorted(ds.unit_ids) == ["Innenstadt", "Nord", "Süd"]
