@@ -196,12 +196,43 @@ def test_inspect_of_a_unit_per_column(
     assert cells["Nord", "auslaender"] == 900 and cells["Innenstadt", "einwohner"] == 12000
 
 
+def test_inspect_of_a_folder_describes_every_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A town's data drop: every file described, the unreadable one named, and the entries
+    of the others pasted unchanged load them."""
+    drop = tmp_path / "raw"
+    drop.mkdir()
+    shutil.copy(REAL / "koeln_btw2013_wahlkreis.csv", drop / "btw.csv")
+    (drop / "kita.csv").write_text(
+        "Nr;Stadtbezirk;Plätze\n1;Innenstadt;410\n2;Nord;380\n;Insgesamt;790\n"
+    )
+    (drop / "jahrbuch.csv").write_text("Merkmal;Innenstadt;Nord\nEinwohner;120;80\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["inspect", "raw", "--year", "2013", "--format", "json"]) == 1
+    outcome = _json(capsys)
+    assert outcome["facts"]["files"] == 3
+    assert outcome["facts"]["jahrbuch.csv"] == "cannot be read (see the problems)"
+    assert outcome["facts"]["kita.csv"].startswith("csv, wide; 2 units; years 2013")
+    errors = [p for p in outcome["problems"] if p["severity"] == "error"]
+    assert [(p["source"], p["code"]) for p in errors] == [("raw/jahrbuch.csv", "missing_column")]
+    assert "layout: transposed" in errors[0]["reason"]  # says how to read it
+    warned = [p["code"] for p in outcome["problems"] if p["severity"] == "warning"]
+    assert warned == ["total_row"]
+    entries = yaml.safe_load(outcome["snippet"])["sources"]
+    assert [e["path"] for e in entries] == ["raw/btw.csv", "raw/kita.csv"]
+    dataset = load_sources([SourceSpec(**e) for e in entries], base_dir=tmp_path)
+    cells = dataset.long.set_index(["unit", "variable"])["value"]
+    assert cells["2", "plaetze"] == 380
+    assert cells["093", "wahlberechtigte"] == 191277  # Köln I, read by hand from the file
+
+
 def test_inspect_usage_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(["inspect", "missing.csv"]) == 2
-    assert "data file not found" in capsys.readouterr().err
+    assert "data file or folder not found" in capsys.readouterr().err
     shutil.copy(REAL / "12411-01-01-4.csv", tmp_path / "pop.csv")
     assert main(["inspect", "pop.csv", "--format", "xml"]) == 2
 

@@ -435,9 +435,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command(
         "inspect",
-        "show how a data file will be read, and a mapping to paste into the project file",
+        "show how a data file (or every file of a folder) will be read, and the entries to "
+        "paste into the project file",
     )
-    p.add_argument("file", metavar="FILE", help="a data file")
+    p.add_argument(
+        "file", metavar="FILE", help="a data file, or a folder of them (a yearly data drop)"
+    )
     p.add_argument(
         "--framework", metavar="PATH", help="framework to propose variables from (default: MINT)"
     )

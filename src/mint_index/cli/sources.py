@@ -1,9 +1,10 @@
 """Where the data come from: ``mint-index inspect``, ``sources`` and ``template``.
 
-``inspect`` shows how one file will be read and prints the ``sources:`` entry (with its
-mapping) to paste into the project file; ``sources`` lists every variable of the framework
-with the table to download or the office that holds it, as a checklist; ``template``
-writes the fill-in workbook for the figures a town collects itself.
+``inspect`` shows how one file (or every file of a folder) will be read and prints the
+``sources:`` entries (with their mappings) to paste into the project file; ``sources``
+lists every variable of the framework with the table to download or the office that holds
+it, as a checklist; ``template`` writes the fill-in workbook for the figures a town
+collects itself.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from mint_index.framework.framework import Framework
     from mint_index.project import Project
 
-__all__ = ["inspect", "mapping_snippet", "sources", "template"]
+__all__ = ["inspect", "mapping_snippet", "source_entry", "sources", "template"]
 
 
 def _project(args: argparse.Namespace) -> Project | None:
@@ -45,32 +46,102 @@ def _framework(args: argparse.Namespace, project: Project | None) -> Framework:
 
 
 # ---- inspect -------------------------------------------------------------------------------
-def mapping_snippet(spec: SourceSpec, description: SourceDescription) -> str:
-    """The ``sources:`` entry of this file for the project file (YAML), with the proposed
-    mapping: pasted unchanged, it loads the file."""
-    import yaml
+#: What the pasted block is for.
+_PASTE = "# paste into mint-index.yaml (paths are relative to it):\n"
 
+
+def source_entry(spec: SourceSpec, description: SourceDescription) -> dict[str, Any]:
+    """The ``sources:`` entry of a file for the project file, with the proposed mapping:
+    pasted unchanged, it loads the file."""
     entry: dict[str, Any] = {"path": spec.path, "format": description.format}
     for key in ("year", "unit", "school_year", "unit_column", "name_column", "layout", "sheet"):
         value = getattr(spec, key)
         if value not in (None, "auto"):
             entry[key] = value
     entry["mapping"] = dict(description.proposed_mapping)
-    return yaml.safe_dump({"sources": [entry]}, allow_unicode=True, sort_keys=False, width=1000)
+    return entry
+
+
+def mapping_snippet(entries: list[dict[str, Any]]) -> str:
+    """Source entries (:func:`source_entry`) as the ``sources:`` block of a project file."""
+    import yaml
+
+    return yaml.safe_dump({"sources": entries}, allow_unicode=True, sort_keys=False, width=1000)
 
 
 def inspect(args: argparse.Namespace) -> Outcome:
+    """How a file will be read, or every file of a folder (a town's data drop), with the
+    entries to paste into the project file."""
     from mint_index.cli.project import command_line_sources
     from mint_index.data.load import describe_source
 
-    file = Path(args.file)
-    if not file.is_file():
-        raise UsageError(f"data file not found: {args.file}")
+    path = Path(args.file)
+    if not path.exists():
+        raise UsageError(f"data file or folder not found: {args.file}")
     project = _project(args)
     framework = _framework(args, project)
-    spec = command_line_sources([file], args)[0]
+    if path.is_dir():
+        return _inspect_folder(path, args, framework)
+    spec = command_line_sources([path], args)[0]
     description = describe_source(spec, framework)
-    years = description.years
+    return Outcome(
+        "inspect",
+        headline=f"how {args.file} will be read",
+        facts=_facts(description, framework),
+        problems=_warnings(description),
+        tables=[_variables(description, "Variables (full source label)")],
+        snippet=_PASTE + mapping_snippet([source_entry(spec, description)]),
+    )
+
+
+def _inspect_folder(folder: Path, args: argparse.Namespace, framework: Framework) -> Outcome:
+    """Every data file of ``folder`` (as ``mint-index validate FOLDER`` reads them): a line
+    of facts and a table of variables for each, every problem, and one block of entries
+    for the files that can be read. A file that cannot be read fails the command (exit 1)
+    after the others are described."""
+    from mint_index.cli.commands import records
+    from mint_index.cli.project import command_line_sources
+    from mint_index.data.inputs import expand_data_folders
+    from mint_index.data.load import describe_source
+    from mint_index.errors import DataValidationError
+
+    (files,) = expand_data_folders([folder])
+    facts: dict[str, Any] = {"files": len(files)}
+    problems: list[dict[str, Any]] = []
+    tables: list[Table] = []
+    entries: list[dict[str, Any]] = []
+    for spec in command_line_sources([Path(f) for f in files], args):  # per file, a few
+        name = Path(spec.path).name
+        try:
+            description = describe_source(spec, framework)
+        except DataValidationError as exc:
+            problems += records(exc.failures, "error") + records(exc.warnings, "warning")
+            facts[name] = "cannot be read (see the problems)"
+            continue
+        known = _facts(description, framework)
+        facts[name] = (
+            f"{known['format']}, {known['layout']}; {description.units} units; years "
+            f"{known['years']}; {known['variables']} variables, "
+            f"{known['mapped to the framework']} mapped"
+        )
+        problems += _warnings(description)
+        tables.append(_variables(description, f"Variables of {name}"))
+        entries.append(source_entry(spec, description))
+    failed = any(p["severity"] == "error" for p in problems)
+    return Outcome(
+        "inspect",
+        ok=not failed,
+        headline=f"how the {len(files)} files in {args.file} will be read",
+        facts=facts,
+        problems=problems,
+        tables=tables,
+        snippet=_PASTE + mapping_snippet(entries) if entries else "",
+        code="invalid_data" if failed else None,
+    )
+
+
+def _facts(description: SourceDescription, framework: Framework) -> dict[str, Any]:
+    """What ``inspect`` says of one file: format, layout, units, years, variables."""
     facts: dict[str, Any] = {
         "format": description.format,
         "layout": description.layout,
@@ -86,6 +157,7 @@ def inspect(args: argparse.Namespace) -> Outcome:
         facts["title"] = description.title
     examples = ", ".join(description.unit_examples)
     units = f"{description.units}" + (f" (e.g. {examples})" if examples else "")
+    years = description.years
     facts.update(
         {
             "units": units
@@ -97,18 +169,23 @@ def inspect(args: argparse.Namespace) -> Outcome:
             ),
         }
     )
+    return facts
+
+
+def _warnings(description: SourceDescription) -> list[dict[str, Any]]:
+    """What reading the file found, as warnings with their reason codes."""
+    lines = description.warnings
+    codes: list[str | None] = [code for code in description.warning_codes[: len(lines)]]
+    codes += [None] * (len(lines) - len(codes))  # a description made without codes
+    return [
+        problem(line, severity="warning", code=code)
+        for line, code in zip(lines, codes, strict=True)
+    ]
+
+
+def _variables(description: SourceDescription, title: str) -> Table:
     rows = [[v.label, v.cells, v.missing, v.proposed or ""] for v in description.variables]
-    snippet = mapping_snippet(spec, description)
-    return Outcome(
-        "inspect",
-        headline=f"how {args.file} will be read",
-        facts=facts,
-        problems=[problem(w, severity="warning") for w in description.warnings],
-        tables=[
-            Table("Variables (full source label)", ["label", "cells", "missing", "proposed"], rows)
-        ],
-        snippet="# paste into mint-index.yaml (paths are relative to it):\n" + snippet,
-    )
+    return Table(title, ["label", "cells", "missing", "proposed"], rows)
 
 
 # ---- sources -------------------------------------------------------------------------------

@@ -51,6 +51,7 @@ from mint_index.data.validate import (
     variable_sources,
 )
 from mint_index.errors import DataValidationError, MintIndexError, problem_line
+from mint_index.reasons import with_codes
 
 if TYPE_CHECKING:
     from mint_index.framework import Framework
@@ -276,6 +277,8 @@ def describe_source(
     problems = problems_frame(failures)
     if len(problems) and not any(len(t.cells) for t in tables):
         raise DataValidationError(problems)  # nothing would be read: not a description
+    # what reading found: problems, then notes such as a table's footnotes
+    found = with_codes(problems_frame([*failures, *(w for t in tables for w in t.warnings)]))
     first = tables[0]
     labels: dict[str, str] = {}
     for table in tables:
@@ -329,12 +332,8 @@ def describe_source(
         years=sorted(int(y) for y in pd.unique(cells["year"])),
         variables=infos,
         proposed_mapping=proposed,
-        warnings=[  # what reading found: problems, then notes such as a table's footnotes
-            problem_line(r)
-            for r in problems_frame(
-                [*failures, *(w for t in tables for w in t.warnings)]
-            ).itertuples()
-        ],
+        warnings=[problem_line(r) for r in found.itertuples()],
+        warning_codes=[str(code) for code in found["code"]],
     )
 
 

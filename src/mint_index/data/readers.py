@@ -900,7 +900,8 @@ def frame_table(
     if absent:
         hint = {
             unit_column: " (name it: unit_column, --unit-column; or give the key of a file "
-            "about one place: unit, --unit)",
+            "about one place: unit, --unit; or, for a table with a unit per column, layout: "
+            "transposed, --layout transposed)",
             year_column: " (name it: year_column; or give the year: year, --year)",
         }
         failures += [

@@ -137,7 +137,7 @@ class SourceDescription(BaseModel):
 
     path: str
     format: str  # the format used: csv, genesis, genesis-flat, opensdg, excel, parquet
-    layout: str  # long, wide, genesis, genesis-flat, opensdg
+    layout: str  # long, wide, transposed, genesis, genesis-flat, opensdg
     encoding: str | None = None
     separator: str | None = None
     decimal: str | None = None
@@ -152,3 +152,4 @@ class SourceDescription(BaseModel):
     variables: list[VariableInfo] = Field(default_factory=list)
     proposed_mapping: dict[str, str] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
+    warning_codes: list[str] = Field(default_factory=list)  # each warning's reason code
