@@ -343,6 +343,23 @@ def test_school_years_in_heads_need_the_option(tmp_path: Path) -> None:
     assert ds.variables == ["Schüler"] and value(ds, "1", 2024, "Schüler") == 510
 
 
+@pytest.mark.parametrize("excel", [False, True])
+def test_a_row_of_years_over_the_variables(tmp_path: Path, excel: bool) -> None:
+    # the years as group heads over the same variables, as a town's table sets them out
+    rows = [
+        ["Nr", "Stadtbezirk", 2022, "", 2023, ""],
+        ["", "", "Einwohner", "Ausländer", "Einwohner", "Ausländer"],
+        ["1", "Innenstadt", 120, 30, 125, 32],
+        ["2", "Nord", 80, ".", 81, 9],
+    ]
+    name = _sheet_or_csv(tmp_path, rows, excel)
+    ds = load_sources([SourceSpec(path=name)], base_dir=tmp_path)
+    assert sorted(ds.variables) == ["Ausländer", "Einwohner"] and list(ds.years) == [2022, 2023]
+    assert value(ds, "1", 2023, "Ausländer") == 32
+    assert value(ds, "2", 2022, "Einwohner") == 80
+    assert math.isnan(value(ds, "2", 2022, "Ausländer"))
+
+
 def _workbook_of_years(path: Path) -> None:
     """A town's workbook: a sheet per year (title, header, districts) and a notes sheet."""
     with pd.ExcelWriter(path) as workbook:

@@ -575,9 +575,10 @@ def _years_as_columns(
 ) -> dict[str, tuple[str, str]]:
     """Column -> (variable, year) for a wide table without a year column whose every
     value column is dated by its head: a bare year (``2019``, ``31.12.2019``, ``Juni
-    2019``; a school year ``2019/20``), a year below the variable in a header over two
-    rows (``Einwohner | 2019``), or a year at the end of the head (``Einwohner 2019``,
-    ``Einwohner (2019)``, ``Einwohner am 31.12.2019``, ``einwohner_2019``). A bare year's
+    2019``; a school year ``2019/20``), a year below or above the variable in a header over
+    two rows (``Einwohner | 2019``, ``2019 | Einwohner``), or a year at the end of the head
+    (``Einwohner 2019``, ``Einwohner (2019)``, ``Einwohner am 31.12.2019``,
+    ``einwohner_2019``). The last level is tried first, then the first. A bare year's
     variable is named by the file (``stem``). Empty when the table is not so.
 
     School years are recognised here whatever ``school_year`` says, so that a table of
@@ -588,14 +589,21 @@ def _years_as_columns(
     heads = [str(c) for c in frame.columns if c not in ("unit", "name")]
     if not heads:
         return {}
-    levels = [head.rpartition(" | ") for head in heads]
-    dated = _trailing_years([last for _, _, last in levels], school_year or "start")
-    if any(split is None for split in dated):
-        return {}
+    levels = [head.split(" | ") for head in heads]
+    counts = school_year or "start"
+    last = _trailing_years([parts[-1] for parts in levels], counts)
+    first = _trailing_years([parts[0] for parts in levels], counts)
     out = {}
-    for head, (upper, _, _), split in zip(heads, levels, dated, strict=True):
-        before, year = split  # type: ignore[misc]  # None ruled out above
-        out[head] = (" | ".join(part for part in (upper, before) if part) or stem, year)
+    for head, parts, below, above in zip(heads, levels, last, first, strict=True):
+        if below is not None:  # Einwohner | 2019, Einwohner 2019, 2019
+            before, year = below
+            variable = [*parts[:-1], before]
+        elif above is not None and len(parts) > 1:  # 2019 | Einwohner
+            before, year = above
+            variable = [before, *parts[1:]]
+        else:
+            return {}
+        out[head] = (" | ".join(part for part in variable if part) or stem, year)
     return out
 
 
