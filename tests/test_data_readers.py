@@ -22,6 +22,7 @@ from mint_index.data.readers import (
     detect_encoding,
     header_depth,
     header_labels,
+    header_rows,
     parse_cells,
     parse_years,
     sniff_decimal,
@@ -382,6 +383,20 @@ def test_a_header_over_two_rows_joins_its_levels() -> None:
     )
     # an empty upper cell over nothing stays empty; an empty name is "Unnamed: n"
     assert header_labels([["Nr", "", "x"], ["", "", "y"]]) == ["Nr", "Unnamed: 1", "x | y"]
+
+
+def test_header_rows_take_group_heads_above_the_key_row() -> None:
+    title = ["Einwohner 2023", "", "", ""]
+    groups = ["", "", "2022", ""]
+    header = ["Nr", "Name", "Einwohner", "Ausländer"]
+    data = ["1", "a", "5", "6"]
+    assert header_rows([title, header, data]) == (1, 1)
+    # group heads over the value columns, right above the row naming the key: the header
+    assert header_rows([title, groups, header, data]) == (1, 2)
+    # a title over the name column (a table shifted right, or a title in B) stays a title
+    assert header_rows([["", "Titel", "", ""], header, data]) == (1, 1)
+    shifted = [["", "Titel", "", "", ""], ["", *header], ["", *data]]
+    assert header_rows(shifted) == (1, 1)
 
 
 def test_total_rows_are_not_units() -> None:

@@ -344,11 +344,15 @@ def test_school_years_in_heads_need_the_option(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("excel", [False, True])
-def test_a_row_of_years_over_the_variables(tmp_path: Path, excel: bool) -> None:
-    # the years as group heads over the same variables, as a town's table sets them out
+@pytest.mark.parametrize("named_below", [False, True])
+def test_a_row_of_years_over_the_variables(tmp_path: Path, excel: bool, named_below: bool) -> None:
+    # the years as group heads over the same variables, as a town's table sets them out;
+    # the key and name columns named in the upper row (merged cells) or in the lower one
+    keys = ["Nr", "Stadtbezirk"]
     rows = [
-        ["Nr", "Stadtbezirk", 2022, "", 2023, ""],
-        ["", "", "Einwohner", "Ausländer", "Einwohner", "Ausländer"],
+        ["Einwohner nach Stadtbezirken", "", "", "", "", ""],
+        [*(["", ""] if named_below else keys), 2022, "", 2023, ""],
+        [*(keys if named_below else ["", ""]), "Einwohner", "Ausländer", "Einwohner", "Ausländer"],
         ["1", "Innenstadt", 120, 30, 125, 32],
         ["2", "Nord", 80, ".", 81, 9],
     ]

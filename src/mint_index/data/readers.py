@@ -401,6 +401,27 @@ def header_depth(rows: list[list[str]]) -> int:
     return depth
 
 
+def header_rows(rows: list[list[str]]) -> tuple[int, int]:
+    """Where a plain table's header starts and how many rows it spans (``rows``: the first
+    rows of the sheet or file as text): after the title (:func:`title_rows`), with the
+    rows that continue it (:func:`header_depth`), and with the group heads right above the
+    row that names the key column, which the title rule alone would skip (``;;2022;;2023;``
+    over ``Nr;Name;Einwohner;Ausländer;Einwohner;Ausländer``): rows whose filled cells all
+    stand over the value columns, right of the key and name columns. At most 4 rows."""
+    skip = title_rows(rows)
+    depth = header_depth(rows[skip:])
+    named = [j for j, cell in enumerate(rows[skip]) if str(cell).strip()] if rows else []
+    values_from = named[0] + 2 if named else 0  # right of the key and the name column
+    groups = 0
+    while skip - groups > 0 and groups + depth < 4:
+        row = [str(cell).strip() for cell in rows[skip - groups - 1]]
+        filled = [j for j, cell in enumerate(row) if cell]
+        if not filled or filled[0] < values_from:
+            break
+        groups += 1
+    return skip - groups, groups + depth
+
+
 def header_labels(rows: list[list[str]]) -> list[str]:
     """The column names of a header that spans ``rows``: each column's levels joined
     with `` | ``, an upper level standing over the columns to its right up to the next

@@ -58,15 +58,14 @@ from mint_index.data.readers import (
     failures_frame,
     first_rows,
     frame_table,
-    header_depth,
     header_labels,
+    header_rows,
     parse_years,
     raw_csv_frame,
     require,
     sha256_of,
     sniff_decimal,
     sniff_separator,
-    title_rows,
     total_labels,
     total_rows,
 )
@@ -205,8 +204,7 @@ def _read_bytes(
         table.separator, table.decimal = sep, decimal
         return table
     head = list(csv.reader(text[:65536].splitlines()[:50], delimiter=sep))
-    skip = title_rows(head)
-    depth = header_depth(head[skip:])
+    skip, depth = header_rows(head)
     names = header_labels(head[skip : skip + depth]) if depth > 1 else None
     header = names or _header(text, sep, skip)
     unit, label = _key_and_name(header, spec)
@@ -366,8 +364,7 @@ def _excel(raw: bytes, name: str, spec: SourceSpec, every_sheet: bool = False) -
     head = sheet.head(50)
     head = head.astype(object).where(head.notna(), "")  # an empty cell as "", as in a CSV
     cells = [[_cell_text(c) for c in row] for row in head.to_numpy().tolist()]
-    skip = title_rows(cells)
-    depth = header_depth(cells[skip:])
+    skip, depth = header_rows(cells)
     frame = sheet.iloc[skip + depth :].reset_index(drop=True)
     frame.columns = header_labels(cells[skip : skip + depth])
     header = [str(c).strip() for c in frame.columns]
