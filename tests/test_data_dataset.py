@@ -4,6 +4,8 @@ reason is ``missing``, a cell the input has no row for is ``not_in_data``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -137,3 +139,13 @@ def test_from_wide_gives_the_hand_cube() -> None:
     _assert_cube(Dataset.from_wide(wide), values, reasons, no_flags)
     # a text column goes through from_long, with the same result
     _assert_cube(Dataset.from_wide(wide.astype({"x": object})), values, reasons, no_flags)
+
+
+def test_repr_counts_the_warnings_by_code(tmp_path: Path) -> None:
+    # a notebook shows what loading left out (a total row) or read with a note (a footnote)
+    path = tmp_path / "t.csv"
+    path.write_text("Nr;Einwohner\n101;12.345¹\n102;9.000\nSumme;21.345\n", encoding="utf-8")
+    data = mi.load_data(path, year=2023)
+    assert repr(data).endswith("1 variables; .warnings: footnote_mark 1, total_row 1)")
+    assert ".warnings: footnote_mark 1, total_row 1" in data._repr_html_()
+    assert repr(Dataset.from_long(TINY)) == "Dataset(2 units, 2 years (2020-2021), 2 variables)"

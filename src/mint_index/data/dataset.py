@@ -399,7 +399,19 @@ class Dataset:
     def __repr__(self) -> str:
         n_y, n_u, n_v = self.values.shape
         span = f"{self.years.min()}-{self.years.max()}" if n_y else "no years"
-        return f"Dataset({n_u} units, {n_y} years ({span}), {n_v} variables)"
+        found = self._warning_counts()
+        noted = f"; .warnings: {found}" if found else ""
+        return f"Dataset({n_u} units, {n_y} years ({span}), {n_v} variables{noted})"
+
+    def _warning_counts(self) -> str:
+        """What loading left out or read with a note, counted by reason code
+        (``footnote_mark 1, total_row 1``), so a notebook shows it without being asked."""
+        if not len(self.warnings):
+            return ""
+        from mint_index.reasons import with_codes
+
+        counts = with_codes(self.warnings)["code"].value_counts().sort_index()
+        return ", ".join(f"{code} {n}" for code, n in counts.items())
 
     def _repr_html_(self) -> str:
         from html import escape
