@@ -227,6 +227,25 @@ def test_inspect_of_a_folder_describes_every_file(
     assert cells["093", "wahlberechtigte"] == 191277  # Köln I, read by hand from the file
 
 
+def test_validate_strict_with_the_warnings_a_file_is_known_to_give(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "kita.csv").write_text(
+        "Nr;Stadtbezirk;Plätze\n1;Innenstadt;410\n2;Nord;380\n;Insgesamt;790\n"
+    )
+    (tmp_path / "fw.yaml").write_text(framework_over("places", ["places"]))
+    (tmp_path / "m.yaml").write_text("Plätze: places\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    args = ["validate", "kita.csv", "--framework", "fw.yaml", "--mapping", "m.yaml"]
+    args += ["--year", "2023", "--strict", "--format", "json"]
+    assert main(args) == 1
+    assert [p["code"] for p in _json(capsys)["problems"]] == ["total_row"]
+    assert main([*args, "--expected-warnings", "total_row"]) == 0
+    capsys.readouterr()
+    assert main([*args, "--expected-warnings", "total_rows"]) == 2  # a typo is refused
+    assert "--expected-warnings" in _json(capsys)["problems"][0]["reason"]
+
+
 def test_inspect_usage_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

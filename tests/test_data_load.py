@@ -285,3 +285,12 @@ def test_a_data_frame_with_a_unit_per_column() -> None:
     assert ds.long.query("variable == 'rate'")["value"].tolist() == [12.5]
     with pytest.raises(mi.MintIndexError, match="valid layouts: long, wide, transposed"):
         mi.load_data(frame, layout="sideways")
+
+
+def test_expected_warnings_of_a_data_frame_and_unknown_codes() -> None:
+    frame = pd.DataFrame({"unit": ["01001000"], "year": [2021], "pop": ["12.345¹"]})
+    noted = mi.load_data(frame)
+    assert list(noted.warnings["code"]) == ["footnote_mark"]
+    assert not len(mi.load_data(frame, expected_warnings=["footnote_mark"]).warnings)
+    with pytest.raises(mi.MintIndexError, match="valid: footnote_mark, no_table_in_sheet"):
+        mi.load_data(frame, expected_warnings=["unused_variable"])

@@ -322,6 +322,30 @@ def test_a_unit_per_column_problems_name_the_cell(tmp_path: Path) -> None:
     assert "unsupported_option" in set(err.value.failures["code"])
 
 
+def test_expected_warnings_let_a_table_as_sent_pass_strict(tmp_path: Path) -> None:
+    # a department's table with its total row and its source line, as it comes every year
+    (tmp_path / "t.csv").write_text(
+        "Nr;Stadtteil;Einwohner\n101;A;12.345¹\n102;B;9.000\n;Insgesamt;21.345\n"
+        "Quelle: Amt für Statistik\n",
+        encoding="utf-8",
+    )
+    plain = SourceSpec(path="t.csv", year=2023)
+    with pytest.raises(DataValidationError) as err:
+        load_sources([plain], base_dir=tmp_path, strict=True)
+    assert sorted(err.value.failures["code"]) == ["footnote_mark", "note_below_table", "total_row"]
+    expected = ["total_row", "note_below_table"]
+    spec = SourceSpec(path="t.csv", year=2023, expected_warnings=expected)
+    # what is expected is left out; a footnote mark nobody expected still counts
+    with pytest.raises(DataValidationError) as err:
+        load_sources([spec], base_dir=tmp_path, strict=True)
+    assert list(err.value.failures["code"]) == ["footnote_mark"]
+    spec = SourceSpec(path="t.csv", year=2023, expected_warnings=[*expected, "footnote_mark"])
+    ds = load_sources([spec], base_dir=tmp_path, strict=True)
+    assert value(ds, "101", 2023, "Einwohner") == 12345 and not len(ds.warnings)
+    with pytest.raises(ValueError, match="total_row"):  # only reading warnings, by code
+        SourceSpec(path="t.csv", expected_warnings=["unused_variable"])  # type: ignore[list-item]
+
+
 def test_a_year_in_a_head_that_is_not_its_date(tmp_path: Path) -> None:
     # "since 2015" is what was counted, not when: the table has no year, as before
     (tmp_path / "t.csv").write_text("Nr;Zuzüge seit 2015;Wegzüge seit 2015\n1;5;3\n")

@@ -174,6 +174,13 @@ def _add_source_options(parser: argparse.ArgumentParser, year: bool = True) -> N
         "row per variable)",
     )
     group.add_argument(
+        "--expected-warnings",
+        metavar="CODES",
+        help="reading warnings known to be harmless, separated by commas (total_row, "
+        "note_below_table, footnote_mark, unknown_mark, no_table_in_sheet): left out, so "
+        "--strict passes on a file as it is sent every year",
+    )
+    group.add_argument(
         "--sheet",
         metavar="SHEET",
         help="Excel sheet (name or 0-based position); several separated by commas, or '*' for "

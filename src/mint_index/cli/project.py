@@ -42,6 +42,7 @@ _SOURCE_FLAGS = (
     "name_column",
     "layout",
     "sheet",
+    "expected_warnings",
 )
 #: Flags whose value the project file gives.
 _PROJECT_FLAGS = ("framework", "units")
@@ -110,6 +111,7 @@ def command_line_sources(files: list[Path], args: argparse.Namespace) -> list[So
         "name_column": getattr(args, "name_column", None),
         "layout": getattr(args, "layout", None) or "auto",
         "sheet": _sheet_option(sheet),
+        "expected_warnings": _listed(getattr(args, "expected_warnings", None)),
     }
     try:
         return [SourceSpec(path=str(file), **options) for file in files]
@@ -117,6 +119,11 @@ def command_line_sources(files: list[Path], args: argparse.Namespace) -> list[So
         raise UsageError(
             "; ".join(f"{_flag(str(e['loc'][0]))}: {e['msg']}" for e in exc.errors())
         ) from None
+
+
+def _listed(text: str | None) -> list[str]:
+    """A flag's comma-separated values (``total_row,note_below_table``)."""
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
 
 
 def _sheet_option(sheet: str | None) -> str | int | list[str | int] | None:

@@ -54,9 +54,10 @@ def source_entry(spec: SourceSpec, description: SourceDescription) -> dict[str, 
     """The ``sources:`` entry of a file for the project file, with the proposed mapping:
     pasted unchanged, it loads the file."""
     entry: dict[str, Any] = {"path": spec.path, "format": description.format}
-    for key in ("year", "unit", "school_year", "unit_column", "name_column", "layout", "sheet"):
+    keys = ("year", "unit", "school_year", "unit_column", "name_column", "layout", "sheet")
+    for key in (*keys, "expected_warnings"):
         value = getattr(spec, key)
-        if value not in (None, "auto"):
+        if value not in (None, "auto", []):
             entry[key] = value
     entry["mapping"] = dict(description.proposed_mapping)
     return entry

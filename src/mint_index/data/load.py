@@ -41,7 +41,12 @@ from mint_index.data.readers import (
     unit_keys,
 )
 from mint_index.data.source import FORMATS as SOURCE_FORMATS
-from mint_index.data.source import SourceDescription, SourceSpec, VariableInfo
+from mint_index.data.source import (
+    READING_WARNINGS,
+    SourceDescription,
+    SourceSpec,
+    VariableInfo,
+)
 from mint_index.data.validate import (
     CellIndex,
     cell_index,
@@ -85,6 +90,7 @@ def load_data(
     sep: str | None = None,
     decimal: str | None = None,
     encoding: str | None = None,
+    expected_warnings: Sequence[str] = (),
     min_coverage: float = 0.5,
 ) -> Dataset:
     """Read one or several sources into one validated :class:`~mint_index.Dataset`.
@@ -109,8 +115,11 @@ def load_data(
     town). ``school_year`` (``start`` or ``end``) reads years such as ``2023/24`` or ``WS
     2005/06`` as the calendar year they start or end in (without it they are reported).
     ``sheet`` picks an Excel sheet by name or position; a list of sheets, or ``"*"`` for
-    all, reads each as a table of its own, a sheet named by a year dating it. ``units`` is a
-    units table (path or DataFrame, see :func:`load_units`).
+    all, reads each as a table of its own, a sheet named by a year dating it.
+    ``expected_warnings`` (codes of :data:`~mint_index.data.source.READING_WARNINGS`, such
+    as ``total_row``) are reading warnings known to be harmless, left out of
+    ``Dataset.warnings`` so that ``strict`` passes. ``units`` is a units table (path or
+    DataFrame, see :func:`load_units`).
 
     With a ``framework`` the data are checked against it. Every problem is collected and
     raised once as :class:`~mint_index.DataValidationError` (``.failures``); non-fatal
@@ -122,6 +131,12 @@ def load_data(
     if layout is not None and layout not in LAYOUTS:
         raise MintIndexError(f"unknown layout {layout!r}; valid layouts: {', '.join(LAYOUTS)}")
     check_school_year(school_year)
+    unknown = [code for code in expected_warnings if code not in READING_WARNINGS]
+    if unknown:
+        raise MintIndexError(
+            f"unknown expected_warnings {', '.join(map(repr, unknown))}; valid: "
+            f"{', '.join(READING_WARNINGS)}"
+        )
     sources = [source] if isinstance(source, (str, os.PathLike, pd.DataFrame)) else list(source)
     if not sources:
         raise MintIndexError("no source given")
@@ -164,6 +179,7 @@ def load_data(
             sep=sep,
             decimal=decimal,
             encoding=encoding,
+            expected_warnings=list(expected_warnings),
         )
     ]
     if mapping is not None:
@@ -403,6 +419,7 @@ def _read(
     year: int | None,
     unit: str | None,
     school_year: str | None,
+    expected_warnings: list[str],
 ) -> list[Table]:
     """One source -> its Tables (one per sheet where ``sheet`` names several); problems
     that stop reading it become failures."""
@@ -414,18 +431,23 @@ def _read(
         "unit": unit,
         "school_year": school_year,
     }
+    from mint_index.data.sources import (
+        drop_expected_warnings,
+        failed_table,
+        read_file,
+        transposed_frame_table,
+    )
+
     if isinstance(item, pd.DataFrame) and layout != "transposed":
         frame = item
         if unit_column not in frame.columns and unit_column in (frame.index.names or []):
             frame = frame.reset_index()
-        return [
-            frame_table(
-                frame, name, "frame", decimal=decimal or ".", sha256=frame_sha256(item), **common
-            )
-        ]
+        table = frame_table(
+            frame, name, "frame", decimal=decimal or ".", sha256=frame_sha256(item), **common
+        )
+        drop_expected_warnings(table, expected_warnings)
+        return [table]
     from pydantic import ValidationError
-
-    from mint_index.data.sources import failed_table, read_file, transposed_frame_table
 
     options = {
         "path": name,
@@ -440,6 +462,7 @@ def _read(
         "encoding": encoding,
         "separator": sep,
         "decimal": decimal,
+        "expected_warnings": expected_warnings,
     }
     try:
         spec = SourceSpec.model_validate(options)
@@ -449,6 +472,7 @@ def _read(
     if isinstance(item, pd.DataFrame):  # a unit per column, read as such a file is
         table = transposed_frame_table(item, spec, name)
         table.sha256 = frame_sha256(item)
+        drop_expected_warnings(table, expected_warnings)
         return [table]
     return read_file(Path(item), spec, name=name)  # a file it cannot read: a failed Table
 

@@ -11,11 +11,19 @@ tells what one of them holds (what ``mint-index inspect`` prints).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["FORMATS", "KEY_SCHEMES", "KeySpec", "SourceDescription", "SourceSpec", "VariableInfo"]
+__all__ = [
+    "FORMATS",
+    "KEY_SCHEMES",
+    "READING_WARNINGS",
+    "KeySpec",
+    "SourceDescription",
+    "SourceSpec",
+    "VariableInfo",
+]
 
 #: Every value ``SourceSpec.format`` accepts; ``auto`` detects the format from the content.
 FORMATS: tuple[str, ...] = (
@@ -34,6 +42,12 @@ KEY_SCHEMES: tuple[str, ...] = ("auto", "ags", "ars", "own")
 Format = Literal[
     "auto", "csv", "genesis", "genesis-flat", "opensdg", "excel", "parquet", "template"
 ]
+#: The warnings reading a file can give, which a source may say it expects
+#: (``expected_warnings``): what the file holds besides its table, or marks read anyway.
+ReadingWarning = Literal[
+    "footnote_mark", "no_table_in_sheet", "note_below_table", "total_row", "unknown_mark"
+]
+READING_WARNINGS: tuple[str, ...] = get_args(ReadingWarning)
 
 
 class KeySpec(BaseModel):
@@ -89,6 +103,10 @@ class SourceSpec(BaseModel):
       keeps any of them).
     - ``key``: how unit keys are read (see :class:`KeySpec`).
     - ``encoding``, ``separator``, ``decimal``: override detection for odd CSV files.
+    - ``expected_warnings``: reading warnings this file always gives and that are known
+      to be harmless (:data:`READING_WARNINGS`: its ``total_row``, the footnotes below it,
+      ...): left out of the dataset's warnings, so ``--strict`` passes on a town's
+      table as the department sends it every year. Any other warning still counts.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -111,6 +129,7 @@ class SourceSpec(BaseModel):
     encoding: str | None = None
     separator: str | None = None
     decimal: str | None = None
+    expected_warnings: list[ReadingWarning] = Field(default_factory=list)
 
 
 class VariableInfo(BaseModel):

@@ -17,6 +17,7 @@ import io
 import os
 import re
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -70,8 +71,16 @@ from mint_index.data.readers import (
     total_rows,
 )
 from mint_index.data.source import SourceSpec
+from mint_index.reasons import with_codes
 
-__all__ = ["failed_table", "label_ids", "map_table", "read_spec", "transposed_frame_table"]
+__all__ = [
+    "drop_expected_warnings",
+    "failed_table",
+    "label_ids",
+    "map_table",
+    "read_spec",
+    "transposed_frame_table",
+]
 
 
 def read_spec(
@@ -128,7 +137,15 @@ def _read_one(
     except pd.errors.ParserError as exc:
         return failed_table(name, f"not a readable CSV table: {exc}", "unreadable_file")
     _apply_keys(table, spec)
+    drop_expected_warnings(table, spec.expected_warnings)
     return table
+
+
+def drop_expected_warnings(table: Table, codes: Sequence[str]) -> None:
+    """Leave out of ``table``'s warnings those with the ``codes`` its source expects
+    (``SourceSpec.expected_warnings``)."""
+    if codes:
+        table.warnings = [w[~w["code"].isin(codes)] for w in map(with_codes, table.warnings)]
 
 
 def _sheets(raw: bytes, kind: str, spec: SourceSpec) -> list[str | int] | None:
