@@ -46,6 +46,9 @@ sources:                     # every data file, each with what it needs to be re
   #   mapping: {{Wahlberechtigte: electorate_local}}
   # - path: raw/elternvertretungen.csv  # years written as school years (2023/24):
   #   school_year: start              # the calendar year each counts in (start or end)
+  # - path: amt/jahrbuch.xlsx       # a yearbook table, a district per column, with its
+  #   layout: transposed            # total column and source line, as sent every year:
+  #   expected_warnings: [total_row, note_below_table]   # known, so --strict passes
   # - path: erhebung.xlsx           # figures the town collects: `mint-index template`
   #   format: template
 report: {{lang: {lang}, out: {out}}}
