@@ -402,27 +402,29 @@ def test_header_rows_take_group_heads_above_the_key_row() -> None:
 def test_total_rows_are_not_units() -> None:
     frame = pd.DataFrame(
         {
-            "Nr": ["101", "", "Summe", "102", "103", None, "104"],
+            "Nr": ["101", "", "Summe", "102", "0", None, "104"],
             "Stadtteil": [
                 "Gesamtbach",
                 "Insgesamt 1)",
                 None,
-                "Alle Heiligen",
-                "x",
+                "Allerheiligen",
+                "Stadt insgesamt*",
                 "Teil",
-                "Total*",
+                "Totalhafen",
             ],
-            "Einwohner": [5, 21, 21, 7, 9, 1, 3],
+            "Einwohner": [5, 21, 21, 7, 21, 1, 3],
         },
         index=[2, 3, 4, 5, 6, 7, 8],
     )
     kept, totals = total_rows(frame, "Nr", "Stadtteil", "t.csv")
-    # a row with a key of its own is a unit whatever its name ("Alle Heiligen", "Total*");
-    # a row without a key but with a name that is no total stays, for the key check to report
-    assert kept.index.tolist() == [2, 5, 6, 7, 8]
+    # a total word is a whole word of its own (Gesamtbach, Totalhafen are places), first
+    # or last, whatever the key; a row without a key and without such a word stays, for
+    # the key check to report
+    assert kept.index.tolist() == [2, 5, 7, 8]
     assert totals[["row", "column", "value", "code"]].to_numpy().tolist() == [
         [3, "Stadtteil", "Insgesamt 1)", "total_row"],
         [4, "Nr", "Summe", "total_row"],
+        [6, "Stadtteil", "Stadt insgesamt*", "total_row"],
     ]
     # a subtotal of a district, without a key column; a table about one place has neither
     named = pd.DataFrame({"Bezirk": ["Nord", "Stadtbezirk Nord zusammen"], "x": [1, 2]})
@@ -458,7 +460,10 @@ def test_blank_rows_and_notes_below_a_table() -> None:
     titles=st.lists(st.sampled_from(["Einwohner 2023", "Quelle: Stadt", ""]), max_size=3),
     notes=st.lists(st.sampled_from(["Fußnote: vorläufig", "1) ohne Zweitwohnsitz"]), max_size=2),
     totals=st.lists(
-        st.sampled_from([("", "Insgesamt"), ("Summe", ""), ("", "Stadt insgesamt¹")]), max_size=2
+        st.sampled_from(
+            [("", "Insgesamt"), ("Summe", ""), ("", "Stadt insgesamt¹"), ("0", "Gesamtstadt")]
+        ),
+        max_size=2,
     ),
     excel=st.booleans(),
 )

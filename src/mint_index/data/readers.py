@@ -262,19 +262,16 @@ def total_rows(
     frame: pd.DataFrame, key: str | None, name: str | None, source: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A plain table without the rows that total its units (``;Insgesamt;21000``,
-    ``Summe;;21000``, a district's subtotal ``;Stadtbezirk 1 zusammen;...``), which are
-    returned as warnings (code ``total_row``): a total read as a unit would be the
-    largest "unit" of every count and stretch every scale. A row is one when its key is
-    empty or itself a total word and its key or its name starts or ends with one
-    (:data:`_TOTAL_WORDS`); a row with a key of its own is a unit, whatever its name."""
+    ``Summe;;21000``, ``0;Stadt insgesamt;...``, a district's subtotal ``;Stadtbezirk 1
+    zusammen;...``), which are returned as warnings (code ``total_row``): a total read as
+    a unit would be the largest "unit" of every count and stretch every scale. A row is
+    one when its key or its name starts or ends with a total word (:data:`_TOTAL_WORDS`,
+    a whole word: ``Gesamtschule`` is none), whatever key it carries."""
     columns = [c for c in (key, name) if c is not None and c in frame.columns]
     if not columns:  # a table about one place (``unit:``) has neither
         return frame, failures_frame(source, [], [], [], "", code="total_row")
-    texts = {c: _total_text(frame[c]) for c in columns}
-    says = np.stack([_is_total(texts[c]) for c in columns])  # [column, row]: "total" there
+    says = np.stack([total_labels(frame[c]) for c in columns])  # [column, row]: "total" there
     total = says.any(axis=0).astype(bool, copy=False)
-    if key in texts:
-        total &= texts[key].eq("").to_numpy() | says[columns.index(key)]
     at = np.flatnonzero(total)
     shown = says[:, at].argmax(axis=0)  # the cell that says it is a total
     warnings = failures_frame(
@@ -289,20 +286,12 @@ def total_rows(
 
 
 def total_labels(labels: pd.Series) -> np.ndarray:
-    """Which labels name a total (:data:`_TOTAL_WORDS` first or last, a footnote mark
-    aside): a row's key or name, or the head of a unit column."""
-    return _is_total(_total_text(labels))
-
-
-def _total_text(cells: pd.Series) -> pd.Series:
-    """Key or name cells as lower-case words without footnote marks ("" where empty)."""
-    text = cells.astype(object).where(cells.notna(), "").astype(str).str.strip()
-    return text.str.replace(FOOTNOTE_MARK, "", regex=True).str.casefold().str.strip(" :.,")
-
-
-def _is_total(words: pd.Series) -> np.ndarray:
-    split = words.str.split()
-    first, last = split.str[0], split.str[-1]
+    """Which labels name a total: a word of :data:`_TOTAL_WORDS` first or last (any case,
+    a footnote mark aside), in a row's key or name or the head of a unit column."""
+    text = labels.astype(object).where(labels.notna(), "").astype(str).str.strip()
+    plain = text.str.replace(FOOTNOTE_MARK, "", regex=True).str.casefold().str.strip(" :.,")
+    words = plain.str.split()
+    first, last = words.str[0], words.str[-1]
     return (first.isin(_TOTAL_WORDS) | last.isin(_TOTAL_WORDS)).to_numpy(dtype=bool)
 
 
