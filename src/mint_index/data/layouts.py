@@ -12,6 +12,8 @@ cell parsing of :func:`~mint_index.data.readers.frame_table` are shared:
   ``GeoCode`` (letter prefix such as ``K03101`` dropped), ``Value``.
 - Plain tables with a key column and a name column (``AGS`` + ``Gemeinde``, ``GEN``,
   ``Nr`` + ``Name``): found by their usual names or named by the source.
+- Plain tables with a unit per column and a variable per row (a town yearbook's,
+  ``layout: transposed``): :func:`units_as_columns`.
 
 ``filter`` keeps rows with the given values of disaggregation columns; ``pivot`` columns
 become part of the variable label (``Bevölkerungsstand (Anzahl) | weiblich``). Columns of

@@ -588,10 +588,10 @@ def parse_cells(cells: pd.Series | np.ndarray, decimal: str = ".") -> Parsed:
 #: A dash or minus sign as typesetting writes it (``−3,5``; ``–`` for "nothing there", as
 #: Destatis' publications print it) at the start of a cell.
 _TYPESET_MINUS = re.compile("^[\u2212\u2013]")
-#: A number whose thousands are set apart by a space, as DIN 5008 writes them (``12 345``,
-#: also a no-break or thin space): groups of exactly three digits.
 #: A percent sign after a figure (``12,5 %``, ``12,5%``, with a no-break space).
 _PERCENT_SIGN = re.compile(r"(?<=\d)[ \u00a0\u202f]?%$")
+#: A number whose thousands are set apart by a space, as DIN 5008 writes them (``12 345``,
+#: also a no-break or thin space): groups of exactly three digits.
 _SPACED_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d+)?$")
 
 
@@ -1229,7 +1229,7 @@ def excel_percent_columns(workbook: io.BytesIO, sheet: str | int = 0) -> list[in
 def as_shown_percent(cells: pd.Series) -> pd.Series:
     """A percent-formatted column's cells as Excel shows them: figures times 100
     (rounded to 10 decimals, so that 0.07 is 7, not 7.000000000000001), text as it is."""
-    number = cells.map(lambda c: isinstance(c, (int, float)) and not isinstance(c, bool))
+    number = per_unique(cells, lambda distinct: distinct.map(type).isin([int, float])).astype(bool)
     out = cells.astype(object).copy()
     out[number] = np.round(cells[number].to_numpy(dtype=np.float64) * 100, 10)
     return out
