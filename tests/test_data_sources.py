@@ -346,6 +346,22 @@ def test_expected_warnings_let_a_table_as_sent_pass_strict(tmp_path: Path) -> No
         SourceSpec(path="t.csv", expected_warnings=["unused_variable"])  # type: ignore[list-item]
 
 
+@pytest.mark.parametrize(
+    ("text", "layout"),
+    [
+        ("Nr;Name;Einwohner\n", "auto"),  # an export that lost its rows
+        ("Nr;Name;Einwohner\n;Insgesamt;5\n", "auto"),  # nothing but the total
+        ("Merkmal;Innenstadt;Nord\n", "transposed"),
+    ],
+)
+def test_a_table_without_data_rows_fails(tmp_path: Path, text: str, layout: str) -> None:
+    (tmp_path / "t.csv").write_text(text, encoding="utf-8")
+    spec = SourceSpec.model_validate({"path": "t.csv", "year": 2023, "layout": layout})
+    with pytest.raises(DataValidationError) as err:
+        load_sources([spec], base_dir=tmp_path)
+    assert list(err.value.failures["code"]) == ["no_data_rows"]
+
+
 def test_a_year_in_a_head_that_is_not_its_date(tmp_path: Path) -> None:
     # "since 2015" is what was counted, not when: the table has no year, as before
     (tmp_path / "t.csv").write_text("Nr;Zuzüge seit 2015;Wegzüge seit 2015\n1;5;3\n")

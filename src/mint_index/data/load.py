@@ -292,7 +292,9 @@ def describe_source(
     failures = [f for t in tables for f in t.failures]
     problems = problems_frame(failures)
     if len(problems) and not any(len(t.cells) for t in tables):
-        raise DataValidationError(problems)  # nothing would be read: not a description
+        # nothing would be read: not a description; the warnings may say why (totals only)
+        notes = problems_frame([w for t in tables for w in t.warnings])
+        raise DataValidationError(problems, notes if len(notes) else None)
     # what reading found: problems, then notes such as a table's footnotes
     found = with_codes(problems_frame([*failures, *(w for t in tables for w in t.warnings)]))
     first = tables[0]

@@ -525,6 +525,17 @@ def _frame_source(
     table.failures = problems + table.failures
     table.layout = file_layout
     table.warnings += [w for w in (notes, totals) if len(w)]
+    if not len(table.cells) and not table.failures:  # a header (and totals), nothing else
+        table.failures = [
+            failures_frame(
+                name,
+                None,
+                None,
+                None,
+                "no data rows found (the table has a header but no row of values)",
+                code="no_data_rows",
+            )
+        ]
     return table
 
 
