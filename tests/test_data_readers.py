@@ -23,6 +23,7 @@ from mint_index.data.readers import (
     header_depth,
     header_labels,
     header_rows,
+    key_text,
     parse_cells,
     parse_years,
     sniff_decimal,
@@ -667,6 +668,23 @@ def test_excel_wide(tmp_path: Path) -> None:
     assert cell(ds, "09162000", 2020, "rate")["flag"] == "limited_value"
     assert ds.units.loc["09162000", "name"] == "München"
     assert ds.provenance.iloc[0]["format"] == "excel"
+
+
+def test_official_keys_written_in_groups_are_one_key(tmp_path: Path) -> None:
+    # AGS as printed tables set them; a short grouped key may be a town's own: left alone
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "AGS;Gemeinde;Einwohner\n05 315 000;Köln;1084831\n05 1 11 000;Düsseldorf;629047\n",
+        encoding="utf-8",
+    )
+    ds = mi.load_data(path, year=2023)
+    assert list(ds.unit_ids) == ["05111000", "05315000"]
+    assert value_of(ds, "05315000", 2023, "Einwohner") == 1084831
+    assert key_text(np.array(["10 1", "05 315", "101 A"], dtype=object)).tolist() == [
+        "10 1",
+        "05315",
+        "101 A",
+    ]
 
 
 def test_excel_numeric_keys_are_reported_with_their_sheet_row(tmp_path: Path) -> None:

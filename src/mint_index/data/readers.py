@@ -706,16 +706,30 @@ def year_failures(
     )
 
 
+#: An official key written in groups of digits (``05 315 000``, ``05 3 15 000``), as
+#: printed tables and the Gemeindeverzeichnis set them.
+_GROUPED_KEY = re.compile(r"^\d+(?:[ \u00a0\u202f]\d+)+$")
+
+
 def _key_text(keys: pd.Series) -> pd.Series:
+    from mint_index.data.keys import OFFICIAL_LENGTHS
+
     number = pd.to_numeric(keys, errors="coerce")
     whole = number.notna() & (number == number.round()) & ~keys.map(type).isin([str])
     out = keys.where(~whole, number.round().astype("Int64").astype(str))
-    return out.where(out.notna(), "").astype(str).str.strip()
+    text = out.where(out.notna(), "").astype(str).str.strip()
+    joined = text.str.replace(r"[ \u00a0\u202f]", "", regex=True)
+    length = joined.str.len()
+    # a Kreis key or longer: ``10 1`` may be a town's own numbering, never guessed
+    grouped = text.str.fullmatch(_GROUPED_KEY) & length.isin(OFFICIAL_LENGTHS) & (length >= 5)
+    return text.where(~grouped, joined)
 
 
 def key_text(keys: pd.Series | np.ndarray) -> np.ndarray:
     """Unit keys as stripped text; numbers (which may have lost a leading zero) are
-    written without a trailing ``.0`` so the key checks can spot them."""
+    written without a trailing ``.0`` so the key checks can spot them, and an official
+    key written in groups (``05 315 000``: digits only, of the length of a Kreis key or a
+    longer official one) as one (``05315000``)."""
     return per_unique(keys, _key_text).astype(object)
 
 
