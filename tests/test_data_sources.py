@@ -362,6 +362,34 @@ def test_a_table_without_data_rows_fails(tmp_path: Path, text: str, layout: str)
     assert list(err.value.failures["code"]) == ["no_data_rows"]
 
 
+def _report_workbook(path: Path, data_sheets: list[str]) -> None:
+    """A statistical report as a Landesamt publishes it: a cover and a contents sheet
+    first, then the data sheets."""
+    with pd.ExcelWriter(path) as workbook:
+        cover = [["Statistischer Bericht"], ["Bevölkerung der Stadtteile"], ["Stand 31.12.2023"]]
+        pd.DataFrame(cover).to_excel(workbook, sheet_name="Titel", header=False, index=False)
+        contents = pd.DataFrame([["Inhalt"], ["Tabelle 1: Bevölkerung"]])
+        contents.to_excel(workbook, sheet_name="Inhalt", header=False, index=False)
+        for k, sheet in enumerate(data_sheets):
+            rows = [["Nr", "Stadtteil", "Einwohner"], ["1", "A", 100 + k], ["2", "B", 200 + k]]
+            pd.DataFrame(rows).to_excel(workbook, sheet_name=sheet, header=False, index=False)
+
+
+def test_a_cover_sheet_first_and_one_sheet_with_the_table(tmp_path: Path) -> None:
+    _report_workbook(tmp_path / "bericht.xlsx", ["Tab1"])
+    ds = load_sources([SourceSpec(path="bericht.xlsx", year=2023)], base_dir=tmp_path)
+    assert value(ds, "2", 2023, "Einwohner") == 200
+    assert ds.provenance["source"].iloc[0].endswith("bericht.xlsx[Tab1]")  # which sheet was read
+    # several sheets with a table: which one is meant is the source's to say
+    _report_workbook(tmp_path / "zwei.xlsx", ["Tab1", "Tab2"])
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="zwei.xlsx", year=2023)], base_dir=tmp_path)
+    failure = err.value.failures.iloc[0]
+    assert failure["code"] == "no_table_in_sheet" and "Tab1, Tab2" in failure["reason"]
+    named = load_sources([SourceSpec(path="zwei.xlsx", year=2023, sheet="Tab2")], base_dir=tmp_path)
+    assert value(named, "1", 2023, "Einwohner") == 101
+
+
 def test_a_year_in_a_head_that_is_not_its_date(tmp_path: Path) -> None:
     # "since 2015" is what was counted, not when: the table has no year, as before
     (tmp_path / "t.csv").write_text("Nr;Zuzüge seit 2015;Wegzüge seit 2015\n1;5;3\n")

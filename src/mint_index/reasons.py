@@ -90,8 +90,9 @@ SET_BY_PRODUCER: dict[str, str] = {
     "several_dates_in_a_year": "a flat file holds several reference dates in one year "
     "(quarterly figures): filter one",
     "repeated_cell": "the same cell given again with the same value (read once; a warning)",
-    "no_table_in_sheet": "a sheet of a workbook read whole (sheet: '*') holds no table "
-    "(notes, a glossary): not read (a warning)",
+    "no_table_in_sheet": "a sheet holds no table (a cover, contents or notes sheet): passed "
+    "over with a warning when every sheet is read (sheet: '*'); an error when a workbook's "
+    "first sheet has none, no sheet is named, and several or no other sheets hold one",
     "note_below_table": "a note below a plain table (a footnote, the source), not read as "
     "data (a warning)",
     "total_row": "a row of a plain table that totals its units (Insgesamt, Summe, a "

@@ -86,7 +86,7 @@ def load_data(
     school_year: str | None = None,
     unit_column: str = "unit",
     year_column: str = "year",
-    sheet: str | int | list[str | int] = 0,
+    sheet: str | int | list[str | int] | None = None,
     sep: str | None = None,
     decimal: str | None = None,
     encoding: str | None = None,
@@ -114,12 +114,13 @@ def load_data(
     key of sources about one place, without a key column (a department's table of its own
     town). ``school_year`` (``start`` or ``end``) reads years such as ``2023/24`` or ``WS
     2005/06`` as the calendar year they start or end in (without it they are reported).
-    ``sheet`` picks an Excel sheet by name or position; a list of sheets, or ``"*"`` for
-    all, reads each as a table of its own, a sheet named by a year dating it.
-    ``expected_warnings`` (codes of :data:`~mint_index.data.source.READING_WARNINGS`, such
-    as ``total_row``) are reading warnings known to be harmless, left out of
-    ``Dataset.warnings`` so that ``strict`` passes. ``units`` is a units table (path or
-    DataFrame, see :func:`load_units`).
+    ``sheet`` picks an Excel sheet by name or position (default: the first, or, when it
+    holds no table, the one sheet that does); a list of sheets, or ``"*"`` for all, reads
+    each as a table of its own, a sheet named by a year dating it. ``expected_warnings``
+    (codes of :data:`~mint_index.data.source.READING_WARNINGS`, such as ``total_row``) are
+    reading warnings known to be harmless, left out of ``Dataset.warnings`` so that
+    ``strict`` passes. ``units`` is a units table (path or DataFrame, see
+    :func:`load_units`).
 
     With a ``framework`` the data are checked against it. Every problem is collected and
     raised once as :class:`~mint_index.DataValidationError` (``.failures``); non-fatal
@@ -414,7 +415,7 @@ def _read(
     layout: str | None,
     unit_column: str,
     year_column: str,
-    sheet: str | int | list[str | int],
+    sheet: str | int | list[str | int] | None,
     sep: str | None,
     decimal: str | None,
     encoding: str | None,

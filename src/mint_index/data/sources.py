@@ -363,7 +363,9 @@ def _excel(raw: bytes, name: str, spec: SourceSpec, every_sheet: bool = False) -
         return failed_table(
             name, "format genesis: the sheet holds no GENESIS table", "unreadable_file"
         )
-    if every_sheet and not (sheet.notna().sum(axis=1) >= 2).any():
+    if spec.sheet is None and not _holds_table(sheet):  # a report's cover sheet first
+        return _the_sheet_with_a_table(raw, name, spec)
+    if every_sheet and not _holds_table(sheet):
         table = Table(empty_cells(), name, "excel", "wide", len(sheet))
         table.warnings = [
             failures_frame(
@@ -391,6 +393,33 @@ def _excel(raw: bytes, name: str, spec: SourceSpec, every_sheet: bool = False) -
     table.title = _title(head.iloc[:skip].to_numpy().tolist())
     table.sha256 = sha256_of(raw)
     return table
+
+
+def _holds_table(sheet: pd.DataFrame) -> bool:
+    """A sheet holds a table when a row of it has two filled cells; a cover, contents or
+    notes sheet has none."""
+    return bool((sheet.notna().sum(axis=1) >= 2).any())
+
+
+def _the_sheet_with_a_table(raw: bytes, name: str, spec: SourceSpec) -> Table:
+    """A workbook whose first sheet holds no table (a statistical report's cover, contents
+    or notes) and whose source names no sheet: the one sheet that holds a table is read,
+    as ``file.xlsx[Tab1]``; several (or none) are an error that names them."""
+    names = excel_sheet_names(io.BytesIO(raw))
+    tables = [
+        other  # the workbook's sheets (a handful)
+        for other in names[1:]
+        if _holds_table(excel_frame(io.BytesIO(raw), other, header=False))
+    ]
+    if len(tables) == 1:
+        return _excel(raw, f"{name}[{tables[0]}]", _sheet_spec(spec, tables[0]))
+    return failed_table(
+        name,
+        f"the first sheet {names[0]!r} holds no table (a cover, contents or notes sheet); "
+        f"sheets with a table: {', '.join(tables) or 'none'}; name one (sheet:, --sheet) or "
+        "read them all (sheet: '*')",
+        "no_table_in_sheet",
+    )
 
 
 def _cell_text(cell: Any) -> str:
