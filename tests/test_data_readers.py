@@ -249,6 +249,22 @@ def test_a_department_table_with_marks_percentages_and_a_total(tmp_path: Path) -
     ]
 
 
+def test_years_with_a_footnote_mark_are_read_with_a_warning(tmp_path: Path) -> None:
+    # a time series whose latest years are provisional, as the footnote below it says
+    path = tmp_path / "t.csv"
+    path.write_text("AGS;Jahr;Einwohner\n05315000;2022;5\n05315000;2023¹;6\n", encoding="utf-8")
+    ds = mi.load_data(path)
+    assert list(ds.years) == [2022, 2023] and value_of(ds, "05315000", 2023, "Einwohner") == 6
+    found = ds.warnings[["row", "column", "value", "code"]].to_numpy().tolist()
+    assert found == [[3, "Jahr", "2023¹", "footnote_mark"]]
+    # and as column heads
+    heads = tmp_path / "heads.csv"
+    heads.write_text("Nr;Einwohner 2022;Einwohner 2023¹\n1;5;6\n", encoding="utf-8")
+    by_heads = mi.load_data(heads)
+    assert list(by_heads.years) == [2022, 2023] and by_heads.variables == ["Einwohner"]
+    assert list(by_heads.warnings["code"]) == ["footnote_mark"]
+
+
 def test_parse_cells_decimal_comma_and_thousands_dot() -> None:
     parsed = parse_cells(pd.Series(["1.234,5", "12,5", "1.234", "-3,25", "1.5", "12,5p"]), ",")
     # "1.5" is not a number when the decimal mark is a comma: reported, not guessed
@@ -271,6 +287,9 @@ def test_parse_years_accepts_years_and_dates() -> None:
     # a date with the month written out, as a Stand line or a head gives it
     years, bad = parse_years(pd.Series(["31. Dezember 2019", "1.Jan. 2020", "31. 2019"]))
     assert years[:2].tolist() == [2019, 2020] and bad.tolist() == [False, False, True]
+    # a footnote mark is no part of the year
+    years, bad = parse_years(pd.Series(["2023¹", "2024 (2)", "2022*", "2021 1)"]))
+    assert years.tolist() == [2023, 2024, 2022, 2021] and not bad.any()
     # a summer semester lies within its year (a winter semester needs school_year)
     years, bad = parse_years(pd.Series(["SS 2006", "SoSe 2007", "Sommersemester 2008", "S 2009"]))
     assert years[:3].tolist() == [2006, 2007, 2008] and bad.tolist() == [False] * 3 + [True]

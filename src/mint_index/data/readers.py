@@ -648,8 +648,9 @@ def _school_years(cells: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _years_of(cells: pd.Series, school_year: str | None = None) -> np.ndarray:
-    # read as text: a date cell (Excel's, a Timestamp) is a date, not its nanoseconds
-    written = cells.astype(str)
+    # read as text: a date cell (Excel's, a Timestamp) is a date, not its nanoseconds; a
+    # footnote mark (2023¹) is no part of the year
+    written = cells.astype(str).str.strip().str.replace(FOOTNOTE_MARK, "", regex=True)
     number = pd.to_numeric(written, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     found = written.str.extract(_YEAR_TEXT).bfill(axis=1)[0]
     text = pd.to_numeric(found, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
@@ -947,6 +948,7 @@ def frame_table(
         failures += more
     else:
         units = np.full(len(frame), unit.strip(), dtype=object)
+    year_notes: list[pd.DataFrame] = []
     if year is None:
         years, bad_year = parse_years(frame[year_column], school_year)
         if bad_year.any():
@@ -954,6 +956,7 @@ def frame_table(
             failures.append(
                 year_failures(source, rows[bad], year_column, frame[year_column].iloc[bad])
             )
+        year_notes = _marked_years(source, rows, year_column, frame[year_column], bad_year)
     else:
         years, bad_year = np.full(len(frame), int(year), dtype=np.int64), np.zeros(len(frame), bool)
 
@@ -983,9 +986,26 @@ def frame_table(
         sha256,
         encoding,
         source_columns(failures + more, named),
-        warnings,
+        source_columns(year_notes, named) + warnings,
         names=names,
     )
+
+
+def _marked_years(
+    source: str, rows: np.ndarray, column: str, cells: pd.Series, bad: np.ndarray
+) -> list[pd.DataFrame]:
+    """Warnings for the year cells read despite a footnote mark (``2023¹``, ``2023 1)``:
+    often "provisional", which the mark's note says and no flag records); code
+    ``footnote_mark``, as for a figure."""
+    marked = per_unique(cells, lambda distinct: distinct.astype(str).str.contains(FOOTNOTE_MARK))
+    at = np.flatnonzero(marked.astype(bool) & ~bad)
+    if not len(at):
+        return []
+    reason = (
+        "a year with a footnote mark; read as the year (the table's notes say what the mark means)"
+    )
+    text = cells.iloc[at].astype(str).to_numpy()
+    return [failures_frame(source, rows[at], column, text, reason, code="footnote_mark")]
 
 
 def empty_cells() -> pd.DataFrame:
