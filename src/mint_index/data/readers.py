@@ -15,12 +15,15 @@ municipal data pass through many hands and spreadsheets: the symbols ``-``, ``.`
 keep their official meaning (see :data:`SYMBOLS`). A symbol may carry a flag too
 (``.p``, ``- r``); a symbol that stands for no value followed by a mark no office documents
 here (``.g`` in a Regionalstatistik export) is read as the symbol, with a warning, since
-no number can be misread. Typeset figures (``−3,5``, ``12 345``) read as typed ones.
+no number can be misread. Typeset figures (``−3,5``, ``12 345``, ``12,5 %``) read as typed
+ones; a figure or year with a footnote mark (``12.345¹``) is read with a warning
+(:func:`cell_warnings`). An Excel column formatted as a percentage is read as shown
+(:func:`excel_percent_columns`, :func:`as_shown_percent`).
 
-Plain tables are read as town departments save them: title lines above the header
-(:func:`title_rows`), a header over several rows of merged cells (:func:`header_depth`,
-:func:`header_labels`), empty rows and notes below the last row
-(:func:`blank_and_note_rows`).
+Plain tables are read as town departments save them: title lines above the header, a
+header over several rows of merged cells or with group heads over its value columns
+(:func:`header_rows`, :func:`header_labels`), empty rows and notes below the last row
+(:func:`blank_and_note_rows`), and total rows, which are no units (:func:`total_rows`).
 """
 
 from __future__ import annotations
@@ -39,22 +42,27 @@ from mint_index.data.dataset import FLAGS, MISSING_REASONS
 from mint_index.errors import FAILURE_COLUMNS, MintIndexError
 
 __all__ = [
+    "FOOTNOTE_MARK",
     "NA_TEXT",
     "SCHOOL_YEAR_COUNTS",
     "SYMBOLS",
     "VALUE_FLAGS",
     "Parsed",
     "Table",
+    "as_shown_percent",
     "blank_and_note_rows",
+    "cell_warnings",
     "check_school_year",
     "detect_encoding",
     "empty_cells",
     "excel_frame",
+    "excel_percent_columns",
     "excel_sheet_names",
     "failures_frame",
     "frame_table",
     "header_depth",
     "header_labels",
+    "header_rows",
     "make_cells",
     "parse_cells",
     "parse_years",
@@ -64,6 +72,8 @@ __all__ = [
     "sniff_separator",
     "source_columns",
     "title_rows",
+    "total_labels",
+    "total_rows",
     "year_failures",
 ]
 

@@ -346,13 +346,20 @@ def _all_text(text: str, sep: str) -> pd.DataFrame:
     return frame
 
 
-def _excel(raw: bytes, name: str, spec: SourceSpec, every_sheet: bool = False) -> Table:
+def _excel(
+    raw: bytes,
+    name: str,
+    spec: SourceSpec,
+    every_sheet: bool = False,
+    read: pd.DataFrame | None = None,
+) -> Table:
     """A worksheet: a GENESIS table saved as Excel is read as its CSV export would be,
     any other sheet as a plain table with a header row. One of every sheet
     (``every_sheet``) without a row of two filled cells holds no table: passed over, with
-    a warning (code ``no_table_in_sheet``)."""
+    a warning (code ``no_table_in_sheet``). ``read``: the sheet's cells, where they have
+    been read already."""
     one = spec.sheet if isinstance(spec.sheet, (str, int)) else 0  # read_file splits lists
-    sheet = excel_frame(io.BytesIO(raw), one, header=False)
+    sheet = excel_frame(io.BytesIO(raw), one, header=False) if read is None else read
     text = sheet_as_csv(sheet)
     if text is not None:
         table = _genesis(text, name, spec, "utf-8")
@@ -406,13 +413,11 @@ def _the_sheet_with_a_table(raw: bytes, name: str, spec: SourceSpec) -> Table:
     or notes) and whose source names no sheet: the one sheet that holds a table is read,
     as ``file.xlsx[Tab1]``; several (or none) are an error that names them."""
     names = excel_sheet_names(io.BytesIO(raw))
-    tables = [
-        other  # the workbook's sheets (a handful)
-        for other in names[1:]
-        if _holds_table(excel_frame(io.BytesIO(raw), other, header=False))
-    ]
+    sheets = {other: excel_frame(io.BytesIO(raw), other, header=False) for other in names[1:]}
+    tables = [other for other, cells in sheets.items() if _holds_table(cells)]
     if len(tables) == 1:
-        return _excel(raw, f"{name}[{tables[0]}]", _sheet_spec(spec, tables[0]))
+        chosen = tables[0]
+        return _excel(raw, f"{name}[{chosen}]", _sheet_spec(spec, chosen), read=sheets[chosen])
     return failed_table(
         name,
         f"the first sheet {names[0]!r} holds no table (a cover, contents or notes sheet); "
