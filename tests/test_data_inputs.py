@@ -90,7 +90,10 @@ def test_sparse_huge_file_is_not_read(tmp_path: Path) -> None:
         ("blank.csv", b"  \n\n", "empty_file"),
         ("binary.csv", bytes(range(256)) * 8, "binary_file"),
         ("random.xlsx", os.urandom(2048), "not_excel"),
-        ("old.xls", b"\xd0\xcf\x11\xe0 old workbook", "xls_workbook"),
+        ("random.xls", os.urandom(2048), "not_excel"),
+        ("random.ods", os.urandom(2048), "not_excel"),
+        ("export.xls", b"<html><body><table><tr><td>1</td></tr></table>", "web_page"),
+        ("login.csv", b"\xef\xbb\xbf<!DOCTYPE html>\n<html lang=de>", "web_page"),
         ("cut.parquet", b"PAR1 and then nothing", "not_parquet"),
     ],
 )

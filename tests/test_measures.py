@@ -114,6 +114,19 @@ def test_excel_sheet_named_massnahmen_with_german_headings(tmp_path: Path) -> No
     assert frame["end"].tolist()[1] == 2024
 
 
+@pytest.mark.parametrize("suffix", ["ods", "xls"])
+def test_a_register_saved_by_libreoffice_reads_as_typed(suffix: str) -> None:
+    """tests/fixtures/workbooks/massnahmen.*: the workbook of the test above, saved by
+    LibreOffice as OpenDocument and as old Excel."""
+    pytest.importorskip("python_calamine")
+    path = Path(__file__).parent / "fixtures" / "workbooks" / f"massnahmen.{suffix}"
+    frame = load_measures(path, catalog=CATALOG, units=UNITS).frame
+    assert frame["unit"].tolist() == ["08999002", "08999015"]
+    assert frame["measure"].tolist() == ["mit_mentors", "vopi_barrier_analysis"]
+    assert frame["since"].tolist() == [2021, 2022]
+    assert frame["end"].tolist()[1] == 2024
+
+
 def test_excel_without_a_measures_sheet_says_which_sheets_exist(tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from mint_index.data.inputs import WORKBOOK_SUFFIXES
 from mint_index.errors import DataValidationError, MintIndexError
 
 if TYPE_CHECKING:
@@ -107,8 +108,8 @@ def load_measures(
 ) -> MeasuresRegister:
     """Read and validate a measures register.
 
-    ``source``: a CSV file, an Excel workbook (``.xlsx``/``.xlsm``, sheet ``measures`` or
-    ``Maßnahmen``), a DataFrame or a register (validated again, e.g. against units).
+    ``source``: a CSV file, a workbook (``.xlsx``, ``.xls`` or ``.ods``, sheet ``measures``
+    or ``Maßnahmen``), a DataFrame or a register (validated again, e.g. against units).
     ``catalog``: the rule set or action ids to check ``measure`` against (default: the
     packaged action catalog). ``units``: unit ids or a units table (index or ``unit``
     column) to check ``unit`` against; ``None`` skips that check.
@@ -134,7 +135,7 @@ def _read(
     path = Path(source)
     if not path.is_file():
         raise MintIndexError(f"measures register not found: {path}")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
         frame = _excel_sheet(path)
     else:
         from mint_index.data.readers import detect_encoding, sniff_separator
@@ -155,17 +156,20 @@ def _read(
 
 
 def _excel_sheet(path: Path) -> pd.DataFrame:
-    from mint_index.data.readers import require
+    from mint_index.data.inputs import InputRefused
+    from mint_index.data.workbooks import read_sheet, sheet_names
 
-    require("openpyxl", "excel")
-    with pd.ExcelFile(path, engine="openpyxl") as book:
-        names = {str(name).strip().casefold(): name for name in book.sheet_names}
+    raw = path.read_bytes()
+    try:
+        names = {name.strip().casefold(): name for name in sheet_names(raw)}
         for wanted in SHEET_NAMES:
             if wanted.casefold() in names:
-                return pd.read_excel(book, sheet_name=names[wanted.casefold()], dtype=object)
+                return read_sheet(raw, names[wanted.casefold()])
+    except InputRefused as refused:
+        raise MintIndexError(f"{path.name}: {refused.reason}") from None
     raise MintIndexError(
         f"{path.name}: no sheet named {' or '.join(repr(s) for s in SHEET_NAMES)} "
-        f"(sheets: {', '.join(map(str, book.sheet_names))})"
+        f"(sheets: {', '.join(names.values())})"
     )
 
 

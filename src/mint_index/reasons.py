@@ -64,9 +64,11 @@ SET_BY_PRODUCER: dict[str, str] = {
     "file_too_large": "a file is above the input size limit",
     "no_file_matches": "a glob matches no file",
     "not_a_file": "a folder, FIFO or device where a data file was expected",
-    "not_excel": "named .xlsx but not an Excel workbook",
+    "not_excel": "named like a workbook (.xlsx, .ods) but not one, or a damaged workbook",
     "not_parquet": "named .parquet but not a Parquet file",
-    "xls_workbook": "an old .xls workbook (save it as .xlsx)",
+    "protected_workbook": "a workbook protected by a password (encrypted): save it without one",
+    "web_page": "an HTML page or XML Spreadsheet 2003 file where a data table was expected "
+    "(a web export named .xls, a page saved instead of the download)",
     "folder_entry": "a data folder holds a subfolder or an unreadable entry",
     "wrong_field_count": "a row has more or fewer fields than the header",
     "missing_column": "a column the layout needs is missing",

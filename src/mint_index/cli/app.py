@@ -183,8 +183,9 @@ def _add_source_options(parser: argparse.ArgumentParser, year: bool = True) -> N
     group.add_argument(
         "--sheet",
         metavar="SHEET",
-        help="Excel sheet (name or 0-based position); several separated by commas, or '*' for "
-        "every sheet, each read as a table of its own (a sheet named by a year gives the year)",
+        help="workbook sheet (.xlsx, .xls, .ods; name or 0-based position); several separated "
+        "by commas, or '*' for every sheet, each read as a table of its own (a sheet named by "
+        "a year gives the year)",
     )
 
 
@@ -327,7 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--measures",
         metavar="FILE",
-        help="measures register (CSV or Excel: unit, measure, since): measures in place are "
+        help="measures register (CSV or workbook: unit, measure, since): measures in place are "
         "not recommended again, and the report gets the section 'Effect of measures'",
     )
     _add_spec_option(p)
@@ -406,8 +407,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--measures",
         metavar="FILE",
-        help="measures register: CSV or Excel (sheet 'measures' or 'Maßnahmen') with "
-        "unit, measure, since (end, scope optional); default with a project: its measures",
+        help="measures register: CSV or workbook, .xlsx .xls .ods (sheet 'measures' or "
+        "'Maßnahmen') with unit, measure, since (end, scope optional); default with a "
+        "project: its measures",
     )
     p.add_argument(
         "--out",

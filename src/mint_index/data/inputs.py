@@ -20,7 +20,11 @@ from typing import TypeVar
 import numpy as np
 
 __all__ = [
+    "DATA_SUFFIXES",
     "DEFAULT_MAX_BYTES",
+    "OLE2_MAGIC",
+    "WORKBOOK_SUFFIXES",
+    "ZIP_MAGIC",
     "InputRefused",
     "expand_data_folders",
     "expand_source",
@@ -35,13 +39,18 @@ __all__ = [
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 #: The environment variable that overrides :data:`DEFAULT_MAX_BYTES` (a number of bytes).
 MAX_BYTES_ENV = "MINT_INDEX_MAX_INPUT_BYTES"
+#: The file names of workbooks (besides any file whose bytes are a workbook's).
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 #: Suffixes of files a data folder contributes.
-DATA_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet", ".pq")
+DATA_SUFFIXES = (".csv", ".txt", ".tsv", *WORKBOOK_SUFFIXES, ".parquet", ".pq")
 
 #: A source as :func:`expand_data_folders` takes it: a path, or anything passed on as given.
 _Item = TypeVar("_Item")
 
-_ZIP_MAGIC = b"PK\x03\x04"
+ZIP_MAGIC = b"PK\x03\x04"
+#: The first bytes of an OLE2 compound file: an old .xls workbook, or a password-protected
+#: .xlsx (Excel wraps the encrypted package in one).
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _PARQUET_MAGIC = b"PAR1"
 
 
@@ -204,29 +213,54 @@ BINARY_CONTROL_SHARE = 0.05
 
 
 def sniff_kind(raw: bytes, suffix: str) -> str:
-    """``excel``, ``parquet`` or ``text`` from the bytes; a file whose bytes contradict
-    its name raises :class:`InputRefused` saying so."""
-    if suffix in (".xlsx", ".xlsm"):
-        if not raw.startswith(_ZIP_MAGIC):
-            raise InputRefused(
-                "named .xlsx but not an Excel workbook (no zip container)", "not_excel"
-            )
-        return "excel"
+    """``excel`` (any workbook: .xlsx, .xls, .ods), ``parquet`` or ``text`` from the
+    bytes; a file whose bytes contradict its name raises :class:`InputRefused` saying so.
+
+    A file named ``.xls`` that holds text is what many web applications export as
+    "Excel": tab-separated text is read as the text table it is, an HTML page or an XML
+    Spreadsheet 2003 file is refused with what to do instead."""
+    named_workbook = suffix in WORKBOOK_SUFFIXES and suffix != ".xls"  # .xls: see above
+    if named_workbook and not raw.startswith((ZIP_MAGIC, OLE2_MAGIC)):
+        what = "an OpenDocument spreadsheet" if suffix == ".ods" else "an Excel workbook"
+        raise InputRefused(f"named {suffix} but not {what} (no zip container)", "not_excel")
     if suffix in (".parquet", ".pq"):
         if not (raw.startswith(_PARQUET_MAGIC) and raw.endswith(_PARQUET_MAGIC)):
             raise InputRefused("named .parquet but not a Parquet file (truncated?)", "not_parquet")
         return "parquet"
-    if suffix == ".xls":
-        raise InputRefused("old .xls workbooks are not supported; save as .xlsx", "xls_workbook")
-    if raw.startswith(_ZIP_MAGIC):
+    if raw.startswith((ZIP_MAGIC, OLE2_MAGIC)):
         return "excel"
     if raw.startswith(_PARQUET_MAGIC):
         return "parquet"
+    web = _web_export(raw[:4096], suffix)
+    if web is not None:
+        raise InputRefused(web, "web_page")
     head = np.frombuffer(raw[:8192], dtype=np.uint8)
     utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
     controls = (head < 32) & ~np.isin(head, (9, 10, 12, 13))
     # Random or compressed bytes have about 10 % control bytes; a text file with a stray
     # ESC or NUL in a cell has a few, and validation names those cells instead.
     if not utf16 and controls.mean() > BINARY_CONTROL_SHARE:
+        if suffix == ".xls":
+            raise InputRefused("named .xls but neither a workbook nor text", "not_excel")
         raise InputRefused("binary content, not a text (CSV) file", "binary_file")
     return "text"
+
+
+def _web_export(head: bytes, suffix: str) -> str | None:
+    """What to do with a file that is a web page or an XML Spreadsheet 2003 file rather
+    than a table (a login page saved instead of the download, an ".xls" export that is
+    HTML); None for anything else."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    html = text.startswith((b"<!doctype html", b"<html")) or (
+        text.startswith(b"<") and b"<table" in text
+    )
+    spreadsheet_xml = text.startswith(b"<?xml") and b"office:spreadsheet" in text
+    if not (html or spreadsheet_xml):
+        return None
+    what = "an HTML page" if html else "an XML Spreadsheet 2003 file"
+    if suffix in WORKBOOK_SUFFIXES or spreadsheet_xml:
+        return (
+            f"{what} named {suffix or 'without a suffix'}, not a workbook: open it in a "
+            "spreadsheet program and save it as .xlsx, .ods or CSV"
+        )
+    return f"{what}, not a data table (was a web page saved instead of the file?)"

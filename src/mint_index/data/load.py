@@ -30,7 +30,6 @@ from mint_index.data.readers import (
     Table,
     check_school_year,
     detect_encoding,
-    excel_frame,
     failures_frame,
     frame_sha256,
     frame_table,
@@ -55,6 +54,7 @@ from mint_index.data.validate import (
     validate,
     variable_sources,
 )
+from mint_index.data.workbooks import read_sheet
 from mint_index.errors import DataValidationError, MintIndexError, problem_line
 from mint_index.reasons import with_codes
 
@@ -608,7 +608,7 @@ def _units_frame(
 ) -> tuple[pd.DataFrame, str]:
     """A units file's table (every cell as text for CSV) and its decimal mark."""
     if kind == "excel":
-        return excel_frame(io.BytesIO(raw), sheet), "."
+        return read_sheet(raw, sheet), "."
     if kind == "parquet":
         require("pyarrow", "parquet")
         return pd.read_parquet(io.BytesIO(raw)), "."

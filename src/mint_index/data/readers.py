@@ -1,7 +1,7 @@
 """Readers: what every format shares on the way from a table to tidy cells.
 
-CSV text, Excel sheets, Parquet files and DataFrames become frames here
-(:func:`raw_csv_frame`, :func:`excel_frame`) and tidy cells (:func:`frame_table`); which
+CSV text, workbook sheets (read in :mod:`mint_index.data.workbooks`), Parquet files and
+DataFrames become frames (:func:`raw_csv_frame`) and tidy cells (:func:`frame_table`); which
 reader a file needs is decided in :mod:`mint_index.data.sources`, the one path of a
 project's sources and of ``load_data``. Every reader returns a :class:`Table`: the tidy
 cells of one source (``unit, year, variable, value, missing_reason, flag`` plus ``row`` and
@@ -17,8 +17,8 @@ keep their official meaning (see :data:`SYMBOLS`). A symbol may carry a flag too
 here (``.g`` in a Regionalstatistik export) is read as the symbol, with a warning, since
 no number can be misread. Typeset figures (``−3,5``, ``12 345``, ``12,5 %``) read as typed
 ones; a figure or year with a footnote mark (``12.345¹``) is read with a warning
-(:func:`cell_warnings`). An Excel column formatted as a percentage is read as shown
-(:func:`excel_percent_columns`, :func:`as_shown_percent`).
+(:func:`cell_warnings`). A workbook column formatted as a percentage is read as shown
+(:func:`mint_index.data.workbooks.percent_columns`).
 
 Plain tables are read as town departments save them: title lines above the header, a
 header over several rows of merged cells or with group heads over its value columns
@@ -32,7 +32,6 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -49,15 +48,11 @@ __all__ = [
     "VALUE_FLAGS",
     "Parsed",
     "Table",
-    "as_shown_percent",
     "blank_and_note_rows",
     "cell_warnings",
     "check_school_year",
     "detect_encoding",
     "empty_cells",
-    "excel_frame",
-    "excel_percent_columns",
-    "excel_sheet_names",
     "failures_frame",
     "frame_table",
     "header_depth",
@@ -1209,90 +1204,6 @@ def raw_csv_frame(
     )
     frame.columns = header.columns
     return frame, sep, decimal, encoding
-
-
-def excel_frame(
-    workbook: Path | io.BytesIO, sheet: str | int = 0, *, header: bool = True
-) -> pd.DataFrame:
-    """One sheet of an .xlsx workbook, cells as read (keys stay as Excel stored them);
-    ``header=False`` keeps the first row as data (a GENESIS table's title line).
-
-    A damaged workbook (truncated, a zip that holds no workbook) raises
-    :class:`~mint_index.data.inputs.InputRefused` (code ``not_excel``), so the loader
-    reports it as that source's failure.
-    """
-    import zipfile
-
-    from mint_index.data.inputs import InputRefused
-
-    require("openpyxl", "excel")
-    try:
-        return pd.read_excel(
-            workbook,
-            sheet_name=sheet,
-            dtype=object,
-            engine="openpyxl",
-            header=0 if header else None,
-        )
-    except (zipfile.BadZipFile, KeyError, EOFError) as exc:
-        raise InputRefused(
-            f"not a readable Excel workbook (truncated or damaged: {exc})", "not_excel"
-        ) from None
-
-
-#: Rows of a sheet whose number formats are looked at for percentages (the header and
-#: the first data rows: a column is formatted as a whole).
-_FORMAT_ROWS = 200
-
-
-def excel_percent_columns(workbook: io.BytesIO, sheet: str | int = 0) -> list[int]:
-    """The columns (0-based) of a sheet whose figures Excel formats as percentages.
-
-    Excel stores a cell shown as ``12,5 %`` as 0.125, and that is what a reader gets, a
-    hundredth of what the department typed and sees; the same table saved as CSV says
-    12,5. So such a column is read as shown: its figures times 100
-    (:func:`as_shown_percent`). A column counts when a figure among the sheet's first
-    :data:`_FORMAT_ROWS` rows has a format with ``%``."""
-    import openpyxl
-
-    book = openpyxl.load_workbook(workbook, read_only=True, data_only=True)
-    try:
-        ws = book.worksheets[sheet] if isinstance(sheet, int) else book[sheet]
-        found: set[int] = set()
-        for row in ws.iter_rows(max_row=_FORMAT_ROWS):  # a few hundred cells' formats
-            for j, cell in enumerate(row):
-                value = getattr(cell, "value", None)
-                number = isinstance(value, (int, float)) and not isinstance(value, bool)
-                if number and "%" in str(getattr(cell, "number_format", "")):
-                    found.add(j)
-        return sorted(found)
-    finally:
-        book.close()
-
-
-def as_shown_percent(cells: pd.Series) -> pd.Series:
-    """A percent-formatted column's cells as Excel shows them: figures times 100
-    (rounded to 10 decimals, so that 0.07 is 7, not 7.000000000000001), text as it is."""
-    number = per_unique(cells, lambda distinct: distinct.map(type).isin([int, float])).astype(bool)
-    out = cells.astype(object).copy()
-    out[number] = np.round(cells[number].to_numpy(dtype=np.float64) * 100, 10)
-    return out
-
-
-def excel_sheet_names(workbook: io.BytesIO) -> list[str]:
-    """The sheet names of an .xlsx workbook, in the workbook's order (a damaged one raises
-    :class:`~mint_index.data.inputs.InputRefused`, as :func:`excel_frame` does)."""
-    import zipfile
-
-    from mint_index.data.inputs import InputRefused
-
-    require("openpyxl", "excel")
-    try:
-        return [str(name) for name in pd.ExcelFile(workbook, engine="openpyxl").sheet_names]
-    except (zipfile.BadZipFile, KeyError, EOFError) as exc:
-        raise InputRefused(
-            f"not a readable Excel workbook (truncated or damaged: {exc})", "not_excel"
-        ) from None
 
 
 def require(module: str, extra: str) -> None:

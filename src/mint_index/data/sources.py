@@ -49,13 +49,9 @@ from mint_index.data.layouts import (
 )
 from mint_index.data.readers import (
     Table,
-    as_shown_percent,
     blank_and_note_rows,
     detect_encoding,
     empty_cells,
-    excel_frame,
-    excel_percent_columns,
-    excel_sheet_names,
     failures_frame,
     first_rows,
     frame_table,
@@ -71,6 +67,7 @@ from mint_index.data.readers import (
     total_rows,
 )
 from mint_index.data.source import SourceSpec
+from mint_index.data.workbooks import as_shown_percent, percent_columns, read_sheet, sheet_names
 from mint_index.reasons import with_codes
 
 __all__ = [
@@ -160,11 +157,11 @@ def _sheets(raw: bytes, kind: str, spec: SourceSpec) -> list[str | int] | None:
     if kind != "excel" or spec.sheet is None:
         return None
     if spec.sheet == "*":
-        return list(excel_sheet_names(io.BytesIO(raw)))
+        return list(sheet_names(raw))
     listed = spec.sheet if isinstance(spec.sheet, list) else [spec.sheet]
     if not any(isinstance(sheet, int) and sheet > 0 for sheet in listed):
         return listed  # names, or the first sheet: nothing to look up
-    names = excel_sheet_names(io.BytesIO(raw))
+    names = sheet_names(raw)
     return [_sheet_ref(sheet, names) for sheet in listed]
 
 
@@ -359,7 +356,7 @@ def _excel(
     a warning (code ``no_table_in_sheet``). ``read``: the sheet's cells, where they have
     been read already."""
     one = spec.sheet if isinstance(spec.sheet, (str, int)) else 0  # read_file splits lists
-    sheet = excel_frame(io.BytesIO(raw), one, header=False) if read is None else read
+    sheet = read_sheet(raw, one, header=False) if read is None else read
     text = sheet_as_csv(sheet)
     if text is not None:
         table = _genesis(text, name, spec, "utf-8")
@@ -385,7 +382,7 @@ def _excel(
             )
         ]
         return table
-    for j in excel_percent_columns(io.BytesIO(raw), one):  # 12,5 % is stored as 0.125
+    for j in percent_columns(raw, one):  # 12,5 % is stored as 0.125
         sheet[j] = as_shown_percent(sheet[j])
     head = sheet.head(50)
     head = head.astype(object).where(head.notna(), "")  # an empty cell as "", as in a CSV
@@ -412,8 +409,8 @@ def _the_sheet_with_a_table(raw: bytes, name: str, spec: SourceSpec) -> Table:
     """A workbook whose first sheet holds no table (a statistical report's cover, contents
     or notes) and whose source names no sheet: the one sheet that holds a table is read,
     as ``file.xlsx[Tab1]``; several (or none) are an error that names them."""
-    names = excel_sheet_names(io.BytesIO(raw))
-    sheets = {other: excel_frame(io.BytesIO(raw), other, header=False) for other in names[1:]}
+    names = sheet_names(raw)
+    sheets = {other: read_sheet(raw, other, header=False) for other in names[1:]}
     tables = [other for other, cells in sheets.items() if _holds_table(cells)]
     if len(tables) == 1:
         chosen = tables[0]

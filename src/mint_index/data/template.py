@@ -298,19 +298,16 @@ def _measures_sheet(
 
 
 def _sheet_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    openpyxl = _openpyxl()
+    """Every sheet's rows but the lists', as the town's office suite saved the workbook
+    (.xlsx, or .ods and .xls when it was filled in elsewhere)."""
+    from mint_index.data.inputs import InputRefused, read_input
+    from mint_index.data.workbooks import sheet_rows
+
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is no workbook
-        raise MintIndexError(f"{path}: not a readable .xlsx workbook ({exc})") from None
-    try:
-        return {
-            name: list(book[name].iter_rows(values_only=True))
-            for name in book.sheetnames
-            if name != _LISTS_SHEET
-        }
-    finally:
-        book.close()
+        rows = sheet_rows(read_input(path))
+    except InputRefused as refused:
+        raise MintIndexError(f"{path}: {refused.reason}") from None
+    return {name: cells for name, cells in rows.items() if name != _LISTS_SHEET}
 
 
 def _header_at(rows: list[tuple[Any, ...]]) -> int | None:

@@ -1,0 +1,284 @@
+"""Spreadsheet workbooks, in whichever format the sender's office suite saved them.
+
+Departments send what their programs write: ``.xlsx`` from current Excel, old ``.xls``
+workbooks from archives and older software, OpenDocument ``.ods`` from LibreOffice, which
+many public administrations use. All three are read alike, by one reader
+(python-calamine, which pandas recommends in place of its deprecated xlrd engine), so a
+table's cells arrive with the same Python types whichever format carried them, and every rule
+after this module (header rows, keys, symbols, years) applies unchanged.
+
+The only thing the cell values do not tell is how a number is shown. Excel and
+LibreOffice store a cell shown as ``12,5 %`` as 0.125; that is what a reader gets, a
+hundredth of what the department typed and sees, and what the same table saved as CSV
+says. So each format's own record of a cell's format is read for the first rows of a
+sheet (:func:`percent_columns`), and such columns are read as shown
+(:func:`as_shown_percent`).
+
+A workbook that cannot be read (truncated, a zip that holds no workbook, encrypted with
+a password) raises :class:`~mint_index.data.inputs.InputRefused`, so the loader reports it
+as that source's failure with a sentence saying what to do.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Literal
+from xml.etree import ElementTree
+
+import numpy as np
+import pandas as pd
+
+from mint_index.data.inputs import (
+    MAX_BYTES_ENV,
+    OLE2_MAGIC,
+    ZIP_MAGIC,
+    InputRefused,
+    max_input_bytes,
+)
+from mint_index.data.readers import per_unique, require
+
+__all__ = [
+    "as_shown_percent",
+    "percent_columns",
+    "read_sheet",
+    "sheet_names",
+    "sheet_rows",
+    "workbook_format",
+]
+
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+#: Rows of a sheet whose number formats are looked at for percentages (the header and
+#: the first data rows: a column is formatted as a whole).
+FORMAT_ROWS = 200
+
+Format = Literal["xlsx", "xls", "ods"]
+
+
+def workbook_format(raw: bytes) -> Format | None:
+    """``xlsx``, ``xls`` or ``ods`` from a file's bytes, whatever its name; None for bytes
+    that are no workbook. A zip is an OpenDocument spreadsheet when its ``mimetype`` says
+    so, any other zip is taken for an Office Open XML workbook (reading it tells)."""
+    if raw.startswith(OLE2_MAGIC):
+        return "xls"
+    if not raw.startswith(ZIP_MAGIC):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            if "mimetype" in archive.namelist():
+                with archive.open("mimetype") as member:
+                    if member.read(len(_ODS_MIMETYPE)) == _ODS_MIMETYPE:
+                        return "ods"
+    except (zipfile.BadZipFile, OSError, EOFError):
+        pass  # damaged: reading it says so
+    return "xlsx"
+
+
+def read_sheet(raw: bytes, sheet: str | int = 0, *, header: bool = True) -> pd.DataFrame:
+    """One sheet of a workbook (by name or 0-based position), cells as stored: keys stay
+    as the sheet holds them, dates are datetimes, empty cells NaN. ``header=False`` keeps
+    the first row as data (a GENESIS table's title line)."""
+    _require_reader()
+    _refuse_unreadable_kinds(raw)
+    with _refused_when_unreadable():
+        return pd.read_excel(
+            io.BytesIO(raw),
+            sheet_name=sheet,
+            dtype=object,
+            engine="calamine",
+            header=0 if header else None,
+        )
+
+
+def sheet_names(raw: bytes) -> list[str]:
+    """The sheet names of a workbook, in the workbook's order."""
+    _require_reader()
+    _refuse_unreadable_kinds(raw)
+    from python_calamine import CalamineWorkbook
+
+    with _refused_when_unreadable():
+        return [str(name) for name in CalamineWorkbook.from_filelike(io.BytesIO(raw)).sheet_names]
+
+
+def sheet_rows(raw: bytes) -> dict[str, list[tuple[Any, ...]]]:
+    """Every sheet's cells as rows of values (None where a cell is empty), by sheet name:
+    for forms read by position, such as the fill-in workbook."""
+    rows: dict[str, list[tuple[Any, ...]]] = {}
+    for name in sheet_names(raw):
+        cells = read_sheet(raw, name, header=False).astype(object)
+        cells = cells.where(cells.notna(), None)
+        rows[name] = [tuple(row) for row in cells.to_numpy().tolist()]
+    return rows
+
+
+def percent_columns(raw: bytes, sheet: str | int = 0) -> list[int]:
+    """The columns (0-based) of a sheet whose figures are formatted as percentages: a
+    column counts when a number among the sheet's first :data:`FORMAT_ROWS` rows has a
+    percent format (Excel's format code with ``%``, an OpenDocument ``percentage`` cell)."""
+    kind = workbook_format(raw)
+    with _refused_when_unreadable():
+        if kind == "ods":
+            return _ods_percent_columns(raw, sheet)
+        if kind == "xls":
+            return _xls_percent_columns(raw, sheet)
+        return _xlsx_percent_columns(raw, sheet)
+
+
+def as_shown_percent(cells: pd.Series) -> pd.Series:
+    """A percent-formatted column's cells as the sheet shows them: figures times 100
+    (rounded to 10 decimals, so that 0.07 is 7, not 7.000000000000001), text as it is."""
+    number = per_unique(cells, lambda distinct: distinct.map(type).isin([int, float])).astype(bool)
+    out = cells.astype(object).copy()
+    out[number] = np.round(cells[number].to_numpy(dtype=np.float64) * 100, 10)
+    return out
+
+
+# ---- each format's record of how a number is shown ------------------------------------------
+
+
+def _xlsx_percent_columns(raw: bytes, sheet: str | int) -> list[int]:
+    require("openpyxl", "excel")
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    try:
+        ws = book.worksheets[sheet] if isinstance(sheet, int) else book[sheet]
+        found: set[int] = set()
+        for row in ws.iter_rows(max_row=FORMAT_ROWS):  # a few hundred cells' formats
+            for j, cell in enumerate(row):
+                value = getattr(cell, "value", None)
+                if _is_number(value) and "%" in str(getattr(cell, "number_format", "")):
+                    found.add(j)
+        return sorted(found)
+    finally:
+        book.close()
+
+
+def _xls_percent_columns(raw: bytes, sheet: str | int) -> list[int]:
+    require("xlrd", "excel")
+    import xlrd
+
+    book = xlrd.open_workbook(file_contents=raw, formatting_info=True, on_demand=True)
+    try:
+        ws = book.sheet_by_index(sheet) if isinstance(sheet, int) else book.sheet_by_name(sheet)
+        found: set[int] = set()
+        for r in range(min(ws.nrows, FORMAT_ROWS)):
+            for j, cell in enumerate(ws.row(r)):
+                if cell.ctype != xlrd.XL_CELL_NUMBER or cell.xf_index is None:
+                    continue
+                shown = book.format_map.get(book.xf_list[cell.xf_index].format_key)
+                if shown is not None and "%" in shown.format_str:
+                    found.add(j)
+        return sorted(found)
+    finally:
+        book.release_resources()
+
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def _ods_percent_columns(raw: bytes, sheet: str | int) -> list[int]:
+    """Read from the sheet's cells in ``content.xml``, streamed and left after the first
+    :data:`FORMAT_ROWS` rows: a cell's ``office:value-type`` is ``percentage``. Repeated
+    cells and rows (``number-columns-repeated``) count as often as they are repeated."""
+    found: set[int] = set()
+    position, in_sheet, row, column = -1, False, 0, 0
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive, archive.open("content.xml") as content:
+        for event, element in ElementTree.iterparse(content, events=("start", "end")):
+            tag = element.tag
+            if tag == f"{_TABLE}table":
+                if event == "start":
+                    position += 1
+                    name = element.get(f"{_TABLE}name")
+                    in_sheet = sheet == position if isinstance(sheet, int) else sheet == name
+                elif in_sheet:
+                    break
+                continue
+            if not in_sheet or event != "end":
+                continue
+            if tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
+                repeat = int(element.get(f"{_TABLE}number-columns-repeated", "1"))
+                if element.get(f"{_OFFICE}value-type") == "percentage":
+                    found.update(range(column, column + repeat))
+                column += repeat
+            elif tag == f"{_TABLE}table-row":
+                row += int(element.get(f"{_TABLE}number-rows-repeated", "1"))
+                column = 0
+                element.clear()
+                if row >= FORMAT_ROWS:
+                    break
+    return sorted(found)
+
+
+# ---- errors and optional packages ----------------------------------------------------------
+
+
+#: The stream an encrypted Office Open XML workbook keeps its content in, as its OLE2
+#: directory names it (UTF-16).
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
+#: How many times the input size limit (:func:`~mint_index.data.inputs.max_input_bytes`)
+#: a zipped workbook may unpack to. Real workbooks unpack to 5-30 times their size; a
+#: small file that unpacks to gigabytes (a "zip bomb") would exhaust memory in the reader.
+UNPACKED_LIMIT_FACTOR = 2
+
+
+def _refuse_unreadable_kinds(raw: bytes) -> None:
+    """Refuse, before a reader sees them, a password-protected .xlsx (an OLE2 file holding
+    an ``EncryptedPackage`` stream; the reader would only say it cannot tell the format)
+    and a zip that declares more unpacked bytes than :data:`UNPACKED_LIMIT_FACTOR` allows."""
+    if raw.startswith(OLE2_MAGIC) and _ENCRYPTED_PACKAGE in raw:
+        raise InputRefused(
+            "the workbook is protected by a password (encrypted); save it without one",
+            "protected_workbook",
+        )
+    if not raw.startswith(ZIP_MAGIC):
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return  # damaged: the reader says so
+    limit = UNPACKED_LIMIT_FACTOR * max_input_bytes()
+    if unpacked > limit:
+        raise InputRefused(
+            f"the workbook unpacks to {unpacked} bytes, above the limit of {limit} "
+            f"({UNPACKED_LIMIT_FACTOR} x the input limit; raise it with {MAX_BYTES_ENV})",
+            "file_too_large",
+        )
+
+
+@contextmanager
+def _refused_when_unreadable() -> Iterator[None]:
+    """What the readers raise for a damaged workbook, as
+    :class:`InputRefused` with a sentence the sender can act on. A sheet the workbook does
+    not have stays the ``ValueError`` pandas raises (it names the sheet)."""
+    try:
+        yield
+    except (InputRefused, MemoryError):
+        raise
+    except ValueError as exc:
+        if str(exc).startswith("Worksheet "):
+            raise
+        raise _unreadable(exc) from None
+    except Exception as exc:
+        raise _unreadable(exc) from None
+
+
+def _unreadable(exc: Exception) -> InputRefused:
+    return InputRefused(
+        f"not a readable Excel or OpenDocument workbook (truncated or damaged: {exc})",
+        "not_excel",
+    )
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _require_reader() -> None:
+    require("python_calamine", "excel")

@@ -1,0 +1,129 @@
+"""Workbooks in every format a department's office suite saves: .xlsx, .xls and .ods.
+
+The fixtures (tests/fixtures/workbooks, made by its make.py) are one table written by
+openpyxl and saved as .ods and .xls by LibreOffice; each format must read to the same
+cells, and those to the figures typed into the sheet.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import mint_index as mi
+from mint_index.data.dataset import MISSING_REASONS
+from mint_index.data.inputs import InputRefused, folder_data_files
+from mint_index.data.workbooks import (
+    UNPACKED_LIMIT_FACTOR,
+    percent_columns,
+    read_sheet,
+    sheet_names,
+    workbook_format,
+)
+
+pytest.importorskip("python_calamine")
+pytest.importorskip("openpyxl")
+pytest.importorskip("xlrd")
+
+HERE = Path(__file__).parent
+BOOKS = HERE / "fixtures" / "workbooks"
+REAL = HERE / "fixtures" / "real-data"
+FORMATS = ("xlsx", "ods", "xls")
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_a_town_table_reads_as_typed_in_every_format(suffix: str) -> None:
+    """Contents sheet first, then a title, a percent column, a secret cell, a total row
+    and a source line: the figures are those typed into the sheet (make.py)."""
+    ds = mi.load_data(BOOKS / f"bevoelkerung.{suffix}", year=2023)
+    assert list(ds.unit_ids) == ["001", "002", "003"]  # text keys keep their zeros
+    assert ds.variables == ["Einwohner", "Ausländer", "Ausländeranteil"]
+    # 0.2 and 0.125 stored, shown as 20,0 % and 12,5 %: read as shown
+    expected = [[12345, 2469, 20.0], [8000, 1000, 12.5], [4321, np.nan, np.nan]]
+    np.testing.assert_allclose(ds.values[0], expected, rtol=0, atol=1e-12)
+    secret = MISSING_REASONS.index("unknown_or_secret")  # "."
+    assert ds.reason[0, 2].tolist() == [0, secret, secret]
+    assert sorted(ds.warnings["code"]) == ["note_below_table", "total_row"]
+    assert ds.provenance.iloc[0]["source"].endswith(f"bevoelkerung.{suffix}[Tab1]")
+    assert ds.provenance.iloc[0]["format"] == "excel"
+
+
+@pytest.mark.parametrize("suffix", ["ods", "xls"])
+def test_a_genesis_table_saved_by_libreoffice_reads_as_its_csv(suffix: str) -> None:
+    from_book = mi.load_data(BOOKS / f"12411-01-01-4.{suffix}")
+    from_csv = mi.load_data(REAL / "12411-01-01-4.csv")
+    assert list(from_book.unit_ids) == list(from_csv.unit_ids)
+    assert from_book.variables == from_csv.variables and list(from_book.years) == [2015]
+    np.testing.assert_array_equal(from_book.values, from_csv.values)
+    np.testing.assert_array_equal(from_book.reason, from_csv.reason)
+    # Flensburg (01001), Insgesamt, read by hand from line 11 of the CSV: 85942
+    assert from_book.values[0, list(from_book.unit_ids).index("01001"), 0] == 85942
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_each_format_tells_its_percent_columns(suffix: str) -> None:
+    raw = (BOOKS / f"bevoelkerung.{suffix}").read_bytes()
+    assert workbook_format(raw) == suffix
+    assert sheet_names(raw) == ["Inhalt", "Tab1"]
+    assert percent_columns(raw, "Tab1") == percent_columns(raw, 1) == [4]
+    assert percent_columns(raw, "Inhalt") == []
+    # the cell as stored: a hundredth of what the sheet shows
+    assert read_sheet(raw, "Tab1", header=False).iloc[3, 4] == pytest.approx(0.2, abs=1e-15)
+
+
+def test_a_zip_without_an_opendocument_mimetype_is_taken_for_xlsx() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")  # a letter
+    assert workbook_format(buffer.getvalue()) == "xlsx"
+    assert workbook_format(b"Schl\xfcssel;Name\n") is None
+
+
+def test_a_password_protected_workbook_says_so() -> None:
+    """protected.xlsx: bevoelkerung.xlsx encrypted as Excel encrypts (make.py)."""
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(BOOKS / "protected.xlsx", year=2023)
+    assert err.value.failures["code"].tolist() == ["protected_workbook"]
+    assert "password" in err.value.failures["reason"].iloc[0]
+
+
+def test_a_zip_that_unpacks_past_the_limit_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MINT_INDEX_MAX_INPUT_BYTES", "100000")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (UNPACKED_LIMIT_FACTOR * 100001))
+    raw = buffer.getvalue()
+    assert len(raw) < 100000  # the file itself is within the input limit
+    with pytest.raises(InputRefused) as refused:
+        read_sheet(raw)
+    assert refused.value.code == "file_too_large"
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(raw)
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(path, year=2023)
+    assert err.value.failures["code"].tolist() == ["file_too_large"]
+
+
+def test_tab_separated_text_named_xls_is_read_as_the_table_it_is(tmp_path: Path) -> None:
+    """What many web applications export as "Excel"."""
+    path = tmp_path / "export.xls"
+    path.write_bytes(b"unit\tyear\teinwohner\n001\t2023\t12345\n002\t2023\t8000\n")
+    ds = mi.load_data(path)
+    assert list(ds.unit_ids) == ["001", "002"]
+    assert ds.values[0, :, 0].tolist() == [12345, 8000]
+
+
+def test_a_data_folder_takes_every_workbook_format(tmp_path: Path) -> None:
+    for suffix in FORMATS:
+        (tmp_path / f"bevoelkerung.{suffix}").write_bytes(
+            (BOOKS / f"bevoelkerung.{suffix}").read_bytes()
+        )
+    files, problems = folder_data_files(tmp_path)
+    assert [f.name for f in files] == [f"bevoelkerung.{s}" for s in sorted(FORMATS)]
+    assert problems == []
