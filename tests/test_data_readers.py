@@ -205,6 +205,21 @@ def test_parse_cells_reads_typeset_figures() -> None:
     assert parsed.bad.tolist() == [False] * 6 + [True]  # not groups of three: reported
 
 
+def test_other_publishers_symbols_and_no_information_in_words() -> None:
+    """``*`` alone: the Bundesagentur für Arbeit's secret; ``—``: Hessen's exact zero;
+    ``k.A.`` and ``keine Angabe``: an empty cell in words. ``n.v.`` may mean "none at
+    all" as well as "not available", so it is reported, not read."""
+    cells = ["*", "—", "—3,5", "k.A.", "k. A.", "K.A", "keine Angabe", "Keine Angaben", "n.v."]
+    parsed = parse_cells(pd.Series(cells, dtype=object), ",")
+    secret, missing = MISSING_REASONS.index("unknown_or_secret"), MISSING_REASONS.index("missing")
+    assert np.isnan(parsed.value[0]) and parsed.reason[0] == secret
+    assert parsed.value[1:3].tolist() == [0.0, -3.5]
+    assert parsed.flag[1] == FLAGS.index("nothing_there")
+    assert np.isnan(parsed.value[3:]).all()
+    assert parsed.reason[3:8].tolist() == [missing] * 5
+    assert parsed.bad.tolist() == [False] * 8 + [True]
+
+
 def test_parse_cells_reads_percent_signs_and_footnote_marks() -> None:
     cells = ["12,5 %", "9%", "1.234,5¹", "1.234 2)", "7*", "8 (3)", "(12)", "x 1)", "%", "5 p"]
     parsed = parse_cells(pd.Series(cells, dtype=object), ",")

@@ -43,6 +43,7 @@ from mint_index.errors import FAILURE_COLUMNS, MintIndexError
 __all__ = [
     "FOOTNOTE_MARK",
     "NA_TEXT",
+    "NO_INFORMATION",
     "SCHOOL_YEAR_COUNTS",
     "SYMBOLS",
     "VALUE_FLAGS",
@@ -77,9 +78,13 @@ FLAG = {name: np.int8(i) for i, name in enumerate(FLAGS)}
 
 #: Official symbols of German statistics offices that fill a whole cell, and what they
 #: become: (value, missing reason, flag). ``-`` means "nothing there", an exact zero.
+#: ``*`` alone is the Bundesagentur für Arbeit's mark for a figure kept secret (its
+#: employment and unemployment statistics, by nationality too); after a figure
+#: (``8.000*``) it stays a footnote mark.
 SYMBOLS: dict[str, tuple[float, str, str]] = {
     "-": (0.0, "", "nothing_there"),
     ".": (np.nan, "unknown_or_secret", ""),
+    "*": (np.nan, "unknown_or_secret", ""),
     "x": (np.nan, "locked", ""),
     "/": (np.nan, "not_reliable", ""),
     "...": (np.nan, "not_yet_available", ""),
@@ -97,6 +102,10 @@ VALUE_FLAGS: dict[str, str] = {
 #: Cell texts that mean "empty" in every format (R writes NA). ``NaN``, ``inf`` and
 #: numbers too large for a float (``1e309``) are not values: they are reported.
 NA_TEXT: list[str] = ["", "NA"]
+#: What town departments type for "no information" (``k.A.``, ``k. A.``, ``keine
+#: Angabe``), compared without case and spaces: an empty cell in words, read as one (reason
+#: ``missing``). ``n.v.`` is not among them: it may mean "nicht vorhanden", none at all.
+NO_INFORMATION: frozenset[str] = frozenset({"k.a.", "k.a", "keineangabe", "keineangaben"})
 _NON_FINITE = re.compile(r"^[-+]?(?:nan|inf|infinity)$", re.IGNORECASE)
 
 #: An official symbol followed by one mark letter (``.p``, ``/ r``, ``.g``).
@@ -547,7 +556,8 @@ def parse_cells(cells: pd.Series | np.ndarray, decimal: str = ".") -> Parsed:
     text = _typeset(raw.astype(str).str.strip())
     words = text.str.fullmatch(_NON_FINITE).to_numpy(dtype=bool) & raw.notna().to_numpy()
     nonfinite[rest[words]] = True
-    empty = (raw.isna() | text.isin(NA_TEXT)).to_numpy() & ~words
+    said_empty = text.str.casefold().str.replace(r"\s+", "", regex=True).isin(NO_INFORMATION)
+    empty = (raw.isna() | text.isin(NA_TEXT) | said_empty).to_numpy() & ~words
     reason[rest[empty]] = REASON["missing"]
     symbol = text.isin(list(SYMBOLS)).to_numpy()
     for sym, (sym_value, sym_reason, sym_flag) in SYMBOLS.items():
@@ -591,8 +601,9 @@ def parse_cells(cells: pd.Series | np.ndarray, decimal: str = ".") -> Parsed:
 
 
 #: A dash or minus sign as typesetting writes it (``−3,5``; ``–`` for "nothing there", as
-#: Destatis' publications print it) at the start of a cell.
-_TYPESET_MINUS = re.compile("^[\u2212\u2013]")
+#: Destatis' publications print it, ``—`` as Hessen's statistics office prints it) at the
+#: start of a cell.
+_TYPESET_MINUS = re.compile("^[\u2212\u2013\u2014]")
 #: A percent sign after a figure (``12,5 %``, ``12,5%``, with a no-break space).
 _PERCENT_SIGN = re.compile(r"(?<=\d)[ \u00a0\u202f]?%$")
 #: A number whose thousands are set apart by a space, as DIN 5008 writes them (``12 345``,
