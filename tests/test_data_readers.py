@@ -24,6 +24,7 @@ from mint_index.data.readers import (
     header_labels,
     header_rows,
     key_text,
+    keys_in_labels,
     parse_cells,
     parse_years,
     sniff_decimal,
@@ -203,6 +204,55 @@ def test_parse_cells_reads_typeset_figures() -> None:
     assert parsed.value[:6].tolist() == [-3.5, -3.5, 0.0, 12345.0, 12345.5, 1234567.0]
     assert parsed.flag[2] == FLAGS.index("nothing_there")  # the dash as Destatis prints it
     assert parsed.bad.tolist() == [False] * 6 + [True]  # not groups of three: reported
+
+
+def test_keys_in_labels_finds_a_key_before_or_after_the_name() -> None:
+    cells = ["05315 Köln, Stadt", "Köln, Stadt (05315)", "05 315 000 Köln", "101 Altstadt-Süd"]
+    others = ["12 A", "Insgesamt", None, "2023", "1. Bezirk", "05315"]
+    split, keys, names = keys_in_labels(pd.Series(cells + others, dtype=object))
+    assert split.tolist() == [True] * 4 + [False] * 6
+    assert keys[:4].tolist() == ["05315", "05315", "05 315 000", "101"]
+    assert names[:4].tolist() == ["Köln, Stadt", "Köln, Stadt", "Köln", "Altstadt-Süd"]
+
+
+_NAME_TEXT = st.text(
+    alphabet="abcdefghijklmnopqrstuvwxyzäöüßABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÜ ,.-/", max_size=20
+)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.from_regex(r"\A[0-9]{5}\Z"),  # one key length, as a table of Kreise has
+            st.tuples(
+                st.sampled_from("ABDEGHKLMNORSTÄÖÜ"), st.sampled_from("aeiouäöü"), _NAME_TEXT
+            ).map("".join),
+            st.integers(0, 10**6),
+        ),
+        min_size=1,
+        max_size=6,
+        unique_by=lambda row: row[0],
+    ),
+    key_last=st.booleans(),
+)
+def test_key_and_name_in_one_cell_read_as_in_two_columns(
+    tmp_path: Path, rows: list[tuple[str, str, int]], key_last: bool
+) -> None:
+    """The same table with ``Schlüssel;Name`` columns and with one ``key name`` column (or
+    ``name (key)``) gives the same cells and names."""
+    two = ["Schlüssel;Name;Einwohner", *(f"{k};{n};{v}" for k, n, v in rows)]
+    labels = [(f"{n} ({k})" if key_last else f"{k} {n}", v) for k, n, v in rows]
+    one = ["Region;Einwohner", *(f"{label};{v}" for label, v in labels)]
+    read = []
+    for name, lines in (("two.csv", two), ("one.csv", one)):
+        (tmp_path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        read.append(mi.load_data(tmp_path / name, year=2023))
+    columns = ["unit", "year", "variable", "value"]
+    assert read[1].long[columns].astype(str).equals(read[0].long[columns].astype(str))
+    assert read[1].units["name"].to_dict() == read[0].units["name"].to_dict()
 
 
 def test_other_publishers_symbols_and_no_information_in_words() -> None:

@@ -489,6 +489,53 @@ def test_named_key_and_name_columns(tmp_path: Path) -> None:
     assert ds.units.loc["01001000", "name"] == "Flensburg"
 
 
+@pytest.mark.parametrize("excel", [False, True])
+def test_key_and_name_in_one_cell(tmp_path: Path, excel: bool) -> None:
+    """A region as the Bundesagentur für Arbeit's tables write it (``05315 Köln, Stadt``)
+    or with its key last (``Köln, Stadt (05113)``), its ``*`` a secret figure, a total
+    row below: no key column needed."""
+    rows = [
+        ["Region", "Beschäftigte", "Ausländer"],
+        ["05315 Köln, Stadt", 600000, 90000],
+        ["05111 Düsseldorf, Stadt", 420000, "*"],
+        ["Essen, Stadt (05113)", 250000, 30000],
+        ["Insgesamt", 1270000, 120000],
+    ]
+    name = _sheet_or_csv(tmp_path, rows, excel)
+    ds = load_sources([SourceSpec(path=name, year=2023)], base_dir=tmp_path)
+    assert list(ds.unit_ids) == ["05111", "05113", "05315"]
+    assert value(ds, "05315", 2023, "Beschäftigte") == 600000
+    assert value(ds, "05113", 2023, "Ausländer") == 30000
+    secret = ds.long.set_index(["unit", "variable"]).loc[("05111", "Ausländer")]
+    assert math.isnan(secret["value"]) and secret["missing_reason"] == "unknown_or_secret"
+    assert ds.units["name"].to_dict() == {
+        "05111": "Düsseldorf, Stadt",
+        "05113": "Essen, Stadt",
+        "05315": "Köln, Stadt",
+    }
+    assert ds.warnings["code"].tolist() == ["total_row"]
+
+
+def test_key_and_name_in_a_named_key_column(tmp_path: Path) -> None:
+    """Named as the key column, labels are split and other cells stay keys: the national
+    row is a unit of its own, which a declared key scheme reports."""
+    (tmp_path / "d.csv").write_text(
+        "Region;Beschäftigte\nDeutschland;34.000.000\n05 315 000 Köln;600.000\n",
+        encoding="utf-8",
+    )
+    ds = load_sources(
+        [SourceSpec(path="d.csv", year=2023, unit_column="Region")], base_dir=tmp_path
+    )
+    assert list(ds.unit_ids) == ["05315000", "Deutschland"]  # grouped digits: one key
+    with pytest.raises(DataValidationError) as err:
+        load_sources(
+            [SourceSpec(path="d.csv", year=2023, unit_column="Region", key={"scheme": "ags"})],
+            base_dir=tmp_path,
+        )
+    problem = err.value.failures.iloc[0]
+    assert (problem["row"], problem["value"]) == (2, "Deutschland")
+
+
 def test_pivot_makes_disaggregations_variables(tmp_path: Path) -> None:
     text = "AGS;Gemeinde;Geschlecht;Einwohner\n01001000;A;männlich;40\n01001000;A;weiblich;45\n"
     (tmp_path / "p.csv").write_text(text)

@@ -59,6 +59,7 @@ __all__ = [
     "header_depth",
     "header_labels",
     "header_rows",
+    "keys_in_labels",
     "make_cells",
     "parse_cells",
     "parse_years",
@@ -307,6 +308,25 @@ def total_labels(labels: pd.Series) -> np.ndarray:
     words = plain.str.split()
     first, last = words.str[0], words.str[-1]
     return (first.isin(_TOTAL_WORDS) | last.isin(_TOTAL_WORDS)).to_numpy(dtype=bool)
+
+
+#: A unit's key and name in one cell, as many tables write a region: the key first
+#: (``05315 Köln, Stadt``, ``101 Altstadt-Süd``; digits, groups of digits too) or last in
+#: parentheses (``Köln, Stadt (05315)``). The name starts with a letter and has two
+#: characters at least, so that a key such as ``12 A`` stays a key.
+_KEY_THEN_NAME = re.compile(r"^(\d(?:[\d ]*\d)?)\s+([^\W\d_].+)$")
+_NAME_THEN_KEY = re.compile(r"^([^\W\d_].+?)\s*\((\d(?:[\d ]*\d)?)\)$")
+
+
+def keys_in_labels(cells: pd.Series) -> tuple[np.ndarray, pd.Series, pd.Series]:
+    """Which ``cells`` hold a unit's key and name together (``05315 Köln, Stadt``,
+    ``Köln, Stadt (05315)``), and each one's key and name (NaN where a cell is no such
+    label)."""
+    text = cells.astype(object).where(cells.notna(), "").astype(str).str.strip()
+    first, last = text.str.extract(_KEY_THEN_NAME), text.str.extract(_NAME_THEN_KEY)
+    keys = first[0].fillna(last[1])
+    names = first[1].fillna(last[0]).str.strip()
+    return keys.notna().to_numpy(dtype=bool), keys, names
 
 
 def source_columns(failures: list[pd.DataFrame], names: dict[str, str]) -> list[pd.DataFrame]:

@@ -57,6 +57,7 @@ from mint_index.data.readers import (
     frame_table,
     header_labels,
     header_rows,
+    keys_in_labels,
     parse_years,
     raw_csv_frame,
     require,
@@ -463,6 +464,41 @@ def _key_and_name(header: list[str], spec: SourceSpec) -> tuple[str | None, str 
     return unit, (label if label != unit else None)
 
 
+def _split_key_and_name(
+    frame: pd.DataFrame, unit: str | None, label: str | None
+) -> tuple[pd.DataFrame, str | None, str | None]:
+    """A table whose units are labelled by key and name in one cell (``05315 Köln,
+    Stadt``, :func:`~mint_index.data.readers.keys_in_labels`): that column becomes the key
+    column (under its own name, so problems name it) and the names a ``name`` column.
+
+    The column is the named key column, else the name column, else the first. Without a
+    named key column every filled cell but a total's (``Insgesamt``) must be such a label,
+    as nothing is guessed. In a named key column, labels are split and other cells stay
+    keys as written: a row such as ``Deutschland`` is then a unit of that key, which a
+    declared key scheme (``key: {scheme: ags}``) reports as no official key."""
+    if unit is not None and unit not in frame.columns:
+        return frame, unit, label  # reported as missing by frame_table
+    column = unit or label or (str(frame.columns[0]) if len(frame.columns) else None)
+    if column is None or column not in frame.columns:
+        return frame, unit, label
+    cells = frame[column]
+    split, keys, names = keys_in_labels(cells)
+    if not split.any():
+        return frame, unit, label  # keys or names as they are
+    if unit is None:
+        filled = (cells.notna() & (cells.astype(str).str.strip() != "")).to_numpy(dtype=bool)
+        if (filled & ~split & ~total_labels(cells)).any():
+            return frame, unit, label
+        keys = keys.where(split, "")  # a total keeps its words as its name, below
+    frame = frame.copy()
+    frame[column] = keys.where(split, cells).to_numpy(dtype=object)
+    if label is None or label == column:
+        label = "name" if "name" not in frame.columns else f"{column} name"
+        at = list(frame.columns).index(column) + 1
+        frame.insert(at, label, names.where(split, cells).to_numpy(dtype=object))
+    return frame, column, label
+
+
 def _frame_source(
     frame: pd.DataFrame,
     rows: np.ndarray,
@@ -479,6 +515,8 @@ def _frame_source(
     frame = frame.rename(columns=lambda c: str(c).strip())
     frame.index = rows
     frame, notes = blank_and_note_rows(frame, name)
+    if not transposed:
+        frame, unit, label = _split_key_and_name(frame, unit, label)
     frame, totals = total_rows(frame, unit, label, name)
     blank = [
         c for c in frame.columns if c.startswith("Unnamed: ") and frame[c].isna().all()
