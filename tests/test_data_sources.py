@@ -282,6 +282,34 @@ def test_excel_percentages_are_read_as_shown(tmp_path: Path) -> None:
     assert read[0].query("variable == 'Einwohner'")["value"].tolist() == [12000, 9000, 5000]
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        (["12.345", "12,5", "1.234.567", "7,25"], [12345, 12.5, 1234567, 7.25]),  # German
+        (["12.5", "1,234.5", "0.25", "3"], [12.5, None, 0.25, 3]),  # a dot: 1,234.5 is no figure
+    ],
+)
+def test_figures_typed_as_text_in_a_sheet_follow_their_decimal_mark(
+    tmp_path: Path, typed: list[str], expected: list[float | None]
+) -> None:
+    """Figures a sheet holds as text are read with the decimal mark their text shows, as
+    a CSV file's are; the sheet's numbers (8000, 3.5) stay what they are."""
+    rows: list[list[Any]] = [["Schlüssel", "Name", "Wert", "Zahl"]]
+    rows += [[f"00{i}", f"Teil {i}", text, 8000 + i] for i, text in enumerate(typed)]
+    rows.append(["009", "Teil 9", 3.5, 1])
+    name = _sheet_or_csv(tmp_path, rows, excel=True)
+    spec = SourceSpec(path=name, year=2023)
+    if None in expected:
+        with pytest.raises(DataValidationError) as err:
+            load_sources([spec], base_dir=tmp_path)
+        assert err.value.failures["value"].tolist() == ["1,234.5"]
+        return
+    ds = load_sources([spec], base_dir=tmp_path)
+    got = [value(ds, f"00{i}", 2023, "Wert") for i in range(len(typed))]
+    assert got == pytest.approx(expected, abs=1e-12)
+    assert value(ds, "009", 2023, "Wert") == 3.5 and value(ds, "001", 2023, "Zahl") == 8001
+
+
 @pytest.mark.parametrize("excel", [False, True])
 def test_a_table_with_a_unit_per_column(tmp_path: Path, excel: bool) -> None:
     # a town yearbook's table: variables down (years in their labels, a heading), districts
@@ -534,6 +562,29 @@ def test_key_and_name_in_a_named_key_column(tmp_path: Path) -> None:
         )
     problem = err.value.failures.iloc[0]
     assert (problem["row"], problem["value"]) == (2, "Deutschland")
+
+
+@pytest.mark.parametrize("excel", [False, True])
+def test_a_column_of_variables_beside_year_heads(tmp_path: Path, excel: bool) -> None:
+    """``AGS; Gemeinde; Merkmal; 2021; 2022``: the Merkmal column names the variables, the
+    heads give the years (a yearbook's layout), without a ``pivot`` option."""
+    rows: list[list[Any]] = [
+        ["AGS", "Gemeinde", "Merkmal", "2021", "2022"],
+        ["05315000", "Köln", "Einwohner", 1080000, 1084000],
+        ["05315000", "Köln", "Ausländer", 200000, 210000],
+        ["05111000", "Düsseldorf", "Einwohner", 620000, 621000],
+        ["05111000", "Düsseldorf", "Ausländer", 120000, 125000],
+    ]
+    name = _sheet_or_csv(tmp_path, rows, excel)
+    ds = load_sources([SourceSpec(path=name)], base_dir=tmp_path)
+    assert ds.variables == ["Einwohner", "Ausländer"] and list(ds.years) == [2021, 2022]
+    assert value(ds, "05315000", 2022, "Ausländer") == 210000
+    assert value(ds, "05111000", 2021, "Einwohner") == 620000
+    # the same file about one place, without its key and name columns
+    one = [row[2:] for row in rows[:3]]
+    (tmp_path / "koeln.csv").write_text("\n".join(";".join(map(str, r)) for r in one) + "\n")
+    ds = load_sources([SourceSpec(path="koeln.csv", unit="05315000")], base_dir=tmp_path)
+    assert value(ds, "05315000", 2021, "Ausländer") == 200000
 
 
 def test_pivot_makes_disaggregations_variables(tmp_path: Path) -> None:

@@ -305,9 +305,11 @@ def filter_rows(
 
 def pivot_label(frame: pd.DataFrame, by: Sequence[str]) -> pd.Series:
     """The variable label with the values of the ``by`` columns appended: ``label | v``
-    (an empty value, the total of a flat or Open SDG file, adds nothing)."""
+    (an empty value, the total of a flat or Open SDG file, adds nothing; an empty label,
+    where the heads were years, is the value alone)."""
     label = frame["variable"].astype(str)
     for column in by:  # loop over pivot columns (a few)
         value = frame[column].astype(str).str.strip()
-        label = label.where(value.isin(["", "nan"]), label + " | " + value)
+        joined = (label + " | " + value).where(label != "", value)
+        label = label.where(value.isin(["", "nan"]), joined)
     return label

@@ -102,7 +102,8 @@ class SourceSpec(BaseModel):
     - ``filter``: keep only rows with these values (``{Geschlecht: Insgesamt}``; a list
       keeps any of them).
     - ``key``: how unit keys are read (see :class:`KeySpec`).
-    - ``encoding``, ``separator``, ``decimal``: override detection for odd CSV files.
+    - ``encoding``, ``separator``, ``decimal``: override detection for odd CSV files
+      (``decimal`` also for figures a workbook holds as text).
     - ``expected_warnings``: reading warnings this file always gives and that are known
       to be harmless (:data:`READING_WARNINGS`: its ``total_row``, the footnotes below it,
       ...): left out of the dataset's warnings, so ``--strict`` passes on a town's

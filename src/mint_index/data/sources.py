@@ -394,10 +394,22 @@ def _excel(
     header = [str(c).strip() for c in frame.columns]
     unit, label = _key_and_name(header, spec)
     rows = np.arange(len(frame)) + skip + depth + 1
-    table = _frame_source(frame, rows, spec, name, "excel", (unit, label), ".")
+    keys = [c for c in (unit, label) if c]
+    decimal = spec.decimal or _typed_decimal(frame.drop(columns=keys, errors="ignore"))
+    table = _frame_source(frame, rows, spec, name, "excel", (unit, label), decimal)
     table.title = _title(head.iloc[:skip].to_numpy().tolist())
     table.sha256 = sha256_of(raw)
     return table
+
+
+def _typed_decimal(values: pd.DataFrame) -> str:
+    """The decimal mark of the figures a sheet holds as text (typed with an apostrophe,
+    pasted from a German document: ``12,5``, ``1.234.567``), sniffed as in a CSV file
+    from the first 200 rows; the sheet's numbers are numbers whatever it says. Without
+    text figures, ``.``."""
+    sample = values.head(200)
+    typed = sample.where(sample.map(lambda cell: isinstance(cell, str)), "")
+    return sniff_decimal(typed, ",")
 
 
 def _holds_table(sheet: pd.DataFrame) -> bool:
@@ -548,6 +560,8 @@ def _frame_source(
     layout = spec.layout
     if layout == "auto":
         layout = "long" if {"variable", "value"} <= set(frame.columns) else "wide"
+    if layout == "wide" and not pivot and spec.year is None and not transposed:
+        pivot = _variable_column(frame, spec.school_year)
     file_layout = layout  # what the file is, whatever it is read through
     if pivot or spec.filter:
         drop = [c for c in spec.filter if c in frame.columns and c not in pivot]
@@ -562,6 +576,8 @@ def _frame_source(
         if layout == "wide":
             long = wide_to_long(frame, ["unit", "name", "year"], pivot)
             rows, long = long["row"].to_numpy(), long.drop(columns="row")
+            if "year" not in long.columns and spec.year is None:
+                long = _year_heads(long, spec.school_year)
         else:
             long, rows = frame, np.asarray(frame.index)
         long = long.assign(variable=pivot_label(long, pivot)).drop(columns=pivot)
@@ -662,6 +678,38 @@ def _years_in_labels(long: pd.DataFrame, school_year: str | None) -> pd.DataFram
     variables = {label: before for label, (before, _) in zip(labels, dated, strict=True)}
     years = {label: year for label, (_, year) in zip(labels, dated, strict=True)}
     return long.assign(variable=text.map(variables), year=text.map(years))
+
+
+def _variable_column(frame: pd.DataFrame, school_year: str | None) -> list[str]:
+    """The column that names the variables of a table whose other value columns are
+    years (``AGS; Gemeinde; Merkmal; 2021; 2022; 2023``, a statistical yearbook's or a
+    town profile's layout): read as a ``pivot`` column. Empty unless exactly one column
+    besides the key, the name and the year heads remains and it holds text, not figures."""
+    if "year" in frame.columns:
+        return []
+    heads = [str(c) for c in frame.columns if c not in ("unit", "name")]
+    dated = _trailing_years(heads, school_year or "start")
+    other = [head for head, split in zip(heads, dated, strict=True) if split is None]
+    bare = all(split[0] == "" for split in dated if split is not None)
+    if len(other) != 1 or len(heads) < 2 or not bare:
+        return []
+    cells = frame[other[0]].astype(object)
+    written = cells.where(cells.notna(), "").astype(str).str.strip()
+    figures = pd.to_numeric(written.str.replace(",", ".", regex=False), errors="coerce")
+    return other if figures.notna().sum() * 2 < (written != "").sum() else []
+
+
+def _year_heads(long: pd.DataFrame, school_year: str | None) -> pd.DataFrame:
+    """A melted table whose heads are bare years (``2021``, ``31.12.2021``): each cell's
+    year from its head, the variable left to the ``pivot`` columns. Unchanged when a
+    head is no year."""
+    heads = list(dict.fromkeys(long["variable"].astype(str)))
+    dated = _trailing_years(heads, school_year or "start")
+    if not heads or not all(split is not None and split[0] == "" for split in dated):
+        return long
+    years = {head: split[1] for head, split in zip(heads, dated, strict=True) if split}
+    text = long["variable"].astype(str)
+    return long.assign(variable="", year=text.map(years))
 
 
 def _years_as_columns(
