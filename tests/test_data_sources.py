@@ -587,6 +587,17 @@ def test_a_column_of_variables_beside_year_heads(tmp_path: Path, excel: bool) ->
     assert value(ds, "05315000", 2021, "Ausländer") == 200000
 
 
+def test_a_missing_key_column_lists_the_files_columns(tmp_path: Path) -> None:
+    """A table of years per region name has no key: the problem lists the file's columns,
+    not the ones the reader made while melting the year heads."""
+    (tmp_path / "t.csv").write_text("Region;2021;2022\nKöln;1;2\nBonn;3;4\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="t.csv")], base_dir=tmp_path)
+    reason = err.value.failures["reason"].iloc[0]
+    assert reason.startswith("required column missing")
+    assert reason.endswith("columns are: Region, 2021, 2022")
+
+
 def test_pivot_makes_disaggregations_variables(tmp_path: Path) -> None:
     text = "AGS;Gemeinde;Geschlecht;Einwohner\n01001000;A;männlich;40\n01001000;A;weiblich;45\n"
     (tmp_path / "p.csv").write_text(text)

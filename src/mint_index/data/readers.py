@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -930,6 +931,7 @@ def frame_table(
     decimal: str = ".",
     sha256: str | None = None,
     encoding: str | None = None,
+    file_columns: Sequence[str] | None = None,
 ) -> Table:
     """Tidy cells from a long or wide table (the common step of every non-GENESIS reader).
 
@@ -939,7 +941,9 @@ def frame_table(
     per year); a column in the source wins over either. ``school_year`` (``start`` or
     ``end``) says which calendar year a school year in the year column counts in
     (:func:`parse_years`). ``source_names`` maps a column the reader renamed (``unit``,
-    ``year``, ``name``) back to the source's name (``AGS``, ``Jahr``), for the problems.
+    ``year``, ``name``) back to the source's name (``AGS``, ``Jahr``), for the problems;
+    ``file_columns`` are the source's own columns, which a missing column's problem
+    lists (default: the frame's; a reader that melted the table passes the file's).
     """
     named = source_names or {}
     frame = frame.rename(columns=lambda c: str(c).strip())
@@ -972,7 +976,9 @@ def frame_table(
                 c,
                 None,
                 f"required column missing{hint.get(c, '')}; columns are: "
-                + ", ".join(named.get(c, c) for c in columns),
+                + ", ".join(
+                    named.get(c, c) for c in (columns if file_columns is None else file_columns)
+                ),
                 code="missing_column",
             )
             for c in absent

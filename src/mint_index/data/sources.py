@@ -525,6 +525,7 @@ def _frame_source(
     transposed = spec.layout == "transposed"
     unit, label = (None, None) if transposed else key_and_name  # the heads are the units
     frame = frame.rename(columns=lambda c: str(c).strip())
+    file_columns = [c for c in frame.columns if not c.startswith("Unnamed: ")]
     frame.index = rows
     frame, notes = blank_and_note_rows(frame, name)
     if not transposed:
@@ -606,6 +607,7 @@ def _frame_source(
         school_year=spec.school_year,
         source_names={k: v for k, v in renamed.items() if v is not None},
         decimal=decimal,
+        file_columns=file_columns,
     )
     table.failures = problems + table.failures
     table.layout = file_layout
