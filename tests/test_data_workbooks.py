@@ -12,7 +12,10 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import mint_index as mi
 from mint_index.data.dataset import MISSING_REASONS
@@ -73,6 +76,56 @@ def test_each_format_tells_its_percent_columns(suffix: str) -> None:
     assert percent_columns(raw, "Inhalt") == []
     # the cell as stored: a hundredth of what the sheet shows
     assert read_sheet(raw, "Tab1", header=False).iloc[3, 4] == pytest.approx(0.2, abs=1e-15)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    suffix=st.sampled_from(FORMATS),
+    damage=st.lists(st.tuples(st.floats(0, 1), st.binary(min_size=1, max_size=64)), max_size=8),
+    cut=st.floats(0.01, 1),
+)
+def test_a_damaged_workbook_is_refused_never_a_crash(
+    suffix: str, damage: list[tuple[float, bytes]], cut: float
+) -> None:
+    """Bytes overwritten and the file cut short, in any format: the sheet is read or the
+    workbook refused with a reason. (python-calamine aborted the process on such .xls
+    files by trying to allocate hundreds of gigabytes; .xls is read by xlrd.)"""
+    raw = bytearray((BOOKS / f"bevoelkerung.{suffix}").read_bytes())
+    for where, patch in damage:
+        at = int(where * (len(raw) - 1))
+        raw[at : at + len(patch)] = patch
+    raw = raw[: max(8, int(cut * len(raw)))]
+    try:
+        cells = read_sheet(bytes(raw), 0, header=False)
+    except (InputRefused, ValueError):
+        return
+    assert isinstance(cells, pd.DataFrame)
+
+
+def test_text_cells_are_judged_as_in_a_csv_file(tmp_path: Path) -> None:
+    """A sheet's ``n/a`` is reported as not a number, as a CSV file's is (pandas' Excel
+    reader made it NaN without a word); ``NA`` and empty cells are missing."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    for row in (["unit", "year", "x"], ["001", 2023, "n/a"], ["002", 2023, "NA"], ["003", 2023, 5]):
+        book.active.append(row)
+    book.save(tmp_path / "t.xlsx")
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(tmp_path / "t.xlsx")
+    assert err.value.failures[["row", "value"]].to_numpy().tolist() == [[2, "n/a"]]
+
+
+def test_a_header_row_names_the_columns_as_pandas_would(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["AGS", None, "AGS", 2023])
+    book.active.append(["01001", "Flensburg", "x", 5])
+    book.save(tmp_path / "t.xlsx")
+    cells = read_sheet((tmp_path / "t.xlsx").read_bytes())
+    assert list(cells.columns) == ["AGS", "Unnamed: 1", "AGS.1", "2023"]
+    assert cells.iloc[0].tolist() == ["01001", "Flensburg", "x", 5]
+    with pytest.raises(ValueError, match=r"no sheet 'Daten' in the workbook \(sheets: Sheet\)"):
+        read_sheet((tmp_path / "t.xlsx").read_bytes(), "Daten")
 
 
 def test_a_zip_without_an_opendocument_mimetype_is_taken_for_xlsx() -> None:

@@ -2,10 +2,13 @@
 
 Departments send what their programs write: ``.xlsx`` from current Excel, old ``.xls``
 workbooks from archives and older software, OpenDocument ``.ods`` from LibreOffice, which
-many public administrations use. All three are read alike, by one reader
-(python-calamine, which pandas recommends in place of its deprecated xlrd engine), so a
-table's cells arrive with the same Python types whichever format carried them, and every rule
-after this module (header rows, keys, symbols, years) applies unchanged.
+many public administrations use. All three are read alike, into cells of the same Python
+types whichever format carried them (numbers that are whole as ``int``, dates as
+``datetime``, empty and error cells NaN, text as text: ``n/a`` is for the readers to
+judge, as in a CSV file), so every rule after this module (header rows, keys, symbols,
+years) applies unchanged. ``.xlsx`` and ``.ods`` are read by python-calamine;
+``.xls`` by xlrd, because python-calamine aborts the whole process (not an exception) on
+some damaged ``.xls`` files, trying to allocate hundreds of gigabytes.
 
 The only thing the cell values do not tell is how a number is shown. Excel and
 LibreOffice store a cell shown as ``12,5 %`` as 0.125; that is what a reader gets, a
@@ -21,7 +24,9 @@ as that source's failure with a sentence saying what to do.
 
 from __future__ import annotations
 
+import datetime
 import io
+import math
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -71,35 +76,48 @@ def workbook_format(raw: bytes) -> Format | None:
                 with archive.open("mimetype") as member:
                     if member.read(len(_ODS_MIMETYPE)) == _ODS_MIMETYPE:
                         return "ods"
-    except (zipfile.BadZipFile, OSError, EOFError):
-        pass  # damaged: reading it says so
+    except Exception:  # damaged in any way (zipfile raises many kinds): reading it says so
+        pass
     return "xlsx"
 
 
 def read_sheet(raw: bytes, sheet: str | int = 0, *, header: bool = True) -> pd.DataFrame:
     """One sheet of a workbook (by name or 0-based position), cells as stored: keys stay
-    as the sheet holds them, dates are datetimes, empty cells NaN. ``header=False`` keeps
-    the first row as data (a GENESIS table's title line)."""
-    _require_reader()
-    _refuse_unreadable_kinds(raw)
+    as the sheet holds them, whole numbers are ``int``, dates ``datetime``, empty and
+    error cells NaN; text stays text (``n/a`` is for the readers to judge, as in a CSV
+    file). ``header=False`` keeps the first row as data (a GENESIS table's title line);
+    with ``header=True`` it names the columns (an empty head ``Unnamed: 3``, a repeated
+    one ``Name.1``, as pandas names them)."""
+    names = sheet_names(raw)
+    known = 0 <= sheet < len(names) if isinstance(sheet, int) else sheet in names
+    if not known:
+        raise ValueError(f"no sheet {sheet!r} in the workbook (sheets: {', '.join(names)})")
     with _refused_when_unreadable():
-        return pd.read_excel(
-            io.BytesIO(raw),
-            sheet_name=sheet,
-            dtype=object,
-            engine="calamine",
-            header=0 if header else None,
-        )
+        rows = _xls_rows(raw, sheet) if workbook_format(raw) == "xls" else _rows(raw, sheet)
+    width = max((len(row) for row in rows), default=0)
+    cells = pd.DataFrame(rows, columns=range(width), dtype=object)
+    cells = cells.mask(cells.map(lambda cell: isinstance(cell, str) and cell == ""))
+    if not header:
+        return cells
+    if not len(cells):
+        return pd.DataFrame()
+    body = cells.iloc[1:].reset_index(drop=True)
+    body.columns = _column_names(cells.iloc[0].tolist())
+    return body
 
 
 def sheet_names(raw: bytes) -> list[str]:
     """The sheet names of a workbook, in the workbook's order."""
-    _require_reader()
     _refuse_unreadable_kinds(raw)
-    from python_calamine import CalamineWorkbook
-
     with _refused_when_unreadable():
-        return [str(name) for name in CalamineWorkbook.from_filelike(io.BytesIO(raw)).sheet_names]
+        if workbook_format(raw) == "xls":
+            with _xls_book(raw) as book:
+                return [str(name) for name in book.sheet_names()]
+        _require_reader()
+        from python_calamine import CalamineWorkbook
+
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(raw))
+        return [str(name) for name in workbook.sheet_names]
 
 
 def sheet_rows(raw: bytes) -> dict[str, list[tuple[Any, ...]]]:
@@ -117,13 +135,57 @@ def percent_columns(raw: bytes, sheet: str | int = 0) -> list[int]:
     """The columns (0-based) of a sheet whose figures are formatted as percentages: a
     column counts when a number among the sheet's first :data:`FORMAT_ROWS` rows has a
     percent format (Excel's format code with ``%``, an OpenDocument ``percentage`` cell)."""
-    kind = workbook_format(raw)
     with _refused_when_unreadable():
+        kind = workbook_format(raw)
         if kind == "ods":
             return _ods_percent_columns(raw, sheet)
         if kind == "xls":
             return _xls_percent_columns(raw, sheet)
         return _xlsx_percent_columns(raw, sheet)
+
+
+def _rows(raw: bytes, sheet: str | int) -> list[list[Any]]:
+    """A .xlsx or .ods sheet's cells as rows, from its first cell (``A1``), typed as
+    :func:`read_sheet` says: python-calamine gives whole numbers as floats and a date
+    without a time as ``date``."""
+    _require_reader()
+    from python_calamine import CalamineWorkbook
+
+    workbook = CalamineWorkbook.from_filelike(io.BytesIO(raw))
+    ws = (
+        workbook.get_sheet_by_index(sheet)
+        if isinstance(sheet, int)
+        else workbook.get_sheet_by_name(sheet)
+    )
+    rows = ws.to_python(skip_empty_area=False)
+    return [[_cell(value) for value in row] for row in rows]
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return datetime.datetime(value.year, value.month, value.day)
+    return value
+
+
+def _column_names(heads: list[Any]) -> list[str]:
+    """A header row as column names: an empty head ``Unnamed: j``, a head met before
+    ``head.1``, ``head.2`` (pandas' names, which readers and messages expect)."""
+    names: list[str] = []
+    seen: dict[str, int] = {}
+    for j, head in enumerate(heads):
+        name = f"Unnamed: {j}" if _missing(head) else str(head)
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        seen.setdefault(name, 0)
+        names.append(name)
+    return names
+
+
+def _missing(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, float) and math.isnan(cell))
 
 
 def as_shown_percent(cells: pd.Series) -> pd.Series:
@@ -157,11 +219,9 @@ def _xlsx_percent_columns(raw: bytes, sheet: str | int) -> list[int]:
 
 
 def _xls_percent_columns(raw: bytes, sheet: str | int) -> list[int]:
-    require("xlrd", "excel")
     import xlrd
 
-    book = xlrd.open_workbook(file_contents=raw, formatting_info=True, on_demand=True)
-    try:
+    with _xls_book(raw, formatting_info=True) as book:
         ws = book.sheet_by_index(sheet) if isinstance(sheet, int) else book.sheet_by_name(sheet)
         found: set[int] = set()
         for r in range(min(ws.nrows, FORMAT_ROWS)):
@@ -172,8 +232,54 @@ def _xls_percent_columns(raw: bytes, sheet: str | int) -> list[int]:
                 if shown is not None and "%" in shown.format_str:
                     found.add(j)
         return sorted(found)
+
+
+@contextmanager
+def _xls_book(raw: bytes, *, formatting_info: bool = False) -> Iterator[Any]:
+    """An old .xls workbook opened by xlrd, its sheets loaded when asked for."""
+    require("xlrd", "excel")
+    import xlrd
+
+    book = xlrd.open_workbook(
+        file_contents=raw, formatting_info=formatting_info, on_demand=True, logfile=io.StringIO()
+    )
+    try:
+        yield book
     finally:
         book.release_resources()
+
+
+def _xls_rows(raw: bytes, sheet: str | int) -> list[list[Any]]:
+    """A .xls sheet's cells as rows, typed as the other formats' are: whole numbers as
+    ``int``, dates as ``datetime`` (a time of day, on Excel's day zero, as ``time``),
+    booleans as ``bool``, error cells (``#DIV/0!``) NaN, empty cells ``""`` (NaN once
+    parsed)."""
+    import xlrd
+
+    with _xls_book(raw) as book:
+        ws = book.sheet_by_index(sheet) if isinstance(sheet, int) else book.sheet_by_name(sheet)
+        day_zero = (1904, 1, 1) if book.datemode else (1899, 12, 31)
+        rows = []
+        for r in range(ws.nrows):  # loop over the sheet's rows: xlrd gives them one by one
+            row: list[Any] = []
+            for value, kind in zip(ws.row_values(r), ws.row_types(r), strict=True):
+                if kind == xlrd.XL_CELL_NUMBER and math.isfinite(value) and value == int(value):
+                    value = int(value)
+                elif kind == xlrd.XL_CELL_DATE:
+                    try:
+                        when = xlrd.xldate.xldate_as_datetime(value, book.datemode)
+                    except (OverflowError, ValueError):
+                        when = value
+                    else:
+                        on_day_zero = (when.year, when.month, when.day) == day_zero
+                        value = when.time() if on_day_zero else when
+                elif kind == xlrd.XL_CELL_BOOLEAN:
+                    value = bool(value)
+                elif kind == xlrd.XL_CELL_ERROR:
+                    value = np.nan
+                row.append(value)
+            rows.append(row)
+        return rows
 
 
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -241,8 +347,8 @@ def _refuse_unreadable_kinds(raw: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
-    except (zipfile.BadZipFile, OSError, EOFError):
-        return  # damaged: the reader says so
+    except Exception:  # damaged in any way: the reader says so
+        return
     limit = UNPACKED_LIMIT_FACTOR * max_input_bytes()
     if unpacked > limit:
         raise InputRefused(
@@ -254,22 +360,22 @@ def _refuse_unreadable_kinds(raw: bytes) -> None:
 
 @contextmanager
 def _refused_when_unreadable() -> Iterator[None]:
-    """What the readers raise for a damaged workbook, as
-    :class:`InputRefused` with a sentence the sender can act on. A sheet the workbook does
-    not have stays the ``ValueError`` pandas raises (it names the sheet)."""
+    """What the readers raise for a damaged workbook, as :class:`InputRefused` with a
+    sentence the sender can act on; a panic of python-calamine's Rust code too, which
+    Python sees as a ``BaseException`` (``pyo3_runtime.PanicException``)."""
     try:
         yield
     except (InputRefused, MemoryError):
         raise
-    except ValueError as exc:
-        if str(exc).startswith("Worksheet "):
-            raise
-        raise _unreadable(exc) from None
     except Exception as exc:
         raise _unreadable(exc) from None
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise _unreadable(exc) from None
 
 
-def _unreadable(exc: Exception) -> InputRefused:
+def _unreadable(exc: BaseException) -> InputRefused:
     return InputRefused(
         f"not a readable Excel or OpenDocument workbook (truncated or damaged: {exc})",
         "not_excel",
