@@ -544,6 +544,26 @@ def test_key_and_name_in_one_cell(tmp_path: Path, excel: bool) -> None:
     assert ds.warnings["code"].tolist() == ["total_row"]
 
 
+@pytest.mark.parametrize("excel", [False, True])
+def test_a_name_head_over_codes_is_the_key_column(tmp_path: Path, excel: bool) -> None:
+    """``Kreis`` heads a name column by its word, but its cells are district keys: they
+    are the keys, ``Kreisname`` the names. A town's time series (``Jahr; Einwohner``,
+    about one place) keeps its years."""
+    rows: list[list[Any]] = [
+        ["Kreis", "Kreisname", "Einwohner"],
+        ["05315", "Köln, Stadt", 1087000],
+        ["05111", "Düsseldorf, Stadt", 622000],
+    ]
+    name = _sheet_or_csv(tmp_path, rows, excel)
+    ds = load_sources([SourceSpec(path=name, year=2023)], base_dir=tmp_path)
+    assert list(ds.unit_ids) == ["05111", "05315"]
+    assert value(ds, "05315", 2023, "Einwohner") == 1087000
+    assert ds.units.loc["05111", "name"] == "Düsseldorf, Stadt"
+    (tmp_path / "reihe.csv").write_text("Jahr;Einwohner\n2021;100\n2022;110\n")
+    ds = load_sources([SourceSpec(path="reihe.csv", unit="05315000")], base_dir=tmp_path)
+    assert list(ds.years) == [2021, 2022] and value(ds, "05315000", 2022, "Einwohner") == 110
+
+
 def test_key_and_name_in_a_named_key_column(tmp_path: Path) -> None:
     """Named as the key column, labels are split and other cells stay keys: the national
     row is a unit of its own, which a declared key scheme reports."""

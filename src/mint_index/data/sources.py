@@ -479,27 +479,38 @@ def _key_and_name(header: list[str], spec: SourceSpec) -> tuple[str | None, str 
 def _split_key_and_name(
     frame: pd.DataFrame, unit: str | None, label: str | None
 ) -> tuple[pd.DataFrame, str | None, str | None]:
-    """A table whose units are labelled by key and name in one cell (``05315 Köln,
-    Stadt``, :func:`~mint_index.data.readers.keys_in_labels`): that column becomes the key
-    column (under its own name, so problems name it) and the names a ``name`` column.
+    """The key column of a table whose heads do not name one, found by its cells:
 
-    The column is the named key column, else the name column, else the first. Without a
-    named key column every filled cell but a total's (``Insgesamt``) must be such a label,
-    as nothing is guessed. In a named key column, labels are split and other cells stay
-    keys as written: a row such as ``Deutschland`` is then a unit of that key, which a
-    declared key scheme (``key: {scheme: ags}``) reports as no official key."""
+    - a column headed like a name column (``Kreis``, ``Gemeinde``) that holds codes
+      (``05315``, ``05111``) is the key column, and a head with ``name`` in it
+      (``Kreisname``) the names;
+    - a column of keys and names in one cell (``05315 Köln, Stadt``,
+      :func:`~mint_index.data.readers.keys_in_labels`) becomes the key column (under its
+      own name, so problems name it) and the names a ``name`` column.
+
+    The column looked at is the named key column, else the name column, else (for keys
+    and names in one cell) the first. Without a named key column every filled cell but a
+    total's (``Insgesamt``) must be a code, or a key and name, as nothing is guessed. In
+    a named key column, labels are split and other cells stay keys as written: a row
+    such as ``Deutschland`` is then a unit of that key, which a declared key scheme
+    (``key: {scheme: ags}``) reports as no official key."""
     if unit is not None and unit not in frame.columns:
         return frame, unit, label  # reported as missing by frame_table
     column = unit or label or (str(frame.columns[0]) if len(frame.columns) else None)
     if column is None or column not in frame.columns:
         return frame, unit, label
     cells = frame[column]
+    text = cells.astype(object).where(cells.notna(), "").astype(str).str.strip()
+    others = (text != "").to_numpy() & ~total_labels(cells)
+    codes = others.any() and bool(text[others].str.fullmatch(_CODE).all())
+    if unit is None and column == label and codes:
+        named = [str(c) for c in frame.columns if c != column and "name" in str(c).casefold()]
+        return frame, column, named[0] if named else None
     split, keys, names = keys_in_labels(cells)
     if not split.any():
         return frame, unit, label  # keys or names as they are
     if unit is None:
-        filled = (cells.notna() & (cells.astype(str).str.strip() != "")).to_numpy(dtype=bool)
-        if (filled & ~split & ~total_labels(cells)).any():
+        if (others & ~split).any():
             return frame, unit, label
         keys = keys.where(split, "")  # a total keeps its words as its name, below
     frame = frame.copy()
@@ -509,6 +520,10 @@ def _split_key_and_name(
         at = list(frame.columns).index(column) + 1
         frame.insert(at, label, names.where(split, cells).to_numpy(dtype=object))
     return frame, column, label
+
+
+#: A unit key as a table writes it in its own column: digits, also in groups.
+_CODE = r"\d(?:[\d ]*\d)?"
 
 
 def _frame_source(
