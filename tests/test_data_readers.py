@@ -255,6 +255,18 @@ def test_key_and_name_in_one_cell_read_as_in_two_columns(
     assert read[1].units["name"].to_dict() == read[0].units["name"].to_dict()
 
 
+def test_a_value_without_a_variable_name_is_reported_not_a_crash(tmp_path: Path) -> None:
+    """Found by fuzzing: an empty variable cell in a long table crashed validation
+    (``np.bincount`` of a -1 code); a Merkmal row without its Merkmal too."""
+    (tmp_path / "long.csv").write_text("unit;year;variable;value\n01;2020;;5\n02;2020;x;6\n")
+    (tmp_path / "merkmal.csv").write_text("AGS;Merkmal;2021\n01;Einwohner;5\n02;;6\n")
+    for name, row in (("long.csv", 2), ("merkmal.csv", 3)):
+        with pytest.raises(mi.DataValidationError) as err:
+            mi.load_data(tmp_path / name)
+        failures = err.value.failures
+        assert failures[["row", "code"]].to_numpy().tolist() == [[row, "empty_variable"]]
+
+
 def test_other_publishers_symbols_and_no_information_in_words() -> None:
     """``*`` alone: the Bundesagentur für Arbeit's secret; ``—``: Hessen's exact zero;
     ``k.A.`` and ``keine Angabe``: an empty cell in words. ``n.v.`` may mean "none at

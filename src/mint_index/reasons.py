@@ -77,6 +77,8 @@ SET_BY_PRODUCER: dict[str, str] = {
     "school_year": "a school or academic year (2023/24) without the school_year option "
     "that says which calendar year it counts in",
     "no_data_rows": "no data rows found",
+    "empty_variable": "a row of a long table (or a Merkmal column) has a value but no "
+    "variable name",
     "numeric_keys": "unit keys were stored as numbers (leading zeros lost)",
     "duplicate_unit": "a unit key is listed twice in the units table",
     "key_not_in_scheme": "a unit key is not a key of the declared scheme (AGS, ARS)",

@@ -1128,6 +1128,24 @@ def _long_cells(
             )
         parsed.reason = np.where(given > 0, given, parsed.reason).astype(np.int8)
     variables = per_unique(frame["variable"], lambda v: v.astype(str).str.strip())
+    nameless = pd.isna(variables) | (variables == "")
+    if nameless.any():  # a value with nothing to say what it is: reported, not read
+        at = np.flatnonzero(nameless)
+        failures.append(
+            failures_frame(
+                source,
+                rows[at],
+                "variable",
+                frame["value"].iloc[at].astype(str).to_numpy(),
+                "no variable name: the row's value has nothing to say what it counts",
+                code="empty_variable",
+            )
+        )
+        named = ~nameless
+        variables, units, years, rows = variables[named], units[named], years[named], rows[named]
+        parsed.value, parsed.reason = parsed.value[named], parsed.reason[named]
+        parsed.flag = parsed.flag[named]
+        column = column if np.ndim(column) == 0 else column[named]
     var_codes, var_cats = pd.factorize(variables)
     unit_codes, unit_cats = pd.factorize(units)
     cells = pd.DataFrame(
@@ -1139,7 +1157,7 @@ def _long_cells(
             "missing_reason": pd.Categorical.from_codes(parsed.reason, pd.Index(MISSING_REASONS)),
             "flag": pd.Categorical.from_codes(parsed.flag, pd.Index(FLAGS)),
             "row": rows.astype(np.int64),
-            "column": _column_categories(column, len(frame)),
+            "column": _column_categories(column, len(rows)),
         },
         copy=False,
     )
