@@ -795,6 +795,16 @@ def test_excel_numeric_keys_are_reported_with_their_sheet_row(tmp_path: Path) ->
     assert set(numeric["value"]) == {"1001000", "9162000"}
 
 
+@pytest.mark.parametrize("huge", [1e300, float("inf")])
+def test_a_number_too_large_for_a_key_is_reported_not_a_crash(huge: float) -> None:
+    """Found by fuzzing: 1e300 or inf among numeric keys crashed the key check (a cast to
+    a 64-bit integer); the keys are reported as numbers, as any numeric keys are."""
+    frame = pd.DataFrame({"unit": [huge, 9162000.0], "year": [2020, 2020], "pop": [1, 2]})
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(frame)
+    assert "numeric_keys" in set(err.value.failures["code"])
+
+
 def test_parquet_long(tmp_path: Path) -> None:
     frame = pd.DataFrame(
         {

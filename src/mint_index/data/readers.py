@@ -754,7 +754,8 @@ def _key_text(keys: pd.Series) -> pd.Series:
 
     number = pd.to_numeric(keys, errors="coerce")
     whole = number.notna() & (number == number.round()) & ~keys.map(type).isin([str])
-    out = keys.where(~whole, number.round().astype("Int64").astype(str))
+    whole &= number.abs() < 2**53  # 1e300 or inf in a key cell: no key, reported as written
+    out = keys.where(~whole, number.where(whole).round().astype("Int64").astype(str))
     text = out.where(out.notna(), "").astype(str).str.strip()
     joined = text.str.replace(r"[ \u00a0\u202f]", "", regex=True)
     length = joined.str.len()

@@ -161,8 +161,15 @@ def _rows(raw: bytes, sheet: str | int) -> list[list[Any]]:
     return [[_cell(value) for value in row] for row in rows]
 
 
+#: Whole numbers up to this size are ``int`` (a float holds every whole number below it
+#: exactly); larger ones, such as 1e300 typed into a cell, stay floats.
+_EXACT = 2**53
+
+
 def _cell(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
+    """A cell's value as :func:`read_sheet` types it (whole numbers ``int``, a date
+    without a time ``datetime``)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < _EXACT:
         return int(value)
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return datetime.datetime(value.year, value.month, value.day)
@@ -263,8 +270,8 @@ def _xls_rows(raw: bytes, sheet: str | int) -> list[list[Any]]:
         for r in range(ws.nrows):  # loop over the sheet's rows: xlrd gives them one by one
             row: list[Any] = []
             for value, kind in zip(ws.row_values(r), ws.row_types(r), strict=True):
-                if kind == xlrd.XL_CELL_NUMBER and math.isfinite(value) and value == int(value):
-                    value = int(value)
+                if kind == xlrd.XL_CELL_NUMBER:
+                    value = _cell(float(value))
                 elif kind == xlrd.XL_CELL_DATE:
                     try:
                         when = xlrd.xldate.xldate_as_datetime(value, book.datemode)
