@@ -133,6 +133,17 @@ def test_load_units_without_key_column() -> None:
         mi.load_units(pd.DataFrame({"name": ["x"]}))
 
 
+def test_a_units_row_with_a_field_too_many_says_which_line(tmp_path: Path) -> None:
+    """Found by fuzzing: a stray comma in a units table was an internal error."""
+    path = tmp_path / "units.csv"
+    path.write_text("unit,name,population\n08999001,Auenthal,79468\n08999002,Brenn,hausen,1\n")
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_units(path)
+    problem = err.value.failures.iloc[0]
+    assert problem["code"] == "unreadable_file"
+    assert "line 3 has 4 fields where the header has 3" in problem["reason"]
+
+
 def test_units_problems_join_the_data_problems(tmp_path: Path) -> None:
     units = pd.DataFrame({"unit": ["01", "01"], "name": ["a", "b"]})
     with pytest.raises(mi.DataValidationError) as err:

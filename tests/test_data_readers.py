@@ -599,6 +599,29 @@ def test_titles_notes_and_totals_around_a_table_change_no_value(
 
 
 # ---- CSV ----------------------------------------------------------------------------
+def test_a_separator_ending_every_data_line_shifts_no_column(tmp_path: Path) -> None:
+    """Data lines ending in a separator the header lacks: pandas took the first column for
+    an index and shifted the others, so Einwohner read the foreigners (200) and the names
+    became the keys, without a word. The empty trailing fields are left out now; a filled
+    field beyond the header names its line."""
+    path = tmp_path / "t.csv"
+    path.write_text("Nr;Stadtteil;Einwohner;Ausländer\n101;Altstadt;1000;200;\n102;Neu;2000;300;\n")
+    ds = mi.load_data(path, year=2023)
+    assert list(ds.unit_ids) == ["101", "102"]
+    assert value_of(ds, "101", 2023, "Einwohner") == 1000
+    assert value_of(ds, "102", 2023, "Ausländer") == 300
+    assert ds.units.loc["101", "name"] == "Altstadt"
+    path.write_text("Nr;Stadtteil;Einwohner\n101;Altstadt;1000\n102;Neu;2000;300\n")
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(path, year=2023)
+    problem = err.value.failures.iloc[0]
+    assert problem["code"] == "unreadable_file"
+    assert "line 3 has 4 fields where the header has 3" in problem["reason"]
+    units = tmp_path / "units.csv"
+    units.write_text("unit,name\n101,Altstadt,\n102,Neu,\n")
+    assert mi.load_units(units)["name"].to_dict() == {"101": "Altstadt", "102": "Neu"}
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "latin-1", "cp1252"])
 @pytest.mark.parametrize(("sep", "decimal"), [(",", "."), (";", ","), (";", "."), ("\t", ",")])
 def test_wide_csv_encodings_separators_decimals(

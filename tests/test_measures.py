@@ -84,6 +84,14 @@ def test_every_problem_is_reported_once_with_its_row(tmp_path: Path) -> None:
     assert "08999099" in str(info.value)
 
 
+def test_a_register_row_with_a_field_too_many_says_which_line(tmp_path: Path) -> None:
+    """Found by fuzzing: a stray separator in a register was an internal error."""
+    path = tmp_path / "measures.csv"
+    path.write_text("unit;measure;since\n08999002;mit_mentors;2021;x\n", encoding="utf-8")
+    with pytest.raises(mi.MintIndexError, match="line 2 has 4 fields where the header has 3"):
+        load_measures(path, catalog=CATALOG)
+
+
 def test_missing_columns_are_named() -> None:
     with pytest.raises(mi.DataValidationError) as info:
         load_measures(pd.DataFrame({"unit": ["08999001"]}), catalog=CATALOG)

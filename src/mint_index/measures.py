@@ -138,20 +138,28 @@ def _read(
     if path.suffix.lower() in WORKBOOK_SUFFIXES:
         frame = _excel_sheet(path)
     else:
-        from mint_index.data.readers import detect_encoding, sniff_separator
+        from mint_index.data.readers import (
+            detect_encoding,
+            read_csv_table,
+            sniff_separator,
+            unreadable_csv,
+        )
 
         raw = path.read_bytes()
         encoding = detect_encoding(raw)
         text = raw.decode(encoding)
         import io
 
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=sniff_separator(text[:65536]),
-            dtype=str,
-            keep_default_na=False,
-            skipinitialspace=True,
-        )
+        try:
+            frame = read_csv_table(
+                io.StringIO(text),
+                sep=sniff_separator(text[:65536]),
+                dtype=str,
+                keep_default_na=False,
+                skipinitialspace=True,
+            )
+        except pd.errors.ParserError as exc:
+            raise MintIndexError(f"{path.name}: {unreadable_csv(exc)}") from None
     return frame, path.name, np.arange(len(frame)) + 2  # row 1 is the header
 
 

@@ -34,10 +34,12 @@ from mint_index.data.readers import (
     frame_sha256,
     frame_table,
     parse_cells,
+    read_csv_table,
     require,
     sniff_decimal,
     sniff_separator,
     unit_keys,
+    unreadable_csv,
 )
 from mint_index.data.source import FORMATS as SOURCE_FORMATS
 from mint_index.data.source import (
@@ -615,7 +617,7 @@ def _units_frame(
     encoding = encoding or detect_encoding(raw)
     text = raw.decode(encoding)
     sep = sep or sniff_separator(text[:65536])
-    frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    frame = read_csv_table(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     return frame, sniff_decimal(frame.drop(columns=frame.columns[:1]).head(200), sep)
 
 
@@ -641,6 +643,11 @@ def _read_units(
         except InputRefused as refused:
             return pd.DataFrame(), [
                 failures_frame(name, None, None, None, refused.reason, code=refused.code)
+            ]
+        except pd.errors.ParserError as exc:
+            why = unreadable_csv(exc)
+            return pd.DataFrame(), [
+                failures_frame(name, None, None, None, why, code="unreadable_file")
             ]
         rows = np.arange(len(frame)) + (0 if suffix in _PARQUET else 2)
     frame.columns = [str(c).strip() for c in frame.columns]

@@ -28,9 +28,11 @@ header over several rows of merged cells or with group heads over its value colu
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -65,6 +67,7 @@ __all__ = [
     "parse_cells",
     "parse_years",
     "raw_csv_frame",
+    "read_csv_table",
     "sha256_of",
     "sniff_decimal",
     "sniff_separator",
@@ -72,6 +75,7 @@ __all__ = [
     "title_rows",
     "total_labels",
     "total_rows",
+    "unreadable_csv",
     "year_failures",
 ]
 
@@ -1231,7 +1235,7 @@ def raw_csv_frame(
 
     def read(source: io.StringIO | io.BytesIO, **options: Any) -> pd.DataFrame:
         """Where the table starts and what its columns are called: alike for every read."""
-        return pd.read_csv(
+        return read_csv_table(
             source, sep=sep, skiprows=skiprows, header=header_row, names=names, **options
         )
 
@@ -1260,6 +1264,70 @@ def raw_csv_frame(
     )
     frame.columns = header.columns
     return frame, sep, decimal, encoding
+
+
+def read_csv_table(
+    source: io.StringIO | io.BytesIO,
+    *,
+    sep: str,
+    skiprows: int = 0,
+    header: Literal["infer"] | None = "infer",
+    names: list[str] | None = None,
+    encoding: str | None = None,
+    **options: Any,
+) -> pd.DataFrame:
+    """``pd.read_csv`` of a table, never taking its first column for an index.
+
+    pandas does that when every data row has one field more than the header, as exports
+    write a separator at the end of each data line but not of the header: the columns
+    shift silently (``Nr`` gets the names, ``Einwohner`` the foreigners). Here such
+    trailing fields are left out when they are empty, and a row with a filled field beyond
+    the header is a :class:`pandas.errors.ParserError` naming its line, as pandas raises
+    for a row wider than the others."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.ParserWarning)
+        frame = pd.read_csv(
+            source,
+            sep=sep,
+            skiprows=skiprows,
+            header=header,
+            names=names,
+            encoding=encoding,
+            index_col=False,
+            **options,
+        )
+    if any("Length of header" in str(w.message) for w in caught):
+        source.seek(0)
+        data = source.read()
+        text = data.decode(encoding or "utf-8") if isinstance(data, bytes) else data
+        first = skiprows + (1 if names is None and header == "infer" else 0)
+        _no_fields_beyond_the_header(text, sep, first, len(frame.columns))
+    return frame
+
+
+def _no_fields_beyond_the_header(text: str, sep: str, first: int, width: int) -> None:
+    """Raise pandas' ParserError for the first data row (from line ``first``, 0-based)
+    with a filled field beyond the ``width`` of the header."""
+    rows = csv.reader(io.StringIO(text), delimiter=sep)
+    for line, row in enumerate(rows, start=1):  # rows of a malformed file, once
+        if line > first and len(row) > width and any(cell.strip() for cell in row[width:]):
+            raise pd.errors.ParserError(f"Expected {width} fields in line {line}, saw {len(row)}")
+
+
+#: pandas' words for a row with more fields than the header.
+_FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def unreadable_csv(exc: Exception) -> str:
+    """Why pandas' CSV parser gave up on a file, said for the person who edits it."""
+    found = _FIELD_COUNT.search(str(exc))
+    if found is None:
+        return f"not a readable CSV table: {str(exc).strip()}"
+    expected, line, saw = found.groups()
+    return (
+        f"not a readable CSV table: line {line} has {saw} fields where the header has "
+        f"{expected} (a separator too many, or a text holding the separator without quotes)"
+    )
 
 
 def require(module: str, extra: str) -> None:

@@ -60,12 +60,14 @@ from mint_index.data.readers import (
     keys_in_labels,
     parse_years,
     raw_csv_frame,
+    read_csv_table,
     require,
     sha256_of,
     sniff_decimal,
     sniff_separator,
     total_labels,
     total_rows,
+    unreadable_csv,
 )
 from mint_index.data.source import SourceSpec
 from mint_index.data.workbooks import as_shown_percent, percent_columns, read_sheet, sheet_names
@@ -130,10 +132,10 @@ def _read_one(
         table = _read_bytes(raw, kind, path, name, spec, every_sheet)
     except InputRefused as refused:
         return failed_table(name, refused.reason, refused.code)
+    except pd.errors.ParserError as exc:  # a ValueError: before those
+        return failed_table(name, unreadable_csv(exc), "unreadable_file")
     except (ValueError, UnicodeDecodeError, OSError, KeyError, IndexError) as exc:
         return failed_table(name, f"cannot read: {exc}", "unreadable_file")
-    except pd.errors.ParserError as exc:
-        return failed_table(name, f"not a readable CSV table: {exc}", "unreadable_file")
     _apply_keys(table, spec)
     drop_expected_warnings(table, spec.expected_warnings)
     return table
@@ -332,12 +334,12 @@ def _several_dates(long: pd.DataFrame, name: str) -> list[pd.DataFrame]:
 
 
 def _header(text: str, sep: str, skip: int) -> list[str]:
-    first = pd.read_csv(io.StringIO(text[:65536]), sep=sep, skiprows=skip, nrows=0)
+    first = read_csv_table(io.StringIO(text[:65536]), sep=sep, skiprows=skip, nrows=0)
     return [str(c).strip() for c in first.columns]
 
 
 def _all_text(text: str, sep: str) -> pd.DataFrame:
-    frame = pd.read_csv(
+    frame = read_csv_table(
         io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False
     )
     frame.columns = [str(c).strip() for c in frame.columns]
