@@ -617,6 +617,9 @@ def test_a_separator_ending_every_data_line_shifts_no_column(tmp_path: Path) -> 
     problem = err.value.failures.iloc[0]
     assert problem["code"] == "unreadable_file"
     assert "line 3 has 4 fields where the header has 3" in problem["reason"]
+    # Windows line ends, and a lone carriage return in the last line (old Mac exports)
+    path.write_bytes(b"Nr;Stadtteil;Einwohner\r\n101;Altstadt;1000;\r\n102;Neu;2000;\r")
+    assert mi.load_data(path, year=2023).values[0, :, 0].tolist() == [1000, 2000]
     units = tmp_path / "units.csv"
     units.write_text("unit,name\n101,Altstadt,\n102,Neu,\n")
     assert mi.load_units(units)["name"].to_dict() == {"101": "Altstadt", "102": "Neu"}

@@ -1308,10 +1308,15 @@ def read_csv_table(
 def _no_fields_beyond_the_header(text: str, sep: str, first: int, width: int) -> None:
     """Raise pandas' ParserError for the first data row (from line ``first``, 0-based)
     with a filled field beyond the ``width`` of the header."""
-    rows = csv.reader(io.StringIO(text), delimiter=sep)
-    for line, row in enumerate(rows, start=1):  # rows of a malformed file, once
-        if line > first and len(row) > width and any(cell.strip() for cell in row[width:]):
-            raise pd.errors.ParserError(f"Expected {width} fields in line {line}, saw {len(row)}")
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    try:
+        for line, row in enumerate(rows, start=1):  # rows of a malformed file, once
+            if line > first and len(row) > width and any(cell.strip() for cell in row[width:]):
+                raise pd.errors.ParserError(
+                    f"Expected {width} fields in line {line}, saw {len(row)}"
+                )
+    except csv.Error as exc:  # what pandas read, Python's csv cannot: say why
+        raise pd.errors.ParserError(str(exc)) from None
 
 
 #: pandas' words for a row with more fields than the header.
