@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import math
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -182,17 +181,13 @@ def _column_names(heads: list[Any]) -> list[str]:
     names: list[str] = []
     seen: dict[str, int] = {}
     for j, head in enumerate(heads):
-        name = f"Unnamed: {j}" if _missing(head) else str(head)
+        name = f"Unnamed: {j}" if pd.isna(head) else str(head)
         if name in seen:
             seen[name] += 1
             name = f"{name}.{seen[name]}"
         seen.setdefault(name, 0)
         names.append(name)
     return names
-
-
-def _missing(cell: Any) -> bool:
-    return cell is None or (isinstance(cell, float) and math.isnan(cell))
 
 
 def as_shown_percent(cells: pd.Series) -> pd.Series:
