@@ -164,11 +164,11 @@ def _read(
 
 
 def _excel_sheet(path: Path) -> pd.DataFrame:
-    from mint_index.data.inputs import InputRefused
+    from mint_index.data.inputs import InputRefused, read_input
     from mint_index.data.workbooks import read_sheet, sheet_names
 
-    raw = path.read_bytes()
     try:
+        raw = read_input(path)  # the size limit and refusals every data file gets
         names = {name.strip().casefold(): name for name in sheet_names(raw)}
         for wanted in SHEET_NAMES:
             if wanted.casefold() in names:

@@ -87,10 +87,7 @@ def read_sheet(raw: bytes, sheet: str | int = 0, *, header: bool = True) -> pd.D
     file). ``header=False`` keeps the first row as data (a GENESIS table's title line);
     with ``header=True`` it names the columns (an empty head ``Unnamed: 3``, a repeated
     one ``Name.1``, as pandas names them)."""
-    names = sheet_names(raw)
-    known = 0 <= sheet < len(names) if isinstance(sheet, int) else sheet in names
-    if not known:
-        raise ValueError(f"no sheet {sheet!r} in the workbook (sheets: {', '.join(names)})")
+    _refuse_unreadable_kinds(raw)
     with _refused_when_unreadable():
         rows = _xls_rows(raw, sheet) if workbook_format(raw) == "xls" else _rows(raw, sheet)
     width = max((len(row) for row in rows), default=0)
@@ -151,6 +148,7 @@ def _rows(raw: bytes, sheet: str | int) -> list[list[Any]]:
     from python_calamine import CalamineWorkbook
 
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(raw))
+    _check_sheet(sheet, [str(name) for name in workbook.sheet_names])
     ws = (
         workbook.get_sheet_by_index(sheet)
         if isinstance(sheet, int)
@@ -163,6 +161,18 @@ def _rows(raw: bytes, sheet: str | int) -> list[list[Any]]:
 #: Whole numbers up to this size are ``int`` (a float holds every whole number below it
 #: exactly); larger ones, such as 1e300 typed into a cell, stay floats.
 _EXACT = 2**53
+
+
+class _NoSuchSheet(ValueError):
+    """A sheet the workbook does not have: the caller's mistake, not a damaged file."""
+
+
+def _check_sheet(sheet: str | int, names: list[str]) -> None:
+    """Say which sheets there are when ``sheet`` (a name or a 0-based position) is none of
+    them; checked on the workbook already open, so the sheet list is read once."""
+    known = 0 <= sheet < len(names) if isinstance(sheet, int) else sheet in names
+    if not known:
+        raise _NoSuchSheet(f"no sheet {sheet!r} in the workbook (sheets: {', '.join(names)})")
 
 
 def _cell(value: Any) -> Any:
@@ -259,6 +269,7 @@ def _xls_rows(raw: bytes, sheet: str | int) -> list[list[Any]]:
     import xlrd
 
     with _xls_book(raw) as book:
+        _check_sheet(sheet, [str(name) for name in book.sheet_names()])
         ws = book.sheet_by_index(sheet) if isinstance(sheet, int) else book.sheet_by_name(sheet)
         day_zero = (1904, 1, 1) if book.datemode else (1899, 12, 31)
         rows = []
@@ -367,7 +378,7 @@ def _refused_when_unreadable() -> Iterator[None]:
     Python sees as a ``BaseException`` (``pyo3_runtime.PanicException``)."""
     try:
         yield
-    except (InputRefused, MemoryError):
+    except (InputRefused, _NoSuchSheet, MemoryError):
         raise
     except Exception as exc:
         raise _unreadable(exc) from None
