@@ -507,6 +507,33 @@ def test_a_sheet_per_year(tmp_path: Path) -> None:
     assert err.value.failures["code"].tolist() == ["invalid_option"]
 
 
+def test_sources_reading_one_workbook_are_told_apart(tmp_path: Path) -> None:
+    _workbook_of_years(tmp_path / "kita.xlsx")
+    # a source per sheet of one workbook (each could have options of its own): each is
+    # called by its sheet, as a list of sheets calls them
+    ds = load_sources(
+        [SourceSpec(path="kita.xlsx", sheet=2022), SourceSpec(path="kita.xlsx", sheet="2023")],
+        base_dir=tmp_path,
+    )
+    assert value(ds, "2", 2022, "Plätze") == 50 and value(ds, "1", 2023, "Plätze") == 110
+    assert ds.provenance["source"].tolist() == [
+        str(tmp_path / "kita.xlsx[2022]"),
+        str(tmp_path / "kita.xlsx[2023]"),
+    ]
+    # the same sheet twice: the second is called by its position; its cells repeat the
+    # first's, which is a warning on each (an error under strict)
+    twice = [SourceSpec(path="kita.xlsx", sheet=2022)] * 2
+    ds = load_sources(twice, base_dir=tmp_path)
+    second = str(tmp_path / "kita.xlsx[2022] (2)")
+    assert ds.provenance["source"].tolist() == [str(tmp_path / "kita.xlsx[2022]"), second]
+    repeated = ds.warnings.query("code == 'repeated_cell'")
+    assert repeated["source"].tolist() == [second, second]
+    # a failure keeps the name it is given: the same missing file listed twice
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="gone.csv")] * 2, base_dir=tmp_path)
+    assert err.value.failures["source"].tolist() == ["gone.csv", "gone.csv (2)"]
+
+
 def test_named_key_and_name_columns(tmp_path: Path) -> None:
     (tmp_path / "d.csv").write_text("Schlüssel;Ort;Einw\n01001000;Flensburg;90000\n")
     ds = load_sources(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import os
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
@@ -243,8 +244,10 @@ def load_sources(
         units_table, unit_problems = _read_units(units)
         problems += unit_problems
     tables: list[Table] = []
-    for spec in specs:  # loops over sources, not data
+    shared = {path for path, n in Counter(s.path for s in specs).items() if n > 1}
+    for position, spec in enumerate(specs, 1):  # loops over sources, not data
         read = read_spec(spec, base_dir=base_dir, max_bytes=max_bytes)
+        _name_apart(read, spec, position, shared, {t.source for t in tables})
         readable = [t for t in read if t.format != "unknown"]
         labels = sorted({lab for t in readable for lab in full_labels(t).values()})
         used: set[str] = set()
@@ -397,6 +400,24 @@ def _finish(
 
 
 # ---- reading ------------------------------------------------------------------------
+def _name_apart(
+    read: list[Table], spec: SourceSpec, position: int, shared: set[str], taken: set[str]
+) -> None:
+    """Give the tables of one source of a project names no earlier source's table has.
+
+    Sources that read one file (``shared``: each a sheet of one workbook) are called by
+    the sheet they read, ``book.xlsx[2023]``, as ``sheet: "*"`` calls its sheets; a
+    table whose name is still taken (the same file listed twice, or also in a listed
+    folder) gets the source's position, ``data.csv (2)``, as :func:`load_data` does."""
+    for table in read:  # loops over a source's sheets
+        one_sheet = spec.sheet is not None and not isinstance(spec.sheet, list)
+        if spec.path in shared and one_sheet and spec.sheet != "*":
+            table.rename(f"{table.source}[{spec.sheet}]")
+        if table.source in taken:
+            table.rename(f"{table.source} ({position})")
+        taken.add(table.source)
+
+
 def _source_names(sources: list[Source]) -> list[str]:
     names: list[str] = []
     for i, item in enumerate(sources, 1):  # loops over sources, not data

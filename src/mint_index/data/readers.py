@@ -195,6 +195,19 @@ class Table:
     separator: str | None = None
     decimal: str | None = None
 
+    def rename(self, source: str) -> None:
+        """Call this table ``source``, in its problems too: two sources of a project may
+        read one file (a sheet each), and a build tells its sources apart by name."""
+        old, self.source = self.source, source
+        self.failures = [_renamed(f, old, source) for f in self.failures]
+        self.warnings = [_renamed(w, old, source) for w in self.warnings]
+
+
+def _renamed(problems: pd.DataFrame, old: str, new: str) -> pd.DataFrame:
+    if "source" not in problems.columns:
+        return problems
+    return problems.assign(source=problems["source"].replace(old, new))
+
 
 @dataclass
 class Parsed:
