@@ -58,6 +58,27 @@ def test_validate_good_data(drop: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "units      6" in out and "2022-2023" in out
 
 
+def test_validate_a_folder_that_also_holds_the_units_table(
+    drop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (drop / "data" / "units.csv").write_bytes((drop / "units.csv").read_bytes())
+    register = "unit,measure,since\n" + f"{pd.read_csv(drop / 'units.csv').unit[0]},x,2020\n"
+    (drop / "data" / "measures.csv").write_text(register)
+    # given as data, each says what it is and how to give it instead
+    code = cli("validate", drop / "data", "--framework", FRAMEWORK)
+    assert code == EXIT_DATA
+    err = capsys.readouterr().err
+    assert "measures.csv:year" in err and "this is a measures register, not data" in err
+    assert "units.csv:year" in err and "if this is the units table, give it as the units" in err
+    # the units table given with --units is not read as data too
+    (drop / "data" / "measures.csv").unlink()
+    code = cli(
+        "validate", drop / "data", "--framework", FRAMEWORK, "--units", drop / "data" / "units.csv"
+    )
+    assert code == EXIT_OK, capsys.readouterr().err
+    assert "units      6" in capsys.readouterr().out
+
+
 def test_validate_json_lists_inputs_with_hashes(
     drop: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -185,6 +185,20 @@ def test_expanding_folders_keeps_other_sources_and_collects_every_folder(tmp_pat
     assert failures.loc[str(empty), "reason"].startswith("no data files (.csv, ")
 
 
+def test_a_file_given_for_another_role_is_no_data_file_of_its_folder(tmp_path: Path) -> None:
+    for name in ("2023.csv", "units.csv", "measures.csv"):
+        (tmp_path / name).write_text("x")
+    # the units table and the register, given by another spelling of their paths
+    roles = [tmp_path / "." / "units.csv", str(tmp_path / "measures.csv")]
+    assert expand_data_folders([tmp_path], leave_out=roles) == [[tmp_path / "2023.csv"]]
+    # a file named for a role that does not exist leaves the folder as it is
+    gone = [tmp_path / "elsewhere.csv"]
+    assert len(expand_data_folders([tmp_path], leave_out=gone)[0]) == 3
+    # a file listed by itself is read as data, whatever else it is given as
+    listed = tmp_path / "units.csv"
+    assert expand_data_folders([listed], leave_out=[listed]) == [[listed]]
+
+
 def test_real_files_pass_the_checks() -> None:
     for path in REAL.glob("*.csv"):
         assert sniff_kind(read_input(path), ".csv") == "text"

@@ -262,6 +262,21 @@ def test_a_folder_stands_for_its_data_files(tmp_path: Path) -> None:
     assert len(both.provenance) == 3
 
 
+def test_the_units_table_in_a_data_folder_is_not_read_as_data(tmp_path: Path) -> None:
+    folder = _data_folder(tmp_path)
+    (folder / "units.csv").write_text("unit,name,population\n01001000,Flensburg,91000\n")
+    data = mi.load_data(folder, units=folder / "units.csv")
+    assert [Path(s).name for s in data.provenance["source"]] == ["a_2020.csv", "b_2021.csv"]
+    assert data.units.loc["01001000", "name"] == "Flensburg"
+    with pytest.raises(mi.DataValidationError) as info:  # not given as the units: data
+        mi.load_data(folder)
+    (reason,) = info.value.failures["reason"]
+    assert reason.endswith(
+        "if this is the units table, give it as the units, not as data "
+        "(units: in the project file, --units)"
+    )
+
+
 def test_a_subfolder_in_a_data_folder_is_refused_as_on_the_command_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -283,7 +298,7 @@ def test_a_subfolder_in_a_data_folder_is_refused_as_on_the_command_line(
     (folder / "old").rmdir()
     # the command line takes the same files in the same order
     expected = [folder / "a_2020.csv", folder / "b_2021.csv"]
-    assert data_files([str(folder)]) == expected
+    assert data_files([str(folder)], []) == expected
     assert list(mi.load_data(folder).provenance["source"]) == [str(f) for f in expected]
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "SHEET_NAMES",
     "MeasuresRegister",
     "load_measures",
+    "looks_like_register",
 ]
 
 #: The columns of :attr:`MeasuresRegister.frame`, in order.
@@ -61,6 +62,15 @@ _ALIASES = {
     "bereich": "scope",
     "geltungsbereich": "scope",
 }
+
+
+def looks_like_register(heads: Iterable[str]) -> bool:
+    """Whether a table's column heads are a measures register's (unit, measure, since; in
+    English or German): a data reader says so to a user who gave the register as data."""
+    named = {_ALIASES.get(str(h).strip().casefold(), str(h).strip().casefold()) for h in heads}
+    return {"unit", "measure", "since"} <= named
+
+
 #: Stable problem codes -> what they mean.
 REASONS = {
     "missing_column": "a required column (unit, measure, since) is missing",

@@ -124,7 +124,10 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
         help="framework YAML file or folder (default: the packaged MINT framework)",
     )
     parser.add_argument(
-        "--units", metavar="FILE", help="units table (unit id, name, peer group, population, ...)"
+        "--units",
+        metavar="FILE",
+        help="units table (unit id, name, peer group, population, ...); a data folder that "
+        "holds it too does not read it as data",
     )
     parser.add_argument(
         "--strict", action="store_true", help="treat data warnings as failures (exit code 1)"

@@ -197,13 +197,15 @@ def read_framework(path: str | None) -> Framework:
     return mi.load_framework(existing(path, "framework"))
 
 
-def data_files(given: list[str]) -> list[Path]:
+def data_files(given: list[str], leave_out: list[Path]) -> list[Path]:
     """The data files named; a folder stands for the data files in it
-    (:func:`mint_index.data.inputs.expand_data_folders`, as ``mi.load_data`` reads it)."""
+    (:func:`mint_index.data.inputs.expand_data_folders`, as ``mi.load_data`` reads it),
+    except the files in ``leave_out``: the units table or measures register given with
+    ``--units``/``--measures`` that a data folder also holds."""
     from mint_index.data.inputs import expand_data_folders
 
     named = [existing(name, "data") for name in given]
-    return [file for files in expand_data_folders(named) for file in files]
+    return [file for files in expand_data_folders(named, leave_out) for file in files]
 
 
 def read_inputs(
@@ -235,8 +237,9 @@ def read_inputs(
         return Inputs(
             framework, spec, dataset, records(dataset.warnings, "warning"), hashes, project
         )
-    files = data_files(data)
     units = existing(args.units, "units table") if getattr(args, "units", None) else None
+    other_roles = [Path(f) for f in (units, getattr(args, "measures", None)) if f]
+    files = data_files(data, other_roles)
     framework = spec.framework if spec is not None else read_framework(framework_path)
     sources = command_line_sources(files, args)
     dataset = load_sources(sources, framework, units=units, strict=strict)

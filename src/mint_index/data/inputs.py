@@ -119,9 +119,14 @@ def folder_data_files(folder: str | os.PathLike[str]) -> tuple[list[Path], list[
     return files, problems
 
 
-def expand_data_folders(sources: Sequence[_Item]) -> list[list[_Item | Path]]:
+def expand_data_folders(
+    sources: Sequence[_Item], leave_out: Sequence[str | os.PathLike[str]] = ()
+) -> list[list[_Item | Path]]:
     """What each source stands for: a folder its data files (:func:`folder_data_files`:
     sorted by name, hidden entries left out), anything else itself, as given.
+
+    ``leave_out``: files given for another role (the units table, the measures register)
+    that a folder may hold beside the data; they are not data files of the folder.
 
     Every folder entry that cannot be taken (a subfolder, an unreadable file, a file of
     another kind; code ``folder_entry``) and every folder without a data file (code
@@ -138,6 +143,7 @@ def expand_data_folders(sources: Sequence[_Item]) -> list[list[_Item | Path]]:
             expanded.append([source])
             continue
         files, problems = folder_data_files(source)
+        files = [f for f in files if not any(_same_file(f, other) for other in leave_out)]
         failures += [_folder_failure(path, why) for path, why in problems]
         if not files and not problems:
             failures.append(
@@ -151,6 +157,13 @@ def expand_data_folders(sources: Sequence[_Item]) -> list[list[_Item | Path]]:
     if failures:
         raise DataValidationError(failures)
     return expanded
+
+
+def _same_file(path: Path, other: str | os.PathLike[str]) -> bool:
+    try:
+        return os.path.samefile(path, other)
+    except OSError:  # the other file is missing: its own command reports that
+        return False
 
 
 def _folder_failure(path: Path, why: str, code: str = "folder_entry") -> dict[str, object]:

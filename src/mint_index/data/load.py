@@ -102,8 +102,9 @@ def load_data(
     (e.g. one file per year or per table). A folder stands for the data files in it, as on
     the command line (sorted by name, hidden entries left out; a subfolder, an unreadable
     file or a file of another kind in it is a failure, never skipped: see
-    :func:`~mint_index.data.inputs.expand_data_folders`); a ``year`` given for the folder
-    applies to each of its files. Files are read as a project's sources are
+    :func:`~mint_index.data.inputs.expand_data_folders`; the ``units`` file, when the
+    folder holds it, is not read as data); a ``year`` given for the folder applies to each
+    of its files. Files are read as a project's sources are
     (:class:`~mint_index.data.source.SourceSpec`): key, name and year columns by their usual
     names (``AGS``, ``Nr``, ``Gemeinde``, ``Jahr``, ...). ``format`` forces the reader
     (``csv``, ``genesis``, ``genesis-flat``, ``opensdg``, ``excel``, ``parquet``,
@@ -150,7 +151,9 @@ def load_data(
     places = [unit] * len(sources) if unit is None or isinstance(unit, str) else list(unit)
     if len(places) != len(sources):
         raise MintIndexError(f"unit= has {len(places)} values for {len(sources)} sources")
-    expanded = expand_data_folders(sources)  # a folder: its data files, with its year
+    # a folder: its data files, with its year; a units table it also holds is no data
+    given_units = [units] if isinstance(units, (str, os.PathLike)) else []
+    expanded = expand_data_folders(sources, leave_out=given_units)
     years = [y for files, y in zip(expanded, years, strict=True) for _ in files]
     places = [u for files, u in zip(expanded, places, strict=True) for _ in files]
     sources = [file for files in expanded for file in files]

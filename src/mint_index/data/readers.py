@@ -987,6 +987,7 @@ def frame_table(
             "transposed, --layout transposed)",
             year_column: " (name it: year_column; or give the year: year, --year)",
         }
+        heads = [named.get(c, c) for c in (columns if file_columns is None else file_columns)]
         failures += [
             failures_frame(
                 source,
@@ -994,9 +995,8 @@ def frame_table(
                 c,
                 None,
                 f"required column missing{hint.get(c, '')}; columns are: "
-                + ", ".join(
-                    named.get(c, c) for c in (columns if file_columns is None else file_columns)
-                ),
+                + ", ".join(heads)
+                + _other_input(heads),
                 code="missing_column",
             )
             for c in absent
@@ -1049,6 +1049,24 @@ def frame_table(
         source_columns(year_notes, named) + warnings,
         names=names,
     )
+
+
+def _other_input(heads: Sequence[str]) -> str:
+    """What to do with a file given as data that has another input's columns: a units
+    table or a measures register left in a data folder is the usual case."""
+    from mint_index.measures import looks_like_register
+
+    if looks_like_register(heads):
+        return (
+            "; this is a measures register, not data: give it as the measures "
+            "(measures: in the project file, or --measures of report and effects)"
+        )
+    if {"name", "population"} & {h.strip().casefold() for h in heads}:
+        return (
+            "; if this is the units table, give it as the units, not as data "
+            "(units: in the project file, --units)"
+        )
+    return ""
 
 
 def _marked_years(
