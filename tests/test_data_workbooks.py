@@ -176,6 +176,20 @@ def test_a_password_protected_workbook_says_so() -> None:
     assert "password" in err.value.failures["reason"].iloc[0]
 
 
+def test_a_password_protected_xls_workbook_says_so(tmp_path: Path) -> None:
+    """An old .xls saved with a password keeps its OLE2 container and marks its workbook
+    stream with a FILEPASS record (type 0x002F) after the first BOF record. Here the
+    record after bevoelkerung.xls's BOF is retyped as one, in place."""
+    raw = bytearray((BOOKS / "bevoelkerung.xls").read_bytes())
+    bof = bytes.fromhex("0908100000060500")  # BIFF8 BOF of the workbook globals
+    after = raw.index(bof) + len(bof) + 12  # the BOF record holds 16 bytes
+    raw[after : after + 2] = (0x002F).to_bytes(2, "little")
+    (tmp_path / "protected.xls").write_bytes(raw)
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(tmp_path / "protected.xls", year=2023)
+    assert err.value.failures["code"].tolist() == ["protected_workbook"]
+
+
 def test_a_zip_that_unpacks_past_the_limit_is_refused_unread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

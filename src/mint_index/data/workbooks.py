@@ -246,15 +246,31 @@ def _xls_percent_columns(raw: bytes, sheet: str | int) -> list[int]:
         return sorted(found)
 
 
+def _protected() -> InputRefused:
+    return InputRefused(
+        "the workbook is protected by a password (encrypted); save it without one",
+        "protected_workbook",
+    )
+
+
 @contextmanager
 def _xls_book(raw: bytes, *, formatting_info: bool = False) -> Iterator[Any]:
-    """An old .xls workbook opened by xlrd, its sheets loaded when asked for."""
+    """An old .xls workbook opened by xlrd, its sheets loaded when asked for. One saved
+    with a password (a FILEPASS record) is refused as protected, as an encrypted .xlsx is."""
     require("xlrd", "excel")
     import xlrd
 
-    book = xlrd.open_workbook(
-        file_contents=raw, formatting_info=formatting_info, on_demand=True, logfile=io.StringIO()
-    )
+    try:
+        book = xlrd.open_workbook(
+            file_contents=raw,
+            formatting_info=formatting_info,
+            on_demand=True,
+            logfile=io.StringIO(),
+        )
+    except xlrd.biffh.XLRDError as exc:
+        if str(exc) == "Workbook is encrypted":  # xlrd's words for a FILEPASS record
+            raise _protected() from None
+        raise
     try:
         yield book
     finally:
@@ -351,10 +367,7 @@ def _refuse_unreadable_kinds(raw: bytes) -> None:
     an ``EncryptedPackage`` stream; the reader would only say it cannot tell the format)
     and a zip that declares more unpacked bytes than :data:`UNPACKED_LIMIT_FACTOR` allows."""
     if raw.startswith(OLE2_MAGIC) and _ENCRYPTED_PACKAGE in raw:
-        raise InputRefused(
-            "the workbook is protected by a password (encrypted); save it without one",
-            "protected_workbook",
-        )
+        raise _protected()
     if not raw.startswith(ZIP_MAGIC):
         return
     try:
