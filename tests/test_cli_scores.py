@@ -230,6 +230,59 @@ def test_what_cannot_be_written_raises_a_library_error(
     assert not (tmp_path / "s.parquet").exists()
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".json", ".parquet"])
+def test_a_scores_file_without_a_unit_or_with_a_repeated_row_is_refused(
+    tmp_path: Path, suffix: str
+) -> None:
+    """A damaged or hand-edited scores file: a row without its unit (an empty CSV cell),
+    or one repeating another's unit, year and node. Rows are numbered as the file shows
+    them: a CSV file's line, else the position from 1."""
+    good = pd.DataFrame(
+        {
+            "unit": ["09162000", "09162000", "09163000"],
+            "year": [2024, 2024, 2024],
+            "node": ["index", "school", "index"],
+            "level": [3, 1, 3],
+            "score": [61.0, 50.0, 40.0],
+            "rank": [1, 1, 2],
+            "peer_group": ["city"] * 3,
+            "peer_rank": [1, 1, 2],
+            "change": [None] * 3,
+        }
+    )
+    first = 2 if suffix == ".csv" else 1
+    for edit, reason in (
+        ({"unit": ["09162000", None, "09163000"]}, f"row {first + 1} has no unit"),
+        ({"node": ["index", "school", ""]}, f"row {first + 2} has no node"),
+        (
+            {"unit": ["09162000", "09163000", "09163000"], "node": ["index"] * 3},
+            (f"row {first + 2} repeats unit 09163000, year 2024, node index"),
+        ),
+    ):
+        table = good.assign(**edit)
+        # the writer refuses to write such a table (positions from 0)
+        with pytest.raises(DataValidationError, match="the scores table's row"):
+            mi.write_scores(table, tmp_path / f"s{suffix}")
+        # a file damaged after writing is refused by the reader
+        path = mi.write_scores(good, tmp_path / f"s{suffix}")[0]
+        if suffix == ".csv":
+            text = path.read_text(encoding="utf-8").splitlines()
+            for i, row in enumerate(table.itertuples(index=False)):
+                text[i + 1] = ",".join("" if v is None or v != v else str(v) for v in row)
+            path.write_text("\n".join(text) + "\n", encoding="utf-8")
+        elif suffix == ".json":
+            document = json.loads(path.read_text(encoding="utf-8"))
+            document["rows"] = [
+                [None if v != v else v for v in row] for row in table.astype(object).values.tolist()
+            ]
+            path.write_text(json.dumps(document), encoding="utf-8")
+        else:
+            table.to_parquet(path)
+        with pytest.raises(DataValidationError) as info:
+            mi.read_scores(path)
+        assert info.value.failures["reason"].tolist() == [f"not a mint-index scores file: {reason}"]
+
+
 def test_what_is_no_scores_file_raises_a_library_error(tmp_path: Path) -> None:
     other = tmp_path / "other.json"
     other.write_text('{"format": "something else"}')

@@ -100,10 +100,15 @@ def write_scores(
         if missing:
             reason = f"the scores table lacks the column(s) {', '.join(missing)}"
             raise DataValidationError([_problem(target, reason)])
+        table = canonical(scores)
+        try:  # a file read_scores would refuse is not written
+            _check_keys(table, first_row=0)
+        except ValueError as exc:
+            raise DataValidationError([_problem(target, f"the scores table's {exc}")]) from None
     try:
         if isinstance(scores, pd.DataFrame):
             block = tool_provenance() if provenance is None else provenance
-            return _write_table(canonical(scores), target, block)
+            return _write_table(table, target, block)
         if suffix not in DATABASE_SUFFIXES:
             block = results_provenance(scores) if provenance is None else provenance
             return _write_table(score_table(scores), target, block)
@@ -225,12 +230,33 @@ def read_scores(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, dict[str, A
             table, provenance = _read_parquet(file)
         if list(table.columns) != SCORE_COLUMNS:
             raise ValueError(f"its columns are not {', '.join(SCORE_COLUMNS)}")
-        return canonical(table), provenance
+        table = canonical(table)
+        _check_keys(table, first_row=2 if suffix == ".csv" else 1)
+        return table, provenance
     except OSError as exc:
         raise FileAccessError.from_os_error(exc, str(file)) from None
     except (ValueError, TypeError, KeyError, RecursionError) as exc:
         reason = f"not a mint-index scores file: {exc}".replace("\n", " ")
         raise DataValidationError([_problem(file, reason)]) from None
+
+
+def _check_keys(table: pd.DataFrame, first_row: int) -> None:
+    """A ValueError naming the first row without a unit or node, or that repeats a unit,
+    year and node, as a damaged or hand-edited file may have: the comparison and every
+    reader key on them. ``first_row``: the number the file gives its first data row (a
+    CSV file's line, after the header)."""
+    for column in ("unit", "node"):
+        empty = table[column].isna() | (table[column] == "")
+        if empty.any():
+            raise ValueError(f"row {first_row + int(empty.argmax())} has no {column}")
+    repeated = table.duplicated(["unit", "year", "node"])
+    if repeated.any():
+        at = int(repeated.argmax())
+        row = table.iloc[at]
+        raise ValueError(
+            f"row {first_row + at} repeats unit {row['unit']}, year {row['year']}, "
+            f"node {row['node']}"
+        )
 
 
 def _read_json(path: Path) -> tuple[pd.DataFrame, dict[str, Any] | None]:
