@@ -231,12 +231,10 @@ def test_what_cannot_be_written_raises_a_library_error(
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".json", ".parquet"])
-def test_a_scores_file_without_a_unit_or_with_a_repeated_row_is_refused(
-    tmp_path: Path, suffix: str
-) -> None:
+def test_a_damaged_scores_file_is_refused_naming_its_row(tmp_path: Path, suffix: str) -> None:
     """A damaged or hand-edited scores file: a row without its unit (an empty CSV cell),
-    or one repeating another's unit, year and node. Rows are numbered as the file shows
-    them: a CSV file's line, else the position from 1."""
+    one repeating another's unit, year and node, an infinite score or rank. Rows are
+    numbered as the file shows them: a CSV file's line, else the position from 1."""
     good = pd.DataFrame(
         {
             "unit": ["09162000", "09162000", "09163000"],
@@ -258,10 +256,12 @@ def test_a_scores_file_without_a_unit_or_with_a_repeated_row_is_refused(
             {"unit": ["09162000", "09163000", "09163000"], "node": ["index"] * 3},
             (f"row {first + 2} repeats unit 09163000, year 2024, node index"),
         ),
+        ({"score": [61.0, float("inf"), 40.0]}, f"row {first + 1} has a score of inf"),
+        ({"rank": [1, float("inf"), 2]}, f"row {first + 1} has a rank of inf"),
     ):
         table = good.assign(**edit)
         # the writer refuses to write such a table (positions from 0)
-        with pytest.raises(DataValidationError, match="the scores table's row"):
+        with pytest.raises(DataValidationError, match="not a scores table: "):
             mi.write_scores(table, tmp_path / f"s{suffix}")
         # a file damaged after writing is refused by the reader
         path = mi.write_scores(good, tmp_path / f"s{suffix}")[0]

@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from mint_index.errors import DataValidationError, FileAccessError, OutputError
@@ -100,11 +101,11 @@ def write_scores(
         if missing:
             reason = f"the scores table lacks the column(s) {', '.join(missing)}"
             raise DataValidationError([_problem(target, reason)])
-        table = canonical(scores)
-        try:  # a file read_scores would refuse is not written
-            _check_keys(table, first_row=0)
-        except ValueError as exc:
-            raise DataValidationError([_problem(target, f"the scores table's {exc}")]) from None
+        try:  # a table read_scores would refuse is not written
+            table = _checked(scores, first_row=0)
+        except (ValueError, TypeError, OverflowError) as exc:
+            reason = f"not a scores table: {exc}".replace("\n", " ")
+            raise DataValidationError([_problem(target, reason)]) from None
     try:
         if isinstance(scores, pd.DataFrame):
             block = tool_provenance() if provenance is None else provenance
@@ -230,21 +231,26 @@ def read_scores(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, dict[str, A
             table, provenance = _read_parquet(file)
         if list(table.columns) != SCORE_COLUMNS:
             raise ValueError(f"its columns are not {', '.join(SCORE_COLUMNS)}")
-        table = canonical(table)
-        _check_keys(table, first_row=2 if suffix == ".csv" else 1)
-        return table, provenance
+        return _checked(table, first_row=2 if suffix == ".csv" else 1), provenance
     except OSError as exc:
         raise FileAccessError.from_os_error(exc, str(file)) from None
-    except (ValueError, TypeError, KeyError, RecursionError) as exc:
+    except (ValueError, TypeError, KeyError, RecursionError, OverflowError) as exc:
         reason = f"not a mint-index scores file: {exc}".replace("\n", " ")
         raise DataValidationError([_problem(file, reason)]) from None
 
 
-def _check_keys(table: pd.DataFrame, first_row: int) -> None:
-    """A ValueError naming the first row without a unit or node, or that repeats a unit,
-    year and node, as a damaged or hand-edited file may have: the comparison and every
-    reader key on them. ``first_row``: the number the file gives its first data row (a
-    CSV file's line, after the header)."""
+def _checked(table: pd.DataFrame, first_row: int) -> pd.DataFrame:
+    """``table`` in :func:`canonical` form, or a ValueError naming the first row a damaged
+    or hand-edited file may hold and no reader can take: without a unit or node (the
+    comparison keys on them), repeating a unit, year and node, or with an infinite score
+    or rank. ``first_row``: the number the file gives its first data row (a CSV file's
+    line, after the header)."""
+    for column in ("score", "rank", "peer_rank", "change"):
+        values = pd.to_numeric(table[column]).to_numpy(np.float64, na_value=np.nan)
+        if np.isinf(values).any():
+            at = int(np.isinf(values).argmax())
+            raise ValueError(f"row {first_row + at} has a {column} of {values[at]}")
+    table = canonical(table)
     for column in ("unit", "node"):
         empty = table[column].isna() | (table[column] == "")
         if empty.any():
@@ -257,6 +263,7 @@ def _check_keys(table: pd.DataFrame, first_row: int) -> None:
             f"row {first_row + at} repeats unit {row['unit']}, year {row['year']}, "
             f"node {row['node']}"
         )
+    return table
 
 
 def _read_json(path: Path) -> tuple[pd.DataFrame, dict[str, Any] | None]:
