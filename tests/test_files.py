@@ -10,6 +10,8 @@ import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mint_index.errors import FileAccessError, OutputError, OutputLockedError
 from mint_index.files import (
@@ -18,6 +20,8 @@ from mint_index.files import (
     atomic_write,
     check_output_folder,
     csv_text,
+    escape_formula,
+    map_text,
     safe_join,
     unescape_formula,
 )
@@ -72,6 +76,33 @@ def test_csv_escapes_formula_text_and_leaves_numbers() -> None:
     assert lines[6] == "'\rx,5.000000,6"
     assert lines[7:9] == ["ok,6.000000,7", "a=b,7.000000,8"]
     assert unescape_formula("'=x") == "=x" and unescape_formula("'ok") == "'ok"
+
+
+_CELLS = st.one_of(
+    st.sampled_from(["=1", "'=1", "ok", "", "-x", "1", "1.0"]),
+    st.text(max_size=4),
+    st.none(),
+    st.just(float("nan")),
+    st.integers(-2, 2),
+    st.sampled_from([1.0, -0.0, 2.5]),
+    st.booleans(),
+)
+
+
+@given(st.lists(_CELLS, max_size=30))
+def test_map_text_maps_each_text_cell_and_leaves_the_others(cells: list[object]) -> None:
+    """map_text works on distinct values; cell by cell it must give what a map of each
+    cell gives, keeping the others as they are (1, 1.0 and True are equal keys to a hash
+    table, but a CSV writes them differently)."""
+    import pandas as pd
+
+    values = pd.Series(cells, dtype=object)
+    mapped = map_text(values, escape_formula)
+    expected = [escape_formula(v) if isinstance(v, str) else v for v in cells]
+    assert len(mapped) == len(cells) and mapped.dtype == object
+    for got, want in zip(mapped, expected, strict=True):
+        assert type(got) is type(want)
+        assert got == want or (got != got and want != want)  # NaN is NaN
 
 
 def test_safe_join_refuses_names_leaving_the_folder(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from mint_index.files import (
     atomic_write,
     canonical_json,
     csv_text,
+    map_text,
     unescape_formula,
 )
 from mint_index.pipeline.score_table import SCORE_COLUMNS, canonical, score_table
@@ -281,9 +282,7 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, dict[str, Any] | None]:
         na_values=[""],
     )
     for column in ("unit", "node", "peer_group"):  # undo the formula escaping
-        table[column] = table[column].map(
-            lambda v: unescape_formula(v) if isinstance(v, str) else v
-        )
+        table[column] = map_text(table[column], unescape_formula)
     side = sidecar(path)
     provenance = json.loads(side.read_text(encoding="utf-8")) if side.is_file() else None
     return table, provenance

@@ -80,14 +80,13 @@ def score_table(results: Results) -> pd.DataFrame:
 
 def canonical(table: pd.DataFrame) -> pd.DataFrame:
     """Fixed dtypes and float precision: the form every writer and reader agrees on."""
-    peer = table["peer_group"]
     out = pd.DataFrame(
         {
-            "unit": table["unit"].astype(str).astype(object),
+            "unit": _text(table["unit"]),
             "year": table["year"].astype("int64"),
-            "node": table["node"].astype(str).astype(object),
+            "node": _text(table["node"]),
             "level": table["level"].astype("int64"),
-            "peer_group": peer.astype(str).astype(object).where(peer.notna(), None),
+            "peer_group": _text(table["peer_group"]),
         }
     )
     for column in _FLOATS:
@@ -97,3 +96,11 @@ def canonical(table: pd.DataFrame) -> pd.DataFrame:
     for column in _INTS:
         out[column] = pd.to_numeric(table[column]).round().astype("Int64")
     return out[SCORE_COLUMNS].reset_index(drop=True)
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """A column as Python text (object dtype; a missing cell None), made from its distinct
+    values: a table of millions of rows holds a few thousand units and nodes."""
+    codes, distinct = pd.factorize(values)
+    text = np.array([*(str(v) for v in distinct), None], dtype=object)
+    return pd.Series(text[codes], index=values.index, dtype=object)  # code -1: None
