@@ -181,7 +181,9 @@ def map_text(values: pd.Series, function: Callable[[str], str]) -> pd.Series:
 
     codes, distinct = pd.factorize(values)
     text = np.fromiter((isinstance(v, str) for v in distinct), bool, len(distinct))
-    mapped = np.array([function(v) if t else v for v, t in zip(distinct, text)], dtype=object)
+    mapped = np.array(
+        [function(v) if t else v for v, t in zip(distinct, text, strict=True)], dtype=object
+    )
     out = values.to_numpy(dtype=object, copy=True)
     rows = np.flatnonzero(codes >= 0)
     rows = rows[text[codes[rows]]]
