@@ -534,6 +534,28 @@ def test_sources_reading_one_workbook_are_told_apart(tmp_path: Path) -> None:
     assert err.value.failures["source"].tolist() == ["gone.csv", "gone.csv (2)"]
 
 
+def test_an_encoding_python_cannot_decode_text_with_is_refused(tmp_path: Path) -> None:
+    """An unknown name, or a codec that is no text encoding (base64, rot13), used to
+    surface as a LookupError while reading (exit 3); the option is refused instead."""
+    for name in ("utf8x", "base64", "rot13"):
+        with pytest.raises(ValueError, match=f"'{name}' is not a text encoding"):
+            SourceSpec(path="t.csv", encoding=name)
+    assert SourceSpec(path="t.csv", encoding="cp1252").encoding == "cp1252"
+    (tmp_path / "t.csv").write_text("Nr;Jahr;x\n1;2023;5\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        mi.load_data(tmp_path / "t.csv", encoding="rot13")
+    assert err.value.failures["code"].tolist() == ["invalid_option"]
+    (tmp_path / "units.csv").write_text("unit,name\n1,Nord\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        mi.load_units(tmp_path / "units.csv", encoding="base64")
+    assert err.value.failures["code"].tolist() == ["invalid_option"]
+    project = tmp_path / "mint-index.yaml"
+    project.write_text("sources:\n  - path: t.csv\n    encoding: nope\n", encoding="utf-8")
+    with pytest.raises(mi.ProjectError) as info:
+        mi.load_project(project)
+    assert [p.path for p in info.value.problems] == ["sources[0].encoding"]
+
+
 def test_named_key_and_name_columns(tmp_path: Path) -> None:
     (tmp_path / "d.csv").write_text("Schlüssel;Ort;Einw\n01001000;Flensburg;90000\n")
     ds = load_sources(

@@ -48,6 +48,7 @@ from mint_index.data.source import (
     SourceDescription,
     SourceSpec,
     VariableInfo,
+    text_encoding,
 )
 from mint_index.data.validate import (
     CellIndex,
@@ -655,6 +656,11 @@ def _read_units(
 ) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
     name = "<units>" if isinstance(source, pd.DataFrame) else str(source)
     decimal = "."
+    try:
+        encoding = None if encoding is None else text_encoding(encoding)
+    except ValueError as exc:
+        problem = failures_frame(name, None, None, None, str(exc), code="invalid_option")
+        return pd.DataFrame(), [problem]
     if isinstance(source, pd.DataFrame):
         frame = source.reset_index() if "unit" in (source.index.names or []) else source.copy()
         rows = np.asarray(frame.index)

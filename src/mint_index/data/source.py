@@ -11,9 +11,10 @@ tells what one of them holds (what ``mint-index inspect`` prints).
 
 from __future__ import annotations
 
+import codecs
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 __all__ = [
     "FORMATS",
@@ -23,6 +24,7 @@ __all__ = [
     "SourceDescription",
     "SourceSpec",
     "VariableInfo",
+    "text_encoding",
 ]
 
 #: Every value ``SourceSpec.format`` accepts; ``auto`` detects the format from the content.
@@ -65,6 +67,20 @@ class KeySpec(BaseModel):
 
     scheme: Literal["auto", "ags", "ars", "own"] = "auto"
     pad: int | None = Field(default=None, ge=1, le=12)
+
+
+def text_encoding(name: str) -> str:
+    """``name`` if Python can decode text with it (``utf-8``, ``cp1252``, ``latin-1``,
+    ``utf-16``), else a ValueError: an unknown name, or a codec that is no text encoding
+    (``base64``, ``rot13``), would otherwise surface only while reading the file."""
+    try:
+        codecs.lookup(name)
+        b"a".decode(name, "ignore")  # an empty input would not reach the codec
+    except LookupError:
+        raise ValueError(
+            f"{name!r} is not a text encoding (e.g. utf-8, cp1252, latin-1, utf-16)"
+        ) from None
+    return name
 
 
 class SourceSpec(BaseModel):
@@ -127,7 +143,7 @@ class SourceSpec(BaseModel):
     # a list keeps rows holding any of its values, so an empty one would keep none
     filter: dict[str, str | Annotated[list[str], Field(min_length=1)]] = Field(default_factory=dict)
     key: KeySpec = Field(default_factory=KeySpec)
-    encoding: str | None = None
+    encoding: Annotated[str, AfterValidator(text_encoding)] | None = None
     separator: str | None = None
     decimal: str | None = None
     expected_warnings: list[ReadingWarning] = Field(default_factory=list)
