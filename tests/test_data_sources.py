@@ -556,6 +556,26 @@ def test_an_encoding_python_cannot_decode_text_with_is_refused(tmp_path: Path) -
     assert [p.path for p in info.value.problems] == ["sources[0].encoding"]
 
 
+def test_a_separator_or_decimal_mark_a_reader_cannot_use_is_refused(tmp_path: Path) -> None:
+    """Two characters (a YAML ``\\t`` left unquoted), a quote or a line break cannot
+    separate CSV fields (a TypeError while reading, exit 3, before); a decimal mark is a
+    comma or a point."""
+    for sep in (";;", "\\t", '"', "\n", ""):
+        with pytest.raises(ValueError, match="a separator is one character"):
+            SourceSpec(path="t.csv", separator=sep)
+    assert SourceSpec(path="t.csv", separator="\t").separator == "\t"
+    with pytest.raises(ValueError, match="decimal"):
+        SourceSpec(path="t.csv", decimal=";")
+    (tmp_path / "t.csv").write_text("Nr;Jahr;x\n1;2023;5\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        mi.load_data(tmp_path / "t.csv", sep="parquet")
+    assert err.value.failures["code"].tolist() == ["invalid_option"]
+    (tmp_path / "units.csv").write_text("unit,name\n1,Nord\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        mi.load_units(tmp_path / "units.csv", sep=",,")
+    assert err.value.failures["code"].tolist() == ["invalid_option"]
+
+
 def test_named_key_and_name_columns(tmp_path: Path) -> None:
     (tmp_path / "d.csv").write_text("Schlüssel;Ort;Einw\n01001000;Flensburg;90000\n")
     ds = load_sources(

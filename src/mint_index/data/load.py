@@ -48,6 +48,7 @@ from mint_index.data.source import (
     SourceDescription,
     SourceSpec,
     VariableInfo,
+    one_separator,
     text_encoding,
 )
 from mint_index.data.validate import (
@@ -658,6 +659,7 @@ def _read_units(
     decimal = "."
     try:
         encoding = None if encoding is None else text_encoding(encoding)
+        sep = None if sep is None else one_separator(sep)
     except ValueError as exc:
         problem = failures_frame(name, None, None, None, str(exc), code="invalid_option")
         return pd.DataFrame(), [problem]

@@ -24,6 +24,7 @@ __all__ = [
     "SourceDescription",
     "SourceSpec",
     "VariableInfo",
+    "one_separator",
     "text_encoding",
 ]
 
@@ -81,6 +82,18 @@ def text_encoding(name: str) -> str:
             f"{name!r} is not a text encoding (e.g. utf-8, cp1252, latin-1, utf-16)"
         ) from None
     return name
+
+
+def one_separator(text: str) -> str:
+    """``text`` if it can separate the fields of a CSV file: one character, not a quote
+    or a line break (a YAML tab is ``"\\t"`` in double quotes; unquoted, ``\\t`` is two
+    characters)."""
+    if len(text) != 1 or text in '"\r\n':
+        raise ValueError(
+            f"a separator is one character other than a quote or line break, such as ';', "
+            f"',' or a tab (\"\\t\" in double quotes in YAML); got {text!r}"
+        )
+    return text
 
 
 class SourceSpec(BaseModel):
@@ -144,8 +157,8 @@ class SourceSpec(BaseModel):
     filter: dict[str, str | Annotated[list[str], Field(min_length=1)]] = Field(default_factory=dict)
     key: KeySpec = Field(default_factory=KeySpec)
     encoding: Annotated[str, AfterValidator(text_encoding)] | None = None
-    separator: str | None = None
-    decimal: str | None = None
+    separator: Annotated[str, AfterValidator(one_separator)] | None = None
+    decimal: Literal[",", "."] | None = None
     expected_warnings: list[ReadingWarning] = Field(default_factory=list)
 
 

@@ -216,7 +216,7 @@ def _read_bytes(
     if fmt == "opensdg" or tidy == "opensdg":
         frame = _all_text(text, sep)
         long, classes = opensdg_frame(frame, spec.unit_column, spec.name_column, spec.unit)
-        decimal = spec.decimal or "."
+        decimal: str = spec.decimal or "."
         table = _long_table(long, classes, spec, name, "opensdg", raw, encoding, decimal)
         table.separator, table.decimal = sep, decimal
         return table
