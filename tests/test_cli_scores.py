@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 from conftest import make_small_long
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import mint_index as mi
 from mint_index.cli import main
@@ -174,6 +177,45 @@ def test_read_scores_round_trips_a_table_made_by_hand(tmp_path: Path, suffix: st
     assert list(back["peer_group"]) == ["city", "city", None]
 
 
+_TEXT = st.one_of(st.none(), st.text(max_size=6), st.sampled_from(['"q"', "ü€", "=x", "\\"]))
+_FLOAT = st.one_of(st.none(), st.floats(-1e15, 1e15))
+_RANK = st.one_of(st.none(), st.integers(-3, 10**6))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            _TEXT,
+            st.integers(1800, 2200),
+            _TEXT,
+            st.integers(1, 4),
+            _FLOAT,
+            _RANK,
+            _TEXT,
+            _RANK,
+            _FLOAT,
+        ),
+        max_size=12,
+    )
+)
+def test_json_rows_are_what_the_json_module_writes_row_by_row(rows: list[tuple]) -> None:
+    """The JSON writer encodes distinct values once and floats with float.__repr__; each
+    row must still be byte for byte what ``json`` writes for it, row by row (units and
+    nodes filled: a scores table needs them)."""
+    table = pd.DataFrame(rows, columns=SCORE_COLUMNS).assign(
+        unit=[f"u{i}" for i in range(len(rows))], node="index"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        path = mi.write_scores(table, Path(folder) / "s.json", {"x": 1})[0]
+        text = path.read_text(encoding="utf-8")
+    fixed = canonical(table)
+    plain = fixed.astype(object).where(fixed.notna(), None).to_numpy().tolist()
+    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+    body = ",\n    ".join(map(encode, plain))
+    assert (f'  "rows": [\n    {body}\n  ]' if rows else '  "rows": []') in text
+
+
 def test_json_rows_are_written_as_given(tmp_path: Path) -> None:
     table = pd.DataFrame(
         {
@@ -256,8 +298,9 @@ def test_a_damaged_scores_file_is_refused_naming_its_row(tmp_path: Path, suffix:
             {"unit": ["09162000", "09163000", "09163000"], "node": ["index"] * 3},
             (f"row {first + 2} repeats unit 09163000, year 2024, node index"),
         ),
-        ({"score": [61.0, float("inf"), 40.0]}, f"row {first + 1} has a score of inf"),
-        ({"rank": [1, float("inf"), 2]}, f"row {first + 1} has a rank of inf"),
+        ({"score": [61.0, float("inf"), 40.0]}, f"row {first + 1} has a score out of range: inf"),
+        ({"change": [1e308, 0.0, 0.0]}, f"row {first} has a change out of range: 1e+308"),
+        ({"rank": [1, float("inf"), 2]}, f"row {first + 1} has a rank out of range: inf"),
     ):
         table = good.assign(**edit)
         # the writer refuses to write such a table (positions from 0)

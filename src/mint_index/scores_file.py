@@ -135,6 +135,14 @@ def _write_table(table: pd.DataFrame, path: Path, provenance: dict[str, Any]) ->
     return [atomic_write(path, lambda temp: _write_parquet(table, temp, provenance, path))]
 
 
+def _finite(values: pd.Series, column: str, given: pd.DataFrame, first_row: int) -> None:
+    infinite = np.isinf(values.to_numpy(np.float64, na_value=np.nan))
+    if infinite.any():
+        at = int(infinite.argmax())
+        value = given[column].iloc[at]
+        raise ValueError(f"row {first_row + at} has a {column} out of range: {value}")
+
+
 def _json_document(table: pd.DataFrame, provenance: dict[str, Any]) -> str:
     """The JSON scores document: metadata, then ``rows`` as arrays in ``columns`` order,
     one row per line (readable diffs, and the C encoder does the work)."""
@@ -146,12 +154,29 @@ def _json_document(table: pd.DataFrame, provenance: dict[str, Any]) -> str:
             "provenance": provenance,
         }
     )
-    plain = table.astype(object).where(table.notna(), None).to_numpy().tolist()
-    encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
-    rows = ",\n    ".join(map(encode, plain))
-    body = f'  "rows": [\n    {rows}\n  ]' if plain else '  "rows": []'
+    fields = [_json_values(table[column]) for column in SCORE_COLUMNS]
+    rows = "],\n    [".join(map(",".join, zip(*fields, strict=True)))
+    body = f'  "rows": [\n    [{rows}]\n  ]' if len(table) else '  "rows": []'
     # "rows" sorts after every other key: it goes last, as canonical_json would put it
     return head[: -len("\n}\n")] + ",\n" + body + "\n}\n"
+
+
+def _json_values(column: pd.Series) -> list[str]:
+    """A column of the canonical table as JSON texts, written as ``json`` writes each
+    value (``float.__repr__``, ``null`` for a missing one), but a text or integer
+    column's distinct values are encoded once: millions of rows hold few of them."""
+    if column.dtype == np.float64:
+        values = column.to_numpy()
+        if np.isinf(values).any():
+            raise ValueError("Out of range float values are not JSON compliant")
+        texts = np.array(list(map(float.__repr__, values.tolist())), dtype=object)
+        texts[np.isnan(values)] = "null"
+        return texts.tolist()
+    codes, distinct = pd.factorize(column)
+    encoded = np.array(
+        [*(json.dumps(v, ensure_ascii=False) for v in distinct.tolist()), "null"], dtype=object
+    )
+    return encoded[codes].tolist()  # code -1 (missing): null
 
 
 def _write_parquet(
@@ -246,12 +271,12 @@ def _checked(table: pd.DataFrame, first_row: int) -> pd.DataFrame:
     comparison keys on them), repeating a unit, year and node, or with an infinite score
     or rank. ``first_row``: the number the file gives its first data row (a CSV file's
     line, after the header)."""
-    for column in ("score", "rank", "peer_rank", "change"):
-        values = pd.to_numeric(table[column]).to_numpy(np.float64, na_value=np.nan)
-        if np.isinf(values).any():
-            at = int(np.isinf(values).argmax())
-            raise ValueError(f"row {first_row + at} has a {column} of {values[at]}")
+    given = table
+    for column in ("rank", "peer_rank"):  # before canonical(): inf is no whole number
+        _finite(pd.to_numeric(table[column]), column, given, first_row)
     table = canonical(table)
+    for column in ("score", "change"):  # after: rounding turns 1e308 into inf
+        _finite(table[column], column, given, first_row)
     for column in ("unit", "node"):
         empty = table[column].isna() | (table[column] == "")
         if empty.any():

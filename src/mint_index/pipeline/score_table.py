@@ -90,9 +90,9 @@ def canonical(table: pd.DataFrame) -> pd.DataFrame:
         }
     )
     for column in _FLOATS:
-        out[column] = (
-            np.round(pd.to_numeric(table[column]).to_numpy(np.float64), CSV_FLOAT_DECIMALS) + 0.0
-        )
+        values = pd.to_numeric(table[column]).to_numpy(np.float64)
+        with np.errstate(over="ignore"):  # 1e308 becomes inf, which readers refuse
+            out[column] = np.round(values, CSV_FLOAT_DECIMALS) + 0.0
     for column in _INTS:
         out[column] = pd.to_numeric(table[column]).round().astype("Int64")
     return out[SCORE_COLUMNS].reset_index(drop=True)
