@@ -63,14 +63,14 @@ def score_table(results: Results) -> pd.DataFrame:
     levels = np.asarray([results.framework.levels[n] for n in nodes], dtype=np.int64)
     per_row = n_y * n_n
     table = pd.DataFrame(
-        {
-            "unit": np.repeat(units.to_numpy(object), per_row),
+        {  # text as codes into units and nodes: canonical() makes each text once
+            "unit": pd.Categorical.from_codes(np.repeat(np.arange(n_u), per_row), units),
             "year": np.tile(np.repeat(years, n_n), n_u),
-            "node": np.tile(nodes.to_numpy(object), n_u * n_y),
+            "node": pd.Categorical.from_codes(np.tile(np.arange(n_n), n_u * n_y), nodes),
             "level": np.tile(levels, n_u * n_y),
             "score": aggregated.transpose(1, 0, 2).reshape(-1),
             "rank": rank.reshape(-1),
-            "peer_group": np.repeat(peer, per_row),
+            "peer_group": pd.Series(np.repeat(peer, per_row), dtype=object),
             "peer_rank": peer_rank.reshape(-1),
             "change": year_on_year(aggregated, axis=0).transpose(1, 0, 2).reshape(-1),
         }
