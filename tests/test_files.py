@@ -18,6 +18,7 @@ from mint_index.files import (
     MARKER_FILE,
     atomic_folder,
     atomic_write,
+    check_not_an_input,
     check_output_folder,
     csv_text,
     escape_formula,
@@ -103,6 +104,39 @@ def test_map_text_maps_each_text_cell_and_leaves_the_others(cells: list[object])
     for got, want in zip(mapped, expected, strict=True):
         assert type(got) is type(want)
         assert got == want or (got != got and want != want)  # NaN is NaN
+
+
+def test_a_device_or_pipe_is_never_replaced_by_a_file(tmp_path: Path) -> None:
+    """``--out /dev/null`` renamed a file over the device: as root that broke the machine.
+    A FIFO (made here, as a device cannot be) and a link to it stand for /dev/null and
+    /dev/stdout; both stay what they were."""
+    pipe, link = tmp_path / "pipe", tmp_path / "stdout"
+    os.mkfifo(pipe)
+    link.symlink_to(pipe)
+    for target in (pipe, link):
+        with pytest.raises(OutputError, match="not a regular file"):
+            atomic_write(target, "x")
+    assert stat.S_ISFIFO(pipe.stat().st_mode) and link.is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe", "stdout"]  # no temp file
+
+
+def test_an_output_file_is_never_an_input_nor_in_an_input_folder(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    data, units = tmp_path / "data" / "2024.csv", tmp_path / "units.csv"
+    data.write_text("x")
+    units.write_text("x")
+    (tmp_path / "link.csv").symlink_to(units)
+    inputs = [tmp_path / "data", units]
+    for target, why in (
+        (tmp_path / "." / "units.csv", "it is an input of this run"),  # another spelling
+        (tmp_path / "link.csv", "it is an input of this run"),  # a link to an input
+        (tmp_path / "data" / "scores.csv", "it lies in"),  # the next run would read it
+        (data, "it lies in"),
+    ):
+        with pytest.raises(OutputError, match=why):
+            check_not_an_input(target, inputs)
+    check_not_an_input(tmp_path / "scores.csv", inputs)  # beside the inputs: written
+    check_not_an_input(tmp_path / "data.csv", inputs)
 
 
 def test_safe_join_refuses_names_leaving_the_folder(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ import math
 import os
 import re
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -40,10 +41,12 @@ __all__ = [
     "atomic_path",
     "atomic_write",
     "canonical_json",
+    "check_not_an_input",
     "check_output_folder",
     "csv_text",
     "escape_formula",
     "json_safe",
+    "map_text",
     "safe_join",
     "unescape_formula",
     "write_fresh",
@@ -85,7 +88,17 @@ def canonical_json(value: Any) -> str:
 
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
-    """A temporary path next to ``target``; renamed over it only if the block succeeds."""
+    """A temporary path next to ``target``; renamed over it only if the block succeeds.
+
+    A ``target`` that is no regular file is refused (:class:`OutputError`): the rename
+    would replace a device such as ``/dev/null`` or ``/dev/stdout`` with a file, which
+    breaks the machine when run as root."""
+    with suppress(OSError):  # a target that does not exist yet (or cannot be seen)
+        if not stat.S_ISREG(target.stat().st_mode) and not target.is_dir():
+            raise OutputError(
+                f"refusing to write {target}: it is not a regular file (a device, pipe or "
+                "socket); name a file"
+            )
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -253,6 +266,21 @@ def _dangerous(folder: Path, inputs: Iterable[Path]) -> str | None:
         if source == resolved or resolved in source.parents:
             return f"it holds the input {given}"
     return None
+
+
+def check_not_an_input(target: Path, inputs: Iterable[Path]) -> None:
+    """Refuse (:class:`OutputError`) to write the file ``target`` over one of the run's
+    ``inputs`` (a data file given as ``--out``, the units table as ``--summary``) or into
+    a folder given as an input (a data folder would read the output as data next time)."""
+    where = target.resolve()
+    for given in inputs:
+        source = Path(given).resolve()
+        if source == where:
+            raise OutputError(f"refusing to write {target}: it is an input of this run")
+        if source.is_dir() and source in where.parents:
+            raise OutputError(
+                f"refusing to write {target}: it lies in {given}, a folder this run reads"
+            )
 
 
 def check_output_folder(folder: Path, inputs: Iterable[Path] = (), force: bool = False) -> bool:
