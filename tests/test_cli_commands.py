@@ -79,6 +79,22 @@ def test_validate_a_folder_that_also_holds_the_units_table(
     assert "units      6" in capsys.readouterr().out
 
 
+def test_no_output_is_written_over_an_input(drop: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A typo such as ``--out data/2023.csv`` or ``--summary units.csv`` used to overwrite
+    the input; it is refused and nothing is written (the summary neither)."""
+    data, units = drop / "data" / "2023.csv", drop / "units.csv"
+    before = {p: p.read_bytes() for p in (data, units)}
+    given = ("--framework", FRAMEWORK, "--units", units)
+    assert cli("score", data, *given, "--out", data) == EXIT_DATA
+    assert "it is an input of this run" in capsys.readouterr().err
+    assert cli("validate", data, *given, "--summary", units) == EXIT_DATA
+    assert "refusing to write" in capsys.readouterr().err
+    assert cli("score", drop / "data", *given, "--out", drop / "data" / "s.csv") == EXIT_DATA
+    assert "a folder this run reads" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in (data, units)} == before
+    assert sorted(p.name for p in (drop / "data").iterdir()) == ["2022.csv", "2023.csv"]
+
+
 def test_validate_json_lists_inputs_with_hashes(
     drop: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

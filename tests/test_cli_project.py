@@ -43,6 +43,25 @@ def test_init_project_passes_its_own_strict_validation_and_ci(
     assert Path("out/report/index.html").is_file() and Path("out/scores.csv").is_file()
 
 
+def test_no_output_over_a_file_the_project_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In a project folder the inputs come from mint-index.yaml, not the command line:
+    the project file, its sources and its units table are inputs all the same."""
+    assert main(["init", str(tmp_path / "town")]) == 0
+    monkeypatch.chdir(tmp_path / "town")
+    inputs = [Path("mint-index.yaml"), Path("data/example.csv"), Path("units.csv")]
+    before = [p.read_bytes() for p in inputs]
+    capsys.readouterr()
+    assert main(["validate", "--summary", "mint-index.yaml"]) == 1
+    assert main(["score", "--out", "data/example.csv"]) == 1
+    assert main(["validate", "--summary", "units.csv", "--format", "json"]) == 1
+    assert _json(capsys)["problems"][0]["reason"] == (
+        "refusing to write units.csv: it is an input of this run"
+    )
+    assert [p.read_bytes() for p in inputs] == before
+
+
 def test_init_writes_the_report_options_defaults(tmp_path: Path) -> None:
     """The project file's ``report:`` line shows the defaults of their owners, so the two
     cannot drift apart."""

@@ -76,23 +76,47 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "errors":
         return list_errors(args)
     command: Callable[[argparse.Namespace], Outcome] = COMMANDS[args.command]
+    summary = Path(args.summary) if args.summary else None
+    try:
+        if summary is not None:
+            check_output_not_input(summary, args)
+    except MintIndexError as exc:  # the refused summary file is not written either
+        outcome = failed(args.command, exc)
+        emit(outcome, args, None)
+        return outcome.exit_code
     try:
         outcome = command(args)
     except MintIndexError as exc:
         outcome = failed(args.command, exc)
     except OSError as exc:  # a file that cannot be read or written: its path and why
         outcome = failed(args.command, FileAccessError.from_os_error(exc))
-    emit(outcome, args)
+    try:  # the files the command read, a project's too, as its provenance lists them
+        if summary is not None:
+            check_output_not_input(summary, args, None, *_read_files(outcome.provenance))
+    except MintIndexError as exc:
+        outcome, summary = failed(args.command, exc), None
+    emit(outcome, args, summary)
     return outcome.exit_code
 
 
-def emit(outcome: Outcome, args: argparse.Namespace) -> None:
+def _read_files(provenance: Any) -> list[Path]:
+    """Every input file a provenance block records (``{"path", "sha256"}`` records, at any
+    depth: compare records each side's inputs)."""
+    if isinstance(provenance, dict):
+        own = [Path(provenance["path"])] if {"path", "sha256"} <= provenance.keys() else []
+        return own + [p for value in provenance.values() for p in _read_files(value)]
+    if isinstance(provenance, list):
+        return [p for value in provenance for p in _read_files(value)]
+    return []
+
+
+def emit(outcome: Outcome, args: argparse.Namespace, summary: Path | None) -> None:
     if args.format == "json":
         sys.stdout.write(render_json(outcome))
     else:
         (sys.stdout if outcome.ok else sys.stderr).write(render_text(outcome))
-    if args.summary:
-        atomic_write(Path(args.summary), render_markdown(outcome))
+    if summary is not None:
+        atomic_write(summary, render_markdown(outcome))
 
 
 def records(frame: pd.DataFrame | None, severity: str) -> list[dict[str, Any]]:
@@ -332,6 +356,7 @@ def score(args: argparse.Namespace) -> Outcome:
         out = inputs.project.root / "scores.csv"
     else:
         raise UsageError("give --out FILE (.csv, .parquet, .json, .duckdb or .sqlite)")
+    check_output_not_input(out, args, inputs, measures_register_file(args, inputs.project))
     facts = data_facts(inputs.dataset, inputs.files)
     results = score_results(inputs)
     rules_info: dict[str, Any] | None = None
@@ -573,11 +598,23 @@ def demo(args: argparse.Namespace) -> Outcome:
 
 
 def given_paths(args: argparse.Namespace) -> list[Path]:
-    """Every input path on the command line: an output folder must not hold one."""
+    """Every input path on the command line: an output folder must not hold one, an
+    output file must not be one."""
     names = [*getattr(args, "data", []), getattr(args, "old", None), getattr(args, "new", None)]
-    names += [getattr(args, k, None) for k in ("units", "framework", "old_framework", "spec")]
-    names.append(getattr(args, "rules", None))
-    return [Path(n) for n in names if n]
+    flags = ("units", "framework", "old_framework", "spec", "rules", "measures", "mapping")
+    names += [getattr(args, k, None) for k in (*flags, "project")]
+    return [Path(n) for n in names if n and n != "none"]
+
+
+def check_output_not_input(
+    out: Path, args: argparse.Namespace, inputs: Inputs | None = None, *more: Path | None
+) -> None:
+    """Refuse to write ``out`` over an input of the run or into a folder it reads: the
+    command line's inputs, the files ``inputs`` read (a project's too) and ``more``."""
+    from mint_index.files import check_not_an_input
+
+    read = [Path(record["path"]) for record in inputs.files] if inputs is not None else []
+    check_not_an_input(out, [*given_paths(args), *read, *(p for p in more if p is not None)])
 
 
 def output_folder(args: argparse.Namespace, out: str) -> None:

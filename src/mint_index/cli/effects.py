@@ -27,6 +27,7 @@ def run_effects(args: argparse.Namespace) -> Outcome:
     import mint_index as mi
     from mint_index.cli.commands import (
         check_output_file,
+        check_output_not_input,
         command_rules,
         data_facts,
         read_inputs,
@@ -59,6 +60,7 @@ def run_effects(args: argparse.Namespace) -> Outcome:
         out = project.root / "effects.csv"
     else:
         raise UsageError("give --out FILE (.csv or .json) with data files")
+    check_output_not_input(out, args, inputs, measures_file)
     rules, rules_info, skipped = command_rules(args.rules, inputs)
     results = score_results(inputs)
     register = mi.load_measures(measures_file, catalog=rules, units=results.unit_ids)

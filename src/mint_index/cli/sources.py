@@ -219,6 +219,7 @@ def sources(args: argparse.Namespace) -> Outcome:
 
 # ---- template ------------------------------------------------------------------------------
 def template(args: argparse.Namespace) -> Outcome:
+    from mint_index.cli.commands import check_output_not_input
     from mint_index.data.load import load_units
     from mint_index.data.template import collected_variables, write_template
     from mint_index.recommendations import load_rules
@@ -231,6 +232,7 @@ def template(args: argparse.Namespace) -> Outcome:
     units_path = Path(args.units) if args.units else (project.units if project else None)
     if units_path is not None and not units_path.is_file():
         raise UsageError(f"units table not found: {units_path}")
+    check_output_not_input(out, args, None, units_path)
     units = load_units(units_path) if units_path is not None else None
     year = args.year or (project.report_options.year if project is not None else None)
     rules = project.rules if project is not None else None
