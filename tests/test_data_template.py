@@ -137,6 +137,32 @@ def test_a_workbook_filled_in_libreoffice_reads_alike() -> None:
     _assert_reads_as_entered(Path(__file__).parent / "fixtures" / "workbooks" / "erhebung.ods")
 
 
+def test_problems_name_the_sheet_row_and_column(workbook: Path, tmp_path: Path) -> None:
+    """A typo in a filled workbook is found where the office typed it: the sheet, its
+    row as the office suite numbers it, and the variable's column. A year cell of 2024.5
+    or 1e308 is such a typo too (it used to stop the reader: exit 3)."""
+    book = openpyxl.load_workbook(workbook)
+    sheet = _sheet_with(book, "council_seats")
+    seats = _column(sheet, "council_seats")
+    sheet[f"{seats}3"], sheet[f"{seats}4"] = 44, "vierzig"  # Brennhausen: row 4
+    other = _sheet_with(book, "recognition_decided")
+    decided = _column(other, "recognition_decided")
+    other[f"{decided}3"], other["C3"] = 12, 1e308
+    other[f"{decided}4"], other["C4"] = 7, 2024.5
+    filled = tmp_path / "filled.xlsx"
+    book.save(filled)
+    (tmp_path / "mint-index.yaml").write_text(
+        "sources:\n  - path: filled.xlsx\n    format: template\n", encoding="utf-8"
+    )
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_project(tmp_path / "mint-index.yaml").data  # noqa: B018
+    where = err.value.failures.set_index(["source", "row", "column"])["value"]
+    named = {(Path(s).name, r, c): v for (s, r, c), v in where.items()}
+    assert named[(f"filled.xlsx[{sheet.title}]", 4, "council_seats")] == "vierzig"
+    assert named[(f"filled.xlsx[{other.title}]", 3, "year")] == "1e+308"
+    assert named[(f"filled.xlsx[{other.title}]", 4, "year")] == "2024.5"
+
+
 def test_yes_no_and_numbers_typed_as_keys(fw: mi.Framework, tmp_path: Path) -> None:
     """A unit key typed as a number keeps its digits; ja/nein read as 1/0."""
     book = openpyxl.Workbook()

@@ -48,6 +48,7 @@ from mint_index.data.layouts import (
     wide_to_long,
 )
 from mint_index.data.readers import (
+    SOURCE_COLUMN,
     Table,
     blank_and_note_rows,
     detect_encoding,
@@ -71,6 +72,7 @@ from mint_index.data.readers import (
 )
 from mint_index.data.source import SourceSpec
 from mint_index.data.workbooks import as_shown_percent, percent_columns, read_sheet, sheet_names
+from mint_index.errors import MintIndexError
 from mint_index.reasons import with_codes
 
 __all__ = [
@@ -112,6 +114,8 @@ def read_file(
         sheets = _sheets(raw, kind, spec)
     except InputRefused as refused:
         return [failed_table(name, refused.reason, refused.code)]
+    if spec.format == "template":
+        return _read_template(path, name, spec)
     if sheets is None:
         return [_read_one(raw, kind, path, name, spec)]
     several = spec.sheet == "*" or isinstance(spec.sheet, list)
@@ -199,8 +203,6 @@ def _read_bytes(
     raw: bytes, kind: str, path: Path, name: str, spec: SourceSpec, every_sheet: bool = False
 ) -> Table:
     fmt = spec.format
-    if fmt == "template":
-        return _read_template(path, name, spec)
     if fmt == "excel" or (fmt in ("auto", "genesis") and kind == "excel"):
         return _excel(raw, name, spec, every_sheet)
     if fmt == "parquet" or (fmt == "auto" and kind == "parquet"):
@@ -458,12 +460,34 @@ def _parquet(raw: bytes, name: str, spec: SourceSpec) -> Table:
     return table
 
 
-def _read_template(path: Path, name: str, spec: SourceSpec) -> Table:
-    """A filled-in fill-in workbook (``mint-index template``): its own reader."""
+def _read_template(path: Path, name: str, spec: SourceSpec) -> list[Table]:
+    """A filled-in fill-in workbook (``mint-index template``): a table per domain sheet,
+    called ``erhebung.xlsx[Bildung und Sprache]``, whose problems name the sheet row and
+    the variable's column, where the town's office finds the cell."""
     from mint_index.data import template
 
-    frame = template.read_template(path)
-    return frame_table(frame, name, "template", year=spec.year, layout="long")
+    try:
+        sheets = template.read_template_sheets(path)
+    except MintIndexError as exc:  # a workbook the reader refuses, said as data problems
+        return [failed_table(name, str(exc), "unreadable_file")]
+    if not sheets:
+        return [failed_table(name, "nothing is filled in", "no_data_rows")]
+    tables = []
+    for sheet, cells in sheets.items():  # loop over the workbook's sheets (a handful)
+        cells[SOURCE_COLUMN] = cells["variable"]
+        table = frame_table(
+            cells.drop(columns="row"),
+            f"{name}[{sheet}]",
+            "template",
+            rows=cells["row"].to_numpy(),
+            year=spec.year,
+            layout="long",
+            school_year=spec.school_year,
+        )
+        _apply_keys(table, spec)
+        drop_expected_warnings(table, spec.expected_warnings)
+        tables.append(table)
+    return tables
 
 
 # ---- layouts ------------------------------------------------------------------------

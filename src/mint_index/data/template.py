@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from mint_index.errors import MintIndexError
@@ -35,6 +36,7 @@ __all__ = [
     "collected_variables",
     "read_template",
     "read_template_measures",
+    "read_template_sheets",
     "write_template",
 ]
 
@@ -318,40 +320,61 @@ def _header_at(rows: list[tuple[Any, ...]]) -> int | None:
     return None
 
 
-def read_template(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """A filled fill-in workbook as tidy cells: ``unit, year, variable, value``.
+def read_template_sheets(path: str | os.PathLike[str]) -> dict[str, pd.DataFrame]:
+    """A filled fill-in workbook's domain sheets as tidy cells, by sheet name: ``unit,
+    year, variable, value`` and ``row``, the sheet row (1 is the first) a cell is in, so
+    problems point at it. A sheet where nothing is filled in is left out, and ``year``
+    is left out of a sheet where no year is entered (the source's ``year`` gives it).
 
-    Without any year entered the ``year`` column is left out, so the source's ``year``
-    gives it. Empty cells are left out (not collected yet); ``ja``/``yes`` and ``nein``/``no`` are
-    1 and 0. A cell that is no number is kept as text, so validation reports it with its
-    sheet and column.
+    Empty cells are left out (not collected yet); ``ja``/``yes`` and ``nein``/``no`` are
+    1 and 0. A cell that is no number, or a year cell that is no year, is kept as
+    entered, so validation reports it with its sheet, row and column.
     """
-    frames = []
-    for name, rows in _sheet_rows(Path(path)).items():
+    sheets: dict[str, pd.DataFrame] = {}
+    for name, rows in _sheet_rows(Path(path)).items():  # loop over the sheets (a handful)
         at = _header_at(rows)
         if name == MEASURES_SHEET or at is None:
             continue
         header = [str(h).strip() if h is not None else "" for h in rows[at]]
         body = pd.DataFrame(rows[at + 1 :], columns=header, dtype=object)
+        body["row"] = np.arange(len(body)) + at + 2  # rows[0] is the sheet's row 1
         body = body.dropna(subset=["unit"])
         variables = [h for h in header if h and h not in _KEY_COLUMNS]
         if not len(body) or not variables:
             continue
-        long = body.melt(id_vars=["unit", "year"], value_vars=variables, var_name="variable")
+        ids = ["unit", "year", "row"]
+        long = body.melt(id_vars=ids, value_vars=variables, var_name="variable")
         long = long[long["value"].notna() & (long["value"].astype(str).str.strip() != "")]
-        frames.append(long)
-    if not frames:
+        if len(long):
+            sheets[name] = _tidy(long.reset_index(drop=True))
+    return sheets
+
+
+def read_template(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """A filled fill-in workbook as tidy cells: ``unit, year, variable, value`` (every
+    sheet of :func:`read_template_sheets`; without any year entered, no ``year``)."""
+    sheets = [frame.drop(columns="row") for frame in read_template_sheets(path).values()]
+    if not sheets:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in _COLUMNS})
-    cells = pd.concat(frames, ignore_index=True)
+    cells = pd.concat(sheets, ignore_index=True)
+    if "year" not in cells.columns:
+        return cells[["unit", "variable", "value"]]
+    return cells[list(_COLUMNS)]
+
+
+def _tidy(cells: pd.DataFrame) -> pd.DataFrame:
+    """One sheet's cells: keys as text, yes/no as 1/0, numbers as numbers, years as
+    entered (left out where none is)."""
     cells["unit"] = cells["unit"].map(_key_text)
     words = cells["value"].astype(str).str.strip().str.lower()
     cells["value"] = words.map(_YES).where(words.isin(_YES), cells["value"])
     numeric = pd.to_numeric(cells["value"], errors="coerce")
     cells["value"] = numeric.astype(object).where(numeric.notna(), cells["value"])
-    cells["year"] = pd.to_numeric(cells["year"], errors="coerce").astype("Int64")
-    if cells["year"].isna().all():  # no year entered: the source's ``year`` gives it
-        return cells[["unit", "variable", "value"]].reset_index(drop=True)
-    return cells[list(_COLUMNS)].reset_index(drop=True)
+    entered = cells["year"].notna() & (cells["year"].astype(str).str.strip() != "")
+    if not entered.any():
+        return cells.drop(columns="year")
+    cells["year"] = cells["year"].where(entered, None)
+    return cells
 
 
 _COLUMNS = ("unit", "year", "variable", "value")
@@ -365,7 +388,9 @@ def _key_text(value: Any) -> str:
 
 
 def read_template_measures(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """The measures sheet of a filled workbook: ``unit, measure, since`` (one row each)."""
+    """The measures sheet of a filled workbook: ``unit, measure, since`` (one row each;
+    a ``since`` that is no whole year is left empty: :func:`mint_index.load_measures`
+    reads the sheet with every check and names such a cell)."""
     rows = _sheet_rows(Path(path)).get(MEASURES_SHEET, [])
     at = _header_at(rows)
     if at is None:
@@ -373,5 +398,7 @@ def read_template_measures(path: str | os.PathLike[str]) -> pd.DataFrame:
     frame = pd.DataFrame(rows[at + 1 :], columns=list(rows[at])[:3], dtype=object)
     frame = frame.dropna(subset=["unit", "measure"])
     frame["unit"] = frame["unit"].map(_key_text)
-    frame["since"] = pd.to_numeric(frame["since"], errors="coerce").astype("Int64")
+    since = pd.to_numeric(frame["since"], errors="coerce")
+    whole = since.notna() & np.isfinite(since) & (since == since.round())
+    frame["since"] = since.where(whole).astype("Int64")  # no whole year: empty
     return frame[list(_MEASURE_COLUMNS)].reset_index(drop=True)
