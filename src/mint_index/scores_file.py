@@ -136,6 +136,8 @@ def _write_table(table: pd.DataFrame, path: Path, provenance: dict[str, Any]) ->
 
 
 def _finite(values: pd.Series, column: str, given: pd.DataFrame, first_row: int) -> None:
+    """A ValueError naming the first row whose ``values`` is infinite, with the value the
+    ``given`` table holds there."""
     infinite = np.isinf(values.to_numpy(np.float64, na_value=np.nan))
     if infinite.any():
         at = int(infinite.argmax())
@@ -145,7 +147,8 @@ def _finite(values: pd.Series, column: str, given: pd.DataFrame, first_row: int)
 
 def _json_document(table: pd.DataFrame, provenance: dict[str, Any]) -> str:
     """The JSON scores document: metadata, then ``rows`` as arrays in ``columns`` order,
-    one row per line (readable diffs, and the C encoder does the work)."""
+    one row per line (readable diffs), each field as ``json`` writes it
+    (:func:`_json_values`)."""
     head = canonical_json(
         {
             "format": FORMAT_NAME,
@@ -268,9 +271,9 @@ def read_scores(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, dict[str, A
 def _checked(table: pd.DataFrame, first_row: int) -> pd.DataFrame:
     """``table`` in :func:`canonical` form, or a ValueError naming the first row a damaged
     or hand-edited file may hold and no reader can take: without a unit or node (the
-    comparison keys on them), repeating a unit, year and node, or with an infinite score
-    or rank. ``first_row``: the number the file gives its first data row (a CSV file's
-    line, after the header)."""
+    comparison keys on them), repeating a unit, year and node, or with a score, change or
+    rank that is infinite or rounds to infinity. ``first_row``: the number the file gives
+    its first data row (a CSV file's line, after the header)."""
     given = table
     for column in ("rank", "peer_rank"):  # before canonical(): inf is no whole number
         _finite(pd.to_numeric(table[column]), column, given, first_row)
