@@ -163,6 +163,26 @@ def test_problems_name_the_sheet_row_and_column(workbook: Path, tmp_path: Path) 
     assert named[(f"filled.xlsx[{other.title}]", 4, "year")] == "2024.5"
 
 
+def test_an_edited_ids_row(workbook: Path, tmp_path: Path) -> None:
+    """Row 2 holds the ids the figures are read by. Without its ``year`` id the source's
+    year dates the sheet; an id given twice leaves unknown which cell is which, and is
+    said so (both used to stop the reader: exit 3)."""
+    book = openpyxl.load_workbook(workbook)
+    sheet = _sheet_with(book, "council_seats")
+    sheet[f"{_column(sheet, 'council_seats')}3"] = 44
+    sheet["C2"] = None  # the year id cleared
+    book.save(tmp_path / "no_year.xlsx")
+    cells = read_template(tmp_path / "no_year.xlsx")
+    assert cells.to_dict("records") == [
+        {"unit": "08999001", "variable": "council_seats", "value": 44}
+    ]
+    seats_mig = _column(sheet, "council_seats_mig")
+    sheet[f"{seats_mig}2"] = "council_seats"  # an id given twice
+    book.save(tmp_path / "twice.xlsx")
+    with pytest.raises(mi.MintIndexError, match=r"row 2 names council_seats more than once"):
+        read_template(tmp_path / "twice.xlsx")
+
+
 def test_yes_no_and_numbers_typed_as_keys(fw: mi.Framework, tmp_path: Path) -> None:
     """A unit key typed as a number keeps its digits; ja/nein read as 1/0."""
     book = openpyxl.Workbook()

@@ -483,6 +483,7 @@ def _read_template(path: Path, name: str, spec: SourceSpec) -> list[Table]:
             year=spec.year,
             layout="long",
             school_year=spec.school_year,
+            file_columns=["unit", *pd.unique(cells["variable"])],
         )
         _apply_keys(table, spec)
         drop_expected_warnings(table, spec.expected_warnings)

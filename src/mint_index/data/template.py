@@ -336,13 +336,20 @@ def read_template_sheets(path: str | os.PathLike[str]) -> dict[str, pd.DataFrame
         if name == MEASURES_SHEET or at is None:
             continue
         header = [str(h).strip() if h is not None else "" for h in rows[at]]
-        body = pd.DataFrame(rows[at + 1 :], columns=header, dtype=object)
+        named = [h for h in header if h]
+        twice = sorted({h for h in named if named.count(h) > 1})
+        if twice:  # the ids row was edited: which cell is which variable is unknown
+            raise MintIndexError(
+                f"{path}[{name}]: row {at + 1} names {', '.join(twice)} more than once; "
+                "it holds the ids the figures are read by: copy it from a new template"
+            )
+        body = pd.DataFrame(rows[at + 1 :], columns=header, dtype=object)[named]
         body["row"] = np.arange(len(body)) + at + 2  # rows[0] is the sheet's row 1
         body = body.dropna(subset=["unit"])
-        variables = [h for h in header if h and h not in _KEY_COLUMNS]
+        variables = [h for h in named if h not in _KEY_COLUMNS]
         if not len(body) or not variables:
             continue
-        ids = ["unit", "year", "row"]
+        ids = ["unit", "row", *(["year"] if "year" in named else [])]
         long = body.melt(id_vars=ids, value_vars=variables, var_name="variable")
         long = long[long["value"].notna() & (long["value"].astype(str).str.strip() != "")]
         if len(long):
@@ -370,6 +377,8 @@ def _tidy(cells: pd.DataFrame) -> pd.DataFrame:
     cells["value"] = words.map(_YES).where(words.isin(_YES), cells["value"])
     numeric = pd.to_numeric(cells["value"], errors="coerce")
     cells["value"] = numeric.astype(object).where(numeric.notna(), cells["value"])
+    if "year" not in cells.columns:
+        return cells
     entered = cells["year"].notna() & (cells["year"].astype(str).str.strip() != "")
     if not entered.any():
         return cells.drop(columns="year")
