@@ -164,3 +164,34 @@ def test_rules_flag_then_the_project_rules(
     assert code == EXIT_DATA
     problems = json.loads(capsys.readouterr().out)["problems"]
     assert [(p["code"], p["value"]) for p in problems] == [("unknown_measure", RENAMED[1])]
+
+
+def test_validate_checks_the_register_a_report_would_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A register with an unknown measure, an unknown unit and a year that is none used
+    to pass `validate` and stop `report`; validate now checks it as report reads it, from
+    --measures or the project file."""
+    import shutil
+
+    import yaml
+
+    register = tmp_path / "measures.csv"
+    register.write_text(
+        "unit,measure,since\n08999001,mit_nope,2020\n99999999,mit_mentors,20x\n",
+        encoding="utf-8",
+    )
+    assert cli("validate", DATA, "--units", UNITS, "--measures", MEASURES) == EXIT_OK
+    assert "measures   15" in capsys.readouterr().out  # examples/data/measures.csv: 15 rows
+    assert cli("validate", DATA, "--units", UNITS, "--measures", register) == EXIT_DATA
+    err = capsys.readouterr().err
+    assert "measures.csv:2:measure  the measure is not in the action catalog" in err
+    assert "measures.csv:3:unit     the unit is not in the units table" in err
+    assert "measures.csv:3:since    since or end is not a whole year" in err
+    for source in (DATA, UNITS):
+        shutil.copy(source, tmp_path / source.name)
+    project = {"units": UNITS.name, "measures": register.name, "sources": [{"path": DATA.name}]}
+    (tmp_path / "mint-index.yaml").write_text(yaml.safe_dump(project), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert cli("validate") == EXIT_DATA
+    assert "the measure is not in the action catalog" in capsys.readouterr().err

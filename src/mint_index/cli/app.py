@@ -286,6 +286,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("validate", "check data files against the framework; list every problem")
     p.add_argument("data", nargs="*", metavar="DATA", help=_DATA_HELP)
+    p.add_argument(
+        "--measures",
+        metavar="FILE",
+        help="measures register to check too, against the units and the action catalog "
+        "(CSV or workbook: unit, measure, since; default with a project: its measures)",
+    )
     _add_project_option(p)
     _add_input_options(p)
     _add_source_options(p)

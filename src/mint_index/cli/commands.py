@@ -288,11 +288,21 @@ def data_facts(dataset: Dataset, files: list[dict[str, str]]) -> dict[str, Any]:
 
 # ---- commands ------------------------------------------------------------------------------
 def validate(args: argparse.Namespace) -> Outcome:
+    from mint_index.cli.project import measures_register_file
+    from mint_index.measures import load_measures
+
     inputs = read_inputs(args, args.data, args.framework)
     facts = data_facts(inputs.dataset, inputs.files)
     facts["framework"] = inputs.framework.framework.id
+    files = inputs.files
+    register_file = measures_register_file(args, inputs.project)
+    if register_file is not None:  # checked as report and effects will read it
+        rules = command_rules(None, inputs)[0]
+        register = load_measures(register_file, catalog=rules, units=inputs.dataset.unit_ids)
+        facts["measures"] = len(register.frame)
+        files = files + file_records([register_file])
     facts["warnings"] = len(inputs.warnings)
-    prov = command_provenance("validate", inputs.files, inputs.framework)
+    prov = command_provenance("validate", files, inputs.framework)
     return Outcome(
         "validate",
         headline="the data fit the framework",

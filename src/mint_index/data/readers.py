@@ -1059,7 +1059,7 @@ def _other_input(heads: Sequence[str]) -> str:
     if looks_like_register(heads):
         return (
             "; this is a measures register, not data: give it as the measures "
-            "(measures: in the project file, or --measures of report and effects)"
+            "(measures: in the project file, or --measures)"
         )
     if {"name", "population"} & {h.strip().casefold() for h in heads}:
         return (
