@@ -366,7 +366,8 @@ def score(args: argparse.Namespace) -> Outcome:
         out = inputs.project.root / "scores.csv"
     else:
         raise UsageError("give --out FILE (.csv, .parquet, .json, .duckdb or .sqlite)")
-    check_output_not_input(out, args, inputs, measures_register_file(args, inputs.project))
+    register_file = measures_register_file(args, inputs.project)
+    check_output_not_input(out, args, inputs, register_file)
     facts = data_facts(inputs.dataset, inputs.files)
     results = score_results(inputs)
     rules_info: dict[str, Any] | None = None
@@ -375,7 +376,6 @@ def score(args: argparse.Namespace) -> Outcome:
     files = inputs.files
     if out.suffix.lower() in DATABASE_SUFFIXES:  # it holds recommendations, as report's
         rules, rules_info, skipped = command_rules(args.rules, inputs)
-        register_file = measures_register_file(args, inputs.project)
         if rules is None:
             recommendations = NO_RECOMMENDATIONS
         else:
