@@ -82,6 +82,11 @@ SET_BY_PRODUCER: dict[str, str] = {
     "numeric_keys": "unit keys were stored as numbers (leading zeros lost)",
     "duplicate_unit": "a unit key is listed twice in the units table",
     "key_not_in_scheme": "a unit key is not a key of the declared scheme (AGS, ARS)",
+    "no_units_table": "a source names its units (key match: name) but no units table with "
+    "names is given to find their keys by",
+    "unknown_unit_name": "a unit name (key match: name) that the units table does not have",
+    "ambiguous_unit_name": "a unit name (key match: name) that several units of the units "
+    "table have",
     "unknown_label": "a mapping names a source label the file does not have",
     "unknown_code": "a cell symbol or answer code that is not known",
     "filter_value_not_found": "a filter value that no row has",

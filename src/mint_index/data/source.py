@@ -61,13 +61,17 @@ class KeySpec(BaseModel):
     ``own`` (a town's own numbering, e.g. districts 1-25: never padded, never reported as
     lost leading zeros) or ``auto`` (recognised from the keys). ``pad``: left-pad numeric
     keys with zeros to this many digits (e.g. ``8`` when a spreadsheet turned
-    ``01001000`` into ``1001000``).
+    ``01001000`` into ``1001000``). ``match``: ``key`` (default) or ``name``: the unit
+    column of a plain table holds the units' names (a department's table by Stadtteil),
+    each replaced by the key the units table gives it
+    (:func:`~mint_index.data.unit_names.match_unit_names`).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     scheme: Literal["auto", "ags", "ars", "own"] = "auto"
     pad: int | None = Field(default=None, ge=1, le=12)
+    match: Literal["key", "name"] = "key"
 
 
 def text_encoding(name: str) -> str:

@@ -493,7 +493,14 @@ def _read_template(path: Path, name: str, spec: SourceSpec) -> list[Table]:
 
 # ---- layouts ------------------------------------------------------------------------
 def _key_and_name(header: list[str], spec: SourceSpec) -> tuple[str | None, str | None]:
-    """The key and name columns: as the source names them, else by their usual names."""
+    """The key and name columns: as the source names them, else by their usual names. A
+    source that keys its units by name (``key: {match: name}``) has its name column as
+    the key column, until the units table gives their keys."""
+    if spec.key.match == "name":
+        named = spec.unit_column or spec.name_column
+        if named is not None:
+            return find_column(header, named, ()) or named, None
+        return find_column(header, None, NAME_NAMES) or find_column(header, None, ("unit",)), None
     unit = find_column(header, spec.unit_column, KEY_NAMES)
     if unit is None and spec.unit_column is not None:
         unit = spec.unit_column  # reported as a missing column by frame_table
@@ -570,7 +577,7 @@ def _frame_source(
     file_columns = [c for c in frame.columns if not c.startswith("Unnamed: ")]
     frame.index = rows
     frame, notes = blank_and_note_rows(frame, name)
-    if not transposed:
+    if not transposed and spec.key.match != "name":  # names are matched as they are
         frame, unit, label = _split_key_and_name(frame, unit, label)
     frame, totals = total_rows(frame, unit, label, name)
     blank = [
