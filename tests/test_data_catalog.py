@@ -69,6 +69,12 @@ def test_ambiguous_fit_maps_nothing() -> None:
     assert map_by_catalog("14339-01-02-5", LABELS_14339, fw) == {}
 
 
+def test_label_fits_an_ascii_spelling_of_umlauts() -> None:
+    # the 2020 interface's flat files head a statistic "Bevoelkerungsstand"
+    assert label_fits("Bevoelkerungsstand (Anzahl) | Ausländer", ("Bevölkerungsstand",)) == 1
+    assert label_fits("Bevölkerungsstand | Auslaender", ("Ausländer",)) == 1
+
+
 def test_label_fits_counts_unnamed_levels() -> None:
     assert label_fits("A | B | Anzahl", ("A", "B")) == 1
     assert label_fits("A | C", ("A", "B")) is None

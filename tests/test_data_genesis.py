@@ -495,6 +495,25 @@ def test_table_code_and_title_are_read_from_the_header(tmp_path: Path) -> None:
     assert table.title is not None and table.title.startswith("Bevölkerungsstand")
 
 
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("12411-01-01-4_flat.csv", "12411-01-01-4"),
+        ("21311-01-01-4-B.csv", "21311-01-01-4-B"),  # a variant of a Regionaldatenbank table
+        ("12211-Z-11.csv", "12211-Z-11"),  # time series
+        ("86000U-Z-01_de_flat.csv", "86000U-Z-01"),
+        ("AI-N-01-2-5.csv", "AI-N-01-2-5"),  # Regionalatlas
+        ("12411-0015.csv", "12411-0015"),  # GENESIS-Online
+        ("1000A-2022_de_flat.csv", "1000A-2022"),  # Zensus 2022 database
+        ("bevoelkerung_2019-2020.csv", None),  # years, no code
+    ],
+)
+def test_table_codes_of_every_database(name: str, code: str | None) -> None:
+    from mint_index.data.genesis import table_code
+
+    assert table_code([], name) == code
+
+
 def test_33111_land_use_labels_do_not_borrow_from_the_left(tmp_path: Path) -> None:
     # 33111-01-01-4 (excerpt, 7 of 19 columns): "Waldfläche" and "Friedhofsfläche" have no
     # sub-level; filling from the left called them "... | Heide" and "... | Grünanlage"

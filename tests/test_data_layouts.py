@@ -20,7 +20,7 @@ from mint_index.data.layouts import (
     pivot_label,
     units_as_columns,
 )
-from mint_index.data.load import load_sources
+from mint_index.data.load import describe_source, load_sources
 from mint_index.data.source import SourceSpec
 from mint_index.errors import DataValidationError
 
@@ -90,6 +90,80 @@ def test_flat_file_filter_and_pivot(flat: Path) -> None:
         [spec.model_copy(update={"mapping": {f"{base} | Ausländer": "pop_foreign"}})]
     )
     assert value(mapped, "01001000", 2023, "pop_foreign") == 9000
+
+
+#: The 2020 interface's flat file (Regionaldatenbank until 2025), in German: five
+#: columns of statistic and time, four per dimension, a column per statistic.
+FLAT_2020_HEADER = (
+    "Statistik_Code;Statistik_Label;Zeit_Code;Zeit_Label;Zeit;1_Merkmal_Code;1_Merkmal_Label;"
+    "1_Auspraegung_Code;1_Auspraegung_Label;2_Merkmal_Code;2_Merkmal_Label;2_Auspraegung_Code;"
+    "2_Auspraegung_Label;BEVSTD__Bevoelkerungsstand__Anzahl;FLC006__Flaeche__qkm"
+)
+
+
+def flat_2020_row(key: str, name: str, sex: str, people: str, area: str) -> str:
+    sex_code = {"Insgesamt": "", "weiblich": "GESW"}[sex]
+    return (
+        f"12411;Fortschreibung des Bevölkerungsstandes;STAG;Stichtag;31.12.2022;KREISE;"
+        f"Kreise und kreisfreie Städte;{key};      {name};GES;Geschlecht;{sex_code};{sex};"
+        f"{people};{area}"
+    )
+
+
+def test_flat_file_of_the_2020_interface(tmp_path: Path) -> None:
+    rows = [
+        flat_2020_row("01001", "Flensburg, kreisfreie Stadt", "Insgesamt", "92550", "56,73"),
+        flat_2020_row("01001", "Flensburg, kreisfreie Stadt", "weiblich", "46676", ""),
+        flat_2020_row("01002", "Kiel, kreisfreie Stadt", "Insgesamt", ".", "118,65"),
+        flat_2020_row("01002", "Kiel, kreisfreie Stadt", "weiblich", "12x", ""),
+    ]
+    path = tmp_path / "12411-01-01-4_flat.csv"
+    path.write_text(FLAT_2020_HEADER + "\n" + "\n".join(rows) + "\n", encoding="cp1252")
+    assert is_genesis_flat(FLAT_2020_HEADER.split(";"))
+    spec = SourceSpec(path=path.name, filter={"time": "2022-12-31"})
+    with pytest.raises(DataValidationError) as caught:
+        load_sources([spec], base_dir=tmp_path)
+    bad = caught.value.failures
+    # "12x" is the file's fifth line, its people column
+    assert (bad["row"].tolist(), bad["value"].tolist()) == ([5], ["12x"])
+    path.write_text(path.read_text("cp1252").replace("12x", "61000"), encoding="cp1252")
+    ds = load_sources([spec], base_dir=tmp_path)
+    people, area = "Bevoelkerungsstand (Anzahl)", "Flaeche (qkm)"
+    assert value(ds, "01001", 2022, f"{people} | Insgesamt") == 92550
+    assert value(ds, "01002", 2022, f"{people} | weiblich") == 61000
+    assert value(ds, "01002", 2022, f"{area} | Insgesamt") == pytest.approx(118.65)
+    # a statistic's empty cell, where the file has several, is no cell at all
+    assert f"{area} | weiblich" not in set(ds.variables)
+    kiel = ds.long.set_index(["unit", "variable"]).loc[("01002", f"{people} | Insgesamt")]
+    assert kiel["missing_reason"] == "unknown_or_secret"
+    assert ds.units.loc["01001", "name"] == "Flensburg, kreisfreie Stadt"
+    described = describe_source(SourceSpec(path=str(path)))
+    assert (described.format, described.table) == ("genesis-flat", "12411-01-01-4")
+
+
+def test_flat_file_of_the_2020_interface_in_english(tmp_path: Path) -> None:
+    # the English export names all four columns of a dimension N_variable_code
+    header = (
+        "statistics_code;statistics_label;time_code;time_label;time;1_variable_code;"
+        "1_variable_label;1_variable_code;1_variable_code;"
+        "ERW065__Employees_subj._to_social_insur.__number"
+    )
+    rows = [
+        "13111;Employees;STAG;Reference date;2021-12-31;DLAND;Länder;08;Baden-Württemberg;4843423",
+        "13111;Employees;STAG;Reference date;2022-12-31;DLAND;Länder;08;Baden-Württemberg;4898563",
+    ]
+    (tmp_path / "13111-0005.csv").write_text(header + "\n" + "\n".join(rows) + "\n")
+    ds = load_sources([SourceSpec(path="13111-0005.csv")], base_dir=tmp_path)
+    label = "Employees subj. to social insur. (number)"
+    assert value(ds, "08", 2021, label) == 4843423
+    assert value(ds, "08", 2022, label) == 4898563
+
+
+def test_flat_file_of_the_2020_interface_with_a_broken_header(tmp_path: Path) -> None:
+    header = "Statistik_Code;Statistik_Label;Zeit_Code;Zeit_Label;Zeit;1_Merkmal_Code;X__Y__Anzahl"
+    (tmp_path / "t.csv").write_text(header + "\n12411;B;STAG;Stichtag;2022;KREISE;5\n")
+    with pytest.raises(DataValidationError, match="four columns per dimension"):
+        load_sources([SourceSpec(path="t.csv")], base_dir=tmp_path)
 
 
 def test_opensdg_series_units_and_disaggregation(tmp_path: Path) -> None:

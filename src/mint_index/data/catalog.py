@@ -37,8 +37,14 @@ def same_table(file_code: str | None, catalog_code: str) -> bool:
     return file_code is not None and file_code.strip().upper() == catalog_code.strip().upper()
 
 
+#: Umlauts as ASCII exports write them (the flat files of the 2020 GENESIS interface head
+#: a statistic ``Bevoelkerungsstand``), so that both spellings name one label.
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
 def _norm(text: str) -> str:
-    return " ".join(str(text).split()).casefold()
+    """A label level as compared: spaces collapsed, case folded, umlauts as ``ae``."""
+    return " ".join(str(text).translate(_UMLAUTS).split()).casefold()
 
 
 def _forms(text: str) -> set[str]:

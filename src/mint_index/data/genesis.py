@@ -48,8 +48,12 @@ from mint_index.errors import DataValidationError
 
 __all__ = ["apply_mapping", "is_genesis", "load_mapping", "read_genesis", "sheet_as_csv"]
 
+#: A Regionaldatenbank table code: ``12411-01-01-4`` (``-4`` Kreise, ``-5`` Gemeinden),
+#: with a variant letter (``21311-01-01-4-B``), a time series (``12211-Z-11``,
+#: ``86000U-Z-01``) or a Regionalatlas table (``AI-N-01-2-5``).
 _TABLE_CODE = re.compile(
-    r"(?<![0-9A-Za-z])\d{5}-[0-9A-Z]{2,3}-[0-9A-Z]{2}-[0-9A-Z]{1,2}(?![0-9A-Za-z])"
+    r"(?<![0-9A-Za-z])(?:\d{5}-[0-9A-Z]{2,3}-[0-9A-Z]{2}-[0-9A-Z]{1,2}(?:-[A-Z])?"
+    r"|\d{5}[A-Z]?-Z-\d{2}|AI-[A-Z]{1,2}-\d{2}(?:-\d{1,2}){1,3})(?![0-9A-Za-z])"
 )
 _COPYRIGHT = re.compile(r"Statistische\S{0,2} .{1,3}mter des Bundes und der L")
 _DATA_LINE = re.compile(
@@ -62,7 +66,8 @@ _YEAR_LABEL = re.compile(
     re.IGNORECASE,
 )
 _BARE_LINE = re.compile(r'^\s*"?[^;"]*"?\s*(?:;\s*)*$')
-_ONLINE_CODE = re.compile(r"(?<![0-9A-Za-z-])\d{5}-\d{4}(?![0-9A-Za-z-])")
+#: A GENESIS-Online table code (``12411-0015``) or a Zensus database's (``1000A-2022``).
+_ONLINE_CODE = re.compile(r"(?<![0-9A-Za-z-])\d{4}[0-9A-Z]-\d{4}(?![0-9A-Za-z-])")
 
 _NL, _CR, _SEMI, _QUOTE, _DOT, _SPACE = (ord(c) for c in '\n\r;". ')
 _DIGITS = np.zeros(256, dtype=bool)
@@ -96,8 +101,8 @@ def year_line(head: list[str]) -> int | None:
 
 
 def table_code(head: list[str], source: str = "") -> str | None:
-    """The table code of an export (``12411-01-01-4``, ``12411-0015``) from its header
-    text, else from the file name."""
+    """The table code of an export (``12411-01-01-4``, ``12411-0015``, ``1000A-2022``,
+    ``AI-N-01-2-5``) from its header text, else from the file name."""
     for text in [*head[:3], Path(source).name]:
         match = _TABLE_CODE.search(text) or _ONLINE_CODE.search(text)
         if match:

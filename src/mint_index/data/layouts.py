@@ -7,7 +7,11 @@ cell parsing of :func:`~mint_index.data.readers.frame_table` are shared:
 - GENESIS flat files (``ffcsv``, the export of the GENESIS web service and pystatis): one
   value per row; the region is the ``N_variable`` whose attribute codes are region keys,
   every other ``N_variable`` a disaggregation (an empty attribute code is the total), the
-  variable ``value_variable_label (value_unit)``, the year the ``time`` column.
+  variable ``value_variable_label (value_unit)``, the year the ``time`` column. The flat
+  files of the service's 2020 interface (``Statistik_Code;...;Zeit;1_Merkmal_Code;...``,
+  a column per statistic: ``BEVSTD__Bevoelkerungsstand__Anzahl``), which the
+  Regionaldatenbank delivered until 2025, are brought into that shape first
+  (:func:`flat_2020_frame`).
 - Open SDG tidy CSV: ``Year``, optional ``Series``/``Units``, disaggregation columns,
   ``GeoCode`` (letter prefix such as ``K03101`` dropped), ``Value``.
 - Plain tables with a key column and a name column (``AGS`` + ``Gemeinde``, ``GEN``,
@@ -37,6 +41,7 @@ __all__ = [
     "YEAR_NAMES",
     "filter_rows",
     "find_column",
+    "flat_2020_frame",
     "flat_frame",
     "is_genesis_flat",
     "is_opensdg",
@@ -82,14 +87,76 @@ YEAR_NAMES = ("year", "jahr", "berichtsjahr", "stichtag")
 _FLAT_MARKERS = ("value_variable_label", "_variable_attribute_code")
 _OPENSDG_META = {"Year", "Value", "Units", "Series", "GeoCode", "Unit multiplier", "Unit measure"}
 _OPENSDG_SKIP = {"Observation status", "Reporting type", "COMMENT_OBS", "COMMENT_TS"}
+#: The first five columns of a flat file of the 2020 interface, in German or English.
+_FLAT_2020_HEAD = (
+    ("statistik_code", "statistik_label", "zeit_code", "zeit_label", "zeit"),
+    ("statistics_code", "statistics_label", "time_code", "time_label", "time"),
+)
+#: A dimension's first column in a flat file of the 2020 interface (``1_Merkmal_Code``).
+_FLAT_2020_DIMENSION = re.compile(r"^(\d+)_(?:merkmal|variable)_code(?:\.\d+)?$", re.IGNORECASE)
+_GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _GEO_PREFIX = re.compile(r"^[A-Za-z]+(?=\d)")
 _REGION_CODE = re.compile(r"^(?:DG|\d{1,12})$")
 
 
 def is_genesis_flat(header: Sequence[str]) -> bool:
-    """A GENESIS flat file: its header names ``value_variable_label`` and attribute codes."""
+    """A GENESIS flat file: its header names ``value_variable_label`` and attribute codes,
+    or (the 2020 interface) starts with ``Statistik_Code;Statistik_Label;Zeit_Code;
+    Zeit_Label;Zeit`` (``statistics_code;...;time``) and has a statistic's column
+    (``CODE__Label__unit``)."""
     text = " ".join(header)
-    return all(marker in text for marker in _FLAT_MARKERS)
+    if all(marker in text for marker in _FLAT_MARKERS):
+        return True
+    head = tuple(str(h).strip().lower() for h in header[:5])
+    return head in _FLAT_2020_HEAD and any("__" in str(h) for h in header[5:])
+
+
+def flat_2020_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A flat file of the 2020 interface in the shape of today's (one value per row).
+
+    Its columns are the statistic and the time (five), four per dimension (code, label,
+    attribute code, attribute label; the English export names all four
+    ``N_variable_code``), then one column per statistic, ``CODE__Label__unit`` with
+    ``_`` for spaces (``ERW065__Sozialvers.pflichtig_Beschaeftigte_am_Arbeitsort__Anzahl``)
+    and ``CODE__Label__q`` for its quality marks (left out, as today's ``value_q``). Each
+    statistic's column becomes rows of its own; where a file has several, a cell left
+    empty is a combination the table does not have and gives no row. A German date
+    (``31.12.2022``) is written as today's (``2022-12-31``). The index keeps each value's
+    position among the file's rows. A header of another shape is a ValueError."""
+    columns = [str(c).strip() for c in frame.columns]
+    statistics = [c for c in columns[5:] if "__" in c and not c.lower().endswith("__q")]
+    dimensions = [c for c in columns[5:] if "__" not in c]
+    groups = [dimensions[i : i + 4] for i in range(0, len(dimensions), 4)]
+    if len(dimensions) % 4 or not all(_FLAT_2020_DIMENSION.match(g[0]) for g in groups):
+        raise ValueError(
+            "not a GENESIS flat file: after Statistik_Code ... Zeit come four columns per "
+            f"dimension (N_Merkmal_Code, ...) and one per statistic; columns are: "
+            f"{', '.join(columns)}"
+        )
+    renamed = dict(zip(frame.columns[:5], _FLAT_2020_HEAD[1], strict=True))
+    for n, group in enumerate(groups, 1):
+        names = ("code", "label", "attribute_code", "attribute_label")
+        renamed.update({c: f"{n}_variable_{part}" for c, part in zip(group, names, strict=True)})
+    ids = frame.rename(columns=renamed)[list(renamed.values())]
+    time = ids["time"].astype(str).str.strip()
+    ids = ids.assign(time=time.str.replace(_GERMAN_DATE, _iso_date, regex=True))
+    parts = []
+    for column in statistics:  # loop over the file's statistics (a handful)
+        code, label, *unit = column.split("__")
+        value = frame[column]
+        part = ids.assign(
+            value_variable_code=code.strip(),
+            value_variable_label=label.replace("_", " ").strip(),
+            value_unit=" ".join(unit).replace("_", " ").strip(),
+            value=value,
+        )
+        parts.append(part if len(statistics) == 1 else part[value.astype(str).str.strip() != ""])
+    return pd.concat(parts) if parts else ids.assign(value="")
+
+
+def _iso_date(match: re.Match[str]) -> str:
+    day, month, year = match.groups()
+    return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
 def is_opensdg(header: Sequence[str]) -> bool:
@@ -117,8 +184,14 @@ def find_column(columns: Sequence[str], wanted: str | None, names: Sequence[str]
     return next((lower[n] for n in names if n in lower), None)
 
 
-def flat_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str], str | None]:
-    """A GENESIS flat file -> long frame, its disaggregation columns, its statistic code."""
+def flat_frame(
+    frame: pd.DataFrame,
+) -> tuple[pd.DataFrame, list[str], str | None, str | None]:
+    """A GENESIS flat file -> long frame, its disaggregation columns, its statistic's code
+    and name. The index of the long frame is each value's position among the file's
+    rows."""
+    if "value_variable_label" not in frame.columns:
+        frame = flat_2020_frame(frame)
     columns = list(frame.columns)
     slots = sorted(
         {int(m.group(1)) for c in columns if (m := re.match(r"^(\d+)_variable_code$", c))}
@@ -147,7 +220,8 @@ def flat_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str], str | None
     for name, label_column in classes:
         long[name] = frame[label_column].astype(str).str.strip().replace("", "Insgesamt")
     code = str(frame["statistics_code"].iloc[0]).strip() if len(frame) else None
-    return long, [name for name, _ in classes], code
+    title = str(frame["statistics_label"].iloc[0]).strip() if len(frame) else None
+    return long, [name for name, _ in classes], code, title
 
 
 def opensdg_frame(

@@ -288,8 +288,8 @@ def _flat(text: str, sep: str, raw: bytes, name: str, spec: SourceSpec, encoding
     """A GENESIS flat file: decimal mark from its values, table code from the file name
     (the file itself has only the statistic's code)."""
     frame = _all_text(text, sep)
-    long, classes, code = flat_frame(frame)
-    decimal = spec.decimal or sniff_decimal(frame[["value"]].head(2000), ";")
+    long, classes, code, title = flat_frame(frame)
+    decimal = spec.decimal or sniff_decimal(long[["value"]].head(2000), ";")
     several = [] if "time" in spec.filter else _several_dates(long, name)
     if spec.school_year is not None:  # refused, never silently ignored
         several.append(
@@ -306,7 +306,7 @@ def _flat(text: str, sep: str, raw: bytes, name: str, spec: SourceSpec, encoding
     table = _long_table(long, classes, spec, name, "genesis-flat", raw, encoding, decimal)
     table.failures = several + table.failures
     table.table = table_code([], name) or code
-    table.title = str(frame["statistics_label"].iloc[0]) if len(frame) else None
+    table.title = title
     table.separator, table.decimal = sep, decimal
     return table
 
@@ -886,7 +886,7 @@ def _long_table(
 ) -> Table:
     """A flat or Open SDG long frame: filter, then pivot every class column left (or
     those ``pivot`` names) into the label, then the cells."""
-    rows = np.arange(len(long)) + 2
+    rows = np.asarray(long.index) + 2  # the index: positions among the file's rows
     long.index = rows
     long, problems = filter_rows(long, spec.filter, name)
     problems += _unknown_pivot(spec, long.columns, name)
