@@ -141,6 +141,21 @@ def test_flat_file_of_the_2020_interface(tmp_path: Path) -> None:
     assert (described.format, described.table) == ("genesis-flat", "12411-01-01-4")
 
 
+def test_flat_file_decimal_comma_of_a_later_statistic(tmp_path: Path) -> None:
+    # 2,100 whole numbers of one statistic, then the decimal commas of another (as the
+    # Bauland table's "EUR per qm" follows its counts): the mark is sniffed file-wide
+    keys = [f"{k:05d}" for k in range(1, 2101)]
+    counts = [
+        flat_2020_row(key, f"Kreis {key}", "Insgesamt", str(k), "") for k, key in enumerate(keys)
+    ]
+    prices = [flat_2020_row(key, f"Kreis {key}", "Insgesamt", "", "138,76") for key in keys[:2]]
+    path = tmp_path / "flat.csv"
+    path.write_text(FLAT_2020_HEADER + "\n" + "\n".join(counts + prices) + "\n")
+    ds = load_sources([SourceSpec(path=path.name)], base_dir=tmp_path)
+    assert value(ds, "00002", 2022, "Flaeche (qkm) | Insgesamt") == pytest.approx(138.76)
+    assert value(ds, "02100", 2022, "Bevoelkerungsstand (Anzahl) | Insgesamt") == 2099
+
+
 def test_flat_file_of_the_2020_interface_in_english(tmp_path: Path) -> None:
     # the English export names all four columns of a dimension N_variable_code
     header = (

@@ -289,7 +289,7 @@ def _flat(text: str, sep: str, raw: bytes, name: str, spec: SourceSpec, encoding
     (the file itself has only the statistic's code)."""
     frame = _all_text(text, sep)
     long, classes, code, title = flat_frame(frame)
-    decimal = spec.decimal or sniff_decimal(long[["value"]].head(2000), ";")
+    decimal = spec.decimal or sniff_decimal(_spread(long["value"]), ";")
     several = [] if "time" in spec.filter else _several_dates(long, name)
     if spec.school_year is not None:  # refused, never silently ignored
         several.append(
@@ -309,6 +309,13 @@ def _flat(text: str, sep: str, raw: bytes, name: str, spec: SourceSpec, encoding
     table.title = title
     table.separator, table.decimal = sep, decimal
     return table
+
+
+def _spread(values: pd.Series, size: int = 20000) -> pd.DataFrame:
+    """Distinct values from all over a column, at most about ``size``: the figures of a
+    flat file come a statistic after another, and only a later one may have decimals."""
+    distinct = pd.unique(values.astype(str))
+    return pd.DataFrame({"value": distinct[:: max(1, len(distinct) // size)]})
 
 
 def _several_dates(long: pd.DataFrame, name: str) -> list[pd.DataFrame]:
