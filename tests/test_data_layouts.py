@@ -277,6 +277,20 @@ def test_filter_rows_reports_unknown_columns_and_values() -> None:
     assert codes == ["filter_value_not_found", "missing_column"]
 
 
+def test_a_filter_value_missing_from_a_column_with_empty_cells(tmp_path: Path) -> None:
+    # an empty cell is missing to pandas: listing the column's values crashed (exit 3)
+    (tmp_path / "f.csv").write_text("AGS;Geschlecht;Einwohner\n01001;;5\n01002;weiblich;3\n")
+    spec = SourceSpec(path="f.csv", year=2022, filter={"Geschlecht": "weiblch"})
+    with pytest.raises(DataValidationError) as caught:
+        load_sources([spec], base_dir=tmp_path)
+    (reason,) = caught.value.failures["reason"]
+    assert reason == "filter value not found; the column holds: (empty), weiblich"
+    kept = load_sources(
+        [spec.model_copy(update={"filter": {"Geschlecht": "weiblich"}})], base_dir=tmp_path
+    )
+    assert value(kept, "01002", 2022, "Einwohner") == 3
+
+
 def test_a_filter_with_no_values_is_refused() -> None:
     # a list keeps rows holding any of its values: an empty one would silently keep none
     from pydantic import ValidationError

@@ -359,8 +359,10 @@ def filter_rows(
                 )
             )
             continue
-        cells = frame[column].astype(str).str.strip()
+        column_cells = frame[column]
+        cells = column_cells.astype(object).where(column_cells.notna(), "").astype(str).str.strip()
         present = set(cells.unique())
+        held = ", ".join(sorted(v or "(empty)" for v in present))
         for value in values:
             if value not in present:
                 problems.append(
@@ -369,7 +371,7 @@ def filter_rows(
                         None,
                         column,
                         value,
-                        f"filter value not found; the column holds: {', '.join(sorted(present))}",
+                        f"filter value not found; the column holds: {held}",
                         code="filter_value_not_found",
                     )
                 )
