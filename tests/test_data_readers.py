@@ -412,6 +412,18 @@ def test_school_years_without_the_option_say_how_to_read_them() -> None:
     assert "school_year: start or end" in problems["reason"].iloc[0]
 
 
+def test_a_change_between_two_years_is_no_year() -> None:
+    # as Open SDG change indicators write their Year column
+    cells = pd.Series(["2024 / 2005", "Veränderung aktuelles Jahr (2024) zu 2005", "20x"])
+    _, bad = parse_years(cells)
+    assert bad.all()
+    problems = year_failures("f.csv", np.array([2, 3, 4]), "Year", cells[bad])
+    assert problems["code"].tolist() == ["not_a_year"] * 3
+    said = problems["reason"].tolist()
+    assert all("a period or a change between them" in r for r in said[:2])
+    assert said[2] == "not a year"
+
+
 @pytest.mark.parametrize(
     ("text", "encoding"),
     [("a;Gießen ä €", "utf-8"), ("a;Gießen ä", "latin-1"), ("a;Gießen „x“ €", "cp1252")],

@@ -739,6 +739,10 @@ def parse_years(
     return np.maximum(years, 0), years < 0
 
 
+#: Two years in one cell (``2024 / 2005``, ``Veränderung aktuelles Jahr (2024) zu 2005``).
+_TWO_YEARS = re.compile(r"(?<!\d)(?:1[89]|2\d)\d\d(?!\d).*(?<!\d)(?:1[89]|2\d)\d\d(?!\d)")
+
+
 def year_failures(
     source: str, rows: np.ndarray, column: str, cells: pd.Series, reason: str = "not a year"
 ) -> pd.DataFrame:
@@ -751,12 +755,17 @@ def year_failures(
         "a school or academic year names two calendar years: say which one it counts in "
         "(school_year: start or end; --school-year)"
     )
+    span = per_unique(text, lambda unique: unique.str.contains(_TWO_YEARS)).astype(bool)
+    period = (
+        f"{reason}: it names two years, a period or a change between them (2024 / 2005), "
+        "not one year's figure; mint-index compares years itself, from each year's figures"
+    )
     return failures_frame(
         source,
         rows,
         column,
         text,
-        np.where(school, how, reason),
+        np.where(school, how, np.where(span, period, reason)),
         code=np.where(school, "school_year", "not_a_year"),
     )
 
