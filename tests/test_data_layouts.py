@@ -15,8 +15,10 @@ import mint_index as mi
 from mint_index.data.layouts import (
     filter_rows,
     find_column,
+    find_name_column,
     is_genesis_flat,
     is_opensdg,
+    key_columns,
     pivot_label,
     units_as_columns,
 )
@@ -266,6 +268,14 @@ def test_find_column_any_case_and_usual_names() -> None:
     assert find_column(["ags", "GEN", "x"], None, ("name", "gen")) == "GEN"
     assert find_column(["AGS", "Gemeinde"], "ags", ()) == "AGS"
     assert find_column(["a"], None, ("ags",)) is None
+
+
+def test_key_and_name_columns_by_their_heads() -> None:
+    heads = ["Lfd. Nr.", "gebiet-nr", "gebiet-name", "AGS", "Bezirksnummer", "Anzahl"]
+    assert key_columns(heads) == ["AGS", "gebiet-nr", "Bezirksnummer"]
+    assert find_name_column(heads) == "gebiet-name"
+    assert find_name_column(["Gemeinde", "Stadtteilname"]) == "Gemeinde"
+    assert find_name_column(["x"], "Name") is None
 
 
 def test_filter_rows_reports_unknown_columns_and_values() -> None:

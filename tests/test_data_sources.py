@@ -132,6 +132,45 @@ def test_wide_file_with_key_and_name_columns_needs_only_the_year() -> None:
         load("koeln_btw2013_wahlkreis.csv")
 
 
+def test_an_election_office_export_keys_its_districts(tmp_path: Path) -> None:
+    # the open-data export of election software: the town's AGS on every row, the
+    # districts in gebiet-nr and gebiet-name, the election day in datum
+    (tmp_path / "irw.csv").write_text(
+        "datum;wahl;ags;gebiet-nr;gebiet-name;A;B;D;D1\n"
+        "13.09.2020;Integrationsratswahl;05315000;0101;Altstadt/Süd;5290;700;695;400\n"
+        "13.09.2020;Integrationsratswahl;05315000;0102;Neustadt/Süd;4250;500;497;300\n",
+        encoding="utf-8",
+    )
+    ds = load_sources([SourceSpec(path="irw.csv")], base_dir=tmp_path)
+    assert value(ds, "0101", 2020, "A") == 5290
+    assert value(ds, "0102", 2020, "D1") == 300
+    assert ds.units.loc["0102", "name"] == "Neustadt/Süd"
+    assert "ags" not in set(ds.variables)  # the town's key is no figure
+    # the election's name, the same on every row, is a caption: left out with a warning
+    (caption,) = ds.warnings[ds.warnings["code"] == "caption_column"].itertuples()
+    assert (caption.column, caption.value, caption.row) == ("wahl", "Integrationsratswahl", 2)
+    assert "wahl" not in set(ds.variables)
+    quiet = SourceSpec(path="irw.csv", expected_warnings=["caption_column"])
+    assert not len(load_sources([quiet], base_dir=tmp_path).warnings)
+
+
+def test_a_town_time_series_keeps_its_key(tmp_path: Path) -> None:
+    # one key on every row, but the rows are years: the key is the place's
+    (tmp_path / "ts.csv").write_text(
+        "AGS;Jahr;Bezirk-Nr;Einwohner\n05315000;2021;1;1080000\n05315000;2022;2;1084000\n"
+    )
+    ds = load_sources([SourceSpec(path="ts.csv")], base_dir=tmp_path)
+    assert value(ds, "05315000", 2022, "Einwohner") == 1084000
+
+
+def test_a_running_number_is_no_key(tmp_path: Path) -> None:
+    (tmp_path / "ba.csv").write_text(
+        "Lfd. Nr.;Gemeinde;Beschäftigte\n1;05315 Köln, Stadt;612000\n2;05111 Düsseldorf, Stadt;4\n"
+    )
+    ds = load_sources([SourceSpec(path="ba.csv", year=2023)], base_dir=tmp_path)
+    assert value(ds, "05315", 2023, "Beschäftigte") == 612000
+
+
 def test_a_town_table_with_a_title_above_and_notes_below(tmp_path: Path) -> None:
     """The real Köln file as a statistics office's spreadsheet export: title and source
     lines above the header, an empty row and a footnote below the last district."""

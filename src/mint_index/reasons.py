@@ -104,6 +104,8 @@ SET_BY_PRODUCER: dict[str, str] = {
     "first sheet has none, no sheet is named, and several or no other sheets hold one",
     "note_below_table": "a note below a plain table (a footnote, the source), not read as "
     "data (a warning)",
+    "caption_column": "a column of a plain table with the same text on every row (the "
+    "election an export is about): a caption, not a figure; not read (a warning)",
     "total_row": "a row of a plain table that totals its units (Insgesamt, Summe, a "
     "district's subtotal), not a unit: not read (a warning)",
     "footnote_mark": "a figure with a footnote mark (12.345¹, 9.000 1)), read as the figure "

@@ -180,7 +180,8 @@ def _add_source_options(parser: argparse.ArgumentParser, year: bool = True) -> N
         "--expected-warnings",
         metavar="CODES",
         help="reading warnings known to be harmless, separated by commas (total_row, "
-        "note_below_table, footnote_mark, unknown_mark, no_table_in_sheet): left out, so "
+        "note_below_table, caption_column, footnote_mark, unknown_mark, no_table_in_sheet): "
+        "left out, so "
         "--strict passes on a file as it is sent every year",
     )
     group.add_argument(

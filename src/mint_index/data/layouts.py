@@ -41,10 +41,12 @@ __all__ = [
     "YEAR_NAMES",
     "filter_rows",
     "find_column",
+    "find_name_column",
     "flat_2020_frame",
     "flat_frame",
     "is_genesis_flat",
     "is_opensdg",
+    "key_columns",
     "opensdg_frame",
     "pivot_label",
     "tidy_layout",
@@ -82,8 +84,19 @@ NAME_NAMES = (
     "stadtbezirk",
     "bezirk",
 )
-#: Column names (any case) taken as the year of a plain table, in this order.
-YEAR_NAMES = ("year", "jahr", "berichtsjahr", "stichtag")
+#: Column names (any case) taken as the year of a plain table, in this order (a date
+#: such as an election's ``13.09.2020`` gives its year).
+YEAR_NAMES = ("year", "jahr", "berichtsjahr", "stichtag", "datum", "date")
+#: A head that names a key in a compound word (``gebiet-nr``, ``Stadtteil-Nr.``,
+#: ``Bezirksnummer``, ``Gebietsschlüssel``), as election and yearbook tables head theirs;
+#: not a running number (``Lfd. Nr.``, ``laufende Nummer``), which numbers the lines.
+_KEY_LIKE = re.compile(
+    r"^(?!lfd\b|laufende\b)(?:.*(?:^|[-_ ])(?:nr|id|code)\.?"
+    r"|.*(?:nummer|schlüssel|schluessel|kennziffer)\.?)$",
+    re.IGNORECASE,
+)
+#: A head that names a name in a compound word (``gebiet-name``, ``Stadtteilname``).
+_NAME_LIKE = re.compile(r"name$", re.IGNORECASE)
 _FLAT_MARKERS = ("value_variable_label", "_variable_attribute_code")
 _OPENSDG_META = {"Year", "Value", "Units", "Series", "GeoCode", "Unit multiplier", "Unit measure"}
 _OPENSDG_SKIP = {"Observation status", "Reporting type", "COMMENT_OBS", "COMMENT_TS"}
@@ -174,6 +187,23 @@ def tidy_layout(raw: bytes, encoding: str) -> str | None:
     if is_genesis_flat(fields):
         return "genesis-flat"
     return "opensdg" if is_opensdg(fields) else None
+
+
+def key_columns(columns: Sequence[str]) -> list[str]:
+    """The columns headed like a key, best first: the usual names (:data:`KEY_NAMES`, in
+    their order), then compound ones (``gebiet-nr``, ``Bezirksnummer``)."""
+    lower = {str(c).strip().lower(): str(c) for c in columns}
+    usual = [lower[n] for n in KEY_NAMES if n in lower]
+    return usual + [str(c) for c in columns if str(c) not in usual and _KEY_LIKE.search(str(c))]
+
+
+def find_name_column(columns: Sequence[str], wanted: str | None = None) -> str | None:
+    """The name column: ``wanted``, else a usual name (:data:`NAME_NAMES`), else the first
+    head that ends in ``name`` (``gebiet-name``, ``Stadtteilname``)."""
+    found = find_column(columns, wanted, NAME_NAMES)
+    if found is not None or wanted is not None:
+        return found
+    return next((str(c) for c in columns if _NAME_LIKE.search(str(c).strip())), None)
 
 
 def find_column(columns: Sequence[str], wanted: str | None, names: Sequence[str]) -> str | None:

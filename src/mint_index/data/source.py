@@ -48,7 +48,12 @@ Format = Literal[
 #: The warnings reading a file can give, which a source may say it expects
 #: (``expected_warnings``): what the file holds besides its table, or marks read anyway.
 ReadingWarning = Literal[
-    "footnote_mark", "no_table_in_sheet", "note_below_table", "total_row", "unknown_mark"
+    "caption_column",
+    "footnote_mark",
+    "no_table_in_sheet",
+    "note_below_table",
+    "total_row",
+    "unknown_mark",
 ]
 READING_WARNINGS: tuple[str, ...] = get_args(ReadingWarning)
 

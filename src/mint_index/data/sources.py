@@ -35,12 +35,12 @@ from mint_index.data.genesis import (
 from mint_index.data.inputs import InputRefused, expand_source, read_input, sniff_kind
 from mint_index.data.keys import apply_key_spec
 from mint_index.data.layouts import (
-    KEY_NAMES,
-    NAME_NAMES,
     YEAR_NAMES,
     filter_rows,
     find_column,
+    find_name_column,
     flat_frame,
+    key_columns,
     opensdg_frame,
     pivot_label,
     tidy_layout,
@@ -59,6 +59,7 @@ from mint_index.data.readers import (
     header_labels,
     header_rows,
     keys_in_labels,
+    parse_cells,
     parse_years,
     raw_csv_frame,
     read_csv_table,
@@ -228,7 +229,8 @@ def _read_bytes(
     header = names or _header(text, sep, skip)
     unit, label = _key_and_name(header, spec)
     year = find_column(header, spec.year_column, YEAR_NAMES)
-    texts = tuple(c for c in (unit, label, year, *spec.filter, *spec.pivot) if c)
+    keys = key_columns(header)  # each may turn out to key the rows (_row_key)
+    texts = tuple(c for c in (unit, label, year, *keys, *spec.filter, *spec.pivot) if c)
     frame, sep, decimal, encoding = raw_csv_frame(
         raw,
         sep=sep,
@@ -507,14 +509,77 @@ def _key_and_name(header: list[str], spec: SourceSpec) -> tuple[str | None, str 
         named = spec.unit_column or spec.name_column
         if named is not None:
             return find_column(header, named, ()) or named, None
-        return find_column(header, None, NAME_NAMES) or find_column(header, None, ("unit",)), None
-    unit = find_column(header, spec.unit_column, KEY_NAMES)
-    if unit is None and spec.unit_column is not None:
-        unit = spec.unit_column  # reported as a missing column by frame_table
-    label = find_column(header, spec.name_column, NAME_NAMES)
+        return find_name_column(header) or find_column(header, None, ("unit",)), None
+    if spec.unit_column is not None:  # reported as a missing column by frame_table
+        unit: str | None = find_column(header, spec.unit_column, ()) or spec.unit_column
+    else:
+        unit = next(iter(key_columns(header)), None)
+    label = find_name_column(header, spec.name_column)
     if label is None and spec.name_column is not None:
         label = spec.name_column
     return unit, (label if label != unit else None)
+
+
+def _caption_columns(
+    frame: pd.DataFrame, name: str, keep: set[str], decimal: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A wide table without the columns that hold one text, no figure, on every row (an
+    election export's ``wahl: Integrationsratswahl 2020``): captions of the whole table,
+    each left out with a warning (code ``caption_column``) where it would otherwise be a
+    column of text that stops the read. A table of one row keeps them (one row cannot
+    tell a caption from a remark)."""
+    if len(frame) < 2:
+        return frame, pd.DataFrame()
+    captions: dict[str, str] = {}
+    for column in (c for c in frame.columns if c not in keep):  # loop over columns
+        cells = frame[column]
+        if pd.api.types.is_numeric_dtype(cells.dtype) or cells.isna().any():
+            continue
+        distinct = pd.unique(cells.astype(str).str.strip())
+        if len(distinct) == 1 and distinct[0] and parse_cells(pd.Series(distinct), decimal).bad[0]:
+            captions[str(column)] = str(distinct[0])
+    if not captions:
+        return frame, pd.DataFrame()
+    first = int(np.asarray(frame.index)[0])
+    warnings = failures_frame(
+        name,
+        first,
+        list(captions),
+        list(captions.values()),
+        "the same text on every row: a caption of the table, not a figure; not read",
+        code="caption_column",
+    )
+    return frame.drop(columns=list(captions)), warnings
+
+
+def _row_key(
+    frame: pd.DataFrame, unit: str | None, year_column: str | None
+) -> tuple[pd.DataFrame, str | None]:
+    """The column that keys a wide table's rows, where the first one headed like a key
+    holds one key on every row: the key of the town a table of its districts is about, as
+    an election office's export has ``ags`` beside ``gebiet-nr``. Then the next column
+    headed like a key whose cells tell the rows apart keys them, and the town's column is
+    left out (it is no figure). A long table, or one whose rows are years of one place
+    (a town's time series), keeps its key."""
+    columns = [str(c) for c in frame.columns]
+    if (
+        unit is None
+        or unit not in columns
+        or len(frame) < 2
+        or {"variable", "value"} <= set(columns)
+    ):
+        return frame, unit
+
+    def one_value(column: str) -> bool:
+        cells = frame[column].astype(object).where(frame[column].notna(), "").astype(str)
+        filled = cells.str.strip()
+        return filled[filled != ""].nunique() <= 1
+
+    year = find_column(columns, year_column, YEAR_NAMES)
+    if not one_value(unit) or (year is not None and not one_value(year)):
+        return frame, unit
+    other = next((c for c in key_columns(columns) if c != unit and not one_value(c)), None)
+    return (frame, unit) if other is None else (frame.drop(columns=unit), other)
 
 
 def _split_key_and_name(
@@ -585,6 +650,8 @@ def _frame_source(
     frame.index = rows
     frame, notes = blank_and_note_rows(frame, name)
     if not transposed and spec.key.match != "name":  # names are matched as they are
+        if spec.unit_column is None:
+            frame, unit = _row_key(frame, unit, spec.year_column)
         frame, unit, label = _split_key_and_name(frame, unit, label)
     frame, totals = total_rows(frame, unit, label, name)
     blank = [
@@ -620,6 +687,9 @@ def _frame_source(
     if layout == "wide" and not pivot and spec.year is None and not transposed:
         pivot = _variable_column(frame, spec.school_year)
     file_layout = layout  # what the file is, whatever it is read through
+    captions = pd.DataFrame()
+    if layout == "wide" and not transposed:
+        frame, captions = _caption_columns(frame, name, {"unit", "name", "year", *pivot}, decimal)
     if pivot or spec.filter:
         drop = [c for c in spec.filter if c in frame.columns and c not in pivot]
         frame = frame.drop(columns=drop)
@@ -667,7 +737,7 @@ def _frame_source(
     )
     table.failures = problems + table.failures
     table.layout = file_layout
-    table.warnings += [w for w in (notes, totals) if len(w)]
+    table.warnings += [w for w in (notes, totals, captions) if len(w)]
     if not len(table.cells) and not table.failures:  # a header (and totals), nothing else
         table.failures = [
             failures_frame(
