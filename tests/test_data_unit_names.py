@@ -106,7 +106,7 @@ def test_names_need_a_units_table_with_names(tmp_path: Path) -> None:
     with pytest.raises(DataValidationError) as caught:
         load_sources([BY_NAME], units=keys_only, base_dir=tmp_path)
     assert list(caught.value.failures["code"]) == ["no_units_table"]
-    assert "no name column" in caught.value.failures["reason"].iloc[0]
+    assert "the units table has none" in caught.value.failures["reason"].iloc[0]
 
 
 def test_an_official_export_is_not_matched_by_name(tmp_path: Path) -> None:

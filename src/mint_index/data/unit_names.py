@@ -80,38 +80,30 @@ def match_unit_names(table: Table, units: pd.DataFrame | None) -> None:
     given = np.asarray(column.cat.categories, dtype=object)
     if not len(given):
         return
-    if units is None or not len(units):
+    known_keys = np.array([], dtype=object) if units is None else units.index.astype(str)
+    known_names = (
+        pd.Series([], dtype=object)
+        if units is None
+        else units["name"].astype(object).where(units["name"].notna(), "").astype(str)
+    )
+    if not len(known_keys) or (known_names.to_numpy() == np.asarray(known_keys)).all():
+        # no units table, or one without names (load_units puts the key in their place)
+        why = "no units table is given" if not len(known_keys) else "the units table has none"
         table.failures.append(
             failures_frame(
                 table.source,
                 None,
                 "unit",
                 None,
-                "the source names its units (key match: name), so it needs a units table "
-                "with their keys and names (units: in the project file)",
-                code="no_units_table",
-            )
-        )
-        table.cells = table.cells.iloc[:0]
-        return
-    known_keys = units.index.astype(str).to_numpy(dtype=object)
-    known_names = units["name"].astype(object).where(units["name"].notna(), "").astype(str)
-    if (known_names.to_numpy() == known_keys).all():  # load_units' stand-in for no names
-        table.failures.append(
-            failures_frame(
-                table.source,
-                None,
-                "unit",
-                None,
-                "the source names its units (key match: name), but the units table has no "
-                "name column to find their keys by",
+                f"the source names its units (key match: name), but {why}: give one with "
+                "their keys and names (units: in the project file)",
                 code="no_units_table",
             )
         )
         table.cells = table.cells.iloc[:0]
         return
     known = comparable_names(known_names)
-    keys_of = pd.Series(known_keys, dtype=object).groupby(known.to_numpy()).agg(tuple)
+    keys_of = pd.Series(np.asarray(known_keys), dtype=object).groupby(known.to_numpy()).agg(tuple)
     found = comparable_names(given).map(keys_of)  # per name: the keys it stands beside
     count = found.map(lambda k: len(k) if isinstance(k, tuple) else 0).to_numpy()
     matched = count == 1
@@ -120,45 +112,53 @@ def match_unit_names(table: Table, units: pd.DataFrame | None) -> None:
     first = first_rows(column.cat.codes.to_numpy(), len(given))
     rows = table.cells["row"].to_numpy()
     ambiguous = np.flatnonzero(count > 1)
-    if len(ambiguous):
-        table.failures.append(
-            failures_frame(
-                table.source,
-                rows[first[ambiguous]],
-                "unit",
-                given[ambiguous],
-                [
-                    f"several units of the units table have this name ({', '.join(found[i])}): "
-                    "key this source's rows instead"
-                    for i in ambiguous
-                ],
-                code="ambiguous_unit_name",
-            )
-        )
+    _report(
+        table,
+        given[ambiguous],
+        rows[first[ambiguous]],
+        [
+            f"several units of the units table have this name ({', '.join(found[i])}): "
+            "key this source's rows instead"
+            for i in ambiguous
+        ],
+        "ambiguous_unit_name",
+    )
     unknown = np.flatnonzero(count == 0)
-    if len(unknown):
-        table.failures.append(
-            failures_frame(
-                table.source,
-                rows[first[unknown]],
-                "unit",
-                given[unknown],
-                _unknown(given[unknown], dict(zip(known, known_names, strict=True))),
-                code="unknown_unit_name",
-            )
-        )
-    # rows of a name that matched no single unit are left out: reported above already,
-    # they would only be reported again as units the units table lacks
-    codes, uniques = pd.factorize(pd.Series(keys[matched], dtype=object))
-    recode = np.full(len(given), -1, dtype=np.int64)
-    recode[matched] = codes
+    spelt = dict(zip(known, known_names, strict=True))
+    _report(
+        table,
+        given[unknown],
+        rows[first[unknown]],
+        _unknown(given[unknown], spelt),
+        "unknown_unit_name",
+    )
+    _rekey(table, given[matched], keys[matched])
+
+
+def _report(
+    table: Table, names: np.ndarray, rows: np.ndarray, reasons: list[str], code: str
+) -> None:
+    """One problem per name (at its first row), where there are any."""
+    if len(names):
+        table.failures.append(failures_frame(table.source, rows, "unit", names, reasons, code=code))
+
+
+def _rekey(table: Table, names: np.ndarray, keys: np.ndarray) -> None:
+    """The table's rows of ``names`` keyed by ``keys``; the rows of any other name left
+    out (reported already, they would only be reported again as units the units table
+    lacks)."""
+    column = table.cells["unit"]
+    position = {name: i for i, name in enumerate(column.cat.categories)}
+    codes, uniques = pd.factorize(pd.Series(keys, dtype=object))
+    recode = np.full(len(column.cat.categories), -1, dtype=np.int64)
+    recode[[position[name] for name in names]] = codes
     new = recode[column.cat.codes.to_numpy()]
     kept = new >= 0
     cells = table.cells if kept.all() else table.cells[kept].reset_index(drop=True)
     cells["unit"] = pd.Categorical.from_codes(new[kept], pd.Index(uniques, dtype=object))
     table.cells = cells
-    names = pd.Series(given[matched], index=pd.Index(keys[matched], dtype=object))
-    table.names = names[~names.index.duplicated()]
+    written = pd.Series(names, index=pd.Index(keys, dtype=object))
+    table.names = written[~written.index.duplicated()]
     table.key_scheme = None  # the units table's keys: recognised again when combined
 
 
