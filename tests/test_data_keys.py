@@ -18,6 +18,8 @@ from mint_index.data.source import KeySpec
         (["010010000000", "01001"], "ars"),
         (["Nord", "Süd"], "own"),
         (["1001000", "01002000"], "ags"),  # a lost zero among AGS stays AGS (reported)
+        (["0101", "0102", "1203"], "own"),  # no official key has four digits
+        (["0101", "05315"], "ags"),
     ],
 )
 def test_key_scheme(keys: list[str], scheme: str) -> None:

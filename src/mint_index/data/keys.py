@@ -27,8 +27,10 @@ def key_scheme(keys: pd.Series | pd.Index | np.ndarray | ExtensionArray) -> str:
     """``ags``, ``ars`` or ``own`` for a source's distinct keys.
 
     Own numbering: numeric keys of at most two digits, none with a leading zero (1-25);
-    official keys are written with their leading zeros (``01``-``16``). Keys with a
-    9- or 12-digit member are ARS; other all-digit keys AGS; anything else own.
+    official keys are written with their leading zeros (``01``-``16``). Keys none of
+    whose lengths an official key has (an election office's districts ``0101``) are own
+    too. Keys with a 9- or 12-digit member are ARS; other all-digit keys AGS; anything
+    else own.
     """
     text = pd.Series(pd.unique(np.asarray(keys, dtype=object))).astype(str).str.strip()
     text = text[(text != "") & (text != "DG")]
@@ -39,6 +41,8 @@ def key_scheme(keys: pd.Series | pd.Index | np.ndarray | ExtensionArray) -> str:
         return "own"
     lengths = text.str.len()
     if (lengths <= 2).all() and not text.str.startswith("0").any():
+        return "own"
+    if not lengths.isin(OFFICIAL_LENGTHS).any():
         return "own"
     return "ars" if lengths.isin(_ARS_ONLY).any() else "ags"
 
