@@ -19,7 +19,9 @@ from mint_index.data import FLAGS, MISSING_REASONS
 from mint_index.data.readers import (
     blank_and_note_rows,
     cell_warnings,
+    column_numbering,
     detect_encoding,
+    head_cell,
     header_depth,
     header_labels,
     header_rows,
@@ -30,6 +32,7 @@ from mint_index.data.readers import (
     sniff_decimal,
     sniff_separator,
     title_rows,
+    title_year,
     total_rows,
     year_failures,
 )
@@ -410,6 +413,34 @@ def test_school_years_without_the_option_say_how_to_read_them() -> None:
     assert problems["code"].tolist() == ["school_year", "not_a_year", "not_a_year"]
     assert problems["value"].tolist() == ["WS 2005/06", "20x", "2011-12"]
     assert "school_year: start or end" in problems["reason"].iloc[0]
+
+
+@pytest.mark.parametrize(
+    ("title", "year"),
+    [
+        ("Bevölkerung am 31. Dezember 2023 nach Staatsangehörigkeit", 2023),
+        ("Kita-Plätze · Stand: 31.12.2023", 2023),
+        ("Bevölkerung 2011 bis 2023", None),  # two years: not guessed
+        ("Zensus 2022: Bevölkerung am 31.12.2023", None),
+        ("Kita-Plätze 2024 · Quelle: Jugendamt, 2025", 2024),  # the source line's year
+        ("Einwohner 1.234.567 · Kosten 2023,5", None),  # parts of numbers
+        (None, None),
+    ],
+)
+def test_title_year(title: str | None, year: int | None) -> None:
+    assert title_year(title) == year
+
+
+def test_header_cells_and_column_numbering() -> None:
+    assert head_cell("Schlüssel-\nnummer") == "Schlüsselnummer"
+    assert head_cell("Kreisfreie Stadt\nLandkreis") == "Kreisfreie Stadt Landkreis"
+    assert head_cell("Nord-\nSüd") == "Nord- Süd"  # a capital after the break: two words
+    assert column_numbering(["1", "2", "3", "4"])
+    assert column_numbering(["(1)", "(2)", "", "(3)"])
+    assert column_numbering([1.0, 2.0, 3.0])
+    assert not column_numbering(["1", "2"])  # too few to tell from a data row
+    assert not column_numbering(["1", "3", "4"])
+    assert not column_numbering(["09161", "2", "3"])
 
 
 def test_a_change_between_two_years_is_no_year() -> None:

@@ -210,6 +210,32 @@ def _sheet_or_csv(folder: Path, rows: list[list[Any]], excel: bool) -> str:
     return "t.csv"
 
 
+def test_a_statistics_office_workbook_table(tmp_path: Path) -> None:
+    """As a Landesamt's table sheet: a title that dates it, a key head broken over two
+    lines, a name column under a head of its own, a row numbering the columns."""
+    rows: list[list[Any]] = [
+        ["Tabelle 3: Bevölkerung der Kreise am 31. Dezember 2023 nach Staatsangehörigkeit"]
+        + [None] * 4,
+        [None] * 5,
+        ["Schlüssel-\nnummer", "Kreisfreie Stadt\nLandkreis", "Insgesamt", "davon", None],
+        [None, None, None, "Deutsche", "Ausländer"],
+        [1, 2, 3, 4, 5],
+        ["09161", "Ingolstadt", 142308, 112000, 30308],
+        ["09162", "München", 1510378, 1105000, 405378],
+        ["09171", "Altötting", 113000, 98000, 15000],
+    ]
+    name = _sheet_or_csv(tmp_path, rows, excel=True)
+    ds = load_sources([SourceSpec(path=name)], base_dir=tmp_path)
+    assert value(ds, "09162", 2023, "davon | Ausländer") == 405378
+    assert value(ds, "09171", 2023, "Insgesamt") == 113000
+    assert ds.units.loc["09161", "name"] == "Ingolstadt"
+    assert set(ds.variables) == {"Insgesamt", "davon | Deutsche", "davon | Ausländer"}
+    assert not len(ds.warnings)
+    # a year of its own wins over the title's
+    dated = load_sources([SourceSpec(path=name, year=2022)], base_dir=tmp_path)
+    assert value(dated, "09162", 2022, "Insgesamt") == 1510378
+
+
 @pytest.mark.parametrize("excel", [False, True])
 def test_a_header_over_two_rows_of_merged_cells(tmp_path: Path, excel: bool) -> None:
     rows = [

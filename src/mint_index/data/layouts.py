@@ -47,6 +47,7 @@ __all__ = [
     "is_genesis_flat",
     "is_opensdg",
     "key_columns",
+    "name_column_by_cells",
     "opensdg_frame",
     "pivot_label",
     "tidy_layout",
@@ -284,7 +285,7 @@ def opensdg_frame(
         keys = frame[key].astype(str).str.strip().str.replace(_GEO_PREFIX, "", regex=True)
     name = name_column or find_column(rest, None, NAME_NAMES)
     if name is None and key is not None:
-        name = _name_column(frame, key, rest)
+        name = name_column_by_cells(frame, key, rest)
     if name is not None:
         names = frame[name].astype(str).str.strip()
         long["name"] = names
@@ -306,8 +307,9 @@ def opensdg_frame(
     return long, rest
 
 
-def _name_column(frame: pd.DataFrame, key: str, candidates: list[str]) -> str | None:
-    """The text column that holds one value per unit key (the unit's name)."""
+def name_column_by_cells(frame: pd.DataFrame, key: str, candidates: list[str]) -> str | None:
+    """The first of ``candidates`` that holds one value per unit key, a different one for
+    each key (the units' names, under whatever head)."""
     n_keys = frame[key].nunique()
     for column in candidates:
         pairs = frame[[key, column]].drop_duplicates()

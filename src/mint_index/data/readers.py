@@ -451,6 +451,8 @@ def header_rows(rows: list[list[str]]) -> tuple[int, int]:
     stand over the value columns, right of the key and name columns. At most 4 rows."""
     skip = title_rows(rows)
     depth = header_depth(rows[skip:])
+    if skip + depth < len(rows) and column_numbering(rows[skip + depth]):
+        depth += 1  # the row numbering the columns belongs to the header, not the data
     named = [j for j, cell in enumerate(rows[skip]) if str(cell).strip()] if rows else []
     values_from = named[0] + 2 if named else 0  # right of the key and the name column
     groups = 0
@@ -463,14 +465,51 @@ def header_rows(rows: list[list[str]]) -> tuple[int, int]:
     return skip - groups, groups + depth
 
 
+#: A cell of a row that numbers a table's columns: ``1``, ``(1)``, or ``1.0`` as a
+#: workbook's number cell reads.
+_COLUMN_NUMBER = re.compile(r"^\(?(\d{1,3})(?:\.0)?\)?$")
+
+
+def column_numbering(row: list[Any]) -> bool:
+    """A row that numbers the columns (``1 | 2 | 3 | 4``), as official tables print one
+    under their header so that notes can name a column: at least three filled cells, the
+    numbers 1, 2, 3, ... in column order."""
+    filled = [str(c).strip() for c in row if str(c).strip() not in ("", "nan", "None")]
+    numbers = [m.group(1) for c in filled if (m := _COLUMN_NUMBER.match(c))]
+    return len(filled) >= 3 and numbers == [str(k) for k in range(1, len(filled) + 1)]
+
+
+#: A word broken over two lines of a header cell (``Schlüssel-`` / ``nummer``).
+_BROKEN_WORD = re.compile(r"(?<=[a-zäöüß])-[ \t]*\r?\n\s*(?=[a-zäöüß])")
+
+
+def head_cell(cell: object) -> str:
+    """A header cell as one line: a word a spreadsheet broke over two lines joined
+    (``Schlüssel-`` / ``nummer``: ``Schlüsselnummer``), any other line break a space,
+    runs of spaces one (``Kreisfreie Stadt`` / ``Landkreis``: ``Kreisfreie Stadt
+    Landkreis``)."""
+    return " ".join(_BROKEN_WORD.sub("", str(cell)).split())
+
+
+def title_year(title: str | None) -> int | None:
+    """The one year a table's title names (``... am 31. Dezember 2023``, ``Stand:
+    31.12.2023``), else ``None`` (no year, or several: ``2011 bis 2023``). Lines that
+    name the source (``Quelle: ... 2024``, ``© ...``) say when a table was published, not
+    what year it is about, and are left out. ``title``: its lines joined by `` · ``."""
+    lines = [line for line in (title or "").split(" · ") if not _SOURCE_LINE.match(line)]
+    found = {int(y) for line in lines for y in _YEAR_IN_TEXT.findall(line)}
+    return found.pop() if len(found) == 1 else None
+
+
 def header_labels(rows: list[list[str]]) -> list[str]:
     """The column names of a header that spans ``rows``: each column's levels joined
     with `` | ``, an upper level standing over the columns to its right up to the next
     one where a lower row names them (a merged cell: ``Einwohner | insgesamt``,
     ``Einwohner | Ausländer``). Names are unique as pandas makes them (an empty one
     ``Unnamed: n``, a repeated one ``x.1``)."""
+    rows = [row for row in rows if not column_numbering(row)]  # names no column
     width = max((len(row) for row in rows), default=0)
-    grid = [[str(c).strip() for c in row] + [""] * (width - len(row)) for row in rows]
+    grid = [[head_cell(c) for c in row] + [""] * (width - len(row)) for row in rows]
     levels: list[list[str]] = [[] for _ in range(width)]
     for depth, row in enumerate(grid):
         below = [any(lower[j] for lower in grid[depth + 1 :]) for j in range(width)]
@@ -739,6 +778,13 @@ def parse_years(
     return np.maximum(years, 0), years < 0
 
 
+#: A year written in running text or a date: four digits from 1800 to 2199 that are no
+#: part of a longer number (``1.234.567``, ``2023,5``).
+_YEAR_IN_TEXT = re.compile(r"(?<![\d,])(1[89]\d\d|2[01]\d\d)(?![\d,]|\.\d)")
+#: A title line that names the table's source or publisher rather than its subject.
+_SOURCE_LINE = re.compile(
+    r"^\s*(?:quelle|datenquelle|source|herausgeber|copyright|©|\(c\))", re.IGNORECASE
+)
 #: Two years in one cell (``2024 / 2005``, ``Veränderung aktuelles Jahr (2024) zu 2005``).
 _TWO_YEARS = re.compile(r"(?<!\d)(?:1[89]|2\d)\d\d(?!\d).*(?<!\d)(?:1[89]|2\d)\d\d(?!\d)")
 

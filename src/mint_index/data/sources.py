@@ -17,7 +17,7 @@ import io
 import os
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ from mint_index.data.layouts import (
     find_name_column,
     flat_frame,
     key_columns,
+    name_column_by_cells,
     opensdg_frame,
     pivot_label,
     tidy_layout,
@@ -67,6 +68,7 @@ from mint_index.data.readers import (
     sha256_of,
     sniff_decimal,
     sniff_separator,
+    title_year,
     total_labels,
     total_rows,
     unreadable_csv,
@@ -241,11 +243,31 @@ def _read_bytes(
         names=names,
     )
     rows = np.arange(len(frame)) + skip + depth + 1
-    table = _frame_source(frame, rows, spec, name, "csv", (unit, label), decimal)
-    table.title = _title(head[:skip])
+    title = _title(head[:skip])
+    table = _dated_by_title(
+        title,
+        spec,
+        lambda dated: _frame_source(frame, rows, dated, name, "csv", (unit, label), decimal),
+    )
+    table.title = title
     table.sha256, table.encoding = sha256_of(raw), encoding
     table.separator, table.decimal = sep, decimal
     return table
+
+
+def _dated_by_title(
+    title: str | None, spec: SourceSpec, read: Callable[[SourceSpec], Table]
+) -> Table:
+    """A plain table read by ``read``; one that has no year of its own (no year column,
+    no years in its heads, no ``year:``) read again in the one year its title names
+    (``Bevölkerung ... am 31. Dezember 2023``, :func:`title_year`), as a GENESIS table is
+    dated by the date in its title lines."""
+    table = read(spec)
+    year = title_year(title) if spec.year is None else None
+    undated = any(
+        ((f["code"] == "missing_column") & (f["column"] == "year")).any() for f in table.failures
+    )
+    return read(spec.model_copy(update={"year": year})) if undated and year else table
 
 
 def _title(rows: list[list[Any]]) -> str | None:
@@ -409,8 +431,13 @@ def _excel(
     rows = np.arange(len(frame)) + skip + depth + 1
     keys = [c for c in (unit, label) if c]
     decimal = spec.decimal or _typed_decimal(frame.drop(columns=keys, errors="ignore"))
-    table = _frame_source(frame, rows, spec, name, "excel", (unit, label), decimal)
-    table.title = _title(head.iloc[:skip].to_numpy().tolist())
+    title = _title(head.iloc[:skip].to_numpy().tolist())
+    table = _dated_by_title(
+        title,
+        spec,
+        lambda dated: _frame_source(frame, rows, dated, name, "excel", (unit, label), decimal),
+    )
+    table.title = title
     table.sha256 = sha256_of(raw)
     return table
 
@@ -552,6 +579,29 @@ def _caption_columns(
     return frame.drop(columns=list(captions)), warnings
 
 
+def _name_beside(
+    frame: pd.DataFrame, unit: str | None, decimal: str, classes: set[str]
+) -> str | None:
+    """The column right of the key column, where its heads name no name column but its
+    cells are the names (``Schlüsselnummer | Kreisfreie Stadt / Landkreis``): in a table
+    of several keyed rows, every filled cell text that is no figure, symbol or total, one
+    per key and a different one for each. Never a column the source filters or pivots
+    (``classes``), which holds classes such as ``Geschlecht``."""
+    columns = [str(c) for c in frame.columns]
+    if unit is None or unit not in columns or columns.index(unit) + 1 >= len(columns):
+        return None
+    beside = columns[columns.index(unit) + 1]
+    keyed = frame[frame[unit].notna() & (frame[unit].astype(str).str.strip() != "")]
+    cells = keyed[beside]
+    if beside in classes or len(keyed) < 2 or pd.api.types.is_numeric_dtype(cells.dtype):
+        return None
+    text = cells[cells.notna()].astype(str).str.strip()
+    text = text[text != ""].reset_index(drop=True)
+    if not len(text) or total_labels(text).any() or not parse_cells(text, decimal).bad.all():
+        return None
+    return name_column_by_cells(keyed, unit, [beside])
+
+
 def _row_key(
     frame: pd.DataFrame, unit: str | None, year_column: str | None
 ) -> tuple[pd.DataFrame, str | None]:
@@ -653,6 +703,8 @@ def _frame_source(
         if spec.unit_column is None:
             frame, unit = _row_key(frame, unit, spec.year_column)
         frame, unit, label = _split_key_and_name(frame, unit, label)
+        if label is None and spec.name_column is None:
+            label = _name_beside(frame, unit, decimal, {*spec.filter, *spec.pivot})
     frame, totals = total_rows(frame, unit, label, name)
     blank = [
         c for c in frame.columns if c.startswith("Unnamed: ") and frame[c].isna().all()
