@@ -431,6 +431,19 @@ def test_title_year(title: str | None, year: int | None) -> None:
     assert title_year(title) == year
 
 
+def test_a_land_without_a_key_totals_its_kreise() -> None:
+    frame = pd.DataFrame(
+        {
+            "AGS": ["11000", None, "", "09162"],
+            "Name": ["Berlin", "Freistaat Bayern", "Deutschland", "München"],
+            "v": [1, 2, 3, 4],
+        }
+    )
+    kept, totals = total_rows(frame, "AGS", "Name", "t.csv")
+    assert list(kept["Name"]) == ["Berlin", "München"]  # Berlin with its key is a unit
+    assert list(totals["value"]) == ["Freistaat Bayern", "Deutschland"]
+
+
 def test_header_cells_and_column_numbering() -> None:
     assert head_cell("Schlüssel-\nnummer") == "Schlüsselnummer"
     assert head_cell("Kreisfreie Stadt\nLandkreis") == "Kreisfreie Stadt Landkreis"

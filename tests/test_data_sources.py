@@ -223,6 +223,7 @@ def test_a_statistics_office_workbook_table(tmp_path: Path) -> None:
         ["09161", "Ingolstadt", 142308, 112000, 30308],
         ["09162", "München", 1510378, 1105000, 405378],
         ["09171", "Altötting", 113000, 98000, 15000],
+        [None, "Bayern", 13369393, 11500000, 1869393],  # the Land's total, without a key
     ]
     name = _sheet_or_csv(tmp_path, rows, excel=True)
     ds = load_sources([SourceSpec(path=name)], base_dir=tmp_path)
@@ -230,7 +231,8 @@ def test_a_statistics_office_workbook_table(tmp_path: Path) -> None:
     assert value(ds, "09171", 2023, "Insgesamt") == 113000
     assert ds.units.loc["09161", "name"] == "Ingolstadt"
     assert set(ds.variables) == {"Insgesamt", "davon | Deutsche", "davon | Ausländer"}
-    assert not len(ds.warnings)
+    (total,) = ds.warnings.itertuples()
+    assert (total.code, total.row, total.value) == ("total_row", 9, "Bayern")
     # a year of its own wins over the title's
     dated = load_sources([SourceSpec(path=name, year=2022)], base_dir=tmp_path)
     assert value(dated, "09162", 2022, "Insgesamt") == 1510378
