@@ -15,7 +15,11 @@ cell parsing of :func:`~mint_index.data.readers.frame_table` are shared:
 - Open SDG tidy CSV: ``Year``, optional ``Series``/``Units``, disaggregation columns,
   ``GeoCode`` (letter prefix such as ``K03101`` dropped), ``Value``.
 - Plain tables with a key column and a name column (``AGS`` + ``Gemeinde``, ``GEN``,
-  ``Nr`` + ``Name``): found by their usual names or named by the source.
+  ``Nr`` + ``Name``): found by their usual names or named by the source, else by their
+  heads (``gebiet-nr``, ``gebiet-name``: :func:`key_columns`, :func:`find_name_column`)
+  and cells (the town's key on every row gives way to the districts':
+  :func:`row_key_column`; names right of the key: :func:`name_beside_key`); a text the
+  same on every row is a caption, not a figure (:func:`caption_columns`).
 - Plain tables with a unit per column and a variable per row (a town yearbook's,
   ``layout: transposed``): :func:`units_as_columns`.
 
@@ -33,12 +37,13 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from mint_index.data.readers import SOURCE_COLUMN, failures_frame
+from mint_index.data.readers import SOURCE_COLUMN, failures_frame, parse_cells, total_labels
 
 __all__ = [
     "KEY_NAMES",
     "NAME_NAMES",
     "YEAR_NAMES",
+    "caption_columns",
     "filter_rows",
     "find_column",
     "find_name_column",
@@ -47,9 +52,11 @@ __all__ = [
     "is_genesis_flat",
     "is_opensdg",
     "key_columns",
+    "name_beside_key",
     "name_column_by_cells",
     "opensdg_frame",
     "pivot_label",
+    "row_key_column",
     "tidy_layout",
     "units_as_columns",
     "wide_to_long",
@@ -316,6 +323,91 @@ def name_column_by_cells(frame: pd.DataFrame, key: str, candidates: list[str]) -
         if len(pairs) == n_keys and frame[column].nunique() == n_keys:
             return column
     return None
+
+
+def row_key_column(
+    frame: pd.DataFrame, unit: str | None, year_column: str | None
+) -> tuple[pd.DataFrame, str | None]:
+    """The column that keys a wide table's rows, where the first one headed like a key
+    holds one key on every row: the key of the town a table of its districts is about, as
+    an election office's export has ``ags`` beside ``gebiet-nr``. Then the next column
+    headed like a key whose cells tell the rows apart keys them, and the town's column is
+    left out (it is no figure). A long table, or one whose rows are years of one place
+    (a town's time series), keeps its key."""
+    columns = [str(c) for c in frame.columns]
+    if (
+        unit is None
+        or unit not in columns
+        or len(frame) < 2
+        or {"variable", "value"} <= set(columns)
+    ):
+        return frame, unit
+
+    def one_value(column: str) -> bool:
+        cells = frame[column].astype(object).where(frame[column].notna(), "").astype(str)
+        filled = cells.str.strip()
+        return filled[filled != ""].nunique() <= 1
+
+    year = find_column(columns, year_column, YEAR_NAMES)
+    if not one_value(unit) or (year is not None and not one_value(year)):
+        return frame, unit
+    other = next((c for c in key_columns(columns) if c != unit and not one_value(c)), None)
+    return (frame, unit) if other is None else (frame.drop(columns=unit), other)
+
+
+def name_beside_key(
+    frame: pd.DataFrame, unit: str | None, decimal: str, classes: set[str]
+) -> str | None:
+    """The column right of the key column, where its heads name no name column but its
+    cells are the names (``Schlüsselnummer | Kreisfreie Stadt / Landkreis``): in a table
+    of several keyed rows, every filled cell text that is no figure, symbol or total, one
+    per key and a different one for each. Never a column the source filters or pivots
+    (``classes``), which holds classes such as ``Geschlecht``."""
+    columns = [str(c) for c in frame.columns]
+    if unit is None or unit not in columns or columns.index(unit) + 1 >= len(columns):
+        return None
+    beside = columns[columns.index(unit) + 1]
+    keyed = frame[frame[unit].notna() & (frame[unit].astype(str).str.strip() != "")]
+    cells = keyed[beside]
+    if beside in classes or len(keyed) < 2 or pd.api.types.is_numeric_dtype(cells.dtype):
+        return None
+    text = cells[cells.notna()].astype(str).str.strip()
+    text = text[text != ""].reset_index(drop=True)
+    if not len(text) or total_labels(text).any() or not parse_cells(text, decimal).bad.all():
+        return None
+    return name_column_by_cells(keyed, unit, [beside])
+
+
+def caption_columns(
+    frame: pd.DataFrame, name: str, keep: set[str], decimal: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A wide table without the columns that hold one text, no figure, on every row (an
+    election export's ``wahl: Integrationsratswahl 2020``): captions of the whole table,
+    each left out with a warning (code ``caption_column``) where it would otherwise be a
+    column of text that stops the read. A table of one row keeps them (one row cannot
+    tell a caption from a remark)."""
+    if len(frame) < 2:
+        return frame, pd.DataFrame()
+    captions: dict[str, str] = {}
+    for column in (c for c in frame.columns if c not in keep):  # loop over columns
+        cells = frame[column]
+        if pd.api.types.is_numeric_dtype(cells.dtype) or cells.isna().any():
+            continue
+        distinct = pd.unique(cells.astype(str).str.strip())
+        if len(distinct) == 1 and distinct[0] and parse_cells(pd.Series(distinct), decimal).bad[0]:
+            captions[str(column)] = str(distinct[0])
+    if not captions:
+        return frame, pd.DataFrame()
+    first = int(np.asarray(frame.index)[0])
+    warnings = failures_frame(
+        name,
+        first,
+        list(captions),
+        list(captions.values()),
+        "the same text on every row: a caption of the table, not a figure; not read",
+        code="caption_column",
+    )
+    return frame.drop(columns=list(captions)), warnings
 
 
 def wide_to_long(frame: pd.DataFrame, ids: Sequence[str], by: Sequence[str]) -> pd.DataFrame:

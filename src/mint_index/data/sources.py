@@ -36,14 +36,16 @@ from mint_index.data.inputs import InputRefused, expand_source, read_input, snif
 from mint_index.data.keys import apply_key_spec
 from mint_index.data.layouts import (
     YEAR_NAMES,
+    caption_columns,
     filter_rows,
     find_column,
     find_name_column,
     flat_frame,
     key_columns,
-    name_column_by_cells,
+    name_beside_key,
     opensdg_frame,
     pivot_label,
+    row_key_column,
     tidy_layout,
     units_as_columns,
     wide_to_long,
@@ -60,7 +62,6 @@ from mint_index.data.readers import (
     header_labels,
     header_rows,
     keys_in_labels,
-    parse_cells,
     parse_years,
     raw_csv_frame,
     read_csv_table,
@@ -231,7 +232,7 @@ def _read_bytes(
     header = names or _header(text, sep, skip)
     unit, label = _key_and_name(header, spec)
     year = find_column(header, spec.year_column, YEAR_NAMES)
-    keys = key_columns(header)  # each may turn out to key the rows (_row_key)
+    keys = key_columns(header)  # each may turn out to key the rows (row_key_column)
     texts = tuple(c for c in (unit, label, year, *keys, *spec.filter, *spec.pivot) if c)
     frame, sep, decimal, encoding = raw_csv_frame(
         raw,
@@ -547,91 +548,6 @@ def _key_and_name(header: list[str], spec: SourceSpec) -> tuple[str | None, str 
     return unit, (label if label != unit else None)
 
 
-def _caption_columns(
-    frame: pd.DataFrame, name: str, keep: set[str], decimal: str
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A wide table without the columns that hold one text, no figure, on every row (an
-    election export's ``wahl: Integrationsratswahl 2020``): captions of the whole table,
-    each left out with a warning (code ``caption_column``) where it would otherwise be a
-    column of text that stops the read. A table of one row keeps them (one row cannot
-    tell a caption from a remark)."""
-    if len(frame) < 2:
-        return frame, pd.DataFrame()
-    captions: dict[str, str] = {}
-    for column in (c for c in frame.columns if c not in keep):  # loop over columns
-        cells = frame[column]
-        if pd.api.types.is_numeric_dtype(cells.dtype) or cells.isna().any():
-            continue
-        distinct = pd.unique(cells.astype(str).str.strip())
-        if len(distinct) == 1 and distinct[0] and parse_cells(pd.Series(distinct), decimal).bad[0]:
-            captions[str(column)] = str(distinct[0])
-    if not captions:
-        return frame, pd.DataFrame()
-    first = int(np.asarray(frame.index)[0])
-    warnings = failures_frame(
-        name,
-        first,
-        list(captions),
-        list(captions.values()),
-        "the same text on every row: a caption of the table, not a figure; not read",
-        code="caption_column",
-    )
-    return frame.drop(columns=list(captions)), warnings
-
-
-def _name_beside(
-    frame: pd.DataFrame, unit: str | None, decimal: str, classes: set[str]
-) -> str | None:
-    """The column right of the key column, where its heads name no name column but its
-    cells are the names (``Schlüsselnummer | Kreisfreie Stadt / Landkreis``): in a table
-    of several keyed rows, every filled cell text that is no figure, symbol or total, one
-    per key and a different one for each. Never a column the source filters or pivots
-    (``classes``), which holds classes such as ``Geschlecht``."""
-    columns = [str(c) for c in frame.columns]
-    if unit is None or unit not in columns or columns.index(unit) + 1 >= len(columns):
-        return None
-    beside = columns[columns.index(unit) + 1]
-    keyed = frame[frame[unit].notna() & (frame[unit].astype(str).str.strip() != "")]
-    cells = keyed[beside]
-    if beside in classes or len(keyed) < 2 or pd.api.types.is_numeric_dtype(cells.dtype):
-        return None
-    text = cells[cells.notna()].astype(str).str.strip()
-    text = text[text != ""].reset_index(drop=True)
-    if not len(text) or total_labels(text).any() or not parse_cells(text, decimal).bad.all():
-        return None
-    return name_column_by_cells(keyed, unit, [beside])
-
-
-def _row_key(
-    frame: pd.DataFrame, unit: str | None, year_column: str | None
-) -> tuple[pd.DataFrame, str | None]:
-    """The column that keys a wide table's rows, where the first one headed like a key
-    holds one key on every row: the key of the town a table of its districts is about, as
-    an election office's export has ``ags`` beside ``gebiet-nr``. Then the next column
-    headed like a key whose cells tell the rows apart keys them, and the town's column is
-    left out (it is no figure). A long table, or one whose rows are years of one place
-    (a town's time series), keeps its key."""
-    columns = [str(c) for c in frame.columns]
-    if (
-        unit is None
-        or unit not in columns
-        or len(frame) < 2
-        or {"variable", "value"} <= set(columns)
-    ):
-        return frame, unit
-
-    def one_value(column: str) -> bool:
-        cells = frame[column].astype(object).where(frame[column].notna(), "").astype(str)
-        filled = cells.str.strip()
-        return filled[filled != ""].nunique() <= 1
-
-    year = find_column(columns, year_column, YEAR_NAMES)
-    if not one_value(unit) or (year is not None and not one_value(year)):
-        return frame, unit
-    other = next((c for c in key_columns(columns) if c != unit and not one_value(c)), None)
-    return (frame, unit) if other is None else (frame.drop(columns=unit), other)
-
-
 def _split_key_and_name(
     frame: pd.DataFrame, unit: str | None, label: str | None
 ) -> tuple[pd.DataFrame, str | None, str | None]:
@@ -701,10 +617,10 @@ def _frame_source(
     frame, notes = blank_and_note_rows(frame, name)
     if not transposed and spec.key.match != "name":  # names are matched as they are
         if spec.unit_column is None:
-            frame, unit = _row_key(frame, unit, spec.year_column)
+            frame, unit = row_key_column(frame, unit, spec.year_column)
         frame, unit, label = _split_key_and_name(frame, unit, label)
         if label is None and spec.name_column is None:
-            label = _name_beside(frame, unit, decimal, {*spec.filter, *spec.pivot})
+            label = name_beside_key(frame, unit, decimal, {*spec.filter, *spec.pivot})
     frame, totals = total_rows(frame, unit, label, name)
     blank = [
         c for c in frame.columns if c.startswith("Unnamed: ") and frame[c].isna().all()
@@ -741,7 +657,7 @@ def _frame_source(
     file_layout = layout  # what the file is, whatever it is read through
     captions = pd.DataFrame()
     if layout == "wide" and not transposed:
-        frame, captions = _caption_columns(frame, name, {"unit", "name", "year", *pivot}, decimal)
+        frame, captions = caption_columns(frame, name, {"unit", "name", "year", *pivot}, decimal)
     if pivot or spec.filter:
         drop = [c for c in spec.filter if c in frame.columns and c not in pivot]
         frame = frame.drop(columns=drop)
