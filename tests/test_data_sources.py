@@ -6,6 +6,7 @@ value), not from the reader's output.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import math
 from pathlib import Path
@@ -210,9 +211,11 @@ def _sheet_or_csv(folder: Path, rows: list[list[Any]], excel: bool) -> str:
     return "t.csv"
 
 
-def test_a_statistics_office_workbook_table(tmp_path: Path) -> None:
-    """As a Landesamt's table sheet: a title that dates it, a key head broken over two
-    lines, a name column under a head of its own, a row numbering the columns."""
+@pytest.mark.parametrize("excel", [True, False])
+def test_a_statistics_office_table(tmp_path: Path, excel: bool) -> None:
+    """As a Landesamt's table sheet (or its CSV export, head cells quoted over two lines):
+    a title that dates it, a key head broken over two lines, a name column under a head
+    of its own, a row numbering the columns, the Land's total without a key."""
     rows: list[list[Any]] = [
         ["Tabelle 3: Bevölkerung der Kreise am 31. Dezember 2023 nach Staatsangehörigkeit"]
         + [None] * 4,
@@ -224,15 +227,25 @@ def test_a_statistics_office_workbook_table(tmp_path: Path) -> None:
         ["09162", "München", 1510378, 1105000, 405378],
         ["09171", "Altötting", 113000, 98000, 15000],
         [None, "Bayern", 13369393, 11500000, 1869393],  # the Land's total, without a key
+        ["1) Fortschreibung auf Basis des Zensus 2022", None, None, None, None],
     ]
-    name = _sheet_or_csv(tmp_path, rows, excel=True)
+    if excel:
+        name = _sheet_or_csv(tmp_path, rows, excel=True)
+    else:
+        name = "t.csv"
+        with (tmp_path / name).open("w", encoding="utf-8", newline="") as out:
+            csv.writer(out, delimiter=";").writerows(
+                [["" if c is None else c for c in row] for row in rows]
+            )
     ds = load_sources([SourceSpec(path=name)], base_dir=tmp_path)
     assert value(ds, "09162", 2023, "davon | Ausländer") == 405378
     assert value(ds, "09171", 2023, "Insgesamt") == 113000
     assert ds.units.loc["09161", "name"] == "Ingolstadt"
     assert set(ds.variables) == {"Insgesamt", "davon | Deutsche", "davon | Ausländer"}
-    (total,) = ds.warnings.itertuples()
+    total, note = ds.warnings.sort_values("row").itertuples()
     assert (total.code, total.row, total.value) == ("total_row", 9, "Bayern")
+    # the note names the key column as one word, from a CSV's quoted head cell too
+    assert (note.code, note.row, note.column) == ("note_below_table", 10, "Schlüsselnummer")
     # a year of its own wins over the title's
     dated = load_sources([SourceSpec(path=name, year=2022)], base_dir=tmp_path)
     assert value(dated, "09162", 2022, "Insgesamt") == 1510378

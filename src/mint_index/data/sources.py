@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import itertools
 import os
 import re
 import unicodedata
@@ -226,7 +227,9 @@ def _read_bytes(
         table = _long_table(long, classes, spec, name, "opensdg", raw, encoding, decimal)
         table.separator, table.decimal = sep, decimal
         return table
-    head = list(csv.reader(text[:65536].splitlines()[:50], delimiter=sep))
+    # the first records, quotes respected: a head cell may hold a line break ("Schlüssel-
+    # / nummer"), and pandas counts the rows to skip in records too
+    head = list(itertools.islice(csv.reader(io.StringIO(text[:65536]), delimiter=sep), 50))
     skip, depth = header_rows(head)
     names = header_labels(head[skip : skip + depth]) if depth > 1 else None
     header = names or _header(text, sep, skip)
