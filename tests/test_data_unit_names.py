@@ -97,6 +97,13 @@ def test_a_long_and_a_transposed_table_by_name(tmp_path: Path) -> None:
     assert _cells(wide) == {("09171111", "Plätze"): 120.0, ("09171112", "Plätze"): 80.0}
 
 
+def test_a_declared_scheme_is_not_checked_on_names(tmp_path: Path) -> None:
+    units = _write(tmp_path, "Gemeinde;Plätze\nAltötting;120\n")
+    spec = SourceSpec(path="kita.csv", year=2023, key={"match": "name", "scheme": "ags"})
+    ds = load_sources([spec], units=units, base_dir=tmp_path)
+    assert _cells(ds) == {("09171111", "Plätze"): 120.0}
+
+
 def test_names_need_a_units_table_with_names(tmp_path: Path) -> None:
     _write(tmp_path, "Gemeinde;Plätze\nAltötting;120\n")
     with pytest.raises(DataValidationError) as caught:

@@ -69,7 +69,8 @@ class KeySpec(BaseModel):
     ``01001000`` into ``1001000``). ``match``: ``key`` (default) or ``name``: the unit
     column of a plain table holds the units' names (a department's table by Stadtteil),
     each replaced by the key the units table gives it
-    (:func:`~mint_index.data.unit_names.match_unit_names`).
+    (:func:`~mint_index.data.unit_names.match_unit_names`); ``scheme`` and ``pad`` are
+    then not applied to the names.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -963,7 +963,10 @@ def _long_table(
 
 # ---- keys and labels ----------------------------------------------------------------
 def _apply_keys(table: Table, spec: SourceSpec) -> None:
-    """Pad keys and record the key scheme (declared or recognised); on categories only."""
+    """Pad keys and record the key scheme (declared or recognised); on categories only.
+    Names (``key: {match: name}``) are no keys yet: the units table gives them theirs."""
+    if spec.key.match == "name":
+        return
     units = table.cells["unit"]
     categories = np.asarray(units.cat.categories, dtype=object)
     keys, scheme = apply_key_spec(categories, spec.key)
