@@ -381,6 +381,13 @@ def read_lines(tmp_path: Path, lines: list[str], name: str = "t.csv") -> mi.Data
     return mi.load_data(write(tmp_path / name, [*lines, *FOOTER]))
 
 
+def test_a_stray_carriage_return_in_the_header_is_no_crash(tmp_path: Path) -> None:
+    # a damaged export: a lone CR inside a header line stopped the csv module (exit 3)
+    lines = [line.replace("männlich", "männ\rlich") for line in KREISE]
+    ds = read_lines(tmp_path, lines)
+    assert cell(ds, "DG", 2015, "Insgesamt")["value"] == 82175684
+
+
 def test_symbol_with_an_unknown_mark_is_the_symbol_and_a_warning(tmp_path: Path) -> None:
     # 41312-01-01-4 (cattle): Stuttgart's dairy cows are ".g" in 2015, a mark the table
     # does not explain; the value is unknown either way, so the file loads with a warning

@@ -456,6 +456,13 @@ def test_header_cells_and_column_numbering() -> None:
     assert not column_numbering(["09161", "2", "3"])
 
 
+def test_a_file_with_carriage_returns_only(tmp_path: Path) -> None:
+    # the line ends of old Mac exports: every line break a lone CR
+    (tmp_path / "cr.csv").write_bytes(b"AGS;Name;Einwohner\r01001;Flensburg;90000\r01002;Kiel;4\r")
+    ds = mi.load_data(tmp_path / "cr.csv", year=2022)
+    assert ds.long.set_index("unit").loc["01001", "value"] == 90000
+
+
 def test_a_change_between_two_years_is_no_year() -> None:
     # as Open SDG change indicators write their Year column
     cells = pd.Series(["2024 / 2005", "Veränderung aktuelles Jahr (2024) zu 2005", "20x"])

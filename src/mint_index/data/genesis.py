@@ -85,12 +85,18 @@ _ONE_BYTE_SYMBOLS = {
 }
 
 
+def _fields(line: str) -> list[str]:
+    """The ``;``-separated fields of one line above the data, quotes respected; a stray
+    carriage return inside it (a damaged export) is a space, not a parser error."""
+    return next(csv.reader([line.replace("\r", " ")], delimiter=";"), [])
+
+
 def year_line(head: list[str]) -> int | None:
     """The year a line above the header states: a bare year or date as its only field
     (``2016;;;``, ``01.03.2016``) or a ``Jahr: 2016`` / ``Stichtag: 31.12.2016`` line;
     the last such line counts."""
     for text in reversed(head):
-        fields = [f.strip().strip('"').strip() for f in next(csv.reader([text], delimiter=";"), [])]
+        fields = [f.strip().strip('"').strip() for f in _fields(text)]
         filled = [f for f in fields if f]
         if len(filled) != 1:
             continue
@@ -401,7 +407,7 @@ def _id_columns(buf: np.ndarray, delims: np.ndarray, n_fields: int, time_in_row:
     n_ids = 3 if time_in_row else 2
     sample_end = delims[min(len(delims), 50 * n_fields) - 1]
     sample = bytes(buf[:sample_end]).decode("latin-1")
-    rows = list(csv.reader(io.StringIO(sample), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(sample, newline=None), delimiter=";"))
     while n_ids < n_fields - 1:
         parsed = parse_cells(pd.Series([r[n_ids] if len(r) > n_ids else "" for r in rows]), ",")
         if parsed.bad.mean() <= 0.5:  # a class column may hold a "0" class among its text
@@ -415,7 +421,7 @@ def _header_rows(head: list[str], n_fields: int, n_ids: int) -> list[list[str]]:
     least one label over the value columns (title lines padded with ``;`` have none)."""
     rows: list[list[str]] = []
     for text in reversed(head):
-        fields = next(csv.reader([text], delimiter=";"), [])
+        fields = _fields(text)
         if len(fields) != n_fields or not any(f.strip() for f in fields[n_ids:]):
             break
         rows.append([f.strip() for f in fields[n_ids:]])

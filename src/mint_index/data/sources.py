@@ -229,7 +229,9 @@ def _read_bytes(
         return table
     # the first records, quotes respected: a head cell may hold a line break ("Schlüssel-
     # / nummer"), and pandas counts the rows to skip in records too
-    head = list(itertools.islice(csv.reader(io.StringIO(text[:65536]), delimiter=sep), 50))
+    head = list(
+        itertools.islice(csv.reader(io.StringIO(text[:65536], newline=None), delimiter=sep), 50)
+    )
     skip, depth = header_rows(head)
     names = header_labels(head[skip : skip + depth]) if depth > 1 else None
     header = names or _header(text, sep, skip)
