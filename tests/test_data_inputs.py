@@ -3,8 +3,10 @@ folders, files above the size limit, empty, binary and damaged files."""
 
 from __future__ import annotations
 
+import io
 import os
 import threading
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,7 @@ from mint_index.data.inputs import (
     max_input_bytes,
     read_input,
     sniff_kind,
+    unzipped,
 )
 from mint_index.data.load import load_data, load_sources
 from mint_index.data.source import SourceSpec
@@ -254,3 +257,35 @@ def test_over_long_file_name_is_that_sources_error(tmp_path: Path) -> None:
         load_sources([spec], base_dir=tmp_path)
     assert list(err.value.failures["code"]) == ["unreadable_file"]
     assert "too long" in err.value.failures["reason"].iloc[0]
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member, data in members.items():
+            archive.writestr(member, data)
+    return out.getvalue()
+
+
+def test_a_zip_with_one_data_file_is_that_file() -> None:
+    table = b"AGS;Einwohner\n01001;90000\n"
+    packed = _zip({"12411-01-01-4_de_flat.csv": table, "__MACOSX/._x.csv": b"mac"})
+    assert unzipped(packed) == (table, "12411-01-01-4_de_flat.csv")
+    assert unzipped(table) is None  # no zip at all
+    workbook = _zip({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<x/>"})
+    assert unzipped(workbook) is None  # a workbook's own zip is read as the workbook
+
+
+@pytest.mark.parametrize(
+    ("members", "code"),
+    [
+        ({"a.csv": b"x;y\n1;2\n", "b.csv": b"x;y\n1;2\n"}, "zip_archive"),
+        ({"folder/": b""}, "zip_archive"),
+        ({"a.csv": b"  \n"}, "empty_file"),
+        ({"big.csv": b"0" * 5000}, "file_too_large"),  # above the 1,000-byte limit below
+    ],
+)
+def test_a_zip_that_is_not_one_data_file_is_refused(members: dict[str, bytes], code: str) -> None:
+    with pytest.raises(InputRefused) as refused:
+        unzipped(_zip(members), max_bytes=1000)
+    assert refused.value.code == code

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -209,6 +210,24 @@ def _sheet_or_csv(folder: Path, rows: list[list[Any]], excel: bool) -> str:
     text = "\n".join(";".join(str(c) for c in row) for row in rows) + "\n"
     (folder / "t.csv").write_text(text, encoding="utf-8")
     return "t.csv"
+
+
+def test_a_download_zipped_with_its_table(tmp_path: Path) -> None:
+    # as the GENESIS web service and the Zensus database deliver a table: one file, zipped
+    flat = (REAL / "12411-01-01-4_flat.csv").read_bytes()
+    with zipfile.ZipFile(tmp_path / "download.zip", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("12411-01-01-4_flat.csv", flat)
+    zipped = load_sources([SourceSpec(path="download.zip")], base_dir=tmp_path)
+    plain = load("12411-01-01-4_flat.csv")
+    pd.testing.assert_frame_equal(zipped.long, plain.long)
+    described = describe_source(SourceSpec(path="download.zip"), base_dir=tmp_path)
+    assert described.table == "12411-01-01-4"  # from the name of the file in the archive
+    with zipfile.ZipFile(tmp_path / "two.zip", "w") as archive:
+        archive.writestr("a.csv", flat)
+        archive.writestr("b.csv", flat)
+    with pytest.raises(DataValidationError) as caught:
+        load_sources([SourceSpec(path="two.zip")], base_dir=tmp_path)
+    assert list(caught.value.failures["code"]) == ["zip_archive"]
 
 
 @pytest.mark.parametrize("excel", [True, False])

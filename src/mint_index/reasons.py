@@ -67,6 +67,8 @@ SET_BY_PRODUCER: dict[str, str] = {
     "not_excel": "named like a workbook (.xlsx, .ods) but not one, or a damaged workbook",
     "not_parquet": "named .parquet but not a Parquet file",
     "protected_workbook": "a workbook protected by a password (encrypted): save it without one",
+    "zip_archive": "a zip archive that holds no data file or several: unpack it and name "
+    "the file to read (one data file in a zip is read as that file)",
     "web_page": "an HTML page or XML Spreadsheet 2003 file where a data table was expected "
     "(a web export named .xls, a page saved instead of the download)",
     "folder_entry": "a data folder holds a subfolder or an unreadable entry",

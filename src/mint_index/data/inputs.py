@@ -11,8 +11,10 @@ is wrong, never read to exhaustion or parsed into nonsense. The limit is
 from __future__ import annotations
 
 import glob
+import io
 import os
 import stat
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -32,6 +34,7 @@ __all__ = [
     "max_input_bytes",
     "read_input",
     "sniff_kind",
+    "unzipped",
 ]
 
 #: Largest input file read by default: 512 MiB, above the largest municipal GENESIS
@@ -41,8 +44,11 @@ DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 MAX_BYTES_ENV = "MINT_INDEX_MAX_INPUT_BYTES"
 #: The file names of workbooks (besides any file whose bytes are a workbook's).
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
-#: Suffixes of files a data folder contributes.
-DATA_SUFFIXES = (".csv", ".txt", ".tsv", *WORKBOOK_SUFFIXES, ".parquet", ".pq")
+#: Suffixes of files a data folder contributes (a ``.zip`` holding one of them too).
+DATA_SUFFIXES = (".csv", ".txt", ".tsv", *WORKBOOK_SUFFIXES, ".parquet", ".pq", ".zip")
+#: Members of a zip archive that are no workbook's: a workbook's own container is
+#: recognised by them and read as the workbook it is.
+_WORKBOOK_MEMBERS = ("[Content_Types].xml", "mimetype")
 
 #: A source as :func:`expand_data_folders` takes it: a path, or anything passed on as given.
 _Item = TypeVar("_Item")
@@ -218,6 +224,61 @@ def read_input(path: Path, max_bytes: int | None = None) -> bytes:
     if not raw.strip():
         raise InputRefused("the file is empty", "empty_file")
     return raw
+
+
+def unzipped(raw: bytes, max_bytes: int | None = None) -> tuple[bytes, str] | None:
+    """The one data file a zip archive holds, and its name in the archive, as statistics
+    databases deliver downloads (the GENESIS web service's tablefile, the Zensus
+    database's exports); ``None`` for bytes that are no zip, or a workbook's own zip.
+
+    The file is read into memory, never unpacked to disk, and refused (:class:`InputRefused`)
+    when it would unpack to more than the input limit, or when the archive holds no data
+    file or several (folders and the ``__MACOSX`` entries a Mac adds do not count)."""
+    if not raw.startswith(ZIP_MAGIC):
+        return None
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(raw))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None  # a damaged workbook's zip, as likely as a damaged archive: it says so
+    names = [m.filename for m in members]
+    if any(name in _WORKBOOK_MEMBERS for name in names):
+        return None
+    files = [
+        m
+        for m in members
+        if not m.is_dir()
+        and not m.filename.startswith("__MACOSX/")
+        and not Path(m.filename).name.startswith(".")
+    ]
+    if len(files) != 1:
+        listed = ", ".join(m.filename for m in files[:8]) or "nothing"
+        raise InputRefused(
+            f"a zip archive must hold one data file to be read; this one holds {listed}: "
+            "unpack it and name the file to read",
+            "zip_archive",
+        )
+    (member,) = files
+    limit = max_input_bytes(max_bytes)
+    if member.file_size > limit:
+        raise InputRefused(
+            f"{member.filename} unpacks to {member.file_size} bytes, above the input limit of "
+            f"{limit} (raise it with {MAX_BYTES_ENV})",
+            "file_too_large",
+        )
+    try:
+        with archive.open(member) as handle:
+            data = handle.read(limit + 1)  # the declared size may lie
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+        raise InputRefused(f"cannot unpack {member.filename}: {exc}", "unreadable_file") from None
+    if len(data) > limit:
+        raise InputRefused(
+            f"{member.filename} unpacks to more than the input limit of {limit} bytes",
+            "file_too_large",
+        )
+    if not data.strip():
+        raise InputRefused(f"{member.filename} in the archive is empty", "empty_file")
+    return data, member.filename
 
 
 #: Share of control bytes (other than tab, newline, form feed, carriage return) in the first

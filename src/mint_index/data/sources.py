@@ -33,7 +33,14 @@ from mint_index.data.genesis import (
     sheet_as_csv,
     table_code,
 )
-from mint_index.data.inputs import InputRefused, expand_source, read_input, sniff_kind
+from mint_index.data.inputs import (
+    WORKBOOK_SUFFIXES,
+    InputRefused,
+    expand_source,
+    read_input,
+    sniff_kind,
+    unzipped,
+)
 from mint_index.data.keys import apply_key_spec
 from mint_index.data.layouts import (
     YEAR_NAMES,
@@ -115,30 +122,37 @@ def read_file(
     name = str(path) if name is None else name
     try:
         raw = read_input(path, max_bytes)
-        kind = sniff_kind(raw, path.suffix.lower())
+        suffix = path.suffix.lower()
+        # a download that holds its table is read as that file; a file named as a
+        # workbook is one, or a damaged one
+        packed = None if suffix in WORKBOOK_SUFFIXES else unzipped(raw, max_bytes)
+        if packed is not None:
+            raw, member = packed
+            suffix, name = Path(member).suffix.lower(), f"{name}[{member}]"
+        kind = sniff_kind(raw, suffix)
         sheets = _sheets(raw, kind, spec)
     except InputRefused as refused:
         return [failed_table(name, refused.reason, refused.code)]
     if spec.format == "template":
         return _read_template(path, name, spec)
     if sheets is None:
-        return [_read_one(raw, kind, path, name, spec)]
+        return [_read_one(raw, kind, name, spec)]
     several = spec.sheet == "*" or isinstance(spec.sheet, list)
     every = spec.sheet == "*"
     return [  # loop over the workbook's sheets (a handful)
-        _read_one(raw, kind, path, f"{name}[{s}]" if several else name, _sheet_spec(spec, s), every)
+        _read_one(raw, kind, f"{name}[{s}]" if several else name, _sheet_spec(spec, s), every)
         for s in sheets
     ]
 
 
 def _read_one(
-    raw: bytes, kind: str, path: Path, name: str, spec: SourceSpec, every_sheet: bool = False
+    raw: bytes, kind: str, name: str, spec: SourceSpec, every_sheet: bool = False
 ) -> Table:
     """One file, or one sheet of a workbook, -> Table; what cannot be read, a failed one.
     ``every_sheet``: the sheet is one of all (``sheet: "*"``), so one that holds no table
     (notes, a glossary) is passed over with a warning rather than failed."""
     try:
-        table = _read_bytes(raw, kind, path, name, spec, every_sheet)
+        table = _read_bytes(raw, kind, name, spec, every_sheet)
     except InputRefused as refused:
         return failed_table(name, refused.reason, refused.code)
     except pd.errors.ParserError as exc:  # a ValueError: before those
@@ -205,7 +219,7 @@ def failed_table(name: str, reason: str, code: str) -> Table:
 
 # ---- formats ------------------------------------------------------------------------
 def _read_bytes(
-    raw: bytes, kind: str, path: Path, name: str, spec: SourceSpec, every_sheet: bool = False
+    raw: bytes, kind: str, name: str, spec: SourceSpec, every_sheet: bool = False
 ) -> Table:
     fmt = spec.format
     if fmt == "excel" or (fmt in ("auto", "genesis") and kind == "excel"):
