@@ -289,3 +289,20 @@ def test_a_zip_that_is_not_one_data_file_is_refused(members: dict[str, bytes], c
     with pytest.raises(InputRefused) as refused:
         unzipped(_zip(members), max_bytes=1000)
     assert refused.value.code == code
+
+
+def test_a_damaged_zip_is_refused_whichever_byte_is_wrong() -> None:
+    # zipfile raises half a dozen kinds of error on damaged archives (zlib.error, a
+    # negative seek, a name that is no UTF-8); every one must be a refusal, not a crash
+    packed = _zip({"a.csv": b"AGS;Einwohner\n" + b"01001;90000\n" * 20})
+    outcomes = set()
+    for at in range(len(packed)):
+        damaged = bytearray(packed)
+        damaged[at] ^= 0xFF
+        try:
+            outcomes.add("read" if unzipped(bytes(damaged)) else "no zip")
+        except InputRefused as refused:
+            outcomes.add(refused.code)
+    allowed = {"read", "no zip", "unreadable_file", "zip_archive", "empty_file", "file_too_large"}
+    assert outcomes <= allowed
+    assert "unreadable_file" in outcomes

@@ -232,15 +232,16 @@ def unzipped(raw: bytes, max_bytes: int | None = None) -> tuple[bytes, str] | No
     database's exports); ``None`` for bytes that are no zip, or a workbook's own zip.
 
     The file is read into memory, never unpacked to disk, and refused (:class:`InputRefused`)
-    when it would unpack to more than the input limit, or when the archive holds no data
-    file or several (folders and the ``__MACOSX`` entries a Mac adds do not count)."""
+    when it would unpack to more than the input limit, when the archive holds no data
+    file or several (folders and the ``__MACOSX`` entries a Mac adds do not count), or
+    when the archive is damaged or encrypted."""
     if not raw.startswith(ZIP_MAGIC):
         return None
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None  # a damaged workbook's zip, as likely as a damaged archive: it says so
+    except Exception as exc:  # damaged in any way (zipfile raises many kinds)
+        raise InputRefused(f"a damaged zip archive ({exc})", "unreadable_file") from None
     names = [m.filename for m in members]
     if any(name in _WORKBOOK_MEMBERS for name in names):
         return None
@@ -269,7 +270,7 @@ def unzipped(raw: bytes, max_bytes: int | None = None) -> tuple[bytes, str] | No
     try:
         with archive.open(member) as handle:
             data = handle.read(limit + 1)  # the declared size may lie
-    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+    except Exception as exc:  # damaged, encrypted, an unknown compression: zipfile says
         raise InputRefused(f"cannot unpack {member.filename}: {exc}", "unreadable_file") from None
     if len(data) > limit:
         raise InputRefused(
