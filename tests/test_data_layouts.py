@@ -181,6 +181,10 @@ def test_flat_file_of_the_2020_interface_with_a_broken_header(tmp_path: Path) ->
     (tmp_path / "t.csv").write_text(header + "\n12411;B;STAG;Stichtag;2022;KREISE;5\n")
     with pytest.raises(DataValidationError, match="four columns per dimension"):
         load_sources([SourceSpec(path="t.csv")], base_dir=tmp_path)
+    # a plain table forced to be read as a flat file says what a flat file looks like
+    (tmp_path / "p.csv").write_text("a;b\n1;2\n")
+    with pytest.raises(DataValidationError, match="not a GENESIS flat file"):
+        load_sources([SourceSpec(path="p.csv", format="genesis-flat")], base_dir=tmp_path)
 
 
 def test_opensdg_series_units_and_disaggregation(tmp_path: Path) -> None:

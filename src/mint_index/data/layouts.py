@@ -148,10 +148,17 @@ def flat_2020_frame(frame: pd.DataFrame) -> pd.DataFrame:
     statistics = [c for c in columns[5:] if "__" in c and not c.lower().endswith("__q")]
     dimensions = [c for c in columns[5:] if "__" not in c]
     groups = [dimensions[i : i + 4] for i in range(0, len(dimensions), 4)]
-    if len(dimensions) % 4 or not all(_FLAT_2020_DIMENSION.match(g[0]) for g in groups):
+    head = tuple(c.lower() for c in columns[:5])
+    if (
+        head not in _FLAT_2020_HEAD
+        or len(dimensions) % 4
+        or not all(_FLAT_2020_DIMENSION.match(g[0]) for g in groups)
+    ):
         raise ValueError(
-            "not a GENESIS flat file: after Statistik_Code ... Zeit come four columns per "
-            f"dimension (N_Merkmal_Code, ...) and one per statistic; columns are: "
+            "not a GENESIS flat file: it starts with Statistik_Code ... Zeit (or "
+            "value_variable_label and the other columns of today's flat files); after them "
+            "come four columns per dimension (N_Merkmal_Code, ...) and one per statistic; "
+            "columns are: "
             f"{', '.join(columns)}"
         )
     renamed = dict(zip(frame.columns[:5], _FLAT_2020_HEAD[1], strict=True))
