@@ -798,15 +798,17 @@ def parse_years(
     return np.maximum(years, 0), years < 0
 
 
-#: A year written in running text or a date: four digits from 1800 to 2199 that are no
-#: part of a longer number (``1.234.567``, ``2023,5``).
-_YEAR_IN_TEXT = re.compile(r"(?<![\d,])(1[89]\d\d|2[01]\d\d)(?![\d,]|\.\d)")
+#: A year written in running text or a date: four digits from 1800 to 2199 (the years a
+#: source's ``year:`` may name) that are no part of a longer number (``1.234.567``,
+#: ``2023,5``).
+_A_YEAR = r"(?<![\d,])(?:1[89]\d\d|2[01]\d\d)(?![\d,]|\.\d)"
+_YEAR_IN_TEXT = re.compile(_A_YEAR)
 #: A title line that names the table's source or publisher rather than its subject.
 _SOURCE_LINE = re.compile(
     r"^\s*(?:quelle|datenquelle|source|herausgeber|copyright|©|\(c\))", re.IGNORECASE
 )
 #: Two years in one cell (``2024 / 2005``, ``Veränderung aktuelles Jahr (2024) zu 2005``).
-_TWO_YEARS = re.compile(r"(?<!\d)(?:1[89]|2\d)\d\d(?!\d).*(?<!\d)(?:1[89]|2\d)\d\d(?!\d)")
+_TWO_YEARS = re.compile(rf"{_A_YEAR}.*{_A_YEAR}")
 
 
 def year_failures(
