@@ -249,17 +249,16 @@ def load_sources(
     if units is not None:
         units_table, unit_problems = _read_units(units)
         problems += unit_problems
-    # the units table to look names up in; one that failed is reported already
-    names_to_keys = units_table if units is None or not problems else None
+    units_failed = bool(problems)  # names are not looked up in a table reported already
     tables: list[Table] = []
     shared = {path for path, n in Counter(s.path for s in specs).items() if n > 1}
     for position, spec in enumerate(specs, 1):  # loops over sources, not data
         read = read_spec(spec, base_dir=base_dir, max_bytes=max_bytes)
         _name_apart(read, spec, position, shared, {t.source for t in tables})
         readable = [t for t in read if t.format != "unknown"]
-        if spec.key.match == "name" and (units is None or names_to_keys is not None):
+        if spec.key.match == "name" and not units_failed:
             for table in readable:  # loops over a source's sheets
-                match_unit_names(table, names_to_keys)
+                match_unit_names(table, units_table)
         labels = sorted({lab for t in readable for lab in full_labels(t).values()})
         used: set[str] = set()
         for table in readable:
