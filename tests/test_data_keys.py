@@ -1,11 +1,19 @@
-"""Unit key schemes: official AGS/ARS keys vs a town's own numbering, and padding."""
+"""Unit key schemes: official AGS/ARS keys vs a town's own numbering, padding, names
+as compared, and the Länder by name."""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from mint_index.data.keys import apply_key_spec, key_scheme
+from mint_index.data.keys import (
+    LAND_NAMES,
+    apply_key_spec,
+    comparable_names,
+    key_scheme,
+    land_keys,
+)
 from mint_index.data.source import KeySpec
 
 
@@ -33,3 +41,31 @@ def test_pad_restores_leading_zeros_and_declared_scheme_wins() -> None:
     assert scheme == "ags"
     same, scheme = apply_key_spec(np.array(["7", "12"], dtype=object), KeySpec(scheme="own"))
     assert list(same) == ["7", "12"] and scheme == "own"
+
+
+def test_comparable_names() -> None:
+    names = pd.Series(["Bad  Neustadt \u2011 Nord", "STRAẞE", "Köln"])
+    assert list(comparable_names(names)) == ["bad neustadt-nord", "strasse", "köln"]
+
+
+def test_land_keys_as_tables_write_the_laender() -> None:
+    """The keys are the Länder's official ones (Destatis, Gemeindeverzeichnis: 01
+    Schleswig-Holstein ... 16 Thüringen), whatever the spelling of the name."""
+    names = [
+        "Schleswig-Holstein",
+        "Freistaat Bayern",
+        "BADEN-WÜRTTEMBERG",
+        "Baden-Wuerttemberg",
+        "Nordrhein\u2013Westfalen",
+        "North Rhine-Westphalia",
+        "Land  Berlin",
+        "Thuringia",
+        "Freie und Hansestadt Hamburg",
+        "Deutschland",
+        "Insgesamt",
+        "Berlin-West",
+        "Bayern 2)",
+    ]
+    keys = land_keys(pd.Series(names))
+    assert list(keys) == ["01", "09", "08", "08", "05", "05", "11", "16", "02", "DG"] + [None] * 3
+    assert sorted(LAND_NAMES) == [f"{k:02d}" for k in range(1, 17)] + ["DG"]

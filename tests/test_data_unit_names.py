@@ -12,10 +12,11 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import mint_index as mi
+from mint_index.data.keys import comparable_names
 from mint_index.data.load import load_sources
 from mint_index.data.readers import Table
 from mint_index.data.source import SourceSpec
-from mint_index.data.unit_names import comparable_names, match_unit_names
+from mint_index.data.unit_names import match_unit_names
 from mint_index.errors import DataValidationError
 
 UNITS = (
@@ -135,11 +136,6 @@ def test_a_project_file_declares_it(tmp_path: Path) -> None:
     assert project.sources[0].key.match == "name"
     with pytest.raises(ValueError, match="match"):
         SourceSpec(path="x.csv", key={"match": "label"})
-
-
-def test_comparable_names() -> None:
-    names = pd.Series(["Bad  Neustadt \u2011 Nord", "STRAẞE", "Köln"])
-    assert list(comparable_names(names)) == ["bad neustadt-nord", "strasse", "köln"]
 
 
 @settings(max_examples=60, deadline=None)

@@ -86,7 +86,8 @@ SET_BY_PRODUCER: dict[str, str] = {
     "key_not_in_scheme": "a unit key is not a key of the declared scheme (AGS, ARS)",
     "no_units_table": "a source names its units (key match: name) but no units table with "
     "names is given to find their keys by",
-    "unknown_unit_name": "a unit name (key match: name) that the units table does not have",
+    "unknown_unit_name": "a unit name (key match: name) that the units table does not have, "
+    "or a name that is no Land's in a GENESIS-Online table of the Länder",
     "ambiguous_unit_name": "a unit name (key match: name) that several units of the units "
     "table have",
     "unknown_label": "a mapping names a source label the file does not have",
@@ -109,7 +110,8 @@ SET_BY_PRODUCER: dict[str, str] = {
     "caption_column": "a column of a plain table with the same text on every row (the "
     "election an export is about): a caption, not a figure; not read (a warning)",
     "total_row": "a row of a plain table that totals its units (Insgesamt, Summe, a "
-    "district's subtotal), not a unit: not read (a warning)",
+    "district's subtotal), or a row or column of a table of the Länder that totals Länder, "
+    "not a unit: not read (a warning)",
     "footnote_mark": "a figure with a footnote mark (12.345¹, 9.000 1)), read as the figure "
     "(a warning: the table's notes say what the mark means)",
     "unknown_mark": "a no-value symbol with a mark letter no office documents here, such as "

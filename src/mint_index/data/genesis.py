@@ -46,7 +46,16 @@ from mint_index.data.readers import (
 )
 from mint_index.errors import DataValidationError
 
-__all__ = ["apply_mapping", "is_genesis", "load_mapping", "read_genesis", "sheet_as_csv"]
+__all__ = [
+    "TIME_HEADS",
+    "apply_mapping",
+    "fields_of",
+    "is_genesis",
+    "load_mapping",
+    "read_genesis",
+    "sheet_as_csv",
+    "time_of",
+]
 
 #: A Regionaldatenbank table code: ``12411-01-01-4`` (``-4`` Kreise, ``-5`` Gemeinden),
 #: with a variant letter (``21311-01-01-4-B``), a time series (``12211-Z-11``,
@@ -61,8 +70,10 @@ _DATA_LINE = re.compile(
 )
 _TIME = re.compile(r"^\s*(?:\d{1,2}\.\d{1,2}\.(\d{4})|(\d{4}))\s*$")
 _DATE_IN_TEXT = re.compile(r"\b\d{1,2}\.\d{1,2}\.(\d{4})\b")
+#: The heads of a time dimension, as a header or a line above it writes them (any case).
+TIME_HEADS = ("jahr", "jahre", "berichtsjahr", "stichtag", "zeit", "year", "reference date")
 _YEAR_LABEL = re.compile(
-    r"^(?:Jahr|Berichtsjahr|Stichtag|Zeit|Year)\s*:?\s*(?:\d{1,2}\.\d{1,2}\.(\d{4})|(\d{4}))$",
+    rf"^(?:{'|'.join(TIME_HEADS)})\s*:?\s*(?:\d{{1,2}}\.\d{{1,2}}\.(\d{{4}})|(\d{{4}}))$",
     re.IGNORECASE,
 )
 _BARE_LINE = re.compile(r'^\s*"?[^;"]*"?\s*(?:;\s*)*$')
@@ -85,10 +96,16 @@ _ONE_BYTE_SYMBOLS = {
 }
 
 
-def _fields(line: str) -> list[str]:
+def fields_of(line: str) -> list[str]:
     """The ``;``-separated fields of one line above the data, quotes respected; a stray
     carriage return inside it (a damaged export) is a space, not a parser error."""
     return next(csv.reader([line.replace("\r", " ")], delimiter=";"), [])
+
+
+def time_of(cell: str) -> int | None:
+    """The year of a cell that is a date or a year and nothing else (``31.12.2023``)."""
+    match = _TIME.match(cell)
+    return int(match.group(1) or match.group(2)) if match else None
 
 
 def year_line(head: list[str]) -> int | None:
@@ -96,7 +113,7 @@ def year_line(head: list[str]) -> int | None:
     (``2016;;;``, ``01.03.2016``) or a ``Jahr: 2016`` / ``Stichtag: 31.12.2016`` line;
     the last such line counts."""
     for text in reversed(head):
-        fields = [f.strip().strip('"').strip() for f in _fields(text)]
+        fields = [f.strip().strip('"').strip() for f in fields_of(text)]
         filled = [f for f in fields if f]
         if len(filled) != 1:
             continue
@@ -179,9 +196,26 @@ def read_genesis(
     Units are the region keys (text, leading zeros kept), variables the column labels
     (levels joined with `` | ``, only the levels that differ between columns), years
     from the date column or the date header row. ``year`` is used only when the table
-    itself has no date.
+    itself has no date. A GENESIS-Online table that names the Länder without keys is
+    keyed first (:mod:`~mint_index.data.genesis_lands`).
     """
     encoding = encoding or detect_encoding(raw)
+    table = _read_keyed(raw, source, encoding, year)
+    if table.rows:
+        return table
+    # imported here: the Länder tables are rare, and their module builds on this one
+    from mint_index.data.genesis_lands import keyed
+
+    lands = keyed(raw, encoding, source)
+    if lands is None:
+        return table
+    table = _read_keyed(lands.raw, source, "utf-8", year)
+    table.sha256, table.encoding = sha256_of(raw), encoding
+    return lands.restore(table)
+
+
+def _read_keyed(raw: bytes, source: str, encoding: str, year: int | None) -> Table:
+    """:func:`read_genesis` of a table whose rows start ``[date;]key;name``."""
     digest = sha256_of(raw)
     everything = np.frombuffer(raw, dtype=np.uint8)
     newlines = np.flatnonzero(everything == _NL)
@@ -418,10 +452,13 @@ def _id_columns(buf: np.ndarray, delims: np.ndarray, n_fields: int, time_in_row:
 
 def _header_rows(head: list[str], n_fields: int, n_ids: int) -> list[list[str]]:
     """The column-label rows right above the data: as many fields as the data and at
-    least one label over the value columns (title lines padded with ``;`` have none)."""
+    least one label over the value columns (title lines padded with ``;`` have none).
+    Empty lines between the header and the data are passed over."""
     rows: list[list[str]] = []
     for text in reversed(head):
-        fields = _fields(text)
+        if not rows and not text.strip():
+            continue
+        fields = fields_of(text)
         if len(fields) != n_fields or not any(f.strip() for f in fields[n_ids:]):
             break
         rows.append([f.strip() for f in fields[n_ids:]])

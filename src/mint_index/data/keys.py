@@ -1,13 +1,20 @@
-"""Unit key schemes: official AGS/ARS keys, and a town's own numbering.
+"""Unit keys and names: official AGS/ARS keys, a town's own numbering, the Länder.
 
 Official German region keys have fixed lengths (Land 2, Regierungsbezirk 3, Kreis 5,
 Gemeindeverband 9, Gemeinde 8 as AGS or 12 as ARS), so a key one digit short may have
 lost its leading zero in a spreadsheet. A town's own numbering (districts 1-25) is short
 on purpose and must never be reported as such. :func:`key_scheme` tells them apart;
 a source can declare its scheme and a width to pad to (:class:`~mint_index.data.source.KeySpec`).
+
+Names are compared as people write them apart from case, spacing and dash style
+(:func:`comparable_names`); the Länder, a closed list with keys fixed by law, are known
+by name (:func:`land_keys`), so a table that only names them can be keyed.
 """
 
 from __future__ import annotations
+
+import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -15,7 +22,14 @@ from pandas.api.extensions import ExtensionArray
 
 from mint_index.data.source import KeySpec
 
-__all__ = ["OFFICIAL_LENGTHS", "apply_key_spec", "key_scheme"]
+__all__ = [
+    "LAND_NAMES",
+    "OFFICIAL_LENGTHS",
+    "apply_key_spec",
+    "comparable_names",
+    "key_scheme",
+    "land_keys",
+]
 
 #: Lengths of official keys: Land, Regierungsbezirk, Kreis, Gemeinde (AGS),
 #: Gemeindeverband (ARS prefix), Verbandsgemeinde member (10/11), ARS.
@@ -55,3 +69,67 @@ def apply_key_spec(keys: np.ndarray, spec: KeySpec) -> tuple[np.ndarray, str]:
         keys = text.where(~digits, text.str.zfill(spec.pad)).to_numpy(dtype=object)
     scheme = spec.scheme if spec.scheme != "auto" else key_scheme(keys)
     return keys, scheme
+
+
+#: Dashes and hyphens people type between the parts of a name, read as ``-``.
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\u00ad-]+")
+
+
+def comparable_names(names: pd.Series | pd.Index | np.ndarray) -> pd.Series:
+    """Names as they are compared: Unicode-normalised (NFKC), case-folded, every run of
+    spaces (non-breaking ones too) one space, dashes one ``-`` with no space around it."""
+
+    def one(name: object) -> str:
+        text = unicodedata.normalize("NFKC", str(name)).casefold()
+        text = " ".join(text.split())
+        return re.sub(r" ?- ?", "-", _DASHES.sub("-", text))
+
+    values = pd.Series(np.asarray(names, dtype=object), dtype=object)
+    distinct = pd.unique(values)
+    return values.map(dict(zip(distinct, map(one, distinct), strict=True)))
+
+
+#: The Länder by their official key (the first two digits of every AGS), as GENESIS and
+#: the Regionaldatenbank name them in German and in English, and the country as the
+#: Regionaldatenbank keys it (``DG``).
+LAND_NAMES: dict[str, tuple[str, ...]] = {
+    "01": ("Schleswig-Holstein",),
+    "02": ("Hamburg",),
+    "03": ("Niedersachsen", "Lower Saxony"),
+    "04": ("Bremen",),
+    "05": ("Nordrhein-Westfalen", "North Rhine-Westphalia"),
+    "06": ("Hessen", "Hesse"),
+    "07": ("Rheinland-Pfalz", "Rhineland-Palatinate"),
+    "08": ("Baden-Württemberg",),
+    "09": ("Bayern", "Bavaria"),
+    "10": ("Saarland",),
+    "11": ("Berlin",),
+    "12": ("Brandenburg",),
+    "13": ("Mecklenburg-Vorpommern", "Mecklenburg-Western Pomerania"),
+    "14": ("Sachsen", "Saxony"),
+    "15": ("Sachsen-Anhalt", "Saxony-Anhalt"),
+    "16": ("Thüringen", "Thuringia"),
+    "DG": ("Deutschland", "Germany"),
+}
+#: A Land's name may follow its kind (``Freistaat Bayern``, ``Land Berlin``).
+_LAND_PREFIX = re.compile(r"^(?:land|freistaat|bundesland|freie und hansestadt|freie hansestadt) ")
+#: Umlauts as ASCII exports spell them (``Thueringen``, ``Baden-Wuerttemberg``).
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def _land_form(name: str) -> str:
+    return _LAND_PREFIX.sub("", name).translate(_UMLAUTS)
+
+
+_LAND_KEY_OF = {
+    _land_form(name): key
+    for key, names in LAND_NAMES.items()
+    for name in comparable_names(pd.Series(names))
+}
+
+
+def land_keys(names: pd.Series | np.ndarray) -> np.ndarray:
+    """Each name's Land key (``Bayern``, ``Freistaat Bayern``, ``BAYERN``, ``Bavaria``:
+    ``09``; ``Deutschland``: ``DG``), ``None`` where a name is no Land's."""
+    forms = comparable_names(names).map(_land_form)
+    return forms.map(_LAND_KEY_OF).astype(object).where(forms.isin(_LAND_KEY_OF), None).to_numpy()

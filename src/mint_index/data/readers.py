@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from mint_index.data.dataset import FLAGS, MISSING_REASONS
+from mint_index.data.keys import land_keys
 from mint_index.errors import FAILURE_COLUMNS, MintIndexError
 
 __all__ = [
@@ -291,17 +292,6 @@ _TOTAL_WORDS = frozenset(
 )
 
 
-#: The country and the Länder, which total a table of a Land's Kreise or Gemeinden in a
-#: row of their own without a key (``;Bayern;13369393``), also as ``Land Bayern``.
-_LAND_NAMES = frozenset(
-    {"deutschland", "baden-württemberg", "bayern", "berlin", "brandenburg", "bremen"}
-    | {"hamburg", "hessen", "mecklenburg-vorpommern", "niedersachsen", "nordrhein-westfalen"}
-    | {"rheinland-pfalz", "saarland", "sachsen", "sachsen-anhalt", "schleswig-holstein"}
-    | {"thüringen"}
-)
-_LAND_PREFIX = re.compile(r"^(?:land|freistaat|bundesland)\s+")
-
-
 def total_rows(
     frame: pd.DataFrame, key: str | None, name: str | None, source: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -311,19 +301,17 @@ def total_rows(
     a unit would be the largest "unit" of every count and stretch every scale. A row is
     one when its key or its name starts or ends with a total word (:data:`_TOTAL_WORDS`,
     a whole word: ``Gesamtschule`` is none), whatever key it carries, or when it has no
-    key and its name is the country's or a Land's (:data:`_LAND_NAMES`: ``;Bayern;...``
-    under the rows of Bavaria's Kreise; Berlin with a key stays a unit)."""
+    key and its name is the country's or a Land's (:func:`~mint_index.data.keys.land_keys`:
+    ``;Bayern;...`` under the rows of Bavaria's Kreise; Berlin with a key stays a unit)."""
     columns = [c for c in (key, name) if c is not None and c in frame.columns]
     if not columns:  # a table about one place (``unit:``) has neither
         return frame, failures_frame(source, [], [], [], "", code="total_row")
     says = np.stack([total_labels(frame[c]) for c in columns])  # [column, row]: "total" there
     if key in columns and name in columns:
         keyless = frame[key].astype(object).where(frame[key].notna(), "").astype(str)
-        land = frame[name].astype(object).where(frame[name].notna(), "").astype(str).str.strip()
-        land = land.str.casefold().str.replace(_LAND_PREFIX, "", regex=True)
-        says[columns.index(name)] |= (
-            (keyless.str.strip() == "") & land.isin(_LAND_NAMES)
-        ).to_numpy()
+        names = frame[name].astype(object).where(frame[name].notna(), "").astype(str)
+        land = pd.notna(land_keys(names.str.replace(FOOTNOTE_MARK, "", regex=True)))
+        says[columns.index(name)] |= (keyless.str.strip() == "").to_numpy() & land
     total = says.any(axis=0).astype(bool, copy=False)
     at = np.flatnonzero(total)
     shown = says[:, at].argmax(axis=0)  # the cell that says it is a total

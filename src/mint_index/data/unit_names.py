@@ -15,43 +15,26 @@ closest (``Altöting``: did you mean ``Altötting``), a name two units share (tw
 from __future__ import annotations
 
 import difflib
-import re
-import unicodedata
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from mint_index.data.keys import comparable_names
 from mint_index.data.readers import failures_frame, first_rows
 
 if TYPE_CHECKING:
     from mint_index.data.readers import Table
 
-__all__ = ["NAMED_FORMATS", "NAMED_LAYOUTS", "comparable_names", "match_unit_names"]
+__all__ = ["NAMED_FORMATS", "NAMED_LAYOUTS", "match_unit_names"]
 
 #: The formats and layouts whose unit column a source may declare as names: plain tables.
 #: GENESIS exports (a sheet too), flat files and Open SDG files carry official keys, and
 #: the fill-in workbook the keys it was made with.
 NAMED_FORMATS = frozenset({"csv", "excel", "parquet"})
 NAMED_LAYOUTS = frozenset({"long", "wide", "transposed"})
-#: Dashes and hyphens people type between the parts of a name, read as ``-``.
-_DASHES = re.compile(r"[\u2010-\u2015\u2212\u00ad-]+")
 #: How many close names a problem suggests for a name the units table lacks.
 _SUGGESTIONS = 3
-
-
-def comparable_names(names: pd.Series | pd.Index | np.ndarray) -> pd.Series:
-    """Names as they are compared: Unicode-normalised (NFKC), case-folded, every run of
-    spaces (non-breaking ones too) one space, dashes one ``-`` with no space around it."""
-
-    def one(name: object) -> str:
-        text = unicodedata.normalize("NFKC", str(name)).casefold()
-        text = " ".join(text.split())
-        return re.sub(r" ?- ?", "-", _DASHES.sub("-", text))
-
-    values = pd.Series(np.asarray(names, dtype=object), dtype=object)
-    distinct = pd.unique(values)
-    return values.map(dict(zip(distinct, map(one, distinct), strict=True)))
 
 
 def match_unit_names(table: Table, units: pd.DataFrame | None) -> None:

@@ -1,0 +1,337 @@
+"""GENESIS-Online tables of the Länder: regions named, not keyed.
+
+The Regionaldatenbank keys every region it lists (``08;Baden-Württemberg;...``), but
+GENESIS-Online's tables of the Länder (``11111-0001 Gebietsfläche: Bundesländer,
+Stichtag``) only name them, down the rows::
+
+    ;Stichtag;Stichtag
+    ;31.12.2006;31.12.2007
+    Baden-Württemberg;35751,50;35751,40
+    Insgesamt;357114,25;357104,07
+
+or, where the table has a further classification, across the columns (``12411-0012
+Bevölkerung: Bundesländer, Stichtag, Altersjahre``)::
+
+    ;;Bundesländer;Bundesländer
+    ;;Baden-Württemberg;Bayern
+    31.12.1967;unter 1 Jahr;152272;172254
+
+The Länder are a closed list whose keys are fixed (:func:`~mint_index.data.keys.land_keys`),
+so :func:`keyed` writes such a table as the Regionaldatenbank would (a key before each
+Land's name; where the Länder head the columns, a line per Land and line of the table)
+for the classic reader, and :meth:`Keyed.restore` gives its result back what the
+rewriting moved: each cell's line and column in the file as downloaded, and the
+statistic's name (the title line above the header, ``Gebietsfläche (qkm)``) for values
+labelled only by their date. A row or column that totals Länder (``Insgesamt``,
+``Früheres Bundesgebiet``) is left out with a warning (``total_row``); a name that is no
+Land's, where the Länder are listed, is an error (``unknown_unit_name``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from mint_index.data.genesis import TIME_HEADS, fields_of, time_of
+from mint_index.data.keys import land_keys
+from mint_index.data.readers import FOOTNOTE_MARK, Table, failures_frame, total_labels
+
+__all__ = ["Keyed", "keyed"]
+
+#: Rows of several Länder together, as tables list them beside the Länder.
+_GROUPS = re.compile(
+    r"^(?:früheres bundesgebiet|neue länder|alte länder|berlin[- ]?\(?(?:west|ost)\b"
+    r"|ostdeutschland|westdeutschland)",
+    re.IGNORECASE,
+)
+#: How far down a file the Länder are looked for, as the classic reader looks for keys.
+_SEARCH_LINES = 500
+#: A line's leading fields: a date or a year (``31.12.2023;``) if any, the name, the rest.
+_LEAD = re.compile(
+    r'^(?P<date>\s*"?(?:\d{1,2}\.\d{1,2}\.\d{4}|\d{4})"?\s*;)?(?P<name>[^;]*)(?P<rest>;.*|$)'
+)
+
+
+@dataclass
+class Keyed:
+    """A table of the Länder keyed as the Regionaldatenbank keys it (``raw``, UTF-8), and
+    what :meth:`restore` needs to give the classic reader's result the file's lines."""
+
+    raw: bytes
+    #: per line of ``raw``: the line of the file it was written from (0-based)
+    line_of: np.ndarray
+    #: per line of ``raw``: the Land column of the file it holds (a position in
+    #: ``columns``; -1 where a line holds a whole line of the file)
+    column_of: np.ndarray
+    #: the Länder heading the file's columns (empty where they head the rows)
+    columns: tuple[str, ...] = ()
+    #: the statistic the title names (``Bevölkerungsstand (Anzahl)``)
+    statistic: str | None = None
+    failures: list[pd.DataFrame] = field(default_factory=list)
+    warnings: list[pd.DataFrame] = field(default_factory=list)
+
+    def restore(self, table: Table) -> Table:
+        """The classic reader's ``table`` of :attr:`raw` as a table of the file."""
+        cells = table.cells
+        line, land = self._file_lines(pd.Series(cells["row"].to_numpy(), dtype="Int64"))
+        cells["row"] = line.to_numpy(dtype=np.int64)
+        if self.columns:
+            cells["column"] = pd.Categorical(land.to_numpy(dtype=object))
+        table.failures = [self._moved(f) for f in table.failures] + self.failures
+        table.warnings = [self._moved(w) for w in table.warnings] + self.warnings
+        self._named(table)
+        table.key_scheme = "ags"
+        return table
+
+    def _file_lines(self, rows: pd.Series) -> tuple[pd.Series, pd.Series]:
+        """1-based lines of :attr:`raw` as lines of the file, and the Land column each one
+        holds (NaN where it holds a whole line)."""
+        at = (rows.fillna(0).to_numpy(dtype=np.int64) - 1).clip(0, len(self.line_of) - 1)
+        line = pd.Series(self.line_of[at] + 1, index=rows.index, dtype="Int64")
+        column = self.column_of[at]
+        names = np.asarray([*self.columns, None], dtype=object)[column]
+        return line.where(rows.notna()), pd.Series(names, index=rows.index).where(rows.notna())
+
+    def _moved(self, problems: pd.DataFrame) -> pd.DataFrame:
+        """Problems at lines of :attr:`raw` as problems at the file's lines and columns."""
+        if not len(problems):
+            return problems
+        line, land = self._file_lines(problems["row"].astype("Int64"))
+        return problems.assign(
+            row=line, column=land.where(land.notna(), problems["column"]).astype(object)
+        )
+
+    def _named(self, table: Table) -> None:
+        """Values labelled only by their date (``Stichtag``, or not at all: ``column 4``)
+        are the statistic the title names: their variable is called after it, the old
+        labels kept as aliases a mapping may still use. Columns of several dates become
+        one variable, unless that would give a unit two values for one year."""
+        if not self.statistic:
+            return
+        cells = table.cells
+        old = [str(v) for v in cells["variable"].cat.categories]
+        renamed = {v: _with_statistic(v, self.statistic) for v in old}
+        if all(v == new for v, new in renamed.items()):
+            return
+        variable = pd.Categorical(cells["variable"].astype(object).map(renamed))
+        if pd.DataFrame({"u": cells["unit"], "y": cells["year"], "v": variable}).duplicated().any():
+            return
+        cells["variable"] = variable
+        table.labels = {
+            renamed[v]: _with_statistic(label, self.statistic) for v, label in table.labels.items()
+        }
+        aliases: dict[str, list[str]] = {}
+        for was, now in renamed.items():
+            aliases.setdefault(now, []).extend(table.aliases.get(was, []))
+            if was != now:
+                aliases[now].append(was)
+        table.aliases = {v: names for v, names in aliases.items() if names}
+
+
+def _with_statistic(variable: str, statistic: str) -> str:
+    parts = variable.split(" | ")
+    return " | ".join(
+        statistic if p.casefold() in TIME_HEADS or re.fullmatch(r"column \d+", p) else p
+        for p in parts
+    )
+
+
+def keyed(raw: bytes, encoding: str, source: str) -> Keyed | None:
+    """The table of ``raw`` keyed where it names the Länder down its rows or across its
+    columns; ``None`` where it names no Land (one of the 16 at least, not only
+    Deutschland)."""
+    text = raw.decode(encoding, errors="replace").removeprefix("\ufeff")
+    lines = [line.rstrip("\r") for line in text.split("\n")]
+    return _in_rows(lines, source) or _in_columns(lines, source)
+
+
+# ---- the Länder down the rows -------------------------------------------------------------
+
+
+def _in_rows(lines: list[str], source: str) -> Keyed | None:
+    """Lines ``[date;]Land;values``: each gets the Land's key before its name. A line
+    with no name below a Land's (a further class of the Land) is the Land's too."""
+    parts = pd.Series(lines, dtype=object).str.extract(_LEAD)
+    names = _clean(parts["name"])
+    keys = pd.Series(land_keys(names), dtype=object)
+    filled = parts["rest"].fillna("").str.contains(r"[^;\s]", regex=True).to_numpy()
+    named = (names != "").to_numpy()
+    below = ~named & filled  # a line with no name: it continues the named line above
+    row = filled | np.r_[below[1:], False]  # figures on the line or on the lines below
+    land = keys.notna().to_numpy() & row
+    if not (land & (keys != "DG").to_numpy())[:_SEARCH_LINES].any():
+        return None
+    at = np.flatnonzero(land)
+    first, last = int(at[0]), int(at[-1])
+    totals = _totals(names)
+    width = len(fields_of(lines[first]))
+
+    def in_table(i: int) -> bool:
+        """A line of the table around the Länder found: the class lines below a Land,
+        a total, a line as wide as theirs with figures (whatever name it has)."""
+        return (
+            below[i] or (totals[i] and row[i]) or (filled[i] and len(fields_of(lines[i])) == width)
+        )
+
+    while first > 0 and named[first - 1] and in_table(first - 1):
+        first -= 1
+    while last + 1 < len(lines) and in_table(last + 1):
+        last += 1
+    block = slice(first, last + 1)
+    is_land = keys.notna().to_numpy()[block]
+    # the Land of each line, named in it or in the last line above that names one (a
+    # line ``Bayern;;;`` heads the classes below it)
+    owner = pd.Series(np.where(is_land, keys.to_numpy()[block], ""), dtype=object)
+    owner = owner.where(named[block]).ffill()
+    owner_name = pd.Series(names.to_numpy()[block], dtype=object).where(named[block]).ffill()
+    read = (owner != "").to_numpy() & filled[block]
+    out = np.array(lines, dtype=object)
+    keyed_lines = (
+        parts["date"][block].fillna("").to_numpy(dtype=object)
+        + owner.to_numpy(dtype=object).astype(str)
+        + ";"
+        + owner_name.fillna("").to_numpy(dtype=object)
+        + parts["rest"][block].fillna("").to_numpy(dtype=object)
+    )
+    out[block] = np.where(read, keyed_lines, "")  # a blank, a total, no Land's name: not read
+    header = _header_rows(lines, first, width, 1)
+    out[header] = ";" + out[header]
+    others = np.flatnonzero(named[block] & ~is_land & row[block]) + first
+    found = [(int(i), str(names.iloc[i])) for i in others]
+    return Keyed(
+        "\n".join(out).encode("utf-8"),
+        line_of=np.arange(len(lines)),
+        column_of=np.full(len(lines), -1),
+        statistic=_statistic(lines, min(header, default=first)),
+        failures=_problems(source, [f for f in found if not totals[f[0]]], "unknown_unit_name"),
+        warnings=_problems(source, [f for f in found if totals[f[0]]], "total_row"),
+    )
+
+
+# ---- the Länder across the columns ----------------------------------------------------------
+
+
+def _in_columns(lines: list[str], source: str) -> Keyed | None:
+    """A header row that names the Länder over the value columns (``;;Baden-Württemberg;
+    Bayern;...``): each line of the table becomes a line per Land,
+    ``[date;]key;name;classes;value``, under a header that names the statistic."""
+    for h in range(min(len(lines), _SEARCH_LINES)):
+        fields = fields_of(lines[h])
+        n_ids = next((j for j, f in enumerate(fields) if f.strip()), len(fields))
+        heads = _clean(pd.Series(fields[n_ids:], dtype=object))
+        keys = land_keys(heads)
+        if n_ids and sum(k is not None and k != "DG" for k in keys) > 1:
+            break
+    else:
+        return None
+    width = len(fields)
+    rows = [fields_of(line) for line in lines[h + 1 :]]  # quotes never span two lines
+    sizes = np.array([len(r) for r in rows])
+    filled = np.array([any(f.strip() for f in r[:n_ids]) for r in rows], dtype=bool)
+    data = np.flatnonzero((sizes == width) & filled)
+    if not len(data):
+        return None
+    first = h + 1 + int(data[0])
+    ends = np.flatnonzero((sizes[data[0] :] != width) & (sizes[data[0] :] > 0))
+    stop = h + 1 + int(data[0]) + (int(ends[0]) if len(ends) else len(rows) - int(data[0]))
+    data = data[h + 1 + data < stop]  # the table's lines, blank ones left out
+    grid = np.array([rows[i] for i in data], dtype=object).reshape(len(data), width)
+    header = _header_rows(lines, first, width, n_ids)
+    top = min(header, default=first)
+    dates = [
+        cells
+        for cells in (fields_of(lines[i])[n_ids:] for i in header)
+        if all(time_of(cell) is not None for cell in cells)
+    ]
+    statistic = _statistic(lines, top)
+    known = np.array([k is not None for k in keys], dtype=bool)
+    columns = np.flatnonzero(known)
+    n, m = len(grid), len(columns)
+    ids = grid[:, :n_ids]
+    written: dict[str, np.ndarray] = {}
+    lead = _LEAD.match(lines[first])
+    dated = bool(lead and lead.group("date"))
+    if dated:  # the date in the line's first field
+        written["date"], ids = np.repeat(ids[:, 0], m), ids[:, 1:]
+    elif dates:  # the date over the column
+        written["date"] = np.tile(np.asarray(dates[-1], dtype=object)[columns], n)
+    written["key"] = np.tile(np.asarray(keys, dtype=object)[columns], n)
+    written["name"] = np.tile(heads.to_numpy(dtype=object)[columns], n)
+    for k in range(ids.shape[1]):
+        written[f"class {k}"] = np.repeat(ids[:, k], m)
+    written["value"] = grid[:, n_ids:][:, columns].reshape(-1)
+    body = pd.DataFrame(written).to_csv(sep=";", header=False, index=False, lineterminator="\n")
+    head = ["" if top <= i else line for i, line in enumerate(lines[:first])]
+    head[first - 1] = ";" * (len(written) - 1) + (statistic or "")
+    tail = lines[stop:]
+    text = "\n".join([*head, body.removesuffix("\n"), *tail])
+    line_of = np.r_[np.arange(first), np.repeat(h + 1 + data, m), np.arange(stop, len(lines))]
+    column_of = np.r_[np.full(first, -1), np.tile(np.arange(m), n), np.full(len(tail), -1)]
+    totals = _totals(heads)
+    # the columns not read: totals, and names no Land has (an empty one only with figures)
+    figures = (grid[:, n_ids:] != "").any(axis=0)
+    unread = np.flatnonzero(~known & ((heads != "").to_numpy() | figures))
+    others = [(h, str(heads.iloc[j]), bool(totals[j])) for j in unread]
+    return Keyed(
+        text.encode("utf-8"),
+        line_of=line_of,
+        column_of=column_of,
+        columns=tuple(heads.iloc[columns]),
+        statistic=statistic,
+        failures=_problems(source, [(i, n) for i, n, t in others if not t], "unknown_unit_name"),
+        warnings=_problems(source, [(i, n) for i, n, t in others if t], "total_row"),
+    )
+
+
+# ---- shared -------------------------------------------------------------------------------
+
+
+def _header_rows(lines: list[str], first: int, width: int, n_ids: int) -> list[int]:
+    """The header rows right above the first data line: as many fields as the data and
+    nothing in the id columns (``;Stichtag;Stichtag``, ``;;Baden-Württemberg;Bayern``)."""
+    rows = []
+    for i in range(first - 1, -1, -1):
+        fields = fields_of(lines[i])
+        if len(fields) != width or any(f.strip() for f in fields[:n_ids]):
+            break
+        rows.append(i)
+    return rows
+
+
+def _clean(names: pd.Series) -> pd.Series:
+    """Region names as cells write them: quotes, spaces and footnote marks off."""
+    text = names.astype(object).where(names.notna(), "").astype(str)
+    return text.str.strip().str.strip('"').str.strip().str.replace(FOOTNOTE_MARK, "", regex=True)
+
+
+def _totals(names: pd.Series) -> np.ndarray:
+    """Which names total Länder: ``Insgesamt``, ``Früheres Bundesgebiet``."""
+    groups = names.str.strip().str.match(_GROUPS).fillna(False).to_numpy(dtype=bool)
+    return (names != "").to_numpy() & (total_labels(names) | groups)
+
+
+def _statistic(lines: list[str], header: int) -> str | None:
+    """The statistic the title names: the last title line above the header
+    (``Bevölkerungsstand (Anzahl)``), else the table's name; not a date."""
+    for i in range(header - 1, 0, -1):
+        fields = fields_of(lines[i])
+        text = fields[0].strip() if fields else ""
+        if text and time_of(text) is None:
+            return text
+    return None
+
+
+def _problems(source: str, found: list[tuple[int, str]], code: str) -> list[pd.DataFrame]:
+    """Names that are no Land's: totals (warnings) or errors, at their 0-based lines."""
+    if not found:
+        return []
+    rows, names = zip(*found, strict=True)
+    reason = {
+        "total_row": "a total over Länder, not one Land: not read",
+        "unknown_unit_name": "not the name of a Land: a table of the Länder names the 16 "
+        "Länder and Deutschland",
+    }[code]
+    return [failures_frame(source, np.asarray(rows) + 1, "Land", list(names), reason, code=code)]

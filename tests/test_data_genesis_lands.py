@@ -1,0 +1,222 @@
+"""GENESIS-Online tables of the Länder, which name the Länder without their keys.
+
+The fixtures follow two real GENESIS-Online exports: ``11111-0001`` (Gebietsfläche:
+Bundesländer, Stichtag; the Länder down the rows, an ``Insgesamt`` row) and
+``12411-0012`` (Bevölkerung: Bundesländer, Stichtag, Altersjahre; the Länder across the
+columns, a date and an age group per line), with fewer Länder, years and ages, and cells
+written by hand. Expected values are those cells; the keys are the Länder's official
+ones (08 Baden-Württemberg, 09 Bayern, 11 Berlin, 16 Thüringen).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import mint_index as mi
+from mint_index.data.genesis import read_genesis
+
+FOOTER = [
+    "__________",
+    '"Berlin (1995-2000): bezogen auf den Gebietsstand 01.01.2001;"',
+    "Sachsen (1995): bezogen auf den Gebietsstand 01.01.1996.",
+    "__________",
+    "(C)opyright Statistisches Bundesamt, Wiesbaden 2010",
+    "Stand: 22.04.2010 / 21:32:50",
+]
+
+#: 11111-0001: the Länder down the rows, a date per column, the Insgesamt row last.
+IN_ROWS = [
+    "GENESIS-Tabelle: Temporär",
+    "Gebietsfläche: Bundesländer, Stichtag;;;",
+    "Feststellung des Gebietsstands;;;",
+    "Gebietsfläche (qkm);;;",
+    ";Stichtag;Stichtag;Stichtag",
+    ";31.12.2005;31.12.2006;31.12.2007",
+    "Baden-Württemberg;35751,65;35751,50;35751,40",
+    "Bayern;70551,57;70551,57;70551,56",
+    "Berlin;891,85;891,02;891,02",
+    "Thüringen;16172,10;16172,14;.",
+    "Insgesamt;357092,90;357114,25;357104,07",
+    *FOOTER,
+]
+
+#: 12411-0012: the Länder across the columns, a date and an age group per line.
+IN_COLUMNS = [
+    "GENESIS-Tabelle: 12411-0012",
+    "Bevölkerung: Bundesländer, Stichtag, Altersjahre;;;;;",
+    "Fortschreibung des Bevölkerungsstandes;;;;;",
+    "Bevölkerungsstand (Anzahl);;;;;",
+    ";;Bundesländer;Bundesländer;Bundesländer;Bundesländer",
+    ";;Baden-Württemberg;Bayern;Berlin;Thüringen",
+    "31.12.1967;unter 1 Jahr;152272;172254;24603;-",
+    "31.12.1967;1-Jährige;155269;176137;25035;-",
+    "31.12.2023;unter 1 Jahr;101218;120931;34050;13401",
+    "31.12.2023;1-Jährige;104876;126094;36000;14212",
+    "__________",
+    '"Berlin: bis 1989 nur Berlin-West.',
+    'Neue Länder ab 1990."',
+    "© Statistisches Bundesamt (Destatis), 2024",
+    "Stand: 20.06.2024 / 11:28:26",
+]
+
+
+def write(path: Path, lines: list[str]) -> Path:
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    return path
+
+
+def cell(data: mi.Dataset, unit: str, year: int, variable: str) -> float:
+    at = (list(data.years).index(year), list(data.unit_ids).index(unit))
+    return float(data.values[at[0], at[1], data.variables.index(variable)])
+
+
+def test_laender_down_the_rows_get_their_keys(tmp_path: Path) -> None:
+    data = mi.load_data(write(tmp_path / "11111-0001.csv", IN_ROWS))
+    assert list(data.unit_ids) == ["08", "09", "11", "16"]
+    assert list(data.years) == [2005, 2006, 2007]
+    # the variable is the statistic the title names, not the date's head "Stichtag"
+    assert data.variables == ["Gebietsfläche (qkm)"]
+    assert cell(data, "09", 2006, "Gebietsfläche (qkm)") == pytest.approx(70551.57)
+    assert cell(data, "11", 2005, "Gebietsfläche (qkm)") == pytest.approx(891.85)
+    assert np.isnan(cell(data, "16", 2007, "Gebietsfläche (qkm)"))  # "." unknown
+    assert data.units.loc["16", "name"] == "Thüringen"
+    # the Insgesamt row (line 11) totals the Länder: left out, with a warning there
+    total = data.warnings[data.warnings["code"] == "total_row"]
+    assert total[["row", "value"]].values.tolist() == [[11, "Insgesamt"]]
+
+
+def test_laender_across_the_columns_become_a_line_each(tmp_path: Path) -> None:
+    data = mi.load_data(write(tmp_path / "12411-0012.csv", IN_COLUMNS))
+    assert sorted(data.unit_ids) == ["08", "09", "11", "16"]
+    assert list(data.years) == [1967, 2023]
+    under_one = "Bevölkerungsstand (Anzahl) | unter 1 Jahr"
+    assert sorted(data.variables) == ["Bevölkerungsstand (Anzahl) | 1-Jährige", under_one]
+    assert cell(data, "09", 1967, under_one) == 172254
+    assert cell(data, "16", 2023, "Bevölkerungsstand (Anzahl) | 1-Jährige") == 14212
+    assert cell(data, "11", 2023, under_one) == 34050
+    assert data.units.loc["08", "name"] == "Baden-Württemberg"
+
+
+def test_a_bad_cell_is_reported_at_its_line_and_land_column(tmp_path: Path) -> None:
+    lines = list(IN_COLUMNS)
+    lines[8] = "31.12.2023;unter 1 Jahr;101218;12O931;34050;13401"  # letter O in Bayern's
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(write(tmp_path / "12411-0012.csv", lines))
+    failures = err.value.failures
+    assert failures[["row", "column", "value", "code"]].values.tolist() == [
+        [9, "Bayern", "12O931", "not_a_number"]
+    ]
+
+
+def test_each_cell_keeps_its_line_and_column_of_the_file(tmp_path: Path) -> None:
+    table = read_genesis(write(tmp_path / "t.csv", IN_COLUMNS).read_bytes(), "t.csv")
+    cells = table.cells.set_index(["unit", "year", "variable"])
+    # Thüringen, 2023, 1-Jährige: the last cell of line 10
+    at = cells.loc[("16", 2023, "Bevölkerungsstand (Anzahl) | 1-Jährige")]
+    assert (int(at["row"]), at["column"]) == (10, "Thüringen")
+    assert table.sha256 is not None and table.encoding == "cp1252"
+
+
+def test_a_total_column_is_left_out_and_a_name_no_land_has_is_an_error(tmp_path: Path) -> None:
+    lines = [line + ";" for line in IN_COLUMNS[:4]]
+    lines += [
+        ";;Bundesländer;Bundesländer;Bundesländer;Bundesländer;Bundesländer",
+        ";;Baden-Württemberg;Bayern;Berlin;Thüringen;Insgesamt",
+        "31.12.2023;unter 1 Jahr;101218;120931;34050;13401;692989",
+        *IN_COLUMNS[10:],
+    ]
+    data = mi.load_data(write(tmp_path / "total.csv", lines))
+    assert sorted(data.unit_ids) == ["08", "09", "11", "16"]
+    assert data.warnings[data.warnings["code"] == "total_row"]["value"].tolist() == ["Insgesamt"]
+
+    lines[5] = ";;Baden-Württemberg;Bayern;Berlin;Thüringen;Baden-Würtemberg"
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(write(tmp_path / "typo.csv", lines))
+    failure = err.value.failures.iloc[0]
+    assert (failure["code"], failure["row"], failure["value"]) == (
+        "unknown_unit_name",
+        6,
+        "Baden-Würtemberg",
+    )
+
+
+@pytest.mark.parametrize("at", [6, 8, 9])  # the first, a middle and the last Land's line
+def test_a_misspelt_land_down_the_rows_is_an_error_at_its_line(tmp_path: Path, at: int) -> None:
+    lines = list(IN_ROWS)
+    lines[at] = "Berlinn;891,85;891,02;891,02"
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(write(tmp_path / "11111-0001.csv", lines))
+    failures = err.value.failures
+    assert failures[["row", "value", "code"]].values.tolist() == [
+        [at + 1, "Berlinn", "unknown_unit_name"]
+    ]
+
+
+def test_classes_below_a_land_heading_are_that_lands(tmp_path: Path) -> None:
+    """A Land's name on a line of its own heads the class lines below it, as a merged
+    cell would; Deutschland is keyed as the Regionaldatenbank keys it (DG)."""
+    lines = [
+        "GENESIS-Tabelle: 12521-0020",
+        "Ausländer: Bundesländer, Stichtag, Geschlecht;;;",
+        "Ausländerstatistik;;;",
+        "Ausländer (Anzahl);;;",
+        ";;31.12.2022;31.12.2023",
+        "Bayern;;;",
+        ";männlich;1000;1100",
+        ";weiblich;900;950",
+        "Freistaat Thüringen;;;",
+        ";männlich;70;75",
+        ";weiblich;60;66",
+        "Deutschland;;;",
+        ";männlich;6000;6400",
+        ";weiblich;5500;5800",
+        *FOOTER,
+    ]
+    data = mi.load_data(write(tmp_path / "12521-0020.csv", lines))
+    assert sorted(data.unit_ids) == ["09", "16", "DG"]
+    assert cell(data, "16", 2023, "Ausländer (Anzahl) | weiblich") == 66
+    assert cell(data, "DG", 2022, "Ausländer (Anzahl) | männlich") == 6000
+    assert data.units.loc["16", "name"] == "Freistaat Thüringen"
+
+
+def test_a_table_of_the_country_alone_still_needs_keys(tmp_path: Path) -> None:
+    """Only Deutschland named (a title line): not a table of the Länder."""
+    lines = [
+        "GENESIS-Tabelle: 12411-0005",
+        "Bevölkerung: Deutschland, Stichtag, Altersjahre;;",
+        "Deutschland;;",
+        "Bevölkerungsstand (Anzahl);;",
+        ";31.12.2022;31.12.2023",
+        "unter 1 Jahr;738819;692989",
+        *FOOTER,
+    ]
+    with pytest.raises(mi.DataValidationError, match="no data rows found"):
+        mi.load_data(write(tmp_path / "12411-0005.csv", lines))
+
+
+def test_a_laender_table_saved_as_excel_reads_as_its_csv(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    for line in IN_COLUMNS:
+        row: list[object] = []
+        for text in line.split(";"):
+            row.append(int(text) if text.isdigit() else text)
+        workbook.active.append(row)
+    workbook.save(tmp_path / "12411-0012.xlsx")
+    from_excel = mi.load_data(tmp_path / "12411-0012.xlsx")
+    from_csv = mi.load_data(write(tmp_path / "12411-0012.csv", IN_COLUMNS))
+    assert list(from_excel.unit_ids) == list(from_csv.unit_ids)
+    assert from_excel.variables == from_csv.variables
+    np.testing.assert_array_equal(from_excel.values, from_csv.values)
+
+
+def test_a_project_joins_a_laender_table_to_its_units(tmp_path: Path) -> None:
+    write(tmp_path / "11111-0001.csv", IN_ROWS)
+    units = pd.DataFrame({"unit": ["08", "09", "11", "16"], "name": ["BW", "BY", "BE", "TH"]})
+    data = mi.load_data(tmp_path / "11111-0001.csv", units=units)
+    assert list(data.unit_ids) == ["08", "09", "11", "16"]
+    assert data.provenance.iloc[0]["format"] == "genesis"
