@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 import mint_index as mi
 from mint_index.data.genesis import read_genesis
@@ -220,3 +222,77 @@ def test_a_project_joins_a_laender_table_to_its_units(tmp_path: Path) -> None:
     data = mi.load_data(tmp_path / "11111-0001.csv", units=units)
     assert list(data.unit_ids) == ["08", "09", "11", "16"]
     assert data.provenance.iloc[0]["format"] == "genesis"
+
+
+LAENDER = ["Schleswig-Holstein", "Bayern", "Berlin", "Sachsen", "Thüringen", "Deutschland"]
+KEYS = {"Schleswig-Holstein": "01", "Bayern": "09", "Berlin": "11", "Sachsen": "14"}
+KEYS |= {"Thüringen": "16", "Deutschland": "DG"}
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    laender=st.lists(st.sampled_from(LAENDER), min_size=2, max_size=6, unique=True),
+    ages=st.lists(
+        st.sampled_from(["unter 1 Jahr", "1-Jährige", "2-Jährige"]),
+        min_size=1,
+        max_size=3,
+        unique=True,
+    ),
+    years=st.lists(st.integers(1990, 2024), min_size=1, max_size=3, unique=True),
+    across=st.booleans(),
+    data=st.data(),
+)
+def test_every_cell_is_the_figure_at_its_line_and_column(
+    tmp_path: Path,
+    laender: list[str],
+    ages: list[str],
+    years: list[int],
+    across: bool,
+    data: st.DataObject,
+) -> None:
+    """Whichever way a table of the Länder is laid out, each cell read is the figure
+    written at the line and under the Land the cell names, for the Land's key."""
+    assume(sum(land != "Deutschland" for land in laender) >= 2)
+    figures = {
+        (land, year, age): data.draw(st.integers(0, 10**7))
+        for land in laender
+        for year in years
+        for age in ages
+    }
+    head = [
+        "GENESIS-Tabelle: 12411-0099",
+        "Bevölkerung: Bundesländer;",
+        "Bevölkerungsstand (Anzahl);",
+    ]
+    lines = list(head)
+    if across:  # a line per date and age, a column per Land
+        lines.append(";;" + ";".join(laender))
+        for year in years:
+            for age in ages:
+                cells = [str(figures[land, year, age]) for land in laender]
+                lines.append(f"31.12.{year};{age};" + ";".join(cells))
+    else:  # a line per date, Land and age, a column per value
+        lines.append(";;;Bevölkerungsstand")
+        for year in years:
+            for land in laender:
+                for age in ages:
+                    lines.append(f"31.12.{year};{land};{age};{figures[land, year, age]}")
+    lines.append("__________")
+    path = tmp_path / f"t{across}.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    table = read_genesis(path.read_bytes(), path.name)
+    assert not table.failures
+    text = {i + 1: line.split(";") for i, line in enumerate(lines)}
+    key_of = {key: land for land, key in KEYS.items()}
+    assert len(table.cells) == len(figures)
+    for unit, year, row, column, value in table.cells[
+        ["unit", "year", "row", "column", "value"]
+    ].itertuples(index=False):
+        land = key_of[unit]
+        fields = text[row]
+        written = fields[2 + laender.index(land)] if across else fields[3]
+        assert (column == land) if across else land in fields
+        assert float(written) == value
+        assert figures[land, year, fields[1] if across else fields[2]] == value
