@@ -185,12 +185,44 @@ def test_classes_below_a_land_heading_are_that_lands(tmp_path: Path) -> None:
     assert data.units.loc["16", "name"] == "Freistaat Thüringen"
 
 
-def test_a_table_of_the_country_alone_still_needs_keys(tmp_path: Path) -> None:
-    """Only Deutschland named (a title line): not a table of the Länder."""
+def test_a_table_of_one_region_is_that_regions(tmp_path: Path) -> None:
+    """A table whose title names the one region it is about (12411-0005: Deutschland on
+    a line of its own) is that region's, a variable per class of its lines."""
     lines = [
         "GENESIS-Tabelle: 12411-0005",
         "Bevölkerung: Deutschland, Stichtag, Altersjahre;;",
+        "Fortschreibung des Bevölkerungsstandes;;",
         "Deutschland;;",
+        "Bevölkerungsstand (Anzahl);;",
+        ";Stichtag;Stichtag",
+        ";31.12.2022;31.12.2023",
+        "unter 1 Jahr;738819;692989",
+        "1-Jährige;795044;740211",
+        *FOOTER,
+    ]
+    data = mi.load_data(write(tmp_path / "12411-0005.csv", lines))
+    assert list(data.unit_ids) == ["DG"] and list(data.years) == [2022, 2023]
+    assert cell(data, "DG", 2023, "Bevölkerungsstand (Anzahl) | 1-Jährige") == 740211
+    assert cell(data, "DG", 2022, "Bevölkerungsstand (Anzahl) | unter 1 Jahr") == 738819
+    # years down the rows, a Land as the region
+    lines = [
+        "GENESIS-Tabelle: 12511-0099",
+        "Einbürgerungen: Niedersachsen, Jahre;",
+        "Niedersachsen;",
+        ";Einbürgerungen",
+        "2022;10541",
+        "2023;12874",
+        *FOOTER,
+    ]
+    data = mi.load_data(write(tmp_path / "12511.csv", lines))
+    assert list(data.unit_ids) == ["03"] and data.variables == ["Einbürgerungen"]
+    assert cell(data, "03", 2023, "Einbürgerungen") == 12874
+
+
+def test_a_table_without_keys_or_a_region_has_no_rows(tmp_path: Path) -> None:
+    lines = [
+        "GENESIS-Tabelle: 12411-0005",
+        "Bevölkerung: Stichtag, Altersjahre;;",
         "Bevölkerungsstand (Anzahl);;",
         ";31.12.2022;31.12.2023",
         "unter 1 Jahr;738819;692989",

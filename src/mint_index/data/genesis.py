@@ -225,22 +225,21 @@ def _read_keyed(raw: bytes, source: str, encoding: str, year: int | None) -> Tab
     def line(i: int) -> str:
         return raw[starts[i] : ends[i]].decode(encoding, errors="replace").rstrip("\r")
 
+    def no_rows() -> Table:
+        problem = failures_frame(
+            source,
+            None,
+            None,
+            None,
+            "no data rows found (expected rows like 'key;name;value')",
+            code="no_data_rows",
+        )
+        return _empty_table(source, digest, encoding, problem)
+
     n_lines = len(starts)
     first = next((i for i in range(min(n_lines, 500)) if _is_data_line(line(i))), None)
     if first is None:
-        return _empty_table(
-            source,
-            digest,
-            encoding,
-            failures_frame(
-                source,
-                None,
-                None,
-                None,
-                "no data rows found (expected rows like 'key;name;value')",
-                code="no_data_rows",
-            ),
-        )
+        return no_rows()
     last = next(i for i in range(n_lines - 1, first - 1, -1) if _is_data_line(line(i)))
     time_in_row = _DATA_LINE.match(line(first)).group(1) is not None  # type: ignore[union-attr]
     head = [line(i) for i in range(first)]
@@ -255,6 +254,8 @@ def _read_keyed(raw: bytes, source: str, encoding: str, year: int | None) -> Tab
     n_fields = len(delims) // n_rows
     n_ids = _id_columns(block, delims, n_fields, time_in_row)
     n_values = n_fields - n_ids
+    if n_values < 1:  # ``2022;10541``: a year and a figure, not a key and a name
+        return no_rows()
     labels, short, col_years = _column_labels(_header_rows(head, n_fields, n_ids), n_fields, n_ids)
 
     id_bytes, value_bytes, reason, flag = _clean_values(block, delims, n_fields, n_ids, encoding)

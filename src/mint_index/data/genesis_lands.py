@@ -55,6 +55,10 @@ _LEAD = re.compile(
 )
 
 
+#: The rest of a header line of dates: ``;31.12.2022;31.12.2023``, ``;2022;2023``.
+_DATES_ONLY = re.compile(r'(?:;\s*"?(?:\d{1,2}\.\d{1,2}\.\d{4}|\d{4})?"?\s*)*')
+
+
 @dataclass
 class Keyed:
     """A table of the Länder keyed as the Regionaldatenbank keys it (``raw``, UTF-8), and
@@ -141,11 +145,11 @@ def _with_statistic(variable: str, statistic: str) -> str:
 
 def keyed(raw: bytes, encoding: str, source: str) -> Keyed | None:
     """The table of ``raw`` keyed where it names the Länder down its rows or across its
-    columns; ``None`` where it names no Land (one of the 16 at least, not only
-    Deutschland)."""
+    columns (one of the 16 at least, not only Deutschland), or where its title names the
+    one region the whole table is about; ``None`` otherwise."""
     text = raw.decode(encoding, errors="replace").removeprefix("\ufeff")
     lines = [line.rstrip("\r") for line in text.split("\n")]
-    return _in_rows(lines, source) or _in_columns(lines, source)
+    return _in_rows(lines, source) or _in_columns(lines, source) or _of_one_region(lines)
 
 
 # ---- the Länder down the rows -------------------------------------------------------------
@@ -159,7 +163,12 @@ def _in_rows(lines: list[str], source: str) -> Keyed | None:
     keys = pd.Series(land_keys(names), dtype=object)
     filled = parts["rest"].fillna("").str.contains(r"[^;\s]", regex=True).to_numpy()
     named = (names != "").to_numpy()
-    below = ~named & filled  # a line with no name: it continues the named line above
+    rest = parts["rest"].fillna("")
+    figures = rest.str.contains(r';\s*"?[-+(]?\d', regex=True).to_numpy()
+    dates = rest.str.fullmatch(_DATES_ONLY).fillna(False).to_numpy(dtype=bool)
+    # a line with no name and figures continues the named line above; one with only
+    # dates (``;31.12.2022;31.12.2023``) is a header
+    below = ~named & filled & figures & ~dates
     row = filled | np.r_[below[1:], False]  # figures on the line or on the lines below
     land = keys.notna().to_numpy() & row
     if not (land & (keys != "DG").to_numpy())[:_SEARCH_LINES].any():
@@ -284,6 +293,59 @@ def _in_columns(lines: list[str], source: str) -> Keyed | None:
         failures=_problems(source, [(i, n) for i, n, t in others if not t], "unknown_unit_name"),
         warnings=_problems(source, [(i, n) for i, n, t in others if t], "total_row"),
     )
+
+
+# ---- one region ---------------------------------------------------------------------------
+
+
+def _of_one_region(lines: list[str]) -> Keyed | None:
+    """A table of one region, which its title names on a line of its own (``Deutschland``
+    in ``12411-0005 Bevölkerung: Deutschland, Stichtag, Altersjahre``): every line below
+    the header, ``[date;]class;values``, is that region's (``[date;]DG;Deutschland;class;
+    values``)."""
+    head = [fields_of(line) for line in lines[:_SEARCH_LINES]]
+    first = next(
+        (i for i, f in enumerate(head) if len(f) > 1 and f[0].strip() and _figures(f[1:])),
+        None,
+    )
+    if first is None:
+        return None
+    titles = [
+        (i, f[0]) for i, f in enumerate(head[:first]) if f and not any(x.strip() for x in f[1:])
+    ]
+    regions = [(i, name) for i, name in titles if land_keys(_clean(pd.Series([name])))[0]]
+    if len(regions) != 1:
+        return None
+    name = _clean(pd.Series([regions[0][1]])).iloc[0]
+    key = land_keys(pd.Series([name]))[0]
+    width = len(head[first])
+    out = np.array(lines, dtype=object)
+    stop = first
+    while stop < len(lines) and (not lines[stop].strip() or len(fields_of(lines[stop])) == width):
+        stop += 1
+    parts = pd.Series(lines[first:stop], dtype=object).str.extract(_LEAD)
+    filled = parts["name"].fillna("").str.strip() != ""
+    out[first:stop] = np.where(
+        filled,
+        parts["date"].fillna("")
+        + f"{key};{name};"
+        + parts["name"].fillna("")
+        + parts["rest"].fillna(""),
+        "",
+    )
+    header = _header_rows(lines, first, width, 1)
+    out[header] = ";;" + out[header]
+    return Keyed(
+        "\n".join(out).encode("utf-8"),
+        line_of=np.arange(len(lines)),
+        column_of=np.full(len(lines), -1),
+        statistic=_statistic(lines, min(header, default=first)),
+    )
+
+
+def _figures(cells: list[str]) -> bool:
+    """Cells with something in them that is no word: figures or the offices' symbols."""
+    return any(c.strip() and not c.strip()[0].isalpha() for c in cells)
 
 
 # ---- shared -------------------------------------------------------------------------------
