@@ -158,6 +158,29 @@ def test_a_misspelt_land_down_the_rows_is_an_error_at_its_line(tmp_path: Path, a
     ]
 
 
+@pytest.mark.parametrize("when", ["2022", "31.12.2022"])
+def test_a_date_per_line_is_never_read_as_a_key(tmp_path: Path, when: str) -> None:
+    """``2022;100;200`` under Länder columns, or ``2022;Bayern;100``, would read as
+    ``[date;]key;name;value`` (key 100, or key 2022); the Länder decide."""
+    title = ["GENESIS-Tabelle: 12411-0011", "Bevölkerung: Bundesländer, Stichtag;;;"]
+    title += ["Bevölkerungsstand (Anzahl);;;"]
+    later = when.replace("2022", "2023")
+    across = [";Baden-Württemberg;Bayern;Berlin", f"{when};100;200;300", f"{later};110;210;310"]
+    data = mi.load_data(write(tmp_path / "across.csv", [*title, *across, *FOOTER]))
+    assert list(data.unit_ids) == ["08", "09", "11"] and list(data.years) == [2022, 2023]
+    assert cell(data, "09", 2023, "Bevölkerungsstand (Anzahl)") == 210
+    down = [
+        ";;Bevölkerungsstand",
+        f"{when};Bayern;100",
+        f"{when};Berlin;200",
+        f"{later};Bayern;110",
+    ]
+    data = mi.load_data(write(tmp_path / "down.csv", [*title, *down, *FOOTER]))
+    assert list(data.unit_ids) == ["09", "11"] and list(data.years) == [2022, 2023]
+    assert cell(data, "09", 2023, "Bevölkerungsstand") == 110
+    assert cell(data, "11", 2022, "Bevölkerungsstand") == 200
+
+
 def test_classes_below_a_land_heading_are_that_lands(tmp_path: Path) -> None:
     """A Land's name on a line of its own heads the class lines below it, as a merged
     cell would; Deutschland is keyed as the Regionaldatenbank keys it (DG)."""

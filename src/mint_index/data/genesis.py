@@ -65,8 +65,11 @@ _TABLE_CODE = re.compile(
     r"|\d{5}[A-Z]?-Z-\d{2}|AI-[A-Z]{1,2}-\d{2}(?:-\d{1,2}){1,3})(?![0-9A-Za-z])"
 )
 _COPYRIGHT = re.compile(r"Statistische\S{0,2} .{1,3}mter des Bundes und der L")
+#: A data line: ``[date;]key;``. A key is never a bare year (``2022;Bayern;...`` is a year
+#: and a name: no official key has four digits).
 _DATA_LINE = re.compile(
-    r'^\s*"?(?:(\d{1,2}\.\d{1,2}\.\d{4}|\d{4})"?\s*;\s*"?)?(DG|[0-9A-Z]*[0-9][0-9A-Z]*)"?\s*;'
+    r'^\s*"?(?:(\d{1,2}\.\d{1,2}\.\d{4}|\d{4})"?\s*;\s*"?)?'
+    r'(?!(?:1[89]|2[01])\d\d"?\s*;)(DG|[0-9A-Z]*[0-9][0-9A-Z]*)"?\s*;'
 )
 _TIME = re.compile(r"^\s*(?:\d{1,2}\.\d{1,2}\.(\d{4})|(\d{4}))\s*$")
 _DATE_IN_TEXT = re.compile(r"\b\d{1,2}\.\d{1,2}\.(\d{4})\b")
@@ -196,19 +199,21 @@ def read_genesis(
     Units are the region keys (text, leading zeros kept), variables the column labels
     (levels joined with `` | ``, only the levels that differ between columns), years
     from the date column or the date header row. ``year`` is used only when the table
-    itself has no date. A GENESIS-Online table that names the Länder without keys is
-    keyed first (:mod:`~mint_index.data.genesis_lands`).
+    itself has no date. A GENESIS-Online table that names the Länder without keys, or
+    the one region it is about, is keyed first (:mod:`~mint_index.data.genesis_lands`).
     """
-    encoding = encoding or detect_encoding(raw)
-    table = _read_keyed(raw, source, encoding, year)
-    if table.rows:
-        return table
-    # imported here: the Länder tables are rare, and their module builds on this one
-    from mint_index.data.genesis_lands import keyed
+    # imported here: their module builds on this one
+    from mint_index.data.genesis_lands import across, keyed
 
-    lands = keyed(raw, encoding, source)
+    encoding = encoding or detect_encoding(raw)
+    lands = across(raw, encoding, source)  # never a keyed table, whatever its lines look like
     if lands is None:
-        return table
+        table = _read_keyed(raw, source, encoding, year)
+        if table.rows:
+            return table
+        lands = keyed(raw, encoding, source)
+        if lands is None:
+            return table
     table = _read_keyed(lands.raw, source, "utf-8", year)
     table.sha256, table.encoding = sha256_of(raw), encoding
     return lands.restore(table)

@@ -39,7 +39,7 @@ from mint_index.data.genesis import TIME_HEADS, fields_of, time_of
 from mint_index.data.keys import land_keys
 from mint_index.data.readers import FOOTNOTE_MARK, Table, failures_frame, total_labels
 
-__all__ = ["Keyed", "keyed"]
+__all__ = ["Keyed", "across", "keyed"]
 
 #: Rows of several Länder together, as tables list them beside the Länder.
 _GROUPS = re.compile(
@@ -143,13 +143,35 @@ def _with_statistic(variable: str, statistic: str) -> str:
     )
 
 
+def across(raw: bytes, encoding: str, source: str) -> Keyed | None:
+    """The table of ``raw`` keyed where a header row names the Länder over its value
+    columns; ``None`` otherwise. Checked before the classic reader: a line of such a
+    table (``2022;100;200``) would read as ``[date;]key;name;values``. Only the head of the
+    file is looked at, and in it only header rows (lines that start with ``;``)."""
+    end = 0
+    for _ in range(_SEARCH_LINES):
+        end = raw.find(b"\n", end) + 1
+        if not end:
+            end = len(raw)
+            break
+    head = _lines(raw[:end], encoding)
+    found = next((h for h, line in enumerate(head) if _laender_header(line)), None)
+    if found is None:
+        return None
+    return _in_columns(_lines(raw, encoding), found, source)
+
+
 def keyed(raw: bytes, encoding: str, source: str) -> Keyed | None:
-    """The table of ``raw`` keyed where it names the Länder down its rows or across its
-    columns (one of the 16 at least, not only Deutschland), or where its title names the
-    one region the whole table is about; ``None`` otherwise."""
+    """The table of ``raw`` keyed where it names the Länder down its rows (one of the 16
+    at least, not only Deutschland), or where its title names the one region the whole
+    table is about; ``None`` otherwise."""
+    lines = _lines(raw, encoding)
+    return _in_rows(lines, source) or _of_one_region(lines)
+
+
+def _lines(raw: bytes, encoding: str) -> list[str]:
     text = raw.decode(encoding, errors="replace").removeprefix("\ufeff")
-    lines = [line.rstrip("\r") for line in text.split("\n")]
-    return _in_rows(lines, source) or _in_columns(lines, source) or _of_one_region(lines)
+    return [line.rstrip("\r") for line in text.split("\n")]
 
 
 # ---- the Länder down the rows -------------------------------------------------------------
@@ -223,19 +245,25 @@ def _in_rows(lines: list[str], source: str) -> Keyed | None:
 # ---- the Länder across the columns ----------------------------------------------------------
 
 
-def _in_columns(lines: list[str], source: str) -> Keyed | None:
-    """A header row that names the Länder over the value columns (``;;Baden-Württemberg;
+def _laender_header(line: str) -> bool:
+    """A header row that names two Länder or more over the value columns, with nothing
+    over the id columns (``;;Baden-Württemberg;Bayern``)."""
+    if not line.lstrip(' "').startswith(";"):
+        return False
+    fields = fields_of(line)
+    n_ids = next((j for j, f in enumerate(fields) if f.strip()), len(fields))
+    keys = land_keys(_clean(pd.Series(fields[n_ids:], dtype=object)))
+    return sum(k is not None and k != "DG" for k in keys) > 1
+
+
+def _in_columns(lines: list[str], h: int, source: str) -> Keyed | None:
+    """The Länder named over the value columns by header row ``h`` (``;;Baden-Württemberg;
     Bayern;...``): each line of the table becomes a line per Land,
     ``[date;]key;name;classes;value``, under a header that names the statistic."""
-    for h in range(min(len(lines), _SEARCH_LINES)):
-        fields = fields_of(lines[h])
-        n_ids = next((j for j, f in enumerate(fields) if f.strip()), len(fields))
-        heads = _clean(pd.Series(fields[n_ids:], dtype=object))
-        keys = land_keys(heads)
-        if n_ids and sum(k is not None and k != "DG" for k in keys) > 1:
-            break
-    else:
-        return None
+    fields = fields_of(lines[h])
+    n_ids = next(j for j, f in enumerate(fields) if f.strip())
+    heads = _clean(pd.Series(fields[n_ids:], dtype=object))
+    keys = land_keys(heads)
     width = len(fields)
     rows = [fields_of(line) for line in lines[h + 1 :]]  # quotes never span two lines
     sizes = np.array([len(r) for r in rows])
