@@ -16,15 +16,21 @@ Bevölkerung: Bundesländer, Stichtag, Altersjahre``)::
     ;;Baden-Württemberg;Bayern
     31.12.1967;unter 1 Jahr;152272;172254
 
+A table about one region names it on a title line of its own (``Deutschland`` in
+``12411-0005``) and has no region in its lines at all.
+
 The Länder are a closed list whose keys are fixed (:func:`~mint_index.data.keys.land_keys`),
-so :func:`keyed` writes such a table as the Regionaldatenbank would (a key before each
+so such a table is written as the Regionaldatenbank would write it (a key before each
 Land's name; where the Länder head the columns, a line per Land and line of the table)
-for the classic reader, and :meth:`Keyed.restore` gives its result back what the
-rewriting moved: each cell's line and column in the file as downloaded, and the
-statistic's name (the title line above the header, ``Gebietsfläche (qkm)``) for values
-labelled only by their date. A row or column that totals Länder (``Insgesamt``,
-``Früheres Bundesgebiet``) is left out with a warning (``total_row``); a name that is no
-Land's, where the Länder are listed, is an error (``unknown_unit_name``).
+for the classic reader: by :func:`across` for a header of Länder, which is looked for
+before the classic reader reads any line as ``key;name``, and by :func:`keyed` for the
+Länder down the rows and one region, when the classic reader found no keyed line.
+:meth:`Keyed.restore` gives the classic reader's result back what the rewriting moved:
+each cell's line and column in the file as downloaded, and the statistic's name (the
+title line above the header, ``Gebietsfläche (qkm)``) for values labelled only by their
+date. A row or column that totals Länder (``Insgesamt``, ``Früheres Bundesgebiet``) is
+left out with a warning (``total_row``); a name that is no Land's, where the Länder are
+listed, is an error (``unknown_unit_name``).
 """
 
 from __future__ import annotations
