@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mint_index as mi
-from mint_index.data.genesis import is_genesis, load_mapping
+from mint_index.data.genesis import is_genesis, load_mapping, read_genesis
 
 FOOTER = [
     "__________",
@@ -591,3 +591,48 @@ def test_a_plain_sheet_forced_as_genesis_is_refused(tmp_path: Path) -> None:
     assert mi.load_data(tmp_path / "plain.xlsx").values[0, 0, 0] == 5
     with pytest.raises(mi.DataValidationError, match="holds no GENESIS table"):
         mi.load_data(tmp_path / "plain.xlsx", format="genesis")
+
+
+#: A Landesdatenbank NRW export (IT.NRW's GENESIS, 12521-03i): ``Tabelle:`` instead of
+#: ``GENESIS-Tabelle:``, IT.NRW's copyright, and a class's code and name (a nationality)
+#: beside the region, which the header leaves blank as it leaves the ids.
+NRW = [
+    "Tabelle: 12521-03i",
+    "Ausländische Bevölkerung nach Geschlecht und;;;;;;;",
+    "Staatsangehörigkeiten (215);;;;;;;",
+    "- kreisfreie Städte und Kreise - Stichtag;;;;;;;",
+    "Ausländerstatistik (AZR);;;;;;;",
+    ";;;;;Ausländische Bevölkerung;Ausländische Bevölkerung;Ausländische Bevölkerung",
+    ";;;;;Insgesamt;männlich;weiblich",
+    ";;;;;Anzahl;Anzahl;Anzahl",
+    "31.12.2024;05;Nordrhein-Westfalen;1;Europa;2228230;1132670;1095560",
+    "31.12.2024;05;Nordrhein-Westfalen;121;  Albanien;33330;18595;14735",
+    "31.12.2024;05111;    Düsseldorf, krfr. Stadt;1;Europa;113755;56150;57605",
+    "31.12.2024;05111;    Düsseldorf, krfr. Stadt;121;  Albanien;2030;1120;910",
+    "__________",
+    "© IT.NRW, Düsseldorf, 2026. Dieses Werk ist lizenziert unter der Datenlizenz "
+    "Deutschland - Namensnennung - Version 2.0.",
+    "Stand: 09.02.2026 / 16:09:36",
+]
+
+
+def test_a_landesdatenbank_nrw_export_reads_as_genesis(tmp_path: Path) -> None:
+    path = write(tmp_path / "12521-03i.csv", NRW)
+    assert is_genesis(path.read_bytes())
+    data = mi.load_data(path)
+    assert list(data.unit_ids) == ["05", "05111"] and list(data.years) == [2024]
+    # the class code and name are part of the variable, never a value column
+    assert sorted(data.variables) == [
+        "Insgesamt | 1 | Europa",
+        "Insgesamt | 121 | Albanien",
+        "männlich | 1 | Europa",
+        "männlich | 121 | Albanien",
+        "weiblich | 1 | Europa",
+        "weiblich | 121 | Albanien",
+    ]
+    at = list(data.unit_ids).index("05111"), data.variables.index("weiblich | 121 | Albanien")
+    assert data.values[0, at[0], at[1]] == 910
+    assert read_genesis(path.read_bytes(), path.name).table == "12521-03i"
+    # named by IT.NRW's copyright line alone, with another first line
+    footer_only = write(tmp_path / "x.csv", ["Ausländerstatistik", *NRW[1:]])
+    assert is_genesis(footer_only.read_bytes())

@@ -351,3 +351,38 @@ def test_every_cell_is_the_figure_at_its_line_and_column(
         assert (column == land) if across else land in fields
         assert float(written) == value
         assert figures[land, year, fields[1] if across else fields[2]] == value
+
+
+def test_regierungsbezirke_are_keyed_and_other_names_reported_once(tmp_path: Path) -> None:
+    """After the Landesdatenbank NRW's 13111-54i: the Land and its Regierungsbezirke named
+    without keys (051 Düsseldorf), then Kreise by name, which no closed list keys: each
+    is an error once, at its first line; a class without a code is no empty level."""
+    lines = [
+        "Tabelle: 13111-54i",
+        "Sozialversicherungspflichtige Beschäftigte (Arbeitsort) nach;;;;",
+        "Sozialversicherungspfl. Beschäftigte (Arbeitsort) (Anzahl);;;;",
+        ";;;;Insgesamt",
+        "31.12.2024;Nordrhein-Westfalen;A;Land- und Forstwirtschaft;30831",
+        "31.12.2024;Nordrhein-Westfalen;;Insgesamt;7357290",
+        "31.12.2024;  Düsseldorf, Regierungsbezirk;A;Land- und Forstwirtschaft;4290",
+        "31.12.2024;  Düsseldorf, Regierungsbezirk;;Insgesamt;2227310",
+        *(
+            f"31.12.2024;    {kreis}, krfr. Stadt;{code};{label};{k * 10 + j}"
+            for k, kreis in enumerate(["Düsseldorf", "Duisburg", "Essen"])
+            for j, (code, label) in enumerate(
+                [("A", "Land- und Forstwirtschaft"), ("", "Insgesamt")]
+            )
+        ),
+        "__________",
+        "© IT.NRW, Düsseldorf, 2026.",
+    ]
+    table = read_genesis(write(tmp_path / "13111-54i.csv", lines).read_bytes(), "13111-54i.csv")
+    cells = table.cells.set_index(["unit", "variable"])["value"]
+    assert cells[("051", "Insgesamt | Insgesamt")] == 2227310
+    assert cells[("05", "Insgesamt | A | Land- und Forstwirtschaft")] == 30831
+    failures = pd.concat(table.failures)
+    assert failures[["row", "value", "code"]].values.tolist() == [
+        [9, "Düsseldorf, krfr. Stadt", "unknown_unit_name"],
+        [11, "Duisburg, krfr. Stadt", "unknown_unit_name"],
+        [13, "Essen, krfr. Stadt", "unknown_unit_name"],
+    ]

@@ -12,7 +12,7 @@ from mint_index.data.keys import (
     apply_key_spec,
     comparable_names,
     key_scheme,
-    land_keys,
+    region_keys,
 )
 from mint_index.data.source import KeySpec
 
@@ -48,9 +48,10 @@ def test_comparable_names() -> None:
     assert list(comparable_names(names)) == ["bad neustadt-nord", "strasse", "köln"]
 
 
-def test_land_keys_as_tables_write_the_laender() -> None:
-    """The keys are the Länder's official ones (Destatis, Gemeindeverzeichnis: 01
-    Schleswig-Holstein ... 16 Thüringen), whatever the spelling of the name."""
+def test_region_keys_as_tables_write_the_laender() -> None:
+    """The keys are the official ones (Destatis, Gemeindeverzeichnis: 01
+    Schleswig-Holstein ... 16 Thüringen; 051 Regierungsbezirk Düsseldorf, 091 Oberbayern,
+    084 Tübingen), whatever the spelling of the name."""
     names = [
         "Schleswig-Holstein",
         "Freistaat Bayern",
@@ -65,7 +66,13 @@ def test_land_keys_as_tables_write_the_laender() -> None:
         "Insgesamt",
         "Berlin-West",
         "Bayern 2)",
+        "Düsseldorf, Regierungsbezirk",
+        "Regierungsbezirk Oberbayern",
+        "Reg.-Bez. Tübingen",
+        "Düsseldorf",
     ]
-    keys = land_keys(pd.Series(names))
-    assert list(keys) == ["01", "09", "08", "08", "05", "05", "11", "16", "02", "DG"] + [None] * 3
+    keys = region_keys(pd.Series(names))
+    laender = ["01", "09", "08", "08", "05", "05", "11", "16", "02", "DG", None, None, None]
+    # a Regierungsbezirk's name without its kind is its seat's
+    assert list(keys) == [*laender, "051", "091", "084", None]
     assert sorted(LAND_NAMES) == [f"{k:02d}" for k in range(1, 17)] + ["DG"]

@@ -64,7 +64,8 @@ _TABLE_CODE = re.compile(
     r"(?<![0-9A-Za-z])(?:\d{5}-[0-9A-Z]{2,3}-[0-9A-Z]{2}-[0-9A-Z]{1,2}(?:-[A-Z])?"
     r"|\d{5}[A-Z]?-Z-\d{2}|AI-[A-Z]{1,2}-\d{2}(?:-\d{1,2}){1,3})(?![0-9A-Za-z])"
 )
-_COPYRIGHT = re.compile(r"Statistische\S{0,2} .{1,3}mter des Bundes und der L")
+#: The copyright line of the statistical offices' footers (IT.NRW's for the Landesdatenbank).
+_COPYRIGHT = re.compile(r"Statistische\S{0,2} .{1,3}mter des Bundes und der L|\u00a9 ?IT\.NRW")
 #: A data line: ``[date;]key;``. A key is never a bare year (``2022;Bayern;...`` is a year
 #: and a name: no official key has four digits).
 _DATA_LINE = re.compile(
@@ -82,6 +83,12 @@ _YEAR_LABEL = re.compile(
 _BARE_LINE = re.compile(r'^\s*"?[^;"]*"?\s*(?:;\s*)*$')
 #: A GENESIS-Online table code (``12411-0015``) or a Zensus database's (``1000A-2022``).
 _ONLINE_CODE = re.compile(r"(?<![0-9A-Za-z-])\d{4}[0-9A-Z]-\d{4}(?![0-9A-Za-z-])")
+#: A table code of a Land's GENESIS database: the Landesdatenbank NRW's ``12411-09i``,
+#: ``13211-03ir``.
+_LAND_DB_CODE = re.compile(r"(?<![0-9A-Za-z-])\d{5}-\d{2,3}[a-z]{1,2}(?![0-9A-Za-z-])")
+#: The line that opens an export: ``GENESIS-Tabelle: 12411-01-01-4``, or in a Land's
+#: database ``Tabelle: 12521-03i``.
+_CODE_LINE = re.compile(r'^\W*(?:GENESIS-)?Tabelle:\s*"?\s*[0-9A-Z]')
 
 _NL, _CR, _SEMI, _QUOTE, _DOT, _SPACE = (ord(c) for c in '\n\r;". ')
 _DIGITS = np.zeros(256, dtype=bool)
@@ -128,9 +135,9 @@ def year_line(head: list[str]) -> int | None:
 
 def table_code(head: list[str], source: str = "") -> str | None:
     """The table code of an export (``12411-01-01-4``, ``12411-0015``, ``1000A-2022``,
-    ``AI-N-01-2-5``) from its header text, else from the file name."""
+    ``AI-N-01-2-5``, ``12521-03i``) from its header text, else from the file name."""
     for text in [*head[:3], Path(source).name]:
-        match = _TABLE_CODE.search(text) or _ONLINE_CODE.search(text)
+        match = _TABLE_CODE.search(text) or _ONLINE_CODE.search(text) or _LAND_DB_CODE.search(text)
         if match:
             return match.group(0)
     return None
@@ -144,13 +151,15 @@ def table_title(head: list[str]) -> str | None:
 
 
 def is_genesis(raw: bytes) -> bool:
-    """A GENESIS export: the ``GENESIS-Tabelle`` line or a table code at the top, or the
-    statistics offices' copyright line in the footer."""
+    """A GENESIS export: the ``GENESIS-Tabelle`` line, a Land database's ``Tabelle:
+    12521-03i`` line or a table code at the top, or the statistics offices' copyright line
+    in the footer."""
     head = raw[:2048].decode("latin-1")
     first_line = head.split("\n", 1)[0]
     return (
         "GENESIS-Tabelle" in head
         or bool(_TABLE_CODE.search(first_line))
+        or bool(_CODE_LINE.match(first_line) and table_code([first_line]))
         or bool(_COPYRIGHT.search(raw[-4096:].decode("latin-1")))
     )
 
@@ -165,7 +174,9 @@ def sheet_as_csv(rows: pd.DataFrame) -> bytes | None:
     row is one line, so a problem's line number is the sheet row."""
     head = rows.head(8).to_numpy(dtype=object).ravel()
     top = " ".join(str(c) for c in head if isinstance(c, str))
-    if "GENESIS-Tabelle" not in top and not _TABLE_CODE.search(top):
+    opening = next((c for c in head if isinstance(c, str) and c.strip()), "")
+    land_database = bool(_CODE_LINE.match(opening) and _LAND_DB_CODE.search(opening))
+    if "GENESIS-Tabelle" not in top and not _TABLE_CODE.search(top) and not land_database:
         return None
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
@@ -257,7 +268,7 @@ def _read_keyed(raw: bytes, source: str, encoding: str, year: int | None) -> Tab
     warnings: list[pd.DataFrame] = []
     n_rows = len(line_numbers)
     n_fields = len(delims) // n_rows
-    n_ids = _id_columns(block, delims, n_fields, time_in_row)
+    n_ids = max(_id_columns(block, delims, n_fields, time_in_row), _unlabelled(head, n_fields))
     n_values = n_fields - n_ids
     if n_values < 1:  # ``2022;10541``: a year and a figure, not a key and a name
         return no_rows()
@@ -341,8 +352,10 @@ def _read_keyed(raw: bytes, source: str, encoding: str, year: int | None) -> Tab
     aliases = {v: [full] for v, full in zip(variables, columns, strict=True) if v != full}
     if n_ids > key_col + 2:  # classification columns, e.g. sex or age group
         row_class = ids[key_col + 2].str.strip()
-        for j in range(key_col + 3, n_ids):
-            row_class = row_class + " | " + ids[j].str.strip()
+        for j in range(key_col + 3, n_ids):  # an empty level (no code beside a name) is left out
+            level = ids[j].str.strip()
+            joint = ((row_class != "") & (level != "")).map({True: " | ", False: ""})
+            row_class = row_class + joint + level
         cells["variable"], aliases = _with_classes(
             cells, row_class[keep].to_numpy(dtype=object), variables, columns
         )
@@ -405,13 +418,14 @@ def _data_lines(
     ends = np.flatnonzero(block[delims] == _NL)  # index into delims of each line's end
     fields = np.diff(np.r_[-1, ends])
     line_numbers = first + 1 + np.arange(len(ends))
-    expected = np.bincount(fields).argmax()
-    wrong = fields != expected
-    if not wrong.any():
-        return block, delims, line_numbers, []
     nl_pos = delims[ends]
     line_start = np.r_[0, nl_pos[:-1] + 1]
     lengths = nl_pos - line_start + 1
+    # the data's width: the most common among lines with something on them
+    expected = np.bincount(fields[lengths > 1] if (lengths > 1).any() else fields).argmax()
+    wrong = fields != expected
+    if not wrong.any():
+        return block, delims, line_numbers, []
     report = np.flatnonzero(wrong & (lengths > 1))  # blank lines go without a word
     texts = [bytes(block[line_start[i] : nl_pos[i]]).decode("latin-1") for i in report]
     failures = (
@@ -454,6 +468,23 @@ def _id_columns(buf: np.ndarray, delims: np.ndarray, n_fields: int, time_in_row:
             break
         n_ids += 1
     return n_ids
+
+
+def _unlabelled(head: list[str], n_fields: int) -> int:
+    """How many leading columns every header row leaves blank: the id columns, codes of a
+    class among them (``31.12.2024;05;Nordrhein-Westfalen;121;  Albanien;33330`` under
+    ``;;;;;Insgesamt``), which the cells alone would take for figures. 0 where there is
+    no header row with a label."""
+    blank: list[int] = []
+    for text in reversed(head):
+        if not blank and not text.strip():
+            continue
+        fields = fields_of(text)
+        filled = [j for j, f in enumerate(fields) if f.strip()]
+        if len(fields) != n_fields or filled[:1] in ([], [0]):  # blank, or a title line
+            break
+        blank.append(filled[0])
+    return min(blank, default=0)
 
 
 def _header_rows(head: list[str], n_fields: int, n_ids: int) -> list[list[str]]:

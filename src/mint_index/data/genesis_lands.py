@@ -19,7 +19,7 @@ Bevölkerung: Bundesländer, Stichtag, Altersjahre``)::
 A table about one region names it on a title line of its own (``Deutschland`` in
 ``12411-0005``) and has no region in its lines at all.
 
-The Länder are a closed list whose keys are fixed (:func:`~mint_index.data.keys.land_keys`),
+The Länder are a closed list whose keys are fixed (:func:`~mint_index.data.keys.region_keys`),
 so such a table is written as the Regionaldatenbank would write it (a key before each
 Land's name; where the Länder head the columns, a line per Land and line of the table)
 for the classic reader: by :func:`across` for a header of Länder, which is looked for
@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from mint_index.data.genesis import TIME_HEADS, fields_of, time_of
-from mint_index.data.keys import land_keys
+from mint_index.data.keys import region_keys
 from mint_index.data.readers import FOOTNOTE_MARK, Table, failures_frame, total_labels
 
 __all__ = ["Keyed", "across", "keyed"]
@@ -188,7 +188,7 @@ def _in_rows(lines: list[str], source: str) -> Keyed | None:
     with no name below a Land's (a further class of the Land) is the Land's too."""
     parts = pd.Series(lines, dtype=object).str.extract(_LEAD)
     names = _clean(parts["name"])
-    keys = pd.Series(land_keys(names), dtype=object)
+    keys = pd.Series(region_keys(names), dtype=object)
     filled = parts["rest"].fillna("").str.contains(r"[^;\s]", regex=True).to_numpy()
     named = (names != "").to_numpy()
     rest = parts["rest"].fillna("")
@@ -258,7 +258,7 @@ def _laender_header(line: str) -> bool:
         return False
     fields = fields_of(line)
     n_ids = next((j for j, f in enumerate(fields) if f.strip()), len(fields))
-    keys = land_keys(_clean(pd.Series(fields[n_ids:], dtype=object)))
+    keys = region_keys(_clean(pd.Series(fields[n_ids:], dtype=object)))
     return sum(k is not None and k != "DG" for k in keys) > 1
 
 
@@ -269,7 +269,7 @@ def _in_columns(lines: list[str], h: int, source: str) -> Keyed | None:
     fields = fields_of(lines[h])
     n_ids = next(j for j, f in enumerate(fields) if f.strip())
     heads = _clean(pd.Series(fields[n_ids:], dtype=object))
-    keys = land_keys(heads)
+    keys = region_keys(heads)
     width = len(fields)
     rows = [fields_of(line) for line in lines[h + 1 :]]  # quotes never span two lines
     sizes = np.array([len(r) for r in rows])
@@ -347,11 +347,11 @@ def _of_one_region(lines: list[str]) -> Keyed | None:
     titles = [
         (i, f[0]) for i, f in enumerate(head[:first]) if f and not any(x.strip() for x in f[1:])
     ]
-    regions = [(i, name) for i, name in titles if land_keys(_clean(pd.Series([name])))[0]]
+    regions = [(i, name) for i, name in titles if region_keys(_clean(pd.Series([name])))[0]]
     if len(regions) != 1:
         return None
     name = _clean(pd.Series([regions[0][1]])).iloc[0]
-    key = land_keys(pd.Series([name]))[0]
+    key = region_keys(pd.Series([name]))[0]
     width = len(head[first])
     out = np.array(lines, dtype=object)
     stop = first
@@ -421,13 +421,15 @@ def _statistic(lines: list[str], header: int) -> str | None:
 
 
 def _problems(source: str, found: list[tuple[int, str]], code: str) -> list[pd.DataFrame]:
-    """Names that are no Land's: totals (warnings) or errors, at their 0-based lines."""
-    if not found:
+    """Names that are no Land's: totals (warnings) or errors, each once, at the first of
+    its 0-based lines."""
+    first = dict(reversed([(name, row) for row, name in found]))
+    if not first:
         return []
-    rows, names = zip(*found, strict=True)
+    names, rows = zip(*sorted(first.items(), key=lambda item: item[1]), strict=True)
     reason = {
         "total_row": "a total over Länder, not one Land: not read",
-        "unknown_unit_name": "not the name of a Land: a table of the Länder names the 16 "
-        "Länder and Deutschland",
+        "unknown_unit_name": "not the name of a Land or a Regierungsbezirk: a table that "
+        "names its regions without keys is read for those, and Deutschland, only",
     }[code]
     return [failures_frame(source, np.asarray(rows) + 1, "Land", list(names), reason, code=code)]

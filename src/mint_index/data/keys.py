@@ -7,8 +7,9 @@ on purpose and must never be reported as such. :func:`key_scheme` tells them apa
 a source can declare its scheme and a width to pad to (:class:`~mint_index.data.source.KeySpec`).
 
 Names are compared as people write them apart from case, spacing and dash style
-(:func:`comparable_names`); the Länder, a closed list with keys fixed by law, are known
-by name (:func:`land_keys`), so a table that only names them can be keyed.
+(:func:`comparable_names`); the Länder and the Regierungsbezirke, closed lists with
+keys fixed by law, are known by name (:func:`region_keys`), so a table that only names
+them can be keyed.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from mint_index.data.source import KeySpec
 __all__ = [
     "LAND_NAMES",
     "OFFICIAL_LENGTHS",
+    "REGIERUNGSBEZIRKE",
     "apply_key_spec",
     "comparable_names",
     "key_scheme",
-    "land_keys",
+    "region_keys",
 ]
 
 #: Lengths of official keys: Land, Regierungsbezirk, Kreis, Gemeinde (AGS),
@@ -111,25 +113,66 @@ LAND_NAMES: dict[str, tuple[str, ...]] = {
     "16": ("Thüringen", "Thuringia"),
     "DG": ("Deutschland", "Germany"),
 }
+#: The Regierungsbezirke by their official key (the first three digits of the AGS of their
+#: Kreise): Baden-Württemberg, Bayern, Hessen and Nordrhein-Westfalen have them.
+REGIERUNGSBEZIRKE: dict[str, str] = {
+    "081": "Stuttgart",
+    "082": "Karlsruhe",
+    "083": "Freiburg",
+    "084": "Tübingen",
+    "091": "Oberbayern",
+    "092": "Niederbayern",
+    "093": "Oberpfalz",
+    "094": "Oberfranken",
+    "095": "Mittelfranken",
+    "096": "Unterfranken",
+    "097": "Schwaben",
+    "064": "Darmstadt",
+    "065": "Gießen",
+    "066": "Kassel",
+    "051": "Düsseldorf",
+    "053": "Köln",
+    "055": "Münster",
+    "057": "Detmold",
+    "059": "Arnsberg",
+}
 #: A Land's name may follow its kind (``Freistaat Bayern``, ``Land Berlin``).
 _LAND_PREFIX = re.compile(r"^(?:land|freistaat|bundesland|freie und hansestadt|freie hansestadt) ")
+#: A Regierungsbezirk's name says what it is, else it would be its seat's (``Düsseldorf,
+#: Regierungsbezirk``, ``Regierungsbezirk Düsseldorf``, ``Reg.-Bez. Düsseldorf``).
+_RB_NAME = re.compile(
+    r"^(?:regierungsbezirk|reg\.-?bez\.|rb) (?P<after>.+)$|^(?P<before>.+?),? regierungsbezirk$"
+)
 #: Umlauts as ASCII exports spell them (``Thueringen``, ``Baden-Wuerttemberg``).
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
-def _land_form(name: str) -> str:
+def _region_form(name: str) -> str:
+    """A Land's name without its kind; a Regierungsbezirk's as ``rb:<name>``."""
+    rb = _RB_NAME.match(name)
+    if rb:
+        return "rb:" + (rb.group("after") or rb.group("before")).translate(_UMLAUTS)
     return _LAND_PREFIX.sub("", name).translate(_UMLAUTS)
 
 
-_LAND_KEY_OF = {
-    _land_form(name): key
+_REGION_KEY_OF = {
+    _region_form(name): key
     for key, names in LAND_NAMES.items()
     for name in comparable_names(pd.Series(names))
+} | {
+    "rb:" + name.translate(_UMLAUTS): key
+    for key, name in zip(
+        REGIERUNGSBEZIRKE,
+        comparable_names(pd.Series(list(REGIERUNGSBEZIRKE.values()))),
+        strict=True,
+    )
 }
 
 
-def land_keys(names: pd.Series | np.ndarray) -> np.ndarray:
-    """Each name's Land key (``Bayern``, ``Freistaat Bayern``, ``BAYERN``, ``Bavaria``:
-    ``09``; ``Deutschland``: ``DG``), ``None`` where a name is no Land's."""
-    forms = comparable_names(names).map(_land_form)
-    return forms.map(_LAND_KEY_OF).astype(object).where(forms.isin(_LAND_KEY_OF), None).to_numpy()
+def region_keys(names: pd.Series | np.ndarray) -> np.ndarray:
+    """Each name's key where it names a Land (``Bayern``, ``Freistaat Bayern``,
+    ``BAYERN``, ``Bavaria``: ``09``; ``Deutschland``: ``DG``) or a Regierungsbezirk
+    (``Düsseldorf, Regierungsbezirk``: ``051``); ``None`` for any other name."""
+    forms = comparable_names(names).map(_region_form)
+    keys = forms.map(_REGION_KEY_OF).astype(object)
+    return keys.where(forms.isin(_REGION_KEY_OF), None).to_numpy()

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from mint_index.data.dataset import FLAGS, MISSING_REASONS
-from mint_index.data.keys import land_keys
+from mint_index.data.keys import region_keys
 from mint_index.errors import FAILURE_COLUMNS, MintIndexError
 
 __all__ = [
@@ -301,7 +301,7 @@ def total_rows(
     a unit would be the largest "unit" of every count and stretch every scale. A row is
     one when its key or its name starts or ends with a total word (:data:`_TOTAL_WORDS`,
     a whole word: ``Gesamtschule`` is none), whatever key it carries, or when it has no
-    key and its name is the country's or a Land's (:func:`~mint_index.data.keys.land_keys`:
+    key and its name is the country's or a Land's (:func:`~mint_index.data.keys.region_keys`:
     ``;Bayern;...`` under the rows of Bavaria's Kreise; Berlin with a key stays a unit)."""
     columns = [c for c in (key, name) if c is not None and c in frame.columns]
     if not columns:  # a table about one place (``unit:``) has neither
@@ -310,7 +310,7 @@ def total_rows(
     if key in columns and name in columns:
         keyless = frame[key].astype(object).where(frame[key].notna(), "").astype(str)
         names = frame[name].astype(object).where(frame[name].notna(), "").astype(str)
-        land = pd.notna(land_keys(names.str.replace(FOOTNOTE_MARK, "", regex=True)))
+        land = pd.notna(region_keys(names.str.replace(FOOTNOTE_MARK, "", regex=True)))
         says[columns.index(name)] |= (keyless.str.strip() == "").to_numpy() & land
     total = says.any(axis=0).astype(bool, copy=False)
     at = np.flatnonzero(total)
