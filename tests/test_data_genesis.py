@@ -636,3 +636,11 @@ def test_a_landesdatenbank_nrw_export_reads_as_genesis(tmp_path: Path) -> None:
     # named by IT.NRW's copyright line alone, with another first line
     footer_only = write(tmp_path / "x.csv", ["Ausländerstatistik", *NRW[1:]])
     assert is_genesis(footer_only.read_bytes())
+
+
+def test_a_landesdatenbank_nrw_workbook_reads_as_its_csv(tmp_path: Path) -> None:
+    csv_file = write(tmp_path / "12521-03i.csv", NRW)
+    book = _as_workbook(csv_file, tmp_path / "12521-03i.xlsx", date_cells=False)
+    from_excel, from_csv = mi.load_data(book), mi.load_data(csv_file)
+    assert from_excel.variables == from_csv.variables
+    np.testing.assert_array_equal(from_excel.values, from_csv.values)
