@@ -181,6 +181,29 @@ def test_a_date_per_line_is_never_read_as_a_key(tmp_path: Path, when: str) -> No
     assert cell(data, "11", 2022, "Bevölkerungsstand") == 200
 
 
+def test_a_class_before_the_land_stays_a_class(tmp_path: Path) -> None:
+    """``Jahr;Körperschaftsgruppe;Bundesland;values`` (as 21711-0010 lists its rows): the
+    Länder are found in whichever leading field names them; the class before them joins
+    the variable."""
+    lines = [
+        "GENESIS-Tabelle: 21711-0010",
+        "Bildungsausgaben: Bundesländer, Jahre, Körperschaftsgruppen;;;;",
+        "Bildungsausgaben (Tsd. EUR);;;;",
+        ";;;Insgesamt;je Einwohner",
+        "2020;Länder;Baden-Württemberg;10062;906",
+        "2020;Länder;Bayern;12201;929",
+        "2020;Gemeinden;Baden-Württemberg;3110;280",
+        "2020;Gemeinden;Bayern;4012;305",
+        "2020;Länder;Insgesamt;22263;917",
+        *FOOTER,
+    ]
+    data = mi.load_data(write(tmp_path / "21711-0010.csv", lines))
+    assert list(data.unit_ids) == ["08", "09"] and list(data.years) == [2020]
+    assert cell(data, "09", 2020, "Insgesamt | Gemeinden") == 4012
+    assert cell(data, "08", 2020, "je Einwohner | Länder") == 906
+    assert data.warnings[data.warnings["code"] == "total_row"]["row"].tolist() == [9]
+
+
 def test_classes_below_a_land_heading_are_that_lands(tmp_path: Path) -> None:
     """A Land's name on a line of its own heads the class lines below it, as a merged
     cell would; Deutschland is keyed as the Regionaldatenbank keys it (DG)."""

@@ -55,10 +55,16 @@ _GROUPS = re.compile(
 )
 #: How far down a file the Länder are looked for, as the classic reader looks for keys.
 _SEARCH_LINES = 500
-#: A line's leading fields: a date or a year (``31.12.2023;``) if any, the name, the rest.
-_LEAD = re.compile(
-    r'^(?P<date>\s*"?(?:\d{1,2}\.\d{1,2}\.\d{4}|\d{4})"?\s*;)?(?P<name>[^;]*)(?P<rest>;.*|$)'
-)
+#: A line's leading fields: a date or a year (``31.12.2023;``) if any, ``k`` fields before
+#: the name (a class the table lists first: ``2020;Länder;Bayern;...``), the name, the rest.
+_LEADS = [
+    re.compile(
+        r'^(?P<date>\s*"?(?:\d{1,2}\.\d{1,2}\.\d{4}|\d{4})"?\s*;)?'
+        rf"(?P<pre>(?:[^;]*;){{{k}}})(?P<name>[^;]*)(?P<rest>;.*|$)"
+    )
+    for k in range(3)
+]
+_LEAD = _LEADS[0]
 
 
 #: The rest of a header line of dates: ``;31.12.2022;31.12.2023``, ``;2022;2023``.
@@ -184,9 +190,21 @@ def _lines(raw: bytes, encoding: str) -> list[str]:
 
 
 def _in_rows(lines: list[str], source: str) -> Keyed | None:
-    """Lines ``[date;]Land;values``: each gets the Land's key before its name. A line
-    with no name below a Land's (a further class of the Land) is the Land's too."""
-    parts = pd.Series(lines, dtype=object).str.extract(_LEAD)
+    """Lines ``[date;]Land;values``, also with classes before the Land
+    (``[date;]class;Land;values``, in whichever of the first three fields names the most
+    Länder): each becomes ``[date;]key;Land;classes;values``. A line with no name below
+    a Land's (a further class of the Land) is the Land's too."""
+    text = pd.Series(lines, dtype=object)
+    head = text.iloc[:_SEARCH_LINES]
+
+    def laender(lead: re.Pattern[str]) -> int:
+        keys = region_keys(_clean(head.str.extract(lead)["name"]))
+        return sum(k is not None and k != "DG" for k in keys)
+
+    hits = [laender(lead) for lead in _LEADS]
+    if not max(hits):
+        return None
+    parts = text.str.extract(_LEADS[hits.index(max(hits))])
     names = _clean(parts["name"])
     keys = pd.Series(region_keys(names), dtype=object)
     filled = parts["rest"].fillna("").str.contains(r"[^;\s]", regex=True).to_numpy()
@@ -226,11 +244,13 @@ def _in_rows(lines: list[str], source: str) -> Keyed | None:
     owner_name = pd.Series(names.to_numpy()[block], dtype=object).where(named[block]).ffill()
     read = (owner != "").to_numpy() & filled[block]
     out = np.array(lines, dtype=object)
+    pre = parts["pre"][block].fillna("").str[:-1]  # the classes before the Land, if any
     keyed_lines = (
         parts["date"][block].fillna("").to_numpy(dtype=object)
         + owner.to_numpy(dtype=object).astype(str)
         + ";"
         + owner_name.fillna("").to_numpy(dtype=object)
+        + np.where(pre != "", ";" + pre, "")
         + parts["rest"][block].fillna("").to_numpy(dtype=object)
     )
     out[block] = np.where(read, keyed_lines, "")  # a blank, a total, no Land's name: not read
