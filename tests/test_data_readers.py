@@ -31,6 +31,7 @@ from mint_index.data.readers import (
     parse_years,
     sniff_decimal,
     sniff_separator,
+    text_sample,
     title_rows,
     title_year,
     total_rows,
@@ -1009,3 +1010,16 @@ def test_long_parquet_and_excel_round_trip(
     got = ds.long.set_index("unit")["value"]
     for key, v in zip(keys, values, strict=True):
         assert got[key] == v
+
+
+def test_text_sample_ends_after_a_whole_record() -> None:
+    """The sample is cut at a line end outside quotes: never inside a quoted cell, even
+    one with a line break in it."""
+    short = 'a,b\n"1,5",2\n'
+    assert text_sample(short, size=100) == short
+    text = 'key,"note\nover two lines"\n' + '01,"1,5"\n' * 10
+    cut = text_sample(text, size=40)
+    assert cut.endswith("\n") and cut.count('"') % 2 == 0 and text.startswith(cut)
+    assert cut == 'key,"note\nover two lines"\n01,"1,5"\n'
+    # no line end outside quotes in the sample: the sample as it is
+    assert text_sample('"' + "x" * 50, size=10) == '"' + "x" * 9

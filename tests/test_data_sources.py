@@ -18,6 +18,7 @@ import pytest
 
 import mint_index as mi
 from mint_index.data.load import describe_source, load_sources
+from mint_index.data.readers import SAMPLE_CHARS
 from mint_index.data.source import SourceSpec
 from mint_index.errors import DataValidationError
 
@@ -1127,3 +1128,33 @@ def test_excel_keys_stored_as_numbers_are_padded_when_declared(tmp_path: Path) -
     spec = SourceSpec(path="k.xlsx", year=2023, key={"scheme": "ags", "pad": 8})
     ds = load_sources([spec], base_dir=tmp_path)
     assert value(ds, "01001000", 2023, "Einwohner") == 90
+
+
+def test_a_table_of_long_rows_with_quoted_cells_reads(tmp_path: Path) -> None:
+    """Rows of 130 quoted decimal-comma cells (a physicians' atlas export): 200 rows do not
+    fit the head the reader samples, and a sample that ended inside a quoted cell was
+    "EOF inside string". The title cell holds a line break."""
+    groups = [f"Arztgruppe {j // 10}" for j in range(130)]
+    measures = [f"Kennziffer {j % 10}" for j in range(130)]
+    for pad in range(8):  # spaces after the title that put the sample's end inside a cell
+        lines = ['"Regionale Verteilung der Ärzte in der', 'vertragsärztlichen Versorgung, 2023"']
+        lines[-1] += " " * pad + "," * 131
+        lines += ["," * 131, "," * 131, "Regionsschlüssel,Name," + ",".join(groups)]
+        lines += [",," + ",".join(measures)]
+        for i in range(120):
+            cells = ",".join(f'"{i},{j % 10}"' for j in range(130))
+            lines.append(f"{i + 1:05d},Region {i + 1},{cells}")
+        raw = ("\n".join(lines) + "\n").encode("cp1252")
+        if raw[:SAMPLE_CHARS].count(b'"') % 2:
+            break
+    assert raw[:SAMPLE_CHARS].count(b'"') % 2, "the sample should end inside a quoted cell"
+    path = tmp_path / "aerzte.csv"
+    path.write_bytes(raw)
+    data = mi.load_data(path, year=2023)
+    assert len(data.unit_ids) == 120 and len(data.variables) == 130
+    at = list(data.unit_ids).index("00100"), data.variables.index("Arztgruppe 1 | Kennziffer 7")
+    assert data.values[0, at[0], at[1]] == pytest.approx(99.7)  # row 100: "99,7"
+    described = describe_source(SourceSpec(path="aerzte.csv", year=2023), base_dir=tmp_path)
+    assert described.title == (
+        "Regionale Verteilung der Ärzte in der vertragsärztlichen Versorgung, 2023"
+    )

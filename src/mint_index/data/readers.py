@@ -390,6 +390,23 @@ def detect_encoding(raw: bytes) -> str:
     return "utf-8"
 
 
+#: How much of a text file its head is read from (separator, header, decimal mark).
+SAMPLE_CHARS = 65536
+
+
+def text_sample(text: str, size: int = SAMPLE_CHARS) -> str:
+    """The first ``size`` characters of ``text`` cut after its last whole record: at a line
+    end outside quotes, so that no reader of the sample meets a quoted cell cut in half
+    (a table of long rows may not fit 200 rows in the sample)."""
+    if len(text) <= size:
+        return text
+    head = text[:size]
+    end = head.rfind("\n")
+    while end > 0 and head.count('"', 0, end) % 2:  # a line break inside a quoted cell
+        end = head.rfind("\n", 0, end)
+    return head[: end + 1] if end > 0 else head
+
+
 def sniff_separator(sample: str) -> str:
     """The separator that splits the first lines into the same number of fields.
 
@@ -1325,7 +1342,9 @@ def raw_csv_frame(
     C reader, everything else stays text for :func:`parse_cells`.
     """
     encoding = encoding or detect_encoding(raw)
-    sample = raw[:65536].decode(encoding, errors="replace")
+    # four bytes a character at most: the decoded head is longer than the sample unless
+    # it is the whole file
+    sample = text_sample(raw[: SAMPLE_CHARS * 4].decode(encoding, errors="replace"))
     sep = sep or sniff_separator(sample)
     header_row: Literal["infer"] | None = None if names is not None else "infer"
 

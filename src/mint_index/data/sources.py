@@ -77,6 +77,7 @@ from mint_index.data.readers import (
     sha256_of,
     sniff_decimal,
     sniff_separator,
+    text_sample,
     title_year,
     total_labels,
     total_rows,
@@ -244,7 +245,9 @@ def _read_bytes(
     # the first records, quotes respected: a head cell may hold a line break ("Schlüssel-
     # / nummer"), and pandas counts the rows to skip in records too
     head = list(
-        itertools.islice(csv.reader(io.StringIO(text[:65536], newline=None), delimiter=sep), 50)
+        itertools.islice(
+            csv.reader(io.StringIO(text_sample(text), newline=None), delimiter=sep), 50
+        )
     )
     skip, depth = header_rows(head)
     names = header_labels(head[skip : skip + depth]) if depth > 1 else None
@@ -291,8 +294,9 @@ def _dated_by_title(
 
 
 def _title(rows: list[list[Any]]) -> str | None:
-    """The title lines above a plain table, as one line (what ``inspect`` shows)."""
-    parts = [str(cell).strip() for row in rows for cell in row if str(cell).strip()]
+    """The title lines above a plain table, as one line (what ``inspect`` shows; a cell
+    typed over two lines is one line too)."""
+    parts = [" ".join(str(cell).split()) for row in rows for cell in row if str(cell).strip()]
     return " · ".join(parts) or None
 
 
@@ -387,7 +391,7 @@ def _several_dates(long: pd.DataFrame, name: str) -> list[pd.DataFrame]:
 
 
 def _header(text: str, sep: str, skip: int) -> list[str]:
-    first = read_csv_table(io.StringIO(text[:65536]), sep=sep, skiprows=skip, nrows=0)
+    first = read_csv_table(io.StringIO(text_sample(text)), sep=sep, skiprows=skip, nrows=0)
     return [str(c).strip() for c in first.columns]
 
 
