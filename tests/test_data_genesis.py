@@ -8,6 +8,7 @@ copyright and ``Stand:``.
 
 from __future__ import annotations
 
+import csv
 import math
 import re
 from pathlib import Path
@@ -386,6 +387,16 @@ def test_a_stray_carriage_return_in_the_header_is_no_crash(tmp_path: Path) -> No
     lines = [line.replace("männlich", "männ\rlich") for line in KREISE]
     ds = read_lines(tmp_path, lines)
     assert cell(ds, "DG", 2015, "Insgesamt")["value"] == 82175684
+
+
+def test_a_wrong_encoding_is_no_crash(tmp_path: Path) -> None:
+    """A Windows-1252 export read as UTF-16 is one line of garbage longer than the csv
+    module's field limit: no data rows, never an internal error."""
+    rows = [f"01{k:06d};Gemeinde {k};{k};{k};{k}" for k in range(8000)]
+    path = write(tmp_path / "t.csv", [*KREISE[:8], *rows, *FOOTER])
+    assert len(path.read_bytes()) // 2 > csv.field_size_limit()
+    with pytest.raises(mi.DataValidationError, match="no data rows found"):
+        mi.load_data(path, format="genesis", encoding="utf-16")
 
 
 def test_symbol_with_an_unknown_mark_is_the_symbol_and_a_warning(tmp_path: Path) -> None:

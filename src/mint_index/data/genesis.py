@@ -108,8 +108,13 @@ _ONE_BYTE_SYMBOLS = {
 
 def fields_of(line: str) -> list[str]:
     """The ``;``-separated fields of one line above the data, quotes respected; a stray
-    carriage return inside it (a damaged export) is a space, not a parser error."""
-    return next(csv.reader([line.replace("\r", " ")], delimiter=";"), [])
+    carriage return inside it (a damaged export) is a space, and a field longer than the
+    csv module takes (a file decoded with the wrong encoding) is split plainly: never a
+    parser error."""
+    try:
+        return next(csv.reader([line.replace("\r", " ")], delimiter=";"), [])
+    except csv.Error:
+        return line.split(";")
 
 
 def time_of(cell: str) -> int | None:
