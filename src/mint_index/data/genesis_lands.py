@@ -73,8 +73,9 @@ _DATES_ONLY = re.compile(r'(?:;\s*"?(?:\d{1,2}\.\d{1,2}\.\d{4}|\d{4})?"?\s*)*')
 
 @dataclass
 class Keyed:
-    """A table of the Länder keyed as the Regionaldatenbank keys it (``raw``, UTF-8), and
-    what :meth:`restore` needs to give the classic reader's result the file's lines."""
+    """A table of named regions (the Länder, Regierungsbezirke, one region) keyed as the
+    Regionaldatenbank keys its tables (``raw``, UTF-8), and what :meth:`restore` needs to
+    give the classic reader's result the file's lines."""
 
     raw: bytes
     #: per line of ``raw``: the line of the file it was written from (0-based)
