@@ -265,6 +265,27 @@ def test_a_table_of_one_region_is_that_regions(tmp_path: Path) -> None:
     assert cell(data, "03", 2023, "Einbürgerungen") == 12874
 
 
+def test_the_web_services_table_of_the_country_reads(tmp_path: Path) -> None:
+    """The GENESIS web service's table (``data/table``) opens with ``Tabelle:``, not
+    ``GENESIS-Tabelle:``, and gives a date and a figure per line (12411-0001)."""
+    lines = [
+        "Tabelle: 12411-0001",
+        "Bevölkerung: Deutschland, Stichtag;",
+        "Fortschreibung des Bevölkerungsstandes;",
+        "Deutschland;",
+        ";Bevölkerungsstand",
+        ";Anzahl",
+        "31.12.1950;50958125",
+        "31.12.2023;83456045",
+        "__________",
+    ]
+    path = tmp_path / "12411-0001.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data = mi.load_data(path)
+    assert list(data.unit_ids) == ["DG"] and list(data.years) == [1950, 2023]
+    assert cell(data, "DG", 2023, "Bevölkerungsstand | Anzahl") == 83456045
+
+
 def test_a_table_without_keys_or_a_region_has_no_rows(tmp_path: Path) -> None:
     lines = [
         "GENESIS-Tabelle: 12411-0005",
