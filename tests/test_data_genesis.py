@@ -655,3 +655,13 @@ def test_a_landesdatenbank_nrw_workbook_reads_as_its_csv(tmp_path: Path) -> None
     from_excel, from_csv = mi.load_data(book), mi.load_data(csv_file)
     assert from_excel.variables == from_csv.variables
     np.testing.assert_array_equal(from_excel.values, from_csv.values)
+
+
+def test_a_value_column_without_a_head_stays_a_value_column(tmp_path: Path) -> None:
+    """The header leaves the first value column blank (no head over ``Insgesamt``): the
+    columns a header leaves blank are ids only where one of them holds text."""
+    lines = [*KREISE[:5], ";;;männlich;weiblich", *KREISE[8:10], *FOOTER]
+    data = mi.load_data(write(tmp_path / "t.csv", lines), year=2015)
+    assert sorted(data.variables) == ["column 3", "männlich", "weiblich"]
+    at = list(data.unit_ids).index("01"), data.variables.index("column 3")
+    assert data.values[0, at[0], at[1]] == 2858714

@@ -273,7 +273,7 @@ def _read_keyed(raw: bytes, source: str, encoding: str, year: int | None) -> Tab
     warnings: list[pd.DataFrame] = []
     n_rows = len(line_numbers)
     n_fields = len(delims) // n_rows
-    n_ids = max(_id_columns(block, delims, n_fields, time_in_row), _unlabelled(head, n_fields))
+    n_ids = _id_columns(block, delims, n_fields, time_in_row, _unlabelled(head, n_fields))
     n_values = n_fields - n_ids
     if n_values < 1:  # ``2022;10541``: a year and a figure, not a key and a name
         return no_rows()
@@ -460,18 +460,26 @@ def _delimiters(buf: np.ndarray) -> np.ndarray:
     return np.flatnonzero(delim)
 
 
-def _id_columns(buf: np.ndarray, delims: np.ndarray, n_fields: int, time_in_row: bool) -> int:
+def _id_columns(
+    buf: np.ndarray, delims: np.ndarray, n_fields: int, time_in_row: bool, unlabelled: int
+) -> int:
     """Leading text columns: ``[date;]key;name`` plus any classification columns, found
-    from a sample of rows (a column whose cells are mostly text, not numbers or symbols)."""
+    from a sample of rows (a column whose cells are mostly text, not numbers or symbols).
+    The ``unlabelled`` columns the header leaves blank are ids too where one of those past
+    the text columns holds text: a class's code beside its name (``121;  Albanien``)."""
     n_ids = 3 if time_in_row else 2
     sample_end = delims[min(len(delims), 50 * n_fields) - 1]
     sample = bytes(buf[:sample_end]).decode("latin-1")
     rows = list(csv.reader(io.StringIO(sample, newline=None), delimiter=";"))
-    while n_ids < n_fields - 1:
-        parsed = parse_cells(pd.Series([r[n_ids] if len(r) > n_ids else "" for r in rows]), ",")
-        if parsed.bad.mean() <= 0.5:  # a class column may hold a "0" class among its text
-            break
+
+    def text(j: int) -> bool:
+        parsed = parse_cells(pd.Series([r[j] if len(r) > j else "" for r in rows]), ",")
+        return bool(parsed.bad.mean() > 0.5)  # a class column may hold a "0" among its text
+
+    while n_ids < n_fields - 1 and text(n_ids):
         n_ids += 1
+    if n_ids < unlabelled < n_fields and any(text(j) for j in range(n_ids, unlabelled)):
+        return unlabelled
     return n_ids
 
 
