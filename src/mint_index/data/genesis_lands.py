@@ -365,14 +365,14 @@ def _of_one_region(lines: list[str]) -> Keyed | None:
     )
     if first is None:
         return None
-    titles = [
-        (i, f[0]) for i, f in enumerate(head[:first]) if f and not any(x.strip() for x in f[1:])
-    ]
-    regions = [(i, name) for i, name in titles if region_keys(_clean(pd.Series([name])))[0]]
+    # the title lines: a first field and nothing else
+    titles = _clean(
+        pd.Series([f[0] for f in head[:first] if f and not any(x.strip() for x in f[1:])])
+    )
+    regions = [(n, k) for n, k in zip(titles, region_keys(titles), strict=True) if k is not None]
     if len(regions) != 1:
         return None
-    name = _clean(pd.Series([regions[0][1]])).iloc[0]
-    key = region_keys(pd.Series([name]))[0]
+    name, key = regions[0]
     width = len(head[first])
     out = np.array(lines, dtype=object)
     stop = first
