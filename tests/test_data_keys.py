@@ -12,6 +12,7 @@ from mint_index.data.keys import (
     apply_key_spec,
     comparable_names,
     key_scheme,
+    local_region_names,
     region_keys,
 )
 from mint_index.data.source import KeySpec
@@ -76,3 +77,41 @@ def test_region_keys_as_tables_write_the_laender() -> None:
     # a Regierungsbezirk's name without its kind is its seat's
     assert list(keys) == [*laender, "051", "091", "084", None]
     assert sorted(LAND_NAMES) == [f"{k:02d}" for k in range(1, 17)] + ["DG"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Köln, krfr. Stadt",
+        "Düsseldorf, kreisfreie Stadt",
+        "Kleve, Kreis",
+        "Lindau (Bodensee), Landkreis",
+        "Heidelberg, Stadtkreis",
+        "Erkrath, Stadt",
+        "Magdeburg, Landeshauptstadt",
+        "Rhein-Sieg-Kreis",
+        "Märkischer Kreis",
+        "Städteregion Aachen (einschl. Stadt Aachen)",
+        "Kreis Kleve",
+        "Landkreis München",
+    ],
+)
+def test_local_region_names_in_their_official_forms(name: str) -> None:
+    assert local_region_names(np.array([name], dtype=object)).tolist() == [True]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Bayern",
+        "Düsseldorf, Regierungsbezirk",
+        "Deutschland",
+        "Bodenfläche (Katasterfläche) (ar)",
+        "- Gemeinden - Stichtag",
+        "Kreise und kreisfreie Städte",
+        "Gebäude- und Freifläche, Wohnen",
+        "Arbeitsmarktstatistik: Arbeitslose nach Geschlecht",
+    ],
+)
+def test_titles_lands_and_regierungsbezirke_are_no_local_region(name: str) -> None:
+    assert local_region_names(np.array([name], dtype=object)).tolist() == [False]

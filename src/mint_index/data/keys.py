@@ -9,7 +9,8 @@ a source can declare its scheme and a width to pad to (:class:`~mint_index.data.
 Names are compared as people write them apart from case, spacing and dash style
 (:func:`comparable_names`); the Länder and the Regierungsbezirke, closed lists with
 keys fixed by law, are known by name (:func:`region_keys`), so a table that only names
-them can be keyed.
+them can be keyed. A Kreis's or a Gemeinde's name is recognised as one by its official
+form (:func:`local_region_names`), never keyed: there are thousands, and names repeat.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ __all__ = [
     "apply_key_spec",
     "comparable_names",
     "key_scheme",
+    "local_region_names",
     "region_keys",
 ]
 
@@ -176,3 +178,26 @@ def region_keys(names: pd.Series | np.ndarray) -> np.ndarray:
     forms = comparable_names(names).map(_region_form)
     keys = forms.map(_REGION_KEY_OF).astype(object)
     return keys.where(forms.isin(_REGION_KEY_OF), None).to_numpy()
+
+
+#: The official form of a Kreis's or a Gemeinde's name: the name, a comma, its kind
+#: (``Köln, krfr. Stadt``, ``Kleve, Kreis``, ``Lindau (Bodensee), Landkreis``), its kind
+#: and the name (``Kreis Kleve``, ``Stadt Erkrath``), or a Kreis named as one
+#: (``Rhein-Sieg-Kreis``, ``Märkischer Kreis``, ``Städteregion Aachen``).
+_LOCAL_FORM = re.compile(
+    r"^[^,;]+, *(?:krfr\. stadt|kreisfreie stadt|(?:land|stadt)?kreis|(?:große |mittlere )?"
+    r"kreis(?:angehörige |freie )?stadt|(?:landeshaupt|hanse|universitäts|wissenschafts)?stadt"
+    r"|gemeinde|markt|flecken|samtgemeinde|verbandsgemeinde|amt|städteregion|regionalverband)"
+    r"(?: \(.*\))?$"
+    r"|^(?:kreis|landkreis|stadt|gemeinde|markt|städteregion) [^ ,;]"
+    r"|^\S+kreis$|^\S+ kreis$"
+)
+
+
+def local_region_names(names: pd.Series | np.ndarray) -> np.ndarray:
+    """Which names have the official form of a Kreis's or a Gemeinde's name (``Köln, krfr.
+    Stadt``, ``Rhein-Sieg-Kreis``): how a table that is about one such region names it on
+    a title line of its own. A name of a Land or a Regierungsbezirk is not one."""
+    forms = comparable_names(names)
+    local = forms.str.match(_LOCAL_FORM).fillna(False).to_numpy(dtype=bool)
+    return local & pd.isna(region_keys(names))
