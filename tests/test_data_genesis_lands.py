@@ -430,3 +430,134 @@ def test_regierungsbezirke_are_keyed_and_other_names_reported_once(tmp_path: Pat
         [11, "Duisburg, krfr. Stadt", "unknown_unit_name"],
         [13, "Essen, krfr. Stadt", "unknown_unit_name"],
     ]
+
+
+#: A Landesdatenbank NRW table of one town (after 33111-02ir, Katasterfläche, Köln, as
+#: IT.NRW exported it in 2013): the town named on the last title line, a date and the
+#: figures per line, no key anywhere. Cells written by hand.
+ONE_TOWN = [
+    "GENESIS-Tabelle: Temporär",
+    "Katasterfläche nach der tatsächlichen Art der Nutzung (21);;;",
+    "- Gemeinden - Stichtag;;;",
+    "Bodenfläche (Katasterfläche) (ar);;;",
+    "Köln, krfr. Stadt;;;",
+    ";Flächennutzungsarten;Flächennutzungsarten;Flächennutzungsarten",
+    ";Bodenfläche insgesamt;Betriebsfläche (BF);Betriebsfläche (BF)",
+    ";Insgesamt;Insgesamt;Betriebsfläche Abbauland",
+    "31.12.2012;4051641;39603;11350",
+    "31.12.2011;4051727;43282;12716",
+    "__________",
+    "(C)opyright Landesbetrieb Information und Technik Nordrhein-Westfalen",
+    "(IT.NRW), Düsseldorf, 2013. Vervielfältigung und Verbreitung,",
+]
+TOWN_AREA = "Bodenfläche insgesamt | Insgesamt"
+TOWN_QUARRIES = "Betriebsfläche (BF) | Betriebsfläche Abbauland"
+
+
+def test_a_table_of_one_town_is_never_read_as_keys_and_names(tmp_path: Path) -> None:
+    """``31.12.2012;4051641;39603`` was read as the date, the key 4051641 and the name
+    39603: a unit per year. Without the town's key it is an error that says what to give,
+    naming the town the title names."""
+    with pytest.raises(mi.DataValidationError) as raised:
+        mi.load_data(write(tmp_path / "33111-02ir.csv", ONE_TOWN))
+    problems = raised.value.failures
+    assert problems["code"].tolist() == ["missing_column"]
+    assert problems["column"].tolist() == ["unit"]
+    assert "Köln, krfr. Stadt" in problems["reason"].iloc[0]
+    assert "unit" in problems["reason"].iloc[0]
+
+
+def test_the_key_given_for_a_table_of_one_town_reads_it(tmp_path: Path) -> None:
+    data = mi.load_data(write(tmp_path / "33111-02ir.csv", ONE_TOWN), unit="05315000")
+    assert list(data.unit_ids) == ["05315000"] and list(data.years) == [2011, 2012]
+    assert cell(data, "05315000", 2012, TOWN_AREA) == 4051641
+    assert cell(data, "05315000", 2011, TOWN_QUARRIES) == 12716
+    assert data.units.loc["05315000", "name"] == "Köln, krfr. Stadt"
+    # a bad cell is reported at its line of the file (31.12.2011 is line 10)
+    bad = [*ONE_TOWN[:9], "31.12.2011;4051727;43282;zwölf", *ONE_TOWN[10:]]
+    with pytest.raises(mi.DataValidationError) as raised:
+        mi.load_data(write(tmp_path / "bad.csv", bad), unit="05315000")
+    problem = raised.value.failures.iloc[0]
+    assert (problem["code"], problem["row"], problem["value"]) == ("not_a_number", 10, "zwölf")
+
+
+def test_a_year_per_line_of_one_town_reads_with_its_key(tmp_path: Path) -> None:
+    """After 13211-03ir (Arbeitslose, Köln): a year, not a date, per line; months and
+    sexes across."""
+    lines = [
+        "GENESIS-Tabelle: 13211-03ir",
+        "Arbeitsmarktstatistik: Arbeitslose nach Geschlecht;;;",
+        "- Gemeinden - Monat;;;",
+        "Arbeitslose (Anzahl);;;",
+        "Köln, krfr. Stadt;;;",
+        ";Januar (31.);Januar (31.);Februar (28. bzw. 29.)",
+        ";Insgesamt;männlich;Insgesamt",
+        "2014;54197;29674;54761",
+        "2013;51362;28345;52960",
+        "__________",
+    ]
+    data = mi.load_data(write(tmp_path / "13211-03ir.csv", lines), unit="05315000")
+    assert list(data.years) == [2013, 2014]
+    assert cell(data, "05315000", 2014, "Januar (31.) | männlich") == 29674
+    assert cell(data, "05315000", 2013, "Februar (28. bzw. 29.) | Insgesamt") == 52960
+
+
+def test_the_key_given_wins_over_a_land_the_title_names(tmp_path: Path) -> None:
+    """A title line may name the database's Land, not the table's region: the key the
+    source gives says which region the table is about."""
+    lines = [*ONE_TOWN[:4], "Nordrhein-Westfalen;;;", *ONE_TOWN[5:]]
+    assert list(mi.load_data(write(tmp_path / "a.csv", lines)).unit_ids) == ["05"]
+    given = mi.load_data(write(tmp_path / "b.csv", lines), unit="05315000")
+    assert list(given.unit_ids) == ["05315000"]
+    assert cell(given, "05315000", 2012, TOWN_AREA) == 4051641
+
+
+def test_a_keyed_table_keeps_its_keys_whatever_the_unit_given(tmp_path: Path) -> None:
+    lines = [
+        "GENESIS-Tabelle: 12411-01-01-4",
+        "Bevölkerungsstand;;;",
+        ";;;Insgesamt",
+        "31.12.2022;05315;Köln, kreisfreie Stadt;1084831",
+        "31.12.2022;05111;Düsseldorf, kreisfreie Stadt;629047",
+        "__________",
+    ]
+    data = mi.load_data(write(tmp_path / "12411.csv", lines), unit="05315000")
+    assert list(data.unit_ids) == ["05111", "05315"]
+
+
+def test_the_older_excel_download_of_one_town_reads_as_its_csv(tmp_path: Path) -> None:
+    """IT.NRW's Excel downloads before 2015 have no code line, the head of the dates
+    (``Stichtag``) in the header's first cell, and the copyright in the footer: they are
+    GENESIS tables as the CSV export is, and read to the same cells."""
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    for number, line in enumerate(ONE_TOWN[1:]):
+        cells: list[object] = []
+        for text in line.split(";"):
+            cells.append(int(text) if text.isdigit() else (text or None))
+        if number == 4:  # the first header row
+            cells[0] = "Stichtag"
+        workbook.active.append(cells)
+    workbook.save(tmp_path / "33111-02ir.xlsx")
+    from_excel = mi.load_data(tmp_path / "33111-02ir.xlsx", unit="05315000")
+    from_csv = mi.load_data(write(tmp_path / "33111-02ir.csv", ONE_TOWN), unit="05315000")
+    assert from_excel.variables == from_csv.variables
+    np.testing.assert_array_equal(from_excel.values, from_csv.values)
+    with pytest.raises(mi.DataValidationError, match=r"Köln, krfr\. Stadt"):
+        mi.load_data(tmp_path / "33111-02ir.xlsx")
+
+
+def test_a_table_naming_kreise_is_never_one_region_under_the_key_given(tmp_path: Path) -> None:
+    """Lines that name Kreise without keys are several regions: ``unit`` does not make
+    them one region's classes."""
+    lines = [
+        "GENESIS-Tabelle: 13111-54i",
+        "Sozialversicherungspflichtig Beschäftigte;;",
+        ";Insgesamt;Ausländer",
+        "31.12.2024;    Kleve, Kreis;30831;1307",
+        "31.12.2024;    Düsseldorf, krfr. Stadt;11416;415",
+        "__________",
+    ]
+    path = write(tmp_path / "13111-54i.csv", lines)
+    with pytest.raises(mi.DataValidationError, match="no data rows found"):
+        mi.load_data(path, unit="05154")

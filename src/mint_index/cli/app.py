@@ -160,7 +160,8 @@ def _add_source_options(parser: argparse.ArgumentParser, year: bool = True) -> N
     group.add_argument(
         "--unit",
         metavar="KEY",
-        help="unit key of files about one place, without a key column (a town's own table)",
+        help="unit key of files about one place, without a key column (a town's own table, "
+        "a GENESIS table of one town)",
     )
     group.add_argument(
         "--school-year",

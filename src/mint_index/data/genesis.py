@@ -64,8 +64,13 @@ _TABLE_CODE = re.compile(
     r"(?<![0-9A-Za-z])(?:\d{5}-[0-9A-Z]{2,3}-[0-9A-Z]{2}-[0-9A-Z]{1,2}(?:-[A-Z])?"
     r"|\d{5}[A-Z]?-Z-\d{2}|AI-[A-Z]{1,2}-\d{2}(?:-\d{1,2}){1,3})(?![0-9A-Za-z])"
 )
-#: The copyright line of the statistical offices' footers (IT.NRW's for the Landesdatenbank).
-_COPYRIGHT = re.compile(r"Statistische\S{0,2} .{1,3}mter des Bundes und der L|\u00a9 ?IT\.NRW")
+#: The copyright line of the statistical offices' footers (IT.NRW's for the Landesdatenbank:
+#: ``© IT.NRW``, before 2015 ``(C)opyright Landesbetrieb Information und Technik
+#: Nordrhein-Westfalen``).
+_COPYRIGHT = re.compile(
+    r"Statistische\S{0,2} .{1,3}mter des Bundes und der L|\u00a9 ?IT\.NRW"
+    r"|Information und Technik Nordrhein-Westfalen"
+)
 #: A data line: ``[date;]key;``. A key is never a bare year (``2022;Bayern;...`` is a year
 #: and a name: no official key has four digits).
 _DATA_LINE = re.compile(
@@ -149,8 +154,11 @@ def table_code(head: list[str], source: str = "") -> str | None:
 
 
 def table_title(head: list[str]) -> str | None:
-    """The title lines of an export (after the code line, before the header), joined."""
-    lines = [t.split(";", 1)[0].strip().strip('"') for t in head[1:12]]
+    """The title lines of an export (after the code line, if it opens with one; before
+    the header), joined: lines with a first field and nothing else, not a bare date."""
+    opening = 1 if head and ("GENESIS-Tabelle" in head[0] or _CODE_LINE.match(head[0])) else 0
+    fields = [fields_of(t) for t in head[opening:12]]
+    lines = [f[0].strip().strip('"') for f in fields if f and not any(x.strip() for x in f[1:])]
     lines = [t for t in lines if t and not _TIME.match(t)]
     return " ".join(lines) or None
 
@@ -172,7 +180,10 @@ def is_genesis(raw: bytes) -> bool:
 def sheet_as_csv(rows: pd.DataFrame) -> bytes | None:
     """A worksheet that holds a GENESIS table (the Regionalstatistik's Excel download: the
     title lines, the header rows, ``key;name;values``, the footer) written as the CSV export
-    would be, so one reader and its rules serve both; ``None`` for any other sheet.
+    would be, so one reader and its rules serve both; ``None`` for any other sheet. It is
+    known, as a CSV export is, by its code line or table code at the top, or by the
+    statistics offices' copyright in the footer (the Landesdatenbank NRW's older Excel
+    downloads have no code line).
 
     Numbers get a decimal comma and no thousands mark, dates the ``31.12.2015`` of the CSV,
     text cells (keys, names, symbols such as ``.`` or ``-``) stay as they are; each sheet
@@ -181,7 +192,15 @@ def sheet_as_csv(rows: pd.DataFrame) -> bytes | None:
     top = " ".join(str(c) for c in head if isinstance(c, str))
     opening = next((c for c in head if isinstance(c, str) and c.strip()), "")
     land_database = bool(_CODE_LINE.match(opening) and _LAND_DB_CODE.search(opening))
-    if "GENESIS-Tabelle" not in top and not _TABLE_CODE.search(top) and not land_database:
+    footer = " ".join(
+        str(c) for c in rows.tail(12).to_numpy(dtype=object).ravel() if isinstance(c, str)
+    )
+    if (
+        "GENESIS-Tabelle" not in top
+        and not _TABLE_CODE.search(top)
+        and not land_database
+        and not _COPYRIGHT.search(footer)
+    ):
         return None
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
@@ -208,7 +227,13 @@ def _csv_cell(cell: object) -> str:
 
 # ---- the file -----------------------------------------------------------------------
 def read_genesis(
-    raw: bytes, source: str, *, encoding: str | None = None, year: int | None = None, **_: Any
+    raw: bytes,
+    source: str,
+    *,
+    encoding: str | None = None,
+    year: int | None = None,
+    unit: str | None = None,
+    **_: Any,
 ) -> Table:
     """A GENESIS/Regionalstatistik CSV export -> :class:`Table` (wide source, tidy cells).
 
@@ -216,10 +241,13 @@ def read_genesis(
     (levels joined with `` | ``, only the levels that differ between columns), years
     from the date column or the date header row. ``year`` is used only when the table
     itself has no date. A GENESIS-Online table that names the Länder without keys, or
-    the one region it is about, is keyed first (:mod:`~mint_index.data.genesis_lands`).
+    the one region it is about, is keyed first (:mod:`~mint_index.data.genesis_lands`);
+    ``unit`` is the key of the one region a table is about where the table does not key
+    it (a Kreis or Gemeinde the title names: ``Köln, krfr. Stadt``). A table with keys of
+    its own keeps them: the file wins over ``unit``, as a plain table's key column does.
     """
     # imported here: their module builds on this one
-    from mint_index.data.genesis_lands import across, keyed
+    from mint_index.data.genesis_lands import across, keyed, region_missing
 
     encoding = encoding or detect_encoding(raw)
     lands = across(raw, encoding, source)  # never a keyed table, whatever its lines look like
@@ -227,8 +255,11 @@ def read_genesis(
         table = _read_keyed(raw, source, encoding, year)
         if table.rows:
             return table
-        lands = keyed(raw, encoding, source)
+        lands = keyed(raw, encoding, source, unit)
         if lands is None:
+            missing = region_missing(raw, encoding, source)
+            if missing is not None:  # says more than "no data rows found"
+                table.failures = [missing]
             return table
     table = _read_keyed(lands.raw, source, "utf-8", year)
     table.sha256, table.encoding = sha256_of(raw), encoding
@@ -273,7 +304,13 @@ def _read_keyed(raw: bytes, source: str, encoding: str, year: int | None) -> Tab
     warnings: list[pd.DataFrame] = []
     n_rows = len(line_numbers)
     n_fields = len(delims) // n_rows
-    n_ids = _id_columns(block, delims, n_fields, time_in_row, _unlabelled(head, n_fields))
+    sample = _sample_rows(block, delims, n_fields)
+    unlabelled = _unlabelled(head, n_fields)
+    if time_in_row and unlabelled == 1 and not _text_column(sample, 2):
+        # ``31.12.2012;4051641;1313410`` under ``;Insgesamt;Wohnen``: a date and figures,
+        # the region a title line names (a table of one region), no key and no name
+        return no_rows()
+    n_ids = _id_columns(sample, n_fields, time_in_row, unlabelled)
     n_values = n_fields - n_ids
     if n_values < 1:  # ``2022;10541``: a year and a figure, not a key and a name
         return no_rows()
@@ -460,25 +497,31 @@ def _delimiters(buf: np.ndarray) -> np.ndarray:
     return np.flatnonzero(delim)
 
 
-def _id_columns(
-    buf: np.ndarray, delims: np.ndarray, n_fields: int, time_in_row: bool, unlabelled: int
-) -> int:
+def _sample_rows(buf: np.ndarray, delims: np.ndarray, n_fields: int) -> list[list[str]]:
+    """The fields of the first 50 data lines, which tell the id columns from the values."""
+    sample_end = delims[min(len(delims), 50 * n_fields) - 1]
+    sample = bytes(buf[:sample_end]).decode("latin-1")
+    return list(csv.reader(io.StringIO(sample, newline=None), delimiter=";"))
+
+
+def _text_column(rows: list[list[str]], j: int) -> bool:
+    """Whether column ``j`` of the sample holds text, not figures or the offices' symbols
+    (mostly: a class column may hold a ``0`` among its text)."""
+    parsed = parse_cells(pd.Series([r[j] if len(r) > j else "" for r in rows]), ",")
+    return bool(parsed.bad.mean() > 0.5)
+
+
+def _id_columns(rows: list[list[str]], n_fields: int, time_in_row: bool, unlabelled: int) -> int:
     """Leading text columns: ``[date;]key;name`` plus any classification columns, found
     from a sample of rows (a column whose cells are mostly text, not numbers or symbols).
     The ``unlabelled`` columns the header leaves blank are ids too where one of those past
     the text columns holds text: a class's code beside its name (``121;  Albanien``)."""
     n_ids = 3 if time_in_row else 2
-    sample_end = delims[min(len(delims), 50 * n_fields) - 1]
-    sample = bytes(buf[:sample_end]).decode("latin-1")
-    rows = list(csv.reader(io.StringIO(sample, newline=None), delimiter=";"))
-
-    def text(j: int) -> bool:
-        parsed = parse_cells(pd.Series([r[j] if len(r) > j else "" for r in rows]), ",")
-        return bool(parsed.bad.mean() > 0.5)  # a class column may hold a "0" among its text
-
-    while n_ids < n_fields - 1 and text(n_ids):
+    while n_ids < n_fields - 1 and _text_column(rows, n_ids):
         n_ids += 1
-    if n_ids < unlabelled < n_fields and any(text(j) for j in range(n_ids, unlabelled)):
+    if n_ids < unlabelled < n_fields and any(
+        _text_column(rows, j) for j in range(n_ids, unlabelled)
+    ):
         return unlabelled
     return n_ids
 

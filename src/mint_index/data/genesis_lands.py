@@ -17,7 +17,10 @@ Bevölkerung: Bundesländer, Stichtag, Altersjahre``)::
     31.12.1967;unter 1 Jahr;152272;172254
 
 A table about one region names it on a title line of its own (``Deutschland`` in
-``12411-0005``) and has no region in its lines at all.
+``12411-0005``; ``Köln, krfr. Stadt`` in the Landesdatenbank NRW's tables of one town) and
+has no region in its lines at all. A Land, a Regierungsbezirk or Deutschland is keyed by
+its name; a Kreis or a Gemeinde by the key the source gives (``unit:``), without which
+the table is reported as needing one (:func:`region_missing`).
 
 The Länder are a closed list whose keys are fixed (:func:`~mint_index.data.keys.region_keys`),
 so such a table is written as the Regionaldatenbank would write it (a key before each
@@ -42,10 +45,10 @@ import numpy as np
 import pandas as pd
 
 from mint_index.data.genesis import TIME_HEADS, fields_of, time_of
-from mint_index.data.keys import region_keys
+from mint_index.data.keys import local_region_names, region_keys
 from mint_index.data.readers import FOOTNOTE_MARK, Table, failures_frame, total_labels
 
-__all__ = ["Keyed", "across", "keyed"]
+__all__ = ["Keyed", "across", "keyed", "region_missing"]
 
 #: Rows of several Länder together, as tables list them beside the Länder.
 _GROUPS = re.compile(
@@ -67,6 +70,9 @@ _LEADS = [
 _LEAD = _LEADS[0]
 
 
+#: The key and name the lines of a table of one region are written with for the classic
+#: reader (:attr:`Keyed.region` holds the region's own).
+_ONE_REGION = "1;1"
 #: The rest of a header line of dates: ``;31.12.2022;31.12.2023``, ``;2022;2023``.
 _DATES_ONLY = re.compile(r'(?:;\s*"?(?:\d{1,2}\.\d{1,2}\.\d{4}|\d{4})?"?\s*)*')
 
@@ -87,6 +93,9 @@ class Keyed:
     columns: tuple[str, ...] = ()
     #: the statistic the title names (``Bevölkerungsstand (Anzahl)``)
     statistic: str | None = None
+    #: the key and name of the one region a table is about, which :attr:`raw` writes as
+    #: :data:`_ONE_REGION` (the key a source gives may be any text, a ``;`` too)
+    region: tuple[str, str] | None = None
     failures: list[pd.DataFrame] = field(default_factory=list)
     warnings: list[pd.DataFrame] = field(default_factory=list)
 
@@ -100,6 +109,10 @@ class Keyed:
         table.failures = [self._moved(f) for f in table.failures] + self.failures
         table.warnings = [self._moved(w) for w in table.warnings] + self.warnings
         self._named(table)
+        if self.region is not None:
+            key, name = self.region
+            cells["unit"] = pd.Categorical(np.full(len(cells), key, dtype=object))
+            table.names = pd.Series([name], index=[key], dtype=object)
         table.key_scheme = "ags"
         return table
 
@@ -174,12 +187,39 @@ def across(raw: bytes, encoding: str, source: str) -> Keyed | None:
     return _in_columns(_lines(raw, encoding), found, source)
 
 
-def keyed(raw: bytes, encoding: str, source: str) -> Keyed | None:
+def keyed(raw: bytes, encoding: str, source: str, unit: str | None = None) -> Keyed | None:
     """The table of ``raw`` keyed where it names the Länder down its rows (one of the 16
-    at least, not only Deutschland), or where its title names the one region the whole
-    table is about; ``None`` otherwise."""
+    at least, not only Deutschland), or where it is about one region: the one its title
+    names, or ``unit`` (the key the source gives) where the title names a Kreis or a
+    Gemeinde or no region; ``None`` otherwise."""
     lines = _lines(raw, encoding)
-    return _in_rows(lines, source) or _of_one_region(lines)
+    return _in_rows(lines, source) or _of_one_region(lines, unit)
+
+
+def region_missing(raw: bytes, encoding: str, source: str) -> pd.DataFrame | None:
+    """The problem of a table of one region that :func:`keyed` could not key: its title
+    names a Kreis or a Gemeinde (``Köln, krfr. Stadt``), or its lines are dates and
+    figures and nothing else (``31.12.2012;4051641;1313410``), and no ``unit`` was
+    given. ``None`` for a table of any other shape ("no data rows found" stays)."""
+    lines = _lines(raw, encoding)
+    shape = _one_region_shape(lines)
+    if shape is None:
+        return None
+    first, titles = shape
+    local = titles[local_region_names(titles.to_numpy(dtype=object))]
+    dated = time_of(fields_of(lines[first])[0].strip().strip('"')) is not None
+    if not len(local) and not dated:
+        return None
+    named = f" ({local.iloc[-1]})" if len(local) else ""
+    return failures_frame(
+        source,
+        None,
+        "unit",
+        None,
+        f"required column missing: a table of one region{named}, which it names without a "
+        "key: give the region's key (unit: in the project file, --unit)",
+        code="missing_column",
+    )
 
 
 def _lines(raw: bytes, encoding: str) -> list[str]:
@@ -256,7 +296,7 @@ def _in_rows(lines: list[str], source: str) -> Keyed | None:
     )
     out[block] = np.where(read, keyed_lines, "")  # a blank, a total, no Land's name: not read
     header = _header_rows(lines, first, width, 1)
-    out[header] = ";" + out[header]
+    out[header] = [";" + _header_line(lines[i], 1) for i in header]
     others = np.flatnonzero(named[block] & ~is_land & row[block]) + first
     found = [(int(i), str(names.iloc[i])) for i in others]
     return Keyed(
@@ -353,11 +393,60 @@ def _in_columns(lines: list[str], h: int, source: str) -> Keyed | None:
 # ---- one region ---------------------------------------------------------------------------
 
 
-def _of_one_region(lines: list[str]) -> Keyed | None:
+def _of_one_region(lines: list[str], unit: str | None) -> Keyed | None:
     """A table of one region, which its title names on a line of its own (``Deutschland``
-    in ``12411-0005 Bevölkerung: Deutschland, Stichtag, Altersjahre``): every line below
-    the header, ``[date;]class;values``, is that region's (``[date;]DG;Deutschland;class;
-    values``)."""
+    in ``12411-0005 Bevölkerung: Deutschland, Stichtag, Altersjahre``) or ``unit`` gives:
+    every line below the header, ``[date;]class;values``, is that region's
+    (``[date;]DG;Deutschland;class;values``). ``unit`` wins over a name in the title:
+    the source says which region the table is about, where a title line that names a Land
+    may name the database's Land."""
+    shape = _one_region_shape(lines)
+    if shape is None:
+        return None
+    first, titles = shape
+    regions = [(n, k) for n, k in zip(titles, region_keys(titles), strict=True) if k is not None]
+    local = titles[local_region_names(titles.to_numpy(dtype=object))]
+    if unit is not None:
+        name = local.iloc[-1] if len(local) else (regions[0][0] if len(regions) == 1 else unit)
+        key = unit.strip()
+    elif len(regions) == 1:
+        name, key = regions[0]
+    else:
+        return None
+    width = len(fields_of(lines[first]))
+    out = np.array(lines, dtype=object)
+    stop = first  # the footer starts at a line of another width or at its rule (``___``)
+    while stop < len(lines) and (
+        not lines[stop].strip()
+        or (len(fields_of(lines[stop])) == width and not lines[stop].lstrip('"').startswith("___"))
+    ):
+        stop += 1
+    parts = pd.Series(lines[first:stop], dtype=object).str.extract(_LEAD)
+    filled = parts["name"].fillna("").str.strip() != ""
+    out[first:stop] = np.where(
+        filled,
+        parts["date"].fillna("")
+        + f"{_ONE_REGION};"
+        + parts["name"].fillna("")
+        + parts["rest"].fillna(""),
+        "",
+    )
+    header = _header_rows(lines, first, width, 1)
+    out[header] = [";;" + _header_line(lines[i], 1) for i in header]
+    return Keyed(
+        "\n".join(out).encode("utf-8"),
+        line_of=np.arange(len(lines)),
+        column_of=np.full(len(lines), -1),
+        statistic=_statistic(lines, min(header, default=first), skip={name}),
+        region=(key, name),
+    )
+
+
+def _one_region_shape(lines: list[str]) -> tuple[int, pd.Series] | None:
+    """The first line of a table of one region's figures (a first field, figures after
+    it) and its title lines (a first field and nothing else, cleaned); ``None`` where
+    there is no such line, or where the lines name Kreise or Gemeinden (``Kleve,
+    Kreis;30831``: several regions, named without keys)."""
     head = [fields_of(line) for line in lines[:_SEARCH_LINES]]
     first = next(
         (i for i, f in enumerate(head) if len(f) > 1 and f[0].strip() and _figures(f[1:])),
@@ -365,37 +454,18 @@ def _of_one_region(lines: list[str]) -> Keyed | None:
     )
     if first is None:
         return None
-    # the title lines: a first field and nothing else
+    leads = [
+        f[1] if time_of(f[0].strip()) is not None else f[0] for f in head[first:] if len(f) > 1
+    ]
+    if local_region_names(_clean(pd.Series(leads, dtype=object)).to_numpy(dtype=object)).any():
+        return None  # its lines name Kreise or Gemeinden: a table of several regions
     titles = _clean(
-        pd.Series([f[0] for f in head[:first] if f and not any(x.strip() for x in f[1:])])
+        pd.Series(
+            [f[0] for f in head[:first] if f and not any(x.strip() for x in f[1:])],
+            dtype=object,
+        )
     )
-    regions = [(n, k) for n, k in zip(titles, region_keys(titles), strict=True) if k is not None]
-    if len(regions) != 1:
-        return None
-    name, key = regions[0]
-    width = len(head[first])
-    out = np.array(lines, dtype=object)
-    stop = first
-    while stop < len(lines) and (not lines[stop].strip() or len(fields_of(lines[stop])) == width):
-        stop += 1
-    parts = pd.Series(lines[first:stop], dtype=object).str.extract(_LEAD)
-    filled = parts["name"].fillna("").str.strip() != ""
-    out[first:stop] = np.where(
-        filled,
-        parts["date"].fillna("")
-        + f"{key};{name};"
-        + parts["name"].fillna("")
-        + parts["rest"].fillna(""),
-        "",
-    )
-    header = _header_rows(lines, first, width, 1)
-    out[header] = ";;" + out[header]
-    return Keyed(
-        "\n".join(out).encode("utf-8"),
-        line_of=np.arange(len(lines)),
-        column_of=np.full(len(lines), -1),
-        statistic=_statistic(lines, min(header, default=first)),
-    )
+    return first, titles
 
 
 def _figures(cells: list[str]) -> bool:
@@ -408,14 +478,23 @@ def _figures(cells: list[str]) -> bool:
 
 def _header_rows(lines: list[str], first: int, width: int, n_ids: int) -> list[int]:
     """The header rows right above the first data line: as many fields as the data and
-    nothing in the id columns (``;Stichtag;Stichtag``, ``;;Baden-Württemberg;Bayern``)."""
+    nothing in the id columns (``;Stichtag;Stichtag``, ``;;Baden-Württemberg;Bayern``)
+    but the head of the rows' dates, which an Excel download writes there
+    (``Stichtag;Flächennutzungsarten``; see :func:`_header_line`)."""
     rows = []
     for i in range(first - 1, -1, -1):
         fields = fields_of(lines[i])
-        if len(fields) != width or any(f.strip() for f in fields[:n_ids]):
+        heads = [f.strip().strip('"').strip().casefold() for f in fields[:n_ids]]
+        if len(fields) != width or any(h and h not in TIME_HEADS for h in heads):
             break
         rows.append(i)
     return rows
+
+
+def _header_line(line: str, n_ids: int) -> str:
+    """A header row with its ``n_ids`` id fields blank, as the CSV export writes it: the
+    Excel download's ``Stichtag;Flächennutzungsarten`` is ``;Flächennutzungsarten``."""
+    return ";" * n_ids + line.split(";", n_ids)[n_ids]
 
 
 def _clean(names: pd.Series) -> pd.Series:
@@ -430,13 +509,16 @@ def _totals(names: pd.Series) -> np.ndarray:
     return (names != "").to_numpy() & (total_labels(names) | groups)
 
 
-def _statistic(lines: list[str], header: int) -> str | None:
+def _statistic(
+    lines: list[str], header: int, skip: frozenset[str] | set[str] = frozenset()
+) -> str | None:
     """The statistic the title names: the last title line above the header
-    (``Bevölkerungsstand (Anzahl)``), else the table's name; not a date."""
+    (``Bevölkerungsstand (Anzahl)``), else the table's name; not a date, nor the region
+    the table is about (``skip``: the Landesdatenbank NRW names it last)."""
     for i in range(header - 1, 0, -1):
         fields = fields_of(lines[i])
         text = fields[0].strip() if fields else ""
-        if text and time_of(text) is None:
+        if text and time_of(text) is None and _clean(pd.Series([text])).iloc[0] not in skip:
             return text
     return None
 

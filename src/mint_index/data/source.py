@@ -120,7 +120,8 @@ class SourceSpec(BaseModel):
       year each counts in. Pupils are usually counted at the start of a school year,
       leavers at its end; without the option such a year is reported, never guessed.
     - ``unit``: the unit key of a file about one place, with no key column (a town
-      department's own table, one row per year; an Open SDG series without ``GeoCode``).
+      department's own table, one row per year; an Open SDG series without ``GeoCode``;
+      a GENESIS table of one town, which names the town on a title line without a key).
     - ``mapping``: source label (exactly as ``describe_source``/``mint-index inspect``
       shows it) -> framework variable id; only mapped labels are kept. Empty: a file
       whose GENESIS table code the framework's source catalog knows is mapped by that
