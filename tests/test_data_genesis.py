@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mint_index as mi
-from mint_index.data.genesis import is_genesis, load_mapping, read_genesis
+from mint_index.data.genesis import is_genesis, load_mapping, read_genesis, sheet_as_csv
 
 FOOTER = [
     "__________",
@@ -665,3 +665,16 @@ def test_a_value_column_without_a_head_stays_a_value_column(tmp_path: Path) -> N
     assert sorted(data.variables) == ["column 3", "männlich", "weiblich"]
     at = list(data.unit_ids).index("01"), data.variables.index("column 3")
     assert data.values[0, at[0], at[1]] == 2858714
+
+
+def test_the_offices_copyright_marks_an_export_a_source_line_does_not() -> None:
+    """A sheet whose footer carries the offices' copyright is a GENESIS table; a plain
+    table whose note names them as its source (``Quelle: Statistische Ämter des Bundes
+    und der Länder``, as a Landesamt's report cites them) is not."""
+    top = [["Bevölkerung", None, None], [None, "2022", "2023"], ["05315", "1000", "1100"]]
+    signed = pd.DataFrame([*top, ["(C)opyright Statistische Ämter des Bundes und der Länder"]])
+    cited = pd.DataFrame([*top, ["Quelle: Statistische Ämter des Bundes und der Länder, AZR"]])
+    assert sheet_as_csv(signed) is not None
+    assert sheet_as_csv(cited) is None
+    assert is_genesis("x;1\n© Statistische Ämter des Bundes und der Länder, 2024\n".encode())
+    assert not is_genesis("x;1\nQuelle: Statistische Ämter des Bundes und der Länder\n".encode())

@@ -64,12 +64,16 @@ _TABLE_CODE = re.compile(
     r"(?<![0-9A-Za-z])(?:\d{5}-[0-9A-Z]{2,3}-[0-9A-Z]{2}-[0-9A-Z]{1,2}(?:-[A-Z])?"
     r"|\d{5}[A-Z]?-Z-\d{2}|AI-[A-Z]{1,2}-\d{2}(?:-\d{1,2}){1,3})(?![0-9A-Za-z])"
 )
-#: The copyright line of the statistical offices' footers (IT.NRW's for the Landesdatenbank:
-#: ``© IT.NRW``, before 2015 ``(C)opyright Landesbetrieb Information und Technik
-#: Nordrhein-Westfalen``).
+#: The copyright line of the statistical offices' footers (``© Statistische Ämter des
+#: Bundes und der Länder``; IT.NRW's for the Landesdatenbank: ``© IT.NRW``, before 2015
+#: ``(C)opyright Landesbetrieb Information und Technik Nordrhein-Westfalen``). The mark
+#: must be there: a plain table's note ``Quelle: Statistische Ämter des Bundes und der
+#: Länder`` names the offices as a source, not as the table's author.
 _COPYRIGHT = re.compile(
-    r"Statistische\S{0,2} .{1,3}mter des Bundes und der L|\u00a9 ?IT\.NRW"
-    r"|Information und Technik Nordrhein-Westfalen"
+    r"(?:\u00a9|\(c\)(?:opyright)?|copyright)\W{0,3}(?:Statistische\S{0,2} .{1,3}mter des "
+    r"Bundes und der L|Statistisches Bundesamt|IT\.NRW|Landesbetrieb Information und Technik "
+    r"Nordrhein-Westfalen)",
+    re.IGNORECASE,
 )
 #: A data line: ``[date;]key;``. A key is never a bare year (``2022;Bayern;...`` is a year
 #: and a name: no official key has four digits).
