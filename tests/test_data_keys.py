@@ -115,3 +115,12 @@ def test_local_region_names_in_their_official_forms(name: str) -> None:
 )
 def test_titles_lands_and_regierungsbezirke_are_no_local_region(name: str) -> None:
     assert local_region_names(np.array([name], dtype=object)).tolist() == [False]
+
+
+def test_a_lands_prefix_completes_keys_written_within_the_land() -> None:
+    """Niedersachsen's Landesamt writes Braunschweig 03101 as 101, the Statistische
+    Region Braunschweig 031 as 1, a Gemeinde 03241001 as 241001, the Land itself as 0."""
+    keys = np.array(["101", "1", "241001", "0", "DG"], dtype=object)
+    done, scheme = apply_key_spec(keys, KeySpec(prefix="03"))
+    assert done.tolist() == ["03101", "031", "03241001", "03", "DG"]
+    assert scheme == "ags"

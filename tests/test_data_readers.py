@@ -27,6 +27,7 @@ from mint_index.data.readers import (
     header_rows,
     key_text,
     keys_in_labels,
+    names_two_years,
     parse_cells,
     parse_years,
     sniff_decimal,
@@ -1023,3 +1024,88 @@ def test_text_sample_ends_after_a_whole_record() -> None:
     assert cut == 'key,"note\nover two lines"\n01,"1,5"\n'
     # no line end outside quotes in the sample: the sample as it is
     assert text_sample('"' + "x" * 50, size=10) == '"' + "x" * 9
+
+
+def test_column_numbering_as_official_reports_print_it() -> None:
+    assert column_numbering(["", "1", "2", "3", "4"])
+    assert column_numbering(["AGS", "1", "2", "3"])  # the key column's head in its place
+    assert column_numbering(["1", "1", "2", "3"])  # the key column numbered on its own
+    assert not column_numbering([str(k) for k in [1, 2, 3, 15, 16, 16, 17]])
+    assert column_numbering([str(k) for k in [*range(1, 17), 16, 17]])  # a slip: 16 twice
+    assert not column_numbering(["2", "3", "4"])  # not from 1
+    assert not column_numbering(["1", "2", "4"])  # a gap
+    assert not column_numbering(["1", "1", "1", "1", "2"])  # three repeats: no numbering
+    assert not column_numbering(["101", "Braunschweig", "20275", "20282"])  # a data row
+
+
+def test_a_published_header_over_years_with_its_key_heads_merged_down() -> None:
+    rows = [
+        ["", "Tabelle 1.2.1: Ausländerinnen und Ausländer", "", "", "", ""],
+        ["", "", "", "", "", ""],
+        ["", "AGS", "Kreisfreie Stadt", "Ausländer am 31.12.", "", ""],
+        ["", "", "", "2005", "2006", "Veränderung 2006 zu 2005"],
+        ["", "", "", "Anzahl", "", ""],
+        ["", "", "", "", "", ""],
+        ["", "1", "2", "3", "4", "5"],
+        ["", "101", "Braunschweig", "20275", "20282", "0,0"],
+    ]
+    assert header_rows(rows) == (2, 5)  # the key heads, years, unit, blank, numbering
+    assert header_labels(rows[2:7]) == [
+        "Unnamed: 0",
+        "AGS",
+        "Kreisfreie Stadt",
+        "Ausländer am 31.12. | 2005 | Anzahl",
+        "Ausländer am 31.12. | 2006 | Anzahl",  # the unit stands over the columns right
+        "Ausländer am 31.12. | Veränderung 2006 zu 2005 | Anzahl",
+    ]
+    # the key's head may stand in the numbering row itself
+    numbered = [
+        ["", "", "Einwohner", "", ""],
+        ["", "", "insg.", "Ausl.", "Dt."],
+        ["", "AGS", "1", "2", "3"],
+    ]
+    assert header_labels(numbered) == [
+        "Unnamed: 0",
+        "AGS",
+        "Einwohner | insg.",
+        "Einwohner | Ausl.",
+        "Einwohner | Dt.",
+    ]
+
+
+def test_a_merged_head_spans_only_the_columns_of_its_group() -> None:
+    """``Jahr`` below the name's head does not run on under ``Zuzüge``, nor the name's
+    head over ``Jahr`` into the values (the Landesamt's 1.4.5 sets them out so)."""
+    rows = [
+        ["AGS", "Kreis", "", "Zuzüge", "", "Fortzüge"],
+        ["", "", "", "Insgesamt", "Deutsche", "Insgesamt"],
+        ["", "", "Jahr", "", "", ""],
+        ["", "", "", "Anzahl", "", ""],
+    ]
+    labels = header_labels(rows)
+    assert labels[2] == "Kreis | Jahr"  # a year column all the same (find_year_column)
+    assert labels[3:] == [
+        "Zuzüge | Insgesamt | Anzahl",
+        "Zuzüge | Deutsche | Anzahl",
+        "Fortzüge | Insgesamt | Anzahl",
+    ]
+
+
+def test_a_web_address_below_a_table_is_a_note() -> None:
+    frame = pd.DataFrame(
+        {
+            "AGS": ["101", None, None, None],
+            "Name": ["Braunschweig", None, "Quelle: Ausländerzentralregister", None],
+            "x": [1.0, np.nan, np.nan, np.nan],
+        },
+        index=[5, 6, 7, 8],
+    )
+    frame.loc[8, "Name"] = "https://www.integrationsmonitoring.niedersachsen.de"
+    kept, notes = blank_and_note_rows(frame, "t.xlsx")
+    assert kept.index.tolist() == [5]
+    assert notes["row"].tolist() == [7, 8]
+
+
+def test_names_two_years() -> None:
+    texts = ["2024 / 2005", "Veränderung aktuelles Jahr (2020) zu 2005", "2020", "Einwohner"]
+    assert names_two_years(pd.Series(texts)).tolist() == [True, True, False, False]

@@ -1158,3 +1158,78 @@ def test_a_table_of_long_rows_with_quoted_cells_reads(tmp_path: Path) -> None:
     assert described.title == (
         "Regionale Verteilung der Ärzte in der vertragsärztlichen Versorgung, 2023"
     )
+
+
+#: A Landesamt's published table of its Kreise, as the Integrationsmonitoring
+#: Niedersachsen sets its download sheets out (layout after the real 2021 tables, cells
+#: written by hand): an empty first column, title lines, the key and name heads merged
+#: down beside a group head over a row of years (the years after the first are numbers
+#: pandas reads as floats), a unit of measure merged over them, a row numbering the
+#: columns with a slip (16 twice), Kreis keys without the Land's 03 and stored as
+#: numbers, a Statistische Region (1) and the Land (0) among them, a change column, and
+#: notes below: the source, the publisher, its web address.
+LANDESAMT = [
+    [None, None, "Migration und Teilhabe in Niedersachsen - Integrationsmonitoring 2021"],
+    [None, None, None],
+    [None, "Tabelle 1.2.1: Ausländerinnen und Ausländer in Niedersachsen", None],
+    [None, None, None],
+    [
+        None,
+        "AGS",
+        "Kreisfreie Stadt\nLandkreis\nStatistische Region\nLand",
+        "Ausländerinnen und Ausländer am 31.12.",
+        None,
+        None,
+        None,
+    ],
+    [None, None, None, 2005, 2006.0, 2020.0, "Veränderung aktuelles Jahr (2020) zu 2005"],
+    [None, None, None, "Anzahl", None, None, None],
+    [None, 1, 2, 3, 3, 4, 5],
+    [None, 101, "Braunschweig,Stadt", 20275, 20282, 30950, 52.7],
+    [None, 102, "Salzgitter,Stadt", 10721, 10474, 20785, 93.9],
+    [None, 1, "Stat. Region Braunschweig", 99536, 97675, 131820, 32.4],
+    [None, 0, "Niedersachsen", 461486, 460112, 839510, 81.9],
+    [None, None, None],
+    [None, None, "Quelle: Statistische Ämter des Bundes und der Länder, Ausländerzentralregister"],
+    [None, None, "© Landesamt für Statistik Niedersachsen, Hannover 2021,"],
+    [None, None, "https://www.integrationsmonitoring.niedersachsen.de"],
+]
+
+
+def test_a_landesamts_published_table_of_its_kreise(tmp_path: Path) -> None:
+    rows = [row + [None] * (7 - len(row)) for row in LANDESAMT]
+    pd.DataFrame(rows).to_excel(tmp_path / "1-2-1.xlsx", header=False, index=False)
+    spec = SourceSpec(path="1-2-1.xlsx", key={"prefix": "03"})
+    ds = load_sources([spec], base_dir=tmp_path)
+    assert list(ds.unit_ids) == ["03", "031", "03101", "03102"]
+    assert list(ds.years) == [2005, 2006, 2020]
+    assert ds.variables == ["Ausländerinnen und Ausländer am 31.12. | Anzahl"]
+    assert value(ds, "03101", 2005, ds.variables[0]) == 20275
+    assert value(ds, "03102", 2020, ds.variables[0]) == 20785
+    assert value(ds, "03", 2006, ds.variables[0]) == 460112
+    assert ds.units.loc["031", "name"] == "Stat. Region Braunschweig"
+    codes = ds.warnings.groupby("code").size().to_dict()
+    assert codes == {"change_column": 1, "note_below_table": 3}
+    # without the Land's prefix the keys stored as numbers may have lost a zero
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="1-2-1.xlsx")], base_dir=tmp_path)
+    assert set(err.value.failures["code"]) == {"numeric_keys"}
+
+
+def test_a_year_column_headed_with_its_date_and_names_spelt_two_ways(tmp_path: Path) -> None:
+    """``Jahr (31.12.)`` is the year column; a Kreis named two ways over the years, or
+    given a new key by a reform (Göttingen 152, from 2016 159), keeps its name column."""
+    rows = [
+        ["AGS", "Kreisfreie Stadt / Landkreis", "Jahr (31.12.)", "Empfänger"],
+        ["152", "Göttingen", "2015", "9000"],
+        ["159", "Göttingen", "2016", "15000"],
+        ["241", "Hannover, Region", "2015", "90000"],
+        ["241", "Region Hannover ", "2016", "91000"],
+        *[[str(k), f"Kreis {k}", y, "100"] for k in range(301, 321) for y in ("2015", "2016")],
+    ]
+    name = _sheet_or_csv(tmp_path, rows, excel=False)
+    ds = load_sources([SourceSpec(path=name)], base_dir=tmp_path)
+    assert ds.variables == ["Empfänger"] and list(ds.years) == [2015, 2016]
+    assert value(ds, "159", 2016, "Empfänger") == 15000
+    assert value(ds, "241", 2016, "Empfänger") == 91000
+    assert ds.units.loc["152", "name"] == "Göttingen"

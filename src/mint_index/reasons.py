@@ -109,6 +109,9 @@ SET_BY_PRODUCER: dict[str, str] = {
     "data (a warning)",
     "caption_column": "a column of a plain table with the same text on every row (the "
     "election an export is about): a caption, not a figure; not read (a warning)",
+    "change_column": "a column of a plain table with a year per column that names two years "
+    "(Veränderung 2020 zu 2005): a change between them, which mint-index computes from each "
+    "year's figures; not read (a warning)",
     "total_row": "a row of a plain table that totals its units (Insgesamt, Summe, a "
     "district's subtotal), or a row or column of a table of the Länder that totals Länder, "
     "not a unit: not read (a warning)",

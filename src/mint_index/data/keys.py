@@ -66,7 +66,14 @@ def key_scheme(keys: pd.Series | pd.Index | np.ndarray | ExtensionArray) -> str:
 
 
 def apply_key_spec(keys: np.ndarray, spec: KeySpec) -> tuple[np.ndarray, str]:
-    """Keys padded as the spec says, and the scheme in force (declared or recognised)."""
+    """Keys with the Land's prefix the spec gives (``101`` -> ``03101``; ``0``, the Land
+    itself, -> ``03``) and padded as it says, and the scheme in force (declared or
+    recognised)."""
+    if spec.prefix is not None:
+        text = pd.Series(keys, dtype=object).astype(str).str.strip()
+        digits = text.str.fullmatch(r"\d+")
+        whole = spec.prefix + text.where(text != "0", "")
+        keys = text.where(~digits, whole).to_numpy(dtype=object)
     if spec.pad is not None:
         text = pd.Series(keys, dtype=object).astype(str)
         digits = text.str.fullmatch(r"\d+") & (text.str.len() < spec.pad)

@@ -37,6 +37,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from mint_index.data.keys import comparable_names
 from mint_index.data.readers import SOURCE_COLUMN, failures_frame, parse_cells, total_labels
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "filter_rows",
     "find_column",
     "find_name_column",
+    "find_year_column",
     "flat_2020_frame",
     "flat_frame",
     "is_genesis_flat",
@@ -95,6 +97,9 @@ NAME_NAMES = (
 #: Column names (any case) taken as the year of a plain table, in this order (a date
 #: such as an election's ``13.09.2020`` gives its year).
 YEAR_NAMES = ("year", "jahr", "berichtsjahr", "stichtag", "datum", "date")
+#: A year column's head with what it dates said after it (``Jahr (31.12.)``, ``Jahr
+#: (Stichtag: 01. März)``, ``Stichtag: 31.12.``), as statistical reports head it.
+_QUALIFIED_YEAR = re.compile(rf"^(?:{'|'.join(YEAR_NAMES)})\s*[(:]", re.IGNORECASE)
 #: A head that names a key in a compound word (``gebiet-nr``, ``Stadtteil-Nr.``,
 #: ``Bezirksnummer``, ``Gebietsschlüssel``), as election and yearbook tables head theirs;
 #: not a running number (``Lfd. Nr.``, ``laufende Nummer``), which numbers the lines.
@@ -229,6 +234,19 @@ def find_column(columns: Sequence[str], wanted: str | None, names: Sequence[str]
     return next((lower[n] for n in names if n in lower), None)
 
 
+def find_year_column(columns: Sequence[str], wanted: str | None) -> str | None:
+    """The year column: ``wanted``, else a usual name (:data:`YEAR_NAMES`), else the only
+    head that is such a name with what it dates after it (``Jahr (31.12.)``) or that ends
+    in one as its last level (``Kreisfreie Stadt | Jahr``, a merged head above it)."""
+    found = find_column(columns, wanted, YEAR_NAMES)
+    if found is not None or wanted is not None:
+        return found
+    last = [str(c) for c in columns if str(c).rsplit(" | ", 1)[-1].strip().lower() in YEAR_NAMES]
+    qualified = [str(c) for c in columns if _QUALIFIED_YEAR.match(str(c).strip())]
+    candidates = list(dict.fromkeys(last + qualified))
+    return candidates[0] if len(candidates) == 1 else None
+
+
 def flat_frame(
     frame: pd.DataFrame,
 ) -> tuple[pd.DataFrame, list[str], str | None, str | None]:
@@ -321,13 +339,27 @@ def opensdg_frame(
     return long, rest
 
 
-def name_column_by_cells(frame: pd.DataFrame, key: str, candidates: list[str]) -> str | None:
-    """The first of ``candidates`` that holds one value per unit key, a different one for
-    each key (the units' names, under whatever head)."""
+def name_column_by_cells(
+    frame: pd.DataFrame, key: str, candidates: list[str], respelt: float = 0.0
+) -> str | None:
+    """The first of ``candidates`` that names the units: each key has one value of it and
+    each value one key, but for the share ``respelt`` of keys, whose name a table of
+    several years may spell two ways (``Hannover, Region``, ``Region Hannover``) or which
+    a reform gave a new key (Göttingen: ``152``, from 2016 ``159``); whatever its head. A
+    column whose values stand beside many keys holds classes, not names."""
     n_keys = frame[key].nunique()
     for column in candidates:
-        pairs = frame[[key, column]].drop_duplicates()
-        if len(pairs) == n_keys and frame[column].nunique() == n_keys:
+        given = frame[[key, column]].dropna()
+        names = comparable_names(given[column])  # as people write them: spaces, case aside
+        pairs = pd.DataFrame({key: given[key].to_numpy(), column: names.to_numpy()})
+        pairs = pairs.drop_duplicates()
+        spellings = pairs[key].duplicated().sum()  # keys named twice or more
+        renamed = pairs[column].duplicated().sum()  # names beside two keys
+        if (
+            n_keys
+            and pairs[key].nunique() == n_keys
+            and max(spellings, renamed) <= respelt * n_keys
+        ):
             return column
     return None
 
@@ -355,7 +387,7 @@ def row_key_column(
         filled = cells.str.strip()
         return filled[filled != ""].nunique() <= 1
 
-    year = find_column(columns, year_column, YEAR_NAMES)
+    year = find_year_column(columns, year_column)
     if not one_value(unit) or (year is not None and not one_value(year)):
         return frame, unit
     other = next((c for c in key_columns(columns) if c != unit and not one_value(c)), None)
@@ -367,9 +399,11 @@ def name_beside_key(
 ) -> str | None:
     """The column right of the key column, where its heads name no name column but its
     cells are the names (``Schlüsselnummer | Kreisfreie Stadt / Landkreis``): in a table
-    of several keyed rows, every filled cell text that is no figure, symbol or total, one
-    per key and a different one for each. Never a column the source filters or pivots
-    (``classes``), which holds classes such as ``Geschlecht``."""
+    of several keyed rows, every filled cell text that is no figure or symbol, mostly no
+    total (the Land's own row, ``Niedersachsen``, may stand among its Kreise), one per key
+    (a tenth of the keys may have a second spelling) and a different one for each. Never
+    a column the source filters or pivots (``classes``), which holds classes such as
+    ``Geschlecht``."""
     columns = [str(c) for c in frame.columns]
     if unit is None or unit not in columns or columns.index(unit) + 1 >= len(columns):
         return None
@@ -380,9 +414,10 @@ def name_beside_key(
         return None
     text = cells[cells.notna()].astype(str).str.strip()
     text = text[text != ""].reset_index(drop=True)
-    if not len(text) or total_labels(text).any() or not parse_cells(text, decimal).bad.all():
+    totals = total_labels(text)
+    if not len(text) or totals.mean() > 0.5 or not parse_cells(text, decimal).bad.all():
         return None
-    return name_column_by_cells(keyed, unit, [beside])
+    return name_column_by_cells(keyed, unit, [beside], respelt=0.1)
 
 
 def caption_columns(

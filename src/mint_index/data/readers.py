@@ -65,6 +65,7 @@ __all__ = [
     "header_rows",
     "keys_in_labels",
     "make_cells",
+    "names_two_years",
     "parse_cells",
     "parse_years",
     "raw_csv_frame",
@@ -248,10 +249,15 @@ def failures_frame(
     return frame[[*FAILURE_COLUMNS, "code"]].astype({"value": object, "column": object})
 
 
+#: A web address on a line of its own below a table (the publisher's site).
+_WEB_ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+
+
 def blank_and_note_rows(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A plain table without its empty rows (``;;;`` lines, empty spreadsheet rows) and
     without the notes below it (``Fußnote: vorläufige Werte``, ``Quelle: ...``: rows at
-    the end with one filled cell, text with a space in it, as no key is written), which
+    the end with one filled cell, text with a space in it, as no key is written, or a web
+    address, ``https://www.integrationsmonitoring.niedersachsen.de``), which
     are returned as warnings (code ``note_below_table``), for they may say what the
     figures mean. ``frame``'s index numbers the rows as the source does."""
     empty = frame.isna().to_numpy(copy=True)  # written to below: never pandas' own buffer
@@ -264,7 +270,7 @@ def blank_and_note_rows(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame,
     cells = frame.iloc[one].to_numpy(dtype=object)[np.arange(len(one)), first]
     texts = pd.Series(cells, dtype=object).astype(str).str.strip()
     note = np.zeros(len(frame), dtype=bool)
-    note[one] = texts.str.contains(" ", regex=False).to_numpy()
+    note[one] = (texts.str.contains(" ", regex=False) | texts.str.match(_WEB_ADDRESS)).to_numpy()
     # from the bottom up to the last data row: what is empty or a note is below the table
     below = np.logical_and.accumulate(((filled == 0) | note)[::-1])[::-1]
     notes = below[one] & note[one]
@@ -448,8 +454,9 @@ def header_depth(rows: list[list[str]]) -> int:
     """How many rows the header of a plain table spans, ``rows`` starting at its first
     row: 1, plus each row that continues it, as merged cells in a spreadsheet do
     (``Einwohner`` over ``insgesamt | Ausländer``): its first cell empty and every filled
-    cell text, not a figure or an official symbol (``.``, ``-``), or every filled cell a
-    year (``Einwohner`` over ``2019 | 2020``). At most 4."""
+    cell text or a year (``Einwohner`` over ``2019 | 2020 | Veränderung 2020 zu 2019``),
+    not a figure or an official symbol (``.``, ``-``), or every filled cell a unit of
+    measure (``1000 | %``). At most 4."""
 
     def value(cell: str) -> bool:
         return bool(_FIGURE.match(cell) or cell in SYMBOLS or _MARKED_SYMBOL.match(cell))
@@ -460,34 +467,68 @@ def header_depth(rows: list[list[str]]) -> int:
         filled = [cell for cell in row if cell]
         if not filled or row[0]:
             break
-        years = not parse_years(pd.Series(filled, dtype=object))[1].any()
-        if not years and any(value(c) for c in filled):  # figures: the first data row
+        year = ~parse_years(pd.Series(filled, dtype=object))[1]
+        units = all(_UNIT_OF_MEASURE.match(c) for c in filled)  # ``1000 | %``
+        figures = [value(c) and not y for c, y in zip(filled, year, strict=True)]
+        if not units and any(figures):  # the first data row
             break
         depth += 1
     return depth
 
 
+#: How many rows a plain table's header may span, its column numbering included.
+_MAX_HEADER_ROWS = 6
+
+
 def header_rows(rows: list[list[str]]) -> tuple[int, int]:
     """Where a plain table's header starts and how many rows it spans (``rows``: the first
     rows of the sheet or file as text): after the title (:func:`title_rows`), with the
-    rows that continue it (:func:`header_depth`), and with the group heads right above the
-    row that names the key column, which the title rule alone would skip (``;;2022;;2023;``
-    over ``Nr;Name;Einwohner;Ausländer;Einwohner;Ausländer``): rows whose filled cells all
-    stand over the value columns, right of the key and name columns. At most 4 rows."""
+    rows that continue it (:func:`header_depth`) and the row numbering the columns below
+    it (:func:`column_numbering`, empty rows between them too). Rows right above join it
+    as long as they stand over it: a row that heads the key and name columns and a group
+    of value columns, merged cells over the whole header, which the title rule alone
+    would skip for its few filled cells (``AGS | Kreisfreie Stadt | Ausländer am 31.12.``
+    over ``;;2005;2006;2007``), and group heads over the value columns (``;;2022;;2023;``
+    over ``Nr;Name;Einwohner;Ausländer;Einwohner;Ausländer``). At most six rows."""
     skip = title_rows(rows)
     depth = header_depth(rows[skip:])
-    if skip + depth < len(rows) and column_numbering(rows[skip + depth]):
-        depth += 1  # the row numbering the columns belongs to the header, not the data
-    named = [j for j, cell in enumerate(rows[skip]) if str(cell).strip()] if rows else []
-    values_from = named[0] + 2 if named else 0  # right of the key and the name column
-    groups = 0
-    while skip - groups > 0 and groups + depth < 4:
-        row = [str(cell).strip() for cell in rows[skip - groups - 1]]
-        filled = [j for j, cell in enumerate(row) if cell]
-        if not filled or filled[0] < values_from:
+    numbering = skip + depth  # the row numbering the columns, after any empty rows
+    while numbering < len(rows) and not any(str(cell).strip() for cell in rows[numbering]):
+        numbering += 1
+    if numbering < len(rows) and column_numbering(rows[numbering]):
+        depth = numbering - skip + 1  # it belongs to the header, not the data
+    data = rows[skip + depth] if skip + depth < len(rows) else []
+    key_at = next((j for j, cell in enumerate(data) if str(cell).strip()), 0)
+    while skip > 0 and depth < _MAX_HEADER_ROWS:
+        above, top = rows[skip - 1], rows[skip]
+        if not (_heads_the_header(above, top) or _groups_over_values(above, top, key_at)):
             break
-        groups += 1
-    return skip - groups, groups + depth
+        skip, depth = skip - 1, depth + 1
+    return skip, depth
+
+
+def _groups_over_values(row: list[str], top: list[str], key_at: int) -> bool:
+    """Whether ``row`` holds group heads over the value columns of the header whose first
+    row is ``top``: every filled cell right of the key and name columns (right of the
+    column ``top`` starts at, where it leaves the key and name blank; ``key_at``: the key
+    column of the data)."""
+    filled = [j for j, cell in enumerate(row) if str(cell).strip()]
+    named = [j for j, cell in enumerate(top) if str(cell).strip()]
+    if not filled or not named:
+        return False
+    values_from = named[0] + 2 if named[0] <= key_at else named[0]
+    return filled[0] >= values_from
+
+
+def _heads_the_header(row: list[str], top: list[str]) -> bool:
+    """Whether ``row`` stands over the header whose first row is ``top`` as its upper
+    level: it heads the columns ``top`` leaves blank on the left (the key and name, their
+    cells merged down over the header's rows) and a group of the columns ``top`` names."""
+    filled = [j for j, cell in enumerate(row) if str(cell).strip()]
+    named = [j for j, cell in enumerate(top) if str(cell).strip()]
+    if len(filled) < 2 or not named:
+        return False
+    return filled[0] < named[0] <= filled[-1]
 
 
 #: A cell of a row that numbers a table's columns: ``1``, ``(1)``, or ``1.0`` as a
@@ -497,11 +538,18 @@ _COLUMN_NUMBER = re.compile(r"^\(?(\d{1,3})(?:\.0)?\)?$")
 
 def column_numbering(row: list[Any]) -> bool:
     """A row that numbers the columns (``1 | 2 | 3 | 4``), as official tables print one
-    under their header so that notes can name a column: at least three filled cells, the
-    numbers 1, 2, 3, ... in column order."""
+    under their header so that notes can name a column: at least three numbers, 1, 2, 3,
+    ... in column order. The key column's head may stand in it instead of a number
+    (``AGS | 1 | 2 | 3``), and a number may repeat, twice at most (the key column numbered
+    on its own, ``1 | 1 | 2``; a slip, ``15 | 16 | 16 | 17``)."""
     filled = [str(c).strip() for c in row if str(c).strip() not in ("", "nan", "None")]
-    numbers = [m.group(1) for c in filled if (m := _COLUMN_NUMBER.match(c))]
-    return len(filled) >= 3 and numbers == [str(k) for k in range(1, len(filled) + 1)]
+    if filled and not _COLUMN_NUMBER.match(filled[0]):
+        filled = filled[1:]  # the key column's head
+    numbers = [int(m.group(1)) for c in filled if (m := _COLUMN_NUMBER.match(c))]
+    if len(numbers) < max(3, len(filled)) or numbers[0] != 1:
+        return False
+    steps = np.diff(numbers)
+    return bool(((steps == 0) | (steps == 1)).all() and (steps == 0).sum() <= 2)
 
 
 #: A word broken over two lines of a header cell (``Schlüssel-`` / ``nummer``).
@@ -529,21 +577,43 @@ def title_year(title: str | None) -> int | None:
 def header_labels(rows: list[list[str]]) -> list[str]:
     """The column names of a header that spans ``rows``: each column's levels joined
     with `` | ``, an upper level standing over the columns to its right up to the next
-    one where a lower row names them (a merged cell: ``Einwohner | insgesamt``,
-    ``Einwohner | Ausländer``). Names are unique as pandas makes them (an empty one
-    ``Unnamed: n``, a repeated one ``x.1``)."""
-    rows = [row for row in rows if not column_numbering(row)]  # names no column
+    one where a lower row names them, within the group of columns it stands in (a merged
+    cell: ``Einwohner | insgesamt``, ``Einwohner | Ausländer``); a unit of measure over
+    the columns up to the next cell of its row (``Anzahl`` merged over a row of years). A
+    row numbering the columns adds only the head of the key column it may hold (``AGS |
+    1 | 2``). Names are unique as pandas makes them (an empty one ``Unnamed: n``, a
+    repeated one ``x.1``)."""
+    rows = [_heads_only(row) if column_numbering(row) else row for row in rows]
     width = max((len(row) for row in rows), default=0)
     grid = [[head_cell(c) for c in row] + [""] * (width - len(row)) for row in rows]
     levels: list[list[str]] = [[] for _ in range(width)]
     for depth, row in enumerate(grid):
         below = [any(lower[j] for lower in grid[depth + 1 :]) for j in range(width)]
+        upper = [tuple(parts) for parts in levels]  # the levels above this row
         over = ""
         for j, cell in enumerate(row):  # the columns of the header (a few dozen)
-            over = cell or (over if below[j] else "")
+            if not cell and over and not _UNIT_OF_MEASURE.match(over):
+                # a merged cell spans the columns below it within its own group only
+                over = over if below[j] and upper[j] == upper[j - 1] else ""
+            over = cell or over
             if over:
                 levels[j].append(over)
     return _column_names([" | ".join(parts) for parts in levels])
+
+
+#: A header cell that gives the unit of measure of the columns below it (``Anzahl``,
+#: ``Prozent``, ``%``, ``Anzahl je 1 000 Einwohner``, ``EUR``). A row of them, merged
+#: cells in a workbook, stands over every column up to its next cell, as an upper level.
+_UNIT_OF_MEASURE = re.compile(
+    r"^(?:anzahl|prozent|%|in %|euro?|eur\b|tsd\.?|1 ?000|mio\.?|mrd\.?|personen|je |‰)",
+    re.IGNORECASE,
+)
+
+
+def _heads_only(row: list[Any]) -> list[Any]:
+    """A row numbering the columns with its numbers left out: the key column's head
+    that may stand in it (``AGS | 1 | 2 | 3``) is a label."""
+    return ["" if _COLUMN_NUMBER.match(str(cell).strip()) else cell for cell in row]
 
 
 def _column_names(cells: list[Any]) -> list[str]:
@@ -816,6 +886,15 @@ _SOURCE_LINE = re.compile(
 _TWO_YEARS = re.compile(rf"{_A_YEAR}.*{_A_YEAR}")
 
 
+def names_two_years(texts: pd.Series | np.ndarray) -> np.ndarray:
+    """Which texts name two years: a period or a change between them (``2024 / 2005``,
+    ``Veränderung aktuelles Jahr (2024) zu 2005``), never one year's figure."""
+    text = pd.Series(np.asarray(texts, dtype=object), dtype=object).astype(str)
+    return per_unique(text.to_numpy(dtype=object), lambda u: u.str.contains(_TWO_YEARS)).astype(
+        bool
+    )
+
+
 def year_failures(
     source: str, rows: np.ndarray, column: str, cells: pd.Series, reason: str = "not a year"
 ) -> pd.DataFrame:
@@ -828,7 +907,7 @@ def year_failures(
         "a school or academic year names two calendar years: say which one it counts in "
         "(school_year: start or end; --school-year)"
     )
-    span = per_unique(text, lambda unique: unique.str.contains(_TWO_YEARS)).astype(bool)
+    span = names_two_years(text)
     period = (
         f"{reason}: it names two years, a period or a change between them (2024 / 2005), "
         "not one year's figure; mint-index compares years itself, from each year's figures"

@@ -49,6 +49,7 @@ Format = Literal[
 #: (``expected_warnings``): what the file holds besides its table, or marks read anyway.
 ReadingWarning = Literal[
     "caption_column",
+    "change_column",
     "footnote_mark",
     "no_table_in_sheet",
     "note_below_table",
@@ -66,17 +67,22 @@ class KeySpec(BaseModel):
     ``own`` (a town's own numbering, e.g. districts 1-25: never padded, never reported as
     lost leading zeros) or ``auto`` (recognised from the keys). ``pad``: left-pad numeric
     keys with zeros to this many digits (e.g. ``8`` when a spreadsheet turned
-    ``01001000`` into ``1001000``). ``match``: ``key`` (default) or ``name``: the unit
+    ``01001000`` into ``1001000``). ``prefix``: the Land's key that numeric keys leave
+    out, put before each (a Landesamt's report within its Land: Niedersachsen's writes
+    Braunschweig ``03101`` as ``101``, a Statistische Region ``031`` as ``1``; ``0``, the
+    Land itself, becomes ``03``); such keys lost no zero, whether stored as numbers or
+    not. ``match``: ``key`` (default) or ``name``: the unit
     column of a plain table holds the units' names (a department's table by Stadtteil),
     each replaced by the key the units table gives it
-    (:func:`~mint_index.data.unit_names.match_unit_names`); ``scheme`` and ``pad`` are
-    then not applied to the names.
+    (:func:`~mint_index.data.unit_names.match_unit_names`); ``scheme``, ``pad`` and
+    ``prefix`` are then not applied to the names.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     scheme: Literal["auto", "ags", "ars", "own"] = "auto"
     pad: int | None = Field(default=None, ge=1, le=12)
+    prefix: str | None = Field(default=None, pattern=r"^\d{1,3}$")
     match: Literal["key", "name"] = "key"
 
 

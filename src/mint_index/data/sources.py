@@ -43,11 +43,11 @@ from mint_index.data.inputs import (
 )
 from mint_index.data.keys import apply_key_spec
 from mint_index.data.layouts import (
-    YEAR_NAMES,
     caption_columns,
     filter_rows,
     find_column,
     find_name_column,
+    find_year_column,
     flat_frame,
     key_columns,
     name_beside_key,
@@ -70,6 +70,7 @@ from mint_index.data.readers import (
     header_labels,
     header_rows,
     keys_in_labels,
+    names_two_years,
     parse_years,
     raw_csv_frame,
     read_csv_table,
@@ -253,7 +254,7 @@ def _read_bytes(
     names = header_labels(head[skip : skip + depth]) if depth > 1 else None
     header = names or _header(text, sep, skip)
     unit, label = _key_and_name(header, spec)
-    year = find_column(header, spec.year_column, YEAR_NAMES)
+    year = find_year_column(header, spec.year_column)
     keys = key_columns(header)  # each may turn out to key the rows (row_key_column)
     texts = tuple(c for c in (unit, label, year, *keys, *spec.filter, *spec.pivot) if c)
     frame, sep, decimal, encoding = raw_csv_frame(
@@ -504,9 +505,11 @@ def _the_sheet_with_a_table(raw: bytes, name: str, spec: SourceSpec) -> Table:
 def _cell_text(cell: Any) -> str:
     """A cell above a sheet's data as its text; a date cell (a ``Stichtag`` head typed as
     ``31.12.2023``, which Excel stores as a date) as the date, ``2023-12-31``, not
-    ``2023-12-31 00:00:00``."""
+    ``2023-12-31 00:00:00``; a whole number as one (``2006``, not ``2006.0``)."""
     if isinstance(cell, datetime.datetime) and cell.time() == datetime.time():
         return cell.date().isoformat()
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))  # a year head in a column pandas read as floats: 2006, not 2006.0
     return str(cell)
 
 
@@ -658,7 +661,7 @@ def _frame_source(
     ]
     if transposed:
         problems += _not_transposed_options(spec, name)
-    year = find_column(columns, spec.year_column, YEAR_NAMES)
+    year = find_year_column(columns, spec.year_column)
     if year is not None and "year" not in frame.columns and year != unit:
         frame = frame.rename(columns={year: "year"})
     renames = {}
@@ -706,6 +709,8 @@ def _frame_source(
         and (dated := _years_as_columns(frame, Path(name).stem, spec.school_year))
     ):
         # a year per column (a district per row): each column's variable and year
+        frame, changes = _change_columns(frame, dated, name)
+        totals = pd.concat([totals, changes], ignore_index=True)
         long = wide_to_long(frame, ["unit", "name"], [])
         heads = long["variable"]
         long["variable"] = heads.map({head: variable for head, (variable, _) in dated.items()})
@@ -837,10 +842,12 @@ def _years_as_columns(
     """Column -> (variable, year) for a wide table without a year column whose every
     value column is dated by its head: a bare year (``2019``, ``31.12.2019``, ``Juni
     2019``; a school year ``2019/20``), a year below or above the variable in a header over
-    two rows (``Einwohner | 2019``, ``2019 | Einwohner``), or a year at the end of the head
-    (``Einwohner 2019``, ``Einwohner (2019)``, ``Einwohner am 31.12.2019``,
-    ``einwohner_2019``). The last level is tried first, then the first. A bare year's
-    variable is named by the file (``stem``). Empty when the table is not so.
+    two rows (``Einwohner | 2019``, ``2019 | Einwohner``) or between two levels
+    (``Einwohner | 2019 | Anzahl``), or a year at the end of the head (``Einwohner 2019``,
+    ``Einwohner (2019)``, ``Einwohner am 31.12.2019``, ``einwohner_2019``): see
+    :func:`_year_level`. A bare year's variable is named by the file (``stem``). Heads
+    that name two years (a change between them) are left to :func:`_change_columns`.
+    Empty when the table is not so.
 
     School years are recognised here whatever ``school_year`` says, so that a table of
     them without the option is reported as such (code ``school_year``, when the year
@@ -851,21 +858,57 @@ def _years_as_columns(
     if not heads:
         return {}
     levels = [head.split(" | ") for head in heads]
-    counts = school_year or "start"
-    last = _trailing_years([parts[-1] for parts in levels], counts)
-    first = _trailing_years([parts[0] for parts in levels], counts)
+    changes = names_two_years(pd.Series(heads, dtype=object))
+    if changes.all():
+        return {}
+    heads = [head for head, change in zip(heads, changes, strict=True) if not change]
+    levels = [parts for parts, change in zip(levels, changes, strict=True) if not change]
+    found = iter(
+        _trailing_years([part for parts in levels for part in parts], school_year or "start")
+    )
     out = {}
-    for head, parts, below, above in zip(heads, levels, last, first, strict=True):
-        if below is not None:  # Einwohner | 2019, Einwohner 2019, 2019
-            before, year = below
-            variable = [*parts[:-1], before]
-        elif above is not None and len(parts) > 1:  # 2019 | Einwohner
-            before, year = above
-            variable = [before, *parts[1:]]
-        else:
+    for head, parts in zip(heads, levels, strict=True):
+        years = [next(found) for _ in parts]
+        at = _year_level(years)
+        if at is None:
             return {}
+        before, year = years[at]  # type: ignore[misc]
+        variable = [*parts[:at], before, *parts[at + 1 :]]
         out[head] = (" | ".join(part for part in variable if part) or stem, year)
     return out
+
+
+def _change_columns(
+    frame: pd.DataFrame, dated: dict[str, tuple[str, str]], name: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A table with a year per column without its columns of changes between two years
+    (``Veränderung aktuelles Jahr (2020) zu 2005``, which :func:`_years_as_columns` leaves
+    undated), each a warning (code ``change_column``): mint-index computes changes itself,
+    from each year's figures."""
+    heads = [c for c in frame.columns if c not in ("unit", "name") and c not in dated]
+    found = failures_frame(
+        name,
+        np.full(len(heads), None, dtype=object),
+        np.array(heads, dtype=object),
+        np.full(len(heads), None, dtype=object),
+        "a change between two years, not one year's figure: not read (mint-index computes "
+        "changes from each year's figures)",
+        code="change_column",
+    )
+    return frame.drop(columns=heads), found
+
+
+def _year_level(years: list[tuple[str, str] | None]) -> int | None:
+    """Which level of a head dates it, given each level's :func:`_trailing_years`: the
+    last (``Einwohner | 2019``, ``Einwohner 2019``, ``2019``), else the first (``2019 |
+    Einwohner``), else the one level between them that is a bare year (``Ausländer |
+    2019 | Anzahl``, a unit of measure below a row of years); ``None`` if none."""
+    if years[-1] is not None:
+        return len(years) - 1
+    if len(years) > 1 and years[0] is not None:
+        return 0
+    bare = [i for i, split in enumerate(years[1:-1], start=1) if split and not split[0]]
+    return bare[0] if len(bare) == 1 else None
 
 
 #: Where a year may begin at the end of a column head: after a space or an underscore,
@@ -983,8 +1026,9 @@ def _long_table(
 
 # ---- keys and labels ----------------------------------------------------------------
 def _apply_keys(table: Table, spec: SourceSpec) -> None:
-    """Pad keys and record the key scheme (declared or recognised); on categories only.
-    Names (``key: {match: name}``) are no keys yet: the units table gives them theirs."""
+    """Prefix and pad keys and record the key scheme (declared or recognised); on
+    categories only. Names (``key: {match: name}``) are no keys yet: the units table gives
+    them theirs."""
     if spec.key.match == "name":
         return
     units = table.cells["unit"]
@@ -993,9 +1037,9 @@ def _apply_keys(table: Table, spec: SourceSpec) -> None:
     table.key_scheme = scheme
     if spec.key.scheme in ("ags", "ars"):
         _keys_outside_the_scheme(table, categories, spec.key.scheme)
-    if spec.key.pad is None:
+    if spec.key.pad is None and spec.key.prefix is None:
         return
-    # the declared width restores what a number lost: no longer a problem
+    # the declared width or prefix restores what a number lost: no longer a problem
     table.failures = [f[f["code"] != "numeric_keys"] for f in table.failures]
     codes, uniques = pd.factorize(pd.Series(keys, dtype=object))
     table.cells["unit"] = pd.Categorical.from_codes(
