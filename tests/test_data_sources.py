@@ -1233,3 +1233,20 @@ def test_a_year_column_headed_with_its_date_and_names_spelt_two_ways(tmp_path: P
     assert value(ds, "159", 2016, "Empfänger") == 15000
     assert value(ds, "241", 2016, "Empfänger") == 91000
     assert ds.units.loc["152", "name"] == "Göttingen"
+
+
+def test_a_key_given_as_a_number_is_refused_with_how_to_write_it() -> None:
+    """YAML reads an unquoted ``05315000`` as the octal number 1415680 and ``03`` as 3:
+    a key must be text, and the message says to quote it."""
+    from pydantic import ValidationError
+
+    from mint_index.data.source import KeySpec
+    from mint_index.yamlio import load_yaml
+
+    options = load_yaml("t.yaml", text="unit: 05315000\nkey: {prefix: 03}\n")
+    with pytest.raises(ValidationError, match="write it in quotes") as err:
+        SourceSpec(path="t.csv", unit=options["unit"])
+    assert "1415680" in str(err.value)
+    with pytest.raises(ValidationError, match="write it in quotes"):
+        KeySpec(**options["key"])
+    assert SourceSpec(path="t.csv", unit="05315000", key={"prefix": "03"}).unit == "05315000"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import codecs
 from typing import Annotated, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 __all__ = [
     "FORMATS",
@@ -59,6 +59,22 @@ ReadingWarning = Literal[
 READING_WARNINGS: tuple[str, ...] = get_args(ReadingWarning)
 
 
+def key_as_text(value: object) -> object:
+    """A key as the source writes it: text. A number is refused with how to write it, for
+    YAML reads an unquoted ``05315000`` as the number 5315000 and ``03`` as 3, dropping
+    the leading zero no later step can restore."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(
+            f"a key is text: write it in quotes (it was read as the number {value}, "
+            'which drops leading zeros: "05315000", not 05315000)'
+        )
+    return value
+
+
+#: A unit key or a key's part as a source option gives it: text, a number refused.
+KeyText = Annotated[str, BeforeValidator(key_as_text)]
+
+
 class KeySpec(BaseModel):
     """How the unit keys of a source are to be read.
 
@@ -82,7 +98,7 @@ class KeySpec(BaseModel):
 
     scheme: Literal["auto", "ags", "ars", "own"] = "auto"
     pad: int | None = Field(default=None, ge=1, le=12)
-    prefix: str | None = Field(default=None, pattern=r"^\d{1,3}$")
+    prefix: KeyText | None = Field(default=None, pattern=r"^\d{1,3}$")
     match: Literal["key", "name"] = "key"
 
 
@@ -161,7 +177,7 @@ class SourceSpec(BaseModel):
     path: str = Field(min_length=1)
     format: Format = "auto"
     year: int | None = Field(default=None, ge=1800, le=2200)
-    unit: str | None = Field(default=None, min_length=1, max_length=64)
+    unit: KeyText | None = Field(default=None, min_length=1, max_length=64)
     school_year: Literal["start", "end"] | None = None
     mapping: dict[str, str] = Field(default_factory=dict)
     unit_column: str | None = None
