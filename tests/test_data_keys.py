@@ -124,3 +124,8 @@ def test_a_lands_prefix_completes_keys_written_within_the_land() -> None:
     done, scheme = apply_key_spec(keys, KeySpec(prefix="03"))
     assert done.tolist() == ["03101", "031", "03241001", "03", "DG"]
     assert scheme == "ags"
+
+
+def test_no_names_no_local_regions() -> None:
+    # a table with no title line at all: found by fuzzing (an internal error)
+    assert local_region_names(np.array([], dtype=object)).tolist() == []

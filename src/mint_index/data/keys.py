@@ -205,6 +205,6 @@ def local_region_names(names: pd.Series | np.ndarray) -> np.ndarray:
     """Which names have the official form of a Kreis's or a Gemeinde's name (``Köln, krfr.
     Stadt``, ``Rhein-Sieg-Kreis``): how a table that is about one such region names it on
     a title line of its own. A name of a Land or a Regierungsbezirk is not one."""
-    forms = comparable_names(names)
+    forms = comparable_names(names).astype(str)  # an empty series too
     local = forms.str.match(_LOCAL_FORM).fillna(False).to_numpy(dtype=bool)
     return local & pd.isna(region_keys(names))
