@@ -333,3 +333,25 @@ def test_template_refuses_other_suffixes(
 ) -> None:
     assert main(["template", "--out", str(tmp_path / "x.csv")]) == 2
     assert "must end in .xlsx" in capsys.readouterr().err
+
+
+def test_inspect_with_a_key_prefix_pastes_it_and_the_pasted_block_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Landesamt's table keyed without the Land's 03, stored as text: ``--key
+    prefix=03`` gives the official keys, and ``inspect`` pastes the key spec with the
+    mapping, so the project reads the file the same way."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ni.csv").write_text(
+        "AGS;Kreis;Jahr;Ausländer\n101;Braunschweig, Stadt;2020;30950\n"
+        "102;Salzgitter, Stadt;2020;20785\n0;Niedersachsen;2020;839510\n",
+        encoding="utf-8",
+    )
+    assert main(["inspect", "ni.csv", "--key", "prefix=03", "--format", "json"]) == 0
+    snippet = yaml.safe_load(_json(capsys)["snippet"])
+    assert snippet["sources"][0]["key"] == {"prefix": "03"}
+    data = load_sources([SourceSpec(**snippet["sources"][0])], base_dir=tmp_path)
+    assert list(data.unit_ids) == ["03", "03101", "03102"]
+    assert main(["inspect", "ni.csv", "--key", "prefix"]) == 2
+    assert "is not name=value" in capsys.readouterr().err
+    assert main(["inspect", "ni.csv", "--key", "pad=eight"]) == 2

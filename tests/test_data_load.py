@@ -322,3 +322,16 @@ def test_expected_warnings_of_a_data_frame_and_unknown_codes() -> None:
         mi.MintIndexError, match="valid: caption_column, change_column, footnote_mark, no_table"
     ):
         mi.load_data(frame, expected_warnings=["unused_variable"])
+
+
+def test_load_data_reads_keys_as_its_key_option_says() -> None:
+    frame = pd.DataFrame({"unit": ["101", "0"], "year": [2020, 2020], "x": [1.0, 2.0]})
+    assert list(mi.load_data(frame, key={"prefix": "03"}).unit_ids) == ["03", "03101"]
+    assert list(mi.load_data(frame, key={"pad": 5}).unit_ids) == ["00000", "00101"]
+    with pytest.raises(mi.MintIndexError, match="key= cannot be used: prefx"):
+        mi.load_data(frame, key={"prefx": "03"})
+    # units named, keyed by the units table
+    named = pd.DataFrame({"unit": ["Altötting", "Burghausen"], "year": [2024] * 2, "x": [1, 2]})
+    units = pd.DataFrame({"unit": ["09171111", "09171112"], "name": ["Altötting", "Burghausen"]})
+    by_name = mi.load_data(named, key={"match": "name"}, units=units)
+    assert list(by_name.unit_ids) == ["09171111", "09171112"]

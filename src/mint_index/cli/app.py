@@ -171,6 +171,13 @@ def _add_source_options(parser: argparse.ArgumentParser, year: bool = True) -> N
     )
     group.add_argument("--name-column", metavar="NAME", help="name column of a wide table")
     group.add_argument(
+        "--key",
+        metavar="SPEC",
+        help="how unit keys are read, name=value pairs separated by commas: prefix=03 (the "
+        "Land's key a Landesamt's keys leave out: 101 is 03101), pad=8, scheme=ags|ars|own, "
+        "match=name (units named; the units table gives their keys)",
+    )
+    group.add_argument(
         "--layout",
         choices=("long", "wide", "transposed"),
         help="a plain table's layout where its columns do not say it: long (unit, year, "
@@ -181,7 +188,8 @@ def _add_source_options(parser: argparse.ArgumentParser, year: bool = True) -> N
         "--expected-warnings",
         metavar="CODES",
         help="reading warnings known to be harmless, separated by commas (total_row, "
-        "note_below_table, caption_column, footnote_mark, unknown_mark, no_table_in_sheet): "
+        "note_below_table, caption_column, change_column, footnote_mark, unknown_mark, "
+        "no_table_in_sheet): "
         "left out, so "
         "--strict passes on a file as it is sent every year",
     )

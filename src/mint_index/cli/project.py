@@ -43,6 +43,7 @@ _SOURCE_FLAGS = (
     "layout",
     "sheet",
     "expected_warnings",
+    "key",
 )
 #: Flags whose value the project file gives.
 _PROJECT_FLAGS = ("framework", "units")
@@ -112,6 +113,7 @@ def command_line_sources(files: list[Path], args: argparse.Namespace) -> list[So
         "layout": getattr(args, "layout", None) or "auto",
         "sheet": _sheet_option(sheet),
         "expected_warnings": _listed(getattr(args, "expected_warnings", None)),
+        "key": _key_option(getattr(args, "key", None)),
     }
     try:
         return [SourceSpec(path=str(file), **options) for file in files]
@@ -119,6 +121,21 @@ def command_line_sources(files: list[Path], args: argparse.Namespace) -> list[So
         raise UsageError(
             "; ".join(f"{_flag(str(e['loc'][0]))}: {e['msg']}" for e in exc.errors())
         ) from None
+
+
+def _key_option(text: str | None) -> dict[str, str]:
+    """``--key``: how unit keys are read, as ``name=value`` pairs separated by commas
+    (``prefix=03``, ``scheme=own``, ``pad=8``, ``match=name``), the values as text (as a
+    project's ``key:`` says them; the key spec checks them)."""
+    pairs: dict[str, str] = {}
+    for part in _listed(text):
+        name, sep, value = part.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise UsageError(
+                f"--key: {part!r} is not name=value (e.g. prefix=03, scheme=own, pad=8, match=name)"
+            )
+        pairs[name.strip()] = value.strip()
+    return pairs
 
 
 def _listed(text: str | None) -> list[str]:

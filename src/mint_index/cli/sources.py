@@ -54,11 +54,14 @@ def source_entry(spec: SourceSpec, description: SourceDescription) -> dict[str, 
     """The ``sources:`` entry of a file for the project file, with the proposed mapping:
     pasted unchanged, it loads the file."""
     entry: dict[str, Any] = {"path": spec.path, "format": description.format}
-    keys = ("year", "unit", "school_year", "unit_column", "name_column", "layout", "sheet")
-    for key in (*keys, "expected_warnings"):
-        value = getattr(spec, key)
+    options = ("year", "unit", "school_year", "unit_column", "name_column", "layout", "sheet")
+    for option in (*options, "expected_warnings"):
+        value = getattr(spec, option)
         if value not in (None, "auto", []):
-            entry[key] = value
+            entry[option] = value
+    key = spec.key.model_dump(exclude_defaults=True)  # as the command line gave it
+    if key:
+        entry["key"] = key
     entry["mapping"] = dict(description.proposed_mapping)
     return entry
 

@@ -45,6 +45,7 @@ from mint_index.data.readers import (
 from mint_index.data.source import FORMATS as SOURCE_FORMATS
 from mint_index.data.source import (
     READING_WARNINGS,
+    KeySpec,
     SourceDescription,
     SourceSpec,
     VariableInfo,
@@ -97,6 +98,7 @@ def load_data(
     decimal: str | None = None,
     encoding: str | None = None,
     expected_warnings: Sequence[str] = (),
+    key: KeySpec | Mapping[str, Any] | None = None,
     min_coverage: float = 0.5,
 ) -> Dataset:
     """Read one or several sources into one validated :class:`~mint_index.Dataset`.
@@ -126,8 +128,11 @@ def load_data(
     each as a table of its own, a sheet named by a year dating it. ``expected_warnings``
     (codes of :data:`~mint_index.data.source.READING_WARNINGS`, such as ``total_row``) are
     reading warnings known to be harmless, left out of ``Dataset.warnings`` so that
-    ``strict`` passes. ``units`` is a units table (path or DataFrame, see
-    :func:`load_units`).
+    ``strict`` passes. ``key`` says how unit keys are read, as a project's ``key:`` does
+    (:class:`~mint_index.data.source.KeySpec`: ``{"prefix": "03"}`` for keys written
+    without their Land's, ``{"pad": 8}``, ``{"scheme": "own"}``, ``{"match": "name"}``
+    for units named, whose keys the ``units`` table gives). ``units`` is a units table
+    (path or DataFrame, see :func:`load_units`).
 
     With a ``framework`` the data are checked against it. Every problem is collected and
     raised once as :class:`~mint_index.DataValidationError` (``.failures``); non-fatal
@@ -145,6 +150,7 @@ def load_data(
             f"unknown expected_warnings {', '.join(map(repr, unknown))}; valid: "
             f"{', '.join(READING_WARNINGS)}"
         )
+    key = _key_spec(key)
     sources = [source] if isinstance(source, (str, os.PathLike, pd.DataFrame)) else list(source)
     if not sources:
         raise MintIndexError("no source given")
@@ -181,6 +187,7 @@ def load_data(
             format,
             year=y,
             unit=u,
+            key=key,
             school_year=school_year,
             layout=layout,
             unit_column=unit_column,
@@ -192,6 +199,10 @@ def load_data(
             expected_warnings=list(expected_warnings),
         )
     ]
+    if key.match == "name" and not problems:
+        for table in tables:  # loops over sources and sheets
+            if table.format != "unknown":
+                match_unit_names(table, units_table)
     if mapping is not None:
         columns = load_mapping(mapping)
         used: set[str] = set()
@@ -440,6 +451,18 @@ def _source_names(sources: list[Source]) -> list[str]:
     return names
 
 
+def _key_spec(key: KeySpec | Mapping[str, Any] | None) -> KeySpec:
+    """``load_data``'s ``key`` as a :class:`KeySpec`; one it cannot be is refused with
+    what is wrong, as a project file's ``key:`` is."""
+    from pydantic import ValidationError
+
+    try:
+        return KeySpec.model_validate(key if key is not None else {})
+    except ValidationError as exc:
+        problem = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise MintIndexError(f"key= cannot be used: {problem}") from None
+
+
 def _read(
     item: Source,
     name: str,
@@ -454,6 +477,7 @@ def _read(
     encoding: str | None,
     year: int | None,
     unit: str | None,
+    key: KeySpec,
     school_year: str | None,
     expected_warnings: list[str],
 ) -> list[Table]:
@@ -467,29 +491,22 @@ def _read(
         "unit": unit,
         "school_year": school_year,
     }
+    from pydantic import ValidationError
+
     from mint_index.data.sources import (
+        apply_keys,
         drop_expected_warnings,
         failed_table,
         read_file,
         transposed_frame_table,
     )
 
-    if isinstance(item, pd.DataFrame) and layout != "transposed":
-        frame = item
-        if unit_column not in frame.columns and unit_column in (frame.index.names or []):
-            frame = frame.reset_index()
-        table = frame_table(
-            frame, name, "frame", decimal=decimal or ".", sha256=frame_sha256(item), **common
-        )
-        drop_expected_warnings(table, expected_warnings)
-        return [table]
-    from pydantic import ValidationError
-
     options = {
         "path": name,
         "format": fmt or "auto",
         "year": year,
         "unit": unit,
+        "key": key,
         "school_year": school_year,
         "unit_column": None if unit_column == "unit" else unit_column,
         "year_column": None if year_column == "year" else year_column,
@@ -505,9 +522,20 @@ def _read(
     except ValidationError as exc:
         problem = "; ".join(f"{e['loc'][0]}={e['input']!r}: {e['msg']}" for e in exc.errors())
         return [failed_table(name, f"cannot read with these options: {problem}", "invalid_option")]
+    if isinstance(item, pd.DataFrame) and layout != "transposed":
+        frame = item
+        if unit_column not in frame.columns and unit_column in (frame.index.names or []):
+            frame = frame.reset_index()
+        table = frame_table(
+            frame, name, "frame", decimal=decimal or ".", sha256=frame_sha256(item), **common
+        )
+        apply_keys(table, spec)
+        drop_expected_warnings(table, expected_warnings)
+        return [table]
     if isinstance(item, pd.DataFrame):  # a unit per column, read as such a file is
         table = transposed_frame_table(item, spec, name)
         table.sha256 = frame_sha256(item)
+        apply_keys(table, spec)
         drop_expected_warnings(table, expected_warnings)
         return [table]
     return read_file(Path(item), spec, name=name)  # a file it cannot read: a failed Table

@@ -90,6 +90,7 @@ from mint_index.errors import MintIndexError
 from mint_index.reasons import with_codes
 
 __all__ = [
+    "apply_keys",
     "drop_expected_warnings",
     "failed_table",
     "label_ids",
@@ -161,7 +162,7 @@ def _read_one(
         return failed_table(name, unreadable_csv(exc), "unreadable_file")
     except (ValueError, UnicodeDecodeError, OSError, KeyError, IndexError) as exc:
         return failed_table(name, f"cannot read: {exc}", "unreadable_file")
-    _apply_keys(table, spec)
+    apply_keys(table, spec)
     drop_expected_warnings(table, spec.expected_warnings)
     return table
 
@@ -548,7 +549,7 @@ def _read_template(path: Path, name: str, spec: SourceSpec) -> list[Table]:
             school_year=spec.school_year,
             file_columns=["unit", *pd.unique(cells["variable"])],
         )
-        _apply_keys(table, spec)
+        apply_keys(table, spec)
         drop_expected_warnings(table, spec.expected_warnings)
         tables.append(table)
     return tables
@@ -1025,7 +1026,7 @@ def _long_table(
 
 
 # ---- keys and labels ----------------------------------------------------------------
-def _apply_keys(table: Table, spec: SourceSpec) -> None:
+def apply_keys(table: Table, spec: SourceSpec) -> None:
     """Prefix and pad keys and record the key scheme (declared or recognised); on
     categories only. Names (``key: {match: name}``) are no keys yet: the units table gives
     them theirs."""

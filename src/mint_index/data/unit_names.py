@@ -28,10 +28,11 @@ if TYPE_CHECKING:
 
 __all__ = ["NAMED_FORMATS", "NAMED_LAYOUTS", "match_unit_names"]
 
-#: The formats and layouts whose unit column a source may declare as names: plain tables.
+#: The formats and layouts whose unit column a source may declare as names: plain tables
+#: (a DataFrame given to ``load_data`` too).
 #: GENESIS exports (a sheet too), flat files and Open SDG files carry official keys, and
 #: the fill-in workbook the keys it was made with.
-NAMED_FORMATS = frozenset({"csv", "excel", "parquet"})
+NAMED_FORMATS = frozenset({"csv", "excel", "parquet", "frame"})
 NAMED_LAYOUTS = frozenset({"long", "wide", "transposed"})
 #: How many close names a problem suggests for a name the units table lacks.
 _SUGGESTIONS = 3
