@@ -561,3 +561,54 @@ def test_a_table_naming_kreise_is_never_one_region_under_the_key_given(tmp_path:
     path = write(tmp_path / "13111-54i.csv", lines)
     with pytest.raises(mi.DataValidationError, match="no data rows found"):
         mi.load_data(path, unit="05154")
+
+
+#: After the Landesdatenbank NRW's 13111-54i (employees by Kreis, from the Bundesagentur
+#: für Arbeit): the Land, a Regierungsbezirk and Kreise named without keys, a class per
+#: line. Cells written by hand.
+KREISE_NAMED = [
+    "Tabelle: 13111-54i",
+    "Sozialversicherungspflichtig Beschäftigte (Arbeitsort);;;;",
+    "kreisfreie Städte und Kreise - Stichtag;;;;",
+    ";;;;Insgesamt;Abschluss unbekannt",
+    "31.12.2024;Nordrhein-Westfalen;A;Land- und Forstwirtschaft;30831;9142",
+    "31.12.2024;  Düsseldorf, Regierungsbezirk;A;Land- und Forstwirtschaft;9364;3814",
+    "31.12.2024;    Düsseldorf, krfr. Stadt;A;Land- und Forstwirtschaft;364;120",
+    "31.12.2024;    Kleve, Kreis;A;Land- und Forstwirtschaft;3942;1678",
+    "__________",
+    "© IT.NRW, Düsseldorf, 2026.",
+]
+
+
+def test_kreise_named_without_keys_are_keyed_by_the_units_table(tmp_path: Path) -> None:
+    path = write(tmp_path / "13111-54i.csv", KREISE_NAMED)
+    units = pd.DataFrame(
+        {
+            "unit": ["05", "051", "05111", "05154"],
+            "name": [
+                "Nordrhein-Westfalen",
+                "Düsseldorf, Reg.-Bez.",
+                "Düsseldorf, krfr. Stadt",
+                "Kleve, Kreis",
+            ],
+        }
+    )
+    data = mi.load_data(path, key={"match": "name"}, units=units)
+    assert list(data.unit_ids) == ["05", "051", "05111", "05154"]
+    variable = "Abschluss unbekannt | A | Land- und Forstwirtschaft"
+    assert cell(data, "05154", 2024, variable) == 1678
+    assert cell(data, "05111", 2024, "Insgesamt | A | Land- und Forstwirtschaft") == 364
+    assert cell(data, "05", 2024, variable) == 9142  # the Land keeps its own key
+    # a Kreis the units table lacks is reported with the names that come closest
+    short = units[units["unit"] != "05154"]
+    with pytest.raises(mi.DataValidationError) as raised:
+        mi.load_data(path, key={"match": "name"}, units=short)
+    problem = raised.value.failures.iloc[0]
+    assert (problem["code"], problem["value"], problem["row"]) == (
+        "unknown_unit_name",
+        "Kleve, Kreis",
+        8,
+    )
+    # without the option each Kreis is an error that says how to key it
+    with pytest.raises(mi.DataValidationError, match=r"key: \{match: name\}"):
+        mi.load_data(path)

@@ -237,6 +237,7 @@ def read_genesis(
     encoding: str | None = None,
     year: int | None = None,
     unit: str | None = None,
+    named: bool = False,
     **_: Any,
 ) -> Table:
     """A GENESIS/Regionalstatistik CSV export -> :class:`Table` (wide source, tidy cells).
@@ -249,6 +250,9 @@ def read_genesis(
     ``unit`` is the key of the one region a table is about where the table does not key
     it (a Kreis or Gemeinde the title names: ``Köln, krfr. Stadt``). A table with keys of
     its own keeps them: the file wins over ``unit``, as a plain table's key column does.
+    ``named`` (``key: {match: name}``): the regions a table of the Länder names that no
+    closed list keys (its Kreise: ``Kleve, Kreis``) are kept under their names, for the
+    units table to key (:attr:`Table.named_units`), not reported as unknown.
     """
     # imported here: their module builds on this one
     from mint_index.data.genesis_lands import across, keyed, region_missing
@@ -259,7 +263,7 @@ def read_genesis(
         table = _read_keyed(raw, source, encoding, year)
         if table.rows:
             return table
-        lands = keyed(raw, encoding, source, unit)
+        lands = keyed(raw, encoding, source, unit, named)
         if lands is None:
             missing = region_missing(raw, encoding, source)
             if missing is not None:  # says more than "no data rows found"

@@ -96,6 +96,9 @@ class Keyed:
     #: the key and name of the one region a table is about, which :attr:`raw` writes as
     #: :data:`_ONE_REGION` (the key a source gives may be any text, a ``;`` too)
     region: tuple[str, str] | None = None
+    #: the regions kept under their names (``key: {match: name}``): the placeholder key
+    #: :attr:`raw` writes for each (``N1``) -> the name
+    named: dict[str, str] = field(default_factory=dict)
     failures: list[pd.DataFrame] = field(default_factory=list)
     warnings: list[pd.DataFrame] = field(default_factory=list)
 
@@ -113,6 +116,11 @@ class Keyed:
             key, name = self.region
             cells["unit"] = pd.Categorical(np.full(len(cells), key, dtype=object))
             table.names = pd.Series([name], index=[key], dtype=object)
+        if self.named:
+            cells["unit"] = cells["unit"].cat.rename_categories(lambda k: self.named.get(str(k), k))
+            if table.names is not None:
+                table.names.index = [self.named.get(str(k), k) for k in table.names.index]
+            table.named_units = frozenset(self.named.values())
         table.key_scheme = "ags"
         return table
 
@@ -187,13 +195,17 @@ def across(raw: bytes, encoding: str, source: str) -> Keyed | None:
     return _in_columns(_lines(raw, encoding), found, source)
 
 
-def keyed(raw: bytes, encoding: str, source: str, unit: str | None = None) -> Keyed | None:
+def keyed(
+    raw: bytes, encoding: str, source: str, unit: str | None = None, named: bool = False
+) -> Keyed | None:
     """The table of ``raw`` keyed where it names the Länder down its rows (one of the 16
-    at least, not only Deutschland), or where it is about one region: the one its title
-    names, or ``unit`` (the key the source gives) where the title names a Kreis or a
-    Gemeinde or no region; ``None`` otherwise."""
+    at least, not only Deutschland; with ``named``, a Kreis or a Gemeinde will do), or
+    where it is about one region: the one its title names, or ``unit`` (the key the
+    source gives) where the title names a Kreis or a Gemeinde or no region; ``None``
+    otherwise. ``named``: the regions no closed list keys are kept under their names,
+    for the units table to key."""
     lines = _lines(raw, encoding)
-    return _in_rows(lines, source) or _of_one_region(lines, unit)
+    return _in_rows(lines, source, named) or _of_one_region(lines, unit)
 
 
 def region_missing(raw: bytes, encoding: str, source: str) -> pd.DataFrame | None:
@@ -230,17 +242,21 @@ def _lines(raw: bytes, encoding: str) -> list[str]:
 # ---- the Länder down the rows -------------------------------------------------------------
 
 
-def _in_rows(lines: list[str], source: str) -> Keyed | None:
+def _in_rows(lines: list[str], source: str, named_units: bool = False) -> Keyed | None:
     """Lines ``[date;]Land;values``, also with classes before the Land
     (``[date;]class;Land;values``, in whichever of the first three fields names the most
     Länder): each becomes ``[date;]key;Land;classes;values``. A line with no name below
-    a Land's (a further class of the Land) is the Land's too."""
+    a Land's (a further class of the Land) is the Land's too. With ``named_units``, a
+    Kreis or a Gemeinde counts as a Land does, and any name no closed list keys is kept
+    under a placeholder key (:attr:`Keyed.named`) instead of being reported."""
     text = pd.Series(lines, dtype=object)
     head = text.iloc[:_SEARCH_LINES]
 
     def laender(lead: re.Pattern[str]) -> int:
-        keys = region_keys(_clean(head.str.extract(lead)["name"]))
-        return sum(k is not None and k != "DG" for k in keys)
+        names = _clean(head.str.extract(lead)["name"])
+        keys = region_keys(names)
+        local = local_region_names(names.to_numpy(dtype=object)) if named_units else 0
+        return int(np.sum([k is not None and k != "DG" for k in keys] | np.asarray(local)))
 
     hits = [laender(lead) for lead in _LEADS]
     if not max(hits):
@@ -257,12 +273,18 @@ def _in_rows(lines: list[str], source: str) -> Keyed | None:
     # dates (``;31.12.2022;31.12.2023``) is a header
     below = ~named & filled & figures & ~dates
     row = filled | np.r_[below[1:], False]  # figures on the line or on the lines below
+    totals = _totals(names)
+    placeholders: dict[str, str] = {}
+    if named_units:  # any other region with figures: a unit the units table keys
+        others = named & keys.isna().to_numpy() & ~totals & row
+        codes, uniques = pd.factorize(names[others])
+        placeholders = {f"N{i + 1}": str(name) for i, name in enumerate(uniques)}
+        keys[others] = [f"N{c + 1}" for c in codes]
     land = keys.notna().to_numpy() & row
     if not (land & (keys != "DG").to_numpy())[:_SEARCH_LINES].any():
         return None
     at = np.flatnonzero(land)
     first, last = int(at[0]), int(at[-1])
-    totals = _totals(names)
     width = len(fields_of(lines[first]))
 
     def in_table(i: int) -> bool:
@@ -306,6 +328,7 @@ def _in_rows(lines: list[str], source: str) -> Keyed | None:
         statistic=_statistic(lines, min(header, default=first)),
         failures=_problems(source, [f for f in found if not totals[f[0]]], "unknown_unit_name"),
         warnings=_problems(source, [f for f in found if totals[f[0]]], "total_row"),
+        named=placeholders,
     )
 
 
@@ -533,6 +556,7 @@ def _problems(source: str, found: list[tuple[int, str]], code: str) -> list[pd.D
     reason = {
         "total_row": "a total over Länder, not one Land: not read",
         "unknown_unit_name": "not the name of a Land or a Regierungsbezirk: a table that "
-        "names its regions without keys is read for those, and Deutschland, only",
+        "names its regions without keys is read for those, and Deutschland, only; its "
+        "Kreise and Gemeinden are keyed by the units table's names with key: {match: name}",
     }[code]
     return [failures_frame(source, np.asarray(rows) + 1, "Land", list(names), reason, code=code)]

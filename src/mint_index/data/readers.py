@@ -193,6 +193,10 @@ class Table:
     labels: dict[str, str] = field(default_factory=dict)
     #: ags, ars or own: how the unit keys are read (see :mod:`mint_index.data.keys`)
     key_scheme: str | None = None
+    #: the units named, not keyed, in a table that keys its other units (a GENESIS table
+    #: naming Kreise beside its Land's key, read with ``key: {match: name}``): the only
+    #: ones the units table keys; ``None`` where every unit is named or every one keyed
+    named_units: frozenset[str] | None = None
     #: the separator and decimal mark of a text file
     separator: str | None = None
     decimal: str | None = None

@@ -305,7 +305,8 @@ def _title(rows: list[list[Any]]) -> str | None:
 def _genesis(raw: bytes, name: str, spec: SourceSpec, encoding: str) -> Table:
     """A classic GENESIS table; ``filter``/``pivot`` are refused (its classes are in the
     labels already), never silently ignored."""
-    table = read_genesis(raw, name, encoding=encoding, year=spec.year, unit=spec.unit)
+    named = spec.key.match == "name"
+    table = read_genesis(raw, name, encoding=encoding, year=spec.year, unit=spec.unit, named=named)
     table.separator, table.decimal = ";", ","
     if spec.school_year is not None:
         table.failures.append(

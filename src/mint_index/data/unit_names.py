@@ -39,7 +39,8 @@ _SUGGESTIONS = 3
 
 
 def match_unit_names(table: Table, units: pd.DataFrame | None) -> None:
-    """Replace the unit names of ``table`` by the keys the units table gives them.
+    """Replace the unit names of ``table`` by the keys the units table gives them (only
+    its :attr:`~mint_index.data.readers.Table.named_units` where it keys the others).
 
     Every problem is added to ``table.failures`` at the first row of the name it is
     about: no units table (``no_units_table``), a name it lacks (``unknown_unit_name``),
@@ -47,7 +48,8 @@ def match_unit_names(table: Table, units: pd.DataFrame | None) -> None:
     without its key are left out (they would be reported again as unknown units). The
     names as the source writes them are kept in ``table.names`` for the units table's
     blank names."""
-    if table.format not in NAMED_FORMATS or table.layout not in NAMED_LAYOUTS:
+    plain = table.format in NAMED_FORMATS and table.layout in NAMED_LAYOUTS
+    if not plain and table.named_units is None:
         table.failures.append(
             failures_frame(
                 table.source,
@@ -61,7 +63,13 @@ def match_unit_names(table: Table, units: pd.DataFrame | None) -> None:
         )
         return
     column = table.cells["unit"]
-    given = np.asarray(column.cat.categories, dtype=object)
+    categories = np.asarray(column.cat.categories, dtype=object)
+    keyed = (
+        np.zeros(len(categories), dtype=bool)
+        if table.named_units is None
+        else ~np.isin(categories, list(table.named_units))
+    )  # the units the table keys itself (a GENESIS table's Land beside its Kreise)
+    given = categories[~keyed]
     if not len(given):
         return
     known_keys = np.array([], dtype=object) if units is None else units.index.astype(str)
@@ -93,7 +101,7 @@ def match_unit_names(table: Table, units: pd.DataFrame | None) -> None:
     matched = count == 1
     keys = given.copy()
     keys[matched] = [k[0] for k in found[matched]]
-    first = first_rows(column.cat.codes.to_numpy(), len(given))
+    first = first_rows(column.cat.codes.to_numpy(), len(categories))[~keyed]
     rows = table.cells["row"].to_numpy()
     ambiguous = np.flatnonzero(count > 1)
     _report(
@@ -116,7 +124,16 @@ def match_unit_names(table: Table, units: pd.DataFrame | None) -> None:
         _unknown(given[unknown], spelt),
         "unknown_unit_name",
     )
-    _rekey(table, given[matched], keys[matched])
+    kept = categories[keyed]
+    written = np.asarray(
+        [table.names.get(k, k) if table.names is not None else k for k in kept], dtype=object
+    )
+    _rekey(
+        table,
+        np.r_[given[matched], kept],
+        np.r_[keys[matched], kept],
+        np.r_[given[matched], written],
+    )
 
 
 def _report(
@@ -127,10 +144,10 @@ def _report(
         table.failures.append(failures_frame(table.source, rows, "unit", names, reasons, code=code))
 
 
-def _rekey(table: Table, names: np.ndarray, keys: np.ndarray) -> None:
-    """The table's rows of ``names`` keyed by ``keys``; the rows of any other name left
-    out (reported already, they would only be reported again as units the units table
-    lacks)."""
+def _rekey(table: Table, names: np.ndarray, keys: np.ndarray, written: np.ndarray) -> None:
+    """The table's rows of the units ``names`` keyed by ``keys`` (``written``: each one's
+    name as the source spells it); the rows of any other name left out (reported
+    already, they would only be reported again as units the units table lacks)."""
     column = table.cells["unit"]
     position = {name: i for i, name in enumerate(column.cat.categories)}
     codes, uniques = pd.factorize(pd.Series(keys, dtype=object))
@@ -141,8 +158,8 @@ def _rekey(table: Table, names: np.ndarray, keys: np.ndarray) -> None:
     cells = table.cells if kept.all() else table.cells[kept].reset_index(drop=True)
     cells["unit"] = pd.Categorical.from_codes(new[kept], pd.Index(uniques, dtype=object))
     table.cells = cells
-    written = pd.Series(names, index=pd.Index(keys, dtype=object))
-    table.names = written[~written.index.duplicated()]
+    spelt = pd.Series(written, index=pd.Index(keys, dtype=object))
+    table.names = spelt[~spelt.index.duplicated()]
     table.key_scheme = None  # the units table's keys: recognised again when combined
 
 
