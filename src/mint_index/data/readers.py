@@ -1075,7 +1075,8 @@ def unit_keys(
                 column,
                 str(keys.dtype),
                 f"unit keys are numbers ({keys.dtype}), so leading zeros may be lost; "
-                "pass them as text (e.g. read with dtype=str)",
+                "pass them as text (e.g. read with dtype=str), or say how to read them "
+                "(key={'pad': 8}, key={'prefix': '03'})",
                 code="numeric_keys",
             )
         )
@@ -1091,7 +1092,8 @@ def unit_keys(
                     column,
                     keys.iloc[at].astype(str).to_numpy(),
                     "unit key stored as a number, so a leading zero may be lost; "
-                    "store keys as text",
+                    "store keys as text, or say how to read them (key: {pad: 8} restores "
+                    'the zeros; key: {prefix: "03"} for keys written without their Land\'s)',
                     code="numeric_keys",
                 )
             )
