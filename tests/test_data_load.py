@@ -335,3 +335,31 @@ def test_load_data_reads_keys_as_its_key_option_says() -> None:
     units = pd.DataFrame({"unit": ["09171111", "09171112"], "name": ["Altötting", "Burghausen"]})
     by_name = mi.load_data(named, key={"match": "name"}, units=units)
     assert list(by_name.unit_ids) == ["09171111", "09171112"]
+
+
+def test_a_units_table_says_which_units_of_an_official_export_are_read(tmp_path: Path) -> None:
+    """A national GENESIS table of the Kreise beside a units table of two Kreise: the
+    other regions are left out with one warning; a town's own file keeps the error."""
+    genesis = tmp_path / "12411-01-01-4.csv"
+    genesis.write_text(
+        "GENESIS-Tabelle: 12411-01-01-4\nBevölkerungsstand;;\n;;31.12.2015\n;;Insgesamt\n"
+        "DG;Deutschland;82175684\n01;  Schleswig-Holstein;2858714\n"
+        "01001;      Flensburg, Kreisfreie Stadt;85942\n01002;      Kiel;246306\n"
+        "01003;      Lübeck;216253\n__________\n",
+        encoding="utf-8",
+    )
+    units = pd.DataFrame({"unit": ["01001", "01002"], "name": ["Flensburg", "Kiel"]})
+    data = mi.load_data(genesis, units=units)
+    assert list(data.unit_ids) == ["01001", "01002"]
+    assert data.long.query("unit == '01002'")["value"].tolist() == [246306]
+    (warning,) = data.warnings.itertuples()
+    assert (warning.code, warning.row, warning.value) == ("other_units", 5, "DG, 01, 01003")
+    assert "3 unit(s)" in warning.reason
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(genesis, units=units, other_units="error")
+    assert err.value.failures["value"].tolist() == ["DG", "01", "01003"]
+    # a town's own table: a key the units table lacks is a mistyped key, an error
+    own = pd.DataFrame({"unit": ["01001", "01020"], "year": [2015] * 2, "x": [1.0, 2.0]})
+    with pytest.raises(mi.DataValidationError, match="unit missing from the units table"):
+        mi.load_data(own, units=units)
+    assert list(mi.load_data(own, units=units, other_units="leave_out").unit_ids) == ["01001"]

@@ -109,6 +109,8 @@ SET_BY_PRODUCER: dict[str, str] = {
     "data (a warning)",
     "caption_column": "a column of a plain table with the same text on every row (the "
     "election an export is about): a caption, not a figure; not read (a warning)",
+    "other_units": "the rows of units the units table does not list, left out of an "
+    "official export (its Land, every other Kreis; other_units: leave_out; a warning)",
     "change_column": "a column of a plain table with a year per column that names two years "
     "(Veränderung 2020 zu 2005): a change between them, which mint-index computes from each "
     "year's figures; not read (a warning)",

@@ -171,6 +171,13 @@ def _add_source_options(parser: argparse.ArgumentParser, year: bool = True) -> N
     )
     group.add_argument("--name-column", metavar="NAME", help="name column of a wide table")
     group.add_argument(
+        "--other-units",
+        choices=("auto", "error", "leave_out"),
+        help="rows of units the units table does not list: leave_out (with a warning) or "
+        "error; auto (default): left out of official exports (GENESIS, flat files, Open "
+        "SDG), errors in any other file",
+    )
+    group.add_argument(
         "--key",
         metavar="SPEC",
         help="how unit keys are read, name=value pairs separated by commas: prefix=03 (the "
@@ -188,8 +195,8 @@ def _add_source_options(parser: argparse.ArgumentParser, year: bool = True) -> N
         "--expected-warnings",
         metavar="CODES",
         help="reading warnings known to be harmless, separated by commas (total_row, "
-        "note_below_table, caption_column, change_column, footnote_mark, unknown_mark, "
-        "no_table_in_sheet): "
+        "note_below_table, caption_column, change_column, footnote_mark, other_units, "
+        "unknown_mark, no_table_in_sheet): "
         "left out, so "
         "--strict passes on a file as it is sent every year",
     )

@@ -44,6 +44,7 @@ _SOURCE_FLAGS = (
     "sheet",
     "expected_warnings",
     "key",
+    "other_units",
 )
 #: Flags whose value the project file gives.
 _PROJECT_FLAGS = ("framework", "units")
@@ -114,6 +115,7 @@ def command_line_sources(files: list[Path], args: argparse.Namespace) -> list[So
         "sheet": _sheet_option(sheet),
         "expected_warnings": _listed(getattr(args, "expected_warnings", None)),
         "key": _key_option(getattr(args, "key", None)),
+        "other_units": getattr(args, "other_units", None) or "auto",
     }
     try:
         return [SourceSpec(path=str(file), **options) for file in files]

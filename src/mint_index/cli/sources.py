@@ -55,7 +55,7 @@ def source_entry(spec: SourceSpec, description: SourceDescription) -> dict[str, 
     pasted unchanged, it loads the file."""
     entry: dict[str, Any] = {"path": spec.path, "format": description.format}
     options = ("year", "unit", "school_year", "unit_column", "name_column", "layout", "sheet")
-    for option in (*options, "expected_warnings"):
+    for option in (*options, "expected_warnings", "other_units"):
         value = getattr(spec, option)
         if value not in (None, "auto", []):
             entry[option] = value

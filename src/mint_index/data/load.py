@@ -99,6 +99,7 @@ def load_data(
     encoding: str | None = None,
     expected_warnings: Sequence[str] = (),
     key: KeySpec | Mapping[str, Any] | None = None,
+    other_units: str = "auto",
     min_coverage: float = 0.5,
 ) -> Dataset:
     """Read one or several sources into one validated :class:`~mint_index.Dataset`.
@@ -131,8 +132,10 @@ def load_data(
     ``strict`` passes. ``key`` says how unit keys are read, as a project's ``key:`` does
     (:class:`~mint_index.data.source.KeySpec`: ``{"prefix": "03"}`` for keys written
     without their Land's, ``{"pad": 8}``, ``{"scheme": "own"}``, ``{"match": "name"}``
-    for units named, whose keys the ``units`` table gives). ``units`` is a units table
-    (path or DataFrame, see :func:`load_units`).
+    for units named, whose keys the ``units`` table gives). ``other_units``: the rows of
+    units the ``units`` table does not list are left out with a warning (``leave_out``)
+    or reported (``error``); by default (``auto``) left out of official exports only.
+    ``units`` is a units table (path or DataFrame, see :func:`load_units`).
 
     With a ``framework`` the data are checked against it. Every problem is collected and
     raised once as :class:`~mint_index.DataValidationError` (``.failures``); non-fatal
@@ -188,6 +191,7 @@ def load_data(
             year=y,
             unit=u,
             key=key,
+            other_units=other_units,
             school_year=school_year,
             layout=layout,
             unit_column=unit_column,
@@ -392,6 +396,10 @@ def _finish(
     min_coverage: float,
 ) -> Dataset:
     """Combine the tables, validate, raise every problem at once or build the Dataset."""
+    if units_table is not None:
+        for table in tables:  # loops over sources
+            if table.leaves_out_other_units:
+                notes += _without_other_units(table, units_table)
     for table in tables:
         problems += table.failures
         notes += table.warnings
@@ -418,6 +426,32 @@ def _finish(
     if len(failures):
         raise DataValidationError(failures, None if strict else warnings)
     return _dataset(cube, index, tables, units_table, warnings, variable_sources(cells))
+
+
+def _without_other_units(table: Table, units: pd.DataFrame) -> list[pd.DataFrame]:
+    """``table`` without the rows of units the units table does not list, and the one
+    warning that says which (code ``other_units``), where there were any."""
+    column = table.cells["unit"]
+    listed = np.isin(np.asarray(column.cat.categories, dtype=object), units.index.astype(str))
+    if listed.all():
+        return []
+    codes = column.cat.codes.to_numpy()
+    others = np.asarray(column.cat.categories, dtype=object)[~listed]
+    first = int(table.cells["row"].to_numpy()[np.flatnonzero(~listed[codes])[0]])
+    table.cells = table.cells[listed[codes]].reset_index(drop=True)
+    table.cells["unit"] = table.cells["unit"].cat.remove_unused_categories()
+    shown = ", ".join(map(str, others[:8])) + (", ..." if len(others) > 8 else "")
+    return [
+        failures_frame(
+            table.source,
+            first,
+            "unit",
+            shown,
+            f"the rows of {len(others)} unit(s) the units table does not list: left out "
+            "(other_units: error reports them)",
+            code="other_units",
+        )
+    ]
 
 
 # ---- reading ------------------------------------------------------------------------
@@ -478,6 +512,7 @@ def _read(
     year: int | None,
     unit: str | None,
     key: KeySpec,
+    other_units: str,
     school_year: str | None,
     expected_warnings: list[str],
 ) -> list[Table]:
@@ -497,6 +532,7 @@ def _read(
         apply_keys,
         drop_expected_warnings,
         failed_table,
+        leaves_out_other_units,
         read_file,
         transposed_frame_table,
     )
@@ -507,6 +543,7 @@ def _read(
         "year": year,
         "unit": unit,
         "key": key,
+        "other_units": other_units,
         "school_year": school_year,
         "unit_column": None if unit_column == "unit" else unit_column,
         "year_column": None if year_column == "year" else year_column,
@@ -530,12 +567,14 @@ def _read(
             frame, name, "frame", decimal=decimal or ".", sha256=frame_sha256(item), **common
         )
         apply_keys(table, spec)
+        table.leaves_out_other_units = leaves_out_other_units(table, spec)
         drop_expected_warnings(table, expected_warnings)
         return [table]
     if isinstance(item, pd.DataFrame):  # a unit per column, read as such a file is
         table = transposed_frame_table(item, spec, name)
         table.sha256 = frame_sha256(item)
         apply_keys(table, spec)
+        table.leaves_out_other_units = leaves_out_other_units(table, spec)
         drop_expected_warnings(table, expected_warnings)
         return [table]
     return read_file(Path(item), spec, name=name)  # a file it cannot read: a failed Table

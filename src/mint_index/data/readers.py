@@ -197,6 +197,9 @@ class Table:
     #: naming Kreise beside its Land's key, read with ``key: {match: name}``): the only
     #: ones the units table keys; ``None`` where every unit is named or every one keyed
     named_units: frozenset[str] | None = None
+    #: the rows of units the units table does not list are left out, with a warning,
+    #: not reported as errors (``other_units``: an official export's other regions)
+    leaves_out_other_units: bool = False
     #: the separator and decimal mark of a text file
     separator: str | None = None
     decimal: str | None = None

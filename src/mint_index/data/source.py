@@ -53,6 +53,7 @@ ReadingWarning = Literal[
     "footnote_mark",
     "no_table_in_sheet",
     "note_below_table",
+    "other_units",
     "total_row",
     "unknown_mark",
 ]
@@ -164,6 +165,12 @@ class SourceSpec(BaseModel):
     - ``filter``: keep only rows with these values (``{Geschlecht: Insgesamt}``; a list
       keeps any of them).
     - ``key``: how unit keys are read (see :class:`KeySpec`).
+    - ``other_units``: what becomes of the rows of units the units table does not list:
+      ``leave_out`` (with one warning per source, code ``other_units``: an official
+      export's Land, Regierungsbezirke and every other Kreis beside the project's) or
+      ``error`` (``unknown_unit``: a key mistyped in a town's own table). ``auto``
+      (default): ``leave_out`` for official exports (GENESIS tables, flat files, Open
+      SDG files), whose keys the statistics office wrote, ``error`` for any other source.
     - ``encoding``, ``separator``, ``decimal``: override detection for odd CSV files
       (``decimal`` also for figures a workbook holds as text).
     - ``expected_warnings``: reading warnings this file always gives and that are known
@@ -193,6 +200,7 @@ class SourceSpec(BaseModel):
     separator: Annotated[str, AfterValidator(one_separator)] | None = None
     decimal: Literal[",", "."] | None = None
     expected_warnings: list[ReadingWarning] = Field(default_factory=list)
+    other_units: Literal["auto", "error", "leave_out"] = "auto"
 
 
 class VariableInfo(BaseModel):

@@ -94,6 +94,7 @@ __all__ = [
     "drop_expected_warnings",
     "failed_table",
     "label_ids",
+    "leaves_out_other_units",
     "map_table",
     "read_spec",
     "transposed_frame_table",
@@ -163,8 +164,22 @@ def _read_one(
     except (ValueError, UnicodeDecodeError, OSError, KeyError, IndexError) as exc:
         return failed_table(name, f"cannot read: {exc}", "unreadable_file")
     apply_keys(table, spec)
+    table.leaves_out_other_units = leaves_out_other_units(table, spec)
     drop_expected_warnings(table, spec.expected_warnings)
     return table
+
+
+#: The formats and layouts of official exports: their keys are the statistics office's.
+_OFFICIAL = frozenset({"genesis", "genesis-flat", "opensdg"})
+
+
+def leaves_out_other_units(table: Table, spec: SourceSpec) -> bool:
+    """Whether the rows of units the units table does not list are left out of ``table``
+    (``other_units``): as the source says, else for an official export, whose other
+    regions (the Land, every other Kreis) are no mistyped keys."""
+    if spec.other_units != "auto":
+        return spec.other_units == "leave_out"
+    return table.format in _OFFICIAL or table.layout in _OFFICIAL
 
 
 def drop_expected_warnings(table: Table, codes: Sequence[str]) -> None:
