@@ -363,3 +363,17 @@ def test_a_units_table_says_which_units_of_an_official_export_are_read(tmp_path:
     with pytest.raises(mi.DataValidationError, match="unit missing from the units table"):
         mi.load_data(own, units=units)
     assert list(mi.load_data(own, units=units, other_units="leave_out").unit_ids) == ["01001"]
+
+
+def test_other_units_of_a_source_with_no_cells_left(tmp_path: Path) -> None:
+    """Found by fuzzing: a mapping that keeps none of an official export's cells left its
+    regions as categories without rows, and leaving them out was an internal error."""
+    genesis = tmp_path / "t.csv"
+    genesis.write_text(
+        "GENESIS-Tabelle: 12411-01-01-4\n;;31.12.2015\n;;Insgesamt\nDG;Deutschland;1\n"
+        "01001;Flensburg;2\n__________\n",
+        encoding="utf-8",
+    )
+    units = pd.DataFrame({"unit": ["01001"], "name": ["Flensburg"]})
+    data = mi.load_data(genesis, units=units, mapping={"nope": "x"})
+    assert set(data.warnings["code"]) == {"unknown_label"} and not data.variables

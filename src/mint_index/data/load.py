@@ -432,13 +432,15 @@ def _without_other_units(table: Table, units: pd.DataFrame) -> list[pd.DataFrame
     """``table`` without the rows of units the units table does not list, and the one
     warning that says which (code ``other_units``), where there were any."""
     column = table.cells["unit"]
-    listed = np.isin(np.asarray(column.cat.categories, dtype=object), units.index.astype(str))
-    if listed.all():
-        return []
+    categories = np.asarray(column.cat.categories, dtype=object)
     codes = column.cat.codes.to_numpy()
-    others = np.asarray(column.cat.categories, dtype=object)[~listed]
-    first = int(table.cells["row"].to_numpy()[np.flatnonzero(~listed[codes])[0]])
-    table.cells = table.cells[listed[codes]].reset_index(drop=True)
+    listed = np.isin(categories, units.index.astype(str))
+    out = ~listed[codes]  # the rows to leave out (a category no row has counts for none)
+    if not out.any():
+        return []
+    others = categories[np.isin(np.arange(len(categories)), codes[out])]
+    first = int(table.cells["row"].to_numpy()[np.flatnonzero(out)[0]])
+    table.cells = table.cells[~out].reset_index(drop=True)
     table.cells["unit"] = table.cells["unit"].cat.remove_unused_categories()
     shown = ", ".join(map(str, others[:8])) + (", ..." if len(others) > 8 else "")
     return [
