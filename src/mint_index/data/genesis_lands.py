@@ -254,9 +254,10 @@ def _in_rows(lines: list[str], source: str, named_units: bool = False) -> Keyed 
 
     def laender(lead: re.Pattern[str]) -> int:
         names = _clean(head.str.extract(lead)["name"])
-        keys = region_keys(names)
-        local = local_region_names(names.to_numpy(dtype=object)) if named_units else 0
-        return int(np.sum([k is not None and k != "DG" for k in keys] | np.asarray(local)))
+        found = np.array([k is not None and k != "DG" for k in region_keys(names)], dtype=bool)
+        if named_units:
+            found |= local_region_names(names.to_numpy(dtype=object))
+        return int(found.sum())
 
     hits = [laender(lead) for lead in _LEADS]
     if not max(hits):
