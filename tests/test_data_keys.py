@@ -47,6 +47,9 @@ def test_pad_restores_leading_zeros_and_declared_scheme_wins() -> None:
 def test_comparable_names() -> None:
     names = pd.Series(["Bad  Neustadt \u2011 Nord", "STRAẞE", "Köln"])
     assert list(comparable_names(names)) == ["bad neustadt-nord", "strasse", "köln"]
+    # IT.NRW abbreviates what the Regionaldatenbank writes out
+    written = comparable_names(pd.Series(["Köln, krfr. Stadt", "Köln, Kreisfreie Stadt"]))
+    assert written[0] == written[1] == "köln, kreisfreie stadt"
 
 
 def test_region_keys_as_tables_write_the_laender() -> None:

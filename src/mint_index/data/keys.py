@@ -86,13 +86,19 @@ def apply_key_spec(keys: np.ndarray, spec: KeySpec) -> tuple[np.ndarray, str]:
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\u00ad-]+")
 
 
+#: The official abbreviation of a Kreis's kind, as IT.NRW writes it (``Köln, krfr.
+#: Stadt``) where the Regionaldatenbank writes ``Köln, Kreisfreie Stadt``.
+_KRFR = re.compile(r"\bkrfr\. ?")
+
+
 def comparable_names(names: pd.Series | pd.Index | np.ndarray) -> pd.Series:
     """Names as they are compared: Unicode-normalised (NFKC), case-folded, every run of
-    spaces (non-breaking ones too) one space, dashes one ``-`` with no space around it."""
+    spaces (non-breaking ones too) one space, dashes one ``-`` with no space around it,
+    ``krfr.`` written out (``kreisfreie``)."""
 
     def one(name: object) -> str:
         text = unicodedata.normalize("NFKC", str(name)).casefold()
-        text = " ".join(text.split())
+        text = _KRFR.sub("kreisfreie ", " ".join(text.split()))
         return re.sub(r" ?- ?", "-", _DASHES.sub("-", text))
 
     values = pd.Series(np.asarray(names, dtype=object), dtype=object)
@@ -192,7 +198,7 @@ def region_keys(names: pd.Series | np.ndarray) -> np.ndarray:
 #: and the name (``Kreis Kleve``, ``Stadt Erkrath``), or a Kreis named as one
 #: (``Rhein-Sieg-Kreis``, ``Märkischer Kreis``, ``Städteregion Aachen``).
 _LOCAL_FORM = re.compile(
-    r"^[^,;]+, *(?:krfr\. stadt|kreisfreie stadt|(?:land|stadt)?kreis|(?:große |mittlere )?"
+    r"^[^,;]+, *(?:kreisfreie stadt|(?:land|stadt)?kreis|(?:große |mittlere )?"
     r"kreis(?:angehörige |freie )?stadt|(?:landeshaupt|hanse|universitäts|wissenschafts)?stadt"
     r"|gemeinde|markt|flecken|samtgemeinde|verbandsgemeinde|amt|städteregion|regionalverband)"
     r"(?: \(.*\))?$"

@@ -5,11 +5,12 @@ district, without any key; official tables key the same places by AGS. A source 
 declares its units by name is joined to the others through the units table: each name is
 looked up among the table's ``name`` column and replaced by the key it stands beside.
 
-Names are compared as people write them apart from case, spacing and dash style
-(``Altötting``, ``ALTÖTTING``, ``Alt-Ötting `` with a non-breaking space); nothing more is
-guessed. A name the units table does not have is reported with the names that come
-closest (``Altöting``: did you mean ``Altötting``), a name two units share (two
-``Neustadt``) with their keys: in either case the source has to say which unit it means.
+Names are compared as people write them apart from case, spacing, dash style and the
+abbreviation ``krfr.`` (``Altötting``, ``ALTÖTTING``, ``Alt-Ötting `` with a non-breaking
+space; ``Köln, krfr. Stadt`` and ``Köln, Kreisfreie Stadt``); nothing more is guessed.
+A name the units table does not have is reported with the names that come closest
+(``Altöting``: did you mean ``Altötting``), a name two units share (two ``Neustadt``)
+with their keys: in either case the source has to say which unit it means.
 """
 
 from __future__ import annotations
