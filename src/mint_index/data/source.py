@@ -62,8 +62,8 @@ READING_WARNINGS: tuple[str, ...] = get_args(ReadingWarning)
 
 def key_as_text(value: object) -> object:
     """A key as the source writes it: text. A number is refused with how to write it, for
-    YAML reads an unquoted ``05315000`` as the number 5315000 and ``03`` as 3, dropping
-    the leading zero no later step can restore."""
+    YAML reads an unquoted ``05315000`` as the octal number 1415680 and ``03`` as 3,
+    losing what no later step can restore."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise ValueError(
             f"a key is text: write it in quotes (it was read as the number {value}, "
