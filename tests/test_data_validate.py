@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import mint_index as mi
-from mint_index.data.validate import malformed_keys
+from mint_index.data.validate import KEYLESS_ROW, malformed_keys
 
 SOURCE = {"publisher": "Test"}
 TEXT = {"de": "x", "en": "x"}
@@ -255,17 +255,51 @@ def test_integer_unit_column_in_a_dataframe() -> None:
 
 
 @pytest.mark.parametrize(
-    ("key", "reason"),
+    ("key", "reason", "code"),
     [
-        ("", "empty unit key"),
-        ("1001000.0", "unit key looks like a number read as decimal; read keys as text"),
+        ("", KEYLESS_ROW, "empty_key"),
+        (
+            "1001000.0",
+            "unit key looks like a number read as decimal; read keys as text",
+            "malformed_key",
+        ),
     ],
 )
-def test_malformed_unit_key(tmp_path: Path, key: str, reason: str) -> None:
+def test_malformed_unit_key(tmp_path: Path, key: str, reason: str, code: str) -> None:
     path = tmp_path / "w.csv"
     path.write_text(f"unit,year,x\n01001000,2020,1\n{key},2020,2\n")
     failure = only(failures_of(path))
     assert (failure["row"], failure["column"], failure["reason"]) == (3, "unit", reason)
+    assert failure["code"] == code
+
+
+def test_every_row_without_a_key_is_reported_once_and_not_as_a_copy(tmp_path: Path) -> None:
+    # a Landesamt's table lists groupings of districts without keys beside the districts
+    # (Integrationsmonitoring Niedersachsen, indicator 1.3.2): each such row is one
+    # problem, at its own line, and the rows are not copies of one another
+    path = tmp_path / "w.csv"
+    path.write_text(
+        "AGS;Name;Jahr;Anzahl;Prozent\n"
+        ";Ostniedersachsen;2019;250,8;100\n"
+        ";Südniedersachsen;2019;101,8;100\n"
+        "03241;Region Hannover;2019;346,4;100\n"
+        ";Weser-Leine-Bergland;2019;114,3;100\n"
+    )
+    failures = failures_of(path)
+    assert failures["code"].tolist() == ["empty_key"] * 3
+    assert failures["row"].tolist() == [2, 3, 5]
+    assert set(failures["column"]) == {"unit"}
+
+
+def test_rows_without_a_key_are_left_out_with_the_other_units(tmp_path: Path) -> None:
+    path = tmp_path / "w.csv"
+    path.write_text(
+        "AGS;Name;Jahr;Anzahl\n;Ostniedersachsen;2019;250,8\n03241;Region Hannover;2019;346,4\n"
+    )
+    units = pd.DataFrame({"unit": ["03241"], "name": ["Region Hannover"]})
+    data = mi.load_data(path, units=units, other_units="leave_out")
+    assert list(data.unit_ids) == ["03241"]
+    assert data.values[0, 0, 0] == pytest.approx(346.4)
 
 
 def test_malformed_keys_need_evidence() -> None:

@@ -142,6 +142,7 @@ def _key_failures(
     keys = pd.Series(np.asarray(cells["unit"].cat.categories, dtype=object)[pairs % n_units])
     known = [] if units is None else list(units.index.astype(str))
     reason = malformed_keys(keys, known)
+    reason[(keys == "").to_numpy()] = None  # every such row is reported, by _keyless_rows
     if own_keys:
         sources = np.asarray(cells["source"].cat.categories, dtype=object)[pairs // n_units]
         own = (
@@ -159,6 +160,36 @@ def _key_failures(
         reason[bad].str.startswith("unit missing").to_numpy(), "unknown_unit", "malformed_key"
     )
     return [_at(cells, first[bad], "unit", keys[bad].to_numpy(), reason[bad].to_numpy(), codes)]
+
+
+#: Why a row without a key is not read; tables of a Landesamt list groupings of districts
+#: (``Ostniedersachsen``) and parts of a district beside the official units.
+KEYLESS_ROW = (
+    "empty unit key: the row names no unit, so it cannot be read (a grouping of districts "
+    "or a part of one has no official key); give it a key, or leave such rows out "
+    "(other_units: leave_out, with a units table)"
+)
+
+
+def _keyless_rows(cells: pd.DataFrame) -> list[pd.DataFrame]:
+    """One failure per source row whose key is empty (their cells are not compared as
+    duplicates of one another: :func:`_duplicates`)."""
+    at = np.flatnonzero(_keyless(cells))
+    if not len(at):
+        return []
+    rows = cells["source"].cat.codes.to_numpy().astype(np.int64)[at] << 32
+    rows |= cells["row"].to_numpy(dtype=np.int64, na_value=-1)[at] & 0xFFFFFFFF
+    _, first = np.unique(rows, return_index=True)
+    at = at[np.sort(first)]
+    return [_at(cells, at, "unit", "", KEYLESS_ROW, "empty_key")]
+
+
+def _keyless(cells: pd.DataFrame) -> np.ndarray:
+    """Which cells have an empty unit key (no pass over the keys' text)."""
+    categories = cells["unit"].cat.categories
+    if "" not in categories:
+        return np.zeros(len(cells), dtype=bool)
+    return cells["unit"].cat.codes.to_numpy() == categories.get_loc("")
 
 
 def _at(
@@ -206,9 +237,10 @@ def _duplicates(
     )
     failures: list[pd.DataFrame] = []
     warnings: list[pd.DataFrame] = []
+    keyless = _keyless(cells)  # rows without a key are reported as such, not as copies
     for mask, reason, code, out in (
-        (clash, "duplicate (unit, year, variable)", "duplicate_cell", failures),
-        (repeat, REPEATED_CELL, "repeated_cell", warnings),
+        (clash & ~keyless, "duplicate (unit, year, variable)", "duplicate_cell", failures),
+        (repeat & ~keyless, REPEATED_CELL, "repeated_cell", warnings),
     ):
         if mask.any():
             at = np.flatnonzero(mask)
@@ -450,7 +482,7 @@ def validate(
     coverage, variables the framework does not use, 0 of 0 (indicator undefined).
     """
     clashes, warnings = _duplicates(cells, index)
-    failures = _key_failures(cells, units, own_keys) + clashes
+    failures = _key_failures(cells, units, own_keys) + _keyless_rows(cells) + clashes
     failures += cell_control_failures(cells)  # ESC, NUL, ... in unit keys and variable names
     if framework is not None:
         more, framework_warnings = _framework_failures(cells, index, values, framework)
