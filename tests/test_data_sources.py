@@ -1216,6 +1216,83 @@ def test_a_landesamts_published_table_of_its_kreise(tmp_path: Path) -> None:
     assert set(err.value.failures["code"]) == {"numeric_keys"}
 
 
+def _school_table(unit_of_measure: str, figures: list[list[object]]) -> list[list[object]]:
+    """One of the two tables of a Landesamt's sheet of pupils by school type (after the
+    real Integrationsmonitoring Niedersachsen table 4.1.2, cells written by hand)."""
+    return [
+        [None, "AGS", "Statistische Region\nLand", "Jahr", "Hauptschule", None],
+        [None, None, None, None, "Deutsche", "Ausländerinnen und Ausländer"],
+        [None, None, None, None, unit_of_measure, None],
+        [None, 1, 2, 3, 4, 5],
+        *figures,
+    ]
+
+
+def test_two_tables_one_below_the_other_in_a_sheet(tmp_path: Path) -> None:
+    """A sheet of per cent shares with, below its notes, the same table in counts: both
+    are read, each with its header, and problems name the rows of the sheet."""
+    rows = [
+        [None, "Tabelle 4.1.2: Schülerinnen und Schüler nach Schulform"],
+        [None, None],
+        *_school_table(
+            "Prozent",
+            [
+                [None, 1, "Statistische Region Braunschweig", 2020, 68.3, 31.7],
+                [None, 2, "Statistische Region Hannover", 2020, 63.5, "x"],
+            ],
+        ),
+        [None, None],
+        [None, None, "1) Integrierte Gesamtschule: einschließlich Oberstufe"],
+        [None, None],
+        [None, None, "Quelle: Schulstatistik"],
+        [None, None],
+        [None, "Tabelle 4.1.2a: Schülerinnen und Schüler nach Schulform, Anzahl"],
+        *_school_table(
+            "Anzahl",
+            [
+                [None, 1, "Statistische Region Braunschweig", 2020, 733, 340],
+                [None, 2, "Statistische Region Hannover", 2020, 334, "x"],
+            ],
+        ),
+    ]
+    rows = [row + [None] * (6 - len(row)) for row in rows]
+    pd.DataFrame(rows).to_excel(tmp_path / "4-1-2.xlsx", header=False, index=False)
+    spec = SourceSpec(path="4-1-2.xlsx", key={"prefix": "03"})
+    ds = load_sources([spec], base_dir=tmp_path)
+    share, count = "Hauptschule | Deutsche | Prozent", "Hauptschule | Deutsche | Anzahl"
+    assert ds.variables == [
+        share,
+        "Hauptschule | Ausländerinnen und Ausländer | Prozent",
+        count,
+        "Hauptschule | Ausländerinnen und Ausländer | Anzahl",
+    ]
+    assert list(ds.unit_ids) == ["031", "032"]
+    assert value(ds, "031", 2020, share) == pytest.approx(68.3)
+    assert value(ds, "031", 2020, count) == 733
+    assert value(ds, "032", 2020, count) == 334
+    notes = ds.warnings[ds.warnings["code"] == "note_below_table"]
+    assert notes["row"].tolist() == [10, 12]  # the first table's notes, at their rows
+    locked = ds.long.query("unit == '032'").set_index("variable")["missing_reason"]
+    assert locked["Hauptschule | Ausländerinnen und Ausländer | Anzahl"] == "locked"
+    rows[-1][4] = "?"  # a problem in the table below names its row of the sheet
+    pd.DataFrame(rows).to_excel(tmp_path / "4-1-2.xlsx", header=False, index=False)
+    with pytest.raises(DataValidationError) as err:
+        load_sources([spec], base_dir=tmp_path)
+    assert err.value.failures[["row", "value"]].values.tolist() == [[len(rows), "?"]]
+
+
+def test_a_key_head_repeated_without_an_empty_row_above_starts_no_table(
+    tmp_path: Path,
+) -> None:
+    # a second header needs an empty row above it: a data row keyed "AGS" stays a row
+    rows = [["AGS", "Name", "Jahr", "Anzahl"], ["03101", "Braunschweig", 2020, 5]]
+    rows += [["AGS", "Name", "Jahr", "Anzahl"], ["03102", "Salzgitter", 2020, 6]]
+    pd.DataFrame(rows).to_excel(tmp_path / "t.xlsx", header=False, index=False)
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="t.xlsx")], base_dir=tmp_path)
+    assert 3 in set(err.value.failures["row"])
+
+
 def test_a_year_column_headed_with_its_date_and_names_spelt_two_ways(tmp_path: Path) -> None:
     """``Jahr (31.12.)`` is the year column; a Kreis named two ways over the years, or
     given a new key by a reform (Göttingen 152, from 2016 159), keeps its name column."""

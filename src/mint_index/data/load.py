@@ -21,15 +21,15 @@ from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import union_categoricals
 
 from mint_index.data.controls import units_control_failures
-from mint_index.data.dataset import FLAGS, MISSING_REASONS, Dataset, build_cube
+from mint_index.data.dataset import Dataset, build_cube
 from mint_index.data.genesis import apply_mapping, load_mapping
 from mint_index.data.inputs import InputRefused, expand_data_folders, read_input, sniff_kind
 from mint_index.data.readers import (
     Table,
     check_school_year,
+    concat_cells,
     detect_encoding,
     failures_frame,
     frame_sha256,
@@ -589,41 +589,9 @@ def _combine(tables: list[Table]) -> pd.DataFrame:
     source = pd.Categorical.from_codes(
         np.repeat(np.arange(len(parts)), lengths), pd.Index([t.source for t in tables])
     )
-    if len(parts) == 1:
-        cells = parts[0]
-        cells["source"] = source
-        return cells
-    return pd.DataFrame(
-        {
-            "unit": union_categoricals([_object_categories(p["unit"]) for p in parts]),
-            "year": np.concatenate([p["year"].to_numpy(np.int64) for p in parts]),
-            "variable": union_categoricals([_object_categories(p["variable"]) for p in parts]),
-            "value": np.concatenate([p["value"].to_numpy(np.float64) for p in parts]),
-            "missing_reason": pd.Categorical.from_codes(
-                np.concatenate([p["missing_reason"].cat.codes for p in parts]),
-                pd.Index(MISSING_REASONS),
-            ),
-            "flag": pd.Categorical.from_codes(
-                np.concatenate([p["flag"].cat.codes for p in parts]), pd.Index(FLAGS)
-            ),
-            "row": np.concatenate([p["row"].to_numpy(np.int64) for p in parts]),
-            "column": union_categoricals(
-                [_object_categories(p["column"].astype(str).astype("category")) for p in parts]
-            ),
-            "source": source,
-        },
-        copy=False,
-    )
-
-
-def _object_categories(column: pd.Series) -> pd.Categorical:
-    """The column with its categories as plain objects: under pandas 3 an empty or text
-    categorical may have ``str`` categories, and union_categoricals refuses to mix them."""
-    values = column.array
-    return pd.Categorical.from_codes(
-        np.asarray(values.codes),
-        pd.Index(np.asarray(values.categories, dtype=object), dtype=object),
-    )
+    cells = parts[0] if len(parts) == 1 else concat_cells(parts)
+    cells["source"] = source
+    return cells
 
 
 def _dataset(

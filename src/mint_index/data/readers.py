@@ -56,6 +56,7 @@ __all__ = [
     "blank_and_note_rows",
     "cell_warnings",
     "check_school_year",
+    "concat_cells",
     "detect_encoding",
     "empty_cells",
     "failures_frame",
@@ -74,6 +75,7 @@ __all__ = [
     "sniff_decimal",
     "sniff_separator",
     "source_columns",
+    "stacked",
     "title_rows",
     "total_labels",
     "total_rows",
@@ -210,6 +212,66 @@ class Table:
         old, self.source = self.source, source
         self.failures = [_renamed(f, old, source) for f in self.failures]
         self.warnings = [_renamed(w, old, source) for w in self.warnings]
+
+
+def stacked(first: Table, second: Table) -> Table:
+    """Two tables of one source, one below the other in a sheet, as one: their cells,
+    problems, names and labels; the first one's format, layout and title."""
+    names = [n for n in (first.names, second.names) if n is not None]
+    joined = pd.concat(names) if len(names) > 1 else (names[0] if names else None)
+    aliases = {**second.aliases}
+    for variable, labels in first.aliases.items():
+        aliases[variable] = list(dict.fromkeys([*labels, *aliases.get(variable, [])]))
+    return Table(
+        concat_cells([first.cells, second.cells]),
+        first.source,
+        first.format,
+        first.layout,
+        first.rows + second.rows,
+        failures=first.failures + second.failures,
+        warnings=first.warnings + second.warnings,
+        names=None if joined is None else joined[~joined.index.duplicated()],
+        aliases=aliases,
+        title=first.title,
+        labels={**second.labels, **first.labels},
+    )
+
+
+def concat_cells(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Cells of several tables (:class:`Table`) as one frame; categoricals stay
+    categoricals, over the union of their categories."""
+    from pandas.api.types import union_categoricals
+
+    return pd.DataFrame(
+        {
+            "unit": union_categoricals([_object_categories(p["unit"]) for p in parts]),
+            "year": np.concatenate([p["year"].to_numpy(np.int64) for p in parts]),
+            "variable": union_categoricals([_object_categories(p["variable"]) for p in parts]),
+            "value": np.concatenate([p["value"].to_numpy(np.float64) for p in parts]),
+            "missing_reason": pd.Categorical.from_codes(
+                np.concatenate([p["missing_reason"].cat.codes for p in parts]),
+                pd.Index(MISSING_REASONS),
+            ),
+            "flag": pd.Categorical.from_codes(
+                np.concatenate([p["flag"].cat.codes for p in parts]), pd.Index(FLAGS)
+            ),
+            "row": np.concatenate([p["row"].to_numpy(np.int64) for p in parts]),
+            "column": union_categoricals(
+                [_object_categories(p["column"].astype(str).astype("category")) for p in parts]
+            ),
+        },
+        copy=False,
+    )
+
+
+def _object_categories(column: pd.Series) -> pd.Categorical:
+    """The column with its categories as plain objects: under pandas 3 an empty or text
+    categorical may have ``str`` categories, and union_categoricals refuses to mix them."""
+    values = column.array
+    return pd.Categorical.from_codes(
+        np.asarray(values.codes),
+        pd.Index(np.asarray(values.categories, dtype=object), dtype=object),
+    )
 
 
 def _renamed(problems: pd.DataFrame, old: str, new: str) -> pd.DataFrame:

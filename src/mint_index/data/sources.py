@@ -78,6 +78,7 @@ from mint_index.data.readers import (
     sha256_of,
     sniff_decimal,
     sniff_separator,
+    stacked,
     text_sample,
     title_year,
     total_labels,
@@ -429,10 +430,10 @@ def _excel(
     read: pd.DataFrame | None = None,
 ) -> Table:
     """A worksheet: a GENESIS table saved as Excel is read as its CSV export would be,
-    any other sheet as a plain table with a header row. One of every sheet
-    (``every_sheet``) without a row of two filled cells holds no table: passed over, with
-    a warning (code ``no_table_in_sheet``). ``read``: the sheet's cells, where they have
-    been read already."""
+    any other sheet as a plain table with a header row (several, one below the other:
+    :func:`_plain_sheet`). One of every sheet (``every_sheet``) without a row of two
+    filled cells holds no table: passed over, with a warning (code ``no_table_in_sheet``).
+    ``read``: the sheet's cells, where they have been read already."""
     one = spec.sheet if isinstance(spec.sheet, (str, int)) else 0  # read_file splits lists
     sheet = read_sheet(raw, one, header=False) if read is None else read
     text = sheet_as_csv(sheet)
@@ -462,15 +463,27 @@ def _excel(
         return table
     for j in percent_columns(raw, one):  # 12,5 % is stored as 0.125
         sheet[j] = as_shown_percent(sheet[j])
+    table = _plain_sheet(sheet, name, spec)
+    table.sha256 = sha256_of(raw)
+    return table
+
+
+def _plain_sheet(sheet: pd.DataFrame, name: str, spec: SourceSpec, first_row: int = 0) -> Table:
+    """A sheet's plain table, and those below it: a Landesamt's sheet may hold a table of
+    counts and, under its notes, the same table in per cent, each with its header
+    (:func:`_next_table`). Their cells are read as one source's; a variable whose label
+    both give is a duplicate, reported as such. ``first_row``: the sheet row (from 0)
+    ``sheet`` starts at, so that problems name the rows of the sheet."""
     head = sheet.head(50)
     head = head.astype(object).where(head.notna(), "")  # an empty cell as "", as in a CSV
     cells = [[_cell_text(c) for c in row] for row in head.to_numpy().tolist()]
     skip, depth = header_rows(cells)
-    frame = sheet.iloc[skip + depth :].reset_index(drop=True)
+    below = _next_table(sheet, cells, skip, depth)
+    frame = sheet.iloc[skip + depth : below].reset_index(drop=True)
     frame.columns = header_labels(cells[skip : skip + depth])
     header = [str(c).strip() for c in frame.columns]
     unit, label = _key_and_name(header, spec)
-    rows = np.arange(len(frame)) + skip + depth + 1
+    rows = np.arange(len(frame)) + first_row + skip + depth + 1
     keys = [c for c in (unit, label) if c]
     decimal = spec.decimal or _typed_decimal(frame.drop(columns=keys, errors="ignore"))
     title = _title(head.iloc[:skip].to_numpy().tolist())
@@ -480,8 +493,34 @@ def _excel(
         lambda dated: _frame_source(frame, rows, dated, name, "excel", (unit, label), decimal),
     )
     table.title = title
-    table.sha256 = sha256_of(raw)
-    return table
+    if below is None:
+        return table
+    rest = sheet.iloc[below:].reset_index(drop=True)
+    return stacked(table, _plain_sheet(rest, name, spec, first_row + below))
+
+
+def _next_table(sheet: pd.DataFrame, cells: list[list[str]], skip: int, depth: int) -> int | None:
+    """Where a second table starts below the one whose header is ``cells[skip:skip+depth]``
+    (a sheet row, from 0), or ``None``: the first head of that header (``AGS``, text, not
+    a number) heads the same column again, in a row after an empty one or after title
+    lines (rows of one filled cell) that follow an empty row. The second table starts at
+    its title."""
+    if not depth or skip >= len(cells):
+        return None
+    top = [cell.strip() for cell in cells[skip]]
+    first = next((j for j, cell in enumerate(top) if cell), None)
+    if first is None or not any(ch.isalpha() for ch in top[first]):
+        return None  # a number heads no column of both tables
+    column = sheet.iloc[skip + depth :, first]
+    texts = column.astype(object).where(column.notna(), "").astype(str).str.strip()
+    filled = sheet.iloc[skip + depth :].notna().sum(axis=1).to_numpy()
+    for again in np.flatnonzero((texts == top[first]).to_numpy()):
+        start = int(again)
+        while start > 0 and filled[start - 1] == 1:
+            start -= 1  # the title lines of the table below
+        if start > 0 and filled[start - 1] == 0:  # after an empty row: a new table
+            return skip + depth + start
+    return None
 
 
 def _typed_decimal(values: pd.DataFrame) -> str:
