@@ -355,3 +355,30 @@ def test_inspect_with_a_key_prefix_pastes_it_and_the_pasted_block_loads(
     assert main(["inspect", "ni.csv", "--key", "prefix"]) == 2
     assert "is not name=value" in capsys.readouterr().err
     assert main(["inspect", "ni.csv", "--key", "pad=eight"]) == 2
+
+
+def test_filter_and_pivot_flags_read_a_file_and_inspect_pastes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A table of quarters dates its rows in ``Stichtag``: ``--filter
+    Stichtag=31.12.2022`` keeps the year-end, as a project's ``filter:`` does (naming the
+    file's column, though it is the year column), and ``inspect`` pastes it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "q.csv").write_text(
+        "AGS;Stichtag;Geschlecht;Beschäftigte\n"
+        "01001;30.09.2022;männlich;24100\n01001;31.12.2022;männlich;24350\n"
+        "01001;30.09.2022;weiblich;22800\n01001;31.12.2022;weiblich;23020\n",
+        encoding="utf-8",
+    )
+    flags = ["--filter", "Stichtag=31.12.2022", "--pivot", "Geschlecht"]
+    assert main(["inspect", "q.csv", *flags, "--format", "json"]) == 0
+    entry = yaml.safe_load(_json(capsys)["snippet"])["sources"][0]
+    assert entry["filter"] == {"Stichtag": "31.12.2022"} and entry["pivot"] == ["Geschlecht"]
+    data = load_sources([SourceSpec(**entry)], base_dir=tmp_path)
+    assert data.variables == ["beschaeftigte_maennlich", "beschaeftigte_weiblich"]  # mapped
+    assert data.values[0, 0, 1] == 23020  # weiblich, at the year's end
+    assert main(["inspect", "q.csv", "--filter", "Stichtag"]) == 2
+    assert "is not COLUMN=VALUE" in capsys.readouterr().err
+    both = ["--filter", "Stichtag=30.09.2022", "--filter", "Stichtag=31.12.2022"]
+    assert main(["validate", "q.csv", *both, "--pivot", "Geschlecht"]) == 1
+    assert "duplicate (unit, year, variable)" in capsys.readouterr().err

@@ -377,3 +377,62 @@ def test_other_units_of_a_source_with_no_cells_left(tmp_path: Path) -> None:
     units = pd.DataFrame({"unit": ["01001"], "name": ["Flensburg"]})
     data = mi.load_data(genesis, units=units, mapping={"nope": "x"})
     assert set(data.warnings["code"]) == {"unknown_label"} and not data.variables
+
+
+#: A table of the KBV's Arztatlas as downloaded (layout after the real 2023 export,
+#: figures written by hand): a type column sorting the rows into KV regions, Kreise and
+#: Raumordnungsregionen, Kreis keys written without their leading zero.
+ARZTATLAS = (
+    "Regionsschlüssel;Name;Regionstyp;Arztdichte\n"
+    "1;Schleswig-Holstein;KV-Region;216,7\n"
+    "2;Hamburg;KV-Region;310,3\n"
+    "1001;Flensburg, Stadt;Kreise;262,1\n"
+    "1002;Kiel, Stadt;Kreise;281,4\n"
+    "1003;Lübeck, Stadt;Kreise;250,9\n"
+    "101;Schleswig-Holstein Mitte;Raumordnungsregionen;198,2\n"
+    "102;Schleswig-Holstein Ost;Raumordnungsregionen;205,7\n"
+)
+
+
+def test_load_data_filters_a_files_rows_as_a_project_source_does(tmp_path: Path) -> None:
+    path = tmp_path / "arztatlas.csv"
+    path.write_text(ARZTATLAS, encoding="utf-8")
+    ds = mi.load_data(path, year=2023, filter={"Regionstyp": "Kreise"}, key={"pad": 5})
+    assert list(ds.unit_ids) == ["01001", "01002", "01003"]
+    assert ds.variables == ["Arztdichte"]
+    assert ds.values[0, 1, 0] == pytest.approx(281.4)
+    assert ds.units.loc["01003", "name"] == "Lübeck, Stadt"
+    several = mi.load_data(
+        path, year=2023, filter={"Regionstyp": ["KV-Region", "Kreise"]}, key={"pad": 5}
+    )
+    assert len(several.unit_ids) == 5
+    # without the filter the type column is text: the problem says how to keep one kind
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(path, year=2023)
+    text = err.value.failures.query("code == 'text_column'")["reason"].iloc[0]
+    assert "kinds (KV-Region, Kreise, Raumordnungsregionen)" in text
+    assert "filter: {Regionstyp: Raumordnungsregionen}" in text
+
+
+def test_load_data_pivot_and_name_column(tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(
+        "AGS;Jahr;Geschlecht;Ausländer;Bezeichnung\n"
+        "03101;2020;männlich;16100;Braunschweig\n03101;2020;weiblich;14850;Braunschweig\n",
+        encoding="utf-8",
+    )
+    ds = mi.load_data(path, pivot=["Geschlecht"], name_column="Bezeichnung")
+    assert ds.variables == ["Ausländer | männlich", "Ausländer | weiblich"]
+    assert ds.values[0, 0, 1] == 14850
+    assert ds.units.loc["03101", "name"] == "Braunschweig"
+
+
+def test_a_dataframe_takes_a_name_column_but_no_filter_or_pivot() -> None:
+    frame = pd.DataFrame({"unit": ["01001"], "year": [2020], "kind": ["Kreise"], "x": [1.0]})
+    with pytest.raises(mi.DataValidationError, match="select a DataFrame's rows with pandas"):
+        mi.load_data(frame, filter={"kind": "Kreise"})
+    named = frame.drop(columns="kind").assign(Gebiet="Flensburg")
+    with pytest.raises(mi.DataValidationError, match="not a number"):
+        mi.load_data(named)  # a column of names nobody named is read as figures
+    renamed = mi.load_data(named, name_column="Gebiet")
+    assert renamed.units.loc["01001", "name"] == "Flensburg"

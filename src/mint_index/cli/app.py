@@ -185,6 +185,21 @@ def _add_source_options(parser: argparse.ArgumentParser, year: bool = True) -> N
         "match=name (units named; the units table gives their keys)",
     )
     group.add_argument(
+        "--filter",
+        metavar="COLUMN=VALUE",
+        action="append",
+        help="keep the rows whose COLUMN holds VALUE (time=2022-12-31: one reference date of "
+        "a flat file of quarters; Regionstyp=Kreise); repeat the flag for other columns, or "
+        "for several values of one",
+    )
+    group.add_argument(
+        "--pivot",
+        metavar="COLUMN",
+        action="append",
+        help="a column of a long file whose values are part of each variable (Geschlecht); "
+        "repeat the flag for several",
+    )
+    group.add_argument(
         "--layout",
         choices=("long", "wide", "transposed"),
         help="a plain table's layout where its columns do not say it: long (unit, year, "

@@ -45,6 +45,8 @@ _SOURCE_FLAGS = (
     "expected_warnings",
     "key",
     "other_units",
+    "filter",
+    "pivot",
 )
 #: Flags whose value the project file gives.
 _PROJECT_FLAGS = ("framework", "units")
@@ -116,6 +118,8 @@ def command_line_sources(files: list[Path], args: argparse.Namespace) -> list[So
         "expected_warnings": _listed(getattr(args, "expected_warnings", None)),
         "key": _key_option(getattr(args, "key", None)),
         "other_units": getattr(args, "other_units", None) or "auto",
+        "filter": _filter_option(getattr(args, "filter", None)),
+        "pivot": getattr(args, "pivot", None) or [],
     }
     try:
         return [SourceSpec(path=str(file), **options) for file in files]
@@ -138,6 +142,21 @@ def _key_option(text: str | None) -> dict[str, str]:
             )
         pairs[name.strip()] = value.strip()
     return pairs
+
+
+def _filter_option(given: list[str] | None) -> dict[str, str | list[str]]:
+    """``--filter COLUMN=VALUE``, once per column and value: the values of each column, as
+    a project's ``filter:`` says them (one value as text, several as a list). A value may
+    hold commas (``Braunschweig, Stadt``), so several are given by repeating the flag."""
+    values: dict[str, list[str]] = {}
+    for part in given or []:
+        column, sep, value = part.partition("=")
+        if not sep or not column.strip() or not value.strip():
+            raise UsageError(
+                f"--filter: {part!r} is not COLUMN=VALUE (e.g. time=2022-12-31, Regionstyp=Kreise)"
+            )
+        values.setdefault(column.strip(), []).append(value.strip())
+    return {column: held[0] if len(held) == 1 else held for column, held in values.items()}
 
 
 def _listed(text: str | None) -> list[str]:

@@ -55,9 +55,9 @@ def source_entry(spec: SourceSpec, description: SourceDescription) -> dict[str, 
     pasted unchanged, it loads the file."""
     entry: dict[str, Any] = {"path": spec.path, "format": description.format}
     options = ("year", "unit", "school_year", "unit_column", "name_column", "layout", "sheet")
-    for option in (*options, "expected_warnings", "other_units"):
+    for option in (*options, "expected_warnings", "other_units", "filter", "pivot"):
         value = getattr(spec, option)
-        if value not in (None, "auto", []):
+        if value not in (None, "auto", [], {}):
             entry[option] = value
     key = spec.key.model_dump(exclude_defaults=True)  # as the command line gave it
     if key:

@@ -100,6 +100,9 @@ def load_data(
     expected_warnings: Sequence[str] = (),
     key: KeySpec | Mapping[str, Any] | None = None,
     other_units: str = "auto",
+    name_column: str | None = None,
+    filter: Mapping[str, str | Sequence[str]] | None = None,
+    pivot: Sequence[str] = (),
     min_coverage: float = 0.5,
 ) -> Dataset:
     """Read one or several sources into one validated :class:`~mint_index.Dataset`.
@@ -135,6 +138,12 @@ def load_data(
     for units named, whose keys the ``units`` table gives). ``other_units``: the rows of
     units the ``units`` table does not list are left out with a warning (``leave_out``)
     or reported (``error``); by default (``auto``) left out of official exports only.
+    ``name_column`` names the column of unit names where no usual name says it. ``filter``
+    keeps the rows of a file whose columns hold the given values (``{"time":
+    "2022-12-31"}``: one reference date of a flat file of quarters; ``{"Regionstyp":
+    "Kreise"}``; a list keeps several values), and ``pivot`` names the columns of a long
+    file whose values are part of each variable (``["Geschlecht"]``), as a project's
+    source says them; a DataFrame's rows are selected with pandas instead.
     ``units`` is a units table (path or DataFrame, see :func:`load_units`).
 
     With a ``framework`` the data are checked against it. Every problem is collected and
@@ -181,27 +190,27 @@ def load_data(
         units_table, unit_problems = _read_units(units)
         problems += unit_problems
     names = _source_names(sources)
+    reading: dict[str, Any] = {  # a project source's options (SourceSpec), but the path
+        "format": format or "auto",
+        "key": key,
+        "other_units": other_units,
+        "school_year": school_year,
+        "unit_column": None if unit_column == "unit" else unit_column,
+        "name_column": name_column,
+        "year_column": None if year_column == "year" else year_column,
+        "layout": layout or "auto",
+        "sheet": sheet,
+        "encoding": encoding,
+        "separator": sep,
+        "decimal": decimal,
+        "expected_warnings": list(expected_warnings),
+        "filter": {c: v if isinstance(v, str) else list(v) for c, v in (filter or {}).items()},
+        "pivot": list(pivot),
+    }
     tables = [
         table
         for item, name, y, u in zip(sources, names, years, places, strict=True)
-        for table in _read(
-            item,
-            name,
-            format,
-            year=y,
-            unit=u,
-            key=key,
-            other_units=other_units,
-            school_year=school_year,
-            layout=layout,
-            unit_column=unit_column,
-            year_column=year_column,
-            sheet=sheet,
-            sep=sep,
-            decimal=decimal,
-            encoding=encoding,
-            expected_warnings=list(expected_warnings),
-        )
+        for table in _read(item, name, {**reading, "year": y, "unit": u})
     ]
     if key.match == "name" and not problems:
         for table in tables:  # loops over sources and sheets
@@ -499,35 +508,10 @@ def _key_spec(key: KeySpec | Mapping[str, Any] | None) -> KeySpec:
         raise MintIndexError(f"key= cannot be used: {problem}") from None
 
 
-def _read(
-    item: Source,
-    name: str,
-    fmt: str | None,
-    *,
-    layout: str | None,
-    unit_column: str,
-    year_column: str,
-    sheet: str | int | list[str | int] | None,
-    sep: str | None,
-    decimal: str | None,
-    encoding: str | None,
-    year: int | None,
-    unit: str | None,
-    key: KeySpec,
-    other_units: str,
-    school_year: str | None,
-    expected_warnings: list[str],
-) -> list[Table]:
-    """One source -> its Tables (one per sheet where ``sheet`` names several); problems
+def _read(item: Source, name: str, options: dict[str, Any]) -> list[Table]:
+    """One source -> its Tables (one per sheet where ``sheet`` names several), read with
+    ``options`` (a :class:`~mint_index.data.source.SourceSpec`'s, but the path); problems
     that stop reading it become failures."""
-    common: dict[str, Any] = {
-        "layout": layout,
-        "unit_column": unit_column,
-        "year_column": year_column,
-        "year": year,
-        "unit": unit,
-        "school_year": school_year,
-    }
     from pydantic import ValidationError
 
     from mint_index.data.sources import (
@@ -539,47 +523,48 @@ def _read(
         transposed_frame_table,
     )
 
-    options = {
-        "path": name,
-        "format": fmt or "auto",
-        "year": year,
-        "unit": unit,
-        "key": key,
-        "other_units": other_units,
-        "school_year": school_year,
-        "unit_column": None if unit_column == "unit" else unit_column,
-        "year_column": None if year_column == "year" else year_column,
-        "layout": layout or "auto",
-        "sheet": sheet,
-        "encoding": encoding,
-        "separator": sep,
-        "decimal": decimal,
-        "expected_warnings": expected_warnings,
-    }
     try:
-        spec = SourceSpec.model_validate(options)
+        spec = SourceSpec.model_validate({"path": name, **options})
     except ValidationError as exc:
         problem = "; ".join(f"{e['loc'][0]}={e['input']!r}: {e['msg']}" for e in exc.errors())
         return [failed_table(name, f"cannot read with these options: {problem}", "invalid_option")]
-    if isinstance(item, pd.DataFrame) and layout != "transposed":
+    if not isinstance(item, pd.DataFrame):
+        return read_file(Path(item), spec, name=name)  # a file it cannot read: a failed Table
+    if spec.filter or spec.pivot:
+        return [
+            failed_table(
+                name,
+                "filter and pivot read files; select a DataFrame's rows with pandas "
+                "(frame[frame[column] == value]) and give its variables as columns",
+                "invalid_option",
+            )
+        ]
+    if spec.layout == "transposed":  # a unit per column, read as such a file is
+        table = transposed_frame_table(item, spec, name)
+    else:
+        unit_column = spec.unit_column or "unit"
         frame = item
         if unit_column not in frame.columns and unit_column in (frame.index.names or []):
             frame = frame.reset_index()
+        if spec.name_column is not None:
+            frame = frame.rename(columns={spec.name_column: "name"})
         table = frame_table(
-            frame, name, "frame", decimal=decimal or ".", sha256=frame_sha256(item), **common
+            frame,
+            name,
+            "frame",
+            layout=None if spec.layout == "auto" else spec.layout,
+            unit_column=unit_column,
+            year_column=spec.year_column or "year",
+            year=spec.year,
+            unit=spec.unit,
+            school_year=spec.school_year,
+            decimal=spec.decimal or ".",
         )
-        apply_keys(table, spec)
-        table.leaves_out_other_units = leaves_out_other_units(table, spec)
-        drop_expected_warnings(table, expected_warnings)
-        return [table]
-    if isinstance(item, pd.DataFrame):  # a unit per column, read as such a file is
-        table = transposed_frame_table(item, spec, name)
-        table.sha256 = frame_sha256(item)
-        apply_keys(table, spec)
-        table.leaves_out_other_units = leaves_out_other_units(table, spec)
-        drop_expected_warnings(table, expected_warnings)
-        return [table]
-    return read_file(Path(item), spec, name=name)  # a file it cannot read: a failed Table
+    table.sha256 = frame_sha256(item)
+    apply_keys(table, spec)
+    table.leaves_out_other_units = leaves_out_other_units(table, spec)
+    drop_expected_warnings(table, spec.expected_warnings)
+    return [table]
 
 
 def _combine(tables: list[Table]) -> pd.DataFrame:

@@ -1068,14 +1068,17 @@ def _bad_cells(
     numbers = (~np.isnan(parsed.value)).any() or (parsed.reason > REASON["missing"]).any()
     if not numbers and parsed.bad.sum() > 1:
         first = np.flatnonzero(parsed.bad)[0]
+        one_column = np.ndim(column) == 0 and column != "value"  # not a long table's values
+        head = column if one_column else column[first]
         return [
             failures_frame(
                 source,
                 rows[first],
-                column if np.ndim(column) == 0 else column[first],
+                head,
                 raw.iloc[first],
                 "column holds text, not numbers; only unit, year and name may hold text "
-                "(or give a mapping that leaves it out)",
+                "(or give a mapping that leaves it out)"
+                + (_kinds_hint(str(head), raw) if one_column else ""),
                 code="text_column",
             )
         ]
@@ -1091,6 +1094,25 @@ def _bad_cells(
             code=np.where(infinite, "not_finite", "not_a_number"),
         )
     ]
+
+
+#: At most this many different texts make a column of kinds (``KV-Region``, ``Kreise``).
+_MAX_KINDS = 12
+
+
+def _kinds_hint(head: str, texts: pd.Series) -> str:
+    """For a text column that sorts the rows into a few kinds (the KBV's ``Regionstyp``:
+    ``KV-Region``, ``Kreise``, ``Raumordnungsregionen``), how to keep one kind: each kind
+    on two rows or more, at most :data:`_MAX_KINDS`; otherwise nothing."""
+    cells = texts.astype(str).str.strip()
+    kinds = pd.unique(cells[cells != ""])
+    if not 2 <= len(kinds) <= _MAX_KINDS or len(cells) < 2 * len(kinds):
+        return ""
+    shown = ", ".join(map(str, kinds))
+    return (
+        f"; it sorts the rows into kinds ({shown}): keep one with filter: {{{head}: "
+        f"{kinds[-1]}}} (--filter '{head}={kinds[-1]}')"
+    )
 
 
 def cell_warnings(

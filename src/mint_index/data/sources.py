@@ -403,7 +403,8 @@ def _several_dates(long: pd.DataFrame, name: str) -> list[pd.DataFrame]:
             ", ".join(times),
             f"several reference dates in one year ({year}: {', '.join(times)}; "
             f"{len(several)} year(s) like this): keep one with filter: "
-            f"{{time: {times[-1]}}} (one date per year, a list for several years)",
+            f"{{time: {times[-1]}}} (one date per year, a list for several years; on the "
+            f"command line --filter time={times[-1]}, repeated)",
             code="several_dates_in_a_year",
         )
     ]
@@ -717,6 +718,10 @@ def _frame_source(
     ]
     if transposed:
         problems += _not_transposed_options(spec, name)
+    # the filter names the file's columns: applied before the key, name and year columns
+    # take their roles' names
+    frame, more = filter_rows(frame, spec.filter, name)
+    problems += more
     year = find_year_column(columns, spec.year_column)
     if year is not None and "year" not in frame.columns and year != unit:
         frame = frame.rename(columns={year: "year"})
@@ -727,8 +732,6 @@ def _frame_source(
         renames[label] = "name"
     frame = frame.rename(columns=renames)
     renamed = {"year": year, "unit": unit, "name": label}  # for the problems: the file's names
-    frame, more = filter_rows(frame, spec.filter, name)
-    problems += more
     problems += _unknown_pivot(spec, frame.columns, name)
     pivot = [c for c in spec.pivot if c in frame.columns]
     layout = spec.layout
