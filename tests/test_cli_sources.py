@@ -382,3 +382,28 @@ def test_filter_and_pivot_flags_read_a_file_and_inspect_pastes_them(
     both = ["--filter", "Stichtag=30.09.2022", "--filter", "Stichtag=31.12.2022"]
     assert main(["validate", "q.csv", *both, "--pivot", "Geschlecht"]) == 1
     assert "duplicate (unit, year, variable)" in capsys.readouterr().err
+
+
+def test_year_column_separator_decimal_and_encoding_flags(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A town department's export: tab-separated, Latin-1, a decimal comma and a year
+    column named ``Berichtszeitraum``; the flags read it as a project's options do, and
+    ``inspect`` pastes them."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "t.txt").write_bytes(
+        "Schlüssel\tBerichtszeitraum\tQuote\n03101\t2020\t12,5\n03102\t2020\t9,75\n".encode(
+            "latin-1"
+        )
+    )
+    flags = ["--unit-column", "Schlüssel", "--year-column", "Berichtszeitraum"]
+    flags += ["--separator", "tab", "--decimal", ",", "--encoding", "latin-1"]
+    assert main(["inspect", "t.txt", *flags, "--format", "json"]) == 0
+    entry = yaml.safe_load(_json(capsys)["snippet"])["sources"][0]
+    assert (entry["separator"], entry["decimal"], entry["encoding"]) == ("\t", ",", "latin-1")
+    assert entry["year_column"] == "Berichtszeitraum"
+    data = load_sources([SourceSpec(**{**entry, "mapping": {}})], base_dir=tmp_path)
+    assert list(data.years) == [2020]
+    assert data.values[0, 1, 0] == pytest.approx(9.75)
+    assert main(["inspect", "t.txt", "--separator", ";;"]) == 2
+    assert "--separator" in capsys.readouterr().err

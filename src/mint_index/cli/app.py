@@ -171,6 +171,26 @@ def _add_source_options(parser: argparse.ArgumentParser, year: bool = True) -> N
     )
     group.add_argument("--name-column", metavar="NAME", help="name column of a wide table")
     group.add_argument(
+        "--year-column",
+        metavar="NAME",
+        help="year column where no usual name (Jahr, Stichtag, ...) says it",
+    )
+    group.add_argument(
+        "--separator",
+        metavar="CHAR",
+        help="field separator of a CSV file where sniffing it fails (';', ',', 'tab')",
+    )
+    group.add_argument(
+        "--decimal",
+        choices=(",", "."),
+        help="decimal mark of a CSV file's figures where sniffing it fails",
+    )
+    group.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="text encoding of a CSV file where detecting it fails (utf-8, cp1252, ...)",
+    )
+    group.add_argument(
         "--other-units",
         choices=("auto", "error", "leave_out"),
         help="rows of units the units table does not list: leave_out (with a warning) or "

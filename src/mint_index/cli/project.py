@@ -47,6 +47,10 @@ _SOURCE_FLAGS = (
     "other_units",
     "filter",
     "pivot",
+    "year_column",
+    "separator",
+    "decimal",
+    "encoding",
 )
 #: Flags whose value the project file gives.
 _PROJECT_FLAGS = ("framework", "units")
@@ -120,6 +124,10 @@ def command_line_sources(files: list[Path], args: argparse.Namespace) -> list[So
         "other_units": getattr(args, "other_units", None) or "auto",
         "filter": _filter_option(getattr(args, "filter", None)),
         "pivot": getattr(args, "pivot", None) or [],
+        "year_column": getattr(args, "year_column", None),
+        "separator": _separator_option(getattr(args, "separator", None)),
+        "decimal": getattr(args, "decimal", None),
+        "encoding": getattr(args, "encoding", None),
     }
     try:
         return [SourceSpec(path=str(file), **options) for file in files]
@@ -142,6 +150,12 @@ def _key_option(text: str | None) -> dict[str, str]:
             )
         pairs[name.strip()] = value.strip()
     return pairs
+
+
+def _separator_option(text: str | None) -> str | None:
+    """``--separator``: one character; ``tab`` (or ``\\t``) for a tab, which a shell
+    passes with difficulty."""
+    return "\t" if text in ("tab", "\\t") else text
 
 
 def _filter_option(given: list[str] | None) -> dict[str, str | list[str]]:

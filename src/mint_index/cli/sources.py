@@ -50,12 +50,32 @@ def _framework(args: argparse.Namespace, project: Project | None) -> Framework:
 _PASTE = "# paste into mint-index.yaml (paths are relative to it):\n"
 
 
+#: The reading options the command line gives that :func:`source_entry` pastes (the key
+#: spec apart), in the order a project file lists them.
+_PASTED_OPTIONS = (
+    "year",
+    "unit",
+    "school_year",
+    "unit_column",
+    "name_column",
+    "year_column",
+    "layout",
+    "sheet",
+    "separator",
+    "decimal",
+    "encoding",
+    "expected_warnings",
+    "other_units",
+    "filter",
+    "pivot",
+)
+
+
 def source_entry(spec: SourceSpec, description: SourceDescription) -> dict[str, Any]:
     """The ``sources:`` entry of a file for the project file, with the proposed mapping:
     pasted unchanged, it loads the file."""
     entry: dict[str, Any] = {"path": spec.path, "format": description.format}
-    options = ("year", "unit", "school_year", "unit_column", "name_column", "layout", "sheet")
-    for option in (*options, "expected_warnings", "other_units", "filter", "pivot"):
+    for option in _PASTED_OPTIONS:
         value = getattr(spec, option)
         if value not in (None, "auto", [], {}):
             entry[option] = value
