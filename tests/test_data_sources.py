@@ -1293,6 +1293,67 @@ def test_a_key_head_repeated_without_an_empty_row_above_starts_no_table(
     assert 3 in set(err.value.failures["row"])
 
 
+def test_a_census_table_of_every_level_dated_by_its_reference_day(tmp_path: Path) -> None:
+    """The Zensus 2022 tables set a sheet out with the reference day as one number
+    (``Berichtszeitpunkt`` 20220515), the key as ``_RS`` (12 digits for a Gemeinde), and
+    a column saying each row's level (layout as a public project's test fixtures show the
+    Regionaltabelle's ``CSV-`` sheets; figures written by hand). The filter keeps the
+    Gemeinden; without it, the level column is text, reported with that filter."""
+    rows = [
+        ["Berichtszeitpunkt", "_RS", "Name", "Regionalebene", "EWZ", "AUSL"],
+        [20220515, "01", "Schleswig-Holstein", "Land", 2953270, 259000],
+        [20220515, "01001", "Flensburg", "Kreis", 91113, 11900],
+        [20220515, "010010000000", "Flensburg, Stadt", "Gemeinde", 91113, 11900],
+        [20220515, "010515163003", "Averlak", "Gemeinde", 560, "/"],
+        [20220515, "010510011011", "Brunsbüttel, Stadt", "Gemeinde", 12270, 1210],
+        [20220515, "01051", "Dithmarschen", "Kreis", 133210, 8800],
+    ]
+    pd.DataFrame(rows[1:], columns=rows[0]).to_excel(
+        tmp_path / "zensus.xlsx", sheet_name="CSV-Einwohnerzahl", index=False
+    )
+    spec = SourceSpec(path="zensus.xlsx", filter={"Regionalebene": "Gemeinde"})
+    ds = load_sources([spec], base_dir=tmp_path)
+    assert list(ds.years) == [2022]
+    assert list(ds.unit_ids) == ["010010000000", "010510011011", "010515163003"]
+    assert ds.variables == ["EWZ", "AUSL"]
+    assert value(ds, "010510011011", 2022, "AUSL") == 1210
+    missing = ds.long.set_index(["unit", "variable"])["missing_reason"]
+    assert missing[("010515163003", "AUSL")] == "not_reliable"
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="zensus.xlsx")], base_dir=tmp_path)
+    text = err.value.failures.query("code == 'text_column'")["reason"].iloc[0]
+    assert "kinds (Land, Kreis, Gemeinde)" in text
+
+
+def test_an_open_sdg_table_kept_in_a_workbook(tmp_path: Path) -> None:
+    """A Landesamt prepares its Open SDG uploads in workbook sheets (after the
+    Integrationsmonitoring Niedersachsen's ``CSV_Export`` sheets, figures written by
+    hand): ``Geocode`` spelt so, the AGS beside it as numbers, a line break typed into a
+    label, a column without a head, empty rows below. It is read as the Open SDG file it
+    would be saved as."""
+    head = ["AGS", "Year", "Gebietseinheit", "Qualifikation", "Units", "Geocode", "Value", None]
+    rows = [
+        [101, 2020, "Braunschweig, Stadt", "hoch", "%", "K03101", 24.91, '"'],
+        [101, 2020, "Braunschweig, Stadt", "niedrig", "%", "K03101", 12.5, '"'],
+        [102, 2020, "Salzgitter, Stadt", "hoch", "%", "K03102", ".", '"'],
+        [102, 2020, "Salzgitter, Stadt", "niedrig", "%", "K03102", 30.25, '"'],
+        [102, 2020, "Salzgitter, Stadt", "mittel\nQualifikation", "%", "K03102", 5.0, '"'],
+        [None] * 8,
+        [None] * 8,
+    ]
+    pd.DataFrame([head, *rows]).to_excel(
+        tmp_path / "5-2-3.xlsx", sheet_name="CSV_Export", header=False, index=False
+    )
+    ds = load_sources([SourceSpec(path="5-2-3.xlsx")], base_dir=tmp_path)
+    assert list(ds.unit_ids) == ["03101", "03102"]
+    assert ds.variables == ["% | hoch", "% | niedrig", "% | mittel Qualifikation"]
+    assert value(ds, "03101", 2020, "% | hoch") == pytest.approx(24.91)
+    assert value(ds, "03102", 2020, "% | niedrig") == pytest.approx(30.25)
+    missing = ds.long.set_index(["unit", "variable"])["missing_reason"]
+    assert missing[("03102", "% | hoch")] == "unknown_or_secret"
+    assert ds.units.loc["03102", "name"] == "Salzgitter, Stadt"
+
+
 def test_a_year_column_headed_with_its_date_and_names_spelt_two_ways(tmp_path: Path) -> None:
     """``Jahr (31.12.)`` is the year column; a Kreis named two ways over the years, or
     given a new key by a reform (Göttingen 152, from 2016 159), keeps its name column."""

@@ -69,6 +69,8 @@ KEY_NAMES = (
     "unit",
     "ags",
     "ars",
+    "rs",
+    "_rs",
     "gkz",
     "geocode",
     "regionalschlüssel",
@@ -96,7 +98,7 @@ NAME_NAMES = (
 )
 #: Column names (any case) taken as the year of a plain table, in this order (a date
 #: such as an election's ``13.09.2020`` gives its year).
-YEAR_NAMES = ("year", "jahr", "berichtsjahr", "stichtag", "datum", "date")
+YEAR_NAMES = ("year", "jahr", "berichtsjahr", "berichtszeitpunkt", "stichtag", "datum", "date")
 #: A year column's head with what it dates said after it (``Jahr (31.12.)``, ``Jahr
 #: (Stichtag: 01. März)``, ``Stichtag: 31.12.``), as statistical reports head it.
 _QUALIFIED_YEAR = re.compile(rf"^(?:{'|'.join(YEAR_NAMES)})\s*[(:]", re.IGNORECASE)
@@ -297,13 +299,21 @@ def opensdg_frame(
     ``name_column``), and a row with an empty GeoCode (the whole reporting area) is keyed
     by that name. A file with neither column is about one place: ``unit`` is its key (a
     Land's or a town's own series). The variable label is ``Series`` and ``Units`` where
-    the file has them, else ``Value``.
+    the file has them, else ``Value``, followed by the disaggregation columns' values:
+    every other column but one without a head and a second key (``AGS`` beside
+    ``GeoCode``, one to one).
     """
     columns = [str(c) for c in frame.columns]
-    key = unit_column or ("GeoCode" if "GeoCode" in columns else None)
-    key = key or find_column(columns, None, ("gebietseinheit", "region", "gebiet"))
+    key = unit_column or find_column(
+        columns, None, ("geocode", "gebietseinheit", "region", "gebiet")
+    )
     long = pd.DataFrame(index=frame.index)
     rest = [c for c in columns if c not in _OPENSDG_META | _OPENSDG_SKIP and c != key]
+    # a column without a head names no class (a helper column of a Landesamt's workbook),
+    # nor does a second key beside GeoCode (AGS): a duplicate cell says if one did
+    rest = [c for c in rest if c.strip() and not c.startswith("Unnamed: ")]
+    if key is not None and key in columns:
+        rest = [c for c in rest if not _another_key(frame, key, c)]
     if (key is None or key not in columns) and (unit is None or unit_column is not None):
         raise ValueError(
             "an Open SDG file without GeoCode or Gebietseinheit column: name the column "
@@ -337,6 +347,15 @@ def opensdg_frame(
     for column in rest:
         long[column] = frame[column].astype(str).str.strip()
     return long, rest
+
+
+def _another_key(frame: pd.DataFrame, key: str, column: str) -> bool:
+    """Whether ``column`` keys the units a second way: headed like a key (``AGS`` beside
+    an Open SDG file's ``GeoCode``) and one value of it to each ``key`` and back."""
+    if not key_columns([column]):
+        return False
+    pairs = frame[[key, column]].astype(str).drop_duplicates()
+    return not (pairs[key].duplicated().any() or pairs[column].duplicated().any())
 
 
 def name_column_by_cells(

@@ -131,10 +131,12 @@ _MONTHS = (
 #: A year alone or in a date: ``2023``, ``31.12.2023``, ``2023-12-31`` (also with a time,
 #: as databases export dates and as an Excel date cell reads), ``12/2023``, ``Juni 2023``,
 #: ``31. Dezember 2023``, a summer semester ``SS 2006`` (April to September, within its
-#: year; a winter semester spans two, see :data:`_SCHOOL_YEAR`). Not ``2011-12``:
+#: year; a winter semester spans two, see :data:`_SCHOOL_YEAR`), a date written as one
+#: number, ``20220515`` (the Zensus 2022 tables' ``Berichtszeitpunkt``). Not ``2011-12``:
 #: December 2011 or the school year 2011/12.
 _YEAR_TEXT = re.compile(
     r"^\s*(?:(\d{4})|\d{1,2}\.\d{1,2}\.(\d{4})|(\d{4})-\d{2}-\d{2}(?:[ T][\d:.]+)?"
+    r"|((?:18|19|20|21)\d\d)(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
     r"|(?:0?[1-9]|1[0-2])/(\d{4})"
     rf"|(?:\d{{1,2}}\.\s*)?(?:{_MONTHS})\.?\s+(\d{{4}})"
     r"|(?:sommersemester|sose|ss|summer\s+semester)\s*(\d{4}))\s*$",
@@ -911,7 +913,7 @@ def _years_of(cells: pd.Series, school_year: str | None = None) -> np.ndarray:
     number = pd.to_numeric(written, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     found = written.str.extract(_YEAR_TEXT).bfill(axis=1)[0]
     text = pd.to_numeric(found, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    years = np.where(np.isnan(number), text, number)
+    years = np.where(np.isnan(text), number, text)  # 20220515 is a date, not a number
     bad = np.isnan(years) | (years != np.round(years)) | (years < 1000) | (years > 9999)
     years = np.where(bad, -1, years).astype(np.int64)
     if school_year is not None and bad.any():
@@ -1104,7 +1106,7 @@ def _kinds_hint(head: str, texts: pd.Series) -> str:
     """For a text column that sorts the rows into a few kinds (the KBV's ``Regionstyp``:
     ``KV-Region``, ``Kreise``, ``Raumordnungsregionen``), how to keep one kind: each kind
     on two rows or more, at most :data:`_MAX_KINDS`; otherwise nothing."""
-    cells = texts.astype(str).str.strip()
+    cells = texts[texts.notna()].astype(str).str.strip()
     kinds = pd.unique(cells[cells != ""])
     if not 2 <= len(kinds) <= _MAX_KINDS or len(cells) < 2 * len(kinds):
         return ""

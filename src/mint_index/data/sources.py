@@ -49,6 +49,8 @@ from mint_index.data.layouts import (
     find_name_column,
     find_year_column,
     flat_frame,
+    is_genesis_flat,
+    is_opensdg,
     key_columns,
     name_beside_key,
     opensdg_frame,
@@ -464,9 +466,35 @@ def _excel(
         return table
     for j in percent_columns(raw, one):  # 12,5 % is stored as 0.125
         sheet[j] = as_shown_percent(sheet[j])
-    table = _plain_sheet(sheet, name, spec)
+    tidy = _tidy_sheet(sheet)
+    if tidy is not None:  # an Open SDG table or a GENESIS flat file kept in a workbook
+        table = _read_bytes(tidy, "csv", name, spec.model_copy(update={"format": "auto"}))
+        table.format, table.encoding, table.separator, table.decimal = "excel", None, None, None
+    else:
+        table = _plain_sheet(sheet, name, spec)
     table.sha256 = sha256_of(raw)
     return table
+
+
+def _tidy_sheet(sheet: pd.DataFrame) -> bytes | None:
+    """A sheet whose first row heads an Open SDG table (``Year``, ``Value``, ...) or a
+    GENESIS flat file, as the CSV file it would be saved as (cells as text: a whole
+    number as one, a date as ``2023-12-31``, a line break typed into a cell as a space);
+    ``None`` for any other sheet. A Landesamt prepares its Open SDG uploads in
+    workbooks."""
+    if not len(sheet):
+        return None
+    header = [_cell_text(c).strip() for c in sheet.iloc[0] if pd.notna(c)]
+    if not (is_opensdg(header) or is_genesis_flat(header)):
+        return None
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    cells = sheet[sheet.notna().any(axis=1)].astype(object)  # empty rows are no records
+    writer.writerows(
+        [" ".join(_cell_text(c).split()) for c in row]
+        for row in cells.fillna("").to_numpy().tolist()
+    )
+    return out.getvalue().encode("utf-8")
 
 
 def _plain_sheet(sheet: pd.DataFrame, name: str, spec: SourceSpec, first_row: int = 0) -> Table:
