@@ -265,6 +265,36 @@ def test_bad_cells_and_rows_are_located(tmp_path: Path) -> None:
     assert (failures.loc[6, "value"], failures.loc[6, "reason"]) == ("1.5", "not a number")
 
 
+def test_an_english_export_has_a_decimal_point(tmp_path: Path) -> None:
+    """GENESIS-Online in English writes figures with a decimal point and signed changes
+    (the consumer price index 61111-0002 as its web service returned it in September
+    2024, part of the lines). Read with a decimal comma, ``114.3`` was no number and the
+    figure columns became labels."""
+    lines = [
+        "GENESIS-Tabelle: 61111-0002",
+        "Consumer price index: Germany, months;;;;",
+        "Consumer price index for Germany;;;;",
+        "Germany;;;;",
+        ";;Consumer price index;Change on previous year's month;Change on previous month",
+        ";;2020=100;in (%);in (%)",
+        "2023;January;114.3;+8.7;+1.0",
+        "2023;February;115.2;+8.7;+0.8",
+        "2023;October;117.8;+3.8;-",
+        "2024;January;117.6;+2.9;+0.2",
+        "2024;August;...;...;...",
+        "__________",
+        "© Federal Statistical Office, Wiesbaden 2024",
+        "created: 2024-09-03 / 09:25:17",
+    ]
+    ds = mi.load_data(write(tmp_path / "cpi.csv", lines, "utf-8"), unit="DG")
+    long = ds.long.set_index(["year", "variable"])
+    assert long.loc[(2023, "Consumer price index | 2020=100 | January"), "value"] == 114.3
+    assert long.loc[(2024, "Change on previous year's month | in (%) | January"), "value"] == 2.9
+    assert long.loc[(2023, "Change on previous month | in (%) | October"), "value"] == 0.0
+    unknown = long.loc[(2024, "Consumer price index | 2020=100 | August")]
+    assert unknown["missing_reason"] == "not_yet_available"
+
+
 # ---- mapping ------------------------------------------------------------------------
 def test_mapping_from_yaml_keeps_only_mapped_columns(tmp_path: Path) -> None:
     mapping = tmp_path / "mapping.yaml"

@@ -43,6 +43,7 @@ from mint_index.data.readers import (
     parse_cells,
     parse_years,
     sha256_of,
+    sniff_decimal,
 )
 from mint_index.errors import DataValidationError
 
@@ -313,12 +314,13 @@ def _read_keyed(raw: bytes, source: str, encoding: str, year: int | None) -> Tab
     n_rows = len(line_numbers)
     n_fields = len(delims) // n_rows
     sample = _sample_rows(block, delims, n_fields)
+    decimal = _decimal_mark(sample)
     unlabelled = _unlabelled(head, n_fields)
-    if time_in_row and unlabelled == 1 and not _text_column(sample, 2):
+    if time_in_row and unlabelled == 1 and not _text_column(sample, 2, decimal):
         # ``31.12.2012;4051641;1313410`` under ``;Insgesamt;Wohnen``: a date and figures,
         # the region a title line names (a table of one region), no key and no name
         return no_rows()
-    n_ids = _id_columns(sample, n_fields, time_in_row, unlabelled)
+    n_ids = _id_columns(sample, n_fields, time_in_row, unlabelled, decimal)
     n_values = n_fields - n_ids
     if n_values < 1:  # ``2022;10541``: a year and a figure, not a key and a name
         return no_rows()
@@ -340,7 +342,7 @@ def _read_keyed(raw: bytes, source: str, encoding: str, year: int | None) -> Tab
         sep=";",
         header=None,
         names=list(range(n_values)),
-        decimal=",",
+        decimal=decimal,
         na_values=[""],
         keep_default_na=False,
         skip_blank_lines=False,
@@ -354,7 +356,7 @@ def _read_keyed(raw: bytes, source: str, encoding: str, year: int | None) -> Tab
             if numeric[j]:
                 value[:, j] = frame[j].to_numpy(dtype=np.float64)
                 continue
-            parsed = parse_cells(frame[j], ",")
+            parsed = parse_cells(frame[j], decimal)
             warnings += cell_warnings(source, line_numbers, labels[j], frame[j], parsed)
             value[:, j] = parsed.value
             reason[:, j] = np.where(reason[:, j] > 0, reason[:, j], parsed.reason)
@@ -429,6 +431,8 @@ def _read_keyed(raw: bytes, source: str, encoding: str, year: int | None) -> Tab
         table=table_code(head, source),
         title=table_title(head),
         labels={v: (aliases.get(v) or [v])[0] for v in cells["variable"].cat.categories},
+        separator=";",
+        decimal=decimal,
     )
 
 
@@ -512,23 +516,49 @@ def _sample_rows(buf: np.ndarray, delims: np.ndarray, n_fields: int) -> list[lis
     return list(csv.reader(io.StringIO(sample, newline=None), delimiter=";"))
 
 
-def _text_column(rows: list[list[str]], j: int) -> bool:
+#: A figure written with a decimal point (``114.3``, ``+8.7``), as GENESIS-Online exports
+#: in English; a German export writes ``114,3`` and ``1.234`` for a thousand and more.
+_POINT_DECIMAL = re.compile(r"[-+]?\d+\.\d+")
+#: A date in a data line (``31.12.2015``): no figure, whichever mark the figures have.
+_DATE_CELL = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}")
+
+
+#: How many different figures with a decimal point (and none with a comma) make an export
+#: an English one: a stray ``1.5`` in a German export is reported, not read.
+_POINT_EVIDENCE = 3
+
+
+def _decimal_mark(rows: list[list[str]]) -> str:
+    """The decimal mark of the figures of a sample of data lines: ``,`` as German exports
+    write them, ``.`` where several figures show a decimal point and none a comma (an
+    English export: ``2023;January;114.3;+8.7``); with no such evidence, ``,``."""
+    cells = pd.Series([c.strip() for row in rows for c in row], dtype=object)
+    figures = cells[~cells.str.fullmatch(_DATE_CELL)]
+    if not len(figures) or sniff_decimal(figures.to_frame(), ";") == ",":
+        return ","
+    points = figures[figures.str.fullmatch(_POINT_DECIMAL)].nunique()
+    return "." if points >= _POINT_EVIDENCE else ","
+
+
+def _text_column(rows: list[list[str]], j: int, decimal: str) -> bool:
     """Whether column ``j`` of the sample holds text, not figures or the offices' symbols
     (mostly: a class column may hold a ``0`` among its text)."""
-    parsed = parse_cells(pd.Series([r[j] if len(r) > j else "" for r in rows]), ",")
+    parsed = parse_cells(pd.Series([r[j] if len(r) > j else "" for r in rows]), decimal)
     return bool(parsed.bad.mean() > 0.5)
 
 
-def _id_columns(rows: list[list[str]], n_fields: int, time_in_row: bool, unlabelled: int) -> int:
+def _id_columns(
+    rows: list[list[str]], n_fields: int, time_in_row: bool, unlabelled: int, decimal: str
+) -> int:
     """Leading text columns: ``[date;]key;name`` plus any classification columns, found
     from a sample of rows (a column whose cells are mostly text, not numbers or symbols).
     The ``unlabelled`` columns the header leaves blank are ids too where one of those past
     the text columns holds text: a class's code beside its name (``121;  Albanien``)."""
     n_ids = 3 if time_in_row else 2
-    while n_ids < n_fields - 1 and _text_column(rows, n_ids):
+    while n_ids < n_fields - 1 and _text_column(rows, n_ids, decimal):
         n_ids += 1
     if n_ids < unlabelled < n_fields and any(
-        _text_column(rows, j) for j in range(n_ids, unlabelled)
+        _text_column(rows, j, decimal) for j in range(n_ids, unlabelled)
     ):
         return unlabelled
     return n_ids

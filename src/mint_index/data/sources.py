@@ -325,7 +325,6 @@ def _genesis(raw: bytes, name: str, spec: SourceSpec, encoding: str) -> Table:
     labels already), never silently ignored."""
     named = spec.key.match == "name"
     table = read_genesis(raw, name, encoding=encoding, year=spec.year, unit=spec.unit, named=named)
-    table.separator, table.decimal = ";", ","
     if spec.school_year is not None:
         table.failures.append(
             failures_frame(
