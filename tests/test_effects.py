@@ -121,6 +121,30 @@ def test_end_year_closes_the_window() -> None:
     assert est.window_end.tolist() == [2021]
 
 
+def test_a_restarted_programme_keeps_the_baseline_before_its_first_start() -> None:
+    """Unit A had the measure 2019-2020 and again from 2022; B never. The second spell's
+    baseline is A's years before 2019 (2017, 2018), not the years of the first spell."""
+    a = [10.0, 12.0, 20.0, 22.0, 14.0, 30.0]
+    b = [5.0, 7.0, 8.0, 9.0, 10.0, 11.0]
+    years = [2017, 2018, 2019, 2020, 2021, 2022]
+    values = np.array([a, b]).T[:, :, None]
+    est = estimate_measure(
+        values,
+        years,
+        np.zeros(2, int),
+        np.array([0, 0]),
+        np.array([2019, 2022]),
+        np.array([2020.0, np.nan]),
+        n_boot=200,
+    )
+    a_base, b_base = (10 + 12) / 2, (5 + 7) / 2
+    first = np.mean([(20 - a_base) - (8 - b_base), (22 - a_base) - (9 - b_base)])
+    second = (30 - a_base) - (11 - b_base)
+    assert est.effect[:, 0] == pytest.approx([first, second], abs=1e-12)
+    assert est.n_baseline[:, 0].tolist() == [2, 2]
+    assert est.n_post[:, 0].tolist() == [2, 1]
+
+
 def test_placebo_interval_by_hand() -> None:
     """One treated unit, four comparison units, one year before and one after: each
     placebo effect is the unit's change minus the mean change of the other three."""
@@ -232,6 +256,36 @@ def _generator() -> ModuleType:
 def example() -> tuple[mi.Results, pd.DataFrame]:
     res = mi.score(mi.example_data())
     return res, mi.effects(res, mi.example_measures())
+
+
+def test_a_restarted_programme_has_a_row_per_spell_and_counts_once_when_pooled(
+    example: tuple[mi.Results, pd.DataFrame],
+) -> None:
+    """The example's encounter places of 08999009 ran 2021-2023; started again in 2024 they
+    are a second register row: a unit row per spell, and the pooled estimate counts the
+    unit once (by its first spell)."""
+    res, before = example
+    register = mi.example_measures().frame
+    again = register[register["unit"] == "08999009"].assign(since=2024, end=pd.NA)
+    table = mi.effects(res, pd.concat([register, again], ignore_index=True))
+    rows = table[(table["kind"] == "unit") & (table["unit"] == "08999009")]
+    spells = rows.groupby("indicator")["since"].agg(list)
+    assert all(sorted(s) == [2021, 2024] for s in spells)
+    first = rows[rows["since"] == 2021].set_index("indicator")["effect"]
+    earlier = before[(before["kind"] == "unit") & (before["unit"] == "08999009")]
+    assert first.to_dict() == pytest.approx(
+        earlier.set_index("indicator")["effect"].to_dict(), nan_ok=True
+    )
+    pooled_rows = table[(table["kind"] == "pooled") & (table["measure"] == "m3_encounter_places")]
+    pooled_before = before[
+        (before["kind"] == "pooled") & (before["measure"] == "m3_encounter_places")
+    ]
+    assert pooled_rows["n_units"].tolist() == pooled_before["n_units"].tolist()
+    # one year of data after the restart: too early, where the years before 2021 give a
+    # baseline at all (the same baseline as the first spell's)
+    status = rows.pivot(index="indicator", columns="since", values="status")
+    expected = status[2021].where(status[2021] == "no_baseline", "too_early")
+    assert status[2024].to_dict() == expected.to_dict()
 
 
 def test_example_finds_the_planted_effect(
@@ -452,12 +506,14 @@ def test_measure_review_by_hand(example: tuple[mi.Results, pd.DataFrame]) -> Non
     rows = pd.DataFrame(
         {
             "kind": "unit",
-            "unit": ["a", "a", "b", "c", "d", "d"],
-            "measure": ["m"] * 6,
+            "unit": ["a", "a", "b", "c", "d", "d", "a"],
+            "measure": ["m"] * 7,
+            "since": [2018] * 6 + [2022],  # a's programme started again in 2022
             # volunteers_representation: higher is better
-            "indicator": ["volunteers_representation", "association_boards"] * 3,
-            "low": [0.1, -1.0, -0.5, nan, -1.0, nan],
-            "high": [0.9, 1.0, 0.5, nan, -0.2, nan],
+            "indicator": ["volunteers_representation", "association_boards"] * 3
+            + ["volunteers_representation"],
+            "low": [0.1, -1.0, -0.5, nan, -1.0, nan, nan],
+            "high": [0.9, 1.0, 0.5, nan, -0.2, nan, nan],
             "status": [
                 "estimated",
                 "estimated",
@@ -465,15 +521,17 @@ def test_measure_review_by_hand(example: tuple[mi.Results, pd.DataFrame]) -> Non
                 "too_early",
                 "estimated",
                 "no_baseline",
+                "too_early",
             ],
         }
     )
-    review = measure_review(res, rows).set_index("unit")
+    review = measure_review(res, rows).set_index(["unit", "since"])
     assert review["review"].to_dict() == {
-        "a": "working",  # an interval above zero on a higher-is-better indicator
-        "b": "review",  # horizon passed, nothing visible
-        "c": "wait",
-        "d": "review",  # moved the wrong way
+        ("a", 2018): "working",  # an interval above zero on a higher-is-better indicator
+        ("a", 2022): "wait",  # the same programme's second spell is judged on its own
+        ("b", 2018): "review",  # horizon passed, nothing visible
+        ("c", 2018): "wait",
+        ("d", 2018): "review",  # moved the wrong way
     }
-    assert review.loc["a", "indicators"] == "volunteers_representation"
+    assert review.loc[("a", 2018), "indicators"] == "volunteers_representation"
     assert res.framework.indicator("volunteers_representation").direction == "higher"

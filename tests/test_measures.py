@@ -84,6 +84,40 @@ def test_every_problem_is_reported_once_with_its_row(tmp_path: Path) -> None:
     assert "08999099" in str(info.value)
 
 
+def test_a_programme_that_stopped_and_started_again_has_a_row_per_spell() -> None:
+    """Mentoring in 2018-2019, none in 2020-2021 (funding ran out), again from 2022: two
+    rows. A row for years another row of the unit's measure covers is refused."""
+    spells = pd.DataFrame(
+        {
+            "unit": ["08999001", "08999001", "08999002"],
+            "measure": ["mit_mentors"] * 3,
+            "since": [2022, 2018, 2021],
+            "end": [None, 2019, None],
+        }
+    )
+    register = load_measures(spells, catalog=CATALOG, units=UNITS)
+    first = register.frame[register.frame["unit"] == "08999001"]
+    assert first[["since", "end"]].astype(object).values.tolist() == [[2018, 2019], [2022, pd.NA]]
+    assert register.measures_of("08999001", 2020) == []
+    assert register.measures_of("08999001", 2023) == ["mit_mentors"]
+    overlapping = pd.DataFrame(
+        {
+            "unit": ["08999001", "08999001", "08999002", "08999002"],
+            "measure": ["mit_mentors"] * 4,
+            "since": [2018, 2019, 2018, 2022],  # 2019 within 2018-2020; 2022 after an open row
+            "end": [2020, None, None, None],
+        },
+        index=[10, 11, 12, 13],
+    )
+    with pytest.raises(mi.DataValidationError) as info:
+        load_measures(overlapping, catalog=CATALOG, units=UNITS)
+    failures = info.value.failures
+    assert sorted(zip(failures["row"], failures["code"], strict=True)) == [
+        (11, "duplicate_measure"),
+        (13, "duplicate_measure"),
+    ]
+
+
 def test_a_register_row_with_a_field_too_many_says_which_line(tmp_path: Path) -> None:
     """Found by fuzzing: a stray separator in a register was an internal error."""
     path = tmp_path / "measures.csv"

@@ -79,7 +79,9 @@ REASONS = {
     "unknown_unit": "the unit is not in the units table",
     "invalid_year": "since or end is not a whole year",
     "end_before_since": "end is before since",
-    "duplicate_measure": "the same unit and measure are listed twice",
+    "duplicate_measure": "the same unit and measure are listed twice for overlapping years "
+    "(a programme that stopped and started again is a second row from the year it "
+    "restarted, after the first row's end)",
 }
 
 
@@ -227,6 +229,21 @@ def _years(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return number.where(~bad).round().astype("Int64"), bad
 
 
+def _overlapping(
+    unit: pd.Series, measure: pd.Series, since: pd.Series, end: pd.Series
+) -> np.ndarray:
+    """Which rows repeat a unit's measure for years an earlier row (by ``since``) already
+    covers: one still in place (no ``end``) or ending in or after this row's first year. A
+    programme that stopped and started again has a row per spell."""
+    spells = pd.DataFrame({"u": unit, "m": measure, "since": since, "end": end})
+    spells = spells.sort_values(["u", "m", "since"], kind="stable")
+    same = spells.duplicated(["u", "m"])  # not the unit's first row of the measure
+    reach = spells["end"].astype("Float64").fillna(np.inf)  # still in place: every year after
+    covered = reach.groupby([spells["u"], spells["m"]], sort=False).cummax().shift()
+    overlap = same & (covered >= spells["since"]).fillna(False)  # a bad year: reported
+    return overlap.reindex(unit.index).to_numpy(dtype=bool)
+
+
 def _validated(
     raw: pd.DataFrame,
     label: str,
@@ -283,12 +300,7 @@ def _validated(
     fail(bad_end, "end", end_text, "invalid_year")
     fail((end < since).fillna(False), "end", end_text, "end_before_since")
     filled = (unit != "") & (measure != "")
-    fail(
-        filled & pd.DataFrame({"u": unit, "m": measure}).duplicated(),
-        "measure",
-        measure,
-        "duplicate_measure",
-    )
+    fail(filled & _overlapping(unit, measure, since, end), "measure", measure, "duplicate_measure")
     if failures:
         raise DataValidationError(failures)
 

@@ -15,6 +15,11 @@ For an adopter ``i`` with adoption year ``g`` (its *cohort*) and peer group ``p`
 - ``ATT_i(t) = D[t, i] - mean(D[t, c] for c in the comparison)``; the unit's effect is the
   mean over the years ``g <= t <= end`` (end: last year in place or the last data year).
 
+A programme that stopped and started again is a second adopter row of the same unit, with
+its own ``g`` and ``end``: its baseline stays the years before the unit's *first*
+adoption, the only years free of the measure, and its effect is the mean over its own
+window.
+
 A single unit's interval comes from placebo estimates: every comparison unit that stays
 without the measure through the whole window gets the same estimate as if it had adopted in
 ``g`` (compared with the others), and the spread of these placebo effects is the spread of an
@@ -177,15 +182,10 @@ def estimate_measure(
     boot = np.full((n_boot, n_a, n_k), np.nan)
     in_comparison = np.zeros((n_a, n_u, n_k), dtype=bool)
 
-    windows = (
-        np.unique(np.stack([since, end_year], axis=1), axis=0)
-        if n_a
-        else np.empty((0, 2), dtype=np.int64)
-    )
-    for g, e in windows:
-        members = np.flatnonzero((since == g) & (end_year == e))
+    for f, g, e in _windows(first[adopters], since, end_year):
+        members = np.flatnonzero((first[adopters] == f) & (since == g) & (end_year == e))
         rows = adopters[members]
-        before = years < g
+        before = years < f  # the baseline: before the unit's first adoption
         after = (years >= g) & (years <= e)
         with _quiet():
             base = np.nanmean(np.where(before[:, None, None], values, np.nan), axis=0)  # [U, K]
@@ -240,6 +240,14 @@ def estimate_measure(
         boot_weights=weights[:, adopters],
         in_comparison=in_comparison,
     )
+
+
+def _windows(first: np.ndarray, since: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """The distinct (first adoption, adoption, last year) triples of the adopters, in order:
+    the cohorts that share a baseline and a window."""
+    if not len(since):
+        return np.empty((0, 3), dtype=np.int64)
+    return np.unique(np.stack([first, since, end], axis=1), axis=0)
 
 
 @dataclass(frozen=True)
@@ -301,10 +309,10 @@ def comparison_paths(
     np.minimum.at(first, adopters, since)
     mean = np.full((n_t, len(adopters), n_k), np.nan)
     counterfactual = np.full_like(mean, np.nan)
-    for g, e in np.unique(np.stack([since, end_year], axis=1), axis=0) if len(adopters) else []:
-        members = np.flatnonzero((since == g) & (end_year == e))
+    for f, g, e in _windows(first[adopters], since, end_year):
+        members = np.flatnonzero((first[adopters] == f) & (since == g) & (end_year == e))
         rows = adopters[members]
-        before = years < g
+        before = years < f
         pool = (first > e)[None, :] & (peers[rows][:, None] == peers[None, :])  # [m, U]
         shown = np.where(pool[None, :, :, None], values[:, None, :, :], np.nan)  # [T, m, U, K]
         with _quiet():

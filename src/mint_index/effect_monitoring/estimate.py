@@ -157,7 +157,10 @@ def effects(
                 rows, nodes, years_after, effect, effect_score, low, high, n_comparison, status
             )
         )
-        chosen = np.concatenate([status == "estimated"] * 2, axis=1)
+        # pooled over units, each by its first spell: a restarted programme's later spell
+        # has a unit row of its own but would count the unit twice
+        first_spell = ~rows["unit"].duplicated().to_numpy()
+        chosen = np.concatenate([(status == "estimated") & first_spell[:, None]] * 2, axis=1)
         pool = pooled(est, chosen, level)
         parts.append(_pooled_rows(str(measure), rows, nodes, years_after, pool, judged, status))
     if not parts:

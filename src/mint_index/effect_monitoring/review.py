@@ -26,7 +26,8 @@ REVIEWS = ("working", "review", "wait", "unknown")
 
 
 def measure_review(res: Results, effects_df: pd.DataFrame) -> pd.DataFrame:
-    """One row per unit and measure of the effects table: ``unit, measure, review,
+    """One row per unit, measure and spell (``since``: a programme that stopped and
+    started again has two) of the effects table: ``unit, measure, since, review,
     indicators`` (the indicators that decided it).
 
     ``working``: at least one indicator moved in its good direction (the framework's
@@ -37,7 +38,7 @@ def measure_review(res: Results, effects_df: pd.DataFrame) -> pd.DataFrame:
     """
     rows = effects_df[effects_df["kind"] == "unit"]
     if rows.empty:
-        return pd.DataFrame(columns=["unit", "measure", "review", "indicators"])
+        return pd.DataFrame(columns=["unit", "measure", "since", "review", "indicators"])
     framework = res.framework
     sign = np.asarray(
         [
@@ -58,14 +59,16 @@ def measure_review(res: Results, effects_df: pd.DataFrame) -> pd.DataFrame:
         {
             "unit": rows["unit"].to_numpy(object),
             "measure": rows["measure"].to_numpy(object),
+            "since": rows["since"].to_numpy(dtype=np.int64),
             "indicator": rows["indicator"].to_numpy(object),
             "rank": rank,
         }
     )
-    best = frame.groupby(["unit", "measure"], sort=True)["rank"].transform("min")
+    spell = ["unit", "measure", "since"]
+    best = frame.groupby(spell, sort=True)["rank"].transform("min")
     deciding = frame[frame["rank"] == best]
-    out = deciding.groupby(["unit", "measure"], sort=True).agg(
+    out = deciding.groupby(spell, sort=True).agg(
         rank=("rank", "first"), indicators=("indicator", ", ".join)
     )
     out["review"] = np.asarray(REVIEWS, dtype=object)[out["rank"].to_numpy()]
-    return out.reset_index()[["unit", "measure", "review", "indicators"]]
+    return out.reset_index()[["unit", "measure", "since", "review", "indicators"]]

@@ -155,7 +155,7 @@ def in_place_rows(
     per_year = per_year.astype({"unit": str, "measure": str}).reset_index(drop=True)
     if not len(per_year):
         return per_year.assign(review=pd.Series([], dtype=object), review_indicators=None)
-    verdicts = pd.DataFrame(columns=["unit", "measure", "review", "indicators"])
+    verdicts = pd.DataFrame(columns=["unit", "measure", "since", "review", "indicators"])
     if len(listed):
         estimated = effects(results, listed, rules=ruleset)
         status = {
@@ -167,9 +167,10 @@ def in_place_rows(
             status
         ).to_numpy(dtype=object)
         verdicts = measure_review(results, estimated[~shows_adoption])
-    out = per_year.merge(
+    verdicts = verdicts.astype({"since": np.int64})
+    out = per_year.astype({"since": np.int64}).merge(  # a restarted programme: per spell
         verdicts.rename(columns={"indicators": "review_indicators"}),
-        on=["unit", "measure"],
+        on=["unit", "measure", "since"],
         how="left",
     )
     registered = pd.MultiIndex.from_frame(out[["unit", "measure"]]).isin(
