@@ -174,6 +174,10 @@ def test_project_flags_clash_and_explicit_project(
     monkeypatch.chdir(tmp_path)
     assert main(["validate", "--project", str(project), "--year", "2015"]) == 2
     assert "--year: the project file says this" in capsys.readouterr().err
+    # every flag that reads a file named on the command line clashes the same way
+    flags = ["--filter", "Stichtag=2015", "--pivot", "Geschlecht", "--separator", ";"]
+    assert main(["validate", "--project", str(project), *flags]) == 2
+    assert "--filter, --pivot, --separator: the project file says" in capsys.readouterr().err
     assert main(["validate", "--project", str(tmp_path / "none.yaml")]) == 2
     assert main(["validate", "--project", str(project), "--format", "json"]) == 0
     assert _json(capsys)["facts"]["framework"] == "population"
