@@ -1281,6 +1281,25 @@ def test_two_tables_one_below_the_other_in_a_sheet(tmp_path: Path) -> None:
     assert err.value.failures[["row", "value"]].values.tolist() == [[len(rows), "?"]]
 
 
+def test_a_sheet_of_many_repeated_headers_is_split_a_bounded_number_of_times(
+    tmp_path: Path,
+) -> None:
+    """Hostile input: 60 header-and-row blocks. The first tables are split off up to
+    MAX_TABLES_IN_SHEET; the rest is read as the last table, its repeated headers
+    reported as rows whose year is no year, not split sixty times."""
+    from mint_index.data.sources import MAX_TABLES_IN_SHEET
+
+    rows: list[list[object]] = []
+    for i in range(60):
+        rows += [["AGS", "Name", "Jahr", "Anzahl"], [f"0{1001 + i}", "Ort", 2020, i], [None] * 4]
+    pd.DataFrame(rows).to_excel(tmp_path / "many.xlsx", header=False, index=False)
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="many.xlsx")], base_dir=tmp_path)
+    years = err.value.failures.query("column == 'Jahr'")
+    assert len(years) == 60 - MAX_TABLES_IN_SHEET
+    assert years["row"].min() == 3 * MAX_TABLES_IN_SHEET + 1  # the 21st header, in the sheet
+
+
 def test_a_key_head_repeated_without_an_empty_row_above_starts_no_table(
     tmp_path: Path,
 ) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import io
 import itertools
 import os
@@ -496,17 +497,39 @@ def _tidy_sheet(sheet: pd.DataFrame) -> bytes | None:
     return out.getvalue().encode("utf-8")
 
 
-def _plain_sheet(sheet: pd.DataFrame, name: str, spec: SourceSpec, first_row: int = 0) -> Table:
+#: At most this many tables one below the other are read from a sheet (a Landesamt's has
+#: two or three); the rows below the last are read as part of it, so a sheet of thousands
+#: of repeated headers is reported, not split thousands of times.
+MAX_TABLES_IN_SHEET = 20
+
+
+def _plain_sheet(sheet: pd.DataFrame, name: str, spec: SourceSpec) -> Table:
     """A sheet's plain table, and those below it: a Landesamt's sheet may hold a table of
     counts and, under its notes, the same table in per cent, each with its header
     (:func:`_next_table`). Their cells are read as one source's; a variable whose label
-    both give is a duplicate, reported as such. ``first_row``: the sheet row (from 0)
-    ``sheet`` starts at, so that problems name the rows of the sheet."""
+    both give is a duplicate, reported as such. Problems name the rows of the sheet."""
+    start = 0
+    tables: list[Table] = []
+    while True:  # loops over the tables of the sheet (a few)
+        part = sheet.iloc[start:].reset_index(drop=True)
+        last = len(tables) == MAX_TABLES_IN_SHEET - 1
+        table, below = _one_plain_table(part, name, spec, start, last)
+        tables.append(table)
+        if below is None:
+            return functools.reduce(stacked, tables)
+        start += below
+
+
+def _one_plain_table(
+    sheet: pd.DataFrame, name: str, spec: SourceSpec, first_row: int, last: bool
+) -> tuple[Table, int | None]:
+    """The plain table at the top of ``sheet`` (which starts at row ``first_row`` of the
+    workbook's sheet, from 0), and where the next one starts (``None``: none, or ``last``)."""
     head = sheet.head(50)
     head = head.astype(object).where(head.notna(), "")  # an empty cell as "", as in a CSV
     cells = [[_cell_text(c) for c in row] for row in head.to_numpy().tolist()]
     skip, depth = header_rows(cells)
-    below = _next_table(sheet, cells, skip, depth)
+    below = None if last else _next_table(sheet, cells, skip, depth)
     frame = sheet.iloc[skip + depth : below].reset_index(drop=True)
     frame.columns = header_labels(cells[skip : skip + depth])
     header = [str(c).strip() for c in frame.columns]
@@ -521,10 +544,7 @@ def _plain_sheet(sheet: pd.DataFrame, name: str, spec: SourceSpec, first_row: in
         lambda dated: _frame_source(frame, rows, dated, name, "excel", (unit, label), decimal),
     )
     table.title = title
-    if below is None:
-        return table
-    rest = sheet.iloc[below:].reset_index(drop=True)
-    return stacked(table, _plain_sheet(rest, name, spec, first_row + below))
+    return table, below
 
 
 def _next_table(sheet: pd.DataFrame, cells: list[list[str]], skip: int, depth: int) -> int | None:
