@@ -436,3 +436,17 @@ def test_a_dataframe_takes_a_name_column_but_no_filter_or_pivot() -> None:
         mi.load_data(named)  # a column of names nobody named is read as figures
     renamed = mi.load_data(named, name_column="Gebiet")
     assert renamed.units.loc["01001", "name"] == "Flensburg"
+
+
+def test_a_long_tables_text_values_are_reported_at_the_value_column(tmp_path: Path) -> None:
+    # the hint for a column of kinds is for a wide table's column, never a long table's
+    # values (yes/no answers typed as words); the problem names the column ``value``
+    path = tmp_path / "long.csv"
+    path.write_text(
+        "unit,year,variable,value\n01001,2020,x,ja\n01002,2020,x,nein\n01003,2020,x,ja\n"
+    )
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(path)
+    failure = err.value.failures.query("code == 'text_column'").iloc[0]
+    assert (failure["column"], failure["value"]) == ("value", "ja")
+    assert "kinds" not in failure["reason"]

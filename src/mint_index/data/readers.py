@@ -1070,8 +1070,8 @@ def _bad_cells(
     numbers = (~np.isnan(parsed.value)).any() or (parsed.reason > REASON["missing"]).any()
     if not numbers and parsed.bad.sum() > 1:
         first = np.flatnonzero(parsed.bad)[0]
+        head = column if np.ndim(column) == 0 else column[first]
         one_column = np.ndim(column) == 0 and column != "value"  # not a long table's values
-        head = column if one_column else column[first]
         return [
             failures_frame(
                 source,
