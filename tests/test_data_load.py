@@ -450,3 +450,26 @@ def test_a_long_tables_text_values_are_reported_at_the_value_column(tmp_path: Pa
     failure = err.value.failures.query("code == 'text_column'").iloc[0]
     assert (failure["column"], failure["value"]) == ("value", "ja")
     assert "kinds" not in failure["reason"]
+
+
+def test_berlins_register_statistics_by_planning_area(tmp_path: Path) -> None:
+    """Berlin's Einwohnerregisterstatistik (the EWR matrix files; header as a public
+    project's test shows it, figures by hand) dates its rows by the month, ``ZEIT``
+    202412, and keys them by ``RAUMID``, the planning area, written without the leading
+    zero of districts 1 to 9."""
+    path = tmp_path / "EWR202412E_Matrix.csv"
+    path.write_text(
+        "ZEIT;BEZ;PGR;BZR;PLR;RAUMID;BEZPGR;E_E;E_EM;E_EW\n"
+        "202412;1;10;1;1;1100101;110;3580;1869;1711\n"
+        "202412;1;10;1;2;1100102;110;4200;2100;2100\n"
+        "202412;11;10;1;2;11100102;110;4300;2100;2200\n",
+        encoding="utf-8",
+    )
+    mapping = {"E_E": "pop_total"}
+    ds = mi.load_data(path, key={"pad": 8}, mapping=mapping)
+    assert list(ds.years) == [2024]
+    assert list(ds.unit_ids) == ["01100101", "01100102", "11100102"]
+    assert ds.values[0, 1, 0] == 4200
+    with pytest.raises(mi.DataValidationError) as err:  # the lost zeros are reported
+        mi.load_data(path, mapping=mapping)
+    assert set(err.value.failures["code"]) == {"malformed_key"}

@@ -27,6 +27,7 @@ from mint_index.data.readers import (
     header_rows,
     key_text,
     keys_in_labels,
+    month_stamps,
     names_two_years,
     parse_cells,
     parse_years,
@@ -1109,3 +1110,15 @@ def test_a_web_address_below_a_table_is_a_note() -> None:
 def test_names_two_years() -> None:
     texts = ["2024 / 2005", "Veränderung aktuelles Jahr (2020) zu 2005", "2020", "Einwohner"]
     assert names_two_years(pd.Series(texts)).tolist() == [True, True, False, False]
+
+
+def test_a_year_column_of_months_written_as_numbers() -> None:
+    # a whole column of 202412-style months gives their years; one such cell among years,
+    # or a six-digit code, is left as it is (and reported as no year by parse_years)
+    months = pd.Series(["202412", "202406", "", 202312.0], dtype=object)
+    assert parse_years(month_stamps(months))[0].tolist() == [2024, 2024, 0, 2023]
+    mixed = pd.Series(["2024", "202412"], dtype=object)
+    assert month_stamps(mixed) is mixed
+    assert month_stamps(pd.Series(["202413", "202412"])).tolist() == ["202413", "202412"]
+    # a date written as one number is a year wherever years are read
+    assert parse_years(pd.Series(["20220515"]))[0].tolist() == [2022]

@@ -72,6 +72,7 @@ KEY_NAMES = (
     "rs",
     "_rs",
     "gkz",
+    "raumid",
     "geocode",
     "regionalschlüssel",
     "gemeindeschlüssel",
@@ -98,7 +99,16 @@ NAME_NAMES = (
 )
 #: Column names (any case) taken as the year of a plain table, in this order (a date
 #: such as an election's ``13.09.2020`` gives its year).
-YEAR_NAMES = ("year", "jahr", "berichtsjahr", "berichtszeitpunkt", "stichtag", "datum", "date")
+YEAR_NAMES = (
+    "year",
+    "jahr",
+    "berichtsjahr",
+    "berichtszeitpunkt",
+    "stichtag",
+    "zeit",
+    "datum",
+    "date",
+)
 #: A year column's head with what it dates said after it (``Jahr (31.12.)``, ``Jahr
 #: (Stichtag: 01. März)``, ``Stichtag: 31.12.``), as statistical reports head it.
 _QUALIFIED_YEAR = re.compile(rf"^(?:{'|'.join(YEAR_NAMES)})\s*[(:]", re.IGNORECASE)

@@ -66,6 +66,7 @@ __all__ = [
     "header_rows",
     "keys_in_labels",
     "make_cells",
+    "month_stamps",
     "names_two_years",
     "parse_cells",
     "parse_years",
@@ -923,6 +924,23 @@ def _years_of(cells: pd.Series, school_year: str | None = None) -> np.ndarray:
     return years
 
 
+#: A month written as one number, ``202412`` (Berlin's register statistics date their
+#: rows so in ``ZEIT``).
+_MONTH_STAMP = re.compile(r"(?:18|19|20|21)\d\d(?:0[1-9]|1[0-2])")
+
+
+def month_stamps(cells: pd.Series) -> pd.Series:
+    """A year column whose every filled cell is a month written as one number
+    (``202412``) as those months' years (``2024``); any other column as it is. Only a
+    whole column of them is taken so: a six-digit number alone may be anything."""
+    text = cells.astype(object).where(cells.notna(), "").astype(str).str.strip()
+    text = text.str.replace(r"\.0$", "", regex=True)  # 202412.0, as a spreadsheet gives it
+    filled = text[text != ""]
+    if not len(filled) or not filled.str.fullmatch(_MONTH_STAMP).all():
+        return cells
+    return text.str[:4].where(text != "", cells)
+
+
 def check_school_year(school_year: str | None) -> None:
     """Refuse a ``school_year`` option other than None, ``start`` or ``end``."""
     if school_year is not None and school_year not in SCHOOL_YEAR_COUNTS:
@@ -1266,7 +1284,7 @@ def frame_table(
         units = np.full(len(frame), unit.strip(), dtype=object)
     year_notes: list[pd.DataFrame] = []
     if year is None:
-        years, bad_year = parse_years(frame[year_column], school_year)
+        years, bad_year = parse_years(month_stamps(frame[year_column]), school_year)
         if bad_year.any():
             bad = np.flatnonzero(bad_year)
             failures.append(
