@@ -50,6 +50,13 @@ def test_comparable_names() -> None:
     # IT.NRW abbreviates what the Regionaldatenbank writes out
     written = comparable_names(pd.Series(["Köln, krfr. Stadt", "Köln, Kreisfreie Stadt"]))
     assert written[0] == written[1] == "köln, kreisfreie stadt"
+    # and the Landesamt Niedersachsen the Landeshauptstadt; Sankt stays as written
+    capital = comparable_names(pd.Series(["Hannover, Lhst.", "Hannover, Landeshauptstadt"]))
+    assert capital[0] == capital[1] == "hannover, landeshauptstadt"
+    assert list(comparable_names(pd.Series(["St. Wendel", "Köln, krfr."]))) == [
+        "st. wendel",
+        "köln, kreisfreie",
+    ]
 
 
 def test_region_keys_as_tables_write_the_laender() -> None:

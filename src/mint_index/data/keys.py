@@ -86,19 +86,25 @@ def apply_key_spec(keys: np.ndarray, spec: KeySpec) -> tuple[np.ndarray, str]:
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\u00ad-]+")
 
 
-#: The official abbreviation of a Kreis's kind, as IT.NRW writes it (``Köln, krfr.
-#: Stadt``) where the Regionaldatenbank writes ``Köln, Kreisfreie Stadt``.
-_KRFR = re.compile(r"\bkrfr\. ?")
+#: The abbreviations the offices write in a region's name where others write the word:
+#: IT.NRW's ``Köln, krfr. Stadt`` for the Regionaldatenbank's ``Köln, Kreisfreie Stadt``,
+#: the Landesamt Niedersachsen's ``Hannover, Lhst.`` for ``Hannover, Landeshauptstadt``.
+_ABBREVIATIONS = {"krfr.": "kreisfreie", "lhst.": "landeshauptstadt"}
+_ABBREVIATION = re.compile(r"\b(" + "|".join(map(re.escape, _ABBREVIATIONS)) + r") ?")
 
 
 def comparable_names(names: pd.Series | pd.Index | np.ndarray) -> pd.Series:
     """Names as they are compared: Unicode-normalised (NFKC), case-folded, every run of
     spaces (non-breaking ones too) one space, dashes one ``-`` with no space around it,
-    ``krfr.`` written out (``kreisfreie``)."""
+    the offices' abbreviations written out (``krfr.``: ``kreisfreie``, ``Lhst.``:
+    ``landeshauptstadt``)."""
+
+    def written_out(match: re.Match[str]) -> str:
+        return _ABBREVIATIONS[match.group(1)] + " "
 
     def one(name: object) -> str:
         text = unicodedata.normalize("NFKC", str(name)).casefold()
-        text = _KRFR.sub("kreisfreie ", " ".join(text.split()))
+        text = _ABBREVIATION.sub(written_out, " ".join(text.split())).strip()
         return re.sub(r" ?- ?", "-", _DASHES.sub("-", text))
 
     values = pd.Series(np.asarray(names, dtype=object), dtype=object)
