@@ -473,3 +473,15 @@ def test_berlins_register_statistics_by_planning_area(tmp_path: Path) -> None:
     with pytest.raises(mi.DataValidationError) as err:  # the lost zeros are reported
         mi.load_data(path, mapping=mapping)
     assert set(err.value.failures["code"]) == {"malformed_key"}
+
+
+def test_a_school_tables_rs_column_is_the_realschule_not_a_key(tmp_path: Path) -> None:
+    # GS, HS, RS, GY: pupils by school type, as town tables head them; "RS" is no key
+    path = tmp_path / "schulen.csv"
+    path.write_text(
+        "Nr;Stadtteil;GS;HS;RS;GY\n101;Altstadt;320;80;150;410\n102;Nord;280;95;130;300\n"
+    )
+    ds = mi.load_data(path, year=2023)
+    assert list(ds.unit_ids) == ["101", "102"]
+    assert ds.variables == ["GS", "HS", "RS", "GY"]
+    assert ds.values[0, 1, 2] == 130

@@ -69,7 +69,6 @@ KEY_NAMES = (
     "unit",
     "ags",
     "ars",
-    "rs",
     "_rs",
     "gkz",
     "raumid",
