@@ -1392,6 +1392,30 @@ def test_a_year_column_headed_with_its_date_and_names_spelt_two_ways(tmp_path: P
     assert ds.units.loc["152", "name"] == "Göttingen"
 
 
+def test_a_time_series_whose_regions_changed_their_keys_keeps_its_name_column(
+    tmp_path: Path,
+) -> None:
+    """The Landesamt's time series (Mikrozensus, indicator A10) wrote a grouping's key two
+    ways over the years (``360/354``, ``360/ 354``) and gave parts of Kreise new keys
+    (``152x``, from 2016 ``159x``): three names of 26 beside a second key, more than a
+    tenth, are still the name column, not figures."""
+    rows = [["AGS", "Kreisfreie Stadt / Landkreis", "Jahr", "Bevölkerung"]]
+    rows += [[str(k), f"Kreis {k}", "2019", "100"] for k in range(101, 121)]
+    rows += [
+        ["152x", "dav. Göttingen, Umland", "2015", "60"],
+        ["159x", "dav. Göttingen, Umland", "2019", "61"],
+        ["360/354", "Uelzen / Lüchow-Dannenberg", "2015", "140"],
+        ["360/ 354", "Uelzen / Lüchow-Dannenberg", "2019", "138"],
+        ["241999", "dav. Hannover, Umland", "2015", "600"],
+        ["241x", "dav. Hannover, Umland", "2019", "610"],
+    ]
+    name = _sheet_or_csv(tmp_path, rows, excel=True)
+    ds = load_sources([SourceSpec(path=name, key={"scheme": "own"})], base_dir=tmp_path)
+    assert ds.variables == ["Bevölkerung"]
+    assert value(ds, "159x", 2019, "Bevölkerung") == 61
+    assert ds.units.loc["360/ 354", "name"] == "Uelzen / Lüchow-Dannenberg"
+
+
 def test_a_key_given_as_a_number_is_refused_with_how_to_write_it() -> None:
     """YAML reads an unquoted ``05315000`` as the octal number 1415680 and ``03`` as 3:
     a key must be text, and the message says to quote it."""

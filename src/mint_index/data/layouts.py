@@ -368,13 +368,20 @@ def _another_key(frame: pd.DataFrame, key: str, column: str) -> bool:
 
 
 def name_column_by_cells(
-    frame: pd.DataFrame, key: str, candidates: list[str], respelt: float = 0.0
+    frame: pd.DataFrame,
+    key: str,
+    candidates: list[str],
+    respelt: float = 0.0,
+    shared: float | None = None,
 ) -> str | None:
     """The first of ``candidates`` that names the units: each key has one value of it and
     each value one key, but for the share ``respelt`` of keys, whose name a table of
-    several years may spell two ways (``Hannover, Region``, ``Region Hannover``) or which
-    a reform gave a new key (Göttingen: ``152``, from 2016 ``159``); whatever its head. A
-    column whose values stand beside many keys holds classes, not names."""
+    several years may spell two ways (``Hannover, Region``, ``Region Hannover``), and the
+    share ``shared`` (default: ``respelt``) of names beside a second key: a reform gave
+    the unit a new key (Göttingen: ``152``, from 2016 ``159``), or the table wrote its
+    key two ways over the years (``360/ 354``, ``360/354``); whatever its head. A column
+    whose values stand beside many keys holds classes, not names."""
+    shared = respelt if shared is None else shared
     n_keys = frame[key].nunique()
     for column in candidates:
         given = frame[[key, column]].dropna()
@@ -386,7 +393,8 @@ def name_column_by_cells(
         if (
             n_keys
             and pairs[key].nunique() == n_keys
-            and max(spellings, renamed) <= respelt * n_keys
+            and spellings <= respelt * n_keys
+            and renamed <= shared * n_keys
         ):
             return column
     return None
@@ -429,7 +437,8 @@ def name_beside_key(
     cells are the names (``Schlüsselnummer | Kreisfreie Stadt / Landkreis``): in a table
     of several keyed rows, every filled cell text that is no figure or symbol, mostly no
     total (the Land's own row, ``Niedersachsen``, may stand among its Kreise), one per key
-    (a tenth of the keys may have a second spelling) and a different one for each. Never
+    (a tenth of the keys may have a second spelling) and a different one for each (a fifth
+    of the names may stand beside a second key: a reform's, or one written two ways). Never
     a column the source filters or pivots (``classes``), which holds classes such as
     ``Geschlecht``."""
     columns = [str(c) for c in frame.columns]
@@ -445,7 +454,7 @@ def name_beside_key(
     totals = total_labels(text)
     if not len(text) or totals.mean() > 0.5 or not parse_cells(text, decimal).bad.all():
         return None
-    return name_column_by_cells(keyed, unit, [beside], respelt=0.1)
+    return name_column_by_cells(keyed, unit, [beside], respelt=0.1, shared=0.2)
 
 
 def caption_columns(
