@@ -1416,6 +1416,28 @@ def test_a_time_series_whose_regions_changed_their_keys_keeps_its_name_column(
     assert ds.units.loc["360/ 354", "name"] == "Uelzen / Lüchow-Dannenberg"
 
 
+def test_a_boundary_date_above_the_header_is_a_note_not_a_group_head(tmp_path: Path) -> None:
+    """The Landesamt's yearly sheets of Kita children (B2, a sheet per year) say above the
+    header, in a column of their own, as of which date their regions' boundaries are
+    (``Gebietsstand: 01.11.2016``): a note of the title, which neither heads the figures
+    nor dates them; the year is the title's."""
+    rows = [
+        ["B2 Betreute Kinder bis unter 6 Jahren am 01.03.2010", None, None, None, None],
+        [None, None, None, "Gebietsstand: 01.11.2016", None],
+        ["GKZ", "Kreisfreie Stadt\nLandkreis", "Betreute Kinder", None, None],
+        [None, None, "insgesamt", "mit Migrationshintergrund", None],
+        [None, None, "Anzahl", None, None],
+        [None, None, None, None, None],
+        ["101", "Braunschweig,Stadt", 6226, 1687, None],
+        ["102", "Salzgitter,Stadt", 2500, 999, None],
+    ]
+    name = _sheet_or_csv(tmp_path, rows, excel=True)
+    ds = load_sources([SourceSpec(path=name, key={"prefix": "03"})], base_dir=tmp_path)
+    assert list(ds.years) == [2010]
+    variable = "Betreute Kinder | mit Migrationshintergrund | Anzahl"
+    assert value(ds, "03101", 2010, variable) == 1687
+
+
 def test_a_key_given_as_a_number_is_refused_with_how_to_write_it() -> None:
     """YAML reads an unquoted ``05315000`` as the octal number 1415680 and ``03`` as 3:
     a key must be text, and the message says to quote it."""

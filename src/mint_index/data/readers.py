@@ -579,14 +579,19 @@ def header_rows(rows: list[list[str]]) -> tuple[int, int]:
     return skip, depth
 
 
+#: A line that says as of when a table's regions or figures stand (``Gebietsstand:
+#: 01.11.2016``, ``Stand: 31.12.2023``): a note above the table, however far right it is.
+_AS_OF = re.compile(r"^(?:gebiets|daten)?stand\b", re.IGNORECASE)
+
+
 def _groups_over_values(row: list[str], top: list[str], key_at: int) -> bool:
     """Whether ``row`` holds group heads over the value columns of the header whose first
     row is ``top``: every filled cell right of the key and name columns (right of the
     column ``top`` starts at, where it leaves the key and name blank; ``key_at``: the key
-    column of the data)."""
+    column of the data), and not a line saying as of when (``Gebietsstand: ...``)."""
     filled = [j for j, cell in enumerate(row) if str(cell).strip()]
     named = [j for j, cell in enumerate(top) if str(cell).strip()]
-    if not filled or not named:
+    if not filled or not named or any(_AS_OF.match(str(row[j]).strip()) for j in filled):
         return False
     values_from = named[0] + 2 if named[0] <= key_at else named[0]
     return filled[0] >= values_from
@@ -639,8 +644,9 @@ def head_cell(cell: object) -> str:
 def title_year(title: str | None) -> int | None:
     """The one year a table's title names (``... am 31. Dezember 2023``, ``Stand:
     31.12.2023``), else ``None`` (no year, or several: ``2011 bis 2023``). Lines that
-    name the source (``Quelle: ... 2024``, ``© ...``) say when a table was published, not
-    what year it is about, and are left out. ``title``: its lines joined by `` · ``."""
+    name the source (``Quelle: ... 2024``, ``© ...``) say when a table was published, and
+    ``Gebietsstand: 01.11.2016`` whose boundaries its regions have, not what year it is
+    about: they are left out. ``title``: its lines joined by `` · ``."""
     lines = [line for line in (title or "").split(" · ") if not _SOURCE_LINE.match(line)]
     found = {int(y) for line in lines for y in _YEAR_IN_TEXT.findall(line)}
     return found.pop() if len(found) == 1 else None
@@ -967,9 +973,11 @@ def parse_years(
 #: ``2023,5``).
 _A_YEAR = r"(?<![\d,])(?:1[89]\d\d|2[01]\d\d)(?![\d,]|\.\d)"
 _YEAR_IN_TEXT = re.compile(_A_YEAR)
-#: A title line that names the table's source or publisher rather than its subject.
+#: A title line that names the table's source or publisher rather than its subject, or
+#: the date of its regions' boundaries (``Gebietsstand: 01.11.2016``), not of its figures.
 _SOURCE_LINE = re.compile(
-    r"^\s*(?:quelle|datenquelle|source|herausgeber|copyright|©|\(c\))", re.IGNORECASE
+    r"^\s*(?:quelle|datenquelle|source|herausgeber|copyright|©|\(c\)|gebietsstand)",
+    re.IGNORECASE,
 )
 #: Two years in one cell (``2024 / 2005``, ``Veränderung aktuelles Jahr (2024) zu 2005``).
 _TWO_YEARS = re.compile(rf"{_A_YEAR}.*{_A_YEAR}")
