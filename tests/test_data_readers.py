@@ -1092,6 +1092,26 @@ def test_a_merged_head_spans_only_the_columns_of_its_group() -> None:
     ]
 
 
+def test_a_unit_of_measure_does_not_run_on_over_columns_nothing_else_heads() -> None:
+    """``Anzahl`` merged over the figures stops at the table's edge: the empty columns of
+    the sheet right of it, and a helper column beyond a gap (``Karte``), get no unit (the
+    Landesamt's B2 sheets: 'Anzahl' and 'Anzahl.1' were variables without a value)."""
+    rows = [
+        ["GKZ", "Kreis", "Kinder", "", "", "", ""],
+        ["", "", "insgesamt", "mit Migrationshintergrund", "", "Karte", ""],
+        ["", "", "Anzahl", "", "", "", ""],
+    ]
+    assert header_labels(rows) == [
+        "GKZ",
+        "Kreis",
+        "Kinder | insgesamt | Anzahl",
+        "Kinder | mit Migrationshintergrund | Anzahl",
+        "Unnamed: 4",
+        "Karte",
+        "Unnamed: 6",
+    ]
+
+
 def test_a_web_address_below_a_table_is_a_note() -> None:
     frame = pd.DataFrame(
         {

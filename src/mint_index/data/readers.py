@@ -657,20 +657,24 @@ def header_labels(rows: list[list[str]]) -> list[str]:
     with `` | ``, an upper level standing over the columns to its right up to the next
     one where a lower row names them, within the group of columns it stands in (a merged
     cell: ``Einwohner | insgesamt``, ``Einwohner | Ausländer``); a unit of measure over
-    the columns up to the next cell of its row (``Anzahl`` merged over a row of years). A
-    row numbering the columns adds only the head of the key column it may hold (``AGS |
-    1 | 2``). Names are unique as pandas makes them (an empty one ``Unnamed: n``, a
-    repeated one ``x.1``)."""
+    the columns up to the next cell of its row (``Anzahl`` merged over a row of years),
+    but not over columns no other row heads (the empty columns right of a sheet's
+    table). A row numbering the columns adds only the head of the key column it may hold
+    (``AGS | 1 | 2``). Names are unique as pandas makes them (an empty one ``Unnamed:
+    n``, a repeated one ``x.1``)."""
     rows = [_heads_only(row) if column_numbering(row) else row for row in rows]
     width = max((len(row) for row in rows), default=0)
     grid = [[head_cell(c) for c in row] + [""] * (width - len(row)) for row in rows]
     levels: list[list[str]] = [[] for _ in range(width)]
     for depth, row in enumerate(grid):
         below = [any(lower[j] for lower in grid[depth + 1 :]) for j in range(width)]
+        headed = [any(other[j] for other in grid if other is not row) for j in range(width)]
         upper = [tuple(parts) for parts in levels]  # the levels above this row
         over = ""
         for j, cell in enumerate(row):  # the columns of the header (a few dozen)
-            if not cell and over and not _UNIT_OF_MEASURE.match(over):
+            if not cell and over and _UNIT_OF_MEASURE.match(over):
+                over = over if headed[j] else ""  # no unit over an empty column
+            elif not cell and over:
                 # a merged cell spans the columns below it within its own group only
                 over = over if below[j] and upper[j] == upper[j - 1] else ""
             over = cell or over
