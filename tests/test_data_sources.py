@@ -1438,6 +1438,27 @@ def test_a_boundary_date_above_the_header_is_a_note_not_a_group_head(tmp_path: P
     assert value(ds, "03101", 2010, variable) == 1687
 
 
+def test_a_helper_column_between_the_key_and_the_names_is_passed_over(
+    tmp_path: Path,
+) -> None:
+    """The Landesamt's working sheet of foreigners (A2) keeps a helper column of one text
+    (``Anzahl_A``) between the AGS and the names: the names beside it are still the name
+    column, the helper a caption, and the years over the figures date them."""
+    rows = [
+        ["AGS", None, "Kreisfreie Stadt / Landkreis", "Ausländer am 31.12.", None],
+        [None, None, None, 2005, 2019],
+        ["101", "Anzahl_A", "Braunschweig,Stadt", 20275, 30950],
+        ["102", "Anzahl_A", "Salzgitter,Stadt", 10721, 20785],
+        ["103", "Anzahl_A", "Wolfsburg,Stadt", 11986, 18640],
+    ]
+    name = _sheet_or_csv(tmp_path, rows, excel=True)
+    ds = load_sources([SourceSpec(path=name, key={"prefix": "03"})], base_dir=tmp_path)
+    assert list(ds.years) == [2005, 2019]
+    assert value(ds, "03102", 2019, ds.variables[0]) == 20785
+    assert ds.units.loc["03103", "name"] == "Wolfsburg,Stadt"
+    assert "caption_column" in set(ds.warnings["code"])
+
+
 def test_a_key_given_as_a_number_is_refused_with_how_to_write_it() -> None:
     """YAML reads an unquoted ``05315000`` as the octal number 1415680 and ``03`` as 3:
     a key must be text, and the message says to quote it."""

@@ -433,19 +433,22 @@ def row_key_column(
 def name_beside_key(
     frame: pd.DataFrame, unit: str | None, decimal: str, classes: set[str]
 ) -> str | None:
-    """The column right of the key column, where its heads name no name column but its
-    cells are the names (``Schlüsselnummer | Kreisfreie Stadt / Landkreis``): in a table
-    of several keyed rows, every filled cell text that is no figure or symbol, mostly no
-    total (the Land's own row, ``Niedersachsen``, may stand among its Kreise), one per key
-    (a tenth of the keys may have a second spelling) and a different one for each (a fifth
-    of the names may stand beside a second key: a reform's, or one written two ways). Never
-    a column the source filters or pivots (``classes``), which holds classes such as
-    ``Geschlecht``."""
+    """The column right of the key column (past caption columns of one text), where its
+    heads name no name column but its cells are the names (``Schlüsselnummer |
+    Kreisfreie Stadt / Landkreis``): in a table of several keyed rows, every filled cell
+    text that is no figure or symbol, mostly no total (the Land's own row,
+    ``Niedersachsen``, may stand among its Kreise), one per key (a tenth of the keys may
+    have a second spelling) and a different one for each (a fifth of the names may stand
+    beside a second key: a reform's, or one written two ways). Never a column the source
+    filters or pivots (``classes``), which holds classes such as ``Geschlecht``."""
     columns = [str(c) for c in frame.columns]
     if unit is None or unit not in columns or columns.index(unit) + 1 >= len(columns):
         return None
-    beside = columns[columns.index(unit) + 1]
     keyed = frame[frame[unit].notna() & (frame[unit].astype(str).str.strip() != "")]
+    # a column of one text on every row between them is a caption (``Anzahl_A``, a
+    # Landesamt's helper column), passed over
+    right = columns[columns.index(unit) + 1 :]
+    beside = next((c for c in right if keyed[c].nunique() > 1), right[0])
     cells = keyed[beside]
     if beside in classes or len(keyed) < 2 or pd.api.types.is_numeric_dtype(cells.dtype):
         return None
