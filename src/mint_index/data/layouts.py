@@ -448,7 +448,7 @@ def name_beside_key(
     # a column of one text on every row between them is a caption (``Anzahl_A``, a
     # Landesamt's helper column), passed over
     right = columns[columns.index(unit) + 1 :]
-    beside = next((c for c in right if keyed[c].nunique() > 1), right[0])
+    beside = next((c for c in right if not _caption(keyed[c], decimal)), right[0])
     cells = keyed[beside]
     if beside in classes or len(keyed) < 2 or pd.api.types.is_numeric_dtype(cells.dtype):
         return None
@@ -458,6 +458,19 @@ def name_beside_key(
     if not len(text) or totals.mean() > 0.5 or not parse_cells(text, decimal).bad.all():
         return None
     return name_column_by_cells(keyed, unit, [beside], respelt=0.1, shared=0.2)
+
+
+def _caption(cells: pd.Series, decimal: str) -> bool:
+    """Whether ``cells`` hold one text, no figure, on every row: a caption of the table
+    (:func:`caption_columns`)."""
+    if pd.api.types.is_numeric_dtype(cells.dtype) or cells.isna().any():
+        return False
+    distinct = pd.unique(cells.astype(str).str.strip())
+    return (
+        len(distinct) == 1
+        and bool(distinct[0])
+        and bool(parse_cells(pd.Series(distinct), decimal).bad[0])
+    )
 
 
 def caption_columns(
@@ -472,12 +485,8 @@ def caption_columns(
         return frame, pd.DataFrame()
     captions: dict[str, str] = {}
     for column in (c for c in frame.columns if c not in keep):  # loop over columns
-        cells = frame[column]
-        if pd.api.types.is_numeric_dtype(cells.dtype) or cells.isna().any():
-            continue
-        distinct = pd.unique(cells.astype(str).str.strip())
-        if len(distinct) == 1 and distinct[0] and parse_cells(pd.Series(distinct), decimal).bad[0]:
-            captions[str(column)] = str(distinct[0])
+        if _caption(frame[column], decimal):
+            captions[str(column)] = str(frame[column].iloc[0]).strip()
     if not captions:
         return frame, pd.DataFrame()
     first = int(np.asarray(frame.index)[0])
