@@ -289,6 +289,12 @@ def test_every_row_without_a_key_is_reported_once_and_not_as_a_copy(tmp_path: Pa
     assert failures["code"].tolist() == ["empty_key"] * 3
     assert failures["row"].tolist() == [2, 3, 5]
     assert set(failures["column"]) == {"unit"}
+    # each problem shows the region its row names
+    assert failures["value"].tolist() == [
+        "Ostniedersachsen",
+        "Südniedersachsen",
+        "Weser-Leine-Bergland",
+    ]
 
 
 def test_rows_without_a_key_are_left_out_with_the_other_units(tmp_path: Path) -> None:

@@ -431,10 +431,33 @@ def _finish(
         cells, index, cube[0], framework, units_table, min_coverage, own_keys=own
     )
     warnings = problems_frame([*notes, warnings])
+    failures = _keyless_named(failures, tables)
     failures = problems_frame([*problems, failures, *([warnings] if strict else [])])
     if len(failures):
         raise DataValidationError(failures, None if strict else warnings)
     return _dataset(cube, index, tables, units_table, warnings, variable_sources(cells))
+
+
+def _keyless_named(failures: pd.DataFrame, tables: list[Table]) -> pd.DataFrame:
+    """The problems about rows without a key, each showing the region the row names
+    (``Ostniedersachsen``), where its table has a name column."""
+    keyless = np.zeros(len(failures), dtype=bool)
+    if len(failures):
+        keyless = (failures["code"] == "empty_key").to_numpy(dtype=bool)
+    named = [
+        pd.DataFrame({"source": t.source, "row": t.keyless_names.index, "name": t.keyless_names})
+        for t in tables
+        if t.keyless_names is not None
+    ]
+    if not keyless.any() or not named:
+        return failures
+    names = pd.concat(named).drop_duplicates(["source", "row"]).set_index(["source", "row"])
+    at = pd.MultiIndex.from_arrays([failures["source"], failures["row"]])
+    found = names["name"].reindex(at).to_numpy(dtype=object)
+    fill = keyless & pd.notna(found)
+    out = failures.copy()
+    out.loc[fill, "value"] = found[fill]
+    return out
 
 
 def _without_other_units(table: Table, units: pd.DataFrame) -> list[pd.DataFrame]:

@@ -205,6 +205,9 @@ class Table:
     #: the rows of units the units table does not list are left out, with a warning,
     #: not reported as errors (``other_units``: an official export's other regions)
     leaves_out_other_units: bool = False
+    #: row -> name of the rows that name a region but give no key (``;Ostniedersachsen;``):
+    #: what the error about each such row shows
+    keyless_names: pd.Series | None = None
     #: the separator and decimal mark of a text file
     separator: str | None = None
     decimal: str | None = None
@@ -225,6 +228,7 @@ def stacked(first: Table, second: Table) -> Table:
     aliases = {**second.aliases}
     for variable, labels in first.aliases.items():
         aliases[variable] = list(dict.fromkeys([*labels, *aliases.get(variable, [])]))
+    keyless = [k for k in (first.keyless_names, second.keyless_names) if k is not None]
     return Table(
         concat_cells([first.cells, second.cells]),
         first.source,
@@ -237,6 +241,7 @@ def stacked(first: Table, second: Table) -> Table:
         aliases=aliases,
         title=first.title,
         labels={**second.labels, **first.labels},
+        keyless_names=pd.concat(keyless) if keyless else None,
     )
 
 
@@ -1306,11 +1311,14 @@ def frame_table(
     else:
         years, bad_year = np.full(len(frame), int(year), dtype=np.int64), np.zeros(len(frame), bool)
 
-    names = None
+    names = keyless = None
     if "name" in columns:
         codes, keys = pd.factorize(units)
         first = first_rows(codes, len(keys))
         names = pd.Series(key_text(frame["name"].iloc[first])[: len(keys)], index=keys)
+        no_key = np.asarray(units, dtype=object) == ""
+        if no_key.any():
+            keyless = pd.Series(key_text(frame["name"][no_key]), index=rows[no_key])
 
     keep = ~bad_year
     if layout == "long":
@@ -1334,6 +1342,7 @@ def frame_table(
         source_columns(failures + more, named),
         source_columns(year_notes, named) + warnings,
         names=names,
+        keyless_names=keyless,
     )
 
 
