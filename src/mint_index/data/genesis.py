@@ -519,10 +519,6 @@ def _sample_rows(buf: np.ndarray, delims: np.ndarray, n_fields: int) -> list[lis
 #: A figure written with a decimal point (``114.3``, ``+8.7``), as GENESIS-Online exports
 #: in English; a German export writes ``114,3`` and ``1.234`` for a thousand and more.
 _POINT_DECIMAL = re.compile(r"[-+]?\d+\.\d+")
-#: A date in a data line (``31.12.2015``): no figure, whichever mark the figures have.
-_DATE_CELL = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}")
-
-
 #: How many different figures with a decimal point (and none with a comma) make an export
 #: an English one: a stray ``1.5`` in a German export is reported, not read.
 _POINT_EVIDENCE = 3
@@ -533,7 +529,7 @@ def _decimal_mark(rows: list[list[str]]) -> str:
     write them, ``.`` where several figures show a decimal point and none a comma (an
     English export: ``2023;January;114.3;+8.7``); with no such evidence, ``,``."""
     cells = pd.Series([c.strip() for row in rows for c in row], dtype=object)
-    figures = cells[~cells.str.fullmatch(_DATE_CELL)]
+    figures = cells[~cells.str.fullmatch(_DATE_IN_TEXT)]  # a date is no figure
     if not len(figures) or sniff_decimal(figures.to_frame(), ";") == ",":
         return ","
     points = figures[figures.str.fullmatch(_POINT_DECIMAL)].nunique()

@@ -171,17 +171,14 @@ KEYLESS_ROW = (
 )
 
 
-def _keyless_rows(cells: pd.DataFrame) -> list[pd.DataFrame]:
-    """One failure per source row whose key is empty (their cells are not compared as
-    duplicates of one another: :func:`_duplicates`)."""
-    at = np.flatnonzero(_keyless(cells))
+def _keyless_rows(cells: pd.DataFrame, keyless: np.ndarray) -> list[pd.DataFrame]:
+    """One failure per source row whose key is empty (``keyless``: which cells have none;
+    their cells are not compared as duplicates of one another: :func:`_duplicates`)."""
+    at = np.flatnonzero(keyless)
     if not len(at):
         return []
-    rows = cells["source"].cat.codes.to_numpy().astype(np.int64)[at] << 32
-    rows |= cells["row"].to_numpy(dtype=np.int64, na_value=-1)[at] & 0xFFFFFFFF
-    _, first = np.unique(rows, return_index=True)
-    at = at[np.sort(first)]
-    return [_at(cells, at, "unit", "", KEYLESS_ROW, "empty_key")]
+    rows = cells[["source", "row"]].iloc[at]
+    return [_at(cells, at[~rows.duplicated().to_numpy()], "unit", "", KEYLESS_ROW, "empty_key")]
 
 
 def _keyless(cells: pd.DataFrame) -> np.ndarray:
@@ -220,10 +217,11 @@ def _at(
 
 # ---- cells --------------------------------------------------------------------------
 def _duplicates(
-    cells: pd.DataFrame, index: CellIndex
+    cells: pd.DataFrame, index: CellIndex, keyless: np.ndarray
 ) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
     """Failures for copies of a cell that disagree, warnings for copies that repeat it
-    (:func:`~mint_index.data.dataset.repeated_cells`)."""
+    (:func:`~mint_index.data.dataset.repeated_cells`); cells without a key (``keyless``)
+    are reported as such, not as copies."""
     flat = index.flat
     counts = np.bincount(flat, minlength=int(np.prod(index.shape)))
     if np.count_nonzero(counts) == len(flat):
@@ -237,7 +235,6 @@ def _duplicates(
     )
     failures: list[pd.DataFrame] = []
     warnings: list[pd.DataFrame] = []
-    keyless = _keyless(cells)  # rows without a key are reported as such, not as copies
     for mask, reason, code, out in (
         (clash & ~keyless, "duplicate (unit, year, variable)", "duplicate_cell", failures),
         (repeat & ~keyless, REPEATED_CELL, "repeated_cell", warnings),
@@ -481,8 +478,9 @@ def validate(
     reported as lost leading zeros. Warnings: copies of a cell that agree (read once), low
     coverage, variables the framework does not use, 0 of 0 (indicator undefined).
     """
-    clashes, warnings = _duplicates(cells, index)
-    failures = _key_failures(cells, units, own_keys) + _keyless_rows(cells) + clashes
+    keyless = _keyless(cells)
+    clashes, warnings = _duplicates(cells, index, keyless)
+    failures = _key_failures(cells, units, own_keys) + _keyless_rows(cells, keyless) + clashes
     failures += cell_control_failures(cells)  # ESC, NUL, ... in unit keys and variable names
     if framework is not None:
         more, framework_warnings = _framework_failures(cells, index, values, framework)
