@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import mint_index as mi
 from mint_index.effect_monitoring.estimate import HORIZON_YEARS, MIN_YEARS_AFTER
 from mint_index.recommendations.details import _NOTE_TITLE, _SUMS, _taken
-from mint_index.recommendations.texts import _IN_PLACE, _NOTE, _WORDS, evidence, fill
+from mint_index.recommendations.texts import _IN_PLACE, _NOTE, _PLACED, _WORDS, evidence, fill
 from mint_index.rules.formatting import Formatter
 
 LANGS = ("de", "en")
@@ -156,7 +156,14 @@ class _Reference:
                 if isinstance(ids, str) and ids
                 else ""
             )
-            template = _IN_PLACE[lang].get(row["review"], "")
+            first, again = _PLACED[lang]
+            previous = row["previous_spell"]
+            placed = (
+                first
+                if previous is None
+                else again.replace("{previous}", previous.replace("-", "–"))
+            )
+            template = _IN_PLACE[lang].get(row["review"], "").replace("{placed}", placed)
             said = (
                 template.replace("{since}", str(since))
                 .replace("{due}", str(due))
@@ -198,8 +205,15 @@ class _Reference:
 
 @pytest.fixture(scope="module")
 def example() -> tuple[mi.Results, mi.Recommendations]:
+    """The example's register, and one programme that ran 2019-2020 before its listed
+    start in 2023 (a sentence that names the spell before)."""
     res = mi.score(mi.example_data())
-    return res, mi.recommend(res, measures=mi.example_measures())
+    register = mi.example_measures().frame
+    restarted = pd.DataFrame(
+        {"unit": ["08999008"], "measure": ["mit_networks"], "since": [2019], "end": [2020]}
+    )
+    register = pd.concat([register, restarted], ignore_index=True)
+    return res, mi.recommend(res, measures=register)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -210,6 +224,7 @@ def test_every_text_of_a_view_equals_the_one_written_row_by_row(
     frame = recs.to_frame(lang)
     core = recs.core.reset_index(drop=True)
     assert set(frame["kind"]) == {"action", "in_place", "note"}
+    assert frame["previous_spell"].eq("2019-2020").any()  # the restarted programme
     assert frame["evidence"].str.contains(" | ", regex=False).any()  # further rules' evidence
     reference = _Reference(res, recs)
     expected = [reference.texts(row, core.iloc[k], lang) for k, row in frame.iterrows()]

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 import mint_index as mi
-from mint_index.recommendations.register import place, without
+from mint_index.recommendations.register import in_place_rows, place, without
 
 
 def _ranked() -> dict:
@@ -31,6 +31,7 @@ def test_measures_in_place_leave_the_ranking_and_the_rest_is_ranked_again() -> N
             "since": [2020, 2021, 2019],
             "review": ["wait", "unknown", "working"],
             "review_indicators": [None, None, "x"],
+            "previous_spell": [None, None, "2015-2016"],
         }
     )
     placed = place(in_place, np.array(["u1", "u2"], dtype=object), np.array([2024]), _ranked())
@@ -39,6 +40,7 @@ def test_measures_in_place_leave_the_ranking_and_the_rest_is_ranked_again() -> N
     assert [placed.actions[a] for a in placed.action] == ["z", "b", "c"]
     assert placed.since.tolist() == [2021, 2019, 2020]
     assert list(placed.review) == ["unknown", "working", "wait"]
+    assert list(placed.previous_spell.astype(object)) == [np.nan, "2015-2016", np.nan]
 
     kept = without(_ranked(), placed)
     assert kept["row"].tolist() == [0, 0, 1, 1]  # row 0 loses b; c was not asked of row 1
@@ -57,6 +59,7 @@ def test_nothing_in_place_keeps_every_measure() -> None:
             "since": pd.Series([], dtype=np.int64),
             "review": pd.Series([], dtype=object),
             "review_indicators": pd.Series([], dtype=object),
+            "previous_spell": pd.Series([], dtype=object),
         }
     )
     placed = place(empty, np.array(["u1", "u2"], dtype=object), np.array([2024]), _ranked())
@@ -81,3 +84,66 @@ def test_views_read_each_rows_numbers_from_the_gaps() -> None:
         )
     placed = frame[frame["kind"] == "in_place"]
     assert len(placed) and placed["score"].isna().all() and placed["node"].isna().all()
+
+
+def test_a_programme_that_stopped_and_started_again_names_the_spell_before() -> None:
+    """Register rows 2016-2017, 2019-2020 and 2022- of one measure in one unit: each later
+    spell names the one just before; spells without a year between them (2019-2020 and
+    2021- in another unit) are one programme going on, and name none."""
+    res = mi.score(mi.example_data())
+    ruleset = mi.load_rules()
+    measure = "mit_mentors"
+    a, b = res.unit_ids[:2]
+    register = pd.DataFrame(
+        {
+            "unit": [a, a, a, b, b],
+            "measure": [measure] * 5,
+            "since": [2016, 2019, 2022, 2019, 2021],
+            "end": [2017, 2020, None, 2020, None],
+        }
+    )
+    rows = in_place_rows(res, ruleset, register)
+    mine = rows[rows["measure"] == measure].set_index(["unit", "year"])["previous_spell"]
+    # the results' years are 2019-2024; a's 2016-2017 spell lies before them all
+    assert mine.loc[a].to_dict() == {
+        2019: "2016-2017",
+        2020: "2016-2017",
+        2022: "2019-2020",
+        2023: "2019-2020",
+        2024: "2019-2020",
+    }
+    assert mine.loc[b].isna().all() and len(mine.loc[b]) == 6
+
+    recs = mi.recommend(res, measures=register, lang="de")
+    said = recs.in_place.set_index(["unit", "year", "action"])["evidence_de"]
+    assert said.loc[(a, 2023, measure)].startswith("wieder seit 2022 vorhanden, zuvor 2019–2020;")
+    assert said.loc[(b, 2023, measure)].startswith("seit 2021 vorhanden;")
+    english = recs.to_frame("en").set_index(["unit", "year", "kind", "action"])
+    assert english.loc[(a, 2023, "in_place", measure), "evidence"].startswith(
+        "in place again since 2022, before that 2019–2020;"
+    )
+
+
+def test_a_yes_no_indicator_that_went_back_to_no_names_the_run_before() -> None:
+    """A measure known from its yes/no indicator: runs 2019-2020 and 2022-2024 (no in
+    2021). The register's own spell of another measure starting the same year is not
+    mixed in."""
+    from mint_index.recommendations.register import _previous_spells
+
+    found = pd.DataFrame(
+        {
+            "unit": ["u"] * 5 + ["v"],
+            "measure": ["w"] * 5 + ["x"],
+            "since": [2019, 2019, 2022, 2022, 2022, 2022],
+            "year": [2019, 2020, 2022, 2023, 2024, 2022],
+        }
+    )
+    listed = pd.DataFrame({"unit": ["u"], "measure": ["x"], "since": [2022], "end": [np.nan]})
+    out = pd.DataFrame(
+        {
+            "unit": ["u", "u", "u", "v"],
+            "measure": ["w", "w", "x", "x"],
+            "since": [2019, 2022, 2022, 2022],
+        }
+    )
+    assert _previous_spells(out, listed, found).tolist() == [None, "2019-2020", None, None]

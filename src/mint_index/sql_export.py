@@ -38,7 +38,7 @@ NO_RECOMMENDATIONS: Final = "none"
 #: ``NOT NULL`` only where every kind of row has a value: in ``recommendations`` the
 #: measures in place (kind ``in_place``) have no rule and no node, and the notes no action,
 #: so only ``unit``, ``year`` and ``kind`` are. ``band`` and the register columns
-#: (``since`` to ``review_indicators``) come last: they were written there, typed from
+#: (``since`` to ``previous_spell``) come last: they were written there, typed from
 #: their values, before they were listed, and readers found them there.
 SCHEMA: dict[str, tuple[list[tuple[str, str]], tuple[str, ...]]] = {
     "scores": (
@@ -110,6 +110,7 @@ SCHEMA: dict[str, tuple[list[tuple[str, str]], tuple[str, ...]]] = {
             ("since", "INTEGER"),
             ("review", "TEXT"),
             ("review_indicators", "TEXT"),
+            ("previous_spell", "TEXT"),
         ],
         (),
     ),

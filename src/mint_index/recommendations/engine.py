@@ -690,7 +690,7 @@ def _frame(
         def review(values: pd.Categorical) -> pd.Categorical:
             return _categorical(merge(-1, values.codes, -1, np.int32), values.categories)
 
-        for name in ("review", "review_indicators"):
+        for name in ("review", "review_indicators", "previous_spell"):
             make[name] = partial(review, getattr(placed, name))
     made = dict(zip(make, (threads or Threads(1)).map(lambda f: f(), make.values()), strict=True))
     made["reason"], made["detail"] = made["reason"]

@@ -46,6 +46,7 @@ FRAME_COLUMNS = [
     "since",  # in_place: the year the measure started
     "review",  # in_place: working, review, wait or unknown (effect_monitoring.measure_review)
     "review_indicators",  # in_place: the indicators that decided the review
+    "previous_spell",  # in_place: the spell before, if it stopped and started again
     "title_de",
     "title_en",
     "evidence_de",
@@ -205,6 +206,7 @@ class Recommendations:
                     "since",
                     "review",
                     "review_indicators",
+                    "previous_spell",
                 ):
                     item.pop(k)
                 entry["notes"].append(item)

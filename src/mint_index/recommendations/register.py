@@ -131,10 +131,11 @@ def in_place_rows(
 ) -> pd.DataFrame:
     """One row per unit, year and measure in place (register and framework; the register
     wins where both know a measure): ``unit, measure, since, year, review,
-    review_indicators``. For the register's measures ``review`` is the verdict of
-    :func:`~mint_index.effect_monitoring.measure_review` on all years of ``results``
-    (``wait`` in the years before the measure's horizon); measures known only from a
-    yes/no indicator are :data:`NOT_ESTIMATED`.
+    review_indicators, previous_spell``. For the register's measures ``review`` is the
+    verdict of :func:`~mint_index.effect_monitoring.measure_review` on all years of
+    ``results`` (``wait`` in the years before the measure's horizon); measures known only
+    from a yes/no indicator are :data:`NOT_ESTIMATED`. ``previous_spell``: the spell
+    before a programme that stopped and started again (:func:`_previous_spells`).
 
     ``measures`` is validated by :func:`mint_index.load_measures` against the catalog and
     the units of ``results``; every problem is raised at once."""
@@ -154,7 +155,9 @@ def in_place_rows(
     ).drop_duplicates(["unit", "year", "measure"], keep="first")
     per_year = per_year.astype({"unit": str, "measure": str}).reset_index(drop=True)
     if not len(per_year):
-        return per_year.assign(review=pd.Series([], dtype=object), review_indicators=None)
+        return per_year.assign(
+            review=pd.Series([], dtype=object), review_indicators=None, previous_spell=None
+        )
     verdicts = pd.DataFrame(columns=["unit", "measure", "since", "review", "indicators"])
     if len(listed):
         estimated = effects(results, listed, rules=ruleset)
@@ -181,7 +184,46 @@ def in_place_rows(
     review = out["review"].fillna("unknown").to_numpy(dtype=object, copy=True)
     review[early] = "wait"
     review[~registered] = NOT_ESTIMATED
-    return out.assign(review=review)
+    previous = _previous_spells(out, listed, found)
+    return out.assign(review=review, previous_spell=previous)
+
+
+def _previous_spells(out: pd.DataFrame, listed: pd.DataFrame, found: pd.DataFrame) -> np.ndarray:
+    """For each row of ``out`` (unit, measure, since), the spell of the same measure in
+    the same unit before it (``2018-2019``) where the measure then stopped for at least a
+    year; None for a first spell, or one that follows the one before without a break.
+
+    Spells are the register's rows and the runs of the framework's yes/no indicators (a
+    run ends in its last year at the top level); the register's wins where both start in
+    the same year."""
+    runs = found.groupby(["unit", "measure", "since"], sort=False)["year"].max()
+    spells = (
+        pd.concat(
+            [
+                listed[["unit", "measure", "since", "end"]].astype({"unit": str, "measure": str}),
+                runs.rename("end").reset_index(),
+            ],
+            ignore_index=True,
+        )
+        .astype({"since": np.int64, "end": np.float64})
+        .drop_duplicates(["unit", "measure", "since"], keep="first")
+        .sort_values(["unit", "measure", "since"], kind="stable")
+    )
+    earlier = spells.shift()
+    same = spells["unit"].eq(earlier["unit"]) & spells["measure"].eq(earlier["measure"])
+    broke = (same & (earlier["end"] < spells["since"] - 1)).to_numpy()
+    text = np.full(len(spells), None, dtype=object)
+    if broke.any():
+        first, last = (
+            earlier[c].to_numpy()[broke].astype(np.int64).astype(str).astype(object)
+            for c in ("since", "end")
+        )
+        text[broke] = first + "-" + last
+    keys = pd.MultiIndex.from_frame(spells[["unit", "measure", "since"]])
+    at = keys.get_indexer(pd.MultiIndex.from_frame(out[["unit", "measure", "since"]]))
+    previous = text[np.maximum(at, 0)]
+    previous[at < 0] = None
+    return previous
 
 
 @dataclass(frozen=True)
@@ -195,6 +237,7 @@ class Placed:
     since: np.ndarray  # int64
     review: pd.Categorical
     review_indicators: pd.Categorical
+    previous_spell: pd.Categorical
 
 
 def place(
@@ -214,9 +257,9 @@ def place(
     if (action < 0).any():
         actions = actions.append(pd.Index(pd.unique(measure[action < 0]), dtype=object))
         action = actions.get_indexer(pd.Index(measure, dtype=object))
-    review, indicators = (
+    review, indicators, previous = (
         pd.Categorical(in_place[c].to_numpy(dtype=object)[order])
-        for c in ("review", "review_indicators")
+        for c in ("review", "review_indicators", "previous_spell")
     )
     return Placed(
         row=row[order],
@@ -225,6 +268,7 @@ def place(
         since=in_place["since"].to_numpy(dtype=np.int64)[order],
         review=review,
         review_indicators=indicators,
+        previous_spell=previous,
     )
 
 

@@ -344,34 +344,44 @@ def quality_note(
 
 _IN_PLACE: dict[str, dict[str, str]] = {
     "en": {
-        "working": "in place since {since}; an effect is visible ({indicators})",
-        "review": "in place since {since}; no effect visible yet ({indicators}), worth a review",
-        "wait": "in place since {since}; an effect is not expected before {due}",
-        "unknown": "in place since {since}; its effect cannot be estimated yet (too few "
-        "years of data or comparable municipalities)",
-        "not_estimated": "in place since {since} (shown by a yes/no indicator); its effect "
-        "is estimated once it is in the measures register",
+        "working": "{placed}; an effect is visible ({indicators})",
+        "review": "{placed}; no effect visible yet ({indicators}), worth a review",
+        "wait": "{placed}; an effect is not expected before {due}",
+        "unknown": "{placed}; its effect cannot be estimated yet (too few years of data or "
+        "comparable municipalities)",
+        "not_estimated": "{placed} (shown by a yes/no indicator); its effect is estimated once "
+        "it is in the measures register",
     },
     "de": {
-        "working": "seit {since} vorhanden; Wirkung sichtbar ({indicators})",
-        "review": "seit {since} vorhanden; Wirkung noch nicht sichtbar ({indicators}), "
-        "zur Überprüfung",
-        "wait": "seit {since} vorhanden; eine Wirkung ist nicht vor {due} zu erwarten",
-        "unknown": "seit {since} vorhanden; Wirkung noch nicht schätzbar (zu wenige Jahre "
-        "mit Daten oder vergleichbare Kommunen)",
-        "not_estimated": "seit {since} vorhanden (laut Ja/Nein-Indikator); die Wirkung wird "
-        "geschätzt, sobald die Maßnahme im Maßnahmenregister steht",
+        "working": "{placed}; Wirkung sichtbar ({indicators})",
+        "review": "{placed}; Wirkung noch nicht sichtbar ({indicators}), zur Überprüfung",
+        "wait": "{placed}; eine Wirkung ist nicht vor {due} zu erwarten",
+        "unknown": "{placed}; Wirkung noch nicht schätzbar (zu wenige Jahre mit Daten oder "
+        "vergleichbare Kommunen)",
+        "not_estimated": "{placed} (laut Ja/Nein-Indikator); die Wirkung wird geschätzt, "
+        "sobald die Maßnahme im Maßnahmenregister steht",
     },
+}
+#: Since when a measure is in place: its first spell, or a later one after a break.
+_PLACED: dict[str, tuple[str, str]] = {
+    "en": ("in place since {since}", "in place again since {since}, before that {previous}"),
+    "de": ("seit {since} vorhanden", "wieder seit {since} vorhanden, zuvor {previous}"),
 }
 
 
 def in_place_text(
-    since: np.ndarray, due: np.ndarray, indicators: np.ndarray, review: np.ndarray, lang: str
+    since: np.ndarray,
+    due: np.ndarray,
+    indicators: np.ndarray,
+    review: np.ndarray,
+    lang: str,
+    previous: np.ndarray | None = None,
 ) -> Texts:
     """How a measure in place is doing, one sentence per row: ``review`` is the verdict of
     :func:`~mint_index.effect_monitoring.measure_review` (working, review, wait, unknown)
     or ``not_estimated`` (known only from a yes/no indicator), ``indicators`` the names of
-    the indicators that decided it."""
+    the indicators that decided it. ``previous``: the spell before a programme that
+    stopped and started again (``2018-2019``, written with a dash), None elsewhere."""
     review = np.asarray(review, dtype=object)
     n = len(review)
     values = {
@@ -379,6 +389,14 @@ def in_place_text(
         "due": _text(np.asarray(due).astype(np.int64).astype(str)),
         "indicators": _text(np.asarray(indicators, dtype=object)),
     }
+    first, again = _PLACED[lang]
+    values["placed"] = fill(first, values, n)
+    if previous is not None:
+        earlier = pd.notna(np.asarray(previous, dtype=object))
+        if earlier.any():
+            spell = np.where(earlier, previous, "").astype(str)
+            values["previous"] = _text(np.char.replace(spell, "-", "–"))
+            values["placed"] = np.where(earlier, fill(again, values, n), values["placed"])
     out = np.full(n, "", dtype=object)
     for name, template in _IN_PLACE[lang].items():
         rows = review == name
