@@ -95,3 +95,21 @@ def test_no_temp_files_after_many_writes(tmp_path: Path) -> None:
     for i in range(5):
         atomic_write(tmp_path / "f.json", canonical_json({"i": i}))
     assert os.listdir(tmp_path) == ["f.json"]
+
+
+def test_a_flood_of_one_problem_does_not_hide_another() -> None:
+    """Sixty rows with the same error and one other error after them: the screen and the
+    job summary show both (the sixty as one line); JSON keeps every record."""
+    same = [
+        problem("duplicate unit and year", source="d.csv", row=r, column="unit", value="05315")
+        for r in range(2, 62)
+    ]
+    other = problem("not a number", source="d.csv", row=80, column="Anzahl", value="x")
+    outcome = Outcome("validate", ok=False, problems=[*same, other])
+    text = render_text(outcome)
+    assert "61 error(s):" in text
+    assert "d.csv:2-61:unit" in text and "(60 times; values '05315')" in text
+    assert "d.csv:80:Anzahl" in text and "more" not in text
+    markdown = render_markdown(outcome)
+    assert "`d.csv:2-61:unit`" in markdown and "`d.csv:80:Anzahl`" in markdown
+    assert len(json.loads(canonical_json(outcome.to_dict()))["problems"]) == 61

@@ -30,3 +30,48 @@ def test_summary_names_a_row_and_column_only_where_there_is_one() -> None:
     assert lines[2].split() == ["b.csv", "r2"]
     assert lines[3].split() == ["c.csv", "r3"]
     assert lines[4].split() == ["d.csv:value", "r4", "(value", "'x')"]
+
+
+def test_problems_alike_are_one_line_naming_their_rows_and_first_values() -> None:
+    """Fifty-two keys stored as numbers in one column were fifty-two lines, so the
+    twenty a summary shows hid every other problem. Problems that differ only in row and
+    value are one line from three on; two stay two lines."""
+    rows = [*range(8, 60), 61]
+    flood = {
+        "source": ["k.xlsx"] * len(rows),
+        "row": rows,
+        "column": ["GKZ"] * len(rows),
+        "value": [str(100 + r) for r in rows],
+        "reason": ["unit key stored as a number"] * len(rows),
+    }
+    pair = {
+        "source": ["k.xlsx"] * 2,
+        "row": [70, 71],
+        "column": ["Anzahl"] * 2,
+        "value": ["x", "y"],
+        "reason": ["not a number"] * 2,
+    }
+    failures = pd.concat([pd.DataFrame(flood), pd.DataFrame(pair)], ignore_index=True)
+    lines = str(mi.DataValidationError(failures)).splitlines()
+    assert lines == [
+        "55 problem(s) in the data:",
+        "  k.xlsx:8-59, 61:GKZ  unit key stored as a number (53 times; values '108', '109',"
+        " '110', ...)",
+        "  k.xlsx:70:Anzahl  not a number (value 'x')",
+        "  k.xlsx:71:Anzahl  not a number (value 'y')",
+    ]
+
+
+def test_alike_keeps_every_row_and_names_rows_that_are_no_numbers() -> None:
+    from mint_index.errors import alike
+
+    records = [
+        {"source": "s", "row": row, "column": "c", "reason": "r", "value": None}
+        for row in (3, 1, 2, "Tabelle 2", 5, 2)
+    ]
+    (merged,) = alike(records)
+    assert merged["count"] == 6
+    assert merged["row"] == "1-3, 5, Tabelle 2"
+    assert merged["values"] == []  # no value to show
+    many = [{"source": "s", "row": 2 * r, "reason": "r"} for r in range(10)]
+    assert alike(many)[0]["row"] == "0, 2, 4, 6, 8, 10, ..."

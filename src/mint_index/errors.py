@@ -8,7 +8,8 @@ problem first and raise once, so a user fixes a file in one round, not twenty.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+import numbers
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -31,8 +32,10 @@ __all__ = [
     "UnknownLanguageError",
     "UnknownMethodError",
     "YamlError",
+    "alike",
     "error_classes",
     "problem_line",
+    "problem_parts",
 ]
 
 
@@ -152,20 +155,107 @@ class DataValidationError(MintIndexError):
 
     def _summary(self, limit: int = 20) -> str:
         n = len(self.failures)
+        # problems alike are one line; the first thousands are enough to see which
+        scanned = self.failures.head(SUMMARY_SCAN)
+        shown = alike(scanned.astype(object).where(scanned.notna(), None).to_dict("records"))
         lines = [f"{n} problem(s) in the data:"]
-        lines += ["  " + problem_line(rec) for rec in self.failures.head(limit).itertuples()]
-        if n > limit:
-            lines.append(f"  ... and {n - limit} more (see .failures)")
+        lines += ["  " + problem_line(rec) for rec in shown[:limit]]
+        left = n - sum(int(rec.get("count") or 1) for rec in shown[:limit])
+        if left:
+            lines.append(f"  ... and {left} more (see .failures)")
         return "\n".join(lines)
 
 
-def problem_line(rec: Any) -> str:
-    """One problem (a row of a failures frame) as a line: ``source:row:column  reason
-    (value '...')``, leaving out what it does not have."""
-    row = "" if _blank(rec.row) else f":{rec.row!s}"
-    column = "" if _blank(rec.column) else f":{rec.column!s}"
-    value = "" if _blank(rec.value) else f" (value {rec.value!r})"
-    return f"{rec.source}{row}{column}  {rec.reason}{value}"
+#: Problems that differ only in their row and value are one line of a summary from this
+#: many on.
+ALIKE_FROM = 3
+#: The problems a summary looks at for those alike (a hostile file can have millions).
+SUMMARY_SCAN = 10_000
+#: Runs of rows and values a summary line of problems alike names.
+_SHOWN_RUNS, _SHOWN_VALUES = 6, 3
+
+
+def alike(records: Iterable[Mapping[Any, Any]], at_least: int = ALIKE_FROM) -> list[dict[str, Any]]:
+    """Problem records for a summary, in their order: those that differ only in their row
+    and value (the same severity, source, column and reason: a column of keys stored as
+    numbers, of words among figures) as one record at the place of the first when there
+    are at least ``at_least``, with ``count``, ``row`` their rows as runs (``8-59, 61``)
+    and ``values`` the first different values (as ``repr``). So a flood of one problem never hides
+    another behind it; the records themselves keep every row."""
+    records = list(records)
+
+    def key(rec: Mapping[Any, Any]) -> tuple[str, ...]:
+        return tuple(str(rec.get(k) or "") for k in ("severity", "source", "column", "reason"))
+
+    members: dict[tuple[str, ...], list[Mapping[Any, Any]]] = {}
+    for rec in records:
+        members.setdefault(key(rec), []).append(rec)
+    out: list[dict[str, Any]] = []
+    for rec in records:
+        same = members[key(rec)]
+        if len(same) < at_least:
+            out.append(dict(rec))
+        elif same[0] is rec:
+            values: dict[str, None] = {}  # the first different values, one more than shown
+            for value in (r.get("value") for r in same):
+                if len(values) > _SHOWN_VALUES:
+                    break
+                if not _blank(value):
+                    values[repr(value)] = None
+            out.append(
+                {
+                    **rec,
+                    "row": _runs([r.get("row") for r in same]),
+                    "value": None,
+                    "values": list(values),
+                    "count": len(same),
+                }
+            )
+    return out
+
+
+def _runs(rows: Sequence[Any]) -> str | None:
+    """Rows as runs of consecutive numbers (``8-59, 61``), the first few of them; rows
+    that are no numbers are named as they are."""
+    numbered = sorted({int(r) for r in rows if _whole(r)})
+    runs: list[list[int]] = []
+    for row in numbered:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row])
+    named = [f"{a}" if a == b else f"{a}-{b}" for a, b in runs]
+    named += dict.fromkeys(str(r) for r in rows if not _blank(r) and not _whole(r))
+    if not named:
+        return None
+    return ", ".join(named[:_SHOWN_RUNS]) + (", ..." if len(named) > _SHOWN_RUNS else "")
+
+
+def _whole(value: object) -> bool:
+    """A whole number (a row number; a frame's row column holds them as floats)."""
+    return isinstance(value, numbers.Real) and value == value and float(value).is_integer()
+
+
+def problem_parts(rec: Mapping[str, Any]) -> tuple[str, str]:
+    """Where a problem record is (``source:row:column``, ``-`` for nowhere) and what it
+    is (``reason (value '...')``; for problems alike (:func:`alike`) how many and their
+    first values), leaving out what it does not have."""
+    row: Any = rec.get("row")
+    parts = [rec.get("source"), int(row) if _whole(row) else row, rec.get("column")]
+    where = ":".join(str(part) for part in parts if not _blank(part)) or "-"
+    reason = str(rec.get("reason") or "")
+    count, values = rec.get("count"), rec.get("values") or []
+    if count:
+        shown = ", ".join(values[:_SHOWN_VALUES]) + (", ..." if len(values) > _SHOWN_VALUES else "")
+        reason += f" ({count} times" + (f"; values {shown})" if values else ")")
+    elif not _blank(rec.get("value")):
+        reason += f" (value {rec['value']!r})"
+    return where, reason
+
+
+def problem_line(rec: Mapping[str, Any]) -> str:
+    """One problem record as a line: ``source:row:column  reason (value '...')``."""
+    return "  ".join(problem_parts(rec))
 
 
 def _blank(value: object) -> bool:

@@ -11,6 +11,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from mint_index.errors import alike, problem_parts
 from mint_index.files import canonical_json
 
 __all__ = [
@@ -135,12 +136,6 @@ class Outcome:
         return out
 
 
-def _location(rec: dict[str, Any]) -> str:
-    row = rec.get("row")
-    parts = [rec.get("source") or "", "" if row is None else str(row), rec.get("column") or ""]
-    return ":".join(part for part in parts if part) or "-"
-
-
 #: Longest location or reason shown on screen and in Markdown (JSON has them whole): a
 #: hostile file can make a "column name" megabytes long.
 SHOWN_CHARS = 300
@@ -155,12 +150,19 @@ def _shorten(text: str) -> str:
 
 
 def _problem_line(rec: dict[str, Any]) -> tuple[str, str]:
-    reason = str(rec["reason"])
-    if rec.get("value") not in (None, ""):
-        reason += f" (value {rec['value']!r})"
+    where, reason = problem_parts(rec)
     if rec.get("severity") == "warning":
         reason = f"warning: {reason}"
-    return _shorten(_location(rec)), _shorten(reason)
+    return _shorten(where), _shorten(reason)
+
+
+def _shown_problems(problems: list[dict[str, Any]]) -> tuple[list[tuple[str, str]], int]:
+    """The lines of the problems shown on screen and in Markdown (those alike as one:
+    :func:`~mint_index.errors.alike`), at most :data:`SHOWN_PROBLEMS`, and how many
+    problems they leave out."""
+    shown = alike(problems)[:SHOWN_PROBLEMS]
+    covered = sum(int(rec.get("count") or 1) for rec in shown)
+    return [_problem_line(rec) for rec in shown], len(problems) - covered
 
 
 def _format_fact(value: Any) -> str:
@@ -179,14 +181,13 @@ def render_text(outcome: Outcome) -> str:
         width = max(len(k) for k in outcome.facts)
         lines += [f"  {k:<{width}}  {_format_fact(v)}" for k, v in outcome.facts.items()]
     if outcome.problems:
-        shown = [_problem_line(rec) for rec in outcome.problems[:SHOWN_PROBLEMS]]
+        shown, hidden = _shown_problems(outcome.problems)
         width = min(max(len(where) for where, _ in shown), 60)
         warnings = sum(rec.get("severity") == "warning" for rec in outcome.problems)
         errors = len(outcome.problems) - warnings
         counts = [f"{n} {word}(s)" for n, word in ((errors, "error"), (warnings, "warning")) if n]
         lines.append(" and ".join(counts) + ":")
         lines += [f"  {where:<{width}}  {reason}" for where, reason in shown]
-        hidden = len(outcome.problems) - len(shown)
         if hidden:
             lines.append(f"  ... and {hidden} more (--format json lists all)")
     for table in outcome.tables:
@@ -255,11 +256,9 @@ def render_markdown(outcome: Outcome) -> str:
         lines.append("")
     if outcome.problems:
         lines += [f"### Problems ({len(outcome.problems)})", "", "| where | problem |", "|---|---|"]
-        for rec in outcome.problems[:SHOWN_PROBLEMS]:
-            where, reason = _problem_line(rec)
-            lines.append(f"| `{_md_code(where)}` | {_md(reason)} |")
-        hidden = len(outcome.problems) - SHOWN_PROBLEMS
-        if hidden > 0:
+        shown, hidden = _shown_problems(outcome.problems)
+        lines += [f"| `{_md_code(where)}` | {_md(reason)} |" for where, reason in shown]
+        if hidden:
             lines.append(f"| ... | {hidden} more (run with --format json for all) |")
         lines.append("")
     for table in outcome.tables:

@@ -62,7 +62,7 @@ from mint_index.data.validate import (
     variable_sources,
 )
 from mint_index.data.workbooks import read_sheet
-from mint_index.errors import DataValidationError, MintIndexError, problem_line
+from mint_index.errors import DataValidationError, MintIndexError, alike, problem_line
 from mint_index.reasons import with_codes
 
 if TYPE_CHECKING:
@@ -373,6 +373,7 @@ def describe_source(
         for var, full in labels.items()
     ]
     keys = pd.unique(cells["unit"].astype(str))
+    said = alike(found.astype(object).where(found.notna(), None).to_dict("records"))
     return SourceDescription(
         path=spec.path,
         format=first.format,
@@ -390,8 +391,8 @@ def describe_source(
         years=sorted(int(y) for y in pd.unique(cells["year"])),
         variables=infos,
         proposed_mapping=proposed,
-        warnings=[problem_line(r) for r in found.itertuples()],
-        warning_codes=[str(code) for code in found["code"]],
+        warnings=[problem_line(r) for r in said],
+        warning_codes=[str(r["code"]) for r in said],
     )
 
 

@@ -241,5 +241,7 @@ class SourceDescription(BaseModel):
     years: list[int] = Field(default_factory=list)
     variables: list[VariableInfo] = Field(default_factory=list)
     proposed_mapping: dict[str, str] = Field(default_factory=dict)
+    # one line per warning; those alike in all but their row and value are one line
+    # naming their rows (mint_index.errors.alike)
     warnings: list[str] = Field(default_factory=list)
     warning_codes: list[str] = Field(default_factory=list)  # each warning's reason code
