@@ -702,8 +702,12 @@ def test_the_offices_copyright_marks_an_export_a_source_line_does_not() -> None:
     table whose note names them as its source (``Quelle: Statistische Ämter des Bundes
     und der Länder``, as a Landesamt's report cites them) is not."""
     top = [["Bevölkerung", None, None], [None, "2022", "2023"], ["05315", "1000", "1100"]]
-    signed = pd.DataFrame([*top, ["(C)opyright Statistische Ämter des Bundes und der Länder"]])
-    cited = pd.DataFrame([*top, ["Quelle: Statistische Ämter des Bundes und der Länder, AZR"]])
+    signed = pd.DataFrame(
+        [*top, ["(C)opyright Statistische Ämter des Bundes und der Länder", None, None]]
+    )
+    cited = pd.DataFrame(
+        [*top, ["Quelle: Statistische Ämter des Bundes und der Länder, AZR", None, None]]
+    )
     assert sheet_as_csv(signed) is not None
     assert sheet_as_csv(cited) is None
     assert is_genesis("x;1\n© Statistische Ämter des Bundes und der Länder, 2024\n".encode())
