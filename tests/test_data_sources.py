@@ -1474,3 +1474,49 @@ def test_a_key_given_as_a_number_is_refused_with_how_to_write_it() -> None:
     with pytest.raises(ValidationError, match="write it in quotes"):
         KeySpec(**options["key"])
     assert SourceSpec(path="t.csv", unit="05315000", key={"prefix": "03"}).unit == "05315000"
+
+
+def test_a_unit_of_measure_below_a_vertically_merged_header_row(tmp_path: Path) -> None:
+    """The Landesamt's Kita sheets (Integrationsmonitoring Niedersachsen B3): header cells
+    merged over two rows leave the second empty, and ``Anzahl`` under it, merged over the
+    figures, had become a row without a key (unit "") whose ``Anzahl`` was "not a
+    number". It belongs to the header. Figures as in the real sheet for 2012."""
+    rows = [
+        ["B3 Kinder in Kindertageseinrichtungen", None, None, None, None, None, None, 2012],
+        ["am 01.03.2012", None, None, None, "Gebietsstand: 01.11.2016", None, None, None],
+        ["GKZ", "Kreisfreie Stadt\nLandkreis", "Betreute Kinder im Alter von 0 bis unter 3 Jahren"]
+        + [None, "Betreute Kinder im Alter von 3 bis unter 6 Jahren", None, None, None],
+        [None, None, "insgesamt", "ausländische Herkunft", "insgesamt", "ausländische Herkunft"]
+        + [None, None],
+        [None] * 8,  # the lower half of the cells merged over two rows
+        [None, None, "Anzahl", None, None, None, None, None],
+        [None] * 8,
+        [101, "Braunschweig, Stadt", 1761, 283, 5573, 1737, None, None],
+        [102, "Salzgitter, Stadt", 353, 86, 2351, 1023, None, None],
+        [103, "Wolfsburg, Stadt", 904, 226, 2940, 1065, None, None],
+    ]
+    pd.DataFrame(rows).to_excel(tmp_path / "b3.xlsx", header=False, index=False)
+    ds = load_sources([SourceSpec(path="b3.xlsx", key={"prefix": "03"})], base_dir=tmp_path)
+    assert list(ds.unit_ids) == ["03101", "03102", "03103"]
+    assert list(ds.years) == [2012]
+    young = "Betreute Kinder im Alter von 0 bis unter 3 Jahren | ausländische Herkunft | Anzahl"
+    assert young in ds.variables and len(ds.variables) == 4
+    assert value(ds, "03101", 2012, young) == 283
+    older = "Betreute Kinder im Alter von 3 bis unter 6 Jahren | insgesamt | Anzahl"
+    assert value(ds, "03103", 2012, older) == 2940
+    assert "Anzahl" not in ds.warnings.get("value", pd.Series(dtype=object)).tolist()
+
+
+def test_a_row_of_figures_after_an_empty_row_is_no_unit_of_measure() -> None:
+    from mint_index.data.readers import header_rows
+
+    header = ["Nr", "Name", "Einwohner", "Ausländer"]
+    # a row of 1000s (figures or "in 1 000") is data; "Anzahl" and "%" head the figures
+    assert header_rows([header, [""] * 4, ["", "", "1000", "1000"], ["1", "a", "5", "6"]]) == (
+        0,
+        1,
+    )
+    assert header_rows([header, [""] * 4, ["", "", "Anzahl", "%"], ["1", "a", "5", "6"]]) == (
+        0,
+        3,
+    )

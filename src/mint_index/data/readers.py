@@ -569,9 +569,11 @@ def header_rows(rows: list[list[str]]) -> tuple[int, int]:
     over ``Nr;Name;Einwohner;Ausländer;Einwohner;Ausländer``). At most six rows."""
     skip = title_rows(rows)
     depth = header_depth(rows[skip:])
+    units = _after_empty_rows(rows, skip + depth)  # a row of units of measure
+    if units > skip + depth and units < len(rows) and _units_of_measure(rows[units]):
+        depth = units - skip + 1  # a vertically merged header cell left the rows between empty
     numbering = skip + depth  # the row numbering the columns, after any empty rows
-    while numbering < len(rows) and not any(str(cell).strip() for cell in rows[numbering]):
-        numbering += 1
+    numbering = _after_empty_rows(rows, numbering)
     if numbering < len(rows) and column_numbering(rows[numbering]):
         depth = numbering - skip + 1  # it belongs to the header, not the data
     data = rows[skip + depth] if skip + depth < len(rows) else []
@@ -582,6 +584,26 @@ def header_rows(rows: list[list[str]]) -> tuple[int, int]:
             break
         skip, depth = skip - 1, depth + 1
     return skip, depth
+
+
+def _after_empty_rows(rows: list[list[str]], at: int) -> int:
+    """The first row from ``at`` on with a filled cell (``len(rows)`` if none)."""
+    while at < len(rows) and not any(str(cell).strip() for cell in rows[at]):
+        at += 1
+    return at
+
+
+def _units_of_measure(row: list[str]) -> bool:
+    """A row that names the unit of measure of the figures below it, and nothing else
+    (`` | | Anzahl``): its first cell (the key's) empty, every filled cell a unit of
+    measure, one of them a word or a per cent sign (a row of ``1000`` could be figures)."""
+    filled = [str(cell).strip() for cell in row if str(cell).strip()]
+    return bool(
+        filled
+        and not str(row[0]).strip()
+        and all(_UNIT_OF_MEASURE.match(cell) for cell in filled)
+        and any(ch.isalpha() or ch in "%‰" for cell in filled for ch in cell)
+    )
 
 
 #: A line that says as of when a table's regions or figures stand (``Gebietsstand:
