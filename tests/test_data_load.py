@@ -485,3 +485,67 @@ def test_a_school_tables_rs_column_is_the_realschule_not_a_key(tmp_path: Path) -
     assert list(ds.unit_ids) == ["101", "102"]
     assert ds.variables == ["GS", "HS", "RS", "GY"]
     assert ds.values[0, 1, 2] == 130
+
+
+#: A town's open data table of its districts (the layout of Kiel's open data portal, as a
+#: public project's fixtures show it; figures made up): the variable in ``Merkmal``, the
+#: date with underscores, names padded with spaces.
+DISTRICTS_BY_SEX = (
+    "Land;Stadt;Kategorie;Merkmal;Datum;Stadtteilnummer;Stadtteil;insgesamt;maennlich;weiblich\n"
+    "de-sh;Kiel;Bevoelkerung;Einwohner insgesamt;2022_12_31;1;Altstadt;1213;631;582\n"
+    "de-sh;Kiel;Bevoelkerung;Einwohner insgesamt;2023_12_31;1;Altstadt;1220;638;582\n"
+    "de-sh;Kiel;Bevoelkerung;Einwohner insgesamt;2023_12_31;2;Vorstadt;1648;829;819\n"
+    "de-sh;Kiel;Bevoelkerung;Auslaender;2022_12_31;1;Altstadt   ;200;120;80\n"
+    "de-sh;Kiel;Bevoelkerung;Auslaender;2023_12_31;1;Altstadt   ;210;125;85\n"
+    "de-sh;Kiel;Bevoelkerung;Auslaender;2023_12_31;2;Vorstadt;324;160;164\n"
+)
+
+
+def test_a_merkmal_column_names_each_rows_variable(tmp_path: Path) -> None:
+    """``Merkmal`` sorts the rows into variables (before: a text column, and each value
+    column a duplicate per unit and year); its text joins the value columns' heads."""
+    path = tmp_path / "stadtteile.csv"
+    path.write_text(DISTRICTS_BY_SEX, encoding="utf-8")
+    ds = mi.load_data(path)
+    assert list(ds.unit_ids) == ["1", "2"] and list(ds.years) == [2022, 2023]
+    assert len(ds.variables) == 6
+    women = ds.long.set_index(["unit", "year", "variable"])["value"]
+    assert women[("1", 2023, "weiblich | Auslaender")] == 85
+    assert women[("2", 2023, "insgesamt | Einwohner insgesamt")] == 1648
+    assert ds.units.loc["1", "name"] == "Altstadt"
+
+
+def test_a_constant_merkmal_names_the_variable_of_a_year_per_column(tmp_path: Path) -> None:
+    path = tmp_path / "arbeitslose.csv"
+    path.write_text(
+        "Land;Stadt;Kategorie;Merkmal;Stadtteilnummer;Stadtteil;31.12.2023;31.12.2022\n"
+        "de-sh;Kiel;wirtschaft_arbeit;Arbeitslose;1;Altstadt;16;14\n"
+        "de-sh;Kiel;wirtschaft_arbeit;Arbeitslose;2;Vorstadt;43;41\n",
+        encoding="utf-8",
+    )
+    ds = mi.load_data(path)
+    assert ds.variables == ["Arbeitslose"]  # not the file's name
+    assert value_of(ds, "2", 2022, "Arbeitslose") == 41
+
+
+def test_districts_named_without_a_key_say_how_to_key_them(tmp_path: Path) -> None:
+    path = tmp_path / "familienstand.csv"
+    path.write_text(
+        "Land;Stadt;Kategorie;Stadtteil;Jahr;ledig;verheiratet\n"
+        "de-sh;Kiel;Bevoelkerung;Altstadt;31_12_2022;690;332\n"
+        "de-sh;Kiel;Bevoelkerung;Vorstadt;31_12_2022;1014;365\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(path)
+    reason = err.value.failures["reason"].iloc[0]
+    assert "names its units in 'Stadtteil' without a key" in reason
+    assert "key: {match: name}" in reason
+    units = pd.DataFrame({"unit": ["01", "02"], "name": ["Altstadt", "Vorstadt"]})
+    ds = mi.load_data(path, key={"match": "name"}, units=units)
+    assert value_of(ds, "02", 2022, "verheiratet") == 365
+
+
+def value_of(ds: mi.Dataset, unit: str, year: int, variable: str) -> float:
+    at = ds.long.set_index(["unit", "year", "variable"])["value"]
+    return float(at[(unit, year, variable)])

@@ -380,6 +380,12 @@ def test_parse_years_accepts_years_and_dates() -> None:
     dates = [datetime.datetime(2021, 12, 31), pd.Timestamp("2022-06-30"), "2023-12-31 00:00:00"]
     years, bad = parse_years(pd.Series([*dates, "2024-12-31T23:59:59"], dtype=object))
     assert years.tolist() == [2021, 2022, 2023, 2024] and not bad.any()
+    # a town's open data dates with underscores (Kiel: 2023_12_31, 31_12_2022), a day
+    # written before the month with slashes; separators of one kind within the year-first
+    dates = ["2023_12_31", "31_12_2022", "31/12/2021", "2020/12/31", "2023-12_31", "1_2"]
+    years, bad = parse_years(pd.Series(dates))
+    assert years[:4].tolist() == [2023, 2022, 2021, 2020]
+    assert bad.tolist() == [False] * 4 + [True, True]
 
 
 def test_school_years_count_in_the_year_the_option_names() -> None:

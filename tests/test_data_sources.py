@@ -1484,10 +1484,16 @@ def test_a_unit_of_measure_below_a_vertically_merged_header_row(tmp_path: Path) 
     rows = [
         ["B3 Kinder in Kindertageseinrichtungen", None, None, None, None, None, None, 2012],
         ["am 01.03.2012", None, None, None, "Gebietsstand: 01.11.2016", None, None, None],
-        ["GKZ", "Kreisfreie Stadt\nLandkreis", "Betreute Kinder im Alter von 0 bis unter 3 Jahren"]
-        + [None, "Betreute Kinder im Alter von 3 bis unter 6 Jahren", None, None, None],
+        [
+            "GKZ",
+            "Kreisfreie Stadt\nLandkreis",
+            "Betreute Kinder im Alter von 0 bis unter 3 Jahren",
+            None,
+            "Betreute Kinder im Alter von 3 bis unter 6 Jahren",
+            *[None] * 3,
+        ],
         [None, None, "insgesamt", "ausländische Herkunft", "insgesamt", "ausländische Herkunft"]
-        + [None, None],
+        + [None] * 2,
         [None] * 8,  # the lower half of the cells merged over two rows
         [None, None, "Anzahl", None, None, None, None, None],
         [None] * 8,

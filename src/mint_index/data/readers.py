@@ -130,13 +130,16 @@ _MONTHS = (
     "jan|feb|mär|mrz|apr|jun|jul|aug|sept|sep|okt|oct|nov|dez|dec"
 )
 #: A year alone or in a date: ``2023``, ``31.12.2023``, ``2023-12-31`` (also with a time,
-#: as databases export dates and as an Excel date cell reads), ``12/2023``, ``Juni 2023``,
-#: ``31. Dezember 2023``, a summer semester ``SS 2006`` (April to September, within its
-#: year; a winter semester spans two, see :data:`_SCHOOL_YEAR`), a date written as one
-#: number, ``20220515`` (the Zensus 2022 tables' ``Berichtszeitpunkt``). Not ``2011-12``:
-#: December 2011 or the school year 2011/12.
+#: as databases export dates and as an Excel date cell reads), ``31/12/2023``, a date with
+#: underscores as a town's open data portal names its files' dates (``31_12_2023``,
+#: ``2023_12_31``), ``12/2023``, ``Juni 2023``, ``31. Dezember 2023``, a summer semester
+#: ``SS 2006`` (April to September, within its year; a winter semester spans two, see
+#: :data:`_SCHOOL_YEAR`), a date written as one number, ``20220515`` (the Zensus 2022
+#: tables' ``Berichtszeitpunkt``). Not ``2011-12``: December 2011 or the school year
+#: 2011/12.
 _YEAR_TEXT = re.compile(
-    r"^\s*(?:(\d{4})|\d{1,2}\.\d{1,2}\.(\d{4})|(\d{4})-\d{2}-\d{2}(?:[ T][\d:.]+)?"
+    r"^\s*(?:(\d{4})|\d{1,2}[._/]\d{1,2}[._/](\d{4})"
+    r"|(\d{4})([-_/])\d{2}\4\d{2}(?:[ T][\d:.]+)?"
     r"|((?:18|19|20|21)\d\d)(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
     r"|(?:0?[1-9]|1[0-2])/(\d{4})"
     rf"|(?:\d{{1,2}}\.\s*)?(?:{_MONTHS})\.?\s+(\d{{4}})"
@@ -1160,9 +1163,12 @@ _MAX_KINDS = 12
 
 
 def _kinds_hint(head: str, texts: pd.Series) -> str:
-    """For a text column that sorts the rows into a few kinds (the KBV's ``Regionstyp``:
-    ``KV-Region``, ``Kreise``, ``Raumordnungsregionen``), how to keep one kind: each kind
-    on two rows or more, at most :data:`_MAX_KINDS`; otherwise nothing."""
+    """For a text column that sorts the rows into a few kinds, how to read them: keep
+    one kind where each kind has regions of its own (the KBV's ``Regionstyp``:
+    ``KV-Region``, ``Kreise``, ``Raumordnungsregionen``), or read each kind's figures as
+    variables of their own where the same regions stand under each (a town's ``Merkmal``:
+    ``Einwohner insgesamt``, ``Ausländer`` over ``insgesamt | männlich | weiblich``). Each
+    kind on two rows or more, at most :data:`_MAX_KINDS`; otherwise nothing."""
     cells = texts[texts.notna()].astype(str).str.strip()
     kinds = pd.unique(cells[cells != ""])
     if not 2 <= len(kinds) <= _MAX_KINDS or len(cells) < 2 * len(kinds):
@@ -1170,7 +1176,9 @@ def _kinds_hint(head: str, texts: pd.Series) -> str:
     shown = ", ".join(map(str, kinds))
     return (
         f"; it sorts the rows into kinds ({shown}): keep one with filter: {{{head}: "
-        f"{kinds[-1]}}} (--filter '{head}={kinds[-1]}')"
+        f"{kinds[-1]}}} (--filter '{head}={kinds[-1]}'), or, where the same regions stand "
+        f"under each kind, read each kind's figures as variables of their own with pivot: "
+        f"{head} (--pivot '{head}')"
     )
 
 
@@ -1300,6 +1308,12 @@ def frame_table(
             "transposed, --layout transposed)",
             year_column: " (name it: year_column; or give the year: year, --year)",
         }
+        if "name" in columns:  # a town's table of its districts by name, without keys
+            hint[unit_column] = (
+                f" (the file names its units in {named.get('name', 'name')!r} without a key: "
+                "key them by the names in the units table with key: {match: name}, --key "
+                "match=name; or name the key column: unit_column, --unit-column)"
+            )
         heads = [named.get(c, c) for c in (columns if file_columns is None else file_columns)]
         failures += [
             failures_frame(

@@ -784,8 +784,10 @@ def _frame_source(
     layout = spec.layout
     if layout == "auto":
         layout = "long" if {"variable", "value"} <= set(frame.columns) else "wide"
-    if layout == "wide" and not pivot and spec.year is None and not transposed:
-        pivot = _variable_column(frame, spec.school_year)
+    if layout == "wide" and not pivot and not transposed:
+        pivot = _named_variable_column(frame) or (
+            _variable_column(frame, spec.school_year) if spec.year is None else []
+        )
     file_layout = layout  # what the file is, whatever it is read through
     captions = pd.DataFrame()
     if layout == "wide" and not transposed:
@@ -910,6 +912,30 @@ def _years_in_labels(long: pd.DataFrame, school_year: str | None) -> pd.DataFram
     return long.assign(variable=text.map(variables), year=text.map(years))
 
 
+#: Heads of a column that names the variable of each row (a town's open data: ``Land;
+#: Stadt; Kategorie; Merkmal; Stadtteilnummer; Stadtteil; insgesamt; männlich; weiblich``).
+_VARIABLE_HEAD = re.compile(r"^(?:merkmal|indikator|kennzahl|variable|indicator)$", re.IGNORECASE)
+
+
+def _named_variable_column(frame: pd.DataFrame) -> list[str]:
+    """The column headed ``Merkmal`` (or ``Indikator``, ``Kennzahl``, ``Variable``) whose
+    text names each row's variable, read as a ``pivot`` column: its text joins the heads
+    of the value columns (``insgesamt | Ausländer``). Empty unless exactly one column is
+    so headed and it holds text, not figures."""
+    named = [c for c in frame.columns if _VARIABLE_HEAD.match(str(c).strip())]
+    if len(named) != 1 or named[0] in ("unit", "name", "year"):
+        return []
+    return named if _holds_text(frame[named[0]]) else []
+
+
+def _holds_text(cells: pd.Series) -> bool:
+    """Whether a column holds text rather than figures (fewer than half its filled cells
+    are numbers)."""
+    written = cells.astype(object).where(cells.notna(), "").astype(str).str.strip()
+    figures = pd.to_numeric(written.str.replace(",", ".", regex=False), errors="coerce")
+    return bool(figures.notna().sum() * 2 < (written != "").sum())
+
+
 def _variable_column(frame: pd.DataFrame, school_year: str | None) -> list[str]:
     """The column that names the variables of a table whose other value columns are
     years (``AGS; Gemeinde; Merkmal; 2021; 2022; 2023``, a statistical yearbook's or a
@@ -923,10 +949,7 @@ def _variable_column(frame: pd.DataFrame, school_year: str | None) -> list[str]:
     bare = all(split[0] == "" for split in dated if split is not None)
     if len(other) != 1 or len(heads) < 2 or not bare:
         return []
-    cells = frame[other[0]].astype(object)
-    written = cells.where(cells.notna(), "").astype(str).str.strip()
-    figures = pd.to_numeric(written.str.replace(",", ".", regex=False), errors="coerce")
-    return other if figures.notna().sum() * 2 < (written != "").sum() else []
+    return other if _holds_text(frame[other[0]]) else []
 
 
 def _year_heads(long: pd.DataFrame, school_year: str | None) -> pd.DataFrame:
