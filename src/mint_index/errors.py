@@ -180,8 +180,8 @@ def alike(records: Iterable[Mapping[Any, Any]], at_least: int = ALIKE_FROM) -> l
     and value (the same severity, source, column and reason: a column of keys stored as
     numbers, of words among figures) as one record at the place of the first when there
     are at least ``at_least``, with ``count``, ``row`` their rows as runs (``8-59, 61``)
-    and ``values`` the first different values (as ``repr``). So a flood of one problem never hides
-    another behind it; the records themselves keep every row."""
+    and ``values`` the first different values (as ``repr``). So a flood of one problem
+    never hides another behind it; the records themselves keep every row."""
     records = list(records)
 
     def key(rec: Mapping[Any, Any]) -> tuple[str, ...]:
