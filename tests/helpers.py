@@ -53,3 +53,12 @@ def make_small_long(
                 {"unit": unit, "year": year, "variable": k, "value": v} for k, v in values.items()
             ]
     return pd.DataFrame(rows)
+
+
+def value(ds: mi.Dataset, unit: str, year: int, variable: str) -> float:
+    """The one figure of ``ds`` for a unit, year and variable (fails unless there is
+    exactly one)."""
+    long = ds.long
+    hit = long[(long["unit"] == unit) & (long["year"] == year) & (long["variable"] == variable)]
+    assert len(hit) == 1, (unit, year, variable, sorted(ds.variables)[:10])
+    return float(hit["value"].iloc[0])

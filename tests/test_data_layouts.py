@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import value
 
 import mint_index as mi
 from mint_index.data.layouts import (
@@ -43,13 +44,6 @@ def flat_row(key: str, sex: str, nat: str, value: str, year: str = "2023-12-31")
         f"GES;Geschlecht;{sex_code};{sex};NAT;Staatsangehörigkeit;{nat_code};{nat};"
         f"{value};Anzahl;BEVSTD;Bevölkerungsstand"
     )
-
-
-def value(ds: mi.Dataset, unit: str, year: int, variable: str) -> float:
-    long = ds.long
-    hit = long[(long["unit"] == unit) & (long["year"] == year) & (long["variable"] == variable)]
-    assert len(hit) == 1, (unit, year, variable, list(ds.variables))
-    return float(hit["value"].iloc[0])
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import make_small_long
+from helpers import make_small_long, value
 
 import mint_index as mi
 from mint_index.cli import main
@@ -525,7 +525,7 @@ def test_a_constant_merkmal_names_the_variable_of_a_year_per_column(tmp_path: Pa
     )
     ds = mi.load_data(path)
     assert ds.variables == ["Arbeitslose"]  # not the file's name
-    assert value_of(ds, "2", 2022, "Arbeitslose") == 41
+    assert value(ds, "2", 2022, "Arbeitslose") == 41
 
 
 def test_districts_named_without_a_key_say_how_to_key_them(tmp_path: Path) -> None:
@@ -543,9 +543,4 @@ def test_districts_named_without_a_key_say_how_to_key_them(tmp_path: Path) -> No
     assert "key: {match: name}" in reason
     units = pd.DataFrame({"unit": ["01", "02"], "name": ["Altstadt", "Vorstadt"]})
     ds = mi.load_data(path, key={"match": "name"}, units=units)
-    assert value_of(ds, "02", 2022, "verheiratet") == 365
-
-
-def value_of(ds: mi.Dataset, unit: str, year: int, variable: str) -> float:
-    at = ds.long.set_index(["unit", "year", "variable"])["value"]
-    return float(at[(unit, year, variable)])
+    assert value(ds, "02", 2022, "verheiratet") == 365

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from helpers import value
 
 import mint_index as mi
 from mint_index.data.load import describe_source, load_sources
@@ -23,13 +24,6 @@ from mint_index.data.source import SourceSpec
 from mint_index.errors import DataValidationError
 
 REAL = Path(__file__).parent / "fixtures" / "real-data"
-
-
-def value(ds: mi.Dataset, unit: str, year: int, variable: str) -> float:
-    long = ds.long
-    hit = long[(long["unit"] == unit) & (long["year"] == year) & (long["variable"] == variable)]
-    assert len(hit) == 1, (unit, year, variable, sorted(ds.variables)[:10])
-    return float(hit["value"].iloc[0])
 
 
 def load(name: str, **spec: object) -> mi.Dataset:
