@@ -544,3 +544,23 @@ def test_districts_named_without_a_key_say_how_to_key_them(tmp_path: Path) -> No
     units = pd.DataFrame({"unit": ["01", "02"], "name": ["Altstadt", "Vorstadt"]})
     ds = mi.load_data(path, key={"match": "name"}, units=units)
     assert value(ds, "02", 2022, "verheiratet") == 365
+
+
+def test_inspect_reports_what_loading_the_file_would_find_in_its_cells(tmp_path: Path) -> None:
+    """A row given twice with two figures, and one with a key (``05111``) given twice with
+    the same figure: before, ``inspect`` described the file as readable without a word,
+    and loading it then failed on the copy that disagrees."""
+    from mint_index.data.load import describe_source
+    from mint_index.data.source import SourceSpec
+
+    path = tmp_path / "dup.csv"
+    path.write_text(
+        "AGS;Jahr;x\n05315;2020;1\n05315;2020;2\n05111;2020;3\n05111;2020;3\n", encoding="utf-8"
+    )
+    described = describe_source(SourceSpec(path=str(path)))
+    assert described.warning_codes == ["duplicate_cell", "duplicate_cell", "repeated_cell"]
+    assert described.warnings[1] == f"{path}:3:x  duplicate (unit, year, variable) (value '2')"
+    assert described.warnings[2].startswith(f"{path}:5:x  the same (unit, year, variable) again")
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(path)
+    assert err.value.failures["code"].tolist() == ["duplicate_cell", "duplicate_cell"]

@@ -335,8 +335,12 @@ def describe_source(
         # nothing would be read: not a description; the warnings may say why (totals only)
         notes = problems_frame([w for t in tables for w in t.warnings])
         raise DataValidationError(problems, notes if len(notes) else None)
-    # what reading found: problems, then notes such as a table's footnotes
-    found = with_codes(problems_frame([*failures, *(w for t in tables for w in t.warnings)]))
+    # what reading found: problems (the file's own, then those of its cells: copies of a
+    # cell that disagree, malformed keys, as loading it would report them), then notes
+    # such as a table's footnotes
+    _, _, _, cell_failures, cell_warnings = _validated(tables, None, None, 0.0)
+    read_notes = [w for t in tables for w in t.warnings]
+    found = with_codes(problems_frame([*failures, cell_failures, *read_notes, cell_warnings]))
     first = tables[0]
     labels: dict[str, str] = {}
     for table in tables:
@@ -413,6 +417,26 @@ def _finish(
     for table in tables:
         problems += table.failures
         notes += table.warnings
+    cells, index, cube, failures, warnings = _validated(
+        tables, framework, units_table, min_coverage
+    )
+    warnings = problems_frame([*notes, warnings])
+    failures = problems_frame([*problems, failures, *([warnings] if strict else [])])
+    if len(failures):
+        raise DataValidationError(failures, None if strict else warnings)
+    return _dataset(cube, index, tables, units_table, warnings, variable_sources(cells))
+
+
+def _validated(
+    tables: list[Table],
+    framework: Framework | None,
+    units_table: pd.DataFrame | None,
+    min_coverage: float,
+) -> tuple[
+    pd.DataFrame, CellIndex, tuple[np.ndarray, np.ndarray, np.ndarray], pd.DataFrame, pd.DataFrame
+]:
+    """The tables' cells combined, their index and cube, and what :func:`validate` finds
+    in them (failures, rows without a key showing the region they name; warnings)."""
     from mint_index.data.keys import key_scheme
 
     for table in tables:  # loops over sources
@@ -431,12 +455,7 @@ def _finish(
     failures, warnings = validate(
         cells, index, cube[0], framework, units_table, min_coverage, own_keys=own
     )
-    warnings = problems_frame([*notes, warnings])
-    failures = _keyless_named(failures, tables)
-    failures = problems_frame([*problems, failures, *([warnings] if strict else [])])
-    if len(failures):
-        raise DataValidationError(failures, None if strict else warnings)
-    return _dataset(cube, index, tables, units_table, warnings, variable_sources(cells))
+    return cells, index, cube, _keyless_named(failures, tables), warnings
 
 
 def _keyless_named(failures: pd.DataFrame, tables: list[Table]) -> pd.DataFrame:
