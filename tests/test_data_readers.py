@@ -1043,6 +1043,13 @@ def test_column_numbering_as_official_reports_print_it() -> None:
     assert not column_numbering(["1", "2", "4"])  # a gap
     assert not column_numbering(["1", "1", "1", "1", "2"])  # three repeats: no numbering
     assert not column_numbering(["101", "Braunschweig", "20275", "20282"])  # a data row
+    # columns 7 and 8 deleted after the numbering was typed (the Landesamt's B3 tables);
+    # a skip needs five numbers or more, and is of a few columns, twice at most
+    assert column_numbering(["", "1", "2", "3", "4", "5", "6", "9", "10", "11"])
+    assert column_numbering([str(k) for k in [1, 2, 4, 5, 6, 8, 9]])
+    assert not column_numbering([str(k) for k in [1, 2, 4, 5, 7, 8, 10]])  # three skips
+    assert not column_numbering([str(k) for k in [1, 2, 3, 4, 9, 10]])  # four numbers at once
+    assert not column_numbering(["1", "2", "4", "5"])
 
 
 def test_a_published_header_over_years_with_its_key_heads_merged_down() -> None:
@@ -1115,6 +1122,26 @@ def test_a_unit_of_measure_does_not_run_on_over_columns_nothing_else_heads() -> 
         "Unnamed: 4",
         "Karte",
         "Unnamed: 6",
+    ]
+
+
+def test_units_of_measure_of_several_groups_stand_over_their_own_group() -> None:
+    """A row giving ``Prozent`` under each share (the Landesamt's B3 tables): each stands
+    over its own column, not over the counts to its right, which belong to another group
+    (one unit merged over the whole header still stands over every column: see the test
+    above)."""
+    rows = [
+        ["AGS", "Name", "unter 3", "unter 3 mit MH", "", "3 bis 6", "3 bis 6 mit MH", ""],
+        ["", "", "", "Anzahl", "Anteil", "", "Anzahl", "Anteil"],
+        ["", "", "", "", "Prozent", "", "", "Prozent"],
+    ]
+    assert header_labels(rows)[2:] == [
+        "unter 3",
+        "unter 3 mit MH | Anzahl",
+        "unter 3 mit MH | Anteil | Prozent",
+        "3 bis 6",
+        "3 bis 6 mit MH | Anzahl",
+        "3 bis 6 mit MH | Anteil | Prozent",
     ]
 
 

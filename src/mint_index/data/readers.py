@@ -643,12 +643,18 @@ def _heads_the_header(row: list[str], top: list[str]) -> bool:
 _COLUMN_NUMBER = re.compile(r"^\(?(\d{1,3})(?:\.0)?\)?$")
 
 
+#: Numbers a column numbering may skip at once (columns hidden or deleted after it was typed).
+_SKIPPED_NUMBERS = 3
+
+
 def column_numbering(row: list[Any]) -> bool:
     """A row that numbers the columns (``1 | 2 | 3 | 4``), as official tables print one
     under their header so that notes can name a column: at least three numbers, 1, 2, 3,
     ... in column order. The key column's head may stand in it instead of a number
-    (``AGS | 1 | 2 | 3``), and a number may repeat, twice at most (the key column numbered
-    on its own, ``1 | 1 | 2``; a slip, ``15 | 16 | 16 | 17``)."""
+    (``AGS | 1 | 2 | 3``), a number may repeat, twice at most (the key column numbered on
+    its own, ``1 | 1 | 2``; a slip, ``15 | 16 | 16 | 17``), and in a row of five numbers
+    or more the numbering may skip a few, twice at most, where columns were hidden or
+    deleted after it was typed (``1 | ... | 6 | 9 | 10 | 11``)."""
     filled = [str(c).strip() for c in row if str(c).strip() not in ("", "nan", "None")]
     if filled and not _COLUMN_NUMBER.match(filled[0]):
         filled = filled[1:]  # the key column's head
@@ -656,7 +662,9 @@ def column_numbering(row: list[Any]) -> bool:
     if len(numbers) < max(3, len(filled)) or numbers[0] != 1:
         return False
     steps = np.diff(numbers)
-    return bool(((steps == 0) | (steps == 1)).all() and (steps == 0).sum() <= 2)
+    skip = (steps > 1) & (steps <= _SKIPPED_NUMBERS + 1)
+    ordered = (steps == 0) | (steps == 1) | (skip & (len(numbers) >= 5) & (skip.sum() <= 2))
+    return bool(ordered.all() and (steps == 0).sum() <= 2)
 
 
 #: A word broken over two lines of a header cell (``Schlüssel-`` / ``nummer``).
@@ -700,10 +708,14 @@ def header_labels(rows: list[list[str]]) -> list[str]:
         below = [any(lower[j] for lower in grid[depth + 1 :]) for j in range(width)]
         headed = [any(other[j] for other in grid if other is not row) for j in range(width)]
         upper = [tuple(parts) for parts in levels]  # the levels above this row
+        # one unit merged over the whole header stands over every column; where a row
+        # gives several, each stands over its own group only (``Prozent`` under a share)
+        one_unit = sum(1 for cell in row if cell) == 1
         over = ""
         for j, cell in enumerate(row):  # the columns of the header (a few dozen)
             if not cell and over and _UNIT_OF_MEASURE.match(over):
-                over = over if headed[j] else ""  # no unit over an empty column
+                within = one_unit or upper[j] == upper[j - 1]
+                over = over if headed[j] and within else ""  # no unit over an empty column
             elif not cell and over:
                 # a merged cell spans the columns below it within its own group only
                 over = over if below[j] and upper[j] == upper[j - 1] else ""
