@@ -1125,26 +1125,6 @@ def test_a_unit_of_measure_does_not_run_on_over_columns_nothing_else_heads() -> 
     ]
 
 
-def test_units_of_measure_of_several_groups_stand_over_their_own_group() -> None:
-    """A row giving ``Prozent`` under each share (the Landesamt's B3 tables): each stands
-    over its own column, not over the counts to its right, which belong to another group
-    (one unit merged over the whole header still stands over every column: see the test
-    above)."""
-    rows = [
-        ["AGS", "Name", "unter 3", "unter 3 mit MH", "", "3 bis 6", "3 bis 6 mit MH", ""],
-        ["", "", "", "Anzahl", "Anteil", "", "Anzahl", "Anteil"],
-        ["", "", "", "", "Prozent", "", "", "Prozent"],
-    ]
-    assert header_labels(rows)[2:] == [
-        "unter 3",
-        "unter 3 mit MH | Anzahl",
-        "unter 3 mit MH | Anteil | Prozent",
-        "3 bis 6",
-        "3 bis 6 mit MH | Anzahl",
-        "3 bis 6 mit MH | Anteil | Prozent",
-    ]
-
-
 def test_a_web_address_below_a_table_is_a_note() -> None:
     frame = pd.DataFrame(
         {

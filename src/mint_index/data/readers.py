@@ -708,14 +708,10 @@ def header_labels(rows: list[list[str]]) -> list[str]:
         below = [any(lower[j] for lower in grid[depth + 1 :]) for j in range(width)]
         headed = [any(other[j] for other in grid if other is not row) for j in range(width)]
         upper = [tuple(parts) for parts in levels]  # the levels above this row
-        # one unit merged over the whole header stands over every column; where a row
-        # gives several, each stands over its own group only (``Prozent`` under a share)
-        one_unit = sum(1 for cell in row if cell) == 1
         over = ""
         for j, cell in enumerate(row):  # the columns of the header (a few dozen)
             if not cell and over and _UNIT_OF_MEASURE.match(over):
-                within = one_unit or upper[j] == upper[j - 1]
-                over = over if headed[j] and within else ""  # no unit over an empty column
+                over = over if headed[j] else ""  # no unit over an empty column
             elif not cell and over:
                 # a merged cell spans the columns below it within its own group only
                 over = over if below[j] and upper[j] == upper[j - 1] else ""
