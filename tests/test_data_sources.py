@@ -1555,3 +1555,59 @@ def test_a_table_whose_column_numbering_skips_deleted_columns(tmp_path: Path) ->
     share = f"{older} mit ausländischer Herkunft | Anteil"
     assert value(ds, "03101", 2020, share) == pytest.approx(38.468013)
     assert value(ds, "03102", 2020, f"{older} mit ausländischer Herkunft | Anzahl") == 1318
+
+
+def test_a_unit_typed_in_one_cell_of_a_merged_header_stands_over_that_column(
+    tmp_path: Path,
+) -> None:
+    """The Landesamt's Kita time series B3: ``Prozent`` and ``Prozentpunkte`` typed under
+    one share each, in a sheet that merges its other heads. Before, the empty cells right
+    of them made the counts beside them "| Prozentpunkte". A unit merged over several
+    columns (``Anzahl`` over the years, merged one column short, as when a year is added)
+    still reaches up to the next cell of its row. Figures of Braunschweig 2019 as in the
+    real sheet."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    rows = [
+        ["AGS", "Name", "Jahr", "unter 3", "unter 3 mit MH", None, None, "3 bis 6"],
+        [None, None, None, None, "Anzahl", "Anteil", "Veränderung", None],
+        [None, None, None, None, None, "Prozent", "Prozentpunkte", None],
+        [101, "Braunschweig, Stadt", 2019, 2562, 644, 25.136612, 2.535502, 5852],
+    ]
+    for row in rows:
+        sheet.append(row)
+    for cells in ("A1:A3", "B1:B3", "C1:C3", "D1:D3", "E1:G1", "E2:E3", "H1:H3"):
+        sheet.merge_cells(cells)
+    book.save(tmp_path / "b3.xlsx")
+    ds = load_sources([SourceSpec(path="b3.xlsx", key={"prefix": "03"})], base_dir=tmp_path)
+    assert ds.variables == [
+        "unter 3",
+        "unter 3 mit MH | Anzahl",
+        "unter 3 mit MH | Anteil | Prozent",
+        "unter 3 mit MH | Veränderung | Prozentpunkte",
+        "3 bis 6",
+    ]
+    assert value(ds, "03101", 2019, "3 bis 6") == 5852
+    # the same header typed without merging a cell: its empty cells are all it has
+    pd.DataFrame(rows).to_excel(tmp_path / "plain.xlsx", header=False, index=False)
+    typed = load_sources([SourceSpec(path="plain.xlsx", key={"prefix": "03"})], base_dir=tmp_path)
+    assert typed.variables[-1] == "3 bis 6 | Prozentpunkte"
+
+    # a year per column under one Anzahl merged over all but the last year
+    years = openpyxl.Workbook()
+    sheet = years.active
+    for row in (
+        ["AGS", "Name", "Einwohner", None, None, "Veränderung"],
+        [None, None, 2018, 2019, 2020, "2020 / 2018"],
+        [None, None, "Anzahl", None, None, "Prozent"],
+        [101, "Braunschweig", 248292, 248823, 249406, 0.4],
+    ):
+        sheet.append(row)
+    for cells in ("C1:E1", "C3:D3", "A1:A3", "B1:B3"):
+        sheet.merge_cells(cells)
+    years.save(tmp_path / "a1.xlsx")
+    ds = load_sources([SourceSpec(path="a1.xlsx", key={"prefix": "03"})], base_dir=tmp_path)
+    assert ds.variables == ["Einwohner | Anzahl"] and list(ds.years) == [2018, 2019, 2020]
+    assert value(ds, "03101", 2020, "Einwohner | Anzahl") == 249406

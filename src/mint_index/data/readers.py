@@ -33,7 +33,7 @@ import hashlib
 import io
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -690,7 +690,9 @@ def title_year(title: str | None) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
-def header_labels(rows: list[list[str]]) -> list[str]:
+def header_labels(
+    rows: list[list[str]], spans: Mapping[tuple[int, int], int] | None = None
+) -> list[str]:
     """The column names of a header that spans ``rows``: each column's levels joined
     with `` | ``, an upper level standing over the columns to its right up to the next
     one where a lower row names them, within the group of columns it stands in (a merged
@@ -699,7 +701,15 @@ def header_labels(rows: list[list[str]]) -> list[str]:
     but not over columns no other row heads (the empty columns right of a sheet's
     table). A row numbering the columns adds only the head of the key column it may hold
     (``AGS | 1 | 2``). Names are unique as pandas makes them (an empty one ``Unnamed:
-    n``, a repeated one ``x.1``)."""
+    n``, a repeated one ``x.1``).
+
+    ``spans``: where the workbook says which header cells are merged, the last column of
+    each (by its row in ``rows`` and its first column). A unit of measure in a cell of its
+    own, not merged, then stands over its column only: ``Prozent`` typed under each share
+    of the Landesamt's Kita tables stands over that share, not over the counts right of
+    it, which the empty cells alone would not tell from ``Anzahl`` merged over them. A
+    merged unit still reaches up to the next cell of its row, as a merge is often not
+    widened when a year's column is added."""
     rows = [_heads_only(row) if column_numbering(row) else row for row in rows]
     width = max((len(row) for row in rows), default=0)
     grid = [[head_cell(c) for c in row] + [""] * (width - len(row)) for row in rows]
@@ -708,14 +718,17 @@ def header_labels(rows: list[list[str]]) -> list[str]:
         below = [any(lower[j] for lower in grid[depth + 1 :]) for j in range(width)]
         headed = [any(other[j] for other in grid if other is not row) for j in range(width)]
         upper = [tuple(parts) for parts in levels]  # the levels above this row
-        over = ""
+        over, start = "", 0
         for j, cell in enumerate(row):  # the columns of the header (a few dozen)
             if not cell and over and _UNIT_OF_MEASURE.match(over):
-                over = over if headed[j] else ""  # no unit over an empty column
+                # typed into one cell of a sheet that merges its heads: that column's only
+                alone = spans is not None and (depth, start) not in spans
+                over = over if headed[j] and not alone else ""  # none over an empty column
             elif not cell and over:
                 # a merged cell spans the columns below it within its own group only
                 over = over if below[j] and upper[j] == upper[j - 1] else ""
-            over = cell or over
+            if cell:
+                over, start = cell, j
             if over:
                 levels[j].append(over)
     return _column_names([" | ".join(parts) for parts in levels])

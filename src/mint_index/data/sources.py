@@ -89,7 +89,13 @@ from mint_index.data.readers import (
     unreadable_csv,
 )
 from mint_index.data.source import SourceSpec
-from mint_index.data.workbooks import as_shown_percent, percent_columns, read_sheet, sheet_names
+from mint_index.data.workbooks import (
+    as_shown_percent,
+    merged_cells,
+    percent_columns,
+    read_sheet,
+    sheet_names,
+)
 from mint_index.errors import MintIndexError
 from mint_index.reasons import with_codes
 
@@ -471,7 +477,7 @@ def _excel(
         table = _read_bytes(tidy, "csv", name, spec.model_copy(update={"format": "auto"}))
         table.format, table.encoding, table.separator, table.decimal = "excel", None, None, None
     else:
-        table = _plain_sheet(sheet, name, spec)
+        table = _plain_sheet(sheet, name, spec, merged_cells(raw, one))
     table.sha256 = sha256_of(raw)
     return table
 
@@ -503,17 +509,24 @@ def _tidy_sheet(sheet: pd.DataFrame) -> bytes | None:
 MAX_TABLES_IN_SHEET = 20
 
 
-def _plain_sheet(sheet: pd.DataFrame, name: str, spec: SourceSpec) -> Table:
+def _plain_sheet(
+    sheet: pd.DataFrame,
+    name: str,
+    spec: SourceSpec,
+    merged: list[tuple[int, int, int, int]] | None = None,
+) -> Table:
     """A sheet's plain table, and those below it: a Landesamt's sheet may hold a table of
     counts and, under its notes, the same table in per cent, each with its header
     (:func:`_next_table`). Their cells are read as one source's; a variable whose label
-    both give is a duplicate, reported as such. Problems name the rows of the sheet."""
+    both give is a duplicate, reported as such. Problems name the rows of the sheet.
+    ``merged``: the sheet's merged cells (:func:`~mint_index.data.workbooks.merged_cells`),
+    where the workbook says."""
     start = 0
     tables: list[Table] = []
     while True:  # loops over the tables of the sheet (a few)
         part = sheet.iloc[start:].reset_index(drop=True)
         last = len(tables) == MAX_TABLES_IN_SHEET - 1
-        table, below = _one_plain_table(part, name, spec, start, last)
+        table, below = _one_plain_table(part, name, spec, start, last, merged)
         tables.append(table)
         if below is None:
             return functools.reduce(stacked, tables)
@@ -521,17 +534,29 @@ def _plain_sheet(sheet: pd.DataFrame, name: str, spec: SourceSpec) -> Table:
 
 
 def _one_plain_table(
-    sheet: pd.DataFrame, name: str, spec: SourceSpec, first_row: int, last: bool
+    sheet: pd.DataFrame,
+    name: str,
+    spec: SourceSpec,
+    first_row: int,
+    last: bool,
+    merged: list[tuple[int, int, int, int]] | None = None,
 ) -> tuple[Table, int | None]:
     """The plain table at the top of ``sheet`` (which starts at row ``first_row`` of the
-    workbook's sheet, from 0), and where the next one starts (``None``: none, or ``last``)."""
+    workbook's sheet, from 0), and where the next one starts (``None``: none, or ``last``).
+    ``merged`` as :func:`_plain_sheet`'s."""
     head = sheet.head(50)
     head = head.astype(object).where(head.notna(), "")  # an empty cell as "", as in a CSV
     cells = [[_cell_text(c) for c in row] for row in head.to_numpy().tolist()]
     skip, depth = header_rows(cells)
     below = None if last else _next_table(sheet, cells, skip, depth)
     frame = sheet.iloc[skip + depth : below].reset_index(drop=True)
-    frame.columns = header_labels(cells[skip : skip + depth])
+    top = first_row + skip  # the header's first row in the workbook's sheet
+    spans = (
+        None
+        if merged is None
+        else {(r0 - top, c0): c1 for r0, c0, _, c1 in merged if top <= r0 < top + depth}
+    )
+    frame.columns = header_labels(cells[skip : skip + depth], spans)
     header = [str(c).strip() for c in frame.columns]
     unit, label = _key_and_name(header, spec)
     rows = np.arange(len(frame)) + first_row + skip + depth + 1

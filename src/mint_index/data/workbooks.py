@@ -15,7 +15,9 @@ LibreOffice store a cell shown as ``12,5 %`` as 0.125; that is what a reader get
 hundredth of what the department typed and sees, and what the same table saved as CSV
 says. So each format's own record of a cell's format is read for the first rows of a
 sheet (:func:`percent_columns`), and such columns are read as shown
-(:func:`as_shown_percent`).
+(:func:`as_shown_percent`). Nor do they tell which header cells are merged, which an
+``.xlsx`` sheet records (:func:`merged_cells`): a unit of measure typed into one cell
+then stands over its own column only.
 
 A workbook that cannot be read (truncated, a zip that holds no workbook, encrypted with
 a password) raises :class:`~mint_index.data.inputs.InputRefused`, so the loader reports it
@@ -46,6 +48,7 @@ from mint_index.data.readers import per_unique, require
 
 __all__ = [
     "as_shown_percent",
+    "merged_cells",
     "percent_columns",
     "read_sheet",
     "sheet_names",
@@ -100,6 +103,29 @@ def read_sheet(raw: bytes, sheet: str | int = 0, *, header: bool = True) -> pd.D
     body = cells.iloc[1:].reset_index(drop=True)
     body.columns = _column_names(cells.iloc[0].tolist())
     return body
+
+
+def merged_cells(raw: bytes, sheet: str | int = 0) -> list[tuple[int, int, int, int]] | None:
+    """The merged cells of a sheet as (first row, first column, last row, last column),
+    0-based from ``A1`` as :func:`read_sheet` numbers them; None where the workbook does
+    not say (an ``.xls`` workbook, or a sheet without a merged cell: a header typed
+    without merging, whose layout only its empty cells tell)."""
+    if workbook_format(raw) != "xlsx":
+        return None
+    _refuse_unreadable_kinds(raw)
+    with _refused_when_unreadable():
+        _require_reader()
+        from python_calamine import CalamineWorkbook
+
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(raw))
+        _check_sheet(sheet, [str(name) for name in workbook.sheet_names])
+        ws = (
+            workbook.get_sheet_by_index(sheet)
+            if isinstance(sheet, int)
+            else workbook.get_sheet_by_name(sheet)
+        )
+        ranges = ws.merged_cell_ranges or []
+    return [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges] or None
 
 
 def sheet_names(raw: bytes) -> list[str]:
