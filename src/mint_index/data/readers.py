@@ -33,7 +33,7 @@ import hashlib
 import io
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -691,7 +691,7 @@ def title_year(title: str | None) -> int | None:
 
 
 def header_labels(
-    rows: list[list[str]], spans: Mapping[tuple[int, int], int] | None = None
+    rows: list[list[str]], merged: Collection[tuple[int, int]] | None = None
 ) -> list[str]:
     """The column names of a header that spans ``rows``: each column's levels joined
     with `` | ``, an upper level standing over the columns to its right up to the next
@@ -703,9 +703,9 @@ def header_labels(
     (``AGS | 1 | 2``). Names are unique as pandas makes them (an empty one ``Unnamed:
     n``, a repeated one ``x.1``).
 
-    ``spans``: where the workbook says which header cells are merged, the last column of
-    each (by its row in ``rows`` and its first column). A unit of measure in a cell of its
-    own, not merged, then stands over its column only: ``Prozent`` typed under each share
+    ``merged``: where the workbook says which header cells are merged, each one's first
+    cell (its row in ``rows``, its column). A unit of measure in a cell of its own, not
+    merged, then stands over its column only: ``Prozent`` typed under each share
     of the Landesamt's Kita tables stands over that share, not over the counts right of
     it, which the empty cells alone would not tell from ``Anzahl`` merged over them. A
     merged unit still reaches up to the next cell of its row, as a merge is often not
@@ -722,7 +722,7 @@ def header_labels(
         for j, cell in enumerate(row):  # the columns of the header (a few dozen)
             if not cell and over and _UNIT_OF_MEASURE.match(over):
                 # typed into one cell of a sheet that merges its heads: that column's only
-                alone = spans is not None and (depth, start) not in spans
+                alone = merged is not None and (depth, start) not in merged
                 over = over if headed[j] and not alone else ""  # none over an empty column
             elif not cell and over:
                 # a merged cell spans the columns below it within its own group only

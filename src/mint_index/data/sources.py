@@ -551,12 +551,12 @@ def _one_plain_table(
     below = None if last else _next_table(sheet, cells, skip, depth)
     frame = sheet.iloc[skip + depth : below].reset_index(drop=True)
     top = first_row + skip  # the header's first row in the workbook's sheet
-    spans = (
+    heads = (
         None
         if merged is None
-        else {(r0 - top, c0): c1 for r0, c0, _, c1 in merged if top <= r0 < top + depth}
+        else {(r0 - top, c0) for r0, c0, _, _ in merged if top <= r0 < top + depth}
     )
-    frame.columns = header_labels(cells[skip : skip + depth], spans)
+    frame.columns = header_labels(cells[skip : skip + depth], heads)
     header = [str(c).strip() for c in frame.columns]
     unit, label = _key_and_name(header, spec)
     rows = np.arange(len(frame)) + first_row + skip + depth + 1
