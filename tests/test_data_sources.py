@@ -1611,3 +1611,24 @@ def test_a_unit_typed_in_one_cell_of_a_merged_header_stands_over_that_column(
     ds = load_sources([SourceSpec(path="a1.xlsx", key={"prefix": "03"})], base_dir=tmp_path)
     assert ds.variables == ["Einwohner | Anzahl"] and list(ds.years) == [2018, 2019, 2020]
     assert value(ds, "03101", 2020, "Einwohner | Anzahl") == 249406
+
+
+def test_regions_as_section_rows_say_how_the_table_must_come(tmp_path: Path) -> None:
+    """A statistics database's printout (LSN-Online's K-tables): each region in a row of
+    its own, key and name in one cell, above the rows of its school types. There is no
+    key column to read; the problem says why and names the first such row."""
+    rows = [
+        ["Schulgliederung", "insgesamt", "Klasse 1"],
+        [None, None, None],
+        ["0 Niedersachsen", None, None],
+        ["Grundschule", 279053, 71780],
+        ["Hauptschule", 16780, 0],
+        ["1 Braunschweig", None, None],
+        ["Grundschule", 52166, 13652],
+        ["Hauptschule", 5471, 0],
+    ]
+    pd.DataFrame(rows).to_excel(tmp_path / "k3.xlsx", header=False, index=False)
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="k3.xlsx", year=2020)], base_dir=tmp_path)
+    reason = err.value.failures.query("code == 'missing_column'")["reason"].iloc[0]
+    assert "names its regions in rows of their own, '0 Niedersachsen' (row 3)" in reason

@@ -1183,6 +1183,27 @@ def _bad_cells(
 _MAX_KINDS = 12
 
 
+#: A region named by its key and name in one cell (``1 Braunschweig``, ``03101 Braunschweig,
+#: Stadt``), as a table that lists its regions as section rows writes them.
+_KEYED_NAME = re.compile(r"^\s*\d{1,12}\s+\D")
+
+
+def _section_rows(frame: pd.DataFrame, rows: np.ndarray) -> str | None:
+    """Where a table without a key column names its regions in rows of their own (a
+    statistics database's printout: ``0 Niedersachsen``, ``1 Braunschweig`` alone in the
+    first column, each above the rows of its categories): the first of them, as
+    ``'1 Braunschweig' (row 51)``; None unless there are two or more."""
+    if frame.shape[1] < 2 or not len(frame):
+        return None
+    first = frame.iloc[:, 0].astype(object)
+    alone = frame.iloc[:, 1:].isna().all(axis=1).to_numpy() & first.notna().to_numpy()
+    text = first.where(alone, "").astype(str)
+    named = np.flatnonzero(text.str.match(_KEYED_NAME).to_numpy())
+    if len(named) < 2:
+        return None
+    return f"{text.iloc[named[0]].strip()!r} (row {rows[named[0]]})"
+
+
 def _kinds_hint(head: str, texts: pd.Series) -> str:
     """For a text column that sorts the rows into a few kinds, how to read them: keep
     one kind where each kind has regions of its own (the KBV's ``Regionstyp``:
@@ -1334,6 +1355,12 @@ def frame_table(
                 f" (the file names its units in {named.get('name', 'name')!r} without a key: "
                 "key them by the names in the units table with key: {match: name}, --key "
                 "match=name; or name the key column: unit_column, --unit-column)"
+            )
+        elif (sections := _section_rows(frame, rows)) is not None:
+            hint[unit_column] = (
+                f" (the table names its regions in rows of their own, {sections}, above the "
+                "rows of their figures: mint-index reads a table with a region per row, its "
+                "key in a column; download or save the table so)"
             )
         heads = [named.get(c, c) for c in (columns if file_columns is None else file_columns)]
         failures += [
