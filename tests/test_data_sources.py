@@ -1632,3 +1632,24 @@ def test_regions_as_section_rows_say_how_the_table_must_come(tmp_path: Path) -> 
         load_sources([SourceSpec(path="k3.xlsx", year=2020)], base_dir=tmp_path)
     reason = err.value.failures.query("code == 'missing_column'")["reason"].iloc[0]
     assert "names its regions in rows of their own, '0 Niedersachsen' (row 3)" in reason
+
+
+def test_a_sheet_dated_by_the_year_its_name_names(tmp_path: Path) -> None:
+    """Sheets named ``Daten 2022`` and ``A1_2023_bearbeitet`` (the Landesamt's working
+    copies), each a table without a year: each is dated by the one year its name names,
+    as a sheet named ``2023`` is. A table with a head that names a year it could not
+    place (``2005`` beside ``Wert``) is not: it is no table of one year."""
+    with pd.ExcelWriter(tmp_path / "jahre.xlsx") as book:
+        for sheet, figure in (("Daten 2022", 100), ("A1_2023_bearbeitet", 110)):
+            table = pd.DataFrame({"AGS": ["101", "102"], "Einwohner": [figure, figure + 5]})
+            table.to_excel(book, sheet_name=sheet, index=False)
+        mixed = pd.DataFrame({"AGS": ["101"], "Wert": [1.5], "2005": [2.5]})
+        mixed.to_excel(book, sheet_name="2019_Karte", index=False)
+    spec = SourceSpec(path="jahre.xlsx", sheet=["Daten 2022", "A1_2023_bearbeitet"])
+    ds = load_sources([spec], base_dir=tmp_path)
+    assert list(ds.years) == [2022, 2023]
+    assert value(ds, "102", 2023, "Einwohner") == 115
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="jahre.xlsx", sheet="2019_Karte")], base_dir=tmp_path)
+    missing = err.value.failures.query("code == 'missing_column'")
+    assert missing["column"].tolist() == ["year"]

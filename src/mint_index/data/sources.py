@@ -306,18 +306,29 @@ def _read_bytes(
 
 
 def _dated_by_title(
-    title: str | None, spec: SourceSpec, read: Callable[[SourceSpec], Table]
+    title: str | None,
+    spec: SourceSpec,
+    read: Callable[[SourceSpec], Table],
+    heads: Sequence[str] = (),
 ) -> Table:
     """A plain table read by ``read``; one that has no year of its own (no year column,
     no years in its heads, no ``year:``) read again in the one year its title names
     (``Bevölkerung ... am 31. Dezember 2023``, :func:`title_year`), as a GENESIS table is
-    dated by the date in its title lines."""
+    dated by the date in its title lines, else in the one year its sheet's name names
+    (``Daten 2023``, ``2019_C4_Karte``: a workbook with a sheet per year) where none of
+    its ``heads`` names a year (heads of years the reader could not place are no table of
+    one year)."""
     table = read(spec)
-    year = title_year(title) if spec.year is None else None
     undated = any(
         ((f["code"] == "missing_column") & (f["column"] == "year")).any() for f in table.failures
     )
-    return read(spec.model_copy(update={"year": year})) if undated and year else table
+    if not undated or spec.year is not None:
+        return table
+    year = title_year(title)
+    if year is None and isinstance(spec.sheet, str):
+        dated_heads = any(title_year(head) is not None for head in heads)
+        year = None if dated_heads else title_year(spec.sheet)
+    return read(spec.model_copy(update={"year": year})) if year else table
 
 
 def _title(rows: list[list[Any]]) -> str | None:
@@ -567,6 +578,7 @@ def _one_plain_table(
         title,
         spec,
         lambda dated: _frame_source(frame, rows, dated, name, "excel", (unit, label), decimal),
+        header,
     )
     table.title = title
     return table, below
