@@ -31,7 +31,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from xml.etree import ElementTree
 
 import numpy as np
@@ -45,6 +45,9 @@ from mint_index.data.inputs import (
     max_input_bytes,
 )
 from mint_index.data.readers import per_unique, require
+
+if TYPE_CHECKING:
+    from python_calamine import CalamineSheet
 
 __all__ = [
     "as_shown_percent",
@@ -114,17 +117,7 @@ def merged_cells(raw: bytes, sheet: str | int = 0) -> list[tuple[int, int, int, 
         return None
     _refuse_unreadable_kinds(raw)
     with _refused_when_unreadable():
-        _require_reader()
-        from python_calamine import CalamineWorkbook
-
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(raw))
-        _check_sheet(sheet, [str(name) for name in workbook.sheet_names])
-        ws = (
-            workbook.get_sheet_by_index(sheet)
-            if isinstance(sheet, int)
-            else workbook.get_sheet_by_name(sheet)
-        )
-        ranges = ws.merged_cell_ranges or []
+        ranges = _calamine_sheet(raw, sheet).merged_cell_ranges or []
     return [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges] or None
 
 
@@ -170,18 +163,20 @@ def _rows(raw: bytes, sheet: str | int) -> list[list[Any]]:
     """A .xlsx or .ods sheet's cells as rows, from its first cell (``A1``), typed as
     :func:`read_sheet` says: python-calamine gives whole numbers as floats and a date
     without a time as ``date``."""
+    rows = _calamine_sheet(raw, sheet).to_python(skip_empty_area=False)
+    return [[_cell(value) for value in row] for row in rows]
+
+
+def _calamine_sheet(raw: bytes, sheet: str | int) -> CalamineSheet:
+    """A .xlsx or .ods sheet as python-calamine opens it, by name or 0-based position."""
     _require_reader()
     from python_calamine import CalamineWorkbook
 
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(raw))
     _check_sheet(sheet, [str(name) for name in workbook.sheet_names])
-    ws = (
-        workbook.get_sheet_by_index(sheet)
-        if isinstance(sheet, int)
-        else workbook.get_sheet_by_name(sheet)
-    )
-    rows = ws.to_python(skip_empty_area=False)
-    return [[_cell(value) for value in row] for row in rows]
+    if isinstance(sheet, int):
+        return workbook.get_sheet_by_index(sheet)
+    return workbook.get_sheet_by_name(sheet)
 
 
 #: Whole numbers up to this size are ``int`` (a float holds every whole number below it
