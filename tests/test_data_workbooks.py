@@ -226,3 +226,26 @@ def test_a_data_folder_takes_every_workbook_format(tmp_path: Path) -> None:
     files, problems = folder_data_files(tmp_path)
     assert [f.name for f in files] == [f"bevoelkerung.{s}" for s in sorted(FORMATS)]
     assert problems == []
+
+
+def test_merged_cells_of_an_xls_sheet_as_of_an_xlsx_one(tmp_path: Path) -> None:
+    """The Kita shares table (make.py) saved as .xls by LibreOffice: xlrd's merged ranges
+    (which end one past their last row and column) come out as python-calamine's do for
+    the same sheet as .xlsx, so ``Prozentpunkte`` under one share does not label the next
+    group's count in either format."""
+    from mint_index.data.workbooks import merged_cells
+
+    raw = (BOOKS / "kita_anteile.xls").read_bytes()
+    assert sorted(merged_cells(raw, "B3") or []) == [
+        (0, 0, 2, 0),
+        (0, 1, 2, 1),
+        (0, 2, 2, 2),
+        (0, 3, 2, 3),
+        (0, 4, 0, 6),
+        (0, 7, 2, 7),
+        (1, 4, 2, 4),
+    ]
+    ds = mi.load_data(BOOKS / "kita_anteile.xls")
+    assert ds.variables[-2:] == ["unter 3 mit MH | Veränderung | Prozentpunkte", "3 bis 6"]
+    assert ds.values[0, 1, -1] == 2663  # Salzgitter, children aged 3 to 6
+    assert merged_cells((BOOKS / "bevoelkerung.ods").read_bytes(), "Tab1") is None

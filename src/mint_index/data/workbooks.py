@@ -16,8 +16,8 @@ hundredth of what the department typed and sees, and what the same table saved a
 says. So each format's own record of a cell's format is read for the first rows of a
 sheet (:func:`percent_columns`), and such columns are read as shown
 (:func:`as_shown_percent`). Nor do they tell which header cells are merged, which an
-``.xlsx`` sheet records (:func:`merged_cells`): a unit of measure typed into one cell
-then stands over its own column only.
+``.xlsx`` or ``.xls`` sheet records (:func:`merged_cells`): a unit of measure typed into
+one cell then stands over its own column only.
 
 A workbook that cannot be read (truncated, a zip that holds no workbook, encrypted with
 a password) raises :class:`~mint_index.data.inputs.InputRefused`, so the loader reports it
@@ -110,15 +110,21 @@ def read_sheet(raw: bytes, sheet: str | int = 0, *, header: bool = True) -> pd.D
 
 def merged_cells(raw: bytes, sheet: str | int = 0) -> list[tuple[int, int, int, int]] | None:
     """The merged cells of a sheet as (first row, first column, last row, last column),
-    0-based from ``A1`` as :func:`read_sheet` numbers them; None where the workbook does
-    not say (an ``.xls`` workbook, or a sheet without a merged cell: a header typed
-    without merging, whose layout only its empty cells tell)."""
-    if workbook_format(raw) != "xlsx":
+    0-based from ``A1`` as :func:`read_sheet` numbers them, from an ``.xlsx`` sheet
+    (python-calamine) or an ``.xls`` one (xlrd); None where the workbook does not say (an
+    ``.ods`` workbook, whose merges neither reader gives, or a sheet without a merged
+    cell: a header typed without merging, whose layout only its empty cells tell)."""
+    kind = workbook_format(raw)
+    if kind not in ("xlsx", "xls"):
         return None
     _refuse_unreadable_kinds(raw)
     with _refused_when_unreadable():
-        ranges = _calamine_sheet(raw, sheet).merged_cell_ranges or []
-    return [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges] or None
+        if kind == "xls":
+            found = _xls_merged_cells(raw, sheet)
+        else:
+            ranges = _calamine_sheet(raw, sheet).merged_cell_ranges or []
+            found = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
+    return found or None
 
 
 def sheet_names(raw: bytes) -> list[str]:
@@ -265,6 +271,15 @@ def _xls_percent_columns(raw: bytes, sheet: str | int) -> list[int]:
                 if shown is not None and "%" in shown.format_str:
                     found.add(j)
         return sorted(found)
+
+
+def _xls_merged_cells(raw: bytes, sheet: str | int) -> list[tuple[int, int, int, int]]:
+    """An .xls sheet's merged cells as :func:`merged_cells` gives them (xlrd's ranges end
+    one past their last row and column)."""
+    with _xls_book(raw, formatting_info=True) as book:
+        _check_sheet(sheet, [str(name) for name in book.sheet_names()])
+        ws = book.sheet_by_index(sheet) if isinstance(sheet, int) else book.sheet_by_name(sheet)
+        return [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in ws.merged_cells]
 
 
 def _protected() -> InputRefused:
