@@ -228,14 +228,16 @@ def test_a_data_folder_takes_every_workbook_format(tmp_path: Path) -> None:
     assert problems == []
 
 
-def test_merged_cells_of_an_xls_sheet_as_of_an_xlsx_one(tmp_path: Path) -> None:
-    """The Kita shares table (make.py) saved as .xls by LibreOffice: xlrd's merged ranges
-    (which end one past their last row and column) come out as python-calamine's do for
-    the same sheet as .xlsx, so ``Prozentpunkte`` under one share does not label the next
-    group's count in either format."""
+@pytest.mark.parametrize("suffix", ["ods", "xls"])
+def test_merged_cells_of_an_xls_or_ods_sheet_as_of_an_xlsx_one(suffix: str) -> None:
+    """The Kita shares table (make.py) saved as .xls and .ods by LibreOffice: xlrd's
+    merged ranges (which end one past their last row and column) and the spans of the
+    OpenDocument XML come out as python-calamine's do for the same sheet as .xlsx, so
+    ``Prozentpunkte`` under one share does not label the next group's count in any
+    format."""
     from mint_index.data.workbooks import merged_cells
 
-    raw = (BOOKS / "kita_anteile.xls").read_bytes()
+    raw = (BOOKS / f"kita_anteile.{suffix}").read_bytes()
     assert sorted(merged_cells(raw, "B3") or []) == [
         (0, 0, 2, 0),
         (0, 1, 2, 1),
@@ -245,7 +247,8 @@ def test_merged_cells_of_an_xls_sheet_as_of_an_xlsx_one(tmp_path: Path) -> None:
         (0, 7, 2, 7),
         (1, 4, 2, 4),
     ]
-    ds = mi.load_data(BOOKS / "kita_anteile.xls")
+    ds = mi.load_data(BOOKS / f"kita_anteile.{suffix}")
     assert ds.variables[-2:] == ["unter 3 mit MH | Veränderung | Prozentpunkte", "3 bis 6"]
     assert ds.values[0, 1, -1] == 2663  # Salzgitter, children aged 3 to 6
-    assert merged_cells((BOOKS / "bevoelkerung.ods").read_bytes(), "Tab1") is None
+    # a sheet without a merged cell says nothing: its empty cells are all there is
+    assert merged_cells((BOOKS / f"bevoelkerung.{suffix}").read_bytes(), "Tab1") is None

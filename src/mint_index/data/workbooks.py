@@ -16,8 +16,8 @@ hundredth of what the department typed and sees, and what the same table saved a
 says. So each format's own record of a cell's format is read for the first rows of a
 sheet (:func:`percent_columns`), and such columns are read as shown
 (:func:`as_shown_percent`). Nor do they tell which header cells are merged, which an
-``.xlsx`` or ``.xls`` sheet records (:func:`merged_cells`): a unit of measure typed into
-one cell then stands over its own column only.
+workbook records (:func:`merged_cells`): a unit of measure typed into one cell then
+stands over its own column only.
 
 A workbook that cannot be read (truncated, a zip that holds no workbook, encrypted with
 a password) raises :class:`~mint_index.data.inputs.InputRefused`, so the loader reports it
@@ -110,17 +110,19 @@ def read_sheet(raw: bytes, sheet: str | int = 0, *, header: bool = True) -> pd.D
 
 def merged_cells(raw: bytes, sheet: str | int = 0) -> list[tuple[int, int, int, int]] | None:
     """The merged cells of a sheet as (first row, first column, last row, last column),
-    0-based from ``A1`` as :func:`read_sheet` numbers them, from an ``.xlsx`` sheet
-    (python-calamine) or an ``.xls`` one (xlrd); None where the workbook does not say (an
-    ``.ods`` workbook, whose merges neither reader gives, or a sheet without a merged
-    cell: a header typed without merging, whose layout only its empty cells tell)."""
+    0-based from ``A1`` as :func:`read_sheet` numbers them: from an ``.xlsx`` sheet by
+    python-calamine, an ``.xls`` one by xlrd, an ``.ods`` one from its XML; None for a
+    sheet without a merged cell (a header typed without merging, whose layout only its
+    empty cells tell)."""
     kind = workbook_format(raw)
-    if kind not in ("xlsx", "xls"):
+    if kind is None:
         return None
     _refuse_unreadable_kinds(raw)
     with _refused_when_unreadable():
         if kind == "xls":
             found = _xls_merged_cells(raw, sheet)
+        elif kind == "ods":
+            found = _ods_merged_cells(raw, sheet)
         else:
             ranges = _calamine_sheet(raw, sheet).merged_cell_ranges or []
             found = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
@@ -352,10 +354,35 @@ _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 
 
 def _ods_percent_columns(raw: bytes, sheet: str | int) -> list[int]:
-    """Read from the sheet's cells in ``content.xml``, streamed and left after the first
-    :data:`FORMAT_ROWS` rows: a cell's ``office:value-type`` is ``percentage``. Repeated
-    cells and rows (``number-columns-repeated``) count as often as they are repeated."""
+    """Read from the sheet's cells in ``content.xml`` (:func:`_ods_cells`): a cell's
+    ``office:value-type`` is ``percentage``. Repeated cells count as often as they are
+    repeated."""
     found: set[int] = set()
+    for _, column, repeat, cell in _ods_cells(raw, sheet):
+        if cell.get(f"{_OFFICE}value-type") == "percentage":
+            found.update(range(column, column + repeat))
+    return sorted(found)
+
+
+def _ods_merged_cells(raw: bytes, sheet: str | int) -> list[tuple[int, int, int, int]]:
+    """An .ods sheet's merged cells as :func:`merged_cells` gives them: a cell that spans
+    more than itself (``table:number-columns-spanned``, ``table:number-rows-spanned``)."""
+    found = []
+    for row, column, _, cell in _ods_cells(raw, sheet, rows=None):
+        columns = int(cell.get(f"{_TABLE}number-columns-spanned", "1"))
+        rows = int(cell.get(f"{_TABLE}number-rows-spanned", "1"))
+        if columns > 1 or rows > 1:
+            found.append((row, column, row + rows - 1, column + columns - 1))
+    return found
+
+
+def _ods_cells(
+    raw: bytes, sheet: str | int, rows: int | None = FORMAT_ROWS
+) -> Iterator[tuple[int, int, int, Any]]:
+    """The cells of an .ods sheet's first ``rows`` rows (None: all) as (row, column, times
+    repeated, element), streamed from ``content.xml`` and left after those rows. Repeated
+    rows and cells (``number-rows-repeated``, ``number-columns-repeated``) move the
+    position on as often as they are repeated."""
     position, in_sheet, row, column = -1, False, 0, 0
     with zipfile.ZipFile(io.BytesIO(raw)) as archive, archive.open("content.xml") as content:
         for event, element in ElementTree.iterparse(content, events=("start", "end")):
@@ -366,22 +393,20 @@ def _ods_percent_columns(raw: bytes, sheet: str | int) -> list[int]:
                     name = element.get(f"{_TABLE}name")
                     in_sheet = sheet == position if isinstance(sheet, int) else sheet == name
                 elif in_sheet:
-                    break
+                    return
                 continue
             if not in_sheet or event != "end":
                 continue
             if tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
                 repeat = int(element.get(f"{_TABLE}number-columns-repeated", "1"))
-                if element.get(f"{_OFFICE}value-type") == "percentage":
-                    found.update(range(column, column + repeat))
+                yield row, column, repeat, element
                 column += repeat
             elif tag == f"{_TABLE}table-row":
                 row += int(element.get(f"{_TABLE}number-rows-repeated", "1"))
                 column = 0
                 element.clear()
-                if row >= FORMAT_ROWS:
-                    break
-    return sorted(found)
+                if rows is not None and row >= rows:
+                    return
 
 
 # ---- errors and optional packages ----------------------------------------------------------
