@@ -91,9 +91,8 @@ from mint_index.data.readers import (
 from mint_index.data.source import SourceSpec
 from mint_index.data.workbooks import (
     as_shown_percent,
-    merged_cells,
     percent_columns,
-    read_sheet,
+    sheet_cells,
     sheet_names,
 )
 from mint_index.errors import MintIndexError
@@ -447,15 +446,16 @@ def _excel(
     name: str,
     spec: SourceSpec,
     every_sheet: bool = False,
-    read: pd.DataFrame | None = None,
+    read: tuple[pd.DataFrame, list[tuple[int, int, int, int]] | None] | None = None,
 ) -> Table:
     """A worksheet: a GENESIS table saved as Excel is read as its CSV export would be,
     any other sheet as a plain table with a header row (several, one below the other:
     :func:`_plain_sheet`). One of every sheet (``every_sheet``) without a row of two
     filled cells holds no table: passed over, with a warning (code ``no_table_in_sheet``).
-    ``read``: the sheet's cells, where they have been read already."""
+    ``read``: the sheet's cells and merged cells
+    (:func:`~mint_index.data.workbooks.sheet_cells`), where they have been read already."""
     one = spec.sheet if isinstance(spec.sheet, (str, int)) else 0  # read_file splits lists
-    sheet = read_sheet(raw, one, header=False) if read is None else read
+    sheet, merged = sheet_cells(raw, one) if read is None else read
     text = sheet_as_csv(sheet)
     if text is not None:
         table = _genesis(text, name, spec, "utf-8")
@@ -488,7 +488,7 @@ def _excel(
         table = _read_bytes(tidy, "csv", name, spec.model_copy(update={"format": "auto"}))
         table.format, table.encoding, table.separator, table.decimal = "excel", None, None, None
     else:
-        table = _plain_sheet(sheet, name, spec, merged_cells(raw, one))
+        table = _plain_sheet(sheet, name, spec, merged)
     table.sha256 = sha256_of(raw)
     return table
 
@@ -629,8 +629,8 @@ def _the_sheet_with_a_table(raw: bytes, name: str, spec: SourceSpec) -> Table:
     or notes) and whose source names no sheet: the one sheet that holds a table is read,
     as ``file.xlsx[Tab1]``; several (or none) are an error that names them."""
     names = sheet_names(raw)
-    sheets = {other: read_sheet(raw, other, header=False) for other in names[1:]}
-    tables = [other for other, cells in sheets.items() if _holds_table(cells)]
+    sheets = {other: sheet_cells(raw, other) for other in names[1:]}
+    tables = [other for other, (cells, _) in sheets.items() if _holds_table(cells)]
     if len(tables) == 1:
         chosen = tables[0]
         return _excel(raw, f"{name}[{chosen}]", _sheet_spec(spec, chosen), read=sheets[chosen])

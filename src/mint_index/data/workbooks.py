@@ -54,6 +54,7 @@ __all__ = [
     "merged_cells",
     "percent_columns",
     "read_sheet",
+    "sheet_cells",
     "sheet_names",
     "sheet_rows",
     "workbook_format",
@@ -93,12 +94,7 @@ def read_sheet(raw: bytes, sheet: str | int = 0, *, header: bool = True) -> pd.D
     file). ``header=False`` keeps the first row as data (a GENESIS table's title line);
     with ``header=True`` it names the columns (an empty head ``Unnamed: 3``, a repeated
     one ``Name.1``, as pandas names them)."""
-    _refuse_unreadable_kinds(raw)
-    with _refused_when_unreadable():
-        rows = _xls_rows(raw, sheet) if workbook_format(raw) == "xls" else _rows(raw, sheet)
-    width = max((len(row) for row in rows), default=0)
-    cells = pd.DataFrame(rows, columns=range(width), dtype=object)
-    cells = cells.mask(cells.map(lambda cell: isinstance(cell, str) and cell == ""))
+    cells, _ = _read(raw, sheet, merges=False)
     if not header:
         return cells
     if not len(cells):
@@ -108,25 +104,49 @@ def read_sheet(raw: bytes, sheet: str | int = 0, *, header: bool = True) -> pd.D
     return body
 
 
+def sheet_cells(
+    raw: bytes, sheet: str | int = 0
+) -> tuple[pd.DataFrame, list[tuple[int, int, int, int]] | None]:
+    """A sheet's cells as ``read_sheet(header=False)`` gives them, and its merged cells
+    (:func:`merged_cells`), from one read of the sheet."""
+    return _read(raw, sheet, merges=True)
+
+
 def merged_cells(raw: bytes, sheet: str | int = 0) -> list[tuple[int, int, int, int]] | None:
     """The merged cells of a sheet as (first row, first column, last row, last column),
     0-based from ``A1`` as :func:`read_sheet` numbers them: from an ``.xlsx`` sheet by
     python-calamine, an ``.xls`` one by xlrd, an ``.ods`` one from its XML; None for a
     sheet without a merged cell (a header typed without merging, whose layout only its
     empty cells tell)."""
-    kind = workbook_format(raw)
-    if kind is None:
-        return None
+    return sheet_cells(raw, sheet)[1]
+
+
+def _read(
+    raw: bytes, sheet: str | int, merges: bool
+) -> tuple[pd.DataFrame, list[tuple[int, int, int, int]] | None]:
+    """The sheet's cells (``header=False``), and with ``merges`` its merged cells: a
+    .xlsx sheet's come with its cells from python-calamine, which opens it once."""
     _refuse_unreadable_kinds(raw)
+    kind = workbook_format(raw)
+    found: list[tuple[int, int, int, int]] = []
     with _refused_when_unreadable():
         if kind == "xls":
-            found = _xls_merged_cells(raw, sheet)
-        elif kind == "ods":
-            found = _ods_merged_cells(raw, sheet)
+            rows = _xls_rows(raw, sheet)
+            found = _xls_merged_cells(raw, sheet) if merges else []
         else:
-            ranges = _calamine_sheet(raw, sheet).merged_cell_ranges or []
-            found = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
-    return found or None
+            ws = _calamine_sheet(raw, sheet)
+            # python-calamine gives whole numbers as floats and a date without a time as
+            # ``date``; typed as read_sheet says
+            rows = [[_cell(v) for v in row] for row in ws.to_python(skip_empty_area=False)]
+            if merges and kind == "ods":
+                found = _ods_merged_cells(raw, sheet)
+            elif merges:
+                ranges = ws.merged_cell_ranges or []
+                found = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in ranges]
+    width = max((len(row) for row in rows), default=0)
+    cells = pd.DataFrame(rows, columns=range(width), dtype=object)
+    cells = cells.mask(cells.map(lambda cell: isinstance(cell, str) and cell == ""))
+    return cells, found or None
 
 
 def sheet_names(raw: bytes) -> list[str]:
@@ -165,14 +185,6 @@ def percent_columns(raw: bytes, sheet: str | int = 0) -> list[int]:
         if kind == "xls":
             return _xls_percent_columns(raw, sheet)
         return _xlsx_percent_columns(raw, sheet)
-
-
-def _rows(raw: bytes, sheet: str | int) -> list[list[Any]]:
-    """A .xlsx or .ods sheet's cells as rows, from its first cell (``A1``), typed as
-    :func:`read_sheet` says: python-calamine gives whole numbers as floats and a date
-    without a time as ``date``."""
-    rows = _calamine_sheet(raw, sheet).to_python(skip_empty_area=False)
-    return [[_cell(value) for value in row] for row in rows]
 
 
 def _calamine_sheet(raw: bytes, sheet: str | int) -> CalamineSheet:
