@@ -162,6 +162,27 @@ def test_inspect_of_school_years_fails_until_told_how_to_count_them(
     assert list(dataset.years) == [2024]
 
 
+def test_inspect_of_an_export_saved_through_a_spreadsheet_restores_its_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Keys that lost their zeros are shown, and the entry to paste reads them back
+    (``key: {pad: auto}``); an entry of the same file with keys as text proposes none."""
+    from test_data_load import _saved_through_a_spreadsheet
+
+    _saved_through_a_spreadsheet(REAL / "12411-01-01-4.csv", tmp_path / "pop.xlsx")
+    monkeypatch.chdir(tmp_path)
+    assert main(["inspect", "pop.xlsx", "--format", "json"]) == 0
+    outcome = _json(capsys)
+    assert "4 digits where keys have 5" in " ".join(p["reason"] for p in outcome["problems"])
+    entry = yaml.safe_load(outcome["snippet"])["sources"][0]
+    assert entry["key"] == {"pad": "auto"}
+    dataset = load_sources([SourceSpec(**entry)], base_dir=tmp_path)
+    assert "01001" in dataset.unit_ids and "1001" not in dataset.unit_ids
+    shutil.copy(REAL / "12411-01-01-4.csv", tmp_path / "pop.csv")
+    assert main(["inspect", "pop.csv", "--format", "json"]) == 0
+    assert "key" not in yaml.safe_load(_json(capsys)["snippet"])["sources"][0]
+
+
 def test_inspect_of_a_sheet_per_year(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -14,6 +14,7 @@ from mint_index.data.keys import (
     key_scheme,
     local_region_names,
     region_keys,
+    restored_zeros,
 )
 from mint_index.data.source import KeySpec
 
@@ -42,6 +43,39 @@ def test_pad_restores_leading_zeros_and_declared_scheme_wins() -> None:
     assert scheme == "ags"
     same, scheme = apply_key_spec(np.array(["7", "12"], dtype=object), KeySpec(scheme="own"))
     assert list(same) == ["7", "12"] and scheme == "own"
+
+
+@pytest.mark.parametrize(
+    ("written", "official"),
+    [
+        ("1", "01"),  # Schleswig-Holstein
+        ("91", "091"),  # Oberbayern: no Land has a key above 16
+        ("1001", "01001"),  # Flensburg
+        ("9162000", "09162000"),  # München
+        ("10595917", "10595917"),  # eight digits may be a Gemeinde of the Saarland: kept
+        ("12345678901", "012345678901"),  # an ARS of Land 01
+        ("11", "11"),  # Berlin
+        ("146", "146"),  # a Regierungsbezirk of Sachsen (until 2012)
+        ("05315", "05315"),  # written with its zero
+        ("DG", "DG"),
+        ("123", "123"),
+        ("0", "0"),
+    ],
+)
+def test_pad_auto_gives_back_each_level_its_zero(written: str, official: str) -> None:
+    """A spreadsheet turns official keys of several levels into numbers; each lost one
+    zero, to a length no official key has (1, 4, 7, 11 digits; two digits above 16)."""
+    assert list(restored_zeros(np.array([written], dtype=object))) == [official]
+    padded, _ = apply_key_spec(np.array([written], dtype=object), KeySpec(pad="auto"))
+    assert list(padded) == [official]
+
+
+def test_pad_is_a_width_or_auto() -> None:
+    assert KeySpec.model_validate({"pad": "8"}).pad == 8  # as --key pad=8 gives it
+    assert KeySpec.model_validate({"pad": "auto"}).pad == "auto"
+    for wrong in ("eight", 0, 13):
+        with pytest.raises(ValueError, match="pad"):
+            KeySpec.model_validate({"pad": wrong})
 
 
 def test_comparable_names() -> None:

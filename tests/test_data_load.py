@@ -15,6 +15,8 @@ import mint_index as mi
 from mint_index.cli import main
 from mint_index.cli.app import EXIT_DATA
 
+REAL = Path(__file__).parent / "fixtures" / "real-data"
+
 
 def test_cube_matches_the_reference_constructor() -> None:
     long = make_small_long(seed=3, units=5, years=(2021, 2022, 2023))
@@ -363,6 +365,64 @@ def test_a_units_table_says_which_units_of_an_official_export_are_read(tmp_path:
     with pytest.raises(mi.DataValidationError, match="unit missing from the units table"):
         mi.load_data(own, units=units)
     assert list(mi.load_data(own, units=units, other_units="leave_out").unit_ids) == ["01001"]
+
+
+def _saved_through_a_spreadsheet(csv: Path, book: Path) -> Path:
+    """``csv`` (a GENESIS export) as a spreadsheet program saves it after opening it:
+    every cell of digits a number, its leading zeros gone (``01001`` is ``1001``)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for line in csv.read_text(encoding="latin-1").splitlines():
+        sheet.append([int(cell) if cell.isdigit() else cell for cell in line.split(";")])
+    workbook.save(book)
+    return book
+
+
+def test_an_export_saved_through_a_spreadsheet_gets_its_zeros_back(tmp_path: Path) -> None:
+    """The real Kreise export of 12411-01-01-4 opened and saved in a spreadsheet program:
+    the Länder, Regierungsbezirke, Kreise and Gemeinden all lost their leading zero.
+    Loading reports them at every level; ``key: {pad: auto}`` gives back each level its
+    own width, where one ``pad`` width cannot."""
+    book = _saved_through_a_spreadsheet(REAL / "12411-01-01-4.csv", tmp_path / "pop.xlsx")
+    with pytest.raises(mi.DataValidationError) as caught:
+        mi.load_data(book)
+    reasons = caught.value.failures["reason"]
+    for short, full in ((1, 2), (4, 5), (7, 8)):
+        start = f"unit key has {short} digits where keys have {full}:"
+        said = reasons[reasons.str.startswith(start)]
+        assert len(said) and said.str.contains("key: {pad: auto}", regex=False).all()
+    data = mi.load_data(book, key={"pad": "auto"})
+    # read by hand from the CSV: 01001 Flensburg, 091 Oberbayern, 03241001 Hannover
+    # (the city in the Region Hannover), 11 Berlin, 10041100 Saarbrücken
+    assert value(data, "01001", 2015, "Insgesamt") == 85942
+    assert value(data, "091", 2015, "weiblich") == 2321884
+    assert value(data, "03241001", 2015, "männlich") == 259749
+    assert value(data, "11", 2015, "Insgesamt") == 3520031
+    assert value(data, "10041100", 2015, "Insgesamt") == 178151  # Land 10 kept its key
+    assert len(data.unit_ids) == 526 and not {"1", "91", "1001"} & set(data.unit_ids)
+
+
+def test_keys_that_lost_their_zero_are_no_other_units(tmp_path: Path) -> None:
+    """An official export is read for the units of the units table; a key that lost its
+    zero in a spreadsheet (``9162000``, München) names one of them, so it is reported as
+    such, not left out with the regions the town does not monitor (which left nothing)."""
+    csv = tmp_path / "wahl.csv"
+    csv.write_text(
+        "GENESIS-Tabelle: 14339-01-02-5\nLandtagswahlen;;\n;;;Wahlberechtigte\n"
+        ";;;Anzahl\n15.09.2013;09161000;Ingolstadt;89885\n"
+        "15.09.2013;09162000;München, Landeshauptstadt;909641\n",
+        encoding="latin-1",
+    )
+    book = _saved_through_a_spreadsheet(csv, tmp_path / "wahl.xlsx")
+    units = pd.DataFrame({"unit": ["09162000"], "name": ["München"]})
+    with pytest.raises(mi.DataValidationError) as caught:
+        mi.load_data(book, units=units)
+    (failure,) = caught.value.failures.itertuples()
+    assert failure.value == "9162000" and "7 digits where keys have 8" in failure.reason
+    data = mi.load_data(book, units=units, key={"pad": "auto"})
+    assert list(data.unit_ids) == ["09162000"]
+    assert data.long["value"].tolist() == [909641]
 
 
 def test_other_units_of_a_source_with_no_cells_left(tmp_path: Path) -> None:

@@ -201,7 +201,9 @@ def _add_source_options(parser: argparse.ArgumentParser, year: bool = True) -> N
         "--key",
         metavar="SPEC",
         help="how unit keys are read, name=value pairs separated by commas: prefix=03 (the "
-        "Land's key a Landesamt's keys leave out: 101 is 03101), pad=8, scheme=ags|ars|own, "
+        "Land's key a Landesamt's keys leave out: 101 is 03101), pad=8 or pad=auto (official "
+        "keys a spreadsheet turned into numbers get their leading zero back: 1001 is "
+        "01001), scheme=ags|ars|own, "
         "match=name (units named; the units table gives their keys)",
     )
     group.add_argument(

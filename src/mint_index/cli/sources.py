@@ -79,7 +79,8 @@ def source_entry(spec: SourceSpec, description: SourceDescription) -> dict[str, 
         value = getattr(spec, option)
         if value not in (None, "auto", [], {}):
             entry[option] = value
-    key = spec.key.model_dump(exclude_defaults=True)  # as the command line gave it
+    # as the command line gave it, else as the keys show they must be read
+    key = spec.key.model_dump(exclude_defaults=True) or dict(description.proposed_key)
     if key:
         entry["key"] = key
     entry["mapping"] = dict(description.proposed_mapping)

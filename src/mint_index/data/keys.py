@@ -28,17 +28,24 @@ __all__ = [
     "LAND_NAMES",
     "OFFICIAL_LENGTHS",
     "REGIERUNGSBEZIRKE",
+    "ZERO_LOSING_LENGTHS",
     "apply_key_spec",
     "comparable_names",
     "key_scheme",
     "local_region_names",
     "region_keys",
+    "restored_zeros",
 ]
 
 #: Lengths of official keys: Land, Regierungsbezirk, Kreis, Gemeinde (AGS),
 #: Gemeindeverband (ARS prefix), Verbandsgemeinde member (10/11), ARS.
 OFFICIAL_LENGTHS = frozenset({2, 3, 5, 7, 8, 9, 10, 11, 12})
 _ARS_ONLY = frozenset({9, 12})
+#: Lengths of official keys that, written as a number (no leading zero), are one digit
+#: short of their own and no other official key's length: Land, Kreis, Gemeinde, ARS.
+ZERO_LOSING_LENGTHS = frozenset({2, 5, 8, 12})
+#: The highest Land key: a two-digit number above it is a Regierungsbezirk (``091``).
+_LAST_LAND = 16
 
 
 def key_scheme(keys: pd.Series | pd.Index | np.ndarray | ExtensionArray) -> str:
@@ -74,12 +81,30 @@ def apply_key_spec(keys: np.ndarray, spec: KeySpec) -> tuple[np.ndarray, str]:
         digits = text.str.fullmatch(r"\d+")
         whole = spec.prefix + text.where(text != "0", "")
         keys = text.where(~digits, whole).to_numpy(dtype=object)
-    if spec.pad is not None:
+    if spec.pad == "auto":
+        keys = restored_zeros(keys)
+    elif spec.pad is not None:
         text = pd.Series(keys, dtype=object).astype(str)
         digits = text.str.fullmatch(r"\d+") & (text.str.len() < spec.pad)
         keys = text.where(~digits, text.str.zfill(spec.pad)).to_numpy(dtype=object)
     scheme = spec.scheme if spec.scheme != "auto" else key_scheme(keys)
     return keys, scheme
+
+
+def restored_zeros(keys: np.ndarray) -> np.ndarray:
+    """Official keys with the leading zero a number lost given back (``key: {pad:
+    auto}``): a key of digits without a leading zero that is one digit short of a
+    length in :data:`ZERO_LOSING_LENGTHS` (``1`` -> ``01``, ``1001`` -> ``01001``,
+    ``1001000`` -> ``01001000``), and a two-digit key above the last Land's (``91`` ->
+    ``091``, Oberbayern). Each level has its own width, so one ``pad`` width cannot
+    restore a table of several levels (a GENESIS export of Länder and Kreise saved
+    through a spreadsheet). Other keys stay as written."""
+    text = pd.Series(keys, dtype=object).astype(str).str.strip()
+    number = text.str.fullmatch(r"[1-9]\d*")
+    length = text.str.len()
+    short = number & length.isin([n - 1 for n in ZERO_LOSING_LENGTHS])
+    district = number & (length == 2) & (pd.to_numeric(text, errors="coerce") > _LAST_LAND)
+    return text.where(~(short | district), "0" + text).to_numpy(dtype=object)
 
 
 #: Dashes and hyphens people type between the parts of a name, read as ``-``.

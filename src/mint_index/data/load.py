@@ -56,6 +56,7 @@ from mint_index.data.unit_names import match_unit_names
 from mint_index.data.validate import (
     CellIndex,
     cell_index,
+    lost_zeros,
     malformed_keys,
     problems_frame,
     validate,
@@ -134,10 +135,11 @@ def load_data(
     reading warnings known to be harmless, left out of ``Dataset.warnings`` so that
     ``strict`` passes. ``key`` says how unit keys are read, as a project's ``key:`` does
     (:class:`~mint_index.data.source.KeySpec`: ``{"prefix": "03"}`` for keys written
-    without their Land's, ``{"pad": 8}``, ``{"scheme": "own"}``, ``{"match": "name"}``
-    for units named, whose keys the ``units`` table gives). ``other_units``: the rows of
-    units the ``units`` table does not list are left out with a warning (``leave_out``)
-    or reported (``error``); by default (``auto``) left out of official exports only.
+    without their Land's, ``{"pad": 8}``, ``{"pad": "auto"}``, ``{"scheme": "own"}``,
+    ``{"match": "name"}`` for units named, whose keys the ``units`` table gives).
+    ``other_units``: the rows of units the ``units`` table does not list are left out
+    with a warning (``leave_out``) or reported (``error``); by default (``auto``) left out
+    of official exports only.
     ``name_column`` names the column of unit names where no usual name says it. ``filter``
     keeps the rows of a file whose columns hold the given values (``{"time":
     "2022-12-31"}``: one reference date of a flat file of quarters; ``{"Regionstyp":
@@ -377,6 +379,9 @@ def describe_source(
         for var, full in labels.items()
     ]
     keys = pd.unique(cells["unit"].astype(str))
+    # official keys that lost their zeros in a spreadsheet, seen among the file's keys,
+    # where the source says nothing of how to read them: the entry restores them
+    restore = spec.key == KeySpec() and (lost_zeros(pd.Series(keys)) > 0).any()
     said = alike(found.astype(object).where(found.notna(), None).to_dict("records"))
     return SourceDescription(
         path=spec.path,
@@ -395,6 +400,7 @@ def describe_source(
         years=sorted(int(y) for y in pd.unique(cells["year"])),
         variables=infos,
         proposed_mapping=proposed,
+        proposed_key={"pad": "auto"} if restore else {},
         warnings=[problem_line(r) for r in said],
         warning_codes=[str(r["code"]) for r in said],
     )
@@ -486,7 +492,11 @@ def _without_other_units(table: Table, units: pd.DataFrame) -> list[pd.DataFrame
     column = table.cells["unit"]
     categories = np.asarray(column.cat.categories, dtype=object)
     codes = column.cat.codes.to_numpy()
-    listed = np.isin(categories, units.index.astype(str))
+    known = units.index.astype(str)
+    listed = np.isin(categories, known)
+    # a key that lost its leading zero (``9161000``: a file saved through a spreadsheet)
+    # names a listed unit: kept, for validation to report it, not left out as another's
+    listed[~listed] = lost_zeros(pd.Series(categories[~listed]), known) > 0
     out = ~listed[codes]  # the rows to leave out (a category no row has counts for none)
     if not out.any():
         return []

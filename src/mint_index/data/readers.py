@@ -1272,7 +1272,7 @@ def unit_keys(
                 str(keys.dtype),
                 f"unit keys are numbers ({keys.dtype}), so leading zeros may be lost; "
                 "pass them as text (e.g. read with dtype=str), or say how to read them "
-                "(key={'pad': 8}, key={'prefix': '03'})",
+                "(key={'pad': 'auto'} for official keys, key={'pad': 8}, key={'prefix': '03'})",
                 code="numeric_keys",
             )
         )
@@ -1288,8 +1288,9 @@ def unit_keys(
                     column,
                     keys.iloc[at].astype(str).to_numpy(),
                     "unit key stored as a number, so a leading zero may be lost; "
-                    "store keys as text, or say how to read them (key: {pad: 8} restores "
-                    'the zeros; key: {prefix: "03"} for keys written without their Land\'s)',
+                    "store keys as text, or say how to read them (key: {pad: auto} restores "
+                    "the zeros of official keys, key: {pad: 8} pads every key to 8 digits; "
+                    'key: {prefix: "03"} for keys written without their Land\'s)',
                     code="numeric_keys",
                 )
             )

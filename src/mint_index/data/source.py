@@ -84,7 +84,11 @@ class KeySpec(BaseModel):
     ``own`` (a town's own numbering, e.g. districts 1-25: never padded, never reported as
     lost leading zeros) or ``auto`` (recognised from the keys). ``pad``: left-pad numeric
     keys with zeros to this many digits (e.g. ``8`` when a spreadsheet turned
-    ``01001000`` into ``1001000``). ``prefix``: the Land's key that numeric keys leave
+    ``01001000`` into ``1001000``), or ``auto``: give back the one zero a spreadsheet took
+    from each official key of a table of several levels (a GENESIS export saved through
+    Excel: ``1`` -> ``01``, ``1001`` -> ``01001``, ``1001000`` -> ``01001000``; keys one
+    digit short of an official length, :func:`~mint_index.data.keys.restored_zeros`).
+    ``prefix``: the Land's key that numeric keys leave
     out, put before each (a Landesamt's report within its Land: Niedersachsen's writes
     Braunschweig ``03101`` as ``101``, a Statistische Region ``031`` as ``1``; ``0``, the
     Land itself, becomes ``03``); such keys lost no zero, whether stored as numbers or
@@ -98,7 +102,7 @@ class KeySpec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     scheme: Literal["auto", "ags", "ars", "own"] = "auto"
-    pad: int | None = Field(default=None, ge=1, le=12)
+    pad: Annotated[int, Field(ge=1, le=12)] | Literal["auto"] | None = None
     prefix: KeyText | None = Field(default=None, pattern=r"^\d{1,3}$")
     match: Literal["key", "name"] = "key"
 
@@ -241,6 +245,9 @@ class SourceDescription(BaseModel):
     years: list[int] = Field(default_factory=list)
     variables: list[VariableInfo] = Field(default_factory=list)
     proposed_mapping: dict[str, str] = Field(default_factory=dict)
+    # how to read the keys where the source does not say it and the keys show it: official
+    # keys that lost their leading zeros, {"pad": "auto"} (pasted into the entry)
+    proposed_key: dict[str, str] = Field(default_factory=dict)
     # one line per warning; those alike in all but their row and value are one line
     # naming their rows (mint_index.errors.alike)
     warnings: list[str] = Field(default_factory=list)

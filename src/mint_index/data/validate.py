@@ -18,18 +18,23 @@ import pandas as pd
 
 from mint_index.data.controls import cell_control_failures
 from mint_index.data.dataset import REPEATED_CELL, repeated_cells
+from mint_index.data.keys import ZERO_LOSING_LENGTHS
 from mint_index.data.readers import failures_frame, first_rows
 from mint_index.errors import FAILURE_COLUMNS
 
 if TYPE_CHECKING:
     from mint_index.framework import Framework
 
-__all__ = ["CellIndex", "cell_index", "malformed_keys", "validate", "variable_sources"]
+__all__ = [
+    "CellIndex",
+    "cell_index",
+    "lost_zeros",
+    "malformed_keys",
+    "validate",
+    "variable_sources",
+]
 
 DATA = "<data>"
-#: Official German region keys: Land 2, Regierungsbezirk 3, Kreis 5, Gemeinde (AGS) 8,
-#: ARS 12 digits. A key one digit short of one of these lost its leading zero.
-_KEY_LENGTHS = {2, 5, 8, 12}
 _BOUNDS = {
     "count": (0.0, np.inf, "negative count"),
     "percent": (0.0, 100.0, "percentage outside 0..100"),
@@ -101,30 +106,46 @@ def malformed_keys(keys: pd.Series, known: Iterable[str] = ()) -> pd.Series:
     """Why each (distinct, text) key is malformed, or ``None``.
 
     A key that is one digit short of an official length (4 vs 5, 7 vs 8, ...) is only
-    called a lost leading zero when there is evidence: other keys of the full length, or
-    the padded key in the units table. Nothing is ever padded here.
+    called a lost leading zero when there is evidence (:func:`lost_zeros`). Nothing is
+    ever padded here.
     """
     keys = keys.astype(str)
     reasons = pd.Series(None, index=keys.index, dtype=object)
     reasons[keys == ""] = "empty unit key"
     decimal = keys.str.fullmatch(r"[-+]?\d+\.\d*|[-+]?\d+(?:\.\d*)?[eE][-+]?\d+")
     reasons[decimal] = "unit key looks like a number read as decimal; read keys as text"
+    full = lost_zeros(keys, known)
+    for n in sorted(set(full[full > 0].tolist())):
+        short = full == n
+        reasons[short] = (
+            f"unit key has {n - 1} digits where keys have {n}: a leading zero was probably "
+            "lost (read as a number upstream, as a spreadsheet program does); keys must be "
+            "text with their zeros (export or import the key column as text, or restore "
+            f"them with key: {{pad: auto}}, or key: {{pad: {n}}} where every key has {n} digits)"
+        )
+    return reasons
+
+
+def lost_zeros(keys: pd.Series, known: Iterable[str] = ()) -> np.ndarray:
+    """For each (text) key that lost its leading zero, the length it had, else 0.
+
+    Such a key is written as a number is (digits, no leading zero), one digit short of an
+    official length, and there is evidence: other keys of the full length, or the padded
+    key in the units table (``known``): ``9161000`` beside ``09161000`` there."""
+    keys = keys.astype(str)
     digits = keys.str.fullmatch(r"\d+")
     number_like = digits & ~keys.str.startswith("0")  # what a number written out looks like
     length = keys.str.len()
     present = set(length[digits])
     known = set(known)
-    for n in sorted(n - 1 for n in _KEY_LENGTHS):
+    full = np.zeros(len(keys), dtype=np.int64)
+    for n in sorted(n - 1 for n in ZERO_LOSING_LENGTHS):
         short = number_like & (length == n)
         evidence = short & (n + 1 in present)
         if known:
             evidence |= short & keys.str.zfill(n + 1).isin(known)
-        reasons[evidence] = (
-            f"unit key has {n} digits where keys have {n + 1}: a leading zero was probably "
-            "lost (read as a number upstream); the key must be text, e.g. "
-            + keys[evidence].str.zfill(n + 1).map(repr)
-        )
-    return reasons
+        full[evidence.to_numpy(dtype=bool)] = n + 1
+    return full
 
 
 def _key_failures(
