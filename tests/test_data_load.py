@@ -404,9 +404,10 @@ def test_an_export_saved_through_a_spreadsheet_gets_its_zeros_back(tmp_path: Pat
 
 
 def test_keys_that_lost_their_zero_are_no_other_units(tmp_path: Path) -> None:
-    """An official export is read for the units of the units table; a key that lost its
-    zero in a spreadsheet (``9162000``, München) names one of them, so it is reported as
-    such, not left out with the regions the town does not monitor (which left nothing)."""
+    """A Bavarian GENESIS table saved in a spreadsheet: ``9162000`` (München) lost its
+    zero. An official export is read for the units of the units table; that key names one
+    of them, so it is reported as such, not left out with the regions the town does not
+    monitor (which left nothing)."""
     csv = tmp_path / "wahl.csv"
     csv.write_text(
         "GENESIS-Tabelle: 14339-01-02-5\nLandtagswahlen;;\n;;;Wahlberechtigte\n"
@@ -415,6 +416,13 @@ def test_keys_that_lost_their_zero_are_no_other_units(tmp_path: Path) -> None:
         encoding="latin-1",
     )
     book = _saved_through_a_spreadsheet(csv, tmp_path / "wahl.xlsx")
+    # a GENESIS table writes official keys only, and none has 7 digits: reported even
+    # without a units table or a key of the full length beside them
+    with pytest.raises(mi.DataValidationError, match="7 digits where keys have 8"):
+        mi.load_data(book)
+    # a town's own table of 7-digit numbers gives no such evidence
+    own = pd.DataFrame({"unit": ["9161000", "9162000"], "year": [2013] * 2, "x": [1, 2]})
+    assert list(mi.load_data(own).unit_ids) == ["9161000", "9162000"]
     units = pd.DataFrame({"unit": ["09162000"], "name": ["München"]})
     with pytest.raises(mi.DataValidationError) as caught:
         mi.load_data(book, units=units)

@@ -381,7 +381,8 @@ def describe_source(
     keys = pd.unique(cells["unit"].astype(str))
     # official keys that lost their zeros in a spreadsheet, seen among the file's keys,
     # where the source says nothing of how to read them: the entry restores them
-    restore = spec.key == KeySpec() and (lost_zeros(pd.Series(keys)) > 0).any()
+    official = np.full(len(keys), _official_keys(first))
+    restore = spec.key == KeySpec() and (lost_zeros(pd.Series(keys), (), official) > 0).any()
     said = alike(found.astype(object).where(found.notna(), None).to_dict("records"))
     return SourceDescription(
         path=spec.path,
@@ -449,6 +450,7 @@ def _validated(
         if table.key_scheme is None:
             table.key_scheme = key_scheme(table.cells["unit"].cat.categories)
     own = {t.source for t in tables if t.key_scheme == "own"}
+    official = {t.source for t in tables if _official_keys(t)}
     cells = _combine(tables)
     index = cell_index(cells)
     cube = build_cube(
@@ -459,9 +461,23 @@ def _validated(
         cells["flag"].cat.codes.to_numpy(),
     )
     failures, warnings = validate(
-        cells, index, cube[0], framework, units_table, min_coverage, own_keys=own
+        cells,
+        index,
+        cube[0],
+        framework,
+        units_table,
+        min_coverage,
+        own_keys=own,
+        official_keys=official,
     )
     return cells, index, cube, _keyless_named(failures, tables), warnings
+
+
+def _official_keys(table: Table) -> bool:
+    """Whether a table's keys were written by a GENESIS database, which writes every
+    official key with its leading zeros (a classic export, also saved as a workbook, or
+    a flat file): a key one digit short of an official length lost its zero on the way."""
+    return table.layout == "genesis" or table.format == "genesis-flat"
 
 
 def _keyless_named(failures: pd.DataFrame, tables: list[Table]) -> pd.DataFrame:

@@ -102,19 +102,21 @@ def cell_index(cells: pd.DataFrame) -> CellIndex:
 
 
 # ---- unit keys ----------------------------------------------------------------------
-def malformed_keys(keys: pd.Series, known: Iterable[str] = ()) -> pd.Series:
+def malformed_keys(
+    keys: pd.Series, known: Iterable[str] = (), official: np.ndarray | None = None
+) -> pd.Series:
     """Why each (distinct, text) key is malformed, or ``None``.
 
     A key that is one digit short of an official length (4 vs 5, 7 vs 8, ...) is only
-    called a lost leading zero when there is evidence (:func:`lost_zeros`). Nothing is
-    ever padded here.
+    called a lost leading zero when there is evidence (:func:`lost_zeros`; ``official``
+    as there). Nothing is ever padded here.
     """
     keys = keys.astype(str)
     reasons = pd.Series(None, index=keys.index, dtype=object)
     reasons[keys == ""] = "empty unit key"
     decimal = keys.str.fullmatch(r"[-+]?\d+\.\d*|[-+]?\d+(?:\.\d*)?[eE][-+]?\d+")
     reasons[decimal] = "unit key looks like a number read as decimal; read keys as text"
-    full = lost_zeros(keys, known)
+    full = lost_zeros(keys, known, official)
     for n in sorted(set(full[full > 0].tolist())):
         short = full == n
         reasons[short] = (
@@ -126,12 +128,16 @@ def malformed_keys(keys: pd.Series, known: Iterable[str] = ()) -> pd.Series:
     return reasons
 
 
-def lost_zeros(keys: pd.Series, known: Iterable[str] = ()) -> np.ndarray:
+def lost_zeros(
+    keys: pd.Series, known: Iterable[str] = (), official: np.ndarray | None = None
+) -> np.ndarray:
     """For each (text) key that lost its leading zero, the length it had, else 0.
 
     Such a key is written as a number is (digits, no leading zero), one digit short of an
-    official length, and there is evidence: other keys of the full length, or the padded
-    key in the units table (``known``): ``9161000`` beside ``09161000`` there."""
+    official length, and there is evidence: other keys of the full length, the padded key
+    in the units table (``known``: ``9161000`` beside ``09161000`` there), or a source
+    that writes official keys only (``official``, per key: a GENESIS export, whose
+    ``9161000`` a spreadsheet made of ``09161000``, as no official key has 7 digits)."""
     keys = keys.astype(str)
     digits = keys.str.fullmatch(r"\d+")
     number_like = digits & ~keys.str.startswith("0")  # what a number written out looks like
@@ -144,15 +150,21 @@ def lost_zeros(keys: pd.Series, known: Iterable[str] = ()) -> np.ndarray:
         evidence = short & (n + 1 in present)
         if known:
             evidence |= short & keys.str.zfill(n + 1).isin(known)
+        if official is not None:
+            evidence |= short & official
         full[evidence.to_numpy(dtype=bool)] = n + 1
     return full
 
 
 def _key_failures(
-    cells: pd.DataFrame, units: pd.DataFrame | None, own_keys: Collection[str] = ()
+    cells: pd.DataFrame,
+    units: pd.DataFrame | None,
+    own_keys: Collection[str] = (),
+    official_keys: Collection[str] = (),
 ) -> list[pd.DataFrame]:
     """Malformed keys and keys missing from the units table, once per source and key.
-    Keys of sources in ``own_keys`` (a town's own numbering) are never called short."""
+    Keys of sources in ``own_keys`` (a town's own numbering) are never called short; keys
+    of sources in ``official_keys`` (GENESIS exports) are whenever they are."""
     n_units = len(cells["unit"].cat.categories)
     pair = cells["unit"].cat.codes.to_numpy()
     if len(cells["source"].cat.categories) > 1:
@@ -162,10 +174,11 @@ def _key_failures(
     first = first[pairs]
     keys = pd.Series(np.asarray(cells["unit"].cat.categories, dtype=object)[pairs % n_units])
     known = [] if units is None else list(units.index.astype(str))
-    reason = malformed_keys(keys, known)
+    sources = np.asarray(cells["source"].cat.categories, dtype=object)[pairs // n_units]
+    official = np.isin(sources, list(official_keys)) if official_keys else None
+    reason = malformed_keys(keys, known, official)
     reason[(keys == "").to_numpy()] = None  # every such row is reported, by _keyless_rows
     if own_keys:
-        sources = np.asarray(cells["source"].cat.categories, dtype=object)[pairs // n_units]
         own = (
             np.isin(sources, list(own_keys))
             & reason.fillna("").str.startswith("unit key has").to_numpy()
@@ -487,6 +500,7 @@ def validate(
     min_coverage: float = 0.5,
     *,
     own_keys: Collection[str] = (),
+    official_keys: Collection[str] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """All checks on the combined cells (with a ``source`` column) and their cube
     ``values`` [year, unit, variable]: (failures, warnings).
@@ -496,12 +510,14 @@ def validate(
     data lack, negative counts, percentages outside 0..100, shares outside 0..1, codes that
     are not answer levels, zero denominators under a non-zero numerator, count numerators
     above their denominators. Keys of the sources in ``own_keys`` (own numbering) are not
-    reported as lost leading zeros. Warnings: copies of a cell that agree (read once), low
+    reported as lost leading zeros, those of ``official_keys`` (GENESIS exports) without
+    further evidence. Warnings: copies of a cell that agree (read once), low
     coverage, variables the framework does not use, 0 of 0 (indicator undefined).
     """
     keyless = _keyless(cells)
     clashes, warnings = _duplicates(cells, index, keyless)
-    failures = _key_failures(cells, units, own_keys) + _keyless_rows(cells, keyless) + clashes
+    failures = _key_failures(cells, units, own_keys, official_keys)
+    failures += _keyless_rows(cells, keyless) + clashes
     failures += cell_control_failures(cells)  # ESC, NUL, ... in unit keys and variable names
     if framework is not None:
         more, framework_warnings = _framework_failures(cells, index, values, framework)
