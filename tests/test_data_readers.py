@@ -604,10 +604,19 @@ def test_total_rows_are_not_units() -> None:
 def test_blank_rows_and_notes_below_a_table() -> None:
     frame = pd.DataFrame(
         {
-            "Nr": ["101", None, "102", "103", None, "Fußnote: vorläufige Werte", "Quelle: Amt"],
-            "Einwohner": [12000, np.nan, 9000, np.nan, np.nan, np.nan, np.nan],
+            "Nr": [
+                "101",
+                None,
+                "102",
+                "103",
+                None,
+                "Fußnote: vorläufige Werte",
+                "Quelle: Amt",
+                "1)\xa0Ab\xa02013",  # words apart by non-breaking spaces (LSN-Online)
+            ],
+            "Einwohner": [12000, np.nan, 9000, np.nan, np.nan, np.nan, np.nan, np.nan],
         },
-        index=[2, 3, 4, 5, 6, 7, 8],
+        index=[2, 3, 4, 5, 6, 7, 8, 9],
     )
     # one text column only (a sheet of notes): pandas hands out its own read-only buffer
     single = pd.DataFrame({"a": ["Erläuterungen", None, "Plätze: genehmigt"]}, dtype=object)
@@ -618,6 +627,7 @@ def test_blank_rows_and_notes_below_a_table() -> None:
     assert notes[["row", "column", "value", "code"]].to_numpy().tolist() == [
         [7, "Nr", "Fußnote: vorläufige Werte", "note_below_table"],
         [8, "Nr", "Quelle: Amt", "note_below_table"],
+        [9, "Nr", "1)\xa0Ab\xa02013", "note_below_table"],
     ]
 
 

@@ -350,7 +350,8 @@ def blank_and_note_rows(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame,
     cells = frame.iloc[one].to_numpy(dtype=object)[np.arange(len(one)), first]
     texts = pd.Series(cells, dtype=object).astype(str).str.strip()
     note = np.zeros(len(frame), dtype=bool)
-    note[one] = (texts.str.contains(" ", regex=False) | texts.str.match(_WEB_ADDRESS)).to_numpy()
+    # words apart, by a space or a non-breaking one (a statistics database's printout)
+    note[one] = (texts.str.contains(r"\s") | texts.str.match(_WEB_ADDRESS)).to_numpy()
     # from the bottom up to the last data row: what is empty or a note is below the table
     below = np.logical_and.accumulate(((filled == 0) | note)[::-1])[::-1]
     notes = below[one] & note[one]
