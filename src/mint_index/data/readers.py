@@ -46,6 +46,7 @@ from mint_index.errors import FAILURE_COLUMNS, MintIndexError
 
 __all__ = [
     "FOOTNOTE_MARK",
+    "KEYED_NAME",
     "NA_TEXT",
     "NO_INFORMATION",
     "SCHOOL_YEAR_COUNTS",
@@ -56,6 +57,7 @@ __all__ = [
     "blank_and_note_rows",
     "cell_warnings",
     "check_school_year",
+    "column_numbering",
     "concat_cells",
     "detect_encoding",
     "empty_cells",
@@ -1186,7 +1188,7 @@ _MAX_KINDS = 12
 
 #: A region named by its key and name in one cell (``1 Braunschweig``, ``03101 Braunschweig,
 #: Stadt``), as a table that lists its regions as section rows writes them.
-_KEYED_NAME = re.compile(r"^\s*\d{1,12}\s+\D")
+KEYED_NAME = re.compile(r"^\s*\d{1,12}\s+\D")
 
 
 def _section_rows(frame: pd.DataFrame, rows: np.ndarray) -> str | None:
@@ -1199,7 +1201,7 @@ def _section_rows(frame: pd.DataFrame, rows: np.ndarray) -> str | None:
     first = frame.iloc[:, 0].astype(object)
     alone = frame.iloc[:, 1:].isna().all(axis=1).to_numpy() & first.notna().to_numpy()
     text = first.where(alone, "").astype(str)
-    named = np.flatnonzero(text.str.match(_KEYED_NAME).to_numpy())
+    named = np.flatnonzero(text.str.match(KEYED_NAME).to_numpy())
     if len(named) < 2:
         return None
     return f"{text.iloc[named[0]].strip()!r} (row {rows[named[0]]})"

@@ -61,10 +61,13 @@ from mint_index.data.layouts import (
     units_as_columns,
     wide_to_long,
 )
+from mint_index.data.printouts import Sections, section_table
 from mint_index.data.readers import (
+    KEYED_NAME,
     SOURCE_COLUMN,
     Table,
     blank_and_note_rows,
+    column_numbering,
     detect_encoding,
     empty_cells,
     failures_frame,
@@ -275,6 +278,11 @@ def _read_bytes(
             csv.reader(io.StringIO(text_sample(text), newline=None), delimiter=sep), 50
         )
     )
+    printout = _csv_printout(head, text, sep, name, spec)
+    if printout is not None:
+        printout.sha256, printout.encoding = sha256_of(raw), encoding
+        printout.separator = sep
+        return printout
     skip, depth = header_rows(head)
     names = header_labels(head[skip : skip + depth]) if depth > 1 else None
     header = names or _header(text, sep, skip)
@@ -558,6 +566,12 @@ def _one_plain_table(
     head = sheet.head(50)
     head = head.astype(object).where(head.notna(), "")  # an empty cell as "", as in a CSV
     cells = [[_cell_text(c) for c in row] for row in head.to_numpy().tolist()]
+    if spec.unit_column is None and spec.layout == "auto" and not spec.pivot:
+        starts = None if merged is None else {(r0 - first_row, c0) for r0, c0, _, _ in merged}
+        printout = section_table(cells, sheet, starts)
+        if printout is not None:  # regions as rows of their own: read to the end
+            title_rows = head.iloc[: printout.title_rows].to_numpy().tolist()
+            return _printout(printout, title_rows, name, spec, "excel", first_row), None
     skip, depth = header_rows(cells)
     below = None if last else _next_table(sheet, cells, skip, depth)
     frame = sheet.iloc[skip + depth : below].reset_index(drop=True)
@@ -582,6 +596,55 @@ def _one_plain_table(
     )
     table.title = title
     return table, below
+
+
+def _printout(
+    printout: Sections,
+    title_rows: list[list[Any]],
+    name: str,
+    spec: SourceSpec,
+    fmt: str,
+    first_row: int = 0,
+) -> Table:
+    """A statistics database's printout (:mod:`~mint_index.data.printouts`) read as the
+    plain table it was made into: its categories read as ``pivot``, its rows named as
+    the sheet or file numbers them, dated as any table by its title (``title_rows``)."""
+    frame, rows = printout.frame, printout.rows + first_row + 1
+    read = spec.model_copy(update={"pivot": [printout.category]})
+    decimal = spec.decimal or _typed_decimal(frame.iloc[:, 3:])
+    title = _title(title_rows)
+    table = _dated_by_title(
+        title,
+        read,
+        lambda dated: _frame_source(frame, rows, dated, name, fmt, ("unit", "name"), decimal),
+        [str(c) for c in frame.columns],
+    )
+    table.title = title
+    table.decimal = decimal if fmt == "csv" else None  # a workbook's numbers are numbers
+    return table
+
+
+def _csv_printout(
+    head: list[list[str]], text: str, sep: str, name: str, spec: SourceSpec
+) -> Table | None:
+    """A CSV file that is a statistics database's printout, read as one (see
+    :func:`_printout`); ``None`` for any other. Only a file whose first rows hold a
+    column numbering and a region in a row of its own is read whole to look closer."""
+    if spec.unit_column is not None or spec.layout != "auto" or spec.pivot:
+        return None
+    alone = any(
+        row and KEYED_NAME.match(row[0]) and not any(c.strip() for c in row[1:]) for row in head
+    )
+    if not alone or not any(column_numbering(row) for row in head):
+        return None
+    records = list(csv.reader(io.StringIO(text, newline=None), delimiter=sep))
+    width = max(len(row) for row in records)
+    sheet = pd.DataFrame([row + [""] * (width - len(row)) for row in records], dtype=object)
+    sheet = sheet.where(sheet.map(lambda cell: bool(cell.strip())))
+    printout = section_table(head, sheet)
+    if printout is None:
+        return None
+    return _printout(printout, head[: printout.title_rows], name, spec, "csv")
 
 
 def _next_table(sheet: pd.DataFrame, cells: list[list[str]], skip: int, depth: int) -> int | None:
