@@ -32,6 +32,7 @@ import pandas as pd
 from mint_index.data.readers import (
     FOOTNOTE_MARK,
     KEYED_NAME,
+    column_names,
     column_numbering,
     header_labels,
     keys_in_labels,
@@ -77,8 +78,8 @@ def section_table(
     for numbering in (i for i, row in enumerate(cells) if column_numbering(row)):
         body = sheet.iloc[numbering + 1 :]
         first = _texts(body.iloc[:, 0])
-        values = body.iloc[:, 1:].astype(object)
-        valued = (values.notna() & (_texts_frame(values) != "")).any(axis=1).to_numpy()
+        values = body.iloc[:, 1:]
+        valued = values.notna().any(axis=1).to_numpy()  # empty cells are empty (NaN)
         filled = valued | (first != "").to_numpy()
         section = ~valued & first.str.match(KEYED_NAME).to_numpy()
         starts = np.flatnonzero(filled)
@@ -92,10 +93,9 @@ def section_table(
     labels = _value_labels(cells[start:numbering], heads)
     at = np.cumsum(section) - 1  # the region each row stands under
     _, keys, names = keys_in_labels(first[section].reset_index(drop=True))
-    last = np.flatnonzero(valued)[-1]
     # rows of figures; below the last of them, the notes (one cell, read as notes are)
-    keep = (valued | (np.arange(len(body)) > last)) & filled & ~section
-    below = np.arange(len(body)) > last
+    below = np.arange(len(body)) > np.flatnonzero(valued)[-1]
+    keep = (valued | below) & filled & ~section
     frame = pd.DataFrame(
         {
             "unit": np.where(below, "", keys.to_numpy(dtype=object)[at]),
@@ -114,10 +114,6 @@ def _texts(cells: pd.Series) -> pd.Series:
     as LSN-Online writes them, too) one space, none at either end."""
     text = cells.astype(object).where(cells.notna(), "").astype(str)
     return text.str.split().str.join(" ")
-
-
-def _texts_frame(cells: pd.DataFrame) -> pd.DataFrame:
-    return cells.where(cells.notna(), "").astype(str).apply(lambda column: column.str.strip())
 
 
 def _header_start(cells: list[list[str]], numbering: int) -> int:
@@ -141,7 +137,10 @@ def _category_name(rows: list[list[str]]) -> str:
     named = [
         text
         for text in texts
-        if text and not text.endswith("*") and not _RULE.match(text) and FOOTNOTE_MARK.sub("", text)
+        if text
+        and not text.endswith("*")
+        and not _RULE.match(text)
+        and FOOTNOTE_MARK.sub("", f" {text}").strip()  # ``1)`` alone is a mark
     ]
     return named[-1] if named else "Merkmal"
 
@@ -168,17 +167,4 @@ def _value_labels(rows: list[list[str]], merged: Collection[tuple[int, int]] | N
             else:
                 kept.append(level)
         labels.append(" | ".join(kept))
-    return _unique(labels)
-
-
-def _unique(labels: list[str]) -> list[str]:
-    """Labels made unique as pandas makes column names (``x``, ``x.1``), an empty one
-    ``Spalte n`` (its place among the value columns, from 1)."""
-    out: list[str] = []
-    for n, label in enumerate(labels, start=1):
-        name, k = label or f"Spalte {n}", 0
-        while name in out:
-            k += 1
-            name = f"{label or f'Spalte {n}'}.{k}"
-        out.append(name)
-    return out
+    return column_names(["", *labels])[1:]  # unique, as the sheet's columns (from 0)

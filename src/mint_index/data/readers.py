@@ -57,6 +57,7 @@ __all__ = [
     "blank_and_note_rows",
     "cell_warnings",
     "check_school_year",
+    "column_names",
     "column_numbering",
     "concat_cells",
     "detect_encoding",
@@ -734,7 +735,7 @@ def header_labels(
                 over, start = cell, j
             if over:
                 levels[j].append(over)
-    return _column_names([" | ".join(parts) for parts in levels])
+    return column_names([" | ".join(parts) for parts in levels])
 
 
 #: A header cell that gives the unit of measure of the columns below it (``Anzahl``,
@@ -752,7 +753,7 @@ def _heads_only(row: list[Any]) -> list[Any]:
     return ["" if _COLUMN_NUMBER.match(str(cell).strip()) else cell for cell in row]
 
 
-def _column_names(cells: list[Any]) -> list[str]:
+def column_names(cells: list[Any]) -> list[str]:
     """A header row's cells as column names, the way pandas' ``header=0`` names them: an
     empty cell ``Unnamed: n``, a repeated name ``x.1``."""
     names: list[str] = []
