@@ -44,7 +44,7 @@ from mint_index.data.inputs import (
     InputRefused,
     max_input_bytes,
 )
-from mint_index.data.readers import per_unique, require
+from mint_index.data.readers import column_names, per_unique, require
 
 if TYPE_CHECKING:
     from python_calamine import CalamineSheet
@@ -100,7 +100,7 @@ def read_sheet(raw: bytes, sheet: str | int = 0, *, header: bool = True) -> pd.D
     if not len(cells):
         return pd.DataFrame()
     body = cells.iloc[1:].reset_index(drop=True)
-    body.columns = _column_names(cells.iloc[0].tolist())
+    body.columns = column_names(cells.iloc[0].tolist())
     return body
 
 
@@ -224,21 +224,6 @@ def _cell(value: Any) -> Any:
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return datetime.datetime(value.year, value.month, value.day)
     return value
-
-
-def _column_names(heads: list[Any]) -> list[str]:
-    """A header row as column names: an empty head ``Unnamed: j``, a head met before
-    ``head.1``, ``head.2`` (pandas' names, which readers and messages expect)."""
-    names: list[str] = []
-    seen: dict[str, int] = {}
-    for j, head in enumerate(heads):
-        name = f"Unnamed: {j}" if pd.isna(head) else str(head)
-        if name in seen:
-            seen[name] += 1
-            name = f"{name}.{seen[name]}"
-        seen.setdefault(name, 0)
-        names.append(name)
-    return names
 
 
 def as_shown_percent(cells: pd.Series) -> pd.Series:
