@@ -69,6 +69,58 @@ def test_a_genesis_table_saved_by_libreoffice_reads_as_its_csv(suffix: str) -> N
     assert from_book.values[0, list(from_book.unit_ids).index("01001"), 0] == 85942
 
 
+def _minimal_xlsx(rows: str, styles: str) -> bytes:
+    """A .xlsx put together by hand, as a program other than Excel may write one: no
+    ``<dimension>`` record, rows and cells that do not say where they stand (``r`` is
+    optional), the workbook's parts found through its relationships."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": "<Types/>",
+        "_rels/.rels": f'<Relationships><Relationship Id="r1" Type="{rel}/officeDocument" '
+        'Target="xl/book.xml"/></Relationships>',
+        "xl/book.xml": f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+        '<sheet name="Inhalt" sheetId="1" r:id="s1"/><sheet name="Tab1" sheetId="2" '
+        'r:id="s2"/></sheets></workbook>',
+        "xl/_rels/book.xml.rels": f'<Relationships><Relationship Id="s1" Type="{rel}/worksheet" '
+        f'Target="sheets/a.xml"/><Relationship Id="s2" Type="{rel}/worksheet" '
+        f'Target="/xl/sheets/b.xml"/><Relationship Id="st" Type="{rel}/styles" '
+        'Target="look.xml"/></Relationships>',
+        "xl/look.xml": f'<styleSheet xmlns="{main}">{styles}</styleSheet>',
+        "xl/sheets/a.xml": f'<worksheet xmlns="{main}"><sheetData/></worksheet>',
+        "xl/sheets/b.xml": f'<worksheet xmlns="{main}"><sheetData>{rows}</sheetData></worksheet>',
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return out.getvalue()
+
+
+def test_percent_columns_of_a_workbook_excel_did_not_write() -> None:
+    """Styles 1 (a custom ``0.0 %``) and 2 (the built-in 10, ``0.00%``) show percentages,
+    style 3 (``#,##0``) does not; a percent style on text or a true/false cell shows no
+    figure. Without a ``<dimension>`` openpyxl read the whole sheet to size it before
+    giving the first rows' formats; the sheet is now read only as far as those rows."""
+    styles = (
+        '<numFmts><numFmt numFmtId="164" formatCode="0.0 %"/></numFmts>'
+        '<cellXfs><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="10"/><xf numFmtId="3"/>'
+        "</cellXfs>"
+    )
+    rows = (
+        '<row><c t="inlineStr"><is><t>Kreis</t></is></c><c t="inlineStr" s="1"><is><t>Anteil'
+        "</t></is></c></row>"
+        '<row><c><v>1</v></c><c s="1"><v>0.125</v></c><c s="3"><v>12000</v></c>'
+        '<c s="2" t="b"><v>1</v></c></row>'
+        '<row r="7"><c r="E7" s="2"><v>0.5</v></c></row>'
+    )
+    raw = _minimal_xlsx(rows, styles)
+    assert percent_columns(raw, "Tab1") == percent_columns(raw, 1) == [1, 4]
+    assert percent_columns(raw, "Inhalt") == []
+    with pytest.raises(ValueError, match="no sheet 'Tab2'"):  # as every reader says it
+        percent_columns(raw, "Tab2")
+
+
 @pytest.mark.parametrize("suffix", FORMATS)
 def test_each_format_tells_its_percent_columns(suffix: str) -> None:
     raw = (BOOKS / f"bevoelkerung.{suffix}").read_bytes()

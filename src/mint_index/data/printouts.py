@@ -76,6 +76,8 @@ def section_table(
     # the row numbering the columns right above the first region (a row of footnote
     # marks, ``1) | 1) | 1)``, may look like one too)
     for numbering in (i for i, row in enumerate(cells) if column_numbering(row)):
+        if not _region_first(cells[numbering + 1 :]):
+            continue  # a table's first row of figures: no printout (and no pass over it)
         body = sheet.iloc[numbering + 1 :]
         first = _texts(body.iloc[:, 0])
         values = body.iloc[:, 1:]
@@ -107,6 +109,17 @@ def section_table(
         frame[label] = values.iloc[:, j - 1].to_numpy(dtype=object)
     rows = np.arange(len(body)) + numbering + 1
     return Sections(frame[keep].reset_index(drop=True), rows[keep], category, start)
+
+
+def _region_first(rows: list[list[str]]) -> bool:
+    """Whether the first filled one of ``rows`` (the first rows below a column
+    numbering, as text) names a region alone (``0 Niedersachsen``)."""
+    filled = next((row for row in rows if any(str(cell).strip() for cell in row)), None)
+    return bool(
+        filled
+        and KEYED_NAME.match(str(filled[0]))
+        and not any(str(cell).strip() for cell in filled[1:])
+    )
 
 
 def _texts(cells: pd.Series) -> pd.Series:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import posixpath
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -239,21 +240,143 @@ def as_shown_percent(cells: pd.Series) -> pd.Series:
 
 
 def _xlsx_percent_columns(raw: bytes, sheet: str | int) -> list[int]:
-    require("openpyxl", "excel")
-    import openpyxl
-
-    book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    try:
-        ws = book.worksheets[sheet] if isinstance(sheet, int) else book[sheet]
+    """Read from the sheet's XML and the workbook's styles (:func:`_xlsx_cells`): a
+    number cell whose style's number format has a ``%`` (the built-in formats 9 and 10,
+    ``0%`` and ``0.00%``, or a custom code such as ``0.0 %``)."""
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        paths = _xlsx_parts(archive)
+        percent = _xlsx_percent_styles(archive, paths.get("styles"))
+        if not percent:
+            return []
         found: set[int] = set()
-        for row in ws.iter_rows(max_row=FORMAT_ROWS):  # a few hundred cells' formats
-            for j, cell in enumerate(row):
-                value = getattr(cell, "value", None)
-                if _is_number(value) and "%" in str(getattr(cell, "number_format", "")):
-                    found.add(j)
+        for _, column, cell in _xlsx_cells(archive, _xlsx_sheet_path(paths, sheet)):
+            number = cell.get("t", "n") == "n" and _xml_child(cell, "v") is not None
+            if number and _whole(cell.get("s"), 0) in percent:
+                found.add(column)
         return sorted(found)
-    finally:
-        book.close()
+
+
+#: Excel's built-in number formats that show a percentage (``0%``, ``0.00%``).
+_PERCENT_FORMATS = frozenset({9, 10})
+
+
+def _local(tag: str) -> str:
+    """An XML tag without its namespace (transitional and strict Office Open XML name
+    their elements alike in two namespaces)."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def _xml_child(element: Any, name: str) -> Any:
+    return next((child for child in element if _local(child.tag) == name), None)
+
+
+def _xlsx_parts(archive: zipfile.ZipFile) -> dict[str, Any]:
+    """Where a .xlsx keeps its parts: ``sheets`` (name and path, in the workbook's
+    order) and ``styles`` (a path, or None), read from the workbook and its
+    relationships."""
+
+    def target(base: str, path: str) -> str:
+        return (
+            path.lstrip("/")
+            if path.startswith("/")
+            else posixpath.normpath(posixpath.join(base, path))
+        )
+
+    def relations(part: str) -> dict[str, tuple[str, str]]:
+        folder, name = posixpath.split(part)
+        rels = posixpath.join(folder, "_rels", f"{name}.rels")
+        if rels not in archive.namelist():
+            return {}
+        root = ElementTree.fromstring(archive.read(rels))
+        return {
+            str(rel.get("Id")): (str(rel.get("Type", "")), target(folder, str(rel.get("Target"))))
+            for rel in root
+        }
+
+    book = next(
+        (path for kind, path in relations("").values() if kind.endswith("/officeDocument")),
+        "xl/workbook.xml",
+    )
+    links = relations(book)
+    root = ElementTree.fromstring(archive.read(book))
+    sheets = []
+    for element in root.iter():
+        if _local(element.tag) == "sheet":
+            link = next((v for k, v in element.attrib.items() if _local(k) == "id"), "")
+            sheets.append((str(element.get("name")), links.get(link, ("", ""))[1]))
+    styles = next((path for kind, path in links.values() if kind.endswith("/styles")), None)
+    return {"sheets": sheets, "styles": styles}
+
+
+def _xlsx_sheet_path(paths: dict[str, Any], sheet: str | int) -> str:
+    """The part that holds a sheet, by name or 0-based position."""
+    sheets: list[tuple[str, str]] = paths["sheets"]
+    _check_sheet(sheet, [name for name, _ in sheets])
+    if isinstance(sheet, int):
+        return sheets[sheet][1]
+    return dict(sheets)[sheet]
+
+
+def _xlsx_percent_styles(archive: zipfile.ZipFile, styles: str | None) -> set[int]:
+    """The positions of the cell styles (``cellXfs``) whose number format shows a
+    percentage."""
+    if styles is None or styles not in archive.namelist():
+        return set()
+    root = ElementTree.fromstring(archive.read(styles))
+    codes = {
+        _whole(element.get("numFmtId"), -1): str(element.get("formatCode", ""))
+        for element in root.iter()
+        if _local(element.tag) == "numFmt"
+    }
+    cell_styles = next((e for e in root.iter() if _local(e.tag) == "cellXfs"), None)
+    percent = set()
+    for position, xf in enumerate(cell_styles if cell_styles is not None else []):
+        number_format = _whole(xf.get("numFmtId"), 0)
+        if number_format in _PERCENT_FORMATS or "%" in codes.get(number_format, ""):
+            percent.add(position)
+    return percent
+
+
+def _xlsx_cells(
+    archive: zipfile.ZipFile, path: str, rows: int = FORMAT_ROWS
+) -> Iterator[tuple[int, int, Any]]:
+    """The cells of a .xlsx sheet's first ``rows`` rows as (row, column, element), 0-based,
+    streamed from the sheet's XML and left after those rows. Rows and cells that do not
+    say where they stand (``r`` is optional) follow the one before."""
+    row, column = -1, -1
+    with archive.open(path) as content:
+        for event, element in ElementTree.iterparse(content, events=("start", "end")):
+            tag = _local(element.tag)
+            if tag == "row" and event == "start":
+                row = _whole(element.get("r"), row + 2) - 1
+                column = -1
+                if row >= rows:
+                    return
+            elif tag == "c" and event == "end":
+                at = _column_index(element.get("r") or "")
+                column = at if at >= 0 else column + 1
+                yield row, column, element
+            elif tag == "row":
+                element.clear()
+
+
+def _whole(text: str | None, default: int) -> int:
+    """An attribute's whole number, or ``default`` where it has none or another text (a
+    damaged style or row number costs that cell its format, not the sheet its figures)."""
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default
+
+
+def _column_index(reference: str) -> int:
+    """The 0-based column of a cell reference (``A1``: 0, ``AB12``: 27)."""
+    index = 0
+    for letter in reference:
+        if not letter.isalpha():
+            break
+        index = index * 26 + ord(letter.upper()) - ord("A") + 1
+    return index - 1
 
 
 def _xls_percent_columns(raw: bytes, sheet: str | int) -> list[int]:
