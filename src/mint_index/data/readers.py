@@ -398,10 +398,13 @@ def total_rows(
         return frame, failures_frame(source, [], [], [], "", code="total_row")
     says = np.stack([total_labels(frame[c]) for c in columns])  # [column, row]: "total" there
     if key in columns and name in columns:
-        keyless = frame[key].astype(object).where(frame[key].notna(), "").astype(str)
-        names = frame[name].astype(object).where(frame[name].notna(), "").astype(str)
-        land = pd.notna(region_keys(names.str.replace(FOOTNOTE_MARK, "", regex=True)))
-        says[columns.index(name)] |= (keyless.str.strip() == "").to_numpy() & land
+        keys = frame[key].astype(object).where(frame[key].notna(), "").astype(str)
+        keyless = (keys.str.strip() == "").to_numpy()
+        if keyless.any():  # the names of the rows without a key only (a few, if any)
+            names = frame[name][keyless].astype(object)
+            names = names.where(names.notna(), "").astype(str)
+            land = pd.notna(region_keys(names.str.replace(FOOTNOTE_MARK, "", regex=True)))
+            says[columns.index(name), keyless] |= land
     total = says.any(axis=0).astype(bool, copy=False)
     at = np.flatnonzero(total)
     shown = says[:, at].argmax(axis=0)  # the cell that says it is a total
