@@ -1615,8 +1615,9 @@ def test_a_unit_typed_in_one_cell_of_a_merged_header_stands_over_that_column(
 
 def test_regions_as_section_rows_say_how_the_table_must_come(tmp_path: Path) -> None:
     """A statistics database's printout (LSN-Online's K-tables): each region in a row of
-    its own, key and name in one cell, above the rows of its school types. There is no
-    key column to read; the problem says why and names the first such row."""
+    its own, key and name in one cell, above the rows of its school types, saved without
+    the column numbering a printout has (a worked copy). There is no key column to read;
+    the problem says why, names the first such row and what can be read."""
     rows = [
         ["Schulgliederung", "insgesamt", "Klasse 1"],
         [None, None, None],
@@ -1632,6 +1633,7 @@ def test_regions_as_section_rows_say_how_the_table_must_come(tmp_path: Path) -> 
         load_sources([SourceSpec(path="k3.xlsx", year=2020)], base_dir=tmp_path)
     reason = err.value.failures.query("code == 'missing_column'")["reason"].iloc[0]
     assert "names its regions in rows of their own, '0 Niedersachsen' (row 3)" in reason
+    assert "with its column numbering" in reason
 
 
 def test_a_sheet_dated_by_the_year_its_name_names(tmp_path: Path) -> None:

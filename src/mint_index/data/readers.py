@@ -1367,8 +1367,10 @@ def frame_table(
         elif (sections := _section_rows(frame, rows)) is not None:
             hint[unit_column] = (
                 f" (the table names its regions in rows of their own, {sections}, above the "
-                "rows of their figures: mint-index reads a table with a region per row, its "
-                "key in a column; download or save the table so)"
+                "rows of their figures: mint-index reads such a printout as the database "
+                "saves it, with its column numbering (1 | 2 | 3 ...) right above the first "
+                "region's row, or a table with a region per row and its key in a column; "
+                "download the table again or save it so)"
             )
         heads = [named.get(c, c) for c in (columns if file_columns is None else file_columns)]
         failures += [
