@@ -566,7 +566,7 @@ def _one_plain_table(
     head = sheet.head(50)
     head = head.astype(object).where(head.notna(), "")  # an empty cell as "", as in a CSV
     cells = [[_cell_text(c) for c in row] for row in head.to_numpy().tolist()]
-    if spec.unit_column is None and spec.layout == "auto" and not spec.pivot:
+    if _may_be_printout(spec):
         starts = None if merged is None else {(r0 - first_row, c0) for r0, c0, _, _ in merged}
         printout = section_table(cells, sheet, starts)
         if printout is not None:  # regions as rows of their own: read to the end
@@ -596,6 +596,12 @@ def _one_plain_table(
     )
     table.title = title
     return table, below
+
+
+def _may_be_printout(spec: SourceSpec) -> bool:
+    """Whether a source may be read as a printout: it names no key column, no layout and
+    no pivot of its own (those say how to read it)."""
+    return spec.unit_column is None and spec.layout == "auto" and not spec.pivot
 
 
 def _printout(
@@ -630,7 +636,7 @@ def _csv_printout(
     """A CSV file that is a statistics database's printout, read as one (see
     :func:`_printout`); ``None`` for any other. Only a file whose first rows hold a
     column numbering and a region in a row of its own is read whole to look closer."""
-    if spec.unit_column is not None or spec.layout != "auto" or spec.pivot:
+    if not _may_be_printout(spec):
         return None
     alone = any(
         row and KEYED_NAME.match(row[0]) and not any(c.strip() for c in row[1:]) for row in head

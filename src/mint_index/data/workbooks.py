@@ -244,12 +244,12 @@ def _xlsx_percent_columns(raw: bytes, sheet: str | int) -> list[int]:
     number cell whose style's number format has a ``%`` (the built-in formats 9 and 10,
     ``0%`` and ``0.00%``, or a custom code such as ``0.0 %``)."""
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-        paths = _xlsx_parts(archive)
-        percent = _xlsx_percent_styles(archive, paths.get("styles"))
+        sheets, styles = _xlsx_parts(archive)
+        percent = _xlsx_percent_styles(archive, styles)
         if not percent:
             return []
         found: set[int] = set()
-        for _, column, cell in _xlsx_cells(archive, _xlsx_sheet_path(paths, sheet)):
+        for _, column, cell in _xlsx_cells(archive, _xlsx_sheet_path(sheets, sheet)):
             number = cell.get("t", "n") == "n" and _xml_child(cell, "v") is not None
             if number and _whole(cell.get("s"), 0) in percent:
                 found.add(column)
@@ -270,9 +270,9 @@ def _xml_child(element: Any, name: str) -> Any:
     return next((child for child in element if _local(child.tag) == name), None)
 
 
-def _xlsx_parts(archive: zipfile.ZipFile) -> dict[str, Any]:
-    """Where a .xlsx keeps its parts: ``sheets`` (name and path, in the workbook's
-    order) and ``styles`` (a path, or None), read from the workbook and its
+def _xlsx_parts(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], str | None]:
+    """Where a .xlsx keeps its parts: its sheets (name and path, in the workbook's
+    order) and its styles (a path, or None), read from the workbook and its
     relationships."""
 
     def target(base: str, path: str) -> str:
@@ -305,12 +305,12 @@ def _xlsx_parts(archive: zipfile.ZipFile) -> dict[str, Any]:
             link = next((v for k, v in element.attrib.items() if _local(k) == "id"), "")
             sheets.append((str(element.get("name")), links.get(link, ("", ""))[1]))
     styles = next((path for kind, path in links.values() if kind.endswith("/styles")), None)
-    return {"sheets": sheets, "styles": styles}
+    return sheets, styles
 
 
-def _xlsx_sheet_path(paths: dict[str, Any], sheet: str | int) -> str:
-    """The part that holds a sheet, by name or 0-based position."""
-    sheets: list[tuple[str, str]] = paths["sheets"]
+def _xlsx_sheet_path(sheets: list[tuple[str, str]], sheet: str | int) -> str:
+    """The part that holds a sheet (``sheets`` as :func:`_xlsx_parts` gives them), by
+    name or 0-based position."""
     _check_sheet(sheet, [name for name, _ in sheets])
     if isinstance(sheet, int):
         return sheets[sheet][1]
@@ -587,10 +587,6 @@ def _unreadable(exc: BaseException) -> InputRefused:
         f"not a readable Excel or OpenDocument workbook (truncated or damaged: {exc})",
         "not_excel",
     )
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _require_reader() -> None:
