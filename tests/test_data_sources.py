@@ -1508,7 +1508,7 @@ def test_a_unit_of_measure_below_a_vertically_merged_header_row(tmp_path: Path) 
 
 
 def test_a_row_of_figures_after_an_empty_row_is_no_unit_of_measure() -> None:
-    from mint_index.data.readers import header_rows
+    from mint_index.data.plain_tables import header_rows
 
     header = ["Nr", "Name", "Einwohner", "Ausländer"]
     # a row of 1000s (figures or "in 1 000") is data; "Anzahl" and "%" head the figures

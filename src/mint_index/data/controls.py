@@ -15,7 +15,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from mint_index.data.readers import failures_frame, first_rows
+from mint_index.data.problems import failures_frame, first_rows
 
 __all__ = ["CONTROL_REASON", "cell_control_failures", "has_control", "units_control_failures"]
 

@@ -8,7 +8,7 @@ and ``Stand: ...``. Cells carry the official symbols (``-`` nothing there, ``.``
 or secret, ``x`` locked, ``/`` not reliable enough, ``...`` not yet available), values in
 parentheses (limited informative value) and value flags (``p`` provisional, ``r``
 revised, ``s`` estimated, ``e`` final); each keeps its meaning (see
-:data:`mint_index.data.readers.SYMBOLS`).
+:data:`mint_index.data.cells.SYMBOLS`).
 
 Municipal tables are large (11,000 municipalities x many columns x years), so the cells are
 classified on the raw bytes with numpy: symbols and flags are recorded and stripped, and
@@ -28,23 +28,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mint_index.data.readers import (
+from mint_index.data.cells import (
     FLAG,
     REASON,
     SYMBOLS,
     VALUE_FLAGS,
     Parsed,
-    Table,
     cell_warnings,
-    detect_encoding,
-    failures_frame,
-    first_rows,
     make_cells,
     parse_cells,
     parse_years,
-    sha256_of,
     sniff_decimal,
 )
+from mint_index.data.problems import failures_frame, first_rows
+from mint_index.data.readers import Table, detect_encoding, sha256_of
 from mint_index.errors import DataValidationError
 
 __all__ = [
@@ -106,7 +103,7 @@ _DIGITS[ord("0") : ord("9") + 1] = True
 _LETTER_FLAG = np.zeros(256, dtype=np.int8)
 for _letter, _flag in VALUE_FLAGS.items():
     _LETTER_FLAG[ord(_letter)] = FLAG[_flag]
-#: The official symbols (:data:`~mint_index.data.readers.SYMBOLS`) that are one ASCII byte:
+#: The official symbols (:data:`~mint_index.data.cells.SYMBOLS`) that are one ASCII byte:
 #: byte -> (value, missing reason, flag). The ellipsis (``...``, ``…``) spans several bytes
 #: (or a code-page byte) and is found on its own in :func:`_clean_values`.
 _ONE_BYTE_SYMBOLS = {
@@ -656,7 +653,7 @@ def _clean_values(
     """Record symbols and flags of the value cells and strip them from the bytes.
 
     Only bytes that can be part of a symbol or flag are looked at (a small share of the
-    file). A symbol (:data:`~mint_index.data.readers.SYMBOLS`) with a value becomes that
+    file). A symbol (:data:`~mint_index.data.cells.SYMBOLS`) with a value becomes that
     digit (``-``: ``0``); the other symbols, flag letters, parentheses and thousands dots
     are removed. Returns the id columns and the value columns as
     separate CSV bytes, and the reason and flag codes ``[row, value column]``.

@@ -44,9 +44,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from mint_index.data.cells import FOOTNOTE_MARK
 from mint_index.data.genesis import TIME_HEADS, fields_of, time_of
 from mint_index.data.keys import local_region_names, region_keys
-from mint_index.data.readers import FOOTNOTE_MARK, Table, failures_frame, total_labels
+from mint_index.data.plain_tables import total_labels
+from mint_index.data.problems import failures_frame
+from mint_index.data.readers import Table
 
 __all__ = ["Keyed", "across", "keyed", "region_missing"]
 

@@ -37,8 +37,11 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from mint_index.data.cells import parse_cells
 from mint_index.data.keys import comparable_names
-from mint_index.data.readers import SOURCE_COLUMN, failures_frame, parse_cells, total_labels
+from mint_index.data.plain_tables import total_labels
+from mint_index.data.problems import failures_frame
+from mint_index.data.readers import SOURCE_COLUMN
 
 __all__ = [
     "KEY_NAMES",

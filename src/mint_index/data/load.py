@@ -1,8 +1,9 @@
 """``load_data``, ``load_sources``, ``describe_source`` and ``load_units``: files and
 DataFrames -> one validated Dataset.
 
-Reading (formats, layouts, GENESIS) lives in :mod:`~mint_index.data.readers`,
-:mod:`~mint_index.data.genesis` and :mod:`~mint_index.data.layouts`; one project source
+Reading lives in :mod:`~mint_index.data.readers` (formats), :mod:`~mint_index.data.cells`,
+:mod:`~mint_index.data.plain_tables`, :mod:`~mint_index.data.genesis` and
+:mod:`~mint_index.data.layouts`; one project source
 (:class:`~mint_index.data.source.SourceSpec`) is read by :mod:`~mint_index.data.sources`;
 checking lives in :mod:`~mint_index.data.validate`. This module picks the reader for each
 source, applies the mapping, combines the sources, raises one
@@ -22,22 +23,20 @@ from typing import TYPE_CHECKING, Any, Union
 import numpy as np
 import pandas as pd
 
+from mint_index.data.cells import check_school_year, parse_cells, sniff_decimal
 from mint_index.data.controls import units_control_failures
 from mint_index.data.dataset import Dataset, build_cube
 from mint_index.data.genesis import apply_mapping, load_mapping
 from mint_index.data.inputs import InputRefused, expand_data_folders, read_input, sniff_kind
+from mint_index.data.problems import failures_frame
 from mint_index.data.readers import (
     Table,
-    check_school_year,
     concat_cells,
     detect_encoding,
-    failures_frame,
     frame_sha256,
     frame_table,
-    parse_cells,
     read_csv_table,
     require,
-    sniff_decimal,
     sniff_separator,
     unit_keys,
     unreadable_csv,

@@ -29,14 +29,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from mint_index.data.readers import (
-    FOOTNOTE_MARK,
-    KEYED_NAME,
-    column_names,
-    column_numbering,
-    header_labels,
-    keys_in_labels,
-)
+from mint_index.data.cells import FOOTNOTE_MARK, KEYED_NAME, keys_in_labels
+from mint_index.data.plain_tables import column_names, column_numbering, header_labels
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -160,7 +154,7 @@ def _category_name(rows: list[list[str]]) -> str:
 
 def _value_labels(rows: list[list[str]], merged: Collection[tuple[int, int]] | None) -> list[str]:
     """The value columns' names from the header ``rows`` (their first column left out):
-    levels as :func:`~mint_index.data.readers.header_labels` joins them, without rules and
+    levels as :func:`~mint_index.data.plain_tables.header_labels` joins them, without rules and
     footnote marks, a word broken over two levels joined (``ins-`` / ``gesamt``:
     ``insgesamt``; ``10 /`` / ``LSJG``: ``10 / LSJG``)."""
     values = [["", *row[1:]] for row in rows]

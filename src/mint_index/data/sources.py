@@ -27,6 +27,15 @@ import numpy as np
 import pandas as pd
 
 from mint_index.data.catalog import catalog_mapping
+from mint_index.data.cells import (
+    KEYED_NAME,
+    empty_cells,
+    keys_in_labels,
+    names_two_years,
+    parse_years,
+    sniff_decimal,
+    title_year,
+)
 from mint_index.data.genesis import (
     apply_mapping,
     is_genesis,
@@ -61,34 +70,28 @@ from mint_index.data.layouts import (
     units_as_columns,
     wide_to_long,
 )
-from mint_index.data.printouts import Sections, section_table
-from mint_index.data.readers import (
-    KEYED_NAME,
-    SOURCE_COLUMN,
-    Table,
+from mint_index.data.plain_tables import (
     blank_and_note_rows,
     column_numbering,
-    detect_encoding,
-    empty_cells,
-    failures_frame,
-    first_rows,
-    frame_table,
     header_labels,
     header_rows,
-    keys_in_labels,
-    names_two_years,
-    parse_years,
+    total_labels,
+    total_rows,
+)
+from mint_index.data.printouts import Sections, section_table
+from mint_index.data.problems import failures_frame, first_rows
+from mint_index.data.readers import (
+    SOURCE_COLUMN,
+    Table,
+    detect_encoding,
+    frame_table,
     raw_csv_frame,
     read_csv_table,
     require,
     sha256_of,
-    sniff_decimal,
     sniff_separator,
     stacked,
     text_sample,
-    title_year,
-    total_labels,
-    total_rows,
     unreadable_csv,
 )
 from mint_index.data.source import SourceSpec
@@ -793,7 +796,7 @@ def _split_key_and_name(
       (``05315``, ``05111``) is the key column, and a head with ``name`` in it
       (``Kreisname``) the names;
     - a column of keys and names in one cell (``05315 Köln, Stadt``,
-      :func:`~mint_index.data.readers.keys_in_labels`) becomes the key column (under its
+      :func:`~mint_index.data.cells.keys_in_labels`) becomes the key column (under its
       own name, so problems name it) and the names a ``name`` column.
 
     The column looked at is the named key column, else the name column, else (for keys

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from mint_index.data.keys import comparable_names
-from mint_index.data.readers import failures_frame, first_rows
+from mint_index.data.problems import failures_frame, first_rows
 
 if TYPE_CHECKING:
     from mint_index.data.readers import Table

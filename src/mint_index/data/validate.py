@@ -19,7 +19,7 @@ import pandas as pd
 from mint_index.data.controls import cell_control_failures
 from mint_index.data.dataset import REPEATED_CELL, repeated_cells
 from mint_index.data.keys import ZERO_LOSING_LENGTHS
-from mint_index.data.readers import failures_frame, first_rows
+from mint_index.data.problems import failures_frame, first_rows
 from mint_index.errors import FAILURE_COLUMNS
 
 if TYPE_CHECKING:

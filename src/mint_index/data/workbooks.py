@@ -38,6 +38,7 @@ from xml.etree import ElementTree
 import numpy as np
 import pandas as pd
 
+from mint_index.data.cells import per_unique
 from mint_index.data.inputs import (
     MAX_BYTES_ENV,
     OLE2_MAGIC,
@@ -45,7 +46,8 @@ from mint_index.data.inputs import (
     InputRefused,
     max_input_bytes,
 )
-from mint_index.data.readers import column_names, per_unique, require
+from mint_index.data.plain_tables import column_names
+from mint_index.data.readers import require
 
 if TYPE_CHECKING:
     from python_calamine import CalamineSheet

@@ -1,0 +1,49 @@
+"""Problems found while reading a source, in the one frame every reader reports them in:
+``source, row, column, value, reason`` (:data:`~mint_index.errors.FAILURE_COLUMNS`) and a
+stable ``code``. Validation collects these frames from every source and raises once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mint_index.errors import FAILURE_COLUMNS
+
+__all__ = ["failures_frame", "first_rows", "source_columns"]
+
+
+def failures_frame(
+    source: str, row: Any, column: Any, value: Any, reason: Any, *, code: Any
+) -> pd.DataFrame:
+    """Problems in the standard columns plus ``code`` (a stable snake_case reason code;
+    ``reason`` is the message); array arguments give one row per element."""
+    frame = pd.DataFrame(
+        {
+            "source": source,
+            "row": row,
+            "column": column,
+            "value": value,
+            "reason": reason,
+            "code": code,
+        },
+        index=[0] if all(np.ndim(a) == 0 for a in (row, column, value, reason, code)) else None,
+    )
+    frame["row"] = frame["row"].astype("Int64")
+    return frame[[*FAILURE_COLUMNS, "code"]].astype({"value": object, "column": object})
+
+
+def first_rows(codes: np.ndarray, n: int) -> np.ndarray:
+    """Position of the first occurrence of every code ``0..n-1`` (-1 if absent)."""
+    first = np.full(n, -1, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    return first
+
+
+def source_columns(failures: list[pd.DataFrame], names: dict[str, str]) -> list[pd.DataFrame]:
+    """Problems that name a column by the reader's own name (``year``, ``unit``, ``name``)
+    named by the source's instead (``Jahr``, ``AGS``, ``Year``), so the user finds it."""
+    if not names:
+        return failures
+    return [f.assign(column=f["column"].map(lambda c: names.get(c, c))) for f in failures]

@@ -1,0 +1,272 @@
+"""A plain table's parts: title rows, headers over several rows, column numberings, notes
+below the table and total rows, as :mod:`mint_index.data.plain_tables` finds them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from mint_index.data.plain_tables import (
+    blank_and_note_rows,
+    column_numbering,
+    head_cell,
+    header_depth,
+    header_labels,
+    header_rows,
+    title_rows,
+    total_rows,
+)
+
+
+def test_a_land_without_a_key_totals_its_kreise() -> None:
+    frame = pd.DataFrame(
+        {
+            "AGS": ["11000", None, "", "09162"],
+            "Name": ["Berlin", "Freistaat Bayern", "Deutschland", "München"],
+            "v": [1, 2, 3, 4],
+        }
+    )
+    kept, totals = total_rows(frame, "AGS", "Name", "t.csv")
+    assert list(kept["Name"]) == ["Berlin", "München"]  # Berlin with its key is a unit
+    assert list(totals["value"]) == ["Freistaat Bayern", "Deutschland"]
+
+
+def test_header_cells_and_column_numbering() -> None:
+    assert head_cell("Schlüssel-\nnummer") == "Schlüsselnummer"
+    assert head_cell("Kreisfreie Stadt\nLandkreis") == "Kreisfreie Stadt Landkreis"
+    assert head_cell("Nord-\nSüd") == "Nord- Süd"  # a capital after the break: two words
+    assert column_numbering(["1", "2", "3", "4"])
+    assert column_numbering(["(1)", "(2)", "", "(3)"])
+    assert column_numbering([1.0, 2.0, 3.0])
+    assert not column_numbering(["1", "2"])  # too few to tell from a data row
+    assert not column_numbering(["1", "3", "4"])
+    assert not column_numbering(["09161", "2", "3"])
+
+
+def test_title_rows_are_the_rows_above_the_header() -> None:
+    titled = [
+        ["Bevölkerung nach Stadtteilen 2023", "", "", ""],
+        ["Quelle: Amt für Statistik", "", "", ""],
+        ["", "", "", ""],
+        ["Nr", "Stadtteil", "Einwohner", "Ausländer"],
+        ["101", "Altstadt-Nord", "12000", "2500"],
+    ]
+    assert title_rows(titled) == 3
+    assert title_rows(titled[3:]) == 0
+    # a header with a blank cell is still the header (two of three filled)
+    assert title_rows([["Nr", "", "x"], ["1", "a", "2"]]) == 0
+    # a two-cell line ("Stand:", date) above a wide table is a title line too
+    wide = [["Stand:", "31.12.2023", "", "", "", ""], ["Nr", "Name", "a", "b", "c", "d"]]
+    assert title_rows(wide) == 1
+    assert title_rows([]) == 0 and title_rows([["only"], ["one"]]) == 0
+
+
+def test_a_header_over_two_rows_joins_its_levels() -> None:
+    rows = [
+        ["Nr", "Stadtteil", "Einwohner", "davon", ""],
+        ["", "", "insgesamt", "Deutsche", "Ausländer"],
+        ["101", "Altstadt-Nord", "12000", "9500", "2500"],
+    ]
+    assert header_depth(rows) == 2
+    # "davon" is merged over two columns: it stands over "Ausländer" too
+    assert header_labels(rows[:2]) == [
+        "Nr",
+        "Stadtteil",
+        "Einwohner | insgesamt",
+        "davon | Deutsche",
+        "davon | Ausländer",
+    ]
+    # a first data row without key but with figures or symbols is data, not header
+    assert header_depth([["Nr", "Name", "x"], ["", "Gesamtstadt", "1.234"]]) == 1
+    assert header_depth([["Nr", "Name", "x"], ["", "Gesamtstadt", "."]]) == 1
+    assert header_depth([["Nr", "Name", "x"], ["101", "a", "b"]]) == 1
+    # a row of years below the variables continues the header
+    assert (
+        header_depth([["Nr", "Name", "x", ""], ["", "", "2022", "2023"], ["1", "a", "5", "6"]]) == 2
+    )
+    # an empty upper cell over nothing stays empty; an empty name is "Unnamed: n"
+    assert header_labels([["Nr", "", "x"], ["", "", "y"]]) == ["Nr", "Unnamed: 1", "x | y"]
+
+
+def test_header_rows_take_group_heads_above_the_key_row() -> None:
+    title = ["Einwohner 2023", "", "", ""]
+    groups = ["", "", "2022", ""]
+    header = ["Nr", "Name", "Einwohner", "Ausländer"]
+    data = ["1", "a", "5", "6"]
+    assert header_rows([title, header, data]) == (1, 1)
+    # group heads over the value columns, right above the row naming the key: the header
+    assert header_rows([title, groups, header, data]) == (1, 2)
+    # a title over the name column (a table shifted right, or a title in B) stays a title
+    assert header_rows([["", "Titel", "", ""], header, data]) == (1, 1)
+    shifted = [["", "Titel", "", "", ""], ["", *header], ["", *data]]
+    assert header_rows(shifted) == (1, 1)
+
+
+def test_total_rows_are_not_units() -> None:
+    frame = pd.DataFrame(
+        {
+            "Nr": ["101", "", "Summe", "102", "0", None, "104"],
+            "Stadtteil": [
+                "Gesamtbach",
+                "Insgesamt 1)",
+                None,
+                "Allerheiligen",
+                "Stadt insgesamt*",
+                "Teil",
+                "Totalhafen",
+            ],
+            "Einwohner": [5, 21, 21, 7, 21, 1, 3],
+        },
+        index=[2, 3, 4, 5, 6, 7, 8],
+    )
+    kept, totals = total_rows(frame, "Nr", "Stadtteil", "t.csv")
+    # a total word is a whole word of its own (Gesamtbach, Totalhafen are places), first
+    # or last, whatever the key; a row without a key and without such a word stays, for
+    # the key check to report
+    assert kept.index.tolist() == [2, 5, 7, 8]
+    assert totals[["row", "column", "value", "code"]].to_numpy().tolist() == [
+        [3, "Stadtteil", "Insgesamt 1)", "total_row"],
+        [4, "Nr", "Summe", "total_row"],
+        [6, "Stadtteil", "Stadt insgesamt*", "total_row"],
+    ]
+    # a subtotal of a district, without a key column; a table about one place has neither
+    named = pd.DataFrame({"Bezirk": ["Nord", "Stadtbezirk Nord zusammen"], "x": [1, 2]})
+    assert total_rows(named, None, "Bezirk", "t.csv")[0].index.tolist() == [0]
+    assert len(total_rows(named, None, None, "t.csv")[0]) == 2
+
+
+def test_blank_rows_and_notes_below_a_table() -> None:
+    frame = pd.DataFrame(
+        {
+            "Nr": [
+                "101",
+                None,
+                "102",
+                "103",
+                None,
+                "Fußnote: vorläufige Werte",
+                "Quelle: Amt",
+                "1)\xa0Ab\xa02013",  # words apart by non-breaking spaces (LSN-Online)
+            ],
+            "Einwohner": [12000, np.nan, 9000, np.nan, np.nan, np.nan, np.nan, np.nan],
+        },
+        index=[2, 3, 4, 5, 6, 7, 8, 9],
+    )
+    # one text column only (a sheet of notes): pandas hands out its own read-only buffer
+    single = pd.DataFrame({"a": ["Erläuterungen", None, "Plätze: genehmigt"]}, dtype=object)
+    assert len(blank_and_note_rows(single, "s.xlsx")[0]) == 1
+    kept, notes = blank_and_note_rows(frame, "t.csv")
+    # 103 has only its key but is a data row (a key has no space); the blank row goes
+    assert kept.index.tolist() == [2, 4, 5]
+    assert notes[["row", "column", "value", "code"]].to_numpy().tolist() == [
+        [7, "Nr", "Fußnote: vorläufige Werte", "note_below_table"],
+        [8, "Nr", "Quelle: Amt", "note_below_table"],
+        [9, "Nr", "1)\xa0Ab\xa02013", "note_below_table"],
+    ]
+
+
+def test_column_numbering_as_official_reports_print_it() -> None:
+    assert column_numbering(["", "1", "2", "3", "4"])
+    assert column_numbering(["AGS", "1", "2", "3"])  # the key column's head in its place
+    assert column_numbering(["1", "1", "2", "3"])  # the key column numbered on its own
+    assert not column_numbering([str(k) for k in [1, 2, 3, 15, 16, 16, 17]])
+    assert column_numbering([str(k) for k in [*range(1, 17), 16, 17]])  # a slip: 16 twice
+    assert not column_numbering(["2", "3", "4"])  # not from 1
+    assert not column_numbering(["1", "2", "4"])  # a gap
+    assert not column_numbering(["1", "1", "1", "1", "2"])  # three repeats: no numbering
+    assert not column_numbering(["101", "Braunschweig", "20275", "20282"])  # a data row
+    # columns 7 and 8 deleted after the numbering was typed (the Landesamt's B3 tables);
+    # a skip needs five numbers or more, and is of a few columns, twice at most
+    assert column_numbering(["", "1", "2", "3", "4", "5", "6", "9", "10", "11"])
+    assert column_numbering([str(k) for k in [1, 2, 4, 5, 6, 8, 9]])
+    assert not column_numbering([str(k) for k in [1, 2, 4, 5, 7, 8, 10]])  # three skips
+    assert not column_numbering([str(k) for k in [1, 2, 3, 4, 9, 10]])  # four numbers at once
+    assert not column_numbering(["1", "2", "4", "5"])
+
+
+def test_a_published_header_over_years_with_its_key_heads_merged_down() -> None:
+    rows = [
+        ["", "Tabelle 1.2.1: Ausländerinnen und Ausländer", "", "", "", ""],
+        ["", "", "", "", "", ""],
+        ["", "AGS", "Kreisfreie Stadt", "Ausländer am 31.12.", "", ""],
+        ["", "", "", "2005", "2006", "Veränderung 2006 zu 2005"],
+        ["", "", "", "Anzahl", "", ""],
+        ["", "", "", "", "", ""],
+        ["", "1", "2", "3", "4", "5"],
+        ["", "101", "Braunschweig", "20275", "20282", "0,0"],
+    ]
+    assert header_rows(rows) == (2, 5)  # the key heads, years, unit, blank, numbering
+    assert header_labels(rows[2:7]) == [
+        "Unnamed: 0",
+        "AGS",
+        "Kreisfreie Stadt",
+        "Ausländer am 31.12. | 2005 | Anzahl",
+        "Ausländer am 31.12. | 2006 | Anzahl",  # the unit stands over the columns right
+        "Ausländer am 31.12. | Veränderung 2006 zu 2005 | Anzahl",
+    ]
+    # the key's head may stand in the numbering row itself
+    numbered = [
+        ["", "", "Einwohner", "", ""],
+        ["", "", "insg.", "Ausl.", "Dt."],
+        ["", "AGS", "1", "2", "3"],
+    ]
+    assert header_labels(numbered) == [
+        "Unnamed: 0",
+        "AGS",
+        "Einwohner | insg.",
+        "Einwohner | Ausl.",
+        "Einwohner | Dt.",
+    ]
+
+
+def test_a_merged_head_spans_only_the_columns_of_its_group() -> None:
+    """``Jahr`` below the name's head does not run on under ``Zuzüge``, nor the name's
+    head over ``Jahr`` into the values (the Landesamt's 1.4.5 sets them out so)."""
+    rows = [
+        ["AGS", "Kreis", "", "Zuzüge", "", "Fortzüge"],
+        ["", "", "", "Insgesamt", "Deutsche", "Insgesamt"],
+        ["", "", "Jahr", "", "", ""],
+        ["", "", "", "Anzahl", "", ""],
+    ]
+    labels = header_labels(rows)
+    assert labels[2] == "Kreis | Jahr"  # a year column all the same (find_year_column)
+    assert labels[3:] == [
+        "Zuzüge | Insgesamt | Anzahl",
+        "Zuzüge | Deutsche | Anzahl",
+        "Fortzüge | Insgesamt | Anzahl",
+    ]
+
+
+def test_a_unit_of_measure_does_not_run_on_over_columns_nothing_else_heads() -> None:
+    """``Anzahl`` merged over the figures stops at the table's edge: the empty columns of
+    the sheet right of it, and a helper column beyond a gap (``Karte``), get no unit (the
+    Landesamt's B2 sheets: 'Anzahl' and 'Anzahl.1' were variables without a value)."""
+    rows = [
+        ["GKZ", "Kreis", "Kinder", "", "", "", ""],
+        ["", "", "insgesamt", "mit Migrationshintergrund", "", "Karte", ""],
+        ["", "", "Anzahl", "", "", "", ""],
+    ]
+    assert header_labels(rows) == [
+        "GKZ",
+        "Kreis",
+        "Kinder | insgesamt | Anzahl",
+        "Kinder | mit Migrationshintergrund | Anzahl",
+        "Unnamed: 4",
+        "Karte",
+        "Unnamed: 6",
+    ]
+
+
+def test_a_web_address_below_a_table_is_a_note() -> None:
+    frame = pd.DataFrame(
+        {
+            "AGS": ["101", None, None, None],
+            "Name": ["Braunschweig", None, "Quelle: Ausländerzentralregister", None],
+            "x": [1.0, np.nan, np.nan, np.nan],
+        },
+        index=[5, 6, 7, 8],
+    )
+    frame.loc[8, "Name"] = "https://www.integrationsmonitoring.niedersachsen.de"
+    kept, notes = blank_and_note_rows(frame, "t.xlsx")
+    assert kept.index.tolist() == [5]
+    assert notes["row"].tolist() == [7, 8]
