@@ -276,6 +276,23 @@ def test_no_page_scrolls_sideways_on_a_phone(
         _keep_screenshot(shot, f"phone-{page}.png", crop_width=PHONE)
 
 
+def test_the_profile_charts_fit_a_phone(demo: dict[str, Path], tmp_path: Path) -> None:
+    """The comparison with the peers and the history are read without scrolling sideways
+    on a phone: each chart, text at full size, is no wider than its region there."""
+    answer = in_frame(
+        tmp_path,
+        demo["profile"],
+        PHONE,
+        "var out={};['chart-domains','chart-history'].forEach(function(id){"
+        "var c=doc.getElementById(id),r=c.closest('.chart-scroll');"
+        "out[id]=[c.getBoundingClientRect().width,r.clientWidth,r.scrollWidth];});"
+        "return JSON.stringify(out);",
+        height=1600,
+    )
+    for chart, (width, room, scrolled) in json.loads(answer).items():
+        assert width <= room and scrolled <= room, f"{chart}: {width} px in {room} px"
+
+
 @pytest.mark.parametrize("page", ["overview", "profile", "effects", "comparison"])
 def test_every_column_fits_the_printed_page(
     demo: dict[str, Path], tmp_path: Path, page: str

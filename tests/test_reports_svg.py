@@ -95,26 +95,66 @@ def test_missing_values_draw_no_mark() -> None:
 def test_dot_plot_positions() -> None:
     root = _parse(
         svg.dot_plot(
-            ["a"],
-            [75.0],
-            [50.0],
-            [25.0],
-            [60.0],
-            ["75"],
+            ["a", "b"],
+            [75.0, 10.0],
+            [50.0, 20.0],
+            [25.0, 15.0],
+            [60.0, 30.0],
+            ["75", "10"],
             chart_id="p",
             title="t",
             desc="d",
             legend=("u", "m", "q"),
-            width=640,
-            label_width=220,
         )
     )
-    # plot area 220 .. 580 (width - 60)
+    # the track runs from the margin (10) to width - 60 = 300: 290 px for 0 .. 100
     dots = root.findall("s:circle", NS)
-    assert float(dots[-1].get("cx")) == pytest.approx(220 + 0.75 * 360)
-    band = [r for r in root.findall("s:rect", NS) if r.get("height") == "8"][-1]
-    assert float(band.get("x")) == pytest.approx(220 + 0.25 * 360)
-    assert float(band.get("width")) == pytest.approx(0.35 * 360)
+    assert [float(d.get("cx")) for d in dots[1:]] == pytest.approx([10 + 0.75 * 290, 39.0])
+    bands = [r for r in root.findall("s:rect", NS) if r.get("height") == "8"][1:]
+    assert float(bands[0].get("x")) == pytest.approx(10 + 0.25 * 290)
+    assert float(bands[0].get("width")) == pytest.approx(0.35 * 290)
+    # a short legend is one line (baseline 14); each label stands 12 px below its row's
+    # top, its track 14 px lower; rows are 38 px apart
+    labels = [e for e in root.findall("s:text", NS) if e.text in ("a", "b")]
+    assert [float(e.get("y")) for e in labels] == [40.0, 78.0]
+    assert [float(d.get("cy")) for d in dots[1:]] == [54.0, 92.0]
+    assert float(root.get("width")) <= 366  # a 390 px phone less the page's margins
+
+
+def test_dot_plot_keeps_long_labels_and_wraps_its_legend() -> None:
+    """The German labels of the packaged framework, whole, and its three legend items
+    on two lines in 360 px."""
+    domain = "Politische und zivilgesellschaftliche Teilhabe"
+    legend = (
+        "diese Kommune",
+        "Median der Vergleichsgruppe",
+        "mittlere Hälfte der Vergleichsgruppe",
+    )
+    root = _parse(
+        svg.dot_plot(
+            [domain],
+            [40.0],
+            [42.0],
+            [30.0],
+            [50.0],
+            ["40,0"],
+            chart_id="p",
+            title="t",
+            desc="d",
+            legend=legend,
+        )
+    )
+    texts = {e.text: e for e in root.findall("s:text", NS)}
+    assert domain in texts  # not clipped
+    baselines = [float(texts[item].get("y")) for item in legend]
+    assert baselines == [14.0, 14.0, 34.0]
+    # each item's text ends inside the chart, at 7.2 px a character
+    for item in legend:
+        assert float(texts[item].get("x")) + 7.2 * len(item) <= 360
+    # in 680 px all three stand on one line
+    places = svg.dot_plot_legend(legend, 680.0)
+    assert [x for x, _ in places] == pytest.approx([10.0, 131.6, 354.0])
+    assert {y for _, y in places} == {14.0}
 
 
 def test_small_multiples_share_one_scale() -> None:

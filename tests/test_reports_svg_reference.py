@@ -57,29 +57,35 @@ def _reference_dot_plot(
     legend: tuple[str, str, str],
     vmin: float = 0.0,
     vmax: float = 100.0,
-    width: float = 680.0,
-    label_width: float = 240.0,
+    width: float = 360.0,
     axis_label: str = "",
     tick_format: Callable[[float], str] = svg._plain_tick,
 ) -> str:
-    row, top = 22.0, 26.0
+    # the legend: side by side, a new line of 20 px where an item would pass width - 10
+    lx, ly, places = 10.0, 14.0, []
+    for item in legend:
+        if lx > 10 and lx + 20 + 7.2 * len(item) > width - 10:
+            lx, ly = 10.0, ly + 20
+        places.append((lx, ly))
+        lx += 28 + 7.2 * len(item)
+    row, top = 38.0, ly + 14
     height = top + row * len(labels) + 44
-    x0, x1 = label_width, width - 60
+    x0, x1 = 10.0, width - 60
     to_x = _scale(vmin, vmax, x0, x1)
     out = _open(chart_id, width, height, title, desc)
-    lx = 10.0
-    out.append(f'<circle cx="{_f(lx + 5)}" cy="10" r="5" fill="{svg._UNIT}"/>')
-    out.append(_text(lx + 14, 14, legend[0]))
-    lx += 28 + 7.2 * len(legend[0])
-    out.append(f'<rect x="{_f(lx + 3)}" y="3" width="3" height="14" fill="{svg._TEXT}"/>')
-    out.append(_text(lx + 12, 14, legend[1]))
-    lx += 28 + 7.2 * len(legend[1])
-    out.append(f'<rect x="{_f(lx)}" y="6" width="16" height="8" fill="{svg._RANGE}"/>')
-    out.append(_text(lx + 20, 14, legend[2]))
+    (ux, uy), (mx, my), (rx, ry) = places
+    out.append(f'<circle cx="{_f(ux + 5)}" cy="{_f(uy - 4)}" r="5" fill="{svg._UNIT}"/>')
+    out.append(_text(ux + 14, uy, legend[0]))
+    out.append(
+        f'<rect x="{_f(mx + 3)}" y="{_f(my - 11)}" width="3" height="14" fill="{svg._TEXT}"/>'
+    )
+    out.append(_text(mx + 12, my, legend[1]))
+    out.append(f'<rect x="{_f(rx)}" y="{_f(ry - 8)}" width="16" height="8" fill="{svg._RANGE}"/>')
+    out.append(_text(rx + 20, ry, legend[2]))
     for i, label in enumerate(labels):
         y = top + i * row
-        mid = y + row / 2
-        out.append(_text(x0 - 8, mid + 4, svg._clip_label(label, 36), "end"))
+        mid = y + 26  # the track, under the label
+        out.append(_text(x0, y + 12, svg._clip_label(label, max(4, int((width - 20) / 7.2)))))
         out.append(
             f'<line x1="{_f(x0)}" x2="{_f(x1)}" y1="{_f(mid)}" y2="{_f(mid)}" '
             f'stroke="#EEEEEE" stroke-width="1"/>'
@@ -121,8 +127,8 @@ def _reference_small_multiples(
     desc: str,
     vmin: float = 0.0,
     vmax: float = 100.0,
-    columns: int = 3,
-    panel_width: float = 220.0,
+    columns: int = 1,
+    panel_width: float = 360.0,
     panel_height: float = 90.0,
     tick_format: Callable[[float], str] = svg._plain_tick,
 ) -> str:
@@ -137,7 +143,10 @@ def _reference_small_multiples(
         y0, y1 = py + panel_height - 18, py + 24
         out.append(_text(x0 - 4, y0, tick_format(vmin), "end", ' font-size="11"'))
         out.append(_text(x0 - 4, y1 + 9, tick_format(vmax), "end", ' font-size="11"'))
-        out.append(_text(px + 10, py + 14, svg._clip_label(label, 27), extra=' font-weight="600"'))
+        fits = max(4, int((panel_width - 20) / 7.2))  # characters of 7.2 px
+        out.append(
+            _text(px + 10, py + 14, svg._clip_label(label, fits), extra=' font-weight="600"')
+        )
         out.append(
             f'<rect x="{_f(x0)}" y="{_f(y1)}" width="{_f(x1 - x0)}" '
             f'height="{_f(y0 - y1)}" fill="#F6F6F6"/>'
@@ -224,8 +233,7 @@ def _dot_plot_input(draw: st.DrawFn) -> tuple[list, dict]:
         "legend": (draw(_TEXTS), draw(_TEXTS), draw(_TEXTS)),
         "vmin": vmin,
         "vmax": vmax,
-        "width": draw(st.sampled_from([680.0, 640.0, 500])),
-        "label_width": draw(st.sampled_from([240.0, 220.0, 100])),
+        "width": draw(st.sampled_from([360.0, 680.0, 300])),
         "axis_label": draw(_TEXTS),
         # tick texts that differ for equal scales: the axis cache keys on what is written
         "tick_format": (lambda v: f"{v:+.1f}") if sign else svg._plain_tick,

@@ -21,10 +21,12 @@ from html import escape
 from typing import NamedTuple
 
 __all__ = [
+    "NARROW_WIDTH",
     "OKABE_ITO",
     "bar_chart",
     "before_after",
     "dot_plot",
+    "dot_plot_legend",
     "heat_colour",
     "heatmap",
     "histograms",
@@ -48,6 +50,15 @@ _PEER = "#595959"  # dark grey: 7:1 contrast on white
 _RANGE = "#C8C8C8"
 _TEXT = "#1A1A1A"
 _FONT = 'font-family="system-ui, sans-serif" font-size="12"'
+_BOLD = ' font-weight="600"'
+#: Estimated width of a character of the charts' 12 px text, for laying out legends and
+#: clipping labels (system-ui at 12 px averages a little under 7 px).
+_CHAR_WIDTH = 7.2
+#: The width of the charts on a unit's profile (the dot plot, the small multiples): a
+#: phone's screen (390 px, less the page's margins), so that they fit it at full text size.
+NARROW_WIDTH = 360.0
+#: Its left and right margin, the height of a row (label over track) and of a legend line.
+_DOT_PLOT_MARGIN, _DOT_PLOT_ROW, _LEGEND_LINE = 10.0, 38.0, 20.0
 # cividis at 0, .25, .5, .75, 1
 _CIVIDIS = ((0, 34, 78), (59, 73, 108), (124, 123, 120), (188, 175, 111), (254, 232, 56))
 
@@ -155,6 +166,11 @@ def _clip_label(label: str, limit: int) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
+def _fitting(room: float) -> int:
+    """How many characters of the charts' text fit ``room`` px (at least 4)."""
+    return max(4, int(room / _CHAR_WIDTH))
+
+
 def bar_chart(
     labels: Sequence[str],
     values: Sequence[float | None],
@@ -215,23 +231,24 @@ def dot_plot(
     legend: tuple[str, str, str],
     vmin: float = 0.0,
     vmax: float = 100.0,
-    width: float = 680.0,
-    label_width: float = 240.0,
+    width: float = NARROW_WIDTH,
     axis_label: str = "",
     tick_format: Callable[[float], str] = _plain_tick,
 ) -> str:
     """A unit's value (blue dot) against its peers: median (black bar), middle half (grey).
 
+    Each row's label stands above its track, not beside it, so that the chart is as
+    narrow as a phone (:data:`NARROW_WIDTH`) with its text at full size and the
+    labels whole (a domain's name runs to 46 characters); the legend wraps to the width.
     ``legend`` names the three marks: (this unit, peer median, middle half of peers).
     Every profile of a report draws the same legend, rows and axis: those come from
     caches, and each row adds only the marks of the unit's values; when every row has
     all of them (nearly always), their positions fill the rows' template.
     """
-    row, top = 22.0, 26.0
-    x0, x1 = label_width, width - 60
-    height = top + row * len(labels) + 44
-    out = [_dot_plot_head(chart_id, width, height, title, desc, tuple(legend))]
-    rows = _dot_plot_rows(tuple(labels), top, row, x0, x1)
+    head, top = _dot_plot_head(chart_id, width, len(labels), title, desc, tuple(legend))
+    x0, x1 = _DOT_PLOT_MARGIN, width - 60
+    out = [head]
+    rows = _dot_plot_rows(tuple(labels), top, x0, x1, _fitting(width - 2 * x0))
     marks = _dot_plot_marks(
         len(labels), values, peer_medians, peer_lows, peer_highs, vmin, vmax, x0, x1
     )
@@ -267,7 +284,8 @@ def dot_plot(
                     f'fill="{_UNIT}" stroke="#FFFFFF" stroke-width="1"/>'
                 )
             out.append(f"{value_at}{_escaped(value_labels[i])}</text>")
-    out.append(_axis(x0, x1, top + row * len(labels) + 4, vmin, vmax, axis_label, tick_format))
+    axis_y = top + _DOT_PLOT_ROW * len(labels) + 4
+    out.append(_axis(x0, x1, axis_y, vmin, vmax, axis_label, tick_format))
     out.append("</svg>")
     return "".join(out)
 
@@ -305,23 +323,39 @@ def _dot_plot_marks(
     return marks if total == total else None
 
 
+def dot_plot_legend(legend: Sequence[str], width: float) -> list[tuple[float, float]]:
+    """Where each legend item of a dot plot starts (x of its mark, y of its text's
+    baseline): side by side from the left edge, wrapped to a new line where the next
+    item's text would run past ``width`` (German words are long: three items need two
+    lines on a phone). Text widths are estimated at :data:`_CHAR_WIDTH` a character."""
+    places: list[tuple[float, float]] = []
+    x, y = _DOT_PLOT_MARGIN, 14.0
+    for item in legend:
+        extent = 20 + _CHAR_WIDTH * len(item)  # the mark, a gap, the text
+        if x > _DOT_PLOT_MARGIN and x + extent > width - _DOT_PLOT_MARGIN:
+            x, y = _DOT_PLOT_MARGIN, y + _LEGEND_LINE
+        places.append((x, y))
+        x += 28 + _CHAR_WIDTH * len(item)
+    return places
+
+
 @lru_cache(maxsize=64)
 def _dot_plot_head(
-    chart_id: str, width: float, height: float, title: str, desc: str, legend: tuple[str, ...]
-) -> str:
-    """A dot plot's opening and its legend, laid out from the left edge with room for long
-    (German) words."""
+    chart_id: str, width: float, n_rows: int, title: str, desc: str, legend: tuple[str, ...]
+) -> tuple[str, float]:
+    """A dot plot's opening and its legend, and the y its first row starts at."""
+    places = dot_plot_legend(legend, width)
+    top = places[-1][1] + 14
+    height = top + _DOT_PLOT_ROW * n_rows + 44
     out = _open(chart_id, width, height, title, desc)
-    lx = 10.0
-    out.append(f'<circle cx="{_f(lx + 5)}" cy="10" r="5" fill="{_UNIT}"/>')
-    out.append(_text(lx + 14, 14, legend[0]))
-    lx += 28 + 7.2 * len(legend[0])
-    out.append(f'<rect x="{_f(lx + 3)}" y="3" width="3" height="14" fill="{_TEXT}"/>')
-    out.append(_text(lx + 12, 14, legend[1]))
-    lx += 28 + 7.2 * len(legend[1])
-    out.append(f'<rect x="{_f(lx)}" y="6" width="16" height="8" fill="{_RANGE}"/>')
-    out.append(_text(lx + 20, 14, legend[2]))
-    return "".join(out)
+    (ux, uy), (mx, my), (rx, ry) = places
+    out.append(f'<circle cx="{_f(ux + 5)}" cy="{_f(uy - 4)}" r="5" fill="{_UNIT}"/>')
+    out.append(_text(ux + 14, uy, legend[0]))
+    out.append(f'<rect x="{_f(mx + 3)}" y="{_f(my - 11)}" width="3" height="14" fill="{_TEXT}"/>')
+    out.append(_text(mx + 12, my, legend[1]))
+    out.append(f'<rect x="{_f(rx)}" y="{_f(ry - 8)}" width="16" height="8" fill="{_RANGE}"/>')
+    out.append(_text(rx + 20, ry, legend[2]))
+    return "".join(out), top
 
 
 class _DotPlotRows(NamedTuple):
@@ -337,14 +371,16 @@ class _DotPlotRows(NamedTuple):
 
 @lru_cache(maxsize=64)
 def _dot_plot_rows(
-    labels: tuple[str, ...], top: float, row: float, x0: float, x1: float
+    labels: tuple[str, ...], top: float, x0: float, x1: float, limit: int
 ) -> _DotPlotRows:
-    """The rows of a dot plot with these labels: the same on every profile of a report."""
+    """The rows of a dot plot with these labels: the same on every profile of a report.
+    A row is its label (up to ``limit`` characters) over its track."""
     parts = []
     complete = []
     for i, label in enumerate(labels):
-        mid = top + i * row + row / 2
-        lead = _text(x0 - 8, mid + 4, _clip_label(label, 36), "end") + (
+        y = top + i * _DOT_PLOT_ROW
+        mid = y + 26
+        lead = _text(x0, y + 12, _clip_label(label, limit)) + (
             f'<line x1="{_f(x0)}" x2="{_f(x1)}" y1="{_f(mid)}" y2="{_f(mid)}" '
             f'stroke="#EEEEEE" stroke-width="1"/>'
         )
@@ -386,14 +422,16 @@ def small_multiples(
     desc: str,
     vmin: float = 0.0,
     vmax: float = 100.0,
-    columns: int = 3,
-    panel_width: float = 220.0,
+    columns: int = 1,
+    panel_width: float = NARROW_WIDTH,
     panel_height: float = 90.0,
     tick_format: Callable[[float], str] = _plain_tick,
 ) -> str:
     """One small line chart per panel ``(label, years, values, last_value_label)``,
     all on the same scale so that panels can be compared at a glance; the scale's ends
-    are written by ``tick_format`` (the report's formatter).
+    are written by ``tick_format`` (the report's formatter). By default the panels stand
+    one below the other, as wide as a phone (:data:`NARROW_WIDTH`), each label whole up
+    to what the panel's width holds.
 
     Every profile of a report draws the same panels (labels, years, scale) with other
     values: each panel's frame comes from a cache, and only the points are computed,
@@ -486,7 +524,7 @@ def _panel_frame(
     head = (
         _text(x0 - 4, y0, vmin_text, "end", ' font-size="11"')
         + _text(x0 - 4, y1 + 9, vmax_text, "end", ' font-size="11"')
-        + _text(px + 10, py + 14, _clip_label(label, 27), extra=' font-weight="600"')
+        + _text(px + 10, py + 14, _clip_label(label, _fitting(panel_width - 20)), extra=_BOLD)
         + f'<rect x="{_f(x0)}" y="{_f(y1)}" width="{_f(x1 - x0)}" '
         f'height="{_f(y0 - y1)}" fill="#F6F6F6"/>'
     )
