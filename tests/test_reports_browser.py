@@ -276,20 +276,27 @@ def test_no_page_scrolls_sideways_on_a_phone(
         _keep_screenshot(shot, f"phone-{page}.png", crop_width=PHONE)
 
 
-def test_the_profile_charts_fit_a_phone(demo: dict[str, Path], tmp_path: Path) -> None:
-    """The comparison with the peers and the history are read without scrolling sideways
-    on a phone: each chart, text at full size, is no wider than its region there."""
+@pytest.mark.parametrize("page", ["profile", "effects"])
+def test_the_profile_charts_fit_a_phone(demo: dict[str, Path], tmp_path: Path, page: str) -> None:
+    """A profile's charts (the comparison with the peers, the history, the measures'
+    before/after charts) are read without scrolling sideways on a phone: each chart,
+    text at full size, is no wider than its region there."""
     answer = in_frame(
         tmp_path,
-        demo["profile"],
+        demo[page],
         PHONE,
-        "var out={};['chart-domains','chart-history'].forEach(function(id){"
-        "var c=doc.getElementById(id),r=c.closest('.chart-scroll');"
-        "out[id]=[c.getBoundingClientRect().width,r.clientWidth,r.scrollWidth];});"
+        "var out={};doc.querySelectorAll('svg.chart').forEach(function(c){"
+        "var r=c.closest('.chart-scroll');"
+        "out[c.id]=[c.getBoundingClientRect().width,r.clientWidth,r.scrollWidth];});"
         "return JSON.stringify(out);",
         height=1600,
     )
-    for chart, (width, room, scrolled) in json.loads(answer).items():
+    charts = json.loads(answer)
+    expected = {"chart-domains", "chart-history"} | (
+        {"chart-effect-0"} if page == "effects" else set()
+    )
+    assert expected <= set(charts)
+    for chart, (width, room, scrolled) in charts.items():
         assert width <= room and scrolled <= room, f"{chart}: {width} px in {room} px"
 
 

@@ -266,7 +266,6 @@ def test_before_after_draws_to_scale_with_ticks_and_a_start_line() -> None:
         axis_label="value",
         year_label="year",
         width=640,
-        height=300,
     )
     assert "<script>" not in markup
     root = _parse(markup)
@@ -289,6 +288,51 @@ def test_before_after_draws_to_scale_with_ticks_and_a_start_line() -> None:
     # the start line stands half a year before the first year with the measure
     dashed = [ln for ln in root.findall(".//s:line", NS) if ln.get("stroke-dasharray") == "4 3"]
     assert len(dashed) == 1 and float(dashed[0].get("x1")) == pytest.approx(64 + 2 * 138, abs=0.1)
+
+
+def test_before_after_fits_a_phone_with_long_german_labels() -> None:
+    """By default as wide as a phone: legend and axis title wrapped at spaces, every
+    text inside the chart at 7.2 px a character, and twelve years written every
+    second one (272 px for 12 years: 22.7 px a year, a year's text needs 40)."""
+    years = list(range(2013, 2025))
+    counterfactual = "Kommune, wenn sie sich wie die Vergleichsgruppe entwickelt hätte"
+    indicator = "Ehrenamtliche mit Migrationsgeschichte (Verhältnis), je 1.000 Einwohner"
+    root = _parse(
+        svg.before_after(
+            years,
+            [
+                ("unit", "Haselgrund", [1.0] * 12),
+                ("comparison", "Vergleichsgruppe (Mittel)", [1.5] * 12),
+                ("counterfactual", counterfactual, [2.0] * 12),
+            ],
+            2020,
+            chart_id="ba",
+            title="t",
+            desc="d",
+            start_label="Beginn 2020",
+            axis_label=indicator,
+        )
+    )
+    assert float(root.get("width")) == 360
+    texts = root.findall(".//s:text", NS)
+    written = [e.text or "" for e in texts]
+    # the counterfactual's label on two lines, 16 px apart, all its words kept
+    first = next(e for e in texts if (e.text or "").startswith("Kommune,"))
+    second = texts[texts.index(first) + 1]
+    assert f"{first.text} {second.text}" == counterfactual
+    assert float(second.get("y")) - float(first.get("y")) == 16
+    # the axis title on two lines, its words kept
+    at = written.index("Ehrenamtliche mit Migrationsgeschichte")
+    assert " ".join(written[at : at + 2]) == indicator
+    for e in texts:
+        if e.get("text-anchor") == "start":
+            assert float(e.get("x")) + 7.2 * len(e.text or "") <= 360, e.text
+    assert [t for t in written if re.fullmatch(r"20\d\d", t)] == [str(y) for y in years[::2]]
+    # a tick under every year all the same
+    ticks = [
+        ln for ln in root.findall(".//s:line", NS) if ln.get("y2") and ln.get("x1") == ln.get("x2")
+    ]
+    assert len([ln for ln in ticks if float(ln.get("y2")) - float(ln.get("y1")) == 4]) == 12
 
 
 def test_nice_ticks_are_round_and_cover_the_data() -> None:

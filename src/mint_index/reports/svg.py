@@ -166,6 +166,21 @@ def _clip_label(label: str, limit: int) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
+def _wrapped(text: str, limit: int, most: int) -> list[str]:
+    """``text`` broken at spaces into lines of at most ``limit`` characters (a longer
+    word clipped), at most ``most`` lines, the last one clipped with … if text is left."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= limit:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    lines = [_clip_label(line, limit) for line in lines] or [""]
+    if len(lines) > most:
+        lines = [*lines[: most - 1], _clip_label(" ".join(lines[most - 1 :]), limit)]
+    return lines
+
+
 def _fitting(room: float) -> int:
     """How many characters of the charts' text fit ``room`` px (at least 4)."""
     return max(4, int(room / _CHAR_WIDTH))
@@ -694,6 +709,8 @@ def _nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
     return [k * step for k in range(first, last + 1)]
 
 
+#: The height of :func:`before_after`'s plot area, and the room a year's text needs.
+_PLOT_HEIGHT, _YEAR_ROOM = 164.0, 40.0
 #: Line styles of :func:`before_after`: colour, dash pattern, width.
 _SERIES_STYLE = {
     "unit": (_UNIT, "", 2.5),
@@ -714,18 +731,38 @@ def before_after(
     axis_label: str,
     year_label: str = "",
     tick_format: Callable[[float], str] = _plain_tick,
-    width: float = 640.0,
-    height: float = 300.0,
+    width: float = NARROW_WIDTH,
 ) -> str:
     """A before/after line chart: one line per ``(kind, label, values)`` of ``series``
     (kind ``unit``, ``comparison`` or ``counterfactual`` picks the line style), the years
     on the horizontal axis (titled ``year_label``), a value axis with round ticks titled
     ``axis_label``, and a dashed vertical line where the measure began (``since``,
     labelled ``start_label``).
-    The legend stands above the plot, one line per series, so long labels never overlap."""
-    legend_h = 18.0 * len(series) + 4
+
+    It stands on a unit's profile, so it is as wide as a phone by default
+    (:data:`NARROW_WIDTH`): the legend stands above the plot, one entry per series, its
+    words wrapped to the width (``Kommune, wenn sie sich wie die Vergleichsgruppe
+    entwickelt hätte`` takes two lines), so that long labels never overlap; so does the
+    value axis's title (two lines at most); a year is written under every tick where
+    there is room, else under every second or third one."""
     x0, x1 = 64.0, width - 24
-    y_top, y_bottom = legend_h + 34, height - 44
+    y = 12.0  # the line sample of the legend's next entry; its text 4 px lower
+    legend: list[str] = []
+    for kind, label, _ in series:
+        colour, dash, stroke = _SERIES_STYLE[kind]
+        dashed = f' stroke-dasharray="{dash}"' if dash else ""
+        legend.append(
+            f'<line x1="10" x2="40" y1="{_f(y)}" y2="{_f(y)}" stroke="{colour}" '
+            f'stroke-width="{_f(stroke)}"{dashed}/>'
+        )
+        lines = _wrapped(label, _fitting(width - 58), len(label))
+        legend += [_text(48, y + 4 + 16 * i, line) for i, line in enumerate(lines)]
+        y += 16 * len(lines) + 2
+    titled = _wrapped(axis_label, _fitting(width - 18), 2)
+    legend += [_text(x0 - 56, y + 12 + 16 * i, line) for i, line in enumerate(titled)]
+    y_top = y + 26 + 16 * (len(titled) - 1)
+    y_bottom = y_top + _PLOT_HEIGHT
+    height = y_bottom + 44
     finite = [float(v) for _, _, vs in series for v in vs if v is not None and not _missing(v)]
     lo, hi = (min(finite), max(finite)) if finite else (0.0, 1.0)
     ticks = _nice_ticks(lo, hi)
@@ -733,17 +770,7 @@ def before_after(
     first, last = (min(years), max(years)) if years else (since, since + 1)
     to_x = _scale(first - 0.5, last + 0.5, x0, x1)
     to_y = _scale(vmin, vmax, y_bottom, y_top)
-    out = _open(chart_id, width, height, title, desc)
-    for k, (kind, label, _) in enumerate(series):
-        colour, dash, stroke = _SERIES_STYLE[kind]
-        y = 12.0 + 18 * k
-        dashed = f' stroke-dasharray="{dash}"' if dash else ""
-        out.append(
-            f'<line x1="10" x2="40" y1="{_f(y)}" y2="{_f(y)}" stroke="{colour}" '
-            f'stroke-width="{_f(stroke)}"{dashed}/>'
-        )
-        out.append(_text(48, y + 4, label))
-    out.append(_text(x0 - 56, y_top - 14, axis_label))
+    out = _open(chart_id, width, height, title, desc) + legend
     for tick in ticks:
         y = to_y(tick)
         out.append(
@@ -757,13 +784,16 @@ def before_after(
         f'<line x1="{_f(x0)}" x2="{_f(x1)}" y1="{_f(y_bottom)}" y2="{_f(y_bottom)}" '
         f'stroke="{_PEER}"/>'
     )
+    # a year's text is about 30 px wide: every year written where they are 40 px apart
+    step = math.ceil(_YEAR_ROOM / ((x1 - x0) / (last - first + 1)))
     for year in range(first, last + 1):
         x = to_x(year)
         out.append(
             f'<line x1="{_f(x)}" x2="{_f(x)}" y1="{_f(y_bottom)}" y2="{_f(y_bottom + 4)}" '
             f'stroke="{_PEER}"/>'
         )
-        out.append(_text(x, y_bottom + 17, str(year), "middle"))
+        if (year - first) % step == 0:
+            out.append(_text(x, y_bottom + 17, str(year), "middle"))
     if year_label:
         out.append(_text((x0 + x1) / 2, y_bottom + 34, year_label, "middle"))
     start = to_x(since - 0.5)
