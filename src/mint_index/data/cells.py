@@ -45,6 +45,7 @@ __all__ = [
     "check_school_year",
     "compact",
     "empty_cells",
+    "holds_text",
     "is_symbol",
     "key_text",
     "keys_in_labels",
@@ -329,6 +330,14 @@ def sniff_decimal(cells: pd.DataFrame, sep: str) -> str:
     if comma > 0 and comma + thousands >= dot:
         return ","
     return "," if sep == ";" and dot > 0 and thousands == dot else "."
+
+
+def holds_text(cells: pd.Series) -> bool:
+    """Whether a column holds text rather than figures (fewer than half its filled cells
+    are numbers)."""
+    written = cells.astype(object).where(cells.notna(), "").astype(str).str.strip()
+    figures = pd.to_numeric(written.str.replace(",", ".", regex=False), errors="coerce")
+    return bool(figures.notna().sum() * 2 < (written != "").sum())
 
 
 # ---- years ---------------------------------------------------------------------------

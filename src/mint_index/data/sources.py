@@ -30,8 +30,8 @@ from mint_index.data.catalog import catalog_mapping
 from mint_index.data.cells import (
     KEYED_NAME,
     empty_cells,
+    holds_text,
     keys_in_labels,
-    names_two_years,
     parse_years,
     sniff_decimal,
     title_year,
@@ -100,6 +100,13 @@ from mint_index.data.workbooks import (
     percent_columns,
     sheet_cells,
     sheet_names,
+)
+from mint_index.data.year_heads import (
+    bare_year_heads,
+    change_columns,
+    variable_column,
+    years_as_columns,
+    years_in_labels,
 )
 from mint_index.errors import MintIndexError
 from mint_index.reasons import with_codes
@@ -323,11 +330,11 @@ def _dated_by_title(
 ) -> Table:
     """A plain table read by ``read``; one that has no year of its own (no year column,
     no years in its heads, no ``year:``) read again in the one year its title names
-    (``Bevölkerung ... am 31. Dezember 2023``, :func:`title_year`), as a GENESIS table is
-    dated by the date in its title lines, else in the one year its sheet's name names
-    (``Daten 2023``, ``2019_C4_Karte``: a workbook with a sheet per year) where none of
-    its ``heads`` names a year (heads of years the reader could not place are no table of
-    one year)."""
+    (``Bevölkerung ... am 31. Dezember 2023``, :func:`~mint_index.data.cells.title_year`),
+    as a GENESIS table is dated by the date in its title lines, else in the one year its
+    sheet's name names (``Daten 2023``, ``2019_C4_Karte``: a workbook with a sheet per
+    year) where none of its ``heads`` names a year (heads of years the reader could not
+    place are no table of one year)."""
     table = read(spec)
     undated = any(
         ((f["code"] == "missing_column") & (f["column"] == "year")).any() for f in table.failures
@@ -895,7 +902,7 @@ def _frame_source(
         layout = "long" if {"variable", "value"} <= set(frame.columns) else "wide"
     if layout == "wide" and not pivot and not transposed:
         pivot = _named_variable_column(frame) or (
-            _variable_column(frame, spec.school_year) if spec.year is None else []
+            variable_column(frame, spec.school_year) if spec.year is None else []
         )
     file_layout = layout  # what the file is, whatever it is read through
     captions = pd.DataFrame()
@@ -908,14 +915,14 @@ def _frame_source(
         frame, totals = _total_columns(frame, name, totals)
         long = units_as_columns(frame, pivot, Path(name).stem)
         if "year" not in long.columns and spec.year is None:
-            long = _years_in_labels(long, spec.school_year)
+            long = years_in_labels(long, spec.school_year)
         rows, frame, layout = long["row"].to_numpy(), long.drop(columns="row"), "long"
     elif pivot:
         if layout == "wide":
             long = wide_to_long(frame, ["unit", "name", "year"], pivot)
             rows, long = long["row"].to_numpy(), long.drop(columns="row")
             if "year" not in long.columns and spec.year is None:
-                long = _year_heads(long, spec.school_year)
+                long = bare_year_heads(long, spec.school_year)
         else:
             long, rows = frame, np.asarray(frame.index)
         long = long.assign(variable=pivot_label(long, pivot)).drop(columns=pivot)
@@ -923,10 +930,10 @@ def _frame_source(
     elif (
         layout == "wide"
         and spec.year is None
-        and (dated := _years_as_columns(frame, Path(name).stem, spec.school_year))
+        and (dated := years_as_columns(frame, Path(name).stem, spec.school_year))
     ):
         # a year per column (a district per row): each column's variable and year
-        frame, changes = _change_columns(frame, dated, name)
+        frame, changes = change_columns(frame, dated, name)
         totals = pd.concat([totals, changes], ignore_index=True)
         long = wide_to_long(frame, ["unit", "name"], [])
         heads = long["variable"]
@@ -1007,20 +1014,6 @@ def _total_columns(
     return frame.drop(columns=dropped), pd.concat([totals, found], ignore_index=True)
 
 
-def _years_in_labels(long: pd.DataFrame, school_year: str | None) -> pd.DataFrame:
-    """A table with a unit per column whose every variable label ends in its year
-    (``Einwohner 2022``, ``Einwohner 2023``): each label's variable and year, as heads that
-    end in a year are read (:func:`_trailing_years`). Unchanged when not so."""
-    labels = list(dict.fromkeys(long["variable"].astype(str)))
-    dated = [split for split in _trailing_years(labels, school_year or "start") if split]
-    if not labels or len(dated) < len(labels) or not all(before for before, _ in dated):
-        return long
-    text = long["variable"].astype(str)
-    variables = {label: before for label, (before, _) in zip(labels, dated, strict=True)}
-    years = {label: year for label, (_, year) in zip(labels, dated, strict=True)}
-    return long.assign(variable=text.map(variables), year=text.map(years))
-
-
 #: Heads of a column that names the variable of each row (a town's open data: ``Land;
 #: Stadt; Kategorie; Merkmal; Stadtteilnummer; Stadtteil; insgesamt; männlich; weiblich``).
 _VARIABLE_HEAD = re.compile(r"^(?:merkmal|indikator|kennzahl|variable|indicator)$", re.IGNORECASE)
@@ -1034,177 +1027,7 @@ def _named_variable_column(frame: pd.DataFrame) -> list[str]:
     named = [c for c in frame.columns if _VARIABLE_HEAD.match(str(c).strip())]
     if len(named) != 1 or named[0] in ("unit", "name", "year"):
         return []
-    return named if _holds_text(frame[named[0]]) else []
-
-
-def _holds_text(cells: pd.Series) -> bool:
-    """Whether a column holds text rather than figures (fewer than half its filled cells
-    are numbers)."""
-    written = cells.astype(object).where(cells.notna(), "").astype(str).str.strip()
-    figures = pd.to_numeric(written.str.replace(",", ".", regex=False), errors="coerce")
-    return bool(figures.notna().sum() * 2 < (written != "").sum())
-
-
-def _variable_column(frame: pd.DataFrame, school_year: str | None) -> list[str]:
-    """The column that names the variables of a table whose other value columns are
-    years (``AGS; Gemeinde; Merkmal; 2021; 2022; 2023``, a statistical yearbook's or a
-    town profile's layout): read as a ``pivot`` column. Empty unless exactly one column
-    besides the key, the name and the year heads remains and it holds text, not figures."""
-    if "year" in frame.columns:
-        return []
-    heads = [str(c) for c in frame.columns if c not in ("unit", "name")]
-    dated = _trailing_years(heads, school_year or "start")
-    other = [head for head, split in zip(heads, dated, strict=True) if split is None]
-    bare = all(split[0] == "" for split in dated if split is not None)
-    if len(other) != 1 or len(heads) < 2 or not bare:
-        return []
-    return other if _holds_text(frame[other[0]]) else []
-
-
-def _year_heads(long: pd.DataFrame, school_year: str | None) -> pd.DataFrame:
-    """A melted table whose heads are bare years (``2021``, ``31.12.2021``): each cell's
-    year from its head, the variable left to the ``pivot`` columns. Unchanged when a
-    head is no year."""
-    heads = list(dict.fromkeys(long["variable"].astype(str)))
-    dated = _trailing_years(heads, school_year or "start")
-    if not heads or not all(split is not None and split[0] == "" for split in dated):
-        return long
-    years = {head: split[1] for head, split in zip(heads, dated, strict=True) if split}
-    text = long["variable"].astype(str)
-    return long.assign(variable="", year=text.map(years))
-
-
-def _years_as_columns(
-    frame: pd.DataFrame, stem: str, school_year: str | None
-) -> dict[str, tuple[str, str]]:
-    """Column -> (variable, year) for a wide table without a year column whose every
-    value column is dated by its head: a bare year (``2019``, ``31.12.2019``, ``Juni
-    2019``; a school year ``2019/20``), a year below or above the variable in a header over
-    two rows (``Einwohner | 2019``, ``2019 | Einwohner``) or between two levels
-    (``Einwohner | 2019 | Anzahl``), or a year at the end of the head (``Einwohner 2019``,
-    ``Einwohner (2019)``, ``Einwohner am 31.12.2019``, ``einwohner_2019``): see
-    :func:`_year_level`. A bare year's variable is named by the file (``stem``). Heads
-    that name two years (a change between them) are left to :func:`_change_columns`.
-    Empty when the table is not so.
-
-    School years are recognised here whatever ``school_year`` says, so that a table of
-    them without the option is reported as such (code ``school_year``, when the year
-    cells are read) rather than as a table without a year."""
-    if "year" in frame.columns:
-        return {}
-    heads = [str(c) for c in frame.columns if c not in ("unit", "name")]
-    if not heads:
-        return {}
-    levels = [head.split(" | ") for head in heads]
-    changes = names_two_years(pd.Series(heads, dtype=object))
-    if changes.all():
-        return {}
-    heads = [head for head, change in zip(heads, changes, strict=True) if not change]
-    levels = [parts for parts, change in zip(levels, changes, strict=True) if not change]
-    found = iter(
-        _trailing_years([part for parts in levels for part in parts], school_year or "start")
-    )
-    out = {}
-    for head, parts in zip(heads, levels, strict=True):
-        years = [next(found) for _ in parts]
-        at = _year_level(years)
-        if at is None:
-            return {}
-        before, year = years[at]  # type: ignore[misc]
-        variable = [*parts[:at], before, *parts[at + 1 :]]
-        out[head] = (" | ".join(part for part in variable if part) or stem, year)
-    return out
-
-
-def _change_columns(
-    frame: pd.DataFrame, dated: dict[str, tuple[str, str]], name: str
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A table with a year per column without its columns of changes between two years
-    (``Veränderung aktuelles Jahr (2020) zu 2005``, which :func:`_years_as_columns` leaves
-    undated), each a warning (code ``change_column``): mint-index computes changes itself,
-    from each year's figures."""
-    heads = [c for c in frame.columns if c not in ("unit", "name") and c not in dated]
-    found = failures_frame(
-        name,
-        np.full(len(heads), None, dtype=object),
-        np.array(heads, dtype=object),
-        np.full(len(heads), None, dtype=object),
-        "a change between two years, not one year's figure: not read (mint-index computes "
-        "changes from each year's figures)",
-        code="change_column",
-    )
-    return frame.drop(columns=heads), found
-
-
-def _year_level(years: list[tuple[str, str] | None]) -> int | None:
-    """Which level of a head dates it, given each level's :func:`_trailing_years`: the
-    last (``Einwohner | 2019``, ``Einwohner 2019``, ``2019``), else the first (``2019 |
-    Einwohner``), else the one level between them that is a bare year (``Ausländer |
-    2019 | Anzahl``, a unit of measure below a row of years); ``None`` if none."""
-    if years[-1] is not None:
-        return len(years) - 1
-    if len(years) > 1 and years[0] is not None:
-        return 0
-    bare = [i for i, split in enumerate(years[1:-1], start=1) if split and not split[0]]
-    return bare[0] if len(bare) == 1 else None
-
-
-#: Where a year may begin at the end of a column head: after a space or an underscore,
-#: or inside parentheses (``Einwohner (2019)``).
-_YEAR_CUT = re.compile(r"[\s_]+\(?|\(")
-#: Words before a head's year that only say it is a date (``Einwohner am 31.12.2019``,
-#: ``Stand: 2019``): left out of the variable.
-_DATE_WORDS = frozenset({"am", "zum", "im", "vom", "per", "stand", "stichtag", "jahr", "at", "in"})
-#: Words before a head's year that make it part of what is counted, not the date of the
-#: count (``Zuzüge seit 2015``, ``Einkommen unter 2000``): such a head has no year.
-_NOT_A_DATE = frozenset(
-    {"seit", "ab", "bis", "vor", "nach", "unter", "über", "ueber", "since", "from", "until"}
-    | {"before", "after", "under", "over", "to"}
-)
-#: What may stand between a head's variable and its year: dropped from the variable.
-_BETWEEN = " ,;:-–_(|/"
-#: The years a head's trailing number must lie in to be read as its year (a bare year
-#: head is a year whatever it says, as a year column's cells are).
-_HEAD_YEARS = (1900, 2100)
-
-
-def _trailing_years(levels: list[str], school_year: str) -> list[tuple[str, str] | None]:
-    """Each level split into (what precedes its year, the year as written), or None
-    where it does not end in a year: the longest ending that reads as a year wins
-    (``Juni 2019`` over ``2019``), the whole level being a year (``2019``) first."""
-    candidates: list[tuple[int, str, str]] = []  # (level, before, ending)
-    for i, level in enumerate(levels):
-        candidates.append((i, "", level.strip()))
-        for cut in _YEAR_CUT.finditer(level):
-            ending = level[cut.end() :].strip().rstrip(")").strip()
-            candidates.append((i, level[: cut.start()], ending))
-    years, bad = parse_years(pd.Series([ending for _, _, ending in candidates]), school_year)
-    found: list[tuple[str, str] | None] = [None] * len(levels)
-    decided = [False] * len(levels)
-    for (i, before, ending), year, unread in zip(candidates, years, bad, strict=True):
-        if decided[i] or unread:
-            continue
-        decided[i] = True
-        if not before:
-            found[i] = ("", ending)
-            continue
-        words = before.lower().replace("_", " ").split()
-        plausible = _HEAD_YEARS[0] <= year <= _HEAD_YEARS[1]
-        if plausible and words and words[-1].strip(_BETWEEN) not in _NOT_A_DATE:
-            found[i] = (_without_date_words(before), ending)
-    return found
-
-
-def _without_date_words(before: str) -> str:
-    """What precedes a head's year, without the words and signs that only lead to it
-    (``Einwohner, Stand:`` -> ``Einwohner``)."""
-    text = before.strip(_BETWEEN)
-    while text:
-        head, _, last = text.rpartition(" ")
-        if last.lower().strip(_BETWEEN) not in _DATE_WORDS:
-            break
-        text = head.strip(_BETWEEN)
-    return text or before.strip()
+    return named if holds_text(frame[named[0]]) else []
 
 
 def _unknown_pivot(spec: SourceSpec, columns: pd.Index, name: str) -> list[pd.DataFrame]:

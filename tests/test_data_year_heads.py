@@ -1,0 +1,105 @@
+"""Years in column heads: where a head's year is, which level of a head over several rows
+dates it, and a wide table's columns as (variable, year), read by hand from the heads."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from mint_index.data.year_heads import (
+    bare_year_heads,
+    change_columns,
+    trailing_years,
+    variable_column,
+    year_level,
+    years_as_columns,
+    years_in_labels,
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "split"),
+    [
+        ("2019", ("", "2019")),
+        ("31.12.2019", ("", "31.12.2019")),
+        ("Juni 2019", ("", "Juni 2019")),  # the longest ending that is a date wins
+        ("Einwohner 2019", ("Einwohner", "2019")),
+        ("Einwohner (2019)", ("Einwohner", "2019")),
+        ("einwohner_2019", ("einwohner", "2019")),
+        ("Einwohner am 31.12.2019", ("Einwohner", "31.12.2019")),  # "am" only dates it
+        ("Einwohner, Stand: 2019", ("Einwohner", "2019")),
+        ("Zuzüge seit 2015", None),  # part of what is counted, not its date
+        ("Einkommen unter 2000", None),
+        ("Einwohner", None),
+        ("Gebäude 1850", None),  # a number before 1900 after a word is no head's year
+    ],
+)
+def test_trailing_years(head: str, split: tuple[str, str] | None) -> None:
+    assert trailing_years([head], "start") == [split]
+
+
+def test_a_school_year_in_a_head_is_read_whatever_the_option() -> None:
+    assert trailing_years(["Schüler 2019/20"], "start") == [("Schüler", "2019/20")]
+    assert trailing_years(["Schüler 2019/20"], "end") == [("Schüler", "2019/20")]
+
+
+def test_year_level_last_then_first_then_a_bare_year_between() -> None:
+    year, bare = ("Einwohner", "2019"), ("", "2019")
+    assert year_level([None, year]) == 1  # Ausländer | Einwohner 2019
+    assert year_level([bare, None]) == 0  # 2019 | Einwohner
+    assert year_level([None, bare, None]) == 1  # Ausländer | 2019 | Anzahl
+    assert year_level([None, year, None]) is None  # only a bare year between
+    assert year_level([None, bare, bare, None]) is None  # two candidates: none
+    assert year_level([None]) is None
+
+
+def test_years_as_columns_over_two_rows_and_bare() -> None:
+    frame = pd.DataFrame(columns=["unit", "name", "Einwohner | 2019", "2020 | Einwohner"])
+    assert years_as_columns(frame, "bev", None) == {
+        "Einwohner | 2019": ("Einwohner", "2019"),
+        "2020 | Einwohner": ("Einwohner", "2020"),
+    }
+    # bare years: the variable is named after the file
+    bare = pd.DataFrame(columns=["unit", "2019", "2020"])
+    assert years_as_columns(bare, "bev", None) == {"2019": ("bev", "2019"), "2020": ("bev", "2020")}
+    # a column without a year: not a table of years at all
+    assert years_as_columns(pd.DataFrame(columns=["unit", "2019", "Fläche"]), "b", None) == {}
+    # a year column of its own: the heads are variables
+    assert years_as_columns(pd.DataFrame(columns=["unit", "year", "2019"]), "b", None) == {}
+
+
+def test_a_change_between_two_years_is_left_out_with_a_warning() -> None:
+    frame = pd.DataFrame(
+        {"unit": ["1"], "2019": [10], "2020": [12], "Veränderung 2020 zu 2019": [2]}
+    )
+    dated = years_as_columns(frame, "bev", None)
+    assert sorted(dated) == ["2019", "2020"]
+    kept, warnings = change_columns(frame, dated, "t.csv")
+    assert list(kept.columns) == ["unit", "2019", "2020"]
+    assert warnings[["column", "code"]].to_numpy().tolist() == [
+        ["Veränderung 2020 zu 2019", "change_column"]
+    ]
+
+
+def test_the_column_naming_the_variables_of_a_table_of_years() -> None:
+    frame = pd.DataFrame(
+        {"unit": ["1", "1"], "Merkmal": ["Einwohner", "Ausländer"], "2021": [9, 1], "2022": [9, 2]}
+    )
+    assert variable_column(frame, None) == ["Merkmal"]
+    # figures, not names: no variable column
+    figures = frame.assign(Merkmal=["1", "2"])
+    assert variable_column(figures, None) == []
+
+
+def test_heads_that_are_years_and_labels_that_end_in_one() -> None:
+    long = pd.DataFrame({"variable": ["2021", "31.12.2022"], "value": [1.0, 2.0]})
+    dated = bare_year_heads(long, None)
+    assert dated["year"].tolist() == ["2021", "31.12.2022"]
+    assert dated["variable"].tolist() == ["", ""]
+    labels = pd.DataFrame({"variable": ["Einwohner 2022", "Einwohner 2023"], "value": [1, 2]})
+    split = years_in_labels(labels, None)
+    assert split["variable"].tolist() == ["Einwohner", "Einwohner"]
+    assert split["year"].tolist() == ["2022", "2023"]
+    # one label without a year: unchanged
+    mixed = pd.DataFrame({"variable": ["Einwohner 2022", "Fläche"], "value": [1, 2]})
+    assert years_in_labels(mixed, None) is mixed
