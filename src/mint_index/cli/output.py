@@ -6,13 +6,13 @@ Commands compute an Outcome (plain data); this module only renders it, so the sc
 
 from __future__ import annotations
 
-import re
 import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from mint_index.errors import alike, problem_parts
 from mint_index.files import canonical_json
+from mint_index.rules.text import CONTROL_IN_TEXT, escaped_controls
 
 __all__ = [
     "Outcome",
@@ -31,15 +31,10 @@ SHOWN_PROBLEMS = 50
 SHOWN_ROWS = 20
 
 
-#: C0 controls but newline and tab, DEL and C1 controls: a terminal may act on them (ESC
-#: starts a control sequence, 0x9b is one on its own), so printed data never carries them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def terminal_safe(text: str) -> str:
     """``text`` with every control character but newline and tab shown as an escape
     (``\\x1b``), so data cannot move the cursor, recolour or blank a terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return escaped_controls(text)
 
 
 def problem(
@@ -222,7 +217,8 @@ def _text_table(table: Table) -> list[str]:
 def render_json(outcome: Outcome) -> str:
     # JSON escapes C0 controls itself; DEL and C1 controls are escaped here, so a program
     # echoing a field to a terminal is as safe as the text output
-    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", canonical_json(outcome.to_dict()))
+    text = canonical_json(outcome.to_dict())
+    return CONTROL_IN_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _md(text: Any) -> str:

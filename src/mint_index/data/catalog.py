@@ -19,6 +19,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from mint_index.rules.text import ASCII_UMLAUTS
+
 __all__ = [
     "catalog_entries",
     "catalog_mapping",
@@ -37,14 +39,12 @@ def same_table(file_code: str | None, catalog_code: str) -> bool:
     return file_code is not None and file_code.strip().upper() == catalog_code.strip().upper()
 
 
-#: Umlauts as ASCII exports write them (the flat files of the 2020 GENESIS interface head
-#: a statistic ``Bevoelkerungsstand``), so that both spellings name one label.
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
-
-
 def _norm(text: str) -> str:
-    """A label level as compared: spaces collapsed, case folded, umlauts as ``ae``."""
-    return " ".join(str(text).translate(_UMLAUTS).split()).casefold()
+    """A label level as compared: spaces collapsed, case folded, umlauts as ``ae``
+    (:data:`~mint_index.rules.text.ASCII_UMLAUTS`: the flat files of the 2020 GENESIS
+    interface head a statistic ``Bevoelkerungsstand``), so that both spellings name one
+    label."""
+    return " ".join(str(text).casefold().translate(ASCII_UMLAUTS).split())
 
 
 def _forms(text: str) -> set[str]:

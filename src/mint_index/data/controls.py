@@ -10,33 +10,29 @@ the terminal. The checks run once per *distinct* text, not per cell.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
 from mint_index.data.problems import failures_frame, first_rows
+from mint_index.rules.text import CONTROL_IN_NAMES, escaped_controls
 
 __all__ = ["CONTROL_REASON", "cell_control_failures", "has_control", "units_control_failures"]
 
-#: Every C0 control (tab and newline too: an id never holds them), DEL and C1 controls.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 CONTROL_REASON = "control character (ESC, NUL, tab, newline, ...) in an id or name; remove it"
 
 
 def has_control(values: np.ndarray | pd.Index) -> np.ndarray:
     """Which texts hold a control character (non-texts never do)."""
     series = pd.Series(np.asarray(values, dtype=object))
-    return series.map(lambda v: isinstance(v, str) and _CONTROL.search(v) is not None).to_numpy(
-        dtype=bool
-    )
+    holds = series.map(lambda v: isinstance(v, str) and CONTROL_IN_NAMES.search(v) is not None)
+    return holds.to_numpy(dtype=bool)
 
 
 def shown(values: np.ndarray) -> np.ndarray:
     """The texts with each control character written as an escape (``\\x1b``), so a
     problem listing can show the value without acting on it."""
     return np.asarray(
-        [_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(v)) for v in values],
+        [escaped_controls(str(v), CONTROL_IN_NAMES) for v in values],
         dtype=object,
     )
 

@@ -23,6 +23,7 @@ import pandas as pd
 from pandas.api.extensions import ExtensionArray
 
 from mint_index.data.source import KeySpec
+from mint_index.rules.text import ASCII_UMLAUTS
 
 __all__ = [
     "LAND_NAMES",
@@ -189,16 +190,14 @@ _LAND_PREFIX = re.compile(r"^(?:land|freistaat|bundesland|freie und hansestadt|f
 _RB_NAME = re.compile(
     r"^(?:regierungsbezirk|reg\.-?bez\.|rb) (?P<after>.+)$|^(?P<before>.+?),? regierungsbezirk$"
 )
-#: Umlauts as ASCII exports spell them (``Thueringen``, ``Baden-Wuerttemberg``).
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
 
 
 def _region_form(name: str) -> str:
     """A Land's name without its kind; a Regierungsbezirk's as ``rb:<name>``."""
     rb = _RB_NAME.match(name)
     if rb:
-        return "rb:" + (rb.group("after") or rb.group("before")).translate(_UMLAUTS)
-    return _LAND_PREFIX.sub("", name).translate(_UMLAUTS)
+        return "rb:" + (rb.group("after") or rb.group("before")).translate(ASCII_UMLAUTS)
+    return _LAND_PREFIX.sub("", name).translate(ASCII_UMLAUTS)
 
 
 _REGION_KEY_OF = {
@@ -206,7 +205,7 @@ _REGION_KEY_OF = {
     for key, names in LAND_NAMES.items()
     for name in comparable_names(pd.Series(names))
 } | {
-    "rb:" + name.translate(_UMLAUTS): key
+    "rb:" + name.translate(ASCII_UMLAUTS): key
     for key, name in zip(
         REGIERUNGSBEZIRKE,
         comparable_names(pd.Series(list(REGIERUNGSBEZIRKE.values()))),

@@ -12,13 +12,13 @@ checks what one item can check on its own.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mint_index.rules.formatting import value_decimals
 from mint_index.rules.languages import DEFAULT_LANGUAGE, check_language
+from mint_index.rules.text import CONTROL_IN_TEXT
 
 __all__ = [
     "Compute",
@@ -49,10 +49,6 @@ __all__ = [
 Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", max_length=64)]
 
 
-#: Control characters a text may not hold (newline and tab are fine in descriptions).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 class _Strict(BaseModel):
     # allow_inf_nan=False: a weight, target or goalpost of inf or NaN (".inf", 1e309) is
     # an error naming its path, never a silent NaN index
@@ -80,7 +76,7 @@ class Text(_Strict):
     @classmethod
     def _no_control_characters(cls, value: str) -> str:
         # labels reach reports, CSV files and terminals: ESC, NUL and friends never belong
-        if _CONTROL.search(value):
+        if CONTROL_IN_TEXT.search(value):  # newline and tab are fine
             raise ValueError("control character (ESC, NUL, ...) in a text; remove it")
         return value
 

@@ -52,8 +52,6 @@ __all__ = [
 
 #: A change within this share of the score scale (1 point on 0-100) counts as stable.
 STABLE_SHARE = 0.01
-#: Above this many units the overview shows peer groups instead of one bar per unit.
-HEATMAP_MAX_UNITS = 60
 #: Missing reasons that mean "the statistical office withheld the value".
 SUPPRESSED_REASONS = frozenset({"unknown_or_secret", "locked", "not_reliable"})
 
@@ -71,9 +69,6 @@ def note_kind(flag: str, detail: str | None) -> tuple[str, str]:
     return ("suppressed" if detail in SUPPRESSED_REASONS else "missing"), detail
 
 
-_N_STRENGTHS = 3
-_N_MOVERS = 10
-_N_BINS = 10
 _WINDOWS_RESERVED = {
     "con",
     "prn",

@@ -1,0 +1,37 @@
+"""Characters in text: which control characters a text may hold, how one is shown
+without acting on it, and how umlauts are spelt in ASCII.
+
+One rule in two strengths. An id or a name (a unit key, a variable name, a unit's name, a
+peer group) holds none at all, not even a tab or a newline: it travels into file names,
+CSV cells and table rows. Free text (a label, a description, a line a terminal prints) may
+run over lines and be indented, so tab and newline are fine there; ESC, NUL, DEL and the
+C1 controls never are, because a terminal acts on them (ESC starts a control sequence,
+0x9b is one on its own). Where a text with one must be shown (a problem listing, the
+terminal), each is written as an escape (``\\x1b``) instead.
+
+Exports written in ASCII spell umlauts out (``Thueringen``, a flat file's statistic
+``Bevoelkerungsstand``): names and labels are compared with them spelt so
+(:data:`ASCII_UMLAUTS`), so that both spellings name one thing.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["ASCII_UMLAUTS", "CONTROL_IN_NAMES", "CONTROL_IN_TEXT", "escaped_controls"]
+
+#: Every C0 control (tab and newline too), DEL and the C1 controls.
+CONTROL_IN_NAMES = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: The same but tab and newline.
+CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def escaped_controls(text: str, controls: re.Pattern[str] = CONTROL_IN_TEXT) -> str:
+    """``text`` with each character ``controls`` matches written as an escape
+    (``\\x1b``), so that it can be shown without acting on a terminal."""
+    return controls.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+#: Umlauts and ß as ASCII exports spell them, for text already in lower case (case-fold
+#: first: ``"Ä".casefold()`` is ``"ä"``, and ``"ß".casefold()`` already ``"ss"``).
+ASCII_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
