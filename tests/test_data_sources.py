@@ -119,6 +119,58 @@ def test_opensdg_is_detected_and_geocode_prefix_dropped() -> None:
     )
 
 
+def _sdg_by_name(tmp_path: Path) -> tuple[Path, Path]:
+    """The real Open SDG file without its GeoCode column (a platform that writes only
+    the region's name, ``Gebietseinheit``), and a units table keyed as GeoCode keys."""
+    frame = pd.read_csv(REAL / "indicator_1-1-1.csv", dtype=str, keep_default_na=False)
+    frame.drop(columns=["GeoCode"]).to_csv(tmp_path / "by_name.csv", index=False)
+    regions = frame[["GeoCode", "Gebietseinheit"]].drop_duplicates()
+    units = pd.DataFrame({"unit": regions["GeoCode"].str[1:], "name": regions["Gebietseinheit"]})
+    units.to_csv(tmp_path / "units.csv", index=False)
+    return tmp_path / "by_name.csv", tmp_path / "units.csv"
+
+
+def test_an_open_sdg_file_naming_its_regions_is_keyed_by_name(tmp_path: Path) -> None:
+    """Without GeoCode the rows are keyed by key: {match: name}, as with it: Braunschweig,
+    Stadt 2005 is 245273 (line 2 of the real file) under its key 03101; inspect proposes
+    the option."""
+    data, units = _sdg_by_name(tmp_path)
+    spec = SourceSpec(path=str(data), key={"match": "name"})
+    ds = load_sources([spec], units=units)
+    assert value(ds, "03101", 2005, "Value") == 245273
+    assert value(ds, "03241001", 2005, "Value") == 515729  # dav. Hannover, Lhst.
+    by_key = load_sources([SourceSpec(path=str(REAL / "indicator_1-1-1.csv"))], units=units)
+    assert ds.long[["unit", "year", "value"]].sort_values(["unit", "year"]).to_numpy().tolist() == (
+        by_key.long[["unit", "year", "value"]].sort_values(["unit", "year"]).to_numpy().tolist()
+    )
+    assert describe_source(SourceSpec(path=str(data))).proposed_key == {"match": "name"}
+    # a file with GeoCode needs no option
+    assert describe_source(SourceSpec(path="indicator_1-1-1.csv"), base_dir=REAL).proposed_key == {}
+
+
+def test_a_source_none_of_whose_units_is_listed_is_an_error(tmp_path: Path) -> None:
+    """Read without key: {match: name}, the named regions are none of the units table's:
+    that used to leave an empty dataset and one warning; it is one error that says how to
+    read names. A file of keys written otherwise is told how to read keys."""
+    data, units = _sdg_by_name(tmp_path)
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path=str(data))], units=units)
+    failures = err.value.failures
+    assert failures["code"].tolist() == ["no_listed_units"]
+    assert failures["row"].tolist() == [2]
+    assert "52 units" in failures["reason"].iloc[0]
+    assert "key: {match: name}" in failures["reason"].iloc[0]
+    # a Kreis table of all Germany against a units table of Bavarian Gemeinden
+    bavaria = pd.DataFrame({"unit": ["09162000", "09184119"], "name": ["München", "Garching"]})
+    bavaria.to_csv(tmp_path / "bavaria.csv", index=False)
+    with pytest.raises(DataValidationError) as err:
+        load_sources(
+            [SourceSpec(path="12411-01-01-4.csv")], base_dir=REAL, units=tmp_path / "bavaria.csv"
+        )
+    (reason,) = err.value.failures["reason"]
+    assert "526 units" in reason and "key: {pad: auto}" in reason
+
+
 def test_wide_file_with_key_and_name_columns_needs_only_the_year() -> None:
     # 093;Köln I;267;267;191277;132837;69,45;...
     ds = load("koeln_btw2013_wahlkreis.csv", year=2013)

@@ -111,6 +111,9 @@ SET_BY_PRODUCER: dict[str, str] = {
     "election an export is about): a caption, not a figure; not read (a warning)",
     "other_units": "the rows of units the units table does not list, left out of an "
     "official export (its Land, every other Kreis; other_units: leave_out; a warning)",
+    "no_listed_units": "not one unit of a source is in the units table (names where keys "
+    "are listed, keys written otherwise, another region's file): nothing of it would be "
+    "read, where its other regions would be left out",
     "change_column": "a column of a plain table with a year per column that names two years "
     "(Veränderung 2020 zu 2005): a change between them, which mint-index computes from each "
     "year's figures; not read (a warning)",

@@ -31,6 +31,7 @@ __all__ = [
     "REGIERUNGSBEZIRKE",
     "ZERO_LOSING_LENGTHS",
     "apply_key_spec",
+    "are_names",
     "comparable_names",
     "key_scheme",
     "local_region_names",
@@ -71,6 +72,18 @@ def key_scheme(keys: pd.Series | pd.Index | np.ndarray | ExtensionArray) -> str:
     if not lengths.isin(OFFICIAL_LENGTHS).any():
         return "own"
     return "ars" if lengths.isin(_ARS_ONLY).any() else "ags"
+
+
+#: Three letters in a row: a name (``Gifhorn``, ``Braunschweig, Stadt``), never a key,
+#: which may carry a letter or two (``K03101``, ``DG``).
+_WORD = re.compile(r"[^\W\d_]{3}")
+
+
+def are_names(units: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
+    """Which unit texts are names rather than keys (:data:`_WORD`): what an Open SDG file
+    without ``GeoCode`` keys its rows by, or a file a units table's keys cannot find."""
+    text = pd.Series(np.asarray(units, dtype=object)).astype(str)
+    return text.str.contains(_WORD).to_numpy(dtype=bool)
 
 
 def apply_key_spec(keys: np.ndarray, spec: KeySpec) -> tuple[np.ndarray, str]:

@@ -381,7 +381,7 @@ def describe_source(
     # official keys that lost their zeros in a spreadsheet, seen among the file's keys,
     # where the source says nothing of how to read them: the entry restores them
     official = np.full(len(keys), _official_keys(first))
-    restore = spec.key == KeySpec() and (lost_zeros(pd.Series(keys), (), official) > 0).any()
+    restore = bool((lost_zeros(pd.Series(keys), (), official) > 0).any())
     said = alike(found.astype(object).where(found.notna(), None).to_dict("records"))
     return SourceDescription(
         path=spec.path,
@@ -400,10 +400,21 @@ def describe_source(
         years=sorted(int(y) for y in pd.unique(cells["year"])),
         variables=infos,
         proposed_mapping=proposed,
-        proposed_key={"pad": "auto"} if restore else {},
+        proposed_key=_proposed_key(spec, tables, restore),
         warnings=[problem_line(r) for r in said],
         warning_codes=[str(r["code"]) for r in said],
     )
+
+
+def _proposed_key(spec: SourceSpec, tables: list[Table], restore: bool) -> dict[str, str]:
+    """How to read the keys of a source that says nothing of them: give official keys
+    their lost zeros back (``restore``), or key the regions an official table names by
+    the units table (``match: name``)."""
+    if spec.key != KeySpec():
+        return {}
+    if restore:
+        return {"pad": "auto"}
+    return {"match": "name"} if any(t.named_units for t in tables) else {}
 
 
 def _finish(
@@ -515,6 +526,11 @@ def _without_other_units(table: Table, units: pd.DataFrame) -> list[pd.DataFrame
     out = ~listed[codes]  # the rows to leave out (a category no row has counts for none)
     if not out.any():
         return []
+    if out.all():  # not another region's rows but none of the project's: say why, once
+        present = categories[np.unique(codes[codes >= 0])]  # the units with rows
+        table.failures.append(_no_listed_units(table, present, known))
+        table.cells = table.cells.iloc[:0]
+        return []
     others = categories[np.isin(np.arange(len(categories)), codes[out])]
     first = int(table.cells["row"].to_numpy()[np.flatnonzero(out)[0]])
     table.cells = table.cells[~out].reset_index(drop=True)
@@ -531,6 +547,34 @@ def _without_other_units(table: Table, units: pd.DataFrame) -> list[pd.DataFrame
             code="other_units",
         )
     ]
+
+
+def _no_listed_units(table: Table, units: np.ndarray, known: pd.Index) -> pd.DataFrame:
+    """The problem of a source none of whose units the units table lists (code
+    ``no_listed_units``): with a few of each side's units, and how to read names (``key:
+    {match: name}``) or keys written otherwise."""
+    from mint_index.data.keys import are_names
+
+    if are_names(units).mean() > 0.5:
+        how = (
+            "the file names its units: key them by the names in the units table (key: "
+            "{match: name}, --key match=name)"
+        )
+    else:
+        how = (
+            "its keys may be written otherwise: say how to read them (key: {pad: auto} "
+            'restores lost zeros, key: {prefix: "03"} adds a Land\'s), or give the '
+            "file of the project's region"
+        )
+    return failures_frame(
+        table.source,
+        int(table.cells["row"].iloc[0]),
+        "unit",
+        ", ".join(repr(str(u)) for u in units[:3]),
+        f"not one of the file's {len(units)} units is in the units table (it lists "
+        f"{', '.join(repr(str(k)) for k in known[:3])}, ...): nothing of it would be read; " + how,
+        code="no_listed_units",
+    )
 
 
 # ---- reading ------------------------------------------------------------------------

@@ -113,9 +113,10 @@ class Table:
     labels: dict[str, str] = field(default_factory=dict)
     #: ags, ars or own: how the unit keys are read (see :mod:`mint_index.data.keys`)
     key_scheme: str | None = None
-    #: the units named, not keyed, in a table that keys its other units (a GENESIS table
-    #: naming Kreise beside its Land's key, read with ``key: {match: name}``): the only
-    #: ones the units table keys; ``None`` where every unit is named or every one keyed
+    #: the units an official table names, not keys, which ``key: {match: name}`` keys by
+    #: the units table: some (a GENESIS table naming Kreise beside its Land's key), or all
+    #: (an Open SDG file without ``GeoCode``); ``None`` where the format decides (a plain
+    #: table's unit column holds names or keys as its source says)
     named_units: frozenset[str] | None = None
     #: the rows of units the units table does not list are left out, with a warning,
     #: not reported as errors (``other_units``: an official export's other regions)

@@ -246,7 +246,8 @@ class SourceDescription(BaseModel):
     variables: list[VariableInfo] = Field(default_factory=list)
     proposed_mapping: dict[str, str] = Field(default_factory=dict)
     # how to read the keys where the source does not say it and the keys show it: official
-    # keys that lost their leading zeros, {"pad": "auto"} (pasted into the entry)
+    # keys that lost their leading zeros, {"pad": "auto"}; regions an official table
+    # names (an Open SDG file without GeoCode), {"match": "name"} (pasted into the entry)
     proposed_key: dict[str, str] = Field(default_factory=dict)
     # one line per warning; those alike in all but their row and value are one line
     # naming their rows (mint_index.errors.alike)

@@ -57,8 +57,9 @@ def match_unit_names(table: Table, units: pd.DataFrame | None) -> None:
                 None,
                 "key",
                 "match: name",
-                "key match: name applies to plain tables (CSV, workbooks, Parquet), not to "
-                f"a {table.format} file, which carries keys of its own",
+                "key match: name applies to plain tables (CSV, workbooks, Parquet) and to "
+                f"official tables that name their regions, not to this {table.format} file, "
+                "which carries keys of its own",
                 code="unsupported_option",
             )
         )
