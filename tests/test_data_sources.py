@@ -171,6 +171,33 @@ def test_a_source_none_of_whose_units_is_listed_is_an_error(tmp_path: Path) -> N
     assert "526 units" in reason and "key: {pad: auto}" in reason
 
 
+def test_empty_rows_in_long_files_are_passed_over(tmp_path: Path) -> None:
+    """A flat file and an Open SDG file saved by a spreadsheet program, with rows of
+    separators only among and below the data: read as without them (the flat file's empty
+    rows used to hide its region column; Open SDG's were 'not a year'), and a problem
+    still names its line of the file."""
+    flat = (REAL / "12411-01-01-4_flat.csv").read_text(encoding="utf-8-sig").split("\n")
+    head = flat[0].split(";")
+    empty = ";" * (len(head) - 1)
+    broken = flat[10].split(";")
+    broken[head.index("value")] = "abc"
+    lines = [*flat[:5], empty, empty, *flat[5:10], ";".join(broken), *flat[11:], empty]
+    (tmp_path / "flat.csv").write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path=str(tmp_path / "flat.csv"))])
+    failures = err.value.failures
+    assert failures[["row", "value", "code"]].to_numpy().tolist() == [[13, "abc", "not_a_number"]]
+    lines[12] = flat[10]
+    (tmp_path / "flat.csv").write_text("\n".join(lines), encoding="utf-8")
+    ds = load_sources([SourceSpec(path=str(tmp_path / "flat.csv"))])
+    assert len(ds.long) == len(load("12411-01-01-4_flat.csv").long)
+    assert value(ds, "08222", 2024, "Bevölkerungsstand (Anzahl) | Insgesamt") == 318035
+    sdg = (REAL / "indicator_1-1-1.csv").read_bytes()
+    (tmp_path / "sdg.csv").write_bytes(sdg.replace(b"\n2006,", b"\n,,,\n2006,", 1) + b",,,\n,,,\n")
+    ds = load_sources([SourceSpec(path=str(tmp_path / "sdg.csv"))])
+    assert len(ds.long) == 1040 and value(ds, "03101", 2005, "Value") == 245273
+
+
 def test_wide_file_with_key_and_name_columns_needs_only_the_year() -> None:
     # 093;Köln I;267;267;191277;132837;69,45;...
     ds = load("koeln_btw2013_wahlkreis.csv", year=2013)

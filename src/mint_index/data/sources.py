@@ -455,10 +455,20 @@ def _header(text: str, sep: str, skip: int) -> list[str]:
 
 
 def _all_text(text: str, sep: str) -> pd.DataFrame:
+    """A file of one value per row (a flat file, Open SDG) as text cells, without the rows
+    that hold nothing (``;;;;``, as a spreadsheet program saving it writes empty rows
+    below the data): its index numbers the others among the file's rows."""
     frame = read_csv_table(
         io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False
     )
     frame.columns = [str(c).strip() for c in frame.columns]
+    if not frame.shape[1]:
+        return frame
+    # an empty row has an empty first cell: only those rows are looked at whole
+    maybe = np.flatnonzero(frame.iloc[:, 0].str.strip().eq("").to_numpy())
+    if len(maybe):
+        cells = frame.iloc[maybe].apply(lambda column: column.str.strip().eq(""))
+        frame = frame.drop(index=frame.index[maybe[cells.all(axis=1).to_numpy()]])
     return frame
 
 
