@@ -43,8 +43,8 @@ def test_bar_chart_scales_bars_and_escapes() -> None:
     root = _parse(markup)
     assert root.find("s:title", NS).text == EVIL
     rects = root.findall("s:rect", NS)
-    # plot area 200 .. 570 (width - 70): 50 -> half of 370, 100 -> all of it
-    assert [float(r.get("width")) for r in rects] == [185.0, 370.0]
+    # plot area 200 .. 590 (width - 50): 50 -> half of 390, 100 -> all of it
+    assert [float(r.get("width")) for r in rects] == [195.0, 390.0]
     assert [float(r.get("x")) for r in rects] == [200.0, 200.0]
     assert "50" in _texts(root) and "100" in _texts(root)
 
@@ -64,12 +64,27 @@ def test_bar_chart_negative_values_grow_left_from_zero() -> None:
         )
     )
     up, down = root.findall("s:rect", NS)
-    zero = 200 + 370 / 2
+    # by default as wide as a phone: bars from 150 to 310 (360 - 50), zero in the middle
+    zero = 150 + 160 / 2
     assert float(up.get("x")) == pytest.approx(zero)
-    assert float(up.get("width")) == pytest.approx(370 / 4, abs=0.05)
+    assert float(up.get("width")) == pytest.approx(160 / 4, abs=0.05)
     assert float(down.get("x")) + float(down.get("width")) == pytest.approx(zero, abs=0.1)
     assert down.get("fill") == svg.OKABE_ITO["vermillion"]
     assert up.get("fill") == svg.OKABE_ITO["blue"]
+
+
+def test_bar_chart_names_are_cut_to_their_column() -> None:
+    """A label column of 150 px holds 20 characters of 7.2 px (6 px kept from the bars):
+    a longer name is cut with an ellipsis, a name that fits is whole."""
+    names = ["Garmisch-Partenkirchen, Markt", "Bärenklau am Berg"]
+    root = _parse(
+        svg.bar_chart(names, [40.0, 30.0], ["40", "30"], chart_id="b", title="t", desc="d")
+    )
+    texts = _texts(root)
+    assert (
+        "Garmisch-Partenkirc…" in texts
+    )  # 19 characters and the ellipsis and "Bärenklau am Berg" in texts
+    assert float(root.get("width")) == 360
 
 
 def test_missing_values_draw_no_mark() -> None:

@@ -197,22 +197,25 @@ def bar_chart(
     vmin: float = 0.0,
     vmax: float = 100.0,
     highlight: Sequence[bool] | None = None,
-    width: float = 640.0,
-    label_width: float = 200.0,
+    width: float = NARROW_WIDTH,
+    label_width: float = 150.0,
     axis_label: str = "",
     tick_format: Callable[[float], str] = _plain_tick,
 ) -> str:
     """Horizontal bars, one per label; highlighted bars in vermillion, others in blue;
-    an axis with ticks below and its title (``axis_label``)."""
+    an axis with ticks below and its title (``axis_label``). As wide as a phone by
+    default (:data:`NARROW_WIDTH`): a ranking read there shows every bar's end and value,
+    the labels cut to what their column holds (the table beside the chart has them
+    whole)."""
     row, top = 20.0, 6.0
     height = top + row * len(labels) + 46
-    x0, x1 = label_width, width - 70
+    x0, x1 = label_width, width - 50
     to_x = _scale(vmin, vmax, x0, x1)
     base = to_x(max(vmin, min(0.0, vmax)))
     out = _open(chart_id, width, height, title, desc)
     for i, (label, value, shown) in enumerate(zip(labels, values, value_labels, strict=True)):
         y = top + i * row
-        out.append(_text(x0 - 6, y + 13, _clip_label(label, 32), "end"))
+        out.append(_text(x0 - 6, y + 13, _clip_label(label, _fitting(x0 - 6)), "end"))
         if not _missing(value):
             x = to_x(float(value))  # type: ignore[arg-type]
             colour = _HIGHLIGHT if highlight is not None and highlight[i] else _UNIT
@@ -657,13 +660,15 @@ def histograms(
     chart_id: str,
     title: str,
     desc: str,
-    columns: int = 3,
-    panel_width: float = 210.0,
+    columns: int = 1,
+    panel_width: float = NARROW_WIDTH,
     panel_height: float = 110.0,
     tick_format: Callable[[float], str] = _plain_tick,
 ) -> str:
     """Small-multiple histograms ``(label, counts per bin)`` over shared bin ``edges``;
-    the first and last edge are written by ``tick_format`` (the report's formatter)."""
+    the first and last edge are written by ``tick_format`` (the report's formatter). By
+    default one below the other, as wide as a phone, each label whole up to what the
+    panel's width holds."""
     n = max(len(panels), 1)
     cols = min(columns, n)
     rows = math.ceil(n / cols)
@@ -675,7 +680,9 @@ def histograms(
         px, py = (k % cols) * panel_width, (k // cols) * panel_height
         x0, x1 = px + 10, px + panel_width - 14
         y0, y1 = py + panel_height - 20, py + 24
-        out.append(_text(px + 10, py + 14, _clip_label(label, 28), extra=' font-weight="600"'))
+        out.append(
+            _text(px + 10, py + 14, _clip_label(label, _fitting(panel_width - 20)), extra=_BOLD)
+        )
         to_x = _scale(vmin, vmax, x0, x1)
         top = max(max(counts, default=0), 1)
         for b, count in enumerate(counts):
