@@ -11,6 +11,7 @@ from mint_index.data.keys import (
     LAND_NAMES,
     apply_key_spec,
     comparable_names,
+    in_units_scheme,
     key_scheme,
     local_region_names,
     region_keys,
@@ -173,3 +174,30 @@ def test_a_lands_prefix_completes_keys_written_within_the_land() -> None:
 def test_no_names_no_local_regions() -> None:
     # a table with no title line at all: found by fuzzing (an internal error)
     assert local_region_names(np.array([], dtype=object)).tolist() == []
+
+
+def test_gemeinden_keyed_in_the_units_tables_scheme() -> None:
+    """AGS ``LL R KK GGG`` is ARS ``LL R KK VVVV GGG`` without the Verband part: an AGS
+    takes the one ARS the units table lists for it, an ARS gives its AGS; keys of other
+    levels, listed keys and keys nothing matches stay as written."""
+    ars_units = pd.Index(["091620000000", "091715111111", "09171", "091715222222"])
+    keys = np.array(["09162000", "09171111", "09171", "09999999", "091620000000", "2"])
+    assert in_units_scheme(keys, ars_units).tolist() == [
+        "091620000000",  # München: Verband 0000
+        "091715111111",
+        "09171",  # a Kreis is keyed alike
+        "09999999",  # no unit of the table
+        "091620000000",  # already listed
+        "2",
+    ]
+    ags_units = pd.Index(["09162000", "09171111", "09171"])
+    keys = np.array(["091620000000", "091715111111", "091715111112", "09171"])
+    assert in_units_scheme(keys, ags_units).tolist() == [
+        "09162000",
+        "09171111",
+        "091715111112",  # its AGS 09171112 is not listed
+        "09171",
+    ]
+    # two ARS of one AGS (a Gemeinde listed twice): an AGS is not guessed to be either
+    twice = pd.Index(["091715111111", "091716111111"])
+    assert in_units_scheme(np.array(["09171111"]), twice).tolist() == ["09171111"]

@@ -632,3 +632,27 @@ def test_inspect_reports_what_loading_the_file_would_find_in_its_cells(tmp_path:
     with pytest.raises(mi.DataValidationError) as err:
         mi.load_data(path)
     assert err.value.failures["code"].tolist() == ["duplicate_cell", "duplicate_cell"]
+
+
+def test_a_genesis_gemeinde_table_against_a_units_table_of_ars(tmp_path: Path) -> None:
+    """The real Bavarian Gemeinde table keys by AGS (09162000); a units table from the
+    Gemeindeverzeichnis keys by ARS (091620000000). München's Wahlberechtigte on
+    15.09.2013 (line 11 of the file: 909641) arrive under its ARS; a Gemeinde the units
+    table lists by ARS and a file by ARS read against an AGS units table too."""
+    units = pd.DataFrame(
+        {"unit": ["091610000000", "091620000000"], "name": ["Ingolstadt", "München"]}
+    )
+    units.to_csv(tmp_path / "units.csv", index=False)
+    ds = mi.load_data(REAL / "14339-01-02-5_00.csv", units=tmp_path / "units.csv")
+    assert sorted(ds.unit_ids) == ["091610000000", "091620000000"]
+    assert value(ds, "091620000000", 2013, "Wahlberechtigte | Anzahl") == 909641
+    assert value(ds, "091610000000", 2008, "Gültige Stimmen | Parteien | CDU/CSU | Anzahl") == 16784
+    # a town's file keyed by ARS, a units table by AGS
+    pd.DataFrame({"unit": ["091620000000"], "year": [2023], "x": [5.0]}).to_csv(
+        tmp_path / "ars.csv", index=False
+    )
+    pd.DataFrame({"unit": ["09162000"], "name": ["München"]}).to_csv(
+        tmp_path / "ags.csv", index=False
+    )
+    ds = mi.load_data(tmp_path / "ars.csv", units=tmp_path / "ags.csv")
+    assert value(ds, "09162000", 2023, "x") == 5.0

@@ -33,6 +33,7 @@ __all__ = [
     "apply_key_spec",
     "are_names",
     "comparable_names",
+    "in_units_scheme",
     "key_scheme",
     "local_region_names",
     "region_keys",
@@ -103,6 +104,31 @@ def apply_key_spec(keys: np.ndarray, spec: KeySpec) -> tuple[np.ndarray, str]:
         keys = text.where(~digits, text.str.zfill(spec.pad)).to_numpy(dtype=object)
     scheme = spec.scheme if spec.scheme != "auto" else key_scheme(keys)
     return keys, scheme
+
+
+def in_units_scheme(keys: np.ndarray, known: pd.Index) -> np.ndarray:
+    """Each Gemeinde's key as the units table writes it, where the table keys Gemeinden by
+    the other official scheme; any other key as it is. The 8-digit AGS (``LL R KK GGG``,
+    München ``09162000``) is the 12-digit ARS (``LL R KK VVVV GGG``, ``091620000000``)
+    without its Gemeindeverband part, so an ARS gives its AGS; an AGS gives the ARS the
+    units table lists with that AGS, where it lists one only. Keys of Länder, Bezirke and
+    Kreise are alike in both schemes."""
+    text = pd.Series(keys, dtype=object).astype(str).str.strip()
+    listed = pd.Series(np.asarray(known, dtype=object)).astype(str)
+    ars = listed[listed.str.fullmatch(r"\d{12}")]
+    ags_of_ars = (ars.str[:5] + ars.str[9:]).to_numpy(dtype=object)
+    once = ~pd.Series(ags_of_ars).duplicated(keep=False).to_numpy()
+    as_ars = dict(zip(ags_of_ars[once], ars.to_numpy(dtype=object)[once], strict=True))
+    as_ags = set(listed[listed.str.fullmatch(r"\d{8}")])
+    out = text.to_numpy(dtype=object).copy()
+    short = text.str.fullmatch(r"\d{8}").to_numpy(dtype=bool) & ~text.isin(listed).to_numpy()
+    for i in np.flatnonzero(short):  # the keys a units table lacks (a few thousand at most)
+        out[i] = as_ars.get(out[i], out[i])
+    long = text.str.fullmatch(r"\d{12}").to_numpy(dtype=bool) & ~text.isin(listed).to_numpy()
+    for i in np.flatnonzero(long):
+        ags = out[i][:5] + out[i][9:]
+        out[i] = ags if ags in as_ags else out[i]
+    return out
 
 
 def restored_zeros(keys: np.ndarray) -> np.ndarray:

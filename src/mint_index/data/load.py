@@ -429,6 +429,7 @@ def _finish(
     """Combine the tables, validate, raise every problem at once or build the Dataset."""
     if units_table is not None:
         for table in tables:  # loops over sources
+            _keyed_as_the_units(table, units_table)
             if table.leaves_out_other_units:
                 notes += _without_other_units(table, units_table)
     for table in tables:
@@ -510,6 +511,26 @@ def _keyless_named(failures: pd.DataFrame, tables: list[Table]) -> pd.DataFrame:
     out = failures.copy()
     out.loc[fill, "value"] = found[fill]
     return out
+
+
+def _keyed_as_the_units(table: Table, units: pd.DataFrame) -> None:
+    """``table``'s Gemeinden keyed as the units table keys them, where one writes the AGS
+    and the other the ARS (:func:`~mint_index.data.keys.in_units_scheme`): a GENESIS
+    Gemeinde table's ``09162000`` is a units table's ``091620000000``."""
+    from mint_index.data.keys import in_units_scheme
+
+    column = table.cells["unit"]
+    categories = np.asarray(column.cat.categories, dtype=object)
+    keyed = in_units_scheme(categories, units.index)
+    moved = keyed != categories
+    # two keys of one Gemeinde in one table (its AGS and its ARS): left as written, for
+    # validation to report
+    if not moved.any() or len(set(keyed)) < len(keyed):
+        return
+    table.cells["unit"] = column.cat.rename_categories(list(keyed))
+    if table.names is not None:
+        renamed = dict(zip(categories[moved], keyed[moved], strict=True))
+        table.names.index = [renamed.get(str(k), k) for k in table.names.index]
 
 
 def _without_other_units(table: Table, units: pd.DataFrame) -> list[pd.DataFrame]:
