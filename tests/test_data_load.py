@@ -97,6 +97,37 @@ def test_load_units_csv_keeps_keys_and_reads_population(tmp_path: Path) -> None:
     assert units.loc["06531005", "parent"] == "06531"  # grouping keys stay text
 
 
+def test_a_units_table_with_german_heads(tmp_path: Path) -> None:
+    """As a town department writes it: ``Gemeindeschlüssel``, ``Gemeinde``, ``Einwohner``
+    with thousands dots. The names and the populations are read as such (they used to be
+    the keys and text, so reports named every unit by its key and no peer group by size
+    could be formed); a bad population names the file's column."""
+    path = tmp_path / "units.csv"
+    path.write_text(
+        "Gemeindeschlüssel;Gemeinde;Einwohner (31.12.2023);Vergleichsgruppe\n"
+        "09162000;München;1.510.378;Großstadt\n"
+        "09161000;Ingolstadt;142.308;Großstadt\n",
+        encoding="utf-8",
+    )
+    units = mi.load_units(path)
+    assert list(units.index) == ["09162000", "09161000"]
+    assert units["name"].tolist() == ["München", "Ingolstadt"]
+    assert units["population"].tolist() == [1510378.0, 142308.0]
+    assert units.loc["09161000", "Vergleichsgruppe"] == "Großstadt"
+    path.write_text("AGS;Gemeinde;Bevölkerung insgesamt\n09162000;München;viele\n")
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_units(path)
+    first = err.value.failures.iloc[0]
+    assert (first["row"], first["column"], first["reason"]) == (
+        2,
+        "Bevölkerung insgesamt",
+        "population is not a number",
+    )
+    # two population heads: neither is taken for the population
+    path.write_text("AGS;Einwohner;Bevölkerung\n09162000;1;2\n")
+    assert "population" not in mi.load_units(path).columns
+
+
 def test_units_table_attached_to_the_dataset(tmp_path: Path) -> None:
     path = tmp_path / "units.csv"
     path.write_text("unit,name,population,peer_group\n01,Alpha,10,small\n02,Beta,20,large\n")

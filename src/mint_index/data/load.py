@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -28,6 +29,7 @@ from mint_index.data.controls import units_control_failures
 from mint_index.data.dataset import Dataset, build_cube
 from mint_index.data.genesis import apply_mapping, load_mapping
 from mint_index.data.inputs import InputRefused, expand_data_folders, read_input, sniff_kind
+from mint_index.data.layouts import KEY_NAMES, NAME_NAMES, find_column
 from mint_index.data.problems import failures_frame
 from mint_index.data.readers import (
     Table,
@@ -76,7 +78,14 @@ FORMATS = tuple(f for f in SOURCE_FORMATS if f != "auto")
 #: What ``layout=`` may force: a plain table's layouts (``auto`` is the default).
 LAYOUTS = ("long", "wide", "transposed")
 _PARQUET = {".parquet", ".pq"}
-_UNIT_KEYS = ("unit", "ags", "ars", "key", "code", "id")
+#: A units table's population column as town departments head it (``Einwohner``,
+#: ``Einwohnerzahl``, ``Bevölkerung insgesamt``, ``Einwohner (31.12.2023)``): read as
+#: ``population``, which peer groups by size are formed from.
+_POPULATION_HEAD = re.compile(
+    r"^(?:population|einwohner(?:zahl)?|bev(?:ö|oe)lkerung(?:sstand)?|ew)"
+    r"(?:\s+insgesamt)?(?:\s*\(.*\))?$",
+    re.IGNORECASE,
+)
 
 
 def load_data(
@@ -768,6 +777,25 @@ def _dataset(
 
 
 # ---- units --------------------------------------------------------------------------
+def _units_heads(columns: pd.Index, key: str) -> dict[str, str]:
+    """The name and population columns of a units table headed as a town department
+    heads them, renamed ``name`` and ``population``: the first head the data readers take
+    for a name (``Gemeinde``, ``Gemeindename``, ``Gebiet``, ``Stadtteil``, ...), and the
+    one population head (:data:`_POPULATION_HEAD`), where the table has no ``name`` or
+    ``population`` column of its own."""
+    heads = [str(c) for c in columns if c != key]
+    renamed: dict[str, str] = {}
+    if "name" not in heads:
+        named = find_column(heads, None, NAME_NAMES)
+        if named is not None:
+            renamed[named] = "name"
+    if "population" not in heads:
+        counted = [h for h in heads if _POPULATION_HEAD.match(h) and h not in renamed]
+        if len(counted) == 1:
+            renamed[counted[0]] = "population"
+    return renamed
+
+
 def load_units(
     source: str | os.PathLike[str] | pd.DataFrame,
     *,
@@ -843,20 +871,22 @@ def _read_units(
             ]
         rows = np.arange(len(frame)) + (0 if suffix in _PARQUET else 2)
     frame.columns = [str(c).strip() for c in frame.columns]
-    lower = {c.lower(): c for c in frame.columns}
-    column = key if key is not None else next((lower[k] for k in _UNIT_KEYS if k in lower), None)
-    if column is None or column not in frame.columns:
+    column = find_column(list(frame.columns), key, KEY_NAMES)
+    if column is None:
         return pd.DataFrame(), [
             failures_frame(
                 name,
                 None,
                 key or "unit",
                 None,
-                f"no unit key column (looked for {key or ', '.join(_UNIT_KEYS)}); "
+                f"no unit key column (looked for {key or ', '.join(KEY_NAMES)}); "
                 f"columns are: {', '.join(frame.columns)}",
                 code="missing_column",
             )
         ]
+    heads = _units_heads(frame.columns, column)
+    frame = frame.rename(columns=heads)
+    said = {ours: theirs for theirs, ours in heads.items()}  # for the problems
 
     keys, problems = unit_keys(frame[column], name, rows, column)
     frame = frame.drop(columns=[column])
@@ -885,7 +915,7 @@ def _read_units(
                 failures_frame(
                     name,
                     rows[at],
-                    "population",
+                    said.get("population", "population"),
                     frame["population"].iloc[at].astype(str).to_numpy(),
                     np.where(parsed.bad[at], "population is not a number", "negative population"),
                     code=np.where(parsed.bad[at], "not_a_number", "negative_count"),
