@@ -79,6 +79,23 @@ def test_validate_a_folder_that_also_holds_the_units_table(
     assert "units      6" in capsys.readouterr().out
 
 
+def test_units_key_reads_a_units_workbook_with_keys_as_numbers(
+    drop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The units kept in Excel, AGS typed as numbers (01001000 is 1001000): ``--units-key
+    pad=auto`` reads them as the project file's ``units: {path: ..., key: {pad: auto}}``
+    does; without it the problem says so; without ``--units`` it is a usage error."""
+    units = pd.read_csv(drop / "units.csv", dtype=str)
+    units.assign(unit=units["unit"].astype(int)).to_excel(drop / "units.xlsx", index=False)
+    given = ("validate", drop / "data", "--framework", FRAMEWORK, "--units", drop / "units.xlsx")
+    assert cli(*given) == EXIT_DATA
+    assert "--units-key pad=auto" in capsys.readouterr().err
+    assert cli(*given, "--units-key", "pad=auto") == EXIT_OK, capsys.readouterr().err
+    assert "units      6" in capsys.readouterr().out
+    assert cli("validate", drop / "data", "--units-key", "pad=auto") == EXIT_USAGE
+    assert "give --units" in capsys.readouterr().err
+
+
 def test_no_output_is_written_over_an_input(drop: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A typo such as ``--out data/2023.csv`` or ``--summary units.csv`` used to overwrite
     the input; it is refused and nothing is written (the summary neither)."""

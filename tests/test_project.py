@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import value
 
 import mint_index as mi
 from mint_index.cli import main
@@ -174,6 +175,36 @@ def test_paths_are_relative_to_the_project_file(tmp_path: Path) -> None:
         root / "raw" / "12411-01-01-4.csv",
         root / "raw" / "12411-01-01-4_flat.csv",
     ]
+
+
+def test_a_units_table_kept_in_excel_with_its_keys_as_numbers(tmp_path: Path) -> None:
+    """A town's units workbook with the AGS typed as numbers (Flensburg 01001 is 1001): the
+    project file says how to read it, as a source's entry would (``units: {path: ...,
+    key: {pad: auto}}``), and Flensburg's and Kiel's 2015 figures (lines 11-12 of the real
+    export: 85942 and 246306) are read for them; the bare path says how to fix it."""
+    town = tmp_path / "town"
+    project_file = genesis_project(town)
+    pd.DataFrame(
+        {"AGS": [1001, 1002], "Gemeinde": ["Flensburg", "Kiel"], "Einwohner": [85942, 246306]}
+    ).to_excel(town / "units.xlsx", index=False)
+    text = project_file.read_text(encoding="utf-8")
+    project_file.write_text(text + "units: {path: units.xlsx, key: {pad: auto}}\n", "utf-8")
+    project = mi.load_project(project_file)
+    assert project.units == (town / "units.xlsx").resolve()
+    data = project.data
+    assert sorted(data.unit_ids) == ["01001", "01002"]
+    assert data.units.loc["01001", "name"] == "Flensburg"
+    assert value(data, "01001", 2015, "pop_total") == 85942
+    assert value(data, "01002", 2015, "pop_total") == 246306
+    project_file.write_text(text + "units: units.xlsx\n", "utf-8")
+    with pytest.raises(mi.DataValidationError) as err:
+        _ = mi.load_project(project_file).data
+    numeric = err.value.failures[err.value.failures["code"] == "numeric_keys"]
+    assert "units: {path: ..., key: {pad: auto}}" in numeric["reason"].iloc[0]
+    # the mapping's path must exist, as the bare path must
+    project_file.write_text(text + "units: {path: nowhere.xlsx, key: {pad: 8}}\n", "utf-8")
+    with pytest.raises(mi.ProjectError, match=r"not found: nowhere\.xlsx"):
+        mi.load_project(project_file)
 
 
 def test_not_yaml_and_not_a_mapping(tmp_path: Path) -> None:

@@ -18,12 +18,12 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from mint_index.comparison import DEFAULT_RANK_JUMP
-from mint_index.data.source import SourceSpec
+from mint_index.data.source import SourceSpec, UnitsSpec
 from mint_index.errors import Problem, ProjectError, YamlError
 from mint_index.rules.languages import DEFAULT_LANGUAGE, Language
 
@@ -76,8 +76,10 @@ class ProjectFile(_Strict):
         min_length=1,
         description="framework YAML file or folder; the packaged MINT framework if absent",
     )
-    units: str | None = Field(
-        default=None, min_length=1, description="units table: keys, names, types, validity"
+    units: Annotated[str, Field(min_length=1)] | UnitsSpec | None = Field(
+        default=None,
+        description="units table: keys, names, types, validity; a path, or how to read it "
+        "({path: units.xlsx, key: {pad: auto}, unit_column: AGS, sheet: Gemeinden})",
     )
     rules: str | None = Field(
         default=None,
@@ -162,7 +164,20 @@ class Project:
 
     @property
     def units(self) -> Path | None:
-        return self.resolve(self.file.units) if self.file.units else None
+        """The units table's file."""
+        given = self.file.units
+        if given is None:
+            return None
+        return self.resolve(given if isinstance(given, str) else given.path)
+
+    @property
+    def units_table(self) -> Path | UnitsSpec | None:
+        """The units table as the loaders take it: its file, or how to read it (with its
+        path resolved)."""
+        given, path = self.file.units, self.units
+        if isinstance(given, UnitsSpec) and path is not None:
+            return given.model_copy(update={"path": str(path)})
+        return path
 
     @property
     def measures(self) -> Path | None:
@@ -193,7 +208,7 @@ class Project:
         return load_sources(
             self.sources,
             self.framework,
-            units=self.units,
+            units=self.units_table,
             base_dir=self.root,
             strict=self.strict,
         )
@@ -350,6 +365,8 @@ def _missing_files(content: dict[str, Any], root: Path, label: str) -> list[Prob
     problems = []
     for key in ("framework", "units", "measures", "rules"):
         value = content.get(key)
+        if key == "units" and isinstance(value, dict):  # how to read it: its path
+            value = value.get("path")
         if not isinstance(value, str) or (key == "rules" and value == NO_RULES):
             continue
         if not (root / value).exists():

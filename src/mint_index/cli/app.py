@@ -130,6 +130,13 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
         "holds it too does not read it as data",
     )
     parser.add_argument(
+        "--units-key",
+        metavar="PAIRS",
+        help="how the units table's keys are read, as --key says it for data: pad=auto "
+        "(keys a workbook kept as numbers lost their leading zero: 9162000 -> 09162000), "
+        "pad=8, prefix=03, scheme=ags|ars|own",
+    )
+    parser.add_argument(
         "--strict", action="store_true", help="treat data warnings as failures (exit code 1)"
     )
 

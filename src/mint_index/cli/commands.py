@@ -266,9 +266,22 @@ def read_inputs(
     files = data_files(data, other_roles)
     framework = spec.framework if spec is not None else read_framework(framework_path)
     sources = command_line_sources(files, args)
-    dataset = load_sources(sources, framework, units=units, strict=strict)
+    dataset = load_sources(sources, framework, units=units_table(units, args), strict=strict)
     hashes = file_records([*files, *([units] if units else [])])
     return Inputs(framework, spec, dataset, records(dataset.warnings, "warning"), hashes)
+
+
+def units_table(units: Path | None, args: argparse.Namespace) -> Path | dict[str, Any] | None:
+    """``--units`` as the loaders take it: the file, or with ``--units-key`` how its keys
+    are read (as a project file's ``units: {path: ..., key: {...}}``)."""
+    from mint_index.cli.project import key_option
+
+    given = getattr(args, "units_key", None)
+    if given is None:
+        return units
+    if units is None:
+        raise UsageError("--units-key says how the units table's keys are read: give --units")
+    return {"path": str(units), "key": key_option(given)}
 
 
 def data_facts(dataset: Dataset, files: list[dict[str, str]]) -> dict[str, Any]:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "command_line_sources",
     "init",
+    "key_option",
     "measures_register_file",
     "project_comparison",
     "project_of",
@@ -53,7 +54,7 @@ _SOURCE_FLAGS = (
     "encoding",
 )
 #: Flags whose value the project file gives.
-_PROJECT_FLAGS = ("framework", "units")
+_PROJECT_FLAGS = ("framework", "units", "units_key")
 
 
 def report_language(args: argparse.Namespace, project: Project | None) -> str:
@@ -120,7 +121,7 @@ def command_line_sources(files: list[Path], args: argparse.Namespace) -> list[So
         "layout": getattr(args, "layout", None) or "auto",
         "sheet": _sheet_option(sheet),
         "expected_warnings": _listed(getattr(args, "expected_warnings", None)),
-        "key": _key_option(getattr(args, "key", None)),
+        "key": key_option(getattr(args, "key", None)),
         "other_units": getattr(args, "other_units", None) or "auto",
         "filter": _filter_option(getattr(args, "filter", None)),
         "pivot": getattr(args, "pivot", None) or [],
@@ -137,7 +138,7 @@ def command_line_sources(files: list[Path], args: argparse.Namespace) -> list[So
         ) from None
 
 
-def _key_option(text: str | None) -> dict[str, str]:
+def key_option(text: str | None) -> dict[str, str]:
     """``--key``: how unit keys are read, as ``name=value`` pairs separated by commas
     (``prefix=03``, ``scheme=own``, ``pad=8``, ``match=name``), the values as text (as a
     project's ``key:`` says them; the key spec checks them)."""

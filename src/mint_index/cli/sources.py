@@ -254,10 +254,11 @@ def template(args: argparse.Namespace) -> Outcome:
     project = _project(args)
     framework = _framework(args, project)
     units_path = Path(args.units) if args.units else (project.units if project else None)
+    units_table = units_path if args.units or project is None else project.units_table
     if units_path is not None and not units_path.is_file():
         raise UsageError(f"units table not found: {units_path}")
     check_output_not_input(out, args, None, units_path)
-    units = load_units(units_path) if units_path is not None else None
+    units = load_units(units_table) if units_table is not None else None
     year = args.year or (project.report_options.year if project is not None else None)
     rules = project.rules if project is not None else None
     actions = list((rules or load_rules()).actions)

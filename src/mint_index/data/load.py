@@ -49,6 +49,7 @@ from mint_index.data.source import (
     KeySpec,
     SourceDescription,
     SourceSpec,
+    UnitsSpec,
     VariableInfo,
     one_separator,
     text_encoding,
@@ -88,10 +89,16 @@ _POPULATION_HEAD = re.compile(
 )
 
 
+#: A units table as ``load_data``, ``load_sources`` and ``load_units`` take it: a file, a
+#: DataFrame, or how to read a file (:class:`~mint_index.data.source.UnitsSpec`, or the
+#: project file's ``units:`` mapping it is made from).
+Units = str | os.PathLike[str] | pd.DataFrame | UnitsSpec | Mapping[str, Any]
+
+
 def load_data(
     source: Source | Sequence[Source],
     framework: Framework | str | os.PathLike[str] | None = None,
-    units: str | os.PathLike[str] | pd.DataFrame | None = None,
+    units: Units | None = None,
     *,
     format: str | None = None,
     layout: str | None = None,
@@ -154,7 +161,7 @@ def load_data(
     "Kreise"}``; a list keeps several values), and ``pivot`` names the columns of a long
     file whose values are part of each variable (``["Geschlecht"]``), as a project's
     source says them; a DataFrame's rows are selected with pandas instead.
-    ``units`` is a units table (path or DataFrame, see :func:`load_units`).
+    ``units`` is a units table (path, DataFrame or how to read it, see :func:`load_units`).
 
     With a ``framework`` the data are checked against it. Every problem is collected and
     raised once as :class:`~mint_index.DataValidationError` (``.failures``); non-fatal
@@ -250,7 +257,7 @@ def load_sources(
     sources: Sequence[SourceSpec],
     framework: Framework | str | os.PathLike[str] | None = None,
     *,
-    units: str | os.PathLike[str] | pd.DataFrame | None = None,
+    units: Units | None = None,
     base_dir: str | os.PathLike[str] | None = None,
     strict: bool = False,
     min_coverage: float = 0.5,
@@ -777,6 +784,22 @@ def _dataset(
 
 
 # ---- units --------------------------------------------------------------------------
+#: How to read a units table's keys that lost their zeros: said as its own entry says it.
+_UNITS_KEY_HINT = (
+    "unit key stored as a number, so a leading zero may be lost; store the keys as text, "
+    "or say how to read them: units: {path: ..., key: {pad: auto}} in the project file "
+    '(--units-key pad=auto; pad: 8 pads every key to 8 digits, prefix: "03" adds a '
+    "Land's key)"
+)
+
+
+def _units_key_hint(problem: pd.DataFrame) -> pd.DataFrame:
+    """A key problem of the units table with the hint a units table takes (its entry's
+    ``key:``), not a data source's."""
+    numeric = problem["code"] == "numeric_keys"
+    return problem.assign(reason=problem["reason"].where(~numeric, _UNITS_KEY_HINT))
+
+
 def _units_heads(columns: pd.Index, key: str) -> dict[str, str]:
     """The name and population columns of a units table headed as a town department
     heads them, renamed ``name`` and ``population``: the first head the data readers take
@@ -797,7 +820,7 @@ def _units_heads(columns: pd.Index, key: str) -> dict[str, str]:
 
 
 def load_units(
-    source: str | os.PathLike[str] | pd.DataFrame,
+    source: Units,
     *,
     key: str | None = None,
     sheet: str | int = 0,
@@ -812,6 +835,12 @@ def load_units(
     ``population`` is made numeric; other columns keep their values (text from files),
     so grouping keys keep their leading zeros. Duplicate, empty or malformed keys and
     bad populations raise one :class:`~mint_index.DataValidationError`.
+
+    ``source`` may also say how to read a file, as the project file's ``units:`` mapping
+    does (a :class:`~mint_index.data.source.UnitsSpec` or a mapping):
+    ``{"path": "units.xlsx", "key": {"pad": "auto"}}`` gives back the leading zeros a
+    workbook took from keys kept as numbers; ``unit_column`` and ``sheet`` as ``key``
+    and ``sheet`` here.
     """
     frame, problems = _read_units(source, key=key, sheet=sheet, sep=sep, encoding=encoding)
     if problems:
@@ -836,13 +865,30 @@ def _units_frame(
 
 
 def _read_units(
-    source: str | os.PathLike[str] | pd.DataFrame,
+    source: Units,
     *,
     key: str | None = None,
     sheet: str | int = 0,
     sep: str | None = None,
     encoding: str | None = None,
 ) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    from pydantic import ValidationError
+
+    from mint_index.data.keys import apply_key_spec
+
+    reading = KeySpec()
+    if isinstance(source, Mapping):
+        try:
+            source = UnitsSpec.model_validate(dict(source))
+        except ValidationError as exc:
+            why = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+            return pd.DataFrame(), [
+                failures_frame("<units>", None, None, None, why, code="invalid_option")
+            ]
+    if isinstance(source, UnitsSpec):
+        key = source.unit_column or key
+        sheet = source.sheet if source.sheet is not None else sheet
+        reading, source = source.key, source.path
     name = "<units>" if isinstance(source, pd.DataFrame) else str(source)
     decimal = "."
     try:
@@ -889,6 +935,12 @@ def _read_units(
     said = {ours: theirs for theirs, ours in heads.items()}  # for the problems
 
     keys, problems = unit_keys(frame[column], name, rows, column)
+    problems = [_units_key_hint(problem) for problem in problems]
+    if reading != KeySpec():  # what a number lost, the spec gives back: no problem then
+        keys = apply_key_spec(keys, reading)[0]
+        if reading.pad is not None or reading.prefix is not None:
+            kept = [problem[problem["code"] != "numeric_keys"] for problem in problems]
+            problems = [problem for problem in kept if len(problem)]
     frame = frame.drop(columns=[column])
     frame.index = pd.Index(keys.astype(str), name="unit")
     reason = malformed_keys(pd.Series(frame.index))

@@ -14,7 +14,14 @@ from __future__ import annotations
 import codecs
 from typing import Annotated, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
 
 __all__ = [
     "FORMATS",
@@ -23,6 +30,7 @@ __all__ = [
     "KeySpec",
     "SourceDescription",
     "SourceSpec",
+    "UnitsSpec",
     "VariableInfo",
     "one_separator",
     "text_encoding",
@@ -131,6 +139,35 @@ def one_separator(text: str) -> str:
             f"',' or a tab (\"\\t\" in double quotes in YAML); got {text!r}"
         )
     return text
+
+
+class UnitsSpec(BaseModel):
+    """How the units table is to be read, where its file alone does not say it: the
+    project file's ``units:`` as a mapping (``units: {path: units.xlsx, key: {pad:
+    auto}}``) rather than a path.
+
+    ``unit_column``: the key column, where its head is none the readers know (``AGS``,
+    ``Gemeindeschlüssel``, ...). ``sheet``: a workbook's sheet (name or 0-based
+    position; default the first). ``key``: how its keys are read, as a source's are
+    (:class:`KeySpec`): a units table kept in Excel has lost the leading zero of every key
+    below Land 10 (``9162000``), which ``pad: auto`` or ``pad: 8`` gives back; ``match:
+    name`` applies to data sources only.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    path: str = Field(min_length=1)
+    unit_column: str | None = Field(default=None, min_length=1)
+    sheet: Annotated[str, Field(min_length=1)] | Annotated[int, Field(ge=0)] | None = None
+    key: KeySpec = KeySpec()
+
+    @model_validator(mode="after")
+    def _keys_not_names(self) -> UnitsSpec:
+        if self.key.match != "key":
+            raise ValueError(
+                "key match: name applies to data sources; a units table keys its units"
+            )
+        return self
 
 
 class SourceSpec(BaseModel):
