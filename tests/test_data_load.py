@@ -126,6 +126,10 @@ def test_a_units_table_with_german_heads(tmp_path: Path) -> None:
     # two population heads: neither is taken for the population
     path.write_text("AGS;Einwohner;Bevölkerung\n09162000;1;2\n")
     assert "population" not in mi.load_units(path).columns
+    # given as data by mistake, it is recognised as a units table by its heads
+    path.write_text("AGS;Gemeinde;Einwohner\n09162000;München;1.510.378\n", encoding="utf-8")
+    with pytest.raises(mi.DataValidationError, match="if this is the units table"):
+        mi.load_data(path)
 
 
 def test_units_table_attached_to_the_dataset(tmp_path: Path) -> None:

@@ -46,6 +46,7 @@ from mint_index.data.readers import SOURCE_COLUMN
 __all__ = [
     "KEY_NAMES",
     "NAME_NAMES",
+    "POPULATION_HEAD",
     "YEAR_NAMES",
     "caption_columns",
     "filter_rows",
@@ -98,6 +99,14 @@ NAME_NAMES = (
     "stadtteil",
     "stadtbezirk",
     "bezirk",
+)
+#: A units table's population column as town departments head it (``Einwohner``,
+#: ``Einwohnerzahl``, ``Bevölkerung insgesamt``, ``Einwohner (31.12.2023)``): read as
+#: ``population``, which peer groups by size are formed from.
+POPULATION_HEAD = re.compile(
+    r"^(?:population|einwohner(?:zahl)?|bev(?:ö|oe)lkerung(?:sstand)?|ew)"
+    r"(?:\s+insgesamt)?(?:\s*\(.*\))?$",
+    re.IGNORECASE,
 )
 #: Column names (any case) taken as the year of a plain table, in this order (a date
 #: such as an election's ``13.09.2020`` gives its year).

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -29,7 +28,7 @@ from mint_index.data.controls import units_control_failures
 from mint_index.data.dataset import Dataset, build_cube
 from mint_index.data.genesis import apply_mapping, load_mapping
 from mint_index.data.inputs import InputRefused, expand_data_folders, read_input, sniff_kind
-from mint_index.data.layouts import KEY_NAMES, NAME_NAMES, find_column
+from mint_index.data.layouts import KEY_NAMES, NAME_NAMES, POPULATION_HEAD, find_column
 from mint_index.data.problems import failures_frame
 from mint_index.data.readers import (
     Table,
@@ -79,14 +78,6 @@ FORMATS = tuple(f for f in SOURCE_FORMATS if f != "auto")
 #: What ``layout=`` may force: a plain table's layouts (``auto`` is the default).
 LAYOUTS = ("long", "wide", "transposed")
 _PARQUET = {".parquet", ".pq"}
-#: A units table's population column as town departments head it (``Einwohner``,
-#: ``Einwohnerzahl``, ``Bevölkerung insgesamt``, ``Einwohner (31.12.2023)``): read as
-#: ``population``, which peer groups by size are formed from.
-_POPULATION_HEAD = re.compile(
-    r"^(?:population|einwohner(?:zahl)?|bev(?:ö|oe)lkerung(?:sstand)?|ew)"
-    r"(?:\s+insgesamt)?(?:\s*\(.*\))?$",
-    re.IGNORECASE,
-)
 
 
 #: A units table as ``load_data``, ``load_sources`` and ``load_units`` take it: a file, a
@@ -804,8 +795,8 @@ def _units_heads(columns: pd.Index, key: str) -> dict[str, str]:
     """The name and population columns of a units table headed as a town department
     heads them, renamed ``name`` and ``population``: the first head the data readers take
     for a name (``Gemeinde``, ``Gemeindename``, ``Gebiet``, ``Stadtteil``, ...), and the
-    one population head (:data:`_POPULATION_HEAD`), where the table has no ``name`` or
-    ``population`` column of its own."""
+    one population head (:data:`~mint_index.data.layouts.POPULATION_HEAD`), where the
+    table has no ``name`` or ``population`` column of its own."""
     heads = [str(c) for c in columns if c != key]
     renamed: dict[str, str] = {}
     if "name" not in heads:
@@ -813,7 +804,7 @@ def _units_heads(columns: pd.Index, key: str) -> dict[str, str]:
         if named is not None:
             renamed[named] = "name"
     if "population" not in heads:
-        counted = [h for h in heads if _POPULATION_HEAD.match(h) and h not in renamed]
+        counted = [h for h in heads if POPULATION_HEAD.match(h) and h not in renamed]
         if len(counted) == 1:
             renamed[counted[0]] = "population"
     return renamed

@@ -472,7 +472,11 @@ def _other_input(heads: Sequence[str]) -> str:
             "; this is a measures register, not data: give it as the measures "
             "(measures: in the project file, or --measures)"
         )
-    if {"name", "population"} & {h.strip().casefold() for h in heads}:
+    from mint_index.data.layouts import POPULATION_HEAD
+
+    if "name" in {h.strip().casefold() for h in heads} or any(
+        POPULATION_HEAD.match(h.strip()) for h in heads
+    ):
         return (
             "; if this is the units table, give it as the units, not as data "
             "(units: in the project file, --units)"
