@@ -196,6 +196,25 @@ def test_opensdg_series_units_and_disaggregation(tmp_path: Path) -> None:
     assert ds.units.loc["03101", "name"] == "Braunschweig, Stadt"
 
 
+def test_opensdg_multiplier_changing_within_a_file_splits_the_series(tmp_path: Path) -> None:
+    """Figures in thousands up to 2010 and in ones after never make one series: a
+    multiplier that changes within the file is part of the label; one that does not is
+    left out, as before."""
+    text = (
+        "Year,Units,Unit multiplier,GeoCode,Value\n"
+        "2010,Personen,Tausend,K03101,245.3\n"
+        "2011,Personen,Einheiten,K03101,245273\n"
+    )
+    (tmp_path / "indicator_1-1-1.csv").write_text(text)
+    ds = load_sources([SourceSpec(path="indicator_1-1-1.csv")], base_dir=tmp_path)
+    assert sorted(ds.variables) == ["Personen | Einheiten", "Personen | Tausend"]
+    assert value(ds, "03101", 2010, "Personen | Tausend") == pytest.approx(245.3)
+    same = text.replace("Einheiten", "Tausend").replace("245273", "245.273")
+    (tmp_path / "indicator_1-1-1.csv").write_text(same)
+    ds = load_sources([SourceSpec(path="indicator_1-1-1.csv")], base_dir=tmp_path)
+    assert list(ds.variables) == ["Personen"]
+
+
 def test_opensdg_without_a_geo_column_says_what_to_do(tmp_path: Path) -> None:
     (tmp_path / "indicator_9-9-9.csv").write_text("Year,Geschlecht,Value\n2021,weiblich,3\n")
     with pytest.raises(DataValidationError, match="give the key of the one place it is about"):

@@ -135,6 +135,9 @@ _KEY_LIKE = re.compile(
 _NAME_LIKE = re.compile(r"name$", re.IGNORECASE)
 _FLAT_MARKERS = ("value_variable_label", "_variable_attribute_code")
 _OPENSDG_META = {"Year", "Value", "Units", "Series", "GeoCode", "Unit multiplier", "Unit measure"}
+#: What an Open SDG figure is counted in beside ``Units``: part of the label where it
+#: changes within a file (one magnitude per variable), else left out.
+_OPENSDG_SCALES = ("Unit multiplier", "Unit measure")
 _OPENSDG_SKIP = {"Observation status", "Reporting type", "COMMENT_OBS", "COMMENT_TS"}
 #: The first five columns of a flat file of the 2020 interface, in German or English.
 _FLAT_2020_HEAD = (
@@ -320,7 +323,8 @@ def opensdg_frame(
     ``name_column``), and a row with an empty GeoCode (the whole reporting area) is keyed
     by that name. A file with neither column is about one place: ``unit`` is its key (a
     Land's or a town's own series). The variable label is ``Series`` and ``Units`` where
-    the file has them, else ``Value``, followed by the disaggregation columns' values:
+    the file has them (and ``Unit multiplier`` or ``Unit measure`` where they change
+    within the file), else ``Value``, followed by the disaggregation columns' values:
     every other column but one without a head and a second key (``AGS`` beside
     ``GeoCode``, one to one).
     """
@@ -356,7 +360,11 @@ def opensdg_frame(
         rest = [c for c in rest if c != name]
     long["unit"] = keys
     long["year"] = frame["Year"]
-    parts = [frame[c].astype(str).str.strip() for c in ("Series", "Units") if c in columns]
+    # a multiplier or measure that changes within the file splits the label, so that
+    # figures in thousands and in ones never make one series
+    varying = [c for c in _OPENSDG_SCALES if c in columns and frame[c].nunique() > 1]
+    label_columns = ("Series", "Units", *varying)
+    parts = [frame[c].astype(str).str.strip() for c in label_columns if c in columns]
     if parts:
         label = parts[0]
         for part in parts[1:]:
