@@ -205,6 +205,12 @@ def test_a_units_table_kept_in_excel_with_its_keys_as_numbers(tmp_path: Path) ->
     project_file.write_text(text + "units: {path: nowhere.xlsx, key: {pad: 8}}\n", "utf-8")
     with pytest.raises(mi.ProjectError, match=r"not found: nowhere\.xlsx"):
         mi.load_project(project_file)
+    # a mistake in the mapping is reported where it stands, not as "not a string"
+    project_file.write_text(text + "units: {key: {pad: 99}}\n", "utf-8")
+    with pytest.raises(mi.ProjectError) as err:
+        mi.load_project(project_file)
+    where = sorted({problem.path for problem in err.value.problems})
+    assert where == ["units.key.pad", "units.path"]
 
 
 def test_not_yaml_and_not_a_mapping(tmp_path: Path) -> None:

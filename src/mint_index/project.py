@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 
 from mint_index.comparison import DEFAULT_RANK_JUMP
 from mint_index.data.source import SourceSpec, UnitsSpec
@@ -68,6 +69,20 @@ class ReportOptions(_Strict):
     out: str = Field(default="report", min_length=1, description="report folder")
 
 
+def _units_form(value: Any) -> str:
+    """Which form of ``units:`` a value is: a path (text) or how to read it (a mapping),
+    so that a mistake is reported against the form that was written only."""
+    return "units-path" if isinstance(value, str) else "units-how"
+
+
+#: ``units:`` as a path or as how to read the table (:class:`UnitsSpec`).
+UnitsEntry = Annotated[
+    Annotated[Annotated[str, Field(min_length=1)], Tag("units-path")]
+    | Annotated[UnitsSpec, Tag("units-how")],
+    Discriminator(_units_form),
+]
+
+
 class ProjectFile(_Strict):
     """The content of ``mint-index.yaml``."""
 
@@ -76,7 +91,7 @@ class ProjectFile(_Strict):
         min_length=1,
         description="framework YAML file or folder; the packaged MINT framework if absent",
     )
-    units: Annotated[str, Field(min_length=1)] | UnitsSpec | None = Field(
+    units: UnitsEntry | None = Field(
         default=None,
         description="units table: keys, names, types, validity; a path, or how to read it "
         "({path: units.xlsx, key: {pad: auto}, unit_column: AGS, sheet: Gemeinden})",
@@ -125,9 +140,19 @@ def find_project(folder: str | os.PathLike[str] = ".") -> Path | None:
     return candidate if candidate.is_file() else None
 
 
+#: The parts of a pydantic error's location that name a member of a union or a check
+#: rather than a key of the file (``constrained-int``, ``literal['auto']``,
+#: ``function-after[...]``, the tags of ``units:``): left out of the path a user reads.
+_VALIDATOR_PART = re.compile(
+    r"^(?:constrained-\w+|literal\[.*\]|function-\w+\[.*\]|str|int|float|bool|units-\w+)$"
+)
+
+
 def _key_path(loc: tuple[Any, ...]) -> str:
     out = ""
-    for part in loc:
+    for position, part in enumerate(loc):
+        if position and isinstance(part, str) and _VALIDATOR_PART.match(part):
+            continue
         if isinstance(part, int):
             out += f"[{part}]"
         else:
