@@ -14,6 +14,7 @@ from mint_index.data.keys import (
     in_units_scheme,
     key_scheme,
     local_region_names,
+    mostly_names,
     region_keys,
     restored_zeros,
 )
@@ -201,3 +202,11 @@ def test_gemeinden_keyed_in_the_units_tables_scheme() -> None:
     # two ARS of one AGS (a Gemeinde listed twice): an AGS is not guessed to be either
     twice = pd.Index(["091715111111", "091716111111"])
     assert in_units_scheme(np.array(["09171111"]), twice).tolist() == ["09171111"]
+
+
+def test_mostly_names_tells_names_from_keys() -> None:
+    """Three letters in a row make a name; a key carries a letter or two at most."""
+    assert mostly_names(np.array(["Braunschweig, Stadt", "Gifhorn", "DG"]))
+    assert not mostly_names(np.array(["K03101", "03102", "DG"]))
+    assert not mostly_names(np.array(["Gifhorn", "03101"]))  # half is not most
+    assert not mostly_names(np.array([], dtype=object))

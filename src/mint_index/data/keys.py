@@ -31,11 +31,11 @@ __all__ = [
     "REGIERUNGSBEZIRKE",
     "ZERO_LOSING_LENGTHS",
     "apply_key_spec",
-    "are_names",
     "comparable_names",
     "in_units_scheme",
     "key_scheme",
     "local_region_names",
+    "mostly_names",
     "region_keys",
     "restored_zeros",
 ]
@@ -80,11 +80,12 @@ def key_scheme(keys: pd.Series | pd.Index | np.ndarray | ExtensionArray) -> str:
 _WORD = re.compile(r"[^\W\d_]{3}")
 
 
-def are_names(units: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
-    """Which unit texts are names rather than keys (:data:`_WORD`): what an Open SDG file
-    without ``GeoCode`` keys its rows by, or a file a units table's keys cannot find."""
+def mostly_names(units: pd.Series | pd.Index | np.ndarray) -> bool:
+    """Whether most of a table's units are names rather than keys (:data:`_WORD`): what an
+    Open SDG file without ``GeoCode`` keys its rows by, or what a units table's keys
+    cannot find in a file; a key or two among them (``DG``) changes nothing."""
     text = pd.Series(np.asarray(units, dtype=object)).astype(str)
-    return text.str.contains(_WORD).to_numpy(dtype=bool)
+    return bool(len(text)) and float(text.str.contains(_WORD).mean()) > 0.5
 
 
 def apply_key_spec(keys: np.ndarray, spec: KeySpec) -> tuple[np.ndarray, str]:

@@ -581,9 +581,9 @@ def _no_listed_units(table: Table, units: np.ndarray, known: pd.Index) -> pd.Dat
     """The problem of a source none of whose units the units table lists (code
     ``no_listed_units``): with a few of each side's units, and how to read names (``key:
     {match: name}``) or keys written otherwise."""
-    from mint_index.data.keys import are_names
+    from mint_index.data.keys import mostly_names
 
-    if are_names(units).mean() > 0.5:
+    if mostly_names(units):
         how = (
             "the file names its units: key them by the names in the units table (key: "
             "{match: name}, --key match=name)"

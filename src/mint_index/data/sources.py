@@ -51,7 +51,7 @@ from mint_index.data.inputs import (
     sniff_kind,
     unzipped,
 )
-from mint_index.data.keys import apply_key_spec, are_names
+from mint_index.data.keys import apply_key_spec, mostly_names
 from mint_index.data.layouts import (
     caption_columns,
     filter_rows,
@@ -281,7 +281,7 @@ def _read_bytes(
         table = _long_table(long, classes, spec, name, "opensdg", raw, encoding, decimal)
         table.separator, table.decimal = sep, decimal
         units = table.cells["unit"].cat.categories
-        if len(units) and are_names(units).mean() > 0.5:  # no GeoCode: regions by name
+        if mostly_names(units):  # no GeoCode: the regions by name
             table.named_units = frozenset(map(str, units))
         return table
     # the first records, quotes respected: a head cell may hold a line break ("Schlüssel-
