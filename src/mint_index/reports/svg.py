@@ -54,8 +54,9 @@ _BOLD = ' font-weight="600"'
 #: Estimated width of a character of the charts' 12 px text, for laying out legends and
 #: clipping labels (system-ui at 12 px averages a little under 7 px).
 _CHAR_WIDTH = 7.2
-#: The width of the charts on a unit's profile (the dot plot, the small multiples): a
-#: phone's screen (390 px, less the page's margins), so that they fit it at full text size.
+#: The default width of the report's charts (all but the heatmap, a matrix that scrolls):
+#: a phone's screen (390 px, less the page's margins), so that they fit it at full text
+#: size.
 NARROW_WIDTH = 360.0
 #: Its left and right margin, the height of a row (label over track) and of a legend line.
 _DOT_PLOT_MARGIN, _DOT_PLOT_ROW, _LEGEND_LINE = 10.0, 38.0, 20.0
