@@ -349,6 +349,30 @@ def test_template_then_load_it_back_through_the_project(
     assert hit[["unit", "value"]].astype(str).values.tolist() == [[units[0], "7.0"]]
 
 
+def test_template_prefills_a_units_workbook_with_keys_as_numbers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A units workbook kept in Excel with its AGS typed as numbers (München 09162000 as
+    9162000): ``--units-key pad=auto`` prefills the official keys, as it does for
+    ``validate``; without it the problem names the flag; without ``--units`` it is a usage
+    error."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["AGS", "Gemeinde"], [9162000, "München"], [9184119, "Garching b.München"]):
+        sheet.append(row)
+    book.save(tmp_path / "units.xlsx")
+    out = tmp_path / "erhebung.xlsx"
+    given = ["template", "--out", str(out), "--units", str(tmp_path / "units.xlsx")]
+    assert main(given) == 1
+    assert "--units-key pad=auto" in capsys.readouterr().err
+    assert main([*given, "--units-key", "pad=auto"]) == 0, capsys.readouterr().err
+    written = openpyxl.load_workbook(out).worksheets[0]
+    assert [written.cell(row=r, column=1).value for r in (3, 4)] == ["09162000", "09184119"]
+    assert main(["template", "--out", str(out), "--units-key", "pad=auto"]) == 2
+    assert "give --units" in capsys.readouterr().err
+
+
 def test_template_refuses_other_suffixes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

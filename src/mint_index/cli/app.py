@@ -129,15 +129,19 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
         help="units table (unit id, name, peer group, population, ...); a data folder that "
         "holds it too does not read it as data",
     )
+    _add_units_key_option(parser)
+    parser.add_argument(
+        "--strict", action="store_true", help="treat data warnings as failures (exit code 1)"
+    )
+
+
+def _add_units_key_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--units-key",
         metavar="PAIRS",
         help="how the units table's keys are read, as --key says it for data: pad=auto "
         "(keys a workbook kept as numbers lost their leading zero: 9162000 -> 09162000), "
         "pad=8, prefix=03, scheme=ags|ars|own",
-    )
-    parser.add_argument(
-        "--strict", action="store_true", help="treat data warnings as failures (exit code 1)"
     )
 
 
@@ -547,6 +551,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--framework", metavar="PATH", help="framework YAML file or folder (default: MINT)"
     )
     p.add_argument("--units", metavar="FILE", help="units table whose units are prefilled")
+    _add_units_key_option(p)
     p.add_argument("--year", type=int, metavar="YEAR", help="year to prefill")
     p.add_argument("--lang", choices=LANGUAGES, help=f"language {_LANGUAGE_DEFAULT}")
     _add_project_option(p)

@@ -18,7 +18,7 @@ from mint_index.cli.output import Outcome, Table, problem
 from mint_index.cli.project import report_language
 
 if TYPE_CHECKING:
-    from mint_index.data.source import SourceDescription, SourceSpec
+    from mint_index.data.source import SourceDescription, SourceSpec, UnitsSpec
     from mint_index.framework.framework import Framework
     from mint_index.project import Project
 
@@ -243,7 +243,7 @@ def sources(args: argparse.Namespace) -> Outcome:
 
 # ---- template ------------------------------------------------------------------------------
 def template(args: argparse.Namespace) -> Outcome:
-    from mint_index.cli.commands import check_output_not_input
+    from mint_index.cli.commands import check_output_not_input, units_table
     from mint_index.data.load import load_units
     from mint_index.data.template import collected_variables, write_template
     from mint_index.recommendations import load_rules
@@ -253,12 +253,15 @@ def template(args: argparse.Namespace) -> Outcome:
         raise UsageError(f"--out must end in .xlsx, not {out.name!r}")
     project = _project(args)
     framework = _framework(args, project)
-    units_path = Path(args.units) if args.units else (project.units if project else None)
-    units_table = units_path if args.units or project is None else project.units_table
+    given_units = Path(args.units) if args.units else None
+    table: Path | dict[str, Any] | UnitsSpec | None = units_table(given_units, args)
+    if table is None and project is not None:
+        table = project.units_table
+    units_path = given_units or (project.units if project is not None else None)
     if units_path is not None and not units_path.is_file():
         raise UsageError(f"units table not found: {units_path}")
     check_output_not_input(out, args, None, units_path)
-    units = load_units(units_table) if units_table is not None else None
+    units = load_units(table) if table is not None else None
     year = args.year or (project.report_options.year if project is not None else None)
     rules = project.rules if project is not None else None
     actions = list((rules or load_rules()).actions)
