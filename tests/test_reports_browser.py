@@ -309,6 +309,68 @@ def test_the_charts_fit_a_phone(demo: dict[str, Path], tmp_path: Path, page: str
         assert width <= room and scrolled <= room, f"{chart}: {width} px in {room} px"
 
 
+#: Tables of records (one indicator, domain, measure or source per row) that a phone shows
+#: as one card per row; the other tables are matrices (units or series by years or
+#: domains) that scroll inside their region with their row names kept in view.
+def _phone_cards() -> dict[str, int]:
+    import mint_index as mi
+
+    framework = mi.default_framework()
+    aggregates = len(framework.aggregate_ids)  # one table of weights each
+    domains = len(framework.children[framework.index.id])  # one scorecard each
+    return {
+        "overview": 1 + aggregates + 1,  # the sources, the weights, the priority bands
+        # the domains against their peers, the scorecards, the measures' effects
+        "profile": 1 + domains + 1,
+        "effects": 1 + domains + 1,
+    }
+
+
+PHONE_CARDS = _phone_cards()
+
+#: For every table of records on the page: (caption or label, region's content width,
+#: region's width, the cells whose visible name is not their column's header, cards); and
+#: the matrices whose row names do not stay in view.
+_CARDS_SCRIPT = (
+    "var out={cards:[],loose:[]};doc.querySelectorAll('table').forEach(function(t){"
+    "var region=t.closest('.table-scroll');"
+    "if(!t.classList.contains('cards')){t.querySelectorAll('tbody th[scope=row]').forEach("
+    "function(h){if(region&&region.scrollWidth>region.clientWidth+1&&"
+    "win.getComputedStyle(h).position!=='sticky')out.loose.push(h.textContent.trim());});"
+    "return;}"
+    "var heads=[].map.call(t.querySelectorAll('thead th'),function(h){"
+    "return h.textContent.trim();});var wrong=[];"
+    "t.querySelectorAll('tbody tr').forEach(function(row){[].forEach.call(row.children,"
+    "function(cell,i){if(cell.tagName!=='TD'||!cell.getClientRects().length)return;"
+    "var shown=win.getComputedStyle(cell,'::before').content;"
+    "if(shown.indexOf(JSON.stringify(heads[i]))!==0)wrong.push(heads[i]+' as '+shown);});});"
+    "var rows=t.querySelectorAll('tbody tr');"
+    "var c=t.querySelector('caption');out.cards.push([c?c.textContent.trim().slice(0,40):"
+    "region.getAttribute('aria-labelledby'),region.scrollWidth,region.clientWidth,wrong,"
+    "win.getComputedStyle(rows[0]).display]);});return JSON.stringify(out);"
+)
+
+
+@pytest.mark.parametrize("page", sorted(PHONE_CARDS))
+def test_tables_of_records_read_as_cards_on_a_phone(
+    demo: dict[str, Path], tmp_path: Path, page: str
+) -> None:
+    """On a phone a profile's scorecards were 900-1,260 px wide in 368 px: a council
+    member scrolled three screens sideways for an indicator's target, its name gone from
+    view. A table of records now shows one card per row, each value under its column's
+    name, and no wider than the screen; a matrix keeps its row names in view as it
+    scrolls. On a wide screen both are plain tables."""
+    phone = json.loads(in_frame(tmp_path, demo[page], PHONE, _CARDS_SCRIPT, height=1600))
+    assert len(phone["cards"]) == PHONE_CARDS[page], [c[0] for c in phone["cards"]]
+    for label, content, room, wrong, display in phone["cards"]:
+        assert display == "block", f"{label}: rows shown as {display}"
+        assert content <= room, f"{label}: {content} px in {room} px"
+        assert wrong == [], f"{label}: {wrong[:3]}"
+    assert phone["loose"] == [], phone["loose"][:5]
+    desk = json.loads(in_frame(tmp_path, demo[page], 1280, _CARDS_SCRIPT, height=1600))
+    assert {c[4] for c in desk["cards"]} == {"table-row"}
+
+
 @pytest.mark.parametrize("page", ["overview", "profile", "effects", "comparison"])
 def test_every_column_fits_the_printed_page(
     demo: dict[str, Path], tmp_path: Path, page: str

@@ -79,10 +79,11 @@ def test_profiles_show_the_effects_of_mi_effects(
     for unit, rows in unit_rows.groupby("unit"):
         html = (demo[lang] / "profiles" / f"{unit}.html").read_text(encoding="utf-8")
         assert html.count('id="effects"') == 1
-        body = re.search(r'<table class="effects">.*?<tbody>(.*?)</tbody>', html, re.S).group(1)
+        table = r'<table class="effects[^>]*>.*?<tbody[^>]*>(.*?)</tbody>'
+        body = re.search(table, html, re.S).group(1)
         cells = [
             [plain(c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
-            for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.S)
         ]
         assert len(cells) == len(rows)
         for row, shown in zip(rows.itertuples(), cells, strict=True):
