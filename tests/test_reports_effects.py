@@ -79,7 +79,7 @@ def test_profiles_show_the_effects_of_mi_effects(
     for unit, rows in unit_rows.groupby("unit"):
         html = (demo[lang] / "profiles" / f"{unit}.html").read_text(encoding="utf-8")
         assert html.count('id="effects"') == 1
-        table = r'<table class="effects[^>]*>.*?<tbody[^>]*>(.*?)</tbody>'
+        table = r'<table class="cards effects"[^>]*>.*?<tbody[^>]*>(.*?)</tbody>'
         body = re.search(table, html, re.S).group(1)
         cells = [
             [plain(c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]

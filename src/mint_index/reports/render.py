@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mint_index.reports import svg
+from mint_index.reports.cards import CARD_LABELS_MARKER, card_labels_css
 from mint_index.reports.effects_view import effects_view
 from mint_index.reports.i18n import texts
 from mint_index.rules.formatting import Formatter, check_lang
@@ -157,6 +158,7 @@ def environment(lang: str) -> jinja2.Environment:
         auto_reload=False,  # the package's templates do not change: no stat per page
     )
     css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    css = css.replace(CARD_LABELS_MARKER, card_labels_css(lang))
     env.globals.update(
         t=dict(texts(lang)),  # a plain dict: ``t.key`` is a subscript (see above)
         f=Formatter(lang),
