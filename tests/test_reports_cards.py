@@ -30,13 +30,14 @@ def test_each_value_column_is_named_in_the_language(lang: str) -> None:
     t = texts(lang)
     # the scorecard: values from the second column, the parity gap only where it is not
     # the last column (a profile without parity gaps ends with the notes)
+    value = css_string(t["value"])
     assert (
-        f"table.cards.scorecard td:nth-child(2)::before {{ content: {css_string(t['value'])}; "
-        f"content: {css_string(t['value'])} / ''; }}"
-    ) in css
+        f"table.cards.scorecard td:nth-child(2)::before{{content:{value};content:{value}/''}}"
+        in css
+    )
     parity = css_string(t["parity_gap"])
-    assert f"scorecard td:nth-child(8):not(:last-child)::before {{ content: {parity};" in css
-    assert f"scorecard td:last-child::before {{ content: {css_string(t['notes'])};" in css
+    assert f"scorecard td:nth-child(8):not(:last-child)::before{{content:{parity};" in css
+    assert f"scorecard td:last-child::before{{content:{css_string(t['notes'])};" in css
     named = re.findall(r"table\.cards\.(\w+) td", css)
     assert len(named) == sum(
         len(c.fixed) + (c.optional is not None) + (c.last is not None) for c in CARD_TABLES.values()

@@ -99,6 +99,18 @@ def rep_de(res) -> Report:  # type: ignore[no-untyped-def]
     return report(res, lang="de")
 
 
+def test_pages_carry_the_stylesheet_without_its_comments() -> None:
+    """Comments and spare white space are left out; what the rules say is not: a space
+    before a colon (a descendant combinator) stays, as do spaces inside values."""
+    from mint_index.reports.render import _compact_css
+
+    given = "/* note */\nol.recs > li ,\n a :focus { margin: 0 .2rem;  color: #fff; }\n"
+    assert _compact_css(given) == "ol.recs>li,a :focus{margin: 0 .2rem;color: #fff;}"
+    css = str(environment("de").globals["css"])
+    assert "/*" not in css and "\n" not in css
+    assert "@media print{" in css and ".table-scroll{overflow-x: auto;" in css
+
+
 def test_overview_sections(rep_de: Report) -> None:
     page = check_page(rep_de.html, "de")
     assert {
@@ -113,7 +125,7 @@ def test_overview_sections(rep_de: Report) -> None:
     assert {"chart-index", "chart-distributions", "chart-heatmap"} <= page.ids
     headings = [a for t, a in page.tags if t in ("h2", "h3")]
     assert len(headings) > 8
-    assert "@page { size: A4" in rep_de.html and "@media print" in rep_de.html
+    assert "@page{size: A4" in rep_de.html and "@media print" in rep_de.html
 
 
 def test_profile_sections(rep_de: Report) -> None:

@@ -76,10 +76,8 @@ def card_labels_css(lang: str) -> str:
             cells.append(("td:last-child", columns.last))
         for cell, key in cells:
             name = css_string(t[key])
-            rules.append(
-                f"table.cards.{table} {cell}::before {{ content: {name}; content: {name} / ''; }}"
-            )
-    return "\n  ".join(rules)
+            rules.append(f"table.cards.{table} {cell}::before{{content:{name};content:{name}/''}}")
+    return "".join(rules)
 
 
 def css_string(text: str) -> str:
