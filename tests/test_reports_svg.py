@@ -209,6 +209,35 @@ def test_heatmap_colours_and_contrast() -> None:
     assert "<b>&amp;</b>" in _texts(root)
 
 
+@pytest.mark.parametrize(("domains", "width", "cell"), [(6, 360, 35), (10, 450, 30)])
+def test_heatmap_is_as_wide_as_a_phone_where_its_columns_fit(
+    domains: int, width: float, cell: float
+) -> None:
+    """Six domains share the 210 px beside the 150 px of row labels (35 px each); ten
+    would get 21 px, less than the 30 px a score of 100 needs, so the chart grows to
+    150 + 10 x 30 = 450 px and scrolls. Column labels stand upright, rows are cut to the
+    20 characters their column holds."""
+    columns = [f"Handlungsfeld Nummer {k}" for k in range(domains)]
+    root = _parse(
+        svg.heatmap(
+            ["Gemeinde mit einem sehr langen Namen"],
+            columns,
+            [[50.0] * domains],
+            [["50"] * domains],
+            chart_id="h",
+            title="t",
+            desc="d",
+        )
+    )
+    assert float(root.get("width")) == pytest.approx(width)
+    cells = [float(r.get("width")) for r in root.findall("s:rect", NS)]
+    assert cells == [pytest.approx(cell - 2)] * domains
+    labels = [t for t in root.findall("s:text", NS) if t.get("transform")]
+    assert [t.text for t in labels] == columns
+    assert all(t.get("transform").startswith("rotate(-90 ") for t in labels)
+    assert "Gemeinde mit einem …" in _texts(root)  # the first 19 characters and …
+
+
 def _luminance(hex_colour: str) -> float:
     rgb = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]

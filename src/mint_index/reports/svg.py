@@ -54,12 +54,15 @@ _BOLD = ' font-weight="600"'
 #: Estimated width of a character of the charts' 12 px text, for laying out legends and
 #: clipping labels (system-ui at 12 px averages a little under 7 px).
 _CHAR_WIDTH = 7.2
-#: The default width of the report's charts (all but the heatmap, a matrix that scrolls):
-#: a phone's screen (390 px, less the page's margins), so that they fit it at full text
-#: size.
+#: The default width of the report's charts: a phone's screen (390 px, less the page's
+#: margins), so that they fit it at full text size (a heatmap of more than seven domains
+#: is wider, and scrolls).
 NARROW_WIDTH = 360.0
 #: Its left and right margin, the height of a row (label over track) and of a legend line.
 _DOT_PLOT_MARGIN, _DOT_PLOT_ROW, _LEGEND_LINE = 10.0, 38.0, 20.0
+#: A heatmap cell's least width: a whole score of three digits ("100") and its margins;
+#: and the characters of a column label kept (the rest cut with "…").
+_HEAT_CELL, _HEAT_HEAD = 30.0, 24
 # cividis at 0, .25, .5, .75, 1
 _CIVIDIS = ((0, 34, 78), (59, 73, 108), (124, 123, 120), (188, 175, 111), (254, 232, 56))
 
@@ -609,33 +612,35 @@ def heatmap(
     desc: str,
     vmin: float = 0.0,
     vmax: float = 100.0,
-    label_width: float = 180.0,
-    cell_width: float = 78.0,
+    width: float = NARROW_WIDTH,
+    label_width: float = 150.0,
     cell_height: float = 20.0,
 ) -> str:
     """Rows (units or peer groups) by columns (domains), cells coloured by score.
 
-    Column labels are written at 45 degrees: neighbours then stand ``cell_width x
-    sin 45`` (55 px) apart across the text, far more than a line of text needs, so long
-    domain names never overlap."""
-    head = 130.0
-    width = label_width + cell_width * len(col_labels) + 110
+    As wide as a phone (``width``) where its columns fit: the cells share what the row
+    labels (cut to what their column holds, as the ranking's) leave, never narrower than
+    a whole score of three digits needs (:data:`_HEAT_CELL`), so that a framework with
+    many domains gets a wider chart, which scrolls. Column labels stand upright (a
+    quarter turn): neighbours are a cell's width apart across the text, more than a line
+    needs, so they never overlap, and none juts out beyond the last column."""
+    n = max(len(col_labels), 1)
+    cell_width = max(_HEAT_CELL, (width - label_width) / n)
+    heads = [_clip_label(col, _HEAT_HEAD) for col in col_labels]
+    head = 16 + _CHAR_WIDTH * max((len(h) for h in heads), default=0)
     height = head + cell_height * len(row_labels) + 4
-    out = _open(chart_id, width, height, title, desc)
-    for j, col in enumerate(col_labels):
-        x, y = label_width + cell_width * (j + 0.5), head - 8
+    out = _open(chart_id, label_width + cell_width * n, height, title, desc)
+    for j, col in enumerate(heads):
+        # the text runs upwards from just above the cells; its letters stand left of
+        # the baseline, so the baseline is set right of the column's centre
+        x, y = label_width + cell_width * (j + 0.5) + 4, head - 6
         out.append(
-            _text(
-                x,
-                y,
-                _clip_label(col, 22),
-                "start",
-                f' font-weight="600" transform="rotate(-45 {_f(x)} {_f(y)})"',
-            )
+            _text(x, y, col, "start", f' font-weight="600" transform="rotate(-90 {_f(x)} {_f(y)})"')
         )
+    row_limit = _fitting(label_width - 6)
     for i, row_label in enumerate(row_labels):
         y = head + cell_height * i
-        out.append(_text(label_width - 6, y + 14, _clip_label(row_label, 26), "end"))
+        out.append(_text(label_width - 6, y + 14, _clip_label(row_label, row_limit), "end"))
         for j, value in enumerate(values[i]):
             x = label_width + cell_width * j
             if _missing(value):
