@@ -372,6 +372,38 @@ def test_tables_of_records_read_as_cards_on_a_phone(
     assert {c[4] for c in desk["cards"]} == {"table-row"}
 
 
+def test_column_names_wrap_on_a_wide_screen(demo: dict[str, Path], tmp_path: Path) -> None:
+    """The overview's table of scores was 2,267 px wide in a 1,083 px page on a laptop:
+    each domain's name stood on one line as its column's head, three times the width of
+    its scores. A figure column is now no wider than its longest word or its widest
+    figure needs."""
+    answer = in_frame(
+        tmp_path,
+        demo["overview"],
+        1280,
+        # a text's width on one line, measured in a hidden span inside the cell (its font)
+        "function w(el,text){var s=doc.createElement('span');s.textContent=text;"
+        "s.style.cssText='position:absolute;visibility:hidden;white-space:nowrap';"
+        "el.appendChild(s);var width=s.getBoundingClientRect().width;el.removeChild(s);"
+        "return width;}var out=[];"
+        "doc.querySelectorAll('#scores-table, section[aria-labelledby=peers] table')"
+        ".forEach(function(t){"
+        "var rows=t.querySelectorAll('tbody tr');"
+        "[].forEach.call(t.querySelectorAll('thead th.num'),function(h){"
+        "var i=h.cellIndex,s=win.getComputedStyle(h),pad=parseFloat(s.paddingLeft)"
+        "+parseFloat(s.paddingRight),need=Math.max.apply(null,h.textContent.trim().split(/\\s+/)"
+        ".map(function(word){return w(h,word);}));"
+        "rows.forEach(function(r){var cell=r.cells[i];if(cell)need=Math.max(need,"
+        "w(cell,cell.textContent.trim()));});"
+        "out.push([h.textContent.trim(),Math.round(h.getBoundingClientRect().width),"
+        "Math.round(need+pad)]);});});return JSON.stringify(out);",
+    )
+    columns = json.loads(answer)
+    assert len(columns) >= 2 * 6  # the six domains in both tables, and more
+    wide = [(name, width, need) for name, width, need in columns if width > need + 2]
+    assert wide == [], wide
+
+
 @pytest.mark.parametrize("page", ["overview", "profile", "effects", "comparison"])
 def test_every_column_fits_the_printed_page(
     demo: dict[str, Path], tmp_path: Path, page: str
