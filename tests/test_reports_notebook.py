@@ -60,3 +60,24 @@ def test_audit_and_uncertainty_display() -> None:
     assert rows[0][-1] == "90% of ranks"
     assert all(re.fullmatch(r"\d+–\d+", r[-1]) for r in rows[1:])  # whole ranks
     assert all(re.fullmatch(r"\d+", r[2]) for r in rows[1:])
+
+
+def test_a_comparison_shows_the_largest_changes_on_the_index() -> None:
+    """2022 -> 2023 (reports_helpers): index c 62.5 -> 68.75, a 47.5 -> 50, d 40 -> 37.5,
+    b 45.625 unchanged, ranks c 1, a 2, b 3, d 4 both years. Largest change first, ties
+    by unit; 6.25 is written 6.3 (ties away from zero) with its sign."""
+    res = h.results()
+    comparison = mi.compare(res, res, old_year=2022, new_year=2023)
+    html = comparison._repr_html_()
+    assert "2022 → 2023" in html
+    assert _cells(html) == [
+        ["unit", "before", "after", "change", "rank"],
+        ["c", "62.5", "68.8", "+6.3", "1 → 1"],
+        ["a", "47.5", "50.0", "+2.5", "2 → 2"],
+        ["d", "40.0", "37.5", "−2.5", "4 → 4"],
+        ["b", "45.6", "45.6", "0.0", "3 → 3"],
+    ]
+    assert "Defined differently" not in html  # the same build on both sides
+    changed = h.results(normalise={"method": "goalposts", "scale": 1000})
+    html = mi.compare(res, changed, old_year=2022, new_year=2023)._repr_html_()
+    assert "Defined differently" in html

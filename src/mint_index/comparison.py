@@ -110,6 +110,13 @@ class Comparison:
             year_after=self.new_year,
         )
 
+    def _repr_html_(self) -> str:
+        """In a notebook: the line of :meth:`__repr__`, the index's largest score changes
+        and the definitions that changed."""
+        from mint_index.reports.notebook import comparison_html
+
+        return comparison_html(self)
+
     def __repr__(self) -> str:
         """One line for a notebook: the years and the counts ``mint-index compare``
         prints (the tables are attributes)."""

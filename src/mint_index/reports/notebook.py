@@ -1,7 +1,7 @@
 """Rich notebook display of result objects: small HTML tables for Jupyter.
 
-``Results``, ``Audit``, ``UncertaintyResults`` and ``SensitivityResults`` show these as
-their ``_repr_html_``. Numbers go through the reports' one formatting layer
+``Results``, ``Comparison``, ``Audit``, ``UncertaintyResults`` and ``SensitivityResults``
+show these as their ``_repr_html_``. Numbers go through the reports' one formatting layer
 (:class:`~mint_index.rules.formatting.Formatter`): ranks are whole numbers, scores carry one
 decimal, a missing value is an en dash. Every text is escaped.
 """
@@ -18,9 +18,16 @@ if TYPE_CHECKING:
     from mint_index.analysis.audit import Audit
     from mint_index.analysis.sensitivity import SensitivityResults
     from mint_index.analysis.uncertainty import UncertaintyResults
+    from mint_index.comparison import Comparison
     from mint_index.pipeline.results import Results
 
-__all__ = ["audit_html", "results_html", "sensitivity_html", "uncertainty_html"]
+__all__ = [
+    "audit_html",
+    "comparison_html",
+    "results_html",
+    "sensitivity_html",
+    "uncertainty_html",
+]
 
 _SHOWN = 10
 _F = Formatter("en")
@@ -72,6 +79,37 @@ def results_html(res: Results) -> str:
         f"(scores {_F.range(data.vmin, data.vmax, 0)}, rank 1 = best):</p>",
         _table(["rank", "unit", "name", "score"], rows, {0, 3}),
     )
+
+
+def comparison_html(comparison: Comparison) -> str:
+    """The index's largest score changes between the compared years (rank 1 = best), and
+    the definitions that changed: what a reader checks first in a new year's build."""
+    changes = comparison.changes
+    index = changes[changes["level"] == changes["level"].max()]
+    index = index.assign(_size=-index["score_change"].abs()).sort_values(
+        ["_size", "unit"], kind="stable", na_position="last"
+    )
+    rows = [
+        [
+            str(r["unit"]),
+            _F.num(_number(r["old_score"]), 1),
+            _F.num(_number(r["new_score"]), 1),
+            _F.num(_number(r["score_change"]), 1, sign=True),
+            f"{_F.int(_number(r['old_rank']))} → {_F.int(_number(r['new_rank']))}",
+        ]
+        for r in index.head(_SHOWN).to_dict(orient="records")
+    ]
+    years = f"{comparison.old_year} → {comparison.new_year}"
+    parts = [
+        f"<p>Largest score changes on the index, {escape(years)} (rank 1 = best):</p>",
+        _table(["unit", "before", "after", "change", "rank"], rows, {1, 2, 3}),
+    ]
+    definitions = comparison.definition_changes
+    if len(definitions):
+        shown = definitions.head(_SHOWN)[["kind", "id", "change"]].astype(str)
+        parts.append("<p>Defined differently:</p>")
+        parts.append(_table(["kind", "id", "change"], shown.to_numpy().tolist(), set()))
+    return _block(repr(comparison), *parts)
 
 
 def audit_html(audit: Audit) -> str:
