@@ -169,6 +169,13 @@ def test_sniff_separator_and_decimal() -> None:
     assert sniff_separator("unit\tyear\tx\n01\t2020\t1\n") == "\t"
     # a title above the table, written without any separator, does not decide
     assert sniff_separator("Einwohner 2023\nNr,Name,x\n1,a,1.5\n2,b,2\n") == ","
+    # nor does one with a comma in it, as titles are written ("..., Stand 31.12.2023"),
+    # or a source line below: the separator the table's lines share decides
+    titled = "Bevölkerung, Stand 31.12.2023\n\nAGS;Name;x;y\n01;a;1,5;2\n02;b;2;3\n03;c;4;5\n"
+    assert sniff_separator(titled) == ";"
+    assert sniff_separator(titled + "Quelle: Statistikamt, 2024\n\n") == ";"
+    # a comma file whose quoted figures hold a decimal comma
+    assert sniff_separator('"AGS","x"\n"01","13,5"\n"02","14"\n"03","2,25"\n') == ","
     sample = pd.DataFrame({"x": ["1,5", "2,25", "3"]})
     assert sniff_decimal(sample, ";") == ","
     assert sniff_decimal(pd.DataFrame({"x": ["1.5", "2"]}), ";") == "."

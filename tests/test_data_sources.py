@@ -276,6 +276,18 @@ def test_a_town_table_with_a_title_above_and_notes_below(tmp_path: Path) -> None
     )
 
 
+def test_a_title_with_a_comma_does_not_make_the_comma_the_separator(tmp_path: Path) -> None:
+    """As a text editor or a script writes a title: no separators after it, a comma in
+    it (``..., Stand ...``). The separator was taken from the title line, the table read
+    as one column; the table's own lines decide it now."""
+    real = (REAL / "koeln_btw2013_wahlkreis.csv").read_text(encoding="utf-8")
+    titled = "Bundestagswahl 2013, Ergebnisse nach Wahlkreisen\n\n" + real
+    (tmp_path / "wahl.csv").write_text(titled, encoding="utf-8")
+    ds = load_sources([SourceSpec(path="wahl.csv", year=2013)], base_dir=tmp_path)
+    assert value(ds, "093", 2013, "Wahlberechtigte") == 191277  # 093;Köln I;267;267;191277
+    assert ds.long["value"].equals(load("koeln_btw2013_wahlkreis.csv", year=2013).long["value"])
+
+
 def _sheet_or_csv(folder: Path, rows: list[list[Any]], excel: bool) -> str:
     """``rows`` as a town saves them: an Excel sheet (``t.xlsx``) or a ``;`` CSV (``t.csv``)."""
     if excel:

@@ -13,7 +13,6 @@ cube by :func:`~mint_index.data.dataset.build_cube`, the one cube builder).
 
 from __future__ import annotations
 
-import io
 import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -23,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Union
 import numpy as np
 import pandas as pd
 
-from mint_index.data.cells import check_school_year, parse_cells, sniff_decimal
+from mint_index.data.cells import check_school_year, parse_cells
 from mint_index.data.controls import units_control_failures
 from mint_index.data.dataset import Dataset, build_cube
 from mint_index.data.genesis import apply_mapping, load_mapping
@@ -33,12 +32,8 @@ from mint_index.data.problems import failures_frame
 from mint_index.data.readers import (
     Table,
     concat_cells,
-    detect_encoding,
     frame_sha256,
     frame_table,
-    read_csv_table,
-    require,
-    sniff_separator,
     unit_keys,
     unreadable_csv,
 )
@@ -54,6 +49,7 @@ from mint_index.data.source import (
     text_encoding,
 )
 from mint_index.data.unit_names import match_unit_names
+from mint_index.data.units_table import units_file_frame
 from mint_index.data.validate import (
     CellIndex,
     cell_index,
@@ -63,7 +59,6 @@ from mint_index.data.validate import (
     validate,
     variable_sources,
 )
-from mint_index.data.workbooks import read_sheet
 from mint_index.errors import DataValidationError, MintIndexError, alike, problem_line
 from mint_index.reasons import with_codes
 
@@ -77,7 +72,6 @@ Source = Union[str, "os.PathLike[str]", pd.DataFrame]
 FORMATS = tuple(f for f in SOURCE_FORMATS if f != "auto")
 #: What ``layout=`` may force: a plain table's layouts (``auto`` is the default).
 LAYOUTS = ("long", "wide", "transposed")
-_PARQUET = {".parquet", ".pq"}
 
 
 #: A units table as ``load_data``, ``load_sources`` and ``load_units`` take it: a file, a
@@ -839,22 +833,6 @@ def load_units(
     return frame
 
 
-def _units_frame(
-    raw: bytes, kind: str, sheet: str | int, sep: str | None, encoding: str | None
-) -> tuple[pd.DataFrame, str]:
-    """A units file's table (every cell as text for CSV) and its decimal mark."""
-    if kind == "excel":
-        return read_sheet(raw, sheet), "."
-    if kind == "parquet":
-        require("pyarrow", "parquet")
-        return pd.read_parquet(io.BytesIO(raw)), "."
-    encoding = encoding or detect_encoding(raw)
-    text = raw.decode(encoding)
-    sep = sep or sniff_separator(text[:65536])
-    frame = read_csv_table(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    return frame, sniff_decimal(frame.drop(columns=frame.columns[:1]).head(200), sep)
-
-
 def _read_units(
     source: Units,
     *,
@@ -896,7 +874,7 @@ def _read_units(
         suffix = path.suffix.lower()
         try:
             raw = read_input(path)
-            frame, decimal = _units_frame(raw, sniff_kind(raw, suffix), sheet, sep, encoding)
+            frame, decimal = units_file_frame(raw, sniff_kind(raw, suffix), sheet, sep, encoding)
         except InputRefused as refused:
             return pd.DataFrame(), [
                 failures_frame(name, None, None, None, refused.reason, code=refused.code)
@@ -906,7 +884,8 @@ def _read_units(
             return pd.DataFrame(), [
                 failures_frame(name, None, None, None, why, code="unreadable_file")
             ]
-        rows = np.arange(len(frame)) + (0 if suffix in _PARQUET else 2)
+        rows = np.asarray(frame.index)
+        frame = frame.reset_index(drop=True)
     frame.columns = [str(c).strip() for c in frame.columns]
     column = find_column(list(frame.columns), key, KEY_NAMES)
     if column is None:

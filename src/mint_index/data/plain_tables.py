@@ -13,6 +13,7 @@ printout reader (:mod:`mint_index.data.printouts`) ask here; what a cell means i
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Collection
 from typing import Any
@@ -26,6 +27,7 @@ from mint_index.data.problems import failures_frame
 
 __all__ = [
     "blank_and_note_rows",
+    "cell_text",
     "column_names",
     "column_numbering",
     "head_cell",
@@ -197,6 +199,17 @@ def column_numbering(row: list[Any]) -> bool:
 
 #: A word broken over two lines of a header cell (``Schlüssel-`` / ``nummer``).
 _BROKEN_WORD = re.compile(r"(?<=[a-zäöüß])-[ \t]*\r?\n\s*(?=[a-zäöüß])")
+
+
+def cell_text(cell: Any) -> str:
+    """A cell above a sheet's data as its text; a date cell (a ``Stichtag`` head typed as
+    ``31.12.2023``, which Excel stores as a date) as the date, ``2023-12-31``, not
+    ``2023-12-31 00:00:00``; a whole number as one (``2006``, not ``2006.0``)."""
+    if isinstance(cell, datetime.datetime) and cell.time() == datetime.time():
+        return cell.date().isoformat()
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))  # a year head in a column pandas read as floats: 2006, not 2006.0
+    return str(cell)
 
 
 def head_cell(cell: object) -> str:

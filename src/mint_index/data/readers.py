@@ -21,6 +21,7 @@ import hashlib
 import io
 import re
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -249,22 +250,27 @@ def text_sample(text: str, size: int = SAMPLE_CHARS) -> str:
 
 
 def sniff_separator(sample: str) -> str:
-    """The separator that splits the first lines into the same number of fields.
+    """The separator that splits most of the first lines into the same number of fields.
 
-    ``;`` wins ties because German files use it together with a decimal comma, which
-    makes comma counts vary from line to line.
+    Most, not all: a title above the table (``Bevölkerung, Stand 31.12.2023``) or a source
+    line below it has its own count of any separator, while the table's lines share one.
+    Of the separators found, the one whose most common count (above zero) the most lines
+    share wins, then the one splitting them into more fields; ``;`` wins ties, as German
+    files use it together with a decimal comma, which makes comma counts vary from line
+    to line. A file with none of them is split at its first line's most frequent one.
     """
     lines = [line for line in sample.splitlines()[:50] if line.strip()][:-1] or [""]
-    while len(lines) > 1 and not any(sep in lines[0] for sep in (";", "\t", ",", "|")):
-        lines = lines[1:]  # a title above the table, written without separators
-    best, best_count = ",", 0
+    best, best_share = ",", (0, 0)
     for sep in (";", "\t", ",", "|"):
-        counts = {line.count(sep) for line in lines}
-        if len(counts) == 1 and (count := counts.pop()) > best_count:
-            best, best_count = sep, count
-    if best_count == 0:  # quoted fields: fall back to the header line
-        header = lines[0]
-        best = max((";", "\t", ",", "|"), key=header.count)
+        counts = Counter(line.count(sep) for line in lines)
+        counts.pop(0, None)  # lines without it (a title) say nothing about it
+        if not counts:
+            continue
+        count, lines_sharing = max(counts.items(), key=lambda item: (item[1], item[0]))
+        if (lines_sharing, count) > best_share:
+            best, best_share = sep, (lines_sharing, count)
+    if best_share == (0, 0):
+        best = max((";", "\t", ",", "|"), key=lines[0].count)
     return best
 
 

@@ -12,7 +12,6 @@ sources are still checked.
 from __future__ import annotations
 
 import csv
-import datetime
 import functools
 import io
 import itertools
@@ -72,6 +71,7 @@ from mint_index.data.layouts import (
 )
 from mint_index.data.plain_tables import (
     blank_and_note_rows,
+    cell_text,
     column_numbering,
     header_labels,
     header_rows,
@@ -532,14 +532,14 @@ def _tidy_sheet(sheet: pd.DataFrame) -> bytes | None:
     workbooks."""
     if not len(sheet):
         return None
-    header = [_cell_text(c).strip() for c in sheet.iloc[0] if pd.notna(c)]
+    header = [cell_text(c).strip() for c in sheet.iloc[0] if pd.notna(c)]
     if not (is_opensdg(header) or is_genesis_flat(header)):
         return None
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
     cells = sheet[sheet.notna().any(axis=1)].astype(object)  # empty rows are no records
     writer.writerows(
-        [" ".join(_cell_text(c).split()) for c in row]
+        [" ".join(cell_text(c).split()) for c in row]
         for row in cells.fillna("").to_numpy().tolist()
     )
     return out.getvalue().encode("utf-8")
@@ -588,7 +588,7 @@ def _one_plain_table(
     ``merged`` as :func:`_plain_sheet`'s."""
     head = sheet.head(50)
     head = head.astype(object).where(head.notna(), "")  # an empty cell as "", as in a CSV
-    cells = [[_cell_text(c) for c in row] for row in head.to_numpy().tolist()]
+    cells = [[cell_text(c) for c in row] for row in head.to_numpy().tolist()]
     if _may_be_printout(spec):
         starts = None if merged is None else {(r0 - first_row, c0) for r0, c0, _, _ in merged}
         printout = section_table(cells, sheet, starts)
@@ -733,17 +733,6 @@ def _the_sheet_with_a_table(raw: bytes, name: str, spec: SourceSpec) -> Table:
         "read them all (sheet: '*')",
         "no_table_in_sheet",
     )
-
-
-def _cell_text(cell: Any) -> str:
-    """A cell above a sheet's data as its text; a date cell (a ``Stichtag`` head typed as
-    ``31.12.2023``, which Excel stores as a date) as the date, ``2023-12-31``, not
-    ``2023-12-31 00:00:00``; a whole number as one (``2006``, not ``2006.0``)."""
-    if isinstance(cell, datetime.datetime) and cell.time() == datetime.time():
-        return cell.date().isoformat()
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))  # a year head in a column pandas read as floats: 2006, not 2006.0
-    return str(cell)
 
 
 def _parquet(raw: bytes, name: str, spec: SourceSpec) -> Table:

@@ -1,0 +1,85 @@
+"""A units table's file as a frame: the list of a town's or district's units as it is kept.
+
+Towns keep the list of their units (key, name, population, ...) in a spreadsheet or a CSV
+file saved from one, often under a title (``Gemeinden des Landkreises ..., Stand
+31.12.2023``) and an empty row, with empty rows and a source line or footnote below.
+Its header is found as a data table's is (:mod:`mint_index.data.plain_tables`: the title
+rows skipped, a header over several rows joined), and its empty rows and the notes
+below it are left out: a units table names units, and a note below it changes none.
+Parquet files are tables already. Checking the keys, names and populations is
+:func:`mint_index.data.load.load_units`'s.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from itertools import islice
+
+import numpy as np
+import pandas as pd
+
+from mint_index.data.cells import sniff_decimal
+from mint_index.data.plain_tables import (
+    blank_and_note_rows,
+    cell_text,
+    header_labels,
+    header_rows,
+)
+from mint_index.data.readers import (
+    detect_encoding,
+    read_csv_table,
+    require,
+    sniff_separator,
+    text_sample,
+)
+from mint_index.data.workbooks import read_sheet
+
+__all__ = ["units_file_frame"]
+
+#: The rows looked at for a title and a header.
+_HEAD_ROWS = 50
+
+
+def units_file_frame(
+    raw: bytes, kind: str, sheet: str | int, sep: str | None, encoding: str | None
+) -> tuple[pd.DataFrame, str]:
+    """A units file's table and its decimal mark. The frame's index numbers its rows as
+    the file does (from 1, the header's rows counted; a Parquet file's from 0); a CSV
+    file's cells are text, a workbook's as stored."""
+    if kind == "parquet":
+        require("pyarrow", "parquet")
+        return pd.read_parquet(io.BytesIO(raw)), "."
+    if kind == "excel":
+        cells = read_sheet(raw, sheet, header=False)
+        head = cells.head(_HEAD_ROWS)
+        rows = [
+            [cell_text(c) for c in row]
+            for row in head.astype(object).where(head.notna(), "").to_numpy().tolist()
+        ]
+        skip, depth = header_rows(rows)
+        frame = cells.iloc[skip + depth :]
+        frame.columns = header_labels(rows[skip : skip + depth])
+        decimal = "."
+    else:
+        encoding = encoding or detect_encoding(raw)
+        text = raw.decode(encoding)
+        sep = sep or sniff_separator(text[:65536])
+        # the first records, quotes respected (a head cell may hold a line break)
+        reader = csv.reader(io.StringIO(text_sample(text), newline=None), delimiter=sep)
+        rows = list(islice(reader, _HEAD_ROWS))
+        skip, depth = header_rows(rows)
+        names = header_labels(rows[skip : skip + depth]) if depth > 1 else None
+        frame = read_csv_table(
+            io.StringIO(text),
+            sep=sep,
+            skiprows=skip + depth if names else skip,
+            header=None if names else "infer",
+            names=names,
+            dtype=str,
+            keep_default_na=False,
+        )
+        decimal = sniff_decimal(frame.drop(columns=frame.columns[:1]).head(200), sep)
+    frame.index = np.arange(len(frame)) + skip + depth + 1
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return blank_and_note_rows(frame, "<units>")[0], decimal

@@ -1,0 +1,83 @@
+"""A units table as towns keep it: a title above, empty rows and notes below
+(data/units_table.py through ``load_units``). Every figure read by hand from the files
+written here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import mint_index as mi
+from mint_index.data.units_table import units_file_frame
+
+TITLED_CSV = (
+    "Gemeinden des Landkreises Musterkreis, Stand 31.12.2023\n"
+    "\n"
+    "Gemeindeschlüssel;Gemeinde;Einwohner\n"
+    "08999001;Auenthal;80.123\n"
+    "08999002;Bergdorf;12.456\n"
+    ";;\n"
+    "Quelle: Statistisches Landesamt, eigene Berechnungen\n"
+)
+
+
+def test_a_titled_csv_with_a_source_line_below(tmp_path: Path) -> None:
+    """The title (with a comma, which once made the comma the separator), the empty row
+    and the source line are no units; the population has German thousands marks."""
+    path = tmp_path / "gemeinden.csv"
+    path.write_text(TITLED_CSV, encoding="utf-8")
+    units = mi.load_units(path)
+    assert units.index.tolist() == ["08999001", "08999002"]
+    assert units["name"].tolist() == ["Auenthal", "Bergdorf"]
+    assert units["population"].tolist() == [80123.0, 12456.0]
+
+
+def test_rows_are_numbered_as_the_file_numbers_them(tmp_path: Path) -> None:
+    # the header is line 3, so the data are lines 4 and 5: a repeated key names both
+    path = tmp_path / "gemeinden.csv"
+    path.write_text(TITLED_CSV.replace("08999002;Bergdorf", "08999001;Bergdorf"), "utf-8")
+    with pytest.raises(mi.DataValidationError) as raised:
+        mi.load_units(path)
+    duplicate = raised.value.failures
+    assert duplicate["code"].tolist() == ["duplicate_unit", "duplicate_unit"]
+    assert duplicate["row"].tolist() == [4, 5]
+    frame, decimal = units_file_frame(path.read_bytes(), "csv", 0, sep=None, encoding=None)
+    assert frame.index.tolist() == [4, 5] and decimal == ","
+
+
+def test_a_workbook_with_a_title_and_notes(tmp_path: Path) -> None:
+    """A sheet as a district office writes it: title, empty row, header, two units, an
+    empty row and a note; the keys typed as text, the population as numbers."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (
+        ["Gemeinden im Landkreis Musterkreis"],
+        [],
+        ["AGS", "Gemeinde", "Einwohner"],
+        ["08999001", "Auenthal", 80123],
+        ["08999002", "Bergdorf", 12456],
+        [],
+        ["1) Gebietsstand 31.12.2023"],
+    ):
+        sheet.append(row)
+    book.save(tmp_path / "gemeinden.xlsx")
+    units = mi.load_units(tmp_path / "gemeinden.xlsx")
+    assert units.index.tolist() == ["08999001", "08999002"]
+    assert units["population"].tolist() == [80123.0, 12456.0]
+    frame, _ = units_file_frame(
+        (tmp_path / "gemeinden.xlsx").read_bytes(), "excel", 0, sep=None, encoding=None
+    )
+    assert frame.index.tolist() == [4, 5]  # the sheet's rows
+
+
+def test_a_plain_table_reads_as_before(tmp_path: Path) -> None:
+    path = tmp_path / "units.csv"
+    path.write_text("unit,name,population\n01001000,Flensburg,92550\n", encoding="utf-8")
+    frame, decimal = units_file_frame(path.read_bytes(), "csv", 0, sep=None, encoding=None)
+    assert frame.index.tolist() == [2] and decimal == "."
+    assert frame.to_dict(orient="records") == [
+        {"unit": "01001000", "name": "Flensburg", "population": "92550"}
+    ]
+    assert mi.load_units(path)["population"].tolist() == [92550.0]
