@@ -81,3 +81,22 @@ def test_a_plain_table_reads_as_before(tmp_path: Path) -> None:
         {"unit": "01001000", "name": "Flensburg", "population": "92550"}
     ]
     assert mi.load_units(path)["population"].tolist() == [92550.0]
+
+
+def test_a_header_over_two_rows(tmp_path: Path) -> None:
+    """``Bevölkerung`` merged over ``insgesamt | männlich | weiblich``, as the
+    Gemeindeverzeichnis and many district lists head it: the total is the population,
+    the parts stay columns of their own, named by both rows."""
+    path = tmp_path / "gemeinden.csv"
+    path.write_text(
+        "Gemeindeverzeichnis, Stand 31.12.2023\n\n"
+        "AGS;Gemeinde;Bevölkerung;;\n"
+        ";;insgesamt;männlich;weiblich\n"
+        "08999001;Auenthal;80.123;40.000;40.123\n"
+        "08999002;Bergdorf;12.456;6.000;6.456\n",
+        encoding="utf-8",
+    )
+    units = mi.load_units(path)
+    assert units["population"].tolist() == [80123.0, 12456.0]
+    assert units["Bevölkerung | weiblich"].tolist() == ["40.123", "6.456"]
+    assert units["name"].tolist() == ["Auenthal", "Bergdorf"]

@@ -101,11 +101,12 @@ NAME_NAMES = (
     "bezirk",
 )
 #: A units table's population column as town departments head it (``Einwohner``,
-#: ``Einwohnerzahl``, ``Bevölkerung insgesamt``, ``Einwohner (31.12.2023)``): read as
-#: ``population``, which peer groups by size are formed from.
+#: ``Einwohnerzahl``, ``Bevölkerung insgesamt``, ``Einwohner (31.12.2023)``, and
+#: ``Bevölkerung | insgesamt`` from a header over two rows): read as ``population``,
+#: which peer groups by size are formed from.
 POPULATION_HEAD = re.compile(
     r"^(?:population|einwohner(?:zahl)?|bev(?:ö|oe)lkerung(?:sstand)?|ew)"
-    r"(?:\s+insgesamt)?(?:\s*\(.*\))?$",
+    r"(?:\s*\|?\s+insgesamt)?(?:\s*\(.*\))?$",
     re.IGNORECASE,
 )
 #: Column names (any case) taken as the year of a plain table, in this order (a date
