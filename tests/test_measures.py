@@ -53,6 +53,34 @@ def test_in_place_and_measures_of() -> None:
     assert len(register.in_place(2020)) == 1
 
 
+def test_a_register_under_a_title_with_a_source_line_below(tmp_path: Path) -> None:
+    """As a spreadsheet saves the integration office's register as CSV: a title (quoted,
+    for its comma), an empty row, the header, and a source line below. The title was
+    taken for the header ("a required column is missing"); problems still name the
+    file's lines (the header is line 3)."""
+    path = tmp_path / "measures.csv"
+    path.write_text(
+        '"Maßnahmenregister des Landkreises, Stand 2024",,\n'
+        ",,\n"
+        "unit, measure, since\n"
+        "08999015, vopi_barrier_analysis, 2022\n"
+        "08999001, mit_mentors, 2021\n"
+        ",,\n"
+        "Quelle: Integrationsbüro,,\n",
+        encoding="utf-8",
+    )
+    register = load_measures(path, catalog=CATALOG, units=UNITS)
+    assert register.frame[["unit", "measure", "since"]].values.tolist() == [
+        ["08999001", "mit_mentors", 2021],
+        ["08999015", "vopi_barrier_analysis", 2022],
+    ]
+    path.write_text(path.read_text("utf-8").replace("08999001", "08999099"), "utf-8")
+    with pytest.raises(mi.DataValidationError) as info:
+        load_measures(path, catalog=CATALOG, units=UNITS)
+    failures = info.value.failures
+    assert failures[["row", "code"]].values.tolist() == [[5, "unknown_unit"]]
+
+
 def test_every_problem_is_reported_once_with_its_row(tmp_path: Path) -> None:
     path = tmp_path / "m.csv"
     path.write_text(

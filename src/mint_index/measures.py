@@ -147,46 +147,31 @@ def _read(
     path = Path(source)
     if not path.is_file():
         raise MintIndexError(f"measures register not found: {path}")
-    if path.suffix.lower() in WORKBOOK_SUFFIXES:
-        frame = _excel_sheet(path)
-    else:
-        from mint_index.data.readers import (
-            detect_encoding,
-            read_csv_table,
-            sniff_separator,
-            unreadable_csv,
-        )
-
-        raw = path.read_bytes()
-        encoding = detect_encoding(raw)
-        text = raw.decode(encoding)
-        import io
-
-        try:
-            frame = read_csv_table(
-                io.StringIO(text),
-                sep=sniff_separator(text[:65536]),
-                dtype=str,
-                keep_default_na=False,
-                skipinitialspace=True,
-            )
-        except pd.errors.ParserError as exc:
-            raise MintIndexError(f"{path.name}: {unreadable_csv(exc)}") from None
-    return frame, path.name, np.arange(len(frame)) + 2  # row 1 is the header
-
-
-def _excel_sheet(path: Path) -> pd.DataFrame:
     from mint_index.data.inputs import InputRefused, read_input
-    from mint_index.data.workbooks import read_sheet, sheet_names
+    from mint_index.data.kept_tables import kept_table_frame
+    from mint_index.data.readers import unreadable_csv
 
     try:
         raw = read_input(path)  # the size limit and refusals every data file gets
-        names = {name.strip().casefold(): name for name in sheet_names(raw)}
-        for wanted in SHEET_NAMES:
-            if wanted.casefold() in names:
-                return read_sheet(raw, names[wanted.casefold()])
+        workbook = path.suffix.lower() in WORKBOOK_SUFFIXES
+        sheet = _measures_sheet(path, raw) if workbook else 0
+        frame, _ = kept_table_frame(raw, "excel" if workbook else "csv", sheet, None, None)
     except InputRefused as refused:
         raise MintIndexError(f"{path.name}: {refused.reason}") from None
+    except pd.errors.ParserError as exc:
+        raise MintIndexError(f"{path.name}: {unreadable_csv(exc)}") from None
+    rows = np.asarray(frame.index)  # as the file numbers them (row 1 is the header)
+    return frame.reset_index(drop=True), path.name, rows
+
+
+def _measures_sheet(path: Path, raw: bytes) -> str:
+    """The workbook's sheet named as :data:`SHEET_NAMES` names a register (any case)."""
+    from mint_index.data.workbooks import sheet_names
+
+    names = {name.strip().casefold(): name for name in sheet_names(raw)}
+    for wanted in SHEET_NAMES:
+        if wanted.casefold() in names:
+            return names[wanted.casefold()]
     raise MintIndexError(
         f"{path.name}: no sheet named {' or '.join(repr(s) for s in SHEET_NAMES)} "
         f"(sheets: {', '.join(names.values())})"

@@ -27,6 +27,7 @@ from mint_index.data.controls import units_control_failures
 from mint_index.data.dataset import Dataset, build_cube
 from mint_index.data.genesis import apply_mapping, load_mapping
 from mint_index.data.inputs import InputRefused, expand_data_folders, read_input, sniff_kind
+from mint_index.data.kept_tables import kept_table_frame
 from mint_index.data.layouts import KEY_NAMES, NAME_NAMES, POPULATION_HEAD, find_column
 from mint_index.data.problems import failures_frame
 from mint_index.data.readers import (
@@ -49,7 +50,6 @@ from mint_index.data.source import (
     text_encoding,
 )
 from mint_index.data.unit_names import match_unit_names
-from mint_index.data.units_table import units_file_frame
 from mint_index.data.validate import (
     CellIndex,
     cell_index,
@@ -874,7 +874,7 @@ def _read_units(
         suffix = path.suffix.lower()
         try:
             raw = read_input(path)
-            frame, decimal = units_file_frame(raw, sniff_kind(raw, suffix), sheet, sep, encoding)
+            frame, decimal = kept_table_frame(raw, sniff_kind(raw, suffix), sheet, sep, encoding)
         except InputRefused as refused:
             return pd.DataFrame(), [
                 failures_frame(name, None, None, None, refused.reason, code=refused.code)

@@ -1,6 +1,6 @@
-"""A units table as towns keep it: a title above, empty rows and notes below
-(data/units_table.py through ``load_units``). Every figure read by hand from the files
-written here."""
+"""Tables towns keep themselves, their units and their measures register: a title above,
+empty rows and notes below (data/kept_tables.py through ``load_units`` and
+``load_measures``). Every figure read by hand from the files written here."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import mint_index as mi
-from mint_index.data.units_table import units_file_frame
+from mint_index.data.kept_tables import kept_table_frame
 
 TITLED_CSV = (
     "Gemeinden des Landkreises Musterkreis, Stand 31.12.2023\n"
@@ -42,7 +42,7 @@ def test_rows_are_numbered_as_the_file_numbers_them(tmp_path: Path) -> None:
     duplicate = raised.value.failures
     assert duplicate["code"].tolist() == ["duplicate_unit", "duplicate_unit"]
     assert duplicate["row"].tolist() == [4, 5]
-    frame, decimal = units_file_frame(path.read_bytes(), "csv", 0, sep=None, encoding=None)
+    frame, decimal = kept_table_frame(path.read_bytes(), "csv", 0, sep=None, encoding=None)
     assert frame.index.tolist() == [4, 5] and decimal == ","
 
 
@@ -66,7 +66,7 @@ def test_a_workbook_with_a_title_and_notes(tmp_path: Path) -> None:
     units = mi.load_units(tmp_path / "gemeinden.xlsx")
     assert units.index.tolist() == ["08999001", "08999002"]
     assert units["population"].tolist() == [80123.0, 12456.0]
-    frame, _ = units_file_frame(
+    frame, _ = kept_table_frame(
         (tmp_path / "gemeinden.xlsx").read_bytes(), "excel", 0, sep=None, encoding=None
     )
     assert frame.index.tolist() == [4, 5]  # the sheet's rows
@@ -75,7 +75,7 @@ def test_a_workbook_with_a_title_and_notes(tmp_path: Path) -> None:
 def test_a_plain_table_reads_as_before(tmp_path: Path) -> None:
     path = tmp_path / "units.csv"
     path.write_text("unit,name,population\n01001000,Flensburg,92550\n", encoding="utf-8")
-    frame, decimal = units_file_frame(path.read_bytes(), "csv", 0, sep=None, encoding=None)
+    frame, decimal = kept_table_frame(path.read_bytes(), "csv", 0, sep=None, encoding=None)
     assert frame.index.tolist() == [2] and decimal == "."
     assert frame.to_dict(orient="records") == [
         {"unit": "01001000", "name": "Flensburg", "population": "92550"}

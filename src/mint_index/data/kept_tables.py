@@ -1,13 +1,14 @@
-"""A units table's file as a frame: the list of a town's or district's units as it is kept.
+"""A table a town keeps itself, its units or its measures register, as a frame.
 
-Towns keep the list of their units (key, name, population, ...) in a spreadsheet or a CSV
-file saved from one, often under a title (``Gemeinden des Landkreises ..., Stand
-31.12.2023``) and an empty row, with empty rows and a source line or footnote below.
-Its header is found as a data table's is (:mod:`mint_index.data.plain_tables`: the title
-rows skipped, a header over several rows joined), and its empty rows and the notes
-below it are left out: a units table names units, and a note below it changes none.
-Parquet files are tables already. Checking the keys, names and populations is
-:func:`mint_index.data.load.load_units`'s.
+Towns keep the list of their units (key, name, population, ...) and of the measures
+they took in a spreadsheet or a CSV file saved from one, often under a title
+(``Gemeinden des Landkreises ..., Stand 31.12.2023``) and an empty row, with empty rows
+and a source line or footnote below. Its header is found as a data table's is
+(:mod:`mint_index.data.plain_tables`: the title rows skipped, a header over several rows
+joined), and its empty rows and the notes below it are left out: such a table lists
+units or measures, and a note below it changes none. Parquet files are tables already.
+Checking what the table holds is its reader's: :func:`mint_index.data.load.load_units`,
+:func:`mint_index.measures.load_measures`.
 """
 
 from __future__ import annotations
@@ -35,18 +36,19 @@ from mint_index.data.readers import (
 )
 from mint_index.data.workbooks import read_sheet
 
-__all__ = ["units_file_frame"]
+__all__ = ["kept_table_frame"]
 
 #: The rows looked at for a title and a header.
 _HEAD_ROWS = 50
 
 
-def units_file_frame(
+def kept_table_frame(
     raw: bytes, kind: str, sheet: str | int, sep: str | None, encoding: str | None
 ) -> tuple[pd.DataFrame, str]:
-    """A units file's table and its decimal mark. The frame's index numbers its rows as
-    the file does (from 1, the header's rows counted; a Parquet file's from 0); a CSV
-    file's cells are text, a workbook's as stored."""
+    """A kept table's file as a frame, and its decimal mark. The frame's index numbers its
+    rows as the file does (from 1, the header's rows counted; a Parquet file's from 0); a
+    CSV file's cells are text, a workbook's as stored; ``sheet``: a workbook's, by name or
+    0-based position."""
     if kind == "parquet":
         require("pyarrow", "parquet")
         return pd.read_parquet(io.BytesIO(raw)), "."
@@ -82,4 +84,4 @@ def units_file_frame(
         decimal = sniff_decimal(frame.drop(columns=frame.columns[:1]).head(200), sep)
     frame.index = np.arange(len(frame)) + skip + depth + 1
     frame.columns = [str(c).strip() for c in frame.columns]
-    return blank_and_note_rows(frame, "<units>")[0], decimal
+    return blank_and_note_rows(frame, "<kept table>")[0], decimal
