@@ -132,6 +132,22 @@ def test_a_units_table_with_german_heads(tmp_path: Path) -> None:
         mi.load_data(path)
 
 
+def test_a_total_below_the_units_is_no_unit(tmp_path: Path) -> None:
+    """A district's list summed up in its last row: without a key it was an error
+    ("empty unit key"); with the district's key it would be a unit of 92,579
+    inhabitants, the largest of its peer groups. Totals are left out, as in data."""
+    path = tmp_path / "units.csv"
+    rows = "AGS;Gemeinde;Einwohner\n08999001;Auenthal;80.123\n08999002;Bergdorf;12.456\n"
+    for total in (";Landkreis insgesamt;92.579\n", "08999000;Summe;92.579\n"):
+        path.write_text(rows + total, encoding="utf-8")
+        units = mi.load_units(path)
+        assert units.index.tolist() == ["08999001", "08999002"]
+        assert units["population"].sum() == 80123 + 12456
+    # a unit whose name only holds such a word is one ("Gesamtschule" is no total)
+    path.write_text(rows + "08999003;Gesamtheim;1.234\n", encoding="utf-8")
+    assert mi.load_units(path).index.tolist() == ["08999001", "08999002", "08999003"]
+
+
 def test_units_table_attached_to_the_dataset(tmp_path: Path) -> None:
     path = tmp_path / "units.csv"
     path.write_text("unit,name,population,peer_group\n01,Alpha,10,small\n02,Beta,20,large\n")

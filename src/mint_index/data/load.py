@@ -29,6 +29,7 @@ from mint_index.data.genesis import apply_mapping, load_mapping
 from mint_index.data.inputs import InputRefused, expand_data_folders, read_input, sniff_kind
 from mint_index.data.kept_tables import kept_table_frame
 from mint_index.data.layouts import KEY_NAMES, NAME_NAMES, POPULATION_HEAD, find_column
+from mint_index.data.plain_tables import total_rows
 from mint_index.data.problems import failures_frame
 from mint_index.data.readers import (
     Table,
@@ -903,6 +904,10 @@ def _read_units(
     heads = _units_heads(frame.columns, column)
     frame = frame.rename(columns=heads)
     said = {ours: theirs for theirs, ours in heads.items()}  # for the problems
+    # a row that totals the units (``;Landkreis insgesamt;92.579``) is none of them
+    named = "name" if "name" in frame.columns else None
+    units_rows = total_rows(frame.reset_index(drop=True), column, named, name)[0].index
+    frame, rows = frame.iloc[units_rows], rows[units_rows]
 
     keys, problems = unit_keys(frame[column], name, rows, column)
     problems = [_units_key_hint(problem) for problem in problems]
