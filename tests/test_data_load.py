@@ -148,6 +148,26 @@ def test_a_total_below_the_units_is_no_unit(tmp_path: Path) -> None:
     assert mi.load_units(path).index.tolist() == ["08999001", "08999002", "08999003"]
 
 
+def test_a_units_table_by_year_says_it_is_data(tmp_path: Path) -> None:
+    """Population by year given as the units table repeats every key once a year: the
+    duplicates are reported with what the table is and where it belongs."""
+    path = tmp_path / "units.csv"
+    path.write_text(
+        "AGS;Gemeinde;Jahr;Einwohner\n"
+        "08999001;Auenthal;2022;80.000\n08999001;Auenthal;2023;80.123\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(mi.DataValidationError) as raised:
+        mi.load_units(path)
+    failures = raised.value.failures
+    assert failures["code"].tolist() == ["duplicate_unit", "duplicate_unit"]
+    assert failures["row"].tolist() == [2, 3]
+    assert (
+        "it has a year column ('Jahr'): a table of figures by year is data"
+        in (failures["reason"].iloc[0])
+    )
+
+
 def test_units_table_attached_to_the_dataset(tmp_path: Path) -> None:
     path = tmp_path / "units.csv"
     path.write_text("unit,name,population,peer_group\n01,Alpha,10,small\n02,Beta,20,large\n")

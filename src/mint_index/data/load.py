@@ -28,7 +28,13 @@ from mint_index.data.dataset import Dataset, build_cube
 from mint_index.data.genesis import apply_mapping, load_mapping
 from mint_index.data.inputs import InputRefused, expand_data_folders, read_input, sniff_kind
 from mint_index.data.kept_tables import kept_table_frame
-from mint_index.data.layouts import KEY_NAMES, NAME_NAMES, POPULATION_HEAD, find_column
+from mint_index.data.layouts import (
+    KEY_NAMES,
+    NAME_NAMES,
+    POPULATION_HEAD,
+    find_column,
+    find_year_column,
+)
 from mint_index.data.plain_tables import total_rows
 from mint_index.data.problems import failures_frame
 from mint_index.data.readers import (
@@ -786,6 +792,20 @@ def _units_key_hint(problem: pd.DataFrame) -> pd.DataFrame:
     return problem.assign(reason=problem["reason"].where(~numeric, _UNITS_KEY_HINT))
 
 
+def _by_year_hint(frame: pd.DataFrame) -> str:
+    """Why a units table repeats its keys, where its year column says it: figures by
+    year (population 2022, 2023, ...) are data, and the units table lists each unit
+    once."""
+    year = find_year_column([str(c) for c in frame.columns], None)
+    if year is None:
+        return ""
+    return (
+        f"; it has a year column ({year!r}): a table of figures by year is data, "
+        "give it as a source (the population as a variable) and list each unit once "
+        "in the units table"
+    )
+
+
 def _units_heads(columns: pd.Index, key: str) -> dict[str, str]:
     """The name and population columns of a units table headed as a town department
     heads them, renamed ``name`` and ``population``: the first head the data readers take
@@ -920,7 +940,9 @@ def _read_units(
     frame.index = pd.Index(keys.astype(str), name="unit")
     reason = malformed_keys(pd.Series(frame.index))
     dup = frame.index.duplicated(keep=False)
-    reason[dup & reason.isna().to_numpy()] = "duplicate unit key in the units table"
+    reason[dup & reason.isna().to_numpy()] = "duplicate unit key in the units table" + (
+        _by_year_hint(frame) if dup.any() else ""
+    )
     bad = reason.notna().to_numpy()
     if bad.any():
         problems.append(
