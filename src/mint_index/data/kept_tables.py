@@ -84,4 +84,6 @@ def kept_table_frame(
         decimal = sniff_decimal(frame.drop(columns=frame.columns[:1]).head(200), sep)
     frame.index = np.arange(len(frame)) + skip + depth + 1
     frame.columns = [str(c).strip() for c in frame.columns]
+    if frame.empty:  # a header alone, or an empty sheet: nothing to leave out
+        return frame, decimal
     return blank_and_note_rows(frame, "<kept table>")[0], decimal
