@@ -335,7 +335,8 @@ PHONE_CARDS = _phone_cards()
 _CARDS_SCRIPT = (
     "var out={cards:[],loose:[]};doc.querySelectorAll('table').forEach(function(t){"
     "var region=t.closest('.table-scroll');"
-    "if(!t.classList.contains('cards')){t.querySelectorAll('tbody th[scope=row]').forEach("
+    "if(!t.classList.contains('cards')){t.querySelectorAll('tbody th[scope=row]:first-child')"
+    ".forEach("
     "function(h){if(region&&region.scrollWidth>region.clientWidth+1&&"
     "win.getComputedStyle(h).position!=='sticky')out.loose.push(h.textContent.trim());});"
     "return;}"
@@ -397,6 +398,32 @@ def test_wide_tables_fit_a_laptop(demo: dict[str, Path], tmp_path: Path, page: s
     assert tables >= 2
     assert cut == []
     assert page_width <= inner
+
+
+def test_a_matrix_keeps_its_row_names_in_view(demo: dict[str, Path], tmp_path: Path) -> None:
+    """The comparison's changes (1,920 px) scroll on a 1,280 px laptop: scrolled 600 px
+    to the right, each row's name still stands at the region's left edge, with the
+    head over it, instead of leaving the figures without their unit."""
+    answer = in_frame(
+        tmp_path,
+        demo["comparison"],
+        1280,
+        "var r=[].filter.call(doc.querySelectorAll('.table-scroll.wide'),function(x){"
+        "return x.scrollWidth>x.clientWidth+1;})[0];if(!r)return JSON.stringify(null);"
+        "r.scrollLeft=600;var left=r.getBoundingClientRect().left,off=[];"
+        "r.querySelectorAll('tbody th[scope=row]:first-child, thead tr:first-child "
+        "th:first-child')"
+        ".forEach(function(h){var d=h.getBoundingClientRect().left-left;"
+        "if(Math.abs(d)>1)off.push(h.textContent.trim()+': '+Math.round(d));});"
+        "return JSON.stringify([r.scrollLeft,off,"
+        "r.querySelectorAll('tbody th[scope=row]:first-child').length]);",
+        height=1200,
+    )
+    scrolled = json.loads(answer)
+    assert scrolled is not None, "the changes fit: nothing to scroll"
+    left, off, names = scrolled
+    assert left == 600 and names >= 40
+    assert off == [], off[:5]
 
 
 def test_column_names_wrap_on_a_wide_screen(demo: dict[str, Path], tmp_path: Path) -> None:
