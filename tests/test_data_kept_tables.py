@@ -4,9 +4,12 @@ empty rows and notes below (data/kept_tables.py through ``load_units`` and
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import mint_index as mi
 from mint_index.data.kept_tables import kept_table_frame
@@ -100,3 +103,41 @@ def test_a_header_over_two_rows(tmp_path: Path) -> None:
     assert units["population"].tolist() == [80123.0, 12456.0]
     assert units["Bevölkerung | weiblich"].tolist() == ["40.123", "6.456"]
     assert units["name"].tolist() == ["Auenthal", "Bergdorf"]
+
+
+_CELLS = st.one_of(
+    st.just(""),
+    st.integers(-5, 10**9).map(str),
+    st.sampled_from(["AGS", "Gemeinde", "Einwohner", "insgesamt", "08999001", "Summe", "1.234"]),
+    st.text(alphabet='0123456789;,."- aäQuelle', max_size=12),
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(st.lists(_CELLS, max_size=5), max_size=8),
+    sep=st.sampled_from([";", ","]),
+    excel=st.booleans(),
+)
+def test_any_small_table_is_read_or_refused_with_a_reason(
+    tmp_path: Path, rows: list[list[str]], sep: str, excel: bool
+) -> None:
+    """Whatever a kept table holds (titles, blanks, notes, figures, nothing), reading it
+    as the units table or the measures register gives a table or a
+    :class:`~mint_index.MintIndexError`, never another exception (an empty register
+    once stopped with pandas' EmptyDataError)."""
+    if excel:
+        openpyxl = pytest.importorskip("openpyxl")
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append([int(c) if c.isdigit() and len(c) < 12 else c or None for c in row])
+        path = tmp_path / "kept.xlsx"
+        book.save(path)
+    else:
+        path = tmp_path / "kept.csv"
+        path.write_text("\n".join(sep.join(row) for row in rows), encoding="utf-8")
+    for read in (mi.load_units, mi.load_measures):
+        with contextlib.suppress(mi.MintIndexError):
+            read(path)
