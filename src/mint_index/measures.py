@@ -122,6 +122,8 @@ def load_measures(
 
     ``source``: a CSV file, a workbook (``.xlsx``, ``.xls`` or ``.ods``, sheet ``measures``
     or ``Maßnahmen``), a DataFrame or a register (validated again, e.g. against units).
+    A file may have a title above its header and empty rows and notes below
+    (:mod:`~mint_index.data.kept_tables`).
     ``catalog``: the rule set or action ids to check ``measure`` against (default: the
     packaged action catalog). ``units``: unit ids or a units table (index or ``unit``
     column) to check ``unit`` against; ``None`` skips that check.

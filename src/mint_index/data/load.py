@@ -839,8 +839,11 @@ def load_units(
     ``parent`` and any grouping columns. The key column is ``key`` if given, else the
     first of ``unit``, ``ags``, ``ars``, ``key``, ``code``, ``id`` (any case).
     ``population`` is made numeric; other columns keep their values (text from files),
-    so grouping keys keep their leading zeros. Duplicate, empty or malformed keys and
-    bad populations raise one :class:`~mint_index.DataValidationError`.
+    so grouping keys keep their leading zeros. A file is read as a town keeps it
+    (:mod:`~mint_index.data.kept_tables`): a title above the header, a header over two
+    rows, empty rows and notes below; a row totalling the units is left out. Duplicate,
+    empty or malformed keys and bad populations raise one
+    :class:`~mint_index.DataValidationError`.
 
     ``source`` may also say how to read a file, as the project file's ``units:`` mapping
     does (a :class:`~mint_index.data.source.UnitsSpec` or a mapping):

@@ -60,7 +60,7 @@ CARD_TABLES: dict[str, CardColumns] = {
 def card_labels_css(lang: str) -> str:
     """CSS rules that write each card value's column name before it, in ``lang``.
 
-    Each name is given twice: plainly, and with an empty alternative text (``/ ""``) so
+    Each name is given twice: plainly, and with an empty alternative text (``/ ''``) so
     that screen readers, which read the header cells, do not hear it again; a browser
     that does not know the second form keeps the first."""
     t = texts(lang)
