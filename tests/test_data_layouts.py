@@ -295,6 +295,24 @@ def test_key_and_name_columns_by_their_heads() -> None:
     assert find_name_column(["x"], "Name") is None
 
 
+@pytest.mark.parametrize(
+    "head",
+    [
+        "Regionalschlüssel (ARS)",
+        "Regionalschlüssel ARS",
+        "Gemeindeschlüssel (AGS)",
+        "AGS (8-stellig)",
+    ],
+)
+def test_a_key_head_with_its_kind_or_length_after_it(head: str) -> None:
+    """As statistical offices head a key column: the key's kind in brackets or as its
+    abbreviation, or its length, after the usual name. A plain usual name still comes
+    first; a bracket after some other head makes no key of it."""
+    assert key_columns(["Gemeinde", head, "Einwohner (31.12.2023)"]) == [head]
+    assert key_columns([head, "AGS"]) == ["AGS", head]
+    assert key_columns(["Einwohner (AGS)"]) == []
+
+
 def test_filter_rows_reports_unknown_columns_and_values() -> None:
     frame = pd.DataFrame({"Geschlecht": ["Insgesamt", "weiblich"], "v": [1, 2]})
     kept, problems = filter_rows(frame, {"Geschlecht": ["weiblich"]}, "s")

@@ -132,6 +132,35 @@ def test_a_units_table_with_german_heads(tmp_path: Path) -> None:
         mi.load_data(path)
 
 
+def test_a_units_key_head_is_found_as_a_data_files_is(tmp_path: Path) -> None:
+    """The units table's key column is found as a data file's is (as the docs say): with
+    its kind after the name (``Gemeindeschlüssel (AGS)``) or as a compound word
+    (``Bezirksnummer``). Both were "no unit key column"."""
+    path = tmp_path / "units.csv"
+    path.write_text(
+        "Gemeindeschlüssel (AGS);Gemeinde;Einwohner\n09162000;München;1.510.378\n",
+        encoding="utf-8",
+    )
+    units = mi.load_units(path)
+    assert list(units.index) == ["09162000"]
+    assert units.loc["09162000", "name"] == "München"
+    path.write_text("Bezirksnummer;Stadtbezirk\n01;Altstadt-Lehel\n02;Ludwigsvorstadt\n")
+    assert list(mi.load_units(path).index) == ["01", "02"]
+
+
+def test_a_data_files_key_head_with_its_kind_after_it(tmp_path: Path) -> None:
+    """``Regionalschlüssel (ARS)`` keys the rows (it was taken for no key at all, and the
+    message asked to key the units by their names)."""
+    path = tmp_path / "gemeinden.csv"
+    path.write_text(
+        "Regionalschlüssel (ARS);Gemeinde;Ausländer\n"
+        "081160004004;Aichwald;803\n081160005005;Altbach;1.512\n",
+        encoding="utf-8",
+    )
+    data = mi.load_data(path, year=2023)
+    assert value(data, "081160005005", 2023, "Ausländer") == 1512.0
+
+
 def test_a_total_below_the_units_is_no_unit(tmp_path: Path) -> None:
     """A district's list summed up in its last row: without a key it was an error
     ("empty unit key"); with the district's key it would be a unit of 92,579

@@ -132,6 +132,10 @@ _KEY_LIKE = re.compile(
     r"|.*(?:nummer|schlüssel|schluessel|kennziffer)\.?)$",
     re.IGNORECASE,
 )
+#: What a key's head says after the key's name: the kind of key in brackets or as its
+#: abbreviation, or its length (``Gemeindeschlüssel (AGS)``, ``Regionalschlüssel ARS``,
+#: ``AGS (8-stellig)``).
+_KEY_QUALIFIER = re.compile(r"(?:\s+(?:ags|ars|gkz|rs)|\s*\([^()]*\))+$", re.IGNORECASE)
 #: A head that names a name in a compound word (``gebiet-name``, ``Stadtteilname``).
 _NAME_LIKE = re.compile(r"name$", re.IGNORECASE)
 _FLAT_MARKERS = ("value_variable_label", "_variable_attribute_code")
@@ -238,10 +242,18 @@ def tidy_layout(raw: bytes, encoding: str) -> str | None:
 
 def key_columns(columns: Sequence[str]) -> list[str]:
     """The columns headed like a key, best first: the usual names (:data:`KEY_NAMES`, in
-    their order), then compound ones (``gebiet-nr``, ``Bezirksnummer``)."""
+    their order), then the same with what the key is said after it (``Gemeindeschlüssel
+    (AGS)``, ``Regionalschlüssel ARS``, ``AGS (8-stellig)``), then compound ones
+    (``gebiet-nr``, ``Bezirksnummer``)."""
     lower = {str(c).strip().lower(): str(c) for c in columns}
     usual = [lower[n] for n in KEY_NAMES if n in lower]
-    return usual + [str(c) for c in columns if str(c) not in usual and _KEY_LIKE.search(str(c))]
+    bare: dict[str, str] = {}
+    for column in columns:
+        if str(column) not in usual:
+            bare.setdefault(_KEY_QUALIFIER.sub("", str(column).strip()).lower(), str(column))
+    qualified = [bare[n] for n in KEY_NAMES if n in bare]
+    found = usual + qualified
+    return found + [str(c) for c in columns if str(c) not in found and _KEY_LIKE.search(str(c))]
 
 
 def find_name_column(columns: Sequence[str], wanted: str | None = None) -> str | None:

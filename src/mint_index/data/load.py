@@ -34,6 +34,7 @@ from mint_index.data.layouts import (
     POPULATION_HEAD,
     find_column,
     find_year_column,
+    key_columns,
 )
 from mint_index.data.plain_tables import total_rows
 from mint_index.data.problems import failures_frame
@@ -911,7 +912,10 @@ def _read_units(
         rows = np.asarray(frame.index)
         frame = frame.reset_index(drop=True)
     frame.columns = [str(c).strip() for c in frame.columns]
-    column = find_column(list(frame.columns), key, KEY_NAMES)
+    if key is not None:
+        column = find_column(list(frame.columns), key, ())
+    else:  # found as a data file's key column is
+        column = next(iter(key_columns(list(frame.columns))), None)
     if column is None:
         return pd.DataFrame(), [
             failures_frame(
