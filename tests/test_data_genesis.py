@@ -516,6 +516,35 @@ def test_year_line_forms(tmp_path: Path, line: str) -> None:
     assert list(read_lines(tmp_path, lines).years) == [2016]
 
 
+@pytest.mark.parametrize("stichtag", [False, True])
+def test_a_table_of_one_statistic_over_dates(tmp_path: Path, stichtag: bool) -> None:
+    """12521-01-02-4: one statistic, its columns labelled by their dates alone (with
+    ``Stichtag`` above them or not). One variable over the years, named as the title
+    names the statistic; it was one variable per year (``column 3``, ``column 4``)."""
+    lines = [
+        "GENESIS-Tabelle: 12521-01-02-4",
+        "Ausländeranteil an der Bevölkerung - Stichtag 31.12. -;;;",
+        "regionale Tiefe: Kreise und krfr. Städte;;;",
+        "Ausländeranteil (Prozent);;;",
+        *([";;Stichtag;Stichtag"] if stichtag else []),
+        ";;31.12.2015;31.12.2016",
+        "03152;      Göttingen, Landkreis (bis 31.10.2016);7,1;.",
+        "03241;      Region Hannover;12,9;13,6",
+    ]
+    ds = read_lines(tmp_path, lines)
+    assert ds.variables == ["Ausländeranteil (Prozent)"]
+    assert cell(ds, "03241", 2016, "Ausländeranteil (Prozent)")["value"] == pytest.approx(13.6)
+    assert cell(ds, "03152", 2015, "Ausländeranteil (Prozent)")["value"] == pytest.approx(7.1)
+
+
+def test_columns_of_one_date_keep_their_own_labels(tmp_path: Path) -> None:
+    """Two columns of the same date are no series over the years: without labels of
+    their own they stay two variables."""
+    lines = ["GENESIS-Tabelle: 99999-01-01-4", "Test (Anzahl);;;", ";;31.12.2015;31.12.2015"]
+    ds = read_lines(tmp_path, [*lines, "01001;A;5;7"])
+    assert sorted(ds.variables) == ["column 3", "column 4"]
+
+
 def test_class_column_with_a_zero_class(tmp_path: Path) -> None:
     # 73111-02-01-4: income classes in a row column, the first class is "0"
     lines = [

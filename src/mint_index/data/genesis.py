@@ -30,6 +30,7 @@ import pandas as pd
 
 from mint_index.data.cells import (
     FLAG,
+    FOOTNOTE_MARK,
     REASON,
     SYMBOLS,
     VALUE_FLAGS,
@@ -163,6 +164,23 @@ def table_title(head: list[str]) -> str | None:
     lines = [f[0].strip().strip('"') for f in fields if f and not any(x.strip() for x in f[1:])]
     lines = [t for t in lines if t and not _TIME.match(t)]
     return " ".join(lines) or None
+
+
+def title_statistic(
+    lines: list[str], header: int, skip: frozenset[str] | set[str] = frozenset()
+) -> str | None:
+    """The statistic the title names: the last title line above the header (line
+    ``header``; ``Bevölkerungsstand (Anzahl)``, ``Ausländeranteil (Prozent)``), else the
+    table's name; not a date, nor one of ``skip`` (as the title writes it, quotes, spaces
+    and footnote marks off: the region a table is about, which the Landesdatenbank NRW
+    names last)."""
+    for i in range(header - 1, 0, -1):
+        fields = fields_of(lines[i])
+        text = fields[0].strip() if fields else ""
+        bare = FOOTNOTE_MARK.sub("", text.strip('"').strip())
+        if text and time_of(text) is None and bare not in skip:
+            return text
+    return None
 
 
 def is_genesis(raw: bytes) -> bool:
@@ -321,7 +339,10 @@ def _read_keyed(raw: bytes, source: str, encoding: str, year: int | None) -> Tab
     n_values = n_fields - n_ids
     if n_values < 1:  # ``2022;10541``: a year and a figure, not a key and a name
         return no_rows()
-    labels, short, col_years = _column_labels(_header_rows(head, n_fields, n_ids), n_fields, n_ids)
+    header, header_line = _header_rows(head, n_fields, n_ids)
+    labels, short, col_years = _column_labels(
+        header, n_fields, n_ids, title_statistic(head, header_line)
+    )
 
     id_bytes, value_bytes, reason, flag = _clean_values(block, delims, n_fields, n_ids, encoding)
     ids = pd.read_csv(
@@ -574,26 +595,32 @@ def _unlabelled(head: list[str], n_fields: int) -> int:
     return min(blank, default=0)
 
 
-def _header_rows(head: list[str], n_fields: int, n_ids: int) -> list[list[str]]:
-    """The column-label rows right above the data: as many fields as the data and at
-    least one label over the value columns (title lines padded with ``;`` have none).
-    Empty lines between the header and the data are passed over."""
+def _header_rows(head: list[str], n_fields: int, n_ids: int) -> tuple[list[list[str]], int]:
+    """The column-label rows right above the data, and the line the first of them is: as
+    many fields as the data and at least one label over the value columns (title lines
+    padded with ``;`` have none). Empty lines between the header and the data are passed
+    over."""
     rows: list[list[str]] = []
-    for text in reversed(head):
-        if not rows and not text.strip():
+    start = len(head)
+    for i in range(len(head) - 1, -1, -1):
+        if not rows and not head[i].strip():
             continue
-        fields = fields_of(text)
+        fields = fields_of(head[i])
         if len(fields) != n_fields or not any(f.strip() for f in fields[n_ids:]):
             break
         rows.append([f.strip() for f in fields[n_ids:]])
-    return rows[::-1]
+        start = i
+    return rows[::-1], start
 
 
 def _column_labels(
-    header: list[list[str]], n_fields: int, n_ids: int
+    header: list[list[str]], n_fields: int, n_ids: int, statistic: str | None = None
 ) -> tuple[list[str], list[str], np.ndarray]:
     """Per value column: full label, short label (only the levels that differ between
-    columns) and the year of a date header row (-1 where there is none)."""
+    columns) and the year of a date header row (-1 where there is none). Columns labelled
+    by their dates alone (or ``Stichtag`` above them), each by another, are the
+    ``statistic`` the title names: one variable over the years, as a table of one
+    statistic has it (``Ausländeranteil (Prozent)`` over ``31.12.2015;31.12.2016``)."""
     n_values = n_fields - n_ids
     if not header:
         labels = [f"column {n_ids + j + 1}" for j in range(n_values)]
@@ -602,6 +629,12 @@ def _column_labels(
     times = raw.apply(lambda row: row.str.extract(_TIME).bfill(axis=1)[0], axis=1)
     times = times.mask(raw == "").ffill(axis=1) if len(raw) else times
     years = pd.to_numeric(times.bfill(axis=0).iloc[0], errors="coerce").fillna(-1)
+    # every label a date, or a word for one (``Stichtag`` over ``31.12.2015``)
+    untimed = raw.mask(times.notna(), "").apply(lambda row: row.str.casefold())
+    dated_only = untimed.isin(["", *TIME_HEADS]).all(axis=None)
+    if statistic and dated_only and (years >= 0).all() and years.is_unique:
+        labels = [statistic] * n_values
+        return labels, labels, years.to_numpy(dtype=np.int64)
 
     def joined(rows: pd.DataFrame) -> list[str]:
         return [" | ".join(v for v in rows[c] if v) for c in rows.columns]

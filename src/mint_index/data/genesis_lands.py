@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from mint_index.data.cells import FOOTNOTE_MARK
-from mint_index.data.genesis import TIME_HEADS, fields_of, time_of
+from mint_index.data.genesis import TIME_HEADS, fields_of, time_of, title_statistic
 from mint_index.data.keys import local_region_names, region_keys
 from mint_index.data.plain_tables import total_labels
 from mint_index.data.problems import failures_frame
@@ -329,7 +329,7 @@ def _in_rows(lines: list[str], source: str, named_units: bool = False) -> Keyed 
         "\n".join(out).encode("utf-8"),
         line_of=np.arange(len(lines)),
         column_of=np.full(len(lines), -1),
-        statistic=_statistic(lines, min(header, default=first)),
+        statistic=title_statistic(lines, min(header, default=first)),
         failures=_problems(source, [f for f in found if not totals[f[0]]], "unknown_unit_name"),
         warnings=_problems(source, [f for f in found if totals[f[0]]], "total_row"),
         named=placeholders,
@@ -377,7 +377,7 @@ def _in_columns(lines: list[str], h: int, source: str) -> Keyed | None:
         for cells in (fields_of(lines[i])[n_ids:] for i in header)
         if all(time_of(cell) is not None for cell in cells)
     ]
-    statistic = _statistic(lines, top)
+    statistic = title_statistic(lines, top)
     known = np.array([k is not None for k in keys], dtype=bool)
     columns = np.flatnonzero(known)
     n, m = len(grid), len(columns)
@@ -464,7 +464,7 @@ def _of_one_region(lines: list[str], unit: str | None) -> Keyed | None:
         "\n".join(out).encode("utf-8"),
         line_of=np.arange(len(lines)),
         column_of=np.full(len(lines), -1),
-        statistic=_statistic(lines, min(header, default=first), skip={name}),
+        statistic=title_statistic(lines, min(header, default=first), skip={name}),
         region=(key, name),
     )
 
@@ -534,20 +534,6 @@ def _totals(names: pd.Series) -> np.ndarray:
     """Which names total Länder: ``Insgesamt``, ``Früheres Bundesgebiet``."""
     groups = names.str.strip().str.match(_GROUPS).fillna(False).to_numpy(dtype=bool)
     return (names != "").to_numpy() & (total_labels(names) | groups)
-
-
-def _statistic(
-    lines: list[str], header: int, skip: frozenset[str] | set[str] = frozenset()
-) -> str | None:
-    """The statistic the title names: the last title line above the header
-    (``Bevölkerungsstand (Anzahl)``), else the table's name; not a date, nor the region
-    the table is about (``skip``: the Landesdatenbank NRW names it last)."""
-    for i in range(header - 1, 0, -1):
-        fields = fields_of(lines[i])
-        text = fields[0].strip() if fields else ""
-        if text and time_of(text) is None and _clean(pd.Series([text])).iloc[0] not in skip:
-            return text
-    return None
 
 
 def _problems(source: str, found: list[tuple[int, str]], code: str) -> list[pd.DataFrame]:
