@@ -20,7 +20,7 @@ from helpers import value
 import mint_index as mi
 from mint_index.data.load import describe_source, load_sources
 from mint_index.data.readers import SAMPLE_CHARS
-from mint_index.data.source import SourceSpec
+from mint_index.data.source import KeySpec, SourceSpec
 from mint_index.errors import DataValidationError
 
 REAL = Path(__file__).parent / "fixtures" / "real-data"
@@ -314,6 +314,34 @@ def test_a_download_zipped_with_its_table(tmp_path: Path) -> None:
     with pytest.raises(DataValidationError) as caught:
         load_sources([SourceSpec(path="two.zip")], base_dir=tmp_path)
     assert list(caught.value.failures["code"]) == ["zip_archive"]
+
+
+def test_a_yearbook_title_does_not_date_heads_that_name_years(tmp_path: Path) -> None:
+    """A yearbook's title names the year it was published (``Statistisches Jahrbuch
+    2024``); its heads name the years of the figures. Every figure was dated 2024, without
+    a warning, where one head had its year before its unit (``Ausländeranteil 2023 in
+    %``): that head is now read as 2023, and a head whose year is not read leaves the
+    table undated (``year:`` asked for), never dated by the title."""
+    path = tmp_path / "jahrbuch.csv"
+    head = "Statistisches Jahrbuch 2024 - Tabelle 2.4: Bevölkerung nach Stadtbezirken;;;;\n;;;;\n"
+    path.write_text(
+        head + "Nr.;Stadtbezirk;Einwohner am 31.12.2022;Einwohner am 31.12.2023;"
+        "Ausländeranteil 2023 in %\n01;Mitte;23.456;23.612;33,9\n02;Nord;27.910;28.004;28,2\n",
+        encoding="utf-8",
+    )
+    spec = SourceSpec(path=path.name, key=KeySpec(scheme="own"))
+    ds = load_sources([spec], base_dir=tmp_path)
+    assert list(ds.years) == [2022, 2023]
+    assert value(ds, "01", 2022, "Einwohner") == 23456
+    assert value(ds, "02", 2023, "Einwohner") == 28004
+    assert value(ds, "01", 2023, "Ausländeranteil in %") == pytest.approx(33.9)
+    path.write_text(
+        head + "Nr.;Stadtbezirk;Einwohner am 31.12.2022;Einwohner am 31.12.2023;"
+        "Ausländeranteil 2023 je Einwohner\n01;Mitte;23.456;23.612;0,339\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(mi.DataValidationError, match="give the year"):
+        load_sources([spec], base_dir=tmp_path)
 
 
 @pytest.mark.parametrize("excel", [True, False])

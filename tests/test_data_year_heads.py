@@ -32,6 +32,13 @@ from mint_index.data.year_heads import (
         ("Einkommen unter 2000", None),
         ("Einwohner", None),
         ("Gebäude 1850", None),  # a number before 1900 after a word is no head's year
+        # a unit of measure after the year stays with the variable
+        ("Ausländeranteil 2023 in %", ("Ausländeranteil in %", "2023")),
+        ("Einwohner 2023 (Anzahl)", ("Einwohner (Anzahl)", "2023")),
+        ("Schulden 2023 in Tsd. EUR", ("Schulden in Tsd. EUR", "2023")),
+        ("Fläche 2023, km²", ("Fläche km²", "2023")),
+        ("Zuzüge seit 2015 in %", None),
+        ("Quote in %", None),
     ],
 )
 def test_trailing_years(head: str, split: tuple[str, str] | None) -> None:

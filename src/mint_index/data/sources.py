@@ -318,6 +318,7 @@ def _read_bytes(
         title,
         spec,
         lambda dated: _frame_source(frame, rows, dated, name, "csv", (unit, label), decimal),
+        [str(c) for c in frame.columns],
     )
     table.title = title
     table.sha256, table.encoding = sha256_of(raw), encoding
@@ -336,18 +337,21 @@ def _dated_by_title(
     (``Bevölkerung ... am 31. Dezember 2023``, :func:`~mint_index.data.cells.title_year`),
     as a GENESIS table is dated by the date in its title lines, else in the one year its
     sheet's name names (``Daten 2023``, ``2019_C4_Karte``: a workbook with a sheet per
-    year) where none of its ``heads`` names a year (heads of years the reader could not
-    place are no table of one year)."""
+    year). Neither dates a table one of whose ``heads`` names a year: heads of years the
+    reader could not place are no table of one year, and a yearbook's title names the
+    year it was published in (``Statistisches Jahrbuch 2024`` over ``Einwohner am
+    31.12.2023``)."""
     table = read(spec)
     undated = any(
         ((f["code"] == "missing_column") & (f["column"] == "year")).any() for f in table.failures
     )
     if not undated or spec.year is not None:
         return table
+    if any(title_year(head) is not None for head in heads):
+        return table  # heads of years the reader could not place: no table of one year
     year = title_year(title)
     if year is None and isinstance(spec.sheet, str):
-        dated_heads = any(title_year(head) is not None for head in heads)
-        year = None if dated_heads else title_year(spec.sheet)
+        year = title_year(spec.sheet)
     return read(spec.model_copy(update={"year": year})) if year else table
 
 

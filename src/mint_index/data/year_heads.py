@@ -56,6 +56,18 @@ _NOT_A_DATE = frozenset(
 _BETWEEN = " ,;:-–_(|/"
 
 
+#: A unit of measure after a head's year (``Ausländeranteil 2023 in %``, ``Einwohner 2023
+#: (Anzahl)``, ``Durchschnittsalter 2023 in Jahren``), as yearbooks head their columns: the
+#: year still dates the head, and the unit stays with the variable (``Ausländeranteil
+#: in %``).
+_MEASURE_AFTER = re.compile(
+    r"(?:\s+in|\s*\(\s*(?:in\s+)?|\s*,|\s)\s*"
+    r"(?:%|‰|prozent|anzahl|personen|eur|euro|€|tsd\.?(?:\s*(?:eur|euro|€))?"
+    r"|mio\.?(?:\s*(?:eur|euro|€))?|km²|km2|qkm|ha|m²|jahren?)\s*\)?$",
+    re.IGNORECASE,
+)
+
+
 #: The years a head's trailing number must lie in to be read as its year (a bare year
 #: head is a year whatever it says, as a year column's cells are).
 _HEAD_YEARS = (1900, 2100)
@@ -64,17 +76,27 @@ _HEAD_YEARS = (1900, 2100)
 def trailing_years(levels: list[str], school_year: str) -> list[tuple[str, str] | None]:
     """Each level split into (what precedes its year, the year as written), or None
     where it does not end in a year: the longest ending that reads as a year wins
-    (``Juni 2019`` over ``2019``), the whole level being a year (``2019``) first."""
-    candidates: list[tuple[int, str, str]] = []  # (level, before, ending)
+    (``Juni 2019`` over ``2019``), the whole level being a year (``2019``) first. A unit of
+    measure after the year (``Ausländeranteil 2023 in %``, :data:`_MEASURE_AFTER`) stays
+    with what precedes it (``Ausländeranteil in %``)."""
+    candidates: list[tuple[int, str, str, str]] = []  # (level, before, ending, measure)
     for i, level in enumerate(levels):
-        candidates.append((i, "", level.strip()))
+        candidates.append((i, "", level.strip(), ""))
         for cut in _YEAR_CUT.finditer(level):
             ending = level[cut.end() :].strip().rstrip(")").strip()
-            candidates.append((i, level[: cut.start()], ending))
-    years, bad = parse_years(pd.Series([ending for _, _, ending in candidates]), school_year)
+            candidates.append((i, level[: cut.start()], ending, ""))
+    for i, level in enumerate(levels):  # after every plain reading: those come first
+        measured = _MEASURE_AFTER.search(level)
+        if measured is None:
+            continue
+        core, measure = level[: measured.start()], level[measured.start() :].strip(" ,")
+        for cut in _YEAR_CUT.finditer(core):
+            ending = core[cut.end() :].strip().rstrip(")").strip()
+            candidates.append((i, core[: cut.start()], ending, measure))
+    years, bad = parse_years(pd.Series([c[2] for c in candidates]), school_year)
     found: list[tuple[str, str] | None] = [None] * len(levels)
     decided = [False] * len(levels)
-    for (i, before, ending), year, unread in zip(candidates, years, bad, strict=True):
+    for (i, before, ending, measure), year, unread in zip(candidates, years, bad, strict=True):
         if decided[i] or unread:
             continue
         decided[i] = True
@@ -84,7 +106,7 @@ def trailing_years(levels: list[str], school_year: str) -> list[tuple[str, str] 
         words = before.lower().replace("_", " ").split()
         plausible = _HEAD_YEARS[0] <= year <= _HEAD_YEARS[1]
         if plausible and words and words[-1].strip(_BETWEEN) not in _NOT_A_DATE:
-            found[i] = (_without_date_words(before), ending)
+            found[i] = (" ".join(filter(None, [_without_date_words(before), measure])), ending)
     return found
 
 
