@@ -102,6 +102,34 @@ def test_header_rows_take_group_heads_above_the_key_row() -> None:
     assert header_rows(shifted) == (1, 1)
 
 
+def test_group_heads_over_a_row_that_names_every_column() -> None:
+    """A yearbook's header: group heads (merged cells) over a row that names the key and
+    name columns too. The header started at the lower row, so the upper one was taken
+    for the header (``columns are: Einwohner, davon``) or the key column was read as
+    ``Stadtbezirk`` with its cells ``Nr.``."""
+    data = ["01", "Mitte", "23.456", "15.678", "7.778", "33,2"]
+    names = ["Nr.", "Name", "insgesamt", "Deutsche", "Ausländer", "in %"]
+    groups = ["Stadtbezirk", "", "Einwohner", "davon", "", "Ausländeranteil"]
+    title = ["Bevölkerung in den Stadtbezirken am 31.12.2023", "", "", "", "", ""]
+    empty = [""] * 6
+    assert header_rows([title, empty, groups, names, data]) == (2, 2)
+    assert header_labels([groups, names]) == [
+        "Stadtbezirk | Nr.",
+        "Stadtbezirk | Name",
+        "Einwohner | insgesamt",
+        "davon | Deutsche",
+        "davon | Ausländer",
+        "Ausländeranteil | in %",
+    ]
+    # group heads over the value columns only, as the first row
+    assert header_rows([["", "", "Einwohner", "davon", ""], names[:5], data[:5]]) == (0, 2)
+    # a column merged down over both rows (the quota) leaves the lower row blank there
+    assert header_rows([[*groups[:5], "Quote"], [*names[:5], ""], data]) == (0, 2)
+    # no group heads: a header row and a data row of text (a key and a name) stay apart
+    assert header_rows([names, data]) == (0, 1)
+    assert header_rows([["Nr.", "Name", "x"], ["01", "Mitte", "y"], ["02", "Nord", "1"]]) == (0, 1)
+
+
 def test_total_rows_are_not_units() -> None:
     frame = pd.DataFrame(
         {

@@ -298,6 +298,30 @@ def _sheet_or_csv(folder: Path, rows: list[list[Any]], excel: bool) -> str:
     return "t.csv"
 
 
+@pytest.mark.parametrize("excel", [False, True])
+def test_group_heads_above_the_row_that_names_the_key(tmp_path: Path, excel: bool) -> None:
+    """A yearbook table: ``Stadtbezirk`` merged over ``Nr.`` and ``Name``, ``Einwohner``
+    and ``davon`` over the counts, the share's head merged down over both rows. It was
+    refused ("the file names its units in 'Stadtbezirk' without a key"); the figures are
+    read by hand from the rows below."""
+    rows: list[list[Any]] = [
+        ["Bevölkerung in den Stadtbezirken am 31.12.2023", None, None, None, None, None],
+        [None] * 6,
+        ["Stadtbezirk", None, "Einwohner", "davon", None, "Ausländeranteil in %"],
+        ["Nr.", "Name", "insgesamt", "Deutsche", "Ausländer", None],
+        ["01", "Mitte", 23456, 15678, 7778, 33.2],
+        ["02", "Nord", 27910, 20117, 7793, 27.9],
+        [None, "Stadt insgesamt", 51366, 35795, 15571, 30.3],
+    ]
+    name = _sheet_or_csv(tmp_path, [["" if c is None else c for c in r] for r in rows], excel)
+    ds = load_sources([SourceSpec(path=name, key=KeySpec(scheme="own"))], base_dir=tmp_path)
+    assert list(ds.years) == [2023]  # from the title: no head names a year
+    assert value(ds, "02", 2023, "davon | Ausländer") == 7793
+    assert value(ds, "01", 2023, "Einwohner | insgesamt") == 23456
+    assert value(ds, "01", 2023, "Ausländeranteil in %") == pytest.approx(33.2)
+    assert ds.units.loc["02", "name"] == "Nord"
+
+
 def test_a_download_zipped_with_its_table(tmp_path: Path) -> None:
     # as the GENESIS web service and the Zensus database deliver a table: one file, zipped
     flat = (REAL / "12411-01-01-4_flat.csv").read_bytes()

@@ -99,9 +99,13 @@ def header_rows(rows: list[list[str]]) -> tuple[int, int]:
     of value columns, merged cells over the whole header, which the title rule alone
     would skip for its few filled cells (``AGS | Kreisfreie Stadt | Ausländer am 31.12.``
     over ``;;2005;2006;2007``), and group heads over the value columns (``;;2022;;2023;``
-    over ``Nr;Name;Einwohner;Ausländer;Einwohner;Ausländer``). At most six rows."""
+    over ``Nr;Name;Einwohner;Ausländer;Einwohner;Ausländer``). A row of group heads
+    directly over a row that names every column, the key and name columns too
+    (:func:`_heads_over_heads`), starts the header. At most six rows."""
     skip = title_rows(rows)
     depth = header_depth(rows[skip:])
+    if depth == 1 and _heads_over_heads(rows[skip : skip + 3]):
+        depth = 1 + header_depth(rows[skip + 1 :])
     units = _after_empty_rows(rows, skip + depth)  # a row of units of measure
     if units > skip + depth and units < len(rows) and _units_of_measure(rows[units]):
         depth = units - skip + 1  # a vertically merged header cell left the rows between empty
@@ -117,6 +121,33 @@ def header_rows(rows: list[list[str]]) -> tuple[int, int]:
             break
         skip, depth = skip - 1, depth + 1
     return skip, depth
+
+
+def _heads_over_heads(rows: list[list[str]]) -> bool:
+    """Whether the first of ``rows`` holds group heads over the second, a header row that
+    names the key and name columns too (``Stadtbezirk;;Einwohner;davon;;Ausländeranteil``
+    over ``Nr.;Name;insgesamt;Deutsche;Ausländer;in %``, or ``;;Einwohner;davon`` over
+    ``Nr;Stadtbezirk;insgesamt;Deutsche;Ausländer``), which the rule for a header's
+    continuation rows (first cell empty) does not join: the upper row leaves blank some
+    columns the lower one heads (its cells merged over them), the lower one's first cell
+    is filled and it holds
+    labels (text, or years under a group), no figure, and the row below it holds
+    figures, as data rows do. Not a line saying as of when (``Stand: ...``)."""
+    if len(rows) < 3:
+        return False
+    top, below, data = ([str(cell).strip() for cell in row] for row in rows[:3])
+    upper = {j for j, cell in enumerate(top) if cell}
+    lower = [j for j, cell in enumerate(below) if cell]
+    if len(upper) < 2 or not lower or lower[0] != 0 or not set(lower) - upper:
+        return False
+    if any(_AS_OF.match(top[j]) for j in upper):
+        return False
+    labels = [below[j] for j in lower]
+    years = ~parse_years(pd.Series(labels, dtype=object))[1]
+    figures = [bool(_FIGURE.match(c) or is_symbol(c)) for c in labels]
+    if any(figure and not year for figure, year in zip(figures, years, strict=True)):
+        return False
+    return any(_FIGURE.match(cell) for cell in data[1:])
 
 
 def _after_empty_rows(rows: list[list[str]], at: int) -> int:
