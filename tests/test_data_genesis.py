@@ -295,6 +295,39 @@ def test_an_english_export_has_a_decimal_point(tmp_path: Path) -> None:
     assert unknown["missing_reason"] == "not_yet_available"
 
 
+def test_an_english_export_dates_its_figures_as_iso_dates(tmp_path: Path) -> None:
+    """GENESIS-Online in English writes a reference date ``2023-12-31`` (as its footer's
+    ``created: 2024-09-03``), in the date column and in a date header row alike. Both were
+    "the table has no date or year; pass year=", although every figure has its date."""
+    rows = [
+        "GENESIS-Tabelle: 12411-0001",
+        "Population: Germany, reference date;",
+        "Current population update;",
+        "Germany;",
+        ";Population",
+        ";number",
+        "2021-12-31;83237124",
+        "2023-12-31;84669326",
+        "__________",
+        "© Federal Statistical Office, Wiesbaden 2024",
+        "created: 2024-09-03 / 09:25:17",
+    ]
+    ds = mi.load_data(write(tmp_path / "en.csv", rows, "utf-8"))
+    assert cell(ds, "DG", 2023, "Population | number")["value"] == 84669326
+    assert cell(ds, "DG", 2021, "Population | number")["value"] == 83237124
+    kreise = [
+        "GENESIS-Tabelle: 12411-0015",
+        "Population: districts, reference date;;;",
+        "Population (number);;;",
+        ";;2022-12-31;2023-12-31",
+        "09162;München, Landeshauptstadt;1512491;1510378",
+        "09161;Ingolstadt;141029;142308",
+    ]
+    ds = mi.load_data(write(tmp_path / "kreise_en.csv", kreise, "utf-8"))
+    assert cell(ds, "09161", 2023, "Population (number)")["value"] == 142308
+    assert cell(ds, "09162", 2022, "Population (number)")["value"] == 1512491
+
+
 # ---- mapping ------------------------------------------------------------------------
 def test_mapping_from_yaml_keeps_only_mapped_columns(tmp_path: Path) -> None:
     mapping = tmp_path / "mapping.yaml"

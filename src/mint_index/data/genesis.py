@@ -46,6 +46,7 @@ from mint_index.data.readers import Table, detect_encoding, sha256_of
 from mint_index.errors import DataValidationError
 
 __all__ = [
+    "DATE",
     "TIME_HEADS",
     "apply_mapping",
     "fields_of",
@@ -74,13 +75,16 @@ _COPYRIGHT = re.compile(
     r"Nordrhein-Westfalen)",
     re.IGNORECASE,
 )
+#: A date or a year as a GENESIS export writes it: ``31.12.2023``, ``2023``, and in an
+#: English export of GENESIS-Online ``2023-12-31``.
+DATE = r"\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}|\d{4}"
 #: A data line: ``[date;]key;``. A key is never a bare year (``2022;Bayern;...`` is a year
 #: and a name: no official key has four digits).
 _DATA_LINE = re.compile(
-    r'^\s*"?(?:(\d{1,2}\.\d{1,2}\.\d{4}|\d{4})"?\s*;\s*"?)?'
+    rf'^\s*"?(?:({DATE})"?\s*;\s*"?)?'
     r'(?!(?:1[89]|2[01])\d\d"?\s*;)(DG|[0-9A-Z]*[0-9][0-9A-Z]*)"?\s*;'
 )
-_TIME = re.compile(r"^\s*(?:\d{1,2}\.\d{1,2}\.(\d{4})|(\d{4}))\s*$")
+_TIME = re.compile(r"^\s*(?:\d{1,2}\.\d{1,2}\.(\d{4})|(\d{4})-\d{2}-\d{2}|(\d{4}))\s*$")
 _DATE_IN_TEXT = re.compile(r"\b\d{1,2}\.\d{1,2}\.(\d{4})\b")
 #: The heads of a time dimension, as a header or a line above it writes them (any case).
 TIME_HEADS = ("jahr", "jahre", "berichtsjahr", "stichtag", "zeit", "year", "reference date")
@@ -128,7 +132,7 @@ def fields_of(line: str) -> list[str]:
 def time_of(cell: str) -> int | None:
     """The year of a cell that is a date or a year and nothing else (``31.12.2023``)."""
     match = _TIME.match(cell)
-    return int(match.group(1) or match.group(2)) if match else None
+    return int(next(g for g in match.groups() if g)) if match else None
 
 
 def year_line(head: list[str]) -> int | None:

@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 
 from mint_index.data.cells import FOOTNOTE_MARK
-from mint_index.data.genesis import TIME_HEADS, fields_of, time_of, title_statistic
+from mint_index.data.genesis import DATE, TIME_HEADS, fields_of, time_of, title_statistic
 from mint_index.data.keys import local_region_names, region_keys
 from mint_index.data.plain_tables import total_labels
 from mint_index.data.problems import failures_frame
@@ -65,7 +65,7 @@ _SEARCH_LINES = 500
 #: the name (a class the table lists first: ``2020;Länder;Bayern;...``), the name, the rest.
 _LEADS = [
     re.compile(
-        r'^(?P<date>\s*"?(?:\d{1,2}\.\d{1,2}\.\d{4}|\d{4})"?\s*;)?'
+        rf'^(?P<date>\s*"?(?:{DATE})"?\s*;)?'
         rf"(?P<pre>(?:[^;]*;){{{k}}})(?P<name>[^;]*)(?P<rest>;.*|$)"
     )
     for k in range(3)
@@ -77,7 +77,7 @@ _LEAD = _LEADS[0]
 #: reader (:attr:`Keyed.region` holds the region's own).
 _ONE_REGION = "1;1"
 #: The rest of a header line of dates: ``;31.12.2022;31.12.2023``, ``;2022;2023``.
-_DATES_ONLY = re.compile(r'(?:;\s*"?(?:\d{1,2}\.\d{1,2}\.\d{4}|\d{4})?"?\s*)*')
+_DATES_ONLY = re.compile(rf'(?:;\s*"?(?:{DATE})?"?\s*)*')
 
 
 @dataclass
