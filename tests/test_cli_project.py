@@ -183,6 +183,21 @@ def test_project_flags_clash_and_explicit_project(
     assert _json(capsys)["facts"]["framework"] == "population"
 
 
+def test_report_year_in_a_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``report --year`` is the report year, as its help says: in a project folder too
+    (it was refused as a flag for data files named on the command line). The flags that
+    read such files still clash."""
+    genesis_project(tmp_path, "rules: none\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", "--year", "2015", "--out", "r", "--format", "json"]) == 0
+    facts = _json(capsys)["facts"]
+    assert any(key.startswith("best in 2015") for key in facts), facts
+    assert main(["report", "--year", "2015", "--out", "r", "--mapping", "m.yaml"]) == 2
+    assert "--mapping: the project file says this" in capsys.readouterr().err
+
+
 def test_compare_in_a_project_takes_the_previous_year(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

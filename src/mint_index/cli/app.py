@@ -158,7 +158,7 @@ def _add_source_options(parser: argparse.ArgumentParser, year: bool = True) -> N
 
     ``year=False`` where the command's own ``--year`` (the report year) also serves as the
     year of files that have none."""
-    parser.set_defaults(source_format=None)
+    parser.set_defaults(source_format=None, year_is_report_year=not year)
     group = parser.add_argument_group("reading data files given on the command line")
     if year:
         group.add_argument("--year", type=int, metavar="YEAR", help="year of files that have none")

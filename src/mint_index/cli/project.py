@@ -89,10 +89,12 @@ def project_of(args: argparse.Namespace, data: list[str]) -> Project | None:
         )
     if not path.exists():
         raise UsageError(f"project file not found: {given}")
+    # a command whose --year is the report year (``report``) takes it with a project too
+    report_year = getattr(args, "year_is_report_year", False)
     clashing = [
         _flag(name)
         for name in (*_SOURCE_FLAGS, *_PROJECT_FLAGS)
-        if getattr(args, name, None) is not None
+        if getattr(args, name, None) is not None and not (name == "year" and report_year)
     ]
     if clashing:
         raise UsageError(
