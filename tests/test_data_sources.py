@@ -1109,13 +1109,20 @@ def test_the_packaged_catalog_maps_a_real_table_with_no_mapping() -> None:
 
     framework = mi.default_framework()
     (table,) = read_spec(SourceSpec(path="12411-03-03-4_excerpt.csv"), base_dir=REAL)
-    table, used = map_table(table, SourceSpec(path="x"), framework)
+    table, used = map_table(table, None, framework)
     long = table.cells[table.cells["unit"] == "01001"].set_index("variable")["value"]
     assert long["children_u3_mig"] == 167
     assert long["children_u3_nonmig"] == 2097
     # one column feeds the variable and the proxy of another
     assert long["pop_foreign"] == long["pop_mig"] == 8320
     assert set(used) >= {"Ausländer(innen) | Insgesamt | Insgesamt"}
+    # load_data maps it so too, as a project's source without a mapping is: it left the
+    # table under its labels, every variable it holds "missing from the data"
+    with pytest.raises(DataValidationError) as caught:
+        mi.load_data(REAL / "12411-03-03-4_excerpt.csv", framework)
+    missing = set(caught.value.failures["column"].astype(str))
+    assert missing and not missing & {"children_u3_mig", "children_u3_nonmig", "pop_foreign"}
+    assert "pop_u18" in missing  # the file does not hold it (12411-02-03-5 does)
 
 
 def test_excel_unicode_text_export_utf16_tabs(tmp_path: Path) -> None:
@@ -1227,7 +1234,7 @@ def test_packaged_catalog_maps_pop_total_through_also_in(
     from mint_index.data.sources import map_table, read_spec
 
     (table,) = read_spec(SourceSpec(path=name), base_dir=REAL)
-    table, _ = map_table(table, SourceSpec(path=name), mi.default_framework())
+    table, _ = map_table(table, None, mi.default_framework())
     cells = table.cells
     hit = cells[(cells["unit"] == unit) & (cells["year"] == year)]
     assert dict(zip(hit["variable"].astype(str), hit["value"], strict=True)) == {

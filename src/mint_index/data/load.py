@@ -131,7 +131,9 @@ def load_data(
     and year, one column per variable) or ``transposed`` (one row per variable, one column
     per unit: a town yearbook's ``Merkmal; Innenstadt; Nord``); by default a table with
     ``variable`` and ``value`` columns is long, any other wide. ``mapping`` (dict or YAML
-    file) renames columns to variables and keeps only the mapped ones. ``year`` gives the
+    file) renames columns to variables and keeps only the mapped ones; without it, a
+    file whose table code the ``framework``'s source catalog knows is mapped by the
+    catalog, as a project's source without a mapping is. ``year`` gives the
     year of sources without one (one value, or one per source); ``unit`` likewise the unit
     key of sources about one place, without a key column (a department's table of its own
     town). ``school_year`` (``start`` or ``end``) reads years such as ``2023/24`` or ``WS
@@ -161,6 +163,8 @@ def load_data(
     findings (low coverage below ``min_coverage``, variables the framework does not use)
     are in ``Dataset.warnings``, or errors with ``strict=True``.
     """
+    from mint_index.data.sources import map_table
+
     if format is not None and format not in FORMATS:
         raise MintIndexError(f"unknown format {format!r}; valid formats: {', '.join(FORMATS)}")
     if layout is not None and layout not in LAYOUTS:
@@ -226,7 +230,11 @@ def load_data(
         for table in tables:  # loops over sources and sheets
             if table.format != "unknown":
                 match_unit_names(table, units_table)
-    if mapping is not None:
+    if mapping is None:  # as a project's source without a mapping: the catalog's
+        for table in tables:
+            if table.format != "unknown":
+                map_table(table, None, framework)
+    else:
         columns = load_mapping(mapping)
         used: set[str] = set()
         for table in tables:
@@ -296,7 +304,7 @@ def load_sources(
         labels = sorted({lab for t in readable for lab in full_labels(t).values()})
         used: set[str] = set()
         for table in readable:
-            used |= map_table(table, spec, framework)[1]
+            used |= map_table(table, spec.mapping, framework)[1]
         unused = [k for k in spec.mapping if k not in used]
         if readable and unused:
             problems.append(

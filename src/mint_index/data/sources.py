@@ -18,7 +18,7 @@ import itertools
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -1146,13 +1146,15 @@ def full_labels(table: Table) -> dict[str, str]:
     }
 
 
-def map_table(table: Table, spec: SourceSpec, framework: Any) -> tuple[Table, set[str]]:
-    """The source's mapping, else the framework's catalog, applied to one Table.
+def map_table(
+    table: Table, mapping: Mapping[str, str] | None, framework: Any
+) -> tuple[Table, set[str]]:
+    """The source's ``mapping``, else the framework's catalog, applied to one Table.
 
     Returns the table and the mapping keys it used (empty when nothing was mapped).
     """
-    if spec.mapping:
-        return apply_mapping(table, spec.mapping)
+    if mapping:
+        return apply_mapping(table, mapping)
     if framework is not None and table.table:
         found = catalog_mapping(
             table.table, full_labels(table).values(), framework, table.title or ""
