@@ -127,6 +127,10 @@ def test_clean_data_pass(framework: mi.Framework) -> None:
     ds = mi.load_data(frame(), framework)
     assert ds.shape == (1, 2, len(GOOD))
     assert ds.warnings.empty
+    # no warnings: the same columns as warnings and errors have, ``code`` too, so a
+    # program can filter by code whatever the data drop held
+    assert list(ds.warnings.columns) == ["source", "row", "column", "value", "reason", "code"]
+    assert list(mi.Dataset.from_long(ds.long).warnings.columns) == list(ds.warnings.columns)
 
 
 def test_variable_the_framework_needs_is_missing(framework: mi.Framework) -> None:

@@ -121,6 +121,9 @@ class ReportError(MintIndexError):
 
 
 FAILURE_COLUMNS = ["source", "row", "column", "value", "reason"]
+#: A problem's columns as every frame of problems has them, an empty one too: where, the
+#: message and its stable reason code.
+PROBLEM_COLUMNS = [*FAILURE_COLUMNS, "code"]
 
 
 class DataValidationError(MintIndexError):

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mint_index.errors import DataValidationError
+from mint_index.errors import PROBLEM_COLUMNS, DataValidationError
 
 __all__ = ["FLAGS", "MISSING_REASONS", "Dataset", "build_cube", "repeated_cells"]
 
@@ -195,11 +195,7 @@ class Dataset:
             if provenance is not None
             else pd.DataFrame(columns=["source", "format", "sha256", "rows"])
         )
-        self.warnings = (
-            warnings
-            if warnings is not None
-            else pd.DataFrame(columns=["source", "row", "column", "value", "reason"])
-        )
+        self.warnings = warnings if warnings is not None else pd.DataFrame(columns=PROBLEM_COLUMNS)
         #: variable -> the sources that held it, from loading (none for data built in memory)
         self.variable_sources = dict(variable_sources or {})
 

@@ -1,6 +1,7 @@
 """Problems found while reading a source, in the one frame every reader reports them in:
-``source, row, column, value, reason`` (:data:`~mint_index.errors.FAILURE_COLUMNS`) and a
-stable ``code``. Validation collects these frames from every source and raises once."""
+``source, row, column, value, reason`` and a stable ``code``
+(:data:`~mint_index.errors.PROBLEM_COLUMNS`). Validation collects these frames from every
+source and raises once."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mint_index.errors import FAILURE_COLUMNS
+from mint_index.errors import PROBLEM_COLUMNS
 
 __all__ = ["failures_frame", "first_rows", "source_columns"]
 
@@ -31,7 +32,7 @@ def failures_frame(
         index=[0] if all(np.ndim(a) == 0 for a in (row, column, value, reason, code)) else None,
     )
     frame["row"] = frame["row"].astype("Int64")
-    return frame[[*FAILURE_COLUMNS, "code"]].astype({"value": object, "column": object})
+    return frame[PROBLEM_COLUMNS].astype({"value": object, "column": object})
 
 
 def first_rows(codes: np.ndarray, n: int) -> np.ndarray:

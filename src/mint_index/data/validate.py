@@ -20,7 +20,7 @@ from mint_index.data.controls import cell_control_failures
 from mint_index.data.dataset import REPEATED_CELL, repeated_cells
 from mint_index.data.keys import ZERO_LOSING_LENGTHS
 from mint_index.data.problems import failures_frame, first_rows
-from mint_index.errors import FAILURE_COLUMNS
+from mint_index.errors import PROBLEM_COLUMNS
 
 if TYPE_CHECKING:
     from mint_index.framework import Framework
@@ -586,7 +586,7 @@ def problems_frame(parts: list[pd.DataFrame]) -> pd.DataFrame:
     """One frame of problems in the standard columns (plus unit/year/variable if any)."""
     parts = [p for p in parts if len(p)]
     if not parts:
-        return pd.DataFrame(columns=FAILURE_COLUMNS)
+        return pd.DataFrame(columns=PROBLEM_COLUMNS)
     frame = pd.concat([p.astype(object) for p in parts], ignore_index=True)
     frame = frame.astype(object).where(frame.notna(), None)
     return frame
