@@ -110,6 +110,33 @@ def test_every_problem_is_collected(small_framework_path: Path, tmp_path: Path) 
     assert any("valid methods:" in p and "minmax" in p for p in found)
 
 
+def test_every_problem_of_one_indicator_is_collected(
+    small_framework_path: Path, tmp_path: Path
+) -> None:
+    """An indicator with inverted goalposts had its unknown variable and its unknown
+    method left unreported, and the node whose children all failed was said to have no
+    children. Both children of ``political`` are broken here: one in a field of its own
+    (goalposts), one in a required field (its name)."""
+    path = copy_fixture(small_framework_path, tmp_path)
+
+    def participation(c: dict) -> None:
+        council = c["indicators"][0]
+        council["goalposts"] = {"lower": 50, "upper": 10}
+        council["compute"].update(denominator="pop_tcn")
+        council["normalise"] = {"method": "magic"}
+        c["indicators"][1]["name"] = "advisory"  # no translation
+
+    edit(path / "participation.yaml", participation)
+    found = problems_of(path)
+    assert [p.split(":")[1].strip() for p in found] == [
+        "indicators[0].compute.denominator",
+        "indicators[0].goalposts",
+        "indicators[0].normalise",
+        "indicators[1].name",
+    ], found
+    assert not any("no children" in p for p in found)
+
+
 def test_cycle_and_zero_weights(small_framework_path: Path, tmp_path: Path) -> None:
     path = copy_fixture(small_framework_path, tmp_path)
 

@@ -42,8 +42,9 @@ MAX_DEPTH = 20
 def check_framework(
     fw: Framework, origins: Origins | None = None, broken_ids: frozenset[str] = frozenset()
 ) -> list[Problem]:
-    """All cross-item problems of ``fw``. ``broken_ids`` are items that failed on their own;
-    references to them are not reported again."""
+    """All cross-item problems of ``fw``. ``broken_ids`` are items that failed on their own
+    and the parents they name: references to them are not reported again, nor is such a
+    parent childless."""
     origins = origins or {}
 
     def where(section: str, i: int, suffix: str = "") -> tuple[str, str]:

@@ -65,6 +65,26 @@ def _read_yaml(file: Path, label: str, problems: list[Problem]) -> dict[str, Any
     return content
 
 
+def _without_failed_fields(
+    model: type[BaseModel], entry: object, exc: ValidationError
+) -> BaseModel | None:
+    """An item without the fields that failed on their own (``goalposts`` inverted, an
+    unknown ``weight``), where the rest of it is valid: so that what else is wrong with
+    it (an unknown variable, an unknown method) is reported in the same pass, and its
+    parent is not taken for childless. ``None`` where a required field or the item as a
+    whole failed. The framework is not built while any problem stands, so the item
+    without those fields is only checked, never used."""
+    if not isinstance(entry, dict):
+        return None
+    failed = {err["loc"][0] for err in exc.errors() if err["loc"]}
+    if not failed or any(not err["loc"] for err in exc.errors()):
+        return None
+    try:
+        return model.model_validate({k: v for k, v in entry.items() if k not in failed})
+    except ValidationError:
+        return None
+
+
 def _validation_problems(exc: ValidationError, label: str, prefix: str) -> list[Problem]:
     out = []
     for err in exc.errors():
@@ -126,9 +146,14 @@ def load_framework(path: str | os.PathLike[str]) -> Framework:
                     item = model.model_validate(entry)
                 except ValidationError as exc:
                     problems += _validation_problems(exc, label, f"{key}[{i}]")
-                    if isinstance(entry, dict) and isinstance(entry.get("id"), str):
-                        broken.add(entry["id"])
-                    continue
+                    rest = _without_failed_fields(model, entry, exc)
+                    if rest is None:
+                        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                            broken.add(entry["id"])
+                        if isinstance(entry, dict) and isinstance(entry.get("parent"), str):
+                            broken.add(entry["parent"])  # its parent is not childless
+                        continue
+                    item = rest  # checked against the others for what else is wrong
                 origins[(key, len(items[key]))] = (label, f"{key}[{i}]")
                 items[key].append(item)
 
