@@ -130,8 +130,9 @@ def to_sql(
     """Write the tables into ``con``: a ``sqlite3`` or ``duckdb`` connection, or the path
     of a database file (``.duckdb`` is DuckDB, anything else SQLite).
 
-    ``recommendations``: default ``mi.recommend(results)`` with the packaged rules (an
-    empty table, noted in ``provenance``, where they name nodes the framework lacks);
+    ``recommendations``: default ``mi.recommend(results)`` with the packaged rules (those
+    that test nodes the framework lacks skipped, with one
+    :class:`~mint_index.recommendations.rules.RulesSkippedWarning`);
     :data:`NO_RECOMMENDATIONS` (``"none"``) for an empty table. ``provenance``: more
     ``key -> value`` rows (values stored as JSON) next to the keys of
     :func:`~mint_index.provenance.results_provenance` and the rules' (docs/sql.md); a key
@@ -195,7 +196,6 @@ def _tables(
     """Every table as a frame of plain columns: text (``None`` for missing), integers
     (nullable) and floats (``None`` for NaN when written)."""
     import mint_index as mi
-    from mint_index.errors import RuleError
     from mint_index.pipeline.score_table import score_table
     from mint_index.provenance import results_provenance
     from mint_index.recommendations.recommendations import FRAME_COLUMNS
@@ -203,12 +203,7 @@ def _tables(
     prov = results_provenance(results)
     made: Recommendations | None = None
     if recommendations is None:
-        try:
-            made = mi.recommend(results)
-        except RuleError as exc:  # the packaged rules name nodes this framework lacks
-            prov["recommendations"] = (
-                f"none: the packaged rules do not fit ({len(exc.problems)} problems)"
-            )
+        made = mi.recommend(results)
     elif isinstance(recommendations, str):
         if recommendations != NO_RECOMMENDATIONS:
             raise MintIndexError(

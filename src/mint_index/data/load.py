@@ -444,11 +444,14 @@ def _finish(
     min_coverage: float,
 ) -> Dataset:
     """Combine the tables, validate, raise every problem at once or build the Dataset."""
+    from mint_index.data.sources import drop_expected_warnings
+
     if units_table is not None:
         for table in tables:  # loops over sources
             _keyed_as_the_units(table, units_table)
             if table.leaves_out_other_units:
-                notes += _without_other_units(table, units_table)
+                table.warnings += _without_other_units(table, units_table)
+                drop_expected_warnings(table, table.expected_warnings)
     for table in tables:
         problems += table.failures
         notes += table.warnings

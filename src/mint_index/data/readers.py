@@ -122,6 +122,9 @@ class Table:
     #: the rows of units the units table does not list are left out, with a warning,
     #: not reported as errors (``other_units``: an official export's other regions)
     leaves_out_other_units: bool = False
+    #: codes of the warnings its source expects and leaves out (``expected_warnings``):
+    #: those of reading, and ``other_units``, which the units table gives later
+    expected_warnings: frozenset[str] = frozenset()
     #: row -> name of the rows that name a region but give no key (``;Ostniedersachsen;``):
     #: what the error about each such row shows
     keyless_names: pd.Series | None = None

@@ -18,7 +18,7 @@ import itertools
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -204,9 +204,11 @@ def leaves_out_other_units(table: Table, spec: SourceSpec) -> bool:
     return table.format in _OFFICIAL or table.layout in _OFFICIAL
 
 
-def drop_expected_warnings(table: Table, codes: Sequence[str]) -> None:
+def drop_expected_warnings(table: Table, codes: Collection[str]) -> None:
     """Leave out of ``table``'s warnings those with the ``codes`` its source expects
-    (``SourceSpec.expected_warnings``)."""
+    (``SourceSpec.expected_warnings``), and keep the codes with the table for the
+    warnings found later (``other_units``, once the units table is known)."""
+    table.expected_warnings = frozenset(codes)
     if codes:
         table.warnings = [w[~w["code"].isin(codes)] for w in map(with_codes, table.warnings)]
 
