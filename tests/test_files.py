@@ -113,11 +113,31 @@ def test_a_device_or_pipe_is_never_replaced_by_a_file(tmp_path: Path) -> None:
     pipe, link = tmp_path / "pipe", tmp_path / "stdout"
     os.mkfifo(pipe)
     link.symlink_to(pipe)
-    for target in (pipe, link):
-        with pytest.raises(OutputError, match="not a regular file"):
+    for target, why in ((pipe, "not a regular file"), (link, "symbolic link")):
+        with pytest.raises(OutputError, match=why):
             atomic_write(target, "x")
     assert stat.S_ISFIFO(pipe.stat().st_mode) and link.is_symlink()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe", "stdout"]  # no temp file
+
+
+def test_a_symbolic_link_is_never_replaced_by_a_file(tmp_path: Path) -> None:
+    """``--summary /dev/stdout`` with stdout sent to a CI log: ``/dev/stdout`` is a link
+    to ``/proc/self/fd/1``, which leads to a regular file, so the check passed and the
+    rename replaced the machine's ``/dev/stdout`` with a file. A link is refused,
+    whatever it leads to, and stays as it was; so is a loop of links."""
+    log, link, loop = tmp_path / "ci.log", tmp_path / "stdout", tmp_path / "loop.csv"
+    log.write_text("the log so far\n")
+    link.symlink_to(log)
+    loop.symlink_to(loop)
+    for target in (link, loop):
+        with pytest.raises(OutputError, match="symbolic link"):
+            atomic_write(target, "x")
+    assert link.is_symlink() and link.resolve() == log.resolve()
+    assert log.read_text() == "the log so far\n"
+    with pytest.raises(OutputError, match="loop"):
+        check_not_an_input(loop, [log])
+    with pytest.raises(OutputError, match="loop"), atomic_folder(loop):
+        pass
 
 
 def test_an_output_file_is_never_an_input_nor_in_an_input_folder(tmp_path: Path) -> None:

@@ -36,6 +36,7 @@ __all__ = [
     "error_classes",
     "problem_line",
     "problem_parts",
+    "validation_message",
 ]
 
 
@@ -60,6 +61,15 @@ class Problem:
     def __str__(self) -> str:
         where = ": ".join(part for part in (self.file, self.path) if part)
         return f"{where}: {self.message}" if where else self.message
+
+
+def validation_message(error: Mapping[str, Any]) -> str:
+    """What one of pydantic's errors (``ValidationError.errors()``) says to the author of
+    a YAML file: its message without pydantic's ``Value error,`` prefix, and "unknown
+    field" for a key the model does not have."""
+    if error["type"] == "extra_forbidden":
+        return "unknown field"
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 class _ProblemListError(MintIndexError):

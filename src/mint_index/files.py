@@ -92,7 +92,13 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
     A ``target`` that is no regular file is refused (:class:`OutputError`): the rename
     would replace a device such as ``/dev/null`` or ``/dev/stdout`` with a file, which
-    breaks the machine when run as root."""
+    breaks the machine when run as root. So is a symbolic link, whatever it points to:
+    the rename would replace the link itself (``/dev/stdout`` is one, to
+    ``/proc/self/fd/1``, and the file it leads to is often a regular one, a CI log)."""
+    if target.is_symlink():
+        raise OutputError(
+            f"refusing to write {target}: it is a symbolic link; name the file itself"
+        )
     with suppress(OSError):  # a target that does not exist yet (or cannot be seen)
         if not stat.S_ISREG(target.stat().st_mode) and not target.is_dir():
             raise OutputError(
@@ -253,17 +259,26 @@ def _marker_entries(folder: Path) -> set[str] | None:
     return {str(e) for e in entries}
 
 
+def _resolved(path: Path) -> Path:
+    """``path`` made absolute, its symbolic links followed; a loop of links (``out ->
+    out``) is an :class:`OutputError` naming it, not a crash."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError) as exc:  # RuntimeError: Python 3.12 and earlier
+        raise OutputError(f"cannot write {path}: {exc}") from None
+
+
 def _dangerous(folder: Path, inputs: Iterable[Path]) -> str | None:
     """Why writing a whole output into ``folder`` would be dangerous, or None."""
-    resolved = folder.resolve()
-    if resolved == Path(resolved.anchor):
+    resolved_folder = _resolved(folder)
+    if resolved_folder == Path(resolved_folder.anchor):
         return "it is the root of the file system"
     with suppress(RuntimeError, KeyError):
-        if resolved == Path.home().resolve():
+        if resolved_folder == Path.home().resolve():
             return "it is the home folder"
     for given in inputs:
         source = Path(given).resolve()
-        if source == resolved or resolved in source.parents:
+        if source == resolved_folder or resolved_folder in source.parents:
             return f"it holds the input {given}"
     return None
 
@@ -272,7 +287,7 @@ def check_not_an_input(target: Path, inputs: Iterable[Path]) -> None:
     """Refuse (:class:`OutputError`) to write the file ``target`` over one of the run's
     ``inputs`` (a data file given as ``--out``, the units table as ``--summary``) or into
     a folder given as an input (a data folder would read the output as data next time)."""
-    where = target.resolve()
+    where = _resolved(target)
     for given in inputs:
         source = Path(given).resolve()
         if source == where:
@@ -436,7 +451,7 @@ def atomic_folder(
     """
     target = Path(folder)
     if target.is_symlink() and target.is_dir():  # --out named a link: write where it points
-        target = target.resolve()
+        target = _resolved(target)
     check_output_folder(target, [Path(p) for p in inputs], force)  # before even a lock file
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

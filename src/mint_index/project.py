@@ -21,11 +21,19 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    field_validator,
+)
 
 from mint_index.comparison import DEFAULT_RANK_JUMP
 from mint_index.data.source import SourceSpec, UnitsSpec
-from mint_index.errors import Problem, ProjectError, YamlError
+from mint_index.errors import Problem, ProjectError, YamlError, validation_message
 from mint_index.rules.languages import DEFAULT_LANGUAGE, Language
 
 if TYPE_CHECKING:
@@ -67,6 +75,13 @@ class ReportOptions(_Strict):
     lang: Language = DEFAULT_LANGUAGE
     year: int | None = Field(default=None, ge=1800, le=2200, description="default: the latest")
     out: str = Field(default="report", min_length=1, description="report folder")
+
+    @field_validator("out")
+    @classmethod
+    def _a_path(cls, value: str) -> str:
+        if "\x00" in value:  # no file system takes it: the folder could not be written
+            raise ValueError("a folder's path cannot hold a NUL character")
+        return value
 
 
 def _units_form(value: Any) -> str:
@@ -378,7 +393,9 @@ def load_project(path: str | os.PathLike[str] = PROJECT_FILE, *, strict: bool = 
     try:
         spec = ProjectFile.model_validate(content)
     except ValidationError as exc:
-        problems += [Problem(label, _key_path(err["loc"]), err["msg"]) for err in exc.errors()]
+        problems += [
+            Problem(label, _key_path(err["loc"]), validation_message(err)) for err in exc.errors()
+        ]
     if problems:
         raise ProjectError(problems)
     return Project(file.resolve(), spec, _framework(spec, root), strict=strict)

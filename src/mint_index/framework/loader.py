@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from mint_index.errors import FrameworkError, Problem, YamlError
+from mint_index.errors import FrameworkError, Problem, YamlError, validation_message
 from mint_index.framework.checks import check_framework, format_loc
 from mint_index.framework.framework import Framework
 from mint_index.framework.model import (
@@ -89,10 +89,7 @@ def _validation_problems(exc: ValidationError, label: str, prefix: str) -> list[
     out = []
     for err in exc.errors():
         path = format_loc((prefix, *err["loc"])) if prefix else format_loc(tuple(err["loc"]))
-        message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            message = "unknown field"
-        out.append(Problem(label, path, message))
+        out.append(Problem(label, path, validation_message(err)))
     return out
 
 

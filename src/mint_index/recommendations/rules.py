@@ -33,7 +33,7 @@ from pydantic import (
     model_validator,
 )
 
-from mint_index.errors import Problem, RuleError, YamlError
+from mint_index.errors import Problem, RuleError, YamlError, validation_message
 from mint_index.framework.model import Text
 from mint_index.pipeline.derive import DERIVED_REASONS
 from mint_index.pipeline.flags import FLAGS
@@ -408,10 +408,8 @@ def _format_loc(loc: tuple[Any, ...]) -> str:
 def _problems(exc: ValidationError, file: str, prefix: str) -> list[Problem]:
     out = []
     for err in exc.errors():
-        message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            message = "unknown field"
-        elif err["type"] == "union_tag_invalid":
+        message = validation_message(err)
+        if err["type"] == "union_tag_invalid":
             message = "a condition is all, any, not or a mapping with 'node'"
         out.append(Problem(file, _format_loc((prefix, *err["loc"])), message))
     return out
