@@ -8,6 +8,7 @@ import pandas as pd
 
 from mint_index.data.plain_tables import (
     blank_and_note_rows,
+    column_names,
     column_numbering,
     head_cell,
     header_depth,
@@ -128,6 +129,23 @@ def test_group_heads_over_a_row_that_names_every_column() -> None:
     # no group heads: a header row and a data row of text (a key and a name) stay apart
     assert header_rows([names, data]) == (0, 1)
     assert header_rows([["Nr.", "Name", "x"], ["01", "Mitte", "y"], ["02", "Nord", "1"]]) == (0, 1)
+
+
+def test_column_names_repeated_as_pandas_names_them() -> None:
+    """A row of 16,384 equal heads (an .ods row of one repeated cell, 873 bytes) took
+    minutes: every name was looked for in a list of those before it."""
+    assert column_names(["a", "a", "a.1", "a", None, "", "b"]) == [
+        "a",
+        "a.1",
+        "a.1.1",
+        "a.2",
+        "Unnamed: 4",
+        "Unnamed: 5",
+        "b",
+    ]
+    names = column_names(["x"] * 16384)
+    assert names[:3] == ["x", "x.1", "x.2"] and names[-1] == "x.16383"
+    assert len(set(names)) == 16384
 
 
 def test_total_rows_are_not_units() -> None:

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mint_index as mi
+from mint_index.data import workbooks
 from mint_index.data.dataset import MISSING_REASONS
 from mint_index.data.inputs import InputRefused, folder_data_files
 from mint_index.data.workbooks import (
@@ -259,6 +260,70 @@ def test_a_zip_that_unpacks_past_the_limit_is_refused_unread(
     with pytest.raises(mi.DataValidationError) as err:
         mi.load_data(path, year=2023)
     assert err.value.failures["code"].tolist() == ["file_too_large"]
+
+
+def test_a_stray_cell_far_out_is_refused_before_the_reader_lays_the_sheet_out(
+    tmp_path: Path,
+) -> None:
+    """One cell at XFD1048576 in a 5 KB workbook: python-calamine lays a sheet out as a
+    full rectangle and asked for 549 GB, which aborted the process (SIGABRT, no message).
+    The sheet is measured from its cells' references first."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["AGS", "Einwohner"])
+    book.active.append(["01001", 5])
+    book.active["XFD1048576"] = 1
+    book.save(tmp_path / "far.xlsx")
+    with pytest.raises(InputRefused, match="1,048,576 rows by 16,384 columns") as refused:
+        read_sheet((tmp_path / "far.xlsx").read_bytes())
+    assert refused.value.code == "file_too_large"
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(tmp_path / "far.xlsx", year=2023)
+    assert err.value.failures["code"].tolist() == ["file_too_large"]
+    # the same table without the stray cell reads
+    del book.active["XFD1048576"]
+    book.save(tmp_path / "near.xlsx")
+    assert read_sheet((tmp_path / "near.xlsx").read_bytes()).shape == (1, 2)
+
+
+def test_a_sheet_of_too_many_cells_is_refused_with_or_without_references(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Cells need not say where they stand (``<c><v>1</v></c>``): 62 million of them in
+    one row unpacked from a 2 MB file exhausted memory. A sheet holding more cells than
+    the limit is refused too (the limit lowered here to 12 for a small sheet)."""
+    monkeypatch.setattr(workbooks, "MAX_SHEET_CELLS", 12)
+
+    def book(row: str) -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr(
+                "xl/workbook.xml",
+                '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                '<sheets><sheet name="S" sheetId="1" r:id="rId1"/></sheets></workbook>',
+            )
+            archive.writestr(
+                "xl/_rels/workbook.xml.rels",
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                'relationships"><Relationship Id="rId1" Type="http://schemas.'
+                'openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+                'Target="worksheets/sheet1.xml"/></Relationships>',
+            )
+            archive.writestr(
+                "xl/worksheets/sheet1.xml",
+                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                f"<sheetData>{row}</sheetData></worksheet>",
+            )
+        return buffer.getvalue()
+
+    unreferenced = book('<row r="1">' + "<c><v>1</v></c>" * 13 + "</row>")
+    with pytest.raises(InputRefused, match="holds 13 cells"):
+        workbooks._refuse_a_sheet_too_large(unreferenced, 0)
+    wide = book('<row r="2"><c r="A2"><v>1</v></c><c r="M2"><v>1</v></c></row>')
+    with pytest.raises(InputRefused, match="2 rows by 13 columns"):
+        workbooks._refuse_a_sheet_too_large(wide, 0)
+    workbooks._refuse_a_sheet_too_large(book('<row r="2"><c r="F2"><v>1</v></c></row>'), 0)
 
 
 def test_tab_separated_text_named_xls_is_read_as_the_table_it_is(tmp_path: Path) -> None:

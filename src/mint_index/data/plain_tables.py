@@ -314,14 +314,18 @@ def column_names(cells: list[Any]) -> list[str]:
     """A header row's cells as column names, the way pandas' ``header=0`` names them: an
     empty cell ``Unnamed: n``, a repeated name ``x.1``."""
     names: list[str] = []
+    taken: set[str] = set()
+    repeats: dict[str, int] = {}  # name -> the last suffix given it (16,384 alike: linear)
     for i, cell in enumerate(cells):
         empty = cell is None or (isinstance(cell, float) and cell != cell) or cell == ""
         name = f"Unnamed: {i}" if empty else str(cell)
-        base, k = name, 0
-        while name in names:
+        base, k = name, repeats.get(name, 0)
+        while name in taken:
             k += 1
             name = f"{base}.{k}"
+        repeats[base] = k
         names.append(name)
+        taken.add(name)
     return names
 
 

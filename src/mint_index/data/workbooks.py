@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime
 import io
 import posixpath
+import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -137,6 +138,8 @@ def _read(
             rows = _xls_rows(raw, sheet)
             found = _xls_merged_cells(raw, sheet) if merges else []
         else:
+            if kind == "xlsx":
+                _refuse_a_sheet_too_large(raw, sheet)
             ws = _calamine_sheet(raw, sheet)
             # python-calamine gives whole numbers as floats and a date without a time as
             # ``date``; typed as read_sheet says
@@ -563,6 +566,55 @@ def _refuse_unreadable_kinds(raw: bytes) -> None:
         raise InputRefused(
             f"the workbook unpacks to {unpacked} bytes, above the limit of {limit} "
             f"({UNPACKED_LIMIT_FACTOR} x the input limit; raise it with {MAX_BYTES_ENV})",
+            "file_too_large",
+        )
+
+
+#: The most cells a sheet may hold or span (its last row times its last column): a
+#: million rows by 16 columns, or 80,000 rows by 200, about 3 GB of memory while it is
+#: read; every Gemeinde of Germany by a hundred figures is 1.1 million. python-calamine
+#: lays a sheet out as a full rectangle before Python sees a cell, and cannot fail with
+#: an exception when that does not fit: one stray cell at ``XFD1048576`` in a 5 KB file
+#: asks for 549 GB, and the process is aborted. So the sheet is measured first.
+MAX_SHEET_CELLS = 16_000_000
+
+
+def _refuse_a_sheet_too_large(raw: bytes, sheet: str | int) -> None:
+    """Refuse (``file_too_large``) a .xlsx sheet that holds more cells than
+    :data:`MAX_SHEET_CELLS`, or whose cells span more, as their references say
+    (``r="XFD1048576"``). A few passes over the sheet's XML at C speed: the cells counted,
+    the last row bounded by its number of digits and the last column by its letters;
+    the references searched one by one only where such a bound would refuse the sheet."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            sheets, _ = _xlsx_parts(archive)
+            xml = archive.read(_xlsx_sheet_path(sheets, sheet))
+    except (_NoSuchSheet, InputRefused):
+        raise
+    except Exception:  # damaged in any way: the reader says so
+        return
+    held = xml.count(b"<c")  # every cell, with a reference or without (and a few others)
+    if held > MAX_SHEET_CELLS:
+        raise InputRefused(
+            f"the sheet holds {held:,} cells, above the limit of {MAX_SHEET_CELLS:,}",
+            "file_too_large",
+        )
+    wide = re.compile(rb' r="([A-Z]{2,3})\d')  # a column past Z
+    columns = 26
+    if wide.search(xml) is not None:
+        columns = max(_column_index(found.decode()) + 1 for found in set(wide.findall(xml)))
+    digits = next((n for n in range(7, 0, -1) if re.search(rb' r="[A-Z]{1,3}\d{%d}"' % n, xml)), 0)
+    rows = 10**digits - 1
+    if rows * columns > MAX_SHEET_CELLS:  # the bound refuses it: the last row itself
+        numbers = re.findall(rb' r="[A-Z]{1,3}(\d{%d})"' % digits, xml)
+        rows = int(max(numbers))
+    if rows * columns > MAX_SHEET_CELLS and columns == 26:  # the last column itself
+        columns = _column_index(max(re.findall(rb' r="([A-Z])\d', xml)).decode()) + 1
+    if rows * columns > MAX_SHEET_CELLS:
+        raise InputRefused(
+            f"the sheet spans {rows:,} rows by {columns:,} columns, above the limit of "
+            f"{MAX_SHEET_CELLS:,} cells: a stray cell far below or right of the table? "
+            "Delete the rows and columns after it",
             "file_too_large",
         )
 
