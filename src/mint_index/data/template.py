@@ -197,14 +197,14 @@ def write_template(
         labels = [words[k] for k in _KEY_COLUMNS]
         labels += [v.label.get(lang) if v.label else v.id for v in variables]
         for col, (label, key) in enumerate(zip(labels, header, strict=True), start=1):
-            top = sheet.cell(row=1, column=col, value=label)
+            top = _text_cell(sheet, 1, col, label)
             top.font = Font(bold=True)
             top.alignment = Alignment(wrap_text=True, vertical="top")
-            sheet.cell(row=2, column=col, value=key).font = Font(italic=True, color="808080")
+            _text_cell(sheet, 2, col, key).font = Font(italic=True, color="808080")
             sheet.column_dimensions[top.column_letter].width = 14 if col > 3 else 18
         for r, (unit, name) in enumerate(rows, start=_FIRST_DATA_ROW):
-            sheet.cell(row=r, column=1, value=unit).number_format = "@"
-            sheet.cell(row=r, column=2, value=name)
+            _text_cell(sheet, r, 1, unit).number_format = "@"
+            _text_cell(sheet, r, 2, name)
             sheet.cell(row=r, column=3, value=year)
         for col, variable in enumerate(variables, start=len(_KEY_COLUMNS) + 1):
             cell = sheet.cell(row=1, column=col)
@@ -222,6 +222,17 @@ def write_template(
     from mint_index.files import atomic_write
 
     return atomic_write(Path(out), book.save)
+
+
+def _text_cell(sheet: Any, row: int, column: int, value: str | None) -> Any:
+    """A cell holding ``value`` as text, whatever it starts with: openpyxl makes a
+    formula of any text that starts with ``=``, so a unit named
+    ``=HYPERLINK("http://...",...)`` in a units table would be a live formula in the
+    workbook a town hands out to be filled in."""
+    cell = sheet.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
 
 
 def _unit_rows(units: pd.DataFrame | None) -> list[tuple[str, str | None]]:
@@ -278,13 +289,13 @@ def _measures_sheet(
     lists = book.create_sheet(_LISTS_SHEET)
     lists.sheet_state = "hidden"
     for col, key in enumerate(_MEASURE_COLUMNS, start=1):
-        sheet.cell(row=1, column=col, value=words[key]).font = font(bold=True)
-        sheet.cell(row=2, column=col, value=key).font = font(italic=True, color="808080")
+        _text_cell(sheet, 1, col, words[key]).font = font(bold=True)
+        _text_cell(sheet, 2, col, key).font = font(italic=True, color="808080")
         sheet.column_dimensions[sheet.cell(row=1, column=col).column_letter].width = 32
     for r, (unit, _name) in enumerate(rows, start=_FIRST_DATA_ROW):
-        sheet.cell(row=r, column=1, value=unit).number_format = "@"
+        _text_cell(sheet, r, 1, unit).number_format = "@"
     for r, action in enumerate(actions, start=1):
-        lists.cell(row=r, column=1, value=action)
+        _text_cell(lists, r, 1, action)
     if actions:
         rule = data_validation(
             type="list",
