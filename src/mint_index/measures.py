@@ -204,8 +204,11 @@ def _text(column: pd.Series) -> pd.Series:
     Excel (``2021.0``) lose the ``.0``."""
     values = column.astype(object)
     number = pd.to_numeric(values, errors="coerce")
-    whole = number.notna() & (number == number.round()) & ~values.map(type).isin([str])
-    out = values.where(~whole, number.round().astype("Int64").astype(str))
+    # a whole number a float holds exactly (1e20 or inf typed into a cell stays as written)
+    exact = number.abs() < 2**53
+    whole = exact & (number == number.round()) & ~values.map(type).isin([str])
+    out = values.copy()
+    out[whole] = number[whole].astype(np.int64).astype(str)
     return out.where(out.notna(), "").astype(str).str.strip()
 
 
