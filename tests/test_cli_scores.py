@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 import tempfile
 from pathlib import Path
@@ -196,6 +197,7 @@ _RANK = st.one_of(st.none(), st.integers(-3, 10**6))
             _RANK,
             _FLOAT,
         ),
+        min_size=1,  # a table without rows is no scores table (see below)
         max_size=12,
     )
 )
@@ -213,7 +215,20 @@ def test_json_rows_are_what_the_json_module_writes_row_by_row(rows: list[tuple])
     plain = fixed.astype(object).where(fixed.notna(), None).to_numpy().tolist()
     encode = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
     body = ",\n    ".join(map(encode, plain))
-    assert (f'  "rows": [\n    {body}\n  ]' if rows else '  "rows": []') in text
+    assert f'  "rows": [\n    {body}\n  ]' in text
+
+
+def test_a_scores_table_without_rows_is_neither_written_nor_read(tmp_path: Path) -> None:
+    """``compare`` against a scores file holding only its header said "years None ->
+    2024" and listed every unit as added, exit 0."""
+    empty = pd.DataFrame(columns=SCORE_COLUMNS)
+    with pytest.raises(DataValidationError, match="holds no scores"):
+        mi.write_scores(empty, tmp_path / "s.csv")
+    header_only = tmp_path / "header.csv"
+    header_only.write_text(",".join(SCORE_COLUMNS) + "\n", encoding="utf-8")
+    assert is_scores_file(header_only)
+    with pytest.raises(DataValidationError, match="holds no scores"):
+        mi.read_scores(header_only)
 
 
 def test_json_rows_are_written_as_given(tmp_path: Path) -> None:
@@ -333,10 +348,55 @@ def test_what_is_no_scores_file_raises_a_library_error(tmp_path: Path) -> None:
     make_small_long().to_csv(data, index=False)
     broken = tmp_path / "broken.json"
     broken.write_text("{not json")
-    for path in (other, data, broken, tmp_path / "s.sqlite"):
+    not_a_database = tmp_path / "s.sqlite"
+    not_a_database.write_bytes(b"SQLite format 2\0 but not really")
+    for path in (other, data, broken, not_a_database):
         with pytest.raises(DataValidationError) as info:
             mi.read_scores(path)
         assert list(info.value.failures["source"]) == [str(path)]
         assert list(info.value.failures["code"]) == ["unreadable_file"]
-    with pytest.raises(FileAccessError, match="No such file"):
-        mi.read_scores(tmp_path / "missing.json")
+    for missing in ("missing.json", "missing.sqlite"):
+        with pytest.raises(FileAccessError, match="No such file"):
+            mi.read_scores(tmp_path / missing)
+    assert not (tmp_path / "missing.sqlite").exists()  # reading made no empty database
+
+
+@pytest.mark.filterwarnings("ignore:.*packaged rules skipped")
+@pytest.mark.parametrize("suffix", [".sqlite", ".duckdb"])
+def test_a_database_is_read_back_as_a_scores_file(
+    results: mi.Results, tmp_path: Path, suffix: str
+) -> None:
+    """``score --out x.duckdb`` writes a database; ``compare`` takes any scores file
+    ``score`` writes, as docs/cli.md says, but a database was "binary content, not a
+    text (CSV) file" and its scores read as a data drop. Its ``scores`` table reads back
+    as the CSV file's, in the order written, and its provenance as the block written."""
+    if suffix == ".duckdb":
+        pytest.importorskip("duckdb")
+    prov = {"tool": "mint-index", "spec": results.spec.to_dict()}
+    (database,) = write_scores(results, tmp_path / f"s{suffix}", prov)
+    csv_file = write_scores(results, tmp_path / "s.csv", prov)[0]
+    assert is_scores_file(database)
+    before = database.read_bytes()
+    table, back = read_scores(database)
+    pd.testing.assert_frame_equal(table, read_scores(csv_file)[0])
+    assert back is not None and {k: back[k] for k in prov} == prov
+    assert database.read_bytes() == before  # read-only
+
+
+@pytest.mark.filterwarnings("ignore:.*packaged rules skipped")
+def test_compare_takes_a_database_and_refuses_one_without_scores(
+    results: mi.Results, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mint_index.cli import main
+
+    database = write_scores(results, tmp_path / "s.sqlite", {"tool": "mint-index"})[0]
+    csv_file = write_scores(results, tmp_path / "s.csv", {"tool": "mint-index"})[0]
+    assert main(["compare", str(database), str(csv_file), "--out", str(tmp_path / "c")]) == 0
+    changes = pd.read_csv(tmp_path / "c" / "changes.csv")
+    assert len(changes) and (changes["score_change"].fillna(0) == 0).all()  # the same scores
+    capsys.readouterr()
+    empty = tmp_path / "empty.sqlite"
+    sqlite3.connect(empty).execute("CREATE TABLE other (x)").connection.close()
+    assert main(["compare", str(empty), str(csv_file), "--out", str(tmp_path / "d")]) == 1
+    err = capsys.readouterr().err
+    assert "not a mint-index scores file" in err and "binary content" not in err

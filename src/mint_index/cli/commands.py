@@ -680,11 +680,13 @@ def compare_side(
     path: str,
     framework: str | None,
 ) -> Side:
-    """A scores file is read back; a data drop is validated and scored."""
+    """A scores file is read back; a data drop is validated and scored. A database is
+    never a data drop: one that holds no scores says so."""
     from mint_index.scores_file import is_scores_file, read_scores
+    from mint_index.sql_export import DATABASE_SUFFIXES
 
     given = existing(path, "input")
-    if is_scores_file(given):
+    if is_scores_file(given) or Path(given).suffix.lower() in DATABASE_SUFFIXES:
         scores = read_scores(given)
         return Side(scores, scores[1])
     inputs = read_inputs(args, [path], framework, use_project=False)
