@@ -218,6 +218,26 @@ def test_json_rows_are_what_the_json_module_writes_row_by_row(rows: list[tuple])
     assert f'  "rows": [\n    {body}\n  ]' in text
 
 
+def test_a_csv_scores_file_and_its_sidecar_are_replaced_together(
+    results: mi.Results, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``score --out s.csv`` under a file size limit: the provenance failed after the
+    scores were renamed into place, leaving new scores beside the old run's inputs."""
+    from mint_index import scores_file
+
+    first = write_scores(score_table(results), tmp_path / "s.csv", {"run": 1})
+    before = [path.read_bytes() for path in first]
+
+    def too_large(value: object) -> str:
+        raise OSError(27, "File too large")
+
+    monkeypatch.setattr(scores_file, "canonical_json", too_large)
+    changed = score_table(results).assign(score=lambda t: t["score"] + 1)
+    with pytest.raises(FileAccessError, match="File too large"):
+        write_scores(changed, tmp_path / "s.csv", {"run": 2})
+    assert [path.read_bytes() for path in first] == before
+
+
 def test_a_scores_table_without_rows_is_neither_written_nor_read(tmp_path: Path) -> None:
     """``compare`` against a scores file holding only its header said "years None ->
     2024" and listed every unit as added, exit 0."""

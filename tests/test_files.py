@@ -50,6 +50,36 @@ def test_interrupted_write_keeps_the_old_output(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["scores.csv"]  # no temp file left
 
 
+def test_files_written_together_are_renamed_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scores file and its provenance sidecar: when writing the second fails (a full
+    disk, a file size limit), neither is replaced; new scores beside the old provenance
+    would say they came from the old inputs."""
+    from mint_index import files
+
+    scores, side = tmp_path / "s.csv", tmp_path / "s.csv.provenance.json"
+    scores.write_text("old scores")
+    side.write_text("old provenance")
+    written: list[Path] = []
+    real = files._write_to
+
+    def second_fails(temp: Path, content: str | bytes, sync: bool) -> None:
+        if written:
+            raise OSError(27, "File too large")
+        written.append(temp)
+        real(temp, content, sync)
+
+    monkeypatch.setattr(files, "_write_to", second_fails)
+    with pytest.raises(FileAccessError, match="File too large"):
+        files.atomic_write_together([(scores, "new scores"), (side, "new provenance")])
+    assert (scores.read_text(), side.read_text()) == ("old scores", "old provenance")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.csv", "s.csv.provenance.json"]
+    monkeypatch.setattr(files, "_write_to", real)
+    files.atomic_write_together([(scores, "new scores"), (side, "new provenance")])
+    assert (scores.read_text(), side.read_text()) == ("new scores", "new provenance")
+
+
 def test_written_files_are_readable_by_others(tmp_path: Path) -> None:
     target = atomic_write(tmp_path / "page.html", "<p>hi</p>")
     assert stat.S_IMODE(target.stat().st_mode) == 0o644

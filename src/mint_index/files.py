@@ -25,7 +25,7 @@ import shutil
 import stat
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,7 @@ __all__ = [
     "atomic_folder",
     "atomic_path",
     "atomic_write",
+    "atomic_write_together",
     "canonical_json",
     "check_not_an_input",
     "check_output_folder",
@@ -133,16 +134,33 @@ def atomic_write(
     off and keep the rename's protection against interrupted runs.
     """
     with atomic_path(target) as temp:
-        if callable(content):
-            content(temp)
-        else:
-            data = content.encode("utf-8") if isinstance(content, str) else content
-            with temp.open("wb") as handle:
-                handle.write(data)
-                if sync:
-                    handle.flush()
-                    os.fsync(handle.fileno())
+        _write_to(temp, content, sync)
     return target
+
+
+def atomic_write_together(files: Sequence[tuple[Path, str | bytes]]) -> list[Path]:
+    """Write several files that belong together (a scores file and its provenance
+    sidecar) as :func:`atomic_write` writes one: every one is written in full to its
+    temporary path before any is renamed into place, so a disk that fills up or a file
+    size limit leaves the old pair, never new scores beside the old provenance."""
+    with ExitStack() as stack:
+        temps = [stack.enter_context(atomic_path(target)) for target, _ in files]
+        for temp, (_, content) in zip(temps, files, strict=True):
+            _write_to(temp, content, sync=True)
+    return [target for target, _ in files]
+
+
+def _write_to(temp: Path, content: str | bytes | Callable[[Path], Any], sync: bool) -> None:
+    """``content`` written to the temporary path of :func:`atomic_path`."""
+    if callable(content):
+        content(temp)
+        return
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    with temp.open("wb") as handle:
+        handle.write(data)
+        if sync:
+            handle.flush()
+            os.fsync(handle.fileno())
 
 
 #: Flags of a file written whole: created or emptied, bytes as given (no newline

@@ -25,6 +25,7 @@ import pandas as pd
 from mint_index.errors import DataValidationError, FileAccessError, OutputError
 from mint_index.files import (
     atomic_write,
+    atomic_write_together,
     canonical_json,
     csv_text,
     map_text,
@@ -131,9 +132,10 @@ def _write_table(table: pd.DataFrame, path: Path, provenance: dict[str, Any]) ->
     suffix = path.suffix.lower()
     if suffix == ".json":
         return [atomic_write(path, _json_document(table, provenance))]
-    if suffix == ".csv":
-        atomic_write(path, csv_text(table))
-        return [path, atomic_write(sidecar(path), canonical_json(provenance))]
+    if suffix == ".csv":  # the pair, or neither: scores beside another run's provenance lie
+        return atomic_write_together(
+            [(path, csv_text(table)), (sidecar(path), canonical_json(provenance))]
+        )
     return [atomic_write(path, lambda temp: _write_parquet(table, temp, provenance, path))]
 
 
