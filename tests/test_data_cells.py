@@ -209,6 +209,14 @@ def test_parse_cells_reads_percent_signs_and_footnote_marks() -> None:
     assert sniff_decimal(frame, ";") == ","
 
 
+def test_a_leading_zero_is_no_thousands_group() -> None:
+    """``0.125;0.250`` in a ``;`` file are shares with a decimal point: a number grouped
+    in thousands never starts with a zero. Every dot followed by three digits made them
+    thousands, 125 and 250."""
+    assert sniff_decimal(pd.DataFrame({"a": ["0.125", "0.250"]}), ";") == "."
+    assert sniff_decimal(pd.DataFrame({"a": ["1.204", "12.500"]}), ";") == ","
+
+
 def test_parse_cells_decimal_comma_and_thousands_dot() -> None:
     parsed = parse_cells(pd.Series(["1.234,5", "12,5", "1.234", "-3,25", "1.5", "12,5p"]), ",")
     # "1.5" is not a number when the decimal mark is a comma: reported, not guessed

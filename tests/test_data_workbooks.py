@@ -200,6 +200,25 @@ def test_text_cells_are_judged_as_in_a_csv_file(tmp_path: Path) -> None:
     assert err.value.failures[["row", "value"]].to_numpy().tolist() == [[2, "n/a"]]
 
 
+def test_figures_held_as_text_are_read_as_the_sheet_shows_them(tmp_path: Path) -> None:
+    """Figures a department pasted as text (``1.204`` places, ``92.550`` inhabitants)
+    were read with a decimal point, a thousandth of what the sheet shows and of what the
+    same table saved as a ``;`` CSV gives, without a warning; in a data sheet and in a
+    units table alike."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    for row in (["Nr", "Stadtbezirk", "Plätze"], ["01", "Mitte", "1.204"], ["02", "Nord", 980]):
+        book.active.append(row)
+    book.save(tmp_path / "kita.xlsx")
+    data = mi.load_data(tmp_path / "kita.xlsx", year=2023, key={"scheme": "own"})
+    assert data.long.set_index("unit")["value"].to_dict() == {"01": 1204.0, "02": 980.0}
+    book = openpyxl.Workbook()
+    for row in (["AGS", "Gemeinde", "Einwohner"], ["01001000", "Flensburg", "92.550"]):
+        book.active.append(row)
+    book.save(tmp_path / "units.xlsx")
+    assert mi.load_units(tmp_path / "units.xlsx")["population"].tolist() == [92550.0]
+
+
 def test_a_header_row_names_the_columns_as_pandas_would(tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()

@@ -57,6 +57,7 @@ __all__ = [
     "per_unique",
     "sniff_decimal",
     "title_year",
+    "typed_decimal",
     "year_failures",
 ]
 
@@ -317,7 +318,8 @@ def sniff_decimal(cells: pd.DataFrame, sep: str) -> str:
     file such numbers are quoted (``"1.234,5"``) and count the same. In a ``;`` file
     numbers like ``1.500`` whose every dot is followed by three digits are German
     thousands (``;`` files come from German-language spreadsheets); any other ``1.5``
-    makes the dot the decimal mark.
+    makes the dot the decimal mark, and so does ``0.125``: no number grouped in
+    thousands starts with a zero.
     """
     if not len(cells):
         return "."
@@ -326,10 +328,22 @@ def sniff_decimal(cells: pd.DataFrame, sep: str) -> str:
     tail = r"\)?\s*[prse]?"
     comma = text.str.fullmatch(r"[-+(]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+" + tail).sum()
     dot = text.str.fullmatch(r"[-+(]?\d+(?:\.\d+)+" + tail).sum()
-    thousands = text.str.fullmatch(r"[-+(]?\d{1,3}(?:\.\d{3})+" + tail).sum()
+    thousands = text.str.fullmatch(r"[-+(]?[1-9]\d{0,2}(?:\.\d{3})+" + tail).sum()
     if comma > 0 and comma + thousands >= dot:
         return ","
     return "," if sep == ";" and dot > 0 and thousands == dot else "."
+
+
+def typed_decimal(values: pd.DataFrame) -> str:
+    """The decimal mark of the figures a sheet holds as text (typed with an apostrophe,
+    pasted from a German document: ``12,5``, ``1.234.567``, ``1.204``), sniffed from the
+    first 200 rows as in a ``;`` file, the German-language kind: figures whose every dot
+    is followed by three digits are thousands (``1.204`` was read as 1.204, a thousandth
+    of what the sheet shows and of what the same table saved as CSV gives). The sheet's
+    numbers are numbers whatever it says. Without text figures, ``.``."""
+    sample = values.head(200)
+    typed = sample.where(sample.map(lambda cell: isinstance(cell, str)), "")
+    return sniff_decimal(typed, ";")
 
 
 def holds_text(cells: pd.Series) -> bool:

@@ -20,7 +20,7 @@ from itertools import islice
 import numpy as np
 import pandas as pd
 
-from mint_index.data.cells import sniff_decimal
+from mint_index.data.cells import sniff_decimal, typed_decimal
 from mint_index.data.plain_tables import (
     blank_and_note_rows,
     cell_text,
@@ -62,7 +62,7 @@ def kept_table_frame(
         skip, depth = header_rows(rows)
         frame = cells.iloc[skip + depth :]
         frame.columns = header_labels(rows[skip : skip + depth])
-        decimal = "."
+        decimal = typed_decimal(frame)  # of its text figures (a population ``92.550``)
     else:
         encoding = encoding or detect_encoding(raw)
         text = raw.decode(encoding)

@@ -34,6 +34,7 @@ from mint_index.data.cells import (
     parse_years,
     sniff_decimal,
     title_year,
+    typed_decimal,
 )
 from mint_index.data.genesis import (
     apply_mapping,
@@ -615,7 +616,7 @@ def _one_plain_table(
     unit, label = _key_and_name(header, spec)
     rows = np.arange(len(frame)) + first_row + skip + depth + 1
     keys = [c for c in (unit, label) if c]
-    decimal = spec.decimal or _typed_decimal(frame.drop(columns=keys, errors="ignore"))
+    decimal = spec.decimal or typed_decimal(frame.drop(columns=keys, errors="ignore"))
     title = _title(head.iloc[:skip].to_numpy().tolist())
     table = _dated_by_title(
         title,
@@ -646,7 +647,7 @@ def _printout(
     the sheet or file numbers them, dated as any table by its title (``title_rows``)."""
     frame, rows = printout.frame, printout.rows + first_row + 1
     read = spec.model_copy(update={"pivot": [printout.category]})
-    decimal = spec.decimal or _typed_decimal(frame.iloc[:, 3:])
+    decimal = spec.decimal or typed_decimal(frame.iloc[:, 3:])
     title = _title(title_rows)
     table = _dated_by_title(
         title,
@@ -704,16 +705,6 @@ def _next_table(sheet: pd.DataFrame, cells: list[list[str]], skip: int, depth: i
         if start > 0 and filled[start - 1] == 0:  # after an empty row: a new table
             return skip + depth + start
     return None
-
-
-def _typed_decimal(values: pd.DataFrame) -> str:
-    """The decimal mark of the figures a sheet holds as text (typed with an apostrophe,
-    pasted from a German document: ``12,5``, ``1.234.567``), sniffed as in a CSV file
-    from the first 200 rows; the sheet's numbers are numbers whatever it says. Without
-    text figures, ``.``."""
-    sample = values.head(200)
-    typed = sample.where(sample.map(lambda cell: isinstance(cell, str)), "")
-    return sniff_decimal(typed, ",")
 
 
 def _holds_table(sheet: pd.DataFrame) -> bool:
