@@ -737,6 +737,22 @@ def test_a_sheet_per_year(tmp_path: Path) -> None:
     with pytest.raises(DataValidationError) as err:
         load_sources([SourceSpec(path="kita.xlsx", sheet="Hinweise")], base_dir=tmp_path)
     assert "missing_column" in set(err.value.failures["code"])
+    # a hidden helper sheet is no reader's table: passed over when every sheet is read
+    # (it failed the whole source: no year), read when named
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.load_workbook(tmp_path / "kita.xlsx")
+    helper = book.create_sheet("Berechnung")
+    for row in (["Nr", "Name", "Quote"], ["1", "Mitte", 0.5], ["2", "Nord", 0.7]):
+        helper.append(row)
+    helper.sheet_state = "hidden"
+    book.save(tmp_path / "kita.xlsx")
+    every = load_sources([SourceSpec(path="kita.xlsx", sheet="*")], base_dir=tmp_path)
+    assert list(every.years) == [2022, 2023] and every.long["value"].sum() == 315
+    hidden = every.warnings.query("code == 'hidden_sheet'")
+    assert hidden["source"].tolist() == [str(tmp_path / "kita.xlsx[Berechnung]")]
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="kita.xlsx", sheet=["Berechnung"])], base_dir=tmp_path)
+    assert "missing_column" in set(err.value.failures["code"])
     # several sheets of a file that is no workbook: refused
     (tmp_path / "t.csv").write_text("Nr;Jahr;x\n1;2023;5\n")
     with pytest.raises(DataValidationError) as err:

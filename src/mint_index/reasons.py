@@ -102,6 +102,8 @@ SET_BY_PRODUCER: dict[str, str] = {
     "several_dates_in_a_year": "a flat file holds several reference dates in one year "
     "(quarterly figures): filter one",
     "repeated_cell": "the same cell given again with the same value (read once; a warning)",
+    "hidden_sheet": "a hidden sheet of a workbook whose every sheet is read (sheet: '*'): "
+    "passed over with a warning; named in a list, it is read",
     "no_table_in_sheet": "a sheet holds no table (a cover, contents or notes sheet): passed "
     "over with a warning when every sheet is read (sheet: '*'); an error when a workbook's "
     "first sheet has none, no sheet is named, and several or no other sheets hold one",

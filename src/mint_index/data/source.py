@@ -59,6 +59,7 @@ ReadingWarning = Literal[
     "caption_column",
     "change_column",
     "footnote_mark",
+    "hidden_sheet",
     "no_table_in_sheet",
     "note_below_table",
     "other_units",

@@ -98,6 +98,7 @@ from mint_index.data.readers import (
 from mint_index.data.source import SourceSpec
 from mint_index.data.workbooks import (
     as_shown_percent,
+    hidden_sheets,
     percent_columns,
     sheet_cells,
     sheet_names,
@@ -166,10 +167,31 @@ def read_file(
         return [_read_one(raw, kind, name, spec)]
     several = spec.sheet == "*" or isinstance(spec.sheet, list)
     every = spec.sheet == "*"
+    hidden = hidden_sheets(raw) if every else set()
     return [  # loop over the workbook's sheets (a handful)
-        _read_one(raw, kind, f"{name}[{s}]" if several else name, _sheet_spec(spec, s), every)
+        _hidden_sheet(f"{name}[{s}]")
+        if s in hidden
+        else _read_one(raw, kind, f"{name}[{s}]" if several else name, _sheet_spec(spec, s), every)
         for s in sheets
     ]
+
+
+def _hidden_sheet(name: str) -> Table:
+    """A hidden sheet of a workbook whose every sheet is read (``sheet: "*"``): passed
+    over with a warning (code ``hidden_sheet``). Departments compute in hidden helper
+    sheets; named in a list, it is read as asked."""
+    table = Table(empty_cells(), name, "excel", "wide", 0)
+    table.warnings = [
+        failures_frame(
+            name,
+            None,
+            None,
+            None,
+            "a hidden sheet (no reader sees it); not read",
+            code="hidden_sheet",
+        )
+    ]
+    return table
 
 
 def _read_one(

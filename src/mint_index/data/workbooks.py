@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "as_shown_percent",
+    "hidden_sheets",
     "merged_cells",
     "percent_columns",
     "read_sheet",
@@ -167,6 +168,29 @@ def sheet_names(raw: bytes) -> list[str]:
 
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(raw))
         return [str(name) for name in workbook.sheet_names]
+
+
+def hidden_sheets(raw: bytes) -> set[str]:
+    """The names of a workbook's hidden sheets (hidden or "very hidden"): the helper
+    sheets a department's workbook computes in, which no reader of it sees."""
+    _refuse_unreadable_kinds(raw)
+    with _refused_when_unreadable():
+        if workbook_format(raw) == "xls":
+            with _xls_book(raw) as book:
+                return {
+                    str(name)
+                    for index, name in enumerate(book.sheet_names())
+                    if book.sheet_by_index(index).visibility != 0
+                }
+        _require_reader()
+        from python_calamine import CalamineWorkbook
+
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(raw))
+        return {
+            str(sheet.name)
+            for sheet in workbook.sheets_metadata
+            if not str(sheet.visible).endswith(".Visible")
+        }
 
 
 def sheet_rows(raw: bytes) -> dict[str, list[tuple[Any, ...]]]:
