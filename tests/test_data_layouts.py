@@ -17,6 +17,7 @@ from mint_index.data.layouts import (
     filter_rows,
     find_column,
     find_name_column,
+    find_year_column,
     is_genesis_flat,
     is_opensdg,
     key_columns,
@@ -285,6 +286,15 @@ def test_find_column_any_case_and_usual_names() -> None:
     assert find_column(["ags", "GEN", "x"], None, ("name", "gen")) == "GEN"
     assert find_column(["AGS", "Gemeinde"], "ags", ()) == "AGS"
     assert find_column(["a"], None, ("ags",)) is None
+
+
+def test_a_year_column_headed_as_a_database_system_column() -> None:
+    """``_STICHTAG`` beside ``_RS`` and ``_GEBIET``, as a database writes its system
+    columns: the year column (it was "required column missing: year"). A head with more
+    after the name is no such column."""
+    assert find_year_column(["_RS", "_GEBIET", "_STICHTAG", "INSGESAMT_0"], None) == "_STICHTAG"
+    assert find_year_column(["_RS", "_STICHTAG_ALT", "X"], None) is None
+    assert find_year_column(["_RS", "Jahr", "_STICHTAG"], None) == "Jahr"  # a usual name first
 
 
 def test_key_and_name_columns_by_their_heads() -> None:

@@ -275,11 +275,17 @@ def find_column(columns: Sequence[str], wanted: str | None, names: Sequence[str]
 
 def find_year_column(columns: Sequence[str], wanted: str | None) -> str | None:
     """The year column: ``wanted``, else a usual name (:data:`YEAR_NAMES`), else the only
-    head that is such a name with what it dates after it (``Jahr (31.12.)``) or that ends
-    in one as its last level (``Kreisfreie Stadt | Jahr``, a merged head above it)."""
+    one written as a database's system column (``_STICHTAG``, as the Zensus 2022 tables
+    head it beside ``_RS``), else the only head that is such a name with what it dates
+    after it (``Jahr (31.12.)``) or that ends in one as its last level (``Kreisfreie
+    Stadt | Jahr``, a merged head above it)."""
     found = find_column(columns, wanted, YEAR_NAMES)
     if found is not None or wanted is not None:
         return found
+    # a database's system column (the Zensus 2022 tables' ``_STICHTAG``, beside ``_RS``)
+    system = [str(c) for c in columns if str(c).strip().lstrip("_").lower() in YEAR_NAMES]
+    if len(system) == 1 and system[0].strip().startswith("_"):
+        return system[0]
     last = [str(c) for c in columns if str(c).rsplit(" | ", 1)[-1].strip().lower() in YEAR_NAMES]
     qualified = [str(c) for c in columns if _QUALIFIED_YEAR.match(str(c).strip())]
     candidates = list(dict.fromkeys(last + qualified))
