@@ -739,6 +739,19 @@ def test_a_landesdatenbank_nrw_export_reads_as_genesis(tmp_path: Path) -> None:
     # named by IT.NRW's copyright line alone, with another first line
     footer_only = write(tmp_path / "x.csv", ["Ausländerstatistik", *NRW[1:]])
     assert is_genesis(footer_only.read_bytes())
+    # the database named above its code line, and the copyright in the office's full name:
+    # either was a plain table ("required column missing (unit, year)")
+    titled = [
+        "Landesdatenbank NRW;;;;;;;",
+        *NRW[:-3],
+        "(C)opyright Information und Technik Nordrhein-Westfalen, Düsseldorf, 2024",
+    ]
+    assert is_genesis(write(tmp_path / "titled.csv", titled).read_bytes())
+    assert mi.load_data(tmp_path / "titled.csv").values[0, at[0], at[1]] == 910
+    full_name = ["Ausländerstatistik", *NRW[1:-3], titled[-1]]
+    assert is_genesis(write(tmp_path / "full.csv", full_name).read_bytes())
+    # a town's table that names a unit "GENESIS-Tabelle" is no export of GENESIS
+    assert not is_genesis(b"Region;Einwohner\n00000 AaGENESIS-Tabelle;0\n")
 
 
 def test_a_landesdatenbank_nrw_workbook_reads_as_its_csv(tmp_path: Path) -> None:

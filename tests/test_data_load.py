@@ -421,7 +421,8 @@ def test_expected_warnings_of_a_data_frame_and_unknown_codes() -> None:
     assert list(noted.warnings["code"]) == ["footnote_mark"]
     assert not len(mi.load_data(frame, expected_warnings=["footnote_mark"]).warnings)
     with pytest.raises(
-        mi.MintIndexError, match="valid: caption_column, change_column, footnote_mark, no_table"
+        mi.MintIndexError,
+        match="valid: caption_column, change_column, footnote_mark, hidden_sheet, no_table",
     ):
         mi.load_data(frame, expected_warnings=["unused_variable"])
 

@@ -864,6 +864,14 @@ def test_key_and_name_in_one_cell(tmp_path: Path, excel: bool) -> None:
         "05315": "Köln, Stadt",
     }
     assert ds.warnings["code"].tolist() == ["total_row"]
+    # the Land's row below its Kreise, named without a key (the Bundesagentur's sheets):
+    # a total too; it made the column no column of keys and names at all
+    rows[-1] = ["Nordrhein-Westfalen", 741200, 260310]
+    name = _sheet_or_csv(tmp_path, rows, excel)
+    ds = load_sources([SourceSpec(path=name, year=2023)], base_dir=tmp_path)
+    assert list(ds.unit_ids) == ["05111", "05113", "05315"]
+    total = ds.warnings.query("code == 'total_row'")
+    assert total["value"].tolist() == ["Nordrhein-Westfalen"]
 
 
 @pytest.mark.parametrize("excel", [False, True])

@@ -71,8 +71,8 @@ _TABLE_CODE = re.compile(
 #: Länder`` names the offices as a source, not as the table's author.
 _COPYRIGHT = re.compile(
     r"(?:\u00a9|\(c\)(?:opyright)?|copyright)\W{0,3}(?:Statistische\S{0,2} .{1,3}mter des "
-    r"Bundes und der L|Statistisches Bundesamt|IT\.NRW|Landesbetrieb Information und Technik "
-    r"Nordrhein-Westfalen)",
+    r"Bundes und der L|Statistisches Bundesamt|IT\.NRW|(?:Landesbetrieb )?Information und "
+    r"Technik Nordrhein-Westfalen)",
     re.IGNORECASE,
 )
 #: A date or a year as a GENESIS export writes it: ``31.12.2023``, ``2023``, and in an
@@ -101,6 +101,8 @@ _LAND_DB_CODE = re.compile(r"(?<![0-9A-Za-z-])\d{5}-\d{2,3}[a-z]{1,2}(?![0-9A-Za
 #: The line that opens an export: ``GENESIS-Tabelle: 12411-01-01-4``, or in a Land's
 #: database ``Tabelle: 12521-03i``.
 _CODE_LINE = re.compile(r'^\W*(?:GENESIS-)?Tabelle:\s*"?\s*[0-9A-Z]')
+#: The first line of a GENESIS export, after a byte-order mark or a quote.
+_GENESIS_LINE = re.compile(r"^\W{0,4}GENESIS-Tabelle")
 
 _NL, _CR, _SEMI, _QUOTE, _DOT, _SPACE = (ord(c) for c in '\n\r;". ')
 _DIGITS = np.zeros(256, dtype=bool)
@@ -188,15 +190,16 @@ def title_statistic(
 
 
 def is_genesis(raw: bytes) -> bool:
-    """A GENESIS export: the ``GENESIS-Tabelle`` line, a Land database's ``Tabelle:
-    12521-03i`` line or a table code at the top, or the statistics offices' copyright line
-    in the footer."""
-    head = raw[:2048].decode("latin-1")
-    first_line = head.split("\n", 1)[0]
+    """A GENESIS export: a line that starts ``GENESIS-Tabelle`` or a Land database's
+    ``Tabelle: 12521-03i`` among the first three (the Landesdatenbank NRW may name itself
+    above it), a table code on the first line, or the statistics offices' copyright line
+    in the footer. Not ``GENESIS-Tabelle`` anywhere in a cell: a town's table may name a
+    unit or a note so."""
+    lines = raw[:2048].decode("latin-1").split("\n", 3)[:3]
     return (
-        "GENESIS-Tabelle" in head
-        or bool(_TABLE_CODE.search(first_line))
-        or bool(_CODE_LINE.match(first_line) and table_code([first_line]))
+        any(_GENESIS_LINE.match(line) for line in lines)
+        or bool(_TABLE_CODE.search(lines[0]))
+        or any(_CODE_LINE.match(line) and table_code([line]) for line in lines)
         or bool(_COPYRIGHT.search(raw[-4096:].decode("latin-1")))
     )
 

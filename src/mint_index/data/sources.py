@@ -27,6 +27,7 @@ import pandas as pd
 
 from mint_index.data.catalog import catalog_mapping
 from mint_index.data.cells import (
+    FOOTNOTE_MARK,
     KEYED_NAME,
     empty_cells,
     holds_text,
@@ -51,7 +52,7 @@ from mint_index.data.inputs import (
     sniff_kind,
     unzipped,
 )
-from mint_index.data.keys import apply_key_spec, mostly_names
+from mint_index.data.keys import apply_key_spec, mostly_names, region_keys
 from mint_index.data.layouts import (
     caption_columns,
     filter_rows,
@@ -829,7 +830,8 @@ def _split_key_and_name(
 
     The column looked at is the named key column, else the name column, else (for keys
     and names in one cell) the first. Without a named key column every filled cell but a
-    total's (``Insgesamt``) must be a code, or a key and name, as nothing is guessed. In
+    total's (``Insgesamt``, or the country's or a Land's name: ``Nordrhein-Westfalen``
+    below its Kreise) must be a code, or a key and name, as nothing is guessed. In
     a named key column, labels are split and other cells stay keys as written: a row
     such as ``Deutschland`` is then a unit of that key, which a declared key scheme
     (``key: {scheme: ags}``) reports as no official key."""
@@ -840,7 +842,10 @@ def _split_key_and_name(
         return frame, unit, label
     cells = frame[column]
     text = cells.astype(object).where(cells.notna(), "").astype(str).str.strip()
-    others = (text != "").to_numpy() & ~total_labels(cells)
+    # a total's cell, or the country's or a Land's name without a key (the Land's row
+    # below its Kreise), is no unit: every other cell must be a code or a key and name
+    land = pd.notna(region_keys(text.str.replace(FOOTNOTE_MARK, "", regex=True)))
+    others = (text != "").to_numpy() & ~total_labels(cells) & ~land
     codes = others.any() and bool(text[others].str.fullmatch(_CODE).all())
     if unit is None and column == label and codes:
         named = [str(c) for c in frame.columns if c != column and "name" in str(c).casefold()]
@@ -852,8 +857,10 @@ def _split_key_and_name(
         if (others & ~split).any():
             return frame, unit, label
         keys = keys.where(split, "")  # a total keeps its words as its name, below
+    else:
+        keys = keys.where(split, cells)  # a named key column's other cells as written
     frame = frame.copy()
-    frame[column] = keys.where(split, cells).to_numpy(dtype=object)
+    frame[column] = keys.to_numpy(dtype=object)
     if label is None or label == column:
         label = "name" if "name" not in frame.columns else f"{column} name"
         at = list(frame.columns).index(column) + 1
