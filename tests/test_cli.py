@@ -181,6 +181,22 @@ def test_internal_error_exits_3_with_a_log(
     log.unlink()
 
 
+def test_running_out_of_memory_is_no_bug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A data drop too large for the machine's memory (or its ``ulimit -v``) was
+    "internal error ... This is a bug", exit 3; it says what to do, exit 1."""
+    from mint_index.cli import commands
+
+    def too_large(_args: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setitem(commands.COMMANDS, "validate", too_large)
+    assert main(["validate", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "out of memory" in err and "bug" not in err
+
+
 def test_internal_error_in_a_subprocess_shows_no_traceback(tmp_path: Path) -> None:
     code = (
         "from mint_index.cli import commands, main\n"

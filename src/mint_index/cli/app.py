@@ -596,6 +596,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_DATA
+    except MemoryError:  # the machine's limit, not a bug: which inputs, and what to do
+        print(
+            f"mint-index {args.command}: out of memory: the inputs are too large for this "
+            "machine's memory (or its limit, ulimit -v); read fewer or smaller files at "
+            "once, or lower the input limit MINT_INDEX_MAX_INPUT_BYTES",
+            file=sys.stderr,
+        )
+        return EXIT_DATA
     except KeyboardInterrupt:
         # once interrupted, stay so: a KeyboardInterrupt raised again while the interpreter
         # shuts down (e.g. joining a report's worker pool) would end the process by SIGINT
