@@ -594,3 +594,19 @@ def test_text_sample_ends_after_a_whole_record() -> None:
     assert cut == 'key,"note\nover two lines"\n01,"1,5"\n'
     # no line end outside quotes in the sample: the sample as it is
     assert text_sample('"' + "x" * 50, size=10) == '"' + "x" * 9
+
+
+def test_a_header_longer_than_the_sample_is_read_whole(tmp_path: Path) -> None:
+    """A CSV file whose header line is longer than the sample (5,000 columns, 75 KB):
+    the separator was sniffed from a cut line ("required column missing: unit", its
+    columns listed as one), and the sample's names did not fit the file's columns."""
+    heads = ["unit", "year", *(f"Merkmal_{i:05d}" for i in range(5000))]
+    row = ["08999001", "2024", *(str(i % 7) for i in range(5000))]
+    assert len(",".join(heads)) > 65536
+    header = ",".join(heads) + "\n"
+    assert text_sample(header + "x\n", size=100) == header
+    assert sniff_separator(header[:65536]) == ","  # the only line, cut: still its separator
+    (tmp_path / "wide.csv").write_text(header + ",".join(row) + "\n", encoding="utf-8")
+    data = mi.load_data(tmp_path / "wide.csv")
+    assert len(data.variables) == 5000
+    assert value_of(data, "08999001", 2024, "Merkmal_04999") == 4999 % 7

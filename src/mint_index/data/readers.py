@@ -242,14 +242,18 @@ SAMPLE_CHARS = 65536
 def text_sample(text: str, size: int = SAMPLE_CHARS) -> str:
     """The first ``size`` characters of ``text`` cut after its last whole record: at a line
     end outside quotes, so that no reader of the sample meets a quoted cell cut in half
-    (a table of long rows may not fit 200 rows in the sample)."""
+    (a table of long rows may not fit 200 rows in the sample). A first line longer than
+    ``size`` (a header of 12,000 columns) is taken whole, where ``text`` holds its end."""
     if len(text) <= size:
         return text
     head = text[:size]
     end = head.rfind("\n")
     while end > 0 and head.count('"', 0, end) % 2:  # a line break inside a quoted cell
         end = head.rfind("\n", 0, end)
-    return head[: end + 1] if end > 0 else head
+    if end > 0:
+        return head[: end + 1]
+    first = text.find("\n", size)
+    return text[: first + 1] if first >= 0 else head
 
 
 def sniff_separator(sample: str) -> str:
@@ -262,7 +266,10 @@ def sniff_separator(sample: str) -> str:
     files use it together with a decimal comma, which makes comma counts vary from line
     to line. A file with none of them is split at its first line's most frequent one.
     """
-    lines = [line for line in sample.splitlines()[:50] if line.strip()][:-1] or [""]
+    # the last line may be cut off by the sample's end: left out, unless it is the only
+    # one (a header of 12,000 columns longer than the sample)
+    filled = [line for line in sample.splitlines()[:50] if line.strip()]
+    lines = filled[:-1] or filled[:1] or [""]
     best, best_share = ",", (0, 0)
     for sep in (";", "\t", ",", "|"):
         counts = Counter(line.count(sep) for line in lines)
