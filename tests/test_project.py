@@ -162,6 +162,16 @@ def test_every_problem_with_its_key_path(tmp_path: Path) -> None:
         "measures": "not found: m.csv",
         "sources[0].path": "no file matches: raw/*.csv",
     }
+    # a folder is no file: said so, with the glob that names its files (it was "not found")
+    (tmp_path / "raw").mkdir(exist_ok=True)
+    project.write_text("sources:\n  - path: raw\n")
+    with pytest.raises(mi.ProjectError) as info:
+        mi.load_project(project)
+    (problem,) = info.value.problems
+    assert (
+        problem.message
+        == "raw is a folder: name its files with a glob (raw/*.csv, or raw/* for every file)"
+    )
 
 
 def test_paths_are_relative_to_the_project_file(tmp_path: Path) -> None:

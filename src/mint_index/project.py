@@ -418,8 +418,19 @@ def _missing_files(content: dict[str, Any], root: Path, label: str) -> list[Prob
     for i, source in enumerate(sources if isinstance(sources, list) else []):
         path = source.get("path") if isinstance(source, dict) else None
         if isinstance(path, str) and path and not _matches(root, path):
-            what = "no file matches" if glob.has_magic(path) else "not found"
-            problems.append(Problem(label, f"sources[{i}].path", f"{what}: {path}"))
+            full = root / path
+            if glob.has_magic(path):
+                what = f"no file matches: {path}"
+            elif full.is_dir():  # a data drop is its files: a glob names them
+                what = (
+                    f"{path} is a folder: name its files with a glob "
+                    f"({path.rstrip('/')}/*.csv, or {path.rstrip('/')}/* for every file)"
+                )
+            elif full.exists():
+                what = f"{path} is no regular file (a device, pipe or socket)"
+            else:
+                what = f"not found: {path}"
+            problems.append(Problem(label, f"sources[{i}].path", what))
     return problems
 
 
