@@ -222,6 +222,14 @@ def test_schema_prints_the_framework_json_schema(
     assert main(["schema", "--out", str(tmp_path / "b.json")]) == EXIT_OK
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
     assert json.loads((tmp_path / "a.json").read_text()) == printed
+    # a schema it wrote is replaced; a project file named by mistake is not
+    assert main(["schema", "--project-file", "--out", str(tmp_path / "a.json")]) == EXIT_OK
+    project = tmp_path / "mint-index.yaml"
+    project.write_text("sources:\n  - path: data/*.csv\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["schema", "--project-file", "--out", str(project)]) == 1
+    assert "holds no JSON Schema" in capsys.readouterr().err
+    assert project.read_text(encoding="utf-8") == "sources:\n  - path: data/*.csv\n"
 
 
 def test_schema_accepts_the_packaged_framework_files() -> None:

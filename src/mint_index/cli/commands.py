@@ -818,10 +818,30 @@ def schema(args: argparse.Namespace) -> int:
 
     text = canonical_json(project_json_schema() if args.project_file else framework_json_schema())
     if args.out:
+        _refuse_to_replace_a_non_schema(Path(args.out))
         atomic_write(Path(args.out), text)
     else:
         sys.stdout.write(text)
     return 0
+
+
+def _refuse_to_replace_a_non_schema(target: Path) -> None:
+    """``schema --out`` replaces only a JSON Schema (the one it wrote before): a project
+    file, a framework or a data file named by mistake (``--out mint-index.yaml``) would
+    be lost without a word, where every other command refuses to write over its inputs."""
+    import json
+
+    if not target.exists() or target.is_dir():
+        return  # a new file; a folder is refused by the writer
+    try:
+        document = json.loads(target.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        document = None
+    if not (isinstance(document, dict) and "$schema" in document):
+        raise OutputError(
+            f"refusing to write {target}: it exists and holds no JSON Schema (a project, "
+            "framework or data file?); name a new file"
+        )
 
 
 def effects(args: argparse.Namespace) -> Outcome:
