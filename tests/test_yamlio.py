@@ -55,6 +55,16 @@ def test_duplicate_keys_are_named_with_their_line(text: str, key: str, line: int
     assert str(error).startswith(f"doc.yaml:{line}:")
 
 
+def test_keys_that_read_as_one_are_named_as_written() -> None:
+    """``{1: pop, true: y}`` are two keys in YAML but one once read (1 == True): the
+    message said "duplicate key True", which the file does not hold."""
+    error = _refused("mapping:\n  1: pop\n  true: y\n")
+    assert error.line == 3
+    assert "keys 1 (line 2) and true are the same key once read" in str(error)
+    assert "('1', 'true')" in str(error)
+    assert load_yaml("doc.yaml", text="m: {'1': a, 1: b}") == {"m": {"1": "a", 1: "b"}}
+
+
 def test_alias_bomb_is_refused_at_once() -> None:
     start = time.perf_counter()
     error = _refused(BOMB)

@@ -46,7 +46,7 @@ class _StrictLoader(_BASE_LOADER):
 
     def construct_mapping(self, node: Node, deep: bool = False) -> dict[Any, Any]:
         if isinstance(node, MappingNode):
-            seen: dict[Any, int] = {}
+            seen: dict[Any, tuple[int, Any, str]] = {}
             for key_node, _ in node.value:
                 if key_node.tag == _MERGE_TAG:
                     continue
@@ -56,9 +56,18 @@ class _StrictLoader(_BASE_LOADER):
                     first = seen.get(key)
                 except TypeError:  # an unhashable key: the base class reports it
                     continue
+                written = key_node.value if isinstance(key_node.value, str) else repr(key)
+                if first is not None and type(first[1]) is not type(key):
+                    # 1 and true, 1 and 1.0: two keys in YAML, one in a mapping read
+                    raise _Refused(
+                        f"keys {first[2]} (line {first[0]}) and {written} are the same key "
+                        f"once read; quote them to keep both as text ('{first[2]}', "
+                        f"'{written}')",
+                        line,
+                    )
                 if first is not None:
-                    raise _Refused(f"duplicate key {key!r} (first given on line {first})", line)
-                seen[key] = line
+                    raise _Refused(f"duplicate key {key!r} (first given on line {first[0]})", line)
+                seen[key] = (line, key, written)
         return super().construct_mapping(node, deep=deep)
 
 
