@@ -164,6 +164,15 @@ def test_structural_errors(small_framework_path: Path, tmp_path: Path) -> None:
     assert any(p.startswith("fw/broken.yaml: line 2: not valid YAML") for p in found)
 
 
+def test_a_broken_section_is_not_also_missing(small_framework_path: Path, tmp_path: Path) -> None:
+    """``framework: {version: 1}`` (a number): its problem only, not also "no 'framework'
+    section in any file", which the file has."""
+    path = copy_fixture(small_framework_path, tmp_path)
+    edit(path / "framework.yaml", lambda c: c["framework"].update(version=1))
+    found = problems_of(path)
+    assert found == ["fw/framework.yaml: framework.version: Input should be a valid string"]
+
+
 def test_parent_must_not_be_an_indicator(small_framework_path: Path, tmp_path: Path) -> None:
     path = copy_fixture(small_framework_path, tmp_path)
     edit(path / "education.yaml", lambda c: c["indicators"][1].update(parent="kita_parity"))

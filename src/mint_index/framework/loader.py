@@ -106,6 +106,7 @@ def load_framework(path: str | os.PathLike[str]) -> Framework:
     items: dict[str, list[BaseModel]] = {name: [] for name in _LISTS}
     origins: dict[tuple[str, int], tuple[str, str]] = {}
     broken: set[str] = set()
+    given: set[str] = set()  # single sections given but failed
 
     for file in files:
         label = file.relative_to(root.parent).as_posix() if root.is_dir() else file.name
@@ -133,6 +134,7 @@ def load_framework(path: str | os.PathLike[str]) -> Framework:
                 single[key] = (model.model_validate(content[key]), label)
             except ValidationError as exc:
                 problems += _validation_problems(exc, label, key)
+                given.add(key)  # given, though broken: not also "no section"
         for key, model in _LISTS.items():
             entries = content.get(key) or []
             if not isinstance(entries, list):
@@ -155,7 +157,7 @@ def load_framework(path: str | os.PathLike[str]) -> Framework:
                 items[key].append(item)
 
     for key in ("framework", "index"):
-        if key not in single:
+        if key not in single and key not in given:
             problems.append(Problem(str(path), key, f"no '{key}' section in any file"))
     if "framework" in single and "index" in single:
         origins[("index", 0)] = (single["index"][1], "index")
