@@ -85,6 +85,24 @@ def test_unknown_node_names_file_and_path(tmp_path: Path, small_framework: mi.Fr
     ]
 
 
+def test_a_threshold_is_a_finite_number(tmp_path: Path, small_framework: mi.Framework) -> None:
+    """``below: .nan`` is never crossed, ``above: .inf`` never either: the rule silently
+    never fired. Such a threshold is an error naming its path, as in a framework."""
+    rules = [
+        dict(RULE, id="n", when={"node": "council_share", "score": {"below": float("nan")}}),
+        dict(RULE, id="i", when={"node": "council_share", "score": {"above": float("inf")}}),
+    ]
+    (tmp_path / "mine.yaml").write_text(
+        yaml.safe_dump({"rules": rules}, allow_unicode=True), encoding="utf-8"
+    )
+    with pytest.raises(RuleError) as exc:
+        load_rules(tmp_path / "mine.yaml", framework=small_framework)
+    found = _problems(exc.value)
+    assert any(p.startswith("mine.yaml: rules[0].when.score.below: ") for p in found), found
+    assert any(p.startswith("mine.yaml: rules[1].when.score.above: ") for p in found), found
+    assert all("finite" in p for p in found), found
+
+
 def test_every_problem_is_collected(tmp_path: Path, small_framework: mi.Framework) -> None:
     rules = [
         dict(RULE, id="a", actions=["mit_mentors", "no_such_action"]),

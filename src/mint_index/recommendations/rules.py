@@ -89,7 +89,10 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: a threshold of ``.nan`` is never crossed, one of ``.inf`` always
+    # or never; either is a rule that silently never (or always) fires, so it is an error,
+    # as in a framework
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Threshold(_Strict):
