@@ -86,6 +86,23 @@ def test_unknown_and_ambiguous_names_are_reported_at_their_rows(tmp_path: Path) 
     assert "unknown_unit" not in set(caught.value.failures["code"])
 
 
+def test_names_the_units_table_lacks_are_left_out_where_the_source_says_so(
+    tmp_path: Path,
+) -> None:
+    """A city's table of its Stadtteile, with a subtotal row per Bezirk
+    (``Bezirk Altona``), keyed by name: ``other_units: leave_out`` left the Bezirke as
+    errors, with no option to keep them out. They are left out with one warning."""
+    units = _write(tmp_path, "Gemeinde;Plätze\nAltötting;120\nBezirk Nord;200\n")
+    leave_out = BY_NAME.model_copy(update={"other_units": "leave_out"})
+    data = load_sources([leave_out], units=units, base_dir=tmp_path)
+    assert list(data.unit_ids) == ["09171111"]
+    (warning,) = data.warnings.query("code == 'other_units'").itertuples()
+    assert (warning.row, warning.value) == (3, "Bezirk Nord")
+    with pytest.raises(DataValidationError) as caught:  # by default: reported
+        load_sources([BY_NAME], units=units, base_dir=tmp_path)
+    assert caught.value.failures["code"].tolist() == ["unknown_unit_name"]
+
+
 def test_a_long_and_a_transposed_table_by_name(tmp_path: Path) -> None:
     units = _write(tmp_path, "unit;year;variable;value\nAltötting;2022;Plätze;110\n")
     long = load_sources(

@@ -44,9 +44,11 @@ def match_unit_names(table: Table, units: pd.DataFrame | None) -> None:
     its :attr:`~mint_index.data.readers.Table.named_units` where it keys the others).
 
     Every problem is added to ``table.failures`` at the first row of the name it is
-    about: no units table (``no_units_table``), a name it lacks (``unknown_unit_name``),
-    a name several of its units share (``ambiguous_unit_name``); the rows of a name
-    without its key are left out (they would be reported again as unknown units). The
+    about: no units table (``no_units_table``), a name it lacks (``unknown_unit_name``;
+    in a plain table whose source leaves out other units, ``other_units: leave_out``, one
+    warning ``other_units`` instead), a name several of its
+    units share (``ambiguous_unit_name``); the rows of a name without its key are left
+    out (they would be reported again as unknown units). The
     names as the source writes them are kept in ``table.names`` for the units table's
     blank names."""
     plain = table.format in NAMED_FORMATS and table.layout in NAMED_LAYOUTS
@@ -119,13 +121,30 @@ def match_unit_names(table: Table, units: pd.DataFrame | None) -> None:
     )
     unknown = np.flatnonzero(count == 0)
     spelt = dict(zip(known, known_names, strict=True))
-    _report(
-        table,
-        given[unknown],
-        rows[first[unknown]],
-        _unknown(given[unknown], spelt),
-        "unknown_unit_name",
-    )
+    # a plain table of a source that leaves out other units (other_units: leave_out): one
+    # warning; an official table's names are its regions, a name unmatched a misspelling
+    # to report with the names that come closest
+    if plain and table.leaves_out_other_units and len(unknown):
+        shown = ", ".join(map(str, given[unknown][:8])) + (", ..." if len(unknown) > 8 else "")
+        table.warnings.append(
+            failures_frame(
+                table.source,
+                int(rows[first[unknown]].min()),
+                "unit",
+                shown,
+                f"the rows of {len(unknown)} name(s) the units table does not list: left "
+                "out (other_units: error reports them)",
+                code="other_units",
+            )
+        )
+    else:
+        _report(
+            table,
+            given[unknown],
+            rows[first[unknown]],
+            _unknown(given[unknown], spelt),
+            "unknown_unit_name",
+        )
     kept = categories[keyed]
     written = np.asarray(
         [table.names.get(k, k) if table.names is not None else k for k in kept], dtype=object
