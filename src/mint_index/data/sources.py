@@ -1221,7 +1221,9 @@ def _fitted(words: list[str]) -> str:
     same length where they are too many (``beschaeft_vollzeit_dienstver_beamte``): the
     last resort of :func:`label_ids` keeps a piece of every word rather than none of the
     last ones."""
-    longest = max((len(w) for w in words), default=0)
+    # no word longer than an id can stand in one: start there (a label of a million
+    # characters, one step at a time, took seconds)
+    longest = min(max((len(w) for w in words), default=0), _ID_LENGTH)
     while longest > 3 and len("_".join(w[:longest] for w in words)) > _ID_LENGTH:
         longest -= 1
     return "_".join(w[:longest] for w in words)[:_ID_LENGTH].rstrip("_")
@@ -1239,7 +1241,13 @@ def label_ids(labels: list[str], taken: set[str]) -> list[str]:
     variables apart (``weiblich | deutsch | Agrar-, Forst- und Ernährungswissensch.,
     Veterinär`` keeps ``weiblich`` and ``deutsch``)."""
     levels = [label.split(" | ") for label in labels]
-    words = {level: tuple(w for w in _slug(level).split("_") if w) for p in levels for level in p}
+    # at most as many words of a level as an id could hold (one letter and a ``_`` each):
+    # the words after those are cut first anyway, one at a time (100,000 words: minutes)
+    words = {
+        level: tuple(w for w in _slug(level).split("_") if w)[: _ID_LENGTH // 2 + 1]
+        for parts in levels
+        for level in parts
+    }
 
     def length(parts: list[str]) -> int:
         return len("_".join(w for level in parts for w in words[level]))
