@@ -3,6 +3,8 @@ dates it, and a wide table's columns as (variable, year), read by hand from the 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -96,6 +98,30 @@ def test_the_column_naming_the_variables_of_a_table_of_years() -> None:
     # figures, not names: no variable column
     figures = frame.assign(Merkmal=["1", "2"])
     assert variable_column(figures, None) == []
+    # with the units of measure beside it (a city's open data): both
+    measured = frame.assign(Einheit=["Anzahl", "Prozent"])[["unit", "Merkmal", "Einheit", "2021"]]
+    assert variable_column(measured, None) == ["Merkmal", "Einheit"]
+    # two columns of text, neither a unit of measure: none
+    assert variable_column(measured.rename(columns={"Einheit": "Bemerkung"}), None) == []
+
+
+def test_a_city_table_of_features_their_units_and_years(tmp_path: Path) -> None:
+    """Leipzig's Ortsteile as its open data lays them out: ``Sachmerkmal`` and ``Einheit``
+    beside the years. It asked for a year column, the years standing in its heads."""
+    import mint_index as mi
+
+    (tmp_path / "ortsteile.csv").write_text(
+        '"Kennziffer","Gebiet","Sachmerkmal","Einheit","2021","2022"\n'
+        '"00","Zentrum","Einwohner insgesamt","Anzahl","2011","2056"\n'
+        '"00","Zentrum","Ausländeranteil","Prozent","21,3","22,0"\n'
+        '"01","Zentrum-Ost","Einwohner insgesamt","Anzahl","12270","12582"\n'
+        '"01","Zentrum-Ost","Ausländeranteil","Prozent","30,1","31,4"\n',
+        encoding="utf-8",
+    )
+    data = mi.load_data(tmp_path / "ortsteile.csv", key={"scheme": "own"})
+    long = data.long.set_index(["unit", "year", "variable"])["value"]
+    assert long[("01", 2022, "Einwohner insgesamt | Anzahl")] == 12582
+    assert long[("00", 2021, "Ausländeranteil | Prozent")] == pytest.approx(21.3)
 
 
 def test_heads_that_are_years_and_labels_that_end_in_one() -> None:

@@ -210,20 +210,32 @@ def bare_year_heads(long: pd.DataFrame, school_year: str | None) -> pd.DataFrame
     return long.assign(variable="", year=text.map(years))
 
 
+#: The head of a column that says what a row's figures are counted in (``Einheit``:
+#: ``Anzahl``, ``Prozent``), beside the column naming its variable.
+_MEASURE_HEAD = re.compile(
+    r"^(?:einheit|ma(?:ß|ss)einheit|units|unit of measure|unit measure)$", re.IGNORECASE
+)
+
+
 def variable_column(frame: pd.DataFrame, school_year: str | None) -> list[str]:
     """The column that names the variables of a table whose other value columns are
     years (``AGS; Gemeinde; Merkmal; 2021; 2022; 2023``, a statistical yearbook's or a
-    town profile's layout): read as a ``pivot`` column. Empty unless exactly one column
-    besides the key, the name and the year heads remains and it holds text, not figures."""
+    town profile's layout), with the column of their units of measure beside it where
+    there is one (``Kennziffer; Gebiet; Sachmerkmal; Einheit; 2021``, a city's open data):
+    read as ``pivot`` columns. Empty unless exactly one other column besides the key, the
+    name, the year heads and those units remains, and they hold text, not figures."""
     if "year" in frame.columns:
         return []
     heads = [str(c) for c in frame.columns if c not in ("unit", "name")]
     dated = trailing_years(heads, school_year or "start")
     other = [head for head, split in zip(heads, dated, strict=True) if split is None]
+    measures = [head for head in other if _MEASURE_HEAD.match(head.strip())]
+    named = [head for head in other if head not in measures]
     bare = all(split[0] == "" for split in dated if split is not None)
-    if len(other) != 1 or len(heads) < 2 or not bare:
+    if len(named) != 1 or len(heads) < 2 or not bare:
         return []
-    return other if holds_text(frame[other[0]]) else []
+    pivot = named + measures
+    return pivot if all(holds_text(frame[column]) for column in pivot) else []
 
 
 def years_in_labels(long: pd.DataFrame, school_year: str | None) -> pd.DataFrame:
