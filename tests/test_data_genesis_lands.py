@@ -181,6 +181,38 @@ def test_a_date_per_line_is_never_read_as_a_key(tmp_path: Path, when: str) -> No
     assert cell(data, "11", 2022, "Bevölkerungsstand") == 200
 
 
+def test_a_year_after_the_land_dates_its_line(tmp_path: Path) -> None:
+    """12612-0100 with its rows ordered Land, then year (``Bremen;2022;3489;3280;6769``):
+    it was "the table has no date or year", and with a year given the years were read as
+    a variable. The figures are read by hand from the lines below; a year-like count
+    under a head of its own stays a count."""
+    lines = [
+        "GENESIS-Tabelle: 12612-0100",
+        "Lebendgeborene: Bundesländer, Jahre, Geschlecht;;;;",
+        "Lebendgeborene (Anzahl);;;;",
+        ";;männlich;weiblich;Insgesamt",
+        "Baden-Württemberg;2022;52980;50071;103051",
+        "Baden-Württemberg;2023;50120 p;47011 p;97131 p",
+        "Bremen;2022;3489;3280;6769",
+        "Bremen;2023;3301 p;3150 p;6451 p",
+        *FOOTER,
+    ]
+    data = mi.load_data(write(tmp_path / "12612-0100.csv", lines))
+    assert list(data.unit_ids) == ["04", "08"] and list(data.years) == [2022, 2023]
+    assert cell(data, "04", 2022, "weiblich") == 3280
+    assert cell(data, "08", 2023, "Insgesamt") == 97131
+    counts = [
+        "GENESIS-Tabelle: 12612-0101",
+        "Lebendgeborene: Bundesländer;;",
+        ";Knaben;Mädchen",
+        "Bremen;1950;1890",
+        "Saarland;2010;1920",
+        *FOOTER,
+    ]
+    data = mi.load_data(write(tmp_path / "counts.csv", counts), year=2023)
+    assert list(data.years) == [2023] and cell(data, "04", 2023, "Knaben") == 1950
+
+
 def test_a_class_before_the_land_stays_a_class(tmp_path: Path) -> None:
     """``Jahr;Körperschaftsgruppe;Bundesland;values`` (as 21711-0010 lists its rows): the
     Länder are found in whichever leading field names them; the class before them joins

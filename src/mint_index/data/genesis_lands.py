@@ -265,7 +265,7 @@ def _in_rows(lines: list[str], source: str, named_units: bool = False) -> Keyed 
     hits = [laender(lead) for lead in _LEADS]
     if not max(hits):
         return None
-    parts = text.str.extract(_LEADS[hits.index(max(hits))])
+    parts = _date_to_the_front(text.str.extract(_LEADS[hits.index(max(hits))]))
     names = _clean(parts["name"])
     keys = pd.Series(region_keys(names), dtype=object)
     filled = parts["rest"].fillna("").str.contains(r"[^;\s]", regex=True).to_numpy()
@@ -334,6 +334,37 @@ def _in_rows(lines: list[str], source: str, named_units: bool = False) -> Keyed 
         warnings=_problems(source, [f for f in found if totals[f[0]]], "total_row"),
         named=placeholders,
     )
+
+
+#: A date or year in the field after a Land's name (``Bayern;2022;64601;60814``).
+_DATE_AFTER_NAME = re.compile(rf'^;\s*"?((?:{DATE}))"?\s*(;.*|$)')
+
+
+def _date_to_the_front(parts: pd.DataFrame) -> pd.DataFrame:
+    """The leads of lines whose date follows the Land's name (``Bayern;2022;...``, the
+    rows ordered Land, then year) as those whose date comes first (``2022;Bayern;...``):
+    where every named line with figures has a date right after its name, none has one
+    before it, and the header leaves that column blank, as it leaves the names' (a
+    column of counts has a head, and rarely a year-like count on every line). Unchanged
+    otherwise."""
+    rest = parts["rest"].fillna("")
+    moved = rest.str.extract(_DATE_AFTER_NAME)
+    named = parts["name"].fillna("").str.strip().str.strip('"') != ""
+    lines = named & rest.str.contains(r"\d", regex=True)
+    heads = ~named & rest.str.contains(r"[^\W\d_]", regex=True)  # a header's labels
+    headed = rest[heads].str.extract(r'^;\s*"?([^;"]*)')[0].fillna("").str.strip() != ""
+    dated = moved[0].notna()
+    if (
+        not lines.any()
+        or not dated[lines].all()
+        or parts["date"][lines].notna().any()
+        or headed.any()
+    ):
+        return parts
+    parts = parts.copy()
+    parts.loc[dated, "date"] = moved[0][dated] + ";"
+    parts.loc[dated, "rest"] = moved[1][dated]
+    return parts
 
 
 # ---- the Länder across the columns ----------------------------------------------------------
