@@ -181,17 +181,14 @@ def _hidden_sheet(name: str) -> Table:
     """A hidden sheet of a workbook whose every sheet is read (``sheet: "*"``): passed
     over with a warning (code ``hidden_sheet``). Departments compute in hidden helper
     sheets; named in a list, it is read as asked."""
-    table = Table(empty_cells(), name, "excel", "wide", 0)
-    table.warnings = [
-        failures_frame(
-            name,
-            None,
-            None,
-            None,
-            "a hidden sheet (no reader sees it); not read",
-            code="hidden_sheet",
-        )
-    ]
+    return _passed_over(name, 0, "a hidden sheet (no reader sees it); not read", "hidden_sheet")
+
+
+def _passed_over(name: str, rows: int, reason: str, code: str) -> Table:
+    """A sheet of a workbook whose every sheet is read, not read: an empty table with the
+    one warning that says why."""
+    table = Table(empty_cells(), name, "excel", "wide", rows)
+    table.warnings = [failures_frame(name, None, None, None, reason, code=code)]
     return table
 
 
@@ -530,18 +527,8 @@ def _excel(
     if spec.sheet is None and not _holds_table(sheet):  # a report's cover sheet first
         return _the_sheet_with_a_table(raw, name, spec)
     if every_sheet and not _holds_table(sheet):
-        table = Table(empty_cells(), name, "excel", "wide", len(sheet))
-        table.warnings = [
-            failures_frame(
-                name,
-                None,
-                None,
-                None,
-                "the sheet holds no table (no row of two filled cells); not read",
-                code="no_table_in_sheet",
-            )
-        ]
-        return table
+        why = "the sheet holds no table (no row of two filled cells); not read"
+        return _passed_over(name, len(sheet), why, "no_table_in_sheet")
     for j in percent_columns(raw, one):  # 12,5 % is stored as 0.125
         sheet[j] = as_shown_percent(sheet[j])
     tidy = _tidy_sheet(sheet)
