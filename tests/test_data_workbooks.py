@@ -342,6 +342,10 @@ def test_a_sheet_of_too_many_cells_is_refused_with_or_without_references(
     wide = book('<row r="2"><c r="A2"><v>1</v></c><c r="M2"><v>1</v></c></row>')
     with pytest.raises(InputRefused, match="2 rows by 13 columns"):
         workbooks._refuse_a_sheet_too_large(wide, 0)
+    # a row number of eight digits, past Excel's last row, as the reader would take it
+    deep = book('<row r="1"><c r="A1"><v>1</v></c></row><row><c r="A99999999"><v>1</v></c></row>')
+    with pytest.raises(InputRefused, match="99,999,999 rows by 1 columns"):
+        workbooks._refuse_a_sheet_too_large(deep, 0)
     workbooks._refuse_a_sheet_too_large(book('<row r="2"><c r="F2"><v>1</v></c></row>'), 0)
 
 

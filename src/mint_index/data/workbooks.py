@@ -627,7 +627,8 @@ def _refuse_a_sheet_too_large(raw: bytes, sheet: str | int) -> None:
     columns = 26
     if wide.search(xml) is not None:
         columns = max(_column_index(found.decode()) + 1 for found in set(wide.findall(xml)))
-    digits = next((n for n in range(7, 0, -1) if re.search(rb' r="[A-Z]{1,3}\d{%d}"' % n, xml)), 0)
+    # a row number has up to ten digits as the reader takes it (Excel's stop at seven)
+    digits = next((n for n in range(10, 0, -1) if re.search(rb' r="[A-Z]{1,3}\d{%d}"' % n, xml)), 0)
     rows = 10**digits - 1
     if rows * columns > MAX_SHEET_CELLS:  # the bound refuses it: the last row itself
         numbers = re.findall(rb' r="[A-Z]{1,3}(\d{%d})"' % digits, xml)
