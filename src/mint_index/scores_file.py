@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +54,8 @@ FORMAT_NAME = "mint-index-scores"
 FORMAT_VERSION = 1
 #: The Parquet schema metadata key that holds the provenance.
 PARQUET_KEY = b"mint_index"
+#: The suffixes :func:`read_scores` reads (a database is read with SQL).
+_TABLE_SUFFIXES = (".csv", ".parquet", ".json")
 
 
 # ---- provenance ---------------------------------------------------------------------------
@@ -231,60 +230,41 @@ def is_scores_file(path: str | os.PathLike[str]) -> bool:
             return PARQUET_KEY in (pq.read_schema(file).metadata or {})
         except Exception:  # not readable as parquet (or no pyarrow): not our file
             return False
-    if suffix in DATABASE_SUFFIXES:
-        try:
-            with _database(file) as con:
-                columns = [row[0] for row in con.execute(_SCORES_COLUMNS).fetchall()]
-        except Exception:  # not a database, another one, or no duckdb: not our file
-            return False
-        return columns == SCORE_COLUMNS
     return False
 
 
-#: The columns of a database's ``scores`` table, in order (SQLite and DuckDB alike).
-_SCORES_COLUMNS = "SELECT name FROM pragma_table_info('scores') ORDER BY cid"
-
-
-@contextmanager
-def _database(path: Path) -> Iterator[Any]:
-    """A read-only connection to the database ``score --out x.duckdb`` or ``.sqlite``
-    wrote (:mod:`mint_index.sql_export`): nothing read from it changes it."""
-    con: Any
-    if path.suffix.lower() == ".duckdb":
-        import duckdb
-
-        con = duckdb.connect(str(path), read_only=True)
-    else:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        yield con
-    finally:
-        con.close()
-
-
 def read_scores(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, dict[str, Any] | None]:
-    """The scores table of a scores file and its provenance (``None`` for a CSV file
-    without its sidecar), as :func:`write_scores` was given them: CSV, JSON, Parquet, or
-    the ``scores`` and ``provenance`` tables of a ``.duckdb`` or ``.sqlite`` database
-    (which also holds the gaps and recommendations, read with SQL: docs/sql.md).
+    """The scores table of a CSV, JSON or Parquet scores file and its provenance (``None``
+    for a CSV file without its sidecar), as :func:`write_scores` was given them.
 
     A file that is not a scores file raises :class:`~mint_index.DataValidationError`
     (code ``unreadable_file``) saying why; one that cannot be read,
-    :class:`~mint_index.errors.FileAccessError`.
+    :class:`~mint_index.errors.FileAccessError`. A database is read with SQL
+    (docs/sql.md): a hostile one could hold views that run without end or read other
+    files, so it is never opened here.
     """
     file = Path(path)
     suffix = file.suffix.lower()
-    if suffix not in SUFFIXES:
+    if suffix not in _TABLE_SUFFIXES:
         raise DataValidationError(
-            [_problem(file, f"read_scores reads {', '.join(SUFFIXES)} scores files")]
+            [
+                _problem(
+                    file,
+                    f"read_scores reads {', '.join(_TABLE_SUFFIXES)} scores files"
+                    + (
+                        "; read a database with SQL, or write the scores as a file "
+                        "(score --out scores.csv) to compare them"
+                        if suffix in DATABASE_SUFFIXES
+                        else ""
+                    ),
+                )
+            ]
         )
     try:
         if suffix == ".json":
             table, provenance = _read_json(file)
         elif suffix == ".csv":
             table, provenance = _read_csv(file)
-        elif suffix in DATABASE_SUFFIXES:
-            table, provenance = _read_database(file)
         else:
             table, provenance = _read_parquet(file)
         if list(table.columns) != SCORE_COLUMNS:
@@ -345,32 +325,6 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, dict[str, Any] | None]:
         table[column] = map_text(table[column], unescape_formula)
     side = sidecar(path)
     provenance = json.loads(side.read_text(encoding="utf-8")) if side.is_file() else None
-    return table, provenance
-
-
-def _read_database(path: Path) -> tuple[pd.DataFrame, dict[str, Any] | None]:
-    """The ``scores`` table of a database, in the order of its key, and its
-    ``provenance`` table as the block it was (each value stored as JSON)."""
-    if path.suffix.lower() == ".duckdb":
-        try:
-            import duckdb  # noqa: F401
-        except ImportError:
-            raise FileAccessError(
-                str(path), "reading .duckdb needs duckdb: pip install 'mint-index[duckdb]'"
-            ) from None
-    if not path.is_file():  # SQLite would make an empty database of a missing file
-        raise FileNotFoundError(2, "No such file or directory", str(path))
-    try:
-        with _database(path) as con:
-            names = ", ".join(f'"{c}"' for c in SCORE_COLUMNS)
-            rows = con.execute(f'SELECT {names} FROM "scores"')  # in the order written
-            table = pd.DataFrame(rows.fetchall(), columns=SCORE_COLUMNS)
-            pairs = con.execute('SELECT "key", "value" FROM "provenance"').fetchall()
-    except Exception as exc:  # sqlite3.DatabaseError, duckdb's errors: no such table ...
-        if isinstance(exc, OSError):
-            raise
-        raise ValueError(f"not a database that `score` wrote ({exc})") from None
-    provenance = {str(key): json.loads(value) for key, value in pairs} if pairs else None
     return table, provenance
 
 

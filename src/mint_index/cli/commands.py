@@ -681,7 +681,8 @@ def compare_side(
     framework: str | None,
 ) -> Side:
     """A scores file is read back; a data drop is validated and scored. A database is
-    never a data drop: one that holds no scores says so."""
+    never a data drop: refused by :func:`~mint_index.scores_file.read_scores`, which says
+    how to compare its scores."""
     from mint_index.scores_file import is_scores_file, read_scores
     from mint_index.sql_export import DATABASE_SUFFIXES
 
