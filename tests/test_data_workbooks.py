@@ -349,6 +349,55 @@ def test_a_sheet_of_too_many_cells_is_refused_with_or_without_references(
     workbooks._refuse_a_sheet_too_large(book('<row r="2"><c r="F2"><v>1</v></c></row>'), 0)
 
 
+@pytest.mark.parametrize(
+    "far",
+    [
+        "<c r='XFD1048576'><v>1</v></c>",  # single quotes
+        '<c\nr="XFD1048576"><v>1</v></c>',  # a line break before the attribute
+        '<c\tr = "XFD1048576"><v>1</v></c>',  # a tab, spaces around the =
+        '<c r="xfd1048576"><v>1</v></c>',  # lower case
+        '<c r="Z99999999999"><v>1</v></c>',  # eleven digits
+        '<c r="ZZZZ9999"><v>1</v></c>',  # four letters
+    ],
+)
+def test_a_far_cell_written_any_way_xml_allows_is_refused(far: str) -> None:
+    """An audit got past the first check with each of these (the reader takes them all,
+    and aborted the process on each); and with a far row whose cell gives no reference."""
+    sheet = f'<row r="1"><c r="A1"><v>1</v></c>{far}</row>'
+    with pytest.raises(InputRefused) as refused:
+        workbooks._refuse_a_sheet_too_large(_one_sheet_book(sheet), 0)
+    assert refused.value.code == "file_too_large"
+    row_only = '<row r="1"><c r="XFD1"><v>1</v></c></row><row r="1048576"><c><v>1</v></c></row>'
+    with pytest.raises(InputRefused, match="1,048,576 rows by 16,384 columns"):
+        workbooks._refuse_a_sheet_too_large(_one_sheet_book(row_only), 0)
+
+
+def _one_sheet_book(rows: str) -> bytes:
+    """A workbook of one sheet whose ``sheetData`` holds ``rows``: the parts the reader
+    needs to find the sheet, nothing else."""
+    buffer = io.BytesIO()
+    main = "http://schemas.openxmlformats.org"
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{main}/spreadsheetml/2006/main" xmlns:r="{main}/'
+            'officeDocument/2006/relationships"><sheets><sheet name="S" sheetId="1" '
+            'r:id="rId1"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            f'<Relationships xmlns="{main}/package/2006/relationships"><Relationship '
+            f'Id="rId1" Type="{main}/officeDocument/2006/relationships/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/worksheets/sheet1.xml",
+            f'<worksheet xmlns="{main}/spreadsheetml/2006/main"><sheetData>{rows}'
+            "</sheetData></worksheet>",
+        )
+    return buffer.getvalue()
+
+
 def test_tab_separated_text_named_xls_is_read_as_the_table_it_is(tmp_path: Path) -> None:
     """What many web applications export as "Excel"."""
     path = tmp_path / "export.xls"

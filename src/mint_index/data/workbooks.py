@@ -605,10 +605,11 @@ MAX_SHEET_CELLS = 16_000_000
 
 def _refuse_a_sheet_too_large(raw: bytes, sheet: str | int) -> None:
     """Refuse (``file_too_large``) a .xlsx sheet that holds more cells than
-    :data:`MAX_SHEET_CELLS`, or whose cells span more, as their references say
-    (``r="XFD1048576"``). A few passes over the sheet's XML at C speed: the cells counted,
-    the last row bounded by its number of digits and the last column by its letters;
-    the references searched one by one only where such a bound would refuse the sheet."""
+    :data:`MAX_SHEET_CELLS`, or whose cells span more, as their references and their
+    rows' numbers say (``r="XFD1048576"``, in either quotes, any case, any length). A few
+    passes over the sheet's XML at C speed: the cells counted, the last row bounded by
+    its number's digits and the last column by its letters; the references listed only
+    where such a bound would refuse the sheet."""
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             sheets, _ = _xlsx_parts(archive)
@@ -618,23 +619,22 @@ def _refuse_a_sheet_too_large(raw: bytes, sheet: str | int) -> None:
     except Exception:  # damaged in any way: the reader says so
         return
     held = xml.count(b"<c")  # every cell, with a reference or without (and a few others)
+    xml = _plain_attributes(xml)
     if held > MAX_SHEET_CELLS:
         raise InputRefused(
             f"the sheet holds {held:,} cells, above the limit of {MAX_SHEET_CELLS:,}",
             "file_too_large",
         )
-    wide = re.compile(rb' r="([A-Z]{2,3})\d')  # a column past Z
-    columns = 26
-    if wide.search(xml) is not None:
-        columns = max(_column_index(found.decode()) + 1 for found in set(wide.findall(xml)))
-    # a row number has up to ten digits as the reader takes it (Excel's stop at seven)
-    digits = next((n for n in range(10, 0, -1) if re.search(rb' r="[A-Z]{1,3}\d{%d}"' % n, xml)), 0)
-    rows = 10**digits - 1
-    if rows * columns > MAX_SHEET_CELLS:  # the bound refuses it: the last row itself
-        numbers = re.findall(rb' r="[A-Z]{1,3}(\d{%d})"' % digits, xml)
-        rows = int(max(numbers))
-    if rows * columns > MAX_SHEET_CELLS and columns == 26:  # the last column itself
-        columns = _column_index(max(re.findall(rb' r="([A-Z])\d', xml)).decode()) + 1
+    row_number, column_name = rb"[A-Z]*(\d{%d})\"", rb"([A-Z]{%d})\d"
+    digits, letters = _widest(xml, row_number, 8), _widest(xml, column_name, 4)
+    # bounds by width (999,999 rows for six digits; ZZ, 702 columns, for two letters),
+    # the largest number itself where a bound would refuse, or past Excel's sheet
+    rows = 10**digits - 1 if digits < 8 else _largest(xml, row_number, 8, 8)
+    columns = _column_index("Z" * letters) + 1 if letters < 4 else _largest(xml, column_name, 4, 4)
+    if rows * columns > MAX_SHEET_CELLS and 0 < digits < 8:
+        rows = _largest(xml, row_number, digits)
+    if rows * columns > MAX_SHEET_CELLS and 0 < letters < 4:
+        columns = _largest(xml, column_name, letters)
     if rows * columns > MAX_SHEET_CELLS:
         raise InputRefused(
             f"the sheet spans {rows:,} rows by {columns:,} columns, above the limit of "
@@ -642,6 +642,50 @@ def _refuse_a_sheet_too_large(raw: bytes, sheet: str | int) -> None:
             "Delete the rows and columns after it",
             "file_too_large",
         )
+
+
+#: An ``r`` attribute as :func:`_plain_attributes` writes every one: a literal the
+#: searches find at C speed.
+_R_ATTRIBUTE = rb' R="'
+#: White space as one space, either quote as ``"``, letters upper-case.
+_PLAIN = bytes.maketrans(b"\t\n\r'abcdefghijklmnopqrstuvwxyz", b'   "ABCDEFGHIJKLMNOPQRSTUVWXYZ')
+
+
+def _plain_attributes(xml: bytes) -> bytes:
+    """A sheet's XML with every attribute written alike (``r = 'xfd1'``, on a line of its
+    own, is `` R="XFD1"``), as the reader takes them all: for the searches of
+    :func:`_refuse_a_sheet_too_large`."""
+    plain = xml.translate(_PLAIN)
+    if b" =" in plain or b"= " in plain:  # spaces around the ``=``: rare, allowed
+        plain = re.sub(rb" *= *", b"=", plain)
+    return re.sub(rb" {2,}", b" ", plain) if b"  R=" in plain else plain
+
+
+def _widest(xml: bytes, part: bytes, widest: int) -> int:
+    """How wide the widest ``part`` of an ``r`` attribute in ``xml`` is (``%d`` standing
+    for the width: a row number's digits, a column's letters), from ``widest`` (meaning
+    that many or more) down; 0 where no cell or row says where it stands."""
+    for width in range(widest, 0, -1):
+        if re.search(_R_ATTRIBUTE + _of_width(part, width, widest), xml) is not None:
+            return width
+    return 0
+
+
+def _largest(xml: bytes, part: bytes, width: int, widest: int = 0) -> int:
+    """The largest row number, or column number, of the ``r`` attributes in ``xml``
+    whose ``part`` has ``width`` digits or letters (or more, where ``width`` is the
+    ``widest``; ``XFD``: 16,384)."""
+    found = set(re.findall(_R_ATTRIBUTE + _of_width(part, width, widest or width + 1), xml))
+    if not found:
+        return 0
+    if next(iter(found))[:1].isdigit():
+        return max(int(number) for number in found)
+    return max(_column_index(name.decode("ascii")) + 1 for name in found)
+
+
+def _of_width(part: bytes, width: int, widest: int) -> bytes:
+    """``part`` with its ``%d`` as ``width``; as ``width`` or more at the ``widest``."""
+    return part.replace(b"%d", b"%d," % width) if width >= widest else part % width
 
 
 @contextmanager
