@@ -372,6 +372,45 @@ def test_a_far_cell_written_any_way_xml_allows_is_refused(far: str) -> None:
         workbooks._refuse_a_sheet_too_large(_one_sheet_book(row_only), 0)
 
 
+def _ods(rows: str) -> bytes:
+    """An OpenDocument spreadsheet of one sheet whose table holds ``rows``."""
+    buffer = io.BytesIO()
+    ns = "urn:oasis:names:tc:opendocument:xmlns"
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr(
+            "content.xml",
+            f'<office:document-content xmlns:office="{ns}:office:1.0" '
+            f'xmlns:table="{ns}:table:1.0" xmlns:text="{ns}:text:1.0"><office:body>'
+            f'<office:spreadsheet><table:table table:name="S">{rows}</table:table>'
+            "</office:spreadsheet></office:body></office:document-content>",
+        )
+    return buffer.getvalue()
+
+
+def test_an_ods_cell_repeated_past_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One filled cell repeated 1,000 times across 90,000 rows, a 993-byte file, made the
+    reader lay out 90 million cells and abort the process. Empty cells repeated to the
+    sheet's edge, as LibreOffice writes every sheet, are no cells to count."""
+    cell = '<table:table-cell office:value-type="float" office:value="1"><text:p>1</text:p>'
+    filled = (
+        f'<table:table-row table:number-rows-repeated="6">{cell}'
+        '</table:table-cell><table:table-cell table:number-columns-repeated="3" '
+        'office:value-type="float" office:value="2"/></table:table-row>'
+    )
+    monkeypatch.setattr(workbooks, "MAX_SHEET_CELLS", 20)
+    with pytest.raises(InputRefused, match="span 6 rows by 4 columns") as refused:
+        workbooks._refuse_an_ods_sheet_too_large(_ods(filled), 0)
+    assert refused.value.code == "file_too_large"
+    edge = (
+        f"<table:table-row>{cell}</table:table-cell>"
+        '<table:table-cell table:number-columns-repeated="16383"/></table:table-row>'
+        '<table:table-row table:number-rows-repeated="1048575"><table:table-cell '
+        'table:number-columns-repeated="16384"/></table:table-row>'
+    )
+    workbooks._refuse_an_ods_sheet_too_large(_ods(edge), 0)  # one filled cell: read
+
+
 def _one_sheet_book(rows: str) -> bytes:
     """A workbook of one sheet whose ``sheetData`` holds ``rows``: the parts the reader
     needs to find the sheet, nothing else."""

@@ -141,6 +141,8 @@ def _read(
         else:
             if kind == "xlsx":
                 _refuse_a_sheet_too_large(raw, sheet)
+            else:
+                _refuse_an_ods_sheet_too_large(raw, sheet)
             ws = _calamine_sheet(raw, sheet)
             # python-calamine gives whole numbers as floats and a date without a time as
             # ``date``; typed as read_sheet says
@@ -640,6 +642,56 @@ def _refuse_a_sheet_too_large(raw: bytes, sheet: str | int) -> None:
             f"the sheet spans {rows:,} rows by {columns:,} columns, above the limit of "
             f"{MAX_SHEET_CELLS:,} cells: a stray cell far below or right of the table? "
             "Delete the rows and columns after it",
+            "file_too_large",
+        )
+
+
+def _refuse_an_ods_sheet_too_large(raw: bytes, sheet: str | int) -> None:
+    """Refuse (``file_too_large``) an .ods sheet whose filled cells, repeated as the file
+    says (``number-columns-repeated``, ``number-rows-repeated``), span more than
+    :data:`MAX_SHEET_CELLS`: one cell repeated 1,000 times across 90,000 rows is a
+    993-byte file the reader lays out as 90 million cells, and the process is aborted.
+    Empty cells repeated to the sheet's edge, as LibreOffice writes them, do not count.
+    Streamed from ``content.xml``; a damaged file is left to the reader."""
+    position, in_sheet, row, column, rows, columns = -1, False, 0, 0, 0, 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive, archive.open("content.xml") as content:
+            repeat_rows = 1
+            for event, element in ElementTree.iterparse(content, events=("start", "end")):
+                tag = element.tag
+                if tag == f"{_TABLE}table":
+                    if event == "start":
+                        position += 1
+                        name = element.get(f"{_TABLE}name")
+                        in_sheet = sheet == position if isinstance(sheet, int) else sheet == name
+                    elif in_sheet:
+                        break
+                    continue
+                if not in_sheet:
+                    continue
+                if tag == f"{_TABLE}table-row":
+                    if event == "start":
+                        repeat_rows = _whole(element.get(f"{_TABLE}number-rows-repeated"), 1)
+                        column = 0
+                    else:
+                        row += repeat_rows
+                        element.clear()
+                elif event == "end" and tag in (
+                    f"{_TABLE}table-cell",
+                    f"{_TABLE}covered-table-cell",
+                ):
+                    repeat = _whole(element.get(f"{_TABLE}number-columns-repeated"), 1)
+                    if element.get(f"{_OFFICE}value-type") is not None or len(element):
+                        rows, columns = max(rows, row + repeat_rows), max(columns, column + repeat)
+                        if rows * columns > MAX_SHEET_CELLS:
+                            break
+                    column += repeat
+    except Exception:  # damaged in any way: the reader says so
+        return
+    if rows * columns > MAX_SHEET_CELLS:
+        raise InputRefused(
+            f"the sheet's filled cells span {rows:,} rows by {columns:,} columns (cells "
+            f"repeated as the file says), above the limit of {MAX_SHEET_CELLS:,} cells",
             "file_too_large",
         )
 
