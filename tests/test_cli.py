@@ -230,6 +230,15 @@ def test_schema_prints_the_framework_json_schema(
     assert main(["schema", "--project-file", "--out", str(project)]) == 1
     assert "holds no JSON Schema" in capsys.readouterr().err
     assert project.read_text(encoding="utf-8") == "sources:\n  - path: data/*.csv\n"
+    # a pipe or a link to a device is refused unread (reading it hung, or read /dev/zero
+    # until memory ran out)
+    pipe, zero = tmp_path / "fifo.json", tmp_path / "zero.json"
+    os.mkfifo(pipe)
+    zero.symlink_to("/dev/zero")
+    for target in (pipe, zero):
+        assert main(["schema", "--out", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert "not a regular file" in err and "symbolic link" in err
 
 
 def test_schema_accepts_the_packaged_framework_files() -> None:

@@ -826,16 +826,27 @@ def schema(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The most a JSON Schema file ``schema --out`` replaces may hold (it writes some 50 KB).
+_SCHEMA_BYTES = 4 * 1024 * 1024
+
+
 def _refuse_to_replace_a_non_schema(target: Path) -> None:
     """``schema --out`` replaces only a JSON Schema (the one it wrote before): a project
     file, a framework or a data file named by mistake (``--out mint-index.yaml``) would
     be lost without a word, where every other command refuses to write over its inputs."""
     import json
+    import stat
 
-    if not target.exists() or target.is_dir():
-        return  # a new file; a folder is refused by the writer
     try:
-        document = json.loads(target.read_text(encoding="utf-8"))
+        mode = target.lstat().st_mode
+    except OSError:
+        return  # a new file
+    if not stat.S_ISREG(mode):
+        return  # a folder, a link, a device or a pipe: the writer refuses it, unread
+    try:
+        with target.open("rb") as handle:
+            head = handle.read(_SCHEMA_BYTES + 1)  # a schema is some 50 KB
+        document = json.loads(head) if len(head) <= _SCHEMA_BYTES else None
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         document = None
     if not (isinstance(document, dict) and "$schema" in document):
