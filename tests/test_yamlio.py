@@ -63,6 +63,10 @@ def test_keys_that_read_as_one_are_named_as_written() -> None:
     assert "keys 1 (line 2) and true are the same key once read" in str(error)
     assert "('1', 'true')" in str(error)
     assert load_yaml("doc.yaml", text="m: {'1': a, 1: b}") == {"m": {"1": "a", 1: "b"}}
+    # of one type too: named as written, never as read (True, 1000, None)
+    for first, second in (("yes", "on"), ("1_000", "1000"), ("null", "~"), ("1", "0x1")):
+        error = _refused(f"m:\n  {first}: a\n  {second}: b\n")
+        assert f"keys {first} (line 2) and {second} are the same key once read" in str(error)
 
 
 def test_alias_bomb_is_refused_at_once() -> None:

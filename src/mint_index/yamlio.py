@@ -57,8 +57,8 @@ class _StrictLoader(_BASE_LOADER):
                 except TypeError:  # an unhashable key: the base class reports it
                     continue
                 written = key_node.value if isinstance(key_node.value, str) else repr(key)
-                if first is not None and type(first[1]) is not type(key):
-                    # 1 and true, 1 and 1.0: two keys in YAML, one in a mapping read
+                if first is not None and first[2] != written:
+                    # 1 and true, yes and on, 1000 and 1_000: written apart, one once read
                     raise _Refused(
                         f"keys {first[2]} (line {first[0]}) and {written} are the same key "
                         f"once read; quote them to keep both as text ('{first[2]}', "
