@@ -509,7 +509,7 @@ def _ods_percent_columns(raw: bytes, sheet: str | int) -> list[int]:
     ``office:value-type`` is ``percentage``. Repeated cells count as often as they are
     repeated."""
     found: set[int] = set()
-    for _, column, repeat, cell in _ods_cells(raw, sheet):
+    for _, column, repeat, _, cell in _ods_cells(raw, sheet):
         if cell.get(f"{_OFFICE}value-type") == "percentage":
             found.update(range(column, column + repeat))
     return sorted(found)
@@ -519,7 +519,7 @@ def _ods_merged_cells(raw: bytes, sheet: str | int) -> list[tuple[int, int, int,
     """An .ods sheet's merged cells as :func:`merged_cells` gives them: a cell that spans
     more than itself (``table:number-columns-spanned``, ``table:number-rows-spanned``)."""
     found = []
-    for row, column, _, cell in _ods_cells(raw, sheet, rows=None):
+    for row, column, _, _, cell in _ods_cells(raw, sheet, rows=None):
         columns = int(cell.get(f"{_TABLE}number-columns-spanned", "1"))
         rows = int(cell.get(f"{_TABLE}number-rows-spanned", "1"))
         if columns > 1 or rows > 1:
@@ -529,12 +529,12 @@ def _ods_merged_cells(raw: bytes, sheet: str | int) -> list[tuple[int, int, int,
 
 def _ods_cells(
     raw: bytes, sheet: str | int, rows: int | None = FORMAT_ROWS
-) -> Iterator[tuple[int, int, int, Any]]:
+) -> Iterator[tuple[int, int, int, int, Any]]:
     """The cells of an .ods sheet's first ``rows`` rows (None: all) as (row, column, times
-    repeated, element), streamed from ``content.xml`` and left after those rows. Repeated
-    rows and cells (``number-rows-repeated``, ``number-columns-repeated``) move the
-    position on as often as they are repeated."""
-    position, in_sheet, row, column = -1, False, 0, 0
+    repeated across, times its row is repeated, element), streamed from ``content.xml``
+    and left after those rows. Repeated rows and cells (``number-rows-repeated``,
+    ``number-columns-repeated``) move the position on as often as they are repeated."""
+    position, in_sheet, row, column, repeat_rows = -1, False, 0, 0, 1
     with zipfile.ZipFile(io.BytesIO(raw)) as archive, archive.open("content.xml") as content:
         for event, element in ElementTree.iterparse(content, events=("start", "end")):
             tag = element.tag
@@ -546,14 +546,18 @@ def _ods_cells(
                 elif in_sheet:
                     return
                 continue
-            if not in_sheet or event != "end":
+            if not in_sheet:
                 continue
-            if tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
+            if tag == f"{_TABLE}table-row" and event == "start":
+                repeat_rows = int(element.get(f"{_TABLE}number-rows-repeated", "1"))
+            elif event != "end":
+                continue
+            elif tag in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
                 repeat = int(element.get(f"{_TABLE}number-columns-repeated", "1"))
-                yield row, column, repeat, element
+                yield row, column, repeat, repeat_rows, element
                 column += repeat
             elif tag == f"{_TABLE}table-row":
-                row += int(element.get(f"{_TABLE}number-rows-repeated", "1"))
+                row += repeat_rows
                 column = 0
                 element.clear()
                 if rows is not None and row >= rows:
@@ -653,39 +657,13 @@ def _refuse_an_ods_sheet_too_large(raw: bytes, sheet: str | int) -> None:
     993-byte file the reader lays out as 90 million cells, and the process is aborted.
     Empty cells repeated to the sheet's edge, as LibreOffice writes them, do not count.
     Streamed from ``content.xml``; a damaged file is left to the reader."""
-    position, in_sheet, row, column, rows, columns = -1, False, 0, 0, 0, 0
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive, archive.open("content.xml") as content:
-            repeat_rows = 1
-            for event, element in ElementTree.iterparse(content, events=("start", "end")):
-                tag = element.tag
-                if tag == f"{_TABLE}table":
-                    if event == "start":
-                        position += 1
-                        name = element.get(f"{_TABLE}name")
-                        in_sheet = sheet == position if isinstance(sheet, int) else sheet == name
-                    elif in_sheet:
-                        break
-                    continue
-                if not in_sheet:
-                    continue
-                if tag == f"{_TABLE}table-row":
-                    if event == "start":
-                        repeat_rows = _whole(element.get(f"{_TABLE}number-rows-repeated"), 1)
-                        column = 0
-                    else:
-                        row += repeat_rows
-                        element.clear()
-                elif event == "end" and tag in (
-                    f"{_TABLE}table-cell",
-                    f"{_TABLE}covered-table-cell",
-                ):
-                    repeat = _whole(element.get(f"{_TABLE}number-columns-repeated"), 1)
-                    if element.get(f"{_OFFICE}value-type") is not None or len(element):
-                        rows, columns = max(rows, row + repeat_rows), max(columns, column + repeat)
-                        if rows * columns > MAX_SHEET_CELLS:
-                            break
-                    column += repeat
+    rows = columns = 0
+    try:  # loops over the sheet's cell elements, as few as its file holds
+        for row, column, repeat, repeat_rows, cell in _ods_cells(raw, sheet, rows=None):
+            if cell.get(f"{_OFFICE}value-type") is not None or len(cell):
+                rows, columns = max(rows, row + repeat_rows), max(columns, column + repeat)
+                if rows * columns > MAX_SHEET_CELLS:
+                    break
     except Exception:  # damaged in any way: the reader says so
         return
     if rows * columns > MAX_SHEET_CELLS:
