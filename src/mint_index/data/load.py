@@ -37,7 +37,7 @@ from mint_index.data.layouts import (
     key_columns,
 )
 from mint_index.data.plain_tables import total_rows
-from mint_index.data.problems import failures_frame
+from mint_index.data.problems import failures_frame, other_units_warning
 from mint_index.data.readers import (
     Table,
     concat_cells,
@@ -576,18 +576,7 @@ def _without_other_units(table: Table, units: pd.DataFrame) -> list[pd.DataFrame
     first = int(table.cells["row"].to_numpy()[np.flatnonzero(out)[0]])
     table.cells = table.cells[~out].reset_index(drop=True)
     table.cells["unit"] = table.cells["unit"].cat.remove_unused_categories()
-    shown = ", ".join(map(str, others[:8])) + (", ..." if len(others) > 8 else "")
-    return [
-        failures_frame(
-            table.source,
-            first,
-            "unit",
-            shown,
-            f"the rows of {len(others)} unit(s) the units table does not list: left out "
-            "(other_units: error reports them)",
-            code="other_units",
-        )
-    ]
+    return [other_units_warning(table.source, first, others)]
 
 
 def _no_listed_units(table: Table, units: np.ndarray, known: pd.Index) -> pd.DataFrame:

@@ -34,6 +34,7 @@ __all__ = [
     "header_depth",
     "header_labels",
     "header_rows",
+    "land_labels",
     "title_rows",
     "total_labels",
     "total_rows",
@@ -397,10 +398,7 @@ def total_rows(
         keys = frame[key].astype(object).where(frame[key].notna(), "").astype(str)
         keyless = (keys.str.strip() == "").to_numpy()
         if keyless.any():  # the names of the rows without a key only (a few, if any)
-            names = frame[name][keyless].astype(object)
-            names = names.where(names.notna(), "").astype(str)
-            land = pd.notna(region_keys(names.str.replace(FOOTNOTE_MARK, "", regex=True)))
-            says[columns.index(name), keyless] |= land
+            says[columns.index(name), keyless] |= land_labels(frame[name][keyless])
     total = says.any(axis=0).astype(bool, copy=False)
     at = np.flatnonzero(total)
     shown = says[:, at].argmax(axis=0)  # the cell that says it is a total
@@ -413,6 +411,13 @@ def total_rows(
         code="total_row",
     )
     return frame[~total], warnings
+
+
+def land_labels(labels: pd.Series) -> np.ndarray:
+    """Which labels name the country or a Land (``Bayern``, ``Deutschland``, a footnote
+    mark aside): without a key, a row so named totals the Kreise beside it."""
+    text = labels.astype(object).where(labels.notna(), "").astype(str).str.strip()
+    return pd.notna(region_keys(text.str.replace(FOOTNOTE_MARK, "", regex=True)))
 
 
 def total_labels(labels: pd.Series) -> np.ndarray:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from mint_index.errors import PROBLEM_COLUMNS
 
-__all__ = ["failures_frame", "first_rows", "source_columns"]
+__all__ = ["failures_frame", "first_rows", "other_units_warning", "source_columns"]
 
 
 def failures_frame(
@@ -48,3 +48,21 @@ def source_columns(failures: list[pd.DataFrame], names: dict[str, str]) -> list[
     if not names:
         return failures
     return [f.assign(column=f["column"].map(lambda c: names.get(c, c))) for f in failures]
+
+
+def other_units_warning(source: str, row: int, units: Any, what: str = "unit(s)") -> pd.DataFrame:
+    """The one warning (code ``other_units``) of a source whose rows of ``units`` the
+    units table does not list were left out, at the first of those rows: a few of them
+    shown, ``what`` they are (keys: ``unit(s)``, or ``name(s)`` of a table keyed by
+    names)."""
+    listed = list(units)
+    shown = ", ".join(map(str, listed[:8])) + (", ..." if len(listed) > 8 else "")
+    return failures_frame(
+        source,
+        row,
+        "unit",
+        shown,
+        f"the rows of {len(listed)} {what} the units table does not list: left out "
+        "(other_units: error reports them)",
+        code="other_units",
+    )

@@ -27,7 +27,6 @@ import pandas as pd
 
 from mint_index.data.catalog import catalog_mapping
 from mint_index.data.cells import (
-    FOOTNOTE_MARK,
     KEYED_NAME,
     empty_cells,
     holds_text,
@@ -52,7 +51,7 @@ from mint_index.data.inputs import (
     sniff_kind,
     unzipped,
 )
-from mint_index.data.keys import apply_key_spec, mostly_names, region_keys
+from mint_index.data.keys import apply_key_spec, mostly_names
 from mint_index.data.layouts import (
     caption_columns,
     filter_rows,
@@ -77,6 +76,7 @@ from mint_index.data.plain_tables import (
     column_numbering,
     header_labels,
     header_rows,
+    land_labels,
     total_labels,
     total_rows,
 )
@@ -831,8 +831,7 @@ def _split_key_and_name(
     text = cells.astype(object).where(cells.notna(), "").astype(str).str.strip()
     # a total's cell, or the country's or a Land's name without a key (the Land's row
     # below its Kreise), is no unit: every other cell must be a code or a key and name
-    land = pd.notna(region_keys(text.str.replace(FOOTNOTE_MARK, "", regex=True)))
-    others = (text != "").to_numpy() & ~total_labels(cells) & ~land
+    others = (text != "").to_numpy() & ~total_labels(cells) & ~land_labels(cells)
     codes = others.any() and bool(text[others].str.fullmatch(_CODE).all())
     if unit is None and column == label and codes:
         named = [str(c) for c in frame.columns if c != column and "name" in str(c).casefold()]

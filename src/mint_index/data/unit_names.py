@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from mint_index.data.keys import comparable_names
-from mint_index.data.problems import failures_frame, first_rows
+from mint_index.data.problems import failures_frame, first_rows, other_units_warning
 
 if TYPE_CHECKING:
     from mint_index.data.readers import Table
@@ -46,11 +46,10 @@ def match_unit_names(table: Table, units: pd.DataFrame | None) -> None:
     Every problem is added to ``table.failures`` at the first row of the name it is
     about: no units table (``no_units_table``), a name it lacks (``unknown_unit_name``;
     in a plain table whose source leaves out other units, ``other_units: leave_out``, one
-    warning ``other_units`` instead), a name several of its
-    units share (``ambiguous_unit_name``); the rows of a name without its key are left
-    out (they would be reported again as unknown units). The
-    names as the source writes them are kept in ``table.names`` for the units table's
-    blank names."""
+    warning ``other_units`` instead), a name several of its units share
+    (``ambiguous_unit_name``); the rows of a name without its key are left out (they
+    would be reported again as unknown units). The names as the source writes them are
+    kept in ``table.names`` for the units table's blank names."""
     plain = table.format in NAMED_FORMATS and table.layout in NAMED_LAYOUTS
     if not plain and table.named_units is None:
         table.failures.append(
@@ -125,18 +124,8 @@ def match_unit_names(table: Table, units: pd.DataFrame | None) -> None:
     # warning; an official table's names are its regions, a name unmatched a misspelling
     # to report with the names that come closest
     if plain and table.leaves_out_other_units and len(unknown):
-        shown = ", ".join(map(str, given[unknown][:8])) + (", ..." if len(unknown) > 8 else "")
-        table.warnings.append(
-            failures_frame(
-                table.source,
-                int(rows[first[unknown]].min()),
-                "unit",
-                shown,
-                f"the rows of {len(unknown)} name(s) the units table does not list: left "
-                "out (other_units: error reports them)",
-                code="other_units",
-            )
-        )
+        row = int(rows[first[unknown]].min())
+        table.warnings.append(other_units_warning(table.source, row, given[unknown], "name(s)"))
     else:
         _report(
             table,
