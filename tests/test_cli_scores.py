@@ -179,7 +179,7 @@ def test_read_scores_round_trips_a_table_made_by_hand(tmp_path: Path, suffix: st
 
 _TEXT = st.one_of(st.none(), st.text(max_size=6), st.sampled_from(['"q"', "ü€", "=x", "\\"]))
 _FLOAT = st.one_of(st.none(), st.floats(-1e15, 1e15))
-_RANK = st.one_of(st.none(), st.integers(-3, 10**6))
+_RANK = st.one_of(st.none(), st.integers(1, 10**6))  # a rank counts from 1
 
 
 @settings(max_examples=60, deadline=None)
@@ -309,7 +309,8 @@ def test_what_cannot_be_written_raises_a_library_error(
 @pytest.mark.parametrize("suffix", [".csv", ".json", ".parquet"])
 def test_a_damaged_scores_file_is_refused_naming_its_row(tmp_path: Path, suffix: str) -> None:
     """A damaged or hand-edited scores file: a row without its unit (an empty CSV cell),
-    one repeating another's unit, year and node, an infinite score or rank. Rows are
+    one repeating another's unit, year and node, an infinite score or rank, a year, level
+    or rank that is not a whole number in its range (2024.7 is no 2024). Rows are
     numbered as the file shows them: a CSV file's line, else the position from 1."""
     good = pd.DataFrame(
         {
@@ -325,6 +326,8 @@ def test_a_damaged_scores_file_is_refused_naming_its_row(tmp_path: Path, suffix:
         }
     )
     first = 2 if suffix == ".csv" else 1
+    whole = "that is not a whole number from 1"
+    year = "that is not a whole year from 1000 to 9999"
     for edit, reason in (
         ({"unit": ["09162000", None, "09163000"]}, f"row {first + 1} has no unit"),
         ({"node": ["index", "school", ""]}, f"row {first + 2} has no node"),
@@ -334,7 +337,13 @@ def test_a_damaged_scores_file_is_refused_naming_its_row(tmp_path: Path, suffix:
         ),
         ({"score": [61.0, float("inf"), 40.0]}, f"row {first + 1} has a score out of range: inf"),
         ({"change": [1e308, 0.0, 0.0]}, f"row {first} has a change out of range: 1e+308"),
-        ({"rank": [1, float("inf"), 2]}, f"row {first + 1} has a rank out of range: inf"),
+        ({"rank": [1, float("inf"), 2]}, f"row {first + 1} has a rank {whole}: inf"),
+        ({"rank": [1, 0, 2]}, f"row {first + 1} has a rank {whole}: 0"),
+        ({"peer_rank": [1, 1, 2.5]}, f"row {first + 2} has a peer_rank {whole}: 2.5"),
+        ({"level": [3, 1.5, 3]}, f"row {first + 1} has a level {whole}: 1.5"),
+        ({"year": [2024, 2024.7, 2024]}, f"row {first + 1} has a year {year}: 2024.7"),
+        ({"year": [2024, 2024, 1e300]}, f"row {first + 2} has a year {year}: 1e+300"),
+        ({"year": [2024, 24, 2024]}, f"row {first + 1} has a year {year}: 24"),
     ):
         table = good.assign(**edit)
         # the writer refuses to write such a table (positions from 0)

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from mint_index.data.cells import not_years
 from mint_index.data.inputs import WORKBOOK_SUFFIXES
 from mint_index.errors import DataValidationError, MintIndexError
 
@@ -215,7 +216,7 @@ def _text(column: pd.Series) -> pd.Series:
 def _years(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Whole years from text (``2021``, ``2021.0``) and a mask of cells that are not."""
     number = pd.to_numeric(text.where(text != ""), errors="coerce")
-    bad = (text != "") & (number.isna() | (number != number.round()) | ~number.between(1000, 9999))
+    bad = (text != "") & not_years(number.to_numpy(np.float64, na_value=np.nan))
     return number.where(~bad).round().astype("Int64"), bad
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from mint_index.data.cells import not_years
 from mint_index.errors import DataValidationError, FileAccessError, OutputError
 from mint_index.files import (
     atomic_write,
@@ -54,6 +55,9 @@ FORMAT_NAME = "mint-index-scores"
 FORMAT_VERSION = 1
 #: The Parquet schema metadata key that holds the provenance.
 PARQUET_KEY = b"mint_index"
+#: What a year, a level and a rank of a scores file must be, as an error names it.
+_YEAR_TEXT = "that is not a whole year from 1000 to 9999"
+_COUNT_TEXT = "that is not a whole number from 1"
 #: The suffixes :func:`read_scores` reads (a database is read with SQL).
 _TABLE_SUFFIXES = (".csv", ".parquet", ".json")
 
@@ -138,14 +142,25 @@ def _write_table(table: pd.DataFrame, path: Path, provenance: dict[str, Any]) ->
     return [atomic_write(path, lambda temp: _write_parquet(table, temp, provenance, path))]
 
 
-def _finite(values: pd.Series, column: str, given: pd.DataFrame, first_row: int) -> None:
-    """A ValueError naming the first row whose ``values`` is infinite, with the value the
-    ``given`` table holds there."""
-    infinite = np.isinf(values.to_numpy(np.float64, na_value=np.nan))
-    if infinite.any():
-        at = int(infinite.argmax())
+def _refuse_row(
+    bad: np.ndarray, column: str, what: str, given: pd.DataFrame, first_row: int
+) -> None:
+    """A ValueError naming the first ``bad`` row: its ``column`` is ``what`` (``out of
+    range``, ``not a year ...``), with the value the ``given`` table holds there."""
+    if bad.any():
+        at = int(bad.argmax())
         value = given[column].iloc[at]
-        raise ValueError(f"row {first_row + at} has a {column} out of range: {value}")
+        raise ValueError(f"row {first_row + at} has a {column} {what}: {value}")
+
+
+def _numbers(table: pd.DataFrame, column: str) -> np.ndarray:
+    return pd.to_numeric(table[column]).to_numpy(np.float64, na_value=np.nan)
+
+
+def _not_counts(numbers: np.ndarray) -> np.ndarray:
+    """Which numbers are no whole number from 1 (a level or a rank; missing included)."""
+    with np.errstate(invalid="ignore"):
+        return ~((numbers == np.round(numbers)) & (numbers >= 1) & np.isfinite(numbers))
 
 
 def _json_document(table: pd.DataFrame, provenance: dict[str, Any]) -> str:
@@ -281,17 +296,24 @@ def _checked(table: pd.DataFrame, first_row: int) -> pd.DataFrame:
     """``table`` in :func:`canonical` form, or a ValueError: for a table without rows, or
     naming the first row a damaged or hand-edited file may hold and no reader can take:
     without a unit or node (the comparison keys on them), repeating a unit, year and node,
-    or with a score, change or rank that is infinite or rounds to infinity.
+    with a year that is no whole year (:func:`~mint_index.data.cells.not_years`), a level
+    or rank that is no whole number from 1, or a score or change that is infinite or
+    rounds to infinity.
     ``first_row``: the number the file gives its first data row (a CSV file's line,
     after the header)."""
     if table.empty:  # score never writes one: compared, every unit would be "added"
         raise ValueError("it holds no scores (a header without rows)")
     given = table
-    for column in ("rank", "peer_rank"):  # before canonical(): inf is no whole number
-        _finite(pd.to_numeric(table[column]), column, given, first_row)
+    # before canonical(), which makes them whole numbers: a year of 2024.7 is no 2024
+    _refuse_row(not_years(_numbers(table, "year")), "year", _YEAR_TEXT, given, first_row)
+    _refuse_row(_not_counts(_numbers(table, "level")), "level", _COUNT_TEXT, given, first_row)
+    for column in ("rank", "peer_rank"):  # empty for an indicator: no rank
+        ranks = _numbers(table, column)
+        _refuse_row(~np.isnan(ranks) & _not_counts(ranks), column, _COUNT_TEXT, given, first_row)
     table = canonical(table)
     for column in ("score", "change"):  # after: rounding turns 1e308 into inf
-        _finite(table[column], column, given, first_row)
+        infinite = np.isinf(table[column].to_numpy(np.float64, na_value=np.nan))
+        _refuse_row(infinite, column, "out of range", given, first_row)
     for column in ("unit", "node"):
         empty = table[column].isna() | (table[column] == "")
         if empty.any():

@@ -52,6 +52,7 @@ __all__ = [
     "make_cells",
     "month_stamps",
     "names_two_years",
+    "not_years",
     "parse_cells",
     "parse_years",
     "per_unique",
@@ -416,6 +417,14 @@ def _school_years(cells: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return np.where(school, first, -1).astype(np.int64), school
 
 
+def not_years(numbers: np.ndarray) -> np.ndarray:
+    """Which numbers are no year: missing, not whole, or not of four digits (1000 to
+    9999). The one test of a year given as a number, in a data cell, the measures register
+    and a scores file alike."""
+    with np.errstate(invalid="ignore"):
+        return ~((numbers == np.round(numbers)) & (numbers >= 1000) & (numbers <= 9999))
+
+
 def _years_of(cells: pd.Series, school_year: str | None = None) -> np.ndarray:
     # read as text: a date cell (Excel's, a Timestamp) is a date, not its nanoseconds; a
     # footnote mark (2023¹) is no part of the year
@@ -424,7 +433,7 @@ def _years_of(cells: pd.Series, school_year: str | None = None) -> np.ndarray:
     found = written.str.extract(_YEAR_TEXT).bfill(axis=1)[0]
     text = pd.to_numeric(found, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     years = np.where(np.isnan(text), number, text)  # 20220515 is a date, not a number
-    bad = np.isnan(years) | (years != np.round(years)) | (years < 1000) | (years > 9999)
+    bad = not_years(years)
     years = np.where(bad, -1, years).astype(np.int64)
     if school_year is not None and bad.any():
         first, school = _school_years(cells)
