@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -758,6 +759,48 @@ def test_a_sheet_per_year(tmp_path: Path) -> None:
     with pytest.raises(DataValidationError) as err:
         load_sources([SourceSpec(path="t.csv", sheet="*")], base_dir=tmp_path)
     assert err.value.failures["code"].tolist() == ["invalid_option"]
+
+
+def test_a_workbook_none_of_whose_sheets_is_read_is_one_error(tmp_path: Path) -> None:
+    """``sheet: "*"`` over a workbook whose sheets are all hidden, or hold no table: the
+    file read nothing, which had been only warnings, each variable it was to give then
+    "missing" with no word on why. Excel and openpyxl keep one sheet visible; other
+    tools do not, so the workbook's own XML is edited here."""
+    _workbook_of_years(tmp_path / "kita.xlsx")
+    with zipfile.ZipFile(tmp_path / "kita.xlsx") as book:
+        members = {info.filename: book.read(info) for info in book.infolist()}
+    workbook = members["xl/workbook.xml"].decode()
+    assert workbook.count("<sheet ") == 3
+    members["xl/workbook.xml"] = (
+        re.sub(r"<sheet (?![^>]*state=)", '<sheet state="hidden" ', workbook)
+        .replace('state="visible"', 'state="hidden"')
+        .encode()
+    )
+    with zipfile.ZipFile(tmp_path / "hidden.xlsx", "w") as book:
+        for member, data in members.items():
+            book.writestr(member, data)
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="hidden.xlsx", sheet="*")], base_dir=tmp_path)
+    assert err.value.failures[["source", "code", "reason"]].values.tolist() == [
+        [
+            str(tmp_path / "hidden.xlsx"),
+            "no_sheet_read",
+            "no sheet of the workbook was read: '2022', '2023', 'Hinweise' are hidden "
+            "sheets; name a hidden sheet to read it (sheet: [NAME])",
+        ]
+    ]
+    # named, a hidden sheet is read as ever
+    one = load_sources([SourceSpec(path="hidden.xlsx", sheet=[2023])], base_dir=tmp_path)
+    assert value(one, "1", 2023, "Plätze") == 110
+    # a workbook of notes only
+    pd.DataFrame([["Erläuterungen"], ["Stand: 1.3."]]).to_excel(
+        tmp_path / "notes.xlsx", sheet_name="Hinweise", header=False, index=False
+    )
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="notes.xlsx", sheet="*")], base_dir=tmp_path)
+    assert err.value.failures["reason"].tolist() == [
+        "no sheet of the workbook was read: 'Hinweise' holds no table"
+    ]
 
 
 def test_sources_reading_one_workbook_are_told_apart(tmp_path: Path) -> None:

@@ -79,6 +79,8 @@ SET_BY_PRODUCER: dict[str, str] = {
     "school_year": "a school or academic year (2023/24) without the school_year option "
     "that says which calendar year it counts in",
     "no_data_rows": "no data rows found",
+    "no_sheet_read": "a workbook read with sheet: '*' none of whose sheets was read: each is "
+    "hidden or holds no table",
     "empty_variable": "a row of a long table (or a Merkmal column) has a value but no "
     "variable name",
     "numeric_keys": "unit keys were stored as numbers (leading zeros lost)",

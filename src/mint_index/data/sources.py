@@ -169,12 +169,36 @@ def read_file(
     several = spec.sheet == "*" or isinstance(spec.sheet, list)
     every = spec.sheet == "*"
     hidden = hidden_sheets(raw) if every else set()
-    return [  # loop over the workbook's sheets (a handful)
+    tables = [  # loop over the workbook's sheets (a handful)
         _hidden_sheet(f"{name}[{s}]")
         if s in hidden
         else _read_one(raw, kind, f"{name}[{s}]" if several else name, _sheet_spec(spec, s), every)
         for s in sheets
     ]
+    if every and not any(t.failures or len(t.cells) for t in tables):
+        return [_no_sheet_read(name, sheets, hidden)]
+    return tables
+
+
+def _no_sheet_read(name: str, sheets: list[str | int], hidden: set[str]) -> Table:
+    """A workbook read with ``sheet: "*"`` none of whose sheets was read: each was hidden
+    or held no table. One error that says so, rather than only warnings, after which
+    every variable the file was to give is "missing" with no word on why."""
+    shown = [str(s) for s in sheets if s not in hidden]
+    why = []
+    if hidden:
+        are = "is a hidden sheet" if len(hidden) == 1 else "are hidden sheets"
+        why.append(f"{_names(sorted(hidden, key=str))} {are}")
+    if shown:
+        why.append(f"{_names(shown)} {'holds' if len(shown) == 1 else 'hold'} no table")
+    reason = f"no sheet of the workbook was read: {'; '.join(why)}"
+    if hidden:
+        reason += "; name a hidden sheet to read it (sheet: [NAME])"
+    return failed_table(name, reason, "no_sheet_read")
+
+
+def _names(sheets: list[str]) -> str:
+    return ", ".join(repr(s) for s in sheets)
 
 
 def _hidden_sheet(name: str) -> Table:
