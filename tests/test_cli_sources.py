@@ -199,6 +199,38 @@ def test_inspect_of_a_sheet_per_year(
     assert list(dataset.years) == [2022, 2023]
 
 
+def test_inspect_of_every_sheet_pastes_only_the_sheets_that_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--sheet '*'`` over a workbook with a visible helper sheet that has no keys: the
+    helper's problems are shown, and the pasted entry names the sheets that read, not
+    ``*``, which would fail ``validate`` on the helper."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from test_data_sources import _workbook_of_years
+
+    _workbook_of_years(tmp_path / "kita.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "kita.xlsx")
+    helper = book.create_sheet("Berechnung")
+    for row in (["Quote", "Wert"], ["a", 1], ["b", 2]):
+        helper.append(row)
+    book.save(tmp_path / "kita.xlsx")
+    monkeypatch.chdir(tmp_path)
+    assert main(["inspect", "kita.xlsx", "--sheet", "*", "--format", "json"]) == 0
+    outcome = _json(capsys)
+    assert any(p["reason"].startswith("kita.xlsx[Berechnung]") for p in outcome["problems"])
+    assert outcome["facts"]["sheets read"].startswith("2022, 2023 (another sheet fails")
+    entry = yaml.safe_load(outcome["snippet"])["sources"][0]
+    assert entry["sheet"] == ["2022", "2023"]
+    dataset = load_sources([SourceSpec(**entry)], base_dir=tmp_path)
+    assert dataset.long["value"].sum() == 100 + 50 + 110 + 55  # the kita places, by hand
+    with pytest.raises(mi.DataValidationError):  # what "*" would have pasted
+        load_sources([SourceSpec(**{**entry, "sheet": "*"})], base_dir=tmp_path)
+    # where every sheet reads, "*" is pasted as given
+    _workbook_of_years(tmp_path / "kita.xlsx")
+    assert main(["inspect", "kita.xlsx", "--sheet", "*", "--format", "json"]) == 0
+    assert yaml.safe_load(_json(capsys)["snippet"])["sources"][0]["sheet"] == "*"
+
+
 def test_inspect_of_a_unit_per_column(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -73,10 +73,13 @@ _PASTED_OPTIONS = (
 
 def source_entry(spec: SourceSpec, description: SourceDescription) -> dict[str, Any]:
     """The ``sources:`` entry of a file for the project file, with the proposed mapping:
-    pasted unchanged, it loads the file."""
+    pasted unchanged, it loads the file (with ``sheet: "*"``, naming only the sheets that
+    read where another fails)."""
     entry: dict[str, Any] = {"path": spec.path, "format": description.format}
     for option in _PASTED_OPTIONS:
         value = getattr(spec, option)
+        if option == "sheet" and description.sheets_read is not None:
+            value = description.sheets_read
         if value not in (None, "auto", [], {}):
             entry[option] = value
     # as the command line gave it, else as the keys show they must be read
@@ -180,6 +183,11 @@ def _facts(description: SourceDescription, framework: Framework) -> dict[str, An
         )
     elif description.title:  # the title lines above a plain table
         facts["title"] = description.title
+    if description.sheets_read is not None:
+        facts["sheets read"] = (
+            ", ".join(map(str, description.sheets_read))
+            + " (another sheet fails, see the warnings: the entry names these)"
+        )
     examples = ", ".join(description.unit_examples)
     units = f"{description.units}" + (f" (e.g. {examples})" if examples else "")
     years = description.years

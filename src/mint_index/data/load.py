@@ -418,9 +418,19 @@ def describe_source(
         variables=infos,
         proposed_mapping=proposed,
         proposed_key=_proposed_key(spec, tables, restore),
+        sheets_read=_sheets_read(spec, tables),
         warnings=[problem_line(r) for r in said],
         warning_codes=[str(r["code"]) for r in said],
     )
+
+
+def _sheets_read(spec: SourceSpec, tables: list[Table]) -> list[str | int] | None:
+    """With ``sheet: "*"``, where some sheet fails (a visible helper sheet without keys),
+    the sheets that read: named instead of ``*``, the entry loads the file. ``None`` where
+    ``*`` reads every sheet it reads without a failure."""
+    if spec.sheet != "*" or not any(t.failures for t in tables):
+        return None
+    return [t.sheet for t in tables if t.sheet is not None and len(t.cells) and not t.failures]
 
 
 def _proposed_key(spec: SourceSpec, tables: list[Table], restore: bool) -> dict[str, str]:

@@ -131,6 +131,8 @@ class Table:
     #: the separator and decimal mark of a text file
     separator: str | None = None
     decimal: str | None = None
+    #: the sheet of a workbook it is, where its source reads several (``sheet: "*"``)
+    sheet: str | int | None = None
 
     def rename(self, source: str) -> None:
         """Call this table ``source``, in its problems too: two sources of a project may

@@ -287,6 +287,9 @@ class SourceDescription(BaseModel):
     # keys that lost their leading zeros, {"pad": "auto"}; regions an official table
     # names (an Open SDG file without GeoCode), {"match": "name"} (pasted into the entry)
     proposed_key: dict[str, str] = Field(default_factory=dict)
+    # a workbook read with sheet: "*" of which some sheets fail: the sheets that read,
+    # which the pasted entry names instead of "*" (None: the entry keeps what was given)
+    sheets_read: list[str | int] | None = None
     # one line per warning; those alike in all but their row and value are one line
     # naming their rows (mint_index.errors.alike)
     warnings: list[str] = Field(default_factory=list)

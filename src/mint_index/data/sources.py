@@ -177,6 +177,8 @@ def read_file(
     ]
     if every and not any(t.failures or len(t.cells) for t in tables):
         return [_no_sheet_read(name, sheets, hidden)]
+    for table, sheet in zip(tables, sheets, strict=True):
+        table.sheet = sheet
     return tables
 
 
