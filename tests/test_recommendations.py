@@ -162,6 +162,13 @@ def test_priority_bands_and_severity_scale() -> None:
         "high",
     ]
     assert band(None) == "" and band(float("nan")) == ""
+    # a medium rule with the whole scale short and no trend: 100 x 2/3 x 1 x 0.75 is 50 and
+    # high (in binary it was 49.99999999999999, medium); low, a third of that, is 25
+    at_edges = priority(
+        np.array([SEVERITY["medium"], SEVERITY["low"]]), np.full(2, 100.0), 1.0, np.zeros(2)
+    )
+    assert at_edges.tolist() == [50.0, 25.0]
+    assert bands(at_edges).tolist() == ["high", "medium"]
     np.testing.assert_array_equal(
         bands(np.array([np.nan, 10.0, 30.0, 70.0])), np.array(["", "low", "medium", "high"])
     )
@@ -400,14 +407,12 @@ def test_recommendations_api(small_framework: mi.Framework, rules_file) -> None:
     assert keys == sorted(keys)
     html = recs._repr_html_()
     assert html.startswith("<p><b>Recommendations(") and "<script" not in html
-    # priorities read as in a German report: whole points "von 100", ties (up to float
-    # noise in the ninth decimal) rounded up
+    # priorities read as in a German report: whole points "von 100", cut off (so the
+    # number shown and its band agree: 24.6 is 24, low)
     shown = frame[(frame["kind"] == "action") & (frame["year"] == frame["year"].max())]
     shown = shown[shown["rank"] <= 3].head(20)
     written = re.findall(r"<td>(\d+) von 100 \((?:high|medium|low)\)</td>", html)
-    assert sorted(map(int, written)) == sorted(
-        math.floor(round(p, 9) + 0.5) for p in shown["priority"]
-    )
+    assert sorted(map(int, written)) == sorted(math.floor(p) for p in shown["priority"])
 
 
 def test_packaged_rules_that_do_not_fit_another_framework_are_skipped(

@@ -177,7 +177,8 @@ def _priority(ref: Reference, rule: Rule, unit: str, year: int) -> tuple:
     # 0.75 flat; 1 for a node losing 5 or more points a year, 0.5 for one gaining 5 or more
     factor = min(max(0.75 - (0.0 if math.isnan(trend) else trend) / 20.0, 0.5), 1.0)
     shortfall = min(max((0.0 if math.isnan(gap) else gap) / 100.0, 0.0), 1.0)
-    value = 100.0 * _SEVERITY_SHARE[rule.severity] * shortfall * factor
+    # kept to 9 decimals: 100 x 2/3 x 0.75 is 50 (band high), not 49.99999999999999
+    value = round(100.0 * _SEVERITY_SHARE[rule.severity] * shortfall * factor, 9)
     return value, gap, kind
 
 

@@ -349,9 +349,9 @@ def test_recommendations_render(res) -> None:  # type: ignore[no-untyped-def]
     assert "Paten in Gremien" in text
     # one measure, every rule's evidence as its own item
     assert "<li>Ratsanteil 25 % (Median 20 %)</li><li>Ausschüsse 10 % (Median 12 %)</li>" in html
-    # the priority with its scale and band (62.5 rounds half away from zero), the source
-    # cited as a reader can find it, and no internal rule id
-    assert "Priorität 63 von 100 · hoch" in text
+    # the priority with its scale and band (62.5 in whole points cut off, as a band starts
+    # at a whole number), the source cited as a reader can find it, and no internal rule id
+    assert "Priorität 62 von 100 · hoch" in text
     assert "Quelle: MIT, Filderstadt: „Ziele von MIT“" in text
     assert "council_gap" not in text
 

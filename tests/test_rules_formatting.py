@@ -54,7 +54,9 @@ def test_percentages_ranks_ranges_values() -> None:
     assert EN.value(None, "points") == MISSING
     # answer levels read with the unit first
     assert DE.value(2, "Stufe", 0, unit_first=True) == "Stufe\u00a02"
-    assert EN.priority(62.5) == "63 of 100" and DE.priority(None) == MISSING
+    assert EN.priority(62.5) == "62 of 100" and DE.priority(None) == MISSING
+    # cut off, never rounded up into the next band (bands start at 25 and 50)
+    assert DE.priorities([24.6, 49.99, 50.0]) == ["24 von 100", "49 von 100", "50 von 100"]
 
 
 def test_stated_numbers_keep_their_decimals() -> None:

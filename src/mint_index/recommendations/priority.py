@@ -13,9 +13,13 @@ most urgent a measure can be), where
   0.5 for one gaining 5 or more.
 
 Bands (:func:`band`): **high** from 50, **medium** from 25, **low** below - the same in
-every table, report and export. The node's weight in the index does not enter: how urgent
-a measure is does not depend on how many sibling indicators the framework happens to give
-its indicator (``weight`` is accepted for the engine's call and ignored).
+every table, report and export. A priority keeps 9 decimals (``100 x 2/3 x 0.75`` is 50,
+not 49.99999999999999, and in its band); reports show it in whole points cut off, not
+rounded (:meth:`~mint_index.rules.formatting.Formatter.priority`), so the number shown
+and its band always agree: 24.6 is ``24``, low. The node's weight in the index does not
+enter: how urgent a measure is does not depend on how many sibling indicators the
+framework happens to give its indicator (``weight`` is accepted for the engine's call and
+ignored).
 
 Ties are broken by severity, then rule id, then the action's place in the rule, so the
 order never depends on dictionary or hash order.
@@ -78,7 +82,13 @@ def priority(
         TREND_FACTOR_MAX,
     )
     shortfall = np.clip(np.nan_to_num(gap, nan=0.0) / (SCALE[1] - SCALE[0]), 0.0, 1.0)
-    return SCALE[1] * np.asarray(severity, dtype=np.float64) * shortfall * factor
+    exact = SCALE[1] * np.asarray(severity, dtype=np.float64) * shortfall * factor
+    return np.round(exact, _DECIMALS)
+
+
+#: Decimals a priority keeps: thirds are not exact in binary, so 100 x 2/3 x 1 x 0.75 is
+#: 49.99999999999999, which fell below the band ``high`` from 50 it belongs to.
+_DECIMALS = 9
 
 
 def band(value: float | None) -> str:

@@ -345,12 +345,17 @@ class Formatter:
         return out.tolist()
 
     def priority(self, value: float | None) -> str:
-        """A priority with its scale: ``61 von 100`` / ``61 of 100``."""
-        return self._of(self.int(value), "100")
+        """A priority with its scale, in whole points cut off (61.8: ``61 von 100`` /
+        ``61 of 100``): a band starts at a whole number (from 25, from 50), so 24.6 shown
+        as ``25`` would stand beside its band ``low``."""
+        return self.priorities([value])[0]
 
     def priorities(self, values: Sequence[float | None]) -> list[str]:
         """``[self.priority(v) for v in values]``, the numbers in one pass."""
-        return [self._of(p, "100") for p in self.nums(values, 0)]
+        import numpy as np
+
+        points = np.floor(np.asarray(values, dtype=np.float64))
+        return [self._of(p, "100") for p in self.nums(points, 0)]
 
     def rank(self, rank: float | None, of: float | None = None) -> str:
         """``3`` or ``3 of 42`` / ``3 von 42``."""
