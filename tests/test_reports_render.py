@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup, escape
 
+import mint_index as mi
 from mint_index.errors import ReportError, SourceDateError
 from mint_index.reports import Report, compare_report, report
 from mint_index.reports.context import profile_filename
@@ -601,6 +602,34 @@ def test_ratio_units_read_before_the_number(demo: dict[str, Path], lang: str) ->
         assert parity in cells  # the parity gap, no unit
         checked += 1
     assert checked
+
+
+def test_a_trend_says_why_it_is_missing() -> None:
+    """A scorecard row without a trend says why: no value this year (suppressed, not yet
+    published), or none the year before. It said "kein Vorjahr" for both, beside a score
+    of 100 the year before. The cases are found in the scores, not in the report."""
+    from mint_index.reports.render import profile_view
+
+    res = mi.score(mi.example_data(), mi.default_framework())
+    last, before = res.years[-1], res.years[-2]
+    scores = res.scores
+    now, then = scores.xs(last, level="year"), scores.xs(before, level="year")
+    indicators = list(res.framework.indicator_ids)
+    gone = now[indicators].isna() & then[indicators].notna()  # a value last year only
+    new = now[indicators].notna() & then[indicators].isna()  # a value this year only
+    unit, indicator = next((u, i) for u in gone.index for i in indicators if gone.at[u, i])
+    rep = report(res, lang="de")
+    label = res.framework.label(indicator, "de")
+
+    def words(unit: str, indicator: str) -> str:
+        view = profile_view(rep.profile_context(unit))
+        rows = [row for section in view["scorecard"] for row in section["rows"]]
+        (row,) = [r for r in rows if r.label == res.framework.label(indicator, "de")]
+        return row.trend_words
+
+    assert label and words(str(unit), indicator) == "kein Wert in diesem Jahr"
+    unit, indicator = next((u, i) for u in new.index for i in indicators if new.at[u, i])
+    assert words(str(unit), indicator) == "kein Vorjahr"
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])

@@ -191,6 +191,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "worsening": ("verschlechtert", "worsening"),
     "stable": ("stabil", "stable"),
     "no_trend": ("kein Vorjahr", "no previous year"),
+    "no_score_this_year": ("kein Wert in diesem Jahr", "no value this year"),
     "trend_explained": (
         "Veränderung des Punktwerts zum Vorjahr; bis {stable_share} der Skala gilt als stabil",
         "change of the score since the previous year; up to {stable_share} of the scale "

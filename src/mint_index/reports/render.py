@@ -398,16 +398,20 @@ _TREND_SIGN = {"improving": "▲\ufe0e", "worsening": "▼\ufe0e", "stable": "�
 
 
 def _trend_cells(
-    kind: str, change: float | None, f: Formatter, t: dict[str, str]
+    kind: str, change: float | None, f: Formatter, t: dict[str, str], has_score: bool
 ) -> tuple[str, str, str]:
     """(css modifier, visible text, words for screen readers) of a trend."""
-    return _trend_shown(kind, f.num(change, 1, sign=True), t)
+    return _trend_shown(kind, f.num(change, 1, sign=True), t, has_score)
 
 
-def _trend_shown(kind: str, change: str, t: dict[str, str]) -> tuple[str, str, str]:
-    """:func:`_trend_cells` with the change already written (``Formatter.nums``)."""
+def _trend_shown(
+    kind: str, change: str, t: dict[str, str], has_score: bool
+) -> tuple[str, str, str]:
+    """:func:`_trend_cells` with the change already written (``Formatter.nums``). Without
+    a trend, why: no score this year (``has_score`` false: the value is missing or
+    suppressed, whatever the year before held), else no score the year before."""
     if not kind:
-        return "none", Formatter.missing, t["no_trend"]
+        return "none", Formatter.missing, t["no_trend" if has_score else "no_score_this_year"]
     return kind, f"{_TREND_SIGN[kind]} {change}", t[kind]
 
 
@@ -551,7 +555,7 @@ def _domain_views(
     for c in ctxs:
         domains = []
         for d, score, middle, rank, peer_rank, change in islice(figures, len(c["domains"])):
-            css, shown, words = _trend_shown(d["trend"], change, t)
+            css, shown, words = _trend_shown(d["trend"], change, t, d["score"] is not None)
             domains.append(
                 {
                     "label": d["label"],
@@ -702,8 +706,9 @@ def _scorecard_views(
     )
     peer_scores = recurring("peer_score", ("peer_median",), lambda x: f.nums(x, 1))
     changes = f.nums(column("change"), 1, sign=True)
-    keys = list(zip(column("trend"), changes, strict=True))
-    trends = {key: _trend_shown(*key, t) for key in set(keys)}
+    has_score = [score is not None for score in column("score")]
+    keys = list(zip(column("trend"), changes, has_score, strict=True))
+    trends = {(k, c, h): _trend_shown(k, c, t, h) for k, c, h in set(keys)}
     css, trend_texts, trend_words = (
         zip(*map(trends.__getitem__, keys), strict=True) if keys else ((), (), ())
     )
@@ -776,7 +781,9 @@ def _page_view(
     language (``shared``)."""
     num = f.num
     index = ctx["index"]
-    css, shown, words = _trend_cells(index["trend"], index["change"], f, t)
+    css, shown, words = _trend_cells(
+        index["trend"], index["change"], f, t, index["score"] is not None
+    )
     figures = {
         "score": num(index["score"], 1),
         "rank": f.rank(index["rank"], index["rank_of"]),
