@@ -57,7 +57,9 @@ def test_names_in_any_case_spacing_and_dash_style_get_their_keys(tmp_path: Path)
     )
     # the units table's own spelling stays the name
     assert ds.units.loc["09171112", "name"] == "Burghausen"
-    assert list(ds.warnings["code"]) == ["total_row"]
+    # the total row, and the two units of the table the file has no figures of
+    assert list(ds.warnings["code"]) == ["total_row", "unit_without_data", "unit_without_data"]
+    assert list(ds.warnings["value"])[1:] == ["09999001", "09999002"]
 
 
 def test_a_named_source_joins_a_keyed_one(tmp_path: Path) -> None:

@@ -328,6 +328,29 @@ def test_unit_missing_from_the_units_table() -> None:
     assert failure["reason"] == "unit missing from the units table"
 
 
+def test_a_unit_of_the_units_table_without_data_is_a_warning() -> None:
+    """A municipality the units table lists but whose figures no source gives was left
+    out of every result and report without a word. One that existed only before the
+    data's years (merged in 2019, data of 2020 and 2021) or begins after them is not
+    missed; one that exists in one of those years is."""
+    data = pd.DataFrame({"unit": ["A01", "A01"], "year": [2020, 2021], "x": [1.0, 2.0]})
+    units = pd.DataFrame(
+        {
+            "unit": ["A01", "B02", "C03", "D04", "E05"],
+            "name": ["Alpha", "Beta", "Gamma", "Delta", "Epsilon"],
+            "valid_from": [None, None, None, 2022, 2021],
+            "valid_to": [None, None, 2019, None, None],
+        }
+    )
+    dataset = mi.load_data(data, units=units)
+    warned = dataset.warnings.query("code == 'unit_without_data'")
+    assert warned["value"].tolist() == ["B02", "E05"]  # C03 ended, D04 not begun
+    assert set(warned["source"]) == {"<units table>"} and set(warned["column"]) == {"unit"}
+    assert list(dataset.unit_ids) == ["A01"]  # nothing is made up for them
+    with pytest.raises(mi.DataValidationError):  # CI's validate --strict fails on them
+        mi.load_data(data, units=units, strict=True)
+
+
 def test_every_problem_is_collected_into_one_error(framework: mi.Framework) -> None:
     data = frame(A01={"employed": -1, "rate": 101}, B02={"share": "?"}).drop(columns="ref_d")
     units = pd.DataFrame({"unit": ["A01"]})

@@ -85,6 +85,8 @@ SET_BY_PRODUCER: dict[str, str] = {
     "variable name",
     "numeric_keys": "unit keys were stored as numbers (leading zeros lost)",
     "duplicate_unit": "a unit key is listed twice in the units table",
+    "unit_without_data": "the units table lists a unit in a year of the data, but no source "
+    "gives data for it: it is not scored and not in the reports",
     "key_not_in_scheme": "a unit key is not a key of the declared scheme (AGS, ARS)",
     "no_units_table": "a source names its units (key match: name) but no units table with "
     "names is given to find their keys by",

@@ -21,6 +21,7 @@ from mint_index.data.dataset import REPEATED_CELL, repeated_cells
 from mint_index.data.keys import ZERO_LOSING_LENGTHS
 from mint_index.data.problems import failures_frame, first_rows
 from mint_index.errors import PROBLEM_COLUMNS
+from mint_index.rules.lifetimes import exists_in
 
 if TYPE_CHECKING:
     from mint_index.framework import Framework
@@ -35,6 +36,8 @@ __all__ = [
 ]
 
 DATA = "<data>"
+#: What problems of the units table as a whole are called by (it is no data source).
+UNITS_TABLE = "<units table>"
 _BOUNDS = {
     "count": (0.0, np.inf, "negative count"),
     "percent": (0.0, 100.0, "percentage outside 0..100"),
@@ -154,6 +157,39 @@ def lost_zeros(
             evidence |= short & official
         full[evidence.to_numpy(dtype=bool)] = n + 1
     return full
+
+
+#: Why a unit of the units table is in no result (code ``unit_without_data``).
+UNIT_WITHOUT_DATA = (
+    "the units table lists this unit in a year of the data, but no source gives data for "
+    "it: it is not scored and not in the reports"
+)
+
+
+def _units_without_data(index: CellIndex, units: pd.DataFrame | None) -> list[pd.DataFrame]:
+    """A warning per unit the units table lists in one of the data's years
+    (:func:`~mint_index.rules.lifetimes.exists_in`) but no source gives a cell of: a
+    municipality whose figures were forgotten would otherwise be left out of every
+    result and report without a word. Units dissolved before, or created after, the
+    data's years are not missed."""
+    if units is None or not len(index.years):
+        return []
+    keys = units.index.astype(str)
+    absent = ~keys.isin(np.asarray(index.unit_ids, dtype=str)) & exists_in(
+        units, [int(y) for y in index.years]
+    ).any(axis=1)
+    if not absent.any():
+        return []
+    return [
+        failures_frame(
+            UNITS_TABLE,
+            None,
+            "unit",
+            keys[absent].to_numpy(object),
+            UNIT_WITHOUT_DATA,
+            code="unit_without_data",
+        )
+    ]
 
 
 def _key_failures(
@@ -512,7 +548,8 @@ def validate(
     above their denominators. Keys of the sources in ``own_keys`` (own numbering) are not
     reported as lost leading zeros, those of ``official_keys`` (GENESIS exports) without
     further evidence. Warnings: copies of a cell that agree (read once), low
-    coverage, variables the framework does not use, 0 of 0 (indicator undefined).
+    coverage, variables the framework does not use, 0 of 0 (indicator undefined), units
+    the units table lists in a year of the data but no source gives data for.
     """
     keyless = _keyless(cells)
     clashes, warnings = _duplicates(cells, index, keyless)
@@ -540,6 +577,7 @@ def validate(
     else:
         checked = index.variables
     warnings += _coverage_warnings(values, index, checked, min_coverage)
+    warnings += _units_without_data(index, units)
     return _located(problems_frame(failures), cells), _located(problems_frame(warnings), cells)
 
 

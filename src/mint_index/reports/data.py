@@ -33,6 +33,7 @@ from mint_index.provenance import source_date
 from mint_index.rules.changes import year_on_year
 from mint_index.rules.formatting import Formatter, check_lang, value_decimals
 from mint_index.rules.languages import DEFAULT_LANGUAGE
+from mint_index.rules.lifetimes import exists_in, lifetime_years
 from mint_index.rules.peers import peer_statistics
 from mint_index.rules.ranks import nan_for_unranked, rank_rows
 
@@ -530,19 +531,6 @@ def _interval_lookup(res: Results, yi: int, indicator_ids: list[str]) -> _Lookup
     )
 
 
-def _year_column(units: pd.DataFrame, column: str) -> np.ndarray:
-    """A ``valid_from``/``valid_to`` column as floats (NaN: open-ended or absent)."""
-    if column not in units.columns:
-        return np.full(len(units), np.nan)
-    return pd.to_numeric(units[column], errors="coerce").to_numpy(dtype=float)
-
-
-def _exists_in(units: pd.DataFrame, year: int) -> np.ndarray:
-    """Per unit: does it exist in ``year`` (``valid_from`` <= year <= ``valid_to``)?"""
-    start, end = _year_column(units, "valid_from"), _year_column(units, "valid_to")
-    return ~(start > year) & ~(end < year)
-
-
 def unit_changes(
     units: pd.DataFrame, unit_ids: list[str], names: list[str]
 ) -> dict[str, list[dict[str, Any]]]:
@@ -550,7 +538,7 @@ def unit_changes(
     ``{"kind": "merged_into" | "dissolved" | "created_from" | "created", "year": y,
     "names": [...]}``. A unit ending in year y merged into the units that begin in y + 1
     (in the same ``district`` where the table has one); with none, it was dissolved."""
-    start, end = _year_column(units, "valid_from"), _year_column(units, "valid_to")
+    start, end = lifetime_years(units, "valid_from"), lifetime_years(units, "valid_to")
     district = (
         units["district"].astype(object).to_numpy()
         if "district" in units.columns
@@ -633,7 +621,7 @@ def prepare(
     derived = res.cube("derived")
     # a unit counts in the report year only where it exists then and has data of it:
     # scores of a year without data (carried over by imputation) are never shown as current
-    exists = _exists_in(units, year)
+    exists = exists_in(units, year)
     active = exists & res.has_data[yi]
     scores = np.where(active[:, None], np.asarray(agg[yi], dtype=float), np.nan)
     # the report year's change (rules.changes), not res.changes: a kept table of every year
