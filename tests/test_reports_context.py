@@ -252,6 +252,36 @@ def test_overview_coverage(res, data_en) -> None:
     assert coverage["kita"]["available"] == 4 and coverage["kita"]["missing"] == 0
 
 
+def test_coverage_counts_the_units_of_the_report_year_and_only_values_as_small() -> None:
+    """The example district: two of its 49 municipalities merged into Winkeltal in 2021
+    (valid_to 2020 in the units table), so the report year has 47 units, and a complete
+    indicator is complete. A small number is a value over a small denominator; a
+    suppressed value is not also a small number. Counted here from the units table and
+    the derived cube, not from the report."""
+    import mint_index as mi
+    from mint_index.pipeline.derive import DERIVED_REASONS
+
+    res = mi.score(mi.example_data(), mi.default_framework())
+    data = prepare(res, "de")
+    units = res.units.reindex(res.unit_ids)
+    valid_to = pd.to_numeric(units["valid_to"], errors="coerce")
+    exists = ~(valid_to < data.year).to_numpy()
+    assert exists.sum() == 47
+    yi = list(res.years).index(data.year)
+    derived, reason = res.cube("derived")[yi][exists], res.derived.reason[yi][exists]
+    unreliable = res.derived.unreliable[yi][exists]
+    # withheld by the statistical office: secret (.), locked, not reliable (/)
+    withheld = [DERIVED_REASONS.index(r) for r in ("unknown_or_secret", "locked", "not_reliable")]
+    rows = {c["id"]: c for c in overview_context(res, data)["coverage"]}
+    for i, indicator in enumerate(res.framework.indicator_ids):
+        row = rows[indicator]
+        assert row["units"] == 47
+        assert row["available"] == int((~np.isnan(derived[:, i])).sum())
+        assert row["suppressed"] == int(np.isin(reason[:, i], withheld).sum())
+        assert row["unreliable"] == int(unreliable[:, i].sum()) <= row["available"]
+    assert rows["advisory_council"]["available"] == 47  # complete, so 100 %
+
+
 def test_methodology_is_generated_from_the_spec(res, data_en) -> None:
     method = overview_context(res, data_en)["methodology"]
     steps = {s["step"]: s["groups"] for s in method["steps"]}

@@ -91,7 +91,8 @@ class Derived:
 
     @property
     def unreliable(self) -> np.ndarray:
-        """bool: the denominator is below the indicator's min_denominator."""
+        """bool: a value whose denominator is below the indicator's min_denominator
+        (never a missing one)."""
         return self._reasons[2]
 
     @property
@@ -327,6 +328,10 @@ def _reason_cubes(data: Dataset, framework: Framework) -> tuple[np.ndarray, np.n
     )
     with np.errstate(invalid="ignore"):
         unreliable = denominator < minimum  # NaN on either side compares False
+    # only a value can be unreliable: a suppressed numerator over a small denominator is
+    # suppressed, not also a small number (the report had counted 43 small numbers
+    # among 13 values)
+    unreliable &= reason == 0
     return reason, denominator, unreliable
 
 

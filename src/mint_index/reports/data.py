@@ -201,12 +201,17 @@ class _Lookup:
                 cols[c] = [None if v != v else v for v in part.tolist()]
         return cols
 
-    def value_counts(self, names: Sequence[str]) -> dict[tuple[Any, ...], int]:
-        """How many rows of all units have each combination of values of the text
-        columns ``names``, counted on their codes."""
+    def value_counts(
+        self, names: Sequence[str], units: np.ndarray | None = None
+    ) -> dict[tuple[Any, ...], int]:
+        """How many rows of all units (of those ``units``, a bool mask, marks) have each
+        combination of values of the text columns ``names``, counted on their codes."""
         codes, values = zip(*(self.columns[name] for name in names), strict=True)
         if any(v is None for v in values):
             raise TypeError(f"value_counts counts text columns; {names} are not all text")
+        if units is not None:  # rows are in unit order, start[u]:start[u + 1] unit u's
+            rows = np.repeat(np.asarray(units, dtype=bool), np.diff(self.start))
+            codes = tuple(c[rows] for c in codes)
         sizes = [len(v) for v in values]
         # code -1 (missing) is the None appended to each column's values
         wrapped = [c.astype(np.int64) % n for c, n in zip(codes, sizes, strict=True)]
@@ -272,6 +277,7 @@ class ReportData:
     intervals: _Lookup
     recommendations: RecommendationRows | None
     screened_out: dict[str, float]
+    exists: np.ndarray  # [u] bool: exists in the report year (rules.lifetimes)
     active: np.ndarray  # [u] bool: exists in the report year and has data of it
     changes_of_units: dict[str, list[dict[str, Any]]]  # unit -> mergers and dissolutions
     vmin: float
@@ -703,6 +709,7 @@ def prepare(
         recommendations=None
         if recommendations is None
         else RecommendationRows(recommendations, year, lang, unit_ids),
+        exists=exists,
         active=active,
         changes_of_units=unit_changes(units, unit_ids, names),
         screened_out={

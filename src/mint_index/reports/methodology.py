@@ -102,12 +102,15 @@ def methodology(res: Results, data: ReportData) -> dict[str, Any]:
 
 
 def coverage(res: Results, data: ReportData) -> list[dict[str, Any]]:
-    """Per indicator in the report year: values available, imputed, suppressed, ..."""
+    """Per indicator in the report year: values available, imputed, suppressed, ... of
+    the units that exist in that year (a municipality merged into another before it
+    has no value missing)."""
     yi = data.years.index(data.year)
-    derived = res.cube("derived")[yi]
-    n_units = len(data.unit_ids)
+    derived = res.cube("derived")[yi][data.exists]
+    n_units = int(data.exists.sum())
     counts: Counter[tuple[str, str]] = Counter()  # (indicator, kind of note)
-    for (node, flag, detail), n in data.flags.value_counts(("node", "flag", "detail")).items():
+    kinds = data.flags.value_counts(("node", "flag", "detail"), units=data.exists)
+    for (node, flag, detail), n in kinds.items():
         counts[str(node), note_kind(str(flag), detail)[0]] += n
     available = (~np.isnan(derived)).sum(axis=0)
     out = []
