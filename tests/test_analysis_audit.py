@@ -27,6 +27,13 @@ def test_cronbach_alpha_of_identical_columns_is_one() -> None:
     assert st.cronbach_alpha(np.column_stack([column] * 4)) == pytest.approx(1.0)
 
 
+def test_cronbach_alpha_without_a_pair_of_columns_with_values_in_common_is_nan() -> None:
+    """No unit has both values: no covariance between the columns, so no alpha (it was
+    0.00, which a report judged "weak")."""
+    x = np.array([[1.0, np.nan], [2.0, np.nan], [np.nan, 3.0], [np.nan, 5.0]])
+    assert np.isnan(st.cronbach_alpha(x))
+
+
 def test_cronbach_alpha_by_hand() -> None:
     # Items (columns) variances 1, 7/3, 1 -> 13/3; row sums 6, 11, 12 -> variance 31/3.
     # alpha = 3/2 * (1 - 13/31) = 27/31.

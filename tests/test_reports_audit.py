@@ -212,18 +212,18 @@ def test_a_result_with_only_english_lines_shows_them(res: mi.Results) -> None:
         (
             "de",
             [
-                "weights: gleichverteilte Zufallsabweichung von ±25\u00a0%, ±30\u00a0% bei 5 "
+                "Gewichte: gleichverteilte Zufallsabweichung von ±25\u00a0%, ±30\u00a0% bei 5 "
                 "von 5 Gewichten",
-                "normalise: eine von minmax, wie berechnet",
-                "leave_out: eine von 2 Möglichkeiten weggelassen (kita, keine)",
+                "Normierung: eine von minmax, wie berechnet",
+                "Weglassen eines Indikators: eine von 2 Möglichkeiten weggelassen (kita, keine)",
             ],
         ),
         (
             "en",
             [
                 "weights: uniform noise of ±25%, ±30% on 5 of 5 weights",
-                "normalise: one of minmax, nominal",
-                "leave_out: one of 2 choices left out (kita, none)",
+                "normalisation: one of minmax, nominal",
+                "leaving out an indicator: one of 2 choices left out (kita, none)",
             ],
         ),
     ],
@@ -232,8 +232,9 @@ def test_what_was_varied_is_worded_in_the_report_language(
     res: mi.Results, lang: str, lines: list[str]
 ) -> None:
     """An uncertainty analysis gives each choice as plain data (``Factor.summary``), and
-    the methodology words it in the page's language, numbers in its style; ``leave_out``
-    counts its choices. By hand: levels 1 and 2 are the 3 indicators and 2 domains, 5 of
+    the methodology words it in the page's language, numbers in its style, each choice
+    by its name in that language (not ``weights``, ``leave_out``); ``leave_out`` counts
+    its choices. By hand: levels 1 and 2 are the 3 indicators and 2 domains, 5 of
     the 5 weights below the index."""
     from mint_index.analysis.choices import parse_vary
 
@@ -249,6 +250,20 @@ def test_what_was_varied_is_worded_in_the_report_language(
     listed = rep.html[rep.html.index('<ul id="uncertainty-varied">') :]
     listed = listed[: listed.index("</ul>")]
     assert re.findall(r"<li><code>(.*?)</code></li>", listed) == lines
+
+
+def test_the_audit_names_its_stage_and_flags_in_the_report_language() -> None:
+    """The indicator table's caption named the stage by its id (``denominated``) in the
+    German report, and its flag said "mostly zeros" beside a share of zeros of 0 %: the
+    flag counts non-zero values among all municipalities, as COINr does, and says so.
+    The example district has indicators that stand out (few values of a small town)."""
+    res = mi.score(mi.example_data(), mi.default_framework())
+    html = mi.report(res, lang="de", audit=mi.audit(res)).html
+    caption = re.search(r'<table id="audit-indicators">\s*<caption>(.*?)</caption>', html)
+    assert caption is not None
+    assert caption.group(1).endswith("(Stufe: auf Bezugsgrößen bezogen)")
+    assert "Werte ungleich null bei weniger als der Hälfte der Kommunen" in html
+    assert "denominated" not in html and "überwiegend Nullen" not in html
 
 
 def test_cli_report_audit(tmp_path: Path) -> None:

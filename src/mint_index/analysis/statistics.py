@@ -234,14 +234,16 @@ def cronbach_alpha(x: np.ndarray) -> float:
     """Cronbach's alpha of the columns of ``x`` from their pairwise-complete covariance
     matrix ``C`` (COINr get_cronbach): ``k**2 * mean(off-diagonal C) / sum(C)``, i.e.
     ``k / (k - 1) * (1 - trace(C) / sum(C))``; missing entries of ``C`` are left out of
-    both sums. NaN with fewer than two columns or no total variance."""
+    both sums. NaN with fewer than two columns, no total variance, or no pair of columns
+    with values in common (no covariance between them: not an alpha of 0)."""
     x = np.asarray(x, dtype=np.float64)
     k = x.shape[1]
     if k < 2:
         return float("nan")
     cov = pairwise_cov(x)
     total = np.nansum(cov)
-    if not total > 0:
+    off_diagonal = ~np.eye(k, dtype=bool)
+    if not total > 0 or np.isnan(cov[off_diagonal]).all():  # no two columns ever together
         return float("nan")
     off_diagonal_mean = (total - np.nansum(np.diag(cov))) / (k * (k - 1))
     return float(k**2 * off_diagonal_mean / total)

@@ -385,6 +385,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "f_normalise": ("Normierung", "normalisation"),
     "f_aggregate": ("Aggregation", "aggregation"),
     "f_weight": ("Gewicht", "weight"),
+    "f_weights": ("Gewichte", "weights"),
+    "f_leave_out": ("Weglassen eines Indikators", "leaving out an indicator"),
     "f_parent": ("Zuordnung", "parent"),
     "f_denominate": ("Bezugsgrößen", "denomination"),
     "f_screen": ("Auswahl nach Datenabdeckung", "screening by data coverage"),
@@ -486,19 +488,29 @@ TEXTS: dict[str, tuple[str, str]] = {
     "audit_distributions": ("Auffällige Indikatoren", "Indicators that stand out"),
     "audit_distributions_help": (
         "Indikatoren mit wenigen vorhandenen Werten (unter {min_availability}), mit stark schiefer "
-        "Verteilung (einzelne Kommunen weit entfernt vom Rest), mit mehr als der Hälfte "
-        "Nullen oder mit wenigen verschiedenen Werten; gezählt vor Schätzung fehlender "
+        "Verteilung (einzelne Kommunen weit entfernt vom Rest), oder mit Werten ungleich "
+        "null oder verschiedenen Werten bei weniger als der Hälfte aller Kommunen (wie "
+        "COINr zählt: Kommunen ohne Wert zählen mit); gezählt vor Schätzung fehlender "
         "Werte und Ausreißerbehandlung.",
         "Indicators with few values available (below {min_availability}), with a strongly skewed "
-        "distribution (single municipalities far from the rest), with more than half "
-        "zeros or with few distinct values; counted before missing values are estimated "
-        "and outliers treated.",
+        "distribution (single municipalities far from the rest), or with non-zero or "
+        "distinct values for fewer than half of all municipalities (as COINr counts: "
+        "municipalities without a value count too); counted before missing values are "
+        "estimated and outliers treated.",
     ),
     "audit_none_distributions": (
         "Kein Indikator ist in Datenlage oder Verteilung auffällig.",
         "No indicator stands out in its data or distribution.",
     ),
     "audit_stage": ("Stufe", "stage"),
+    # the stages of a build (pipeline.results.STAGES), as the audit names the one it read
+    "stage_derived": ("berechnete Werte", "derived values"),
+    "stage_denominated": ("auf Bezugsgrößen bezogen", "denominated"),
+    "stage_screened": ("nach Auswahl nach Datenabdeckung", "screened by data coverage"),
+    "stage_imputed": ("nach Schätzung fehlender Werte", "missing values imputed"),
+    "stage_treated": ("nach Ausreißerbehandlung", "outliers treated"),
+    "stage_normalised": ("normiert", "normalised"),
+    "stage_aggregated": ("aggregiert", "aggregated"),
     "audit_skewness": ("Schiefe", "Skewness"),
     "audit_kurtosis": ("Wölbung", "Kurtosis"),
     "audit_zeros": ("Anteil Nullen", "Share of zeros"),
@@ -506,8 +518,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "audit_notes": ("Hinweise", "Notes"),
     "audit_flag_availability": ("wenige Werte vorhanden", "few values available"),
     "audit_flag_skew_kurtosis": ("stark schief verteilt", "strongly skewed"),
-    "audit_flag_zeros": ("überwiegend Nullen", "mostly zeros"),
-    "audit_flag_distinct": ("wenige verschiedene Werte", "few distinct values"),
+    "audit_flag_zeros": (
+        "Werte ungleich null bei weniger als der Hälfte der Kommunen",
+        "non-zero values for fewer than half the municipalities",
+    ),
+    "audit_flag_distinct": (
+        "verschiedene Werte bei weniger als der Hälfte der Kommunen",
+        "distinct values for fewer than half the municipalities",
+    ),
     # the uncertainty analysis in the methodology (mi.report(..., uncertainty=...))
     "uncertainty_method": ("Unsicherheitsanalyse", "Uncertainty analysis"),
     "uncertainty_method_intro": (

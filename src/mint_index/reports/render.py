@@ -374,10 +374,11 @@ def _varied_line(choice: dict[str, Any], f: Formatter, t: dict[str, str]) -> str
     """One varied choice in words: the weights' noise, or the options one was drawn from
     (``None`` is the nominal choice, or for ``leave_out`` leaving nothing out)."""
     factor = choice["factor"]
+    named = t[f"f_{factor}"]  # a factor is a step, the weights or leaving one out
     if factor == "weights":
         return _fill(
             t["varied_weights"],
-            factor=factor,
+            factor=named,
             shares=", ".join(f"±{f.exact(share, share=True)}" for share in choice["shares"]),
             weights=f.int(choice["weights"]),
             of=f.int(choice["of"]),
@@ -387,7 +388,7 @@ def _varied_line(choice: dict[str, Any], f: Formatter, t: dict[str, str]) -> str
     options = choice["options"]
     return _fill(
         t["varied_left_out" if left_out else "varied_options"],
-        factor=factor,
+        factor=named,
         n=f.int(len(options)),
         options=", ".join(nominal if option is None else str(option) for option in options),
     )
