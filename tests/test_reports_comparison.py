@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pandas as pd
 import pytest
 import reports_helpers as h
 
@@ -93,6 +94,25 @@ def test_added_and_removed_indicators_by_label() -> None:
 def test_default_language() -> None:
     res = h.results()
     assert compare_context(res, res)["lang"] == DEFAULT_LANGUAGE
+
+
+def test_a_comparison_counts_the_units_each_year_has() -> None:
+    """The example district, 2023 against 2024: Oberwinkel and Unterwinkel merged into
+    Winkeltal in 2021 (valid_to 2020), so they exist in neither year. They were counted
+    "in both runs" (49) and listed as rows of dashes; 47 municipalities exist in both
+    years (counted from the units table). Two builds of one year are titled as such."""
+    res = mi.score(mi.example_data(), mi.default_framework())
+    valid_to = res.units["valid_to"]
+    existing = int((~(pd.to_numeric(valid_to, errors="coerce") < 2023)).sum())
+    assert existing == 47
+    ctx = compare_context(res, res, "de", year_before=2023, year_after=2024)
+    assert ctx["counts"] == {"both": 47, "only_before": 0, "only_after": 0}
+    names = {row["name"] for row in ctx["rows"]}
+    assert len(ctx["rows"]) == 47 and not names & {"Oberwinkel", "Unterwinkel"}
+    html = mi.compare_report(res, res, year_before=2023, year_after=2024, lang="de").html
+    assert "<h1>Vergleich zweier Jahre: 2023 → 2024</h1>" in html
+    same = mi.compare_report(res, res, lang="de").html
+    assert "<h1>Vergleich zweier Berechnungen: 2024</h1>" in same and "2024 → 2024" not in same
 
 
 # ---- the page lists every definition change, as the CSV does ---------------------------

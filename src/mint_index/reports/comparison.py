@@ -134,7 +134,11 @@ def compare_context(
     build-wide settings. Together the sections show every entry of ``definitions``."""
     a = prepare(before, lang, year_before)
     b = prepare(after, lang, year_after)
-    common = [u for u in b.unit_ids if u in set(a.unit_ids)]
+    # the units each run has in its year (a municipality merged before neither year is
+    # in neither run: not "in both", and no row of dashes)
+    in_a = {u for u, exists in zip(a.unit_ids, a.exists, strict=True) if exists}
+    in_b = [u for u, exists in zip(b.unit_ids, b.exists, strict=True) if exists]
+    common = [u for u in in_b if u in in_a]
     ub = np.array([b.unit_position(u) for u in common], dtype=int)
     # the numbers come from the one builder the CLI's comparison uses as well
     changes = score_changes(
@@ -205,8 +209,8 @@ def compare_context(
         "nodes": [{"id": n, "label": b.nodes[n]["label"]} for n in compared],
         "counts": {
             "both": len(common),
-            "only_before": len(set(a.unit_ids) - set(common)),
-            "only_after": len(set(b.unit_ids) - set(common)),
+            "only_before": len(in_a - set(common)),
+            "only_after": len(set(in_b) - set(common)),
         },
         "rows": rows,
         "risers": risers,

@@ -23,6 +23,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "overview": ("Übersicht", "Overview"),
     "profile": ("Profil", "Profile"),
     "comparison": ("Vergleich zweier Jahre", "Year-on-year comparison"),
+    "comparison_of_builds": ("Vergleich zweier Berechnungen", "Comparison of two builds"),
     "contents": ("Inhalt", "Contents"),
     "back_to_overview": ("Zur Übersicht", "Back to the overview"),
     "generated_on": ("Erstellt am", "Generated on"),
