@@ -843,11 +843,12 @@ def test_priority_bands_top_band_includes_its_upper_bound(
         (
             "de",
             [
-                f"weights: gleichverteilte Zufallsabweichung von ±25{NBSP}% bei 5 von 5 Gewichten",
-                f"weights: gleichverteilte Zufallsabweichung von ±25{NBSP}%, ±12,5{NBSP}% bei "
+                f"Gewichte: gleichverteilte Zufallsabweichung von ±25{NBSP}% bei 5 von 5 Gewichten",
+                f"Gewichte: gleichverteilte Zufallsabweichung von ±25{NBSP}%, ±12,5{NBSP}% bei "
                 "1.200 von 1.500 Gewichten",
-                "normalise: eine von minmax, wie berechnet",
-                "leave_out: eine von 3 Möglichkeiten weggelassen (kita, emp, keine)",
+                "Normierung: eine von minmax, wie berechnet",
+                "Weglassen eines Indikators: eine von 3 Möglichkeiten weggelassen "
+                "(kita, emp, keine)",
             ],
         ),
         (
@@ -855,8 +856,8 @@ def test_priority_bands_top_band_includes_its_upper_bound(
             [
                 "weights: uniform noise of ±25% on 5 of 5 weights",
                 "weights: uniform noise of ±25%, ±12.5% on 1,200 of 1,500 weights",
-                "normalise: one of minmax, nominal",
-                "leave_out: one of 3 choices left out (kita, emp, none)",
+                "normalisation: one of minmax, nominal",
+                "leaving out an indicator: one of 3 choices left out (kita, emp, none)",
             ],
         ),
     ],
@@ -892,5 +893,5 @@ def test_uncertainty_lines_are_escaped_once_on_the_page(res) -> None:  # type: i
         "choices": [{"factor": "leave_out", "options": ["<b>&", None]}],
     }
     html = render_overview(ctx)
-    line = "leave_out: one of 2 choices left out (&lt;b&gt;&amp;, none)"
+    line = "leaving out an indicator: one of 2 choices left out (&lt;b&gt;&amp;, none)"
     assert f"<li><code>{line}</code></li>" in html
