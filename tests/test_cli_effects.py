@@ -195,3 +195,46 @@ def test_validate_checks_the_register_a_report_would_read(
     monkeypatch.chdir(tmp_path)
     assert cli("validate") == EXIT_DATA
     assert "the measure is not in the action catalog" in capsys.readouterr().err
+
+
+def test_a_negative_seed_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "e.csv"
+    code = cli(
+        "effects", DATA, "--units", UNITS, "--measures", MEASURES, "--out", out, "--seed", "-1"
+    )
+    assert code == EXIT_USAGE and not out.exists()
+    assert "--seed must be a whole number, 0 or more, not -1" in capsys.readouterr().err
+
+
+def test_measures_the_framework_cannot_measure_are_a_warning(
+    tmp_path: Path, small_framework_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two register rows of one packaged action whose nodes the small framework lacks:
+    a warning with its code, no rows, and a headline that counts one measure."""
+    from helpers import SMALL_BASE
+
+    data = tmp_path / "data.csv"
+    pd.DataFrame(
+        [
+            {"unit": f"0100{i}000", "year": year, "variable": k, "value": v}
+            for i in range(1, 4)
+            for year in (2020, 2021, 2022)
+            for k, v in SMALL_BASE.items()
+        ]
+    ).to_csv(data, index=False)
+    measures = tmp_path / "measures.csv"
+    measures.write_text(
+        "unit,measure,since\n01001000,mit_mentors,2021\n01002000,mit_mentors,2021\n", "utf-8"
+    )
+    out = tmp_path / "e.csv"
+    args = ("effects", data, "--framework", small_framework_path, "--measures", measures)
+    assert cli(*args, "--out", out, "--format", "json") == EXIT_OK
+    outcome = json.loads(capsys.readouterr().out)
+    assert outcome["headline"] == "effects of the 1 measure in the register (2 rows)"
+    assert outcome["facts"]["measures"] == 1 and outcome["facts"]["register rows"] == 2
+    left_out = [p for p in outcome["problems"] if p["code"] == "unmeasurable_measure"]
+    assert len(left_out) == 1 and left_out[0]["severity"] == "warning"
+    assert "2 register row(s) of 1 measure(s) left out" in left_out[0]["reason"]
+    assert pd.read_csv(out).empty

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 import mint_index as mi
-from mint_index.measures import REASONS, MeasuresRegister, load_measures
+from mint_index.measures import REASONS, MeasuresRegister, load_measures, register_for
 
 UNITS = ["08999001", "08999002", "08999015"]
 CATALOG = ["mit_mentors", "vopi_barrier_analysis"]
@@ -223,3 +224,62 @@ def test_the_example_register_fits_the_example_district() -> None:
     units = set(mi.example_data().unit_ids)
     assert set(register.frame["unit"]) <= units
     assert (register.frame["measure"] == "vopi_barrier_analysis").sum() == 11
+
+
+def test_a_unit_listed_without_data_is_not_called_unknown() -> None:
+    """A unit of the units table the data have no values for: ``unit_without_data``, with
+    a reason that says so; a unit in neither stays ``unknown_unit``."""
+    frame = pd.DataFrame(
+        {"unit": ["08999015", "08999099"], "measure": ["mit_mentors"] * 2, "since": [2021] * 2}
+    )
+    with pytest.raises(mi.DataValidationError) as info:
+        load_measures(frame, catalog=CATALOG, units=UNITS, with_data=["08999001"])
+    failures = info.value.failures.sort_values("value")
+    assert failures[["value", "code"]].values.tolist() == [
+        ["08999015", "unit_without_data"],
+        ["08999099", "unknown_unit"],
+    ]
+    assert failures["reason"].iloc[0] == (
+        "the unit is in the units table but the data have no values for it"
+    )
+
+
+def test_validate_names_a_listed_unit_without_data_as_effects_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``validate --measures`` (and report, score, the project API) checked the register's
+    units against the data's units only: a unit of the units table without data was "not
+    in the units table", which sent the user to the wrong file. All read it with
+    ``register_for`` now."""
+    from mint_index.cli import main
+
+    data = pd.DataFrame({"unit": ["A01", "A01"], "year": [2020, 2021], "x": [1.0, 2.0]})
+    units = pd.DataFrame({"unit": ["A01", "B02"], "name": ["Alpha", "Beta"]})
+    dataset = mi.load_data(data, units=units)
+    frame = pd.DataFrame({"unit": ["B02"], "measure": ["mit_mentors"], "since": [2021]})
+    with pytest.raises(mi.DataValidationError) as info:
+        register_for(frame, dataset, CATALOG)
+    assert info.value.failures["code"].tolist() == ["unit_without_data"]
+    # the command line, on the example district with one municipality's rows taken out
+    example = mi.example_data()
+    long = example.long[["unit", "year", "variable", "value"]]
+    long[long["unit"].astype(str) != "08999015"].to_csv(tmp_path / "data.csv", index=False)
+    example.units.to_csv(tmp_path / "units.csv", index_label="unit")
+    (tmp_path / "m.csv").write_text("unit,measure,since\n08999015,mit_mentors,2021\n")
+    args = ["validate", str(tmp_path / "data.csv"), "--units", str(tmp_path / "units.csv")]
+    assert main([*args, "--measures", str(tmp_path / "m.csv"), "--format", "json"]) == 1
+    problems = json.loads(capsys.readouterr().out)["problems"]
+    assert [p["code"] for p in problems if p["severity"] == "error"] == ["unit_without_data"]
+
+
+def test_the_documented_register_with_a_title_reads(tmp_path: Path) -> None:
+    """docs/effects.md's CSV register under a title line, as it is written there."""
+    import re
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "effects.md").read_text("utf-8")
+    block = re.search(r"```csv\n(.*?)```", docs, re.S)
+    assert block is not None and block.group(1).startswith('"Maßnahmenregister')
+    path = tmp_path / "measures.csv"
+    path.write_text(block.group(1), encoding="utf-8")
+    register = load_measures(path, catalog=CATALOG, units=UNITS)
+    assert register.frame["unit"].tolist() == ["08999001", "08999015"]

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DataValidationError",
+    "EffectsArgumentError",
     "FileAccessError",
     "FrameworkError",
     "MintIndexError",
@@ -329,6 +330,13 @@ class FileAccessError(MintIndexError):
         """The error for an ``OSError``: its file name and its plain-language reason."""
         where = path or exc.filename or "?"
         return cls(str(where), exc.strerror or str(exc))
+
+
+class EffectsArgumentError(MintIndexError, ValueError):
+    """An argument of the effect estimate out of its range (``level``, ``seed``,
+    ``n_boot``): bad input, said in words, never an internal error."""
+
+    code = "invalid_effects_argument"
 
 
 class UnknownLanguageError(SpecError, ValueError):

@@ -35,6 +35,7 @@ from mint_index.data.inputs import WORKBOOK_SUFFIXES
 from mint_index.errors import DataValidationError, MintIndexError
 
 if TYPE_CHECKING:
+    from mint_index.data.dataset import Dataset
     from mint_index.recommendations.rules import Action, RuleSet
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "MeasuresRegister",
     "load_measures",
     "looks_like_register",
+    "register_for",
 ]
 
 #: The columns of :attr:`MeasuresRegister.frame`, in order.
@@ -78,11 +80,15 @@ REASONS = {
     "missing_value": "unit, measure or since is empty",
     "unknown_measure": "the measure is not in the action catalog",
     "unknown_unit": "the unit is not in the units table",
+    "unit_without_data": "the unit is in the units table but the data have no values for it",
     "invalid_year": "since or end is not a whole year",
     "end_before_since": "end is before since",
     "duplicate_measure": "the same unit and measure are listed twice for overlapping years "
     "(a programme that stopped and started again is a second row from the year it "
     "restarted, after the first row's end)",
+    "unmeasurable_measure": "the framework has none of the nodes the measure's action should "
+    "move, so its effect cannot be estimated (a warning of mi.effects and mint-index "
+    "effects; its rows are left out of the effects)",
 }
 
 
@@ -118,6 +124,7 @@ def load_measures(
     *,
     catalog: RuleSet | Mapping[str, Action] | Iterable[str] | None = None,
     units: Iterable[str] | pd.DataFrame | pd.Index | None = None,
+    with_data: Iterable[str] | None = None,
 ) -> MeasuresRegister:
     """Read and validate a measures register.
 
@@ -127,14 +134,30 @@ def load_measures(
     (:mod:`~mint_index.data.kept_tables`).
     ``catalog``: the rule set or action ids to check ``measure`` against (default: the
     packaged action catalog). ``units``: unit ids or a units table (index or ``unit``
-    column) to check ``unit`` against; ``None`` skips that check.
+    column) to check ``unit`` against; ``None`` skips that check. ``with_data``: the
+    units the data have values for (:func:`mint_index.effects` passes them); a unit of
+    ``units`` not among them fails as ``unit_without_data``, not as unknown.
 
     Raises :class:`~mint_index.DataValidationError` listing every problem at once.
     """
     frame, label, rows = _read(source)
     known_measures = _measure_ids(catalog)
     known_units = _unit_ids(units)
-    return _validated(frame, label, rows, known_measures, known_units)
+    data_units = None if with_data is None else {str(u) for u in with_data}
+    return _validated(frame, label, rows, known_measures, known_units, data_units)
+
+
+def register_for(
+    source: str | Path | pd.DataFrame | MeasuresRegister,
+    data: Dataset,
+    catalog: RuleSet | Mapping[str, Action] | Iterable[str] | None = None,
+) -> MeasuresRegister:
+    """``source`` validated for a project's ``data`` as every command reads it
+    (``validate``, ``score``, ``report``, ``effects``, the project API): each unit in the
+    units table (the data's own units without one), and a unit the table lists but the
+    data have no values for told so (``unit_without_data``), not called unknown."""
+    listed = data.units.index if data.units is not None else data.unit_ids
+    return load_measures(source, catalog=catalog, units=listed, with_data=data.unit_ids)
 
 
 # ---- reading --------------------------------------------------------------------------------
@@ -241,6 +264,7 @@ def _validated(
     rows: np.ndarray,
     known_measures: set[str],
     known_units: set[str] | None,
+    data_units: set[str] | None = None,
 ) -> MeasuresRegister:
     failures: list[dict[str, Any]] = []
 
@@ -287,6 +311,9 @@ def _validated(
     fail((measure != "") & ~measure.isin(known_measures), "measure", measure, "unknown_measure")
     if known_units is not None:
         fail((unit != "") & ~unit.isin(known_units), "unit", unit, "unknown_unit")
+    if data_units is not None:
+        listed = unit.isin(known_units) if known_units is not None else unit != ""
+        fail(listed & ~unit.isin(data_units), "unit", unit, "unit_without_data")
     fail(bad_since, "since", since_text, "invalid_year")
     fail(bad_end, "end", end_text, "invalid_year")
     fail((end < since).fillna(False), "end", end_text, "end_before_since")

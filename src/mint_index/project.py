@@ -279,9 +279,9 @@ class Project:
         ``mint-index effects`` do."""
         if self.measures is None:
             return None
-        from mint_index.measures import load_measures
+        from mint_index.measures import register_for
 
-        return load_measures(self.measures, catalog=self.rules, units=results.unit_ids)
+        return register_for(self.measures, results.dataset, self.rules)
 
     def recommend(self, results: Results | None = None) -> Recommendations | None:
         """Recommendations from the project's rules, leaving out the measures in place;

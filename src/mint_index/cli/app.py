@@ -500,7 +500,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--seed",
         type=int,
         default=_EFFECTS_SEED,
-        help=f"seed of the cluster bootstrap (default {_EFFECTS_SEED})",
+        help=f"seed of the cluster bootstrap: a whole number, 0 or more (default {_EFFECTS_SEED})",
     )
     p.add_argument(
         "--rules",

@@ -302,7 +302,7 @@ def data_facts(dataset: Dataset, files: list[dict[str, str]]) -> dict[str, Any]:
 # ---- commands ------------------------------------------------------------------------------
 def validate(args: argparse.Namespace) -> Outcome:
     from mint_index.cli.project import measures_register_file
-    from mint_index.measures import load_measures
+    from mint_index.measures import register_for
 
     inputs = read_inputs(args, args.data, args.framework)
     facts = data_facts(inputs.dataset, inputs.files)
@@ -311,7 +311,7 @@ def validate(args: argparse.Namespace) -> Outcome:
     register_file = measures_register_file(args, inputs.project)
     if register_file is not None:  # checked as report and effects will read it
         rules = command_rules(None, inputs)[0]
-        register = load_measures(register_file, catalog=rules, units=inputs.dataset.unit_ids)
+        register = register_for(register_file, inputs.dataset, rules)
         facts["measures"] = len(register.frame)
         files = files + file_records([register_file])
     facts["warnings"] = len(inputs.warnings)
@@ -363,7 +363,7 @@ def check_scores_path(out: Path) -> None:
 
 def score(args: argparse.Namespace) -> Outcome:
     from mint_index.cli.project import measures_register_file
-    from mint_index.measures import load_measures
+    from mint_index.measures import register_for
     from mint_index.recommendations import recommend
     from mint_index.scores_file import write_scores
     from mint_index.sql_export import DATABASE_SUFFIXES, NO_RECOMMENDATIONS
@@ -394,7 +394,7 @@ def score(args: argparse.Namespace) -> Outcome:
         else:
             register = None
             if register_file is not None:  # measures in place are not recommended again
-                register = load_measures(register_file, catalog=rules, units=results.unit_ids)
+                register = register_for(register_file, results.dataset, rules)
                 files = files + file_records([register_file])
             recommendations = recommend(results, rules, measures=register)
     prov = command_provenance("score", files, inputs.framework, rules_info, results.spec)
@@ -507,7 +507,7 @@ def command_rules(path: str | None, inputs: Inputs) -> tuple[Any, dict[str, Any]
 
 def report(args: argparse.Namespace) -> Outcome:
     from mint_index.cli.project import measures_register_file
-    from mint_index.measures import load_measures
+    from mint_index.measures import register_for
 
     if not args.out and args.data:
         raise UsageError("give --out FOLDER")
@@ -531,9 +531,7 @@ def report(args: argparse.Namespace) -> Outcome:
         progress.step("scoring")
         results = score_results(inputs)
         register = (
-            None
-            if measures_file is None
-            else load_measures(measures_file, catalog=rules, units=results.unit_ids)
+            None if measures_file is None else register_for(measures_file, results.dataset, rules)
         )
         files = inputs.files + (file_records([measures_file]) if measures_file else [])
         prov = command_provenance("report", files, inputs.framework, rules_info, results.spec)

@@ -22,6 +22,8 @@ def run_effects(args: argparse.Namespace) -> Outcome:
     folder (or with ``--project``) the data, the register (``measures:``), the rules (the
     action catalog) and the output (``effects.csv`` beside the project file) default to
     the project's, as :meth:`mint_index.project.Project.effects` reads them."""
+    import warnings
+
     import numpy as np
 
     import mint_index as mi
@@ -35,9 +37,13 @@ def run_effects(args: argparse.Namespace) -> Outcome:
     )
     from mint_index.cli.output import problem
     from mint_index.cli.project import measures_register_file
-    from mint_index.effect_monitoring.did import check_level
+    from mint_index.effect_monitoring.did import check_level, check_seed
     from mint_index.effect_monitoring.effects_file import SUFFIXES, write_effects
-    from mint_index.effect_monitoring.estimate import STATUSES
+    from mint_index.effect_monitoring.estimate import (
+        STATUSES,
+        UnmeasurableMeasuresWarning,
+        effects_register,
+    )
     from mint_index.effect_monitoring.texts import VERDICTS, effect_verdicts
     from mint_index.errors import MintIndexError
 
@@ -47,6 +53,7 @@ def run_effects(args: argparse.Namespace) -> Outcome:
         check_output_file(Path(args.out), SUFFIXES)
     try:
         check_level(args.level)
+        check_seed(args.seed)
     except MintIndexError as exc:  # before any file is read: a wrong flag
         raise UsageError(f"--{exc}") from None
     inputs = read_inputs(args, args.data, args.framework, args.spec)
@@ -63,8 +70,20 @@ def run_effects(args: argparse.Namespace) -> Outcome:
     check_output_not_input(out, args, inputs, measures_file)
     rules, rules_info, skipped = command_rules(args.rules, inputs)
     results = score_results(inputs)
-    register = mi.load_measures(measures_file, catalog=rules, units=results.unit_ids)
-    table = mi.effects(results, register, rules=rules, level=args.level, seed=args.seed)
+    register = effects_register(results, measures_file, rules)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UnmeasurableMeasuresWarning)
+        table = mi.effects(results, register, rules=rules, level=args.level, seed=args.seed)
+    left_out = [
+        problem(
+            str(w.message),
+            source=measures_file.name,
+            severity="warning",
+            code=UnmeasurableMeasuresWarning.code,
+        )
+        for w in caught
+        if issubclass(w.category, UnmeasurableMeasuresWarning)
+    ]
     files = [*inputs.files, *file_records([measures_file])]
     prov = command_provenance("effects", files, inputs.framework, rules_info, results.spec)
     written = write_effects(table, out, prov)
@@ -75,8 +94,10 @@ def run_effects(args: argparse.Namespace) -> Outcome:
     pooled = table[(table["kind"] == "pooled") & (table["status"] == estimated)]
     rose_or_fell = VERDICTS[:2]  # an interval that excludes zero
     visible = pooled[np.isin(effect_verdicts(pooled), rose_or_fell)]
+    n_measures = register.frame["measure"].nunique()
     facts.update(
         {
+            "measures": n_measures,
             "register rows": len(register),
             **{
                 f"{status} (unit rows)": int((unit_rows["status"] == status).sum())
@@ -90,9 +111,17 @@ def run_effects(args: argparse.Namespace) -> Outcome:
     )
     return Outcome(
         "effects",
-        headline=f"effects of the {len(register)} measures in the register",
+        headline=f"effects of the {_count(n_measures, 'measure')} in the register "
+        f"({_count(len(register), 'row')})",
         facts=facts,
-        problems=inputs.warnings + [problem(message, severity="warning") for message in skipped],
+        problems=inputs.warnings
+        + [problem(message, severity="warning") for message in skipped]
+        + left_out,
         outputs=[p.as_posix() for p in written],
         provenance=prov,
     )
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 measure``, ``5 measures``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

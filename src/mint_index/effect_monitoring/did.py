@@ -34,17 +34,19 @@ import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from statistics import NormalDist
 
 import numpy as np
 
-from mint_index.errors import MintIndexError
+from mint_index.analysis.statistics import student_t_quantile
+from mint_index.errors import EffectsArgumentError
 
 __all__ = [
     "DEFAULT_LEVEL",
+    "MIN_BASELINE_YEARS",
     "MeasureEstimate",
     "PooledEstimate",
     "check_level",
+    "check_seed",
     "comparison_paths",
     "estimate_measure",
     "one_hot",
@@ -56,14 +58,26 @@ __all__ = [
 
 #: The level of the effects' intervals unless a caller asks for another.
 DEFAULT_LEVEL = 0.9
+#: Observed years before adoption a unit needs for a baseline: an adopter for its own
+#: estimate, a unit without the measure to serve as comparison (docs/methodology.md).
+MIN_BASELINE_YEARS = 2
 
 
 def check_level(level: float) -> float:
     """``level`` if the effects accept it as their intervals' level (at least 0.5, below
-    1), else a :class:`~mint_index.MintIndexError`."""
+    1), else an :class:`EffectsArgumentError`."""
     if not 0.5 <= level < 1:
-        raise MintIndexError(f"level must be at least 0.5 and below 1, not {level}")
+        raise EffectsArgumentError(f"level must be at least 0.5 and below 1, not {level}")
     return level
+
+
+def check_seed(seed: int) -> int:
+    """``seed`` if it can seed the bootstrap (a whole number, 0 or more: what numpy's
+    ``SeedSequence`` takes), else an :class:`EffectsArgumentError` - checked up front so
+    a bad seed reads as bad input, not as numpy's bare ``ValueError``."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise EffectsArgumentError(f"seed must be a whole number, 0 or more, not {seed!r}")
+    return int(seed)
 
 
 @dataclass(frozen=True)
@@ -106,18 +120,16 @@ def _quiet() -> Iterator[None]:
 
 
 def t_quantile(p: float, df: np.ndarray) -> np.ndarray:
-    """Student's t quantile by the Cornish-Fisher expansion around the normal quantile
-    (Abramowitz and Stegun 26.7.5; error below 0.5 % for ``df >= 3``); no SciPy needed."""
-    z = NormalDist().inv_cdf(p)
+    """Student's t quantile, exact to about 1e-12 without SciPy: closed forms for 1 and 2
+    degrees of freedom, else Newton's method on the t distribution function (the
+    regularised incomplete beta function). A series around the normal quantile (Cornish-
+    Fisher) is up to 11 % too narrow at one degree of freedom, and placebo pools can be
+    that small. One solve per distinct ``df`` (a handful), not per unit."""
     v = np.asarray(df, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return (
-            z
-            + (z**3 + z) / (4 * v)
-            + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * v**2)
-            + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * v**3)
-            + (79 * z**9 + 776 * z**7 + 1482 * z**5 - 1920 * z**3 - 945 * z) / (92160 * v**4)
-        )
+    out = np.full(v.shape, np.nan)
+    for value in np.unique(v[np.isfinite(v) & (v > 0)]).tolist():
+        out[v == value] = student_t_quantile(p, value)
+    return out
 
 
 def prediction_half_width(placebo: np.ndarray, level: float, axis: int) -> np.ndarray:
@@ -140,6 +152,73 @@ def _masked_mean(values: np.ndarray, mask: np.ndarray, axis: int) -> tuple[np.nd
         return np.where(n > 0, total / np.maximum(n, 1), np.nan), n
 
 
+@dataclass(frozen=True)
+class _Cohort:
+    """What one cohort (units sharing a first adoption year ``f``, an adoption year and a
+    window) compares: every unit's change from its baseline and the comparison's mean
+    change per peer group, as :func:`estimate_measure` and :func:`comparison_paths` both
+    read them (one owner of the definition, so a chart shows the estimate)."""
+
+    base: np.ndarray  # [U, K] mean of the years before f
+    counts: np.ndarray  # [U, K] observed years before f
+    diff: np.ndarray  # [T, U, K] change from the baseline
+    valid: np.ndarray  # [T, U, K] in the comparison at t: not adopted by t, baseline, value
+    d0: np.ndarray  # [T, U, K] diff where valid, else 0
+    total: np.ndarray  # [T, P, K] sum of the comparison's changes per peer group
+    count: np.ndarray  # [T, P, K] comparison units per peer group
+    comparison: np.ndarray  # [T, P, K] the comparison's mean change
+
+
+def _cohort(
+    values: np.ndarray,
+    years: np.ndarray,
+    first: np.ndarray,
+    peer_matrix: np.ndarray,
+    f: int,
+    min_baseline: int,
+) -> _Cohort:
+    """The comparison of a cohort whose units first adopted in ``f``: the units of each
+    peer group not adopted by ``t`` with at least ``min_baseline`` observed years before
+    ``f`` (never- and not-yet-treated units, as the documented estimator has it)."""
+    before = years < f  # the baseline: before the unit's first adoption
+    with _quiet():
+        base = np.nanmean(np.where(before[:, None, None], values, np.nan), axis=0)  # [U, K]
+    counts = np.isfinite(values[before]).sum(axis=0)  # [U, K]
+    diff = values - base[None]  # [T, U, K]
+    untreated = first[None, :] > years[:, None]  # [T, U] not adopted by t
+    valid = untreated[:, :, None] & np.isfinite(diff) & (counts[None] >= min_baseline)
+    d0 = np.where(valid, diff, 0.0)
+    total = np.einsum("tuk,up->tpk", d0, peer_matrix, optimize=True)
+    count = np.einsum("tuk,up->tpk", valid.astype(float), peer_matrix, optimize=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        comparison = total / count  # [T, P, K]
+    return _Cohort(base, counts, diff, valid, d0, total, count, comparison)
+
+
+def _placebo_pool(
+    c: _Cohort, first: np.ndarray, e: int, after: np.ndarray, min_baseline: int
+) -> np.ndarray:
+    """``[U, K]``: the units that can be a placebo adopter of a window ending in ``e``
+    (with the peer group, ``n_comparison``): without the measure through the window,
+    with a baseline and a value in the window."""
+    observed = (np.isfinite(c.diff) & after[:, None, None]).any(axis=0)  # [U, K]
+    return (first > e)[:, None] & (c.counts >= min_baseline) & observed
+
+
+def _first_adoption(n_u: int, adopters: np.ndarray, since: np.ndarray) -> np.ndarray:
+    """Each unit's first adoption year (the int64 maximum for units without the measure)."""
+    first = np.full(n_u, np.iinfo(np.int64).max)
+    np.minimum.at(first, adopters, since)
+    return first
+
+
+def _window_ends(years: np.ndarray, n_a: int, end: np.ndarray | None) -> np.ndarray:
+    """Each adopter's last year of the window: its ``end``, at most the last data year."""
+    last = int(years.max())
+    end_year = np.full(n_a, last) if end is None else np.asarray(end, dtype=float)
+    return np.where(np.isnan(end_year), last, np.minimum(end_year, last)).astype(np.int64)
+
+
 def estimate_measure(
     values: np.ndarray,
     years: Sequence[int] | np.ndarray,
@@ -151,13 +230,16 @@ def estimate_measure(
     level: float = DEFAULT_LEVEL,
     n_boot: int = 999,
     rng: np.random.Generator | None = None,
+    min_baseline: int = MIN_BASELINE_YEARS,
 ) -> MeasureEstimate:
     """Effects of one measure on ``K`` outcomes.
 
     ``values``: ``[T, U, K]`` (NaN = missing); ``years``: ``[T]`` sorted; ``peers``: ``[U]``
     integer peer-group codes; ``adopters``: ``[A]`` unit positions; ``since``/``end``:
     ``[A]`` first and last year in place (``end`` NaN = still in place). ``rng`` draws the
-    ``n_boot`` cluster-bootstrap weights used by :func:`pooled`.
+    ``n_boot`` cluster-bootstrap weights used by :func:`pooled`. A unit without the
+    measure serves as comparison only with ``min_baseline`` observed years before the
+    cohort's adoption, as an adopter needs for its own estimate.
     """
     values = np.asarray(values, dtype=float)
     years = np.asarray(years, dtype=np.int64)
@@ -166,13 +248,10 @@ def estimate_measure(
     adopters = np.asarray(adopters, dtype=np.int64)
     since = np.asarray(since, dtype=np.int64)
     n_a = len(adopters)
-    last = int(years.max())
-    end_year = np.full(n_a, last) if end is None else np.asarray(end, dtype=float)
-    end_year = np.where(np.isnan(end_year), last, np.minimum(end_year, last)).astype(np.int64)
+    end_year = _window_ends(years, n_a, end)
     rng = rng if rng is not None else np.random.default_rng(0)
 
-    first = np.full(n_u, np.iinfo(np.int64).max)  # first adoption year per unit
-    np.minimum.at(first, adopters, since)
+    first = _first_adoption(n_u, adopters, since)
     peer_matrix = one_hot(peers, int(peers.max()) + 1 if n_u else 1)  # [U, P]
     weights = rng.multinomial(n_u, np.full(n_u, 1.0 / n_u), size=n_boot).astype(float)  # [B, U]
 
@@ -185,30 +264,16 @@ def estimate_measure(
     for f, g, e in _windows(first[adopters], since, end_year):
         members = np.flatnonzero((first[adopters] == f) & (since == g) & (end_year == e))
         rows = adopters[members]
-        before = years < f  # the baseline: before the unit's first adoption
         after = (years >= g) & (years <= e)
-        with _quiet():
-            base = np.nanmean(np.where(before[:, None, None], values, np.nan), axis=0)  # [U, K]
-        counts = np.isfinite(values[before]).sum(axis=0)  # [U, K]
-        diff = values - base[None]  # [T, U, K]
-        untreated = first[None, :] > years[:, None]  # [T, U] not adopted by t
-        valid = untreated[:, :, None] & np.isfinite(diff) & (counts[None] > 0)
-        d0 = np.where(valid, diff, 0.0)
-        total = np.einsum("tuk,up->tpk", d0, peer_matrix, optimize=True)
-        count = np.einsum("tuk,up->tpk", valid.astype(float), peer_matrix, optimize=True)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            comparison = total / count  # [T, P, K]
-        att = diff[:, rows, :] - comparison[:, peers[rows], :]  # [T, m, K]
+        c = _cohort(values, years, first, peer_matrix, f, min_baseline)
+        att = c.diff[:, rows, :] - c.comparison[:, peers[rows], :]  # [T, m, K]
         effect[members], n_post[members] = _masked_mean(att, after[:, None, None], axis=0)
-        n_baseline[members] = counts[rows]
+        n_baseline[members] = c.counts[rows]
 
-        # placebo pool: same peers, without the measure through the window, data in it
-        clean = (first > e)[:, None] & (counts > 0)  # [U, K]
-        observed = (np.isfinite(diff) & after[:, None, None]).any(axis=0)  # [U, K]
-        clean &= observed
+        clean = _placebo_pool(c, first, e, after, min_baseline)  # [U, K]
         with np.errstate(invalid="ignore", divide="ignore"):
-            loo = (total[:, peers, :] - d0) / (count[:, peers, :] - valid)  # [T, U, K]
-        placebo, _ = _masked_mean(diff - loo, after[:, None, None] & valid, axis=0)  # [U, K]
+            loo = (c.total[:, peers, :] - c.d0) / (c.count[:, peers, :] - c.valid)  # [T, U, K]
+        placebo, _ = _masked_mean(c.diff - loo, after[:, None, None] & c.valid, axis=0)  # [U, K]
         same_peer = peers[rows][:, None] == peers[None, :]  # [m, U]
         chosen = same_peer[:, :, None] & clean[None]  # [m, U, K]
         in_comparison[members] = chosen
@@ -219,13 +284,13 @@ def estimate_measure(
         high[members] = effect[members] + half
 
         # cluster bootstrap of the same estimate: units resampled with their whole series
-        b_total = np.einsum("bu,tuk,up->btpk", weights, d0, peer_matrix, optimize=True)
+        b_total = np.einsum("bu,tuk,up->btpk", weights, c.d0, peer_matrix, optimize=True)
         b_count = np.einsum(
-            "bu,tuk,up->btpk", weights, valid.astype(float), peer_matrix, optimize=True
+            "bu,tuk,up->btpk", weights, c.valid.astype(float), peer_matrix, optimize=True
         )
         with np.errstate(invalid="ignore", divide="ignore"):
             b_comparison = b_total / b_count  # [B, T, P, K]
-        b_att = diff[None, :, rows, :] - b_comparison[:, :, peers[rows], :]  # [B, T, m, K]
+        b_att = c.diff[None, :, rows, :] - b_comparison[:, :, peers[rows], :]  # [B, T, m, K]
         boot[:, members], _ = _masked_mean(b_att, after[None, :, None, None], axis=1)
 
     return MeasureEstimate(
@@ -291,34 +356,38 @@ def comparison_paths(
     adopters: np.ndarray,
     since: np.ndarray,
     end: np.ndarray | None = None,
+    *,
+    min_baseline: int = MIN_BASELINE_YEARS,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """For a before/after chart: the comparison group's mean ``[T, A, K]`` (same peers,
-    without the measure through the adopter's window) and the adopter's *counterfactual*,
-    that mean moved to the adopter's baseline (what the adopter would show had it moved like
-    its comparison group)."""
+    """For a before/after chart, ``[T, A, K]`` each: the comparison group's path and the
+    adopter's *counterfactual*, both built from the estimator's own comparison
+    (:func:`_cohort`: the same peers not adopted by each year, never- and not-yet-treated,
+    each unit's change from its own baseline averaged). The counterfactual is the
+    adopter's baseline plus that mean change, so the adopter's value minus it is
+    ``ATT_i(t)`` and its mean over the window is the reported effect; the comparison path
+    is the same mean change from the mean baseline of the placebo pool (the comparison
+    units ``n_comparison`` counts: the group's level before adoption), which does not
+    jump when a unit misses a year."""
     values = np.asarray(values, dtype=float)
     years = np.asarray(years, dtype=np.int64)
     n_t, n_u, n_k = values.shape
     peers = np.asarray(peers, dtype=np.int64)
     adopters = np.asarray(adopters, dtype=np.int64)
     since = np.asarray(since, dtype=np.int64)
-    last = int(years.max())
-    end_year = np.full(len(adopters), last) if end is None else np.asarray(end, dtype=float)
-    end_year = np.where(np.isnan(end_year), last, np.minimum(end_year, last)).astype(np.int64)
-    first = np.full(n_u, np.iinfo(np.int64).max)
-    np.minimum.at(first, adopters, since)
+    end_year = _window_ends(years, len(adopters), end)
+    first = _first_adoption(n_u, adopters, since)
+    peer_matrix = one_hot(peers, int(peers.max()) + 1 if n_u else 1)
     mean = np.full((n_t, len(adopters), n_k), np.nan)
     counterfactual = np.full_like(mean, np.nan)
     for f, g, e in _windows(first[adopters], since, end_year):
         members = np.flatnonzero((first[adopters] == f) & (since == g) & (end_year == e))
         rows = adopters[members]
-        before = years < f
-        pool = (first > e)[None, :] & (peers[rows][:, None] == peers[None, :])  # [m, U]
-        shown = np.where(pool[None, :, :, None], values[:, None, :, :], np.nan)  # [T, m, U, K]
-        with _quiet():
-            group = np.nanmean(shown, axis=2)  # [T, m, K]
-            group_base = np.nanmean(np.where(before[:, None, None], group, np.nan), axis=0)
-            own_base = np.nanmean(np.where(before[:, None, None], values[:, rows], np.nan), axis=0)
-        mean[:, members] = group
-        counterfactual[:, members] = group - group_base[None] + own_base[None]
+        c = _cohort(values, years, first, peer_matrix, f, min_baseline)
+        change = c.comparison[:, peers[rows], :]  # [T, m, K]
+        after = (years >= g) & (years <= e)
+        same_peer = peers[rows][:, None] == peers[None, :]  # [m, U]
+        pool = same_peer[:, :, None] & _placebo_pool(c, first, e, after, min_baseline)[None]
+        group_base, _ = _masked_mean(np.broadcast_to(c.base[None], pool.shape), pool, axis=1)
+        mean[:, members] = group_base[None] + change
+        counterfactual[:, members] = c.base[rows][None] + change
     return mean, counterfactual

@@ -10,15 +10,24 @@ docs/methodology.md ("Effects of measures") explains the method and its limits.
 
 from __future__ import annotations
 
+import warnings
+import zlib
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from mint_index.effect_monitoring.did import DEFAULT_LEVEL, check_level, estimate_measure, pooled
-from mint_index.errors import MintIndexError
-from mint_index.measures import MeasuresRegister, load_measures
+from mint_index.effect_monitoring.did import (
+    DEFAULT_LEVEL,
+    MIN_BASELINE_YEARS,
+    check_level,
+    check_seed,
+    estimate_measure,
+    pooled,
+)
+from mint_index.errors import EffectsArgumentError
+from mint_index.measures import MeasuresRegister, register_for
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -32,8 +41,13 @@ __all__ = [
     "MIN_BASELINE_YEARS",
     "MIN_COMPARISON_UNITS",
     "MIN_YEARS_AFTER",
+    "ONE_ADOPTER",
     "STATUSES",
+    "UnmeasurableMeasuresWarning",
     "effects",
+    "effects_register",
+    "measure_rng",
+    "observed_scores",
     "peer_codes",
 ]
 
@@ -42,12 +56,31 @@ __all__ = [
 HORIZON_YEARS: Mapping[str, int] = {"short": 1, "medium": 2, "long": 3}
 #: The documented minimum of years after adoption, whatever the horizon.
 MIN_YEARS_AFTER = 1
-#: Observed years before adoption a unit needs (its baseline).
-MIN_BASELINE_YEARS = 2
 #: Comparable units without the measure a unit needs (its placebo pool).
 MIN_COMPARISON_UNITS = 5
-#: Row statuses, from best to worst.
-STATUSES = ("estimated", "too_early", "no_baseline", "no_comparison")
+#: Unit row statuses, from best to worst (docs/methodology.md, "Status").
+STATUSES = (
+    "estimated",
+    "too_early",
+    "not_yet_observed",
+    "no_data_since",
+    "ended_early",
+    "no_baseline",
+    "no_comparison",
+)
+#: A pooled row's status when only one adopter has an estimate: nothing to pool.
+ONE_ADOPTER = "one_adopter"
+#: Statuses whose rows carry no numbers (``too_early`` rows carry an early look).
+_BLANK = ("not_yet_observed", "no_data_since", "ended_early", "no_baseline", "no_comparison")
+
+
+class UnmeasurableMeasuresWarning(UserWarning):
+    """Register rows left out of the effects because the framework has none of the nodes
+    their action should move (``code``: ``unmeasurable_measure``)."""
+
+    code = "unmeasurable_measure"
+
+
 #: The columns of the table :func:`effects` returns, in order.
 EFFECT_COLUMNS = [
     "kind",
@@ -86,71 +119,92 @@ def effects(
     ``measures``: a register from :func:`mint_index.load_measures`, a DataFrame with the
     columns ``unit, measure, since`` (``end``, ``scope`` optional) or a CSV/Excel file; it
     is validated against the action catalog (``rules``, default: the packaged one) and the
-    units of ``res``. Which indicators a measure should move is the ``indicators`` list of
-    its action (nodes that ``res``'s framework does not have are left out).
+    units of ``res`` (:func:`effects_register`). Which indicators a measure should move
+    is the ``indicators`` list of its action (nodes that ``res``'s framework does not
+    have are left out; a measure with none of them is left out with an
+    :class:`UnmeasurableMeasuresWarning`).
 
     Returns a tidy table (:data:`EFFECT_COLUMNS`): one ``kind == "unit"`` row per register
     row and indicator, and one ``kind == "pooled"`` row per measure and indicator (``unit``
     empty, ``n_units`` adopters pooled). ``effect`` is on the indicator's own scale (the
-    derived value), ``effect_score`` on its normalised score, ``low``/``high`` the
-    ``level`` interval of ``effect``. ``status``: ``estimated``; ``too_early`` (fewer
-    years after adoption than the measure's horizon, :data:`HORIZON_YEARS`, or than
-    ``min_years_after``, or no data since adoption; the numbers are an early look);
-    ``no_baseline`` (fewer than ``min_baseline`` observed years before adoption) or
-    ``no_comparison`` (fewer than ``min_comparison`` comparable units without the
-    measure); the last two carry no numbers. Same inputs and ``seed``, same table.
+    derived value; for a dimension or domain, which has none, its score),
+    ``effect_score`` on its normalised score, counting only observed cells (a cell whose
+    value, or for a node one of its indicators' values, was imputed is left out),
+    ``low``/``high`` the ``level`` interval of ``effect``. ``status`` is one of
+    :data:`STATUSES` (a pooled row also :data:`ONE_ADOPTER`), as docs/methodology.md
+    ("Status") defines them; ``too_early`` rows carry an early look, the other
+    non-estimated rows no numbers. Each measure's bootstrap has its own random stream
+    (:func:`measure_rng`): same inputs and ``seed``, same table, and a measure's numbers
+    do not change when another measure is added to the register.
     """
     check_level(level)
+    check_seed(seed)
     if n_boot < 100:
-        raise MintIndexError(f"n_boot must be at least 100, not {n_boot}")
+        raise EffectsArgumentError(f"n_boot must be at least 100, not {n_boot}")
     if rules is None:
         from mint_index.recommendations.rules import load_rules
 
         rules = load_rules()
-    register = load_measures(measures, catalog=rules, units=res.unit_ids)
+    register = effects_register(res, measures, rules)
     peers = peer_codes(res)
     years = np.asarray(res.years, dtype=np.int64)
+    last = int(years.max())
     unit_pos = pd.Index(res.unit_ids)
-    derived, scores = res.cube("derived"), res.cube("aggregated")
+    derived, scores = res.cube("derived"), observed_scores(res)
     own_col = {n: i for i, n in enumerate(res.indicator_ids)}
     score_col = {n: i for i, n in enumerate(res.node_ids)}
-    rng = np.random.default_rng(seed)
 
     parts: list[pd.DataFrame] = []
+    unmeasurable: dict[str, int] = {}
     for measure, rows in register.frame.groupby("measure", sort=True):
         action = rules.actions[str(measure)]
         nodes = [n for n in action.indicators if n in score_col]
         if not nodes:
+            unmeasurable[str(measure)] = len(rows)
             continue
         nan = np.full(derived.shape[:2], np.nan)
         own = np.stack([derived[:, :, own_col[n]] if n in own_col else nan for n in nodes], -1)
         score = scores[:, :, [score_col[n] for n in nodes]]
+        since = rows["since"].to_numpy(np.int64)
+        end = rows["end"].to_numpy(float, na_value=np.nan)
         est = estimate_measure(
             np.concatenate([own, score], axis=-1),
             years,
             peers,
             unit_pos.get_indexer(rows["unit"]),
-            rows["since"].to_numpy(np.int64),
-            rows["end"].to_numpy(float, na_value=np.nan),
+            since,
+            end,
             level=level,
             n_boot=n_boot,
-            rng=rng,
+            rng=measure_rng(seed, str(measure)),
+            min_baseline=min_baseline,
         )
         k = len(nodes)
         is_indicator = np.asarray([n in own_col for n in nodes])
-        # the status follows the indicator's own scale, or the score for aggregate nodes
+        # the indicator's own scale, or the score for a node (a dimension has no other):
+        # its status, its effect and its interval
         judged = np.where(is_indicator, np.arange(k), np.arange(k) + k)
         required = max(HORIZON_YEARS[action.horizon], min_years_after)
-        years_after = est.window_end - rows["since"].to_numpy(np.int64)  # [A]
-        status = np.full((len(rows), k), "estimated", dtype=object)
-        status[(years_after[:, None] < required) | (est.n_post[:, judged] == 0)] = "too_early"
-        status[est.n_comparison[:, judged] < min_comparison] = "no_comparison"
-        status[est.n_baseline[:, judged] < min_baseline] = "no_baseline"
-        blank = np.isin(status, ["no_baseline", "no_comparison"])
+        status = _statuses(
+            since,
+            end,
+            est.window_end,
+            last,
+            required,
+            est.n_post[:, judged],
+            est.n_baseline[:, judged],
+            est.n_comparison[:, judged],
+            min_baseline,
+            min_comparison,
+        )
+        blank = np.isin(status, _BLANK)
         effect, low, high = (
-            np.where(blank, np.nan, a[:, :k]) for a in (est.effect, est.low, est.high)
+            np.where(blank, np.nan, a[:, judged]) for a in (est.effect, est.low, est.high)
         )
         effect_score = np.where(blank, np.nan, est.effect[:, k:])
+        # years since adoption the data cover; none (not negative) before adoption
+        years_after = pd.array(est.window_end - since, dtype="Int64")
+        years_after[since > last] = pd.NA
         n_comparison = est.n_comparison[:, judged]
         parts.append(
             _unit_rows(
@@ -163,6 +217,8 @@ def effects(
         chosen = np.concatenate([(status == "estimated") & first_spell[:, None]] * 2, axis=1)
         pool = pooled(est, chosen, level)
         parts.append(_pooled_rows(str(measure), rows, nodes, years_after, pool, judged, status))
+    if unmeasurable:
+        _warn_unmeasurable(unmeasurable, rules)
     if not parts:
         table = pd.DataFrame({c: pd.Series(dtype=object) for c in EFFECT_COLUMNS})
     else:
@@ -177,7 +233,86 @@ def effects(
     for column in ("effect", "effect_score", "low", "high"):
         table[column] = table[column].astype(np.float64)
     table.attrs["level"] = level
+    table.attrs["min_baseline"] = min_baseline  # the charts' comparison: the estimate's
     return table
+
+
+def effects_register(
+    res: Results, measures: MeasuresRegister | pd.DataFrame | str | Path, rules: RuleSet
+) -> MeasuresRegister:
+    """``measures`` validated as :func:`effects` reads it: every measure in ``rules``'
+    catalog, every unit in the units table of ``res`` and with data in it (a unit listed
+    there without data is told so, not called unknown)."""
+    return register_for(measures, res.dataset, rules)
+
+
+def measure_rng(seed: int, measure: str) -> np.random.Generator:
+    """The bootstrap's random stream of one measure: derived from ``seed`` and the
+    measure's id (its CRC-32, stable across runs and Python versions, unlike ``hash()``),
+    so its draws do not depend on which other measures the register holds."""
+    key = zlib.crc32(measure.encode("utf-8"))
+    return np.random.default_rng(np.random.SeedSequence(check_seed(seed), spawn_key=(key,)))
+
+
+def observed_scores(res: Results) -> np.ndarray:
+    """The score cube ``[T, U, node]`` with NaN where a score does not rest on observed
+    values only: an indicator's where its value was imputed, a dimension's or domain's
+    where any of its indicators' was. An effect compares observed change; an imputed cell
+    (a value carried forward, a peer mean) would enter it as if observed."""
+    fw = res.framework
+    indicators = pd.Index(res.indicator_ids)
+    members = np.zeros((len(indicators), len(res.node_ids)))  # [I, node]: node's indicators
+    for j, node in enumerate(res.node_ids):
+        members[indicators.get_indexer(pd.Index(fw.descendant_indicators(node))), j] = 1.0
+    imputed = res.log.imputed.astype(float)  # [T, U, I]
+    tainted = np.einsum("tui,in->tun", imputed, members, optimize=True) > 0
+    return np.where(tainted, np.nan, res.cube("aggregated"))
+
+
+def _statuses(
+    since: np.ndarray,
+    end: np.ndarray,
+    window_end: np.ndarray,
+    last: int,
+    required: int,
+    n_post: np.ndarray,
+    n_baseline: np.ndarray,
+    n_comparison: np.ndarray,
+    min_baseline: int,
+    min_comparison: int,
+) -> np.ndarray:
+    """Each row's status ``[A, K]``, the first that applies of: ``not_yet_observed``
+    (began after the last data year), ``no_baseline``, ``no_comparison``, ``ended_early``
+    (ended by the last data year after fewer years in place, ``since`` to ``end``
+    counted whole, than ``required``: no later data can change that), ``no_data_since``
+    (no value in its window), ``too_early`` (still in place and the data reach fewer
+    than ``required`` years past its first year: later data will), ``estimated``."""
+    ended = np.isfinite(end) & (end <= last)  # [A]
+    years_in_place = np.where(ended, end - since + 1, 0)
+    still_young = ~ended & (window_end - since < required)
+    status = np.full(n_post.shape, "estimated", dtype=object)
+    status[still_young] = "too_early"
+    status[(n_post == 0) & ~still_young[:, None]] = "no_data_since"
+    status[ended & (years_in_place < required)] = "ended_early"
+    status[n_comparison < min_comparison] = "no_comparison"
+    status[n_baseline < min_baseline] = "no_baseline"
+    status[since > last] = "not_yet_observed"
+    return status
+
+
+def _warn_unmeasurable(rows: Mapping[str, int], rules: RuleSet) -> None:
+    """One warning naming the measures left out, their register rows and the nodes their
+    action names that the framework lacks."""
+    listed = "; ".join(
+        f"{m} ({n} row{'s' if n != 1 else ''}; needs {', '.join(rules.actions[m].indicators)})"
+        for m, n in rows.items()
+    )
+    warnings.warn(
+        f"{sum(rows.values())} register row(s) of {len(rows)} measure(s) left out: the "
+        f"framework has none of the nodes their action should move: {listed}",
+        UnmeasurableMeasuresWarning,
+        stacklevel=3,
+    )
 
 
 def peer_codes(res: Results) -> np.ndarray:
@@ -192,7 +327,7 @@ def peer_codes(res: Results) -> np.ndarray:
 def _unit_rows(
     rows: pd.DataFrame,
     nodes: list[str],
-    years_after: np.ndarray,
+    years_after: Any,
     effect: np.ndarray,
     effect_score: np.ndarray,
     low: np.ndarray,
@@ -214,7 +349,7 @@ def _unit_rows(
             "since": per_row(rows["since"]),
             "end": per_row(rows["end"].astype(object).where(rows["end"].notna(), None)),
             "scope": per_row(rows["scope"]),
-            "years_after": np.repeat(years_after, k),
+            "years_after": years_after.repeat(k),
             "effect": effect.ravel(),
             "effect_score": effect_score.ravel(),
             "low": low.ravel(),
@@ -230,24 +365,24 @@ def _pooled_rows(
     measure: str,
     rows: pd.DataFrame,
     nodes: list[str],
-    years_after: np.ndarray,
+    years_after: Any,
     pool: Any,
     judged: np.ndarray,
     status: np.ndarray,
 ) -> pd.DataFrame:
-    """One row per indicator: the pooled estimate, or why there is none."""
-    k = len(nodes)
+    """One row per indicator: the pooled estimate, or why there is none - ``one_adopter``
+    when one adopter has an estimate, else the commonest reason the adopters have none
+    (ties: the earlier in :data:`STATUSES`)."""
     n_units = pool.n_units[judged]
     estimated = status == "estimated"
     since = rows["since"].to_numpy(np.int64)
+    after = np.asarray(years_after.fillna(-1), dtype=np.int64)[:, None]  # [A, 1]
     some = estimated.any(axis=0)
     first_since = np.where(some, np.where(estimated, since[:, None], 9999).min(0), since.min())
-    after = np.where(some, np.where(estimated, years_after[:, None], -1).max(0), years_after.max())
-    # fewer than two adopters give no pooled effect: the commonest reason the others have
-    # none (ties: the earlier in STATUSES), or no_comparison when there are no others
-    counts = np.stack([(status == s).sum(axis=0) for s in STATUSES[1:]])  # [3, K]
+    latest = np.where(some, np.where(estimated, after, -1).max(0), after.max())
+    counts = np.stack([(status == s).sum(axis=0) for s in STATUSES[1:]])  # [S, K]
     reason = np.asarray(STATUSES[1:], dtype=object)[counts.argmax(axis=0)]
-    reason = np.where(counts.sum(axis=0) > 0, reason, "no_comparison")
+    reason = np.where(n_units == 1, ONE_ADOPTER, reason)
     pooled_status = np.where(n_units >= 2, "estimated", reason)
     return pd.DataFrame(
         {
@@ -258,11 +393,11 @@ def _pooled_rows(
             "since": first_since,
             "end": None,
             "scope": None,
-            "years_after": after,
-            "effect": pool.effect[:k],
-            "effect_score": pool.effect[k:],
-            "low": pool.low[:k],
-            "high": pool.high[:k],
+            "years_after": pd.Series(latest, dtype="Int64").where(latest >= 0).array,
+            "effect": pool.effect[judged],
+            "effect_score": pool.effect[len(nodes) :],
+            "low": pool.low[judged],
+            "high": pool.high[judged],
             "n_comparison": pool.n_comparison[judged],
             "n_units": n_units,
             "status": pooled_status,

@@ -3,7 +3,8 @@
 A measure already in place is not recommended again; if it shows a visible effect in the
 intended direction it is ``working``; if its horizon has passed and no effect is visible
 (or one against the intended direction) it is flagged for ``review``; a measure too young
-to judge is ``wait``; one that cannot be estimated is ``unknown``. The recommendations and
+to judge (or not yet in the data) is ``wait``; one that cannot be estimated is
+``unknown``. The recommendations and
 report code read this table instead of re-deriving the rule.
 """
 
@@ -33,8 +34,9 @@ def measure_review(res: Results, effects_df: pd.DataFrame) -> pd.DataFrame:
     ``working``: at least one indicator moved in its good direction (the framework's
     ``direction``) with an interval that excludes zero. ``review``: otherwise, at least
     one indicator is ``estimated`` (so the horizon has passed) and none moved the good
-    way. ``wait``: otherwise, some indicator is ``too_early``. ``unknown``: no indicator
-    could be estimated (no baseline or no comparison).
+    way. ``wait``: otherwise, some indicator is ``too_early`` or ``not_yet_observed``
+    (later data will tell). ``unknown``: no indicator can be estimated, now or later (no
+    baseline, no comparison, no data since it began, ended before it could be measured).
     """
     rows = effects_df[effects_df["kind"] == "unit"]
     if rows.empty:
@@ -50,7 +52,7 @@ def measure_review(res: Results, effects_df: pd.DataFrame) -> pd.DataFrame:
     good = ((verdict == "rose") & (sign > 0)) | ((verdict == "fell") & (sign < 0))
     status = rows["status"].to_numpy(object)
     outcome = np.select(
-        [good, status == "estimated", status == "too_early"],
+        [good, status == "estimated", np.isin(status, ["too_early", "not_yet_observed"])],
         ["working", "review", "wait"],
         default="unknown",
     )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from mint_index.effect_monitoring.did import comparison_paths
+from mint_index.effect_monitoring.did import MIN_BASELINE_YEARS, comparison_paths
 from mint_index.recommendations.texts import fill, number
 from mint_index.rules.languages import DEFAULT_LANGUAGE, check_language
 
@@ -29,24 +29,49 @@ __all__ = [
     "effect_summary",
     "effect_verdicts",
     "effects_context",
+    "year_words",
 ]
 
 #: What a row says, from its status and interval.
-VERDICTS = ("rose", "fell", "not_visible_yet", "too_early", "no_baseline", "no_comparison")
+VERDICTS = (
+    "rose",
+    "fell",
+    "not_visible_yet",
+    "too_early",
+    "not_yet_observed",
+    "no_data_since",
+    "ended_early",
+    "no_baseline",
+    "no_comparison",
+    "one_adopter",
+)
 
 #: Every text of this module, per language (placeholders in braces).
 TEXTS: dict[str, dict[str, str]] = {
     "de": {
         "title": "Wirkung der Maßnahmen",
+        "year_one": "Jahr",
+        "year_many": "Jahre",
         "rose": "gestiegen um {size} ({level}-%-Intervall {low} bis {high})",
         "fell": "gesunken um {size} ({level}-%-Intervall {low} bis {high})",
         "not_visible_yet": (
             "noch keine Wirkung sichtbar (Schätzung {effect}, {level}-%-Intervall {low} bis {high})"
         ),
-        "too_early": "zu früh für eine Aussage: seit {years_after} Jahr(en) in Kraft",
+        "too_early": (
+            "zu früh für eine Aussage: Daten für {years_after} {years_word} nach dem ersten Jahr"
+        ),
+        "not_yet_observed": (
+            "zu früh für eine Aussage: Beginn {since}, nach dem letzten Jahr mit Daten"
+        ),
+        "no_data_since": "keine Schätzung: keine Daten seit Beginn",
+        "ended_early": (
+            "keine Schätzung: {since} bis {end} in Kraft, kürzer als eine Wirkung braucht"
+        ),
         "no_baseline": "keine Schätzung: weniger als zwei Jahre mit Daten vor Beginn",
         "no_comparison": "keine Schätzung: zu wenige vergleichbare Kommunen ohne die Maßnahme",
+        "one_adopter": "keine gemeinsame Schätzung: nur eine Kommune mit Schätzung",
         "pooled": "{measure} in {n_units} Kommunen, {indicator}: {verdict}",
+        "pooled_one": "{measure} in einer Kommune, {indicator}: {verdict}",
         "explanation": (
             "Verglichen wird, wie sich ein Indikator in einer Kommune seit Beginn einer "
             "Maßnahme verändert hat, mit der Veränderung im selben Zeitraum in vergleichbaren "
@@ -66,10 +91,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "not_visible_yet": (
             "no effect visible yet (estimate {effect}, {level}% interval {low} to {high})"
         ),
-        "too_early": "too early to tell: in place for {years_after} year(s)",
+        "too_early": (
+            "too early to tell: data for {years_after} {years_word} after its first year"
+        ),
+        "year_one": "year",
+        "year_many": "years",
+        "not_yet_observed": "too early to tell: began in {since}, after the last year with data",
+        "no_data_since": "no estimate: no data since it began",
+        "ended_early": (
+            "no estimate: in place {since} to {end}, shorter than an effect needs to show"
+        ),
         "no_baseline": "no estimate: fewer than two years of data before it began",
         "no_comparison": "no estimate: too few comparable municipalities without the measure",
+        "one_adopter": "no pooled estimate: only one municipality has an estimate",
         "pooled": "{measure} in {n_units} municipalities, {indicator}: {verdict}",
+        "pooled_one": "{measure} in one municipality, {indicator}: {verdict}",
         "explanation": (
             "The change in an indicator since a municipality began a measure is compared with "
             "the change over the same years in comparable municipalities of the same size "
@@ -125,9 +161,25 @@ def _numbers(x: np.ndarray, lang: str, sign: bool, scale: np.ndarray) -> np.ndar
     return out
 
 
+def _years_text(effects_df: pd.DataFrame, column: str) -> np.ndarray:
+    """A column of whole years as text, ``?`` where there is none (or no column)."""
+    if column not in effects_df.columns:
+        return np.full(len(effects_df), "?", dtype=object)
+    years = effects_df[column].astype("Int64").astype("string")
+    return years.fillna("?").to_numpy(object)
+
+
+def year_words(years: np.ndarray, lang: str) -> np.ndarray:
+    """The noun after a count of years written as text: ``year`` / ``Jahr`` after ``1``,
+    else ``years`` / ``Jahre`` - never "year(s)". For every writer of verdicts."""
+    words = TEXTS[lang]
+    one = np.asarray(years, dtype=object) == "1"
+    return np.where(one, words["year_one"], words["year_many"]).astype(object)
+
+
 def effect_summary(effects_df: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.Series:
     """What each row of :func:`mint_index.effects` says, in ``lang`` (``de`` or ``en``):
-    e.g. "rose by 0.69 (90% interval 0.37 to 1.00)" or "no effect visible yet (estimate
+    e.g. "rose by 0.69 (90% interval 0.34 to 0.97)" or "no effect visible yet (estimate
     +0.08, 90% interval −0.30 to 0.42)". A Series aligned with ``effects_df``."""
     check_language(lang)
     words = TEXTS[lang]
@@ -144,8 +196,9 @@ def effect_summary(effects_df: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd
         "low": _numbers(low, lang, False, scale),
         "high": _numbers(high, lang, False, scale),
         "level": level.astype(object),
-        "years_after": effects_df["years_after"].astype("string").fillna("?").to_numpy(object),
+        **{column: _years_text(effects_df, column) for column in ("years_after", "since", "end")},
     }
+    values["years_word"] = year_words(values["years_after"], lang)
     verdict = effect_verdicts(effects_df)
     out = np.empty(len(effects_df), dtype=object)
     for code in VERDICTS:
@@ -167,12 +220,15 @@ def effects_context(
     ``{"title", "explanation" (two sentences on the comparison), "level", "units"
     (unit id -> rows), "pooled" (rows), "charts" (unit id -> before/after series)}``. A
     row is a dict of the effects table's columns plus ``unit_name``, ``measure_title``,
-    ``indicator_name``, ``verdict`` and ``summary``; a pooled row also has ``sentence``
-    ("Barrier analysis in 11 municipalities, volunteers: rose by ..."). A chart holds
-    ``years`` and three series: the unit's values, its comparison group's mean and the
-    counterfactual (the comparison moved to the unit's baseline), for every unit row with
-    a number; ``decimals`` and ``mean_decimals`` say how many decimals the unit's values
-    and the two means are written with (the indicator's
+    ``indicator_name``, ``verdict`` and ``summary``; a pooled row also has ``n_named``
+    (the units its sentence speaks of: those pooled, or with no pooled estimate every
+    unit with the measure) and ``sentence`` ("Barrier analysis in 11 municipalities,
+    volunteers: rose by ..."). A chart holds ``years`` and three series: the unit's
+    values, its comparison group's path and the counterfactual (the unit's baseline plus
+    the comparison's mean change - the estimator's own comparison, so the unit minus it,
+    averaged over the window, is the row's effect), for every unit row with a number on
+    an indicator's own scale; ``decimals`` and ``mean_decimals`` say how many decimals
+    the unit's values and the two paths are written with (the indicator's
     :meth:`~mint_index.framework.model.Indicator.value_decimals`; a mean of whole values,
     like a median, keeps one).
     """
@@ -193,16 +249,27 @@ def effects_context(
 
     unit_rows = table[table["kind"] == "unit"]
     pooled = table[table["kind"] == "pooled"].copy()
-    pooled["sentence"] = fill(
-        words["pooled"],
-        {
-            "measure": pooled["measure_title"].to_numpy(object),
-            "n_units": pooled["n_units"].astype(str).to_numpy(object),
-            "indicator": pooled["indicator_name"].to_numpy(object),
-            "verdict": pooled["summary"].to_numpy(object),
-        },
-        len(pooled),
-    )
+    # the units a pooled sentence speaks of: those pooled, or with no pooled estimate
+    # every unit with the measure in the register
+    adopters = unit_rows.groupby("measure")["unit"].nunique()
+    pooled["n_named"] = np.where(
+        pooled["status"] == "estimated",
+        pooled["n_units"],
+        pooled["measure"].map(adopters).fillna(0).astype(np.int64),
+    ).astype(np.int64)
+    pooled["sentence"] = ""
+    for key, one in (("pooled", False), ("pooled_one", True)):
+        rows = (pooled["n_named"] == 1).to_numpy() == one
+        pooled.loc[rows, "sentence"] = fill(
+            words[key],
+            {
+                "measure": pooled.loc[rows, "measure_title"].to_numpy(object),
+                "n_units": pooled.loc[rows, "n_named"].astype(str).to_numpy(object),
+                "indicator": pooled.loc[rows, "indicator_name"].to_numpy(object),
+                "verdict": pooled.loc[rows, "summary"].to_numpy(object),
+            },
+            int(rows.sum()),
+        )
     units: dict[str, list[dict[str, Any]]] = {}
     for unit, rows in unit_rows.groupby("unit", sort=True):
         units[str(unit)] = _records(rows)
@@ -217,7 +284,9 @@ def effects_context(
         },
         "units": units,
         "pooled": _records(pooled),
-        "charts": _charts(res, unit_rows),
+        "charts": _charts(
+            res, unit_rows, int(effects_df.attrs.get("min_baseline", MIN_BASELINE_YEARS))
+        ),
     }
 
 
@@ -236,8 +305,12 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{str(k): _plain(v) for k, v in rec.items()} for rec in frame.to_dict("records")]
 
 
-def _charts(res: Results, unit_rows: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
-    """Before/after series per unit row with a number: one array pass per measure."""
+def _charts(
+    res: Results, unit_rows: pd.DataFrame, min_baseline: int
+) -> dict[str, list[dict[str, Any]]]:
+    """Before/after series per unit row with a number: one array pass per measure, with
+    the comparison the estimate used (``min_baseline`` as :func:`mint_index.effects` was
+    given it, kept in the table's ``attrs``)."""
     from mint_index.effect_monitoring.estimate import peer_codes
 
     shown = unit_rows[unit_rows["effect"].notna() | unit_rows["effect_score"].notna()]
@@ -264,6 +337,7 @@ def _charts(res: Results, unit_rows: pd.DataFrame) -> dict[str, list[dict[str, A
             unit_pos.get_indexer(register["unit"]),
             register["since"].to_numpy(np.int64),
             register["end"].to_numpy(float, na_value=np.nan),
+            min_baseline=min_baseline,
         )
         a = pd.Index(register["unit"]).get_indexer(rows["unit"])
         k = pd.Index(nodes).get_indexer(rows["indicator"])

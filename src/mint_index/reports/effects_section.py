@@ -65,21 +65,8 @@ def overview_effects(data: ReportData) -> dict[str, Any] | None:
     section = data.effects
     if section is None:
         return None
-    adopters: dict[str, set[str]] = {}
-    for unit, rows in section["units"].items():
-        for row in rows:
-            adopters.setdefault(row["measure"], set()).add(unit)
-    pooled = [
-        # how many units the sentence speaks of: those pooled, or with no pooled estimate
-        # those in the register
-        p
-        | {
-            "n_units": p["n_units"]
-            if p["status"] == "estimated"
-            else len(adopters.get(p["measure"], ()))
-        }
-        for p in _with_units(data, section["pooled"])
-    ]
+    # how many units the sentence speaks of: effects_context's n_named
+    pooled = [p | {"n_units": p["n_named"]} for p in _with_units(data, section["pooled"])]
     return _header(section) | {"pooled": pooled}
 
 

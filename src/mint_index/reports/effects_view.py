@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from mint_index.reports import svg
 from mint_index.reports.i18n import texts
 from mint_index.rules.formatting import Formatter
@@ -21,7 +23,7 @@ __all__ = ["effects_view", "verdict_text"]
 def verdict_text(row: dict[str, Any], f: Formatter) -> str:
     """What one row of the effects table says, in ``f``'s language and number style, with
     the decimals of :func:`~mint_index.effect_monitoring.texts.effect_decimals`."""
-    from mint_index.effect_monitoring.texts import TEXTS, effect_decimals
+    from mint_index.effect_monitoring.texts import TEXTS, effect_decimals, year_words
 
     sizes = [abs(row[k]) for k in ("effect", "low", "high") if row.get(k) is not None]
     scale = max(sizes, default=1.0)
@@ -32,15 +34,20 @@ def verdict_text(row: dict[str, Any], f: Formatter) -> str:
         return f.num(value, int(effect_decimals(value, scale)), sign=sign)
 
     level = row.get("level")
-    years_after = row.get("years_after")
+
+    def year(column: str) -> str:
+        value = row.get(column)
+        return "?" if value is None else str(int(value))
+
     values = {
         "effect": written(row.get("effect"), sign=True),
         "size": written(None if row.get("effect") is None else abs(row["effect"])),
         "low": written(row.get("low")),
         "high": written(row.get("high")),
         "level": f.int(None if level is None else level * 100),
-        "years_after": "?" if years_after is None else str(int(years_after)),
+        **{column: year(column) for column in ("years_after", "since", "end")},
     }
+    values["years_word"] = str(year_words(np.array([values["years_after"]]), f.lang)[0])
     return TEXTS[f.lang][row["verdict"]].format(**values)
 
 
@@ -128,7 +135,7 @@ def effects_view(
     if "pooled" in section:
         view["kind"] = "overview"
         view["pooled"] = [
-            (words["pooled"] if p["n_units"] != 1 else texts(lang)["effects_pooled_one"]).format(
+            words["pooled" if p["n_units"] != 1 else "pooled_one"].format(
                 measure=p["measure_title"],
                 n_units=f.int(p["n_units"]),
                 indicator=_indicator(p),

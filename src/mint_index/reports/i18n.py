@@ -301,10 +301,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The measures register holds no measures with indicators of this framework.",
     ),
     "effects_series": ("Reihe", "Series"),
-    "effects_pooled_one": (
-        "{measure} in einer Kommune, {indicator}: {verdict}",
-        "{measure} in one municipality, {indicator}: {verdict}",
-    ),
     "effects_start": ("Beginn {since}", "start {since}"),
     "effects_chart_desc": (
         "{unit}, {indicator}, {first} bis {last}: die Werte der Kommune, das Mittel der "
