@@ -300,6 +300,18 @@ def test_methodology_is_generated_from_the_spec(res, data_en) -> None:
     assert [g["method"] for g in steps2["normalise"]] == ["minmax"]
 
 
+def test_parameters_are_written_in_the_page_language(res) -> None:
+    """The methodology printed ``min_share = 0.5`` and ``clip = true`` in the German
+    report; numbers and switches are written in the page's language now."""
+    for lang, share, switch in (("de", "0,5", "ja"), ("en", "0.5", "yes")):
+        method = overview_context(res, prepare(res, lang))["methodology"]
+        steps = {s["step"]: s["groups"] for s in method["steps"]}
+        (aggregate,) = steps["aggregate"]
+        assert {p["name"]: p["value"] for p in aggregate["parameters"]}["min_share"] == share
+        normalise = {p["name"]: p["value"] for p in steps["normalise"][0]["parameters"]}
+        assert normalise["clip"] == switch and normalise["scale"] == "100"
+
+
 def test_sources_only_link_web_addresses(res, data_en) -> None:
     sources = {s["id"]: s for s in overview_context(res, data_en)["sources"]}
     assert sources["kita"]["url_is_web"] and sources["kita"]["publisher"] == "Statistikamt Test"

@@ -383,6 +383,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "f_aggregate": ("Aggregation", "aggregation"),
     "f_weight": ("Gewicht", "weight"),
     "f_weights": ("Gewichte", "weights"),
+    "param_true": ("ja", "yes"),
+    "param_false": ("nein", "no"),
     "f_leave_out": ("Weglassen eines Indikators", "leaving out an indicator"),
     "f_parent": ("Zuordnung", "parent"),
     "f_denominate": ("Bezugsgrößen", "denomination"),

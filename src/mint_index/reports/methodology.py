@@ -14,7 +14,8 @@ from mint_index.framework.model import DirectCompute, Indicator, RatioCompute
 from mint_index.methods.registry import GLOBAL_STEPS, INDICATOR_STEPS
 from mint_index.plan import group_choices
 from mint_index.reports.data import ReportData, note_kind, plain_number, year_rows
-from mint_index.reports.i18n import method_text
+from mint_index.reports.i18n import method_text, texts
+from mint_index.rules.formatting import Formatter
 from mint_index.rules.weights import sibling_shares
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def _spec_groups(
                 "method": method.name,
                 "description": method_text(choice.step, method.name, lang, method.summary),
                 "parameters": [
-                    {"name": k, "value": json.dumps(v, ensure_ascii=False)}
+                    {"name": k, "value": _parameter_text(v, lang)}
                     for k, v in sorted(values.items())
                 ],
                 "nodes": [labels[n] for n in nodes],
@@ -46,6 +47,17 @@ def _spec_groups(
             }
         )
     return out
+
+
+def _parameter_text(value: Any, lang: str) -> str:
+    """A parameter's value as run, written for the page: a number in the page's style
+    (``0,5``, not ``0.5``, in German), yes/no for a switch, any other value as JSON
+    (``"pooled"``, a list)."""
+    if isinstance(value, bool):
+        return texts(lang)["param_true" if value else "param_false"]
+    if isinstance(value, (int, float)):
+        return Formatter(lang).exact(value)
+    return json.dumps(value, ensure_ascii=False)
 
 
 def methodology(res: Results, data: ReportData) -> dict[str, Any]:
