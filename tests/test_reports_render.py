@@ -895,3 +895,15 @@ def test_uncertainty_lines_are_escaped_once_on_the_page(res) -> None:  # type: i
     html = render_overview(ctx)
     line = "leaving out an indicator: one of 2 choices left out (&lt;b&gt;&amp;, none)"
     assert f"<li><code>{line}</code></li>" in html
+
+
+def test_the_overview_of_one_year_names_the_year() -> None:
+    """A town's first monitoring has one year: "Jahr 2024", not "Jahre 2024–2024"."""
+    from conftest import make_small_long
+
+    framework = mi.load_framework(Path(__file__).parent / "fixtures" / "framework_small")
+    for years, shown in (((2024,), "Jahr 2024<"), ((2023, 2024), "Jahre 2023–2024<")):
+        res = mi.score(mi.load_data(make_small_long(years=years), framework), framework)
+        html = report(res, lang="de").html
+        meta = re.search(r'<p class="meta">(.*?)</p>', html, re.S)
+        assert meta is not None and meta.group(1).endswith(shown[:-1]), meta
