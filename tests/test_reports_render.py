@@ -907,3 +907,12 @@ def test_the_overview_of_one_year_names_the_year() -> None:
         html = report(res, lang="de").html
         meta = re.search(r'<p class="meta">(.*?)</p>', html, re.S)
         assert meta is not None and meta.group(1).endswith(shown[:-1]), meta
+
+
+def test_a_weights_table_heads_its_parts_as_parts(rep_de: Report) -> None:
+    """The weights tables headed their rows „Indikator / Handlungsfeld“, also where the
+    rows are dimensions; every one is headed by what its rows are to it: parts."""
+    heads = re.findall(
+        r'<table class="cards weights">.*?<th scope="col">(.*?)</th>', rep_de.html, re.S
+    )
+    assert heads and set(heads) == {"Bestandteil"}

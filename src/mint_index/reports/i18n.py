@@ -383,6 +383,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "f_aggregate": ("Aggregation", "aggregation"),
     "f_weight": ("Gewicht", "weight"),
     "f_weights": ("Gewichte", "weights"),
+    # the head of a weights table's first column: its rows are indicators, dimensions or
+    # domains, as the node whose parts they are has them
+    "weights_part": ("Bestandteil", "Part"),
     "param_true": ("ja", "yes"),
     "param_false": ("nein", "no"),
     "f_leave_out": ("Weglassen eines Indikators", "leaving out an indicator"),
