@@ -916,3 +916,17 @@ def test_a_weights_table_heads_its_parts_as_parts(rep_de: Report) -> None:
         r'<table class="cards weights">.*?<th scope="col">(.*?)</th>', rep_de.html, re.S
     )
     assert heads and set(heads) == {"Bestandteil"}
+
+
+def test_a_node_of_weight_zero_says_it_does_not_count() -> None:
+    """A dimension given weight 0 was shown in the scorecard with its score and trend and
+    no sign that its domain's score leaves it out; its row now says so, no other does."""
+    from mint_index.reports.render import profile_view
+
+    res = mi.score(mi.example_data(), mi.default_framework())
+    dimension = next(n for n in res.framework.aggregate_ids if res.framework.levels[n] == 2)
+    weightless = res.rescore(weights={dimension: 0.0})
+    view = profile_view(report(weightless, lang="de").profile_context(str(res.unit_ids[0])))
+    rows = [row for section in view["scorecard"] for row in section["rows"]]
+    noted = [r.label for r in rows if "Gewicht 0: zählt nicht zum übergeordneten Wert" in r.notes]
+    assert noted == [res.framework.label(dimension, "de")]

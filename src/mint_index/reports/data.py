@@ -682,7 +682,7 @@ def prepare(
         peer=peer,
         groups=[str(g) for g in groups],
         group_code=np.asarray(codes),
-        nodes={n: _node_info(fw, n, lang) for n in node_ids},
+        nodes={n: {**_node_info(fw, n, lang), "weight": res.plan.weight(n)} for n in node_ids},
         node_ids=node_ids,
         indicator_ids=indicator_ids,
         aggregate_ids=aggregate_ids,

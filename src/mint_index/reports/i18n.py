@@ -237,6 +237,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "municipality not scored because of low data coverage",
     ),
     "q_data_note": ("Hinweis der Empfehlungsregeln", "note from the recommendation rules"),
+    "zero_weight": (
+        "Gewicht 0: zählt nicht zum übergeordneten Wert",
+        "weight 0: does not count towards the level above",
+    ),
     "interval_95": ("95-%-Intervall", "95 % interval"),
     "denominator": ("Bezugsgröße", "Denominator"),
     "reason": ("Grund", "reason"),

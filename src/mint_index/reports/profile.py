@@ -90,6 +90,7 @@ class _SectionLayout:
     indicators: Callable[[Sequence[Any]], tuple[Any, ...]]
     levels: tuple[tuple[int, dict[float, str]], ...]  # (row, answer levels)
     parity_points: tuple[tuple[int, float], ...]  # (row, parity point)
+    zero_weight: frozenset[str]  # nodes of weight 0: shown, not counted in their parent
 
     @property
     def size(self) -> int:
@@ -149,6 +150,7 @@ def _section_layout(
             for k, (info, ind) in enumerate(rows)
             if ind and info["parity_point"] is not None
         ),
+        zero_weight=frozenset(node for node, _ in nodes if data.nodes[node]["weight"] == 0),
     )
 
 
@@ -165,6 +167,10 @@ def _scorecard_table(
     Every column is a list of its own (the layout's are copied), so a context can be
     changed without changing another."""
     fixed, nodes, n = layout.fixed, layout.nodes, layout.size
+
+    def weightless(node: str) -> list[str]:  # shown with its score, yet not counted
+        return ["zero_weight"] if node in layout.zero_weight else []
+
     values = list(layout.indicators(raw))
     value_labels = [""] * n
     for k, levels in layout.levels:
@@ -184,7 +190,7 @@ def _scorecard_table(
         "change": list(nodes(r.shown_changes)),
         "trend": list(nodes(r.trend)),
         "depth": list(fixed["depth"]),
-        "notes": [sorted(set(notes[node])) if node in notes else [] for node in fixed["id"]],
+        "notes": [sorted(set(notes.get(node, ()))) + weightless(node) for node in fixed["id"]],
         "is_indicator": list(fixed["is_indicator"]),
         "kind": list(fixed["kind"]),
         "value": values,
