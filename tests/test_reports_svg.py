@@ -261,15 +261,19 @@ def test_histograms_bar_heights() -> None:
             title="t",
             desc="d",
             panel_height=110,
+            axis_label="Punktwert",
         )
     )
     heights = [float(r.get("height")) for r in root.findall("s:rect", NS)]
-    full = (110 - 20) - 24
+    full = (110 - 20) - 34  # below the panel's label, room for the tallest bar's count
     assert heights == [
         pytest.approx(full / 4, abs=0.05),
         pytest.approx(full / 2, abs=0.05),
         pytest.approx(full, abs=0.05),
     ]
+    # each bar with its count above it, the axis with its ends and its title
+    texts = [t.text for t in root.findall("s:text", NS)]
+    assert texts == ["i", "1", "2", "4", "0", "100", "Punktwert"]
 
 
 @settings(max_examples=50, deadline=None)

@@ -220,6 +220,8 @@ def overview_charts(ctx: dict[str, Any]) -> dict[str, Any]:
             title=t["distributions"],
             desc=t["distributions_desc"],
             tick_format=lambda v: f.num(v, 0),
+            axis_label=t["score"],
+            count_format=f.int,
         )
     )
     rows = ctx["heatmap"]["rows"]

@@ -116,6 +116,10 @@ def _opening(chart_id: str, width: float, height: float, title: str, desc: str) 
     return "".join(_open(chart_id, width, height, title, desc))
 
 
+#: The smallest text a chart writes (a bar's count): 10 px, never less.
+_SMALL = ' font-size="10"'
+
+
 def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "") -> str:
     return (
         f'<text x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}" fill="{_TEXT}"{extra}>'
@@ -670,11 +674,15 @@ def histograms(
     panel_width: float = NARROW_WIDTH,
     panel_height: float = 110.0,
     tick_format: Callable[[float], str] = _plain_tick,
+    axis_label: str = "",
+    count_format: Callable[[float], str] = _plain_tick,
 ) -> str:
     """Small-multiple histograms ``(label, counts per bin)`` over shared bin ``edges``;
-    the first and last edge are written by ``tick_format`` (the report's formatter). By
-    default one below the other, as wide as a phone, each label whole up to what the
-    panel's width holds."""
+    the first and last edge are written by ``tick_format`` (the report's formatter), the
+    axis's title (``axis_label``) between them, and each bar's count above it
+    (``count_format``): a bar without its number says only "more" or "fewer". By default
+    one below the other, as wide as a phone, each label whole up to what the panel's
+    width holds."""
     n = max(len(panels), 1)
     cols = min(columns, n)
     rows = math.ceil(n / cols)
@@ -685,7 +693,7 @@ def histograms(
     for k, (label, counts) in enumerate(panels):
         px, py = (k % cols) * panel_width, (k // cols) * panel_height
         x0, x1 = px + 10, px + panel_width - 14
-        y0, y1 = py + panel_height - 20, py + 24
+        y0, y1 = py + panel_height - 20, py + 34  # room above the tallest bar for its count
         out.append(
             _text(px + 10, py + 14, _clip_label(label, _fitting(panel_width - 20)), extra=_BOLD)
         )
@@ -700,11 +708,14 @@ def histograms(
                 f'<rect x="{_f(a + 0.5)}" y="{_f(y0 - h)}" width="{_f(max(c - a - 1, 1))}" '
                 f'height="{_f(h)}" fill="{_UNIT}"/>'
             )
+            out.append(_text((a + c) / 2, y0 - h - 3, count_format(count), "middle", _SMALL))
         out.append(
             f'<line x1="{_f(x0)}" x2="{_f(x1)}" y1="{_f(y0)}" y2="{_f(y0)}" stroke="{_PEER}"/>'
         )
         out.append(_text(x0, y0 + 14, low, extra=' font-size="11"'))
         out.append(_text(x1, y0 + 14, high, "end", ' font-size="11"'))
+        if axis_label:
+            out.append(_text((x0 + x1) / 2, y0 + 14, axis_label, "middle", ' font-size="11"'))
     out.append("</svg>")
     return "".join(out)
 
