@@ -173,17 +173,18 @@ def test_keys_in_labels_finds_a_key_before_or_after_the_name() -> None:
 
 def test_other_publishers_symbols_and_no_information_in_words() -> None:
     """``*`` alone: the Bundesagentur für Arbeit's secret; ``—``: Hessen's exact zero;
-    ``k.A.`` and ``keine Angabe``: an empty cell in words. ``n.v.`` may mean "none at
+    ``k.A.``, ``keine Angabe`` and ``unbekannt``: an empty cell in words. ``n.v.`` may mean "none at
     all" as well as "not available", so it is reported, not read."""
-    cells = ["*", "—", "—3,5", "k.A.", "k. A.", "K.A", "keine Angabe", "Keine Angaben", "n.v."]
+    cells = ["*", "—", "—3,5", "k.A.", "k. A.", "K.A", "keine Angabe", "Keine Angaben"]
+    cells += ["unbekannt", "Unknown", "n.v."]
     parsed = parse_cells(pd.Series(cells, dtype=object), ",")
     secret, missing = MISSING_REASONS.index("unknown_or_secret"), MISSING_REASONS.index("missing")
     assert np.isnan(parsed.value[0]) and parsed.reason[0] == secret
     assert parsed.value[1:3].tolist() == [0.0, -3.5]
     assert parsed.flag[1] == FLAGS.index("nothing_there")
     assert np.isnan(parsed.value[3:]).all()
-    assert parsed.reason[3:8].tolist() == [missing] * 5
-    assert parsed.bad.tolist() == [False] * 8 + [True]
+    assert parsed.reason[3:10].tolist() == [missing] * 7
+    assert parsed.bad.tolist() == [False] * 10 + [True]
 
 
 def test_parse_cells_reads_percent_signs_and_footnote_marks() -> None:

@@ -131,6 +131,19 @@ def test_group_heads_over_a_row_that_names_every_column() -> None:
     assert header_rows([["Nr.", "Name", "x"], ["01", "Mitte", "y"], ["02", "Nord", "1"]]) == (0, 1)
 
 
+def test_a_first_data_row_of_one_word_is_no_row_of_heads() -> None:
+    """Under heads that each stand over one column, a first data row whose figures are one
+    word (``Mitte;unbekannt;unbekannt``, ``Mitte;geheim;geheim``) was joined to the header:
+    the table then had no unit column, a wrong problem. Heads of units of measure
+    (``Stadtteil;Anzahl;in %``) still join."""
+    rows = [["", "Einwohner", "Ausländer"], ["Mitte", "unbekannt", "unbekannt"]]
+    assert header_rows([*rows, ["Nord", "1200", "300"]]) == (0, 1)
+    rows = [["", "2022", "2023"], ["Mitte", "geheim", "geheim"], ["Nord", "1200", "1300"]]
+    assert header_rows(rows) == (0, 1)
+    rows = [["", "Einwohner", "Ausländeranteil"], ["Stadtteil", "Anzahl", "in %"]]
+    assert header_rows([*rows, ["Nord", "1200", "12,5"]]) == (0, 2)
+
+
 def test_column_names_repeated_as_pandas_names_them() -> None:
     """A row of 16,384 equal heads (an .ods row of one repeated cell, 873 bytes) took
     minutes: every name was looked for in a list of those before it."""

@@ -803,6 +803,32 @@ def test_a_workbook_none_of_whose_sheets_is_read_is_one_error(tmp_path: Path) ->
     ]
 
 
+def test_a_first_column_without_a_head_holds_the_rows_labels(tmp_path: Path) -> None:
+    """A town's sheet leaves the head over its row labels empty (``;Einwohner;Ausländer``).
+    The table was "required column missing ... columns are: Einwohner, Ausländer", which
+    does not even list the column to name. Keys there key the rows; names are named as
+    names, and read with ``match: name``; a first row of one word (``unbekannt``, no
+    information) is data, not a second row of heads."""
+    (tmp_path / "keys.csv").write_text(";Einwohner;Ausländer\n01001;1200;300\n01002;1500;400\n")
+    keyed = load_sources([SourceSpec(path="keys.csv", year=2023)], base_dir=tmp_path)
+    assert value(keyed, "01002", 2023, "Ausländer") == 400  # read by hand
+    (tmp_path / "names.csv").write_text(
+        ";Einwohner;Ausländer\nMitte;unbekannt;unbekannt\nNord;1200;300\nSüd;1500;400\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="names.csv", year=2023)], base_dir=tmp_path)
+    (reason,) = err.value.failures["reason"]
+    assert "the file names its units in its first column (no head) without a key" in reason
+    units = tmp_path / "units.csv"
+    units.write_text("unit;name\n01;Nord\n02;Süd\n03;Mitte\n", encoding="utf-8")
+    spec = SourceSpec(path="names.csv", year=2023, key={"match": "name"})
+    named = load_sources([spec], units=units, base_dir=tmp_path)
+    assert value(named, "02", 2023, "Einwohner") == 1500
+    mitte = named.long[named.long["unit"] == "03"]
+    assert mitte["value"].isna().all() and set(mitte["missing_reason"]) == {"missing"}
+
+
 def test_sources_reading_one_workbook_are_told_apart(tmp_path: Path) -> None:
     _workbook_of_years(tmp_path / "kita.xlsx")
     # a source per sheet of one workbook (each could have options of its own): each is

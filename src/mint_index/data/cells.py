@@ -100,9 +100,12 @@ NA_TEXT: list[str] = ["", "NA"]
 
 
 #: What town departments type for "no information" (``k.A.``, ``k. A.``, ``keine
-#: Angabe``), compared without case and spaces: an empty cell in words, read as one (reason
-#: ``missing``). ``n.v.`` is not among them: it may mean "nicht vorhanden", none at all.
-NO_INFORMATION: frozenset[str] = frozenset({"k.a.", "k.a", "keineangabe", "keineangaben"})
+#: Angabe``, ``unbekannt``), compared without case and spaces: an empty cell in words,
+#: read as one (reason ``missing``). ``n.v.`` is not among them: it may mean "nicht
+#: vorhanden", none at all.
+NO_INFORMATION: frozenset[str] = frozenset(
+    {"k.a.", "k.a", "keineangabe", "keineangaben", "unbekannt", "unknown"}
+)
 
 
 _NON_FINITE = re.compile(r"^[-+]?(?:nan|inf|infinity)$", re.IGNORECASE)

@@ -133,7 +133,9 @@ def _heads_over_heads(rows: list[list[str]]) -> bool:
     columns the lower one heads (its cells merged over them), the lower one's first cell
     is filled and it holds
     labels (text, or years under a group), no figure, and the row below it holds
-    figures, as data rows do. Not a line saying as of when (``Stand: ...``)."""
+    figures, as data rows do. Not a line saying as of when (``Stand: ...``), nor a first
+    data row whose figures are all one word (``Mitte;unbekannt;unbekannt`` under
+    ``;Einwohner;Ausländer``), where no head spans several columns."""
     if len(rows) < 3:
         return False
     top, below, data = ([str(cell).strip() for cell in row] for row in rows[:3])
@@ -142,6 +144,11 @@ def _heads_over_heads(rows: list[list[str]]) -> bool:
     if len(upper) < 2 or not lower or lower[0] != 0 or not set(lower) - upper:
         return False
     if any(_AS_OF.match(top[j]) for j in upper):
+        return False
+    if not set(lower) - upper - {0} and len({below[j] for j in lower if j > 0}) == 1:
+        # heads each over one column, under them one text again and again: a first data
+        # row without figures (``Mitte;unbekannt;unbekannt``, ``Mitte;geheim;geheim``),
+        # no row of heads
         return False
     labels = [below[j] for j in lower]
     years = ~parse_years(pd.Series(labels, dtype=object))[1]

@@ -399,8 +399,10 @@ def frame_table(
             year_column: " (name it: year_column; or give the year: year, --year)",
         }
         if "name" in columns:  # a town's table of its districts by name, without keys
+            where = named.get("name", "name")
+            where = "its first column (no head)" if where == "Unnamed: 0" else repr(where)
             hint[unit_column] = (
-                f" (the file names its units in {named.get('name', 'name')!r} without a key: "
+                f" (the file names its units in {where} without a key: "
                 "key them by the names in the units table with key: {match: name}, --key "
                 "match=name; or name the key column: unit_column, --unit-column)"
             )

@@ -813,12 +813,17 @@ def _read_template(path: Path, name: str, spec: SourceSpec) -> list[Table]:
 def _key_and_name(header: list[str], spec: SourceSpec) -> tuple[str | None, str | None]:
     """The key and name columns: as the source names them, else by their usual names. A
     source that keys its units by name (``key: {match: name}``) has its name column as
-    the key column, until the units table gives their keys."""
+    the key column, until the units table gives their keys. Where no head names either,
+    a first column without a head holds the rows' labels (a town's sheet leaves the head
+    over its Stadtteile empty): it is the name column (a key column where its cells are
+    codes of digits, as for a name column's head), or with ``match: name`` the key."""
+    headless = header[0] if header and header[0] in ("", _HEADLESS_FIRST) else None
     if spec.key.match == "name":
         named = spec.unit_column or spec.name_column
         if named is not None:
             return find_column(header, named, ()) or named, None
-        return find_name_column(header) or find_column(header, None, ("unit",)), None
+        found = find_name_column(header) or find_column(header, None, ("unit",))
+        return found or headless, None
     if spec.unit_column is not None:  # reported as a missing column by frame_table
         unit: str | None = find_column(header, spec.unit_column, ()) or spec.unit_column
     else:
@@ -826,7 +831,13 @@ def _key_and_name(header: list[str], spec: SourceSpec) -> tuple[str | None, str 
     label = find_name_column(header, spec.name_column)
     if label is None and spec.name_column is not None:
         label = spec.name_column
+    if unit is None and label is None and spec.unit_column is None and len(header) > 1:
+        label = headless
     return unit, (label if label != unit else None)
+
+
+#: What pandas calls a first column without a head.
+_HEADLESS_FIRST = "Unnamed: 0"
 
 
 def _split_key_and_name(
