@@ -304,3 +304,15 @@ def test_texts_and_sources_speak_the_default_language_and_refuse_others() -> Non
     ):
         with pytest.raises(UnknownLanguageError, match="valid: de, en"):
             call()
+
+
+def test_goalposts_further_apart_than_a_number_holds_are_refused() -> None:
+    """``lower: -1e308, upper: 1e308`` was accepted; their span is infinite, so every
+    score was 0 with no word. Finite goalposts that far apart are refused by name."""
+    from pydantic import ValidationError
+
+    from mint_index.framework.model import Goalposts
+
+    with pytest.raises(ValidationError, match="goalposts too far apart"):
+        Goalposts(lower=-1e308, upper=1e308)
+    assert Goalposts(lower=-1e307, upper=1e307).upper == 1e307  # a span of 2e307 holds

@@ -12,6 +12,7 @@ checks what one item can check on its own.
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -117,6 +118,11 @@ class Goalposts(_Strict):
         if not self.lower < self.upper:
             raise ValueError(
                 f"inverted goalposts: lower ({self.lower}) must be below upper ({self.upper})"
+            )
+        if math.isinf(self.upper - self.lower):  # -1e308 to 1e308: every score would be 0
+            raise ValueError(
+                f"goalposts too far apart: {self.lower} to {self.upper} spans more than a "
+                "number can hold; give the range the indicator's values can take"
             )
         return self
 
