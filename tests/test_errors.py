@@ -75,3 +75,20 @@ def test_alike_keeps_every_row_and_names_rows_that_are_no_numbers() -> None:
     assert merged["values"] == []  # no value to show
     many = [{"source": "s", "row": 2 * r, "reason": "r"} for r in range(10)]
     assert alike(many)[0]["row"] == "0, 2, 4, 6, 8, 10, ..."
+
+
+def test_a_value_is_quoted_once() -> None:
+    """A key with a tab was shown ``(value 'ab\\\\x09c')``: the checks write control
+    characters as escapes, and the line's ``repr`` escaped those again. A raw control
+    character is still escaped, never printed."""
+    from mint_index.errors import problem_line
+
+    def line(value: object) -> str:
+        return problem_line(
+            {"source": "s.csv", "row": 2, "column": "unit", "value": value, "reason": "r"}
+        )
+
+    assert line("ab\\x09c").endswith("r (value 'ab\\x09c')")  # as the file's reader wrote it
+    assert line("a\x1bb").endswith("r (value 'a\\x1bb')")  # ESC itself never reaches a terminal
+    assert line("it's").endswith("""r (value "it's")""")
+    assert line(3.5).endswith("r (value 3.5)")

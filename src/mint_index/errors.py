@@ -215,7 +215,7 @@ def alike(records: Iterable[Mapping[Any, Any]], at_least: int = ALIKE_FROM) -> l
                 if len(values) > _SHOWN_VALUES:
                     break
                 if not _blank(value):
-                    values[repr(value)] = None
+                    values[_quoted(value)] = None
             out.append(
                 {
                     **rec,
@@ -263,13 +263,23 @@ def problem_parts(rec: Mapping[str, Any]) -> tuple[str, str]:
         shown = ", ".join(values[:_SHOWN_VALUES]) + (", ..." if len(values) > _SHOWN_VALUES else "")
         reason += f" ({count} times" + (f"; values {shown})" if values else ")")
     elif not _blank(rec.get("value")):
-        reason += f" (value {rec['value']!r})"
+        reason += f" (value {_quoted(rec['value'])})"
     return where, reason
 
 
 def problem_line(rec: Mapping[str, Any]) -> str:
     """One problem record as a line: ``source:row:column  reason (value '...')``."""
     return "  ".join(problem_parts(rec))
+
+
+def _quoted(value: object) -> str:
+    """A value as a problem line quotes it: its ``repr``, whose escapes keep control
+    characters off the terminal. A text without any is shown with its backslashes as
+    they are: a value the checks already wrote with escapes (``ab\\x09c``, see
+    :func:`~mint_index.data.controls.shown`) is not escaped twice (``ab\\\\x09c``)."""
+    if isinstance(value, str) and value.isprintable():
+        return repr(value).replace("\\\\", "\\")
+    return repr(value)
 
 
 def _blank(value: object) -> bool:
