@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -90,3 +91,22 @@ def test_the_default_year_is_the_latest_with_index_scores(small_framework: mi.Fr
     assert audit.year == 2022
     report = mi.report(res, audit=audit)  # raised "the audit is of 2023" before
     assert report.data.year == 2022
+
+
+def test_an_edited_ranks_table_changes_no_published_rank(res: mi.Results, tmp_path: Path) -> None:
+    """``res.ranks.loc[row, "rank"] = 999`` reached the scores file and the SQL tables
+    (they were written from that table), while the report and ``compare`` showed the
+    true rank. The files are written from ``rank_cubes`` now, which cannot be edited;
+    ranks are whole numbers (``Int64``) in the table as in the files."""
+    assert str(res.ranks["rank"].dtype) == "Int64" and str(res.ranks["peer_rank"].dtype) == "Int64"
+    first = res.ranks.index[res.ranks["rank"].notna()][0]
+    true_rank = int(res.ranks.loc[first, "rank"])
+    unit, year, node = res.ranks.loc[first, ["unit", "year", "node"]]
+    res.ranks.loc[first, ["rank", "peer_rank"]] = 999
+    (path,) = mi.write_scores(res, tmp_path / "s.csv")[:1]
+    written = pd.read_csv(path, dtype={"unit": str})
+    row = written[(written["unit"] == unit) & (written["year"] == year) & (written["node"] == node)]
+    assert row["rank"].tolist() == [true_rank] and 999 not in set(row["peer_rank"])
+    rank, _ = res.rank_cubes
+    with pytest.raises(ValueError, match="read-only"):
+        rank[0, 0, 0] = 999

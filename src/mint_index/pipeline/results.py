@@ -253,21 +253,38 @@ class Results:
 
     # ---- tidy tables ----------------------------------------------------------------
     @cached_property
+    def rank_cubes(self) -> tuple[np.ndarray, np.ndarray]:
+        """The ranks of every aggregate node, overall and within the peer group, as
+        read-only arrays ``[unit, year, aggregate]`` (NaN: unranked): what the scores
+        file and the SQL tables are written from, so that a cell edited in the
+        :attr:`ranks` table a notebook shows never reaches a published file."""
+        n_i = len(self.indicator_ids)
+        agg = self.cube("aggregated")[:, :, n_i:]  # [y, u, a]
+        n_y, n_a, n_u = agg.shape[0], agg.shape[2], agg.shape[1]
+        columns = agg.transpose(0, 2, 1).reshape(n_y * n_a, n_u)  # [year x node, unit]
+        peers = self.units["peer_group"].to_numpy()
+        codes = np.asarray(pd.factorize(pd.Series(peers, dtype=object))[0])  # NaN: -1
+        cubes = []
+        for groups in (None, codes):
+            ranked = nan_for_unranked(rank_rows(columns, groups)).reshape(n_y, n_a, n_u)
+            cube = np.ascontiguousarray(ranked.transpose(2, 0, 1), dtype=np.float64)
+            cube.setflags(write=False)
+            cubes.append(cube)
+        return cubes[0], cubes[1]
+
+    @cached_property
     def ranks(self) -> pd.DataFrame:
         """Ranks per year of every aggregate node, overall and within the peer group.
 
-        Rank 1 is the best score; ties share the lowest rank; missing scores are unranked.
+        Rank 1 is the best score; ties share the lowest rank; missing scores are unranked
+        (``<NA>``: ranks are whole numbers, ``Int64``, as in the scores file). A table of
+        its own: editing it changes no output (those read :attr:`rank_cubes`).
         """
         n_i = len(self.indicator_ids)
         agg = self.cube("aggregated")[:, :, n_i:]  # [y, u, a]
         n_y, n_u, n_a = agg.shape
-        columns = agg.transpose(0, 2, 1).reshape(n_y * n_a, n_u)  # [year x node, unit]
+        rank, peer_rank = self.rank_cubes
         peers = self.units["peer_group"].to_numpy()
-        codes = np.asarray(pd.factorize(pd.Series(peers, dtype=object))[0])  # NaN: -1
-        rank, peer_rank = (
-            nan_for_unranked(rank_rows(columns, groups)).reshape(n_y, n_a, n_u).transpose(2, 0, 1)
-            for groups in (None, codes)
-        )
         unit_rows = np.repeat(np.arange(n_u), n_y * n_a)
         return pd.DataFrame(
             {
@@ -275,9 +292,9 @@ class Results:
                 "year": np.tile(np.repeat(self.years, n_a), n_u),
                 "node": _labels(self.aggregate_ids, np.tile(np.arange(n_a), n_u * n_y)),
                 "score": agg.transpose(1, 0, 2).reshape(-1),
-                "rank": rank.reshape(-1),
+                "rank": pd.array(rank.reshape(-1), dtype="Int64"),
                 "peer_group": _labels(peers, unit_rows),
-                "peer_rank": peer_rank.reshape(-1),
+                "peer_rank": pd.array(peer_rank.reshape(-1), dtype="Int64"),
             }
         )
 

@@ -49,15 +49,11 @@ def score_table(results: Results) -> pd.DataFrame:
     n_u, n_y, n_n = len(units), len(years), len(nodes)
     aggregated = results.cube("aggregated")  # [year, unit, node]
 
-    ranks = results.ranks
-    at = (
-        units.get_indexer(pd.Index(ranks["unit"].astype(str))),
-        pd.Index(years).get_indexer(pd.Index(ranks["year"].astype(np.int64))),
-        nodes.get_indexer(pd.Index(ranks["node"])),
-    )
+    # the aggregates' ranks (results.rank_cubes, never the ranks table a user may edit);
+    # indicators are not ranked
+    n_i = len(results.indicator_ids)
     rank, peer_rank = np.full((2, n_u, n_y, n_n), np.nan)
-    rank[at] = ranks["rank"].to_numpy(np.float64)
-    peer_rank[at] = ranks["peer_rank"].to_numpy(np.float64)
+    rank[:, :, n_i:], peer_rank[:, :, n_i:] = results.rank_cubes
     peers = results.units.get("peer_group")
     peer = peers.reindex(units).to_numpy(object) if peers is not None else np.full(n_u, None)
     levels = np.asarray([results.framework.levels[n] for n in nodes], dtype=np.int64)
