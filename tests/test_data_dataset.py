@@ -149,3 +149,17 @@ def test_repr_counts_the_warnings_by_code(tmp_path: Path) -> None:
     assert repr(data).endswith("1 variables; .warnings: footnote_mark 1, total_row 1)")
     assert ".warnings: footnote_mark 1, total_row 1" in data._repr_html_()
     assert repr(Dataset.from_long(TINY)) == "Dataset(2 units, 2 years (2020-2021), 2 variables)"
+
+
+def test_from_wide_reads_the_wide_frame_back() -> None:
+    """``Dataset.wide`` puts unit and year in the index; ``from_wide`` looked for columns
+    and failed with a bare ``KeyError: 'unit'``. It reads index levels too; a frame with
+    neither is an ArgumentError naming its columns."""
+    from mint_index.errors import ArgumentError
+
+    data = mi.example_data()
+    again = mi.Dataset.from_wide(data.wide)
+    np.testing.assert_array_equal(again.values, data.values)
+    assert list(again.unit_ids) == list(data.unit_ids) and list(again.years) == list(data.years)
+    with pytest.raises(ArgumentError, match="no 'unit' or 'year' column or index level"):
+        mi.Dataset.from_wide(pd.DataFrame({"a": [1.0]}))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -307,3 +309,34 @@ def test_stages_that_share_values_share_their_frame(small_framework: mi.Framewor
     assert res.stage("screened") is res.stage("derived")  # one frame, not two equal ones
     assert res.stage("normalised") is not res.stage("aggregated")
     assert list(res.stage("normalised").columns) == small_framework.indicator_ids
+
+
+def test_arguments_of_another_kind_are_named(small_framework: mi.Framework) -> None:
+    """A DataFrame or None as the data, a scores table as Results, an int as a source
+    failed deep inside with AttributeError or TypeError; a spec without its method, or a
+    weight that is no number, raised pydantic's own ValidationError. All are
+    ``MintIndexError`` now, saying what to pass."""
+    from mint_index.errors import ArgumentError
+
+    data = dataset({"A": {}, "B": {"council_migrant": 3}})
+    for wrong in (data.wide, None):
+        with pytest.raises(ArgumentError, match=r"data must be a mi\.Dataset.*mi\.load_data"):
+            mi.score(wrong, small_framework)  # type: ignore[arg-type]
+    res = mi.score(data, small_framework)
+    for call in (mi.gaps, mi.recommend):
+        with pytest.raises(ArgumentError, match=r"results must be mi\.Results, got DataFrame"):
+            call(res.scores)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match="each source must be a path or a DataFrame, got int"):
+        mi.load_data(42, small_framework)  # type: ignore[arg-type]
+    with pytest.raises(SpecError, match=r"^normalise\.method: Field required$"):
+        mi.score(data, small_framework, normalise={"range": [0, 100]})
+    with pytest.raises(SpecError, match=r"^normalise\.method: Field required$"):
+        res.rescore(normalise={"range": [0, 100]})
+    with pytest.raises(SpecError, match=r"^weights\.edu: Input should be a valid number"):
+        mi.score(data, small_framework, weights={"edu": "a"})
+
+
+def test_a_framework_may_be_given_by_its_path(small_framework: mi.Framework) -> None:
+    data = dataset({"A": {}, "B": {"council_migrant": 3}})
+    by_path = mi.score(data, Path(__file__).parent / "fixtures" / "framework_small")
+    pd.testing.assert_frame_equal(by_path.scores, mi.score(data, small_framework).scores)

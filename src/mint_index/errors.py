@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "ArgumentError",
     "DataValidationError",
     "EffectsArgumentError",
     "FileAccessError",
@@ -34,6 +35,7 @@ __all__ = [
     "UnknownMethodError",
     "YamlError",
     "alike",
+    "check_argument",
     "error_classes",
     "problem_line",
     "problem_parts",
@@ -340,6 +342,24 @@ class FileAccessError(MintIndexError):
         """The error for an ``OSError``: its file name and its plain-language reason."""
         where = path or exc.filename or "?"
         return cls(str(where), exc.strerror or str(exc))
+
+
+class ArgumentError(MintIndexError, TypeError):
+    """An argument of a library call that is not of a kind it takes (a DataFrame where
+    :class:`~mint_index.Dataset` or Results are needed): named with what to pass instead,
+    rather than an ``AttributeError`` from deep inside."""
+
+    code = "invalid_argument"
+
+
+def check_argument(
+    value: object, kinds: type | tuple[type, ...], what: str, hint: str = ""
+) -> None:
+    """Raise :class:`ArgumentError` unless ``value`` is one of ``kinds``: ``what`` names
+    the argument and what it must be (``"data must be a mi.Dataset"``), ``hint`` how to
+    get one."""
+    if not isinstance(value, kinds):
+        raise ArgumentError(f"{what}, got {type(value).__name__}" + (f"; {hint}" if hint else ""))
 
 
 class EffectsArgumentError(MintIndexError, ValueError):

@@ -73,6 +73,10 @@ def gaps(results: Results) -> pd.DataFrame:
     ``unit``, ``node`` and ``peer_group`` are categoricals (nodes in framework order);
     rows are sorted by unit, year and node.
     """
+    from mint_index.errors import check_argument
+    from mint_index.pipeline.results import Results
+
+    check_argument(results, Results, "results must be mi.Results", "res = mi.score(data, fw)")
     cube = GapCube.of_results(results)
     return cube.table(results.unit_ids, results.framework.node_ids)
 

@@ -133,7 +133,7 @@ class BuildSpec(BaseModel):
             for step in STEPS
             if step not in changes or isinstance(changes[step], StepChoice | None)
         ]
-        return BuildSpec.model_validate(data, context={_VALIDATED_STEPS: validated})
+        return BuildSpec.validated(data, context={_VALIDATED_STEPS: validated})
 
     # ---- serialisation --------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -157,7 +157,7 @@ class BuildSpec(BaseModel):
             raise SpecError(f"{source}: not valid JSON: {exc}".replace("\n", " ")) from None
         except RecursionError:  # nested thousands of levels deep
             raise SpecError(f"{source}: nested too deeply to be a build spec") from None
-        return cls._validated(data, source)
+        return cls.validated(data, source)
 
     @classmethod
     def from_yaml(cls, text: str, source: str = "<spec>") -> BuildSpec:
@@ -171,7 +171,7 @@ class BuildSpec(BaseModel):
         except YamlError as exc:
             line = f" (line {exc.line})" if exc.line is not None else ""
             raise SpecError(f"{source}: {exc.reason}{line}") from None
-        return cls._validated(data, source)
+        return cls.validated(data, source)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> BuildSpec:
@@ -197,12 +197,14 @@ class BuildSpec(BaseModel):
         return cls.from_json(text, source)
 
     @classmethod
-    def _validated(cls, data: Any, source: str) -> BuildSpec:
-        """The spec from parsed ``data``; pydantic's errors become one SpecError listing
-        each field (the method registry's own SpecErrors pass unchanged)."""
+    def validated(cls, data: Any, source: str = "", context: Any = None) -> BuildSpec:
+        """The spec from parsed ``data`` (a file's, or the arguments of ``mi.score`` and
+        ``rescore``); pydantic's errors become one SpecError listing each field, after
+        ``source`` (the file) where there is one (the method registry's own SpecErrors
+        pass unchanged)."""
         try:
-            return cls.model_validate(data)
+            return cls.model_validate(data, context=context)
         except ValidationError as exc:
             fields = [(".".join(map(str, e["loc"])), e["msg"]) for e in exc.errors()]
             listed = "; ".join(f"{loc}: {msg}" if loc else msg for loc, msg in fields)
-            raise SpecError(f"{source}: {listed}") from None
+            raise SpecError(f"{source}: {listed}" if source else listed) from None

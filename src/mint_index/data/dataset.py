@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mint_index.errors import PROBLEM_COLUMNS, DataValidationError
+from mint_index.errors import PROBLEM_COLUMNS, ArgumentError, DataValidationError
 
 __all__ = ["FLAGS", "MISSING_REASONS", "Dataset", "build_cube", "repeated_cells"]
 
@@ -266,9 +266,20 @@ class Dataset:
     ) -> Dataset:
         """Build from one row per unit and year and one numeric column per variable.
 
-        Numeric columns without repeated (unit, year) rows are placed into the cube
-        directly; anything else goes through :meth:`from_long`, which reports the problems.
+        ``unit`` and ``year`` may be columns or index levels (as :attr:`wide` gives them,
+        so ``Dataset.from_wide(data.wide)`` reads it back). Numeric columns without
+        repeated (unit, year) rows are placed into the cube directly; anything else goes
+        through :meth:`from_long`, which reports the problems.
         """
+        in_index = [n for n in (unit, year) if n not in frame.columns and n in frame.index.names]
+        if in_index:
+            frame = frame.reset_index(level=in_index)
+        absent = [n for n in (unit, year) if n not in frame.columns]
+        if absent:
+            raise ArgumentError(
+                f"the frame has no {' or '.join(map(repr, absent))} column or index level; "
+                f"columns: {', '.join(map(str, frame.columns))} (name them: unit=, year=)"
+            )
         value_cols = [c for c in frame.columns if c not in (unit, year)]
         numeric = all(pd.api.types.is_numeric_dtype(frame[c]) for c in value_cols)
         unit_codes, unit_ids = pd.factorize(frame[unit].astype(str), sort=True)

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, Union, cast
 
 import numpy as np
 import pandas as pd
@@ -67,7 +67,13 @@ from mint_index.data.validate import (
     validate,
     variable_sources,
 )
-from mint_index.errors import DataValidationError, MintIndexError, alike, problem_line
+from mint_index.errors import (
+    DataValidationError,
+    MintIndexError,
+    alike,
+    check_argument,
+    problem_line,
+)
 from mint_index.reasons import with_codes
 
 if TYPE_CHECKING:
@@ -86,6 +92,22 @@ LAYOUTS = ("long", "wide", "transposed")
 #: DataFrame, or how to read a file (:class:`~mint_index.data.source.UnitsSpec`, or the
 #: project file's ``units:`` mapping it is made from).
 Units = str | os.PathLike[str] | pd.DataFrame | UnitsSpec | Mapping[str, Any]
+
+
+#: What one source of :func:`load_data` is.
+_ONE_SOURCE = (str, os.PathLike, pd.DataFrame)
+
+
+def _source(value: object) -> Source:
+    """``value`` as a source, or an ArgumentError naming what it is."""
+    check_argument(value, _ONE_SOURCE, "each source must be a path or a DataFrame")
+    return cast("Source", value)
+
+
+def _iterable(source: object) -> list[object]:
+    """The sources of a list, tuple or other iterable; anything else as one source, of a
+    kind :func:`load_data` does not take (an int, None), which it then names."""
+    return list(source) if isinstance(source, Iterable) else [source]
 
 
 def load_data(
@@ -177,7 +199,8 @@ def load_data(
             f"{', '.join(READING_WARNINGS)}"
         )
     key = _key_spec(key)
-    sources = [source] if isinstance(source, (str, os.PathLike, pd.DataFrame)) else list(source)
+    given = [source] if isinstance(source, _ONE_SOURCE) else _iterable(source)
+    sources = [_source(item) for item in given]
     if not sources:
         raise MintIndexError("no source given")
     years = list(year) if isinstance(year, Sequence) else [year] * len(sources)

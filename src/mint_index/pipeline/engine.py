@@ -11,6 +11,7 @@ its columns, so the work stays vectorised whatever the framework says.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from mint_index.data.dataset import Dataset
-from mint_index.errors import SpecError
+from mint_index.errors import SpecError, check_argument
 from mint_index.framework.framework import Framework
 from mint_index.methods.base import (
     ImputeContext,
@@ -42,17 +43,30 @@ def score(
     framework: Framework | BuildSpec | Plan | None = None,
     **overrides: Any,
 ) -> Results:
-    """Score ``data`` with ``framework`` (or a complete ``BuildSpec`` or ``Plan``).
+    """Score ``data`` (a :class:`~mint_index.Dataset`) with ``framework`` (a Framework,
+    the path of one, or a complete ``BuildSpec`` or ``Plan``).
 
     Keyword arguments are step specs that override the framework for every node, named
     after the steps: ``denominate``, ``screen``, ``impute``, ``treat``, ``normalise``,
     ``aggregate`` (plus ``weights`` and ``peer_group``). Each takes a method name or a
-    dict ``{"method": name, **params}``; ``{"method": "none"}`` switches a step off.
+    dict ``{"method": name, **params}``; ``{"method": "none"}`` switches a step off. A
+    spec that does not validate raises :class:`~mint_index.errors.SpecError`, an argument
+    of another kind :class:`~mint_index.errors.ArgumentError`.
     """
+    check_argument(
+        data,
+        Dataset,
+        "data must be a mi.Dataset",
+        "mi.load_data(frame_or_files, framework) reads a DataFrame or files into one",
+    )
     if framework is None:
         from mint_index.framework.loader import default_framework
 
         framework = default_framework()
+    elif isinstance(framework, (str, os.PathLike)):
+        from mint_index.framework.loader import load_framework
+
+        framework = load_framework(framework)
     if isinstance(framework, Plan):
         if not overrides:
             return _run(data, framework)
@@ -66,7 +80,12 @@ def score(
                 f"unknown argument(s) {', '.join(unknown)}; steps and options: "
                 + ", ".join(k for k in BuildSpec.model_fields if k != "framework")
             )
-        spec = BuildSpec.model_validate({"framework": framework, **overrides})
+        check_argument(
+            framework,
+            Framework,
+            "framework must be a mi.Framework, its path, a BuildSpec or a Plan",
+        )
+        spec = BuildSpec.validated({"framework": framework, **overrides})
     return _run(data, Plan.resolve(spec))
 
 

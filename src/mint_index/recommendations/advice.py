@@ -57,7 +57,11 @@ def recommend(
     Each measure appears once per unit and year, under the highest priority (0-100) of
     the rules asking for it; its evidence names every one of those rules' nodes.
     """
+    from mint_index.errors import check_argument
+    from mint_index.pipeline.results import Results
     from mint_index.recommendations.engine import find
+
+    check_argument(results, Results, "results must be mi.Results", "res = mi.score(data, fw)")
     from mint_index.recommendations.rules import RuleSet, load_rules
     from mint_index.threads import Threads
 
