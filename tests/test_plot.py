@@ -145,3 +145,16 @@ def test_the_accessor_draws_the_builders_data(plot: PlotAccessor) -> None:
         assert json.loads(json.dumps(build(data))) == build(data)
     with pytest.raises(ReportError, match="unknown node"):
         trend_data(data, node=data.indicator_ids[0])  # a trend shows index or a domain
+
+
+def test_counts_a_chart_takes_are_whole_numbers_from_one(plot: PlotAccessor) -> None:
+    """``top=0`` drew every unit, ``top=-3`` left three out without a word and ``bins=0``
+    drew an empty chart; each is an ArgumentError naming the argument."""
+    from mint_index.errors import ArgumentError
+
+    for top in (0, -3, 2.5):
+        with pytest.raises(ArgumentError, match="top must be a whole number from 1"):
+            plot.index_bars(top=top)  # type: ignore[arg-type]
+    with pytest.raises(ArgumentError, match="bins must be a whole number from 1, got 0"):
+        plot.distribution(bins=0)
+    assert len(plot.index_bars(top=2).patches) == 2

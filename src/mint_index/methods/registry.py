@@ -86,6 +86,9 @@ def _ensure_loaded() -> None:
 
 
 def method_names(step: str) -> list[str]:
+    """The names of the methods registered for ``step`` (``normalise``, ``aggregate``,
+    ...), sorted: what a spec may choose there. An unknown step raises SpecError listing
+    the steps."""
     _ensure_loaded()
     if step not in _REGISTRY:
         raise SpecError(f"unknown step {step!r}; steps: {', '.join(STEPS)}")

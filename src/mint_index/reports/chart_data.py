@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from mint_index.errors import ReportError
+from mint_index.errors import ArgumentError, ReportError
 from mint_index.reports.data import ReportData, plain_number, plain_numbers
 from mint_index.reports.overview import histogram, ranking
 
@@ -34,14 +34,24 @@ def _scale(data: ReportData) -> dict[str, float]:
     return {"min": data.vmin, "max": data.vmax}
 
 
+def _at_least_one(value: int | None, name: str) -> None:
+    """A count a chart takes (``top``, ``bins``): ``None`` or a whole number from 1. A 0
+    had drawn every unit, a -3 silently left three out, ``bins=0`` an empty chart."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ArgumentError(f"{name} must be a whole number from 1, got {value!r}")
+
+
 def bars_data(data: ReportData, node: str | None = None, top: int | None = None) -> dict[str, Any]:
     """Every unit's score of ``node`` (index by default) in the report year, best first
     (the overview's ranking; units without a score of the year are left out); ``top``
-    keeps the best n."""
+    keeps the best n (a whole number from 1; ``None``: every unit)."""
+    _at_least_one(top, "top")
     node = _node(data, node)
     scores = data.scores[:, data.col[node]]
     order = [u for u in ranking(data, node).tolist() if scores[u] == scores[u]]
-    order = order[:top] if top else order
+    order = order if top is None else order[:top]
     return {
         "label": data.nodes[node]["label"],
         "year": data.year,
@@ -97,7 +107,8 @@ def trend_data(
 
 def distribution_data(data: ReportData, node: str | None = None, bins: int = 10) -> dict[str, Any]:
     """How many units score in each of ``bins`` equal bins of the score scale (the
-    overview's distributions)."""
+    overview's distributions); ``bins`` a whole number from 1."""
+    _at_least_one(bins, "bins")
     node = _node(data, node)
     edges, counts = histogram(data, node, bins)
     return {
