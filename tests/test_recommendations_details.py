@@ -77,7 +77,7 @@ def _sentence(
             reached = _number(score + gap, lang)
             inner.append(f"{w[word]} {reached}, {_number(abs(gap), lang)} {side}")
     if not math.isnan(parity):
-        p = _number(parity, lang, decimals)
+        p = _number(parity, lang, decimals, sign=True)  # signed, as the scorecard has it
         inner.append(
             f"{w['parity']} {p}" if first else f"{w['parity']} {_with_unit(p, unit, False, lang)}"
         )

@@ -229,13 +229,15 @@ def _evidence_numbers(
     """A column of written numbers of an evidence sentence: ``peer`` and ``target`` the
     scores at the peer median and the target, ``peer_gap`` and ``target_gap`` the sizes
     of the gaps to them, values and parity gaps with their indicator's ``decimals``,
-    trends signed."""
+    parity gaps and trends signed."""
     if name in _REACHED:
         return number(numbers["score"] + numbers[_REACHED[name]], lang)
     if name.endswith("_gap"):
         return number(np.abs(numbers[_REACHED[name.removesuffix("_gap")]]), lang)
-    if name in ("value", "parity"):
-        return number(numbers["parity_gap" if name == "parity" else "value"], lang, decimals)
+    if name == "value":
+        return number(numbers["value"], lang, decimals)
+    if name == "parity":  # signed, as the scorecard writes it beside the evidence
+        return number(numbers["parity_gap"], lang, decimals, sign=True)
     if name == "trend":
         return number(numbers["trend"], lang, sign=True)
     return number(numbers[name], lang)
