@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from mint_index.effect_monitoring.did import MIN_BASELINE_YEARS, comparison_paths
+from mint_index.effect_monitoring.estimate import ONE_ADOPTER, STATUSES
 from mint_index.recommendations.texts import fill, number
 from mint_index.rules.languages import DEFAULT_LANGUAGE, check_language
 
@@ -32,19 +33,8 @@ __all__ = [
     "year_words",
 ]
 
-#: What a row says, from its status and interval.
-VERDICTS = (
-    "rose",
-    "fell",
-    "not_visible_yet",
-    "too_early",
-    "not_yet_observed",
-    "no_data_since",
-    "ended_early",
-    "no_baseline",
-    "no_comparison",
-    "one_adopter",
-)
+#: What a row says: an estimate's direction from its interval, else its status.
+VERDICTS = ("rose", "fell", "not_visible_yet", *STATUSES[1:], ONE_ADOPTER)
 
 #: Every text of this module, per language (placeholders in braces).
 TEXTS: dict[str, dict[str, str]] = {
