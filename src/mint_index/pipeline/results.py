@@ -260,7 +260,7 @@ class Results:
         :attr:`ranks` table a notebook shows never reaches a published file."""
         n_i = len(self.indicator_ids)
         agg = self.cube("aggregated")[:, :, n_i:]  # [y, u, a]
-        n_y, n_a, n_u = agg.shape[0], agg.shape[2], agg.shape[1]
+        n_y, n_u, n_a = agg.shape
         columns = agg.transpose(0, 2, 1).reshape(n_y * n_a, n_u)  # [year x node, unit]
         peers = self.units["peer_group"].to_numpy()
         codes = np.asarray(pd.factorize(pd.Series(peers, dtype=object))[0])  # NaN: -1
