@@ -451,3 +451,42 @@ def test_problems_about_the_whole_data_name_their_sources(tmp_path: Path) -> Non
     unused = info.value.warnings.set_index("column")
     assert unused.loc["extra", "source"] == a
     assert "<data>" not in set(info.value.failures["source"]) | set(info.value.warnings["source"])
+
+
+def test_a_unit_missing_from_one_years_data_is_a_warning() -> None:
+    """A town left out of the new year's file passed ``validate --strict``: only a unit
+    with no cell in any year was missed. Each year a unit exists in without a cell is a
+    warning now; a year before it was created is not."""
+    data = pd.DataFrame(
+        {"unit": ["A01", "A01", "B02", "C03"], "year": [2020, 2021, 2020, 2021], "x": 1.0}
+    )
+    units = pd.DataFrame({"unit": ["A01", "B02", "C03"], "valid_from": [None, None, 2021]})
+    warned = mi.load_data(data, units=units).warnings.query("code == 'unit_without_data'")
+    assert warned["value"].tolist() == ["B02"]  # C03 begins in 2021: 2020 is not missed
+    assert warned["reason"].tolist() == [
+        "the units table lists this unit in 2021, but no source gives data for it that "
+        "year: it is not scored in it"
+    ]
+
+
+def test_coverage_counts_the_unit_years_that_exist() -> None:
+    """A Gebietsreform failed every ``--strict`` run: coverage divided by every unit in
+    every year, the merged towns' later years and the new town's earlier ones too. Four
+    towns in 2024 (two merge into a new one in 2025): 7 unit-years exist; a variable with
+    4 values has 4/7 = 57 %, above the minimum of 50 % (it read 4/10 = 40 %)."""
+    rows = [("A", 2024), ("B", 2024), ("C", 2024), ("D", 2024), ("A", 2025), ("B", 2025)]
+    rows += [("N", 2025)]
+    data = pd.DataFrame(rows, columns=["unit", "year"])
+    data["x"] = [1.0, 2.0, 3.0, 4.0, None, None, None]  # 4 values
+    data["y"] = 1.0
+    units = pd.DataFrame(
+        {
+            "unit": ["A", "B", "C", "D", "N"],
+            "valid_from": [None, None, None, None, 2025],
+            "valid_to": [None, None, 2024, 2024, None],
+        }
+    )
+    dataset = mi.load_data(data, units=units, min_coverage=0.5)
+    assert "low_coverage" not in set(dataset.warnings["code"])
+    low = mi.load_data(data, units=units, min_coverage=0.6).warnings  # 57 % < 60 %
+    assert low.query("code == 'low_coverage'")["value"].tolist() == ["57%"]

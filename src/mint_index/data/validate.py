@@ -166,30 +166,64 @@ UNIT_WITHOUT_DATA = (
 )
 
 
-def _units_without_data(index: CellIndex, units: pd.DataFrame | None) -> list[pd.DataFrame]:
-    """A warning per unit the units table lists in one of the data's years
-    (:func:`~mint_index.rules.lifetimes.exists_in`) but no source gives a cell of: a
-    municipality whose figures were forgotten would otherwise be left out of every
-    result and report without a word. Units dissolved before, or created after, the
-    data's years are not missed."""
+def _existing(index: CellIndex, units: pd.DataFrame | None) -> np.ndarray:
+    """``[year, unit]``: whether each unit of the data exists in each year of the data, as
+    the units table's ``valid_from``/``valid_to`` say (a unit it does not list, or every
+    unit without a table: in every year)."""
+    if units is None:
+        return np.ones(index.shape[:2], dtype=bool)
+    once = units[~units.index.duplicated()]  # a key listed twice is reported elsewhere
+    table = once.reindex(pd.Index(np.asarray(index.unit_ids, dtype=str)))
+    return exists_in(table, [int(y) for y in index.years]).T
+
+
+def _units_without_data(
+    index: CellIndex, units: pd.DataFrame | None, existing: np.ndarray
+) -> list[pd.DataFrame]:
+    """Warnings for the units the units table lists in a year of the data that no source
+    gives a cell of then: a unit with no cell at all (a municipality whose figures were
+    forgotten, left out of every result and report), and a unit missing from one year's
+    data (a town left out of the new year's file, shown as "no data" that year). Years in
+    which a unit does not exist (:func:`~mint_index.rules.lifetimes.exists_in`: merged
+    away, not yet created) are not missed."""
     if units is None or not len(index.years):
         return []
     keys = units.index.astype(str)
     absent = ~keys.isin(np.asarray(index.unit_ids, dtype=str)) & exists_in(
         units, [int(y) for y in index.years]
     ).any(axis=1)
-    if not absent.any():
-        return []
-    return [
-        failures_frame(
-            UNITS_TABLE,
-            None,
-            "unit",
-            keys[absent].to_numpy(object),
-            UNIT_WITHOUT_DATA,
-            code="unit_without_data",
+    out = []
+    if absent.any():
+        out.append(
+            failures_frame(
+                UNITS_TABLE,
+                None,
+                "unit",
+                keys[absent].to_numpy(object),
+                UNIT_WITHOUT_DATA,
+                code="unit_without_data",
+            )
         )
-    ]
+    has_cells = np.zeros(index.shape[:2], dtype=bool)
+    has_cells[index.year, index.unit] = True
+    listed = np.asarray(index.unit_ids, dtype=str)
+    y, u = np.nonzero(existing & ~has_cells & np.isin(listed, keys)[None, :])
+    if len(y):
+        out.append(
+            failures_frame(
+                UNITS_TABLE,
+                None,
+                "unit",
+                listed[u].astype(object),
+                [
+                    f"the units table lists this unit in {year}, but no source gives data "
+                    "for it that year: it is not scored in it"
+                    for year in np.asarray(index.years)[y].tolist()
+                ],
+                code="unit_without_data",
+            )
+        )
+    return out
 
 
 def _key_failures(
@@ -497,13 +531,17 @@ def _numerators_above_denominators(
 
 
 def _coverage_warnings(
-    values: np.ndarray, index: CellIndex, variables: list[str], minimum: float
+    values: np.ndarray,
+    index: CellIndex,
+    variables: list[str],
+    minimum: float,
+    existing: np.ndarray,
 ) -> list[pd.DataFrame]:
-    """Variables with a value in fewer than ``minimum`` of the unit-years (counted in the
-    cube ``values``, so a repeated row counts once)."""
-    n_years, n_units, _ = index.shape
-    counts = np.count_nonzero(~np.isnan(values), axis=(0, 1))
-    coverage = counts / max(n_years * n_units, 1)
+    """Variables with a value in fewer than ``minimum`` of the unit-years in which the
+    units exist (``existing`` ``[year, unit]``: a town merged away, or not yet created,
+    has no value missing; counted in the cube ``values``, so a repeated row counts once)."""
+    counts = np.count_nonzero(~np.isnan(values) & existing[:, :, None], axis=(0, 1))
+    coverage = counts / max(int(existing.sum()), 1)
     position = {v: i for i, v in enumerate(index.variables)}
     low = [
         (v, coverage[position[v]])
@@ -576,8 +614,9 @@ def validate(
         checked = [v for v in framework.required_variables() if v in index.variables]
     else:
         checked = index.variables
-    warnings += _coverage_warnings(values, index, checked, min_coverage)
-    warnings += _units_without_data(index, units)
+    existing = _existing(index, units)
+    warnings += _coverage_warnings(values, index, checked, min_coverage, existing)
+    warnings += _units_without_data(index, units, existing)
     return _located(problems_frame(failures), cells), _located(problems_frame(warnings), cells)
 
 
