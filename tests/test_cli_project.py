@@ -62,6 +62,29 @@ def test_no_output_over_a_file_the_project_names(
     assert [p.read_bytes() for p in inputs] == before
 
 
+def test_no_output_where_a_source_glob_would_read_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A project reading ``data/*.csv`` took ``score --out data/scores.csv``, and its next
+    run read the scores as data (3,515 errors). Refused now; elsewhere it is written."""
+    assert main(["init", str(tmp_path / "town")]) == 0
+    monkeypatch.chdir(tmp_path / "town")
+    project = Path("mint-index.yaml")
+    project.write_text(
+        project.read_text(encoding="utf-8").replace("path: data/example.csv", "path: data/*.csv"),
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert main(["score", "--out", "data/scores.csv", "--format", "json"]) == 1
+    assert _json(capsys)["problems"][0]["reason"] == (
+        "refusing to write data/scores.csv: the project's source 'data/*.csv' would read it "
+        "as data next time; write it outside the data's folder"
+    )
+    assert not Path("data/scores.csv").exists()
+    assert main(["score", "--out", "out/scores.csv"]) == 0
+    assert main(["validate", "--strict"]) == 0
+
+
 def test_init_writes_the_report_options_defaults(tmp_path: Path) -> None:
     """The project file's ``report:`` line shows the defaults of their owners, so the two
     cannot drift apart."""

@@ -631,11 +631,21 @@ def check_output_not_input(
     out: Path, args: argparse.Namespace, inputs: Inputs | None = None, *more: Path | None
 ) -> None:
     """Refuse to write ``out`` over an input of the run or into a folder it reads: the
-    command line's inputs, the files ``inputs`` read (a project's too) and ``more``."""
+    command line's inputs, the files ``inputs`` read (a project's too) and ``more``; and
+    where a project source's glob would read it as data next time (``data/*.csv``)."""
+    from mint_index.data.inputs import source_names
+    from mint_index.errors import OutputError
     from mint_index.files import check_not_an_input
 
     read = [Path(record["path"]) for record in inputs.files] if inputs is not None else []
     check_not_an_input(out, [*given_paths(args), *read, *(p for p in more if p is not None)])
+    project = inputs.project if inputs is not None else None
+    for spec in project.sources if project is not None else ():
+        if source_names(out, spec.path, project.root):  # type: ignore[union-attr]
+            raise OutputError(
+                f"refusing to write {out}: the project's source {spec.path!r} would read "
+                "it as data next time; write it outside the data's folder"
+            )
 
 
 def output_folder(args: argparse.Namespace, out: str) -> None:

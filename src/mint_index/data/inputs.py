@@ -10,6 +10,7 @@ is wrong, never read to exhaustion or parsed into nonsense. The limit is
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import io
 import os
@@ -34,6 +35,7 @@ __all__ = [
     "max_input_bytes",
     "read_input",
     "sniff_kind",
+    "source_names",
     "unzipped",
 ]
 
@@ -99,6 +101,20 @@ def expand_source(pattern: str, base_dir: str | os.PathLike[str] | None = None) 
     except OSError as exc:  # a name too long, a path through a file, no permission
         raise InputRefused(f"cannot read: {exc.strerror or exc}", "unreadable_file") from None
     return [path]
+
+
+def source_names(path: Path, pattern: str, base_dir: str | os.PathLike[str] | None = None) -> bool:
+    """Whether the glob of a source (``data/*.csv``, relative to ``base_dir``) would name
+    ``path`` once it exists (as :func:`expand_source` reads it): an output written there
+    would be read as data by the next run. Matched over the whole path, where a ``*`` may
+    also stand for a folder: it may say yes to more than the glob reads, never to less. A
+    path that is no glob names a file or folder, which the output checks know as inputs."""
+    full = Path(pattern).expanduser()
+    if base_dir is not None and not full.is_absolute():
+        full = Path(base_dir) / full
+    if not glob.has_magic(str(full)):
+        return False
+    return fnmatch.fnmatchcase(str(path.resolve()), str(full.resolve()))
 
 
 def folder_data_files(folder: str | os.PathLike[str]) -> tuple[list[Path], list[tuple[Path, str]]]:
