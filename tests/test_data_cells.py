@@ -337,3 +337,20 @@ def test_a_year_column_of_months_written_as_numbers() -> None:
     assert month_stamps(pd.Series(["202413", "202412"])).tolist() == ["202413", "202412"]
     # a date written as one number is a year wherever years are read
     assert parse_years(pd.Series(["20220515"]))[0].tolist() == [2022]
+
+
+def test_a_title_names_a_school_year_not_a_year() -> None:
+    from mint_index.data.cells import title_school_year, title_year
+
+    for title, school in (
+        ("Schüler/-innen im Schuljahr 2023/24", 2023),
+        ("Schulen · SJ 2023-24", 2023),
+        ("Studierende 2019/2020", 2019),
+    ):
+        assert (title_year(title), title_school_year(title)) == (None, school)
+    assert (title_year("Bevölkerung am 31.12.2023"), title_school_year("Bevölkerung")) == (
+        2023,
+        None,
+    )
+    # a period of two years that do not follow each other is no school year
+    assert title_school_year("Veränderung 2015/2023") is None

@@ -69,9 +69,15 @@ def _cells(rows: list[list[Any]]) -> tuple[list[list[str]], pd.DataFrame]:
 
 
 def test_a_printout_is_read_as_a_table_of_regions(tmp_path: Path) -> None:
-    data = mi.load_data(_book(tmp_path / "k3002519.xlsx", LEAVERS), key={"prefix": "03"})
+    book = _book(tmp_path / "k3002519.xlsx", LEAVERS)
+    # "Schuljahr: 2019/20" names two calendar years: the source says which one counts
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(book, key={"prefix": "03"})
+    assert err.value.failures[["code", "value"]].values.tolist() == [["school_year", "2019/20"]]
+    data = mi.load_data(book, key={"prefix": "03"}, school_year="start")
     assert list(data.unit_ids) == ["03", "03101"]
-    assert list(data.years) == [2019]  # from "Schuljahr: 2019/20"
+    assert list(data.years) == [2019]  # the start of "Schuljahr: 2019/20"
+    assert list(mi.load_data(book, key={"prefix": "03"}, school_year="end").years) == [2020]
     assert value(data, "03101", 2019, "Schulen insgesamt | Ausländer | Insgesamt") == 185
     public = "Öffentliche Schulen | Ausländer | weiblich | Hochschulreife"
     assert value(data, "03", 2019, public) == 77
@@ -87,8 +93,10 @@ def test_a_printout_saved_as_csv_reads_as_the_workbook(tmp_path: Path) -> None:
     text = "\n".join(";".join("" if c is None else str(c) for c in row) for row in LEAVERS)
     csv = tmp_path / "k3002519.csv"
     csv.write_bytes(text.encode("cp1252"))
-    data = mi.load_data(csv, key={"prefix": "03"})
-    book = mi.load_data(_book(tmp_path / "k3002519.xlsx", LEAVERS), key={"prefix": "03"})
+    data = mi.load_data(csv, key={"prefix": "03"}, school_year="start")
+    book = mi.load_data(
+        _book(tmp_path / "k3002519.xlsx", LEAVERS), key={"prefix": "03"}, school_year="start"
+    )
     assert data.variables == book.variables and list(data.unit_ids) == ["03", "03101"]
     assert value(data, "03101", 2019, "Schulen insgesamt | Ausländer | Insgesamt") == 185
     assert data.warnings["row"].tolist() == [28, 29]

@@ -1909,3 +1909,23 @@ def test_a_sheet_dated_by_the_year_its_name_names(tmp_path: Path) -> None:
         load_sources([SourceSpec(path="jahre.xlsx", sheet="2019_Karte")], base_dir=tmp_path)
     missing = err.value.failures.query("code == 'missing_column'")
     assert missing["column"].tolist() == ["year"]
+
+
+def test_a_school_year_in_the_title_is_the_sources_to_count(tmp_path: Path) -> None:
+    """``Schulen in Kreisen, Schuljahr 2023/24`` over a table without a year column was
+    dated 2023 whatever ``school_year`` said: school leavers, which GENESIS dates by the
+    end of their school year, a year early without a word. Without the option it is a
+    ``school_year`` problem; with it, the start or the end year."""
+    path = tmp_path / "s.csv"
+    path.write_text(
+        "Schulen in Kreisen, Schuljahr 2023/24;;\n;;\nAGS;Kreis;Schüler\n05111;Ddf;100\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="s.csv")], base_dir=tmp_path)
+    assert err.value.failures[["column", "value", "code"]].values.tolist() == [
+        ["year", "2023/24", "school_year"]
+    ]
+    for count, year in (("start", 2023), ("end", 2024)):
+        read = load_sources([SourceSpec(path="s.csv", school_year=count)], base_dir=tmp_path)
+        assert value(read, "05111", year, "Schüler") == 100

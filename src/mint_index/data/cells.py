@@ -57,6 +57,7 @@ __all__ = [
     "parse_years",
     "per_unique",
     "sniff_decimal",
+    "title_school_year",
     "title_year",
     "typed_decimal",
     "year_failures",
@@ -505,10 +506,44 @@ def title_year(title: str | None) -> int | None:
     31.12.2023``), else ``None`` (no year, or several: ``2011 bis 2023``). Lines that
     name the source (``Quelle: ... 2024``, ``© ...``) say when a table was published, and
     ``Gebietsstand: 01.11.2016`` whose boundaries its regions have, not what year it is
-    about: they are left out. ``title``: its lines joined by `` · ``."""
-    lines = [line for line in (title or "").split(" · ") if not _SOURCE_LINE.match(line)]
+    about: they are left out. A school year (``Schuljahr 2023/24``) is no year of its own
+    (:func:`title_school_year`). ``title``: its lines joined by `` · ``."""
+    lines = [_SCHOOL_YEAR_IN_TEXT.sub(" ", line) for line in _title_lines(title)]
     found = {int(y) for line in lines for y in _YEAR_IN_TEXT.findall(line)}
     return found.pop() if len(found) == 1 else None
+
+
+#: A school or academic year in running text: ``Schuljahr 2023/24``, ``2023/2024``,
+#: ``SJ 2023-24`` (with a ``-`` only after such a word: ``2011-12`` alone may be a month).
+_SCHOOL_YEAR_IN_TEXT = re.compile(
+    r"(?:(?:schuljahr|schulj\.|sj|kita-?jahr|kindergartenjahr|studienjahr|wintersemester|"
+    r"wise|ws|school\s+year|academic\s+year)\s*(1[89]\d\d|2[01]\d\d)\s*[/-]\s*(\d{4}|\d{2})"
+    r"|(?<![\d,.])(1[89]\d\d|2[01]\d\d)\s*/\s*(\d{4}|\d{2}))(?![\d,])",
+    re.IGNORECASE,
+)
+
+
+def title_school_year(title: str | None) -> int | None:
+    """The first calendar year of the one school or academic year a table's title names
+    (``Schüler/-innen im Schuljahr 2023/24``: 2023), else ``None``. Which calendar year
+    the table counts in is the source's ``school_year`` option, as for school years in
+    its cells: a title never decides it."""
+    found = set()
+    for line in _title_lines(title):
+        for match in _SCHOOL_YEAR_IN_TEXT.finditer(line):
+            first, second = (
+                (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
+            )
+            start = int(first)
+            if int(second) in (start + 1, (start + 1) % 100):
+                found.add(start)
+    return found.pop() if len(found) == 1 else None
+
+
+def _title_lines(title: str | None) -> list[str]:
+    """A title's lines (joined by `` · ``) without those naming its source or its
+    regions' boundaries."""
+    return [line for line in (title or "").split(" · ") if not _SOURCE_LINE.match(line)]
 
 
 #: Two years in one cell (``2024 / 2005``, ``Veränderung aktuelles Jahr (2024) zu 2005``).

@@ -33,6 +33,7 @@ from mint_index.data.cells import (
     keys_in_labels,
     parse_years,
     sniff_decimal,
+    title_school_year,
     title_year,
     typed_decimal,
 )
@@ -391,17 +392,41 @@ def _dated_by_title(
     year it was published in (``Statistisches Jahrbuch 2024`` over ``Einwohner am
     31.12.2023``)."""
     table = read(spec)
-    undated = any(
-        ((f["code"] == "missing_column") & (f["column"] == "year")).any() for f in table.failures
-    )
+    undated = any(_year_missing(f).any() for f in table.failures)
     if not undated or spec.year is not None:
         return table
     if any(title_year(head) is not None for head in heads):
         return table  # heads of years the reader could not place: no table of one year
+    school = title_school_year(title)
+    if school is not None:  # "Schuljahr 2023/24": which calendar year is the source's word
+        if spec.school_year is None:  # this problem, not "year column missing"
+            table.failures = [f[~_year_missing(f)] for f in table.failures]
+            table.failures.append(_school_year_title(table.source, school))
+            return table
+        return read(spec.model_copy(update={"year": school + (spec.school_year == "end")}))
     year = title_year(title)
     if year is None and isinstance(spec.sheet, str):
         year = title_year(spec.sheet)
     return read(spec.model_copy(update={"year": year})) if year else table
+
+
+def _year_missing(failures: pd.DataFrame) -> pd.Series:
+    """Which of a table's problems say it has no year column."""
+    return (failures["code"] == "missing_column") & (failures["column"] == "year")
+
+
+def _school_year_title(source: str, first: int) -> pd.DataFrame:
+    """The problem of a table dated only by the school year its title names: which of its
+    two calendar years the table counts in is the source's to say, never guessed."""
+    return failures_frame(
+        source,
+        None,
+        "year",
+        f"{first}/{(first + 1) % 100:02d}",
+        "the title names a school or academic year, which names two calendar years: say "
+        "which one the table counts in (school_year: start or end; --school-year)",
+        code="school_year",
+    )
 
 
 def _title(rows: list[list[Any]]) -> str | None:
