@@ -231,6 +231,37 @@ def test_inspect_of_every_sheet_pastes_only_the_sheets_that_read(
     assert yaml.safe_load(_json(capsys)["snippet"])["sources"][0]["sheet"] == "*"
 
 
+def test_inspect_pastes_pad_auto_for_keys_a_workbook_stores_as_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Landesamt's workbook of Land, Kreise and Gemeinden whose keys are numbers
+    (``8``, ``8111``, ``8111000``): inspect said OK and pasted no ``key:``, and the entry
+    failed on every row (``numeric_keys``). Numbers stored as keys are the evidence that
+    their zeros were lost: it pastes ``pad: auto``, and the entry loads."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    rows = [
+        ["Regionalschlüssel", "Gebiet", "Bevölkerung insgesamt", "darunter Ausländer"],
+        [8, "Baden-Württemberg", 11230740, 2086121],
+        [8111, "Stuttgart, Stadtkreis", 632865, 168723],
+        [8111000, "Stuttgart", 632865, 168723],
+        [8115, "Böblingen", 396418, 79860],
+        [8115001, "Aidlingen", 9215, 1015],
+    ]
+    for row in rows:
+        book.active.append(row)
+    book.save(tmp_path / "bw.xlsx")
+    monkeypatch.chdir(tmp_path)
+    assert main(["inspect", "bw.xlsx", "--year", "2023", "--format", "json"]) == 0
+    entry = yaml.safe_load(_json(capsys)["snippet"])["sources"][0]
+    assert entry["key"] == {"pad": "auto"}
+    dataset = load_sources([SourceSpec(**entry)], base_dir=tmp_path)
+    long = dataset.long.set_index(["unit", "variable"])["value"]
+    variable = entry["mapping"]["darunter Ausländer"]
+    assert long[("08111000", variable)] == 168723  # read by hand from the rows above
+    assert long[("08115001", variable)] == 1015
+
+
 def test_inspect_of_a_unit_per_column(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

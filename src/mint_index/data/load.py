@@ -419,8 +419,10 @@ def describe_source(
     ]
     keys = pd.unique(cells["unit"].astype(str))
     # official keys that lost their zeros in a spreadsheet, seen among the file's keys,
-    # where the source says nothing of how to read them: the entry restores them
-    official = np.full(len(keys), _official_keys(first))
+    # where the source says nothing of how to read them: the entry restores them. Keys a
+    # workbook stores as numbers (StaLa BW's 8111000) are the evidence themselves
+    stored_as_numbers = any((f["code"] == "numeric_keys").any() for f in failures)
+    official = np.full(len(keys), _official_keys(first) or stored_as_numbers)
     restore = bool((lost_zeros(pd.Series(keys), (), official) > 0).any())
     said = alike(found.astype(object).where(found.notna(), None).to_dict("records"))
     return SourceDescription(
