@@ -490,3 +490,31 @@ def test_coverage_counts_the_unit_years_that_exist() -> None:
     assert "low_coverage" not in set(dataset.warnings["code"])
     low = mi.load_data(data, units=units, min_coverage=0.6).warnings  # 57 % < 60 %
     assert low.query("code == 'low_coverage'")["value"].tolist() == ["57%"]
+
+
+def test_a_key_the_units_table_lists_in_another_spelling_says_how_to_read_it() -> None:
+    """INKAR's ``1001`` for Flensburg ``01001``, a Landesamt's ``412000`` for Frankfurt
+    ``06412000``: each row was "unit missing from the units table", with no word that the
+    table lists it with its zero or its Land's key. A key it lists in no spelling keeps
+    the plain reason."""
+    data = pd.DataFrame({"unit": ["1001", "1002", "9999"], "year": 2023, "x": 1.0})
+    units = pd.DataFrame({"unit": ["01001", "01002"], "name": ["Flensburg", "Kiel"]})
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(data, units=units)
+    reasons = err.value.failures.set_index("value")["reason"]
+    assert (
+        reasons["1001"]
+        == reasons["1002"]
+        == (
+            "unit missing from the units table, which lists it with a leading zero: "
+            "key: {pad: auto} gives back the zero a number lost"
+        )
+    )
+    assert reasons["9999"] == "unit missing from the units table"
+    hessen = pd.DataFrame({"unit": ["06412000", "06414000"], "name": ["Frankfurt", "Wiesbaden"]})
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(pd.DataFrame({"unit": ["412000"], "year": 2023, "x": 1.0}), units=hessen)
+    assert err.value.failures["reason"].tolist() == [
+        "unit missing from the units table, which lists it after the Land's key 06: "
+        'key: {prefix: "06"} adds the key the table leaves out'
+    ]

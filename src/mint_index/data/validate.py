@@ -256,7 +256,7 @@ def _key_failures(
         reason[own] = None
     if units is not None:
         absent = reason.isna() & ~keys.isin(known)
-        reason[absent] = "unit missing from the units table"
+        reason[absent] = "unit missing from the units table" + _how_written(keys[absent], known)
     bad = reason.notna().to_numpy()
     if not bad.any():
         return []
@@ -264,6 +264,32 @@ def _key_failures(
         reason[bad].str.startswith("unit missing").to_numpy(), "unknown_unit", "malformed_key"
     )
     return [_at(cells, first[bad], "unit", keys[bad].to_numpy(), reason[bad].to_numpy(), codes)]
+
+
+def _how_written(keys: pd.Series, known: list[str]) -> pd.Series:
+    """For keys the units table lacks, how to read them where the table lists them in
+    another spelling: with the leading zero a number lost (``1001``: the table has
+    ``01001``; ``key: {pad: auto}``), or with the Land's key a Landesamt leaves out
+    (``412000``: the table has ``06412000``; ``key: {prefix: "06"}``). Empty elsewhere.
+    The same words for every such key, so a table of them is one line of the output."""
+    listed = pd.Index(known)
+    text = keys.astype(str)
+    hint = pd.Series("", index=keys.index, dtype=object)
+    digits = text.str.fullmatch(r"\d+").to_numpy(dtype=bool)
+    padded = ("0" + text).where(digits, "")
+    zero = padded.isin(listed).to_numpy()
+    hint[zero] = (
+        ", which lists it with a leading zero: key: {pad: auto} gives back the zero a number lost"
+    )
+    lands = sorted({k[:2] for k in known if len(k) >= 5 and k[:2].isdigit()})
+    for land in lands if len(lands) == 1 else ():  # one Land's table: its key may be left out
+        with_land = (land + text).where(digits & ~zero, "")
+        found = with_land.isin(listed).to_numpy()
+        hint[found] = (
+            f", which lists it after the Land's key {land}: "
+            f'key: {{prefix: "{land}"}} adds the key the table leaves out'
+        )
+    return hint
 
 
 #: Why a row without a key is not read; tables of a Landesamt list groupings of districts
