@@ -1929,3 +1929,20 @@ def test_a_school_year_in_the_title_is_the_sources_to_count(tmp_path: Path) -> N
     for count, year in (("start", 2023), ("end", 2024)):
         read = load_sources([SourceSpec(path="s.csv", school_year=count)], base_dir=tmp_path)
         assert value(read, "05111", year, "Schüler") == 100
+
+
+def test_a_long_table_with_decimal_commas_is_read_as_written(tmp_path: Path) -> None:
+    """A long ``;`` file with ``2,0`` and ``29,8`` in its value column failed ("column
+    holds text"): its value column is read as text, and the decimal mark was sniffed from
+    the other columns only. Values read by hand."""
+    (tmp_path / "long.csv").write_text(
+        "unit;year;variable;value\n01001;2023;x;2,0\n01001;2023;y;29,8\n"
+        "01002;2023;x;3,0\n01002;2023;y;1.234,5\n"
+    )
+    ds = load_sources([SourceSpec(path="long.csv")], base_dir=tmp_path)
+    assert value(ds, "01001", 2023, "y") == 29.8 and value(ds, "01002", 2023, "y") == 1234.5
+    (tmp_path / "dots.csv").write_text("unit,year,variable,value\n01001,2023,x,2.5\n")
+    assert (
+        value(load_sources([SourceSpec(path="dots.csv")], base_dir=tmp_path), "01001", 2023, "x")
+        == 2.5
+    )

@@ -707,9 +707,9 @@ def raw_csv_frame(
     )
     header.columns = [str(c).strip() for c in header.columns]
     keep_text = set(KEY_COLUMNS) | set(text_columns)
-    if decimal is None:
-        values = header[[c for c in header.columns if c not in keep_text]]
-        decimal = sniff_decimal(values, sep)
+    if decimal is None:  # a long table's figures are its value column, read as text
+        figures = [c for c in header.columns if c not in keep_text or c == "value"]
+        decimal = sniff_decimal(header[figures], sep)
     dtype = {
         raw_name: str
         for raw_name, name in zip(
