@@ -1946,3 +1946,26 @@ def test_a_long_table_with_decimal_commas_is_read_as_written(tmp_path: Path) -> 
         value(load_sources([SourceSpec(path="dots.csv")], base_dir=tmp_path), "01001", 2023, "x")
         == 2.5
     )
+
+
+def test_a_long_table_with_one_column_named_otherwise_says_which(tmp_path: Path) -> None:
+    """``value`` renamed ``Wert``, or ``variable`` renamed ``Merkmal``: the table was read
+    as a wide one and failed with pandas' words ("melt output columns cannot contain
+    duplicate names"), naming neither column nor fix."""
+    (tmp_path / "v.csv").write_text("unit;year;variable;Wert\n01001;2023;x;2\n01001;2023;y;3\n")
+    (tmp_path / "m.csv").write_text("unit;year;Merkmal;value\n01001;2023;x;2\n01001;2023;y;3\n")
+    for name, reason in (
+        (
+            "v.csv",
+            "a column 'variable' but no column 'value': a long table names the column "
+            "of its figures value (here perhaps 'Wert')",
+        ),
+        (
+            "m.csv",
+            "a column 'value' but no column 'variable': a long table names the column "
+            "that says each figure's variable variable (here perhaps 'Merkmal')",
+        ),
+    ):
+        with pytest.raises(DataValidationError) as err:
+            load_sources([SourceSpec(path=name)], base_dir=tmp_path)
+        assert err.value.failures["reason"].tolist() == [f"cannot read: {reason}"]

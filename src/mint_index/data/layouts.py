@@ -540,11 +540,31 @@ def caption_columns(
     return frame.drop(columns=list(captions)), warnings
 
 
+def _half_long(keep: Sequence[str], value_columns: Sequence[str]) -> None:
+    """A ValueError for a long table with one of its two columns named otherwise (``unit;
+    year;variable;Wert``, ``unit;year;Merkmal;value``), read as a wide one: the names a
+    wide table's cells are given (``variable``, ``value``) are taken. Says which column a
+    long table needs, rather than pandas' words about melting."""
+    if "variable" in keep:
+        raise ValueError(
+            "a column 'variable' but no column 'value': a long table names the column of "
+            f"its figures value (here perhaps {', '.join(map(repr, value_columns))})"
+        )
+    if "value" in value_columns:
+        others = [c for c in keep if c not in ("unit", "year", "name")]
+        hint = f" (here perhaps {', '.join(map(repr, others))})" if others else ""
+        raise ValueError(
+            "a column 'value' but no column 'variable': a long table names the column that "
+            f"says each figure's variable variable{hint}"
+        )
+
+
 def wide_to_long(frame: pd.DataFrame, ids: Sequence[str], by: Sequence[str]) -> pd.DataFrame:
     """A wide table with disaggregation columns ``by`` -> long (one row per cell), so the
     disaggregation can become part of the variable label."""
     keep = [c for c in ids if c in frame.columns] + list(by)
     value_columns = [c for c in frame.columns if c not in keep]
+    _half_long(keep, value_columns)
     long = frame.melt(id_vars=keep, value_vars=value_columns, var_name="variable")
     long["row"] = np.tile(np.asarray(frame.index), len(value_columns))
     long[SOURCE_COLUMN] = long["variable"]
