@@ -331,3 +331,21 @@ def test_report_language_flag_then_project_then_default() -> None:
     assert report_language(argparse.Namespace(lang="de"), project) == "de"  # type: ignore[arg-type]
     assert report_language(argparse.Namespace(lang=None), project) == "en"  # type: ignore[arg-type]
     assert report_language(argparse.Namespace(lang=None), None) == "de"  # the package default
+
+
+def test_a_project_records_its_files_relative_to_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run in a project folder, the provenance named every file by its absolute path: two
+    checkouts of one commit gave different bytes, and the CI runner's folders reached the
+    published report. Paths are relative to the project folder now."""
+    outputs = []
+    for copy in ("one", "two"):
+        assert main(["init", str(tmp_path / copy)]) == 0
+        monkeypatch.chdir(tmp_path / copy)
+        assert main(["score", "--out", "out/scores.csv"]) == 0
+        outputs.append(Path("out/scores.csv.provenance.json").read_bytes())
+    provenance = json.loads(outputs[0])
+    paths = [record["path"] for record in provenance["inputs"]]
+    assert paths == ["mint-index.yaml", "data/example.csv", "units.csv"]
+    assert outputs[0] == outputs[1]

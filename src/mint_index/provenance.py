@@ -78,14 +78,27 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def file_records(paths: Iterable[Path | str]) -> list[dict[str, str]]:
-    """``path`` (as given, folders expanded in sorted order) and ``sha256`` of each file."""
+def file_records(paths: Iterable[Path | str], base: Path | None = None) -> list[dict[str, str]]:
+    """``path`` and ``sha256`` of each file (folders expanded in sorted order). The path
+    as given, or with ``base`` (a project's folder) relative to it where it lies inside:
+    the same project run in two checkouts records the same paths, and a CI runner's
+    folders never reach a published file."""
     out: list[dict[str, str]] = []
     for given in paths:
         path = Path(given)
         files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        out += [{"path": f.as_posix(), "sha256": sha256_file(f)} for f in files]
+        out += [{"path": _shown(f, base), "sha256": sha256_file(f)} for f in files]
     return out
+
+
+def _shown(path: Path, base: Path | None) -> str:
+    """``path`` relative to ``base`` where it lies inside it, else as given (POSIX)."""
+    if base is not None:
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:  # outside the project folder: as given
+            pass
+    return path.as_posix()
 
 
 # ---- blocks --------------------------------------------------------------------------------

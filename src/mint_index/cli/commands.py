@@ -257,7 +257,7 @@ def read_inputs(
         if spec is not None:
             project.framework = framework
         dataset = project.data
-        hashes = file_records([project.path, *project.files()])
+        hashes = file_records([project.path, *project.files()], base=project.root)
         return Inputs(
             framework, spec, dataset, records(dataset.warnings, "warning"), hashes, project
         )
@@ -313,7 +313,7 @@ def validate(args: argparse.Namespace) -> Outcome:
         rules = command_rules(None, inputs)[0]
         register = register_for(register_file, inputs.dataset, rules)
         facts["measures"] = len(register.frame)
-        files = files + file_records([register_file])
+        files = files + file_records([register_file], base=project_root(inputs))
     facts["warnings"] = len(inputs.warnings)
     prov = command_provenance("validate", files, inputs.framework)
     return Outcome(
@@ -395,7 +395,7 @@ def score(args: argparse.Namespace) -> Outcome:
             register = None
             if register_file is not None:  # measures in place are not recommended again
                 register = register_for(register_file, results.dataset, rules)
-                files = files + file_records([register_file])
+                files = files + file_records([register_file], base=project_root(inputs))
             recommendations = recommend(results, rules, measures=register)
     prov = command_provenance("score", files, inputs.framework, rules_info, results.spec)
     written = write_scores(results, out, prov, recommendations=recommendations)
@@ -533,7 +533,9 @@ def report(args: argparse.Namespace) -> Outcome:
         register = (
             None if measures_file is None else register_for(measures_file, results.dataset, rules)
         )
-        files = inputs.files + (file_records([measures_file]) if measures_file else [])
+        files = inputs.files + (
+            file_records([measures_file], base=project_root(inputs)) if measures_file else []
+        )
         prov = command_provenance("report", files, inputs.framework, rules_info, results.spec)
         recommendations, document = build_report(
             results, rules, lang, progress, args.audit, year, register
@@ -625,6 +627,11 @@ def given_paths(args: argparse.Namespace) -> list[Path]:
     flags = ("units", "framework", "old_framework", "spec", "rules", "measures", "mapping")
     names += [getattr(args, k, None) for k in (*flags, "project")]
     return [Path(n) for n in names if n and n != "none"]
+
+
+def project_root(inputs: Inputs) -> Path | None:
+    """The project folder the inputs came from, which provenance paths are relative to."""
+    return inputs.project.root if inputs.project is not None else None
 
 
 def check_output_not_input(

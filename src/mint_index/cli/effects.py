@@ -32,6 +32,7 @@ def run_effects(args: argparse.Namespace) -> Outcome:
         check_output_not_input,
         command_rules,
         data_facts,
+        project_root,
         read_inputs,
         score_results,
     )
@@ -84,7 +85,7 @@ def run_effects(args: argparse.Namespace) -> Outcome:
         for w in caught
         if issubclass(w.category, UnmeasurableMeasuresWarning)
     ]
-    files = [*inputs.files, *file_records([measures_file])]
+    files = [*inputs.files, *file_records([measures_file], base=project_root(inputs))]
     prov = command_provenance("effects", files, inputs.framework, rules_info, results.spec)
     written = write_effects(table, out, prov)
 
