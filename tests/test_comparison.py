@@ -303,3 +303,17 @@ def test_project_with_one_year_needs_an_old_build(tmp_path: Path) -> None:
     with pytest.raises(ProjectError, match="no year before 2015") as raised:
         mi.load_project(path).compare()
     assert raised.value.code == "invalid_project"
+
+
+def test_units_added_and_removed_are_those_of_the_compared_years() -> None:
+    """Comparing a build with itself over a merger (Oberwinkel and Unterwinkel end in
+    2020, Winkeltal begins in 2021, as the example's units table says) listed no unit
+    added or removed: they were taken from every year of each side's table."""
+    res = mi.score(mi.example_data(), mi.default_framework())
+    units = res.dataset.units
+    ended = sorted(units.index[units["valid_to"].astype(str) == "2020"])
+    begun = sorted(units.index[units["valid_from"].astype(str) == "2021"])
+    comparison = mi.compare(res, res, old_year=2020, new_year=2022)
+    assert list(comparison.units_removed) == ended == ["08999047", "08999048"]
+    assert list(comparison.units_added) == begun == ["08999050"]
+    assert mi.compare(res, res).units_added == ()  # one year against itself

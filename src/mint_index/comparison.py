@@ -58,8 +58,9 @@ class Comparison:
     builds have that differ (``unit, year, node, old_score, new_score, difference``).
     ``definition_changes``: indicators, nodes and build-wide settings defined differently
     (``kind, id, change, fields``; empty when a side's plan is unknown, see
-    :attr:`definitions_known`). ``units``: the new build's units; ``units_added`` and
-    ``units_removed`` against the old one's. ``old_plan``/``new_plan``: the builds'
+    :attr:`definitions_known`). ``units``: the units with an index score in the new
+    build's compared year; ``units_added`` and ``units_removed``: those with one in only
+    one of the two compared years (a merger's towns, the town it made). ``old_plan``/``new_plan``: the builds'
     plans (None for a scores file without a readable build spec in its provenance);
     ``old_results``/``new_results``: the scored builds (None for a scores file).
     """
@@ -159,6 +160,13 @@ def _side(build: Any, year: int | None, which: str) -> ComparedRun:
     return ComparedRun.of_table(build, year, plan)
 
 
+def _scored_units(current: Any) -> set[str]:
+    """The units with an index score in a side's compared year: a town merged away, or
+    created since, has none in one of the years, whatever other years its table holds."""
+    top = current[current["level"] == current["level"].max()]
+    return set(top.loc[top["score"].notna(), "unit"].astype(str))
+
+
 def compare(
     old: ComparedBuild,
     new: ComparedBuild,
@@ -191,7 +199,7 @@ def compare(
         )
     before, after = _side(old, old_year, "old"), _side(new, new_year, "new")
     changes = score_changes(before.current, after.current)
-    old_units, new_units = set(before.table["unit"]), set(after.table["unit"])
+    old_units, new_units = _scored_units(before.current), _scored_units(after.current)
     return Comparison(
         changes=changes,
         rank_jumps=rank_jumps(changes, int(rank_jump)),

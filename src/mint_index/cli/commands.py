@@ -773,8 +773,8 @@ def compare(args: argparse.Namespace) -> Outcome:
     facts = {
         "years": f"{comparison.old_year} -> {comparison.new_year}",
         "units": len(comparison.units),
-        "units added": list(comparison.units_added) or "none",
-        "units removed": list(comparison.units_removed) or "none",
+        "units added": list(comparison.units_added),
+        "units removed": list(comparison.units_removed),
         f"rank jumps (>= {args.rank_jump} places)": len(comparison.rank_jumps),
         "revised past scores": len(comparison.revisions),
         "definition changes": len(definitions)

@@ -161,8 +161,10 @@ def _shown_problems(problems: list[dict[str, Any]]) -> tuple[list[tuple[str, str
 
 
 def _format_fact(value: Any) -> str:
+    """A fact as text: a list joined (``none`` when empty; JSON keeps the list, so its type
+    never changes with the data)."""
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
+        return ", ".join(str(v) for v in value) or "none"
     return str(value)
 
 
