@@ -60,8 +60,9 @@ class Comparison:
     (``kind, id, change, fields``; empty when a side's plan is unknown, see
     :attr:`definitions_known`). ``units``: the units with an index score in the new
     build's compared year; ``units_added`` and ``units_removed``: those with one in only
-    one of the two compared years (a merger's towns, the town it made). ``old_plan``/``new_plan``: the builds'
-    plans (None for a scores file without a readable build spec in its provenance);
+    one of the two compared years (a merger's towns, the town it made).
+    ``old_plan``/``new_plan``: the builds' plans (None for a scores file without a
+    readable build spec in its provenance);
     ``old_results``/``new_results``: the scored builds (None for a scores file).
     """
 
