@@ -364,11 +364,24 @@ def test_terminal_never_receives_control_characters() -> None:
 
 
 def test_huge_problem_texts_are_shortened_on_screen() -> None:
-    from mint_index.cli.output import SHOWN_CHARS, Outcome, problem, render_json, render_text
+    from mint_index.cli.output import (
+        SHOWN_CHARS,
+        SHOWN_REASON_CHARS,
+        Outcome,
+        problem,
+        render_json,
+        render_text,
+    )
 
     outcome = Outcome("validate", ok=False, problems=[problem("x" * 10_000, source="[" * 10_000)])
-    assert max(len(line) for line in render_text(outcome).splitlines()) < 2 * SHOWN_CHARS + 10
+    width = SHOWN_CHARS + SHOWN_REASON_CHARS + 10
+    assert max(len(line) for line in render_text(outcome).splitlines()) < width
     assert json.loads(render_json(outcome))["problems"][0]["source"] == "[" * 10_000
+    # a hostile value is shortened where it is quoted; the reason's own words stay whole
+    reason = "unit key stored as a number, so a leading zero may be lost; " * 6
+    hostile = Outcome("validate", ok=False, problems=[problem(reason, value="v" * 5_000)])
+    line = render_text(hostile).splitlines()[-1]
+    assert reason.strip() in line and len(line) < len(reason) + 300
 
 
 # ---- the flags reference in docs/cli.md stays in step with the parser ---------------------

@@ -280,8 +280,17 @@ def _quoted(value: object) -> str:
     they are: a value the checks already wrote with escapes (``ab\\x09c``, see
     :func:`~mint_index.data.controls.shown`) is not escaped twice (``ab\\\\x09c``)."""
     if isinstance(value, str) and value.isprintable():
-        return repr(value).replace("\\\\", "\\")
-    return repr(value)
+        quoted = repr(value).replace("\\\\", "\\")
+    else:
+        quoted = repr(value)
+    if len(quoted) <= _QUOTED_CHARS:  # a hostile cell may be megabytes long
+        return quoted
+    half = (_QUOTED_CHARS - 3) // 2
+    return quoted[:half] + "..." + quoted[-half:]
+
+
+#: Longest value quoted in a problem line (its record keeps it whole).
+_QUOTED_CHARS = 200
 
 
 def _blank(value: object) -> bool:
