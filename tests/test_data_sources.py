@@ -1969,3 +1969,16 @@ def test_a_long_table_with_one_column_named_otherwise_says_which(tmp_path: Path)
         with pytest.raises(DataValidationError) as err:
             load_sources([SourceSpec(path=name)], base_dir=tmp_path)
         assert err.value.failures["reason"].tolist() == [f"cannot read: {reason}"]
+
+
+def test_utf16_without_a_byte_order_mark_reads_when_the_source_says_so(tmp_path: Path) -> None:
+    """UTF-16 saved without its byte-order mark was "binary content" even with
+    ``encoding: utf-16-le``, the documented fix: the NUL-byte check ran before the
+    declared encoding. Without the option, the refusal now says what the file may be."""
+    text = "unit;year;x\n01001;2023;5\n01002;2023;6\n"
+    (tmp_path / "u16.csv").write_bytes(text.encode("utf-16-le"))
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="u16.csv")], base_dir=tmp_path)
+    assert "UTF-16 text without a byte-order mark" in err.value.failures["reason"].iloc[0]
+    spec = SourceSpec(path="u16.csv", encoding="utf-16-le")
+    assert value(load_sources([spec], base_dir=tmp_path), "01002", 2023, "x") == 6

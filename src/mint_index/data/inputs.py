@@ -303,9 +303,11 @@ def unzipped(raw: bytes, max_bytes: int | None = None) -> tuple[bytes, str] | No
 BINARY_CONTROL_SHARE = 0.05
 
 
-def sniff_kind(raw: bytes, suffix: str) -> str:
+def sniff_kind(raw: bytes, suffix: str, encoding: str | None = None) -> str:
     """``excel`` (any workbook: .xlsx, .xls, .ods), ``parquet`` or ``text`` from the
     bytes; a file whose bytes contradict its name raises :class:`InputRefused` saying so.
+    A text file the source declares UTF-16 or UTF-32 (``encoding``) is text whatever its
+    NUL bytes: without a byte-order mark nothing else tells it from a binary file.
 
     A file named ``.xls`` that holds text is what many web applications export as
     "Excel": tab-separated text is read as the text table it is, an HTML page or an XML
@@ -326,14 +328,23 @@ def sniff_kind(raw: bytes, suffix: str) -> str:
     if web is not None:
         raise InputRefused(web, "web_page")
     head = np.frombuffer(raw[:8192], dtype=np.uint8)
-    utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+    wide = (encoding or "").lower().replace("_", "-").startswith(("utf-16", "utf-32"))
+    utf16 = wide or raw.startswith((b"\xff\xfe", b"\xfe\xff"))
     controls = (head < 32) & ~np.isin(head, (9, 10, 12, 13))
     # Random or compressed bytes have about 10 % control bytes; a text file with a stray
     # ESC or NUL in a cell has a few, and validation names those cells instead.
     if not utf16 and controls.mean() > BINARY_CONTROL_SHARE:
         if suffix == ".xls":
             raise InputRefused("named .xls but neither a workbook nor text", "not_excel")
-        raise InputRefused("binary content, not a text (CSV) file", "binary_file")
+        # every other byte NUL: UTF-16 text saved without its byte-order mark
+        halves = (head[0::2] == 0).mean(), (head[1::2] == 0).mean() if len(head) > 1 else 0.0
+        hint = (
+            " (every other byte is 0: UTF-16 text without a byte-order mark? say so with "
+            "encoding: utf-16-le, --encoding utf-16-le)"
+            if len(head) > 1 and max(halves) > 0.4
+            else ""
+        )
+        raise InputRefused(f"binary content, not a text (CSV) file{hint}", "binary_file")
     return "text"
 
 

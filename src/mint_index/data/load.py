@@ -934,7 +934,9 @@ def _read_units(
         suffix = path.suffix.lower()
         try:
             raw = read_input(path)
-            frame, decimal = kept_table_frame(raw, sniff_kind(raw, suffix), sheet, sep, encoding)
+            frame, decimal = kept_table_frame(
+                raw, sniff_kind(raw, suffix, encoding), sheet, sep, encoding
+            )
         except InputRefused as refused:
             return pd.DataFrame(), [
                 failures_frame(name, None, None, None, refused.reason, code=refused.code)

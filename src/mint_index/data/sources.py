@@ -159,7 +159,7 @@ def read_file(
         if packed is not None:
             raw, member = packed
             suffix, name = Path(member).suffix.lower(), f"{name}[{member}]"
-        kind = sniff_kind(raw, suffix)
+        kind = sniff_kind(raw, suffix, spec.encoding)
         sheets = _sheets(raw, kind, spec)
     except InputRefused as refused:
         return [failed_table(name, refused.reason, refused.code)]
