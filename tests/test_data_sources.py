@@ -1982,3 +1982,18 @@ def test_utf16_without_a_byte_order_mark_reads_when_the_source_says_so(tmp_path:
     assert "UTF-16 text without a byte-order mark" in err.value.failures["reason"].iloc[0]
     spec = SourceSpec(path="u16.csv", encoding="utf-16-le")
     assert value(load_sources([spec], base_dir=tmp_path), "01002", 2023, "x") == 6
+
+
+def test_a_column_a_long_table_does_not_read_is_a_warning(tmp_path: Path) -> None:
+    """A year's drop whose ``flag`` column arrived as ``Kennzeichen`` lost every flag with
+    ``validate --strict`` passing: a long table left its other columns out without a
+    word. Each is a warning now, so ``--strict`` fails."""
+    (tmp_path / "l.csv").write_text(
+        "unit;year;variable;value;Kennzeichen\n01001;2023;x;5;p\n01002;2023;x;6;\n"
+    )
+    table = load_sources([SourceSpec(path="l.csv")], base_dir=tmp_path)
+    warned = table.warnings.query("code == 'column_not_read'")
+    assert warned["column"].tolist() == ["Kennzeichen"]
+    assert value(table, "01001", 2023, "x") == 5  # the figures still read
+    with pytest.raises(DataValidationError):
+        load_sources([SourceSpec(path="l.csv")], base_dir=tmp_path, strict=True)

@@ -113,6 +113,8 @@ SET_BY_PRODUCER: dict[str, str] = {
     "first sheet has none, no sheet is named, and several or no other sheets hold one",
     "note_below_table": "a note below a plain table (a footnote, the source), not read as "
     "data (a warning)",
+    "column_not_read": "a column of a long table that is none of its columns (unit, year, "
+    "variable, value, flag, missing_reason, name): left out",
     "caption_column": "a column of a plain table with the same text on every row (the "
     "election an export is about): a caption, not a figure; not read (a warning)",
     "other_units": "the rows of units the units table does not list, left out of an "

@@ -58,6 +58,7 @@ Format = Literal[
 ReadingWarning = Literal[
     "caption_column",
     "change_column",
+    "column_not_read",
     "footnote_mark",
     "hidden_sheet",
     "no_table_in_sheet",

@@ -981,6 +981,7 @@ def _frame_source(
             variable_column(frame, spec.school_year) if spec.year is None else []
         )
     file_layout = layout  # what the file is, whatever it is read through
+    unread = _unread_long_columns(frame, name, pivot) if layout == "long" else pd.DataFrame()
     captions = pd.DataFrame()
     if layout == "wide" and not transposed:
         frame, captions = caption_columns(frame, name, {"unit", "name", "year", *pivot}, decimal)
@@ -1033,7 +1034,7 @@ def _frame_source(
     )
     table.failures = problems + table.failures
     table.layout = file_layout
-    table.warnings += [w for w in (notes, totals, captions) if len(w)]
+    table.warnings += [w for w in (notes, totals, captions, unread) if len(w)]
     if not len(table.cells) and not table.failures:  # a header (and totals), nothing else
         table.failures = [
             failures_frame(
@@ -1046,6 +1047,32 @@ def _frame_source(
             )
         ]
     return table
+
+
+#: The columns a long table's cells are read from.
+_LONG_COLUMNS = frozenset({"unit", "year", "name", "variable", "value", "missing_reason", "flag"})
+
+
+def _unread_long_columns(frame: pd.DataFrame, name: str, pivot: Sequence[str]) -> pd.DataFrame:
+    """A warning (code ``column_not_read``) for each column of a long table that is none
+    of its columns (``flag`` renamed ``Kennzeichen``, a ``Bemerkung``): it was left out
+    without a word, and with it every flag of a year's drop."""
+    unread = [
+        c
+        for c in frame.columns
+        if c not in _LONG_COLUMNS and c not in pivot and not str(c).startswith("Unnamed: ")
+    ]
+    if not unread:
+        return pd.DataFrame()
+    return failures_frame(
+        name,
+        None,
+        unread,
+        None,
+        "a column a long table does not read (it reads unit, year, variable, value, and "
+        "flag, missing_reason, name where given): left out; rename it, or let pivot: name it",
+        code="column_not_read",
+    )
 
 
 def transposed_frame_table(frame: pd.DataFrame, spec: SourceSpec, name: str) -> Table:
