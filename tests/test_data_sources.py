@@ -1997,3 +1997,21 @@ def test_a_column_a_long_table_does_not_read_is_a_warning(tmp_path: Path) -> Non
     assert value(table, "01001", 2023, "x") == 5  # the figures still read
     with pytest.raises(DataValidationError):
         load_sources([SourceSpec(path="l.csv")], base_dir=tmp_path, strict=True)
+
+
+def test_an_indicator_column_with_its_units_beside_year_heads(tmp_path: Path) -> None:
+    """A Wegweiser Kommune export, ``Indikator;Einheit;2019;...;2022`` for one town: the
+    ``Indikator`` column was taken for the variables without the ``Einheit`` beside it,
+    which then stood among the figures, and the table was "year column missing". The
+    units of measure are part of each variable's name, as with ``Sachmerkmal``. Values
+    read by hand."""
+    (tmp_path / "w.csv").write_text(
+        "Wegweiser Kommune;;;;;\nKöln;;;;;\n;;;;;\n"
+        "Indikator;Einheit;2019;2020;2021;2022\n"
+        "Bevölkerung;Anzahl;1.087.863;1.083.498;1.079.301;1.084.831\n"
+        "Ausländeranteil;%;19,4;19,8;20,3;21,2\n",
+        encoding="utf-8",
+    )
+    ds = load_sources([SourceSpec(path="w.csv", unit="05315000")], base_dir=tmp_path)
+    assert value(ds, "05315000", 2022, "Ausländeranteil | %") == 21.2
+    assert value(ds, "05315000", 2019, "Bevölkerung | Anzahl") == 1087863

@@ -108,6 +108,7 @@ from mint_index.data.workbooks import (
 from mint_index.data.year_heads import (
     bare_year_heads,
     change_columns,
+    is_measure_head,
     variable_column,
     years_as_columns,
     years_in_labels,
@@ -1125,12 +1126,15 @@ _VARIABLE_HEAD = re.compile(r"^(?:merkmal|indikator|kennzahl|variable|indicator)
 def _named_variable_column(frame: pd.DataFrame) -> list[str]:
     """The column headed ``Merkmal`` (or ``Indikator``, ``Kennzahl``, ``Variable``) whose
     text names each row's variable, read as a ``pivot`` column: its text joins the heads
-    of the value columns (``insgesamt | Ausländer``). Empty unless exactly one column is
-    so headed and it holds text, not figures."""
+    of the value columns (``insgesamt | Ausländer``), with the column of their units of
+    measure beside it where there is one (``Indikator; Einheit; 2019; 2020``, a Wegweiser
+    Kommune export), as :func:`~mint_index.data.year_heads.variable_column` takes it.
+    Empty unless exactly one column is so headed and it holds text, not figures."""
     named = [c for c in frame.columns if _VARIABLE_HEAD.match(str(c).strip())]
     if len(named) != 1 or named[0] in ("unit", "name", "year"):
         return []
-    return named if holds_text(frame[named[0]]) else []
+    measures = [c for c in frame.columns if is_measure_head(c) and holds_text(frame[c])]
+    return [*named, *measures] if holds_text(frame[named[0]]) else []
 
 
 def _unknown_pivot(spec: SourceSpec, columns: pd.Index, name: str) -> list[pd.DataFrame]:

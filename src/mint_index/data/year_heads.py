@@ -26,6 +26,7 @@ from mint_index.data.problems import failures_frame
 __all__ = [
     "bare_year_heads",
     "change_columns",
+    "is_measure_head",
     "trailing_years",
     "variable_column",
     "year_level",
@@ -217,6 +218,12 @@ _MEASURE_HEAD = re.compile(
 )
 
 
+def is_measure_head(head: str) -> bool:
+    """Whether a column's head says it holds the units of measure of the variables named
+    beside it (``Einheit``, ``Maßeinheit``): part of each variable's name."""
+    return bool(_MEASURE_HEAD.match(str(head).strip()))
+
+
 def variable_column(frame: pd.DataFrame, school_year: str | None) -> list[str]:
     """The column that names the variables of a table whose other value columns are
     years (``AGS; Gemeinde; Merkmal; 2021; 2022; 2023``, a statistical yearbook's or a
@@ -229,7 +236,7 @@ def variable_column(frame: pd.DataFrame, school_year: str | None) -> list[str]:
     heads = [str(c) for c in frame.columns if c not in ("unit", "name")]
     dated = trailing_years(heads, school_year or "start")
     other = [head for head, split in zip(heads, dated, strict=True) if split is None]
-    measures = [head for head in other if _MEASURE_HEAD.match(head.strip())]
+    measures = [head for head in other if is_measure_head(head)]
     named = [head for head in other if head not in measures]
     bare = all(split[0] == "" for split in dated if split is not None)
     if len(named) != 1 or len(heads) < 2 or not bare:
