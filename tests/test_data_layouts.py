@@ -453,3 +453,12 @@ def test_units_as_columns_headings_and_time_series() -> None:
         "Einwohner | weiblich",
         "Einwohner | männlich",
     ]
+
+
+def test_a_name_column_under_a_group_head() -> None:
+    """``Sozialraum`` merged over ``Nr.`` and ``Bezeichnung``: the key was found, the name
+    column not (only a level ``Name`` was), so the names stood among the figures."""
+    heads = ["Sozialraum | Nr.", "Sozialraum | Bezeichnung", "Einwohner", "Ausländer"]
+    assert find_name_column(heads) == "Sozialraum | Bezeichnung"
+    # two such levels: none is taken for the other's sake
+    assert find_name_column(["A | Bezeichnung", "B | Gebiet", "x"]) is None

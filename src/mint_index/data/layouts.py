@@ -257,11 +257,20 @@ def key_columns(columns: Sequence[str]) -> list[str]:
 
 
 def find_name_column(columns: Sequence[str], wanted: str | None = None) -> str | None:
-    """The name column: ``wanted``, else a usual name (:data:`NAME_NAMES`), else the first
-    head that ends in ``name`` (``gebiet-name``, ``Stadtteilname``)."""
+    """The name column: ``wanted``, else a usual name (:data:`NAME_NAMES`), else the one
+    head whose last level, under a group head, is one (``Sozialraum | Bezeichnung`` beside
+    ``Sozialraum | Nr.``), else the first head that ends in ``name`` (``gebiet-name``,
+    ``Stadtteilname``)."""
     found = find_column(columns, wanted, NAME_NAMES)
     if found is not None or wanted is not None:
         return found
+    under = [
+        str(c)
+        for c in columns
+        if " | " in str(c) and str(c).rsplit(" | ", 1)[-1].strip().lower() in NAME_NAMES
+    ]
+    if len(under) == 1:
+        return under[0]
     return next((str(c) for c in columns if _NAME_LIKE.search(str(c).strip())), None)
 
 
