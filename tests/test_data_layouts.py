@@ -462,3 +462,13 @@ def test_a_name_column_under_a_group_head() -> None:
     assert find_name_column(heads) == "Sozialraum | Bezeichnung"
     # two such levels: none is taken for the other's sake
     assert find_name_column(["A | Bezeichnung", "B | Gebiet", "x"]) is None
+
+
+def test_a_head_of_the_kinds_of_regions_is_the_name_column() -> None:
+    """A Landesamt's Kita table heads its names ``Kreisfreie Stadt`` / ``Kreis`` /
+    ``Regierungsbezirk`` / ``Land`` over four lines: it was no name column, so the file
+    was "required column missing" rather than "names its units without a key"."""
+    head = "Kreisfreie Stadt Kreis Regierungsbezirk Land"
+    assert find_name_column([head, "Kinder insgesamt", "zusammen"]) == head
+    assert find_name_column(["Kreisfreie Stadt / Landkreis", "x"]) == "Kreisfreie Stadt / Landkreis"
+    assert find_name_column(["Kinder insgesamt", "Stadt Land Fluss"]) is None

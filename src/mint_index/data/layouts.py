@@ -256,19 +256,52 @@ def key_columns(columns: Sequence[str]) -> list[str]:
     return found + [str(c) for c in columns if str(c) not in found and _KEY_LIKE.search(str(c))]
 
 
+def _names_regions(head: str) -> bool:
+    """Whether a head whose whole is no name head names the regions all the same: its last
+    level under a group head is one (``Sozialraum | Bezeichnung``), or it lists the kinds
+    of regions its rows are, one of them a name head (``Kreisfreie Stadt / Kreis /
+    Regierungsbezirk / Land``, typed over lines as ``Kreisfreie Stadt Kreis ...``)."""
+    if " | " in head:
+        return head.rsplit(" | ", 1)[-1].strip().lower() in NAME_NAMES
+    words = [w for w in re.split(r"[\s/,]+", head.strip().lower()) if w]
+    return len(words) > 1 and all(w in _REGION_WORDS for w in words)
+
+
+#: Words a head made of the kinds of regions its rows are is written with.
+_REGION_WORDS = frozenset(
+    {
+        "kreisfreie",
+        "stadt",
+        "städte",
+        "kreis",
+        "kreise",
+        "landkreis",
+        "landkreise",
+        "regierungsbezirk",
+        "regierungsbezirke",
+        "land",
+        "gemeinde",
+        "gemeinden",
+        "bezirk",
+        "stadtbezirk",
+        "stadtteil",
+        "ortsteil",
+        "und",
+        "oder",
+    }
+)
+
+
 def find_name_column(columns: Sequence[str], wanted: str | None = None) -> str | None:
     """The name column: ``wanted``, else a usual name (:data:`NAME_NAMES`), else the one
-    head whose last level, under a group head, is one (``Sozialraum | Bezeichnung`` beside
-    ``Sozialraum | Nr.``), else the first head that ends in ``name`` (``gebiet-name``,
+    head that names the regions otherwise (:func:`_names_regions`: ``Sozialraum |
+    Bezeichnung`` beside ``Sozialraum | Nr.``, ``Kreisfreie Stadt / Kreis``), else the
+    first head that ends in ``name`` (``gebiet-name``,
     ``Stadtteilname``)."""
     found = find_column(columns, wanted, NAME_NAMES)
     if found is not None or wanted is not None:
         return found
-    under = [
-        str(c)
-        for c in columns
-        if " | " in str(c) and str(c).rsplit(" | ", 1)[-1].strip().lower() in NAME_NAMES
-    ]
+    under = [str(c) for c in columns if _names_regions(str(c))]
     if len(under) == 1:
         return under[0]
     return next((str(c) for c in columns if _NAME_LIKE.search(str(c).strip())), None)
