@@ -136,3 +136,18 @@ def test_heads_that_are_years_and_labels_that_end_in_one() -> None:
     # one label without a year: unchanged
     mixed = pd.DataFrame({"variable": ["Einwohner 2022", "Fläche"], "value": [1, 2]})
     assert years_in_labels(mixed, None) is mixed
+
+
+def test_several_dates_of_one_year_keep_their_heads() -> None:
+    """A quarterly table (``Ausländer am 31.03.2023``, ``... am 30.06.2023``) gave one
+    variable three cells of one year, and a mapping by head matched none: each head is
+    its own variable of 2023 now, which a mapping picks."""
+    frame = pd.DataFrame(
+        columns=["unit", "Ausländer am 31.03.2023", "Ausländer am 30.06.2023", "Einwohner 2023"]
+    )
+    dated = years_as_columns(frame, "ba", None)
+    assert {head: variable for head, (variable, _) in dated.items()} == {
+        "Ausländer am 31.03.2023": "Ausländer am 31.03.2023",
+        "Ausländer am 30.06.2023": "Ausländer am 30.06.2023",
+        "Einwohner 2023": "Einwohner",
+    }

@@ -16,6 +16,7 @@ here before it melts a wide table.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -175,7 +176,21 @@ def years_as_columns(
         before, year = years[at]  # type: ignore[misc]
         variable = [*parts[:at], before, *parts[at + 1 :]]
         out[head] = (" | ".join(part for part in variable if part) or stem, year)
-    return out
+    return _dates_of_one_year_apart(out)
+
+
+def _dates_of_one_year_apart(dated: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """Heads that date one variable several times in one year (a quarterly table:
+    ``Ausländer am 31.03.2023``, ``... am 30.06.2023``) keep their whole head as the
+    variable's name, each its own variable of that year: read as one, they were the same
+    cell three times, and a mapping by head matched none. The mapping picks the date."""
+    years, _ = parse_years(pd.Series([year for _, year in dated.values()], dtype=object), "start")
+    keys = list(zip((variable for variable, _ in dated.values()), years.tolist(), strict=True))
+    counts = Counter(keys)
+    return {
+        head: (head if counts[key] > 1 else variable, year)
+        for (head, (variable, year)), key in zip(dated.items(), keys, strict=True)
+    }
 
 
 def change_columns(
