@@ -761,3 +761,18 @@ def test_a_genesis_gemeinde_table_against_a_units_table_of_ars(tmp_path: Path) -
     )
     ds = mi.load_data(tmp_path / "ars.csv", units=tmp_path / "ags.csv")
     assert value(ds, "09162000", 2023, "x") == 5.0
+
+
+def test_a_mapping_leaves_out_a_text_column_beside_a_variable_column(tmp_path: Path) -> None:
+    """INKAR's long download: ``Bereich;Indikator;Wert``, the ``Indikator`` column naming
+    the variables. A mapping that keeps ``Wert | Anteil`` still failed on the text column
+    ``Bereich`` ("not a number"): its cells are variables ``Bereich | Anteil`` but its
+    problems name the column ``Bereich``, and only the former went with the mapping."""
+    (tmp_path / "t.csv").write_text(
+        "AGS;Gemeinde;Bereich;Indikator;Wert\n05315000;Köln;Bev;Anteil;19,3\n"
+        "05315000;Köln;Arb;Quote;12,1\n05111000;Ddf;Bev;Anteil;20,1\n",
+        encoding="utf-8",
+    )
+    data = mi.load_data(tmp_path / "t.csv", year=2023, mapping={"Wert | Anteil": "share"})
+    cells = data.long.set_index("unit")["value"]
+    assert cells.to_dict() == {"05111000": 20.1, "05315000": 19.3}  # read by hand

@@ -961,6 +961,7 @@ def apply_mapping(
         if not ts
         for label in [name, *table.aliases.get(name, []), table.labels.get(name, name)]
     }
+    dropped |= _columns_left_out(cells, np.array([bool(ts) for ts in targets], dtype=bool))
     table.failures = [_not_in(f, dropped) for f in table.failures]
     table.warnings = [_not_in(f, dropped) for f in table.warnings]
     new_names = list(dict.fromkeys(t for ts in targets for t in ts))
@@ -979,6 +980,18 @@ def apply_mapping(
     table.aliases = {}
     table.labels = {}
     return table, used
+
+
+def _columns_left_out(cells: pd.DataFrame, kept: np.ndarray) -> set[str]:
+    """The source columns all of whose cells fall to variables a mapping leaves out
+    (``kept``: per variable category): a text column beside a ``Merkmal`` column
+    (``Bereich``) is named ``Bereich | Anteil`` as a variable but ``Bereich`` in its
+    problems, which go with it."""
+    if "column" not in cells.columns or not len(cells):
+        return set()
+    mapped = kept[cells["variable"].cat.codes.to_numpy()]
+    columns = cells["column"].astype(str).to_numpy()
+    return set(columns[~mapped].tolist()) - set(columns[mapped].tolist())
 
 
 def _not_in(failures: pd.DataFrame, columns: set[str]) -> pd.DataFrame:
