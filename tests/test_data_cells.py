@@ -354,3 +354,15 @@ def test_a_title_names_a_school_year_not_a_year() -> None:
     )
     # a period of two years that do not follow each other is no school year
     assert title_school_year("Veränderung 2015/2023") is None
+
+
+def test_the_census_a_title_rests_on_is_not_its_year() -> None:
+    """``Bevölkerung am 31.12.2023`` over ``Ergebnisse auf Grundlage des Zensus 2022``
+    named two years, so the table had none; the census of its base is not its date. A
+    census's own table (``Zensus 2022: ...``) is dated by it."""
+    from mint_index.data.cells import title_year
+
+    title = "Bevölkerung am 31.12.2023 · Ergebnisse auf Grundlage des Zensus 2022"
+    assert title_year(title) == 2023
+    assert title_year("Einwohner 2023 (Basis Zensus 2011)") == 2023
+    assert title_year("Zensus 2022: Bevölkerung nach Staatsangehörigkeit") == 2022

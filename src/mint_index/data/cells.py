@@ -507,10 +507,20 @@ def title_year(title: str | None) -> int | None:
     name the source (``Quelle: ... 2024``, ``© ...``) say when a table was published, and
     ``Gebietsstand: 01.11.2016`` whose boundaries its regions have, not what year it is
     about: they are left out. A school year (``Schuljahr 2023/24``) is no year of its own
-    (:func:`title_school_year`). ``title``: its lines joined by `` · ``."""
-    lines = [_SCHOOL_YEAR_IN_TEXT.sub(" ", line) for line in _title_lines(title)]
+    (:func:`title_school_year`), nor the census the figures rest on (``auf Grundlage des
+    Zensus 2022``). ``title``: its lines joined by `` · ``."""
+    lines = [
+        _CENSUS_BASE.sub(" ", _SCHOOL_YEAR_IN_TEXT.sub(" ", line)) for line in _title_lines(title)
+    ]
     found = {int(y) for line in lines for y in _YEAR_IN_TEXT.findall(line)}
     return found.pop() if len(found) == 1 else None
+
+
+#: The census a table's figures are projected from (``Ergebnisse auf Grundlage des Zensus
+#: 2022``, ``Basis Zensus 2011``): the year of its base, not of its figures.
+_CENSUS_BASE = re.compile(
+    r"(?:grundlage|basis)\s+(?:des\s+|der\s+)?zensus\s*(?:1[89]|2[01])\d\d", re.IGNORECASE
+)
 
 
 #: A school or academic year in running text: ``Schuljahr 2023/24``, ``2023/2024``,
