@@ -518,3 +518,22 @@ def test_a_key_the_units_table_lists_in_another_spelling_says_how_to_read_it() -
         "unit missing from the units table, which lists it after the Land's key 06: "
         'key: {prefix: "06"} adds the key the table leaves out'
     ]
+
+
+def test_figures_of_a_unit_in_a_year_it_does_not_exist_are_a_warning() -> None:
+    """A merged town's rows still in the next year's drop were not scored and nothing
+    said so; a ``valid_from`` after its ``valid_to`` (a typo) left a unit out of every
+    year without a word."""
+    data = pd.DataFrame({"unit": ["A", "B", "B"], "year": [2025, 2024, 2025], "x": 1.0})
+    units = pd.DataFrame({"unit": ["A", "B"], "valid_to": [None, 2024]})
+    warned = mi.load_data(data, units=units).warnings.query("code == 'unit_not_existing'")
+    assert warned["value"].tolist() == ["B"]
+    assert "in 2025, a year the units table says it does not exist in" in warned["reason"].iloc[0]
+    inverted = pd.DataFrame(
+        {"unit": ["A", "B"], "valid_from": [2025, None], "valid_to": [2020, None]}
+    )
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(data, units=inverted)
+    assert "valid_from is after valid_to: the unit would exist in no year" in set(
+        err.value.failures["reason"]
+    )

@@ -87,6 +87,8 @@ SET_BY_PRODUCER: dict[str, str] = {
     "duplicate_unit": "a unit key is listed twice in the units table",
     "unit_without_data": "the units table lists a unit in a year of the data, but no source "
     "gives data for it: it is not scored and not in the reports",
+    "unit_not_existing": "the data have figures of a unit in a year the units table says it "
+    "does not exist in (valid_from, valid_to): not scored that year",
     "key_not_in_scheme": "a unit key is not a key of the declared scheme (AGS, ARS)",
     "no_units_table": "a source names its units (key match: name) but no units table with "
     "names is given to find their keys by",

@@ -861,6 +861,29 @@ def _units_heads(columns: pd.Index, key: str) -> dict[str, str]:
     return renamed
 
 
+def _lifetime_failures(frame: pd.DataFrame, name: str, rows: np.ndarray) -> list[pd.DataFrame]:
+    """A unit whose ``valid_from`` lies after its ``valid_to`` (a typo: ``2025`` to
+    ``2020``) would exist in no year and be left out of every one without a word."""
+    from mint_index.rules.lifetimes import lifetime_years
+
+    start, end = lifetime_years(frame, "valid_from"), lifetime_years(frame, "valid_to")
+    with np.errstate(invalid="ignore"):
+        inverted = start > end
+    if not inverted.any():
+        return []
+    at = np.flatnonzero(inverted)
+    return [
+        failures_frame(
+            name,
+            rows[at],
+            "valid_from",
+            frame["valid_from"].iloc[at].astype(str).to_numpy(),
+            "valid_from is after valid_to: the unit would exist in no year",
+            code="invalid_value",
+        )
+    ]
+
+
 def load_units(
     source: Units,
     *,
@@ -1015,6 +1038,7 @@ def _read_units(
                 )
             )
         frame["population"] = parsed.value
+    problems += _lifetime_failures(frame, name, rows)
     problems += units_control_failures(frame, name, rows, column)  # ESC, NUL in keys, names
     if "name" not in frame.columns:
         frame["name"] = frame.index

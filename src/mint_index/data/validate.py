@@ -207,6 +207,22 @@ def _units_without_data(
     has_cells = np.zeros(index.shape[:2], dtype=bool)
     has_cells[index.year, index.unit] = True
     listed = np.asarray(index.unit_ids, dtype=str)
+    y, u = np.nonzero(~existing & has_cells)  # a merged town's rows in a later year's drop
+    if len(y):
+        out.append(
+            failures_frame(
+                UNITS_TABLE,
+                None,
+                "unit",
+                listed[u].astype(object),
+                [
+                    f"the data have figures of this unit in {year}, a year the units table "
+                    "says it does not exist in (valid_from, valid_to): not scored that year"
+                    for year in np.asarray(index.years)[y].tolist()
+                ],
+                code="unit_not_existing",
+            )
+        )
     y, u = np.nonzero(existing & ~has_cells & np.isin(listed, keys)[None, :])
     if len(y):
         out.append(
