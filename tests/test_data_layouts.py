@@ -472,3 +472,10 @@ def test_a_head_of_the_kinds_of_regions_is_the_name_column() -> None:
     assert find_name_column([head, "Kinder insgesamt", "zusammen"]) == head
     assert find_name_column(["Kreisfreie Stadt / Landkreis", "x"]) == "Kreisfreie Stadt / Landkreis"
     assert find_name_column(["Kinder insgesamt", "Stadt Land Fluss"]) is None
+
+
+def test_inkars_zeitbezug_is_a_year_column() -> None:
+    from mint_index.data.layouts import find_year_column
+
+    heads = ["Bereich", "Indikator", "Kennziffer", "Name", "Zeitbezug", "Wert"]
+    assert find_year_column(heads, None) == "Zeitbezug"

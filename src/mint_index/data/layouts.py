@@ -120,6 +120,7 @@ YEAR_NAMES = (
     "zeit",
     "datum",
     "date",
+    "zeitbezug",  # INKAR's downloads
 )
 #: A year column's head with what it dates said after it (``Jahr (31.12.)``, ``Jahr
 #: (Stichtag: 01. März)``, ``Stichtag: 31.12.``), as statistical reports head it.
