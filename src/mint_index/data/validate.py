@@ -207,38 +207,31 @@ def _units_without_data(
     has_cells = np.zeros(index.shape[:2], dtype=bool)
     has_cells[index.year, index.unit] = True
     listed = np.asarray(index.unit_ids, dtype=str)
-    y, u = np.nonzero(~existing & has_cells)  # a merged town's rows in a later year's drop
-    if len(y):
-        out.append(
-            failures_frame(
-                UNITS_TABLE,
-                None,
-                "unit",
-                listed[u].astype(object),
-                [
-                    f"the data have figures of this unit in {year}, a year the units table "
-                    "says it does not exist in (valid_from, valid_to): not scored that year"
-                    for year in np.asarray(index.years)[y].tolist()
-                ],
-                code="unit_not_existing",
+    years = np.asarray(index.years)
+
+    def each_unit_year(mask: np.ndarray, reason: str, code: str) -> None:
+        """A warning per unit-year of ``mask`` ``[year, unit]``; ``{year}`` in ``reason``."""
+        y, u = np.nonzero(mask)
+        if len(y):
+            reasons = [reason.format(year=year) for year in years[y].tolist()]
+            out.append(
+                failures_frame(
+                    UNITS_TABLE, None, "unit", listed[u].astype(object), reasons, code=code
+                )
             )
-        )
-    y, u = np.nonzero(existing & ~has_cells & np.isin(listed, keys)[None, :])
-    if len(y):
-        out.append(
-            failures_frame(
-                UNITS_TABLE,
-                None,
-                "unit",
-                listed[u].astype(object),
-                [
-                    f"the units table lists this unit in {year}, but no source gives data "
-                    "for it that year: it is not scored in it"
-                    for year in np.asarray(index.years)[y].tolist()
-                ],
-                code="unit_without_data",
-            )
-        )
+
+    each_unit_year(  # a merged town's rows in a later year's drop
+        ~existing & has_cells,
+        "the data have figures of this unit in {year}, a year the units table says it does "
+        "not exist in (valid_from, valid_to): not scored that year",
+        "unit_not_existing",
+    )
+    each_unit_year(  # a town left out of one year's file
+        existing & ~has_cells & np.isin(listed, keys)[None, :],
+        "the units table lists this unit in {year}, but no source gives data for it that "
+        "year: it is not scored in it",
+        "unit_without_data",
+    )
     return out
 
 
