@@ -479,3 +479,18 @@ def test_inkars_zeitbezug_is_a_year_column() -> None:
 
     heads = ["Bereich", "Indikator", "Kennziffer", "Name", "Zeitbezug", "Wert"]
     assert find_year_column(heads, None) == "Zeitbezug"
+
+
+def test_a_running_number_column_is_no_figure() -> None:
+    """A Landesamt's table numbers its rows in ``Lfd. Nr.``: it was proposed and read as a
+    variable (1, 2, 3 per Gemeinde). A column so headed that does not count up stays."""
+    from mint_index.data.layouts import row_number_columns
+
+    frame = pd.DataFrame(
+        {"Lfd. Nr.": [1, 2, 3], "unit": ["06411000", "06412000", "06413000"], "x": [5, 7, 9]}
+    )
+    kept, warned = row_number_columns(frame, "t.xlsx")
+    assert list(kept.columns) == ["unit", "x"]
+    assert warned[["column", "code"]].values.tolist() == [["Lfd. Nr.", "row_number_column"]]
+    other = frame.assign(**{"Lfd. Nr.": [3, 1, 2]})
+    assert list(row_number_columns(other, "t.xlsx")[0].columns) == ["Lfd. Nr.", "unit", "x"]

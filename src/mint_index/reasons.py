@@ -115,6 +115,8 @@ SET_BY_PRODUCER: dict[str, str] = {
     "first sheet has none, no sheet is named, and several or no other sheets hold one",
     "note_below_table": "a note below a plain table (a footnote, the source), not read as "
     "data (a warning)",
+    "row_number_column": "a column headed as a running number (Lfd. Nr.) that counts the "
+    "rows: not read",
     "column_not_read": "a column of a long table that is none of its columns (unit, year, "
     "variable, value, flag, missing_reason, name): left out",
     "caption_column": "a column of a plain table with the same text on every row (the "

@@ -63,6 +63,7 @@ __all__ = [
     "opensdg_frame",
     "pivot_label",
     "row_key_column",
+    "row_number_columns",
     "tidy_layout",
     "units_as_columns",
     "wide_to_long",
@@ -553,6 +554,33 @@ def _caption(cells: pd.Series, decimal: str) -> bool:
         and bool(distinct[0])
         and bool(parse_cells(pd.Series(distinct), decimal).bad[0])
     )
+
+
+#: A column that numbers the table's rows (``Lfd. Nr.``, ``laufende Nummer``), no figure.
+_ROW_NUMBER_HEAD = re.compile(r"^(?:lfd\.?|laufende)\s*(?:nr\.?|nummer)$", re.IGNORECASE)
+
+
+def row_number_columns(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A wide table without a column headed as a running number (``Lfd. Nr.``) whose
+    cells count its rows one by one (``1, 2, 3``): it numbers the rows and is no figure
+    (it was proposed as a variable). Left out with a warning (code
+    ``row_number_column``); a column so headed that does not count up stays."""
+    found = []
+    for column in (c for c in frame.columns if _ROW_NUMBER_HEAD.match(str(c).strip())):
+        numbers = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=np.float64)
+        if len(numbers) > 1 and (np.diff(numbers) == 1).all():
+            found.append(str(column))
+    if not found:
+        return frame, pd.DataFrame()
+    warnings = failures_frame(
+        name,
+        None,
+        found,
+        None,
+        "a column that numbers the rows (1, 2, 3, ...), not a figure: not read",
+        code="row_number_column",
+    )
+    return frame.drop(columns=found), warnings
 
 
 def caption_columns(

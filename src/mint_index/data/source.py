@@ -64,6 +64,7 @@ ReadingWarning = Literal[
     "no_table_in_sheet",
     "note_below_table",
     "other_units",
+    "row_number_column",
     "total_row",
     "unknown_mark",
 ]

@@ -67,6 +67,7 @@ from mint_index.data.layouts import (
     opensdg_frame,
     pivot_label,
     row_key_column,
+    row_number_columns,
     tidy_layout,
     units_as_columns,
     wide_to_long,
@@ -986,6 +987,8 @@ def _frame_source(
     captions = pd.DataFrame()
     if layout == "wide" and not transposed:
         frame, captions = caption_columns(frame, name, {"unit", "name", "year", *pivot}, decimal)
+        frame, numbering = row_number_columns(frame, name)
+        captions = pd.concat([c for c in (captions, numbering) if len(c)] or [captions])
     if pivot or spec.filter:
         drop = [c for c in spec.filter if c in frame.columns and c not in pivot]
         frame = frame.drop(columns=drop)
