@@ -494,3 +494,27 @@ def test_a_running_number_column_is_no_figure() -> None:
     assert warned[["column", "code"]].values.tolist() == [["Lfd. Nr.", "row_number_column"]]
     other = frame.assign(**{"Lfd. Nr.": [3, 1, 2]})
     assert list(row_number_columns(other, "t.xlsx")[0].columns) == ["Lfd. Nr.", "unit", "x"]
+
+
+def test_a_code_of_each_variable_is_no_figure() -> None:
+    """INKAR's long download: beside ``Indikator`` the columns ``ID`` (``011``) and
+    ``Kuerzel`` hold one value per indicator. ``ID | Ausländeranteil`` was read as the
+    figure 11. A column that varies within a variable stays."""
+    from mint_index.data.layouts import variable_code_columns
+
+    frame = pd.DataFrame(
+        {
+            "unit": ["1001", "1001", "5315", "5315"],
+            "ID": ["011", "104", "011", "104"],
+            "Indikator": ["Ausländeranteil", "Arbeitslose", "Ausländeranteil", "Arbeitslose"],
+            "Wert": [11.97, 15.02, 19.34, 13.2],
+        }
+    )
+    kept, warned = variable_code_columns(frame, "inkar.csv", ["Indikator"], {"unit"})
+    assert list(kept.columns) == ["unit", "Indikator", "Wert"]
+    assert warned["column"].tolist() == ["ID"]
+    # one row per variable: a code cannot be told from a figure
+    one = frame.iloc[:2]
+    assert list(variable_code_columns(one, "t.csv", ["Indikator"], {"unit"})[0].columns) == list(
+        frame.columns
+    )

@@ -776,3 +776,24 @@ def test_a_mapping_leaves_out_a_text_column_beside_a_variable_column(tmp_path: P
     data = mi.load_data(tmp_path / "t.csv", year=2023, mapping={"Wert | Anteil": "share"})
     cells = data.long.set_index("unit")["value"]
     assert cells.to_dict() == {"05111000": 20.1, "05315000": 19.3}  # read by hand
+
+
+def test_inkars_long_download_reads_without_options(tmp_path: Path) -> None:
+    """INKAR's bulk file (``Bereich,ID,Indikator,Kuerzel,Raumbezug,Kennziffer,Name,
+    Zeitbezug,Wert``): its year column, its variables and its figures are found without
+    a flag; the codes and captions beside them are left out with warnings. Values read
+    by hand from the rows below."""
+    (tmp_path / "inkar.csv").write_text(
+        "Bereich,ID,Indikator,Kuerzel,Raumbezug,Kennziffer,Name,Zeitbezug,Wert\n"
+        'Bevölkerung,011,Ausländeranteil,q_ausl,Kreise,01001,"Flensburg, Stadt",2021,11.97\n'
+        'Arbeit,104,Arbeitslose Ausländer,alo_a,Kreise,01001,"Flensburg, Stadt",2021,14.15\n'
+        'Bevölkerung,011,Ausländeranteil,q_ausl,Kreise,05315,"Köln, Stadt",2021,19.34\n'
+        'Arbeit,104,Arbeitslose Ausländer,alo_a,Kreise,05315,"Köln, Stadt",2021,13.2\n',
+        encoding="utf-8",
+    )
+    data = mi.load_data(tmp_path / "inkar.csv")
+    cells = data.long.set_index(["unit", "variable"])["value"]
+    assert cells[("05315", "Wert | Ausländeranteil")] == 19.34
+    assert cells[("01001", "Wert | Arbeitslose Ausländer")] == 14.15
+    assert set(data.variables) == {"Wert | Ausländeranteil", "Wert | Arbeitslose Ausländer"}
+    assert list(data.years) == [2021]

@@ -66,6 +66,7 @@ __all__ = [
     "row_number_columns",
     "tidy_layout",
     "units_as_columns",
+    "variable_code_columns",
     "wide_to_long",
 ]
 
@@ -579,6 +580,41 @@ def row_number_columns(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd
         None,
         "a column that numbers the rows (1, 2, 3, ...), not a figure: not read",
         code="row_number_column",
+    )
+    return frame.drop(columns=found), warnings
+
+
+def variable_code_columns(
+    frame: pd.DataFrame, name: str, pivot: Sequence[str], keep: set[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A table whose rows a ``pivot`` column sorts into variables, without the columns
+    that hold one value per variable, the same on every row of it (INKAR's ``ID``, ``011``
+    beside ``Indikator``, and ``Kuerzel``): a code or caption of the variable, not a
+    figure (``ID | Ausländeranteil`` was read as 11). Each is left out with a warning
+    (code ``caption_column``). Only where some variable has several rows: a table of one
+    row per variable cannot tell a code from a figure."""
+    if not pivot or not all(p in frame.columns for p in pivot) or len(frame) < 2:
+        return frame, pd.DataFrame()
+    groups = frame.groupby(list(pivot), sort=False, dropna=False)
+    if groups.ngroups < 2 or groups.ngroups == len(frame):
+        return frame, pd.DataFrame()
+    found = [
+        str(column)
+        for column in frame.columns
+        if column not in keep
+        and column not in pivot
+        and (groups[column].nunique(dropna=False) == 1).all()
+    ]
+    if not found:
+        return frame, pd.DataFrame()
+    warnings = failures_frame(
+        name,
+        None,
+        found,
+        None,
+        f"one value per variable of {', '.join(map(str, pivot))}: a code or caption of the "
+        "variable, not a figure; not read",
+        code="caption_column",
     )
     return frame.drop(columns=found), warnings
 

@@ -70,6 +70,7 @@ from mint_index.data.layouts import (
     row_number_columns,
     tidy_layout,
     units_as_columns,
+    variable_code_columns,
     wide_to_long,
 )
 from mint_index.data.plain_tables import (
@@ -988,7 +989,9 @@ def _frame_source(
     if layout == "wide" and not transposed:
         frame, captions = caption_columns(frame, name, {"unit", "name", "year", *pivot}, decimal)
         frame, numbering = row_number_columns(frame, name)
-        captions = pd.concat([c for c in (captions, numbering) if len(c)] or [captions])
+        frame, codes = variable_code_columns(frame, name, pivot, {"unit", "name", "year"})
+        found = [c for c in (captions, numbering, codes) if len(c)]
+        captions = pd.concat(found) if found else captions
     if pivot or spec.filter:
         drop = [c for c in spec.filter if c in frame.columns and c not in pivot]
         frame = frame.drop(columns=drop)
