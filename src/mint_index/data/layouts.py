@@ -571,17 +571,19 @@ def row_number_columns(frame: pd.DataFrame, name: str) -> tuple[pd.DataFrame, pd
         numbers = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=np.float64)
         if len(numbers) > 1 and (np.diff(numbers) == 1).all():
             found.append(str(column))
-    if not found:
+    reason = "a column that numbers the rows (1, 2, 3, ...), not a figure: not read"
+    return _left_out(frame, name, found, reason, "row_number_column")
+
+
+def _left_out(
+    frame: pd.DataFrame, name: str, columns: list[str], reason: str, code: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``frame`` without ``columns``, and one warning per column saying why (empty where
+    there are none)."""
+    if not columns:
         return frame, pd.DataFrame()
-    warnings = failures_frame(
-        name,
-        None,
-        found,
-        None,
-        "a column that numbers the rows (1, 2, 3, ...), not a figure: not read",
-        code="row_number_column",
-    )
-    return frame.drop(columns=found), warnings
+    warnings = failures_frame(name, None, columns, None, reason, code=code)
+    return frame.drop(columns=columns), warnings
 
 
 def variable_code_columns(
@@ -605,18 +607,11 @@ def variable_code_columns(
         and column not in pivot
         and (groups[column].nunique(dropna=False) == 1).all()
     ]
-    if not found:
-        return frame, pd.DataFrame()
-    warnings = failures_frame(
-        name,
-        None,
-        found,
-        None,
+    reason = (
         f"one value per variable of {', '.join(map(str, pivot))}: a code or caption of the "
-        "variable, not a figure; not read",
-        code="caption_column",
+        "variable, not a figure; not read"
     )
-    return frame.drop(columns=found), warnings
+    return _left_out(frame, name, found, reason, "caption_column")
 
 
 def caption_columns(
