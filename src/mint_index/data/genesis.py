@@ -84,14 +84,13 @@ _DATA_LINE = re.compile(
     rf'^\s*"?(?:({DATE})"?\s*;\s*"?)?'
     r'(?!(?:1[89]|2[01])\d\d"?\s*;)(DG|[0-9A-Z]*[0-9][0-9A-Z]*)"?\s*;'
 )
-_TIME = re.compile(r"^\s*(?:\d{1,2}\.\d{1,2}\.(\d{4})|(\d{4})-\d{2}-\d{2}|(\d{4}))\s*$")
+#: A cell that is a date or a year and nothing else; its year is its run of four digits.
+_TIME = re.compile(rf"^\s*(?:{DATE})\s*$")
+_FOUR_DIGITS = re.compile(r"\d{4}")
 _DATE_IN_TEXT = re.compile(r"\b\d{1,2}\.\d{1,2}\.(\d{4})\b")
 #: The heads of a time dimension, as a header or a line above it writes them (any case).
 TIME_HEADS = ("jahr", "jahre", "berichtsjahr", "stichtag", "zeit", "year", "reference date")
-_YEAR_LABEL = re.compile(
-    rf"^(?:{'|'.join(TIME_HEADS)})\s*:?\s*(?:\d{{1,2}}\.\d{{1,2}}\.(\d{{4}})|(\d{{4}}))$",
-    re.IGNORECASE,
-)
+_YEAR_LABEL = re.compile(rf"^(?:{'|'.join(TIME_HEADS)})\s*:?\s*(?:{DATE})$", re.IGNORECASE)
 _BARE_LINE = re.compile(r'^\s*"?[^;"]*"?\s*(?:;\s*)*$')
 #: A GENESIS-Online table code (``12411-0015``) or a Zensus database's (``1000A-2022``).
 _ONLINE_CODE = re.compile(r"(?<![0-9A-Za-z-])\d{4}[0-9A-Z]-\d{4}(?![0-9A-Za-z-])")
@@ -133,8 +132,13 @@ def fields_of(line: str) -> list[str]:
 
 def time_of(cell: str) -> int | None:
     """The year of a cell that is a date or a year and nothing else (``31.12.2023``)."""
-    match = _TIME.match(cell)
-    return int(next(g for g in match.groups() if g)) if match else None
+    return _year_of(cell) if _TIME.match(cell) else None
+
+
+def _year_of(date: str) -> int:
+    """The year of a text that holds one date of :data:`DATE` (its only run of four
+    digits: ``31.12.2023``, ``2023-12-31``, ``2023``)."""
+    return int(_FOUR_DIGITS.findall(date)[-1])
 
 
 def year_line(head: list[str]) -> int | None:
@@ -146,9 +150,8 @@ def year_line(head: list[str]) -> int | None:
         filled = [f for f in fields if f]
         if len(filled) != 1:
             continue
-        match = _TIME.match(filled[0]) or _YEAR_LABEL.match(filled[0])
-        if match:
-            return int(next(g for g in match.groups() if g))
+        if _TIME.match(filled[0]) or _YEAR_LABEL.match(filled[0]):
+            return _year_of(filled[0])
     return None
 
 
@@ -633,7 +636,7 @@ def _column_labels(
         labels = [f"column {n_ids + j + 1}" for j in range(n_values)]
         return labels, labels, np.full(n_values, -1, dtype=np.int64)
     raw = pd.DataFrame(header, dtype=object)
-    times = raw.apply(lambda row: row.str.extract(_TIME).bfill(axis=1)[0], axis=1)
+    times = raw.map(time_of, na_action="ignore")
     times = times.mask(raw == "").ffill(axis=1) if len(raw) else times
     years = pd.to_numeric(times.bfill(axis=0).iloc[0], errors="coerce").fillna(-1)
     # every label a date, or a word for one (``Stichtag`` over ``31.12.2015``)
