@@ -122,6 +122,31 @@ def test_percent_columns_of_a_workbook_excel_did_not_write() -> None:
         percent_columns(raw, "Tab2")
 
 
+def test_a_percent_sign_a_format_only_prints_is_no_percent_format(tmp_path: Path) -> None:
+    """A share stored as 20.5 and printed „20.5 %" by a format whose ``%`` is quoted
+    (``0.0" %"``) or escaped (``0.0\\%``) was read as a percent format, times 100: 2050.
+    Excel multiplies only for an unquoted ``%``, so the sheet shows 20.5 and the reader
+    reads 20.5; a true percent format (``0.0%``) on 0.121 still reads 12.1."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "2023"
+    heads = ["Nr", "Ausländeranteil", "Anteil 65+", "Anteil unter 18", "Anteil Kita"]
+    sheet.append(heads)
+    sheet.append(["101", 20.5, 14.2, 0.121, 35.5])
+    for column, code in zip("BCDE", ['0.0" %"', "0.0\\%", "0.0%", "0.0_%"], strict=True):
+        sheet[f"{column}2"].number_format = code
+    book.save(tmp_path / "anteile.xlsx")
+    raw = (tmp_path / "anteile.xlsx").read_bytes()
+    assert percent_columns(raw, "2023") == [3]
+    ds = mi.load_data(tmp_path / "anteile.xlsx", sheet="2023", year=2023)
+    shares = dict(zip(ds.variables, ds.values[0, 0].tolist(), strict=True))
+    assert shares == pytest.approx(
+        {"Ausländeranteil": 20.5, "Anteil 65+": 14.2, "Anteil unter 18": 12.1, "Anteil Kita": 35.5},
+        abs=1e-12,
+    )
+
+
 @pytest.mark.parametrize("suffix", FORMATS)
 def test_each_format_tells_its_percent_columns(suffix: str) -> None:
     raw = (BOOKS / f"bevoelkerung.{suffix}").read_bytes()

@@ -291,6 +291,28 @@ def _xlsx_percent_columns(raw: bytes, sheet: str | int) -> list[int]:
 _PERCENT_FORMATS = frozenset({9, 10})
 
 
+def _shows_percent(format_code: str) -> bool:
+    """Whether an Excel number format code shows its number times 100 with a ``%``: an
+    unquoted ``%`` does (``0.0%``, ``0.0 %``); a ``%`` that is only printed does not (in
+    quotes ``0.0" %"``, after a backslash ``0.0\\%``, or as the character a ``_`` pads
+    with or a ``*`` repeats). Statistics offices store a share as 20.5 and print it with
+    such a literal ``%``; read as a percent format it would come out as 2050."""
+    quoted = False
+    literal_next = False
+    for char in format_code:
+        if literal_next:
+            literal_next = False
+        elif quoted:
+            quoted = char != '"'
+        elif char == '"':
+            quoted = True
+        elif char in "\\_*":
+            literal_next = True
+        elif char == "%":
+            return True
+    return False
+
+
 def _local(tag: str) -> str:
     """An XML tag without its namespace (transitional and strict Office Open XML name
     their elements alike in two namespaces)."""
@@ -363,7 +385,7 @@ def _xlsx_percent_styles(archive: zipfile.ZipFile, styles: str | None) -> set[in
     percent = set()
     for position, xf in enumerate(cell_styles if cell_styles is not None else []):
         number_format = _whole(xf.get("numFmtId"), 0)
-        if number_format in _PERCENT_FORMATS or "%" in codes.get(number_format, ""):
+        if number_format in _PERCENT_FORMATS or _shows_percent(codes.get(number_format, "")):
             percent.add(position)
     return percent
 
@@ -421,7 +443,7 @@ def _xls_percent_columns(raw: bytes, sheet: str | int) -> list[int]:
                 if cell.ctype != xlrd.XL_CELL_NUMBER or cell.xf_index is None:
                     continue
                 shown = book.format_map.get(book.xf_list[cell.xf_index].format_key)
-                if shown is not None and "%" in shown.format_str:
+                if shown is not None and _shows_percent(shown.format_str):
                     found.add(j)
         return sorted(found)
 
