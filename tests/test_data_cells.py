@@ -218,6 +218,33 @@ def test_a_leading_zero_is_no_thousands_group() -> None:
     assert sniff_decimal(pd.DataFrame({"a": ["1.204", "12.500"]}), ";") == ","
 
 
+def test_dotted_figures_the_file_shows_are_decimals_are_not_thousands() -> None:
+    """``7.125`` in a ``;`` file looks like German thousands, and was read as 7125 beside
+    ``Arbeitslosenquote in %``. The file decides it: a share or rate cannot run into the
+    thousands, and a file that writes its other counts without a mark (``1423``) does not
+    group in thousands. Keys, numbers and years (by their heads, the first column, the
+    years 1900-2100) are no such evidence, so a German table keeps its thousands."""
+    quote = pd.DataFrame(
+        {"Nr": ["101", "102"], "Arbeitslose": ["523", "890"], "Quote in %": ["7.125", "6.850"]}
+    )
+    assert sniff_decimal(quote, ";") == "."
+    counts = pd.DataFrame(
+        {"Nr": ["101", "102"], "Arbeitslose": ["1423", "1890"], "Index": ["7.125", "6.850"]}
+    )
+    assert sniff_decimal(counts, ";") == "."
+    german = pd.DataFrame(
+        {
+            "AGS": ["12054000", "12060005"],
+            "Jahr": ["2023", "2023"],
+            "Stadtteil-Nr.": ["1001", "1002"],
+            "Einwohner": ["1.423", "12.890"],
+        }
+    )
+    assert sniff_decimal(german, ";") == ","
+    # the unmarked count in a column that also holds a grouped one is no evidence
+    assert sniff_decimal(pd.DataFrame({"n": ["x", "y"], "a": ["1423", "1.890"]}), ";") == ","
+
+
 def test_parse_cells_decimal_comma_and_thousands_dot() -> None:
     parsed = parse_cells(pd.Series(["1.234,5", "12,5", "1.234", "-3,25", "1.5", "12,5p"]), ",")
     # "1.5" is not a number when the decimal mark is a comma: reported, not guessed

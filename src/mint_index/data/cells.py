@@ -336,7 +336,43 @@ def sniff_decimal(cells: pd.DataFrame, sep: str) -> str:
     thousands = text.str.fullmatch(r"[-+(]?[1-9]\d{0,2}(?:\.\d{3})+" + tail).sum()
     if comma > 0 and comma + thousands >= dot:
         return ","
-    return "," if sep == ";" and dot > 0 and thousands == dot else "."
+    if sep == ";" and dot > 0 and thousands == dot:
+        return "." if _dots_are_decimals(text, tail, str(cells.columns[0])) else ","
+    return "."
+
+
+#: Column heads of figures that are shares or rates (at most 100 or so, never thousands).
+_PERCENT_HEAD = re.compile(r"%|prozent|anteil|quote|percent|share|\brate\b", re.IGNORECASE)
+#: Column heads of keys, numbers and years, whose long digit runs are no figures.
+_NOT_A_FIGURE_HEAD = re.compile(
+    r"\bnr\b|nr\.|nummer|schl[üu]ssel|\bkey\b|\bags\b|\bars\b|kennziffer|code|\bid\b|jahr|year"
+    r"|\bplz\b|postleitzahl",
+    re.IGNORECASE,
+)
+
+
+def _dots_are_decimals(text: pd.Series, tail: str, first_column: str) -> bool:
+    """Whether a ``;`` file's dotted numbers that all look like German thousands
+    (``7.125``) are decimals after all, as the file itself shows: they stand in a column
+    headed as a share or rate (``Arbeitslosenquote in %``: 7125 % cannot be), or the
+    file writes its other figures of four digits or more without a thousands mark
+    (``1423``), outside keys, numbers and years (by their column's head, the first
+    column, and the years 1900-2100)."""
+    if not isinstance(text.index, pd.MultiIndex):
+        return False
+    column = text.index.get_level_values(-1).astype(str)
+    dotted = text.str.fullmatch(r"[-+(]?\d+(?:\.\d+)+" + tail).fillna(False).to_numpy(dtype=bool)
+    percent_head = np.asarray(column.str.contains(_PERCENT_HEAD), dtype=bool)
+    if (dotted & percent_head).any():
+        return True
+    plain = text.str.fullmatch(r"[-+(]?[1-9]\d{3,}" + tail).fillna(False).to_numpy(dtype=bool)
+    digits = pd.to_numeric(text.str.extract(r"(\d+)")[0], errors="coerce").to_numpy()
+    year = (digits >= 1900) & (digits <= 2100)
+    excluded = np.asarray(column.str.contains(_NOT_A_FIGURE_HEAD), dtype=bool) | np.asarray(
+        column == first_column
+    )
+    with_dots = set(column[dotted])
+    return bool((plain & ~year & ~excluded & ~np.isin(column, list(with_dots))).any())
 
 
 def typed_decimal(values: pd.DataFrame) -> str:
