@@ -428,12 +428,32 @@ def test_every_failure_has_a_code_and_a_message(framework: mi.Framework) -> None
     assert failures["reason"].map(lambda r: isinstance(r, str) and len(r) > 5).all()
 
 
-def test_own_numbering_is_no_lost_leading_zero() -> None:
+def test_own_numbering_is_no_lost_leading_zero(tmp_path: Path) -> None:
+    """München's Stadtbezirke 1-25: keys of one and two digits are a town's own
+    numbering, not Länder keys that lost a zero. The bare check called 1..9 short (the
+    keys 10..25 beside them as evidence), so a units table of the districts was refused,
+    even with ``scheme: own``, and inspect pasted ``pad: auto``, which made district 1
+    Schleswig-Holstein (``01``) and district 17 a Regierungsbezirk (``017``)."""
     keys = pd.Series([str(d) for d in range(1, 26)])
-    assert malformed_keys(keys).notna().sum() == 9  # the bare check still sees 1..9
+    assert malformed_keys(keys).notna().sum() == 0
+    # the padded key in the units table is still evidence: ``1`` where it lists ``01``
+    assert malformed_keys(pd.Series(["1", "2", "3"]), known=["01", "02", "03"]).notna().all()
     data = pd.DataFrame({"unit": list(keys), "year": 2020, "pop": range(25)})
     ds = mi.load_data(data)  # the source's scheme is recognised as own numbering
     assert ds.shape[1] == 25
+    units = tmp_path / "bezirke.csv"
+    units.write_text("Nr;name\n" + "".join(f"{d};Bezirk {d}\n" for d in range(1, 26)))
+    with_table = mi.load_data(data, units=units)
+    assert sorted(with_table.unit_ids, key=int) == list(keys)
+    source = tmp_path / "einwohner.csv"
+    source.write_text(
+        "Jahr;Stadtbezirk Nr.;Stadtbezirk;Einwohner\n"
+        + "".join(f"2023;{d};Bezirk {d};{50000 + d}\n" for d in range(1, 26))
+    )
+    from mint_index.data.load import describe_source
+    from mint_index.data.source import SourceSpec
+
+    assert describe_source(SourceSpec(path=str(source))).proposed_key == {}
 
 
 def test_problems_about_the_whole_data_name_their_sources(tmp_path: Path) -> None:

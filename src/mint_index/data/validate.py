@@ -18,7 +18,7 @@ import pandas as pd
 
 from mint_index.data.controls import cell_control_failures
 from mint_index.data.dataset import REPEATED_CELL, repeated_cells
-from mint_index.data.keys import ZERO_LOSING_LENGTHS
+from mint_index.data.keys import ZERO_LOSING_LENGTHS, key_scheme
 from mint_index.data.problems import failures_frame, first_rows
 from mint_index.errors import PROBLEM_COLUMNS
 from mint_index.rules.lifetimes import exists_in
@@ -137,7 +137,8 @@ def lost_zeros(
     """For each (text) key that lost its leading zero, the length it had, else 0.
 
     Such a key is written as a number is (digits, no leading zero), one digit short of an
-    official length, and there is evidence: other keys of the full length, the padded key
+    official length, and there is evidence: other keys of the full length (not among a
+    town's own numbering, 1-25, whose keys of one and two digits are as written), the padded key
     in the units table (``known``: ``9161000`` beside ``09161000`` there), or a source
     that writes official keys only (``official``, per key: a GENESIS export, whose
     ``9161000`` a spreadsheet made of ``09161000``, as no official key has 7 digits)."""
@@ -145,7 +146,9 @@ def lost_zeros(
     digits = keys.str.fullmatch(r"\d+")
     number_like = digits & ~keys.str.startswith("0")  # what a number written out looks like
     length = keys.str.len()
-    present = set(length[digits])
+    # a town's own numbering (districts 1-25: no key of more than two digits, none with
+    # a leading zero) has keys of one and two digits by nature; they are no evidence
+    present = set() if key_scheme(keys) == "own" else set(length[digits])
     known = set(known)
     full = np.zeros(len(keys), dtype=np.int64)
     for n in sorted(n - 1 for n in ZERO_LOSING_LENGTHS):
