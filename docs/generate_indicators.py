@@ -214,7 +214,10 @@ def render(fw: Framework) -> str:
         "*official proxy* only approximates the variable (what it misses is said); "
         "*self-reported* figures are collected by the town (who holds them is named; "
         "`mint-index template` writes a fill-in workbook); *undetermined* means no checked "
-        "source is known. `mint-index sources` prints the same as a checklist.",
+        "source is known. A *Kreis* table has values for Kreise and kreisfreie Städte only, a "
+        "*Land* table for Länder only: a kreisangehörige town needs its own figures (the note "
+        "of each such variable says where to get them) and never divides its own counts by a "
+        "Kreis or Land value. `mint-index sources` prints the same as a checklist.",
         "",
         "| variable | unit | label | Bezeichnung | used by | source | notes |",
         "|---|---|---|---|---|---|---|",

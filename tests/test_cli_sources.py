@@ -353,11 +353,16 @@ def test_sources_lists_every_variable_of_the_packaged_framework(
     assert rows["pop_total"][1:3] == ["official", "12411-01-01-5 (Regionalstatistik, Gemeinde)"]
     assert rows["council_seats"][1] == "self-reported"
     assert rows["council_seats"][2].startswith("council office")
-    assert rows["pop_mig"][1] == "official proxy" and "proxy:" in rows["pop_mig"][3]
+    assert rows["children_u3_mig"][1] == "official proxy"
+    assert "proxy:" in rows["children_u3_mig"][3]
+    assert rows["pop_mig"][1] == "self-reported"  # the foreigners count is no substitute
     tables = {row[0]: row for row in downloads["rows"]}
     assert tables["12521-0041"][1:3] == ["GENESIS-Online", "Kreis"]
+    assert tables["12521-0041"][4].startswith("values for Kreise and kreisfreie Städte")
     assert "sgb2_foreign" in tables["22811-02-02-4"][3]
-    assert outcome["facts"]["self-reported"] == 37 and outcome["facts"]["official"] == 23
+    # official-sources.md's 37 self-reported and 23 official, with pop_mig, pop_u18_mig,
+    # naturalisations_tcn and tcn_res_8y_start (official before) now collected by the town
+    assert outcome["facts"]["self-reported"] == 41 and outcome["facts"]["official"] == 22
 
 
 def test_sources_shows_the_notes_in_the_chosen_language(
@@ -366,17 +371,21 @@ def test_sources_shows_the_notes_in_the_chosen_language(
     """A variable's source notes are in the language asked for, as the YAML has them."""
     monkeypatch.chdir(tmp_path)
     framework = mi.default_framework()
-    source = framework.variable_map["pop_mig"].source
+    source = framework.variable_map["children_u3_mig"].source
     details = {}
     for lang in ("de", "en"):
         assert main(["sources", "--format", "json", "--lang", lang]) == 0
         rows = {row[0]: row for row in _json(capsys)["tables"][1]["rows"]}
-        details[lang] = rows["pop_mig"][3]
+        details[lang] = rows["children_u3_mig"][3]
         assert rows["pop_total"][3].endswith(source_note(framework, "pop_total", lang))
     path = " > ".join(source.label_path)
-    assert details["de"] == f"{path}; Zeile: {source.row}; Näherung: {source.proxy_for.de}"
-    assert details["en"] == f"{path}; row: {source.row}; proxy: {source.proxy_for.en}"
-    assert "Näherung: nur ausländische Staatsangehörigkeit" in details["de"]
+    assert details["de"] == (
+        f"{path}; Zeile: {source.row}; Näherung: {source.proxy_for.de}; {source.note.de}"
+    )
+    assert details["en"] == (
+        f"{path}; row: {source.row}; proxy: {source.proxy_for.en}; {source.note.en}"
+    )
+    assert "Näherung: nur ausländische Kinder" in details["de"]
 
 
 def source_note(framework: mi.Framework, variable: str, lang: str) -> str:

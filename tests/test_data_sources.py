@@ -1206,8 +1206,10 @@ def test_the_packaged_catalog_maps_a_real_table_with_no_mapping() -> None:
     long = table.cells[table.cells["unit"] == "01001"].set_index("variable")["value"]
     assert long["children_u3_mig"] == 167
     assert long["children_u3_nonmig"] == 2097
-    # one column feeds the variable and the proxy of another
-    assert long["pop_foreign"] == long["pop_mig"] == 8320
+    # one column feeds two variables (this year's foreigners and next year's start value);
+    # pop_mig no longer: the foreigners count is no substitute for a migration background
+    assert long["pop_foreign"] == long["pop_foreign_start"] == 8320
+    assert "pop_mig" not in long
     assert set(used) >= {"Ausländer(innen) | Insgesamt | Insgesamt"}
     # load_data maps it so too, as a project's source without a mapping is: it left the
     # table under its labels, every variable it holds "missing from the data"

@@ -241,7 +241,7 @@ def sources(args: argparse.Namespace) -> Outcome:
         tables=[
             Table(
                 "Tables to download",
-                ["table", "database", "finest level", "variables"],
+                ["table", "database", "finest level", "variables", "for a town"],
                 downloads.to_numpy().tolist(),
             ),
             Table("Every variable", list(variables.columns), variables.to_numpy().tolist()),
