@@ -117,6 +117,16 @@ def _indicator(fw: Framework, ind: Indicator) -> list[str]:
     return [*lines, ""]
 
 
+def _index_shares(fw: Framework) -> dict[str, float]:
+    """Each node's effective weight in the index, as the library computes it for a build
+    of this framework (:func:`mint_index.rules.weights.effective_weights`)."""
+    from mint_index import BuildSpec, Plan
+    from mint_index.rules.weights import effective_weights
+
+    table = effective_weights(Plan.resolve(BuildSpec(framework=fw)))
+    return dict(zip(table["node"], table["effective_weight"], strict=True))
+
+
 def render(fw: Framework) -> str:
     """The whole catalog page as Markdown."""
     meta = fw.framework
@@ -162,9 +172,15 @@ def render(fw: Framework) -> str:
         "",
         "## Overview",
         "",
-        "| domain | dimension | indicator | kind | direction | weight |",
-        "|---|---|---|---|---|---|",
+        "The weight is the indicator's among its siblings; *share of index* is its effective "
+        "weight, the product of the weight shares on its path up to the index (the index "
+        "points one score point of it moves under arithmetic means; COINr's "
+        "`get_eff_weights()`). A weight of 0 marks a context indicator: shown, not counted.",
+        "",
+        "| domain | dimension | indicator | kind | direction | weight | share of index |",
+        "|---|---|---|---|---|---|---|",
     ]
+    share = _index_shares(fw)
     for domain in fw.children[fw.index.id]:
         for dim in fw.children[domain]:
             kids = fw.children[dim] if not fw.is_indicator(dim) else [dim]
@@ -174,7 +190,7 @@ def render(fw: Framework) -> str:
                     f"| {fw.label(domain, 'en')} | {fw.label(dim, 'en')} | "
                     f"[`{ind.id}`](#{_anchor(f'{ind.id} – {ind.name.en}')}) {ind.name.en} | "
                     f"{ind.kind} | {ind.direction} | "
-                    f"{_number(ind.weight)} |"
+                    f"{_number(ind.weight)} | {share[ind.id]:.1%} |"
                 )
     for domain in fw.children[fw.index.id]:
         node = fw.node(domain)

@@ -246,3 +246,23 @@ def test_framework_texts_name_the_programme_and_what_is_left_out(fw: mi.Framewor
     assert "Diskriminierung" in described.de and "discrimination" in described.en
     recognition = fw.indicator("recognition_rate").source.note
     assert "beratenen Fälle" in recognition.de and "cases it advised" in recognition.en
+
+
+def test_the_core_indicators_weigh_most_and_context_indicators_nothing(fw: mi.Framework) -> None:
+    """The council was called the core indicator (weight 2) but carried 2.6 % of the index,
+    less than mentor and training counts (3.8 % each: the only two of their dimension), and
+    third-country nationals on advisory boards, MIT's own target, 1.3 %. With the
+    dimensions weighted 2 / 1 / 0.5 and the board indicator 2, each core indicator carries
+    1.5/6.5 (participation among five domains of 1) x 2/3.5 (representation) x 2/7 (its
+    siblings 1, 1, 2, 1, 2). The two composition indicators count nothing."""
+    from mint_index.rules.weights import effective_weights
+
+    table = effective_weights(mi.Plan.resolve(mi.BuildSpec(framework=fw)))
+    share = dict(zip(table["node"], table["effective_weight"], strict=True))
+    core = 1.5 / 6.5 * 2 / 3.5 * 2 / 7
+    assert share["council_representation"] == pytest.approx(core, abs=1e-12)
+    assert share["tcn_board_representation"] == pytest.approx(core, abs=1e-12)
+    participation = [i.id for i in fw.indicators if "participation" in fw.ancestors(i.id)]
+    assert max(share[i] for i in participation) == pytest.approx(core, abs=1e-12)
+    assert share["mentors_rate"] < core
+    assert share["eligible_voters_share"] == share["precarious_status"] == 0.0
