@@ -32,6 +32,24 @@ def test_a_land_without_a_key_totals_its_kreise() -> None:
     assert list(totals["value"]) == ["Freistaat Bayern", "Deutschland"]
 
 
+def test_a_row_keyed_zero_over_a_towns_districts_is_their_total() -> None:
+    """``0;Düsseldorf;629.047`` over the Stadtbezirke 1-10 was read as district ``0``, the
+    largest unit of every count (its figures are the sum of the others'). No official key
+    is all zeros; a Landesamt's ``0;Niedersachsen``, the Land that ``prefix`` keys, stays."""
+    frame = pd.DataFrame(
+        {
+            "Bezirk": ["0", "1", "2", "00"],
+            "Name": ["Düsseldorf", "Stadtbezirk 1", "Stadtbezirk 2", "Stadt Köln"],
+            "v": [3, 1, 2, 3],
+        }
+    )
+    kept, totals = total_rows(frame, "Bezirk", "Name", "t.csv")
+    assert list(kept["Bezirk"]) == ["1", "2"]
+    assert list(totals["value"]) == ["0", "00"] and set(totals["code"]) == {"total_row"}
+    land = pd.DataFrame({"Nr": ["0", "101"], "Name": ["Niedersachsen", "Braunschweig"]})
+    assert list(total_rows(land, "Nr", "Name", "t.csv")[0]["Nr"]) == ["0", "101"]
+
+
 def test_header_cells_and_column_numbering() -> None:
     assert head_cell("Schlüssel-\nnummer") == "Schlüsselnummer"
     assert head_cell("Kreisfreie Stadt\nLandkreis") == "Kreisfreie Stadt Landkreis"

@@ -396,14 +396,24 @@ def total_rows(
     one when its key or its name starts or ends with a total word (:data:`_TOTAL_WORDS`,
     a whole word: ``Gesamtschule`` is none), whatever key it carries, or when it has no
     key and its name is the country's or a Land's (:func:`~mint_index.data.keys.region_keys`:
-    ``;Bayern;...`` under the rows of Bavaria's Kreise; Berlin with a key stays a unit)."""
+    ``;Bayern;...`` under the rows of Bavaria's Kreise; Berlin with a key stays a unit), or
+    when its key is all zeros and its name is no Land's (``0;Stadt Köln`` over districts
+    1-9: no official key is all zeros, and a Landesamt's ``0;Niedersachsen`` is the Land)."""
     columns = [c for c in (key, name) if c is not None and c in frame.columns]
     if not columns:  # a table about one place (``unit:``) has neither
         return frame, failures_frame(source, [], [], [], "", code="total_row")
     says = np.stack([total_labels(frame[c]) for c in columns])  # [column, row]: "total" there
+    if key in columns:
+        keys = frame[key].astype(object).where(frame[key].notna(), "").astype(str).str.strip()
+        # a town's districts numbered from 1 under a row keyed 0 named after the town
+        # (``0;Düsseldorf``): no official key is all zeros; a Landesamt's ``0;Niedersachsen``
+        # (the Land, keyed by ``prefix``) names a Land and stays
+        zero = np.array(keys.str.fullmatch(r"0+"), dtype=bool)
+        if zero.any() and name in columns:
+            zero[zero] &= ~land_labels(frame[name][zero])
+        says[columns.index(key)] |= zero & ~says.any(axis=0)  # a total word is shown first
     if key in columns and name in columns:
-        keys = frame[key].astype(object).where(frame[key].notna(), "").astype(str)
-        keyless = (keys.str.strip() == "").to_numpy()
+        keyless = (keys == "").to_numpy()
         if keyless.any():  # the names of the rows without a key only (a few, if any)
             says[columns.index(name), keyless] |= land_labels(frame[name][keyless])
     total = says.any(axis=0).astype(bool, copy=False)
