@@ -48,6 +48,9 @@ def test_a_row_keyed_zero_over_a_towns_districts_is_their_total() -> None:
     assert list(totals["value"]) == ["0", "00"] and set(totals["code"]) == {"total_row"}
     land = pd.DataFrame({"Nr": ["0", "101"], "Name": ["Niedersachsen", "Braunschweig"]})
     assert list(total_rows(land, "Nr", "Name", "t.csv")[0]["Nr"]) == ["0", "101"]
+    # Leipzig numbers its Ortsteile from 00 (Zentrum), written with their leading zeros
+    leipzig = pd.DataFrame({"Nr": ["00", "01"], "Name": ["Zentrum", "Zentrum-Ost"]})
+    assert list(total_rows(leipzig, "Nr", "Name", "t.csv")[0]["Nr"]) == ["00", "01"]
 
 
 def test_header_cells_and_column_numbering() -> None:

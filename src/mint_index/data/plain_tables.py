@@ -34,6 +34,7 @@ __all__ = [
     "header_depth",
     "header_labels",
     "header_rows",
+    "is_unit_of_measure",
     "land_labels",
     "title_rows",
     "total_labels",
@@ -312,6 +313,15 @@ _UNIT_OF_MEASURE = re.compile(
 )
 
 
+def is_unit_of_measure(text: str) -> bool:
+    """Whether a head is a unit of measure and nothing else (``Anzahl``, ``in %``, ``je
+    1.000 Einwohner``): it says what a figure is counted in, not what is counted."""
+    cell = str(text).strip()
+    return bool(_UNIT_OF_MEASURE.match(cell)) and (
+        cell.lower().startswith("je ") or len(cell.split()) <= 2
+    )
+
+
 def _heads_only(row: list[Any]) -> list[Any]:
     """A row numbering the columns with its numbers left out: the key column's head
     that may stand in it (``AGS | 1 | 2 | 3``) is a label."""
@@ -397,8 +407,9 @@ def total_rows(
     a whole word: ``Gesamtschule`` is none), whatever key it carries, or when it has no
     key and its name is the country's or a Land's (:func:`~mint_index.data.keys.region_keys`:
     ``;Bayern;...`` under the rows of Bavaria's Kreise; Berlin with a key stays a unit), or
-    when its key is all zeros and its name is no Land's (``0;Stadt Köln`` over districts
-    1-9: no official key is all zeros, and a Landesamt's ``0;Niedersachsen`` is the Land)."""
+    when its key is all zeros, no other key starts with a zero and its name is no Land's
+    (``0;Stadt Köln`` over districts 1-9: no official key is all zeros; Leipzig's Ortsteil
+    ``00`` beside ``01`` and a Landesamt's ``0;Niedersachsen``, the Land, are units)."""
     columns = [c for c in (key, name) if c is not None and c in frame.columns]
     if not columns:  # a table about one place (``unit:``) has neither
         return frame, failures_frame(source, [], [], [], "", code="total_row")
@@ -406,9 +417,13 @@ def total_rows(
     if key in columns:
         keys = frame[key].astype(object).where(frame[key].notna(), "").astype(str).str.strip()
         # a town's districts numbered from 1 under a row keyed 0 named after the town
-        # (``0;Düsseldorf``): no official key is all zeros; a Landesamt's ``0;Niedersachsen``
-        # (the Land, keyed by ``prefix``) names a Land and stays
+        # (``0;Düsseldorf``): no official key is all zeros. Where the other keys are
+        # written with leading zeros, ``00`` is the first of them (Leipzig's Ortsteil 00,
+        # Zentrum); a Landesamt's ``0;Niedersachsen`` (the Land, keyed by ``prefix``)
+        # names a Land: both stay
         zero = np.array(keys.str.fullmatch(r"0+"), dtype=bool)
+        if (keys[~zero].str.startswith("0")).any():
+            zero[:] = False
         if zero.any() and name in columns:
             zero[zero] &= ~land_labels(frame[name][zero])
         says[columns.index(key)] |= zero & ~says.any(axis=0)  # a total word is shown first
