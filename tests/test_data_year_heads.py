@@ -151,3 +151,31 @@ def test_several_dates_of_one_year_keep_their_heads() -> None:
         "Ausländer am 30.06.2023": "Ausländer am 30.06.2023",
         "Einwohner 2023": "Einwohner",
     }
+
+
+def test_a_unit_of_measure_over_the_years_names_no_variable_alone(tmp_path: Path) -> None:
+    """``Anzahl`` over ``2019; 2020; 2021`` named the variable ``Anzahl``: two files so
+    laid out (foreign residents 2019-2021, SGB II recipients 2022-2023) were proposed one
+    mapping and read as one series. Such a variable is named by the file, its unit kept
+    beside it; a head that names what is counted keeps its name."""
+    frame = pd.DataFrame(columns=["unit", "name", "Anzahl | 2019", "Anzahl | 2020"])
+    assert years_as_columns(frame, "auslaender_stadtteile", None) == {
+        "Anzahl | 2019": ("auslaender_stadtteile | Anzahl", "2019"),
+        "Anzahl | 2020": ("auslaender_stadtteile | Anzahl", "2020"),
+    }
+    named = pd.DataFrame(columns=["unit", "Einwohner | 2019 | Anzahl", "in % | 2019"])
+    assert years_as_columns(named, "bev", None) == {
+        "Einwohner | 2019 | Anzahl": ("Einwohner | Anzahl", "2019"),
+        "in % | 2019": ("bev | in %", "2019"),
+    }
+    path = tmp_path / "auslaender_stadtteile.csv"
+    path.write_text(
+        "Ausländische Einwohner nach Stadtteilen;;;;\n;;Anzahl;;\nNr.;Stadtteil;2019;2020;2021\n"
+        "101;Altstadt;5601;5689;5778\n102;Neustadt;8302;8420;8511\n",
+        encoding="utf-8",
+    )
+    import mint_index as mi
+
+    ds = mi.load_data(path)
+    assert ds.variables == ["auslaender_stadtteile | Anzahl"]
+    assert ds.values[:, 0, 0].tolist() == [5601, 5689, 5778]  # 101 Altstadt, by hand

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from mint_index.data.cells import holds_text, names_two_years, parse_years
+from mint_index.data.plain_tables import is_unit_of_measure
 from mint_index.data.problems import failures_frame
 
 __all__ = [
@@ -146,7 +147,9 @@ def years_as_columns(
     two rows (``Einwohner | 2019``, ``2019 | Einwohner``) or between two levels
     (``Einwohner | 2019 | Anzahl``), or a year at the end of the head (``Einwohner 2019``,
     ``Einwohner (2019)``, ``Einwohner am 31.12.2019``, ``einwohner_2019``): see
-    :func:`year_level`. A bare year's variable is named by the file (``stem``). Heads
+    :func:`year_level`. A bare year's variable is named by the file (``stem``), and so is
+    one headed only by its unit of measure (``Anzahl`` over ``2019; 2020``: ``stem |
+    Anzahl``; named ``Anzahl`` alone, two files' statistics became one series). Heads
     that name two years (a change between them) are left to :func:`change_columns`.
     Empty when the table is not so.
 
@@ -174,8 +177,10 @@ def years_as_columns(
         if at is None:
             return {}
         before, year = years[at]  # type: ignore[misc]
-        variable = [*parts[:at], before, *parts[at + 1 :]]
-        out[head] = (" | ".join(part for part in variable if part) or stem, year)
+        variable = [part for part in [*parts[:at], before, *parts[at + 1 :]] if part]
+        if all(is_unit_of_measure(part) for part in variable):  # ``Anzahl`` over the years
+            variable = [stem, *variable]
+        out[head] = (" | ".join(variable), year)
     return _dates_of_one_year_apart(out)
 
 
