@@ -245,6 +245,28 @@ def test_blank_rows_and_notes_below_a_table() -> None:
     ]
 
 
+def test_a_note_spread_over_several_cells_is_a_note() -> None:
+    """``Quelle: Melderegister der Stadt Köln;;;;Stand: 05.01.2022`` below a table was read
+    as a unit named ``Quelle: ...`` and failed as "not a number" at ``Stand: ...``: a row
+    whose every filled cell opens as a note does is a note. A data row with a figure is not,
+    nor a row whose text cell does not open so."""
+    frame = pd.DataFrame(
+        {
+            "Nr": ["101", "102", "Quelle: Melderegister", "1) Hauptwohnsitze"],
+            "Name": ["Altstadt", "Neustadt", None, "* vorläufig"],
+            "2021": ["5601", "Stand: 2022", None, None],
+            "2022": ["5689", "8420", "Stand: 05.01.2022", None],
+        },
+        index=[4, 5, 6, 7],
+    )
+    kept, notes = blank_and_note_rows(frame, "t.csv")
+    assert kept.index.tolist() == [4, 5]
+    assert notes[["row", "column", "value"]].to_numpy().tolist() == [
+        [6, "Nr", "Quelle: Melderegister; Stand: 05.01.2022"],
+        [7, "Nr", "1) Hauptwohnsitze; * vorläufig"],
+    ]
+
+
 def test_column_numbering_as_official_reports_print_it() -> None:
     assert column_numbering(["", "1", "2", "3", "4"])
     assert column_numbering(["AGS", "1", "2", "3"])  # the key column's head in its place

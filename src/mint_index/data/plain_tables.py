@@ -354,11 +354,21 @@ def column_names(cells: list[Any]) -> list[str]:
 _WEB_ADDRESS = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 
 
+#: How a note below a table opens, in any of its cells (``Quelle:``, ``Stand: 05.01.2022``,
+#: ``1) Hauptwohnsitze``, ``* vorläufig``).
+_NOTE_OPENING = re.compile(
+    r"(?:quelle|stand|datenstand|fu(?:ß|ss)note|anmerkung|hinweis|erläuterung|source|note|"
+    r"as of)\b\s*:?|\d{1,2}\)\s|\*+\s|https?://|www\.",
+    re.IGNORECASE,
+)
+
+
 def blank_and_note_rows(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A plain table without its empty rows (``;;;`` lines, empty spreadsheet rows) and
     without the notes below it (``Fußnote: vorläufige Werte``, ``Quelle: ...``: rows at
     the end with one filled cell, text with a space in it, as no key is written, or a web
-    address, ``https://www.integrationsmonitoring.niedersachsen.de``), which
+    address, ``https://www.integrationsmonitoring.niedersachsen.de``, or rows whose every
+    filled cell opens as a note does, ``Quelle: ...;;;;Stand: 05.01.2022``), which
     are returned as warnings (code ``note_below_table``), for they may say what the
     figures mean. ``frame``'s index numbers the rows as the source does."""
     empty = frame.isna().to_numpy(copy=True)  # written to below: never pandas' own buffer
@@ -373,14 +383,26 @@ def blank_and_note_rows(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame,
     note = np.zeros(len(frame), dtype=bool)
     # words apart, by a space or a non-breaking one (a statistics database's printout)
     note[one] = (texts.str.contains(r"\s") | texts.str.match(_WEB_ADDRESS)).to_numpy()
+    # a note spread over several cells (``Quelle: Melderegister;;;;Stand: 05.01.2022``):
+    # every filled cell opens as a note does
+    several = np.flatnonzero(filled > 1)
+    if len(several):
+        text = frame.iloc[several].astype(object).where(~empty[several], "").astype(str)
+        opens = text.apply(lambda column: column.str.strip().str.match(_NOTE_OPENING))
+        note[several] = (opens.to_numpy(dtype=bool) | empty[several]).all(axis=1)
     # from the bottom up to the last data row: what is empty or a note is below the table
     below = np.logical_and.accumulate(((filled == 0) | note)[::-1])[::-1]
-    notes = below[one] & note[one]
+    at = np.flatnonzero(below & note)  # a few rows at most
+    cells = frame.iloc[at].astype(object).to_numpy()
+    written = [
+        "; ".join(str(c).strip() for c, e in zip(row, blank, strict=True) if not e)
+        for row, blank in zip(cells, empty[at], strict=True)
+    ]
     warnings = failures_frame(
         source,
-        np.asarray(frame.index)[one[notes]],
-        np.asarray(frame.columns, dtype=object)[first[notes]],
-        texts.to_numpy()[notes],
+        np.asarray(frame.index)[at],
+        np.asarray(frame.columns, dtype=object)[(~empty[at]).argmax(axis=1)],
+        np.asarray(written, dtype=object),
         "a note below the table, not read as data",
         code="note_below_table",
     )
