@@ -592,6 +592,29 @@ def test_recommendations_never_list_a_measure_in_place(example: mi.Results) -> N
     assert list(ended["year"]) == [2021, 2022, 2023]
 
 
+def test_a_measure_with_nothing_to_be_judged_on_says_so(example: mi.Results) -> None:
+    """An action whose only indicator is the yes/no one that shows it is there (the
+    welcome service, the interpreter pool) has no effect to be judged on. It read "cannot
+    be estimated yet (too few years of data or comparable municipalities)" in the
+    register, and "estimated once it is in the measures register" outside it: promises
+    that never come. Both read ``no_outcome`` now; a measure with outcomes keeps its
+    verdict."""
+    rules = load_rules()
+    nothing = {a.id for a in rules.actions.values() if len(a.indicators) == 1}
+    fw = example.framework
+    nothing = {m for m in nothing if fw.indicator(rules.actions[m].indicators[0]).answer_levels()}
+    assert "mint_welcome_service" in nothing and "vopi_barrier_analysis" not in nothing
+    recs = recommend(example, measures=mi.example_measures(), lang="en")
+    placed = recs.in_place
+    review = dict(zip(placed["action"].astype(str), placed["review"].astype(str), strict=True))
+    welcome = placed[placed["action"] == "mint_welcome_service"]
+    assert (welcome["unit"] == "08999001").any()  # the register's Auenthal among them
+    assert set(placed.loc[placed["action"].isin(nothing), "review"].astype(str)) == {"no_outcome"}
+    assert review["vopi_barrier_analysis"] != "no_outcome"
+    texts = recs.to_frame().query("kind == 'in_place' and action == 'mint_welcome_service'")
+    assert texts["evidence_en"].str.endswith("so there is no effect to judge it on").all()
+
+
 def test_a_measure_in_place_with_a_visible_effect_reads_working(example: mi.Results) -> None:
     register = mi.example_measures()
     recs = recommend(example, measures=register, lang="en")
@@ -691,10 +714,23 @@ def test_a_bad_register_lists_every_problem(example: mi.Results) -> None:
 def test_measures_known_only_from_a_yes_no_indicator_are_not_estimated(
     example: mi.Results,
 ) -> None:
-    # without a register nothing is estimated: the yes/no measures are in place, unjudged
-    placed = recommend(example, lang="en").in_place
-    assert len(placed) and set(placed["review"]) == {"not_estimated"}
-    assert placed["evidence_en"].str.contains("once it is in the measures register").all()
+    # without a register nothing is estimated: a yes/no measure with an outcome besides
+    # its yes/no indicator is in place, unjudged (the packaged catalog's yes/no measures
+    # name no outcome, so one is given one here)
+    from dataclasses import replace
+
+    rules = load_rules()
+    welcome = rules.actions["mint_welcome_service"]
+    with_outcome = welcome.model_copy(
+        update={"indicators": [*welcome.indicators, "naturalisation_rate"]}
+    )
+    rules = replace(rules, actions={**rules.actions, "mint_welcome_service": with_outcome})
+    placed = recommend(example, rules, lang="en").in_place
+    judged = placed[placed["action"] == "mint_welcome_service"]
+    assert len(judged) and set(judged["review"]) == {"not_estimated"}
+    assert judged["evidence_en"].str.contains("once it is in the measures register").all()
+    others = placed[placed["action"] != "mint_welcome_service"]
+    assert set(others["review"]) == {"no_outcome"}
 
 
 def test_the_register_may_be_a_file_a_frame_or_a_loaded_register(example: mi.Results) -> None:

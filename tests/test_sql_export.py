@@ -234,9 +234,9 @@ def test_measures_in_place_are_written_with_their_register_columns(
     where = "WHERE unit = ? AND year = ? AND kind = 'in_place' AND action = ?"
     columns = "rule, rules, node, rank, since, review, review_indicators"
     # a register measure in a year after it started, whose review names its indicators
-    # (since is not the row's year), and one known only from its yes/no indicator
+    # (since is not the row's year), and one known from its yes/no indicator alone
     register = placed[(placed["since"] < placed["year"]) & placed["review_indicators"].notna()]
-    yes_no = placed[placed["review"] == "not_estimated"]
+    yes_no = placed[placed["review"] == "no_outcome"]
     for row in (register.iloc[0], yes_no.iloc[-1]):
         key = (row["unit"], int(row["year"]), row["action"])
         got = query(f"SELECT {columns} FROM recommendations {where}", *key)

@@ -17,7 +17,8 @@ turns that into a verdict (``review``): ``working`` (an effect is visible), ``re
 A yes/no indicator that says the measure exists is not an effect of it and is left out.
 Effects are estimated for the register's measures; a measure known only from a yes/no
 indicator is listed as in place without an estimate (``not_estimated``) - a town that wants
-one adds it to its register.
+one adds it to its register. An action whose only indicator is that yes/no one names no
+effect to judge it on (``no_outcome``), register or not.
 
 :func:`place` and :func:`without` remove such measures from a unit's recommendations for
 every year they are in place (the remaining ones are ranked again); the engine lays out one
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "NOT_ESTIMATED",
+    "NO_OUTCOME",
     "Placed",
     "due_year",
     "framework_register",
@@ -53,6 +55,9 @@ __all__ = [
 #: for the measures of the register (estimating every such measure of a national run
 #: would cost far more than the recommendations themselves).
 NOT_ESTIMATED = "not_estimated"
+#: The ``review`` of a measure whose action names no indicator but the yes/no one that
+#: shows it is there (an interpreter pool, a welcome service): no effect to judge it on.
+NO_OUTCOME = "no_outcome"
 
 
 def framework_register(results: Results, ruleset: RuleSet) -> pd.DataFrame:
@@ -134,7 +139,8 @@ def in_place_rows(
     review_indicators, previous_spell``. For the register's measures ``review`` is the
     verdict of :func:`~mint_index.effect_monitoring.measure_review` on all years of
     ``results`` (``wait`` in the years before the measure's horizon); measures known only
-    from a yes/no indicator are :data:`NOT_ESTIMATED`. ``previous_spell``: the spell
+    from a yes/no indicator are :data:`NOT_ESTIMATED`, and those whose action names no
+    other indicator :data:`NO_OUTCOME`. ``previous_spell``: the spell
     before a programme that stopped and started again (:func:`_previous_spells`).
 
     ``measures`` is validated by :func:`mint_index.load_measures` against the catalog and
@@ -184,6 +190,15 @@ def in_place_rows(
     review = out["review"].fillna("unknown").to_numpy(dtype=object, copy=True)
     review[early] = "wait"
     review[~registered] = NOT_ESTIMATED
+    # an action whose only indicator is the one that shows it is there has nothing to be
+    # judged on: "estimated once registered" or "too few years" would promise what never
+    # comes
+    nothing = {
+        a.id
+        for a in ruleset.actions.values()
+        if set(a.indicators) <= {_status_indicator(a.indicators, results)}
+    }
+    review[out["measure"].isin(nothing).to_numpy()] = NO_OUTCOME
     previous = _previous_spells(out, listed, found)
     return out.assign(review=review, previous_spell=previous)
 

@@ -353,6 +353,8 @@ _IN_PLACE: dict[str, dict[str, str]] = {
         "comparable municipalities)",
         "not_estimated": "{placed} (shown by a yes/no indicator); its effect is estimated once "
         "it is in the measures register",
+        "no_outcome": "{placed}; the programme names no outcome the framework measures, so "
+        "there is no effect to judge it on",
     },
     "de": {
         "working": "{placed}; Wirkung sichtbar ({indicators})",
@@ -362,6 +364,8 @@ _IN_PLACE: dict[str, dict[str, str]] = {
         "vergleichbare Kommunen)",
         "not_estimated": "{placed} (laut Ja/Nein-Indikator); die Wirkung wird geschätzt, "
         "sobald die Maßnahme im Maßnahmenregister steht",
+        "no_outcome": "{placed}; das Programm nennt keine Wirkung, die sich an den "
+        "Indikatoren messen ließe",
     },
 }
 #: Since when a measure is in place: its first spell, or a later one after a break.
