@@ -51,6 +51,10 @@ def test_a_row_keyed_zero_over_a_towns_districts_is_their_total() -> None:
     # Leipzig numbers its Ortsteile from 00 (Zentrum), written with their leading zeros
     leipzig = pd.DataFrame({"Nr": ["00", "01"], "Name": ["Zentrum", "Zentrum-Ost"]})
     assert list(total_rows(leipzig, "Nr", "Name", "t.csv")[0]["Nr"]) == ["00", "01"]
+    # beside official keys, or alone, a zero key is no town's total either
+    for keys in (["00000", "12345"], ["00000"]):
+        alone = pd.DataFrame({"Nr": keys, "v": range(len(keys))})
+        assert list(total_rows(alone, "Nr", None, "t.csv")[0]["Nr"]) == keys
 
 
 def test_header_cells_and_column_numbering() -> None:

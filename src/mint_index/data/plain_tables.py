@@ -429,22 +429,24 @@ def total_rows(
     a whole word: ``Gesamtschule`` is none), whatever key it carries, or when it has no
     key and its name is the country's or a Land's (:func:`~mint_index.data.keys.region_keys`:
     ``;Bayern;...`` under the rows of Bavaria's Kreise; Berlin with a key stays a unit), or
-    when its key is all zeros, no other key starts with a zero and its name is no Land's
-    (``0;Stadt Köln`` over districts 1-9: no official key is all zeros; Leipzig's Ortsteil
-    ``00`` beside ``01`` and a Landesamt's ``0;Niedersachsen``, the Land, are units)."""
+    when its key is all zeros over districts numbered 1, 2, ... (the other keys) and its
+    name is no Land's (``0;Stadt Köln`` over districts 1-9: no official key is all zeros;
+    Leipzig's Ortsteil ``00`` beside ``01`` and a Landesamt's ``0;Niedersachsen``, the
+    Land, are units)."""
     columns = [c for c in (key, name) if c is not None and c in frame.columns]
     if not columns:  # a table about one place (``unit:``) has neither
         return frame, failures_frame(source, [], [], [], "", code="total_row")
     says = np.stack([total_labels(frame[c]) for c in columns])  # [column, row]: "total" there
     if key in columns:
         keys = frame[key].astype(object).where(frame[key].notna(), "").astype(str).str.strip()
-        # a town's districts numbered from 1 under a row keyed 0 named after the town
-        # (``0;Düsseldorf``): no official key is all zeros. Where the other keys are
-        # written with leading zeros, ``00`` is the first of them (Leipzig's Ortsteil 00,
-        # Zentrum); a Landesamt's ``0;Niedersachsen`` (the Land, keyed by ``prefix``)
-        # names a Land: both stay
+        # a town's districts numbered 1, 2, ... under a row keyed 0 named after the town
+        # (``0;Düsseldorf``): no official key is all zeros. Beside keys written with
+        # leading zeros, ``00`` is the first of them (Leipzig's Ortsteil 00, Zentrum); a
+        # Landesamt's ``0;Niedersachsen`` (the Land, keyed by ``prefix``) names a Land:
+        # both stay, as does a zero key beside official ones or alone
         zero = np.array(keys.str.fullmatch(r"0+"), dtype=bool)
-        if (keys[~zero].str.startswith("0")).any():
+        others = keys[~zero & (keys != "")]
+        if not len(others) or not others.str.fullmatch(r"[1-9]\d?").all():
             zero[:] = False
         if zero.any() and name in columns:
             zero[zero] &= ~land_labels(frame[name][zero])
