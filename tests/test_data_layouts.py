@@ -1,4 +1,5 @@
-"""Layouts: GENESIS flat files, Open SDG, key + name tables, filter and pivot.
+"""Layouts: GENESIS flat files, key + name tables, filter and pivot (Open SDG files:
+test_data_opensdg.py).
 
 Small files written here follow the published layouts; expected values are the cells
 written into them.
@@ -12,7 +13,6 @@ import pandas as pd
 import pytest
 from helpers import value
 
-import mint_index as mi
 from mint_index.data.layouts import (
     filter_rows,
     find_column,
@@ -180,92 +180,6 @@ def test_flat_file_of_the_2020_interface_with_a_broken_header(tmp_path: Path) ->
     (tmp_path / "p.csv").write_text("a;b\n1;2\n")
     with pytest.raises(DataValidationError, match="not a GENESIS flat file"):
         load_sources([SourceSpec(path="p.csv", format="genesis-flat")], base_dir=tmp_path)
-
-
-def test_opensdg_series_units_and_disaggregation(tmp_path: Path) -> None:
-    text = (
-        "Year,Series,Geschlecht,Units,GeoCode,Gebietseinheit,Value\n"
-        '2021,Schulabgänger,,Prozent,K03101,"Braunschweig, Stadt",7.5\n'
-        '2021,Schulabgänger,weiblich,Prozent,K03101,"Braunschweig, Stadt",6.25\n'
-        "2021,Schulabgänger,,Prozent,,Niedersachsen,8.0\n"
-    )
-    (tmp_path / "indicator_4-1-1.csv").write_text(text)
-    ds = load_sources([SourceSpec(path="indicator_4-1-1.csv")], base_dir=tmp_path)
-    assert value(ds, "03101", 2021, "Schulabgänger | Prozent") == pytest.approx(7.5)
-    assert value(ds, "03101", 2021, "Schulabgänger | Prozent | weiblich") == pytest.approx(6.25)
-    assert value(ds, "Niedersachsen", 2021, "Schulabgänger | Prozent") == 8.0
-    assert ds.units.loc["03101", "name"] == "Braunschweig, Stadt"
-
-
-def test_opensdg_multiplier_changing_within_a_file_splits_the_series(tmp_path: Path) -> None:
-    """Figures in thousands up to 2010 and in ones after never make one series: a
-    multiplier that changes within the file is part of the label; one that does not is
-    left out, as before."""
-    text = (
-        "Year,Units,Unit multiplier,GeoCode,Value\n"
-        "2010,Personen,Tausend,K03101,245.3\n"
-        "2011,Personen,Einheiten,K03101,245273\n"
-    )
-    (tmp_path / "indicator_1-1-1.csv").write_text(text)
-    ds = load_sources([SourceSpec(path="indicator_1-1-1.csv")], base_dir=tmp_path)
-    assert sorted(ds.variables) == ["Personen | Einheiten", "Personen | Tausend"]
-    assert value(ds, "03101", 2010, "Personen | Tausend") == pytest.approx(245.3)
-    same = text.replace("Einheiten", "Tausend").replace("245273", "245.273")
-    (tmp_path / "indicator_1-1-1.csv").write_text(same)
-    ds = load_sources([SourceSpec(path="indicator_1-1-1.csv")], base_dir=tmp_path)
-    assert list(ds.variables) == ["Personen"]
-
-
-def test_opensdg_without_a_geo_column_says_what_to_do(tmp_path: Path) -> None:
-    (tmp_path / "indicator_9-9-9.csv").write_text("Year,Geschlecht,Value\n2021,weiblich,3\n")
-    with pytest.raises(DataValidationError, match="give the key of the one place it is about"):
-        load_sources([SourceSpec(path="indicator_9-9-9.csv")], base_dir=tmp_path)
-
-
-def test_opensdg_series_of_one_place_takes_its_key_from_unit(tmp_path: Path) -> None:
-    # the first lines of indicator_1-4-1 of the Integrationsmonitoring Niedersachsen
-    # (christoph-LSN/IM_Data, MIT): arrivals by origin for the whole Land, no GeoCode
-    text = (
-        "\ufeffYear,Wanderungsherkunft,Units,Value\n"
-        '2009,"Europa insgesamt",Anzahl,54452\n'
-        '2009,"Albanien",Anzahl,51\n'
-        '2009,"Bulgarien",Anzahl,2340\n'
-    )
-    (tmp_path / "indicator_1-4-1.csv").write_text(text, encoding="utf-8")
-    ds = load_sources([SourceSpec(path="indicator_1-4-1.csv", unit="03")], base_dir=tmp_path)
-    assert list(ds.unit_ids) == ["03"] and list(ds.years) == [2009]
-    assert value(ds, "03", 2009, "Anzahl | Europa insgesamt") == 54452
-    assert value(ds, "03", 2009, "Anzahl | Bulgarien") == 2340
-    same = mi.load_data(tmp_path / "indicator_1-4-1.csv", unit="03")
-    assert same.long["value"].tolist() == ds.long["value"].tolist()
-
-
-def test_opensdg_winter_semesters_count_where_school_year_says(tmp_path: Path) -> None:
-    # lines 1-3 and 62 of indicator_4-3-1 of the Integrationsmonitoring Niedersachsen
-    # (christoph-LSN/IM_Data, MIT): foreign students per winter semester, no GeoCode
-    text = (
-        "\ufeffYear,Land der Staatsangehörigkeit,Kategorie,Value\n"
-        'WS 2005/06,"China",Ausländische Studierende (Insgesamt),3080\n'
-        'WS 2005/06,"Türkei",Ausländische Studierende (Insgesamt),1141\n'
-        'WS 2023/24,"China",Ausländische Studierende (Insgesamt),3429\n'
-    )
-    (tmp_path / "indicator_4-3-1.csv").write_text(text, encoding="utf-8")
-    china = "Value | China | Ausländische Studierende (Insgesamt)"
-
-    def read(school_year: str | None) -> mi.Dataset:
-        spec = SourceSpec(path="indicator_4-3-1.csv", unit="03", school_year=school_year)
-        return load_sources([spec], base_dir=tmp_path)
-
-    started = read("start")
-    assert list(started.years) == [2005, 2023]
-    assert value(started, "03", 2005, china) == 3080
-    assert value(started, "03", 2023, china) == 3429
-    assert list(read("end").years) == [2006, 2024]
-    with pytest.raises(DataValidationError) as err:
-        read(None)  # two calendar years: never guessed
-    failures = err.value.failures
-    assert set(failures["code"]) == {"school_year"} and failures["row"].tolist() == [2, 3, 4]
-    assert failures["value"].tolist() == ["WS 2005/06", "WS 2005/06", "WS 2023/24"]
 
 
 def test_flat_file_refuses_school_year(flat: Path) -> None:

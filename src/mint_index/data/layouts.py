@@ -12,8 +12,8 @@ cell parsing of :func:`~mint_index.data.readers.frame_table` are shared:
   a column per statistic: ``BEVSTD__Bevoelkerungsstand__Anzahl``), which the
   Regionaldatenbank delivered until 2025, are brought into that shape first
   (:func:`flat_2020_frame`).
-- Open SDG tidy CSV: ``Year``, optional ``Series``/``Units``, disaggregation columns,
-  ``GeoCode`` (letter prefix such as ``K03101`` dropped), ``Value``.
+- Open SDG tidy CSV: recognised here (:func:`is_opensdg`, :func:`tidy_layout`), read by
+  :mod:`mint_index.data.opensdg`.
 - Plain tables with a key column and a name column (``AGS`` + ``Gemeinde``, ``GEN``,
   ``Nr`` + ``Name``): found by their usual names or named by the source, else by their
   heads (``gebiet-nr``, ``gebiet-name``: :func:`key_columns`, :func:`find_name_column`)
@@ -25,7 +25,7 @@ cell parsing of :func:`~mint_index.data.readers.frame_table` are shared:
 
 ``filter`` keeps rows with the given values of disaggregation columns; ``pivot`` columns
 become part of the variable label (``Bevölkerungsstand (Anzahl) | weiblich``). Columns of
-a flat or Open SDG file that are neither filtered nor named in ``pivot`` are pivoted, so
+a flat file that are neither filtered nor named in ``pivot`` are pivoted, so
 every cell keeps a label of its own.
 """
 
@@ -60,7 +60,6 @@ __all__ = [
     "key_columns",
     "name_beside_key",
     "name_column_by_cells",
-    "opensdg_frame",
     "pivot_label",
     "row_key_column",
     "row_number_columns",
@@ -142,11 +141,6 @@ _KEY_QUALIFIER = re.compile(r"(?:\s+(?:ags|ars|gkz|rs)|\s*\([^()]*\))+$", re.IGN
 #: A head that names a name in a compound word (``gebiet-name``, ``Stadtteilname``).
 _NAME_LIKE = re.compile(r"name$", re.IGNORECASE)
 _FLAT_MARKERS = ("value_variable_label", "_variable_attribute_code")
-_OPENSDG_META = {"Year", "Value", "Units", "Series", "GeoCode", "Unit multiplier", "Unit measure"}
-#: What an Open SDG figure is counted in beside ``Units``: part of the label where it
-#: changes within a file (one magnitude per variable), else left out.
-_OPENSDG_SCALES = ("Unit multiplier", "Unit measure")
-_OPENSDG_SKIP = {"Observation status", "Reporting type", "COMMENT_OBS", "COMMENT_TS"}
 #: The first five columns of a flat file of the 2020 interface, in German or English.
 _FLAT_2020_HEAD = (
     ("statistik_code", "statistik_label", "zeit_code", "zeit_label", "zeit"),
@@ -155,7 +149,6 @@ _FLAT_2020_HEAD = (
 #: A dimension's first column in a flat file of the 2020 interface (``1_Merkmal_Code``).
 _FLAT_2020_DIMENSION = re.compile(r"^(\d+)_(?:merkmal|variable)_code(?:\.\d+)?$", re.IGNORECASE)
 _GERMAN_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-_GEO_PREFIX = re.compile(r"^[A-Za-z]+(?=\d)")
 _REGION_CODE = re.compile(r"^(?:DG|\d{1,12})$")
 
 
@@ -375,80 +368,6 @@ def flat_frame(
     code = str(frame["statistics_code"].iloc[0]).strip() if len(frame) else None
     title = str(frame["statistics_label"].iloc[0]).strip() if len(frame) else None
     return long, [name for name, _ in classes], code, title
-
-
-def opensdg_frame(
-    frame: pd.DataFrame, unit_column: str | None, name_column: str | None, unit: str | None = None
-) -> tuple[pd.DataFrame, list[str]]:
-    """An Open SDG tidy CSV -> long frame and its disaggregation columns.
-
-    The unit is ``GeoCode`` (letter prefix dropped), else ``Gebietseinheit``, unless
-    ``unit_column`` names another; a text column with one value per unit is its name (or
-    ``name_column``), and a row with an empty GeoCode (the whole reporting area) is keyed
-    by that name. A file with neither column is about one place: ``unit`` is its key (a
-    Land's or a town's own series). The variable label is ``Series`` and ``Units`` where
-    the file has them (and ``Unit multiplier`` or ``Unit measure`` where they change
-    within the file), else ``Value``, followed by the disaggregation columns' values:
-    every other column but one without a head and a second key (``AGS`` beside
-    ``GeoCode``, one to one).
-    """
-    columns = [str(c) for c in frame.columns]
-    key = unit_column or find_column(
-        columns, None, ("geocode", "gebietseinheit", "region", "gebiet")
-    )
-    long = pd.DataFrame(index=frame.index)
-    rest = [c for c in columns if c not in _OPENSDG_META | _OPENSDG_SKIP and c != key]
-    # a column without a head names no class (a helper column of a Landesamt's workbook),
-    # nor does a second key beside GeoCode (AGS): a duplicate cell says if one did
-    rest = [c for c in rest if c.strip() and not c.startswith("Unnamed: ")]
-    if key is not None and key in columns:
-        rest = [c for c in rest if not _another_key(frame, key, c)]
-    if (key is None or key not in columns) and (unit is None or unit_column is not None):
-        raise ValueError(
-            "an Open SDG file without GeoCode or Gebietseinheit column: name the column "
-            "that holds the unit (unit_column, --unit-column), or give the key of the one "
-            f"place it is about (unit, --unit); columns are: {', '.join(columns)}"
-        )
-    if key is None or key not in columns:  # about one place: ``unit``
-        keys = pd.Series(str(unit).strip(), index=frame.index, dtype=object)
-        key = None
-    else:
-        keys = frame[key].astype(str).str.strip().str.replace(_GEO_PREFIX, "", regex=True)
-    name = name_column or find_column(rest, None, NAME_NAMES)
-    if name is None and key is not None:
-        name = name_column_by_cells(frame, key, rest)
-    if name is not None:
-        names = frame[name].astype(str).str.strip()
-        long["name"] = names
-        keys = keys.where(keys != "", names)  # an empty GeoCode: the whole reporting area
-        rest = [c for c in rest if c != name]
-    long["unit"] = keys
-    long["year"] = frame["Year"]
-    # a multiplier or measure that changes within the file splits the label, so that
-    # figures in thousands and in ones never make one series
-    varying = [c for c in _OPENSDG_SCALES if c in columns and frame[c].nunique() > 1]
-    label_columns = ("Series", "Units", *varying)
-    parts = [frame[c].astype(str).str.strip() for c in label_columns if c in columns]
-    if parts:
-        label = parts[0]
-        for part in parts[1:]:
-            label = label + " | " + part
-        long["variable"] = label
-    else:
-        long["variable"] = "Value"
-    long["value"] = frame["Value"]
-    for column in rest:
-        long[column] = frame[column].astype(str).str.strip()
-    return long, rest
-
-
-def _another_key(frame: pd.DataFrame, key: str, column: str) -> bool:
-    """Whether ``column`` keys the units a second way: headed like a key (``AGS`` beside
-    an Open SDG file's ``GeoCode``) and one value of it to each ``key`` and back."""
-    if not key_columns([column]):
-        return False
-    pairs = frame[[key, column]].astype(str).drop_duplicates()
-    return not (pairs[key].duplicated().any() or pairs[column].duplicated().any())
 
 
 def name_column_by_cells(

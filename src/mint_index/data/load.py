@@ -372,6 +372,8 @@ def describe_source(
         raise DataValidationError(problems_frame(fatal))
     failures = [f for t in tables for f in t.failures]
     problems = problems_frame(failures)
+    if _option_refused(problems, spec):  # the entry inspect would paste cannot load
+        raise DataValidationError(problems)
     if len(problems) and not any(len(t.cells) for t in tables):
         # nothing would be read: not a description; the warnings may say why (totals only)
         notes = problems_frame([w for t in tables for w in t.warnings])
@@ -447,6 +449,20 @@ def describe_source(
         warnings=[problem_line(r) for r in said],
         warning_codes=[str(r["code"]) for r in said],
     )
+
+
+def _option_refused(problems: pd.DataFrame, spec: SourceSpec) -> bool:
+    """Whether a ``filter`` or ``pivot`` the source gives names a column the file does
+    not have, or a value no row holds: a mistake in the options, not in the file, which
+    no description of the file can paste around."""
+    if not len(problems) or not (spec.filter or spec.pivot):
+        return False
+    named = {*spec.filter, *spec.pivot}
+    problems = with_codes(problems)
+    refused = problems["code"].isin(
+        ["missing_column", "filter_value_not_found", "unsupported_option"]
+    )
+    return bool((refused & problems["column"].isin(named)).any())
 
 
 def _sheets_read(spec: SourceSpec, tables: list[Table]) -> list[str | int] | None:

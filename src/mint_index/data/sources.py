@@ -64,7 +64,6 @@ from mint_index.data.layouts import (
     is_opensdg,
     key_columns,
     name_beside_key,
-    opensdg_frame,
     pivot_label,
     row_key_column,
     row_number_columns,
@@ -73,6 +72,7 @@ from mint_index.data.layouts import (
     variable_code_columns,
     wide_to_long,
 )
+from mint_index.data.opensdg import opensdg_frame
 from mint_index.data.plain_tables import (
     blank_and_note_rows,
     cell_text,
@@ -97,6 +97,7 @@ from mint_index.data.readers import (
     sniff_separator,
     stacked,
     text_sample,
+    unit_keys,
     unreadable_csv,
 )
 from mint_index.data.source import SourceSpec
@@ -328,15 +329,7 @@ def _read_bytes(
     if fmt == "genesis-flat" or tidy == "genesis-flat":
         return _flat(text, sep, raw, name, spec, encoding)
     if fmt == "opensdg" or tidy == "opensdg":
-        frame = _all_text(text, sep)
-        long, classes = opensdg_frame(frame, spec.unit_column, spec.name_column, spec.unit)
-        decimal: str = spec.decimal or "."
-        table = _long_table(long, classes, spec, name, "opensdg", raw, encoding, decimal)
-        table.separator, table.decimal = sep, decimal
-        units = table.cells["unit"].cat.categories
-        if mostly_names(units):  # no GeoCode: the regions by name
-            table.named_units = frozenset(map(str, units))
-        return table
+        return _opensdg(_all_text(text, sep), sep, raw, name, spec, encoding)
     # the first records, quotes respected: a head cell may hold a line break ("Schlüssel-
     # / nummer"), and pandas counts the rows to skip in records too
     head = list(
@@ -498,6 +491,58 @@ def _flat(text: str, sep: str, raw: bytes, name: str, spec: SourceSpec, encoding
     return table
 
 
+def _opensdg(
+    frame: pd.DataFrame, sep: str, raw: bytes, name: str, spec: SourceSpec, encoding: str
+) -> Table:
+    """An Open SDG file (:func:`~mint_index.data.opensdg.opensdg_frame`), whose
+    ``filter`` and ``pivot`` name its own columns; the decimal mark sniffed from its
+    figures as a plain table's is (a ``;`` file saved by a German spreadsheet writes
+    ``9,5``)."""
+    read = opensdg_frame(
+        frame,
+        name,
+        unit_column=spec.unit_column,
+        name_column=spec.name_column,
+        unit=spec.unit,
+        year=spec.year,
+        school_year=spec.school_year,
+        filters=spec.filter,
+        pivot=spec.pivot,
+    )
+    decimal = spec.decimal or _opensdg_decimal(read.long, sep)
+    # a class a filter keeps one value of is no part of the label, unless pivot names it
+    filtered = [c for c in read.classes if c in spec.filter and c not in read.pivot]
+    long = read.long.drop(columns=filtered)
+    classes = [c for c in read.classes if c not in filtered]
+    done = spec.model_copy(update={"filter": {}, "pivot": read.pivot})  # applied already
+    table = _long_table(long, classes, done, name, "opensdg", raw, encoding, decimal)
+    table.failures = read.failures + table.failures
+    table.warnings += read.warnings
+    if read.keyless is not None:  # rows of the whole reporting area: what they are
+        table.keyless_names = read.keyless
+    table.separator, table.decimal = sep, decimal
+    units = table.cells["unit"].cat.categories
+    if mostly_names(units):  # no GeoCode: the regions by name
+        table.named_units = frozenset(map(str, units))
+    return table
+
+
+def _opensdg_decimal(long: pd.DataFrame, sep: str) -> str:
+    """The decimal mark of an Open SDG file's figures, sniffed as a plain table's
+    (:func:`~mint_index.data.cells.sniff_decimal`) from its distinct figures (up to 500
+    of each variable), each under its variable's label as a plain table's under its
+    column head (``Prozent``: a share, whose ``7.125`` is no thousands)."""
+    distinct = long[["variable", "value"]].astype(str).drop_duplicates()
+    distinct = distinct.assign(at=distinct.groupby("variable", sort=False).cumcount())
+    distinct = distinct[distinct["at"] < 500]
+    if not len(distinct):
+        return "."
+    spread = distinct.pivot(index="at", columns="variable", values="value")
+    # first a column of no figures: the first column is a plain table's keys
+    keys = pd.DataFrame({"": ""}, index=spread.index)
+    return sniff_decimal(pd.concat([keys, spread], axis=1), sep)
+
+
 def _spread(values: pd.Series, size: int = 20000) -> pd.DataFrame:
     """Distinct values from all over a column, at most about ``size``: the figures of a
     flat file come a statistic after another, and only a later one may have decimals."""
@@ -587,8 +632,13 @@ def _excel(
         sheet[j] = as_shown_percent(sheet[j])
     tidy = _tidy_sheet(sheet)
     if tidy is not None:  # an Open SDG table or a GENESIS flat file kept in a workbook
-        table = _read_bytes(tidy, "csv", name, spec.model_copy(update={"format": "auto"}))
+        update: dict[str, Any] = {"format": "auto"}
+        if tidy_layout(tidy, "utf-8") == "opensdg":  # its figures are numbers: 7.125
+            update["decimal"] = spec.decimal or "."
+        table = _read_bytes(tidy, "csv", name, spec.model_copy(update=update))
         table.format, table.encoding, table.separator, table.decimal = "excel", None, None, None
+        if update.get("decimal"):
+            table.failures += _numeric_geocodes(sheet, name, spec)
     else:
         table = _plain_sheet(sheet, name, spec, merged)
     table.sha256 = sha256_of(raw)
@@ -614,6 +664,21 @@ def _tidy_sheet(sheet: pd.DataFrame) -> bytes | None:
         for row in cells.fillna("").to_numpy().tolist()
     )
     return out.getvalue().encode("utf-8")
+
+
+def _numeric_geocodes(sheet: pd.DataFrame, name: str, spec: SourceSpec) -> list[pd.DataFrame]:
+    """The problem of an Open SDG sheet whose ``GeoCode`` (or ``unit_column``) cells are
+    stored as numbers (``3101``: Excel dropped the zero of ``03101``), as a plain sheet's
+    key column stored so is reported (:func:`~mint_index.data.readers.unit_keys`, code
+    ``numeric_keys``)."""
+    heads = [cell_text(c).strip() if pd.notna(c) else "" for c in sheet.iloc[0]]
+    key = find_column(heads, spec.unit_column, ("geocode",))
+    if key is None:
+        return []
+    cells = sheet.iloc[1:, heads.index(key)]
+    filled = cells.notna().to_numpy()
+    rows = np.arange(len(cells))[filled] + 2  # the sheet's rows, below its header
+    return unit_keys(cells[filled].astype(object), name, rows, key)[1]
 
 
 #: At most this many tables one below the other are read from a sheet (a Landesamt's has
