@@ -395,6 +395,25 @@ def test_inkars_zeitbezug_is_a_year_column() -> None:
     assert find_year_column(heads, None) == "Zeitbezug"
 
 
+def test_a_school_year_column_is_the_year_column(tmp_path: Path) -> None:
+    """School and Kita tables head their year column ``Schuljahr`` (``Kitajahr``): it was
+    not found ("required column missing") even with ``school_year``. It is the year
+    column now, read as ``school_year`` says (2022/23 counts in 2022 with ``start``)."""
+    from mint_index.data.layouts import find_year_column
+
+    for head in ("Schuljahr", "Kitajahr", "Kindergartenjahr"):
+        assert find_year_column([head, "Nr", "Stadtbezirk", "Schulen"], None) == head
+    path = tmp_path / "schulen.csv"
+    path.write_text(
+        "Schuljahr;Nr;Stadtbezirk;Schulen\n2022/23;1;Innenstadt;31\n2023/24;1;Innenstadt;30\n",
+        encoding="utf-8",
+    )
+    import mint_index as mi
+
+    ds = mi.load_data(path, school_year="start")
+    assert list(ds.years) == [2022, 2023] and ds.values[:, 0, 0].tolist() == [31, 30]
+
+
 def test_a_running_number_column_is_no_figure() -> None:
     """A Landesamt's table numbers its rows in ``Lfd. Nr.``: it was proposed and read as a
     variable (1, 2, 3 per Gemeinde). A column so headed that does not count up stays."""

@@ -122,6 +122,9 @@ YEAR_NAMES = (
     "datum",
     "date",
     "zeitbezug",  # INKAR's downloads
+    "schuljahr",  # school and Kita tables: ``2022/23``, read as ``school_year`` says
+    "kitajahr",
+    "kindergartenjahr",
 )
 #: A year column's head with what it dates said after it (``Jahr (31.12.)``, ``Jahr
 #: (Stichtag: 01. März)``, ``Stichtag: 31.12.``), as statistical reports head it.
