@@ -505,3 +505,22 @@ def test_merged_cells_of_an_xls_or_ods_sheet_as_of_an_xlsx_one(suffix: str) -> N
     assert ds.values[0, 1, -1] == 2663  # Salzgitter, children aged 3 to 6
     # a sheet without a merged cell says nothing: its empty cells are all there is
     assert merged_cells((BOOKS / f"bevoelkerung.{suffix}").read_bytes(), "Tab1") is None
+
+
+def test_a_sheet_read_without_sheet_is_dated_by_its_name(tmp_path: Path) -> None:
+    """A workbook of one sheet named ``2023`` was dated only with ``sheet: 2023``; without
+    it the error asked for a year and did not mention the sheet's name. The sheet a source
+    reads by default is dated by its name as a named one is; a year column still wins."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "2023"
+    sheet.append(["Nr", "Stadtteil", "Einwohner"])
+    sheet.append(["101", "Altstadt", 5601])
+    book.save(tmp_path / "stadtteile.xlsx")
+    ds = mi.load_data(tmp_path / "stadtteile.xlsx")
+    assert list(ds.years) == [2023] and ds.values[0, 0, 0] == 5601
+    sheet.insert_cols(1)
+    sheet["A1"], sheet["A2"] = "Jahr", 2021
+    book.save(tmp_path / "mit_jahr.xlsx")
+    assert list(mi.load_data(tmp_path / "mit_jahr.xlsx").years) == [2021]

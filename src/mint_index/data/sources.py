@@ -610,7 +610,8 @@ def _excel(
     :func:`_plain_sheet`). One of every sheet (``every_sheet``) without a row of two
     filled cells holds no table: passed over, with a warning (code ``no_table_in_sheet``).
     ``read``: the sheet's cells and merged cells
-    (:func:`~mint_index.data.workbooks.sheet_cells`), where they have been read already."""
+    (:func:`~mint_index.data.workbooks.sheet_cells`), where they have been read already.
+    A sheet read without ``sheet:`` is dated by its name as a named one is (``2023``)."""
     one = spec.sheet if isinstance(spec.sheet, (str, int)) else 0  # read_file splits lists
     sheet, merged = sheet_cells(raw, one) if read is None else read
     text = sheet_as_csv(sheet)
@@ -625,6 +626,8 @@ def _excel(
         )
     if spec.sheet is None and not _holds_table(sheet):  # a report's cover sheet first
         return _the_sheet_with_a_table(raw, name, spec)
+    if spec.sheet is None and spec.year is None and read is None:  # the first sheet's name
+        spec = spec.model_copy(update={"year": _sheet_spec(spec, sheet_names(raw)[0]).year})
     if every_sheet and not _holds_table(sheet):
         why = "the sheet holds no table (no row of two filled cells); not read"
         return _passed_over(name, len(sheet), why, "no_table_in_sheet")
