@@ -135,7 +135,8 @@ SET_BY_PRODUCER: dict[str, str] = {
     "footnote_mark": "a figure with a footnote mark (12.345¹, 9.000 1)), read as the figure "
     "(a warning: the table's notes say what the mark means)",
     "unknown_mark": "a no-value symbol with a mark letter no office documents here, such as "
-    "'.g' (read as the symbol; a warning)",
+    "'.g' (read as the symbol), or an Open SDG observation status the library does not know "
+    "(the figure read without a flag); a warning",
 }
 
 _COMPILED = [
