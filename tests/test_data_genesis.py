@@ -20,7 +20,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mint_index as mi
-from mint_index.data.genesis import is_genesis, load_mapping, read_genesis, sheet_as_csv
+from mint_index.data.genesis import (
+    figures_decimal,
+    is_genesis,
+    load_mapping,
+    read_genesis,
+    sheet_as_csv,
+)
 
 FOOTER = [
     "__________",
@@ -190,11 +196,19 @@ def test_gemeinde_table_with_date_column(tmp_path: Path, encoding: str) -> None:
     assert len(rows) == 2
 
 
-def test_school_year_is_refused_for_a_genesis_table(tmp_path: Path) -> None:
+def test_school_year_and_decimal_reach_a_genesis_table(tmp_path: Path) -> None:
+    """``school_year`` dates GENESIS-Online's school years (``2022/23``); a table dated by
+    calendar years (the Regionaldatenbank's ``2023``) reads as it is. ``decimal`` is the
+    table's decimal mark (``6.0``, ``5.9``: too few to tell from a German-looking file)."""
     lines = ["GENESIS-Tabelle: 21111-01-03-4", ";;Anzahl", "2023;01001;  Flensburg;5", *FOOTER]
-    with pytest.raises(mi.DataValidationError) as err:
-        mi.load_data(write(tmp_path / "t.csv", lines), school_year="start")
-    assert err.value.failures["code"].tolist() == ["unsupported_option"]
+    calendar = mi.load_data(write(tmp_path / "t.csv", lines), school_year="start")
+    assert list(calendar.years) == [2023]
+    across = ["GENESIS-Tabelle: 21111-0010", ";;2022/23;2023/24", "01001;  Flensburg;5;6"]
+    path = write(tmp_path / "s.csv", [*across, *FOOTER])
+    assert list(mi.load_data(path, school_year="end").years) == [2023, 2024]
+    rates = ["GENESIS-Tabelle: 13211-0002", ";;31.12.2024", ";;Quote", "DG;Deutschland;6.0"]
+    data = mi.load_data(write(tmp_path / "r.csv", [*rates, *FOOTER]), decimal=".")
+    assert data.values[0, 0, 0] == 6.0
 
 
 def test_multi_year_header_and_full_labels(tmp_path: Path) -> None:
@@ -787,3 +801,270 @@ def test_the_offices_copyright_marks_an_export_a_source_line_does_not() -> None:
     assert sheet_as_csv(cited) is None
     assert is_genesis("x;1\n© Statistische Ämter des Bundes und der Länder, 2024\n".encode())
     assert not is_genesis("x;1\nQuelle: Statistische Ämter des Bundes und der Länder\n".encode())
+
+
+# ---- GENESIS groups no thousands: a point is a decimal point --------------------------
+#: ``81000-0001`` in English as GENESIS-Online exports it: EUR bn with three decimals, as
+#: the real German flat file of the table writes them (``3195,210``, ``0,654``).
+NATIONAL_ACCOUNTS_EN = [
+    "GENESIS-Tabelle: 81000-0001",
+    "National accounts - gross value added, gross domestic;;;;",
+    "product (nominal/price-adjusted): Germany, years;;;;",
+    "Germany;;;;",
+    ";Gross domestic product;Gross domestic product;Gross domestic product;Subsidies",
+    ";at current prices;price-adjusted, chain index;price-adjusted, chain index;on products",
+    ";EUR bn;2020=100;change on previous year in %;EUR bn",
+    "2016;3195.210;99.360;2.2;0.060",
+    "2018;3434.030;103.300;1.1;0.654",
+    "2020;3450.720;100.000;-4.1;1.300",
+    "2024;...;...;...;...",
+    "__________",
+    "© Federal Statistical Office, Wiesbaden 2025",
+    "created: 2025-03-10 / 09:13:20",
+]
+
+
+def _values(table: object) -> dict[tuple[str, int, str], float]:
+    """The cells a reader read, by (unit, year, variable)."""
+    cells = table.cells  # type: ignore[attr-defined]
+    return {
+        (str(u), int(y), str(v)): float(x)
+        for u, y, v, x in zip(
+            cells["unit"], cells["year"], cells["variable"], cells["value"], strict=True
+        )
+    }
+
+
+def test_three_decimals_of_an_english_export_are_decimals(tmp_path: Path) -> None:
+    """``3195.210`` (EUR bn) is 3195.21, ``100.000`` (2020=100) is 100 and ``0.654`` is
+    0.654: GENESIS writes no thousands mark, so a point followed by three digits is never
+    one. They were read as 3195210, 100000 and 654."""
+    data = mi.load_data(write(tmp_path / "81000-0001_en.csv", NATIONAL_ACCOUNTS_EN, "utf-8"))
+    long = data.long.set_index(["year", "variable"])["value"]
+    assert long[(2016, "Gross domestic product | at current prices | EUR bn")] == 3195.21
+    chain = "Gross domestic product | price-adjusted, chain index | 2020=100"
+    assert long[(2020, chain)] == 100.0
+    assert long[(2016, chain)] == 99.36
+    assert long[(2018, "Subsidies | on products | EUR bn")] == 0.654
+    change = "Gross domestic product | price-adjusted, chain index | change on previous year in %"
+    assert long[(2020, change)] == -4.1
+
+
+def test_a_keyed_english_table_with_three_decimals_reads_them(tmp_path: Path) -> None:
+    """The Regionalstatistik's GDP of the Kreise in English (82111-01-05-4), EUR million."""
+    lines = [
+        "GENESIS-Tabelle: 82111-01-05-4",
+        "Gross domestic product/gross value added (WZ 2008);;;",
+        ";;2021;2022",
+        ";;Gross domestic product;Gross domestic product",
+        ";;EUR million;EUR million",
+        "01001;      Flensburg, district-free city;4004.139;4215.867",
+        "07320;      Zweibrücken, district-free city;812.447;855.206",
+        "__________",
+        "© Statistical Offices of the Federation and the Länder, Germany, 2024.",
+    ]
+    table = read_genesis(write(tmp_path / "g.csv", lines, "utf-8").read_bytes(), "g.csv")
+    values = _values(table)
+    assert table.decimal == "."
+    assert values[("01001", 2021, "Gross domestic product | EUR million")] == 4004.139
+    assert values[("07320", 2022, "Gross domestic product | EUR million")] == 855.206
+
+
+def test_an_english_export_with_few_decimal_figures_has_a_decimal_point(tmp_path: Path) -> None:
+    """Two different figures with a point (``6.0``, ``5.9``) and no comma: an export its
+    footer marks as English has a decimal point (13211-0002). Read with a decimal comma,
+    they were "not a number"."""
+    lines = [
+        "GENESIS-Tabelle: 13211-0002",
+        "Labour market statistics: Germany, months;;;;",
+        "Germany;;;;",
+        ";;Unemployed persons;Unemployment rate",
+        ";;number;%",
+        "2024;October;2791000;6.0",
+        "2024;November;2774000;5.9",
+        "2024;December;2807000;6.0",
+        "__________",
+        "© Federal Statistical Office, Wiesbaden 2025",
+        "created: 2025-01-10 / 11:02:47",
+    ]
+    data = mi.load_data(write(tmp_path / "13211-0002_en.csv", lines, "utf-8"), unit="DG")
+    assert cell(data, "DG", 2024, "Unemployment rate | % | November")["value"] == 5.9
+    assert cell(data, "DG", 2024, "Unemployed persons | number | December")["value"] == 2807000
+
+
+def test_a_point_beside_a_decimal_comma_is_a_thousands_mark_alone_it_is_reported(
+    tmp_path: Path,
+) -> None:
+    """In a table with a decimal comma, ``1.234,5`` is 1234.5, but ``1.234`` is neither
+    1234 nor 1.234 (GENESIS writes no thousands dot): reported, as ``1.5`` is."""
+    lines = [
+        "GENESIS-Tabelle: 12411-01-01-4",
+        ";;31.12.2015;31.12.2015",
+        ";;Insgesamt;Anteil",
+        "01001;  Flensburg;1.234,5;12,5",
+        "01002;  Kiel;1.234;13,5",
+        *FOOTER,
+    ]
+    path = write(tmp_path / "b.csv", lines)
+    table = read_genesis(path.read_bytes(), path.name)
+    failures = pd.concat(table.failures)
+    assert failures[["row", "column", "value", "code"]].values.tolist() == [
+        [5, "Insgesamt", "1.234", "not_a_number"]
+    ]
+    assert _values(table)[("01001", 2015, "Insgesamt")] == 1234.5
+
+
+def test_the_decimal_mark_given_is_the_tables(tmp_path: Path) -> None:
+    """``decimal`` decides over what the figures suggest: a point where the figures are
+    too few to tell (one ``1.5`` in a table that does not say it is English), a comma
+    where an English export is read as German (its points are then reported, never read
+    as thousands)."""
+    lines = [
+        "GENESIS-Tabelle: 12411-01-01-4",
+        ";;31.12.2015;31.12.2015",
+        ";;Insgesamt;Anteil",
+        "01001;  Flensburg;85942;1.5",
+        *FOOTER,
+    ]
+    raw = write(tmp_path / "b.csv", lines).read_bytes()
+    assert pd.concat(read_genesis(raw, "b.csv").failures)["value"].tolist() == ["1.5"]
+    pointed = read_genesis(raw, "b.csv", decimal=".")
+    assert not any(len(f) for f in pointed.failures) and pointed.decimal == "."
+    assert _values(pointed)[("01001", 2015, "Anteil")] == 1.5
+    english = write(tmp_path / "e.csv", NATIONAL_ACCOUNTS_EN, "utf-8").read_bytes()
+    as_german = read_genesis(english, "e.csv", decimal=",")
+    failures = pd.concat(as_german.failures)
+    assert {"99.360", "100.000", "0.654"} <= set(failures["value"])
+    assert set(failures["code"]) == {"not_a_number"}
+    assert as_german.cells["value"].isna().all()  # never 99360 or 654
+
+
+def test_the_decimal_mark_of_genesis_figures() -> None:
+    """The rule for a table's figures and a flat file's values alike: a comma anywhere is
+    the German decimal comma, else a point is a decimal point (``102.140`` is 102.14)."""
+    assert figures_decimal(pd.Series(["102.140", "99.360", "100.000"])) == "."
+    assert figures_decimal(pd.Series(["102,140", "1.234,5", "7"])) == ","
+    assert figures_decimal(pd.Series(["45", "31.12.2023", "-"])) == ","
+    assert figures_decimal(pd.Series(["1.5", "7"]), english=False) == ","
+    assert figures_decimal(pd.Series(["1.5", "2.5", "3.25"]), english=False) == "."
+
+
+# ---- a date line above each block of lines --------------------------------------------
+def test_a_date_line_above_each_block_dates_its_lines(tmp_path: Path) -> None:
+    """A Regionalstatistik table written as GENESIS-Online writes 12411-0011: each date on
+    a line of its own above its block. The header was lost (``column 3``) and every block
+    dated by the first date: duplicates."""
+    lines = [
+        "GENESIS-Tabelle: 12411-01-01-4",
+        "Bevölkerungsstand;;;",
+        ";;Geschlecht;",
+        ";;männlich;weiblich",
+        "31.12.2022;;;",
+        "DG;Deutschland;41620000;42738845",
+        "01;  Schleswig-Holstein;1450000;1503000",
+        "31.12.2023;;;",
+        "DG;Deutschland;41790000;42879326",
+        "01;  Schleswig-Holstein;1452000;1506000",
+        *FOOTER,
+    ]
+    data = mi.load_data(write(tmp_path / "t.csv", lines))
+    assert list(data.years) == [2022, 2023]
+    assert sorted(data.variables) == ["männlich", "weiblich"]
+    assert cell(data, "DG", 2022, "weiblich")["value"] == 42738845
+    assert cell(data, "01", 2023, "männlich")["value"] == 1452000
+    cells = read_genesis((tmp_path / "t.csv").read_bytes(), "t.csv").cells
+    at = cells.query("unit == '01' and year == 2023 and variable == 'männlich'")
+    assert at["row"].tolist() == [10]  # the line in the file
+    # a date line above the header still dates the table (41141-03-01-4)
+    above = [lines[0], "01.03.2016;;;", *lines[2:4], *lines[5:7], *FOOTER]
+    assert list(mi.load_data(write(tmp_path / "a.csv", above)).years) == [2016]
+
+
+# ---- several reference dates in one year (quarters) ------------------------------------
+QUARTERS = [
+    "GENESIS-Tabelle: 13111-0005",
+    "Sozialversicherungspflichtig Beschäftigte am Arbeitsort:;;;;",
+    "Sozialvers.pflichtig Beschäftigte am Arbeitsort (Anzahl);;;;",
+    ";31.03.2024;31.03.2024;30.06.2024;30.06.2024",
+    ";Insgesamt;weiblich;Insgesamt;weiblich",
+    "Baden-Württemberg;4914502;2226480;4926315;2228731",
+    "Bayern;5982330;2751221;5991820;2753410",
+    *FOOTER,
+]
+
+
+def test_quarterly_date_heads_are_each_a_variable(tmp_path: Path) -> None:
+    """13111-0005: the same labels under three dates of one year were the same cell three
+    times (duplicates). Each date's column is a variable of its own, named by its whole
+    head, as a plain table's quarterly heads are."""
+    data = mi.load_data(write(tmp_path / "13111-0005.csv", QUARTERS))
+    assert list(data.years) == [2024]
+    assert sorted(data.variables) == [
+        "30.06.2024 | Insgesamt",
+        "30.06.2024 | weiblich",
+        "31.03.2024 | Insgesamt",
+        "31.03.2024 | weiblich",
+    ]
+    assert cell(data, "09", 2024, "30.06.2024 | Insgesamt")["value"] == 5991820
+    assert cell(data, "08", 2024, "31.03.2024 | weiblich")["value"] == 2226480
+
+
+def test_quarterly_dates_per_line_are_each_a_variable(tmp_path: Path) -> None:
+    """The same with the date at the start of each line: a year with one date keeps the
+    plain label."""
+    lines = [
+        *QUARTERS[:3],
+        ";;Insgesamt;weiblich",
+        "31.03.2024;Bayern;5982330;2751221",
+        "30.06.2024;Bayern;5991820;2753410",
+        "31.12.2023;Bayern;5950000;2740000",
+        *FOOTER,
+    ]
+    data = mi.load_data(write(tmp_path / "13111-0005.csv", lines))
+    assert cell(data, "09", 2024, "31.03.2024 | Insgesamt")["value"] == 5982330
+    assert cell(data, "09", 2024, "30.06.2024 | weiblich")["value"] == 2753410
+    assert cell(data, "09", 2023, "Insgesamt")["value"] == 5950000
+
+
+# ---- school years ----------------------------------------------------------------------
+SCHOOL_YEARS_ACROSS = [
+    "GENESIS-Tabelle: 21111-0010",
+    "Schüler/-innen: Bundesländer, Schuljahr, Schulart;;;",
+    "Schüler/-innen (Anzahl);;;",
+    ";;Schuljahr;Schuljahr",
+    ";;2022/23;2023/24",
+    "Baden-Württemberg;Grundschulen;45210;48335",
+    "Baden-Württemberg;Gymnasien;31850;33120",
+    "Bayern;Gymnasien;30120;31540",
+    *FOOTER,
+]
+
+
+@pytest.mark.parametrize(("counted", "first"), [("start", 2022), ("end", 2023)])
+def test_school_years_over_the_columns_count_as_school_year_says(
+    tmp_path: Path, counted: str, first: int
+) -> None:
+    """GENESIS-Online dates pupils by the school year (``2022/23``): each column is the
+    year ``school_year`` counts it in, the variable the statistic the title names."""
+    raw = write(tmp_path / "t.csv", SCHOOL_YEARS_ACROSS).read_bytes()
+    table = read_genesis(raw, "t.csv", school_year=counted)
+    assert not any(len(f) for f in table.failures)
+    values = _values(table)
+    assert values[("08", first, "Schüler/-innen (Anzahl) | Gymnasien")] == 31850
+    assert values[("08", first + 1, "Schüler/-innen (Anzahl) | Gymnasien")] == 33120
+    assert values[("09", first + 1, "Schüler/-innen (Anzahl) | Gymnasien")] == 31540
+
+
+def test_school_years_without_school_year_are_reported_whatever_year_says(
+    tmp_path: Path,
+) -> None:
+    """Without ``school_year`` the school years are the problem (code ``school_year``),
+    not "pass year=": a year given dated both school years' figures alike."""
+    raw = write(tmp_path / "t.csv", SCHOOL_YEARS_ACROSS).read_bytes()
+    for year in (None, 2023):
+        table = read_genesis(raw, "t.csv", year=year)
+        failures = pd.concat(table.failures)
+        assert failures["code"].tolist() == ["school_year", "school_year"]
+        assert failures["value"].tolist() == ["2022/23", "2023/24"]
+        assert "school_year: start or end" in failures["reason"].iloc[0]
+        assert not len(table.cells)

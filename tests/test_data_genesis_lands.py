@@ -644,3 +644,248 @@ def test_kreise_named_without_keys_are_keyed_by_the_units_table(tmp_path: Path) 
     # without the option each Kreis is an error that says how to key it
     with pytest.raises(mi.DataValidationError, match=r"key: \{match: name\}"):
         mi.load_data(path)
+
+
+# ---- a date line above each block (12411-0011) ---------------------------------------
+#: 12411-0011 as GENESIS-Online writes it: each reference date on a line of its own above
+#: the Länder of that date, the sex across the columns.
+DATE_LINES = [
+    "GENESIS-Tabelle: 12411-0011",
+    "Bevölkerung: Bundesländer, Stichtag, Geschlecht;;;",
+    "Fortschreibung des Bevölkerungsstandes;;;",
+    "Bevölkerungsstand (Anzahl);;;",
+    ";Geschlecht;;",
+    ";männlich;weiblich;Insgesamt",
+    "31.12.2022;;;",
+    "Baden-Württemberg;5595470;5684787;11280257",
+    "Bayern;6613063;6756330;13369393",
+    "31.12.2023;;;",
+    "Baden-Württemberg;5567521;5663219;11230740",
+    "Bayern;6650321;6784741;13435062",
+    *FOOTER,
+]
+
+
+def _cells(table: object) -> dict[tuple[str, int, str], float]:
+    cells = table.cells  # type: ignore[attr-defined]
+    return {
+        (str(u), int(y), str(v)): float(x)
+        for u, y, v, x in zip(
+            cells["unit"], cells["year"], cells["variable"], cells["value"], strict=True
+        )
+    }
+
+
+def test_a_date_line_above_each_block_of_laender_dates_it(tmp_path: Path) -> None:
+    """The date lines head their blocks: each block is its date's, under the header's
+    labels. The header was lost (``column 3``) and both blocks dated 2022: duplicates."""
+    data = mi.load_data(write(tmp_path / "12411-0011.csv", DATE_LINES))
+    assert list(data.years) == [2022, 2023]
+    assert sorted(data.unit_ids) == ["08", "09"]
+    assert data.variables == ["männlich", "weiblich", "Insgesamt"]
+    assert cell(data, "08", 2022, "männlich") == 5595470
+    assert cell(data, "09", 2023, "Insgesamt") == 13435062
+    assert cell(data, "08", 2023, "weiblich") == 5663219
+    table = read_genesis((tmp_path / "12411-0011.csv").read_bytes(), "12411-0011.csv")
+    rows = table.cells.query("unit == '09' and year == 2023")["row"].unique().tolist()
+    assert rows == [12]  # the line in the file
+    assert table.aliases["männlich"] == ["Geschlecht | männlich"]  # the full label
+
+
+def test_one_date_line_above_the_laender_keeps_the_header(tmp_path: Path) -> None:
+    """With one date the file read, but as ``column 3``, ``column 4``, ``column 5``."""
+    lines = [*DATE_LINES[:6], *DATE_LINES[9:12], *FOOTER]
+    data = mi.load_data(write(tmp_path / "12411-0011.csv", lines))
+    assert list(data.years) == [2023]
+    assert cell(data, "08", 2023, "männlich") == 5567521
+    assert cell(data, "09", 2023, "weiblich") == 6784741
+
+
+def test_english_date_lines_over_a_group_row_read(tmp_path: Path) -> None:
+    """12411-0042 in English: ISO date lines, a group row over the sexes."""
+    lines = [
+        "GENESIS-Tabelle: 12411-0042",
+        "Population: Länder, reference date, nationality, sex;;;;;;",
+        "Population (number);;;;;;",
+        ";Germans;;;Foreigners;;",
+        ";Male;Female;Total;Male;Female;Total",
+        "2022-12-31;;;;;;",
+        "Baden-Württemberg;4628313;4837511;9465824;967157;847276;1814433",
+        "Bavaria;5703120;5906890;11610010;909943;849440;1759383",
+        "2023-12-31;;;;;;",
+        "Baden-Württemberg;4574930;4780010;9354940;992591;883209;1875800",
+        "Bavaria;5690001;5898710;11588711;960320;886031;1846351",
+        "__________",
+        "© Federal Statistical Office, Wiesbaden 2024",
+        "created: 2024-09-03 / 09:31:02",
+    ]
+    data = mi.load_data(write(tmp_path / "12411-0042_en.csv", lines))
+    assert list(data.years) == [2022, 2023]
+    assert cell(data, "08", 2022, "Germans | Female") == 4837511
+    assert cell(data, "09", 2023, "Foreigners | Total") == 1846351
+
+
+def test_a_workbook_with_date_lines_reads_as_its_csv(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    workbook = openpyxl.Workbook()
+    for line in DATE_LINES:
+        workbook.active.append([int(t) if t.isdigit() else t for t in line.split(";")])
+    workbook.save(tmp_path / "12411-0011.xlsx")
+    from_excel = mi.load_data(tmp_path / "12411-0011.xlsx")
+    from_csv = mi.load_data(write(tmp_path / "12411-0011.csv", DATE_LINES))
+    assert list(from_excel.years) == [2022, 2023]
+    assert from_excel.variables == from_csv.variables
+    np.testing.assert_array_equal(from_excel.values, from_csv.values)
+
+
+# ---- the Länder as groups of columns (12411-0013, 21111-0010) ---------------------------
+#: 12411-0013 in English: each Land written once over its three columns, the sexes below.
+LAND_GROUPS = [
+    "GENESIS-Tabelle: 12411-0013",
+    "Population: Länder, reference date, sex, age years;;;;;;",
+    "Population (number);;;;;;",
+    ";Baden-Württemberg;;;Bavaria;;",
+    ";Male;Female;Total;Male;Female;Total",
+    "2023-12-31;;;;;;",
+    "under 1 year;51005;48502;99507;61320;58012;119332",
+    "1 year;52210;49630;101840;62540;59230;121770",
+    "__________",
+    "© Federal Statistical Office, Wiesbaden 2024",
+]
+
+
+@pytest.mark.parametrize("repeated", [False, True])
+def test_a_land_over_a_group_of_columns_holds_them_all(tmp_path: Path, repeated: bool) -> None:
+    """The blank cells right of a Land are the Land's (they were a Land named ``''``);
+    written over each column, the Land's figures were all missing. The row below names
+    each column: the variable is it and the line's class."""
+    lines = list(LAND_GROUPS)
+    if repeated:
+        lines[3] = ";Baden-Württemberg;Baden-Württemberg;Baden-Württemberg;Bavaria;Bavaria;Bavaria"
+    data = mi.load_data(write(tmp_path / "12411-0013_en.csv", lines))
+    assert sorted(data.unit_ids) == ["08", "09"]
+    assert list(data.years) == [2023]
+    assert cell(data, "08", 2023, "Female | 1 year") == 49630
+    assert cell(data, "09", 2023, "Total | under 1 year") == 119332
+    assert cell(data, "09", 2023, "Male | 1 year") == 62540
+    assert len(data.variables) == 6 and data.warnings.empty
+    # a mapping may name the statistic too (the full label)
+    table = read_genesis((tmp_path / "12411-0013_en.csv").read_bytes(), "t.csv")
+    assert table.aliases["Female | 1 year"] == ["Population (number) | Female | 1 year"]
+
+
+def test_one_land_over_a_group_of_columns_is_that_lands(tmp_path: Path) -> None:
+    """A selection of one Land (``;Bayern;;``) was "no data rows found"."""
+    lines = [
+        "GENESIS-Tabelle: 12411-0013",
+        "Bevölkerung: Bundesländer, Stichtag, Geschlecht, Altersjahre;;;",
+        "Bevölkerungsstand (Anzahl);;;",
+        ";Bayern;;",
+        ";männlich;weiblich;Insgesamt",
+        "31.12.2023;;;",
+        "unter 1 Jahr;61320;58012;119332",
+        "Insgesamt;6650321;6784741;13435062",
+        *FOOTER,
+    ]
+    data = mi.load_data(write(tmp_path / "12411-0013.csv", lines))
+    assert list(data.unit_ids) == ["09"] and list(data.years) == [2023]
+    assert cell(data, "09", 2023, "weiblich | unter 1 Jahr") == 58012
+    assert cell(data, "09", 2023, "Insgesamt | Insgesamt") == 13435062
+
+
+#: 21111-0010 as the published parser of its download reads it: the Länder as groups of
+#: statistics, a line per sex over school years as the lines' labels.
+SCHOOL = [
+    "GENESIS-Tabelle: 21111-0010",
+    "Schüler/-innen, Schulanfänger/-innen: Bundesländer, Schuljahr, Geschlecht;;;;",
+    "Anzahl;;;;",
+    ";Baden-Württemberg;;Bayern;",
+    ";Schüler/-innen;Schulanfänger/-innen;Schüler/-innen;Schulanfänger/-innen",
+    "männlich;;;;",
+    "2021/22;567420;50310;646312;59805",
+    "2022/23;572133;51920;653120;61440",
+    "weiblich;;;;",
+    "2021/22;537011;48120;612005;56890",
+    "2022/23;541090;49315;618470;58210",
+    *FOOTER,
+]
+
+
+@pytest.mark.parametrize(("counted", "first"), [("start", 2021), ("end", 2022)])
+def test_school_years_down_a_table_of_land_groups_count_as_said(
+    tmp_path: Path, counted: str, first: int
+) -> None:
+    """A line that only names a sex heads the lines below it; their school years date
+    them as ``school_year`` says."""
+    raw = write(tmp_path / "21111-0010.csv", SCHOOL).read_bytes()
+    table = read_genesis(raw, "21111-0010.csv", school_year=counted)
+    assert not any(len(f) for f in table.failures)
+    values = _cells(table)
+    assert values[("08", first, "Schüler/-innen | männlich")] == 567420
+    assert values[("09", first + 1, "Schulanfänger/-innen | weiblich")] == 58210
+    assert values[("09", first, "Schüler/-innen | weiblich")] == 612005
+    assert len(values) == 16
+
+
+def test_school_years_down_the_lines_without_school_year_are_reported(tmp_path: Path) -> None:
+    raw = write(tmp_path / "21111-0010.csv", SCHOOL).read_bytes()
+    table = read_genesis(raw, "21111-0010.csv")
+    failures = pd.concat(table.failures)
+    assert set(failures["code"]) == {"school_year"}
+    assert failures["row"].tolist() == [7, 8, 10, 11]
+    assert failures["value"].tolist() == ["2021/22", "2022/23", "2021/22", "2022/23"]
+
+
+def test_the_english_names_of_groups_of_laender_are_totals(tmp_path: Path) -> None:
+    """``Former territory of the Federal Republic``, ``New Länder``: left out with a
+    warning, as ``Früheres Bundesgebiet`` is (they were errors no option got past)."""
+    lines = [
+        "GENESIS-Tabelle: 12411-0010",
+        "Population: Länder, reference date;;",
+        "Population (number);;",
+        ";2022-12-31;2023-12-31",
+        "Baden-Württemberg;11280257;11230740",
+        "Bavaria;13369393;13435062",
+        "Former territory of the Federal Republic excl. Berlin;67478393;67670052",
+        "New Länder excl. Berlin;12525201;12417893",
+        "Germany;84358845;84669326",
+        "__________",
+        "© Federal Statistical Office, Wiesbaden 2024",
+    ]
+    data = mi.load_data(write(tmp_path / "12411-0010_en.csv", lines))
+    assert sorted(data.unit_ids) == ["08", "09", "DG"]
+    assert cell(data, "09", 2023, "Population (number)") == 13435062
+    assert cell(data, "DG", 2022, "Population (number)") == 84358845
+    totals = data.warnings[data.warnings["code"] == "total_row"]
+    assert totals[["row", "value"]].values.tolist() == [
+        [7, "Former territory of the Federal Republic excl. Berlin"],
+        [8, "New Länder excl. Berlin"],
+    ]
+
+
+def test_date_lines_over_lands_that_head_their_class_lines(tmp_path: Path) -> None:
+    """A date line over lines that name a Land (``Bayern;;;``), each over its class lines
+    (``;männlich;1000;1,5``): every class line is its Land's and its date's."""
+    lines = [
+        "GENESIS-Tabelle: 12521-0020",
+        "Ausländer: Bundesländer, Stichtag, Geschlecht;;;",
+        "Ausländer (Anzahl);;;",
+        ";;Insgesamt;Anteil",
+        "31.12.2022;;;",
+        "Bayern;;;",
+        ";männlich;1000;1,5",
+        ";weiblich;900;2,5",
+        "Deutschland;;;",
+        ";männlich;6000;3,5",
+        "31.12.2023;;;",
+        "Bayern;;;",
+        ";männlich;1100;1,6",
+        "Deutschland;;;",
+        ";männlich;6400;3,6",
+        *FOOTER,
+    ]
+    data = mi.load_data(write(tmp_path / "12521-0020.csv", lines))
+    assert sorted(data.unit_ids) == ["09", "DG"] and list(data.years) == [2022, 2023]
+    assert cell(data, "09", 2022, "Anteil | weiblich") == 2.5
+    assert cell(data, "09", 2023, "Insgesamt | männlich") == 1100
+    assert cell(data, "DG", 2023, "Anteil | männlich") == 3.6

@@ -39,10 +39,11 @@ from mint_index.data.cells import (
     make_cells,
     parse_cells,
     parse_years,
-    sniff_decimal,
+    year_failures,
 )
 from mint_index.data.problems import failures_frame, first_rows
 from mint_index.data.readers import Table, detect_encoding, sha256_of
+from mint_index.data.year_heads import _dates_of_one_year_apart
 from mint_index.errors import DataValidationError
 
 __all__ = [
@@ -89,7 +90,10 @@ _TIME = re.compile(rf"^\s*(?:{DATE})\s*$")
 _FOUR_DIGITS = re.compile(r"\d{4}")
 _DATE_IN_TEXT = re.compile(r"\b\d{1,2}\.\d{1,2}\.(\d{4})\b")
 #: The heads of a time dimension, as a header or a line above it writes them (any case).
-TIME_HEADS = ("jahr", "jahre", "berichtsjahr", "stichtag", "zeit", "year", "reference date")
+TIME_HEADS = (
+    *("jahr", "jahre", "berichtsjahr", "stichtag", "zeit", "schuljahr"),
+    *("year", "reference date", "school year"),
+)
 _YEAR_LABEL = re.compile(rf"^(?:{'|'.join(TIME_HEADS)})\s*:?\s*(?:{DATE})$", re.IGNORECASE)
 _BARE_LINE = re.compile(r'^\s*"?[^;"]*"?\s*(?:;\s*)*$')
 #: A GENESIS-Online table code (``12411-0015``) or a Zensus database's (``1000A-2022``).
@@ -103,7 +107,7 @@ _CODE_LINE = re.compile(r'^\W*(?:GENESIS-)?Tabelle:\s*"?\s*[0-9A-Z]')
 #: The first line of a GENESIS export, after a byte-order mark or a quote.
 _GENESIS_LINE = re.compile(r"^\W{0,4}GENESIS-Tabelle")
 
-_NL, _CR, _SEMI, _QUOTE, _DOT, _SPACE = (ord(c) for c in '\n\r;". ')
+_NL, _CR, _SEMI, _QUOTE, _DOT, _SPACE, _COMMA = (ord(c) for c in '\n\r;". ,')
 _DIGITS = np.zeros(256, dtype=bool)
 _DIGITS[ord("0") : ord("9") + 1] = True
 _LETTER_FLAG = np.zeros(256, dtype=np.int8)
@@ -153,6 +157,106 @@ def year_line(head: list[str]) -> int | None:
         if _TIME.match(filled[0]) or _YEAR_LABEL.match(filled[0]):
             return _year_of(filled[0])
     return None
+
+
+def _date_line(fields: list[str]) -> str | None:
+    """The date a line states and nothing else (``31.12.2022;;;``, ``2023-12-31``,
+    ``Jahr: 2016``), as written; ``None`` for any other line."""
+    filled = [f.strip().strip('"').strip() for f in fields if f.strip().strip('"').strip()]
+    if len(filled) != 1 or not (fields[0].strip().strip('"').strip()):
+        return None
+    if _TIME.match(filled[0]) or _YEAR_LABEL.match(filled[0]):
+        return _DATE_TEXT.findall(filled[0])[-1]
+    return None
+
+
+def _line_kind(fields: list[str]) -> str:
+    """What a line above or in a table is: ``blank``, ``label`` (a first field and nothing
+    else: a title line, a line that names a Land over its class lines), ``header`` (an empty
+    first field, or a date's head there: ``Stichtag;...``), ``data`` (a first field and
+    more; or an empty one, a class and figures: ``;männlich;1000;1100`` below a line that
+    names its Land)."""
+    cells = [f.strip().strip('"').strip() for f in fields]
+    if not any(cells):
+        return "blank"
+    if not cells[0] or cells[0].casefold() in TIME_HEADS:
+        figures = [c for c in cells[2:] if _FIGURE.match(c) and time_of(c) is None]
+        return "data" if cells[1:2] != [""] and figures else "header"
+    return "data" if any(cells[1:]) else "label"
+
+
+#: A cell that is a figure (``1000``, ``-3,5``, ``12.5``), not a label.
+_FIGURE = re.compile(r"^[-+]?\d[\d.,]*$")
+
+
+#: How far down an export its first date line over a block of lines is looked for.
+_DATE_LINES_WITHIN = 500
+
+
+def dated_blocks(raw: bytes, encoding: str) -> bytes | None:
+    """An export that states each reference date on a line of its own above the lines of
+    that date (GENESIS-Online's ``12411-0011``: ``31.12.2022;;;`` over ``Bayern;...``, then
+    ``31.12.2023;;;`` over the next block) written with the date at the start of each of
+    its lines (``31.12.2022;Bayern;...``; the header gets an empty field in front), as
+    the export of a table with a date column is (UTF-8, as many lines as ``raw``: the
+    date lines left blank). ``None`` where no date line heads lines of figures: a date
+    line above the header (``01.03.2016;;;``, :func:`year_line`) is not one."""
+    head = raw[: _nth_newline(raw, _DATE_LINES_WITHIN)].decode(encoding, errors="replace")
+    if not _TIME_IN_A_LINE.search(head):  # the common case, cheaply
+        return None
+    fields = [fields_of(line.rstrip("\r")) for line in head.split("\n")]
+    first = next((i for i, f in enumerate(fields) if _heads_a_block(fields, i)), None)
+    if first is None:
+        return None
+    lines = [line.rstrip("\r") for line in raw.decode(encoding, errors="replace").split("\n")]
+    lines[0] = lines[0].removeprefix("\ufeff")
+    out = list(lines)
+    top = first
+    while top > 0 and _line_kind(fields_of(lines[top - 1])) == "blank":
+        top -= 1
+    while top > 0 and _line_kind(fields_of(lines[top - 1])) == "header":
+        top -= 1
+        out[top] = ";" + lines[top]
+    following = next((f for f in map(fields_of, lines[first + 1 :]) if _line_kind(f) == "data"), [])
+    width = len(following)
+    date = ""
+    for i in range(first, len(lines)):
+        cells = fields_of(lines[i])
+        if lines[i].lstrip('"').startswith("__"):  # the rule above the footer
+            break
+        stated = _date_line(cells)
+        if stated is not None:
+            date, out[i] = stated, ""
+        elif len(cells) == width and _line_kind(cells) != "blank":
+            out[i] = f"{date};{lines[i]}"
+    return "\n".join(out).encode("utf-8")
+
+
+#: A line that may state a date and nothing else: the date, then ``;`` or the line's end.
+_TIME_IN_A_LINE = re.compile(
+    rf"^\W{{0,4}}(?:(?:{'|'.join(TIME_HEADS)})\s*:?\s*)?(?:{DATE})\W{{0,2}}(?:;\s*)*\r?$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_DATE_TEXT = re.compile(DATE)
+
+
+def _heads_a_block(fields: list[list[str]], i: int) -> bool:
+    """Whether line ``i`` states a date over lines of figures: the next line that is not
+    blank nor a label (a Land's name over its class lines) holds figures, not a header."""
+    if _date_line(fields[i]) is None:
+        return False
+    below = (_line_kind(f) for f in fields[i + 1 :])
+    return next((k for k in below if k not in ("blank", "label")), None) == "data"
+
+
+def _nth_newline(raw: bytes, n: int) -> int:
+    """The end of the first ``n`` lines of ``raw``."""
+    end = 0
+    for _ in range(n):
+        end = raw.find(b"\n", end) + 1
+        if not end:
+            return len(raw)
+    return end
 
 
 def table_code(head: list[str], source: str = "") -> str | None:
@@ -264,6 +368,8 @@ def read_genesis(
     year: int | None = None,
     unit: str | None = None,
     named: bool = False,
+    decimal: str | None = None,
+    school_year: str | None = None,
     **_: Any,
 ) -> Table:
     """A GENESIS/Regionalstatistik CSV export -> :class:`Table` (wide source, tidy cells).
@@ -284,23 +390,37 @@ def read_genesis(
     from mint_index.data.genesis_lands import across, keyed, region_missing
 
     encoding = encoding or detect_encoding(raw)
-    lands = across(raw, encoding, source)  # never a keyed table, whatever its lines look like
+    digest = sha256_of(raw)
+    dated = dated_blocks(raw, encoding)  # a date line over each block: a date per line
+    text, text_encoding = (raw, encoding) if dated is None else (dated, "utf-8")
+    # never a keyed table, whatever its lines look like
+    lands = across(text, text_encoding, source, school_year)
     if lands is None:
-        table = _read_keyed(raw, source, encoding, year)
+        table = _read_keyed(text, source, text_encoding, year, decimal, school_year)
+        table.sha256, table.encoding = digest, encoding
         if table.rows:
             return table
-        lands = keyed(raw, encoding, source, unit, named)
+        lands = keyed(text, text_encoding, source, unit, named) or across(
+            text, text_encoding, source, school_year, single=True
+        )
         if lands is None:
-            missing = region_missing(raw, encoding, source)
+            missing = region_missing(text, text_encoding, source)
             if missing is not None:  # says more than "no data rows found"
                 table.failures = [missing]
             return table
-    table = _read_keyed(lands.raw, source, "utf-8", year)
-    table.sha256, table.encoding = sha256_of(raw), encoding
+    table = _read_keyed(lands.raw, source, "utf-8", year, decimal, school_year)
+    table.sha256, table.encoding = digest, encoding
     return lands.restore(table)
 
 
-def _read_keyed(raw: bytes, source: str, encoding: str, year: int | None) -> Table:
+def _read_keyed(
+    raw: bytes,
+    source: str,
+    encoding: str,
+    year: int | None,
+    decimal: str | None = None,
+    school_year: str | None = None,
+) -> Table:
     """:func:`read_genesis` of a table whose rows start ``[date;]key;name``."""
     digest = sha256_of(raw)
     everything = np.frombuffer(raw, dtype=np.uint8)
@@ -339,7 +459,7 @@ def _read_keyed(raw: bytes, source: str, encoding: str, year: int | None) -> Tab
     n_rows = len(line_numbers)
     n_fields = len(delims) // n_rows
     sample = _sample_rows(block, delims, n_fields)
-    decimal = _decimal_mark(sample)
+    decimal = decimal or _decimal_mark(sample, _is_english([*head, line(first)], raw))
     unlabelled = _unlabelled(head, n_fields)
     if time_in_row and unlabelled == 1 and not _text_column(sample, 2, decimal):
         # ``31.12.2012;4051641;1313410`` under ``;Insgesamt;Wohnen``: a date and figures,
@@ -351,10 +471,13 @@ def _read_keyed(raw: bytes, source: str, encoding: str, year: int | None) -> Tab
         return no_rows()
     header, header_line = _header_rows(head, n_fields, n_ids)
     labels, short, col_years = _column_labels(
-        header, n_fields, n_ids, title_statistic(head, header_line)
+        header, n_fields, n_ids, title_statistic(head, header_line), school_year
     )
+    school = [c for row in header for c in row if _school_year(c)] if school_year is None else []
 
-    id_bytes, value_bytes, reason, flag = _clean_values(block, delims, n_fields, n_ids, encoding)
+    id_bytes, value_bytes, reason, flag = _clean_values(
+        block, delims, n_fields, n_ids, encoding, decimal
+    )
     ids = pd.read_csv(
         io.BytesIO(_utf8(id_bytes, encoding)),
         sep=";",
@@ -384,7 +507,7 @@ def _read_keyed(raw: bytes, source: str, encoding: str, year: int | None) -> Tab
             if numeric[j]:
                 value[:, j] = frame[j].to_numpy(dtype=np.float64)
                 continue
-            parsed = parse_cells(frame[j], decimal)
+            parsed = _other_mark(parse_cells(frame[j], decimal), frame[j], decimal)
             warnings += cell_warnings(source, line_numbers, labels[j], frame[j], parsed)
             value[:, j] = parsed.value
             reason[:, j] = np.where(reason[:, j] > 0, reason[:, j], parsed.reason)
@@ -410,10 +533,10 @@ def _read_keyed(raw: bytes, source: str, encoding: str, year: int | None) -> Tab
 
     key_col = 1 if time_in_row else 0  # [date;]key;name[;classes...]
     units = ids[key_col].str.strip()
-    years, year_failures, per_column = _years(
-        ids, time_in_row, col_years, head, year, source, line_numbers, labels
+    years, dating, per_column = _years(
+        ids, time_in_row, col_years, head, year, source, line_numbers, labels, school
     )
-    failures += year_failures
+    failures += dating
     keep = np.ones(n_rows, bool) if per_column else years >= 0
     keep_cols = col_years >= 0 if per_column else np.ones(n_values, bool)
     if not (keep.all() and keep_cols.all()):
@@ -439,6 +562,10 @@ def _read_keyed(raw: bytes, source: str, encoding: str, year: int | None) -> Tab
         cells["variable"], aliases = _with_classes(
             cells, row_class[keep].to_numpy(dtype=object), variables, columns
         )
+    if time_in_row:  # several dates in one year (quarters): each a variable of its own
+        apart = _dates_apart(cells, pd.Series(ids[0].str.strip().to_numpy(), index=line_numbers))
+        if apart is not None:
+            cells["variable"] = apart
     codes, keys = pd.factorize(units.to_numpy(dtype=object))
     names = pd.Series(
         ids[key_col + 1].str.strip().to_numpy(dtype=object)[first_rows(codes, len(keys))],
@@ -475,6 +602,24 @@ def _utf8(data: bytes, encoding: str) -> bytes:
     if encoding in ("utf-8", "utf-8-sig") or data.isascii():
         return data
     return data.decode(encoding, errors="replace").encode("utf-8")
+
+
+def _other_mark(parsed: Parsed, cells: pd.Series, decimal: str) -> Parsed:
+    """``parsed`` (the figures of one column, their symbols and flags taken off) with a
+    figure that has a point where the table's decimal mark is a comma (``1.234``, whose
+    point GENESIS never writes as a thousands mark: neither 1234 nor 1.234) not a number,
+    as ``1.5`` there is. A point beside a comma (``1.234,5``) was a thousands mark and is
+    gone by now."""
+    if decimal != "," or not len(cells):
+        return parsed
+    dotted = cells.astype(str).str.contains(".", regex=False).to_numpy(dtype=bool) & (
+        ~np.isnan(parsed.value) & ~parsed.bad & (parsed.reason == 0)
+    )
+    if dotted.any():
+        parsed.value[dotted] = np.nan
+        parsed.flag[dotted] = 0
+        parsed.bad[dotted] = True
+    return parsed
 
 
 def _empty_table(source: str, digest: str, encoding: str, problem: pd.DataFrame) -> Table:
@@ -544,24 +689,52 @@ def _sample_rows(buf: np.ndarray, delims: np.ndarray, n_fields: int) -> list[lis
     return list(csv.reader(io.StringIO(sample, newline=None), delimiter=";"))
 
 
-#: A figure written with a decimal point (``114.3``, ``+8.7``), as GENESIS-Online exports
-#: in English; a German export writes ``114,3`` and ``1.234`` for a thousand and more.
-_POINT_DECIMAL = re.compile(r"[-+]?\d+\.\d+")
+#: A figure written with a decimal comma (``114,3``; with thousands dots, which GENESIS
+#: does not write, ``1.234,5``), in parentheses or with a flag letter as cells have them.
+_COMMA_FIGURE = re.compile(r"\(?[-+]?\d[\d.]*,\d+\)?\s?[a-z]?")
+#: A figure written with a decimal point (``114.3``, ``+8.7``, ``3195.210``, ``0.654``),
+#: as GENESIS-Online exports in English.
+_POINT_FIGURE = re.compile(r"\(?[-+]?\d+\.\d+\)?\s?[a-z]?")
 #: How many different figures with a decimal point (and none with a comma) make an export
-#: an English one: a stray ``1.5`` in a German export is reported, not read.
+#: an English one where nothing else says it is: a stray ``1.5`` in a German export is
+#: reported, not read.
 _POINT_EVIDENCE = 3
+#: What only an export in English writes: its copyright and ``created:`` lines, a
+#: reference date ``2023-12-31`` (a German one: ``© Statistisches Bundesamt``, ``Stand:``,
+#: ``31.12.2023``).
+_ENGLISH = re.compile(
+    r"Federal Statistical Office|Statistical Offices of the Federation|^\W{0,3}created:"
+    r'|^\W{0,3}\d{4}-\d{2}-\d{2}\W{0,3}(?:;|$)|;"?\d{4}-\d{2}-\d{2}"?(?:;|$)',
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
-def _decimal_mark(rows: list[list[str]]) -> str:
-    """The decimal mark of the figures of a sample of data lines: ``,`` as German exports
-    write them, ``.`` where several figures show a decimal point and none a comma (an
-    English export: ``2023;January;114.3;+8.7``); with no such evidence, ``,``."""
-    cells = pd.Series([c.strip() for row in rows for c in row], dtype=object)
-    figures = cells[~cells.str.fullmatch(_DATE_IN_TEXT)]  # a date is no figure
-    if not len(figures) or sniff_decimal(figures.to_frame(), ";") == ",":
+def figures_decimal(figures: pd.Series, english: bool = True) -> str:
+    """The decimal mark of a GENESIS table's figures (text cells). GENESIS groups no
+    thousands: a German export writes ``3195,210`` and ``84669326``, an English one
+    ``3195.210``, so a figure with a point is never a German thousand (``102.140`` is
+    102.14). ``,`` where a figure has a decimal comma, else ``.`` where a figure has a
+    decimal point (in a table not known to be ``english``: several different ones), else
+    ``,``. The flat files of the web service are read so too (their English ones write
+    ``102.140`` as well)."""
+    text = figures.astype(str).str.strip()
+    text = text[~text.str.fullmatch(_DATE_IN_TEXT)]  # a date is no figure
+    if text.str.fullmatch(_COMMA_FIGURE).any():
         return ","
-    points = figures[figures.str.fullmatch(_POINT_DECIMAL)].nunique()
-    return "." if points >= _POINT_EVIDENCE else ","
+    points = text[text.str.fullmatch(_POINT_FIGURE)].nunique()
+    return "." if points >= (1 if english else _POINT_EVIDENCE) else ","
+
+
+def _decimal_mark(rows: list[list[str]], english: bool) -> str:
+    """The decimal mark of the figures of a sample of data lines (:func:`figures_decimal`):
+    ``,`` as German exports write them, ``.`` as English ones do
+    (``2023;January;114.3;+8.7``)."""
+    return figures_decimal(pd.Series([c for row in rows for c in row], dtype=object), english)
+
+
+def _is_english(head: list[str], raw: bytes) -> bool:
+    """Whether an export is in English: its header or footer says so (:data:`_ENGLISH`)."""
+    return bool(_ENGLISH.search("\n".join(head)) or _ENGLISH.search(raw[-4096:].decode("latin-1")))
 
 
 def _text_column(rows: list[list[str]], j: int, decimal: str) -> bool:
@@ -624,19 +797,27 @@ def _header_rows(head: list[str], n_fields: int, n_ids: int) -> tuple[list[list[
 
 
 def _column_labels(
-    header: list[list[str]], n_fields: int, n_ids: int, statistic: str | None = None
+    header: list[list[str]],
+    n_fields: int,
+    n_ids: int,
+    statistic: str | None = None,
+    school_year: str | None = None,
 ) -> tuple[list[str], list[str], np.ndarray]:
     """Per value column: full label, short label (only the levels that differ between
-    columns) and the year of a date header row (-1 where there is none). Columns labelled
-    by their dates alone (or ``Stichtag`` above them), each by another, are the
-    ``statistic`` the title names: one variable over the years, as a table of one
-    statistic has it (``Ausländeranteil (Prozent)`` over ``31.12.2015;31.12.2016``)."""
+    columns) and the year of a date header row (-1 where there is none; a school year
+    ``2022/23`` counts as ``school_year`` says). Columns labelled by their dates alone (or
+    ``Stichtag`` above them), each by another, are the ``statistic`` the title names: one
+    variable over the years, as a table of one statistic has it (``Ausländeranteil
+    (Prozent)`` over ``31.12.2015;31.12.2016``). Columns of one label dated several times
+    in one year (the quarters of ``13111-0005``: ``31.03.2024``, ``30.06.2024`` over
+    ``Insgesamt``) are each a variable of their own, named by their whole head
+    (``31.03.2024 | Insgesamt``), as a plain table's quarterly heads are."""
     n_values = n_fields - n_ids
     if not header:
         labels = [f"column {n_ids + j + 1}" for j in range(n_values)]
         return labels, labels, np.full(n_values, -1, dtype=np.int64)
     raw = pd.DataFrame(header, dtype=object)
-    times = raw.map(time_of, na_action="ignore")
+    times = raw.map(lambda cell: _head_time(cell, school_year), na_action="ignore")
     times = times.mask(raw == "").ffill(axis=1) if len(raw) else times
     years = pd.to_numeric(times.bfill(axis=0).iloc[0], errors="coerce").fillna(-1)
     # every label a date, or a word for one (``Stichtag`` over ``31.12.2015``)
@@ -656,7 +837,40 @@ def _column_labels(
     labels = [f or f"column {n_ids + j + 1}" for j, f in enumerate(joined(text))]
     shorts = joined(text[varying]) if varying.any() else labels
     shorts = [s or f for s, f in zip(shorts, labels, strict=True)]
+    dates = raw.where(times.notna()).ffill(axis=1).bfill(axis=0).iloc[0]
+    twice = len(set(zip(labels, years, strict=True))) < n_values  # a label twice in a year
+    if twice and dates.notna().all():  # a date over every column: several in one year?
+        heads = [f"{d} | {f}" for d, f in zip(dates, labels, strict=True)]
+        apart = _dates_of_one_year_apart(
+            {h: (f, str(d)) for h, f, d in zip(heads, labels, dates, strict=True)}
+        )
+        if len(apart) == n_values and any(apart[h][0] == h for h in heads):
+            labels = [apart[h][0] for h in heads]
+            shorts = [h if apart[h][0] == h else f for h, f in zip(heads, shorts, strict=True)]
     return labels, shorts, years.to_numpy(dtype=np.int64)
+
+
+def _head_time(cell: str, school_year: str | None) -> int | None:
+    """The year of a header cell that is a date or a year (:func:`time_of`), or with
+    ``school_year`` a school year (``2022/23``: 2022 counted at its start, 2023 at its
+    end)."""
+    found = time_of(cell)
+    if found is not None or school_year is None or not _school_year(cell):
+        return found
+    return int(parse_years(pd.Series([cell], dtype=object), school_year)[0][0])
+
+
+#: What a school or academic year has in it (``2022/23``, ``WS 2005/06``), to look at
+#: the few cells that may be one.
+_TWO_YEARS_LIKE = re.compile(r"\d{4}\s*[/-]\s*\d{2}")
+
+
+def _school_year(cell: str) -> bool:
+    """Whether a cell is a school or academic year (``2022/23``), which names two years."""
+    if not _TWO_YEARS_LIKE.search(cell):
+        return False
+    text = pd.Series([cell], dtype=object)
+    return bool(parse_years(text)[1][0] and not parse_years(text, "start")[1][0])
 
 
 def _fill_within_groups(header: pd.DataFrame) -> pd.DataFrame:
@@ -691,15 +905,18 @@ _SPECIAL[[*_ONE_BYTE_SYMBOLS, *(ord(c) for c in ".()" + "".join(VALUE_FLAGS)), 0
 
 
 def _clean_values(
-    buf: np.ndarray, delims: np.ndarray, n_fields: int, n_ids: int, encoding: str
+    buf: np.ndarray, delims: np.ndarray, n_fields: int, n_ids: int, encoding: str, decimal: str
 ) -> tuple[bytes, bytes, np.ndarray, np.ndarray]:
     """Record symbols and flags of the value cells and strip them from the bytes.
 
     Only bytes that can be part of a symbol or flag are looked at (a small share of the
     file). A symbol (:data:`~mint_index.data.cells.SYMBOLS`) with a value becomes that
-    digit (``-``: ``0``); the other symbols, flag letters, parentheses and thousands dots
-    are removed. Returns the id columns and the value columns as
-    separate CSV bytes, and the reason and flag codes ``[row, value column]``.
+    digit (``-``: ``0``); the other symbols, flag letters and parentheses are removed, and
+    so is a thousands dot in a figure with a decimal comma (``1.234,5``): GENESIS writes
+    none, so a point is a thousands mark only beside a decimal comma, never in ``1.234``
+    (an English export's 1.234) nor where ``decimal`` is a point. Returns the id columns
+    and the value columns as separate CSV bytes, and the reason and flag codes ``[row,
+    value column]``.
     """
     n_rows = len(delims) // n_fields
     n_values = n_fields - n_ids
@@ -766,17 +983,21 @@ def _clean_values(
     flag[vcell[paren]] = FLAG["limited_value"]
     drop += [pos[paren], inner_end[paren] - 1]
 
-    after = buf[np.minimum(pos[:, None] + np.arange(-1, 5), len(buf) - 1)]
-    thousands = (
-        (byte == _DOT)
-        & ~symbol
-        & (pos > start)
-        & _DIGITS[after[:, 0]]
-        & (pos + 3 < inner_end)
-        & _DIGITS[after[:, 2:5]].all(axis=1)
-        & ((pos + 4 >= inner_end) | ~_DIGITS[after[:, 5]])
-    )
-    drop.append(pos[thousands])
+    if decimal == ",":
+        after = buf[np.minimum(pos[:, None] + np.arange(-1, 5), len(buf) - 1)]
+        commas = np.flatnonzero((buf == _COMMA) & ~is_id)
+        comma_cells = np.searchsorted(delims, commas)  # sorted, like cell
+        thousands = (
+            (byte == _DOT)
+            & ~symbol
+            & (pos > start)
+            & _DIGITS[after[:, 0]]
+            & (pos + 3 < inner_end)
+            & _DIGITS[after[:, 2:5]].all(axis=1)
+            & ((pos + 4 >= inner_end) | ~_DIGITS[after[:, 5]])
+            & np.isin(cell, comma_cells)  # beside a decimal comma: 1.234,5
+        )
+        drop.append(pos[thousands])
 
     work[id_end] = _NL  # the id part of each line becomes a line of its own
     keep = ~is_id
@@ -794,10 +1015,14 @@ def _years(
     source: str,
     line_numbers: np.ndarray,
     labels: list[str],
+    school: Sequence[str] = (),
 ) -> tuple[np.ndarray, list[pd.DataFrame], bool]:
     """Years per row (date column) or per column (date header row), else ``year=``, else
     a year line above the header (``2016``, ``01.03.2016``, ``Jahr: 2016``), else a
-    single date in the title lines. Returns (years, problems, per_column)."""
+    single date in the title lines. Header cells that are ``school`` years (``2022/23``,
+    read without ``school_year``) date their columns, so no other year does: they are
+    reported (code ``school_year``), whatever ``year=`` says. Returns (years, problems,
+    per_column)."""
     n_rows = len(frame)
     if time_in_row:
         years, bad = parse_years(frame[0])
@@ -835,6 +1060,10 @@ def _years(
             else []
         )
         return col_years, problems, True
+    if school:  # which calendar year a school year counts in is the source's to say
+        heads = pd.Series(list(dict.fromkeys(school)), dtype=object)
+        problem = year_failures(source, np.full(len(heads), None), "year", heads)
+        return np.full(n_rows, -1, dtype=np.int64), [problem], False
     found = {int(y) for text in head for y in _DATE_IN_TEXT.findall(text)}
     stated = year_line(head)
     if year is not None or stated is not None or len(found) == 1:
@@ -854,6 +1083,27 @@ def _years(
         ],
         False,
     )
+
+
+def _dates_apart(cells: pd.DataFrame, dates: pd.Series) -> pd.Categorical | None:
+    """The variables of a table dated per line (``dates``: each line's date, by line
+    number) where lines of one year carry several dates (``31.03.2024;Bayern;...``,
+    ``30.06.2024;Bayern;...``): a variable that would have several of them in one year
+    is named by its date and itself (``31.03.2024 | Insgesamt``), as the columns of a
+    table with quarterly heads are (:func:`_column_labels`). ``None`` where each year
+    has one date."""
+    distinct = pd.unique(dates.to_numpy(dtype=object))
+    if len({_year_of(str(d)) for d in distinct if _FOUR_DIGITS.search(str(d))}) == len(distinct):
+        return None
+    date = dates.reindex(cells["row"].to_numpy()).fillna("").to_numpy(dtype=object)
+    variable = cells["variable"].astype(str).to_numpy(dtype=object)
+    heads = pd.Series(date + " | " + variable, dtype=object)
+    unique = heads.drop_duplicates()
+    at = unique.index.to_numpy()
+    apart = _dates_of_one_year_apart(
+        {h: (variable[i], date[i]) for h, i in zip(unique, at, strict=True)}
+    )
+    return pd.Categorical(heads.map(lambda h: apart[h][0]).to_numpy(dtype=object))
 
 
 def _with_classes(

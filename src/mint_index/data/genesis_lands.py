@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from mint_index.data.cells import FOOTNOTE_MARK
+from mint_index.data.cells import FOOTNOTE_MARK, parse_years, year_failures
 from mint_index.data.genesis import DATE, TIME_HEADS, fields_of, time_of, title_statistic
 from mint_index.data.keys import local_region_names, region_keys
 from mint_index.data.plain_tables import total_labels
@@ -53,10 +53,13 @@ from mint_index.data.readers import Table
 
 __all__ = ["Keyed", "across", "keyed", "region_missing"]
 
-#: Rows of several Länder together, as tables list them beside the Länder.
+#: Rows of several Länder together, as tables list them beside the Länder, in German and
+#: as GENESIS-Online's English tables name them (``Former territory of the Federal
+#: Republic excl. Berlin``, ``New Länder excl. Berlin``).
 _GROUPS = re.compile(
-    r"^(?:früheres bundesgebiet|neue länder|alte länder|berlin[- ]?\(?(?:west|ost)\b"
-    r"|ostdeutschland|westdeutschland)",
+    r"^(?:früheres bundesgebiet|neue länder|alte länder|berlin[- ]?\(?(?:west|ost|east)\b"
+    r"|ostdeutschland|westdeutschland|former territory of the federal republic"
+    r"|new l(?:ä|ae|a)nder|old l(?:ä|ae|a)nder|(?:eastern|western|east|west) germany\b)",
     re.IGNORECASE,
 )
 #: How far down a file the Länder are looked for, as the classic reader looks for keys.
@@ -113,6 +116,9 @@ class Keyed:
         if self.columns:
             cells["column"] = pd.Categorical(land.to_numpy(dtype=object))
         table.failures = [self._moved(f) for f in table.failures] + self.failures
+        if any((f["code"] == "school_year").any() for f in self.failures):
+            # dated by school years, which the source says how to count: not undated
+            table.failures = [f[f["code"] != "no_year"] for f in table.failures]
         table.warnings = [self._moved(w) for w in table.warnings] + self.warnings
         self._named(table)
         if self.region is not None:
@@ -180,11 +186,20 @@ def _with_statistic(variable: str, statistic: str) -> str:
     )
 
 
-def across(raw: bytes, encoding: str, source: str) -> Keyed | None:
+def across(
+    raw: bytes,
+    encoding: str,
+    source: str,
+    school_year: str | None = None,
+    single: bool = False,
+) -> Keyed | None:
     """The table of ``raw`` keyed where a header row names the Länder over its value
     columns; ``None`` otherwise. Checked before the classic reader: a line of such a
     table (``2022;100;200``) would read as ``[date;]key;name;values``. Only the head of the
-    file is looked at, and in it only header rows (lines that start with ``;``)."""
+    file is looked at, and in it only header rows (lines that start with ``;``). With
+    ``single``, one Land over a group of columns will do (``;Bayern;;`` over
+    ``;männlich;weiblich;Insgesamt``): looked for only where nothing else reads a table.
+    ``school_year``: the year a school year in the lines' first field counts in."""
     end = 0
     for _ in range(_SEARCH_LINES):
         end = raw.find(b"\n", end) + 1
@@ -192,10 +207,10 @@ def across(raw: bytes, encoding: str, source: str) -> Keyed | None:
             end = len(raw)
             break
     head = _lines(raw[:end], encoding)
-    found = next((h for h, line in enumerate(head) if _laender_header(line)), None)
+    found = next((h for h, line in enumerate(head) if _laender_header(line, single)), None)
     if found is None:
         return None
-    return _in_columns(_lines(raw, encoding), found, source)
+    return _in_columns(_lines(raw, encoding), found, source, school_year, single)
 
 
 def keyed(
@@ -370,25 +385,58 @@ def _date_to_the_front(parts: pd.DataFrame) -> pd.DataFrame:
 # ---- the Länder across the columns ----------------------------------------------------------
 
 
-def _laender_header(line: str) -> bool:
+def _laender_header(line: str, single: bool = False) -> bool:
     """A header row that names two Länder or more over the value columns, with nothing
-    over the id columns (``;;Baden-Württemberg;Bayern``)."""
+    over the id columns (``;;Baden-Württemberg;Bayern``); with ``single``, one Land over
+    a group of columns (``;Bayern;;``, ``;Bayern;Bayern;Bayern``), which a row below
+    labels."""
     if not line.lstrip(' "').startswith(";"):
         return False
     fields = fields_of(line)
     n_ids = next((j for j, f in enumerate(fields) if f.strip()), len(fields))
-    keys = region_keys(_clean(pd.Series(fields[n_ids:], dtype=object)))
-    return sum(k is not None and k != "DG" for k in keys) > 1
+    heads = _clean(pd.Series(fields[n_ids:], dtype=object))
+    keys = region_keys(heads)
+    laender = sum(k is not None and k != "DG" for k in keys)
+    if not single:
+        return laender > 1
+    named = heads[heads != ""]
+    return len(heads) > 1 and named.nunique() == 1 and keys[0] is not None
 
 
-def _in_columns(lines: list[str], h: int, source: str) -> Keyed | None:
+def _land_groups(heads: pd.Series, below: list[list[str]]) -> pd.Series | None:
+    """The Land each value column is under where a Land heads a group of columns, its
+    name written once over the group (``;Baden-Württemberg;;;Bayern;;``, as GENESIS-Online
+    writes ``12411-0013``) or over each column of it, and the rows ``below`` it label the
+    columns of each group alike (``;männlich;weiblich;Insgesamt;männlich;...``); ``None``
+    where each Land heads one column, or the groups differ."""
+    grouped = heads.where(heads != "").ffill().fillna("")
+    starts = np.flatnonzero(np.r_[True, grouped.to_numpy()[1:] != grouped.to_numpy()[:-1]])
+    sizes = np.diff(np.r_[starts, len(heads)])
+    size = int(sizes[0])
+    if size < 2 or (sizes != size).any() or not below:
+        return None
+    labels = np.array([[c.strip() for c in row[: len(heads)]] for row in below], dtype=object)
+    if labels.shape[1] != len(heads):
+        return None
+    per_group = labels.reshape(len(below), len(starts), size)
+    if (per_group != per_group[:, :1, :]).any() or not (per_group[:, 0, :] != "").any():
+        return None
+    return grouped
+
+
+def _in_columns(
+    lines: list[str], h: int, source: str, school_year: str | None = None, single: bool = False
+) -> Keyed | None:
     """The Länder named over the value columns by header row ``h`` (``;;Baden-Württemberg;
     Bayern;...``): each line of the table becomes a line per Land,
-    ``[date;]key;name;classes;value``, under a header that names the statistic."""
+    ``[date;]key;name;classes;value``, under a header that names the statistic. Where a
+    Land heads a group of columns that the rows below it label (``männlich;weiblich;
+    Insgesamt``, :func:`_land_groups`), the line per Land holds its group's values, under
+    those rows. A line with a label and no figures (``männlich;;;;``) heads the lines
+    below it, a class of theirs. ``single``: one Land's group of columns will do."""
     fields = fields_of(lines[h])
     n_ids = next(j for j, f in enumerate(fields) if f.strip())
     heads = _clean(pd.Series(fields[n_ids:], dtype=object))
-    keys = region_keys(heads)
     width = len(fields)
     rows = [fields_of(line) for line in lines[h + 1 :]]  # quotes never span two lines
     sizes = np.array([len(r) for r in rows])
@@ -403,49 +451,120 @@ def _in_columns(lines: list[str], h: int, source: str) -> Keyed | None:
     grid = np.array([rows[i] for i in data], dtype=object).reshape(len(data), width)
     header = _header_rows(lines, first, width, n_ids)
     top = min(header, default=first)
+    below = [fields_of(lines[i])[n_ids:] for i in sorted(header) if i > h]
+    grouped = _land_groups(heads, below)
+    if grouped is None and single:
+        return None
+    size = 1 if grouped is None else int((grouped == grouped.iloc[0]).sum())
+    if grouped is None:
+        grouped = heads
     dates = [
         cells
-        for cells in (fields_of(lines[i])[n_ids:] for i in header)
-        if all(time_of(cell) is not None for cell in cells)
+        for i, cells in ((i, fields_of(lines[i])[n_ids:]) for i in header)
+        if all(time_of(cell) is not None for cell in cells) and (size == 1 or i < h)
     ]
     statistic = title_statistic(lines, top)
+    groups = np.arange(0, len(heads), size)  # the first column of each group
+    keys = region_keys(grouped.iloc[groups])
     known = np.array([k is not None for k in keys], dtype=bool)
-    columns = np.flatnonzero(known)
+    columns = groups[known]
+    read, failures = _line_classes(grid, n_ids, h + 1 + data, source, school_year)
+    keep = read.kept
+    grid, data = grid[keep], data[keep]
     n, m = len(grid), len(columns)
-    ids = grid[:, :n_ids]
     written: dict[str, np.ndarray] = {}
-    lead = _LEAD.match(lines[first])
-    dated = bool(lead and lead.group("date"))
-    if dated:  # the date in the line's first field
-        written["date"], ids = np.repeat(ids[:, 0], m), ids[:, 1:]
+    if read.date is not None:  # the date in the line's first field
+        written["date"] = np.repeat(read.date, m)
     elif dates:  # the date over the column
         written["date"] = np.tile(np.asarray(dates[-1], dtype=object)[columns], n)
-    written["key"] = np.tile(np.asarray(keys, dtype=object)[columns], n)
-    written["name"] = np.tile(heads.to_numpy(dtype=object)[columns], n)
-    for k in range(ids.shape[1]):
-        written[f"class {k}"] = np.repeat(ids[:, k], m)
-    written["value"] = grid[:, n_ids:][:, columns].reshape(-1)
+    written["key"] = np.tile(np.asarray(keys, dtype=object)[known], n)
+    written["name"] = np.tile(grouped.to_numpy(dtype=object)[columns], n)
+    for k in range(read.ids.shape[1]):
+        written[f"class {k}"] = np.repeat(read.ids[:, k], m)
+    values = grid[:, n_ids:][:, columns[:, None] + np.arange(size)].reshape(n * m, size)
+    for j in range(size):
+        written[f"value {j}"] = values[:, j]
     body = pd.DataFrame(written).to_csv(sep=";", header=False, index=False, lineterminator="\n")
     head = ["" if top <= i else line for i, line in enumerate(lines[:first])]
-    head[first - 1] = ";" * (len(written) - 1) + (statistic or "")
+    lead = ";" * (len(written) - size)
+    if size == 1:
+        head[first - 1] = lead + (statistic or "")
+    else:  # the rows below the Länder, the statistic above them
+        labels = [[c.strip() for c in row[:size]] for row in below]
+        for r, row in enumerate(reversed(labels)):
+            head[first - 1 - r] = lead + ";".join(row)
+        head[first - 1 - len(labels)] = lead + (statistic or "") + ";" * (size - 1)
     tail = lines[stop:]
     text = "\n".join([*head, body.removesuffix("\n"), *tail])
     line_of = np.r_[np.arange(first), np.repeat(h + 1 + data, m), np.arange(stop, len(lines))]
     column_of = np.r_[np.full(first, -1), np.tile(np.arange(m), n), np.full(len(tail), -1)]
-    totals = _totals(heads)
+    names = grouped.iloc[groups]
+    totals = _totals(names)
     # the columns not read: totals, and names no Land has (an empty one only with figures)
-    figures = (grid[:, n_ids:] != "").any(axis=0)
-    unread = np.flatnonzero(~known & ((heads != "").to_numpy() | figures))
-    others = [(h, str(heads.iloc[j]), bool(totals[j])) for j in unread]
+    figures = (grid[:, n_ids:] != "").reshape(n, len(groups), size).any(axis=(0, 2))
+    unread = np.flatnonzero(~known & ((names != "").to_numpy() | figures))
+    others = [(h, str(names.iloc[j]), bool(totals[j])) for j in unread]
     return Keyed(
         text.encode("utf-8"),
         line_of=line_of,
         column_of=column_of,
-        columns=tuple(heads.iloc[columns]),
+        columns=tuple(grouped.iloc[columns]),
         statistic=statistic,
-        failures=_problems(source, [(i, n) for i, n, t in others if not t], "unknown_unit_name"),
+        failures=failures
+        + _problems(source, [(i, n) for i, n, t in others if not t], "unknown_unit_name"),
         warnings=_problems(source, [(i, n) for i, n, t in others if t], "total_row"),
     )
+
+
+@dataclass
+class _Lines:
+    """The lines of a table of the Länder across the columns as :func:`_line_classes`
+    reads their first fields."""
+
+    #: which lines are read (not the ones that head others)
+    kept: np.ndarray
+    #: the date of each line read, where its first field gives one
+    date: np.ndarray | None
+    #: the classes of each line read: the label of the line that heads it, then its own
+    ids: np.ndarray
+
+
+def _line_classes(
+    grid: np.ndarray, n_ids: int, line_numbers: np.ndarray, source: str, school_year: str | None
+) -> tuple[_Lines, list[pd.DataFrame]]:
+    """The first fields of the lines of a table of the Länder across the columns: a date
+    (``31.12.2023``; a school year ``2022/23`` with ``school_year``, as the year it counts
+    in), and the classes. A line with a label and no figures (``männlich;;;``) heads the
+    lines below it: its label is their first class, and it is not read. School years
+    without ``school_year`` are a problem (code ``school_year``), never guessed."""
+    cells = np.vectorize(str.strip, otypes=[object])(grid) if grid.size else grid
+    empty = (cells[:, n_ids:] == "").all(axis=1) if len(cells) else np.zeros(0, bool)
+    heads = empty & np.r_[~empty[1:], False] & ((cells[:, :n_ids] != "").sum(axis=1) == 1)
+    label = pd.Series(
+        [next((c for c in row if c), "") for row in cells[:, :n_ids]], dtype=object
+    ).where(heads)
+    kept = ~heads
+    ids = grid[kept, :n_ids]
+    problems: list[pd.DataFrame] = []
+    date = None
+    first = pd.Series(cells[kept, 0], dtype=object) if n_ids else pd.Series([], dtype=object)
+    if len(first) and time_of(first.iloc[0]) is not None:
+        date, ids = ids[:, 0], ids[:, 1:]
+    elif len(first) and _school_years(first).all():
+        if school_year is not None:
+            years, _ = parse_years(first, school_year)
+            date, ids = years.astype(str).astype(object), ids[:, 1:]
+        else:
+            problems.append(year_failures(source, line_numbers[kept] + 1, "date", first))
+    if heads.any():
+        headed = label.ffill().fillna("").to_numpy(dtype=object)[kept]
+        ids = np.column_stack([headed, ids])
+    return _Lines(kept, date, ids), problems
+
+
+def _school_years(cells: pd.Series) -> np.ndarray:
+    """Which cells are school or academic years (``2022/23``), which need ``school_year``."""
+    return parse_years(cells, "start")[1] < parse_years(cells)[1]
 
 
 # ---- one region ---------------------------------------------------------------------------
@@ -535,12 +654,14 @@ def _figures(cells: list[str]) -> bool:
 
 
 def _header_rows(lines: list[str], first: int, width: int, n_ids: int) -> list[int]:
-    """The header rows right above the first data line: as many fields as the data and
-    nothing in the id columns (``;Stichtag;Stichtag``, ``;;Baden-Württemberg;Bayern``)
-    but the head of the rows' dates, which an Excel download writes there
-    (``Stichtag;Flächennutzungsarten``; see :func:`_header_line`)."""
-    rows = []
+    """The header rows right above the first data line (blank lines between them passed
+    over): as many fields as the data and nothing in the id columns (``;Stichtag;Stichtag``,
+    ``;;Baden-Württemberg;Bayern``) but the head of the rows' dates, which an Excel
+    download writes there (``Stichtag;Flächennutzungsarten``; see :func:`_header_line`)."""
+    rows: list[int] = []
     for i in range(first - 1, -1, -1):
+        if not rows and not lines[i].strip():  # a blank line (a date line was there) above
+            continue
         fields = fields_of(lines[i])
         heads = [f.strip().strip('"').strip().casefold() for f in fields[:n_ids]]
         if len(fields) != width or any(h and h not in TIME_HEADS for h in heads):

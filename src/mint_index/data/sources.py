@@ -39,6 +39,7 @@ from mint_index.data.cells import (
 )
 from mint_index.data.genesis import (
     apply_mapping,
+    figures_decimal,
     is_genesis,
     read_genesis,
     sheet_as_csv,
@@ -433,22 +434,20 @@ def _title(rows: list[list[Any]]) -> str | None:
 
 
 def _genesis(raw: bytes, name: str, spec: SourceSpec, encoding: str) -> Table:
-    """A classic GENESIS table; ``filter``/``pivot`` are refused (its classes are in the
-    labels already), never silently ignored."""
+    """A classic GENESIS table, read with the source's ``decimal`` and ``school_year``
+    (GENESIS-Online dates pupils by the school year: ``2022/23``); ``filter``/``pivot``
+    are refused (its classes are in the labels already), never silently ignored."""
     named = spec.key.match == "name"
-    table = read_genesis(raw, name, encoding=encoding, year=spec.year, unit=spec.unit, named=named)
-    if spec.school_year is not None:
-        table.failures.append(
-            failures_frame(
-                name,
-                None,
-                None,
-                None,
-                "school_year does not apply to a classic GENESIS table: it dates its rows "
-                "by calendar years (pupils by the year their school year starts in)",
-                code="unsupported_option",
-            )
-        )
+    table = read_genesis(
+        raw,
+        name,
+        encoding=encoding,
+        year=spec.year,
+        unit=spec.unit,
+        named=named,
+        decimal=spec.decimal,
+        school_year=spec.school_year,
+    )
     if spec.filter or spec.pivot:
         table.failures.append(
             failures_frame(
@@ -469,7 +468,7 @@ def _flat(text: str, sep: str, raw: bytes, name: str, spec: SourceSpec, encoding
     (the file itself has only the statistic's code)."""
     frame = _all_text(text, sep)
     long, classes, code, title = flat_frame(frame)
-    decimal = spec.decimal or sniff_decimal(_spread(long["value"]), ";")
+    decimal = spec.decimal or figures_decimal(_spread(long["value"])["value"])
     several = [] if "time" in spec.filter else _several_dates(long, name)
     if spec.school_year is not None:  # refused, never silently ignored
         several.append(
@@ -615,8 +614,8 @@ def _excel(
     one = spec.sheet if isinstance(spec.sheet, (str, int)) else 0  # read_file splits lists
     sheet, merged = sheet_cells(raw, one) if read is None else read
     text = sheet_as_csv(sheet)
-    if text is not None:
-        table = _genesis(text, name, spec, "utf-8")
+    if text is not None:  # its numbers are numbers, written with a decimal comma
+        table = _genesis(text, name, spec.model_copy(update={"decimal": None}), "utf-8")
         table.format, table.sha256, table.encoding = "excel", sha256_of(raw), None
         table.separator = table.decimal = None
         return table
