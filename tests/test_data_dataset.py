@@ -95,6 +95,23 @@ def test_a_duplicate_cell_is_reported_by_both_entries() -> None:
     assert "duplicate_cell" in raised.value.failures["code"].tolist()
 
 
+def test_a_duplicate_quotes_its_figures_whole() -> None:
+    """Two populations of one Land, 4914500 and 4914530, were both quoted ``4.9145e+06``:
+    which row held which figure could not be read from the problem."""
+    long = pd.DataFrame(
+        {
+            "unit": ["01", "01"],
+            "year": [2023, 2023],
+            "variable": ["pop", "pop"],
+            "value": [4914500.0, 4914530.5],
+        }
+    )
+    with pytest.raises(DataValidationError) as raised:
+        mi.load_data(long)
+    quoted = raised.value.failures.query("code == 'duplicate_cell'")["value"].tolist()
+    assert quoted == ["4914500", "4914530.5"]
+
+
 _CELL = st.tuples(
     st.integers(0, 3),  # cube position
     st.sampled_from([1.0, 2.0, NAN]),

@@ -388,7 +388,12 @@ def _duplicates(
 
 
 def _fmt(values: np.ndarray) -> np.ndarray:
-    return pd.Series(values).map("{:g}".format).to_numpy(dtype=object)
+    """Figures as a problem quotes them: every digit, no exponent (``4914500``, not
+    ``4.9145e+06``, which hid which of two figures was which)."""
+    return np.array(
+        [np.format_float_positional(v, trim="-") for v in np.asarray(values, dtype=float)],
+        dtype=object,
+    )
 
 
 def _framework_failures(
