@@ -43,7 +43,7 @@ from mint_index.data.cells import (
 )
 from mint_index.data.problems import failures_frame, first_rows
 from mint_index.data.readers import Table, detect_encoding, sha256_of
-from mint_index.data.year_heads import _dates_of_one_year_apart
+from mint_index.data.year_heads import dates_of_one_year_apart
 from mint_index.errors import DataValidationError
 
 __all__ = [
@@ -841,7 +841,7 @@ def _column_labels(
     twice = len(set(zip(labels, years, strict=True))) < n_values  # a label twice in a year
     if twice and dates.notna().all():  # a date over every column: several in one year?
         heads = [f"{d} | {f}" for d, f in zip(dates, labels, strict=True)]
-        apart = _dates_of_one_year_apart(
+        apart = dates_of_one_year_apart(
             {h: (f, str(d)) for h, f, d in zip(heads, labels, dates, strict=True)}
         )
         if len(apart) == n_values and any(apart[h][0] == h for h in heads):
@@ -1100,7 +1100,7 @@ def _dates_apart(cells: pd.DataFrame, dates: pd.Series) -> pd.Categorical | None
     heads = pd.Series(date + " | " + variable, dtype=object)
     unique = heads.drop_duplicates()
     at = unique.index.to_numpy()
-    apart = _dates_of_one_year_apart(
+    apart = dates_of_one_year_apart(
         {h: (variable[i], date[i]) for h, i in zip(unique, at, strict=True)}
     )
     return pd.Categorical(heads.map(lambda h: apart[h][0]).to_numpy(dtype=object))

@@ -28,6 +28,7 @@ from mint_index.data.problems import failures_frame
 __all__ = [
     "bare_year_heads",
     "change_columns",
+    "dates_of_one_year_apart",
     "is_measure_head",
     "trailing_years",
     "variable_column",
@@ -181,10 +182,10 @@ def years_as_columns(
         if all(is_unit_of_measure(part) for part in variable):  # ``Anzahl`` over the years
             variable = [stem, *variable]
         out[head] = (" | ".join(variable), year)
-    return _dates_of_one_year_apart(out)
+    return dates_of_one_year_apart(out)
 
 
-def _dates_of_one_year_apart(dated: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
+def dates_of_one_year_apart(dated: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
     """Heads that date one variable several times in one year (a quarterly table:
     ``Ausländer am 31.03.2023``, ``... am 30.06.2023``) keep their whole head as the
     variable's name, each its own variable of that year: read as one, they were the same
