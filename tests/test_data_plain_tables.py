@@ -3,6 +3,8 @@ below the table and total rows, as :mod:`mint_index.data.plain_tables` finds the
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -16,6 +18,7 @@ from mint_index.data.plain_tables import (
     header_rows,
     title_rows,
     total_rows,
+    without_headings,
 )
 
 
@@ -55,6 +58,40 @@ def test_a_row_keyed_zero_over_a_towns_districts_is_their_total() -> None:
     for keys in (["00000", "12345"], ["00000"]):
         alone = pd.DataFrame({"Nr": keys, "v": range(len(keys))})
         assert list(total_rows(alone, "Nr", None, "t.csv")[0]["Nr"]) == keys
+
+
+def test_section_headings_and_the_towns_keyless_row_are_no_units(tmp_path: Path) -> None:
+    """A district heading without a key or a figure (``;Stadtbezirk 2 Rodenkirchen;;``)
+    and the town's row without a key below its Stadtteile (``;Stadt Köln;83.943;16.375``)
+    were each an ``empty_key`` error. A heading holds nothing to read and is passed over;
+    a keyless row whose figures are the sums of the keyed rows' is their total."""
+    frame = pd.DataFrame(
+        {
+            "Nr": ["101", "102", "", "201", ""],
+            "Name": ["Altstadt", "Neustadt", "Stadtbezirk 2", "Bayenthal", "Stadt Köln"],
+            "Einwohner": ["28.123", "40.512", "", "9.876", "78.511"],
+            "Quote": ["12,5", "10,0", "", "8,0", "11,1"],  # shares do not sum: no matter
+        }
+    )
+    kept = without_headings(frame, "Nr", "Name")
+    assert kept["Name"].tolist() == ["Altstadt", "Neustadt", "Bayenthal", "Stadt Köln"]
+    units, totals = total_rows(kept, "Nr", "Name", "t.csv", ",")
+    assert units["Nr"].tolist() == ["101", "102", "201"]  # 28123 + 40512 + 9876 = 78511
+    assert totals["value"].tolist() == ["Stadt Köln"]
+    # one figure off the sum: a unit without a key, for the key check to report
+    off = kept.assign(Einwohner=["28.123", "40.512", "9.876", "78.512"])
+    assert len(total_rows(off, "Nr", "Name", "t.csv", ",")[0]) == 4
+    path = tmp_path / "stadtteile.csv"
+    path.write_text(
+        "Nr.;Stadtteil;Einwohner\n101;Altstadt;28.123\n102;Neustadt;40.512\n"
+        ";Stadtbezirk 2 Rodenkirchen;\n201;Bayenthal;9.876\n;Stadt Köln;78.511\n",
+        encoding="utf-8",
+    )
+    import mint_index as mi
+
+    ds = mi.load_data(path, year=2023)
+    assert list(ds.unit_ids) == ["101", "102", "201"]
+    assert ds.values[0, :, 0].tolist() == [28123, 40512, 9876]
 
 
 def test_header_cells_and_column_numbering() -> None:

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mint_index.data.cells import FOOTNOTE_MARK, is_symbol, parse_years
+from mint_index.data.cells import FOOTNOTE_MARK, is_symbol, parse_cells, parse_years
 from mint_index.data.keys import region_keys
 from mint_index.data.problems import failures_frame
 
@@ -39,6 +39,7 @@ __all__ = [
     "title_rows",
     "total_labels",
     "total_rows",
+    "without_headings",
 ]
 
 
@@ -419,7 +420,11 @@ _TOTAL_WORDS = frozenset(
 
 
 def total_rows(
-    frame: pd.DataFrame, key: str | None, name: str | None, source: str
+    frame: pd.DataFrame,
+    key: str | None,
+    name: str | None,
+    source: str,
+    decimal: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A plain table without the rows that total its units (``;Insgesamt;21000``,
     ``Summe;;21000``, ``0;Stadt insgesamt;...``, a district's subtotal ``;Stadtbezirk 1
@@ -432,7 +437,8 @@ def total_rows(
     when its key is all zeros over districts numbered 1, 2, ... (the other keys) and its
     name is no Land's (``0;Stadt Köln`` over districts 1-9: no official key is all zeros;
     Leipzig's Ortsteil ``00`` beside ``01`` and a Landesamt's ``0;Niedersachsen``, the
-    Land, are units)."""
+    Land, are units), or, given the figures' ``decimal`` mark, when it has no key and a
+    figure of it is the sum of the keyed rows' (``;Stadt Köln;83.943``: :func:`_sums`)."""
     columns = [c for c in (key, name) if c is not None and c in frame.columns]
     if not columns:  # a table about one place (``unit:``) has neither
         return frame, failures_frame(source, [], [], [], "", code="total_row")
@@ -455,6 +461,9 @@ def total_rows(
         keyless = (keys == "").to_numpy()
         if keyless.any():  # the names of the rows without a key only (a few, if any)
             says[columns.index(name), keyless] |= land_labels(frame[name][keyless])
+            if decimal is not None:
+                values = frame.drop(columns=columns)
+                says[columns.index(name), keyless] |= _sums(values, keyless, decimal)
     total = says.any(axis=0).astype(bool, copy=False)
     at = np.flatnonzero(total)
     shown = says[:, at].argmax(axis=0)  # the cell that says it is a total
@@ -467,6 +476,34 @@ def total_rows(
         code="total_row",
     )
     return frame[~total], warnings
+
+
+def without_headings(frame: pd.DataFrame, key: str | None, name: str | None) -> pd.DataFrame:
+    """A plain table without its section headings: rows without a key that name something
+    and hold nothing else (``;Stadtbezirk 2 Rodenkirchen;;`` above that district's
+    Stadtteile). They hold no figure to read, and were reported as rows without a key."""
+    if key is None or name is None or key not in frame.columns or name not in frame.columns:
+        return frame
+    text = frame.astype(object).where(frame.notna(), "").astype(str)
+    filled = text.apply(lambda column: column.str.strip() != "").to_numpy(dtype=bool)
+    at = list(frame.columns)
+    named_only = ~filled[:, at.index(key)] & filled[:, at.index(name)] & (filled.sum(axis=1) == 1)
+    return frame[~named_only]
+
+
+def _sums(values: pd.DataFrame, keyless: np.ndarray, decimal: str) -> np.ndarray:
+    """Which of the ``keyless`` rows hold, in some column, the sum of the keyed rows'
+    figures there (at least two, not all zero): the whole town's row under its districts,
+    whatever it is called (``;Stadt Köln;83.943`` below Stadtteile summing to 83943)."""
+    out = np.zeros(int(keyless.sum()), dtype=bool)
+    for column in values.columns:
+        figures = parse_cells(values[column].to_numpy(dtype=object), decimal).value
+        keyed = figures[~keyless]
+        if np.isfinite(keyed).sum() < 2 or not np.any(keyed[np.isfinite(keyed)]):
+            continue
+        total = np.nansum(keyed)
+        out |= np.abs(figures[keyless] - total) <= 1e-9 * max(1.0, abs(total))
+    return out
 
 
 def land_labels(labels: pd.Series) -> np.ndarray:

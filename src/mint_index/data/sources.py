@@ -83,6 +83,7 @@ from mint_index.data.plain_tables import (
     land_labels,
     total_labels,
     total_rows,
+    without_headings,
 )
 from mint_index.data.printouts import Sections, section_table
 from mint_index.data.problems import failures_frame, first_rows
@@ -1013,7 +1014,7 @@ def _frame_source(
         frame, unit, label = _split_key_and_name(frame, unit, label)
         if label is None and spec.name_column is None:
             label = name_beside_key(frame, unit, decimal, {*spec.filter, *spec.pivot})
-    frame, totals = total_rows(frame, unit, label, name)
+    frame, totals = total_rows(without_headings(frame, unit, label), unit, label, name, decimal)
     blank = [
         c for c in frame.columns if c.startswith("Unnamed: ") and frame[c].isna().all()
     ]  # a trailing separator on every line: a column with neither name nor values
