@@ -294,3 +294,43 @@ def test_run_killed_part_way_leaves_the_previous_output(
     assert again.returncode == 0
     assert len(list((out / "profiles").iterdir())) == 2000
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "project"]  # nothing left over
+
+
+def test_a_cell_longer_than_the_csv_limit_is_an_unreadable_file(tmp_path: Path) -> None:
+    """Python's csv reader refuses a field over 131,072 characters; the GENESIS reader, a
+    plain table's header and a units table's header let its error through (exit 3)."""
+    genesis = tmp_path / "genesis.csv"
+    genesis.write_text(
+        "GENESIS-Tabelle: 12411-01-01-4\n;;31.12.2022\n"
+        f"01001;{'x' * 140_000};90000\n__________\nStand: 01.02.2023\n",
+        encoding="latin-1",
+    )
+    plain = tmp_path / "plain.csv"
+    plain.write_text(f"AGS;{'E' * 140_000}\n05315000;1\n", encoding="utf-8")
+    for path in (genesis, plain):
+        result = run_cli("inspect", path, "--year", "2022", cwd=tmp_path)
+        check_clean(result)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "a cell holds more than 131,072 characters" in result.stdout + result.stderr
+
+
+def test_heads_alike_but_for_a_space_and_a_sheet_listed_twice(tmp_path: Path) -> None:
+    """``AGS;AGS ;Einwohner`` made two columns of one name, and the reader crashed on the
+    DataFrame it got for one column (exit 3); ``--sheet 0,0`` crashed inspect. Heads that
+    a space told apart are told apart as pandas tells equal ones (``AGS.1``); a sheet
+    listed twice is refused."""
+    heads = tmp_path / "heads.csv"
+    heads.write_text("AGS;AGS ;Einwohner;Einwohner \n05315000;05315000;1;2\n", encoding="utf-8")
+    result = run_cli("inspect", heads, "--year", "2023", cwd=tmp_path)
+    check_clean(result)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Einwohner.1" in result.stdout
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["AGS", "Einwohner"])
+    book.active.append(["05315000", 1])
+    book.save(tmp_path / "book.xlsx")
+    result = run_cli("inspect", tmp_path / "book.xlsx", "--sheet", "0,0", cwd=tmp_path)
+    check_clean(result)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "sheet lists 0 more than once" in result.stderr

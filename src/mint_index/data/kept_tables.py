@@ -32,6 +32,7 @@ from mint_index.data.readers import (
     read_csv_table,
     require,
     sniff_separator,
+    stripped_heads,
     text_sample,
 )
 from mint_index.data.workbooks import read_sheet
@@ -83,7 +84,7 @@ def kept_table_frame(
         )
         decimal = sniff_decimal(frame.drop(columns=frame.columns[:1]).head(200), sep)
     frame.index = np.arange(len(frame)) + skip + depth + 1
-    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.columns = stripped_heads(frame.columns)
     if frame.empty:  # a header alone, or an empty sheet: nothing to leave out
         return frame, decimal
     return blank_and_note_rows(frame, "<kept table>")[0], decimal

@@ -13,6 +13,7 @@ cube by :func:`~mint_index.data.dataset.build_cube`, the one cube builder).
 
 from __future__ import annotations
 
+import csv
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -43,6 +44,7 @@ from mint_index.data.readers import (
     concat_cells,
     frame_sha256,
     frame_table,
+    stripped_heads,
     unit_keys,
     unreadable_csv,
 )
@@ -980,14 +982,14 @@ def _read_units(
             return pd.DataFrame(), [
                 failures_frame(name, None, None, None, refused.reason, code=refused.code)
             ]
-        except pd.errors.ParserError as exc:
+        except (pd.errors.ParserError, csv.Error) as exc:
             why = unreadable_csv(exc)
             return pd.DataFrame(), [
                 failures_frame(name, None, None, None, why, code="unreadable_file")
             ]
         rows = np.asarray(frame.index)
         frame = frame.reset_index(drop=True)
-    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.columns = stripped_heads(frame.columns)
     if key is not None:
         column = find_column(list(frame.columns), key, ())
     else:  # found as a data file's key column is

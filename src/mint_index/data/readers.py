@@ -67,6 +67,7 @@ __all__ = [
     "sha256_of",
     "sniff_separator",
     "stacked",
+    "stripped_heads",
     "text_sample",
     "unit_keys",
     "unreadable_csv",
@@ -375,7 +376,7 @@ def frame_table(
     lists (default: the frame's; a reader that melted the table passes the file's).
     """
     named = source_names or {}
-    frame = frame.rename(columns=lambda c: str(c).strip())
+    frame = frame.set_axis(stripped_heads(frame.columns), axis=1)
     rows = np.asarray(frame.index if rows is None else rows)
     failures: list[pd.DataFrame] = []
     columns = list(frame.columns)
@@ -705,7 +706,7 @@ def raw_csv_frame(
     header = read(
         io.StringIO(sample), nrows=200, dtype=str, keep_default_na=False, skipinitialspace=True
     )
-    header.columns = [str(c).strip() for c in header.columns]
+    header.columns = stripped_heads(header.columns)
     keep_text = set(KEY_COLUMNS) | set(text_columns)
     if decimal is None:  # a long table's figures are its value column, read as text
         figures = [c for c in header.columns if c not in keep_text or c == "value"]
@@ -786,8 +787,27 @@ def _no_fields_beyond_the_header(text: str, sep: str, first: int, width: int) ->
 _FIELD_COUNT = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 
 
+def stripped_heads(columns: pd.Index | list[Any]) -> list[str]:
+    """Column heads without the spaces around them, told apart as pandas tells apart
+    two equal heads (``Einwohner``, ``Einwohner.1``) where only a space did (``AGS;AGS ``):
+    two columns of one name were one DataFrame where one column was meant."""
+    out: list[str] = []
+    seen: Counter[str] = Counter()
+    for column in columns:
+        head = str(column).strip()
+        out.append(f"{head}.{seen[head]}" if seen[head] else head)
+        seen[head] += 1
+    return out
+
+
 def unreadable_csv(exc: Exception) -> str:
-    """Why pandas' CSV parser gave up on a file, said for the person who edits it."""
+    """Why pandas' or Python's CSV parser gave up on a file, said for the person who edits
+    it (a cell longer than Python's limit of 131,072 characters is no table's)."""
+    if "field larger than field limit" in str(exc):
+        return (
+            "not a readable CSV table: a cell holds more than 131,072 characters (a quote "
+            "left open, or no table at all)"
+        )
     found = _FIELD_COUNT.search(str(exc))
     if found is None:
         return f"not a readable CSV table: {str(exc).strip()}"

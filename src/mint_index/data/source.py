@@ -132,6 +132,15 @@ def text_encoding(name: str) -> str:
     return name
 
 
+def sheets_once(sheets: list[str | int]) -> list[str | int]:
+    """A list of sheets that names each once (``[0, 0]`` would read one sheet as two
+    tables of one name; a file listed twice as two sources is read twice, each named)."""
+    twice = sorted({str(s) for s in sheets if sheets.count(s) > 1})
+    if twice:
+        raise ValueError(f"sheet lists {', '.join(twice)} more than once")
+    return sheets
+
+
 def one_separator(text: str) -> str:
     """``text`` if it can separate the fields of a CSV file: one character, not a quote
     or a line break (a YAML tab is ``"\\t"`` in double quotes; unquoted, ``\\t`` is two
@@ -235,7 +244,12 @@ class SourceSpec(BaseModel):
     name_column: str | None = None
     year_column: str | None = None
     layout: Literal["auto", "long", "wide", "transposed"] = "auto"
-    sheet: str | int | Annotated[list[str | int], Field(min_length=1)] | None = None
+    sheet: (
+        str
+        | int
+        | Annotated[list[str | int], Field(min_length=1), AfterValidator(sheets_once)]
+        | None
+    ) = None
     pivot: list[str] = Field(default_factory=list)
     # a list keeps rows holding any of its values, so an empty one would keep none
     filter: dict[str, str | Annotated[list[str], Field(min_length=1)]] = Field(default_factory=dict)

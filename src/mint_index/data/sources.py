@@ -98,6 +98,7 @@ from mint_index.data.readers import (
     sha256_of,
     sniff_separator,
     stacked,
+    stripped_heads,
     text_sample,
     unit_keys,
     unreadable_csv,
@@ -235,7 +236,7 @@ def _read_one(
         table = _read_bytes(raw, kind, name, spec, every_sheet)
     except InputRefused as refused:
         return failed_table(name, refused.reason, refused.code)
-    except pd.errors.ParserError as exc:  # a ValueError: before those
+    except (pd.errors.ParserError, csv.Error) as exc:  # a ValueError: before those
         return failed_table(name, unreadable_csv(exc), "unreadable_file")
     except (ValueError, UnicodeDecodeError, OSError, KeyError, IndexError) as exc:
         return failed_table(name, f"cannot read: {exc}", "unreadable_file")
@@ -587,7 +588,7 @@ def _all_text(text: str, sep: str) -> pd.DataFrame:
     frame = read_csv_table(
         io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False
     )
-    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.columns = stripped_heads(frame.columns)
     if not frame.shape[1]:
         return frame
     # an empty row has an empty first cell: only those rows are looked at whole
@@ -1004,7 +1005,7 @@ def _frame_source(
     columns, filter, pivot."""
     transposed = spec.layout == "transposed"
     unit, label = (None, None) if transposed else key_and_name  # the heads are the units
-    frame = frame.rename(columns=lambda c: str(c).strip())
+    frame = frame.set_axis(stripped_heads(frame.columns), axis=1)
     file_columns = [c for c in frame.columns if not c.startswith("Unnamed: ")]
     frame.index = rows
     frame, notes = blank_and_note_rows(frame, name)
