@@ -131,10 +131,11 @@ def test_a_percent_sign_a_format_only_prints_is_no_percent_format(tmp_path: Path
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "2023"
-    heads = ["Nr", "Ausländeranteil", "Anteil 65+", "Anteil unter 18", "Anteil Kita"]
+    heads = ["Nr", "Ausländeranteil", "Anteil 65+", "Anteil unter 18", "Anteil Kita", "a", "b"]
     sheet.append(heads)
-    sheet.append(["101", 20.5, 14.2, 0.121, 35.5])
-    for column, code in zip("BCDE", ['0.0" %"', "0.0\\%", "0.0%", "0.0_%"], strict=True):
+    sheet.append(["101", 20.5, 14.2, 0.121, 35.5, 20.5, 20.5])
+    codes = ['0.0" %"', "0.0\\%", "[Red]0.0%", "0.0_%", "0.0;0.0%", "[$%-407]0.0"]
+    for column, code in zip("BCDEFG", codes, strict=True):
         sheet[f"{column}2"].number_format = code
     book.save(tmp_path / "anteile.xlsx")
     raw = (tmp_path / "anteile.xlsx").read_bytes()
@@ -142,7 +143,14 @@ def test_a_percent_sign_a_format_only_prints_is_no_percent_format(tmp_path: Path
     ds = mi.load_data(tmp_path / "anteile.xlsx", sheet="2023", year=2023)
     shares = dict(zip(ds.variables, ds.values[0, 0].tolist(), strict=True))
     assert shares == pytest.approx(
-        {"Ausländeranteil": 20.5, "Anteil 65+": 14.2, "Anteil unter 18": 12.1, "Anteil Kita": 35.5},
+        {
+            "Ausländeranteil": 20.5,
+            "Anteil 65+": 14.2,
+            "Anteil unter 18": 12.1,
+            "Anteil Kita": 35.5,
+            "a": 20.5,  # a % in the negative numbers' section only
+            "b": 20.5,  # a locale tag with % as its currency sign
+        },
         abs=1e-12,
     )
 

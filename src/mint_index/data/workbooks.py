@@ -295,19 +295,26 @@ def _shows_percent(format_code: str) -> bool:
     """Whether an Excel number format code shows its number times 100 with a ``%``: an
     unquoted ``%`` does (``0.0%``, ``0.0 %``); a ``%`` that is only printed does not (in
     quotes ``0.0" %"``, after a backslash ``0.0\\%``, or as the character a ``_`` pads
-    with or a ``*`` repeats). Statistics offices store a share as 20.5 and print it with
-    such a literal ``%``; read as a percent format it would come out as 2050."""
-    quoted = False
-    literal_next = False
+    with or a ``*`` repeats, or inside brackets, ``[$%-407]``). Only the first section,
+    the positive numbers', counts (``0.0;0.0%`` shows 20.5 as 20.5). Statistics offices
+    store a share as 20.5 and print it with such a literal ``%``; read as a percent format
+    it would come out as 2050."""
+    quoted = bracketed = literal_next = False
     for char in format_code:
         if literal_next:
             literal_next = False
         elif quoted:
             quoted = char != '"'
+        elif bracketed:  # a colour, a condition or a locale tag: [Red], [$%-407]
+            bracketed = char != "]"
         elif char == '"':
             quoted = True
+        elif char == "[":
+            bracketed = True
         elif char in "\\_*":
             literal_next = True
+        elif char == ";":  # the first section is the positive numbers', a share's
+            return False
         elif char == "%":
             return True
     return False
