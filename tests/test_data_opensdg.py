@@ -311,6 +311,10 @@ def test_nuts_keys() -> None:
     keys, deeper = nuts_keys(codes)
     assert keys.tolist() == ["DG", "08", "16", "03", "DE91", "DE911", "K03101", "DE03101"]
     assert deeper.tolist() == [False, False, False, False, True, True, False, False]
+    # lower case as a spreadsheet's lower() leaves it: ``de9`` became key ``9`` (and the
+    # ``pad: auto`` inspect then proposed made Niedersachsen's figures Bayern's, ``09``)
+    lower, deeper = nuts_keys(pd.Series(["de9", "dea", "de91"]))
+    assert lower.tolist() == ["03", "05", "de91"] and deeper.tolist() == [False, False, True]
 
 
 def test_deeper_nuts_codes_are_refused_as_nuts_codes(tmp_path: Path) -> None:

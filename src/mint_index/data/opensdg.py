@@ -286,12 +286,13 @@ def nuts_keys(codes: pd.Series) -> tuple[pd.Series, np.ndarray]:
     (``DG``), ``DE1`` ... ``DEG`` the Länder (``DE1`` Baden-Württemberg ``08``, ``DE9``
     Niedersachsen ``03``); any other code as written. Also which codes are NUTS codes of a
     deeper level (``DE91``, ``DE911``), which name no Land and no official key."""
-    nuts = codes.str.fullmatch(_NUTS).fillna(False).to_numpy(dtype=bool)
+    upper = codes.str.upper()  # ``de9`` as a spreadsheet's lower() left it is ``DE9``
+    nuts = upper.str.fullmatch(_NUTS).fillna(False).to_numpy(dtype=bool)
     length = codes.str.len().to_numpy()
     land = nuts & (length == 3)
     out = codes.copy()
     out[nuts & (length == 2)] = "DG"
-    out[land] = codes[land].str[2].map(_NUTS_LAENDER)
+    out[land] = upper[land].str[2].map(_NUTS_LAENDER)
     return out, nuts & (length > 3)
 
 
