@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
 import mint_index as mi
+
+#: The project's seed documents (../shared/seeds, beside the checkout, not shipped), one per
+#: programme page: tests that quote the programmes check their words there when present.
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEED_FILES = {
+    "000_d470b00f37354fd8.txt": "MIT",
+    "001_3e6991070f921a31.txt": "MIT",
+    "002_697b4d69d1840fa9.txt": "M³",
+    "003_82e5364244d2278a.txt": "VOPI",
+    "004_fa7971c945fee4a2.txt": "MINT",
+}
 
 #: Raw values for one unit of the small test framework (tests/fixtures/framework_small).
 SMALL_BASE = {

@@ -15,11 +15,11 @@ Kinds are read from the loaded framework (`Indicator.kind`), never from a list o
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import SEED_FILES, SEEDS_DIR
 
 import mint_index as mi
 from mint_index.recommendations import RuleSet, load_rules
@@ -39,16 +39,6 @@ NO_INSTRUMENT = {
 NO_LABOUR_MARKET = {
     "de": re.compile(r"Die vier Programme (haben|bieten) kein[^.]*Arbeitsmarkt"),
     "en": re.compile(r"The four programmes (have|offer) no[^.]*labour-market"),
-}
-
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-#: The seed documents by programme (as in test_recommendations_rules.py).
-SEED_FILES = {
-    "000_d470b00f37354fd8.txt": "MIT",
-    "001_3e6991070f921a31.txt": "MIT",
-    "002_697b4d69d1840fa9.txt": "M³",
-    "003_82e5364244d2278a.txt": "VOPI",
-    "004_fa7971c945fee4a2.txt": "MINT",
 }
 
 

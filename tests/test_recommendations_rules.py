@@ -7,21 +7,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import SEED_FILES, SEEDS_DIR
 
 import mint_index as mi
 from mint_index.errors import RuleError
 from mint_index.recommendations import load_rules
 from mint_index.recommendations.rules import AllOf, AnyOf, NodeCondition, NotOf, walk
-
-#: The seed documents of the project (../shared/seeds), one per programme page.
-SEED_FILES = {
-    "000_d470b00f37354fd8.txt": "MIT",
-    "001_3e6991070f921a31.txt": "MIT",
-    "002_697b4d69d1840fa9.txt": "M³",
-    "003_82e5364244d2278a.txt": "VOPI",
-    "004_fa7971c945fee4a2.txt": "MINT",
-}
-SEEDS_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
 #: The actions issue 5 asks for, by programme.
 EXPECTED_ACTIONS = {
