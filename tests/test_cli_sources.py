@@ -330,6 +330,23 @@ def test_validate_strict_with_the_warnings_a_file_is_known_to_give(
     assert "--expected-warnings" in _json(capsys)["problems"][0]["reason"]
 
 
+def test_help_and_docs_name_every_warning_a_source_may_expect(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--help`` is built without the library (it must answer at once), so it lists the
+    codes by hand: it and the docs must not lag behind ``READING_WARNINGS``."""
+    from mint_index.data.source import READING_WARNINGS
+
+    assert main(["validate", "--help"]) == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    docs = (Path(__file__).parents[1] / "docs" / "data-input.md").read_text(encoding="utf-8")
+    documented = next(
+        line for line in docs.splitlines() if line.startswith("| `expected_warnings`")
+    )
+    for code in READING_WARNINGS:
+        assert code in shown and f"`{code}`" in documented, code
+
+
 def test_inspect_usage_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -279,6 +279,69 @@ def test_bad_cells_and_rows_are_located(tmp_path: Path) -> None:
     assert (failures.loc[6, "value"], failures.loc[6, "reason"]) == ("1.5", "not a number")
 
 
+def test_a_quote_that_never_closes_is_located_not_a_crash(tmp_path: Path) -> None:
+    """A stray quote in a data line (``Kiel"``) makes every line after it one field:
+    the reader lost count of its lines and failed with NumPy's words (``boolean index
+    did not match indexed array``). The line is reported, the lines above it read."""
+    lines = [
+        "GENESIS-Tabelle: 12411-01-01-4",
+        ";;31.12.2015;31.12.2015",
+        ";;Insgesamt;männlich",
+        "01001;  Flensburg;85942;41524",
+        '01002;  Kiel";246794;120301',
+        "01003;  Lübeck;216253;104393",
+        "01004;  Neumünster;79487;38934",
+        *FOOTER,
+    ]
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(write(tmp_path / "q.csv", lines))
+    (problem,) = err.value.failures.itertuples()
+    assert (problem.row, problem.code) == (5, "wrong_field_count")
+    assert problem.reason.startswith('a quote (") opens on this line and never closes')
+    assert "the 2 after it" in problem.reason  # Lübeck and Neumünster
+    table = read_genesis(write(tmp_path / "q.csv", lines).read_bytes(), "q.csv")
+    assert table.cells["unit"].astype(str).unique().tolist() == ["01001"]
+
+
+@pytest.mark.parametrize("cut", ["01004;  ", "01004", "31.1"])
+def test_a_download_that_broke_off_mid_line_is_an_error(tmp_path: Path, cut: str) -> None:
+    """A download cut short after the key of its last line read as complete: that line
+    passed as a bare line and was dropped without a word."""
+    lines = [
+        "GENESIS-Tabelle: 12411-01-01-4",
+        ";;31.12.2015;31.12.2015",
+        ";;Insgesamt;männlich",
+        "01001;  Flensburg;85942;41524",
+        "01002;  Kiel;246794;120301",
+        "01003;  Lübeck;216253;104393",
+    ]
+    path = tmp_path / "cut.csv"
+    path.write_bytes("\n".join([*lines, cut]).encode("cp1252"))  # no newline: cut off
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(path)
+    (problem,) = err.value.failures.itertuples()
+    assert (problem.row, problem.code, problem.value) == (7, "wrong_field_count", cut)
+    assert "the download broke off" in problem.reason
+
+
+def test_an_export_without_its_closing_lines_is_read_with_a_warning(tmp_path: Path) -> None:
+    """Cut off at a line's end, a download reads as a shorter table: every export ends
+    with ``__________`` and the copyright, so their absence is said."""
+    lines = [
+        "GENESIS-Tabelle: 12411-01-01-4",
+        ";;31.12.2015;31.12.2015",
+        ";;Insgesamt;männlich",
+        "01001;  Flensburg;85942;41524",
+        "01002;  Kiel;246794;120301",
+    ]
+    data = mi.load_data(write(tmp_path / "short.csv", lines))
+    assert cell(data, "01002", 2015, "männlich")["value"] == 120301
+    (warning,) = data.warnings.itertuples()
+    assert (warning.code, warning.row) == ("cut_off", 5)
+    closed = mi.load_data(write(tmp_path / "whole.csv", [*lines, *FOOTER]))
+    assert closed.warnings.empty
+
+
 def test_an_english_export_has_a_decimal_point(tmp_path: Path) -> None:
     """GENESIS-Online in English writes figures with a decimal point and signed changes
     (the consumer price index 61111-0002 as its web service returned it in September

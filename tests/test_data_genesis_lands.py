@@ -701,6 +701,23 @@ def test_one_date_line_above_the_laender_keeps_the_header(tmp_path: Path) -> Non
     assert cell(data, "09", 2023, "weiblich") == 6784741
 
 
+def test_laender_read_by_name_keep_their_keys_and_the_notes_stay_notes(tmp_path: Path) -> None:
+    """``key: {match: name}`` on a table of the Länder: the note under the closing rule
+    (``"Berlin (1995-2000): bezogen auf ...;"``) was kept as a region to key by name,
+    and the read failed with NumPy's words (``boolean index did not match``); a table
+    of the Länder across its columns was refused as one with keys of its own. Both read
+    as they do without the option: the Länder by their own keys, nothing from the notes."""
+    units = pd.DataFrame({"unit": ["08", "09"], "name": ["Baden-Württemberg", "Bayern"]})
+    path = write(tmp_path / "12411-0011.csv", DATE_LINES)
+    by_name = mi.load_data(path, key={"match": "name"}, units=units)
+    plain = mi.load_data(path)
+    assert list(by_name.unit_ids) == list(plain.unit_ids) == ["08", "09"]
+    np.testing.assert_array_equal(by_name.values, plain.values)
+    assert cell(by_name, "09", 2022, "männlich") == 6613063  # line 9 of the file
+    groups = write(tmp_path / "12411-0013.csv", LAND_GROUPS)
+    assert sorted(mi.load_data(groups, key={"match": "name"}).unit_ids) == ["08", "09"]
+
+
 def test_english_date_lines_over_a_group_row_read(tmp_path: Path) -> None:
     """12411-0042 in English: ISO date lines, a group row over the sexes."""
     lines = [

@@ -422,7 +422,7 @@ def test_expected_warnings_of_a_data_frame_and_unknown_codes() -> None:
     assert not len(mi.load_data(frame, expected_warnings=["footnote_mark"]).warnings)
     with pytest.raises(
         mi.MintIndexError,
-        match="valid: caption_column, change_column, column_not_read, footnote_mark, hidden_",
+        match="valid: caption_column, change_column, column_not_read, cut_off, footnote_mark, ",
     ):
         mi.load_data(frame, expected_warnings=["unused_variable"])
 

@@ -73,6 +73,9 @@ SET_BY_PRODUCER: dict[str, str] = {
     "(a web export named .xls, a page saved instead of the download)",
     "folder_entry": "a data folder holds a subfolder or an unreadable entry",
     "wrong_field_count": "a row has more or fewer fields than the header",
+    "cut_off": "a GENESIS export that ends with a data line, without the closing lines "
+    "every export has (__________, the copyright): the download may have broken off (a "
+    "warning)",
     "missing_column": "a column the layout needs is missing",
     "text_column": "a value column holds text",
     "not_a_year": "a year column holds something that is not a year",

@@ -244,9 +244,8 @@ def _add_source_options(parser: argparse.ArgumentParser, year: bool = True) -> N
         metavar="CODES",
         help="reading warnings known to be harmless, separated by commas (total_row, "
         "note_below_table, caption_column, change_column, column_not_read, footnote_mark, "
-        "other_units, row_number_column, unknown_mark, no_table_in_sheet, hidden_sheet): "
-        "left out, so "
-        "--strict passes on a file as it is sent every year",
+        "other_units, row_number_column, unknown_mark, no_table_in_sheet, hidden_sheet, "
+        "cut_off): left out, so --strict passes on a file as it is sent every year",
     )
     group.add_argument(
         "--sheet",

@@ -21,7 +21,7 @@ import csv
 import io
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +76,8 @@ _COPYRIGHT = re.compile(
     r"Technik Nordrhein-Westfalen)",
     re.IGNORECASE,
 )
+#: The line of underscores GENESIS writes under a table, over its notes and its footer.
+CLOSING_RULE = re.compile(r"^\s*_{5,}\s*$")
 #: A date or a year as a GENESIS export writes it: ``31.12.2023``, ``2023``, and in an
 #: English export of GENESIS-Online ``2023-12-31``.
 DATE = r"\d{1,2}\.\d{1,2}\.\d{4}|\d{4}-\d{2}-\d{2}|\d{4}"
@@ -410,7 +412,10 @@ def read_genesis(
             return table
     table = _read_keyed(lands.raw, source, "utf-8", year, decimal, school_year)
     table.sha256, table.encoding = digest, encoding
-    return lands.restore(table)
+    table = lands.restore(table)
+    if named and table.named_units is None:  # regions it names, all keyed by their names
+        table.named_units = frozenset()
+    return table
 
 
 def _read_keyed(
@@ -455,7 +460,8 @@ def _read_keyed(
         else np.r_[everything[starts[first] :], np.uint8(_NL)]
     )
     block, delims, line_numbers, failures = _data_lines(block, first, source)
-    warnings: list[pd.DataFrame] = []
+    cut, warnings = _end_of_export(line, last, n_lines, source)
+    failures += cut
     n_rows = len(line_numbers)
     n_fields = len(delims) // n_rows
     sample = _sample_rows(block, delims, n_fields)
@@ -591,6 +597,52 @@ def _read_keyed(
     )
 
 
+#: How many lines after the last data line are looked at for the export's closing lines.
+_TAIL_LINES = 200
+#: A data line a download broke off in: part of its date, its key and nothing after it,
+#: or its key and part of its name (``03158;      ``).
+_CUT_LINE = re.compile(
+    rf'^\s*"?(?:[\d.-]*|(?:(?:{DATE})"?\s*;\s*"?)?(?:DG|[0-9A-Z]*[0-9][0-9A-Z]*)"?\s*(?:;[^;]*)?)$'
+)
+
+
+def _end_of_export(
+    line: Callable[[int], str], last: int, n_lines: int, source: str
+) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
+    """What the lines after the last data line say about a download that broke off.
+    Every export closes with a rule (``__________``) and the offices' copyright; without
+    them, a last line that is a data line cut short is an error (``wrong_field_count``),
+    and otherwise the missing close a warning (``cut_off``). Returns (failures,
+    warnings)."""
+    tail = [line(i) for i in range(last + 1, min(n_lines, last + 1 + _TAIL_LINES))]
+    if any(CLOSING_RULE.match(text) or _COPYRIGHT.search(text) for text in tail):
+        return [], []
+    filled = [i for i, text in enumerate(tail, start=last + 1) if text.strip()]
+    if filled and filled[-1] >= n_lines - 2 and _CUT_LINE.match(line(filled[-1])):
+        return [
+            failures_frame(
+                source,
+                filled[-1] + 1,
+                None,
+                line(filled[-1]),
+                "a data line cut short, the last line of the file: the download broke off; "
+                "download the table again",
+                code="wrong_field_count",
+            )
+        ], []
+    return [], [
+        failures_frame(
+            source,
+            last + 1,
+            None,
+            None,
+            "the table ends without the closing lines every GENESIS export has (__________ "
+            "and the copyright): the download may have broken off",
+            code="cut_off",
+        )
+    ]
+
+
 def _is_data_line(text: str) -> bool:
     """A data row starts with ``[date;]key;`` and has more than its first field: a bare
     year line (``2015;;;;``) above the header is not one."""
@@ -642,6 +694,9 @@ def _data_lines(
     if (block == _CR).any():
         block = block[block != _CR]
     delims = _delimiters(block)
+    unclosed = _unclosed_quote(block, delims, first, source)
+    if unclosed is not None:  # the lines from the quote on are one field: not read
+        block, delims, opened_at = unclosed
     ends = np.flatnonzero(block[delims] == _NL)  # index into delims of each line's end
     fields = np.diff(np.r_[-1, ends])
     line_numbers = first + 1 + np.arange(len(ends))
@@ -651,8 +706,9 @@ def _data_lines(
     # the data's width: the most common among lines with something on them
     expected = np.bincount(fields[lengths > 1] if (lengths > 1).any() else fields).argmax()
     wrong = fields != expected
+    opened = [] if unclosed is None else [opened_at]
     if not wrong.any():
-        return block, delims, line_numbers, []
+        return block, delims, line_numbers, opened
     report = np.flatnonzero(wrong & (lengths > 1))  # blank lines go without a word
     texts = [bytes(block[line_start[i] : nl_pos[i]]).decode("latin-1") for i in report]
     failures = (
@@ -670,7 +726,33 @@ def _data_lines(
         else []
     )
     block = block[np.repeat(~wrong, lengths)]
-    return block, _delimiters(block), line_numbers[~wrong], failures
+    return block, _delimiters(block), line_numbers[~wrong], failures + opened
+
+
+def _unclosed_quote(
+    block: np.ndarray, delims: np.ndarray, first: int, source: str
+) -> tuple[np.ndarray, np.ndarray, pd.DataFrame] | None:
+    """Where a quote in the data lines opens and never closes, every line from its own
+    on is one field to :func:`_delimiters`: those lines cut off (the block, the
+    delimiters, each up to the last line that ends before the quote) and the problem that
+    says so; ``None`` where every quote closes (the block ends in a delimited newline)."""
+    if len(delims) and delims[-1] == len(block) - 1:
+        return None
+    ended = delims[block[delims] == _NL]
+    cut = int(ended[-1]) + 1 if len(ended) else 0
+    line = first + 1 + len(ended)
+    lost = int((block[cut:] == _NL).sum())
+    text = bytes(block[cut : cut + 200]).split(b"\n", 1)[0].decode("latin-1")
+    problem = failures_frame(
+        source,
+        line,
+        None,
+        text,
+        f'a quote (") opens on this line and never closes: this line and the {lost - 1} '
+        "after it are one field; not read",
+        code="wrong_field_count",
+    )
+    return block[:cut], delims[delims < cut], problem
 
 
 def _delimiters(buf: np.ndarray) -> np.ndarray:

@@ -45,7 +45,14 @@ import numpy as np
 import pandas as pd
 
 from mint_index.data.cells import FOOTNOTE_MARK, parse_years, year_failures
-from mint_index.data.genesis import DATE, TIME_HEADS, fields_of, time_of, title_statistic
+from mint_index.data.genesis import (
+    CLOSING_RULE,
+    DATE,
+    TIME_HEADS,
+    fields_of,
+    time_of,
+    title_statistic,
+)
 from mint_index.data.keys import local_region_names, region_keys
 from mint_index.data.plain_tables import total_labels
 from mint_index.data.problems import failures_frame
@@ -287,6 +294,9 @@ def _in_rows(lines: list[str], source: str, named_units: bool = False) -> Keyed 
     named = (names != "").to_numpy()
     rest = parts["rest"].fillna("")
     figures = rest.str.contains(r';\s*"?[-+(]?\d', regex=True).to_numpy()
+    # a note under the closing rule is no row, whatever region it names; a line with
+    # figures there is read (and what does not fit, reported) as anywhere else
+    filled = filled & (_above_closing_rule(text, figures) | figures)
     dates = rest.str.fullmatch(_DATES_ONLY).fillna(False).to_numpy(dtype=bool)
     # a line with no name and figures continues the named line above; one with only
     # dates (``;31.12.2022;31.12.2023``) is a header
@@ -349,6 +359,18 @@ def _in_rows(lines: list[str], source: str, named_units: bool = False) -> Keyed 
         warnings=_problems(source, [f for f in found if totals[f[0]]], "total_row"),
         named=placeholders,
     )
+
+
+def _above_closing_rule(lines: pd.Series, figures: np.ndarray) -> np.ndarray:
+    """Which ``lines`` lie above the closing rule (``__________``) under the first line
+    with figures: the lines below it are notes (``"Berlin (1995-2000): bezogen auf ..."``),
+    which would otherwise read as a region's row under ``key: {match: name}``."""
+    start = int(np.argmax(figures)) if figures.any() else 0
+    rules = np.flatnonzero(lines.iloc[start:].str.match(CLOSING_RULE).to_numpy(dtype=bool))
+    above = np.ones(len(lines), dtype=bool)
+    if len(rules):
+        above[start + int(rules[0]) :] = False
+    return above
 
 
 #: A date or year in the field after a Land's name (``Bayern;2022;64601;60814``).

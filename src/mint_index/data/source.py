@@ -59,6 +59,7 @@ ReadingWarning = Literal[
     "caption_column",
     "change_column",
     "column_not_read",
+    "cut_off",
     "footnote_mark",
     "hidden_sheet",
     "no_table_in_sheet",
