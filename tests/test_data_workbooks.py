@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -24,8 +25,9 @@ from mint_index.data import workbooks
 from mint_index.data.dataset import MISSING_REASONS
 from mint_index.data.inputs import InputRefused, folder_data_files
 from mint_index.data.workbooks import (
+    FORMAT_ROWS,
     UNPACKED_LIMIT_FACTOR,
-    percent_columns,
+    percent_cells,
     read_sheet,
     sheet_names,
     workbook_format,
@@ -98,7 +100,12 @@ def _minimal_xlsx(rows: str, styles: str) -> bytes:
     return out.getvalue()
 
 
-def test_percent_columns_of_a_workbook_excel_did_not_write() -> None:
+def _percent_at(raw: bytes, sheet: str | int) -> list[tuple[int, int]]:
+    found = percent_cells(raw, sheet)
+    return list(zip(found.rows.tolist(), found.columns.tolist(), strict=True))
+
+
+def test_percent_cells_of_a_workbook_excel_did_not_write() -> None:
     """Styles 1 (a custom ``0.0 %``) and 2 (the built-in 10, ``0.00%``) show percentages,
     style 3 (``#,##0``) does not; a percent style on text or a true/false cell shows no
     figure. Without a ``<dimension>`` openpyxl read the whole sheet to size it before
@@ -116,10 +123,11 @@ def test_percent_columns_of_a_workbook_excel_did_not_write() -> None:
         '<row r="7"><c r="E7" s="2"><v>0.5</v></c></row>'
     )
     raw = _minimal_xlsx(rows, styles)
-    assert percent_columns(raw, "Tab1") == percent_columns(raw, 1) == [1, 4]
-    assert percent_columns(raw, "Inhalt") == []
+    assert _percent_at(raw, "Tab1") == _percent_at(raw, 1) == [(1, 1), (6, 4)]
+    assert percent_cells(raw, 1).below.tolist() == [1, 4]  # their last number cells
+    assert _percent_at(raw, "Inhalt") == []
     with pytest.raises(ValueError, match="no sheet 'Tab2'"):  # as every reader says it
-        percent_columns(raw, "Tab2")
+        percent_cells(raw, "Tab2")
 
 
 def test_a_percent_sign_a_format_only_prints_is_no_percent_format(tmp_path: Path) -> None:
@@ -139,7 +147,7 @@ def test_a_percent_sign_a_format_only_prints_is_no_percent_format(tmp_path: Path
         sheet[f"{column}2"].number_format = code
     book.save(tmp_path / "anteile.xlsx")
     raw = (tmp_path / "anteile.xlsx").read_bytes()
-    assert percent_columns(raw, "2023") == [3]
+    assert _percent_at(raw, "2023") == [(1, 3)]
     ds = mi.load_data(tmp_path / "anteile.xlsx", sheet="2023", year=2023)
     shares = dict(zip(ds.variables, ds.values[0, 0].tolist(), strict=True))
     assert shares == pytest.approx(
@@ -155,13 +163,81 @@ def test_a_percent_sign_a_format_only_prints_is_no_percent_format(tmp_path: Path
     )
 
 
+def test_a_percent_format_counts_for_its_own_cells_only(tmp_path: Path) -> None:
+    """A town's share table: years typed as numbers over shares formatted ``0.0%``, a
+    count in General format below the shares, a styled empty cell right of the table.
+    Only the shares were read times 100 before: the whole column was, so the heads
+    became 202200 and 202300 and the count 1234 became 123400; the styled cell outside
+    the table is in the next test."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Nr", "Stadtteil", 2022, 2023])
+    sheet.append(["1", "Altstadt", 0.125, 0.13])
+    sheet.append(["2", "Neustadt", 0.2, 0.21])
+    for cell in ("C2", "D2", "C3", "D3"):
+        sheet[cell].number_format = "0.0%"
+    book.save(tmp_path / "anteile.xlsx")
+    ds = mi.load_data(tmp_path / "anteile.xlsx", key={"scheme": "own"})
+    assert list(ds.years) == [2022, 2023]
+    long = ds.long.set_index(["unit", "year"])["value"]
+    assert long.to_dict() == pytest.approx(
+        {("1", 2022): 12.5, ("1", 2023): 13.0, ("2", 2022): 20.0, ("2", 2023): 21.0}, abs=1e-9
+    )
+
+
+def test_a_percent_cell_the_sheet_does_not_reach_changes_nothing(tmp_path: Path) -> None:
+    """A number cell with a percent style and an empty value (``<v></v>``), right of
+    the table: the reader lays out no column for it. It failed the whole read
+    (``cannot read: 7``, a KeyError shown as a data problem)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["AGS", "Anteil"])
+    book.active.append(["01001000", 0.205])
+    book.active["B2"].number_format = "0.0%"
+    saved = io.BytesIO()
+    book.save(saved)
+    out = io.BytesIO()
+    with zipfile.ZipFile(saved) as given, zipfile.ZipFile(out, "w") as written:
+        for item in given.infolist():
+            part = given.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                style = re.search(rb'<c r="B2" s="(\d+)"', part)
+                assert style is not None
+                beyond = b'<c r="H2" s="' + style[1] + b'"><v></v></c></row>'
+                part = re.sub(rb"(<c r=\"B2\".*?</c>)</row>", rb"\1" + beyond, part)
+            written.writestr(item, part)
+    (tmp_path / "t.xlsx").write_bytes(out.getvalue())
+    assert percent_cells(out.getvalue()).columns.tolist() == [1, 7]
+    ds = mi.load_data(tmp_path / "t.xlsx", year=2023)
+    assert ds.values[0, 0, 0] == pytest.approx(20.5, abs=1e-12)
+
+
+def test_rows_below_the_sampled_ones_follow_their_columns_last_number_cell() -> None:
+    """Formats are read per cell for the first rows; below them a column reads as its
+    last number cell there does: the shares of a long table stay shares, a count column
+    whose only percent cell is its first stays counts."""
+    height = FORMAT_ROWS + 50
+    sheet = pd.DataFrame({0: [0.5] * height, 1: [1000] * height}, dtype=object)
+    found = workbooks.PercentCells(
+        rows=np.r_[np.arange(FORMAT_ROWS), 0],
+        columns=np.r_[np.zeros(FORMAT_ROWS, dtype=np.int64), 1],
+        below=np.array([0]),
+    )
+    shown = found.read_as_shown(sheet)
+    assert shown[0].tolist() == [50.0] * height
+    assert shown[1].tolist() == [100000.0] + [1000] * (height - 1)
+    assert sheet[0].tolist() == [0.5] * height  # the cells given are not changed
+
+
 @pytest.mark.parametrize("suffix", FORMATS)
-def test_each_format_tells_its_percent_columns(suffix: str) -> None:
+def test_each_format_tells_its_percent_cells(suffix: str) -> None:
     raw = (BOOKS / f"bevoelkerung.{suffix}").read_bytes()
     assert workbook_format(raw) == suffix
     assert sheet_names(raw) == ["Inhalt", "Tab1"]
-    assert percent_columns(raw, "Tab1") == percent_columns(raw, 1) == [4]
-    assert percent_columns(raw, "Inhalt") == []
+    assert {c for _, c in _percent_at(raw, "Tab1")} == {c for _, c in _percent_at(raw, 1)} == {4}
+    assert percent_cells(raw, "Tab1").below.tolist() == [4]
+    assert _percent_at(raw, "Inhalt") == []
     # the cell as stored: a hundredth of what the sheet shows
     assert read_sheet(raw, "Tab1", header=False).iloc[3, 4] == pytest.approx(0.2, abs=1e-15)
 

@@ -104,13 +104,7 @@ from mint_index.data.readers import (
     unreadable_csv,
 )
 from mint_index.data.source import SourceSpec
-from mint_index.data.workbooks import (
-    as_shown_percent,
-    hidden_sheets,
-    percent_columns,
-    sheet_cells,
-    sheet_names,
-)
+from mint_index.data.workbooks import hidden_sheets, percent_cells, sheet_cells, sheet_names
 from mint_index.data.year_heads import (
     bare_year_heads,
     change_columns,
@@ -632,8 +626,7 @@ def _excel(
     if every_sheet and not _holds_table(sheet):
         why = "the sheet holds no table (no row of two filled cells); not read"
         return _passed_over(name, len(sheet), why, "no_table_in_sheet")
-    for j in percent_columns(raw, one):  # 12,5 % is stored as 0.125
-        sheet[j] = as_shown_percent(sheet[j])
+    sheet = percent_cells(raw, one).read_as_shown(sheet)  # 12,5 % is stored as 0.125
     tidy = _tidy_sheet(sheet)
     if tidy is not None:  # an Open SDG table or a GENESIS flat file kept in a workbook
         update: dict[str, Any] = {"format": "auto"}

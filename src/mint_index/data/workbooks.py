@@ -14,8 +14,8 @@ The only thing the cell values do not tell is how a number is shown. Excel and
 LibreOffice store a cell shown as ``12,5 %`` as 0.125; that is what a reader gets, a
 hundredth of what the department typed and sees, and what the same table saved as CSV
 says. So each format's own record of a cell's format is read for the first rows of a
-sheet (:func:`percent_columns`), and such columns are read as shown
-(:func:`as_shown_percent`). Nor do they tell which header cells are merged, which an
+sheet (:func:`percent_cells`), and such cells are read as shown
+(:meth:`PercentCells.read_as_shown`). Nor do they tell which header cells are merged, which an
 workbook records (:func:`merged_cells`): a unit of measure typed into one cell then
 stands over its own column only.
 
@@ -33,6 +33,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 from xml.etree import ElementTree
 
@@ -54,10 +55,11 @@ if TYPE_CHECKING:
     from python_calamine import CalamineSheet
 
 __all__ = [
+    "PercentCells",
     "as_shown_percent",
     "hidden_sheets",
     "merged_cells",
-    "percent_columns",
+    "percent_cells",
     "read_sheet",
     "sheet_cells",
     "sheet_names",
@@ -206,17 +208,53 @@ def sheet_rows(raw: bytes) -> dict[str, list[tuple[Any, ...]]]:
     return rows
 
 
-def percent_columns(raw: bytes, sheet: str | int = 0) -> list[int]:
-    """The columns (0-based) of a sheet whose figures are formatted as percentages: a
-    column counts when a number among the sheet's first :data:`FORMAT_ROWS` rows has a
-    percent format (Excel's format code with ``%``, an OpenDocument ``percentage`` cell)."""
+@dataclass(frozen=True, eq=False)
+class PercentCells:
+    """The number cells of a sheet that its formats show as percentages (Excel's format
+    code with an unquoted ``%``, an OpenDocument ``percentage`` cell), which hold a
+    hundredth of what the sheet shows. Formats are read per cell for the sheet's first
+    :data:`FORMAT_ROWS` rows: a year typed as a number into the header, a count in
+    General format below a share, stay as they are. Below those rows a column is read as
+    its last number cell in them is."""
+
+    #: the rows and the columns (0-based from ``A1``) of the percent cells among the
+    #: first rows
+    rows: np.ndarray
+    columns: np.ndarray
+    #: the columns whose last number cell among the first rows is a percent cell
+    below: np.ndarray
+
+    def read_as_shown(self, sheet: pd.DataFrame) -> pd.DataFrame:
+        """``sheet`` (cells as :func:`sheet_cells` gives them, labelled by position) with
+        its percent cells as the sheet shows them (:func:`as_shown_percent`). A format
+        recorded for a cell the sheet's cells do not reach (an empty cell with a style)
+        changes nothing."""
+        height, width = sheet.shape
+        shown = np.zeros((height, width), dtype=bool)
+        inside = (self.rows < height) & (self.columns < width)
+        shown[self.rows[inside], self.columns[inside]] = True
+        shown[FORMAT_ROWS:, self.below[self.below < width]] = True
+        if not shown.any():
+            return sheet
+        values = sheet.to_numpy(dtype=object, copy=True)
+        values[shown] = as_shown_percent(pd.Series(values[shown], dtype=object)).to_numpy()
+        return pd.DataFrame(values, index=sheet.index, columns=sheet.columns)
+
+
+def percent_cells(raw: bytes, sheet: str | int = 0) -> PercentCells:
+    """The cells of a sheet shown as percentages (:class:`PercentCells`), read from each
+    format's own record of how a cell is shown."""
     with _refused_when_unreadable():
         kind = workbook_format(raw)
         if kind == "ods":
-            return _ods_percent_columns(raw, sheet)
-        if kind == "xls":
-            return _xls_percent_columns(raw, sheet)
-        return _xlsx_percent_columns(raw, sheet)
+            rows, columns, percent = _ods_number_cells(raw, sheet)
+        else:
+            found = (_xls_number_cells if kind == "xls" else _xlsx_number_cells)(raw, sheet)
+            table = np.array(found, dtype=np.int64).reshape(-1, 3)
+            rows, columns, percent = table[:, 0], table[:, 1], table[:, 2].astype(bool)
+    order = np.lexsort((rows, columns))  # by column, then row: each column's last cell
+    last = order[np.r_[columns[order][1:] != columns[order][:-1], True]] if len(order) else order
+    return PercentCells(rows[percent], columns[percent], np.unique(columns[last[percent[last]]]))
 
 
 def _calamine_sheet(raw: bytes, sheet: str | int) -> CalamineSheet:
@@ -270,21 +308,21 @@ def as_shown_percent(cells: pd.Series) -> pd.Series:
 # ---- each format's record of how a number is shown ------------------------------------------
 
 
-def _xlsx_percent_columns(raw: bytes, sheet: str | int) -> list[int]:
-    """Read from the sheet's XML and the workbook's styles (:func:`_xlsx_cells`): a
-    number cell whose style's number format has a ``%`` (the built-in formats 9 and 10,
-    ``0%`` and ``0.00%``, or a custom code such as ``0.0 %``)."""
+def _xlsx_number_cells(raw: bytes, sheet: str | int) -> list[tuple[int, int, bool]]:
+    """The number cells of a .xlsx sheet's first rows as (row, column, shown as a
+    percentage), read from the sheet's XML and the workbook's styles
+    (:func:`_xlsx_cells`): a style's number format shows one where it is a built-in
+    percent format (9 and 10, ``0%`` and ``0.00%``) or a custom code such as ``0.0 %``."""
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
         sheets, styles = _xlsx_parts(archive)
         percent = _xlsx_percent_styles(archive, styles)
         if not percent:
             return []
-        found: set[int] = set()
-        for _, column, cell in _xlsx_cells(archive, _xlsx_sheet_path(sheets, sheet)):
-            number = cell.get("t", "n") == "n" and _xml_child(cell, "v") is not None
-            if number and _whole(cell.get("s"), 0) in percent:
-                found.add(column)
-        return sorted(found)
+        return [
+            (row, column, _whole(cell.get("s"), 0) in percent)
+            for row, column, cell in _xlsx_cells(archive, _xlsx_sheet_path(sheets, sheet))
+            if cell.get("t", "n") == "n" and _xml_child(cell, "v") is not None
+        ]
 
 
 #: Excel's built-in number formats that show a percentage (``0%``, ``0.00%``).
@@ -439,20 +477,22 @@ def _column_index(reference: str) -> int:
     return index - 1
 
 
-def _xls_percent_columns(raw: bytes, sheet: str | int) -> list[int]:
+def _xls_number_cells(raw: bytes, sheet: str | int) -> list[tuple[int, int, bool]]:
+    """The number cells of an .xls sheet's first rows as (row, column, shown as a
+    percentage), from the format each cell's XF record names."""
     import xlrd
 
     with _xls_book(raw, formatting_info=True) as book:
         ws = book.sheet_by_index(sheet) if isinstance(sheet, int) else book.sheet_by_name(sheet)
-        found: set[int] = set()
+        found = []
         for r in range(min(ws.nrows, FORMAT_ROWS)):
             for j, cell in enumerate(ws.row(r)):
-                if cell.ctype != xlrd.XL_CELL_NUMBER or cell.xf_index is None:
+                if cell.ctype != xlrd.XL_CELL_NUMBER:
                     continue
-                shown = book.format_map.get(book.xf_list[cell.xf_index].format_key)
-                if shown is not None and _shows_percent(shown.format_str):
-                    found.add(j)
-        return sorted(found)
+                xf = None if cell.xf_index is None else book.xf_list[cell.xf_index]
+                shown = None if xf is None else book.format_map.get(xf.format_key)
+                found.append((r, j, shown is not None and _shows_percent(shown.format_str)))
+        return found
 
 
 def _xls_merged_cells(raw: bytes, sheet: str | int) -> list[tuple[int, int, int, int]]:
@@ -533,15 +573,27 @@ _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 
 
-def _ods_percent_columns(raw: bytes, sheet: str | int) -> list[int]:
-    """Read from the sheet's cells in ``content.xml`` (:func:`_ods_cells`): a cell's
-    ``office:value-type`` is ``percentage``. Repeated cells count as often as they are
-    repeated."""
-    found: set[int] = set()
-    for _, column, repeat, _, cell in _ods_cells(raw, sheet):
-        if cell.get(f"{_OFFICE}value-type") == "percentage":
-            found.update(range(column, column + repeat))
-    return sorted(found)
+#: The value types of an OpenDocument cell that hold a number.
+_ODS_NUMBERS = frozenset({"float", "percentage", "currency"})
+
+
+def _ods_number_cells(raw: bytes, sheet: str | int) -> tuple[np.ndarray, ...]:
+    """The number cells of an .ods sheet's first rows as arrays of their rows, their
+    columns and whether each is shown as a percentage, from the cells in
+    ``content.xml`` (:func:`_ods_cells`): a cell's ``office:value-type`` is
+    ``percentage``. A repeated cell stands for each cell it repeats among those rows."""
+    blocks = [
+        (row, min(row + repeat_rows, FORMAT_ROWS), column, column + repeat, kind == "percentage")
+        for row, column, repeat, repeat_rows, cell in _ods_cells(raw, sheet)
+        if (kind := cell.get(f"{_OFFICE}value-type")) in _ODS_NUMBERS
+    ]
+    grids = [np.mgrid[r0:r1, c0:c1].reshape(2, -1) for r0, r1, c0, c1, _ in blocks]
+    if not grids:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=bool)
+    rows, columns = np.concatenate(grids, axis=1)
+    percent = np.repeat([b[4] for b in blocks], [g.shape[1] for g in grids])
+    return rows, columns, percent
 
 
 def _ods_merged_cells(raw: bytes, sheet: str | int) -> list[tuple[int, int, int, int]]:
