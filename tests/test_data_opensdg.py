@@ -445,6 +445,48 @@ def test_an_unknown_filter_column_lists_the_files_columns_and_inspect_fails(
         describe_source(spec, base_dir=tmp_path)
 
 
+@pytest.mark.parametrize("option", ["name_column", "unit_column"])
+def test_a_unit_or_name_column_the_file_lacks_lists_the_files_columns(
+    tmp_path: Path, option: str
+) -> None:
+    """A mistyped ``name_column`` read as ``cannot read: 'Nope'`` (a KeyError shown as a
+    data problem); a mistyped ``unit_column`` as a file without a GeoCode column."""
+    _write(tmp_path, "indicator_8-5-1.csv", SERIES_UNITS)
+    failures = _failures(tmp_path, "indicator_8-5-1.csv", **{option: "Nope"})
+    (reason,) = failures["reason"]
+    assert f"{option} names a column the source does not have" in reason
+    assert reason.endswith(
+        "columns are: Year, Series, Units, Observation status, Staatsangehörigkeit, "
+        "Gebietseinheit, GeoCode, Value"
+    )
+
+
+def test_a_header_of_many_disaggregations_is_still_an_open_sdg_header(tmp_path: Path) -> None:
+    """Open SDG writes ``Value`` last: with 150 disaggregation columns the header is
+    longer than the 4,096 bytes detection looked at, and the file was read as a plain
+    table (every disaggregation a variable, ``K03101`` an own key)."""
+    classes = [f"Merkmal {i:03d} der Aufgliederung" for i in range(150)]
+    header = ",".join(["Year", "GeoCode", *classes, "Value"])
+    assert len(header.encode()) > 4096
+    blanks = "," * (len(classes) - 1)
+    text = f"{header}\n2021,K03101,{blanks},7.5\n2022,K03101,{blanks},8.25\n"
+    ds = _load(tmp_path, _write(tmp_path, "indicator_4-1-1.csv", text))
+    assert list(ds.unit_ids) == ["03101"] and ds.variables == ["Value"]
+    assert value(ds, "03101", 2022, "Value") == pytest.approx(8.25)
+
+
+@pytest.mark.parametrize("twice", ["Value", "Year", "GeoCode"])
+def test_a_column_headed_twice_is_refused_with_its_name(tmp_path: Path, twice: str) -> None:
+    """A second ``Value`` became the disaggregation ``Value.1``: its figures turned into
+    labels (``Value | 2``) and the file read without a word."""
+    cells = {"Year": "2021", "GeoCode": "K03101", "Value": "7.5"}
+    heads = ["Year", "GeoCode", "Value", twice]
+    text = ",".join(heads) + "\n" + ",".join(cells[h] for h in heads) + "\n"
+    failures = _failures(tmp_path, _write(tmp_path, "indicator_4-1-1.csv", text))
+    (reason,) = failures["reason"]
+    assert f"heads two columns alike ({twice})" in reason
+
+
 # ---- finding 13: a Region disaggregation ------------------------------------------------------
 def test_a_region_disaggregation_with_unit_given(tmp_path: Path) -> None:
     text = (

@@ -228,11 +228,18 @@ def is_opensdg(header: Sequence[str]) -> bool:
     return "Year" in header and "Value" in header and not is_genesis_flat(header)
 
 
+#: How far into a file its header line is looked for: an Open SDG file with a hundred
+#: and more disaggregation columns has a header of several KB, its ``Value`` last.
+_HEADER_BYTES = 1 << 20
+
+
 def tidy_layout(raw: bytes, encoding: str) -> str | None:
     """``genesis-flat`` or ``opensdg`` if the first line of a text file is such a header,
     else ``None`` (checked before the GENESIS test: a flat file's footer-less body may
     still carry a table code)."""
-    first = raw[:4096].decode(encoding, errors="replace").lstrip("\ufeff").split("\n", 1)[0]
+    end = raw.find(b"\n", 0, _HEADER_BYTES)  # the whole header, however many columns
+    head = raw[: end if end >= 0 else _HEADER_BYTES]
+    first = head.decode(encoding, errors="replace").lstrip("\ufeff").split("\n", 1)[0]
     fields = [f.strip().strip('"') for f in re.split(r"[;,\t]", first.strip())]
     if is_genesis_flat(fields):
         return "genesis-flat"

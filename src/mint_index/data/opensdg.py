@@ -135,6 +135,9 @@ _NUTS_LAENDER = {
 #: The letter prefix a platform writes before an official key (``K03101``, ``L03``,
 #: ``G03241001``).
 _GEO_PREFIX = re.compile(r"^[A-Za-z]+(?=\d)")
+#: A head pandas (or :func:`~mint_index.data.readers.stripped_heads`) told apart from an
+#: equal one before it: ``Value.1``.
+_TOLD_APART = re.compile(r"^(.+)\.\d+$")
 #: A period of several years in a ``Year`` cell (``2015-2017``, a pooled or moving
 #: average), not a change between two years (``2024 / 2005``).
 _PERIOD = re.compile(r"^((?:1[89]|2[01])\d\d)\s*(?:-|–|—|bis)\s*((?:1[89]|2[01])\d\d)$")
@@ -184,6 +187,31 @@ def opensdg_frame(
     """
     frame, failures = filter_rows(frame, filters or {}, source)
     columns = [str(c) for c in frame.columns]
+    # a head given twice is told apart as pandas tells it apart (``Value``, ``Value.1``)
+    twice = sorted({m[1] for c in columns if (m := _TOLD_APART.match(c)) and m[1] in columns})
+    if twice:
+        raise ValueError(
+            f"the file heads two columns alike ({', '.join(twice)}): which one is meant "
+            "cannot be told; keep one of each"
+        )
+    if unit_column is not None and unit_column not in columns:
+        raise ValueError(
+            f"unit_column names a column the source does not have; columns are: "
+            f"{', '.join(columns)}"
+        )
+    if name_column is not None and name_column not in columns:
+        failures.append(
+            failures_frame(
+                source,
+                None,
+                name_column,
+                None,
+                f"name_column names a column the source does not have; columns are: "
+                f"{', '.join(columns)}",
+                code="missing_column",
+            )
+        )
+        name_column = None
     pivoted, bad_pivot = _pivot_columns(columns, pivot, source, unit_column)
     failures += bad_pivot
     # Region and Gebiet are a disaggregation of the one place ``unit`` names (the
