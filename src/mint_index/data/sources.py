@@ -232,7 +232,7 @@ def _read_one(
         return failed_table(name, refused.reason, refused.code)
     except (pd.errors.ParserError, csv.Error) as exc:  # a ValueError: before those
         return failed_table(name, unreadable_csv(exc), "unreadable_file")
-    except (ValueError, UnicodeDecodeError, OSError, KeyError, IndexError) as exc:
+    except (ValueError, UnicodeDecodeError, OSError) as exc:  # not a KeyError: a bug
         return failed_table(name, f"cannot read: {exc}", "unreadable_file")
     apply_keys(table, spec)
     table.leaves_out_other_units = leaves_out_other_units(table, spec)
