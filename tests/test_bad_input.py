@@ -82,7 +82,7 @@ def test_case(name: str, tmp_path: Path) -> None:
         for a in spec["args"]
     ]
     before = hashes(case)
-    result = run_cli(*args, cwd=tmp_path)
+    result = run_cli(*args, cwd=tmp_path, timeout=spec.get("timeout", 300))
     check_clean(result)
     assert result.returncode == spec["exit"], result.stdout + result.stderr
     assert spec["message"] in result.stdout + result.stderr

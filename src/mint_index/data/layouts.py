@@ -107,7 +107,7 @@ NAME_NAMES = (
 #: which peer groups by size are formed from.
 POPULATION_HEAD = re.compile(
     r"^(?:population|einwohner(?:zahl)?|bev(?:ö|oe)lkerung(?:sstand)?|ew)"
-    r"(?:\s*\|?\s+insgesamt)?(?:\s*\(.*\))?$",
+    r"(?:(?:\s*\|)?\s+insgesamt)?(?:\s*\(.*\))?$",
     re.IGNORECASE,
 )
 #: Column names (any case) taken as the year of a plain table, in this order (a date
@@ -139,8 +139,8 @@ _KEY_LIKE = re.compile(
 )
 #: What a key's head says after the key's name: the kind of key in brackets or as its
 #: abbreviation, or its length (``Gemeindeschlüssel (AGS)``, ``Regionalschlüssel ARS``,
-#: ``AGS (8-stellig)``).
-_KEY_QUALIFIER = re.compile(r"(?:\s+(?:ags|ars|gkz|rs)|\s*\([^()]*\))+$", re.IGNORECASE)
+#: ``AGS (8-stellig)``); never beginning inside a run of spaces, as :data:`FOOTNOTE_MARK`.
+_KEY_QUALIFIER = re.compile(r"(?<!\s)(?:\s+(?:ags|ars|gkz|rs)|\s*\([^()]*\))+$", re.IGNORECASE)
 #: A head that names a name in a compound word (``gebiet-name``, ``Stadtteilname``).
 _NAME_LIKE = re.compile(r"name$", re.IGNORECASE)
 _FLAT_MARKERS = ("value_variable_label", "_variable_attribute_code")
@@ -473,17 +473,19 @@ def name_beside_key(
     return name_column_by_cells(keyed, unit, [beside], respelt=0.1, shared=0.2)
 
 
-def _caption(cells: pd.Series, decimal: str) -> bool:
-    """Whether ``cells`` hold one text, no figure, on every row: a caption of the table
-    (:func:`caption_columns`)."""
+def _one_text(cells: pd.Series) -> str | None:
+    """The one text ``cells`` hold on every row, if they do (stripped, not empty), else
+    None: a caption of the table if it is no figure (:func:`caption_columns`)."""
     if pd.api.types.is_numeric_dtype(cells.dtype) or cells.isna().any():
-        return False
+        return None
     distinct = pd.unique(cells.astype(str).str.strip())
-    return (
-        len(distinct) == 1
-        and bool(distinct[0])
-        and bool(parse_cells(pd.Series(distinct), decimal).bad[0])
-    )
+    return str(distinct[0]) if len(distinct) == 1 and distinct[0] else None
+
+
+def _caption(cells: pd.Series, decimal: str) -> bool:
+    """Whether ``cells`` hold one text, no figure, on every row: a caption of the table."""
+    text = _one_text(cells)
+    return text is not None and bool(parse_cells(pd.Series([text]), decimal).bad[0])
 
 
 #: A column that numbers the table's rows (``Lfd. Nr.``, ``laufende Nummer``), no figure.
@@ -553,10 +555,13 @@ def caption_columns(
     tell a caption from a remark)."""
     if len(frame) < 2:
         return frame, pd.DataFrame()
-    captions: dict[str, str] = {}
-    for column in (c for c in frame.columns if c not in keep):  # loop over columns
-        if _caption(frame[column], decimal):
-            captions[str(column)] = str(frame[column].iloc[0]).strip()
+    texts = {str(c): _one_text(frame[c]) for c in frame.columns if c not in keep}
+    candidates = {column: text for column, text in texts.items() if text is not None}
+    if not candidates:
+        return frame, pd.DataFrame()
+    # their texts parsed at once: a call per column costs more than the cells
+    no_figure = parse_cells(pd.Series(list(candidates.values()), dtype=object), decimal).bad
+    captions = {c: t for (c, t), bad in zip(candidates.items(), no_figure, strict=True) if bad}
     if not captions:
         return frame, pd.DataFrame()
     first = int(np.asarray(frame.index)[0])

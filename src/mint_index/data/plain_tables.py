@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 import numpy as np
@@ -373,9 +373,9 @@ def blank_and_note_rows(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame,
     are returned as warnings (code ``note_below_table``), for they may say what the
     figures mean. ``frame``'s index numbers the rows as the source does."""
     empty = frame.isna().to_numpy(copy=True)  # written to below: never pandas' own buffer
-    for j, column in enumerate(frame.columns):  # text columns: blanks count as empty
-        if not pd.api.types.is_numeric_dtype(frame[column]):
-            empty[:, j] |= frame[column].astype(str).str.strip().eq("").to_numpy()
+    texts_at = [j for j, t in enumerate(frame.dtypes) if not pd.api.types.is_numeric_dtype(t)]
+    if texts_at:  # text columns: blanks count as empty (all at once: a table may be wide)
+        empty[:, texts_at] |= _each_cell(frame.iloc[:, texts_at], lambda t: t.str.strip() == "")
     filled = (~empty).sum(axis=1)
     one = np.flatnonzero(filled == 1)
     first = (~empty[one]).argmax(axis=1)
@@ -388,9 +388,9 @@ def blank_and_note_rows(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame,
     # every filled cell opens as a note does
     several = np.flatnonzero(filled > 1)
     if len(several):
-        text = frame.iloc[several].astype(object).where(~empty[several], "").astype(str)
-        opens = text.apply(lambda column: column.str.strip().str.match(_NOTE_OPENING))
-        note[several] = (opens.to_numpy(dtype=bool) | empty[several]).all(axis=1)
+        text = frame.iloc[several].astype(object).where(~empty[several], "")
+        opens = _each_cell(text, lambda t: t.str.strip().str.match(_NOTE_OPENING))
+        note[several] = (opens | empty[several]).all(axis=1)
     # from the bottom up to the last data row: what is empty or a note is below the table
     below = np.logical_and.accumulate(((filled == 0) | note)[::-1])[::-1]
     at = np.flatnonzero(below & note)  # a few rows at most
@@ -408,6 +408,14 @@ def blank_and_note_rows(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame,
         code="note_below_table",
     )
     return frame[(filled > 0) & ~below], warnings
+
+
+def _each_cell(frame: pd.DataFrame, test: Callable[[pd.Series], pd.Series]) -> np.ndarray:
+    """``test`` (a vectorised string test) of every cell of ``frame`` as text, in one call
+    over all of them: a per-column call costs more than its cells in a table of
+    thousands of columns."""
+    cells = pd.Series(frame.to_numpy(dtype=object).ravel(), dtype=object).astype(str)
+    return test(cells).to_numpy(dtype=bool).reshape(frame.shape)
 
 
 #: Words that make a row a total over the table's units, as the first or the last word of

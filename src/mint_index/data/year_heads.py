@@ -72,6 +72,13 @@ _MEASURE_AFTER = re.compile(
 )
 
 
+#: How far from a head's end its year and its unit of measure are looked for: further
+#: than any date and unit a head ends in (``Stichtag 31. Dezember 2019``, ``in Tsd.
+#: EUR``), and short enough that a head of thousands of characters costs no more than
+#: a short one (every place a year may begin is tried).
+_TAIL = 64
+
+
 #: The years a head's trailing number must lie in to be read as its year (a bare year
 #: head is a year whatever it says, as a year column's cells are).
 _HEAD_YEARS = (1900, 2100)
@@ -86,15 +93,15 @@ def trailing_years(levels: list[str], school_year: str) -> list[tuple[str, str] 
     candidates: list[tuple[int, str, str, str]] = []  # (level, before, ending, measure)
     for i, level in enumerate(levels):
         candidates.append((i, "", level.strip(), ""))
-        for cut in _YEAR_CUT.finditer(level):
+        for cut in _YEAR_CUT.finditer(level, max(0, len(level) - _TAIL)):
             ending = level[cut.end() :].strip().rstrip(")").strip()
             candidates.append((i, level[: cut.start()], ending, ""))
     for i, level in enumerate(levels):  # after every plain reading: those come first
-        measured = _MEASURE_AFTER.search(level)
+        measured = _MEASURE_AFTER.search(level, max(0, len(level) - _TAIL))
         if measured is None:
             continue
         core, measure = level[: measured.start()], level[measured.start() :].strip(" ,")
-        for cut in _YEAR_CUT.finditer(core):
+        for cut in _YEAR_CUT.finditer(core, max(0, len(core) - _TAIL)):
             ending = core[cut.end() :].strip().rstrip(")").strip()
             candidates.append((i, core[: cut.start()], ending, measure))
     years, bad = parse_years(pd.Series([c[2] for c in candidates]), school_year)
