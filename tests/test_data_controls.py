@@ -47,3 +47,30 @@ def test_data_and_units_with_control_characters_are_refused(tmp_path: Path) -> N
         ("u.csv", 3, "unit", "0100\\x1b[31m2000"),
     ]
     assert set(found["code"]) == {"control_character"}
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "row"),
+    [
+        # a GENESIS region's name, line 4 of the file
+        (
+            "g.csv",
+            b"GENESIS-Tabelle: 12411-01-01-4\n;;31.12.2015\n;;Insgesamt\n"
+            b"01001;Flens\x00burg;85942\n01002;Kiel;246794\n__________\n",
+            4,
+        ),
+        # a plain table's name column, line 3
+        ("p.csv", b"AGS;Name;Einwohner\n05111000;Duesseldorf;2\n05315000;K\x1bln;1\n", 3),
+    ],
+)
+def test_a_unit_name_a_source_gives_with_a_control_character_is_refused(
+    tmp_path: Path, name: str, raw: bytes, row: int
+) -> None:
+    """The names beside a source's keys become the units' names in reports; a NUL in a
+    GENESIS region's name went there without a word."""
+    (tmp_path / name).write_bytes(raw)
+    with pytest.raises(mi.DataValidationError) as info:
+        mi.load_data(tmp_path / name, year=2015)
+    (problem,) = info.value.failures.itertuples()
+    assert (problem.code, problem.row, problem.column) == ("control_character", row, "name")
+    assert "\\x" in problem.value and "\x00" not in problem.value and "\x1b" not in problem.value

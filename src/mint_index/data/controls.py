@@ -16,7 +16,13 @@ import pandas as pd
 from mint_index.data.problems import failures_frame, first_rows
 from mint_index.rules.text import CONTROL_IN_NAMES, escaped_controls
 
-__all__ = ["CONTROL_REASON", "cell_control_failures", "has_control", "units_control_failures"]
+__all__ = [
+    "CONTROL_REASON",
+    "cell_control_failures",
+    "has_control",
+    "name_control_failures",
+    "units_control_failures",
+]
 
 CONTROL_REASON = "control character (ESC, NUL, tab, newline, ...) in an id or name; remove it"
 
@@ -59,6 +65,33 @@ def cell_control_failures(cells: pd.DataFrame) -> list[pd.DataFrame]:
         frame["row"] = frame["row"].astype("Int64")
         out.append(frame)
     return out
+
+
+def name_control_failures(
+    names: pd.Series | None, cells: pd.DataFrame, source: str
+) -> list[pd.DataFrame]:
+    """The unit names a source gives beside its keys (a GENESIS region's name, a plain
+    table's name column: ``names``, by key) that hold control characters, each at the
+    first row of its unit in ``cells``: they would become the units' names in reports."""
+    if names is None or not len(names):
+        return []
+    bad = np.flatnonzero(has_control(names.to_numpy(dtype=object)))
+    if not len(bad):
+        return []
+    codes, units = pd.factorize(cells["unit"].astype(object).to_numpy())
+    at = pd.Index(units).get_indexer(names.index.to_numpy(dtype=object)[bad])
+    first = np.where(at >= 0, first_rows(codes, len(units))[np.maximum(at, 0)], -1)
+    rows = np.where(first >= 0, cells["row"].to_numpy()[np.maximum(first, 0)], np.nan)
+    return [
+        failures_frame(
+            source,
+            rows,
+            "name",
+            shown(names.to_numpy(dtype=object)[bad]),
+            CONTROL_REASON,
+            code="control_character",
+        )
+    ]
 
 
 def units_control_failures(

@@ -37,6 +37,7 @@ from mint_index.data.cells import (
     title_year,
     typed_decimal,
 )
+from mint_index.data.controls import name_control_failures
 from mint_index.data.genesis import (
     apply_mapping,
     figures_decimal,
@@ -235,6 +236,7 @@ def _read_one(
     except (ValueError, UnicodeDecodeError, OSError) as exc:  # not a KeyError: a bug
         return failed_table(name, f"cannot read: {exc}", "unreadable_file")
     apply_keys(table, spec)
+    table.failures += name_control_failures(table.names, table.cells, name)
     table.leaves_out_other_units = leaves_out_other_units(table, spec)
     drop_expected_warnings(table, spec.expected_warnings)
     return table
