@@ -3,10 +3,13 @@ as compared, and the Länder by name."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
+import mint_index as mi
 from mint_index.data.keys import (
     LAND_NAMES,
     apply_key_spec,
@@ -210,3 +213,21 @@ def test_mostly_names_tells_names_from_keys() -> None:
     assert not mostly_names(np.array(["K03101", "03102", "DG"]))
     assert not mostly_names(np.array(["Gifhorn", "03101"]))  # half is not most
     assert not mostly_names(np.array([], dtype=object))
+
+
+@pytest.mark.parametrize("pad", [None, 8])
+def test_digits_of_other_scripts_are_no_official_key_digits(
+    tmp_path: Path, pad: int | None
+) -> None:
+    """Arabic-Indic ``٠١٠٠١٠٠٠`` passed as an AGS beside ``01002000``, and fullwidth
+    ``１００１０００`` was padded to ``0１００１０００``: a pattern's ``\\d`` is any script's
+    digit. Official keys are ASCII digits; such a key is not one of the scheme."""
+    (tmp_path / "t.csv").write_text(
+        "AGS;Name;Einwohner\n٠١٠٠١٠٠٠;F;5\n１００１０００;G;7\n01002000;K;6\n", encoding="utf-8"
+    )
+    with pytest.raises(mi.DataValidationError) as info:
+        mi.load_data(tmp_path / "t.csv", year=2023, key={"scheme": "ags", "pad": pad})
+    failures = info.value.failures
+    assert failures["code"].tolist() == ["key_not_in_scheme"] * 2
+    assert failures["value"].tolist() == ["٠١٠٠١٠٠٠", "１００１０００"]
+    assert failures["row"].tolist() == [2, 3]

@@ -64,7 +64,7 @@ def key_scheme(keys: pd.Series | pd.Index | np.ndarray | ExtensionArray) -> str:
     text = text[(text != "") & (text != "DG")]
     if not len(text):
         return "ags"
-    digits = text.str.fullmatch(r"\d+")
+    digits = text.str.fullmatch(r"[0-9]+")
     if not digits.all():
         return "own"
     lengths = text.str.len()
@@ -94,14 +94,14 @@ def apply_key_spec(keys: np.ndarray, spec: KeySpec) -> tuple[np.ndarray, str]:
     recognised)."""
     if spec.prefix is not None:
         text = pd.Series(keys, dtype=object).astype(str).str.strip()
-        digits = text.str.fullmatch(r"\d+")
+        digits = text.str.fullmatch(r"[0-9]+")
         whole = spec.prefix + text.where(text != "0", "")
         keys = text.where(~digits, whole).to_numpy(dtype=object)
     if spec.pad == "auto":
         keys = restored_zeros(keys)
     elif spec.pad is not None:
         text = pd.Series(keys, dtype=object).astype(str)
-        digits = text.str.fullmatch(r"\d+") & (text.str.len() < spec.pad)
+        digits = text.str.fullmatch(r"[0-9]+") & (text.str.len() < spec.pad)
         keys = text.where(~digits, text.str.zfill(spec.pad)).to_numpy(dtype=object)
     scheme = spec.scheme if spec.scheme != "auto" else key_scheme(keys)
     return keys, scheme
@@ -116,16 +116,16 @@ def in_units_scheme(keys: np.ndarray, known: pd.Index) -> np.ndarray:
     Kreise are alike in both schemes."""
     text = pd.Series(keys, dtype=object).astype(str).str.strip()
     listed = pd.Series(np.asarray(known, dtype=object)).astype(str)
-    ars = listed[listed.str.fullmatch(r"\d{12}")]
+    ars = listed[listed.str.fullmatch(r"[0-9]{12}")]
     ags_of_ars = (ars.str[:5] + ars.str[9:]).to_numpy(dtype=object)
     once = ~pd.Series(ags_of_ars).duplicated(keep=False).to_numpy()
     as_ars = dict(zip(ags_of_ars[once], ars.to_numpy(dtype=object)[once], strict=True))
-    as_ags = set(listed[listed.str.fullmatch(r"\d{8}")])
+    as_ags = set(listed[listed.str.fullmatch(r"[0-9]{8}")])
     out = text.to_numpy(dtype=object).copy()
-    short = text.str.fullmatch(r"\d{8}").to_numpy(dtype=bool) & ~text.isin(listed).to_numpy()
+    short = text.str.fullmatch(r"[0-9]{8}").to_numpy(dtype=bool) & ~text.isin(listed).to_numpy()
     for i in np.flatnonzero(short):  # the keys a units table lacks (a few thousand at most)
         out[i] = as_ars.get(out[i], out[i])
-    long = text.str.fullmatch(r"\d{12}").to_numpy(dtype=bool) & ~text.isin(listed).to_numpy()
+    long = text.str.fullmatch(r"[0-9]{12}").to_numpy(dtype=bool) & ~text.isin(listed).to_numpy()
     for i in np.flatnonzero(long):
         ags = out[i][:5] + out[i][9:]
         out[i] = ags if ags in as_ags else out[i]
@@ -141,7 +141,7 @@ def restored_zeros(keys: np.ndarray) -> np.ndarray:
     restore a table of several levels (a GENESIS export of Länder and Kreise saved
     through a spreadsheet). Other keys stay as written."""
     text = pd.Series(keys, dtype=object).astype(str).str.strip()
-    number = text.str.fullmatch(r"[1-9]\d*")
+    number = text.str.fullmatch(r"[1-9][0-9]*")
     length = text.str.len()
     short = number & length.isin([n - 1 for n in ZERO_LOSING_LENGTHS])
     district = number & (length == 2) & (pd.to_numeric(text, errors="coerce") > _LAST_LAND)

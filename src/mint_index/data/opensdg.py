@@ -134,7 +134,7 @@ _NUTS_LAENDER = {
 }
 #: The letter prefix a platform writes before an official key (``K03101``, ``L03``,
 #: ``G03241001``).
-_GEO_PREFIX = re.compile(r"^[A-Za-z]+(?=\d)")
+_GEO_PREFIX = re.compile(r"^[A-Za-z]+(?=[0-9])")
 #: A head pandas (or :func:`~mint_index.data.readers.stripped_heads`) told apart from an
 #: equal one before it: ``Value.1``.
 _TOLD_APART = re.compile(r"^(.+)\.\d+$")

@@ -1293,7 +1293,7 @@ def _keys_outside_the_scheme(table: Table, keys: np.ndarray, scheme: str) -> Non
     ``DG``) is reported at its first row; short numeric keys are left to the lost-zero
     check of validation, which looks for evidence."""
     text = pd.Series(keys, dtype=object).astype(str)
-    official = text.str.fullmatch(r"\d{1,12}") | (text == "DG")
+    official = text.str.fullmatch(r"[0-9]{1,12}") | (text == "DG")
     wrong = np.flatnonzero(~official.to_numpy())
     if not len(wrong):
         return

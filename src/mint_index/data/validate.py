@@ -117,7 +117,7 @@ def malformed_keys(
     keys = keys.astype(str)
     reasons = pd.Series(None, index=keys.index, dtype=object)
     reasons[keys == ""] = "empty unit key"
-    decimal = keys.str.fullmatch(r"[-+]?\d+\.\d*|[-+]?\d+(?:\.\d*)?[eE][-+]?\d+")
+    decimal = keys.str.fullmatch(r"[-+]?[0-9]+\.[0-9]*|[-+]?[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+")
     reasons[decimal] = "unit key looks like a number read as decimal; read keys as text"
     full = lost_zeros(keys, known, official)
     for n in sorted(set(full[full > 0].tolist())):
@@ -143,7 +143,7 @@ def lost_zeros(
     that writes official keys only (``official``, per key: a GENESIS export, whose
     ``9161000`` a spreadsheet made of ``09161000``, as no official key has 7 digits)."""
     keys = keys.astype(str)
-    digits = keys.str.fullmatch(r"\d+")
+    digits = keys.str.fullmatch(r"[0-9]+")
     number_like = digits & ~keys.str.startswith("0")  # what a number written out looks like
     length = keys.str.len()
     # a town's own numbering (districts 1-25: no key of more than two digits, none with
@@ -287,7 +287,7 @@ def _how_written(keys: pd.Series, known: list[str]) -> pd.Series:
     listed = pd.Index(known)
     text = keys.astype(str)
     hint = pd.Series("", index=keys.index, dtype=object)
-    digits = text.str.fullmatch(r"\d+").to_numpy(dtype=bool)
+    digits = text.str.fullmatch(r"[0-9]+").to_numpy(dtype=bool)
     padded = ("0" + text).where(digits, "")
     zero = padded.isin(listed).to_numpy()
     hint[zero] = (
