@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from helpers import value
@@ -231,6 +232,15 @@ def test_observation_flags_codes_and_words() -> None:
         "",
     ]
     assert warnings[0]["value"].tolist() == ["x"]
+
+
+def test_the_librarys_own_flag_names_are_no_observation_status() -> None:
+    """``nothing_there`` (an exact zero) was taken from a status cell as a flag, and a
+    figure of 7 read as "exactly zero" without a word: only SDMX codes and words count."""
+    status = pd.Series(["nothing_there", "limited_value", "provisional"])
+    flags, warnings = observation_flags(status, np.arange(3) + 2, "s", "OBS")
+    assert flags.tolist() == ["", "", "provisional"]
+    assert warnings[0]["value"].tolist() == ["nothing_there", "limited_value"]
 
 
 def test_sdmx_columns_are_read_as_open_sdg_reads_them(tmp_path: Path) -> None:

@@ -40,7 +40,6 @@ import numpy as np
 import pandas as pd
 
 from mint_index.data.cells import parse_years
-from mint_index.data.dataset import FLAGS
 from mint_index.data.keys import LAND_NAMES, region_keys
 from mint_index.data.layouts import (
     NAME_NAMES,
@@ -497,7 +496,7 @@ def _status_flag(status: str) -> str | None:
     if status in _STATUS_CODES:
         return _STATUS_CODES[status]
     words = " ".join(status.casefold().split())
-    if not words or words in FLAGS:
+    if not words:  # the library's own flag names are no status (nothing_there is a zero)
         return words
     return next((flag for pattern, flag in _STATUS_WORDS if pattern.match(words)), None)
 
