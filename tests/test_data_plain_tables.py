@@ -106,6 +106,17 @@ def test_header_cells_and_column_numbering() -> None:
     assert not column_numbering(["09161", "2", "3"])
 
 
+def test_two_rows_numbering_the_columns_both_belong_to_the_header() -> None:
+    """A print numbers its columns twice (``1 | 2 | 3`` and ``(1) | (2) | (3)``): the
+    second row was read as a unit ``(1)`` with figures flagged as limited values."""
+    header = ["AGS", "Name", "Einwohner", "Ausländer", "Quote"]
+    plain, bracketed = ["1", "2", "3", "4", "5"], ["(1)", "(2)", "(3)", "(4)", "(5)"]
+    data = ["01001000", "Flensburg", "5", "1", "2"]
+    assert header_rows([header, plain, bracketed, data]) == (0, 3)
+    assert header_rows([header, plain, [""] * 5, bracketed, data]) == (0, 4)
+    assert header_rows([header, plain, data]) == (0, 2)
+
+
 def test_title_rows_are_the_rows_above_the_header() -> None:
     titled = [
         ["Bevölkerung nach Stadtteilen 2023", "", "", ""],

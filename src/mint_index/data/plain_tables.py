@@ -112,10 +112,12 @@ def header_rows(rows: list[list[str]]) -> tuple[int, int]:
     units = _after_empty_rows(rows, skip + depth)  # a row of units of measure
     if units > skip + depth and units < len(rows) and _units_of_measure(rows[units]):
         depth = units - skip + 1  # a vertically merged header cell left the rows between empty
-    numbering = skip + depth  # the row numbering the columns, after any empty rows
-    numbering = _after_empty_rows(rows, numbering)
-    if numbering < len(rows) and column_numbering(rows[numbering]):
-        depth = numbering - skip + 1  # it belongs to the header, not the data
+    # the rows numbering the columns, after any empty rows (a second one, ``(1) | (2)``,
+    # for a print's notes): they belong to the header, not the data
+    numbering = _after_empty_rows(rows, skip + depth)
+    while numbering < len(rows) and column_numbering(rows[numbering]):
+        depth = numbering - skip + 1
+        numbering = _after_empty_rows(rows, skip + depth)
     data = rows[skip + depth] if skip + depth < len(rows) else []
     key_at = next((j for j, cell in enumerate(data) if str(cell).strip()), 0)
     while skip > 0 and depth < _MAX_HEADER_ROWS:
