@@ -283,6 +283,25 @@ def test_an_open_sdg_sheet_with_a_status_and_a_multiplier(tmp_path: Path) -> Non
     assert _flag(ds, "03101", 2022, label) is None
 
 
+@pytest.mark.parametrize("kept_in", ["csv", "xlsx"])
+def test_an_open_sdg_file_leaves_out_other_units_in_a_workbook_too(
+    tmp_path: Path, kept_in: str
+) -> None:
+    """The Land's other Kreise in an Open SDG file are left out with one warning where
+    the units table does not list them; kept in a workbook, they were errors
+    (``unknown_unit``), as if the file were a town's own table."""
+    rows = [["Year", "GeoCode", "Value"], [2021, "K03101", 7.5], [2021, "K03102", 8.0]]
+    path = tmp_path / f"indicator_4-1-1.{kept_in}"
+    if kept_in == "csv":
+        path.write_text("\n".join(",".join(map(str, r)) for r in rows) + "\n")
+    else:
+        pd.DataFrame(rows).to_excel(path, header=False, index=False)
+    units = pd.DataFrame({"unit": ["03101"], "name": ["Braunschweig, Stadt"]})
+    ds = mi.load_data(path, units=units)
+    assert list(ds.unit_ids) == ["03101"]
+    assert ds.warnings["code"].tolist() == ["other_units"]
+
+
 # ---- finding 3: NUTS GeoCodes ---------------------------------------------------------------
 NUTS = (
     "Year,Units,dimension,Bundesland,GeoCode,Value\n"

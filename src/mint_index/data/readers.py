@@ -120,6 +120,9 @@ class Table:
     #: (an Open SDG file without ``GeoCode``); ``None`` where the format decides (a plain
     #: table's unit column holds names or keys as its source says)
     named_units: frozenset[str] | None = None
+    #: written by a statistics office's export (a GENESIS table, a flat file, an Open SDG
+    #: file), whatever it was kept in: a workbook does not make it a town's own table
+    official: bool = False
     #: the rows of units the units table does not list are left out, with a warning,
     #: not reported as errors (``other_units``: an official export's other regions)
     leaves_out_other_units: bool = False

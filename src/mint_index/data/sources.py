@@ -242,17 +242,14 @@ def _read_one(
     return table
 
 
-#: The formats and layouts of official exports: their keys are the statistics office's.
-_OFFICIAL = frozenset({"genesis", "genesis-flat", "opensdg"})
-
-
 def leaves_out_other_units(table: Table, spec: SourceSpec) -> bool:
     """Whether the rows of units the units table does not list are left out of ``table``
-    (``other_units``): as the source says, else for an official export, whose other
+    (``other_units``): as the source says, else for an official export
+    (:attr:`~mint_index.data.readers.Table.official`, in a workbook too), whose other
     regions (the Land, every other Kreis) are no mistyped keys."""
     if spec.other_units != "auto":
         return spec.other_units == "leave_out"
-    return table.format in _OFFICIAL or table.layout in _OFFICIAL
+    return table.official
 
 
 def drop_expected_warnings(table: Table, codes: Collection[str]) -> None:
@@ -458,6 +455,7 @@ def _genesis(raw: bytes, name: str, spec: SourceSpec, encoding: str) -> Table:
                 code="unsupported_option",
             )
         )
+    table.official = True
     return table
 
 
@@ -485,6 +483,7 @@ def _flat(text: str, sep: str, raw: bytes, name: str, spec: SourceSpec, encoding
     table.table = table_code([], name) or code
     table.title = title
     table.separator, table.decimal = sep, decimal
+    table.official = True
     return table
 
 
@@ -521,6 +520,7 @@ def _opensdg(
     units = table.cells["unit"].cat.categories
     if mostly_names(units):  # no GeoCode: the regions by name
         table.named_units = frozenset(map(str, units))
+    table.official = True
     return table
 
 
