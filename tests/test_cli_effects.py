@@ -61,7 +61,7 @@ def test_effects_json_document_for_ci(tmp_path: Path, capsys: pytest.CaptureFixt
     )
     assert code == EXIT_OK
     outcome = json.loads(capsys.readouterr().out)
-    assert outcome["ok"] is True and outcome["facts"]["register rows"] == 15
+    assert outcome["ok"] is True and outcome["facts"]["register rows"] == 16
     document = json.loads(out.read_text(encoding="utf-8"))
     assert document["format"] == "mint-index-effects" and document["level"] == 0.8
     rows = document["rows"]
@@ -182,7 +182,7 @@ def test_validate_checks_the_register_a_report_would_read(
         encoding="utf-8",
     )
     assert cli("validate", DATA, "--units", UNITS, "--measures", MEASURES) == EXIT_OK
-    assert "measures   15" in capsys.readouterr().out  # examples/data/measures.csv: 15 rows
+    assert "measures   16" in capsys.readouterr().out  # examples/data/measures.csv: 16 rows
     assert cli("validate", DATA, "--units", UNITS, "--measures", register) == EXIT_DATA
     err = capsys.readouterr().err
     assert "measures.csv:2:measure  the measure is not in the action catalog" in err

@@ -46,8 +46,10 @@ def test_a_pooled_sentence_counts_the_municipalities_with_the_measure(
     assert places["sentence"].endswith(
         ": no pooled estimate: only one municipality has an estimate"
     )
-    welcome = [p for p in ctx["pooled"] if p["measure"] == "mint_welcome_service"]
-    assert welcome and all(" in one municipality, " in p["sentence"] for p in welcome)
+    conferences = [p for p in ctx["pooled"] if p["measure"] == "mit_conferences"]
+    assert conferences and all(" in one municipality, " in p["sentence"] for p in conferences)
+    # the welcome service's only indicator says it is there: no effect, no sentence
+    assert not [p for p in ctx["pooled"] if p["measure"] == "mint_welcome_service"]
     de = mi.effects_context(res, table, "de")
     places = next(p for p in de["pooled"] if p["indicator"] == "encounter_places_rate")
     assert places["sentence"].endswith(

@@ -329,6 +329,8 @@ def test_example_statuses_are_the_documented_ones(
     _, table = example
     units = table[table["kind"] == "unit"].set_index(["unit", "indicator"])["status"]
     assert set(units.loc["08999001"]) == {"no_comparison"}  # Auenthal: alone in its class
+    # its welcome service has only the indicator that says it is there: no row at all
+    assert "mint_welcome_service" not in set(table["measure"])
     assert set(units.loc["08999007"]) == {"no_baseline"}  # Sonnbach: since 2020
     assert set(units.loc["08999008"]) == {"too_early"}  # Eichenried: long, since 2023
     # Hollerbach: the survey's 2020 gap leaves one year before 2021

@@ -32,6 +32,7 @@ from mint_index.measures import MeasuresRegister, register_for
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from mint_index.framework.framework import Framework
     from mint_index.pipeline.results import Results
     from mint_index.recommendations.rules import RuleSet
 
@@ -44,6 +45,7 @@ __all__ = [
     "ONE_ADOPTER",
     "STATUSES",
     "UnmeasurableMeasuresWarning",
+    "adoption_indicator",
     "effects",
     "effects_register",
     "measure_rng",
@@ -120,9 +122,12 @@ def effects(
     columns ``unit, measure, since`` (``end``, ``scope`` optional) or a CSV/Excel file; it
     is validated against the action catalog (``rules``, default: the packaged one) and the
     units of ``res`` (:func:`effects_register`). Which indicators a measure should move
-    is the ``indicators`` list of its action (nodes that ``res``'s framework does not
-    have are left out; a measure with none of them is left out with an
-    :class:`UnmeasurableMeasuresWarning`).
+    is the ``indicators`` list of its action, without the yes/no indicator that says the
+    measure is there (:func:`adoption_indicator`: it moves because the measure began, so
+    a measure with no other, such as a welcome service, has no row here and reads
+    ``no_outcome`` in the recommendations). Nodes that ``res``'s framework does not have
+    are left out; a measure with none of them is left out with an
+    :class:`UnmeasurableMeasuresWarning`.
 
     Returns a tidy table (:data:`EFFECT_COLUMNS`): one ``kind == "unit"`` row per register
     row and indicator, and one ``kind == "pooled"`` row per measure and indicator (``unit``
@@ -158,9 +163,11 @@ def effects(
     unmeasurable: dict[str, int] = {}
     for measure, rows in register.frame.groupby("measure", sort=True):
         action = rules.actions[str(measure)]
-        nodes = [n for n in action.indicators if n in score_col]
-        if not nodes:
-            unmeasurable[str(measure)] = len(rows)
+        there = adoption_indicator(action.indicators, res.framework)
+        nodes = [n for n in action.indicators if n in score_col and n != there]
+        if not nodes:  # none in the framework; or only the one that says it is there,
+            if there is None:  # whose verdict is no_outcome: nothing to warn of
+                unmeasurable[str(measure)] = len(rows)
             continue
         nan = np.full(derived.shape[:2], np.nan)
         own = np.stack([derived[:, :, own_col[n]] if n in own_col else nan for n in nodes], -1)
@@ -298,6 +305,19 @@ def _statuses(
     status[n_baseline < min_baseline] = "no_baseline"
     status[since > last] = "not_yet_observed"
     return status
+
+
+def adoption_indicator(indicators: list[str], framework: Framework) -> str | None:
+    """The yes/no (or level) indicator that says whether a measure is there: its action's
+    first indicator, if that is a binary or ordinal indicator of ``framework``. It marks
+    the measure as in place; it is no outcome to judge the measure by (it moves from no to
+    yes because the measure began, whatever the measure then does)."""
+    first = indicators[0]
+    return (
+        first
+        if framework.is_indicator(first) and framework.indicator(first).answer_levels()
+        else None
+    )
 
 
 def _warn_unmeasurable(rows: Mapping[str, int], rules: RuleSet) -> None:

@@ -35,6 +35,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from mint_index.effect_monitoring.estimate import adoption_indicator
+
 if TYPE_CHECKING:
     from mint_index.measures import MeasuresRegister
     from mint_index.pipeline.results import Results
@@ -69,7 +71,7 @@ def framework_register(results: Results, ruleset: RuleSet) -> pd.DataFrame:
     units = np.asarray(results.unit_ids, dtype=object)
     parts = []
     for action in ruleset.actions.values():
-        first = _status_indicator(action.indicators, results)
+        first = adoption_indicator(action.indicators, results.framework)
         if first is None:
             continue
         top = max(level.score for level in fw.indicator(first).answer_levels())
@@ -98,14 +100,6 @@ def framework_register(results: Results, ruleset: RuleSet) -> pd.DataFrame:
             }
         )
     return pd.concat(parts, ignore_index=True)
-
-
-def _status_indicator(indicators: list[str], results: Results) -> str | None:
-    """The yes/no indicator that says whether a measure is there: its first indicator, if
-    that is a binary or ordinal indicator of the framework."""
-    fw = results.framework
-    first = indicators[0]
-    return first if fw.is_indicator(first) and fw.indicator(first).answer_levels() else None
 
 
 def due_year(since: np.ndarray, horizons: pd.Series) -> np.ndarray:
@@ -166,16 +160,7 @@ def in_place_rows(
         )
     verdicts = pd.DataFrame(columns=["unit", "measure", "since", "review", "indicators"])
     if len(listed):
-        estimated = effects(results, listed, rules=ruleset)
-        status = {
-            a.id: s
-            for a in ruleset.actions.values()
-            if (s := _status_indicator(a.indicators, results))
-        }
-        shows_adoption = estimated["indicator"].to_numpy(dtype=object) == estimated["measure"].map(
-            status
-        ).to_numpy(dtype=object)
-        verdicts = measure_review(results, estimated[~shows_adoption])
+        verdicts = measure_review(results, effects(results, listed, rules=ruleset))
     verdicts = verdicts.astype({"since": np.int64})
     out = per_year.astype({"since": np.int64}).merge(  # a restarted programme: per spell
         verdicts.rename(columns={"indicators": "review_indicators"}),
@@ -196,7 +181,7 @@ def in_place_rows(
     nothing = {
         a.id
         for a in ruleset.actions.values()
-        if set(a.indicators) <= {_status_indicator(a.indicators, results)}
+        if set(a.indicators) <= {adoption_indicator(a.indicators, results.framework)}
     }
     review[out["measure"].isin(nothing).to_numpy()] = NO_OUTCOME
     previous = _previous_spells(out, listed, found)
