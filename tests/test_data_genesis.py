@@ -259,11 +259,19 @@ def test_table_without_date_needs_a_year(tmp_path: Path) -> None:
     assert list(mi.load_data(path, year=2023).years) == [2023]
 
 
+#: The title and header of 12411-01-01-4 over two columns, for the tests of its lines.
+HEAD_2015 = ["GENESIS-Tabelle: 12411-01-01-4", ";;31.12.2015;31.12.2015", ";;Insgesamt;männlich"]
+#: Three Kreise of Schleswig-Holstein, read by hand from 12411-01-01-4.csv.
+KREISE_2015 = [
+    "01001;  Flensburg;85942;42767",
+    "01002;  Kiel;246306;119835",
+    "01003;  Lübeck;216253;103683",
+]
+
+
 def test_bad_cells_and_rows_are_located(tmp_path: Path) -> None:
     lines = [
-        "GENESIS-Tabelle: 12411-01-01-4",
-        ";;31.12.2015;31.12.2015",
-        ";;Insgesamt;männlich",
+        *HEAD_2015,
         "01001;  Flensburg;85942;4x2",
         "01002;  Kiel;12;13;14",
         "01003;  Lübeck;1.5;2",
@@ -284,12 +292,10 @@ def test_a_quote_that_never_closes_is_located_not_a_crash(tmp_path: Path) -> Non
     the reader lost count of its lines and failed with NumPy's words (``boolean index
     did not match indexed array``). The line is reported, the lines above it read."""
     lines = [
-        "GENESIS-Tabelle: 12411-01-01-4",
-        ";;31.12.2015;31.12.2015",
-        ";;Insgesamt;männlich",
-        "01001;  Flensburg;85942;41524",
-        '01002;  Kiel";246794;120301',
-        "01003;  Lübeck;216253;104393",
+        *HEAD_2015,
+        KREISE_2015[0],
+        '01002;  Kiel";246306;119835',
+        KREISE_2015[2],
         "01004;  Neumünster;79487;38934",
         *FOOTER,
     ]
@@ -307,14 +313,7 @@ def test_a_quote_that_never_closes_is_located_not_a_crash(tmp_path: Path) -> Non
 def test_a_download_that_broke_off_mid_line_is_an_error(tmp_path: Path, cut: str) -> None:
     """A download cut short after the key of its last line read as complete: that line
     passed as a bare line and was dropped without a word."""
-    lines = [
-        "GENESIS-Tabelle: 12411-01-01-4",
-        ";;31.12.2015;31.12.2015",
-        ";;Insgesamt;männlich",
-        "01001;  Flensburg;85942;41524",
-        "01002;  Kiel;246794;120301",
-        "01003;  Lübeck;216253;104393",
-    ]
+    lines = [*HEAD_2015, *KREISE_2015]
     path = tmp_path / "cut.csv"
     path.write_bytes("\n".join([*lines, cut]).encode("cp1252"))  # no newline: cut off
     with pytest.raises(mi.DataValidationError) as err:
@@ -327,15 +326,9 @@ def test_a_download_that_broke_off_mid_line_is_an_error(tmp_path: Path, cut: str
 def test_an_export_without_its_closing_lines_is_read_with_a_warning(tmp_path: Path) -> None:
     """Cut off at a line's end, a download reads as a shorter table: every export ends
     with ``__________`` and the copyright, so their absence is said."""
-    lines = [
-        "GENESIS-Tabelle: 12411-01-01-4",
-        ";;31.12.2015;31.12.2015",
-        ";;Insgesamt;männlich",
-        "01001;  Flensburg;85942;41524",
-        "01002;  Kiel;246794;120301",
-    ]
+    lines = [*HEAD_2015, *KREISE_2015[:2]]
     data = mi.load_data(write(tmp_path / "short.csv", lines))
-    assert cell(data, "01002", 2015, "männlich")["value"] == 120301
+    assert cell(data, "01002", 2015, "männlich")["value"] == 119835
     (warning,) = data.warnings.itertuples()
     assert (warning.code, warning.row) == ("cut_off", 5)
     closed = mi.load_data(write(tmp_path / "whole.csv", [*lines, *FOOTER]))
