@@ -473,18 +473,23 @@ def name_beside_key(
     return name_column_by_cells(keyed, unit, [beside], respelt=0.1, shared=0.2)
 
 
-def _one_text(cells: pd.Series) -> str | None:
-    """The one text ``cells`` hold on every row, if they do (stripped, not empty), else
-    None: a caption of the table if it is no figure (:func:`caption_columns`)."""
-    if pd.api.types.is_numeric_dtype(cells.dtype) or cells.isna().any():
-        return None
-    distinct = pd.unique(cells.astype(str).str.strip())
-    return str(distinct[0]) if len(distinct) == 1 and distinct[0] else None
+def _one_texts(frame: pd.DataFrame) -> list[str | None]:
+    """Per column of ``frame``: the one text it holds on every row, if it does (stripped,
+    not empty), else None; a caption of the table if it is no figure
+    (:func:`caption_columns`). All columns at once: a table may be thousands wide."""
+    values = frame.to_numpy(dtype=object)
+    if not values.size:
+        return [None] * frame.shape[1]
+    stripped = pd.Series(values.ravel(), dtype=object).astype(str).str.strip()
+    text = stripped.to_numpy(dtype=object).reshape(values.shape)
+    numeric = np.array([pd.api.types.is_numeric_dtype(t) for t in frame.dtypes], dtype=bool)
+    one = (text == text[0]).all(axis=0) & (text[0] != "") & ~pd.isna(values).any(axis=0)
+    return [str(t) if o else None for t, o in zip(text[0], one & ~numeric, strict=True)]
 
 
 def _caption(cells: pd.Series, decimal: str) -> bool:
     """Whether ``cells`` hold one text, no figure, on every row: a caption of the table."""
-    text = _one_text(cells)
+    (text,) = _one_texts(cells.to_frame())
     return text is not None and bool(parse_cells(pd.Series([text]), decimal).bad[0])
 
 
@@ -555,8 +560,9 @@ def caption_columns(
     tell a caption from a remark)."""
     if len(frame) < 2:
         return frame, pd.DataFrame()
-    texts = {str(c): _one_text(frame[c]) for c in frame.columns if c not in keep}
-    candidates = {column: text for column, text in texts.items() if text is not None}
+    looked_at = frame.loc[:, ~frame.columns.isin(list(keep))]
+    texts = zip(map(str, looked_at.columns), _one_texts(looked_at), strict=True)
+    candidates = {column: text for column, text in texts if text is not None}
     if not candidates:
         return frame, pd.DataFrame()
     # their texts parsed at once: a call per column costs more than the cells

@@ -374,15 +374,17 @@ def blank_and_note_rows(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame,
     filled cell opens as a note does, ``Quelle: ...;;;;Stand: 05.01.2022``), which
     are returned as warnings (code ``note_below_table``), for they may say what the
     figures mean. ``frame``'s index numbers the rows as the source does."""
-    empty = frame.isna().to_numpy(copy=True)  # written to below: never pandas' own buffer
+    # the cells once as an array: DataFrame operations go column by column, and a table
+    # may be thousands of columns wide
+    values = frame.to_numpy(dtype=object)
+    empty = np.asarray(pd.isna(values), dtype=bool)
     texts_at = [j for j, t in enumerate(frame.dtypes) if not pd.api.types.is_numeric_dtype(t)]
-    if texts_at:  # text columns: blanks count as empty (all at once: a table may be wide)
-        empty[:, texts_at] |= _each_cell(frame.iloc[:, texts_at], lambda t: t.str.strip() == "")
+    if texts_at:  # text columns: blanks count as empty
+        empty[:, texts_at] |= _each_cell(values[:, texts_at], lambda t: t.str.strip() == "")
     filled = (~empty).sum(axis=1)
     one = np.flatnonzero(filled == 1)
     first = (~empty[one]).argmax(axis=1)
-    cells = frame.iloc[one].to_numpy(dtype=object)[np.arange(len(one)), first]
-    texts = pd.Series(cells, dtype=object).astype(str).str.strip()
+    texts = pd.Series(values[one, first], dtype=object).astype(str).str.strip()
     note = np.zeros(len(frame), dtype=bool)
     # words apart, by a space or a non-breaking one (a statistics database's printout)
     note[one] = (texts.str.contains(r"\s") | texts.str.match(_WEB_ADDRESS)).to_numpy()
@@ -390,16 +392,15 @@ def blank_and_note_rows(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame,
     # every filled cell opens as a note does
     several = np.flatnonzero(filled > 1)
     if len(several):
-        text = frame.iloc[several].astype(object).where(~empty[several], "")
+        text = np.where(empty[several], "", values[several])
         opens = _each_cell(text, lambda t: t.str.strip().str.match(_NOTE_OPENING))
         note[several] = (opens | empty[several]).all(axis=1)
     # from the bottom up to the last data row: what is empty or a note is below the table
     below = np.logical_and.accumulate(((filled == 0) | note)[::-1])[::-1]
     at = np.flatnonzero(below & note)  # a few rows at most
-    cells = frame.iloc[at].astype(object).to_numpy()
     written = [
         "; ".join(str(c).strip() for c, e in zip(row, blank, strict=True) if not e)
-        for row, blank in zip(cells, empty[at], strict=True)
+        for row, blank in zip(values[at], empty[at], strict=True)
     ]
     warnings = failures_frame(
         source,
@@ -412,12 +413,12 @@ def blank_and_note_rows(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame,
     return frame[(filled > 0) & ~below], warnings
 
 
-def _each_cell(frame: pd.DataFrame, test: Callable[[pd.Series], pd.Series]) -> np.ndarray:
-    """``test`` (a vectorised string test) of every cell of ``frame`` as text, in one call
-    over all of them: a per-column call costs more than its cells in a table of
+def _each_cell(cells: np.ndarray, test: Callable[[pd.Series], pd.Series]) -> np.ndarray:
+    """``test`` (a vectorised string test) of every cell of ``cells`` (2-D) as text, in
+    one call over all of them: a per-column call costs more than its cells in a table of
     thousands of columns."""
-    cells = pd.Series(frame.to_numpy(dtype=object).ravel(), dtype=object).astype(str)
-    return test(cells).to_numpy(dtype=bool).reshape(frame.shape)
+    text = pd.Series(cells.ravel(), dtype=object).astype(str)
+    return test(text).to_numpy(dtype=bool).reshape(cells.shape)
 
 
 #: Words that make a row a total over the table's units, as the first or the last word of
