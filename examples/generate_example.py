@@ -175,12 +175,10 @@ ESTIMATED = (
 #: other rows show why an effect cannot always be estimated: Auenthal has no comparable
 #: municipality (alone in its size class), Sonnbach started in 2020 (one year of data
 #: before), Eichenried's long-term network started in 2023 (too early), Hollerbach ran
-#: encounter places in one district from 2021 to 2023. Auenthal's welcome service has
-#: no outcome to be judged by at all: only the yes/no indicator that says it is there.
+#: encounter places in one district from 2021 to 2023.
 MEASURES: list[tuple[str, str, int, int | None, str | None]] = [
     *[(f"{n:03d}", "vopi_barrier_analysis", 2022, None, None) for n in (15, 17, 19, 21, 23, 25)],
     *[(f"{n:03d}", "vopi_barrier_analysis", 2023, None, None) for n in (27, 29, 31, 33, 35)],
-    ("001", "mint_welcome_service", 2021, None, None),
     ("001", "mit_conferences", 2022, None, None),
     ("007", "mit_mentor_training", 2020, None, None),
     ("008", "mit_networks", 2023, None, None),

@@ -61,7 +61,8 @@ def test_effects_json_document_for_ci(tmp_path: Path, capsys: pytest.CaptureFixt
     )
     assert code == EXIT_OK
     outcome = json.loads(capsys.readouterr().out)
-    assert outcome["ok"] is True and outcome["facts"]["register rows"] == 16
+    assert outcome["ok"] is True and outcome["facts"]["register rows"] == 15
+    assert outcome["facts"]["no effect to estimate"] == "none"
     document = json.loads(out.read_text(encoding="utf-8"))
     assert document["format"] == "mint-index-effects" and document["level"] == 0.8
     rows = document["rows"]
@@ -69,6 +70,21 @@ def test_effects_json_document_for_ci(tmp_path: Path, capsys: pytest.CaptureFixt
     assert set(rows[0]) == set(EFFECT_COLUMNS)
     blank = [r for r in rows if r["status"] == "no_comparison"]
     assert blank and all(r["effect"] is None for r in blank)
+
+
+def test_measures_with_no_effect_to_estimate_are_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A register of a welcome service only (its one indicator says it is there): the
+    table has no row, and the command said nothing of why, promising "none yet"."""
+    register = tmp_path / "measures.csv"
+    register.write_text("unit,measure,since\n08999003,mint_welcome_service,2022\n")
+    out = tmp_path / "effects.csv"
+    args = ["effects", DATA, "--units", UNITS, "--measures", register, "--out", out]
+    assert cli(*args, "--format", "json") == EXIT_OK
+    facts = json.loads(capsys.readouterr().out)["facts"]
+    assert facts["no effect to estimate"] == ["mint_welcome_service (1 row)"]
+    assert facts["pooled effects visible"] == "none"
 
 
 def test_a_bad_register_lists_every_problem(
@@ -182,7 +198,7 @@ def test_validate_checks_the_register_a_report_would_read(
         encoding="utf-8",
     )
     assert cli("validate", DATA, "--units", UNITS, "--measures", MEASURES) == EXIT_OK
-    assert "measures   16" in capsys.readouterr().out  # examples/data/measures.csv: 16 rows
+    assert "measures   15" in capsys.readouterr().out  # examples/data/measures.csv: 15 rows
     assert cli("validate", DATA, "--units", UNITS, "--measures", register) == EXIT_DATA
     err = capsys.readouterr().err
     assert "measures.csv:2:measure  the measure is not in the action catalog" in err
@@ -238,3 +254,11 @@ def test_measures_the_framework_cannot_measure_are_a_warning(
     assert len(left_out) == 1 and left_out[0]["severity"] == "warning"
     assert "2 register row(s) of 1 measure(s) left out" in left_out[0]["reason"]
     assert pd.read_csv(out).empty
+    # the report says it once, as a problem: it estimates twice (the verdicts, its
+    # section), and each leaked as a raw Python warning with its source line
+    report = ("report", data, "--framework", small_framework_path, "--measures", measures)
+    assert cli(*report, "--out", tmp_path / "rep", "--format", "json") == EXIT_OK
+    captured = capsys.readouterr()
+    problems = json.loads(captured.out)["problems"]
+    assert [p["code"] for p in problems].count("unmeasurable_measure") == 1
+    assert "UnmeasurableMeasuresWarning" not in captured.err

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import warnings
 from pathlib import Path
 from types import ModuleType
 
@@ -20,7 +21,7 @@ from mint_index.effect_monitoring.did import (
     prediction_half_width,
     t_quantile,
 )
-from mint_index.effect_monitoring.estimate import EFFECT_COLUMNS
+from mint_index.effect_monitoring.estimate import EFFECT_COLUMNS, UnmeasurableMeasuresWarning
 from mint_index.effect_monitoring.texts import effect_verdicts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -329,8 +330,6 @@ def test_example_statuses_are_the_documented_ones(
     _, table = example
     units = table[table["kind"] == "unit"].set_index(["unit", "indicator"])["status"]
     assert set(units.loc["08999001"]) == {"no_comparison"}  # Auenthal: alone in its class
-    # its welcome service has only the indicator that says it is there: no row at all
-    assert "mint_welcome_service" not in set(table["measure"])
     assert set(units.loc["08999007"]) == {"no_baseline"}  # Sonnbach: since 2020
     assert set(units.loc["08999008"]) == {"too_early"}  # Eichenried: long, since 2023
     # Hollerbach: the survey's 2020 gap leaves one year before 2021
@@ -340,6 +339,32 @@ def test_example_statuses_are_the_documented_ones(
     assert hollerbach["end"] == 2023 and hollerbach["years_after"] == 2
     blank = table[table["status"].isin(["no_baseline", "no_comparison"])]
     assert blank[["effect", "low", "high"]].isna().all().all()
+
+
+def test_a_measure_is_not_judged_by_the_indicator_that_says_it_is_there(
+    example: tuple[mi.Results, pd.DataFrame],
+) -> None:
+    """The welcome service's only indicator, ``welcome_service``, goes from no to yes
+    because the service began (08999003: level 2 from 2022). Its "effect" on it stood in
+    the table, large by construction; the measure has no row now, and no warning (the
+    recommendations read ``no_outcome``). A measure's other indicators stay."""
+    res, _ = example
+    register = pd.concat(
+        [
+            mi.example_measures().frame,
+            pd.DataFrame(
+                {"unit": ["08999003"], "measure": ["mint_welcome_service"], "since": [2022]}
+            ),
+        ],
+        ignore_index=True,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnmeasurableMeasuresWarning)
+        table = mi.effects(res, register)
+    assert "mint_welcome_service" not in set(table["measure"])
+    assert "welcome_service" not in set(table["indicator"])
+    barrier = table[table["measure"] == "vopi_barrier_analysis"]
+    assert set(barrier["indicator"]) == {"volunteers_representation", "association_boards"}
 
 
 def test_same_seed_same_table(example: tuple[mi.Results, pd.DataFrame]) -> None:

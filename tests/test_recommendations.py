@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mint_index as mi
+from mint_index.effect_monitoring.estimate import UnmeasurableMeasuresWarning
 from mint_index.errors import MintIndexError
 from mint_index.gap_analysis import gap_table
 from mint_index.plan import Plan
@@ -604,15 +605,49 @@ def test_a_measure_with_nothing_to_be_judged_on_says_so(example: mi.Results) -> 
     fw = example.framework
     nothing = {m for m in nothing if fw.indicator(rules.actions[m].indicators[0]).answer_levels()}
     assert "mint_welcome_service" in nothing and "vopi_barrier_analysis" not in nothing
-    recs = recommend(example, measures=mi.example_measures(), lang="en")
+    # Kaltenau's welcome service in the register: its indicator is at level 2 from 2022
+    registered = pd.DataFrame(
+        {"unit": ["08999003"], "measure": ["mint_welcome_service"], "since": [2022]}
+    )
+    register = pd.concat([mi.example_measures().frame, registered], ignore_index=True)
+    recs = recommend(example, measures=register, lang="en")
     placed = recs.in_place
     review = dict(zip(placed["action"].astype(str), placed["review"].astype(str), strict=True))
     welcome = placed[placed["action"] == "mint_welcome_service"]
-    assert (welcome["unit"] == "08999001").any()  # the register's Auenthal among them
+    assert (welcome["unit"] == "08999003").any()  # the registered one among them
     assert set(placed.loc[placed["action"].isin(nothing), "review"].astype(str)) == {"no_outcome"}
     assert review["vopi_barrier_analysis"] != "no_outcome"
     texts = recs.to_frame().query("kind == 'in_place' and action == 'mint_welcome_service'")
     assert texts["evidence_en"].str.endswith("so there is no effect to judge it on").all()
+
+
+def test_a_measure_that_can_never_be_estimated_never_waits(example: mi.Results) -> None:
+    """Auenthal's conferences since 2022: the only town of its size, so no estimate will
+    ever come (``no_comparison``). Before its horizon it read "an effect is not expected
+    before 2023", after it "cannot be estimated yet": both promised one."""
+    recs = recommend(example, measures=mi.example_measures(), lang="en")
+    placed = recs.to_frame().query("kind == 'in_place' and action == 'mit_conferences'")
+    auenthal = placed[placed["unit"] == "08999001"]
+    assert sorted(auenthal["year"]) == [2022, 2023, 2024]
+    assert set(auenthal["review"]) == {"unknown"}
+    assert auenthal["evidence_en"].str.contains("cannot be estimated from these data").all()
+    assert not auenthal["evidence_en"].str.contains("yet|not expected before").any()
+
+
+def test_a_measure_the_framework_cannot_judge_reads_no_outcome(example: mi.Results) -> None:
+    """An action none of whose indicators the framework has (a catalog written for a
+    larger framework) read "wait", then "cannot be estimated yet"; it has no outcome
+    here."""
+    from dataclasses import replace
+
+    rules = load_rules()
+    conferences = rules.actions["mit_conferences"]
+    elsewhere = conferences.model_copy(update={"indicators": ["conference_reach"]})
+    rules = replace(rules, actions={**rules.actions, "mit_conferences": elsewhere})
+    with pytest.warns(UnmeasurableMeasuresWarning):
+        placed = recommend(example, rules, measures=mi.example_measures(), lang="en").in_place
+    conferences_in_place = placed[placed["action"] == "mit_conferences"]
+    assert len(conferences_in_place) and set(conferences_in_place["review"]) == {"no_outcome"}
 
 
 def test_a_measure_in_place_with_a_visible_effect_reads_working(example: mi.Results) -> None:

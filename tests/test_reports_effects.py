@@ -184,7 +184,7 @@ def test_no_register_no_section() -> None:
     assert "Effect of measures" in with_register.html
     # a unit without measures gets the section with a short note
     other = with_register.profile("08999002")
-    assert "The measures register lists no measures for this municipality." in other
+    assert "The measures register lists no measure of this municipality whose effect" in other
 
 
 def test_report_command_takes_a_register(tmp_path: Path) -> None:

@@ -13,7 +13,8 @@ import math
 import numbers
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -505,6 +506,30 @@ def command_rules(path: str | None, inputs: Inputs) -> tuple[Any, dict[str, Any]
     return rules, info, skipped
 
 
+@contextmanager
+def measures_left_out(source: str) -> Iterator[list[dict[str, Any]]]:
+    """While it runs, each :class:`~mint_index.effect_monitoring.estimate.
+    UnmeasurableMeasuresWarning` an effects estimate gives is collected, once (a report
+    estimates twice: for the verdicts and for its section), into the list it yields: a
+    warning of the register ``source``, not a raw Python warning. Other warnings go on as
+    they would."""
+    from mint_index.effect_monitoring.estimate import UnmeasurableMeasuresWarning
+
+    found: list[dict[str, Any]] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UnmeasurableMeasuresWarning)
+        yield found
+    ours = [w for w in caught if issubclass(w.category, UnmeasurableMeasuresWarning)]
+    code = UnmeasurableMeasuresWarning.code
+    found += [
+        problem(m, source=source, severity="warning", code=code)
+        for m in dict.fromkeys(str(w.message) for w in ours)
+    ]
+    for w in caught:
+        if w not in ours:
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+
+
 def report(args: argparse.Namespace) -> Outcome:
     from mint_index.cli.project import measures_register_file
     from mint_index.measures import register_for
@@ -537,9 +562,11 @@ def report(args: argparse.Namespace) -> Outcome:
             file_records([measures_file], base=project_root(inputs)) if measures_file else []
         )
         prov = command_provenance("report", files, inputs.framework, rules_info, results.spec)
-        recommendations, document = build_report(
-            results, rules, lang, progress, args.audit, year, register
-        )
+        source = "" if measures_file is None else measures_file.name
+        with measures_left_out(source) as left_out:
+            recommendations, document = build_report(
+                results, rules, lang, progress, args.audit, year, register
+            )
         with folder_output(args, out) as folder:
             written = write_pages(document, folder, args.jobs, units_only, prov)
         written = final_paths(written, folder, out)
@@ -554,7 +581,7 @@ def report(args: argparse.Namespace) -> Outcome:
             f"best in {results.year_or_latest(year, 'report')}": top_units(results, year),
         }
     )
-    notes = [problem(message, severity="warning") for message in skipped]
+    notes = [problem(message, severity="warning") for message in skipped] + left_out
     return Outcome(
         "report",
         headline=f"report in {pages[0].as_posix()}",

@@ -22,7 +22,6 @@ def run_effects(args: argparse.Namespace) -> Outcome:
     folder (or with ``--project``) the data, the register (``measures:``), the rules (the
     action catalog) and the output (``effects.csv`` beside the project file) default to
     the project's, as :meth:`mint_index.project.Project.effects` reads them."""
-    import warnings
 
     import numpy as np
 
@@ -32,6 +31,7 @@ def run_effects(args: argparse.Namespace) -> Outcome:
         check_output_not_input,
         command_rules,
         data_facts,
+        measures_left_out,
         project_root,
         read_inputs,
         score_results,
@@ -42,7 +42,6 @@ def run_effects(args: argparse.Namespace) -> Outcome:
     from mint_index.effect_monitoring.effects_file import SUFFIXES, write_effects
     from mint_index.effect_monitoring.estimate import (
         STATUSES,
-        UnmeasurableMeasuresWarning,
         effects_register,
     )
     from mint_index.effect_monitoring.texts import VERDICTS, effect_verdicts
@@ -72,19 +71,8 @@ def run_effects(args: argparse.Namespace) -> Outcome:
     rules, rules_info, skipped = command_rules(args.rules, inputs)
     results = score_results(inputs)
     register = effects_register(results, measures_file, rules)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", UnmeasurableMeasuresWarning)
+    with measures_left_out(measures_file.name) as left_out:
         table = mi.effects(results, register, rules=rules, level=args.level, seed=args.seed)
-    left_out = [
-        problem(
-            str(w.message),
-            source=measures_file.name,
-            severity="warning",
-            code=UnmeasurableMeasuresWarning.code,
-        )
-        for w in caught
-        if issubclass(w.category, UnmeasurableMeasuresWarning)
-    ]
     files = [*inputs.files, *file_records([measures_file], base=project_root(inputs))]
     prov = command_provenance("effects", files, inputs.framework, rules_info, results.spec)
     written = write_effects(table, out, prov)
@@ -96,10 +84,18 @@ def run_effects(args: argparse.Namespace) -> Outcome:
     rose_or_fell = VERDICTS[:2]  # an interval that excludes zero
     visible = pooled[np.isin(effect_verdicts(pooled), rose_or_fell)]
     n_measures = register.frame["measure"].nunique()
+    # registered, but no node of the framework to judge them by (a welcome service, whose
+    # only indicator says it is there): no rows in the table, and no estimate ever
+    unjudged = register.frame[~register.frame["measure"].isin(table["measure"])]
     facts.update(
         {
             "measures": n_measures,
             "register rows": len(register),
+            "no effect to estimate": [
+                f"{m} ({_count(int(n), 'row')})"
+                for m, n in unjudged.groupby("measure", sort=True).size().items()
+            ]
+            or "none",
             **{
                 f"{status} (unit rows)": int((unit_rows["status"] == status).sum())
                 for status in STATUSES
@@ -107,7 +103,7 @@ def run_effects(args: argparse.Namespace) -> Outcome:
             "pooled effects visible": [
                 f"{m}: {i}" for m, i in zip(visible["measure"], visible["indicator"], strict=True)
             ]
-            or "none yet",
+            or ("none yet" if len(unit_rows) else "none"),
         }
     )
     return Outcome(

@@ -50,6 +50,7 @@ __all__ = [
     "effects_register",
     "measure_rng",
     "observed_scores",
+    "outcome_nodes",
     "peer_codes",
 ]
 
@@ -163,11 +164,10 @@ def effects(
     unmeasurable: dict[str, int] = {}
     for measure, rows in register.frame.groupby("measure", sort=True):
         action = rules.actions[str(measure)]
-        there = adoption_indicator(action.indicators, res.framework)
-        nodes = [n for n in action.indicators if n in score_col and n != there]
+        nodes = outcome_nodes(action.indicators, res.framework)
         if not nodes:  # none in the framework; or only the one that says it is there,
-            if there is None:  # whose verdict is no_outcome: nothing to warn of
-                unmeasurable[str(measure)] = len(rows)
+            if adoption_indicator(action.indicators, res.framework) is None:  # no_outcome:
+                unmeasurable[str(measure)] = len(rows)  # nothing to warn of
             continue
         nan = np.full(derived.shape[:2], np.nan)
         own = np.stack([derived[:, :, own_col[n]] if n in own_col else nan for n in nodes], -1)
@@ -318,6 +318,15 @@ def adoption_indicator(indicators: list[str], framework: Framework) -> str | Non
         if framework.is_indicator(first) and framework.indicator(first).answer_levels()
         else None
     )
+
+
+def outcome_nodes(indicators: list[str], framework: Framework) -> list[str]:
+    """The nodes a measure is judged by: its action's ``indicators`` that ``framework``
+    has, without the one that says the measure is there (:func:`adoption_indicator`).
+    None left: no effect to estimate in this framework (``no_outcome``)."""
+    there = adoption_indicator(indicators, framework)
+    known = set(framework.node_ids)
+    return [n for n in indicators if n in known and n != there]
 
 
 def _warn_unmeasurable(rows: Mapping[str, int], rules: RuleSet) -> None:

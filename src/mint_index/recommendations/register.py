@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from mint_index.effect_monitoring.estimate import adoption_indicator
+from mint_index.effect_monitoring.estimate import adoption_indicator, outcome_nodes
 
 if TYPE_CHECKING:
     from mint_index.measures import MeasuresRegister
@@ -173,15 +173,15 @@ def in_place_rows(
     horizon = out["measure"].map({k: a.horizon for k, a in ruleset.actions.items()})
     early = out["year"].to_numpy(dtype=np.int64) < due_year(out["since"].to_numpy(), horizon)
     review = out["review"].fillna("unknown").to_numpy(dtype=object, copy=True)
-    review[early] = "wait"
+    # before its horizon a measure waits, unless no estimate can ever come (unknown: no
+    # baseline, no comparison, no data since, ended too soon)
+    review[early & (review != "unknown")] = "wait"
     review[~registered] = NOT_ESTIMATED
-    # an action whose only indicator is the one that shows it is there has nothing to be
-    # judged on: "estimated once registered" or "too few years" would promise what never
-    # comes
+    # an action with no node to judge it by in this framework (its only indicator the one
+    # that shows it is there, or none the framework has): "estimated once registered" or
+    # "too few years" would promise what never comes
     nothing = {
-        a.id
-        for a in ruleset.actions.values()
-        if set(a.indicators) <= {adoption_indicator(a.indicators, results.framework)}
+        a.id for a in ruleset.actions.values() if not outcome_nodes(a.indicators, results.framework)
     }
     review[out["measure"].isin(nothing).to_numpy()] = NO_OUTCOME
     previous = _previous_spells(out, listed, found)

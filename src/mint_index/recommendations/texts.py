@@ -349,8 +349,8 @@ _IN_PLACE: dict[str, dict[str, str]] = {
         "working": "{placed}; an effect is visible ({indicators})",
         "review": "{placed}; no effect visible yet ({indicators}), worth a review",
         "wait": "{placed}; an effect is not expected before {due}",
-        "unknown": "{placed}; its effect cannot be estimated yet (too few years of data or "
-        "comparable municipalities)",
+        "unknown": "{placed}; its effect cannot be estimated from these data (too few years "
+        "before it began or since, no comparable municipalities, or it ended too soon)",
         "not_estimated": "{placed} (shown by a yes/no indicator); its effect is estimated once "
         "it is in the measures register",
         "no_outcome": "{placed}; the programme names no outcome the framework measures, so "
@@ -360,8 +360,8 @@ _IN_PLACE: dict[str, dict[str, str]] = {
         "working": "{placed}; Wirkung sichtbar ({indicators})",
         "review": "{placed}; Wirkung noch nicht sichtbar ({indicators}), zur Überprüfung",
         "wait": "{placed}; eine Wirkung ist nicht vor {due} zu erwarten",
-        "unknown": "{placed}; Wirkung noch nicht schätzbar (zu wenige Jahre mit Daten oder "
-        "vergleichbare Kommunen)",
+        "unknown": "{placed}; Wirkung mit diesen Daten nicht schätzbar (zu wenige Jahre vor "
+        "oder seit Beginn, keine vergleichbaren Kommunen oder zu früh beendet)",
         "not_estimated": "{placed} (laut Ja/Nein-Indikator); die Wirkung wird geschätzt, "
         "sobald die Maßnahme im Maßnahmenregister steht",
         "no_outcome": "{placed}; das Programm nennt keine Wirkung, die sich an den "

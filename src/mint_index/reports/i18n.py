@@ -297,12 +297,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "effects_unit_title": ("Maßnahmen dieser Kommune", "This municipality's measures"),
     "effects_none_unit": (
-        "Für diese Kommune sind im Maßnahmenregister keine Maßnahmen eingetragen.",
-        "The measures register lists no measures for this municipality.",
+        "Für diese Kommune steht im Maßnahmenregister keine Maßnahme, deren Wirkung sich an "
+        "den Indikatoren dieses Rahmens schätzen ließe.",
+        "The measures register lists no measure of this municipality whose effect the "
+        "indicators of this framework can show.",
     ),
     "effects_none_pooled": (
-        "Das Maßnahmenregister enthält keine Maßnahmen mit Indikatoren dieses Rahmens.",
-        "The measures register holds no measures with indicators of this framework.",
+        "Das Maßnahmenregister enthält keine Maßnahme, deren Wirkung sich an den Indikatoren "
+        "dieses Rahmens schätzen ließe.",
+        "The measures register holds no measure whose effect the indicators of this "
+        "framework can show.",
     ),
     "effects_series": ("Reihe", "Series"),
     "effects_start": ("Beginn {since}", "start {since}"),
