@@ -287,32 +287,36 @@ def test_bad_cells_and_rows_are_located(tmp_path: Path) -> None:
     assert (failures.loc[6, "value"], failures.loc[6, "reason"]) == ("1.5", "not a number")
 
 
-def test_a_quote_that_never_closes_is_located_not_a_crash(tmp_path: Path) -> None:
-    """A stray quote in a data line (``Kiel"``) makes every line after it one field:
-    the reader lost count of its lines and failed with NumPy's words (``boolean index
-    did not match indexed array``). The line is reported, the lines above it read."""
-    lines = [
-        *HEAD_2015,
-        KREISE_2015[0],
-        '01002;  Kiel";246306;119835',
-        KREISE_2015[2],
-        "01004;  Neumünster;79487;38934",
-        *FOOTER,
-    ]
+@pytest.mark.parametrize(
+    "broken",
+    [
+        ['01002;  Kiel";246306;119835'],  # a stray quote
+        ['01002;  "Kiel,', 'Stadt";246306;119835'],  # a line broken inside quotes
+        ['01002;  Kiel;2463"06', '";119835'],  # the same inside a figure
+    ],
+)
+def test_a_quote_left_open_costs_its_own_line_only(tmp_path: Path, broken: list[str]) -> None:
+    """A stray quote in a data line made every line after it one field: the reader lost
+    count of its lines and failed with NumPy's words (``boolean index did not match``);
+    a line broken inside quotes crashed it (exit 3). A GENESIS export never quotes a line
+    break, so a quote counts within its line: that line is reported, every other read."""
+    lines = [*HEAD_2015, KREISE_2015[0], *broken, *KREISE_2015[2:], *FOOTER]
     with pytest.raises(mi.DataValidationError) as err:
         mi.load_data(write(tmp_path / "q.csv", lines))
-    (problem,) = err.value.failures.itertuples()
-    assert (problem.row, problem.code) == (5, "wrong_field_count")
-    assert problem.reason.startswith('a quote (") opens on this line and never closes')
-    assert "the 2 after it" in problem.reason  # Lübeck and Neumünster
+    failures = err.value.failures
+    assert failures["row"].tolist() == list(range(5, 5 + len(broken)))
+    assert set(failures["code"]) == {"wrong_field_count"}
+    assert failures["reason"].str.startswith('a quote (") left open on this line').all()
     table = read_genesis(write(tmp_path / "q.csv", lines).read_bytes(), "q.csv")
-    assert table.cells["unit"].astype(str).unique().tolist() == ["01001"]
+    assert table.cells["unit"].astype(str).unique().tolist() == ["01001", "01003"]
 
 
-@pytest.mark.parametrize("cut", ["01004;  ", "01004", "31.1"])
+@pytest.mark.parametrize("cut", ["01004;  ", "01004", "31.1", "01004;  Neumünster;79487;389"])
 def test_a_download_that_broke_off_mid_line_is_an_error(tmp_path: Path, cut: str) -> None:
     """A download cut short after the key of its last line read as complete: that line
-    passed as a bare line and was dropped without a word."""
+    passed as a bare line and was dropped without a word; cut in its last figure, the
+    figure was read cut short (38934 as 389). A file that ends mid-line without the
+    closing lines every export has is cut in that line."""
     lines = [*HEAD_2015, *KREISE_2015]
     path = tmp_path / "cut.csv"
     path.write_bytes("\n".join([*lines, cut]).encode("cp1252"))  # no newline: cut off
@@ -333,6 +337,16 @@ def test_an_export_without_its_closing_lines_is_read_with_a_warning(tmp_path: Pa
     assert (warning.code, warning.row) == ("cut_off", 5)
     closed = mi.load_data(write(tmp_path / "whole.csv", [*lines, *FOOTER]))
     assert closed.warnings.empty
+
+
+def test_the_notes_under_the_closing_rule_are_no_data(tmp_path: Path) -> None:
+    """A note under the rule that starts with a key (``03152;Göttingen: ab 2016 in 03159
+    aufgegangen``) was taken for the last data line, and the rule itself reported as a
+    row of one field."""
+    lines = [*HEAD_2015, *KREISE_2015, "__________", "03152;Göttingen: ab 2016 in 03159"]
+    data = mi.load_data(write(tmp_path / "n.csv", [*lines, *FOOTER[1:]]))
+    assert list(data.unit_ids) == ["01001", "01002", "01003"]
+    assert data.warnings.empty
 
 
 def test_an_english_export_has_a_decimal_point(tmp_path: Path) -> None:

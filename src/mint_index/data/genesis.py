@@ -21,7 +21,7 @@ import csv
 import io
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -451,7 +451,10 @@ def _read_keyed(
     first = next((i for i in range(min(n_lines, 500)) if _is_data_line(line(i))), None)
     if first is None:
         return no_rows()
-    last = next(i for i in range(n_lines - 1, first - 1, -1) if _is_data_line(line(i)))
+    # the notes under the closing rule are no data, whatever they start with (``03152;
+    # Göttingen: ab 2016 in 03159 aufgegangen``)
+    rule = next((i for i in range(first, n_lines) if CLOSING_RULE.match(line(i))), n_lines)
+    last = next(i for i in range(rule - 1, first - 1, -1) if _is_data_line(line(i)))
     time_in_row = _DATA_LINE.match(line(first)).group(1) is not None  # type: ignore[union-attr]
     head = [line(i) for i in range(first)]
     block = (
@@ -460,8 +463,7 @@ def _read_keyed(
         else np.r_[everything[starts[first] :], np.uint8(_NL)]
     )
     block, delims, line_numbers, failures = _data_lines(block, first, source)
-    cut, warnings = _end_of_export(line, last, n_lines, source)
-    failures += cut
+    warnings: list[pd.DataFrame] = []
     n_rows = len(line_numbers)
     n_fields = len(delims) // n_rows
     sample = _sample_rows(block, delims, n_fields)
@@ -597,50 +599,36 @@ def _read_keyed(
     )
 
 
-#: How many lines after the last data line are looked at for the export's closing lines.
-_TAIL_LINES = 200
-#: A data line a download broke off in: part of its date, its key and nothing after it,
-#: or its key and part of its name (``03158;      ``).
-_CUT_LINE = re.compile(
-    rf'^\s*"?(?:[\d.-]*|(?:(?:{DATE})"?\s*;\s*"?)?(?:DG|[0-9A-Z]*[0-9][0-9A-Z]*)"?\s*(?:;[^;]*)?)$'
-)
+#: How far from its end a file is looked at for an export's closing lines.
+_TAIL_BYTES = 4096
 
 
-def _end_of_export(
-    line: Callable[[int], str], last: int, n_lines: int, source: str
-) -> tuple[list[pd.DataFrame], list[pd.DataFrame]]:
-    """What the lines after the last data line say about a download that broke off.
-    Every export closes with a rule (``__________``) and the offices' copyright; without
-    them, a last line that is a data line cut short is an error (``wrong_field_count``),
-    and otherwise the missing close a warning (``cut_off``). Returns (failures,
-    warnings)."""
-    tail = [line(i) for i in range(last + 1, min(n_lines, last + 1 + _TAIL_LINES))]
-    if any(CLOSING_RULE.match(text) or _COPYRIGHT.search(text) for text in tail):
-        return [], []
-    filled = [i for i, text in enumerate(tail, start=last + 1) if text.strip()]
-    if filled and filled[-1] >= n_lines - 2 and _CUT_LINE.match(line(filled[-1])):
-        return [
-            failures_frame(
-                source,
-                filled[-1] + 1,
-                None,
-                line(filled[-1]),
-                "a data line cut short, the last line of the file: the download broke off; "
-                "download the table again",
-                code="wrong_field_count",
-            )
-        ], []
-    return [], [
-        failures_frame(
-            source,
-            last + 1,
-            None,
-            None,
-            "the table ends without the closing lines every GENESIS export has (__________ "
-            "and the copyright): the download may have broken off",
-            code="cut_off",
+def end_of_export(raw: bytes, encoding: str, source: str) -> tuple[pd.DataFrame | None, bool]:
+    """What the end of a downloaded export says about a download that broke off: every
+    export closes with a rule (``__________``) and the offices' copyright. Without them,
+    a file that ends mid-line was cut in its last line (a figure cut short, ``47014`` read
+    as ``470``; a key or a name cut off): an error (``wrong_field_count``, at that line);
+    a file that ends with a line break may have lost its last lines: a warning
+    (``cut_off``). Returns (the problem or None, whether it is an error)."""
+    tail = raw[-_TAIL_BYTES:].decode(encoding, errors="replace")
+    lines = tail.splitlines()
+    if any(CLOSING_RULE.match(text) or _COPYRIGHT.search(text) for text in lines):
+        return None, False
+    ended = raw.rstrip(b" \t").endswith((b"\n", b"\r", b"\x00"))
+    last_line = raw.count(b"\n") + (0 if ended else 1)
+    if not ended:
+        cut = lines[-1] if lines else ""
+        reason = (
+            "the file ends in the middle of this line, without the closing lines every "
+            "GENESIS export has (__________ and the copyright): the download broke off, "
+            "and this line is cut short; download the table again"
         )
-    ]
+        return failures_frame(source, last_line, None, cut, reason, code="wrong_field_count"), True
+    reason = (
+        "the table ends without the closing lines every GENESIS export has (__________ and "
+        "the copyright): the download may have broken off"
+    )
+    return failures_frame(source, last_line, None, None, reason, code="cut_off"), False
 
 
 def _is_data_line(text: str) -> bool:
@@ -694,9 +682,6 @@ def _data_lines(
     if (block == _CR).any():
         block = block[block != _CR]
     delims = _delimiters(block)
-    unclosed = _unclosed_quote(block, delims, first, source)
-    if unclosed is not None:  # the lines from the quote on are one field: not read
-        block, delims, opened_at = unclosed
     ends = np.flatnonzero(block[delims] == _NL)  # index into delims of each line's end
     fields = np.diff(np.r_[-1, ends])
     line_numbers = first + 1 + np.arange(len(ends))
@@ -706,61 +691,40 @@ def _data_lines(
     # the data's width: the most common among lines with something on them
     expected = np.bincount(fields[lengths > 1] if (lengths > 1).any() else fields).argmax()
     wrong = fields != expected
-    opened = [] if unclosed is None else [opened_at]
     if not wrong.any():
-        return block, delims, line_numbers, opened
+        return block, delims, line_numbers, []
     report = np.flatnonzero(wrong & (lengths > 1))  # blank lines go without a word
     texts = [bytes(block[line_start[i] : nl_pos[i]]).decode("latin-1") for i in report]
+    reasons = [
+        f'a quote (") left open on this line ({fields[i]} fields, expected {expected}; a '
+        "GENESIS export never breaks a line inside quotes)"
+        if text.count('"') % 2
+        else f"row has {fields[i]} fields, expected {expected}"
+        for i, text in zip(report, texts, strict=True)
+    ]
+    rows = line_numbers[report]
     failures = (
-        [
-            failures_frame(
-                source,
-                line_numbers[report],
-                None,
-                texts,
-                [f"row has {fields[i]} fields, expected {expected}" for i in report],
-                code="wrong_field_count",
-            )
-        ]
+        [failures_frame(source, rows, None, texts, reasons, code="wrong_field_count")]
         if len(report)
         else []
     )
     block = block[np.repeat(~wrong, lengths)]
-    return block, _delimiters(block), line_numbers[~wrong], failures + opened
-
-
-def _unclosed_quote(
-    block: np.ndarray, delims: np.ndarray, first: int, source: str
-) -> tuple[np.ndarray, np.ndarray, pd.DataFrame] | None:
-    """Where a quote in the data lines opens and never closes, every line from its own
-    on is one field to :func:`_delimiters`: those lines cut off (the block, the
-    delimiters, each up to the last line that ends before the quote) and the problem that
-    says so; ``None`` where every quote closes (the block ends in a delimited newline)."""
-    if len(delims) and delims[-1] == len(block) - 1:
-        return None
-    ended = delims[block[delims] == _NL]
-    cut = int(ended[-1]) + 1 if len(ended) else 0
-    line = first + 1 + len(ended)
-    lost = int((block[cut:] == _NL).sum())
-    text = bytes(block[cut : cut + 200]).split(b"\n", 1)[0].decode("latin-1")
-    problem = failures_frame(
-        source,
-        line,
-        None,
-        text,
-        f'a quote (") opens on this line and never closes: this line and the {lost - 1} '
-        "after it are one field; not read",
-        code="wrong_field_count",
-    )
-    return block[:cut], delims[delims < cut], problem
+    return block, _delimiters(block), line_numbers[~wrong], failures
 
 
 def _delimiters(buf: np.ndarray) -> np.ndarray:
-    """Positions of ``;`` and newlines outside double quotes."""
-    delim = (buf == _SEMI) | (buf == _NL)
+    """Positions of ``;`` outside double quotes, and of every newline: a GENESIS export
+    never quotes a line break, so a quote left open (``Kiel";246794``, a line broken
+    inside quotes) hides the rest of its own line only, which is then reported for its
+    fields, and never swallows the lines after it."""
+    newline = buf == _NL
+    delim = (buf == _SEMI) | newline
     quotes = buf == _QUOTE
     if quotes.any():
-        delim &= (np.cumsum(quotes) & 1) == 0
+        count = np.cumsum(quotes)
+        at_line_start = np.maximum.accumulate(np.where(newline, count, 0))
+        delim &= ((count - at_line_start) & 1) == 0
+        delim |= newline
     return np.flatnonzero(delim)
 
 

@@ -40,6 +40,7 @@ from mint_index.data.cells import (
 from mint_index.data.controls import name_control_failures
 from mint_index.data.genesis import (
     apply_mapping,
+    end_of_export,
     figures_decimal,
     is_genesis,
     read_genesis,
@@ -428,10 +429,14 @@ def _title(rows: list[list[Any]]) -> str | None:
     return " · ".join(parts) or None
 
 
-def _genesis(raw: bytes, name: str, spec: SourceSpec, encoding: str) -> Table:
+def _genesis(
+    raw: bytes, name: str, spec: SourceSpec, encoding: str, downloaded: bool = True
+) -> Table:
     """A classic GENESIS table, read with the source's ``decimal`` and ``school_year``
     (GENESIS-Online dates pupils by the school year: ``2022/23``); ``filter``/``pivot``
-    are refused (its classes are in the labels already), never silently ignored."""
+    are refused (its classes are in the labels already), never silently ignored. A
+    ``downloaded`` file (not a sheet, which cannot break off mid-line) is checked for
+    a download that broke off (:func:`~mint_index.data.genesis.end_of_export`)."""
     named = spec.key.match == "name"
     table = read_genesis(
         raw,
@@ -455,6 +460,10 @@ def _genesis(raw: bytes, name: str, spec: SourceSpec, encoding: str) -> Table:
                 code="unsupported_option",
             )
         )
+    if downloaded and table.rows:
+        cut, is_error = end_of_export(raw, encoding, name)
+        if cut is not None:
+            (table.failures if is_error else table.warnings).append(cut)
     table.official = True
     return table
 
@@ -613,7 +622,8 @@ def _excel(
     sheet, merged = sheet_cells(raw, one) if read is None else read
     text = sheet_as_csv(sheet)
     if text is not None:  # its numbers are numbers, written with a decimal comma
-        table = _genesis(text, name, spec.model_copy(update={"decimal": None}), "utf-8")
+        numbers_as_shown = spec.model_copy(update={"decimal": None})
+        table = _genesis(text, name, numbers_as_shown, "utf-8", downloaded=False)
         table.format, table.sha256, table.encoding = "excel", sha256_of(raw), None
         table.separator = table.decimal = None
         return table
