@@ -213,6 +213,43 @@ def test_a_percent_cell_the_sheet_does_not_reach_changes_nothing(tmp_path: Path)
     assert ds.values[0, 0, 0] == pytest.approx(20.5, abs=1e-12)
 
 
+def _two_tables(suffix: str, path: Path) -> bytes:
+    """Shares in 250 rows (shown as ``12.5 %``), counts of 1234 in General format below."""
+    if suffix == "ods":  # LibreOffice writes a percentage cell as one, a count as a float
+
+        def row(key: str, kind: str, value: float) -> str:
+            return (
+                f'<table:table-row><table:table-cell office:value-type="string"><text:p>{key}'
+                f'</text:p></table:table-cell><table:table-cell office:value-type="{kind}" '
+                f'office:value="{value}"/></table:table-row>'
+            )
+
+        shares = "".join(row(f"{i:08d}", "percentage", 0.125) for i in range(250))
+        counts = "".join(row(f"{i:08d}", "float", 1234) for i in range(250, 260))
+        return _ods(shares + counts)
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    for i in range(260):
+        book.active.append([f"{i:08d}", 0.125 if i < 250 else 1234])
+    for (cell,) in book.active.iter_rows(max_row=250, min_col=2, max_col=2):
+        cell.number_format = "0.0%"
+    book.save(path)
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "ods"])
+def test_a_second_table_below_a_long_first_one_is_read_by_its_own_formats(
+    tmp_path: Path, suffix: str
+) -> None:
+    """Two tables in one sheet, as a department keeps them: shares in 250 rows, counts in
+    General format below. Formats were read for the first 200 rows only, and the rows
+    below followed the column's last number cell there: every count read times 100
+    (1234 as 123400), silently."""
+    raw = _two_tables(suffix, tmp_path / f"two.{suffix}")
+    sheet, _ = workbooks.sheet_cells(raw, 0)
+    assert percent_cells(raw, 0).read_as_shown(sheet)[1].tolist() == [12.5] * 250 + [1234] * 10
+
+
 def test_rows_below_the_sampled_ones_follow_their_columns_last_number_cell() -> None:
     """Formats are read per cell for the first rows; below them a column reads as its
     last number cell there does: the shares of a long table stay shares, a count column
@@ -487,6 +524,14 @@ def _ods(rows: str) -> bytes:
     ns = "urn:oasis:names:tc:opendocument:xmlns"
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr(  # the manifest a reader needs to open it
+            "META-INF/manifest.xml",
+            f'<manifest:manifest xmlns:manifest="{ns}:manifest:1.0" manifest:version="1.3">'
+            '<manifest:file-entry manifest:full-path="/" manifest:media-type='
+            '"application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+            'manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+            "</manifest:manifest>",
+        )
         archive.writestr(
             "content.xml",
             f'<office:document-content xmlns:office="{ns}:office:1.0" '

@@ -34,7 +34,7 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 from xml.etree import ElementTree
 
 import numpy as np
@@ -68,9 +68,11 @@ __all__ = [
 ]
 
 _ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
-#: Rows of a sheet whose number formats are looked at for percentages (the header and
-#: the first data rows: a column is formatted as a whole).
-FORMAT_ROWS = 200
+#: Rows of a sheet whose number formats are read cell by cell for percentages: every
+#: row of any table a town keeps (all of Germany's some 11,000 Gemeinden fit), so that a
+#: second table below a long first one is read by its own formats. Below them, in a
+#: larger sheet, a column reads as its last number cell there does.
+FORMAT_ROWS = 20_000
 
 Format = Literal["xlsx", "xls", "ods"]
 
@@ -581,7 +583,12 @@ def _ods_number_cells(raw: bytes, sheet: str | int) -> tuple[np.ndarray, ...]:
     """The number cells of an .ods sheet's first rows as arrays of their rows, their
     columns and whether each is shown as a percentage, from the cells in
     ``content.xml`` (:func:`_ods_cells`): a cell's ``office:value-type`` is
-    ``percentage``. A repeated cell stands for each cell it repeats among those rows."""
+    ``percentage``. A repeated cell stands for each cell it repeats among those rows. A
+    workbook without a percentage cell anywhere is not parsed for them."""
+    empty = np.zeros(0, dtype=np.int64)
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive, archive.open("content.xml") as content:
+        if not _holds(content, b'value-type="percentage"'):
+            return empty, empty, np.zeros(0, dtype=bool)
     blocks = [
         (row, min(row + repeat_rows, FORMAT_ROWS), column, column + repeat, kind == "percentage")
         for row, column, repeat, repeat_rows, cell in _ods_cells(raw, sheet)
@@ -589,11 +596,21 @@ def _ods_number_cells(raw: bytes, sheet: str | int) -> tuple[np.ndarray, ...]:
     ]
     grids = [np.mgrid[r0:r1, c0:c1].reshape(2, -1) for r0, r1, c0, c1, _ in blocks]
     if not grids:
-        empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=bool)
     rows, columns = np.concatenate(grids, axis=1)
     percent = np.repeat([b[4] for b in blocks], [g.shape[1] for g in grids])
     return rows, columns, percent
+
+
+def _holds(stream: IO[bytes], needle: bytes, chunk: int = 1 << 20) -> bool:
+    """Whether ``stream`` holds ``needle``, read in chunks (a part of a zip unpacked as
+    it is read, never whole)."""
+    tail = b""
+    while block := stream.read(chunk):
+        if needle in tail + block:
+            return True
+        tail = block[-len(needle) :]
+    return False
 
 
 def _ods_merged_cells(raw: bytes, sheet: str | int) -> list[tuple[int, int, int, int]]:
