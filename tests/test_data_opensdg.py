@@ -504,6 +504,27 @@ def test_a_header_of_many_disaggregations_is_still_an_open_sdg_header(tmp_path: 
     assert value(ds, "03101", 2022, "Value") == pytest.approx(8.25)
 
 
+def test_columns_alike_but_for_case_or_two_statuses_are_refused_and_no_others(
+    tmp_path: Path,
+) -> None:
+    """``GeoCode`` beside ``GEOCODE``, or two status columns: one was read, the other
+    dropped without a word. ``Gruppe 1`` beside ``Gruppe 1.5`` (two classes) was refused
+    as a head pandas had told apart, and two columns without a head are no pair."""
+    for text, named in [
+        ("Year,GeoCode,GEOCODE,Value\n2021,K03101,K03101,7.5\n", "'GeoCode' and 'GEOCODE'"),
+        (
+            "Year,GeoCode,Observation status,OBS_STATUS,Value\n2021,K03101,A,A,7.5\n",
+            "'Observation status' and 'OBS_STATUS'",
+        ),
+    ]:
+        (reason,) = _failures(tmp_path, _write(tmp_path, "indicator_4-1-1.csv", text))["reason"]
+        assert "heads columns alike (" in reason and named in reason
+    text = "Year,GeoCode,Gruppe 1,Gruppe 1.5,,,Value\n2021,K03101,a,b,,,7.5\n"
+    ds = _load(tmp_path, _write(tmp_path, "indicator_4-1-2.csv", text))
+    (variable,) = ds.variables
+    assert value(ds, "03101", 2021, variable) == pytest.approx(7.5)
+
+
 @pytest.mark.parametrize("twice", ["Value", "Year", "GeoCode"])
 def test_a_column_headed_twice_is_refused_with_its_name(tmp_path: Path, twice: str) -> None:
     """A second ``Value`` became the disaggregation ``Value.1``: its figures turned into
@@ -513,7 +534,7 @@ def test_a_column_headed_twice_is_refused_with_its_name(tmp_path: Path, twice: s
     text = ",".join(heads) + "\n" + ",".join(cells[h] for h in heads) + "\n"
     failures = _failures(tmp_path, _write(tmp_path, "indicator_4-1-1.csv", text))
     (reason,) = failures["reason"]
-    assert f"heads two columns alike ({twice})" in reason
+    assert f"heads columns alike ('{twice}' and '{twice}')" in reason
 
 
 # ---- finding 13: a Region disaggregation ------------------------------------------------------

@@ -134,9 +134,6 @@ _NUTS_LAENDER = {
 #: The letter prefix a platform writes before an official key (``K03101``, ``L03``,
 #: ``G03241001``).
 _GEO_PREFIX = re.compile(r"^[A-Za-z]+(?=[0-9])")
-#: A head pandas (or :func:`~mint_index.data.readers.stripped_heads`) told apart from an
-#: equal one before it: ``Value.1``.
-_TOLD_APART = re.compile(r"^(.+)\.\d+$")
 #: A period of several years in a ``Year`` cell (``2015-2017``, a pooled or moving
 #: average), not a change between two years (``2024 / 2005``).
 _PERIOD = re.compile(r"^((?:1[89]|2[01])\d\d)\s*(?:-|–|—|bis)\s*((?:1[89]|2[01])\d\d)$")
@@ -184,15 +181,9 @@ def opensdg_frame(
     a period (``2015-2017``) is refused with how to read it; with ``year`` given, a file
     (or what ``filter`` keeps of it) of one period is read as that year's.
     """
+    _one_column_each(frame.attrs.get("heads") or [str(c) for c in frame.columns])
     frame, failures = filter_rows(frame, filters or {}, source)
     columns = [str(c) for c in frame.columns]
-    # a head given twice is told apart as pandas tells it apart (``Value``, ``Value.1``)
-    twice = sorted({m[1] for c in columns if (m := _TOLD_APART.match(c)) and m[1] in columns})
-    if twice:
-        raise ValueError(
-            f"the file heads two columns alike ({', '.join(twice)}): which one is meant "
-            "cannot be told; keep one of each"
-        )
     if unit_column is not None and unit_column not in columns:
         raise ValueError(
             f"unit_column names a column the source does not have; columns are: "
@@ -306,6 +297,26 @@ def _pivot_columns(
             )
         )
     return found, problems
+
+
+def _one_column_each(heads: Sequence[str]) -> None:
+    """A ValueError where the file's heads (as written) name a column twice, but for case
+    and spaces (``Value`` and ``value``, a second ``GeoCode``), or give two observation
+    statuses (``Observation status`` and ``OBS_STATUS``): one would be read, the other
+    dropped or turned into a disaggregation, without a word."""
+    alike: dict[str, list[str]] = {}
+    for head in heads:  # columns without a head (a workbook's helper columns) name nothing
+        if key := " ".join(str(head).split()).casefold():
+            alike.setdefault(key, []).append(str(head))
+    twice = [" and ".join(map(repr, written)) for written in alike.values() if len(written) > 1]
+    statuses = [h for h in heads if h in _STATUS]
+    if len(statuses) > 1:
+        twice.append(" and ".join(repr(h) for h in statuses))
+    if twice:
+        raise ValueError(
+            f"the file heads columns alike ({'; '.join(twice)}): which one is meant cannot "
+            "be told; keep one of each"
+        )
 
 
 def nuts_keys(codes: pd.Series) -> tuple[pd.Series, np.ndarray]:

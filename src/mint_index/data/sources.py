@@ -593,6 +593,9 @@ def _all_text(text: str, sep: str) -> pd.DataFrame:
     frame = read_csv_table(
         io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False
     )
+    # the heads as written, before pandas tells equal ones apart (``Value``, ``Value.1``)
+    written = csv.reader(io.StringIO(text_sample(text), newline=None), delimiter=sep)
+    frame.attrs["heads"] = [h.lstrip("\ufeff") for h in next(written, [])]
     frame.columns = stripped_heads(frame.columns)
     if not frame.shape[1]:
         return frame
