@@ -15,6 +15,11 @@ def test_has_control_and_shown() -> None:
     values = np.array(["ok", "a\x1b[2Jb", "n\x00l", "t\tab", "\x9bx", "Grüße", None], dtype=object)
     assert has_control(values).tolist() == [False, True, True, True, True, False, False]
     assert shown(values[1:3]).tolist() == ["a\\x1b[2Jb", "n\\x00l"]
+    # invisible: ``101`` and ``101`` with a zero-width space were two units; a
+    # right-to-left override turns a name around on screen
+    invisible = np.array(["101\u200b", "K\u202eln", "\ufeff05315000", "Bad Tölz"], dtype=object)
+    assert has_control(invisible).tolist() == [True, True, True, False]
+    assert shown(invisible[:2]).tolist() == ["101\\u200b", "K\\u202eln"]
 
 
 def test_data_and_units_with_control_characters_are_refused(tmp_path: Path) -> None:

@@ -21,7 +21,8 @@ __all__ = ["REASON_CODES", "SET_BY_PRODUCER", "reason_code", "with_codes"]
 REASON_CODES: dict[str, tuple[str, str]] = {
     "control_character": (
         r"control character",
-        "an id, name or label holds a control character (ESC, NUL, ...)",
+        "an id, name or label holds a control character (ESC, NUL, ...) or an invisible "
+        "one (a zero-width space, a direction mark)",
     ),
     "duplicate_cell": (r"^duplicate \(unit, year, variable\)", "the same cell is given twice"),
     "empty_key": (r"^empty unit key", "a row has no unit key"),

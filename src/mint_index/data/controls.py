@@ -24,7 +24,10 @@ __all__ = [
     "units_control_failures",
 ]
 
-CONTROL_REASON = "control character (ESC, NUL, tab, newline, ...) in an id or name; remove it"
+CONTROL_REASON = (
+    "control character (ESC, NUL, tab, newline, or an invisible one: a zero-width space, a "
+    "direction mark) in an id or name; remove it"
+)
 
 
 def has_control(values: np.ndarray | pd.Index) -> np.ndarray:

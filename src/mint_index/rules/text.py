@@ -20,8 +20,13 @@ import re
 
 __all__ = ["ASCII_UMLAUTS", "CONTROL_IN_NAMES", "CONTROL_IN_TEXT", "escaped_controls"]
 
-#: Every C0 control (tab and newline too), DEL and the C1 controls.
-CONTROL_IN_NAMES = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: Every C0 control (tab and newline too), DEL and the C1 controls, and the invisible
+#: characters that make two equal-looking keys or names differ, or turn their text
+#: around on screen: zero-width spaces and joiners, direction marks, overrides and
+#: isolates, the word joiner, a byte-order mark inside a text.
+CONTROL_IN_NAMES = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 #: The same but tab and newline.
 CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -29,7 +34,13 @@ CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def escaped_controls(text: str, controls: re.Pattern[str] = CONTROL_IN_TEXT) -> str:
     """``text`` with each character ``controls`` matches written as an escape
     (``\\x1b``), so that it can be shown without acting on a terminal."""
-    return controls.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    return controls.sub(_escape, text)
+
+
+def _escape(found: re.Match[str]) -> str:
+    """A character as Python writes it in a string: ``\\x1b``, ``\\u200b``."""
+    code = ord(found.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 #: Umlauts and ß as ASCII exports spell them, for text already in lower case (case-fold
