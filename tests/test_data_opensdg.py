@@ -488,6 +488,11 @@ def test_a_unit_or_name_column_the_file_lacks_lists_the_files_columns(
         "columns are: Year, Series, Units, Observation status, Staatsangehörigkeit, "
         "Gebietseinheit, GeoCode, Value"
     )
+    # inspect refuses it too, rather than pasting an entry that cannot load
+    with pytest.raises(DataValidationError, match=f"{option} names a column"):
+        describe_source(
+            SourceSpec(path="indicator_8-5-1.csv", **{option: "Nope"}), base_dir=tmp_path
+        )
 
 
 def test_a_header_of_many_disaggregations_is_still_an_open_sdg_header(tmp_path: Path) -> None:

@@ -454,12 +454,13 @@ def describe_source(
 
 
 def _option_refused(problems: pd.DataFrame, spec: SourceSpec) -> bool:
-    """Whether a ``filter`` or ``pivot`` the source gives names a column the file does
-    not have, or a value no row holds: a mistake in the options, not in the file, which
-    no description of the file can paste around."""
-    if not len(problems) or not (spec.filter or spec.pivot):
+    """Whether a ``filter``, ``pivot``, ``unit_column`` or ``name_column`` the source
+    gives names a column the file does not have, or a value no row holds: a mistake in
+    the options, not in the file, which no description of the file can paste around."""
+    columns = {c for c in (spec.unit_column, spec.name_column) if c is not None}
+    named = {*spec.filter, *spec.pivot, *columns}
+    if not len(problems) or not named:
         return False
-    named = {*spec.filter, *spec.pivot}
     problems = with_codes(problems)
     refused = problems["code"].isin(
         ["missing_column", "filter_value_not_found", "unsupported_option"]
