@@ -79,3 +79,11 @@ def test_a_unit_name_a_source_gives_with_a_control_character_is_refused(
     (problem,) = info.value.failures.itertuples()
     assert (problem.code, problem.row, problem.column) == ("control_character", row, "name")
     assert "\\x" in problem.value and "\x00" not in problem.value and "\x1b" not in problem.value
+
+
+def test_a_name_typed_over_two_lines_of_a_cell_is_one_name(tmp_path: Path) -> None:
+    """A name cell with a line break (``Köln,`` / ``Stadt``, Alt+Enter in a spreadsheet)
+    is a name, not a control character: its line break reads as a space."""
+    (tmp_path / "n.csv").write_text('AGS;Name;Einwohner\n05315000;"Köln,\nStadt";1\n')
+    data = mi.load_data(tmp_path / "n.csv", year=2023)
+    assert data.units.loc["05315000", "name"] == "Köln, Stadt"

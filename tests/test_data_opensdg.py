@@ -524,6 +524,10 @@ def test_columns_alike_but_for_case_or_two_statuses_are_refused_and_no_others(
     ]:
         (reason,) = _failures(tmp_path, _write(tmp_path, "indicator_4-1-1.csv", text))["reason"]
         assert "heads columns alike (" in reason and named in reason
+    # Open SDG's Series beside SDMX's SERIES are two columns the reader tells apart
+    text = "Year,GeoCode,Series,SERIES,Value\n2021,K03101,Anzahl,SL_TLF,7.5\n"
+    (series,) = _load(tmp_path, _write(tmp_path, "indicator_8-5-2.csv", text)).variables
+    assert "Anzahl" in series
     text = "Year,GeoCode,Gruppe 1,Gruppe 1.5,,,Value\n2021,K03101,a,b,,,7.5\n"
     ds = _load(tmp_path, _write(tmp_path, "indicator_4-1-2.csv", text))
     (variable,) = ds.variables

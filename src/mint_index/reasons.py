@@ -27,8 +27,9 @@ REASON_CODES: dict[str, tuple[str, str]] = {
     "duplicate_cell": (r"^duplicate \(unit, year, variable\)", "the same cell is given twice"),
     "empty_key": (r"^empty unit key", "a row has no unit key"),
     "malformed_key": (
-        r"unit key (looks like a number|has \d+ digits)",
-        "a unit key lost its leading zero or was read as a decimal number",
+        r"unit key (looks like a number|has \d+ digits|is written with digits)",
+        "a unit key lost its leading zero, was read as a decimal number, or is written "
+        "with another script's digits",
     ),
     "unknown_unit": (r"unit missing from the units table", "a unit not in the units table"),
     "missing_variable": (

@@ -70,6 +70,8 @@ _STATUS = ("Observation status", "OBS_STATUS")
 _REPORTING = ("Reporting type", "REPORTING_TYPE")
 #: Notes on a figure or on the series, left out as sdg-build leaves them out.
 _NOTES = ("COMMENT_OBS", "COMMENT_TS", "DATA_LAST_UPDATE", "SOURCE_DETAIL")
+#: The heads Open SDG and SDMX each write for one role, read as columns of their own.
+_ALIASES = frozenset({*_SERIES, *_UNITS, *_MULTIPLIERS, *_REPORTING})
 #: The columns that are no disaggregation.
 _NOT_CLASSES = frozenset(
     {"Year", "Value", "GeoCode", *_SERIES, *_UNITS, *_MULTIPLIERS, *_STATUS, *_REPORTING, *_NOTES}
@@ -308,7 +310,12 @@ def _one_column_each(heads: Sequence[str]) -> None:
     for head in heads:  # columns without a head (a workbook's helper columns) name nothing
         if key := " ".join(str(head).split()).casefold():
             alike.setdefault(key, []).append(str(head))
-    twice = [" and ".join(map(repr, written)) for written in alike.values() if len(written) > 1]
+    twice = [
+        " and ".join(map(repr, written))
+        for written in alike.values()
+        # ``Series`` beside SDMX's ``SERIES``: two columns the reader tells apart
+        if len(written) > 1 and not (set(written) <= _ALIASES and len(set(written)) == len(written))
+    ]
     statuses = [h for h in heads if h in _STATUS]
     if len(statuses) > 1:
         twice.append(" and ".join(repr(h) for h in statuses))

@@ -237,6 +237,8 @@ def _read_one(
     except (ValueError, UnicodeDecodeError, OSError) as exc:  # not a KeyError: a bug
         return failed_table(name, f"cannot read: {exc}", "unreadable_file")
     apply_keys(table, spec)
+    if table.names is not None:  # a name typed over two lines of a cell is one name
+        table.names = table.names.astype(object).str.replace(r"\s*[\t\r\n]+\s*", " ", regex=True)
     table.failures += name_control_failures(table.names, table.cells, name)
     table.leaves_out_other_units = leaves_out_other_units(table, spec)
     drop_expected_warnings(table, spec.expected_warnings)

@@ -119,6 +119,11 @@ def malformed_keys(
     reasons[keys == ""] = "empty unit key"
     decimal = keys.str.fullmatch(r"[-+]?[0-9]+\.[0-9]*|[-+]?[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+")
     reasons[decimal] = "unit key looks like a number read as decimal; read keys as text"
+    # ``１００１０００``, ``٠١٠٠١٠٠٠``: digits of another script look like a key's and are none
+    reasons[keys.str.contains(r"(?![0-9])\d", regex=True)] = (
+        "unit key is written with digits of another script (fullwidth, Arabic-Indic, ...); "
+        "write it with 0-9"
+    )
     full = lost_zeros(keys, known, official)
     for n in sorted(set(full[full > 0].tolist())):
         short = full == n
