@@ -32,7 +32,7 @@ every cell keeps a label of its own.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -49,6 +49,7 @@ __all__ = [
     "POPULATION_HEAD",
     "YEAR_NAMES",
     "caption_columns",
+    "column_not_there",
     "filter_rows",
     "find_column",
     "find_name_column",
@@ -653,6 +654,16 @@ def units_as_columns(frame: pd.DataFrame, pivot: Sequence[str], stem: str) -> pd
     return long
 
 
+def column_not_there(option: str, columns: Iterable[object]) -> str:
+    """Why an option (``filter``, ``pivot``, ``unit_column``, ``name_column``) cannot be
+    used: it names a column the source does not have. The source's columns are listed,
+    so a typo is plain to see."""
+    return (
+        f"{option} names a column the source does not have; columns are: "
+        f"{', '.join(map(str, columns))}"
+    )
+
+
 def filter_rows(
     frame: pd.DataFrame, filters: Mapping[str, str | list[str]], source: str
 ) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
@@ -669,8 +680,7 @@ def filter_rows(
                     None,
                     column,
                     None,
-                    f"filter names a column the source does not have; columns are: "
-                    f"{', '.join(map(str, frame.columns))}",
+                    column_not_there("filter", frame.columns),
                     code="missing_column",
                 )
             )

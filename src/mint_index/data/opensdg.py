@@ -43,6 +43,7 @@ from mint_index.data.cells import parse_years
 from mint_index.data.keys import LAND_NAMES, region_keys
 from mint_index.data.layouts import (
     NAME_NAMES,
+    column_not_there,
     filter_rows,
     find_column,
     key_columns,
@@ -187,22 +188,10 @@ def opensdg_frame(
     frame, failures = filter_rows(frame, filters or {}, source)
     columns = [str(c) for c in frame.columns]
     if unit_column is not None and unit_column not in columns:
-        raise ValueError(
-            f"unit_column names a column the source does not have; columns are: "
-            f"{', '.join(columns)}"
-        )
+        raise ValueError(column_not_there("unit_column", columns))
     if name_column is not None and name_column not in columns:
-        failures.append(
-            failures_frame(
-                source,
-                None,
-                name_column,
-                None,
-                f"name_column names a column the source does not have; columns are: "
-                f"{', '.join(columns)}",
-                code="missing_column",
-            )
-        )
+        why = column_not_there("name_column", columns)
+        failures.append(failures_frame(source, None, name_column, None, why, code="missing_column"))
         name_column = None
     pivoted, bad_pivot = _pivot_columns(columns, pivot, source, unit_column)
     failures += bad_pivot
@@ -284,9 +273,10 @@ def _pivot_columns(
             found.append(column)
             continue
         why = (
-            "pivot names the file's year, value or unit column, which is no disaggregation"
+            "pivot names the file's year, value or unit column, which is no disaggregation; "
+            f"columns are: {', '.join(columns)}"
             if column in columns
-            else "pivot names a column the source does not have"
+            else column_not_there("pivot", columns)
         )
         problems.append(
             failures_frame(
@@ -294,7 +284,7 @@ def _pivot_columns(
                 None,
                 column,
                 None,
-                f"{why}; columns are: {', '.join(columns)}",
+                why,
                 code="missing_column" if column not in columns else "unsupported_option",
             )
         )

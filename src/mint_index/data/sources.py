@@ -58,6 +58,7 @@ from mint_index.data.inputs import (
 from mint_index.data.keys import apply_key_spec, mostly_names
 from mint_index.data.layouts import (
     caption_columns,
+    column_not_there,
     filter_rows,
     find_column,
     find_name_column,
@@ -1230,7 +1231,7 @@ def _unknown_pivot(spec: SourceSpec, columns: pd.Index, name: str) -> list[pd.Da
             None,
             c,
             None,
-            "pivot names a column the source does not have",
+            column_not_there("pivot", columns),
             code="missing_column",
         )
         for c in spec.pivot
