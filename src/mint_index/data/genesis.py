@@ -78,6 +78,9 @@ _COPYRIGHT = re.compile(
 )
 #: The line of underscores GENESIS writes under a table, over its notes and its footer.
 CLOSING_RULE = re.compile(r"^\s*_{5,}\s*$")
+#: How far from its end a file is looked at for an export's footer (the closing rule,
+#: the copyright, the language it is written in).
+_TAIL_BYTES = 4096
 
 #: A date or a year as a GENESIS export writes it: ``31.12.2023``, ``2023``, and in an
 #: English export of GENESIS-Online ``2023-12-31``.
@@ -310,7 +313,7 @@ def is_genesis(raw: bytes) -> bool:
         any(_GENESIS_LINE.match(line) for line in lines)
         or bool(_TABLE_CODE.search(lines[0]))
         or any(_CODE_LINE.match(line) and table_code([line]) for line in lines)
-        or bool(_COPYRIGHT.search(raw[-4096:].decode("latin-1")))
+        or bool(_COPYRIGHT.search(raw[-_TAIL_BYTES:].decode("latin-1")))
     )
 
 
@@ -602,10 +605,6 @@ def _read_keyed(
     )
 
 
-#: How far from its end a file is looked at for an export's closing lines.
-_TAIL_BYTES = 4096
-
-
 def end_of_export(raw: bytes, encoding: str, source: str) -> tuple[pd.DataFrame | None, bool]:
     """What the end of a downloaded export says about a download that broke off: every
     export closes with a rule (``__________``) and the offices' copyright. Without them,
@@ -800,7 +799,8 @@ def _decimal_mark(rows: list[list[str]], english: bool) -> str:
 
 def _is_english(head: list[str], raw: bytes) -> bool:
     """Whether an export is in English: its header or footer says so (:data:`_ENGLISH`)."""
-    return bool(_ENGLISH.search("\n".join(head)) or _ENGLISH.search(raw[-4096:].decode("latin-1")))
+    footer = raw[-_TAIL_BYTES:].decode("latin-1")
+    return bool(_ENGLISH.search("\n".join(head)) or _ENGLISH.search(footer))
 
 
 def _text_column(rows: list[list[str]], j: int, decimal: str) -> bool:

@@ -39,7 +39,7 @@ import pandas as pd
 
 from mint_index.data.cells import parse_cells
 from mint_index.data.keys import comparable_names
-from mint_index.data.plain_tables import total_labels
+from mint_index.data.plain_tables import each_cell, total_labels
 from mint_index.data.problems import failures_frame
 from mint_index.data.readers import SOURCE_COLUMN
 
@@ -481,8 +481,7 @@ def _one_texts(frame: pd.DataFrame) -> list[str | None]:
     values = frame.to_numpy(dtype=object)
     if not values.size:
         return [None] * frame.shape[1]
-    stripped = pd.Series(values.ravel(), dtype=object).astype(str).str.strip()
-    text = stripped.to_numpy(dtype=object).reshape(values.shape)
+    text = each_cell(values, lambda cells: cells.str.strip())
     numeric = np.array([pd.api.types.is_numeric_dtype(t) for t in frame.dtypes], dtype=bool)
     one = (text == text[0]).all(axis=0) & (text[0] != "") & ~pd.isna(values).any(axis=0)
     return [str(t) if o else None for t, o in zip(text[0], one & ~numeric, strict=True)]

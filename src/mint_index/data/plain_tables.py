@@ -30,6 +30,7 @@ __all__ = [
     "cell_text",
     "column_names",
     "column_numbering",
+    "each_cell",
     "head_cell",
     "header_depth",
     "header_labels",
@@ -380,7 +381,7 @@ def blank_and_note_rows(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame,
     empty = np.asarray(pd.isna(values), dtype=bool)
     texts_at = [j for j, t in enumerate(frame.dtypes) if not pd.api.types.is_numeric_dtype(t)]
     if texts_at:  # text columns: blanks count as empty
-        empty[:, texts_at] |= _each_cell(values[:, texts_at], lambda t: t.str.strip() == "")
+        empty[:, texts_at] |= each_cell(values[:, texts_at], lambda t: t.str.strip() == "")
     filled = (~empty).sum(axis=1)
     one = np.flatnonzero(filled == 1)
     first = (~empty[one]).argmax(axis=1)
@@ -393,7 +394,7 @@ def blank_and_note_rows(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame,
     several = np.flatnonzero(filled > 1)
     if len(several):
         text = np.where(empty[several], "", values[several])
-        opens = _each_cell(text, lambda t: t.str.strip().str.match(_NOTE_OPENING))
+        opens = each_cell(text, lambda t: t.str.strip().str.match(_NOTE_OPENING))
         note[several] = (opens | empty[several]).all(axis=1)
     # from the bottom up to the last data row: what is empty or a note is below the table
     below = np.logical_and.accumulate(((filled == 0) | note)[::-1])[::-1]
@@ -413,12 +414,12 @@ def blank_and_note_rows(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame,
     return frame[(filled > 0) & ~below], warnings
 
 
-def _each_cell(cells: np.ndarray, test: Callable[[pd.Series], pd.Series]) -> np.ndarray:
-    """``test`` (a vectorised string test) of every cell of ``cells`` (2-D) as text, in
-    one call over all of them: a per-column call costs more than its cells in a table of
-    thousands of columns."""
+def each_cell(cells: np.ndarray, test: Callable[[pd.Series], pd.Series]) -> np.ndarray:
+    """``test`` (a vectorised string operation: a test, a strip) of every cell of
+    ``cells`` (2-D) as text, in one call over all of them, in their shape: a call per
+    column costs more than its cells in a table of thousands of columns."""
     text = pd.Series(cells.ravel(), dtype=object).astype(str)
-    return test(text).to_numpy(dtype=bool).reshape(cells.shape)
+    return test(text).to_numpy().reshape(cells.shape)
 
 
 #: Words that make a row a total over the table's units, as the first or the last word of
