@@ -365,6 +365,20 @@ def test_deeper_nuts_codes_are_refused_as_nuts_codes(tmp_path: Path) -> None:
     assert value(ds, "03", 2022, "Anzahl") == 100
 
 
+def test_codes_shaped_as_nuts_codes_that_are_none_are_refused(tmp_path: Path) -> None:
+    # no Land's NUTS code begins DE0: stripped as a platform's prefix, DE01 became
+    # Schleswig-Holstein's 01 and DE0 a key 0, without a word
+    text = "Year,GeoCode,Value\n2023,DE0,1\n2023,DE01,2\n2023,DE01,3\n2023,DE9,4\n"
+    failures = _failures(tmp_path, _write(tmp_path, "de0.csv", text))
+    refused = failures.query("code == 'key_not_in_scheme'")
+    assert refused["value"].tolist() == ["DE0", "DE01"]
+    assert refused["row"].tolist() == [2, 3]
+    assert "DE1 to DEG" in refused["reason"].iloc[0]
+    # a platform's prefix before a whole key is still one
+    _write(tmp_path, "prefixed.csv", "Year,GeoCode,Value\n2023,DE03101,5\n")
+    assert value(_load(tmp_path, "prefixed.csv"), "03101", 2023, "Value") == 5
+
+
 # ---- finding 10: the whole reporting area ----------------------------------------------------
 def test_rows_without_a_geocode_are_keyed_by_unit(tmp_path: Path) -> None:
     text = (

@@ -134,6 +134,10 @@ _NUTS_LAENDER = {
     "F": "01",  # Schleswig-Holstein
     "G": "16",  # Thüringen
 }
+#: A code shaped as a NUTS code of Germany: ``DE`` and one to three letters or digits. One
+#: that is none (``DE0``, ``DE01``: no Land's NUTS code begins ``DE0``) is no platform's
+#: prefix before a key either, as ``DE01`` would make Schleswig-Holstein's ``01``.
+_NUTS_SHAPED = re.compile(r"^DE[0-9A-Z]{1,3}$")
 #: The letter prefix a platform writes before an official key (``K03101``, ``L03``,
 #: ``G03241001``).
 _GEO_PREFIX = re.compile(r"^[A-Za-z]+(?=[0-9])")
@@ -222,7 +226,16 @@ def opensdg_frame(
         keys, deeper = nuts_keys(written)
         keys = keys.str.replace(_GEO_PREFIX, "", regex=True)
         failures += _deeper_nuts(written, deeper, rows, source, key, columns)
-        frame, keys, rows = frame[~deeper], keys[~deeper], rows[~deeper]
+        # ``DE01``: the prefix left ``01`` where no NUTS code was meant either
+        upper = written.str.upper()
+        false_nuts = (
+            upper.str.fullmatch(_NUTS_SHAPED)
+            & ~upper.str.fullmatch(_NUTS)
+            & keys.str.fullmatch("[0-9]+")
+        ).to_numpy(dtype=bool, na_value=False)
+        failures += _false_nuts(written, false_nuts, rows, source, key)
+        kept = ~(deeper | false_nuts)
+        frame, keys, rows = frame[kept], keys[kept], rows[kept]
     candidates = [c for c in rest if c not in pivoted]
     name = name_column or find_column(candidates, None, NAME_NAMES)
     if name is None and key is not None:
@@ -329,6 +342,31 @@ def nuts_keys(codes: pd.Series) -> tuple[pd.Series, np.ndarray]:
     out[nuts & (length == 2)] = "DG"
     out[land] = upper[land].str[2].map(_NUTS_LAENDER)
     return out, nuts & (length > 3)
+
+
+def _false_nuts(
+    written: pd.Series, false: np.ndarray, rows: np.ndarray, source: str, key: str
+) -> list[pd.DataFrame]:
+    """One problem per code that looks like a NUTS code of Germany and is none, at its
+    first row: read as a platform's prefix before a key, ``DE01`` would be
+    Schleswig-Holstein's ``01``."""
+    if not false.any():
+        return []
+    codes = written[false]
+    first = ~codes.duplicated().to_numpy()
+    return [
+        failures_frame(
+            source,
+            rows[false][first],
+            key,
+            codes[first].to_numpy(dtype=object),
+            "written as a NUTS code of Germany (DE and up to three characters) but none: a "
+            "Land's NUTS code is DE1 to DEG, and none begins DE0; nor is it an official key "
+            "(AGS) behind a platform's prefix (K03101); write the Land's NUTS code or the "
+            "key",
+            code="key_not_in_scheme",
+        )
+    ]
 
 
 def _deeper_nuts(
