@@ -311,6 +311,35 @@ def test_a_quote_left_open_costs_its_own_line_only(tmp_path: Path, broken: list[
     assert table.cells["unit"].astype(str).unique().tolist() == ["01001", "01003"]
 
 
+@pytest.mark.parametrize(
+    ("encoding", "separator"),
+    [("utf-16", ";"), ("utf-8", "\t"), ("utf-16", "\t")],
+    ids=["utf-16", "tab-separated", "excel-unicode-text"],
+)
+def test_an_export_a_spreadsheet_saved_again_reads_as_the_download(
+    tmp_path: Path, encoding: str, separator: str
+) -> None:
+    """An export opened in a spreadsheet and saved as text: UTF-16 with a byte-order mark
+    (Excel's "Unicode text", which also separates with tabs) was read as a plain table,
+    and a tab-separated one gave "no data rows found". Each reads as the download does,
+    and a problem keeps its line."""
+    lines = [*HEAD_2015, *KREISE_2015, "01004;  Neumünster;79487;4x2", *FOOTER]
+    resaved = write(tmp_path / "resaved.txt", [x.replace(";", separator) for x in lines], encoding)
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(resaved)
+    (problem,) = err.value.failures.itertuples()
+    assert (problem.row, problem.column, problem.value) == (7, "männlich", "4x2")
+    lines[6] = "01004;  Neumünster;79487;38934"
+    data = mi.load_data(
+        write(tmp_path / "resaved.txt", [x.replace(";", separator) for x in lines], encoding)
+    )
+    assert cell(data, "01002", 2015, "männlich")["value"] == 119835
+    assert cell(data, "01004", 2015, "Insgesamt")["value"] == 79487
+    assert data.warnings.empty
+    table = read_genesis(resaved.read_bytes(), "resaved.txt")
+    assert (table.encoding, table.separator, table.rows) == (encoding, separator, 4)
+
+
 @pytest.mark.parametrize("cut", ["01004;  ", "01004", "31.1", "01004;  Neumünster;79487;389"])
 def test_a_download_that_broke_off_mid_line_is_an_error(tmp_path: Path, cut: str) -> None:
     """A download cut short after the key of its last line read as complete: that line
@@ -536,13 +565,18 @@ def test_a_stray_carriage_return_in_the_header_is_no_crash(tmp_path: Path) -> No
     assert cell(ds, "DG", 2015, "Insgesamt")["value"] == 82175684
 
 
-def test_a_wrong_encoding_is_no_crash(tmp_path: Path) -> None:
+@pytest.mark.parametrize("odd", [True, False])
+def test_a_wrong_encoding_is_no_crash(tmp_path: Path, odd: bool) -> None:
     """A Windows-1252 export read as UTF-16 is one line of garbage longer than the csv
-    module's field limit: no data rows, never an internal error."""
+    module's field limit: never an internal error. An odd number of bytes is no UTF-16
+    at all, which is said with what to do."""
     rows = [f"01{k:06d};Gemeinde {k};{k};{k};{k}" for k in range(8000)]
     path = write(tmp_path / "t.csv", [*KREISE[:8], *rows, *FOOTER])
+    if len(path.read_bytes()) % 2 != odd:
+        path.write_bytes(path.read_bytes() + b" ")
     assert len(path.read_bytes()) // 2 > csv.field_size_limit()
-    with pytest.raises(mi.DataValidationError, match="no data rows found"):
+    expected = "not utf-16-le text .* give the file's encoding" if odd else "no data rows found"
+    with pytest.raises(mi.DataValidationError, match=expected):
         mi.load_data(path, format="genesis", encoding="utf-16")
 
 

@@ -174,7 +174,8 @@ def _facts(description: SourceDescription, framework: Framework) -> dict[str, An
         "format": description.format,
         "layout": description.layout,
         "encoding": description.encoding or "-",
-        "separator": description.separator or "-",
+        # as --separator names it: a bare tab does not show
+        "separator": "tab" if description.separator == "\t" else description.separator or "-",
         "decimal": description.decimal or "-",
     }
     if description.table:

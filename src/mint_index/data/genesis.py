@@ -42,7 +42,7 @@ from mint_index.data.cells import (
     year_failures,
 )
 from mint_index.data.problems import failures_frame, first_rows
-from mint_index.data.readers import Table, detect_encoding, sha256_of
+from mint_index.data.readers import Table, bytewise, detect_encoding, sha256_of
 from mint_index.data.year_heads import dates_of_one_year_apart
 from mint_index.errors import DataValidationError
 
@@ -397,13 +397,18 @@ def read_genesis(
 
     encoding = encoding or detect_encoding(raw)
     digest = sha256_of(raw)
-    dated = dated_blocks(raw, encoding)  # a date line over each block: a date per line
-    text, text_encoding = (raw, encoding) if dated is None else (dated, "utf-8")
+    text, read_as = bytewise(raw, encoding)
+    resaved = with_semicolons(text, read_as)  # a spreadsheet saved it with tabs
+    if resaved is not None:
+        text, read_as = resaved, "utf-8"
+    separator = ";" if resaved is None else "\t"
+    dated = dated_blocks(text, read_as)  # a date line over each block: a date per line
+    text, text_encoding = (text, read_as) if dated is None else (dated, "utf-8")
     # never a keyed table, whatever its lines look like
     lands = across(text, text_encoding, source, school_year)
     if lands is None:
         table = _read_keyed(text, source, text_encoding, year, decimal, school_year)
-        table.sha256, table.encoding = digest, encoding
+        table.sha256, table.encoding, table.separator = digest, encoding, separator
         if table.rows:
             return table
         lands = keyed(text, text_encoding, source, unit, named) or across(
@@ -415,11 +420,26 @@ def read_genesis(
                 table.failures = [missing]
             return table
     table = _read_keyed(lands.raw, source, "utf-8", year, decimal, school_year)
-    table.sha256, table.encoding = digest, encoding
+    table.sha256, table.encoding, table.separator = digest, encoding, separator
     table = lands.restore(table)
     if named and table.named_units is None:  # regions it names, all keyed by their names
         table.named_units = frozenset()
     return table
+
+
+def with_semicolons(raw: bytes, encoding: str) -> bytes | None:
+    """An export a spreadsheet saved again as tab-separated text (Excel's "Text (tab
+    delimited)" and "Unicode text") written as the GENESIS CSV is, with semicolons, in
+    UTF-8; None for an export that has its semicolons. Each line stays one line, so a
+    problem's line number is the file's."""
+    head = raw[:_TAIL_BYTES].decode(encoding, errors="replace")
+    if head.count("\t") <= head.count(";"):
+        return None
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    text = raw.decode(encoding, errors="replace")
+    writer.writerows(csv.reader(io.StringIO(text, newline=""), delimiter="\t"))
+    return out.getvalue().encode("utf-8")
 
 
 def _read_keyed(

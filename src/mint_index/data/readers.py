@@ -16,6 +16,7 @@ file (its encoding, separator and sample) and lays a frame out as cells, long or
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -239,6 +240,15 @@ def detect_encoding(raw: bytes) -> str:
         undefined = any(byte in raw for byte in _CP1252_UNDEFINED)
         return "latin-1" if undefined else "cp1252"
     return "utf-8"
+
+
+def bytewise(raw: bytes, encoding: str) -> tuple[bytes, str]:
+    """The bytes of a text file as readers that work on bytes need them, one byte for each
+    ASCII character, with their encoding: a file in UTF-16 or UTF-32 (Excel's "Unicode
+    text") as UTF-8, any other as it is."""
+    if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")):
+        return raw.decode(encoding).encode("utf-8"), "utf-8"
+    return raw, encoding
 
 
 #: How much of a text file its head is read from (separator, header, decimal mark).

@@ -93,6 +93,7 @@ from mint_index.data.problems import failures_frame, first_rows
 from mint_index.data.readers import (
     SOURCE_COLUMN,
     Table,
+    bytewise,
     detect_encoding,
     frame_table,
     raw_csv_frame,
@@ -235,7 +236,13 @@ def _read_one(
         return failed_table(name, refused.reason, refused.code)
     except (pd.errors.ParserError, csv.Error) as exc:  # a ValueError: before those
         return failed_table(name, unreadable_csv(exc), "unreadable_file")
-    except (ValueError, UnicodeDecodeError, OSError) as exc:  # not a KeyError: a bug
+    except UnicodeDecodeError as exc:  # a ValueError too
+        reason = (
+            f"cannot read: not {exc.encoding} text (byte {exc.start}: {exc.reason}); give "
+            "the file's encoding: encoding, --encoding (e.g. cp1252, utf-8, utf-16)"
+        )
+        return failed_table(name, reason, "unreadable_file")
+    except (ValueError, OSError) as exc:  # not a KeyError: a bug
         return failed_table(name, f"cannot read: {exc}", "unreadable_file")
     apply_keys(table, spec)
     if table.names is not None:  # a name typed over two lines of a cell is one name
@@ -321,6 +328,12 @@ def _read_bytes(
     if fmt == "parquet" or (fmt == "auto" and kind == "parquet"):
         return _parquet(raw, name, spec)
     encoding = spec.encoding or detect_encoding(raw)
+    readable, read_as = bytewise(raw, encoding)  # the readers below work on bytes
+    if readable is not raw:
+        as_utf8 = spec.model_copy(update={"encoding": read_as})
+        table = _read_bytes(readable, kind, name, as_utf8)
+        table.sha256, table.encoding = sha256_of(raw), encoding
+        return table
     tidy = tidy_layout(raw, encoding) if fmt == "auto" else None
     if fmt == "genesis" or (fmt == "auto" and tidy is None and is_genesis(raw)):
         return _genesis(raw, name, spec, encoding)
