@@ -49,6 +49,17 @@ def test_rows_are_numbered_as_the_file_numbers_them(tmp_path: Path) -> None:
     assert frame.index.tolist() == [4, 5] and decimal == ","
 
 
+def test_a_units_table_below_many_empty_rows(tmp_path: Path) -> None:
+    """Sixty rows of empty cells above (``;;``, as a spreadsheet writes them): the header
+    was looked for in the first 50 rows only, and the table refused."""
+    path = tmp_path / "gemeinden.csv"
+    path.write_text(";;\n" * 60 + TITLED_CSV, encoding="utf-8")
+    units = mi.load_units(path)
+    assert units["population"].tolist() == [80123.0, 12456.0]
+    frame, _ = kept_table_frame(path.read_bytes(), "csv", 0, sep=None, encoding=None)
+    assert frame.index.tolist() == [64, 65]
+
+
 def test_a_workbook_with_a_title_and_notes(tmp_path: Path) -> None:
     """A sheet as a district office writes it: title, empty row, header, two units, an
     empty row and a note; the keys typed as text, the population as numbers."""

@@ -323,6 +323,30 @@ def test_group_heads_above_the_row_that_names_the_key(tmp_path: Path, excel: boo
     assert ds.units.loc["02", "name"] == "Nord"
 
 
+@pytest.mark.parametrize("excel", [False, True])
+def test_a_table_below_many_empty_rows(tmp_path: Path, excel: bool) -> None:
+    """A sheet whose table starts under a chart, or a CSV a spreadsheet wrote with empty
+    rows (``;;;``) above it: the header was looked for in the first 50 rows only, all
+    empty, and the table refused with "columns are: " and no columns. The empty rows at
+    the top do not count; a problem keeps its row."""
+    rows: list[list[Any]] = [[""] * 4] * 60 + [
+        ["Nr", "Name", "Anteil", "Einwohner"],
+        ["001", "Altstadt", 12.5, 3400],
+        ["002", "Neustadt", "1x", 2100],
+    ]
+    name = _sheet_or_csv(tmp_path, rows, excel)
+    spec = SourceSpec(path=name, year=2023, key=KeySpec(scheme="own"))
+    with pytest.raises(DataValidationError) as err:
+        load_sources([spec], base_dir=tmp_path)
+    (problem,) = err.value.failures.itertuples()
+    assert (problem.row, problem.column, problem.value) == (63, "Anteil", "1x")
+    rows[-1][2] = 7.5
+    name = _sheet_or_csv(tmp_path, rows, excel)
+    ds = load_sources([spec], base_dir=tmp_path)
+    assert value(ds, "002", 2023, "Anteil") == pytest.approx(7.5)
+    assert value(ds, "001", 2023, "Einwohner") == 3400
+
+
 def test_a_download_zipped_with_its_table(tmp_path: Path) -> None:
     # as the GENESIS web service and the Zensus database deliver a table: one file, zipped
     flat = (REAL / "12411-01-01-4_flat.csv").read_bytes()

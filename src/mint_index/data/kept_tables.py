@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-from itertools import islice
 
 import numpy as np
 import pandas as pd
@@ -24,6 +23,8 @@ from mint_index.data.cells import sniff_decimal, typed_decimal
 from mint_index.data.plain_tables import (
     blank_and_note_rows,
     cell_text,
+    head_of_sheet,
+    head_records,
     header_labels,
     header_rows,
 )
@@ -39,9 +40,6 @@ from mint_index.data.workbooks import read_sheet
 
 __all__ = ["kept_table_frame"]
 
-#: The rows looked at for a title and a header.
-_HEAD_ROWS = 50
-
 
 def kept_table_frame(
     raw: bytes, kind: str, sheet: str | int, sep: str | None, encoding: str | None
@@ -55,7 +53,7 @@ def kept_table_frame(
         return pd.read_parquet(io.BytesIO(raw)), "."
     if kind == "excel":
         cells = read_sheet(raw, sheet, header=False)
-        head = cells.head(_HEAD_ROWS)
+        head = head_of_sheet(cells)
         rows = [
             [cell_text(c) for c in row]
             for row in head.astype(object).where(head.notna(), "").to_numpy().tolist()
@@ -70,7 +68,7 @@ def kept_table_frame(
         sep = sep or sniff_separator(text[:65536])
         # the first records, quotes respected (a head cell may hold a line break)
         reader = csv.reader(io.StringIO(text_sample(text), newline=None), delimiter=sep)
-        rows = list(islice(reader, _HEAD_ROWS))
+        rows = head_records(reader)
         skip, depth = header_rows(rows)
         names = header_labels(rows[skip : skip + depth]) if depth > 1 else None
         frame = read_csv_table(

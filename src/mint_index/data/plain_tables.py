@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 import numpy as np
@@ -26,12 +26,15 @@ from mint_index.data.keys import region_keys
 from mint_index.data.problems import failures_frame
 
 __all__ = [
+    "HEAD_ROWS",
     "blank_and_note_rows",
     "cell_text",
     "column_names",
     "column_numbering",
     "each_cell",
     "head_cell",
+    "head_of_sheet",
+    "head_records",
     "header_depth",
     "header_labels",
     "header_rows",
@@ -45,6 +48,30 @@ __all__ = [
 
 
 # ---- the header ------------------------------------------------------------------------
+
+#: How many rows a plain table's title and header are looked for in, below any empty
+#: rows at the top (a sheet whose table starts under a chart).
+HEAD_ROWS = 50
+
+
+def head_records(records: Iterable[list[str]]) -> list[list[str]]:
+    """The first records of a text table as :func:`header_rows` reads them: the empty ones
+    at the top, then :data:`HEAD_ROWS` more. ``records`` may be a lazy reader."""
+    head: list[list[str]] = []
+    filled = 0
+    for record in records:
+        head.append(record)
+        filled += bool(filled) or any(cell.strip() for cell in record)
+        if filled >= HEAD_ROWS:
+            break
+    return head
+
+
+def head_of_sheet(sheet: pd.DataFrame) -> pd.DataFrame:
+    """The first rows of a sheet as :func:`header_rows` reads them: the empty ones at the
+    top, then :data:`HEAD_ROWS` more."""
+    filled = np.flatnonzero(sheet.notna().to_numpy().any(axis=1))
+    return sheet.iloc[: (int(filled[0]) if len(filled) else 0) + HEAD_ROWS]
 
 
 def title_rows(rows: list[list[str]]) -> int:

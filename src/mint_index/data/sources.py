@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import itertools
 import os
 import re
 import unicodedata
@@ -81,6 +80,8 @@ from mint_index.data.plain_tables import (
     blank_and_note_rows,
     cell_text,
     column_numbering,
+    head_of_sheet,
+    head_records,
     header_labels,
     header_rows,
     land_labels,
@@ -345,11 +346,7 @@ def _read_bytes(
         return _opensdg(_all_text(text, sep), sep, raw, name, spec, encoding)
     # the first records, quotes respected: a head cell may hold a line break ("Schlüssel-
     # / nummer"), and pandas counts the rows to skip in records too
-    head = list(
-        itertools.islice(
-            csv.reader(io.StringIO(text_sample(text), newline=None), delimiter=sep), 50
-        )
-    )
+    head = head_records(csv.reader(io.StringIO(text_sample(text), newline=None), delimiter=sep))
     printout = _csv_printout(head, text, sep, name, spec)
     if printout is not None:
         printout.sha256, printout.encoding = sha256_of(raw), encoding
@@ -750,7 +747,7 @@ def _one_plain_table(
     """The plain table at the top of ``sheet`` (which starts at row ``first_row`` of the
     workbook's sheet, from 0), and where the next one starts (``None``: none, or ``last``).
     ``merged`` as :func:`_plain_sheet`'s."""
-    head = sheet.head(50)
+    head = head_of_sheet(sheet)
     head = head.astype(object).where(head.notna(), "")  # an empty cell as "", as in a CSV
     cells = [[cell_text(c) for c in row] for row in head.to_numpy().tolist()]
     if _may_be_printout(spec):
