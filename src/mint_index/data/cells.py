@@ -151,6 +151,22 @@ class Parsed:
     #: cells read as the figure before a footnote mark (``12.345¹``, ``9.000 1)``)
     footnote: np.ndarray | None = None
 
+    def part(self, cells: slice) -> Parsed:
+        """These cells only (a column of cells parsed with others)."""
+
+        def cut(array: np.ndarray | None) -> np.ndarray | None:
+            return None if array is None else array[cells]
+
+        return Parsed(
+            self.value[cells],
+            self.reason[cells],
+            self.flag[cells],
+            self.bad[cells],
+            cut(self.nonfinite),
+            cut(self.unknown_mark),
+            cut(self.footnote),
+        )
+
 
 # ---- figures and symbols ------------------------------------------------------------
 

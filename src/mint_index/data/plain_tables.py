@@ -523,8 +523,8 @@ def without_headings(frame: pd.DataFrame, key: str | None, name: str | None) -> 
     Stadtteile). They hold no figure to read, and were reported as rows without a key."""
     if key is None or name is None or key not in frame.columns or name not in frame.columns:
         return frame
-    text = frame.astype(object).where(frame.notna(), "").astype(str)
-    filled = text.apply(lambda column: column.str.strip() != "").to_numpy(dtype=bool)
+    cells = frame.to_numpy(dtype=object)
+    filled = pd.notna(cells) & each_cell(cells, lambda text: text.str.strip() != "")
     at = list(frame.columns)
     named_only = ~filled[:, at.index(key)] & filled[:, at.index(name)] & (filled.sum(axis=1) == 1)
     return frame[~named_only]
