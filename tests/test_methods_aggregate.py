@@ -262,6 +262,40 @@ def test_copeland_with_missing_values_follows_coinrs_unit_order() -> None:
     np.testing.assert_array_equal(run({"method": "copeland"}, swapped, [1, 1])[0], [0.0, -1.0, 1.0])
 
 
+@pytest.mark.parametrize(
+    ("rows", "weights"),
+    [
+        # identical units, six equal weights: six sixths of a half summed to 0.49999999999999994
+        ([[1, 2, 3, 4, 5, 6], [1, 2, 3, 4, 5, 6]], [1] * 6),
+        # ahead on 0.1 and 0.2, behind on 0.3: o = 0.3 / 0.6 = 1/2 exactly
+        ([[2, 2, 1], [1, 1, 2]], [0.1, 0.2, 0.3]),
+        # ASEM's KOR and NOR at Physical: ahead on 2.25 + 3 + 1.75, tied on 0.75, of 14.75
+        ([[2, 2, 2, 1, 1, 1, 1], [1, 1, 1, 1, 2, 2, 2]], [2.25, 3, 1.75, 0.75, 2, 3, 2]),
+    ],
+)
+def test_copeland_exact_draws_are_draws(rows: list[list[float]], weights: list[float]) -> None:
+    """Two units whose o_ij is exactly 1/2 by the definition draw (0 each). Compared in
+    floating point after scaling the weights to sum 1, the draw was decided by rounding:
+    identical units scored -1 and 0 (COINr, by R's long-double sums, 0 and 0)."""
+    np.testing.assert_array_equal(run({"method": "copeland"}, cube(rows), weights)[0], [0, 0])
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    arrays(np.float64, st.tuples(st.integers(2, 6), st.integers(1, 7)), elements=st.integers(0, 3)),
+    st.lists(st.sampled_from([0.1, 0.2, 0.25, 0.3, 1 / 3, 0.5, 1.0, 1.75, 2.25]), min_size=7),
+    st.integers(0, 5),
+)
+def test_a_unit_and_its_copy_score_alike(x: np.ndarray, weights: list[float], copy: int) -> None:
+    """By the definition a unit draws with its copy and outranks, or is outranked by, the
+    same units: both score the same; without gaps the scores sum to 0."""
+    copy = copy % len(x)
+    doubled = np.vstack([x, x[copy : copy + 1]])[None]
+    out = run({"method": "copeland"}, doubled, weights[: x.shape[1]])[0]
+    assert out[copy] == out[-1]
+    assert out.sum() == 0
+
+
 def test_copeland_blocks_give_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
     from mint_index.methods import aggregate
 

@@ -25,6 +25,10 @@ __all__ = ["GeneralisedParams"]
 #: Most comparisons ``copeland`` makes at once: bounds its ``[year, block, unit, child]``
 #: arrays (about 32 MiB each) whatever the number of units.
 _COPELAND_CELLS = 2**22
+#: An outranking margin this small against the total weight is a draw: sums of decimal
+#: weights differ from their exact values by about 1e-16 of the total, and weights that
+#: mean a real margin differ by far more than a millionth of a millionth.
+_COPELAND_DRAW = 1e-12
 
 
 class GeneralisedParams(AggregateParams):
@@ -119,11 +123,19 @@ def copeland(x: np.ndarray, weights: np.ndarray, params: AggregateParams) -> np.
     for ``i`` before ``j`` in unit order and ``o_ji = 1 - o_ij``. The score of ``i`` is
     ``sum_j sign(o_ij - 1/2)``: +1 per unit it outranks, -1 per unit outranking it.
 
+    ``o_ij - 1/2`` has the sign of ``A - B - M`` (``A``, ``B``: the weight where ``i`` is
+    ahead, behind; ``M``: where either is missing; ``A - B + M`` for ``i`` after ``j``),
+    which is what is compared, on the weights as given: identical units then draw
+    exactly, where a half computed from weights scaled to sum 1 rounds (six sixths sum
+    to 0.49999999999999994) and COINr's long-double sums round elsewhere. A margin
+    within :data:`_COPELAND_DRAW` of the total weight is a draw: decimal weights
+    (``0.1 + 0.2`` against ``0.3``) differ by rounding only.
+
     Units with no child present get no score and are left out of everyone's comparisons
     (COINr would score them; screened-out units are not in its data at all).
     """
     w = np.asarray(weights, dtype=np.float64)
-    w = w / w.sum()
+    draw = _COPELAND_DRAW * w.sum()
     n_y, n_u, n_c = x.shape
     present = ~np.isnan(x).all(axis=-1)  # [year, unit]
     out = np.full((n_y, n_u), np.nan)
@@ -131,12 +143,13 @@ def copeland(x: np.ndarray, weights: np.ndarray, params: AggregateParams) -> np.
     block = max(1, _COPELAND_CELLS // max(n_y * n_u * n_c, 1))
     for start in range(0, n_u, block):  # blocks of units bound the memory
         rows = slice(start, min(start + block, n_u))
-        xi, xj = x[:, rows, None, :], x[:, None, :, :]
-        ahead = ((xi > xj) * w).sum(axis=-1) + ((xi == xj) * w).sum(axis=-1) / 2.0
-        behind = ((xi < xj) * w).sum(axis=-1) + ((xi == xj) * w).sum(axis=-1) / 2.0
+        difference = x[:, rows, None, :] - x[:, None, :, :]
+        missing = np.isnan(difference)
+        lead = (np.sign(np.where(missing, 0.0, difference)) * w).sum(axis=-1)  # A - B
+        gap = (missing * w).sum(axis=-1)  # M
         i = np.arange(n_u)[rows, None]
-        o = np.where(i < later, ahead, 1.0 - behind)  # o_ij, or 1 - o_ji for i after j
-        sign = np.sign(o - 0.5)
+        margin = np.where(i < later, lead - gap, lead + gap)
+        sign = np.where(np.abs(margin) <= draw, 0.0, np.sign(margin))
         sign = np.where(present[:, None, :] & (i != later), sign, 0.0)
         out[:, rows] = sign.sum(axis=-1)
     return np.where(present, out, np.nan)
