@@ -211,6 +211,33 @@ def test_aggregate_override_keeps_read_coinrs_min_share(asem, tables) -> None:
     assert np.isnan(strict.scores.xs("AUT", level="unit")["Physical"].iloc[0])
 
 
+def test_a_node_level_aggregate_keeps_read_coinrs_min_share(tables) -> None:
+    # COINr's per-level f_ag = c("a_gmean", "a_amean", "a_amean") is written on the
+    # level-2 nodes of the import. Such a node spec brought back the built-in min_share
+    # 0.5: AUT, with 2 of its 8 Physical indicators, lost its Physical score. As an
+    # override does, a node's spec keeps the min_share it does not name (COINr: 36.5905).
+    idata, meta = tables
+    physical = meta.loc[meta["Parent"] == "Physical", "iCode"].tolist()
+    gappy = idata.copy()
+    gappy.loc[gappy["uCode"] == "AUT", physical[2:]] = np.nan
+    fw, data = read_coinr(gappy, meta)
+    written = fw.model_dump()
+    for node in written["nodes"]:
+        if fw.levels[node["id"]] == 2:
+            node["aggregate"] = {"method": "geometric"}
+    per_level = mi.Framework.model_validate(written)
+    normalise = {"method": "minmax", "range": [1, 100]}
+    res = mi.score(data, per_level, normalise=normalise)
+    assert res.plan.aggregate["Physical"].params.min_share == 0.0
+    assert res.plan.aggregate["Index"].params.min_share == 0.0
+    normalised = res.stage("normalised").xs("AUT", level="unit").iloc[0][physical[:2]]
+    weights = meta.set_index("iCode")["Weight"][physical[:2]]
+    expected = np.exp((np.log(normalised) * weights).sum() / weights.sum())
+    got = res.scores.xs("AUT", level="unit")["Physical"].iloc[0]
+    assert got == pytest.approx(expected, abs=1e-9)
+    assert got == pytest.approx(36.5905, abs=1e-4)  # COINr 1.1.14, the same build
+
+
 def test_normalise_none_enters_negated_as_coinr(asem, tables) -> None:
     # D2: Normalise(f_n = "none") multiplies by Direction: CostImpEx (Direction -1) enters
     # its parent's arithmetic mean as -x.

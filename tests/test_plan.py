@@ -180,6 +180,32 @@ def test_an_aggregation_override_keeps_the_frameworks_min_share(
     assert {c.params.min_share for c in own.aggregate.values()} == {0.75}
 
 
+def test_a_spec_written_on_a_node_keeps_the_min_share_it_does_not_name(
+    small_framework: mi.Framework,
+) -> None:
+    """As an override does: a node's ``aggregate: {method: geometric}`` keeps the
+    ``min_share`` of the spec it replaces (the nearest ancestor's, else the defaults'),
+    where it brought back the built-in 0.5; one it names is its own."""
+    fw_dict = small_framework.to_dict()
+    fw_dict["defaults"]["aggregate"] = {"method": "arithmetic", "min_share": 0.25}
+    specs = {
+        "participation": {"method": "arithmetic", "min_share": 0.75},
+        "political": {"method": "geometric"},
+        "education": {"method": "harmonic"},
+        "index": {"method": "geometric", "min_share": 0.5},
+    }
+    for node in [fw_dict["index"], *fw_dict["nodes"]]:
+        node["aggregate"] = specs[node["id"]]
+    plan = Plan.resolve(BuildSpec(framework=mi.Framework.model_validate(fw_dict)))
+    chosen = {node: (c.method, c.params.min_share) for node, c in plan.aggregate.items()}
+    assert chosen == {
+        "political": ("geometric", 0.75),  # its parent participation's
+        "participation": ("arithmetic", 0.75),
+        "education": ("harmonic", 0.5),  # the index's
+        "index": ("geometric", 0.5),
+    }
+
+
 def test_score_and_rescore_keep_their_api(small_framework: mi.Framework) -> None:
     data = small_dataset({"A": {}, "B": {"council_migrant": 12}, "C": {"council_migrant": 3}})
     res = mi.score(data, small_framework, normalise={"method": "minmax", "range": [0, 10]})

@@ -157,10 +157,14 @@ def _given(spec: BuildSpec, step: str) -> StepChoice | None:
 
 
 def _framework_choices(fw: Framework) -> dict[str, StepTable]:
-    """What ``fw`` alone chooses for every step and node (its own spec, else its nearest
-    ancestor's, else the framework defaults, else :data:`BUILTIN_DEFAULTS`); each
-    distinct spec is parsed once."""
+    """What ``fw`` alone chooses for every step and node: its own spec, else its nearest
+    ancestor's, else the framework defaults, else :data:`BUILTIN_DEFAULTS`. A spec written
+    on a node keeps the settings of the one it replaces that it does not name, as an
+    override does (:data:`~mint_index.spec.INHERITED`: ``aggregate: {method: geometric}``
+    on a node of a COINr import keeps its ``min_share`` of 0). Each distinct spec is
+    parsed once."""
     parsed: dict[tuple[str, int], StepChoice] = {}
+    kept: dict[tuple[int, int], StepChoice] = {}
 
     def choice(step: str, spec: StepSpec | None) -> StepChoice:
         # the framework's StepSpec objects live as long as the build
@@ -171,14 +175,25 @@ def _framework_choices(fw: Framework) -> dict[str, StepTable]:
             )
         return parsed[key]
 
+    def of_node(step: str, node: str) -> StepChoice:
+        """The defaults' choice, overridden by each ancestor's spec down to the node's."""
+        chosen = choice(step, getattr(fw.defaults, step))
+        for owner in [*reversed(fw.ancestors(node)), node]:
+            spec = getattr(fw.node(owner), step, None)
+            if spec is not None:
+                override = choice(step, spec)
+                key = (id(override), id(chosen))
+                if key not in kept:
+                    kept[key] = _keeping(override, chosen)
+                chosen = kept[key]
+        return chosen
+
     tables: dict[str, StepTable] = {
         step: choice(step, getattr(fw.defaults, step)) for step in GLOBAL_STEPS
     }
     for step in INDICATOR_STEPS:
-        tables[step] = {i: choice(step, fw.step_spec(step, i)) for i in fw.indicator_ids}
-    tables["aggregate"] = {
-        a: choice("aggregate", fw.step_spec("aggregate", a)) for a in fw.aggregate_ids
-    }
+        tables[step] = {i: of_node(step, i) for i in fw.indicator_ids}
+    tables["aggregate"] = {a: of_node("aggregate", a) for a in fw.aggregate_ids}
     return tables
 
 

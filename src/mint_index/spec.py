@@ -49,9 +49,10 @@ IMPLIED: dict[str, str] = {"screen": "availability"}
 #: The validation context key of the steps :meth:`BuildSpec.with_changes` knows are valid.
 _VALIDATED_STEPS = "validated_steps"
 
-#: Settings of a step (not of one method) that an override leaves as they were unless
-#: it names them: ``aggregate={"method": "geometric"}`` on a COINr import keeps its
-#: ``min_share`` of 0. Applied by :class:`~mint_index.plan.Plan` (``resolve``, ``with_changes``).
+#: Settings of a step (not of one method) that an override, or a spec written on a node,
+#: leaves as they were unless it names them: ``aggregate={"method": "geometric"}`` on a
+#: COINr import keeps its ``min_share`` of 0. Applied by :class:`~mint_index.plan.Plan`
+#: (``resolve``, ``with_changes``).
 INHERITED: dict[str, tuple[str, ...]] = {"aggregate": ("min_share",)}
 
 
