@@ -185,6 +185,41 @@ def test_dist2targ_both_directions_and_cap() -> None:
     np.testing.assert_allclose(capped[0, :, 1], [100.0, 100.0, 0.0], rtol=1e-12, atol=1e-12)
 
 
+def test_every_unit_at_or_beyond_the_target() -> None:
+    """Every unit reached the target (the worst value is at it or beyond it): with ``cap``
+    each scores the full scale, as the method says of values beyond the target. The
+    ratio gave NaN for the whole indicator where the worst value is the target (COINr: Inf,
+    and NaN at the target), and reversed scores where it lies beyond (COINr: negative).
+    Without ``cap`` no way from the worst value to the target is left: missing."""
+    x = np.array([[[45.0, 50.0], [50.0, 60.0], [60.0, 80.0]]])
+    ctx = ctx_for(1, 2, target=[45.0, 45.0])
+    capped = run({"method": "dist2targ", "scale": 1}, x, ctx)
+    np.testing.assert_array_equal(capped[0], np.ones((3, 2)))
+    assert np.isnan(run({"method": "dist2targ", "cap": False}, x, ctx)).all()
+    # lower is better: a target of 8 with every value at or below it
+    lower = ctx_for(1, 1, direction=[-1], target=[8.0])
+    low = np.array([[[8.0], [3.0], [np.nan]]])
+    capped_low = run({"method": "dist2targ", "scale": 1}, low, lower)
+    np.testing.assert_array_equal(capped_low[0, :, 0], [1.0, 1.0, np.nan])
+
+
+def test_dist2ref_with_the_reference_at_the_minimum() -> None:
+    # ASEM's Ship with AUT (0, the minimum) as the reference: COINr's capped scores are
+    # 1 above it and NaN at it; the reference itself scores the full scale by the method
+    x = np.array([[[0.0], [3.0], [0.0], [7.0], [5.0]]])
+    ctx = NormaliseContext(
+        years=np.array([2020]),
+        direction=np.array([1.0]),
+        goalposts=np.full((1, 2), np.nan),
+        target=np.array([np.nan]),
+        indicator_ids=("i0",),
+        unit_ids=("a", "b", "c", "d", "e"),
+    )
+    capped = run({"method": "dist2ref", "unit": "a", "scale": 1, "cap": True}, x, ctx)
+    np.testing.assert_array_equal(capped[0, :, 0], [1.0] * 5)
+    assert np.isnan(run({"method": "dist2ref", "unit": "a"}, x, ctx)).all()
+
+
 def test_dist2targ_error_names_indicators_without_target() -> None:
     with pytest.raises(SpecError, match="i0"):
         run({"method": "dist2targ"}, np.zeros((1, 2, 2)), ctx_for(1, 2, target=[np.nan, 1]))

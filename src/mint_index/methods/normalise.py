@@ -272,10 +272,7 @@ def dist2targ(x: np.ndarray, params: DistTargParams, ctx: NormaliseContext) -> n
         )
     xd = _directed(x, ctx)
     worst = _fitted(xd, params.fit, ctx, np.nanmin)
-    y = _ratio(xd - worst, ctx.target * ctx.direction - worst)
-    if params.cap:
-        y = np.minimum(y, 1.0)
-    return y * params.scale
+    return _distance(xd, worst, ctx.target * ctx.direction, params.cap) * params.scale
 
 
 @register("normalise", "dist2ref", DistRefParams)
@@ -298,10 +295,18 @@ def dist2ref(x: np.ndarray, params: DistRefParams, ctx: NormaliseContext) -> np.
         position = int(hits[0])
         own = xd[:, position : position + 1, :]
         reference = own if params.fit == "per_year" else _fitted(own, params.fit, ctx, np.nanmean)
-    y = _ratio(xd - worst, reference - worst)
-    if params.cap:
-        y = np.minimum(y, 1.0)
-    return y * params.scale
+    return _distance(xd, worst, reference, params.cap) * params.scale
+
+
+def _distance(xd: np.ndarray, worst: np.ndarray, reference: np.ndarray, cap: bool) -> np.ndarray:
+    """``(x' - worst) / (reference - worst)``, the way from the worst value to a target or
+    reference gone (directed values). With ``cap`` a value at or beyond the reference
+    scores 1, as the method says, also where the worst value is at or beyond it too (every
+    unit reached a target; COINr gives 1 - (r - x)/(r - min): Inf, NaN at the reference,
+    or negative scores). Without ``cap`` such a fit has no way to measure: its scores
+    are missing, as a zero range is for ``minmax``, not reversed."""
+    y = _ratio(xd - worst, np.where(reference > worst, reference - worst, np.nan))
+    return np.where(xd >= reference, 1.0, y) if cap else y
 
 
 def _names(ctx: NormaliseContext, mask: np.ndarray) -> list[str]:
