@@ -238,6 +238,70 @@ def test_a_node_level_aggregate_keeps_read_coinrs_min_share(tables) -> None:
     assert got == pytest.approx(36.5905, abs=1e-4)  # COINr 1.1.14, the same build
 
 
+def test_goalposts_come_from_imeta(tables) -> None:
+    # COINr's Normalise(f_n = "n_goalposts", f_n_para = "use_iMeta") reads goalpost_lower
+    # and goalpost_upper per indicator; read_coinr left them out without a word, and
+    # normalise={"method": "goalposts"} failed naming all 49 indicators. n_goalposts with
+    # trunc2posts: (x - l) / (u - l), lower is better (u - x) / (u - l), clipped to [0, 1].
+    idata, meta = tables
+    is_indicator = meta["Type"] == "Indicator"
+    codes = meta.loc[is_indicator, "iCode"].tolist()
+    raw = idata.set_index("uCode")[codes]
+    lower, upper = raw.quantile(0.25), raw.max() + 1  # some units below the lower post
+    with_posts = meta.copy()
+    with_posts.loc[is_indicator, "goalpost_lower"] = lower[codes].to_numpy()
+    with_posts.loc[is_indicator, "goalpost_upper"] = upper[codes].to_numpy()
+    fw, data = read_coinr(idata, with_posts)
+    assert fw.indicator("LPI").goalposts == mi.framework.model.Goalposts(
+        lower=lower["LPI"], upper=upper["LPI"]
+    )
+    res = mi.score(data, fw, normalise={"method": "goalposts"})
+    direction = meta.set_index("iCode").loc[codes, "Direction"]
+    ratio = (raw - lower) / (upper - lower)
+    ratio.loc[:, direction < 0] = 1 - ratio.loc[:, direction < 0]
+    expected = ratio.clip(0, 1) * 100
+    got = res.stage("normalised").xs(res.years[0], level="year")[codes]
+    np.testing.assert_allclose(got.loc[expected.index], expected, rtol=0, atol=1e-9)
+    assert (got == 0).any().any()  # the clip was met
+
+
+def test_per_indicator_normalisation_parameters_are_named(tables) -> None:
+    # the rest of COINr's use_iMeta columns are a build's parameters in mint-index: said
+    idata, meta = tables
+    extra = meta.assign(minmax_lower=0.0, minmax_upper=1.0, goalpost_scale=100.0)
+    with pytest.warns(mi.coinr.CoinrParametersWarning) as caught:
+        read_coinr(idata, extra)
+    (warning,) = caught
+    message = str(warning.message)
+    assert "goalpost_scale: normalise=" in message
+    assert 'minmax_lower, minmax_upper: normalise={"method": "minmax"' in message
+    one_post = meta.assign(goalpost_lower=1.0)
+    with pytest.raises(FrameworkError, match="goalpost_lower and goalpost_upper"):
+        read_coinr(idata, one_post)
+    inverted = meta.assign(goalpost_lower=5.0, goalpost_upper=1.0)
+    with pytest.raises(FrameworkError, match=r"row 2\.goalpost_lower: inverted goalposts"):
+        read_coinr(idata, inverted)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "said"),
+    [
+        ("Weight", -1.0, r"row 2\.Weight: Input should be greater than or equal to 0"),
+        ("Target", np.inf, r"row 2\.Target: Input should be a finite number"),
+        ("iCode", "a b", r"row 2\.iCode: String should match pattern"),
+    ],
+)
+def test_imeta_values_the_framework_refuses_are_problems_at_their_row(
+    tables, column: str, value: object, said: str
+) -> None:
+    # pydantic's own ValidationError, naming indicators.0.weight, came through
+    idata, meta = tables
+    bad = meta.astype({column: object})
+    bad.loc[0, column] = value
+    with pytest.raises(FrameworkError, match=said):
+        read_coinr(idata, bad)
+
+
 def test_normalise_none_enters_negated_as_coinr(asem, tables) -> None:
     # D2: Normalise(f_n = "none") multiplies by Direction: CostImpEx (Direction -1) enters
     # its parent's arithmetic mean as -x.

@@ -4,8 +4,8 @@ COINr describes an index with two tables. ``iData`` has one row per unit (and ye
 ``uCode``, ``uName``, optionally ``Time``, group columns, denominator columns and one column
 per indicator. ``iMeta`` has one row per iData column and per aggregate: ``Level``,
 ``iCode``, ``iName``, ``Direction``, ``Weight``, ``Parent``, ``Type`` (``Indicator``,
-``Aggregate``, ``Group``, ``Denominator``, ``Other``) and optionally ``Unit``, ``Target``
-and ``Denominator``.
+``Aggregate``, ``Group``, ``Denominator``, ``Other``) and optionally ``Unit``, ``Target``,
+``Denominator`` and the goalposts ``goalpost_lower`` / ``goalpost_upper``.
 
 The result is a :class:`~mint_index.Framework` whose defaults are COINr's: every step off
 except min-max normalisation onto [0, 100] and the weighted arithmetic mean (with no
@@ -17,17 +17,19 @@ minimum share of children present, as COINr averages whatever is there), and a
 from __future__ import annotations
 
 import hashlib
+import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 
 from mint_index.data.dataset import Dataset
-from mint_index.errors import DataValidationError, FrameworkError, Problem
+from mint_index.errors import DataValidationError, FrameworkError, Problem, validation_message
 from mint_index.framework.framework import Framework
 
-__all__ = ["COINR_DEFAULTS", "UNDATED_YEAR", "read_coinr"]
+__all__ = ["COINR_DEFAULTS", "UNDATED_YEAR", "CoinrParametersWarning", "read_coinr"]
 
 #: The year of a single-year iData without a ``Time`` column when no ``year`` is given:
 #: COINr's coin has no time at all; the cube needs one, and 0 says "undated".
@@ -44,6 +46,31 @@ COINR_DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 _TYPES = ("Indicator", "Aggregate", "Group", "Denominator", "Other")
+
+#: iMeta columns COINr reads with ``Normalise(f_n_para = "use_iMeta")``, per indicator,
+#: that a mint-index framework does not hold (it sets a method's parameters per build):
+#: each with what says the same in mint-index.
+_BUILD_PARAMETERS = {
+    "goalpost_scale": 'normalise={"method": "goalposts", "scale": ...}',
+    "goalpost_trunc2posts": 'normalise={"method": "goalposts", "clip": ...}',
+    "minmax_lower": 'normalise={"method": "minmax", "range": [lower, upper]}',
+    "minmax_upper": 'normalise={"method": "minmax", "range": [lower, upper]}',
+    "zscore_mean": 'normalise={"method": "zscore", "mean": ...}',
+    "zscore_sd": 'normalise={"method": "zscore", "sd": ...}',
+    "dist2targ_cap_max": 'normalise={"method": "dist2targ", "cap": ...}',
+    "scaled_lower": "no method of mint-index (COINr's n_scaled)",
+    "scaled_upper": "no method of mint-index (COINr's n_scaled)",
+    "scale_factor": "no method of mint-index (COINr's n_scaled)",
+}
+
+
+class CoinrParametersWarning(UserWarning):
+    """iMeta holds normalisation parameters per indicator that ``read_coinr`` does not
+    carry over (``code``: ``coinr_parameters``): the build gives them."""
+
+    code = "coinr_parameters"
+
+
 _RATE_WORDS = ("percent", "%", "ratio", "rate", "share", " per ")
 
 TableInput = str | Path | pd.DataFrame
@@ -139,6 +166,8 @@ def _framework(meta: pd.DataFrame, label: str, framework_id: str) -> Framework:
 
     variables: list[dict[str, Any]] = []
     indicators: list[dict[str, Any]] = []
+    # the iMeta row of each entry, for the framework's own validation errors
+    rows_of: dict[str, list[str]] = {"variables": [], "nodes": [], "indicators": [], "index": []}
     nodes: list[dict[str, Any]] = []
     index: dict[str, Any] | None = None
     for i, row in enumerate(rows):
@@ -152,6 +181,7 @@ def _framework(meta: pd.DataFrame, label: str, framework_id: str) -> Framework:
         unit = _text(row.get("Unit"))
         if kind in ("Indicator", "Denominator"):
             variables.append({"id": code, "unit": "number", "label": text})
+            rows_of["variables"].append(where)
         if kind not in ("Indicator", "Aggregate"):
             continue
         level = _number(row["Level"])
@@ -174,8 +204,10 @@ def _framework(meta: pd.DataFrame, label: str, framework_id: str) -> Framework:
             node = {"id": code, "label": text, "weight": weight}
             if parent is None:
                 index = node
+                rows_of["index"].append(where)
             else:
                 nodes.append({**node, "parent": parent})
+                rows_of["nodes"].append(where)
             continue
         direction = _number(row["Direction"])
         if direction not in (1.0, -1.0):
@@ -204,26 +236,105 @@ def _framework(meta: pd.DataFrame, label: str, framework_id: str) -> Framework:
         target = _number(row.get("Target"))
         if target is not None:
             indicator["target"] = {"value": target}
+        goalposts = [_number(row.get(f"goalpost_{end}")) for end in ("lower", "upper")]
+        if goalposts != [None, None]:  # n_goalposts' gposts, in the indicator's own units
+            if None in goalposts:
+                problems.append(
+                    Problem(
+                        label,
+                        f"{where}.goalpost_lower",
+                        f"{code}: goalpost_lower and goalpost_upper are given together",
+                    )
+                )
+            else:  # checked with the framework (lower below upper)
+                indicator["goalposts"] = dict(zip(("lower", "upper"), goalposts, strict=True))
         denominator = _text(row.get("Denominator"))
         if denominator is not None:
             indicator["denominator"] = denominator
         indicators.append(indicator)
+        rows_of["indicators"].append(where)
 
     if problems or index is None:
         raise FrameworkError(problems)
-    return Framework.model_validate(
-        {
-            "framework": {
-                "id": framework_id,
-                "label": {"de": index["label"]["de"], "en": index["label"]["en"]},
-            },
-            "index": index,
-            "defaults": COINR_DEFAULTS,
-            "variables": variables,
-            "nodes": nodes,
-            "indicators": indicators,
-        }
-    )
+    _warn_build_parameters(meta)
+    written = {
+        "framework": {
+            "id": framework_id,
+            "label": {"de": index["label"]["de"], "en": index["label"]["en"]},
+        },
+        "index": index,
+        "defaults": COINR_DEFAULTS,
+        "variables": variables,
+        "nodes": nodes,
+        "indicators": indicators,
+    }
+    try:
+        return Framework.model_validate(written)
+    except ValidationError as exc:  # a negative or infinite Weight, an iCode with a space
+        raise FrameworkError(_at_rows(exc, label, rows_of)) from None
+
+
+#: The iMeta column an entry's field of the framework is read from.
+_COLUMN_OF = {
+    "id": "iCode",
+    "compute": "iCode",
+    "label": "iName",
+    "name": "iName",
+    "description": "iName",
+    "weight": "Weight",
+    "parent": "Parent",
+    "unit": "Unit",
+    "target": "Target",
+    "denominator": "Denominator",
+    "goalposts": "goalpost_lower",
+}
+
+
+def _at_rows(exc: ValidationError, label: str, rows_of: dict[str, list[str]]) -> list[Problem]:
+    """The framework's validation errors at the iMeta rows and columns they come from,
+    each once."""
+    found: dict[tuple[str, str], None] = {}
+    for error in exc.errors():
+        section, *rest = error["loc"] or ("",)
+        if section == "index":
+            rest = [0, *rest]
+        rows = rows_of.get(str(section), [])
+        if rest and isinstance(rest[0], int) and rest[0] < len(rows):
+            field = str(rest[1]) if len(rest) > 1 else ""
+            where = f"{rows[rest[0]]}.{_COLUMN_OF.get(field, field)}".rstrip(".")
+        else:
+            where = ".".join(map(str, error["loc"]))
+        found[where, validation_message(error)] = None
+    return [Problem(label, where, message) for where, message in found]
+
+
+def _warn_build_parameters(meta: pd.DataFrame) -> None:
+    """One warning naming the iMeta columns of COINr's per-indicator normalisation
+    parameters that hold something, and what gives each in mint-index."""
+    given = [
+        column
+        for column in _BUILD_PARAMETERS
+        if column in meta.columns and meta[column].notna().any()
+    ]
+    if given:
+        ways = "; ".join(
+            f"{', '.join(columns)}: {way}"
+            for way, columns in _grouped({c: _BUILD_PARAMETERS[c] for c in given}).items()
+        )
+        warnings.warn(
+            "iMeta's per-indicator normalisation parameters are not read (a build gives a "
+            f"method's parameters for every indicator): {ways}",
+            CoinrParametersWarning,
+            stacklevel=4,
+        )
+
+
+def _grouped(ways: dict[str, str]) -> dict[str, list[str]]:
+    """Columns by what gives them, in the order first given."""
+    out: dict[str, list[str]] = {}
+    for column, way in ways.items():
+        out.setdefault(way, []).append(column)
+    return out
 
 
 def _kind(unit: str | None) -> str:
