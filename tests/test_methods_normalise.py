@@ -368,9 +368,12 @@ def test_fracmax_is_the_fraction_of_the_maximum() -> None:
     np.testing.assert_allclose(out[0, :, 1], [1.0, np.nan, 0.25], rtol=1e-15)
     hundred = run({"method": "fracmax"}, x, ctx_for(1, 2))
     np.testing.assert_allclose(hundred[0, :, 0], [25.0, 100.0, 62.5], rtol=1e-15)
-    # lower is better: x * d = -2 -8 -5, max -2: -2/-2 = 1, -8/-2 = 4, -5/-2 = 2.5 (as COINr)
-    neg = run({"method": "fracmax", "scale": 1}, x[:, :, :1], ctx_for(1, 1, direction=[-1]))
-    np.testing.assert_allclose(neg[0, :, 0], [1.0, 4.0, 2.5], rtol=1e-15)
+    # lower is better: x * d = -2 -8 -5, max -2: COINr gives -2/-2 = 1, -8/-2 = 4 and
+    # -5/-2 = 2.5, the worst unit (8) the highest score; refused, naming the indicator
+    with pytest.raises(SpecError, match=r"turns the order round.*for: i0$"):
+        run({"method": "fracmax", "scale": 1}, x[:, :, :1], ctx_for(1, 1, direction=[-1]))
+    with pytest.raises(SpecError, match=r"for: i1$"):
+        run({"method": "fracmax"}, np.array([[[2.0, -1.0], [8.0, 3.0]]]), ctx_for(1, 2))
     with pytest.raises(SpecError, match="scale"):
         parse_step("normalise", {"method": "fracmax", "scale": 0})
 

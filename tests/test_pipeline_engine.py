@@ -102,6 +102,16 @@ def test_unknown_names_list_the_valid_ones(small_framework: mi.Framework) -> Non
         mi.score(data, small_framework, weights={"ghost": 1})
 
 
+def test_an_aggregation_that_cannot_take_its_children_names_the_node(
+    small_framework: mi.Framework,
+) -> None:
+    # min-max onto [0, 100] gives the worst unit a 0, which no geometric mean takes: the
+    # error said how many child scores, not where
+    data = mi.Dataset.from_long(make_small_long())
+    with pytest.raises(SpecError, match=r"^aggregating '\w+': aggregate method 'geometric'"):
+        mi.score(data, small_framework, normalise="minmax", aggregate="geometric")
+
+
 def test_weights_override(small_framework: mi.Framework) -> None:
     data = dataset({"A": {}})
     res = mi.score(data, small_framework, weights={"participation": 0, "education": 1})

@@ -240,10 +240,21 @@ def borda(x: np.ndarray, params: NormaliseParams, ctx: NormaliseContext) -> np.n
 def fracmax(x: np.ndarray, params: FracMaxParams, ctx: NormaliseContext) -> np.ndarray:
     """Fraction of the maximum: x * d / max(x * d) times ``scale`` (COINr n_fracmax).
 
-    Meant for positive values (the best scores ``scale``, zero scores 0); a maximum of 0
-    gives NaN, as the division does in COINr (Inf / NaN there).
+    For values of 0 or more after the direction (the best scores ``scale``, zero scores
+    0); a maximum of 0 gives NaN, as the division does in COINr (Inf / NaN there). A
+    negative ``x * d``, as every value of a lower-is-better indicator is, is refused:
+    there the fraction turns the order round (the worst unit scores highest), which COINr
+    returns without a word.
     """
     xd = _directed(x, ctx)
+    negative = (xd < 0).any(axis=(0, 1))
+    if negative.any():
+        raise SpecError(
+            "normalise method 'fracmax' needs values of 0 or more, higher is better: "
+            "the fraction of the maximum turns the order round for lower-is-better "
+            "indicators and negative values; minmax or dist2targ measure them; "
+            f"for: {', '.join(_names(ctx, negative))}"
+        )
     return _ratio(xd, _fitted(xd, params.fit, ctx, np.nanmax)) * params.scale
 
 

@@ -187,7 +187,10 @@ def aggregate_cube(plan: Plan, normalised: np.ndarray) -> np.ndarray:
             raise SpecError(f"weights: all children of {node!r} have weight 0")
         choice = plan.aggregate[node]
         value = out[:, :, position[node]]
-        value[...] = choice.func(x, weights, choice.params)
+        try:
+            value[...] = choice.func(x, weights, choice.params)
+        except SpecError as exc:  # the method cannot know which node it aggregates
+            raise SpecError(f"aggregating {node!r}: {exc}") from None
         share = min_share(choice)
         if share > 0:  # with 0 every parent counts: no need to count its children
             np.copyto(value, np.nan, where=~enough_children(x, weights, share))
