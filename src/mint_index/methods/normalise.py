@@ -247,7 +247,7 @@ def fracmax(x: np.ndarray, params: FracMaxParams, ctx: NormaliseContext) -> np.n
     returns without a word.
     """
     xd = _directed(x, ctx)
-    negative = (xd < 0).any(axis=(0, 1))
+    negative = np.asarray((xd < 0).any(axis=(0, 1)))
     if negative.any():
         raise SpecError(
             "normalise method 'fracmax' needs values of 0 or more, higher is better: "
