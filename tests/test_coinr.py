@@ -185,6 +185,61 @@ def test_coinr_example_index_matches_hand_computation(asem, tables) -> None:
         )
 
 
+# ---- COINr 1.1.14's own output ----------------------------------------------------------------
+
+#: The example chain of ``build_example_coin()`` up to the treated data.
+EXAMPLE_CHAIN = {
+    "denominate": {"method": "denominator"},
+    "impute": {"method": "mean", "by": "EurAsia_group"},
+    "treat": {"method": "winsorise"},
+}
+
+
+def _with_a_copy_of_austria(idata: pd.DataFrame) -> pd.DataFrame:
+    copy = idata[idata["uCode"] == "AUT"].assign(uCode="AUT2", uName="Austria (copy)")
+    return pd.concat([idata, copy], ignore_index=True)
+
+
+@pytest.mark.parametrize(
+    ("file", "stage", "steps", "tables_of"),
+    [
+        ("treat_default.csv", "treated", {}, None),
+        ("agg_amean.csv", "aggregated", {}, None),
+        (
+            "agg_gmean_1_100.csv",
+            "aggregated",
+            {
+                "normalise": {"method": "minmax", "range": [1, 100]},
+                "aggregate": {"method": "geometric"},
+            },
+            None,
+        ),
+        (
+            "agg_copeland_dup_AUT.csv",
+            "aggregated",
+            {"aggregate": {"method": "copeland"}},
+            _with_a_copy_of_austria,
+        ),
+    ],
+)
+def test_coinr_1_1_14_output(tables, file: str, stage: str, steps: dict, tables_of) -> None:
+    """Known answers from COINr 1.1.14 itself (fixtures/coinr/outputs: the R call of each):
+    the example chain, and arithmetic, geometric and Copeland aggregation, every value of
+    every indicator and aggregate to 1e-9."""
+    idata, meta = tables
+    fw, data = read_coinr(tables_of(idata) if tables_of else idata, meta)
+    res = mi.score(data, fw, **EXAMPLE_CHAIN, **steps)
+    got = res.stage(stage).xs(res.years[0], level="year")
+    theirs = pd.read_csv(FIXTURES / "outputs" / file, index_col="uCode")
+    assert set(theirs.index) == set(got.index)
+    np.testing.assert_allclose(
+        got.loc[theirs.index, theirs.columns].to_numpy(float),
+        theirs.to_numpy(float),
+        rtol=0,
+        atol=1e-9,
+    )
+
+
 # ---- COINr parity on ASEM variants -----------------------------------------------------------
 
 
