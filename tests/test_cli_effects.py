@@ -182,6 +182,28 @@ def test_rules_flag_then_the_project_rules(
     assert [(p["code"], p["value"]) for p in problems] == [("unknown_measure", RENAMED[1])]
 
 
+def test_a_measure_judged_by_a_yes_no_indicator_is_a_warning_with_its_code(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = tmp_path / "actions.yaml"
+    rules.write_text(
+        "actions:\n  - id: own_welcome\n    programme: TEST\n    source: none.txt\n"
+        "    title: {de: Willkommen, en: Welcome}\n"
+        "    description: {de: Eine Testmaßnahme., en: A test measure.}\n"
+        "    actors: [administration]\n    effort: low\n    horizon: short\n"
+        "    indicators: [volunteers_representation, welcome_service]\n",
+        "utf-8",
+    )
+    measures = tmp_path / "measures.csv"
+    measures.write_text("unit,measure,since\n08999003,own_welcome,2022\n", "utf-8")
+    args = ("effects", DATA, "--units", UNITS, "--measures", measures, "--rules", rules)
+    assert cli(*args, "--out", tmp_path / "e.csv", "--format", "json") == EXIT_OK
+    problems = json.loads(capsys.readouterr().out)["problems"]
+    said = [p for p in problems if p["code"] == "presence_outcome"]
+    assert len(said) == 1 and said[0]["severity"] == "warning"
+    assert "own_welcome: welcome_service" in said[0]["reason"]
+
+
 def test_validate_checks_the_register_a_report_would_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -21,7 +21,11 @@ from mint_index.effect_monitoring.did import (
     prediction_half_width,
     t_quantile,
 )
-from mint_index.effect_monitoring.estimate import EFFECT_COLUMNS, UnmeasurableMeasuresWarning
+from mint_index.effect_monitoring.estimate import (
+    EFFECT_COLUMNS,
+    PresenceOutcomeWarning,
+    UnmeasurableMeasuresWarning,
+)
 from mint_index.effect_monitoring.texts import effect_verdicts
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -365,6 +369,35 @@ def test_a_measure_is_not_judged_by_the_indicator_that_says_it_is_there(
     assert "welcome_service" not in set(table["indicator"])
     barrier = table[table["measure"] == "vopi_barrier_analysis"]
     assert set(barrier["indicator"]) == {"volunteers_representation", "association_boards"}
+
+
+def test_a_yes_no_indicator_not_listed_first_is_said(
+    example: tuple[mi.Results, pd.DataFrame], tmp_path: Path
+) -> None:
+    """Only an action's first indicator is taken for the one that says the measure is
+    there. A custom catalog that lists the welcome service's yes/no indicator second had
+    it judged as the service's effect again, large by construction, without a word."""
+    res, _ = example
+    second = ACTION_YAML.replace("job_coaching", "own_welcome").replace(
+        "[employment]", "[volunteers_representation, welcome_service]"
+    )
+    (tmp_path / "actions.yaml").write_text(second, encoding="utf-8")
+    rules = mi.load_rules(tmp_path / "actions.yaml")
+    register = pd.DataFrame({"unit": ["08999003"], "measure": ["own_welcome"], "since": [2022]})
+    with pytest.warns(PresenceOutcomeWarning, match=r"\(own_welcome: welcome_service\)"):
+        mi.effects(res, register, rules=rules)
+    first = second.replace(
+        "[volunteers_representation, welcome_service]",
+        "[welcome_service, volunteers_representation]",
+    )
+    (tmp_path / "actions.yaml").write_text(first, encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", PresenceOutcomeWarning)
+        table = mi.effects(res, register, rules=mi.load_rules(tmp_path / "actions.yaml"))
+    assert set(table["indicator"]) == {"volunteers_representation"}
+    with warnings.catch_warnings():  # the packaged catalog lists each one first
+        warnings.simplefilter("error", PresenceOutcomeWarning)
+        mi.effects(res, mi.example_measures())
 
 
 def test_same_seed_same_table(example: tuple[mi.Results, pd.DataFrame]) -> None:

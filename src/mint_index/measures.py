@@ -89,6 +89,9 @@ REASONS = {
     "unmeasurable_measure": "the framework has none of the nodes the measure's action should "
     "move, so its effect cannot be estimated (a warning of mi.effects and mint-index "
     "effects; its rows are left out of the effects)",
+    "presence_outcome": "the measure is judged by a yes/no or level indicator other than "
+    "its action's first; if it says whether the measure is there, list it first (a "
+    "warning of mi.effects and mint-index effects)",
 }
 
 

@@ -507,23 +507,22 @@ def command_rules(path: str | None, inputs: Inputs) -> tuple[Any, dict[str, Any]
 
 
 @contextmanager
-def measures_left_out(source: str) -> Iterator[list[dict[str, Any]]]:
-    """While it runs, each :class:`~mint_index.effect_monitoring.estimate.
-    UnmeasurableMeasuresWarning` an effects estimate gives is collected, once (a report
-    estimates twice: for the verdicts and for its section), into the list it yields: a
-    warning of the register ``source``, not a raw Python warning. Other warnings go on as
-    they would."""
-    from mint_index.effect_monitoring.estimate import UnmeasurableMeasuresWarning
+def register_warnings(source: str) -> Iterator[list[dict[str, Any]]]:
+    """While it runs, each :class:`~mint_index.effect_monitoring.estimate.RegisterWarning`
+    an effects estimate gives (measures left out, measures judged by a yes/no indicator)
+    is collected, once (a report estimates twice: for the verdicts and for its section),
+    into the list it yields: a warning of the register ``source`` with its code, not a raw
+    Python warning. Other warnings go on as they would."""
+    from mint_index.effect_monitoring.estimate import RegisterWarning
 
     found: list[dict[str, Any]] = []
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", UnmeasurableMeasuresWarning)
+        warnings.simplefilter("always", RegisterWarning)
         yield found
-    ours = [w for w in caught if issubclass(w.category, UnmeasurableMeasuresWarning)]
-    code = UnmeasurableMeasuresWarning.code
+    ours = [w for w in caught if issubclass(w.category, RegisterWarning)]
+    said = dict.fromkeys((str(w.message), w.category.code) for w in ours)  # type: ignore[attr-defined]
     found += [
-        problem(m, source=source, severity="warning", code=code)
-        for m in dict.fromkeys(str(w.message) for w in ours)
+        problem(message, source=source, severity="warning", code=code) for message, code in said
     ]
     for w in caught:
         if w not in ours:
@@ -563,7 +562,7 @@ def report(args: argparse.Namespace) -> Outcome:
         )
         prov = command_provenance("report", files, inputs.framework, rules_info, results.spec)
         source = "" if measures_file is None else measures_file.name
-        with measures_left_out(source) as left_out:
+        with register_warnings(source) as said:
             recommendations, document = build_report(
                 results, rules, lang, progress, args.audit, year, register
             )
@@ -581,7 +580,7 @@ def report(args: argparse.Namespace) -> Outcome:
             f"best in {results.year_or_latest(year, 'report')}": top_units(results, year),
         }
     )
-    notes = [problem(message, severity="warning") for message in skipped] + left_out
+    notes = [problem(message, severity="warning") for message in skipped] + said
     return Outcome(
         "report",
         headline=f"report in {pages[0].as_posix()}",

@@ -31,9 +31,9 @@ def run_effects(args: argparse.Namespace) -> Outcome:
         check_output_not_input,
         command_rules,
         data_facts,
-        measures_left_out,
         project_root,
         read_inputs,
+        register_warnings,
         score_results,
     )
     from mint_index.cli.output import problem
@@ -71,7 +71,7 @@ def run_effects(args: argparse.Namespace) -> Outcome:
     rules, rules_info, skipped = command_rules(args.rules, inputs)
     results = score_results(inputs)
     register = effects_register(results, measures_file, rules)
-    with measures_left_out(measures_file.name) as left_out:
+    with register_warnings(measures_file.name) as said:
         table = mi.effects(results, register, rules=rules, level=args.level, seed=args.seed)
     files = [*inputs.files, *file_records([measures_file], base=project_root(inputs))]
     prov = command_provenance("effects", files, inputs.framework, rules_info, results.spec)
@@ -113,7 +113,7 @@ def run_effects(args: argparse.Namespace) -> Outcome:
         facts=facts,
         problems=inputs.warnings
         + [problem(message, severity="warning") for message in skipped]
-        + left_out,
+        + said,
         outputs=[p.as_posix() for p in written],
         provenance=prov,
     )

@@ -44,6 +44,8 @@ __all__ = [
     "MIN_YEARS_AFTER",
     "ONE_ADOPTER",
     "STATUSES",
+    "PresenceOutcomeWarning",
+    "RegisterWarning",
     "UnmeasurableMeasuresWarning",
     "adoption_indicator",
     "effects",
@@ -77,11 +79,27 @@ ONE_ADOPTER = "one_adopter"
 _BLANK = ("not_yet_observed", "no_data_since", "ended_early", "no_baseline", "no_comparison")
 
 
-class UnmeasurableMeasuresWarning(UserWarning):
+class RegisterWarning(UserWarning):
+    """Something about the register's measures the effects are estimated with, said
+    once per estimate; ``code`` is stable (the command line prints it)."""
+
+    code = "register"
+
+
+class UnmeasurableMeasuresWarning(RegisterWarning):
     """Register rows left out of the effects because the framework has none of the nodes
     their action should move (``code``: ``unmeasurable_measure``)."""
 
     code = "unmeasurable_measure"
+
+
+class PresenceOutcomeWarning(RegisterWarning):
+    """A measure is judged by a yes/no or level indicator that is not its action's first
+    (``code``: ``presence_outcome``): such an indicator mostly says whether a measure is
+    there, and moves because it began; only the first is taken for that
+    (:func:`adoption_indicator`), as a custom catalog may not know."""
+
+    code = "presence_outcome"
 
 
 #: The columns of the table :func:`effects` returns, in order.
@@ -162,9 +180,12 @@ def effects(
 
     parts: list[pd.DataFrame] = []
     unmeasurable: dict[str, int] = {}
+    presence: dict[str, list[str]] = {}
     for measure, rows in register.frame.groupby("measure", sort=True):
         action = rules.actions[str(measure)]
         nodes = outcome_nodes(action.indicators, res.framework)
+        if levels := [n for n in nodes if _has_answer_levels(n, res.framework)]:
+            presence[str(measure)] = levels
         if not nodes:  # none in the framework; or only the one that says it is there,
             if adoption_indicator(action.indicators, res.framework) is None:  # no_outcome:
                 unmeasurable[str(measure)] = len(rows)  # nothing to warn of
@@ -226,6 +247,16 @@ def effects(
         parts.append(_pooled_rows(str(measure), rows, nodes, years_after, pool, judged, status))
     if unmeasurable:
         _warn_unmeasurable(unmeasurable, rules)
+    if presence:
+        listed = "; ".join(f"{m}: {', '.join(nodes)}" for m, nodes in presence.items())
+        warnings.warn(
+            "measures judged by a yes/no or level indicator other than their action's "
+            f"first ({listed}): if it says whether the measure is there, it rose because "
+            "the measure began, not by what it achieved; list it first among the action's "
+            "indicators",
+            PresenceOutcomeWarning,
+            stacklevel=2,
+        )
     if not parts:
         table = pd.DataFrame({c: pd.Series(dtype=object) for c in EFFECT_COLUMNS})
     else:
@@ -313,11 +344,12 @@ def adoption_indicator(indicators: list[str], framework: Framework) -> str | Non
     the measure as in place; it is no outcome to judge the measure by (it moves from no to
     yes because the measure began, whatever the measure then does)."""
     first = indicators[0]
-    return (
-        first
-        if framework.is_indicator(first) and framework.indicator(first).answer_levels()
-        else None
-    )
+    return first if _has_answer_levels(first, framework) else None
+
+
+def _has_answer_levels(node: str, framework: Framework) -> bool:
+    """Whether ``node`` is a binary or ordinal indicator of ``framework``."""
+    return framework.is_indicator(node) and bool(framework.indicator(node).answer_levels())
 
 
 def outcome_nodes(indicators: list[str], framework: Framework) -> list[str]:
