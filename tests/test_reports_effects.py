@@ -187,6 +187,30 @@ def test_no_register_no_section() -> None:
     assert "The measures register lists no measure of this municipality whose effect" in other
 
 
+def test_an_effect_on_a_level_indicator_is_in_points_of_its_scale(tmp_path: Path) -> None:
+    """A level indicator's values are its levels' scores (0, 50, 100): an effect of +30
+    on it was labelled "(level)", which reads as an answer level. It is in points of the
+    0-100 level scale; another indicator keeps its own unit."""
+    actions = (
+        "actions:\n  - id: own_officer\n    programme: TEST\n    source: none.txt\n"
+        "    title: {de: Stelle, en: Post}\n"
+        "    description: {de: Eine Testmaßnahme., en: A test measure.}\n"
+        "    actors: [administration]\n    effort: low\n    horizon: short\n"
+        "    indicators: [volunteers_representation, integration_officer]\n"
+    )
+    (tmp_path / "actions.yaml").write_text(actions, encoding="utf-8")
+    rules = load_rules(tmp_path / "actions.yaml")
+    res = mi.score(mi.example_data())
+    units = ["08999007", "08999009", "08999011"]
+    register = pd.DataFrame({"unit": units, "measure": "own_officer", "since": 2021})
+    with pytest.warns(mi.effect_monitoring.estimate.PresenceOutcomeWarning):
+        rep = report(res, mi.recommend(res, rules), lang="en", measures=register)
+        rows = {row["indicator"]: row for row in rep.context["effects"]["pooled"]}
+    assert rows["integration_officer"]["indicator_unit"] == "points on the 0–100 level scale"
+    unit = res.framework.indicator("volunteers_representation").unit_label("en")
+    assert rows["volunteers_representation"]["indicator_unit"] == unit
+
+
 def test_report_command_takes_a_register(tmp_path: Path) -> None:
     from mint_index.examples import EXAMPLE_DATA_FILE, EXAMPLE_MEASURES_FILE, EXAMPLE_UNITS_FILE
     from mint_index.resources import catalog_path

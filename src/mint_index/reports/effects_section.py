@@ -13,6 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mint_index.reports.i18n import texts
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -54,8 +56,14 @@ def _header(section: dict[str, Any]) -> dict[str, Any]:
 
 def _with_units(data: ReportData, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``rows`` with the unit of each row's indicator (``indicator_unit``, "" if none):
-    an effect is on the indicator's own scale."""
-    units = {n: info.get("unit", "") for n, info in data.nodes.items()}
+    an effect is on the indicator's own scale. For a yes/no or level indicator that is the
+    0-100 scale of its levels: an effect of +30 is not "level 30", which reads as an
+    answer level, but 30 points on it."""
+    on_levels = texts(data.lang)["effects_level_points"]
+    units = {
+        n: on_levels if info.get("levels") else info.get("unit", "")
+        for n, info in data.nodes.items()
+    }
     return [r | {"indicator_unit": units.get(r["indicator"], "")} for r in rows]
 
 

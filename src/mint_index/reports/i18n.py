@@ -309,6 +309,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "framework can show.",
     ),
     "effects_series": ("Reihe", "Series"),
+    "effects_level_points": ("Punkte auf der Stufenskala 0–100", "points on the 0–100 level scale"),
     "effects_start": ("Beginn {since}", "start {since}"),
     "effects_chart_desc": (
         "{unit}, {indicator}, {first} bis {last}: die Werte der Kommune, das Mittel der "
