@@ -347,26 +347,14 @@ def nuts_keys(codes: pd.Series) -> tuple[pd.Series, np.ndarray]:
 def _false_nuts(
     written: pd.Series, false: np.ndarray, rows: np.ndarray, source: str, key: str
 ) -> list[pd.DataFrame]:
-    """One problem per code that looks like a NUTS code of Germany and is none, at its
-    first row: read as a platform's prefix before a key, ``DE01`` would be
-    Schleswig-Holstein's ``01``."""
-    if not false.any():
-        return []
-    codes = written[false]
-    first = ~codes.duplicated().to_numpy()
-    return [
-        failures_frame(
-            source,
-            rows[false][first],
-            key,
-            codes[first].to_numpy(dtype=object),
-            "written as a NUTS code of Germany (DE and up to three characters) but none: a "
-            "Land's NUTS code is DE1 to DEG, and none begins DE0; nor is it an official key "
-            "(AGS) behind a platform's prefix (K03101); write the Land's NUTS code or the "
-            "key",
-            code="key_not_in_scheme",
-        )
-    ]
+    """Codes that look like a NUTS code of Germany and are none: read as a platform's
+    prefix before a key, ``DE01`` would be Schleswig-Holstein's ``01``."""
+    reason = (
+        "written as a NUTS code of Germany (DE and up to three characters) but none: a "
+        "Land's NUTS code is DE1 to DEG, and none begins DE0; nor is it an official key "
+        "(AGS) behind a platform's prefix (K03101); write the Land's NUTS code or the key"
+    )
+    return _refused_codes(written, false, rows, source, key, reason)
 
 
 def _deeper_nuts(
@@ -377,12 +365,10 @@ def _deeper_nuts(
     key: str,
     columns: list[str],
 ) -> list[pd.DataFrame]:
-    """One problem per NUTS code of a deeper level than a Land's, at its first row: such
-    a code is no official key, and mint-index translates the Länder's only."""
+    """NUTS codes of a deeper level than a Land's: such a code is no official key, and
+    mint-index translates the Länder's only."""
     if not deeper.any():
         return []
-    codes = written[deeper]
-    first = ~codes.duplicated().to_numpy()
     lands = sorted(set(written[~deeper]) & {f"DE{c}" for c in _NUTS_LAENDER})
     keep = f"keep the Länder's rows with filter: {{{key}: [{', '.join(lands)}]}}; " if lands else ""
     names = [c for c in columns if c.strip().lower() in NAME_NAMES]
@@ -392,16 +378,30 @@ def _deeper_nuts(
         if names
         else ""
     )
+    reason = (
+        "a NUTS code of a region below a Land (NUTS-2: a Regierungsbezirk, NUTS-3: a "
+        "Kreis, by the EU's classification), not an official key (AGS): mint-index "
+        f"reads a Land's NUTS code (DE9 is Niedersachsen, 03) but no deeper one; {keep}"
+        f"{by_name}or read a file keyed by AGS (GeoCode K03101)"
+    )
+    return _refused_codes(written, deeper, rows, source, key, reason)
+
+
+def _refused_codes(
+    written: pd.Series, refused: np.ndarray, rows: np.ndarray, source: str, key: str, reason: str
+) -> list[pd.DataFrame]:
+    """One ``key_not_in_scheme`` problem per refused GeoCode, at its first row."""
+    if not refused.any():
+        return []
+    codes = written[refused]
+    first = ~codes.duplicated().to_numpy()
     return [
         failures_frame(
             source,
-            rows[deeper][first],
+            rows[refused][first],
             key,
             codes[first].to_numpy(dtype=object),
-            "a NUTS code of a region below a Land (NUTS-2: a Regierungsbezirk, NUTS-3: a "
-            "Kreis, by the EU's classification), not an official key (AGS): mint-index "
-            f"reads a Land's NUTS code (DE9 is Niedersachsen, 03) but no deeper one; {keep}"
-            f"{by_name}or read a file keyed by AGS (GeoCode K03101)",
+            reason,
             code="key_not_in_scheme",
         )
     ]
