@@ -46,6 +46,7 @@ COINR_DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 _TYPES = ("Indicator", "Aggregate", "Group", "Denominator", "Other")
+_RATE_WORDS = ("percent", "%", "ratio", "rate", "share", " per ")
 
 #: iMeta columns COINr reads with ``Normalise(f_n_para = "use_iMeta")``, per indicator,
 #: that a mint-index framework does not hold (it sets a method's parameters per build):
@@ -70,8 +71,6 @@ class CoinrParametersWarning(UserWarning):
 
     code = "coinr_parameters"
 
-
-_RATE_WORDS = ("percent", "%", "ratio", "rate", "share", " per ")
 
 TableInput = str | Path | pd.DataFrame
 
@@ -311,30 +310,18 @@ def _at_rows(exc: ValidationError, label: str, rows_of: dict[str, list[str]]) ->
 def _warn_build_parameters(meta: pd.DataFrame) -> None:
     """One warning naming the iMeta columns of COINr's per-indicator normalisation
     parameters that hold something, and what gives each in mint-index."""
-    given = [
-        column
-        for column in _BUILD_PARAMETERS
-        if column in meta.columns and meta[column].notna().any()
-    ]
-    if given:
-        ways = "; ".join(
-            f"{', '.join(columns)}: {way}"
-            for way, columns in _grouped({c: _BUILD_PARAMETERS[c] for c in given}).items()
-        )
+    by_way: dict[str, list[str]] = {}
+    for column, way in _BUILD_PARAMETERS.items():
+        if column in meta.columns and meta[column].notna().any():
+            by_way.setdefault(way, []).append(column)
+    if by_way:
+        ways = "; ".join(f"{', '.join(columns)}: {way}" for way, columns in by_way.items())
         warnings.warn(
             "iMeta's per-indicator normalisation parameters are not read (a build gives a "
             f"method's parameters for every indicator): {ways}",
             CoinrParametersWarning,
             stacklevel=4,
         )
-
-
-def _grouped(ways: dict[str, str]) -> dict[str, list[str]]:
-    """Columns by what gives them, in the order first given."""
-    out: dict[str, list[str]] = {}
-    for column, way in ways.items():
-        out.setdefault(way, []).append(column)
-    return out
 
 
 def _kind(unit: str | None) -> str:

@@ -330,9 +330,9 @@ def _read_bytes(
         return _parquet(raw, name, spec)
     encoding = spec.encoding or detect_encoding(raw)
     readable, read_as = bytewise(raw, encoding)  # the readers below work on bytes
-    if readable is not raw:
+    if read_as != encoding:
         as_utf8 = spec.model_copy(update={"encoding": read_as})
-        table = _read_bytes(readable, kind, name, as_utf8)
+        table = _read_bytes(readable, kind, name, as_utf8, every_sheet)
         table.sha256, table.encoding = sha256_of(raw), encoding
         return table
     tidy = tidy_layout(raw, encoding) if fmt == "auto" else None
