@@ -248,15 +248,7 @@ def effects(
     if unmeasurable:
         _warn_unmeasurable(unmeasurable, rules)
     if presence:
-        listed = "; ".join(f"{m}: {', '.join(nodes)}" for m, nodes in presence.items())
-        warnings.warn(
-            "measures judged by a yes/no or level indicator other than their action's "
-            f"first ({listed}): if it says whether the measure is there, it rose because "
-            "the measure began, not by what it achieved; list it first among the action's "
-            "indicators",
-            PresenceOutcomeWarning,
-            stacklevel=2,
-        )
+        _warn_presence(presence)
     if not parts:
         table = pd.DataFrame({c: pd.Series(dtype=object) for c in EFFECT_COLUMNS})
     else:
@@ -372,6 +364,19 @@ def _warn_unmeasurable(rows: Mapping[str, int], rules: RuleSet) -> None:
         f"{sum(rows.values())} register row(s) of {len(rows)} measure(s) left out: the "
         f"framework has none of the nodes their action should move: {listed}",
         UnmeasurableMeasuresWarning,
+        stacklevel=3,
+    )
+
+
+def _warn_presence(presence: Mapping[str, list[str]]) -> None:
+    """One warning naming the measures judged by a yes/no or level indicator that is not
+    their action's first, and those indicators."""
+    listed = "; ".join(f"{m}: {', '.join(nodes)}" for m, nodes in presence.items())
+    warnings.warn(
+        "measures judged by a yes/no or level indicator other than their action's first "
+        f"({listed}): if it says whether the measure is there, it rose because the measure "
+        "began, not by what it achieved; list it first among the action's indicators",
+        PresenceOutcomeWarning,
         stacklevel=3,
     )
 
