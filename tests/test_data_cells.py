@@ -425,3 +425,43 @@ def test_a_flagged_figure_is_read_as_before_the_linear_pattern(text: str) -> Non
     assert (now is None) == (before is None)
     if now is not None and before is not None:
         assert now.groups() == before.groups()
+
+
+@pytest.mark.parametrize(
+    "date",
+    [
+        pd.Timestamp("2023-05-01"),
+        datetime.datetime(2023, 5, 1, 12),
+        datetime.date(2023, 5, 1),
+        datetime.time(8, 30),
+        pd.Timedelta(days=2),
+    ],
+)
+def test_date_cells_are_no_figures_and_their_gaps_stay_missing(date: object) -> None:
+    """A workbook's date cells beside empty ones: pandas read the dates as nanoseconds
+    since 1970 (1.68e18) and every empty cell as NaT, -9.2e18, without a word."""
+    cells = pd.Series([date, date, None, np.nan], dtype=object)
+    parsed = parse_cells(cells, ".")
+    assert np.isnan(parsed.value).all()
+    assert parsed.bad.tolist() == [True, True, False, False]
+    missing = MISSING_REASONS.index("missing")
+    assert parsed.reason.tolist()[2:] == [missing, missing]
+
+
+def test_a_date_column_beside_empty_ones_in_a_wide_table() -> None:
+    # the columns of a table are parsed together: the dates of one made the empty cells
+    # of the others -9.2e18
+    frame = pd.DataFrame(
+        {
+            "unit": ["101", "102", "103"],
+            "year": [2023] * 3,
+            "Erhoben am": pd.to_datetime(["2023-05-01", "2023-05-02", "2023-05-03"]),
+            "Einwohner": np.array([None, None, None], dtype=object),
+        }
+    )
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(frame, key={"scheme": "own"})
+    (problem,) = err.value.failures.itertuples()
+    assert (problem.column, problem.code) == ("Erhoben am", "text_column")
+    data = mi.load_data(frame.drop(columns="Erhoben am"), key={"scheme": "own"})
+    assert data.long["value"].isna().all()

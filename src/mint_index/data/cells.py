@@ -18,6 +18,7 @@ every missing value says why.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -197,6 +198,34 @@ def _numbers(text: pd.Series, decimal: str) -> np.ndarray:
     return out
 
 
+#: What ``infer_dtype`` calls a column that may hold a date or time object.
+_MAY_HOLD_DATES = frozenset(
+    {"datetime", "datetime64", "date", "time", "timedelta", "timedelta64", "period", "mixed"}
+)
+_DATE_TYPES = (
+    datetime.date,
+    datetime.time,
+    datetime.timedelta,
+    np.datetime64,
+    np.timedelta64,
+    pd.Period,
+)
+
+
+def _dates_as_text(cells: pd.Series) -> pd.Series:
+    """Cells with their date and time objects (a workbook's date cells) as text, which
+    is no figure, and a missing time (``NaT``) as missing: ``pd.to_numeric`` reads a
+    column of dates and empty cells as nanoseconds, every empty cell as -9.2e18."""
+    if pd.api.types.infer_dtype(cells, skipna=True) not in _MAY_HOLD_DATES:
+        return cells
+    dated = np.fromiter((isinstance(c, _DATE_TYPES) for c in cells), dtype=bool, count=len(cells))
+    if not dated.any():
+        return cells
+    out = cells.copy()
+    out[dated] = [None if pd.isna(c) else str(c) for c in cells[dated]]
+    return out
+
+
 def _not_text(cells: pd.Series) -> np.ndarray:
     """Which cells of a column hold a number object rather than text (NaN counts as
     neither): checked cell by cell only in columns that mix the two."""
@@ -222,7 +251,8 @@ def parse_cells(cells: pd.Series | np.ndarray, decimal: str = ".") -> Parsed:
         missing = np.where(np.isnan(value) & ~infinite, REASON["missing"], 0).astype(np.int8)
         flags = np.zeros(len(value), np.int8)
         return Parsed(value, missing, flags, infinite, infinite)
-    series = pd.Series(np.asarray(cells, dtype=object))
+    # object, as given: pandas would make a column of dates datetime64, its gaps NaT
+    series = _dates_as_text(pd.Series(np.asarray(cells, dtype=object), dtype=object))
     n = len(series)
     value = _numbers(series, decimal)
     reason = np.zeros(n, dtype=np.int8)
