@@ -340,6 +340,27 @@ def test_an_export_a_spreadsheet_saved_again_reads_as_the_download(
     assert (table.encoding, table.separator, table.rows) == (encoding, separator, 4)
 
 
+def test_tabs_in_a_semicolon_export_do_not_make_it_a_tab_separated_one(tmp_path: Path) -> None:
+    """A title of many tabs, or names indented with tabs, outnumbered the semicolons of a
+    small export's head: it was rewritten as a tab-separated file and refused."""
+    lines = [HEAD_2015[0] + "\t" * 300, *HEAD_2015[1:]]
+    lines += [row.replace(";  ", ";\t\t\t\t\t") for row in KREISE_2015] + FOOTER
+    data = mi.load_data(write(tmp_path / "tabs.csv", lines))
+    assert cell(data, "01003", 2015, "männlich")["value"] == 103683
+    assert data.units.loc["01003", "name"] == "Lübeck"
+
+
+def test_a_quote_left_open_in_a_tab_separated_export_costs_its_line(tmp_path: Path) -> None:
+    lines = [*HEAD_2015, KREISE_2015[0], '01002;"  Kiel;246306;119835', *KREISE_2015[2:], *FOOTER]
+    tabbed = write(tmp_path / "t.txt", [x.replace(";", "\t") for x in lines], "utf-16")
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(tabbed)
+    (problem,) = err.value.failures.itertuples()
+    assert problem.row == 5 and problem.reason.startswith('a quote (") left open on this line')
+    table = read_genesis(tabbed.read_bytes(), "t.txt")
+    assert table.cells["unit"].astype(str).unique().tolist() == ["01001", "01003"]
+
+
 @pytest.mark.parametrize("cut", ["01004;  ", "01004", "31.1", "01004;  Neumünster;79487;389"])
 def test_a_download_that_broke_off_mid_line_is_an_error(tmp_path: Path, cut: str) -> None:
     """A download cut short after the key of its last line read as complete: that line

@@ -430,15 +430,25 @@ def read_genesis(
 def with_semicolons(raw: bytes, encoding: str) -> bytes | None:
     """An export a spreadsheet saved again as tab-separated text (Excel's "Text (tab
     delimited)" and "Unicode text") written as the GENESIS CSV is, with semicolons, in
-    UTF-8; None for an export that has its semicolons. Each line stays one line, so a
+    UTF-8; None for an export that has its semicolons. It is one where more lines of its
+    head split into three fields or more at tabs than at semicolons (a title of many tabs,
+    names indented with tabs, do not make a ``;`` export one). Each line is rewritten on
+    its own, as the reader reads it: a quote left open costs its own line only, and a
     problem's line number is the file's."""
-    head = raw[:_TAIL_BYTES].decode(encoding, errors="replace")
-    if head.count("\t") <= head.count(";"):
+    head = raw[:_TAIL_BYTES].decode(encoding, errors="replace").split("\n")
+    tabbed = sum(line.count("\t") >= 2 for line in head)
+    if tabbed <= sum(line.count(";") >= 2 for line in head):
         return None
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    text = raw.decode(encoding, errors="replace")
-    writer.writerows(csv.reader(io.StringIO(text, newline=""), delimiter="\t"))
+    for line in raw.decode(encoding, errors="replace").split("\n"):
+        line = line.removesuffix("\r")
+        if line.count('"') % 2:  # left as it is, for the reader to say so
+            out.write(line.replace("\t", ";") + "\n")
+        elif '"' in line:
+            writer.writerow(next(csv.reader([line], delimiter="\t"), []))
+        else:
+            writer.writerow(line.split("\t"))
     return out.getvalue().encode("utf-8")
 
 
