@@ -1997,17 +1997,68 @@ def test_a_long_table_with_one_column_named_otherwise_says_which(tmp_path: Path)
         assert err.value.failures["reason"].tolist() == [f"cannot read: {reason}"]
 
 
-def test_utf16_without_a_byte_order_mark_reads_when_the_source_says_so(tmp_path: Path) -> None:
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_wide_text_without_a_byte_order_mark_reads_when_the_source_says_so(
+    tmp_path: Path, encoding: str
+) -> None:
     """UTF-16 saved without its byte-order mark was "binary content" even with
     ``encoding: utf-16-le``, the documented fix: the NUL-byte check ran before the
-    declared encoding. Without the option, the refusal now says what the file may be."""
+    declared encoding. Without the option, the refusal says which encoding the file may
+    be in, told by where its zero bytes stand (it advised utf-16-le for every one)."""
     text = "unit;year;x\n01001;2023;5\n01002;2023;6\n"
-    (tmp_path / "u16.csv").write_bytes(text.encode("utf-16-le"))
+    (tmp_path / "wide.csv").write_bytes(text.encode(encoding))
     with pytest.raises(DataValidationError) as err:
-        load_sources([SourceSpec(path="u16.csv")], base_dir=tmp_path)
-    assert "UTF-16 text without a byte-order mark" in err.value.failures["reason"].iloc[0]
-    spec = SourceSpec(path="u16.csv", encoding="utf-16-le")
+        load_sources([SourceSpec(path="wide.csv")], base_dir=tmp_path)
+    said = f"text in {encoding} without a byte-order mark? say so with encoding: {encoding}"
+    assert said in err.value.failures["reason"].iloc[0]
+    spec = SourceSpec(path="wide.csv", encoding=encoding)
     assert value(load_sources([spec], base_dir=tmp_path), "01002", 2023, "x") == 6
+
+
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-be"])
+def test_utf32_with_a_byte_order_mark_is_detected(tmp_path: Path, encoding: str) -> None:
+    # its mark FF FE 00 00 was taken for UTF-16's FF FE (heads "\x00u\x00n..."), and the
+    # big-endian one for binary content
+    text = "unit;year;x\n01001;2023;5\n01002;2023;6\n"
+    marked = (
+        text.encode(encoding)
+        if encoding == "utf-32"
+        else b"\x00\x00\xfe\xff" + text.encode(encoding)
+    )
+    (tmp_path / "wide.csv").write_bytes(marked)
+    assert (
+        value(load_sources([SourceSpec(path="wide.csv")], base_dir=tmp_path), "01002", 2023, "x")
+        == 6
+    )
+
+
+def test_a_file_not_in_its_encoding_is_placed_at_its_line_and_byte(tmp_path: Path) -> None:
+    """A GENESIS export with a Windows-1252 ``ü`` read as UTF-8: "byte 7" was a position
+    inside the cell pandas decoded; the file's byte and line are named. The units table
+    and the measures register say the same, where they raised a bare UnicodeDecodeError
+    (exit 3 on the command line)."""
+    lines = [
+        "GENESIS-Tabelle: 12411-01-01-4",
+        ";;31.12.2015",
+        ";;Insgesamt",
+        "01001;Flensburg;85942",
+    ]
+    lines.append("01003;Lübeck;216253")
+    raw = ("\n".join(lines) + "\n").encode("cp1252")
+    (tmp_path / "g.csv").write_bytes(raw)
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="g.csv", encoding="utf-8")], base_dir=tmp_path)
+    at = raw.index("ü".encode("cp1252"))
+    expected = f"cannot read: not utf-8 text (line 5, byte {at}: invalid start byte)"
+    assert err.value.failures["reason"].iloc[0].startswith(expected)
+    units = "ags;name\n01003;Lübeck\n".encode("cp1252")
+    (tmp_path / "units.csv").write_bytes(units)
+    at = units.index("ü".encode("cp1252"))  # 16
+    with pytest.raises(DataValidationError, match=rf"not utf-8 text \(line 2, byte {at}:"):
+        mi.load_units(tmp_path / "units.csv", encoding="utf-8")
+    (tmp_path / "measures.csv").write_bytes("unit,measure,since\n".encode("utf-16")[:-1])
+    with pytest.raises(mi.MintIndexError, match=r"measures\.csv: cannot read: not utf-16"):
+        mi.load_measures(tmp_path / "measures.csv")
 
 
 def test_a_column_a_long_table_does_not_read_is_a_warning(tmp_path: Path) -> None:

@@ -178,7 +178,7 @@ def _read(
         raise MintIndexError(f"measures register not found: {path}")
     from mint_index.data.inputs import InputRefused, read_input
     from mint_index.data.kept_tables import kept_table_frame
-    from mint_index.data.readers import unreadable_csv
+    from mint_index.data.readers import not_in_encoding, unreadable_csv
 
     try:
         raw = read_input(path)  # the size limit and refusals every data file gets
@@ -189,6 +189,8 @@ def _read(
         raise MintIndexError(f"{path.name}: {refused.reason}") from None
     except pd.errors.ParserError as exc:
         raise MintIndexError(f"{path.name}: {unreadable_csv(exc)}") from None
+    except UnicodeDecodeError as exc:
+        raise MintIndexError(f"{path.name}: {not_in_encoding(raw, exc)}") from None
     rows = np.asarray(frame.index)  # as the file numbers them (row 1 is the header)
     return frame.reset_index(drop=True), path.name, rows
 

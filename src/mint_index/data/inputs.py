@@ -329,23 +329,38 @@ def sniff_kind(raw: bytes, suffix: str, encoding: str | None = None) -> str:
         raise InputRefused(web, "web_page")
     head = np.frombuffer(raw[:8192], dtype=np.uint8)
     wide = (encoding or "").lower().replace("_", "-").startswith(("utf-16", "utf-32"))
-    utf16 = wide or raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+    utf16 = wide or raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"))
     controls = (head < 32) & ~np.isin(head, (9, 10, 12, 13))
     # Random or compressed bytes have about 10 % control bytes; a text file with a stray
     # ESC or NUL in a cell has a few, and validation names those cells instead.
     if not utf16 and controls.mean() > BINARY_CONTROL_SHARE:
         if suffix == ".xls":
             raise InputRefused("named .xls but neither a workbook nor text", "not_excel")
-        # every other byte NUL: UTF-16 text saved without its byte-order mark
-        halves = (head[0::2] == 0).mean(), (head[1::2] == 0).mean() if len(head) > 1 else 0.0
+        encoding = _wide_without_mark(head)
         hint = (
-            " (every other byte is 0: UTF-16 text without a byte-order mark? say so with "
-            "encoding: utf-16-le, --encoding utf-16-le)"
-            if len(head) > 1 and max(halves) > 0.4
+            f" (text in {encoding} without a byte-order mark? say so with encoding: "
+            f"{encoding}, --encoding {encoding})"
+            if encoding
             else ""
         )
         raise InputRefused(f"binary content, not a text (CSV) file{hint}", "binary_file")
     return "text"
+
+
+def _wide_without_mark(head: np.ndarray) -> str | None:
+    """The encoding of text saved in UTF-16 or UTF-32 without its byte-order mark, told
+    by where its zero bytes stand (``A`` is ``41 00`` in UTF-16-LE, ``00 41`` in -BE,
+    ``41 00 00 00`` in UTF-32-LE); None where they stand nowhere in particular."""
+    for width, name in ((4, "utf-32"), (2, "utf-16")):
+        n = len(head) // width * width
+        if not n:
+            continue
+        zero = (head[:n].reshape(-1, width) == 0).mean(axis=0)  # per byte of a character
+        if (zero[1:] > 0.4).all() and zero[0] < 0.4:
+            return f"{name}-le"
+        if (zero[:-1] > 0.4).all() and zero[-1] < 0.4:
+            return f"{name}-be"
+    return None
 
 
 def _web_export(head: bytes, suffix: str) -> str | None:

@@ -44,6 +44,7 @@ from mint_index.data.readers import (
     concat_cells,
     frame_sha256,
     frame_table,
+    not_in_encoding,
     stripped_heads,
     unit_keys,
     unreadable_csv,
@@ -983,8 +984,12 @@ def _read_units(
             return pd.DataFrame(), [
                 failures_frame(name, None, None, None, refused.reason, code=refused.code)
             ]
-        except (pd.errors.ParserError, csv.Error) as exc:
-            why = unreadable_csv(exc)
+        except (pd.errors.ParserError, csv.Error, UnicodeDecodeError) as exc:
+            why = (
+                not_in_encoding(raw, exc)
+                if isinstance(exc, UnicodeDecodeError)
+                else unreadable_csv(exc)
+            )
             return pd.DataFrame(), [
                 failures_frame(name, None, None, None, why, code="unreadable_file")
             ]

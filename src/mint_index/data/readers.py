@@ -227,11 +227,13 @@ def frame_sha256(frame: pd.DataFrame) -> str:
 
 
 def detect_encoding(raw: bytes) -> str:
-    """UTF-16 with a byte order mark, UTF-8 (with or without BOM) if the bytes decode as
+    """UTF-32 or UTF-16 with a byte order mark, UTF-8 (with or without BOM) if the bytes decode as
     such, else Windows-1252, else Latin-1. Windows-1252 and Latin-1 agree on every letter
     German data use."""
     if raw.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16's
+        return "utf-32"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
         return "utf-16"
     try:
@@ -240,6 +242,23 @@ def detect_encoding(raw: bytes) -> str:
         undefined = any(byte in raw for byte in _CP1252_UNDEFINED)
         return "latin-1" if undefined else "cp1252"
     return "utf-8"
+
+
+def not_in_encoding(raw: bytes, exc: UnicodeDecodeError) -> str:
+    """Why a file cannot be read in the encoding it was given or found to have, at the
+    line and byte of the file where it stops: a parser that decodes a cell at a time
+    gives a position inside the cell."""
+    try:
+        raw.decode(exc.encoding)
+        where = ""  # only a piece of the file was decoded wrongly
+    except UnicodeDecodeError as whole:
+        line = raw.count(b"\n", 0, whole.start) + 1
+        where = f"line {line}, byte {whole.start}: "
+        exc = whole
+    return (
+        f"cannot read: not {exc.encoding} text ({where}{exc.reason}); give the file's "
+        "encoding: encoding, --encoding (e.g. cp1252, utf-8, utf-16)"
+    )
 
 
 def bytewise(raw: bytes, encoding: str) -> tuple[bytes, str]:

@@ -97,6 +97,7 @@ from mint_index.data.readers import (
     bytewise,
     detect_encoding,
     frame_table,
+    not_in_encoding,
     raw_csv_frame,
     read_csv_table,
     require,
@@ -238,11 +239,7 @@ def _read_one(
     except (pd.errors.ParserError, csv.Error) as exc:  # a ValueError: before those
         return failed_table(name, unreadable_csv(exc), "unreadable_file")
     except UnicodeDecodeError as exc:  # a ValueError too
-        reason = (
-            f"cannot read: not {exc.encoding} text (byte {exc.start}: {exc.reason}); give "
-            "the file's encoding: encoding, --encoding (e.g. cp1252, utf-8, utf-16)"
-        )
-        return failed_table(name, reason, "unreadable_file")
+        return failed_table(name, not_in_encoding(raw, exc), "unreadable_file")
     except (ValueError, OSError) as exc:  # not a KeyError: a bug
         return failed_table(name, f"cannot read: {exc}", "unreadable_file")
     apply_keys(table, spec)
