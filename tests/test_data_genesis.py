@@ -350,6 +350,15 @@ def test_tabs_in_a_semicolon_export_do_not_make_it_a_tab_separated_one(tmp_path:
     assert data.units.loc["01003", "name"] == "Lübeck"
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "cp1252"])
+def test_a_reported_line_is_shown_as_written(tmp_path: Path, encoding: str) -> None:
+    # the line was decoded as Latin-1 whatever the export's encoding: ``LÃ¼beck``
+    lines = [*HEAD_2015, *KREISE_2015[:2], "01003;  Lübeck – Hansestadt;216253", *FOOTER]
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(write(tmp_path / "short.csv", lines, encoding))
+    assert err.value.failures["value"].tolist() == ["01003;  Lübeck – Hansestadt;216253"]
+
+
 def test_a_quote_left_open_in_a_tab_separated_export_costs_its_line(tmp_path: Path) -> None:
     lines = [*HEAD_2015, KREISE_2015[0], '01002;"  Kiel;246306;119835', *KREISE_2015[2:], *FOOTER]
     tabbed = write(tmp_path / "t.txt", [x.replace(";", "\t") for x in lines], "utf-16")

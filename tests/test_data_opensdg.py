@@ -374,9 +374,13 @@ def test_codes_shaped_as_nuts_codes_that_are_none_are_refused(tmp_path: Path) ->
     assert refused["value"].tolist() == ["DE0", "DE01"]
     assert refused["row"].tolist() == [2, 3]
     assert "DE1 to DEG" in refused["reason"].iloc[0]
-    # a platform's prefix before a whole key is still one
+    # a platform's prefix before a whole key is still one; before digits of no key's
+    # length (4: DE0310) it was stripped to a key 0310 too
     _write(tmp_path, "prefixed.csv", "Year,GeoCode,Value\n2023,DE03101,5\n")
     assert value(_load(tmp_path, "prefixed.csv"), "03101", 2023, "Value") == 5
+    _write(tmp_path, "four.csv", "Year,GeoCode,Value\n2023,DE0310,5\n2023,DE9111,6\n")
+    refused = _failures(tmp_path, "four.csv").query("code == 'key_not_in_scheme'")
+    assert refused["value"].tolist() == ["DE0310", "DE9111"]
 
 
 # ---- finding 10: the whole reporting area ----------------------------------------------------

@@ -498,7 +498,7 @@ def _read_keyed(
         if ends[last] < len(raw)
         else np.r_[everything[starts[first] :], np.uint8(_NL)]
     )
-    block, delims, line_numbers, failures = _data_lines(block, first, source)
+    block, delims, line_numbers, failures = _data_lines(block, first, source, encoding)
     warnings: list[pd.DataFrame] = []
     n_rows = len(line_numbers)
     n_fields = len(delims) // n_rows
@@ -720,7 +720,7 @@ def _empty_table(source: str, digest: str, encoding: str, problem: pd.DataFrame)
 
 
 def _data_lines(
-    block: np.ndarray, first: int, source: str
+    block: np.ndarray, first: int, source: str, encoding: str
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[pd.DataFrame]]:
     """The data lines without carriage returns, blank lines and lines whose number of
     fields differs from the rest (reported).
@@ -743,7 +743,9 @@ def _data_lines(
     if not wrong.any():
         return block, delims, line_numbers, []
     report = np.flatnonzero(wrong & (lengths > 1))  # blank lines go without a word
-    texts = [bytes(block[line_start[i] : nl_pos[i]]).decode("latin-1") for i in report]
+    texts = [
+        bytes(block[line_start[i] : nl_pos[i]]).decode(encoding, errors="replace") for i in report
+    ]
     reasons = [
         f'a quote (") left open on this line ({fields[i]} fields, expected {expected}; a '
         "GENESIS export never breaks a line inside quotes)"

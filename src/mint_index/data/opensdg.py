@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from mint_index.data.cells import parse_years
-from mint_index.data.keys import LAND_NAMES, region_keys
+from mint_index.data.keys import LAND_NAMES, OFFICIAL_LENGTHS, region_keys
 from mint_index.data.layouts import (
     NAME_NAMES,
     column_not_there,
@@ -226,12 +226,14 @@ def opensdg_frame(
         keys, deeper = nuts_keys(written)
         keys = keys.str.replace(_GEO_PREFIX, "", regex=True)
         failures += _deeper_nuts(written, deeper, rows, source, key, columns)
-        # ``DE01``: the prefix left ``01`` where no NUTS code was meant either
+        # ``DE01``: the prefix left ``01`` where no NUTS code was meant either; nor is
+        # ``DE0310`` a key behind it, of no official key's length
         upper = written.str.upper()
+        digits = keys.str.fullmatch("[0-9]+")
+        after_de = upper.str.extract(r"^DE([0-9]+)$")[0].str.len()
+        no_key = after_de.notna() & ~after_de.isin(OFFICIAL_LENGTHS)
         false_nuts = (
-            upper.str.fullmatch(_NUTS_SHAPED)
-            & ~upper.str.fullmatch(_NUTS)
-            & keys.str.fullmatch("[0-9]+")
+            ~upper.str.fullmatch(_NUTS) & digits & (upper.str.fullmatch(_NUTS_SHAPED) | no_key)
         ).to_numpy(dtype=bool, na_value=False)
         failures += _false_nuts(written, false_nuts, rows, source, key)
         kept = ~(deeper | false_nuts)
@@ -352,7 +354,8 @@ def _false_nuts(
     reason = (
         "written as a NUTS code of Germany (DE and up to three characters) but none: a "
         "Land's NUTS code is DE1 to DEG, and none begins DE0; nor is it an official key "
-        "(AGS) behind a platform's prefix (K03101); write the Land's NUTS code or the key"
+        "(AGS) of 5 digits or more behind a platform's prefix (K03101, DE03101); write "
+        "the Land's NUTS code or the key"
     )
     return _refused_codes(written, false, rows, source, key, reason)
 
