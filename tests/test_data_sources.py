@@ -324,12 +324,13 @@ def test_group_heads_above_the_row_that_names_the_key(tmp_path: Path, excel: boo
 
 
 @pytest.mark.parametrize("excel", [False, True])
-def test_a_table_below_many_empty_rows(tmp_path: Path, excel: bool) -> None:
+@pytest.mark.parametrize("blank", ["", " "])
+def test_a_table_below_many_empty_rows(tmp_path: Path, excel: bool, blank: str) -> None:
     """A sheet whose table starts under a chart, or a CSV a spreadsheet wrote with empty
     rows (``;;;``) above it: the header was looked for in the first 50 rows only, all
     empty, and the table refused with "columns are: " and no columns. The empty rows at
-    the top do not count; a problem keeps its row."""
-    rows: list[list[Any]] = [[""] * 4] * 60 + [
+    the top do not count, nor do rows of spaces; a problem keeps its row."""
+    rows: list[list[Any]] = [[blank] * 4] * 60 + [
         ["Nr", "Name", "Anteil", "Einwohner"],
         ["001", "Altstadt", 12.5, 3400],
         ["002", "Neustadt", "1x", 2100],

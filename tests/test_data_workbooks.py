@@ -653,3 +653,37 @@ def test_a_sheet_read_without_sheet_is_dated_by_its_name(tmp_path: Path) -> None
     sheet["A1"], sheet["A2"] = "Jahr", 2021
     book.save(tmp_path / "mit_jahr.xlsx")
     assert list(mi.load_data(tmp_path / "mit_jahr.xlsx").years) == [2021]
+
+
+@pytest.mark.parametrize("repeated", [60, 1_000_000])
+def test_an_ods_table_below_rows_of_spaces_or_a_million_empty_rows(
+    tmp_path: Path, repeated: int
+) -> None:
+    """Rows of a space above the table counted as filled in an .ods (50 of them hid the
+    header); a million empty rows above it were each laid out as text to find the header
+    (6 s for a 1 KB file). The table is read below them, a problem at its sheet row."""
+
+    def text(value: str) -> str:
+        return (
+            '<table:table-cell office:value-type="string">'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
+
+    def figure(value: str) -> str:
+        return (
+            f'<table:table-cell office:value-type="float" office:value="{value}">'
+            f"<text:p>{value}</text:p></table:table-cell>"
+        )
+
+    filler = text(" ") if repeated == 60 else "<table:table-cell/>"
+    rows = (
+        f'<table:table-row table:number-rows-repeated="{repeated}">{filler}</table:table-row>'
+        f"<table:table-row>{text('Nr')}{text('Name')}{text('Einwohner')}</table:table-row>"
+        f"<table:table-row>{text('001')}{text('Altstadt')}{figure('3400')}</table:table-row>"
+        f"<table:table-row>{text('002')}{text('Neustadt')}{text('1x')}</table:table-row>"
+    )
+    (tmp_path / "t.ods").write_bytes(_ods(rows))
+    with pytest.raises(mi.DataValidationError) as err:
+        mi.load_data(tmp_path / "t.ods", year=2023, key={"scheme": "own"})
+    (problem,) = err.value.failures.itertuples()
+    assert (problem.row, problem.column, problem.value) == (repeated + 3, "Einwohner", "1x")

@@ -21,9 +21,10 @@ import pandas as pd
 
 from mint_index.data.cells import sniff_decimal, typed_decimal
 from mint_index.data.plain_tables import (
+    HEAD_ROWS,
     blank_and_note_rows,
     cell_text,
-    head_of_sheet,
+    empty_rows_on_top,
     head_records,
     header_labels,
     header_rows,
@@ -53,13 +54,14 @@ def kept_table_frame(
         return pd.read_parquet(io.BytesIO(raw)), "."
     if kind == "excel":
         cells = read_sheet(raw, sheet, header=False)
-        head = head_of_sheet(cells)
+        lead = empty_rows_on_top(cells)
+        head = cells.iloc[lead : lead + HEAD_ROWS]
         rows = [
             [cell_text(c) for c in row]
             for row in head.astype(object).where(head.notna(), "").to_numpy().tolist()
         ]
         skip, depth = header_rows(rows)
-        frame = cells.iloc[skip + depth :]
+        frame = cells.iloc[lead + skip + depth :]
         frame.columns = header_labels(rows[skip : skip + depth])
         decimal = typed_decimal(frame)  # of its text figures (a population ``92.550``)
     else:

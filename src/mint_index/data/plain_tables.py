@@ -32,8 +32,8 @@ __all__ = [
     "column_names",
     "column_numbering",
     "each_cell",
+    "empty_rows_on_top",
     "head_cell",
-    "head_of_sheet",
     "head_records",
     "header_depth",
     "header_labels",
@@ -67,11 +67,14 @@ def head_records(records: Iterable[list[str]]) -> list[list[str]]:
     return head
 
 
-def head_of_sheet(sheet: pd.DataFrame) -> pd.DataFrame:
-    """The first rows of a sheet as :func:`header_rows` reads them: the empty ones at the
-    top, then :data:`HEAD_ROWS` more."""
-    filled = np.flatnonzero(sheet.notna().to_numpy().any(axis=1))
-    return sheet.iloc[: (int(filled[0]) if len(filled) else 0) + HEAD_ROWS]
+def empty_rows_on_top(sheet: pd.DataFrame) -> int:
+    """How many rows at the top of a sheet hold nothing but blanks (a table under a chart,
+    a million empty rows of an .ods): the header is looked for below them, in the next
+    :data:`HEAD_ROWS`, as :func:`head_records` does for a text file."""
+    for row in np.flatnonzero(sheet.notna().to_numpy().any(axis=1)):  # the blank ones first
+        if any(str(cell).strip() for cell in sheet.iloc[row] if pd.notna(cell)):
+            return int(row)
+    return 0
 
 
 def title_rows(rows: list[list[str]]) -> int:

@@ -77,10 +77,11 @@ from mint_index.data.layouts import (
 )
 from mint_index.data.opensdg import opensdg_frame
 from mint_index.data.plain_tables import (
+    HEAD_ROWS,
     blank_and_note_rows,
     cell_text,
     column_numbering,
-    head_of_sheet,
+    empty_rows_on_top,
     head_records,
     header_labels,
     header_rows,
@@ -744,7 +745,12 @@ def _one_plain_table(
     """The plain table at the top of ``sheet`` (which starts at row ``first_row`` of the
     workbook's sheet, from 0), and where the next one starts (``None``: none, or ``last``).
     ``merged`` as :func:`_plain_sheet`'s."""
-    head = head_of_sheet(sheet)
+    lead = empty_rows_on_top(sheet)
+    if lead:  # the table below them, as if the sheet started there
+        below_them = sheet.iloc[lead:].reset_index(drop=True)
+        table, below = _one_plain_table(below_them, name, spec, first_row + lead, last, merged)
+        return table, None if below is None else below + lead
+    head = sheet.head(HEAD_ROWS)
     head = head.astype(object).where(head.notna(), "")  # an empty cell as "", as in a CSV
     cells = [[cell_text(c) for c in row] for row in head.to_numpy().tolist()]
     if _may_be_printout(spec):
