@@ -53,6 +53,7 @@ __all__ = [
     "make_cells",
     "month_stamps",
     "names_two_years",
+    "not_numbers",
     "not_years",
     "parse_cells",
     "parse_years",
@@ -812,18 +813,24 @@ def bad_cells(
                 code="text_column",
             )
         ]
+    return [not_numbers(source, rows, column, raw, parsed)]
+
+
+def not_numbers(
+    source: str, rows: np.ndarray, column: str | np.ndarray, raw: pd.Series, parsed: Parsed
+) -> pd.DataFrame:
+    """One problem per cell that is no number (``parsed.bad``), for :func:`bad_cells`, or
+    for the cells of many columns at once where none is a column of text."""
     bad = np.flatnonzero(parsed.bad)
     infinite = parsed.nonfinite[bad] if parsed.nonfinite is not None else np.zeros(len(bad), bool)
-    return [
-        failures_frame(
-            source,
-            rows[bad],
-            column if np.ndim(column) == 0 else column[bad],
-            raw.iloc[bad].astype(str).to_numpy(),
-            np.where(infinite, "not a finite number (NaN, inf or too large)", "not a number"),
-            code=np.where(infinite, "not_finite", "not_a_number"),
-        )
-    ]
+    return failures_frame(
+        source,
+        rows[bad],
+        column if np.ndim(column) == 0 else column[bad],
+        raw.iloc[bad].astype(str).to_numpy(),
+        np.where(infinite, "not a finite number (NaN, inf or too large)", "not a number"),
+        code=np.where(infinite, "not_finite", "not_a_number"),
+    )
 
 
 #: At most this many different texts make a column of kinds (``KV-Region``, ``Kreise``).

@@ -24,7 +24,7 @@ import re
 import warnings
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -44,6 +44,7 @@ from mint_index.data.cells import (
     key_text,
     make_cells,
     month_stamps,
+    not_numbers,
     parse_cells,
     parse_years,
     per_unique,
@@ -565,13 +566,16 @@ def _wide_cells(
     """Wide: one column per variable. The columns stored as numbers, and those stored as
     text, are each parsed as one column of cells, column after column: a table of
     thousands of columns costs two passes, not one per column (a few milliseconds each).
-    Problems are reported per column, for the columns that have any. Returns the cells,
-    the failures and the warnings."""
+    Their problems are laid out together too, in the order of the columns: a column of
+    text is one problem (:func:`~mint_index.data.cells.bad_cells`), every other cell that
+    is no number one. Returns the cells, the failures and the warnings."""
     n_rows, n_cols = frame.shape
     value = np.empty((n_cols, n_rows))
     reason = np.empty((n_cols, n_rows), np.int8)
     flag = np.empty((n_cols, n_rows), np.int8)
-    found: dict[int, tuple[list[pd.DataFrame], list[pd.DataFrame]]] = {}
+    failures: list[tuple[np.ndarray, pd.DataFrame]] = []  # with each row's column
+    warnings: list[tuple[np.ndarray, pd.DataFrame]] = []
+    heads = np.asarray(frame.columns, dtype=object)
     numeric = np.array([pd.api.types.is_numeric_dtype(t) for t in frame.dtypes], dtype=bool)
     for group in (np.flatnonzero(numeric), np.flatnonzero(~numeric)):
         if not len(group):
@@ -582,25 +586,48 @@ def _wide_cells(
             if numeric[group[0]]
             else block.to_numpy(object)
         )
-        parsed = parse_cells(pd.Series(stored.ravel(order="F")), decimal)
-        value[group] = parsed.value.reshape(len(group), n_rows)
-        reason[group] = parsed.reason.reshape(len(group), n_rows)
-        flag[group] = parsed.flag.reshape(len(group), n_rows)
-        marked = [m for m in (parsed.bad, parsed.unknown_mark, parsed.footnote) if m is not None]
-        noted = np.logical_or.reduce([m.reshape(len(group), n_rows) for m in marked], axis=0)
-        for k in np.flatnonzero(noted.any(axis=1)):
-            j, cells = int(group[k]), slice(k * n_rows, (k + 1) * n_rows)
-            column, col = frame.columns[j], frame.iloc[:, j]
-            own = parsed.part(cells)
-            found[j] = (
-                bad_cells(source, rows, column, col, own),
-                cell_warnings(source, rows, column, col, own),
-            )
-    failures = [f for j in sorted(found) for f in found[j][0]]
-    warnings = [w for j in sorted(found) for w in found[j][1]]
+        cells = pd.Series(stored.ravel(order="F"))
+        parsed = parse_cells(cells, decimal)
+        shape = (len(group), n_rows)
+        value[group] = parsed.value.reshape(shape)
+        reason[group] = parsed.reason.reshape(shape)
+        flag[group] = parsed.flag.reshape(shape)
+        cell_rows, cell_heads = np.tile(rows, len(group)), np.repeat(heads[group], n_rows)
+        column_of = np.repeat(group, n_rows)
+        bad = parsed.bad.reshape(shape)
+        figures = ~np.isnan(value[group]) | (reason[group] > REASON["missing"])
+        text = ~figures.any(axis=1) & (bad.sum(axis=1) > 1)  # a column of text: one problem
+        for k in np.flatnonzero(text):
+            at = slice(k * n_rows, (k + 1) * n_rows)
+            found = bad_cells(source, rows, heads[group[k]], cells.iloc[at], parsed.part(at))
+            failures += [(np.full(len(f), group[k]), f) for f in found]
+        each = (bad & ~text[:, None]).reshape(-1)
+        if each.any():
+            cellwise = replace(parsed, bad=each)
+            found_cells = not_numbers(source, cell_rows, cell_heads, cells, cellwise)
+            failures.append((column_of[each], found_cells))
+        # cell_warnings gives a frame per kind of mark that some cell has, in this order
+        marks = [m for m in (parsed.unknown_mark, parsed.footnote) if m is not None and m.any()]
+        found_marks = cell_warnings(source, cell_rows, cell_heads, cells, parsed)
+        warnings += [(column_of[m], f) for m, f in zip(marks, found_marks, strict=True)]
     flat = Parsed(value.T.ravel(), reason.T.ravel(), flag.T.ravel(), np.zeros(0, bool))
     columns = [str(c) for c in frame.columns]
-    return make_cells(units, rows, columns, columns, flat, years), failures, warnings
+    return (
+        make_cells(units, rows, columns, columns, flat, years),
+        _by_column(failures),
+        _by_column(warnings),
+    )
+
+
+def _by_column(parts: list[tuple[np.ndarray, pd.DataFrame]]) -> list[pd.DataFrame]:
+    """Problems found for a group of columns at a time (each with its rows' column
+    positions) as one frame in the order of the columns; a stable sort keeps each
+    column's own order."""
+    if not parts:
+        return []
+    frame = pd.concat([found for _, found in parts], ignore_index=True)
+    order = np.argsort(np.concatenate([at for at, _ in parts]), kind="stable")
+    return [frame.iloc[order].reset_index(drop=True)]
 
 
 def _long_cells(
