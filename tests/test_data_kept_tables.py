@@ -49,15 +49,17 @@ def test_rows_are_numbered_as_the_file_numbers_them(tmp_path: Path) -> None:
     assert frame.index.tolist() == [4, 5] and decimal == ","
 
 
-def test_a_units_table_below_many_empty_rows(tmp_path: Path) -> None:
-    """Sixty rows of empty cells above (``;;``, as a spreadsheet writes them): the header
-    was looked for in the first 50 rows only, and the table refused."""
+@pytest.mark.parametrize("empty", [60, 30_000])
+def test_a_units_table_below_many_empty_rows(tmp_path: Path, empty: int) -> None:
+    """Rows of empty cells above (``;;``, as a spreadsheet writes them): the header was
+    looked for in the first 50 rows only, and within a 64 KB sample; the table was
+    refused."""
     path = tmp_path / "gemeinden.csv"
-    path.write_text(";;\n" * 60 + TITLED_CSV, encoding="utf-8")
+    path.write_text(";;\n" * empty + TITLED_CSV, encoding="utf-8")
     units = mi.load_units(path)
     assert units["population"].tolist() == [80123.0, 12456.0]
     frame, _ = kept_table_frame(path.read_bytes(), "csv", 0, sep=None, encoding=None)
-    assert frame.index.tolist() == [64, 65]
+    assert frame.index.tolist() == [empty + 4, empty + 5]
 
 
 def test_a_workbook_with_a_title_and_notes(tmp_path: Path) -> None:

@@ -348,6 +348,23 @@ def test_a_table_below_many_empty_rows(tmp_path: Path, excel: bool, blank: str) 
     assert value(ds, "001", 2023, "Einwohner") == 3400
 
 
+@pytest.mark.parametrize(("empty", "count"), [(";;;", 20_000), ("", 70_000)])
+def test_a_table_below_more_empty_lines_than_the_sample_holds(
+    tmp_path: Path, empty: str, count: int
+) -> None:
+    """The header is looked for in a 64 KB sample of the file's head: empty lines that
+    filled it left the table refused ("columns are: " with none, or "No columns to parse
+    from file"). The empty lines at the top are taken beyond it."""
+    lines = [empty] * count + ["Nr;Name;Anteil", "001;Altstadt;12,5", "002;Neustadt;1x"]
+    (tmp_path / "t.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert len((tmp_path / "t.csv").read_text()) > SAMPLE_CHARS
+    spec = SourceSpec(path="t.csv", year=2023, key=KeySpec(scheme="own"))
+    with pytest.raises(DataValidationError) as err:
+        load_sources([spec], base_dir=tmp_path)
+    (problem,) = err.value.failures.itertuples()
+    assert (problem.row, problem.column, problem.value) == (count + 3, "Anteil", "1x")
+
+
 def test_a_download_zipped_with_its_table(tmp_path: Path) -> None:
     # as the GENESIS web service and the Zensus database deliver a table: one file, zipped
     flat = (REAL / "12411-01-01-4_flat.csv").read_bytes()

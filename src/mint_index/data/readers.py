@@ -275,11 +275,22 @@ def bytewise(raw: bytes, encoding: str) -> tuple[bytes, str]:
 SAMPLE_CHARS = 65536
 
 
+#: Lines at the top of a text file that hold nothing but separators and spaces (the rows
+#: a spreadsheet wrote above its table, ``;;;``).
+_EMPTY_LINES = re.compile(r"(?:[ \t;,|]*\r?\n)*")
+_EMPTY_LINES_BYTES = re.compile(rb"(?:[ \t;,|]*\r?\n)*")
+
+
 def text_sample(text: str, size: int = SAMPLE_CHARS) -> str:
     """The first ``size`` characters of ``text`` cut after its last whole record: at a line
     end outside quotes, so that no reader of the sample meets a quoted cell cut in half
     (a table of long rows may not fit 200 rows in the sample). A first line longer than
-    ``size`` (a header of 12,000 columns) is taken whole, where ``text`` holds its end."""
+    ``size`` (a header of 12,000 columns) is taken whole, where ``text`` holds its end.
+    Empty lines at the top are taken beyond ``size``: the header below them must be in
+    the sample, however many there are."""
+    lead = _EMPTY_LINES.match(text)
+    if lead is not None and lead.end():
+        return text[: lead.end()] + text_sample(text[lead.end() :], size)
     if len(text) <= size:
         return text
     head = text[:size]
@@ -774,7 +785,9 @@ def raw_csv_frame(
     encoding = encoding or detect_encoding(raw)
     # four bytes a character at most: the decoded head is longer than the sample unless
     # it is the whole file
-    sample = text_sample(raw[: SAMPLE_CHARS * 4].decode(encoding, errors="replace"))
+    empty = _EMPTY_LINES_BYTES.match(raw)  # the empty lines at the top, and the sample
+    head = raw[: (empty.end() if empty is not None else 0) + SAMPLE_CHARS * 4]
+    sample = text_sample(head.decode(encoding, errors="replace"))
     sep = sep or sniff_separator(sample)
     header_row: Literal["infer"] | None = None if names is not None else "infer"
 
