@@ -329,11 +329,12 @@ def sniff_kind(raw: bytes, suffix: str, encoding: str | None = None) -> str:
         raise InputRefused(web, "web_page")
     head = np.frombuffer(raw[:8192], dtype=np.uint8)
     wide = (encoding or "").lower().replace("_", "-").startswith(("utf-16", "utf-32"))
-    utf16 = wide or raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"))
+    # a UTF-16 or UTF-32 byte-order mark (UTF-32-LE's begins as UTF-16-LE's does)
+    marked = raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"))
     controls = (head < 32) & ~np.isin(head, (9, 10, 12, 13))
     # Random or compressed bytes have about 10 % control bytes; a text file with a stray
     # ESC or NUL in a cell has a few, and validation names those cells instead.
-    if not utf16 and controls.mean() > BINARY_CONTROL_SHARE:
+    if not (wide or marked) and controls.mean() > BINARY_CONTROL_SHARE:
         if suffix == ".xls":
             raise InputRefused("named .xls but neither a workbook nor text", "not_excel")
         encoding = _wide_without_mark(head)

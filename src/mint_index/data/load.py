@@ -984,12 +984,13 @@ def _read_units(
             return pd.DataFrame(), [
                 failures_frame(name, None, None, None, refused.reason, code=refused.code)
             ]
-        except (pd.errors.ParserError, csv.Error, UnicodeDecodeError) as exc:
-            why = (
-                not_in_encoding(raw, exc)
-                if isinstance(exc, UnicodeDecodeError)
-                else unreadable_csv(exc)
-            )
+        except (pd.errors.ParserError, csv.Error) as exc:
+            why = unreadable_csv(exc)
+            return pd.DataFrame(), [
+                failures_frame(name, None, None, None, why, code="unreadable_file")
+            ]
+        except UnicodeDecodeError as exc:
+            why = not_in_encoding(raw, exc)
             return pd.DataFrame(), [
                 failures_frame(name, None, None, None, why, code="unreadable_file")
             ]

@@ -228,9 +228,9 @@ def frame_sha256(frame: pd.DataFrame) -> str:
 
 
 def detect_encoding(raw: bytes) -> str:
-    """UTF-32 or UTF-16 with a byte order mark, UTF-8 (with or without BOM) if the bytes decode as
-    such, else Windows-1252, else Latin-1. Windows-1252 and Latin-1 agree on every letter
-    German data use."""
+    """UTF-32 or UTF-16 with a byte order mark, UTF-8 (with or without BOM) if the bytes
+    decode as such, else Windows-1252, else Latin-1. Windows-1252 and Latin-1 agree on
+    every letter German data use."""
     if raw.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
     if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16's
@@ -278,7 +278,7 @@ SAMPLE_CHARS = 65536
 #: Lines at the top of a text file that hold nothing but separators and spaces (the rows
 #: a spreadsheet wrote above its table, ``;;;``).
 _EMPTY_LINES = re.compile(r"(?:[ \t;,|]*\r?\n)*")
-_EMPTY_LINES_BYTES = re.compile(rb"(?:[ \t;,|]*\r?\n)*")
+_EMPTY_LINES_BYTES = re.compile(_EMPTY_LINES.pattern.encode())  # the same, in raw bytes
 
 
 def text_sample(text: str, size: int = SAMPLE_CHARS) -> str:
