@@ -99,6 +99,39 @@ def test_the_first_indicator_says_whether_the_measure_is_there(
     assert firsts & STATUS_KINDS and firsts & AMOUNT_KINDS
 
 
+def test_outputs_count_what_the_measure_provides(framework: mi.Framework, catalog: RuleSet) -> None:
+    """An action's ``outputs`` are counts (per capita or absolute), never the yes/no
+    indicator that says it is there nor a share or parity ratio, and they come first among
+    its indicators, as the catalog's convention puts "how much of the measure is there"
+    first. Whether a count is an output is a reading of the programme (migrant
+    organisations per 10,000 inhabitants are what strengthening them should bring about;
+    multiplier events are what the conferences measure holds), so only the form is
+    checked here."""
+    wrong = {
+        action.id: action.outputs
+        for action in catalog.actions.values()
+        if any(_kind(framework, node) not in AMOUNT_KINDS for node in action.outputs)
+        or action.indicators[: len(action.outputs)] != action.outputs
+    }
+    assert wrong == {}
+    # not vacuous: outputs alone (conferences), outputs and outcomes (mentors)
+    only = {a.id for a in catalog.actions.values() if a.outputs == a.indicators}
+    mixed = {a.id for a in catalog.actions.values() if a.outputs and a.outputs != a.indicators}
+    assert "mit_conferences" in only and "mit_mentors" in mixed
+
+
+def test_an_output_must_be_one_of_the_actions_indicators() -> None:
+    from pydantic import ValidationError
+
+    from mint_index.recommendations.rules import Action
+
+    base = load_rules().actions["mit_conferences"].model_dump()
+    with pytest.raises(ValidationError, match="not among the action's indicators: mentors_rate"):
+        Action.model_validate(base | {"outputs": ["mentors_rate"]})
+    with pytest.raises(ValidationError, match="listed twice: multiplier_events_held"):
+        Action.model_validate(base | {"outputs": ["multiplier_events_held"] * 2})
+
+
 def test_the_status_indicator_is_a_level_with_a_top(framework: mi.Framework) -> None:
     """What the "in place" test relies on: the yes/no and level indicators have answer
     levels, the top one scoring highest."""

@@ -62,7 +62,17 @@ def test_effects_json_document_for_ci(tmp_path: Path, capsys: pytest.CaptureFixt
     assert code == EXIT_OK
     outcome = json.loads(capsys.readouterr().out)
     assert outcome["ok"] is True and outcome["facts"]["register rows"] == 15
-    assert outcome["facts"]["no effect to estimate"] == "none"
+    # the register's conferences, mentor training and encounter places: the catalog's
+    # indicators of each count only what the measure provides (its ``outputs``)
+    assert outcome["facts"]["no effect to estimate"] == [
+        "m3_encounter_places (1 row)",
+        "mit_conferences (1 row)",
+        "mit_mentor_training (1 row)",
+    ]
+    assert outcome["facts"]["pooled effects visible"] == [
+        "vopi_barrier_analysis: volunteers_representation",
+        "vopi_barrier_analysis: association_boards",
+    ]
     document = json.loads(out.read_text(encoding="utf-8"))
     assert document["format"] == "mint-index-effects" and document["level"] == 0.8
     rows = document["rows"]

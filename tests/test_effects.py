@@ -506,7 +506,7 @@ def test_effects_context_is_plain_data_with_a_chart(
     ctx = mi.effects_context(res, table, "en")
     json.dumps(ctx)  # plain data only
     assert ctx["title"] == "Effect of measures"
-    assert ctx["explanation"].count(". ") == 1  # two sentences
+    assert ctx["explanation"].count(". ") == 2  # the comparison, the interval, outputs
     assert ctx["level"] == 0.9
     assert set(ctx["units"]) == set(table.loc[table["kind"] == "unit", "unit"])
     row = ctx["units"]["08999015"][0]
@@ -579,14 +579,16 @@ def test_measure_review_by_hand(example: tuple[mi.Results, pd.DataFrame]) -> Non
     rows = pd.DataFrame(
         {
             "kind": "unit",
-            "unit": ["a", "a", "b", "c", "d", "d", "a"],
-            "measure": ["m"] * 7,
-            "since": [2018] * 6 + [2022],  # a's programme started again in 2022
+            "unit": ["a", "a", "b", "c", "d", "d", "a", "e", "e", "f"],
+            "measure": ["m"] * 10,
+            "since": [2018] * 6 + [2022] + [2018] * 3,  # a's programme started again in 2022
             # volunteers_representation: higher is better
             "indicator": ["volunteers_representation", "association_boards"] * 3
-            + ["volunteers_representation"],
-            "low": [0.1, -1.0, -0.5, nan, -1.0, nan, nan],
-            "high": [0.9, 1.0, 0.5, nan, -0.2, nan, nan],
+            + ["volunteers_representation", "mentors_rate"] * 2,
+            # what e and f's measure provides (mentors) rose; e's outcome did not move
+            "role": ["outcome"] * 8 + ["output"] * 2,
+            "low": [0.1, -1.0, -0.5, nan, -1.0, nan, nan, -0.5, 0.2, 0.2],
+            "high": [0.9, 1.0, 0.5, nan, -0.2, nan, nan, 0.5, 0.8, 0.8],
             "status": [
                 "estimated",
                 "estimated",
@@ -595,6 +597,9 @@ def test_measure_review_by_hand(example: tuple[mi.Results, pd.DataFrame]) -> Non
                 "estimated",
                 "no_baseline",
                 "too_early",
+                "estimated",
+                "estimated",
+                "estimated",
             ],
         }
     )
@@ -605,6 +610,8 @@ def test_measure_review_by_hand(example: tuple[mi.Results, pd.DataFrame]) -> Non
         ("b", 2018): "review",  # horizon passed, nothing visible
         ("c", 2018): "wait",
         ("d", 2018): "review",  # moved the wrong way
+        ("e", 2018): "review",  # more mentors, the outcome unmoved: carried out, no effect
+        # f: outputs only, nothing to judge it by (no_outcome in the recommendations)
     }
     assert review.loc[("a", 2018), "indicators"] == "volunteers_representation"
     assert res.framework.indicator("volunteers_representation").direction == "higher"

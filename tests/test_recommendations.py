@@ -622,16 +622,53 @@ def test_a_measure_with_nothing_to_be_judged_on_says_so(example: mi.Results) -> 
 
 
 def test_a_measure_that_can_never_be_estimated_never_waits(example: mi.Results) -> None:
-    """Auenthal's conferences since 2022: the only town of its size, so no estimate will
-    ever come (``no_comparison``). Before its horizon it read "an effect is not expected
-    before 2023", after it "cannot be estimated yet": both promised one."""
-    recs = recommend(example, measures=mi.example_measures(), lang="en")
-    placed = recs.to_frame().query("kind == 'in_place' and action == 'mit_conferences'")
+    """Needs surveys in Auenthal since 2022: the only town of its size, so no estimate
+    will ever come (``no_comparison``). Before its horizon it read "an effect is not
+    expected before 2023", after it "cannot be estimated yet": both promised one."""
+    surveys = pd.DataFrame(
+        {"unit": ["08999001"], "measure": ["mit_needs_surveys"], "since": [2022]}
+    )
+    register = pd.concat([mi.example_measures().frame, surveys], ignore_index=True)
+    table = mi.effects(example, register)
+    rows = table[(table["kind"] == "unit") & (table["measure"] == "mit_needs_surveys")]
+    assert set(rows["role"]) == {"outcome"} and set(rows["status"]) == {"no_comparison"}
+    recs = recommend(example, measures=register, lang="en")
+    placed = recs.to_frame().query("kind == 'in_place' and action == 'mit_needs_surveys'")
     auenthal = placed[placed["unit"] == "08999001"]
     assert sorted(auenthal["year"]) == [2022, 2023, 2024]
     assert set(auenthal["review"]) == {"unknown"}
     assert auenthal["evidence_en"].str.contains("cannot be estimated from these data").all()
     assert not auenthal["evidence_en"].str.contains("yet|not expected before").any()
+
+
+def test_what_a_measure_provides_is_shown_but_never_judged_as_its_effect() -> None:
+    """Six villages hold two more multiplier events a year from the year they start the
+    conferences - which is what the measure is. The estimate sees the rise (the events are
+    the action's ``outputs``), but the measure is not "working": the catalog names no
+    outcome for it (``no_outcome``)."""
+    data = mi.example_data()
+    long = data.long.copy()
+    adopters = ["08999015", "08999017", "08999019", "08999021", "08999023", "08999025"]
+    more = (
+        (long["variable"] == "multiplier_events")
+        & long["unit"].isin(adopters)
+        & (long["year"] >= 2022)
+    )
+    long.loc[more, "value"] += 2
+    res = mi.score(mi.Dataset.from_long(long, units=data.units))
+    register = pd.DataFrame({"unit": adopters, "measure": "mit_conferences", "since": 2022})
+    table = mi.effects(res, register)
+    pooled = table[table["kind"] == "pooled"].iloc[0]
+    # the planted rise is +2 events in every adopter's later years: the estimate finds it
+    assert pooled["indicator"] == "multiplier_events_held" and pooled["role"] == "output"
+    assert pooled["low"] > 0 and pooled["effect"] == pytest.approx(2.0, abs=0.5)
+    assert mi.measure_review(res, table).empty  # no outcome row to judge it by
+    placed = recommend(res, measures=register, lang="en").in_place
+    conferences = placed[placed["action"] == "mit_conferences"]
+    assert set(conferences["unit"]) == set(adopters)
+    assert set(conferences["review"]) == {"no_outcome"}
+    summary = mi.effects_context(res, table, "en")["pooled"][0]["sentence"]
+    assert "(what the measure provides, not its effect): rose by" in summary
 
 
 def test_a_measure_the_framework_cannot_judge_reads_no_outcome(example: mi.Results) -> None:
@@ -669,23 +706,24 @@ def test_a_measure_in_place_with_a_visible_effect_reads_working(example: mi.Resu
 def test_a_measure_without_visible_effect_after_its_horizon_is_flagged(
     example: mi.Results,
 ) -> None:
-    # mentor training (short horizon: one year) begun 2021 in three villages without a
-    # planted effect: by 2024 the horizon has passed
+    # mentors (short horizon: one year) begun 2021 in three villages without a planted
+    # effect: by 2024 the horizon has passed
     register = pd.DataFrame(
         {
             "unit": ["08999010", "08999012", "08999014"],
-            "measure": ["mit_mentor_training"] * 3,
+            "measure": ["mit_mentors"] * 3,
             "since": [2021, 2022, 2021],
         }
     )
     table = mi.effects(example, register)
-    rows = table[table["kind"] == "unit"]
-    # the case as built: estimated, and every interval includes zero
-    assert (rows["status"] == "estimated").all()
-    assert ((rows["low"] <= 0) & (rows["high"] >= 0)).all()
+    rows = table[(table["kind"] == "unit") & (table["role"] == "outcome")]
+    # the case as built: an outcome estimated in every village, every interval includes zero
+    estimated = rows[rows["status"] == "estimated"]
+    assert set(estimated["unit"]) == set(register["unit"])
+    assert ((estimated["low"] <= 0) & (estimated["high"] >= 0)).all()
     recs = recommend(example, measures=register, lang="de")
     flagged = recs.to_review
-    latest = flagged[(flagged["year"] == 2024) & (flagged["action"] == "mit_mentor_training")]
+    latest = flagged[(flagged["year"] == 2024) & (flagged["action"] == "mit_mentors")]
     assert set(latest["unit"]) == set(register["unit"])
     for row in latest.itertuples():
         assert row.evidence_de.startswith(f"seit {register.set_index('unit').since[row.unit]}")
@@ -698,13 +736,11 @@ def test_a_measure_without_visible_effect_after_its_horizon_is_flagged(
     assert "nicht vor 2023" in early["evidence_de"].iloc[0]
     english = recommend(example, measures=register, lang="en").to_review
     assert english["evidence_en"].str.contains("no effect visible yet").all()
-    assert set(english.loc[english["action"] == "mit_mentor_training", "unit"]) == set(
-        register["unit"]
-    )
+    assert set(english.loc[english["action"] == "mit_mentors", "unit"]) == set(register["unit"])
     # never recommended while in place
     acts = recs.actions
     begun = register.rename(columns={"since": "begun"})[["unit", "begun"]]
-    asked = acts[acts["action"] == "mit_mentor_training"].merge(begun, on="unit")
+    asked = acts[acts["action"] == "mit_mentors"].merge(begun, on="unit")
     assert len(asked) and (asked["year"] < asked["begun"]).all()
 
 

@@ -169,6 +169,11 @@ def test_own_rules_use_packaged_actions_and_may_replace_them(
     mentors = packaged.actions["mit_mentors"].model_dump(mode="json")
     mentors["title"] = {"de": "Unsere Paten", "en": "Our mentors"}
     mentors["indicators"] = ["council_share"]
+    # the packaged action's outputs (mentors) must go with the indicators they are among
+    _write(tmp_path, "r.yaml", {"rules": [RULE], "actions": [mentors]})
+    with pytest.raises(RuleError, match="outputs not among the action's indicators: mentors_rate"):
+        load_rules(tmp_path / "r.yaml", framework=small_framework)
+    mentors["outputs"] = []
     _write(tmp_path, "r.yaml", {"rules": [RULE], "actions": [mentors]})
     rules = load_rules(tmp_path / "r.yaml", framework=small_framework)
     assert [r.id for r in rules.rules] == ["r"]

@@ -27,6 +27,12 @@ VERDICT = {
     r"|no effect visible yet \(estimate ({n}), 90% interval ({n}) to ({n})\)",
 }
 
+#: How the reports mark an output: a count of what the measure itself provides.
+OUTPUT_NOTE = {
+    "de": "Leistung der Maßnahme, nicht ihre Wirkung",
+    "en": "what the measure provides, not its effect",
+}
+
 
 def number(text: str, lang: str) -> float:
     text = text.replace("−", "-").replace("+", "")
@@ -75,7 +81,7 @@ def test_profiles_show_the_effects_of_mi_effects(
     fw = res.framework
     unit_rows = table[table["kind"] == "unit"]
     names = res.units["name"]
-    checked = 0
+    checked = outputs = 0
     for unit, rows in unit_rows.groupby("unit"):
         html = (demo[lang] / "profiles" / f"{unit}.html").read_text(encoding="utf-8")
         assert html.count('id="effects"') == 1
@@ -89,6 +95,9 @@ def test_profiles_show_the_effects_of_mi_effects(
         for row, shown in zip(rows.itertuples(), cells, strict=True):
             assert shown[0] == rules.actions[row.measure].title.get(lang)
             assert shown[1].startswith(fw.label(row.indicator, lang))
+            # what the measure provides is marked as such, an outcome is not
+            assert (OUTPUT_NOTE[lang] in shown[1]) == (row.role == "output"), shown[1]
+            outputs += row.role == "output"
             assert shown[2].startswith(str(row.since))
             if row.status != "estimated":
                 assert not re.search(r"\d,\d|\d\.\d", shown[3]), shown[3]
@@ -127,6 +136,7 @@ def test_profiles_show_the_effects_of_mi_effects(
                 assert len(text.partition(mark)[2]) == digits, text
                 assert number(text, lang) == pytest.approx(value, abs=0.5 * 10.0**-digits)
     assert checked >= 11  # the example's planted effect: eleven villages
+    assert outputs  # the conferences, mentor training, network and encounter places
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])
@@ -145,6 +155,7 @@ def test_the_overview_shows_the_pooled_effect_per_measure(
     for row, sentence in zip(pooled.itertuples(), sentences, strict=True):
         assert sentence.startswith(rules.actions[row.measure].title.get(lang)), sentence
         assert res.framework.label(row.indicator, lang) in sentence
+        assert (OUTPUT_NOTE[lang] in sentence) == (row.role == "output"), sentence
         if row.status == "estimated":
             assert f" in {row.n_units} {where}, " in sentence
             effect, low, high = verdict_numbers(sentence, lang)
@@ -153,8 +164,9 @@ def test_the_overview_shows_the_pooled_effect_per_measure(
                 pytest.approx(row.low, abs=0.006),
                 pytest.approx(row.high, abs=0.006),
             )
-    # the two sentences on what is compared
+    # the sentences on what is compared, and what an output shows
     text = plain(section)
+    assert {"de": "ob sie umgesetzt wird", "en": "whether the measure is carried out"}[lang] in text
     assert {"de": "vergleichbaren Kommunen", "en": "comparable municipalities"}[lang] in text
     assert {"de": "noch keine Wirkung sichtbar", "en": "no effect is visible yet"}[lang] in text
 

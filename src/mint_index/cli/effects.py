@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mint_index.cli.errors import UsageError
 from mint_index.cli.output import Outcome
 from mint_index.provenance import command_provenance, file_records
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["run_effects"]
 
@@ -40,10 +44,7 @@ def run_effects(args: argparse.Namespace) -> Outcome:
     from mint_index.cli.project import measures_register_file
     from mint_index.effect_monitoring.did import check_level, check_seed
     from mint_index.effect_monitoring.effects_file import SUFFIXES, write_effects
-    from mint_index.effect_monitoring.estimate import (
-        STATUSES,
-        effects_register,
-    )
+    from mint_index.effect_monitoring.estimate import ROLES, STATUSES, effects_register
     from mint_index.effect_monitoring.texts import VERDICTS, effect_verdicts
     from mint_index.errors import MintIndexError
 
@@ -83,10 +84,13 @@ def run_effects(args: argparse.Namespace) -> Outcome:
     pooled = table[(table["kind"] == "pooled") & (table["status"] == estimated)]
     rose_or_fell = VERDICTS[:2]  # an interval that excludes zero
     visible = pooled[np.isin(effect_verdicts(pooled), rose_or_fell)]
+    outputs = visible["role"] == ROLES[1]
     n_measures = register.frame["measure"].nunique()
     # registered, but no node of the framework to judge them by (a welcome service, whose
-    # only indicator says it is there): no rows in the table, and no estimate ever
-    unjudged = register.frame[~register.frame["measure"].isin(table["measure"])]
+    # only indicator says it is there; conferences, whose only one counts those held): no
+    # outcome rows in the table, and no estimate of an effect ever
+    judged = table.loc[table["role"] == ROLES[0], "measure"]
+    unjudged = register.frame[~register.frame["measure"].isin(judged)]
     facts.update(
         {
             "measures": n_measures,
@@ -100,10 +104,10 @@ def run_effects(args: argparse.Namespace) -> Outcome:
                 f"{status} (unit rows)": int((unit_rows["status"] == status).sum())
                 for status in STATUSES
             },
-            "pooled effects visible": [
-                f"{m}: {i}" for m, i in zip(visible["measure"], visible["indicator"], strict=True)
-            ]
+            "pooled effects visible": _listed(visible[~outputs])
             or ("none yet" if len(unit_rows) else "none"),
+            # a change in what a measure provides: it is carried out, not an effect
+            "pooled outputs visible": _listed(visible[outputs]) or "none",
         }
     )
     return Outcome(
@@ -117,6 +121,11 @@ def run_effects(args: argparse.Namespace) -> Outcome:
         outputs=[p.as_posix() for p in written],
         provenance=prov,
     )
+
+
+def _listed(rows: pd.DataFrame) -> list[str]:
+    """``measure: indicator`` for each row."""
+    return [f"{m}: {i}" for m, i in zip(rows["measure"], rows["indicator"], strict=True)]
 
 
 def _count(n: int, noun: str) -> str:

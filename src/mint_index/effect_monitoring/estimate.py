@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from mint_index.framework.framework import Framework
     from mint_index.pipeline.results import Results
-    from mint_index.recommendations.rules import RuleSet
+    from mint_index.recommendations.rules import Action, RuleSet
 
 __all__ = [
     "EFFECT_COLUMNS",
@@ -43,6 +43,7 @@ __all__ = [
     "MIN_COMPARISON_UNITS",
     "MIN_YEARS_AFTER",
     "ONE_ADOPTER",
+    "ROLES",
     "STATUSES",
     "PresenceOutcomeWarning",
     "RegisterWarning",
@@ -53,6 +54,7 @@ __all__ = [
     "measure_rng",
     "observed_scores",
     "outcome_nodes",
+    "output_nodes",
     "peer_codes",
 ]
 
@@ -73,6 +75,9 @@ STATUSES = (
     "no_baseline",
     "no_comparison",
 )
+#: What a row's indicator is to its measure (the ``role`` column): an ``outcome`` it should
+#: move, or an ``output``, a count of what it provides (catalog ``outputs``).
+ROLES = ("outcome", "output")
 #: A pooled row's status when only one adopter has an estimate: nothing to pool.
 ONE_ADOPTER = "one_adopter"
 #: Statuses whose rows carry no numbers (``too_early`` rows carry an early look).
@@ -108,6 +113,7 @@ EFFECT_COLUMNS = [
     "unit",
     "measure",
     "indicator",
+    "role",
     "since",
     "end",
     "scope",
@@ -144,16 +150,19 @@ def effects(
     is the ``indicators`` list of its action, without the yes/no indicator that says the
     measure is there (:func:`adoption_indicator`: it moves because the measure began, so
     a measure with no other, such as a welcome service, has no row here and reads
-    ``no_outcome`` in the recommendations). Nodes that ``res``'s framework does not have
-    are left out; a measure with none of them is left out with an
+    ``no_outcome`` in the recommendations). The action's ``outputs``, counts of what the
+    measure itself provides, are estimated too, as rows of ``role`` ``output``: they show
+    whether the measure is carried out and never decide its verdict
+    (:func:`~mint_index.effect_monitoring.measure_review`). Nodes that ``res``'s framework
+    does not have are left out; a measure with none of them is left out with an
     :class:`UnmeasurableMeasuresWarning`.
 
     Returns a tidy table (:data:`EFFECT_COLUMNS`): one ``kind == "unit"`` row per register
     row and indicator, and one ``kind == "pooled"`` row per measure and indicator (``unit``
-    empty, ``n_units`` adopters pooled). ``effect`` is on the indicator's own scale (the
-    derived value; for a dimension or domain, which has none, its score),
-    ``effect_score`` on its normalised score, counting only observed cells (a cell whose
-    value, or for a node one of its indicators' values, was imputed is left out),
+    empty, ``n_units`` adopters pooled); ``role`` is one of :data:`ROLES`. ``effect`` is on
+    the indicator's own scale (the derived value; for a dimension or domain, which has none,
+    its score), ``effect_score`` on its normalised score, counting only observed cells (a
+    cell whose value, or for a node one of its indicators' values, was imputed is left out),
     ``low``/``high`` the ``level`` interval of ``effect``. ``status`` is one of
     :data:`STATUSES` (a pooled row also :data:`ONE_ADOPTER`), as docs/methodology.md
     ("Status") defines them; ``too_early`` rows carry an early look, the other
@@ -183,9 +192,11 @@ def effects(
     presence: dict[str, list[str]] = {}
     for measure, rows in register.frame.groupby("measure", sort=True):
         action = rules.actions[str(measure)]
-        nodes = outcome_nodes(action.indicators, res.framework)
-        if levels := [n for n in nodes if _has_answer_levels(n, res.framework)]:
+        outcomes = outcome_nodes(action, res.framework)
+        if levels := [n for n in outcomes if _has_answer_levels(n, res.framework)]:
             presence[str(measure)] = levels
+        outputs = output_nodes(action, res.framework)
+        nodes = [n for n in action.indicators if n in outcomes or n in outputs]
         if not nodes:  # none in the framework; or only the one that says it is there,
             if adoption_indicator(action.indicators, res.framework) is None:  # no_outcome:
                 unmeasurable[str(measure)] = len(rows)  # nothing to warn of
@@ -236,7 +247,16 @@ def effects(
         n_comparison = est.n_comparison[:, judged]
         parts.append(
             _unit_rows(
-                rows, nodes, years_after, effect, effect_score, low, high, n_comparison, status
+                rows,
+                nodes,
+                outputs,
+                years_after,
+                effect,
+                effect_score,
+                low,
+                high,
+                n_comparison,
+                status,
             )
         )
         # pooled over units, each by its first spell: a restarted programme's later spell
@@ -244,7 +264,9 @@ def effects(
         first_spell = ~rows["unit"].duplicated().to_numpy()
         chosen = np.concatenate([(status == "estimated") & first_spell[:, None]] * 2, axis=1)
         pool = pooled(est, chosen, level)
-        parts.append(_pooled_rows(str(measure), rows, nodes, years_after, pool, judged, status))
+        parts.append(
+            _pooled_rows(str(measure), rows, nodes, outputs, years_after, pool, judged, status)
+        )
     if unmeasurable:
         _warn_unmeasurable(unmeasurable, rules)
     if presence:
@@ -344,13 +366,23 @@ def _has_answer_levels(node: str, framework: Framework) -> bool:
     return framework.is_indicator(node) and bool(framework.indicator(node).answer_levels())
 
 
-def outcome_nodes(indicators: list[str], framework: Framework) -> list[str]:
+def outcome_nodes(action: Action, framework: Framework) -> list[str]:
     """The nodes a measure is judged by: its action's ``indicators`` that ``framework``
-    has, without the one that says the measure is there (:func:`adoption_indicator`).
-    None left: no effect to estimate in this framework (``no_outcome``)."""
-    there = adoption_indicator(indicators, framework)
+    has, without the one that says the measure is there (:func:`adoption_indicator`) and
+    without its ``outputs`` (what the measure itself provides). None left: no effect to
+    judge it on in this framework (``no_outcome``)."""
+    there = adoption_indicator(action.indicators, framework)
     known = set(framework.node_ids)
-    return [n for n in indicators if n in known and n != there]
+    return [n for n in action.indicators if n in known and n != there and n not in action.outputs]
+
+
+def output_nodes(action: Action, framework: Framework) -> list[str]:
+    """The action's ``outputs`` that ``framework`` has: counts of what the measure itself
+    provides. Their change is estimated like an effect's and shows whether the measure is
+    carried out (``role`` ``output`` in :func:`effects`), but never decides its verdict."""
+    there = adoption_indicator(action.indicators, framework)
+    known = set(framework.node_ids)
+    return [n for n in action.indicators if n in action.outputs and n in known and n != there]
 
 
 def _warn_unmeasurable(rows: Mapping[str, int], rules: RuleSet) -> None:
@@ -390,9 +422,16 @@ def peer_codes(res: Results) -> np.ndarray:
     return codes.astype(np.int64)
 
 
+def _roles(nodes: list[str], outputs: list[str]) -> np.ndarray:
+    """Each node's :data:`ROLES` entry: ``output`` for a count of what the measure
+    provides, else ``outcome``."""
+    return np.where(np.isin(np.asarray(nodes, dtype=object), outputs), ROLES[1], ROLES[0])
+
+
 def _unit_rows(
     rows: pd.DataFrame,
     nodes: list[str],
+    outputs: list[str],
     years_after: Any,
     effect: np.ndarray,
     effect_score: np.ndarray,
@@ -412,6 +451,7 @@ def _unit_rows(
             "unit": per_row(rows["unit"]),
             "measure": per_row(rows["measure"]),
             "indicator": np.tile(np.asarray(nodes, dtype=object), n_a),
+            "role": np.tile(_roles(nodes, outputs).astype(object), n_a),
             "since": per_row(rows["since"]),
             "end": per_row(rows["end"].astype(object).where(rows["end"].notna(), None)),
             "scope": per_row(rows["scope"]),
@@ -431,6 +471,7 @@ def _pooled_rows(
     measure: str,
     rows: pd.DataFrame,
     nodes: list[str],
+    outputs: list[str],
     years_after: Any,
     pool: Any,
     judged: np.ndarray,
@@ -456,6 +497,7 @@ def _pooled_rows(
             "unit": None,
             "measure": measure,
             "indicator": nodes,
+            "role": _roles(nodes, outputs).astype(object),
             "since": first_since,
             "end": None,
             "scope": None,

@@ -1,11 +1,11 @@
 """What recommendations should do with a measure in place, from its estimated effects.
 
 A measure already in place is not recommended again; if it shows a visible effect in the
-intended direction it is ``working``; if its horizon has passed and no effect is visible
-(or one against the intended direction) it is flagged for ``review``; a measure too young
-to judge (or not yet in the data) is ``wait``; one that cannot be estimated is
-``unknown``. The recommendations and
-report code read this table instead of re-deriving the rule.
+intended direction on an outcome (not on a count of what it provides) it is ``working``; if
+its horizon has passed and no effect is visible (or one against the intended direction) it
+is flagged for ``review``; a measure too young to judge (or not yet in the data) is
+``wait``; one that cannot be estimated is ``unknown``. The recommendations and report code
+read this table instead of re-deriving the rule.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from mint_index.effect_monitoring.estimate import ROLES
 from mint_index.effect_monitoring.texts import effect_verdicts
 
 if TYPE_CHECKING:
@@ -37,8 +38,11 @@ def measure_review(res: Results, effects_df: pd.DataFrame) -> pd.DataFrame:
     way. ``wait``: otherwise, some indicator is ``too_early`` or ``not_yet_observed``
     (later data will tell). ``unknown``: no indicator can be estimated, now or later (no
     baseline, no comparison, no data since it began, ended before it could be measured).
+    Only rows of ``role`` ``outcome`` decide: an output (what the measure provides) rises
+    because the measure is carried out, which says nothing of what it achieves; a measure
+    with outputs only has no row here.
     """
-    rows = effects_df[effects_df["kind"] == "unit"]
+    rows = effects_df[(effects_df["kind"] == "unit") & (effects_df["role"] == ROLES[0])]
     if rows.empty:
         return pd.DataFrame(columns=["unit", "measure", "since", "review", "indicators"])
     framework = res.framework

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from mint_index.effect_monitoring.did import MIN_BASELINE_YEARS, comparison_paths
-from mint_index.effect_monitoring.estimate import ONE_ADOPTER, STATUSES
+from mint_index.effect_monitoring.estimate import ONE_ADOPTER, ROLES, STATUSES
 from mint_index.recommendations.texts import fill, number
 from mint_index.rules.languages import DEFAULT_LANGUAGE, check_language
 
@@ -68,8 +68,11 @@ TEXTS: dict[str, dict[str, str]] = {
             "Kommunen derselben Größenklasse, die die Maßnahme (noch) nicht hatten. Das "
             "Intervall zeigt, wie groß der Unterschied allein durch die üblichen Schwankungen "
             "sein kann; schließt es null ein, ist noch keine Wirkung sichtbar, was nicht "
-            "heißt, dass es keine gibt."
+            "heißt, dass es keine gibt. Zählt ein Indikator, was die Maßnahme selbst leistet "
+            "(etwa Veranstaltungen oder geschulte Personen), zeigt seine Veränderung, ob sie "
+            "umgesetzt wird, nicht, was sie bewirkt."
         ),
+        "output_note": "Leistung der Maßnahme, nicht ihre Wirkung",
         "unit_series": "Kommune",
         "comparison_series": "Vergleichsgruppe (Mittel)",
         "counterfactual_series": "Kommune, wenn sie sich wie die Vergleichsgruppe entwickelt hätte",
@@ -101,8 +104,11 @@ TEXTS: dict[str, dict[str, str]] = {
             "the change over the same years in comparable municipalities of the same size "
             "class that did not (yet) have the measure. The interval shows how large the "
             "difference can be from the usual ups and downs alone; if it includes zero, no "
-            "effect is visible yet, which does not mean there is none."
+            "effect is visible yet, which does not mean there is none. Where an indicator "
+            "counts what the measure itself provides (events held, people trained), its "
+            "change shows whether the measure is carried out, not what it achieves."
         ),
+        "output_note": "what the measure provides, not its effect",
         "unit_series": "Municipality",
         "comparison_series": "Comparison group (mean)",
         "counterfactual_series": "Municipality had it moved like its comparison group",
@@ -207,10 +213,12 @@ def effects_context(
 ) -> dict[str, Any]:
     """Everything an "Effect of measures" report section shows, as plain data.
 
-    ``{"title", "explanation" (two sentences on the comparison), "level", "units"
-    (unit id -> rows), "pooled" (rows), "charts" (unit id -> before/after series)}``. A
+    ``{"title", "explanation" (three sentences: the comparison, its interval, and what an
+    output row shows), "level", "units" (unit id -> rows), "pooled" (rows), "charts" (unit
+    id -> before/after series)}``. A
     row is a dict of the effects table's columns plus ``unit_name``, ``measure_title``,
-    ``indicator_name``, ``verdict`` and ``summary``; a pooled row also has ``n_named``
+    ``indicator_name``, ``role_note`` (what an output row's indicator is, "" for an
+    outcome), ``verdict`` and ``summary``; a pooled row also has ``n_named``
     (the units its sentence speaks of: those pooled, or with no pooled estimate every
     unit with the measure) and ``sentence`` ("Barrier analysis in 11 municipalities,
     volunteers: rose by ..."). A chart holds ``years`` and three series: the unit's
@@ -236,6 +244,8 @@ def effects_context(
     table["unit_name"] = table["unit_name"].fillna(table["unit"])
     table["measure_title"] = [rules.actions[m].title.get(lang) for m in table["measure"]]
     table["indicator_name"] = [res.framework.label(n, lang) for n in table["indicator"]]
+    output = (table["role"] == ROLES[1]).to_numpy()
+    table["role_note"] = np.where(output, words["output_note"], "").astype(object)
 
     unit_rows = table[table["kind"] == "unit"]
     pooled = table[table["kind"] == "pooled"].copy()
@@ -255,7 +265,10 @@ def effects_context(
             {
                 "measure": pooled.loc[rows, "measure_title"].to_numpy(object),
                 "n_units": pooled.loc[rows, "n_named"].astype(str).to_numpy(object),
-                "indicator": pooled.loc[rows, "indicator_name"].to_numpy(object),
+                "indicator": _noted(
+                    pooled.loc[rows, "indicator_name"].to_numpy(object),
+                    pooled.loc[rows, "role_note"].to_numpy(object),
+                ),
                 "verdict": pooled.loc[rows, "summary"].to_numpy(object),
             },
             int(rows.sum()),
@@ -278,6 +291,12 @@ def effects_context(
             res, unit_rows, int(effects_df.attrs.get("min_baseline", MIN_BASELINE_YEARS))
         ),
     }
+
+
+def _noted(names: np.ndarray, notes: np.ndarray) -> np.ndarray:
+    """Indicator names with their role note in brackets, where they have one."""
+    bracketed = np.array([f"{n} ({note})" for n, note in zip(names, notes, strict=True)])
+    return np.where(notes != "", bracketed, names).astype(object)
 
 
 def _plain(value: Any) -> Any:

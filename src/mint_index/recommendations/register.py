@@ -17,8 +17,9 @@ turns that into a verdict (``review``): ``working`` (an effect is visible), ``re
 A yes/no indicator that says the measure exists is not an effect of it and is left out.
 Effects are estimated for the register's measures; a measure known only from a yes/no
 indicator is listed as in place without an estimate (``not_estimated``) - a town that wants
-one adds it to its register. An action whose only indicator is that yes/no one names no
-effect to judge it on (``no_outcome``), register or not.
+one adds it to its register. An action whose only indicators are that yes/no one and its
+``outputs`` (counts of what the measure provides) names no effect to judge it on
+(``no_outcome``), register or not.
 
 :func:`place` and :func:`without` remove such measures from a unit's recommendations for
 every year they are in place (the remaining ones are ranked again); the engine lays out one
@@ -58,7 +59,8 @@ __all__ = [
 #: would cost far more than the recommendations themselves).
 NOT_ESTIMATED = "not_estimated"
 #: The ``review`` of a measure whose action names no indicator but the yes/no one that
-#: shows it is there (an interpreter pool, a welcome service): no effect to judge it on.
+#: shows it is there (an interpreter pool, a welcome service) and counts of what it
+#: provides (conferences held): no effect to judge it on.
 NO_OUTCOME = "no_outcome"
 
 
@@ -177,12 +179,10 @@ def in_place_rows(
     # baseline, no comparison, no data since, ended too soon)
     review[early & (review != "unknown")] = "wait"
     review[~registered] = NOT_ESTIMATED
-    # an action with no node to judge it by in this framework (its only indicator the one
-    # that shows it is there, or none the framework has): "estimated once registered" or
-    # "too few years" would promise what never comes
-    nothing = {
-        a.id for a in ruleset.actions.values() if not outcome_nodes(a.indicators, results.framework)
-    }
+    # an action with no node to judge it by in this framework (only the indicator that
+    # shows it is there and counts of what it provides, or none the framework has):
+    # "estimated once registered" or "too few years" would promise what never comes
+    nothing = {a.id for a in ruleset.actions.values() if not outcome_nodes(a, results.framework)}
     review[out["measure"].isin(nothing).to_numpy()] = NO_OUTCOME
     previous = _previous_spells(out, listed, found)
     return out.assign(review=review, previous_spell=previous)

@@ -273,6 +273,22 @@ class Action(_Strict):
     indicators: list[Id] = Field(
         min_length=1, description="Nodes of the framework the action is expected to move."
     )
+    outputs: list[Id] = Field(
+        default_factory=list,
+        description="Those of 'indicators' that count what the measure itself provides "
+        "(events held, people trained, mentors active): a rise in them shows the measure is "
+        "carried out, not what it achieves, so it never counts as its effect.",
+    )
+
+    @model_validator(mode="after")
+    def _outputs_among_indicators(self) -> Action:
+        stray = [n for n in self.outputs if n not in self.indicators]
+        if stray:
+            raise ValueError(f"outputs not among the action's indicators: {', '.join(stray)}")
+        twice = sorted(k for k, n in Counter(self.outputs).items() if n > 1)
+        if twice:
+            raise ValueError(f"output(s) listed twice: {', '.join(twice)}")
+        return self
 
 
 # ---- the rule set ---------------------------------------------------------------------------

@@ -52,8 +52,10 @@ def verdict_text(row: dict[str, Any], f: Formatter) -> str:
 
 
 def _indicator(row: dict[str, Any]) -> str:
-    unit = row.get("indicator_unit") or ""
-    return f"{row['indicator_name']} ({unit})" if unit else str(row["indicator_name"])
+    """The indicator's name, with its unit and, for an output, what it is to the
+    measure (``role_note``) in brackets."""
+    said = "; ".join(part for part in (row.get("indicator_unit"), row.get("role_note")) if part)
+    return f"{row['indicator_name']} ({said})" if said else str(row["indicator_name"])
 
 
 def _chart(
