@@ -757,12 +757,20 @@ def test_framework_yes_no_indicators_mark_measures_in_place(example: mi.Results)
     placed = recs.in_place
     placed = placed[(placed["year"] == 2024) & (placed["action"] == "mint_welcome_service")]
     assert set(placed["unit"]) == set(welcome.index[there].astype(str))
+    first_year = min(example.years)
+    texts = recs.to_frame().query("kind == 'in_place' and action == 'mint_welcome_service'")
+    texts = texts.set_index(["unit", "year"])["evidence_en"]
     for row in placed.itertuples():
         run = welcome.loc[row.unit] >= 100
         since = 2024
         while since - 1 in run.index and run[since - 1]:
             since -= 1
         assert row.since == since
+        # there since the data begin: it may have begun earlier, and says so
+        assert row.since_at_least == (since == first_year)
+        said = "at least since" if since == first_year else "since"
+        assert texts[(row.unit, 2024)].startswith(f"in place {said} {since}")
+    assert set(placed["since_at_least"]) == {True, False}  # the example has both
 
 
 def test_a_bad_register_lists_every_problem(example: mi.Results) -> None:

@@ -156,10 +156,10 @@ class _Reference:
                 if isinstance(ids, str) and ids
                 else ""
             )
-            first, again = _PLACED[lang]
+            first, again, already = _PLACED[lang]
             previous = row["previous_spell"]
             placed = (
-                first
+                (already if row["since_at_least"] else first)
                 if previous is None
                 else again.replace("{previous}", previous.replace("-", "–"))
             )

@@ -29,6 +29,7 @@ def test_measures_in_place_leave_the_ranking_and_the_rest_is_ranked_again() -> N
             "year": [2024, 2024, 2024],
             "measure": ["c", "z", "b"],
             "since": [2020, 2021, 2019],
+            "since_at_least": [False, False, True],
             "review": ["wait", "unknown", "working"],
             "review_indicators": [None, None, "x"],
             "previous_spell": [None, None, "2015-2016"],
@@ -39,6 +40,7 @@ def test_measures_in_place_leave_the_ranking_and_the_rest_is_ranked_again() -> N
     assert list(placed.actions) == ["a", "b", "c", "z"]  # z appended after the asked ones
     assert [placed.actions[a] for a in placed.action] == ["z", "b", "c"]
     assert placed.since.tolist() == [2021, 2019, 2020]
+    assert placed.since_at_least.tolist() == [False, True, False]
     assert list(placed.review) == ["unknown", "working", "wait"]
     assert list(placed.previous_spell.astype(object)) == [np.nan, "2015-2016", np.nan]
 
@@ -57,6 +59,7 @@ def test_nothing_in_place_keeps_every_measure() -> None:
             "year": pd.Series([], dtype=np.int64),
             "measure": pd.Series([], dtype=object),
             "since": pd.Series([], dtype=np.int64),
+            "since_at_least": pd.Series([], dtype=bool),
             "review": pd.Series([], dtype=object),
             "review_indicators": pd.Series([], dtype=object),
             "previous_spell": pd.Series([], dtype=object),
@@ -118,6 +121,9 @@ def test_a_programme_that_stopped_and_started_again_names_the_spell_before() -> 
     said = recs.in_place.set_index(["unit", "year", "action"])["evidence_de"]
     assert said.loc[(a, 2023, measure)].startswith("wieder seit 2022 vorhanden, zuvor 2019–2020;")
     assert said.loc[(b, 2023, measure)].startswith("seit 2021 vorhanden;")
+    # the register gives its start: 2019, the first year of data, is no "at least"
+    assert said.loc[(b, 2019, measure)].startswith("seit 2019 vorhanden;")
+    assert not rows.loc[rows["measure"] == measure, "since_at_least"].any()
     english = recs.to_frame("en").set_index(["unit", "year", "kind", "action"])
     assert english.loc[(a, 2023, "in_place", measure), "evidence"].startswith(
         "in place again since 2022, before that 2019–2020;"

@@ -108,6 +108,7 @@ SCHEMA: dict[str, tuple[list[tuple[str, str]], tuple[str, ...]]] = {
             ("text_en", "TEXT"),
             ("band", "TEXT"),
             ("since", "INTEGER"),
+            ("since_at_least", "INTEGER"),
             ("review", "TEXT"),
             ("review_indicators", "TEXT"),
             ("previous_spell", "TEXT"),

@@ -53,7 +53,7 @@ CATALOG_COLUMNS = ("programme", "source", "effort", "horizon")
 
 _TEXT_COLUMNS = tuple(f"{t}_{lang}" for t in ("title", "evidence", "text") for lang in LANGUAGES)
 #: Columns of measures in place, added to the core frame by ``mi.recommend``'s register step.
-REGISTER_COLUMNS = ("since", "review", "review_indicators", "previous_spell")
+REGISTER_COLUMNS = ("since", "since_at_least", "review", "review_indicators", "previous_spell")
 _DERIVED = {*CATALOG_COLUMNS, "actors", "band", *REGISTER_COLUMNS, *_TEXT_COLUMNS}
 
 #: What the stored frame holds: every output column that is not derived, and for notes
@@ -395,6 +395,7 @@ class Details:
         catalog = self.ruleset.actions
         horizon = _table([getattr(catalog.get(k), "horizon", np.nan) for k in action_ids])
         since = core["since"].iloc[p].to_numpy(dtype=np.int64)
+        at_least = core["since_at_least"].iloc[p].to_numpy(dtype=bool)
         review, deciding, previous = (
             _taken(out[c])[p] for c in ("review", "review_indicators", "previous_spell")
         )
@@ -410,6 +411,7 @@ class Details:
             np.asarray(review, dtype=object),
             lang,
             np.asarray(previous, dtype=object),
+            at_least,
         )
 
     def _note_texts(

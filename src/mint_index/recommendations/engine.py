@@ -686,6 +686,9 @@ def _frame(
         make["since"] = lambda: pd.arrays.IntegerArray(
             merge(0, placed.since, 0, np.int64), kind != 1
         )
+        make["since_at_least"] = lambda: pd.arrays.BooleanArray(
+            merge(False, placed.since_at_least, False, np.bool_), kind != 1
+        )
 
         def review(values: pd.Categorical) -> pd.Categorical:
             return _categorical(merge(-1, values.codes, -1, np.int32), values.categories)

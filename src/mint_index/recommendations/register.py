@@ -66,7 +66,9 @@ NO_OUTCOME = "no_outcome"
 
 def framework_register(results: Results, ruleset: RuleSet) -> pd.DataFrame:
     """Measures in place according to the framework's yes/no indicators, one row per
-    unit, measure and year they are in place (``since``: the start of that run)."""
+    unit, measure and year they are in place (``since``: the start of that run;
+    ``since_at_least``: the run starts in the first year of the results, so the measure
+    may have begun before it - the data cannot tell)."""
     fw = results.framework
     scores = results.cube("aggregated")
     years = np.asarray(results.years, dtype=np.int64)
@@ -88,6 +90,7 @@ def framework_register(results: Results, ruleset: RuleSet) -> pd.DataFrame:
                     "unit": units[u].astype(str),
                     "measure": action.id,
                     "since": years[start[y, u]],
+                    "since_at_least": start[y, u] == 0,
                     "year": years[y],
                 }
             )
@@ -98,6 +101,7 @@ def framework_register(results: Results, ruleset: RuleSet) -> pd.DataFrame:
                 "unit": pd.Series([], dtype=object),
                 "measure": pd.Series([], dtype=object),
                 "since": pd.Series([], dtype=np.int64),
+                "since_at_least": pd.Series([], dtype=bool),
                 "year": pd.Series([], dtype=np.int64),
             }
         )
@@ -122,7 +126,8 @@ def _per_year(register: pd.DataFrame, years: np.ndarray) -> pd.DataFrame:
     end = register["end"].to_numpy(dtype=np.float64, na_value=np.inf)[rows]
     keep = (year >= since) & (year <= end)
     picked = register.iloc[rows[keep]][["unit", "measure", "since"]]
-    return picked.assign(year=year[keep]).reset_index(drop=True)
+    # the register gives the start year itself
+    return picked.assign(since_at_least=False, year=year[keep]).reset_index(drop=True)
 
 
 def in_place_rows(
@@ -131,13 +136,15 @@ def in_place_rows(
     measures: MeasuresRegister | pd.DataFrame | str | Path | None,
 ) -> pd.DataFrame:
     """One row per unit, year and measure in place (register and framework; the register
-    wins where both know a measure): ``unit, measure, since, year, review,
-    review_indicators, previous_spell``. For the register's measures ``review`` is the
-    verdict of :func:`~mint_index.effect_monitoring.measure_review` on all years of
-    ``results`` (``wait`` in the years before the measure's horizon); measures known only
-    from a yes/no indicator are :data:`NOT_ESTIMATED`, and those whose action names no
-    other indicator :data:`NO_OUTCOME`. ``previous_spell``: the spell
-    before a programme that stopped and started again (:func:`_previous_spells`).
+    wins where both know a measure): ``unit, measure, since, since_at_least, year, review,
+    review_indicators, previous_spell`` (``since_at_least``: known from a yes/no indicator
+    already at its top level in the first year of data, so begun in ``since`` or before).
+    For the register's measures ``review`` is the verdict of
+    :func:`~mint_index.effect_monitoring.measure_review` on all years of ``results``
+    (``wait`` in the years before the measure's horizon); measures known only from a yes/no
+    indicator are :data:`NOT_ESTIMATED`, and those whose action names no other indicator
+    :data:`NO_OUTCOME`. ``previous_spell``: the spell before a programme that stopped and
+    started again (:func:`_previous_spells`).
 
     ``measures`` is validated by :func:`mint_index.load_measures` against the catalog and
     the units of ``results``; every problem is raised at once."""
@@ -152,7 +159,7 @@ def in_place_rows(
     )
     found = framework_register(results, ruleset)
     per_year = pd.concat(
-        [_per_year(listed, years), found[["unit", "measure", "since", "year"]]],
+        [_per_year(listed, years), found[["unit", "measure", "since", "since_at_least", "year"]]],
         ignore_index=True,
     ).drop_duplicates(["unit", "year", "measure"], keep="first")
     per_year = per_year.astype({"unit": str, "measure": str}).reset_index(drop=True)
@@ -235,6 +242,7 @@ class Placed:
     action: np.ndarray  # codes into actions
     actions: pd.Index  # the ranked actions' categories, then measures no rule asked for
     since: np.ndarray  # int64
+    since_at_least: np.ndarray  # bool: begun in ``since`` or before (the data begin there)
     review: pd.Categorical
     review_indicators: pd.Categorical
     previous_spell: pd.Categorical
@@ -266,6 +274,7 @@ def place(
         action=action[order],
         actions=actions,
         since=in_place["since"].to_numpy(dtype=np.int64)[order],
+        since_at_least=in_place["since_at_least"].to_numpy(dtype=bool)[order],
         review=review,
         review_indicators=indicators,
         previous_spell=previous,

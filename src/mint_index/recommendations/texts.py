@@ -368,10 +368,19 @@ _IN_PLACE: dict[str, dict[str, str]] = {
         "Indikatoren messen ließe",
     },
 }
-#: Since when a measure is in place: its first spell, or a later one after a break.
-_PLACED: dict[str, tuple[str, str]] = {
-    "en": ("in place since {since}", "in place again since {since}, before that {previous}"),
-    "de": ("seit {since} vorhanden", "wieder seit {since} vorhanden, zuvor {previous}"),
+#: Since when a measure is in place: its first spell, a later one after a break, or one
+#: already under way in the first year of data (begun then or before: the data cannot tell).
+_PLACED: dict[str, tuple[str, str, str]] = {
+    "en": (
+        "in place since {since}",
+        "in place again since {since}, before that {previous}",
+        "in place at least since {since}",
+    ),
+    "de": (
+        "seit {since} vorhanden",
+        "wieder seit {since} vorhanden, zuvor {previous}",
+        "mindestens seit {since} vorhanden",
+    ),
 }
 
 
@@ -382,12 +391,15 @@ def in_place_text(
     review: np.ndarray,
     lang: str,
     previous: np.ndarray | None = None,
+    at_least: np.ndarray | None = None,
 ) -> Texts:
     """How a measure in place is doing, one sentence per row: ``review`` is the verdict of
     :func:`~mint_index.effect_monitoring.measure_review` (working, review, wait, unknown)
     or ``not_estimated`` (known only from a yes/no indicator), ``indicators`` the names of
     the indicators that decided it. ``previous``: the spell before a programme that
-    stopped and started again (``2018-2019``, written with a dash), None elsewhere."""
+    stopped and started again (``2018-2019``, written with a dash), None elsewhere.
+    ``at_least``: True where the measure was already in place in the first year of data
+    and no register gives its start ("at least since 2019")."""
     review = np.asarray(review, dtype=object)
     n = len(review)
     values = {
@@ -395,8 +407,10 @@ def in_place_text(
         "due": _text(np.asarray(due).astype(np.int64).astype(str)),
         "indicators": _text(np.asarray(indicators, dtype=object)),
     }
-    first, again = _PLACED[lang]
+    first, again, already = _PLACED[lang]
     values["placed"] = fill(first, values, n)
+    if at_least is not None and np.any(at_least):
+        values["placed"] = np.where(at_least, fill(already, values, n), values["placed"])
     if previous is not None:
         earlier = pd.notna(np.asarray(previous, dtype=object))
         if earlier.any():
