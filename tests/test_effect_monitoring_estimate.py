@@ -281,3 +281,31 @@ def test_a_measure_the_framework_cannot_measure_is_left_out_with_a_warning(
         left_out[0].message
     )
     assert set(table["measure"]) == {"job_short"}
+
+
+def test_a_measure_with_only_its_yes_no_indicator_left_here_is_named_too(
+    small_framework: mi.Framework, rules: mi.RuleSet
+) -> None:
+    """An action [yes/no indicator, outcome the framework lacks]: nothing left to judge
+    it by, and it is said - not dropped silently as a measure whose programme names no
+    outcome at all."""
+    from dataclasses import replace
+
+    from mint_index.recommendations.rules import Action
+
+    yes_no = next(
+        i.id for i in small_framework.indicators if small_framework.indicator(i.id).answer_levels()
+    )
+    pool = Action.model_validate(
+        rules.actions["elsewhere"].model_dump() | {"indicators": [yes_no, "no_such_node"]}
+    )
+    own = replace(rules, actions={**rules.actions, "elsewhere": pool})
+    long, _ = panel({0: (2021, None)})
+    res = mi.score(mi.Dataset.from_long(long), small_framework)
+    reg = register([(1, "elsewhere", 2021, None)])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mi.effects(res, reg, rules=own)
+    left_out = [w for w in caught if issubclass(w.category, UnmeasurableMeasuresWarning)]
+    assert len(left_out) == 1
+    assert "elsewhere (1 row; needs no_such_node)" in str(left_out[0].message)

@@ -671,6 +671,36 @@ def test_what_a_measure_provides_is_shown_but_never_judged_as_its_effect() -> No
     assert "(what the measure provides, not its effect): rose by" in summary
 
 
+def test_a_spell_only_the_indicator_shows_is_not_estimated_though_another_is_registered(
+    example: mi.Results,
+) -> None:
+    """A welcome service judged by volunteers (a custom catalog): Sonnbach's register row
+    covers 2019-2020, its indicator shows the service again from 2023. The later spell has
+    no effect rows, so it reads ``not_estimated`` as for a town without a register row,
+    not "wait" and then "cannot be estimated yet" (the unit used to count as registered
+    for every spell)."""
+    from dataclasses import replace
+
+    rules = load_rules()
+    welcome = rules.actions["mint_welcome_service"]
+    judged = welcome.model_copy(
+        update={"indicators": ["welcome_service", "volunteers_representation"]}
+    )
+    rules = replace(rules, actions={**rules.actions, "mint_welcome_service": judged})
+    sonnbach = "08999007"
+    shown = example.scores["welcome_service"].unstack("year").loc[sonnbach] >= 100
+    later = [int(y) for y in shown.index if shown[y] and y >= 2022]
+    assert later and not shown[2021]  # the case as the example data have it
+    register = pd.DataFrame(
+        {"unit": [sonnbach], "measure": ["mint_welcome_service"], "since": [2019], "end": [2020]}
+    )
+    placed = recommend(example, rules, measures=register, lang="en").in_place
+    mine = placed[(placed["unit"] == sonnbach) & (placed["action"] == "mint_welcome_service")]
+    review = dict(zip(mine["year"], mine["review"].astype(str), strict=True))
+    assert {year: review[year] for year in later} == dict.fromkeys(later, "not_estimated")
+    assert {review[2019], review[2020]} <= {"wait", "working", "review", "unknown"}
+
+
 def test_a_measure_the_framework_cannot_judge_reads_no_outcome(example: mi.Results) -> None:
     """An action none of whose indicators the framework has (a catalog written for a
     larger framework) read "wait", then "cannot be estimated yet"; it has no outcome

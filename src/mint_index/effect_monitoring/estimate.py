@@ -188,7 +188,7 @@ def effects(
     score_col = {n: i for i, n in enumerate(res.node_ids)}
 
     parts: list[pd.DataFrame] = []
-    unmeasurable: dict[str, int] = {}
+    unmeasurable: dict[str, tuple[int, list[str]]] = {}
     presence: dict[str, list[str]] = {}
     for measure, rows in register.frame.groupby("measure", sort=True):
         action = rules.actions[str(measure)]
@@ -197,9 +197,11 @@ def effects(
             presence[str(measure)] = levels
         outputs = output_nodes(action, res.framework)
         nodes = [n for n in action.indicators if n in outcomes or n in outputs]
-        if not nodes:  # none in the framework; or only the one that says it is there,
-            if adoption_indicator(action.indicators, res.framework) is None:  # no_outcome:
-                unmeasurable[str(measure)] = len(rows)  # nothing to warn of
+        if not nodes:
+            # only the one that says it is there (no_outcome: nothing to warn of), or nodes
+            # this framework lacks: the measure cannot be judged here
+            if lacking := [n for n in action.indicators if n not in res.framework.node_ids]:
+                unmeasurable[str(measure)] = (len(rows), lacking)
             continue
         nan = np.full(derived.shape[:2], np.nan)
         own = np.stack([derived[:, :, own_col[n]] if n in own_col else nan for n in nodes], -1)
@@ -268,7 +270,7 @@ def effects(
             _pooled_rows(str(measure), rows, nodes, outputs, years_after, pool, judged, status)
         )
     if unmeasurable:
-        _warn_unmeasurable(unmeasurable, rules)
+        _warn_unmeasurable(unmeasurable)
     if presence:
         _warn_presence(presence)
     if not parts:
@@ -385,16 +387,17 @@ def output_nodes(action: Action, framework: Framework) -> list[str]:
     return [n for n in action.indicators if n in action.outputs and n in known and n != there]
 
 
-def _warn_unmeasurable(rows: Mapping[str, int], rules: RuleSet) -> None:
+def _warn_unmeasurable(left_out: Mapping[str, tuple[int, list[str]]]) -> None:
     """One warning naming the measures left out, their register rows and the nodes their
     action names that the framework lacks."""
     listed = "; ".join(
-        f"{m} ({n} row{'s' if n != 1 else ''}; needs {', '.join(rules.actions[m].indicators)})"
-        for m, n in rows.items()
+        f"{m} ({n} row{'s' if n != 1 else ''}; needs {', '.join(lacking)})"
+        for m, (n, lacking) in left_out.items()
     )
+    total = sum(n for n, _ in left_out.values())
     warnings.warn(
-        f"{sum(rows.values())} register row(s) of {len(rows)} measure(s) left out: the "
-        f"framework has none of the nodes their action should move: {listed}",
+        f"{total} register row(s) of {len(left_out)} measure(s) left out: the framework "
+        f"lacks the nodes their action should move: {listed}",
         UnmeasurableMeasuresWarning,
         stacklevel=3,
     )

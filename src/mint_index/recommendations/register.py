@@ -127,7 +127,8 @@ def _per_year(register: pd.DataFrame, years: np.ndarray) -> pd.DataFrame:
     keep = (year >= since) & (year <= end)
     picked = register.iloc[rows[keep]][["unit", "measure", "since"]]
     # the register gives the start year itself
-    return picked.assign(since_at_least=False, year=year[keep]).reset_index(drop=True)
+    picked = picked.assign(since_at_least=False, year=year[keep], registered=True)
+    return picked.reset_index(drop=True)
 
 
 def in_place_rows(
@@ -158,11 +159,14 @@ def in_place_rows(
         else pd.DataFrame(columns=["unit", "measure", "since", "end"])
     )
     found = framework_register(results, ruleset)
+    found_rows = found[["unit", "measure", "since", "since_at_least", "year"]]
     per_year = pd.concat(
-        [_per_year(listed, years), found[["unit", "measure", "since", "since_at_least", "year"]]],
-        ignore_index=True,
+        [_per_year(listed, years), found_rows.assign(registered=False)], ignore_index=True
     ).drop_duplicates(["unit", "year", "measure"], keep="first")
     per_year = per_year.astype({"unit": str, "measure": str}).reset_index(drop=True)
+    # a spell of the register, or one only the framework's yes/no indicator shows (it is
+    # not estimated even where the unit has another spell in the register)
+    registered = per_year.pop("registered").to_numpy(dtype=bool)
     if not len(per_year):
         return per_year.assign(
             review=pd.Series([], dtype=object), review_indicators=None, previous_spell=None
@@ -175,9 +179,6 @@ def in_place_rows(
         verdicts.rename(columns={"indicators": "review_indicators"}),
         on=["unit", "measure", "since"],
         how="left",
-    )
-    registered = pd.MultiIndex.from_frame(out[["unit", "measure"]]).isin(
-        pd.MultiIndex.from_frame(listed[["unit", "measure"]].astype(str))
     )
     horizon = out["measure"].map({k: a.horizon for k, a in ruleset.actions.items()})
     early = out["year"].to_numpy(dtype=np.int64) < due_year(out["since"].to_numpy(), horizon)
