@@ -1245,13 +1245,16 @@ def test_the_packaged_catalog_maps_a_real_table_with_no_mapping() -> None:
     framework = mi.default_framework()
     (table,) = read_spec(SourceSpec(path="12411-03-03-4_excerpt.csv"), base_dir=REAL)
     table, used = map_table(table, None, framework)
-    long = table.cells[table.cells["unit"] == "01001"].set_index("variable")["value"]
-    assert long["children_u3_mig"] == 167
-    assert long["children_u3_nonmig"] == 2097
-    # one column feeds two variables (this year's foreigners and next year's start value);
-    # pop_mig no longer: the foreigners count is no substitute for a migration background
-    assert long["pop_foreign"] == long["pop_foreign_start"] == 8320
-    assert "pop_mig" not in long
+    flensburg = table.cells[table.cells["unit"] == "01001"]
+    long = flensburg.set_index(["variable", "year"])["value"]
+    assert long["children_u3_mig", 2015] == 167
+    assert long["children_u3_nonmig", 2015] == 2097
+    # one column feeds two variables: this year's foreigners, and the foreigners at the
+    # start of the next year (31.12.2015 is the start of 2016); pop_mig no longer: the
+    # foreigners count is no substitute for a migration background
+    assert long["pop_foreign", 2015] == long["pop_foreign_start", 2016] == 8320
+    assert ("pop_foreign_start", 2015) not in long and table.moved == {"pop_foreign_start"}
+    assert "pop_mig" not in set(flensburg["variable"])
     assert set(used) >= {"Ausländer(innen) | Insgesamt | Insgesamt"}
     # load_data maps it so too, as a project's source without a mapping is: it left the
     # table under its labels, every variable it holds "missing from the data"
@@ -1260,6 +1263,82 @@ def test_the_packaged_catalog_maps_a_real_table_with_no_mapping() -> None:
     missing = set(caught.value.failures["column"].astype(str))
     assert missing and not missing & {"children_u3_mig", "children_u3_nonmig", "pop_foreign"}
     assert "pop_u18" in missing  # the file does not hold it (12411-02-03-5 does)
+
+
+def test_a_start_of_year_stock_is_the_previous_years_31_december(tmp_path: Path) -> None:
+    """``pop_foreign_start`` (foreigners at the start of the year, the denominator of the
+    naturalisation rate) is the table's 31.12. of the year before: in an export of two
+    years, 2016's is the 31.12.2015 figure, read by hand from the real excerpt (Flensburg
+    8,320). It was 2016's own 31.12. figure. The start of 2015 is not in the file, and the
+    start of 2017, a year the data do not cover, is left out rather than adding a year."""
+    real = (REAL / "12411-03-03-4_excerpt.csv").read_text(encoding="utf-8")
+    lines = real.splitlines()
+    rows = [line for line in lines if line.startswith("31.12.2015;")]
+    # the same table a year later: every count of 2016 is 2015's plus 1,000
+    later = []
+    for line in rows:
+        fields = line.split(";")
+        fields[0] = "31.12.2016"
+        fields[4:] = [str(int(f) + 1000) if f.isdigit() else f for f in fields[4:]]
+        later.append(";".join(fields))
+    at = lines.index(rows[-1]) + 1
+    (tmp_path / "12411-03-03-4.csv").write_text(
+        "\n".join([*lines[:at], *later, *lines[at:]]) + "\n", encoding="utf-8"
+    )
+    # the packaged framework's two variables of the column, and a rate of them
+    packaged = mi.default_framework().variable_map
+    source = {"type": "official", "table": "12411-03-03-4", "level": "Kreis", "row": "Insgesamt"}
+    path = ["Bevölkerungsstand (Anzahl)", "Ausländer(innen)", "Insgesamt"]
+    assert packaged["pop_foreign_start"].source.previous_year
+    assert not packaged["pop_foreign"].source.previous_year
+    assert list(packaged["pop_foreign"].source.label_path) == path
+    framework = mi.Framework.model_validate(
+        {
+            "framework": {"id": "t", "label": {"de": "T", "en": "T"}, "version": "1"},
+            "index": {"id": "index", "label": {"de": "I", "en": "I"}},
+            "nodes": [{"id": "d", "parent": "index", "label": {"de": "D", "en": "D"}}],
+            "variables": [
+                {"id": v, "unit": "count", "label": {"de": v, "en": v}, "source": source}
+                | {"source": source | {"label_path": path, "previous_year": v.endswith("start")}}
+                for v in ("pop_foreign", "pop_foreign_start")
+            ],
+            "indicators": [
+                {
+                    "id": "start_share",
+                    "parent": "d",
+                    "name": {"de": "W", "en": "G"},
+                    "description": {"de": "W", "en": "G"},
+                    "kind": "rate",
+                    "source": {"publisher": "test"},
+                    "unit": {"de": "%", "en": "%"},
+                    "direction": "higher",
+                    "compute": {
+                        "type": "ratio",
+                        "numerator": "pop_foreign_start",
+                        "denominator": "pop_foreign",
+                        "scale": 100,
+                    },
+                    "goalposts": {"lower": 90, "upper": 110, "rationale": {"de": "x", "en": "x"}},
+                    "weight": 1,
+                }
+            ],
+        }
+    )
+    data = load_sources([SourceSpec(path="12411-03-03-4.csv")], framework, base_dir=tmp_path)
+    assert list(data.years) == [2015, 2016]
+    assert value(data, "01001", 2015, "pop_foreign") == 8320
+    assert value(data, "01001", 2016, "pop_foreign") == 9320
+    assert value(data, "01001", 2016, "pop_foreign_start") == 8320
+    long = data.long
+    start = long[(long["unit"] == "01001") & (long["variable"] == "pop_foreign_start")]
+    assert start["year"].tolist() == [2016]  # 2015's, at 31.12.2014, is not in the file
+    # inspect proposes the column for the variable of its own date
+    described = describe_source(SourceSpec(path="12411-03-03-4.csv"), framework, base_dir=tmp_path)
+    proposed = described.proposed_mapping["Ausländer(innen) | Insgesamt | Insgesamt"]
+    assert proposed == "pop_foreign"
+    # Flensburg's foreigners at the start of 2016 per 100 at its end
+    share = mi.score(data, framework).cube("derived")[1, list(data.unit_ids).index("01001"), 0]
+    assert share == pytest.approx(100 * 8320 / 9320, rel=1e-12)
 
 
 def test_excel_unicode_text_export_utf16_tabs(tmp_path: Path) -> None:

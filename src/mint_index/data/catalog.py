@@ -26,6 +26,7 @@ __all__ = [
     "catalog_mapping",
     "label_fits",
     "map_by_catalog",
+    "previous_year_variables",
     "same_table",
 ]
 
@@ -124,12 +125,26 @@ def catalog_mapping(
     return mapping
 
 
+def previous_year_variables(table_code: str | None, framework: Any) -> frozenset[str]:
+    """The framework's variables whose official source is table ``table_code`` dated a
+    year before them (``previous_year``: foreigners at the start of the year are the
+    table's 31 December of the year before): their values belong to the next year."""
+    return frozenset(
+        variable.id
+        for variable in getattr(framework, "variables", []) or []
+        if getattr(getattr(variable, "source", None), "previous_year", False)
+        and any(same_table(table_code, code) for code in variable.source.tables)
+    )
+
+
 def map_by_catalog(
     table_code: str | None, labels: Iterable[str], framework: Any, title: str = ""
 ) -> dict[str, str]:
     """Source label -> framework variable for a file of table ``table_code`` (the first
-    variable where a column feeds several; see :func:`catalog_mapping`)."""
+    variable where a column feeds several, one of the column's own date before one dated
+    a year later; see :func:`catalog_mapping`)."""
+    later = previous_year_variables(table_code, framework)
     return {
-        label: variables[0]
+        label: min(variables, key=lambda v: v in later)  # the one of the column's own date
         for label, variables in catalog_mapping(table_code, labels, framework, title).items()
     }

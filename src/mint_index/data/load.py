@@ -188,7 +188,7 @@ def load_data(
     findings (low coverage below ``min_coverage``, variables the framework does not use)
     are in ``Dataset.warnings``, or errors with ``strict=True``.
     """
-    from mint_index.data.sources import map_table
+    from mint_index.data.sources import map_table, to_their_year
 
     if format is not None and format not in FORMATS:
         raise MintIndexError(f"unknown format {format!r}; valid formats: {', '.join(FORMATS)}")
@@ -265,6 +265,7 @@ def load_data(
         used: set[str] = set()
         for table in tables:
             used |= apply_mapping(table, columns)[1]
+            to_their_year(table, framework)
         unused = [k for k in columns if k not in used]
         if unused:
             notes.append(
@@ -501,6 +502,7 @@ def _finish(
     """Combine the tables, validate, raise every problem at once or build the Dataset."""
     from mint_index.data.sources import drop_expected_warnings
 
+    _in_years_of_their_own(tables)
     if units_table is not None:
         for table in tables:  # loops over sources
             _keyed_as_the_units(table, units_table)
@@ -518,6 +520,26 @@ def _finish(
     if len(failures):
         raise DataValidationError(failures, None if strict else warnings)
     return _dataset(cube, index, tables, units_table, warnings, variable_sources(cells))
+
+
+def _in_years_of_their_own(tables: list[Table]) -> None:
+    """Leave out values moved a year on (:func:`~mint_index.data.sources.to_their_year`)
+    that land in a year no other value of the data has: the foreigners at 31.12.2023 are
+    those at the start of 2024, a year the data do not cover (it would be scored with
+    nothing else in it)."""
+    if not any(t.moved for t in tables):
+        return
+    years: set[int] = set()
+    for table in tables:  # loops over sources
+        own = ~table.cells["variable"].isin(sorted(table.moved)).to_numpy()
+        years.update(np.unique(table.cells["year"].to_numpy()[own]).tolist())
+    if not years:  # nothing but moved values: each year they have is their own
+        return
+    for table in tables:
+        moved = table.cells["variable"].isin(sorted(table.moved)).to_numpy()
+        alone = moved & ~np.isin(table.cells["year"].to_numpy(), sorted(years))
+        if alone.any():
+            table.cells = table.cells[~alone].reset_index(drop=True)
 
 
 def _validated(

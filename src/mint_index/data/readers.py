@@ -139,6 +139,9 @@ class Table:
     decimal: str | None = None
     #: the sheet of a workbook it is, where its source reads several (``sheet: "*"``)
     sheet: str | int | None = None
+    #: variables whose values were moved a year on: the table dates them a year before
+    #: their own (:func:`~mint_index.data.sources.to_their_year`)
+    moved: frozenset[str] = frozenset()
 
     def rename(self, source: str) -> None:
         """Call this table ``source``, in its problems too: two sources of a project may

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mint_index.data.catalog import catalog_mapping
+from mint_index.data.catalog import catalog_mapping, previous_year_variables
 from mint_index.data.cells import (
     KEYED_NAME,
     empty_cells,
@@ -131,6 +131,7 @@ __all__ = [
     "leaves_out_other_units",
     "map_table",
     "read_spec",
+    "to_their_year",
     "transposed_frame_table",
 ]
 
@@ -1349,19 +1350,39 @@ def full_labels(table: Table) -> dict[str, str]:
 def map_table(
     table: Table, mapping: Mapping[str, str] | None, framework: Any
 ) -> tuple[Table, set[str]]:
-    """The source's ``mapping``, else the framework's catalog, applied to one Table.
+    """The source's ``mapping``, else the framework's catalog, applied to one Table; the
+    values of a variable the table dates a year before it are then moved one year on
+    (:func:`to_their_year`).
 
     Returns the table and the mapping keys it used (empty when nothing was mapped).
     """
+    used: set[str] = set()
     if mapping:
-        return apply_mapping(table, mapping)
-    if framework is not None and table.table:
+        table, used = apply_mapping(table, mapping)
+    elif framework is not None and table.table:
         found = catalog_mapping(
             table.table, full_labels(table).values(), framework, table.title or ""
         )
         if found:
-            return apply_mapping(table, found)
-    return table, set()
+            table, used = apply_mapping(table, found)
+    if used:
+        to_their_year(table, framework)
+    return table, used
+
+
+def to_their_year(table: Table, framework: Any) -> None:
+    """Move the values of the variables that ``table`` (an official table) dates a year
+    before their own (``previous_year``: the foreigners at the start of 2023 are the
+    table's 31.12.2022) one year on, and record them in ``table.moved``."""
+    later = previous_year_variables(table.table, framework)
+    later &= {str(v) for v in table.cells["variable"].cat.categories}
+    if not later:
+        return
+    cells = table.cells
+    moved = cells["variable"].isin(sorted(later)).to_numpy()
+    years = cells["year"].to_numpy()
+    cells["year"] = years + moved.astype(years.dtype)
+    table.moved = frozenset(later)
 
 
 #: The longest id made from a label (an id may have 64 characters; ``_2`` may follow).

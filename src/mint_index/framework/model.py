@@ -176,6 +176,12 @@ class OfficialSource(_Strict):
         description="The finest regional level the table has."
     )
     reference_date: str | None = None
+    previous_year: bool = Field(
+        default=False,
+        description="The variable of year Y is the table's figure dated in year Y - 1: a "
+        "stock at the start of the year, which the table publishes as 31 December of the "
+        "year before. A reader moves the column's values one year on.",
+    )
     proxy_for: Text | None = Field(
         default=None,
         description="Set when the figure only approximates the variable: what it misses.",
