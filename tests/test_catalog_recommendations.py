@@ -100,17 +100,18 @@ def test_the_first_indicator_says_whether_the_measure_is_there(
 
 
 def test_outputs_count_what_the_measure_provides(framework: mi.Framework, catalog: RuleSet) -> None:
-    """An action's ``outputs`` are counts (per capita or absolute), never the yes/no
-    indicator that says it is there nor a share or parity ratio, and they come first among
-    its indicators, as the catalog's convention puts "how much of the measure is there"
-    first. Whether a count is an output is a reading of the programme (migrant
-    organisations per 10,000 inhabitants are what strengthening them should bring about;
-    multiplier events are what the conferences measure holds), so only the form is
-    checked here."""
+    """An action's ``outputs`` are counts of what it provides (per capita or absolute) or
+    the share it reaches (migrant organisations in the network), never the yes/no
+    indicator that says it is there nor a parity ratio, and they come first among its
+    indicators, as the catalog's convention puts "how much of the measure is there" first.
+    Whether an indicator is an output is a reading of the programme (migrant organisations
+    per 10,000 inhabitants are what strengthening them should bring about; multiplier
+    events are what the conferences measure holds), so only the form is checked here."""
+    provided = AMOUNT_KINDS | {"rate"}
     wrong = {
         action.id: action.outputs
         for action in catalog.actions.values()
-        if any(_kind(framework, node) not in AMOUNT_KINDS for node in action.outputs)
+        if any(_kind(framework, node) not in provided for node in action.outputs)
         or action.indicators[: len(action.outputs)] != action.outputs
     }
     assert wrong == {}

@@ -284,7 +284,8 @@ def test_measures_the_framework_cannot_measure_are_a_warning(
     assert outcome["facts"]["measures"] == 1 and outcome["facts"]["register rows"] == 2
     left_out = [p for p in outcome["problems"] if p["code"] == "unmeasurable_measure"]
     assert len(left_out) == 1 and left_out[0]["severity"] == "warning"
-    assert "2 register row(s) of 1 measure(s) left out" in left_out[0]["reason"]
+    assert "2 register row(s) of 1 measure(s) have no outcome" in left_out[0]["reason"]
+    assert "mit_mentors (2 rows; needs " in left_out[0]["reason"]
     assert pd.read_csv(out).empty
     # the report says it once, as a problem: it estimates twice (the verdicts, its
     # section), and each leaked as a raw Python warning with its source line

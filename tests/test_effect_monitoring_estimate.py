@@ -277,7 +277,7 @@ def test_a_measure_the_framework_cannot_measure_is_left_out_with_a_warning(
         warnings.simplefilter("always")
         table = mi.effects(res, reg, rules=rules)
     left_out = [w for w in caught if issubclass(w.category, UnmeasurableMeasuresWarning)]
-    assert len(left_out) == 1 and "elsewhere (1 row; needs no_such_node)" in str(
+    assert len(left_out) == 1 and "elsewhere (1 row; needs no_such_node; left out)" in str(
         left_out[0].message
     )
     assert set(table["measure"]) == {"job_short"}
@@ -308,4 +308,28 @@ def test_a_measure_with_only_its_yes_no_indicator_left_here_is_named_too(
         mi.effects(res, reg, rules=own)
     left_out = [w for w in caught if issubclass(w.category, UnmeasurableMeasuresWarning)]
     assert len(left_out) == 1
-    assert "elsewhere (1 row; needs no_such_node)" in str(left_out[0].message)
+    assert "elsewhere (1 row; needs no_such_node; left out)" in str(left_out[0].message)
+
+
+def test_a_measure_left_with_its_outputs_only_is_named_and_still_shown(
+    small_framework: mi.Framework, rules: mi.RuleSet
+) -> None:
+    """An action [count it provides, outcome the framework lacks]: what it provides is
+    still estimated (role ``output``), and the warning says it cannot be judged here."""
+    from dataclasses import replace
+
+    from mint_index.recommendations.rules import Action
+
+    networks = Action.model_validate(
+        rules.actions["job_short"].model_dump()
+        | {"indicators": ["employment", "no_such_node"], "outputs": ["employment"]}
+    )
+    own = replace(rules, actions={**rules.actions, "job_short": networks})
+    long, _ = panel({0: (2021, None)})
+    res = mi.score(mi.Dataset.from_long(long), small_framework)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = mi.effects(res, register([(0, "job_short", 2021, None)]), rules=own)
+    said = [str(w.message) for w in caught if issubclass(w.category, UnmeasurableMeasuresWarning)]
+    assert len(said) == 1 and "job_short (1 row; needs no_such_node; outputs only)" in said[0]
+    assert set(table["role"]) == {"output"} and set(table["indicator"]) == {"employment"}

@@ -507,6 +507,9 @@ def test_effects_context_is_plain_data_with_a_chart(
     json.dumps(ctx)  # plain data only
     assert ctx["title"] == "Effect of measures"
     assert ctx["explanation"].count(". ") == 2  # the comparison, the interval, outputs
+    # the sentence on outputs only where the table has output rows
+    outcomes = table[table["role"] == "outcome"]
+    assert mi.effects_context(res, outcomes, "en")["explanation"].count(". ") == 1
     assert ctx["level"] == 0.9
     assert set(ctx["units"]) == set(table.loc[table["kind"] == "unit", "unit"])
     row = ctx["units"]["08999015"][0]
@@ -613,5 +616,8 @@ def test_measure_review_by_hand(example: tuple[mi.Results, pd.DataFrame]) -> Non
         ("e", 2018): "review",  # more mentors, the outcome unmoved: carried out, no effect
         # f: outputs only, nothing to judge it by (no_outcome in the recommendations)
     }
+    # a table of an older version, before outputs had rows of their own: all outcomes
+    older = rows[rows["role"] == "outcome"].drop(columns="role")
+    assert measure_review(res, older)["review"].tolist() == review["review"].tolist()
     assert review.loc[("a", 2018), "indicators"] == "volunteers_representation"
     assert res.framework.indicator("volunteers_representation").direction == "higher"

@@ -156,12 +156,14 @@ class _Reference:
                 if isinstance(ids, str) and ids
                 else ""
             )
-            first, again, already = _PLACED[lang]
+            first, again, already, again_already = _PLACED[lang]
             previous = row["previous_spell"]
             placed = (
                 (already if row["since_at_least"] else first)
                 if previous is None
-                else again.replace("{previous}", previous.replace("-", "–"))
+                else (again_already if row["since_at_least"] else again).replace(
+                    "{previous}", previous.replace("-", "–")
+                )
             )
             template = _IN_PLACE[lang].get(row["review"], "").replace("{placed}", placed)
             said = (

@@ -153,3 +153,29 @@ def test_a_yes_no_indicator_that_went_back_to_no_names_the_run_before() -> None:
         }
     )
     assert _previous_spells(out, listed, found).tolist() == [None, "2019-2020", None, None]
+
+
+def test_a_run_after_a_year_without_an_answer_may_have_begun_earlier() -> None:
+    """A welcome service at the top level in every year of the example (Bergheim,
+    08999002). Without its 2019 answer the run starts in 2020, but the data cannot say it
+    began then: "at least since". Without its 2021 answer the service does not stop and
+    start again: one run from 2019, in place in 2021 too."""
+    base = mi.example_data()
+    unit, variable = "08999002", "welcome_service_status"
+    long = base.long
+    mine = long[(long["unit"] == unit) & (long["variable"] == variable)]
+    assert (mine["value"] == mine["value"].max()).all() and len(mine) == 6  # the case
+
+    def placed(year: int) -> pd.DataFrame:
+        gone = (long["unit"] == unit) & (long["variable"] == variable) & (long["year"] == year)
+        res = mi.score(mi.Dataset.from_long(long[~gone], units=base.units))
+        rows = in_place_rows(res, mi.load_rules(), None)
+        return rows[(rows["unit"] == unit) & (rows["measure"] == "mint_welcome_service")]
+
+    late = placed(2019).set_index("year")
+    first = int(late.index.min())
+    assert late["since"].eq(first).all() and late["since_at_least"].all()
+    gap = placed(2021).set_index("year")
+    assert list(gap.index) == [2019, 2020, 2021, 2022, 2023, 2024]
+    assert gap["since"].eq(2019).all() and gap["previous_spell"].isna().all()
+    assert gap["since_at_least"].all()  # 2019 is the first year of the data

@@ -190,6 +190,21 @@ def test_own_rules_use_packaged_actions_and_may_replace_them(
         load_rules(tmp_path / "only.yaml", packaged_actions=False)
 
 
+def test_a_yes_no_indicator_is_no_output(tmp_path: Path, small_framework: mi.Framework) -> None:
+    """An own action listing its yes/no (or level) indicator among its outputs: that
+    indicator says whether the measure is there, which is neither an outcome nor a count of
+    what it provides; it goes first among the indicators."""
+    mentors = load_rules().actions["mit_mentors"].model_dump(mode="json")
+    mentors["indicators"] = ["advisory", "council_share"]
+    mentors["outputs"] = ["advisory"]
+    _write(tmp_path, "r.yaml", {"rules": [RULE], "actions": [mentors]})
+    with pytest.raises(RuleError, match=r"actions\[0\]\.outputs\[0\]: 'advisory' is a yes/no"):
+        load_rules(tmp_path / "r.yaml", framework=small_framework)
+    mentors["outputs"] = []
+    _write(tmp_path, "r.yaml", {"rules": [RULE], "actions": [mentors]})
+    assert load_rules(tmp_path / "r.yaml", framework=small_framework).actions["mit_mentors"]
+
+
 def test_rule_focus_nodes_and_gap_measures() -> None:
     rule = mi.load_rules().rule("council_representation_falling")
     assert rule.focus == "council_representation"

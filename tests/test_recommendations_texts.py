@@ -60,3 +60,24 @@ def test_a_change_that_shows_as_zero_reads_unchanged() -> None:
     assert said == "Council: score 40.0 of 100; unchanged since 2022"
     said = evidence(_numbers(-0.05), labels, units, np.array([2022]), "en")[0]
     assert said == "Council: score 40.0 of 100; down 0.1 since 2022"  # as the scorecard: −0.1
+
+
+def test_a_spell_says_since_when_and_whether_it_may_have_begun_earlier() -> None:
+    from mint_index.recommendations.texts import in_place_text
+
+    said = in_place_text(
+        since=np.array([2021, 2019, 2023, 2023]),
+        due=np.array([2022, 2020, 2024, 2024]),
+        indicators=np.array(["", "", "", ""], dtype=object),
+        review=np.array(["not_estimated"] * 4, dtype=object),
+        lang="en",
+        previous=np.array([None, None, "2019-2020", "2019-2020"], dtype=object),
+        at_least=np.array([False, True, False, True]),
+    )
+    starts = [str(text).split(" (")[0] for text in said]
+    assert starts == [
+        "in place since 2021",
+        "in place at least since 2019",
+        "in place again since 2023, before that 2019–2020",
+        "in place again at least since 2023, before that 2019–2020",
+    ]

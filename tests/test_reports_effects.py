@@ -22,9 +22,10 @@ from mint_index.reports import report
 NUMBER = {"de": r"[−+]?\d[\d.]*(?:,\d+)?", "en": r"[−+]?\d[\d,]*(?:\.\d+)?"}
 VERDICT = {
     "de": r"(gestiegen|gesunken) um ({n}) \(90-%-Intervall ({n}) bis ({n})\)"
-    r"|noch keine Wirkung sichtbar \(Schätzung ({n}), 90-%-Intervall ({n}) bis ({n})\)",
+    r"|noch keine (?:Wirkung|Veränderung) sichtbar "
+    r"\(Schätzung ({n}), 90-%-Intervall ({n}) bis ({n})\)",
     "en": r"(rose|fell) by ({n}) \(90% interval ({n}) to ({n})\)"
-    r"|no effect visible yet \(estimate ({n}), 90% interval ({n}) to ({n})\)",
+    r"|no (?:effect|change) visible yet \(estimate ({n}), 90% interval ({n}) to ({n})\)",
 }
 
 #: How the reports mark an output: a count of what the measure itself provides.
@@ -103,6 +104,9 @@ def test_profiles_show_the_effects_of_mi_effects(
                 assert not re.search(r"\d,\d|\d\.\d", shown[3]), shown[3]
                 continue
             effect, low, high = verdict_numbers(shown[3], lang)
+            # what a measure provides is no effect: "no change visible yet" for an output
+            hidden = {"de": "noch keine Wirkung", "en": "no effect"}[lang]
+            assert not (hidden in shown[3] and row.role == "output"), shown[3]
             assert effect == pytest.approx(row.effect, abs=0.006)
             assert low == pytest.approx(row.low, abs=0.006)
             assert high == pytest.approx(row.high, abs=0.006)

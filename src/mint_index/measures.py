@@ -86,9 +86,10 @@ REASONS = {
     "duplicate_measure": "the same unit and measure are listed twice for overlapping years "
     "(a programme that stopped and started again is a second row from the year it "
     "restarted, after the first row's end)",
-    "unmeasurable_measure": "the framework has none of the nodes the measure's action should "
+    "unmeasurable_measure": "the framework lacks the outcomes the measure's action should "
     "move, so its effect cannot be estimated (a warning of mi.effects and mint-index "
-    "effects; its rows are left out of the effects)",
+    "effects; its rows are left out of the effects, or show only its outputs, the counts "
+    "of what it provides)",
     "presence_outcome": "the measure is judged by a yes/no or level indicator other than "
     "its action's first; if it says whether the measure is there, list it first (a "
     "warning of mi.effects and mint-index effects)",

@@ -56,6 +56,7 @@ __all__ = [
     "outcome_nodes",
     "output_nodes",
     "peer_codes",
+    "roles_of",
 ]
 
 #: Years after adoption before a measure's effect is judged, by the catalog's ``horizon``
@@ -92,8 +93,9 @@ class RegisterWarning(UserWarning):
 
 
 class UnmeasurableMeasuresWarning(RegisterWarning):
-    """Register rows left out of the effects because the framework has none of the nodes
-    their action should move (``code``: ``unmeasurable_measure``)."""
+    """Register rows with no outcome to judge them by because the framework lacks the
+    nodes their action should move (``code``: ``unmeasurable_measure``): left out of the
+    effects, or shown with their outputs only."""
 
     code = "unmeasurable_measure"
 
@@ -113,7 +115,6 @@ EFFECT_COLUMNS = [
     "unit",
     "measure",
     "indicator",
-    "role",
     "since",
     "end",
     "scope",
@@ -126,6 +127,7 @@ EFFECT_COLUMNS = [
     "n_comparison",
     "n_units",
     "status",
+    "role",  # added after the others, so that their positions in the file stay
 ]
 
 
@@ -188,7 +190,7 @@ def effects(
     score_col = {n: i for i, n in enumerate(res.node_ids)}
 
     parts: list[pd.DataFrame] = []
-    unmeasurable: dict[str, tuple[int, list[str]]] = {}
+    unmeasurable: dict[str, tuple[int, list[str], bool]] = {}
     presence: dict[str, list[str]] = {}
     for measure, rows in register.frame.groupby("measure", sort=True):
         action = rules.actions[str(measure)]
@@ -197,11 +199,10 @@ def effects(
             presence[str(measure)] = levels
         outputs = output_nodes(action, res.framework)
         nodes = [n for n in action.indicators if n in outcomes or n in outputs]
-        if not nodes:
-            # only the one that says it is there (no_outcome: nothing to warn of), or nodes
-            # this framework lacks: the measure cannot be judged here
-            if lacking := [n for n in action.indicators if n not in res.framework.node_ids]:
-                unmeasurable[str(measure)] = (len(rows), lacking)
+        lacking = [n for n in action.indicators if n not in res.framework.node_ids]
+        if not outcomes and lacking:  # no outcome left, for want of nodes: said; one whose
+            unmeasurable[str(measure)] = (len(rows), lacking, bool(nodes))  # catalog names
+        if not nodes:  # none (a welcome service: no_outcome) has nothing to warn of
             continue
         nan = np.full(derived.shape[:2], np.nan)
         own = np.stack([derived[:, :, own_col[n]] if n in own_col else nan for n in nodes], -1)
@@ -387,17 +388,19 @@ def output_nodes(action: Action, framework: Framework) -> list[str]:
     return [n for n in action.indicators if n in action.outputs and n in known and n != there]
 
 
-def _warn_unmeasurable(left_out: Mapping[str, tuple[int, list[str]]]) -> None:
-    """One warning naming the measures left out, their register rows and the nodes their
-    action names that the framework lacks."""
+def _warn_unmeasurable(unjudged: Mapping[str, tuple[int, list[str], bool]]) -> None:
+    """One warning naming the measures with no outcome left in this framework, their
+    register rows, the nodes their action names that the framework lacks, and whether
+    their rows are left out or show their outputs only."""
     listed = "; ".join(
-        f"{m} ({n} row{'s' if n != 1 else ''}; needs {', '.join(lacking)})"
-        for m, (n, lacking) in left_out.items()
+        f"{m} ({n} row{'s' if n != 1 else ''}; needs {', '.join(lacking)}; "
+        f"{'outputs only' if shown else 'left out'})"
+        for m, (n, lacking, shown) in unjudged.items()
     )
-    total = sum(n for n, _ in left_out.values())
+    total = sum(n for n, _, _ in unjudged.values())
     warnings.warn(
-        f"{total} register row(s) of {len(left_out)} measure(s) left out: the framework "
-        f"lacks the nodes their action should move: {listed}",
+        f"{total} register row(s) of {len(unjudged)} measure(s) have no outcome to judge "
+        f"them by: the framework lacks the nodes their action should move: {listed}",
         UnmeasurableMeasuresWarning,
         stacklevel=3,
     )
@@ -423,6 +426,15 @@ def peer_codes(res: Results) -> np.ndarray:
         return np.zeros(len(res.unit_ids), dtype=np.int64)
     codes, _ = pd.factorize(groups.astype(object).where(groups.notna(), "\0none"))
     return codes.astype(np.int64)
+
+
+def roles_of(effects_df: pd.DataFrame) -> np.ndarray:
+    """The ``role`` of each row of an effects table; ``outcome`` for every row of a
+    table written before outputs had rows of their own (an ``effects.csv`` of an older
+    version read back)."""
+    if "role" not in effects_df.columns:
+        return np.full(len(effects_df), ROLES[0], dtype=object)
+    return effects_df["role"].to_numpy(dtype=object)
 
 
 def _roles(nodes: list[str], outputs: list[str]) -> np.ndarray:

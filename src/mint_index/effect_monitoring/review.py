@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from mint_index.effect_monitoring.estimate import ROLES
+from mint_index.effect_monitoring.estimate import ROLES, roles_of
 from mint_index.effect_monitoring.texts import effect_verdicts
 
 if TYPE_CHECKING:
@@ -42,7 +42,9 @@ def measure_review(res: Results, effects_df: pd.DataFrame) -> pd.DataFrame:
     because the measure is carried out, which says nothing of what it achieves; a measure
     with outputs only has no row here.
     """
-    rows = effects_df[(effects_df["kind"] == "unit") & (effects_df["role"] == ROLES[0])]
+    rows = effects_df[
+        (effects_df["kind"] == "unit").to_numpy() & (roles_of(effects_df) == ROLES[0])
+    ]
     if rows.empty:
         return pd.DataFrame(columns=["unit", "measure", "since", "review", "indicators"])
     framework = res.framework

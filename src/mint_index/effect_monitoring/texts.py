@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from mint_index.effect_monitoring.did import MIN_BASELINE_YEARS, comparison_paths
-from mint_index.effect_monitoring.estimate import ONE_ADOPTER, ROLES, STATUSES
+from mint_index.effect_monitoring.estimate import ONE_ADOPTER, ROLES, STATUSES, roles_of
 from mint_index.recommendations.texts import fill, number
 from mint_index.rules.languages import DEFAULT_LANGUAGE, check_language
 
@@ -30,6 +30,7 @@ __all__ = [
     "effect_summary",
     "effect_verdicts",
     "effects_context",
+    "wordings",
     "year_words",
 ]
 
@@ -68,9 +69,16 @@ TEXTS: dict[str, dict[str, str]] = {
             "Kommunen derselben Größenklasse, die die Maßnahme (noch) nicht hatten. Das "
             "Intervall zeigt, wie groß der Unterschied allein durch die üblichen Schwankungen "
             "sein kann; schließt es null ein, ist noch keine Wirkung sichtbar, was nicht "
-            "heißt, dass es keine gibt. Zählt ein Indikator, was die Maßnahme selbst leistet "
-            "(etwa Veranstaltungen oder geschulte Personen), zeigt seine Veränderung, ob sie "
-            "umgesetzt wird, nicht, was sie bewirkt."
+            "heißt, dass es keine gibt."
+        ),
+        "explanation_outputs": (
+            "Zählt ein Indikator, was die Maßnahme selbst leistet (etwa Veranstaltungen oder "
+            "geschulte Personen), zeigt seine Veränderung, ob sie umgesetzt wird, nicht, was "
+            "sie bewirkt."
+        ),
+        "change_not_visible_yet": (
+            "noch keine Veränderung sichtbar (Schätzung {effect}, {level}-%-Intervall {low} "
+            "bis {high})"
         ),
         "output_note": "Leistung der Maßnahme, nicht ihre Wirkung",
         "unit_series": "Kommune",
@@ -104,9 +112,15 @@ TEXTS: dict[str, dict[str, str]] = {
             "the change over the same years in comparable municipalities of the same size "
             "class that did not (yet) have the measure. The interval shows how large the "
             "difference can be from the usual ups and downs alone; if it includes zero, no "
-            "effect is visible yet, which does not mean there is none. Where an indicator "
-            "counts what the measure itself provides (events held, people trained), its "
-            "change shows whether the measure is carried out, not what it achieves."
+            "effect is visible yet, which does not mean there is none."
+        ),
+        "explanation_outputs": (
+            "Where an indicator counts what the measure itself provides (events held, people "
+            "trained), its change shows whether the measure is carried out, not what it "
+            "achieves."
+        ),
+        "change_not_visible_yet": (
+            "no change visible yet (estimate {effect}, {level}% interval {low} to {high})"
         ),
         "output_note": "what the measure provides, not its effect",
         "unit_series": "Municipality",
@@ -114,6 +128,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "counterfactual_series": "Municipality had it moved like its comparison group",
     },
 }
+
+
+def wordings(verdicts: np.ndarray, roles: np.ndarray) -> np.ndarray:
+    """The :data:`TEXTS` key each verdict is written with: its own, except that an
+    output's estimate whose interval includes zero reads "no change visible yet" - what
+    the measure provides is no effect, so "no effect visible yet" would say too much."""
+    hidden = (np.asarray(verdicts, dtype=object) == "not_visible_yet") & (
+        np.asarray(roles, dtype=object) == ROLES[1]
+    )
+    return np.where(hidden, "change_not_visible_yet", verdicts).astype(object)
 
 
 def effect_verdicts(effects_df: pd.DataFrame) -> np.ndarray:
@@ -195,9 +219,9 @@ def effect_summary(effects_df: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd
         **{column: _years_text(effects_df, column) for column in ("years_after", "since", "end")},
     }
     values["years_word"] = year_words(values["years_after"], lang)
-    verdict = effect_verdicts(effects_df)
+    verdict = wordings(effect_verdicts(effects_df), roles_of(effects_df))
     out = np.empty(len(effects_df), dtype=object)
-    for code in VERDICTS:
+    for code in (*VERDICTS, "change_not_visible_yet"):
         rows = verdict == code
         if rows.any():
             out[rows] = fill(words[code], {k: v[rows] for k, v in values.items()}, int(rows.sum()))
@@ -213,22 +237,21 @@ def effects_context(
 ) -> dict[str, Any]:
     """Everything an "Effect of measures" report section shows, as plain data.
 
-    ``{"title", "explanation" (three sentences: the comparison, its interval, and what an
-    output row shows), "level", "units" (unit id -> rows), "pooled" (rows), "charts" (unit
-    id -> before/after series)}``. A
-    row is a dict of the effects table's columns plus ``unit_name``, ``measure_title``,
-    ``indicator_name``, ``role_note`` (what an output row's indicator is, "" for an
-    outcome), ``verdict`` and ``summary``; a pooled row also has ``n_named``
-    (the units its sentence speaks of: those pooled, or with no pooled estimate every
-    unit with the measure) and ``sentence`` ("Barrier analysis in 11 municipalities,
-    volunteers: rose by ..."). A chart holds ``years`` and three series: the unit's
-    values, its comparison group's path and the counterfactual (the unit's baseline plus
-    the comparison's mean change - the estimator's own comparison, so the unit minus it,
-    averaged over the window, is the row's effect), for every unit row with a number on
-    an indicator's own scale; ``decimals`` and ``mean_decimals`` say how many decimals
-    the unit's values and the two paths are written with (the indicator's
-    :meth:`~mint_index.framework.model.Indicator.value_decimals`; a mean of whole values,
-    like a median, keeps one).
+    ``{"title", "explanation" (two sentences on the comparison and its interval, and a third
+    on what an output row shows where the table has one), "level", "units" (unit id ->
+    rows), "pooled" (rows), "charts" (unit id -> before/after series)}``. A row is a dict of
+    the effects table's columns plus ``unit_name``, ``measure_title``, ``indicator_name``,
+    ``role_note`` (what an output row's indicator is, "" for an outcome), ``verdict`` and
+    ``summary``; a pooled row also has ``n_named`` (the units its sentence speaks of: those
+    pooled, or with no pooled estimate every unit with the measure) and ``sentence``
+    ("Barrier analysis in 11 municipalities, volunteers: rose by ..."). A chart holds
+    ``years`` and three series: the unit's values, its comparison group's path and the
+    counterfactual (the unit's baseline plus the comparison's mean change - the estimator's
+    own comparison, so the unit minus it, averaged over the window, is the row's effect),
+    for every unit row with a number on an indicator's own scale; ``decimals`` and
+    ``mean_decimals`` say how many decimals the unit's values and the two paths are written
+    with (the indicator's :meth:`~mint_index.framework.model.Indicator.value_decimals`; a
+    mean of whole values, like a median, keeps one).
     """
     check_language(lang)
     if rules is None:
@@ -244,7 +267,7 @@ def effects_context(
     table["unit_name"] = table["unit_name"].fillna(table["unit"])
     table["measure_title"] = [rules.actions[m].title.get(lang) for m in table["measure"]]
     table["indicator_name"] = [res.framework.label(n, lang) for n in table["indicator"]]
-    output = (table["role"] == ROLES[1]).to_numpy()
+    output = roles_of(table) == ROLES[1]
     table["role_note"] = np.where(output, words["output_note"], "").astype(object)
 
     unit_rows = table[table["kind"] == "unit"]
@@ -278,7 +301,10 @@ def effects_context(
         units[str(unit)] = _records(rows)
     return {
         "title": words["title"],
-        "explanation": words["explanation"],
+        # the sentence on outputs where the table has some
+        "explanation": " ".join(
+            [words["explanation"], *([words["explanation_outputs"]] if output.any() else [])]
+        ),
         "level": float(table["level"].iloc[0]) if len(table) else None,
         "series_labels": {
             "unit": words["unit_series"],

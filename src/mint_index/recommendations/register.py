@@ -67,22 +67,36 @@ NO_OUTCOME = "no_outcome"
 def framework_register(results: Results, ruleset: RuleSet) -> pd.DataFrame:
     """Measures in place according to the framework's yes/no indicators, one row per
     unit, measure and year they are in place (``since``: the start of that run;
-    ``since_at_least``: the run starts in the first year of the results, so the measure
-    may have begun before it - the data cannot tell)."""
+    ``since_at_least``: the year before the run has no observed answer - the first year
+    of the results, or one missing or imputed - so the measure may have begun before it).
+    A year without an answer between two at the top level does not end a run: the
+    measure was most likely there all along, and is not recommended for it."""
     fw = results.framework
     scores = results.cube("aggregated")
     years = np.asarray(results.years, dtype=np.int64)
     units = np.asarray(results.unit_ids, dtype=object)
+    rows = np.arange(len(years))[:, None]
     parts = []
     for action in ruleset.actions.values():
         first = adoption_indicator(action.indicators, results.framework)
         if first is None:
             continue
         top = max(level.score for level in fw.indicator(first).answer_levels())
-        there = scores[:, :, fw.node_ids.index(first)] >= top  # [year, unit]
+        score = scores[:, :, fw.node_ids.index(first)]  # [year, unit]
+        imputed = results.log.imputed[:, :, results.indicator_ids.index(first)]
+        answered = ~np.isnan(score) & ~imputed
+        there = score >= top
+        # the nearest answered year before and after each year, and whether it was there
+        before = np.maximum.accumulate(np.where(answered, rows, -1), axis=0)
+        after = np.minimum.accumulate(np.where(answered, rows, len(years))[::-1], axis=0)[::-1]
+        units_at = np.arange(len(units))[None, :]
+        there_before = (before >= 0) & there[np.maximum(before, 0), units_at]
+        there_after = (after < len(years)) & there[np.minimum(after, len(years) - 1), units_at]
+        there |= np.isnan(score) & there_before & there_after  # a gap within a run
         # the last year before each year in which it was not there -> start of the run
-        gap = np.where(~there, np.arange(len(years))[:, None], -1)
+        gap = np.where(~there, rows, -1)
         start = np.maximum.accumulate(gap, axis=0) + 1
+        unsure = np.r_[np.ones((1, len(units)), dtype=bool), ~answered[:-1]]  # [year before]
         y, u = np.nonzero(there)
         parts.append(
             pd.DataFrame(
@@ -90,7 +104,7 @@ def framework_register(results: Results, ruleset: RuleSet) -> pd.DataFrame:
                     "unit": units[u].astype(str),
                     "measure": action.id,
                     "since": years[start[y, u]],
-                    "since_at_least": start[y, u] == 0,
+                    "since_at_least": unsure[start[y, u], u],
                     "year": years[y],
                 }
             )

@@ -323,9 +323,10 @@ class RuleSet:
         """Every rule's reference to a node that ``framework`` does not have, and conditions
         that do not fit the node (a parity test on an indicator without a parity gap).
 
-        The ``indicators`` of the actions named in ``actions`` are checked too; an action's
-        indicators are a hint for the framework it was written for, so a packaged action
-        does not stop its rules from being used with another framework.
+        The ``indicators`` of the actions named in ``actions`` are checked too, and their
+        ``outputs`` (a yes/no indicator is none: it says whether the measure is there); an
+        action's indicators are a hint for the framework it was written for, so a packaged
+        action does not stop its rules from being used with another framework.
         """
         problems: list[Problem] = []
         nodes = set(framework.node_ids)
@@ -355,6 +356,17 @@ class RuleSet:
                 if node not in nodes:
                     problems.append(
                         Problem(file, f"{base}.indicators[{i}]", f"unknown node {node!r}")
+                    )
+            for i, node in enumerate(action.outputs):
+                if framework.is_indicator(node) and framework.indicator(node).answer_levels():
+                    problems.append(
+                        Problem(
+                            file,
+                            f"{base}.outputs[{i}]",
+                            f"{node!r} is a yes/no or level indicator: it says whether the "
+                            "measure is there, so list it first among indicators, not as an "
+                            "output",
+                        )
                     )
         return problems
 

@@ -370,16 +370,18 @@ _IN_PLACE: dict[str, dict[str, str]] = {
 }
 #: Since when a measure is in place: its first spell, a later one after a break, or one
 #: already under way in the first year of data (begun then or before: the data cannot tell).
-_PLACED: dict[str, tuple[str, str, str]] = {
+_PLACED: dict[str, tuple[str, str, str, str]] = {
     "en": (
         "in place since {since}",
         "in place again since {since}, before that {previous}",
         "in place at least since {since}",
+        "in place again at least since {since}, before that {previous}",
     ),
     "de": (
         "seit {since} vorhanden",
         "wieder seit {since} vorhanden, zuvor {previous}",
         "mindestens seit {since} vorhanden",
+        "wieder mindestens seit {since} vorhanden, zuvor {previous}",
     ),
 }
 
@@ -407,16 +409,16 @@ def in_place_text(
         "due": _text(np.asarray(due).astype(np.int64).astype(str)),
         "indicators": _text(np.asarray(indicators, dtype=object)),
     }
-    first, again, already = _PLACED[lang]
-    values["placed"] = fill(first, values, n)
-    if at_least is not None and np.any(at_least):
-        values["placed"] = np.where(at_least, fill(already, values, n), values["placed"])
+    first, again, already, again_already = _PLACED[lang]
+    unsure = np.zeros(n, dtype=bool) if at_least is None else np.asarray(at_least, dtype=bool)
+    values["placed"] = np.where(unsure, fill(already, values, n), fill(first, values, n))
     if previous is not None:
         earlier = pd.notna(np.asarray(previous, dtype=object))
         if earlier.any():
             spell = np.where(earlier, previous, "").astype(str)
             values["previous"] = _text(np.char.replace(spell, "-", "–"))
-            values["placed"] = np.where(earlier, fill(again, values, n), values["placed"])
+            later = np.where(unsure, fill(again_already, values, n), fill(again, values, n))
+            values["placed"] = np.where(earlier, later, values["placed"])
     out = np.full(n, "", dtype=object)
     for name, template in _IN_PLACE[lang].items():
         rows = review == name

@@ -23,7 +23,7 @@ __all__ = ["effects_view", "verdict_text"]
 def verdict_text(row: dict[str, Any], f: Formatter) -> str:
     """What one row of the effects table says, in ``f``'s language and number style, with
     the decimals of :func:`~mint_index.effect_monitoring.texts.effect_decimals`."""
-    from mint_index.effect_monitoring.texts import TEXTS, effect_decimals, year_words
+    from mint_index.effect_monitoring.texts import TEXTS, effect_decimals, wordings, year_words
 
     sizes = [abs(row[k]) for k in ("effect", "low", "high") if row.get(k) is not None]
     scale = max(sizes, default=1.0)
@@ -48,7 +48,8 @@ def verdict_text(row: dict[str, Any], f: Formatter) -> str:
         **{column: year(column) for column in ("years_after", "since", "end")},
     }
     values["years_word"] = str(year_words(np.array([values["years_after"]]), f.lang)[0])
-    return TEXTS[f.lang][row["verdict"]].format(**values)
+    (wording,) = wordings(np.array([row["verdict"]]), np.array([row.get("role")]))
+    return TEXTS[f.lang][wording].format(**values)
 
 
 def _indicator(row: dict[str, Any]) -> str:
