@@ -636,3 +636,18 @@ def test_geocodes_stored_as_numbers_in_a_sheet_are_reported(tmp_path: Path) -> N
     ds = _load(tmp_path, "1-1-3.xlsx", key={"pad": "auto"})
     assert value(ds, "03101", 2022, "Anzahl") == 251804
     assert value(ds, "03241001", 2022, "Anzahl") == 548186
+
+
+def test_a_land_written_with_its_district_digit_zero_is_the_land() -> None:
+    """The real Niedersachsen file keys the Land ``K030`` (``03`` and the Regierungsbezirk
+    digit 0, as the Kreise of a Land without Regierungsbezirke carry it): it is the Land
+    ``03`` - its 2005 population 7,993,946, read by hand - not a unit ``030`` that a units
+    table listing ``03`` left out while saying ``03`` had no data."""
+    real = Path(__file__).parent / "fixtures" / "real-data"
+    ds = load_sources([SourceSpec(path="indicator_1-1-1.csv")], base_dir=real)
+    assert "030" not in set(ds.unit_ids)
+    long = ds.long
+    land = long[(long["unit"] == "03") & (long["year"] == 2005)]
+    assert land["value"].tolist() == [7993946]
+    region = long[(long["unit"] == "031") & (long["year"] == 2005)]
+    assert region["value"].tolist() == [1650435]  # K031, the Statistische Region

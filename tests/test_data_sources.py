@@ -126,7 +126,9 @@ def _sdg_by_name(tmp_path: Path) -> tuple[Path, Path]:
     frame = pd.read_csv(REAL / "indicator_1-1-1.csv", dtype=str, keep_default_na=False)
     frame.drop(columns=["GeoCode"]).to_csv(tmp_path / "by_name.csv", index=False)
     regions = frame[["GeoCode", "Gebietseinheit"]].drop_duplicates()
-    units = pd.DataFrame({"unit": regions["GeoCode"].str[1:], "name": regions["Gebietseinheit"]})
+    # K03101 -> 03101; K030, the Land with its district digit 0, is Niedersachsen's 03
+    keys = regions["GeoCode"].str[1:].replace("030", "03")
+    units = pd.DataFrame({"unit": keys, "name": regions["Gebietseinheit"]})
     units.to_csv(tmp_path / "units.csv", index=False)
     return tmp_path / "by_name.csv", tmp_path / "units.csv"
 
@@ -696,6 +698,20 @@ def test_a_cover_sheet_first_and_one_sheet_with_the_table(tmp_path: Path) -> Non
     assert failure["code"] == "no_table_in_sheet" and "Tab1, Tab2" in failure["reason"]
     named = load_sources([SourceSpec(path="zwei.xlsx", year=2023, sheet="Tab2")], base_dir=tmp_path)
     assert value(named, "1", 2023, "Einwohner") == 101
+    # a hidden helper sheet beside the one a reader sees: the one seen is read
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.load_workbook(tmp_path / "zwei.xlsx")
+    book["Tab2"].sheet_state = "hidden"
+    book.save(tmp_path / "versteckt.xlsx")
+    seen = load_sources([SourceSpec(path="versteckt.xlsx", year=2023)], base_dir=tmp_path)
+    assert value(seen, "1", 2023, "Einwohner") == 100
+    assert seen.provenance["source"].iloc[0].endswith("versteckt.xlsx[Tab1]")
+    # only hidden ones: the message says they are hidden, as no reader of the file sees them
+    book["Tab1"].sheet_state = "hidden"
+    book.save(tmp_path / "alle.xlsx")
+    with pytest.raises(DataValidationError) as err:
+        load_sources([SourceSpec(path="alle.xlsx", year=2023)], base_dir=tmp_path)
+    assert "Tab1 (hidden), Tab2 (hidden)" in err.value.failures.iloc[0]["reason"]
 
 
 def test_a_year_in_a_head_that_is_not_its_date(tmp_path: Path) -> None:

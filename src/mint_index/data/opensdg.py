@@ -141,6 +141,8 @@ _NUTS_SHAPED = re.compile(r"^DE[0-9A-Z]{1,3}$")
 #: The letter prefix a platform writes before an official key (``K03101``, ``L03``,
 #: ``G03241001``).
 _GEO_PREFIX = re.compile(r"^[A-Za-z]+(?=[0-9])")
+#: A Land's key and the Regierungsbezirk digit 0 (``030``): the whole Land, ``03``.
+_LAND_WITH_ZERO = re.compile(r"^([0-9]{2})0$")
 #: A period of several years in a ``Year`` cell (``2015-2017``, a pooled or moving
 #: average), not a change between two years (``2024 / 2005``).
 _PERIOD = re.compile(r"^((?:1[89]|2[01])\d\d)\s*(?:-|–|—|bis)\s*((?:1[89]|2[01])\d\d)$")
@@ -225,6 +227,9 @@ def opensdg_frame(
         written = frame[key].astype(str).str.strip()
         keys, deeper = nuts_keys(written)
         keys = keys.str.replace(_GEO_PREFIX, "", regex=True)
+        # a Land with its Regierungsbezirk digit 0 (``K030``, as the Kreise of a Land
+        # without Regierungsbezirke carry it: 01001) is the Land: no district is numbered 0
+        keys = keys.str.replace(_LAND_WITH_ZERO, r"\1", regex=True)
         failures += _deeper_nuts(written, deeper, rows, source, key, columns)
         # ``DE01``: the prefix left ``01`` where no NUTS code was meant either; nor is
         # ``DE0310`` a key behind it, of no official key's length

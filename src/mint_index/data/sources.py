@@ -878,13 +878,16 @@ def _the_sheet_with_a_table(raw: bytes, name: str, spec: SourceSpec) -> Table:
     names = sheet_names(raw)
     sheets = {other: sheet_cells(raw, other) for other in names[1:]}
     tables = [other for other, (cells, _) in sheets.items() if _holds_table(cells)]
-    if len(tables) == 1:
-        chosen = tables[0]
+    hidden = hidden_sheets(raw)
+    seen = [other for other in tables if other not in hidden]  # a hidden helper sheet is
+    if len(seen) == 1:  # no table its reader means
+        chosen = seen[0]
         return _excel(raw, f"{name}[{chosen}]", _sheet_spec(spec, chosen), read=sheets[chosen])
+    listed = [f"{t} (hidden)" if t in hidden else str(t) for t in (seen or tables)]
     return failed_table(
         name,
         f"the first sheet {names[0]!r} holds no table (a cover, contents or notes sheet); "
-        f"sheets with a table: {', '.join(tables) or 'none'}; name one (sheet:, --sheet) or "
+        f"sheets with a table: {', '.join(listed) or 'none'}; name one (sheet:, --sheet) or "
         "read them all (sheet: '*')",
         "no_table_in_sheet",
     )
