@@ -477,3 +477,47 @@ def test_head_patterns_match_as_before(head: str) -> None:
     """Same matches, in linear time."""
     assert bool(layouts.POPULATION_HEAD.match(head)) == bool(_POPULATION_BEFORE.match(head))
     assert layouts._KEY_QUALIFIER.sub("", head) == _QUALIFIER_BEFORE.sub("", head)
+
+
+def test_flat_file_quality_marks_flag_their_values(tmp_path: Path) -> None:
+    """Today's flat files carry each value's quality mark in ``value_q`` (the 2020
+    interface in ``CODE__Label__q``): ``p`` provisional, ``r`` revised, ``s`` estimated,
+    ``e`` final, as a classic export writes ``5,7p``; a symbol there with no value is
+    that symbol. The marks were dropped: a provisional figure of a flat file read as a
+    plain one, while the same figure of a classic export was flagged."""
+    header = FLAT_HEADER + ";value_q"
+    rows = [
+        flat_row("01001000", "Insgesamt", "Insgesamt", "90000") + ";p",
+        flat_row("01001000", "weiblich", "Insgesamt", "46000") + ";e",
+        flat_row("01001000", "Insgesamt", "Ausländer", "9000") + ";",
+        flat_row("01001000", "weiblich", "Ausländer", "4100") + ";r",
+        flat_row("01002000", "Insgesamt", "Insgesamt", "") + ";.",
+        flat_row("01002000", "weiblich", "Insgesamt", "120000") + ";s",
+    ]
+    (tmp_path / "flat.csv").write_text(header + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    ds = load_sources([SourceSpec(path="flat.csv")], base_dir=tmp_path)
+    cells = ds.long.set_index(["unit", "variable"])
+    people = "Bevölkerungsstand (Anzahl)"
+    first = cells.loc["01001000"]
+    assert first.loc[f"{people} | Insgesamt | Insgesamt", "flag"] == "provisional"
+    assert first.loc[f"{people} | Insgesamt | Insgesamt", "value"] == 90000
+    assert first.loc[f"{people} | weiblich | Insgesamt", "flag"] == "final"
+    assert pd.isna(first.loc[f"{people} | Insgesamt | Ausländer", "flag"])
+    assert first.loc[f"{people} | weiblich | Ausländer", "flag"] == "revised"
+    second = cells.loc["01002000"]
+    assert second.loc[f"{people} | Insgesamt | Insgesamt", "missing_reason"] == (
+        "unknown_or_secret"
+    )
+    assert second.loc[f"{people} | weiblich | Insgesamt", "flag"] == "estimated"
+    assert second.loc[f"{people} | weiblich | Insgesamt", "value"] == 120000
+    # the 2020 interface: the statistic's own quality column
+    old = FLAT_2020_HEADER.replace(
+        "BEVSTD__Bevoelkerungsstand__Anzahl",
+        "BEVSTD__Bevoelkerungsstand__Anzahl;BEVSTD__Bevoelkerungsstand__q",
+    )
+    row = flat_2020_row("01001", "Flensburg", "Insgesamt", "92550;p", "56,73")
+    (tmp_path / "old.csv").write_text(old + "\n" + row + "\n", encoding="utf-8")
+    ds = load_sources([SourceSpec(path="old.csv")], base_dir=tmp_path)
+    cells = ds.long.set_index("variable")
+    assert cells.loc["Bevoelkerungsstand (Anzahl) | Insgesamt", "flag"] == "provisional"
+    assert pd.isna(cells.loc["Flaeche (qkm) | Insgesamt", "flag"])

@@ -37,7 +37,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from mint_index.data.cells import parse_cells
+from mint_index.data.cells import SYMBOLS, VALUE_FLAGS, parse_cells
 from mint_index.data.keys import comparable_names
 from mint_index.data.plain_tables import each_cell, total_labels
 from mint_index.data.problems import failures_frame
@@ -175,7 +175,7 @@ def flat_2020_frame(frame: pd.DataFrame) -> pd.DataFrame:
     attribute code, attribute label; the English export names all four
     ``N_variable_code``), then one column per statistic, ``CODE__Label__unit`` with
     ``_`` for spaces (``ERW065__Sozialvers.pflichtig_Beschaeftigte_am_Arbeitsort__Anzahl``)
-    and ``CODE__Label__q`` for its quality marks (left out, as today's ``value_q``). Each
+    and ``CODE__Label__q`` for its quality marks (carried as today's ``value_q``). Each
     statistic's column becomes rows of its own; where a file has several, a cell left
     empty is a combination the table does not have and gives no row. A German date
     (``31.12.2022``) is written as today's (``2022-12-31``). The index keeps each value's
@@ -205,14 +205,17 @@ def flat_2020_frame(frame: pd.DataFrame) -> pd.DataFrame:
     time = ids["time"].astype(str).str.strip()
     ids = ids.assign(time=time.str.replace(_GERMAN_DATE, _iso_date, regex=True))
     parts = []
+    quality = {c.lower(): c for c in columns[5:] if c.lower().endswith("__q")}
     for column in statistics:  # loop over the file's statistics (a handful)
         code, label, *unit = column.split("__")
         value = frame[column]
+        marks = quality.get(f"{code}__{label}__q".lower())
         part = ids.assign(
             value_variable_code=code.strip(),
             value_variable_label=label.replace("_", " ").strip(),
             value_unit=" ".join(unit).replace("_", " ").strip(),
             value=value,
+            value_q=frame[marks] if marks is not None else "",
         )
         parts.append(part if len(statistics) == 1 else part[value.astype(str).str.strip() != ""])
     return pd.concat(parts) if parts else ids.assign(value="")
@@ -373,12 +376,29 @@ def flat_frame(
         unit = frame["value_unit"].astype(str).str.strip()
         label = label.where(unit == "", label + " (" + unit + ")")
     long["variable"] = label
-    long["value"] = frame["value"]
+    long["value"] = _with_quality(frame["value"], frame.get("value_q"))
     for name, label_column in classes:
         long[name] = frame[label_column].astype(str).str.strip().replace("", "Insgesamt")
     code = str(frame["statistics_code"].iloc[0]).strip() if len(frame) else None
     title = str(frame["statistics_label"].iloc[0]).strip() if len(frame) else None
     return long, [name for name, _ in classes], code, title
+
+
+def _with_quality(value: pd.Series, quality: pd.Series | None) -> pd.Series:
+    """A flat file's values with the mark of its quality column (``value_q``) written as a
+    classic export writes it, so that one parser reads both alike: a mark letter after
+    the figure (``5,7 p``: provisional, revised, estimated, final), a symbol where the
+    figure is empty (``.``: unknown or secret). Other marks change nothing."""
+    if quality is None:
+        return value
+    mark = quality.astype(object).where(quality.notna(), "").astype(str).str.strip()
+    text = value.astype(object).where(value.notna(), "").astype(str).str.strip()
+    letter = mark.str.lower().isin(list(VALUE_FLAGS)) & (text != "")
+    symbol = mark.isin(list(SYMBOLS)) & (text == "")
+    out = value.astype(object).copy()
+    out[letter] = text[letter] + " " + mark[letter].str.lower()
+    out[symbol] = mark[symbol]
+    return out
 
 
 def name_column_by_cells(
