@@ -687,3 +687,58 @@ def test_an_ods_table_below_rows_of_spaces_or_a_million_empty_rows(
         mi.load_data(tmp_path / "t.ods", year=2023, key={"scheme": "own"})
     (problem,) = err.value.failures.itertuples()
     assert (problem.row, problem.column, problem.value) == (repeated + 3, "Einwohner", "1x")
+
+
+def test_a_formula_with_no_saved_result_is_said(tmp_path: Path) -> None:
+    """A workbook written by a program that does not compute (a reporting tool, a
+    script) and never opened and saved in Excel or LibreOffice holds its formulas without
+    their results: such a cell reads as empty, and said nothing of it, so two towns
+    silently had no score. It is now a warning naming the cells and the fix."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["AGS", "Gemeinde", "Einwohner", "Ausländer", "Ausländeranteil"])
+    sheet.append(["08115003", "Böblingen", 50000, 9000, 18.0])
+    sheet.append(["08115045", "Sindelfingen", 64000, 16000, "=ROUND(D3/C3*100,1)"])
+    sheet.append(["08115021", "Hildrizhausen", 3700, 370, "=ROUND(D4/C4*100,1)"])
+    book.save(tmp_path / "anteil.xlsx")
+    data = mi.load_data(tmp_path / "anteil.xlsx", year=2023)
+    said = data.warnings[data.warnings["code"] == "formula_without_result"]
+    assert len(said) == 1
+    assert said["value"].iloc[0] == "E3, E4"
+    assert "open the file in Excel or LibreOffice and save it" in said["reason"].iloc[0]
+    long = data.long.set_index(["unit", "variable"])["value"]
+    assert long[("08115003", "Ausländeranteil")] == 18.0  # a typed value reads as before
+    # saved by a program that computes, the formulas keep their results (``<v>25</v>``,
+    # where openpyxl writes ``<v />``): read, and nothing to say
+    with zipfile.ZipFile(tmp_path / "anteil.xlsx") as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    xml = parts["xl/worksheets/sheet1.xml"]
+    assert xml.count(b"<v />") == 2
+    parts["xl/worksheets/sheet1.xml"] = xml.replace(b"<v />", b"<v>25</v>", 1).replace(
+        b"<v />", b"<v>10</v>", 1
+    )
+    with zipfile.ZipFile(tmp_path / "gespeichert.xlsx", "w") as target:
+        for name, content in parts.items():
+            target.writestr(name, content)
+    saved = mi.load_data(tmp_path / "gespeichert.xlsx", year=2023)
+    assert not (saved.warnings["code"] == "formula_without_result").any()
+    shares = saved.long.set_index(["unit", "variable"])["value"]
+    assert shares[("08115045", "Ausländeranteil")] == 25.0
+
+
+def test_every_formula_without_result_is_found_across_chunks(tmp_path: Path) -> None:
+    """The sheet's XML is searched a megabyte at a time: a cell cut by a chunk's end is
+    found in the next. 40,000 formulas (some 2 MB of XML), each one found once."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["a", "b"])
+    for row in range(2, 40_002):
+        sheet.append([row, f"=A{row}*2"])
+    book.save(tmp_path / "many.xlsx")
+    raw = (tmp_path / "many.xlsx").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        assert len(archive.read("xl/worksheets/sheet1.xml")) > 2 * (1 << 20)
+    found = workbooks.formulas_without_result(raw)
+    assert found == [f"B{row}" for row in range(2, 40_002)]

@@ -113,6 +113,9 @@ SET_BY_PRODUCER: dict[str, str] = {
     "several_dates_in_a_year": "a flat file holds several reference dates in one year "
     "(quarterly figures): filter one",
     "repeated_cell": "the same cell given again with the same value (read once; a warning)",
+    "formula_without_result": "cells of a .xlsx workbook that hold a formula with no saved "
+    "result (written by a program that does not compute): read as empty, with a warning; "
+    "open the file in Excel or LibreOffice and save it",
     "hidden_sheet": "a hidden sheet of a workbook whose every sheet is read (sheet: '*'): "
     "passed over with a warning; named in a list, it is read",
     "no_table_in_sheet": "a sheet holds no table (a cover, contents or notes sheet): passed "

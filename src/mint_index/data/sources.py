@@ -111,7 +111,13 @@ from mint_index.data.readers import (
     unreadable_csv,
 )
 from mint_index.data.source import SourceSpec
-from mint_index.data.workbooks import hidden_sheets, percent_cells, sheet_cells, sheet_names
+from mint_index.data.workbooks import (
+    formulas_without_result,
+    hidden_sheets,
+    percent_cells,
+    sheet_cells,
+    sheet_names,
+)
 from mint_index.data.year_heads import (
     bare_year_heads,
     change_columns,
@@ -641,6 +647,7 @@ def _excel(
         table = _genesis(text, name, numbers_as_shown, "utf-8", downloaded=False)
         table.format, table.sha256, table.encoding = "excel", sha256_of(raw), None
         table.separator = table.decimal = None
+        table.warnings += _formulas_without_result(raw, one, name)
         return table
     if spec.format == "genesis":
         return failed_table(
@@ -666,7 +673,29 @@ def _excel(
     else:
         table = _plain_sheet(sheet, name, spec, merged)
     table.sha256 = sha256_of(raw)
+    table.warnings += _formulas_without_result(raw, one, name)
     return table
+
+
+#: The cells a warning about formulas without results names before it counts the rest.
+_FORMULAS_NAMED = 10
+
+
+def _formulas_without_result(raw: bytes, sheet: str | int, name: str) -> list[pd.DataFrame]:
+    """One warning naming a sheet's formulas with no saved result (they read as empty),
+    with what makes a program compute them."""
+    cells = formulas_without_result(raw, sheet)
+    if not cells:
+        return []
+    named = ", ".join(cells[:_FORMULAS_NAMED])
+    if len(cells) > _FORMULAS_NAMED:
+        named += f" and {len(cells) - _FORMULAS_NAMED} more"
+    reason = (
+        f"{len(cells)} cell(s) hold a formula with no saved result and read as empty: the "
+        "workbook was written by a program that does not compute and never saved in a "
+        "spreadsheet program; open the file in Excel or LibreOffice and save it"
+    )
+    return [failures_frame(name, None, None, named, reason, code="formula_without_result")]
 
 
 def _tidy_sheet(sheet: pd.DataFrame) -> bytes | None:

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PercentCells",
     "as_shown_percent",
+    "formulas_without_result",
     "hidden_sheets",
     "merged_cells",
     "percent_cells",
@@ -241,6 +242,38 @@ class PercentCells:
         values = sheet.to_numpy(dtype=object, copy=True)
         values[shown] = as_shown_percent(pd.Series(values[shown], dtype=object)).to_numpy()
         return pd.DataFrame(values, index=sheet.index, columns=sheet.columns)
+
+
+#: A cell of a .xlsx sheet's XML that holds a formula and no result
+#: (``<c r="E3"><f>ROUND(D3/C3*100,1)</f><v /></c>``), and where it stands.
+_FORMULA_WITHOUT_RESULT = re.compile(
+    rb"<c\b([^>]*)>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
+)
+_REFERENCE = re.compile(rb'\br="([A-Z]{1,3}[0-9]+)"')
+#: The longest cell element a chunk boundary may cut and the next chunk still finds.
+_CELL_BYTES = 1 << 16
+
+
+def formulas_without_result(raw: bytes, sheet: str | int = 0) -> list[str]:
+    """The cells (``E3``) of a .xlsx sheet that hold a formula with no saved result, which
+    read as empty: the workbook was written by a program that does not compute (a
+    reporting tool, a script) and never opened and saved in Excel or LibreOffice. An .ods
+    or .xls file stores every formula's result; none there."""
+    if workbook_format(raw) != "xlsx":
+        return []
+    cells: list[str] = []
+    with _refused_when_unreadable(), zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        sheets, _ = _xlsx_parts(archive)
+        with archive.open(_xlsx_sheet_path(sheets, sheet)) as content:
+            tail = b""  # read in chunks, never whole: a sheet may unpack to hundreds of MB
+            while block := content.read(1 << 20):
+                window, done = tail + block, 0
+                for cell in _FORMULA_WITHOUT_RESULT.finditer(window):
+                    at = _REFERENCE.search(cell.group(1))
+                    cells += [at.group(1).decode("ascii")] if at is not None else []
+                    done = cell.end()
+                tail = window[max(done, len(window) - _CELL_BYTES) :]
+    return cells
 
 
 def percent_cells(raw: bytes, sheet: str | int = 0) -> PercentCells:
