@@ -1303,8 +1303,9 @@ def test_a_start_of_year_stock_is_the_previous_years_31_december(tmp_path: Path)
     )
     # the packaged framework's two variables of the column, and a rate of them
     packaged = mi.default_framework().variable_map
-    source = {"type": "official", "table": "12411-03-03-4", "level": "Kreis", "row": "Insgesamt"}
     path = ["Bevölkerungsstand (Anzahl)", "Ausländer(innen)", "Insgesamt"]
+    source = {"type": "official", "table": "12411-03-03-4", "level": "Kreis", "row": "Insgesamt"}
+    source |= {"label_path": path}
     assert packaged["pop_foreign_start"].source.previous_year
     assert not packaged["pop_foreign"].source.previous_year
     assert list(packaged["pop_foreign"].source.label_path) == path
@@ -1314,8 +1315,12 @@ def test_a_start_of_year_stock_is_the_previous_years_31_december(tmp_path: Path)
             "index": {"id": "index", "label": {"de": "I", "en": "I"}},
             "nodes": [{"id": "d", "parent": "index", "label": {"de": "D", "en": "D"}}],
             "variables": [
-                {"id": v, "unit": "count", "label": {"de": v, "en": v}, "source": source}
-                | {"source": source | {"label_path": path, "previous_year": v.endswith("start")}}
+                {
+                    "id": v,
+                    "unit": "count",
+                    "label": {"de": v, "en": v},
+                    "source": source | {"previous_year": v.endswith("start")},
+                }
                 for v in ("pop_foreign", "pop_foreign_start")
             ],
             "indicators": [
