@@ -199,10 +199,12 @@ def effects(
             presence[str(measure)] = levels
         outputs = output_nodes(action, res.framework)
         nodes = [n for n in action.indicators if n in outcomes or n in outputs]
+        # no outcome left because this framework lacks nodes: said (a measure whose
+        # catalog names none, a welcome service, reads no_outcome without a warning)
         lacking = [n for n in action.indicators if n not in res.framework.node_ids]
-        if not outcomes and lacking:  # no outcome left, for want of nodes: said; one whose
-            unmeasurable[str(measure)] = (len(rows), lacking, bool(nodes))  # catalog names
-        if not nodes:  # none (a welcome service: no_outcome) has nothing to warn of
+        if not outcomes and lacking:
+            unmeasurable[str(measure)] = (len(rows), lacking, bool(nodes))
+        if not nodes:
             continue
         nan = np.full(derived.shape[:2], np.nan)
         own = np.stack([derived[:, :, own_col[n]] if n in own_col else nan for n in nodes], -1)

@@ -44,7 +44,7 @@ FRAME_COLUMNS = [
     "effort",
     "horizon",
     "since",  # in_place: the year the measure started
-    "since_at_least",  # in_place: in place in the first data year, so begun then or before
+    "since_at_least",  # in_place: no observed answer the year before, so begun then or before
     "review",  # in_place: working, review, wait or unknown (effect_monitoring.measure_review)
     "review_indicators",  # in_place: the indicators that decided the review
     "previous_spell",  # in_place: the spell before, if it stopped and started again

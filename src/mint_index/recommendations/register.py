@@ -153,7 +153,7 @@ def in_place_rows(
     """One row per unit, year and measure in place (register and framework; the register
     wins where both know a measure): ``unit, measure, since, since_at_least, year, review,
     review_indicators, previous_spell`` (``since_at_least``: known from a yes/no indicator
-    already at its top level in the first year of data, so begun in ``since`` or before).
+    with no observed answer the year before, so begun in ``since`` or before).
     For the register's measures ``review`` is the verdict of
     :func:`~mint_index.effect_monitoring.measure_review` on all years of ``results``
     (``wait`` in the years before the measure's horizon); measures known only from a yes/no
@@ -257,7 +257,7 @@ class Placed:
     action: np.ndarray  # codes into actions
     actions: pd.Index  # the ranked actions' categories, then measures no rule asked for
     since: np.ndarray  # int64
-    since_at_least: np.ndarray  # bool: begun in ``since`` or before (the data begin there)
+    since_at_least: np.ndarray  # bool: begun in ``since`` or before (no answer the year before)
     review: pd.Categorical
     review_indicators: pd.Categorical
     previous_spell: pd.Categorical

@@ -275,9 +275,10 @@ class Action(_Strict):
     )
     outputs: list[Id] = Field(
         default_factory=list,
-        description="Those of 'indicators' that count what the measure itself provides "
-        "(events held, people trained, mentors active): a rise in them shows the measure is "
-        "carried out, not what it achieves, so it never counts as its effect.",
+        description="Those of 'indicators' that count what the measure itself provides, or "
+        "the share it reaches (events held, people trained, organisations in a network): a "
+        "change in them shows the measure is carried out, not what it achieves, so it never "
+        "counts as its effect.",
     )
 
     @model_validator(mode="after")
