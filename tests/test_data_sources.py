@@ -1421,6 +1421,11 @@ def test_label_ids_are_valid_unique_and_keep_the_specific_levels() -> None:
     assert label_ids(["Gültige Stimmen | SPD"], taken) == ["gueltige_stimmen_spd"]
     assert label_ids(["Gültige Stimmen | SPD"], taken) == ["gueltige_stimmen_spd_2"]
     assert label_ids(["2015"], taken) == ["v_2015"]
+    # a share's % is a word of its own: "..._in" said nothing (audit 6)
+    assert label_ids(["Ausländeranteil in %", "Anteil Ü65 (%)"], taken) == [
+        "auslaenderanteil_in_prozent",
+        "anteil_ue65_prozent",
+    ]
 
 
 def test_label_ids_of_huge_labels_are_made_in_linear_time() -> None:

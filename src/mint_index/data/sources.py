@@ -128,6 +128,7 @@ from mint_index.data.year_heads import (
 )
 from mint_index.errors import MintIndexError
 from mint_index.reasons import with_codes
+from mint_index.rules.text import ASCII_UMLAUTS
 
 __all__ = [
     "apply_keys",
@@ -1432,19 +1433,12 @@ _FILLER = frozenset(
 
 
 def _slug(text: str) -> str:
-    """``Gültige Stimmen`` -> ``gueltige_stimmen``: lower-case ASCII words joined by ``_``."""
-    text = text.replace("ß", "ss")
-    for umlaut, plain in (
-        ("ä", "ae"),
-        ("ö", "oe"),
-        ("ü", "ue"),
-        ("Ä", "Ae"),
-        ("Ö", "Oe"),
-        ("Ü", "Ue"),
-    ):
-        text = text.replace(umlaut, plain)
+    """``Gültige Stimmen`` -> ``gueltige_stimmen``: lower-case ASCII words joined by ``_``,
+    umlauts spelt out as ASCII exports spell them, ``%`` as ``prozent``
+    (``Ausländeranteil in %`` -> ``auslaenderanteil_in_prozent``, not ``..._in``)."""
+    text = text.casefold().translate(ASCII_UMLAUTS).replace("%", " prozent ")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
 
 
 def _fitted(words: list[str]) -> str:
