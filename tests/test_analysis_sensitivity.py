@@ -195,3 +195,21 @@ def test_nothing_varied_is_an_error(res: mi.Results) -> None:
         sensitivity(res, vary={"weights": 0.0})
     with pytest.raises(SpecError, match="n:"):
         sensitivity(res, vary=VARY, n=1)
+
+
+@pytest.mark.parametrize(
+    ("argument", "said"),
+    [
+        ({"chunk_size": 0}, "chunk_size must be a positive integer"),
+        ({"seed": "a"}, "seed must be a whole number"),
+        ({"seed": -1}, "seed must be a whole number"),
+        ({"executor": "x"}, "executor must be a concurrent.futures.Executor"),
+    ],
+)
+def test_bad_run_arguments_are_spec_errors(res: mi.Results, argument: dict, said: str) -> None:
+    """They ended in numpy's or the executor's own errors (``range()``'s ValueError, an
+    AttributeError), as uncertainty's did, before any work was checked."""
+    with pytest.raises(SpecError, match=said):
+        sensitivity(res, vary=VARY, n=4, **argument)
+    with pytest.raises(SpecError, match=said):
+        mi.uncertainty(res, n=4, **argument)

@@ -324,6 +324,26 @@ def test_weight_noise_stays_within_its_share(res: mi.Results) -> None:
         assert values.min() < 0.85 * nominal and values.max() > 1.15 * nominal
 
 
+def test_a_nodes_own_share_wins_over_its_levels_in_any_order(res: mi.Results) -> None:
+    """``{"i0": 0.9, 1: 0.2}`` gave i0 the level's 0.2 (the dict was applied in order),
+    ``{1: 0.2, "i0": 0.9}`` its own 0.9: the node's own share now wins either way."""
+    fw = res.framework
+    i0 = fw.node_ids.index("i0")
+    for vary in ({"weights": {"i0": 0.9, 1: 0.2}}, {"weights": {1: 0.2, "i0": 0.9}}):
+        (weights,) = parse_vary(vary, res)
+        assert weights.shares is not None
+        others = [fw.node_ids.index(n) for n in fw.indicator_ids if n != "i0"]
+        assert weights.shares[i0] == 0.9 and set(weights.shares[others]) == {0.2}
+
+
+def test_a_year_as_numpy_gives_it(res: mi.Results) -> None:
+    """``years=res.years[-1]`` (a numpy integer) raised "'numpy.int64' object is not
+    iterable"."""
+    last = np.asarray(res.years)[-1]
+    ua = uncertainty(res, n=4, vary={"weights": 0.2}, seed=1, years=last, nodes="index")
+    assert set(ua.rank_stats["year"]) == {int(last)}
+
+
 def test_default_nodes_are_the_index_and_its_aggregate_children(res: mi.Results) -> None:
     # The fixture's index has the domain "dom" and the dimension "dim2" as children.
     vary = {"weights": 0.2, "normalise": ["minmax", "rank"]}

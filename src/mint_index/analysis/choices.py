@@ -9,7 +9,8 @@ same things.
 Accepted ``vary`` entries:
 
 - ``"weights"``: a share ``s`` (every weight becomes ``w * (1 + U(-s, s))``), or a dict
-  of shares by framework level (int; 1 = indicators) or by node id.
+  of shares by framework level (int; 1 = indicators) or by node id; a node's own share
+  wins over its level's.
 - ``"normalise"``, ``"aggregate"``, ``"impute"``: a list of alternative specs (method name
   or ``{"method": ..., **params}``); ``None`` in the list means "as in the results".
   An alternative applies to every node, like ``res.rescore(normalise=...)``.
@@ -150,11 +151,14 @@ def _weight_shares(value: Any, results: Results, problems: list[str]) -> np.ndar
 
     if isinstance(value, Mapping):
         levels = fw.levels
-        for key, share in value.items():
+        # levels first, then node ids: a node's own share wins over its level's, whatever
+        # the order the dict was written in
+        by_node = sorted(value.items(), key=lambda item: not _is_level(item[0]))
+        for key, share in by_node:
             s = check(share, f"vary['weights'][{key!r}]")
             if s is None:
                 continue
-            if isinstance(key, int) and not isinstance(key, bool):
+            if _is_level(key):
                 hits = [i for i, n in enumerate(nodes) if levels[n] == key and i != root]
                 if not hits:
                     valid = sorted({levels[n] for n in nodes if n != fw.index.id})
@@ -176,6 +180,11 @@ def _weight_shares(value: Any, results: Results, problems: list[str]) -> np.ndar
             shares[:] = s
             shares[root] = 0.0
     return shares
+
+
+def _is_level(key: Any) -> bool:
+    """Whether a key of ``vary["weights"]`` names a framework level (an int), not a node."""
+    return isinstance(key, int) and not isinstance(key, bool)
 
 
 def parse_vary(vary: Mapping[str, Any], results: Results) -> list[Factor]:

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Simulation",
+    "check_run",
     "rank_rows",
     "simulate",
 ]
@@ -285,6 +286,24 @@ def _override_aggregation(results: Results, choice: StepChoice) -> tuple[StepCho
     does not name its own): the plan applies the override, without parsing anything."""
     changed = results.plan.with_changes(aggregate=choice).aggregate
     return tuple(changed[a] for a in results.framework.aggregate_ids)
+
+
+def check_run(seed: object, executor: object, chunk_size: object) -> None:
+    """The arguments :func:`~mint_index.analysis.uncertainty.uncertainty` and
+    :func:`~mint_index.analysis.sensitivity.sensitivity` share, checked before any work
+    (a bad one failed deep inside numpy or the executor): ``seed`` None or a whole number,
+    0 or more; ``executor`` None, a ``concurrent.futures.Executor`` or a Dask client;
+    ``chunk_size`` a positive integer."""
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise SpecError(f"chunk_size must be a positive integer, got {chunk_size!r}")
+    whole = isinstance(seed, int | np.integer) and not isinstance(seed, bool)
+    if seed is not None and not (whole and int(cast(int, seed)) >= 0):
+        raise SpecError(f"seed must be a whole number, 0 or more, or None, got {seed!r}")
+    if executor is not None and not (isinstance(executor, Executor) or _is_dask_client(executor)):
+        raise SpecError(
+            "executor must be a concurrent.futures.Executor or a dask.distributed.Client, "
+            f"got {type(executor).__name__}"
+        )
 
 
 def _is_dask_client(executor: object) -> bool:

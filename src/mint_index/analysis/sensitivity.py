@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from mint_index.analysis.choices import draw, parse_vary
-from mint_index.analysis.replicate import Simulation, simulate
+from mint_index.analysis.replicate import Simulation, check_run, simulate
 from mint_index.analysis.sobol import saltelli_design, sobol_indices
 from mint_index.analysis.uncertainty import rank_statistics, replication_table, resolve_targets
 from mint_index.errors import SpecError
@@ -125,6 +125,7 @@ def sensitivity(
         raise SpecError(f"n: the base sample size must be an integer >= 2, got {n!r}")
     if isinstance(nboot, bool) or not isinstance(nboot, int) or nboot < 0:
         raise SpecError(f"nboot must be a non-negative integer, got {nboot!r}")
+    check_run(seed, executor, chunk_size)
     factors = parse_vary(vary, results)
     if not factors:
         raise SpecError("sensitivity: nothing is varied (every weight share is 0)")

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from mint_index.analysis.choices import Factor, Replications, draw, parse_vary
-from mint_index.analysis.replicate import Simulation, simulate
+from mint_index.analysis.replicate import Simulation, check_run, simulate
 from mint_index.errors import SpecError
 from mint_index.plan import StepChoice
 from mint_index.rules.quantiles import quantiles_of_sorted
@@ -233,7 +233,7 @@ def resolve_targets(
     chosen_years = (
         all_years
         if years is None
-        else ([years] if isinstance(years, int) else [int(y) for y in years])
+        else ([int(years)] if isinstance(years, int | np.integer) else [int(y) for y in years])
     )
     problems = []
     bad_nodes = [n for n in chosen_nodes if n not in fw.aggregate_ids]
@@ -285,8 +285,7 @@ def uncertainty(
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise SpecError(f"n: the number of replications must be a positive integer, got {n!r}")
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
-        raise SpecError(f"chunk_size must be a positive integer, got {chunk_size!r}")
+    check_run(seed, executor, chunk_size)
     thread_count(threads, 1)  # a bad count fails here, before any work
     vary = DEFAULT_VARY if vary is None else vary
     factors = parse_vary(vary, results)
