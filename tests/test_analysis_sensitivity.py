@@ -213,3 +213,15 @@ def test_bad_run_arguments_are_spec_errors(res: mi.Results, argument: dict, said
         sensitivity(res, vary=VARY, n=4, **argument)
     with pytest.raises(SpecError, match=said):
         mi.uncertainty(res, n=4, **argument)
+
+
+def test_an_output_that_never_varies_has_no_index_and_no_numpy_warning() -> None:
+    """Two units whose ranks never change: every index is NaN, as documented, and numpy's
+    "All-NaN slice encountered" no longer reaches the user."""
+    import warnings
+
+    same = np.full(50, 3.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        table = sobol_indices(same, same, np.stack([same, same]), ["a", "b"], nboot=20)
+    assert table[["S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"]].isna().all().all()

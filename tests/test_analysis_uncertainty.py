@@ -336,6 +336,15 @@ def test_a_nodes_own_share_wins_over_its_levels_in_any_order(res: mi.Results) ->
         assert weights.shares[i0] == 0.9 and set(weights.shares[others]) == {0.2}
 
 
+def test_results_without_a_score_are_refused() -> None:
+    """One unit under min-max has no score anywhere: the analysis returned a table of NaN
+    ranks without a word (the sensitivity analysis refused the same results)."""
+    alone = make_results(units=1, years=(2022,), normalise="minmax", missing=0.0)
+    assert np.isnan(alone.cube("aggregated")).all()  # the case
+    with pytest.raises(SpecError, match=r"no unit has a score at .* nothing to rank"):
+        uncertainty(alone, n=4, vary={"weights": 0.2})
+
+
 def test_a_year_as_numpy_gives_it(res: mi.Results) -> None:
     """``years=res.years[-1]`` (a numpy integer) raised "'numpy.int64' object is not
     iterable"."""

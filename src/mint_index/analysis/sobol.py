@@ -110,9 +110,12 @@ def sobol_indices(
         ]
         boot_s1 = np.concatenate([p[0] for p in parts], axis=1)  # [d, nboot]
         boot_st = np.concatenate([p[1] for p in parts], axis=1)
-        with np.errstate(invalid="ignore"):
-            bounds[0], bounds[1] = np.nanquantile(boot_s1, [low_q, high_q], axis=1)
-            bounds[2], bounds[3] = np.nanquantile(boot_st, [low_q, high_q], axis=1)
+        for k, boot in ((0, boot_s1), (2, boot_st)):
+            # a factor none of whose resamples has an index (the output does not vary)
+            # keeps NaN bounds, without numpy's warning about an all-NaN slice
+            some = ~np.isnan(boot).all(axis=1)
+            if some.any():
+                bounds[k : k + 2, some] = np.nanquantile(boot[some], [low_q, high_q], axis=1)
     return pd.DataFrame(
         {
             "factor": names,

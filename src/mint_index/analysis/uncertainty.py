@@ -255,6 +255,19 @@ def resolve_targets(
     return chosen_nodes, sorted(set(chosen_years))
 
 
+def _check_scored(results: Results, nodes: list[str], years: list[int]) -> None:
+    """Refuse results with no score at any of ``nodes`` in ``years`` (a single unit under
+    min-max has none): every rank would be missing, the table all NaN."""
+    fw = results.framework
+    at = [fw.node_ids.index(n) for n in nodes]
+    rows = [list(results.years).index(y) for y in years]
+    if np.isnan(results.cube("aggregated")[np.ix_(rows, range(len(results.unit_ids)), at)]).all():
+        raise SpecError(
+            f"uncertainty: no unit has a score at {', '.join(nodes)} in "
+            f"{', '.join(map(str, years))}: nothing to rank"
+        )
+
+
 def uncertainty(
     results: Results,
     n: int = 1000,
@@ -290,6 +303,7 @@ def uncertainty(
     vary = DEFAULT_VARY if vary is None else vary
     factors = parse_vary(vary, results)
     chosen_nodes, chosen_years = resolve_targets(results, nodes, years)
+    _check_scored(results, chosen_nodes, chosen_years)
     rng = np.random.default_rng(seed)
     u = rng.random((n, sum(f.width for f in factors)))
     reps = draw(factors, u, results)
