@@ -397,29 +397,31 @@ def test_invalid_vary_reports_every_problem(res: mi.Results) -> None:
         uncertainty(res, n=0, vary={"weights": 0.1})
 
 
-def test_nominal_ranks_have_no_tolerance() -> None:
-    # D7: COINr ranks the nominal results with rank(ties.method = "min"): scores 1e-10
-    # apart are different ranks, exact copies share the lowest; 0 = missing.
-    from mint_index.rules.ranks import rank_rows as exact_rank_rows
+def test_nominal_ranks_tie_as_the_replications_do() -> None:
+    # Scores 1e-10 apart (of 70) differ in their last bits only: a tie, in the nominal
+    # ranks (rules.ranks) and in the replications' alike; 50 + 1e-6 is a score of its own.
+    from mint_index.rules.ranks import rank_rows as results_rank_rows
 
-    scores = np.array([[50.0, 50.0 + 1e-10, 50.0, np.nan, 70.0], [1.0, 1.0, 1.0, 1.0, 1.0]])
-    np.testing.assert_array_equal(exact_rank_rows(scores), [[3, 2, 3, 0, 1], [1, 1, 1, 1, 1]])
-    assert rank_rows(scores)[0].tolist() == [2, 2, 2, 0, 1]  # replications: 1e-10 ties
+    scores = np.array([[50.0, 50.0 + 1e-10, 50.0, np.nan, 70.0], [50.0, 50.0 + 1e-6, 50.0, 0, 70]])
+    np.testing.assert_array_equal(results_rank_rows(scores), [[2, 2, 2, 0, 1], [3, 2, 3, 5, 1]])
+    np.testing.assert_array_equal(rank_rows(scores), results_rank_rows(scores))
 
 
-def test_uncertainty_nominal_ranks_separate_near_ties() -> None:
+def test_nominal_ranks_tie_scores_equal_but_for_their_last_bits() -> None:
+    """Three units whose index scores differ in their last bits only share their nominal
+    rank, as their replications do: on the example district the nominal rank lay outside
+    its replications' interval (14 against 12-12)."""
     res = make_results(units=6, years=(2022,), missing=0.0, seed=2)
     cube = res.cube("aggregated").copy()
     index = res.framework.node_ids.index("index")
-    cube[0, 1, index] = cube[0, 0, index] + 1e-10  # unit 1 a hair above unit 0
+    cube[0, 1, index] = cube[0, 0, index] * (1 + 1e-15)  # unit 1 a last bit above unit 0
     cube[0, 2, index] = cube[0, 0, index]  # unit 2 an exact copy of unit 0
     res._stages["aggregated"] = cube  # the nominal scores as given; replications untouched
     ua = uncertainty(res, n=4, vary={"weights": 0.0}, seed=1, nodes=["index"])
-    nominal = ua.rank_stats.set_index("unit")["nominal"]
+    stats = ua.rank_stats.set_index("unit")
     units = res.unit_ids
-    assert nominal[units[1]] < nominal[units[0]] == nominal[units[2]]
-    expected = pd.Series(cube[0, :, index], index=units).rank(method="min", ascending=False)
-    np.testing.assert_array_equal(nominal.reindex(units).to_numpy(), expected.to_numpy())
+    assert stats.loc[units[0], "nominal"] == stats.loc[units[1], "nominal"]
+    assert stats.loc[units[1], "nominal"] == stats.loc[units[2], "nominal"]
 
 
 def test_without_arguments_weights_vary_by_a_quarter(res: mi.Results) -> None:

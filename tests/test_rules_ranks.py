@@ -13,10 +13,22 @@ from mint_index.rules.ranks import nan_for_unranked, rank_dtype, rank_rows
 
 
 def test_ranks_by_hand() -> None:
-    # 70 is first; the two exact 50s share rank 2 and 50 + 1e-10 is not a tie; NaN: 0
-    scores = np.array([[50.0, 50.0 + 1e-10, 50.0, np.nan, 70.0], [1.0, 1.0, 1.0, 1.0, 1.0]])
-    assert rank_rows(scores).tolist() == [[3, 2, 3, 0, 1], [1, 1, 1, 1, 1]]
+    # 70 is first; the two 50s and 50 + 1e-10 (a difference of 1.4e-12 of the largest
+    # score: floating-point noise) share rank 2, 50 + 1e-6 does not; NaN: 0
+    scores = np.array(
+        [[50.0, 50.0 + 1e-10, 50.0, np.nan, 70.0], [50.0, 50.0 + 1e-6, 50.0, 1.0, 70.0]]
+    )
+    assert rank_rows(scores).tolist() == [[2, 2, 2, 0, 1], [3, 2, 3, 5, 1]]
     assert rank_rows(scores).dtype == np.uint16
+
+
+def test_scores_equal_but_for_their_last_bits_tie() -> None:
+    """The example district's three towns at 33.333333 on a dimension, summed in
+    different orders: ranked 12, 12 and 14 by their last bits; 12 each now."""
+    third = (np.float64(100.0) + 0.0) / 3
+    other = np.nextafter(third, 0.0)  # a last bit lower
+    scores = np.array([[90.0, third, other, third, 10.0]])
+    assert rank_rows(scores).tolist() == [[1, 2, 2, 2, 5]]
 
 
 def test_peer_ranks_by_hand() -> None:
@@ -38,7 +50,7 @@ def test_rank_dtype_holds_every_rank() -> None:
 _scores = arrays(
     np.float64,
     st.tuples(st.integers(1, 4), st.integers(1, 30)),
-    elements=st.sampled_from([np.nan, -1.5, 0.0, 2.0, 2.0 + 1e-12, 3.25, 100.0]),
+    elements=st.sampled_from([np.nan, -1.5, 0.0, 2.0, 2.0 + 1e-6, 3.25, 100.0]),
 )
 
 

@@ -31,8 +31,8 @@ from mint_index.analysis.replicate_batch import Indicators, batch_outputs
 from mint_index.errors import SpecError
 from mint_index.methods.registry import INDICATOR_STEPS
 from mint_index.plan import StepChoice
-from mint_index.rules.ranks import rank_dtype
-from mint_index.rules.ranks import rank_rows as exact_rank_rows
+from mint_index.rules.ranks import RANK_RTOL, rank_dtype
+from mint_index.rules.ranks import rank_rows as results_rank_rows
 from mint_index.threads import Threads
 
 if TYPE_CHECKING:
@@ -54,15 +54,11 @@ __all__ = [
 #: with 0.5 MB than with 1 MB, and more again with 0.25 MB).
 BATCH_ELEMENTS = 2**16
 
-#: Scores closer than this share of the row's largest absolute score count as tied, so
-#: that the last bits of floating-point sums never reorder equal units.
-RANK_RTOL = 1e-10
-
 
 def rank_rows(scores: np.ndarray, rtol: float = RANK_RTOL) -> np.ndarray:
     """Rank each row of ``scores`` ``[row, unit]`` as :mod:`mint_index.rules.ranks` does
-    (1 = highest, ties share the lowest rank, 0 = missing score), but with a tolerance: the
-    replications' ranks.
+    (1 = highest, ties within ``rtol`` share the lowest rank, 0 = missing score), faster:
+    the replications' ranks.
 
     Scores are binned on a 2**k grid over the row's range and packed with the unit's
     position into one int64, so a plain sort (much faster than ``argsort``) yields both
@@ -404,7 +400,7 @@ def simulate(
             futures[i] = None  # free the chunk's arrays as soon as they are copied
     aggregated = results.cube("aggregated")[year_index]
     nominal = np.stack([aggregated[:, :, position[n]] for n in nodes])  # [node, y, u]
-    nominal_ranks = exact_rank_rows(nominal.reshape(-1, n_u)).reshape(nominal.shape)
+    nominal_ranks = results_rank_rows(nominal.reshape(-1, n_u)).reshape(nominal.shape)
     return Simulation(
         nodes=list(nodes),
         years=np.asarray(years),

@@ -2,17 +2,24 @@
 ``rank(-x, ties.method = "min")``, as COINr ranks results; pandas' ``method="min"``), a
 missing score has no rank; a peer rank is the same among the units of one peer group.
 
+Equal means equal to within :data:`RANK_RTOL` of the row's largest absolute score: the
+last bits of a floating-point sum are no difference between units. Three towns that
+score 33.333333 each on a dimension ranked 12, 12 and 14, as their sums differed in the
+last bit; they share rank 12.
+
 ``res.ranks``, the report's ranks and the uncertainty analysis's nominal ranks read them
-from :func:`rank_rows`. Only the uncertainty analysis's replications rank differently, on
-purpose: scores closer than a tolerance tie there, so that the last bits of floating-point
-sums never reorder equal units (:func:`mint_index.analysis.replicate.rank_rows`).
+from :func:`rank_rows`; the uncertainty analysis's replications rank by the same rule in a
+faster way of their own (:func:`mint_index.analysis.replicate.rank_rows`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["nan_for_unranked", "rank_dtype", "rank_rows"]
+__all__ = ["RANK_RTOL", "nan_for_unranked", "rank_dtype", "rank_rows"]
+
+#: Scores closer than this share of the row's largest absolute score count as tied.
+RANK_RTOL = 1e-10
 
 
 def rank_dtype(n_units: int) -> type[np.unsignedinteger]:
@@ -21,14 +28,18 @@ def rank_dtype(n_units: int) -> type[np.unsignedinteger]:
 
 
 def rank_rows(scores: np.ndarray, groups: np.ndarray | None = None) -> np.ndarray:
-    """Rank each row of ``scores`` ``[row, unit]``: 1 = highest, only equal scores tie
-    and share the lowest rank, 0 = missing (an unsigned array, :func:`rank_dtype`).
+    """Rank each row of ``scores`` ``[row, unit]``: 1 = highest, scores equal to within
+    :data:`RANK_RTOL` of the row's largest absolute score tie and share the lowest rank,
+    0 = missing (an unsigned array, :func:`rank_dtype`).
 
     ``groups``: ``[unit]`` integer codes; each unit is then ranked among the units of its
-    own group (code -1: no group, rank 0). Two units 1e-10 apart are different units
-    here, not a tie.
+    own group (code -1: no group, rank 0).
     """
     rows, n = scores.shape
+    # each score as a whole number of steps of the tolerance: equal steps tie
+    scale = np.where(np.isnan(scores), 0.0, np.abs(scores)).max(axis=1, initial=0.0)
+    step = np.where(scale > 0, scale * RANK_RTOL, 1.0)[:, None]
+    scores = np.round(scores / step)
     order = np.argsort(-scores, axis=1, kind="stable")  # NaN last
     place = np.arange(1, n + 1)
     offset: np.ndarray | int = 0  # per sorted position: the places before its group
