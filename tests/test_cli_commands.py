@@ -110,6 +110,14 @@ def test_no_output_is_written_over_an_input(drop: Path, capsys: pytest.CaptureFi
     assert "a folder this run reads" in capsys.readouterr().err
     assert {p: p.read_bytes() for p in (data, units)} == before
     assert sorted(p.name for p in (drop / "data").iterdir()) == ["2022.csv", "2023.csv"]
+    # nor the provenance file a CSV output writes beside it: an input of that name was
+    # overwritten with the run's provenance, exit 0 (audit of the scores files)
+    beside = drop / "s.csv.provenance.json"
+    beside.write_bytes(units.read_bytes())
+    taken = ("--framework", FRAMEWORK, "--units", beside)
+    assert cli("score", data, *taken, "--out", drop / "s.csv") == EXIT_DATA
+    assert "it is an input of this run" in capsys.readouterr().err
+    assert beside.read_bytes() == units.read_bytes() and not (drop / "s.csv").exists()
 
 
 def test_validate_json_lists_inputs_with_hashes(
@@ -399,6 +407,14 @@ def test_compare_two_drops_lists_definition_changes(
         {"kind": "node", "id": "participation", "change": "changed", "fields": "weight"}
     ]
     assert (out / "report" / "index.html").is_file()
+    # an output folder inside a drop it reads: the next run would find a subfolder in its
+    # data and stop (accepted before, even without --force)
+    inside = drop / "data" / "comparison"
+    for force in ((), ("--force",)):
+        args = (drop / "data" / "2022.csv", drop / "data", "--framework", FRAMEWORK)
+        assert cli("compare", *args, "--out", inside, *force) == EXIT_DATA
+        assert "a folder this run reads" in capsys.readouterr().err
+    assert not inside.exists()
 
 
 # ---- report and demo ---------------------------------------------------------------------

@@ -321,13 +321,22 @@ def check_output_folder(folder: Path, inputs: Iterable[Path] = (), force: bool =
     be written at all.
 
     A folder that does not exist, is empty, or holds only what a mint-index marker lists
-    is replaced whole (True). A dangerous folder (``/``, the home folder, a folder holding
-    an input) or a non-empty folder mint-index did not write is refused, unless
-    ``force``: then mint-index's files are swapped in one by one and every other file is
-    left alone (False).
+    is replaced whole (True). A folder inside an input folder is refused always (``compare
+    old/ new/ --out old/comparison``: the next run would find a subfolder in its data). A
+    dangerous folder (``/``, the home folder, a folder holding an input) or a non-empty
+    folder mint-index did not write is refused, unless ``force``: then mint-index's files
+    are swapped in one by one and every other file is left alone (False).
     """
     if folder.exists() and not folder.is_dir():
         raise OutputError(f"{folder} exists and is not a folder")
+    inputs = list(inputs)
+    for given in inputs:  # even with force: the folder would be read as data next time
+        source = Path(given).resolve()
+        if source.is_dir() and source in _resolved(folder).parents:
+            raise OutputError(
+                f"refusing to write the output into {folder}: it lies in {given}, a folder "
+                "this run reads, which would read it next time; choose another --out"
+            )
     danger = _dangerous(folder, inputs)
     if danger is not None:
         if not force:

@@ -665,13 +665,18 @@ def check_output_not_input(
 ) -> None:
     """Refuse to write ``out`` over an input of the run or into a folder it reads: the
     command line's inputs, the files ``inputs`` read (a project's too) and ``more``; and
-    where a project source's glob would read it as data next time (``data/*.csv``)."""
+    where a project source's glob would read it as data next time (``data/*.csv``). A CSV
+    file's provenance file beside it (``s.csv.provenance.json``) is checked as well: an
+    input of that name was overwritten."""
     from mint_index.data.inputs import source_names
     from mint_index.errors import OutputError
     from mint_index.files import check_not_an_input
+    from mint_index.scores_file import sidecar
 
     read = [Path(record["path"]) for record in inputs.files] if inputs is not None else []
-    check_not_an_input(out, [*given_paths(args), *read, *(p for p in more if p is not None)])
+    given = [*given_paths(args), *read, *(p for p in more if p is not None)]
+    for written in (out, sidecar(out)) if out.suffix.lower() == ".csv" else (out,):
+        check_not_an_input(written, given)
     project = inputs.project if inputs is not None else None
     for spec in project.sources if project is not None else ():
         if source_names(out, spec.path, project.root):  # type: ignore[union-attr]
