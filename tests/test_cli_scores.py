@@ -203,9 +203,10 @@ _RANK = st.one_of(st.none(), st.integers(1, 10**6))  # a rank counts from 1
 def test_json_rows_are_what_the_json_module_writes_row_by_row(rows: list[tuple]) -> None:
     """The JSON writer encodes distinct values once and floats with float.__repr__; each
     row must still be byte for byte what ``json`` writes for it, row by row (units and
-    nodes filled: a scores table needs them)."""
-    table = pd.DataFrame(rows, columns=SCORE_COLUMNS).assign(
-        unit=[f"u{i}" for i in range(len(rows))], node="index"
+    nodes filled: a scores table needs them, a node at one level, one node at the top)."""
+    table = pd.DataFrame(rows, columns=SCORE_COLUMNS)
+    table = table.assign(
+        unit=[f"u{i}" for i in range(len(rows))], node="n" + table["level"].astype(str)
     )
     with tempfile.TemporaryDirectory() as folder:
         path = mi.write_scores(table, Path(folder) / "s.json", {"x": 1})[0]
@@ -343,6 +344,14 @@ def test_a_damaged_scores_file_is_refused_naming_its_row(tmp_path: Path, suffix:
         ({"level": [3, 1.5, 3]}, f"row {first + 1} has a level {whole}: 1.5"),
         ({"year": [2024, 2024.7, 2024]}, f"row {first + 1} has a year {year}: 2024.7"),
         ({"year": [2024, 2024, 1e300]}, f"row {first + 2} has a year {year}: 1e+300"),
+        # a hand-edited level, the index rows left out (compared, the file became a year of
+        # one unit; the other side's index was taken for a domain)
+        ({"level": [3, 1, 9]}, f"row {first + 2} gives node index level 9, its other rows level 3"),
+        (
+            {"node": ["school", "kita", "school"], "level": [1, 1, 1]},
+            "no index: nodes school, kita share the highest level, where a scores file has its "
+            "index alone (were its rows left out?)",
+        ),
         ({"year": [2024, 24, 2024]}, f"row {first + 1} has a year {year}: 24"),
     ):
         table = good.assign(**edit)

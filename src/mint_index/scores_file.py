@@ -326,7 +326,33 @@ def _checked(table: pd.DataFrame, first_row: int) -> pd.DataFrame:
             f"row {first_row + at} repeats unit {row['unit']}, year {row['year']}, "
             f"node {row['node']}"
         )
+    _check_levels(table, first_row)
     return table
+
+
+def _check_levels(table: pd.DataFrame, first_row: int) -> None:
+    """A ValueError where the levels cannot be a framework's: a node at two levels (a
+    hand-edited row: compared, one row made the file a year of one unit), or not one node
+    at the highest level (the index rows left out: compared, the other side's index was
+    taken for a domain)."""
+    counts = table.groupby(["node", "level"], sort=False).size().rename("rows").reset_index()
+    usual = counts.sort_values("rows", ascending=False, kind="stable").drop_duplicates("node")
+    level_of = table["node"].map(usual.set_index("node")["level"])  # its most rows' level
+    moved = (table["level"] != level_of).to_numpy()
+    if moved.any():
+        at = int(moved.argmax())
+        row = table.iloc[at]
+        raise ValueError(
+            f"row {first_row + at} gives node {row['node']} level {row['level']}, its other "
+            f"rows level {level_of.iloc[at]}"
+        )
+    top = table.loc[table["level"] == table["level"].max(), "node"].unique()
+    if len(top) > 1:
+        shown = ", ".join(map(str, top[:5])) + (" ..." if len(top) > 5 else "")
+        raise ValueError(
+            f"no index: nodes {shown} share the highest level, where a scores file has its "
+            "index alone (were its rows left out?)"
+        )
 
 
 def _read_json(path: Path) -> tuple[pd.DataFrame, dict[str, Any] | None]:
