@@ -54,6 +54,22 @@ def test_build_wide_steps_and_peer_groups() -> None:
     assert changes == [DefinitionChange("build", "build", "changed", ("screen", "peer_group"))]
 
 
+def test_new_size_class_breaks_are_a_peer_group_change() -> None:
+    """Moving a break from 20,000 to 25,000 inhabitants moves towns to another peer group
+    (their peer ranks and peer gaps change); only the column's name was compared, so the
+    comparison said nothing. New labels alone rename the classes and change nothing."""
+    sized = h.framework_dict()
+    sized["peer_groups"] = {"breaks": [20000], "labels": ["klein", "groß"]}
+    moved = h.framework_dict()
+    moved["peer_groups"] = {"breaks": [25000], "labels": ["klein", "groß"]}
+    renamed = h.framework_dict()
+    renamed["peer_groups"] = {"breaks": [20000], "labels": ["small", "large"]}
+    assert plan_changes(_plan(sized), _plan(moved)) == [
+        DefinitionChange("build", "build", "changed", ("peer_group",))
+    ]
+    assert plan_changes(_plan(sized), _plan(renamed)) == []
+
+
 def test_definition_fields_compare_numbers_not_wording() -> None:
     fw = h.framework_dict()
     kita, emp, council = fw["indicators"]

@@ -48,9 +48,12 @@ class DefinitionChange:
 
 
 def _build_definition(plan: Plan) -> dict[str, Any]:
+    # the peer groups: the units table's column, or the size classes' breaks (their
+    # labels only name the classes)
+    breaks = plan.framework.peer_groups.breaks
     return {
         **{step: plan.step(step) for step in GLOBAL_STEPS},
-        "peer_group": plan.peer_group_column,
+        "peer_group": (plan.peer_group_column, None if breaks is None else tuple(breaks)),
     }
 
 
