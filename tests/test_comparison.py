@@ -239,6 +239,25 @@ def test_invalid_years_and_rank_jumps_are_refused(new: mi.Results) -> None:
     for bad in (0, -1, 2.5, True):
         with pytest.raises(SpecError, match="rank_jump"):
             compare(new, new, rank_jump=bad)  # type: ignore[arg-type]
+    # a year that is not a whole year was read as one (2023.5 as 2023, "2023" too)
+    for year in (2023.5, "2023", True):
+        with pytest.raises(SpecError, match="old_year must be a whole year"):
+            compare(new, new, old_year=year)  # type: ignore[arg-type]
+
+
+def test_a_table_side_is_checked_as_a_scores_file_is(new: mi.Results) -> None:
+    """A table given as a side skipped the checks of a scores file: years of 2023.5
+    compared nothing while the repr said "2023 -> 2024" with every unit added, and an
+    empty table was taken (the command line refuses an empty scores file)."""
+    from mint_index.pipeline.score_table import score_table
+
+    table = score_table(new)
+    with pytest.raises(mi.DataValidationError, match="has a year that is not a whole year"):
+        compare(table.assign(year=table["year"] + 0.5), new)
+    with pytest.raises(mi.DataValidationError, match="holds no scores"):
+        compare(table.iloc[:0], new)
+    with pytest.raises(mi.DataValidationError, match="repeats unit"):
+        compare((pd.concat([table, table.iloc[:1]]), None), new)
 
 
 def test_a_missing_or_foreign_file_is_refused(new: mi.Results, tmp_path: Path) -> None:

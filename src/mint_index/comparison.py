@@ -139,7 +139,7 @@ def _side(build: Any, year: int | None, which: str) -> ComparedRun:
     from mint_index.pipeline.results import Results
     from mint_index.plan_changes import recorded_plan
     from mint_index.reports.score_changes import CURRENT_COLUMNS, ComparedRun
-    from mint_index.scores_file import read_scores
+    from mint_index.scores_file import checked_table, read_scores
 
     if isinstance(build, Results):
         return ComparedRun.of_results(build, year)
@@ -157,6 +157,8 @@ def _side(build: Any, year: int | None, which: str) -> ComparedRun:
     missing = [c for c in CURRENT_COLUMNS if c not in build.columns]
     if missing:
         raise SpecError(f"compare: {which} is not a scores table; it lacks {', '.join(missing)}")
+    if given == "DataFrame" or given == "tuple":  # a table, not read from a file: checked
+        build = checked_table(build, f"compare: {which}")  # as a file's table is
     plan = recorded_plan((provenance or {}).get("spec"))
     return ComparedRun.of_table(build, year, plan)
 
@@ -198,6 +200,9 @@ def compare(
         raise SpecError(
             f"compare: rank_jump must be a whole number of 1 or more, got {rank_jump!r}"
         )
+    for name, year in (("old_year", old_year), ("new_year", new_year)):
+        if year is not None and (isinstance(year, bool) or not isinstance(year, numbers.Integral)):
+            raise SpecError(f"compare: {name} must be a whole year, got {year!r}")
     before, after = _side(old, old_year, "old"), _side(new, new_year, "new")
     changes = score_changes(before.current, after.current)
     old_units, new_units = _scored_units(before.current), _scored_units(after.current)

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMAT_NAME",
     "SUFFIXES",
+    "checked_table",
     "is_scores_file",
     "read_scores",
     "sidecar",
@@ -103,16 +104,8 @@ def write_scores(
             f"{target.name}: a {suffix} scores file holds no recommendations; write them "
             "to a database or with Recommendations.to_frame()"
         )
-    if isinstance(scores, pd.DataFrame):
-        missing = [c for c in SCORE_COLUMNS if c not in scores.columns]
-        if missing:
-            reason = f"the scores table lacks the column(s) {', '.join(missing)}"
-            raise DataValidationError([_problem(target, reason)])
-        try:  # a table read_scores would refuse is not written
-            table = _checked(scores, first_row=0)
-        except (ValueError, TypeError, OverflowError) as exc:
-            reason = f"not a scores table: {exc}".replace("\n", " ")
-            raise DataValidationError([_problem(target, reason)]) from None
+    if isinstance(scores, pd.DataFrame):  # a table read_scores would refuse is not written
+        table = checked_table(scores, target)
     try:
         if isinstance(scores, pd.DataFrame):
             block = tool_provenance() if provenance is None else provenance
@@ -290,6 +283,22 @@ def read_scores(path: str | os.PathLike[str]) -> tuple[pd.DataFrame, dict[str, A
     except (ValueError, TypeError, KeyError, RecursionError, OverflowError) as exc:
         reason = f"not a mint-index scores file: {exc}".replace("\n", " ")
         raise DataValidationError([_problem(file, reason)]) from None
+
+
+def checked_table(table: pd.DataFrame, where: str | os.PathLike[str]) -> pd.DataFrame:
+    """``table`` in :func:`canonical` form if a scores file could hold it, else a
+    :class:`~mint_index.DataValidationError` at ``where`` (the file it was to be written
+    to, or the argument it was given as): the checks :func:`read_scores` makes of a file,
+    for a table written or compared without one (positions from 0)."""
+    missing = [c for c in SCORE_COLUMNS if c not in table.columns]
+    if missing:
+        reason = f"the scores table lacks the column(s) {', '.join(missing)}"
+        raise DataValidationError([_problem(Path(where), reason)])
+    try:
+        return _checked(table, first_row=0)
+    except (ValueError, TypeError, OverflowError) as exc:
+        reason = f"not a scores table: {exc}".replace("\n", " ")
+        raise DataValidationError([_problem(Path(where), reason)]) from None
 
 
 def _checked(table: pd.DataFrame, first_row: int) -> pd.DataFrame:
