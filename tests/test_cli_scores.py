@@ -417,3 +417,28 @@ def test_compare_refuses_a_database_saying_how_to_compare_it(
         "s.csv.provenance.json",
         "s.sqlite",
     ]
+
+
+def test_a_json_scores_document_is_read_as_written_or_refused(
+    results: mi.Results, tmp_path: Path
+) -> None:
+    """A JSON scores document of another version, with other columns, a row of another
+    length, a unit id written as a number (its zeros lost) or a score of ``true``: each was
+    read as if it were a scores table (``true`` as 1.0); each is refused, naming why."""
+    path = write_scores(score_table(results), tmp_path / "s.json")[0]
+    good = json.loads(path.read_text(encoding="utf-8"))
+    assert read_scores(path)[0].equals(read_scores(path)[0])  # the document as written reads
+
+    def refused(document: dict, reason: str) -> None:
+        path.write_text(json.dumps(document), encoding="utf-8")
+        with pytest.raises(DataValidationError, match=reason):
+            read_scores(path)
+
+    refused(good | {"format_version": 2}, "format_version 2: this version of mint-index")
+    refused(good | {"columns": good["columns"][::-1]}, '"columns" are not unit, year')
+    longer = [good["rows"][0] + [1], *good["rows"][1:]]
+    refused(good | {"rows": longer}, "a row is not a list of 9 values")
+    numeric = [[int(good["rows"][0][0]), *good["rows"][0][1:]], *good["rows"][1:]]
+    refused(good | {"rows": numeric}, f"row 1 has a unit of the wrong kind: {numeric[0][0]}")
+    true = [[*good["rows"][0][:4], True, *good["rows"][0][5:]], *good["rows"][1:]]
+    refused(good | {"rows": true}, "row 1 has a score of the wrong kind: True")

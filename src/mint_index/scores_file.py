@@ -365,10 +365,48 @@ def _check_levels(table: pd.DataFrame, first_row: int) -> None:
 
 
 def _read_json(path: Path) -> tuple[pd.DataFrame, dict[str, Any] | None]:
+    """The JSON document's rows as written: its format and version, its column list, the
+    rows' length and the types of what they hold are checked (a unit id written as a
+    number had lost its zeros, a score ``true`` read as 1.0, a version 2 was taken)."""
     document = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
         raise ValueError(f'no "format": "{FORMAT_NAME}"')
-    return pd.DataFrame(document["rows"], columns=SCORE_COLUMNS), document.get("provenance")
+    if document.get("format_version") != FORMAT_VERSION:
+        raise ValueError(
+            f"format_version {document.get('format_version')!r}: this version of mint-index "
+            f"reads format_version {FORMAT_VERSION}"
+        )
+    if document.get("columns", SCORE_COLUMNS) != SCORE_COLUMNS:
+        raise ValueError(f'its "columns" are not {", ".join(SCORE_COLUMNS)}')
+    rows = document["rows"]
+    if not isinstance(rows, list) or any(
+        not isinstance(row, list) or len(row) != len(SCORE_COLUMNS) for row in rows
+    ):
+        raise ValueError(f"a row is not a list of {len(SCORE_COLUMNS)} values")
+    table = pd.DataFrame(rows, columns=SCORE_COLUMNS)
+    for column, kinds in _JSON_KINDS.items():  # pandas' own inference, at C speed
+        if pd.api.types.infer_dtype(table[column], skipna=True) not in kinds:
+            values = table[column].tolist()  # only on the way to the error: find the row
+            at = next(k for k, v in enumerate(values) if v is not None and not _of_kinds(v, kinds))
+            raise ValueError(f"row {at + 1} has a {column} of the wrong kind: {values[at]!r}")
+    return table, document.get("provenance")
+
+
+#: What each column of a JSON scores document may hold (``null`` everywhere), as pandas'
+#: ``infer_dtype`` names it: text, or numbers (never true or false).
+_TEXT_KINDS = ("string", "empty")
+_NUMBER_KINDS = ("integer", "floating", "mixed-integer-float", "empty")
+_JSON_KINDS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("unit", "node", "peer_group"), _TEXT_KINDS),
+    **dict.fromkeys(("year", "level", "score", "rank", "peer_rank", "change"), _NUMBER_KINDS),
+}
+
+
+def _of_kinds(value: object, kinds: tuple[str, ...]) -> bool:
+    """Whether one value is of ``kinds`` (:data:`_TEXT_KINDS` or :data:`_NUMBER_KINDS`)."""
+    if kinds == _TEXT_KINDS:
+        return isinstance(value, str)
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _read_csv(path: Path) -> tuple[pd.DataFrame, dict[str, Any] | None]:
