@@ -368,6 +368,14 @@ def test_compare_two_score_files(
     prov = json.loads((out / "provenance.json").read_text())
     listed = {o["path"] for o in prov["outputs"]}
     assert listed == {"changes.csv", "rank_jumps.csv", "revisions.csv", "definition_changes.csv"}
+    assert outcome["problems"] == []
+    # the drops the other way round: compared, but said (it ran silently as 2023 -> 2022)
+    swapped = tmp_path / "swapped"
+    assert cli("compare", new, old, "--out", swapped, "--format", "json") == 0
+    reversed_ = json_out(capsys)
+    assert reversed_["facts"]["years"] == "2023 -> 2022"
+    assert [p["code"] for p in reversed_["problems"]] == ["years_reversed"]
+    assert "were OLD and NEW given the other way round" in reversed_["problems"][0]["reason"]
 
 
 @pytest.mark.parametrize("command", ["report", "compare"])

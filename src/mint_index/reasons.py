@@ -110,6 +110,8 @@ SET_BY_PRODUCER: dict[str, str] = {
     "value_with_missing_reason": "a cell has both a value and a missing reason",
     "negative_count": "a count below zero",
     "invalid_option": "a reading option out of its range (a year before 1800, an empty unit)",
+    "years_reversed": "compare: the old build's year lies after the new one's (OLD and NEW "
+    "given the other way round?); a warning",
     "several_dates_in_a_year": "a flat file holds several reference dates in one year "
     "(quarterly figures): filter one",
     "repeated_cell": "the same cell given again with the same value (read once; a warning)",

@@ -830,9 +830,27 @@ def compare(args: argparse.Namespace) -> Outcome:
         headline=f"compared {args.old or comparison.old_year} with {args.new or 'the project'}",
         facts=facts,
         tables=tables,
+        problems=_swapped(comparison.old_year, comparison.new_year),
         outputs=[p.as_posix() for p in written],
         provenance=block,
     )
+
+
+def _swapped(old_year: int | None, new_year: int | None) -> list[dict[str, Any]]:
+    """A warning where the old build's year lies after the new one's: OLD and NEW given
+    the other way round compared silently as "2024 -> 2023"."""
+    from mint_index.cli.output import problem
+
+    if old_year is None or new_year is None or old_year <= new_year:
+        return []
+    return [
+        problem(
+            f"the old build's year {old_year} is after the new one's {new_year}: were OLD "
+            "and NEW given the other way round?",
+            severity="warning",
+            code="years_reversed",
+        )
+    ]
 
 
 def init(args: argparse.Namespace) -> Outcome:
