@@ -172,6 +172,22 @@ def test_a_scores_file_side_reads_like_the_results(
     assert raised.value.code == "report_error"
 
 
+def test_score_changes_are_those_of_the_written_scores(tmp_path: Path) -> None:
+    """``score_change`` was the full-precision difference rounded: in 355 rows of the
+    example district it was 1e-6 off the two scores written beside it, and comparing two
+    builds gave other bytes than comparing their scores files."""
+    res = mi.score(mi.example_data())
+    path = tmp_path / "s.csv"
+    mi.write_scores(res, path)
+    years = {"old_year": 2023, "new_year": 2024}
+    built = compare(res, res, **years).changes
+    filed = compare(path, path, **years).changes
+    pd.testing.assert_frame_equal(built, filed, check_dtype=False)
+    both = built.dropna(subset=["score_change"])
+    by_hand = (both["new_score"].round(6) - both["old_score"].round(6)).round(6)
+    assert (both["score_change"] == by_hand).all() and len(both) > 1000
+
+
 def test_a_bare_scores_table_has_an_unknown_plan(old: mi.Results, new: mi.Results) -> None:
     from mint_index.pipeline.score_table import score_table
 

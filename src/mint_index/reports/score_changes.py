@@ -71,8 +71,9 @@ CURRENT_COLUMNS = ["unit", "node", "level", "year", "score", "rank"]
 _TOLERANCE = 10.0**-CSV_FLOAT_DECIMALS
 
 
-def _rounded(values: pd.Series) -> np.ndarray:
-    return np.round(pd.to_numeric(values).to_numpy(np.float64), CSV_FLOAT_DECIMALS) + 0.0
+def _rounded(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Scores as a scores file writes them (six decimals; no negative zero)."""
+    return np.round(np.asarray(pd.to_numeric(values), dtype=np.float64), CSV_FLOAT_DECIMALS) + 0.0
 
 
 def latest_year_of_table(table: pd.DataFrame) -> int | None:
@@ -166,7 +167,11 @@ def score_changes(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     )
     changes = left.merge(right, on=["unit", "node"], how="outer")
     changes["level"] = changes["lvl"].fillna(changes["level"]).astype("int64")
-    changes["score_change"] = _rounded(changes["new_score"] - changes["old_score"])
+    # from the scores as written (six decimals): the file agrees with itself, and two
+    # builds compare alike whether given as Results or as their scores files
+    changes["score_change"] = _rounded(
+        _rounded(changes["new_score"]) - _rounded(changes["old_score"])
+    )
     rank_change = pd.to_numeric(changes["old_rank"]) - pd.to_numeric(changes["new_rank"])
     changes["rank_change"] = rank_change.round().astype("Int64")
     for column in ("old_year", "new_year", "old_rank", "new_rank"):
