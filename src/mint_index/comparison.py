@@ -144,7 +144,8 @@ def _side(build: Any, year: int | None, which: str) -> ComparedRun:
     if isinstance(build, Results):
         return ComparedRun.of_results(build, year)
     given = type(build).__name__
-    if isinstance(build, (str, os.PathLike)):
+    from_file = isinstance(build, (str, os.PathLike))  # read_scores checks what it reads
+    if from_file:
         build = read_scores(build)
     provenance: Any = None
     if isinstance(build, tuple) and len(build) == 2:
@@ -157,8 +158,8 @@ def _side(build: Any, year: int | None, which: str) -> ComparedRun:
     missing = [c for c in CURRENT_COLUMNS if c not in build.columns]
     if missing:
         raise SpecError(f"compare: {which} is not a scores table; it lacks {', '.join(missing)}")
-    if given == "DataFrame" or given == "tuple":  # a table, not read from a file: checked
-        build = checked_table(build, f"compare: {which}")  # as a file's table is
+    if not from_file:  # a table given as it is: checked as a file's table is
+        build = checked_table(build, f"compare: {which}")
     plan = recorded_plan((provenance or {}).get("spec"))
     return ComparedRun.of_table(build, year, plan)
 

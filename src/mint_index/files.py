@@ -306,14 +306,26 @@ def check_not_an_input(target: Path, inputs: Iterable[Path]) -> None:
     ``inputs`` (a data file given as ``--out``, the units table as ``--summary``) or into
     a folder given as an input (a data folder would read the output as data next time)."""
     where = _resolved(target)
+    inputs = list(inputs)
+    for given in inputs:
+        if Path(given).resolve() == where:
+            raise OutputError(f"refusing to write {target}: it is an input of this run")
+    folder = _input_folder_holding(target, inputs)
+    if folder is not None:
+        raise OutputError(
+            f"refusing to write {target}: it lies in {folder}, a folder this run reads"
+        )
+
+
+def _input_folder_holding(target: Path, inputs: Iterable[Path]) -> Path | None:
+    """The input folder ``target`` lies in (a data folder the next run reads again), or
+    None."""
+    where = _resolved(target)
     for given in inputs:
         source = Path(given).resolve()
-        if source == where:
-            raise OutputError(f"refusing to write {target}: it is an input of this run")
         if source.is_dir() and source in where.parents:
-            raise OutputError(
-                f"refusing to write {target}: it lies in {given}, a folder this run reads"
-            )
+            return Path(given)
+    return None
 
 
 def check_output_folder(folder: Path, inputs: Iterable[Path] = (), force: bool = False) -> bool:
@@ -330,13 +342,12 @@ def check_output_folder(folder: Path, inputs: Iterable[Path] = (), force: bool =
     if folder.exists() and not folder.is_dir():
         raise OutputError(f"{folder} exists and is not a folder")
     inputs = list(inputs)
-    for given in inputs:  # even with force: the folder would be read as data next time
-        source = Path(given).resolve()
-        if source.is_dir() and source in _resolved(folder).parents:
-            raise OutputError(
-                f"refusing to write the output into {folder}: it lies in {given}, a folder "
-                "this run reads, which would read it next time; choose another --out"
-            )
+    holding = _input_folder_holding(folder, inputs)  # even with force: read as data next time
+    if holding is not None:
+        raise OutputError(
+            f"refusing to write the output into {folder}: it lies in {holding}, a folder "
+            "this run reads, which would read it next time; choose another --out"
+        )
     danger = _dangerous(folder, inputs)
     if danger is not None:
         if not force:

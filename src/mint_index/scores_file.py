@@ -344,18 +344,27 @@ def _check_levels(table: pd.DataFrame, first_row: int) -> None:
     hand-edited row: compared, one row made the file a year of one unit), or not one node
     at the highest level (the index rows left out: compared, the other side's index was
     taken for a domain)."""
-    counts = table.groupby(["node", "level"], sort=False).size().rename("rows").reset_index()
-    usual = counts.sort_values("rows", ascending=False, kind="stable").drop_duplicates("node")
-    level_of = table["node"].map(usual.set_index("node")["level"])  # its most rows' level
-    moved = (table["level"] != level_of).to_numpy()
+    # on integer codes (a groupby over the node texts took 1.3 s for a national file of
+    # 6.8 million rows): each distinct (node, level) pair counted, each node's usual level
+    # the one of most rows (the first seen where rows tie)
+    node, nodes = pd.factorize(table["node"])
+    level_code, levels = pd.factorize(table["level"].to_numpy(np.int64))
+    pair, keys = pd.factorize(node.astype(np.int64) * len(levels) + level_code)
+    pair_node, pair_level = keys // len(levels), levels[keys % len(levels)]
+    by_node = np.lexsort((-np.bincount(pair), pair_node))  # stable: the first seen first
+    first = by_node[np.r_[True, pair_node[by_node][1:] != pair_node[by_node][:-1]]]
+    usual = np.empty(len(nodes), dtype=np.int64)
+    usual[pair_node[first]] = pair_level[first]
+    level_of = usual[node]
+    moved = levels[level_code] != level_of
     if moved.any():
         at = int(moved.argmax())
         row = table.iloc[at]
         raise ValueError(
             f"row {first_row + at} gives node {row['node']} level {row['level']}, its other "
-            f"rows level {level_of.iloc[at]}"
+            f"rows level {level_of[at]}"
         )
-    top = table.loc[table["level"] == table["level"].max(), "node"].unique()
+    top = nodes[np.unique(node[levels[level_code] == levels.max()])]
     if len(top) > 1:
         shown = ", ".join(map(str, top[:5])) + (" ..." if len(top) > 5 else "")
         raise ValueError(
